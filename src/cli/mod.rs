@@ -1,0 +1,49 @@
+//! The command line: the window is the product; these commands serve scripting, backups and checks.
+
+mod demo;
+mod sessions;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::store::{default_data_dir, DATA_DIR_ENV};
+
+/// KAP Journal: a session journal for clinicians who give ketamine treatment.
+#[derive(Debug, Parser)]
+#[command(name = "kap-journal", version, about)]
+pub struct Cli {
+    /// The folder that holds journal.db (default: the platform data folder).
+    #[arg(long, global = true, env = DATA_DIR_ENV, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands; none opens the window.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill the data folder with synthetic clients and sessions.
+    Demo(demo::DemoArgs),
+    /// List sessions, KAP and Medical Model apart.
+    Sessions(sessions::SessionsArgs),
+}
+
+/// Parses the process arguments and runs what they ask for.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let data_dir = resolve_data_dir(cli.data_dir)?;
+    match cli.command {
+        None => crate::ui::run_window(data_dir),
+        Some(Command::Demo(args)) => demo::run(&data_dir, &args),
+        Some(Command::Sessions(args)) => sessions::run(&data_dir, &args),
+    }
+}
+
+fn resolve_data_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    given
+        .or_else(default_data_dir)
+        .context("This system has no home folder for the journal; choose one with --data-dir.")
+}

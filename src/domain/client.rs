@@ -1,0 +1,107 @@
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The database id of a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClientId(pub i64);
+
+/// The lightest and heaviest weights the journal accepts, in kg; outside them the entry is a typing error.
+pub const WEIGHT_RANGE_KG: std::ops::RangeInclusive<f64> = 20.0..=350.0;
+/// The longest pseudonymous code the journal accepts.
+pub const MAX_CODE_CHARS: usize = 32;
+
+/// A person in treatment, known by a pseudonymous code so the journal need not hold a real name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Client {
+    pub id: ClientId,
+    /// Pseudonymous code such as `C-0142`; unique in the journal.
+    pub code: String,
+    /// An optional name the clinician chooses to show beside the code.
+    pub display_name: Option<String>,
+    /// Body weight, for mg/kg dosing.
+    pub weight_kg: Option<f64>,
+}
+
+impl Client {
+    /// The code, followed by the display name when there is one.
+    pub fn title(&self) -> String {
+        match &self.display_name {
+            Some(name) => format!("{} · {name}", self.code),
+            None => self.code.clone(),
+        }
+    }
+}
+
+/// A client as typed in the start form, before it has an id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewClient {
+    pub code: String,
+    pub display_name: Option<String>,
+    pub weight_kg: Option<f64>,
+}
+
+/// Why a client entry was refused.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ClientError {
+    #[error("Enter a client code, for example C-0142.")]
+    MissingCode,
+    #[error("A client code can have at most {MAX_CODE_CHARS} characters and no line breaks.")]
+    BadCode,
+    #[error("The weight is not a number of kilograms.")]
+    WeightNotANumber,
+    #[error("A weight must be between {} and {} kg.", WEIGHT_RANGE_KG.start(), WEIGHT_RANGE_KG.end())]
+    WeightOutOfRange,
+    #[error("A client with this code already exists; choose them from the list.")]
+    DuplicateCode,
+}
+
+impl NewClient {
+    /// Validates the three fields of the start form. The weight may be left empty.
+    pub fn parse(code: &str, display_name: &str, weight_kg: &str) -> Result<Self, ClientError> {
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(ClientError::MissingCode);
+        }
+        if code.chars().count() > MAX_CODE_CHARS || code.contains(['\n', '\r']) {
+            return Err(ClientError::BadCode);
+        }
+        let weight_kg = match weight_kg.trim() {
+            "" => None,
+            text => Some(parse_weight(text)?),
+        };
+        let display_name = Some(display_name.trim()).filter(|name| !name.is_empty()).map(str::to_owned);
+        Ok(Self { code: code.to_owned(), display_name, weight_kg })
+    }
+}
+
+/// Parses a weight in kg, accepting a decimal comma and a trailing `kg`.
+pub fn parse_weight(text: &str) -> Result<f64, ClientError> {
+    let number = text.trim().trim_end_matches("kg").trim().replace(',', ".");
+    let weight: f64 = number.parse().map_err(|_| ClientError::WeightNotANumber)?;
+    if weight.is_nan() {
+        return Err(ClientError::WeightNotANumber);
+    }
+    if !WEIGHT_RANGE_KG.contains(&weight) {
+        return Err(ClientError::WeightOutOfRange);
+    }
+    Ok(weight)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_client_needs_a_code_and_a_plausible_weight() {
+        let client = NewClient::parse(" C-0142 ", "", "72,5 kg").unwrap();
+        assert_eq!(client.code, "C-0142");
+        assert_eq!(client.display_name, None);
+        assert_eq!(client.weight_kg, Some(72.5));
+        assert_eq!(NewClient::parse("", "Ann", "70"), Err(ClientError::MissingCode));
+        assert_eq!(NewClient::parse("C-1", "", "-70"), Err(ClientError::WeightOutOfRange));
+        assert_eq!(NewClient::parse("C-1", "", "seventy"), Err(ClientError::WeightNotANumber));
+        assert_eq!(NewClient::parse("C-1", "", "NaN"), Err(ClientError::WeightNotANumber));
+        assert_eq!(NewClient::parse("C-1", "", "").unwrap().weight_kg, None);
+    }
+}

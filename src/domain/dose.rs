@@ -1,0 +1,312 @@
+//! Ketamine doses: parsing what a clinician types, and refusing what cannot be right.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A dose above this many mg per kg of body weight is refused as a typing error (usual doses are 0.1–2 mg/kg).
+pub const MAX_MG_PER_KG: f64 = 10.0;
+/// Without a known weight, a dose above this many mg is refused as a typing error.
+pub const MAX_MG_WITHOUT_WEIGHT: f64 = 1000.0;
+/// The longest infusion the journal accepts, in minutes.
+pub const MAX_INFUSION_MINUTES: u32 = 600;
+
+/// The unit a dose is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DoseUnit {
+    /// Milligrams.
+    #[serde(rename = "mg")]
+    Mg,
+    /// Milligrams per kilogram of body weight.
+    #[serde(rename = "mg/kg")]
+    MgPerKg,
+}
+
+impl DoseUnit {
+    /// The unit as written on screen and in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mg => "mg",
+            Self::MgPerKg => "mg/kg",
+        }
+    }
+
+    /// Parses a unit as clinicians write it: `mg`, `mg/kg`, `mg per kg`, `mgkg`.
+    pub fn parse(text: &str) -> Result<Self, DoseError> {
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        match compact.to_ascii_lowercase().as_str() {
+            "mg" | "milligram" | "milligrams" => Ok(Self::Mg),
+            "mg/kg" | "mgperkg" | "mgkg" | "mg/kgbw" => Ok(Self::MgPerKg),
+            "" => Err(DoseError::MissingUnit),
+            _ => Err(DoseError::UnknownUnit(truncate_for_message(text.trim()))),
+        }
+    }
+}
+
+/// An IV infusion runs its dose over a number of minutes, e.g. 0.5 mg/kg over 40 min.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Infusion {
+    /// How long the dose runs.
+    pub over_minutes: u32,
+}
+
+/// A validated dose: a positive, finite amount in a known unit, optionally given as an infusion.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "DoseRecord", into = "DoseRecord")]
+pub struct Dose {
+    amount: f64,
+    unit: DoseUnit,
+    infusion: Option<Infusion>,
+}
+
+/// Why a dose was refused. Each message is a sentence a clinician can act on.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum DoseError {
+    #[error("Enter a dose, for example \"0.5 mg/kg over 40 min\" or \"56 mg\".")]
+    Empty,
+    #[error("The dose amount is not a number.")]
+    NotANumber,
+    #[error("A dose must be more than zero.")]
+    NotPositive,
+    #[error("Add a unit to the dose: mg or mg/kg.")]
+    MissingUnit,
+    #[error("\"{0}\" is not a dose unit the journal knows; use mg or mg/kg.")]
+    UnknownUnit(String),
+    #[error("A dose of more than {max} mg/kg cannot be right; check the amount and unit.", max = MAX_MG_PER_KG)]
+    AbsurdPerKg,
+    #[error("A dose of more than {max} mg cannot be right without a known weight; check the amount.", max = MAX_MG_WITHOUT_WEIGHT)]
+    AbsurdWithoutWeight,
+    #[error("A dose in mg/kg needs the client's weight; add it to the client first.")]
+    MissingWeight,
+    #[error("An infusion must run between 1 and {max} minutes.", max = MAX_INFUSION_MINUTES)]
+    InfusionLength,
+    #[error("Write an infusion as \"0.5 mg/kg over 40 min\".")]
+    InfusionSyntax,
+}
+
+impl Dose {
+    /// Builds a dose and checks it is plausible on its own (see [`Dose::check_for_weight`] for the weight).
+    pub fn new(amount: f64, unit: DoseUnit, infusion: Option<Infusion>) -> Result<Self, DoseError> {
+        if amount.is_nan() {
+            return Err(DoseError::NotANumber);
+        }
+        if amount <= 0.0 {
+            return Err(DoseError::NotPositive);
+        }
+        if !amount.is_finite() {
+            return Err(match unit {
+                DoseUnit::Mg => DoseError::AbsurdWithoutWeight,
+                DoseUnit::MgPerKg => DoseError::AbsurdPerKg,
+            });
+        }
+        if unit == DoseUnit::MgPerKg && amount > MAX_MG_PER_KG {
+            return Err(DoseError::AbsurdPerKg);
+        }
+        if unit == DoseUnit::Mg && amount > MAX_MG_WITHOUT_WEIGHT {
+            return Err(DoseError::AbsurdWithoutWeight);
+        }
+        if let Some(infusion) = infusion {
+            if infusion.over_minutes == 0 || infusion.over_minutes > MAX_INFUSION_MINUTES {
+                return Err(DoseError::InfusionLength);
+            }
+        }
+        Ok(Self { amount, unit, infusion })
+    }
+
+    /// Parses what a clinician types: `56 mg`, `0.5 mg/kg`, `0.5 mg/kg over 40 min`, `35mg over 40 minutes`.
+    pub fn parse(text: &str) -> Result<Self, DoseError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(DoseError::Empty);
+        }
+        let lower = text.to_lowercase();
+        let (dose_part, infusion) = match lower.split_once(" over ") {
+            Some((dose_part, rest)) => (dose_part.trim(), Some(parse_infusion(rest)?)),
+            None => (lower.as_str(), None),
+        };
+        let number_end = dose_part
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+'))
+            .unwrap_or(dose_part.len());
+        let (number, unit) = dose_part.split_at(number_end);
+        let amount = parse_number(number)?;
+        Self::new(amount, DoseUnit::parse(unit)?, infusion)
+    }
+
+    /// Checks the dose against the client's weight: mg/kg needs one, and neither unit may exceed
+    /// [`MAX_MG_PER_KG`] once converted.
+    pub fn check_for_weight(&self, weight_kg: Option<f64>) -> Result<(), DoseError> {
+        match (self.unit, weight_kg) {
+            (DoseUnit::MgPerKg, None) => Err(DoseError::MissingWeight),
+            (DoseUnit::Mg, Some(weight)) if self.amount / weight > MAX_MG_PER_KG => {
+                Err(DoseError::AbsurdPerKg)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The amount in the dose's own unit.
+    pub fn amount(&self) -> f64 {
+        self.amount
+    }
+
+    /// The unit the dose was written in.
+    pub fn unit(&self) -> DoseUnit {
+        self.unit
+    }
+
+    /// The infusion length, when the dose runs as an infusion.
+    pub fn infusion(&self) -> Option<Infusion> {
+        self.infusion
+    }
+
+    /// The dose in mg, when it can be known (mg/kg needs the weight).
+    pub fn milligrams(&self, weight_kg: Option<f64>) -> Option<f64> {
+        match self.unit {
+            DoseUnit::Mg => Some(self.amount),
+            DoseUnit::MgPerKg => weight_kg.map(|weight| self.amount * weight),
+        }
+    }
+
+    /// The dose in mg/kg, when it can be known (mg needs the weight).
+    pub fn mg_per_kg(&self, weight_kg: Option<f64>) -> Option<f64> {
+        match self.unit {
+            DoseUnit::MgPerKg => Some(self.amount),
+            DoseUnit::Mg => weight_kg.filter(|w| *w > 0.0).map(|weight| self.amount / weight),
+        }
+    }
+
+    /// The dose written out with its conversion, e.g. `0.5 mg/kg over 40 min (35 mg at 70 kg)`.
+    pub fn describe(&self, weight_kg: Option<f64>) -> String {
+        let converted = match (self.unit, weight_kg) {
+            (DoseUnit::MgPerKg, Some(weight)) => {
+                format!(" ({} mg at {} kg)", round2(self.amount * weight), round2(weight))
+            }
+            (DoseUnit::Mg, Some(weight)) if weight > 0.0 => {
+                format!(" ({} mg/kg)", round2(self.amount / weight))
+            }
+            _ => String::new(),
+        };
+        format!("{self}{converted}")
+    }
+}
+
+impl std::fmt::Display for Dose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", round2(self.amount), self.unit.as_str())?;
+        if let Some(infusion) = self.infusion {
+            write!(f, " over {} min", infusion.over_minutes)?;
+        }
+        Ok(())
+    }
+}
+
+/// Rounds for display so 0.1 + 0.2 never shows as 0.30000000000000004.
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+fn parse_number(text: &str) -> Result<f64, DoseError> {
+    let text = text.trim().replace(',', ".");
+    // The caller has already refused an empty dose, so a missing number means words where it belongs.
+    if text.is_empty() {
+        return Err(DoseError::NotANumber);
+    }
+    text.parse::<f64>().map_err(|_| DoseError::NotANumber)
+}
+
+fn parse_infusion(rest: &str) -> Result<Infusion, DoseError> {
+    let rest = rest.trim();
+    let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let (digits, unit) = rest.split_at(digits_end);
+    if !matches!(unit.trim(), "min" | "mins" | "minute" | "minutes" | "") {
+        return Err(DoseError::InfusionSyntax);
+    }
+    let over_minutes = digits.parse::<u32>().map_err(|_| DoseError::InfusionSyntax)?;
+    Ok(Infusion { over_minutes })
+}
+
+/// Keeps user text in error messages short.
+fn truncate_for_message(text: &str) -> String {
+    text.chars().take(16).collect()
+}
+
+/// The serialised shape of a dose; deserialising goes through [`Dose::new`] so stored or imported
+/// doses are validated like typed ones.
+#[derive(Serialize, Deserialize)]
+struct DoseRecord {
+    amount: f64,
+    unit: DoseUnit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    over_minutes: Option<u32>,
+}
+
+impl TryFrom<DoseRecord> for Dose {
+    type Error = DoseError;
+
+    fn try_from(record: DoseRecord) -> Result<Self, Self::Error> {
+        Dose::new(record.amount, record.unit, record.over_minutes.map(|over_minutes| Infusion { over_minutes }))
+    }
+}
+
+impl From<Dose> for DoseRecord {
+    fn from(dose: Dose) -> Self {
+        Self {
+            amount: dose.amount,
+            unit: dose.unit,
+            over_minutes: dose.infusion.map(|infusion| infusion.over_minutes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_ways_clinicians_write_doses() {
+        let infusion = Dose::parse("0.5 mg/kg over 40 min").unwrap();
+        assert_eq!(infusion.amount(), 0.5);
+        assert_eq!(infusion.unit(), DoseUnit::MgPerKg);
+        assert_eq!(infusion.infusion(), Some(Infusion { over_minutes: 40 }));
+        assert_eq!(Dose::parse("56mg").unwrap().unit(), DoseUnit::Mg);
+        assert_eq!(Dose::parse("0,75 mg per kg").unwrap().amount(), 0.75);
+        assert_eq!(Dose::parse("35 MG over 40 minutes").unwrap().to_string(), "35 mg over 40 min");
+    }
+
+    #[test]
+    fn refuses_negative_zero_nan_absurd_and_unknown_unit_doses_with_a_plain_message() {
+        assert_eq!(Dose::parse("-1 mg"), Err(DoseError::NotPositive));
+        assert_eq!(Dose::parse("0 mg/kg"), Err(DoseError::NotPositive));
+        assert_eq!(Dose::new(f64::NAN, DoseUnit::Mg, None), Err(DoseError::NotANumber));
+        assert_eq!(Dose::parse("NaN mg"), Err(DoseError::NotANumber));
+        assert_eq!(Dose::new(f64::INFINITY, DoseUnit::MgPerKg, None), Err(DoseError::AbsurdPerKg));
+        assert_eq!(Dose::parse("12 mg/kg"), Err(DoseError::AbsurdPerKg));
+        assert_eq!(Dose::parse("5 ml"), Err(DoseError::UnknownUnit("ml".into())));
+        assert_eq!(Dose::parse("40"), Err(DoseError::MissingUnit));
+        assert_eq!(Dose::parse("0.5 mg/kg over 0 min"), Err(DoseError::InfusionLength));
+        assert_eq!(Dose::parse("0.5 mg/kg over a while"), Err(DoseError::InfusionSyntax));
+        // 800 mg is a plausible lozenge dose on its own but not for a 50 kg client (16 mg/kg).
+        let lozenge = Dose::parse("800 mg").unwrap();
+        assert_eq!(lozenge.check_for_weight(Some(50.0)), Err(DoseError::AbsurdPerKg));
+        assert_eq!(Dose::parse("1 mg/kg").unwrap().check_for_weight(None), Err(DoseError::MissingWeight));
+        for error in [DoseError::NotPositive, DoseError::UnknownUnit("ml".into()), DoseError::AbsurdPerKg] {
+            let message = error.to_string();
+            assert!(message.ends_with('.') && message.chars().next().is_some_and(char::is_uppercase), "{message}");
+        }
+    }
+
+    #[test]
+    fn converts_between_mg_and_mg_per_kg() {
+        let dose = Dose::parse("0.5 mg/kg over 40 min").unwrap();
+        assert_eq!(dose.milligrams(Some(70.0)), Some(35.0));
+        assert_eq!(dose.describe(Some(70.0)), "0.5 mg/kg over 40 min (35 mg at 70 kg)");
+        assert_eq!(Dose::parse("56 mg").unwrap().mg_per_kg(Some(80.0)), Some(0.7));
+    }
+
+    #[test]
+    fn deserialising_validates_like_typing() {
+        let stored = serde_json::to_string(&Dose::parse("0.5 mg/kg over 40 min").unwrap()).unwrap();
+        assert_eq!(stored, r#"{"amount":0.5,"unit":"mg/kg","over_minutes":40}"#);
+        assert!(serde_json::from_str::<Dose>(r#"{"amount":-3,"unit":"mg"}"#).is_err());
+        assert!(serde_json::from_str::<Dose>(r#"{"amount":3,"unit":"ml"}"#).is_err());
+    }
+}

@@ -1,0 +1,233 @@
+//! The entries of a session's timeline.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Dose, SessionId};
+
+/// The "sit with it" length offered first, in minutes.
+pub const DEFAULT_SIT_WITH_IT_MINUTES: u32 = 5;
+/// The longest "sit with it" deferral the journal accepts, in minutes.
+pub const MAX_SIT_WITH_IT_MINUTES: u32 = 60;
+
+/// The per-session sequence number of an event. It, not the wall clock, orders the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Seq(pub u32);
+
+impl std::fmt::Display for Seq {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// One timestamped, committed entry of a session's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub session_id: SessionId,
+    pub seq: Seq,
+    /// Wall-clock time, for the record. It may jump; it never decides the order.
+    pub wall_time: DateTime<Utc>,
+    /// Milliseconds since the session started, from a monotonic clock.
+    pub elapsed_ms: i64,
+    pub kind: EventKind,
+}
+
+/// What an event records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A free-text observation.
+    Note { text: String },
+    /// The first dose is given; "time since dosing" counts from here.
+    DosingBegan { dose: Dose },
+    /// The dose or rate changed. `None` means administration stopped.
+    DoseChange { dose: Option<Dose>, reason: String },
+    /// A moment when lowering or stopping the dose was asked for or considered.
+    DecisionPoint(DecisionPoint),
+    /// The start of a "sit with it" deferral decided at `decision_seq`.
+    DeferralStart { decision_seq: Seq, minutes: u32 },
+    /// How the deferral started at `deferral_seq` ended.
+    DeferralOutcome { deferral_seq: Seq, outcome: DeferralOutcome, note: String },
+    /// Marks (or unmarks) the event `target_seq` to bring to the integration session.
+    Marker { target_seq: Seq, on: bool },
+    /// The session was ended.
+    SessionEnded { note: String },
+}
+
+impl EventKind {
+    /// The stable identifier stored beside the payload, for counting and filtering.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Note { .. } => "note",
+            Self::DosingBegan { .. } => "dosing_began",
+            Self::DoseChange { .. } => "dose_change",
+            Self::DecisionPoint(_) => "decision_point",
+            Self::DeferralStart { .. } => "deferral_start",
+            Self::DeferralOutcome { .. } => "deferral_outcome",
+            Self::Marker { .. } => "marker",
+            Self::SessionEnded { .. } => "session_ended",
+        }
+    }
+
+    /// The words a clinician wrote in this event, for search and review.
+    pub fn text(&self) -> Vec<&str> {
+        match self {
+            Self::Note { text } => vec![text],
+            Self::DoseChange { reason, .. } => vec![reason],
+            Self::DecisionPoint(point) => vec![&point.detail, &point.rationale],
+            Self::DeferralOutcome { note, .. } | Self::SessionEnded { note } => vec![note],
+            Self::DosingBegan { .. } | Self::DeferralStart { .. } | Self::Marker { .. } => Vec::new(),
+        }
+    }
+
+    /// A one-line, plain-language description for timelines and summaries.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Note { text } => text.clone(),
+            Self::DosingBegan { dose } => format!("Dosing began: {dose}"),
+            Self::DoseChange { dose: Some(dose), reason } => with_reason(format!("Dose changed to {dose}"), reason),
+            Self::DoseChange { dose: None, reason } => with_reason("Dosing stopped".to_owned(), reason),
+            Self::DecisionPoint(point) => point.describe(),
+            Self::DeferralStart { decision_seq, minutes } => {
+                format!("Sit with it: {minutes} min agreed (decision {decision_seq})")
+            }
+            Self::DeferralOutcome { deferral_seq, outcome, note } => {
+                with_reason(format!("Sit with it {deferral_seq} ended: {}", outcome.label()), note)
+            }
+            Self::Marker { target_seq, on: true } => format!("Bring to integration: entry {target_seq}"),
+            Self::Marker { target_seq, on: false } => format!("No longer bringing entry {target_seq} to integration"),
+            Self::SessionEnded { note } => with_reason("Session ended".to_owned(), note),
+        }
+    }
+}
+
+fn with_reason(head: String, reason: &str) -> String {
+    if reason.trim().is_empty() { head } else { format!("{head} — {}", reason.trim()) }
+}
+
+/// A moment when a dose change was asked for or considered: what came up, who asked, what was decided and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionPoint {
+    pub came_up: CameUp,
+    /// A few words on what came up.
+    pub detail: String,
+    pub asked: Asked,
+    pub decision: Decision,
+    pub rationale: String,
+}
+
+impl DecisionPoint {
+    fn describe(&self) -> String {
+        let mut line = format!("{}: {} — {}", self.came_up.label(), self.asked.label(), self.decision.label());
+        if !self.detail.trim().is_empty() {
+            line = format!("{line} — “{}”", self.detail.trim());
+        }
+        with_reason(line, &self.rationale)
+    }
+}
+
+/// What came up for the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CameUp {
+    Emotion,
+    Memory,
+    Thought,
+    BodySensation,
+}
+
+impl CameUp {
+    pub const ALL: [Self; 4] = [Self::Emotion, Self::Memory, Self::Thought, Self::BodySensation];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Emotion => "Emotion",
+            Self::Memory => "Memory",
+            Self::Thought => "Thought",
+            Self::BodySensation => "Body sensation",
+        }
+    }
+}
+
+/// Who asked for what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Asked {
+    ClientAsksToLower,
+    ClinicianConsidersLowering,
+    ClientAsksToStop,
+}
+
+impl Asked {
+    pub const ALL: [Self; 3] = [Self::ClientAsksToLower, Self::ClinicianConsidersLowering, Self::ClientAsksToStop];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ClientAsksToLower => "Client asks to lower",
+            Self::ClinicianConsidersLowering => "Clinician considers lowering",
+            Self::ClientAsksToStop => "Client asks to stop",
+        }
+    }
+}
+
+/// What was decided at a decision point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// Lower the dose now; the new dose is logged as a dose change right after.
+    LowerNow,
+    /// Keep the dose as it is.
+    Hold,
+    /// Wait the agreed minutes and explore what came up before acting.
+    SitWithIt { minutes: u32 },
+    /// Stop giving ketamine.
+    Stop,
+}
+
+impl Decision {
+    pub fn label(self) -> String {
+        match self {
+            Self::LowerNow => "lower now".to_owned(),
+            Self::Hold => "hold".to_owned(),
+            Self::SitWithIt { minutes } => format!("sit with it {minutes} min"),
+            Self::Stop => "stop".to_owned(),
+        }
+    }
+}
+
+/// How a "sit with it" deferral ended. Every deferral must end with one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeferralOutcome {
+    /// The client worked through it; no dose change.
+    WorkedThrough,
+    /// The client still wanted a lower dose, and it was lowered.
+    DoseLowered,
+    /// The deferral was ended before its time, with no dose change.
+    EndedEarly,
+    /// The session was stopped.
+    SessionStopped,
+}
+
+impl DeferralOutcome {
+    pub const ALL: [Self; 4] = [Self::WorkedThrough, Self::DoseLowered, Self::EndedEarly, Self::SessionStopped];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WorkedThrough => "worked_through",
+            Self::DoseLowered => "dose_lowered",
+            Self::EndedEarly => "ended_early",
+            Self::SessionStopped => "session_stopped",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::WorkedThrough => "worked through (no change)",
+            Self::DoseLowered => "dose lowered after all",
+            Self::EndedEarly => "ended early",
+            Self::SessionStopped => "session stopped",
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Pure types and rules of the journal: clients, sessions, events and doses.
+//!
+//! Nothing here knows about SQL or egui, so every rule can be tested on its own.
+
+mod client;
+mod dose;
+mod event;
+mod model;
+mod route;
+mod session;
+mod timeline;
+
+pub use client::{Client, ClientError, ClientId, NewClient};
+pub use dose::{Dose, DoseError, DoseUnit, Infusion};
+pub use event::{
+    Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Event, EventKind, Seq,
+    DEFAULT_SIT_WITH_IT_MINUTES, MAX_SIT_WITH_IT_MINUTES,
+};
+pub use model::TreatmentModel;
+pub use route::Route;
+pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
+pub use timeline::{CurrentDose, OpenDeferral, TimelineState};

@@ -1,0 +1,102 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{ClientId, Dose, DoseError, Route, TreatmentModel};
+
+/// The database id of a session; the number clinicians use on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SessionId(pub i64);
+
+impl std::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Where a session is in its life. Only a live session takes new events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionStatus {
+    Live,
+    Ended,
+    /// Signed by the clinician; never changes again (corrections are addenda).
+    Signed,
+}
+
+impl SessionStatus {
+    /// The stable identifier used in the database and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Live => "live",
+            Self::Ended => "ended",
+            Self::Signed => "signed",
+        }
+    }
+
+    /// Parses the stable identifier.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "live" => Some(Self::Live),
+            "ended" => Some(Self::Ended),
+            "signed" => Some(Self::Signed),
+            _ => None,
+        }
+    }
+}
+
+/// One treatment sitting of one client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: SessionId,
+    /// Stable across journals, so an exported session is recognised when imported again.
+    pub uuid: uuid::Uuid,
+    pub client_id: ClientId,
+    pub model: TreatmentModel,
+    pub route: Route,
+    pub planned_dose: Dose,
+    /// What the client hopes to meet or understand in this session.
+    pub intention: String,
+    /// How the client wants to be supported when it gets hard; shown throughout the live session.
+    pub comfort_plan: String,
+    pub status: SessionStatus,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// A session as chosen in the start form, before it has an id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSession {
+    pub client_id: ClientId,
+    pub model: TreatmentModel,
+    pub route: Route,
+    pub planned_dose: Dose,
+    pub intention: String,
+    pub comfort_plan: String,
+}
+
+/// Why a session could not be started, ended or changed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Dose(#[from] DoseError),
+    #[error("Choose a client for the session, or add a new one.")]
+    NoClient,
+    #[error("This session has ended; it no longer takes new entries.")]
+    NotLive,
+    #[error("A \"sit with it\" deferral is still open; record how it ended before ending the session.")]
+    OpenDeferral,
+    #[error("That \"sit with it\" deferral already has an outcome.")]
+    DeferralAlreadyClosed,
+    #[error("There is no \"sit with it\" deferral with that number in this session.")]
+    UnknownDeferral,
+    #[error("There is no entry with that number in this session.")]
+    UnknownEvent,
+    #[error("A \"sit with it\" deferral lasts between 1 and {max} minutes.", max = super::MAX_SIT_WITH_IT_MINUTES)]
+    DeferralMinutes,
+    #[error("The note is empty.")]
+    EmptyNote,
+    #[error("Dosing has already begun in this session.")]
+    DosingAlreadyBegun,
+}

@@ -1,0 +1,11 @@
+//! KAP Journal: a local-first session journal for clinicians who give ketamine treatment.
+//!
+//! Data flows one way: [`ui`] → [`live`] (the session engine) → [`store`] (SQLite). [`domain`] holds the
+//! pure types and rules every layer shares.
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod live;
+pub mod store;
+pub mod ui;

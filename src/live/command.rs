@@ -1,0 +1,25 @@
+use crate::domain::{Asked, CameUp, Decision, DeferralOutcome, Dose, Seq};
+
+/// One thing a clinician logs during a live session. Each becomes one or more events, committed together.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveCommand {
+    /// A free-text note.
+    Note(String),
+    /// The planned dose is given; starts "time since dosing".
+    BeginDosing,
+    /// A new dose or rate; `None` stops administration.
+    ChangeDose { dose: Option<Dose>, reason: String },
+    /// A decision point. `new_dose` is needed when the decision is to lower now.
+    DecisionPoint {
+        came_up: CameUp,
+        detail: String,
+        asked: Asked,
+        decision: Decision,
+        new_dose: Option<Dose>,
+        rationale: String,
+    },
+    /// How a "sit with it" deferral ended. `new_dose` is needed when the dose was lowered after all.
+    DeferralOutcome { deferral: Seq, outcome: DeferralOutcome, new_dose: Option<Dose>, note: String },
+    /// Marks an entry to bring to integration, or unmarks it.
+    ToggleMarker { target: Seq },
+}

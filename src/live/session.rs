@@ -1,0 +1,219 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Clock, LiveCommand};
+use crate::domain::{
+    Client, Decision, DecisionPoint, DeferralOutcome, DoseError, Event, EventKind, NewSession, Seq, Session,
+    SessionError, SessionId, TimelineState, MAX_SIT_WITH_IT_MINUTES,
+};
+use crate::store::{NewEvent, Store, StoreError};
+
+/// A session being logged right now: its committed timeline and the clocks that measure it.
+pub struct LiveSession {
+    session: Session,
+    client: Client,
+    events: Vec<Event>,
+    state: TimelineState,
+    clock: Arc<dyn Clock>,
+    /// Elapsed session time when this engine attached to the session (0 at start, more after a restart).
+    base_elapsed_ms: i64,
+    /// The monotonic reading when this engine attached.
+    attached_at: Duration,
+}
+
+impl LiveSession {
+    /// Starts a new live session and commits it.
+    pub fn start(store: &mut Store, clock: Arc<dyn Clock>, new: &NewSession) -> Result<Self, StoreError> {
+        let session = store.start_session(new, clock.wall())?;
+        Self::attach(store, clock, session, Vec::new())
+    }
+
+    /// Picks a live session up again, e.g. after the app was closed or the laptop died.
+    pub fn resume(store: &mut Store, clock: Arc<dyn Clock>, id: SessionId) -> Result<Self, StoreError> {
+        let session = store.session(id)?;
+        if session.status != crate::domain::SessionStatus::Live {
+            return Err(SessionError::NotLive.into());
+        }
+        let events = store.events(id)?;
+        Self::attach(store, clock, session, events)
+    }
+
+    fn attach(store: &Store, clock: Arc<dyn Clock>, session: Session, events: Vec<Event>) -> Result<Self, StoreError> {
+        let client = store.client(session.client_id)?;
+        // After a restart the monotonic clock starts again; continue from the wall-clock gap, but never
+        // before the last committed event, so elapsed time only grows.
+        let since_start = (clock.wall() - session.started_at).num_milliseconds().max(0);
+        let last_elapsed = events.last().map_or(0, |event| event.elapsed_ms);
+        let state = TimelineState::from_events(&events);
+        Ok(Self {
+            base_elapsed_ms: since_start.max(last_elapsed),
+            attached_at: clock.monotonic(),
+            session,
+            client,
+            events,
+            state,
+            clock,
+        })
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The clock the session is measured with.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// The committed timeline, in sequence order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// What the timeline adds up to now.
+    pub fn state(&self) -> &TimelineState {
+        &self.state
+    }
+
+    /// Milliseconds since the session started, from the monotonic clock.
+    pub fn elapsed_ms(&self) -> i64 {
+        let since_attach = self.clock.monotonic().saturating_sub(self.attached_at);
+        self.base_elapsed_ms + i64::try_from(since_attach.as_millis()).unwrap_or(i64::MAX / 2)
+    }
+
+    /// Milliseconds since the first dose, if dosing has begun.
+    pub fn since_dosing_ms(&self) -> Option<i64> {
+        self.state.dosing_began_ms.map(|at| self.elapsed_ms() - at)
+    }
+
+    /// Milliseconds since the dose last changed, if dosing has begun.
+    pub fn since_last_dose_change_ms(&self) -> Option<i64> {
+        self.state.last_dose_change_ms.map(|at| self.elapsed_ms() - at)
+    }
+
+    /// Validates a command, commits its events in one transaction and returns them.
+    /// Nothing is committed when validation fails.
+    pub fn log(&mut self, store: &mut Store, command: LiveCommand) -> Result<&[Event], StoreError> {
+        let kinds = self.events_for(command)?;
+        let now = self.stamp();
+        let new: Vec<NewEvent> = kinds.into_iter().map(|kind| NewEvent { wall_time: now.0, elapsed_ms: now.1, kind }).collect();
+        let committed = store.append_events(self.session.id, self.next_seq(), &new)?;
+        Ok(self.remember(committed))
+    }
+
+    /// Ends the session. Refused while a "sit with it" deferral has no outcome.
+    pub fn end(&mut self, store: &mut Store, note: &str) -> Result<(), StoreError> {
+        if !self.state.open_deferrals.is_empty() {
+            return Err(SessionError::OpenDeferral.into());
+        }
+        let (wall_time, elapsed_ms) = self.stamp();
+        let closing = NewEvent { wall_time, elapsed_ms, kind: EventKind::SessionEnded { note: note.trim().to_owned() } };
+        let event = store.end_session(self.session.id, self.next_seq(), &closing)?;
+        self.session.status = crate::domain::SessionStatus::Ended;
+        self.session.ended_at = Some(wall_time);
+        self.remember(vec![event]);
+        Ok(())
+    }
+
+    fn stamp(&self) -> (chrono::DateTime<chrono::Utc>, i64) {
+        let floor = self.events.last().map_or(0, |event| event.elapsed_ms);
+        (self.clock.wall(), self.elapsed_ms().max(floor))
+    }
+
+    fn next_seq(&self) -> Seq {
+        Seq(self.state.last_seq.map_or(1, |seq| seq.0 + 1))
+    }
+
+    fn remember(&mut self, committed: Vec<Event>) -> &[Event] {
+        let first_new = self.events.len();
+        for event in &committed {
+            self.state.apply(event);
+        }
+        self.events.extend(committed);
+        &self.events[first_new..]
+    }
+
+    /// The events a command becomes, checked against the session as it stands.
+    fn events_for(&self, command: LiveCommand) -> Result<Vec<EventKind>, StoreError> {
+        if self.session.status != crate::domain::SessionStatus::Live {
+            return Err(SessionError::NotLive.into());
+        }
+        let weight = self.client.weight_kg;
+        let next = self.next_seq();
+        let kinds = match command {
+            LiveCommand::Note(text) => {
+                if text.trim().is_empty() {
+                    return Err(SessionError::EmptyNote.into());
+                }
+                vec![EventKind::Note { text }]
+            }
+            LiveCommand::BeginDosing => {
+                if self.state.dosing_began_ms.is_some() {
+                    return Err(SessionError::DosingAlreadyBegun.into());
+                }
+                vec![EventKind::DosingBegan { dose: self.session.planned_dose }]
+            }
+            LiveCommand::ChangeDose { dose, reason } => {
+                if let Some(dose) = dose {
+                    dose.check_for_weight(weight).map_err(SessionError::from)?;
+                }
+                vec![EventKind::DoseChange { dose, reason: reason.trim().to_owned() }]
+            }
+            LiveCommand::DecisionPoint { came_up, detail, asked, decision, new_dose, rationale } => {
+                let point = DecisionPoint {
+                    came_up,
+                    detail: detail.trim().to_owned(),
+                    asked,
+                    decision,
+                    rationale: rationale.trim().to_owned(),
+                };
+                let follow_up = match decision {
+                    Decision::LowerNow => {
+                        let dose = new_dose.ok_or(SessionError::Dose(DoseError::Empty))?;
+                        dose.check_for_weight(weight).map_err(SessionError::from)?;
+                        Some(EventKind::DoseChange { dose: Some(dose), reason: format!("Lowered at decision point {next}") })
+                    }
+                    Decision::SitWithIt { minutes } => {
+                        if minutes == 0 || minutes > MAX_SIT_WITH_IT_MINUTES {
+                            return Err(SessionError::DeferralMinutes.into());
+                        }
+                        Some(EventKind::DeferralStart { decision_seq: next, minutes })
+                    }
+                    Decision::Stop => Some(EventKind::DoseChange { dose: None, reason: format!("Stopped at decision point {next}") }),
+                    Decision::Hold => None,
+                };
+                std::iter::once(EventKind::DecisionPoint(point)).chain(follow_up).collect()
+            }
+            LiveCommand::DeferralOutcome { deferral, outcome, new_dose, note } => {
+                if !self.state.is_open_deferral(deferral) {
+                    let known = self.events.iter().any(|e| e.seq == deferral && matches!(e.kind, EventKind::DeferralStart { .. }));
+                    return Err(if known { SessionError::DeferralAlreadyClosed } else { SessionError::UnknownDeferral }.into());
+                }
+                let follow_up = match outcome {
+                    DeferralOutcome::DoseLowered => {
+                        let dose = new_dose.ok_or(SessionError::Dose(DoseError::Empty))?;
+                        dose.check_for_weight(weight).map_err(SessionError::from)?;
+                        Some(EventKind::DoseChange { dose: Some(dose), reason: format!("Lowered after sit with it {deferral}") })
+                    }
+                    DeferralOutcome::SessionStopped => {
+                        Some(EventKind::DoseChange { dose: None, reason: format!("Stopped after sit with it {deferral}") })
+                    }
+                    DeferralOutcome::WorkedThrough | DeferralOutcome::EndedEarly => None,
+                };
+                let note = note.trim().to_owned();
+                std::iter::once(EventKind::DeferralOutcome { deferral_seq: deferral, outcome, note }).chain(follow_up).collect()
+            }
+            LiveCommand::ToggleMarker { target } => {
+                if !self.events.iter().any(|event| event.seq == target) {
+                    return Err(SessionError::UnknownEvent.into());
+                }
+                vec![EventKind::Marker { target_seq: target, on: !self.state.marked.contains(&target) }]
+            }
+        };
+        Ok(kinds)
+    }
+}

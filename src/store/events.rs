@@ -1,0 +1,156 @@
+//! Appending events to a session's timeline and reading them back in sequence order.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Transaction};
+
+use super::{from_ms, to_ms, Store, StoreError};
+use crate::domain::{DeferralOutcome, Event, EventKind, Seq, SessionError, SessionId};
+
+/// An event before it is committed: the store gives it its sequence number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub wall_time: DateTime<Utc>,
+    pub elapsed_ms: i64,
+    pub kind: EventKind,
+}
+
+impl Store {
+    /// Appends events to a live session in one transaction and returns them as committed.
+    ///
+    /// `expected_next` is the sequence number the caller believes comes next; events in the batch may
+    /// refer to each other by it (a deferral to its decision point). A mismatch is refused rather than
+    /// letting such a reference point at the wrong entry.
+    pub fn append_events(&mut self, session: SessionId, expected_next: Seq, events: &[NewEvent]) -> Result<Vec<Event>, StoreError> {
+        self.require_writer()?;
+        let tx = self.conn.transaction()?;
+        require_live(&tx, session)?;
+        let next = next_seq(&tx, session)?;
+        if next != expected_next {
+            return Err(StoreError::Damaged("a timeline out of step with this window"));
+        }
+        let committed = insert_events(&tx, session, next, events)?;
+        tx.commit()?;
+        Ok(committed)
+    }
+
+    /// Ends a live session: appends its closing event and marks it ended, in one transaction.
+    pub fn end_session(&mut self, session: SessionId, expected_next: Seq, closing: &NewEvent) -> Result<Event, StoreError> {
+        self.require_writer()?;
+        let tx = self.conn.transaction()?;
+        require_live(&tx, session)?;
+        let next = next_seq(&tx, session)?;
+        if next != expected_next {
+            return Err(StoreError::Damaged("a timeline out of step with this window"));
+        }
+        let mut committed = insert_events(&tx, session, next, std::slice::from_ref(closing))?;
+        tx.execute(
+            "UPDATE sessions SET status = 'ended', ended_ms = ?2 WHERE id = ?1",
+            params![session.0, to_ms(closing.wall_time)],
+        )?;
+        tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
+        tx.commit()?;
+        committed.pop().ok_or(StoreError::Damaged("a session end"))
+    }
+
+    /// The whole timeline of a session, in sequence order.
+    pub fn events(&self, session: SessionId) -> Result<Vec<Event>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT seq, wall_ms, elapsed_ms, payload FROM events WHERE session_id = ?1 ORDER BY seq",
+        )?;
+        let rows = statement.query_map([session.0], |row| {
+            Ok((row.get::<_, u32>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?, row.get::<_, String>(3)?))
+        })?;
+        rows.map(|row| {
+            let (seq, wall_ms, elapsed_ms, payload) = row?;
+            let kind = serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
+            Ok(Event { session_id: session, seq: Seq(seq), wall_time: from_ms(wall_ms)?, elapsed_ms, kind })
+        })
+        .collect()
+    }
+}
+
+fn require_live(tx: &Transaction<'_>, session: SessionId) -> Result<(), StoreError> {
+    let status: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
+        "SELECT status FROM sessions WHERE id = ?1",
+        [session.0],
+        |row| row.get(0),
+    ))?;
+    match status.as_deref() {
+        None => Err(StoreError::NotFound("session")),
+        Some("live") => Ok(()),
+        Some(_) => Err(SessionError::NotLive.into()),
+    }
+}
+
+fn next_seq(tx: &Transaction<'_>, session: SessionId) -> Result<Seq, StoreError> {
+    let last: u32 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?1", [session.0], |row| row.get(0))?;
+    Ok(Seq(last + 1))
+}
+
+/// Inserts events from `first` on and updates the session's counters, inside the caller's transaction.
+pub(super) fn insert_events(tx: &Transaction<'_>, session: SessionId, first: Seq, events: &[NewEvent]) -> Result<Vec<Event>, StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO events (session_id, seq, wall_ms, elapsed_ms, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut committed = Vec::with_capacity(events.len());
+    let mut counters = Counters::default();
+    for (offset, event) in events.iter().enumerate() {
+        let seq = Seq(first.0 + offset as u32);
+        let payload = serde_json::to_string(&event.kind).map_err(|_| StoreError::Damaged("an entry to be written"))?;
+        insert.execute(params![session.0, seq.0, to_ms(event.wall_time), event.elapsed_ms, event.kind.as_str(), payload])?;
+        counters.count(&event.kind);
+        committed.push(Event {
+            session_id: session,
+            seq,
+            wall_time: event.wall_time,
+            elapsed_ms: event.elapsed_ms,
+            kind: event.kind.clone(),
+        });
+    }
+    counters.write(tx, session)?;
+    Ok(committed)
+}
+
+/// The per-session tallies kept beside the events so that lists of 20,000 sessions need no scan.
+#[derive(Default)]
+struct Counters {
+    events: i64,
+    decision_points: i64,
+    deferrals: i64,
+    outcomes: [i64; 4],
+}
+
+impl Counters {
+    fn count(&mut self, kind: &EventKind) {
+        self.events += 1;
+        match kind {
+            EventKind::DecisionPoint(_) => self.decision_points += 1,
+            EventKind::DeferralStart { .. } => self.deferrals += 1,
+            EventKind::DeferralOutcome { outcome, .. } => {
+                let index = DeferralOutcome::ALL.iter().position(|o| o == outcome).unwrap_or_default();
+                self.outcomes[index] += 1;
+            }
+            _ => {}
+        }
+    }
+
+    fn write(&self, tx: &Transaction<'_>, session: SessionId) -> Result<(), StoreError> {
+        tx.prepare_cached(
+            "UPDATE sessions SET event_count = event_count + ?2, decision_points = decision_points + ?3,
+                deferrals = deferrals + ?4, worked_through = worked_through + ?5, dose_lowered = dose_lowered + ?6,
+                ended_early = ended_early + ?7, session_stopped = session_stopped + ?8
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            session.0,
+            self.events,
+            self.decision_points,
+            self.deferrals,
+            self.outcomes[0],
+            self.outcomes[1],
+            self.outcomes[2],
+            self.outcomes[3]
+        ])?;
+        Ok(())
+    }
+}

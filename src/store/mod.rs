@@ -1,0 +1,70 @@
+//! SQLite storage of the journal. Knows nothing of egui.
+//!
+//! Every write is one transaction that commits before the call returns, with `synchronous=FULL`, so an
+//! event that a caller was told is saved survives a killed process or a power cut.
+
+mod clients;
+mod data_dir;
+mod drafts;
+mod error;
+mod events;
+mod open;
+mod schema;
+mod sessions;
+mod summaries;
+
+pub use data_dir::{default_data_dir, DATA_DIR_ENV, DB_FILE_NAME, LOCK_FILE_NAME};
+pub use drafts::Draft;
+pub use error::StoreError;
+pub use events::NewEvent;
+pub use open::{AccessMode, MIN_SQLITE_VERSION};
+pub use sessions::CompleteSession;
+pub use summaries::{SessionFilter, SessionSummary};
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+/// An open journal: one SQLite connection, plus the lock that makes this process its only writer.
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    /// Held for the life of the store; dropping it lets another instance write.
+    _writer_lock: Option<File>,
+    access: AccessMode,
+}
+
+impl Store {
+    /// The data folder this store lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether this store may write (it holds the single-writer lock).
+    pub fn access(&self) -> AccessMode {
+        self.access
+    }
+
+    fn require_writer(&self) -> Result<(), StoreError> {
+        match self.access {
+            AccessMode::Writer => Ok(()),
+            AccessMode::ReadOnly => Err(StoreError::ReadOnly),
+        }
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dir", &self.dir).field("access", &self.access).finish_non_exhaustive()
+    }
+}
+
+/// Milliseconds since the Unix epoch, the form wall-clock times take in the database.
+fn to_ms(time: chrono::DateTime<chrono::Utc>) -> i64 {
+    time.timestamp_millis()
+}
+
+fn from_ms(ms: i64) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::from_timestamp_millis(ms).ok_or(StoreError::Damaged("a time stamp"))
+}

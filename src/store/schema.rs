@@ -1,0 +1,92 @@
+//! The schema, versioned by `PRAGMA user_version`. Each migration runs in one transaction.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Migrations in order; the journal's schema version is how many of them have run.
+const MIGRATIONS: &[&str] = &[
+    // 1: clients, sessions with denormalised counters for fast lists, events, drafts.
+    r"
+    CREATE TABLE clients (
+        id            INTEGER PRIMARY KEY,
+        code          TEXT NOT NULL UNIQUE,
+        display_name  TEXT,
+        weight_kg     REAL CHECK (weight_kg IS NULL OR weight_kg > 0),
+        created_ms    INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+        id               INTEGER PRIMARY KEY,
+        uuid             TEXT NOT NULL UNIQUE,
+        client_id        INTEGER NOT NULL REFERENCES clients(id),
+        model            TEXT NOT NULL CHECK (model IN ('medical', 'kap')),
+        route            TEXT NOT NULL,
+        planned_dose     TEXT NOT NULL,
+        intention        TEXT NOT NULL DEFAULT '',
+        comfort_plan     TEXT NOT NULL DEFAULT '',
+        status           TEXT NOT NULL CHECK (status IN ('live', 'ended', 'signed')),
+        started_ms       INTEGER NOT NULL,
+        ended_ms         INTEGER,
+        event_count      INTEGER NOT NULL DEFAULT 0,
+        decision_points  INTEGER NOT NULL DEFAULT 0,
+        deferrals        INTEGER NOT NULL DEFAULT 0,
+        worked_through   INTEGER NOT NULL DEFAULT 0,
+        dose_lowered     INTEGER NOT NULL DEFAULT 0,
+        ended_early      INTEGER NOT NULL DEFAULT 0,
+        session_stopped  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sessions_by_start ON sessions (started_ms DESC);
+    CREATE INDEX sessions_by_client ON sessions (client_id, started_ms DESC);
+    CREATE INDEX sessions_live ON sessions (status) WHERE status = 'live';
+    CREATE TABLE events (
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        seq         INTEGER NOT NULL CHECK (seq > 0),
+        wall_ms     INTEGER NOT NULL,
+        elapsed_ms  INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE drafts (
+        session_id  INTEGER PRIMARY KEY REFERENCES sessions(id),
+        text        TEXT NOT NULL,
+        saved_ms    INTEGER NOT NULL
+    );
+    ",
+];
+
+/// The schema version this build writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the schema up to date; refuses a journal from a newer build rather than guess at it.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found = user_version(conn)?;
+    if found > current_version() {
+        return Err(StoreError::NewerSchema { found, supported: current_version() });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A read-only connection cannot migrate; it reads only a schema it knows.
+pub fn check_readable(conn: &Connection) -> Result<(), StoreError> {
+    let found = user_version(conn)?;
+    if found > current_version() {
+        return Err(StoreError::NewerSchema { found, supported: current_version() });
+    }
+    if found < current_version() {
+        return Err(StoreError::ReadOnly);
+    }
+    Ok(())
+}
+
+fn user_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+}

@@ -1,0 +1,147 @@
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::events::insert_events;
+use super::{from_ms, to_ms, NewEvent, Store, StoreError};
+use crate::domain::{
+    ClientId, Dose, NewSession, Route, Seq, Session, SessionId, SessionStatus, TreatmentModel,
+};
+
+const SESSION_COLUMNS: &str =
+    "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms";
+
+/// A whole session with its timeline, written in one go (synthetic data, and later imports).
+#[derive(Debug, Clone)]
+pub struct CompleteSession {
+    pub new: NewSession,
+    pub uuid: uuid::Uuid,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub events: Vec<NewEvent>,
+}
+
+impl Store {
+    /// Starts a live session for a client.
+    pub fn start_session(&mut self, new: &NewSession, started_at: DateTime<Utc>) -> Result<Session, StoreError> {
+        self.require_writer()?;
+        let client = self.client(new.client_id)?;
+        new.planned_dose.check_for_weight(client.weight_kg).map_err(crate::domain::SessionError::from)?;
+        let uuid = uuid::Uuid::new_v4();
+        insert_session(&self.conn, new, uuid, SessionStatus::Live, started_at, None)?;
+        self.session(SessionId(self.conn.last_insert_rowid()))
+    }
+
+    /// Writes many complete sessions in one transaction: all of them or none.
+    pub fn insert_complete_sessions(&mut self, sessions: &[CompleteSession]) -> Result<Vec<SessionId>, StoreError> {
+        self.require_writer()?;
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(sessions.len());
+        for session in sessions {
+            let status = if session.ended_at.is_some() { SessionStatus::Ended } else { SessionStatus::Live };
+            insert_session(&tx, &session.new, session.uuid, status, session.started_at, session.ended_at)?;
+            let id = SessionId(tx.last_insert_rowid());
+            insert_events(&tx, id, Seq(1), &session.events)?;
+            ids.push(id);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// One session by id.
+    pub fn session(&self, id: SessionId) -> Result<Session, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"))?
+            .query_row([id.0], raw_session)
+            .optional()?
+            .ok_or(StoreError::NotFound("session"))?;
+        row.into_session()
+    }
+
+    /// Sessions still live, newest first: after a crash these are the ones to resume.
+    pub fn live_sessions(&self) -> Result<Vec<Session>, StoreError> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE status = 'live' ORDER BY started_ms DESC"
+        ))?;
+        let rows = statement.query_map([], raw_session)?.collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(RawSession::into_session).collect()
+    }
+}
+
+fn insert_session(
+    conn: &rusqlite::Connection,
+    new: &NewSession,
+    uuid: uuid::Uuid,
+    status: SessionStatus,
+    started_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let dose = serde_json::to_string(&new.planned_dose).map_err(|_| StoreError::Damaged("a dose to be written"))?;
+    conn.prepare_cached(
+        "INSERT INTO sessions (uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        uuid.to_string(),
+        new.client_id.0,
+        new.model.as_str(),
+        new.route.as_str(),
+        dose,
+        new.intention,
+        new.comfort_plan,
+        status.as_str(),
+        to_ms(started_at),
+        ended_at.map(to_ms),
+    ])?;
+    Ok(())
+}
+
+/// A session row as stored, before its text columns are checked.
+struct RawSession {
+    id: i64,
+    uuid: String,
+    client_id: i64,
+    model: String,
+    route: String,
+    planned_dose: String,
+    intention: String,
+    comfort_plan: String,
+    status: String,
+    started_ms: i64,
+    ended_ms: Option<i64>,
+}
+
+fn raw_session(row: &Row<'_>) -> rusqlite::Result<RawSession> {
+    Ok(RawSession {
+        id: row.get(0)?,
+        uuid: row.get(1)?,
+        client_id: row.get(2)?,
+        model: row.get(3)?,
+        route: row.get(4)?,
+        planned_dose: row.get(5)?,
+        intention: row.get(6)?,
+        comfort_plan: row.get(7)?,
+        status: row.get(8)?,
+        started_ms: row.get(9)?,
+        ended_ms: row.get(10)?,
+    })
+}
+
+impl RawSession {
+    fn into_session(self) -> Result<Session, StoreError> {
+        let damaged = || StoreError::Damaged("a session");
+        Ok(Session {
+            id: SessionId(self.id),
+            uuid: self.uuid.parse().map_err(|_| damaged())?,
+            client_id: ClientId(self.client_id),
+            model: TreatmentModel::parse(&self.model).ok_or_else(damaged)?,
+            route: Route::parse(&self.route).ok_or_else(damaged)?,
+            planned_dose: serde_json::from_str::<Dose>(&self.planned_dose).map_err(|_| damaged())?,
+            intention: self.intention,
+            comfort_plan: self.comfort_plan,
+            status: SessionStatus::parse(&self.status).ok_or_else(damaged)?,
+            started_at: from_ms(self.started_ms)?,
+            ended_at: self.ended_ms.map(from_ms).transpose()?,
+        })
+    }
+}

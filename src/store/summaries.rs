@@ -1,0 +1,86 @@
+//! The one-line-per-session read model behind session lists and `kap-journal sessions`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{from_ms, Store, StoreError};
+use crate::domain::{Dose, Route, SessionId, SessionStatus, TreatmentModel};
+
+/// Which sessions to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionFilter {
+    pub client_code: Option<String>,
+    pub model: Option<TreatmentModel>,
+}
+
+/// One session as a list shows it. Its JSON form is the documented output of `kap-journal sessions --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub id: SessionId,
+    pub client_code: String,
+    pub model: TreatmentModel,
+    pub route: Route,
+    pub planned_dose: Dose,
+    pub status: SessionStatus,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub events: u32,
+    pub decision_points: u32,
+    pub deferrals: u32,
+    pub worked_through: u32,
+    pub dose_lowered: u32,
+    pub ended_early: u32,
+    pub session_stopped: u32,
+}
+
+impl Store {
+    /// Sessions matching the filter, newest first. Medical Model and KAP rows carry their model so a
+    /// caller can always keep them apart.
+    pub fn session_summaries(&self, filter: &SessionFilter) -> Result<Vec<SessionSummary>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
+                    s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
+                    s.ended_early, s.session_stopped
+             FROM sessions s JOIN clients c ON c.id = s.client_id
+             WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR s.model = ?2)
+             ORDER BY s.started_ms DESC, s.id DESC",
+        )?;
+        let model = filter.model.map(TreatmentModel::as_str);
+        let rows = statement.query_map(rusqlite::params![filter.client_code.as_deref().map(str::trim), model], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, i64>(6)?,
+                row.get::<_, Option<i64>>(7)?,
+                [row.get::<_, u32>(8)?, row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?, row.get(13)?, row.get(14)?],
+            ))
+        })?;
+        let damaged = || StoreError::Damaged("a session");
+        rows.map(|row| {
+            let (id, client_code, model, route, dose, status, started_ms, ended_ms, counts) = row?;
+            let [events, decision_points, deferrals, worked_through, dose_lowered, ended_early, session_stopped] = counts;
+            Ok(SessionSummary {
+                id: SessionId(id),
+                client_code,
+                model: TreatmentModel::parse(&model).ok_or_else(damaged)?,
+                route: Route::parse(&route).ok_or_else(damaged)?,
+                planned_dose: serde_json::from_str(&dose).map_err(|_| damaged())?,
+                status: SessionStatus::parse(&status).ok_or_else(damaged)?,
+                started_at: from_ms(started_ms)?,
+                ended_at: ended_ms.map(from_ms).transpose()?,
+                events,
+                decision_points,
+                deferrals,
+                worked_through,
+                dose_lowered,
+                ended_early,
+                session_stopped,
+            })
+        })
+        .collect()
+    }
+}

@@ -1,0 +1,210 @@
+//! The application root: which view is on screen, and the store and clock every view shares.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::home::HomeView;
+use super::live::LiveView;
+use super::session_view::SessionView;
+use super::start::StartView;
+use super::theme;
+use crate::domain::{Route, SessionId, TreatmentModel};
+use crate::live::{Clock, LiveSession, SystemClock};
+use crate::store::{Store, StoreError};
+
+/// UI preferences kept by eframe between runs. Patient data never goes here; it lives in the database.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// The model the start form offers first: the one chosen last time.
+    pub last_model: TreatmentModel,
+    pub last_route: Route,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self { last_model: TreatmentModel::Kap, last_route: Route::IvInfusion }
+    }
+}
+
+/// Where a view asks the app to go next.
+#[must_use]
+pub enum Nav {
+    Stay,
+    Home,
+    Start,
+    Live(Box<LiveSession>),
+    OpenSession(SessionId),
+}
+
+enum View {
+    Home(HomeView),
+    Start(StartView),
+    Live(Box<LiveView>),
+    Session(SessionView),
+}
+
+/// The KAP Journal window.
+pub struct KapJournalApp {
+    /// The open journal, or the sentence saying why it could not be opened.
+    store: Result<Store, String>,
+    clock: Arc<dyn Clock>,
+    view: View,
+    prefs: Prefs,
+    notice: Option<String>,
+}
+
+impl KapJournalApp {
+    /// Builds the app on an opened (or refused) store. A live session left open, e.g. by a crash, is
+    /// resumed at once with its draft.
+    pub fn new(cc: &eframe::CreationContext<'_>, store: Result<Store, StoreError>, clock: Arc<dyn Clock>) -> Self {
+        theme::apply(&cc.egui_ctx);
+        let prefs = cc.storage.and_then(|storage| eframe::get_value(storage, eframe::APP_KEY)).unwrap_or_default();
+        let mut app = Self { store: store.map_err(|error| error.to_string()), clock, view: View::Home(HomeView::empty()), prefs, notice: None };
+        app.view = app.first_view();
+        app
+    }
+
+    fn first_view(&mut self) -> View {
+        let Ok(store) = &mut self.store else { return View::Home(HomeView::empty()) };
+        match store.live_sessions() {
+            Ok(live) if !live.is_empty() => {
+                // The newest live session is the one being logged; older ones stay listed on the home screen.
+                match LiveSession::resume(store, Arc::clone(&self.clock), live[0].id) {
+                    Ok(session) => View::Live(Box::new(LiveView::new(store, session, true))),
+                    Err(error) => {
+                        self.notice = Some(error.to_string());
+                        View::Home(HomeView::load(store))
+                    }
+                }
+            }
+            Ok(_) => View::Home(HomeView::load(store)),
+            Err(error) => {
+                self.notice = Some(error.to_string());
+                View::Home(HomeView::empty())
+            }
+        }
+    }
+
+    fn navigate(&mut self, nav: Nav) {
+        let Ok(store) = &mut self.store else { return };
+        self.view = match nav {
+            Nav::Stay => return,
+            Nav::Home => View::Home(HomeView::load(store)),
+            Nav::Start => View::Start(StartView::new(store, &self.prefs)),
+            Nav::Live(session) => {
+                self.prefs.last_model = session.session().model;
+                self.prefs.last_route = session.session().route;
+                View::Live(Box::new(LiveView::new(store, *session, false)))
+            }
+            Nav::OpenSession(id) => match SessionView::load(store, id) {
+                Ok(view) => View::Session(view),
+                Err(error) => {
+                    self.notice = Some(error.to_string());
+                    return;
+                }
+            },
+        };
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) -> Nav {
+        let mut nav = Nav::Stay;
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("KAP Journal");
+                ui.separator();
+                let in_live = matches!(self.view, View::Live(_));
+                if ui.add_enabled(!in_live, egui::Button::new("Sessions")).clicked() {
+                    nav = Nav::Home;
+                }
+                let new_session = super::UiCommand::NewSession;
+                if ui.add_enabled(!in_live, new_session.button(ui.ctx())).clicked() || (!in_live && new_session.pressed(ui.ctx())) {
+                    nav = Nav::Start;
+                }
+                if let Ok(store) = &self.store {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(egui::RichText::new(store.dir().display().to_string()).small().color(theme::MUTED))
+                            .on_hover_text("The data folder; the journal is journal.db inside it.");
+                    });
+                }
+            });
+            super::widgets::dismissable_notice(ui, &mut self.notice, theme::WARNING);
+        });
+        nav
+    }
+}
+
+impl eframe::App for KapJournalApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let (Ok(store), View::Live(live)) = (&mut self.store, &mut self.view) {
+            live.logic(ctx, store);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Err(message) = &self.store {
+            cannot_open(ui, message);
+            return;
+        }
+        let nav = self.top_bar(ui);
+        self.navigate(nav);
+        let Ok(store) = &mut self.store else { return };
+        let nav = match &mut self.view {
+            View::Home(view) => view.ui(ui, store, &self.clock),
+            View::Start(view) => view.ui(ui, store, &self.clock),
+            View::Live(view) => view.ui(ui, store),
+            View::Session(view) => view.ui(ui),
+        };
+        self.navigate(nav);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let (Ok(store), View::Live(live)) = (&mut self.store, &mut self.view) {
+            live.save_draft_now(store);
+        }
+    }
+}
+
+/// The whole window when the journal cannot be opened: one sentence, and nothing written.
+fn cannot_open(ui: &mut egui::Ui, message: &str) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.add_space(40.0);
+        ui.vertical_centered(|ui| {
+            ui.heading("KAP Journal cannot open the journal");
+            ui.add_space(12.0);
+            ui.label(message);
+        });
+    });
+}
+
+/// Opens the window on the journal in `data_dir`.
+pub fn run_window(data_dir: PathBuf) -> anyhow::Result<ExitCode> {
+    let store = Store::open(&data_dir);
+    if let Err(error) = &store {
+        // Said in the terminal too, for a window started from a script.
+        eprintln!("kap-journal: {error}");
+    }
+    let refused = store.is_err();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("KAP Journal")
+            .with_app_id("kap-journal")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([900.0, 600.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "KAP Journal",
+        options,
+        Box::new(move |cc| Ok(Box::new(KapJournalApp::new(cc, store, Arc::new(SystemClock::new()))))),
+    )
+    .map_err(|error| anyhow::anyhow!("The window could not be opened: {error}."))?;
+    Ok(if refused { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

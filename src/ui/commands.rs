@@ -1,0 +1,91 @@
+//! Every user action of the live view as one command, so the button, its shortcut and the text that
+//! shows the shortcut can never disagree.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::domain::{DeferralOutcome, TreatmentModel};
+
+/// A user action with a keyboard shortcut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UiCommand {
+    NewSession,
+    LowerDose,
+    SitWithIt,
+    DecisionPoint,
+    DoseChange,
+    BeginDosing,
+    BringToIntegration,
+    EndSession,
+    Outcome(DeferralOutcome),
+    /// Leave the current form and go back to the plain note.
+    Cancel,
+}
+
+impl UiCommand {
+    /// The live view's actions in the order a session's model puts them: Medical Model offers
+    /// "lower dose" first, KAP offers "sit with it" first.
+    pub fn live_actions(model: TreatmentModel) -> [Self; 7] {
+        let (first, second) = match model {
+            TreatmentModel::Medical => (Self::LowerDose, Self::SitWithIt),
+            TreatmentModel::Kap => (Self::SitWithIt, Self::LowerDose),
+        };
+        [first, second, Self::DecisionPoint, Self::DoseChange, Self::BeginDosing, Self::BringToIntegration, Self::EndSession]
+    }
+
+    /// The words on the button.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NewSession => "New session",
+            Self::LowerDose => "Lower dose",
+            Self::SitWithIt => "Sit with it",
+            Self::DecisionPoint => "Decision point",
+            Self::DoseChange => "Dose change",
+            Self::BeginDosing => "Begin dosing",
+            Self::BringToIntegration => "Bring to integration",
+            Self::EndSession => "End session",
+            Self::Outcome(DeferralOutcome::WorkedThrough) => "Worked through",
+            Self::Outcome(DeferralOutcome::DoseLowered) => "Dose lowered",
+            Self::Outcome(DeferralOutcome::EndedEarly) => "Ended early",
+            Self::Outcome(DeferralOutcome::SessionStopped) => "Session stopped",
+            Self::Cancel => "Cancel",
+        }
+    }
+
+    /// One keystroke per action; Ctrl is Cmd on macOS.
+    pub fn shortcut(self) -> KeyboardShortcut {
+        let command = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
+        match self {
+            Self::NewSession => command(Key::N),
+            Self::LowerDose => command(Key::L),
+            Self::SitWithIt => command(Key::S),
+            Self::DecisionPoint => command(Key::P),
+            Self::DoseChange => command(Key::D),
+            Self::BeginDosing => command(Key::B),
+            Self::BringToIntegration => command(Key::I),
+            Self::EndSession => command(Key::E),
+            Self::Outcome(DeferralOutcome::WorkedThrough) => command(Key::Num1),
+            Self::Outcome(DeferralOutcome::DoseLowered) => command(Key::Num2),
+            Self::Outcome(DeferralOutcome::EndedEarly) => command(Key::Num3),
+            Self::Outcome(DeferralOutcome::SessionStopped) => command(Key::Num4),
+            Self::Cancel => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
+        }
+    }
+
+    /// A button for the command that shows its shortcut.
+    pub fn button(self, ctx: &egui::Context) -> egui::Button<'static> {
+        egui::Button::new(self.label()).shortcut_text(ctx.format_shortcut(&self.shortcut()))
+    }
+
+    /// Consumes the command's shortcut from this frame's input, if it was pressed.
+    pub fn pressed(self, ctx: &egui::Context) -> bool {
+        ctx.input_mut(|input| input.consume_shortcut(&self.shortcut()))
+    }
+}
+
+/// The outcome buttons' commands, in the order the strip shows them.
+pub const OUTCOME_COMMANDS: [UiCommand; 4] = [
+    UiCommand::Outcome(DeferralOutcome::WorkedThrough),
+    UiCommand::Outcome(DeferralOutcome::DoseLowered),
+    UiCommand::Outcome(DeferralOutcome::EndedEarly),
+    UiCommand::Outcome(DeferralOutcome::SessionStopped),
+];

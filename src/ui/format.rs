@@ -1,0 +1,50 @@
+//! How times read on screen.
+
+use chrono::{DateTime, Local, Utc};
+
+/// Elapsed time as `m:ss` under an hour and `h:mm:ss` above; negative values read as `-m:ss`.
+pub fn elapsed(ms: i64) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let total = ms.unsigned_abs() / 1000;
+    let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60);
+    if hours > 0 {
+        format!("{sign}{hours}:{minutes:02}:{seconds:02}")
+    } else {
+        format!("{sign}{minutes}:{seconds:02}")
+    }
+}
+
+/// A countdown reads `m:ss` and rounds up, so it shows 0:00 only when the time is really up.
+pub fn countdown(remaining_ms: i64) -> String {
+    if remaining_ms <= 0 {
+        return "0:00".to_owned();
+    }
+    let seconds = (remaining_ms + 999) / 1000;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// Wall-clock time of day in the computer's time zone.
+pub fn clock_time(time: DateTime<Utc>) -> String {
+    time.with_timezone(&Local).format("%H:%M:%S").to_string()
+}
+
+/// Date and time in the computer's time zone, for lists.
+pub fn date_time(time: DateTime<Utc>) -> String {
+    time.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elapsed_and_countdown_read_as_clinicians_expect() {
+        assert_eq!(elapsed(0), "0:00");
+        assert_eq!(elapsed(61_500), "1:01");
+        assert_eq!(elapsed(3_723_000), "1:02:03");
+        assert_eq!(elapsed(-5_000), "-0:05");
+        assert_eq!(countdown(300_000), "5:00");
+        assert_eq!(countdown(1), "0:01");
+        assert_eq!(countdown(-10), "0:00");
+    }
+}

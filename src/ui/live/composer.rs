@@ -1,0 +1,207 @@
+//! The composer at the bottom of the live view: one text field that keeps focus, and the few extra
+//! fields of whichever entry is being made. Nothing here is a modal dialog; Escape returns to the note.
+
+use egui::{Key, Modifiers, RichText, TextEdit, Ui};
+
+use super::super::{theme, widgets};
+use crate::domain::{
+    Asked, CameUp, CurrentDose, Decision, DeferralOutcome, Dose, Seq, SessionError, TreatmentModel, DEFAULT_SIT_WITH_IT_MINUTES,
+};
+use crate::live::{LiveCommand, LiveSession};
+
+/// What the decision form offers; the minutes and new dose live in their own fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionChoice {
+    LowerNow,
+    Hold,
+    SitWithIt,
+    Stop,
+}
+
+/// The entry being made.
+pub enum Mode {
+    Note,
+    Decision { came_up: CameUp, asked: Asked, choice: DecisionChoice, minutes: String, new_dose: String, rationale: String },
+    DoseChange { new_dose: String, stop: bool },
+    Outcome { deferral: Seq, outcome: DeferralOutcome, new_dose: String },
+    End,
+}
+
+/// What submitting the composer asks for.
+pub enum Intent {
+    Log(LiveCommand),
+    End(String),
+}
+
+/// The composer's state. `text` is the main field, saved as the draft.
+pub struct Composer {
+    pub text: String,
+    pub mode: Mode,
+    focus_main: bool,
+}
+
+impl Composer {
+    pub fn new(text: String) -> Self {
+        Self { text, mode: Mode::Note, focus_main: true }
+    }
+
+    /// Switches to another entry, keeping what is typed, and gives the main field the focus back.
+    pub fn set_mode(&mut self, mode: Mode) {
+        self.mode = mode;
+        self.focus_main = true;
+    }
+
+    /// Opens the decision form with `choice` preselected; a new dose starts as the current one.
+    pub fn open_decision(&mut self, choice: DecisionChoice, live: &LiveSession) {
+        self.set_mode(Mode::Decision {
+            came_up: CameUp::Emotion,
+            asked: Asked::ClientAsksToLower,
+            choice,
+            minutes: DEFAULT_SIT_WITH_IT_MINUTES.to_string(),
+            new_dose: current_dose_text(live),
+            rationale: String::new(),
+        });
+    }
+
+    pub fn open_dose_change(&mut self, live: &LiveSession) {
+        self.set_mode(Mode::DoseChange { new_dose: current_dose_text(live), stop: false });
+    }
+
+    pub fn open_outcome(&mut self, deferral: Seq, outcome: DeferralOutcome, live: &LiveSession) {
+        self.set_mode(Mode::Outcome { deferral, outcome, new_dose: current_dose_text(live) });
+    }
+
+    /// After a committed entry: empty field, plain note, focus back.
+    pub fn reset(&mut self) {
+        self.text.clear();
+        self.set_mode(Mode::Note);
+    }
+
+    /// Shows the composer; returns true when the clinician submitted it (Enter or the button).
+    pub fn ui(&mut self, ui: &mut Ui, model: TreatmentModel) -> bool {
+        let main_id = ui.scope_id().with("composer_main");
+        // Enter submits; Shift+Enter makes a new line. Taken before the field sees it.
+        let has_focus = ui.memory(|memory| memory.has_focus(main_id));
+        let mut submit = has_focus && ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Enter));
+        submit |= self.mode_fields(ui, model);
+        let (label, button) = self.labels();
+        ui.horizontal(|ui| {
+            let label = ui.label(RichText::new(label).strong());
+            let width = ui.available_width() - 160.0;
+            let field = ui.add(
+                TextEdit::multiline(&mut self.text)
+                    .id(main_id)
+                    .desired_rows(2)
+                    .desired_width(width.max(200.0))
+                    .hint_text("Enter saves · Shift+Enter new line · Esc back to note"),
+            );
+            let field = field.labelled_by(label.id);
+            if self.focus_main {
+                field.request_focus();
+                self.focus_main = false;
+            }
+            if ui.add(egui::Button::new(RichText::new(button).strong()).shortcut_text("Enter")).clicked() {
+                submit = true;
+            }
+        });
+        submit
+    }
+
+    fn labels(&self) -> (&'static str, &'static str) {
+        match self.mode {
+            Mode::Note => ("Note", "Save note"),
+            Mode::Decision { .. } => ("What came up", "Record decision"),
+            Mode::DoseChange { .. } => ("Reason", "Record dose change"),
+            Mode::Outcome { .. } => ("Outcome note", "Record outcome"),
+            Mode::End => ("Closing note", "End session now"),
+        }
+    }
+
+    /// Shows the extra fields of the current entry; returns true when Enter was pressed in one of them.
+    fn mode_fields(&mut self, ui: &mut Ui, model: TreatmentModel) -> bool {
+        let mut fields = Vec::new();
+        match &mut self.mode {
+            Mode::Note => {}
+            Mode::Decision { came_up, asked, choice, minutes, new_dose, rationale } => {
+                ui.label(RichText::new("Decision point").strong().color(theme::model_color(model)));
+                let came_up_options: Vec<_> = CameUp::ALL.iter().map(|c| (*c, c.label())).collect();
+                widgets::chips(ui, "Came up", came_up, &came_up_options);
+                let asked_options: Vec<_> = Asked::ALL.iter().map(|a| (*a, a.label())).collect();
+                widgets::chips(ui, "Asked", asked, &asked_options);
+                let lower = (DecisionChoice::LowerNow, "Lower now");
+                let sit = (DecisionChoice::SitWithIt, "Sit with it");
+                let (first, second) = if model == TreatmentModel::Medical { (lower, sit) } else { (sit, lower) };
+                widgets::chips(ui, "Decision", choice, &[first, second, (DecisionChoice::Hold, "Hold"), (DecisionChoice::Stop, "Stop")]);
+                ui.horizontal(|ui| {
+                    match choice {
+                        DecisionChoice::SitWithIt => {
+                            fields.push(widgets::labelled_field(ui, "Minutes", minutes, "5", 50.0));
+                        }
+                        DecisionChoice::LowerNow => {
+                            fields.push(widgets::labelled_field(ui, "New dose", new_dose, "0.3 mg/kg", 200.0));
+                        }
+                        DecisionChoice::Hold | DecisionChoice::Stop => {}
+                    }
+                    fields.push(widgets::labelled_field(ui, "Rationale", rationale, "why this decision", 360.0));
+                });
+            }
+            Mode::DoseChange { new_dose, stop } => {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new("Dose change").strong());
+                    fields.push(ui.add_enabled_ui(!*stop, |ui| widgets::labelled_field(ui, "New dose", new_dose, "0.4 mg/kg over 40 min", 220.0)).inner);
+                    ui.checkbox(stop, "Stop dosing");
+                });
+            }
+            Mode::Outcome { deferral, outcome, new_dose } => {
+                ui.label(RichText::new(format!("How did sit with it {deferral} end?")).strong());
+                let options: Vec<_> = DeferralOutcome::ALL.iter().map(|o| (*o, o.label())).collect();
+                widgets::chips(ui, "Outcome", outcome, &options);
+                if *outcome == DeferralOutcome::DoseLowered {
+                    fields.push(widgets::labelled_field(ui, "New dose", new_dose, "0.3 mg/kg", 200.0));
+                }
+            }
+            Mode::End => {
+                ui.label(RichText::new("End the session? Enter ends it; Esc goes back.").strong().color(theme::WARNING));
+            }
+        }
+        let enter = ui.input(|input| input.key_pressed(Key::Enter));
+        enter && fields.iter().any(egui::Response::lost_focus)
+    }
+
+    /// The entry the form describes, or the plain sentence saying what is missing.
+    pub fn intent(&self) -> Result<Intent, SessionError> {
+        let text = self.text.clone();
+        Ok(match &self.mode {
+            Mode::Note => Intent::Log(LiveCommand::Note(text)),
+            Mode::Decision { came_up, asked, choice, minutes, new_dose, rationale } => {
+                let (decision, new_dose) = match choice {
+                    DecisionChoice::LowerNow => (Decision::LowerNow, Some(Dose::parse(new_dose)?)),
+                    DecisionChoice::Hold => (Decision::Hold, None),
+                    DecisionChoice::Stop => (Decision::Stop, None),
+                    DecisionChoice::SitWithIt => {
+                        let minutes = minutes.trim().parse().map_err(|_| SessionError::DeferralMinutes)?;
+                        (Decision::SitWithIt { minutes }, None)
+                    }
+                };
+                Intent::Log(LiveCommand::DecisionPoint { came_up: *came_up, detail: text, asked: *asked, decision, new_dose, rationale: rationale.clone() })
+            }
+            Mode::DoseChange { new_dose, stop } => {
+                let dose = if *stop { None } else { Some(Dose::parse(new_dose)?) };
+                Intent::Log(LiveCommand::ChangeDose { dose, reason: text })
+            }
+            Mode::Outcome { deferral, outcome, new_dose } => {
+                let new_dose = if *outcome == DeferralOutcome::DoseLowered { Some(Dose::parse(new_dose)?) } else { None };
+                Intent::Log(LiveCommand::DeferralOutcome { deferral: *deferral, outcome: *outcome, new_dose, note: text })
+            }
+            Mode::End => Intent::End(text),
+        })
+    }
+}
+
+fn current_dose_text(live: &LiveSession) -> String {
+    match live.state().current_dose {
+        CurrentDose::Given(dose) => dose.to_string(),
+        CurrentDose::NotStarted => live.session().planned_dose.to_string(),
+        CurrentDose::Stopped => String::new(),
+    }
+}

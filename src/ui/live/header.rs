@@ -1,0 +1,69 @@
+//! The live header: who, which model, the timers, the current dose, and any running countdown.
+
+use egui::{RichText, Ui};
+
+use super::super::commands::{UiCommand, OUTCOME_COMMANDS};
+use super::super::{format, theme, widgets};
+use crate::domain::{CurrentDose, Seq};
+use crate::live::LiveSession;
+
+/// What the clinician asked for from the header this frame.
+pub enum HeaderAction {
+    None,
+    Outcome(UiCommand, Seq),
+}
+
+/// Shows the header; `saved` is the honest save status line.
+pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText) -> HeaderAction {
+    let session = live.session();
+    let client = live.client();
+    let weight = client.weight_kg;
+    let mut action = HeaderAction::None;
+    ui.horizontal(|ui| {
+        widgets::model_badge(ui, session.model);
+        ui.heading(client.title());
+        ui.label(RichText::new(format!("{} · planned {} · session #{}", session.route.label(), session.planned_dose.describe(weight), session.id)).color(theme::MUTED));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(saved.clone());
+        });
+    });
+    ui.horizontal(|ui| {
+        timer(ui, "Since start", Some(live.elapsed_ms()));
+        timer(ui, "Since dosing", live.since_dosing_ms());
+        timer(ui, "Since dose change", live.since_last_dose_change_ms());
+        ui.separator();
+        let dose = match live.state().current_dose {
+            CurrentDose::NotStarted => "not yet given (Begin dosing)".to_owned(),
+            CurrentDose::Given(dose) => dose.describe(weight),
+            CurrentDose::Stopped => "stopped".to_owned(),
+        };
+        ui.label(RichText::new("Current dose").color(theme::MUTED));
+        ui.label(RichText::new(dose).font(theme::timer_font()).strong());
+    });
+    let now = live.elapsed_ms();
+    for open in &live.state().open_deferrals {
+        let remaining = open.remaining_ms(now);
+        ui.horizontal(|ui| {
+            let (text, color) = if remaining > 0 {
+                (format!("Sit with it  {}", format::countdown(remaining)), theme::model_color(session.model))
+            } else {
+                (format!("Time is up ({} over): record the outcome", format::elapsed(-remaining)), theme::WARNING)
+            };
+            ui.label(RichText::new(text).font(theme::countdown_font()).color(color).strong());
+            ui.label(RichText::new(format!("{} min agreed, decision {}", open.minutes, open.decision_seq)).color(theme::MUTED));
+            for command in OUTCOME_COMMANDS {
+                if ui.add(command.button(ui.ctx())).clicked() {
+                    action = HeaderAction::Outcome(command, open.seq);
+                }
+            }
+        });
+    }
+    action
+}
+
+fn timer(ui: &mut Ui, label: &str, ms: Option<i64>) {
+    ui.label(RichText::new(label).color(theme::MUTED));
+    let text = ms.map_or_else(|| "–".to_owned(), format::elapsed);
+    ui.label(RichText::new(text).font(theme::timer_font()).strong());
+    ui.add_space(theme::GAP);
+}

@@ -1,0 +1,15 @@
+//! The egui views. They call the engine and the store; they hold no SQL.
+
+mod app;
+mod commands;
+mod format;
+mod home;
+mod live;
+mod session_view;
+mod start;
+mod theme;
+mod timeline;
+mod widgets;
+
+pub use app::{run_window, KapJournalApp};
+pub use commands::UiCommand;

@@ -1,0 +1,171 @@
+//! The start form: choose or add a client, the model, the route and the starting dose.
+
+use std::sync::Arc;
+
+use egui::{RichText, Ui};
+
+use super::app::{Nav, Prefs};
+use super::{theme, widgets};
+use crate::domain::{Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel};
+use crate::live::{Clock, LiveSession};
+use crate::store::{Store, StoreError};
+
+/// The values typed into the start form.
+pub struct StartView {
+    clients: Vec<Client>,
+    /// `None` means "a new client".
+    chosen: Option<ClientId>,
+    code: String,
+    display_name: String,
+    weight: String,
+    model: TreatmentModel,
+    route: Route,
+    dose: String,
+    intention: String,
+    comfort_plan: String,
+    error: Option<String>,
+}
+
+impl StartView {
+    pub fn new(store: &Store, prefs: &Prefs) -> Self {
+        let (clients, error) = match store.clients() {
+            Ok(clients) => (clients, None),
+            Err(error) => (Vec::new(), Some(error.to_string())),
+        };
+        Self {
+            clients,
+            chosen: None,
+            code: String::new(),
+            display_name: String::new(),
+            weight: String::new(),
+            model: prefs.last_model,
+            route: prefs.last_route,
+            dose: String::new(),
+            intention: String::new(),
+            comfort_plan: String::new(),
+            error,
+        }
+    }
+
+    fn chosen_client(&self) -> Option<&Client> {
+        self.chosen.and_then(|id| self.clients.iter().find(|client| client.id == id))
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
+        let mut nav = Nav::Stay;
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.heading("Start a session");
+                ui.add_space(theme::GAP);
+                self.client_section(ui);
+                ui.add_space(theme::GAP);
+                self.treatment_section(ui);
+                ui.add_space(theme::GAP);
+                widgets::labelled_multiline(ui, "Intention", &mut self.intention, "What the client hopes to meet or understand", 2);
+                widgets::labelled_multiline(ui, "Comfort plan", &mut self.comfort_plan, "How the client wants to be supported when it gets hard", 2);
+                ui.add_space(theme::GAP);
+                widgets::error_line(ui, self.error.as_deref());
+                let start = ui.input(|input| input.modifiers.command && input.key_pressed(egui::Key::Enter));
+                let button = egui::Button::new(RichText::new("Start session").strong())
+                    .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)))
+                    .fill(theme::model_tint(self.model));
+                if ui.add(button).clicked() || start {
+                    match self.start(store, clock) {
+                        Ok(session) => nav = Nav::Live(Box::new(session)),
+                        Err(error) => self.error = Some(error.to_string()),
+                    }
+                }
+            });
+        });
+        nav
+    }
+
+    fn client_section(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Client");
+            let selected = self.chosen_client().map_or_else(|| "New client".to_owned(), Client::title);
+            egui::ComboBox::from_id_salt("client")
+                .selected_text(selected)
+                .width(260.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.chosen, None, "New client");
+                    for client in &self.clients {
+                        ui.selectable_value(&mut self.chosen, Some(client.id), client.title());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        if self.chosen.is_none() {
+            ui.horizontal(|ui| {
+                widgets::labelled_field(ui, "Client code", &mut self.code, "C-0142", 120.0);
+                widgets::labelled_field(ui, "Display name (optional)", &mut self.display_name, "", 180.0);
+                widgets::labelled_field(ui, "Weight (kg)", &mut self.weight, "70", 80.0);
+            });
+        } else if let Some(client) = self.chosen_client() {
+            let weight = client.weight_kg.map_or_else(|| "no weight recorded".to_owned(), |w| format!("{w} kg"));
+            ui.label(RichText::new(weight).color(theme::MUTED));
+        }
+    }
+
+    fn treatment_section(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label("Model");
+            for model in TreatmentModel::ALL {
+                let text = RichText::new(model.label()).strong().color(theme::model_color(model));
+                ui.selectable_value(&mut self.model, model, text);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Route");
+            for route in Route::ALL {
+                ui.selectable_value(&mut self.route, route, route.label());
+            }
+        });
+        let hint = if self.route == Route::IvInfusion { "0.5 mg/kg over 40 min" } else { "0.5 mg/kg or 56 mg" };
+        ui.horizontal(|ui| {
+            widgets::labelled_field(ui, "Starting dose", &mut self.dose, hint, 220.0);
+            if !self.dose.trim().is_empty() {
+                let weight = self.weight_for_preview();
+                let preview = match Dose::parse(&self.dose).and_then(|dose| dose.check_for_weight(weight).map(|()| dose)) {
+                    Ok(dose) => RichText::new(format!("= {}", dose.describe(weight))).color(theme::SAVED),
+                    Err(error) => RichText::new(error.to_string()).color(theme::WARNING),
+                };
+                ui.label(preview);
+            }
+        });
+    }
+
+    fn weight_for_preview(&self) -> Option<f64> {
+        match self.chosen_client() {
+            Some(client) => client.weight_kg,
+            None => crate::domain::NewClient::parse("x", "", &self.weight).ok().and_then(|client| client.weight_kg),
+        }
+    }
+
+    /// Validates everything before writing anything, then adds the client (if new) and starts the session.
+    fn start(&mut self, store: &mut Store, clock: &Arc<dyn Clock>) -> Result<LiveSession, StoreError> {
+        let dose = Dose::parse(&self.dose).map_err(SessionError::from)?;
+        let client_id = match self.chosen {
+            Some(id) => id,
+            None => {
+                let new_client = NewClient::parse(&self.code, &self.display_name, &self.weight)?;
+                dose.check_for_weight(new_client.weight_kg).map_err(SessionError::from)?;
+                let client = store.create_client(&new_client, clock.wall())?;
+                let id = client.id;
+                self.clients.push(client);
+                self.chosen = Some(id);
+                id
+            }
+        };
+        let new = NewSession {
+            client_id,
+            model: self.model,
+            route: self.route,
+            planned_dose: dose,
+            intention: self.intention.trim().to_owned(),
+            comfort_plan: self.comfort_plan.trim().to_owned(),
+        };
+        LiveSession::start(store, Arc::clone(clock), &new)
+    }
+}

@@ -1,0 +1,63 @@
+//! Small widgets shared by the views.
+
+use egui::{Color32, CornerRadius, Response, RichText, TextEdit, Ui};
+
+use super::theme;
+use crate::domain::TreatmentModel;
+
+/// The model as a coloured badge; it appears everywhere a session does.
+pub fn model_badge(ui: &mut Ui, model: TreatmentModel) -> Response {
+    egui::Frame::new()
+        .fill(theme::model_color(model))
+        .corner_radius(CornerRadius::same(4))
+        .inner_margin(egui::Margin::symmetric(6, 2))
+        .show(ui, |ui| ui.label(RichText::new(model.label()).color(Color32::WHITE).strong()))
+        .inner
+}
+
+/// A label above a one-line text field; the field is named by the label for screen readers and tests.
+pub fn labelled_field(ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32) -> Response {
+    ui.vertical(|ui| {
+        let label = ui.label(label);
+        ui.add(TextEdit::singleline(text).hint_text(hint).desired_width(width)).labelled_by(label.id)
+    })
+    .inner
+}
+
+/// A label above a multi-line text field.
+pub fn labelled_multiline(ui: &mut Ui, label: &str, text: &mut String, hint: &str, rows: usize) -> Response {
+    let label = ui.label(label);
+    ui.add(TextEdit::multiline(text).hint_text(hint).desired_rows(rows).desired_width(f32::INFINITY))
+        .labelled_by(label.id)
+}
+
+/// A refusal or failure, in plain words, where the user is looking.
+pub fn error_line(ui: &mut Ui, error: Option<&str>) {
+    if let Some(error) = error {
+        ui.label(RichText::new(error).color(theme::WARNING).strong());
+    }
+}
+
+/// A row of selectable chips for choosing one of a few values.
+pub fn chips<T: Copy + PartialEq>(ui: &mut Ui, label: &str, value: &mut T, options: &[(T, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(label).color(theme::MUTED));
+        for (option, text) in options {
+            ui.selectable_value(value, *option, *text);
+        }
+    });
+}
+
+/// A one-line notice with a Dismiss button; dismissing clears it.
+pub fn dismissable_notice(ui: &mut Ui, notice: &mut Option<String>, color: Color32) {
+    let Some(text) = notice.as_deref() else { return };
+    let dismissed = ui
+        .horizontal(|ui| {
+            ui.label(RichText::new(text).color(color));
+            ui.small_button("Dismiss").clicked()
+        })
+        .inner;
+    if dismissed {
+        *notice = None;
+    }
+}
