@@ -3,7 +3,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::demo::{generate, DemoPlan};
+use crate::demo::{DemoPlan, generate};
 use crate::store::Store;
 
 /// Arguments of `kap-journal demo`.
@@ -23,7 +23,11 @@ pub struct DemoArgs {
 pub fn run(data_dir: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(data_dir)?;
     let started = Instant::now();
-    let plan = DemoPlan { clients: args.clients as usize, sessions: args.sessions as usize, seed: args.seed };
+    let plan = DemoPlan {
+        clients: args.clients as usize,
+        sessions: args.sessions as usize,
+        seed: args.seed,
+    };
     let mut stderr = std::io::stderr();
     let report = generate(&mut store, plan, |done, total| {
         // Progress is best effort: a closed stderr must not stop the write.

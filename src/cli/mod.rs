@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::store::{default_data_dir, DATA_DIR_ENV};
+use crate::store::{DATA_DIR_ENV, default_data_dir};
 
 /// KAP Journal: a session journal for clinicians who give ketamine treatment.
 #[derive(Debug, Parser)]

@@ -31,9 +31,16 @@ struct SessionsJson<'a> {
 
 pub fn run(data_dir: &Path, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
     let store = Store::open_for_reading(data_dir)?;
-    let filter = SessionFilter { client_code: args.client.clone(), model: args.model };
+    let filter = SessionFilter {
+        client_code: args.client.clone(),
+        model: args.model,
+    };
     let summaries = store.session_summaries(&filter)?;
-    let of_model = |model| summaries.iter().filter(move |summary| summary.model == model);
+    let of_model = |model| {
+        summaries
+            .iter()
+            .filter(move |summary| summary.model == model)
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         let document = SessionsJson {
@@ -51,9 +58,27 @@ pub fn run(data_dir: &Path, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
         }
         let rows: Vec<_> = of_model(model).collect();
         writeln!(out, "{} sessions ({})", model.label(), rows.len())?;
-        writeln!(out, "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}", "ID", "STARTED (UTC)", "CLIENT", "ROUTE", "PLANNED DOSE", "DP", "SIT WITH IT W/L/E/S", "STATUS")?;
+        writeln!(
+            out,
+            "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}",
+            "ID",
+            "STARTED (UTC)",
+            "CLIENT",
+            "ROUTE",
+            "PLANNED DOSE",
+            "DP",
+            "SIT WITH IT W/L/E/S",
+            "STATUS"
+        )?;
         for row in rows {
-            let outcomes = format!("{}: {}/{}/{}/{}", row.deferrals, row.worked_through, row.dose_lowered, row.ended_early, row.session_stopped);
+            let outcomes = format!(
+                "{}: {}/{}/{}/{}",
+                row.deferrals,
+                row.worked_through,
+                row.dose_lowered,
+                row.ended_early,
+                row.session_stopped
+            );
             writeln!(
                 out,
                 "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}",

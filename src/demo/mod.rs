@@ -32,13 +32,24 @@ pub struct DemoReport {
 }
 
 /// Fills the journal with synthetic data, calling `progress(done, total)` after each batch.
-pub fn generate(store: &mut Store, plan: DemoPlan, mut progress: impl FnMut(usize, usize)) -> Result<DemoReport, StoreError> {
+pub fn generate(
+    store: &mut Store,
+    plan: DemoPlan,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<DemoReport, StoreError> {
     let mut rng = StdRng::seed_from_u64(plan.seed);
     let clients = ensure_clients(store, plan.clients.max(1), &mut rng)?;
     // Sessions are spread over the two years before a fixed day, so a seed always gives the same journal.
-    let end_of_range = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).single().unwrap_or_else(Utc::now);
+    let end_of_range = Utc
+        .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now);
     let span_minutes = 2 * 365 * 24 * 60;
-    let mut report = DemoReport { clients: clients.len(), sessions: 0, events: 0 };
+    let mut report = DemoReport {
+        clients: clients.len(),
+        sessions: 0,
+        events: 0,
+    };
     while report.sessions < plan.sessions {
         let batch_len = BATCH.min(plan.sessions - report.sessions);
         let batch: Vec<CompleteSession> = (0..batch_len)
@@ -52,7 +63,10 @@ pub fn generate(store: &mut Store, plan: DemoPlan, mut progress: impl FnMut(usiz
                 synthetic_session(&mut rng, client, position, started_at)
             })
             .collect();
-        report.events += batch.iter().map(|session| session.events.len()).sum::<usize>();
+        report.events += batch
+            .iter()
+            .map(|session| session.events.len())
+            .sum::<usize>();
         store.insert_complete_sessions(&batch)?;
         report.sessions += batch_len;
         progress(report.sessions, plan.sessions);
@@ -60,7 +74,11 @@ pub fn generate(store: &mut Store, plan: DemoPlan, mut progress: impl FnMut(usiz
     Ok(report)
 }
 
-fn ensure_clients(store: &mut Store, count: usize, rng: &mut StdRng) -> Result<Vec<Client>, StoreError> {
+fn ensure_clients(
+    store: &mut Store,
+    count: usize,
+    rng: &mut StdRng,
+) -> Result<Vec<Client>, StoreError> {
     let now = Utc::now();
     (1..=count)
         .map(|number| {
@@ -68,9 +86,18 @@ fn ensure_clients(store: &mut Store, count: usize, rng: &mut StdRng) -> Result<V
             if let Some(client) = store.client_by_code(&code)? {
                 return Ok(client);
             }
-            let display_name = rng.random_bool(0.5).then(|| (*phrases::pick(rng, phrases::DISPLAY_NAMES)).to_owned());
+            let display_name = rng
+                .random_bool(0.5)
+                .then(|| (*phrases::pick(rng, phrases::DISPLAY_NAMES)).to_owned());
             let weight_kg = Some(f64::from(rng.random_range(48..=118_u32)));
-            store.create_client(&NewClient { code, display_name, weight_kg }, now)
+            store.create_client(
+                &NewClient {
+                    code,
+                    display_name,
+                    weight_kg,
+                },
+                now,
+            )
         })
         .collect()
 }
@@ -85,7 +112,12 @@ fn model_for(client: &Client, position: f64) -> TreatmentModel {
     }
 }
 
-fn synthetic_session(rng: &mut StdRng, client: &Client, position: f64, started_at: DateTime<Utc>) -> CompleteSession {
+fn synthetic_session(
+    rng: &mut StdRng,
+    client: &Client,
+    position: f64,
+    started_at: DateTime<Utc>,
+) -> CompleteSession {
     let model = model_for(client, position);
     let route = *phrases::pick(rng, &Route::ALL);
     let planned_dose = timeline::planned_dose(rng, route);
@@ -98,5 +130,11 @@ fn synthetic_session(rng: &mut StdRng, client: &Client, position: f64, started_a
         comfort_plan: (*phrases::pick(rng, phrases::COMFORT_PLANS)).to_owned(),
     };
     let (events, ended_at) = timeline::generate(rng, &new, started_at);
-    CompleteSession { uuid: uuid::Builder::from_random_bytes(rng.random()).into_uuid(), new, started_at, ended_at: Some(ended_at), events }
+    CompleteSession {
+        uuid: uuid::Builder::from_random_bytes(rng.random()).into_uuid(),
+        new,
+        started_at,
+        ended_at: Some(ended_at),
+        events,
+    }
 }

@@ -7,7 +7,9 @@ pub fn pick<'a, T, R: Rng>(rng: &mut R, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
-pub const DISPLAY_NAMES: &[&str] = &["Robin", "Sam", "Alex", "Jordan", "Kai", "Noor", "Mika", "Ira", "Lee", "Tove", "Ana", "Remy"];
+pub const DISPLAY_NAMES: &[&str] = &[
+    "Robin", "Sam", "Alex", "Jordan", "Kai", "Noor", "Mika", "Ira", "Lee", "Tove", "Ana", "Remy",
+];
 
 pub const INTENTIONS: &[&str] = &[
     "Stay open to whatever comes up about my father.",

@@ -70,8 +70,14 @@ impl NewClient {
             "" => None,
             text => Some(parse_weight(text)?),
         };
-        let display_name = Some(display_name.trim()).filter(|name| !name.is_empty()).map(str::to_owned);
-        Ok(Self { code: code.to_owned(), display_name, weight_kg })
+        let display_name = Some(display_name.trim())
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned);
+        Ok(Self {
+            code: code.to_owned(),
+            display_name,
+            weight_kg,
+        })
     }
 }
 
@@ -98,10 +104,22 @@ mod tests {
         assert_eq!(client.code, "C-0142");
         assert_eq!(client.display_name, None);
         assert_eq!(client.weight_kg, Some(72.5));
-        assert_eq!(NewClient::parse("", "Ann", "70"), Err(ClientError::MissingCode));
-        assert_eq!(NewClient::parse("C-1", "", "-70"), Err(ClientError::WeightOutOfRange));
-        assert_eq!(NewClient::parse("C-1", "", "seventy"), Err(ClientError::WeightNotANumber));
-        assert_eq!(NewClient::parse("C-1", "", "NaN"), Err(ClientError::WeightNotANumber));
+        assert_eq!(
+            NewClient::parse("", "Ann", "70"),
+            Err(ClientError::MissingCode)
+        );
+        assert_eq!(
+            NewClient::parse("C-1", "", "-70"),
+            Err(ClientError::WeightOutOfRange)
+        );
+        assert_eq!(
+            NewClient::parse("C-1", "", "seventy"),
+            Err(ClientError::WeightNotANumber)
+        );
+        assert_eq!(
+            NewClient::parse("C-1", "", "NaN"),
+            Err(ClientError::WeightNotANumber)
+        );
         assert_eq!(NewClient::parse("C-1", "", "").unwrap().weight_kg, None);
     }
 }

@@ -109,7 +109,11 @@ impl Dose {
                 return Err(DoseError::InfusionLength);
             }
         }
-        Ok(Self { amount, unit, infusion })
+        Ok(Self {
+            amount,
+            unit,
+            infusion,
+        })
     }
 
     /// Parses what a clinician types: `56 mg`, `0.5 mg/kg`, `0.5 mg/kg over 40 min`, `35mg over 40 minutes`.
@@ -170,7 +174,9 @@ impl Dose {
     pub fn mg_per_kg(&self, weight_kg: Option<f64>) -> Option<f64> {
         match self.unit {
             DoseUnit::MgPerKg => Some(self.amount),
-            DoseUnit::Mg => weight_kg.filter(|w| *w > 0.0).map(|weight| self.amount / weight),
+            DoseUnit::Mg => weight_kg
+                .filter(|w| *w > 0.0)
+                .map(|weight| self.amount / weight),
         }
     }
 
@@ -178,7 +184,11 @@ impl Dose {
     pub fn describe(&self, weight_kg: Option<f64>) -> String {
         let converted = match (self.unit, weight_kg) {
             (DoseUnit::MgPerKg, Some(weight)) => {
-                format!(" ({} mg at {} kg)", round2(self.amount * weight), round2(weight))
+                format!(
+                    " ({} mg at {} kg)",
+                    round2(self.amount * weight),
+                    round2(weight)
+                )
             }
             (DoseUnit::Mg, Some(weight)) if weight > 0.0 => {
                 format!(" ({} mg/kg)", round2(self.amount / weight))
@@ -215,12 +225,16 @@ fn parse_number(text: &str) -> Result<f64, DoseError> {
 
 fn parse_infusion(rest: &str) -> Result<Infusion, DoseError> {
     let rest = rest.trim();
-    let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     let (digits, unit) = rest.split_at(digits_end);
     if !matches!(unit.trim(), "min" | "mins" | "minute" | "minutes" | "") {
         return Err(DoseError::InfusionSyntax);
     }
-    let over_minutes = digits.parse::<u32>().map_err(|_| DoseError::InfusionSyntax)?;
+    let over_minutes = digits
+        .parse::<u32>()
+        .map_err(|_| DoseError::InfusionSyntax)?;
     Ok(Infusion { over_minutes })
 }
 
@@ -243,7 +257,13 @@ impl TryFrom<DoseRecord> for Dose {
     type Error = DoseError;
 
     fn try_from(record: DoseRecord) -> Result<Self, Self::Error> {
-        Dose::new(record.amount, record.unit, record.over_minutes.map(|over_minutes| Infusion { over_minutes }))
+        Dose::new(
+            record.amount,
+            record.unit,
+            record
+                .over_minutes
+                .map(|over_minutes| Infusion { over_minutes }),
+        )
     }
 }
 
@@ -269,28 +289,59 @@ mod tests {
         assert_eq!(infusion.infusion(), Some(Infusion { over_minutes: 40 }));
         assert_eq!(Dose::parse("56mg").unwrap().unit(), DoseUnit::Mg);
         assert_eq!(Dose::parse("0,75 mg per kg").unwrap().amount(), 0.75);
-        assert_eq!(Dose::parse("35 MG over 40 minutes").unwrap().to_string(), "35 mg over 40 min");
+        assert_eq!(
+            Dose::parse("35 MG over 40 minutes").unwrap().to_string(),
+            "35 mg over 40 min"
+        );
     }
 
     #[test]
     fn refuses_negative_zero_nan_absurd_and_unknown_unit_doses_with_a_plain_message() {
         assert_eq!(Dose::parse("-1 mg"), Err(DoseError::NotPositive));
         assert_eq!(Dose::parse("0 mg/kg"), Err(DoseError::NotPositive));
-        assert_eq!(Dose::new(f64::NAN, DoseUnit::Mg, None), Err(DoseError::NotANumber));
+        assert_eq!(
+            Dose::new(f64::NAN, DoseUnit::Mg, None),
+            Err(DoseError::NotANumber)
+        );
         assert_eq!(Dose::parse("NaN mg"), Err(DoseError::NotANumber));
-        assert_eq!(Dose::new(f64::INFINITY, DoseUnit::MgPerKg, None), Err(DoseError::AbsurdPerKg));
+        assert_eq!(
+            Dose::new(f64::INFINITY, DoseUnit::MgPerKg, None),
+            Err(DoseError::AbsurdPerKg)
+        );
         assert_eq!(Dose::parse("12 mg/kg"), Err(DoseError::AbsurdPerKg));
-        assert_eq!(Dose::parse("5 ml"), Err(DoseError::UnknownUnit("ml".into())));
+        assert_eq!(
+            Dose::parse("5 ml"),
+            Err(DoseError::UnknownUnit("ml".into()))
+        );
         assert_eq!(Dose::parse("40"), Err(DoseError::MissingUnit));
-        assert_eq!(Dose::parse("0.5 mg/kg over 0 min"), Err(DoseError::InfusionLength));
-        assert_eq!(Dose::parse("0.5 mg/kg over a while"), Err(DoseError::InfusionSyntax));
+        assert_eq!(
+            Dose::parse("0.5 mg/kg over 0 min"),
+            Err(DoseError::InfusionLength)
+        );
+        assert_eq!(
+            Dose::parse("0.5 mg/kg over a while"),
+            Err(DoseError::InfusionSyntax)
+        );
         // 800 mg is a plausible lozenge dose on its own but not for a 50 kg client (16 mg/kg).
         let lozenge = Dose::parse("800 mg").unwrap();
-        assert_eq!(lozenge.check_for_weight(Some(50.0)), Err(DoseError::AbsurdPerKg));
-        assert_eq!(Dose::parse("1 mg/kg").unwrap().check_for_weight(None), Err(DoseError::MissingWeight));
-        for error in [DoseError::NotPositive, DoseError::UnknownUnit("ml".into()), DoseError::AbsurdPerKg] {
+        assert_eq!(
+            lozenge.check_for_weight(Some(50.0)),
+            Err(DoseError::AbsurdPerKg)
+        );
+        assert_eq!(
+            Dose::parse("1 mg/kg").unwrap().check_for_weight(None),
+            Err(DoseError::MissingWeight)
+        );
+        for error in [
+            DoseError::NotPositive,
+            DoseError::UnknownUnit("ml".into()),
+            DoseError::AbsurdPerKg,
+        ] {
             let message = error.to_string();
-            assert!(message.ends_with('.') && message.chars().next().is_some_and(char::is_uppercase), "{message}");
+            assert!(
+                message.ends_with('.') && message.chars().next().is_some_and(char::is_uppercase),
+                "{message}"
+            );
         }
     }
 
@@ -298,8 +349,14 @@ mod tests {
     fn converts_between_mg_and_mg_per_kg() {
         let dose = Dose::parse("0.5 mg/kg over 40 min").unwrap();
         assert_eq!(dose.milligrams(Some(70.0)), Some(35.0));
-        assert_eq!(dose.describe(Some(70.0)), "0.5 mg/kg over 40 min (35 mg at 70 kg)");
-        assert_eq!(Dose::parse("56 mg").unwrap().mg_per_kg(Some(80.0)), Some(0.7));
+        assert_eq!(
+            dose.describe(Some(70.0)),
+            "0.5 mg/kg over 40 min (35 mg at 70 kg)"
+        );
+        assert_eq!(
+            Dose::parse("56 mg").unwrap().mg_per_kg(Some(80.0)),
+            Some(0.7)
+        );
     }
 
     #[test]

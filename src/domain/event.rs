@@ -48,7 +48,11 @@ pub enum EventKind {
     /// The start of a "sit with it" deferral decided at `decision_seq`.
     DeferralStart { decision_seq: Seq, minutes: u32 },
     /// How the deferral started at `deferral_seq` ended.
-    DeferralOutcome { deferral_seq: Seq, outcome: DeferralOutcome, note: String },
+    DeferralOutcome {
+        deferral_seq: Seq,
+        outcome: DeferralOutcome,
+        note: String,
+    },
     /// Marks (or unmarks) the event `target_seq` to bring to the integration session.
     Marker { target_seq: Seq, on: bool },
     /// The session was ended.
@@ -77,7 +81,9 @@ impl EventKind {
             Self::DoseChange { reason, .. } => vec![reason],
             Self::DecisionPoint(point) => vec![&point.detail, &point.rationale],
             Self::DeferralOutcome { note, .. } | Self::SessionEnded { note } => vec![note],
-            Self::DosingBegan { .. } | Self::DeferralStart { .. } | Self::Marker { .. } => Vec::new(),
+            Self::DosingBegan { .. } | Self::DeferralStart { .. } | Self::Marker { .. } => {
+                Vec::new()
+            }
         }
     }
 
@@ -86,24 +92,47 @@ impl EventKind {
         match self {
             Self::Note { text } => text.clone(),
             Self::DosingBegan { dose } => format!("Dosing began: {dose}"),
-            Self::DoseChange { dose: Some(dose), reason } => with_reason(format!("Dose changed to {dose}"), reason),
-            Self::DoseChange { dose: None, reason } => with_reason("Dosing stopped".to_owned(), reason),
+            Self::DoseChange {
+                dose: Some(dose),
+                reason,
+            } => with_reason(format!("Dose changed to {dose}"), reason),
+            Self::DoseChange { dose: None, reason } => {
+                with_reason("Dosing stopped".to_owned(), reason)
+            }
             Self::DecisionPoint(point) => point.describe(),
-            Self::DeferralStart { decision_seq, minutes } => {
+            Self::DeferralStart {
+                decision_seq,
+                minutes,
+            } => {
                 format!("Sit with it: {minutes} min agreed (decision {decision_seq})")
             }
-            Self::DeferralOutcome { deferral_seq, outcome, note } => {
-                with_reason(format!("Sit with it {deferral_seq} ended: {}", outcome.label()), note)
-            }
-            Self::Marker { target_seq, on: true } => format!("Bring to integration: entry {target_seq}"),
-            Self::Marker { target_seq, on: false } => format!("No longer bringing entry {target_seq} to integration"),
+            Self::DeferralOutcome {
+                deferral_seq,
+                outcome,
+                note,
+            } => with_reason(
+                format!("Sit with it {deferral_seq} ended: {}", outcome.label()),
+                note,
+            ),
+            Self::Marker {
+                target_seq,
+                on: true,
+            } => format!("Bring to integration: entry {target_seq}"),
+            Self::Marker {
+                target_seq,
+                on: false,
+            } => format!("No longer bringing entry {target_seq} to integration"),
             Self::SessionEnded { note } => with_reason("Session ended".to_owned(), note),
         }
     }
 }
 
 fn with_reason(head: String, reason: &str) -> String {
-    if reason.trim().is_empty() { head } else { format!("{head} — {}", reason.trim()) }
+    if reason.trim().is_empty() {
+        head
+    } else {
+        format!("{head} — {}", reason.trim())
+    }
 }
 
 /// A moment when a dose change was asked for or considered: what came up, who asked, what was decided and why.
@@ -119,7 +148,12 @@ pub struct DecisionPoint {
 
 impl DecisionPoint {
     fn describe(&self) -> String {
-        let mut line = format!("{}: {} — {}", self.came_up.label(), self.asked.label(), self.decision.label());
+        let mut line = format!(
+            "{}: {} — {}",
+            self.came_up.label(),
+            self.asked.label(),
+            self.decision.label()
+        );
         if !self.detail.trim().is_empty() {
             line = format!("{line} — “{}”", self.detail.trim());
         }
@@ -138,7 +172,12 @@ pub enum CameUp {
 }
 
 impl CameUp {
-    pub const ALL: [Self; 4] = [Self::Emotion, Self::Memory, Self::Thought, Self::BodySensation];
+    pub const ALL: [Self; 4] = [
+        Self::Emotion,
+        Self::Memory,
+        Self::Thought,
+        Self::BodySensation,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -160,7 +199,11 @@ pub enum Asked {
 }
 
 impl Asked {
-    pub const ALL: [Self; 3] = [Self::ClientAsksToLower, Self::ClinicianConsidersLowering, Self::ClientAsksToStop];
+    pub const ALL: [Self; 3] = [
+        Self::ClientAsksToLower,
+        Self::ClinicianConsidersLowering,
+        Self::ClientAsksToStop,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -211,7 +254,12 @@ pub enum DeferralOutcome {
 }
 
 impl DeferralOutcome {
-    pub const ALL: [Self; 4] = [Self::WorkedThrough, Self::DoseLowered, Self::EndedEarly, Self::SessionStopped];
+    pub const ALL: [Self; 4] = [
+        Self::WorkedThrough,
+        Self::DoseLowered,
+        Self::EndedEarly,
+        Self::SessionStopped,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

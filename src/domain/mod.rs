@@ -13,8 +13,8 @@ mod timeline;
 pub use client::{Client, ClientError, ClientId, NewClient};
 pub use dose::{Dose, DoseError, DoseUnit, Infusion};
 pub use event::{
-    Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Event, EventKind, Seq,
-    DEFAULT_SIT_WITH_IT_MINUTES, MAX_SIT_WITH_IT_MINUTES,
+    Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint, DeferralOutcome, Event,
+    EventKind, MAX_SIT_WITH_IT_MINUTES, Seq,
 };
 pub use model::TreatmentModel;
 pub use route::Route;

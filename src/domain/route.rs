@@ -45,7 +45,9 @@ impl Route {
 
     /// Parses the stable identifier.
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|route| route.as_str() == text.trim())
+        Self::ALL
+            .into_iter()
+            .find(|route| route.as_str() == text.trim())
     }
 }
 

@@ -85,7 +85,9 @@ pub enum SessionError {
     NoClient,
     #[error("This session has ended; it no longer takes new entries.")]
     NotLive,
-    #[error("A \"sit with it\" deferral is still open; record how it ended before ending the session.")]
+    #[error(
+        "A \"sit with it\" deferral is still open; record how it ended before ending the session."
+    )]
     OpenDeferral,
     #[error("That \"sit with it\" deferral already has an outcome.")]
     DeferralAlreadyClosed,

@@ -86,7 +86,10 @@ impl TimelineState {
                 self.last_dose_change_ms = Some(event.elapsed_ms);
             }
             EventKind::DecisionPoint(_) => self.decision_points += 1,
-            EventKind::DeferralStart { decision_seq, minutes } => self.open_deferrals.push(OpenDeferral {
+            EventKind::DeferralStart {
+                decision_seq,
+                minutes,
+            } => self.open_deferrals.push(OpenDeferral {
                 seq: event.seq,
                 decision_seq: *decision_seq,
                 minutes: *minutes,

@@ -20,7 +20,9 @@ pub struct SystemClock {
 
 impl SystemClock {
     pub fn new() -> Self {
-        Self { origin: Instant::now() }
+        Self {
+            origin: Instant::now(),
+        }
     }
 }
 
@@ -48,7 +50,9 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(wall: DateTime<Utc>) -> Self {
-        Self { now: Mutex::new((wall, Duration::ZERO)) }
+        Self {
+            now: Mutex::new((wall, Duration::ZERO)),
+        }
     }
 
     /// Moves both clocks forward, as real time passing does.
@@ -65,7 +69,9 @@ impl ManualClock {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (DateTime<Utc>, Duration)> {
         // A poisoned lock only means another test thread panicked; the time it holds is still valid.
-        self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.now
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

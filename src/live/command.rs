@@ -19,7 +19,12 @@ pub enum LiveCommand {
         rationale: String,
     },
     /// How a "sit with it" deferral ended. `new_dose` is needed when the dose was lowered after all.
-    DeferralOutcome { deferral: Seq, outcome: DeferralOutcome, new_dose: Option<Dose>, note: String },
+    DeferralOutcome {
+        deferral: Seq,
+        outcome: DeferralOutcome,
+        new_dose: Option<Dose>,
+        note: String,
+    },
     /// Marks an entry to bring to integration, or unmarks it.
     ToggleMarker { target: Seq },
 }

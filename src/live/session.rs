@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use super::{Clock, LiveCommand};
 use crate::domain::{
-    Client, Decision, DecisionPoint, DeferralOutcome, DoseError, Event, EventKind, NewSession, Seq, Session,
-    SessionError, SessionId, TimelineState, MAX_SIT_WITH_IT_MINUTES,
+    Client, Decision, DecisionPoint, DeferralOutcome, DoseError, Event, EventKind,
+    MAX_SIT_WITH_IT_MINUTES, NewSession, Seq, Session, SessionError, SessionId, TimelineState,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -23,13 +23,21 @@ pub struct LiveSession {
 
 impl LiveSession {
     /// Starts a new live session and commits it.
-    pub fn start(store: &mut Store, clock: Arc<dyn Clock>, new: &NewSession) -> Result<Self, StoreError> {
+    pub fn start(
+        store: &mut Store,
+        clock: Arc<dyn Clock>,
+        new: &NewSession,
+    ) -> Result<Self, StoreError> {
         let session = store.start_session(new, clock.wall())?;
         Self::attach(store, clock, session, Vec::new())
     }
 
     /// Picks a live session up again, e.g. after the app was closed or the laptop died.
-    pub fn resume(store: &mut Store, clock: Arc<dyn Clock>, id: SessionId) -> Result<Self, StoreError> {
+    pub fn resume(
+        store: &mut Store,
+        clock: Arc<dyn Clock>,
+        id: SessionId,
+    ) -> Result<Self, StoreError> {
         let session = store.session(id)?;
         if session.status != crate::domain::SessionStatus::Live {
             return Err(SessionError::NotLive.into());
@@ -38,11 +46,18 @@ impl LiveSession {
         Self::attach(store, clock, session, events)
     }
 
-    fn attach(store: &Store, clock: Arc<dyn Clock>, session: Session, events: Vec<Event>) -> Result<Self, StoreError> {
+    fn attach(
+        store: &Store,
+        clock: Arc<dyn Clock>,
+        session: Session,
+        events: Vec<Event>,
+    ) -> Result<Self, StoreError> {
         let client = store.client(session.client_id)?;
         // After a restart the monotonic clock starts again; continue from the wall-clock gap, but never
         // before the last committed event, so elapsed time only grows.
-        let since_start = (clock.wall() - session.started_at).num_milliseconds().max(0);
+        let since_start = (clock.wall() - session.started_at)
+            .num_milliseconds()
+            .max(0);
         let last_elapsed = events.last().map_or(0, |event| event.elapsed_ms);
         let state = TimelineState::from_events(&events);
         Ok(Self {
@@ -92,7 +107,9 @@ impl LiveSession {
 
     /// Milliseconds since the dose last changed, if dosing has begun.
     pub fn since_last_dose_change_ms(&self) -> Option<i64> {
-        self.state.last_dose_change_ms.map(|at| self.elapsed_ms() - at)
+        self.state
+            .last_dose_change_ms
+            .map(|at| self.elapsed_ms() - at)
     }
 
     /// Validates a command, commits its events in one transaction and returns them.
@@ -100,7 +117,14 @@ impl LiveSession {
     pub fn log(&mut self, store: &mut Store, command: LiveCommand) -> Result<&[Event], StoreError> {
         let kinds = self.events_for(command)?;
         let now = self.stamp();
-        let new: Vec<NewEvent> = kinds.into_iter().map(|kind| NewEvent { wall_time: now.0, elapsed_ms: now.1, kind }).collect();
+        let new: Vec<NewEvent> = kinds
+            .into_iter()
+            .map(|kind| NewEvent {
+                wall_time: now.0,
+                elapsed_ms: now.1,
+                kind,
+            })
+            .collect();
         let committed = store.append_events(self.session.id, self.next_seq(), &new)?;
         Ok(self.remember(committed))
     }
@@ -111,7 +135,13 @@ impl LiveSession {
             return Err(SessionError::OpenDeferral.into());
         }
         let (wall_time, elapsed_ms) = self.stamp();
-        let closing = NewEvent { wall_time, elapsed_ms, kind: EventKind::SessionEnded { note: note.trim().to_owned() } };
+        let closing = NewEvent {
+            wall_time,
+            elapsed_ms,
+            kind: EventKind::SessionEnded {
+                note: note.trim().to_owned(),
+            },
+        };
         let event = store.end_session(self.session.id, self.next_seq(), &closing)?;
         self.session.status = crate::domain::SessionStatus::Ended;
         self.session.ended_at = Some(wall_time);
@@ -155,15 +185,27 @@ impl LiveSession {
                 if self.state.dosing_began_ms.is_some() {
                     return Err(SessionError::DosingAlreadyBegun.into());
                 }
-                vec![EventKind::DosingBegan { dose: self.session.planned_dose }]
+                vec![EventKind::DosingBegan {
+                    dose: self.session.planned_dose,
+                }]
             }
             LiveCommand::ChangeDose { dose, reason } => {
                 if let Some(dose) = dose {
                     dose.check_for_weight(weight).map_err(SessionError::from)?;
                 }
-                vec![EventKind::DoseChange { dose, reason: reason.trim().to_owned() }]
+                vec![EventKind::DoseChange {
+                    dose,
+                    reason: reason.trim().to_owned(),
+                }]
             }
-            LiveCommand::DecisionPoint { came_up, detail, asked, decision, new_dose, rationale } => {
+            LiveCommand::DecisionPoint {
+                came_up,
+                detail,
+                asked,
+                decision,
+                new_dose,
+                rationale,
+            } => {
                 let point = DecisionPoint {
                     came_up,
                     detail: detail.trim().to_owned(),
@@ -175,43 +217,79 @@ impl LiveSession {
                     Decision::LowerNow => {
                         let dose = new_dose.ok_or(SessionError::Dose(DoseError::Empty))?;
                         dose.check_for_weight(weight).map_err(SessionError::from)?;
-                        Some(EventKind::DoseChange { dose: Some(dose), reason: format!("Lowered at decision point {next}") })
+                        Some(EventKind::DoseChange {
+                            dose: Some(dose),
+                            reason: format!("Lowered at decision point {next}"),
+                        })
                     }
                     Decision::SitWithIt { minutes } => {
                         if minutes == 0 || minutes > MAX_SIT_WITH_IT_MINUTES {
                             return Err(SessionError::DeferralMinutes.into());
                         }
-                        Some(EventKind::DeferralStart { decision_seq: next, minutes })
+                        Some(EventKind::DeferralStart {
+                            decision_seq: next,
+                            minutes,
+                        })
                     }
-                    Decision::Stop => Some(EventKind::DoseChange { dose: None, reason: format!("Stopped at decision point {next}") }),
+                    Decision::Stop => Some(EventKind::DoseChange {
+                        dose: None,
+                        reason: format!("Stopped at decision point {next}"),
+                    }),
                     Decision::Hold => None,
                 };
-                std::iter::once(EventKind::DecisionPoint(point)).chain(follow_up).collect()
+                std::iter::once(EventKind::DecisionPoint(point))
+                    .chain(follow_up)
+                    .collect()
             }
-            LiveCommand::DeferralOutcome { deferral, outcome, new_dose, note } => {
+            LiveCommand::DeferralOutcome {
+                deferral,
+                outcome,
+                new_dose,
+                note,
+            } => {
                 if !self.state.is_open_deferral(deferral) {
-                    let known = self.events.iter().any(|e| e.seq == deferral && matches!(e.kind, EventKind::DeferralStart { .. }));
-                    return Err(if known { SessionError::DeferralAlreadyClosed } else { SessionError::UnknownDeferral }.into());
+                    let known = self.events.iter().any(|e| {
+                        e.seq == deferral && matches!(e.kind, EventKind::DeferralStart { .. })
+                    });
+                    return Err(if known {
+                        SessionError::DeferralAlreadyClosed
+                    } else {
+                        SessionError::UnknownDeferral
+                    }
+                    .into());
                 }
                 let follow_up = match outcome {
                     DeferralOutcome::DoseLowered => {
                         let dose = new_dose.ok_or(SessionError::Dose(DoseError::Empty))?;
                         dose.check_for_weight(weight).map_err(SessionError::from)?;
-                        Some(EventKind::DoseChange { dose: Some(dose), reason: format!("Lowered after sit with it {deferral}") })
+                        Some(EventKind::DoseChange {
+                            dose: Some(dose),
+                            reason: format!("Lowered after sit with it {deferral}"),
+                        })
                     }
-                    DeferralOutcome::SessionStopped => {
-                        Some(EventKind::DoseChange { dose: None, reason: format!("Stopped after sit with it {deferral}") })
-                    }
+                    DeferralOutcome::SessionStopped => Some(EventKind::DoseChange {
+                        dose: None,
+                        reason: format!("Stopped after sit with it {deferral}"),
+                    }),
                     DeferralOutcome::WorkedThrough | DeferralOutcome::EndedEarly => None,
                 };
                 let note = note.trim().to_owned();
-                std::iter::once(EventKind::DeferralOutcome { deferral_seq: deferral, outcome, note }).chain(follow_up).collect()
+                std::iter::once(EventKind::DeferralOutcome {
+                    deferral_seq: deferral,
+                    outcome,
+                    note,
+                })
+                .chain(follow_up)
+                .collect()
             }
             LiveCommand::ToggleMarker { target } => {
                 if !self.events.iter().any(|event| event.seq == target) {
                     return Err(SessionError::UnknownEvent.into());
                 }
-                vec![EventKind::Marker { target_seq: target, on: !self.state.marked.contains(&target) }]
+                vec![EventKind::Marker {
+                    target_seq: target,
+                    on: !self.state.marked.contains(&target),
+                }]
             }
         };
         Ok(kinds)

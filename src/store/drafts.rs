@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
-use super::{from_ms, to_ms, Store, StoreError};
+use super::{Store, StoreError, from_ms, to_ms};
 use crate::domain::SessionId;
 
 /// A half-typed note, kept so that a crash or restart loses no words.
@@ -13,10 +13,16 @@ pub struct Draft {
 
 impl Store {
     /// Saves (or, for empty text, clears) the draft of a session.
-    pub fn save_draft(&mut self, session: SessionId, text: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn save_draft(
+        &mut self,
+        session: SessionId,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.require_writer()?;
         if text.is_empty() {
-            self.conn.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
+            self.conn
+                .execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
         } else {
             self.conn.execute(
                 "INSERT INTO drafts (session_id, text, saved_ms) VALUES (?1, ?2, ?3)
@@ -32,8 +38,16 @@ impl Store {
         let row = self
             .conn
             .prepare_cached("SELECT text, saved_ms FROM drafts WHERE session_id = ?1")?
-            .query_row([session.0], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))
+            .query_row([session.0], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })
             .optional()?;
-        row.map(|(text, saved_ms)| Ok(Draft { text, saved_at: from_ms(saved_ms)? })).transpose()
+        row.map(|(text, saved_ms)| {
+            Ok(Draft {
+                text,
+                saved_at: from_ms(saved_ms)?,
+            })
+        })
+        .transpose()
     }
 }

@@ -9,14 +9,21 @@ use crate::domain::{ClientError, SessionError};
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("The data folder {} cannot be written ({source}); choose another folder with --data-dir.", path.display())]
-    NotWritable { path: PathBuf, source: std::io::Error },
+    NotWritable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("Another KAP Journal is already using the data folder {}; close it first or choose another folder with --data-dir.", path.display())]
     HeldByAnotherInstance { path: PathBuf },
     #[error("There is no journal in {} yet; run kap-journal once to create it.", path.display())]
     NoJournal { path: PathBuf },
-    #[error("This SQLite is version {found}; KAP Journal needs {needed} or newer to keep the journal safe.")]
+    #[error(
+        "This SQLite is version {found}; KAP Journal needs {needed} or newer to keep the journal safe."
+    )]
     SqliteTooOld { found: String, needed: String },
-    #[error("This journal was written by a newer KAP Journal (schema {found}, this one knows up to {supported}); update the app.")]
+    #[error(
+        "This journal was written by a newer KAP Journal (schema {found}, this one knows up to {supported}); update the app."
+    )]
     NewerSchema { found: i64, supported: i64 },
     #[error("This journal is open read-only here because another KAP Journal is writing to it.")]
     ReadOnly,
@@ -36,6 +43,9 @@ impl StoreError {
     /// Whether the error means the disk or database refused the write (full, read-only, I/O), in which
     /// case the unsaved text must stay on screen.
     pub fn is_write_failure(&self) -> bool {
-        matches!(self, Self::Sqlite(_) | Self::NotWritable { .. } | Self::ReadOnly)
+        matches!(
+            self,
+            Self::Sqlite(_) | Self::NotWritable { .. } | Self::ReadOnly
+        )
     }
 }

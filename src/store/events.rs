@@ -1,9 +1,9 @@
 //! Appending events to a session's timeline and reading them back in sequence order.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::{Transaction, params};
 
-use super::{from_ms, to_ms, Store, StoreError};
+use super::{Store, StoreError, from_ms, to_ms};
 use crate::domain::{DeferralOutcome, Event, EventKind, Seq, SessionError, SessionId};
 
 /// An event before it is committed: the store gives it its sequence number.
@@ -20,13 +20,20 @@ impl Store {
     /// `expected_next` is the sequence number the caller believes comes next; events in the batch may
     /// refer to each other by it (a deferral to its decision point). A mismatch is refused rather than
     /// letting such a reference point at the wrong entry.
-    pub fn append_events(&mut self, session: SessionId, expected_next: Seq, events: &[NewEvent]) -> Result<Vec<Event>, StoreError> {
+    pub fn append_events(
+        &mut self,
+        session: SessionId,
+        expected_next: Seq,
+        events: &[NewEvent],
+    ) -> Result<Vec<Event>, StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
         require_live(&tx, session)?;
         let next = next_seq(&tx, session)?;
         if next != expected_next {
-            return Err(StoreError::Damaged("a timeline out of step with this window"));
+            return Err(StoreError::Damaged(
+                "a timeline out of step with this window",
+            ));
         }
         let committed = insert_events(&tx, session, next, events)?;
         tx.commit()?;
@@ -34,13 +41,20 @@ impl Store {
     }
 
     /// Ends a live session: appends its closing event and marks it ended, in one transaction.
-    pub fn end_session(&mut self, session: SessionId, expected_next: Seq, closing: &NewEvent) -> Result<Event, StoreError> {
+    pub fn end_session(
+        &mut self,
+        session: SessionId,
+        expected_next: Seq,
+        closing: &NewEvent,
+    ) -> Result<Event, StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
         require_live(&tx, session)?;
         let next = next_seq(&tx, session)?;
         if next != expected_next {
-            return Err(StoreError::Damaged("a timeline out of step with this window"));
+            return Err(StoreError::Damaged(
+                "a timeline out of step with this window",
+            ));
         }
         let mut committed = insert_events(&tx, session, next, std::slice::from_ref(closing))?;
         tx.execute(
@@ -58,12 +72,24 @@ impl Store {
             "SELECT seq, wall_ms, elapsed_ms, payload FROM events WHERE session_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([session.0], |row| {
-            Ok((row.get::<_, u32>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?, row.get::<_, String>(3)?))
+            Ok((
+                row.get::<_, u32>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, String>(3)?,
+            ))
         })?;
         rows.map(|row| {
             let (seq, wall_ms, elapsed_ms, payload) = row?;
-            let kind = serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
-            Ok(Event { session_id: session, seq: Seq(seq), wall_time: from_ms(wall_ms)?, elapsed_ms, kind })
+            let kind =
+                serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
+            Ok(Event {
+                session_id: session,
+                seq: Seq(seq),
+                wall_time: from_ms(wall_ms)?,
+                elapsed_ms,
+                kind,
+            })
         })
         .collect()
     }
@@ -83,12 +109,21 @@ fn require_live(tx: &Transaction<'_>, session: SessionId) -> Result<(), StoreErr
 }
 
 fn next_seq(tx: &Transaction<'_>, session: SessionId) -> Result<Seq, StoreError> {
-    let last: u32 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?1", [session.0], |row| row.get(0))?;
+    let last: u32 = tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?1",
+        [session.0],
+        |row| row.get(0),
+    )?;
     Ok(Seq(last + 1))
 }
 
 /// Inserts events from `first` on and updates the session's counters, inside the caller's transaction.
-pub(super) fn insert_events(tx: &Transaction<'_>, session: SessionId, first: Seq, events: &[NewEvent]) -> Result<Vec<Event>, StoreError> {
+pub(super) fn insert_events(
+    tx: &Transaction<'_>,
+    session: SessionId,
+    first: Seq,
+    events: &[NewEvent],
+) -> Result<Vec<Event>, StoreError> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO events (session_id, seq, wall_ms, elapsed_ms, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -96,8 +131,16 @@ pub(super) fn insert_events(tx: &Transaction<'_>, session: SessionId, first: Seq
     let mut counters = Counters::default();
     for (offset, event) in events.iter().enumerate() {
         let seq = Seq(first.0 + offset as u32);
-        let payload = serde_json::to_string(&event.kind).map_err(|_| StoreError::Damaged("an entry to be written"))?;
-        insert.execute(params![session.0, seq.0, to_ms(event.wall_time), event.elapsed_ms, event.kind.as_str(), payload])?;
+        let payload = serde_json::to_string(&event.kind)
+            .map_err(|_| StoreError::Damaged("an entry to be written"))?;
+        insert.execute(params![
+            session.0,
+            seq.0,
+            to_ms(event.wall_time),
+            event.elapsed_ms,
+            event.kind.as_str(),
+            payload
+        ])?;
         counters.count(&event.kind);
         committed.push(Event {
             session_id: session,
@@ -127,7 +170,10 @@ impl Counters {
             EventKind::DecisionPoint(_) => self.decision_points += 1,
             EventKind::DeferralStart { .. } => self.deferrals += 1,
             EventKind::DeferralOutcome { outcome, .. } => {
-                let index = DeferralOutcome::ALL.iter().position(|o| o == outcome).unwrap_or_default();
+                let index = DeferralOutcome::ALL
+                    .iter()
+                    .position(|o| o == outcome)
+                    .unwrap_or_default();
                 self.outcomes[index] += 1;
             }
             _ => {}

@@ -8,12 +8,13 @@ mod data_dir;
 mod drafts;
 mod error;
 mod events;
+mod integrity;
 mod open;
 mod schema;
 mod sessions;
 mod summaries;
 
-pub use data_dir::{default_data_dir, DATA_DIR_ENV, DB_FILE_NAME, LOCK_FILE_NAME};
+pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
@@ -56,7 +57,10 @@ impl Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("dir", &self.dir).field("access", &self.access).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("access", &self.access)
+            .finish_non_exhaustive()
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{schema, Store, StoreError, DB_FILE_NAME, LOCK_FILE_NAME};
+use super::{DB_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, schema};
 
 /// Older SQLite versions have a WAL-reset bug that can corrupt a database written by two connections.
 pub const MIN_SQLITE_VERSION: (u32, u32, u32) = (3, 51, 3);
@@ -32,7 +32,12 @@ impl Store {
         let lock = acquire_writer_lock(dir)?;
         let conn = Connection::open(dir.join(DB_FILE_NAME))?;
         configure(&conn)?;
-        let mut store = Self { conn, dir: dir.to_path_buf(), _writer_lock: Some(lock), access: AccessMode::Writer };
+        let mut store = Self {
+            conn,
+            dir: dir.to_path_buf(),
+            _writer_lock: Some(lock),
+            access: AccessMode::Writer,
+        };
         schema::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -42,7 +47,9 @@ impl Store {
     pub fn open_for_reading(dir: &Path) -> Result<Self, StoreError> {
         let db_path = dir.join(DB_FILE_NAME);
         if !db_path.exists() {
-            return Err(StoreError::NoJournal { path: dir.to_path_buf() });
+            return Err(StoreError::NoJournal {
+                path: dir.to_path_buf(),
+            });
         }
         match Self::open(dir) {
             Err(StoreError::HeldByAnotherInstance { .. }) => {}
@@ -52,13 +59,21 @@ impl Store {
         check_sqlite_version(&conn)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         schema::check_readable(&conn)?;
-        Ok(Self { conn, dir: dir.to_path_buf(), _writer_lock: None, access: AccessMode::ReadOnly })
+        Ok(Self {
+            conn,
+            dir: dir.to_path_buf(),
+            _writer_lock: None,
+            access: AccessMode::ReadOnly,
+        })
     }
 }
 
 /// Creates the folder and takes an exclusive lock on its lock file, before the database is touched.
 fn acquire_writer_lock(dir: &Path) -> Result<File, StoreError> {
-    let not_writable = |source| StoreError::NotWritable { path: dir.to_path_buf(), source };
+    let not_writable = |source| StoreError::NotWritable {
+        path: dir.to_path_buf(),
+        source,
+    };
     fs::create_dir_all(dir).map_err(not_writable)?;
     let lock = OpenOptions::new()
         .create(true)
@@ -68,7 +83,9 @@ fn acquire_writer_lock(dir: &Path) -> Result<File, StoreError> {
         .map_err(not_writable)?;
     match lock.try_lock() {
         Ok(()) => Ok(lock),
-        Err(TryLockError::WouldBlock) => Err(StoreError::HeldByAnotherInstance { path: dir.to_path_buf() }),
+        Err(TryLockError::WouldBlock) => Err(StoreError::HeldByAnotherInstance {
+            path: dir.to_path_buf(),
+        }),
         Err(TryLockError::Error(source)) => Err(not_writable(source)),
     }
 }
@@ -90,7 +107,10 @@ fn check_sqlite_version(conn: &Connection) -> Result<(), StoreError> {
         Ok(())
     } else {
         let (major, minor, patch) = MIN_SQLITE_VERSION;
-        Err(StoreError::SqliteTooOld { found, needed: format!("{major}.{minor}.{patch}") })
+        Err(StoreError::SqliteTooOld {
+            found,
+            needed: format!("{major}.{minor}.{patch}"),
+        })
     }
 }
 

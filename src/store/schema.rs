@@ -64,7 +64,10 @@ pub fn current_version() -> i64 {
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let found = user_version(conn)?;
     if found > current_version() {
-        return Err(StoreError::NewerSchema { found, supported: current_version() });
+        return Err(StoreError::NewerSchema {
+            found,
+            supported: current_version(),
+        });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
@@ -79,7 +82,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 pub fn check_readable(conn: &Connection) -> Result<(), StoreError> {
     let found = user_version(conn)?;
     if found > current_version() {
-        return Err(StoreError::NewerSchema { found, supported: current_version() });
+        return Err(StoreError::NewerSchema {
+            found,
+            supported: current_version(),
+        });
     }
     if found < current_version() {
         return Err(StoreError::ReadOnly);

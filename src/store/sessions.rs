@@ -1,14 +1,13 @@
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::events::insert_events;
-use super::{from_ms, to_ms, NewEvent, Store, StoreError};
+use super::{NewEvent, Store, StoreError, from_ms, to_ms};
 use crate::domain::{
     ClientId, Dose, NewSession, Route, Seq, Session, SessionId, SessionStatus, TreatmentModel,
 };
 
-const SESSION_COLUMNS: &str =
-    "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms";
+const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms";
 
 /// A whole session with its timeline, written in one go (synthetic data, and later imports).
 #[derive(Debug, Clone)]
@@ -22,23 +21,43 @@ pub struct CompleteSession {
 
 impl Store {
     /// Starts a live session for a client.
-    pub fn start_session(&mut self, new: &NewSession, started_at: DateTime<Utc>) -> Result<Session, StoreError> {
+    pub fn start_session(
+        &mut self,
+        new: &NewSession,
+        started_at: DateTime<Utc>,
+    ) -> Result<Session, StoreError> {
         self.require_writer()?;
         let client = self.client(new.client_id)?;
-        new.planned_dose.check_for_weight(client.weight_kg).map_err(crate::domain::SessionError::from)?;
+        new.planned_dose
+            .check_for_weight(client.weight_kg)
+            .map_err(crate::domain::SessionError::from)?;
         let uuid = uuid::Uuid::new_v4();
         insert_session(&self.conn, new, uuid, SessionStatus::Live, started_at, None)?;
         self.session(SessionId(self.conn.last_insert_rowid()))
     }
 
     /// Writes many complete sessions in one transaction: all of them or none.
-    pub fn insert_complete_sessions(&mut self, sessions: &[CompleteSession]) -> Result<Vec<SessionId>, StoreError> {
+    pub fn insert_complete_sessions(
+        &mut self,
+        sessions: &[CompleteSession],
+    ) -> Result<Vec<SessionId>, StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(sessions.len());
         for session in sessions {
-            let status = if session.ended_at.is_some() { SessionStatus::Ended } else { SessionStatus::Live };
-            insert_session(&tx, &session.new, session.uuid, status, session.started_at, session.ended_at)?;
+            let status = if session.ended_at.is_some() {
+                SessionStatus::Ended
+            } else {
+                SessionStatus::Live
+            };
+            insert_session(
+                &tx,
+                &session.new,
+                session.uuid,
+                status,
+                session.started_at,
+                session.ended_at,
+            )?;
             let id = SessionId(tx.last_insert_rowid());
             insert_events(&tx, id, Seq(1), &session.events)?;
             ids.push(id);
@@ -51,7 +70,9 @@ impl Store {
     pub fn session(&self, id: SessionId) -> Result<Session, StoreError> {
         let row = self
             .conn
-            .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"
+            ))?
             .query_row([id.0], raw_session)
             .optional()?
             .ok_or(StoreError::NotFound("session"))?;
@@ -63,7 +84,9 @@ impl Store {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {SESSION_COLUMNS} FROM sessions WHERE status = 'live' ORDER BY started_ms DESC"
         ))?;
-        let rows = statement.query_map([], raw_session)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = statement
+            .query_map([], raw_session)?
+            .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(RawSession::into_session).collect()
     }
 }
@@ -76,7 +99,8 @@ fn insert_session(
     started_at: DateTime<Utc>,
     ended_at: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
-    let dose = serde_json::to_string(&new.planned_dose).map_err(|_| StoreError::Damaged("a dose to be written"))?;
+    let dose = serde_json::to_string(&new.planned_dose)
+        .map_err(|_| StoreError::Damaged("a dose to be written"))?;
     conn.prepare_cached(
         "INSERT INTO sessions (uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -136,7 +160,8 @@ impl RawSession {
             client_id: ClientId(self.client_id),
             model: TreatmentModel::parse(&self.model).ok_or_else(damaged)?,
             route: Route::parse(&self.route).ok_or_else(damaged)?,
-            planned_dose: serde_json::from_str::<Dose>(&self.planned_dose).map_err(|_| damaged())?,
+            planned_dose: serde_json::from_str::<Dose>(&self.planned_dose)
+                .map_err(|_| damaged())?,
             intention: self.intention,
             comfort_plan: self.comfort_plan,
             status: SessionStatus::parse(&self.status).ok_or_else(damaged)?,

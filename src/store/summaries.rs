@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{from_ms, Store, StoreError};
+use super::{Store, StoreError, from_ms};
 use crate::domain::{Dose, Route, SessionId, SessionStatus, TreatmentModel};
 
 /// Which sessions to list.
@@ -36,7 +36,10 @@ pub struct SessionSummary {
 impl Store {
     /// Sessions matching the filter, newest first. Medical Model and KAP rows carry their model so a
     /// caller can always keep them apart.
-    pub fn session_summaries(&self, filter: &SessionFilter) -> Result<Vec<SessionSummary>, StoreError> {
+    pub fn session_summaries(
+        &self,
+        filter: &SessionFilter,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
                     s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
@@ -46,23 +49,42 @@ impl Store {
              ORDER BY s.started_ms DESC, s.id DESC",
         )?;
         let model = filter.model.map(TreatmentModel::as_str);
-        let rows = statement.query_map(rusqlite::params![filter.client_code.as_deref().map(str::trim), model], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
-                row.get::<_, i64>(6)?,
-                row.get::<_, Option<i64>>(7)?,
-                [row.get::<_, u32>(8)?, row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?, row.get(13)?, row.get(14)?],
-            ))
-        })?;
+        let rows = statement.query_map(
+            rusqlite::params![filter.client_code.as_deref().map(str::trim), model],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, i64>(6)?,
+                    row.get::<_, Option<i64>>(7)?,
+                    [
+                        row.get::<_, u32>(8)?,
+                        row.get(9)?,
+                        row.get(10)?,
+                        row.get(11)?,
+                        row.get(12)?,
+                        row.get(13)?,
+                        row.get(14)?,
+                    ],
+                ))
+            },
+        )?;
         let damaged = || StoreError::Damaged("a session");
         rows.map(|row| {
             let (id, client_code, model, route, dose, status, started_ms, ended_ms, counts) = row?;
-            let [events, decision_points, deferrals, worked_through, dose_lowered, ended_early, session_stopped] = counts;
+            let [
+                events,
+                decision_points,
+                deferrals,
+                worked_through,
+                dose_lowered,
+                ended_early,
+                session_stopped,
+            ] = counts;
             Ok(SessionSummary {
                 id: SessionId(id),
                 client_code,

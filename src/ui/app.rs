@@ -26,7 +26,10 @@ pub struct Prefs {
 
 impl Default for Prefs {
     fn default() -> Self {
-        Self { last_model: TreatmentModel::Kap, last_route: Route::IvInfusion }
+        Self {
+            last_model: TreatmentModel::Kap,
+            last_route: Route::IvInfusion,
+        }
     }
 }
 
@@ -60,16 +63,31 @@ pub struct KapJournalApp {
 impl KapJournalApp {
     /// Builds the app on an opened (or refused) store. A live session left open, e.g. by a crash, is
     /// resumed at once with its draft.
-    pub fn new(cc: &eframe::CreationContext<'_>, store: Result<Store, StoreError>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        store: Result<Store, StoreError>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         theme::apply(&cc.egui_ctx);
-        let prefs = cc.storage.and_then(|storage| eframe::get_value(storage, eframe::APP_KEY)).unwrap_or_default();
-        let mut app = Self { store: store.map_err(|error| error.to_string()), clock, view: View::Home(HomeView::empty()), prefs, notice: None };
+        let prefs = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
+            .unwrap_or_default();
+        let mut app = Self {
+            store: store.map_err(|error| error.to_string()),
+            clock,
+            view: View::Home(HomeView::empty()),
+            prefs,
+            notice: None,
+        };
         app.view = app.first_view();
         app
     }
 
     fn first_view(&mut self) -> View {
-        let Ok(store) = &mut self.store else { return View::Home(HomeView::empty()) };
+        let Ok(store) = &mut self.store else {
+            return View::Home(HomeView::empty());
+        };
         match store.live_sessions() {
             Ok(live) if !live.is_empty() => {
                 // The newest live session is the one being logged; older ones stay listed on the home screen.
@@ -117,17 +135,28 @@ impl KapJournalApp {
                 ui.heading("KAP Journal");
                 ui.separator();
                 let in_live = matches!(self.view, View::Live(_));
-                if ui.add_enabled(!in_live, egui::Button::new("Sessions")).clicked() {
+                if ui
+                    .add_enabled(!in_live, egui::Button::new("Sessions"))
+                    .clicked()
+                {
                     nav = Nav::Home;
                 }
                 let new_session = super::UiCommand::NewSession;
-                if ui.add_enabled(!in_live, new_session.button(ui.ctx())).clicked() || (!in_live && new_session.pressed(ui.ctx())) {
+                if ui
+                    .add_enabled(!in_live, new_session.button(ui.ctx()))
+                    .clicked()
+                    || (!in_live && new_session.pressed(ui.ctx()))
+                {
                     nav = Nav::Start;
                 }
                 if let Ok(store) = &self.store {
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(egui::RichText::new(store.dir().display().to_string()).small().color(theme::MUTED))
-                            .on_hover_text("The data folder; the journal is journal.db inside it.");
+                        ui.label(
+                            egui::RichText::new(store.dir().display().to_string())
+                                .small()
+                                .color(theme::MUTED),
+                        )
+                        .on_hover_text("The data folder; the journal is journal.db inside it.");
                     });
                 }
             });
@@ -203,8 +232,18 @@ pub fn run_window(data_dir: PathBuf) -> anyhow::Result<ExitCode> {
     eframe::run_native(
         "KAP Journal",
         options,
-        Box::new(move |cc| Ok(Box::new(KapJournalApp::new(cc, store, Arc::new(SystemClock::new()))))),
+        Box::new(move |cc| {
+            Ok(Box::new(KapJournalApp::new(
+                cc,
+                store,
+                Arc::new(SystemClock::new()),
+            )))
+        }),
     )
     .map_err(|error| anyhow::anyhow!("The window could not be opened: {error}."))?;
-    Ok(if refused { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if refused {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

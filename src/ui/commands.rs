@@ -29,7 +29,15 @@ impl UiCommand {
             TreatmentModel::Medical => (Self::LowerDose, Self::SitWithIt),
             TreatmentModel::Kap => (Self::SitWithIt, Self::LowerDose),
         };
-        [first, second, Self::DecisionPoint, Self::DoseChange, Self::BeginDosing, Self::BringToIntegration, Self::EndSession]
+        [
+            first,
+            second,
+            Self::DecisionPoint,
+            Self::DoseChange,
+            Self::BeginDosing,
+            Self::BringToIntegration,
+            Self::EndSession,
+        ]
     }
 
     /// The words on the button.

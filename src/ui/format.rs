@@ -30,7 +30,9 @@ pub fn clock_time(time: DateTime<Utc>) -> String {
 
 /// Date and time in the computer's time zone, for lists.
 pub fn date_time(time: DateTime<Utc>) -> String {
-    time.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+    time.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]

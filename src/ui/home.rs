@@ -21,17 +21,36 @@ pub struct HomeView {
 
 impl HomeView {
     pub fn empty() -> Self {
-        Self { kap: Vec::new(), medical: Vec::new(), live: Vec::new(), error: None }
+        Self {
+            kap: Vec::new(),
+            medical: Vec::new(),
+            live: Vec::new(),
+            error: None,
+        }
     }
 
     pub fn load(store: &Store) -> Self {
         match store.session_summaries(&SessionFilter::default()) {
             Ok(all) => {
-                let live = all.iter().filter(|s| s.status == SessionStatus::Live).cloned().collect();
-                let (kap, medical) = all.into_iter().partition(|s| s.model == TreatmentModel::Kap);
-                Self { kap, medical, live, error: None }
+                let live = all
+                    .iter()
+                    .filter(|s| s.status == SessionStatus::Live)
+                    .cloned()
+                    .collect();
+                let (kap, medical) = all
+                    .into_iter()
+                    .partition(|s| s.model == TreatmentModel::Kap);
+                Self {
+                    kap,
+                    medical,
+                    live,
+                    error: None,
+                }
             }
-            Err(error) => Self { error: Some(error.to_string()), ..Self::empty() },
+            Err(error) => Self {
+                error: Some(error.to_string()),
+                ..Self::empty()
+            },
         }
     }
 
@@ -67,7 +86,15 @@ impl HomeView {
         for summary in &self.live {
             ui.horizontal(|ui| {
                 widgets::model_badge(ui, summary.model);
-                ui.label(RichText::new(format!("Live session #{} with {} since {}", summary.id, summary.client_code, format::date_time(summary.started_at))).strong());
+                ui.label(
+                    RichText::new(format!(
+                        "Live session #{} with {} since {}",
+                        summary.id,
+                        summary.client_code,
+                        format::date_time(summary.started_at)
+                    ))
+                    .strong(),
+                );
                 if ui.button("Resume").clicked() {
                     nav = match LiveSession::resume(store, Arc::clone(clock), summary.id) {
                         Ok(session) => Nav::Live(Box::new(session)),
@@ -81,7 +108,11 @@ impl HomeView {
 }
 
 /// One model's sessions as a virtualised table; returns the session clicked.
-fn session_table(ui: &mut Ui, model: TreatmentModel, rows: &[SessionSummary]) -> Option<crate::domain::SessionId> {
+fn session_table(
+    ui: &mut Ui,
+    model: TreatmentModel,
+    rows: &[SessionSummary],
+) -> Option<crate::domain::SessionId> {
     ui.horizontal(|ui| {
         widgets::model_badge(ui, model);
         ui.heading(format!("{} sessions ({})", model.label(), rows.len()));

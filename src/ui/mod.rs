@@ -11,5 +11,5 @@ mod theme;
 mod timeline;
 mod widgets;
 
-pub use app::{run_window, KapJournalApp};
+pub use app::{KapJournalApp, run_window};
 pub use commands::UiCommand;

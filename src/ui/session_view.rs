@@ -22,23 +22,42 @@ impl SessionView {
         let client = store.client(session.client_id)?;
         let events = store.events(id)?;
         let state = TimelineState::from_events(&events);
-        Ok(Self { session, client, events, state, selected: None })
+        Ok(Self {
+            session,
+            client,
+            events,
+            state,
+            selected: None,
+        })
     }
 
     pub fn ui(&mut self, ui: &mut Ui) -> Nav {
         let mut nav = Nav::Stay;
         let model = self.session.model;
         egui::Panel::top("session_header")
-            .frame(egui::Frame::side_top_panel(ui.style()).fill(theme::model_tint(model)).inner_margin(8))
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .fill(theme::model_tint(model))
+                    .inner_margin(8),
+            )
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    if ui.button("← Sessions").clicked() || ui.input(|input| input.key_pressed(egui::Key::Escape)) {
+                    if ui.button("Back to sessions").clicked()
+                        || ui.input(|input| input.key_pressed(egui::Key::Escape))
+                    {
                         nav = Nav::Home;
                     }
                     widgets::model_badge(ui, model);
-                    ui.heading(format!("Session #{} · {}", self.session.id, self.client.title()));
+                    ui.heading(format!(
+                        "Session #{} · {}",
+                        self.session.id,
+                        self.client.title()
+                    ));
                 });
-                let ended = self.session.ended_at.map_or_else(|| "still live".to_owned(), format::date_time);
+                let ended = self
+                    .session
+                    .ended_at
+                    .map_or_else(|| "still live".to_owned(), format::date_time);
                 ui.label(format!(
                     "{} · planned {} · started {} · ended {} · status {}",
                     self.session.route.label(),
@@ -48,22 +67,42 @@ impl SessionView {
                     self.session.status.as_str()
                 ));
                 if !self.state.open_deferrals.is_empty() {
-                    ui.colored_label(theme::WARNING, "A \"sit with it\" deferral in this session has no outcome.");
+                    ui.colored_label(
+                        theme::WARNING,
+                        "A \"sit with it\" deferral in this session has no outcome.",
+                    );
                 }
             });
-        egui::Panel::right("session_side").default_size(280.0).show(ui, |ui| {
-            ui.label(RichText::new("Intention").strong());
-            ui.label(&self.session.intention);
-            ui.add_space(theme::GAP);
-            ui.label(RichText::new("Comfort plan").strong());
-            ui.label(&self.session.comfort_plan);
-            ui.add_space(theme::GAP);
-            ui.label(RichText::new(format!("{} decision points, {} entries", self.state.decision_points, self.events.len())).color(theme::MUTED));
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-                timeline::rows(ui, &self.events, model, &self.state.marked, &mut self.selected);
+        egui::Panel::right("session_side")
+            .default_size(280.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new("Intention").strong());
+                ui.label(&self.session.intention);
+                ui.add_space(theme::GAP);
+                ui.label(RichText::new("Comfort plan").strong());
+                ui.label(&self.session.comfort_plan);
+                ui.add_space(theme::GAP);
+                ui.label(
+                    RichText::new(format!(
+                        "{} decision points, {} entries",
+                        self.state.decision_points,
+                        self.events.len()
+                    ))
+                    .color(theme::MUTED),
+                );
             });
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    timeline::rows(
+                        ui,
+                        &self.events,
+                        model,
+                        &self.state.marked,
+                        &mut self.selected,
+                    );
+                });
         });
         nav
     }

@@ -6,7 +6,9 @@ use egui::{RichText, Ui};
 
 use super::app::{Nav, Prefs};
 use super::{theme, widgets};
-use crate::domain::{Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel};
+use crate::domain::{
+    Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel,
+};
 use crate::live::{Clock, LiveSession};
 use crate::store::{Store, StoreError};
 
@@ -48,7 +50,8 @@ impl StartView {
     }
 
     fn chosen_client(&self) -> Option<&Client> {
-        self.chosen.and_then(|id| self.clients.iter().find(|client| client.id == id))
+        self.chosen
+            .and_then(|id| self.clients.iter().find(|client| client.id == id))
     }
 
     pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
@@ -61,13 +64,29 @@ impl StartView {
                 ui.add_space(theme::GAP);
                 self.treatment_section(ui);
                 ui.add_space(theme::GAP);
-                widgets::labelled_multiline(ui, "Intention", &mut self.intention, "What the client hopes to meet or understand", 2);
-                widgets::labelled_multiline(ui, "Comfort plan", &mut self.comfort_plan, "How the client wants to be supported when it gets hard", 2);
+                widgets::labelled_multiline(
+                    ui,
+                    "Intention",
+                    &mut self.intention,
+                    "What the client hopes to meet or understand",
+                    2,
+                );
+                widgets::labelled_multiline(
+                    ui,
+                    "Comfort plan",
+                    &mut self.comfort_plan,
+                    "How the client wants to be supported when it gets hard",
+                    2,
+                );
                 ui.add_space(theme::GAP);
                 widgets::error_line(ui, self.error.as_deref());
-                let start = ui.input(|input| input.modifiers.command && input.key_pressed(egui::Key::Enter));
+                let start = ui
+                    .input(|input| input.modifiers.command && input.key_pressed(egui::Key::Enter));
                 let button = egui::Button::new(RichText::new("Start session").strong())
-                    .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)))
+                    .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(
+                        egui::Modifiers::COMMAND,
+                        egui::Key::Enter,
+                    )))
                     .fill(theme::model_tint(self.model));
                 if ui.add(button).clicked() || start {
                     match self.start(store, clock) {
@@ -83,7 +102,9 @@ impl StartView {
     fn client_section(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             let label = ui.label("Client");
-            let selected = self.chosen_client().map_or_else(|| "New client".to_owned(), Client::title);
+            let selected = self
+                .chosen_client()
+                .map_or_else(|| "New client".to_owned(), Client::title);
             egui::ComboBox::from_id_salt("client")
                 .selected_text(selected)
                 .width(260.0)
@@ -99,11 +120,19 @@ impl StartView {
         if self.chosen.is_none() {
             ui.horizontal(|ui| {
                 widgets::labelled_field(ui, "Client code", &mut self.code, "C-0142", 120.0);
-                widgets::labelled_field(ui, "Display name (optional)", &mut self.display_name, "", 180.0);
+                widgets::labelled_field(
+                    ui,
+                    "Display name (optional)",
+                    &mut self.display_name,
+                    "",
+                    180.0,
+                );
                 widgets::labelled_field(ui, "Weight (kg)", &mut self.weight, "70", 80.0);
             });
         } else if let Some(client) = self.chosen_client() {
-            let weight = client.weight_kg.map_or_else(|| "no weight recorded".to_owned(), |w| format!("{w} kg"));
+            let weight = client
+                .weight_kg
+                .map_or_else(|| "no weight recorded".to_owned(), |w| format!("{w} kg"));
             ui.label(RichText::new(weight).color(theme::MUTED));
         }
     }
@@ -112,7 +141,9 @@ impl StartView {
         ui.horizontal(|ui| {
             ui.label("Model");
             for model in TreatmentModel::ALL {
-                let text = RichText::new(model.label()).strong().color(theme::model_color(model));
+                let text = RichText::new(model.label())
+                    .strong()
+                    .color(theme::model_color(model));
                 ui.selectable_value(&mut self.model, model, text);
             }
         });
@@ -122,13 +153,21 @@ impl StartView {
                 ui.selectable_value(&mut self.route, route, route.label());
             }
         });
-        let hint = if self.route == Route::IvInfusion { "0.5 mg/kg over 40 min" } else { "0.5 mg/kg or 56 mg" };
+        let hint = if self.route == Route::IvInfusion {
+            "0.5 mg/kg over 40 min"
+        } else {
+            "0.5 mg/kg or 56 mg"
+        };
         ui.horizontal(|ui| {
             widgets::labelled_field(ui, "Starting dose", &mut self.dose, hint, 220.0);
             if !self.dose.trim().is_empty() {
                 let weight = self.weight_for_preview();
-                let preview = match Dose::parse(&self.dose).and_then(|dose| dose.check_for_weight(weight).map(|()| dose)) {
-                    Ok(dose) => RichText::new(format!("= {}", dose.describe(weight))).color(theme::SAVED),
+                let preview = match Dose::parse(&self.dose)
+                    .and_then(|dose| dose.check_for_weight(weight).map(|()| dose))
+                {
+                    Ok(dose) => {
+                        RichText::new(format!("= {}", dose.describe(weight))).color(theme::SAVED)
+                    }
                     Err(error) => RichText::new(error.to_string()).color(theme::WARNING),
                 };
                 ui.label(preview);
@@ -139,18 +178,25 @@ impl StartView {
     fn weight_for_preview(&self) -> Option<f64> {
         match self.chosen_client() {
             Some(client) => client.weight_kg,
-            None => crate::domain::NewClient::parse("x", "", &self.weight).ok().and_then(|client| client.weight_kg),
+            None => crate::domain::NewClient::parse("x", "", &self.weight)
+                .ok()
+                .and_then(|client| client.weight_kg),
         }
     }
 
     /// Validates everything before writing anything, then adds the client (if new) and starts the session.
-    fn start(&mut self, store: &mut Store, clock: &Arc<dyn Clock>) -> Result<LiveSession, StoreError> {
+    fn start(
+        &mut self,
+        store: &mut Store,
+        clock: &Arc<dyn Clock>,
+    ) -> Result<LiveSession, StoreError> {
         let dose = Dose::parse(&self.dose).map_err(SessionError::from)?;
         let client_id = match self.chosen {
             Some(id) => id,
             None => {
                 let new_client = NewClient::parse(&self.code, &self.display_name, &self.weight)?;
-                dose.check_for_weight(new_client.weight_kg).map_err(SessionError::from)?;
+                dose.check_for_weight(new_client.weight_kg)
+                    .map_err(SessionError::from)?;
                 let client = store.create_client(&new_client, clock.wall())?;
                 let id = client.id;
                 self.clients.push(client);

@@ -11,7 +11,9 @@ use crate::domain::{Event, EventKind, Seq, TreatmentModel};
 fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
     match kind {
         EventKind::Note { .. } => ("Note", theme::MUTED),
-        EventKind::DosingBegan { .. } | EventKind::DoseChange { .. } => ("Dose", Color32::from_rgb(40, 90, 180)),
+        EventKind::DosingBegan { .. } | EventKind::DoseChange { .. } => {
+            ("Dose", Color32::from_rgb(40, 90, 180))
+        }
         EventKind::DecisionPoint(_) => ("Decision", theme::model_color(model)),
         EventKind::DeferralStart { .. } => ("Sit with it", theme::model_color(TreatmentModel::Kap)),
         EventKind::DeferralOutcome { .. } => ("Outcome", theme::SAVED),
@@ -21,28 +23,64 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
 }
 
 /// Shows the rows; clicking a row selects it (the target of "bring to integration").
-pub fn rows(ui: &mut Ui, events: &[Event], model: TreatmentModel, marked: &BTreeSet<Seq>, selected: &mut Option<Seq>) {
+pub fn rows(
+    ui: &mut Ui,
+    events: &[Event],
+    model: TreatmentModel,
+    marked: &BTreeSet<Seq>,
+    selected: &mut Option<Seq>,
+) {
     for event in events {
         let is_selected = *selected == Some(event.seq);
-        let fill = if is_selected { ui.visuals().selection.bg_fill.gamma_multiply(0.4) } else { Color32::TRANSPARENT };
+        let fill = if is_selected {
+            ui.visuals().selection.bg_fill.gamma_multiply(0.4)
+        } else {
+            Color32::TRANSPARENT
+        };
         let response = egui::Frame::new()
             .fill(fill)
             .inner_margin(egui::Margin::symmetric(4, 2))
             .show(ui, |ui| {
                 ui.horizontal_top(|ui| {
-                    ui.label(RichText::new(format!("{:>3}", event.seq.0)).monospace().color(theme::MUTED));
-                    ui.label(RichText::new(format!("{:>8}", format::elapsed(event.elapsed_ms))).monospace());
-                    ui.label(RichText::new(format::clock_time(event.wall_time)).small().color(theme::MUTED));
+                    ui.label(
+                        RichText::new(format!("{:>3}", event.seq.0))
+                            .monospace()
+                            .color(theme::MUTED),
+                    );
+                    ui.label(
+                        RichText::new(format!("{:>8}", format::elapsed(event.elapsed_ms)))
+                            .monospace(),
+                    );
+                    ui.label(
+                        RichText::new(format::clock_time(event.wall_time))
+                            .small()
+                            .color(theme::MUTED),
+                    );
                     let (name, color) = tag(&event.kind, model);
-                    ui.add_sized([84.0, 18.0], egui::Label::new(RichText::new(name).strong().color(color)));
+                    ui.add_sized(
+                        [84.0, 18.0],
+                        egui::Label::new(RichText::new(name).strong().color(color)),
+                    );
                     if marked.contains(&event.seq) {
-                        ui.label(RichText::new("for integration").small().strong().color(theme::MARKER));
+                        ui.label(
+                            RichText::new("for integration")
+                                .small()
+                                .strong()
+                                .color(theme::MARKER),
+                        );
                     }
                     ui.add(egui::Label::new(event.kind.describe()).wrap());
                 });
             })
             .response;
-        if ui.interact(response.rect, ui.scope_id().with(("event", event.seq.0)), Sense::click()).clicked() {
+        if ui
+            .interact(
+                response.rect,
+                ui.scope_id().with(("event", event.seq.0)),
+                Sense::click(),
+            )
+            .clicked()
+        {
             *selected = if is_selected { None } else { Some(event.seq) };
         }
     }

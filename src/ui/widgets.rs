@@ -11,24 +11,48 @@ pub fn model_badge(ui: &mut Ui, model: TreatmentModel) -> Response {
         .fill(theme::model_color(model))
         .corner_radius(CornerRadius::same(4))
         .inner_margin(egui::Margin::symmetric(6, 2))
-        .show(ui, |ui| ui.label(RichText::new(model.label()).color(Color32::WHITE).strong()))
+        .show(ui, |ui| {
+            ui.label(RichText::new(model.label()).color(Color32::WHITE).strong())
+        })
         .inner
 }
 
 /// A label above a one-line text field; the field is named by the label for screen readers and tests.
-pub fn labelled_field(ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32) -> Response {
+pub fn labelled_field(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: f32,
+) -> Response {
     ui.vertical(|ui| {
         let label = ui.label(label);
-        ui.add(TextEdit::singleline(text).hint_text(hint).desired_width(width)).labelled_by(label.id)
+        ui.add(
+            TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(width),
+        )
+        .labelled_by(label.id)
     })
     .inner
 }
 
 /// A label above a multi-line text field.
-pub fn labelled_multiline(ui: &mut Ui, label: &str, text: &mut String, hint: &str, rows: usize) -> Response {
+pub fn labelled_multiline(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    rows: usize,
+) -> Response {
     let label = ui.label(label);
-    ui.add(TextEdit::multiline(text).hint_text(hint).desired_rows(rows).desired_width(f32::INFINITY))
-        .labelled_by(label.id)
+    ui.add(
+        TextEdit::multiline(text)
+            .hint_text(hint)
+            .desired_rows(rows)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
 }
 
 /// A refusal or failure, in plain words, where the user is looking.
@@ -50,7 +74,9 @@ pub fn chips<T: Copy + PartialEq>(ui: &mut Ui, label: &str, value: &mut T, optio
 
 /// A one-line notice with a Dismiss button; dismissing clears it.
 pub fn dismissable_notice(ui: &mut Ui, notice: &mut Option<String>, color: Color32) {
-    let Some(text) = notice.as_deref() else { return };
+    let Some(text) = notice.as_deref() else {
+        return;
+    };
     let dismissed = ui
         .horizontal(|ui| {
             ui.label(RichText::new(text).color(color));

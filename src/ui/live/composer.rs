@@ -5,7 +5,8 @@ use egui::{Key, Modifiers, RichText, TextEdit, Ui};
 
 use super::super::{theme, widgets};
 use crate::domain::{
-    Asked, CameUp, CurrentDose, Decision, DeferralOutcome, Dose, Seq, SessionError, TreatmentModel, DEFAULT_SIT_WITH_IT_MINUTES,
+    Asked, CameUp, CurrentDose, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose, Seq,
+    SessionError, TreatmentModel,
 };
 use crate::live::{LiveCommand, LiveSession};
 
@@ -21,9 +22,23 @@ pub enum DecisionChoice {
 /// The entry being made.
 pub enum Mode {
     Note,
-    Decision { came_up: CameUp, asked: Asked, choice: DecisionChoice, minutes: String, new_dose: String, rationale: String },
-    DoseChange { new_dose: String, stop: bool },
-    Outcome { deferral: Seq, outcome: DeferralOutcome, new_dose: String },
+    Decision {
+        came_up: CameUp,
+        asked: Asked,
+        choice: DecisionChoice,
+        minutes: String,
+        new_dose: String,
+        rationale: String,
+    },
+    DoseChange {
+        new_dose: String,
+        stop: bool,
+    },
+    Outcome {
+        deferral: Seq,
+        outcome: DeferralOutcome,
+        new_dose: String,
+    },
     End,
 }
 
@@ -38,11 +53,19 @@ pub struct Composer {
     pub text: String,
     pub mode: Mode,
     focus_main: bool,
+    /// The current dose, shown as the hint of an empty "New dose" field. The field itself starts
+    /// empty so that a new dose is always typed, never recorded by accident.
+    dose_hint: String,
 }
 
 impl Composer {
     pub fn new(text: String) -> Self {
-        Self { text, mode: Mode::Note, focus_main: true }
+        Self {
+            text,
+            mode: Mode::Note,
+            focus_main: true,
+            dose_hint: String::new(),
+        }
     }
 
     /// Switches to another entry, keeping what is typed, and gives the main field the focus back.
@@ -58,17 +81,32 @@ impl Composer {
             asked: Asked::ClientAsksToLower,
             choice,
             minutes: DEFAULT_SIT_WITH_IT_MINUTES.to_string(),
-            new_dose: current_dose_text(live),
+            new_dose: String::new(),
             rationale: String::new(),
         });
+        self.dose_hint = current_dose_text(live);
     }
 
     pub fn open_dose_change(&mut self, live: &LiveSession) {
-        self.set_mode(Mode::DoseChange { new_dose: current_dose_text(live), stop: false });
+        self.set_mode(Mode::DoseChange {
+            new_dose: String::new(),
+            stop: false,
+        });
+        self.dose_hint = current_dose_text(live);
     }
 
     pub fn open_outcome(&mut self, deferral: Seq, outcome: DeferralOutcome, live: &LiveSession) {
-        self.set_mode(Mode::Outcome { deferral, outcome, new_dose: current_dose_text(live) });
+        self.set_mode(Mode::Outcome {
+            deferral,
+            outcome,
+            new_dose: String::new(),
+        });
+        self.dose_hint = current_dose_text(live);
+    }
+
+    /// Gives the main field the focus on the next frame, e.g. after a button was clicked.
+    pub fn refocus(&mut self) {
+        self.focus_main = true;
     }
 
     /// After a committed entry: empty field, plain note, focus back.
@@ -82,7 +120,8 @@ impl Composer {
         let main_id = ui.scope_id().with("composer_main");
         // Enter submits; Shift+Enter makes a new line. Taken before the field sees it.
         let has_focus = ui.memory(|memory| memory.has_focus(main_id));
-        let mut submit = has_focus && ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Enter));
+        let mut submit =
+            has_focus && ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Enter));
         submit |= self.mode_fields(ui, model);
         let (label, button) = self.labels();
         ui.horizontal(|ui| {
@@ -100,7 +139,10 @@ impl Composer {
                 field.request_focus();
                 self.focus_main = false;
             }
-            if ui.add(egui::Button::new(RichText::new(button).strong()).shortcut_text("Enter")).clicked() {
+            if ui
+                .add(egui::Button::new(RichText::new(button).strong()).shortcut_text("Enter"))
+                .clicked()
+            {
                 submit = true;
             }
         });
@@ -120,48 +162,100 @@ impl Composer {
     /// Shows the extra fields of the current entry; returns true when Enter was pressed in one of them.
     fn mode_fields(&mut self, ui: &mut Ui, model: TreatmentModel) -> bool {
         let mut fields = Vec::new();
+        let dose_hint = format!("now {}", self.dose_hint);
         match &mut self.mode {
             Mode::Note => {}
-            Mode::Decision { came_up, asked, choice, minutes, new_dose, rationale } => {
-                ui.label(RichText::new("Decision point").strong().color(theme::model_color(model)));
+            Mode::Decision {
+                came_up,
+                asked,
+                choice,
+                minutes,
+                new_dose,
+                rationale,
+            } => {
+                ui.label(
+                    RichText::new("Decision point")
+                        .strong()
+                        .color(theme::model_color(model)),
+                );
                 let came_up_options: Vec<_> = CameUp::ALL.iter().map(|c| (*c, c.label())).collect();
                 widgets::chips(ui, "Came up", came_up, &came_up_options);
                 let asked_options: Vec<_> = Asked::ALL.iter().map(|a| (*a, a.label())).collect();
                 widgets::chips(ui, "Asked", asked, &asked_options);
                 let lower = (DecisionChoice::LowerNow, "Lower now");
                 let sit = (DecisionChoice::SitWithIt, "Sit with it");
-                let (first, second) = if model == TreatmentModel::Medical { (lower, sit) } else { (sit, lower) };
-                widgets::chips(ui, "Decision", choice, &[first, second, (DecisionChoice::Hold, "Hold"), (DecisionChoice::Stop, "Stop")]);
+                let (first, second) = if model == TreatmentModel::Medical {
+                    (lower, sit)
+                } else {
+                    (sit, lower)
+                };
+                widgets::chips(
+                    ui,
+                    "Decision",
+                    choice,
+                    &[
+                        first,
+                        second,
+                        (DecisionChoice::Hold, "Hold"),
+                        (DecisionChoice::Stop, "Stop"),
+                    ],
+                );
                 ui.horizontal(|ui| {
                     match choice {
                         DecisionChoice::SitWithIt => {
                             fields.push(widgets::labelled_field(ui, "Minutes", minutes, "5", 50.0));
                         }
                         DecisionChoice::LowerNow => {
-                            fields.push(widgets::labelled_field(ui, "New dose", new_dose, "0.3 mg/kg", 200.0));
+                            fields.push(widgets::labelled_field(
+                                ui, "New dose", new_dose, &dose_hint, 240.0,
+                            ));
                         }
                         DecisionChoice::Hold | DecisionChoice::Stop => {}
                     }
-                    fields.push(widgets::labelled_field(ui, "Rationale", rationale, "why this decision", 360.0));
+                    fields.push(widgets::labelled_field(
+                        ui,
+                        "Rationale",
+                        rationale,
+                        "why this decision",
+                        360.0,
+                    ));
                 });
             }
             Mode::DoseChange { new_dose, stop } => {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new("Dose change").strong());
-                    fields.push(ui.add_enabled_ui(!*stop, |ui| widgets::labelled_field(ui, "New dose", new_dose, "0.4 mg/kg over 40 min", 220.0)).inner);
+                    fields.push(
+                        ui.add_enabled_ui(!*stop, |ui| {
+                            widgets::labelled_field(ui, "New dose", new_dose, &dose_hint, 240.0)
+                        })
+                        .inner,
+                    );
                     ui.checkbox(stop, "Stop dosing");
                 });
             }
-            Mode::Outcome { deferral, outcome, new_dose } => {
+            Mode::Outcome {
+                deferral,
+                outcome,
+                new_dose,
+            } => {
                 ui.label(RichText::new(format!("How did sit with it {deferral} end?")).strong());
-                let options: Vec<_> = DeferralOutcome::ALL.iter().map(|o| (*o, o.label())).collect();
+                let options: Vec<_> = DeferralOutcome::ALL
+                    .iter()
+                    .map(|o| (*o, o.label()))
+                    .collect();
                 widgets::chips(ui, "Outcome", outcome, &options);
                 if *outcome == DeferralOutcome::DoseLowered {
-                    fields.push(widgets::labelled_field(ui, "New dose", new_dose, "0.3 mg/kg", 200.0));
+                    fields.push(widgets::labelled_field(
+                        ui, "New dose", new_dose, &dose_hint, 240.0,
+                    ));
                 }
             }
             Mode::End => {
-                ui.label(RichText::new("End the session? Enter ends it; Esc goes back.").strong().color(theme::WARNING));
+                ui.label(
+                    RichText::new("End the session? Enter ends it; Esc goes back.")
+                        .strong()
+                        .color(theme::WARNING),
+                );
             }
         }
         let enter = ui.input(|input| input.key_pressed(Key::Enter));
@@ -173,25 +267,59 @@ impl Composer {
         let text = self.text.clone();
         Ok(match &self.mode {
             Mode::Note => Intent::Log(LiveCommand::Note(text)),
-            Mode::Decision { came_up, asked, choice, minutes, new_dose, rationale } => {
+            Mode::Decision {
+                came_up,
+                asked,
+                choice,
+                minutes,
+                new_dose,
+                rationale,
+            } => {
                 let (decision, new_dose) = match choice {
                     DecisionChoice::LowerNow => (Decision::LowerNow, Some(Dose::parse(new_dose)?)),
                     DecisionChoice::Hold => (Decision::Hold, None),
                     DecisionChoice::Stop => (Decision::Stop, None),
                     DecisionChoice::SitWithIt => {
-                        let minutes = minutes.trim().parse().map_err(|_| SessionError::DeferralMinutes)?;
+                        let minutes = minutes
+                            .trim()
+                            .parse()
+                            .map_err(|_| SessionError::DeferralMinutes)?;
                         (Decision::SitWithIt { minutes }, None)
                     }
                 };
-                Intent::Log(LiveCommand::DecisionPoint { came_up: *came_up, detail: text, asked: *asked, decision, new_dose, rationale: rationale.clone() })
+                Intent::Log(LiveCommand::DecisionPoint {
+                    came_up: *came_up,
+                    detail: text,
+                    asked: *asked,
+                    decision,
+                    new_dose,
+                    rationale: rationale.clone(),
+                })
             }
             Mode::DoseChange { new_dose, stop } => {
-                let dose = if *stop { None } else { Some(Dose::parse(new_dose)?) };
+                let dose = if *stop {
+                    None
+                } else {
+                    Some(Dose::parse(new_dose)?)
+                };
                 Intent::Log(LiveCommand::ChangeDose { dose, reason: text })
             }
-            Mode::Outcome { deferral, outcome, new_dose } => {
-                let new_dose = if *outcome == DeferralOutcome::DoseLowered { Some(Dose::parse(new_dose)?) } else { None };
-                Intent::Log(LiveCommand::DeferralOutcome { deferral: *deferral, outcome: *outcome, new_dose, note: text })
+            Mode::Outcome {
+                deferral,
+                outcome,
+                new_dose,
+            } => {
+                let new_dose = if *outcome == DeferralOutcome::DoseLowered {
+                    Some(Dose::parse(new_dose)?)
+                } else {
+                    None
+                };
+                Intent::Log(LiveCommand::DeferralOutcome {
+                    deferral: *deferral,
+                    outcome: *outcome,
+                    new_dose,
+                    note: text,
+                })
             }
             Mode::End => Intent::End(text),
         })

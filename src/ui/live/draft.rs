@@ -24,12 +24,24 @@ pub struct DraftKeeper {
 impl DraftKeeper {
     /// `saved` is the draft as found in the database.
     pub fn new(saved: &str) -> Self {
-        Self { saved: saved.to_owned(), saved_at: None, last_attempt: None, error: None }
+        Self {
+            saved: saved.to_owned(),
+            saved_at: None,
+            last_attempt: None,
+            error: None,
+        }
     }
 
     /// Saves `text` if it changed and the last write is long enough ago. Returns how long to wait
     /// before calling again while unsaved text remains.
-    pub fn keep(&mut self, store: &mut Store, session: SessionId, text: &str, now: Duration, wall: DateTime<Utc>) -> Option<Duration> {
+    pub fn keep(
+        &mut self,
+        store: &mut Store,
+        session: SessionId,
+        text: &str,
+        now: Duration,
+        wall: DateTime<Utc>,
+    ) -> Option<Duration> {
         if text == self.saved {
             return None;
         }
@@ -45,7 +57,13 @@ impl DraftKeeper {
     }
 
     /// Writes the draft now, whatever the interval.
-    pub fn force(&mut self, store: &mut Store, session: SessionId, text: &str, wall: DateTime<Utc>) {
+    pub fn force(
+        &mut self,
+        store: &mut Store,
+        session: SessionId,
+        text: &str,
+        wall: DateTime<Utc>,
+    ) {
         match store.save_draft(session, text, wall) {
             Ok(()) => {
                 text.clone_into(&mut self.saved);
@@ -64,13 +82,17 @@ impl DraftKeeper {
     /// The save status for the header: green when everything typed is in the database.
     pub fn status_text(&self, text: &str) -> RichText {
         if let Some(error) = &self.error {
-            return RichText::new(format!("Draft NOT saved: {error}")).color(theme::WARNING).strong();
+            return RichText::new(format!("Draft NOT saved: {error}"))
+                .color(theme::WARNING)
+                .strong();
         }
         if text != self.saved {
             return RichText::new("Saving draft…").color(theme::MUTED);
         }
         match (text.is_empty(), self.saved_at) {
-            (false, Some(at)) => RichText::new(format!("Draft saved {}", format::clock_time(at))).color(theme::SAVED),
+            (false, Some(at)) => {
+                RichText::new(format!("Draft saved {}", format::clock_time(at))).color(theme::SAVED)
+            }
             (false, None) => RichText::new("Draft saved").color(theme::SAVED),
             (true, _) => RichText::new("All entries saved").color(theme::SAVED),
         }

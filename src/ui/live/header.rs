@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use super::super::commands::{UiCommand, OUTCOME_COMMANDS};
+use super::super::commands::{OUTCOME_COMMANDS, UiCommand};
 use super::super::{format, theme, widgets};
 use crate::domain::{CurrentDose, Seq};
 use crate::live::LiveSession;
@@ -22,7 +22,15 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText) -> HeaderAction {
     ui.horizontal(|ui| {
         widgets::model_badge(ui, session.model);
         ui.heading(client.title());
-        ui.label(RichText::new(format!("{} · planned {} · session #{}", session.route.label(), session.planned_dose.describe(weight), session.id)).color(theme::MUTED));
+        ui.label(
+            RichText::new(format!(
+                "{} · planned {} · session #{}",
+                session.route.label(),
+                session.planned_dose.describe(weight),
+                session.id
+            ))
+            .color(theme::MUTED),
+        );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(saved.clone());
         });
@@ -45,12 +53,32 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText) -> HeaderAction {
         let remaining = open.remaining_ms(now);
         ui.horizontal(|ui| {
             let (text, color) = if remaining > 0 {
-                (format!("Sit with it  {}", format::countdown(remaining)), theme::model_color(session.model))
+                (
+                    format!("Sit with it  {}", format::countdown(remaining)),
+                    theme::model_color(session.model),
+                )
             } else {
-                (format!("Time is up ({} over): record the outcome", format::elapsed(-remaining)), theme::WARNING)
+                (
+                    format!(
+                        "Time is up ({} over): record the outcome",
+                        format::elapsed(-remaining)
+                    ),
+                    theme::WARNING,
+                )
             };
-            ui.label(RichText::new(text).font(theme::countdown_font()).color(color).strong());
-            ui.label(RichText::new(format!("{} min agreed, decision {}", open.minutes, open.decision_seq)).color(theme::MUTED));
+            ui.label(
+                RichText::new(text)
+                    .font(theme::countdown_font())
+                    .color(color)
+                    .strong(),
+            );
+            ui.label(
+                RichText::new(format!(
+                    "{} min agreed, decision {}",
+                    open.minutes, open.decision_seq
+                ))
+                .color(theme::MUTED),
+            );
             for command in OUTCOME_COMMANDS {
                 if ui.add(command.button(ui.ctx())).clicked() {
                     action = HeaderAction::Outcome(command, open.seq);

@@ -12,7 +12,7 @@ use egui::{RichText, Ui};
 use self::composer::{Composer, DecisionChoice, Intent, Mode};
 use self::draft::DraftKeeper;
 use super::app::Nav;
-use super::commands::{UiCommand, OUTCOME_COMMANDS};
+use super::commands::{OUTCOME_COMMANDS, UiCommand};
 use super::{format, theme, timeline};
 use crate::domain::{EventKind, Seq, TreatmentModel};
 use crate::live::{LiveCommand, LiveSession};
@@ -34,24 +34,47 @@ impl LiveView {
     pub fn new(store: &Store, live: LiveSession, resumed: bool) -> Self {
         let saved = store.draft(live.session().id).ok().flatten();
         let resumed_notice = resumed.then(|| match &saved {
-            Some(draft) => format!("Session resumed. Your unsaved note from {} is back in the note field.", format::clock_time(draft.saved_at)),
-            None => "Session resumed after the app was closed; every saved entry is here.".to_owned(),
+            Some(draft) => format!(
+                "Session resumed. Your unsaved note from {} is back in the note field.",
+                format::clock_time(draft.saved_at)
+            ),
+            None => {
+                "Session resumed after the app was closed; every saved entry is here.".to_owned()
+            }
         });
         let text = saved.map(|draft| draft.text).unwrap_or_default();
-        Self { draft: DraftKeeper::new(&text), composer: Composer::new(text), live, selected: None, error: None, resumed_notice }
+        Self {
+            draft: DraftKeeper::new(&text),
+            composer: Composer::new(text),
+            live,
+            selected: None,
+            error: None,
+            resumed_notice,
+        }
     }
 
     /// Runs every frame, even with the window hidden: keeps the draft saved.
     pub fn logic(&mut self, ctx: &egui::Context, store: &mut Store) {
         let now = self.live_monotonic();
-        if let Some(wait) = self.draft.keep(store, self.live.session().id, &self.composer.text, now, self.wall()) {
+        if let Some(wait) = self.draft.keep(
+            store,
+            self.live.session().id,
+            &self.composer.text,
+            now,
+            self.wall(),
+        ) {
             ctx.request_repaint_after(wait);
         }
     }
 
     /// Writes the draft at once (on exit).
     pub fn save_draft_now(&mut self, store: &mut Store) {
-        self.draft.force(store, self.live.session().id, &self.composer.text, self.wall());
+        self.draft.force(
+            store,
+            self.live.session().id,
+            &self.composer.text,
+            self.wall(),
+        );
     }
 
     fn live_monotonic(&self) -> Duration {
@@ -67,42 +90,63 @@ impl LiveView {
         let model = self.live.session().model;
         let saved = self.draft.status_text(&self.composer.text);
         let header = egui::Panel::top("live_header")
-            .frame(egui::Frame::side_top_panel(ui.style()).fill(theme::model_tint(model)).inner_margin(8))
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .fill(theme::model_tint(model))
+                    .inner_margin(8),
+            )
             .show(ui, |ui| header::show(ui, &self.live, &saved))
             .inner;
         if let header::HeaderAction::Outcome(UiCommand::Outcome(outcome), deferral) = header {
             self.composer.open_outcome(deferral, outcome, &self.live);
         }
         let mut nav = Nav::Stay;
-        egui::Panel::bottom("composer").frame(egui::Frame::side_top_panel(ui.style()).inner_margin(8)).show(ui, |ui| {
-            super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::SAVED);
-            super::widgets::error_line(ui, self.error.as_deref());
-            if self.composer.ui(ui, model) {
-                nav = self.submit(store);
-            }
-            ui.horizontal_wrapped(|ui| {
-                for command in UiCommand::live_actions(model) {
-                    let first = command == UiCommand::live_actions(model)[0];
-                    let mut button = command.button(ui.ctx());
-                    if first {
-                        button = button.fill(theme::model_tint(model));
-                    }
-                    if ui.add(button).clicked() {
-                        self.run(command, store);
-                    }
+        egui::Panel::bottom("composer")
+            .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(8))
+            .show(ui, |ui| {
+                super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::SAVED);
+                super::widgets::error_line(ui, self.error.as_deref());
+                if self.composer.ui(ui, model) {
+                    nav = self.submit(store);
                 }
+                ui.horizontal_wrapped(|ui| {
+                    for command in UiCommand::live_actions(model) {
+                        let first = command == UiCommand::live_actions(model)[0];
+                        let mut button = command.button(ui.ctx());
+                        if first {
+                            button = button.fill(theme::model_tint(model));
+                        }
+                        if ui.add(button).clicked() {
+                            self.run(command, store);
+                        }
+                    }
+                });
             });
-        });
-        egui::Panel::right("comfort").default_size(280.0).show(ui, |ui| self.side(ui));
+        egui::Panel::right("comfort")
+            .default_size(280.0)
+            .show(ui, |ui| self.side(ui));
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().stick_to_bottom(true).auto_shrink(false).show(ui, |ui| {
-                timeline::rows(ui, self.live.events(), model, &self.live.state().marked, &mut self.selected);
-            });
+            egui::ScrollArea::vertical()
+                .stick_to_bottom(true)
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    timeline::rows(
+                        ui,
+                        self.live.events(),
+                        model,
+                        &self.live.state().marked,
+                        &mut self.selected,
+                    );
+                });
         });
         // The timers tick once a second, and only while this view is on screen.
-        let into_second = u64::try_from(self.live.elapsed_ms().rem_euclid(1000)).unwrap_or_default();
-        ui.ctx().request_repaint_after(Duration::from_millis(1000 - into_second));
-        if matches!(nav, Nav::Stay) && self.live.session().status != crate::domain::SessionStatus::Live {
+        let into_second =
+            u64::try_from(self.live.elapsed_ms().rem_euclid(1000)).unwrap_or_default();
+        ui.ctx()
+            .request_repaint_after(Duration::from_millis(1000 - into_second));
+        if matches!(nav, Nav::Stay)
+            && self.live.session().status != crate::domain::SessionStatus::Live
+        {
             nav = Nav::OpenSession(self.live.session().id);
         }
         nav
@@ -112,25 +156,53 @@ impl LiveView {
         let session = self.live.session();
         ui.add_space(theme::GAP);
         ui.label(RichText::new("Intention").strong());
-        ui.label(if session.intention.is_empty() { "—" } else { &session.intention });
+        ui.label(if session.intention.is_empty() {
+            "—"
+        } else {
+            &session.intention
+        });
         ui.add_space(theme::GAP);
         ui.label(RichText::new("Comfort plan").strong());
-        ui.label(if session.comfort_plan.is_empty() { "—" } else { &session.comfort_plan });
+        ui.label(if session.comfort_plan.is_empty() {
+            "—"
+        } else {
+            &session.comfort_plan
+        });
         ui.add_space(theme::GAP);
         ui.separator();
-        ui.label(RichText::new("Bring to integration").strong().color(theme::MARKER));
+        ui.label(
+            RichText::new("Bring to integration")
+                .strong()
+                .color(theme::MARKER),
+        );
         let marked = &self.live.state().marked;
         if marked.is_empty() {
-            ui.label(RichText::new("Nothing marked yet. Select an entry and press Ctrl+I.").color(theme::MUTED));
+            ui.label(
+                RichText::new("Nothing marked yet. Select an entry and press Ctrl+I.")
+                    .color(theme::MUTED),
+            );
         }
-        for event in self.live.events().iter().filter(|event| marked.contains(&event.seq)) {
-            ui.label(format!("{} {}", format::elapsed(event.elapsed_ms), event.kind.describe()));
+        for event in self
+            .live
+            .events()
+            .iter()
+            .filter(|event| marked.contains(&event.seq))
+        {
+            ui.label(format!(
+                "{} {}",
+                format::elapsed(event.elapsed_ms),
+                event.kind.describe()
+            ));
         }
     }
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context, store: &mut Store) {
         let model = self.live.session().model;
-        for command in UiCommand::live_actions(model).into_iter().chain(OUTCOME_COMMANDS).chain([UiCommand::Cancel]) {
+        for command in UiCommand::live_actions(model)
+            .into_iter()
+            .chain(OUTCOME_COMMANDS)
+            .chain([UiCommand::Cancel])
+        {
             if command.pressed(ctx) {
                 self.run(command, store);
             }
@@ -140,11 +212,21 @@ impl LiveView {
     /// Carries out a command from a button or its shortcut.
     fn run(&mut self, command: UiCommand, store: &mut Store) {
         self.error = None;
+        // The note field keeps the focus whatever was clicked, so the next words are never lost.
+        self.composer.refocus();
         match command {
-            UiCommand::LowerDose => self.composer.open_decision(DecisionChoice::LowerNow, &self.live),
-            UiCommand::SitWithIt => self.composer.open_decision(DecisionChoice::SitWithIt, &self.live),
+            UiCommand::LowerDose => self
+                .composer
+                .open_decision(DecisionChoice::LowerNow, &self.live),
+            UiCommand::SitWithIt => self
+                .composer
+                .open_decision(DecisionChoice::SitWithIt, &self.live),
             UiCommand::DecisionPoint => {
-                let first = if self.live.session().model == TreatmentModel::Medical { DecisionChoice::LowerNow } else { DecisionChoice::SitWithIt };
+                let first = if self.live.session().model == TreatmentModel::Medical {
+                    DecisionChoice::LowerNow
+                } else {
+                    DecisionChoice::SitWithIt
+                };
                 self.composer.open_decision(first, &self.live);
             }
             UiCommand::DoseChange => self.composer.open_dose_change(&self.live),
@@ -157,7 +239,11 @@ impl LiveView {
                 Some(open) => {
                     let deferral = open.seq;
                     self.error = Some(crate::domain::SessionError::OpenDeferral.to_string());
-                    self.composer.open_outcome(deferral, crate::domain::DeferralOutcome::WorkedThrough, &self.live);
+                    self.composer.open_outcome(
+                        deferral,
+                        crate::domain::DeferralOutcome::WorkedThrough,
+                        &self.live,
+                    );
                 }
                 None => self.composer.set_mode(Mode::End),
             },
@@ -176,7 +262,12 @@ impl LiveView {
     /// The selected entry, or else the newest one that is not itself a marker.
     fn marker_target(&self) -> Option<Seq> {
         self.selected.or_else(|| {
-            self.live.events().iter().rev().find(|event| !matches!(event.kind, EventKind::Marker { .. })).map(|event| event.seq)
+            self.live
+                .events()
+                .iter()
+                .rev()
+                .find(|event| !matches!(event.kind, EventKind::Marker { .. }))
+                .map(|event| event.seq)
         })
     }
 
@@ -205,7 +296,8 @@ impl LiveView {
                     self.composer.reset();
                     self.draft.committed();
                     // The draft row is cleared at once, so a restart does not offer a committed note again.
-                    self.draft.force(store, self.live.session().id, "", self.wall());
+                    self.draft
+                        .force(store, self.live.session().id, "", self.wall());
                 }
             }
             Err(error) => self.error = Some(error.to_string()),

@@ -1,0 +1,53 @@
+//! Helpers shared by the integration tests: a fresh journal in a temporary folder, a client and a session.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use kap_journal::domain::{Client, Dose, NewClient, NewSession, Route, TreatmentModel};
+use kap_journal::live::{LiveSession, ManualClock};
+use kap_journal::store::Store;
+use tempfile::TempDir;
+
+/// A journal in a folder that is removed when the test ends.
+pub struct Journal {
+    pub dir: TempDir,
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
+}
+
+pub fn journal() -> Journal {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
+    ));
+    Journal { dir, store, clock }
+}
+
+pub fn client(store: &mut Store, code: &str) -> Client {
+    let new = NewClient {
+        code: code.to_owned(),
+        display_name: None,
+        weight_kg: Some(70.0),
+    };
+    store.create_client(&new, Utc::now()).unwrap()
+}
+
+pub fn new_session(client: &Client, model: TreatmentModel) -> NewSession {
+    NewSession {
+        client_id: client.id,
+        model,
+        route: Route::IvInfusion,
+        planned_dose: Dose::parse("0.5 mg/kg over 40 min").unwrap(),
+        intention: "Stay with what comes up.".to_owned(),
+        comfort_plan: "Hand on shoulder if asked.".to_owned(),
+    }
+}
+
+/// A live session for a new client, on the journal's manual clock.
+pub fn live_session(journal: &mut Journal, model: TreatmentModel) -> LiveSession {
+    let client = client(&mut journal.store, "C-0001");
+    let clock: Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
+    LiveSession::start(&mut journal.store, clock, &new_session(&client, model)).unwrap()
+}

@@ -1,0 +1,278 @@
+//! The store: order, byte-exact text, refusals that write nothing, lists that keep the models apart.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::TimeZone;
+use kap_journal::domain::{EventKind, Seq, SessionStatus, TreatmentModel};
+use kap_journal::live::LiveCommand;
+use kap_journal::store::{DB_FILE_NAME, SessionFilter, Store, StoreError};
+
+#[test]
+fn events_keep_their_order_by_sequence_number_when_the_wall_clock_jumps_backwards() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    live.log(&mut journal.store, LiveCommand::Note("first".into()))
+        .unwrap();
+    // The wall clock is set back two hours (a time-zone or NTP correction) between two notes.
+    journal.clock.advance(Duration::from_secs(30));
+    journal
+        .clock
+        .set_wall(chrono::Utc.with_ymd_and_hms(2026, 11, 24, 7, 0, 0).unwrap());
+    live.log(&mut journal.store, LiveCommand::Note("second".into()))
+        .unwrap();
+    journal.clock.advance(Duration::from_secs(30));
+    journal
+        .clock
+        .set_wall(chrono::Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap());
+    live.log(&mut journal.store, LiveCommand::Note("third".into()))
+        .unwrap();
+
+    drop(journal.store);
+    let store = Store::open(journal.dir.path()).unwrap();
+    let events = store.events(live.session().id).unwrap();
+    let texts: Vec<_> = events.iter().map(|event| event.kind.describe()).collect();
+    assert_eq!(texts, ["first", "second", "third"]);
+    assert_eq!(
+        events.iter().map(|event| event.seq).collect::<Vec<_>>(),
+        [Seq(1), Seq(2), Seq(3)]
+    );
+    assert!(
+        events[1].wall_time < events[0].wall_time && events[2].wall_time < events[1].wall_time,
+        "the wall clock really went back"
+    );
+    assert!(
+        events
+            .windows(2)
+            .all(|pair| pair[0].elapsed_ms < pair[1].elapsed_ms),
+        "elapsed time comes from the monotonic clock"
+    );
+}
+
+#[test]
+fn a_one_megabyte_note_emoji_and_right_to_left_text_are_stored_byte_identical() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let big: String = "Grief, then relief. ".repeat(1024 * 1024 / 20);
+    assert!(big.len() >= 1024 * 1024 - 20);
+    let notes = [
+        big,
+        "Client smiled 😊🌊 and said “it’s like the sea” — 🫶🏽".to_owned(),
+        "قال: أشعر بالهدوء الآن (שָׁלוֹם) and then English again".to_owned(),
+        "Zero\u{200B}width, combining e\u{301}, and a NUL-free tab\there".to_owned(),
+    ];
+    for note in &notes {
+        live.log(&mut journal.store, LiveCommand::Note(note.clone()))
+            .unwrap();
+    }
+    drop(journal.store);
+    let store = Store::open(journal.dir.path()).unwrap();
+    let stored: Vec<String> = store
+        .events(live.session().id)
+        .unwrap()
+        .into_iter()
+        .map(|event| match event.kind {
+            EventKind::Note { text } => text,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    for (stored, typed) in stored.iter().zip(&notes) {
+        assert_eq!(stored.as_bytes(), typed.as_bytes());
+    }
+    assert_eq!(stored.len(), notes.len());
+}
+
+#[test]
+fn a_second_instance_is_refused_with_one_sentence_and_writes_nothing() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    live.log(&mut journal.store, LiveCommand::Note("held".into()))
+        .unwrap();
+    let snapshot = folder_snapshot(journal.dir.path());
+
+    let error = Store::open(journal.dir.path()).unwrap_err();
+    assert!(
+        matches!(error, StoreError::HeldByAnotherInstance { .. }),
+        "{error:?}"
+    );
+    assert_one_sentence(
+        &error.to_string(),
+        "Another KAP Journal is already using the data folder",
+    );
+    assert_eq!(
+        folder_snapshot(journal.dir.path()),
+        snapshot,
+        "the refused instance wrote nothing"
+    );
+
+    // Reading commands still work beside the writer, and cannot write.
+    let mut reader = Store::open_for_reading(journal.dir.path()).unwrap();
+    assert_eq!(reader.events(live.session().id).unwrap().len(), 1);
+    assert!(matches!(
+        reader.save_draft(live.session().id, "x", chrono::Utc::now()),
+        Err(StoreError::ReadOnly)
+    ));
+}
+
+#[test]
+fn a_data_dir_that_cannot_be_written_is_refused_with_one_sentence_and_nothing_is_created() {
+    let parent = tempfile::tempdir().unwrap();
+    let file = parent.path().join("not-a-folder");
+    std::fs::write(&file, b"plain file").unwrap();
+    let error = Store::open(&file.join("journal")).unwrap_err();
+    assert!(matches!(error, StoreError::NotWritable { .. }), "{error:?}");
+    assert_one_sentence(&error.to_string(), "cannot be written");
+    assert_eq!(std::fs::read(&file).unwrap(), b"plain file");
+
+    // /proc refuses new folders even to root.
+    let error = Store::open(std::path::Path::new("/proc/kap-journal-test")).unwrap_err();
+    assert!(matches!(error, StoreError::NotWritable { .. }), "{error:?}");
+    assert!(!std::path::Path::new("/proc/kap-journal-test").exists());
+}
+
+#[test]
+fn a_journal_from_a_newer_version_is_refused_rather_than_guessed_at() {
+    let journal = common::journal();
+    let dir = journal.dir.path().to_path_buf();
+    drop(journal.store);
+    rusqlite::Connection::open(dir.join(DB_FILE_NAME))
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let error = Store::open(&dir).unwrap_err();
+    assert!(
+        matches!(error, StoreError::NewerSchema { found: 99, .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn the_journal_runs_with_the_durability_pragmas() {
+    let journal = common::journal();
+    drop(journal.store);
+    let conn = rusqlite::Connection::open(journal.dir.path().join(DB_FILE_NAME)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let version: String = conn
+        .query_row("SELECT sqlite_version()", [], |row| row.get(0))
+        .unwrap();
+    let parts: Vec<u32> = version
+        .split('.')
+        .map(|part| part.parse().unwrap())
+        .collect();
+    assert!(
+        (parts[0], parts[1], parts[2]) >= kap_journal::store::MIN_SQLITE_VERSION,
+        "{version}"
+    );
+}
+
+#[test]
+fn session_lists_keep_medical_and_kap_apart_and_filter_by_client() {
+    let mut journal = common::journal();
+    let first = common::client(&mut journal.store, "C-0001");
+    let second = common::client(&mut journal.store, "C-0002");
+    let now = chrono::Utc::now();
+    for (client, model) in [
+        (&first, TreatmentModel::Kap),
+        (&first, TreatmentModel::Medical),
+        (&second, TreatmentModel::Kap),
+    ] {
+        journal
+            .store
+            .start_session(&common::new_session(client, model), now)
+            .unwrap();
+    }
+    let kap = SessionFilter {
+        model: Some(TreatmentModel::Kap),
+        ..SessionFilter::default()
+    };
+    let kap_rows = journal.store.session_summaries(&kap).unwrap();
+    assert_eq!(kap_rows.len(), 2);
+    assert!(kap_rows.iter().all(|row| row.model == TreatmentModel::Kap));
+    let one_client = SessionFilter {
+        client_code: Some("C-0001".into()),
+        model: Some(TreatmentModel::Medical),
+    };
+    let rows = journal.store.session_summaries(&one_client).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].client_code.as_str(), rows[0].model, rows[0].status),
+        ("C-0001", TreatmentModel::Medical, SessionStatus::Live)
+    );
+}
+
+#[test]
+fn a_draft_survives_closing_the_journal_and_is_cleared_when_the_session_ends() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let id = live.session().id;
+    journal
+        .store
+        .save_draft(id, "half a thought about the kitch", chrono::Utc::now())
+        .unwrap();
+    drop(journal.store);
+    let mut store = Store::open(journal.dir.path()).unwrap();
+    assert_eq!(
+        store.draft(id).unwrap().unwrap().text,
+        "half a thought about the kitch"
+    );
+    live.end(&mut store, "").unwrap();
+    assert_eq!(store.draft(id).unwrap(), None);
+    assert!(matches!(
+        live.log(&mut store, LiveCommand::Note("late".into())),
+        Err(_)
+    ));
+    assert_eq!(
+        store.events(id).unwrap().len(),
+        1,
+        "only the session end is in the timeline"
+    );
+}
+
+#[test]
+fn a_client_code_is_unique() {
+    let mut journal = common::journal();
+    common::client(&mut journal.store, "C-0001");
+    let again = kap_journal::domain::NewClient {
+        code: "C-0001".into(),
+        display_name: None,
+        weight_kg: None,
+    };
+    let error = journal
+        .store
+        .create_client(&again, chrono::Utc::now())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "A client with this code already exists; choose them from the list."
+    );
+}
+
+/// Every file in the folder with its bytes, to prove a refused open changed nothing.
+fn folder_snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn assert_one_sentence(message: &str, contains: &str) {
+    assert!(message.contains(contains), "{message}");
+    assert!(
+        message.ends_with('.') && !message.contains('\n'),
+        "one sentence: {message}"
+    );
+    assert_eq!(message.matches(". ").count(), 0, "one sentence: {message}");
+}

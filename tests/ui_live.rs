@@ -1,0 +1,262 @@
+//! The real app driven headless with egui_kittest: widgets are found by their labels, the clock is
+//! injected, and every assertion ends in the database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use kap_journal::domain::{Decision, DeferralOutcome, EventKind, SessionStatus, TreatmentModel};
+use kap_journal::live::{Clock, ManualClock};
+use kap_journal::store::{SessionFilter, Store};
+use kap_journal::ui::KapJournalApp;
+
+fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, KapJournalApp> {
+    let store = Store::open(dir);
+    let clock: Arc<dyn Clock> = clock.clone();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| KapJournalApp::new(cc, store, clock))
+}
+
+/// Clicks the button whose label starts with `text` (buttons also show their shortcut).
+fn click(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
+    harness
+        .get(By::new().role(Role::Button).label_contains(text))
+        .click();
+    harness.run();
+}
+
+/// The text field named by `label` (timeline rows may carry the same word as plain labels).
+fn field<'a>(harness: &'a Harness<'_, KapJournalApp>, label: &'a str) -> egui_kittest::Node<'a> {
+    harness.get(
+        By::new()
+            .label(label)
+            .predicate(|node| matches!(node.role(), Role::TextInput | Role::MultilineTextInput)),
+    )
+}
+
+/// Clicks a text field found by its label, then types into it.
+fn type_into(harness: &mut Harness<'_, KapJournalApp>, label: &str, text: &str) {
+    field(harness, label).click();
+    harness.run();
+    field(harness, label).type_text(text);
+    harness.run();
+}
+
+fn start_session(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
+    click(harness, "New session");
+    type_into(harness, "Client code", "C-0142");
+    type_into(harness, "Weight (kg)", "72");
+    harness.get(By::new().label(model)).click();
+    harness.run();
+    type_into(harness, "Starting dose", "0.5 mg/kg over 40 min");
+    type_into(harness, "Intention", "Meet the grief about my father.");
+    type_into(harness, "Comfort plan", "Hand on shoulder if I reach out.");
+    click(harness, "Start session");
+}
+
+/// The note field has the focus in a live session: typing and Enter log a note.
+fn log_note(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
+    field(harness, "Note").type_text(text);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+}
+
+/// What the app committed, read beside it as a second (read-only) instance would.
+fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Vec<EventKind>) {
+    let store = Store::open_for_reading(dir).unwrap();
+    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
+    let events = store
+        .events(sessions[0].id)
+        .unwrap()
+        .into_iter()
+        .map(|event| event.kind)
+        .collect();
+    (sessions, events)
+}
+
+#[test]
+fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    log_note(&mut harness, "Settled, eyes closed, music on.");
+    click(&mut harness, "Begin dosing");
+
+    field(&harness, "Note").type_text("grief about father");
+    harness.run();
+    click(&mut harness, "Sit with it");
+    field(&harness, "What came up").focus();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Sit with it  5:00")
+            .is_some(),
+        "the countdown shows"
+    );
+
+    clock.advance(Duration::from_secs(5 * 60 + 1));
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("Time is up").is_some(),
+        "an expired countdown asks for the outcome"
+    );
+
+    // Ending now asks for the outcome instead of ending.
+    click(&mut harness, "End session");
+    assert!(harness.query_by_label_contains("still open").is_some());
+    click(&mut harness, "Worked through");
+    field(&harness, "Outcome note").type_text("The wave passed.");
+    harness.run();
+    click(&mut harness, "Record outcome");
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+
+    let (sessions, events) = stored(dir.path());
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        (
+            sessions[0].model,
+            sessions[0].status,
+            sessions[0].client_code.as_str()
+        ),
+        (TreatmentModel::Kap, SessionStatus::Ended, "C-0142")
+    );
+    let kinds: Vec<_> = events.iter().map(EventKind::as_str).collect();
+    assert_eq!(
+        kinds,
+        [
+            "note",
+            "dosing_began",
+            "decision_point",
+            "deferral_start",
+            "deferral_outcome",
+            "session_ended"
+        ]
+    );
+    assert!(
+        matches!(&events[2], EventKind::DecisionPoint(point) if point.detail == "grief about father" && point.decision == Decision::SitWithIt { minutes: 5 })
+    );
+    assert!(
+        matches!(&events[4], EventKind::DeferralOutcome { outcome: DeferralOutcome::WorkedThrough, note, .. } if note == "The wave passed.")
+    );
+}
+
+#[test]
+fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "Medical Model");
+    click(&mut harness, "Begin dosing");
+    let lower = harness
+        .get(By::new().role(Role::Button).label_contains("Lower dose"))
+        .rect();
+    let sit = harness
+        .get(By::new().role(Role::Button).label_contains("Sit with it"))
+        .rect();
+    assert!(
+        lower.left() < sit.left(),
+        "Medical Model puts lower dose first"
+    );
+
+    clock.advance(Duration::from_secs(12 * 60));
+    field(&harness, "Note").type_text("uncomfortable, dizzy");
+    harness.run();
+    click(&mut harness, "Lower dose");
+    type_into(&mut harness, "New dose", "0.3 mg/kg over 40 min");
+    click(&mut harness, "Record decision");
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+
+    let (sessions, events) = stored(dir.path());
+    assert_eq!(
+        (sessions[0].model, sessions[0].status),
+        (TreatmentModel::Medical, SessionStatus::Ended)
+    );
+    let kinds: Vec<_> = events.iter().map(EventKind::as_str).collect();
+    assert_eq!(
+        kinds,
+        [
+            "dosing_began",
+            "decision_point",
+            "dose_change",
+            "session_ended"
+        ]
+    );
+    assert!(
+        matches!(&events[1], EventKind::DecisionPoint(point) if point.decision == Decision::LowerNow && point.detail == "uncomfortable, dizzy")
+    );
+    assert!(
+        matches!(&events[2], EventKind::DoseChange { dose: Some(dose), .. } if dose.to_string() == "0.3 mg/kg over 40 min")
+    );
+}
+
+#[test]
+fn a_half_typed_note_is_saved_as_a_draft_and_offered_back_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    field(&harness, "Note").type_text("She mentions the kitch");
+    harness.run();
+    let store = Store::open_for_reading(dir.path()).unwrap();
+    let id = store.live_sessions().unwrap()[0].id;
+    assert_eq!(
+        store.draft(id).unwrap().unwrap().text,
+        "She mentions the kitch",
+        "saved without pressing anything"
+    );
+    drop(store);
+
+    // The app goes away (kittest never calls on_exit, so nothing more is written) and a new one starts.
+    drop(harness);
+    let mut harness = app(dir.path(), &clock);
+    harness.run();
+    assert_eq!(
+        field(&harness, "Note").value().as_deref(),
+        Some("She mentions the kitch")
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Your unsaved note from")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_window_is_idle_unless_a_timer_is_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    harness.run();
+    assert_eq!(
+        repaint_delay(&harness),
+        Duration::MAX,
+        "the session list repaints only on input"
+    );
+    start_session(&mut harness, "KAP");
+    harness.run();
+    let delay = repaint_delay(&harness);
+    assert!(
+        delay > Duration::from_millis(1) && delay <= Duration::from_secs(1),
+        "{delay:?}"
+    );
+}
+
+fn repaint_delay(harness: &Harness<'_, KapJournalApp>) -> Duration {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|viewport| viewport.repaint_delay)
+        .unwrap()
+}
