@@ -1,1 +1,52 @@
-fn main() {}
+//! Start to first frame with 20,000 demo sessions in the data folder: open the journal (pragmas,
+//! version check, migration), build the app, and run egui until the first frame has settled.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kap_journal::demo::{DemoPlan, generate};
+use kap_journal::live::{Clock, SystemClock};
+use kap_journal::store::Store;
+use kap_journal::ui::KapJournalApp;
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        let report = generate(
+            &mut store,
+            DemoPlan {
+                clients: 400,
+                sessions: 20_000,
+                seed: 1,
+            },
+            |_, _| {},
+        )
+        .unwrap();
+        eprintln!(
+            "data: {} sessions, {} events",
+            report.sessions, report.events
+        );
+    }
+    let mut group = c.benchmark_group("startup");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("open_and_first_frame_20k_sessions", |b| {
+        b.iter(|| {
+            let store = Store::open(dir.path());
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
+            let mut harness = egui_kittest::Harness::builder()
+                .with_size([1280.0, 800.0])
+                .build_eframe(move |cc| KapJournalApp::new(cc, store, clock));
+            harness.step();
+            harness
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -48,7 +48,7 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
         }
     );
 
-    journal.clock.advance(Duration::from_secs(3 * 60));
+    journal.clock.advance(Duration::from_mins(3));
     let open = live.state().open_deferrals[0];
     assert_eq!(open.remaining_ms(live.elapsed_ms()), 2 * 60 * 1000);
 
@@ -93,7 +93,7 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
     );
     let summary = &journal
         .store
-        .session_summaries(&Default::default())
+        .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap()[0];
     assert_eq!(
         (
@@ -112,7 +112,7 @@ fn a_dose_lowered_after_all_becomes_the_current_dose() {
     live.log(&mut journal.store, LiveCommand::BeginDosing)
         .unwrap();
     let deferral = live.log(&mut journal.store, sit_with_it(3)).unwrap()[1].seq;
-    journal.clock.advance(Duration::from_secs(60));
+    journal.clock.advance(Duration::from_mins(1));
     let lower = |new_dose| LiveCommand::DeferralOutcome {
         deferral,
         outcome: DeferralOutcome::DoseLowered,
@@ -221,10 +221,10 @@ fn notes_must_have_words_and_markers_toggle() {
         .unwrap_err(),
         StoreError::Session(SessionError::UnknownEvent)
     ));
-    assert!(matches!(
-        live.log(&mut journal.store, LiveCommand::BeginDosing),
-        Ok(_)
-    ));
+    assert!(
+        live.log(&mut journal.store, LiveCommand::BeginDosing)
+            .is_ok()
+    );
     assert!(matches!(
         live.log(&mut journal.store, LiveCommand::BeginDosing)
             .unwrap_err(),
@@ -236,7 +236,7 @@ fn notes_must_have_words_and_markers_toggle() {
 fn a_resumed_session_keeps_counting_from_where_it_was() {
     let mut journal = common::journal();
     let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
-    journal.clock.advance(Duration::from_secs(600));
+    journal.clock.advance(Duration::from_mins(10));
     live.log(
         &mut journal.store,
         LiveCommand::Note("ten minutes in".into()),

@@ -110,6 +110,13 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
         "an expired countdown asks for the outcome"
     );
 
+    // Clicking an earlier entry selects it as the one to bring to integration.
+    harness
+        .get_by_label("Settled, eyes closed, music on.")
+        .click();
+    harness.run();
+    click(&mut harness, "Bring to integration");
+
     // Ending now asks for the outcome instead of ending.
     click(&mut harness, "End session");
     assert!(harness.query_by_label_contains("still open").is_some());
@@ -119,6 +126,29 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
     click(&mut harness, "Record outcome");
     click(&mut harness, "End session");
     click(&mut harness, "End session now");
+
+    // The ended session opens on its timeline; from the list it can be found and opened again.
+    assert!(
+        harness
+            .query_by_label_contains("The wave passed.")
+            .is_some()
+    );
+    click(&mut harness, "Back to sessions");
+    assert!(harness.query_by_label("KAP sessions (1)").is_some());
+    assert!(
+        harness
+            .query_by_label("No Medical Model sessions yet.")
+            .is_some(),
+        "the models are listed apart"
+    );
+    harness.get_by_label("C-0142").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("Session #1").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("grief about father")
+            .is_some()
+    );
 
     let (sessions, events) = stored(dir.path());
     assert_eq!(sessions.len(), 1);
@@ -138,15 +168,23 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
             "dosing_began",
             "decision_point",
             "deferral_start",
+            "marker",
             "deferral_outcome",
             "session_ended"
         ]
+    );
+    assert_eq!(
+        events[4],
+        EventKind::Marker {
+            target_seq: kap_journal::domain::Seq(1),
+            on: true
+        }
     );
     assert!(
         matches!(&events[2], EventKind::DecisionPoint(point) if point.detail == "grief about father" && point.decision == Decision::SitWithIt { minutes: 5 })
     );
     assert!(
-        matches!(&events[4], EventKind::DeferralOutcome { outcome: DeferralOutcome::WorkedThrough, note, .. } if note == "The wave passed.")
+        matches!(&events[5], EventKind::DeferralOutcome { outcome: DeferralOutcome::WorkedThrough, note, .. } if note == "The wave passed.")
     );
 }
 
@@ -168,7 +206,7 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
         "Medical Model puts lower dose first"
     );
 
-    clock.advance(Duration::from_secs(12 * 60));
+    clock.advance(Duration::from_mins(12));
     field(&harness, "Note").type_text("uncomfortable, dizzy");
     harness.run();
     click(&mut harness, "Lower dose");

@@ -36,7 +36,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let data_dir = resolve_data_dir(cli.data_dir)?;
     match cli.command {
-        None => crate::ui::run_window(data_dir),
+        None => crate::ui::run_window(&data_dir),
         Some(Command::Demo(args)) => demo::run(&data_dir, &args),
         Some(Command::Sessions(args)) => sessions::run(&data_dir, &args),
     }

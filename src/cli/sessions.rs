@@ -60,15 +60,8 @@ pub fn run(data_dir: &Path, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{} sessions ({})", model.label(), rows.len())?;
         writeln!(
             out,
-            "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}",
-            "ID",
-            "STARTED (UTC)",
-            "CLIENT",
-            "ROUTE",
-            "PLANNED DOSE",
-            "DP",
-            "SIT WITH IT W/L/E/S",
-            "STATUS"
+            "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  STATUS",
+            "ID", "STARTED (UTC)", "CLIENT", "ROUTE", "PLANNED DOSE", "DP", "SIT WITH IT W/L/E/S"
         )?;
         for row in rows {
             let outcomes = format!(

@@ -104,10 +104,8 @@ fn ensure_clients(
 
 /// One client's model follows a story: most stay with one model; about a third move from Medical to KAP.
 fn model_for(client: &Client, position: f64) -> TreatmentModel {
-    match client.id.0 % 3 {
-        0 => TreatmentModel::Kap,
-        1 if position < 0.5 => TreatmentModel::Medical,
-        1 => TreatmentModel::Kap,
+    match (client.id.0 % 3, position < 0.5) {
+        (0, _) | (1, false) => TreatmentModel::Kap,
         _ => TreatmentModel::Medical,
     }
 }

@@ -69,7 +69,7 @@ pub enum DoseError {
     NotPositive,
     #[error("Add a unit to the dose: mg or mg/kg.")]
     MissingUnit,
-    #[error("\"{0}\" is not a dose unit the journal knows; use mg or mg/kg.")]
+    #[error("The unit \"{0}\" is not one the journal knows; use mg or mg/kg.")]
     UnknownUnit(String),
     #[error("A dose of more than {max} mg/kg cannot be right; check the amount and unit.", max = MAX_MG_PER_KG)]
     AbsurdPerKg,
@@ -104,10 +104,10 @@ impl Dose {
         if unit == DoseUnit::Mg && amount > MAX_MG_WITHOUT_WEIGHT {
             return Err(DoseError::AbsurdWithoutWeight);
         }
-        if let Some(infusion) = infusion {
-            if infusion.over_minutes == 0 || infusion.over_minutes > MAX_INFUSION_MINUTES {
-                return Err(DoseError::InfusionLength);
-            }
+        if let Some(infusion) = infusion
+            && (infusion.over_minutes == 0 || infusion.over_minutes > MAX_INFUSION_MINUTES)
+        {
+            return Err(DoseError::InfusionLength);
         }
         Ok(Self {
             amount,
@@ -278,6 +278,7 @@ impl From<Dose> for DoseRecord {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the amounts compared are exact decimal literals
 mod tests {
     use super::*;
 

@@ -3,6 +3,7 @@
 
 mod clock;
 mod command;
+mod rules;
 mod session;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -3,8 +3,7 @@ use std::time::Duration;
 
 use super::{Clock, LiveCommand};
 use crate::domain::{
-    Client, Decision, DecisionPoint, DeferralOutcome, DoseError, Event, EventKind,
-    MAX_SIT_WITH_IT_MINUTES, NewSession, Seq, Session, SessionError, SessionId, TimelineState,
+    Client, Event, EventKind, NewSession, Seq, Session, SessionError, SessionId, TimelineState,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -115,7 +114,7 @@ impl LiveSession {
     /// Validates a command, commits its events in one transaction and returns them.
     /// Nothing is committed when validation fails.
     pub fn log(&mut self, store: &mut Store, command: LiveCommand) -> Result<&[Event], StoreError> {
-        let kinds = self.events_for(command)?;
+        let kinds = super::rules::events_for(self, command)?;
         let now = self.stamp();
         let new: Vec<NewEvent> = kinds
             .into_iter()
@@ -154,7 +153,7 @@ impl LiveSession {
         (self.clock.wall(), self.elapsed_ms().max(floor))
     }
 
-    fn next_seq(&self) -> Seq {
+    pub(super) fn next_seq(&self) -> Seq {
         Seq(self.state.last_seq.map_or(1, |seq| seq.0 + 1))
     }
 
@@ -165,133 +164,5 @@ impl LiveSession {
         }
         self.events.extend(committed);
         &self.events[first_new..]
-    }
-
-    /// The events a command becomes, checked against the session as it stands.
-    fn events_for(&self, command: LiveCommand) -> Result<Vec<EventKind>, StoreError> {
-        if self.session.status != crate::domain::SessionStatus::Live {
-            return Err(SessionError::NotLive.into());
-        }
-        let weight = self.client.weight_kg;
-        let next = self.next_seq();
-        let kinds = match command {
-            LiveCommand::Note(text) => {
-                if text.trim().is_empty() {
-                    return Err(SessionError::EmptyNote.into());
-                }
-                vec![EventKind::Note { text }]
-            }
-            LiveCommand::BeginDosing => {
-                if self.state.dosing_began_ms.is_some() {
-                    return Err(SessionError::DosingAlreadyBegun.into());
-                }
-                vec![EventKind::DosingBegan {
-                    dose: self.session.planned_dose,
-                }]
-            }
-            LiveCommand::ChangeDose { dose, reason } => {
-                if let Some(dose) = dose {
-                    dose.check_for_weight(weight).map_err(SessionError::from)?;
-                }
-                vec![EventKind::DoseChange {
-                    dose,
-                    reason: reason.trim().to_owned(),
-                }]
-            }
-            LiveCommand::DecisionPoint {
-                came_up,
-                detail,
-                asked,
-                decision,
-                new_dose,
-                rationale,
-            } => {
-                let point = DecisionPoint {
-                    came_up,
-                    detail: detail.trim().to_owned(),
-                    asked,
-                    decision,
-                    rationale: rationale.trim().to_owned(),
-                };
-                let follow_up = match decision {
-                    Decision::LowerNow => {
-                        let dose = new_dose.ok_or(SessionError::Dose(DoseError::Empty))?;
-                        dose.check_for_weight(weight).map_err(SessionError::from)?;
-                        Some(EventKind::DoseChange {
-                            dose: Some(dose),
-                            reason: format!("Lowered at decision point {next}"),
-                        })
-                    }
-                    Decision::SitWithIt { minutes } => {
-                        if minutes == 0 || minutes > MAX_SIT_WITH_IT_MINUTES {
-                            return Err(SessionError::DeferralMinutes.into());
-                        }
-                        Some(EventKind::DeferralStart {
-                            decision_seq: next,
-                            minutes,
-                        })
-                    }
-                    Decision::Stop => Some(EventKind::DoseChange {
-                        dose: None,
-                        reason: format!("Stopped at decision point {next}"),
-                    }),
-                    Decision::Hold => None,
-                };
-                std::iter::once(EventKind::DecisionPoint(point))
-                    .chain(follow_up)
-                    .collect()
-            }
-            LiveCommand::DeferralOutcome {
-                deferral,
-                outcome,
-                new_dose,
-                note,
-            } => {
-                if !self.state.is_open_deferral(deferral) {
-                    let known = self.events.iter().any(|e| {
-                        e.seq == deferral && matches!(e.kind, EventKind::DeferralStart { .. })
-                    });
-                    return Err(if known {
-                        SessionError::DeferralAlreadyClosed
-                    } else {
-                        SessionError::UnknownDeferral
-                    }
-                    .into());
-                }
-                let follow_up = match outcome {
-                    DeferralOutcome::DoseLowered => {
-                        let dose = new_dose.ok_or(SessionError::Dose(DoseError::Empty))?;
-                        dose.check_for_weight(weight).map_err(SessionError::from)?;
-                        Some(EventKind::DoseChange {
-                            dose: Some(dose),
-                            reason: format!("Lowered after sit with it {deferral}"),
-                        })
-                    }
-                    DeferralOutcome::SessionStopped => Some(EventKind::DoseChange {
-                        dose: None,
-                        reason: format!("Stopped after sit with it {deferral}"),
-                    }),
-                    DeferralOutcome::WorkedThrough | DeferralOutcome::EndedEarly => None,
-                };
-                let note = note.trim().to_owned();
-                std::iter::once(EventKind::DeferralOutcome {
-                    deferral_seq: deferral,
-                    outcome,
-                    note,
-                })
-                .chain(follow_up)
-                .collect()
-            }
-            LiveCommand::ToggleMarker { target } => {
-                if !self.events.iter().any(|event| event.seq == target) {
-                    return Err(SessionError::UnknownEvent.into());
-                }
-                vec![EventKind::Marker {
-                    target_seq: target,
-                    on: !self.state.marked.contains(&target),
-                }]
-            }
-        };
-        Ok(kinds)
     }
 }

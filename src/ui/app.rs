@@ -1,6 +1,6 @@
 //! The application root: which view is on screen, and the store and clock every view shares.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -214,8 +214,8 @@ fn cannot_open(ui: &mut egui::Ui, message: &str) {
 }
 
 /// Opens the window on the journal in `data_dir`.
-pub fn run_window(data_dir: PathBuf) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&data_dir);
+pub fn run_window(data_dir: &Path) -> anyhow::Result<ExitCode> {
+    let store = Store::open(data_dir);
     if let Err(error) = &store {
         // Said in the terminal too, for a window started from a script.
         eprintln!("kap-journal: {error}");

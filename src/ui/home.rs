@@ -117,7 +117,13 @@ fn session_table(
         widgets::model_badge(ui, model);
         ui.heading(format!("{} sessions ({})", model.label(), rows.len()));
     });
+    if rows.is_empty() {
+        ui.label(RichText::new(format!("No {} sessions yet.", model.label())).color(theme::MUTED));
+        return None;
+    }
     let mut clicked = None;
+    // Rows open on a click anywhere, so their text must not take the click for selection.
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .id_salt(model.as_str())
         .striped(true)

@@ -191,18 +191,17 @@ impl StartView {
         clock: &Arc<dyn Clock>,
     ) -> Result<LiveSession, StoreError> {
         let dose = Dose::parse(&self.dose).map_err(SessionError::from)?;
-        let client_id = match self.chosen {
-            Some(id) => id,
-            None => {
-                let new_client = NewClient::parse(&self.code, &self.display_name, &self.weight)?;
-                dose.check_for_weight(new_client.weight_kg)
-                    .map_err(SessionError::from)?;
-                let client = store.create_client(&new_client, clock.wall())?;
-                let id = client.id;
-                self.clients.push(client);
-                self.chosen = Some(id);
-                id
-            }
+        let client_id = if let Some(id) = self.chosen {
+            id
+        } else {
+            let new_client = NewClient::parse(&self.code, &self.display_name, &self.weight)?;
+            dose.check_for_weight(new_client.weight_kg)
+                .map_err(SessionError::from)?;
+            let client = store.create_client(&new_client, clock.wall())?;
+            let id = client.id;
+            self.clients.push(client);
+            self.chosen = Some(id);
+            id
         };
         let new = NewSession {
             client_id,

@@ -48,7 +48,7 @@ impl DraftKeeper {
         if let Some(last) = self.last_attempt {
             let since = now.saturating_sub(last);
             if since < MIN_INTERVAL {
-                return Some(MIN_INTERVAL - since);
+                return Some(MIN_INTERVAL.saturating_sub(since));
             }
         }
         self.last_attempt = Some(now);

@@ -292,6 +292,7 @@ impl LiveView {
     fn log(&mut self, store: &mut Store, command: LiveCommand, from_composer: bool) {
         match self.live.log(store, command) {
             Ok(_) => {
+                self.resumed_notice = None;
                 if from_composer {
                     self.composer.reset();
                     self.draft.committed();

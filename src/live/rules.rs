@@ -1,0 +1,166 @@
+//! What each command becomes: the events it commits, or the plain reason it is refused. Commands that
+//! imply a second fact (a decision to sit with it starts a deferral; lowering logs the new dose) produce
+//! both events, so they are committed in one transaction.
+
+use super::{LiveCommand, LiveSession};
+use crate::domain::{
+    Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Dose, DoseError, EventKind,
+    MAX_SIT_WITH_IT_MINUTES, Seq, SessionError, SessionStatus,
+};
+
+/// The events `command` becomes in `live` as it stands now.
+pub fn events_for(
+    live: &LiveSession,
+    command: LiveCommand,
+) -> Result<Vec<EventKind>, SessionError> {
+    if live.session().status != SessionStatus::Live {
+        return Err(SessionError::NotLive);
+    }
+    match command {
+        LiveCommand::Note(text) => {
+            if text.trim().is_empty() {
+                return Err(SessionError::EmptyNote);
+            }
+            Ok(vec![EventKind::Note { text }])
+        }
+        LiveCommand::BeginDosing => {
+            if live.state().dosing_began_ms.is_some() {
+                return Err(SessionError::DosingAlreadyBegun);
+            }
+            Ok(vec![EventKind::DosingBegan {
+                dose: live.session().planned_dose,
+            }])
+        }
+        LiveCommand::ChangeDose { dose, reason } => {
+            if let Some(dose) = dose {
+                checked(live, Some(dose))?;
+            }
+            Ok(vec![EventKind::DoseChange {
+                dose,
+                reason: reason.trim().to_owned(),
+            }])
+        }
+        LiveCommand::DecisionPoint {
+            came_up,
+            detail,
+            asked,
+            decision,
+            new_dose,
+            rationale,
+        } => decision_point(
+            live,
+            &DecisionInput {
+                came_up,
+                detail,
+                asked,
+                decision,
+                new_dose,
+                rationale,
+            },
+        ),
+        LiveCommand::DeferralOutcome {
+            deferral,
+            outcome,
+            new_dose,
+            note,
+        } => deferral_outcome(live, deferral, outcome, new_dose, &note),
+        LiveCommand::ToggleMarker { target } => {
+            if !live.events().iter().any(|event| event.seq == target) {
+                return Err(SessionError::UnknownEvent);
+            }
+            Ok(vec![EventKind::Marker {
+                target_seq: target,
+                on: !live.state().marked.contains(&target),
+            }])
+        }
+    }
+}
+
+struct DecisionInput {
+    came_up: CameUp,
+    detail: String,
+    asked: Asked,
+    decision: Decision,
+    new_dose: Option<Dose>,
+    rationale: String,
+}
+
+fn decision_point(
+    live: &LiveSession,
+    input: &DecisionInput,
+) -> Result<Vec<EventKind>, SessionError> {
+    let seq = live.next_seq();
+    let follow_up = match input.decision {
+        Decision::LowerNow => Some(EventKind::DoseChange {
+            dose: Some(checked(live, input.new_dose)?),
+            reason: format!("Lowered at decision point {seq}"),
+        }),
+        Decision::SitWithIt { minutes } => {
+            if minutes == 0 || minutes > MAX_SIT_WITH_IT_MINUTES {
+                return Err(SessionError::DeferralMinutes);
+            }
+            Some(EventKind::DeferralStart {
+                decision_seq: seq,
+                minutes,
+            })
+        }
+        Decision::Stop => Some(EventKind::DoseChange {
+            dose: None,
+            reason: format!("Stopped at decision point {seq}"),
+        }),
+        Decision::Hold => None,
+    };
+    let point = DecisionPoint {
+        came_up: input.came_up,
+        detail: input.detail.trim().to_owned(),
+        asked: input.asked,
+        decision: input.decision,
+        rationale: input.rationale.trim().to_owned(),
+    };
+    Ok(std::iter::once(EventKind::DecisionPoint(point))
+        .chain(follow_up)
+        .collect())
+}
+
+fn deferral_outcome(
+    live: &LiveSession,
+    deferral: Seq,
+    outcome: DeferralOutcome,
+    new_dose: Option<Dose>,
+    note: &str,
+) -> Result<Vec<EventKind>, SessionError> {
+    if !live.state().is_open_deferral(deferral) {
+        let started = live.events().iter().any(|event| {
+            event.seq == deferral && matches!(event.kind, EventKind::DeferralStart { .. })
+        });
+        return Err(if started {
+            SessionError::DeferralAlreadyClosed
+        } else {
+            SessionError::UnknownDeferral
+        });
+    }
+    let follow_up = match outcome {
+        DeferralOutcome::DoseLowered => Some(EventKind::DoseChange {
+            dose: Some(checked(live, new_dose)?),
+            reason: format!("Lowered after sit with it {deferral}"),
+        }),
+        DeferralOutcome::SessionStopped => Some(EventKind::DoseChange {
+            dose: None,
+            reason: format!("Stopped after sit with it {deferral}"),
+        }),
+        DeferralOutcome::WorkedThrough | DeferralOutcome::EndedEarly => None,
+    };
+    let outcome_event = EventKind::DeferralOutcome {
+        deferral_seq: deferral,
+        outcome,
+        note: note.trim().to_owned(),
+    };
+    Ok(std::iter::once(outcome_event).chain(follow_up).collect())
+}
+
+/// A new dose must be given, and plausible for the client's weight.
+fn checked(live: &LiveSession, dose: Option<Dose>) -> Result<Dose, SessionError> {
+    let dose = dose.ok_or(SessionError::Dose(DoseError::Empty))?;
+    dose.check_for_weight(live.client().weight_kg)?;
+    Ok(dose)
+}

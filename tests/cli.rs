@@ -1,0 +1,181 @@
+//! The command line: demo data, the sessions list and its JSON, and refusals as one plain sentence.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use kap_journal::domain::{EventKind, Route, TreatmentModel};
+use kap_journal::store::{SessionFilter, Store};
+
+fn kap_journal(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn demo_data_covers_both_models_every_route_and_every_deferral_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(
+        dir.path(),
+        &["demo", "--clients", "6", "--sessions", "120", "--seed", "7"],
+    ));
+    let store = Store::open_for_reading(dir.path()).unwrap();
+    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
+    assert_eq!(sessions.len(), 120);
+    let models: BTreeSet<_> = sessions.iter().map(|s| s.model).collect();
+    assert_eq!(
+        models,
+        BTreeSet::from([TreatmentModel::Kap, TreatmentModel::Medical])
+    );
+    let routes: BTreeSet<_> = sessions.iter().map(|s| s.route).collect();
+    assert_eq!(routes, Route::ALL.into_iter().collect());
+    let sum = |field: fn(&kap_journal::store::SessionSummary) -> u32| {
+        sessions.iter().map(field).sum::<u32>()
+    };
+    assert!(
+        sum(|s| s.worked_through) > 0
+            && sum(|s| s.dose_lowered) > 0
+            && sum(|s| s.ended_early) > 0
+            && sum(|s| s.session_stopped) > 0
+    );
+    let markers = sessions
+        .iter()
+        .flat_map(|s| store.events(s.id).unwrap())
+        .filter(|e| matches!(e.kind, EventKind::Marker { .. }))
+        .count();
+    assert!(markers > 0);
+    // Every deferral ends with an outcome, as the rule says.
+    assert_eq!(
+        sum(|s| s.deferrals),
+        sum(|s| s.worked_through + s.dose_lowered + s.ended_early + s.session_stopped)
+    );
+}
+
+#[test]
+fn sessions_json_keeps_the_models_apart_and_a_seed_gives_the_same_journal() {
+    let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for dir in [&first, &second] {
+        stdout(&kap_journal(
+            dir.path(),
+            &["demo", "--clients", "4", "--sessions", "30", "--seed", "11"],
+        ));
+    }
+    let json = stdout(&kap_journal(first.path(), &["sessions", "--json"]));
+    assert_eq!(
+        json,
+        stdout(&kap_journal(second.path(), &["sessions", "--json"]))
+    );
+    let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(document["format_version"], 1);
+    let (kap, medical) = (
+        document["kap"].as_array().unwrap(),
+        document["medical"].as_array().unwrap(),
+    );
+    assert_eq!(kap.len() + medical.len(), 30);
+    assert!(
+        kap.iter().all(|row| row["model"] == "kap")
+            && medical.iter().all(|row| row["model"] == "medical")
+    );
+    for key in [
+        "id",
+        "client_code",
+        "route",
+        "planned_dose",
+        "status",
+        "started_at",
+        "ended_at",
+        "events",
+        "decision_points",
+        "deferrals",
+    ] {
+        assert!(kap[0].get(key).is_some(), "documented field {key}");
+    }
+
+    let only_medical: serde_json::Value = serde_json::from_str(&stdout(&kap_journal(
+        first.path(),
+        &[
+            "sessions", "--json", "--model", "medical", "--client", "D-0002",
+        ],
+    )))
+    .unwrap();
+    assert!(only_medical["kap"].as_array().unwrap().is_empty());
+    assert!(
+        only_medical["medical"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|row| row["client_code"] == "D-0002")
+    );
+    let table = stdout(&kap_journal(first.path(), &["sessions"]));
+    assert!(
+        table.starts_with("KAP sessions (") && table.contains("Medical Model sessions ("),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_data_folder_can_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_DATA_DIR", dir.path())
+        .args(["demo", "--sessions", "3"])
+        .output()
+        .unwrap();
+    stdout(&output);
+    assert!(dir.path().join("journal.db").exists());
+}
+
+#[test]
+fn refusals_are_one_plain_sentence_with_a_failing_exit_and_write_nothing() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = kap_journal(empty.path(), &["sessions"]);
+    assert!(!output.status.success());
+    let message = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        message.starts_with("kap-journal: There is no journal in ") && message.lines().count() == 1,
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_dir(empty.path()).unwrap().count(),
+        0,
+        "reading created nothing"
+    );
+
+    let held = tempfile::tempdir().unwrap();
+    let _writer = Store::open(held.path()).unwrap();
+    let before = std::fs::read(held.path().join("journal.db")).unwrap();
+    let output = kap_journal(held.path(), &["demo", "--sessions", "5"]);
+    assert!(!output.status.success());
+    let message = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        message.contains("Another KAP Journal is already using the data folder")
+            && message.lines().count() == 1,
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(held.path().join("journal.db")).unwrap(),
+        before
+    );
+
+    let output = kap_journal(held.path(), &["sessions", "--model", "ketamine"]);
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("use medical or kap")
+    );
+}
