@@ -298,3 +298,31 @@ fn repaint_delay(harness: &Harness<'_, KapJournalApp>) -> Duration {
         .map(|viewport| viewport.repaint_delay)
         .unwrap()
 }
+
+#[test]
+fn a_window_on_a_folder_held_by_another_instance_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path()).unwrap();
+    let before = std::fs::read(dir.path().join("journal.db")).unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("KAP Journal cannot open the journal")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Another KAP Journal is already using the data folder")
+            .is_some()
+    );
+    assert!(
+        harness.query_by_label_contains("New session").is_none(),
+        "nothing to write with"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("journal.db")).unwrap(),
+        before
+    );
+}

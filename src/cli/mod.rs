@@ -1,6 +1,7 @@
 //! The command line: the window is the product; these commands serve scripting, backups and checks.
 
 mod demo;
+mod search;
 mod sessions;
 
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// List sessions, KAP and Medical Model apart.
     Sessions(sessions::SessionsArgs),
+    /// Find entries by the words in them (notes, decision points, deferral outcomes).
+    Search(search::SearchArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -39,6 +42,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         None => crate::ui::run_window(&data_dir),
         Some(Command::Demo(args)) => demo::run(&data_dir, &args),
         Some(Command::Sessions(args)) => sessions::run(&data_dir, &args),
+        Some(Command::Search(args)) => search::run(&data_dir, &args),
     }
 }
 
@@ -46,4 +50,9 @@ fn resolve_data_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     given
         .or_else(default_data_dir)
         .context("This system has no home folder for the journal; choose one with --data-dir.")
+}
+
+/// `--model medical|kap`.
+fn parse_model(text: &str) -> Result<crate::domain::TreatmentModel, String> {
+    crate::domain::TreatmentModel::parse(text).ok_or_else(|| "use medical or kap".to_owned())
 }

@@ -14,7 +14,7 @@ pub struct SessionsArgs {
     #[arg(long, value_name = "CODE")]
     client: Option<String>,
     /// Only sessions of this model.
-    #[arg(long, value_parser = parse_model)]
+    #[arg(long, value_parser = super::parse_model)]
     model: Option<TreatmentModel>,
     /// Print JSON (documented in the README) instead of a table.
     #[arg(long)]
@@ -88,8 +88,4 @@ pub fn run(data_dir: &Path, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn parse_model(text: &str) -> Result<TreatmentModel, String> {
-    TreatmentModel::parse(text).ok_or_else(|| "use medical or kap".to_owned())
 }

@@ -279,3 +279,23 @@ impl DeferralOutcome {
         }
     }
 }
+
+impl EventKind {
+    /// The words full-text search finds this event by: what the clinician wrote, plus the names of
+    /// what was chosen (so "sit with it", "worked through" or "memory" find the entries they describe).
+    pub fn search_text(&self) -> String {
+        let mut words: Vec<&str> = match self {
+            Self::DecisionPoint(point) => vec![point.came_up.label(), point.asked.label()],
+            Self::DeferralOutcome { outcome, .. } => vec![outcome.label()],
+            _ => Vec::new(),
+        };
+        let decision = match self {
+            Self::DecisionPoint(point) => point.decision.label(),
+            _ => String::new(),
+        };
+        words.push(&decision);
+        words.extend(self.text());
+        words.retain(|word| !word.trim().is_empty());
+        words.join("\n")
+    }
+}

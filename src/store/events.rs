@@ -127,6 +127,7 @@ pub(super) fn insert_events(
     let mut insert = tx.prepare_cached(
         "INSERT INTO events (session_id, seq, wall_ms, elapsed_ms, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
+    let (model, client) = super::search::session_labels(tx, session)?;
     let mut committed = Vec::with_capacity(events.len());
     let mut counters = Counters::default();
     for (offset, event) in events.iter().enumerate() {
@@ -141,6 +142,7 @@ pub(super) fn insert_events(
             event.kind.as_str(),
             payload
         ])?;
+        super::search::index_event(tx, session, seq, &event.kind, &model, &client)?;
         counters.count(&event.kind);
         committed.push(Event {
             session_id: session,

@@ -11,7 +11,9 @@ mod events;
 mod integrity;
 mod open;
 mod schema;
+mod search;
 mod sessions;
+mod snippet;
 mod summaries;
 
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
@@ -19,7 +21,9 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use open::{AccessMode, MIN_SQLITE_VERSION};
+pub use search::{SearchHit, SearchQuery, fts_query};
 pub use sessions::CompleteSession;
+pub use snippet::Snippet;
 pub use summaries::{SessionFilter, SessionSummary};
 
 use std::fs::File;

@@ -1,13 +1,20 @@
 //! The schema, versioned by `PRAGMA user_version`. Each migration runs in one transaction.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use super::StoreError;
 
+/// One schema step: SQL, then (optionally) Rust for what SQL cannot compute, in the same transaction.
+struct Migration {
+    sql: &'static str,
+    then: Option<fn(&Transaction<'_>) -> Result<(), StoreError>>,
+}
+
 /// Migrations in order; the journal's schema version is how many of them have run.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: clients, sessions with denormalised counters for fast lists, events, drafts.
-    r"
+    Migration {
+        sql: r"
     CREATE TABLE clients (
         id            INTEGER PRIMARY KEY,
         code          TEXT NOT NULL UNIQUE,
@@ -53,6 +60,13 @@ const MIGRATIONS: &[&str] = &[
         saved_ms    INTEGER NOT NULL
     );
     ",
+        then: None,
+    },
+    // 2: full-text search over what clinicians wrote, filled from the events already stored.
+    Migration {
+        sql: super::search::CREATE_SEARCH_INDEX,
+        then: Some(super::search::rebuild_index),
+    },
 ];
 
 /// The schema version this build writes.
@@ -69,9 +83,12 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             supported: current_version(),
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
+        tx.execute_batch(migration.sql)?;
+        if let Some(then) = migration.then {
+            then(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }

@@ -1,0 +1,204 @@
+//! Full-text search: what it finds, how it filters, and that no typed query can break it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use kap_journal::domain::{Asked, CameUp, Decision, DeferralOutcome, TreatmentModel};
+use kap_journal::live::{Clock, LiveCommand, LiveSession};
+use kap_journal::store::{DB_FILE_NAME, SearchQuery, Store};
+
+fn query(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.to_owned(),
+        limit: 50,
+        ..SearchQuery::default()
+    }
+}
+
+/// A KAP session with a note, a decision point and a deferral outcome, and a Medical Model session of
+/// another client with a note sharing one word.
+fn journal_with_sessions() -> common::Journal {
+    let mut journal = common::journal();
+    let mut kap = common::live_session(&mut journal, TreatmentModel::Kap);
+    kap.log(
+        &mut journal.store,
+        LiveCommand::Note("Talks about the old kitchen, warm and safe.".into()),
+    )
+    .unwrap();
+    let committed = kap
+        .log(
+            &mut journal.store,
+            LiveCommand::DecisionPoint {
+                came_up: CameUp::Memory,
+                detail: "the accident on the bridge".into(),
+                asked: Asked::ClientAsksToLower,
+                decision: Decision::SitWithIt { minutes: 5 },
+                new_dose: None,
+                rationale: "Agreed in preparation to stay with hard material.".into(),
+            },
+        )
+        .unwrap()
+        .to_vec();
+    kap.log(
+        &mut journal.store,
+        LiveCommand::DeferralOutcome {
+            deferral: committed[1].seq,
+            outcome: DeferralOutcome::WorkedThrough,
+            new_dose: None,
+            note: "Found words for the fear.".into(),
+        },
+    )
+    .unwrap();
+    let other = common::client(&mut journal.store, "C-0002");
+    let clock: std::sync::Arc<dyn Clock> = journal.clock.clone();
+    let mut medical = LiveSession::start(
+        &mut journal.store,
+        clock,
+        &common::new_session(&other, TreatmentModel::Medical),
+    )
+    .unwrap();
+    medical
+        .log(
+            &mut journal.store,
+            LiveCommand::Note("Cold kitchen in the dream; dizzy.".into()),
+        )
+        .unwrap();
+    journal
+}
+
+#[test]
+fn search_finds_words_from_notes_decision_points_and_outcomes_as_soon_as_they_are_logged() {
+    let journal = journal_with_sessions();
+    let found = |text: &str| journal.store.search(&query(text)).unwrap();
+    assert_eq!(found("bridge")[0].kind, "decision_point");
+    assert_eq!(
+        found("preparation")[0].kind,
+        "decision_point",
+        "the rationale is searchable"
+    );
+    assert_eq!(found("fear")[0].kind, "deferral_outcome");
+    assert_eq!(
+        found("worked through")[0].kind,
+        "deferral_outcome",
+        "the outcome's name is searchable"
+    );
+    assert_eq!(found("kitchen").len(), 2);
+    assert_eq!(
+        found("kitch").len(),
+        2,
+        "the last word matches as a prefix while typing"
+    );
+    assert!(
+        found("kitch ").is_empty(),
+        "a finished word matches whole words only"
+    );
+    assert_eq!(
+        found("KITCHEN warm").len(),
+        1,
+        "all words must appear, in any case"
+    );
+    let hit = &found("bridge")[0];
+    assert_eq!(
+        (hit.client_code.as_str(), hit.model),
+        ("C-0001", TreatmentModel::Kap)
+    );
+    let [start, end] = hit.snippet.highlights[0];
+    assert_eq!(
+        hit.snippet
+            .snippet
+            .chars()
+            .skip(start)
+            .take(end - start)
+            .collect::<String>(),
+        "bridge"
+    );
+}
+
+#[test]
+fn search_respects_the_model_and_client_filters() {
+    let journal = journal_with_sessions();
+    let kap_only = SearchQuery {
+        model: Some(TreatmentModel::Kap),
+        ..query("kitchen")
+    };
+    let hits = journal.store.search(&kap_only).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].model, TreatmentModel::Kap);
+    let client_only = SearchQuery {
+        client_code: Some("C-0002".into()),
+        ..query("kitchen")
+    };
+    let hits = journal.store.search(&client_only).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].client_code, "C-0002");
+    let nobody = SearchQuery {
+        client_code: Some("C-0002".into()),
+        model: Some(TreatmentModel::Kap),
+        ..query("kitchen")
+    };
+    assert!(journal.store.search(&nobody).unwrap().is_empty());
+}
+
+#[test]
+fn fts_syntax_in_a_query_is_taken_literally_without_an_error() {
+    let journal = journal_with_sessions();
+    for typed in [
+        "\"",
+        "\"kitchen",
+        "kitchen\"",
+        "*",
+        "kitch*",
+        "-",
+        "-kitchen",
+        "NEAR",
+        "NEAR(kitchen warm)",
+        "kitchen AND",
+        "OR",
+        "NOT kitchen",
+        "(",
+        "kitchen)",
+        "((kitchen",
+        "text:kitchen",
+        "model:kap",
+        "{text}",
+        "^kitchen",
+        "kitchen +",
+        "",
+        "   ",
+        "'",
+        "\\",
+        "%",
+        "_",
+        "kitchen;DROP TABLE events",
+        "ключ",
+        "😊",
+    ] {
+        let result = journal.store.search(&query(typed));
+        assert!(result.is_ok(), "{typed:?}: {result:?}");
+    }
+    assert_eq!(
+        journal.store.search(&query("\"kitchen\"")).unwrap().len(),
+        2,
+        "quotes are ignored, the word is found"
+    );
+    assert_eq!(
+        journal.store.search(&query("-kitchen")).unwrap().len(),
+        2,
+        "a minus is not NOT"
+    );
+}
+
+#[test]
+fn a_journal_from_before_search_gets_its_index_built_by_the_migration() {
+    let journal = journal_with_sessions();
+    let dir = journal.dir.path().to_path_buf();
+    drop(journal.store);
+    // Make the file look like schema 1: no search index yet.
+    let conn = rusqlite::Connection::open(dir.join(DB_FILE_NAME)).unwrap();
+    conn.execute_batch("DROP TABLE event_search; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let store = Store::open(&dir).unwrap();
+    assert_eq!(store.search(&query("kitchen")).unwrap().len(), 2);
+    assert_eq!(store.search(&query("bridge")).unwrap().len(), 1);
+}
