@@ -15,58 +15,7 @@ use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::{SessionFilter, Store};
 use kap_journal::ui::KapJournalApp;
 
-fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, KapJournalApp> {
-    let store = Store::open(dir);
-    let clock: Arc<dyn Clock> = clock.clone();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, store, clock))
-}
-
-/// Clicks the button whose label starts with `text` (buttons also show their shortcut).
-fn click(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
-    harness
-        .get(By::new().role(Role::Button).label_contains(text))
-        .click();
-    harness.run();
-}
-
-/// The text field named by `label` (timeline rows may carry the same word as plain labels).
-fn field<'a>(harness: &'a Harness<'_, KapJournalApp>, label: &'a str) -> egui_kittest::Node<'a> {
-    harness.get(
-        By::new()
-            .label(label)
-            .predicate(|node| matches!(node.role(), Role::TextInput | Role::MultilineTextInput)),
-    )
-}
-
-/// Clicks a text field found by its label, then types into it.
-fn type_into(harness: &mut Harness<'_, KapJournalApp>, label: &str, text: &str) {
-    field(harness, label).click();
-    harness.run();
-    field(harness, label).type_text(text);
-    harness.run();
-}
-
-fn start_session(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
-    click(harness, "New session");
-    type_into(harness, "Client code", "C-0142");
-    type_into(harness, "Weight (kg)", "72");
-    harness.get(By::new().label(model)).click();
-    harness.run();
-    type_into(harness, "Starting dose", "0.5 mg/kg over 40 min");
-    type_into(harness, "Intention", "Meet the grief about my father.");
-    type_into(harness, "Comfort plan", "Hand on shoulder if I reach out.");
-    click(harness, "Start session");
-}
-
-/// The note field has the focus in a live session: typing and Enter log a note.
-fn log_note(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
-    field(harness, "Note").type_text(text);
-    harness.run();
-    harness.key_press(egui::Key::Enter);
-    harness.run();
-}
+use common::ui::{app, click, field, log_note, start_session, type_into};
 
 /// What the app committed, read beside it as a second (read-only) instance would.
 fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Vec<EventKind>) {

@@ -4,10 +4,13 @@ use rusqlite::{Connection, Transaction};
 
 use super::StoreError;
 
-/// One schema step: SQL, then (optionally) Rust for what SQL cannot compute, in the same transaction.
+/// Rust that runs after a migration's SQL, for what SQL cannot compute (e.g. parsing stored JSON).
+type MigrationCode = fn(&Transaction<'_>) -> Result<(), StoreError>;
+
+/// One schema step: SQL, then (optionally) code, in the same transaction.
 struct Migration {
     sql: &'static str,
-    then: Option<fn(&Transaction<'_>) -> Result<(), StoreError>>,
+    then: Option<MigrationCode>,
 }
 
 /// Migrations in order; the journal's schema version is how many of them have run.

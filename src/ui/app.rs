@@ -11,7 +11,7 @@ use super::live::LiveView;
 use super::session_view::SessionView;
 use super::start::StartView;
 use super::theme;
-use crate::domain::{Route, SessionId, TreatmentModel};
+use crate::domain::{Route, Seq, SessionId, TreatmentModel};
 use crate::live::{Clock, LiveSession, SystemClock};
 use crate::store::{Store, StoreError};
 
@@ -40,7 +40,8 @@ pub enum Nav {
     Home,
     Start,
     Live(Box<LiveSession>),
-    OpenSession(SessionId),
+    /// A session's timeline, with the entry to select and scroll to.
+    OpenSession(SessionId, Option<Seq>),
 }
 
 enum View {
@@ -58,6 +59,8 @@ pub struct KapJournalApp {
     view: View,
     prefs: Prefs,
     notice: Option<String>,
+    /// The home screen while another view is shown, so its search and filters are there on return.
+    kept_home: Option<HomeView>,
 }
 
 impl KapJournalApp {
@@ -79,9 +82,19 @@ impl KapJournalApp {
             view: View::Home(HomeView::empty()),
             prefs,
             notice: None,
+            kept_home: None,
         };
         app.view = app.first_view();
         app
+    }
+
+    /// The session on screen and its selected entry, if a session is shown.
+    pub fn shown_entry(&self) -> Option<(SessionId, Option<Seq>)> {
+        match &self.view {
+            View::Session(view) => Some(view.shown_entry()),
+            View::Live(view) => Some(view.shown_entry()),
+            View::Home(_) | View::Start(_) => None,
+        }
     }
 
     fn first_view(&mut self) -> View {
@@ -109,16 +122,20 @@ impl KapJournalApp {
 
     fn navigate(&mut self, nav: Nav) {
         let Ok(store) = &mut self.store else { return };
-        self.view = match nav {
+        let next = match nav {
             Nav::Stay => return,
-            Nav::Home => View::Home(HomeView::load(store)),
+            Nav::Home => {
+                let mut home = self.kept_home.take().unwrap_or_else(HomeView::empty);
+                home.refresh(store);
+                View::Home(home)
+            }
             Nav::Start => View::Start(StartView::new(store, &self.prefs)),
             Nav::Live(session) => {
                 self.prefs.last_model = session.session().model;
                 self.prefs.last_route = session.session().route;
                 View::Live(Box::new(LiveView::new(store, *session, false)))
             }
-            Nav::OpenSession(id) => match SessionView::load(store, id) {
+            Nav::OpenSession(id, focus) => match SessionView::load(store, id, focus) {
                 Ok(view) => View::Session(view),
                 Err(error) => {
                     self.notice = Some(error.to_string());
@@ -126,6 +143,9 @@ impl KapJournalApp {
                 }
             },
         };
+        if let View::Home(home) = std::mem::replace(&mut self.view, next) {
+            self.kept_home = Some(home);
+        }
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) -> Nav {

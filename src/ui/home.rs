@@ -6,52 +6,87 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::app::Nav;
+use super::search_panel::SearchPanel;
 use super::{format, theme, widgets};
 use crate::domain::{SessionStatus, TreatmentModel};
 use crate::live::{Clock, LiveSession};
 use crate::store::{SessionFilter, SessionSummary, Store};
 
-/// The session lists, loaded once when the screen opens.
+/// The session lists (loaded when the screen opens or is returned to) and the search.
 pub struct HomeView {
+    all: Vec<SessionSummary>,
+    /// `all` after the model and client filters, split by model.
     kap: Vec<SessionSummary>,
     medical: Vec<SessionSummary>,
     live: Vec<SessionSummary>,
+    /// The filters `kap` and `medical` were made with; a change splits `all` again.
+    filtered_for: Option<(Option<TreatmentModel>, Option<String>)>,
+    search: SearchPanel,
     error: Option<String>,
 }
 
 impl HomeView {
     pub fn empty() -> Self {
         Self {
+            all: Vec::new(),
             kap: Vec::new(),
             medical: Vec::new(),
             live: Vec::new(),
+            filtered_for: None,
+            search: SearchPanel::default(),
             error: None,
         }
     }
 
     pub fn load(store: &Store) -> Self {
+        let mut view = Self::empty();
+        view.refresh(store);
+        view
+    }
+
+    /// Reads the lists again (a session may have ended), keeping the search and filters.
+    pub fn refresh(&mut self, store: &Store) {
+        self.search.reload(store);
+        self.filtered_for = None;
         match store.session_summaries(&SessionFilter::default()) {
             Ok(all) => {
-                let live = all
+                self.live = all
                     .iter()
                     .filter(|s| s.status == SessionStatus::Live)
                     .cloned()
                     .collect();
-                let (kap, medical) = all
-                    .into_iter()
-                    .partition(|s| s.model == TreatmentModel::Kap);
-                Self {
-                    kap,
-                    medical,
-                    live,
-                    error: None,
-                }
+                self.all = all;
+                self.error = None;
             }
-            Err(error) => Self {
-                error: Some(error.to_string()),
-                ..Self::empty()
-            },
+            Err(error) => self.error = Some(error.to_string()),
         }
+    }
+
+    fn apply_filters(&mut self) {
+        let filters = (self.search.model, self.search.client.clone());
+        if self.filtered_for.as_ref() == Some(&filters) {
+            return;
+        }
+        let keep = |summary: &&SessionSummary| {
+            filters
+                .1
+                .as_ref()
+                .is_none_or(|code| &summary.client_code == code)
+        };
+        let of_model = |model: TreatmentModel| -> Vec<SessionSummary> {
+            if filters.0.is_some_and(|only| only != model) {
+                return Vec::new();
+            }
+            self.all
+                .iter()
+                .filter(|s| s.model == model)
+                .filter(keep)
+                .cloned()
+                .collect()
+        };
+        self.kap = of_model(TreatmentModel::Kap);
+        self.medical = of_model(TreatmentModel::Medical);
+        self.filtered_for = Some(filters);
     }
 
     pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
@@ -62,7 +97,7 @@ impl HomeView {
                 nav = self.live_banner(ui, store, clock);
                 ui.add_space(theme::GAP);
             }
-            if self.kap.is_empty() && self.medical.is_empty() {
+            if self.all.is_empty() {
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| {
                     ui.heading("No sessions yet");
@@ -70,13 +105,27 @@ impl HomeView {
                 });
                 return;
             }
-            ui.columns(2, |columns| {
-                for (ui, (model, rows)) in columns.iter_mut().zip([(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]) {
-                    if let Some(id) = session_table(ui, model, rows) {
-                        nav = Nav::OpenSession(id);
+            let mut open = self.search.bar(ui, store);
+            ui.add_space(theme::GAP);
+            if self.search.is_active() {
+                open = open.or(self.search.results(ui));
+            } else {
+                self.apply_filters();
+                let shown: Vec<_> = [(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]
+                    .into_iter()
+                    .filter(|(model, _)| self.search.model.is_none_or(|only| only == *model))
+                    .collect();
+                ui.columns(shown.len(), |columns| {
+                    for (ui, (model, rows)) in columns.iter_mut().zip(shown) {
+                        if let Some(id) = session_table(ui, model, rows) {
+                            nav = Nav::OpenSession(id, None);
+                        }
                     }
-                }
-            });
+                });
+            }
+            if let Some((id, seq)) = open {
+                nav = Nav::OpenSession(id, Some(seq));
+            }
         });
         nav
     }
@@ -98,7 +147,7 @@ impl HomeView {
                 if ui.button("Resume").clicked() {
                     nav = match LiveSession::resume(store, Arc::clone(clock), summary.id) {
                         Ok(session) => Nav::Live(Box::new(session)),
-                        Err(_) => Nav::OpenSession(summary.id),
+                        Err(_) => Nav::OpenSession(summary.id, None),
                     };
                 }
             });

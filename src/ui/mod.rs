@@ -5,6 +5,7 @@ mod commands;
 mod format;
 mod home;
 mod live;
+mod search_panel;
 mod session_view;
 mod start;
 mod theme;

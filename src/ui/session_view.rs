@@ -14,10 +14,13 @@ pub struct SessionView {
     events: Vec<Event>,
     state: TimelineState,
     selected: Option<Seq>,
+    /// The entry to bring into view on the next frame (a search hit).
+    scroll_to: Option<Seq>,
 }
 
 impl SessionView {
-    pub fn load(store: &Store, id: SessionId) -> Result<Self, StoreError> {
+    /// Loads a session; `focus` is selected and scrolled into view.
+    pub fn load(store: &Store, id: SessionId, focus: Option<Seq>) -> Result<Self, StoreError> {
         let session = store.session(id)?;
         let client = store.client(session.client_id)?;
         let events = store.events(id)?;
@@ -27,8 +30,14 @@ impl SessionView {
             client,
             events,
             state,
-            selected: None,
+            selected: focus,
+            scroll_to: focus,
         })
+    }
+
+    /// The session and its selected entry.
+    pub fn shown_entry(&self) -> (SessionId, Option<Seq>) {
+        (self.session.id, self.selected)
     }
 
     pub fn ui(&mut self, ui: &mut Ui) -> Nav {
@@ -101,6 +110,7 @@ impl SessionView {
                         model,
                         &self.state.marked,
                         &mut self.selected,
+                        &mut self.scroll_to,
                     );
                 });
         });

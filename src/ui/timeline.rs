@@ -22,13 +22,15 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
     }
 }
 
-/// Shows the rows; clicking a row selects it (the target of "bring to integration").
+/// Shows the rows; clicking a row selects it (the target of "bring to integration"). The row
+/// `scroll_to` names is brought into view once.
 pub fn rows(
     ui: &mut Ui,
     events: &[Event],
     model: TreatmentModel,
     marked: &BTreeSet<Seq>,
     selected: &mut Option<Seq>,
+    scroll_to: &mut Option<Seq>,
 ) {
     for event in events {
         let is_selected = *selected == Some(event.seq);
@@ -73,6 +75,10 @@ pub fn rows(
                 });
             })
             .response;
+        if *scroll_to == Some(event.seq) {
+            response.scroll_to_me(Some(egui::Align::Center));
+            *scroll_to = None;
+        }
         if ui
             .interact(
                 response.rect,

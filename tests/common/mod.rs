@@ -9,6 +9,8 @@ use kap_journal::live::{LiveSession, ManualClock};
 use kap_journal::store::Store;
 use tempfile::TempDir;
 
+pub mod ui;
+
 /// A journal in a folder that is removed when the test ends.
 pub struct Journal {
     pub dir: TempDir,

@@ -53,6 +53,11 @@ impl LiveView {
         }
     }
 
+    /// The session and its selected entry.
+    pub fn shown_entry(&self) -> (crate::domain::SessionId, Option<Seq>) {
+        (self.live.session().id, self.selected)
+    }
+
     /// Runs every frame, even with the window hidden: keeps the draft saved.
     pub fn logic(&mut self, ctx: &egui::Context, store: &mut Store) {
         let now = self.live_monotonic();
@@ -136,6 +141,7 @@ impl LiveView {
                         model,
                         &self.live.state().marked,
                         &mut self.selected,
+                        &mut None,
                     );
                 });
         });
@@ -147,7 +153,7 @@ impl LiveView {
         if matches!(nav, Nav::Stay)
             && self.live.session().status != crate::domain::SessionStatus::Live
         {
-            nav = Nav::OpenSession(self.live.session().id);
+            nav = Nav::OpenSession(self.live.session().id, None);
         }
         nav
     }
@@ -280,7 +286,7 @@ impl LiveView {
                 Ok(()) => {
                     self.composer.reset();
                     self.draft.committed();
-                    return Nav::OpenSession(self.live.session().id);
+                    return Nav::OpenSession(self.live.session().id, None);
                 }
                 Err(error) => self.error = Some(error.to_string()),
             },

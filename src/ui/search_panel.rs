@@ -1,0 +1,259 @@
+//! Search as you type over every session's words, with model and client filters; the results list
+//! opens a session at the entry that matched.
+
+use egui::text::LayoutJob;
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, TextFormat, Ui};
+
+use super::{format, theme, widgets};
+use crate::domain::{Seq, SessionId, TreatmentModel};
+use crate::store::{SearchHit, SearchQuery, Store};
+
+/// How many hits the list shows; more words narrow it down.
+const HIT_LIMIT: usize = 200;
+
+/// Focuses the search field.
+pub const FOCUS_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+
+/// The search field, the filters it shares with the session lists, and the current hits.
+pub struct SearchPanel {
+    pub query: String,
+    pub model: Option<TreatmentModel>,
+    pub client: Option<String>,
+    clients: Vec<String>,
+    hits: Vec<SearchHit>,
+    selected: usize,
+    /// Set when the arrow keys moved the selection, so the list scrolls to it once.
+    scroll_to_selected: bool,
+    /// The inputs the current hits were found for; a change runs the search again.
+    searched: Option<(String, Option<TreatmentModel>, Option<String>)>,
+    error: Option<String>,
+}
+
+impl Default for SearchPanel {
+    fn default() -> Self {
+        Self {
+            query: String::new(),
+            model: None,
+            client: None,
+            clients: Vec::new(),
+            hits: Vec::new(),
+            selected: 0,
+            scroll_to_selected: false,
+            searched: None,
+            error: None,
+        }
+    }
+}
+
+impl SearchPanel {
+    /// Reads the client list again and forgets the hits, so the next frame searches afresh.
+    pub fn reload(&mut self, store: &Store) {
+        match store.clients() {
+            Ok(clients) => self.clients = clients.into_iter().map(|client| client.code).collect(),
+            Err(error) => self.error = Some(error.to_string()),
+        }
+        self.searched = None;
+    }
+
+    /// Whether there is a query, so the results replace the session lists.
+    pub fn is_active(&self) -> bool {
+        !self.query.trim().is_empty()
+    }
+
+    /// The field and the filters. Returns the hit to open when Enter was pressed in the field.
+    pub fn bar(&mut self, ui: &mut Ui, store: &Store) -> Option<(SessionId, Seq)> {
+        let field_id = ui.make_persistent_id("search_field");
+        if ui.input_mut(|input| input.consume_shortcut(&FOCUS_SEARCH)) {
+            ui.memory_mut(|memory| memory.request_focus(field_id));
+        }
+        let mut open = None;
+        if self.is_active() && ui.memory(|memory| memory.has_focus(field_id)) {
+            // Arrow keys walk the results while typing continues in the field.
+            let (down, up, enter) = ui.input_mut(|input| {
+                (
+                    input.consume_key(Modifiers::NONE, Key::ArrowDown),
+                    input.consume_key(Modifiers::NONE, Key::ArrowUp),
+                    input.consume_key(Modifiers::NONE, Key::Enter),
+                )
+            });
+            if down {
+                self.selected = (self.selected + 1).min(self.hits.len().saturating_sub(1));
+            }
+            if up {
+                self.selected = self.selected.saturating_sub(1);
+            }
+            self.scroll_to_selected |= down || up;
+            if enter {
+                open = self
+                    .hits
+                    .get(self.selected)
+                    .map(|hit| (hit.session_id, hit.seq));
+            }
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label(RichText::new("Search").strong());
+            ui.add(
+                egui::TextEdit::singleline(&mut self.query)
+                    .id(field_id)
+                    .hint_text(format!(
+                        "notes, decision points, outcomes ({})",
+                        ui.ctx().format_shortcut(&FOCUS_SEARCH)
+                    ))
+                    .desired_width(340.0),
+            )
+            .labelled_by(label.id);
+            ui.separator();
+            ui.label("Model");
+            ui.selectable_value(&mut self.model, None, "All");
+            for model in TreatmentModel::ALL {
+                ui.selectable_value(
+                    &mut self.model,
+                    Some(model),
+                    RichText::new(model.label()).color(theme::model_color(model)),
+                );
+            }
+            ui.separator();
+            let label = ui.label("Client");
+            egui::ComboBox::from_id_salt("client_filter")
+                .selected_text(self.client.as_deref().unwrap_or("All clients"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.client, None, "All clients");
+                    for code in &self.clients {
+                        ui.selectable_value(&mut self.client, Some(code.clone()), code);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        self.search_if_changed(store);
+        open
+    }
+
+    fn search_if_changed(&mut self, store: &Store) {
+        let inputs = (self.query.clone(), self.model, self.client.clone());
+        if self.searched.as_ref() == Some(&inputs) {
+            return;
+        }
+        self.selected = 0;
+        self.hits.clear();
+        self.error = None;
+        if self.is_active() {
+            let query = SearchQuery {
+                text: inputs.0.clone(),
+                model: inputs.1,
+                client_code: inputs.2.clone(),
+                limit: HIT_LIMIT,
+            };
+            match store.search(&query) {
+                Ok(hits) => self.hits = hits,
+                Err(error) => self.error = Some(error.to_string()),
+            }
+        }
+        self.searched = Some(inputs);
+    }
+
+    /// The hits, best first; returns the one clicked.
+    pub fn results(&mut self, ui: &mut Ui) -> Option<(SessionId, Seq)> {
+        widgets::error_line(ui, self.error.as_deref());
+        let count = if self.hits.len() == HIT_LIMIT {
+            format!("best {HIT_LIMIT} entries")
+        } else {
+            format!("{} entries", self.hits.len())
+        };
+        ui.label(
+            RichText::new(format!("{count} · Up and Down choose · Enter opens"))
+                .color(theme::MUTED),
+        );
+        let mut open = None;
+        ui.style_mut().interaction.selectable_labels = false;
+        egui::ScrollArea::vertical().auto_shrink(false).show_rows(
+            ui,
+            44.0,
+            self.hits.len(),
+            |ui, rows| {
+                for index in rows {
+                    let hit = &self.hits[index];
+                    let selected = index == self.selected;
+                    let fill = if selected {
+                        ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+                    } else {
+                        egui::Color32::TRANSPARENT
+                    };
+                    let response = egui::Frame::new()
+                        .fill(fill)
+                        .inner_margin(egui::Margin::symmetric(4, 2))
+                        .show(ui, |ui| {
+                            ui.set_min_height(40.0);
+                            ui.horizontal(|ui| {
+                                widgets::model_badge(ui, hit.model);
+                                ui.label(
+                                    RichText::new(format!(
+                                        "{} · {} · session #{} entry {} · {}",
+                                        format::date_time(hit.wall_time),
+                                        hit.client_code,
+                                        hit.session_id,
+                                        hit.seq.0,
+                                        hit.kind.replace('_', " ")
+                                    ))
+                                    .color(theme::MUTED),
+                                );
+                            });
+                            ui.label(highlighted(
+                                ui,
+                                &hit.snippet.snippet,
+                                &hit.snippet.highlights,
+                            ));
+                        })
+                        .response;
+                    let response = ui.interact(
+                        response.rect,
+                        ui.scope_id().with(("hit", index)),
+                        egui::Sense::click(),
+                    );
+                    if selected && self.scroll_to_selected {
+                        response.scroll_to_me(None);
+                        self.scroll_to_selected = false;
+                    }
+                    if response.clicked() {
+                        open = Some((hit.session_id, hit.seq));
+                    }
+                }
+            },
+        );
+        open
+    }
+}
+
+/// The snippet with its matches on a highlight background.
+fn highlighted(ui: &Ui, text: &str, highlights: &[[usize; 2]]) -> LayoutJob {
+    let plain = TextFormat {
+        font_id: egui::TextStyle::Body.resolve(ui.style()),
+        color: ui.visuals().text_color(),
+        ..TextFormat::default()
+    };
+    let marked = TextFormat {
+        background: egui::Color32::from_rgb(255, 232, 140),
+        ..plain.clone()
+    };
+    let mut job = LayoutJob::default();
+    let chars: Vec<char> = text.chars().collect();
+    let mut at = 0;
+    for &[start, end] in highlights {
+        if start < at || end > chars.len() {
+            continue;
+        }
+        job.append(
+            &chars[at..start].iter().collect::<String>(),
+            0.0,
+            plain.clone(),
+        );
+        job.append(
+            &chars[start..end].iter().collect::<String>(),
+            0.0,
+            marked.clone(),
+        );
+        at = end;
+    }
+    job.append(&chars[at..].iter().collect::<String>(), 0.0, plain);
+    job
+}

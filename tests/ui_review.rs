@@ -1,0 +1,72 @@
+//! Review in the real app: search what was logged and land on it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use common::ui::{app, click, field, log_note, start_session};
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use kap_journal::domain::{Seq, SessionId};
+use kap_journal::live::ManualClock;
+
+#[test]
+fn a_note_logged_live_is_found_by_search_and_opens_at_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    log_note(&mut harness, "Settled, eyes closed.");
+    log_note(&mut harness, "Saw the blue kitchen of her grandmother.");
+    log_note(&mut harness, "Quiet, breathing slowly.");
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+    click(&mut harness, "Back to sessions");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    field(&harness, "Search").type_text("grandm");
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("1 entries").is_some(),
+        "one hit while typing a prefix"
+    );
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().shown_entry(),
+        Some((SessionId(1), Some(Seq(2)))),
+        "the session opens at the note"
+    );
+    assert!(harness.query_by_label_contains("Session #1").is_some());
+
+    // Back keeps the search.
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(field(&harness, "Search").value().as_deref(), Some("grandm"));
+    assert_eq!(harness.state().shown_entry(), None);
+}
+
+#[test]
+fn a_search_with_no_hits_says_so_and_the_model_filter_narrows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "Medical Model");
+    log_note(&mut harness, "Dizzy, asks for less.");
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+    click(&mut harness, "Back to sessions");
+    field(&harness, "Search").click();
+    harness.run();
+    field(&harness, "Search").type_text("dizzy");
+    harness.run();
+    assert!(harness.query_by_label_contains("1 entries").is_some());
+    harness.get_by_label("KAP").click();
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("0 entries").is_some(),
+        "the Medical Model note is not a KAP hit"
+    );
+}
