@@ -96,10 +96,10 @@ fn bench(c: &mut Criterion) {
                 .iter()
                 .map(|q| store.search(q).unwrap().len())
                 .sum::<usize>()
-        })
+        });
     });
     group.bench_function("bare_fts5_all_unfiltered_queries", |b| {
-        b.iter(|| queries.iter().map(|q| bare(&conn, q)).sum::<usize>())
+        b.iter(|| queries.iter().map(|q| bare(&conn, q)).sum::<usize>());
     });
     group.finish();
 

@@ -11,7 +11,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 use kap_journal::domain::{Decision, DeferralOutcome, EventKind, SessionStatus, TreatmentModel};
-use kap_journal::live::{Clock, ManualClock};
+use kap_journal::live::ManualClock;
 use kap_journal::store::{SessionFilter, Store};
 use kap_journal::ui::KapJournalApp;
 

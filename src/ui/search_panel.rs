@@ -15,6 +15,7 @@ const HIT_LIMIT: usize = 200;
 pub const FOCUS_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
 
 /// The search field, the filters it shares with the session lists, and the current hits.
+#[derive(Default)]
 pub struct SearchPanel {
     pub query: String,
     pub model: Option<TreatmentModel>,
@@ -27,22 +28,6 @@ pub struct SearchPanel {
     /// The inputs the current hits were found for; a change runs the search again.
     searched: Option<(String, Option<TreatmentModel>, Option<String>)>,
     error: Option<String>,
-}
-
-impl Default for SearchPanel {
-    fn default() -> Self {
-        Self {
-            query: String::new(),
-            model: None,
-            client: None,
-            clients: Vec::new(),
-            hits: Vec::new(),
-            selected: 0,
-            scroll_to_selected: false,
-            searched: None,
-            error: None,
-        }
-    }
 }
 
 impl SearchPanel {
