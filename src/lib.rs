@@ -7,5 +7,6 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod live;
+pub mod review;
 pub mod store;
 pub mod ui;

@@ -1,0 +1,9 @@
+//! Read models for review and preparation: statistics that keep Medical Model and KAP apart, a client's
+//! history, and the prep sheet for the next integration appointment. No SQL and no egui here: they
+//! are built from what the store returns.
+
+mod prep;
+mod statistics;
+
+pub use prep::{PREP_SESSIONS, PrepSession, PrepSheet};
+pub use statistics::{ModelStatistics, OutcomeCounts, Statistics};
