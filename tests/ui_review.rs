@@ -70,3 +70,48 @@ fn a_search_with_no_hits_says_so_and_the_model_filter_narrows_it() {
         "the Medical Model note is not a KAP hit"
     );
 }
+
+#[test]
+fn the_prep_view_shows_a_marker_logged_in_the_last_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    log_note(&mut harness, "Quiet at first.");
+    log_note(
+        &mut harness,
+        "Talked about the kitchen at her grandmother's house.",
+    );
+    click(&mut harness, "Bring to integration");
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+    click(&mut harness, "Prep view");
+    assert!(
+        harness
+            .query_by_label_contains("Prep for integration · C-0142")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Intention: Meet the grief about my father.")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Talked about the kitchen at her grandmother's house.")
+            .is_some(),
+        "the marked entry"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("after: Quiet at first.")
+            .is_some(),
+        "with the entry before it"
+    );
+    click(&mut harness, "Client history");
+    assert!(
+        harness
+            .query_by_label_contains("Client history · C-0142")
+            .is_some()
+    );
+}

@@ -5,5 +5,5 @@
 mod prep;
 mod statistics;
 
-pub use prep::{PREP_SESSIONS, PrepSession, PrepSheet};
+pub use prep::{DecisionSummary, MarkedEntry, PREP_SESSIONS, PrepSession, PrepSheet};
 pub use statistics::{ModelStatistics, OutcomeCounts, Statistics};

@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::client_view::ClientView;
 use super::home::HomeView;
 use super::live::LiveView;
+use super::prep_view::PrepView;
 use super::session_view::SessionView;
 use super::start::StartView;
 use super::theme;
-use crate::domain::{Route, Seq, SessionId, TreatmentModel};
+use crate::domain::{ClientId, Route, Seq, SessionId, TreatmentModel};
 use crate::live::{Clock, LiveSession, SystemClock};
 use crate::store::{Store, StoreError};
 
@@ -42,6 +44,10 @@ pub enum Nav {
     Live(Box<LiveSession>),
     /// A session's timeline, with the entry to select and scroll to.
     OpenSession(SessionId, Option<Seq>),
+    /// The prep sheet of a client.
+    Prep(ClientId),
+    /// Every session of a client, with charts.
+    ClientHistory(ClientId),
 }
 
 enum View {
@@ -49,6 +55,8 @@ enum View {
     Start(StartView),
     Live(Box<LiveView>),
     Session(SessionView),
+    Prep(PrepView),
+    Client(ClientView),
 }
 
 /// The KAP Journal window.
@@ -93,7 +101,7 @@ impl KapJournalApp {
         match &self.view {
             View::Session(view) => Some(view.shown_entry()),
             View::Live(view) => Some(view.shown_entry()),
-            View::Home(_) | View::Start(_) => None,
+            View::Home(_) | View::Start(_) | View::Prep(_) | View::Client(_) => None,
         }
     }
 
@@ -137,10 +145,15 @@ impl KapJournalApp {
             }
             Nav::OpenSession(id, focus) => match SessionView::load(store, id, focus) {
                 Ok(view) => View::Session(view),
-                Err(error) => {
-                    self.notice = Some(error.to_string());
-                    return;
-                }
+                Err(error) => return self.notice = Some(error.to_string()),
+            },
+            Nav::Prep(client) => match PrepView::load(store, client) {
+                Ok(view) => View::Prep(view),
+                Err(error) => return self.notice = Some(error.to_string()),
+            },
+            Nav::ClientHistory(client) => match ClientView::load(store, client) {
+                Ok(view) => View::Client(view),
+                Err(error) => return self.notice = Some(error.to_string()),
             },
         };
         if let View::Home(home) = std::mem::replace(&mut self.view, next) {
@@ -206,6 +219,8 @@ impl eframe::App for KapJournalApp {
             View::Start(view) => view.ui(ui, store, &self.clock),
             View::Live(view) => view.ui(ui, store),
             View::Session(view) => view.ui(ui),
+            View::Prep(view) => view.ui(ui),
+            View::Client(view) => view.ui(ui),
         };
         self.navigate(nav);
     }

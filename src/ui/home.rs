@@ -105,10 +105,14 @@ impl HomeView {
                 });
                 return;
             }
-            let mut open = self.search.bar(ui, store);
+            let from_bar = self.search.bar(ui, store);
+            if !matches!(from_bar, Nav::Stay) {
+                nav = from_bar;
+            }
             ui.add_space(theme::GAP);
+            let mut open = None;
             if self.search.is_active() {
-                open = open.or(self.search.results(ui));
+                open = self.search.results(ui);
             } else {
                 self.apply_filters();
                 let shown: Vec<_> = [(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]

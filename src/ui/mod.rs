@@ -1,10 +1,12 @@
 //! The egui views. They call the engine and the store; they hold no SQL.
 
 mod app;
+mod client_view;
 mod commands;
 mod format;
 mod home;
 mod live;
+mod prep_view;
 mod search_panel;
 mod session_view;
 mod start;

@@ -4,6 +4,7 @@
 use egui::text::LayoutJob;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, TextFormat, Ui};
 
+use super::app::Nav;
 use super::{format, theme, widgets};
 use crate::domain::{Seq, SessionId, TreatmentModel};
 use crate::store::{SearchHit, SearchQuery, Store};
@@ -20,7 +21,7 @@ pub struct SearchPanel {
     pub query: String,
     pub model: Option<TreatmentModel>,
     pub client: Option<String>,
-    clients: Vec<String>,
+    clients: Vec<crate::domain::Client>,
     hits: Vec<SearchHit>,
     selected: usize,
     /// Set when the arrow keys moved the selection, so the list scrolls to it once.
@@ -34,7 +35,7 @@ impl SearchPanel {
     /// Reads the client list again and forgets the hits, so the next frame searches afresh.
     pub fn reload(&mut self, store: &Store) {
         match store.clients() {
-            Ok(clients) => self.clients = clients.into_iter().map(|client| client.code).collect(),
+            Ok(clients) => self.clients = clients,
             Err(error) => self.error = Some(error.to_string()),
         }
         self.searched = None;
@@ -45,8 +46,10 @@ impl SearchPanel {
         !self.query.trim().is_empty()
     }
 
-    /// The field and the filters. Returns the hit to open when Enter was pressed in the field.
-    pub fn bar(&mut self, ui: &mut Ui, store: &Store) -> Option<(SessionId, Seq)> {
+    /// The field and the filters. Returns where to go: the hit to open when Enter was pressed in the
+    /// field, or the chosen client's prep view or history.
+    pub fn bar(&mut self, ui: &mut Ui, store: &Store) -> Nav {
+        let mut nav = Nav::Stay;
         let field_id = ui.make_persistent_id("search_field");
         if ui.input_mut(|input| input.consume_shortcut(&FOCUS_SEARCH)) {
             ui.memory_mut(|memory| memory.request_focus(field_id));
@@ -103,15 +106,34 @@ impl SearchPanel {
                 .selected_text(self.client.as_deref().unwrap_or("All clients"))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.client, None, "All clients");
-                    for code in &self.clients {
-                        ui.selectable_value(&mut self.client, Some(code.clone()), code);
+                    for client in &self.clients {
+                        ui.selectable_value(
+                            &mut self.client,
+                            Some(client.code.clone()),
+                            client.title(),
+                        );
                     }
                 })
                 .response
                 .labelled_by(label.id);
+            let chosen = self
+                .client
+                .as_ref()
+                .and_then(|code| self.clients.iter().find(|client| &client.code == code));
+            if let Some(client) = chosen {
+                if ui.button("Prep view").clicked() {
+                    nav = Nav::Prep(client.id);
+                }
+                if ui.button("Client history").clicked() {
+                    nav = Nav::ClientHistory(client.id);
+                }
+            }
         });
         self.search_if_changed(store);
-        open
+        if let Some((session, seq)) = open {
+            nav = Nav::OpenSession(session, Some(seq));
+        }
+        nav
     }
 
     fn search_if_changed(&mut self, store: &Store) {
@@ -151,11 +173,10 @@ impl SearchPanel {
         );
         let mut open = None;
         ui.style_mut().interaction.selectable_labels = false;
-        egui::ScrollArea::vertical().auto_shrink(false).show_rows(
-            ui,
-            44.0,
-            self.hits.len(),
-            |ui, rows| {
+        egui::ScrollArea::vertical()
+            .id_salt("search_results")
+            .auto_shrink(false)
+            .show_rows(ui, 44.0, self.hits.len(), |ui, rows| {
                 for index in rows {
                     let hit = &self.hits[index];
                     let selected = index == self.selected;
@@ -203,8 +224,7 @@ impl SearchPanel {
                         open = Some((hit.session_id, hit.seq));
                     }
                 }
-            },
-        );
+            });
         open
     }
 }

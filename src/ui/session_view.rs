@@ -62,6 +62,12 @@ impl SessionView {
                         self.session.id,
                         self.client.title()
                     ));
+                    if ui.button("Prep view").clicked() {
+                        nav = Nav::Prep(self.client.id);
+                    }
+                    if ui.button("Client history").clicked() {
+                        nav = Nav::ClientHistory(self.client.id);
+                    }
                 });
                 let ended = self
                     .session
@@ -93,7 +99,7 @@ impl SessionView {
                 ui.add_space(theme::GAP);
                 ui.label(
                     RichText::new(format!(
-                        "{} decision points, {} entries",
+                        "Decision points: {} · Entries: {}",
                         self.state.decision_points,
                         self.events.len()
                     ))
@@ -102,6 +108,7 @@ impl SessionView {
             });
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
+                .id_salt(("session_timeline", self.session.id.0))
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     timeline::rows(

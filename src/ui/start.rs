@@ -57,44 +57,47 @@ impl StartView {
     pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.heading("Start a session");
-                ui.add_space(theme::GAP);
-                self.client_section(ui);
-                ui.add_space(theme::GAP);
-                self.treatment_section(ui);
-                ui.add_space(theme::GAP);
-                widgets::labelled_multiline(
-                    ui,
-                    "Intention",
-                    &mut self.intention,
-                    "What the client hopes to meet or understand",
-                    2,
-                );
-                widgets::labelled_multiline(
-                    ui,
-                    "Comfort plan",
-                    &mut self.comfort_plan,
-                    "How the client wants to be supported when it gets hard",
-                    2,
-                );
-                ui.add_space(theme::GAP);
-                widgets::error_line(ui, self.error.as_deref());
-                let start = ui
-                    .input(|input| input.modifiers.command && input.key_pressed(egui::Key::Enter));
-                let button = egui::Button::new(RichText::new("Start session").strong())
-                    .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(
-                        egui::Modifiers::COMMAND,
-                        egui::Key::Enter,
-                    )))
-                    .fill(theme::model_tint(self.model));
-                if ui.add(button).clicked() || start {
-                    match self.start(store, clock) {
-                        Ok(session) => nav = Nav::Live(Box::new(session)),
-                        Err(error) => self.error = Some(error.to_string()),
+            egui::ScrollArea::vertical()
+                .id_salt("start_form")
+                .show(ui, |ui| {
+                    ui.heading("Start a session");
+                    ui.add_space(theme::GAP);
+                    self.client_section(ui);
+                    ui.add_space(theme::GAP);
+                    self.treatment_section(ui);
+                    ui.add_space(theme::GAP);
+                    widgets::labelled_multiline(
+                        ui,
+                        "Intention",
+                        &mut self.intention,
+                        "What the client hopes to meet or understand",
+                        2,
+                    );
+                    widgets::labelled_multiline(
+                        ui,
+                        "Comfort plan",
+                        &mut self.comfort_plan,
+                        "How the client wants to be supported when it gets hard",
+                        2,
+                    );
+                    ui.add_space(theme::GAP);
+                    widgets::error_line(ui, self.error.as_deref());
+                    let start = ui.input(|input| {
+                        input.modifiers.command && input.key_pressed(egui::Key::Enter)
+                    });
+                    let button = egui::Button::new(RichText::new("Start session").strong())
+                        .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(
+                            egui::Modifiers::COMMAND,
+                            egui::Key::Enter,
+                        )))
+                        .fill(theme::model_tint(self.model));
+                    if ui.add(button).clicked() || start {
+                        match self.start(store, clock) {
+                            Ok(session) => nav = Nav::Live(Box::new(session)),
+                            Err(error) => self.error = Some(error.to_string()),
+                        }
                     }
-                }
-            });
+                });
         });
         nav
     }

@@ -132,6 +132,7 @@ impl LiveView {
             .show(ui, |ui| self.side(ui));
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
+                .id_salt(("live_timeline", self.live.session().id.0))
                 .stick_to_bottom(true)
                 .auto_shrink(false)
                 .show(ui, |ui| {
