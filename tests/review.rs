@@ -92,10 +92,10 @@ fn session(journal: &mut common::Journal, client: &Client, model: TreatmentModel
 
 /// Client A: two KAP sessions, then one Medical Model session. Client B: one KAP session.
 fn fixture() -> (common::Journal, Client, Client) {
+    use DeferralOutcome::{DoseLowered, EndedEarly, SessionStopped, WorkedThrough};
     let mut journal = common::journal();
     let a = common::client(&mut journal.store, "C-000A");
     let b = common::client(&mut journal.store, "C-000B");
-    use DeferralOutcome::{DoseLowered, EndedEarly, SessionStopped, WorkedThrough};
     session(
         &mut journal,
         &a,

@@ -97,9 +97,9 @@ impl ClientView {
         open
     }
 
-    /// Three charts over the sessions in time order (x = the session's number).
+    /// Three charts over the sessions in time order (x = the session's number), with a dashed line
+    /// where the client moved from one model to the other.
     fn charts(&self, ui: &mut Ui) {
-        let height = 150.0;
         let switches: Vec<f64> = self
             .sessions
             .windows(2)
@@ -107,99 +107,99 @@ impl ClientView {
             .filter(|(_, pair)| pair[0].model != pair[1].model)
             .map(|(index, _)| index as f64 + 1.5)
             .collect();
-        let switch_lines = |plot: &mut egui_plot::PlotUi<'_>| {
-            for x in &switches {
-                plot.vline(
-                    VLine::new("Model changed", *x)
-                        .color(theme::MUTED)
-                        .style(egui_plot::LineStyle::dashed_loose()),
+        let chart =
+            |ui: &mut Ui, title: &str, id: &str, add: &dyn Fn(&mut egui_plot::PlotUi<'_>)| {
+                ui.label(RichText::new(title).strong());
+                Plot::new((id, self.client.id.0))
+                    .height(150.0)
+                    .legend(Legend::default())
+                    .allow_scroll(false)
+                    .show(ui, |plot| {
+                        add(plot);
+                        for x in &switches {
+                            plot.vline(
+                                VLine::new("Model changed", *x)
+                                    .color(theme::MUTED)
+                                    .style(egui_plot::LineStyle::dashed_loose()),
+                            );
+                        }
+                    });
+            };
+        chart(ui, "Planned dose per session (mg/kg)", "dose", &|plot| {
+            self.dose_series(plot);
+        });
+        chart(ui, "Decision points per session", "decisions", &|plot| {
+            for model in TreatmentModel::ALL {
+                let bars = self
+                    .numbered(model)
+                    .map(|(x, s)| Bar::new(x, f64::from(s.decision_points)))
+                    .collect();
+                plot.bar_chart(
+                    BarChart::new(model.label(), bars)
+                        .color(theme::model_color(model))
+                        .width(0.6),
                 );
             }
+        });
+        chart(
+            ui,
+            "How \"sit with it\" ended, per session",
+            "outcomes",
+            &|plot| self.outcome_series(plot),
+        );
+    }
+
+    fn dose_series(&self, plot: &mut egui_plot::PlotUi<'_>) {
+        let weight = self.client.weight_kg;
+        for model in TreatmentModel::ALL {
+            let points: Vec<[f64; 2]> = self
+                .numbered(model)
+                .filter_map(|(x, s)| s.planned_dose.mg_per_kg(weight).map(|dose| [x, dose]))
+                .collect();
+            plot.points(
+                Points::new(model.label(), PlotPoints::from(points))
+                    .color(theme::model_color(model))
+                    .radius(4.0),
+            );
+        }
+        let all: Vec<[f64; 2]> = self
+            .sessions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                s.planned_dose
+                    .mg_per_kg(weight)
+                    .map(|dose| [i as f64 + 1.0, dose])
+            })
+            .collect();
+        plot.line(Line::new("Dose", PlotPoints::from(all)).color(theme::MUTED));
+    }
+
+    /// Stacked bars: worked through at the bottom, then lowered, ended early, stopped.
+    fn outcome_series(&self, plot: &mut egui_plot::PlotUi<'_>) {
+        let series = |name: &str, color, count: fn(&SessionSummary) -> u32| {
+            let bars = self
+                .sessions
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Bar::new(i as f64 + 1.0, f64::from(count(s))))
+                .collect();
+            BarChart::new(name, bars).color(color).width(0.6)
         };
-        ui.label(RichText::new("Planned dose per session (mg/kg)").strong());
-        Plot::new(("dose", self.client.id.0))
-            .height(height)
-            .legend(Legend::default())
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                for model in TreatmentModel::ALL {
-                    let points: Vec<[f64; 2]> = self
-                        .numbered(model)
-                        .filter_map(|(x, s)| {
-                            s.planned_dose
-                                .mg_per_kg(self.client.weight_kg)
-                                .map(|dose| [x, dose])
-                        })
-                        .collect();
-                    plot.points(
-                        Points::new(model.label(), PlotPoints::from(points))
-                            .color(theme::model_color(model))
-                            .radius(4.0),
-                    );
-                }
-                let all: Vec<[f64; 2]> = self
-                    .sessions
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| {
-                        s.planned_dose
-                            .mg_per_kg(self.client.weight_kg)
-                            .map(|dose| [i as f64 + 1.0, dose])
-                    })
-                    .collect();
-                plot.line(Line::new("Dose", PlotPoints::from(all)).color(theme::MUTED));
-                switch_lines(plot);
-            });
-        ui.label(RichText::new("Decision points per session").strong());
-        Plot::new(("decisions", self.client.id.0))
-            .height(height)
-            .legend(Legend::default())
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                for model in TreatmentModel::ALL {
-                    let bars = self
-                        .numbered(model)
-                        .map(|(x, s)| Bar::new(x, f64::from(s.decision_points)))
-                        .collect();
-                    plot.bar_chart(
-                        BarChart::new(model.label(), bars)
-                            .color(theme::model_color(model))
-                            .width(0.6),
-                    );
-                }
-                switch_lines(plot);
-            });
-        ui.label(RichText::new("How \"sit with it\" ended, per session").strong());
-        Plot::new(("outcomes", self.client.id.0))
-            .height(height)
-            .legend(Legend::default())
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                let series = |name: &str, color, count: fn(&SessionSummary) -> u32| {
-                    let bars = self
-                        .sessions
-                        .iter()
-                        .enumerate()
-                        .map(|(i, s)| Bar::new(i as f64 + 1.0, f64::from(count(s))))
-                        .collect();
-                    BarChart::new(name, bars).color(color).width(0.6)
-                };
-                let worked = series("Worked through", theme::SAVED, |s| s.worked_through);
-                let lowered = series(
-                    "Dose lowered",
-                    theme::model_color(TreatmentModel::Medical),
-                    |s| s.dose_lowered,
-                )
-                .stack_on(&[&worked]);
-                let early = series("Ended early", theme::MUTED, |s| s.ended_early)
-                    .stack_on(&[&worked, &lowered]);
-                let stopped = series("Session stopped", theme::WARNING, |s| s.session_stopped)
-                    .stack_on(&[&worked, &lowered, &early]);
-                for chart in [worked, lowered, early, stopped] {
-                    plot.bar_chart(chart);
-                }
-                switch_lines(plot);
-            });
+        let worked = series("Worked through", theme::SAVED, |s| s.worked_through);
+        let lowered = series(
+            "Dose lowered",
+            theme::model_color(TreatmentModel::Medical),
+            |s| s.dose_lowered,
+        )
+        .stack_on(&[&worked]);
+        let early =
+            series("Ended early", theme::MUTED, |s| s.ended_early).stack_on(&[&worked, &lowered]);
+        let stopped = series("Session stopped", theme::WARNING, |s| s.session_stopped)
+            .stack_on(&[&worked, &lowered, &early]);
+        for chart in [worked, lowered, early, stopped] {
+            plot.bar_chart(chart);
+        }
     }
 
     /// The sessions of one model with their number in the client's whole history.
