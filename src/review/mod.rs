@@ -2,8 +2,10 @@
 //! history, and the prep sheet for the next integration appointment. No SQL and no egui here: they
 //! are built from what the store returns.
 
+mod dose_curve;
 mod prep;
 mod statistics;
 
+pub use dose_curve::{DeferralSpan, DoseCurve};
 pub use prep::{DecisionSummary, MarkedEntry, PREP_SESSIONS, PrepSession, PrepSheet};
 pub use statistics::{ModelStatistics, OutcomeCounts, Statistics};

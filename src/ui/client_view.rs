@@ -172,7 +172,11 @@ impl ClientView {
                     .map(|dose| [i as f64 + 1.0, dose])
             })
             .collect();
-        plot.line(Line::new("Dose", PlotPoints::from(all)).color(theme::MUTED));
+        plot.line(
+            Line::new("Dose", PlotPoints::from(all))
+                .color(theme::MUTED)
+                .allow_band(false),
+        );
     }
 
     /// Stacked bars: worked through at the bottom, then lowered, ended early, stopped.

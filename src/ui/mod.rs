@@ -3,6 +3,7 @@
 mod app;
 mod client_view;
 mod commands;
+mod dose_chart;
 mod format;
 mod home;
 mod live;

@@ -3,8 +3,9 @@
 use egui::{RichText, Ui};
 
 use super::app::Nav;
-use super::{format, theme, timeline, widgets};
+use super::{dose_chart, format, theme, timeline, widgets};
 use crate::domain::{Client, Event, Seq, Session, SessionId, TimelineState};
+use crate::review::DoseCurve;
 use crate::store::{Store, StoreError};
 
 /// A session read back from the journal.
@@ -16,6 +17,7 @@ pub struct SessionView {
     selected: Option<Seq>,
     /// The entry to bring into view on the next frame (a search hit).
     scroll_to: Option<Seq>,
+    curve: DoseCurve,
 }
 
 impl SessionView {
@@ -25,6 +27,7 @@ impl SessionView {
         let client = store.client(session.client_id)?;
         let events = store.events(id)?;
         let state = TimelineState::from_events(&events);
+        let curve = DoseCurve::of(&events, client.weight_kg);
         Ok(Self {
             session,
             client,
@@ -32,6 +35,7 @@ impl SessionView {
             state,
             selected: focus,
             scroll_to: focus,
+            curve,
         })
     }
 
@@ -107,6 +111,10 @@ impl SessionView {
                 );
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            if !self.curve.steps.is_empty() {
+                dose_chart::show(ui, self.session.id.0, &self.curve, model, 170.0);
+                ui.separator();
+            }
             egui::ScrollArea::vertical()
                 .id_salt(("session_timeline", self.session.id.0))
                 .auto_shrink(false)
