@@ -86,7 +86,7 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
     assert!(harness.query_by_label("KAP sessions (1)").is_some());
     assert!(
         harness
-            .query_by_label("No Medical Model sessions yet.")
+            .query_by_label("No Medical Model sessions here.")
             .is_some(),
         "the models are listed apart"
     );

@@ -115,3 +115,37 @@ fn the_prep_view_shows_a_marker_logged_in_the_last_session() {
             .is_some()
     );
 }
+
+#[test]
+fn the_session_lists_filter_by_date_range_and_say_when_a_date_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+    click(&mut harness, "Back to sessions");
+    assert!(harness.query_by_label("KAP sessions (1)").is_some());
+
+    let tomorrow = (chrono::Local::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    common::ui::type_into(&mut harness, "From", &tomorrow);
+    assert!(
+        harness.query_by_label("KAP sessions (0)").is_some(),
+        "nothing starts after today"
+    );
+    click(&mut harness, "Clear filters");
+    assert!(harness.query_by_label("KAP sessions (1)").is_some());
+
+    common::ui::type_into(&mut harness, "To", "24/11/2026");
+    assert!(
+        harness
+            .query_by_label("Write dates as 2026-11-24.")
+            .is_some()
+    );
+    assert!(
+        harness.query_by_label("KAP sessions (1)").is_some(),
+        "an unreadable date filters nothing"
+    );
+}

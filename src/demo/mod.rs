@@ -71,6 +71,7 @@ pub fn generate(
         report.sessions += batch_len;
         progress(report.sessions, plan.sessions);
     }
+    store.optimize_search_index()?;
     Ok(report)
 }
 

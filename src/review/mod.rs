@@ -3,9 +3,11 @@
 //! are built from what the store returns.
 
 mod dose_curve;
+mod list_filter;
 mod prep;
 mod statistics;
 
 pub use dose_curve::{DeferralSpan, DoseCurve};
+pub use list_filter::{ListFilter, SortKey, parse_day, sort};
 pub use prep::{DecisionSummary, MarkedEntry, PREP_SESSIONS, PrepSession, PrepSheet};
 pub use statistics::{ModelStatistics, OutcomeCounts, Statistics};

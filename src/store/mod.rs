@@ -21,7 +21,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use open::{AccessMode, MIN_SQLITE_VERSION};
-pub use search::{SearchHit, SearchQuery, fts_query};
+pub use search::{RANK_WINDOW, RANKED_QUERY, SearchHit, SearchQuery, fts_query, model_ranges};
 pub use sessions::CompleteSession;
 pub use snippet::Snippet;
 pub use summaries::{SessionFilter, SessionSummary};

@@ -1,41 +1,40 @@
-//! The home screen: live sessions to resume, and every session in two lists, KAP and Medical Model apart.
+//! The home screen: live sessions to resume, the search, and every session in two lists, KAP and
+//! Medical Model apart, sortable and filtered by model, client, route and date range.
 
 use std::sync::Arc;
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use super::app::Nav;
 use super::search_panel::SearchPanel;
+use super::session_table::{self, TableSort};
 use super::{format, theme, widgets};
-use crate::domain::{SessionStatus, TreatmentModel};
+use crate::domain::{Route, SessionStatus, TreatmentModel};
 use crate::live::{Clock, LiveSession};
+use crate::review::{ListFilter, parse_day, sort};
 use crate::store::{SessionFilter, SessionSummary, Store};
 
 /// The session lists (loaded when the screen opens or is returned to) and the search.
+#[derive(Default)]
 pub struct HomeView {
     all: Vec<SessionSummary>,
-    /// `all` after the model and client filters, split by model.
+    /// `all` after the filters, sorted, split by model.
     kap: Vec<SessionSummary>,
     medical: Vec<SessionSummary>,
     live: Vec<SessionSummary>,
-    /// The filters `kap` and `medical` were made with; a change splits `all` again.
-    filtered_for: Option<(Option<TreatmentModel>, Option<String>)>,
+    /// The filter and sort `kap` and `medical` were made with; a change makes them again.
+    shown_for: Option<(ListFilter, TableSort)>,
     search: SearchPanel,
+    route: Option<Route>,
+    from: String,
+    to: String,
+    sort: TableSort,
     error: Option<String>,
 }
 
 impl HomeView {
     pub fn empty() -> Self {
-        Self {
-            all: Vec::new(),
-            kap: Vec::new(),
-            medical: Vec::new(),
-            live: Vec::new(),
-            filtered_for: None,
-            search: SearchPanel::default(),
-            error: None,
-        }
+        Self::default()
     }
 
     pub fn load(store: &Store) -> Self {
@@ -44,10 +43,10 @@ impl HomeView {
         view
     }
 
-    /// Reads the lists again (a session may have ended), keeping the search and filters.
+    /// Reads the lists again (a session may have ended), keeping the search, filters and sort.
     pub fn refresh(&mut self, store: &Store) {
         self.search.reload(store);
-        self.filtered_for = None;
+        self.shown_for = None;
         match store.session_summaries(&SessionFilter::default()) {
             Ok(all) => {
                 self.live = all
@@ -62,42 +61,53 @@ impl HomeView {
         }
     }
 
+    /// The filter as typed; a date that cannot be read is said once and ignored.
+    fn filter(&mut self) -> ListFilter {
+        let (from, to) = match (parse_day(&self.from), parse_day(&self.to)) {
+            (Ok(from), Ok(to)) => (from, to),
+            (Err(message), _) | (_, Err(message)) => {
+                self.error = Some(message);
+                (None, None)
+            }
+        };
+        ListFilter {
+            model: self.search.model,
+            client_code: self.search.client.clone(),
+            route: self.route,
+            from,
+            to,
+        }
+    }
+
     fn apply_filters(&mut self) {
-        let filters = (self.search.model, self.search.client.clone());
-        if self.filtered_for.as_ref() == Some(&filters) {
+        let filter = self.filter();
+        if self.shown_for.as_ref() == Some(&(filter.clone(), self.sort)) {
             return;
         }
-        let keep = |summary: &&SessionSummary| {
-            filters
-                .1
-                .as_ref()
-                .is_none_or(|code| &summary.client_code == code)
-        };
         let of_model = |model: TreatmentModel| -> Vec<SessionSummary> {
-            if filters.0.is_some_and(|only| only != model) {
-                return Vec::new();
-            }
-            self.all
+            let mut rows: Vec<_> = self
+                .all
                 .iter()
-                .filter(|s| s.model == model)
-                .filter(keep)
+                .filter(|s| s.model == model && filter.keeps(s))
                 .cloned()
-                .collect()
+                .collect();
+            sort(&mut rows, self.sort.key, self.sort.descending);
+            rows
         };
         self.kap = of_model(TreatmentModel::Kap);
         self.medical = of_model(TreatmentModel::Medical);
-        self.filtered_for = Some(filters);
+        self.shown_for = Some((filter, self.sort));
     }
 
     pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
-            widgets::error_line(ui, self.error.as_deref());
             if !self.live.is_empty() {
                 nav = self.live_banner(ui, store, clock);
                 ui.add_space(theme::GAP);
             }
             if self.all.is_empty() {
+                widgets::error_line(ui, self.error.as_deref());
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| {
                     ui.heading("No sessions yet");
@@ -109,29 +119,69 @@ impl HomeView {
             if !matches!(from_bar, Nav::Stay) {
                 nav = from_bar;
             }
-            ui.add_space(theme::GAP);
-            let mut open = None;
             if self.search.is_active() {
-                open = self.search.results(ui);
-            } else {
-                self.apply_filters();
-                let shown: Vec<_> = [(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]
-                    .into_iter()
-                    .filter(|(model, _)| self.search.model.is_none_or(|only| only == *model))
-                    .collect();
-                ui.columns(shown.len(), |columns| {
-                    for (ui, (model, rows)) in columns.iter_mut().zip(shown) {
-                        if let Some(id) = session_table(ui, model, rows) {
-                            nav = Nav::OpenSession(id, None);
-                        }
-                    }
-                });
+                ui.add_space(theme::GAP);
+                if let Some((id, seq)) = self.search.results(ui) {
+                    nav = Nav::OpenSession(id, Some(seq));
+                }
+                return;
             }
-            if let Some((id, seq)) = open {
-                nav = Nav::OpenSession(id, Some(seq));
+            self.list_filter_bar(ui);
+            widgets::error_line(ui, self.error.as_deref());
+            self.apply_filters();
+            let shown: Vec<_> = [(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]
+                .into_iter()
+                .filter(|(model, _)| self.search.model.is_none_or(|only| only == *model))
+                .collect();
+            // The two models are stacked, each with the full width, and never mixed in one list.
+            let height = (ui.available_height() / shown.len() as f32 - 70.0).max(120.0);
+            for (model, rows) in shown {
+                let response = session_table::show(ui, model, rows, &mut self.sort, height);
+                if let Some(id) = response.open {
+                    nav = Nav::OpenSession(id, None);
+                }
+                ui.add_space(theme::GAP);
             }
         });
         nav
+    }
+
+    fn list_filter_bar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Route");
+            egui::ComboBox::from_id_salt("route_filter")
+                .selected_text(self.route.map_or("All routes", Route::label))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.route, None, "All routes");
+                    for route in Route::ALL {
+                        ui.selectable_value(&mut self.route, Some(route), route.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.separator();
+            let before = (self.from.clone(), self.to.clone());
+            for (name, text) in [("From", &mut self.from), ("To", &mut self.to)] {
+                let label = ui.label(name);
+                ui.add(
+                    egui::TextEdit::singleline(text)
+                        .hint_text("2026-11-24")
+                        .desired_width(96.0),
+                )
+                .labelled_by(label.id);
+            }
+            if before != (self.from.clone(), self.to.clone()) {
+                self.error = None;
+            }
+            if ui.button("Clear filters").clicked() {
+                self.route = None;
+                self.from.clear();
+                self.to.clear();
+                self.search.model = None;
+                self.search.client = None;
+                self.error = None;
+            }
+        });
     }
 
     fn live_banner(&self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
@@ -158,74 +208,4 @@ impl HomeView {
         }
         nav
     }
-}
-
-/// One model's sessions as a virtualised table; returns the session clicked.
-fn session_table(
-    ui: &mut Ui,
-    model: TreatmentModel,
-    rows: &[SessionSummary],
-) -> Option<crate::domain::SessionId> {
-    ui.horizontal(|ui| {
-        widgets::model_badge(ui, model);
-        ui.heading(format!("{} sessions ({})", model.label(), rows.len()));
-    });
-    if rows.is_empty() {
-        ui.label(RichText::new(format!("No {} sessions yet.", model.label())).color(theme::MUTED));
-        return None;
-    }
-    let mut clicked = None;
-    // Rows open on a click anywhere, so their text must not take the click for selection.
-    ui.style_mut().interaction.selectable_labels = false;
-    TableBuilder::new(ui)
-        .id_salt(model.as_str())
-        .striped(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(128.0))
-        .column(Column::exact(70.0))
-        .column(Column::exact(150.0))
-        .column(Column::exact(70.0))
-        .column(Column::remainder().clip(true))
-        .header(22.0, |mut header| {
-            for (title, hover) in [
-                ("Started", "Local time"),
-                ("Client", "Pseudonymous code"),
-                ("Route", "How ketamine was given"),
-                ("Decisions", "Decision points logged"),
-                ("Sit with it", "Deferrals: count, then worked through / dose lowered / ended early / session stopped"),
-            ] {
-                header.col(|ui| {
-                    ui.strong(title).on_hover_text(hover);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(24.0, rows.len(), |mut row| {
-                let summary = &rows[row.index()];
-                row.col(|ui| {
-                    ui.label(format::date_time(summary.started_at));
-                });
-                row.col(|ui| {
-                    ui.label(&summary.client_code);
-                });
-                row.col(|ui| {
-                    ui.add(egui::Label::new(summary.route.label()).truncate());
-                });
-                row.col(|ui| {
-                    ui.label(summary.decision_points.to_string());
-                });
-                row.col(|ui| {
-                    let status = if summary.status == SessionStatus::Live { " · live" } else { "" };
-                    ui.label(format!(
-                        "{}: {} / {} / {} / {}{status}",
-                        summary.deferrals, summary.worked_through, summary.dose_lowered, summary.ended_early, summary.session_stopped
-                    ));
-                });
-                if row.response().clicked() {
-                    clicked = Some(summary.id);
-                }
-            });
-        });
-    clicked
 }

@@ -9,6 +9,7 @@ mod home;
 mod live;
 mod prep_view;
 mod search_panel;
+mod session_table;
 mod session_view;
 mod start;
 mod theme;
