@@ -5,31 +5,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use kap_journal::demo::{DemoPlan, generate};
 use kap_journal::live::{Clock, SystemClock};
 use kap_journal::store::Store;
 use kap_journal::ui::KapJournalApp;
 
 fn bench(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = Store::open(dir.path()).unwrap();
-        let report = generate(
-            &mut store,
-            DemoPlan {
-                clients: 400,
-                sessions: 20_000,
-                seed: 1,
-            },
-            |_, _| {},
-        )
-        .unwrap();
-        eprintln!(
-            "data: {} sessions, {} events",
-            report.sessions, report.events
-        );
-    }
+    let dir = common::demo_journal_20k();
     let mut group = c.benchmark_group("startup");
     group
         .sample_size(20)

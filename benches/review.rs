@@ -5,8 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use kap_journal::demo::{DemoPlan, generate};
 use kap_journal::domain::{Dose, NewSession, Route, TimelineState, TreatmentModel};
 use kap_journal::live::{Clock, LiveCommand, LiveSession, ManualClock, SystemClock};
 use kap_journal::review::DoseCurve;
@@ -14,19 +15,9 @@ use kap_journal::store::Store;
 use kap_journal::ui::KapJournalApp;
 
 fn bench(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::demo_journal_20k();
     let long_session = {
         let mut store = Store::open(dir.path()).unwrap();
-        generate(
-            &mut store,
-            DemoPlan {
-                clients: 400,
-                sessions: 20_000,
-                seed: 1,
-            },
-            |_, _| {},
-        )
-        .unwrap();
         // A long session: 300 entries.
         let client = store.client_by_code("D-0001").unwrap().unwrap();
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));

@@ -5,8 +5,9 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+mod common;
+
 use criterion::{Criterion, criterion_group};
-use kap_journal::demo::{DemoPlan, generate};
 use kap_journal::domain::TreatmentModel;
 use kap_journal::store::{
     DB_FILE_NAME, RANK_WINDOW, RANKED_QUERY, SearchQuery, Store, fts_query, model_ranges,
@@ -42,30 +43,6 @@ fn queries() -> Vec<SearchQuery> {
             ..plain("dizz")
         },
     ]
-}
-
-/// The 20k-session journal, built afresh each run so it always has this build's index.
-fn data() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    let started = Instant::now();
-    let report = generate(
-        &mut store,
-        DemoPlan {
-            clients: 400,
-            sessions: 20_000,
-            seed: 1,
-        },
-        |_, _| {},
-    )
-    .unwrap();
-    eprintln!(
-        "data: {} sessions, {} events, written in {:.1} s",
-        report.sessions,
-        report.events,
-        started.elapsed().as_secs_f64()
-    );
-    dir
 }
 
 /// The journal's ranked FTS5 query on its own: no query building, event details or snippets.
@@ -124,7 +101,7 @@ fn percentile(samples: &mut [Duration], q: f64) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = data();
+    let dir = common::demo_journal_20k();
     let store = Store::open(dir.path()).unwrap();
     let conn = rusqlite::Connection::open(dir.path().join(DB_FILE_NAME)).unwrap();
     let queries = queries();

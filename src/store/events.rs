@@ -28,13 +28,7 @@ impl Store {
     ) -> Result<Vec<Event>, StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
-        require_live(&tx, session)?;
-        let next = next_seq(&tx, session)?;
-        if next != expected_next {
-            return Err(StoreError::Damaged(
-                "a timeline out of step with this window",
-            ));
-        }
+        let next = check_next(&tx, session, expected_next)?;
         let committed = insert_events(&tx, session, next, events)?;
         tx.commit()?;
         Ok(committed)
@@ -49,13 +43,7 @@ impl Store {
     ) -> Result<Event, StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
-        require_live(&tx, session)?;
-        let next = next_seq(&tx, session)?;
-        if next != expected_next {
-            return Err(StoreError::Damaged(
-                "a timeline out of step with this window",
-            ));
-        }
+        let next = check_next(&tx, session, expected_next)?;
         let mut committed = insert_events(&tx, session, next, std::slice::from_ref(closing))?;
         tx.execute(
             "UPDATE sessions SET status = 'ended', ended_ms = ?2 WHERE id = ?1",
@@ -92,6 +80,21 @@ impl Store {
             })
         })
         .collect()
+    }
+}
+
+/// Checks that the session takes entries and that `expected` is its next sequence number; events in a
+/// batch may refer to each other by it (a deferral to its decision point), so a mismatch is refused
+/// rather than letting such a reference point at the wrong entry.
+fn check_next(tx: &Transaction<'_>, session: SessionId, expected: Seq) -> Result<Seq, StoreError> {
+    require_live(tx, session)?;
+    let next = next_seq(tx, session)?;
+    if next == expected {
+        Ok(next)
+    } else {
+        Err(StoreError::Damaged(
+            "a timeline out of step with this window",
+        ))
     }
 }
 
