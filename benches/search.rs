@@ -2,7 +2,6 @@
 //! ranked FTS5 lookup, event details, snippets) beside the bare FTS5 query on the same data, same run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 mod common;
@@ -10,7 +9,7 @@ mod common;
 use criterion::{Criterion, criterion_group};
 use kap_journal::domain::TreatmentModel;
 use kap_journal::store::{
-    DB_FILE_NAME, RANK_WINDOW, RANKED_QUERY, SearchQuery, Store, fts_query, model_ranges,
+    DB_FILE_NAME, RANK_WINDOW, RANKED_QUERY, SearchQuery, Store, match_expression, model_ranges,
 };
 
 /// What a clinician types, including half-typed words and filters.
@@ -47,18 +46,8 @@ fn queries() -> Vec<SearchQuery> {
 
 /// The journal's ranked FTS5 query on its own: no query building, event details or snippets.
 fn bare(conn: &rusqlite::Connection, query: &SearchQuery) -> usize {
-    let Some(fts) = fts_query(&query.text) else {
+    let Some(fts) = match_expression(query) else {
         return 0;
-    };
-    let fts = match &query.client_code {
-        // The journal indexes a client code as one token: "c" and the code's bytes in hex.
-        Some(code) => code
-            .bytes()
-            .fold(format!("{fts} AND client:c"), |mut query, byte| {
-                let _ = write!(query, "{byte:02x}");
-                query
-            }),
-        None => fts,
     };
     let [kap, medical] = model_ranges(query.model);
     conn.prepare_cached(RANKED_QUERY)
@@ -81,7 +70,7 @@ fn bare(conn: &rusqlite::Connection, query: &SearchQuery) -> usize {
 
 /// Ranking every match, for comparison: what the window saves on common words.
 fn bare_full_rank(conn: &rusqlite::Connection, query: &SearchQuery) -> usize {
-    let Some(fts) = fts_query(&query.text) else {
+    let Some(fts) = match_expression(query) else {
         return 0;
     };
     conn.prepare_cached(

@@ -43,7 +43,6 @@ pub struct TimelineState {
     pub marked: BTreeSet<Seq>,
     pub decision_points: usize,
     pub last_seq: Option<Seq>,
-    pub ended: bool,
 }
 
 impl Default for TimelineState {
@@ -56,7 +55,6 @@ impl Default for TimelineState {
             marked: BTreeSet::new(),
             decision_points: 0,
             last_seq: None,
-            ended: false,
         }
     }
 }
@@ -105,8 +103,7 @@ impl TimelineState {
                     self.marked.remove(target_seq);
                 }
             }
-            EventKind::SessionEnded { .. } => self.ended = true,
-            EventKind::Note { .. } => {}
+            EventKind::SessionEnded { .. } | EventKind::Note { .. } => {}
         }
     }
 

@@ -38,14 +38,3 @@ pub enum StoreError {
     #[error("The journal database reported an error: {0}.")]
     Sqlite(#[from] rusqlite::Error),
 }
-
-impl StoreError {
-    /// Whether the error means the disk or database refused the write (full, read-only, I/O), in which
-    /// case the unsaved text must stay on screen.
-    pub fn is_write_failure(&self) -> bool {
-        matches!(
-            self,
-            Self::Sqlite(_) | Self::NotWritable { .. } | Self::ReadOnly
-        )
-    }
-}

@@ -145,7 +145,7 @@ pub(super) fn insert_events(
             event.kind.as_str(),
             payload
         ])?;
-        super::search::index_event(tx, session, seq, &event.kind, &model, &client)?;
+        super::search::index_event(tx, session, seq, &event.kind, model, &client)?;
         counters.count(&event.kind);
         committed.push(Event {
             session_id: session,

@@ -21,7 +21,9 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use open::{AccessMode, MIN_SQLITE_VERSION};
-pub use search::{RANK_WINDOW, RANKED_QUERY, SearchHit, SearchQuery, fts_query, model_ranges};
+pub use search::{
+    RANK_WINDOW, RANKED_QUERY, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
+};
 pub use sessions::CompleteSession;
 pub use snippet::Snippet;
 pub use summaries::{SessionFilter, SessionSummary};
@@ -44,11 +46,6 @@ impl Store {
     /// The data folder this store lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// Whether this store may write (it holds the single-writer lock).
-    pub fn access(&self) -> AccessMode {
-        self.access
     }
 
     fn require_writer(&self) -> Result<(), StoreError> {

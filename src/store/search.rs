@@ -118,14 +118,13 @@ pub(super) fn index_event(
     session: SessionId,
     seq: Seq,
     kind: &EventKind,
-    model: &str,
+    model: TreatmentModel,
     client: &str,
 ) -> Result<(), StoreError> {
     let text = kind.search_text();
     if text.is_empty() {
         return Ok(());
     }
-    let model = TreatmentModel::parse(model).ok_or(StoreError::Damaged("a session"))?;
     tx.prepare_cached("INSERT INTO event_search (rowid, text, client) VALUES (?1, ?2, ?3)")?
         .execute(params![
             rowid(model, session, seq)?,
@@ -139,9 +138,14 @@ pub(super) fn index_event(
 pub(super) fn session_labels(
     tx: &Transaction<'_>,
     session: SessionId,
-) -> Result<(String, String), StoreError> {
-    Ok(tx.prepare_cached("SELECT s.model, c.code FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1")?
-        .query_row([session.0], |row| Ok((row.get(0)?, row.get(1)?)))?)
+) -> Result<(TreatmentModel, String), StoreError> {
+    let (model, client): (String, String) = tx.prepare_cached("SELECT s.model, c.code FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1")?
+        .query_row([session.0], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok((parse_model(&model)?, client))
+}
+
+fn parse_model(stored: &str) -> Result<TreatmentModel, StoreError> {
+    TreatmentModel::parse(stored).ok_or(StoreError::Damaged("a session"))
 }
 
 /// Fills the index from every stored event: the migration that creates it, and repairs.
@@ -162,7 +166,7 @@ pub(super) fn rebuild_index(tx: &Transaction<'_>) -> Result<(), StoreError> {
             SessionId(row.get(0)?),
             Seq(row.get(1)?),
             &kind,
-            &model,
+            parse_model(&model)?,
             &client,
         )?;
     }
@@ -196,6 +200,22 @@ pub fn fts_query(typed: &str) -> Option<String> {
     Some(phrases.join(" AND "))
 }
 
+/// The full FTS5 `MATCH` expression of a query: its words and, when set, its client filter (the model
+/// filter is a rowid range, see [`model_ranges`]). `None` when no word is left.
+pub fn match_expression(query: &SearchQuery) -> Option<String> {
+    let words = fts_query(&query.text)?;
+    Some(
+        match query
+            .client_code
+            .as_deref()
+            .filter(|code| !code.trim().is_empty())
+        {
+            Some(code) => format!("{words} AND client:{}", client_token(code)),
+            None => words,
+        },
+    )
+}
+
 impl Store {
     /// Merges the search index into one segment. Worth it after a bulk write (synthetic data, import):
     /// queries then read each word's entries from one place.
@@ -210,16 +230,9 @@ impl Store {
 
     /// Events whose words match `query`, best first, with a highlighted snippet each.
     pub fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, StoreError> {
-        let Some(mut fts) = fts_query(&query.text) else {
+        let Some(fts) = match_expression(query) else {
             return Ok(Vec::new());
         };
-        if let Some(code) = query
-            .client_code
-            .as_deref()
-            .filter(|code| !code.trim().is_empty())
-        {
-            fts = format!("{fts} AND client:{}", client_token(code));
-        }
         let [kap, medical] = model_ranges(query.model);
         let ranked: Vec<i64> = self
             .conn
@@ -266,7 +279,7 @@ impl Store {
                 Ok(SearchHit {
                     session_id,
                     seq,
-                    model: TreatmentModel::parse(&model).ok_or(StoreError::Damaged("a session"))?,
+                    model: parse_model(&model)?,
                     client_code,
                     wall_time: from_ms(wall_ms)?,
                     elapsed_ms,

@@ -87,7 +87,7 @@ impl KapJournalApp {
         let mut app = Self {
             store: store.map_err(|error| error.to_string()),
             clock,
-            view: View::Home(HomeView::empty()),
+            view: View::Home(HomeView::default()),
             prefs,
             notice: None,
             kept_home: None,
@@ -107,7 +107,7 @@ impl KapJournalApp {
 
     fn first_view(&mut self) -> View {
         let Ok(store) = &mut self.store else {
-            return View::Home(HomeView::empty());
+            return View::Home(HomeView::default());
         };
         match store.live_sessions() {
             Ok(live) if !live.is_empty() => {
@@ -123,7 +123,7 @@ impl KapJournalApp {
             Ok(_) => View::Home(HomeView::load(store)),
             Err(error) => {
                 self.notice = Some(error.to_string());
-                View::Home(HomeView::empty())
+                View::Home(HomeView::default())
             }
         }
     }
@@ -133,7 +133,7 @@ impl KapJournalApp {
         let next = match nav {
             Nav::Stay => return,
             Nav::Home => {
-                let mut home = self.kept_home.take().unwrap_or_else(HomeView::empty);
+                let mut home = self.kept_home.take().unwrap_or_default();
                 home.refresh(store);
                 View::Home(home)
             }

@@ -33,12 +33,8 @@ pub struct HomeView {
 }
 
 impl HomeView {
-    pub fn empty() -> Self {
-        Self::default()
-    }
-
     pub fn load(store: &Store) -> Self {
-        let mut view = Self::empty();
+        let mut view = Self::default();
         view.refresh(store);
         view
     }

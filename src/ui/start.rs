@@ -181,9 +181,7 @@ impl StartView {
     fn weight_for_preview(&self) -> Option<f64> {
         match self.chosen_client() {
             Some(client) => client.weight_kg,
-            None => crate::domain::NewClient::parse("x", "", &self.weight)
-                .ok()
-                .and_then(|client| client.weight_kg),
+            None => crate::domain::parse_weight(&self.weight).ok(),
         }
     }
 

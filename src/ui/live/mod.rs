@@ -60,7 +60,7 @@ impl LiveView {
 
     /// Runs every frame, even with the window hidden: keeps the draft saved.
     pub fn logic(&mut self, ctx: &egui::Context, store: &mut Store) {
-        let now = self.live_monotonic();
+        let now = self.live.clock().monotonic();
         if let Some(wait) = self.draft.keep(
             store,
             self.live.session().id,
@@ -80,10 +80,6 @@ impl LiveView {
             &self.composer.text,
             self.wall(),
         );
-    }
-
-    fn live_monotonic(&self) -> Duration {
-        self.live.clock().monotonic()
     }
 
     fn wall(&self) -> chrono::DateTime<chrono::Utc> {
