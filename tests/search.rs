@@ -140,6 +140,42 @@ fn search_respects_the_model_and_client_filters() {
 }
 
 #[test]
+fn hits_are_ranked_by_how_much_of_the_entry_is_about_the_words_then_newest_first() {
+    let mut journal = common::journal();
+    let mut session = common::live_session(&mut journal, TreatmentModel::Kap);
+    let notes = [
+        "Grief, and then a long account of the week, the drive and the weather.",
+        "Grief again. Grief about the father.",
+        "Mentions grief in passing while talking about the weather and the drive.",
+        "Grief.",
+        "Grief.",
+    ];
+    let seqs: Vec<_> = notes
+        .iter()
+        .map(|note| {
+            session
+                .log(&mut journal.store, LiveCommand::Note((*note).into()))
+                .unwrap()[0]
+                .seq
+        })
+        .collect();
+    let hits = journal.store.search(&query("grief")).unwrap();
+    let order: Vec<_> = hits.iter().map(|hit| hit.seq).collect();
+    // BM25 by hand (k1 1.2, b 0.75, mean length 6.8 words): 1.54 twice, 1.42, 0.76, 0.70; the
+    // later of the two equal entries first.
+    assert_eq!(order, [seqs[4], seqs[3], seqs[1], seqs[2], seqs[0]]);
+    let limited = journal
+        .store
+        .search(&SearchQuery {
+            limit: 2,
+            ..query("grief")
+        })
+        .unwrap();
+    assert_eq!(limited.len(), 2);
+    assert_eq!(limited[0].seq, seqs[4]);
+}
+
+#[test]
 fn fts_syntax_in_a_query_is_taken_literally_without_an_error() {
     let journal = journal_with_sessions();
     for typed in [

@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod integrity;
 mod open;
+mod relevance;
 mod schema;
 mod search;
 mod sessions;
@@ -22,7 +23,7 @@ pub use error::StoreError;
 pub use events::NewEvent;
 pub use open::{AccessMode, MIN_SQLITE_VERSION};
 pub use search::{
-    RANK_WINDOW, RANKED_QUERY, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
+    CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };
 pub use sessions::CompleteSession;
 pub use snippet::Snippet;

@@ -3,7 +3,8 @@
 //! The index is contentless: it stores tokens, not a second copy of the notes. Its rowid encodes the
 //! event's model, session and sequence number, so a model filter is a rowid range the index can seek
 //! and the two models stay apart even here; the client code is indexed as a column of
-//! their own, so filters stay inside the index; ranking looks at the newest matches (see [`RANK_WINDOW`]).
+//! their own, so filters stay inside the index; the newest matches are ranked
+//! in Rust (see [`RANK_WINDOW`] and `relevance.rs`).
 
 use std::fmt::Write as _;
 
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
+use super::relevance::Words;
 use super::snippet::{self, Snippet};
 use super::{Store, StoreError, from_ms};
 use crate::domain::{EventKind, Seq, SessionId, TreatmentModel};
@@ -30,27 +32,22 @@ pub(super) const CREATE_SEARCH_INDEX: &str = "
         detail = 'column',
         prefix = '2 3'
     );
-    -- Rank by the text alone; the client column is only for filtering.
+    -- Shipped in schema 2; search now ranks in Rust (see relevance.rs), the setting is unused.
     INSERT INTO event_search (event_search, rank) VALUES ('rank', 'bm25(1.0, 0.0)');
 ";
 
 /// How many of the newest matches of each model are ranked. Fewer matches than this are ranked
-/// exactly; ranking every entry of a word found in tens of thousands of them costs about 70 ms (p95)
-/// on 1.3 M events, so the best of the newest 600 per model are shown. More words, a client or a model
-/// filter reach further back.
-pub const RANK_WINDOW: i64 = 600;
+/// exactly; a word found in tens of thousands of entries shows the best of its newest matches. More
+/// words, a client or a model filter reach further back. Each candidate's text is read to rank it, so
+/// this bounds the work of a search whatever the size of the journal.
+pub const RANK_WINDOW: i64 = 250;
 
-/// The ranked lookup: in each model's rowid range (`?4..?5` KAP, `?6..?7` Medical Model; an empty range
-/// leaves a model out) the newest `?3` matches, all ranked together by bm25 over the text, best `?2` first.
-pub const RANKED_QUERY: &str = "SELECT rowid FROM (
-        SELECT * FROM (SELECT rowid, rank FROM event_search
-            WHERE event_search MATCH ?1 AND rowid BETWEEN ?4 AND ?5 ORDER BY rowid DESC LIMIT ?3)
-        UNION ALL
-        SELECT * FROM (SELECT rowid, rank FROM event_search
-            WHERE event_search MATCH ?1 AND rowid BETWEEN ?6 AND ?7 ORDER BY rowid DESC LIMIT ?3)
-    ) ORDER BY rank LIMIT ?2";
+/// The candidates of a search in one model's rowid range (`?2..?3`): the newest `?4` matches of `?1`.
+/// The index answers this without touching anything but the matched words' entries.
+pub const CANDIDATE_QUERY: &str = "SELECT rowid FROM event_search
+    WHERE event_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid DESC LIMIT ?4";
 
-/// The rowid ranges of [`RANKED_QUERY`] for a model filter: KAP's, then Medical Model's.
+/// The rowid ranges of [`CANDIDATE_QUERY`] for a model filter: KAP's, then Medical Model's.
 pub fn model_ranges(model: Option<TreatmentModel>) -> [(i64, i64); 2] {
     const NONE: (i64, i64) = (1, 0);
     let kap = (KAP_BIT, i64::MAX);
@@ -233,62 +230,109 @@ impl Store {
         let Some(fts) = match_expression(query) else {
             return Ok(Vec::new());
         };
-        let [kap, medical] = model_ranges(query.model);
-        let ranked: Vec<i64> = self
-            .conn
-            .prepare_cached(RANKED_QUERY)?
-            .query_map(
-                params![
-                    fts,
-                    query.limit as i64,
-                    RANK_WINDOW,
-                    kap.0,
-                    kap.1,
-                    medical.0,
-                    medical.1
-                ],
-                |row| row.get(0),
-            )?
-            .collect::<Result<_, _>>()?;
-        let mut details = self.conn.prepare_cached(
-            "SELECT e.wall_ms, e.elapsed_ms, e.kind, e.payload, s.model, c.code
-             FROM events e JOIN sessions s ON s.id = e.session_id JOIN clients c ON c.id = s.client_id
-             WHERE e.session_id = ?1 AND e.seq = ?2",
-        )?;
+        let mut candidates = Vec::new();
+        for (low, high) in model_ranges(query.model) {
+            if low > high {
+                continue;
+            }
+            let rowids = self
+                .conn
+                .prepare_cached(CANDIDATE_QUERY)?
+                .query_map(params![fts, low, high, RANK_WINDOW], |row| {
+                    row.get::<_, i64>(0)
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            for rowid in rowids {
+                candidates.push(self.candidate(rowid)?);
+            }
+        }
         let terms = snippet::terms(&query.text);
-        ranked
+        let lowercase_terms: Vec<String> = terms.iter().map(|term| term.iter().collect()).collect();
+        let mean_len = candidates
+            .iter()
+            .map(|candidate| candidate.words.len() as f64)
+            .sum::<f64>()
+            / candidates.len().max(1) as f64;
+        let mut scored: Vec<(f64, Candidate)> = candidates
             .into_iter()
-            .map(|rowid| {
-                let (session_id, seq) = (
-                    SessionId((rowid & !KAP_BIT) >> SEQ_BITS),
-                    Seq((rowid & SEQ_MASK) as u32),
-                );
-                let (wall_ms, elapsed_ms, kind, payload, model, client_code) =
-                    details.query_row(params![session_id.0, seq.0], |row| {
-                        Ok((
-                            row.get::<_, i64>(0)?,
-                            row.get::<_, i64>(1)?,
-                            row.get::<_, String>(2)?,
-                            row.get::<_, String>(3)?,
-                            row.get::<_, String>(4)?,
-                            row.get::<_, String>(5)?,
-                        ))
-                    })?;
-                let event: EventKind =
-                    serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
+            .map(|candidate| (candidate.words.score(&lowercase_terms, mean_len), candidate))
+            .collect();
+        // Best first; among equals the newer entry.
+        scored.sort_by(|(a, left), (b, right)| b.total_cmp(a).then(right.rowid.cmp(&left.rowid)));
+        scored.truncate(query.limit);
+        let mut client_of = self.conn.prepare_cached(
+            "SELECT c.code FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1",
+        )?;
+        scored
+            .into_iter()
+            .map(|(_, candidate)| {
+                let client_code: String =
+                    client_of.query_row([candidate.session_id.0], |row| row.get(0))?;
                 Ok(SearchHit {
-                    session_id,
-                    seq,
-                    model: parse_model(&model)?,
+                    session_id: candidate.session_id,
+                    seq: candidate.seq,
+                    model: candidate.model,
                     client_code,
-                    wall_time: from_ms(wall_ms)?,
-                    elapsed_ms,
-                    kind,
-                    snippet: snippet::around(&event.search_text(), &terms),
+                    wall_time: from_ms(candidate.wall_ms)?,
+                    elapsed_ms: candidate.elapsed_ms,
+                    kind: candidate.kind,
+                    snippet: snippet::around(&candidate.text, &terms),
                 })
             })
             .collect()
     }
+
+    /// One matched entry, read to be ranked.
+    fn candidate(&self, rowid: i64) -> Result<Candidate, StoreError> {
+        let (session_id, seq) = (
+            SessionId((rowid & !KAP_BIT) >> SEQ_BITS),
+            Seq((rowid & SEQ_MASK) as u32),
+        );
+        let (wall_ms, elapsed_ms, kind, payload) = self
+            .conn
+            .prepare_cached(
+                "SELECT wall_ms, elapsed_ms, kind, payload FROM events WHERE session_id = ?1 AND seq = ?2",
+            )?
+            .query_row(params![session_id.0, seq.0], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })?;
+        let event: EventKind =
+            serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
+        let text = event.search_text();
+        Ok(Candidate {
+            rowid,
+            session_id,
+            seq,
+            model: if rowid & KAP_BIT == 0 {
+                TreatmentModel::Medical
+            } else {
+                TreatmentModel::Kap
+            },
+            wall_ms,
+            elapsed_ms,
+            kind,
+            words: Words::of(&text),
+            text,
+        })
+    }
+}
+
+/// An entry the index matched, with what ranking and the hit need.
+struct Candidate {
+    rowid: i64,
+    session_id: SessionId,
+    seq: Seq,
+    model: TreatmentModel,
+    wall_ms: i64,
+    elapsed_ms: i64,
+    kind: String,
+    text: String,
+    words: Words,
 }
 
 #[cfg(test)]
