@@ -6,6 +6,8 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod export;
+pub mod format;
 pub mod live;
 pub mod review;
 pub mod store;

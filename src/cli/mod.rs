@@ -1,6 +1,8 @@
 //! The command line: the window is the product; these commands serve scripting, backups and checks.
 
 mod demo;
+mod export;
+mod import;
 mod search;
 mod sessions;
 
@@ -32,6 +34,10 @@ pub enum Command {
     Sessions(sessions::SessionsArgs),
     /// Find entries by the words in them (notes, decision points, deferral outcomes).
     Search(search::SearchArgs),
+    /// Write a session as a Markdown summary, CSV or a JSON archive; or every session as JSON.
+    Export(export::ExportArgs),
+    /// Read a JSON archive written by export: all of it, or nothing if anything is wrong.
+    Import(import::ImportArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -43,6 +49,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Demo(args)) => demo::run(&data_dir, &args),
         Some(Command::Sessions(args)) => sessions::run(&data_dir, &args),
         Some(Command::Search(args)) => search::run(&data_dir, &args),
+        Some(Command::Export(args)) => export::run(&data_dir, &args),
+        Some(Command::Import(args)) => import::run(&data_dir, &args),
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::domain::{Client, NewClient, NewSession, Route, TreatmentModel};
+use crate::domain::{Client, NewClient, NewSession, Route, SessionStatus, TreatmentModel};
 use crate::store::{CompleteSession, Store, StoreError};
 
 /// How many sessions go into one transaction: large enough to amortise the fsync, small enough to
@@ -132,6 +132,7 @@ fn synthetic_session(
     CompleteSession {
         uuid: uuid::Builder::from_random_bytes(rng.random()).into_uuid(),
         new,
+        status: SessionStatus::Ended,
         started_at,
         ended_at: Some(ended_at),
         events,

@@ -246,6 +246,7 @@ fn truncate_for_message(text: &str) -> String {
 /// The serialised shape of a dose; deserialising goes through [`Dose::new`] so stored or imported
 /// doses are validated like typed ones.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DoseRecord {
     amount: f64,
     unit: DoseUnit,

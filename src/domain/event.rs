@@ -35,7 +35,7 @@ pub struct Event {
 
 /// What an event records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventKind {
     /// A free-text observation.
     Note { text: String },
@@ -137,6 +137,7 @@ fn with_reason(head: String, reason: &str) -> String {
 
 /// A moment when a dose change was asked for or considered: what came up, who asked, what was decided and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DecisionPoint {
     pub came_up: CameUp,
     /// A few words on what came up.
@@ -216,7 +217,7 @@ impl Asked {
 
 /// What was decided at a decision point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "snake_case")]
+#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Decision {
     /// Lower the dose now; the new dose is logged as a dose change right after.
     LowerNow,

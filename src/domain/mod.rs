@@ -10,7 +10,7 @@ mod route;
 mod session;
 mod timeline;
 
-pub use client::{Client, ClientError, ClientId, NewClient, parse_weight};
+pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
 pub use dose::{Dose, DoseError, DoseUnit, Infusion};
 pub use event::{
     Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint, DeferralOutcome, Event,

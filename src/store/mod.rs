@@ -8,6 +8,7 @@ mod data_dir;
 mod drafts;
 mod error;
 mod events;
+mod import;
 mod integrity;
 mod open;
 mod relevance;
@@ -21,6 +22,7 @@ pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, LOCK_FILE_NAME, default_data_dir}
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
+pub use import::{ClientMatch, ImportBatch};
 pub use open::{AccessMode, MIN_SQLITE_VERSION};
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
@@ -47,6 +49,22 @@ impl Store {
     /// The data folder this store lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Runs `read` inside one read transaction, so all it reads comes from the same moment even while
+    /// another connection writes (a long export beside a live session).
+    pub fn read_consistent<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce(&Self) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let snapshot = self
+            .conn
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
+        let result = read(self);
+        // Nothing was written; ending the transaction only releases the snapshot.
+        drop(snapshot);
+        result
     }
 
     fn require_writer(&self) -> Result<(), StoreError> {

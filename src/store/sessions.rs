@@ -14,6 +14,7 @@ const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, 
 pub struct CompleteSession {
     pub new: NewSession,
     pub uuid: uuid::Uuid,
+    pub status: SessionStatus,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
     pub events: Vec<NewEvent>,
@@ -45,22 +46,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(sessions.len());
         for session in sessions {
-            let status = if session.ended_at.is_some() {
-                SessionStatus::Ended
-            } else {
-                SessionStatus::Live
-            };
-            insert_session(
-                &tx,
-                &session.new,
-                session.uuid,
-                status,
-                session.started_at,
-                session.ended_at,
-            )?;
-            let id = SessionId(tx.last_insert_rowid());
-            insert_events(&tx, id, Seq(1), &session.events)?;
-            ids.push(id);
+            ids.push(insert_complete_session(&tx, session)?);
         }
         tx.commit()?;
         Ok(ids)
@@ -79,6 +65,17 @@ impl Store {
         row.into_session()
     }
 
+    /// Every session's id, oldest first: what `export --all` walks.
+    pub fn session_ids(&self) -> Result<Vec<SessionId>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id FROM sessions ORDER BY id")?;
+        let ids = statement
+            .query_map([], |row| Ok(SessionId(row.get(0)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
     /// Sessions still live, newest first: after a crash these are the ones to resume.
     pub fn live_sessions(&self) -> Result<Vec<Session>, StoreError> {
         let mut statement = self.conn.prepare_cached(&format!(
@@ -89,6 +86,24 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(RawSession::into_session).collect()
     }
+}
+
+/// Writes one complete session inside the caller's transaction.
+pub(super) fn insert_complete_session(
+    tx: &rusqlite::Transaction<'_>,
+    session: &CompleteSession,
+) -> Result<SessionId, StoreError> {
+    insert_session(
+        tx,
+        &session.new,
+        session.uuid,
+        session.status,
+        session.started_at,
+        session.ended_at,
+    )?;
+    let id = SessionId(tx.last_insert_rowid());
+    insert_events(tx, id, Seq(1), &session.events)?;
+    Ok(id)
 }
 
 fn insert_session(

@@ -4,7 +4,7 @@ mod app;
 mod client_view;
 mod commands;
 mod dose_chart;
-mod format;
+use crate::format;
 mod home;
 mod live;
 mod prep_view;

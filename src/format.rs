@@ -1,4 +1,4 @@
-//! How times read on screen.
+//! How times read on screen and in exports.
 
 use chrono::{DateTime, Local, Utc};
 

@@ -1,0 +1,97 @@
+//! `kap-journal export`: one session as Markdown, CSV or JSON, or every session as one JSON archive.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::bail;
+
+use crate::domain::SessionId;
+use crate::export::{
+    ExportFormat, ExportOptions, exports_dir, session_file_name, write_archive, write_atomically,
+    write_session,
+};
+use crate::store::Store;
+
+/// Arguments of `kap-journal export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The session to export (its number in `kap-journal sessions`).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    session: Option<i64>,
+    /// Export every session as one JSON archive (needs --format json and --out).
+    #[arg(long, requires = "out")]
+    all: bool,
+    /// md (summary), csv (one row per entry) or json (lossless archive).
+    #[arg(long, value_parser = parse_format)]
+    format: ExportFormat,
+    /// The file to write, or - for standard output (default: the exports folder in the data dir).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn parse_format(text: &str) -> Result<ExportFormat, String> {
+    ExportFormat::parse(text).ok_or_else(|| "use md, csv or json".to_owned())
+}
+
+pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let store = Store::open_for_reading(data_dir)?;
+    let options = ExportOptions::default();
+    if args.all {
+        if args.format != ExportFormat::Json {
+            bail!("Exporting every session writes one JSON archive; use --format json.");
+        }
+        let ids = store.session_ids()?;
+        let total = ids.len();
+        let write = |out: &mut dyn std::io::Write| {
+            write_archive(&store, &ids, options, out, progress_printer(total))
+        };
+        let destination = args.out.as_deref().unwrap_or(Path::new("-"));
+        if destination == Path::new("-") {
+            write(&mut std::io::stdout().lock())?;
+        } else {
+            write_atomically(destination, write)?;
+            eprintln!("Exported {total} sessions to {}.", destination.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = SessionId(args.session.unwrap_or_default());
+    let session = store.session(id)?;
+    let zone = *chrono::Local::now().offset();
+    let write =
+        |out: &mut dyn std::io::Write| write_session(&store, id, args.format, options, zone, out);
+    match args.out.as_deref() {
+        Some(path) if path == Path::new("-") => write(&mut std::io::stdout().lock())?,
+        Some(path) => write_atomically(path, write)?,
+        None => {
+            let path =
+                exports_dir(data_dir).join(session_file_name(id, session.started_at, args.format));
+            write_atomically(&path, write)?;
+            println!("{}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Progress on stderr: a line that updates in a terminal, a line per tenth otherwise.
+fn progress_printer(total: usize) -> impl FnMut(usize, usize) -> ControlFlow<()> {
+    let terminal = std::io::stderr().is_terminal();
+    let mut last_tenth = 0;
+    move |done, _| {
+        let mut stderr = std::io::stderr();
+        // Progress is best effort: a closed stderr must not stop the export.
+        if terminal {
+            if done % 100 == 0 || done == total {
+                let _ = write!(stderr, "\rExporting sessions: {done}/{total}");
+                if done == total {
+                    let _ = writeln!(stderr);
+                }
+            }
+        } else if total > 0 && done * 10 / total > last_tenth {
+            last_tenth = done * 10 / total;
+            let _ = writeln!(stderr, "Exported {done} of {total} sessions");
+        }
+        ControlFlow::Continue(())
+    }
+}

@@ -1,0 +1,30 @@
+//! `kap-journal import`: a JSON archive written by `export`, all of it or nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::export::{OnExisting, import_file};
+use crate::store::Store;
+
+/// Arguments of `kap-journal import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The archive, as written by `kap-journal export --format json`.
+    file: PathBuf,
+    /// Leave sessions the journal already has as they are and import the others (default: import
+    /// nothing and say which session is already there).
+    #[arg(long)]
+    skip_existing: bool,
+}
+
+pub fn run(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let mut store = Store::open(data_dir)?;
+    let on_existing = if args.skip_existing {
+        OnExisting::Skip
+    } else {
+        OnExisting::Refuse
+    };
+    let report = import_file(&mut store, &args.file, on_existing, chrono::Utc::now())?;
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,122 @@
+//! The lossless JSON archive: what `export --format json` writes and `import` reads.
+//!
+//! Sessions are known by their uuid and clients by their code, never by this journal's row ids, so an
+//! archive imported into another journal and exported again is the same file byte for byte. The top
+//! level is written by hand so that each session is one line: a 20,000-session archive streams out
+//! (and back in) one session at a time, and a diff of two archives shows whole sessions.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{ExportError, ExportOptions, SessionRecord};
+use crate::domain::{Dose, EventKind, Route, SessionId, SessionStatus, TreatmentModel};
+use crate::store::Store;
+
+/// The version of the archive layout. An importer refuses any other.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One session in an archive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedSession {
+    pub uuid: uuid::Uuid,
+    pub client: ArchivedClient,
+    pub model: TreatmentModel,
+    pub route: Route,
+    pub planned_dose: Dose,
+    pub intention: String,
+    pub comfort_plan: String,
+    pub status: SessionStatus,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub events: Vec<ArchivedEvent>,
+}
+
+/// The client of an archived session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedClient {
+    pub code: String,
+    pub display_name: Option<String>,
+    pub weight_kg: Option<f64>,
+}
+
+/// One timeline entry of an archived session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedEvent {
+    pub seq: u32,
+    pub wall_time: DateTime<Utc>,
+    pub elapsed_ms: i64,
+    pub entry: EventKind,
+}
+
+impl From<&SessionRecord> for ArchivedSession {
+    fn from(record: &SessionRecord) -> Self {
+        let session = &record.session;
+        Self {
+            uuid: session.uuid,
+            client: ArchivedClient {
+                code: record.client.code.clone(),
+                display_name: record.client.display_name.clone(),
+                weight_kg: record.client.weight_kg,
+            },
+            model: session.model,
+            route: session.route,
+            planned_dose: session.planned_dose,
+            intention: session.intention.clone(),
+            comfort_plan: session.comfort_plan.clone(),
+            status: session.status,
+            started_at: session.started_at,
+            ended_at: session.ended_at,
+            events: record
+                .events
+                .iter()
+                .map(|event| ArchivedEvent {
+                    seq: event.seq.0,
+                    wall_time: event.wall_time,
+                    elapsed_ms: event.elapsed_ms,
+                    entry: event.kind.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Writes the sessions `ids` as one archive, reading them from one consistent moment of the journal.
+///
+/// `progress` hears `(written, total)` after each session and may stop the export; a stopped export
+/// returns [`ExportError::Cancelled`] and the caller discards what was written.
+pub fn write_archive(
+    store: &Store,
+    ids: &[SessionId],
+    options: ExportOptions,
+    mut out: impl Write,
+    mut progress: impl FnMut(usize, usize) -> ControlFlow<()>,
+) -> Result<(), ExportError> {
+    store.read_consistent(|store| {
+        write!(
+            out,
+            "{{\n  \"format_version\": {FORMAT_VERSION},\n  \"sessions\": ["
+        )?;
+        for (index, id) in ids.iter().enumerate() {
+            let record = SessionRecord::load(store, *id, options)?;
+            out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
+            serde_json::to_writer(&mut out, &ArchivedSession::from(&record))
+                .map_err(|_| ExportError::Write)?;
+            if progress(index + 1, ids.len()).is_break() {
+                return Err(ExportError::Cancelled);
+            }
+        }
+        out.write_all(if ids.is_empty() {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })?;
+        out.flush()?;
+        Ok(())
+    })
+}

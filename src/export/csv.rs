@@ -1,0 +1,175 @@
+//! One row per timeline entry, for spreadsheets and statistics. The columns are documented in the
+//! README; fields are quoted as RFC 4180 says and rows end in CRLF.
+
+use std::io::Write;
+
+use super::{ExportError, SessionRecord};
+use crate::domain::{EventKind, Seq, TimelineState};
+use crate::format;
+
+/// The header row, in column order.
+pub const COLUMNS: [&str; 18] = [
+    "session_uuid",
+    "client_code",
+    "model",
+    "route",
+    "seq",
+    "wall_time_utc",
+    "elapsed_ms",
+    "elapsed",
+    "kind",
+    "dose",
+    "dose_mg",
+    "came_up",
+    "asked",
+    "decision",
+    "outcome",
+    "refers_to_seq",
+    "marked_for_integration",
+    "text",
+];
+
+/// Writes the session's entries as CSV.
+pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError> {
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(out);
+    writer.write_record(COLUMNS).map_err(csv_error)?;
+    let marked = TimelineState::from_events(&record.events).marked;
+    let weight = record.client.weight_kg;
+    let session = &record.session;
+    for event in &record.events {
+        let row = Row::of(&event.kind, weight);
+        let text = match &event.kind {
+            EventKind::Note { .. }
+            | EventKind::DoseChange { .. }
+            | EventKind::DecisionPoint(_)
+            | EventKind::DeferralOutcome { .. }
+            | EventKind::SessionEnded { .. } => event.kind.text().join("\n"),
+            // Entries without words of their own are described, so no row reads empty.
+            EventKind::DosingBegan { .. }
+            | EventKind::DeferralStart { .. }
+            | EventKind::Marker { .. } => event.kind.describe(),
+        };
+        writer
+            .write_record([
+                session.uuid.to_string(),
+                record.client.code.clone(),
+                session.model.as_str().to_owned(),
+                session.route.as_str().to_owned(),
+                event.seq.0.to_string(),
+                event
+                    .wall_time
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                event.elapsed_ms.to_string(),
+                format::elapsed(event.elapsed_ms),
+                event.kind.as_str().to_owned(),
+                row.dose,
+                row.dose_mg,
+                row.came_up,
+                row.asked,
+                row.decision,
+                row.outcome,
+                row.refers_to
+                    .map(|seq| seq.0.to_string())
+                    .unwrap_or_default(),
+                if marked.contains(&event.seq) {
+                    "yes"
+                } else {
+                    ""
+                }
+                .to_owned(),
+                defuse_formula(&text),
+            ])
+            .map_err(csv_error)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// The columns only some kinds of entry fill.
+#[derive(Default)]
+struct Row {
+    dose: String,
+    dose_mg: String,
+    came_up: String,
+    asked: String,
+    decision: String,
+    outcome: String,
+    refers_to: Option<Seq>,
+}
+
+impl Row {
+    fn of(kind: &EventKind, weight: Option<f64>) -> Self {
+        match kind {
+            EventKind::DosingBegan { dose }
+            | EventKind::DoseChange {
+                dose: Some(dose), ..
+            } => Self {
+                dose: dose.to_string(),
+                dose_mg: dose
+                    .milligrams(weight)
+                    .map(|mg| format!("{mg:.2}"))
+                    .unwrap_or_default(),
+                ..Self::default()
+            },
+            EventKind::DoseChange { dose: None, .. } => Self {
+                dose: "stopped".to_owned(),
+                ..Self::default()
+            },
+            EventKind::DecisionPoint(point) => Self {
+                came_up: point.came_up.label().to_owned(),
+                asked: point.asked.label().to_owned(),
+                decision: point.decision.label(),
+                ..Self::default()
+            },
+            EventKind::DeferralStart { decision_seq, .. } => Self {
+                refers_to: Some(*decision_seq),
+                ..Self::default()
+            },
+            EventKind::DeferralOutcome {
+                deferral_seq,
+                outcome,
+                ..
+            } => Self {
+                outcome: outcome.as_str().to_owned(),
+                refers_to: Some(*deferral_seq),
+                ..Self::default()
+            },
+            EventKind::Marker { target_seq, .. } => Self {
+                refers_to: Some(*target_seq),
+                ..Self::default()
+            },
+            EventKind::Note { .. } | EventKind::SessionEnded { .. } => Self::default(),
+        }
+    }
+}
+
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula; a leading apostrophe
+/// keeps clinical text as text (OWASP's advice for CSV injection).
+fn defuse_formula(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv_error(error: ::csv::Error) -> ExportError {
+    match error.into_kind() {
+        ::csv::ErrorKind::Io(io) => ExportError::Io(io),
+        _ => ExportError::Write,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_kept_as_text() {
+        assert_eq!(defuse_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse_formula("-5 on the scale"), "'-5 on the scale");
+        assert_eq!(defuse_formula("felt calmer"), "felt calmer");
+    }
+}

@@ -1,0 +1,51 @@
+//! Where exports go and how they land: written beside their target under a temporary name, synced,
+//! then renamed, so a failed or cancelled export never leaves half a file.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::{ExportError, ExportFormat};
+use crate::domain::SessionId;
+
+/// The folder in the data dir that takes exports when no file was chosen (or no dialog can be shown).
+pub fn exports_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("exports")
+}
+
+/// A file name for one session's export, e.g. `session-42-2026-11-24.md`.
+pub fn session_file_name(
+    id: SessionId,
+    started: chrono::DateTime<chrono::Utc>,
+    format: ExportFormat,
+) -> String {
+    format!(
+        "session-{id}-{}.{}",
+        started.format("%Y-%m-%d"),
+        format.extension()
+    )
+}
+
+/// Runs `write` into a temporary file in `path`'s folder, syncs it, and renames it to `path`.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(folder)?;
+    let temporary = tempfile::Builder::new()
+        .prefix(".kap-journal-export-")
+        .tempfile_in(folder)?;
+    let mut out = BufWriter::new(temporary);
+    write(&mut out)?;
+    let temporary = out
+        .into_inner()
+        .map_err(|error| ExportError::Io(error.into_error()))?;
+    temporary.as_file().sync_all()?;
+    temporary
+        .persist(path)
+        .map_err(|error| ExportError::Io(error.error))?;
+    Ok(())
+}

@@ -1,0 +1,419 @@
+//! Reading an archive back into the journal: streamed one session at a time, checked, and written in
+//! a single transaction, so a bad file changes nothing and a large one never sits in memory whole.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+
+use super::validate::check_session;
+use super::{ArchivedSession, FORMAT_VERSION, ImportError};
+use crate::domain::NewSession;
+use crate::store::{ClientMatch, CompleteSession, ImportBatch, NewEvent, Store, StoreError};
+
+/// The largest archive the journal reads: far above 20,000 sessions (about 200 MiB), far below what
+/// would exhaust a laptop.
+pub const MAX_IMPORT_BYTES: u64 = 1 << 30;
+
+/// What to do with a session the journal already has (the same uuid).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnExisting {
+    /// Import nothing and say which session it was.
+    #[default]
+    Refuse,
+    /// Keep the journal's copy and import the others.
+    Skip,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub sessions: usize,
+    pub events: usize,
+    pub clients_added: usize,
+    /// Sessions the journal already had, left as they were.
+    pub skipped: usize,
+    /// Clients the journal already had with another name or weight; the journal's record was kept.
+    pub clients_kept: Vec<String>,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Imported {} session{} ({} entries); {} new client{}.",
+            self.sessions,
+            if self.sessions == 1 { "" } else { "s" },
+            self.events,
+            self.clients_added,
+            if self.clients_added == 1 { "" } else { "s" },
+        )?;
+        if self.skipped > 0 {
+            write!(
+                f,
+                " {} session{} already in the journal were left as they are.",
+                self.skipped,
+                if self.skipped == 1 { "" } else { "s" }
+            )?;
+        }
+        if !self.clients_kept.is_empty() {
+            write!(
+                f,
+                " The journal's name and weight were kept for {}.",
+                self.clients_kept.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Imports the archive file at `path`.
+pub fn import_file(
+    store: &mut Store,
+    path: &Path,
+    on_existing: OnExisting,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge {
+            size_mib: size >> 20,
+            limit_mib: MAX_IMPORT_BYTES >> 20,
+        });
+    }
+    // The size can grow while reading; never read past the limit.
+    import_archive(
+        store,
+        BufReader::new(file.take(MAX_IMPORT_BYTES + 1)),
+        on_existing,
+        now,
+    )
+}
+
+/// Imports an archive from `reader`: all of it in one transaction, or nothing.
+pub fn import_archive(
+    store: &mut Store,
+    reader: impl Read,
+    on_existing: OnExisting,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    let batch = store.begin_import()?;
+    let sink = RefCell::new(Sink {
+        batch,
+        on_existing,
+        now,
+        seen: HashSet::new(),
+        report: ImportReport::default(),
+        reading: None,
+        failure: None,
+    });
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let parsed = ArchiveSeed { sink: &sink }
+        .deserialize(&mut deserializer)
+        .and_then(|()| deserializer.end());
+    let sink = sink.into_inner();
+    match (parsed, sink.failure) {
+        (Ok(()), _) => {
+            sink.batch.commit()?;
+            Ok(sink.report)
+        }
+        (Err(_), Some(Failure::Store(error))) => Err(ImportError::Store(error)),
+        (Err(_), Some(Failure::Session { number, problem })) => Err(ImportError::InSession {
+            number,
+            problem: clause(problem),
+        }),
+        (Err(error), None) => Err(from_json(&error, sink.reading)),
+    }
+}
+
+/// Where the sessions go as they are read.
+struct Sink<'store> {
+    batch: ImportBatch<'store>,
+    on_existing: OnExisting,
+    now: DateTime<Utc>,
+    seen: HashSet<uuid::Uuid>,
+    report: ImportReport,
+    /// The number of the session being read, for messages about a broken one.
+    reading: Option<usize>,
+    /// The first problem found, kept whole; serde only carries a string.
+    failure: Option<Failure>,
+}
+
+enum Failure {
+    /// What is wrong with session `number` of the file.
+    Session {
+        number: usize,
+        problem: String,
+    },
+    Store(StoreError),
+}
+
+impl Sink<'_> {
+    /// Checks and writes one session; `number` counts from 1 in the file.
+    fn take(&mut self, number: usize, session: ArchivedSession) -> Result<(), Failure> {
+        let at = |problem: String| Failure::Session { number, problem };
+        if !self.seen.insert(session.uuid) {
+            return Err(at(format!(
+                "its uuid {} appears earlier in the file",
+                session.uuid
+            )));
+        }
+        let client = check_session(&session).map_err(at)?;
+        if self
+            .batch
+            .has_session(session.uuid)
+            .map_err(Failure::Store)?
+        {
+            return match self.on_existing {
+                OnExisting::Skip => {
+                    self.report.skipped += 1;
+                    Ok(())
+                }
+                OnExisting::Refuse => Err(at(format!(
+                    "it ({}) is already in the journal; import again with --skip-existing to add only the sessions the journal does not have",
+                    session.uuid
+                ))),
+            };
+        }
+        let client_id = match self
+            .batch
+            .client(&client, self.now)
+            .map_err(Failure::Store)?
+        {
+            ClientMatch::Added(id) => {
+                self.report.clients_added += 1;
+                id
+            }
+            ClientMatch::Same(id) => id,
+            ClientMatch::Differs(existing) => {
+                if !self.report.clients_kept.contains(&existing.code) {
+                    self.report.clients_kept.push(existing.code.clone());
+                }
+                existing.id
+            }
+        };
+        self.report.events += session.events.len();
+        self.report.sessions += 1;
+        let complete = CompleteSession {
+            new: NewSession {
+                client_id,
+                model: session.model,
+                route: session.route,
+                planned_dose: session.planned_dose,
+                intention: session.intention,
+                comfort_plan: session.comfort_plan,
+            },
+            uuid: session.uuid,
+            status: session.status,
+            started_at: session.started_at,
+            ended_at: session.ended_at,
+            events: session
+                .events
+                .into_iter()
+                .map(|event| NewEvent {
+                    wall_time: event.wall_time,
+                    elapsed_ms: event.elapsed_ms,
+                    kind: event.entry,
+                })
+                .collect(),
+        };
+        self.batch
+            .insert_session(&complete)
+            .map(drop)
+            .map_err(Failure::Store)
+    }
+}
+
+/// The archive's top level: `format_version` first, then `sessions`.
+struct ArchiveSeed<'a, 'store> {
+    sink: &'a RefCell<Sink<'store>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ArchiveSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArchiveSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a KAP Journal archive (an object starting with format_version)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        match map.next_key::<String>()?.as_deref() {
+            Some("format_version") => {}
+            _ => {
+                return Err(de::Error::custom(
+                    "this is not a KAP Journal archive: it does not begin with format_version",
+                ));
+            }
+        }
+        let version: u64 = map.next_value()?;
+        if version != u64::from(FORMAT_VERSION) {
+            return Err(de::Error::custom(format!(
+                "the archive has format_version {version}; this version of KAP Journal reads format_version {FORMAT_VERSION}"
+            )));
+        }
+        let mut sessions_read = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "sessions" if !sessions_read => {
+                    map.next_value_seed(SessionsSeed { sink: self.sink })?;
+                    sessions_read = true;
+                }
+                "sessions" => return Err(de::Error::custom("the sessions list appears twice")),
+                _ => {
+                    return Err(de::Error::custom(format!(
+                        "the archive has an unknown field `{}`",
+                        key.chars().take(40).collect::<String>()
+                    )));
+                }
+            }
+        }
+        if sessions_read {
+            Ok(())
+        } else {
+            Err(de::Error::custom("the archive has no sessions list"))
+        }
+    }
+}
+
+/// The sessions list, handed to the sink one session at a time.
+struct SessionsSeed<'a, 'store> {
+    sink: &'a RefCell<Sink<'store>>,
+}
+
+impl<'de> DeserializeSeed<'de> for SessionsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SessionsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of sessions")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut number = 0;
+        loop {
+            number += 1;
+            self.sink.borrow_mut().reading = Some(number);
+            let Some(session) = seq.next_element::<ArchivedSession>()? else {
+                self.sink.borrow_mut().reading = None;
+                return Ok(());
+            };
+            let mut sink = self.sink.borrow_mut();
+            if let Err(failure) = sink.take(number, session) {
+                sink.failure = Some(failure);
+                return Err(de::Error::custom("stopped"));
+            }
+        }
+    }
+}
+
+/// A problem found in a session, placed where the reader stood when it was found.
+fn located(error: &serde_json::Error, problem: String) -> ImportError {
+    let problem = clause(problem);
+    if error.line() == 0 {
+        ImportError::Truncated { problem }
+    } else {
+        ImportError::At {
+            line: error.line(),
+            column: error.column(),
+            problem,
+        }
+    }
+}
+
+/// A JSON or format problem, in words that never quote the file's text; `session` is the number of
+/// the session being read when it was found.
+fn from_json(error: &serde_json::Error, session: Option<usize>) -> ImportError {
+    let problem = match error.classify() {
+        serde_json::error::Category::Io => "the file could not be read to the end".to_owned(),
+        serde_json::error::Category::Syntax if error.to_string().starts_with("recursion limit") => {
+            "lists or objects are nested deeper than the format allows".to_owned()
+        }
+        serde_json::error::Category::Syntax => {
+            format!(
+                "the file is not valid JSON ({})",
+                without_quoted_text(error)
+            )
+        }
+        serde_json::error::Category::Eof => {
+            return ImportError::Truncated {
+                problem: "the JSON stops in the middle".to_owned(),
+            };
+        }
+        serde_json::error::Category::Data => without_quoted_text(error),
+    };
+    located(
+        error,
+        match session {
+            Some(number) => format!("session {number}: {problem}"),
+            None => problem,
+        },
+    )
+}
+
+/// A problem as part of a longer sentence: without its own full stop.
+fn clause(problem: String) -> String {
+    match problem.strip_suffix('.') {
+        Some(stripped) => stripped.to_owned(),
+        None => problem,
+    }
+}
+
+/// serde's message without its position (we give it our own way) and without any quoted value: a
+/// wrong value may be a piece of a clinical note.
+fn without_quoted_text(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(head, _)| head);
+    // "unknown variant `…`" and "unknown field `…`" name what the file said; the rest of such a
+    // message lists what the format allows, which is worth keeping.
+    let message = match message
+        .strip_prefix("unknown variant `")
+        .or_else(|| message.strip_prefix("unknown field `"))
+    {
+        Some(rest) => {
+            let kind = if message.starts_with("unknown variant") {
+                "variant"
+            } else {
+                "field"
+            };
+            let after = rest.split_once('`').map_or("", |(_, after)| after);
+            format!("unknown {kind}{after}")
+        }
+        None => message.to_owned(),
+    };
+    let mut kept = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match (c, quoted) {
+            ('"', false) => {
+                quoted = true;
+                kept.push('…');
+            }
+            ('"', true) => quoted = false,
+            (c, false) => kept.push(c),
+            (_, true) => {}
+        }
+    }
+    kept
+}

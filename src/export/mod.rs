@@ -1,0 +1,93 @@
+//! Exports of sessions (Markdown, CSV, the lossless JSON archive) and the import of archives.
+//!
+//! Every format reads a [`SessionRecord`]; none touches SQL or egui. Content marked private (the
+//! psychotherapy note) is left out of every export unless [`ExportOptions::include_private`] is set on
+//! purpose.
+
+mod archive;
+mod csv;
+mod destination;
+mod error;
+mod import;
+mod markdown;
+mod record;
+mod summary;
+mod validate;
+
+pub use archive::{ArchivedClient, ArchivedEvent, ArchivedSession, FORMAT_VERSION, write_archive};
+pub use destination::{exports_dir, session_file_name, write_atomically};
+pub use error::{ExportError, ImportError};
+pub use import::{ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file};
+pub use record::SessionRecord;
+pub use summary::Summary;
+pub use validate::MAX_TEXT_BYTES;
+
+/// A format a session can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl ExportFormat {
+    pub const ALL: [Self; 3] = [Self::Markdown, Self::Csv, Self::Json];
+
+    /// The file extension, also the name on the command line (`--format md`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Markdown => "Markdown summary",
+            Self::Csv => "CSV (one row per entry)",
+            Self::Json => "JSON archive (lossless)",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|format| {
+            format.extension() == text || (text == "markdown" && *format == Self::Markdown)
+        })
+    }
+}
+
+/// Writes one session in `format`, with times of day in `zone`.
+pub fn write_session(
+    store: &crate::store::Store,
+    id: crate::domain::SessionId,
+    format: ExportFormat,
+    options: ExportOptions,
+    zone: chrono::FixedOffset,
+    mut out: impl std::io::Write,
+) -> Result<(), ExportError> {
+    match format {
+        ExportFormat::Markdown => {
+            let record = SessionRecord::load(store, id, options)?;
+            out.write_all(markdown_summary(&record, zone).as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+        ExportFormat::Csv => csv::write(&SessionRecord::load(store, id, options)?, out),
+        ExportFormat::Json => write_archive(store, &[id], options, out, |_, _| {
+            std::ops::ControlFlow::Continue(())
+        }),
+    }
+}
+
+/// The Markdown summary of a session (also what "Copy summary" puts on the clipboard).
+pub fn markdown_summary(record: &SessionRecord, zone: chrono::FixedOffset) -> String {
+    markdown::render(&Summary::of(record, zone))
+}
+
+/// What an export may contain beyond the clinical record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Include content marked private (the separate psychotherapy note). Off unless the user asks.
+    pub include_private: bool,
+}

@@ -1,0 +1,236 @@
+//! What a session summary says, before it is laid out as Markdown or PDF: the facts of the session,
+//! the dosing, every decision point with the deferral it opened and how that ended, the notes, and
+//! what the clinician marked for integration.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::SessionRecord;
+use crate::domain::{
+    Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, TimelineState, TreatmentModel,
+};
+use crate::format;
+
+/// A line of the summary tied to a moment of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    /// Time since the session started, e.g. `12:05`.
+    pub elapsed: String,
+    /// Wall-clock time of day in the summary's time zone, e.g. `14:05`.
+    pub clock: String,
+    pub text: String,
+}
+
+/// A "sit with it" deferral and how it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeferralLine {
+    pub minutes: u32,
+    /// `None` while the session is still live and the deferral open.
+    pub outcome: Option<DeferralOutcome>,
+    pub ended: Option<Timed>,
+}
+
+/// A decision point with everything said about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionLine {
+    pub at: Timed,
+    pub point: DecisionPoint,
+    pub deferral: Option<DeferralLine>,
+}
+
+/// A whole session summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub title: String,
+    /// Label and value, in reading order: client, date, model, route, planned dose…
+    pub facts: Vec<(&'static str, String)>,
+    pub intention: String,
+    pub comfort_plan: String,
+    /// Dosing began, every dose change and stop.
+    pub dosing: Vec<Timed>,
+    pub decisions: Vec<DecisionLine>,
+    /// How the deferrals ended, each outcome with its count (outcomes that never happened left out).
+    pub outcome_counts: Vec<(DeferralOutcome, usize)>,
+    pub notes: Vec<Timed>,
+    /// Entries marked "bring to integration" when the summary was made.
+    pub for_integration: Vec<Timed>,
+    /// The closing note, when the session ended with one.
+    pub closing: Option<Timed>,
+}
+
+impl Summary {
+    /// Builds the summary, with times of day in `zone`.
+    pub fn of(record: &SessionRecord, zone: FixedOffset) -> Self {
+        let session = &record.session;
+        let weight = record.client.weight_kg;
+        let at = |elapsed_ms: i64, wall: DateTime<Utc>| Timed {
+            elapsed: format::elapsed(elapsed_ms),
+            clock: wall.with_timezone(&zone).format("%H:%M").to_string(),
+            text: String::new(),
+        };
+        let timed = |event: &crate::domain::Event, text: String| Timed {
+            text,
+            ..at(event.elapsed_ms, event.wall_time)
+        };
+        let mut summary = Self {
+            title: format!("{} session summary", session.model.label()),
+            facts: facts(record, zone),
+            intention: session.intention.clone(),
+            comfort_plan: session.comfort_plan.clone(),
+            dosing: Vec::new(),
+            decisions: Vec::new(),
+            outcome_counts: Vec::new(),
+            notes: Vec::new(),
+            for_integration: Vec::new(),
+            closing: None,
+        };
+        let mut deferral_of: Vec<(Seq, usize)> = Vec::new();
+        for event in &record.events {
+            match &event.kind {
+                EventKind::Note { text } => summary.notes.push(timed(event, text.clone())),
+                EventKind::DosingBegan { dose } => summary.dosing.push(timed(
+                    event,
+                    format!("Dosing began: {}", dose.describe(weight)),
+                )),
+                EventKind::DoseChange { dose, reason } => {
+                    let head = dose.map_or_else(
+                        || "Dosing stopped".to_owned(),
+                        |dose| format!("Dose changed to {}", dose.describe(weight)),
+                    );
+                    summary.dosing.push(timed(event, with_reason(head, reason)));
+                }
+                EventKind::DecisionPoint(point) => summary.decisions.push(DecisionLine {
+                    at: timed(event, String::new()),
+                    point: point.clone(),
+                    deferral: None,
+                }),
+                EventKind::DeferralStart {
+                    decision_seq,
+                    minutes,
+                } => {
+                    let decision = record
+                        .events
+                        .iter()
+                        .filter(|e| matches!(e.kind, EventKind::DecisionPoint(_)))
+                        .position(|e| e.seq == *decision_seq);
+                    if let Some(index) = decision {
+                        summary.decisions[index].deferral = Some(DeferralLine {
+                            minutes: *minutes,
+                            outcome: None,
+                            ended: None,
+                        });
+                        deferral_of.push((event.seq, index));
+                    }
+                }
+                EventKind::DeferralOutcome {
+                    deferral_seq,
+                    outcome,
+                    note,
+                } => {
+                    let index = deferral_of
+                        .iter()
+                        .find(|(seq, _)| seq == deferral_seq)
+                        .map(|(_, index)| *index);
+                    if let Some(deferral) =
+                        index.and_then(|index| summary.decisions[index].deferral.as_mut())
+                    {
+                        deferral.outcome = Some(*outcome);
+                        deferral.ended = Some(timed(event, note.trim().to_owned()));
+                    }
+                }
+                EventKind::SessionEnded { note } => {
+                    summary.closing = Some(timed(event, note.trim().to_owned()));
+                }
+                EventKind::Marker { .. } => {}
+            }
+        }
+        summary.outcome_counts = outcome_counts(&summary.decisions);
+        let marked = TimelineState::from_events(&record.events).marked;
+        summary.for_integration = record
+            .events
+            .iter()
+            .filter(|event| marked.contains(&event.seq))
+            .map(|event| timed(event, event.kind.describe()))
+            .collect();
+        summary
+    }
+
+    /// How many decision points chose to sit with it.
+    pub fn deferrals(&self) -> usize {
+        self.decisions
+            .iter()
+            .filter(|line| matches!(line.point.decision, Decision::SitWithIt { .. }))
+            .count()
+    }
+}
+
+/// Each outcome that happened, with how often.
+fn outcome_counts(decisions: &[DecisionLine]) -> Vec<(DeferralOutcome, usize)> {
+    DeferralOutcome::ALL
+        .into_iter()
+        .map(|outcome| {
+            let count = decisions
+                .iter()
+                .filter(|line| {
+                    line.deferral
+                        .as_ref()
+                        .is_some_and(|deferral| deferral.outcome == Some(outcome))
+                })
+                .count();
+            (outcome, count)
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect()
+}
+
+fn facts(record: &SessionRecord, zone: FixedOffset) -> Vec<(&'static str, String)> {
+    let session = &record.session;
+    let local = |time: DateTime<Utc>| time.with_timezone(&zone);
+    let mut facts = vec![
+        ("Client", record.client.title()),
+        (
+            "Date",
+            local(session.started_at).format("%Y-%m-%d").to_string(),
+        ),
+        ("Model", model_words(session.model).to_owned()),
+        ("Route", session.route.label().to_owned()),
+        (
+            "Planned dose",
+            session.planned_dose.describe(record.client.weight_kg),
+        ),
+    ];
+    if let Some(weight) = record.client.weight_kg {
+        facts.push(("Weight", format!("{weight} kg")));
+    }
+    let started = local(session.started_at);
+    facts.push((
+        "Started",
+        format!("{} (UTC{})", started.format("%H:%M"), started.format("%:z")),
+    ));
+    match session.ended_at {
+        Some(ended) => {
+            facts.push(("Ended", local(ended).format("%H:%M").to_string()));
+            facts.push((
+                "Duration",
+                format::elapsed((ended - session.started_at).num_milliseconds()),
+            ));
+        }
+        None => facts.push(("Ended", "not yet (the session is live)".to_owned())),
+    }
+    facts.push(("Status", session.status.as_str().to_owned()));
+    facts
+}
+
+fn model_words(model: TreatmentModel) -> &'static str {
+    match model {
+        TreatmentModel::Kap => "Ketamine-Assisted Psychotherapy (KAP)",
+        TreatmentModel::Medical => "Medical Model",
+    }
+}
+
+fn with_reason(head: String, reason: &str) -> String {
+    if reason.trim().is_empty() {
+        head
+    } else {
+        format!("{head}. Reason: {}", reason.trim())
+    }
+}

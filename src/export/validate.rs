@@ -1,0 +1,227 @@
+//! The checks an archived session must pass before it is written: everything the live engine would
+//! never have let into the journal is refused here too, with the entry it concerns.
+
+use std::collections::HashMap;
+
+use super::{ArchivedEvent, ArchivedSession};
+use crate::domain::{
+    EventKind, MAX_SIT_WITH_IT_MINUTES, NewClient, SessionStatus, WEIGHT_RANGE_KG,
+};
+
+/// The longest text field an archive may hold (a note, a rationale, an intention).
+pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Checks one session; the error says what is wrong, without quoting the session's text.
+pub fn check_session(session: &ArchivedSession) -> Result<NewClient, String> {
+    let client = &session.client;
+    let new_client = NewClient::parse(
+        &client.code,
+        client.display_name.as_deref().unwrap_or(""),
+        "",
+    )
+    .map_err(|error| format!("its client: {error}"))?;
+    if new_client.code != client.code
+        || new_client.display_name.as_deref() != client.display_name.as_deref()
+    {
+        return Err("its client's code or name has spaces around it".to_owned());
+    }
+    if let Some(weight) = client.weight_kg
+        && !WEIGHT_RANGE_KG.contains(&weight)
+    {
+        return Err(format!(
+            "its client's weight is outside {}–{} kg",
+            WEIGHT_RANGE_KG.start(),
+            WEIGHT_RANGE_KG.end()
+        ));
+    }
+    let weight = client.weight_kg;
+    session
+        .planned_dose
+        .check_for_weight(weight)
+        .map_err(|error| format!("its planned dose: {error}"))?;
+    for (what, text) in [
+        ("intention", &session.intention),
+        ("comfort plan", &session.comfort_plan),
+    ] {
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(format!(
+                "its {what} is longer than {} MiB",
+                MAX_TEXT_BYTES >> 20
+            ));
+        }
+    }
+    match (session.status, session.ended_at) {
+        (SessionStatus::Live, Some(_)) => return Err("it is live but has an end time".to_owned()),
+        (SessionStatus::Ended | SessionStatus::Signed, None) => {
+            return Err("it has ended but has no end time".to_owned());
+        }
+        (_, Some(ended)) if ended < session.started_at => {
+            return Err("it ends before it starts".to_owned());
+        }
+        _ => {}
+    }
+    check_timeline(session, weight)?;
+    Ok(NewClient {
+        weight_kg: weight,
+        ..new_client
+    })
+}
+
+/// The timeline: numbered 1, 2, 3… in order, time never running backwards, every reference pointing
+/// at an earlier entry of the right kind, doses possible for the client's weight.
+fn check_timeline(session: &ArchivedSession, weight: Option<f64>) -> Result<(), String> {
+    let mut check = TimelineCheck {
+        session,
+        weight,
+        kinds: HashMap::new(),
+        open_deferrals: Vec::new(),
+        dosing_began: false,
+        previous_elapsed: 0,
+    };
+    for (index, event) in session.events.iter().enumerate() {
+        let entry = format!("entry {}", index + 1);
+        check.numbering(index, event, &entry)?;
+        check.content(index, &event.entry, &entry)?;
+        check.kinds.insert(event.seq, &event.entry);
+    }
+    let ended_by_last = session
+        .events
+        .last()
+        .is_some_and(|event| matches!(event.entry, EventKind::SessionEnded { .. }));
+    if session.status != SessionStatus::Live && !ended_by_last {
+        return Err("it has ended but its timeline has no closing entry".to_owned());
+    }
+    Ok(())
+}
+
+/// What the entries read so far add up to.
+struct TimelineCheck<'a> {
+    session: &'a ArchivedSession,
+    weight: Option<f64>,
+    kinds: HashMap<u32, &'a EventKind>,
+    /// Deferrals started and not yet ended, by their entry number.
+    open_deferrals: Vec<u32>,
+    dosing_began: bool,
+    previous_elapsed: i64,
+}
+
+impl TimelineCheck<'_> {
+    /// Numbered in order, timed in order, no text beyond the limit.
+    fn numbering(
+        &mut self,
+        index: usize,
+        event: &ArchivedEvent,
+        entry: &str,
+    ) -> Result<(), String> {
+        let expected =
+            u32::try_from(index + 1).map_err(|_| "it has too many entries".to_owned())?;
+        if event.seq != expected {
+            return Err(if self.kinds.contains_key(&event.seq) {
+                format!("{entry} repeats the number #{}", event.seq)
+            } else {
+                format!("{entry} is numbered #{} instead of #{expected}", event.seq)
+            });
+        }
+        if event.elapsed_ms < self.previous_elapsed {
+            return Err(format!("{entry} is timed before the entry before it"));
+        }
+        self.previous_elapsed = event.elapsed_ms;
+        if event
+            .entry
+            .text()
+            .iter()
+            .any(|text| text.len() > MAX_TEXT_BYTES)
+        {
+            return Err(format!(
+                "{entry} has a text longer than {} MiB",
+                MAX_TEXT_BYTES >> 20
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the entry says fits what came before it.
+    fn content(&mut self, index: usize, kind: &EventKind, entry: &str) -> Result<(), String> {
+        match kind {
+            EventKind::DosingBegan { dose } => {
+                if std::mem::replace(&mut self.dosing_began, true) {
+                    return Err(format!("{entry} begins dosing a second time"));
+                }
+                dose.check_for_weight(self.weight)
+                    .map_err(|error| format!("{entry}: {error}"))
+            }
+            EventKind::DoseChange {
+                dose: Some(dose), ..
+            } => dose
+                .check_for_weight(self.weight)
+                .map_err(|error| format!("{entry}: {error}")),
+            EventKind::DeferralStart {
+                decision_seq,
+                minutes,
+            } => {
+                self.refers_to(entry, decision_seq.0, "decision point", |kind| {
+                    matches!(kind, EventKind::DecisionPoint(_))
+                })?;
+                if !(1..=MAX_SIT_WITH_IT_MINUTES).contains(minutes) {
+                    return Err(format!(
+                        "{entry} agrees {minutes} minutes; a deferral lasts 1 to {MAX_SIT_WITH_IT_MINUTES}"
+                    ));
+                }
+                self.open_deferrals
+                    .push(u32::try_from(index + 1).unwrap_or(u32::MAX));
+                Ok(())
+            }
+            EventKind::DeferralOutcome { deferral_seq, .. } => {
+                self.refers_to(entry, deferral_seq.0, "\"sit with it\" deferral", |kind| {
+                    matches!(kind, EventKind::DeferralStart { .. })
+                })?;
+                let Some(position) = self
+                    .open_deferrals
+                    .iter()
+                    .position(|seq| *seq == deferral_seq.0)
+                else {
+                    return Err(format!(
+                        "{entry} ends deferral #{} a second time",
+                        deferral_seq.0
+                    ));
+                };
+                self.open_deferrals.remove(position);
+                Ok(())
+            }
+            EventKind::Marker { target_seq, .. } => {
+                self.refers_to(entry, target_seq.0, "entry", |_| true)
+            }
+            EventKind::SessionEnded { .. } => {
+                if index + 1 != self.session.events.len() {
+                    Err(format!("{entry} ends the session but more entries follow"))
+                } else if self.session.status == SessionStatus::Live {
+                    Err(format!("{entry} ends a session marked live"))
+                } else if !self.open_deferrals.is_empty() {
+                    Err(format!(
+                        "{entry} ends the session while a \"sit with it\" deferral is open"
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+            EventKind::Note { .. }
+            | EventKind::DoseChange { dose: None, .. }
+            | EventKind::DecisionPoint(_) => Ok(()),
+        }
+    }
+
+    fn refers_to(
+        &self,
+        entry: &str,
+        seq: u32,
+        wanted: &str,
+        is_wanted: fn(&EventKind) -> bool,
+    ) -> Result<(), String> {
+        match self.kinds.get(&seq) {
+            Some(kind) if is_wanted(kind) => Ok(()),
+            _ => Err(format!(
+                "{entry} refers to #{seq}, which is not an earlier {wanted}"
+            )),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Writing an archive into the journal: one transaction for the whole file, so an import lands
+//! completely or not at all. The archive format itself lives in `export`; this is only the storage side.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::sessions::insert_complete_session;
+use super::{CompleteSession, Store, StoreError, to_ms};
+use crate::domain::{Client, ClientId, NewClient, SessionId};
+
+/// An import in progress. Dropping it without [`ImportBatch::commit`] leaves the journal unchanged.
+pub struct ImportBatch<'store> {
+    tx: Transaction<'store>,
+    wrote_events: bool,
+}
+
+/// A client of an archive as the journal now has it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientMatch {
+    /// The journal had no client with this code; it was added.
+    Added(ClientId),
+    /// The journal already has the client with the same name and weight.
+    Same(ClientId),
+    /// The journal already has a client with this code whose name or weight differ; the journal's
+    /// record is kept (weights change over time) and the caller may say so.
+    Differs(Client),
+}
+
+impl ClientMatch {
+    pub fn id(&self) -> ClientId {
+        match self {
+            Self::Added(id) | Self::Same(id) => *id,
+            Self::Differs(client) => client.id,
+        }
+    }
+}
+
+impl Store {
+    /// Starts an import: everything written through the batch commits together.
+    pub fn begin_import(&mut self) -> Result<ImportBatch<'_>, StoreError> {
+        self.require_writer()?;
+        Ok(ImportBatch {
+            tx: self.conn.transaction()?,
+            wrote_events: false,
+        })
+    }
+}
+
+impl ImportBatch<'_> {
+    /// Whether a session with this uuid is already in the journal (or earlier in this import).
+    pub fn has_session(&self, uuid: uuid::Uuid) -> Result<bool, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM sessions WHERE uuid = ?1")?
+            .query_row([uuid.to_string()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Finds the client with this code, or adds it.
+    pub fn client(
+        &mut self,
+        client: &NewClient,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<ClientMatch, StoreError> {
+        let existing = self
+            .tx
+            .prepare_cached(
+                "SELECT id, code, display_name, weight_kg FROM clients WHERE code = ?1",
+            )?
+            .query_row([&client.code], |row| {
+                Ok(Client {
+                    id: ClientId(row.get(0)?),
+                    code: row.get(1)?,
+                    display_name: row.get(2)?,
+                    weight_kg: row.get(3)?,
+                })
+            })
+            .optional()?;
+        if let Some(existing) = existing {
+            let same = existing.display_name == client.display_name
+                && existing.weight_kg == client.weight_kg;
+            return Ok(if same {
+                ClientMatch::Same(existing.id)
+            } else {
+                ClientMatch::Differs(existing)
+            });
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO clients (code, display_name, weight_kg, created_ms) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                client.code,
+                client.display_name,
+                client.weight_kg,
+                to_ms(now)
+            ])?;
+        Ok(ClientMatch::Added(ClientId(self.tx.last_insert_rowid())))
+    }
+
+    /// Writes one session with its whole timeline.
+    pub fn insert_session(&mut self, session: &CompleteSession) -> Result<SessionId, StoreError> {
+        self.wrote_events |= !session.events.is_empty();
+        insert_complete_session(&self.tx, session)
+    }
+
+    /// Makes the whole import durable at once, then merges the search index it filled.
+    pub fn commit(self) -> Result<(), StoreError> {
+        if self.wrote_events {
+            self.tx.execute(
+                "INSERT INTO event_search (event_search) VALUES ('optimize')",
+                [],
+            )?;
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,360 @@
+//! Exports (golden Markdown and CSV, the lossless JSON archive) and the import that must refuse every
+//! bad file without changing the journal.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use chrono::{FixedOffset, Utc};
+use kap_journal::domain::SessionId;
+use kap_journal::export::{
+    ExportFormat, ExportOptions, ImportError, MAX_IMPORT_BYTES, OnExisting, import_archive,
+    import_file, write_archive, write_session,
+};
+use kap_journal::store::Store;
+
+const FIXTURE: &str = include_str!("fixtures/two-sessions.json");
+
+/// The whole journal as an archive: equal before and after means the import changed nothing.
+fn fingerprint(store: &Store) -> Vec<u8> {
+    let mut out = Vec::new();
+    let ids = store.session_ids().unwrap();
+    write_archive(store, &ids, ExportOptions::default(), &mut out, |_, _| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    out
+}
+
+fn import(store: &mut Store, json: &str) -> Result<String, ImportError> {
+    import_archive(store, json.as_bytes(), OnExisting::Refuse, Utc::now()).map(|r| r.to_string())
+}
+
+/// A journal holding the fixture's two sessions.
+fn journal_with_fixture() -> common::Journal {
+    let mut journal = common::journal();
+    import(&mut journal.store, FIXTURE).unwrap();
+    journal
+}
+
+fn export(store: &Store, id: i64, format: ExportFormat) -> String {
+    let mut out = Vec::new();
+    write_session(
+        store,
+        SessionId(id),
+        format,
+        ExportOptions::default(),
+        FixedOffset::east_opt(0).unwrap(),
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Compares with a golden file; `UPDATE_GOLDEN=1 cargo test` rewrites it after a deliberate change.
+fn assert_golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(actual, expected, "{name} differs from its golden file");
+}
+
+#[test]
+fn markdown_and_csv_match_their_golden_files() {
+    let journal = journal_with_fixture();
+    assert_golden(
+        "kap-session.md",
+        &export(&journal.store, 1, ExportFormat::Markdown),
+    );
+    assert_golden(
+        "kap-session.csv",
+        &export(&journal.store, 1, ExportFormat::Csv),
+    );
+    assert_golden(
+        "live-medical-session.md",
+        &export(&journal.store, 2, ExportFormat::Markdown),
+    );
+}
+
+#[test]
+fn csv_is_rfc_4180_with_one_row_per_entry() {
+    let journal = journal_with_fixture();
+    let csv = export(&journal.store, 1, ExportFormat::Csv);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 14, "one row per entry");
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|header| header == name).unwrap();
+    assert_eq!(
+        &rows[2][column("text")],
+        "# Not a heading: *grief* about father, [old] kitchen.\nSecond line: Γειά σου, привет."
+    );
+    assert_eq!(&rows[2][column("marked_for_integration")], "yes");
+    assert_eq!(
+        &rows[8][column("marked_for_integration")],
+        "",
+        "unmarked again"
+    );
+    assert_eq!(
+        &rows[8][column("text")],
+        "'=SUM(A1) typed by mistake, says 3, 2, 1 and laughs"
+    );
+    assert_eq!(&rows[5][column("outcome")], "worked_through");
+    assert_eq!(&rows[5][column("refers_to_seq")], "5");
+    assert_eq!(&rows[7][column("dose_mg")], "24.50");
+    assert!(csv.contains("\r\n") && csv.ends_with("\r\n"));
+}
+
+#[test]
+fn export_then_import_then_export_gives_the_same_bytes() {
+    let journal = journal_with_fixture();
+    assert_eq!(
+        String::from_utf8(fingerprint(&journal.store)).unwrap(),
+        FIXTURE
+    );
+    // One session exported alone is an archive too.
+    let single = export(&journal.store, 2, ExportFormat::Json);
+    let mut other = common::journal();
+    import(&mut other.store, &single).unwrap();
+    assert_eq!(export(&other.store, 1, ExportFormat::Json), single);
+}
+
+#[test]
+fn importing_sessions_the_journal_has_changes_nothing_unless_told_to_skip_them() {
+    let mut journal = journal_with_fixture();
+    let before = fingerprint(&journal.store);
+    let error = import(&mut journal.store, FIXTURE).unwrap_err().to_string();
+    assert!(
+        error.contains("Session 1 of the file") && error.contains("already in the journal"),
+        "{error}"
+    );
+    assert_eq!(fingerprint(&journal.store), before);
+    let report = import_archive(
+        &mut journal.store,
+        FIXTURE.as_bytes(),
+        OnExisting::Skip,
+        Utc::now(),
+    )
+    .unwrap();
+    assert_eq!((report.sessions, report.skipped), (0, 2));
+    assert_eq!(fingerprint(&journal.store), before);
+}
+
+/// Every bad file gets a sentence naming what and where, and leaves the journal as it was.
+#[test]
+fn bad_archives_are_refused_with_a_clear_message_and_the_journal_unchanged() {
+    let mut journal = common::journal();
+    // Something already in the journal, so "unchanged" is not trivially "empty".
+    let first_session_only = {
+        let (head, rest) = FIXTURE.split_once(",\n    {\"uuid\":\"0b8e").unwrap();
+        let _ = rest;
+        format!("{head}\n  ]\n}}\n")
+    };
+    import(&mut journal.store, &first_session_only).unwrap();
+    let before = fingerprint(&journal.store);
+    // The second session alone, edited in each case to be wrong in one way.
+    let medical = FIXTURE.lines().nth(4).unwrap();
+    let valid_second = archive(medical);
+    for (what, json, expected) in bad_cases(medical) {
+        let error = import(&mut journal.store, &json)
+            .expect_err(what)
+            .to_string();
+        assert!(error.contains(expected), "{what}: {error}");
+        assert!(error.ends_with("Nothing was imported."), "{what}: {error}");
+        assert_eq!(
+            fingerprint(&journal.store),
+            before,
+            "{what} changed the journal"
+        );
+    }
+    // The unchanged second session on its own is fine, so each case failed for its one edit.
+    import(&mut journal.store, &valid_second).unwrap();
+}
+
+/// An archive of the given session lines, laid out as export writes it.
+fn archive(sessions: &str) -> String {
+    format!("{{\n  \"format_version\": 1,\n  \"sessions\": [\n    {sessions}\n  ]\n}}\n")
+}
+
+/// The session line `medical` with a second entry (elapsed `ms`, content `entry`) added.
+fn with_second_entry(medical: &str, ms: u32, entry: &str) -> String {
+    let event = format!(
+        r#",{{"seq":2,"wall_time":"2026-11-21T09:06:00Z","elapsed_ms":{ms},"entry":{entry}}}]}}"#
+    );
+    archive(&medical.replace("]}", &event))
+}
+
+/// Each bad file (from the valid one-session line `medical`), and words its message must contain.
+fn bad_cases(medical: &str) -> Vec<(&'static str, String, &'static str)> {
+    let archive = |session: &str| {
+        format!("{{\n  \"format_version\": 1,\n  \"sessions\": [\n    {session}\n  ]\n}}\n")
+    };
+    let valid_second = archive(medical);
+    vec![
+        ("cut short", valid_second[..valid_second.len() / 2].to_owned(), "ends too early"),
+        ("not JSON", "this is not json".to_owned(), "not valid JSON"),
+        (
+            "unknown version",
+            valid_second.replace("\"format_version\": 1", "\"format_version\": 7"),
+            "format_version 7",
+        ),
+        (
+            "version not first",
+            "{\"sessions\": [], \"format_version\": 1}".to_owned(),
+            "does not begin with format_version",
+        ),
+        (
+            "same uuid twice in the file",
+            archive(&format!("{medical},\n    {medical}")),
+            "appears earlier in the file",
+        ),
+        (
+            "repeated entry number",
+            archive(&medical.replace(
+                "]}",
+                ",{\"seq\":1,\"wall_time\":\"2026-11-21T09:06:00Z\",\"elapsed_ms\":360000,\"entry\":{\"kind\":\"note\",\"text\":\"x\"}}]}",
+            )),
+            "repeats the number #1",
+        ),
+        (
+            "dangling deferral",
+            with_second_entry(medical, 360_000, r#"{"kind":"deferral_outcome","deferral_seq":9,"outcome":"worked_through","note":""}"#),
+            "refers to #9",
+        ),
+        (
+            "marker on a later entry",
+            with_second_entry(medical, 360_000, r#"{"kind":"marker","target_seq":3,"on":true}"#),
+            "refers to #3",
+        ),
+        (
+            "negative dose",
+            archive(&medical.replace("\"amount\":56.0", "\"amount\":-56.0")),
+            "more than zero",
+        ),
+        (
+            "a dose of 50 mg/kg",
+            archive(&medical.replace(
+                "\"planned_dose\":{\"amount\":56.0,\"unit\":\"mg\"}",
+                "\"planned_dose\":{\"amount\":50.0,\"unit\":\"mg/kg\"}",
+            )),
+            "more than 10 mg/kg",
+        ),
+        (
+            "an unknown field",
+            archive(&medical.replace("\"intention\":", "\"mood\":1,\"intention\":")),
+            "unknown field, expected one of `uuid`",
+        ),
+        (
+            "nesting far deeper than the format",
+            format!(
+                "{{\"format_version\": 1, \"sessions\": {}{}}}",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+            "Line 1",
+        ),
+        (
+            "nesting deep inside an entry",
+            archive(&medical.replace(
+                "\"kind\":\"dosing_began\",",
+                &format!("\"kind\":\"dosing_began\",\"deep\":{}1{},", "[".repeat(100_000), "]".repeat(100_000)),
+            )),
+            "nested deeper than the format allows",
+        ),
+        (
+            "a note of 5 MiB",
+            archive(&medical.replace(
+                "]}",
+                &format!(
+                    ",{{\"seq\":2,\"wall_time\":\"2026-11-21T09:06:00Z\",\"elapsed_ms\":360000,\"entry\":{{\"kind\":\"note\",\"text\":\"{}\"}}}}]}}",
+                    "a".repeat(5 << 20)
+                ),
+            )),
+            "longer than 4 MiB",
+        ),
+        (
+            "an entry timed before the one before it",
+            with_second_entry(medical, 1000, r#"{"kind":"note","text":"x"}"#),
+            "timed before",
+        ),
+    ]
+}
+
+#[test]
+fn a_bad_session_after_good_ones_imports_none_of_them() {
+    let mut journal = common::journal();
+    let broken = FIXTURE.replace("\"deferral_seq\":5", "\"deferral_seq\":6");
+    let error = import(&mut journal.store, &broken).unwrap_err().to_string();
+    assert!(
+        error.contains("Session 1 of the file") && error.contains("#6"),
+        "{error}"
+    );
+    assert!(journal.store.session_ids().unwrap().is_empty());
+    assert!(journal.store.clients().unwrap().is_empty());
+}
+
+#[test]
+fn messages_never_quote_what_the_file_says() {
+    let mut journal = common::journal();
+    let secret = "SECRET-NOTE-TEXT";
+    let json = FIXTURE.replace("\"seq\":1,", &format!("\"seq\":\"{secret}\","));
+    let error = import(&mut journal.store, &json).unwrap_err().to_string();
+    assert!(
+        error.contains("session 1") && error.contains("Line 4"),
+        "{error}"
+    );
+    assert!(!error.contains(secret), "{error}");
+    let json = FIXTURE.replace("\"kind\":\"note\"", &format!("\"kind\":\"{secret}\""));
+    let error = import(&mut journal.store, &json).unwrap_err().to_string();
+    assert!(!error.contains(secret), "{error}");
+}
+
+#[test]
+fn a_file_larger_than_the_limit_is_refused_before_it_is_read() {
+    let mut journal = common::journal();
+    let path = journal.dir.path().join("huge.json");
+    // Sparse: takes no disk space, but reports its size.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(MAX_IMPORT_BYTES + 1)
+        .unwrap();
+    let error = import_file(&mut journal.store, &path, OnExisting::Refuse, Utc::now()).unwrap_err();
+    assert!(matches!(error, ImportError::TooLarge { .. }), "{error}");
+    assert!(error.to_string().contains("1024 MiB"), "{error}");
+    assert!(journal.store.session_ids().unwrap().is_empty());
+}
+
+#[test]
+fn a_cancelled_export_keeps_no_file() {
+    let journal = journal_with_fixture();
+    let path = journal.dir.path().join("exports/all.json");
+    let ids = journal.store.session_ids().unwrap();
+    let result = kap_journal::export::write_atomically(&path, |out| {
+        write_archive(
+            &journal.store,
+            &ids,
+            ExportOptions::default(),
+            out,
+            |done, _| {
+                if done == 1 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )
+    });
+    assert!(matches!(
+        result,
+        Err(kap_journal::export::ExportError::Cancelled)
+    ));
+    assert!(!path.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+    assert!(leftovers.is_empty(), "no temporary file is left behind");
+}
