@@ -98,25 +98,47 @@ pub fn write_archive(
     mut progress: impl FnMut(usize, usize) -> ControlFlow<()>,
 ) -> Result<(), ExportError> {
     store.read_consistent(|store| {
-        write!(
-            out,
-            "{{\n  \"format_version\": {FORMAT_VERSION},\n  \"sessions\": ["
-        )?;
+        write_header(&mut out)?;
         for (index, id) in ids.iter().enumerate() {
-            let record = SessionRecord::load(store, *id, options)?;
-            out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
-            serde_json::to_writer(&mut out, &ArchivedSession::from(&record))
-                .map_err(|_| ExportError::Write)?;
+            write_session_line(&mut out, index, &SessionRecord::load(store, *id, options)?)?;
             if progress(index + 1, ids.len()).is_break() {
                 return Err(ExportError::Cancelled);
             }
         }
-        out.write_all(if ids.is_empty() {
-            b"]\n}\n"
-        } else {
-            b"\n  ]\n}\n"
-        })?;
-        out.flush()?;
-        Ok(())
+        write_footer(&mut out, ids.is_empty())
     })
+}
+
+/// Writes one session, already read, as an archive of its own.
+pub fn write_record_archive(
+    record: &SessionRecord,
+    mut out: impl Write,
+) -> Result<(), ExportError> {
+    write_header(&mut out)?;
+    write_session_line(&mut out, 0, record)?;
+    write_footer(&mut out, false)
+}
+
+fn write_header(out: &mut impl Write) -> Result<(), ExportError> {
+    write!(
+        out,
+        "{{\n  \"format_version\": {FORMAT_VERSION},\n  \"sessions\": ["
+    )?;
+    Ok(())
+}
+
+/// The `index`th session (from 0) on a line of its own.
+fn write_session_line(
+    out: &mut impl Write,
+    index: usize,
+    record: &SessionRecord,
+) -> Result<(), ExportError> {
+    out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
+    serde_json::to_writer(&mut *out, &ArchivedSession::from(record)).map_err(|_| ExportError::Write)
+}
+
+fn write_footer(out: &mut impl Write, empty: bool) -> Result<(), ExportError> {
+    out.write_all(if empty { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    out.flush()?;
+    Ok(())
 }

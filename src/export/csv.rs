@@ -45,7 +45,13 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
             | EventKind::DoseChange { .. }
             | EventKind::DecisionPoint(_)
             | EventKind::DeferralOutcome { .. }
-            | EventKind::SessionEnded { .. } => event.kind.text().join("\n"),
+            | EventKind::SessionEnded { .. } => event
+                .kind
+                .text()
+                .into_iter()
+                .filter(|text| !text.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"),
             // Entries without words of their own are described, so no row reads empty.
             EventKind::DosingBegan { .. }
             | EventKind::DeferralStart { .. }

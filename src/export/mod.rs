@@ -64,19 +64,26 @@ pub fn write_session(
     format: ExportFormat,
     options: ExportOptions,
     zone: chrono::FixedOffset,
+    out: impl std::io::Write,
+) -> Result<(), ExportError> {
+    write_record(&SessionRecord::load(store, id, options)?, format, zone, out)
+}
+
+/// Writes a session already read (the window has it on screen) in `format`.
+pub fn write_record(
+    record: &SessionRecord,
+    format: ExportFormat,
+    zone: chrono::FixedOffset,
     mut out: impl std::io::Write,
 ) -> Result<(), ExportError> {
     match format {
         ExportFormat::Markdown => {
-            let record = SessionRecord::load(store, id, options)?;
-            out.write_all(markdown_summary(&record, zone).as_bytes())?;
+            out.write_all(markdown_summary(record, zone).as_bytes())?;
             out.flush()?;
             Ok(())
         }
-        ExportFormat::Csv => csv::write(&SessionRecord::load(store, id, options)?, out),
-        ExportFormat::Json => write_archive(store, &[id], options, out, |_, _| {
-            std::ops::ControlFlow::Continue(())
-        }),
+        ExportFormat::Csv => csv::write(record, out),
+        ExportFormat::Json => archive::write_record_archive(record, out),
     }
 }
 

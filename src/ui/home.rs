@@ -6,6 +6,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use super::app::Nav;
+use super::bulk_export::BulkExport;
 use super::search_panel::SearchPanel;
 use super::session_table::{self, TableSort};
 use super::{format, theme, widgets};
@@ -30,6 +31,7 @@ pub struct HomeView {
     to: String,
     sort: TableSort,
     error: Option<String>,
+    export: BulkExport,
 }
 
 impl HomeView {
@@ -122,7 +124,7 @@ impl HomeView {
                 }
                 return;
             }
-            self.list_filter_bar(ui);
+            self.list_filter_bar(ui, store.dir());
             widgets::error_line(ui, self.error.as_deref());
             self.apply_filters();
             let shown: Vec<_> = [(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]
@@ -142,7 +144,8 @@ impl HomeView {
         nav
     }
 
-    fn list_filter_bar(&mut self, ui: &mut Ui) {
+    /// Route and date filters, and the export of the sessions they leave shown.
+    fn list_filter_bar(&mut self, ui: &mut Ui, data_dir: &std::path::Path) {
         ui.horizontal(|ui| {
             let label = ui.label("Route");
             egui::ComboBox::from_id_salt("route_filter")
@@ -177,6 +180,18 @@ impl HomeView {
                 self.search.client = None;
                 self.error = None;
             }
+            ui.separator();
+            let (kap, medical, only) = (&self.kap, &self.medical, self.search.model);
+            self.export.ui(ui, data_dir, || {
+                [
+                    (TreatmentModel::Kap, kap),
+                    (TreatmentModel::Medical, medical),
+                ]
+                .into_iter()
+                .filter(|(model, _)| only.is_none_or(|only| only == *model))
+                .flat_map(|(_, rows)| rows.iter().map(|row| row.id))
+                .collect()
+            });
         });
     }
 

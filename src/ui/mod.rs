@@ -1,13 +1,15 @@
 //! The egui views. They call the engine and the store; they hold no SQL.
 
 mod app;
+mod bulk_export;
 mod client_view;
 mod commands;
 mod dose_chart;
-use crate::format;
+mod export_panel;
 mod home;
 mod live;
 mod prep_view;
+mod save_dialog;
 mod search_panel;
 mod session_table;
 mod session_view;
@@ -16,5 +18,8 @@ mod theme;
 mod timeline;
 mod widgets;
 
+use crate::format;
+
 pub use app::{KapJournalApp, run_window};
 pub use commands::UiCommand;
+pub use save_dialog::disable_file_dialogs;

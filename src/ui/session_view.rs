@@ -3,16 +3,17 @@
 use egui::{RichText, Ui};
 
 use super::app::Nav;
+use super::export_panel::ExportPanel;
 use super::{dose_chart, format, theme, timeline, widgets};
-use crate::domain::{Client, Event, Seq, Session, SessionId, TimelineState};
+use crate::domain::{Seq, SessionId, TimelineState};
+use crate::export::{ExportOptions, SessionRecord};
 use crate::review::DoseCurve;
 use crate::store::{Store, StoreError};
 
 /// A session read back from the journal.
 pub struct SessionView {
-    session: Session,
-    client: Client,
-    events: Vec<Event>,
+    record: SessionRecord,
+    export: ExportPanel,
     state: TimelineState,
     selected: Option<Seq>,
     /// The entry to bring into view on the next frame (a search hit).
@@ -23,15 +24,12 @@ pub struct SessionView {
 impl SessionView {
     /// Loads a session; `focus` is selected and scrolled into view.
     pub fn load(store: &Store, id: SessionId, focus: Option<Seq>) -> Result<Self, StoreError> {
-        let session = store.session(id)?;
-        let client = store.client(session.client_id)?;
-        let events = store.events(id)?;
-        let state = TimelineState::from_events(&events);
-        let curve = DoseCurve::of(&events, client.weight_kg);
+        let record = SessionRecord::load(store, id, ExportOptions::default())?;
+        let state = TimelineState::from_events(&record.events);
+        let curve = DoseCurve::of(&record.events, record.client.weight_kg);
         Ok(Self {
-            session,
-            client,
-            events,
+            record,
+            export: ExportPanel::new(store.dir()),
             state,
             selected: focus,
             scroll_to: focus,
@@ -41,12 +39,12 @@ impl SessionView {
 
     /// The session and its selected entry.
     pub fn shown_entry(&self) -> (SessionId, Option<Seq>) {
-        (self.session.id, self.selected)
+        (self.record.session.id, self.selected)
     }
 
     pub fn ui(&mut self, ui: &mut Ui) -> Nav {
         let mut nav = Nav::Stay;
-        let model = self.session.model;
+        let model = self.record.session.model;
         egui::Panel::top("session_header")
             .frame(
                 egui::Frame::side_top_panel(ui.style())
@@ -63,28 +61,33 @@ impl SessionView {
                     widgets::model_badge(ui, model);
                     ui.heading(format!(
                         "Session #{} · {}",
-                        self.session.id,
-                        self.client.title()
+                        self.record.session.id,
+                        self.record.client.title()
                     ));
                     if ui.button("Prep view").clicked() {
-                        nav = Nav::Prep(self.client.id);
+                        nav = Nav::Prep(self.record.client.id);
                     }
                     if ui.button("Client history").clicked() {
-                        nav = Nav::ClientHistory(self.client.id);
+                        nav = Nav::ClientHistory(self.record.client.id);
                     }
                 });
                 let ended = self
+                    .record
                     .session
                     .ended_at
                     .map_or_else(|| "still live".to_owned(), format::date_time);
                 ui.label(format!(
                     "{} · planned {} · started {} · ended {} · status {}",
-                    self.session.route.label(),
-                    self.session.planned_dose.describe(self.client.weight_kg),
-                    format::date_time(self.session.started_at),
+                    self.record.session.route.label(),
+                    self.record
+                        .session
+                        .planned_dose
+                        .describe(self.record.client.weight_kg),
+                    format::date_time(self.record.session.started_at),
                     ended,
-                    self.session.status.as_str()
+                    self.record.session.status.as_str()
                 ));
+                self.export.ui(ui, &self.record);
                 if !self.state.open_deferrals.is_empty() {
                     ui.colored_label(
                         theme::WARNING,
@@ -96,32 +99,32 @@ impl SessionView {
             .default_size(280.0)
             .show(ui, |ui| {
                 ui.label(RichText::new("Intention").strong());
-                ui.label(&self.session.intention);
+                ui.label(&self.record.session.intention);
                 ui.add_space(theme::GAP);
                 ui.label(RichText::new("Comfort plan").strong());
-                ui.label(&self.session.comfort_plan);
+                ui.label(&self.record.session.comfort_plan);
                 ui.add_space(theme::GAP);
                 ui.label(
                     RichText::new(format!(
                         "Decision points: {} · Entries: {}",
                         self.state.decision_points,
-                        self.events.len()
+                        self.record.events.len()
                     ))
                     .color(theme::MUTED),
                 );
             });
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.curve.steps.is_empty() {
-                dose_chart::show(ui, self.session.id.0, &self.curve, model, 170.0);
+                dose_chart::show(ui, self.record.session.id.0, &self.curve, model, 170.0);
                 ui.separator();
             }
             egui::ScrollArea::vertical()
-                .id_salt(("session_timeline", self.session.id.0))
+                .id_salt(("session_timeline", self.record.session.id.0))
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     timeline::rows(
                         ui,
-                        &self.events,
+                        &self.record.events,
                         model,
                         &self.state.marked,
                         &mut self.selected,

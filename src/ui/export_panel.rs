@@ -1,0 +1,126 @@
+//! Export of the session on screen: a format, a save dialog (or the exports folder when the system
+//! has none), and "Copy summary" for pasting into a letter or the record. Nothing here is modal.
+
+use std::path::{Path, PathBuf};
+
+use egui::Ui;
+
+use super::save_dialog::{SaveChoice, SaveDialog};
+use super::theme;
+use crate::export::{
+    ExportFormat, SessionRecord, exports_dir, markdown_summary, session_file_name,
+    write_atomically, write_record,
+};
+
+/// The export controls of one session view.
+pub struct ExportPanel {
+    format: ExportFormat,
+    data_dir: PathBuf,
+    /// The file's content, made when Export was pressed, and the dialog asking where it goes.
+    pending: Option<(Vec<u8>, SaveDialog)>,
+    /// The last thing that happened, as a sentence; `true` when it is a problem.
+    status: Option<(String, bool)>,
+}
+
+impl ExportPanel {
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            format: ExportFormat::Markdown,
+            data_dir: data_dir.to_path_buf(),
+            pending: None,
+            status: None,
+        }
+    }
+
+    /// The controls, in the session header; `record` is the session on screen.
+    pub fn ui(&mut self, ui: &mut Ui, record: &SessionRecord) {
+        let zone = *chrono::Local::now().offset();
+        ui.horizontal(|ui| {
+            if ui.button("Copy summary").clicked() {
+                ui.ctx().copy_text(markdown_summary(record, zone));
+                self.status = Some((
+                    "Summary copied to the clipboard (Markdown).".to_owned(),
+                    false,
+                ));
+            }
+            ui.separator();
+            let label = ui.label("Export as");
+            egui::ComboBox::from_id_salt("export_format")
+                .selected_text(self.format.label())
+                .show_ui(ui, |ui| {
+                    for format in ExportFormat::ALL {
+                        ui.selectable_value(&mut self.format, format, format.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let waiting = self.pending.is_some();
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Export..."))
+                .clicked()
+            {
+                self.start(ui.ctx(), record, zone);
+            }
+            if waiting {
+                ui.spinner();
+                ui.label("Choose where to save...");
+            }
+        });
+        self.poll(ui.ctx());
+        if let Some((message, problem)) = &self.status {
+            let color = if *problem {
+                theme::WARNING
+            } else {
+                theme::MUTED
+            };
+            ui.colored_label(color, message);
+        }
+    }
+
+    fn start(&mut self, ctx: &egui::Context, record: &SessionRecord, zone: chrono::FixedOffset) {
+        let mut content = Vec::new();
+        if let Err(error) = write_record(record, self.format, zone, &mut content) {
+            self.status = Some((error.to_string(), true));
+            return;
+        }
+        let name = session_file_name(record.session.id, record.session.started_at, self.format);
+        let filter = (self.format.label(), self.format.extension());
+        let dialog = SaveDialog::open(ctx, &name, filter, &exports_dir(&self.data_dir));
+        self.status = None;
+        self.pending = Some((content, dialog));
+    }
+
+    fn poll(&mut self, ctx: &egui::Context) {
+        let Some((_, dialog)) = &self.pending else {
+            return;
+        };
+        let (path, fallback) = match dialog.poll() {
+            SaveChoice::Waiting => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                return;
+            }
+            SaveChoice::Cancelled => {
+                self.pending = None;
+                self.status = Some(("Export cancelled; nothing was saved.".to_owned(), false));
+                return;
+            }
+            SaveChoice::Chosen(path) => (path, false),
+            SaveChoice::NoDialog { fallback } => (fallback, true),
+        };
+        let Some((content, _)) = self.pending.take() else {
+            return;
+        };
+        let saved = write_atomically(&path, |out| Ok(out.write_all(&content)?));
+        self.status = Some(match (saved, fallback) {
+            (Ok(()), false) => (format!("Saved to {}", path.display()), false),
+            (Ok(()), true) => (
+                format!(
+                    "No save dialog can be shown on this system, so the export was saved to {}",
+                    path.display()
+                ),
+                false,
+            ),
+            (Err(error), _) => (error.to_string(), true),
+        });
+    }
+}

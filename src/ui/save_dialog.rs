@@ -1,0 +1,86 @@
+//! Asking where to save, without freezing the window: the system's save dialog runs on a thread of its
+//! own and the view polls for the answer. When the system cannot show a dialog at all (no desktop
+//! portal, no zenity), rfd answers "nothing chosen" at once; that is told apart from a clinician who
+//! cancelled by how quickly the answer came.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+/// Faster than any person can close a dialog: no dialog was shown.
+const NO_DIALOG_WITHIN: Duration = Duration::from_millis(400);
+
+/// What became of a save dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveChoice {
+    /// Still open.
+    Waiting,
+    Chosen(PathBuf),
+    Cancelled,
+    /// The system could not show a dialog; the caller saves to `fallback`.
+    NoDialog {
+        fallback: PathBuf,
+    },
+}
+
+/// Makes every save dialog of this window answer "no dialog can be shown", as on a system without a
+/// desktop portal: exports go to the exports folder. For kiosks and for tests, which must never wait
+/// for a person to close a dialog.
+pub fn disable_file_dialogs(ctx: &egui::Context) {
+    ctx.data_mut(|data| data.insert_temp(dialogs_off_id(), true));
+}
+
+fn dialogs_off_id() -> egui::Id {
+    egui::Id::unique("kap_journal_file_dialogs_off")
+}
+
+/// A save dialog that is open (or was).
+pub struct SaveDialog {
+    /// The path chosen, if any, and how long the dialog took to answer.
+    answer: Receiver<(Option<PathBuf>, Duration)>,
+    fallback: PathBuf,
+}
+
+impl SaveDialog {
+    /// Opens the dialog suggesting `file_name`; `fallback_dir` takes the file if no dialog can be shown.
+    pub fn open(
+        ctx: &egui::Context,
+        file_name: &str,
+        filter: (&str, &str),
+        fallback_dir: &Path,
+    ) -> Self {
+        let (send, answer) = mpsc::channel();
+        let fallback = fallback_dir.join(file_name);
+        if ctx.data(|data| data.get_temp::<bool>(dialogs_off_id()).unwrap_or(false)) {
+            // Dropping the sender reads as "no dialog could be shown".
+            drop(send);
+            return Self { answer, fallback };
+        }
+        let dialog = rfd::AsyncFileDialog::new()
+            .set_file_name(file_name)
+            .add_filter(filter.0, &[filter.1]);
+        let opened = Instant::now();
+        // Should no thread start, the sender is dropped and `poll` reads that as "no dialog".
+        let _thread = std::thread::Builder::new()
+            .name("save-dialog".into())
+            .spawn(move || {
+                let chosen = pollster::block_on(dialog.save_file());
+                let path = chosen.map(|handle| handle.path().to_path_buf());
+                // The view may be gone by now; then nobody needs the answer.
+                let _ = send.send((path, opened.elapsed()));
+            });
+        Self { answer, fallback }
+    }
+
+    /// The answer, once there is one.
+    pub fn poll(&self) -> SaveChoice {
+        match self.answer.try_recv() {
+            Err(TryRecvError::Empty) => SaveChoice::Waiting,
+            Ok((Some(path), _)) => SaveChoice::Chosen(path),
+            Ok((None, took)) if took >= NO_DIALOG_WITHIN => SaveChoice::Cancelled,
+            Ok((None, _)) | Err(TryRecvError::Disconnected) => SaveChoice::NoDialog {
+                fallback: self.fallback.clone(),
+            },
+        }
+    }
+}

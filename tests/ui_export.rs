@@ -1,0 +1,152 @@
+//! Export from the window: a session's summary to the clipboard, a session to a file, and the sessions
+//! the browser shows as one archive, with no save dialog available (as on a system without a portal).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::ui::click;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use kap_journal::export::{OnExisting, import_archive};
+use kap_journal::live::{Clock, ManualClock};
+use kap_journal::store::Store;
+use kap_journal::ui::{KapJournalApp, disable_file_dialogs};
+
+const FIXTURE: &str = include_str!("fixtures/two-sessions.json");
+
+/// The fixture with its live Medical Model session ended (a live one would be resumed at start).
+fn both_ended() -> String {
+    FIXTURE
+        .replace("\"status\":\"live\"", "\"status\":\"ended\"")
+        .replace("\"ended_at\":null", "\"ended_at\":\"2026-11-21T10:00:00Z\"")
+        .replace(
+            "}}]}\n  ]",
+            "}},{\"seq\":2,\"wall_time\":\"2026-11-21T10:00:00Z\",\"elapsed_ms\":3600000,\"entry\":{\"kind\":\"session_ended\",\"note\":\"\"}}]}\n  ]",
+        )
+}
+
+/// The app on a journal holding the fixture's two sessions, with save dialogs unavailable.
+fn app_with_fixture(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
+    let mut store = Store::open(dir).unwrap();
+    import_archive(
+        &mut store,
+        both_ended().as_bytes(),
+        OnExisting::Refuse,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    drop(store);
+    let store = Store::open(dir);
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            disable_file_dialogs(&cc.egui_ctx);
+            KapJournalApp::new(cc, store, clock)
+        })
+}
+
+/// Steps the app until `text` is on screen (work on another thread), or fails after a few seconds.
+fn wait_for(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
+    let started = Instant::now();
+    while harness.query_by_label_contains(text).is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never showed {text}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+}
+
+#[test]
+fn a_session_summary_is_copied_and_a_csv_saved_to_the_exports_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_with_fixture(dir.path());
+    harness.get_by_label("C-0142").click();
+    harness.run();
+    harness
+        .get(By::new().role(Role::Button).label("Copy summary"))
+        .click();
+    // The copy is in the output of the frame that sees the click.
+    harness.step();
+    let copied = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|command| match command {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .expect("the summary went to the clipboard");
+    assert!(copied.starts_with("# KAP session summary"));
+    assert!(copied.contains("Sat with it (5 min agreed): worked through (no change)"));
+
+    harness.get_by_label("Export as").click();
+    harness.run();
+    harness.get_by_label("CSV (one row per entry)").click();
+    harness.run();
+    click(&mut harness, "Export...");
+    wait_for(&mut harness, "No save dialog can be shown on this system");
+    let exports = dir.path().join("exports");
+    let files: Vec<_> = std::fs::read_dir(&exports)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(
+        files[0]
+            .to_string_lossy()
+            .ends_with("session-1-2026-11-20.csv")
+    );
+    let csv = std::fs::read_to_string(&files[0]).unwrap();
+    let rows = csv::Reader::from_reader(csv.as_bytes()).records().count();
+    assert_eq!(rows, 14, "one row per entry");
+    assert!(
+        harness
+            .query_by_label_contains(&files[0].display().to_string())
+            .is_some()
+    );
+}
+
+#[test]
+fn the_sessions_shown_in_the_browser_are_exported_as_one_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_with_fixture(dir.path());
+    // Only the Medical Model list is shown.
+    harness
+        .get(By::new().label("Medical Model").role(Role::Button))
+        .click();
+    harness.run();
+    click(&mut harness, "Export shown sessions");
+    wait_for(&mut harness, "1 sessions were saved to");
+    let exports = dir.path().join("exports");
+    let file = std::fs::read_dir(&exports)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let archive = std::fs::read_to_string(file).unwrap();
+    assert!(archive.contains("\"model\":\"medical\""));
+    assert!(
+        !archive.contains("\"model\":\"kap\""),
+        "the hidden KAP session stays out"
+    );
+    // The archive is one the journal reads back.
+    let other = tempfile::tempdir().unwrap();
+    let mut store = Store::open(other.path()).unwrap();
+    let report = import_archive(
+        &mut store,
+        archive.as_bytes(),
+        OnExisting::Refuse,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(report.sessions, 1);
+}
