@@ -10,8 +10,8 @@ use std::path::Path;
 use chrono::{FixedOffset, Utc};
 use kap_journal::domain::SessionId;
 use kap_journal::export::{
-    ExportFormat, ExportOptions, ImportError, MAX_IMPORT_BYTES, OnExisting, import_archive,
-    import_file, write_archive, write_session,
+    ExportFormat, ExportOptions, ImportError, MAX_IMPORT_BYTES, OnExisting, SummaryContext,
+    import_archive, import_file, write_archive, write_session,
 };
 use kap_journal::store::Store;
 
@@ -46,7 +46,10 @@ fn export(store: &Store, id: i64, format: ExportFormat) -> String {
         SessionId(id),
         format,
         ExportOptions::default(),
-        FixedOffset::east_opt(0).unwrap(),
+        &SummaryContext {
+            zone: FixedOffset::east_opt(0).unwrap(),
+            clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
+        },
         &mut out,
     )
     .unwrap();

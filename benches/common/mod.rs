@@ -29,3 +29,85 @@ pub fn demo_journal_20k() -> tempfile::TempDir {
     );
     dir
 }
+
+/// A long KAP session of 300 entries in `dir`'s journal: notes of a few sentences, a decision point
+/// with a "sit with it" deferral and its outcome every 20 entries, markers. Returns its id.
+pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::SessionId {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use kap_journal::domain::{
+        Asked, CameUp, Decision, DeferralOutcome, Dose, NewClient, NewSession, Route,
+        TreatmentModel,
+    };
+    use kap_journal::live::{Clock, LiveCommand, LiveSession, ManualClock};
+
+    let mut store = Store::open(dir).unwrap();
+    let client = store
+        .create_client(
+            &NewClient {
+                code: "B-0300".into(),
+                display_name: None,
+                weight_kg: Some(72.0),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let new = NewSession {
+        client_id: client.id,
+        model: TreatmentModel::Kap,
+        route: Route::IvInfusion,
+        planned_dose: Dose::parse("0.5 mg/kg over 40 min").unwrap(),
+        intention: "Meet the grief about my father without running from it.".into(),
+        comfort_plan: "Hand on shoulder if asked; remind to breathe out slowly.".into(),
+    };
+    let shared: Arc<dyn Clock> = clock.clone();
+    let mut live = LiveSession::start(&mut store, shared, &new).unwrap();
+    live.log(&mut store, LiveCommand::BeginDosing).unwrap();
+    while live.events().len() < 300 {
+        clock.advance(Duration::from_secs(15));
+        let seq = live.events().len() + 1;
+        if seq.is_multiple_of(20) {
+            let committed = live
+                .log(
+                    &mut store,
+                    LiveCommand::DecisionPoint {
+                        came_up: CameUp::Memory,
+                        detail: format!("memory {seq} of the accident on the bridge"),
+                        asked: Asked::ClientAsksToLower,
+                        decision: Decision::SitWithIt { minutes: 5 },
+                        new_dose: None,
+                        rationale: "Agreed in preparation to stay with hard material first.".into(),
+                    },
+                )
+                .unwrap()
+                .to_vec();
+            clock.advance(Duration::from_mins(2));
+            live.log(
+                &mut store,
+                LiveCommand::DeferralOutcome {
+                    deferral: committed[1].seq,
+                    outcome: DeferralOutcome::WorkedThrough,
+                    new_dose: None,
+                    note: "Found words for the fear; breathing slower.".into(),
+                },
+            )
+            .unwrap();
+        } else if seq.is_multiple_of(37) {
+            let target = kap_journal::domain::Seq(u32::try_from(seq - 1).unwrap());
+            live.log(&mut store, LiveCommand::ToggleMarker { target })
+                .unwrap();
+        } else {
+            live.log(
+                &mut store,
+                LiveCommand::Note(format!(
+                    "Observation {seq}: describes warmth in the chest, then a memory of the old \
+                     kitchen; tearful, says it feels safe to stay with it. Shoulders drop."
+                )),
+            )
+            .unwrap();
+        }
+    }
+    live.session().id
+}

@@ -9,8 +9,8 @@ use anyhow::bail;
 
 use crate::domain::SessionId;
 use crate::export::{
-    ExportFormat, ExportOptions, exports_dir, session_file_name, write_archive, write_atomically,
-    write_session,
+    ExportFormat, ExportOptions, SummaryContext, exports_dir, session_file_name, write_archive,
+    write_atomically, write_session,
 };
 use crate::store::Store;
 
@@ -23,16 +23,19 @@ pub struct ExportArgs {
     /// Export every session as one JSON archive (needs --format json and --out).
     #[arg(long, requires = "out")]
     all: bool,
-    /// md (summary), csv (one row per entry) or json (lossless archive).
+    /// pdf or md (summary), csv (one row per entry) or json (lossless archive).
     #[arg(long, value_parser = parse_format)]
     format: ExportFormat,
+    /// Name and credentials of the clinician, for the summary's header.
+    #[arg(long, env = "KAP_JOURNAL_CLINICIAN", value_name = "NAME")]
+    clinician: Option<String>,
     /// The file to write, or - for standard output (default: the exports folder in the data dir).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
 
 fn parse_format(text: &str) -> Result<ExportFormat, String> {
-    ExportFormat::parse(text).ok_or_else(|| "use md, csv or json".to_owned())
+    ExportFormat::parse(text).ok_or_else(|| "use pdf, md, csv or json".to_owned())
 }
 
 pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
@@ -58,9 +61,10 @@ pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     let id = SessionId(args.session.unwrap_or_default());
     let session = store.session(id)?;
-    let zone = *chrono::Local::now().offset();
-    let write =
-        |out: &mut dyn std::io::Write| write_session(&store, id, args.format, options, zone, out);
+    let context = SummaryContext::local(args.clinician.clone());
+    let write = |out: &mut dyn std::io::Write| {
+        write_session(&store, id, args.format, options, &context, out)
+    };
     match args.out.as_deref() {
         Some(path) if path == Path::new("-") => write(&mut std::io::stdout().lock())?,
         Some(path) => write_atomically(path, write)?,

@@ -16,6 +16,8 @@ pub enum ExportError {
     Write,
     #[error("The export was cancelled; nothing was kept.")]
     Cancelled,
+    #[error("The PDF could not be made.")]
+    Pdf,
 }
 
 /// Why an import changed nothing.

@@ -10,6 +10,7 @@ mod destination;
 mod error;
 mod import;
 mod markdown;
+mod pdf;
 mod record;
 mod summary;
 mod validate;
@@ -19,23 +20,25 @@ pub use destination::{exports_dir, session_file_name, write_atomically};
 pub use error::{ExportError, ImportError};
 pub use import::{ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file};
 pub use record::SessionRecord;
-pub use summary::Summary;
+pub use summary::{Summary, SummaryContext};
 pub use validate::MAX_TEXT_BYTES;
 
 /// A format a session can be exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
+    Pdf,
     Markdown,
     Csv,
     Json,
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 3] = [Self::Markdown, Self::Csv, Self::Json];
+    pub const ALL: [Self; 4] = [Self::Pdf, Self::Markdown, Self::Csv, Self::Json];
 
     /// The file extension, also the name on the command line (`--format md`).
     pub fn extension(self) -> &'static str {
         match self {
+            Self::Pdf => "pdf",
             Self::Markdown => "md",
             Self::Csv => "csv",
             Self::Json => "json",
@@ -44,6 +47,7 @@ impl ExportFormat {
 
     pub fn label(self) -> &'static str {
         match self {
+            Self::Pdf => "PDF summary",
             Self::Markdown => "Markdown summary",
             Self::Csv => "CSV (one row per entry)",
             Self::Json => "JSON archive (lossless)",
@@ -57,28 +61,38 @@ impl ExportFormat {
     }
 }
 
-/// Writes one session in `format`, with times of day in `zone`.
+/// Writes one session in `format`; summaries are presented as `context` says.
 pub fn write_session(
     store: &crate::store::Store,
     id: crate::domain::SessionId,
     format: ExportFormat,
     options: ExportOptions,
-    zone: chrono::FixedOffset,
+    context: &SummaryContext,
     out: impl std::io::Write,
 ) -> Result<(), ExportError> {
-    write_record(&SessionRecord::load(store, id, options)?, format, zone, out)
+    write_record(
+        &SessionRecord::load(store, id, options)?,
+        format,
+        context,
+        out,
+    )
 }
 
 /// Writes a session already read (the window has it on screen) in `format`.
 pub fn write_record(
     record: &SessionRecord,
     format: ExportFormat,
-    zone: chrono::FixedOffset,
+    context: &SummaryContext,
     mut out: impl std::io::Write,
 ) -> Result<(), ExportError> {
     match format {
+        ExportFormat::Pdf => {
+            out.write_all(&pdf::render(record, &Summary::of(record, context))?)?;
+            out.flush()?;
+            Ok(())
+        }
         ExportFormat::Markdown => {
-            out.write_all(markdown_summary(record, zone).as_bytes())?;
+            out.write_all(markdown_summary(record, context).as_bytes())?;
             out.flush()?;
             Ok(())
         }
@@ -88,8 +102,8 @@ pub fn write_record(
 }
 
 /// The Markdown summary of a session (also what "Copy summary" puts on the clipboard).
-pub fn markdown_summary(record: &SessionRecord, zone: chrono::FixedOffset) -> String {
-    markdown::render(&Summary::of(record, zone))
+pub fn markdown_summary(record: &SessionRecord, context: &SummaryContext) -> String {
+    markdown::render(&Summary::of(record, context))
 }
 
 /// What an export may contain beyond the clinical record.

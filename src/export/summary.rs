@@ -10,6 +10,24 @@ use crate::domain::{
 };
 use crate::format;
 
+/// How a summary is presented: the time zone its times of day are in, and who prepared it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryContext {
+    pub zone: FixedOffset,
+    /// The clinician's name and credentials, shown in the header when given.
+    pub clinician: Option<String>,
+}
+
+impl SummaryContext {
+    /// Times in this computer's time zone.
+    pub fn local(clinician: Option<String>) -> Self {
+        Self {
+            zone: *chrono::Local::now().offset(),
+            clinician: clinician.filter(|name| !name.trim().is_empty()),
+        }
+    }
+}
+
 /// A line of the summary tied to a moment of the session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timed {
@@ -58,8 +76,9 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Builds the summary, with times of day in `zone`.
-    pub fn of(record: &SessionRecord, zone: FixedOffset) -> Self {
+    /// Builds the summary as `context` says.
+    pub fn of(record: &SessionRecord, context: &SummaryContext) -> Self {
+        let zone = context.zone;
         let session = &record.session;
         let weight = record.client.weight_kg;
         let at = |elapsed_ms: i64, wall: DateTime<Utc>| Timed {
@@ -73,7 +92,7 @@ impl Summary {
         };
         let mut summary = Self {
             title: format!("{} session summary", session.model.label()),
-            facts: facts(record, zone),
+            facts: facts(record, context),
             intention: session.intention.clone(),
             comfort_plan: session.comfort_plan.clone(),
             dosing: Vec::new(),
@@ -182,11 +201,19 @@ fn outcome_counts(decisions: &[DecisionLine]) -> Vec<(DeferralOutcome, usize)> {
         .collect()
 }
 
-fn facts(record: &SessionRecord, zone: FixedOffset) -> Vec<(&'static str, String)> {
+fn facts(record: &SessionRecord, context: &SummaryContext) -> Vec<(&'static str, String)> {
     let session = &record.session;
+    let zone = context.zone;
     let local = |time: DateTime<Utc>| time.with_timezone(&zone);
     let mut facts = vec![
         ("Client", record.client.title()),
+        (
+            "Clinician",
+            context
+                .clinician
+                .clone()
+                .unwrap_or_else(|| "not given".to_owned()),
+        ),
         (
             "Date",
             local(session.started_at).format("%Y-%m-%d").to_string(),

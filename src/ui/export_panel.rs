@@ -8,7 +8,7 @@ use egui::Ui;
 use super::save_dialog::{SaveChoice, SaveDialog};
 use super::theme;
 use crate::export::{
-    ExportFormat, SessionRecord, exports_dir, markdown_summary, session_file_name,
+    ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary, session_file_name,
     write_atomically, write_record,
 };
 
@@ -22,10 +22,34 @@ pub struct ExportPanel {
     status: Option<(String, bool)>,
 }
 
+/// The clinician's name and credentials for summary headers, remembered between runs (it is not
+/// client data).
+fn clinician_field(ui: &mut Ui) -> String {
+    let id = egui::Id::unique("kap_journal_clinician");
+    let mut name = ui
+        .ctx()
+        .data_mut(|data| data.get_persisted::<String>(id))
+        .unwrap_or_default();
+    let label = ui.label("Clinician");
+    let edited = ui
+        .add(
+            egui::TextEdit::singleline(&mut name)
+                .hint_text("name, credentials")
+                .desired_width(170.0),
+        )
+        .labelled_by(label.id)
+        .changed();
+    if edited {
+        ui.ctx()
+            .data_mut(|data| data.insert_persisted(id, name.clone()));
+    }
+    name
+}
+
 impl ExportPanel {
     pub fn new(data_dir: &Path) -> Self {
         Self {
-            format: ExportFormat::Markdown,
+            format: ExportFormat::Pdf,
             data_dir: data_dir.to_path_buf(),
             pending: None,
             status: None,
@@ -34,10 +58,11 @@ impl ExportPanel {
 
     /// The controls, in the session header; `record` is the session on screen.
     pub fn ui(&mut self, ui: &mut Ui, record: &SessionRecord) {
-        let zone = *chrono::Local::now().offset();
         ui.horizontal(|ui| {
+            let clinician = clinician_field(ui);
+            let context = SummaryContext::local(Some(clinician));
             if ui.button("Copy summary").clicked() {
-                ui.ctx().copy_text(markdown_summary(record, zone));
+                ui.ctx().copy_text(markdown_summary(record, &context));
                 self.status = Some((
                     "Summary copied to the clipboard (Markdown).".to_owned(),
                     false,
@@ -59,7 +84,7 @@ impl ExportPanel {
                 .add_enabled(!waiting, egui::Button::new("Export..."))
                 .clicked()
             {
-                self.start(ui.ctx(), record, zone);
+                self.start(ui.ctx(), record, &context);
             }
             if waiting {
                 ui.spinner();
@@ -77,9 +102,9 @@ impl ExportPanel {
         }
     }
 
-    fn start(&mut self, ctx: &egui::Context, record: &SessionRecord, zone: chrono::FixedOffset) {
-        let mut content = Vec::new();
-        if let Err(error) = write_record(record, self.format, zone, &mut content) {
+    fn start(&mut self, ctx: &egui::Context, record: &SessionRecord, context: &SummaryContext) {
+        let mut bytes = Vec::new();
+        if let Err(error) = write_record(record, self.format, context, &mut bytes) {
             self.status = Some((error.to_string(), true));
             return;
         }
@@ -87,7 +112,7 @@ impl ExportPanel {
         let filter = (self.format.label(), self.format.extension());
         let dialog = SaveDialog::open(ctx, &name, filter, &exports_dir(&self.data_dir));
         self.status = None;
-        self.pending = Some((content, dialog));
+        self.pending = Some((bytes, dialog));
     }
 
     fn poll(&mut self, ctx: &egui::Context) {

@@ -1,0 +1,116 @@
+//! The PDF summary, read back as a PDF reader would: every section's words are in its text (Greek and
+//! Cyrillic included), and a long session runs over numbered pages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::{FixedOffset, Utc};
+use kap_journal::domain::{SessionId, TreatmentModel};
+use kap_journal::export::{
+    ExportFormat, ExportOptions, OnExisting, SummaryContext, import_archive, write_session,
+};
+use kap_journal::live::LiveCommand;
+use kap_journal::store::Store;
+
+const FIXTURE: &str = include_str!("fixtures/two-sessions.json");
+
+fn pdf(store: &Store, id: i64) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_session(
+        store,
+        SessionId(id),
+        ExportFormat::Pdf,
+        ExportOptions::default(),
+        &SummaryContext {
+            zone: FixedOffset::east_opt(0).unwrap(),
+            clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
+        },
+        &mut out,
+    )
+    .unwrap();
+    out
+}
+
+/// The pages and their text, as a reader's copy gets it.
+fn read(bytes: &[u8]) -> (usize, String) {
+    let document = lopdf::Document::load_mem(bytes).expect("a PDF any reader opens");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).expect("extractable text");
+    (pages.len(), text)
+}
+
+#[test]
+fn every_section_of_the_summary_is_in_the_pdf_text() {
+    let mut journal = common::journal();
+    import_archive(
+        &mut journal.store,
+        FIXTURE.as_bytes(),
+        OnExisting::Refuse,
+        Utc::now(),
+    )
+    .unwrap();
+    let bytes = pdf(&journal.store, 1);
+    assert!(bytes.starts_with(b"%PDF-"));
+    let (pages, text) = read(&bytes);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "KAP session summary",
+        "C-0142 · Alex (synthetic)",
+        "Dr. R. Example, MD (synthetic)",
+        "Ketamine-Assisted Psychotherapy",
+        "IV infusion",
+        "Meet the grief about my father without running.",
+        "Hand on shoulder if asked",
+        "Dose over time",
+        "minutes since start",
+        "Dosing began: 0.5 mg/kg over 40 min (35 mg at 70 kg)",
+        "Dosing stopped. Reason: Infusion complete",
+        "1. Memory: the accident on the bridge",
+        "Asked: Client asks to lower; decided: sit with it 5 min",
+        "Sat with it (5 min agreed): worked through (no change) at 25:30: Found words for the fear.",
+        "2. Body sensation: nausea",
+        "Intention read aloud; client settled, \"ready\".",
+        "Second line: Γειά σου, привет.",
+        "Bring to integration",
+        "Calm, oriented; picked up by partner.",
+        &format!("Page 1 of {pages}"),
+    ] {
+        assert!(
+            flat.contains(expected),
+            "the PDF text lacks {expected:?}:\n{flat}"
+        );
+    }
+    // The marker was taken off entry 9, so it is listed once, under Notes only.
+    assert_eq!(flat.matches("=SUM(A1)").count(), 1);
+}
+
+#[test]
+fn a_long_session_runs_over_numbered_pages_with_every_note() {
+    let mut journal = common::journal();
+    let mut session = common::live_session(&mut journal, TreatmentModel::Medical);
+    let long_note =
+        "Long reflection on the week, the drive here, the weather and the music; ".repeat(6);
+    for index in 0..300 {
+        journal.clock.advance(std::time::Duration::from_secs(20));
+        session
+            .log(
+                &mut journal.store,
+                LiveCommand::Note(format!("Entry {index}: {long_note}")),
+            )
+            .unwrap();
+    }
+    let (pages, text) = read(&pdf(&journal.store, 1));
+    assert!(
+        pages >= 20,
+        "300 notes of six lines each take many pages, not {pages}"
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for page in 1..=pages {
+        assert!(
+            flat.contains(&format!("Page {page} of {pages}")),
+            "page {page} is numbered"
+        );
+    }
+    assert!(flat.contains("Entry 0:") && flat.contains("Entry 299:"));
+    assert!(flat.contains("Medical Model session summary"));
+}
