@@ -179,3 +179,73 @@ fn refusals_are_one_plain_sentence_with_a_failing_exit_and_write_nothing() {
             .contains("use medical or kap")
     );
 }
+
+#[test]
+fn export_all_then_import_elsewhere_gives_the_same_archive_and_a_bad_file_changes_nothing() {
+    let (source, target) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    stdout(&kap_journal(
+        source.path(),
+        &["demo", "--clients", "4", "--sessions", "30"],
+    ));
+    let archive = source.path().join("all.json");
+    let archive_arg = archive.to_str().unwrap();
+    stdout(&kap_journal(
+        source.path(),
+        &["export", "--all", "--format", "json", "--out", archive_arg],
+    ));
+    let report = stdout(&kap_journal(target.path(), &["import", archive_arg]));
+    assert!(report.starts_with("Imported 30 sessions"), "{report}");
+    let again = stdout(&kap_journal(
+        target.path(),
+        &["export", "--all", "--format", "json", "--out", "-"],
+    ));
+    assert_eq!(again, std::fs::read_to_string(&archive).unwrap());
+
+    // Importing the same file again is refused: nothing is duplicated.
+    let refused = kap_journal(target.path(), &["import", archive_arg]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        message.contains("already in the journal") && message.contains("--skip-existing"),
+        "{message}"
+    );
+    let truncated = target.path().join("cut.json");
+    std::fs::write(&truncated, &again[..again.len() / 3]).unwrap();
+    let refused = kap_journal(target.path(), &["import", truncated.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap().lines().count(),
+        1,
+        "one sentence"
+    );
+    let unchanged = stdout(&kap_journal(
+        target.path(),
+        &["export", "--all", "--format", "json", "--out", "-"],
+    ));
+    assert_eq!(unchanged, again);
+}
+
+#[test]
+fn one_session_exports_to_the_exports_folder_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(
+        dir.path(),
+        &["demo", "--clients", "2", "--sessions", "3"],
+    ));
+    for format in ["pdf", "md", "csv", "json"] {
+        let path = stdout(&kap_journal(
+            dir.path(),
+            &["export", "1", "--format", format],
+        ));
+        let path = Path::new(path.trim());
+        assert!(
+            path.starts_with(dir.path().join("exports")),
+            "{}",
+            path.display()
+        );
+        assert!(path.extension().is_some_and(|ext| ext == format));
+        assert!(std::fs::metadata(path).unwrap().len() > 100);
+    }
+    let unknown = kap_journal(dir.path(), &["export", "999", "--format", "md"]);
+    assert!(!unknown.status.success());
+}
