@@ -7,11 +7,11 @@ mod common;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use kap_journal::domain::SessionId;
 use kap_journal::export::{
-    ExportFormat, ExportOptions, ImportError, MAX_IMPORT_BYTES, OnExisting, SummaryContext,
-    import_archive, import_file, write_archive, write_session,
+    ExportFormat, ExportOptions, ImportError, MAX_IMPORT_BYTES, OnExisting, import_archive,
+    import_file, write_archive, write_session,
 };
 use kap_journal::store::Store;
 
@@ -46,10 +46,7 @@ fn export(store: &Store, id: i64, format: ExportFormat) -> String {
         SessionId(id),
         format,
         ExportOptions::default(),
-        &SummaryContext {
-            zone: FixedOffset::east_opt(0).unwrap(),
-            clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
-        },
+        &common::summary_context(),
         &mut out,
     )
     .unwrap();

@@ -4,11 +4,9 @@
 
 mod common;
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use kap_journal::domain::{SessionId, TreatmentModel};
-use kap_journal::export::{
-    ExportFormat, ExportOptions, OnExisting, SummaryContext, import_archive, write_session,
-};
+use kap_journal::export::{ExportFormat, ExportOptions, OnExisting, import_archive, write_session};
 use kap_journal::live::LiveCommand;
 use kap_journal::store::Store;
 
@@ -21,10 +19,7 @@ fn pdf(store: &Store, id: i64) -> Vec<u8> {
         SessionId(id),
         ExportFormat::Pdf,
         ExportOptions::default(),
-        &SummaryContext {
-            zone: FixedOffset::east_opt(0).unwrap(),
-            clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
-        },
+        &common::summary_context(),
         &mut out,
     )
     .unwrap();

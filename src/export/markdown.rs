@@ -29,18 +29,8 @@ pub fn render(summary: &Summary) -> String {
     for (index, line) in summary.decisions.iter().enumerate() {
         decision(&mut out, index + 1, line);
     }
-    if !summary.outcome_counts.is_empty() {
-        let counts: Vec<String> = summary
-            .outcome_counts
-            .iter()
-            .map(|(outcome, count)| format!("{} {count}", outcome.label()))
-            .collect();
-        let _ = writeln!(
-            out,
-            "\n\"Sit with it\" deferrals: {}; {}.",
-            summary.deferrals(),
-            counts.join(", ")
-        );
+    if let Some(sentence) = summary.outcome_sentence() {
+        let _ = writeln!(out, "\n{sentence}");
     }
 
     let _ = writeln!(out, "\n## Notes\n");

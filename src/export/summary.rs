@@ -173,6 +173,23 @@ impl Summary {
         summary
     }
 
+    /// How the "sit with it" deferrals ended, in one sentence; `None` when none ended.
+    pub fn outcome_sentence(&self) -> Option<String> {
+        if self.outcome_counts.is_empty() {
+            return None;
+        }
+        let counts: Vec<String> = self
+            .outcome_counts
+            .iter()
+            .map(|(outcome, count)| format!("{} {count}", outcome.label()))
+            .collect();
+        Some(format!(
+            "\"Sit with it\" deferrals: {}; {}.",
+            self.deferrals(),
+            counts.join(", ")
+        ))
+    }
+
     /// How many decision points chose to sit with it.
     pub fn deferrals(&self) -> usize {
         self.decisions

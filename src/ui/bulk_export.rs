@@ -10,7 +10,7 @@ use std::time::Duration;
 use egui::Ui;
 
 use super::save_dialog::{SaveChoice, SaveDialog};
-use super::theme;
+use super::widgets;
 use crate::domain::SessionId;
 use crate::export::{
     ExportError, ExportFormat, ExportOptions, exports_dir, write_archive, write_atomically,
@@ -73,14 +73,7 @@ impl BulkExport {
                     }
                 }
             }
-            if let Some((message, problem)) = &self.status {
-                let color = if *problem {
-                    theme::WARNING
-                } else {
-                    theme::MUTED
-                };
-                ui.colored_label(color, message);
-            }
+            widgets::status_line(ui, self.status.as_ref());
         });
         self.poll(ui.ctx(), data_dir);
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use egui::Ui;
 
 use super::save_dialog::{SaveChoice, SaveDialog};
-use super::theme;
+use super::widgets;
 use crate::export::{
     ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary, session_file_name,
     write_atomically, write_record,
@@ -92,14 +92,7 @@ impl ExportPanel {
             }
         });
         self.poll(ui.ctx());
-        if let Some((message, problem)) = &self.status {
-            let color = if *problem {
-                theme::WARNING
-            } else {
-                theme::MUTED
-            };
-            ui.colored_label(color, message);
-        }
+        widgets::status_line(ui, self.status.as_ref());
     }
 
     fn start(&mut self, ctx: &egui::Context, record: &SessionRecord, context: &SummaryContext) {

@@ -56,6 +56,18 @@ pub fn labelled_multiline(
 }
 
 /// A refusal or failure, in plain words, where the user is looking.
+/// The outcome of the last action, as a sentence: muted, or in the warning colour when it is a problem.
+pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
+    if let Some((message, problem)) = status {
+        let color = if *problem {
+            super::theme::WARNING
+        } else {
+            super::theme::MUTED
+        };
+        ui.colored_label(color, message);
+    }
+}
+
 pub fn error_line(ui: &mut Ui, error: Option<&str>) {
     if let Some(error) = error {
         ui.label(RichText::new(error).color(theme::WARNING).strong());

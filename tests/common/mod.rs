@@ -47,6 +47,14 @@ pub fn new_session(client: &Client, model: TreatmentModel) -> NewSession {
     }
 }
 
+/// Summaries in UTC with a synthetic clinician, so exports read the same on every machine.
+pub fn summary_context() -> kap_journal::export::SummaryContext {
+    kap_journal::export::SummaryContext {
+        zone: chrono::FixedOffset::east_opt(0).unwrap(),
+        clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
+    }
+}
+
 /// A live session for a new client, on the journal's manual clock.
 pub fn live_session(journal: &mut Journal, model: TreatmentModel) -> LiveSession {
     let client = client(&mut journal.store, "C-0001");

@@ -106,19 +106,10 @@ fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summary, a
     for (index, line) in summary.decisions.iter().enumerate() {
         decision(layout, index + 1, line);
     }
-    if !summary.outcome_counts.is_empty() {
-        let counts: Vec<String> = summary
-            .outcome_counts
-            .iter()
-            .map(|(outcome, count)| format!("{} {count}", outcome.label()))
-            .collect();
+    if let Some(sentence) = summary.outcome_sentence() {
         layout.space(3.0);
         layout.paragraph(
-            &format!(
-                "\"Sit with it\" deferrals: {}; {}.",
-                summary.deferrals(),
-                counts.join(", ")
-            ),
+            &sentence,
             MARGIN,
             CONTENT_WIDTH,
             Style {
