@@ -5,10 +5,12 @@
 mod client;
 mod dose;
 mod event;
+mod measure;
 mod model;
 mod route;
 mod session;
 mod timeline;
+mod vitals;
 
 pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
 pub use dose::{Dose, DoseError, DoseUnit, Infusion};
@@ -16,7 +18,9 @@ pub use event::{
     Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint, DeferralOutcome, Event,
     EventKind, MAX_SIT_WITH_IT_MINUTES, Seq,
 };
+pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
 pub use route::Route;
 pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
 pub use timeline::{CurrentDose, OpenDeferral, TimelineState};
+pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};
