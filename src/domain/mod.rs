@@ -3,6 +3,7 @@
 //! Nothing here knows about SQL or egui, so every rule can be tested on its own.
 
 mod client;
+mod delivered;
 mod dose;
 mod event;
 mod measure;
@@ -13,6 +14,7 @@ mod timeline;
 mod vitals;
 
 pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
+pub use delivered::{Delivered, delivered};
 pub use dose::{Dose, DoseError, DoseUnit, Infusion};
 pub use event::{
     Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint, DeferralOutcome, Event,
