@@ -242,6 +242,7 @@ fn facts(record: &SessionRecord, context: &SummaryContext) -> Vec<(&'static str,
             session.planned_dose.describe(record.client.weight_kg),
         ),
     ];
+    facts.push(("Delivered", record.delivered().describe()));
     if let Some(weight) = record.client.weight_kg {
         facts.push(("Weight", format!("{weight} kg")));
     }

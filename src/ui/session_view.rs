@@ -19,6 +19,8 @@ pub struct SessionView {
     /// The entry to bring into view on the next frame (a search hit).
     scroll_to: Option<Seq>,
     curve: DoseCurve,
+    /// The delivered total, described once when the session is read.
+    delivered: String,
 }
 
 impl SessionView {
@@ -27,7 +29,9 @@ impl SessionView {
         let record = SessionRecord::load(store, id, ExportOptions::default())?;
         let state = TimelineState::from_events(&record.events);
         let curve = DoseCurve::of(&record.events, record.client.weight_kg);
+        let delivered = record.delivered().describe();
         Ok(Self {
+            delivered,
             record,
             export: ExportPanel::new(store.dir()),
             state,
@@ -77,12 +81,13 @@ impl SessionView {
                     .ended_at
                     .map_or_else(|| "still live".to_owned(), format::date_time);
                 ui.label(format!(
-                    "{} · planned {} · started {} · ended {} · status {}",
+                    "{} · planned {} · delivered {} · started {} · ended {} · status {}",
                     self.record.session.route.label(),
                     self.record
                         .session
                         .planned_dose
                         .describe(self.record.client.weight_kg),
+                    self.delivered,
                     format::date_time(self.record.session.started_at),
                     ended,
                     self.record.session.status.as_str()

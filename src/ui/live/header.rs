@@ -4,7 +4,7 @@ use egui::{RichText, Ui};
 
 use super::super::commands::{OUTCOME_COMMANDS, UiCommand};
 use super::super::{format, theme, widgets};
-use crate::domain::{CurrentDose, Seq};
+use crate::domain::{CurrentDose, Seq, delivered};
 use crate::live::LiveSession;
 
 /// What the clinician asked for from the header this frame.
@@ -47,6 +47,14 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText) -> HeaderAction {
         };
         ui.label(RichText::new("Current dose").color(theme::MUTED));
         ui.label(RichText::new(dose).font(theme::timer_font()).strong());
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new("Delivered so far").color(theme::MUTED));
+        let total = delivered(live.events(), weight, live.elapsed_ms());
+        ui.label(
+            RichText::new(total.describe())
+                .font(theme::timer_font())
+                .strong(),
+        );
     });
     let now = live.elapsed_ms();
     for open in &live.state().open_deferrals {
