@@ -30,8 +30,8 @@ pub fn demo_journal_20k() -> tempfile::TempDir {
     dir
 }
 
-/// A long KAP session of 300 entries in `dir`'s journal: notes of a few sentences, a decision point
-/// with a "sit with it" deferral and its outcome every 20 entries, markers. Returns its id.
+/// A long, ended KAP session of 300 entries in `dir`'s journal: notes of a few sentences, a decision
+/// point with a "sit with it" deferral and its outcome every 20 entries, markers. Returns its id.
 pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::SessionId {
     use std::sync::Arc;
     use std::time::Duration;
@@ -65,7 +65,8 @@ pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::Ses
     let shared: Arc<dyn Clock> = clock.clone();
     let mut live = LiveSession::start(&mut store, shared, &new).unwrap();
     live.log(&mut store, LiveCommand::BeginDosing).unwrap();
-    while live.events().len() < 300 {
+    // 299 entries, then the closing one.
+    while live.events().len() < 299 {
         clock.advance(Duration::from_secs(15));
         let seq = live.events().len() + 1;
         if seq.is_multiple_of(20) {
@@ -109,5 +110,7 @@ pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::Ses
             .unwrap();
         }
     }
+    live.end(&mut store, "Calm and oriented; integration next week.")
+        .unwrap();
     live.session().id
 }

@@ -102,7 +102,14 @@ impl Summary {
             for_integration: Vec::new(),
             closing: None,
         };
+        // Where each decision point and each deferral went in `summary.decisions`, by entry number.
+        let mut decision_of: Vec<(Seq, usize)> = Vec::new();
         let mut deferral_of: Vec<(Seq, usize)> = Vec::new();
+        let find = |list: &[(Seq, usize)], wanted: Seq| {
+            list.iter()
+                .find(|(seq, _)| *seq == wanted)
+                .map(|(_, index)| *index)
+        };
         for event in &record.events {
             match &event.kind {
                 EventKind::Note { text } => summary.notes.push(timed(event, text.clone())),
@@ -117,21 +124,19 @@ impl Summary {
                     );
                     summary.dosing.push(timed(event, with_reason(head, reason)));
                 }
-                EventKind::DecisionPoint(point) => summary.decisions.push(DecisionLine {
-                    at: timed(event, String::new()),
-                    point: point.clone(),
-                    deferral: None,
-                }),
+                EventKind::DecisionPoint(point) => {
+                    decision_of.push((event.seq, summary.decisions.len()));
+                    summary.decisions.push(DecisionLine {
+                        at: timed(event, String::new()),
+                        point: point.clone(),
+                        deferral: None,
+                    });
+                }
                 EventKind::DeferralStart {
                     decision_seq,
                     minutes,
                 } => {
-                    let decision = record
-                        .events
-                        .iter()
-                        .filter(|e| matches!(e.kind, EventKind::DecisionPoint(_)))
-                        .position(|e| e.seq == *decision_seq);
-                    if let Some(index) = decision {
+                    if let Some(index) = find(&decision_of, *decision_seq) {
                         summary.decisions[index].deferral = Some(DeferralLine {
                             minutes: *minutes,
                             outcome: None,
@@ -145,12 +150,8 @@ impl Summary {
                     outcome,
                     note,
                 } => {
-                    let index = deferral_of
-                        .iter()
-                        .find(|(seq, _)| seq == deferral_seq)
-                        .map(|(_, index)| *index);
-                    if let Some(deferral) =
-                        index.and_then(|index| summary.decisions[index].deferral.as_mut())
+                    if let Some(deferral) = find(&deferral_of, *deferral_seq)
+                        .and_then(|index| summary.decisions[index].deferral.as_mut())
                     {
                         deferral.outcome = Some(*outcome);
                         deferral.ended = Some(timed(event, note.trim().to_owned()));
