@@ -229,10 +229,15 @@ fn a_journal_from_before_search_gets_its_index_built_by_the_migration() {
     let journal = journal_with_sessions();
     let dir = journal.dir.path().to_path_buf();
     drop(journal.store);
-    // Make the file look like schema 1: no search index yet.
+    // Make the file look like schema 1: no search index (nor the later total columns) yet.
     let conn = rusqlite::Connection::open(dir.join(DB_FILE_NAME)).unwrap();
-    conn.execute_batch("DROP TABLE event_search; PRAGMA user_version = 1;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE event_search;
+         ALTER TABLE sessions DROP COLUMN delivered_mg;
+         ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     let store = Store::open(&dir).unwrap();
     assert_eq!(store.search(&query("kitchen")).unwrap().len(), 2);

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::TimeZone;
-use kap_journal::domain::{EventKind, Seq, SessionStatus, TreatmentModel};
+use kap_journal::domain::{Dose, EventKind, Seq, SessionStatus, TreatmentModel};
 use kap_journal::live::LiveCommand;
 use kap_journal::store::{DB_FILE_NAME, SessionFilter, Store, StoreError};
 
@@ -275,4 +275,58 @@ fn assert_one_sentence(message: &str, contains: &str) {
         "one sentence: {message}"
     );
     assert_eq!(message.matches(". ").count(), 0, "one sentence: {message}");
+}
+
+#[test]
+fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migration() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let minutes = |m: u64| Duration::from_secs(60 * m);
+    // 70 kg; 0.5 mg/kg over 40 min for 10 min, then 0.3 mg/kg over 40 min for 10 min, then stopped:
+    // 10 × 0.0125 + 10 × 0.0075 = 0.2 mg/kg = 14 mg.
+    live.log(&mut journal.store, LiveCommand::BeginDosing)
+        .unwrap();
+    journal.clock.advance(minutes(10));
+    let lower = Dose::parse("0.3 mg/kg over 40 min").unwrap();
+    live.log(
+        &mut journal.store,
+        LiveCommand::ChangeDose {
+            dose: Some(lower),
+            reason: "asked to lower".into(),
+        },
+    )
+    .unwrap();
+    journal.clock.advance(minutes(10));
+    live.log(
+        &mut journal.store,
+        LiveCommand::ChangeDose {
+            dose: None,
+            reason: String::new(),
+        },
+    )
+    .unwrap();
+    journal.clock.advance(minutes(5));
+    let all = SessionFilter::default();
+    let row = &journal.store.session_summaries(&all).unwrap()[0];
+    assert_eq!((row.delivered_mg, row.delivered_mg_per_kg), (None, None));
+    assert_eq!(row.describe_delivered(), "live");
+
+    live.end(&mut journal.store, "").unwrap();
+    let row = journal.store.session_summaries(&all).unwrap()[0].clone();
+    assert!((row.delivered_mg.unwrap() - 14.0).abs() < 1e-9);
+    assert!((row.delivered_mg_per_kg.unwrap() - 0.2).abs() < 1e-12);
+    assert_eq!(row.describe_delivered(), "14 mg (0.2 mg/kg)");
+
+    // The same journal as schema 2 left it: no total columns; opening it computes them.
+    drop(journal.store);
+    let conn = rusqlite::Connection::open(journal.dir.path().join(DB_FILE_NAME)).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE sessions DROP COLUMN delivered_mg;
+         ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(journal.dir.path()).unwrap();
+    assert_eq!(store.session_summaries(&all).unwrap()[0], row);
 }

@@ -149,3 +149,23 @@ fn the_session_lists_filter_by_date_range_and_say_when_a_date_cannot_be_read() {
         "an unreadable date filters nothing"
     );
 }
+
+#[test]
+fn the_browser_shows_what_an_ended_session_delivered() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run();
+    // 72 kg at 0.5 mg/kg over 40 min for 10 minutes: 0.125 mg/kg, 9 mg.
+    clock.advance(std::time::Duration::from_secs(600));
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+    click(&mut harness, "Back to sessions");
+    assert!(harness.query_by_label("Total dose").is_some());
+    assert!(
+        harness.query_by_label("9 mg (0.13 mg/kg)").is_some(),
+        "the row shows the delivered total, not the planned dose"
+    );
+}

@@ -61,7 +61,7 @@ pub fn run(data_dir: &Path, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  STATUS",
-            "ID", "STARTED (UTC)", "CLIENT", "ROUTE", "PLANNED DOSE", "DP", "SIT WITH IT W/L/E/S"
+            "ID", "STARTED (UTC)", "CLIENT", "ROUTE", "TOTAL DOSE", "DP", "SIT WITH IT W/L/E/S"
         )?;
         for row in rows {
             let outcomes = format!(
@@ -79,7 +79,7 @@ pub fn run(data_dir: &Path, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
                 row.started_at.format("%Y-%m-%d %H:%M"),
                 row.client_code,
                 row.route.label(),
-                row.planned_dose.to_string(),
+                row.describe_delivered(),
                 row.decision_points,
                 outcomes,
                 row.status.as_str()

@@ -60,9 +60,7 @@ pub fn sort(rows: &mut [SessionSummary], key: SortKey, descending: bool) {
             SortKey::Started => a.started_at.cmp(&b.started_at),
             SortKey::Client => a.client_code.cmp(&b.client_code),
             SortKey::Route => a.route.label().cmp(b.route.label()),
-            SortKey::Dose => (a.planned_dose.unit().as_str(), a.planned_dose.amount())
-                .partial_cmp(&(b.planned_dose.unit().as_str(), b.planned_dose.amount()))
-                .unwrap_or(std::cmp::Ordering::Equal),
+            SortKey::Dose => dose_order(a).total_cmp(&dose_order(b)),
             SortKey::DecisionPoints => a.decision_points.cmp(&b.decision_points),
             SortKey::Deferrals => a.deferrals.cmp(&b.deferrals),
             SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
@@ -70,6 +68,17 @@ pub fn sort(rows: &mut [SessionSummary], key: SortKey, descending: bool) {
         let order = if descending { order.reverse() } else { order };
         order.then_with(|| b.started_at.cmp(&a.started_at))
     });
+}
+
+/// Sessions sort by delivered mg, those known only in mg/kg after them by mg/kg, and live sessions or
+/// ones with nothing delivered first (lowest).
+fn dose_order(session: &SessionSummary) -> f64 {
+    const MG_PER_KG_AFTER_MG: f64 = 1.0e9;
+    match (session.delivered_mg, session.delivered_mg_per_kg) {
+        (Some(mg), _) => mg,
+        (None, Some(per_kg)) => MG_PER_KG_AFTER_MG + per_kg,
+        (None, None) => f64::NEG_INFINITY,
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +105,8 @@ mod tests {
             dose_lowered: 0,
             ended_early: 0,
             session_stopped: 0,
+            delivered_mg: None,
+            delivered_mg_per_kg: None,
         }
     }
 
@@ -137,5 +148,30 @@ mod tests {
         assert_eq!(parse_day(" 2026-11-24 "), Ok(day(24)));
         assert_eq!(parse_day(""), Ok(None));
         assert!(parse_day("24/11/2026").is_err());
+    }
+
+    #[test]
+    fn the_dose_column_sorts_by_what_was_delivered() {
+        let delivered = |id, mg, per_kg| SessionSummary {
+            delivered_mg: mg,
+            delivered_mg_per_kg: per_kg,
+            ..summary(id, "C-1", Route::IvInfusion, 1, 0)
+        };
+        let mut rows = vec![
+            delivered(1, Some(35.0), Some(0.5)),
+            delivered(2, None, None),
+            delivered(3, None, Some(0.2)),
+            delivered(4, Some(8.5), Some(0.12)),
+        ];
+        sort(&mut rows, SortKey::Dose, false);
+        assert_eq!(
+            rows.iter().map(|s| s.id.0).collect::<Vec<_>>(),
+            [2, 4, 1, 3]
+        );
+        sort(&mut rows, SortKey::Dose, true);
+        assert_eq!(
+            rows.iter().map(|s| s.id.0).collect::<Vec<_>>(),
+            [3, 1, 4, 2]
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 mod clients;
 mod data_dir;
+mod delivered_total;
 mod drafts;
 mod error;
 mod events;

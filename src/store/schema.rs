@@ -70,6 +70,14 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::search::CREATE_SEARCH_INDEX,
         then: Some(super::search::rebuild_index),
     },
+    // 3: the delivered total of each ended session, for the browser's "Total dose" column.
+    Migration {
+        sql: r"
+    ALTER TABLE sessions ADD COLUMN delivered_mg REAL;
+    ALTER TABLE sessions ADD COLUMN delivered_mg_per_kg REAL;
+    ",
+        then: Some(super::delivered_total::backfill),
+    },
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,10 @@ use crate::domain::{
     ClientId, Dose, NewSession, Route, Seq, Session, SessionId, SessionStatus, TreatmentModel,
 };
 
+/// A session's start, end and its client's weight: what its delivered total is computed from.
+pub(super) const SESSION_STARTED_AND_ENDED: &str = "SELECT s.started_ms, s.ended_ms, c.weight_kg
+     FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1";
+
 const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms";
 
 /// A whole session with its timeline, written in one go (synthetic data, and later imports).
@@ -103,6 +107,7 @@ pub(super) fn insert_complete_session(
     )?;
     let id = SessionId(tx.last_insert_rowid());
     insert_events(tx, id, Seq(1), &session.events)?;
+    super::delivered_total::record_delivered(tx, id)?;
     Ok(id)
 }
 

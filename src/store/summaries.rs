@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Store, StoreError, from_ms};
-use crate::domain::{Dose, Route, SessionId, SessionStatus, TreatmentModel};
+use crate::domain::{Delivered, Dose, Route, SessionId, SessionStatus, TreatmentModel};
 
 /// Which sessions to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,6 +31,29 @@ pub struct SessionSummary {
     pub dose_lowered: u32,
     pub ended_early: u32,
     pub session_stopped: u32,
+    /// What the session delivered, in mg; `None` while live or when it cannot be known (mg/kg with no weight).
+    pub delivered_mg: Option<f64>,
+    /// The same in mg/kg; `None` while live or when the client's weight is unknown.
+    pub delivered_mg_per_kg: Option<f64>,
+}
+
+impl SessionSummary {
+    /// The delivered total as the domain describes it; all `None` while the session is live.
+    pub fn delivered(&self) -> Delivered {
+        Delivered {
+            mg: self.delivered_mg,
+            mg_per_kg: self.delivered_mg_per_kg,
+        }
+    }
+
+    /// "24.5 mg (0.35 mg/kg)", "–" when nothing was given, "live" while it runs.
+    pub fn describe_delivered(&self) -> String {
+        if self.status == SessionStatus::Live {
+            "live".to_owned()
+        } else {
+            self.delivered().describe()
+        }
+    }
 }
 
 impl Store {
@@ -43,7 +66,7 @@ impl Store {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
                     s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
-                    s.ended_early, s.session_stopped
+                    s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg
              FROM sessions s JOIN clients c ON c.id = s.client_id
              WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR s.model = ?2)
              ORDER BY s.started_ms DESC, s.id DESC",
@@ -70,12 +93,27 @@ impl Store {
                         row.get(13)?,
                         row.get(14)?,
                     ],
+                    (
+                        row.get::<_, Option<f64>>(15)?,
+                        row.get::<_, Option<f64>>(16)?,
+                    ),
                 ))
             },
         )?;
         let damaged = || StoreError::Damaged("a session");
         rows.map(|row| {
-            let (id, client_code, model, route, dose, status, started_ms, ended_ms, counts) = row?;
+            let (
+                id,
+                client_code,
+                model,
+                route,
+                dose,
+                status,
+                started_ms,
+                ended_ms,
+                counts,
+                delivered,
+            ) = row?;
             let [
                 events,
                 decision_points,
@@ -101,6 +139,8 @@ impl Store {
                 dose_lowered,
                 ended_early,
                 session_stopped,
+                delivered_mg: delivered.0,
+                delivered_mg_per_kg: delivered.1,
             })
         })
         .collect()

@@ -125,7 +125,7 @@ impl ClientView {
                         }
                     });
             };
-        chart(ui, "Planned dose per session (mg/kg)", "dose", &|plot| {
+        chart(ui, "Dose delivered per session (mg/kg)", "dose", &|plot| {
             self.dose_series(plot);
         });
         chart(ui, "Decision points per session", "decisions", &|plot| {
@@ -150,11 +150,10 @@ impl ClientView {
     }
 
     fn dose_series(&self, plot: &mut egui_plot::PlotUi<'_>) {
-        let weight = self.client.weight_kg;
         for model in TreatmentModel::ALL {
             let points: Vec<[f64; 2]> = self
                 .numbered(model)
-                .filter_map(|(x, s)| s.planned_dose.mg_per_kg(weight).map(|dose| [x, dose]))
+                .filter_map(|(x, s)| s.delivered_mg_per_kg.map(|dose| [x, dose]))
                 .collect();
             plot.points(
                 Points::new(model.label(), PlotPoints::from(points))
@@ -166,11 +165,7 @@ impl ClientView {
             .sessions
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| {
-                s.planned_dose
-                    .mg_per_kg(weight)
-                    .map(|dose| [i as f64 + 1.0, dose])
-            })
+            .filter_map(|(i, s)| s.delivered_mg_per_kg.map(|dose| [i as f64 + 1.0, dose]))
             .collect();
         plot.line(
             Line::new("Dose", PlotPoints::from(all))

@@ -28,7 +28,11 @@ const COLUMNS: [(&str, &str, SortKey); 7] = [
     ("Started", "Local time", SortKey::Started),
     ("Client", "Pseudonymous code", SortKey::Client),
     ("Route", "How ketamine was given", SortKey::Route),
-    ("Planned dose", "The starting dose", SortKey::Dose),
+    (
+        "Total dose",
+        "Delivered, from the dose and rate entries; known when the session ends",
+        SortKey::Dose,
+    ),
     (
         "Decisions",
         "Decision points logged",
@@ -113,7 +117,7 @@ pub fn show(
                     format::date_time(summary.started_at),
                     summary.client_code.clone(),
                     summary.route.label().to_owned(),
-                    summary.planned_dose.to_string(),
+                    summary.describe_delivered(),
                     summary.decision_points.to_string(),
                     format!(
                         "{}: {} / {} / {} / {}",

@@ -1,0 +1,40 @@
+//! The delivered total kept on each ended session, so that a list of 20,000 sessions shows it without
+//! reading 20,000 timelines. Written once, when the session ends (or arrives ended by import or demo).
+
+use rusqlite::{Connection, params};
+
+use super::events::read_events;
+use super::{StoreError, sessions::SESSION_STARTED_AND_ENDED};
+use crate::domain::{SessionId, delivered};
+
+/// Computes what the session's timeline delivered up to its end and stores it beside the session.
+/// A live session has no total yet; both columns stay NULL.
+pub(super) fn record_delivered(conn: &Connection, session: SessionId) -> Result<(), StoreError> {
+    let (started_ms, ended_ms, weight_kg): (i64, Option<i64>, Option<f64>) = conn
+        .prepare_cached(SESSION_STARTED_AND_ENDED)?
+        .query_row([session.0], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
+    let Some(ended_ms) = ended_ms else {
+        return Ok(());
+    };
+    let events = read_events(conn, session)?;
+    let total = delivered(&events, weight_kg, ended_ms - started_ms);
+    conn.prepare_cached(
+        "UPDATE sessions SET delivered_mg = ?2, delivered_mg_per_kg = ?3 WHERE id = ?1",
+    )?
+    .execute(params![session.0, total.mg, total.mg_per_kg])?;
+    Ok(())
+}
+
+/// Migration 3: the total of every session that ended before the column existed.
+pub(super) fn backfill(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let ended: Vec<i64> = tx
+        .prepare("SELECT id FROM sessions WHERE ended_ms IS NOT NULL")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ended {
+        record_delivered(tx, SessionId(id))?;
+    }
+    Ok(())
+}
