@@ -159,7 +159,7 @@ fn the_browser_shows_what_an_ended_session_delivered() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
     harness.run();
     // 72 kg at 0.5 mg/kg over 40 min for 10 minutes: 0.125 mg/kg, 9 mg.
-    clock.advance(std::time::Duration::from_secs(600));
+    clock.advance(std::time::Duration::from_mins(10));
     click(&mut harness, "End session");
     click(&mut harness, "End session now");
     click(&mut harness, "Back to sessions");
