@@ -18,7 +18,10 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let id = common::session_of_300_entries(dir.path());
     let store = Store::open_for_reading(dir.path()).unwrap();
-    let context = SummaryContext::local(Some("Dr. R. Example, MD".into()));
+    let context = SummaryContext::local(
+        Some("Dr. R. Example, MD".into()),
+        kap_journal::domain::Thresholds::default(),
+    );
     let mut group = c.benchmark_group("export_300_entry_session");
     for format in [
         ExportFormat::Pdf,

@@ -88,7 +88,7 @@ fn csv_is_rfc_4180_with_one_row_per_entry() {
     let csv = export(&journal.store, 1, ExportFormat::Csv);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 14, "one row per entry");
+    assert_eq!(rows.len(), 19, "one row per entry");
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|header| header == name).unwrap();
     assert_eq!(
@@ -96,6 +96,14 @@ fn csv_is_rfc_4180_with_one_row_per_entry() {
         "# Not a heading: *grief* about father, [old] kitchen.\nSecond line: Γειά σου, привет."
     );
     assert_eq!(&rows[2][column("marked_for_integration")], "yes");
+    assert_eq!(
+        (&rows[13][column("reading")], &rows[13][column("text")]),
+        ("BP 184/112 · HR 96 · SpO2 97 %", "after the infusion")
+    );
+    assert_eq!(
+        &rows[16][column("reading")],
+        "PHQ-9 9 (mild) · item 9 above zero · answers 2 1 1 2 1 0 1 0 1"
+    );
     assert_eq!(
         &rows[8][column("marked_for_integration")],
         "",

@@ -8,8 +8,9 @@ use std::ops::ControlFlow;
 
 use chrono::{DateTime, TimeZone, Utc};
 use kap_journal::domain::{
-    Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Dose, DoseUnit, EventKind, Infusion,
-    Route, Seq, SessionStatus, TreatmentModel,
+    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Decision, DecisionPoint,
+    DeferralOutcome, Dose, DoseUnit, EventKind, Infusion, Instrument, Measure, Route, Sedation,
+    Seq, SessionStatus, TreatmentModel, Vitals,
 };
 use kap_journal::export::{
     ArchivedClient, ArchivedEvent, ArchivedSession, ExportOptions, FORMAT_VERSION, OnExisting,
@@ -35,6 +36,8 @@ enum Step {
         back: usize,
         on: bool,
     },
+    /// Vitals, sedation, a questionnaire or an adverse event: entries that stand alone.
+    Clinical(EventKind),
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -56,6 +59,55 @@ fn dose() -> impl Strategy<Value = Dose> {
         .prop_map(|((amount, unit), infusion)| Dose::new(amount, unit, infusion).unwrap())
 }
 
+fn clinical() -> impl Strategy<Value = EventKind> {
+    let vitals = (
+        proptest::option::of((100u16..=250, 40u16..=99)),
+        proptest::option::of(20u16..=250),
+        proptest::option::of(50u8..=100),
+        text(),
+    )
+        .prop_filter_map("at least one sign", |(bp, hr, spo2, note)| {
+            Vitals::new(bp, hr, spo2)
+                .ok()
+                .map(|vitals| EventKind::Vitals { vitals, note })
+        });
+    let sedation = (0u8..=5, text()).prop_map(|(score, note)| EventKind::Sedation {
+        rating: Sedation::new(score).unwrap(),
+        note,
+    });
+    let measure = (
+        prop::sample::select(Instrument::ALL.to_vec()),
+        prop::collection::vec(0u8..=4, 9),
+        text(),
+    )
+        .prop_map(|(instrument, answers, note)| {
+            let answers = answers
+                .into_iter()
+                .take(instrument.items())
+                .map(|answer| answer.min(instrument.max_answer()))
+                .collect();
+            EventKind::Measure {
+                measure: Measure::new(instrument, answers).unwrap(),
+                note,
+            }
+        });
+    let adverse = (
+        prop::sample::select(AdverseCategory::ALL.to_vec()),
+        prop::sample::select(AdverseSeverity::ALL.to_vec()),
+        text(),
+        text(),
+    )
+        .prop_map(|(category, severity, detail, action)| {
+            EventKind::AdverseEvent(AdverseEvent {
+                category,
+                severity,
+                detail,
+                action,
+            })
+        });
+    prop_oneof![vitals, sedation, measure, adverse]
+}
+
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         3 => text().prop_map(Step::Note),
@@ -73,6 +125,7 @@ fn step() -> impl Strategy<Value = Step> {
                 Step::Decision { came_up, asked, decision, minutes, outcome, detail, rationale }
             }),
         1 => (0usize..50, any::<bool>()).prop_map(|(back, on)| Step::Marker { back, on }),
+        2 => clinical().prop_map(Step::Clinical),
     ]
 }
 
@@ -152,6 +205,9 @@ prop_compose! {
                             deferral_seq: deferral, outcome, note: String::new(),
                         });
                     }
+                }
+                Step::Clinical(entry) => {
+                    push(&mut events, elapsed, entry);
                 }
                 Step::Marker { back, on } => {
                     if !events.is_empty() {

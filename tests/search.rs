@@ -235,6 +235,7 @@ fn a_journal_from_before_search_gets_its_index_built_by_the_migration() {
         "DROP TABLE event_search;
          ALTER TABLE sessions DROP COLUMN delivered_mg;
          ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;
+         DROP TABLE settings;
          PRAGMA user_version = 1;",
     )
     .unwrap();

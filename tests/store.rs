@@ -323,6 +323,7 @@ fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migra
     conn.execute_batch(
         "ALTER TABLE sessions DROP COLUMN delivered_mg;
          ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;
+         DROP TABLE settings;
          PRAGMA user_version = 2;",
     )
     .unwrap();

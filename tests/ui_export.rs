@@ -106,7 +106,7 @@ fn a_session_summary_is_copied_and_a_csv_saved_to_the_exports_folder() {
     );
     let csv = std::fs::read_to_string(&files[0]).unwrap();
     let rows = csv::Reader::from_reader(csv.as_bytes()).records().count();
-    assert_eq!(rows, 14, "one row per entry");
+    assert_eq!(rows, 19, "one row per entry");
     assert!(
         harness
             .query_by_label_contains(&files[0].display().to_string())

@@ -61,7 +61,8 @@ pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     let id = SessionId(args.session.unwrap_or_default());
     let session = store.session(id)?;
-    let context = SummaryContext::local(args.clinician.clone());
+    let context =
+        SummaryContext::local(args.clinician.clone(), store.clinic_settings()?.thresholds);
     let write = |out: &mut dyn std::io::Write| {
         write_session(&store, id, args.format, options, &context, out)
     };

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Dose, SessionId};
+use super::{AdverseEvent, Dose, Measure, Sedation, SessionId, Vitals};
 
 /// The "sit with it" length offered first, in minutes.
 pub const DEFAULT_SIT_WITH_IT_MINUTES: u32 = 5;
@@ -55,6 +55,14 @@ pub enum EventKind {
     },
     /// Marks (or unmarks) the event `target_seq` to bring to the integration session.
     Marker { target_seq: Seq, on: bool },
+    /// Blood pressure, heart rate and/or SpO2, with an optional remark.
+    Vitals { vitals: Vitals, note: String },
+    /// A sedation rating (MOAA/S).
+    Sedation { rating: Sedation, note: String },
+    /// A questionnaire answered item by item (PHQ-9, GAD-7, CADSS-6).
+    Measure { measure: Measure, note: String },
+    /// Something that went wrong for the body or mind, its severity and what was done.
+    AdverseEvent(AdverseEvent),
     /// The session was ended.
     SessionEnded { note: String },
 }
@@ -70,6 +78,10 @@ impl EventKind {
             Self::DeferralStart { .. } => "deferral_start",
             Self::DeferralOutcome { .. } => "deferral_outcome",
             Self::Marker { .. } => "marker",
+            Self::Vitals { .. } => "vitals",
+            Self::Sedation { .. } => "sedation",
+            Self::Measure { .. } => "measure",
+            Self::AdverseEvent(_) => "adverse_event",
             Self::SessionEnded { .. } => "session_ended",
         }
     }
@@ -80,7 +92,12 @@ impl EventKind {
             Self::Note { text } => vec![text],
             Self::DoseChange { reason, .. } => vec![reason],
             Self::DecisionPoint(point) => vec![&point.detail, &point.rationale],
-            Self::DeferralOutcome { note, .. } | Self::SessionEnded { note } => vec![note],
+            Self::DeferralOutcome { note, .. }
+            | Self::SessionEnded { note }
+            | Self::Vitals { note, .. }
+            | Self::Sedation { note, .. }
+            | Self::Measure { note, .. } => vec![note],
+            Self::AdverseEvent(event) => vec![&event.detail, &event.action],
             Self::DosingBegan { .. } | Self::DeferralStart { .. } | Self::Marker { .. } => {
                 Vec::new()
             }
@@ -122,6 +139,10 @@ impl EventKind {
                 target_seq,
                 on: false,
             } => format!("No longer bringing entry {target_seq} to integration"),
+            Self::Vitals { vitals, note } => with_reason(vitals.describe(), note),
+            Self::Sedation { rating, note } => with_reason(rating.describe(), note),
+            Self::Measure { measure, note } => with_reason(measure.describe(), note),
+            Self::AdverseEvent(event) => event.describe(),
             Self::SessionEnded { note } => with_reason("Session ended".to_owned(), note),
         }
     }
@@ -288,6 +309,14 @@ impl EventKind {
         let mut words: Vec<&str> = match self {
             Self::DecisionPoint(point) => vec![point.came_up.label(), point.asked.label()],
             Self::DeferralOutcome { outcome, .. } => vec![outcome.label()],
+            Self::AdverseEvent(event) => vec![
+                "adverse event",
+                event.category.label(),
+                event.severity.label(),
+            ],
+            Self::Measure { measure, .. } => vec![measure.instrument().label()],
+            Self::Vitals { .. } => vec!["vitals"],
+            Self::Sedation { .. } => vec!["sedation"],
             _ => Vec::new(),
         };
         let decision = match self {

@@ -36,6 +36,57 @@ impl Instrument {
         }
     }
 
+    /// A few words per item, for entering answers item by item (PHQ-9 and GAD-7 paraphrase the
+    /// public-domain items; CADSS-6 items are numbered as on the clinic's form).
+    pub fn item_labels(self) -> &'static [&'static str] {
+        match self {
+            Self::Phq9 => &[
+                "Little interest or pleasure",
+                "Down, depressed, hopeless",
+                "Sleep",
+                "Tired, little energy",
+                "Appetite",
+                "Feeling bad about self",
+                "Concentration",
+                "Slowed or restless",
+                "Better off dead / self-harm",
+            ],
+            Self::Gad7 => &[
+                "Nervous, anxious, on edge",
+                "Cannot stop worrying",
+                "Worrying too much",
+                "Trouble relaxing",
+                "Restless",
+                "Easily annoyed",
+                "Afraid something awful",
+            ],
+            Self::Cadss6 => &["Item 1", "Item 2", "Item 3", "Item 4", "Item 5", "Item 6"],
+        }
+    }
+
+    /// Reads answers typed one digit per item ("210301120") or separated ("2 1 0 3", "2,1,0").
+    pub fn parse_answers(self, text: &str) -> Result<Vec<u8>, MeasureError> {
+        let text = text.trim();
+        let parts: Vec<&str> = if text.contains([' ', ',', ';']) {
+            text.split([' ', ',', ';'])
+                .filter(|part| !part.is_empty())
+                .collect()
+        } else {
+            text.char_indices()
+                .map(|(at, c)| &text[at..at + c.len_utf8()])
+                .collect()
+        };
+        parts
+            .iter()
+            .map(|part| {
+                part.parse::<u8>().map_err(|_| MeasureError::Unreadable {
+                    instrument: self.label(),
+                    max: self.max_answer(),
+                })
+            })
+            .collect()
+    }
+
     /// The highest answer to one item.
     pub fn max_answer(self) -> u8 {
         match self {
@@ -77,6 +128,8 @@ pub enum MeasureError {
         expected: usize,
         given: usize,
     },
+    #[error("{instrument} answers are whole numbers from 0 to {max}, one per item.")]
+    Unreadable { instrument: &'static str, max: u8 },
     #[error("{instrument} item {item} is answered from 0 to {max}.")]
     OutOfRange {
         instrument: &'static str,
@@ -160,12 +213,18 @@ impl Measure {
         self.instrument == Instrument::Phq9 && self.answers.get(8).is_some_and(|answer| *answer > 0)
     }
 
+    /// The score alone, e.g. "PHQ-9 14 (moderate)".
+    pub fn score_text(&self) -> String {
+        let line = format!("{} {}", self.instrument.label(), self.total());
+        match self.severity() {
+            Some(severity) => format!("{line} ({})", severity.label()),
+            None => line,
+        }
+    }
+
     /// One line, e.g. "PHQ-9 14 (moderate) · item 9 above zero".
     pub fn describe(&self) -> String {
-        let mut line = format!("{} {}", self.instrument.label(), self.total());
-        if let Some(severity) = self.severity() {
-            line = format!("{line} ({})", severity.label());
-        }
+        let mut line = self.score_text();
         if self.self_harm_flag() {
             line.push_str(" · item 9 above zero");
         }
@@ -204,6 +263,25 @@ mod tests {
 
     fn measure(instrument: Instrument, answers: &[u8]) -> Measure {
         Measure::new(instrument, answers.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn answers_are_read_one_digit_per_item_or_separated() {
+        let phq = Instrument::Phq9;
+        assert_eq!(
+            phq.parse_answers("210301120"),
+            Ok(vec![2, 1, 0, 3, 0, 1, 1, 2, 0])
+        );
+        assert_eq!(phq.parse_answers(" 2 1, 0;3 "), Ok(vec![2, 1, 0, 3]));
+        assert_eq!(phq.parse_answers(""), Ok(Vec::new()));
+        assert!(phq.parse_answers("2a1").is_err());
+        assert!(
+            phq.parse_answers("−1").is_err(),
+            "a Unicode minus is not a digit"
+        );
+        assert_eq!(phq.item_labels().len(), phq.items());
+        assert_eq!(Instrument::Gad7.item_labels().len(), 7);
+        assert_eq!(Instrument::Cadss6.item_labels().len(), 6);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Nothing here knows about SQL or egui, so every rule can be tested on its own.
 
+mod adverse;
 mod client;
 mod delivered;
 mod dose;
@@ -9,10 +10,15 @@ mod event;
 mod measure;
 mod model;
 mod route;
+mod safety;
+mod sedation;
 mod session;
+mod settings;
 mod timeline;
 mod vitals;
+mod vitals_schedule;
 
+pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
 pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
 pub use delivered::{Delivered, delivered};
 pub use dose::{Dose, DoseError, DoseUnit, Infusion};
@@ -23,6 +29,10 @@ pub use event::{
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
 pub use route::Route;
+pub use safety::{active_flags, entry_flags};
+pub use sedation::{Sedation, SedationError};
 pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
-pub use timeline::{CurrentDose, OpenDeferral, TimelineState};
+pub use settings::{ClinicSettings, SettingsError, VITALS_INTERVAL_RANGE};
+pub use timeline::{CurrentDose, LatestReadings, OpenDeferral, TimelineState};
 pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};
+pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};

@@ -2,7 +2,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{ClientId, Dose, DoseError, Route, TreatmentModel};
+use super::{
+    ClientId, Dose, DoseError, MeasureError, Route, SedationError, TreatmentModel, VitalsError,
+};
 
 /// The database id of a session; the number clinicians use on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -101,4 +103,14 @@ pub enum SessionError {
     EmptyNote,
     #[error("Dosing has already begun in this session.")]
     DosingAlreadyBegun,
+    #[error(transparent)]
+    Vitals(#[from] VitalsError),
+    #[error(transparent)]
+    Sedation(#[from] SedationError),
+    #[error(transparent)]
+    Measure(#[from] MeasureError),
+    #[error("Enter at least one of blood pressure, heart rate, SpO2 or sedation.")]
+    EmptyReading,
+    #[error("Say what happened when the adverse event is \"Other\".")]
+    AdverseDetail,
 }

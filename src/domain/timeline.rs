@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Dose, Event, EventKind, Seq};
+use super::{Dose, Event, EventKind, Sedation, Seq, Vitals};
 
 /// The dose being given right now.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,6 +43,45 @@ pub struct TimelineState {
     pub marked: BTreeSet<Seq>,
     pub decision_points: usize,
     pub last_seq: Option<Seq>,
+    /// The newest reading of each vital sign: what safety flags are judged on.
+    pub latest: LatestReadings,
+}
+
+/// The newest value of each vital sign and of sedation, with when it was taken (elapsed ms). A
+/// reading that leaves a sign out does not clear that sign's earlier value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LatestReadings {
+    pub blood_pressure: Option<((u16, u16), i64)>,
+    pub heart_rate: Option<(u16, i64)>,
+    pub spo2: Option<(u8, i64)>,
+    pub sedation: Option<(Sedation, i64)>,
+    /// When vitals (any of blood pressure, heart rate, SpO2) were last taken.
+    pub vitals_at_ms: Option<i64>,
+}
+
+impl LatestReadings {
+    /// The newest value of each sign as one reading, if any was ever taken.
+    pub fn vitals(&self) -> Option<Vitals> {
+        Vitals::new(
+            self.blood_pressure.map(|(value, _)| value),
+            self.heart_rate.map(|(value, _)| value),
+            self.spo2.map(|(value, _)| value),
+        )
+        .ok()
+    }
+
+    fn apply(&mut self, vitals: &Vitals, at_ms: i64) {
+        if let Some(value) = vitals.blood_pressure() {
+            self.blood_pressure = Some((value, at_ms));
+        }
+        if let Some(value) = vitals.heart_rate() {
+            self.heart_rate = Some((value, at_ms));
+        }
+        if let Some(value) = vitals.spo2() {
+            self.spo2 = Some((value, at_ms));
+        }
+        self.vitals_at_ms = Some(at_ms);
+    }
 }
 
 impl Default for TimelineState {
@@ -55,6 +94,7 @@ impl Default for TimelineState {
             marked: BTreeSet::new(),
             decision_points: 0,
             last_seq: None,
+            latest: LatestReadings::default(),
         }
     }
 }
@@ -103,7 +143,14 @@ impl TimelineState {
                     self.marked.remove(target_seq);
                 }
             }
-            EventKind::SessionEnded { .. } | EventKind::Note { .. } => {}
+            EventKind::Vitals { vitals, .. } => self.latest.apply(vitals, event.elapsed_ms),
+            EventKind::Sedation { rating, .. } => {
+                self.latest.sedation = Some((*rating, event.elapsed_ms));
+            }
+            EventKind::SessionEnded { .. }
+            | EventKind::Note { .. }
+            | EventKind::Measure { .. }
+            | EventKind::AdverseEvent(_) => {}
         }
     }
 

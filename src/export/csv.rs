@@ -8,7 +8,7 @@ use crate::domain::{EventKind, Seq, TimelineState};
 use crate::format;
 
 /// The header row, in column order.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 19] = [
     "session_uuid",
     "client_code",
     "model",
@@ -26,6 +26,7 @@ pub const COLUMNS: [&str; 18] = [
     "outcome",
     "refers_to_seq",
     "marked_for_integration",
+    "reading",
     "text",
 ];
 
@@ -45,7 +46,11 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
             | EventKind::DoseChange { .. }
             | EventKind::DecisionPoint(_)
             | EventKind::DeferralOutcome { .. }
-            | EventKind::SessionEnded { .. } => event
+            | EventKind::SessionEnded { .. }
+            | EventKind::Vitals { .. }
+            | EventKind::Sedation { .. }
+            | EventKind::Measure { .. }
+            | EventKind::AdverseEvent(_) => event
                 .kind
                 .text()
                 .into_iter()
@@ -85,6 +90,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
                     ""
                 }
                 .to_owned(),
+                row.reading,
                 defuse_formula(&text),
             ])
             .map_err(csv_error)?;
@@ -103,6 +109,8 @@ struct Row {
     decision: String,
     outcome: String,
     refers_to: Option<Seq>,
+    /// Vitals, sedation, a questionnaire's score or an adverse event, described without the note.
+    reading: String,
 }
 
 impl Row {
@@ -146,7 +154,33 @@ impl Row {
                 refers_to: Some(*target_seq),
                 ..Self::default()
             },
+            EventKind::Vitals { vitals, .. } => Self::reading(vitals.describe()),
+            EventKind::Sedation { rating, .. } => Self::reading(rating.describe()),
+            EventKind::Measure { measure, .. } => Self::reading(format!(
+                "{} · answers {}",
+                measure.describe(),
+                measure
+                    .answers()
+                    .iter()
+                    .map(u8::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+            EventKind::AdverseEvent(event) => Self::reading(format!(
+                "{}, {}",
+                event.category.label(),
+                event.severity.label()
+            )),
             EventKind::Note { .. } | EventKind::SessionEnded { .. } => Self::default(),
+        }
+    }
+}
+
+impl Row {
+    fn reading(reading: String) -> Self {
+        Self {
+            reading,
+            ..Self::default()
         }
     }
 }

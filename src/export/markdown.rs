@@ -41,6 +41,25 @@ pub fn render(summary: &Summary) -> String {
         timed_item(&mut out, line);
     }
 
+    timed_section(
+        &mut out,
+        "Vitals and sedation",
+        &summary.monitoring,
+        "No vitals recorded.",
+    );
+    timed_section(
+        &mut out,
+        "Measures",
+        &summary.measures,
+        "No measures recorded.",
+    );
+    timed_section(
+        &mut out,
+        "Adverse events",
+        &summary.adverse_events,
+        "No adverse events recorded.",
+    );
+
     let _ = writeln!(out, "\n## Bring to integration\n");
     if summary.for_integration.is_empty() {
         let _ = writeln!(out, "Nothing was marked.");
@@ -64,6 +83,16 @@ pub fn render(summary: &Summary) -> String {
         );
     }
     out
+}
+
+fn timed_section(out: &mut String, title: &str, lines: &[Timed], none: &str) {
+    let _ = writeln!(out, "\n## {title}\n");
+    if lines.is_empty() {
+        let _ = writeln!(out, "{none}");
+    }
+    for line in lines {
+        timed_item(out, line);
+    }
 }
 
 fn section(out: &mut String, title: &str, text: &str) {

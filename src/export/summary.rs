@@ -6,7 +6,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use super::SessionRecord;
 use crate::domain::{
-    Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, TimelineState, TreatmentModel,
+    Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, Thresholds, TimelineState,
+    TreatmentModel,
 };
 use crate::format;
 
@@ -16,14 +17,17 @@ pub struct SummaryContext {
     pub zone: FixedOffset,
     /// The clinician's name and credentials, shown in the header when given.
     pub clinician: Option<String>,
+    /// The limits beyond which a vital sign is flagged in the summary.
+    pub thresholds: Thresholds,
 }
 
 impl SummaryContext {
-    /// Times in this computer's time zone.
-    pub fn local(clinician: Option<String>) -> Self {
+    /// Times in this computer's time zone, the clinic's thresholds.
+    pub fn local(clinician: Option<String>, thresholds: Thresholds) -> Self {
         Self {
             zone: *chrono::Local::now().offset(),
             clinician: clinician.filter(|name| !name.trim().is_empty()),
+            thresholds,
         }
     }
 }
@@ -69,6 +73,11 @@ pub struct Summary {
     /// How the deferrals ended, each outcome with its count (outcomes that never happened left out).
     pub outcome_counts: Vec<(DeferralOutcome, usize)>,
     pub notes: Vec<Timed>,
+    /// Vitals and sedation ratings, each flagged where it crossed a threshold.
+    pub monitoring: Vec<Timed>,
+    /// Questionnaires (PHQ-9, GAD-7, CADSS-6) with their scores.
+    pub measures: Vec<Timed>,
+    pub adverse_events: Vec<Timed>,
     /// Entries marked "bring to integration" when the summary was made.
     pub for_integration: Vec<Timed>,
     /// The closing note, when the session ended with one.
@@ -99,6 +108,9 @@ impl Summary {
             decisions: Vec::new(),
             outcome_counts: Vec::new(),
             notes: Vec::new(),
+            monitoring: Vec::new(),
+            measures: Vec::new(),
+            adverse_events: Vec::new(),
             for_integration: Vec::new(),
             closing: None,
         };
@@ -160,18 +172,27 @@ impl Summary {
                 EventKind::SessionEnded { note } => {
                     summary.closing = Some(timed(event, note.trim().to_owned()));
                 }
+                EventKind::Vitals { .. }
+                | EventKind::Sedation { .. }
+                | EventKind::Measure { .. }
+                | EventKind::AdverseEvent(_) => {
+                    let (list, line) = clinical_line(&event.kind, context);
+                    summary.list_mut(list).push(timed(event, line));
+                }
                 EventKind::Marker { .. } => {}
             }
         }
         summary.outcome_counts = outcome_counts(&summary.decisions);
-        let marked = TimelineState::from_events(&record.events).marked;
-        summary.for_integration = record
-            .events
-            .iter()
-            .filter(|event| marked.contains(&event.seq))
-            .map(|event| timed(event, event.kind.describe()))
-            .collect();
+        summary.for_integration = marked_lines(record, timed);
         summary
+    }
+
+    fn list_mut(&mut self, list: ClinicalList) -> &mut Vec<Timed> {
+        match list {
+            ClinicalList::Monitoring => &mut self.monitoring,
+            ClinicalList::Measures => &mut self.measures,
+            ClinicalList::AdverseEvents => &mut self.adverse_events,
+        }
     }
 
     /// How the "sit with it" deferrals ended, in one sentence; `None` when none ended.
@@ -278,5 +299,65 @@ fn with_reason(head: String, reason: &str) -> String {
         head
     } else {
         format!("{head}. Reason: {}", reason.trim())
+    }
+}
+
+/// The entries still marked "bring to integration", in timeline order.
+fn marked_lines(
+    record: &SessionRecord,
+    timed: impl Fn(&crate::domain::Event, String) -> Timed,
+) -> Vec<Timed> {
+    let marked = TimelineState::from_events(&record.events).marked;
+    record
+        .events
+        .iter()
+        .filter(|event| marked.contains(&event.seq))
+        .map(|event| timed(event, event.kind.describe()))
+        .collect()
+}
+
+/// The summary section a clinical entry belongs in.
+#[derive(Clone, Copy)]
+enum ClinicalList {
+    Monitoring,
+    Measures,
+    AdverseEvents,
+}
+
+/// A vitals, sedation, questionnaire or adverse-event entry as one summary line, flags included.
+fn clinical_line(kind: &EventKind, context: &SummaryContext) -> (ClinicalList, String) {
+    let (list, line) = match kind {
+        EventKind::Vitals { vitals, note } => {
+            (ClinicalList::Monitoring, with_note(vitals.describe(), note))
+        }
+        EventKind::Sedation { rating, note } => {
+            (ClinicalList::Monitoring, with_note(rating.describe(), note))
+        }
+        EventKind::Measure { measure, note } => {
+            let answers: Vec<String> = measure.answers().iter().map(u8::to_string).collect();
+            let line = format!("{} — answers {}", measure.score_text(), answers.join(" "));
+            (ClinicalList::Measures, with_note(line, note))
+        }
+        other => (ClinicalList::AdverseEvents, other.describe()),
+    };
+    (list, flagged(line, kind, context))
+}
+
+/// A reading with the clinician's remark after it.
+fn with_note(head: String, note: &str) -> String {
+    if note.trim().is_empty() {
+        head
+    } else {
+        format!("{head} — {}", note.trim())
+    }
+}
+
+/// The line with the entry's safety signals after it, in capitals so they survive any rendering.
+fn flagged(line: String, kind: &EventKind, context: &SummaryContext) -> String {
+    let flags = crate::domain::entry_flags(kind, &context.thresholds);
+    if flags.is_empty() {
+        line
+    } else {
+        format!("{line} — FLAGGED: {}", flags.join("; "))
     }
 }

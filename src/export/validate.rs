@@ -204,9 +204,15 @@ impl TimelineCheck<'_> {
                     Ok(())
                 }
             }
+            // Readings and questionnaires were checked when they were read (Vitals, Sedation and
+            // Measure refuse impossible values as they deserialize).
             EventKind::Note { .. }
             | EventKind::DoseChange { dose: None, .. }
-            | EventKind::DecisionPoint(_) => Ok(()),
+            | EventKind::DecisionPoint(_)
+            | EventKind::Vitals { .. }
+            | EventKind::Sedation { .. }
+            | EventKind::Measure { .. }
+            | EventKind::AdverseEvent(_) => Ok(()),
         }
     }
 

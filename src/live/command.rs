@@ -1,4 +1,6 @@
-use crate::domain::{Asked, CameUp, Decision, DeferralOutcome, Dose, Seq};
+use crate::domain::{
+    AdverseEvent, Asked, CameUp, Decision, DeferralOutcome, Dose, Measure, Sedation, Seq, Vitals,
+};
 
 /// One thing a clinician logs during a live session. Each becomes one or more events, committed together.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,4 +29,14 @@ pub enum LiveCommand {
     },
     /// Marks an entry to bring to integration, or unmarks it.
     ToggleMarker { target: Seq },
+    /// Vitals and/or a sedation rating taken at one moment; at least one of the two.
+    Reading {
+        vitals: Option<Vitals>,
+        sedation: Option<Sedation>,
+        note: String,
+    },
+    /// A questionnaire answered item by item.
+    Measure { measure: Measure, note: String },
+    /// An adverse event with its severity and the action taken.
+    AdverseEvent(AdverseEvent),
 }

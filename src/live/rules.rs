@@ -4,8 +4,8 @@
 
 use super::{LiveCommand, LiveSession};
 use crate::domain::{
-    Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Dose, DoseError, EventKind,
-    MAX_SIT_WITH_IT_MINUTES, Seq, SessionError, SessionStatus,
+    AdverseCategory, Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Dose, DoseError,
+    EventKind, MAX_SIT_WITH_IT_MINUTES, Sedation, Seq, SessionError, SessionStatus, Vitals,
 };
 
 /// The events `command` becomes in `live` as it stands now.
@@ -64,6 +64,23 @@ pub fn events_for(
             new_dose,
             note,
         } => deferral_outcome(live, deferral, outcome, new_dose, &note),
+        LiveCommand::Reading {
+            vitals,
+            sedation,
+            note,
+        } => reading(vitals, sedation, note.trim()),
+        LiveCommand::Measure { measure, note } => Ok(vec![EventKind::Measure {
+            measure,
+            note: note.trim().to_owned(),
+        }]),
+        LiveCommand::AdverseEvent(mut event) => {
+            event.detail = event.detail.trim().into();
+            event.action = event.action.trim().into();
+            if event.category == AdverseCategory::Other && event.detail.is_empty() {
+                return Err(SessionError::AdverseDetail);
+            }
+            Ok(vec![EventKind::AdverseEvent(event)])
+        }
         LiveCommand::ToggleMarker { target } => {
             if !live.events().iter().any(|event| event.seq == target) {
                 return Err(SessionError::UnknownEvent);
@@ -74,6 +91,33 @@ pub fn events_for(
             }])
         }
     }
+}
+
+/// Vitals and a sedation rating taken together become one entry each, committed together; the note
+/// goes with the first.
+fn reading(
+    vitals: Option<Vitals>,
+    sedation: Option<Sedation>,
+    note: &str,
+) -> Result<Vec<EventKind>, SessionError> {
+    let mut note = Some(note.to_owned());
+    let mut events = Vec::new();
+    if let Some(vitals) = vitals {
+        events.push(EventKind::Vitals {
+            vitals,
+            note: note.take().unwrap_or_default(),
+        });
+    }
+    if let Some(rating) = sedation {
+        events.push(EventKind::Sedation {
+            rating,
+            note: note.take().unwrap_or_default(),
+        });
+    }
+    if events.is_empty() {
+        return Err(SessionError::EmptyReading);
+    }
+    Ok(events)
 }
 
 struct DecisionInput {

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-use crate::domain::{ClientError, SessionError};
+use crate::domain::{ClientError, SessionError, SettingsError};
 
 /// Why the journal could not be opened, read or written. Messages are plain sentences and never
 /// contain client names or note text.
@@ -35,6 +35,8 @@ pub enum StoreError {
     Client(#[from] ClientError),
     #[error(transparent)]
     Session(#[from] SessionError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     #[error("The journal database reported an error: {0}.")]
     Sqlite(#[from] rusqlite::Error),
 }

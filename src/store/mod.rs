@@ -16,6 +16,7 @@ mod relevance;
 mod schema;
 mod search;
 mod sessions;
+mod settings;
 mod snippet;
 mod summaries;
 

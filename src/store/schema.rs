@@ -78,6 +78,16 @@ const MIGRATIONS: &[Migration] = &[
     ",
         then: Some(super::delivered_total::backfill),
     },
+    // 4: the clinic's settings (vitals schedule and thresholds), one JSON value per key.
+    Migration {
+        sql: r"
+    CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    ",
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -51,10 +51,10 @@ pub enum Nav {
 }
 
 enum View {
-    Home(HomeView),
+    Home(Box<HomeView>),
     Start(StartView),
     Live(Box<LiveView>),
-    Session(SessionView),
+    Session(Box<SessionView>),
     Prep(PrepView),
     Client(ClientView),
 }
@@ -68,7 +68,7 @@ pub struct KapJournalApp {
     prefs: Prefs,
     notice: Option<String>,
     /// The home screen while another view is shown, so its search and filters are there on return.
-    kept_home: Option<HomeView>,
+    kept_home: Option<Box<HomeView>>,
 }
 
 impl KapJournalApp {
@@ -87,7 +87,7 @@ impl KapJournalApp {
         let mut app = Self {
             store: store.map_err(|error| error.to_string()),
             clock,
-            view: View::Home(HomeView::default()),
+            view: View::Home(Box::default()),
             prefs,
             notice: None,
             kept_home: None,
@@ -107,7 +107,7 @@ impl KapJournalApp {
 
     fn first_view(&mut self) -> View {
         let Ok(store) = &mut self.store else {
-            return View::Home(HomeView::default());
+            return View::Home(Box::default());
         };
         match store.live_sessions() {
             Ok(live) if !live.is_empty() => {
@@ -116,14 +116,14 @@ impl KapJournalApp {
                     Ok(session) => View::Live(Box::new(LiveView::new(store, session, true))),
                     Err(error) => {
                         self.notice = Some(error.to_string());
-                        View::Home(HomeView::load(store))
+                        View::Home(Box::new(HomeView::load(store)))
                     }
                 }
             }
-            Ok(_) => View::Home(HomeView::load(store)),
+            Ok(_) => View::Home(Box::new(HomeView::load(store))),
             Err(error) => {
                 self.notice = Some(error.to_string());
-                View::Home(HomeView::default())
+                View::Home(Box::default())
             }
         }
     }
@@ -144,7 +144,7 @@ impl KapJournalApp {
                 View::Live(Box::new(LiveView::new(store, *session, false)))
             }
             Nav::OpenSession(id, focus) => match SessionView::load(store, id, focus) {
-                Ok(view) => View::Session(view),
+                Ok(view) => View::Session(Box::new(view)),
                 Err(error) => return self.notice = Some(error.to_string()),
             },
             Nav::Prep(client) => match PrepView::load(store, client) {

@@ -14,6 +14,9 @@ pub enum UiCommand {
     DecisionPoint,
     DoseChange,
     BeginDosing,
+    Vitals,
+    Measure,
+    AdverseEvent,
     BringToIntegration,
     EndSession,
     Outcome(DeferralOutcome),
@@ -24,7 +27,7 @@ pub enum UiCommand {
 impl UiCommand {
     /// The live view's actions in the order a session's model puts them: Medical Model offers
     /// "lower dose" first, KAP offers "sit with it" first.
-    pub fn live_actions(model: TreatmentModel) -> [Self; 7] {
+    pub fn live_actions(model: TreatmentModel) -> [Self; 10] {
         let (first, second) = match model {
             TreatmentModel::Medical => (Self::LowerDose, Self::SitWithIt),
             TreatmentModel::Kap => (Self::SitWithIt, Self::LowerDose),
@@ -35,6 +38,9 @@ impl UiCommand {
             Self::DecisionPoint,
             Self::DoseChange,
             Self::BeginDosing,
+            Self::Vitals,
+            Self::Measure,
+            Self::AdverseEvent,
             Self::BringToIntegration,
             Self::EndSession,
         ]
@@ -49,6 +55,9 @@ impl UiCommand {
             Self::DecisionPoint => "Decision point",
             Self::DoseChange => "Dose change",
             Self::BeginDosing => "Begin dosing",
+            Self::Vitals => "Vitals",
+            Self::Measure => "Measure",
+            Self::AdverseEvent => "Adverse event",
             Self::BringToIntegration => "Bring to integration",
             Self::EndSession => "End session",
             Self::Outcome(DeferralOutcome::WorkedThrough) => "Worked through",
@@ -69,6 +78,9 @@ impl UiCommand {
             Self::DecisionPoint => command(Key::P),
             Self::DoseChange => command(Key::D),
             Self::BeginDosing => command(Key::B),
+            Self::Vitals => command(Key::T),
+            Self::Measure => command(Key::M),
+            Self::AdverseEvent => command(Key::R),
             Self::BringToIntegration => command(Key::I),
             Self::EndSession => command(Key::E),
             Self::Outcome(DeferralOutcome::WorkedThrough) => command(Key::Num1),

@@ -7,6 +7,7 @@ use egui::Ui;
 
 use super::save_dialog::{SaveChoice, SaveDialog};
 use super::widgets;
+use crate::domain::Thresholds;
 use crate::export::{
     ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary, session_file_name,
     write_atomically, write_record,
@@ -57,10 +58,10 @@ impl ExportPanel {
     }
 
     /// The controls, in the session header; `record` is the session on screen.
-    pub fn ui(&mut self, ui: &mut Ui, record: &SessionRecord) {
+    pub fn ui(&mut self, ui: &mut Ui, record: &SessionRecord, thresholds: Thresholds) {
         ui.horizontal(|ui| {
             let clinician = clinician_field(ui);
-            let context = SummaryContext::local(Some(clinician));
+            let context = SummaryContext::local(Some(clinician), thresholds);
             if ui.button("Copy summary").clicked() {
                 ui.ctx().copy_text(markdown_summary(record, &context));
                 self.status = Some((

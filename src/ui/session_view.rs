@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use super::app::Nav;
 use super::export_panel::ExportPanel;
 use super::{dose_chart, format, theme, timeline, widgets};
-use crate::domain::{Seq, SessionId, TimelineState};
+use crate::domain::{Seq, SessionId, Thresholds, TimelineState};
 use crate::export::{ExportOptions, SessionRecord};
 use crate::review::DoseCurve;
 use crate::store::{Store, StoreError};
@@ -21,6 +21,8 @@ pub struct SessionView {
     curve: DoseCurve,
     /// The delivered total, described once when the session is read.
     delivered: String,
+    /// The clinic's thresholds when the session was opened: what readings are flagged against.
+    thresholds: Thresholds,
 }
 
 impl SessionView {
@@ -31,6 +33,7 @@ impl SessionView {
         let curve = DoseCurve::of(&record.events, record.client.weight_kg);
         let delivered = record.delivered().describe();
         Ok(Self {
+            thresholds: store.clinic_settings()?.thresholds,
             delivered,
             record,
             export: ExportPanel::new(store.dir()),
@@ -92,7 +95,7 @@ impl SessionView {
                     ended,
                     self.record.session.status.as_str()
                 ));
-                self.export.ui(ui, &self.record);
+                self.export.ui(ui, &self.record, self.thresholds);
                 if !self.state.open_deferrals.is_empty() {
                     ui.colored_label(
                         theme::WARNING,
@@ -134,6 +137,7 @@ impl SessionView {
                         &self.state.marked,
                         &mut self.selected,
                         &mut self.scroll_to,
+                        &self.thresholds,
                     );
                 });
         });

@@ -23,6 +23,8 @@ pub const SAVED: Color32 = Color32::from_rgb(30, 130, 60);
 pub const WARNING: Color32 = Color32::from_rgb(200, 40, 30);
 pub const MARKER: Color32 = Color32::from_rgb(150, 90, 200);
 pub const MUTED: Color32 = Color32::from_gray(110);
+/// Vitals, sedation and questionnaires in the timeline.
+pub const VITALS: Color32 = Color32::from_rgb(0, 120, 130);
 
 /// The font of the "sit with it" countdown, large enough to read from across the room.
 pub fn countdown_font() -> FontId {

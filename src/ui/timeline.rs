@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use egui::{Color32, RichText, Sense, Ui};
 
 use super::{format, theme};
-use crate::domain::{Event, EventKind, Seq, TreatmentModel};
+use crate::domain::{Event, EventKind, Seq, Thresholds, TreatmentModel, entry_flags};
 
 /// The short tag and colour of an entry's kind.
 fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
@@ -18,6 +18,9 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
         EventKind::DeferralStart { .. } => ("Sit with it", theme::model_color(TreatmentModel::Kap)),
         EventKind::DeferralOutcome { .. } => ("Outcome", theme::SAVED),
         EventKind::Marker { .. } => ("Integration", theme::MARKER),
+        EventKind::Vitals { .. } | EventKind::Sedation { .. } => ("Vitals", theme::VITALS),
+        EventKind::Measure { .. } => ("Measure", theme::VITALS),
+        EventKind::AdverseEvent(_) => ("Adverse", theme::WARNING),
         EventKind::SessionEnded { .. } => ("End", Color32::from_gray(40)),
     }
 }
@@ -31,6 +34,7 @@ pub fn rows(
     marked: &BTreeSet<Seq>,
     selected: &mut Option<Seq>,
     scroll_to: &mut Option<Seq>,
+    thresholds: &Thresholds,
 ) {
     for event in events {
         let is_selected = *selected == Some(event.seq);
@@ -71,7 +75,23 @@ pub fn rows(
                                 .color(theme::MARKER),
                         );
                     }
-                    ui.add(egui::Label::new(event.kind.describe()).wrap());
+                    let flags = entry_flags(&event.kind, thresholds);
+                    if flags.is_empty() {
+                        ui.add(egui::Label::new(event.kind.describe()).wrap());
+                    } else {
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!(
+                                    "{} — {}",
+                                    event.kind.describe(),
+                                    flags.join("; ")
+                                ))
+                                .strong()
+                                .color(theme::WARNING),
+                            )
+                            .wrap(),
+                        );
+                    }
                 });
             })
             .response;

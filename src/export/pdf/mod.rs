@@ -120,6 +120,16 @@ fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summary, a
     }
     section(layout, "Notes", accent);
     timed_list(layout, &summary.notes, "No notes.");
+    section(layout, "Vitals and sedation", accent);
+    timed_list(layout, &summary.monitoring, "No vitals recorded.");
+    section(layout, "Measures", accent);
+    timed_list(layout, &summary.measures, "No measures recorded.");
+    section(layout, "Adverse events", accent);
+    timed_list(
+        layout,
+        &summary.adverse_events,
+        "No adverse events recorded.",
+    );
     section(layout, "Bring to integration", accent);
     timed_list(layout, &summary.for_integration, "Nothing was marked.");
     if let Some(closing) = &summary.closing {

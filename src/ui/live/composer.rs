@@ -5,8 +5,9 @@ use egui::{Key, Modifiers, RichText, TextEdit, Ui};
 
 use super::super::{theme, widgets};
 use crate::domain::{
-    Asked, CameUp, CurrentDose, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose, Seq,
-    SessionError, TreatmentModel,
+    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, CurrentDose,
+    DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose, Instrument, Measure, Sedation,
+    Seq, SessionError, TreatmentModel, Vitals,
 };
 use crate::live::{LiveCommand, LiveSession};
 
@@ -39,6 +40,24 @@ pub enum Mode {
         outcome: DeferralOutcome,
         new_dose: String,
     },
+    /// Vitals and/or a sedation rating; the main field is the remark.
+    Vitals {
+        blood_pressure: String,
+        heart_rate: String,
+        spo2: String,
+        sedation: String,
+    },
+    /// A questionnaire; answers typed one digit per item.
+    Measure {
+        instrument: Instrument,
+        answers: String,
+    },
+    /// An adverse event; the main field says what happened.
+    Adverse {
+        category: AdverseCategory,
+        severity: AdverseSeverity,
+        action: String,
+    },
     End,
 }
 
@@ -53,6 +72,8 @@ pub struct Composer {
     pub text: String,
     pub mode: Mode,
     focus_main: bool,
+    /// Set when a form opens whose first field is where typing starts (the vitals).
+    focus_first_field: bool,
     /// The current dose, shown as the hint of an empty "New dose" field. The field itself starts
     /// empty so that a new dose is always typed, never recorded by accident.
     dose_hint: String,
@@ -64,6 +85,7 @@ impl Composer {
             text,
             mode: Mode::Note,
             focus_main: true,
+            focus_first_field: false,
             dose_hint: String::new(),
         }
     }
@@ -102,6 +124,36 @@ impl Composer {
             new_dose: String::new(),
         });
         self.dose_hint = current_dose_text(live);
+    }
+
+    /// Opens the vitals form with empty fields.
+    pub fn open_vitals(&mut self) {
+        self.set_mode(Mode::Vitals {
+            blood_pressure: String::new(),
+            heart_rate: String::new(),
+            spo2: String::new(),
+            sedation: String::new(),
+        });
+        self.focus_main = false;
+        self.focus_first_field = true;
+    }
+
+    /// Opens the questionnaire form; in a session CADSS-6 is the usual one.
+    pub fn open_measure(&mut self) {
+        self.set_mode(Mode::Measure {
+            instrument: Instrument::Cadss6,
+            answers: String::new(),
+        });
+        self.focus_main = false;
+        self.focus_first_field = true;
+    }
+
+    pub fn open_adverse(&mut self) {
+        self.set_mode(Mode::Adverse {
+            category: AdverseCategory::NauseaVomiting,
+            severity: AdverseSeverity::Mild,
+            action: String::new(),
+        });
     }
 
     /// Gives the main field the focus on the next frame, e.g. after a button was clicked.
@@ -155,11 +207,18 @@ impl Composer {
             Mode::Decision { .. } => ("What came up", "Record decision"),
             Mode::DoseChange { .. } => ("Reason", "Record dose change"),
             Mode::Outcome { .. } => ("Outcome note", "Record outcome"),
+            Mode::Vitals { .. } => ("Remark", "Record vitals"),
+            Mode::Measure { .. } => ("Measure note", "Record measure"),
+            Mode::Adverse { .. } => ("What happened", "Record adverse event"),
             Mode::End => ("Closing note", "End session now"),
         }
     }
 
     /// Shows the extra fields of the current entry; returns true when Enter was pressed in one of them.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per entry form, side by side so they stay alike"
+    )]
     fn mode_fields(&mut self, ui: &mut Ui, model: TreatmentModel) -> bool {
         let mut fields = Vec::new();
         let dose_hint = format!("now {}", self.dose_hint);
@@ -250,6 +309,27 @@ impl Composer {
                     ));
                 }
             }
+            Mode::Vitals {
+                blood_pressure,
+                heart_rate,
+                spo2,
+                sedation,
+            } => fields.extend(vitals_fields(
+                ui,
+                blood_pressure,
+                heart_rate,
+                spo2,
+                sedation,
+            )),
+            Mode::Measure {
+                instrument,
+                answers,
+            } => fields.push(measure_fields(ui, instrument, answers)),
+            Mode::Adverse {
+                category,
+                severity,
+                action,
+            } => fields.push(adverse_fields(ui, category, severity, action)),
             Mode::End => {
                 ui.label(
                     RichText::new("End the session? Enter ends it; Esc goes back.")
@@ -257,6 +337,11 @@ impl Composer {
                         .color(theme::WARNING),
                 );
             }
+        }
+        if std::mem::take(&mut self.focus_first_field)
+            && let Some(first) = fields.first()
+        {
+            first.request_focus();
         }
         let enter = ui.input(|input| input.key_pressed(Key::Enter));
         enter && fields.iter().any(egui::Response::lost_focus)
@@ -321,8 +406,145 @@ impl Composer {
                     note: text,
                 })
             }
+            Mode::Vitals {
+                blood_pressure,
+                heart_rate,
+                spo2,
+                sedation,
+            } => {
+                let sedation = Sedation::parse(sedation)?;
+                let any_vitals = [blood_pressure, heart_rate, spo2]
+                    .iter()
+                    .any(|field| !field.trim().is_empty());
+                let vitals = if any_vitals {
+                    Some(Vitals::parse(blood_pressure, heart_rate, spo2)?)
+                } else {
+                    None
+                };
+                Intent::Log(LiveCommand::Reading {
+                    vitals,
+                    sedation,
+                    note: text,
+                })
+            }
+            Mode::Measure {
+                instrument,
+                answers,
+            } => {
+                let answers = instrument.parse_answers(answers)?;
+                Intent::Log(LiveCommand::Measure {
+                    measure: Measure::new(*instrument, answers)?,
+                    note: text,
+                })
+            }
+            Mode::Adverse {
+                category,
+                severity,
+                action,
+            } => Intent::Log(LiveCommand::AdverseEvent(AdverseEvent {
+                category: *category,
+                severity: *severity,
+                detail: text,
+                action: action.clone(),
+            })),
             Mode::End => Intent::End(text),
         })
+    }
+}
+
+fn vitals_fields(
+    ui: &mut Ui,
+    blood_pressure: &mut String,
+    heart_rate: &mut String,
+    spo2: &mut String,
+    sedation: &mut String,
+) -> Vec<egui::Response> {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Vitals").strong().color(theme::VITALS));
+        vec![
+            widgets::labelled_field(ui, "Blood pressure", blood_pressure, "128/82", 90.0),
+            widgets::labelled_field(ui, "Heart rate", heart_rate, "bpm", 60.0),
+            widgets::labelled_field(ui, "SpO2", spo2, "%", 50.0),
+            widgets::labelled_field(ui, "Sedation (MOAA/S)", sedation, "5 alert … 0", 90.0),
+        ]
+    })
+    .inner
+}
+
+fn measure_fields(
+    ui: &mut Ui,
+    instrument: &mut Instrument,
+    answers: &mut String,
+) -> egui::Response {
+    let options: Vec<_> = Instrument::ALL.iter().map(|i| (*i, i.label())).collect();
+    widgets::chips(ui, "Measure", instrument, &options);
+    let hint = format!(
+        "{} digits 0–{}, e.g. {}",
+        instrument.items(),
+        instrument.max_answer(),
+        "1".repeat(instrument.items())
+    );
+    let field = widgets::labelled_field(ui, "Answers", answers, &hint, 260.0);
+    measure_preview(ui, *instrument, answers);
+    field
+}
+
+fn adverse_fields(
+    ui: &mut Ui,
+    category: &mut AdverseCategory,
+    severity: &mut AdverseSeverity,
+    action: &mut String,
+) -> egui::Response {
+    ui.label(
+        RichText::new("Adverse event")
+            .strong()
+            .color(theme::WARNING),
+    );
+    let categories: Vec<_> = AdverseCategory::ALL
+        .iter()
+        .map(|c| (*c, c.label()))
+        .collect();
+    widgets::chips(ui, "What", category, &categories);
+    let severities: Vec<_> = AdverseSeverity::ALL
+        .iter()
+        .map(|s| (*s, s.label()))
+        .collect();
+    widgets::chips(ui, "Severity", severity, &severities);
+    widgets::labelled_field(
+        ui,
+        "Action taken",
+        action,
+        "e.g. ondansetron 4 mg IV, infusion paused",
+        360.0,
+    )
+}
+
+/// The answers so far, item by item, with the running total; PHQ-9 item 9 above zero stands out.
+fn measure_preview(ui: &mut Ui, instrument: Instrument, answers: &str) {
+    let parsed = instrument.parse_answers(answers).unwrap_or_default();
+    ui.horizontal_wrapped(|ui| {
+        for (index, label) in instrument.item_labels().iter().enumerate() {
+            let answer = parsed.get(index);
+            let text = format!(
+                "{}. {label}: {}",
+                index + 1,
+                answer.map_or_else(|| "–".to_owned(), u8::to_string)
+            );
+            let self_harm = instrument == Instrument::Phq9 && index == 8 && answer > Some(&0);
+            ui.label(if self_harm {
+                RichText::new(text).strong().color(theme::WARNING)
+            } else {
+                RichText::new(text).small()
+            });
+        }
+    });
+    if let Ok(measure) = Measure::new(instrument, parsed) {
+        let color = if measure.self_harm_flag() {
+            theme::WARNING
+        } else {
+            theme::VITALS
+        };
+        ui.label(RichText::new(measure.describe()).strong().color(color));
     }
 }
 

@@ -4,17 +4,28 @@ use egui::{RichText, Ui};
 
 use super::super::commands::{OUTCOME_COMMANDS, UiCommand};
 use super::super::{format, theme, widgets};
-use crate::domain::{CurrentDose, Seq, delivered};
+use crate::domain::{
+    ClinicSettings, CurrentDose, Seq, VitalsSchedule, VitalsStatus, active_flags, delivered,
+};
 use crate::live::LiveSession;
 
 /// What the clinician asked for from the header this frame.
 pub enum HeaderAction {
     None,
     Outcome(UiCommand, Seq),
+    /// The "vitals due" nudge was clicked.
+    TakeVitals,
 }
 
-/// Shows the header; `saved` is the honest save status line.
-pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText) -> HeaderAction {
+/// Shows the header; `saved` is the honest save status line. `discharging` is true while the
+/// clinician is ending the session (vitals are due before discharge).
+pub fn show(
+    ui: &mut Ui,
+    live: &LiveSession,
+    saved: &RichText,
+    settings: &ClinicSettings,
+    discharging: bool,
+) -> HeaderAction {
     let session = live.session();
     let client = live.client();
     let weight = client.weight_kg;
@@ -56,6 +67,10 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText) -> HeaderAction {
                 .strong(),
         );
     });
+    // Above any countdown: a running "sit with it" never hides a safety signal or a due check.
+    if monitoring(ui, live, settings, discharging) {
+        action = HeaderAction::TakeVitals;
+    }
     let now = live.elapsed_ms();
     for open in &live.state().open_deferrals {
         let remaining = open.remaining_ms(now);
@@ -95,6 +110,74 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText) -> HeaderAction {
         });
     }
     action
+}
+
+/// The standing safety signals and where the vitals schedule is; true when "Take vitals" was clicked.
+fn monitoring(
+    ui: &mut Ui,
+    live: &LiveSession,
+    settings: &ClinicSettings,
+    discharging: bool,
+) -> bool {
+    let state = live.state();
+    let now = live.elapsed_ms();
+    for flag in active_flags(&state.latest, &settings.thresholds) {
+        egui::Frame::new()
+            .fill(theme::WARNING)
+            .inner_margin(egui::Margin::symmetric(8, 3))
+            .corner_radius(4)
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(format!("SAFETY  {flag}"))
+                        .strong()
+                        .color(egui::Color32::WHITE),
+                );
+            });
+    }
+    let schedule = VitalsSchedule {
+        route: live.session().route,
+        every_minutes: settings.vitals_every_minutes,
+    };
+    let shortcut = ui.ctx().format_shortcut(&UiCommand::Vitals.shortcut());
+    ui.horizontal(|ui| match schedule.status(state, now, discharging) {
+        VitalsStatus::Due {
+            checkpoint,
+            since_ms,
+        } => {
+            let overdue = if now > since_ms {
+                format!(", {} overdue", format::elapsed(now - since_ms))
+            } else {
+                String::new()
+            };
+            ui.label(
+                RichText::new(format!("Vitals due ({}{overdue})", checkpoint.label()))
+                    .strong()
+                    .color(theme::WARNING),
+            );
+            ui.button(format!("Take vitals ({shortcut})")).clicked()
+        }
+        VitalsStatus::Next { checkpoint, at_ms } => {
+            ui.label(
+                RichText::new(format!(
+                    "Next vitals in {} ({})",
+                    format::countdown(at_ms - now),
+                    checkpoint.label()
+                ))
+                .color(theme::MUTED),
+            );
+            false
+        }
+        VitalsStatus::UpToDate => {
+            if let Some(at) = state.latest.vitals_at_ms {
+                ui.label(
+                    RichText::new(format!("Vitals taken {} ago", format::elapsed(now - at)))
+                        .color(theme::MUTED),
+                );
+            }
+            false
+        }
+    })
+    .inner
 }
 
 fn timer(ui: &mut Ui, label: &str, ms: Option<i64>) {

@@ -14,7 +14,7 @@ use self::draft::DraftKeeper;
 use super::app::Nav;
 use super::commands::{OUTCOME_COMMANDS, UiCommand};
 use super::{format, theme, timeline};
-use crate::domain::{EventKind, Seq, TreatmentModel};
+use crate::domain::{ClinicSettings, EventKind, Seq, TreatmentModel};
 use crate::live::{LiveCommand, LiveSession};
 use crate::store::Store;
 
@@ -27,6 +27,8 @@ pub struct LiveView {
     error: Option<String>,
     /// Said once after a restart: the session and its draft were picked up again.
     resumed_notice: Option<String>,
+    /// The clinic's vitals schedule and thresholds, read when the view opened.
+    settings: ClinicSettings,
 }
 
 impl LiveView {
@@ -43,12 +45,24 @@ impl LiveView {
             }
         });
         let text = saved.map(|draft| draft.text).unwrap_or_default();
+        // Unreadable settings must not keep a session from being logged: the defaults are safe ones.
+        let (settings, error) = match store.clinic_settings() {
+            Ok(settings) => (settings, None),
+            Err(_) => (
+                ClinicSettings::default(),
+                Some(
+                    "The clinic settings cannot be read; the default vitals schedule and thresholds are in use."
+                        .to_owned(),
+                ),
+            ),
+        };
         Self {
+            settings,
             draft: DraftKeeper::new(&text),
             composer: Composer::new(text),
             live,
             selected: None,
-            error: None,
+            error,
             resumed_notice,
         }
     }
@@ -96,10 +110,17 @@ impl LiveView {
                     .fill(theme::model_tint(model))
                     .inner_margin(8),
             )
-            .show(ui, |ui| header::show(ui, &self.live, &saved))
+            .show(ui, |ui| {
+                let discharging = matches!(self.composer.mode, Mode::End);
+                header::show(ui, &self.live, &saved, &self.settings, discharging)
+            })
             .inner;
-        if let header::HeaderAction::Outcome(UiCommand::Outcome(outcome), deferral) = header {
-            self.composer.open_outcome(deferral, outcome, &self.live);
+        match header {
+            header::HeaderAction::Outcome(UiCommand::Outcome(outcome), deferral) => {
+                self.composer.open_outcome(deferral, outcome, &self.live);
+            }
+            header::HeaderAction::TakeVitals => self.composer.open_vitals(),
+            header::HeaderAction::Outcome(..) | header::HeaderAction::None => {}
         }
         let mut nav = Nav::Stay;
         egui::Panel::bottom("composer")
@@ -139,6 +160,7 @@ impl LiveView {
                         &self.live.state().marked,
                         &mut self.selected,
                         &mut None,
+                        &self.settings.thresholds,
                     );
                 });
         });
@@ -234,6 +256,9 @@ impl LiveView {
             }
             UiCommand::DoseChange => self.composer.open_dose_change(&self.live),
             UiCommand::BeginDosing => self.log(store, LiveCommand::BeginDosing, false),
+            UiCommand::Vitals => self.composer.open_vitals(),
+            UiCommand::Measure => self.composer.open_measure(),
+            UiCommand::AdverseEvent => self.composer.open_adverse(),
             UiCommand::BringToIntegration => match self.marker_target() {
                 Some(target) => self.log(store, LiveCommand::ToggleMarker { target }, false),
                 None => self.error = Some("There is no entry to mark yet.".to_owned()),

@@ -1,0 +1,183 @@
+//! Vitals, sedation, questionnaires and adverse events in a live session, driven headless with
+//! egui_kittest on an injected clock; every assertion ends in the database or on screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kap_journal::domain::{EventKind, Instrument};
+use kap_journal::live::ManualClock;
+use kap_journal::store::{SessionFilter, Store};
+use kap_journal::ui::KapJournalApp;
+
+use common::ui::{app, click, start_session, type_into};
+
+fn stored_events(dir: &std::path::Path) -> Vec<EventKind> {
+    let store = Store::open_for_reading(dir).unwrap();
+    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
+    store
+        .events(sessions[0].id)
+        .unwrap()
+        .into_iter()
+        .map(|event| event.kind)
+        .collect()
+}
+
+fn shortcut(harness: &mut Harness<'_, KapJournalApp>, key: Key) {
+    harness.key_press_modifiers(Modifiers::COMMAND, key);
+    harness.run();
+}
+
+fn shows(harness: &Harness<'_, KapJournalApp>, text: &str) -> bool {
+    harness.query_by_label_contains(text).is_some()
+}
+
+#[test]
+fn high_blood_pressure_is_flagged_at_once_and_stays_on_screen_during_sit_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Blood pressure", "184/112");
+    type_into(&mut harness, "Heart rate", "96");
+    type_into(&mut harness, "SpO2", "97");
+    type_into(&mut harness, "Sedation (MOAA/S)", "4");
+    click(&mut harness, "Record vitals");
+
+    let events = stored_events(dir.path());
+    let [
+        EventKind::Vitals { vitals, .. },
+        EventKind::Sedation { rating, .. },
+    ] = events.as_slice()
+    else {
+        panic!("vitals and sedation committed as two entries, got {events:?}");
+    };
+    assert_eq!(vitals.blood_pressure(), Some((184, 112)));
+    assert_eq!(rating.score(), 4);
+    assert!(shows(&harness, "SAFETY  Blood pressure 184/112 is high"));
+
+    // A "sit with it" deferral: the countdown runs, and the safety signal is still there.
+    shortcut(&mut harness, Key::S);
+    click(&mut harness, "Record decision");
+    clock.advance(Duration::from_secs(90));
+    harness.run();
+    assert!(shows(&harness, "Sit with it  3:30"), "the countdown runs");
+    assert!(
+        shows(&harness, "SAFETY  Blood pressure 184/112 is high"),
+        "a deferral never hides a safety signal"
+    );
+
+    // A normal reading clears it.
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Blood pressure", "142/88");
+    click(&mut harness, "Record vitals");
+    assert!(!shows(&harness, "SAFETY"));
+}
+
+#[test]
+fn impossible_vitals_are_refused_with_a_plain_message_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "Medical Model");
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Blood pressure", "400/20");
+    click(&mut harness, "Record vitals");
+    assert!(shows(&harness, "Blood pressure 400/20 cannot be right"));
+
+    // Esc goes back to the note; the vitals form opens empty again.
+    harness.key_press(Key::Escape);
+    harness.run();
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "SpO2", "130");
+    click(&mut harness, "Record vitals");
+    assert!(shows(
+        &harness,
+        "SpO2 is a whole percentage from 50 to 100."
+    ));
+    assert!(stored_events(dir.path()).is_empty(), "nothing was saved");
+}
+
+#[test]
+fn a_phq9_entered_item_by_item_is_scored_and_item_nine_stands_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    shortcut(&mut harness, Key::M);
+    harness.get_by_label("PHQ-9").click();
+    harness.run();
+    type_into(&mut harness, "Answers", "210301121");
+    assert!(shows(&harness, "9. Better off dead / self-harm: 1"));
+    assert!(shows(&harness, "PHQ-9 11 (moderate) · item 9 above zero"));
+    click(&mut harness, "Record measure");
+
+    let events = stored_events(dir.path());
+    let [EventKind::Measure { measure, .. }] = events.as_slice() else {
+        panic!("one measure committed, got {events:?}");
+    };
+    assert_eq!(measure.instrument(), Instrument::Phq9);
+    assert_eq!(measure.total(), 11);
+    assert!(measure.self_harm_flag());
+    assert!(
+        shows(&harness, "PHQ-9 item 9 above zero"),
+        "the timeline row carries the flag"
+    );
+}
+
+#[test]
+fn vitals_come_due_on_the_infusion_schedule_and_the_nudge_opens_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    assert!(shows(&harness, "Vitals due (before dosing"));
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Blood pressure", "128/82");
+    click(&mut harness, "Record vitals");
+    shortcut(&mut harness, Key::B);
+    assert!(shows(&harness, "Next vitals in 15:00 (every 15 min)"));
+
+    clock.advance(Duration::from_mins(16));
+    harness.run();
+    assert!(shows(&harness, "Vitals due (every 15 min, 1:00 overdue)"));
+    click(&mut harness, "Take vitals");
+    type_into(&mut harness, "Heart rate", "88");
+    click(&mut harness, "Record vitals");
+    assert!(shows(&harness, "Next vitals in 14:00 (every 15 min)"));
+    assert_eq!(
+        stored_events(dir.path())
+            .iter()
+            .filter(|kind| matches!(kind, EventKind::Vitals { .. }))
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn an_adverse_event_is_recorded_with_severity_and_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "Medical Model");
+    shortcut(&mut harness, Key::R);
+    harness.get_by_label("moderate").click();
+    harness.run();
+    type_into(&mut harness, "Action taken", "ondansetron 4 mg IV");
+    type_into(&mut harness, "What happened", "retching once");
+    click(&mut harness, "Record adverse event");
+    let events = stored_events(dir.path());
+    let [EventKind::AdverseEvent(event)] = events.as_slice() else {
+        panic!("one adverse event committed, got {events:?}");
+    };
+    assert_eq!(
+        event.describe(),
+        "Adverse event: Nausea/vomiting, moderate — retching once — action: ondansetron 4 mg IV"
+    );
+}
