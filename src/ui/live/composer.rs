@@ -4,6 +4,7 @@
 use egui::{Key, Modifiers, RichText, TextEdit, Ui};
 
 use super::super::{theme, widgets};
+use super::clinical_forms::{adverse_fields, measure_fields, vitals_fields};
 use crate::domain::{
     AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, CurrentDose,
     DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose, Instrument, Measure, Sedation,
@@ -449,102 +450,6 @@ impl Composer {
             })),
             Mode::End => Intent::End(text),
         })
-    }
-}
-
-fn vitals_fields(
-    ui: &mut Ui,
-    blood_pressure: &mut String,
-    heart_rate: &mut String,
-    spo2: &mut String,
-    sedation: &mut String,
-) -> Vec<egui::Response> {
-    ui.horizontal(|ui| {
-        ui.label(RichText::new("Vitals").strong().color(theme::VITALS));
-        vec![
-            widgets::labelled_field(ui, "Blood pressure", blood_pressure, "128/82", 90.0),
-            widgets::labelled_field(ui, "Heart rate", heart_rate, "bpm", 60.0),
-            widgets::labelled_field(ui, "SpO2", spo2, "%", 50.0),
-            widgets::labelled_field(ui, "Sedation (MOAA/S)", sedation, "5 alert … 0", 90.0),
-        ]
-    })
-    .inner
-}
-
-fn measure_fields(
-    ui: &mut Ui,
-    instrument: &mut Instrument,
-    answers: &mut String,
-) -> egui::Response {
-    let options: Vec<_> = Instrument::ALL.iter().map(|i| (*i, i.label())).collect();
-    widgets::chips(ui, "Measure", instrument, &options);
-    let hint = format!(
-        "{} digits 0–{}, e.g. {}",
-        instrument.items(),
-        instrument.max_answer(),
-        "1".repeat(instrument.items())
-    );
-    let field = widgets::labelled_field(ui, "Answers", answers, &hint, 260.0);
-    measure_preview(ui, *instrument, answers);
-    field
-}
-
-fn adverse_fields(
-    ui: &mut Ui,
-    category: &mut AdverseCategory,
-    severity: &mut AdverseSeverity,
-    action: &mut String,
-) -> egui::Response {
-    ui.label(
-        RichText::new("Adverse event")
-            .strong()
-            .color(theme::WARNING),
-    );
-    let categories: Vec<_> = AdverseCategory::ALL
-        .iter()
-        .map(|c| (*c, c.label()))
-        .collect();
-    widgets::chips(ui, "What", category, &categories);
-    let severities: Vec<_> = AdverseSeverity::ALL
-        .iter()
-        .map(|s| (*s, s.label()))
-        .collect();
-    widgets::chips(ui, "Severity", severity, &severities);
-    widgets::labelled_field(
-        ui,
-        "Action taken",
-        action,
-        "e.g. ondansetron 4 mg IV, infusion paused",
-        360.0,
-    )
-}
-
-/// The answers so far, item by item, with the running total; PHQ-9 item 9 above zero stands out.
-fn measure_preview(ui: &mut Ui, instrument: Instrument, answers: &str) {
-    let parsed = instrument.parse_answers(answers).unwrap_or_default();
-    ui.horizontal_wrapped(|ui| {
-        for (index, label) in instrument.item_labels().iter().enumerate() {
-            let answer = parsed.get(index);
-            let text = format!(
-                "{}. {label}: {}",
-                index + 1,
-                answer.map_or_else(|| "–".to_owned(), u8::to_string)
-            );
-            let self_harm = instrument == Instrument::Phq9 && index == 8 && answer > Some(&0);
-            ui.label(if self_harm {
-                RichText::new(text).strong().color(theme::WARNING)
-            } else {
-                RichText::new(text).small()
-            });
-        }
-    });
-    if let Ok(measure) = Measure::new(instrument, parsed) {
-        let color = if measure.self_harm_flag() {
-            theme::WARNING
-        } else {
-            theme::VITALS
-        };
-        ui.label(RichText::new(measure.describe()).strong().color(color));
     }
 }
 

@@ -1,6 +1,7 @@
 //! The live view: the header with timers and countdowns, the timeline, the comfort plan, and the
 //! composer. Every entry is committed before it shows as saved; a half-typed one is kept as a draft.
 
+mod clinical_forms;
 mod composer;
 mod draft;
 mod header;
