@@ -181,3 +181,21 @@ fn an_adverse_event_is_recorded_with_severity_and_action() {
         "Adverse event: Nausea/vomiting, moderate — retching once — action: ondansetron 4 mg IV"
     );
 }
+
+#[test]
+fn too_many_or_unreadable_answers_are_named_while_typing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    shortcut(&mut harness, Key::M);
+    type_into(&mut harness, "Answers", "21");
+    assert!(
+        !shows(&harness, "were answered"),
+        "a short answer is still being typed"
+    );
+    type_into(&mut harness, "Answers", "0301121");
+    assert!(shows(&harness, "CADSS-6 has 6 items; 9 were answered."));
+    click(&mut harness, "Record measure");
+    assert!(stored_events(dir.path()).is_empty());
+}

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::super::{theme, widgets};
-use crate::domain::{AdverseCategory, AdverseSeverity, Instrument, Measure};
+use crate::domain::{AdverseCategory, AdverseSeverity, Instrument, Measure, MeasureError};
 
 pub fn vitals_fields(
     ui: &mut Ui,
@@ -75,7 +75,8 @@ pub fn adverse_fields(
 
 /// The answers so far, item by item, with the running total; PHQ-9 item 9 above zero stands out.
 fn measure_preview(ui: &mut Ui, instrument: Instrument, answers: &str) {
-    let parsed = instrument.parse_answers(answers).unwrap_or_default();
+    let read = instrument.parse_answers(answers);
+    let parsed = read.clone().unwrap_or_default();
     ui.horizontal_wrapped(|ui| {
         for (index, label) in instrument.item_labels().iter().enumerate() {
             let answer = parsed.get(index);
@@ -92,12 +93,23 @@ fn measure_preview(ui: &mut Ui, instrument: Instrument, answers: &str) {
             });
         }
     });
-    if let Ok(measure) = Measure::new(instrument, parsed) {
-        let color = if measure.self_harm_flag() {
-            theme::WARNING
-        } else {
-            theme::VITALS
-        };
-        ui.label(RichText::new(measure.describe()).strong().color(color));
+    match (read, Measure::new(instrument, parsed)) {
+        (_, Ok(measure)) => {
+            let color = if measure.self_harm_flag() {
+                theme::WARNING
+            } else {
+                theme::VITALS
+            };
+            ui.label(RichText::new(measure.describe()).strong().color(color));
+        }
+        (Err(error), _) | (Ok(_), Err(error)) if !still_typing(&error) => {
+            ui.label(RichText::new(error.to_string()).color(theme::WARNING));
+        }
+        _ => {}
     }
+}
+
+/// Too few answers is what every questionnaire looks like while it is being typed.
+fn still_typing(error: &MeasureError) -> bool {
+    matches!(error, MeasureError::WrongCount { expected, given, .. } if given < expected)
 }

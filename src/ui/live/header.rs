@@ -46,7 +46,8 @@ pub fn show(
             ui.label(saved.clone());
         });
     });
-    ui.horizontal(|ui| {
+    // Wrapped, so the delivered total stays on screen beside a long dose on a narrow window.
+    ui.horizontal_wrapped(|ui| {
         timer(ui, "Since start", Some(live.elapsed_ms()));
         timer(ui, "Since dosing", live.since_dosing_ms());
         timer(ui, "Since dose change", live.since_last_dose_change_ms());
