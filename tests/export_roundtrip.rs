@@ -9,8 +9,8 @@ use std::ops::ControlFlow;
 use chrono::{DateTime, TimeZone, Utc};
 use kap_journal::domain::{
     AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Decision, DecisionPoint,
-    DeferralOutcome, Dose, DoseUnit, EventKind, Infusion, Instrument, Measure, Route, Sedation,
-    Seq, SessionStatus, TreatmentModel, Vitals,
+    DeferralOutcome, Discharge, Dose, DoseUnit, EventKind, Infusion, Instrument, Measure,
+    NoteFormat, ProgressNote, Route, Sedation, Seq, SessionStatus, TreatmentModel, Vitals,
 };
 use kap_journal::export::{
     ArchivedClient, ArchivedEvent, ArchivedSession, ExportOptions, FORMAT_VERSION, OnExisting,
@@ -159,6 +159,13 @@ prop_compose! {
         begins_dosing in any::<bool>(),
         steps in prop::collection::vec((step(), 0i64..600_000), 0..40),
         ended in any::<bool>(),
+        discharge in proptest::option::of((any::<bool>(), any::<bool>(), text())),
+        progress_note in proptest::option::of((
+            prop::sample::select(NoteFormat::ALL.to_vec()),
+            "[A-Za-z]\\PC{0,40}",
+            prop::collection::vec(text(), 3),
+        )),
+        private_note in proptest::option::of("\\PC{0,40}[a-z]"),
     ) -> ArchivedSession {
         let planned_dose = fit(planned_dose, weight_kg);
         let mut events: Vec<ArchivedEvent> = Vec::new();
@@ -218,7 +225,12 @@ prop_compose! {
             }
         }
         let ended_at = ended.then(|| {
-            push(&mut events, elapsed, EventKind::SessionEnded { note: "done".into() });
+            push(&mut events, elapsed, EventKind::SessionEnded {
+                note: "done".into(),
+                discharge: discharge.map(|(criteria_met, ride_home, follow_up)| Discharge {
+                    criteria_met, ride_home, follow_up,
+                }),
+            });
             started_at + chrono::Duration::milliseconds(elapsed)
         });
         ArchivedSession {
@@ -233,6 +245,13 @@ prop_compose! {
             started_at,
             ended_at,
             events,
+            // A note is stored only with writing in it; the first section always has some.
+            progress_note: progress_note.map(|(format, first, rest)| {
+                let mut sections = vec![first];
+                sections.extend(rest.into_iter().take(format.sections().len() - 1));
+                ProgressNote::new(format, sections).unwrap()
+            }),
+            private_note,
         }
     }
 }
@@ -273,7 +292,8 @@ proptest! {
             .map_err(|error| TestCaseError::fail(error.to_string()))?;
         let mut again = Vec::new();
         let ids = journal.store.session_ids().unwrap();
-        write_archive(&journal.store, &ids, ExportOptions::default(), &mut again, |_, _| ControlFlow::Continue(())).unwrap();
+        let everything = ExportOptions { include_private: true };
+        write_archive(&journal.store, &ids, everything, &mut again, |_, _| ControlFlow::Continue(())).unwrap();
         prop_assert_eq!(String::from_utf8(again).unwrap(), json);
     }
 }

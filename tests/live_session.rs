@@ -53,7 +53,7 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
     assert_eq!(open.remaining_ms(live.elapsed_ms()), 2 * 60 * 1000);
 
     // Ending now is refused: the deferral must get its outcome first, and nothing is written.
-    let error = live.end(&mut journal.store, "").unwrap_err();
+    let error = live.end(&mut journal.store, "", None).unwrap_err();
     assert!(matches!(
         error,
         StoreError::Session(SessionError::OpenDeferral)
@@ -76,7 +76,7 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
     )
     .unwrap();
     assert!(live.state().open_deferrals.is_empty());
-    live.end(&mut journal.store, "Calm, ride home arranged.")
+    live.end(&mut journal.store, "Calm, ride home arranged.", None)
         .unwrap();
 
     let stored = journal.store.events(live.session().id).unwrap();

@@ -87,7 +87,7 @@ fn session(journal: &mut common::Journal, client: &Client, model: TreatmentModel
             }
         }
     }
-    live.end(store, "").unwrap();
+    live.end(store, "", None).unwrap();
 }
 
 /// Client A: two KAP sessions, then one Medical Model session. Client B: one KAP session.

@@ -5,7 +5,7 @@ mod common;
 
 use kap_journal::domain::{Asked, CameUp, Decision, DeferralOutcome, TreatmentModel};
 use kap_journal::live::{Clock, LiveCommand, LiveSession};
-use kap_journal::store::{DB_FILE_NAME, SearchQuery, Store};
+use kap_journal::store::{SearchQuery, Store};
 
 fn query(text: &str) -> SearchQuery {
     SearchQuery {
@@ -229,17 +229,8 @@ fn a_journal_from_before_search_gets_its_index_built_by_the_migration() {
     let journal = journal_with_sessions();
     let dir = journal.dir.path().to_path_buf();
     drop(journal.store);
-    // Make the file look like schema 1: no search index (nor the later total columns) yet.
-    let conn = rusqlite::Connection::open(dir.join(DB_FILE_NAME)).unwrap();
-    conn.execute_batch(
-        "DROP TABLE event_search;
-         ALTER TABLE sessions DROP COLUMN delivered_mg;
-         ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;
-         DROP TABLE settings;
-         PRAGMA user_version = 1;",
-    )
-    .unwrap();
-    drop(conn);
+    // Make the file look like schema 1: no search index (nor anything later) yet.
+    common::rewind_schema(&dir, 1);
     let store = Store::open(&dir).unwrap();
     assert_eq!(store.search(&query("kitchen")).unwrap().len(), 2);
     assert_eq!(store.search(&query("bridge")).unwrap().len(), 1);

@@ -220,7 +220,7 @@ fn a_draft_survives_closing_the_journal_and_is_cleared_when_the_session_ends() {
         store.draft(id).unwrap().unwrap().text,
         "half a thought about the kitch"
     );
-    live.end(&mut store, "").unwrap();
+    live.end(&mut store, "", None).unwrap();
     assert_eq!(store.draft(id).unwrap(), None);
     assert!(
         live.log(&mut store, LiveCommand::Note("late".into()))
@@ -311,7 +311,7 @@ fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migra
     assert_eq!((row.delivered_mg, row.delivered_mg_per_kg), (None, None));
     assert_eq!(row.describe_delivered(), "live");
 
-    live.end(&mut journal.store, "").unwrap();
+    live.end(&mut journal.store, "", None).unwrap();
     let row = journal.store.session_summaries(&all).unwrap()[0].clone();
     assert!((row.delivered_mg.unwrap() - 14.0).abs() < 1e-9);
     assert!((row.delivered_mg_per_kg.unwrap() - 0.2).abs() < 1e-12);
@@ -319,15 +319,7 @@ fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migra
 
     // The same journal as schema 2 left it: no total columns; opening it computes them.
     drop(journal.store);
-    let conn = rusqlite::Connection::open(journal.dir.path().join(DB_FILE_NAME)).unwrap();
-    conn.execute_batch(
-        "ALTER TABLE sessions DROP COLUMN delivered_mg;
-         ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;
-         DROP TABLE settings;
-         PRAGMA user_version = 2;",
-    )
-    .unwrap();
-    drop(conn);
+    common::rewind_schema(journal.dir.path(), 2);
     let store = Store::open(journal.dir.path()).unwrap();
     assert_eq!(store.session_summaries(&all).unwrap()[0], row);
 }

@@ -110,7 +110,11 @@ pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::Ses
             .unwrap();
         }
     }
-    live.end(&mut store, "Calm and oriented; integration next week.")
-        .unwrap();
+    live.end(
+        &mut store,
+        "Calm and oriented; integration next week.",
+        None,
+    )
+    .unwrap();
     live.session().id
 }

@@ -101,6 +101,7 @@ pub fn generate(
         duration_ms,
         EventKind::SessionEnded {
             note: (*pick(rng, phrases::CLOSING_NOTES)).to_owned(),
+            discharge: None,
         },
     );
     (

@@ -21,7 +21,15 @@ pub struct Delivered {
 impl Delivered {
     /// e.g. "24.5 mg (0.35 mg/kg)"; "–" when dosing has not begun.
     pub fn describe(&self) -> String {
-        let round = |value: f64| (value * 100.0).round() / 100.0;
+        // A total too small to show in hundredths is not "0": dosing did begin.
+        let round = |value: f64| {
+            let rounded = (value * 100.0).round() / 100.0;
+            if rounded == 0.0 && value > 0.0 {
+                "< 0.01".to_owned()
+            } else {
+                rounded.to_string()
+            }
+        };
         match (self.mg, self.mg_per_kg) {
             (Some(mg), Some(per_kg)) => format!("{} mg ({} mg/kg)", round(mg), round(per_kg)),
             (Some(mg), None) => format!("{} mg", round(mg)),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AdverseEvent, Dose, Measure, Sedation, SessionId, Vitals};
+use super::{AdverseEvent, Discharge, Dose, Measure, Sedation, SessionId, Vitals};
 
 /// The "sit with it" length offered first, in minutes.
 pub const DEFAULT_SIT_WITH_IT_MINUTES: u32 = 5;
@@ -63,8 +63,12 @@ pub enum EventKind {
     Measure { measure: Measure, note: String },
     /// Something that went wrong for the body or mind, its severity and what was done.
     AdverseEvent(AdverseEvent),
-    /// The session was ended.
-    SessionEnded { note: String },
+    /// The session was ended, with the after-session record when one was made.
+    SessionEnded {
+        note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        discharge: Option<Discharge>,
+    },
 }
 
 impl EventKind {
@@ -93,11 +97,19 @@ impl EventKind {
             Self::DoseChange { reason, .. } => vec![reason],
             Self::DecisionPoint(point) => vec![&point.detail, &point.rationale],
             Self::DeferralOutcome { note, .. }
-            | Self::SessionEnded { note }
             | Self::Vitals { note, .. }
             | Self::Sedation { note, .. }
             | Self::Measure { note, .. } => vec![note],
             Self::AdverseEvent(event) => vec![&event.detail, &event.action],
+            Self::SessionEnded { note, discharge } => {
+                let mut text = vec![note.as_str()];
+                text.extend(
+                    discharge
+                        .iter()
+                        .map(|discharge| discharge.follow_up.as_str()),
+                );
+                text
+            }
             Self::DosingBegan { .. } | Self::DeferralStart { .. } | Self::Marker { .. } => {
                 Vec::new()
             }
@@ -143,7 +155,13 @@ impl EventKind {
             Self::Sedation { rating, note } => with_reason(rating.describe(), note),
             Self::Measure { measure, note } => with_reason(measure.describe(), note),
             Self::AdverseEvent(event) => event.describe(),
-            Self::SessionEnded { note } => with_reason("Session ended".to_owned(), note),
+            Self::SessionEnded { note, discharge } => {
+                let head = match discharge {
+                    Some(discharge) => format!("Session ended: {}", discharge.describe()),
+                    None => "Session ended".to_owned(),
+                };
+                with_reason(head, note)
+            }
         }
     }
 }

@@ -5,10 +5,12 @@
 mod adverse;
 mod client;
 mod delivered;
+mod discharge;
 mod dose;
 mod event;
 mod measure;
 mod model;
+mod progress_note;
 mod route;
 mod safety;
 mod sedation;
@@ -21,6 +23,7 @@ mod vitals_schedule;
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
 pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
 pub use delivered::{Delivered, delivered};
+pub use discharge::{DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, monitoring_ms};
 pub use dose::{Dose, DoseError, DoseUnit, Infusion};
 pub use event::{
     Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint, DeferralOutcome, Event,
@@ -28,6 +31,7 @@ pub use event::{
 };
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
+pub use progress_note::{Fact, NoteFormat, ProgressNote, ProgressNoteError, SessionFacts};
 pub use route::Route;
 pub use safety::{active_flags, entry_flags};
 pub use sedation::{Sedation, SedationError};

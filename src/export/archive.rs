@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{ExportError, ExportOptions, SessionRecord};
-use crate::domain::{Dose, EventKind, Route, SessionId, SessionStatus, TreatmentModel};
+use crate::domain::{
+    Dose, EventKind, ProgressNote, Route, SessionId, SessionStatus, TreatmentModel,
+};
 use crate::store::Store;
 
 /// The version of the archive layout. An importer refuses any other.
@@ -33,6 +35,12 @@ pub struct ArchivedSession {
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
     pub events: Vec<ArchivedEvent>,
+    /// The progress note (SOAP, DAP or BIRP), when one was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_note: Option<ProgressNote>,
+    /// The private psychotherapy note: present only when the export was asked to include it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_note: Option<String>,
 }
 
 /// The client of an archived session.
@@ -82,6 +90,8 @@ impl From<&SessionRecord> for ArchivedSession {
                     entry: event.kind.clone(),
                 })
                 .collect(),
+            progress_note: record.progress_note.clone(),
+            private_note: record.private_note.as_ref().map(|note| note.text.clone()),
         }
     }
 }

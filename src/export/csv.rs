@@ -171,6 +171,10 @@ impl Row {
                 event.category.label(),
                 event.severity.label()
             )),
+            EventKind::SessionEnded {
+                discharge: Some(discharge),
+                ..
+            } => Self::reading(discharge.checks()),
             EventKind::Note { .. } | EventKind::SessionEnded { .. } => Self::default(),
         }
     }

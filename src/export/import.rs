@@ -222,9 +222,17 @@ impl Sink<'_> {
                 })
                 .collect(),
         };
-        self.batch
+        let id = self
+            .batch
             .insert_session(&complete)
-            .map(drop)
+            .map_err(Failure::Store)?;
+        self.batch
+            .insert_notes(
+                id,
+                session.progress_note.as_ref(),
+                session.private_note.as_deref(),
+                self.now,
+            )
             .map_err(Failure::Store)
     }
 }

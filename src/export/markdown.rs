@@ -82,8 +82,37 @@ pub fn render(summary: &Summary) -> String {
             },
         );
     }
+    if !summary.after_session.is_empty() {
+        let _ = writeln!(out, "\n## After the session\n");
+        for (label, value) in &summary.after_session {
+            let _ = writeln!(out, "- **{label}:** {}", escape_block(value, "  "));
+        }
+    }
+    if let Some((format, sections)) = &summary.progress_note {
+        let _ = writeln!(out, "\n## Progress note ({format})");
+        for (heading, text) in sections {
+            let _ = writeln!(out, "\n### {heading}\n");
+            let _ = writeln!(
+                out,
+                "{}",
+                if text.is_empty() {
+                    "(left blank)".to_owned()
+                } else {
+                    escape_block(text, "")
+                }
+            );
+        }
+    }
+    if let Some(text) = &summary.private_note {
+        let _ = writeln!(out, "\n## Private psychotherapy note\n");
+        let _ = writeln!(out, "{PRIVATE_NOTICE}\n\n{}", escape_block(text, ""));
+    }
     out
 }
+
+/// Said above the private note wherever an export carries it, so nobody mistakes it for the record.
+pub const PRIVATE_NOTICE: &str =
+    "Included on request. Kept apart from the progress record; handle as a psychotherapy note.";
 
 fn timed_section(out: &mut String, title: &str, lines: &[Timed], none: &str) {
     let _ = writeln!(out, "\n## {title}\n");

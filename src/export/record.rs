@@ -1,8 +1,8 @@
 //! One session with everything an export shows: the session, its client and its timeline.
 
 use super::ExportOptions;
-use crate::domain::{Client, Delivered, Event, Session, SessionId, delivered};
-use crate::store::{Store, StoreError};
+use crate::domain::{Client, Delivered, Event, ProgressNote, Session, SessionId, delivered};
+use crate::store::{PrivateNote, Store, StoreError};
 
 /// A session as every export format reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +11,10 @@ pub struct SessionRecord {
     pub client: Client,
     /// The whole timeline, in sequence order.
     pub events: Vec<Event>,
+    /// The progress note, part of the clinical record.
+    pub progress_note: Option<ProgressNote>,
+    /// The private psychotherapy note: read only when the export asks for it on purpose.
+    pub private_note: Option<PrivateNote>,
 }
 
 impl SessionRecord {
@@ -23,17 +27,24 @@ impl SessionRecord {
         delivered(&self.events, self.client.weight_kg, until_ms)
     }
 
-    /// Reads one session from the journal. Content marked private stays out unless `options` asks
-    /// for it; today a session holds none (the psychotherapy note will be the first).
+    /// Reads one session from the journal. The private psychotherapy note is not even read unless
+    /// `options` asks for it.
     pub fn load(store: &Store, id: SessionId, options: ExportOptions) -> Result<Self, StoreError> {
-        let ExportOptions { include_private: _ } = options;
         let session = store.session(id)?;
         let client = store.client(session.client_id)?;
         let events = store.events(id)?;
+        let progress_note = store.progress_note(id)?;
+        let private_note = if options.include_private {
+            store.private_note(id)?
+        } else {
+            None
+        };
         Ok(Self {
             session,
             client,
             events,
+            progress_note,
+            private_note,
         })
     }
 }

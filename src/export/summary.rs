@@ -6,8 +6,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use super::SessionRecord;
 use crate::domain::{
-    Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, Thresholds, TimelineState,
-    TreatmentModel,
+    Decision, DecisionPoint, DeferralOutcome, Discharge, EventKind, Seq, Thresholds, TimelineState,
+    TreatmentModel, monitoring_ms,
 };
 use crate::format;
 
@@ -82,13 +82,18 @@ pub struct Summary {
     pub for_integration: Vec<Timed>,
     /// The closing note, when the session ended with one.
     pub closing: Option<Timed>,
+    /// Monitoring time and the discharge record, once the session has ended.
+    pub after_session: Vec<(&'static str, String)>,
+    /// The progress note's format label ("SOAP") and its sections, heading and text.
+    pub progress_note: Option<(&'static str, Vec<(&'static str, String)>)>,
+    /// The private psychotherapy note: only when the export was asked to include it.
+    pub private_note: Option<String>,
 }
 
 impl Summary {
     /// Builds the summary as `context` says.
     pub fn of(record: &SessionRecord, context: &SummaryContext) -> Self {
         let zone = context.zone;
-        let session = &record.session;
         let weight = record.client.weight_kg;
         let at = |elapsed_ms: i64, wall: DateTime<Utc>| Timed {
             elapsed: format::elapsed(elapsed_ms),
@@ -99,21 +104,8 @@ impl Summary {
             text,
             ..at(event.elapsed_ms, event.wall_time)
         };
-        let mut summary = Self {
-            title: format!("{} session summary", session.model.label()),
-            facts: facts(record, context),
-            intention: session.intention.clone(),
-            comfort_plan: session.comfort_plan.clone(),
-            dosing: Vec::new(),
-            decisions: Vec::new(),
-            outcome_counts: Vec::new(),
-            notes: Vec::new(),
-            monitoring: Vec::new(),
-            measures: Vec::new(),
-            adverse_events: Vec::new(),
-            for_integration: Vec::new(),
-            closing: None,
-        };
+        let mut summary = Self::head(record, context);
+        let mut dosing_began_ms = None;
         // Where each decision point and each deferral went in `summary.decisions`, by entry number.
         let mut decision_of: Vec<(Seq, usize)> = Vec::new();
         let mut deferral_of: Vec<(Seq, usize)> = Vec::new();
@@ -125,10 +117,13 @@ impl Summary {
         for event in &record.events {
             match &event.kind {
                 EventKind::Note { text } => summary.notes.push(timed(event, text.clone())),
-                EventKind::DosingBegan { dose } => summary.dosing.push(timed(
-                    event,
-                    format!("Dosing began: {}", dose.describe(weight)),
-                )),
+                EventKind::DosingBegan { dose } => {
+                    dosing_began_ms = Some(event.elapsed_ms);
+                    summary.dosing.push(timed(
+                        event,
+                        format!("Dosing began: {}", dose.describe(weight)),
+                    ));
+                }
                 EventKind::DoseChange { dose, reason } => {
                     let head = dose.map_or_else(
                         || "Dosing stopped".to_owned(),
@@ -169,8 +164,12 @@ impl Summary {
                         deferral.ended = Some(timed(event, note.trim().to_owned()));
                     }
                 }
-                EventKind::SessionEnded { note } => {
+                EventKind::SessionEnded { note, discharge } => {
                     summary.closing = Some(timed(event, note.trim().to_owned()));
+                    summary.after_session = after_session(
+                        monitoring_ms(dosing_began_ms, event.elapsed_ms),
+                        discharge.as_ref(),
+                    );
                 }
                 EventKind::Vitals { .. }
                 | EventKind::Sedation { .. }
@@ -185,6 +184,32 @@ impl Summary {
         summary.outcome_counts = outcome_counts(&summary.decisions);
         summary.for_integration = marked_lines(record, timed);
         summary
+    }
+
+    /// The parts that do not come from the timeline; the timeline's lists start empty.
+    fn head(record: &SessionRecord, context: &SummaryContext) -> Self {
+        let session = &record.session;
+        Self {
+            title: format!("{} session summary", session.model.label()),
+            facts: facts(record, context),
+            intention: session.intention.clone(),
+            comfort_plan: session.comfort_plan.clone(),
+            dosing: Vec::new(),
+            decisions: Vec::new(),
+            outcome_counts: Vec::new(),
+            notes: Vec::new(),
+            monitoring: Vec::new(),
+            measures: Vec::new(),
+            adverse_events: Vec::new(),
+            for_integration: Vec::new(),
+            closing: None,
+            after_session: Vec::new(),
+            progress_note: progress_note(record),
+            private_note: record
+                .private_note
+                .as_ref()
+                .map(|note| note.text.trim().to_owned()),
+        }
     }
 
     fn list_mut(&mut self, list: ClinicalList) -> &mut Vec<Timed> {
@@ -285,6 +310,43 @@ fn facts(record: &SessionRecord, context: &SummaryContext) -> Vec<(&'static str,
     }
     facts.push(("Status", session.status.as_str().to_owned()));
     facts
+}
+
+/// The progress note's format label and its sections, as the summary shows them.
+fn progress_note(record: &SessionRecord) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    record.progress_note.as_ref().map(|note| {
+        let sections = note
+            .headed()
+            .map(|(heading, text)| (heading, text.trim().to_owned()))
+            .collect();
+        (note.format().label(), sections)
+    })
+}
+
+/// The after-session record as label and value pairs. Sessions ended before it existed say so.
+fn after_session(
+    monitoring: Option<i64>,
+    discharge: Option<&Discharge>,
+) -> Vec<(&'static str, String)> {
+    let mut lines = vec![(
+        "Monitoring",
+        monitoring.map_or_else(
+            || "dosing did not begin".to_owned(),
+            |ms| format!("{} after the first dose", format::elapsed(ms)),
+        ),
+    )];
+    let yes_no = |done: bool| if done { "yes" } else { "NOT confirmed" }.to_owned();
+    match discharge {
+        Some(discharge) => {
+            lines.push(("Discharge criteria met", yes_no(discharge.criteria_met)));
+            lines.push(("Ride home arranged", yes_no(discharge.ride_home)));
+            if !discharge.follow_up.trim().is_empty() {
+                lines.push(("Follow-up plan", discharge.follow_up.trim().to_owned()));
+            }
+        }
+        None => lines.push(("Discharge", "not recorded".to_owned())),
+    }
+    lines
 }
 
 fn model_words(model: TreatmentModel) -> &'static str {

@@ -39,10 +39,19 @@ pub fn check_session(session: &ArchivedSession) -> Result<NewClient, String> {
         .planned_dose
         .check_for_weight(weight)
         .map_err(|error| format!("its planned dose: {error}"))?;
+    let notes = session
+        .progress_note
+        .iter()
+        .flat_map(|note| note.sections().iter())
+        .chain(&session.private_note)
+        .map(|text| ("notes", text));
     for (what, text) in [
         ("intention", &session.intention),
         ("comfort plan", &session.comfort_plan),
-    ] {
+    ]
+    .into_iter()
+    .chain(notes)
+    {
         if text.len() > MAX_TEXT_BYTES {
             return Err(format!(
                 "its {what} is longer than {} MiB",

@@ -3,7 +3,8 @@ use std::time::Duration;
 
 use super::{Clock, LiveCommand};
 use crate::domain::{
-    Client, Event, EventKind, NewSession, Seq, Session, SessionError, SessionId, TimelineState,
+    Client, Discharge, Event, EventKind, NewSession, Seq, Session, SessionError, SessionId,
+    TimelineState,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -128,8 +129,14 @@ impl LiveSession {
         Ok(self.remember(committed))
     }
 
-    /// Ends the session. Refused while a "sit with it" deferral has no outcome.
-    pub fn end(&mut self, store: &mut Store, note: &str) -> Result<(), StoreError> {
+    /// Ends the session with its closing note and, when made, the after-session record. Refused
+    /// while a "sit with it" deferral has no outcome.
+    pub fn end(
+        &mut self,
+        store: &mut Store,
+        note: &str,
+        discharge: Option<Discharge>,
+    ) -> Result<(), StoreError> {
         if !self.state.open_deferrals.is_empty() {
             return Err(SessionError::OpenDeferral.into());
         }
@@ -139,6 +146,10 @@ impl LiveSession {
             elapsed_ms,
             kind: EventKind::SessionEnded {
                 note: note.trim().to_owned(),
+                discharge: discharge.map(|discharge| Discharge {
+                    follow_up: discharge.follow_up.trim().to_owned(),
+                    ..discharge
+                }),
             },
         };
         let event = store.end_session(self.session.id, self.next_seq(), &closing)?;

@@ -31,6 +31,8 @@ pub enum StoreError {
     NotFound(&'static str),
     #[error("The journal holds {0} that cannot be read; run kap-journal check.")]
     Damaged(&'static str),
+    #[error("This session is signed; its record no longer changes.")]
+    Signed,
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::sessions::insert_complete_session;
 use super::{CompleteSession, Store, StoreError, to_ms};
-use crate::domain::{Client, ClientId, NewClient, SessionId};
+use crate::domain::{Client, ClientId, NewClient, ProgressNote, SessionId};
 
 /// An import in progress. Dropping it without [`ImportBatch::commit`] leaves the journal unchanged.
 pub struct ImportBatch<'store> {
@@ -102,6 +102,18 @@ impl ImportBatch<'_> {
     pub fn insert_session(&mut self, session: &CompleteSession) -> Result<SessionId, StoreError> {
         self.wrote_events |= !session.events.is_empty();
         insert_complete_session(&self.tx, session)
+    }
+
+    /// Writes the progress note and (when the archive carries it) the private note of a session
+    /// just inserted.
+    pub fn insert_notes(
+        &mut self,
+        session: SessionId,
+        progress: Option<&ProgressNote>,
+        private: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        super::notes::insert_notes(&self.tx, session, progress, private, now)
     }
 
     /// Makes the whole import durable at once, then merges the search index it filled.

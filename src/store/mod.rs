@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod import;
 mod integrity;
+mod notes;
 mod open;
 mod relevance;
 mod schema;
@@ -25,6 +26,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use import::{ClientMatch, ImportBatch};
+pub use notes::PrivateNote;
 pub use open::{AccessMode, MIN_SQLITE_VERSION};
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,

@@ -88,6 +88,24 @@ const MIGRATIONS: &[Migration] = &[
     ",
         then: None,
     },
+    // 5: the progress note (SOAP, DAP or BIRP) and, apart from it, the private psychotherapy note.
+    // Neither is a timeline entry: both are edited after the session, and the private note is kept
+    // out of search, lists and exports.
+    Migration {
+        sql: r"
+    CREATE TABLE progress_notes (
+        session_id  INTEGER PRIMARY KEY REFERENCES sessions(id),
+        note        TEXT NOT NULL,
+        saved_ms    INTEGER NOT NULL
+    );
+    CREATE TABLE private_notes (
+        session_id  INTEGER PRIMARY KEY REFERENCES sessions(id),
+        text        TEXT NOT NULL,
+        saved_ms    INTEGER NOT NULL
+    );
+    ",
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -130,6 +130,12 @@ impl KapJournalApp {
 
     fn navigate(&mut self, nav: Nav) {
         let Ok(store) = &mut self.store else { return };
+        if matches!(nav, Nav::Stay) {
+            return;
+        }
+        if let View::Session(view) = &mut self.view {
+            view.save_now(store, self.clock.wall());
+        }
         let next = match nav {
             Nav::Stay => return,
             Nav::Home => {
@@ -218,7 +224,7 @@ impl eframe::App for KapJournalApp {
             View::Home(view) => view.ui(ui, store, &self.clock),
             View::Start(view) => view.ui(ui, store, &self.clock),
             View::Live(view) => view.ui(ui, store),
-            View::Session(view) => view.ui(ui),
+            View::Session(view) => view.ui(ui, store, self.clock.wall()),
             View::Prep(view) => view.ui(ui),
             View::Client(view) => view.ui(ui),
         };
@@ -230,8 +236,10 @@ impl eframe::App for KapJournalApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        if let (Ok(store), View::Live(live)) = (&mut self.store, &mut self.view) {
-            live.save_draft_now(store);
+        match (&mut self.store, &mut self.view) {
+            (Ok(store), View::Live(live)) => live.save_draft_now(store),
+            (Ok(store), View::Session(view)) => view.save_now(store, self.clock.wall()),
+            _ => {}
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::export::{
     ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary, session_file_name,
     write_atomically, write_record,
 };
+use crate::store::{Store, StoreError};
 
 /// The export controls of one session view.
 pub struct ExportPanel {
@@ -21,6 +22,8 @@ pub struct ExportPanel {
     pending: Option<(Vec<u8>, SaveDialog)>,
     /// The last thing that happened, as a sentence; `true` when it is a problem.
     status: Option<(String, bool)>,
+    /// Put the private psychotherapy note in the export; off until ticked, every time.
+    include_private: bool,
 }
 
 /// The clinician's name and credentials for summary headers, remembered between runs (it is not
@@ -54,11 +57,18 @@ impl ExportPanel {
             data_dir: data_dir.to_path_buf(),
             pending: None,
             status: None,
+            include_private: false,
         }
     }
 
     /// The controls, in the session header; `record` is the session on screen.
-    pub fn ui(&mut self, ui: &mut Ui, record: &SessionRecord, thresholds: Thresholds) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        record: &SessionRecord,
+        thresholds: Thresholds,
+        store: &Store,
+    ) {
         ui.horizontal(|ui| {
             let clinician = clinician_field(ui);
             let context = SummaryContext::local(Some(clinician), thresholds);
@@ -80,12 +90,20 @@ impl ExportPanel {
                 })
                 .response
                 .labelled_by(label.id);
+            ui.checkbox(&mut self.include_private, "Include private note")
+                .on_hover_text(
+                    "Off by default: the private psychotherapy note is not part of the record.",
+                );
             let waiting = self.pending.is_some();
             if ui
                 .add_enabled(!waiting, egui::Button::new("Export..."))
                 .clicked()
             {
-                self.start(ui.ctx(), record, &context);
+                match self.with_private(record, store) {
+                    Ok(Some(full)) => self.start(ui.ctx(), &full, &context),
+                    Ok(None) => self.start(ui.ctx(), record, &context),
+                    Err(error) => self.status = Some((error.to_string(), true)),
+                }
             }
             if waiting {
                 ui.spinner();
@@ -94,6 +112,22 @@ impl ExportPanel {
         });
         self.poll(ui.ctx());
         widgets::status_line(ui, self.status.as_ref());
+    }
+
+    /// The record with its private note, read now, when the clinician ticked the box.
+    fn with_private(
+        &self,
+        record: &SessionRecord,
+        store: &Store,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        if !self.include_private {
+            return Ok(None);
+        }
+        let private_note = store.private_note(record.session.id)?;
+        Ok(Some(SessionRecord {
+            private_note,
+            ..record.clone()
+        }))
     }
 
     fn start(&mut self, ctx: &egui::Context, record: &SessionRecord, context: &SummaryContext) {

@@ -11,6 +11,7 @@ mod live;
 mod prep_view;
 mod save_dialog;
 mod search_panel;
+mod session_notes;
 mod session_table;
 mod session_view;
 mod start;

@@ -1,11 +1,13 @@
-//! A past (or live, read-only) session: its plan, its intention and comfort plan, and its timeline.
+//! A past (or live, read-only) session: its plan, its intention and comfort plan, its timeline, and
+//! the notes written after it (the progress note, and the private note when opened on purpose).
 
 use egui::{RichText, Ui};
 
 use super::app::Nav;
 use super::export_panel::ExportPanel;
+use super::session_notes::SessionNotes;
 use super::{dose_chart, format, theme, timeline, widgets};
-use crate::domain::{Seq, SessionId, Thresholds, TimelineState};
+use crate::domain::{Seq, SessionFacts, SessionId, Thresholds, TimelineState};
 use crate::export::{ExportOptions, SessionRecord};
 use crate::review::DoseCurve;
 use crate::store::{Store, StoreError};
@@ -23,6 +25,16 @@ pub struct SessionView {
     delivered: String,
     /// The clinic's thresholds when the session was opened: what readings are flagged against.
     thresholds: Thresholds,
+    notes: SessionNotes,
+    tab: Tab,
+}
+
+/// What the centre of the view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Timeline,
+    ProgressNote,
+    PrivateNote,
 }
 
 impl SessionView {
@@ -32,8 +44,17 @@ impl SessionView {
         let state = TimelineState::from_events(&record.events);
         let curve = DoseCurve::of(&record.events, record.client.weight_kg);
         let delivered = record.delivered().describe();
+        let thresholds = store.clinic_settings()?.thresholds;
+        let facts = SessionFacts::gather(
+            &record.session,
+            &record.events,
+            record.client.weight_kg,
+            &thresholds,
+        );
         Ok(Self {
-            thresholds: store.clinic_settings()?.thresholds,
+            notes: SessionNotes::load(store, id, facts)?,
+            tab: Tab::Timeline,
+            thresholds,
             delivered,
             record,
             export: ExportPanel::new(store.dir()),
@@ -49,7 +70,17 @@ impl SessionView {
         (self.record.session.id, self.selected)
     }
 
-    pub fn ui(&mut self, ui: &mut Ui) -> Nav {
+    /// Writes any unsaved note at once, before the view is left or the app closes.
+    pub fn save_now(&mut self, store: &mut Store, wall: chrono::DateTime<chrono::Utc>) {
+        self.notes.save_now(store, wall);
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        store: &mut Store,
+        wall: chrono::DateTime<chrono::Utc>,
+    ) -> Nav {
         let mut nav = Nav::Stay;
         let model = self.record.session.model;
         egui::Panel::top("session_header")
@@ -95,7 +126,8 @@ impl SessionView {
                     ended,
                     self.record.session.status.as_str()
                 ));
-                self.export.ui(ui, &self.record, self.thresholds);
+                self.record.progress_note = self.notes.saved_progress().cloned();
+                self.export.ui(ui, &self.record, self.thresholds, store);
                 if !self.state.open_deferrals.is_empty() {
                     ui.colored_label(
                         theme::WARNING,
@@ -103,25 +135,24 @@ impl SessionView {
                     );
                 }
             });
-        egui::Panel::right("session_side")
-            .default_size(280.0)
-            .show(ui, |ui| {
-                ui.label(RichText::new("Intention").strong());
-                ui.label(&self.record.session.intention);
-                ui.add_space(theme::GAP);
-                ui.label(RichText::new("Comfort plan").strong());
-                ui.label(&self.record.session.comfort_plan);
-                ui.add_space(theme::GAP);
-                ui.label(
-                    RichText::new(format!(
-                        "Decision points: {} · Entries: {}",
-                        self.state.decision_points,
-                        self.record.events.len()
-                    ))
-                    .color(theme::MUTED),
-                );
-            });
+        self.side_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
+            self.tabs(ui, store, wall);
+            match self.tab {
+                Tab::Timeline => {}
+                Tab::ProgressNote => {
+                    egui::ScrollArea::vertical()
+                        .id_salt("progress_note")
+                        .show(ui, |ui| self.notes.progress_ui(ui, store, wall));
+                    return;
+                }
+                Tab::PrivateNote => {
+                    egui::ScrollArea::vertical()
+                        .id_salt("private_note")
+                        .show(ui, |ui| self.notes.private_ui(ui, store, wall));
+                    return;
+                }
+            }
             if !self.curve.steps.is_empty() {
                 dose_chart::show(ui, self.record.session.id.0, &self.curve, model, 170.0);
                 ui.separator();
@@ -142,5 +173,49 @@ impl SessionView {
                 });
         });
         nav
+    }
+
+    /// The plan agreed before the session, beside the timeline.
+    fn side_panel(&self, ui: &mut Ui) {
+        egui::Panel::right("session_side")
+            .default_size(280.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new("Intention").strong());
+                ui.label(&self.record.session.intention);
+                ui.add_space(theme::GAP);
+                ui.label(RichText::new("Comfort plan").strong());
+                ui.label(&self.record.session.comfort_plan);
+                ui.add_space(theme::GAP);
+                ui.label(
+                    RichText::new(format!(
+                        "Decision points: {} · Entries: {}",
+                        self.state.decision_points,
+                        self.record.events.len()
+                    ))
+                    .color(theme::MUTED),
+                );
+            });
+    }
+
+    /// The tab row; leaving the private note closes it.
+    fn tabs(&mut self, ui: &mut Ui, store: &mut Store, wall: chrono::DateTime<chrono::Utc>) {
+        let before = self.tab;
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Timeline, "Timeline");
+            ui.selectable_value(&mut self.tab, Tab::ProgressNote, "Progress note");
+            let private = if self.notes.has_private() {
+                "Private note (written)"
+            } else {
+                "Private note"
+            };
+            ui.selectable_value(&mut self.tab, Tab::PrivateNote, private);
+        });
+        if before == Tab::PrivateNote && self.tab != Tab::PrivateNote {
+            self.notes.close_private(store, wall);
+        }
+        if let Some(error) = self.notes.unsaved_error() {
+            ui.colored_label(theme::WARNING, error);
+        }
+        ui.separator();
     }
 }

@@ -47,6 +47,35 @@ pub fn new_session(client: &Client, model: TreatmentModel) -> NewSession {
     }
 }
 
+/// Undoes, newest first, what each migration after schema `version` added, so a test can make the
+/// journal in `dir` look as an older build left it and watch the migrations run on it.
+pub fn rewind_schema(dir: &std::path::Path, version: i64) {
+    const UNDO: &[(i64, &str)] = &[
+        (5, "DROP TABLE progress_notes; DROP TABLE private_notes;"),
+        (4, "DROP TABLE settings;"),
+        (
+            3,
+            "ALTER TABLE sessions DROP COLUMN delivered_mg;
+             ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;",
+        ),
+        (2, "DROP TABLE event_search;"),
+    ];
+    let conn = rusqlite::Connection::open(dir.join(kap_journal::store::DB_FILE_NAME)).unwrap();
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(
+        current, UNDO[0].0,
+        "a new migration needs its undo step here"
+    );
+    for (added_in, undo) in UNDO {
+        if *added_in > version {
+            conn.execute_batch(undo).unwrap();
+        }
+    }
+    conn.pragma_update(None, "user_version", version).unwrap();
+}
+
 /// Summaries in UTC with a synthetic clinician, so exports read the same on every machine.
 pub fn summary_context() -> kap_journal::export::SummaryContext {
     kap_journal::export::SummaryContext {

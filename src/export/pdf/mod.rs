@@ -141,6 +141,49 @@ fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summary, a
         };
         timed(layout, closing, text);
     }
+    after_session_and_notes(layout, summary, accent);
+}
+
+/// The discharge record, the progress note and (only when asked for) the private note.
+fn after_session_and_notes(layout: &mut Layout<'_>, summary: &Summary, accent: Rgb) {
+    if !summary.after_session.is_empty() {
+        section(layout, "After the session", accent);
+        facts(layout, &summary.after_session);
+    }
+    if let Some((format, sections)) = &summary.progress_note {
+        section(layout, &format!("Progress note ({format})"), accent);
+        for (heading, text) in sections {
+            layout.space(3.0);
+            layout.line(
+                heading,
+                MARGIN,
+                Style {
+                    weight: Weight::Bold,
+                    ..Style::BODY
+                },
+            );
+            let text = if text.is_empty() {
+                "(left blank)"
+            } else {
+                text
+            };
+            layout.paragraph(text, MARGIN, CONTENT_WIDTH, Style::BODY);
+        }
+    }
+    if let Some(text) = &summary.private_note {
+        section(layout, "Private psychotherapy note", accent);
+        layout.paragraph(
+            super::markdown::PRIVATE_NOTICE,
+            MARGIN,
+            CONTENT_WIDTH,
+            Style {
+                color: MUTED,
+                ..Style::BODY
+            },
+        );
+        layout.space(3.0);
+        layout.paragraph(text, MARGIN, CONTENT_WIDTH, Style::BODY);
+    }
 }
 
 /// Label and value pairs in two columns.

@@ -1,10 +1,65 @@
 //! The fields of the clinical entries in the composer: vitals with sedation, a questionnaire with its
 //! item-by-item preview, and an adverse event.
 
+use std::fmt::Write as _;
+
 use egui::{RichText, Ui};
 
-use super::super::{theme, widgets};
-use crate::domain::{AdverseCategory, AdverseSeverity, Instrument, Measure, MeasureError};
+use super::super::{format, theme, widgets};
+use crate::domain::{
+    AdverseCategory, AdverseSeverity, DISCHARGE_CRITERIA, ESKETAMINE_MONITORING_MS, Instrument,
+    Measure, MeasureError, Route,
+};
+use crate::live::LiveSession;
+
+/// The after-session record: discharge criteria, ride home, the follow-up plan, and how long the
+/// client has been monitored (in the warning colour while it is shorter than the route requires).
+pub fn discharge_fields(
+    ui: &mut Ui,
+    criteria_met: &mut bool,
+    ride_home: &mut bool,
+    follow_up: &mut String,
+    monitoring: Option<&(String, bool)>,
+) -> egui::Response {
+    ui.label(
+        RichText::new("End the session? Enter ends it; Esc goes back.")
+            .strong()
+            .color(theme::WARNING),
+    );
+    if let Some((text, short)) = monitoring {
+        let color = if *short { theme::WARNING } else { theme::MUTED };
+        ui.label(RichText::new(text).color(color));
+    }
+    ui.horizontal(|ui| {
+        ui.checkbox(criteria_met, "Discharge criteria met")
+            .on_hover_text(DISCHARGE_CRITERIA);
+        ui.checkbox(ride_home, "Ride home arranged");
+    });
+    widgets::labelled_field(
+        ui,
+        "Follow-up and integration plan",
+        follow_up,
+        "e.g. integration session Thursday 10:00",
+        480.0,
+    )
+}
+
+/// How long the client has been watched since the first dose; short while intranasal esketamine's
+/// two hours are not yet up.
+pub fn monitoring_hint(live: &LiveSession) -> Option<(String, bool)> {
+    let since = live.since_dosing_ms()?;
+    let mut text = format!("Monitored {} since the first dose.", format::elapsed(since));
+    let short =
+        live.session().route == Route::IntranasalEsketamine && since < ESKETAMINE_MONITORING_MS;
+    if short {
+        let _ = write!(
+            text,
+            " Esketamine needs 2 hours before discharge: {} to go.",
+            format::countdown(ESKETAMINE_MONITORING_MS - since)
+        );
+    }
+    Some((text, short))
+}
 
 pub fn vitals_fields(
     ui: &mut Ui,

@@ -4,11 +4,11 @@
 use egui::{Key, Modifiers, RichText, TextEdit, Ui};
 
 use super::super::{theme, widgets};
-use super::clinical_forms::{adverse_fields, measure_fields, vitals_fields};
+use super::clinical_forms::{adverse_fields, discharge_fields, measure_fields, vitals_fields};
 use crate::domain::{
     AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, CurrentDose,
-    DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose, Instrument, Measure, Sedation,
-    Seq, SessionError, TreatmentModel, Vitals,
+    DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Discharge, Dose, Instrument, Measure,
+    Sedation, Seq, SessionError, TreatmentModel, Vitals,
 };
 use crate::live::{LiveCommand, LiveSession};
 
@@ -59,13 +59,18 @@ pub enum Mode {
         severity: AdverseSeverity,
         action: String,
     },
-    End,
+    /// Ending the session; the main field is the closing note.
+    End {
+        criteria_met: bool,
+        ride_home: bool,
+        follow_up: String,
+    },
 }
 
 /// What submitting the composer asks for.
 pub enum Intent {
     Log(LiveCommand),
-    End(String),
+    End(String, Discharge),
 }
 
 /// The composer's state. `text` is the main field, saved as the draft.
@@ -78,6 +83,8 @@ pub struct Composer {
     /// The current dose, shown as the hint of an empty "New dose" field. The field itself starts
     /// empty so that a new dose is always typed, never recorded by accident.
     dose_hint: String,
+    /// While ending: how long the client has been monitored, and whether that is too short.
+    pub monitoring: Option<(String, bool)>,
 }
 
 impl Composer {
@@ -88,6 +95,7 @@ impl Composer {
             focus_main: true,
             focus_first_field: false,
             dose_hint: String::new(),
+            monitoring: None,
         }
     }
 
@@ -147,6 +155,15 @@ impl Composer {
         });
         self.focus_main = false;
         self.focus_first_field = true;
+    }
+
+    /// Opens the end form with the after-session record unticked: each item is confirmed on purpose.
+    pub fn open_end(&mut self) {
+        self.set_mode(Mode::End {
+            criteria_met: false,
+            ride_home: false,
+            follow_up: String::new(),
+        });
     }
 
     pub fn open_adverse(&mut self) {
@@ -211,7 +228,7 @@ impl Composer {
             Mode::Vitals { .. } => ("Remark", "Record vitals"),
             Mode::Measure { .. } => ("Measure note", "Record measure"),
             Mode::Adverse { .. } => ("What happened", "Record adverse event"),
-            Mode::End => ("Closing note", "End session now"),
+            Mode::End { .. } => ("Closing note", "End session now"),
         }
     }
 
@@ -331,13 +348,17 @@ impl Composer {
                 severity,
                 action,
             } => fields.push(adverse_fields(ui, category, severity, action)),
-            Mode::End => {
-                ui.label(
-                    RichText::new("End the session? Enter ends it; Esc goes back.")
-                        .strong()
-                        .color(theme::WARNING),
-                );
-            }
+            Mode::End {
+                criteria_met,
+                ride_home,
+                follow_up,
+            } => fields.push(discharge_fields(
+                ui,
+                criteria_met,
+                ride_home,
+                follow_up,
+                self.monitoring.as_ref(),
+            )),
         }
         if std::mem::take(&mut self.focus_first_field)
             && let Some(first) = fields.first()
@@ -349,6 +370,10 @@ impl Composer {
     }
 
     /// The entry the form describes, or the plain sentence saying what is missing.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per entry form, in the same order as mode_fields"
+    )]
     pub fn intent(&self) -> Result<Intent, SessionError> {
         let text = self.text.clone();
         Ok(match &self.mode {
@@ -448,7 +473,18 @@ impl Composer {
                 detail: text,
                 action: action.clone(),
             })),
-            Mode::End => Intent::End(text),
+            Mode::End {
+                criteria_met,
+                ride_home,
+                follow_up,
+            } => Intent::End(
+                text,
+                Discharge {
+                    criteria_met: *criteria_met,
+                    ride_home: *ride_home,
+                    follow_up: follow_up.clone(),
+                },
+            ),
         })
     }
 }

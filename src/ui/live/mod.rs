@@ -112,7 +112,7 @@ impl LiveView {
                     .inner_margin(8),
             )
             .show(ui, |ui| {
-                let discharging = matches!(self.composer.mode, Mode::End);
+                let discharging = matches!(self.composer.mode, Mode::End { .. });
                 header::show(ui, &self.live, &saved, &self.settings, discharging)
             })
             .inner;
@@ -129,6 +129,9 @@ impl LiveView {
             .show(ui, |ui| {
                 super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::SAVED);
                 super::widgets::error_line(ui, self.error.as_deref());
+                self.composer.monitoring = matches!(self.composer.mode, Mode::End { .. })
+                    .then(|| clinical_forms::monitoring_hint(&self.live))
+                    .flatten();
                 if self.composer.ui(ui, model) {
                     nav = self.submit(store);
                 }
@@ -274,7 +277,7 @@ impl LiveView {
                         &self.live,
                     );
                 }
-                None => self.composer.set_mode(Mode::End),
+                None => self.composer.open_end(),
             },
             UiCommand::Outcome(outcome) => match self.live.state().open_deferrals.first() {
                 Some(open) => {
@@ -305,14 +308,16 @@ impl LiveView {
         match self.composer.intent() {
             Err(error) => self.error = Some(error.to_string()),
             Ok(Intent::Log(command)) => self.log(store, command, true),
-            Ok(Intent::End(note)) => match self.live.end(store, &note) {
-                Ok(()) => {
-                    self.composer.reset();
-                    self.draft.committed();
-                    return Nav::OpenSession(self.live.session().id, None);
+            Ok(Intent::End(note, discharge)) => {
+                match self.live.end(store, &note, Some(discharge)) {
+                    Ok(()) => {
+                        self.composer.reset();
+                        self.draft.committed();
+                        return Nav::OpenSession(self.live.session().id, None);
+                    }
+                    Err(error) => self.error = Some(error.to_string()),
                 }
-                Err(error) => self.error = Some(error.to_string()),
-            },
+            }
         }
         Nav::Stay
     }

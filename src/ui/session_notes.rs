@@ -1,0 +1,253 @@
+//! The notes written about a session after it: the progress note in SOAP, DAP or BIRP, drafted from
+//! the timeline, and the private psychotherapy note, read from the journal only when it is opened
+//! on purpose and dropped from memory when it is closed. Both are saved as they are typed.
+
+use chrono::{DateTime, Utc};
+use egui::{RichText, Ui};
+
+use super::{format, theme, widgets};
+use crate::domain::{NoteFormat, ProgressNote, SessionFacts, SessionId};
+use crate::store::{Store, StoreError};
+
+/// The shortest time between two writes while typing, in seconds.
+const SAVE_INTERVAL_S: f64 = 0.5;
+
+/// A text being edited and what the journal holds of it.
+struct Kept<T> {
+    editing: T,
+    saved: T,
+    saved_at: Option<DateTime<Utc>>,
+    error: Option<String>,
+    last_write_s: f64,
+}
+
+impl<T: Clone + PartialEq> Kept<T> {
+    fn new(value: T) -> Self {
+        Self {
+            editing: value.clone(),
+            saved: value,
+            saved_at: None,
+            error: None,
+            last_write_s: f64::NEG_INFINITY,
+        }
+    }
+
+    fn unsaved(&self) -> bool {
+        self.editing != self.saved
+    }
+
+    /// Writes the edited value with `write` when it changed and the last write is long enough ago
+    /// (or at once when `now_s` is `None`).
+    fn keep(
+        &mut self,
+        now_s: Option<f64>,
+        wall: DateTime<Utc>,
+        write: impl FnOnce(&T) -> Result<(), StoreError>,
+    ) {
+        if !self.unsaved() {
+            return;
+        }
+        if let Some(now) = now_s {
+            if now - self.last_write_s < SAVE_INTERVAL_S {
+                return;
+            }
+            self.last_write_s = now;
+        }
+        match write(&self.editing) {
+            Ok(()) => {
+                self.saved = self.editing.clone();
+                self.saved_at = Some(wall);
+                self.error = None;
+            }
+            Err(error) => self.error = Some(error.to_string()),
+        }
+    }
+
+    /// Whether the note is saved; `blank` says the text has nothing in it yet.
+    fn status(&self, what: &str, blank: bool) -> RichText {
+        if let Some(error) = &self.error {
+            return RichText::new(format!("{what} NOT saved: {error}"))
+                .color(theme::WARNING)
+                .strong();
+        }
+        if self.unsaved() {
+            return RichText::new("Saving…").color(theme::MUTED);
+        }
+        match self.saved_at {
+            Some(at) => RichText::new(format!("{what} saved {}", format::clock_time(at)))
+                .color(theme::SAVED),
+            None if blank => RichText::new("Not written yet").color(theme::MUTED),
+            None => RichText::new(format!("{what} is in the journal")).color(theme::MUTED),
+        }
+    }
+}
+
+/// The two notes of one session.
+pub struct SessionNotes {
+    session: SessionId,
+    progress: Kept<ProgressNote>,
+    facts: SessionFacts,
+    /// `None` until the clinician opens the private note, and again once it is closed.
+    private: Option<Kept<String>>,
+    has_private: bool,
+    error: Option<String>,
+}
+
+impl SessionNotes {
+    /// The progress note as stored (or a blank SOAP note); the private note is not read.
+    pub fn load(
+        store: &Store,
+        session: SessionId,
+        facts: SessionFacts,
+    ) -> Result<Self, StoreError> {
+        let progress = store
+            .progress_note(session)?
+            .unwrap_or_else(|| ProgressNote::blank(NoteFormat::default()));
+        Ok(Self {
+            session,
+            progress: Kept::new(progress),
+            facts,
+            private: None,
+            has_private: store.has_private_note(session)?,
+            error: None,
+        })
+    }
+
+    /// The progress note as saved, for exports made from the screen.
+    pub fn saved_progress(&self) -> Option<&ProgressNote> {
+        (!self.progress.saved.is_blank()).then_some(&self.progress.saved)
+    }
+
+    /// Whether the session has a private note (without reading it).
+    pub fn has_private(&self) -> bool {
+        self.has_private
+    }
+
+    /// The progress note editor.
+    pub fn progress_ui(&mut self, ui: &mut Ui, store: &mut Store, wall: DateTime<Utc>) {
+        ui.horizontal(|ui| {
+            let mut format = self.progress.editing.format();
+            let options: Vec<_> = NoteFormat::ALL.iter().map(|f| (*f, f.label())).collect();
+            widgets::chips(ui, "Format", &mut format, &options);
+            if format != self.progress.editing.format() {
+                self.progress.editing = self.progress.editing.convert(format);
+            }
+            if ui
+                .button("Fill empty sections from the timeline")
+                .on_hover_text("Sections with writing in them are left as they are.")
+                .clicked()
+            {
+                self.progress.editing.fill_empty(&self.facts);
+            }
+            let blank = self.progress.editing.is_blank();
+            ui.label(self.progress.status("Progress note", blank));
+        });
+        ui.add_space(theme::GAP);
+        let headings = self.progress.editing.format().sections();
+        for (heading, text) in headings
+            .iter()
+            .zip(self.progress.editing.sections_mut().iter_mut())
+        {
+            widgets::labelled_multiline(ui, heading, text, "", 4);
+            ui.add_space(4.0);
+        }
+        let now = ui.input(|input| input.time);
+        let session = self.session;
+        self.progress.keep(Some(now), wall, |note| {
+            store.save_progress_note(session, note, wall)
+        });
+        if self.progress.unsaved() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_INTERVAL_S));
+        }
+    }
+
+    /// The private note: closed until opened on purpose.
+    pub fn private_ui(&mut self, ui: &mut Ui, store: &mut Store, wall: DateTime<Utc>) {
+        ui.label(
+            RichText::new(
+                "The private psychotherapy note is kept apart from the progress record. It is not \
+                 searched, listed, summarised or exported unless you ask for it.",
+            )
+            .color(theme::MUTED),
+        );
+        ui.add_space(theme::GAP);
+        widgets::error_line(ui, self.error.as_deref());
+        let Some(private) = &mut self.private else {
+            let label = if self.has_private {
+                "Open private note"
+            } else {
+                "Write a private note"
+            };
+            if ui.button(label).clicked() {
+                match store.private_note(self.session) {
+                    Ok(note) => {
+                        self.private = Some(Kept::new(note.map(|n| n.text).unwrap_or_default()));
+                        self.error = None;
+                    }
+                    Err(error) => self.error = Some(error.to_string()),
+                }
+            }
+            return;
+        };
+        widgets::labelled_multiline(
+            ui,
+            "Private psychotherapy note",
+            &mut private.editing,
+            "",
+            12,
+        );
+        let now = ui.input(|input| input.time);
+        let session = self.session;
+        private.keep(Some(now), wall, |text| {
+            store.save_private_note(session, text, wall)
+        });
+        if private.unsaved() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_INTERVAL_S));
+        }
+        let status = private.status("Private note", private.editing.trim().is_empty());
+        let close = ui
+            .horizontal(|ui| {
+                ui.label(status);
+                ui.button("Close private note").clicked()
+            })
+            .inner;
+        if close {
+            self.close_private(store, wall);
+        }
+    }
+
+    /// Saves what is typed and takes the private note off the screen and out of memory.
+    pub fn close_private(&mut self, store: &mut Store, wall: DateTime<Utc>) {
+        self.save_now(store, wall);
+        if let Some(private) = &self.private
+            && !private.unsaved()
+        {
+            self.has_private = !private.saved.trim().is_empty();
+            self.private = None;
+        }
+    }
+
+    /// Writes whatever is unsaved at once (leaving the view, closing the app).
+    pub fn save_now(&mut self, store: &mut Store, wall: DateTime<Utc>) {
+        let session = self.session;
+        self.progress.keep(None, wall, |note| {
+            store.save_progress_note(session, note, wall)
+        });
+        if let Some(private) = &mut self.private {
+            private.keep(None, wall, |text| {
+                store.save_private_note(session, text, wall)
+            });
+            self.has_private = !private.editing.trim().is_empty();
+        }
+    }
+
+    /// A save failed and the words are only on screen.
+    pub fn unsaved_error(&self) -> Option<&str> {
+        self.progress
+            .error
+            .as_deref()
+            .or_else(|| self.private.as_ref().and_then(|p| p.error.as_deref()))
+    }
+}
