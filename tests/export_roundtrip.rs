@@ -10,7 +10,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use kap_journal::domain::{
     AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Decision, DecisionPoint,
     DeferralOutcome, Discharge, Dose, DoseUnit, EventKind, Infusion, Instrument, Measure,
-    NoteFormat, ProgressNote, Route, Sedation, Seq, SessionStatus, TreatmentModel, Vitals,
+    NoteFormat, PreSession, ProgressNote, Route, Sedation, Seq, SessionStatus, TreatmentModel,
+    Vitals,
 };
 use kap_journal::export::{
     ArchivedClient, ArchivedEvent, ArchivedSession, ExportOptions, FORMAT_VERSION, OnExisting,
@@ -105,7 +106,20 @@ fn clinical() -> impl Strategy<Value = EventKind> {
                 action,
             })
         });
-    prop_oneof![vitals, sedation, measure, adverse]
+    // Without a weight of its own: the doses are fitted to the client's weight.
+    let checklist = (
+        proptest::option::of(0.0f64..=72.0),
+        prop::collection::vec("[A-Za-z][a-z0-9 ]{0,20}[a-z0-9]", 0..4),
+    )
+        .prop_map(|(fasting_hours, medicines)| {
+            EventKind::PreSession(PreSession {
+                weight_kg: None,
+                fasting_hours,
+                medicines,
+                consent: true,
+            })
+        });
+    prop_oneof![vitals, sedation, measure, adverse, checklist]
 }
 
 fn step() -> impl Strategy<Value = Step> {

@@ -323,3 +323,63 @@ fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migra
     let store = Store::open(journal.dir.path()).unwrap();
     assert_eq!(store.session_summaries(&all).unwrap()[0], row);
 }
+
+/// A session started with a checklist weighing the client at `weight_kg`, dosed 0.5 mg/kg over 40 min
+/// for 10 minutes and ended.
+fn weighed_session(
+    journal: &mut common::Journal,
+    client: &kap_journal::domain::Client,
+    weight_kg: f64,
+) -> kap_journal::domain::SessionId {
+    let checklist = kap_journal::domain::PreSession {
+        weight_kg: Some(weight_kg),
+        fasting_hours: Some(6.0),
+        medicines: Vec::new(),
+        consent: true,
+    };
+    let clock: std::sync::Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
+    let mut live = kap_journal::live::LiveSession::start_with(
+        &mut journal.store,
+        clock,
+        &common::new_session(client, TreatmentModel::Kap),
+        vec![EventKind::PreSession(checklist)],
+    )
+    .unwrap();
+    live.log(&mut journal.store, LiveCommand::BeginDosing)
+        .unwrap();
+    journal.clock.advance(Duration::from_mins(10));
+    live.end(&mut journal.store, "", None).unwrap();
+    live.session().id
+}
+
+#[test]
+fn each_session_keeps_the_weight_of_its_own_checklist() {
+    let mut journal = common::journal();
+    let client = common::client(&mut journal.store, "C-0300");
+    let first = weighed_session(&mut journal, &client, 70.0);
+    let second = weighed_session(&mut journal, &client, 80.0);
+    // The newest checklist is the client's weight now.
+    assert_eq!(
+        journal.store.client(client.id).unwrap().weight_kg,
+        Some(80.0)
+    );
+    // 10 of 40 minutes of 0.5 mg/kg = 0.125 mg/kg: 8.75 mg at 70 kg, 10 mg at 80 kg.
+    let all = SessionFilter::default();
+    let rows = journal.store.session_summaries(&all).unwrap();
+    let mg = |id| {
+        rows.iter()
+            .find(|row| row.id == id)
+            .and_then(|row| row.delivered_mg)
+            .unwrap()
+    };
+    assert!((mg(first) - 8.75).abs() < 1e-9, "{}", mg(first));
+    assert!((mg(second) - 10.0).abs() < 1e-9, "{}", mg(second));
+    let record = kap_journal::export::SessionRecord::load(
+        &journal.store,
+        first,
+        kap_journal::export::ExportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(record.weight_kg(), Some(70.0));
+    assert_eq!(record.delivered().describe(), "8.75 mg (0.13 mg/kg)");
+}

@@ -17,15 +17,19 @@ use kap_journal::ui::KapJournalApp;
 
 use common::ui::{app, click, start_session, type_into};
 
+/// The entries after the start form's checklist (which every session begins with).
 fn stored_events(dir: &std::path::Path) -> Vec<EventKind> {
     let store = Store::open_for_reading(dir).unwrap();
     let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
-    store
-        .events(sessions[0].id)
-        .unwrap()
-        .into_iter()
-        .map(|event| event.kind)
-        .collect()
+    let mut events = store.events(sessions[0].id).unwrap().into_iter();
+    assert!(
+        matches!(
+            events.next().map(|event| event.kind),
+            Some(EventKind::PreSession(_))
+        ),
+        "the checklist comes first"
+    );
+    events.map(|event| event.kind).collect()
 }
 
 fn shortcut(harness: &mut Harness<'_, KapJournalApp>, key: Key) {
@@ -198,4 +202,105 @@ fn too_many_or_unreadable_answers_are_named_while_typing() {
     assert!(shows(&harness, "CADSS-6 has 6 items; 9 were answered."));
     click(&mut harness, "Record measure");
     assert!(stored_events(dir.path()).is_empty());
+}
+
+#[test]
+fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    type_into(&mut harness, "Client code", "C-0142");
+    type_into(&mut harness, "Weight (kg)", "72");
+    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+    type_into(&mut harness, "Comfort plan", "Hand on shoulder if asked.");
+    type_into(
+        &mut harness,
+        "Current medicines",
+        "sertraline 50 mg\nlorazepam 1 mg",
+    );
+    assert!(shows(
+        &harness,
+        "lorazepam 1 mg: benzodiazepine or other sedative"
+    ));
+    assert!(
+        !shows(&harness, "sertraline 50 mg:"),
+        "only what matters is flagged"
+    );
+    type_into(&mut harness, "Hours since food", "6");
+    type_into(&mut harness, "Blood pressure", "150/92");
+    type_into(&mut harness, "PHQ-9 answers", "111111110");
+    click(&mut harness, "Start session");
+    assert!(shows(
+        &harness,
+        "Confirm the client's consent before starting the session."
+    ));
+    assert!(
+        Store::open_for_reading(dir.path())
+            .unwrap()
+            .clients()
+            .unwrap()
+            .is_empty(),
+        "nothing was written"
+    );
+    common::ui::confirm_consent(&mut harness);
+    click(&mut harness, "Start session");
+
+    let store = Store::open_for_reading(dir.path()).unwrap();
+    let events: Vec<EventKind> = store
+        .events(kap_journal::domain::SessionId(1))
+        .unwrap()
+        .into_iter()
+        .map(|event| event.kind)
+        .collect();
+    let [
+        EventKind::PreSession(checklist),
+        EventKind::Vitals { vitals, .. },
+        EventKind::Measure { measure, .. },
+    ] = events.as_slice()
+    else {
+        panic!("checklist, baseline vitals and PHQ-9, got {events:?}");
+    };
+    assert_eq!(checklist.weight_kg, Some(72.0));
+    assert_eq!(checklist.fasting_hours, Some(6.0));
+    assert_eq!(checklist.medicines, ["sertraline 50 mg", "lorazepam 1 mg"]);
+    assert!(checklist.consent);
+    assert_eq!(vitals.blood_pressure(), Some((150, 92)));
+    assert_eq!(measure.total(), 8);
+    drop(store);
+
+    // The next session for the same client offers weight and medicines again; consent is asked anew.
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+    click(&mut harness, "New session");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Client")
+        .click();
+    harness.run();
+    harness.get_by_label("C-0142").click();
+    harness.run();
+    assert_eq!(
+        common::ui::field(&harness, "Current medicines")
+            .value()
+            .as_deref(),
+        Some("sertraline 50 mg\nlorazepam 1 mg")
+    );
+    assert_eq!(
+        common::ui::field(&harness, "Weight (kg)")
+            .value()
+            .as_deref(),
+        Some("72")
+    );
+    assert_eq!(
+        common::ui::field(&harness, "Comfort plan")
+            .value()
+            .as_deref(),
+        Some("Hand on shoulder if asked.")
+    );
+    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+    click(&mut harness, "Start session");
+    assert!(shows(
+        &harness,
+        "Confirm the client's consent before starting the session."
+    ));
 }

@@ -17,17 +17,19 @@ use kap_journal::ui::KapJournalApp;
 
 use common::ui::{app, click, field, log_note, start_session, type_into};
 
-/// What the app committed, read beside it as a second (read-only) instance would.
+/// What the app committed after the checklist, read beside it as a second (read-only) instance would.
 fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Vec<EventKind>) {
     let store = Store::open_for_reading(dir).unwrap();
     let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
-    let events = store
-        .events(sessions[0].id)
-        .unwrap()
-        .into_iter()
-        .map(|event| event.kind)
-        .collect();
-    (sessions, events)
+    let mut events = store.events(sessions[0].id).unwrap().into_iter();
+    assert!(
+        matches!(
+            events.next().map(|event| event.kind),
+            Some(EventKind::PreSession(_))
+        ),
+        "the start form's checklist comes first"
+    );
+    (sessions, events.map(|event| event.kind).collect())
 }
 
 #[test]
@@ -125,7 +127,8 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
     assert_eq!(
         events[4],
         EventKind::Marker {
-            target_seq: kap_journal::domain::Seq(1),
+            // The first note is entry 2: the checklist is entry 1.
+            target_seq: kap_journal::domain::Seq(2),
             on: true
         }
     );

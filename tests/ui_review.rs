@@ -36,8 +36,8 @@ fn a_note_logged_live_is_found_by_search_and_opens_at_its_entry() {
     harness.run();
     assert_eq!(
         harness.state().shown_entry(),
-        Some((SessionId(1), Some(Seq(2)))),
-        "the session opens at the note"
+        Some((SessionId(1), Some(Seq(3)))),
+        "the session opens at the note (entry 3, after the checklist and the first note)"
     );
     assert!(harness.query_by_label_contains("Session #1").is_some());
 

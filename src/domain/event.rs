@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AdverseEvent, Discharge, Dose, Measure, Sedation, SessionId, Vitals};
+use super::{AdverseEvent, Discharge, Dose, Measure, PreSession, Sedation, SessionId, Vitals};
 
 /// The "sit with it" length offered first, in minutes.
 pub const DEFAULT_SIT_WITH_IT_MINUTES: u32 = 5;
@@ -39,6 +39,8 @@ pub struct Event {
 pub enum EventKind {
     /// A free-text observation.
     Note { text: String },
+    /// The checklist before the session: weight, fasting, medicines, consent.
+    PreSession(PreSession),
     /// The first dose is given; "time since dosing" counts from here.
     DosingBegan { dose: Dose },
     /// The dose or rate changed. `None` means administration stopped.
@@ -76,6 +78,7 @@ impl EventKind {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Note { .. } => "note",
+            Self::PreSession(_) => "pre_session",
             Self::DosingBegan { .. } => "dosing_began",
             Self::DoseChange { .. } => "dose_change",
             Self::DecisionPoint(_) => "decision_point",
@@ -94,6 +97,7 @@ impl EventKind {
     pub fn text(&self) -> Vec<&str> {
         match self {
             Self::Note { text } => vec![text],
+            Self::PreSession(checklist) => checklist.medicines.iter().map(String::as_str).collect(),
             Self::DoseChange { reason, .. } => vec![reason],
             Self::DecisionPoint(point) => vec![&point.detail, &point.rationale],
             Self::DeferralOutcome { note, .. }
@@ -120,6 +124,7 @@ impl EventKind {
     pub fn describe(&self) -> String {
         match self {
             Self::Note { text } => text.clone(),
+            Self::PreSession(checklist) => checklist.describe(),
             Self::DosingBegan { dose } => format!("Dosing began: {dose}"),
             Self::DoseChange {
                 dose: Some(dose),
@@ -334,6 +339,7 @@ impl EventKind {
             ],
             Self::Measure { measure, .. } => vec![measure.instrument().label()],
             Self::Vitals { .. } => vec!["vitals"],
+            Self::PreSession(_) => vec!["checklist"],
             Self::Sedation { .. } => vec!["sedation"],
             _ => Vec::new(),
         };

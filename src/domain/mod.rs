@@ -10,6 +10,7 @@ mod dose;
 mod event;
 mod measure;
 mod model;
+mod pre_session;
 mod progress_note;
 mod route;
 mod safety;
@@ -31,6 +32,10 @@ pub use event::{
 };
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
+pub use pre_session::{
+    InteractionClass, MIN_FASTING_HOURS, PreSession, PreSessionError, interaction, medicine_lines,
+    session_weight,
+};
 pub use progress_note::{Fact, NoteFormat, ProgressNote, ProgressNoteError, SessionFacts};
 pub use route::Route;
 pub use safety::{active_flags, entry_flags};

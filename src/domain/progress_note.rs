@@ -365,6 +365,9 @@ impl Gathering {
         let facts = &mut self.facts;
         match &event.kind {
             EventKind::Note { text } => facts.observed.push(Fact::at(ms, text.clone())),
+            EventKind::PreSession(checklist) => {
+                facts.observed.push(Fact::at(ms, checklist.describe()));
+            }
             EventKind::DecisionPoint(point) => {
                 self.decisions += 1;
                 let mut line = format!(

@@ -20,6 +20,7 @@ pub fn entry_flags(kind: &EventKind, thresholds: &Thresholds) -> Vec<String> {
         EventKind::AdverseEvent(event) if event.severity == super::AdverseSeverity::Severe => {
             vec![format!("Severe adverse event: {}", event.category.label())]
         }
+        EventKind::PreSession(checklist) => checklist.flags(),
         _ => Vec::new(),
     }
 }

@@ -3,7 +3,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{
-    ClientId, Dose, DoseError, MeasureError, Route, SedationError, TreatmentModel, VitalsError,
+    ClientId, Dose, DoseError, MeasureError, PreSessionError, Route, SedationError, TreatmentModel,
+    VitalsError,
 };
 
 /// The database id of a session; the number clinicians use on the command line.
@@ -109,6 +110,8 @@ pub enum SessionError {
     Sedation(#[from] SedationError),
     #[error(transparent)]
     Measure(#[from] MeasureError),
+    #[error(transparent)]
+    PreSession(#[from] PreSessionError),
     #[error("Enter at least one of blood pressure, heart rate, SpO2 or sedation.")]
     EmptyReading,
     #[error("Say what happened when the adverse event is \"Other\".")]

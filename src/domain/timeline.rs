@@ -149,6 +149,7 @@ impl TimelineState {
             }
             EventKind::SessionEnded { .. }
             | EventKind::Note { .. }
+            | EventKind::PreSession(_)
             | EventKind::Measure { .. }
             | EventKind::AdverseEvent(_) => {}
         }

@@ -37,7 +37,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
         .from_writer(out);
     writer.write_record(COLUMNS).map_err(csv_error)?;
     let marked = TimelineState::from_events(&record.events).marked;
-    let weight = record.client.weight_kg;
+    let weight = record.weight_kg();
     let session = &record.session;
     for event in &record.events {
         let row = Row::of(&event.kind, weight);
@@ -58,7 +58,8 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
                 .collect::<Vec<_>>()
                 .join("\n"),
             // Entries without words of their own are described, so no row reads empty.
-            EventKind::DosingBegan { .. }
+            EventKind::PreSession(_)
+            | EventKind::DosingBegan { .. }
             | EventKind::DeferralStart { .. }
             | EventKind::Marker { .. } => event.kind.describe(),
         };
@@ -175,6 +176,7 @@ impl Row {
                 discharge: Some(discharge),
                 ..
             } => Self::reading(discharge.checks()),
+            EventKind::PreSession(checklist) => Self::reading(checklist.flags().join("; ")),
             EventKind::Note { .. } | EventKind::SessionEnded { .. } => Self::default(),
         }
     }

@@ -11,6 +11,7 @@ pub fn render(summary: &Summary) -> String {
     for (label, value) in &summary.facts {
         let _ = writeln!(out, "- **{label}:** {}", escape(value));
     }
+    labelled_section(&mut out, "Before the session", &summary.before_session);
     section(&mut out, "Intention", &summary.intention);
     section(&mut out, "Comfort plan", &summary.comfort_plan);
 
@@ -82,12 +83,7 @@ pub fn render(summary: &Summary) -> String {
             },
         );
     }
-    if !summary.after_session.is_empty() {
-        let _ = writeln!(out, "\n## After the session\n");
-        for (label, value) in &summary.after_session {
-            let _ = writeln!(out, "- **{label}:** {}", escape_block(value, "  "));
-        }
-    }
+    labelled_section(&mut out, "After the session", &summary.after_session);
     if let Some((format, sections)) = &summary.progress_note {
         let _ = writeln!(out, "\n## Progress note ({format})");
         for (heading, text) in sections {
@@ -113,6 +109,17 @@ pub fn render(summary: &Summary) -> String {
 /// Said above the private note wherever an export carries it, so nobody mistakes it for the record.
 pub const PRIVATE_NOTICE: &str =
     "Included on request. Kept apart from the progress record; handle as a psychotherapy note.";
+
+/// Label and value pairs under a heading; nothing at all when there are none.
+fn labelled_section(out: &mut String, title: &str, pairs: &[(&'static str, String)]) {
+    if pairs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## {title}\n");
+    for (label, value) in pairs {
+        let _ = writeln!(out, "- **{label}:** {}", escape_block(value, "  "));
+    }
+}
 
 fn timed_section(out: &mut String, title: &str, lines: &[Timed], none: &str) {
     let _ = writeln!(out, "\n## {title}\n");

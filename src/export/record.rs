@@ -1,7 +1,9 @@
 //! One session with everything an export shows: the session, its client and its timeline.
 
 use super::ExportOptions;
-use crate::domain::{Client, Delivered, Event, ProgressNote, Session, SessionId, delivered};
+use crate::domain::{
+    Client, Delivered, Event, ProgressNote, Session, SessionId, delivered, session_weight,
+};
 use crate::store::{PrivateNote, Store, StoreError};
 
 /// A session as every export format reads it.
@@ -24,7 +26,12 @@ impl SessionRecord {
             Some(ended) => (ended - self.session.started_at).num_milliseconds(),
             None => self.events.last().map_or(0, |event| event.elapsed_ms),
         };
-        delivered(&self.events, self.client.weight_kg, until_ms)
+        delivered(&self.events, self.weight_kg(), until_ms)
+    }
+
+    /// The weight this session's doses are worked out with: the checklist's, else the client's.
+    pub fn weight_kg(&self) -> Option<f64> {
+        session_weight(&self.events, self.client.weight_kg)
     }
 
     /// Reads one session from the journal. The private psychotherapy note is not even read unless

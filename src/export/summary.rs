@@ -6,8 +6,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use super::SessionRecord;
 use crate::domain::{
-    Decision, DecisionPoint, DeferralOutcome, Discharge, EventKind, Seq, Thresholds, TimelineState,
-    TreatmentModel, monitoring_ms,
+    Decision, DecisionPoint, DeferralOutcome, Discharge, EventKind, MIN_FASTING_HOURS, PreSession,
+    Seq, Thresholds, TimelineState, TreatmentModel, interaction, monitoring_ms,
 };
 use crate::format;
 
@@ -82,6 +82,8 @@ pub struct Summary {
     pub for_integration: Vec<Timed>,
     /// The closing note, when the session ended with one.
     pub closing: Option<Timed>,
+    /// The checklist before the session: weight, fasting, medicines (flagged), consent.
+    pub before_session: Vec<(&'static str, String)>,
     /// Monitoring time and the discharge record, once the session has ended.
     pub after_session: Vec<(&'static str, String)>,
     /// The progress note's format label ("SOAP") and its sections, heading and text.
@@ -94,7 +96,7 @@ impl Summary {
     /// Builds the summary as `context` says.
     pub fn of(record: &SessionRecord, context: &SummaryContext) -> Self {
         let zone = context.zone;
-        let weight = record.client.weight_kg;
+        let weight = record.weight_kg();
         let at = |elapsed_ms: i64, wall: DateTime<Utc>| Timed {
             elapsed: format::elapsed(elapsed_ms),
             clock: wall.with_timezone(&zone).format("%H:%M").to_string(),
@@ -117,6 +119,9 @@ impl Summary {
         for event in &record.events {
             match &event.kind {
                 EventKind::Note { text } => summary.notes.push(timed(event, text.clone())),
+                EventKind::PreSession(checklist) => {
+                    summary.before_session = before_session(checklist);
+                }
                 EventKind::DosingBegan { dose } => {
                     dosing_began_ms = Some(event.elapsed_ms);
                     summary.dosing.push(timed(
@@ -203,6 +208,7 @@ impl Summary {
             adverse_events: Vec::new(),
             for_integration: Vec::new(),
             closing: None,
+            before_session: Vec::new(),
             after_session: Vec::new(),
             progress_note: progress_note(record),
             private_note: record
@@ -286,11 +292,11 @@ fn facts(record: &SessionRecord, context: &SummaryContext) -> Vec<(&'static str,
         ("Route", session.route.label().to_owned()),
         (
             "Planned dose",
-            session.planned_dose.describe(record.client.weight_kg),
+            session.planned_dose.describe(record.weight_kg()),
         ),
     ];
     facts.push(("Delivered", record.delivered().describe()));
-    if let Some(weight) = record.client.weight_kg {
+    if let Some(weight) = record.weight_kg() {
         facts.push(("Weight", format!("{weight} kg")));
     }
     let started = local(session.started_at);
@@ -321,6 +327,45 @@ fn progress_note(record: &SessionRecord) -> Option<(&'static str, Vec<(&'static 
             .collect();
         (note.format().label(), sections)
     })
+}
+
+/// The checklist as label and value pairs; a medicine that matters with ketamine is flagged.
+fn before_session(checklist: &PreSession) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
+    if let Some(weight) = checklist.weight_kg {
+        lines.push(("Weight today", format!("{weight} kg")));
+    }
+    if let Some(hours) = checklist.fasting_hours {
+        let mut text = format!("{hours} h since food");
+        if hours < MIN_FASTING_HOURS {
+            text.push_str(" — FLAGGED: under 4 h");
+        }
+        lines.push(("Fasting", text));
+    }
+    let medicines = if checklist.medicines.is_empty() {
+        "none".to_owned()
+    } else {
+        checklist
+            .medicines
+            .iter()
+            .map(|medicine| match interaction(medicine) {
+                Some(class) => format!("{medicine} (FLAGGED: {})", class.concern()),
+                None => medicine.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    lines.push(("Medicines", medicines));
+    lines.push((
+        "Consent",
+        if checklist.consent {
+            "confirmed"
+        } else {
+            "NOT confirmed"
+        }
+        .to_owned(),
+    ));
+    lines
 }
 
 /// The after-session record as label and value pairs. Sessions ended before it existed say so.

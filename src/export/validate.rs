@@ -215,6 +215,9 @@ impl TimelineCheck<'_> {
             }
             // Readings and questionnaires were checked when they were read (Vitals, Sedation and
             // Measure refuse impossible values as they deserialize).
+            EventKind::PreSession(checklist) => checklist
+                .check()
+                .map_err(|error| format!("{entry}: {error}")),
             EventKind::Note { .. }
             | EventKind::DoseChange { dose: None, .. }
             | EventKind::DecisionPoint(_)

@@ -205,6 +205,6 @@ fn deferral_outcome(
 /// A new dose must be given, and plausible for the client's weight.
 fn checked(live: &LiveSession, dose: Option<Dose>) -> Result<Dose, SessionError> {
     let dose = dose.ok_or(SessionError::Dose(DoseError::Empty))?;
-    dose.check_for_weight(live.client().weight_kg)?;
+    dose.check_for_weight(live.weight_kg())?;
     Ok(dose)
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 use super::{Clock, LiveCommand};
 use crate::domain::{
     Client, Discharge, Event, EventKind, NewSession, Seq, Session, SessionError, SessionId,
-    TimelineState,
+    TimelineState, session_weight,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -28,8 +28,28 @@ impl LiveSession {
         clock: Arc<dyn Clock>,
         new: &NewSession,
     ) -> Result<Self, StoreError> {
-        let session = store.start_session(new, clock.wall())?;
-        Self::attach(store, clock, session, Vec::new())
+        Self::start_with(store, clock, new, Vec::new())
+    }
+
+    /// Starts a new live session with its first entries (the checklist and baseline readings),
+    /// all committed together at the session's first moment.
+    pub fn start_with(
+        store: &mut Store,
+        clock: Arc<dyn Clock>,
+        new: &NewSession,
+        first: Vec<EventKind>,
+    ) -> Result<Self, StoreError> {
+        let now = clock.wall();
+        let first: Vec<NewEvent> = first
+            .into_iter()
+            .map(|kind| NewEvent {
+                wall_time: now,
+                elapsed_ms: 0,
+                kind,
+            })
+            .collect();
+        let (session, events) = store.start_session_with(new, now, &first)?;
+        Self::attach(store, clock, session, events)
     }
 
     /// Picks a live session up again, e.g. after the app was closed or the laptop died.
@@ -77,6 +97,11 @@ impl LiveSession {
 
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The weight this session's doses are worked out with: today's checklist, else the client's.
+    pub fn weight_kg(&self) -> Option<f64> {
+        session_weight(&self.events, self.client.weight_kg)
     }
 
     /// The clock the session is measured with.

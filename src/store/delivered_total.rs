@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 
 use super::events::read_events;
 use super::{StoreError, sessions::SESSION_STARTED_AND_ENDED};
-use crate::domain::{SessionId, delivered};
+use crate::domain::{SessionId, delivered, session_weight};
 
 /// Computes what the session's timeline delivered up to its end and stores it beside the session.
 /// A live session has no total yet; both columns stay NULL.
@@ -19,6 +19,7 @@ pub(super) fn record_delivered(conn: &Connection, session: SessionId) -> Result<
         return Ok(());
     };
     let events = read_events(conn, session)?;
+    let weight_kg = session_weight(&events, weight_kg);
     let total = delivered(&events, weight_kg, ended_ms - started_ms);
     conn.prepare_cached(
         "UPDATE sessions SET delivered_mg = ?2, delivered_mg_per_kg = ?3 WHERE id = ?1",

@@ -13,6 +13,7 @@ mod import;
 mod integrity;
 mod notes;
 mod open;
+mod prefill;
 mod relevance;
 mod schema;
 mod search;
@@ -28,6 +29,7 @@ pub use events::NewEvent;
 pub use import::{ClientMatch, ImportBatch};
 pub use notes::PrivateNote;
 pub use open::{AccessMode, MIN_SQLITE_VERSION};
+pub use prefill::LastSession;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };

@@ -4,7 +4,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::events::insert_events;
 use super::{NewEvent, Store, StoreError, from_ms, to_ms};
 use crate::domain::{
-    ClientId, Dose, NewSession, Route, Seq, Session, SessionId, SessionStatus, TreatmentModel,
+    ClientId, Dose, EventKind, NewSession, Route, Seq, Session, SessionId, SessionStatus,
+    TreatmentModel,
 };
 
 /// A session's start, end and its client's weight: what its delivered total is computed from.
@@ -31,14 +32,38 @@ impl Store {
         new: &NewSession,
         started_at: DateTime<Utc>,
     ) -> Result<Session, StoreError> {
+        self.start_session_with(new, started_at, &[])
+            .map(|(session, _)| session)
+    }
+
+    /// Starts a live session with its first entries (the checklist, baseline readings) in one
+    /// transaction. A checklist weight becomes the client's recorded weight.
+    pub fn start_session_with(
+        &mut self,
+        new: &NewSession,
+        started_at: DateTime<Utc>,
+        first: &[NewEvent],
+    ) -> Result<(Session, Vec<crate::domain::Event>), StoreError> {
         self.require_writer()?;
         let client = self.client(new.client_id)?;
+        let checklist_weight = first.iter().find_map(|event| match &event.kind {
+            EventKind::PreSession(checklist) => checklist.weight_kg,
+            _ => None,
+        });
         new.planned_dose
-            .check_for_weight(client.weight_kg)
+            .check_for_weight(checklist_weight.or(client.weight_kg))
             .map_err(crate::domain::SessionError::from)?;
         let uuid = uuid::Uuid::new_v4();
-        insert_session(&self.conn, new, uuid, SessionStatus::Live, started_at, None)?;
-        self.session(SessionId(self.conn.last_insert_rowid()))
+        let tx = self.conn.transaction()?;
+        insert_session(&tx, new, uuid, SessionStatus::Live, started_at, None)?;
+        let id = SessionId(tx.last_insert_rowid());
+        let committed = insert_events(&tx, id, Seq(1), first)?;
+        if let Some(weight) = checklist_weight {
+            tx.prepare_cached("UPDATE clients SET weight_kg = ?2 WHERE id = ?1")?
+                .execute(params![client.id.0, weight])?;
+        }
+        tx.commit()?;
+        Ok((self.session(id)?, committed))
     }
 
     /// Writes many complete sessions in one transaction: all of them or none.

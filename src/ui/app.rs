@@ -52,7 +52,7 @@ pub enum Nav {
 
 enum View {
     Home(Box<HomeView>),
-    Start(StartView),
+    Start(Box<StartView>),
     Live(Box<LiveView>),
     Session(Box<SessionView>),
     Prep(PrepView),
@@ -143,7 +143,7 @@ impl KapJournalApp {
                 home.refresh(store);
                 View::Home(home)
             }
-            Nav::Start => View::Start(StartView::new(store, &self.prefs)),
+            Nav::Start => View::Start(Box::new(StartView::new(store, &self.prefs))),
             Nav::Live(session) => {
                 self.prefs.last_model = session.session().model;
                 self.prefs.last_route = session.session().route;

@@ -42,13 +42,13 @@ impl SessionView {
     pub fn load(store: &Store, id: SessionId, focus: Option<Seq>) -> Result<Self, StoreError> {
         let record = SessionRecord::load(store, id, ExportOptions::default())?;
         let state = TimelineState::from_events(&record.events);
-        let curve = DoseCurve::of(&record.events, record.client.weight_kg);
+        let curve = DoseCurve::of(&record.events, record.weight_kg());
         let delivered = record.delivered().describe();
         let thresholds = store.clinic_settings()?.thresholds;
         let facts = SessionFacts::gather(
             &record.session,
             &record.events,
-            record.client.weight_kg,
+            record.weight_kg(),
             &thresholds,
         );
         Ok(Self {
@@ -120,7 +120,7 @@ impl SessionView {
                     self.record
                         .session
                         .planned_dose
-                        .describe(self.record.client.weight_kg),
+                        .describe(self.record.weight_kg()),
                     self.delivered,
                     format::date_time(self.record.session.started_at),
                     ended,

@@ -1,10 +1,12 @@
-//! The start form: choose or add a client, the model, the route and the starting dose.
+//! The start form: choose or add a client, the model, the route and the starting dose, then the
+//! checklist before the session (prefilled from the client's last session).
 
 use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
 use super::app::{Nav, Prefs};
+use super::pre_session_form::PreSessionForm;
 use super::{theme, widgets};
 use crate::domain::{
     Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel,
@@ -19,12 +21,14 @@ pub struct StartView {
     chosen: Option<ClientId>,
     code: String,
     display_name: String,
-    weight: String,
     model: TreatmentModel,
     route: Route,
     dose: String,
     intention: String,
     comfort_plan: String,
+    checklist: PreSessionForm,
+    /// The client the checklist was last prefilled for.
+    prefilled_for: Option<ClientId>,
     error: Option<String>,
 }
 
@@ -39,12 +43,13 @@ impl StartView {
             chosen: None,
             code: String::new(),
             display_name: String::new(),
-            weight: String::new(),
             model: prefs.last_model,
             route: prefs.last_route,
             dose: String::new(),
             intention: String::new(),
             comfort_plan: String::new(),
+            checklist: PreSessionForm::default(),
+            prefilled_for: None,
             error,
         }
     }
@@ -63,6 +68,7 @@ impl StartView {
                     ui.heading("Start a session");
                     ui.add_space(theme::GAP);
                     self.client_section(ui);
+                    self.prefill(store);
                     ui.add_space(theme::GAP);
                     self.treatment_section(ui);
                     ui.add_space(theme::GAP);
@@ -80,6 +86,8 @@ impl StartView {
                         "How the client wants to be supported when it gets hard",
                         2,
                     );
+                    ui.add_space(theme::GAP);
+                    self.checklist.ui(ui);
                     ui.add_space(theme::GAP);
                     widgets::error_line(ui, self.error.as_deref());
                     let start = ui.input(|input| {
@@ -130,13 +138,33 @@ impl StartView {
                     "",
                     180.0,
                 );
-                widgets::labelled_field(ui, "Weight (kg)", &mut self.weight, "70", 80.0);
             });
         } else if let Some(client) = self.chosen_client() {
-            let weight = client
-                .weight_kg
-                .map_or_else(|| "no weight recorded".to_owned(), |w| format!("{w} kg"));
+            let weight = client.weight_kg.map_or_else(
+                || "no weight recorded".to_owned(),
+                |w| format!("last recorded weight {w} kg"),
+            );
             ui.label(RichText::new(weight).color(theme::MUTED));
+        }
+    }
+
+    /// When another returning client is chosen, offers their last checklist and comfort plan.
+    fn prefill(&mut self, store: &Store) {
+        if self.chosen == self.prefilled_for {
+            return;
+        }
+        self.prefilled_for = self.chosen;
+        let Some(client) = self.chosen_client().cloned() else {
+            return;
+        };
+        match store.last_session_of(client.id) {
+            Ok(last) => {
+                self.checklist.prefill(&last, client.weight_kg);
+                if self.comfort_plan.trim().is_empty() {
+                    self.comfort_plan = last.comfort_plan;
+                }
+            }
+            Err(error) => self.error = Some(error.to_string()),
         }
     }
 
@@ -178,11 +206,11 @@ impl StartView {
         });
     }
 
+    /// Today's weight when it reads, else the client's recorded one.
     fn weight_for_preview(&self) -> Option<f64> {
-        match self.chosen_client() {
-            Some(client) => client.weight_kg,
-            None => crate::domain::parse_weight(&self.weight).ok(),
-        }
+        crate::domain::parse_weight(&self.checklist.weight)
+            .ok()
+            .or_else(|| self.chosen_client().and_then(|client| client.weight_kg))
     }
 
     /// Validates everything before writing anything, then adds the client (if new) and starts the session.
@@ -192,10 +220,12 @@ impl StartView {
         clock: &Arc<dyn Clock>,
     ) -> Result<LiveSession, StoreError> {
         let dose = Dose::parse(&self.dose).map_err(SessionError::from)?;
+        let first = self.checklist.entries()?;
         let client_id = if let Some(id) = self.chosen {
             id
         } else {
-            let new_client = NewClient::parse(&self.code, &self.display_name, &self.weight)?;
+            let new_client =
+                NewClient::parse(&self.code, &self.display_name, &self.checklist.weight)?;
             dose.check_for_weight(new_client.weight_kg)
                 .map_err(SessionError::from)?;
             let client = store.create_client(&new_client, clock.wall())?;
@@ -212,6 +242,6 @@ impl StartView {
             intention: self.intention.trim().to_owned(),
             comfort_plan: self.comfort_plan.trim().to_owned(),
         };
-        LiveSession::start(store, Arc::clone(clock), &new)
+        LiveSession::start_with(store, Arc::clone(clock), &new, first)
     }
 }

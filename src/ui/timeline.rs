@@ -11,6 +11,7 @@ use crate::domain::{Event, EventKind, Seq, Thresholds, TreatmentModel, entry_fla
 fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
     match kind {
         EventKind::Note { .. } => ("Note", theme::MUTED),
+        EventKind::PreSession(_) => ("Check", theme::VITALS),
         EventKind::DosingBegan { .. } | EventKind::DoseChange { .. } => {
             ("Dose", Color32::from_rgb(40, 90, 180))
         }

@@ -54,7 +54,20 @@ pub fn start_session(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
     type_into(harness, "Starting dose", "0.5 mg/kg over 40 min");
     type_into(harness, "Intention", "Meet the grief about my father.");
     type_into(harness, "Comfort plan", "Hand on shoulder if I reach out.");
+    confirm_consent(harness);
     click(harness, "Start session");
+}
+
+/// Ticks "Consent confirmed today" in the start form's checklist.
+pub fn confirm_consent(harness: &mut Harness<'_, KapJournalApp>) {
+    harness
+        .get(
+            By::new()
+                .role(Role::CheckBox)
+                .label("Consent confirmed today"),
+        )
+        .click();
+    harness.run();
 }
 
 /// The note field has the focus in a live session: typing and Enter log a note.

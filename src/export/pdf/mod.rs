@@ -83,6 +83,10 @@ fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summary, a
     layout.line(&summary.title, MARGIN, title);
     layout.space(4.0);
     facts(layout, &summary.facts);
+    if !summary.before_session.is_empty() {
+        section(layout, "Before the session", accent);
+        facts(layout, &summary.before_session);
+    }
     for (heading, text) in [
         ("Intention", &summary.intention),
         ("Comfort plan", &summary.comfort_plan),
@@ -92,7 +96,7 @@ fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summary, a
             layout.paragraph(text.trim(), MARGIN, CONTENT_WIDTH, Style::BODY);
         }
     }
-    let curve = DoseCurve::of(&record.events, record.client.weight_kg);
+    let curve = DoseCurve::of(&record.events, record.weight_kg());
     if !curve.steps.is_empty() {
         section(layout, "Dose over time", accent);
         chart::draw(layout, &curve, record.session.model);

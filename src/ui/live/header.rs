@@ -28,7 +28,7 @@ pub fn show(
 ) -> HeaderAction {
     let session = live.session();
     let client = live.client();
-    let weight = client.weight_kg;
+    let weight = live.weight_kg();
     let mut action = HeaderAction::None;
     ui.horizontal(|ui| {
         widgets::model_badge(ui, session.model);

@@ -1,0 +1,141 @@
+//! The checklist part of the start form: today's weight, fasting, current medicines (flagged as they
+//! are typed), consent, and the baseline vitals and questionnaires, prefilled from the client's last
+//! session where that makes sense.
+
+use egui::{RichText, Ui};
+
+use super::{theme, widgets};
+use crate::domain::{
+    EventKind, Instrument, Measure, PreSession, SessionError, Vitals, interaction, medicine_lines,
+};
+use crate::store::LastSession;
+
+/// A baseline questionnaire's score as it is typed (the live form shows item by item; here one line
+/// keeps the whole start form on one screen). PHQ-9 item 9 above zero stands out.
+fn score_line(ui: &mut Ui, instrument: Instrument, answers: &str) {
+    if answers.trim().is_empty() {
+        return;
+    }
+    let read = instrument
+        .parse_answers(answers)
+        .and_then(|answers| Measure::new(instrument, answers));
+    let text = match read {
+        Ok(measure) if measure.self_harm_flag() => RichText::new(measure.describe())
+            .color(theme::WARNING)
+            .strong(),
+        Ok(measure) => RichText::new(measure.describe()).color(theme::SAVED),
+        Err(_) => RichText::new(format!(
+            "{}: {} answers from 0 to {}",
+            instrument.label(),
+            instrument.items(),
+            instrument.max_answer()
+        ))
+        .color(theme::MUTED),
+    };
+    ui.label(text);
+}
+
+/// The checklist as typed.
+#[derive(Default)]
+pub struct PreSessionForm {
+    pub weight: String,
+    fasting: String,
+    medicines: String,
+    consent: bool,
+    blood_pressure: String,
+    heart_rate: String,
+    spo2: String,
+    phq9: String,
+    gad7: String,
+}
+
+impl PreSessionForm {
+    /// Offers the returning client's weight and medicines again. Consent, fasting and the baseline
+    /// readings belong to today and start empty.
+    pub fn prefill(&mut self, last: &LastSession, client_weight: Option<f64>) {
+        let checklist = last.checklist.as_ref();
+        self.weight = checklist
+            .and_then(|checklist| checklist.weight_kg)
+            .or(client_weight)
+            .map(|weight| weight.to_string())
+            .unwrap_or_default();
+        self.medicines = checklist
+            .map(|checklist| checklist.medicines.join("\n"))
+            .unwrap_or_default();
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui) {
+        ui.label(RichText::new("Before the session").strong().size(16.0));
+        ui.horizontal(|ui| {
+            widgets::labelled_field(ui, "Weight (kg)", &mut self.weight, "70", 80.0);
+            widgets::labelled_field(ui, "Hours since food", &mut self.fasting, "6", 90.0);
+            ui.vertical(|ui| {
+                ui.label("Consent");
+                ui.checkbox(&mut self.consent, "Consent confirmed today");
+            });
+        });
+        widgets::labelled_multiline(
+            ui,
+            "Current medicines",
+            &mut self.medicines,
+            "One per line, e.g. sertraline 50 mg",
+            2,
+        );
+        for medicine in medicine_lines(&self.medicines) {
+            if let Some(class) = interaction(&medicine) {
+                ui.label(
+                    RichText::new(format!("{medicine}: {}", class.concern())).color(theme::WARNING),
+                );
+            }
+        }
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Baseline").strong().color(theme::VITALS));
+            widgets::labelled_field(
+                ui,
+                "Blood pressure",
+                &mut self.blood_pressure,
+                "128/82",
+                90.0,
+            );
+            widgets::labelled_field(ui, "Heart rate", &mut self.heart_rate, "bpm", 60.0);
+            widgets::labelled_field(ui, "SpO2", &mut self.spo2, "%", 50.0);
+            widgets::labelled_field(ui, "PHQ-9 answers", &mut self.phq9, "9 digits 0–3", 140.0);
+            widgets::labelled_field(ui, "GAD-7 answers", &mut self.gad7, "7 digits 0–3", 120.0);
+        });
+        ui.horizontal_wrapped(|ui| {
+            score_line(ui, Instrument::Phq9, &self.phq9);
+            score_line(ui, Instrument::Gad7, &self.gad7);
+        });
+    }
+
+    /// The session's first entries: the checklist, then the baseline vitals and questionnaires that
+    /// were filled in. Nothing is returned unless all of it reads.
+    pub fn entries(&self) -> Result<Vec<EventKind>, SessionError> {
+        let checklist =
+            PreSession::parse(&self.weight, &self.fasting, &self.medicines, self.consent)?;
+        let mut entries = vec![EventKind::PreSession(checklist)];
+        let any_vitals = [&self.blood_pressure, &self.heart_rate, &self.spo2]
+            .iter()
+            .any(|field| !field.trim().is_empty());
+        if any_vitals {
+            entries.push(EventKind::Vitals {
+                vitals: Vitals::parse(&self.blood_pressure, &self.heart_rate, &self.spo2)?,
+                note: "baseline".to_owned(),
+            });
+        }
+        for (instrument, answers) in [
+            (Instrument::Phq9, &self.phq9),
+            (Instrument::Gad7, &self.gad7),
+        ] {
+            if answers.trim().is_empty() {
+                continue;
+            }
+            let measure = Measure::new(instrument, instrument.parse_answers(answers)?)?;
+            entries.push(EventKind::Measure {
+                measure,
+                note: "baseline".to_owned(),
+            });
+        }
+        Ok(entries)
+    }
+}
