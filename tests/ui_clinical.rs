@@ -304,3 +304,47 @@ fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() 
         "Confirm the client's consent before starting the session."
     ));
 }
+
+#[test]
+fn the_client_history_shows_questionnaire_trends_with_item_nine_highlighted() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    for (phq9, gad7) in [("222222221", "2222222"), ("111111110", "1111111")] {
+        click(&mut harness, "New session");
+        if Store::open_for_reading(dir.path())
+            .unwrap()
+            .clients()
+            .unwrap()
+            .is_empty()
+        {
+            type_into(&mut harness, "Client code", "C-0142");
+            type_into(&mut harness, "Weight (kg)", "72");
+        } else {
+            harness
+                .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Client")
+                .click();
+            harness.run();
+            harness.get_by_label("C-0142").click();
+            harness.run();
+        }
+        type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+        type_into(&mut harness, "PHQ-9 answers", phq9);
+        type_into(&mut harness, "GAD-7 answers", gad7);
+        common::ui::confirm_consent(&mut harness);
+        click(&mut harness, "Start session");
+        click(&mut harness, "End session");
+        click(&mut harness, "End session now");
+    }
+    click(&mut harness, "Client history");
+    assert!(shows(&harness, "Questionnaire scores per session"));
+    // 8 x 2 + 1 = 17, then 8 x 1 + 0 = 8.
+    assert!(shows(
+        &harness,
+        "PHQ-9 17 (moderately severe) · item 9 above zero first; PHQ-9 8 (mild) now; across 2 sessions"
+    ));
+    assert!(shows(
+        &harness,
+        "GAD-7 14 (moderate) first; GAD-7 7 (mild) now; across 2 sessions"
+    ));
+}

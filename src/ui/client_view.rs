@@ -7,8 +7,8 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points, VLine};
 use super::app::Nav;
 use super::prep_view::outcome_line;
 use super::{format, theme, widgets};
-use crate::domain::{Client, ClientId, TreatmentModel};
-use crate::review::Statistics;
+use crate::domain::{Client, ClientId, Instrument, TreatmentModel};
+use crate::review::{MeasureTrend, Statistics};
 use crate::store::{SessionFilter, SessionSummary, Store, StoreError};
 
 /// One client's sessions, oldest first (the order of the charts).
@@ -16,6 +16,8 @@ pub struct ClientView {
     client: Client,
     sessions: Vec<SessionSummary>,
     statistics: Statistics,
+    /// PHQ-9, GAD-7 and CADSS-6 across the sessions; instruments never given are left out.
+    trends: Vec<MeasureTrend>,
 }
 
 impl ClientView {
@@ -27,10 +29,23 @@ impl ClientView {
         })?;
         sessions.reverse();
         let statistics = Statistics::of(&sessions);
+        let measures = store.measures_of(client.id)?;
+        let number_of = |id| {
+            sessions
+                .iter()
+                .position(|session| session.id == id)
+                .map(|index| index + 1)
+        };
+        let trends = Instrument::ALL
+            .into_iter()
+            .map(|instrument| MeasureTrend::of(instrument, &measures, number_of))
+            .filter(|trend| !trend.points.is_empty())
+            .collect();
         Ok(Self {
             client,
             sessions,
             statistics,
+            trends,
         })
     }
 
@@ -147,6 +162,62 @@ impl ClientView {
             "outcomes",
             &|plot| self.outcome_series(plot),
         );
+        if !self.trends.is_empty() {
+            chart(
+                ui,
+                "Questionnaire scores per session",
+                "measures",
+                &|plot| {
+                    self.measure_series(plot);
+                },
+            );
+            for trend in &self.trends {
+                if let Some(sentence) = trend.sentence() {
+                    let color = if trend.newest_self_harm() {
+                        theme::WARNING
+                    } else {
+                        theme::MUTED
+                    };
+                    ui.label(RichText::new(sentence).color(color));
+                }
+            }
+        }
+    }
+
+    /// A line per questionnaire; PHQ-9 answers with item 9 above zero are ringed in the warning colour.
+    fn measure_series(&self, plot: &mut egui_plot::PlotUi<'_>) {
+        for trend in &self.trends {
+            let points: Vec<[f64; 2]> = trend
+                .points
+                .iter()
+                .map(|point| [point.x, f64::from(point.total)])
+                .collect();
+            let color = instrument_color(trend.instrument);
+            plot.line(
+                Line::new(trend.instrument.label(), PlotPoints::from(points.clone()))
+                    .color(color)
+                    .allow_band(false),
+            );
+            plot.points(
+                Points::new(trend.instrument.label(), PlotPoints::from(points))
+                    .color(color)
+                    .radius(3.0),
+            );
+            let flagged: Vec<[f64; 2]> = trend
+                .points
+                .iter()
+                .filter(|point| point.self_harm)
+                .map(|point| [point.x, f64::from(point.total)])
+                .collect();
+            if !flagged.is_empty() {
+                plot.points(
+                    Points::new("PHQ-9 item 9 above zero", PlotPoints::from(flagged))
+                        .color(theme::WARNING)
+                        .filled(false)
+                        .radius(7.0),
+                );
+            }
+        }
     }
 
     fn dose_series(&self, plot: &mut egui_plot::PlotUi<'_>) {
@@ -208,5 +279,14 @@ impl ClientView {
             .enumerate()
             .filter(move |(_, s)| s.model == model)
             .map(|(i, s)| (i as f64 + 1.0, s))
+    }
+}
+
+/// Each questionnaire keeps one colour on every chart.
+fn instrument_color(instrument: Instrument) -> egui::Color32 {
+    match instrument {
+        Instrument::Phq9 => egui::Color32::from_rgb(0x5b, 0x3f, 0x9e),
+        Instrument::Gad7 => egui::Color32::from_rgb(0x1f, 0x7a, 0x8c),
+        Instrument::Cadss6 => egui::Color32::from_rgb(0x8a, 0x6d, 0x1f),
     }
 }
