@@ -249,3 +249,50 @@ fn one_session_exports_to_the_exports_folder_in_every_format() {
     let unknown = kap_journal(dir.path(), &["export", "999", "--format", "md"]);
     assert!(!unknown.status.success());
 }
+
+#[test]
+fn settings_are_shown_changed_together_and_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    let shown = stdout(&kap_journal(dir.path(), &["settings"]));
+    assert!(shown.contains("systolic          180"), "{shown}");
+    let changed = stdout(&kap_journal(
+        dir.path(),
+        &[
+            "settings",
+            "--set",
+            "systolic=170",
+            "--set",
+            "vitals-every=10",
+        ],
+    ));
+    assert!(changed.starts_with("Saved."), "{changed}");
+    let settings = Store::open_for_reading(dir.path())
+        .unwrap()
+        .clinic_settings()
+        .unwrap();
+    assert_eq!(settings.thresholds.systolic_at_or_above, 170);
+    assert_eq!(settings.vitals_every_minutes, 10);
+
+    // One bad change refuses all of them.
+    let refused = kap_journal(
+        dir.path(),
+        &[
+            "settings",
+            "--set",
+            "diastolic=100",
+            "--set",
+            "spo2-below=100",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        "kap-journal: The SpO2 threshold is 80–99 %.\n"
+    );
+    let kept = Store::open_for_reading(dir.path())
+        .unwrap()
+        .clinic_settings()
+        .unwrap();
+    assert_eq!(kept, settings, "nothing was saved");
+}

@@ -348,3 +348,32 @@ fn the_client_history_shows_questionnaire_trends_with_item_nine_highlighted() {
         "GAD-7 14 (moderate) first; GAD-7 7 (mild) now; across 2 sessions"
     ));
 }
+
+#[test]
+fn thresholds_changed_in_the_settings_flag_the_next_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "Settings");
+    let systolic = "Flag systolic at or above (mmHg)";
+    harness.get_by_label(systolic).click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label(systolic).type_text("150");
+    harness.key_press(Key::Enter);
+    harness.run();
+    click(&mut harness, "Save settings");
+    assert!(shows(&harness, "Settings saved."));
+    let saved = Store::open_for_reading(dir.path())
+        .unwrap()
+        .clinic_settings()
+        .unwrap();
+    assert_eq!(saved.thresholds.systolic_at_or_above, 150);
+
+    click(&mut harness, "Sessions");
+    start_session(&mut harness, "KAP");
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Blood pressure", "155/85");
+    click(&mut harness, "Record vitals");
+    assert!(shows(&harness, "SAFETY  Blood pressure 155/85 is high"));
+}

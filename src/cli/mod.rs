@@ -5,6 +5,7 @@ mod export;
 mod import;
 mod search;
 mod sessions;
+mod settings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Read a JSON archive written by export: all of it, or nothing if anything is wrong.
     Import(import::ImportArgs),
+    /// Show the clinic's monitoring settings (vitals schedule, thresholds), or change them with --set.
+    Settings(settings::SettingsArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -51,6 +54,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Search(args)) => search::run(&data_dir, &args),
         Some(Command::Export(args)) => export::run(&data_dir, &args),
         Some(Command::Import(args)) => import::run(&data_dir, &args),
+        Some(Command::Settings(args)) => settings::run(&data_dir, &args),
     }
 }
 

@@ -37,9 +37,67 @@ pub enum SettingsError {
     HeartRate,
     #[error("The SpO2 threshold is 80–99 %.")]
     Spo2,
+    #[error("There is no setting called \"{0}\"; the settings are {keys}.", keys = SETTING_KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", "))]
+    UnknownKey(String),
+    #[error("The setting {0} takes a whole number.")]
+    NotANumber(&'static str),
 }
 
+/// Every setting's name (on the command line and in the window) with what it means.
+pub const SETTING_KEYS: [(&str, &str); 6] = [
+    ("vitals-every", "Vitals due every (minutes, IV and IM)"),
+    ("systolic", "Flag systolic at or above (mmHg)"),
+    ("diastolic", "Flag diastolic at or above (mmHg)"),
+    ("heart-rate-high", "Flag heart rate at or above (bpm)"),
+    ("heart-rate-low", "Flag heart rate at or below (bpm)"),
+    ("spo2-below", "Flag SpO2 below (%)"),
+];
+
 impl ClinicSettings {
+    /// The value of the setting named `key` (one of [`SETTING_KEYS`]).
+    pub fn get(&self, key: &str) -> Result<u32, SettingsError> {
+        let t = &self.thresholds;
+        Ok(match key {
+            "vitals-every" => self.vitals_every_minutes,
+            "systolic" => u32::from(t.systolic_at_or_above),
+            "diastolic" => u32::from(t.diastolic_at_or_above),
+            "heart-rate-high" => u32::from(t.heart_rate_at_or_above),
+            "heart-rate-low" => u32::from(t.heart_rate_at_or_below),
+            "spo2-below" => u32::from(t.spo2_below),
+            other => return Err(SettingsError::UnknownKey(other.to_owned())),
+        })
+    }
+
+    /// Sets the setting named `key` from text; the whole settings are checked before saving.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
+        let name = SETTING_KEYS
+            .iter()
+            .find(|(known, _)| *known == key)
+            .map(|(known, _)| *known)
+            .ok_or_else(|| SettingsError::UnknownKey(key.to_owned()))?;
+        let number: u32 = value
+            .trim()
+            .parse()
+            .map_err(|_| SettingsError::NotANumber(name))?;
+        self.set_number(name, number);
+        Ok(())
+    }
+
+    /// Sets a known setting; values too large for their field are clamped, then refused by `check`.
+    pub fn set_number(&mut self, key: &str, number: u32) {
+        let small = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
+        let t = &mut self.thresholds;
+        match key {
+            "vitals-every" => self.vitals_every_minutes = number,
+            "systolic" => t.systolic_at_or_above = small(number),
+            "diastolic" => t.diastolic_at_or_above = small(number),
+            "heart-rate-high" => t.heart_rate_at_or_above = small(number),
+            "heart-rate-low" => t.heart_rate_at_or_below = small(number),
+            "spo2-below" => t.spo2_below = u8::try_from(number).unwrap_or(u8::MAX),
+            _ => {}
+        }
+    }
+
     /// Checks every value; the window and the command line refuse the same things.
     pub fn check(&self) -> Result<(), SettingsError> {
         let t = &self.thresholds;
@@ -79,5 +137,35 @@ mod tests {
         let mut spo2 = ClinicSettings::default();
         spo2.thresholds.spo2_below = 100;
         assert_eq!(spo2.check(), Err(SettingsError::Spo2));
+    }
+
+    #[test]
+    fn settings_are_read_and_set_by_name() {
+        let mut settings = ClinicSettings::default();
+        for (key, _) in SETTING_KEYS {
+            let value = settings.get(key).unwrap();
+            settings.set(key, &value.to_string()).unwrap();
+        }
+        assert_eq!(
+            settings,
+            ClinicSettings::default(),
+            "every key reads back what it sets"
+        );
+        settings.set("systolic", " 170 ").unwrap();
+        assert_eq!(settings.thresholds.systolic_at_or_above, 170);
+        assert_eq!(
+            settings.set("systole", "170"),
+            Err(SettingsError::UnknownKey("systole".into()))
+        );
+        assert_eq!(
+            settings.set("spo2-below", "ninety"),
+            Err(SettingsError::NotANumber("spo2-below"))
+        );
+        settings.set("spo2-below", "400").unwrap();
+        assert_eq!(
+            settings.check(),
+            Err(SettingsError::Spo2),
+            "clamped, then refused"
+        );
     }
 }

@@ -11,6 +11,7 @@ use super::home::HomeView;
 use super::live::LiveView;
 use super::prep_view::PrepView;
 use super::session_view::SessionView;
+use super::settings_view::SettingsView;
 use super::start::StartView;
 use super::theme;
 use crate::domain::{ClientId, Route, Seq, SessionId, TreatmentModel};
@@ -48,6 +49,8 @@ pub enum Nav {
     Prep(ClientId),
     /// Every session of a client, with charts.
     ClientHistory(ClientId),
+    /// The clinic's monitoring settings.
+    Settings,
 }
 
 enum View {
@@ -57,6 +60,7 @@ enum View {
     Session(Box<SessionView>),
     Prep(PrepView),
     Client(ClientView),
+    Settings(SettingsView),
 }
 
 /// The KAP Journal window.
@@ -101,7 +105,11 @@ impl KapJournalApp {
         match &self.view {
             View::Session(view) => Some(view.shown_entry()),
             View::Live(view) => Some(view.shown_entry()),
-            View::Home(_) | View::Start(_) | View::Prep(_) | View::Client(_) => None,
+            View::Home(_)
+            | View::Start(_)
+            | View::Prep(_)
+            | View::Client(_)
+            | View::Settings(_) => None,
         }
     }
 
@@ -161,6 +169,7 @@ impl KapJournalApp {
                 Ok(view) => View::Client(view),
                 Err(error) => return self.notice = Some(error.to_string()),
             },
+            Nav::Settings => View::Settings(SettingsView::load(store)),
         };
         if let View::Home(home) = std::mem::replace(&mut self.view, next) {
             self.kept_home = Some(home);
@@ -187,6 +196,12 @@ impl KapJournalApp {
                     || (!in_live && new_session.pressed(ui.ctx()))
                 {
                     nav = Nav::Start;
+                }
+                if ui
+                    .add_enabled(!in_live, egui::Button::new("Settings"))
+                    .clicked()
+                {
+                    nav = Nav::Settings;
                 }
                 if let Ok(store) = &self.store {
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -227,6 +242,7 @@ impl eframe::App for KapJournalApp {
             View::Session(view) => view.ui(ui, store, self.clock.wall()),
             View::Prep(view) => view.ui(ui),
             View::Client(view) => view.ui(ui),
+            View::Settings(view) => view.ui(ui, store),
         };
         self.navigate(nav);
     }

@@ -15,6 +15,7 @@ mod search_panel;
 mod session_notes;
 mod session_table;
 mod session_view;
+mod settings_view;
 mod start;
 mod theme;
 mod timeline;

@@ -1,0 +1,41 @@
+//! `kap-journal settings`: shows the clinic's monitoring settings, or changes them with
+//! `--set KEY=VALUE` (all changes checked together, then saved at once or not at all).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::domain::SETTING_KEYS;
+use crate::store::Store;
+
+/// Arguments of `kap-journal settings`.
+#[derive(Debug, clap::Args)]
+pub struct SettingsArgs {
+    /// A change, e.g. --set vitals-every=10 --set systolic=170. Without it the settings are shown.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    changes: Vec<String>,
+}
+
+pub fn run(data_dir: &Path, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
+    let mut store = if args.changes.is_empty() {
+        Store::open_for_reading(data_dir)?
+    } else {
+        Store::open(data_dir)?
+    };
+    let mut settings = store.clinic_settings()?;
+    for change in &args.changes {
+        let (key, value) = change.split_once('=').with_context(|| {
+            format!("Write a change as KEY=VALUE, e.g. systolic=170 (not \"{change}\").")
+        })?;
+        settings.set(key.trim(), value)?;
+    }
+    if !args.changes.is_empty() {
+        store.save_clinic_settings(&settings)?;
+        println!("Saved.");
+    }
+    for (key, meaning) in SETTING_KEYS {
+        println!("{key:<16} {:>4}  {meaning}", settings.get(key)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}

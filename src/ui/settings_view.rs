@@ -1,0 +1,95 @@
+//! The clinic's monitoring settings in the window: the vitals schedule and the thresholds that flag
+//! a reading. The same names and checks as `kap-journal settings`.
+
+use egui::{RichText, Ui};
+
+use super::app::Nav;
+use super::{theme, widgets};
+use crate::domain::{ClinicSettings, SETTING_KEYS};
+use crate::store::Store;
+
+/// The settings being edited and what the journal holds.
+pub struct SettingsView {
+    editing: ClinicSettings,
+    saved: ClinicSettings,
+    /// The last thing that happened; `true` when it is a problem.
+    status: Option<(String, bool)>,
+}
+
+impl SettingsView {
+    pub fn load(store: &Store) -> Self {
+        let (saved, status) = match store.clinic_settings() {
+            Ok(settings) => (settings, None),
+            Err(error) => (ClinicSettings::default(), Some((error.to_string(), true))),
+        };
+        Self {
+            editing: saved,
+            saved,
+            status,
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, store: &mut Store) -> Nav {
+        let mut nav = Nav::Stay;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button("Back to sessions").clicked()
+                    || ui.input(|input| input.key_pressed(egui::Key::Escape))
+                {
+                    nav = Nav::Home;
+                }
+                ui.heading("Clinic settings");
+            });
+            ui.label(
+                RichText::new(
+                    "Kept in the journal: every window and command uses them. Summaries flag \
+                     readings against the thresholds in force when they are made.",
+                )
+                .color(theme::MUTED),
+            );
+            ui.add_space(theme::GAP);
+            egui::Grid::new("settings_grid")
+                .num_columns(2)
+                .spacing([16.0, 8.0])
+                .show(ui, |ui| {
+                    for (key, meaning) in SETTING_KEYS {
+                        let label = ui.label(meaning);
+                        let mut value = self.editing.get(key).unwrap_or_default();
+                        let changed = ui
+                            .add(egui::DragValue::new(&mut value).range(0..=400))
+                            .labelled_by(label.id)
+                            .changed();
+                        if changed {
+                            self.editing.set_number(key, value);
+                        }
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(theme::GAP);
+            ui.horizontal(|ui| {
+                let unsaved = self.editing != self.saved;
+                if ui
+                    .add_enabled(unsaved, egui::Button::new("Save settings"))
+                    .clicked()
+                {
+                    self.save(store);
+                }
+                if ui.button("Clinic defaults").clicked() {
+                    self.editing = ClinicSettings::default();
+                }
+            });
+            widgets::status_line(ui, self.status.as_ref());
+        });
+        nav
+    }
+
+    fn save(&mut self, store: &mut Store) {
+        self.status = Some(match store.save_clinic_settings(&self.editing) {
+            Ok(()) => {
+                self.saved = self.editing;
+                ("Settings saved.".to_owned(), false)
+            }
+            Err(error) => (error.to_string(), true),
+        });
+    }
+}
