@@ -377,3 +377,30 @@ fn thresholds_changed_in_the_settings_flag_the_next_reading() {
     click(&mut harness, "Record vitals");
     assert!(shows(&harness, "SAFETY  Blood pressure 155/85 is high"));
 }
+
+#[test]
+fn the_dissociation_scale_is_nudged_at_its_set_time_and_cleared_when_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    clock.advance(Duration::from_mins(39));
+    harness.run();
+    assert!(!shows(&harness, "CADSS-6 due"), "not before its minute");
+    clock.advance(Duration::from_mins(2));
+    harness.run();
+    assert!(shows(
+        &harness,
+        "CADSS-6 due (40 min after dosing, 1:00 overdue)"
+    ));
+    click(&mut harness, "Ask CADSS-6");
+    type_into(&mut harness, "Answers", "121000");
+    click(&mut harness, "Record measure");
+    assert!(!shows(&harness, "CADSS-6 due"), "answered, the nudge goes");
+    let events = stored_events(dir.path());
+    assert!(
+        matches!(events.last(), Some(EventKind::Measure { measure, .. }) if measure.instrument() == Instrument::Cadss6 && measure.total() == 4),
+        "{events:?}"
+    );
+}

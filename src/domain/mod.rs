@@ -41,7 +41,9 @@ pub use route::Route;
 pub use safety::{active_flags, entry_flags};
 pub use sedation::{Sedation, SedationError};
 pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
-pub use settings::{ClinicSettings, SETTING_KEYS, SettingsError, VITALS_INTERVAL_RANGE};
+pub use settings::{
+    ClinicSettings, DISSOCIATION_AT_RANGE, SETTING_KEYS, SettingsError, VITALS_INTERVAL_RANGE,
+};
 pub use timeline::{CurrentDose, LatestReadings, OpenDeferral, TimelineState};
 pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};

@@ -12,6 +12,8 @@ pub struct ClinicSettings {
     pub thresholds: Thresholds,
     /// During an IV infusion or after an IM injection, vitals are due this often (minutes).
     pub vitals_every_minutes: u32,
+    /// The dissociation scale (CADSS-6) is due this many minutes after dosing began.
+    pub dissociation_at_minutes: u32,
 }
 
 impl Default for ClinicSettings {
@@ -19,12 +21,17 @@ impl Default for ClinicSettings {
         Self {
             thresholds: Thresholds::default(),
             vitals_every_minutes: 15,
+            // Around the end of a 40-minute infusion, when dissociation is usually deepest.
+            dissociation_at_minutes: 40,
         }
     }
 }
 
 /// The interval a schedule accepts, in minutes.
 pub const VITALS_INTERVAL_RANGE: std::ops::RangeInclusive<u32> = 5..=60;
+
+/// When after dosing the dissociation scale may be set to fall due, in minutes.
+pub const DISSOCIATION_AT_RANGE: std::ops::RangeInclusive<u32> = 5..=180;
 
 /// A setting that would make monitoring meaningless.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -37,6 +44,8 @@ pub enum SettingsError {
     HeartRate,
     #[error("The SpO2 threshold is 80–99 %.")]
     Spo2,
+    #[error("The dissociation scale can be due {} to {} minutes after dosing began.", DISSOCIATION_AT_RANGE.start(), DISSOCIATION_AT_RANGE.end())]
+    DissociationAt,
     #[error("There is no setting called \"{0}\"; the settings are {keys}.", keys = SETTING_KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", "))]
     UnknownKey(String),
     #[error("The setting {0} takes a whole number.")]
@@ -44,8 +53,12 @@ pub enum SettingsError {
 }
 
 /// Every setting's name (on the command line and in the window) with what it means.
-pub const SETTING_KEYS: [(&str, &str); 6] = [
+pub const SETTING_KEYS: [(&str, &str); 7] = [
     ("vitals-every", "Vitals due every (minutes, IV and IM)"),
+    (
+        "dissociation-at",
+        "CADSS-6 due (minutes after dosing began)",
+    ),
     ("systolic", "Flag systolic at or above (mmHg)"),
     ("diastolic", "Flag diastolic at or above (mmHg)"),
     ("heart-rate-high", "Flag heart rate at or above (bpm)"),
@@ -59,6 +72,7 @@ impl ClinicSettings {
         let t = &self.thresholds;
         Ok(match key {
             "vitals-every" => self.vitals_every_minutes,
+            "dissociation-at" => self.dissociation_at_minutes,
             "systolic" => u32::from(t.systolic_at_or_above),
             "diastolic" => u32::from(t.diastolic_at_or_above),
             "heart-rate-high" => u32::from(t.heart_rate_at_or_above),
@@ -89,6 +103,7 @@ impl ClinicSettings {
         let t = &mut self.thresholds;
         match key {
             "vitals-every" => self.vitals_every_minutes = number,
+            "dissociation-at" => self.dissociation_at_minutes = number,
             "systolic" => t.systolic_at_or_above = small(number),
             "diastolic" => t.diastolic_at_or_above = small(number),
             "heart-rate-high" => t.heart_rate_at_or_above = small(number),
@@ -98,11 +113,25 @@ impl ClinicSettings {
         }
     }
 
+    /// Whether the dissociation scale is due at `now_ms`: dosing began at least the set minutes ago
+    /// and no CADSS-6 was answered since then (2 minutes early counts). Returns when it fell due.
+    pub fn dissociation_due(&self, state: &super::TimelineState, now_ms: i64) -> Option<i64> {
+        let due_at = state.dosing_began_ms? + i64::from(self.dissociation_at_minutes) * 60_000;
+        let answered = state
+            .latest
+            .dissociation_at_ms
+            .is_some_and(|at| at >= due_at - 2 * 60_000);
+        (now_ms >= due_at && !answered).then_some(due_at)
+    }
+
     /// Checks every value; the window and the command line refuse the same things.
     pub fn check(&self) -> Result<(), SettingsError> {
         let t = &self.thresholds;
         if !VITALS_INTERVAL_RANGE.contains(&self.vitals_every_minutes) {
             return Err(SettingsError::Interval);
+        }
+        if !DISSOCIATION_AT_RANGE.contains(&self.dissociation_at_minutes) {
+            return Err(SettingsError::DissociationAt);
         }
         if !(100..=250).contains(&t.systolic_at_or_above)
             || !(60..=150).contains(&t.diastolic_at_or_above)
@@ -167,5 +196,51 @@ mod tests {
             Err(SettingsError::Spo2),
             "clamped, then refused"
         );
+    }
+
+    #[test]
+    fn the_dissociation_scale_falls_due_at_its_minute_until_answered() {
+        use crate::domain::{
+            Dose, Event, EventKind, Instrument, Measure, Seq, SessionId, TimelineState,
+        };
+        let settings = ClinicSettings::default();
+        let event = |seq, elapsed_ms, kind| Event {
+            session_id: SessionId(1),
+            seq: Seq(seq),
+            wall_time: chrono::Utc::now(),
+            elapsed_ms,
+            kind,
+        };
+        let mut state = TimelineState::default();
+        assert_eq!(
+            settings.dissociation_due(&state, 3_600_000),
+            None,
+            "no dosing, no scale"
+        );
+        state.apply(&event(
+            1,
+            60_000,
+            EventKind::DosingBegan {
+                dose: Dose::parse("0.5 mg/kg over 40 min").unwrap(),
+            },
+        ));
+        let due = 41 * 60_000;
+        assert_eq!(settings.dissociation_due(&state, due - 1), None);
+        assert_eq!(settings.dissociation_due(&state, due), Some(due));
+        let cadss = |at| {
+            event(
+                2,
+                at,
+                EventKind::Measure {
+                    measure: Measure::new(Instrument::Cadss6, vec![0; 6]).unwrap(),
+                    note: String::new(),
+                },
+            )
+        };
+        // Answered 3 minutes early: too early to count.
+        state.apply(&cadss(due - 3 * 60_000));
+        assert_eq!(settings.dissociation_due(&state, due + 1), Some(due));
+        state.apply(&cadss(due + 60_000));
+        assert_eq!(settings.dissociation_due(&state, due + 120_000), None);
     }
 }

@@ -57,6 +57,8 @@ pub struct LatestReadings {
     pub sedation: Option<(Sedation, i64)>,
     /// When vitals (any of blood pressure, heart rate, SpO2) were last taken.
     pub vitals_at_ms: Option<i64>,
+    /// When the dissociation scale (CADSS-6) was last answered.
+    pub dissociation_at_ms: Option<i64>,
 }
 
 impl LatestReadings {
@@ -147,10 +149,14 @@ impl TimelineState {
             EventKind::Sedation { rating, .. } => {
                 self.latest.sedation = Some((*rating, event.elapsed_ms));
             }
+            EventKind::Measure { measure, .. } => {
+                if measure.instrument() == super::Instrument::Cadss6 {
+                    self.latest.dissociation_at_ms = Some(event.elapsed_ms);
+                }
+            }
             EventKind::SessionEnded { .. }
             | EventKind::Note { .. }
             | EventKind::PreSession(_)
-            | EventKind::Measure { .. }
             | EventKind::AdverseEvent(_) => {}
         }
     }

@@ -15,6 +15,8 @@ pub enum HeaderAction {
     Outcome(UiCommand, Seq),
     /// The "vitals due" nudge was clicked.
     TakeVitals,
+    /// The "CADSS-6 due" nudge was clicked.
+    TakeMeasure,
 }
 
 /// Shows the header; `saved` is the honest save status line. `discharging` is true while the
@@ -71,6 +73,9 @@ pub fn show(
     // Above any countdown: a running "sit with it" never hides a safety signal or a due check.
     if monitoring(ui, live, settings, discharging) {
         action = HeaderAction::TakeVitals;
+    }
+    if dissociation_nudge(ui, live, settings) {
+        action = HeaderAction::TakeMeasure;
     }
     let now = live.elapsed_ms();
     for open in &live.state().open_deferrals {
@@ -177,6 +182,33 @@ fn monitoring(
             }
             false
         }
+    })
+    .inner
+}
+
+/// "CADSS-6 due" once the set minutes after dosing have passed and no scale was answered since;
+/// true when its button was clicked.
+fn dissociation_nudge(ui: &mut Ui, live: &LiveSession, settings: &ClinicSettings) -> bool {
+    let now = live.elapsed_ms();
+    let Some(due_at) = settings.dissociation_due(live.state(), now) else {
+        return false;
+    };
+    let shortcut = ui.ctx().format_shortcut(&UiCommand::Measure.shortcut());
+    ui.horizontal(|ui| {
+        let overdue = if now > due_at {
+            format!(", {} overdue", format::elapsed(now - due_at))
+        } else {
+            String::new()
+        };
+        ui.label(
+            RichText::new(format!(
+                "CADSS-6 due ({} min after dosing{overdue})",
+                settings.dissociation_at_minutes
+            ))
+            .strong()
+            .color(theme::WARNING),
+        );
+        ui.button(format!("Ask CADSS-6 ({shortcut})")).clicked()
     })
     .inner
 }

@@ -121,6 +121,7 @@ impl LiveView {
                 self.composer.open_outcome(deferral, outcome, &self.live);
             }
             header::HeaderAction::TakeVitals => self.composer.open_vitals(),
+            header::HeaderAction::TakeMeasure => self.composer.open_measure(),
             header::HeaderAction::Outcome(..) | header::HeaderAction::None => {}
         }
         let mut nav = Nav::Stay;
