@@ -273,12 +273,7 @@ fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() 
     click(&mut harness, "End session");
     click(&mut harness, "End session now");
     click(&mut harness, "New session");
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Client")
-        .click();
-    harness.run();
-    harness.get_by_label("C-0142").click();
-    harness.run();
+    common::ui::choose_client(&mut harness, "C-0142");
     assert_eq!(
         common::ui::field(&harness, "Current medicines")
             .value()
@@ -321,12 +316,7 @@ fn the_client_history_shows_questionnaire_trends_with_item_nine_highlighted() {
             type_into(&mut harness, "Client code", "C-0142");
             type_into(&mut harness, "Weight (kg)", "72");
         } else {
-            harness
-                .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Client")
-                .click();
-            harness.run();
-            harness.get_by_label("C-0142").click();
-            harness.run();
+            common::ui::choose_client(&mut harness, "C-0142");
         }
         type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
         type_into(&mut harness, "PHQ-9 answers", phq9);

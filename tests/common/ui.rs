@@ -58,6 +58,16 @@ pub fn start_session(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
     click(harness, "Start session");
 }
 
+/// Chooses a client the journal already has in the start form's client list.
+pub fn choose_client(harness: &mut Harness<'_, KapJournalApp>, code: &str) {
+    harness
+        .get(By::new().role(Role::ComboBox).label("Client"))
+        .click();
+    harness.run();
+    harness.get(By::new().label(code)).click();
+    harness.run();
+}
+
 /// Ticks "Consent confirmed today" in the start form's checklist.
 pub fn confirm_consent(harness: &mut Harness<'_, KapJournalApp>) {
     harness
