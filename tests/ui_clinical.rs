@@ -388,6 +388,12 @@ fn the_dissociation_scale_is_nudged_at_its_set_time_and_cleared_when_answered() 
     type_into(&mut harness, "Answers", "121000");
     click(&mut harness, "Record measure");
     assert!(!shows(&harness, "CADSS-6 due"), "answered, the nudge goes");
+    // Half an hour later, ending the session asks for it again.
+    clock.advance(Duration::from_mins(30));
+    click(&mut harness, "End session");
+    assert!(shows(&harness, "CADSS-6 due (before discharge)"));
+    harness.key_press(Key::Escape);
+    harness.run();
     let events = stored_events(dir.path());
     assert!(
         matches!(events.last(), Some(EventKind::Measure { measure, .. }) if measure.instrument() == Instrument::Cadss6 && measure.total() == 4),

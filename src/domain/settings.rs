@@ -113,14 +113,23 @@ impl ClinicSettings {
         }
     }
 
-    /// Whether the dissociation scale is due at `now_ms`: dosing began at least the set minutes ago
-    /// and no CADSS-6 was answered since then (2 minutes early counts). Returns when it fell due.
-    pub fn dissociation_due(&self, state: &super::TimelineState, now_ms: i64) -> Option<i64> {
-        let due_at = state.dosing_began_ms? + i64::from(self.dissociation_at_minutes) * 60_000;
-        let answered = state
-            .latest
-            .dissociation_at_ms
-            .is_some_and(|at| at >= due_at - 2 * 60_000);
+    /// Whether the dissociation scale is due at `now_ms`, and since when. It falls due twice: the
+    /// set minutes after dosing began (2 minutes early counts), and before discharge (while
+    /// `discharging`), to see that dissociation has settled, unless one was answered in the last 10
+    /// minutes.
+    pub fn dissociation_due(
+        &self,
+        state: &super::TimelineState,
+        now_ms: i64,
+        discharging: bool,
+    ) -> Option<i64> {
+        let began = state.dosing_began_ms?;
+        let last = state.latest.dissociation_at_ms;
+        if discharging && last.is_none_or(|at| now_ms - at > 10 * 60_000) {
+            return Some(now_ms);
+        }
+        let due_at = began + i64::from(self.dissociation_at_minutes) * 60_000;
+        let answered = last.is_some_and(|at| at >= due_at - 2 * 60_000);
         (now_ms >= due_at && !answered).then_some(due_at)
     }
 
@@ -213,7 +222,7 @@ mod tests {
         };
         let mut state = TimelineState::default();
         assert_eq!(
-            settings.dissociation_due(&state, 3_600_000),
+            settings.dissociation_due(&state, 3_600_000, false),
             None,
             "no dosing, no scale"
         );
@@ -225,8 +234,8 @@ mod tests {
             },
         ));
         let due = 41 * 60_000;
-        assert_eq!(settings.dissociation_due(&state, due - 1), None);
-        assert_eq!(settings.dissociation_due(&state, due), Some(due));
+        assert_eq!(settings.dissociation_due(&state, due - 1, false), None);
+        assert_eq!(settings.dissociation_due(&state, due, false), Some(due));
         let cadss = |at| {
             event(
                 2,
@@ -239,8 +248,15 @@ mod tests {
         };
         // Answered 3 minutes early: too early to count.
         state.apply(&cadss(due - 3 * 60_000));
-        assert_eq!(settings.dissociation_due(&state, due + 1), Some(due));
+        assert_eq!(settings.dissociation_due(&state, due + 1, false), Some(due));
         state.apply(&cadss(due + 60_000));
-        assert_eq!(settings.dissociation_due(&state, due + 120_000), None);
+        assert_eq!(
+            settings.dissociation_due(&state, due + 120_000, false),
+            None
+        );
+        // Before discharge it is asked again, unless answered in the last 10 minutes.
+        assert_eq!(settings.dissociation_due(&state, due + 120_000, true), None);
+        let later = due + 30 * 60_000;
+        assert_eq!(settings.dissociation_due(&state, later, true), Some(later));
     }
 }

@@ -74,7 +74,7 @@ pub fn show(
     if monitoring(ui, live, settings, discharging) {
         action = HeaderAction::TakeVitals;
     }
-    if dissociation_nudge(ui, live, settings) {
+    if dissociation_nudge(ui, live, settings, discharging) {
         action = HeaderAction::TakeMeasure;
     }
     let now = live.elapsed_ms();
@@ -188,9 +188,14 @@ fn monitoring(
 
 /// "CADSS-6 due" once the set minutes after dosing have passed and no scale was answered since;
 /// true when its button was clicked.
-fn dissociation_nudge(ui: &mut Ui, live: &LiveSession, settings: &ClinicSettings) -> bool {
+fn dissociation_nudge(
+    ui: &mut Ui,
+    live: &LiveSession,
+    settings: &ClinicSettings,
+    discharging: bool,
+) -> bool {
     let now = live.elapsed_ms();
-    let Some(due_at) = settings.dissociation_due(live.state(), now) else {
+    let Some(due_at) = settings.dissociation_due(live.state(), now, discharging) else {
         return false;
     };
     let shortcut = ui.ctx().format_shortcut(&UiCommand::Measure.shortcut());
@@ -200,13 +205,18 @@ fn dissociation_nudge(ui: &mut Ui, live: &LiveSession, settings: &ClinicSettings
         } else {
             String::new()
         };
-        ui.label(
-            RichText::new(format!(
-                "CADSS-6 due ({} min after dosing{overdue})",
+        let when = if discharging {
+            "before discharge".to_owned()
+        } else {
+            format!(
+                "{} min after dosing{overdue}",
                 settings.dissociation_at_minutes
-            ))
-            .strong()
-            .color(theme::WARNING),
+            )
+        };
+        ui.label(
+            RichText::new(format!("CADSS-6 due ({when})"))
+                .strong()
+                .color(theme::WARNING),
         );
         ui.button(format!("Ask CADSS-6 ({shortcut})")).clicked()
     })
