@@ -1,5 +1,6 @@
-//! Review on `demo --sessions 20000`: opening a session of 300 events (read, timeline state, dose
-//! curve, delivered total) and one frame of the home screen with 20,000 sessions listed.
+//! Review on `demo --sessions 20000`: opening a session of 300 events (read with its progress note,
+//! timeline state, dose curve, delivered total, the facts a note is drafted from) and one frame of the
+//! home screen with 20,000 sessions listed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kap_journal::domain::TimelineState;
+use kap_journal::domain::{SessionFacts, TimelineState};
 use kap_journal::export::{ExportOptions, SessionRecord};
 use kap_journal::live::{Clock, SystemClock};
 use kap_journal::review::DoseCurve;
@@ -27,9 +28,23 @@ fn bench(c: &mut Criterion) {
             let record =
                 SessionRecord::load(&store, long_session, ExportOptions::default()).unwrap();
             let state = TimelineState::from_events(&record.events);
-            let curve = DoseCurve::of(&record.events, record.client.weight_kg);
+            let curve = DoseCurve::of(&record.events, record.weight_kg());
             let delivered = record.delivered().describe();
-            (state.decision_points, curve.steps.len(), delivered)
+            let thresholds = store.clinic_settings().unwrap().thresholds;
+            let facts = SessionFacts::gather(
+                &record.session,
+                &record.events,
+                record.weight_kg(),
+                &thresholds,
+            );
+            let has_private = store.has_private_note(long_session).unwrap();
+            (
+                state.decision_points,
+                curve.steps.len(),
+                delivered,
+                facts.observed.len(),
+                has_private,
+            )
         });
     });
     drop(store);
