@@ -15,7 +15,7 @@ use kap_journal::export::{
 };
 use kap_journal::store::Store;
 
-const FIXTURE: &str = include_str!("fixtures/two-sessions.json");
+use common::{FIXTURE, journal_with_fixture};
 
 /// The whole journal as an archive: equal before and after means the import changed nothing.
 fn fingerprint(store: &Store) -> Vec<u8> {
@@ -30,13 +30,6 @@ fn fingerprint(store: &Store) -> Vec<u8> {
 
 fn import(store: &mut Store, json: &str) -> Result<String, ImportError> {
     import_archive(store, json.as_bytes(), OnExisting::Refuse, Utc::now()).map(|r| r.to_string())
-}
-
-/// A journal holding the fixture's two sessions.
-fn journal_with_fixture() -> common::Journal {
-    let mut journal = common::journal();
-    import(&mut journal.store, FIXTURE).unwrap();
-    journal
 }
 
 fn export(store: &Store, id: i64, format: ExportFormat) -> String {

@@ -4,13 +4,10 @@
 
 mod common;
 
-use chrono::Utc;
 use kap_journal::domain::{SessionId, TreatmentModel};
-use kap_journal::export::{ExportFormat, ExportOptions, OnExisting, import_archive, write_session};
+use kap_journal::export::{ExportFormat, ExportOptions, write_session};
 use kap_journal::live::LiveCommand;
 use kap_journal::store::Store;
-
-const FIXTURE: &str = include_str!("fixtures/two-sessions.json");
 
 fn pdf(store: &Store, id: i64) -> Vec<u8> {
     let mut out = Vec::new();
@@ -36,14 +33,7 @@ fn read(bytes: &[u8]) -> (usize, String) {
 
 #[test]
 fn every_section_of_the_summary_is_in_the_pdf_text() {
-    let mut journal = common::journal();
-    import_archive(
-        &mut journal.store,
-        FIXTURE.as_bytes(),
-        OnExisting::Refuse,
-        Utc::now(),
-    )
-    .unwrap();
+    let journal = common::journal_with_fixture();
     let bytes = pdf(&journal.store, 1);
     assert!(bytes.starts_with(b"%PDF-"));
     let (pages, text) = read(&bytes);

@@ -14,21 +14,8 @@ use kap_journal::export::{
 };
 use kap_journal::store::{SearchQuery, Store};
 
-const FIXTURE: &str = include_str!("fixtures/two-sessions.json");
 /// A word found nowhere else, so finding it anywhere means the private note leaked.
 const SECRET: &str = "Quillfeather";
-
-fn with_fixture() -> common::Journal {
-    let mut journal = common::journal();
-    import_archive(
-        &mut journal.store,
-        FIXTURE.as_bytes(),
-        OnExisting::Refuse,
-        Utc::now(),
-    )
-    .unwrap();
-    journal
-}
 
 fn export(store: &Store, format: ExportFormat, options: ExportOptions) -> Vec<u8> {
     let mut out = Vec::new();
@@ -52,7 +39,7 @@ fn pdf_text(bytes: &[u8]) -> String {
 
 #[test]
 fn the_private_note_never_appears_in_a_summary_or_export_by_default() {
-    let mut journal = with_fixture();
+    let mut journal = common::journal_with_fixture();
     let note = format!("Transference to discuss in supervision: {SECRET}.");
     journal
         .store
@@ -101,7 +88,7 @@ fn the_private_note_never_appears_in_a_summary_or_export_by_default() {
 
 #[test]
 fn asked_for_on_purpose_the_private_note_is_exported_and_imported_again() {
-    let mut journal = with_fixture();
+    let mut journal = common::journal_with_fixture();
     journal
         .store
         .save_private_note(SessionId(1), SECRET, Utc::now())
@@ -184,7 +171,7 @@ fn a_progress_note_is_saved_replaced_and_removed_when_blank() {
 
 #[test]
 fn a_soap_note_is_drafted_from_the_timeline_facts() {
-    let journal = with_fixture();
+    let journal = common::journal_with_fixture();
     let record =
         SessionRecord::load(&journal.store, SessionId(1), ExportOptions::default()).unwrap();
     let facts = SessionFacts::gather(

@@ -16,6 +16,7 @@ mod route;
 mod safety;
 mod sedation;
 mod session;
+mod session_facts;
 mod settings;
 mod timeline;
 mod vitals;
@@ -36,11 +37,12 @@ pub use pre_session::{
     InteractionClass, MIN_FASTING_HOURS, PreSession, PreSessionError, interaction, medicine_lines,
     session_weight,
 };
-pub use progress_note::{Fact, NoteFormat, ProgressNote, ProgressNoteError, SessionFacts};
+pub use progress_note::{NoteFormat, ProgressNote, ProgressNoteError};
 pub use route::Route;
 pub use safety::{active_flags, entry_flags};
 pub use sedation::{Sedation, SedationError};
 pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
+pub use session_facts::{Fact, SessionFacts};
 pub use settings::{
     ClinicSettings, DISSOCIATION_AT_RANGE, SETTING_KEYS, SettingsError, VITALS_INTERVAL_RANGE,
 };

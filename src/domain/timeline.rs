@@ -45,6 +45,8 @@ pub struct TimelineState {
     pub last_seq: Option<Seq>,
     /// The newest reading of each vital sign: what safety flags are judged on.
     pub latest: LatestReadings,
+    /// The weight recorded by the session's checklist, which its doses are worked out with.
+    pub checklist_weight_kg: Option<f64>,
 }
 
 /// The newest value of each vital sign and of sedation, with when it was taken (elapsed ms). A
@@ -97,6 +99,7 @@ impl Default for TimelineState {
             decision_points: 0,
             last_seq: None,
             latest: LatestReadings::default(),
+            checklist_weight_kg: None,
         }
     }
 }
@@ -154,9 +157,11 @@ impl TimelineState {
                     self.latest.dissociation_at_ms = Some(event.elapsed_ms);
                 }
             }
+            EventKind::PreSession(checklist) => {
+                self.checklist_weight_kg = self.checklist_weight_kg.or(checklist.weight_kg);
+            }
             EventKind::SessionEnded { .. }
             | EventKind::Note { .. }
-            | EventKind::PreSession(_)
             | EventKind::AdverseEvent(_) => {}
         }
     }

@@ -4,7 +4,7 @@ use std::time::Duration;
 use super::{Clock, LiveCommand};
 use crate::domain::{
     Client, Discharge, Event, EventKind, NewSession, Seq, Session, SessionError, SessionId,
-    TimelineState, session_weight,
+    TimelineState,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -101,7 +101,7 @@ impl LiveSession {
 
     /// The weight this session's doses are worked out with: today's checklist, else the client's.
     pub fn weight_kg(&self) -> Option<f64> {
-        session_weight(&self.events, self.client.weight_kg)
+        self.state.checklist_weight_kg.or(self.client.weight_kg)
     }
 
     /// The clock the session is measured with.

@@ -1,7 +1,8 @@
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 
-use super::{Store, StoreError, from_ms, to_ms};
+use super::session_text::SessionText;
+use super::{Store, StoreError, from_ms};
 use crate::domain::SessionId;
 
 /// A half-typed note, kept so that a crash or restart loses no words.
@@ -20,17 +21,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.require_writer()?;
-        if text.is_empty() {
-            self.conn
-                .execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
-        } else {
-            self.conn.execute(
-                "INSERT INTO drafts (session_id, text, saved_ms) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (session_id) DO UPDATE SET text = excluded.text, saved_ms = excluded.saved_ms",
-                params![session.0, text, to_ms(now)],
-            )?;
-        }
-        Ok(())
+        let drafts = SessionText {
+            table: "drafts",
+            column: "text",
+        };
+        drafts.write(
+            &self.conn,
+            session,
+            Some(text).filter(|t| !t.is_empty()),
+            now,
+        )
     }
 
     /// The saved draft of a session, if any.

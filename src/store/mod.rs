@@ -18,6 +18,7 @@ mod prefill;
 mod relevance;
 mod schema;
 mod search;
+mod session_text;
 mod sessions;
 mod settings;
 mod snippet;

@@ -3,9 +3,10 @@
 //! reads unless it is asked for by name.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 
-use super::{Store, StoreError, from_ms, to_ms};
+use super::session_text::SessionText;
+use super::{Store, StoreError, from_ms};
 use crate::domain::{ProgressNote, SessionId, SessionStatus};
 
 /// A private psychotherapy note and when it was last saved.
@@ -48,21 +49,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.require_unsigned(session)?;
-        if note.is_blank() {
-            self.conn.execute(
-                "DELETE FROM progress_notes WHERE session_id = ?1",
-                [session.0],
-            )?;
-            return Ok(());
-        }
-        let json =
-            serde_json::to_string(note).map_err(|_| StoreError::Damaged("a progress note"))?;
-        self.conn.execute(
-            "INSERT INTO progress_notes (session_id, note, saved_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT (session_id) DO UPDATE SET note = excluded.note, saved_ms = excluded.saved_ms",
-            params![session.0, json, to_ms(now)],
-        )?;
-        Ok(())
+        let json = progress_json(note)?;
+        PROGRESS.write(&self.conn, session, json.as_deref(), now)
     }
 
     /// The private psychotherapy note of a session. Call it only when the clinician opens the note
@@ -101,19 +89,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.require_writer()?;
         self.session(session)?;
-        if text.trim().is_empty() {
-            self.conn.execute(
-                "DELETE FROM private_notes WHERE session_id = ?1",
-                [session.0],
-            )?;
-            return Ok(());
-        }
-        self.conn.execute(
-            "INSERT INTO private_notes (session_id, text, saved_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT (session_id) DO UPDATE SET text = excluded.text, saved_ms = excluded.saved_ms",
-            params![session.0, text, to_ms(now)],
-        )?;
-        Ok(())
+        let text = Some(text).filter(|text| !text.trim().is_empty());
+        PRIVATE.write(&self.conn, session, text, now)
     }
 
     /// A signed session's record never changes (corrections are addenda).
@@ -134,19 +111,31 @@ pub(super) fn insert_notes(
     private: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    if let Some(note) = progress.filter(|note| !note.is_blank()) {
-        let json =
-            serde_json::to_string(note).map_err(|_| StoreError::Damaged("a progress note"))?;
-        tx.prepare_cached(
-            "INSERT INTO progress_notes (session_id, note, saved_ms) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![session.0, json, to_ms(now)])?;
+    if let Some(note) = progress {
+        PROGRESS.write(tx, session, progress_json(note)?.as_deref(), now)?;
     }
     if let Some(text) = private.filter(|text| !text.trim().is_empty()) {
-        tx.prepare_cached(
-            "INSERT INTO private_notes (session_id, text, saved_ms) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![session.0, text, to_ms(now)])?;
+        PRIVATE.write(tx, session, Some(text), now)?;
     }
     Ok(())
+}
+
+const PROGRESS: SessionText = SessionText {
+    table: "progress_notes",
+    column: "note",
+};
+
+const PRIVATE: SessionText = SessionText {
+    table: "private_notes",
+    column: "text",
+};
+
+/// The note as stored; `None` for a blank note, which is not kept.
+fn progress_json(note: &ProgressNote) -> Result<Option<String>, StoreError> {
+    if note.is_blank() {
+        return Ok(None);
+    }
+    serde_json::to_string(note)
+        .map(Some)
+        .map_err(|_| StoreError::Damaged("a progress note"))
 }

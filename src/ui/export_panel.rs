@@ -7,7 +7,7 @@ use egui::Ui;
 
 use super::save_dialog::{SaveChoice, SaveDialog};
 use super::widgets;
-use crate::domain::Thresholds;
+use crate::domain::{ProgressNote, Thresholds};
 use crate::export::{
     ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary, session_file_name,
     write_atomically, write_record,
@@ -61,11 +61,13 @@ impl ExportPanel {
         }
     }
 
-    /// The controls, in the session header; `record` is the session on screen.
+    /// The controls, in the session header; `record` is the session on screen and `progress` its
+    /// progress note as saved now (the record is completed only when something is exported).
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         record: &SessionRecord,
+        progress: Option<&ProgressNote>,
         thresholds: Thresholds,
         store: &Store,
     ) {
@@ -73,7 +75,11 @@ impl ExportPanel {
             let clinician = clinician_field(ui);
             let context = SummaryContext::local(Some(clinician), thresholds);
             if ui.button("Copy summary").clicked() {
-                ui.ctx().copy_text(markdown_summary(record, &context));
+                let copied = SessionRecord {
+                    progress_note: progress.cloned(),
+                    ..record.clone()
+                };
+                ui.ctx().copy_text(markdown_summary(&copied, &context));
                 self.status = Some((
                     "Summary copied to the clipboard (Markdown).".to_owned(),
                     false,
@@ -99,9 +105,8 @@ impl ExportPanel {
                 .add_enabled(!waiting, egui::Button::new("Export..."))
                 .clicked()
             {
-                match self.with_private(record, store) {
-                    Ok(Some(full)) => self.start(ui.ctx(), &full, &context),
-                    Ok(None) => self.start(ui.ctx(), record, &context),
+                match self.exported(record, progress, store) {
+                    Ok(full) => self.start(ui.ctx(), &full, &context),
                     Err(error) => self.status = Some((error.to_string(), true)),
                 }
             }
@@ -114,20 +119,24 @@ impl ExportPanel {
         widgets::status_line(ui, self.status.as_ref());
     }
 
-    /// The record with its private note, read now, when the clinician ticked the box.
-    fn with_private(
+    /// The record as exported: with its progress note, and with its private note (read now) only
+    /// when the clinician ticked the box.
+    fn exported(
         &self,
         record: &SessionRecord,
+        progress: Option<&ProgressNote>,
         store: &Store,
-    ) -> Result<Option<SessionRecord>, StoreError> {
-        if !self.include_private {
-            return Ok(None);
-        }
-        let private_note = store.private_note(record.session.id)?;
-        Ok(Some(SessionRecord {
+    ) -> Result<SessionRecord, StoreError> {
+        let private_note = if self.include_private {
+            store.private_note(record.session.id)?
+        } else {
+            None
+        };
+        Ok(SessionRecord {
+            progress_note: progress.cloned(),
             private_note,
             ..record.clone()
-        }))
+        })
     }
 
     fn start(&mut self, ctx: &egui::Context, record: &SessionRecord, context: &SummaryContext) {

@@ -126,8 +126,13 @@ impl SessionView {
                     ended,
                     self.record.session.status.as_str()
                 ));
-                self.record.progress_note = self.notes.saved_progress().cloned();
-                self.export.ui(ui, &self.record, self.thresholds, store);
+                self.export.ui(
+                    ui,
+                    &self.record,
+                    self.notes.saved_progress(),
+                    self.thresholds,
+                    store,
+                );
                 if !self.state.open_deferrals.is_empty() {
                     ui.colored_label(
                         theme::WARNING,

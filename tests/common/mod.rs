@@ -11,6 +11,22 @@ use tempfile::TempDir;
 
 pub mod ui;
 
+/// The golden fixture: one ended KAP session and one live Medical Model session.
+pub const FIXTURE: &str = include_str!("../fixtures/two-sessions.json");
+
+/// A journal holding the fixture's two sessions.
+pub fn journal_with_fixture() -> Journal {
+    let mut journal = journal();
+    kap_journal::export::import_archive(
+        &mut journal.store,
+        FIXTURE.as_bytes(),
+        kap_journal::export::OnExisting::Refuse,
+        Utc::now(),
+    )
+    .unwrap();
+    journal
+}
+
 /// A journal in a folder that is removed when the test ends.
 pub struct Journal {
     pub dir: TempDir,

@@ -1,0 +1,251 @@
+//! The facts of a session that a progress note is drafted from: what the client reported, what was
+//! observed and done, how the client responded, the assessment and the plan, gathered in one pass
+//! over the timeline.
+
+use std::fmt::Write as _;
+
+use super::{Event, EventKind, NoteFormat, Seq, Session, Thresholds, delivered, entry_flags};
+use crate::format;
+
+/// The facts of a session a progress note is drafted from, sorted by what kind of fact they are.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SessionFacts {
+    /// What the client brought and said: intention, what came up at decision points.
+    pub reported: Vec<Fact>,
+    /// What was seen and measured: the session's plan and total, vitals, measures, notes, adverse events.
+    pub observed: Vec<Fact>,
+    /// What the clinician did: dosing, "sit with it" offers, the comfort plan.
+    pub interventions: Vec<Fact>,
+    /// How the client responded: deferral outcomes, the closing note.
+    pub responses: Vec<Fact>,
+    /// The clinical picture: counts of decisions and outcomes, safety signals.
+    pub assessment: Vec<Fact>,
+    /// What happens next: discharge, follow-up, what to bring to integration.
+    pub plan: Vec<Fact>,
+}
+
+/// One line of a drafted note; a line from a timeline entry keeps its time, so lines from different
+/// kinds of facts read in the order they happened when a section brings them together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub at_ms: Option<i64>,
+    pub text: String,
+}
+
+impl Fact {
+    fn at(at_ms: i64, text: String) -> Self {
+        Self {
+            at_ms: Some(at_ms),
+            text,
+        }
+    }
+
+    fn render(&self) -> String {
+        match self.at_ms {
+            Some(ms) => format!("{} {}", format::elapsed(ms), self.text),
+            None => self.text.clone(),
+        }
+    }
+}
+
+impl From<String> for Fact {
+    fn from(text: String) -> Self {
+        Self { at_ms: None, text }
+    }
+}
+
+impl From<&str> for Fact {
+    fn from(text: &str) -> Self {
+        text.to_owned().into()
+    }
+}
+
+impl SessionFacts {
+    /// Sorts the timeline of `session` into facts. `weight_kg` gives doses in mg; `thresholds`
+    /// decide which readings are named as safety signals.
+    pub fn gather(
+        session: &Session,
+        events: &[Event],
+        weight_kg: Option<f64>,
+        thresholds: &Thresholds,
+    ) -> Self {
+        let mut gathering = Gathering::default();
+        if !session.intention.trim().is_empty() {
+            gathering
+                .facts
+                .reported
+                .push(format!("Intention: {}", session.intention.trim()).into());
+        }
+        let until_ms = events.last().map_or(0, |event| event.elapsed_ms);
+        gathering.facts.observed.push(
+            format!(
+                "{} session, {}; planned {}; delivered {}.",
+                session.model.label(),
+                session.route.label(),
+                session.planned_dose.describe(weight_kg),
+                delivered(events, weight_kg, until_ms).describe()
+            )
+            .into(),
+        );
+        for event in events {
+            gathering.take(event, thresholds);
+        }
+        let Gathering {
+            mut facts,
+            decisions,
+            offers,
+            flags,
+            marked,
+        } = gathering;
+        if !session.comfort_plan.trim().is_empty() {
+            facts
+                .interventions
+                .push(format!("Comfort plan: {}", session.comfort_plan.trim()).into());
+        }
+        facts.assessment.push(
+            format!(
+                "{decisions} decision point{}; sit with it offered {offers} time{}.",
+                plural(decisions),
+                plural(offers)
+            )
+            .into(),
+        );
+        facts.assessment.extend(facts.responses.iter().cloned());
+        if flags.is_empty() {
+            facts.assessment.push("No safety signals recorded.".into());
+        } else {
+            facts.assessment.extend(
+                flags
+                    .into_iter()
+                    .map(|flag| format!("Safety: {flag}").into()),
+            );
+        }
+        for seq in marked {
+            if let Some(event) = events.iter().find(|event| event.seq == seq) {
+                facts.plan.push(
+                    format!(
+                        "Bring to integration: {} {}",
+                        format::elapsed(event.elapsed_ms),
+                        event.kind.describe()
+                    )
+                    .into(),
+                );
+            }
+        }
+        facts
+    }
+    /// The section texts of `format`, in order.
+    pub(super) fn draft(&self, format: NoteFormat) -> Vec<String> {
+        // Untimed lines (the session's plan, the comfort plan) first, then the rest as it happened.
+        let join = |parts: &[&Vec<Fact>]| {
+            let mut lines: Vec<&Fact> = parts.iter().flat_map(|lines| lines.iter()).collect();
+            lines.sort_by_key(|fact| fact.at_ms.unwrap_or(i64::MIN));
+            lines
+                .iter()
+                .map(|fact| fact.render())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        match format {
+            NoteFormat::Soap => vec![
+                join(&[&self.reported]),
+                join(&[&self.observed, &self.interventions]),
+                join(&[&self.assessment]),
+                join(&[&self.plan]),
+            ],
+            NoteFormat::Dap => vec![
+                join(&[&self.reported, &self.observed, &self.interventions]),
+                join(&[&self.assessment]),
+                join(&[&self.plan]),
+            ],
+            NoteFormat::Birp => vec![
+                join(&[&self.reported, &self.observed]),
+                join(&[&self.interventions]),
+                join(&[&self.responses]),
+                join(&[&self.plan]),
+            ],
+        }
+    }
+}
+
+/// The facts sorted so far, with the counts and marks that are only known at the end.
+#[derive(Default)]
+struct Gathering {
+    facts: SessionFacts,
+    decisions: usize,
+    offers: usize,
+    flags: Vec<String>,
+    /// Entries marked for integration and not unmarked since, in the order they were marked.
+    marked: Vec<Seq>,
+}
+
+impl Gathering {
+    fn take(&mut self, event: &Event, thresholds: &Thresholds) {
+        let ms = event.elapsed_ms;
+        for flag in entry_flags(&event.kind, thresholds) {
+            self.flags.push(format!("{} {flag}", format::elapsed(ms)));
+        }
+        let facts = &mut self.facts;
+        match &event.kind {
+            EventKind::Note { text } => facts.observed.push(Fact::at(ms, text.clone())),
+            EventKind::PreSession(checklist) => {
+                facts.observed.push(Fact::at(ms, checklist.describe()));
+            }
+            EventKind::DecisionPoint(point) => {
+                self.decisions += 1;
+                let mut line = format!(
+                    "{}: {}",
+                    point.came_up.label(),
+                    point.asked.label().to_lowercase()
+                );
+                if !point.detail.trim().is_empty() {
+                    let _ = write!(line, " (\"{}\")", point.detail.trim());
+                }
+                facts.reported.push(Fact::at(ms, line));
+            }
+            EventKind::DeferralStart { minutes, .. } => {
+                self.offers += 1;
+                facts.interventions.push(Fact::at(
+                    ms,
+                    format!("Offered to sit with it for {minutes} min; accepted."),
+                ));
+            }
+            EventKind::DeferralOutcome { outcome, note, .. } => {
+                let mut line = format!("Sit with it: {}", outcome.label());
+                if !note.trim().is_empty() {
+                    let _ = write!(line, " ({})", note.trim());
+                }
+                facts.responses.push(Fact::at(ms, line));
+            }
+            EventKind::DosingBegan { .. } | EventKind::DoseChange { .. } => facts
+                .interventions
+                .push(Fact::at(ms, event.kind.describe())),
+            EventKind::Vitals { .. }
+            | EventKind::Sedation { .. }
+            | EventKind::Measure { .. }
+            | EventKind::AdverseEvent(_) => {
+                facts.observed.push(Fact::at(ms, event.kind.describe()));
+            }
+            EventKind::Marker { target_seq, on } => {
+                self.marked.retain(|seq| seq != target_seq);
+                if *on {
+                    self.marked.push(*target_seq);
+                }
+            }
+            EventKind::SessionEnded { note, discharge } => {
+                if !note.trim().is_empty() {
+                    facts
+                        .responses
+                        .push(Fact::at(ms, format!("At the end: {}", note.trim())));
+                }
+                facts
+                    .plan
+                    .extend(discharge.as_ref().map(|d| Fact::from(d.describe())));
+            }
+        }
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
