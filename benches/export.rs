@@ -17,7 +17,7 @@ use kap_journal::store::Store;
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let id = common::session_of_300_entries(dir.path());
-    let store = Store::open_for_reading(dir.path()).unwrap();
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let context = SummaryContext::local(
         Some("Dr. R. Example, MD".into()),
         kap_journal::domain::Thresholds::default(),
@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
 /// One run of the whole-journal export and import, as `export --all` and `import` do them.
 fn export_all_20k() {
     let dir = common::demo_journal_20k();
-    let store = Store::open_for_reading(dir.path()).unwrap();
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let ids = store.session_ids().unwrap();
     let archive = dir.path().join("all.json");
     let started = Instant::now();
@@ -86,7 +86,7 @@ fn export_all_20k() {
         started.elapsed().as_secs_f64()
     );
     let target = tempfile::tempdir().unwrap();
-    let mut fresh = Store::open(target.path()).unwrap();
+    let mut fresh = Store::open(target.path(), &common::passphrase()).unwrap();
     let started = Instant::now();
     let report = import_file(&mut fresh, &archive, OnExisting::Refuse, chrono::Utc::now()).unwrap();
     eprintln!(

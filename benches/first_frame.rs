@@ -20,7 +20,7 @@ fn bench(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(20));
     group.bench_function("open_and_first_frame_20k_sessions", |b| {
         b.iter(|| {
-            let store = Store::open(dir.path());
+            let store = Store::open(dir.path(), &common::passphrase());
             let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
             let mut harness = egui_kittest::Harness::builder()
                 .with_size([1280.0, 800.0])

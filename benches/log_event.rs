@@ -11,11 +11,13 @@ use kap_journal::domain::{Dose, NewClient, NewSession, Route, TreatmentModel};
 use kap_journal::live::{LiveCommand, LiveSession, SystemClock};
 use kap_journal::store::Store;
 
+mod common;
+
 const NOTE: &str = "Client describes a wave of warmth through the chest; breathing slow and even.";
 
 fn journal() -> (tempfile::TempDir, Store, LiveSession) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
     let client = store
         .create_client(
             &NewClient {

@@ -18,7 +18,7 @@ use kap_journal::ui::KapJournalApp;
 fn bench(c: &mut Criterion) {
     let dir = common::demo_journal_20k();
     let long_session = common::session_of_300_entries(dir.path());
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
     assert_eq!(store.events(long_session).unwrap().len(), 300);
 
     let mut group = c.benchmark_group("review_20k_sessions");
@@ -49,7 +49,7 @@ fn bench(c: &mut Criterion) {
     });
     drop(store);
 
-    let store = Store::open(dir.path());
+    let store = Store::open(dir.path(), &common::passphrase());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
     let mut harness = egui_kittest::Harness::builder()
         .with_size([1280.0, 800.0])

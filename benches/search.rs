@@ -93,7 +93,7 @@ fn percentile(samples: &mut [Duration], q: f64) -> Duration {
 
 fn bench(c: &mut Criterion) {
     let dir = common::demo_journal_20k();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
     let conn = rusqlite::Connection::open(dir.path().join(DB_FILE_NAME)).unwrap();
     let queries = queries();
     let mut group = c.benchmark_group("search_20k_sessions");

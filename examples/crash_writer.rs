@@ -1,7 +1,8 @@
 //! The child process of the crash-safety test: logs notes into the live session of a journal as fast
 //! as it can and reports each one on stdout only after its commit returned, until it is killed.
 //!
-//! Usage: `crash_writer DIR ROUND`. Each report line is `SEQ LEN HEX`, the note's bytes in hex.
+//! Usage: `KAP_JOURNAL_PASSPHRASE=… crash_writer DIR ROUND`. It prints `ready` once the journal is
+//! open; each report line after it is `SEQ LEN HEX`, the note's bytes in hex.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use kap_journal::domain::{Dose, NewClient, NewSession, Route, TreatmentModel};
 use kap_journal::live::{LiveCommand, LiveSession, SystemClock};
-use kap_journal::store::Store;
+use kap_journal::store::{Passphrase, Store};
 use rand::{Rng, SeedableRng};
 
 fn main() -> anyhow::Result<()> {
@@ -20,7 +21,10 @@ fn main() -> anyhow::Result<()> {
         .next()
         .context("usage: crash_writer DIR ROUND")?
         .parse()?;
-    let mut store = Store::open(dir.as_ref())?;
+    let passphrase = Passphrase::new(
+        std::env::var("KAP_JOURNAL_PASSPHRASE").context("set KAP_JOURNAL_PASSPHRASE")?,
+    );
+    let mut store = Store::open(dir.as_ref(), &passphrase)?;
     let clock = Arc::new(SystemClock::new());
     let live_now = store.live_sessions()?.first().map(|session| session.id);
     let mut live = if let Some(id) = live_now {
@@ -46,6 +50,8 @@ fn main() -> anyhow::Result<()> {
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(round);
     let mut out = std::io::stdout().lock();
+    writeln!(out, "ready")?;
+    out.flush()?;
     for n in 0.. {
         // Varied lengths and scripts, so a torn write would show as a changed byte.
         let words = [

@@ -8,8 +8,12 @@ use std::process::{Command, Output};
 use kap_journal::domain::{EventKind, Route, TreatmentModel};
 use kap_journal::store::{SessionFilter, Store};
 
+mod common;
+use common::PASSPHRASE;
+
 fn kap_journal(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", PASSPHRASE)
         .arg("--data-dir")
         .arg(dir)
         .args(args)
@@ -33,7 +37,7 @@ fn demo_data_covers_both_models_every_route_and_every_deferral_outcome() {
         dir.path(),
         &["demo", "--clients", "6", "--sessions", "120", "--seed", "7"],
     ));
-    let store = Store::open_for_reading(dir.path()).unwrap();
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
     assert_eq!(sessions.len(), 120);
     let models: BTreeSet<_> = sessions.iter().map(|s| s.model).collect();
@@ -130,8 +134,13 @@ fn sessions_json_keeps_the_models_apart_and_a_seed_gives_the_same_journal() {
 #[test]
 fn the_data_folder_can_come_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
+    let passphrase_file = dir.path().join("passphrase.txt");
+    std::fs::write(&passphrase_file, format!("{PASSPHRASE}\n")).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
         .env("KAP_JOURNAL_DATA_DIR", dir.path())
+        .env_remove("KAP_JOURNAL_PASSPHRASE")
+        .arg("--passphrase-file")
+        .arg(&passphrase_file)
         .args(["demo", "--sessions", "3"])
         .output()
         .unwrap();
@@ -156,7 +165,7 @@ fn refusals_are_one_plain_sentence_with_a_failing_exit_and_write_nothing() {
     );
 
     let held = tempfile::tempdir().unwrap();
-    let _writer = Store::open(held.path()).unwrap();
+    let _writer = Store::open(held.path(), &common::passphrase()).unwrap();
     let before = std::fs::read(held.path().join("journal.db")).unwrap();
     let output = kap_journal(held.path(), &["demo", "--sessions", "5"]);
     assert!(!output.status.success());
@@ -253,7 +262,7 @@ fn one_session_exports_to_the_exports_folder_in_every_format() {
 #[test]
 fn settings_are_shown_changed_together_and_refused_whole() {
     let dir = tempfile::tempdir().unwrap();
-    drop(Store::open(dir.path()).unwrap());
+    drop(Store::open(dir.path(), &common::passphrase()).unwrap());
     let shown = stdout(&kap_journal(dir.path(), &["settings"]));
     assert!(shown.contains("systolic          180"), "{shown}");
     let changed = stdout(&kap_journal(
@@ -267,7 +276,7 @@ fn settings_are_shown_changed_together_and_refused_whole() {
         ],
     ));
     assert!(changed.starts_with("Saved."), "{changed}");
-    let settings = Store::open_for_reading(dir.path())
+    let settings = Store::open_for_reading(dir.path(), &common::passphrase())
         .unwrap()
         .clinic_settings()
         .unwrap();
@@ -290,7 +299,7 @@ fn settings_are_shown_changed_together_and_refused_whole() {
         String::from_utf8(refused.stderr).unwrap(),
         "kap-journal: The SpO2 threshold is 80–99 %.\n"
     );
-    let kept = Store::open_for_reading(dir.path())
+    let kept = Store::open_for_reading(dir.path(), &common::passphrase())
         .unwrap()
         .clinic_settings()
         .unwrap();

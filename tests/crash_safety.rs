@@ -5,13 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use kap_journal::domain::{EventKind, Seq};
-use kap_journal::store::Store;
+use kap_journal::store::{LockedJournal, unlock_key};
 use rand::{Rng, SeedableRng};
+
+mod common;
 
 fn crash_writer() -> std::path::PathBuf {
     // Test binaries live in target/<profile>/deps; cargo builds examples into target/<profile>/examples.
@@ -65,23 +67,24 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
     let mut acknowledged: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
     let mut rounds_with_commits = 0;
+    let mut key = None;
     for round in 0..rounds {
         let mut child = Command::new(&writer)
+            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
             .arg(dir.path())
             .arg(round.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // The kill falls during logging, not while the passphrase is still being checked.
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut ready = String::new();
+        stdout.read_line(&mut ready).unwrap();
         std::thread::sleep(Duration::from_micros(rng.random_range(500..40_000)));
         child.kill().unwrap(); // SIGKILL on Unix: no destructor, no flush, no goodbye.
-        let mut stdout = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
+        let mut reports = String::new();
+        stdout.read_to_string(&mut reports).unwrap();
         let status = child.wait().unwrap();
         let mut stderr = String::new();
         child
@@ -90,6 +93,7 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
             .unwrap()
             .read_to_string(&mut stderr)
             .unwrap();
+        assert_eq!(ready, "ready\n", "the writer did not start: {stderr}");
         assert!(
             !status.success(),
             "the writer only stops when killed; it said: {stderr}"
@@ -98,7 +102,7 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
             stderr.is_empty(),
             "the writer failed before it was killed: {stderr}"
         );
-        let lines = reported(&stdout);
+        let lines = reported(&reports);
         rounds_with_commits += usize::from(!lines.is_empty());
         for (seq, bytes) in lines {
             assert!(
@@ -107,7 +111,14 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
             );
         }
 
-        let store = Store::open(dir.path()).unwrap();
+        // The key is unwrapped once (after round 0 made it); each reopen then skips the derivation.
+        let key = key
+            .get_or_insert_with(|| unlock_key(dir.path(), &common::passphrase()).unwrap())
+            .clone();
+        let store = LockedJournal::claim(dir.path())
+            .unwrap()
+            .open_with(key)
+            .unwrap();
         assert_eq!(
             store.integrity_problems().unwrap(),
             Vec::<String>::new(),

@@ -249,7 +249,7 @@ fn a_resumed_session_keeps_counting_from_where_it_was() {
     let restarted = Arc::new(kap_journal::live::ManualClock::new(
         journal.clock.wall() + chrono::Duration::minutes(2),
     ));
-    let mut store = Store::open(journal.dir.path()).unwrap();
+    let mut store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     let clock: Arc<dyn Clock> = restarted;
     let mut live = LiveSession::resume(&mut store, clock, id).unwrap();
     assert_eq!(live.elapsed_ms(), 12 * 60 * 1000);

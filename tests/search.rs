@@ -231,7 +231,7 @@ fn a_journal_from_before_search_gets_its_index_built_by_the_migration() {
     drop(journal.store);
     // Make the file look like schema 1: no search index (nor anything later) yet.
     common::rewind_schema(&dir, 1);
-    let store = Store::open(&dir).unwrap();
+    let store = Store::open(&dir, &common::passphrase()).unwrap();
     assert_eq!(store.search(&query("kitchen")).unwrap().len(), 2);
     assert_eq!(store.search(&query("bridge")).unwrap().len(), 1);
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::TimeZone;
 use kap_journal::domain::{Dose, EventKind, Seq, SessionStatus, TreatmentModel};
 use kap_journal::live::LiveCommand;
-use kap_journal::store::{DB_FILE_NAME, SessionFilter, Store, StoreError};
+use kap_journal::store::{SessionFilter, Store, StoreError};
 
 #[test]
 fn events_keep_their_order_by_sequence_number_when_the_wall_clock_jumps_backwards() {
@@ -31,7 +31,7 @@ fn events_keep_their_order_by_sequence_number_when_the_wall_clock_jumps_backward
         .unwrap();
 
     drop(journal.store);
-    let store = Store::open(journal.dir.path()).unwrap();
+    let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     let events = store.events(live.session().id).unwrap();
     let texts: Vec<_> = events.iter().map(|event| event.kind.describe()).collect();
     assert_eq!(texts, ["first", "second", "third"]);
@@ -68,7 +68,7 @@ fn a_one_megabyte_note_emoji_and_right_to_left_text_are_stored_byte_identical() 
             .unwrap();
     }
     drop(journal.store);
-    let store = Store::open(journal.dir.path()).unwrap();
+    let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     let stored: Vec<String> = store
         .events(live.session().id)
         .unwrap()
@@ -90,25 +90,25 @@ fn a_second_instance_is_refused_with_one_sentence_and_writes_nothing() {
     let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
     live.log(&mut journal.store, LiveCommand::Note("held".into()))
         .unwrap();
-    let snapshot = folder_snapshot(journal.dir.path());
+    let snapshot = common::folder_snapshot(journal.dir.path());
 
-    let error = Store::open(journal.dir.path()).unwrap_err();
+    let error = Store::open(journal.dir.path(), &common::passphrase()).unwrap_err();
     assert!(
         matches!(error, StoreError::HeldByAnotherInstance { .. }),
         "{error:?}"
     );
-    assert_one_sentence(
+    common::assert_one_sentence(
         &error.to_string(),
         "Another KAP Journal is already using the data folder",
     );
     assert_eq!(
-        folder_snapshot(journal.dir.path()),
+        common::folder_snapshot(journal.dir.path()),
         snapshot,
         "the refused instance wrote nothing"
     );
 
     // Reading commands still work beside the writer, and cannot write.
-    let mut reader = Store::open_for_reading(journal.dir.path()).unwrap();
+    let mut reader = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
     assert_eq!(reader.events(live.session().id).unwrap().len(), 1);
     assert!(matches!(
         reader.save_draft(live.session().id, "x", chrono::Utc::now()),
@@ -121,13 +121,17 @@ fn a_data_dir_that_cannot_be_written_is_refused_with_one_sentence_and_nothing_is
     let parent = tempfile::tempdir().unwrap();
     let file = parent.path().join("not-a-folder");
     std::fs::write(&file, b"plain file").unwrap();
-    let error = Store::open(&file.join("journal")).unwrap_err();
+    let error = Store::open(&file.join("journal"), &common::passphrase()).unwrap_err();
     assert!(matches!(error, StoreError::NotWritable { .. }), "{error:?}");
-    assert_one_sentence(&error.to_string(), "cannot be written");
+    common::assert_one_sentence(&error.to_string(), "cannot be written");
     assert_eq!(std::fs::read(&file).unwrap(), b"plain file");
 
     // /proc refuses new folders even to root.
-    let error = Store::open(std::path::Path::new("/proc/kap-journal-test")).unwrap_err();
+    let error = Store::open(
+        std::path::Path::new("/proc/kap-journal-test"),
+        &common::passphrase(),
+    )
+    .unwrap_err();
     assert!(matches!(error, StoreError::NotWritable { .. }), "{error:?}");
     assert!(!std::path::Path::new("/proc/kap-journal-test").exists());
 }
@@ -137,11 +141,11 @@ fn a_journal_from_a_newer_version_is_refused_rather_than_guessed_at() {
     let journal = common::journal();
     let dir = journal.dir.path().to_path_buf();
     drop(journal.store);
-    rusqlite::Connection::open(dir.join(DB_FILE_NAME))
+    kap_journal::store::connect_raw(&dir, &common::passphrase())
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
-    let error = Store::open(&dir).unwrap_err();
+    let error = Store::open(&dir, &common::passphrase()).unwrap_err();
     assert!(
         matches!(error, StoreError::NewerSchema { found: 99, .. }),
         "{error:?}"
@@ -152,7 +156,7 @@ fn a_journal_from_a_newer_version_is_refused_rather_than_guessed_at() {
 fn the_journal_runs_with_the_durability_pragmas() {
     let journal = common::journal();
     drop(journal.store);
-    let conn = rusqlite::Connection::open(journal.dir.path().join(DB_FILE_NAME)).unwrap();
+    let conn = kap_journal::store::connect_raw(journal.dir.path(), &common::passphrase()).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
         .unwrap();
@@ -215,7 +219,7 @@ fn a_draft_survives_closing_the_journal_and_is_cleared_when_the_session_ends() {
         .save_draft(id, "half a thought about the kitch", chrono::Utc::now())
         .unwrap();
     drop(journal.store);
-    let mut store = Store::open(journal.dir.path()).unwrap();
+    let mut store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     assert_eq!(
         store.draft(id).unwrap().unwrap().text,
         "half a thought about the kitch"
@@ -253,30 +257,6 @@ fn a_client_code_is_unique() {
 }
 
 /// Every file in the folder with its bytes, to prove a refused open changed nothing.
-fn folder_snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| {
-            let entry = entry.unwrap();
-            (
-                entry.file_name().to_string_lossy().into_owned(),
-                std::fs::read(entry.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-fn assert_one_sentence(message: &str, contains: &str) {
-    assert!(message.contains(contains), "{message}");
-    assert!(
-        message.ends_with('.') && !message.contains('\n'),
-        "one sentence: {message}"
-    );
-    assert_eq!(message.matches(". ").count(), 0, "one sentence: {message}");
-}
-
 #[test]
 fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migration() {
     let mut journal = common::journal();
@@ -320,7 +300,7 @@ fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migra
     // The same journal as schema 2 left it: no total columns; opening it computes them.
     drop(journal.store);
     common::rewind_schema(journal.dir.path(), 2);
-    let store = Store::open(journal.dir.path()).unwrap();
+    let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     assert_eq!(store.session_summaries(&all).unwrap()[0], row);
 }
 

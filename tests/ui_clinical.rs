@@ -19,7 +19,7 @@ use common::ui::{app, click, start_session, type_into};
 
 /// The entries after the start form's checklist (which every session begins with).
 fn stored_events(dir: &std::path::Path) -> Vec<EventKind> {
-    let store = Store::open_for_reading(dir).unwrap();
+    let store = Store::open_for_reading(dir, &common::passphrase()).unwrap();
     let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
     let mut events = store.events(sessions[0].id).unwrap().into_iter();
     assert!(
@@ -236,7 +236,7 @@ fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() 
         "Confirm the client's consent before starting the session."
     ));
     assert!(
-        Store::open_for_reading(dir.path())
+        Store::open_for_reading(dir.path(), &common::passphrase())
             .unwrap()
             .clients()
             .unwrap()
@@ -246,7 +246,7 @@ fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() 
     common::ui::confirm_consent(&mut harness);
     click(&mut harness, "Start session");
 
-    let store = Store::open_for_reading(dir.path()).unwrap();
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let events: Vec<EventKind> = store
         .events(kap_journal::domain::SessionId(1))
         .unwrap()
@@ -307,7 +307,7 @@ fn the_client_history_shows_questionnaire_trends_with_item_nine_highlighted() {
     let mut harness = app(dir.path(), &clock);
     for (phq9, gad7) in [("222222221", "2222222"), ("111111110", "1111111")] {
         click(&mut harness, "New session");
-        if Store::open_for_reading(dir.path())
+        if Store::open_for_reading(dir.path(), &common::passphrase())
             .unwrap()
             .clients()
             .unwrap()
@@ -354,7 +354,7 @@ fn thresholds_changed_in_the_settings_flag_the_next_reading() {
     harness.run();
     click(&mut harness, "Save settings");
     assert!(shows(&harness, "Settings saved."));
-    let saved = Store::open_for_reading(dir.path())
+    let saved = Store::open_for_reading(dir.path(), &common::passphrase())
         .unwrap()
         .clinic_settings()
         .unwrap();

@@ -31,7 +31,7 @@ fn both_ended() -> String {
 
 /// The app on a journal holding the fixture's two sessions, with save dialogs unavailable.
 fn app_with_fixture(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
-    let mut store = Store::open(dir).unwrap();
+    let mut store = Store::open(dir, &common::passphrase()).unwrap();
     import_archive(
         &mut store,
         both_ended().as_bytes(),
@@ -40,7 +40,7 @@ fn app_with_fixture(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
     )
     .unwrap();
     drop(store);
-    let store = Store::open(dir);
+    let store = Store::open(dir, &common::passphrase());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
     Harness::builder()
         .with_size([1280.0, 800.0])
@@ -140,7 +140,7 @@ fn the_sessions_shown_in_the_browser_are_exported_as_one_archive() {
     );
     // The archive is one the journal reads back.
     let other = tempfile::tempdir().unwrap();
-    let mut store = Store::open(other.path()).unwrap();
+    let mut store = Store::open(other.path(), &common::passphrase()).unwrap();
     let report = import_archive(
         &mut store,
         archive.as_bytes(),

@@ -19,7 +19,7 @@ use common::ui::{app, click, field, log_note, start_session, type_into};
 
 /// What the app committed after the checklist, read beside it as a second (read-only) instance would.
 fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Vec<EventKind>) {
-    let store = Store::open_for_reading(dir).unwrap();
+    let store = Store::open_for_reading(dir, &common::passphrase()).unwrap();
     let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
     let mut events = store.events(sessions[0].id).unwrap().into_iter();
     assert!(
@@ -198,7 +198,7 @@ fn a_half_typed_note_is_saved_as_a_draft_and_offered_back_after_a_restart() {
     start_session(&mut harness, "KAP");
     field(&harness, "Note").type_text("She mentions the kitch");
     harness.run();
-    let store = Store::open_for_reading(dir.path()).unwrap();
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let id = store.live_sessions().unwrap()[0].id;
     assert_eq!(
         store.draft(id).unwrap().unwrap().text,
@@ -254,7 +254,7 @@ fn repaint_delay(harness: &Harness<'_, KapJournalApp>) -> Duration {
 #[test]
 fn a_window_on_a_folder_held_by_another_instance_says_so_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let _first = Store::open(dir.path()).unwrap();
+    let _first = Store::open(dir.path(), &common::passphrase()).unwrap();
     let before = std::fs::read(dir.path().join("journal.db")).unwrap();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let mut harness = app(dir.path(), &clock);

@@ -4,12 +4,17 @@
 use std::time::Instant;
 
 use kap_journal::demo::{DemoPlan, generate};
-use kap_journal::store::Store;
+use kap_journal::store::{Passphrase, Store};
+
+/// The passphrase of every benchmark journal.
+pub fn passphrase() -> Passphrase {
+    Passphrase::new("synthetic bench passphrase".to_owned())
+}
 
 /// A fresh journal of 20,000 synthetic sessions (about 1.27 M events) in a temporary folder.
 pub fn demo_journal_20k() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = Store::open(dir.path(), &passphrase()).unwrap();
     let started = Instant::now();
     let report = generate(
         &mut store,
@@ -42,7 +47,7 @@ pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::Ses
     };
     use kap_journal::live::{Clock, LiveCommand, LiveSession, ManualClock};
 
-    let mut store = Store::open(dir).unwrap();
+    let mut store = Store::open(dir, &passphrase()).unwrap();
     let client = store
         .create_client(
             &NewClient {

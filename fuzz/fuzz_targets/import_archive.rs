@@ -6,7 +6,7 @@ use std::sync::{Mutex, OnceLock};
 
 use chrono::{TimeZone, Utc};
 use kap_journal::export::{OnExisting, import_archive};
-use kap_journal::store::Store;
+use kap_journal::store::{Passphrase, Store};
 use libfuzzer_sys::fuzz_target;
 
 /// One journal for the whole run (opening one per input would be most of the work).
@@ -14,7 +14,7 @@ fn journal() -> &'static Mutex<(tempfile::TempDir, Store)> {
     static JOURNAL: OnceLock<Mutex<(tempfile::TempDir, Store)>> = OnceLock::new();
     JOURNAL.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let store = Store::open(dir.path()).expect("a fresh journal");
+        let store = Store::open(dir.path(), &Passphrase::new("fuzz passphrase".to_owned())).expect("a fresh journal");
         Mutex::new((dir, store))
     })
 }

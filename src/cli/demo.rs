@@ -1,10 +1,8 @@
 use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::demo::{DemoPlan, generate};
-use crate::store::Store;
 
 /// Arguments of `kap-journal demo`.
 #[derive(Debug, clap::Args)]
@@ -20,8 +18,8 @@ pub struct DemoArgs {
     seed: u64,
 }
 
-pub fn run(data_dir: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
-    let mut store = Store::open(data_dir)?;
+pub fn run(journal: &super::JournalAccess, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let mut store = journal.open()?;
     let started = Instant::now();
     let plan = DemoPlan {
         clients: args.clients as usize,
@@ -39,7 +37,7 @@ pub fn run(data_dir: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         report.sessions,
         report.events,
         report.clients,
-        data_dir.display(),
+        journal.data_dir().display(),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

@@ -12,7 +12,6 @@ use crate::export::{
     ExportFormat, ExportOptions, SummaryContext, exports_dir, session_file_name, write_archive,
     write_atomically, write_session,
 };
-use crate::store::Store;
 
 /// Arguments of `kap-journal export`.
 #[derive(Debug, clap::Args)]
@@ -38,8 +37,8 @@ fn parse_format(text: &str) -> Result<ExportFormat, String> {
     ExportFormat::parse(text).ok_or_else(|| "use pdf, md, csv or json".to_owned())
 }
 
-pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open_for_reading(data_dir)?;
+pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let store = journal.open_for_reading()?;
     let options = ExportOptions::default();
     if args.all {
         if args.format != ExportFormat::Json {
@@ -70,8 +69,11 @@ pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         Some(path) if path == Path::new("-") => write(&mut std::io::stdout().lock())?,
         Some(path) => write_atomically(path, write)?,
         None => {
-            let path =
-                exports_dir(data_dir).join(session_file_name(id, session.started_at, args.format));
+            let path = exports_dir(journal.data_dir()).join(session_file_name(
+                id,
+                session.started_at,
+                args.format,
+            ));
             write_atomically(&path, write)?;
             println!("{}", path.display());
         }

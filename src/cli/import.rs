@@ -1,10 +1,9 @@
 //! `kap-journal import`: a JSON archive written by `export`, all of it or nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::export::{OnExisting, import_file};
-use crate::store::Store;
 
 /// Arguments of `kap-journal import`.
 #[derive(Debug, clap::Args)]
@@ -17,8 +16,8 @@ pub struct ImportArgs {
     skip_existing: bool,
 }
 
-pub fn run(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let mut store = Store::open(data_dir)?;
+pub fn run(journal: &super::JournalAccess, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let mut store = journal.open()?;
     let on_existing = if args.skip_existing {
         OnExisting::Skip
     } else {

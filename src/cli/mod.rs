@@ -3,6 +3,7 @@
 mod demo;
 mod export;
 mod import;
+mod journal_access;
 mod search;
 mod sessions;
 mod settings;
@@ -15,6 +16,8 @@ use clap::{Parser, Subcommand};
 
 use crate::store::{DATA_DIR_ENV, default_data_dir};
 
+pub use journal_access::{JournalAccess, PASSPHRASE_ENV};
+
 /// KAP Journal: a session journal for clinicians who give ketamine treatment.
 #[derive(Debug, Parser)]
 #[command(name = "kap-journal", version, about)]
@@ -22,6 +25,10 @@ pub struct Cli {
     /// The folder that holds journal.db (default: the platform data folder).
     #[arg(long, global = true, env = DATA_DIR_ENV, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// A file whose first line is the journal's passphrase (else `KAP_JOURNAL_PASSPHRASE` is read).
+    /// The window always asks for it instead.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -46,15 +53,18 @@ pub enum Command {
 /// Parses the process arguments and runs what they ask for.
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    let data_dir = resolve_data_dir(cli.data_dir)?;
+    let journal = JournalAccess {
+        data_dir: resolve_data_dir(cli.data_dir)?,
+        passphrase_file: cli.passphrase_file,
+    };
     match cli.command {
-        None => crate::ui::run_window(&data_dir),
-        Some(Command::Demo(args)) => demo::run(&data_dir, &args),
-        Some(Command::Sessions(args)) => sessions::run(&data_dir, &args),
-        Some(Command::Search(args)) => search::run(&data_dir, &args),
-        Some(Command::Export(args)) => export::run(&data_dir, &args),
-        Some(Command::Import(args)) => import::run(&data_dir, &args),
-        Some(Command::Settings(args)) => settings::run(&data_dir, &args),
+        None => crate::ui::run_window(journal.data_dir()),
+        Some(Command::Demo(args)) => demo::run(&journal, &args),
+        Some(Command::Sessions(args)) => sessions::run(&journal, &args),
+        Some(Command::Search(args)) => search::run(&journal, &args),
+        Some(Command::Export(args)) => export::run(&journal, &args),
+        Some(Command::Import(args)) => import::run(&journal, &args),
+        Some(Command::Settings(args)) => settings::run(&journal, &args),
     }
 }
 

@@ -1,11 +1,10 @@
 use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use crate::domain::TreatmentModel;
-use crate::store::{SearchHit, SearchQuery, Store};
+use crate::store::{SearchHit, SearchQuery};
 
 /// Arguments of `kap-journal search`.
 #[derive(Debug, clap::Args)]
@@ -34,8 +33,8 @@ struct SearchJson<'a> {
     hits: &'a [SearchHit],
 }
 
-pub fn run(data_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open_for_reading(data_dir)?;
+pub fn run(journal: &super::JournalAccess, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let store = journal.open_for_reading()?;
     let query = SearchQuery {
         text: args.query.clone(),
         model: args.model,

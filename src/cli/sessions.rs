@@ -1,11 +1,10 @@
 use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use crate::domain::TreatmentModel;
-use crate::store::{SessionFilter, SessionSummary, Store};
+use crate::store::{SessionFilter, SessionSummary};
 
 /// Arguments of `kap-journal sessions`.
 #[derive(Debug, clap::Args)]
@@ -29,8 +28,8 @@ struct SessionsJson<'a> {
     medical: Vec<&'a SessionSummary>,
 }
 
-pub fn run(data_dir: &Path, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open_for_reading(data_dir)?;
+pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Result<ExitCode> {
+    let store = journal.open_for_reading()?;
     let filter = SessionFilter {
         client_code: args.client.clone(),
         model: args.model,

@@ -1,13 +1,11 @@
 //! `kap-journal settings`: shows the clinic's monitoring settings, or changes them with
 //! `--set KEY=VALUE` (all changes checked together, then saved at once or not at all).
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 
 use crate::domain::SETTING_KEYS;
-use crate::store::Store;
 
 /// Arguments of `kap-journal settings`.
 #[derive(Debug, clap::Args)]
@@ -17,11 +15,11 @@ pub struct SettingsArgs {
     changes: Vec<String>,
 }
 
-pub fn run(data_dir: &Path, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
+pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
     let mut store = if args.changes.is_empty() {
-        Store::open_for_reading(data_dir)?
+        journal.open_for_reading()?
     } else {
-        Store::open(data_dir)?
+        journal.open()?
     };
     let mut settings = store.clinic_settings()?;
     for change in &args.changes {

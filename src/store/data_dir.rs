@@ -6,6 +6,8 @@ use directories::ProjectDirs;
 pub const DATA_DIR_ENV: &str = "KAP_JOURNAL_DATA_DIR";
 /// The database file inside the data folder.
 pub const DB_FILE_NAME: &str = "journal.db";
+/// The data key, wrapped by the passphrase; without it the journal cannot be opened.
+pub const KEY_FILE_NAME: &str = "journal.key";
 /// The lock file that keeps a second instance from writing.
 pub const LOCK_FILE_NAME: &str = "journal.lock";
 

@@ -27,6 +27,28 @@ pub enum StoreError {
     NewerSchema { found: i64, supported: i64 },
     #[error("This journal is open read-only here because another KAP Journal is writing to it.")]
     ReadOnly,
+    #[error("That passphrase does not unlock this journal.")]
+    WrongPassphrase,
+    #[error("A passphrase needs at least {min} characters.")]
+    PassphraseTooShort { min: usize },
+    #[error("The journal in {} is encrypted but its key file journal.key is missing; copy it back from where you keep your backups.", path.display())]
+    KeyMissing { path: PathBuf },
+    #[error(
+        "The key file journal.key cannot be used ({0}); copy it back from where you keep your backups."
+    )]
+    KeyFileDamaged(&'static str),
+    #[error(
+        "The key file journal.key does not belong to this journal; copy back the one made with it."
+    )]
+    KeyMismatch,
+    #[error("This journal already has a passphrase; unlock it instead.")]
+    AlreadyEncrypted,
+    #[error(
+        "The encrypted copy of the journal did not match the original, so the original was kept unchanged."
+    )]
+    EncryptionNotVerified,
+    #[error("This computer gave no random numbers for a new key; try again.")]
+    NoRandomness,
     #[error("The journal has no {0} with that id.")]
     NotFound(&'static str),
     #[error("The journal holds {0} that cannot be read; run kap-journal check.")]

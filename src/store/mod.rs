@@ -7,10 +7,13 @@ mod clients;
 mod data_dir;
 mod delivered_total;
 mod drafts;
+mod durable;
+mod encrypt_legacy;
 mod error;
 mod events;
 mod import;
 mod integrity;
+mod key_file;
 mod measures;
 mod notes;
 mod open;
@@ -18,30 +21,37 @@ mod prefill;
 mod relevance;
 mod schema;
 mod search;
+mod secret;
 mod session_text;
 mod sessions;
 mod settings;
 mod snippet;
 mod summaries;
 
-pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
+pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use import::{ClientMatch, ImportBatch};
+pub use key_file::KdfCost;
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
-pub use open::{AccessMode, MIN_SQLITE_VERSION};
+pub use open::{
+    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, journal_state,
+    unlock_key,
+};
 pub use prefill::LastSession;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };
+pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
 pub use sessions::CompleteSession;
 pub use snippet::Snippet;
 pub use summaries::{SessionFilter, SessionSummary};
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rusqlite::Connection;
 
@@ -50,8 +60,11 @@ pub struct Store {
     conn: Connection,
     dir: PathBuf,
     /// Held for the life of the store; dropping it lets another instance write.
-    _writer_lock: Option<File>,
+    _writer_lock: Option<Arc<File>>,
     access: AccessMode,
+    /// The data key the connection was opened with, kept to check a passphrase at the lock screen and
+    /// to rewrap it under a new one. Wiped on drop.
+    key: DataKey,
 }
 
 impl Store {

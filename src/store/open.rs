@@ -1,13 +1,19 @@
-//! Opening the journal: the single-writer lock, the durability pragmas, the SQLite version check and
-//! the schema migration.
+//! Opening the journal: the single-writer lock, the passphrase and the data key, the durability
+//! pragmas, the SQLite version check and the schema migration.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::path::Path;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{DB_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, schema};
+use super::key_file::{KdfCost, KeyFile};
+use super::secret::{DataKey, Passphrase};
+use super::{
+    DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, schema,
+};
 
 /// Older SQLite versions have a WAL-reset bug that can corrupt a database written by two connections.
 pub const MIN_SQLITE_VERSION: (u32, u32, u32) = (3, 51, 3);
@@ -26,39 +32,121 @@ pub enum AccessMode {
     ReadOnly,
 }
 
-impl Store {
-    /// Opens (creating if needed) the journal in `dir` as its only writer.
-    ///
-    /// Refuses with a plain sentence when the folder cannot be written or another instance holds it;
-    /// in both cases nothing is written.
-    pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        let lock = acquire_writer_lock(dir)?;
-        let conn = Connection::open(dir.join(DB_FILE_NAME))?;
-        configure(&conn)?;
-        let mut store = Self {
-            conn,
+/// What a data folder holds, which decides the first screen: choose a passphrase, or unlock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JournalState {
+    /// No journal yet: a passphrase is chosen and an empty encrypted journal made.
+    New,
+    /// A journal from a version before encryption: a passphrase is chosen and the journal encrypted.
+    Unencrypted,
+    /// An encrypted journal with its key file: the passphrase unlocks it.
+    Encrypted,
+}
+
+/// A data folder this process has claimed as its only writer, before the passphrase is known.
+///
+/// The claim comes first so that a second instance is refused before it asks for anything; failed
+/// unlocks keep the claim, and nothing is written until one succeeds.
+#[derive(Debug)]
+pub struct LockedJournal {
+    dir: PathBuf,
+    lock: Arc<File>,
+    state: JournalState,
+}
+
+impl LockedJournal {
+    /// Claims `dir` (creating it if needed) and looks at what it holds.
+    pub fn claim(dir: &Path) -> Result<Self, StoreError> {
+        let lock = Arc::new(acquire_writer_lock(dir)?);
+        let state = journal_state(dir)?;
+        Ok(Self {
             dir: dir.to_path_buf(),
-            _writer_lock: Some(lock),
+            lock,
+            state,
+        })
+    }
+
+    pub fn state(&self) -> JournalState {
+        self.state
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Chooses the journal's passphrase: makes a new data key, wraps it, and opens the journal under it,
+    /// encrypting an unencrypted one first.
+    pub fn create(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
+        if self.state == JournalState::Encrypted {
+            return Err(StoreError::AlreadyEncrypted);
+        }
+        passphrase.check_new()?;
+        let key = DataKey::random()?;
+        // The key file is written before the data it protects, so a crash in between leaves a folder
+        // that the same passphrase unlocks (and finishes encrypting).
+        KeyFile::wrap(&key, passphrase, KdfCost::RECOMMENDED)?.write(&self.dir)?;
+        self.open_with(key)
+    }
+
+    /// Unlocks an encrypted journal. A wrong passphrase writes nothing and can be tried again.
+    pub fn unlock(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
+        self.open_with(unlock_key(&self.dir, passphrase)?)
+    }
+
+    /// Unlocks or, for a new or unencrypted journal, creates with `passphrase`: what the command line
+    /// does, where the passphrase comes from the environment or a file.
+    pub fn unlock_or_create(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
+        match self.state {
+            JournalState::Encrypted => self.unlock(passphrase),
+            JournalState::New | JournalState::Unencrypted => self.create(passphrase),
+        }
+    }
+
+    /// Opens the journal with a data key already unwrapped (see `unlock_key`), sparing a second key
+    /// derivation when one process opens the same journal again.
+    pub fn open_with(&self, key: DataKey) -> Result<Store, StoreError> {
+        if database_is_unencrypted(&self.dir)? {
+            encrypt_legacy::encrypt_in_place(&self.dir, &key)?;
+        }
+        let conn = connect(&self.dir.join(DB_FILE_NAME), &key, OpenFlags::default())?;
+        configure(&conn)?;
+        let mut store = Store {
+            conn,
+            dir: self.dir.clone(),
+            _writer_lock: Some(Arc::clone(&self.lock)),
             access: AccessMode::Writer,
+            key,
         };
         schema::migrate(&mut store.conn)?;
         Ok(store)
     }
+}
+
+impl Store {
+    /// Opens (creating if needed) the journal in `dir` as its only writer, unlocking it with
+    /// `passphrase` (or choosing it, for a new or unencrypted journal).
+    ///
+    /// Refuses with a plain sentence when the folder cannot be written, another instance holds it or
+    /// the passphrase is wrong; in each case nothing is written.
+    pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
+        LockedJournal::claim(dir)?.unlock_or_create(passphrase)
+    }
 
     /// Opens the journal as writer when it is free, or read-only when another instance is writing,
     /// for commands that only read.
-    pub fn open_for_reading(dir: &Path) -> Result<Self, StoreError> {
+    pub fn open_for_reading(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
         let db_path = dir.join(DB_FILE_NAME);
         if !db_path.exists() {
             return Err(StoreError::NoJournal {
                 path: dir.to_path_buf(),
             });
         }
-        match Self::open(dir) {
+        match Self::open(dir, passphrase) {
             Err(StoreError::HeldByAnotherInstance { .. }) => {}
             other => return other,
         }
-        let conn = Connection::open_with_flags(&db_path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let key = unlock_key(dir, passphrase)?;
+        let conn = connect(&db_path, &key, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         check_sqlite_version(&conn)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
@@ -68,7 +156,123 @@ impl Store {
             dir: dir.to_path_buf(),
             _writer_lock: None,
             access: AccessMode::ReadOnly,
+            key,
         })
+    }
+
+    /// A second, read-only connection to this journal under the same key, for work on another thread
+    /// (a long export) that must not hold up the writer.
+    pub fn reader(&self) -> Result<Self, StoreError> {
+        let conn = connect(
+            &self.dir.join(DB_FILE_NAME),
+            &self.key,
+            OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        Ok(Self {
+            conn,
+            dir: self.dir.clone(),
+            _writer_lock: None,
+            access: AccessMode::ReadOnly,
+            key: self.key.clone(),
+        })
+    }
+
+    /// Whether `passphrase` unlocks this journal: what the lock screen asks before showing it again.
+    pub fn check_passphrase(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
+        let key = unlock_key(&self.dir, passphrase)?;
+        if key.same_as(&self.key) {
+            Ok(())
+        } else {
+            Err(StoreError::KeyMismatch)
+        }
+    }
+
+    /// Changes the passphrase by rewrapping the same data key: nothing is re-encrypted, and backups
+    /// keep opening with the journal's key file.
+    pub fn change_passphrase(
+        &self,
+        current: &Passphrase,
+        new: &Passphrase,
+    ) -> Result<(), StoreError> {
+        self.require_writer()?;
+        new.check_new()?;
+        self.check_passphrase(current)?;
+        KeyFile::wrap(&self.key, new, KdfCost::RECOMMENDED)?.write(&self.dir)
+    }
+}
+
+/// Unwraps the data key of the journal in `dir` with `passphrase`, writing nothing.
+pub fn unlock_key(dir: &Path, passphrase: &Passphrase) -> Result<DataKey, StoreError> {
+    KeyFile::read(dir)?
+        .ok_or_else(|| StoreError::KeyMissing {
+            path: dir.to_path_buf(),
+        })?
+        .unwrap_key(passphrase)
+}
+
+/// A bare SQLite connection to the journal in `dir`, unlocked with `passphrase`, for tools and tests
+/// that must reach below the store (fault injection, repair). It takes no writer lock and runs no
+/// migration.
+pub fn connect_raw(dir: &Path, passphrase: &Passphrase) -> Result<Connection, StoreError> {
+    let key = unlock_key(dir, passphrase)?;
+    connect(&dir.join(DB_FILE_NAME), &key, OpenFlags::default())
+}
+
+/// Looks at the data folder without opening anything for writing.
+pub fn journal_state(dir: &Path) -> Result<JournalState, StoreError> {
+    if dir.join(KEY_FILE_NAME).exists() {
+        return Ok(JournalState::Encrypted);
+    }
+    let db_path = dir.join(DB_FILE_NAME);
+    if fs::metadata(&db_path).map_or(0, |meta| meta.len()) == 0 {
+        return Ok(JournalState::New);
+    }
+    if database_is_unencrypted(dir)? {
+        Ok(JournalState::Unencrypted)
+    } else {
+        Err(StoreError::KeyMissing {
+            path: dir.to_path_buf(),
+        })
+    }
+}
+
+/// Whether `journal.db` starts with SQLite's plain-text header. An encrypted file starts with random
+/// salt instead; an empty or missing file is neither.
+fn database_is_unencrypted(dir: &Path) -> Result<bool, StoreError> {
+    const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+    let mut header = [0_u8; 16];
+    match File::open(dir.join(DB_FILE_NAME)) {
+        Ok(mut file) => Ok(file.read_exact(&mut header).is_ok() && &header == PLAIN_HEADER),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err(StoreError::NotWritable {
+            path: dir.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Opens `path` under `key` and proves the key is right by reading the schema: SQLCipher reports a
+/// wrong key only at the first read, as "not a database".
+pub(super) fn connect(
+    path: &Path,
+    key: &DataKey,
+    flags: OpenFlags,
+) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    // SQLCipher would print its own lines on stderr about a key that does not fit; the caller says
+    // it in one sentence instead.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    key.apply_to(&conn)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        Ok(()) => Ok(conn),
+        Err(rusqlite::Error::SqliteFailure(failure, _))
+            if failure.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Err(StoreError::KeyMismatch)
+        }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -78,7 +282,7 @@ fn acquire_writer_lock(dir: &Path) -> Result<File, StoreError> {
         path: dir.to_path_buf(),
         source,
     };
-    fs::create_dir_all(dir).map_err(not_writable)?;
+    create_private_dir(dir).map_err(not_writable)?;
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -94,6 +298,16 @@ fn acquire_writer_lock(dir: &Path) -> Result<File, StoreError> {
     }
 }
 
+/// Creates the data folder readable by its owner alone (on Unix): health records do not belong in a
+/// folder other accounts on the computer can list. An existing folder keeps its permissions.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     check_sqlite_version(conn)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -101,7 +315,10 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Damaged("a journal mode other than WAL"));
     }
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    // Temporary tables and sorts stay in memory, so no unencrypted scratch file touches the disk.
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+    )?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     Ok(())
 }

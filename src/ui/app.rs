@@ -14,9 +14,10 @@ use super::session_view::SessionView;
 use super::settings_view::SettingsView;
 use super::start::StartView;
 use super::theme;
+use super::unlock_view::UnlockView;
 use crate::domain::{ClientId, Route, Seq, SessionId, TreatmentModel};
 use crate::live::{Clock, LiveSession, SystemClock};
-use crate::store::{Store, StoreError};
+use crate::store::{LockedJournal, Store, StoreError};
 
 /// UI preferences kept by eframe between runs. Patient data never goes here; it lives in the database.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,10 +64,34 @@ enum View {
     Settings(SettingsView),
 }
 
+/// How the window finds the journal when it starts.
+pub enum Opening {
+    /// Claimed, waiting for its passphrase.
+    Locked(LockedJournal),
+    /// Already open (tests and benchmarks open it themselves).
+    Open(Store),
+    /// It cannot be opened; the window says why.
+    Refused(StoreError),
+}
+
+impl From<Result<Store, StoreError>> for Opening {
+    fn from(result: Result<Store, StoreError>) -> Self {
+        result.map_or_else(Self::Refused, Self::Open)
+    }
+}
+
+impl From<Result<LockedJournal, StoreError>> for Opening {
+    fn from(result: Result<LockedJournal, StoreError>) -> Self {
+        result.map_or_else(Self::Refused, Self::Locked)
+    }
+}
+
 /// The KAP Journal window.
 pub struct KapJournalApp {
     /// The open journal, or the sentence saying why it could not be opened.
     store: Result<Store, String>,
+    /// The passphrase screen while the journal is not yet open.
+    unlock: Option<Box<UnlockView>>,
     clock: Arc<dyn Clock>,
     view: View,
     prefs: Prefs,
@@ -76,11 +101,11 @@ pub struct KapJournalApp {
 }
 
 impl KapJournalApp {
-    /// Builds the app on an opened (or refused) store. A live session left open, e.g. by a crash, is
-    /// resumed at once with its draft.
+    /// Builds the app on a journal waiting for its passphrase, or an opened (or refused) one. Once open,
+    /// a live session left open, e.g. by a crash, is resumed at once with its draft.
     pub fn new(
         cc: &eframe::CreationContext<'_>,
-        store: Result<Store, StoreError>,
+        opening: impl Into<Opening>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         theme::apply(&cc.egui_ctx);
@@ -88,8 +113,17 @@ impl KapJournalApp {
             .storage
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
             .unwrap_or_default();
+        let (store, unlock) = match opening.into() {
+            Opening::Locked(journal) => (
+                Err("The journal is locked.".to_owned()),
+                Some(Box::new(UnlockView::new(journal))),
+            ),
+            Opening::Open(store) => (Ok(store), None),
+            Opening::Refused(error) => (Err(error.to_string()), None),
+        };
         let mut app = Self {
-            store: store.map_err(|error| error.to_string()),
+            store,
+            unlock,
             clock,
             view: View::Home(Box::default()),
             prefs,
@@ -228,6 +262,15 @@ impl eframe::App for KapJournalApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(unlock) = &mut self.unlock {
+            if let Some(store) = unlock.ui(ui) {
+                self.store = Ok(store);
+                self.unlock = None;
+                self.view = self.first_view();
+                ui.ctx().request_repaint();
+            }
+            return;
+        }
         if let Err(message) = &self.store {
             cannot_open(ui, message);
             return;
@@ -272,14 +315,14 @@ fn cannot_open(ui: &mut egui::Ui, message: &str) {
     });
 }
 
-/// Opens the window on the journal in `data_dir`.
+/// Opens the window on the journal in `data_dir`, starting at its passphrase screen.
 pub fn run_window(data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let store = Store::open(data_dir);
-    if let Err(error) = &store {
+    let journal = LockedJournal::claim(data_dir);
+    if let Err(error) = &journal {
         // Said in the terminal too, for a window started from a script.
         eprintln!("kap-journal: {error}");
     }
-    let refused = store.is_err();
+    let refused = journal.is_err();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("KAP Journal")
@@ -294,7 +337,7 @@ pub fn run_window(data_dir: &Path) -> anyhow::Result<ExitCode> {
         Box::new(move |cc| {
             Ok(Box::new(KapJournalApp::new(
                 cc,
-                store,
+                journal,
                 Arc::new(SystemClock::new()),
             )))
         }),

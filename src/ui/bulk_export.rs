@@ -15,7 +15,7 @@ use crate::domain::SessionId;
 use crate::export::{
     ExportError, ExportFormat, ExportOptions, exports_dir, write_archive, write_atomically,
 };
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// Where a bulk export is.
 #[derive(Default)]
@@ -48,13 +48,13 @@ pub struct BulkExport {
 }
 
 impl BulkExport {
-    /// The control for exporting `ids` (the sessions the browser shows) from the journal in `data_dir`.
-    pub fn ui(&mut self, ui: &mut Ui, data_dir: &Path, ids: impl FnOnce() -> Vec<SessionId>) {
+    /// The control for exporting `ids` (the sessions the browser shows) from `store`.
+    pub fn ui(&mut self, ui: &mut Ui, store: &Store, ids: impl FnOnce() -> Vec<SessionId>) {
         ui.horizontal(|ui| {
             match &self.stage {
                 Stage::Idle => {
                     if ui.button("Export shown sessions (JSON)...").clicked() {
-                        self.choose(ui.ctx(), ids(), data_dir);
+                        self.choose(ui.ctx(), ids(), store.dir());
                     }
                 }
                 Stage::Choosing { .. } => {
@@ -75,7 +75,7 @@ impl BulkExport {
             }
             widgets::status_line(ui, self.status.as_ref());
         });
-        self.poll(ui.ctx(), data_dir);
+        self.poll(ui.ctx(), store);
     }
 
     fn choose(&mut self, ctx: &egui::Context, ids: Vec<SessionId>, data_dir: &Path) {
@@ -102,7 +102,7 @@ impl BulkExport {
         self.stage = Stage::Choosing { ids, dialog };
     }
 
-    fn poll(&mut self, ctx: &egui::Context, data_dir: &Path) {
+    fn poll(&mut self, ctx: &egui::Context, store: &Store) {
         match &mut self.stage {
             Stage::Idle => {}
             Stage::Choosing { dialog, ids } => {
@@ -121,7 +121,7 @@ impl BulkExport {
                     SaveChoice::NoDialog { fallback } => (fallback, true),
                 };
                 let ids = std::mem::take(ids);
-                self.stage = Stage::Running(start(data_dir, ids, path, fallback));
+                self.stage = Stage::Running(start(store.reader(), ids, path, fallback));
                 ctx.request_repaint_after(Duration::from_millis(100));
             }
             Stage::Running(running) => match running.finished.try_recv() {
@@ -135,8 +135,13 @@ impl BulkExport {
     }
 }
 
-/// Starts the thread that writes the archive through its own read-only connection.
-fn start(data_dir: &Path, ids: Vec<SessionId>, path: PathBuf, fallback: bool) -> Running {
+/// Starts the thread that writes the archive through `reader`, a read-only connection of its own.
+fn start(
+    reader: Result<Store, StoreError>,
+    ids: Vec<SessionId>,
+    path: PathBuf,
+    fallback: bool,
+) -> Running {
     let (done, cancel) = (
         Arc::new(AtomicUsize::new(0)),
         Arc::new(AtomicBool::new(false)),
@@ -150,25 +155,22 @@ fn start(data_dir: &Path, ids: Vec<SessionId>, path: PathBuf, fallback: bool) ->
         cancel: Arc::clone(&cancel),
         finished,
     };
-    let data_dir = data_dir.to_path_buf();
     // Should no thread start, the sender is dropped and the view reports the export as failed.
     let _thread = std::thread::Builder::new()
         .name("bulk-export".into())
         .spawn(move || {
-            let result = Store::open_for_reading(&data_dir)
-                .map_err(ExportError::from)
-                .and_then(|store| {
-                    write_atomically(&path, |out| {
-                        write_archive(&store, &ids, ExportOptions::default(), out, |written, _| {
-                            done.store(written, Ordering::Relaxed);
-                            if cancel.load(Ordering::Relaxed) {
-                                std::ops::ControlFlow::Break(())
-                            } else {
-                                std::ops::ControlFlow::Continue(())
-                            }
-                        })
+            let result = reader.map_err(ExportError::from).and_then(|store| {
+                write_atomically(&path, |out| {
+                    write_archive(&store, &ids, ExportOptions::default(), out, |written, _| {
+                        done.store(written, Ordering::Relaxed);
+                        if cancel.load(Ordering::Relaxed) {
+                            std::ops::ControlFlow::Break(())
+                        } else {
+                            std::ops::ControlFlow::Continue(())
+                        }
                     })
-                });
+                })
+            });
             let _ = send.send(result);
         });
     running

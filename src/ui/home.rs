@@ -124,7 +124,7 @@ impl HomeView {
                 }
                 return;
             }
-            self.list_filter_bar(ui, store.dir());
+            self.list_filter_bar(ui, store);
             widgets::error_line(ui, self.error.as_deref());
             self.apply_filters();
             let shown: Vec<_> = [(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]
@@ -145,7 +145,7 @@ impl HomeView {
     }
 
     /// Route and date filters, and the export of the sessions they leave shown.
-    fn list_filter_bar(&mut self, ui: &mut Ui, data_dir: &std::path::Path) {
+    fn list_filter_bar(&mut self, ui: &mut Ui, store: &Store) {
         ui.horizontal(|ui| {
             let label = ui.label("Route");
             egui::ComboBox::from_id_salt("route_filter")
@@ -182,7 +182,7 @@ impl HomeView {
             }
             ui.separator();
             let (kap, medical, only) = (&self.kap, &self.medical, self.search.model);
-            self.export.ui(ui, data_dir, || {
+            self.export.ui(ui, store, || {
                 [
                     (TreatmentModel::Kap, kap),
                     (TreatmentModel::Medical, medical),

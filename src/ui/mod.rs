@@ -19,10 +19,11 @@ mod settings_view;
 mod start;
 mod theme;
 mod timeline;
+mod unlock_view;
 mod widgets;
 
 use crate::format;
 
-pub use app::{KapJournalApp, run_window};
+pub use app::{KapJournalApp, Opening, run_window};
 pub use commands::UiCommand;
 pub use save_dialog::disable_file_dialogs;

@@ -6,10 +6,17 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use kap_journal::domain::{Client, Dose, NewClient, NewSession, Route, TreatmentModel};
 use kap_journal::live::{LiveSession, ManualClock};
-use kap_journal::store::Store;
+use kap_journal::store::{Passphrase, Store};
 use tempfile::TempDir;
 
 pub mod ui;
+
+/// The passphrase of every test journal (synthetic, like all test data).
+pub const PASSPHRASE: &str = "synthetic test passphrase";
+
+pub fn passphrase() -> Passphrase {
+    Passphrase::new(PASSPHRASE.to_owned())
+}
 
 /// The golden fixture: one ended KAP session and one live Medical Model session.
 pub const FIXTURE: &str = include_str!("../fixtures/two-sessions.json");
@@ -36,7 +43,7 @@ pub struct Journal {
 
 pub fn journal() -> Journal {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &passphrase()).unwrap();
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
     ));
@@ -66,17 +73,25 @@ pub fn new_session(client: &Client, model: TreatmentModel) -> NewSession {
 /// Undoes, newest first, what each migration after schema `version` added, so a test can make the
 /// journal in `dir` look as an older build left it and watch the migrations run on it.
 pub fn rewind_schema(dir: &std::path::Path, version: i64) {
-    const UNDO: &[(i64, &str)] = &[
-        (5, "DROP TABLE progress_notes; DROP TABLE private_notes;"),
-        (4, "DROP TABLE settings;"),
-        (
-            3,
-            "ALTER TABLE sessions DROP COLUMN delivered_mg;
+    rewind_connection(
+        &kap_journal::store::connect_raw(dir, &passphrase()).unwrap(),
+        version,
+    );
+}
+
+/// What each migration added, newest first, as the SQL that takes it away again.
+const UNDO: &[(i64, &str)] = &[
+    (5, "DROP TABLE progress_notes; DROP TABLE private_notes;"),
+    (4, "DROP TABLE settings;"),
+    (
+        3,
+        "ALTER TABLE sessions DROP COLUMN delivered_mg;
              ALTER TABLE sessions DROP COLUMN delivered_mg_per_kg;",
-        ),
-        (2, "DROP TABLE event_search;"),
-    ];
-    let conn = rusqlite::Connection::open(dir.join(kap_journal::store::DB_FILE_NAME)).unwrap();
+    ),
+    (2, "DROP TABLE event_search;"),
+];
+
+fn rewind_connection(conn: &rusqlite::Connection, version: i64) {
     let current: i64 = conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
@@ -106,4 +121,30 @@ pub fn live_session(journal: &mut Journal, model: TreatmentModel) -> LiveSession
     let client = client(&mut journal.store, "C-0001");
     let clock: Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
     LiveSession::start(&mut journal.store, clock, &new_session(&client, model)).unwrap()
+}
+
+/// Every file in `dir` with its bytes, sorted by name: what "nothing was written" compares.
+pub fn folder_snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A refusal reads as one plain sentence that says `contains`.
+pub fn assert_one_sentence(message: &str, contains: &str) {
+    assert!(message.contains(contains), "{message}");
+    assert!(
+        message.ends_with('.') && !message.contains('\n'),
+        "one sentence: {message}"
+    );
+    assert_eq!(message.matches(". ").count(), 0, "one sentence: {message}");
 }

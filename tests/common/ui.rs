@@ -10,7 +10,7 @@ use kap_journal::store::Store;
 use kap_journal::ui::KapJournalApp;
 
 pub fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, KapJournalApp> {
-    let store = Store::open(dir);
+    let store = Store::open(dir, &super::passphrase());
     let clock: Arc<dyn Clock> = clock.clone();
     Harness::builder()
         .with_size([1280.0, 800.0])

@@ -1,0 +1,144 @@
+//! The first screen: choose the journal's passphrase (a new journal, or one from before encryption) or
+//! unlock it. Nothing of the journal is read before the passphrase is right.
+
+use egui::{RichText, TextEdit, Ui};
+
+use super::theme;
+use crate::store::{JournalState, LockedJournal, MIN_PASSPHRASE_CHARS, Passphrase, Store};
+
+/// The passphrase being typed, and what the last try said.
+pub struct UnlockView {
+    journal: LockedJournal,
+    passphrase: String,
+    again: String,
+    error: Option<String>,
+    fields: Vec<egui::Id>,
+}
+
+impl UnlockView {
+    pub fn new(journal: LockedJournal) -> Self {
+        Self {
+            journal,
+            passphrase: String::new(),
+            again: String::new(),
+            error: None,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Draws the screen; returns the journal once the passphrase opens it.
+    pub fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
+        let mut opened = None;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.add_space(80.0);
+            ui.vertical_centered(|ui| {
+                ui.set_max_width(440.0);
+                let choosing = self.journal.state() != JournalState::Encrypted;
+                let (heading, explanation, action) = match self.journal.state() {
+                    JournalState::New => (
+                        "Choose a passphrase for this journal",
+                        "Everything KAP Journal stores is encrypted with it. It cannot be recovered \
+                         if forgotten: keep it where you keep your other clinical credentials.",
+                        "Create journal",
+                    ),
+                    JournalState::Unencrypted => (
+                        "Encrypt this journal",
+                        "This journal was written by a version without encryption. Choose a \
+                         passphrase: the journal is copied into an encrypted file, the copy is \
+                         checked, and only then is the unencrypted file replaced.",
+                        "Encrypt journal",
+                    ),
+                    JournalState::Encrypted => (
+                        "Unlock KAP Journal",
+                        "Type the journal's passphrase.",
+                        "Unlock",
+                    ),
+                };
+                ui.heading(heading);
+                ui.add_space(theme::GAP);
+                ui.label(RichText::new(explanation).color(theme::MUTED));
+                ui.add_space(2.0 * theme::GAP);
+                self.fields.clear();
+                let first = passphrase_field(ui, "Passphrase", &mut self.passphrase);
+                if ui.memory(|memory| memory.focused().is_none()) {
+                    first.request_focus();
+                }
+                self.fields.push(first.id);
+                let mut submitted = first.lost_focus() && enter_pressed(ui);
+                if choosing {
+                    let again = passphrase_field(ui, "Passphrase again", &mut self.again);
+                    self.fields.push(again.id);
+                    submitted |= again.lost_focus() && enter_pressed(ui);
+                    ui.label(
+                        RichText::new(format!("At least {MIN_PASSPHRASE_CHARS} characters."))
+                            .small()
+                            .color(theme::MUTED),
+                    );
+                }
+                ui.add_space(theme::GAP);
+                if ui.button(action).clicked() || submitted {
+                    opened = self.submit(ui.ctx(), choosing);
+                }
+                if let Some(error) = &self.error {
+                    ui.add_space(theme::GAP);
+                    ui.label(RichText::new(error).color(theme::WARNING).strong());
+                }
+                ui.add_space(2.0 * theme::GAP);
+                ui.label(
+                    RichText::new(format!("Data folder: {}", self.journal.dir().display()))
+                        .small()
+                        .color(theme::MUTED),
+                );
+            });
+        });
+        opened
+    }
+
+    fn submit(&mut self, ctx: &egui::Context, choosing: bool) -> Option<Store> {
+        // The typed text moves into the passphrase, which wipes it when dropped.
+        let passphrase = Passphrase::new(std::mem::take(&mut self.passphrase));
+        let again = Passphrase::new(std::mem::take(&mut self.again));
+        forget_typing(ctx, &self.fields);
+        let result = if choosing {
+            if passphrase.as_bytes() != again.as_bytes() {
+                self.error = Some("The two passphrases differ; type them again.".to_owned());
+                return None;
+            }
+            self.journal.create(&passphrase)
+        } else {
+            self.journal.unlock(&passphrase)
+        };
+        match result {
+            Ok(store) => Some(store),
+            Err(error) => {
+                self.error = Some(error.to_string());
+                None
+            }
+        }
+    }
+}
+
+/// A masked one-line field named by its label.
+pub fn passphrase_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        TextEdit::singleline(text)
+            .password(true)
+            .desired_width(320.0),
+    )
+    .labelled_by(label.id)
+}
+
+fn enter_pressed(ui: &Ui) -> bool {
+    ui.input(|input| input.key_pressed(egui::Key::Enter))
+}
+
+/// Drops the fields' undo history, which keeps copies of what was typed.
+pub fn forget_typing(ctx: &egui::Context, fields: &[egui::Id]) {
+    for id in fields {
+        if let Some(mut state) = TextEdit::load_state(ctx, *id) {
+            state.clear_undoer();
+            state.store(ctx, *id);
+        }
+    }
+}
