@@ -305,3 +305,41 @@ fn settings_are_shown_changed_together_and_refused_whole() {
         .unwrap();
     assert_eq!(kept, settings, "nothing was saved");
 }
+
+#[test]
+fn a_missing_or_wrong_passphrase_is_one_sentence_and_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(dir.path(), &["demo", "--sessions", "2"]));
+    let run = |passphrase: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kap-journal"));
+        command
+            .env_remove("KAP_JOURNAL_PASSPHRASE")
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("sessions");
+        if let Some(passphrase) = passphrase {
+            command.env("KAP_JOURNAL_PASSPHRASE", passphrase);
+        }
+        command.output().unwrap()
+    };
+    let missing = run(None);
+    assert!(!missing.status.success());
+    let message = String::from_utf8(missing.stderr).unwrap();
+    assert!(
+        message.contains("give its passphrase in KAP_JOURNAL_PASSPHRASE or with --passphrase-file")
+            && message.lines().count() == 1,
+        "{message}"
+    );
+
+    let wrong = run(Some("a guess that is wrong"));
+    assert!(!wrong.status.success());
+    let message = String::from_utf8(wrong.stderr).unwrap();
+    assert_eq!(
+        message,
+        "kap-journal: That passphrase does not unlock this journal.\n"
+    );
+    assert!(!message.contains("guess"));
+
+    let right = run(Some(PASSPHRASE));
+    assert!(stdout(&right).contains("KAP sessions ("));
+}

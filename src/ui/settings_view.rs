@@ -4,6 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::app::Nav;
+use super::passphrase_change::PassphraseChange;
 use super::{theme, widgets};
 use crate::domain::{ClinicSettings, SETTING_KEYS};
 use crate::store::Store;
@@ -14,6 +15,7 @@ pub struct SettingsView {
     saved: ClinicSettings,
     /// The last thing that happened; `true` when it is a problem.
     status: Option<(String, bool)>,
+    passphrase: PassphraseChange,
 }
 
 impl SettingsView {
@@ -26,6 +28,7 @@ impl SettingsView {
             editing: saved,
             saved,
             status,
+            passphrase: PassphraseChange::default(),
         }
     }
 
@@ -79,6 +82,9 @@ impl SettingsView {
                 }
             });
             widgets::status_line(ui, self.status.as_ref());
+            ui.add_space(3.0 * theme::GAP);
+            ui.separator();
+            self.passphrase.ui(ui, store);
         });
         nav
     }

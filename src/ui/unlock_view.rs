@@ -13,6 +13,8 @@ pub struct UnlockView {
     again: String,
     error: Option<String>,
     fields: Vec<egui::Id>,
+    /// Set when the screen appears and after a refused try, so typing goes straight to the field.
+    focus_first: bool,
 }
 
 impl UnlockView {
@@ -23,6 +25,7 @@ impl UnlockView {
             again: String::new(),
             error: None,
             fields: Vec::new(),
+            focus_first: true,
         }
     }
 
@@ -60,11 +63,11 @@ impl UnlockView {
                 ui.add_space(2.0 * theme::GAP);
                 self.fields.clear();
                 let first = passphrase_field(ui, "Passphrase", &mut self.passphrase);
-                if ui.memory(|memory| memory.focused().is_none()) {
+                let mut submitted = first.lost_focus() && enter_pressed(ui);
+                if std::mem::take(&mut self.focus_first) {
                     first.request_focus();
                 }
                 self.fields.push(first.id);
-                let mut submitted = first.lost_focus() && enter_pressed(ui);
                 if choosing {
                     let again = passphrase_field(ui, "Passphrase again", &mut self.again);
                     self.fields.push(again.id);
@@ -99,6 +102,7 @@ impl UnlockView {
         let passphrase = Passphrase::new(std::mem::take(&mut self.passphrase));
         let again = Passphrase::new(std::mem::take(&mut self.again));
         forget_typing(ctx, &self.fields);
+        self.focus_first = true;
         let result = if choosing {
             if passphrase.as_bytes() != again.as_bytes() {
                 self.error = Some("The two passphrases differ; type them again.".to_owned());

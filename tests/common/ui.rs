@@ -30,11 +30,12 @@ pub fn field<'a>(
     harness: &'a Harness<'_, KapJournalApp>,
     label: &'a str,
 ) -> egui_kittest::Node<'a> {
-    harness.get(
-        By::new()
-            .label(label)
-            .predicate(|node| matches!(node.role(), Role::TextInput | Role::MultilineTextInput)),
-    )
+    harness.get(By::new().label(label).predicate(|node| {
+        matches!(
+            node.role(),
+            Role::TextInput | Role::MultilineTextInput | Role::PasswordInput
+        )
+    }))
 }
 
 /// Clicks a text field found by its label, then types into it.

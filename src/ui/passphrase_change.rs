@@ -1,0 +1,64 @@
+//! Changing the journal's passphrase from the settings screen. The data key is rewrapped, so nothing
+//! is re-encrypted and it takes a moment whatever the journal's size.
+
+use egui::{RichText, Ui};
+
+use super::unlock_view::{forget_typing, passphrase_field};
+use super::{theme, widgets};
+use crate::store::{MIN_PASSPHRASE_CHARS, Passphrase, Store};
+
+/// The three fields and the outcome of the last try.
+#[derive(Default)]
+pub struct PassphraseChange {
+    current: String,
+    new: String,
+    again: String,
+    status: Option<(String, bool)>,
+}
+
+impl PassphraseChange {
+    pub fn ui(&mut self, ui: &mut Ui, store: &Store) {
+        ui.heading("Passphrase");
+        ui.label(
+            RichText::new(format!(
+                "Changing it takes effect at once. Backups keep opening with this journal's key \
+                 file. At least {MIN_PASSPHRASE_CHARS} characters."
+            ))
+            .color(theme::MUTED),
+        );
+        ui.add_space(theme::GAP);
+        let fields = [
+            passphrase_field(ui, "Current passphrase", &mut self.current).id,
+            passphrase_field(ui, "New passphrase", &mut self.new).id,
+            passphrase_field(ui, "New passphrase again", &mut self.again).id,
+        ];
+        ui.add_space(theme::GAP);
+        let filled = !self.current.is_empty() && !self.new.is_empty();
+        if ui
+            .add_enabled(filled, egui::Button::new("Change passphrase"))
+            .clicked()
+        {
+            self.change(ui.ctx(), store, &fields);
+        }
+        widgets::status_line(ui, self.status.as_ref());
+    }
+
+    fn change(&mut self, ctx: &egui::Context, store: &Store, fields: &[egui::Id]) {
+        // The typed text moves into passphrases, which wipe it when dropped.
+        let current = Passphrase::new(std::mem::take(&mut self.current));
+        let new = Passphrase::new(std::mem::take(&mut self.new));
+        let again = Passphrase::new(std::mem::take(&mut self.again));
+        forget_typing(ctx, fields);
+        self.status = Some(if new.as_bytes() != again.as_bytes() {
+            (
+                "The two new passphrases differ; nothing was changed.".to_owned(),
+                true,
+            )
+        } else {
+            match store.change_passphrase(&current, &new) {
+                Ok(()) => ("Passphrase changed.".to_owned(), false),
+                Err(error) => (error.to_string(), true),
+            }
+        });
+    }
+}
