@@ -49,16 +49,16 @@ impl PassphraseChange {
         let new = Passphrase::new(std::mem::take(&mut self.new));
         let again = Passphrase::new(std::mem::take(&mut self.again));
         forget_typing(ctx, fields);
-        self.status = Some(if new.as_bytes() != again.as_bytes() {
-            (
-                "The two new passphrases differ; nothing was changed.".to_owned(),
-                true,
-            )
-        } else {
+        self.status = Some(if new.as_bytes() == again.as_bytes() {
             match store.change_passphrase(&current, &new) {
                 Ok(()) => ("Passphrase changed.".to_owned(), false),
                 Err(error) => (error.to_string(), true),
             }
+        } else {
+            (
+                "The two new passphrases differ; nothing was changed.".to_owned(),
+                true,
+            )
         });
     }
 }
