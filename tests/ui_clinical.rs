@@ -139,7 +139,7 @@ fn a_phq9_entered_item_by_item_is_scored_and_item_nine_stands_out() {
 fn vitals_come_due_on_the_infusion_schedule_and_the_nudge_opens_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let mut harness = app(dir.path(), &clock);
+    let mut harness = common::ui::unattended_app(dir.path(), &clock);
     start_session(&mut harness, "KAP");
     assert!(shows(&harness, "Vitals due (before dosing"));
     shortcut(&mut harness, Key::T);
@@ -372,7 +372,7 @@ fn thresholds_changed_in_the_settings_flag_the_next_reading() {
 fn the_dissociation_scale_is_nudged_at_its_set_time_and_cleared_when_answered() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let mut harness = app(dir.path(), &clock);
+    let mut harness = common::ui::unattended_app(dir.path(), &clock);
     start_session(&mut harness, "KAP");
     click(&mut harness, "Begin dosing");
     clock.advance(Duration::from_mins(39));

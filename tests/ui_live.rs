@@ -230,8 +230,8 @@ fn the_window_is_idle_unless_a_timer_is_on_screen() {
     harness.run();
     assert_eq!(
         repaint_delay(&harness),
-        Duration::MAX,
-        "the session list repaints only on input"
+        Duration::from_mins(10),
+        "the session list repaints only on input, or to lock itself after 10 idle minutes"
     );
     start_session(&mut harness, "KAP");
     harness.run();

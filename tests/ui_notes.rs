@@ -57,7 +57,7 @@ fn fill_discharge(harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJo
 #[test]
 fn ending_records_discharge_ride_home_and_the_follow_up_plan() {
     let journal = Window::new();
-    let mut harness = app(journal.dir.path(), &journal.clock);
+    let mut harness = common::ui::unattended_app(journal.dir.path(), &journal.clock);
     start_session(&mut harness, "KAP");
     click(&mut harness, "Begin dosing");
     journal.clock.advance(Duration::from_mins(50));

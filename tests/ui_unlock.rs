@@ -148,3 +148,113 @@ fn the_passphrase_is_changed_in_the_settings_and_the_old_one_stops_working() {
         .is_ok()
     );
 }
+
+/// Whether anything of the journal is on screen: the client code or the note being typed.
+fn shows_client_data(harness: &Harness<'_, KapJournalApp>) -> bool {
+    harness.query_by_label_contains("C-0142").is_some()
+        || harness.query_by_label_contains("Wave of grief").is_some()
+        || harness
+            .query_by_label_contains("grief about my father")
+            .is_some()
+}
+
+#[test]
+fn the_window_locks_after_ten_idle_minutes_saving_the_draft_and_unlocks_to_the_same_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::app(dir.path(), &clock);
+    common::ui::start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    type_into(&mut harness, "Note", "Wave of grief, half typed");
+    assert!(shows_client_data(&harness));
+
+    clock.advance(std::time::Duration::from_secs(9 * 60 + 59));
+    harness.run();
+    assert!(!harness.state().is_locked(), "not yet at 9:59");
+    clock.advance(std::time::Duration::from_secs(1));
+    harness.run();
+    assert!(harness.state().is_locked());
+    assert!(harness.query_by_label("KAP Journal is locked").is_some());
+    assert!(
+        !shows_client_data(&harness),
+        "no client data on the lock screen"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("its timers go on")
+            .is_some()
+    );
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let live = store.live_sessions().unwrap()[0].id;
+    assert_eq!(
+        store
+            .draft(live)
+            .unwrap()
+            .map(|draft| draft.text)
+            .as_deref(),
+        Some("Wave of grief, half typed"),
+        "the draft was saved before locking"
+    );
+    drop(store);
+
+    // The session's clock runs on while locked.
+    clock.advance(std::time::Duration::from_mins(5));
+    type_into(&mut harness, "Passphrase", "not it at all");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("That passphrase does not unlock this journal.")
+            .is_some()
+    );
+    assert!(harness.state().is_locked());
+    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(!harness.state().is_locked());
+    assert_eq!(
+        common::ui::field(&harness, "Note").value().as_deref(),
+        Some("Wave of grief, half typed"),
+        "back where the clinician was, with the words typed"
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("15:00")
+            .next()
+            .is_some(),
+        "time since dosing counted the locked minutes"
+    );
+}
+
+#[test]
+fn a_sleep_that_stops_the_monotonic_clock_locks_on_waking_and_the_shortcut_locks_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::app(dir.path(), &clock);
+    common::ui::start_session(&mut harness, "KAP");
+    assert!(!harness.state().is_locked());
+    // Suspended for an hour: the monotonic clock stood still, only the wall clock moved.
+    clock.set_wall(clock.wall() + chrono::Duration::hours(1));
+    harness.run();
+    assert!(harness.state().is_locked());
+    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(!harness.state().is_locked());
+
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::L,
+    );
+    harness.run();
+    assert!(harness.state().is_locked(), "Ctrl+Shift+L locks");
+    assert!(!shows_client_data(&harness));
+    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(!harness.state().is_locked());
+    assert!(
+        harness.query_by_label("New dose").is_none(),
+        "the shortcut did not also open the lower-dose form (Ctrl+L)"
+    );
+}

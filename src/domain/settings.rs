@@ -1,4 +1,5 @@
-//! The clinic's settings for monitoring: when vitals are due and which readings are flagged.
+//! The clinic's settings: when vitals are due, which readings are flagged, and when an untouched
+//! window locks itself.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -14,6 +15,8 @@ pub struct ClinicSettings {
     pub vitals_every_minutes: u32,
     /// The dissociation scale (CADSS-6) is due this many minutes after dosing began.
     pub dissociation_at_minutes: u32,
+    /// The window locks after this many minutes without a keystroke or click.
+    pub lock_after_minutes: u32,
 }
 
 impl Default for ClinicSettings {
@@ -23,6 +26,8 @@ impl Default for ClinicSettings {
             vitals_every_minutes: 15,
             // Around the end of a 40-minute infusion, when dissociation is usually deepest.
             dissociation_at_minutes: 40,
+            // The automatic logoff most clinical systems use.
+            lock_after_minutes: 10,
         }
     }
 }
@@ -32,6 +37,9 @@ pub const VITALS_INTERVAL_RANGE: std::ops::RangeInclusive<u32> = 5..=60;
 
 /// When after dosing the dissociation scale may be set to fall due, in minutes.
 pub const DISSOCIATION_AT_RANGE: std::ops::RangeInclusive<u32> = 5..=180;
+
+/// How long the window may stay untouched before it locks, in minutes.
+pub const LOCK_AFTER_RANGE: std::ops::RangeInclusive<u32> = 1..=60;
 
 /// A setting that would make monitoring meaningless.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -46,6 +54,8 @@ pub enum SettingsError {
     Spo2,
     #[error("The dissociation scale can be due {} to {} minutes after dosing began.", DISSOCIATION_AT_RANGE.start(), DISSOCIATION_AT_RANGE.end())]
     DissociationAt,
+    #[error("The window can lock after {} to {} idle minutes.", LOCK_AFTER_RANGE.start(), LOCK_AFTER_RANGE.end())]
+    LockAfter,
     #[error("There is no setting called \"{0}\"; the settings are {keys}.", keys = SETTING_KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", "))]
     UnknownKey(String),
     #[error("The setting {0} takes a whole number.")]
@@ -53,7 +63,7 @@ pub enum SettingsError {
 }
 
 /// Every setting's name (on the command line and in the window) with what it means.
-pub const SETTING_KEYS: [(&str, &str); 7] = [
+pub const SETTING_KEYS: [(&str, &str); 8] = [
     ("vitals-every", "Vitals due every (minutes, IV and IM)"),
     (
         "dissociation-at",
@@ -64,6 +74,7 @@ pub const SETTING_KEYS: [(&str, &str); 7] = [
     ("heart-rate-high", "Flag heart rate at or above (bpm)"),
     ("heart-rate-low", "Flag heart rate at or below (bpm)"),
     ("spo2-below", "Flag SpO2 below (%)"),
+    ("lock-after", "Lock the window after (idle minutes)"),
 ];
 
 impl ClinicSettings {
@@ -78,6 +89,7 @@ impl ClinicSettings {
             "heart-rate-high" => u32::from(t.heart_rate_at_or_above),
             "heart-rate-low" => u32::from(t.heart_rate_at_or_below),
             "spo2-below" => u32::from(t.spo2_below),
+            "lock-after" => self.lock_after_minutes,
             other => return Err(SettingsError::UnknownKey(other.to_owned())),
         })
     }
@@ -109,6 +121,7 @@ impl ClinicSettings {
             "heart-rate-high" => t.heart_rate_at_or_above = small(number),
             "heart-rate-low" => t.heart_rate_at_or_below = small(number),
             "spo2-below" => t.spo2_below = u8::try_from(number).unwrap_or(u8::MAX),
+            "lock-after" => self.lock_after_minutes = number,
             _ => {}
         }
     }
@@ -154,6 +167,9 @@ impl ClinicSettings {
         }
         if !(80..=99).contains(&t.spo2_below) {
             return Err(SettingsError::Spo2);
+        }
+        if !LOCK_AFTER_RANGE.contains(&self.lock_after_minutes) {
+            return Err(SettingsError::LockAfter);
         }
         Ok(())
     }

@@ -3,9 +3,11 @@
 
 mod clock;
 mod command;
+mod idle;
 mod rules;
 mod session;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use command::LiveCommand;
+pub use idle::IdleTimer;
 pub use session::LiveSession;

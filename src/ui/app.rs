@@ -3,20 +3,23 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::UiCommand;
 use super::client_view::ClientView;
 use super::home::HomeView;
 use super::live::LiveView;
+use super::lock_screen::LockScreen;
 use super::prep_view::PrepView;
 use super::session_view::SessionView;
 use super::settings_view::SettingsView;
 use super::start::StartView;
 use super::theme;
 use super::unlock_view::UnlockView;
-use crate::domain::{ClientId, Route, Seq, SessionId, TreatmentModel};
-use crate::live::{Clock, LiveSession, SystemClock};
+use crate::domain::{ClientId, ClinicSettings, Route, Seq, SessionId, TreatmentModel};
+use crate::live::{Clock, IdleTimer, LiveSession, SystemClock};
 use crate::store::{LockedJournal, Store, StoreError};
 
 /// UI preferences kept by eframe between runs. Patient data never goes here; it lives in the database.
@@ -98,6 +101,12 @@ pub struct KapJournalApp {
     notice: Option<String>,
     /// The home screen while another view is shown, so its search and filters are there on return.
     kept_home: Option<Box<HomeView>>,
+    /// Since the last keystroke, click or pointer movement.
+    idle: IdleTimer,
+    /// How long the window may stay untouched (the clinic setting `lock-after`).
+    lock_after: Duration,
+    /// Shown instead of everything else while the window is locked.
+    lock: Option<LockScreen>,
 }
 
 impl KapJournalApp {
@@ -124,6 +133,11 @@ impl KapJournalApp {
         let mut app = Self {
             store,
             unlock,
+            idle: IdleTimer::new(clock.as_ref()),
+            lock_after: Duration::from_secs(
+                60 * u64::from(ClinicSettings::default().lock_after_minutes),
+            ),
+            lock: None,
             clock,
             view: View::Home(Box::default()),
             prefs,
@@ -131,7 +145,55 @@ impl KapJournalApp {
             kept_home: None,
         };
         app.view = app.first_view();
+        app.read_lock_after();
         app
+    }
+
+    /// Whether the window is locked (and so shows nothing of the journal).
+    pub fn is_locked(&self) -> bool {
+        self.lock.is_some() || self.unlock.is_some()
+    }
+
+    fn read_lock_after(&mut self) {
+        if let Ok(settings) = self.store.as_ref().map(Store::clinic_settings) {
+            // Unreadable settings keep the default: the lock must not fail open.
+            let minutes = settings
+                .map_or(ClinicSettings::default().lock_after_minutes, |settings| {
+                    settings.lock_after_minutes
+                });
+            self.lock_after = Duration::from_secs(60 * u64::from(minutes));
+        }
+    }
+
+    /// Saves what is being typed (the live note's draft, the notes of a session) to the journal.
+    fn save_typing(&mut self) {
+        match (&mut self.store, &mut self.view) {
+            (Ok(store), View::Live(live)) => live.save_draft_now(store),
+            (Ok(store), View::Session(view)) => view.save_now(store, self.clock.wall()),
+            _ => {}
+        }
+    }
+
+    /// Locks the window: what is being typed is saved first, then nothing of the journal is drawn
+    /// until the passphrase is typed again.
+    fn lock_now(&mut self) {
+        self.save_typing();
+        self.lock = Some(LockScreen::new());
+    }
+
+    /// Locks on the shortcut or after the idle time; otherwise asks to be woken when it would run out.
+    fn lock_if_due(&mut self, ctx: &egui::Context) -> bool {
+        if ctx.input(had_activity) {
+            self.idle.touch(self.clock.as_ref());
+        }
+        let remaining = self.idle.remaining(self.clock.as_ref(), self.lock_after);
+        if UiCommand::Lock.pressed(ctx) || remaining.is_zero() {
+            self.lock_now();
+            ctx.request_repaint();
+            return true;
+        }
+        ctx.request_repaint_after(remaining);
+        false
     }
 
     /// The session on screen and its selected entry, if a session is shown.
@@ -208,6 +270,8 @@ impl KapJournalApp {
         if let View::Home(home) = std::mem::replace(&mut self.view, next) {
             self.kept_home = Some(home);
         }
+        // The lock setting may have just been changed in the settings view.
+        self.read_lock_after();
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) -> Nav {
@@ -236,6 +300,9 @@ impl KapJournalApp {
                     .clicked()
                 {
                     nav = Nav::Settings;
+                }
+                if ui.add(UiCommand::Lock.button(ui.ctx())).clicked() {
+                    self.lock_now();
                 }
                 if let Ok(store) = &self.store {
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -267,12 +334,26 @@ impl eframe::App for KapJournalApp {
                 self.store = Ok(store);
                 self.unlock = None;
                 self.view = self.first_view();
+                self.read_lock_after();
+                self.idle.touch(self.clock.as_ref());
                 ui.ctx().request_repaint();
             }
             return;
         }
-        if let Err(message) = &self.store {
-            cannot_open(ui, message);
+        let store = match &self.store {
+            Ok(store) => store,
+            Err(message) => return cannot_open(ui, message),
+        };
+        if let Some(lock) = &mut self.lock {
+            let running = matches!(self.view, View::Live(_));
+            if lock.ui(ui, store, running) {
+                self.lock = None;
+                self.idle.touch(self.clock.as_ref());
+                ui.ctx().request_repaint();
+            }
+            return;
+        }
+        if self.lock_if_due(ui.ctx()) {
             return;
         }
         let nav = self.top_bar(ui);
@@ -295,12 +376,24 @@ impl eframe::App for KapJournalApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        match (&mut self.store, &mut self.view) {
-            (Ok(store), View::Live(live)) => live.save_draft_now(store),
-            (Ok(store), View::Session(view)) => view.save_now(store, self.clock.wall()),
-            _ => {}
-        }
+        self.save_typing();
     }
+}
+
+/// Whether this frame's input shows someone at the keyboard or the pointer.
+fn had_activity(input: &egui::InputState) -> bool {
+    input.events.iter().any(|event| {
+        matches!(
+            event,
+            egui::Event::Key { .. }
+                | egui::Event::Text(_)
+                | egui::Event::Paste(_)
+                | egui::Event::PointerMoved(_)
+                | egui::Event::PointerButton { .. }
+                | egui::Event::MouseWheel { .. }
+                | egui::Event::Touch { .. }
+        )
+    })
 }
 
 /// The whole window when the journal cannot be opened: one sentence, and nothing written.

@@ -22,6 +22,8 @@ pub enum UiCommand {
     Outcome(DeferralOutcome),
     /// Leave the current form and go back to the plain note.
     Cancel,
+    /// Hide everything behind the passphrase until the clinician is back.
+    Lock,
 }
 
 impl UiCommand {
@@ -65,6 +67,7 @@ impl UiCommand {
             Self::Outcome(DeferralOutcome::EndedEarly) => "Ended early",
             Self::Outcome(DeferralOutcome::SessionStopped) => "Session stopped",
             Self::Cancel => "Cancel",
+            Self::Lock => "Lock",
         }
     }
 
@@ -88,6 +91,8 @@ impl UiCommand {
             Self::Outcome(DeferralOutcome::EndedEarly) => command(Key::Num3),
             Self::Outcome(DeferralOutcome::SessionStopped) => command(Key::Num4),
             Self::Cancel => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
+            // Shift keeps it apart from Ctrl+L (lower dose); the app reads it before any view does.
+            Self::Lock => KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::L),
         }
     }
 

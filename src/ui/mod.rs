@@ -8,6 +8,7 @@ mod dose_chart;
 mod export_panel;
 mod home;
 mod live;
+mod lock_screen;
 mod passphrase_change;
 mod pre_session_form;
 mod prep_view;

@@ -17,6 +17,21 @@ pub fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, 
         .build_eframe(move |cc| KapJournalApp::new(cc, store, clock))
 }
 
+/// The app on a journal whose window locks only after an hour untouched, for tests that let the
+/// session clock run for long stretches without touching the window (as a clinician watching the
+/// client would not, within ten minutes, without the lock stepping in).
+pub fn unattended_app(
+    dir: &std::path::Path,
+    clock: &Arc<ManualClock>,
+) -> Harness<'static, KapJournalApp> {
+    let mut store = Store::open(dir, &super::passphrase()).unwrap();
+    let mut settings = store.clinic_settings().unwrap();
+    settings.lock_after_minutes = 60;
+    store.save_clinic_settings(&settings).unwrap();
+    drop(store);
+    app(dir, clock)
+}
+
 /// Clicks the button whose label starts with `text` (buttons also show their shortcut).
 pub fn click(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
     harness

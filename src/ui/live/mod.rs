@@ -288,7 +288,8 @@ impl LiveView {
                 None => self.error = Some("No \"sit with it\" deferral is running.".to_owned()),
             },
             UiCommand::Cancel => self.composer.set_mode(Mode::Note),
-            UiCommand::NewSession => {}
+            // The app handles these itself, before any view.
+            UiCommand::NewSession | UiCommand::Lock => {}
         }
     }
 

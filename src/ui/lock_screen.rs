@@ -1,0 +1,74 @@
+//! What the window shows while locked: no client data, only the passphrase field. The views behind it
+//! stay as they were, and a running session keeps its timers and autosave.
+
+use egui::{RichText, Ui};
+
+use super::theme;
+use super::unlock_view::{forget_typing, passphrase_field};
+use crate::store::{Passphrase, Store};
+
+/// The passphrase being typed to unlock, and what the last try said.
+#[derive(Default)]
+pub struct LockScreen {
+    passphrase: String,
+    error: Option<String>,
+    /// Set when the screen appears and after a refused try, so typing goes straight to the field.
+    focus_field: bool,
+}
+
+impl LockScreen {
+    pub fn new() -> Self {
+        Self {
+            focus_field: true,
+            ..Self::default()
+        }
+    }
+
+    /// Draws the screen; `true` once the passphrase is right. `session_running` adds a line saying
+    /// that the session goes on (without saying whose).
+    pub fn ui(&mut self, ui: &mut Ui, store: &Store, session_running: bool) -> bool {
+        let mut unlocked = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.add_space(120.0);
+            ui.vertical_centered(|ui| {
+                ui.set_max_width(440.0);
+                ui.heading("KAP Journal is locked");
+                ui.add_space(theme::GAP);
+                ui.label(
+                    RichText::new("Type the passphrase to return to where you were.")
+                        .color(theme::MUTED),
+                );
+                if session_running {
+                    ui.label(
+                        RichText::new("A session is running: its timers go on while locked.")
+                            .color(theme::MUTED),
+                    );
+                }
+                ui.add_space(2.0 * theme::GAP);
+                let field = passphrase_field(ui, "Passphrase", &mut self.passphrase);
+                let entered =
+                    field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+                if std::mem::take(&mut self.focus_field) {
+                    field.request_focus();
+                }
+                ui.add_space(theme::GAP);
+                if ui.button("Unlock").clicked() || entered {
+                    let passphrase = Passphrase::new(std::mem::take(&mut self.passphrase));
+                    forget_typing(ui.ctx(), &[field.id]);
+                    match store.check_passphrase(&passphrase) {
+                        Ok(()) => unlocked = true,
+                        Err(error) => {
+                            self.error = Some(error.to_string());
+                            self.focus_field = true;
+                        }
+                    }
+                }
+                if let Some(error) = &self.error {
+                    ui.add_space(theme::GAP);
+                    ui.label(RichText::new(error).color(theme::WARNING).strong());
+                }
+            });
+        });
+        unlocked
+    }
+}
