@@ -21,8 +21,8 @@ impl PassphraseChange {
         ui.heading("Passphrase");
         ui.label(
             RichText::new(format!(
-                "Changing it takes effect at once. Backups keep opening with this journal's key \
-                 file. At least {MIN_PASSPHRASE_CHARS} characters."
+                "Changing it takes effect at once and re-encrypts nothing: the journal's key is \
+                 rewrapped. At least {MIN_PASSPHRASE_CHARS} characters."
             ))
             .color(theme::MUTED),
         );
