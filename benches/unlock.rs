@@ -12,9 +12,12 @@ fn unlock(c: &mut Criterion) {
     drop(Store::open(dir.path(), &common::passphrase()).unwrap());
     let mut group = c.benchmark_group("unlock");
     group.sample_size(20);
-    group.bench_function("derive and unwrap the data key (Argon2id 64 MiB, 3 passes)", |b| {
-        b.iter(|| unlock_key(dir.path(), &common::passphrase()).unwrap());
-    });
+    group.bench_function(
+        "derive and unwrap the data key (Argon2id 64 MiB, 3 passes)",
+        |b| {
+            b.iter(|| unlock_key(dir.path(), &common::passphrase()).unwrap());
+        },
+    );
     let key = unlock_key(dir.path(), &common::passphrase()).unwrap();
     group.bench_function("open the encrypted journal with the unwrapped key", |b| {
         b.iter(|| {

@@ -257,4 +257,8 @@ fn a_sleep_that_stops_the_monotonic_clock_locks_on_waking_and_the_shortcut_locks
         harness.query_by_label("New dose").is_none(),
         "the shortcut did not also open the lower-dose form (Ctrl+L)"
     );
+
+    click(&mut harness, "Lock");
+    assert!(harness.state().is_locked(), "the Lock button locks");
+    assert!(!shows_client_data(&harness));
 }

@@ -357,6 +357,11 @@ impl eframe::App for KapJournalApp {
             return;
         }
         let nav = self.top_bar(ui);
+        if self.lock.is_some() {
+            // Locked from the top bar: the view is not drawn again behind the lock.
+            ui.ctx().request_repaint();
+            return;
+        }
         self.navigate(nav);
         let Ok(store) = &mut self.store else { return };
         let nav = match &mut self.view {
