@@ -21,6 +21,13 @@ fn locked_app(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
         .build_eframe(move |cc| KapJournalApp::new(cc, journal, clock))
 }
 
+/// Types into the passphrase field and presses Enter, as at the unlock and lock screens.
+fn submit_passphrase(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
+    type_into(harness, "Passphrase", text);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+}
+
 #[test]
 fn a_new_journal_asks_for_a_passphrase_twice_and_refuses_a_short_or_mismatched_one() {
     let dir = tempfile::tempdir().unwrap();
@@ -77,9 +84,7 @@ fn a_wrong_passphrase_gets_one_sentence_and_the_right_one_opens_the_journal() {
     assert!(harness.query_by_label("Unlock KAP Journal").is_some());
     assert!(harness.query_by_label("Passphrase again").is_none());
     for attempt in 0..3 {
-        type_into(&mut harness, "Passphrase", "not the passphrase");
-        harness.key_press(egui::Key::Enter);
-        harness.run();
+        submit_passphrase(&mut harness, "not the passphrase");
         assert!(
             harness
                 .query_by_label("That passphrase does not unlock this journal.")
@@ -97,9 +102,7 @@ fn a_wrong_passphrase_gets_one_sentence_and_the_right_one_opens_the_journal() {
         "wrong tries wrote nothing"
     );
 
-    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
-    harness.key_press(egui::Key::Enter);
-    harness.run();
+    submit_passphrase(&mut harness, common::PASSPHRASE);
     assert!(harness.query_by_label("Unlock KAP Journal").is_none());
     assert!(harness.query_by_label_contains("Sessions").is_some());
 }
@@ -199,18 +202,14 @@ fn the_window_locks_after_ten_idle_minutes_saving_the_draft_and_unlocks_to_the_s
 
     // The session's clock runs on while locked.
     clock.advance(std::time::Duration::from_mins(5));
-    type_into(&mut harness, "Passphrase", "not it at all");
-    harness.key_press(egui::Key::Enter);
-    harness.run();
+    submit_passphrase(&mut harness, "not it at all");
     assert!(
         harness
             .query_by_label("That passphrase does not unlock this journal.")
             .is_some()
     );
     assert!(harness.state().is_locked());
-    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
-    harness.key_press(egui::Key::Enter);
-    harness.run();
+    submit_passphrase(&mut harness, common::PASSPHRASE);
     assert!(!harness.state().is_locked());
     assert_eq!(
         common::ui::field(&harness, "Note").value().as_deref(),
@@ -237,9 +236,7 @@ fn a_sleep_that_stops_the_monotonic_clock_locks_on_waking_and_the_shortcut_locks
     clock.set_wall(clock.wall() + chrono::Duration::hours(1));
     harness.run();
     assert!(harness.state().is_locked());
-    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
-    harness.key_press(egui::Key::Enter);
-    harness.run();
+    submit_passphrase(&mut harness, common::PASSPHRASE);
     assert!(!harness.state().is_locked());
 
     harness.key_press_modifiers(
@@ -249,9 +246,7 @@ fn a_sleep_that_stops_the_monotonic_clock_locks_on_waking_and_the_shortcut_locks
     harness.run();
     assert!(harness.state().is_locked(), "Ctrl+Shift+L locks");
     assert!(!shows_client_data(&harness));
-    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
-    harness.key_press(egui::Key::Enter);
-    harness.run();
+    submit_passphrase(&mut harness, common::PASSPHRASE);
     assert!(!harness.state().is_locked());
     assert!(
         harness.query_by_label("New dose").is_none(),
