@@ -137,7 +137,7 @@ fn the_file_cannot_be_opened_without_the_key_or_with_another_journals_key() {
     .unwrap();
     let error = Store::open(&dir, &common::passphrase()).unwrap_err();
     assert!(matches!(error, StoreError::KeyMismatch), "{error:?}");
-    common::assert_one_sentence(&error.to_string(), "does not belong to this journal");
+    common::assert_one_sentence(&error.to_string(), "journal.key belongs to another journal");
 }
 
 #[test]

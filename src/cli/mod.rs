@@ -1,5 +1,6 @@
 //! The command line: the window is the product; these commands serve scripting, backups and checks.
 
+mod check;
 mod demo;
 mod export;
 mod import;
@@ -46,6 +47,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Read a JSON archive written by export: all of it, or nothing if anything is wrong.
     Import(import::ImportArgs),
+    /// Check the journal file: every page's authentication code and SQLite's integrity check.
+    Check(check::CheckArgs),
     /// Show the clinic's monitoring settings (vitals schedule, thresholds), or change them with --set.
     Settings(settings::SettingsArgs),
 }
@@ -65,6 +68,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => export::run(&journal, &args),
         Some(Command::Import(args)) => import::run(&journal, &args),
         Some(Command::Settings(args)) => settings::run(&journal, &args),
+        Some(Command::Check(args)) => check::run(&journal, &args),
     }
 }
 

@@ -38,7 +38,7 @@ pub enum StoreError {
     )]
     KeyFileDamaged(&'static str),
     #[error(
-        "The key file journal.key does not belong to this journal; copy back the one made with it."
+        "The journal cannot be read with this key: journal.key belongs to another journal or journal.db is damaged; run kap-journal check."
     )]
     KeyMismatch,
     #[error("This journal already has a passphrase; unlock it instead.")]
@@ -49,6 +49,10 @@ pub enum StoreError {
     EncryptionNotVerified,
     #[error("This computer gave no random numbers for a new key; try again.")]
     NoRandomness,
+    #[error(
+        "The journal failed its start-up check, so it is open to be read but not changed; run kap-journal check."
+    )]
+    OpenedDamaged,
     #[error("The journal has no {0} with that id.")]
     NotFound(&'static str),
     #[error("The journal holds {0} that cannot be read; run kap-journal check.")]

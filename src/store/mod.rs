@@ -65,6 +65,8 @@ pub struct Store {
     /// The data key the connection was opened with, kept to check a passphrase at the lock screen and
     /// to rewrap it under a new one. Wiped on drop.
     key: DataKey,
+    /// What the start-up check found wrong; when not empty the store is read-only.
+    damage: Vec<String>,
 }
 
 impl Store {
@@ -89,10 +91,17 @@ impl Store {
         result
     }
 
+    /// The problems the start-up check found (page numbers, never content); empty when the journal is
+    /// sound. A damaged journal is open read-only.
+    pub fn damage(&self) -> &[String] {
+        &self.damage
+    }
+
     fn require_writer(&self) -> Result<(), StoreError> {
         match self.access {
             AccessMode::Writer => Ok(()),
             AccessMode::ReadOnly => Err(StoreError::ReadOnly),
+            AccessMode::Damaged => Err(StoreError::OpenedDamaged),
         }
     }
 }

@@ -12,7 +12,8 @@ use rusqlite::{Connection, OpenFlags};
 use super::key_file::{KdfCost, KeyFile};
 use super::secret::{DataKey, Passphrase};
 use super::{
-    DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, schema,
+    DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, integrity,
+    schema,
 };
 
 /// Older SQLite versions have a WAL-reset bug that can corrupt a database written by two connections.
@@ -30,6 +31,8 @@ pub enum AccessMode {
     Writer,
     /// Another process writes; this one reads what it has committed.
     ReadOnly,
+    /// The start-up check found damage: everything that can be read is, nothing is written.
+    Damaged,
 }
 
 /// What a data folder holds, which decides the first screen: choose a passphrase, or unlock.
@@ -110,14 +113,26 @@ impl LockedJournal {
         }
         let conn = connect(&self.dir.join(DB_FILE_NAME), &key, OpenFlags::default())?;
         configure(&conn)?;
+        // A journal that fails its start-up check is opened to be read, never written: a write could
+        // spread the damage, and what can still be read must stay reachable.
+        let damage = integrity::quick_problems(&conn)?;
         let mut store = Store {
             conn,
             dir: self.dir.clone(),
             _writer_lock: Some(Arc::clone(&self.lock)),
-            access: AccessMode::Writer,
+            access: if damage.is_empty() {
+                AccessMode::Writer
+            } else {
+                AccessMode::Damaged
+            },
             key,
+            damage,
         };
-        schema::migrate(&mut store.conn)?;
+        if store.damage.is_empty() {
+            schema::migrate(&mut store.conn)?;
+        } else {
+            schema::check_readable(&store.conn)?;
+        }
         Ok(store)
     }
 }
@@ -157,6 +172,7 @@ impl Store {
             _writer_lock: None,
             access: AccessMode::ReadOnly,
             key,
+            damage: Vec::new(),
         })
     }
 
@@ -176,6 +192,7 @@ impl Store {
             _writer_lock: None,
             access: AccessMode::ReadOnly,
             key: self.key.clone(),
+            damage: Vec::new(),
         })
     }
 

@@ -213,6 +213,9 @@ impl KapJournalApp {
         let Ok(store) = &mut self.store else {
             return View::Home(Box::default());
         };
+        if !store.damage().is_empty() {
+            self.notice = Some(StoreError::OpenedDamaged.to_string());
+        }
         match store.live_sessions() {
             Ok(live) if !live.is_empty() => {
                 // The newest live session is the one being logged; older ones stay listed on the home screen.

@@ -1,0 +1,91 @@
+//! Damage to the journal file: found by `kap-journal check` and at start-up, never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use kap_journal::store::{DB_FILE_NAME, Store, StoreError};
+
+const PAGE: u64 = 4096;
+
+fn check(dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("check")
+        .output()
+        .unwrap()
+}
+
+/// Flips one bit of the byte at `offset` in the journal file, as a failing disk might.
+fn flip(dir: &Path, offset: u64) {
+    let path = dir.join(DB_FILE_NAME);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = usize::try_from(offset).unwrap();
+    bytes[at] ^= 0x10;
+    std::fs::write(&path, bytes).unwrap();
+}
+
+/// A closed journal holding the fixture, and its number of pages.
+fn closed_journal() -> (tempfile::TempDir, u64) {
+    let journal = common::journal_with_fixture();
+    drop(journal.store);
+    let pages = std::fs::metadata(journal.dir.path().join(DB_FILE_NAME))
+        .unwrap()
+        .len()
+        / PAGE;
+    assert!(pages > 4, "{pages} pages");
+    (journal.dir, pages)
+}
+
+#[test]
+fn a_sound_journal_passes_the_check() {
+    let (dir, _) = closed_journal();
+    let output = check(dir.path());
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("is sound")
+    );
+}
+
+#[test]
+fn a_flipped_bit_in_a_page_is_found_by_check_and_at_start_up() {
+    let (dir, pages) = closed_journal();
+    let page = pages / 2;
+    flip(dir.path(), page * PAGE + 700);
+
+    let output = check(dir.path());
+    assert!(!output.status.success(), "check exits non-zero on damage");
+    let report = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        report.contains(&format!("HMAC verification failed for page {}", page + 1)),
+        "{report}"
+    );
+
+    // At start-up: opened to be read, refused for writing, with a sentence saying why.
+    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    assert!(!store.damage().is_empty());
+    let error = store
+        .save_draft(kap_journal::domain::SessionId(1), "x", chrono::Utc::now())
+        .unwrap_err();
+    assert!(matches!(error, StoreError::OpenedDamaged), "{error:?}");
+    common::assert_one_sentence(&error.to_string(), "run kap-journal check");
+}
+
+#[test]
+fn damage_to_the_first_page_is_one_sentence_and_no_panic() {
+    let (dir, _) = closed_journal();
+    flip(dir.path(), 100);
+    let error = Store::open(dir.path(), &common::passphrase()).unwrap_err();
+    common::assert_one_sentence(&error.to_string(), "run kap-journal check");
+    let output = check(dir.path());
+    assert!(!output.status.success());
+    let message = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("journal.db is damaged"), "{message}");
+}
