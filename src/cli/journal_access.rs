@@ -25,11 +25,12 @@ impl JournalAccess {
     /// The passphrase from `--passphrase-file` (its first line), else from `KAP_JOURNAL_PASSPHRASE`.
     pub fn passphrase(&self) -> anyhow::Result<Passphrase> {
         if let Some(file) = &self.passphrase_file {
-            let text = std::fs::read_to_string(file).with_context(|| {
-                format!("The passphrase file {} cannot be read.", file.display())
-            })?;
+            // The whole file is wiped when dropped; only its first line is the passphrase.
+            let text =
+                zeroize::Zeroizing::new(std::fs::read_to_string(file).with_context(|| {
+                    format!("The passphrase file {} cannot be read.", file.display())
+                })?);
             let first_line = text.lines().next().unwrap_or_default().to_owned();
-            drop(Passphrase::new(text));
             return Ok(Passphrase::new(first_line));
         }
         match std::env::var(PASSPHRASE_ENV) {

@@ -16,7 +16,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::secret::{DataKey, Passphrase, parse_hex, push_hex, wipe};
+use super::secret::{DataKey, Passphrase, parse_hex, push_hex};
 use super::{KEY_FILE_NAME, StoreError};
 
 const FORMAT: &str = "kap-journal-key";
@@ -106,7 +106,7 @@ impl KeyFile {
         let wrapped = parse_hex(&self.wrapped_key).ok_or_else(damaged)?;
         let kek = derive(passphrase, &salt, self.kdf)?;
         let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
-        let mut opened = cipher
+        let opened = cipher
             .decrypt(
                 XNonce::from_slice(&nonce),
                 Payload {
@@ -114,10 +114,9 @@ impl KeyFile {
                     aad: &associated_data(self.kdf),
                 },
             )
+            .map(Zeroizing::new)
             .map_err(|_| StoreError::WrongPassphrase)?;
-        let key = DataKey::from_bytes(&opened);
-        wipe(&mut opened);
-        key.ok_or_else(damaged)
+        DataKey::from_bytes(&opened).ok_or_else(damaged)
     }
 
     /// Reads the key file of the journal in `dir`; `None` when there is none.

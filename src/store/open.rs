@@ -150,8 +150,7 @@ impl Store {
     /// Opens the journal as writer when it is free, or read-only when another instance is writing,
     /// for commands that only read.
     pub fn open_for_reading(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
-        let db_path = dir.join(DB_FILE_NAME);
-        if !db_path.exists() {
+        if !dir.join(DB_FILE_NAME).exists() {
             return Err(StoreError::NoJournal {
                 path: dir.to_path_buf(),
             });
@@ -160,8 +159,22 @@ impl Store {
             Err(StoreError::HeldByAnotherInstance { .. }) => {}
             other => return other,
         }
-        let key = unlock_key(dir, passphrase)?;
-        let conn = connect(&db_path, &key, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        Self::open_read_only(dir, unlock_key(dir, passphrase)?)
+    }
+
+    /// A second, read-only connection to this journal under the same key, for work on another thread
+    /// (a long export) that must not hold up the writer.
+    pub fn reader(&self) -> Result<Self, StoreError> {
+        Self::open_read_only(&self.dir, self.key.clone())
+    }
+
+    /// A read-only connection under `key`, beside whichever process writes.
+    fn open_read_only(dir: &Path, key: DataKey) -> Result<Self, StoreError> {
+        let conn = connect(
+            &dir.join(DB_FILE_NAME),
+            &key,
+            OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
         check_sqlite_version(&conn)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
@@ -172,26 +185,6 @@ impl Store {
             _writer_lock: None,
             access: AccessMode::ReadOnly,
             key,
-            damage: Vec::new(),
-        })
-    }
-
-    /// A second, read-only connection to this journal under the same key, for work on another thread
-    /// (a long export) that must not hold up the writer.
-    pub fn reader(&self) -> Result<Self, StoreError> {
-        let conn = connect(
-            &self.dir.join(DB_FILE_NAME),
-            &self.key,
-            OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-        Ok(Self {
-            conn,
-            dir: self.dir.clone(),
-            _writer_lock: None,
-            access: AccessMode::ReadOnly,
-            key: self.key.clone(),
             damage: Vec::new(),
         })
     }

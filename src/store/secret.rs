@@ -4,7 +4,7 @@
 use std::fmt;
 
 use rusqlite::Connection;
-use zeroize::{Zeroize as _, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::StoreError;
 
@@ -130,11 +130,6 @@ pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
         .collect()
-}
-
-/// Wipes a byte buffer that held key material before it is dropped.
-pub(crate) fn wipe(bytes: &mut Vec<u8>) {
-    bytes.zeroize();
 }
 
 #[cfg(test)]

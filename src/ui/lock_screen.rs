@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::theme;
-use super::unlock_view::{forget_typing, passphrase_field};
+use super::unlock_view::{enter_pressed, forget_typing, passphrase_field};
 use crate::store::{Passphrase, Store};
 
 /// The passphrase being typed to unlock, and what the last try said.
@@ -46,8 +46,7 @@ impl LockScreen {
                 }
                 ui.add_space(2.0 * theme::GAP);
                 let field = passphrase_field(ui, "Passphrase", &mut self.passphrase);
-                let entered =
-                    field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+                let entered = field.lost_focus() && enter_pressed(ui);
                 if std::mem::take(&mut self.focus_field) {
                     field.request_focus();
                 }

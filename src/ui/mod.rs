@@ -23,9 +23,11 @@ mod theme;
 mod timeline;
 mod unlock_view;
 mod widgets;
+mod window;
 
 use crate::format;
 
-pub use app::{KapJournalApp, Opening, run_window};
+pub use app::{KapJournalApp, Opening};
 pub use commands::UiCommand;
 pub use save_dialog::disable_file_dialogs;
+pub use window::run_window;

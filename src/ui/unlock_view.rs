@@ -133,7 +133,8 @@ pub fn passphrase_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Re
     .labelled_by(label.id)
 }
 
-fn enter_pressed(ui: &Ui) -> bool {
+/// Enter this frame, for a one-line field that lost focus to it.
+pub fn enter_pressed(ui: &Ui) -> bool {
     ui.input(|input| input.key_pressed(egui::Key::Enter))
 }
 

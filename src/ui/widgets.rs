@@ -55,7 +55,6 @@ pub fn labelled_multiline(
     .labelled_by(label.id)
 }
 
-/// A refusal or failure, in plain words, where the user is looking.
 /// The outcome of the last action, as a sentence: muted, or in the warning colour when it is a problem.
 pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
     if let Some((message, problem)) = status {
@@ -68,6 +67,7 @@ pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
     }
 }
 
+/// A refusal or failure, in plain words, where the user is looking.
 pub fn error_line(ui: &mut Ui, error: Option<&str>) {
     if let Some(error) = error {
         ui.label(RichText::new(error).color(theme::WARNING).strong());
