@@ -18,6 +18,7 @@ mod sedation;
 mod session;
 mod session_facts;
 mod settings;
+mod signature;
 mod timeline;
 mod vitals;
 mod vitals_schedule;
@@ -47,6 +48,7 @@ pub use settings::{
     ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, SETTING_KEYS, SettingsError,
     VITALS_INTERVAL_RANGE,
 };
+pub use signature::{Addendum, Clinician, MAX_SIGNER_CHARS, Signature, SignatureError};
 pub use timeline::{CurrentDose, LatestReadings, OpenDeferral, TimelineState};
 pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};

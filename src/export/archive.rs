@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ExportError, ExportOptions, SessionRecord};
 use crate::domain::{
-    Dose, EventKind, ProgressNote, Route, SessionId, SessionStatus, TreatmentModel,
+    Addendum, Dose, EventKind, ProgressNote, Route, SessionId, SessionStatus, Signature,
+    TreatmentModel,
 };
 use crate::store::Store;
 
@@ -41,6 +42,12 @@ pub struct ArchivedSession {
     /// The private psychotherapy note: present only when the export was asked to include it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_note: Option<String>,
+    /// The signature of a signed session, with the digest of what was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+    /// Addenda written after signing, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addenda: Vec<Addendum>,
 }
 
 /// The client of an archived session.
@@ -92,6 +99,8 @@ impl From<&SessionRecord> for ArchivedSession {
                 .collect(),
             progress_note: record.progress_note.clone(),
             private_note: record.private_note.as_ref().map(|note| note.text.clone()),
+            signature: record.signature.clone(),
+            addenda: record.addenda.clone(),
         }
     }
 }

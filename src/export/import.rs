@@ -155,7 +155,7 @@ enum Failure {
 
 impl Sink<'_> {
     /// Checks and writes one session; `number` counts from 1 in the file.
-    fn take(&mut self, number: usize, session: ArchivedSession) -> Result<(), Failure> {
+    fn take(&mut self, number: usize, mut session: ArchivedSession) -> Result<(), Failure> {
         let at = |problem: String| Failure::Session { number, problem };
         if !self.seen.insert(session.uuid) {
             return Err(at(format!(
@@ -212,8 +212,7 @@ impl Sink<'_> {
             status: session.status,
             started_at: session.started_at,
             ended_at: session.ended_at,
-            events: session
-                .events
+            events: std::mem::take(&mut session.events)
                 .into_iter()
                 .map(|event| NewEvent {
                     wall_time: event.wall_time,
@@ -233,7 +232,19 @@ impl Sink<'_> {
                 session.private_note.as_deref(),
                 self.now,
             )
-            .map_err(Failure::Store)
+            .map_err(Failure::Store)?;
+        let Some(signature) = &session.signature else {
+            return Ok(());
+        };
+        self.batch
+            .insert_signature(id, signature, &session.addenda)
+            .map_err(|error| match error {
+                StoreError::SignatureMismatch => at(
+                    "it no longer matches its signature: it was changed after it was signed"
+                        .to_owned(),
+                ),
+                other => Failure::Store(other),
+            })
     }
 }
 

@@ -2,7 +2,8 @@
 
 use super::ExportOptions;
 use crate::domain::{
-    Client, Delivered, Event, ProgressNote, Session, SessionId, delivered, session_weight,
+    Addendum, Client, Delivered, Event, ProgressNote, Session, SessionId, Signature, delivered,
+    session_weight,
 };
 use crate::store::{PrivateNote, Store, StoreError};
 
@@ -17,6 +18,10 @@ pub struct SessionRecord {
     pub progress_note: Option<ProgressNote>,
     /// The private psychotherapy note: read only when the export asks for it on purpose.
     pub private_note: Option<PrivateNote>,
+    /// Who signed the session and when, once it is signed.
+    pub signature: Option<Signature>,
+    /// Corrections and additions made after signing, oldest first, shown after the original.
+    pub addenda: Vec<Addendum>,
 }
 
 impl SessionRecord {
@@ -47,6 +52,8 @@ impl SessionRecord {
             None
         };
         Ok(Self {
+            signature: store.signature(id)?,
+            addenda: store.addenda(id)?,
             session,
             client,
             events,

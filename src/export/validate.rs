@@ -59,6 +59,33 @@ pub fn check_session(session: &ArchivedSession) -> Result<NewClient, String> {
             ));
         }
     }
+    match (session.status, &session.signature) {
+        (SessionStatus::Signed, None) => {
+            return Err("it is signed but carries no signature".to_owned());
+        }
+        (SessionStatus::Live | SessionStatus::Ended, Some(_)) => {
+            return Err("it carries a signature but is not signed".to_owned());
+        }
+        _ => {}
+    }
+    if !session.addenda.is_empty() && session.signature.is_none() {
+        return Err("it has addenda but is not signed".to_owned());
+    }
+    if let Some(signature) = &session.signature {
+        signature
+            .clinician
+            .checked()
+            .map_err(|error| format!("its signature cannot be used: {error}"))?;
+    }
+    for addendum in &session.addenda {
+        crate::domain::Addendum::new(
+            &addendum.author,
+            addendum.written_at,
+            &addendum.reason,
+            &addendum.text,
+        )
+        .map_err(|error| format!("an addendum cannot be used: {error}"))?;
+    }
     match (session.status, session.ended_at) {
         (SessionStatus::Live, Some(_)) => return Err("it is live but has an end time".to_owned()),
         (SessionStatus::Ended | SessionStatus::Signed, None) => {

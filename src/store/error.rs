@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-use crate::domain::{ClientError, SessionError, SettingsError};
+use crate::domain::{ClientError, SessionError, SettingsError, SignatureError};
 
 /// Why the journal could not be opened, read or written. Messages are plain sentences and never
 /// contain client names or note text.
@@ -65,6 +65,38 @@ pub enum StoreError {
     Session(#[from] SessionError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    #[error(
+        "A signed session in the archive no longer matches its signature (it was changed after signing), so nothing was imported."
+    )]
+    SignatureMismatch,
+    #[error("The audit log is append-only; its entries are never changed or removed.")]
+    AuditAppendOnly,
     #[error("The journal database reported an error: {0}.")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
+}
+
+/// The journal's own triggers refuse writes with a message starting with a known word; those
+/// become the sentences above instead of a database error.
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(failure, Some(message)) = &error
+            && failure.code == rusqlite::ErrorCode::ConstraintViolation
+        {
+            if message.starts_with("signed session:") {
+                return Self::Signed;
+            }
+            if message.starts_with("append-only:") {
+                return Self::AuditAppendOnly;
+            }
+            if message.starts_with("not signed:") {
+                return Self::Signature(SignatureError::NotSigned);
+            }
+            if message.starts_with("not ended:") {
+                return Self::Signature(SignatureError::NotEnded);
+            }
+        }
+        Self::Sqlite(error)
+    }
 }

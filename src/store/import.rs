@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::sessions::insert_complete_session;
 use super::{CompleteSession, Store, StoreError, to_ms};
-use crate::domain::{Client, ClientId, NewClient, ProgressNote, SessionId};
+use crate::domain::{Addendum, Client, ClientId, NewClient, ProgressNote, SessionId, Signature};
 
 /// An import in progress. Dropping it without [`ImportBatch::commit`] leaves the journal unchanged.
 pub struct ImportBatch<'store> {
@@ -114,6 +114,21 @@ impl ImportBatch<'_> {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
         super::notes::insert_notes(&self.tx, session, progress, private, now)
+    }
+
+    /// Signs a session just inserted with the signature it was archived with (refused when its
+    /// content does not match), then adds its addenda.
+    pub fn insert_signature(
+        &mut self,
+        session: SessionId,
+        signature: &Signature,
+        addenda: &[Addendum],
+    ) -> Result<(), StoreError> {
+        super::signing::import_signature(&self.tx, session, signature)?;
+        for addendum in addenda {
+            super::signing::insert_addendum(&self.tx, session, addendum)?;
+        }
+        Ok(())
     }
 
     /// Makes the whole import durable at once, then merges the search index it filled.

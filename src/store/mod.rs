@@ -3,9 +3,11 @@
 //! Every write is one transaction that commits before the call returns, with `synchronous=FULL`, so an
 //! event that a caller was told is saved survives a killed process or a power cut.
 
+mod audit;
 mod clients;
 mod data_dir;
 mod delivered_total;
+mod digest;
 mod drafts;
 mod durable;
 mod encrypt_legacy;
@@ -25,9 +27,11 @@ mod secret;
 mod session_text;
 mod sessions;
 mod settings;
+mod signing;
 mod snippet;
 mod summaries;
 
+pub use audit::AuditEntry;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;
 pub use error::StoreError;

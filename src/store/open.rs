@@ -276,7 +276,10 @@ pub(super) fn connect(
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     key.apply_to(&conn)?;
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
-        Ok(()) => Ok(conn),
+        Ok(()) => {
+            super::audit::register_functions(&conn, key)?;
+            Ok(conn)
+        }
         Err(rusqlite::Error::SqliteFailure(failure, _))
             if failure.code == rusqlite::ErrorCode::NotADatabase =>
         {

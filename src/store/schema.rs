@@ -106,6 +106,12 @@ const MIGRATIONS: &[Migration] = &[
     ",
         then: None,
     },
+    // 6: signatures and addenda, the triggers that keep a signed session unchanged, and the audit
+    // log with the triggers that append to it (see store::audit).
+    Migration {
+        sql: super::signing::CREATE_SIGNING,
+        then: Some(super::audit::create_log),
+    },
 ];
 
 /// The schema version this build writes.

@@ -122,11 +122,17 @@ pub(super) fn insert_complete_session(
     tx: &rusqlite::Transaction<'_>,
     session: &CompleteSession,
 ) -> Result<SessionId, StoreError> {
+    // A signed session goes in as ended: its timeline and notes are written first, then the
+    // signature (see ImportBatch::insert_signature), after which nothing of it can change.
+    let status = match session.status {
+        SessionStatus::Signed => SessionStatus::Ended,
+        other => other,
+    };
     insert_session(
         tx,
         &session.new,
         session.uuid,
-        session.status,
+        status,
         session.started_at,
         session.ended_at,
     )?;

@@ -1,45 +1,75 @@
-//! The clinic's settings, kept in the journal so the window and the command line use the same ones.
+//! The clinic's settings and the clinician's signature name, kept in the journal so the window and
+//! the command line use the same ones.
 
 use rusqlite::OptionalExtension;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::{Store, StoreError};
-use crate::domain::ClinicSettings;
+use crate::domain::{ClinicSettings, Clinician};
 
 const CLINIC_KEY: &str = "clinic";
+const CLINICIAN_KEY: &str = "clinician";
 
 impl Store {
     /// The clinic's settings; the defaults until someone changes them.
     pub fn clinic_settings(&self) -> Result<ClinicSettings, StoreError> {
-        let stored: Option<String> = self
-            .conn
-            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-            .query_row([CLINIC_KEY], |row| row.get(0))
-            .optional()?;
-        match stored {
-            None => Ok(ClinicSettings::default()),
-            Some(json) => {
-                let settings: ClinicSettings = serde_json::from_str(&json)
-                    .map_err(|_| StoreError::Damaged("the clinic settings"))?;
-                settings
-                    .check()
-                    .map_err(|_| StoreError::Damaged("the clinic settings"))?;
-                Ok(settings)
-            }
-        }
+        const WHAT: &str = "the clinic settings";
+        let settings: Option<ClinicSettings> = self.setting(CLINIC_KEY, WHAT)?;
+        let settings = settings.unwrap_or_default();
+        settings.check().map_err(|_| StoreError::Damaged(WHAT))?;
+        Ok(settings)
     }
 
     /// Checks and stores the clinic's settings.
     pub fn save_clinic_settings(&mut self, settings: &ClinicSettings) -> Result<(), StoreError> {
         self.require_writer()?;
         settings.check()?;
-        let json = serde_json::to_string(settings)
-            .map_err(|_| StoreError::Damaged("the clinic settings"))?;
+        self.write_setting(CLINIC_KEY, settings, "the clinic settings")
+    }
+
+    /// Who signs sessions and writes addenda on this computer; `None` until set in Settings.
+    pub fn clinician(&self) -> Result<Option<Clinician>, StoreError> {
+        self.setting(CLINICIAN_KEY, "the clinician's name")
+    }
+
+    /// Stores the clinician's name and credentials, trimmed; a name is needed.
+    pub fn save_clinician(&mut self, clinician: &Clinician) -> Result<Clinician, StoreError> {
+        self.require_writer()?;
+        let clinician = clinician.checked()?;
+        self.write_setting(CLINICIAN_KEY, &clinician, "the clinician's name")?;
+        Ok(clinician)
+    }
+
+    /// One setting read from its JSON; `what` names it if it cannot be read.
+    fn setting<T: DeserializeOwned>(
+        &self,
+        key: &str,
+        what: &'static str,
+    ) -> Result<Option<T>, StoreError> {
+        let stored: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |row| row.get(0))
+            .optional()?;
+        stored
+            .map(|json| serde_json::from_str(&json).map_err(|_| StoreError::Damaged(what)))
+            .transpose()
+    }
+
+    fn write_setting<T: Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        what: &'static str,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|_| StoreError::Damaged(what))?;
         self.conn
             .prepare_cached(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )?
-            .execute([CLINIC_KEY, &json])?;
+            .execute([key, &json])?;
         Ok(())
     }
 }

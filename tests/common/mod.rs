@@ -81,6 +81,37 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (
+        6,
+        "DROP TABLE audit_log; DROP TABLE addenda; DROP TABLE signatures;
+         DROP TRIGGER audit_clients_insert;
+         DROP TRIGGER audit_clients_update;
+         DROP TRIGGER audit_clients_delete;
+         DROP TRIGGER audit_sessions_insert;
+         DROP TRIGGER audit_sessions_update;
+         DROP TRIGGER audit_sessions_delete;
+         DROP TRIGGER audit_events_insert;
+         DROP TRIGGER audit_events_update;
+         DROP TRIGGER audit_events_delete;
+         DROP TRIGGER audit_progress_notes_insert;
+         DROP TRIGGER audit_progress_notes_update;
+         DROP TRIGGER audit_progress_notes_delete;
+         DROP TRIGGER audit_private_notes_insert;
+         DROP TRIGGER audit_private_notes_update;
+         DROP TRIGGER audit_private_notes_delete;
+         DROP TRIGGER audit_settings_insert;
+         DROP TRIGGER audit_settings_update;
+         DROP TRIGGER audit_settings_delete;
+         DROP TRIGGER signed_events_insert;
+         DROP TRIGGER signed_events_update;
+         DROP TRIGGER signed_events_delete;
+         DROP TRIGGER signed_sessions_update;
+         DROP TRIGGER signed_sessions_delete;
+         DROP TRIGGER signing_needs_signature;
+         DROP TRIGGER signed_progress_insert;
+         DROP TRIGGER signed_progress_update;
+         DROP TRIGGER signed_progress_delete;",
+    ),
     (5, "DROP TABLE progress_notes; DROP TABLE private_notes;"),
     (4, "DROP TABLE settings;"),
     (

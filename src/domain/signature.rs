@@ -1,0 +1,169 @@
+//! Signing a session and correcting it afterwards. A signed session's record never changes; what
+//! the clinician later needs to add or correct is an addendum, kept beside the original and shown
+//! with it, with who wrote it, when and why.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The longest name, credentials or reason accepted, in characters.
+pub const MAX_SIGNER_CHARS: usize = 120;
+
+/// Who signs: the clinician's name and credentials, as set once in Settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clinician {
+    pub name: String,
+    /// Degrees and licences, e.g. "PsyD, LMFT"; may be empty.
+    #[serde(default)]
+    pub credentials: String,
+}
+
+impl Clinician {
+    /// The clinician with surrounding spaces trimmed, when the name is usable for a signature.
+    pub fn checked(&self) -> Result<Self, SignatureError> {
+        let name = self.name.trim();
+        let credentials = self.credentials.trim();
+        if name.is_empty() {
+            return Err(SignatureError::NoClinician);
+        }
+        if name.chars().count() > MAX_SIGNER_CHARS || credentials.chars().count() > MAX_SIGNER_CHARS
+        {
+            return Err(SignatureError::TooLong);
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            credentials: credentials.to_owned(),
+        })
+    }
+
+    /// "Name, credentials", as a signature line reads.
+    pub fn signed_as(&self) -> String {
+        if self.credentials.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}, {}", self.name, self.credentials)
+        }
+    }
+}
+
+/// A session's signature: who signed, when, and a SHA-256 digest of what was signed, so a change
+/// made behind the journal's back is found by `kap-journal check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    pub clinician: Clinician,
+    pub signed_at: DateTime<Utc>,
+    /// Hex SHA-256 of the session, its timeline and its progress note as signed.
+    pub content_sha256: String,
+}
+
+/// A correction or addition to a signed session, never replacing what was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addendum {
+    pub author: Clinician,
+    pub written_at: DateTime<Utc>,
+    /// Why the record needed it ("late entry", "corrected dose").
+    pub reason: String,
+    pub text: String,
+}
+
+impl Addendum {
+    /// An addendum by `author` at `written_at`, refused when its reason or text is blank.
+    pub fn new(
+        author: &Clinician,
+        written_at: DateTime<Utc>,
+        reason: &str,
+        text: &str,
+    ) -> Result<Self, SignatureError> {
+        let author = author.checked()?;
+        let reason = reason.trim();
+        let text = text.trim();
+        if reason.is_empty() {
+            return Err(SignatureError::NoReason);
+        }
+        if reason.chars().count() > MAX_SIGNER_CHARS {
+            return Err(SignatureError::TooLong);
+        }
+        if text.is_empty() {
+            return Err(SignatureError::NoText);
+        }
+        Ok(Self {
+            author,
+            // The journal keeps times to the millisecond; the addendum is what it will read back.
+            written_at: written_at.trunc_subsecs(3),
+            reason: reason.to_owned(),
+            text: text.to_owned(),
+        })
+    }
+}
+
+/// Why a session cannot be signed or an addendum cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SignatureError {
+    #[error("Add your name (and credentials) in Settings before signing.")]
+    NoClinician,
+    #[error("A name, credentials or reason is at most {MAX_SIGNER_CHARS} characters.")]
+    TooLong,
+    #[error("An addendum needs a reason, such as \"late entry\" or \"correction\".")]
+    NoReason,
+    #[error("An addendum needs some text.")]
+    NoText,
+    #[error("Only an ended session can be signed; end it first.")]
+    NotEnded,
+    #[error("Addenda are for signed sessions; until it is signed, edit the session itself.")]
+    NotSigned,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clinician(name: &str, credentials: &str) -> Clinician {
+        Clinician {
+            name: name.to_owned(),
+            credentials: credentials.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_signature_line_joins_name_and_credentials() {
+        let signer = clinician("  R. Example ", " PsyD ").checked().unwrap();
+        assert_eq!(signer.signed_as(), "R. Example, PsyD");
+        assert_eq!(clinician("R. Example", "").signed_as(), "R. Example");
+    }
+
+    #[test]
+    fn a_blank_name_cannot_sign() {
+        assert_eq!(
+            clinician("   ", "MD").checked(),
+            Err(SignatureError::NoClinician)
+        );
+        assert_eq!(
+            clinician(&"x".repeat(MAX_SIGNER_CHARS + 1), "").checked(),
+            Err(SignatureError::TooLong)
+        );
+    }
+
+    #[test]
+    fn an_addendum_needs_a_reason_and_text() {
+        let signer = clinician("R. Example", "MD");
+        let at = DateTime::UNIX_EPOCH;
+        assert_eq!(
+            Addendum::new(&signer, at, " ", "text"),
+            Err(SignatureError::NoReason)
+        );
+        assert_eq!(
+            Addendum::new(&signer, at, "late entry", "\n"),
+            Err(SignatureError::NoText)
+        );
+        let addendum = Addendum::new(
+            &signer,
+            at,
+            " late entry ",
+            " Vitals at 10:40 were 128/80. ",
+        )
+        .unwrap();
+        assert_eq!(addendum.reason, "late entry");
+        assert_eq!(addendum.text, "Vitals at 10:40 were 128/80.");
+    }
+}

@@ -1,0 +1,362 @@
+//! The audit log: every write to the record adds an entry, and each entry carries an HMAC over its
+//! content and the previous entry's HMAC, so changing, forging or removing an entry breaks the chain
+//! from there on. The HMAC key is derived from the data key, so only someone holding the journal's
+//! key could forge a chain, and `kap-journal check` verifies it.
+//!
+//! The entries are written by SQL triggers, not by the Rust that writes the record: no write path
+//! can forget one. Entries name what was written (table and row, e.g. "session 12 entry 5") and hold
+//! a digest of the row, never its text.
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use super::digest::ValueDigest;
+use super::secret::DataKey;
+use super::{Store, StoreError};
+
+/// The chain's first link points at this instead of an entry.
+const GENESIS: [u8; 32] = [0; 32];
+
+/// What the derived key is for, so it can never equal a key derived for anything else.
+const KEY_PURPOSE: &[u8] = b"kap-journal audit chain v1";
+
+/// The key entries are sealed with. Wiped on drop.
+#[derive(Clone)]
+struct AuditKey(Zeroizing<[u8; 32]>);
+
+impl AuditKey {
+    fn derive(data_key: &DataKey) -> Self {
+        let mut key = Zeroizing::new([0_u8; 32]);
+        // HKDF-SHA-256 can always give 32 bytes; the fallback only keeps this free of a panic path.
+        if hkdf::Hkdf::<Sha256>::new(None, data_key.as_bytes())
+            .expand(KEY_PURPOSE, key.as_mut())
+            .is_err()
+        {
+            key.copy_from_slice(data_key.as_bytes());
+        }
+        Self(key)
+    }
+
+    /// The HMAC-SHA-256 of one entry, chained to the one before it.
+    fn seal(&self, entry: &EntryFields<'_>) -> [u8; 32] {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(self.0.as_ref()) else {
+            return GENESIS;
+        };
+        mac.update(entry.previous);
+        mac.update(&entry.seq.to_be_bytes());
+        mac.update(&entry.at_ms.to_be_bytes());
+        for text in [entry.action, entry.subject] {
+            mac.update(&(text.len() as u64).to_be_bytes());
+            mac.update(text.as_bytes());
+        }
+        mac.update(&(entry.digest.len() as u64).to_be_bytes());
+        mac.update(entry.digest);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+/// What one entry's seal covers.
+struct EntryFields<'a> {
+    previous: &'a [u8],
+    seq: i64,
+    at_ms: i64,
+    action: &'a str,
+    subject: &'a str,
+    digest: &'a [u8],
+}
+
+/// Registers the two SQL functions the audit triggers call: `audit_digest(purpose, values...)` and
+/// `audit_seal(previous, seq, at_ms, action, subject, digest)`. Every connection that may write has
+/// them; a tool without the key cannot append to the log.
+pub(super) fn register_functions(conn: &Connection, data_key: &DataKey) -> Result<(), StoreError> {
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("audit_digest", -1, flags, |ctx| {
+        let mut digest = ValueDigest::new("kap-journal audit row v1");
+        for index in 0..ctx.len() {
+            digest.value(ctx.get_raw(index));
+        }
+        Ok(digest.finish().to_vec())
+    })?;
+    let key = AuditKey::derive(data_key);
+    conn.create_scalar_function("audit_seal", 6, flags, move |ctx| {
+        let previous: Vec<u8> = ctx.get(0)?;
+        let action: String = ctx.get(3)?;
+        let subject: String = ctx.get(4)?;
+        let digest: Vec<u8> = ctx.get(5)?;
+        Ok(key
+            .seal(&EntryFields {
+                previous: &previous,
+                seq: ctx.get(1)?,
+                at_ms: ctx.get(2)?,
+                action: &action,
+                subject: &subject,
+                digest: &digest,
+            })
+            .to_vec())
+    })?;
+    Ok(())
+}
+
+/// A table of the record whose writes are logged: how its rows are named, and which columns are its
+/// content (an update that changes none of them, such as a session's running counters, is not a
+/// change of the record).
+struct Audited {
+    table: &'static str,
+    /// SQL naming the row, with `{row}` standing for NEW or OLD.
+    subject: &'static str,
+    columns: &'static [&'static str],
+}
+
+/// Every table that holds the record. Drafts (text not yet in the record, saved as it is typed) and
+/// the search index (rebuilt from the events) are not the record and are not logged.
+const AUDITED: &[Audited] = &[
+    Audited {
+        table: "clients",
+        subject: "'client ' || {row}.id",
+        columns: &["id", "code", "display_name", "weight_kg", "created_ms"],
+    },
+    Audited {
+        table: "sessions",
+        subject: "'session ' || {row}.id",
+        columns: &[
+            "id",
+            "uuid",
+            "client_id",
+            "model",
+            "route",
+            "planned_dose",
+            "intention",
+            "comfort_plan",
+            "status",
+            "started_ms",
+            "ended_ms",
+        ],
+    },
+    Audited {
+        table: "events",
+        subject: "'session ' || {row}.session_id || ' entry ' || {row}.seq",
+        columns: &[
+            "session_id",
+            "seq",
+            "wall_ms",
+            "elapsed_ms",
+            "kind",
+            "payload",
+        ],
+    },
+    Audited {
+        table: "progress_notes",
+        subject: "'session ' || {row}.session_id || ' progress note'",
+        columns: &["session_id", "note", "saved_ms"],
+    },
+    Audited {
+        table: "private_notes",
+        subject: "'session ' || {row}.session_id || ' private note'",
+        columns: &["session_id", "text", "saved_ms"],
+    },
+    Audited {
+        table: "settings",
+        subject: "'setting ' || {row}.key",
+        columns: &["key", "value"],
+    },
+    Audited {
+        table: "signatures",
+        subject: "'session ' || {row}.session_id || ' signature'",
+        columns: &[
+            "session_id",
+            "name",
+            "credentials",
+            "signed_ms",
+            "content_sha256",
+        ],
+    },
+    Audited {
+        table: "addenda",
+        subject: "'session ' || {row}.session_id || ' addendum ' || {row}.id",
+        columns: &[
+            "id",
+            "session_id",
+            "name",
+            "credentials",
+            "written_ms",
+            "reason",
+            "text",
+        ],
+    },
+];
+
+/// The audit log and its triggers, created by schema migration 6 (after the tables it watches).
+pub(super) fn create_log(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(
+        "CREATE TABLE audit_log (
+             seq     INTEGER PRIMARY KEY,
+             at_ms   INTEGER NOT NULL,
+             action  TEXT NOT NULL,
+             subject TEXT NOT NULL,
+             digest  BLOB NOT NULL,
+             mac     BLOB NOT NULL
+         );
+         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'append-only: the audit log is never changed'); END;
+         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'append-only: the audit log is never changed'); END;",
+    )?;
+    for audited in AUDITED {
+        tx.execute_batch(&triggers_for(audited))?;
+    }
+    // The first entry records how much of the record there was when the log began.
+    tx.execute_batch(&append_sql(
+        "start",
+        "'audit log started'",
+        "audit_digest('start', (SELECT count(*) FROM clients), (SELECT count(*) FROM sessions), \
+         (SELECT count(*) FROM events))",
+    ))?;
+    Ok(())
+}
+
+/// The three triggers that log inserts, content updates and deletes of one table.
+fn triggers_for(audited: &Audited) -> String {
+    let Audited {
+        table,
+        subject,
+        columns,
+    } = audited;
+    let digest = |row: &str| {
+        let values: Vec<String> = columns.iter().map(|c| format!("{row}.{c}")).collect();
+        format!("audit_digest('{table}', {})", values.join(", "))
+    };
+    let changed: Vec<String> = columns
+        .iter()
+        .map(|c| format!("OLD.{c} IS NOT NEW.{c}"))
+        .collect();
+    let mut sql = String::new();
+    for (action, row, when) in [
+        ("insert", "NEW", String::new()),
+        ("update", "NEW", format!("WHEN {}", changed.join(" OR "))),
+        ("delete", "OLD", String::new()),
+    ] {
+        sql.push_str(&format!(
+            "CREATE TRIGGER audit_{table}_{action} AFTER {} ON {table} {when} BEGIN {} END;\n",
+            action.to_uppercase(),
+            append_sql(action, &subject.replace("{row}", row), &digest(row)),
+        ));
+    }
+    sql
+}
+
+/// One statement appending an entry: the next sequence number, now, and the seal chained to the
+/// last entry (or to the genesis value).
+fn append_sql(action: &str, subject: &str, digest: &str) -> String {
+    format!(
+        "INSERT INTO audit_log (seq, at_ms, action, subject, digest, mac)
+         SELECT head.seq, head.now, '{action}', head.subject, head.digest,
+                audit_seal(head.previous, head.seq, head.now, '{action}', head.subject, head.digest)
+         FROM (SELECT coalesce(max(seq), 0) + 1 AS seq,
+                      coalesce((SELECT mac FROM audit_log ORDER BY seq DESC LIMIT 1), zeroblob(32))
+                          AS previous,
+                      CAST(unixepoch('subsec') * 1000 AS INTEGER) AS now,
+                      {subject} AS subject,
+                      {digest} AS digest
+               FROM audit_log) AS head;"
+    )
+}
+
+/// One entry of the audit log, as `kap-journal check` and the window show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// insert, update, delete (or start, the first entry).
+    pub action: String,
+    /// The row written, by table and number ("session 12 entry 5"), never by content.
+    pub subject: String,
+}
+
+impl Store {
+    /// How many entries the audit log holds.
+    pub fn audit_len(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))?)
+    }
+
+    /// The most recent `limit` entries, newest first.
+    pub fn audit_tail(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT seq, at_ms, action, subject FROM audit_log ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?;
+        rows.map(|row| {
+            let (seq, at_ms, action, subject) = row?;
+            Ok(AuditEntry {
+                seq,
+                at: super::from_ms(at_ms)?,
+                action,
+                subject,
+            })
+        })
+        .collect()
+    }
+
+    /// Verifies the chain from its first entry. Each problem is a sentence naming the entry by its
+    /// number; the first one is the first entry that was tampered with.
+    pub fn audit_problems(&self) -> Result<Vec<String>, StoreError> {
+        let key = AuditKey::derive(&self.key);
+        let mut statement = self.conn.prepare(
+            "SELECT seq, at_ms, action, subject, digest, mac FROM audit_log ORDER BY seq",
+        )?;
+        let mut rows = statement.query([])?;
+        let mut problems = Vec::new();
+        let mut previous = GENESIS.to_vec();
+        let mut expected_seq = 1_i64;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let at_ms: i64 = row.get(1)?;
+            let action: String = row.get(2)?;
+            let subject: String = row.get(3)?;
+            let digest: Vec<u8> = row.get(4)?;
+            let mac: Vec<u8> = row.get(5)?;
+            let after_gap = seq != expected_seq;
+            if after_gap {
+                problems.push(if seq == expected_seq + 1 {
+                    format!("audit entry {expected_seq} is missing: it was removed from the log")
+                } else {
+                    format!(
+                        "audit entries {expected_seq} to {} are missing: they were removed from the log",
+                        seq - 1
+                    )
+                });
+            }
+            let sealed = key.seal(&EntryFields {
+                previous: &previous,
+                seq,
+                at_ms,
+                action: &action,
+                subject: &subject,
+                digest: &digest,
+            });
+            // After a gap the missing entry's seal is unknown, so the next entry cannot be checked
+            // against it; the chain is picked up again from that entry.
+            if !after_gap && !constant_time_eq(&sealed, &mac) {
+                problems.push(format!(
+                    "audit entry {seq} ({action} of {subject}) does not match its seal: it was changed after it was written"
+                ));
+            }
+            previous = mac;
+            expected_seq = seq + 1;
+        }
+        Ok(problems)
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
