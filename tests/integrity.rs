@@ -89,3 +89,31 @@ fn damage_to_the_first_page_is_one_sentence_and_no_panic() {
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(message.contains("journal.db is damaged"), "{message}");
 }
+
+#[test]
+fn check_names_the_first_tampered_audit_entry_and_exits_non_zero() {
+    let (dir, _) = closed_journal();
+    let conn = kap_journal::store::connect_raw(dir.path(), &common::passphrase()).unwrap();
+    let entries: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))
+        .unwrap();
+    assert!(entries > 10, "{entries} entries");
+    // Someone with the key removes the append-only guard and rewrites what entry 7 says was done.
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET action = 'insert', subject = 'setting clinic' WHERE seq = 7;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let output = check(dir.path());
+    assert!(!output.status.success(), "{output:?}");
+    let report = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<_> = report.lines().collect();
+    assert_eq!(lines.len(), 2, "{report}");
+    assert!(lines[0].contains("has 1 problem;"), "{report}");
+    assert_eq!(
+        lines[1].trim(),
+        "audit entry 7 (insert of setting clinic) does not match its seal: it was changed after it was written"
+    );
+}

@@ -13,7 +13,7 @@ use kap_journal::export::{
     ExportFormat, ExportOptions, OnExisting, SessionRecord, import_archive, write_session,
 };
 use kap_journal::live::LiveCommand;
-use kap_journal::store::{Store, StoreError, connect_raw};
+use kap_journal::store::{SessionFilter, Store, StoreError, connect_raw};
 
 fn clinician() -> Clinician {
     Clinician {
@@ -35,7 +35,7 @@ fn ended_session() -> (common::Journal, SessionId) {
         .unwrap();
     let id = live.session().id;
     let mut note = ProgressNote::blank(NoteFormat::Soap);
-    note.sections_mut()[0] = "Reported grief about her father.".to_owned();
+    "Reported grief about her father.".clone_into(&mut note.sections_mut()[0]);
     journal
         .store
         .save_progress_note(id, &note, Utc::now())
@@ -302,7 +302,11 @@ fn a_signed_session_travels_with_its_signature_and_addenda() {
         Utc::now(),
     )
     .unwrap();
-    let imported = other.store.session_summaries(&Default::default()).unwrap()[0].id;
+    let imported = other
+        .store
+        .session_summaries(&SessionFilter::default())
+        .unwrap()[0]
+        .id;
     let copy = record(&other.store, imported);
     let original = record(&journal.store, id);
     assert_eq!(copy.signature, original.signature);
@@ -329,8 +333,54 @@ fn a_signed_session_travels_with_its_signature_and_addenda() {
     assert!(
         third
             .store
-            .session_summaries(&Default::default())
+            .session_summaries(&SessionFilter::default())
             .unwrap()
             .is_empty()
     );
+}
+
+#[test]
+fn the_summary_shows_the_signature_and_addenda_after_the_original() {
+    let (mut journal, id) = ended_session();
+    let signed_at = chrono::DateTime::parse_from_rfc3339("2026-11-24T15:00:00Z")
+        .unwrap()
+        .to_utc();
+    journal
+        .store
+        .sign_session(id, &clinician(), signed_at)
+        .unwrap();
+    let addendum = Addendum::new(
+        &clinician(),
+        signed_at + Duration::days(1),
+        "correction",
+        "The grief was about her grandfather.",
+    )
+    .unwrap();
+    journal.store.add_addendum(id, &addendum).unwrap();
+    let mut markdown = Vec::new();
+    write_session(
+        &journal.store,
+        id,
+        ExportFormat::Markdown,
+        ExportOptions::default(),
+        &common::summary_context(),
+        &mut markdown,
+    )
+    .unwrap();
+    let markdown = String::from_utf8(markdown).unwrap();
+    assert!(
+        markdown.contains("- **Clinician:** R. Example, PsyD (synthetic)"),
+        "the signer heads the summary, whoever exports it"
+    );
+    let original = markdown.find("Reported grief about her father.").unwrap();
+    let signature = markdown
+        .find("## Signature\n\nSigned by R. Example, PsyD (synthetic) on 2026-11-24 15:00 (UTC+00:00).")
+        .unwrap();
+    let correction = markdown
+        .find(
+            "### Addendum 1: 2026-11-25 15:00 (UTC+00:00), R. Example, PsyD (synthetic)\n\n\
+             **Reason:** correction\n\nThe grief was about her grandfather.",
+        )
+        .unwrap();
+    assert!(original < signature && signature < correction, "{markdown}");
 }

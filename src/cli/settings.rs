@@ -1,5 +1,6 @@
-//! `kap-journal settings`: shows the clinic's monitoring settings, or changes them with
-//! `--set KEY=VALUE` (all changes checked together, then saved at once or not at all).
+//! `kap-journal settings`: shows the clinic's monitoring settings and the clinician who signs, or
+//! changes them with `--set KEY=VALUE` (all changes checked together, then saved at once or not at
+//! all) and `--clinician NAME --credentials TEXT`.
 
 use std::process::ExitCode;
 
@@ -13,10 +14,18 @@ pub struct SettingsArgs {
     /// A change, e.g. --set vitals-every=10 --set systolic=170. Without it the settings are shown.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     changes: Vec<String>,
+    /// Your name as it signs sessions and addenda, e.g. --clinician "R. Example".
+    #[arg(long, value_name = "NAME")]
+    clinician: Option<String>,
+    /// Your credentials after the name, e.g. `--credentials "PsyD, LMFT"` (with --clinician, or
+    /// alone to change them).
+    #[arg(long, value_name = "TEXT")]
+    credentials: Option<String>,
 }
 
 pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
-    let mut store = if args.changes.is_empty() {
+    let changing_name = args.clinician.is_some() || args.credentials.is_some();
+    let mut store = if args.changes.is_empty() && !changing_name {
         journal.open_for_reading()?
     } else {
         journal.open()?
@@ -32,8 +41,28 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         store.save_clinic_settings(&settings)?;
         println!("Saved.");
     }
+    if changing_name {
+        let mut clinician = store.clinician()?.unwrap_or_default();
+        if let Some(name) = &args.clinician {
+            clinician.name.clone_from(name);
+        }
+        if let Some(credentials) = &args.credentials {
+            clinician.credentials.clone_from(credentials);
+        }
+        store.save_clinician(&clinician)?;
+        if args.changes.is_empty() {
+            println!("Saved.");
+        }
+    }
     for (key, meaning) in SETTING_KEYS {
         println!("{key:<16} {:>4}  {meaning}", settings.get(key)?);
+    }
+    match store.clinician()? {
+        Some(clinician) => println!("{:<16} {}", "clinician", clinician.signed_as()),
+        None => println!(
+            "{:<16} not set (--clinician NAME --credentials TEXT)",
+            "clinician"
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,7 +14,7 @@ pub const MAX_SIGNER_CHARS: usize = 120;
 #[serde(deny_unknown_fields)]
 pub struct Clinician {
     pub name: String,
-    /// Degrees and licences, e.g. "PsyD, LMFT"; may be empty.
+    /// Degrees and licences (`PsyD, LMFT`); may be empty.
     #[serde(default)]
     pub credentials: String,
 }

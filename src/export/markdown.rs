@@ -99,11 +99,32 @@ pub fn render(summary: &Summary) -> String {
             );
         }
     }
+    signature_and_addenda(&mut out, summary);
     if let Some(text) = &summary.private_note {
         let _ = writeln!(out, "\n## Private psychotherapy note\n");
         let _ = writeln!(out, "{PRIVATE_NOTICE}\n\n{}", escape_block(text, ""));
     }
     out
+}
+
+/// Who signed, then each addendum with its reason, after the record they belong to.
+fn signature_and_addenda(out: &mut String, summary: &Summary) {
+    if let Some(signature) = &summary.signature {
+        let _ = writeln!(out, "\n## Signature\n\n{}", escape(signature));
+    }
+    if !summary.addenda.is_empty() {
+        let _ = writeln!(out, "\n## Addenda");
+    }
+    for (index, addendum) in summary.addenda.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "\n### Addendum {}: {}\n\n**Reason:** {}\n\n{}",
+            index + 1,
+            escape(&addendum.heading),
+            escape(&addendum.reason),
+            escape_block(&addendum.text, "")
+        );
+    }
 }
 
 /// Said above the private note wherever an export carries it, so nobody mistakes it for the record.

@@ -90,6 +90,19 @@ pub struct Summary {
     pub progress_note: Option<(&'static str, Vec<(&'static str, String)>)>,
     /// The private psychotherapy note: only when the export was asked to include it.
     pub private_note: Option<String>,
+    /// "Signed by … on …" once the session is signed.
+    pub signature: Option<String>,
+    /// Corrections and additions made after signing, oldest first; the record above stays as signed.
+    pub addenda: Vec<AddendumLine>,
+}
+
+/// An addendum as a summary shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddendumLine {
+    /// Date and time of day in the summary's time zone, and who wrote it.
+    pub heading: String,
+    pub reason: String,
+    pub text: String,
 }
 
 impl Summary {
@@ -215,6 +228,26 @@ impl Summary {
                 .private_note
                 .as_ref()
                 .map(|note| note.text.trim().to_owned()),
+            signature: record.signature.as_ref().map(|signature| {
+                format!(
+                    "Signed by {} on {}. The record above is as it was signed; anything added later is an addendum.",
+                    signature.clinician.signed_as(),
+                    local_date_time(signature.signed_at, context.zone)
+                )
+            }),
+            addenda: record
+                .addenda
+                .iter()
+                .map(|addendum| AddendumLine {
+                    heading: format!(
+                        "{}, {}",
+                        local_date_time(addendum.written_at, context.zone),
+                        addendum.author.signed_as()
+                    ),
+                    reason: addendum.reason.clone(),
+                    text: addendum.text.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -279,9 +312,12 @@ fn facts(record: &SessionRecord, context: &SummaryContext) -> Vec<(&'static str,
         ("Client", record.client.title()),
         (
             "Clinician",
-            context
-                .clinician
-                .clone()
+            // A signed session names who signed it, whoever exports it later.
+            record
+                .signature
+                .as_ref()
+                .map(|signature| signature.clinician.signed_as())
+                .or_else(|| context.clinician.clone())
                 .unwrap_or_else(|| "not given".to_owned()),
         ),
         (
@@ -316,6 +352,16 @@ fn facts(record: &SessionRecord, context: &SummaryContext) -> Vec<(&'static str,
     }
     facts.push(("Status", session.status.as_str().to_owned()));
     facts
+}
+
+/// A date and time of day with its offset from UTC, e.g. `2026-11-24 14:05 (UTC+01:00)`.
+fn local_date_time(time: DateTime<Utc>, zone: FixedOffset) -> String {
+    let local = time.with_timezone(&zone);
+    format!(
+        "{} (UTC{})",
+        local.format("%Y-%m-%d %H:%M"),
+        local.format("%:z")
+    )
 }
 
 /// The progress note's format label and its sections, as the summary shows them.

@@ -7,6 +7,8 @@
 //! can forget one. Entries name what was written (table and row, e.g. "session 12 entry 5") and hold
 //! a digest of the row, never its text.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rusqlite::Connection;
@@ -241,11 +243,12 @@ fn triggers_for(audited: &Audited) -> String {
         ("update", "NEW", format!("WHEN {}", changed.join(" OR "))),
         ("delete", "OLD", String::new()),
     ] {
-        sql.push_str(&format!(
-            "CREATE TRIGGER audit_{table}_{action} AFTER {} ON {table} {when} BEGIN {} END;\n",
+        let _ = writeln!(
+            sql,
+            "CREATE TRIGGER audit_{table}_{action} AFTER {} ON {table} {when} BEGIN {} END;",
             action.to_uppercase(),
             append_sql(action, &subject.replace("{row}", row), &digest(row)),
-        ));
+        );
     }
     sql
 }

@@ -26,30 +26,6 @@ pub struct ExportPanel {
     include_private: bool,
 }
 
-/// The clinician's name and credentials for summary headers, remembered between runs (it is not
-/// client data).
-fn clinician_field(ui: &mut Ui) -> String {
-    let id = egui::Id::unique("kap_journal_clinician");
-    let mut name = ui
-        .ctx()
-        .data_mut(|data| data.get_persisted::<String>(id))
-        .unwrap_or_default();
-    let label = ui.label("Clinician");
-    let edited = ui
-        .add(
-            egui::TextEdit::singleline(&mut name)
-                .hint_text("name, credentials")
-                .desired_width(170.0),
-        )
-        .labelled_by(label.id)
-        .changed();
-    if edited {
-        ui.ctx()
-            .data_mut(|data| data.insert_persisted(id, name.clone()));
-    }
-    name
-}
-
 impl ExportPanel {
     pub fn new(data_dir: &Path) -> Self {
         Self {
@@ -72,14 +48,18 @@ impl ExportPanel {
         store: &Store,
     ) {
         ui.horizontal(|ui| {
-            let clinician = clinician_field(ui);
-            let context = SummaryContext::local(Some(clinician), thresholds);
+            // The name set in Settings heads the summary (a signed session names its signer); it is
+            // read when a summary is made, not every frame.
+            let context = || {
+                let clinician = store.clinician().ok().flatten();
+                SummaryContext::local(clinician.map(|c| c.signed_as()), thresholds)
+            };
             if ui.button("Copy summary").clicked() {
                 let copied = SessionRecord {
                     progress_note: progress.cloned(),
                     ..record.clone()
                 };
-                ui.ctx().copy_text(markdown_summary(&copied, &context));
+                ui.ctx().copy_text(markdown_summary(&copied, &context()));
                 self.status = Some((
                     "Summary copied to the clipboard (Markdown).".to_owned(),
                     false,
@@ -106,7 +86,7 @@ impl ExportPanel {
                 .clicked()
             {
                 match self.exported(record, progress, store) {
-                    Ok(full) => self.start(ui.ctx(), &full, &context),
+                    Ok(full) => self.start(ui.ctx(), &full, &context()),
                     Err(error) => self.status = Some((error.to_string(), true)),
                 }
             }

@@ -3,6 +3,7 @@
 mod app;
 mod bulk_export;
 mod client_view;
+mod clinician_settings;
 mod commands;
 mod dose_chart;
 mod export_panel;
@@ -18,6 +19,7 @@ mod session_notes;
 mod session_table;
 mod session_view;
 mod settings_view;
+mod signing_panel;
 mod start;
 mod theme;
 mod timeline;

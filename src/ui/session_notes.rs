@@ -90,6 +90,8 @@ pub struct SessionNotes {
     /// `None` until the clinician opens the private note, and again once it is closed.
     private: Option<Kept<String>>,
     has_private: bool,
+    /// A signed session's progress note is shown, never edited.
+    signed: bool,
     error: Option<String>,
 }
 
@@ -99,6 +101,7 @@ impl SessionNotes {
         store: &Store,
         session: SessionId,
         facts: SessionFacts,
+        signed: bool,
     ) -> Result<Self, StoreError> {
         let progress = store
             .progress_note(session)?
@@ -109,6 +112,7 @@ impl SessionNotes {
             facts,
             private: None,
             has_private: store.has_private_note(session)?,
+            signed,
             error: None,
         })
     }
@@ -123,8 +127,12 @@ impl SessionNotes {
         self.has_private
     }
 
-    /// The progress note editor.
+    /// The progress note editor; for a signed session, the note as signed.
     pub fn progress_ui(&mut self, ui: &mut Ui, store: &mut Store, wall: DateTime<Utc>) {
+        if self.signed {
+            self.signed_progress_ui(ui);
+            return;
+        }
         ui.horizontal(|ui| {
             let mut format = self.progress.editing.format();
             let options: Vec<_> = NoteFormat::ALL.iter().map(|f| (*f, f.label())).collect();
@@ -159,6 +167,32 @@ impl SessionNotes {
         if self.progress.unsaved() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_INTERVAL_S));
+        }
+    }
+
+    /// A signed progress note, read-only; corrections are addenda, under the timeline.
+    fn signed_progress_ui(&self, ui: &mut Ui) {
+        ui.label(
+            RichText::new(
+                "Signed: this note no longer changes. Add a correction as an addendum, under the \
+                 timeline.",
+            )
+            .color(theme::MUTED),
+        );
+        let note = &self.progress.saved;
+        if note.is_blank() {
+            ui.label("No progress note was written before signing.");
+            return;
+        }
+        ui.label(RichText::new(note.format().label()).strong());
+        for (heading, text) in note.headed() {
+            ui.add_space(theme::GAP);
+            ui.label(RichText::new(heading).strong());
+            ui.label(if text.trim().is_empty() {
+                "(left blank)"
+            } else {
+                text
+            });
         }
     }
 

@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 use super::app::Nav;
 use super::export_panel::ExportPanel;
 use super::session_notes::SessionNotes;
+use super::signing_panel::SigningPanel;
 use super::{dose_chart, format, theme, timeline, widgets};
 use crate::domain::{Seq, SessionFacts, SessionId, Thresholds, TimelineState};
 use crate::export::{ExportOptions, SessionRecord};
@@ -26,6 +27,7 @@ pub struct SessionView {
     /// The clinic's thresholds when the session was opened: what readings are flagged against.
     thresholds: Thresholds,
     notes: SessionNotes,
+    signing: SigningPanel,
     tab: Tab,
 }
 
@@ -51,8 +53,10 @@ impl SessionView {
             record.weight_kg(),
             &thresholds,
         );
+        let signed = record.signature.is_some();
         Ok(Self {
-            notes: SessionNotes::load(store, id, facts)?,
+            notes: SessionNotes::load(store, id, facts, signed)?,
+            signing: SigningPanel::default(),
             tab: Tab::Timeline,
             thresholds,
             delivered,
@@ -82,64 +86,9 @@ impl SessionView {
         wall: chrono::DateTime<chrono::Utc>,
     ) -> Nav {
         let mut nav = Nav::Stay;
+        let mut changed = false;
         let model = self.record.session.model;
-        egui::Panel::top("session_header")
-            .frame(
-                egui::Frame::side_top_panel(ui.style())
-                    .fill(theme::model_tint(model))
-                    .inner_margin(8),
-            )
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    if ui.button("Back to sessions").clicked()
-                        || ui.input(|input| input.key_pressed(egui::Key::Escape))
-                    {
-                        nav = Nav::Home;
-                    }
-                    widgets::model_badge(ui, model);
-                    ui.heading(format!(
-                        "Session #{} · {}",
-                        self.record.session.id,
-                        self.record.client.title()
-                    ));
-                    if ui.button("Prep view").clicked() {
-                        nav = Nav::Prep(self.record.client.id);
-                    }
-                    if ui.button("Client history").clicked() {
-                        nav = Nav::ClientHistory(self.record.client.id);
-                    }
-                });
-                let ended = self
-                    .record
-                    .session
-                    .ended_at
-                    .map_or_else(|| "still live".to_owned(), format::date_time);
-                ui.label(format!(
-                    "{} · planned {} · delivered {} · started {} · ended {} · status {}",
-                    self.record.session.route.label(),
-                    self.record
-                        .session
-                        .planned_dose
-                        .describe(self.record.weight_kg()),
-                    self.delivered,
-                    format::date_time(self.record.session.started_at),
-                    ended,
-                    self.record.session.status.as_str()
-                ));
-                self.export.ui(
-                    ui,
-                    &self.record,
-                    self.notes.saved_progress(),
-                    self.thresholds,
-                    store,
-                );
-                if !self.state.open_deferrals.is_empty() {
-                    ui.colored_label(
-                        theme::WARNING,
-                        "A \"sit with it\" deferral in this session has no outcome.",
-                    );
-                }
-            });
+        changed |= self.header(ui, store, wall, &mut nav);
         self.side_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
             self.tabs(ui, store, wall);
@@ -175,9 +124,104 @@ impl SessionView {
                         &mut self.scroll_to,
                         &self.thresholds,
                     );
+                    changed |= self.signing.addenda_ui(ui, &self.record, store, wall);
                 });
         });
+        if changed {
+            self.reread(store, wall);
+        }
         nav
+    }
+
+    /// Reads the session again after it was signed or given an addendum, keeping the view's place.
+    fn reread(&mut self, store: &mut Store, wall: chrono::DateTime<chrono::Utc>) {
+        self.notes.save_now(store, wall);
+        let (id, selected) = self.shown_entry();
+        match Self::load(store, id, selected) {
+            Ok(fresh) => {
+                let tab = self.tab;
+                let signing = std::mem::take(&mut self.signing);
+                *self = Self {
+                    tab,
+                    signing,
+                    scroll_to: None,
+                    ..fresh
+                };
+            }
+            Err(error) => self.signing.report(error.to_string()),
+        }
+    }
+
+    /// The header: navigation, the session's facts, signing and export. Returns true when the
+    /// session was signed and must be read again.
+    fn header(
+        &mut self,
+        ui: &mut Ui,
+        store: &mut Store,
+        wall: chrono::DateTime<chrono::Utc>,
+        nav: &mut Nav,
+    ) -> bool {
+        let mut signed = false;
+        let model = self.record.session.model;
+        egui::Panel::top("session_header")
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .fill(theme::model_tint(model))
+                    .inner_margin(8),
+            )
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    if ui.button("Back to sessions").clicked()
+                        || ui.input(|input| input.key_pressed(egui::Key::Escape))
+                    {
+                        *nav = Nav::Home;
+                    }
+                    widgets::model_badge(ui, model);
+                    ui.heading(format!(
+                        "Session #{} · {}",
+                        self.record.session.id,
+                        self.record.client.title()
+                    ));
+                    if ui.button("Prep view").clicked() {
+                        *nav = Nav::Prep(self.record.client.id);
+                    }
+                    if ui.button("Client history").clicked() {
+                        *nav = Nav::ClientHistory(self.record.client.id);
+                    }
+                });
+                let ended = self
+                    .record
+                    .session
+                    .ended_at
+                    .map_or_else(|| "still live".to_owned(), format::date_time);
+                ui.label(format!(
+                    "{} · planned {} · delivered {} · started {} · ended {} · status {}",
+                    self.record.session.route.label(),
+                    self.record
+                        .session
+                        .planned_dose
+                        .describe(self.record.weight_kg()),
+                    self.delivered,
+                    format::date_time(self.record.session.started_at),
+                    ended,
+                    self.record.session.status.as_str()
+                ));
+                signed = self.signing.header_ui(ui, &self.record, store, wall);
+                self.export.ui(
+                    ui,
+                    &self.record,
+                    self.notes.saved_progress(),
+                    self.thresholds,
+                    store,
+                );
+                if !self.state.open_deferrals.is_empty() {
+                    ui.colored_label(
+                        theme::WARNING,
+                        "A \"sit with it\" deferral in this session has no outcome.",
+                    );
+                }
+            });
+        signed
     }
 
     /// The plan agreed before the session, beside the timeline.

@@ -4,6 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::app::Nav;
+use super::clinician_settings::ClinicianSettings;
 use super::passphrase_change::PassphraseChange;
 use super::{theme, widgets};
 use crate::domain::{ClinicSettings, SETTING_KEYS};
@@ -15,6 +16,7 @@ pub struct SettingsView {
     saved: ClinicSettings,
     /// The last thing that happened; `true` when it is a problem.
     status: Option<(String, bool)>,
+    clinician: ClinicianSettings,
     passphrase: PassphraseChange,
 }
 
@@ -28,6 +30,7 @@ impl SettingsView {
             editing: saved,
             saved,
             status,
+            clinician: ClinicianSettings::load(store),
             passphrase: PassphraseChange::default(),
         }
     }
@@ -82,6 +85,9 @@ impl SettingsView {
                 }
             });
             widgets::status_line(ui, self.status.as_ref());
+            ui.add_space(3.0 * theme::GAP);
+            ui.separator();
+            self.clinician.ui(ui, store);
             ui.add_space(3.0 * theme::GAP);
             ui.separator();
             self.passphrase.ui(ui, store);

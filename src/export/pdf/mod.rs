@@ -148,7 +148,8 @@ fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summary, a
     after_session_and_notes(layout, summary, accent);
 }
 
-/// The discharge record, the progress note and (only when asked for) the private note.
+/// The discharge record, the progress note, the signature and addenda, and (only when asked for)
+/// the private note.
 fn after_session_and_notes(layout: &mut Layout<'_>, summary: &Summary, accent: Rgb) {
     if !summary.after_session.is_empty() {
         section(layout, "After the session", accent);
@@ -173,6 +174,35 @@ fn after_session_and_notes(layout: &mut Layout<'_>, summary: &Summary, accent: R
             };
             layout.paragraph(text, MARGIN, CONTENT_WIDTH, Style::BODY);
         }
+    }
+    if let Some(signature) = &summary.signature {
+        section(layout, "Signature", accent);
+        layout.paragraph(signature, MARGIN, CONTENT_WIDTH, Style::BODY);
+    }
+    if !summary.addenda.is_empty() {
+        section(layout, "Addenda", accent);
+    }
+    for (index, addendum) in summary.addenda.iter().enumerate() {
+        layout.space(3.0);
+        layout.paragraph(
+            &format!("Addendum {}: {}", index + 1, addendum.heading),
+            MARGIN,
+            CONTENT_WIDTH,
+            Style {
+                weight: Weight::Bold,
+                ..Style::BODY
+            },
+        );
+        layout.paragraph(
+            &format!("Reason: {}", addendum.reason),
+            MARGIN,
+            CONTENT_WIDTH,
+            Style {
+                color: MUTED,
+                ..Style::BODY
+            },
+        );
+        layout.paragraph(&addendum.text, MARGIN, CONTENT_WIDTH, Style::BODY);
     }
     if let Some(text) = &summary.private_note {
         section(layout, "Private psychotherapy note", accent);

@@ -1,0 +1,171 @@
+//! Signing a session and writing addenda in the session view. Signing asks once, inline (no modal):
+//! afterwards the record never changes, and what needs adding or correcting is an addendum shown
+//! after the original with who wrote it, when and why.
+
+use chrono::{DateTime, Utc};
+use egui::{RichText, Ui};
+
+use super::{format, theme, widgets};
+use crate::domain::{Addendum, SessionId, SessionStatus};
+use crate::export::SessionRecord;
+use crate::store::Store;
+
+/// The signing and addendum controls of one session view.
+#[derive(Default)]
+pub struct SigningPanel {
+    /// "Sign session" was pressed and the inline question is showing.
+    confirming: bool,
+    reason: String,
+    text: String,
+    /// The outcome of signing, shown in the header.
+    sign_status: Option<(String, bool)>,
+    /// The outcome of the last addendum, shown under the form.
+    addendum_status: Option<(String, bool)>,
+}
+
+impl SigningPanel {
+    /// The signature line, or the button that signs. Returns true when the session was signed and
+    /// the view must read it again.
+    pub fn header_ui(
+        &mut self,
+        ui: &mut Ui,
+        record: &SessionRecord,
+        store: &mut Store,
+        wall: DateTime<Utc>,
+    ) -> bool {
+        let mut signed = false;
+        if let Some(signature) = &record.signature {
+            ui.label(
+                RichText::new(format!(
+                    "Signed by {} on {}",
+                    signature.clinician.signed_as(),
+                    format::date_time(signature.signed_at)
+                ))
+                .color(theme::SAVED)
+                .strong(),
+            );
+        } else if record.session.status == SessionStatus::Ended {
+            ui.horizontal(|ui| {
+                if !self.confirming {
+                    if ui
+                        .button("Sign session")
+                        .on_hover_text("Signing closes the record; corrections become addenda.")
+                        .clicked()
+                    {
+                        self.confirming = true;
+                        self.sign_status = None;
+                    }
+                    return;
+                }
+                match store.clinician() {
+                    Ok(Some(clinician)) => {
+                        ui.label(format!(
+                            "Sign as {}? The record will never change again; corrections become addenda.",
+                            clinician.signed_as()
+                        ));
+                        if ui.button("Sign").clicked() {
+                            self.confirming = false;
+                            match store.sign_session(record.session.id, &clinician, wall) {
+                                Ok(_) => signed = true,
+                                Err(error) => self.sign_status = Some((error.to_string(), true)),
+                            }
+                        }
+                    }
+                    Ok(None) => {
+                        ui.colored_label(
+                            theme::WARNING,
+                            crate::domain::SignatureError::NoClinician.to_string(),
+                        );
+                    }
+                    Err(error) => {
+                        ui.colored_label(theme::WARNING, error.to_string());
+                    }
+                }
+                if ui.button("Cancel").clicked() {
+                    self.confirming = false;
+                }
+            });
+        }
+        widgets::status_line(ui, self.sign_status.as_ref());
+        signed
+    }
+
+    /// The addenda after the original, and (for a signed session) the form that adds one. Returns
+    /// true when an addendum was added and the view must read the session again.
+    pub fn addenda_ui(
+        &mut self,
+        ui: &mut Ui,
+        record: &SessionRecord,
+        store: &mut Store,
+        wall: DateTime<Utc>,
+    ) -> bool {
+        if record.signature.is_none() {
+            return false;
+        }
+        ui.add_space(2.0 * theme::GAP);
+        ui.separator();
+        ui.heading("Addenda");
+        let kept = if record.addenda.is_empty() {
+            "None yet. An addendum adds to or corrects the record; the record above stays exactly \
+             as it was signed."
+        } else {
+            "Written after signing, oldest first. The record above stays exactly as it was signed."
+        };
+        ui.label(RichText::new(kept).color(theme::MUTED));
+        for (index, addendum) in record.addenda.iter().enumerate() {
+            ui.add_space(theme::GAP);
+            ui.label(
+                RichText::new(format!(
+                    "Addendum {} · {} · {}",
+                    index + 1,
+                    format::date_time(addendum.written_at),
+                    addendum.author.signed_as()
+                ))
+                .strong(),
+            );
+            ui.label(RichText::new(format!("Reason: {}", addendum.reason)).color(theme::MUTED));
+            ui.label(&addendum.text);
+        }
+        ui.add_space(2.0 * theme::GAP);
+        widgets::labelled_field(
+            ui,
+            "Reason for the addendum",
+            &mut self.reason,
+            "late entry, correction…",
+            320.0,
+        );
+        widgets::labelled_multiline(ui, "Addendum", &mut self.text, "", 3);
+        let mut added = false;
+        if ui.button("Add addendum").clicked() {
+            added = self.add(record.session.id, store, wall);
+        }
+        widgets::status_line(ui, self.addendum_status.as_ref());
+        added
+    }
+
+    /// Shows a problem met after signing or adding (reading the session again).
+    pub fn report(&mut self, problem: String) {
+        self.sign_status = Some((problem, true));
+    }
+
+    fn add(&mut self, session: SessionId, store: &mut Store, wall: DateTime<Utc>) -> bool {
+        let written = store.clinician().and_then(|clinician| {
+            let clinician = clinician.unwrap_or_default();
+            let addendum = Addendum::new(&clinician, wall, &self.reason, &self.text)?;
+            store.add_addendum(session, &addendum)
+        });
+        match written {
+            Ok(()) => {
+                self.reason.clear();
+                self.text.clear();
+                self.addendum_status = Some(("Addendum added.".to_owned(), false));
+                true
+            }
+            Err(error) => {
+                // What was typed stays in the fields, to be sent again.
+                self.addendum_status = Some((error.to_string(), true));
+                false
+            }
+        }
+    }
+}
