@@ -38,61 +38,66 @@ impl SettingsView {
     pub fn ui(&mut self, ui: &mut Ui, store: &mut Store) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal(|ui| {
-                if ui.button("Back to sessions").clicked()
-                    || ui.input(|input| input.key_pressed(egui::Key::Escape))
-                {
-                    nav = Nav::Home;
-                }
-                ui.heading("Clinic settings");
-            });
-            ui.label(
-                RichText::new(
-                    "Kept in the journal: every window and command uses them. Summaries flag \
-                     readings against the thresholds in force when they are made.",
-                )
-                .color(theme::MUTED),
-            );
-            ui.add_space(theme::GAP);
-            egui::Grid::new("settings_grid")
-                .num_columns(2)
-                .spacing([16.0, 8.0])
-                .show(ui, |ui| {
-                    for (key, meaning) in SETTING_KEYS {
-                        let label = ui.label(meaning);
-                        let mut value = self.editing.get(key).unwrap_or_default();
-                        let changed = ui
-                            .add(egui::DragValue::new(&mut value).range(0..=400))
-                            .labelled_by(label.id)
-                            .changed();
-                        if changed {
-                            self.editing.set_number(key, value);
-                        }
-                        ui.end_row();
-                    }
-                });
-            ui.add_space(theme::GAP);
-            ui.horizontal(|ui| {
-                let unsaved = self.editing != self.saved;
-                if ui
-                    .add_enabled(unsaved, egui::Button::new("Save settings"))
-                    .clicked()
-                {
-                    self.save(store);
-                }
-                if ui.button("Clinic defaults").clicked() {
-                    self.editing = ClinicSettings::default();
-                }
-            });
-            widgets::status_line(ui, self.status.as_ref());
-            ui.add_space(3.0 * theme::GAP);
-            ui.separator();
-            self.clinician.ui(ui, store);
-            ui.add_space(3.0 * theme::GAP);
-            ui.separator();
-            self.passphrase.ui(ui, store);
+            egui::ScrollArea::vertical().show(ui, |ui| self.sections(ui, store, &mut nav));
         });
         nav
+    }
+
+    /// The monitoring settings, then who signs, then the passphrase.
+    fn sections(&mut self, ui: &mut Ui, store: &mut Store, nav: &mut Nav) {
+        ui.horizontal(|ui| {
+            if ui.button("Back to sessions").clicked()
+                || ui.input(|input| input.key_pressed(egui::Key::Escape))
+            {
+                *nav = Nav::Home;
+            }
+            ui.heading("Clinic settings");
+        });
+        ui.label(
+            RichText::new(
+                "Kept in the journal: every window and command uses them. Summaries flag \
+                 readings against the thresholds in force when they are made.",
+            )
+            .color(theme::MUTED),
+        );
+        ui.add_space(theme::GAP);
+        egui::Grid::new("settings_grid")
+            .num_columns(2)
+            .spacing([16.0, 8.0])
+            .show(ui, |ui| {
+                for (key, meaning) in SETTING_KEYS {
+                    let label = ui.label(meaning);
+                    let mut value = self.editing.get(key).unwrap_or_default();
+                    let changed = ui
+                        .add(egui::DragValue::new(&mut value).range(0..=400))
+                        .labelled_by(label.id)
+                        .changed();
+                    if changed {
+                        self.editing.set_number(key, value);
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.add_space(theme::GAP);
+        ui.horizontal(|ui| {
+            let unsaved = self.editing != self.saved;
+            if ui
+                .add_enabled(unsaved, egui::Button::new("Save settings"))
+                .clicked()
+            {
+                self.save(store);
+            }
+            if ui.button("Clinic defaults").clicked() {
+                self.editing = ClinicSettings::default();
+            }
+        });
+        widgets::status_line(ui, self.status.as_ref());
+        ui.add_space(3.0 * theme::GAP);
+        ui.separator();
+        self.clinician.ui(ui, store);
+        ui.add_space(3.0 * theme::GAP);
+        ui.separator();
+        self.passphrase.ui(ui, store);
     }
 
     fn save(&mut self, store: &mut Store) {

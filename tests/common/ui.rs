@@ -33,10 +33,12 @@ pub fn unattended_app(
 }
 
 /// Clicks the button whose label starts with `text` (buttons also show their shortcut).
+/// Scrolls it into view first, as a user would.
 pub fn click(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
-    harness
-        .get(By::new().role(Role::Button).label_contains(text))
-        .click();
+    let button = || By::new().role(Role::Button).label_contains(text);
+    harness.get(button()).scroll_to_me();
+    harness.run();
+    harness.get(button()).click();
     harness.run();
 }
 
@@ -53,8 +55,10 @@ pub fn field<'a>(
     }))
 }
 
-/// Clicks a text field found by its label, then types into it.
+/// Scrolls a text field found by its label into view, clicks it, then types into it.
 pub fn type_into(harness: &mut Harness<'_, KapJournalApp>, label: &str, text: &str) {
+    field(harness, label).scroll_to_me();
+    harness.run();
     field(harness, label).click();
     harness.run();
     field(harness, label).type_text(text);
