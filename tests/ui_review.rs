@@ -154,7 +154,7 @@ fn the_session_lists_filter_by_date_range_and_say_when_a_date_cannot_be_read() {
 fn the_browser_shows_what_an_ended_session_delivered() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let mut harness = app(dir.path(), &clock);
+    let mut harness = common::ui::unattended_app(dir.path(), &clock);
     start_session(&mut harness, "KAP");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
     harness.run();
