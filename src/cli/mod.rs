@@ -1,5 +1,6 @@
 //! The command line: the window is the product; these commands serve scripting, backups and checks.
 
+mod backup;
 mod check;
 mod demo;
 mod export;
@@ -49,6 +50,10 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Check the journal file: every page's authentication code and SQLite's integrity check.
     Check(check::CheckArgs),
+    /// Write a checked, encrypted backup of the journal to a file.
+    Backup(backup::BackupArgs),
+    /// Replace the journal with a backup of it (the replaced journal is kept beside it).
+    Restore(backup::RestoreArgs),
     /// Show the clinic's monitoring settings (vitals schedule, thresholds), or change them with --set.
     Settings(settings::SettingsArgs),
 }
@@ -69,6 +74,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Import(args)) => import::run(&journal, &args),
         Some(Command::Settings(args)) => settings::run(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),
+        Some(Command::Backup(args)) => backup::run_backup(&journal, &args),
+        Some(Command::Restore(args)) => backup::run_restore(&journal, &args),
     }
 }
 

@@ -312,8 +312,25 @@ impl Store {
     /// Verifies the chain from its first entry. Each problem is a sentence naming the entry by its
     /// number; the first one is the first entry that was tampered with.
     pub fn audit_problems(&self) -> Result<Vec<String>, StoreError> {
-        let key = AuditKey::derive(&self.key);
-        let mut statement = self.conn.prepare(
+        chain_problems(&self.conn, &self.key)
+    }
+}
+
+/// Verifies the chain on any connection under `data_key` (a backup being checked). A journal from
+/// before the audit log has no chain to check.
+pub(super) fn chain_problems(
+    conn: &Connection,
+    data_key: &DataKey,
+) -> Result<Vec<String>, StoreError> {
+    {
+        let has_log = conn
+            .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'")?
+            .exists([])?;
+        if !has_log {
+            return Ok(Vec::new());
+        }
+        let key = AuditKey::derive(data_key);
+        let mut statement = conn.prepare(
             "SELECT seq, at_ms, action, subject, digest, mac FROM audit_log ORDER BY seq",
         )?;
         let mut rows = statement.query([])?;

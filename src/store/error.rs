@@ -71,6 +71,18 @@ pub enum StoreError {
         "A signed session in the archive no longer matches its signature (it was changed after signing), so nothing was imported."
     )]
     SignatureMismatch,
+    #[error("There is no backup at {}.", path.display())]
+    NoBackup { path: PathBuf },
+    #[error(
+        "That backup failed its check (damaged or changed), so nothing was restored; try an older backup."
+    )]
+    BackupDamaged,
+    #[error(
+        "That backup was made from another journal: this journal's key does not open it, so nothing was restored."
+    )]
+    BackupKeyMismatch,
+    #[error("Stopped before it finished; nothing was changed.")]
+    Cancelled,
     #[error("The audit log is append-only; its entries are never changed or removed.")]
     AuditAppendOnly,
     #[error("The journal database reported an error: {0}.")]

@@ -10,10 +10,15 @@ impl Store {
     /// HMAC, so a flipped byte anywhere is found) and SQLite's `integrity_check`. An empty list means
     /// the file is sound.
     pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
-        let mut problems = problems_of(&self.conn, "PRAGMA cipher_integrity_check", false)?;
-        problems.extend(problems_of(&self.conn, "PRAGMA integrity_check", true)?);
-        Ok(problems)
+        page_problems(&self.conn)
     }
+}
+
+/// Every page's HMAC and SQLite's integrity check, on any connection (a backup being checked).
+pub(super) fn page_problems(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut problems = problems_of(conn, "PRAGMA cipher_integrity_check", false)?;
+    problems.extend(problems_of(conn, "PRAGMA integrity_check", true)?);
+    Ok(problems)
 }
 
 /// The quick check made at every start: SQLite's `quick_check`, which reads every page (and so checks

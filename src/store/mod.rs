@@ -4,6 +4,7 @@
 //! event that a caller was told is saved survives a killed process or a power cut.
 
 mod audit;
+mod backup;
 mod clients;
 mod data_dir;
 mod delivered_total;
@@ -32,6 +33,7 @@ mod snippet;
 mod summaries;
 
 pub use audit::AuditEntry;
+pub use backup::CopyProgress;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;
 pub use error::StoreError;

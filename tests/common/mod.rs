@@ -179,3 +179,8 @@ pub fn assert_one_sentence(message: &str, contains: &str) {
     );
     assert_eq!(message.matches(". ").count(), 0, "one sentence: {message}");
 }
+
+/// `text` as UTF-16 (little-endian) bytes, the other encoding SQLite may store text in.
+pub fn utf16(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}

@@ -1,0 +1,198 @@
+//! Backups and restoring one. A backup is a page-for-page copy of the journal made with SQLite's
+//! online backup API, encrypted under the same data key (so `journal.key` and the passphrase open
+//! it), checked, fsynced and only then renamed into place: a backup file that exists is whole.
+//! Restoring checks the backup the same way before it replaces anything, and keeps the journal it
+//! replaces beside it.
+
+use std::fs;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+
+use super::open::connect;
+use super::secret::DataKey;
+use super::{
+    DB_FILE_NAME, LockedJournal, Passphrase, Store, StoreError, durable, integrity, schema,
+};
+
+/// Pages copied between two progress reports (1 MiB of 4 KiB pages): small enough that a writer
+/// beside the backup waits at most a moment for each step.
+const PAGES_PER_STEP: i32 = 256;
+
+/// How much of a backup or restore is done, in pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyProgress {
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Store {
+    /// Writes a checked backup of the journal to `target`, reporting progress as it goes; returning
+    /// `Break` from `progress` stops it and leaves nothing behind. Other connections may keep writing:
+    /// the backup holds the journal as it was at one moment.
+    pub fn backup_to(
+        &self,
+        target: &Path,
+        mut progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let staging = staging_path(target);
+        let result = (|| {
+            remove_if_present(&staging)?;
+            copy_pages(&self.conn, &staging, &self.key, &mut progress)?;
+            check_copy(&staging, &self.key)?;
+            finish(&staging, target)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&staging);
+        }
+        result
+    }
+}
+
+impl LockedJournal {
+    /// Replaces the journal with the backup at `source` after checking that the backup opens with
+    /// this journal's key and passes every check. The journal it replaces is kept beside it as
+    /// `journal.db.before-restore` (with its write-ahead log), until the next restore.
+    pub fn restore_from(
+        &self,
+        source: &Path,
+        passphrase: &Passphrase,
+        mut progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
+    ) -> Result<Store, StoreError> {
+        let key = super::unlock_key(self.dir(), passphrase)?;
+        let problems = check_copy(source, &key)?;
+        if !problems.is_empty() {
+            return Err(StoreError::BackupDamaged);
+        }
+        let db_path = self.dir().join(DB_FILE_NAME);
+        let staging = staging_path(&db_path);
+        let result = (|| {
+            remove_if_present(&staging)?;
+            let backup = connect(source, &key, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            copy_pages(&backup, &staging, &key, &mut progress)?;
+            drop(backup);
+            let copied = check_copy(&staging, &key)?;
+            if !copied.is_empty() {
+                return Err(StoreError::BackupDamaged);
+            }
+            set_aside_current(self.dir())?;
+            finish(&staging, &db_path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&staging);
+        }
+        result?;
+        self.open_with(key)
+    }
+}
+
+/// Copies every page of `source` into a new database at `target` under `key`.
+fn copy_pages(
+    source: &Connection,
+    target: &Path,
+    key: &DataKey,
+    progress: &mut impl FnMut(CopyProgress) -> ControlFlow<()>,
+) -> Result<(), StoreError> {
+    let mut copy = Connection::open(target)?;
+    copy.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    key.apply_to(&copy)?;
+    let backup = Backup::new(source, &mut copy)?;
+    loop {
+        match backup.step(PAGES_PER_STEP)? {
+            StepResult::Done => break,
+            // A writer holds the journal for a moment; try again shortly.
+            StepResult::Busy | StepResult::Locked => std::thread::sleep(Duration::from_millis(5)),
+            _ => {}
+        }
+        let now = backup.progress();
+        let total = u64::try_from(now.pagecount).unwrap_or(0);
+        let remaining = u64::try_from(now.remaining).unwrap_or(0);
+        let report = CopyProgress {
+            done: total.saturating_sub(remaining),
+            total,
+        };
+        if progress(report).is_break() {
+            return Err(StoreError::Cancelled);
+        }
+    }
+    drop(backup);
+    let pages: i64 = copy.query_row("PRAGMA page_count", [], |row| row.get(0))?;
+    let total = u64::try_from(pages).unwrap_or(0);
+    let _ = progress(CopyProgress { done: total, total });
+    // The copy is one self-contained file: out of WAL mode, so opening it to check or restore it
+    // makes no -wal or -shm beside it. The journal goes back into WAL mode when it is opened.
+    copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// Opens a copy under `key` and runs the full check on it: every page's HMAC, SQLite's integrity
+/// check, a schema this build can read, and the audit chain. Returns the problems found.
+fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, StoreError> {
+    if !path.is_file() {
+        return Err(StoreError::NoBackup {
+            path: path.to_path_buf(),
+        });
+    }
+    let conn =
+        connect(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|error| match error {
+            StoreError::KeyMismatch => StoreError::BackupKeyMismatch,
+            other => other,
+        })?;
+    schema::check_readable(&conn).or_else(|error| match error {
+        // An older backup is migrated when the journal opens after restoring it.
+        StoreError::ReadOnly => Ok(()),
+        other => Err(other),
+    })?;
+    let mut problems = integrity::page_problems(&conn)?;
+    if problems.is_empty() {
+        problems.extend(super::audit::chain_problems(&conn, key)?);
+    }
+    Ok(problems)
+}
+
+/// `target` with `.partial` added: where a copy is made before it is renamed into place.
+fn staging_path(target: &Path) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
+/// Flushes the finished copy and renames it into place, durably.
+fn finish(staging: &Path, target: &Path) -> Result<(), StoreError> {
+    fs::File::open(staging)
+        .and_then(|file| file.sync_all())
+        .and_then(|()| fs::rename(staging, target))
+        .map_err(|source| io_error(target, source))?;
+    let folder = target.parent().unwrap_or_else(|| Path::new("."));
+    durable::sync_dir(folder).map_err(|source| io_error(target, source))
+}
+
+/// Moves the journal about to be replaced (and its write-ahead log) to `*.before-restore`.
+fn set_aside_current(dir: &Path) -> Result<(), StoreError> {
+    for suffix in ["", "-wal"] {
+        let current = dir.join(format!("{DB_FILE_NAME}{suffix}"));
+        let kept = dir.join(format!("{DB_FILE_NAME}.before-restore{suffix}"));
+        remove_if_present(&kept)?;
+        if current.exists() {
+            fs::rename(&current, &kept).map_err(|source| io_error(&current, source))?;
+        }
+    }
+    remove_if_present(&dir.join(format!("{DB_FILE_NAME}-shm")))
+}
+
+fn remove_if_present(path: &Path) -> Result<(), StoreError> {
+    match fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(io_error(path, error)),
+        _ => Ok(()),
+    }
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::NotWritable {
+        path: path.parent().unwrap_or(path).to_path_buf(),
+        source,
+    }
+}

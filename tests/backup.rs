@@ -1,0 +1,198 @@
+//! Backups and restoring: a backup made while a session is being logged restores to exactly the
+//! journal as it was at one moment, holds no readable text, and a damaged or foreign backup is
+//! refused without touching the journal.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kap_journal::domain::{SessionId, TreatmentModel};
+use kap_journal::export::{ExportOptions, write_archive};
+use kap_journal::live::LiveCommand;
+use kap_journal::store::{KEY_FILE_NAME, LockedJournal, SessionFilter, Store, StoreError};
+
+const SENTINEL: &str = "Zyxolith-backup-sentinel";
+
+/// The whole journal as a JSON archive: what "identical" compares.
+fn archive(store: &Store) -> Vec<u8> {
+    let ids: Vec<SessionId> = store
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+        .iter()
+        .map(|row| row.id)
+        .collect();
+    let mut out = Vec::new();
+    let options = ExportOptions {
+        include_private: true,
+    };
+    write_archive(store, &ids, options, &mut out, |_, _| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    out
+}
+
+/// Restores `backup` into a new folder holding a copy of `source`'s key file.
+fn restore_elsewhere(source: &Path, backup: &Path) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(source.join(KEY_FILE_NAME), dir.path().join(KEY_FILE_NAME)).unwrap();
+    let store = LockedJournal::claim(dir.path())
+        .unwrap()
+        .restore_from(backup, &common::passphrase(), |_| ControlFlow::Continue(()))
+        .unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_backup_during_logging_restores_to_the_journal_at_one_moment() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let backups = tempfile::tempdir().unwrap();
+    let target = backups.path().join("during.db");
+    let reader = journal.store.reader().unwrap();
+    let logging = AtomicBool::new(true);
+    let (done, progress) = std::thread::scope(|scope| {
+        let target = &target;
+        let logging = &logging;
+        let backup = scope.spawn(move || {
+            let mut reports = Vec::new();
+            // Backups one after another for as long as the logging goes on.
+            while logging.load(Ordering::Acquire) {
+                reader
+                    .backup_to(target, |progress| {
+                        reports.push(progress);
+                        ControlFlow::Continue(())
+                    })
+                    .unwrap();
+            }
+            reports
+        });
+        for n in 0..150 {
+            live.log(
+                &mut journal.store,
+                LiveCommand::Note(format!("Note {n} {SENTINEL}")),
+            )
+            .unwrap();
+        }
+        logging.store(false, Ordering::Release);
+        (live.events().len(), backup.join().unwrap())
+    });
+    let passes = progress
+        .iter()
+        .filter(|report| report.done == report.total)
+        .count();
+    assert!(passes >= 2, "{passes} backups overlapped the logging");
+    assert!(
+        progress
+            .last()
+            .is_some_and(|last| last.done == last.total && last.total > 0)
+    );
+
+    let (_restored_dir, restored) = restore_elsewhere(journal.dir.path(), &target);
+    assert!(restored.integrity_problems().unwrap().is_empty());
+    assert!(restored.audit_problems().unwrap().is_empty());
+    let session = live.session().id;
+    let kept = restored.events(session).unwrap();
+    let logged = journal.store.events(session).unwrap();
+    assert_eq!(logged.len(), done);
+    assert_eq!(
+        kept,
+        logged[..kept.len()],
+        "the backup is the journal at one moment: a prefix of the timeline, nothing torn"
+    );
+
+    // Made now, with logging over, the backup restores to an identical journal.
+    journal
+        .store
+        .backup_to(&target, |_| ControlFlow::Continue(()))
+        .unwrap();
+    let (_dir, restored) = restore_elsewhere(journal.dir.path(), &target);
+    assert_eq!(archive(&restored), archive(&journal.store));
+
+    // Encrypted: the notes' words are nowhere in the file.
+    let bytes = std::fs::read(&target).unwrap();
+    for needle in [SENTINEL.as_bytes().to_vec(), common::utf16(SENTINEL)] {
+        assert!(!bytes.windows(needle.len()).any(|window| window == needle));
+    }
+}
+
+#[test]
+fn restoring_replaces_the_journal_and_keeps_the_one_it_replaced() {
+    let mut journal = common::journal_with_fixture();
+    let target = journal.dir.path().join("before-import.db");
+    journal
+        .store
+        .backup_to(&target, |_| ControlFlow::Continue(()))
+        .unwrap();
+    let before = archive(&journal.store);
+    let mut live = common::live_session(&mut journal, TreatmentModel::Medical);
+    live.log(
+        &mut journal.store,
+        LiveCommand::Note("after the backup".into()),
+    )
+    .unwrap();
+    assert_ne!(archive(&journal.store), before);
+    let dir = journal.dir;
+    drop(journal.store);
+
+    let locked = LockedJournal::claim(dir.path()).unwrap();
+    let restored = locked
+        .restore_from(
+            &target,
+            &common::passphrase(),
+            |_| ControlFlow::Continue(()),
+        )
+        .unwrap();
+    assert_eq!(archive(&restored), before);
+    assert!(dir.path().join("journal.db.before-restore").is_file());
+    assert!(!dir.path().join("journal.db.partial").exists());
+}
+
+#[test]
+fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
+    let journal = common::journal_with_fixture();
+    let target = journal.dir.path().join("backup.db");
+    journal
+        .store
+        .backup_to(&target, |_| ControlFlow::Continue(()))
+        .unwrap();
+    let before = archive(&journal.store);
+    let dir = journal.dir;
+    drop(journal.store);
+
+    // One flipped bit in the middle of the backup.
+    let mut bytes = std::fs::read(&target).unwrap();
+    let middle = bytes.len() / 2 + 100;
+    bytes[middle] ^= 0x04;
+    let damaged = dir.path().join("damaged.db");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let locked = LockedJournal::claim(dir.path()).unwrap();
+    let error = locked
+        .restore_from(&damaged, &common::passphrase(), |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap_err();
+    assert!(matches!(error, StoreError::BackupDamaged), "{error:?}");
+    common::assert_one_sentence(&error.to_string(), "nothing was restored");
+
+    // A backup of another journal does not open with this journal's key.
+    let other = common::journal_with_fixture();
+    let foreign = dir.path().join("foreign.db");
+    other
+        .store
+        .backup_to(&foreign, |_| ControlFlow::Continue(()))
+        .unwrap();
+    let error = locked
+        .restore_from(&foreign, &common::passphrase(), |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap_err();
+    assert!(matches!(error, StoreError::BackupKeyMismatch), "{error:?}");
+
+    let store = locked.unlock(&common::passphrase()).unwrap();
+    assert_eq!(archive(&store), before, "the journal is as it was");
+    assert!(!dir.path().join("journal.db.before-restore").exists());
+}
