@@ -28,7 +28,9 @@ fn bench(c: &mut Criterion) {
             let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
             let mut harness = egui_kittest::Harness::builder()
                 .with_size([1280.0, 800.0])
-                .build_eframe(move |cc| KapJournalApp::new(cc, store, clock));
+                .build_eframe(move |cc| {
+                    KapJournalApp::new(cc, store, clock).automatic_backups(false)
+                });
             harness.step();
             harness
         });

@@ -53,7 +53,7 @@ fn bench(c: &mut Criterion) {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
     let mut harness = egui_kittest::Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, store, clock));
+        .build_eframe(move |cc| KapJournalApp::new(cc, store, clock).automatic_backups(false));
     harness.run();
     group.bench_function("home_frame_20k_sessions", |b| b.iter(|| harness.step()));
     group.finish();

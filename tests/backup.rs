@@ -196,3 +196,58 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
     assert_eq!(archive(&store), before, "the journal is as it was");
     assert!(!dir.path().join("journal.db.before-restore").exists());
 }
+
+#[test]
+fn automatic_backups_keep_the_newest_as_many_as_the_clinic_keeps() {
+    let journal = common::journal_with_fixture();
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    for day in 0..5 {
+        let made = journal
+            .store
+            .backup_rotating(start + chrono::Duration::days(day), 3, |_| {
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(made.made_at, start + chrono::Duration::days(day));
+    }
+    let kept = kap_journal::store::list_backups(journal.dir.path()).unwrap();
+    let days: Vec<String> = kept
+        .iter()
+        .map(|backup| backup.made_at.format("%d").to_string())
+        .collect();
+    assert_eq!(
+        days,
+        ["24", "23", "22"],
+        "newest first, the two oldest removed"
+    );
+    let names: Vec<String> = kept
+        .iter()
+        .map(|backup| {
+            backup
+                .path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(names[0], "journal-20261124-090000.db");
+    // A file of the clinician's own in the folder is left alone.
+    let own = journal.dir.path().join("backups").join("notes.txt");
+    std::fs::write(&own, "mine").unwrap();
+    journal
+        .store
+        .backup_rotating(start + chrono::Duration::days(9), 3, |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(own.exists());
+    assert_eq!(
+        kap_journal::store::list_backups(journal.dir.path())
+            .unwrap()
+            .len(),
+        3
+    );
+}

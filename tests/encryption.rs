@@ -101,7 +101,23 @@ fn the_sentinel_is_in_no_file_on_disk_while_open_or_after_closing() {
             |event| matches!(&event.kind, EventKind::Note { text } if text.contains(SENTINEL))
         )
     );
+    // An automatic backup beside it is encrypted as well.
+    let backup = journal
+        .store
+        .backup_rotating(Utc::now(), 14, |_| std::ops::ControlFlow::Continue(()))
+        .unwrap();
+    assert!(backup.path.starts_with(&dir));
     drop(journal.store);
+    let files: Vec<String> = common::folder_snapshot(&dir)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        files
+            .iter()
+            .any(|name| name.starts_with("backups/journal-")),
+        "{files:?}"
+    );
     assert_eq!(files_holding(&dir, SENTINEL), Vec::<String>::new());
     assert!(
         files_holding(&dir, "S-0001").is_empty(),

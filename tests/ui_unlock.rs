@@ -18,7 +18,7 @@ fn locked_app(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
     Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, journal, clock))
+        .build_eframe(move |cc| KapJournalApp::new(cc, journal, clock).automatic_backups(false))
 }
 
 /// Types into the passphrase field and presses Enter, as at the unlock and lock screens.

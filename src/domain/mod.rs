@@ -45,8 +45,8 @@ pub use sedation::{Sedation, SedationError};
 pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
 pub use session_facts::{Fact, SessionFacts};
 pub use settings::{
-    ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, SETTING_KEYS, SettingsError,
-    VITALS_INTERVAL_RANGE,
+    BACKUPS_KEPT_RANGE, ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, SETTING_KEYS,
+    SettingsError, VITALS_INTERVAL_RANGE,
 };
 pub use signature::{Addendum, Clinician, MAX_SIGNER_CHARS, Signature, SignatureError};
 pub use timeline::{CurrentDose, LatestReadings, OpenDeferral, TimelineState};

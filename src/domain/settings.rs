@@ -1,5 +1,5 @@
-//! The clinic's settings: when vitals are due, which readings are flagged, and when an untouched
-//! window locks itself.
+//! The clinic's settings: when vitals are due, which readings are flagged, when an untouched window
+//! locks itself, and how many automatic backups are kept.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -17,6 +17,8 @@ pub struct ClinicSettings {
     pub dissociation_at_minutes: u32,
     /// The window locks after this many minutes without a keystroke or click.
     pub lock_after_minutes: u32,
+    /// How many automatic backups are kept (the oldest go first).
+    pub backups_kept: u32,
 }
 
 impl Default for ClinicSettings {
@@ -28,6 +30,8 @@ impl Default for ClinicSettings {
             dissociation_at_minutes: 40,
             // The automatic logoff most clinical systems use.
             lock_after_minutes: 10,
+            // Two weeks of daily backups, or the last fortnight's sessions.
+            backups_kept: 14,
         }
     }
 }
@@ -40,6 +44,9 @@ pub const DISSOCIATION_AT_RANGE: std::ops::RangeInclusive<u32> = 5..=180;
 
 /// How long the window may stay untouched before it locks, in minutes.
 pub const LOCK_AFTER_RANGE: std::ops::RangeInclusive<u32> = 1..=60;
+
+/// How many automatic backups may be kept.
+pub const BACKUPS_KEPT_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
 
 /// A setting that would make monitoring meaningless.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -56,6 +63,8 @@ pub enum SettingsError {
     DissociationAt,
     #[error("The window can lock after {} to {} idle minutes.", LOCK_AFTER_RANGE.start(), LOCK_AFTER_RANGE.end())]
     LockAfter,
+    #[error("Between {} and {} automatic backups can be kept.", BACKUPS_KEPT_RANGE.start(), BACKUPS_KEPT_RANGE.end())]
+    BackupsKept,
     #[error("There is no setting called \"{0}\"; the settings are {keys}.", keys = SETTING_KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", "))]
     UnknownKey(String),
     #[error("The setting {0} takes a whole number.")]
@@ -63,7 +72,7 @@ pub enum SettingsError {
 }
 
 /// Every setting's name (on the command line and in the window) with what it means.
-pub const SETTING_KEYS: [(&str, &str); 8] = [
+pub const SETTING_KEYS: [(&str, &str); 9] = [
     ("vitals-every", "Vitals due every (minutes, IV and IM)"),
     (
         "dissociation-at",
@@ -75,6 +84,7 @@ pub const SETTING_KEYS: [(&str, &str); 8] = [
     ("heart-rate-low", "Flag heart rate at or below (bpm)"),
     ("spo2-below", "Flag SpO2 below (%)"),
     ("lock-after", "Lock the window after (idle minutes)"),
+    ("backups-kept", "Automatic backups kept"),
 ];
 
 impl ClinicSettings {
@@ -90,6 +100,7 @@ impl ClinicSettings {
             "heart-rate-low" => u32::from(t.heart_rate_at_or_below),
             "spo2-below" => u32::from(t.spo2_below),
             "lock-after" => self.lock_after_minutes,
+            "backups-kept" => self.backups_kept,
             other => return Err(SettingsError::UnknownKey(other.to_owned())),
         })
     }
@@ -122,6 +133,7 @@ impl ClinicSettings {
             "heart-rate-low" => t.heart_rate_at_or_below = small(number),
             "spo2-below" => t.spo2_below = u8::try_from(number).unwrap_or(u8::MAX),
             "lock-after" => self.lock_after_minutes = number,
+            "backups-kept" => self.backups_kept = number,
             _ => {}
         }
     }
@@ -170,6 +182,9 @@ impl ClinicSettings {
         }
         if !LOCK_AFTER_RANGE.contains(&self.lock_after_minutes) {
             return Err(SettingsError::LockAfter);
+        }
+        if !BACKUPS_KEPT_RANGE.contains(&self.backups_kept) {
+            return Err(SettingsError::BackupsKept);
         }
         Ok(())
     }

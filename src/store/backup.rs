@@ -52,17 +52,44 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Closes the journal so a backup can be restored over it, keeping the folder claimed (no other
+    /// instance can step in) and the key (no passphrase is asked again).
+    pub fn close_for_restore(self) -> Result<(LockedJournal, DataKey), StoreError> {
+        let Self {
+            conn,
+            dir,
+            writer_lock,
+            key,
+            ..
+        } = self;
+        let lock = writer_lock.ok_or(StoreError::ReadOnly)?;
+        drop(conn);
+        Ok((LockedJournal::claimed(dir, lock), key))
+    }
+}
+
 impl LockedJournal {
-    /// Replaces the journal with the backup at `source` after checking that the backup opens with
-    /// this journal's key and passes every check. The journal it replaces is kept beside it as
-    /// `journal.db.before-restore` (with its write-ahead log), until the next restore.
+    /// Replaces the journal with the backup at `source`, as [`LockedJournal::restore_with_key`]
+    /// does, with the key unlocked by `passphrase`.
     pub fn restore_from(
         &self,
         source: &Path,
         passphrase: &Passphrase,
+        progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
+    ) -> Result<Store, StoreError> {
+        self.restore_with_key(source, super::unlock_key(self.dir(), passphrase)?, progress)
+    }
+
+    /// Replaces the journal with the backup at `source` after checking that the backup opens with
+    /// this journal's key and passes every check. The journal it replaces is kept beside it as
+    /// `journal.db.before-restore` (with its write-ahead log), until the next restore.
+    pub fn restore_with_key(
+        &self,
+        source: &Path,
+        key: DataKey,
         mut progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
     ) -> Result<Store, StoreError> {
-        let key = super::unlock_key(self.dir(), passphrase)?;
         let problems = check_copy(source, &key)?;
         if !problems.is_empty() {
             return Err(StoreError::BackupDamaged);
@@ -130,7 +157,7 @@ fn copy_pages(
 
 /// Opens a copy under `key` and runs the full check on it: every page's HMAC, SQLite's integrity
 /// check, a schema this build can read, and the audit chain. Returns the problems found.
-fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, StoreError> {
+pub(super) fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, StoreError> {
     if !path.is_file() {
         return Err(StoreError::NoBackup {
             path: path.to_path_buf(),

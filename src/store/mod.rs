@@ -5,6 +5,7 @@
 
 mod audit;
 mod backup;
+mod backup_rotation;
 mod clients;
 mod data_dir;
 mod delivered_total;
@@ -34,6 +35,7 @@ mod summaries;
 
 pub use audit::AuditEntry;
 pub use backup::CopyProgress;
+pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;
 pub use error::StoreError;
@@ -66,7 +68,7 @@ pub struct Store {
     conn: Connection,
     dir: PathBuf,
     /// Held for the life of the store; dropping it lets another instance write.
-    _writer_lock: Option<Arc<File>>,
+    writer_lock: Option<Arc<File>>,
     access: AccessMode,
     /// The data key the connection was opened with, kept to check a passphrase at the lock screen and
     /// to rewrap it under a new one. Wiped on drop.

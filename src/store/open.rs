@@ -60,13 +60,22 @@ pub struct LockedJournal {
 impl LockedJournal {
     /// Claims `dir` (creating it if needed) and looks at what it holds.
     pub fn claim(dir: &Path) -> Result<Self, StoreError> {
-        let lock = Arc::new(acquire_writer_lock(dir)?);
+        let lock = Arc::new(acquirewriter_lock(dir)?);
         let state = journal_state(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),
             lock,
             state,
         })
+    }
+
+    /// The claim a closing store hands back (see `Store::close_for_restore`).
+    pub(super) fn claimed(dir: PathBuf, lock: Arc<File>) -> Self {
+        Self {
+            dir,
+            lock,
+            state: JournalState::Encrypted,
+        }
     }
 
     pub fn state(&self) -> JournalState {
@@ -119,7 +128,7 @@ impl LockedJournal {
         let mut store = Store {
             conn,
             dir: self.dir.clone(),
-            _writer_lock: Some(Arc::clone(&self.lock)),
+            writer_lock: Some(Arc::clone(&self.lock)),
             access: if damage.is_empty() {
                 AccessMode::Writer
             } else {
@@ -182,7 +191,7 @@ impl Store {
         Ok(Self {
             conn,
             dir: dir.to_path_buf(),
-            _writer_lock: None,
+            writer_lock: None,
             access: AccessMode::ReadOnly,
             key,
             damage: Vec::new(),
@@ -290,7 +299,7 @@ pub(super) fn connect(
 }
 
 /// Creates the folder and takes an exclusive lock on its lock file, before the database is touched.
-fn acquire_writer_lock(dir: &Path) -> Result<File, StoreError> {
+fn acquirewriter_lock(dir: &Path) -> Result<File, StoreError> {
     let not_writable = |source| StoreError::NotWritable {
         path: dir.to_path_buf(),
         source,
@@ -313,7 +322,7 @@ fn acquire_writer_lock(dir: &Path) -> Result<File, StoreError> {
 
 /// Creates the data folder readable by its owner alone (on Unix): health records do not belong in a
 /// folder other accounts on the computer can list. An existing folder keeps its permissions.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -6,6 +6,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::UiCommand;
+use super::background::{Job, Poll};
+use super::backups::Backups;
 use super::client_view::ClientView;
 use super::home::HomeView;
 use super::live::LiveView;
@@ -53,6 +55,8 @@ pub enum Nav {
     ClientHistory(ClientId),
     /// The clinic's monitoring settings.
     Settings,
+    /// Replace the journal with this backup (already confirmed).
+    Restore(std::path::PathBuf),
 }
 
 enum View {
@@ -105,7 +109,14 @@ pub struct KapJournalApp {
     lock_after: Duration,
     /// Shown instead of everything else while the window is locked.
     lock: Option<LockScreen>,
+    backups: Backups,
+    /// A backup being restored; the journal is closed meanwhile. On failure the old journal is
+    /// opened again, when it can be.
+    restoring: Option<Job<Restored>>,
 }
+
+/// What a restore gives back: the journal opened from the backup, or why not with the old journal.
+type Restored = Result<Store, (String, Option<Box<Store>>)>;
 
 impl KapJournalApp {
     /// Builds the app on a journal waiting for its passphrase, or an opened (or refused) one. Once open,
@@ -141,10 +152,21 @@ impl KapJournalApp {
             prefs,
             notice: None,
             kept_home: None,
+            backups: Backups::default(),
+            restoring: None,
         };
         app.view = app.first_view();
         app.read_lock_after();
         app
+    }
+
+    /// Turns the automatic backups (on session end and daily) off or on; they are on by default.
+    /// Tests that drive the window frame by frame turn them off, so no thread of their own wakes the
+    /// window at an unknown moment.
+    #[must_use]
+    pub fn automatic_backups(mut self, on: bool) -> Self {
+        self.backups.set_automatic(on);
+        self
     }
 
     /// Whether the window is locked (and so shows nothing of the journal).
@@ -233,7 +255,10 @@ impl KapJournalApp {
         }
     }
 
-    fn navigate(&mut self, nav: Nav) {
+    fn navigate(&mut self, nav: Nav, ctx: &egui::Context) {
+        if let Nav::Restore(path) = nav {
+            return self.restore(path, ctx);
+        }
         let Ok(store) = &mut self.store else { return };
         if matches!(nav, Nav::Stay) {
             return;
@@ -241,8 +266,12 @@ impl KapJournalApp {
         if let View::Session(view) = &mut self.view {
             view.save_now(store, self.clock.wall());
         }
+        // The live view is left only once its session has ended: that is when a backup is made.
+        if matches!(self.view, View::Live(_)) && !matches!(nav, Nav::Live(_)) {
+            self.backups.start_automatic(ctx, store, self.clock.wall());
+        }
         let next = match nav {
-            Nav::Stay => return,
+            Nav::Stay | Nav::Restore(_) => return,
             Nav::Home => {
                 let mut home = self.kept_home.take().unwrap_or_default();
                 home.refresh(store);
@@ -273,6 +302,79 @@ impl KapJournalApp {
         }
         // The lock setting may have just been changed in the settings view.
         self.read_lock_after();
+    }
+
+    /// Closes the journal and restores `backup` over it on a thread; the window shows the progress.
+    fn restore(&mut self, backup: std::path::PathBuf, ctx: &egui::Context) {
+        self.save_typing();
+        let store = std::mem::replace(&mut self.store, Err("A backup is being restored.".into()));
+        let Ok(store) = store else { return };
+        let (journal, key) = match store.close_for_restore() {
+            Ok(closed) => closed,
+            Err(error) => {
+                self.store = Err(error.to_string());
+                return;
+            }
+        };
+        self.restoring = Some(Job::spawn(ctx, move |report| {
+            let restored = journal.restore_with_key(&backup, key.clone(), |progress| {
+                report(progress);
+                std::ops::ControlFlow::Continue(())
+            });
+            restored.map_err(|error| (error.to_string(), journal.open_with(key).ok().map(Box::new)))
+        }));
+    }
+
+    /// The window while a backup is restored: its progress, then the journal it gave.
+    fn restoring_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(job) = &self.restoring else { return };
+        match job.poll() {
+            Poll::Running(fraction) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.add_space(40.0);
+                    ui.vertical_centered(|ui| {
+                        ui.heading("Restoring the backup");
+                        ui.add_space(12.0);
+                        ui.add(
+                            egui::ProgressBar::new(fraction)
+                                .desired_width(320.0)
+                                .show_percentage(),
+                        );
+                    });
+                });
+            }
+            Poll::Finished(Ok(store)) => {
+                self.finish_restore(Ok(store), None);
+                self.notice = Some(
+                    "The backup was restored. The journal it replaced is kept as journal.db.before-restore."
+                        .to_owned(),
+                );
+            }
+            Poll::Finished(Err((problem, reopened))) => {
+                self.finish_restore(
+                    reopened.map(|store| *store).ok_or_else(|| problem.clone()),
+                    Some(problem),
+                );
+            }
+            Poll::Lost => {
+                self.finish_restore(
+                    Err("The restore stopped unexpectedly; start KAP Journal again.".to_owned()),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn finish_restore(&mut self, store: Result<Store, String>, problem: Option<String>) {
+        self.restoring = None;
+        self.store = store;
+        self.kept_home = None;
+        self.backups = Backups::default().automatic_from(&self.backups);
+        self.view = self.first_view();
+        self.read_lock_after();
+        if problem.is_some() {
+            self.notice = problem;
+        }
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) -> Nav {
@@ -317,6 +419,11 @@ impl KapJournalApp {
                 }
             });
             super::widgets::dismissable_notice(ui, &mut self.notice, theme::WARNING);
+            if let Ok(store) = &self.store
+                && let Some(backup) = self.backups.damaged_ui(ui, store)
+            {
+                nav = Nav::Restore(backup);
+            }
         });
         nav
     }
@@ -330,6 +437,9 @@ impl eframe::App for KapJournalApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if self.restoring.is_some() {
+            return self.restoring_ui(ui);
+        }
         if let Some(unlock) = &mut self.unlock {
             if let Some(store) = unlock.ui(ui) {
                 self.store = Ok(store);
@@ -363,8 +473,13 @@ impl eframe::App for KapJournalApp {
             ui.ctx().request_repaint();
             return;
         }
-        self.navigate(nav);
+        self.navigate(nav, ui.ctx());
         let Ok(store) = &mut self.store else { return };
+        if let Some(problem) = self.backups.poll() {
+            self.notice = Some(problem);
+        }
+        self.backups
+            .start_if_due(ui.ctx(), store, self.clock.wall());
         let nav = match &mut self.view {
             View::Home(view) => view.ui(ui, store, &self.clock),
             View::Start(view) => view.ui(ui, store, &self.clock),
@@ -372,9 +487,9 @@ impl eframe::App for KapJournalApp {
             View::Session(view) => view.ui(ui, store, self.clock.wall()),
             View::Prep(view) => view.ui(ui),
             View::Client(view) => view.ui(ui),
-            View::Settings(view) => view.ui(ui, store),
+            View::Settings(view) => view.ui(ui, store, &mut self.backups, self.clock.wall()),
         };
-        self.navigate(nav);
+        self.navigate(nav, ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -1,6 +1,8 @@
 //! The egui views. They call the engine and the store; they hold no SQL.
 
 mod app;
+mod background;
+mod backups;
 mod bulk_export;
 mod client_view;
 mod clinician_settings;

@@ -4,6 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::app::Nav;
+use super::backups::Backups;
 use super::clinician_settings::ClinicianSettings;
 use super::passphrase_change::PassphraseChange;
 use super::{theme, widgets};
@@ -35,15 +36,28 @@ impl SettingsView {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, store: &mut Store) -> Nav {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        store: &mut Store,
+        backups: &mut Backups,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.sections(ui, store, &mut nav));
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                self.sections(ui, store, &mut nav);
+                ui.add_space(3.0 * theme::GAP);
+                ui.separator();
+                if let Some(backup) = backups.settings_ui(ui, store, now, self.saved.backups_kept) {
+                    nav = Nav::Restore(backup);
+                }
+            });
         });
         nav
     }
 
-    /// The monitoring settings, then who signs, then the passphrase.
+    /// The monitoring settings, then who signs, then the passphrase (the backups follow).
     fn sections(&mut self, ui: &mut Ui, store: &mut Store, nav: &mut Nav) {
         ui.horizontal(|ui| {
             if ui.button("Back to sessions").clicked()

@@ -155,17 +155,20 @@ pub fn live_session(journal: &mut Journal, model: TreatmentModel) -> LiveSession
 }
 
 /// Every file in `dir` with its bytes, sorted by name: what "nothing was written" compares.
+/// Files in folders inside it (the backups) are named by their path from `dir`.
 pub fn folder_snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| {
-            let entry = entry.unwrap();
-            (
-                entry.file_name().to_string_lossy().into_owned(),
-                std::fs::read(entry.path()).unwrap(),
-            )
-        })
-        .collect();
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_dir() {
+            for (inner, bytes) in folder_snapshot(&entry.path()) {
+                files.push((format!("{name}/{inner}"), bytes));
+            }
+        } else {
+            files.push((name, std::fs::read(entry.path()).unwrap()));
+        }
+    }
     files.sort();
     files
 }

@@ -14,7 +14,7 @@ pub fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, 
     let clock: Arc<dyn Clock> = clock.clone();
     Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, store, clock))
+        .build_eframe(move |cc| KapJournalApp::new(cc, store, clock).automatic_backups(false))
 }
 
 /// The app on a journal whose window locks only after an hour untouched, for tests that let the

@@ -1,0 +1,252 @@
+//! Backups in the window: made automatically on a thread of their own (when a session ends, and
+//! once a day), listed in Settings with "Back up now" and a progress bar, and restored from there or,
+//! when the journal fails its start-up check, from the newest good one.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use egui::{RichText, Ui};
+
+use super::background::{Job, Poll};
+use super::{format, theme, widgets};
+use crate::store::{BACKUPS_DIR_NAME, BackupFile, Store, list_backups};
+
+/// How often the window looks whether today's backup is due.
+const DAILY_CHECK_EVERY: Duration = Duration::from_mins(30);
+
+/// A backup is made when the newest is older than this.
+const DAILY: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// The window's backups: the one being made, the last outcome, and a restore being confirmed.
+pub struct Backups {
+    /// Whether backups are made on session end and daily without being asked.
+    automatic: bool,
+    running: Option<Job<Result<BackupFile, String>>>,
+    status: Option<(String, bool)>,
+    next_check: Option<Instant>,
+    /// "Restore…" was pressed on this backup and the inline question is showing.
+    confirming: Option<PathBuf>,
+    /// Whether the newest good backup was looked for (once, when the journal is damaged).
+    looked_for_good: bool,
+    /// The newest backup that passed its check.
+    good_for_damaged: Option<BackupFile>,
+}
+
+impl Default for Backups {
+    fn default() -> Self {
+        Self {
+            automatic: true,
+            running: None,
+            status: None,
+            next_check: None,
+            confirming: None,
+            looked_for_good: false,
+            good_for_damaged: None,
+        }
+    }
+}
+
+impl Backups {
+    pub fn set_automatic(&mut self, on: bool) {
+        self.automatic = on;
+    }
+
+    /// Fresh state that keeps `other`'s choice of automatic backups.
+    #[must_use]
+    pub fn automatic_from(self, other: &Self) -> Self {
+        Self {
+            automatic: other.automatic,
+            ..self
+        }
+    }
+
+    /// Starts an automatic backup (a session ended), when they are on.
+    pub fn start_automatic(&mut self, ctx: &egui::Context, store: &Store, now: DateTime<Utc>) {
+        if self.automatic {
+            self.start(ctx, store, now);
+        }
+    }
+
+    /// Starts a backup on its own thread, unless one is being made.
+    pub fn start(&mut self, ctx: &egui::Context, store: &Store, now: DateTime<Utc>) {
+        if self.running.is_some() || !store.damage().is_empty() {
+            return;
+        }
+        let keep = store
+            .clinic_settings()
+            .map_or(crate::domain::ClinicSettings::default().backups_kept, |s| {
+                s.backups_kept
+            });
+        let reader = match store.reader() {
+            Ok(reader) => reader,
+            Err(error) => return self.status = Some((error.to_string(), true)),
+        };
+        self.running = Some(Job::spawn(ctx, move |report| {
+            reader
+                .backup_rotating(now, keep, |progress| {
+                    report(progress);
+                    std::ops::ControlFlow::Continue(())
+                })
+                .map_err(|error| error.to_string())
+        }));
+    }
+
+    /// Starts today's backup when the newest is a day old (looked at every half hour).
+    pub fn start_if_due(&mut self, ctx: &egui::Context, store: &Store, now: DateTime<Utc>) {
+        if !self.automatic || self.next_check.is_some_and(|at| Instant::now() < at) {
+            return;
+        }
+        self.next_check = Some(Instant::now() + DAILY_CHECK_EVERY);
+        let newest = list_backups(store.dir())
+            .ok()
+            .and_then(|list| list.into_iter().next());
+        if newest.is_none_or(|backup| now - backup.made_at >= DAILY) {
+            self.start(ctx, store, now);
+        }
+    }
+
+    /// Takes the result of a finished backup; returns a sentence for the window when it failed.
+    pub fn poll(&mut self) -> Option<String> {
+        let job = self.running.as_ref()?;
+        let outcome = match job.poll() {
+            Poll::Running(_) => return None,
+            Poll::Finished(outcome) => outcome,
+            Poll::Lost => {
+                Err("The backup stopped unexpectedly; try Back up now in Settings.".into())
+            }
+        };
+        self.running = None;
+        match outcome {
+            Ok(backup) => {
+                self.status = Some((
+                    format!("Backed up at {}.", format::clock_time(backup.made_at)),
+                    false,
+                ));
+                None
+            }
+            Err(error) => {
+                let sentence = format!("The automatic backup failed: {error}");
+                self.status = Some((sentence.clone(), true));
+                Some(sentence)
+            }
+        }
+    }
+
+    /// The Backups section of Settings. Returns the backup to restore once the clinician confirmed.
+    pub fn settings_ui(
+        &mut self,
+        ui: &mut Ui,
+        store: &Store,
+        now: DateTime<Utc>,
+        keep: u32,
+    ) -> Option<PathBuf> {
+        ui.heading("Backups");
+        ui.label(
+            RichText::new(format!(
+                "Made when a session ends and once a day, encrypted like the journal, checked, and \
+                 kept in {} (the newest {keep}). They open with this journal's journal.key and \
+                 passphrase: keep a copy of journal.key with any backup you take elsewhere.",
+                store.dir().join(BACKUPS_DIR_NAME).display()
+            ))
+            .color(theme::MUTED),
+        );
+        ui.add_space(theme::GAP);
+        ui.horizontal(|ui| {
+            let running = self.running.as_ref().map(Job::poll);
+            if let Some(Poll::Running(fraction)) = running {
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(240.0)
+                        .show_percentage(),
+                );
+                ui.label("Backing up…");
+            } else if ui.button("Back up now").clicked() {
+                self.start(ui.ctx(), store, now);
+            }
+        });
+        widgets::status_line(ui, self.status.as_ref());
+        ui.add_space(theme::GAP);
+        let backups = match list_backups(store.dir()) {
+            Ok(backups) => backups,
+            Err(error) => {
+                widgets::error_line(ui, Some(&error.to_string()));
+                return None;
+            }
+        };
+        if backups.is_empty() {
+            ui.label(RichText::new("No backups yet.").color(theme::MUTED));
+        }
+        let mut chosen = None;
+        egui::Grid::new("backups_grid")
+            .num_columns(3)
+            .spacing([16.0, 6.0])
+            .show(ui, |ui| {
+                for backup in &backups {
+                    ui.label(format::date_time(backup.made_at));
+                    ui.label(format!("{:.1} MB", backup.bytes as f64 / 1e6));
+                    if let Some(path) = self.restore_button(ui, backup) {
+                        chosen = Some(path);
+                    }
+                    ui.end_row();
+                }
+            });
+        chosen
+    }
+
+    /// "Restore…", then the inline question; returns the backup once confirmed.
+    fn restore_button(&mut self, ui: &mut Ui, backup: &BackupFile) -> Option<PathBuf> {
+        if self.confirming.as_ref() != Some(&backup.path) {
+            if ui.button("Restore…").clicked() {
+                self.confirming = Some(backup.path.clone());
+            }
+            return None;
+        }
+        let mut chosen = None;
+        ui.horizontal(|ui| {
+            ui.label("Replace the journal with this backup? The current one is kept as journal.db.before-restore.");
+            if ui.button("Restore").clicked() {
+                chosen = self.confirming.take();
+            }
+            if ui.button("Cancel").clicked() {
+                self.confirming = None;
+            }
+        });
+        chosen
+    }
+
+    /// Under the top bar of a journal that failed its start-up check: what happened, and the newest
+    /// good backup to restore. Returns it once clicked.
+    pub fn damaged_ui(&mut self, ui: &mut Ui, store: &Store) -> Option<PathBuf> {
+        if store.damage().is_empty() {
+            return None;
+        }
+        if !self.looked_for_good {
+            self.looked_for_good = true;
+            self.good_for_damaged = store.newest_good_backup().ok().flatten();
+        }
+        let good = &self.good_for_damaged;
+        let mut chosen = None;
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(
+                theme::WARNING,
+                "This journal failed its start-up check: it can be read but not changed.",
+            );
+            match good {
+                Some(backup) => {
+                    let label = format!(
+                        "Restore the backup of {}",
+                        format::date_time(backup.made_at)
+                    );
+                    if ui.button(label).clicked() {
+                        chosen = Some(backup.path.clone());
+                    }
+                }
+                None => {
+                    ui.label("No backup passes its check; run kap-journal check for details.");
+                }
+            }
+        });
+        chosen
+    }
+}

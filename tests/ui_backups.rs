@@ -1,0 +1,137 @@
+//! Backups in the real window: one made at start (the daily one) and one when a session ends, both
+//! on their own thread; restoring one from Settings replaces the journal and keeps the old one.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::ui::{click, start_session};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use kap_journal::live::{Clock, ManualClock};
+use kap_journal::store::{SessionFilter, Store, list_backups};
+use kap_journal::ui::KapJournalApp;
+
+/// Steps the window (whose threads finish in their own time) until `done`, for up to 20 seconds.
+fn step_until(
+    harness: &mut Harness<'_, KapJournalApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, KapJournalApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "waited 20 s for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn backups_are_made_at_start_and_session_end_and_one_is_restored_from_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let store = Store::open(dir.path(), &common::passphrase());
+    let app_clock: Arc<dyn Clock> = clock.clone();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| KapJournalApp::new(cc, store, app_clock));
+    let backups = || list_backups(dir.path()).unwrap();
+    step_until(&mut harness, "the daily backup", |_| backups().len() == 1);
+
+    start_session(&mut harness, "KAP");
+    clock.advance(Duration::from_mins(5));
+    click(&mut harness, "End session");
+    click(&mut harness, "End session now");
+    step_until(&mut harness, "the session-end backup", |_| {
+        backups().len() == 2
+    });
+    let [newest, oldest] = <[_; 2]>::try_from(backups()).unwrap();
+    assert!(newest.made_at > oldest.made_at);
+
+    // Restore the backup made before the session.
+    click(&mut harness, "Settings");
+    step_until(&mut harness, "the backups listed", |h| {
+        h.query_all(By::new().role(Role::Button).label("Restore…"))
+            .count()
+            == 2
+    });
+    let oldest_button = || By::new().role(Role::Button).label("Restore…");
+    harness
+        .query_all(oldest_button())
+        .nth(1)
+        .unwrap()
+        .scroll_to_me();
+    harness.run();
+    harness.query_all(oldest_button()).nth(1).unwrap().click();
+    harness.run();
+    harness.get_by_label_contains("Replace the journal with this backup?");
+    harness
+        .get(By::new().role(Role::Button).label("Restore"))
+        .click();
+    step_until(&mut harness, "the restore", |h| {
+        h.query_by_label_contains("The backup was restored.")
+            .is_some()
+    });
+    assert!(dir.path().join("journal.db.before-restore").is_file());
+    drop(harness);
+
+    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    assert!(
+        store
+            .session_summaries(&SessionFilter::default())
+            .unwrap()
+            .is_empty(),
+        "the journal is as it was before the session"
+    );
+}
+
+#[test]
+fn a_journal_that_fails_its_start_up_check_offers_the_newest_good_backup() {
+    let journal = common::journal_with_fixture();
+    let before = journal
+        .store
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+        .len();
+    journal
+        .store
+        .backup_rotating(chrono::Utc::now(), 14, |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    let dir = journal.dir;
+    drop(journal.store);
+    // A failing disk flips one bit in the middle of the journal.
+    let path = dir.path().join(kap_journal::store::DB_FILE_NAME);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = (bytes.len() / 4096 / 2) * 4096 + 700;
+    bytes[middle] ^= 0x10;
+    std::fs::write(&path, bytes).unwrap();
+
+    let mut harness = common::ui::app(dir.path(), &journal.clock);
+    harness.get_by_label_contains("failed its start-up check");
+    click(&mut harness, "Restore the backup of");
+    step_until(&mut harness, "the restore", |h| {
+        h.query_by_label_contains("The backup was restored.")
+            .is_some()
+    });
+    assert!(
+        harness
+            .query_by_label_contains("failed its start-up check")
+            .is_none()
+    );
+    drop(harness);
+    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    assert!(store.damage().is_empty());
+    assert!(store.integrity_problems().unwrap().is_empty());
+    assert_eq!(
+        store
+            .session_summaries(&SessionFilter::default())
+            .unwrap()
+            .len(),
+        before
+    );
+}
