@@ -83,16 +83,31 @@ pub enum StoreError {
     BackupKeyMismatch,
     #[error("Stopped before it finished; nothing was changed.")]
     Cancelled,
+    #[error(
+        "The disk is full, so this was not saved; it stays on screen and is saved when you try again after freeing space."
+    )]
+    DiskFull,
+    #[error(
+        "The disk could not be written, so this was not saved; it stays on screen and is saved when you try again."
+    )]
+    WriteFailed,
     #[error("The audit log is append-only; its entries are never changed or removed.")]
     AuditAppendOnly,
     #[error("The journal database reported an error: {0}.")]
     Sqlite(#[source] rusqlite::Error),
 }
 
-/// The journal's own triggers refuse writes with a message starting with a known word; those
-/// become the sentences above instead of a database error.
+/// A full or failing disk, and the journal's own triggers (which refuse writes with a message
+/// starting with a known word), become the sentences above instead of a database error.
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(failure, _) = &error {
+            match failure.code {
+                rusqlite::ErrorCode::DiskFull => return Self::DiskFull,
+                rusqlite::ErrorCode::SystemIoFailure => return Self::WriteFailed,
+                _ => {}
+            }
+        }
         if let rusqlite::Error::SqliteFailure(failure, Some(message)) = &error
             && failure.code == rusqlite::ErrorCode::ConstraintViolation
         {

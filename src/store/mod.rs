@@ -105,6 +105,21 @@ impl Store {
         &self.damage
     }
 
+    /// Makes the journal behave as on a full disk (no page may be added) or lifts that again: how
+    /// the tests show that a full disk loses nothing. SQLite's `max_page_count`, on this connection.
+    #[doc(hidden)]
+    pub fn simulate_full_disk(&self, full: bool) -> Result<(), StoreError> {
+        let limit: i64 = if full {
+            self.conn
+                .query_row("PRAGMA page_count", [], |row| row.get(0))?
+        } else {
+            i64::from(u32::MAX - 1)
+        };
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {limit}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
     fn require_writer(&self) -> Result<(), StoreError> {
         match self.access {
             AccessMode::Writer => Ok(()),

@@ -169,6 +169,12 @@ impl KapJournalApp {
         self
     }
 
+    /// The open journal, for tests that reach below the window (a full disk).
+    #[doc(hidden)]
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref().ok()
+    }
+
     /// Whether the window is locked (and so shows nothing of the journal).
     pub fn is_locked(&self) -> bool {
         self.lock.is_some() || self.unlock.is_some()

@@ -1,0 +1,119 @@
+//! A full disk: the write is refused with one sentence, nothing already saved is lost, what was
+//! typed stays on screen, and writing resumes when space returns.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use common::ui::{field, start_session};
+use egui::Key;
+use egui_kittest::kittest::Queryable;
+use kap_journal::domain::{EventKind, SessionId, TreatmentModel};
+use kap_journal::live::{LiveCommand, ManualClock};
+use kap_journal::store::{Store, StoreError};
+
+/// A note long enough to need new pages wherever it goes.
+fn long_note() -> String {
+    "Long reflection on the session, written out in full. ".repeat(300)
+}
+
+fn notes(store: &Store, session: SessionId) -> Vec<String> {
+    store
+        .events(session)
+        .unwrap()
+        .into_iter()
+        .filter_map(|event| match event.kind {
+            EventKind::Note { text } => Some(text),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_full_disk_refuses_the_write_loses_nothing_and_writing_resumes() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let id = live.session().id;
+    for n in 0..3 {
+        live.log(&mut journal.store, LiveCommand::Note(format!("before {n}")))
+            .unwrap();
+    }
+    let saved_before = journal.store.events(id).unwrap();
+
+    journal.store.simulate_full_disk(true).unwrap();
+    let error = live
+        .log(&mut journal.store, LiveCommand::Note(long_note()))
+        .unwrap_err();
+    assert!(matches!(error, StoreError::DiskFull), "{error:?}");
+    common::assert_one_sentence(&error.to_string(), "disk is full");
+    let draft = journal
+        .store
+        .save_draft(id, &long_note(), chrono::Utc::now());
+    assert!(matches!(draft, Err(StoreError::DiskFull)), "{draft:?}");
+    assert_eq!(journal.store.events(id).unwrap(), saved_before);
+    assert_eq!(
+        live.events(),
+        saved_before.as_slice(),
+        "the engine kept nothing unsaved"
+    );
+
+    journal.store.simulate_full_disk(false).unwrap();
+    live.log(&mut journal.store, LiveCommand::Note(long_note()))
+        .unwrap();
+    live.log(&mut journal.store, LiveCommand::Note("after".into()))
+        .unwrap();
+    let mut expected: Vec<String> = (0..3).map(|n| format!("before {n}")).collect();
+    expected.extend([long_note(), "after".to_owned()]);
+    assert_eq!(notes(&journal.store, id), expected);
+    assert!(journal.store.integrity_problems().unwrap().is_empty());
+    assert!(journal.store.audit_problems().unwrap().is_empty());
+}
+
+#[test]
+fn in_the_window_the_note_stays_on_screen_until_there_is_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    let note = long_note();
+    field(&harness, "Note").click();
+    harness.run();
+    harness
+        .state()
+        .store()
+        .unwrap()
+        .simulate_full_disk(true)
+        .unwrap();
+    field(&harness, "Note").type_text(&note);
+    harness.key_press(Key::Enter);
+    harness.run();
+    // Said once where the note was refused, and again by the draft's status in the header.
+    harness.get_by_label(&StoreError::DiskFull.to_string());
+    harness.get_by_label_contains("Draft NOT saved: The disk is full");
+    assert!(
+        field(&harness, "Note").value().as_deref() == Some(note.as_str()),
+        "the refused note is still in the field"
+    );
+
+    harness
+        .state()
+        .store()
+        .unwrap()
+        .simulate_full_disk(false)
+        .unwrap();
+    // The note field keeps the focus, so Enter sends the same words again.
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("All entries saved");
+    harness.run();
+    assert_eq!(field(&harness, "Note").value().as_deref(), Some(""));
+    assert!(
+        harness
+            .query_by_label_contains("The disk is full")
+            .is_none()
+    );
+    drop(harness);
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    assert_eq!(notes(&store, SessionId(1)), [note]);
+}
