@@ -69,7 +69,7 @@ fn a_flipped_bit_in_a_page_is_found_by_check_and_at_start_up() {
 
     // At start-up: opened to be read, refused for writing, with a sentence saying why.
     let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
-    assert!(!store.damage().is_empty());
+    assert!(!store.run_start_up_check().unwrap().is_empty());
     let error = store
         .save_draft(kap_journal::domain::SessionId(1), "x", chrono::Utc::now())
         .unwrap_err();

@@ -42,7 +42,9 @@ impl Store {
         let result = (|| {
             remove_if_present(&staging)?;
             copy_pages(&self.conn, &staging, &self.key, &mut progress)?;
-            check_copy(&staging, &self.key)?;
+            if !check_copy(&staging, &self.key)?.is_empty() {
+                return Err(StoreError::BackupNotVerified);
+            }
             finish(&staging, target)
         })();
         if result.is_err() {

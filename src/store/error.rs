@@ -77,6 +77,8 @@ pub enum StoreError {
         "That backup failed its check (damaged or changed), so nothing was restored; try an older backup."
     )]
     BackupDamaged,
+    #[error("The backup failed its check, so it was not kept; run kap-journal check.")]
+    BackupNotVerified,
     #[error(
         "That backup was made from another journal: this journal's key does not open it, so nothing was restored."
     )]

@@ -1,9 +1,27 @@
 //! Checking the journal file: every page's authentication code (SQLCipher) and SQLite's own structure
 //! checks. Problems are described by page and table numbers only, never by content.
 
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
 use rusqlite::Connection;
 
-use super::{Store, StoreError};
+use super::{AccessMode, Store, StoreError};
+
+/// The start-up check running on a thread of its own beside the window.
+pub struct StartUpCheck {
+    result: Receiver<Result<Vec<String>, StoreError>>,
+}
+
+impl StartUpCheck {
+    /// The problems found, once the check has finished (an empty list: the journal is sound).
+    pub fn poll(&self) -> Option<Result<Vec<String>, StoreError>> {
+        match self.result.try_recv() {
+            Ok(result) => Some(result),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(StoreError::Damaged("the start-up check"))),
+        }
+    }
+}
 
 impl Store {
     /// The full check behind `kap-journal check`: SQLCipher's `cipher_integrity_check` (each page's
@@ -11,6 +29,36 @@ impl Store {
     /// the file is sound.
     pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
         page_problems(&self.conn)
+    }
+
+    /// Runs the start-up check (SQLite's `quick_check`, which reads every page and so checks its
+    /// HMAC) now; a journal that fails it stays open to be read but not written.
+    pub fn run_start_up_check(&mut self) -> Result<&[String], StoreError> {
+        let problems = quick_problems(&self.conn)?;
+        self.mark_damaged(problems);
+        Ok(&self.damage)
+    }
+
+    /// Starts the start-up check on its own connection and thread, so a large journal opens at once;
+    /// hand what it finds to [`Store::mark_damaged`].
+    pub fn start_up_check(&self) -> Result<StartUpCheck, StoreError> {
+        let reader = self.reader()?;
+        let (send, result) = mpsc::channel();
+        std::thread::spawn(move || {
+            // Nobody waits for the result once the window has closed.
+            let _ = send.send(quick_problems(&reader.conn));
+        });
+        Ok(StartUpCheck { result })
+    }
+
+    /// Records what the start-up check found: with any problem the journal is read-only from now on,
+    /// since a write could spread the damage, and what can still be read must stay reachable.
+    pub fn mark_damaged(&mut self, problems: Vec<String>) {
+        if problems.is_empty() {
+            return;
+        }
+        self.damage = problems;
+        self.access = AccessMode::Damaged;
     }
 }
 
@@ -23,7 +71,7 @@ pub(super) fn page_problems(conn: &Connection) -> Result<Vec<String>, StoreError
 
 /// The quick check made at every start: SQLite's `quick_check`, which reads every page (and so checks
 /// its HMAC) without the slower index cross-checks.
-pub(super) fn quick_problems(conn: &Connection) -> Result<Vec<String>, StoreError> {
+fn quick_problems(conn: &Connection) -> Result<Vec<String>, StoreError> {
     problems_of(conn, "PRAGMA quick_check", true)
 }
 

@@ -41,6 +41,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use import::{ClientMatch, ImportBatch};
+pub use integrity::StartUpCheck;
 pub use key_file::KdfCost;
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;

@@ -12,8 +12,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::key_file::{KdfCost, KeyFile};
 use super::secret::{DataKey, Passphrase};
 use super::{
-    DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, integrity,
-    schema,
+    DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, schema,
 };
 
 /// Older SQLite versions have a WAL-reset bug that can corrupt a database written by two connections.
@@ -122,26 +121,18 @@ impl LockedJournal {
         }
         let conn = connect(&self.dir.join(DB_FILE_NAME), &key, OpenFlags::default())?;
         configure(&conn)?;
-        // A journal that fails its start-up check is opened to be read, never written: a write could
-        // spread the damage, and what can still be read must stay reachable.
-        let damage = integrity::quick_problems(&conn)?;
+        // The start-up check reads every page, seconds on a large journal, so it is the caller's to
+        // run: the window runs it beside itself (Store::start_up_check), tests and tools at once
+        // (Store::run_start_up_check), and `kap-journal check` runs the full one.
         let mut store = Store {
             conn,
             dir: self.dir.clone(),
             writer_lock: Some(Arc::clone(&self.lock)),
-            access: if damage.is_empty() {
-                AccessMode::Writer
-            } else {
-                AccessMode::Damaged
-            },
+            access: AccessMode::Writer,
             key,
-            damage,
+            damage: Vec::new(),
         };
-        if store.damage.is_empty() {
-            schema::migrate(&mut store.conn)?;
-        } else {
-            schema::check_readable(&store.conn)?;
-        }
+        schema::migrate(&mut store.conn)?;
         Ok(store)
     }
 }

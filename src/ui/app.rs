@@ -20,7 +20,7 @@ use super::theme;
 use super::unlock_view::UnlockView;
 use crate::domain::{ClientId, ClinicSettings, Route, Seq, SessionId, TreatmentModel};
 use crate::live::{Clock, IdleTimer, LiveSession};
-use crate::store::{LockedJournal, Store, StoreError};
+use crate::store::{LockedJournal, StartUpCheck, Store, StoreError};
 
 /// UI preferences kept by eframe between runs. Patient data never goes here; it lives in the database.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -113,6 +113,8 @@ pub struct KapJournalApp {
     /// A backup being restored; the journal is closed meanwhile. On failure the old journal is
     /// opened again, when it can be.
     restoring: Option<Job<Restored>>,
+    /// The start-up check reading every page beside the window (seconds on a large journal).
+    start_up_check: Option<StartUpCheck>,
 }
 
 /// What a restore gives back: the journal opened from the backup, or why not with the old journal.
@@ -154,6 +156,7 @@ impl KapJournalApp {
             kept_home: None,
             backups: Backups::default(),
             restoring: None,
+            start_up_check: None,
         };
         app.view = app.first_view();
         app.read_lock_after();
@@ -239,8 +242,12 @@ impl KapJournalApp {
         let Ok(store) = &mut self.store else {
             return View::Home(Box::default());
         };
-        if !store.damage().is_empty() {
-            self.notice = Some(StoreError::OpenedDamaged.to_string());
+        // A damaged journal is said under the top bar (Backups::damaged_ui), with the backup to restore.
+        if store.damage().is_empty() {
+            match store.start_up_check() {
+                Ok(check) => self.start_up_check = Some(check),
+                Err(error) => self.notice = Some(error.to_string()),
+            }
         }
         match store.live_sessions() {
             Ok(live) if !live.is_empty() => {
@@ -481,6 +488,14 @@ impl eframe::App for KapJournalApp {
         }
         self.navigate(nav, ui.ctx());
         let Ok(store) = &mut self.store else { return };
+        if let Some(found) = self.start_up_check.as_ref().and_then(StartUpCheck::poll) {
+            self.start_up_check = None;
+            match found {
+                Ok(problems) if problems.is_empty() => {}
+                Ok(problems) => store.mark_damaged(problems),
+                Err(error) => self.notice = Some(error.to_string()),
+            }
+        }
         if let Some(problem) = self.backups.poll() {
             self.notice = Some(problem);
         }
