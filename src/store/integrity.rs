@@ -7,9 +7,23 @@ use rusqlite::Connection;
 
 use super::{AccessMode, Store, StoreError};
 
-/// The start-up check running on a thread of its own beside the window.
+/// The start-up check running on a thread of its own beside the window. Dropping it (the window
+/// closes, a backup is restored) interrupts the check and waits for its thread, so no reader is
+/// left behind.
 pub struct StartUpCheck {
     result: Receiver<Result<Vec<String>, StoreError>>,
+    interrupt: rusqlite::InterruptHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for StartUpCheck {
+    fn drop(&mut self) {
+        self.interrupt.interrupt();
+        if let Some(thread) = self.thread.take() {
+            // The thread only runs the check; a panic in it has nothing left to clean up.
+            let _ = thread.join();
+        }
+    }
 }
 
 impl StartUpCheck {
@@ -43,12 +57,17 @@ impl Store {
     /// hand what it finds to [`Store::mark_damaged`].
     pub fn start_up_check(&self) -> Result<StartUpCheck, StoreError> {
         let reader = self.reader()?;
+        let interrupt = reader.conn.get_interrupt_handle();
         let (send, result) = mpsc::channel();
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             // Nobody waits for the result once the window has closed.
             let _ = send.send(quick_problems(&reader.conn));
         });
-        Ok(StartUpCheck { result })
+        Ok(StartUpCheck {
+            result,
+            interrupt,
+            thread: Some(thread),
+        })
     }
 
     /// Records what the start-up check found: with any problem the journal is read-only from now on,

@@ -320,6 +320,8 @@ impl KapJournalApp {
     /// Closes the journal and restores `backup` over it on a thread; the window shows the progress.
     fn restore(&mut self, backup: std::path::PathBuf, ctx: &egui::Context) {
         self.save_typing();
+        // The check reads the journal about to be replaced; it is stopped first.
+        self.start_up_check = None;
         let store = std::mem::replace(&mut self.store, Err("A backup is being restored.".into()));
         let Ok(store) = store else { return };
         let (journal, key) = match store.close_for_restore() {
