@@ -1,5 +1,5 @@
 //! A child process logs notes and is killed with `SIGKILL` at random moments; every note it reported as committed
-//! must be there afterwards, byte for byte, and SQLite's integrity check must pass.
+//! must be there afterwards, byte for byte, and SQLite's integrity check and the audit chain must pass.
 //!
 //! `KAP_CRASH_ROUNDS` sets the number of rounds (default 200, as in CI).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -121,6 +121,12 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
             .unwrap();
         assert_eq!(
             store.integrity_problems().unwrap(),
+            Vec::<String>::new(),
+            "round {round}"
+        );
+        // Each entry's audit record commits in the same transaction: the chain survives the kill.
+        assert_eq!(
+            store.audit_problems().unwrap(),
             Vec::<String>::new(),
             "round {round}"
         );
