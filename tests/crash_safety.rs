@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use kap_journal::domain::{EventKind, Seq};
-use kap_journal::store::{LockedJournal, unlock_key};
+use kap_journal::store::{DataKey, LockedJournal, Store, unlock_key};
 use rand::{Rng, SeedableRng};
 
 mod common;
@@ -115,21 +115,7 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
         let key = key
             .get_or_insert_with(|| unlock_key(dir.path(), &common::passphrase()).unwrap())
             .clone();
-        let store = LockedJournal::claim(dir.path())
-            .unwrap()
-            .open_with(key)
-            .unwrap();
-        assert_eq!(
-            store.integrity_problems().unwrap(),
-            Vec::<String>::new(),
-            "round {round}"
-        );
-        // Each entry's audit record commits in the same transaction: the chain survives the kill.
-        assert_eq!(
-            store.audit_problems().unwrap(),
-            Vec::<String>::new(),
-            "round {round}"
-        );
+        let store = reopen_checked(dir.path(), key, round);
         let Some(session) = store.live_sessions().unwrap().first().cloned() else {
             continue;
         };
@@ -163,4 +149,21 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
         "{rounds} kills, {} acknowledged events, all present",
         acknowledged.len()
     );
+}
+
+/// Opens the journal after a kill and checks its pages and its audit chain.
+fn reopen_checked(dir: &std::path::Path, key: DataKey, round: u64) -> Store {
+    let store = LockedJournal::claim(dir).unwrap().open_with(key).unwrap();
+    assert_eq!(
+        store.integrity_problems().unwrap(),
+        Vec::<String>::new(),
+        "round {round}"
+    );
+    // Each entry's audit record commits in the same transaction: the chain survives the kill.
+    assert_eq!(
+        store.audit_problems().unwrap(),
+        Vec::<String>::new(),
+        "round {round}"
+    );
+    store
 }
