@@ -8,8 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::ui::{app, click, field, start_session, type_into};
-use egui::accesskit::Role;
+use common::ui::{app, click, end_with_discharge, field, fill_discharge, start_session, type_into};
 use egui_kittest::kittest::{By, Queryable};
 use kap_journal::domain::{Discharge, EventKind, NoteFormat, SessionId};
 use kap_journal::live::ManualClock;
@@ -28,30 +27,6 @@ impl Window {
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
         }
     }
-}
-
-/// Ends the session through the end form: criteria ticked, ride home left unticked.
-fn end_with_discharge(harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>) {
-    click(harness, "End session");
-    fill_discharge(harness);
-}
-
-/// Fills the open end form and submits it.
-fn fill_discharge(harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>) {
-    harness
-        .get(
-            By::new()
-                .role(Role::CheckBox)
-                .label("Discharge criteria met"),
-        )
-        .click();
-    harness.run();
-    type_into(
-        harness,
-        "Follow-up and integration plan",
-        "Integration Thursday 10:00",
-    );
-    click(harness, "End session now");
 }
 
 #[test]

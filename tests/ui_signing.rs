@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::ui::{app, click, start_session, type_into};
+use common::ui::{app, click, end_with_discharge, start_session, type_into};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{By, Queryable};
 use kap_journal::domain::{SessionId, SessionStatus};
@@ -21,16 +21,7 @@ fn ended_session_window() -> (
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let mut harness = app(dir.path(), &clock);
     start_session(&mut harness, "KAP");
-    click(&mut harness, "End session");
-    harness
-        .get(
-            By::new()
-                .role(Role::CheckBox)
-                .label("Discharge criteria met"),
-        )
-        .click();
-    harness.run();
-    click(&mut harness, "End session now");
+    end_with_discharge(&mut harness);
     (dir, harness)
 }
 

@@ -110,7 +110,7 @@ const MIGRATIONS: &[Migration] = &[
     // log with the triggers that append to it (see store::audit).
     Migration {
         sql: super::signing::CREATE_SIGNING,
-        then: Some(super::audit::create_log),
+        then: Some(super::signing::create_guards_and_log),
     },
 ];
 

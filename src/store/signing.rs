@@ -10,7 +10,8 @@ use super::secret::push_hex;
 use super::{Store, StoreError, from_ms, to_ms};
 use crate::domain::{Addendum, Clinician, SessionId, SessionStatus, Signature, SignatureError};
 
-/// The tables, immutability triggers and the audit log (schema migration 6).
+/// The tables and the triggers that guard the session row, signatures and addenda (schema migration
+/// 6; its code adds the guards of the session's entries and progress note, and the audit log).
 pub(super) const CREATE_SIGNING: &str = r"
     CREATE TABLE signatures (
         session_id      INTEGER PRIMARY KEY REFERENCES sessions(id),
@@ -30,16 +31,6 @@ pub(super) const CREATE_SIGNING: &str = r"
     );
     CREATE INDEX addenda_by_session ON addenda (session_id, id);
 
-    CREATE TRIGGER signed_events_insert BEFORE INSERT ON events
-    WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) = 'signed'
-    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
-    CREATE TRIGGER signed_events_update BEFORE UPDATE ON events
-    WHEN EXISTS (SELECT 1 FROM sessions WHERE id IN (OLD.session_id, NEW.session_id) AND status = 'signed')
-    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
-    CREATE TRIGGER signed_events_delete BEFORE DELETE ON events
-    WHEN (SELECT status FROM sessions WHERE id = OLD.session_id) = 'signed'
-    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
-
     CREATE TRIGGER signed_sessions_update BEFORE UPDATE ON sessions
     WHEN OLD.status = 'signed'
     BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
@@ -49,16 +40,6 @@ pub(super) const CREATE_SIGNING: &str = r"
     CREATE TRIGGER signing_needs_signature BEFORE UPDATE OF status ON sessions
     WHEN NEW.status = 'signed' AND NOT EXISTS (SELECT 1 FROM signatures WHERE session_id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'unsigned: a session is signed with a signature'); END;
-
-    CREATE TRIGGER signed_progress_insert BEFORE INSERT ON progress_notes
-    WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) = 'signed'
-    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
-    CREATE TRIGGER signed_progress_update BEFORE UPDATE ON progress_notes
-    WHEN EXISTS (SELECT 1 FROM sessions WHERE id IN (OLD.session_id, NEW.session_id) AND status = 'signed')
-    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
-    CREATE TRIGGER signed_progress_delete BEFORE DELETE ON progress_notes
-    WHEN (SELECT status FROM sessions WHERE id = OLD.session_id) = 'signed'
-    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
 
     CREATE TRIGGER signature_needs_ended BEFORE INSERT ON signatures
     WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) IS NOT 'ended'
@@ -76,6 +57,32 @@ pub(super) const CREATE_SIGNING: &str = r"
     CREATE TRIGGER addendum_no_delete BEFORE DELETE ON addenda
     BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
 ";
+
+/// The rest of schema migration 6: the guards of a signed session's entries and progress note, then
+/// the audit log.
+pub(super) fn create_guards_and_log(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    for (table, name) in [("events", "events"), ("progress_notes", "progress")] {
+        tx.execute_batch(&guard_signed_rows(table, name))?;
+    }
+    super::audit::create_log(tx)
+}
+
+/// Triggers that refuse inserting, changing or removing a row of `table` (keyed by `session_id`)
+/// that belongs to a signed session, named `signed_{name}_insert`, `_update` and `_delete`.
+fn guard_signed_rows(table: &str, name: &str) -> String {
+    let refuse = "BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;";
+    let signed = |rows: &str| {
+        format!("EXISTS (SELECT 1 FROM sessions WHERE id IN ({rows}) AND status = 'signed')")
+    };
+    format!(
+        "CREATE TRIGGER signed_{name}_insert BEFORE INSERT ON {table} WHEN {} {refuse}
+         CREATE TRIGGER signed_{name}_update BEFORE UPDATE ON {table} WHEN {} {refuse}
+         CREATE TRIGGER signed_{name}_delete BEFORE DELETE ON {table} WHEN {} {refuse}",
+        signed("NEW.session_id"),
+        signed("OLD.session_id, NEW.session_id"),
+        signed("OLD.session_id"),
+    )
+}
 
 impl Store {
     /// Signs an ended session as `clinician`: from now on its timeline, plan and progress note never

@@ -107,3 +107,27 @@ pub fn log_note(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
     harness.key_press(egui::Key::Enter);
     harness.run();
 }
+
+/// Ends the session through the end form: criteria ticked, ride home left unticked.
+pub fn end_with_discharge(harness: &mut Harness<'_, KapJournalApp>) {
+    click(harness, "End session");
+    fill_discharge(harness);
+}
+
+/// Fills the open end form and submits it.
+pub fn fill_discharge(harness: &mut Harness<'_, KapJournalApp>) {
+    harness
+        .get(
+            By::new()
+                .role(Role::CheckBox)
+                .label("Discharge criteria met"),
+        )
+        .click();
+    harness.run();
+    type_into(
+        harness,
+        "Follow-up and integration plan",
+        "Integration Thursday 10:00",
+    );
+    click(harness, "End session now");
+}
