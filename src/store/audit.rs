@@ -45,9 +45,20 @@ impl AuditKey {
 
     /// The HMAC-SHA-256 of one entry, chained to the one before it.
     fn seal(&self, entry: &EntryFields<'_>) -> [u8; 32] {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(self.0.as_ref()) else {
-            return GENESIS;
-        };
+        self.hmac_of(entry)
+            .map_or(GENESIS, |mac| mac.finalize().into_bytes().into())
+    }
+
+    /// Whether `seal` is this entry's seal, compared in constant time.
+    fn verifies(&self, entry: &EntryFields<'_>, seal: &[u8]) -> bool {
+        self.hmac_of(entry)
+            .is_some_and(|mac| mac.verify_slice(seal).is_ok())
+    }
+
+    /// The HMAC fed with everything an entry's seal covers. (HMAC takes a key of any length, so
+    /// `None` never happens.)
+    fn hmac_of(&self, entry: &EntryFields<'_>) -> Option<Hmac<Sha256>> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.as_ref()).ok()?;
         mac.update(entry.previous);
         mac.update(&entry.seq.to_be_bytes());
         mac.update(&entry.at_ms.to_be_bytes());
@@ -57,7 +68,7 @@ impl AuditKey {
         }
         mac.update(&(entry.digest.len() as u64).to_be_bytes());
         mac.update(entry.digest);
-        mac.finalize().into_bytes().into()
+        Some(mac)
     }
 }
 
@@ -322,61 +333,54 @@ pub(super) fn chain_problems(
     conn: &Connection,
     data_key: &DataKey,
 ) -> Result<Vec<String>, StoreError> {
-    {
-        let has_log = conn
-            .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'")?
-            .exists([])?;
-        if !has_log {
-            return Ok(Vec::new());
-        }
-        let key = AuditKey::derive(data_key);
-        let mut statement = conn.prepare(
-            "SELECT seq, at_ms, action, subject, digest, mac FROM audit_log ORDER BY seq",
-        )?;
-        let mut rows = statement.query([])?;
-        let mut problems = Vec::new();
-        let mut previous = GENESIS.to_vec();
-        let mut expected_seq = 1_i64;
-        while let Some(row) = rows.next()? {
-            let seq: i64 = row.get(0)?;
-            let at_ms: i64 = row.get(1)?;
-            let action: String = row.get(2)?;
-            let subject: String = row.get(3)?;
-            let digest: Vec<u8> = row.get(4)?;
-            let mac: Vec<u8> = row.get(5)?;
-            let after_gap = seq != expected_seq;
-            if after_gap {
-                problems.push(if seq == expected_seq + 1 {
-                    format!("audit entry {expected_seq} is missing: it was removed from the log")
-                } else {
-                    format!(
-                        "audit entries {expected_seq} to {} are missing: they were removed from the log",
-                        seq - 1
-                    )
-                });
-            }
-            let sealed = key.seal(&EntryFields {
-                previous: &previous,
-                seq,
-                at_ms,
-                action: &action,
-                subject: &subject,
-                digest: &digest,
-            });
-            // After a gap the missing entry's seal is unknown, so the next entry cannot be checked
-            // against it; the chain is picked up again from that entry.
-            if !after_gap && !constant_time_eq(&sealed, &mac) {
-                problems.push(format!(
-                    "audit entry {seq} ({action} of {subject}) does not match its seal: it was changed after it was written"
-                ));
-            }
-            previous = mac;
-            expected_seq = seq + 1;
-        }
-        Ok(problems)
+    let has_log = conn
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'")?
+        .exists([])?;
+    if !has_log {
+        return Ok(Vec::new());
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    let key = AuditKey::derive(data_key);
+    let mut statement = conn
+        .prepare("SELECT seq, at_ms, action, subject, digest, mac FROM audit_log ORDER BY seq")?;
+    let mut rows = statement.query([])?;
+    let mut problems = Vec::new();
+    let mut previous = GENESIS.to_vec();
+    let mut expected_seq = 1_i64;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let at_ms: i64 = row.get(1)?;
+        let action: String = row.get(2)?;
+        let subject: String = row.get(3)?;
+        let digest: Vec<u8> = row.get(4)?;
+        let mac: Vec<u8> = row.get(5)?;
+        let after_gap = seq != expected_seq;
+        if after_gap {
+            problems.push(if seq == expected_seq + 1 {
+                format!("audit entry {expected_seq} is missing: it was removed from the log")
+            } else {
+                format!(
+                    "audit entries {expected_seq} to {} are missing: they were removed from the log",
+                    seq - 1
+                )
+            });
+        }
+        let entry = EntryFields {
+            previous: &previous,
+            seq,
+            at_ms,
+            action: &action,
+            subject: &subject,
+            digest: &digest,
+        };
+        // After a gap the missing entry's seal is unknown, so the next entry cannot be checked
+        // against it; the chain is picked up again from that entry.
+        if !after_gap && !key.verifies(&entry, &mac) {
+            problems.push(format!(
+                "audit entry {seq} ({action} of {subject}) does not match its seal: it was changed after it was written"
+            ));
+        }
+        previous = mac;
+        expected_seq = seq + 1;
+    }
+    Ok(problems)
 }
