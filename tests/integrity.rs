@@ -117,3 +117,47 @@ fn check_names_the_first_tampered_audit_entry_and_exits_non_zero() {
         "audit entry 7 (insert of setting clinic) does not match its seal: it was changed after it was written"
     );
 }
+
+#[test]
+fn a_large_journal_is_checked_beside_the_window_and_then_made_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    let plan = kap_journal::demo::DemoPlan {
+        clients: 10,
+        sessions: 60,
+        seed: 7,
+    };
+    kap_journal::demo::generate(&mut store, plan, |_, _| {}).unwrap();
+    drop(store);
+    let bytes = std::fs::metadata(dir.path().join(DB_FILE_NAME))
+        .unwrap()
+        .len();
+    assert!(
+        bytes > kap_journal::store::CHECK_AT_ONCE_BYTES,
+        "{bytes} bytes"
+    );
+    // Pages on SQLite's free list are not read by the check, so a bit is flipped in several pages.
+    for page in (2..bytes / PAGE).step_by(16) {
+        flip(dir.path(), page * PAGE + 700);
+    }
+
+    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    let (woken, wait) = std::sync::mpsc::channel();
+    let check = store
+        .start_up_check(move || woken.send(()).unwrap())
+        .unwrap()
+        .expect("a journal this size is checked on its own thread");
+    assert!(
+        store.damage().is_empty(),
+        "writable until the check says otherwise"
+    );
+    wait.recv_timeout(std::time::Duration::from_secs(30))
+        .unwrap();
+    let problems = check.poll().expect("finished").unwrap();
+    assert!(!problems.is_empty());
+    store.mark_damaged(problems);
+    let error = store
+        .save_draft(kap_journal::domain::SessionId(1), "x", chrono::Utc::now())
+        .unwrap_err();
+    assert!(matches!(error, StoreError::OpenedDamaged), "{error:?}");
+}

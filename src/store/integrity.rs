@@ -7,6 +7,10 @@ use rusqlite::Connection;
 
 use super::{AccessMode, Store, StoreError};
 
+/// The largest journal checked at start-up before the window shows anything (a few milliseconds);
+/// a larger one is checked on a thread beside the window.
+pub const CHECK_AT_ONCE_BYTES: u64 = 1 << 20;
+
 /// The start-up check running on a thread of its own beside the window. Dropping it (the window
 /// closes, a backup is restored) interrupts the check and waits for its thread, so no reader is
 /// left behind.
@@ -53,21 +57,34 @@ impl Store {
         Ok(&self.damage)
     }
 
-    /// Starts the start-up check on its own connection and thread, so a large journal opens at once;
-    /// hand what it finds to [`Store::mark_damaged`].
-    pub fn start_up_check(&self) -> Result<StartUpCheck, StoreError> {
+    /// Runs the start-up check: at once for a journal of up to [`CHECK_AT_ONCE_BYTES`], otherwise on its own connection and thread, so a large journal opens at once.
+    /// The thread calls `wake` when it is done; hand what it found to [`Store::mark_damaged`].
+    pub fn start_up_check(
+        &mut self,
+        wake: impl FnOnce() + Send + 'static,
+    ) -> Result<Option<StartUpCheck>, StoreError> {
+        if self.file_bytes() <= CHECK_AT_ONCE_BYTES {
+            self.run_start_up_check()?;
+            return Ok(None);
+        }
         let reader = self.reader()?;
         let interrupt = reader.conn.get_interrupt_handle();
         let (send, result) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             // Nobody waits for the result once the window has closed.
             let _ = send.send(quick_problems(&reader.conn));
+            wake();
         });
-        Ok(StartUpCheck {
+        Ok(Some(StartUpCheck {
             result,
             interrupt,
             thread: Some(thread),
-        })
+        }))
+    }
+
+    /// The size of the journal file (its write-ahead log aside).
+    fn file_bytes(&self) -> u64 {
+        std::fs::metadata(self.dir.join(super::DB_FILE_NAME)).map_or(u64::MAX, |meta| meta.len())
     }
 
     /// Records what the start-up check found: with any problem the journal is read-only from now on,

@@ -41,7 +41,7 @@ pub use drafts::Draft;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use import::{ClientMatch, ImportBatch};
-pub use integrity::StartUpCheck;
+pub use integrity::{CHECK_AT_ONCE_BYTES, StartUpCheck};
 pub use key_file::KdfCost;
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;

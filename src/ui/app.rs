@@ -115,6 +115,8 @@ pub struct KapJournalApp {
     restoring: Option<Job<Restored>>,
     /// The start-up check reading every page beside the window (seconds on a large journal).
     start_up_check: Option<StartUpCheck>,
+    /// For threads that wake the window when they finish.
+    ctx: egui::Context,
 }
 
 /// What a restore gives back: the journal opened from the backup, or why not with the old journal.
@@ -157,6 +159,7 @@ impl KapJournalApp {
             backups: Backups::default(),
             restoring: None,
             start_up_check: None,
+            ctx: cc.egui_ctx.clone(),
         };
         app.view = app.first_view();
         app.read_lock_after();
@@ -244,8 +247,9 @@ impl KapJournalApp {
         };
         // A damaged journal is said under the top bar (Backups::damaged_ui), with the backup to restore.
         if store.damage().is_empty() {
-            match store.start_up_check() {
-                Ok(check) => self.start_up_check = Some(check),
+            let ctx = self.ctx.clone();
+            match store.start_up_check(move || ctx.request_repaint()) {
+                Ok(check) => self.start_up_check = check,
                 Err(error) => self.notice = Some(error.to_string()),
             }
         }
@@ -501,8 +505,11 @@ impl eframe::App for KapJournalApp {
         if let Some(problem) = self.backups.poll() {
             self.notice = Some(problem);
         }
-        self.backups
-            .start_if_due(ui.ctx(), store, self.clock.wall());
+        // Today's backup waits for the start-up check, so a damaged journal is never backed up.
+        if self.start_up_check.is_none() {
+            self.backups
+                .start_if_due(ui.ctx(), store, self.clock.wall());
+        }
         let nav = match &mut self.view {
             View::Home(view) => view.ui(ui, store, &self.clock),
             View::Start(view) => view.ui(ui, store, &self.clock),
