@@ -312,7 +312,10 @@ impl KapJournalApp {
                 Ok(view) => View::Client(view),
                 Err(error) => return self.notice = Some(error.to_string()),
             },
-            Nav::Settings => View::Settings(SettingsView::load(store)),
+            Nav::Settings => {
+                self.backups.relist();
+                View::Settings(SettingsView::load(store))
+            }
         };
         if let View::Home(home) = std::mem::replace(&mut self.view, next) {
             self.kept_home = Some(home);
@@ -388,7 +391,7 @@ impl KapJournalApp {
         self.restoring = None;
         self.store = store;
         self.kept_home = None;
-        self.backups = Backups::default().automatic_from(&self.backups);
+        self.backups.reset();
         self.view = self.first_view();
         self.read_lock_after();
         if problem.is_some() {

@@ -51,20 +51,24 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
-    /// The result once the thread has finished, else how far it has come (0 to 1).
+    /// The result once the thread has finished (taken: it is given once), else how far it has
+    /// come (0 to 1).
     pub fn poll(&self) -> Poll<T> {
         match self.result.try_recv() {
             Ok(result) => Poll::Finished(result),
             Err(TryRecvError::Disconnected) => Poll::Lost,
-            Err(TryRecvError::Empty) => {
-                let total = self.total.load(Ordering::Relaxed);
-                let done = self.done.load(Ordering::Relaxed);
-                Poll::Running(if total == 0 {
-                    0.0
-                } else {
-                    done as f32 / total as f32
-                })
-            }
+            Err(TryRecvError::Empty) => Poll::Running(self.fraction()),
+        }
+    }
+
+    /// How far the job has come (0 to 1), for a progress bar; it leaves the result where it is.
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        let done = self.done.load(Ordering::Relaxed);
+        if total == 0 {
+            0.0
+        } else {
+            done as f32 / total as f32
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct Backups {
     looked_for_good: bool,
     /// The newest backup that passed its check.
     good_for_damaged: Option<BackupFile>,
+    /// The backups on disk as Settings lists them; read again when a backup is made or Settings is
+    /// opened, not every frame.
+    listed: Option<Result<Vec<BackupFile>, String>>,
 }
 
 impl Default for Backups {
@@ -43,6 +46,7 @@ impl Default for Backups {
             confirming: None,
             looked_for_good: false,
             good_for_damaged: None,
+            listed: None,
         }
     }
 }
@@ -52,13 +56,18 @@ impl Backups {
         self.automatic = on;
     }
 
-    /// Fresh state that keeps `other`'s choice of automatic backups.
-    #[must_use]
-    pub fn automatic_from(self, other: &Self) -> Self {
-        Self {
-            automatic: other.automatic,
-            ..self
-        }
+    /// Forgets what it knew of the journal that was open (a backup was restored over it), keeping
+    /// whether backups are automatic.
+    pub fn reset(&mut self) {
+        *self = Self {
+            automatic: self.automatic,
+            ..Self::default()
+        };
+    }
+
+    /// Reads the list of backups again the next time Settings shows it.
+    pub fn relist(&mut self) {
+        self.listed = None;
     }
 
     /// Starts an automatic backup (a session ended), when they are on.
@@ -117,6 +126,7 @@ impl Backups {
             }
         };
         self.running = None;
+        self.relist();
         match outcome {
             Ok(backup) => {
                 self.status = Some((
@@ -153,10 +163,10 @@ impl Backups {
         );
         ui.add_space(theme::GAP);
         ui.horizontal(|ui| {
-            let running = self.running.as_ref().map(Job::poll);
-            if let Some(Poll::Running(fraction)) = running {
+            // Only the progress is read here; the result is taken by `poll`.
+            if let Some(job) = &self.running {
                 ui.add(
-                    egui::ProgressBar::new(fraction)
+                    egui::ProgressBar::new(job.fraction())
                         .desired_width(240.0)
                         .show_percentage(),
                 );
@@ -167,10 +177,13 @@ impl Backups {
         });
         widgets::status_line(ui, self.status.as_ref());
         ui.add_space(theme::GAP);
-        let backups = match list_backups(store.dir()) {
+        let listed = self
+            .listed
+            .get_or_insert_with(|| list_backups(store.dir()).map_err(|error| error.to_string()));
+        let backups = match listed {
             Ok(backups) => backups,
             Err(error) => {
-                widgets::error_line(ui, Some(&error.to_string()));
+                widgets::error_line(ui, Some(error.as_str()));
                 return None;
             }
         };
@@ -182,36 +195,15 @@ impl Backups {
             .num_columns(3)
             .spacing([16.0, 6.0])
             .show(ui, |ui| {
-                for backup in &backups {
+                for backup in backups.iter() {
                     ui.label(format::date_time(backup.made_at));
                     ui.label(format!("{:.1} MB", backup.bytes as f64 / 1e6));
-                    if let Some(path) = self.restore_button(ui, backup) {
+                    if let Some(path) = restore_button(ui, &mut self.confirming, backup) {
                         chosen = Some(path);
                     }
                     ui.end_row();
                 }
             });
-        chosen
-    }
-
-    /// "Restore…", then the inline question; returns the backup once confirmed.
-    fn restore_button(&mut self, ui: &mut Ui, backup: &BackupFile) -> Option<PathBuf> {
-        if self.confirming.as_ref() != Some(&backup.path) {
-            if ui.button("Restore…").clicked() {
-                self.confirming = Some(backup.path.clone());
-            }
-            return None;
-        }
-        let mut chosen = None;
-        ui.horizontal(|ui| {
-            ui.label("Replace the journal with this backup? The current one is kept as journal.db.before-restore.");
-            if ui.button("Restore").clicked() {
-                chosen = self.confirming.take();
-            }
-            if ui.button("Cancel").clicked() {
-                self.confirming = None;
-            }
-        });
         chosen
     }
 
@@ -249,4 +241,29 @@ impl Backups {
         });
         chosen
     }
+}
+
+/// "Restore…", then the inline question; returns the backup once confirmed.
+fn restore_button(
+    ui: &mut Ui,
+    confirming: &mut Option<PathBuf>,
+    backup: &BackupFile,
+) -> Option<PathBuf> {
+    if confirming.as_ref() != Some(&backup.path) {
+        if ui.button("Restore…").clicked() {
+            *confirming = Some(backup.path.clone());
+        }
+        return None;
+    }
+    let mut chosen = None;
+    ui.horizontal(|ui| {
+        ui.label("Replace the journal with this backup? The current one is kept as journal.db.before-restore.");
+        if ui.button("Restore").clicked() {
+            chosen = confirming.take();
+        }
+        if ui.button("Cancel").clicked() {
+            *confirming = None;
+        }
+    });
+    chosen
 }

@@ -6,15 +6,16 @@ use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
 use super::{format, theme, widgets};
-use crate::domain::{Addendum, SessionId, SessionStatus};
+use crate::domain::{Addendum, Clinician, SessionId, SessionStatus, SignatureError};
 use crate::export::SessionRecord;
 use crate::store::Store;
 
 /// The signing and addendum controls of one session view.
 #[derive(Default)]
 pub struct SigningPanel {
-    /// "Sign session" was pressed and the inline question is showing.
-    confirming: bool,
+    /// "Sign session" was pressed and the inline question is showing: who would sign, read from
+    /// the journal once when the button was pressed (or why that failed).
+    confirming: Option<Result<Clinician, String>>,
     reason: String,
     text: String,
     /// The outcome of signing, shown in the header.
@@ -46,43 +47,38 @@ impl SigningPanel {
             );
         } else if record.session.status == SessionStatus::Ended {
             ui.horizontal(|ui| {
-                if !self.confirming {
+                let Some(signer) = &self.confirming else {
                     if ui
                         .button("Sign session")
                         .on_hover_text("Signing closes the record; corrections become addenda.")
                         .clicked()
                     {
-                        self.confirming = true;
+                        self.confirming = Some(who_signs(store));
                         self.sign_status = None;
                     }
                     return;
-                }
-                match store.clinician() {
-                    Ok(Some(clinician)) => {
+                };
+                match signer {
+                    Ok(clinician) => {
                         ui.label(format!(
                             "Sign as {}? The record will never change again; corrections become addenda.",
                             clinician.signed_as()
                         ));
                         if ui.button("Sign").clicked() {
-                            self.confirming = false;
-                            match store.sign_session(record.session.id, &clinician, wall) {
+                            match store.sign_session(record.session.id, clinician, wall) {
                                 Ok(_) => signed = true,
                                 Err(error) => self.sign_status = Some((error.to_string(), true)),
                             }
+                            self.confirming = None;
+                            return;
                         }
                     }
-                    Ok(None) => {
-                        ui.colored_label(
-                            theme::WARNING,
-                            crate::domain::SignatureError::NoClinician.to_string(),
-                        );
-                    }
-                    Err(error) => {
-                        ui.colored_label(theme::WARNING, error.to_string());
+                    Err(problem) => {
+                        ui.colored_label(theme::WARNING, problem);
                     }
                 }
                 if ui.button("Cancel").clicked() {
-                    self.confirming = false;
+                    self.confirming = None;
                 }
             });
         }
@@ -167,5 +163,14 @@ impl SigningPanel {
                 false
             }
         }
+    }
+}
+
+/// The clinician set in Settings, or the sentence saying why nobody can sign yet.
+fn who_signs(store: &Store) -> Result<Clinician, String> {
+    match store.clinician() {
+        Ok(Some(clinician)) => Ok(clinician),
+        Ok(None) => Err(SignatureError::NoClinician.to_string()),
+        Err(error) => Err(error.to_string()),
     }
 }
