@@ -47,7 +47,7 @@ impl SigningPanel {
             );
         } else if record.session.status == SessionStatus::Ended {
             ui.horizontal(|ui| {
-                let Some(signer) = &self.confirming else {
+                let Some(who) = &self.confirming else {
                     if ui
                         .button("Sign session")
                         .on_hover_text("Signing closes the record; corrections become addenda.")
@@ -58,7 +58,7 @@ impl SigningPanel {
                     }
                     return;
                 };
-                match signer {
+                match who {
                     Ok(clinician) => {
                         ui.label(format!(
                             "Sign as {}? The record will never change again; corrections become addenda.",
