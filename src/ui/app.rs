@@ -6,13 +6,13 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::UiCommand;
-use super::background::{Job, Poll};
 use super::backups::Backups;
 use super::client_view::ClientView;
 use super::home::HomeView;
 use super::live::LiveView;
 use super::lock_screen::LockScreen;
 use super::prep_view::PrepView;
+use super::restore::{RestoreOutcome, Restoring};
 use super::session_view::SessionView;
 use super::settings_view::SettingsView;
 use super::start::StartView;
@@ -112,15 +112,12 @@ pub struct KapJournalApp {
     backups: Backups,
     /// A backup being restored; the journal is closed meanwhile. On failure the old journal is
     /// opened again, when it can be.
-    restoring: Option<Job<Restored>>,
+    restoring: Option<Restoring>,
     /// The start-up check reading every page beside the window (seconds on a large journal).
     start_up_check: Option<StartUpCheck>,
     /// For threads that wake the window when they finish.
     ctx: egui::Context,
 }
-
-/// What a restore gives back: the journal opened from the backup, or why not with the old journal.
-type Restored = Result<Store, (String, Option<Box<Store>>)>;
 
 impl KapJournalApp {
     /// Builds the app on a journal waiting for its passphrase, or an opened (or refused) one. Once open,
@@ -331,58 +328,31 @@ impl KapJournalApp {
         self.start_up_check = None;
         let store = std::mem::replace(&mut self.store, Err("A backup is being restored.".into()));
         let Ok(store) = store else { return };
-        let (journal, key) = match store.close_for_restore() {
-            Ok(closed) => closed,
-            Err(error) => {
-                self.store = Err(error.to_string());
-                return;
-            }
-        };
-        self.restoring = Some(Job::spawn(ctx, move |report| {
-            let restored = journal.restore_with_key(&backup, key.clone(), |progress| {
-                report(progress);
-                std::ops::ControlFlow::Continue(())
-            });
-            restored.map_err(|error| (error.to_string(), journal.open_with(key).ok().map(Box::new)))
-        }));
+        match Restoring::start(ctx, store, backup) {
+            Ok(restoring) => self.restoring = Some(restoring),
+            Err(problem) => self.store = Err(problem),
+        }
     }
 
     /// The window while a backup is restored: its progress, then the journal it gave.
     fn restoring_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(job) = &self.restoring else { return };
-        match job.poll() {
-            Poll::Running(fraction) => {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    ui.add_space(40.0);
-                    ui.vertical_centered(|ui| {
-                        ui.heading("Restoring the backup");
-                        ui.add_space(12.0);
-                        ui.add(
-                            egui::ProgressBar::new(fraction)
-                                .desired_width(320.0)
-                                .show_percentage(),
-                        );
-                    });
-                });
-            }
-            Poll::Finished(Ok(store)) => {
+        let Some(outcome) = self
+            .restoring
+            .as_ref()
+            .and_then(|restoring| restoring.ui(ui))
+        else {
+            return;
+        };
+        match outcome {
+            RestoreOutcome::Restored(store) => {
                 self.finish_restore(Ok(store), None);
                 self.notice = Some(
                     "The backup was restored. The journal it replaced is kept as journal.db.before-restore."
                         .to_owned(),
                 );
             }
-            Poll::Finished(Err((problem, reopened))) => {
-                self.finish_restore(
-                    reopened.map(|store| *store).ok_or_else(|| problem.clone()),
-                    Some(problem),
-                );
-            }
-            Poll::Lost => {
-                self.finish_restore(
-                    Err("The restore stopped unexpectedly; start KAP Journal again.".to_owned()),
-                    None,
-                );
+            RestoreOutcome::Failed { problem, reopened } => {
+                self.finish_restore(reopened.ok_or_else(|| problem.clone()), Some(problem));
             }
         }
     }

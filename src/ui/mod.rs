@@ -15,6 +15,7 @@ mod lock_screen;
 mod passphrase_change;
 mod pre_session_form;
 mod prep_view;
+mod restore;
 mod save_dialog;
 mod search_panel;
 mod session_notes;
