@@ -92,16 +92,21 @@ impl LockedJournal {
         key: DataKey,
         mut progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
     ) -> Result<Store, StoreError> {
-        let problems = check_copy(source, &key)?;
-        if !problems.is_empty() {
-            return Err(StoreError::BackupDamaged);
-        }
+        // Opening proves the key fits; the full check runs once, on the copy (which holds every
+        // page of the backup), before anything is replaced.
+        let backup = open_copy(source, &key)?;
         let db_path = self.dir().join(DB_FILE_NAME);
         let staging = staging_path(&db_path);
         let result = (|| {
             remove_if_present(&staging)?;
-            let backup = connect(source, &key, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            copy_pages(&backup, &staging, &key, &mut progress)?;
+            copy_pages(&backup, &staging, &key, &mut progress).map_err(|error| {
+                // A page that fails its HMAC stops the copy.
+                if error.is_corruption() {
+                    StoreError::BackupDamaged
+                } else {
+                    error
+                }
+            })?;
             drop(backup);
             let copied = check_copy(&staging, &key)?;
             if !copied.is_empty() {
@@ -160,6 +165,17 @@ fn copy_pages(
 /// Opens a copy under `key` and runs the full check on it: every page's HMAC, SQLite's integrity
 /// check, a schema this build can read, and the audit chain. Returns the problems found.
 pub(super) fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, StoreError> {
+    let conn = open_copy(path, key)?;
+    let mut problems = integrity::page_problems(&conn)?;
+    if problems.is_empty() {
+        problems.extend(super::audit::chain_problems(&conn, key)?);
+    }
+    Ok(problems)
+}
+
+/// Opens a backup (or a copy being made) read-only under `key`, refusing one of another journal
+/// or of a newer build.
+fn open_copy(path: &Path, key: &DataKey) -> Result<Connection, StoreError> {
     if !path.is_file() {
         return Err(StoreError::NoBackup {
             path: path.to_path_buf(),
@@ -175,11 +191,7 @@ pub(super) fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, Stor
         StoreError::ReadOnly => Ok(()),
         other => Err(other),
     })?;
-    let mut problems = integrity::page_problems(&conn)?;
-    if problems.is_empty() {
-        problems.extend(super::audit::chain_problems(&conn, key)?);
-    }
-    Ok(problems)
+    Ok(conn)
 }
 
 /// `target` with `.partial` added: where a copy is made before it is renamed into place.

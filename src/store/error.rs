@@ -99,6 +99,20 @@ pub enum StoreError {
     Sqlite(#[source] rusqlite::Error),
 }
 
+impl StoreError {
+    /// Whether SQLite met a page it could not read (damaged, or failing its HMAC).
+    pub fn is_corruption(&self) -> bool {
+        matches!(
+            self,
+            Self::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
+                if matches!(
+                    failure.code,
+                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+                )
+        )
+    }
+}
+
 /// A full or failing disk, and the journal's own triggers (which refuse writes with a message
 /// starting with a known word), become the sentences above instead of a database error.
 impl From<rusqlite::Error> for StoreError {

@@ -124,17 +124,12 @@ fn problems_of(conn: &Connection, pragma: &str, ok_row: bool) -> Result<Vec<Stri
             .into_iter()
             .filter(|line| !(ok_row && line == "ok"))
             .collect()),
-        Err(rusqlite::Error::SqliteFailure(failure, _))
-            if matches!(
-                failure.code,
-                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
-            ) =>
-        {
-            Ok(vec![
+        Err(error) => match StoreError::from(error) {
+            error if error.is_corruption() => Ok(vec![
                 "SQLite stopped at a page it could not read (damaged, or failing its authentication check)"
                     .to_owned(),
-            ])
-        }
-        Err(other) => Err(other.into()),
+            ]),
+            other => Err(other),
+        },
     }
 }
