@@ -41,7 +41,7 @@ fn restore_elsewhere(source: &Path, backup: &Path) -> (tempfile::TempDir, Store)
     std::fs::copy(source.join(KEY_FILE_NAME), dir.path().join(KEY_FILE_NAME)).unwrap();
     let store = LockedJournal::claim(dir.path())
         .unwrap()
-        .restore_from(backup, &common::passphrase(), |_| ControlFlow::Continue(()))
+        .restore_from(backup, &common::passphrase(), |_| {})
         .unwrap();
     (dir, store)
 }
@@ -62,10 +62,7 @@ fn a_backup_during_logging_restores_to_the_journal_at_one_moment() {
             // Backups one after another for as long as the logging goes on.
             while logging.load(Ordering::Acquire) {
                 reader
-                    .backup_to(target, |progress| {
-                        reports.push(progress);
-                        ControlFlow::Continue(())
-                    })
+                    .backup_to(target, |progress| reports.push(progress))
                     .unwrap();
             }
             reports
@@ -105,10 +102,7 @@ fn a_backup_during_logging_restores_to_the_journal_at_one_moment() {
     );
 
     // Made now, with logging over, the backup restores to an identical journal.
-    journal
-        .store
-        .backup_to(&target, |_| ControlFlow::Continue(()))
-        .unwrap();
+    journal.store.backup_to(&target, |_| {}).unwrap();
     let (_dir, restored) = restore_elsewhere(journal.dir.path(), &target);
     assert_eq!(archive(&restored), archive(&journal.store));
 
@@ -123,10 +117,7 @@ fn a_backup_during_logging_restores_to_the_journal_at_one_moment() {
 fn restoring_replaces_the_journal_and_keeps_the_one_it_replaced() {
     let mut journal = common::journal_with_fixture();
     let target = journal.dir.path().join("before-import.db");
-    journal
-        .store
-        .backup_to(&target, |_| ControlFlow::Continue(()))
-        .unwrap();
+    journal.store.backup_to(&target, |_| {}).unwrap();
     let before = archive(&journal.store);
     let mut live = common::live_session(&mut journal, TreatmentModel::Medical);
     live.log(
@@ -140,11 +131,7 @@ fn restoring_replaces_the_journal_and_keeps_the_one_it_replaced() {
 
     let locked = LockedJournal::claim(dir.path()).unwrap();
     let restored = locked
-        .restore_from(
-            &target,
-            &common::passphrase(),
-            |_| ControlFlow::Continue(()),
-        )
+        .restore_from(&target, &common::passphrase(), |_| {})
         .unwrap();
     assert_eq!(archive(&restored), before);
     assert!(dir.path().join("journal.db.before-restore").is_file());
@@ -155,10 +142,7 @@ fn restoring_replaces_the_journal_and_keeps_the_one_it_replaced() {
 fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
     let journal = common::journal_with_fixture();
     let target = journal.dir.path().join("backup.db");
-    journal
-        .store
-        .backup_to(&target, |_| ControlFlow::Continue(()))
-        .unwrap();
+    journal.store.backup_to(&target, |_| {}).unwrap();
     let before = archive(&journal.store);
     let dir = journal.dir;
     drop(journal.store);
@@ -171,9 +155,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
     std::fs::write(&damaged, &bytes).unwrap();
     let locked = LockedJournal::claim(dir.path()).unwrap();
     let error = locked
-        .restore_from(&damaged, &common::passphrase(), |_| {
-            ControlFlow::Continue(())
-        })
+        .restore_from(&damaged, &common::passphrase(), |_| {})
         .unwrap_err();
     assert!(matches!(error, StoreError::BackupDamaged), "{error:?}");
     common::assert_one_sentence(&error.to_string(), "nothing was restored");
@@ -181,14 +163,9 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
     // A backup of another journal does not open with this journal's key.
     let other = common::journal_with_fixture();
     let foreign = dir.path().join("foreign.db");
-    other
-        .store
-        .backup_to(&foreign, |_| ControlFlow::Continue(()))
-        .unwrap();
+    other.store.backup_to(&foreign, |_| {}).unwrap();
     let error = locked
-        .restore_from(&foreign, &common::passphrase(), |_| {
-            ControlFlow::Continue(())
-        })
+        .restore_from(&foreign, &common::passphrase(), |_| {})
         .unwrap_err();
     assert!(matches!(error, StoreError::BackupKeyMismatch), "{error:?}");
 
@@ -206,9 +183,7 @@ fn automatic_backups_keep_the_newest_as_many_as_the_clinic_keeps() {
     for day in 0..5 {
         let made = journal
             .store
-            .backup_rotating(start + chrono::Duration::days(day), 3, |_| {
-                ControlFlow::Continue(())
-            })
+            .backup_rotating(start + chrono::Duration::days(day), 3, |_| {})
             .unwrap();
         assert_eq!(made.made_at, start + chrono::Duration::days(day));
     }
@@ -239,9 +214,7 @@ fn automatic_backups_keep_the_newest_as_many_as_the_clinic_keeps() {
     std::fs::write(&own, "mine").unwrap();
     journal
         .store
-        .backup_rotating(start + chrono::Duration::days(9), 3, |_| {
-            ControlFlow::Continue(())
-        })
+        .backup_rotating(start + chrono::Duration::days(9), 3, |_| {})
         .unwrap();
     assert!(own.exists());
     assert_eq!(

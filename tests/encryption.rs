@@ -104,7 +104,7 @@ fn the_sentinel_is_in_no_file_on_disk_while_open_or_after_closing() {
     // An automatic backup beside it is encrypted as well.
     let backup = journal
         .store
-        .backup_rotating(Utc::now(), 14, |_| std::ops::ControlFlow::Continue(()))
+        .backup_rotating(Utc::now(), 14, |_| {})
         .unwrap();
     assert!(backup.path.starts_with(&dir));
     drop(journal.store);

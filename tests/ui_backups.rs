@@ -98,9 +98,7 @@ fn a_journal_that_fails_its_start_up_check_offers_the_newest_good_backup() {
         .len();
     journal
         .store
-        .backup_rotating(chrono::Utc::now(), 14, |_| {
-            std::ops::ControlFlow::Continue(())
-        })
+        .backup_rotating(chrono::Utc::now(), 14, |_| {})
         .unwrap();
     let dir = journal.dir;
     drop(journal.store);

@@ -2,7 +2,6 @@
 //! and putting one back. Both report progress on stderr and change nothing when they fail.
 
 use std::io::Write as _;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,13 +47,12 @@ pub fn run_restore(journal: &super::JournalAccess, args: &RestoreArgs) -> anyhow
 }
 
 /// A progress line on stderr, rewritten in place.
-fn report(what: &'static str) -> impl FnMut(CopyProgress) -> ControlFlow<()> {
+fn report(what: &'static str) -> impl FnMut(CopyProgress) {
     move |progress| {
         let percent = (progress.done * 100)
             .checked_div(progress.total)
             .unwrap_or(100);
         eprint!("\r{what}: {percent}%");
         let _ = std::io::stderr().flush();
-        ControlFlow::Continue(())
     }
 }

@@ -5,7 +5,6 @@
 //! replaces beside it.
 
 use std::fs;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -30,13 +29,13 @@ pub struct CopyProgress {
 }
 
 impl Store {
-    /// Writes a checked backup of the journal to `target`, reporting progress as it goes; returning
-    /// `Break` from `progress` stops it and leaves nothing behind. Other connections may keep writing:
+    /// Writes a checked backup of the journal to `target`, reporting progress as it goes; a failure
+    /// leaves nothing behind. Other connections may keep writing:
     /// the backup holds the journal as it was at one moment.
     pub fn backup_to(
         &self,
         target: &Path,
-        mut progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
+        mut progress: impl FnMut(CopyProgress),
     ) -> Result<(), StoreError> {
         let staging = staging_path(target);
         let result = (|| {
@@ -78,7 +77,7 @@ impl LockedJournal {
         &self,
         source: &Path,
         passphrase: &Passphrase,
-        progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
+        progress: impl FnMut(CopyProgress),
     ) -> Result<Store, StoreError> {
         self.restore_with_key(source, super::unlock_key(self.dir(), passphrase)?, progress)
     }
@@ -90,7 +89,7 @@ impl LockedJournal {
         &self,
         source: &Path,
         key: DataKey,
-        mut progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
+        mut progress: impl FnMut(CopyProgress),
     ) -> Result<Store, StoreError> {
         // Opening proves the key fits; the full check runs once, on the copy (which holds every
         // page of the backup), before anything is replaced.
@@ -128,7 +127,7 @@ fn copy_pages(
     source: &Connection,
     target: &Path,
     key: &DataKey,
-    progress: &mut impl FnMut(CopyProgress) -> ControlFlow<()>,
+    progress: &mut impl FnMut(CopyProgress),
 ) -> Result<(), StoreError> {
     let mut copy = Connection::open(target)?;
     copy.execute_batch("PRAGMA cipher_log_level = NONE;")?;
@@ -144,18 +143,15 @@ fn copy_pages(
         let now = backup.progress();
         let total = u64::try_from(now.pagecount).unwrap_or(0);
         let remaining = u64::try_from(now.remaining).unwrap_or(0);
-        let report = CopyProgress {
+        progress(CopyProgress {
             done: total.saturating_sub(remaining),
             total,
-        };
-        if progress(report).is_break() {
-            return Err(StoreError::Cancelled);
-        }
+        });
     }
     drop(backup);
     let pages: i64 = copy.query_row("PRAGMA page_count", [], |row| row.get(0))?;
     let total = u64::try_from(pages).unwrap_or(0);
-    let _ = progress(CopyProgress { done: total, total });
+    progress(CopyProgress { done: total, total });
     // The copy is one self-contained file: out of WAL mode, so opening it to check or restore it
     // makes no -wal or -shm beside it. The journal goes back into WAL mode when it is opened.
     copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;

@@ -2,7 +2,6 @@
 //! journal, named by the time they were made, the oldest removed once more than the clinic keeps.
 
 use std::fs;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -62,7 +61,7 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         keep: u32,
-        progress: impl FnMut(CopyProgress) -> ControlFlow<()>,
+        progress: impl FnMut(CopyProgress),
     ) -> Result<BackupFile, StoreError> {
         let folder = self.dir.join(BACKUPS_DIR_NAME);
         super::open::create_private_dir(&folder).map_err(|source| StoreError::NotWritable {

@@ -83,8 +83,6 @@ pub enum StoreError {
         "That backup was made from another journal: this journal's key does not open it, so nothing was restored."
     )]
     BackupKeyMismatch,
-    #[error("Stopped before it finished; nothing was changed.")]
-    Cancelled,
     #[error(
         "The disk is full, so this was not saved; it stays on screen and is saved when you try again after freeing space."
     )]

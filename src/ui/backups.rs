@@ -93,10 +93,7 @@ impl Backups {
         };
         self.running = Some(Job::spawn(ctx, move |report| {
             reader
-                .backup_rotating(now, keep, |progress| {
-                    report(progress);
-                    std::ops::ControlFlow::Continue(())
-                })
+                .backup_rotating(now, keep, report)
                 .map_err(|error| error.to_string())
         }));
     }

@@ -30,10 +30,7 @@ impl Restoring {
             .close_for_restore()
             .map_err(|error| error.to_string())?;
         Ok(Self(Job::spawn(ctx, move |report| {
-            let restored = journal.restore_with_key(&backup, key.clone(), |progress| {
-                report(progress);
-                std::ops::ControlFlow::Continue(())
-            });
+            let restored = journal.restore_with_key(&backup, key.clone(), report);
             restored.map_err(|error| (error.to_string(), journal.open_with(key).ok().map(Box::new)))
         })))
     }
