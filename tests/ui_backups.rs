@@ -137,3 +137,45 @@ fn a_journal_that_fails_its_start_up_check_offers_the_newest_good_backup() {
         before
     );
 }
+
+#[test]
+fn a_journal_too_damaged_to_open_offers_its_newest_good_backup_at_the_passphrase() {
+    let journal = common::journal_with_fixture();
+    journal
+        .store
+        .backup_rotating(chrono::Utc::now(), 14, |_| {})
+        .unwrap();
+    let dir = journal.dir;
+    drop(journal.store);
+    // Every page after the first fails its HMAC: the schema itself cannot be read.
+    let path = dir.path().join(kap_journal::store::DB_FILE_NAME);
+    let mut bytes = std::fs::read(&path).unwrap();
+    for page in 1..bytes.len() / 4096 {
+        bytes[page * 4096 + 700] ^= 0x10;
+    }
+    std::fs::write(&path, bytes).unwrap();
+
+    let locked = kap_journal::store::LockedJournal::claim(dir.path());
+    let app_clock: Arc<dyn Clock> = journal.clock.clone();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| KapJournalApp::new(cc, locked, app_clock).automatic_backups(false));
+    common::ui::type_into(&mut harness, "Passphrase", common::PASSPHRASE);
+    click(&mut harness, "Unlock");
+    harness.get_by_label_contains("journal.db is damaged where it must be read to open");
+    click(&mut harness, "Restore the backup of");
+    step_until(&mut harness, "the restore", |h| {
+        h.query_by_label_contains("The backup was restored.")
+            .is_some()
+    });
+    drop(harness);
+    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    assert!(store.integrity_problems().unwrap().is_empty());
+    assert_eq!(
+        store
+            .session_summaries(&SessionFilter::default())
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -92,6 +92,14 @@ impl Store {
     }
 }
 
+impl super::LockedJournal {
+    /// The newest automatic backup that opens with `key` and passes every check: what a journal
+    /// too damaged to open at all is offered to be restored from.
+    pub fn newest_good_backup(&self, key: &DataKey) -> Result<Option<BackupFile>, StoreError> {
+        newest_good_backup(self.dir(), key)
+    }
+}
+
 fn newest_good_backup(dir: &Path, key: &DataKey) -> Result<Option<BackupFile>, StoreError> {
     for backup in list_backups(dir)? {
         if check_copy(&backup.path, key).is_ok_and(|problems| problems.is_empty()) {

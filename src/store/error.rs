@@ -84,6 +84,10 @@ pub enum StoreError {
     )]
     BackupKeyMismatch,
     #[error(
+        "journal.db is damaged where it must be read to open; restore a backup (the window offers the newest good one) or run kap-journal check."
+    )]
+    Corrupt,
+    #[error(
         "The disk is full, so this was not saved; it stays on screen and is saved when you try again after freeing space."
     )]
     DiskFull,
@@ -93,31 +97,28 @@ pub enum StoreError {
     WriteFailed,
     #[error("The audit log is append-only; its entries are never changed or removed.")]
     AuditAppendOnly,
+    /// The database's own words are in the sentence, so they are not repeated as its source.
     #[error("The journal database reported an error: {0}.")]
-    Sqlite(#[source] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 }
 
 impl StoreError {
     /// Whether SQLite met a page it could not read (damaged, or failing its HMAC).
     pub fn is_corruption(&self) -> bool {
-        matches!(
-            self,
-            Self::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
-                if matches!(
-                    failure.code,
-                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
-                )
-        )
+        matches!(self, Self::Corrupt)
     }
 }
 
-/// A full or failing disk, and the journal's own triggers (which refuse writes with a message
+/// A damaged page, a full or failing disk, and the journal's own triggers (which refuse writes with a message
 /// starting with a known word), become the sentences above instead of a database error.
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
         if let rusqlite::Error::SqliteFailure(failure, _) = &error {
             match failure.code {
                 rusqlite::ErrorCode::DiskFull => return Self::DiskFull,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase => {
+                    return Self::Corrupt;
+                }
                 rusqlite::ErrorCode::SystemIoFailure => return Self::WriteFailed,
                 _ => {}
             }

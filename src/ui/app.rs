@@ -17,7 +17,7 @@ use super::session_view::SessionView;
 use super::settings_view::SettingsView;
 use super::start::StartView;
 use super::theme;
-use super::unlock_view::UnlockView;
+use super::unlock_view::{UnlockView, Unlocked};
 use crate::domain::{ClientId, ClinicSettings, Route, Seq, SessionId, TreatmentModel};
 use crate::live::{Clock, IdleTimer, LiveSession};
 use crate::store::{LockedJournal, StartUpCheck, Store, StoreError};
@@ -433,13 +433,24 @@ impl eframe::App for KapJournalApp {
             return self.restoring_ui(ui);
         }
         if let Some(unlock) = &mut self.unlock {
-            if let Some(store) = unlock.ui(ui) {
-                self.store = Ok(store);
-                self.unlock = None;
-                self.view = self.first_view();
-                self.read_lock_after();
-                self.idle.touch(self.clock.as_ref());
-                ui.ctx().request_repaint();
+            match unlock.ui(ui) {
+                Some(Unlocked::Open(store)) => {
+                    self.store = Ok(*store);
+                    self.unlock = None;
+                    self.view = self.first_view();
+                    self.read_lock_after();
+                    self.idle.touch(self.clock.as_ref());
+                    ui.ctx().request_repaint();
+                }
+                Some(Unlocked::RestoreBackup) => {
+                    if let Some((journal, key, backup)) =
+                        self.unlock.take().and_then(|unlock| unlock.into_rescue())
+                    {
+                        self.restoring =
+                            Some(Restoring::start_claimed(ui.ctx(), journal, key, backup));
+                    }
+                }
+                None => {}
             }
             return;
         }

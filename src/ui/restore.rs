@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::background::{Job, Poll};
-use crate::store::Store;
+use crate::store::{DataKey, LockedJournal, Store};
 
 /// The journal opened from the backup, or why not with the old journal opened again (if it could be).
 type Restored = Result<Store, (String, Option<Box<Store>>)>;
@@ -29,10 +29,21 @@ impl Restoring {
         let (journal, key) = store
             .close_for_restore()
             .map_err(|error| error.to_string())?;
-        Ok(Self(Job::spawn(ctx, move |report| {
+        Ok(Self::start_claimed(ctx, journal, key, backup))
+    }
+
+    /// Starts restoring `backup` into a claimed folder whose journal is not open (it was too damaged
+    /// to open), with the key its passphrase unwrapped.
+    pub fn start_claimed(
+        ctx: &egui::Context,
+        journal: LockedJournal,
+        key: DataKey,
+        backup: PathBuf,
+    ) -> Self {
+        Self(Job::spawn(ctx, move |report| {
             let restored = journal.restore_with_key(&backup, key.clone(), report);
             restored.map_err(|error| (error.to_string(), journal.open_with(key).ok().map(Box::new)))
-        })))
+        }))
     }
 
     /// The progress screen; the outcome once the thread is done.

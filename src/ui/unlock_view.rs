@@ -3,8 +3,20 @@
 
 use egui::{RichText, TextEdit, Ui};
 
-use super::theme;
-use crate::store::{JournalState, LockedJournal, MIN_PASSPHRASE_CHARS, Passphrase, Store};
+use super::{format, theme};
+use crate::store::{
+    BackupFile, DataKey, JournalState, LockedJournal, MIN_PASSPHRASE_CHARS, Passphrase, Store,
+    StoreError, unlock_key,
+};
+
+/// What the screen gives the window.
+pub enum Unlocked {
+    /// The passphrase opened the journal.
+    Open(Box<Store>),
+    /// The journal is too damaged to open and the clinician chose to restore its newest good
+    /// backup; [`UnlockView::into_rescue`] hands over what the restore needs.
+    RestoreBackup,
+}
 
 /// The passphrase being typed, and what the last try said.
 pub struct UnlockView {
@@ -15,6 +27,9 @@ pub struct UnlockView {
     fields: Vec<egui::Id>,
     /// Set when the screen appears and after a refused try, so typing goes straight to the field.
     focus_first: bool,
+    /// When the passphrase was right but the journal too damaged to open: the key (wiped on drop)
+    /// and the newest backup that passes every check.
+    rescue: Option<(DataKey, BackupFile)>,
 }
 
 impl UnlockView {
@@ -26,11 +41,18 @@ impl UnlockView {
             error: None,
             fields: Vec::new(),
             focus_first: true,
+            rescue: None,
         }
     }
 
+    /// The folder, the key and the backup to restore, once the clinician chose the rescue.
+    pub fn into_rescue(self) -> Option<(LockedJournal, DataKey, std::path::PathBuf)> {
+        let (key, backup) = self.rescue?;
+        Some((self.journal, key, backup.path))
+    }
+
     /// Draws the screen; returns the journal once the passphrase opens it.
-    pub fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
+    pub fn ui(&mut self, ui: &mut Ui) -> Option<Unlocked> {
         let mut opened = None;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(80.0);
@@ -80,11 +102,23 @@ impl UnlockView {
                 }
                 ui.add_space(theme::GAP);
                 if ui.button(action).clicked() || submitted {
-                    opened = self.submit(ui.ctx(), choosing);
+                    opened = self
+                        .submit(ui.ctx(), choosing)
+                        .map(|store| Unlocked::Open(Box::new(store)));
                 }
                 if let Some(error) = &self.error {
                     ui.add_space(theme::GAP);
                     ui.label(RichText::new(error).color(theme::WARNING).strong());
+                }
+                if let Some((_, backup)) = &self.rescue {
+                    ui.add_space(theme::GAP);
+                    let label = format!(
+                        "Restore the backup of {}",
+                        format::date_time(backup.made_at)
+                    );
+                    if ui.button(label).clicked() {
+                        opened = Some(Unlocked::RestoreBackup);
+                    }
                 }
                 ui.add_space(2.0 * theme::GAP);
                 ui.label(
@@ -110,7 +144,7 @@ impl UnlockView {
             }
             self.journal.create(&passphrase)
         } else {
-            self.journal.unlock(&passphrase)
+            self.unlock(&passphrase)
         };
         match result {
             Ok(store) => Some(store),
@@ -119,6 +153,24 @@ impl UnlockView {
                 None
             }
         }
+    }
+}
+
+impl UnlockView {
+    /// Unlocks the journal; when the passphrase is right but the journal cannot be opened, offers
+    /// the newest good backup.
+    fn unlock(&mut self, passphrase: &Passphrase) -> Result<Store, StoreError> {
+        let key = unlock_key(self.journal.dir(), passphrase)?;
+        self.journal.open_with(key.clone()).inspect_err(|error| {
+            if matches!(error, StoreError::Corrupt | StoreError::KeyMismatch) {
+                self.rescue = self
+                    .journal
+                    .newest_good_backup(&key)
+                    .ok()
+                    .flatten()
+                    .map(|backup| (key, backup));
+            }
+        })
     }
 }
 
