@@ -1,11 +1,19 @@
 //! Work on a thread of its own with a progress fraction the window can draw each frame: a backup
 //! or a restore must never freeze the window.
+//!
+//! Progress wakes the window at most every [`PROGRESS_REPAINT`], never at once: a copy reports every
+//! page, and an immediate repaint per page would keep the window (and a test harness waiting for it
+//! to settle) busy drawing for as long as the job runs. Only the finished result asks for a frame now.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
 
 use crate::store::CopyProgress;
+
+/// How often a running job's progress bar is redrawn.
+pub const PROGRESS_REPAINT: Duration = Duration::from_millis(100);
 
 /// A job running on its thread; its result is taken once, when it is done.
 pub struct Job<T> {
@@ -37,7 +45,7 @@ impl<T: Send + 'static> Job<T> {
             let mut report = |progress: CopyProgress| {
                 thread_done.store(progress.done, Ordering::Relaxed);
                 thread_total.store(progress.total, Ordering::Relaxed);
-                ctx.request_repaint();
+                ctx.request_repaint_after(PROGRESS_REPAINT);
             };
             let outcome = work(&mut report);
             // The window may have closed; then nobody is waiting for the result.
@@ -70,5 +78,45 @@ impl<T: Send + 'static> Job<T> {
         } else {
             done as f32 / total as f32
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    /// A job that reports progress thousands of times while the window waits to settle: each wait
+    /// (`Harness::run`) must end within its step budget, as the UI tests' clicks do while a backup runs.
+    #[test]
+    fn a_job_reporting_progress_never_keeps_the_window_from_settling() {
+        let job: std::cell::RefCell<Option<Job<u64>>> = std::cell::RefCell::new(None);
+        let mut harness = egui_kittest::Harness::new_ui(|ui| {
+            let mut job = job.borrow_mut();
+            let running = job.get_or_insert_with(|| {
+                Job::spawn(ui.ctx(), |report| {
+                    let until = Instant::now() + Duration::from_millis(600);
+                    let mut done = 0;
+                    while Instant::now() < until {
+                        done += 1;
+                        report(CopyProgress {
+                            done,
+                            total: u64::MAX,
+                        });
+                        std::thread::sleep(Duration::from_micros(50));
+                    }
+                    done
+                })
+            });
+            ui.label(format!("{:.0} %", running.fraction() * 100.0));
+        });
+        let until = Instant::now() + Duration::from_millis(800);
+        while Instant::now() < until {
+            harness.run();
+        }
+        let finished = job.borrow().as_ref().map(Job::poll);
+        assert!(matches!(finished, Some(Poll::Finished(reports)) if reports > 1000));
     }
 }
