@@ -126,7 +126,13 @@ fn a_dose_lowered_after_all_becomes_the_current_dose() {
     ));
     let lowered = Dose::parse("0.3 mg/kg over 40 min").unwrap();
     live.log(&mut journal.store, lower(Some(lowered))).unwrap();
-    assert_eq!(live.state().current_dose, CurrentDose::Given(lowered));
+    // During an infusion the lowered dose is a lower rate: 0.3 mg/kg over 40 min is 0.45 mg/kg/h,
+    // and the infusion still ends 40 minutes after dosing began.
+    let CurrentDose::Infusing { rate, ends_ms } = live.current_dose() else {
+        panic!("an infusion runs: {:?}", live.current_dose());
+    };
+    assert!((rate.per_hour - 0.45).abs() < 1e-9, "{rate:?}");
+    assert_eq!(ends_ms, Some(40 * 60_000));
     assert_eq!(live.since_last_dose_change_ms(), Some(0));
     let again = live
         .log(&mut journal.store, lower(Some(lowered)))

@@ -15,7 +15,7 @@ use kap_journal::live::ManualClock;
 use kap_journal::store::{SessionFilter, Store};
 use kap_journal::ui::KapJournalApp;
 
-use common::ui::{app, click, field, log_note, start_session, type_into};
+use common::ui::{app, click, field, log_note, start_session};
 
 /// What the app committed after the checklist, read beside it as a second (read-only) instance would.
 fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Vec<EventKind>) {
@@ -161,9 +161,17 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
     clock.advance(Duration::from_mins(12));
     field(&harness, "Note").type_text("uncomfortable, dizzy");
     harness.run();
-    click(&mut harness, "Lower dose");
-    type_into(&mut harness, "New dose", "0.3 mg/kg over 40 min");
-    click(&mut harness, "Record decision");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    harness.run();
+    // 0.5 mg/kg over 40 min runs at 0.75 mg/kg/h; the clinic's 75 % is proposed, ready to record.
+    assert_eq!(
+        field(&harness, "New dose").value().as_deref(),
+        Some("0.56 mg/kg/h")
+    );
+    harness.get_by_label_contains("Current rate");
+    harness.get_by_label_contains("0.75 mg/kg/h (54 mg/h at 72 kg)");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
     click(&mut harness, "End session");
     click(&mut harness, "End session now");
 
@@ -186,7 +194,35 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
         matches!(&events[1], EventKind::DecisionPoint(point) if point.decision == Decision::LowerNow && point.detail == "uncomfortable, dizzy")
     );
     assert!(
-        matches!(&events[2], EventKind::DoseChange { dose: Some(dose), .. } if dose.to_string() == "0.3 mg/kg over 40 min")
+        matches!(&events[2], EventKind::DoseChange { dose: Some(dose), .. } if dose.to_string() == "0.56 mg/kg/h")
+    );
+}
+
+#[test]
+fn an_infusion_is_extended_from_the_dose_change_form_and_its_end_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::unattended_app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    clock.advance(Duration::from_mins(30));
+    harness.run();
+    harness.get_by_label_contains("ends in 10:00");
+    field(&harness, "Note").type_text("Wants a little longer");
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    harness.run();
+    harness.get(By::new().label("Extend infusion")).click();
+    harness.run();
+    assert_eq!(
+        field(&harness, "Extend by (min)").value().as_deref(),
+        Some("10")
+    );
+    click(&mut harness, "Record dose change");
+    harness.get_by_label_contains("ends in 20:00");
+    let (_, events) = stored(dir.path());
+    assert!(
+        matches!(&events[1], EventKind::InfusionExtended { minutes: 10, reason } if reason == "Wants a little longer")
     );
 }
 

@@ -1,15 +1,9 @@
-//! How much ketamine a session actually delivered, from its dose and rate entries.
-//!
-//! - An **infusion** dose ("0.5 mg/kg over 40 min") runs at its rate (amount ÷ minutes) from its
-//!   entry until its minutes are up, the next dose entry, a stop, or `until`, whichever comes first.
-//!   A change to another infusion dose is a change of rate from that moment.
-//! - A **bolus** dose (IM, lozenge, intranasal: no infusion length) is given at once; a later dose
-//!   entry on a bolus route replaces the amount (a lowered lozenge or a skipped spray device), so the
-//!   bolus part of the total is the last amount set before any stop.
+//! How much ketamine a session actually delivered: the integral of the infusion's rate over the time
+//! it ran, plus the bolus amount given (see [`super::administration`] for what each entry means).
 //!
 //! The total is kept in mg/kg and in mg, each when it can be known from the units and the weight.
 
-use super::{Dose, Event, EventKind};
+use super::{Administration, Event};
 
 /// The delivered total in the units it can be known in.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -42,52 +36,41 @@ impl Delivered {
 /// The total delivered by the timeline `events` (in sequence order) up to `until_ms` after the
 /// session started (the end of the session, or now while it is live).
 pub fn delivered(events: &[Event], weight_kg: Option<f64>, until_ms: i64) -> Delivered {
-    let mut total = Accumulator::new(weight_kg);
-    // The dose in effect and when it was set.
-    let mut current: Option<(Dose, i64)> = None;
-    let mut bolus: Option<Dose> = None;
-    for event in events {
-        let next = match &event.kind {
-            EventKind::DosingBegan { dose }
-            | EventKind::DoseChange {
-                dose: Some(dose), ..
-            } => Some(*dose),
-            EventKind::DoseChange { dose: None, .. } => None,
-            _ => continue,
-        };
-        if let Some((dose, since)) = current.take() {
-            total.infused(&dose, since, event.elapsed_ms.min(until_ms));
+    Administration::of(events).delivered(weight_kg, until_ms)
+}
+
+impl Administration {
+    /// What ran and was given up to `until_ms`.
+    pub fn delivered(&self, weight_kg: Option<f64>, until_ms: i64) -> Delivered {
+        let mut total = Accumulator::new();
+        // Dosing that began this very moment has delivered nothing yet, which is not "–".
+        total.any = self.has_begun();
+        for span in self.rate_spans(until_ms) {
+            let hours = (span.to_ms - span.from_ms) as f64 / 3_600_000.0;
+            total.add(
+                span.rate.mg_per_hour(weight_kg).map(|mg| mg * hours),
+                span.rate
+                    .mg_per_kg_per_hour(weight_kg)
+                    .map(|per_kg| per_kg * hours),
+            );
         }
-        match next {
-            Some(dose) if dose.infusion().is_some() => current = Some((dose, event.elapsed_ms)),
-            Some(dose) => bolus = Some(dose),
-            None => {
-                // A stop ends any infusion; a bolus already given stays given.
-                current = None;
-            }
+        if let Some(dose) = self.bolus_by(until_ms) {
+            total.add(dose.milligrams(weight_kg), dose.mg_per_kg(weight_kg));
         }
+        total.finish()
     }
-    if let Some((dose, since)) = current {
-        total.infused(&dose, since, until_ms);
-    }
-    if let Some(dose) = bolus {
-        total.add(dose.milligrams(weight_kg), dose.mg_per_kg(weight_kg));
-    }
-    total.finish()
 }
 
 /// Sums in both units; a unit that cannot be known for any part cannot be known for the total.
 struct Accumulator {
-    weight_kg: Option<f64>,
     mg: Option<f64>,
     mg_per_kg: Option<f64>,
     any: bool,
 }
 
 impl Accumulator {
-    fn new(weight_kg: Option<f64>) -> Self {
+    fn new() -> Self {
         Self {
-            weight_kg,
             mg: Some(0.0),
             mg_per_kg: Some(0.0),
             any: false,
@@ -101,20 +84,6 @@ impl Accumulator {
             .mg_per_kg
             .zip(mg_per_kg)
             .map(|(total, part)| total + part);
-    }
-
-    /// An infusion of `dose` running from `from_ms` to `to_ms`, capped at its own length.
-    fn infused(&mut self, dose: &Dose, from_ms: i64, to_ms: i64) {
-        let Some(infusion) = dose.infusion() else {
-            return;
-        };
-        let length_ms = i64::from(infusion.over_minutes) * 60_000;
-        let ran_ms = (to_ms - from_ms).clamp(0, length_ms);
-        let share = ran_ms as f64 / length_ms as f64;
-        self.add(
-            dose.milligrams(self.weight_kg).map(|mg| mg * share),
-            dose.mg_per_kg(self.weight_kg).map(|per_kg| per_kg * share),
-        );
     }
 
     fn finish(self) -> Delivered {
@@ -134,7 +103,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::domain::{Seq, SessionId};
+    use crate::domain::{Dose, DoseUnit, EventKind, Infusion, Seq, SessionId};
 
     fn at(minute: i64, kind: EventKind) -> Event {
         Event {
@@ -225,10 +194,199 @@ mod tests {
         assert!(close(delivered(&events, Some(70.0), 60 * 60_000).mg, 56.0));
     }
 
+    fn extended(minute: i64, minutes: u32) -> Event {
+        at(
+            minute,
+            EventKind::InfusionExtended {
+                minutes,
+                reason: String::new(),
+            },
+        )
+    }
+
+    fn began(minute: i64, text: &str) -> Event {
+        at(minute, EventKind::DosingBegan { dose: dose(text) })
+    }
+
+    /// The README's worked example.
+    #[test]
+    fn lowering_an_infusion_changes_its_rate_and_never_its_planned_end() {
+        let events = [
+            began(0, "0.5 mg/kg over 40 min"),
+            change(20, Some("0.35 mg/kg over 40 min")),
+        ];
+        let total = delivered(&events, Some(70.0), 90 * 60_000);
+        assert!(close(total.mg_per_kg, 0.425), "{total:?}");
+        assert!(close(total.mg, 29.75), "{total:?}");
+        assert_eq!(total.describe(), "29.75 mg (0.43 mg/kg)");
+        // The same lowering typed as a rate or as a plain amount means the same.
+        for typed in ["0.525 mg/kg/h", "0.35 mg/kg"] {
+            let events = [began(0, "0.5 mg/kg over 40 min"), change(20, Some(typed))];
+            let total = delivered(&events, Some(70.0), 90 * 60_000);
+            assert!(close(total.mg_per_kg, 0.425), "{typed}: {total:?}");
+        }
+    }
+
+    #[test]
+    fn only_an_extension_moves_the_planned_end() {
+        // 0.75 mg/kg/h for 40 min, extended by 10 at minute 30: 50 min in all = 0.625 mg/kg.
+        let events = [began(0, "0.5 mg/kg over 40 min"), extended(30, 10)];
+        assert!(close(
+            delivered(&events, None, 90 * 60_000).mg_per_kg,
+            0.625
+        ));
+        // Extended after it ran its length: it restarts at minute 45 for 10 minutes.
+        let events = [began(0, "0.5 mg/kg over 40 min"), extended(45, 10)];
+        assert!(close(
+            delivered(&events, None, 50 * 60_000).mg_per_kg,
+            0.5 + 0.0625
+        ));
+        assert!(close(
+            delivered(&events, None, 90 * 60_000).mg_per_kg,
+            0.625
+        ));
+        // A stopped infusion has nothing to extend.
+        let events = [
+            began(0, "0.5 mg/kg over 40 min"),
+            change(20, None),
+            extended(25, 10),
+        ];
+        assert!(close(delivered(&events, None, 90 * 60_000).mg_per_kg, 0.25));
+    }
+
+    #[test]
+    fn a_rate_given_at_dosing_runs_until_it_is_stopped() {
+        let events = [began(0, "52.5 mg/h"), change(60, None)];
+        assert!(close(delivered(&events, Some(70.0), 120 * 60_000).mg, 52.5));
+        assert!(close(delivered(&events, Some(70.0), 30 * 60_000).mg, 26.25));
+    }
+
     #[test]
     fn nothing_is_delivered_before_dosing_begins() {
         let total = delivered(&[], Some(70.0), 60_000);
         assert_eq!(total, Delivered::default());
         assert_eq!(total.describe(), "–");
+    }
+
+    use proptest::prelude::*;
+
+    /// One entry of a generated infusion: a lowering to a share of the rate then running, or a stop.
+    #[derive(Debug, Clone, Copy)]
+    enum Step {
+        Lower { minute: i64, share: f64 },
+        Stop { minute: i64 },
+        Hold { minute: i64 },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0..120_i64, 0.05..0.99_f64).prop_map(|(minute, share)| Step::Lower { minute, share }),
+            (0..120_i64).prop_map(|minute| Step::Stop { minute }),
+            (0..120_i64).prop_map(|minute| Step::Hold { minute }),
+        ]
+    }
+
+    /// The timeline of `plan` (over `minutes`) begun at minute 0 with `steps` in time order; a
+    /// lowering is typed as an amount over minutes, as a rate, or as a plain amount, all meaning a
+    /// share of the rate then running. Nothing is lowered after a stop or once the infusion has run
+    /// its length: from nothing running, any dose is a restart, a raise (the live engine refuses it
+    /// after the planned end; it asks for an extension).
+    fn timeline(plan: Dose, minutes: u32, steps: &[Step], typed_as: u8) -> Vec<Event> {
+        let rate_of = |dose: &Dose| {
+            dose.per_hour_amount()
+                .unwrap_or(dose.amount() * 60.0 / f64::from(minutes))
+        };
+        let mut steps = steps.to_vec();
+        steps.sort_by_key(|step| match step {
+            Step::Lower { minute, .. } | Step::Stop { minute } | Step::Hold { minute } => *minute,
+        });
+        let mut current = plan;
+        let mut stopped = false;
+        let mut events = vec![at(0, EventKind::DosingBegan { dose: plan })];
+        for step in steps {
+            match step {
+                Step::Lower { minute, share } => {
+                    let Ok(lower) = current.scaled(share) else {
+                        continue;
+                    };
+                    let lower = match typed_as % 3 {
+                        0 => lower,
+                        1 => Dose::per_hour(rate_of(&lower), lower.unit()).unwrap(),
+                        _ => Dose::new(lower.amount(), lower.unit(), None).unwrap(),
+                    };
+                    // Rounded as a pump is set, a tiny lowering can round up: that is not a lowering.
+                    let ended = minute >= i64::from(minutes);
+                    if stopped || ended || rate_of(&lower) > rate_of(&current) {
+                        continue;
+                    }
+                    current = lower;
+                    events.push(change(minute, None).with_dose(Some(lower)));
+                }
+                Step::Stop { minute } => {
+                    stopped = true;
+                    events.push(change(minute, None));
+                }
+                Step::Hold { minute } => events.push(at(
+                    minute,
+                    EventKind::Note {
+                        text: "held".into(),
+                    },
+                )),
+            }
+        }
+        events
+    }
+
+    trait WithDose {
+        fn with_dose(self, dose: Option<Dose>) -> Self;
+    }
+
+    impl WithDose for Event {
+        fn with_dose(mut self, dose: Option<Dose>) -> Self {
+            self.kind = EventKind::DoseChange {
+                dose,
+                reason: String::new(),
+            };
+            self
+        }
+    }
+
+    proptest! {
+        /// Without a raise or an extension, nothing delivers more than the plan.
+        #[test]
+        fn lowering_and_stopping_never_exceed_the_plan(
+            amount in 0.1..1.5_f64,
+            minutes in 20..90_u32,
+            weight in 40.0..140.0_f64,
+            steps in proptest::collection::vec(step(), 0..6),
+            typed_as in 0..3_u8,
+            until in 0..200_i64,
+        ) {
+            let plan = Dose::new(amount, DoseUnit::MgPerKg, Some(Infusion { over_minutes: minutes })).unwrap();
+            let events = timeline(plan, minutes, &steps, typed_as);
+            let total = delivered(&events, Some(weight), until * 60_000);
+            prop_assert!(total.mg_per_kg.unwrap() <= amount + 1e-9, "{total:?} over plan {amount}");
+            prop_assert!(total.mg.unwrap() <= amount * weight + 1e-9);
+        }
+
+        /// Lowering at any moment never delivers more than holding the rate would have.
+        #[test]
+        fn lowering_never_delivers_more_than_not_lowering(
+            amount in 0.1..1.5_f64,
+            minutes in 20..90_u32,
+            steps in proptest::collection::vec(step(), 0..6),
+            lower_at in 0..120_i64,
+            share in 0.05..0.99_f64,
+            until in 0..200_i64,
+        ) {
+            let plan = Dose::new(amount, DoseUnit::MgPerKg, Some(Infusion { over_minutes: minutes })).unwrap();
+            let without = timeline(plan, minutes, &steps, 0);
+            let mut with = steps.clone();
+            with.push(Step::Lower { minute: lower_at, share });
+            let with = timeline(plan, minutes, &with, 0);
+            let until = until * 60_000;
+            let (lowered, held) = (delivered(&with, None, until), delivered(&without, None, until));
+            prop_assert!(lowered.mg_per_kg.unwrap() <= held.mg_per_kg.unwrap() + 1e-9, "{lowered:?} > {held:?}");
+        }
     }
 }

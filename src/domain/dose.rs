@@ -49,13 +49,24 @@ pub struct Infusion {
     pub over_minutes: u32,
 }
 
-/// A validated dose: a positive, finite amount in a known unit, optionally given as an infusion.
+/// How a dose is given: at once, as an amount over minutes, or as a rate per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// Given at once (an injection, a lozenge, a spray device): "56 mg".
+    Bolus,
+    /// The amount runs over the minutes: "0.5 mg/kg over 40 min" is 0.75 mg/kg/h.
+    Infusion(Infusion),
+    /// The amount runs every hour until stopped: "0.75 mg/kg/h".
+    PerHour,
+}
+
+/// A validated dose: a positive, finite amount in a known unit, given at once, over minutes or per hour.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "DoseRecord", into = "DoseRecord")]
 pub struct Dose {
     amount: f64,
     unit: DoseUnit,
-    infusion: Option<Infusion>,
+    delivery: Delivery,
 }
 
 /// Why a dose was refused. Each message is a sentence a clinician can act on.
@@ -79,13 +90,41 @@ pub enum DoseError {
     MissingWeight,
     #[error("An infusion must run between 1 and {max} minutes.", max = MAX_INFUSION_MINUTES)]
     InfusionLength,
-    #[error("Write an infusion as \"0.5 mg/kg over 40 min\".")]
+    #[error("Write an infusion as \"0.5 mg/kg over 40 min\" or a rate as \"0.75 mg/kg/h\".")]
     InfusionSyntax,
+    #[error("A rate of more than {max} mg/kg/h cannot be right; check the amount and unit.", max = MAX_MG_PER_KG)]
+    AbsurdRate,
+    #[error(
+        "A rate of {rate} mg/kg/h is above the clinic's ceiling of {ceiling} mg/kg/h; check the amount and the minutes."
+    )]
+    AboveCeiling { rate: f64, ceiling: f64 },
+    #[error(
+        "A rate in mg/h needs the client's weight to be checked against the clinic's ceiling; add it first."
+    )]
+    RateNeedsWeight,
 }
 
 impl Dose {
     /// Builds a dose and checks it is plausible on its own (see [`Dose::check_for_weight`] for the weight).
     pub fn new(amount: f64, unit: DoseUnit, infusion: Option<Infusion>) -> Result<Self, DoseError> {
+        Self::with_delivery(
+            amount,
+            unit,
+            infusion.map_or(Delivery::Bolus, Delivery::Infusion),
+        )
+    }
+
+    /// A rate per hour, e.g. 0.75 mg/kg/h, checked like [`Dose::new`].
+    pub fn per_hour(amount: f64, unit: DoseUnit) -> Result<Self, DoseError> {
+        Self::with_delivery(amount, unit, Delivery::PerHour)
+    }
+
+    /// Builds a dose given as `delivery`, checked like [`Dose::new`].
+    pub fn with_delivery(
+        amount: f64,
+        unit: DoseUnit,
+        delivery: Delivery,
+    ) -> Result<Self, DoseError> {
         if amount.is_nan() {
             return Err(DoseError::NotANumber);
         }
@@ -99,12 +138,16 @@ impl Dose {
             });
         }
         if unit == DoseUnit::MgPerKg && amount > MAX_MG_PER_KG {
-            return Err(DoseError::AbsurdPerKg);
+            return Err(if delivery == Delivery::PerHour {
+                DoseError::AbsurdRate
+            } else {
+                DoseError::AbsurdPerKg
+            });
         }
         if unit == DoseUnit::Mg && amount > MAX_MG_WITHOUT_WEIGHT {
             return Err(DoseError::AbsurdWithoutWeight);
         }
-        if let Some(infusion) = infusion
+        if let Delivery::Infusion(infusion) = delivery
             && (infusion.over_minutes == 0 || infusion.over_minutes > MAX_INFUSION_MINUTES)
         {
             return Err(DoseError::InfusionLength);
@@ -112,11 +155,12 @@ impl Dose {
         Ok(Self {
             amount,
             unit,
-            infusion,
+            delivery,
         })
     }
 
-    /// Parses what a clinician types: `56 mg`, `0.5 mg/kg`, `0.5 mg/kg over 40 min`, `35mg over 40 minutes`.
+    /// Parses what a clinician types: `56 mg`, `0.5 mg/kg`, `0.5 mg/kg over 40 min`, `35mg over 40 minutes`,
+    /// and rates: `0.75 mg/kg/h`, `52.5 mg/h`, `0.6 mg/kg per hour`.
     pub fn parse(text: &str) -> Result<Self, DoseError> {
         let text = text.trim();
         if text.is_empty() {
@@ -132,7 +176,11 @@ impl Dose {
             .unwrap_or(dose_part.len());
         let (number, unit) = dose_part.split_at(number_end);
         let amount = parse_number(number)?;
-        Self::new(amount, DoseUnit::parse(unit)?, infusion)
+        match (strip_per_hour(unit), infusion) {
+            (Some(_), Some(_)) => Err(DoseError::InfusionSyntax),
+            (Some(unit), None) => Self::per_hour(amount, DoseUnit::parse(&unit)?),
+            (None, infusion) => Self::new(amount, DoseUnit::parse(unit)?, infusion),
+        }
     }
 
     /// Checks the dose against the client's weight: mg/kg needs one, and neither unit may exceed
@@ -157,12 +205,58 @@ impl Dose {
         self.unit
     }
 
-    /// The infusion length, when the dose runs as an infusion.
+    /// The infusion length, when the dose runs as an amount over minutes.
     pub fn infusion(&self) -> Option<Infusion> {
-        self.infusion
+        match self.delivery {
+            Delivery::Infusion(infusion) => Some(infusion),
+            Delivery::Bolus | Delivery::PerHour => None,
+        }
     }
 
-    /// The dose in mg, when it can be known (mg/kg needs the weight).
+    /// How the dose is given.
+    pub fn delivery(&self) -> Delivery {
+        self.delivery
+    }
+
+    /// The rate per hour in the dose's own unit, when it runs over time (an infusion or a rate);
+    /// `None` for a bolus.
+    pub fn per_hour_amount(&self) -> Option<f64> {
+        match self.delivery {
+            Delivery::Bolus => None,
+            Delivery::Infusion(infusion) => {
+                Some(self.amount * 60.0 / f64::from(infusion.over_minutes))
+            }
+            Delivery::PerHour => Some(self.amount),
+        }
+    }
+
+    /// The rate in mg/kg/h, when the dose runs over time and the weight (for mg) is known.
+    pub fn mg_per_kg_per_hour(&self, weight_kg: Option<f64>) -> Option<f64> {
+        let per_hour = self.per_hour_amount()?;
+        match self.unit {
+            DoseUnit::MgPerKg => Some(per_hour),
+            DoseUnit::Mg => weight_kg.filter(|w| *w > 0.0).map(|w| per_hour / w),
+        }
+    }
+
+    /// Refuses a rate above the clinic's ceiling (mg/kg/h). A bolus has no rate and passes.
+    pub fn check_ceiling(&self, weight_kg: Option<f64>, ceiling: f64) -> Result<(), DoseError> {
+        if self.per_hour_amount().is_none() {
+            return Ok(());
+        }
+        let rate = self
+            .mg_per_kg_per_hour(weight_kg)
+            .ok_or(DoseError::RateNeedsWeight)?;
+        if rate > ceiling {
+            return Err(DoseError::AboveCeiling {
+                rate: round2(rate),
+                ceiling: round2(ceiling),
+            });
+        }
+        Ok(())
+    }
+
+    /// The dose in mg, when it can be known (mg/kg needs the weight). For a rate, the mg per hour.
     pub fn milligrams(&self, weight_kg: Option<f64>) -> Option<f64> {
         match self.unit {
             DoseUnit::Mg => Some(self.amount),
@@ -170,7 +264,7 @@ impl Dose {
         }
     }
 
-    /// The dose in mg/kg, when it can be known (mg needs the weight).
+    /// The dose in mg/kg, when it can be known (mg needs the weight). For a rate, the mg/kg per hour.
     pub fn mg_per_kg(&self, weight_kg: Option<f64>) -> Option<f64> {
         match self.unit {
             DoseUnit::MgPerKg => Some(self.amount),
@@ -180,30 +274,49 @@ impl Dose {
         }
     }
 
-    /// The dose written out with its conversion, e.g. `0.5 mg/kg over 40 min (35 mg at 70 kg)`.
+    /// The dose written out with its conversion, e.g. `0.5 mg/kg over 40 min (35 mg at 70 kg)`
+    /// or `0.75 mg/kg/h (52.5 mg/h at 70 kg)`.
     pub fn describe(&self, weight_kg: Option<f64>) -> String {
+        let per = if self.delivery == Delivery::PerHour {
+            "/h"
+        } else {
+            ""
+        };
         let converted = match (self.unit, weight_kg) {
             (DoseUnit::MgPerKg, Some(weight)) => {
                 format!(
-                    " ({} mg at {} kg)",
+                    " ({} mg{per} at {} kg)",
                     round2(self.amount * weight),
                     round2(weight)
                 )
             }
             (DoseUnit::Mg, Some(weight)) if weight > 0.0 => {
-                format!(" ({} mg/kg)", round2(self.amount / weight))
+                format!(" ({} mg/kg{per})", round2(self.amount / weight))
             }
             _ => String::new(),
         };
         format!("{self}{converted}")
+    }
+
+    /// This dose with its amount multiplied by `factor` (a proposed lower rate), rounded to what a
+    /// pump is set to: hundredths of a mg/kg, tenths of a mg.
+    pub fn scaled(&self, factor: f64) -> Result<Self, DoseError> {
+        let step = match self.unit {
+            DoseUnit::MgPerKg => 100.0,
+            DoseUnit::Mg => 10.0,
+        };
+        let amount = (self.amount * factor * step).round() / step;
+        Self::with_delivery(amount, self.unit, self.delivery)
     }
 }
 
 impl std::fmt::Display for Dose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", round2(self.amount), self.unit.as_str())?;
-        if let Some(infusion) = self.infusion {
-            write!(f, " over {} min", infusion.over_minutes)?;
+        match self.delivery {
+            Delivery::Bolus => {}
+            Delivery::Infusion(infusion) => write!(f, " over {} min", infusion.over_minutes)?,
+            Delivery::PerHour => f.write_str("/h")?,
         }
         Ok(())
     }
@@ -238,6 +351,16 @@ fn parse_infusion(rest: &str) -> Result<Infusion, DoseError> {
     Ok(Infusion { over_minutes })
 }
 
+/// The unit of a rate without its "per hour" (`mg/kg/h` → `mg/kg`), or `None` when it is not a rate.
+fn strip_per_hour(unit: &str) -> Option<String> {
+    let compact: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
+    ["/hour", "/hr", "/h", "perhour"]
+        .iter()
+        .find_map(|suffix| compact.strip_suffix(suffix))
+        .filter(|rest| !rest.is_empty())
+        .map(str::to_owned)
+}
+
 /// Keeps user text in error messages short.
 fn truncate_for_message(text: &str) -> String {
     text.chars().take(16).collect()
@@ -252,19 +375,22 @@ struct DoseRecord {
     unit: DoseUnit,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     over_minutes: Option<u32>,
+    /// `true` for a rate per hour (absent otherwise, so archives from before rates read unchanged).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    per_hour: bool,
 }
 
 impl TryFrom<DoseRecord> for Dose {
     type Error = DoseError;
 
     fn try_from(record: DoseRecord) -> Result<Self, Self::Error> {
-        Dose::new(
-            record.amount,
-            record.unit,
-            record
-                .over_minutes
-                .map(|over_minutes| Infusion { over_minutes }),
-        )
+        let delivery = match (record.over_minutes, record.per_hour) {
+            (Some(_), true) => return Err(DoseError::InfusionSyntax),
+            (Some(over_minutes), false) => Delivery::Infusion(Infusion { over_minutes }),
+            (None, true) => Delivery::PerHour,
+            (None, false) => Delivery::Bolus,
+        };
+        Dose::with_delivery(record.amount, record.unit, delivery)
     }
 }
 
@@ -273,7 +399,8 @@ impl From<Dose> for DoseRecord {
         Self {
             amount: dose.amount,
             unit: dose.unit,
-            over_minutes: dose.infusion.map(|infusion| infusion.over_minutes),
+            over_minutes: dose.infusion().map(|infusion| infusion.over_minutes),
+            per_hour: dose.delivery == Delivery::PerHour,
         }
     }
 }
@@ -362,10 +489,102 @@ mod tests {
     }
 
     #[test]
+    fn rates_are_typed_per_hour_and_an_infusion_has_its_rate() {
+        let rate = Dose::parse("0.75 mg/kg/h").unwrap();
+        assert_eq!(rate.delivery(), Delivery::PerHour);
+        assert_eq!(rate.to_string(), "0.75 mg/kg/h");
+        assert_eq!(
+            rate.describe(Some(70.0)),
+            "0.75 mg/kg/h (52.5 mg/h at 70 kg)"
+        );
+        assert_eq!(Dose::parse("52.5 mg / hr").unwrap().unit(), DoseUnit::Mg);
+        assert_eq!(
+            Dose::parse("0,6 mg/kg per hour").unwrap().per_hour_amount(),
+            Some(0.6)
+        );
+        let infusion = Dose::parse("0.5 mg/kg over 40 min").unwrap();
+        assert_eq!(infusion.per_hour_amount(), Some(0.75));
+        assert_eq!(Dose::parse("56 mg").unwrap().per_hour_amount(), None);
+        assert_eq!(Dose::parse("-1 mg/kg/h"), Err(DoseError::NotPositive));
+        assert_eq!(Dose::parse("NaN mg/h"), Err(DoseError::NotANumber));
+        assert_eq!(Dose::parse("11 mg/kg/h"), Err(DoseError::AbsurdRate));
+        assert_eq!(
+            Dose::parse("1 mg/kg/h over 40 min"),
+            Err(DoseError::InfusionSyntax)
+        );
+        assert_eq!(Dose::parse("/h"), Err(DoseError::NotANumber));
+    }
+
+    #[test]
+    fn a_rate_above_the_clinic_ceiling_is_refused_with_both_figures() {
+        let fast = Dose::parse("1 mg/kg over 10 min").unwrap();
+        assert_eq!(
+            fast.check_ceiling(Some(70.0), 3.0),
+            Err(DoseError::AboveCeiling {
+                rate: 6.0,
+                ceiling: 3.0
+            })
+        );
+        assert!(
+            Dose::parse("0.5 mg/kg over 40 min")
+                .unwrap()
+                .check_ceiling(None, 3.0)
+                .is_ok()
+        );
+        assert_eq!(
+            Dose::parse("50 mg/h").unwrap().check_ceiling(None, 3.0),
+            Err(DoseError::RateNeedsWeight)
+        );
+        assert!(
+            Dose::parse("300 mg")
+                .unwrap()
+                .check_ceiling(None, 3.0)
+                .is_ok()
+        );
+        assert_eq!(
+            DoseError::AboveCeiling {
+                rate: 6.0,
+                ceiling: 3.0
+            }
+            .to_string(),
+            "A rate of 6 mg/kg/h is above the clinic's ceiling of 3 mg/kg/h; check the amount and the minutes."
+        );
+    }
+
+    #[test]
+    fn a_proposed_lower_dose_keeps_its_form_and_rounds_as_a_pump_is_set() {
+        let infusion = Dose::parse("0.5 mg/kg over 40 min").unwrap();
+        assert_eq!(
+            infusion.scaled(0.75).unwrap().to_string(),
+            "0.38 mg/kg over 40 min"
+        );
+        assert_eq!(
+            Dose::parse("52.5 mg/h")
+                .unwrap()
+                .scaled(0.75)
+                .unwrap()
+                .to_string(),
+            "39.4 mg/h"
+        );
+    }
+
+    #[test]
     fn deserialising_validates_like_typing() {
         let stored = serde_json::to_string(&Dose::parse("0.5 mg/kg over 40 min").unwrap()).unwrap();
         assert_eq!(stored, r#"{"amount":0.5,"unit":"mg/kg","over_minutes":40}"#);
         assert!(serde_json::from_str::<Dose>(r#"{"amount":-3,"unit":"mg"}"#).is_err());
         assert!(serde_json::from_str::<Dose>(r#"{"amount":3,"unit":"ml"}"#).is_err());
+        let rate = serde_json::to_string(&Dose::parse("0.75 mg/kg/h").unwrap()).unwrap();
+        assert_eq!(rate, r#"{"amount":0.75,"unit":"mg/kg","per_hour":true}"#);
+        assert_eq!(
+            serde_json::from_str::<Dose>(&rate).unwrap().to_string(),
+            "0.75 mg/kg/h"
+        );
+        assert!(
+            serde_json::from_str::<Dose>(
+                r#"{"amount":1,"unit":"mg","over_minutes":40,"per_hour":true}"#
+            )
+            .is_err()
+        );
     }
 }

@@ -7,6 +7,10 @@ use super::{AdverseEvent, Discharge, Dose, Measure, PreSession, Sedation, Sessio
 
 /// The "sit with it" length offered first, in minutes.
 pub const DEFAULT_SIT_WITH_IT_MINUTES: u32 = 5;
+/// The extension of an infusion offered first, in minutes.
+pub const DEFAULT_EXTENSION_MINUTES: u32 = 10;
+/// The longest extension of an infusion the journal accepts in one entry, in minutes.
+pub const MAX_EXTENSION_MINUTES: u32 = 120;
 /// The longest "sit with it" deferral the journal accepts, in minutes.
 pub const MAX_SIT_WITH_IT_MINUTES: u32 = 60;
 
@@ -43,8 +47,12 @@ pub enum EventKind {
     PreSession(PreSession),
     /// The first dose is given; "time since dosing" counts from here.
     DosingBegan { dose: Dose },
-    /// The dose or rate changed. `None` means administration stopped.
+    /// The dose or rate changed. `None` means administration stopped. During an infusion a new dose
+    /// is a new rate; the planned end stays (see `domain::administration`).
     DoseChange { dose: Option<Dose>, reason: String },
+    /// The running infusion's planned end moves `minutes` later (or, once it has run its length, it
+    /// runs again at its last rate for `minutes`).
+    InfusionExtended { minutes: u32, reason: String },
     /// A moment when lowering or stopping the dose was asked for or considered.
     DecisionPoint(DecisionPoint),
     /// The start of a "sit with it" deferral decided at `decision_seq`.
@@ -81,6 +89,7 @@ impl EventKind {
             Self::PreSession(_) => "pre_session",
             Self::DosingBegan { .. } => "dosing_began",
             Self::DoseChange { .. } => "dose_change",
+            Self::InfusionExtended { .. } => "infusion_extended",
             Self::DecisionPoint(_) => "decision_point",
             Self::DeferralStart { .. } => "deferral_start",
             Self::DeferralOutcome { .. } => "deferral_outcome",
@@ -98,7 +107,7 @@ impl EventKind {
         match self {
             Self::Note { text } => vec![text],
             Self::PreSession(checklist) => checklist.medicines.iter().map(String::as_str).collect(),
-            Self::DoseChange { reason, .. } => vec![reason],
+            Self::DoseChange { reason, .. } | Self::InfusionExtended { reason, .. } => vec![reason],
             Self::DecisionPoint(point) => vec![&point.detail, &point.rationale],
             Self::DeferralOutcome { note, .. }
             | Self::Vitals { note, .. }
@@ -132,6 +141,9 @@ impl EventKind {
             } => with_reason(format!("Dose changed to {dose}"), reason),
             Self::DoseChange { dose: None, reason } => {
                 with_reason("Dosing stopped".to_owned(), reason)
+            }
+            Self::InfusionExtended { minutes, reason } => {
+                with_reason(format!("Infusion extended by {minutes} min"), reason)
             }
             Self::DecisionPoint(point) => point.describe(),
             Self::DeferralStart {

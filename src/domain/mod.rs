@@ -2,6 +2,7 @@
 //!
 //! Nothing here knows about SQL or egui, so every rule can be tested on its own.
 
+mod administration;
 mod adverse;
 mod client;
 mod delivered;
@@ -23,14 +24,15 @@ mod timeline;
 mod vitals;
 mod vitals_schedule;
 
+pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
 pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
 pub use delivered::{Delivered, delivered};
 pub use discharge::{DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, monitoring_ms};
-pub use dose::{Dose, DoseError, DoseUnit, Infusion};
+pub use dose::{Delivery, Dose, DoseError, DoseUnit, Infusion, MAX_INFUSION_MINUTES};
 pub use event::{
-    Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint, DeferralOutcome, Event,
-    EventKind, MAX_SIT_WITH_IT_MINUTES, Seq,
+    Asked, CameUp, DEFAULT_EXTENSION_MINUTES, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint,
+    DeferralOutcome, Event, EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, Seq,
 };
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
@@ -45,10 +47,10 @@ pub use sedation::{Sedation, SedationError};
 pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
 pub use session_facts::{Fact, SessionFacts};
 pub use settings::{
-    BACKUPS_KEPT_RANGE, ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, SETTING_KEYS,
-    SettingsError, VITALS_INTERVAL_RANGE,
+    BACKUPS_KEPT_RANGE, ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, LOWER_TO_RANGE,
+    RATE_CEILING_RANGE, SETTING_KEYS, SettingsError, VITALS_INTERVAL_RANGE,
 };
 pub use signature::{Addendum, Clinician, MAX_SIGNER_CHARS, Signature, SignatureError};
-pub use timeline::{CurrentDose, LatestReadings, OpenDeferral, TimelineState};
+pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
 pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};

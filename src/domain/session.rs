@@ -104,6 +104,18 @@ pub enum SessionError {
     EmptyNote,
     #[error("Dosing has already begun in this session.")]
     DosingAlreadyBegun,
+    #[error(
+        "The infusion has run its planned length; extend it (Dose change, Extend infusion) to give more."
+    )]
+    InfusionComplete,
+    #[error("No infusion is running or has just run its length, so there is nothing to extend.")]
+    NothingToExtend,
+    #[error("An infusion can be extended by 1 to {max} minutes at a time.", max = super::MAX_EXTENSION_MINUTES)]
+    ExtensionMinutes,
+    #[error(
+        "This infusion runs at a rate with no planned length; give the new rate as mg/kg/h, mg/h or \"0.35 mg/kg over 40 min\"."
+    )]
+    RateNeeded,
     #[error(transparent)]
     Vitals(#[from] VitalsError),
     #[error(transparent)]

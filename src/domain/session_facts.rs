@@ -217,7 +217,9 @@ impl Gathering {
                 }
                 facts.responses.push(Fact::at(ms, line));
             }
-            EventKind::DosingBegan { .. } | EventKind::DoseChange { .. } => facts
+            EventKind::DosingBegan { .. }
+            | EventKind::DoseChange { .. }
+            | EventKind::InfusionExtended { .. } => facts
                 .interventions
                 .push(Fact::at(ms, event.kind.describe())),
             EventKind::Vitals { .. }

@@ -19,6 +19,10 @@ pub struct ClinicSettings {
     pub lock_after_minutes: u32,
     /// How many automatic backups are kept (the oldest go first).
     pub backups_kept: u32,
+    /// "Lower dose" proposes this share of the rate or dose running now (percent).
+    pub lower_to_percent: u32,
+    /// An infusion rate above this many mg/kg/h is refused as a typing error.
+    pub rate_ceiling_mg_per_kg_h: u32,
 }
 
 impl Default for ClinicSettings {
@@ -32,6 +36,10 @@ impl Default for ClinicSettings {
             lock_after_minutes: 10,
             // Two weeks of daily backups, or the last fortnight's sessions.
             backups_kept: 14,
+            // A quarter off: a step a client notices, without ending the experience.
+            lower_to_percent: 75,
+            // Twice the usual 0.5–1 mg/kg over 40 min (0.75–1.5 mg/kg/h), so only typing errors meet it.
+            rate_ceiling_mg_per_kg_h: 3,
         }
     }
 }
@@ -47,6 +55,12 @@ pub const LOCK_AFTER_RANGE: std::ops::RangeInclusive<u32> = 1..=60;
 
 /// How many automatic backups may be kept.
 pub const BACKUPS_KEPT_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+
+/// The share of the running rate "Lower dose" may propose, in percent.
+pub const LOWER_TO_RANGE: std::ops::RangeInclusive<u32> = 10..=95;
+
+/// The clinic's infusion-rate ceiling may be set within these mg/kg/h.
+pub const RATE_CEILING_RANGE: std::ops::RangeInclusive<u32> = 1..=10;
 
 /// A setting that would make monitoring meaningless.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -65,6 +79,10 @@ pub enum SettingsError {
     LockAfter,
     #[error("Between {} and {} automatic backups can be kept.", BACKUPS_KEPT_RANGE.start(), BACKUPS_KEPT_RANGE.end())]
     BackupsKept,
+    #[error("\"Lower dose\" can propose {} to {} % of the running rate.", LOWER_TO_RANGE.start(), LOWER_TO_RANGE.end())]
+    LowerTo,
+    #[error("The infusion-rate ceiling is {} to {} mg/kg/h.", RATE_CEILING_RANGE.start(), RATE_CEILING_RANGE.end())]
+    RateCeiling,
     #[error("There is no setting called \"{0}\"; the settings are {keys}.", keys = SETTING_KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", "))]
     UnknownKey(String),
     #[error("The setting {0} takes a whole number.")]
@@ -72,7 +90,7 @@ pub enum SettingsError {
 }
 
 /// Every setting's name (on the command line and in the window) with what it means.
-pub const SETTING_KEYS: [(&str, &str); 9] = [
+pub const SETTING_KEYS: [(&str, &str); 11] = [
     ("vitals-every", "Vitals due every (minutes, IV and IM)"),
     (
         "dissociation-at",
@@ -85,6 +103,8 @@ pub const SETTING_KEYS: [(&str, &str); 9] = [
     ("spo2-below", "Flag SpO2 below (%)"),
     ("lock-after", "Lock the window after (idle minutes)"),
     ("backups-kept", "Automatic backups kept"),
+    ("lower-to", "Lower dose proposes (% of the running rate)"),
+    ("rate-ceiling", "Refuse infusion rates above (mg/kg/h)"),
 ];
 
 impl ClinicSettings {
@@ -101,6 +121,8 @@ impl ClinicSettings {
             "spo2-below" => u32::from(t.spo2_below),
             "lock-after" => self.lock_after_minutes,
             "backups-kept" => self.backups_kept,
+            "lower-to" => self.lower_to_percent,
+            "rate-ceiling" => self.rate_ceiling_mg_per_kg_h,
             other => return Err(SettingsError::UnknownKey(other.to_owned())),
         })
     }
@@ -134,8 +156,24 @@ impl ClinicSettings {
             "spo2-below" => t.spo2_below = u8::try_from(number).unwrap_or(u8::MAX),
             "lock-after" => self.lock_after_minutes = number,
             "backups-kept" => self.backups_kept = number,
+            "lower-to" => self.lower_to_percent = number,
+            "rate-ceiling" => self.rate_ceiling_mg_per_kg_h = number,
             _ => {}
         }
+    }
+
+    /// The dose "Lower dose" proposes: the running rate (or bolus amount) times the clinic's share,
+    /// rounded as a pump is set; `None` before dosing, after a stop, or when nothing lower can be set.
+    pub fn proposed_lower(&self, current: super::CurrentDose) -> Option<super::Dose> {
+        let share = f64::from(self.lower_to_percent) / 100.0;
+        let dose = match current {
+            super::CurrentDose::Infusing { rate, .. } => {
+                super::Dose::per_hour(rate.per_hour, rate.unit).ok()?
+            }
+            super::CurrentDose::Given(dose) => dose,
+            _ => return None,
+        };
+        dose.scaled(share).ok()
     }
 
     /// Whether the dissociation scale is due at `now_ms`, and since when. It falls due twice: the
@@ -185,6 +223,12 @@ impl ClinicSettings {
         }
         if !BACKUPS_KEPT_RANGE.contains(&self.backups_kept) {
             return Err(SettingsError::BackupsKept);
+        }
+        if !LOWER_TO_RANGE.contains(&self.lower_to_percent) {
+            return Err(SettingsError::LowerTo);
+        }
+        if !RATE_CEILING_RANGE.contains(&self.rate_ceiling_mg_per_kg_h) {
+            return Err(SettingsError::RateCeiling);
         }
         Ok(())
     }

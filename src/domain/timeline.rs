@@ -2,17 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Dose, Event, EventKind, Sedation, Seq, Vitals};
-
-/// The dose being given right now.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CurrentDose {
-    /// Dosing has not begun.
-    NotStarted,
-    Given(Dose),
-    /// Administration was stopped.
-    Stopped,
-}
+use super::{Administration, CurrentDose, Event, EventKind, Sedation, Seq, Vitals};
 
 /// A "sit with it" deferral that has no outcome yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +22,10 @@ impl OpenDeferral {
 }
 
 /// The state a session's timeline adds up to, rebuilt from events in sequence order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineState {
-    pub current_dose: CurrentDose,
+    /// What the dose entries mean over time: the running rate, its planned end, boluses.
+    pub administration: Administration,
     pub dosing_began_ms: Option<i64>,
     pub last_dose_change_ms: Option<i64>,
     /// Open deferrals, oldest first.
@@ -88,22 +79,6 @@ impl LatestReadings {
     }
 }
 
-impl Default for TimelineState {
-    fn default() -> Self {
-        Self {
-            current_dose: CurrentDose::NotStarted,
-            dosing_began_ms: None,
-            last_dose_change_ms: None,
-            open_deferrals: Vec::new(),
-            marked: BTreeSet::new(),
-            decision_points: 0,
-            last_seq: None,
-            latest: LatestReadings::default(),
-            checklist_weight_kg: None,
-        }
-    }
-}
-
 impl TimelineState {
     /// Replays `events`, which must be in sequence order.
     pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
@@ -117,14 +92,13 @@ impl TimelineState {
     /// Folds one more event into the state.
     pub fn apply(&mut self, event: &Event) {
         self.last_seq = Some(event.seq);
+        self.administration.apply(event);
         match &event.kind {
-            EventKind::DosingBegan { dose } => {
-                self.current_dose = CurrentDose::Given(*dose);
+            EventKind::DosingBegan { .. } => {
                 self.dosing_began_ms = Some(event.elapsed_ms);
                 self.last_dose_change_ms = Some(event.elapsed_ms);
             }
-            EventKind::DoseChange { dose, .. } => {
-                self.current_dose = dose.map_or(CurrentDose::Stopped, CurrentDose::Given);
+            EventKind::DoseChange { .. } | EventKind::InfusionExtended { .. } => {
                 self.dosing_began_ms.get_or_insert(event.elapsed_ms);
                 self.last_dose_change_ms = Some(event.elapsed_ms);
             }
@@ -164,6 +138,11 @@ impl TimelineState {
             | EventKind::Note { .. }
             | EventKind::AdverseEvent(_) => {}
         }
+    }
+
+    /// The dose being given at `now_ms` (elapsed since the session started).
+    pub fn current_dose(&self, now_ms: i64) -> CurrentDose {
+        self.administration.current(now_ms)
     }
 
     /// Whether the deferral started at `seq` is still waiting for its outcome.

@@ -44,6 +44,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
         let text = match &event.kind {
             EventKind::Note { .. }
             | EventKind::DoseChange { .. }
+            | EventKind::InfusionExtended { .. }
             | EventKind::DecisionPoint(_)
             | EventKind::DeferralOutcome { .. }
             | EventKind::SessionEnded { .. }
@@ -126,6 +127,10 @@ impl Row {
                     .milligrams(weight)
                     .map(|mg| format!("{mg:.2}"))
                     .unwrap_or_default(),
+                ..Self::default()
+            },
+            EventKind::InfusionExtended { minutes, .. } => Self {
+                dose: format!("extended by {minutes} min"),
                 ..Self::default()
             },
             EventKind::DoseChange { dose: None, .. } => Self {

@@ -129,7 +129,11 @@ impl Summary {
                 .find(|(seq, _)| *seq == wanted)
                 .map(|(_, index)| *index)
         };
+        // What the dose entries before this one add up to: a dose change says the rate it set.
+        let mut administration = crate::domain::Administration::default();
         for event in &record.events {
+            let change = dose_change_words(&administration, event, weight);
+            administration.apply(event);
             match &event.kind {
                 EventKind::Note { text } => summary.notes.push(timed(event, text.clone())),
                 EventKind::PreSession(checklist) => {
@@ -142,11 +146,11 @@ impl Summary {
                         format!("Dosing began: {}", dose.describe(weight)),
                     ));
                 }
-                EventKind::DoseChange { dose, reason } => {
-                    let head = dose.map_or_else(
-                        || "Dosing stopped".to_owned(),
-                        |dose| format!("Dose changed to {}", dose.describe(weight)),
-                    );
+                EventKind::InfusionExtended { .. } => {
+                    summary.dosing.push(timed(event, event.kind.describe()));
+                }
+                EventKind::DoseChange { reason, .. } => {
+                    let head = change.unwrap_or_default();
                     summary.dosing.push(timed(event, with_reason(head, reason)));
                 }
                 EventKind::DecisionPoint(point) => {
@@ -444,6 +448,22 @@ fn model_words(model: TreatmentModel) -> &'static str {
     match model {
         TreatmentModel::Kap => "Ketamine-Assisted Psychotherapy (KAP)",
         TreatmentModel::Medical => "Medical Model",
+    }
+}
+
+/// What a dose change did, in the light of the entries before it (`administration`): a new rate
+/// during an infusion, else a new dose; "Dosing stopped" for a stop. `None` for other entries.
+fn dose_change_words(
+    administration: &crate::domain::Administration,
+    event: &crate::domain::Event,
+    weight: Option<f64>,
+) -> Option<String> {
+    match &event.kind {
+        EventKind::DoseChange {
+            dose: Some(dose), ..
+        } => Some(administration.describe_change(dose, event.elapsed_ms, weight)),
+        EventKind::DoseChange { dose: None, .. } => Some("Dosing stopped".to_owned()),
+        _ => None,
     }
 }
 

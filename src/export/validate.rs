@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use super::{ArchivedEvent, ArchivedSession};
 use crate::domain::{
-    EventKind, MAX_SIT_WITH_IT_MINUTES, NewClient, SessionStatus, WEIGHT_RANGE_KG,
+    EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, NewClient, SessionStatus,
+    WEIGHT_RANGE_KG,
 };
 
 /// The longest text field an archive may hold (a note, a rationale, an intention).
@@ -191,6 +192,15 @@ impl TimelineCheck<'_> {
             } => dose
                 .check_for_weight(self.weight)
                 .map_err(|error| format!("{entry}: {error}")),
+            EventKind::InfusionExtended { minutes, .. } => {
+                if (1..=MAX_EXTENSION_MINUTES).contains(minutes) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{entry} extends the infusion by {minutes} minutes; an extension is 1 to {MAX_EXTENSION_MINUTES}"
+                    ))
+                }
+            }
             EventKind::DeferralStart {
                 decision_seq,
                 minutes,

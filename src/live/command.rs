@@ -9,8 +9,10 @@ pub enum LiveCommand {
     Note(String),
     /// The planned dose is given; starts "time since dosing".
     BeginDosing,
-    /// A new dose or rate; `None` stops administration.
+    /// A new dose or rate; `None` stops administration. While an infusion runs it is a new rate.
     ChangeDose { dose: Option<Dose>, reason: String },
+    /// Moves the running infusion's planned end `minutes` later.
+    ExtendInfusion { minutes: u32, reason: String },
     /// A decision point. `new_dose` is needed when the decision is to lower now.
     DecisionPoint {
         came_up: CameUp,

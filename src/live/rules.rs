@@ -4,8 +4,9 @@
 
 use super::{LiveCommand, LiveSession};
 use crate::domain::{
-    AdverseCategory, Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Dose, DoseError,
-    EventKind, MAX_SIT_WITH_IT_MINUTES, Sedation, Seq, SessionError, SessionStatus, Vitals,
+    AdverseCategory, Asked, CameUp, CurrentDose, Decision, DecisionPoint, DeferralOutcome,
+    Delivery, Dose, DoseError, EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, Sedation,
+    Seq, SessionError, SessionStatus, Vitals,
 };
 
 /// The events `command` becomes in `live` as it stands now.
@@ -27,8 +28,19 @@ pub fn events_for(
             if live.state().dosing_began_ms.is_some() {
                 return Err(SessionError::DosingAlreadyBegun);
             }
-            Ok(vec![EventKind::DosingBegan {
-                dose: live.session().planned_dose,
+            let dose = checked(live, Some(live.session().planned_dose))?;
+            Ok(vec![EventKind::DosingBegan { dose }])
+        }
+        LiveCommand::ExtendInfusion { minutes, reason } => {
+            if minutes == 0 || minutes > MAX_EXTENSION_MINUTES {
+                return Err(SessionError::ExtensionMinutes);
+            }
+            if !live.state().administration.extendable_at(live.elapsed_ms()) {
+                return Err(SessionError::NothingToExtend);
+            }
+            Ok(vec![EventKind::InfusionExtended {
+                minutes,
+                reason: reason.trim().to_owned(),
             }])
         }
         LiveCommand::ChangeDose { dose, reason } => {
@@ -202,9 +214,37 @@ fn deferral_outcome(
     Ok(std::iter::once(outcome_event).chain(follow_up).collect())
 }
 
-/// A new dose must be given, and plausible for the client's weight.
+/// A new dose must be given, plausible for the client's weight, at a rate within the clinic's
+/// ceiling; while an infusion runs at a rate with no planned length, a plain amount means nothing.
 fn checked(live: &LiveSession, dose: Option<Dose>) -> Result<Dose, SessionError> {
     let dose = dose.ok_or(SessionError::Dose(DoseError::Empty))?;
-    dose.check_for_weight(live.weight_kg())?;
+    let weight = live.weight_kg();
+    dose.check_for_weight(weight)?;
+    let now = live.elapsed_ms();
+    let administration = &live.state().administration;
+    if dose.per_hour_amount().is_some()
+        && matches!(
+            administration.current(now),
+            CurrentDose::InfusionComplete { .. }
+        )
+    {
+        return Err(SessionError::InfusionComplete);
+    }
+    match administration.rate_set_by(&dose, now) {
+        Some(rate) => {
+            let as_rate =
+                Dose::per_hour(rate.per_hour, rate.unit).map_err(|_| DoseError::AbsurdRate)?;
+            as_rate.check_ceiling(weight, live.rate_ceiling())?;
+        }
+        None if dose.delivery() == Delivery::Bolus
+            && matches!(
+                administration.current(now),
+                CurrentDose::Infusing { ends_ms: None, .. }
+            ) =>
+        {
+            return Err(SessionError::RateNeeded);
+        }
+        None => {}
+    }
     Ok(dose)
 }

@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use super::{Clock, LiveCommand};
 use crate::domain::{
-    Client, Discharge, Event, EventKind, NewSession, Seq, Session, SessionError, SessionId,
-    TimelineState,
+    Client, ClinicSettings, CurrentDose, Discharge, Event, EventKind, NewSession, Seq, Session,
+    SessionError, SessionId, TimelineState,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -19,6 +19,8 @@ pub struct LiveSession {
     base_elapsed_ms: i64,
     /// The monotonic reading when this engine attached.
     attached_at: Duration,
+    /// The clinic's rules this session is logged under (rate ceiling, the lowering proposed).
+    settings: ClinicSettings,
 }
 
 impl LiveSession {
@@ -80,7 +82,10 @@ impl LiveSession {
             .max(0);
         let last_elapsed = events.last().map_or(0, |event| event.elapsed_ms);
         let state = TimelineState::from_events(&events);
+        // Unreadable settings must not keep a session from being logged: the defaults are safe ones.
+        let settings = store.clinic_settings().unwrap_or_default();
         Ok(Self {
+            settings,
             base_elapsed_ms: since_start.max(last_elapsed),
             attached_at: clock.monotonic(),
             session,
@@ -102,6 +107,31 @@ impl LiveSession {
     /// The weight this session's doses are worked out with: today's checklist, else the client's.
     pub fn weight_kg(&self) -> Option<f64> {
         self.state.checklist_weight_kg.or(self.client.weight_kg)
+    }
+
+    /// The clinic's rules the session is logged under.
+    pub fn settings(&self) -> &ClinicSettings {
+        &self.settings
+    }
+
+    /// Takes the clinic's settings as they were just changed.
+    pub fn set_settings(&mut self, settings: ClinicSettings) {
+        self.settings = settings;
+    }
+
+    /// The clinic's infusion-rate ceiling, in mg/kg/h.
+    pub fn rate_ceiling(&self) -> f64 {
+        f64::from(self.settings.rate_ceiling_mg_per_kg_h)
+    }
+
+    /// The dose running now.
+    pub fn current_dose(&self) -> CurrentDose {
+        self.state.current_dose(self.elapsed_ms())
+    }
+
+    /// What "Lower dose" proposes now: the clinic's share of the rate or dose running.
+    pub fn proposed_lower(&self) -> Option<crate::domain::Dose> {
+        self.settings.proposed_lower(self.current_dose())
     }
 
     /// The clock the session is measured with.

@@ -1,7 +1,11 @@
 //! A session's dose over time, as a chart draws it: steps at each change, decision points on the
 //! curve, and "sit with it" deferrals as spans ending in their outcome.
+//!
+//! An infusion is drawn as its rate (mg/h, or mg/kg/h without a weight), falling to zero when it is
+//! stopped or has run its planned length, exactly as the delivered total counts it (see
+//! `domain::administration`). Bolus routes are drawn as the amount set.
 
-use crate::domain::{DeferralOutcome, Dose, Event, EventKind};
+use crate::domain::{Administration, DeferralOutcome, Dose, DoseUnit, Event, EventKind};
 
 /// A deferral's time span, in minutes since the session start.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,11 +19,12 @@ pub struct DeferralSpan {
 /// Everything a dose-over-time chart of one session needs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DoseCurve {
-    /// The unit of the y values: "mg" when the weight is known or doses are in mg, else "mg/kg".
+    /// The unit of the y values: "mg/h" or "mg/kg/h" for an infusion's rate, "mg" or "mg/kg" for
+    /// amounts given at once (mg when the weight is known or doses are in mg).
     pub unit: &'static str,
-    /// `[minutes, dose]` corners of the step line, from dosing to the last entry.
+    /// `[minutes, value]` corners of the step line, from dosing to the last entry.
     pub steps: Vec<[f64; 2]>,
-    /// `[minutes, dose at that moment]` of each decision point.
+    /// `[minutes, value at that moment]` of each decision point.
     pub decisions: Vec<[f64; 2]>,
     pub deferrals: Vec<DeferralSpan>,
 }
@@ -29,52 +34,57 @@ fn minutes(ms: i64) -> f64 {
 }
 
 impl DoseCurve {
-    /// Builds the curve from a timeline in sequence order; doses are shown in mg when they can be
-    /// (all in mg, or the weight known), otherwise in mg/kg.
+    /// Builds the curve from a timeline in sequence order.
     pub fn of(events: &[Event], weight_kg: Option<f64>) -> Self {
-        let doses = events.iter().filter_map(|event| match &event.kind {
-            EventKind::DosingBegan { dose }
-            | EventKind::DoseChange {
-                dose: Some(dose), ..
-            } => Some(*dose),
-            _ => None,
-        });
-        let in_mg =
-            weight_kg.is_some() || doses.clone().all(|dose| dose.milligrams(None).is_some());
-        let value = |dose: &Dose| {
-            if in_mg {
-                dose.milligrams(weight_kg)
-            } else {
-                dose.mg_per_kg(weight_kg)
+        let end_ms = events.last().map_or(0, |event| event.elapsed_ms);
+        let administration = Administration::of(events);
+        let spans = administration.rate_spans(end_ms);
+        let (unit, steps) = if spans.is_empty() {
+            bolus_steps(events, weight_kg)
+        } else {
+            let in_mg = weight_kg.is_some() || spans.iter().all(|s| s.rate.unit == DoseUnit::Mg);
+            let value = |span: &crate::domain::RateSpan| {
+                if in_mg {
+                    span.rate.mg_per_hour(weight_kg)
+                } else {
+                    span.rate.mg_per_kg_per_hour(weight_kg)
+                }
+                .unwrap_or(0.0)
+            };
+            let mut steps: Vec<[f64; 2]> = Vec::new();
+            let mut previous_end: Option<i64> = None;
+            for span in &spans {
+                if let Some(end) = previous_end.filter(|end| *end < span.from_ms) {
+                    steps.push([minutes(end), 0.0]);
+                    steps.push([minutes(span.from_ms), 0.0]);
+                }
+                steps.push([minutes(span.from_ms), value(span)]);
+                steps.push([minutes(span.to_ms), value(span)]);
+                previous_end = Some(span.to_ms);
             }
-            .unwrap_or(0.0)
+            if let Some(end) = previous_end.filter(|end| *end < end_ms) {
+                steps.push([minutes(end), 0.0]);
+                steps.push([minutes(end_ms), 0.0]);
+            }
+            (if in_mg { "mg/h" } else { "mg/kg/h" }, steps)
+        };
+        let level_at = |at: f64| {
+            steps
+                .iter()
+                .take_while(|corner| corner[0] <= at)
+                .last()
+                .map_or(0.0, |corner| corner[1])
         };
         let mut curve = Self {
-            unit: if in_mg { "mg" } else { "mg/kg" },
-            ..Self::default()
+            unit,
+            decisions: Vec::new(),
+            deferrals: Vec::new(),
+            steps: Vec::new(),
         };
-        let mut level: Option<f64> = None;
         for event in events {
             let at = minutes(event.elapsed_ms);
             match &event.kind {
-                EventKind::DosingBegan { dose }
-                | EventKind::DoseChange {
-                    dose: Some(dose), ..
-                } => {
-                    if let Some(before) = level {
-                        curve.steps.push([at, before]);
-                    }
-                    level = Some(value(dose));
-                    curve.steps.push([at, value(dose)]);
-                }
-                EventKind::DoseChange { dose: None, .. } => {
-                    if let Some(before) = level {
-                        curve.steps.push([at, before]);
-                        curve.steps.push([at, 0.0]);
-                    }
-                    level = Some(0.0);
-                }
-                EventKind::DecisionPoint(_) => curve.decisions.push([at, level.unwrap_or(0.0)]),
+                EventKind::DecisionPoint(_) => curve.decisions.push([at, level_at(at)]),
                 EventKind::DeferralStart { .. } => curve.deferrals.push(DeferralSpan {
                     start_min: at,
                     end_min: at,
@@ -101,10 +111,7 @@ impl DoseCurve {
                 _ => {}
             }
         }
-        let end = events.last().map_or(0.0, |event| minutes(event.elapsed_ms));
-        if let Some(level) = level {
-            curve.steps.push([end, level]);
-        }
+        let end = minutes(end_ms);
         for span in curve
             .deferrals
             .iter_mut()
@@ -112,8 +119,51 @@ impl DoseCurve {
         {
             span.end_min = end;
         }
+        curve.steps = steps;
         curve
     }
+}
+
+/// Amounts given at once, as steps: each new amount from its entry, zero from a stop.
+fn bolus_steps(events: &[Event], weight_kg: Option<f64>) -> (&'static str, Vec<[f64; 2]>) {
+    let doses = events.iter().filter_map(|event| match &event.kind {
+        EventKind::DosingBegan { dose }
+        | EventKind::DoseChange {
+            dose: Some(dose), ..
+        } => Some(*dose),
+        _ => None,
+    });
+    let in_mg = weight_kg.is_some() || doses.clone().all(|dose| dose.milligrams(None).is_some());
+    let value = |dose: &Dose| {
+        if in_mg {
+            dose.milligrams(weight_kg)
+        } else {
+            dose.mg_per_kg(weight_kg)
+        }
+        .unwrap_or(0.0)
+    };
+    let mut steps = Vec::new();
+    let mut level: Option<f64> = None;
+    for event in events {
+        let at = minutes(event.elapsed_ms);
+        let next = match &event.kind {
+            EventKind::DosingBegan { dose }
+            | EventKind::DoseChange {
+                dose: Some(dose), ..
+            } => value(dose),
+            EventKind::DoseChange { dose: None, .. } => 0.0,
+            _ => continue,
+        };
+        if let Some(before) = level {
+            steps.push([at, before]);
+        }
+        steps.push([at, next]);
+        level = Some(next);
+    }
+    if let (Some(level), Some(last)) = (level, events.last()) {
+        steps.push([minutes(last.elapsed_ms), level]);
+    }
+    (if in_mg { "mg" } else { "mg/kg" }, steps)
 }
 
 #[cfg(test)]
@@ -186,15 +236,16 @@ mod tests {
                 },
             ),
         ];
+        // 0.5 mg/kg over 40 min is 0.75 mg/kg/h, 52.5 mg/h at 70 kg; 0.4 over 40 is 42 mg/h.
         let curve = DoseCurve::of(&events, Some(70.0));
-        assert_eq!(curve.unit, "mg");
+        assert_eq!(curve.unit, "mg/h");
         assert_eq!(
             curve.steps,
             vec![
-                [2.0, 35.0],
-                [10.0, 35.0],
-                [10.0, 28.0],
-                [20.0, 28.0],
+                [2.0, 52.5],
+                [10.0, 52.5],
+                [10.0, 42.0],
+                [20.0, 42.0],
                 [20.0, 0.0],
                 [30.0, 0.0]
             ]
@@ -209,8 +260,72 @@ mod tests {
         );
         assert_eq!(
             DoseCurve::of(&events, None).unit,
-            "mg/kg",
-            "without a weight, mg/kg doses stay in mg/kg"
+            "mg/kg/h",
+            "without a weight, mg/kg rates stay in mg/kg/h"
+        );
+    }
+
+    #[test]
+    fn an_infusion_falls_to_zero_at_its_planned_end_and_a_bolus_is_its_amount() {
+        let dose = |text| Dose::parse(text).unwrap();
+        let events = [
+            event(
+                1,
+                0,
+                EventKind::DosingBegan {
+                    dose: dose("40 mg over 40 min"),
+                },
+            ),
+            event(
+                2,
+                20,
+                EventKind::DoseChange {
+                    dose: Some(dose("30 mg/h")),
+                    reason: String::new(),
+                },
+            ),
+            event(
+                3,
+                60,
+                EventKind::Note {
+                    text: "resting".into(),
+                },
+            ),
+        ];
+        let curve = DoseCurve::of(&events, None);
+        assert_eq!(
+            curve.steps,
+            vec![
+                [0.0, 60.0],
+                [20.0, 60.0],
+                [20.0, 30.0],
+                [40.0, 30.0],
+                [40.0, 0.0],
+                [60.0, 0.0]
+            ]
+        );
+        let spray = [
+            event(
+                1,
+                0,
+                EventKind::DosingBegan {
+                    dose: dose("84 mg"),
+                },
+            ),
+            event(
+                2,
+                10,
+                EventKind::DoseChange {
+                    dose: Some(dose("56 mg")),
+                    reason: String::new(),
+                },
+            ),
+        ];
+        let curve = DoseCurve::of(&spray, None);
+        assert_eq!(curve.unit, "mg");
+        assert_eq!(
+            curve.steps,
+            vec![[0.0, 84.0], [10.0, 84.0], [10.0, 56.0], [10.0, 56.0]]
         );
     }
 }

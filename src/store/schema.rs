@@ -112,6 +112,22 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::signing::CREATE_SIGNING,
         then: Some(super::signing::create_guards_and_log),
     },
+    // 7: an infusion's dose is a rate (domain::administration): every stored total is worked out
+    // again with that meaning. The totals are a cache beside the record, not the record, so the
+    // guard of a signed session's row now lets those two columns alone be rewritten.
+    Migration {
+        sql: r"
+    DROP TRIGGER signed_sessions_update;
+    CREATE TRIGGER signed_sessions_update BEFORE UPDATE OF
+        id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms,
+        ended_ms, event_count, decision_points, deferrals, worked_through, dose_lowered, ended_early,
+        session_stopped
+    ON sessions
+    WHEN OLD.status = 'signed'
+    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
+    ",
+        then: Some(super::delivered_total::backfill),
+    },
 ];
 
 /// The schema version this build writes.

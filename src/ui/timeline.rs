@@ -12,9 +12,9 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
     match kind {
         EventKind::Note { .. } => ("Note", theme::MUTED),
         EventKind::PreSession(_) => ("Check", theme::VITALS),
-        EventKind::DosingBegan { .. } | EventKind::DoseChange { .. } => {
-            ("Dose", Color32::from_rgb(40, 90, 180))
-        }
+        EventKind::DosingBegan { .. }
+        | EventKind::DoseChange { .. }
+        | EventKind::InfusionExtended { .. } => ("Dose", Color32::from_rgb(40, 90, 180)),
         EventKind::DecisionPoint(_) => ("Decision", theme::model_color(model)),
         EventKind::DeferralStart { .. } => ("Sit with it", theme::model_color(TreatmentModel::Kap)),
         EventKind::DeferralOutcome { .. } => ("Outcome", theme::SAVED),

@@ -82,6 +82,13 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
     (
+        7,
+        "DROP TRIGGER signed_sessions_update;
+         CREATE TRIGGER signed_sessions_update BEFORE UPDATE ON sessions
+         WHEN OLD.status = 'signed'
+         BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;",
+    ),
+    (
         6,
         "DROP TABLE audit_log; DROP TABLE addenda; DROP TABLE signatures;
          DROP TRIGGER audit_clients_insert;

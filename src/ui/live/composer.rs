@@ -7,8 +7,8 @@ use super::super::{theme, widgets};
 use super::clinical_forms::{adverse_fields, discharge_fields, measure_fields, vitals_fields};
 use crate::domain::{
     AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, CurrentDose,
-    DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Discharge, Dose, Instrument, Measure,
-    Sedation, Seq, SessionError, TreatmentModel, Vitals,
+    DEFAULT_EXTENSION_MINUTES, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Discharge,
+    Dose, Instrument, Measure, Sedation, Seq, SessionError, TreatmentModel, Vitals,
 };
 use crate::live::{LiveCommand, LiveSession};
 
@@ -18,6 +18,16 @@ pub enum DecisionChoice {
     LowerNow,
     Hold,
     SitWithIt,
+    Stop,
+}
+
+/// What the dose-change form records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoseAction {
+    /// A new dose; while an infusion runs, a new rate.
+    NewDose,
+    /// The running infusion's planned end moves later.
+    Extend,
     Stop,
 }
 
@@ -33,8 +43,9 @@ pub enum Mode {
         rationale: String,
     },
     DoseChange {
+        action: DoseAction,
         new_dose: String,
-        stop: bool,
+        extend_minutes: String,
     },
     Outcome {
         deferral: Seq,
@@ -80,8 +91,9 @@ pub struct Composer {
     focus_main: bool,
     /// Set when a form opens whose first field is where typing starts (the vitals).
     focus_first_field: bool,
-    /// The current dose, shown as the hint of an empty "New dose" field. The field itself starts
-    /// empty so that a new dose is always typed, never recorded by accident.
+    /// The current dose or rate, shown as the hint of an empty "New dose" field. A plain dose
+    /// change starts empty, so a new dose is typed on purpose; lowering starts with the clinic's
+    /// proposed lower rate, so Enter records it.
     dose_hint: String,
     /// While ending: how long the client has been monitored, and whether that is too short.
     pub monitoring: Option<(String, bool)>,
@@ -112,7 +124,7 @@ impl Composer {
             asked: Asked::ClientAsksToLower,
             choice,
             minutes: DEFAULT_SIT_WITH_IT_MINUTES.to_string(),
-            new_dose: String::new(),
+            new_dose: proposed_lower_text(live),
             rationale: String::new(),
         });
         self.dose_hint = current_dose_text(live);
@@ -120,8 +132,9 @@ impl Composer {
 
     pub fn open_dose_change(&mut self, live: &LiveSession) {
         self.set_mode(Mode::DoseChange {
+            action: DoseAction::NewDose,
             new_dose: String::new(),
-            stop: false,
+            extend_minutes: DEFAULT_EXTENSION_MINUTES.to_string(),
         });
         self.dose_hint = current_dose_text(live);
     }
@@ -130,7 +143,7 @@ impl Composer {
         self.set_mode(Mode::Outcome {
             deferral,
             outcome,
-            new_dose: String::new(),
+            new_dose: proposed_lower_text(live),
         });
         self.dose_hint = current_dose_text(live);
     }
@@ -298,16 +311,38 @@ impl Composer {
                     ));
                 });
             }
-            Mode::DoseChange { new_dose, stop } => {
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new("Dose change").strong());
-                    fields.push(
-                        ui.add_enabled_ui(!*stop, |ui| {
-                            widgets::labelled_field(ui, "New dose", new_dose, &dose_hint, 240.0)
-                        })
-                        .inner,
-                    );
-                    ui.checkbox(stop, "Stop dosing");
+            Mode::DoseChange {
+                action,
+                new_dose,
+                extend_minutes,
+            } => {
+                ui.label(RichText::new(format!("Dose change · {dose_hint}")).strong());
+                widgets::chips(
+                    ui,
+                    "Change",
+                    action,
+                    &[
+                        (DoseAction::NewDose, "New dose or rate"),
+                        (DoseAction::Extend, "Extend infusion"),
+                        (DoseAction::Stop, "Stop dosing"),
+                    ],
+                );
+                ui.horizontal(|ui| match action {
+                    DoseAction::NewDose => fields.push(widgets::labelled_field(
+                        ui,
+                        "New dose",
+                        new_dose,
+                        "0.35 mg/kg over 40 min, 0.5 mg/kg/h or 35 mg/h",
+                        300.0,
+                    )),
+                    DoseAction::Extend => fields.push(widgets::labelled_field(
+                        ui,
+                        "Extend by (min)",
+                        extend_minutes,
+                        "10",
+                        50.0,
+                    )),
+                    DoseAction::Stop => {}
                 });
             }
             Mode::Outcome {
@@ -407,14 +442,27 @@ impl Composer {
                     rationale: rationale.clone(),
                 })
             }
-            Mode::DoseChange { new_dose, stop } => {
-                let dose = if *stop {
-                    None
-                } else {
-                    Some(Dose::parse(new_dose)?)
-                };
-                Intent::Log(LiveCommand::ChangeDose { dose, reason: text })
-            }
+            Mode::DoseChange {
+                action,
+                new_dose,
+                extend_minutes,
+            } => Intent::Log(match action {
+                DoseAction::NewDose => LiveCommand::ChangeDose {
+                    dose: Some(Dose::parse(new_dose)?),
+                    reason: text,
+                },
+                DoseAction::Stop => LiveCommand::ChangeDose {
+                    dose: None,
+                    reason: text,
+                },
+                DoseAction::Extend => LiveCommand::ExtendInfusion {
+                    minutes: extend_minutes
+                        .trim()
+                        .parse()
+                        .map_err(|_| SessionError::ExtensionMinutes)?,
+                    reason: text,
+                },
+            }),
             Mode::Outcome {
                 deferral,
                 outcome,
@@ -489,10 +537,21 @@ impl Composer {
     }
 }
 
+/// The dose or rate running now, as the hint of a "New dose" field.
 fn current_dose_text(live: &LiveSession) -> String {
-    match live.state().current_dose {
-        CurrentDose::Given(dose) => dose.to_string(),
-        CurrentDose::NotStarted => live.session().planned_dose.to_string(),
-        CurrentDose::Stopped => String::new(),
+    let weight = live.weight_kg();
+    match live.current_dose() {
+        CurrentDose::Infusing { rate, .. } => rate.describe(weight),
+        CurrentDose::Given(dose) => dose.describe(weight),
+        CurrentDose::NotStarted => live.session().planned_dose.describe(weight),
+        CurrentDose::InfusionComplete { .. } => "infusion complete".to_owned(),
+        CurrentDose::Stopped => "stopped".to_owned(),
     }
+}
+
+/// The lower dose the clinic proposes now, typed into "New dose" so Enter records it.
+fn proposed_lower_text(live: &LiveSession) -> String {
+    live.proposed_lower()
+        .map(|dose| dose.to_string())
+        .unwrap_or_default()
 }

@@ -4,9 +4,7 @@ use egui::{RichText, Ui};
 
 use super::super::commands::{OUTCOME_COMMANDS, UiCommand};
 use super::super::{format, theme, widgets};
-use crate::domain::{
-    ClinicSettings, CurrentDose, Seq, VitalsSchedule, VitalsStatus, active_flags, delivered,
-};
+use crate::domain::{ClinicSettings, CurrentDose, Seq, VitalsSchedule, VitalsStatus, active_flags};
 use crate::live::LiveSession;
 
 /// What the clinician asked for from the header this frame.
@@ -19,15 +17,43 @@ pub enum HeaderAction {
     TakeMeasure,
 }
 
+/// The rate of the running infusion with the time left until its planned end, or the dose given.
+fn current_dose(ui: &mut Ui, live: &LiveSession) {
+    let weight = live.weight_kg();
+    let now = live.elapsed_ms();
+    let (what, dose, ends) = match live.current_dose() {
+        CurrentDose::NotStarted => (
+            "Current dose",
+            "not yet given (Begin dosing)".to_owned(),
+            None,
+        ),
+        CurrentDose::Infusing { rate, ends_ms } => (
+            "Current rate",
+            rate.describe(weight),
+            Some(ends_ms.map_or_else(
+                || "runs until stopped".to_owned(),
+                |end| format!("ends in {}", format::countdown(end - now)),
+            )),
+        ),
+        CurrentDose::InfusionComplete { ended_ms } => (
+            "Infusion",
+            format!("complete at {}", format::elapsed(ended_ms)),
+            None,
+        ),
+        CurrentDose::Given(dose) => ("Current dose", dose.describe(weight), None),
+        CurrentDose::Stopped => ("Current dose", "stopped".to_owned(), None),
+    };
+    ui.label(RichText::new(what).color(theme::MUTED));
+    ui.label(RichText::new(dose).font(theme::timer_font()).strong());
+    if let Some(ends) = ends {
+        ui.label(RichText::new(ends).color(theme::MUTED));
+    }
+}
+
 /// Shows the header; `saved` is the honest save status line. `discharging` is true while the
 /// clinician is ending the session (vitals are due before discharge).
-pub fn show(
-    ui: &mut Ui,
-    live: &LiveSession,
-    saved: &RichText,
-    settings: &ClinicSettings,
-    discharging: bool,
-) -> HeaderAction {
+pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText, discharging: bool) -> HeaderAction {
+    let settings = live.settings();
     let session = live.session();
     let client = live.client();
     let weight = live.weight_kg();
@@ -54,16 +80,13 @@ pub fn show(
         timer(ui, "Since dosing", live.since_dosing_ms());
         timer(ui, "Since dose change", live.since_last_dose_change_ms());
         ui.separator();
-        let dose = match live.state().current_dose {
-            CurrentDose::NotStarted => "not yet given (Begin dosing)".to_owned(),
-            CurrentDose::Given(dose) => dose.describe(weight),
-            CurrentDose::Stopped => "stopped".to_owned(),
-        };
-        ui.label(RichText::new("Current dose").color(theme::MUTED));
-        ui.label(RichText::new(dose).font(theme::timer_font()).strong());
+        current_dose(ui, live);
         ui.add_space(theme::GAP);
         ui.label(RichText::new("Delivered so far").color(theme::MUTED));
-        let total = delivered(live.events(), weight, live.elapsed_ms());
+        let total = live
+            .state()
+            .administration
+            .delivered(weight, live.elapsed_ms());
         ui.label(
             RichText::new(total.describe())
                 .font(theme::timer_font())

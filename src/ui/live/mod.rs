@@ -28,13 +28,11 @@ pub struct LiveView {
     error: Option<String>,
     /// Said once after a restart: the session and its draft were picked up again.
     resumed_notice: Option<String>,
-    /// The clinic's vitals schedule and thresholds, read when the view opened.
-    settings: ClinicSettings,
 }
 
 impl LiveView {
     /// `resumed` is true when the session was picked up after the app closed or crashed.
-    pub fn new(store: &Store, live: LiveSession, resumed: bool) -> Self {
+    pub fn new(store: &Store, mut live: LiveSession, resumed: bool) -> Self {
         let saved = store.draft(live.session().id).ok().flatten();
         let resumed_notice = resumed.then(|| match &saved {
             Some(draft) => format!(
@@ -57,8 +55,8 @@ impl LiveView {
                 ),
             ),
         };
+        live.set_settings(settings);
         Self {
-            settings,
             draft: DraftKeeper::new(&text),
             composer: Composer::new(text),
             live,
@@ -113,7 +111,7 @@ impl LiveView {
             )
             .show(ui, |ui| {
                 let discharging = matches!(self.composer.mode, Mode::End { .. });
-                header::show(ui, &self.live, &saved, &self.settings, discharging)
+                header::show(ui, &self.live, &saved, discharging)
             })
             .inner;
         match header {
@@ -165,7 +163,7 @@ impl LiveView {
                         &self.live.state().marked,
                         &mut self.selected,
                         &mut None,
-                        &self.settings.thresholds,
+                        &self.live.settings().thresholds,
                     );
                 });
         });
