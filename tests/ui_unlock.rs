@@ -5,8 +5,9 @@ mod common;
 
 use std::sync::Arc;
 
+use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{By, Queryable};
 use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::{KEY_FILE_NAME, LockedJournal, Passphrase, Store};
 use kap_journal::ui::KapJournalApp;
@@ -256,4 +257,64 @@ fn a_sleep_that_stops_the_monotonic_clock_locks_on_waking_and_the_shortcut_locks
     click(&mut harness, "Lock");
     assert!(harness.state().is_locked(), "the Lock button locks");
     assert!(!shows_client_data(&harness));
+}
+
+#[test]
+fn the_lock_screen_keeps_the_countdown_and_safety_flags_and_unlocking_returns_to_the_note_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::app(dir.path(), &clock);
+    common::ui::start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    // A high blood pressure, then a sit-with-it of 15 minutes for the grief that came up.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    harness.run();
+    type_into(&mut harness, "Blood pressure", "186/104");
+    click(&mut harness, "Record vitals");
+    common::ui::field(&harness, "Note").type_text("Wave of grief");
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run();
+    common::ui::field(&harness, "Minutes").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    common::ui::field(&harness, "Minutes").type_text("15");
+    harness.run();
+    click(&mut harness, "Record decision");
+    harness.get_by_label_contains("Sit with it  15:00");
+
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::L,
+    );
+    harness.run();
+    clock.advance(std::time::Duration::from_mins(4));
+    harness.run();
+    assert!(harness.state().is_locked());
+    assert!(!shows_client_data(&harness), "still nobody's name or words");
+    let safety = harness.get_by_label_contains("SAFETY").rect();
+    let countdown = harness.get_by_label_contains("Sit with it  11:00").rect();
+    assert!(
+        safety.top() < countdown.top(),
+        "the safety flag ranks above the countdown"
+    );
+    assert!(
+        safety.height() >= countdown.height(),
+        "and is at least as large"
+    );
+    clock.advance(std::time::Duration::from_mins(12));
+    harness.run();
+    harness.get_by_label_contains("Time is up (1:00 over)");
+
+    submit_passphrase(&mut harness, common::PASSPHRASE);
+    assert!(!harness.state().is_locked());
+    // Typing goes straight to the note field, nothing is lost.
+    harness
+        .get(By::new().role(Role::MultilineTextInput))
+        .type_text("Back after unlocking");
+    harness.run();
+    assert_eq!(
+        common::ui::field(&harness, "Note").value().as_deref(),
+        Some("Back after unlocking")
+    );
 }

@@ -7,10 +7,11 @@
 //!   0.35 mg/kg per 40 min, "0.5 mg/kg/h" that rate, and a plain "0.35 mg/kg" that amount over the
 //!   infusion's planned minutes. The planned end stays where it was.
 //! - **Only an extension moves the planned end** (its own entry). Extending an infusion that has
-//!   already run its length restarts it at its last rate for the minutes added.
+//!   already run its length restarts it at its last rate for the minutes added. A dose entered once
+//!   it has run its length, without an extension, gives nothing (the live engine refuses it; journals
+//!   from before may hold such entries, and they are shown as not given).
 //! - **A rate given when dosing begins** ("0.75 mg/kg/h") runs until it is stopped.
-//! - An infusion dose entered when none runs (after a stop or after the end) starts a new infusion
-//!   of its own length: that is a raise, and shows as one.
+//! - After a stop, an infusion dose starts a new infusion of its own length: a restart, which is a raise.
 //! - **Bolus routes** (IM, lozenge, intranasal esketamine, or a plain amount on an IV line with no
 //!   infusion running): a dose is given at once. A later dose entry is *the next administration
 //!   instead* (a spray device skipped, a smaller lozenge), so the bolus total is the last amount set;
@@ -298,6 +299,12 @@ impl Administration {
     pub fn describe_change(&self, dose: &Dose, at_ms: i64, weight_kg: Option<f64>) -> String {
         let mut settled = self.clone();
         settled.settle(at_ms);
+        if settled.running.is_none() && settled.completed.is_some() {
+            return format!(
+                "Dose changed to {} after the infusion had run its planned length (not counted as given)",
+                dose.describe(weight_kg)
+            );
+        }
         match (settled.running, settled.rate_set_by(dose, at_ms)) {
             (Some(_), Some(rate)) if dose.delivery() == super::Delivery::PerHour => {
                 format!("Rate changed to {}", rate.describe(weight_kg))
@@ -324,6 +331,10 @@ impl Administration {
             }
             // A plain amount beside a rate with no planned length: an IV push on top.
             self.boluses.push((at_ms, *dose));
+            return;
+        }
+        if self.completed.is_some() {
+            // It ran its planned length: only an extension gives more.
             return;
         }
         match (Rate::of(dose), dose.infusion()) {

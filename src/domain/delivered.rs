@@ -255,6 +255,41 @@ mod tests {
     }
 
     #[test]
+    fn a_dose_entered_after_the_planned_end_gives_nothing_until_an_extension() {
+        // As journals from before could hold: "lowered" at minute 45 of a 40-minute infusion.
+        let events = [
+            began(0, "0.5 mg/kg over 40 min"),
+            change(45, Some("0.35 mg/kg over 40 min")),
+        ];
+        let administration = Administration::of(&events);
+        assert!(close(
+            administration.delivered(None, 120 * 60_000).mg_per_kg,
+            0.5
+        ));
+        assert_eq!(
+            administration.current(50 * 60_000),
+            crate::domain::CurrentDose::InfusionComplete {
+                ended_ms: 40 * 60_000
+            }
+        );
+        let before = Administration::of(&events[..1]);
+        assert_eq!(
+            before.describe_change(&dose("0.35 mg/kg over 40 min"), 45 * 60_000, Some(70.0)),
+            "Dose changed to 0.35 mg/kg over 40 min (24.5 mg at 70 kg) after the infusion had run its planned length (not counted as given)"
+        );
+        // After a stop, a new infusion is a restart of its own length.
+        let events = [
+            began(0, "0.5 mg/kg over 40 min"),
+            change(10, None),
+            change(20, Some("0.4 mg/kg over 40 min")),
+        ];
+        assert!(close(
+            delivered(&events, None, 120 * 60_000).mg_per_kg,
+            0.125 + 0.4
+        ));
+    }
+
+    #[test]
     fn a_rate_given_at_dosing_runs_until_it_is_stopped() {
         let events = [began(0, "52.5 mg/h"), change(60, None)];
         assert!(close(delivered(&events, Some(70.0), 120 * 60_000).mg, 52.5));
@@ -288,9 +323,8 @@ mod tests {
 
     /// The timeline of `plan` (over `minutes`) begun at minute 0 with `steps` in time order; a
     /// lowering is typed as an amount over minutes, as a rate, or as a plain amount, all meaning a
-    /// share of the rate then running. Nothing is lowered after a stop or once the infusion has run
-    /// its length: from nothing running, any dose is a restart, a raise (the live engine refuses it
-    /// after the planned end; it asks for an extension).
+    /// share of the rate then running. Nothing is lowered after a stop: a new dose then is a
+    /// restart, a raise. A lowering after the planned end is kept: it gives nothing.
     fn timeline(plan: Dose, minutes: u32, steps: &[Step], typed_as: u8) -> Vec<Event> {
         let rate_of = |dose: &Dose| {
             dose.per_hour_amount()
@@ -315,8 +349,7 @@ mod tests {
                         _ => Dose::new(lower.amount(), lower.unit(), None).unwrap(),
                     };
                     // Rounded as a pump is set, a tiny lowering can round up: that is not a lowering.
-                    let ended = minute >= i64::from(minutes);
-                    if stopped || ended || rate_of(&lower) > rate_of(&current) {
+                    if stopped || rate_of(&lower) > rate_of(&current) {
                         continue;
                     }
                     current = lower;

@@ -222,12 +222,11 @@ fn checked(live: &LiveSession, dose: Option<Dose>) -> Result<Dose, SessionError>
     dose.check_for_weight(weight)?;
     let now = live.elapsed_ms();
     let administration = &live.state().administration;
-    if dose.per_hour_amount().is_some()
-        && matches!(
-            administration.current(now),
-            CurrentDose::InfusionComplete { .. }
-        )
-    {
+    // Once the infusion has run its planned length, only an extension gives more.
+    if matches!(
+        administration.current(now),
+        CurrentDose::InfusionComplete { .. }
+    ) {
         return Err(SessionError::InfusionComplete);
     }
     match administration.rate_set_by(&dose, now) {

@@ -459,10 +459,17 @@ impl eframe::App for KapJournalApp {
             Err(message) => return cannot_open(ui, message),
         };
         if let Some(lock) = &mut self.lock {
-            let running = matches!(self.view, View::Live(_));
+            let running = match &self.view {
+                View::Live(view) => Some(view.live()),
+                _ => None,
+            };
             if lock.ui(ui, store, running) {
                 self.lock = None;
                 self.idle.touch(self.clock.as_ref());
+                // Back to the note field with what was typed, so the next words land there.
+                if let View::Live(view) = &mut self.view {
+                    view.refocus();
+                }
                 ui.ctx().request_repaint();
             }
             return;

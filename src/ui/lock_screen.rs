@@ -3,8 +3,10 @@
 
 use egui::{RichText, Ui};
 
+use super::live::glance;
 use super::theme;
 use super::unlock_view::{enter_pressed, forget_typing, passphrase_field};
+use crate::live::LiveSession;
 use crate::store::{Passphrase, Store};
 
 /// The passphrase being typed to unlock, and what the last try said.
@@ -24,12 +26,12 @@ impl LockScreen {
         }
     }
 
-    /// Draws the screen; `true` once the passphrase is right. `session_running` adds a line saying
-    /// that the session goes on (without saying whose).
-    pub fn ui(&mut self, ui: &mut Ui, store: &Store, session_running: bool) -> bool {
+    /// Draws the screen; `true` once the passphrase is right. With a session `running`, its safety
+    /// flags, countdowns and what is due stay on screen above the field (never whose session it is).
+    pub fn ui(&mut self, ui: &mut Ui, store: &Store, running: Option<&LiveSession>) -> bool {
         let mut unlocked = false;
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.add_space(120.0);
+            ui.add_space(if running.is_some() { 40.0 } else { 120.0 });
             ui.vertical_centered(|ui| {
                 ui.set_max_width(440.0);
                 ui.heading("KAP Journal is locked");
@@ -38,11 +40,22 @@ impl LockScreen {
                     RichText::new("Type the passphrase to return to where you were.")
                         .color(theme::MUTED),
                 );
-                if session_running {
+                if let Some(live) = running {
                     ui.label(
                         RichText::new("A session is running: its timers go on while locked.")
                             .color(theme::MUTED),
                     );
+                    ui.add_space(theme::GAP);
+                    let color = theme::model_color(live.session().model);
+                    for line in glance::all(live) {
+                        glance::show(ui, &line, color);
+                    }
+                    // The countdown ticks on the lock screen too.
+                    let into_second = live.elapsed_ms().rem_euclid(1000).unsigned_abs();
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(
+                            1000 - into_second,
+                        ));
                 }
                 ui.add_space(2.0 * theme::GAP);
                 let field = passphrase_field(ui, "Passphrase", &mut self.passphrase);

@@ -4,7 +4,8 @@ use egui::{RichText, Ui};
 
 use super::super::commands::{OUTCOME_COMMANDS, UiCommand};
 use super::super::{format, theme, widgets};
-use crate::domain::{ClinicSettings, CurrentDose, Seq, VitalsSchedule, VitalsStatus, active_flags};
+use super::glance;
+use crate::domain::{CurrentDose, Seq};
 use crate::live::LiveSession;
 
 /// What the clinician asked for from the header this frame.
@@ -53,7 +54,6 @@ fn current_dose(ui: &mut Ui, live: &LiveSession) {
 /// Shows the header; `saved` is the honest save status line. `discharging` is true while the
 /// clinician is ending the session (vitals are due before discharge).
 pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText, discharging: bool) -> HeaderAction {
-    let settings = live.settings();
     let session = live.session();
     let client = live.client();
     let weight = live.weight_kg();
@@ -94,35 +94,19 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText, discharging: bool
         );
     });
     // Above any countdown: a running "sit with it" never hides a safety signal or a due check.
-    if monitoring(ui, live, settings, discharging) {
+    if monitoring(ui, live, discharging) {
         action = HeaderAction::TakeVitals;
     }
-    if dissociation_nudge(ui, live, settings, discharging) {
+    if dissociation_nudge(ui, live, discharging) {
         action = HeaderAction::TakeMeasure;
     }
     let now = live.elapsed_ms();
     for open in &live.state().open_deferrals {
-        let remaining = open.remaining_ms(now);
-        ui.horizontal(|ui| {
-            let (text, color) = if remaining > 0 {
-                (
-                    format!("Sit with it  {}", format::countdown(remaining)),
-                    theme::model_color(session.model),
-                )
-            } else {
-                (
-                    format!(
-                        "Time is up ({} over): record the outcome",
-                        format::elapsed(-remaining)
-                    ),
-                    theme::WARNING,
-                )
-            };
-            ui.label(
-                RichText::new(text)
-                    .font(theme::countdown_font())
-                    .color(color)
-                    .strong(),
+        ui.horizontal_wrapped(|ui| {
+            glance::show(
+                ui,
+                &glance::countdown(open, now),
+                theme::model_color(session.model),
             );
             ui.label(
                 RichText::new(format!(
@@ -142,105 +126,32 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText, discharging: bool
 }
 
 /// The standing safety signals and where the vitals schedule is; true when "Take vitals" was clicked.
-fn monitoring(
-    ui: &mut Ui,
-    live: &LiveSession,
-    settings: &ClinicSettings,
-    discharging: bool,
-) -> bool {
-    let state = live.state();
-    let now = live.elapsed_ms();
-    for flag in active_flags(&state.latest, &settings.thresholds) {
-        egui::Frame::new()
-            .fill(theme::WARNING)
-            .inner_margin(egui::Margin::symmetric(8, 3))
-            .corner_radius(4)
-            .show(ui, |ui| {
-                ui.label(
-                    RichText::new(format!("SAFETY  {flag}"))
-                        .strong()
-                        .color(egui::Color32::WHITE),
-                );
-            });
+fn monitoring(ui: &mut Ui, live: &LiveSession, discharging: bool) -> bool {
+    let model_color = theme::model_color(live.session().model);
+    for line in glance::safety(live) {
+        glance::show(ui, &line, model_color);
     }
-    let schedule = VitalsSchedule {
-        route: live.session().route,
-        every_minutes: settings.vitals_every_minutes,
+    let Some(line) = glance::vitals(live, discharging) else {
+        return false;
     };
     let shortcut = ui.ctx().format_shortcut(&UiCommand::Vitals.shortcut());
-    ui.horizontal(|ui| match schedule.status(state, now, discharging) {
-        VitalsStatus::Due {
-            checkpoint,
-            since_ms,
-        } => {
-            let overdue = if now > since_ms {
-                format!(", {} overdue", format::elapsed(now - since_ms))
-            } else {
-                String::new()
-            };
-            ui.label(
-                RichText::new(format!("Vitals due ({}{overdue})", checkpoint.label()))
-                    .strong()
-                    .color(theme::WARNING),
-            );
-            ui.button(format!("Take vitals ({shortcut})")).clicked()
-        }
-        VitalsStatus::Next { checkpoint, at_ms } => {
-            ui.label(
-                RichText::new(format!(
-                    "Next vitals in {} ({})",
-                    format::countdown(at_ms - now),
-                    checkpoint.label()
-                ))
-                .color(theme::MUTED),
-            );
-            false
-        }
-        VitalsStatus::UpToDate => {
-            if let Some(at) = state.latest.vitals_at_ms {
-                ui.label(
-                    RichText::new(format!("Vitals taken {} ago", format::elapsed(now - at)))
-                        .color(theme::MUTED),
-                );
-            }
-            false
-        }
+    ui.horizontal(|ui| {
+        glance::show(ui, &line, model_color);
+        line.urgency == glance::Urgency::Due
+            && ui.button(format!("Take vitals ({shortcut})")).clicked()
     })
     .inner
 }
 
 /// "CADSS-6 due" once the set minutes after dosing have passed and no scale was answered since;
 /// true when its button was clicked.
-fn dissociation_nudge(
-    ui: &mut Ui,
-    live: &LiveSession,
-    settings: &ClinicSettings,
-    discharging: bool,
-) -> bool {
-    let now = live.elapsed_ms();
-    let Some(due_at) = settings.dissociation_due(live.state(), now, discharging) else {
+fn dissociation_nudge(ui: &mut Ui, live: &LiveSession, discharging: bool) -> bool {
+    let Some(line) = glance::dissociation(live, discharging) else {
         return false;
     };
     let shortcut = ui.ctx().format_shortcut(&UiCommand::Measure.shortcut());
     ui.horizontal(|ui| {
-        let overdue = if now > due_at {
-            format!(", {} overdue", format::elapsed(now - due_at))
-        } else {
-            String::new()
-        };
-        let when = if discharging {
-            "before discharge".to_owned()
-        } else {
-            format!(
-                "{} min after dosing{overdue}",
-                settings.dissociation_at_minutes
-            )
-        };
-        ui.label(
-            RichText::new(format!("CADSS-6 due ({when})"))
-                .strong()
-                .color(theme::WARNING),
-        );
+        glance::show(ui, &line, theme::model_color(live.session().model));
         ui.button(format!("Ask CADSS-6 ({shortcut})")).clicked()
     })
     .inner

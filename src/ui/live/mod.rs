@@ -4,6 +4,7 @@
 mod clinical_forms;
 mod composer;
 mod draft;
+pub mod glance;
 mod header;
 
 use std::time::Duration;
@@ -64,6 +65,16 @@ impl LiveView {
             error,
             resumed_notice,
         }
+    }
+
+    /// The session being logged.
+    pub fn live(&self) -> &LiveSession {
+        &self.live
+    }
+
+    /// Gives the note field the focus again (after the window was unlocked), keeping what it holds.
+    pub fn refocus(&mut self) {
+        self.composer.refocus();
     }
 
     /// The session and its selected entry.
