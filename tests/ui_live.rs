@@ -43,10 +43,9 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
 
     field(&harness, "Note").type_text("grief about father");
     harness.run();
+    // One click (or Ctrl+S) records it: the typed words are what came up.
     click(&mut harness, "Sit with it");
-    field(&harness, "What came up").focus();
-    harness.key_press(egui::Key::Enter);
-    harness.run();
+    assert_eq!(field(&harness, "Note").value().as_deref(), Some(""));
     assert!(
         harness
             .query_by_label_contains("Sit with it  5:00")
@@ -71,10 +70,10 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
     // Ending now asks for the outcome instead of ending.
     click(&mut harness, "End session");
     assert!(harness.query_by_label_contains("still open").is_some());
-    click(&mut harness, "Worked through");
     field(&harness, "Outcome note").type_text("The wave passed.");
     harness.run();
-    click(&mut harness, "Record outcome");
+    // The outcome is recorded at once, with the typed words as its note.
+    click(&mut harness, "Worked through");
     click(&mut harness, "End session");
     click(&mut harness, "End session now");
 
@@ -161,17 +160,12 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
     clock.advance(Duration::from_mins(12));
     field(&harness, "Note").type_text("uncomfortable, dizzy");
     harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
-    harness.run();
-    // 0.5 mg/kg over 40 min runs at 0.75 mg/kg/h; the clinic's 75 % is proposed, ready to record.
-    assert_eq!(
-        field(&harness, "New dose").value().as_deref(),
-        Some("0.56 mg/kg/h")
-    );
     harness.get_by_label_contains("Current rate");
     harness.get_by_label_contains("0.75 mg/kg/h (54 mg/h at 72 kg)");
-    harness.key_press(egui::Key::Enter);
+    // 0.5 mg/kg over 40 min runs at 0.75 mg/kg/h; Ctrl+L records the clinic's 75 % of it at once.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
     harness.run();
+    harness.get_by_label_contains("0.56 mg/kg/h (40.32 mg/h at 72 kg)");
     click(&mut harness, "End session");
     click(&mut harness, "End session now");
 
@@ -312,5 +306,74 @@ fn a_window_on_a_folder_held_by_another_instance_says_so_and_writes_nothing() {
     assert_eq!(
         std::fs::read(dir.path().join("journal.db")).unwrap(),
         before
+    );
+}
+
+#[test]
+fn one_keystroke_records_a_sit_with_it_a_lower_rate_and_an_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    let press = |harness: &mut Harness<'_, KapJournalApp>, modifiers, key| {
+        harness.key_press_modifiers(modifiers, key);
+        harness.run();
+    };
+    field(&harness, "Note").type_text("tightness in the chest");
+    harness.run();
+    press(&mut harness, egui::Modifiers::COMMAND, egui::Key::S);
+    harness.get_by_label_contains("Sit with it  5:00");
+    press(&mut harness, egui::Modifiers::ALT, egui::Key::ArrowUp);
+    press(&mut harness, egui::Modifiers::ALT, egui::Key::ArrowUp);
+    harness.get_by_label_contains("7 min agreed, decision");
+    press(&mut harness, egui::Modifiers::ALT, egui::Key::ArrowDown);
+    clock.advance(Duration::from_mins(3));
+    harness.run();
+    harness.get_by_label_contains("Sit with it  3:00");
+    field(&harness, "Note").type_text("still wants it lower");
+    harness.run();
+    press(&mut harness, egui::Modifiers::COMMAND, egui::Key::Num2);
+    field(&harness, "Note").type_text("settling");
+    harness.run();
+    press(&mut harness, egui::Modifiers::COMMAND, egui::Key::L);
+
+    let (_, events) = stored(dir.path());
+    let kinds: Vec<_> = events.iter().map(EventKind::as_str).collect();
+    assert_eq!(
+        kinds,
+        [
+            "dosing_began",
+            "decision_point",
+            "deferral_start",
+            "deferral_minutes",
+            "deferral_minutes",
+            "deferral_minutes",
+            "deferral_outcome",
+            "dose_change",
+            "decision_point",
+            "dose_change",
+        ]
+    );
+    assert!(
+        matches!(&events[1], EventKind::DecisionPoint(point) if point.detail == "tightness in the chest")
+    );
+    assert!(
+        matches!(&events[5], EventKind::DeferralMinutes { minutes: 6, .. }),
+        "{:?}",
+        events[5]
+    );
+    assert!(
+        matches!(&events[6], EventKind::DeferralOutcome { outcome: DeferralOutcome::DoseLowered, note, .. } if note == "still wants it lower")
+    );
+    // 0.75 mg/kg/h lowered to the proposed 75 % (0.56), then again to 75 % of that (0.42).
+    assert!(
+        matches!(&events[7], EventKind::DoseChange { dose: Some(dose), .. } if dose.to_string() == "0.56 mg/kg/h")
+    );
+    assert!(
+        matches!(&events[8], EventKind::DecisionPoint(point) if point.detail == "settling" && point.decision == Decision::LowerNow)
+    );
+    assert!(
+        matches!(&events[9], EventKind::DoseChange { dose: Some(dose), .. } if dose.to_string() == "0.42 mg/kg/h")
     );
 }

@@ -275,12 +275,12 @@ fn the_lock_screen_keeps_the_countdown_and_safety_flags_and_unlocking_returns_to
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run();
-    common::ui::field(&harness, "Minutes").click();
+    harness.get_by_label_contains("Sit with it  5:00");
+    // Ten more minutes agreed, without leaving the note field.
+    for _ in 0..10 {
+        harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowUp);
+    }
     harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    common::ui::field(&harness, "Minutes").type_text("15");
-    harness.run();
-    click(&mut harness, "Record decision");
     harness.get_by_label_contains("Sit with it  15:00");
 
     harness.key_press_modifiers(

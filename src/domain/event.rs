@@ -57,6 +57,9 @@ pub enum EventKind {
     DecisionPoint(DecisionPoint),
     /// The start of a "sit with it" deferral decided at `decision_seq`.
     DeferralStart { decision_seq: Seq, minutes: u32 },
+    /// The minutes agreed for the running deferral started at `deferral_seq` are now `minutes`
+    /// (the countdown runs from its start).
+    DeferralMinutes { deferral_seq: Seq, minutes: u32 },
     /// How the deferral started at `deferral_seq` ended.
     DeferralOutcome {
         deferral_seq: Seq,
@@ -92,6 +95,7 @@ impl EventKind {
             Self::InfusionExtended { .. } => "infusion_extended",
             Self::DecisionPoint(_) => "decision_point",
             Self::DeferralStart { .. } => "deferral_start",
+            Self::DeferralMinutes { .. } => "deferral_minutes",
             Self::DeferralOutcome { .. } => "deferral_outcome",
             Self::Marker { .. } => "marker",
             Self::Vitals { .. } => "vitals",
@@ -123,9 +127,10 @@ impl EventKind {
                 );
                 text
             }
-            Self::DosingBegan { .. } | Self::DeferralStart { .. } | Self::Marker { .. } => {
-                Vec::new()
-            }
+            Self::DosingBegan { .. }
+            | Self::DeferralStart { .. }
+            | Self::DeferralMinutes { .. }
+            | Self::Marker { .. } => Vec::new(),
         }
     }
 
@@ -152,6 +157,10 @@ impl EventKind {
             } => {
                 format!("Sit with it: {minutes} min agreed (decision {decision_seq})")
             }
+            Self::DeferralMinutes {
+                deferral_seq,
+                minutes,
+            } => format!("Sit with it {deferral_seq}: now {minutes} min agreed"),
             Self::DeferralOutcome {
                 deferral_seq,
                 outcome,

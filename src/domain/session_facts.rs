@@ -203,6 +203,10 @@ impl Gathering {
                 }
                 facts.reported.push(Fact::at(ms, line));
             }
+            EventKind::DeferralMinutes { minutes, .. } => facts.interventions.push(Fact::at(
+                ms,
+                format!("Agreed to sit with it for {minutes} min in all."),
+            )),
             EventKind::DeferralStart { minutes, .. } => {
                 self.offers += 1;
                 facts.interventions.push(Fact::at(

@@ -112,6 +112,16 @@ impl TimelineState {
                 minutes: *minutes,
                 started_ms: event.elapsed_ms,
             }),
+            EventKind::DeferralMinutes {
+                deferral_seq,
+                minutes,
+            } => {
+                for open in &mut self.open_deferrals {
+                    if open.seq == *deferral_seq {
+                        open.minutes = *minutes;
+                    }
+                }
+            }
             EventKind::DeferralOutcome { deferral_seq, .. } => {
                 self.open_deferrals.retain(|open| open.seq != *deferral_seq);
             }

@@ -62,6 +62,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
             EventKind::PreSession(_)
             | EventKind::DosingBegan { .. }
             | EventKind::DeferralStart { .. }
+            | EventKind::DeferralMinutes { .. }
             | EventKind::Marker { .. } => event.kind.describe(),
         };
         writer
@@ -141,6 +142,10 @@ impl Row {
                 came_up: point.came_up.label().to_owned(),
                 asked: point.asked.label().to_owned(),
                 decision: point.decision.label(),
+                ..Self::default()
+            },
+            EventKind::DeferralMinutes { deferral_seq, .. } => Self {
+                refers_to: Some(*deferral_seq),
                 ..Self::default()
             },
             EventKind::DeferralStart { decision_seq, .. } => Self {

@@ -174,6 +174,16 @@ impl Summary {
                         deferral_of.push((event.seq, index));
                     }
                 }
+                EventKind::DeferralMinutes {
+                    deferral_seq,
+                    minutes,
+                } => {
+                    if let Some(deferral) = find(&deferral_of, *deferral_seq)
+                        .and_then(|index| summary.decisions[index].deferral.as_mut())
+                    {
+                        deferral.minutes = *minutes;
+                    }
+                }
                 EventKind::DeferralOutcome {
                     deferral_seq,
                     outcome,

@@ -217,6 +217,27 @@ impl TimelineCheck<'_> {
                     .push(u32::try_from(index + 1).unwrap_or(u32::MAX));
                 Ok(())
             }
+            EventKind::DeferralMinutes {
+                deferral_seq,
+                minutes,
+            } => {
+                self.refers_to(entry, deferral_seq.0, "\"sit with it\" deferral", |kind| {
+                    matches!(kind, EventKind::DeferralStart { .. })
+                })?;
+                if !self.open_deferrals.contains(&deferral_seq.0) {
+                    return Err(format!(
+                        "{entry} changes the minutes of deferral #{} after it ended",
+                        deferral_seq.0
+                    ));
+                }
+                if (1..=MAX_SIT_WITH_IT_MINUTES).contains(minutes) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{entry} agrees {minutes} minutes; a deferral lasts 1 to {MAX_SIT_WITH_IT_MINUTES}"
+                    ))
+                }
+            }
             EventKind::DeferralOutcome { deferral_seq, .. } => {
                 self.refers_to(entry, deferral_seq.0, "\"sit with it\" deferral", |kind| {
                     matches!(kind, EventKind::DeferralStart { .. })

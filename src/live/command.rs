@@ -22,6 +22,8 @@ pub enum LiveCommand {
         new_dose: Option<Dose>,
         rationale: String,
     },
+    /// Changes the minutes agreed for a running deferral by `by_minutes` (more or fewer).
+    AdjustDeferral { deferral: Seq, by_minutes: i32 },
     /// How a "sit with it" deferral ended. `new_dose` is needed when the dose was lowered after all.
     DeferralOutcome {
         deferral: Seq,

@@ -31,6 +31,25 @@ pub fn events_for(
             let dose = checked(live, Some(live.session().planned_dose))?;
             Ok(vec![EventKind::DosingBegan { dose }])
         }
+        LiveCommand::AdjustDeferral {
+            deferral,
+            by_minutes,
+        } => {
+            let open = live
+                .state()
+                .open_deferrals
+                .iter()
+                .find(|open| open.seq == deferral)
+                .ok_or(SessionError::UnknownDeferral)?;
+            let minutes = u32::try_from(i64::from(open.minutes) + i64::from(by_minutes))
+                .ok()
+                .filter(|minutes| (1..=MAX_SIT_WITH_IT_MINUTES).contains(minutes))
+                .ok_or(SessionError::DeferralMinutes)?;
+            Ok(vec![EventKind::DeferralMinutes {
+                deferral_seq: deferral,
+                minutes,
+            }])
+        }
         LiveCommand::ExtendInfusion { minutes, reason } => {
             if minutes == 0 || minutes > MAX_EXTENSION_MINUTES {
                 return Err(SessionError::ExtensionMinutes);

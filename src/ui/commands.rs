@@ -20,6 +20,10 @@ pub enum UiCommand {
     BringToIntegration,
     EndSession,
     Outcome(DeferralOutcome),
+    /// One more minute agreed for the running "sit with it".
+    LongerDeferral,
+    /// One minute fewer agreed for the running "sit with it".
+    ShorterDeferral,
     /// Leave the current form and go back to the plain note.
     Cancel,
     /// Hide everything behind the passphrase until the clinician is back.
@@ -27,6 +31,29 @@ pub enum UiCommand {
 }
 
 impl UiCommand {
+    /// Every command, once.
+    pub const ALL: [Self; 19] = [
+        Self::NewSession,
+        Self::LowerDose,
+        Self::SitWithIt,
+        Self::DecisionPoint,
+        Self::DoseChange,
+        Self::BeginDosing,
+        Self::Vitals,
+        Self::Measure,
+        Self::AdverseEvent,
+        Self::BringToIntegration,
+        Self::EndSession,
+        Self::Outcome(DeferralOutcome::WorkedThrough),
+        Self::Outcome(DeferralOutcome::DoseLowered),
+        Self::Outcome(DeferralOutcome::EndedEarly),
+        Self::Outcome(DeferralOutcome::SessionStopped),
+        Self::LongerDeferral,
+        Self::ShorterDeferral,
+        Self::Cancel,
+        Self::Lock,
+    ];
+
     /// The live view's actions in the order a session's model puts them: Medical Model offers
     /// "lower dose" first, KAP offers "sit with it" first.
     pub fn live_actions(model: TreatmentModel) -> [Self; 10] {
@@ -66,6 +93,8 @@ impl UiCommand {
             Self::Outcome(DeferralOutcome::DoseLowered) => "Dose lowered",
             Self::Outcome(DeferralOutcome::EndedEarly) => "Ended early",
             Self::Outcome(DeferralOutcome::SessionStopped) => "Session stopped",
+            Self::LongerDeferral => "+1 min",
+            Self::ShorterDeferral => "−1 min",
             Self::Cancel => "Cancel",
             Self::Lock => "Lock",
         }
@@ -90,6 +119,9 @@ impl UiCommand {
             Self::Outcome(DeferralOutcome::DoseLowered) => command(Key::Num2),
             Self::Outcome(DeferralOutcome::EndedEarly) => command(Key::Num3),
             Self::Outcome(DeferralOutcome::SessionStopped) => command(Key::Num4),
+            // Alt, not Ctrl: Ctrl+Up and Ctrl+Down move the cursor in the note field.
+            Self::LongerDeferral => KeyboardShortcut::new(Modifiers::ALT, Key::ArrowUp),
+            Self::ShorterDeferral => KeyboardShortcut::new(Modifiers::ALT, Key::ArrowDown),
             Self::Cancel => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
             // Shift keeps it apart from Ctrl+L (lower dose); the app reads it before any view does.
             Self::Lock => KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::L),
@@ -107,6 +139,10 @@ impl UiCommand {
     }
 }
 
+/// The commands that change a running deferral's minutes, shown beside its countdown.
+pub const DEFERRAL_COMMANDS: [UiCommand; 2] =
+    [UiCommand::ShorterDeferral, UiCommand::LongerDeferral];
+
 /// The outcome buttons' commands, in the order the strip shows them.
 pub const OUTCOME_COMMANDS: [UiCommand; 4] = [
     UiCommand::Outcome(DeferralOutcome::WorkedThrough),
@@ -114,3 +150,23 @@ pub const OUTCOME_COMMANDS: [UiCommand; 4] = [
     UiCommand::Outcome(DeferralOutcome::EndedEarly),
     UiCommand::Outcome(DeferralOutcome::SessionStopped),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut_or_a_label() {
+        for (index, command) in UiCommand::ALL.iter().enumerate() {
+            for other in &UiCommand::ALL[index + 1..] {
+                assert_ne!(command, other, "listed twice");
+                assert_ne!(
+                    command.shortcut(),
+                    other.shortcut(),
+                    "{command:?} and {other:?} share a shortcut"
+                );
+                assert_ne!(command.label(), other.label());
+            }
+        }
+    }
+}

@@ -16,7 +16,9 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
         | EventKind::DoseChange { .. }
         | EventKind::InfusionExtended { .. } => ("Dose", Color32::from_rgb(40, 90, 180)),
         EventKind::DecisionPoint(_) => ("Decision", theme::model_color(model)),
-        EventKind::DeferralStart { .. } => ("Sit with it", theme::model_color(TreatmentModel::Kap)),
+        EventKind::DeferralStart { .. } | EventKind::DeferralMinutes { .. } => {
+            ("Sit with it", theme::model_color(TreatmentModel::Kap))
+        }
         EventKind::DeferralOutcome { .. } => ("Outcome", theme::SAVED),
         EventKind::Marker { .. } => ("Integration", theme::MARKER),
         EventKind::Vitals { .. } | EventKind::Sedation { .. } => ("Vitals", theme::VITALS),

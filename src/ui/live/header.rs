@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use super::super::commands::{OUTCOME_COMMANDS, UiCommand};
+use super::super::commands::{DEFERRAL_COMMANDS, OUTCOME_COMMANDS, UiCommand};
 use super::super::{format, theme, widgets};
 use super::glance;
 use crate::domain::{CurrentDose, Seq};
@@ -11,7 +11,8 @@ use crate::live::LiveSession;
 /// What the clinician asked for from the header this frame.
 pub enum HeaderAction {
     None,
-    Outcome(UiCommand, Seq),
+    /// An outcome or a change of minutes for the deferral started at the entry.
+    Deferral(UiCommand, Seq),
     /// The "vitals due" nudge was clicked.
     TakeVitals,
     /// The "CADSS-6 due" nudge was clicked.
@@ -115,9 +116,9 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText, discharging: bool
                 ))
                 .color(theme::MUTED),
             );
-            for command in OUTCOME_COMMANDS {
+            for command in DEFERRAL_COMMANDS.into_iter().chain(OUTCOME_COMMANDS) {
                 if ui.add(command.button(ui.ctx())).clicked() {
-                    action = HeaderAction::Outcome(command, open.seq);
+                    action = HeaderAction::Deferral(command, open.seq);
                 }
             }
         });

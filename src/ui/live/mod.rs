@@ -14,9 +14,12 @@ use egui::{RichText, Ui};
 use self::composer::{Composer, DecisionChoice, Intent, Mode};
 use self::draft::DraftKeeper;
 use super::app::Nav;
-use super::commands::{OUTCOME_COMMANDS, UiCommand};
+use super::commands::{DEFERRAL_COMMANDS, OUTCOME_COMMANDS, UiCommand};
 use super::{format, theme, timeline};
-use crate::domain::{ClinicSettings, EventKind, Seq, TreatmentModel};
+use crate::domain::{
+    Asked, CameUp, ClinicSettings, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose,
+    EventKind, Seq, TreatmentModel,
+};
 use crate::live::{LiveCommand, LiveSession};
 use crate::store::Store;
 
@@ -126,12 +129,14 @@ impl LiveView {
             })
             .inner;
         match header {
-            header::HeaderAction::Outcome(UiCommand::Outcome(outcome), deferral) => {
-                self.composer.open_outcome(deferral, outcome, &self.live);
+            header::HeaderAction::Deferral(command, deferral) => {
+                self.error = None;
+                self.composer.refocus();
+                self.deferral_command(command, deferral, store);
             }
             header::HeaderAction::TakeVitals => self.composer.open_vitals(),
             header::HeaderAction::TakeMeasure => self.composer.open_measure(),
-            header::HeaderAction::Outcome(..) | header::HeaderAction::None => {}
+            header::HeaderAction::None => {}
         }
         let mut nav = Nav::Stay;
         egui::Panel::bottom("composer")
@@ -240,6 +245,7 @@ impl LiveView {
         for command in UiCommand::live_actions(model)
             .into_iter()
             .chain(OUTCOME_COMMANDS)
+            .chain(DEFERRAL_COMMANDS)
             .chain([UiCommand::Cancel])
         {
             if command.pressed(ctx) {
@@ -254,12 +260,21 @@ impl LiveView {
         // The note field keeps the focus whatever was clicked, so the next words are never lost.
         self.composer.refocus();
         match command {
-            UiCommand::LowerDose => self
-                .composer
-                .open_decision(DecisionChoice::LowerNow, &self.live),
-            UiCommand::SitWithIt => self
-                .composer
-                .open_decision(DecisionChoice::SitWithIt, &self.live),
+            // One keystroke records: the typed words are what came up, the clinic's proposed lower
+            // rate is the new one. Without a rate to lower, the form asks for the new dose.
+            UiCommand::LowerDose => match self.live.proposed_lower() {
+                Some(dose) => self.quick_decision(Decision::LowerNow, Some(dose), store),
+                None => self
+                    .composer
+                    .open_decision(DecisionChoice::LowerNow, &self.live),
+            },
+            UiCommand::SitWithIt => self.quick_decision(
+                Decision::SitWithIt {
+                    minutes: DEFAULT_SIT_WITH_IT_MINUTES,
+                },
+                None,
+                store,
+            ),
             UiCommand::DecisionPoint => {
                 let first = if self.live.session().model == TreatmentModel::Medical {
                     DecisionChoice::LowerNow
@@ -289,17 +304,66 @@ impl LiveView {
                 }
                 None => self.composer.open_end(),
             },
-            UiCommand::Outcome(outcome) => match self.live.state().open_deferrals.first() {
-                Some(open) => {
-                    let deferral = open.seq;
-                    self.composer.open_outcome(deferral, outcome, &self.live);
+            UiCommand::Outcome(_) | UiCommand::LongerDeferral | UiCommand::ShorterDeferral => {
+                match self.live.state().open_deferrals.first() {
+                    Some(open) => {
+                        let deferral = open.seq;
+                        self.deferral_command(command, deferral, store);
+                    }
+                    None => {
+                        self.error = Some("No \"sit with it\" deferral is running.".to_owned());
+                    }
                 }
-                None => self.error = Some("No \"sit with it\" deferral is running.".to_owned()),
-            },
+            }
             UiCommand::Cancel => self.composer.set_mode(Mode::Note),
             // The app handles these itself, before any view.
             UiCommand::NewSession | UiCommand::Lock => {}
         }
+    }
+
+    /// A decision point recorded at once from a shortcut: the typed words are what came up.
+    fn quick_decision(&mut self, decision: Decision, new_dose: Option<Dose>, store: &mut Store) {
+        let command = LiveCommand::DecisionPoint {
+            came_up: CameUp::Emotion,
+            detail: self.composer.text.clone(),
+            asked: Asked::ClientAsksToLower,
+            decision,
+            new_dose,
+            rationale: String::new(),
+        };
+        self.log(store, command, true);
+    }
+
+    /// An outcome for the deferral started at `deferral`, recorded at once with the typed words as
+    /// its note (a lowering takes the clinic's proposed lower rate, or asks for one), or a minute
+    /// more or fewer agreed.
+    fn deferral_command(&mut self, command: UiCommand, deferral: Seq, store: &mut Store) {
+        let by_minutes = match command {
+            UiCommand::LongerDeferral => 1,
+            UiCommand::ShorterDeferral => -1,
+            UiCommand::Outcome(outcome) => {
+                let new_dose = match outcome {
+                    DeferralOutcome::DoseLowered => match self.live.proposed_lower() {
+                        Some(dose) => Some(dose),
+                        None => return self.composer.open_outcome(deferral, outcome, &self.live),
+                    },
+                    _ => None,
+                };
+                let command = LiveCommand::DeferralOutcome {
+                    deferral,
+                    outcome,
+                    new_dose,
+                    note: self.composer.text.clone(),
+                };
+                return self.log(store, command, true);
+            }
+            _ => return,
+        };
+        let command = LiveCommand::AdjustDeferral {
+            deferral,
+            by_minutes,
+        };
+        self.log(store, command, false);
     }
 
     /// The selected entry, or else the newest one that is not itself a marker.
