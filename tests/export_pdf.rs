@@ -101,3 +101,72 @@ fn a_long_session_runs_over_numbered_pages_with_every_note() {
     assert!(flat.contains("Entry 0:") && flat.contains("Entry 299:"));
     assert!(flat.contains("Medical Model session summary"));
 }
+
+/// Every word's box on each page, as `pdftotext -bbox` (poppler) reads them back from the PDF.
+fn word_boxes(bytes: &[u8]) -> Vec<Vec<(String, [f32; 4])>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) reads the words' positions back");
+    assert!(output.status.success());
+    let xhtml = String::from_utf8(output.stdout).unwrap();
+    let number = |tag: &str, name: &str| -> f32 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].parse().unwrap()
+    };
+    xhtml
+        .split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<word ")
+                .skip(1)
+                .map(|word| {
+                    let (tag, rest) = word.split_once('>').unwrap();
+                    let text = rest.split_once("</word>").unwrap().0.to_owned();
+                    let bbox = ["xMin", "yMin", "xMax", "yMax"].map(|name| number(tag, name));
+                    (text, bbox)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn no_words_are_drawn_over_other_words() {
+    let journal = common::journal_with_fixture();
+    let pages = word_boxes(&pdf(&journal.store, 1));
+    let words: usize = pages.iter().map(Vec::len).sum();
+    assert!(words > 300, "the summary's words were read back ({words})");
+    let flat: Vec<&str> = pages
+        .iter()
+        .flatten()
+        .map(|(text, _)| text.as_str())
+        .collect();
+    for label in ["Discharge", "criteria", "Ride", "arranged"] {
+        assert!(
+            flat.iter().any(|word| word.starts_with(label)),
+            "{label} is on the page"
+        );
+    }
+    for (number, page) in pages.iter().enumerate() {
+        for (index, (text, a)) in page.iter().enumerate() {
+            for (other, b) in &page[index + 1..] {
+                // Boxes may touch; a clash covers more than a fifth of the smaller word.
+                let width = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+                let height = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+                let smaller = ((a[2] - a[0]) * (a[3] - a[1])).min((b[2] - b[0]) * (b[3] - b[1]));
+                assert!(
+                    width * height <= 0.2 * smaller,
+                    "page {}: {text:?} at {a:?} is drawn over {other:?} at {b:?}",
+                    number + 1
+                );
+            }
+        }
+    }
+}

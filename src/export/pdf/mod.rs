@@ -220,8 +220,10 @@ fn after_session_and_notes(layout: &mut Layout<'_>, summary: &Summary, accent: R
     }
 }
 
-/// Label and value pairs in two columns.
+/// Label and value pairs in two columns. The values start after the widest label of the block (at
+/// most 45 % of a column; a longer label wraps), so no label is ever written over by its value.
 fn facts(layout: &mut Layout<'_>, facts: &[(&'static str, String)]) {
+    const GAP: f32 = 6.0;
     let label = Style {
         weight: Weight::Bold,
         size: 8.5,
@@ -232,17 +234,28 @@ fn facts(layout: &mut Layout<'_>, facts: &[(&'static str, String)]) {
         ..Style::BODY
     };
     let column = CONTENT_WIDTH / 2.0;
+    let widest = facts
+        .iter()
+        .map(|(name, _)| layout.fonts.width(name, label.weight, label.size))
+        .fold(0.0_f32, f32::max);
+    let label_width = widest.min(column * 0.45 - GAP);
+    let value_width = column - label_width - 2.0 * GAP;
     for pair in facts.chunks(2) {
         let top = layout.y;
         let mut lowest = top;
         for (index, (name, text)) in pair.iter().enumerate() {
-            layout.y = top;
             let x = MARGIN + column * index as f32;
-            layout.push(text_op(x, top + value.size, name, label));
-            for line in layout.wrap(text, column - 82.0, value) {
-                layout.line(&line, x + 78.0, value);
+            // Label lines share the value lines' baselines.
+            let mut baseline = top + value.size;
+            for line in layout.wrap(name, label_width, label) {
+                layout.push(text_op(x, baseline, &line, label));
+                baseline += value.size * 1.35;
             }
-            lowest = lowest.max(layout.y);
+            layout.y = top;
+            for line in layout.wrap(text, value_width, value) {
+                layout.line(&line, x + label_width + GAP, value);
+            }
+            lowest = lowest.max(layout.y).max(baseline - value.size);
         }
         layout.y = lowest;
     }
