@@ -44,7 +44,7 @@ fn backups_are_made_at_start_and_session_end_and_one_is_restored_from_settings()
     start_session(&mut harness, "KAP");
     clock.advance(Duration::from_mins(5));
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
     step_until(&mut harness, "the session-end backup", |_| {
         backups().len() == 2
     });

@@ -29,7 +29,10 @@ fn stored_events(dir: &std::path::Path) -> Vec<EventKind> {
         ),
         "the checklist comes first"
     );
-    events.map(|event| event.kind).collect()
+    events
+        .filter(|event| !common::ui::is_start_entry(event))
+        .map(|event| event.kind)
+        .collect()
 }
 
 fn shortcut(harness: &mut Harness<'_, KapJournalApp>, key: Key) {
@@ -66,8 +69,20 @@ fn high_blood_pressure_is_flagged_at_once_and_stays_on_screen_during_sit_with_it
     assert_eq!(rating.score(), 4);
     assert!(shows(&harness, "SAFETY  Blood pressure 184/112 is high"));
 
-    // A "sit with it" deferral: the countdown runs, and the safety signal is still there.
+    // A "sit with it" while the flag stands asks first, inline; Enter goes ahead and says so in the
+    // timeline. The countdown runs, and the safety signal is still there.
     shortcut(&mut harness, Key::S);
+    assert!(shows(
+        &harness,
+        "Blood pressure 184/112 is high: ask to sit with it while this stands?"
+    ));
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(matches!(
+        stored_events(dir.path()).as_slice(),
+        [.., EventKind::WentAhead { warning }, EventKind::DecisionPoint(_), EventKind::DeferralStart { .. }]
+            if warning.contains("184/112")
+    ));
     clock.advance(Duration::from_secs(90));
     harness.run();
     assert!(shows(&harness, "Sit with it  3:30"), "the countdown runs");
@@ -139,7 +154,7 @@ fn vitals_come_due_on_the_infusion_schedule_and_the_nudge_opens_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let mut harness = common::ui::unattended_app(dir.path(), &clock);
-    start_session(&mut harness, "KAP");
+    common::ui::start_session_without_baseline(&mut harness, "KAP");
     assert!(shows(&harness, "Vitals due (before dosing"));
     shortcut(&mut harness, Key::T);
     type_into(&mut harness, "Blood pressure", "128/82");
@@ -270,7 +285,7 @@ fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() 
 
     // The next session for the same client offers weight and medicines again; consent is asked anew.
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
     click(&mut harness, "New session");
     common::ui::choose_client(&mut harness, "C-0142");
     assert_eq!(
@@ -323,7 +338,7 @@ fn the_client_history_shows_questionnaire_trends_with_item_nine_highlighted() {
         common::ui::confirm_consent(&mut harness);
         click(&mut harness, "Start session");
         click(&mut harness, "End session");
-        click(&mut harness, "End session now");
+        common::ui::end_now(&mut harness);
     }
     click(&mut harness, "Client history");
     assert!(shows(&harness, "Questionnaire scores per session"));

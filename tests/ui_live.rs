@@ -29,7 +29,13 @@ fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Ve
         ),
         "the start form's checklist comes first"
     );
-    (sessions, events.map(|event| event.kind).collect())
+    (
+        sessions,
+        events
+            .filter(|event| !common::ui::is_start_entry(event))
+            .map(|event| event.kind)
+            .collect(),
+    )
 }
 
 #[test]
@@ -75,7 +81,7 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
     // The outcome is recorded at once, with the typed words as its note.
     click(&mut harness, "Worked through");
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
 
     // The ended session opens on its timeline; from the list it can be found and opened again.
     assert!(
@@ -120,14 +126,19 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
             "deferral_start",
             "marker",
             "deferral_outcome",
+            // Ended minutes after dosing, without the scale or a ride: asked, and gone ahead.
+            "went_ahead",
+            "went_ahead",
+            "went_ahead",
             "session_ended"
         ]
     );
+    went_ahead_at_an_early_end(&events);
     assert_eq!(
         events[4],
         EventKind::Marker {
-            // The first note is entry 2: the checklist is entry 1.
-            target_seq: kap_journal::domain::Seq(2),
+            // The first note is entry 3: the checklist and the baseline are entries 1 and 2.
+            target_seq: kap_journal::domain::Seq(3),
             on: true
         }
     );
@@ -167,7 +178,7 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
     harness.run();
     harness.get_by_label_contains("0.56 mg/kg/h (40.32 mg/h at 72 kg)");
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
 
     let (sessions, events) = stored(dir.path());
     assert_eq!(
@@ -181,6 +192,9 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
             "dosing_began",
             "decision_point",
             "dose_change",
+            "went_ahead",
+            "went_ahead",
+            "went_ahead",
             "session_ended"
         ]
     );
@@ -376,4 +390,68 @@ fn one_keystroke_records_a_sit_with_it_a_lower_rate_and_an_outcome() {
     assert!(
         matches!(&events[9], EventKind::DoseChange { dose: Some(dose), .. } if dose.to_string() == "0.42 mg/kg/h")
     );
+}
+
+#[test]
+fn dosing_without_a_baseline_asks_inline_and_esc_goes_back_with_nothing_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    common::ui::start_session_without_baseline(&mut harness, "KAP");
+    field(&harness, "Note").type_text("ready");
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
+    harness.run();
+    harness.get_by_label("No baseline vitals were taken: begin dosing without them?");
+    // Typing is never blocked while it asks.
+    field(&harness, "Note").type_text(" now");
+    harness.run();
+    assert_eq!(
+        field(&harness, "Note").value().as_deref(),
+        Some("ready now")
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("No baseline vitals")
+            .is_none()
+    );
+    assert!(stored(dir.path()).1.is_empty(), "nothing saved");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let (_, events) = stored(dir.path());
+    assert!(
+        matches!(
+            events.as_slice(),
+            [EventKind::WentAhead { warning }, EventKind::DosingBegan { .. }]
+                if warning == "No baseline vitals were taken: begin dosing without them?"
+        ),
+        "{events:?}"
+    );
+    assert_eq!(
+        field(&harness, "Note").value().as_deref(),
+        Some("ready now"),
+        "the typed words stay for the next entry"
+    );
+}
+
+/// The questions asked before ending minutes after dosing, without the scale or a ride.
+fn went_ahead_at_an_early_end(events: &[EventKind]) {
+    let warnings: Vec<_> = events
+        .iter()
+        .filter_map(|event| match event {
+            EventKind::WentAhead { warning } => Some(warning.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        warnings[0].starts_with("Monitored 5 min of the 60 min required"),
+        "{warnings:?}"
+    );
+    assert!(warnings[1].starts_with("CADSS-6 is due before discharge"));
+    assert!(warnings[2].starts_with("The ride home is NOT confirmed"));
 }

@@ -21,7 +21,7 @@ fn a_note_logged_live_is_found_by_search_and_opens_at_its_entry() {
     log_note(&mut harness, "Saw the blue kitchen of her grandmother.");
     log_note(&mut harness, "Quiet, breathing slowly.");
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
     click(&mut harness, "Back to sessions");
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
@@ -36,8 +36,8 @@ fn a_note_logged_live_is_found_by_search_and_opens_at_its_entry() {
     harness.run();
     assert_eq!(
         harness.state().shown_entry(),
-        Some((SessionId(1), Some(Seq(3)))),
-        "the session opens at the note (entry 3, after the checklist and the first note)"
+        Some((SessionId(1), Some(Seq(4)))),
+        "the session opens at the note (entry 4, after the checklist, the baseline and the first note)"
     );
     assert!(harness.query_by_label_contains("Session #1").is_some());
 
@@ -56,7 +56,7 @@ fn a_search_with_no_hits_says_so_and_the_model_filter_narrows_it() {
     start_session(&mut harness, "Medical Model");
     log_note(&mut harness, "Dizzy, asks for less.");
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
     click(&mut harness, "Back to sessions");
     field(&harness, "Search").click();
     harness.run();
@@ -84,7 +84,7 @@ fn the_prep_view_shows_a_marker_logged_in_the_last_session() {
     );
     click(&mut harness, "Bring to integration");
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
     click(&mut harness, "Prep view");
     assert!(
         harness
@@ -123,7 +123,7 @@ fn the_session_lists_filter_by_date_range_and_say_when_a_date_cannot_be_read() {
     let mut harness = app(dir.path(), &clock);
     start_session(&mut harness, "KAP");
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
     click(&mut harness, "Back to sessions");
     assert!(harness.query_by_label("KAP sessions (1)").is_some());
 
@@ -161,7 +161,7 @@ fn the_browser_shows_what_an_ended_session_delivered() {
     // 72 kg at 0.5 mg/kg over 40 min for 10 minutes: 0.125 mg/kg, 9 mg.
     clock.advance(std::time::Duration::from_mins(10));
     click(&mut harness, "End session");
-    click(&mut harness, "End session now");
+    common::ui::end_now(&mut harness);
     click(&mut harness, "Back to sessions");
     assert!(harness.query_by_label("Total dose").is_some());
     assert!(

@@ -275,6 +275,9 @@ fn the_lock_screen_keeps_the_countdown_and_safety_flags_and_unlocking_returns_to
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run();
+    // The flag stands: the journal asks first, inline; Enter goes ahead.
+    harness.key_press(egui::Key::Enter);
+    harness.run();
     harness.get_by_label_contains("Sit with it  5:00");
     // Ten more minutes agreed, without leaving the note field.
     for _ in 0..10 {

@@ -66,6 +66,8 @@ pub enum EventKind {
         outcome: DeferralOutcome,
         note: String,
     },
+    /// The clinician went ahead after the journal asked about `warning` (a soft stop).
+    WentAhead { warning: String },
     /// Marks (or unmarks) the event `target_seq` to bring to the integration session.
     Marker { target_seq: Seq, on: bool },
     /// Blood pressure, heart rate and/or SpO2, with an optional remark.
@@ -97,6 +99,7 @@ impl EventKind {
             Self::DeferralStart { .. } => "deferral_start",
             Self::DeferralMinutes { .. } => "deferral_minutes",
             Self::DeferralOutcome { .. } => "deferral_outcome",
+            Self::WentAhead { .. } => "went_ahead",
             Self::Marker { .. } => "marker",
             Self::Vitals { .. } => "vitals",
             Self::Sedation { .. } => "sedation",
@@ -110,6 +113,7 @@ impl EventKind {
     pub fn text(&self) -> Vec<&str> {
         match self {
             Self::Note { text } => vec![text],
+            Self::WentAhead { warning } => vec![warning],
             Self::PreSession(checklist) => checklist.medicines.iter().map(String::as_str).collect(),
             Self::DoseChange { reason, .. } | Self::InfusionExtended { reason, .. } => vec![reason],
             Self::DecisionPoint(point) => vec![&point.detail, &point.rationale],
@@ -169,6 +173,7 @@ impl EventKind {
                 format!("Sit with it {deferral_seq} ended: {}", outcome.label()),
                 note,
             ),
+            Self::WentAhead { warning } => format!("Went ahead after: {warning}"),
             Self::Marker {
                 target_seq,
                 on: true,

@@ -20,6 +20,7 @@ mod session;
 mod session_facts;
 mod settings;
 mod signature;
+mod soft_stop;
 mod timeline;
 mod vitals;
 mod vitals_schedule;
@@ -48,9 +49,10 @@ pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
 pub use session_facts::{Fact, SessionFacts};
 pub use settings::{
     BACKUPS_KEPT_RANGE, ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, LOWER_TO_RANGE,
-    RATE_CEILING_RANGE, SETTING_KEYS, SettingsError, VITALS_INTERVAL_RANGE,
+    MONITOR_MINUTES_RANGE, RATE_CEILING_RANGE, SETTING_KEYS, SettingsError, VITALS_INTERVAL_RANGE,
 };
 pub use signature::{Addendum, Clinician, MAX_SIGNER_CHARS, Signature, SignatureError};
+pub use soft_stop::{Guarded, required_monitoring_ms, soft_stops};
 pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
 pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};

@@ -223,7 +223,8 @@ impl Gathering {
             }
             EventKind::DosingBegan { .. }
             | EventKind::DoseChange { .. }
-            | EventKind::InfusionExtended { .. } => facts
+            | EventKind::InfusionExtended { .. }
+            | EventKind::WentAhead { .. } => facts
                 .interventions
                 .push(Fact::at(ms, event.kind.describe())),
             EventKind::Vitals { .. }

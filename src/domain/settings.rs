@@ -23,6 +23,9 @@ pub struct ClinicSettings {
     pub lower_to_percent: u32,
     /// An infusion rate above this many mg/kg/h is refused as a typing error.
     pub rate_ceiling_mg_per_kg_h: u32,
+    /// Ending a session sooner than this many minutes after the first dose asks first (intranasal
+    /// esketamine always asks for two hours).
+    pub monitor_minutes: u32,
 }
 
 impl Default for ClinicSettings {
@@ -40,6 +43,8 @@ impl Default for ClinicSettings {
             lower_to_percent: 75,
             // Twice the usual 0.5–1 mg/kg over 40 min (0.75–1.5 mg/kg/h), so only typing errors meet it.
             rate_ceiling_mg_per_kg_h: 3,
+            // An hour after the first dose: the usual recovery time after a ketamine session.
+            monitor_minutes: 60,
         }
     }
 }
@@ -62,6 +67,9 @@ pub const LOWER_TO_RANGE: std::ops::RangeInclusive<u32> = 10..=95;
 /// The clinic's infusion-rate ceiling may be set within these mg/kg/h.
 pub const RATE_CEILING_RANGE: std::ops::RangeInclusive<u32> = 1..=10;
 
+/// How long the clinic may ask to watch the client after the first dose, in minutes.
+pub const MONITOR_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 15..=240;
+
 /// A setting that would make monitoring meaningless.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SettingsError {
@@ -83,6 +91,8 @@ pub enum SettingsError {
     LowerTo,
     #[error("The infusion-rate ceiling is {} to {} mg/kg/h.", RATE_CEILING_RANGE.start(), RATE_CEILING_RANGE.end())]
     RateCeiling,
+    #[error("Monitoring before discharge can be set to {} to {} minutes.", MONITOR_MINUTES_RANGE.start(), MONITOR_MINUTES_RANGE.end())]
+    MonitorMinutes,
     #[error("There is no setting called \"{0}\"; the settings are {keys}.", keys = SETTING_KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", "))]
     UnknownKey(String),
     #[error("The setting {0} takes a whole number.")]
@@ -90,7 +100,7 @@ pub enum SettingsError {
 }
 
 /// Every setting's name (on the command line and in the window) with what it means.
-pub const SETTING_KEYS: [(&str, &str); 11] = [
+pub const SETTING_KEYS: [(&str, &str); 12] = [
     ("vitals-every", "Vitals due every (minutes, IV and IM)"),
     (
         "dissociation-at",
@@ -105,6 +115,10 @@ pub const SETTING_KEYS: [(&str, &str); 11] = [
     ("backups-kept", "Automatic backups kept"),
     ("lower-to", "Lower dose proposes (% of the running rate)"),
     ("rate-ceiling", "Refuse infusion rates above (mg/kg/h)"),
+    (
+        "monitor-minutes",
+        "Monitor before discharge (minutes after the first dose; esketamine 120)",
+    ),
 ];
 
 impl ClinicSettings {
@@ -123,6 +137,7 @@ impl ClinicSettings {
             "backups-kept" => self.backups_kept,
             "lower-to" => self.lower_to_percent,
             "rate-ceiling" => self.rate_ceiling_mg_per_kg_h,
+            "monitor-minutes" => self.monitor_minutes,
             other => return Err(SettingsError::UnknownKey(other.to_owned())),
         })
     }
@@ -158,6 +173,7 @@ impl ClinicSettings {
             "backups-kept" => self.backups_kept = number,
             "lower-to" => self.lower_to_percent = number,
             "rate-ceiling" => self.rate_ceiling_mg_per_kg_h = number,
+            "monitor-minutes" => self.monitor_minutes = number,
             _ => {}
         }
     }
@@ -229,6 +245,9 @@ impl ClinicSettings {
         }
         if !RATE_CEILING_RANGE.contains(&self.rate_ceiling_mg_per_kg_h) {
             return Err(SettingsError::RateCeiling);
+        }
+        if !MONITOR_MINUTES_RANGE.contains(&self.monitor_minutes) {
+            return Err(SettingsError::MonitorMinutes);
         }
         Ok(())
     }

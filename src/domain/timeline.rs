@@ -146,6 +146,7 @@ impl TimelineState {
             }
             EventKind::SessionEnded { .. }
             | EventKind::Note { .. }
+            | EventKind::WentAhead { .. }
             | EventKind::AdverseEvent(_) => {}
         }
     }

@@ -43,6 +43,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
         let row = Row::of(&event.kind, weight);
         let text = match &event.kind {
             EventKind::Note { .. }
+            | EventKind::WentAhead { .. }
             | EventKind::DoseChange { .. }
             | EventKind::InfusionExtended { .. }
             | EventKind::DecisionPoint(_)
@@ -187,7 +188,9 @@ impl Row {
                 ..
             } => Self::reading(discharge.checks()),
             EventKind::PreSession(checklist) => Self::reading(checklist.flags().join("; ")),
-            EventKind::Note { .. } | EventKind::SessionEnded { .. } => Self::default(),
+            EventKind::Note { .. }
+            | EventKind::WentAhead { .. }
+            | EventKind::SessionEnded { .. } => Self::default(),
         }
     }
 }

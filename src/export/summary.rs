@@ -132,27 +132,22 @@ impl Summary {
         // What the dose entries before this one add up to: a dose change says the rate it set.
         let mut administration = crate::domain::Administration::default();
         for event in &record.events {
-            let change = dose_change_words(&administration, event, weight);
+            if let Some(line) = dosing_line(&administration, event, weight) {
+                summary.dosing.push(timed(event, line));
+            }
             administration.apply(event);
             match &event.kind {
                 EventKind::Note { text } => summary.notes.push(timed(event, text.clone())),
+                EventKind::WentAhead { .. } => {
+                    summary.notes.push(timed(event, event.kind.describe()));
+                }
                 EventKind::PreSession(checklist) => {
                     summary.before_session = before_session(checklist);
                 }
-                EventKind::DosingBegan { dose } => {
-                    dosing_began_ms = Some(event.elapsed_ms);
-                    summary.dosing.push(timed(
-                        event,
-                        format!("Dosing began: {}", dose.describe(weight)),
-                    ));
-                }
-                EventKind::InfusionExtended { .. } => {
-                    summary.dosing.push(timed(event, event.kind.describe()));
-                }
-                EventKind::DoseChange { reason, .. } => {
-                    let head = change.unwrap_or_default();
-                    summary.dosing.push(timed(event, with_reason(head, reason)));
-                }
+                EventKind::DosingBegan { .. } => dosing_began_ms = Some(event.elapsed_ms),
+                EventKind::InfusionExtended { .. }
+                | EventKind::DoseChange { .. }
+                | EventKind::Marker { .. } => {}
                 EventKind::DecisionPoint(point) => {
                     decision_of.push((event.seq, summary.decisions.len()));
                     summary.decisions.push(DecisionLine {
@@ -210,7 +205,6 @@ impl Summary {
                     let (list, line) = clinical_line(&event.kind, context);
                     summary.list_mut(list).push(timed(event, line));
                 }
-                EventKind::Marker { .. } => {}
             }
         }
         summary.outcome_counts = outcome_counts(&summary.decisions);
@@ -461,18 +455,30 @@ fn model_words(model: TreatmentModel) -> &'static str {
     }
 }
 
-/// What a dose change did, in the light of the entries before it (`administration`): a new rate
-/// during an infusion, else a new dose; "Dosing stopped" for a stop. `None` for other entries.
-fn dose_change_words(
+/// The "Dosing" line of a dose entry, in the light of the entries before it (`administration`): an
+/// infusion's start says its rate, which every later change is read against; a change during an
+/// infusion says the rate it set. `None` for entries that are not about the dose.
+fn dosing_line(
     administration: &crate::domain::Administration,
     event: &crate::domain::Event,
     weight: Option<f64>,
 ) -> Option<String> {
     match &event.kind {
-        EventKind::DoseChange {
-            dose: Some(dose), ..
-        } => Some(administration.describe_change(dose, event.elapsed_ms, weight)),
-        EventKind::DoseChange { dose: None, .. } => Some("Dosing stopped".to_owned()),
+        EventKind::DosingBegan { dose } => {
+            let rate = crate::domain::Rate::of(dose)
+                .filter(|_| dose.delivery() != crate::domain::Delivery::PerHour)
+                .map(|rate| format!(", a rate of {}", rate.describe(weight)))
+                .unwrap_or_default();
+            Some(format!("Dosing began: {}{rate}", dose.describe(weight)))
+        }
+        EventKind::DoseChange { dose, reason } => {
+            let head = dose.map_or_else(
+                || "Dosing stopped".to_owned(),
+                |dose| administration.describe_change(&dose, event.elapsed_ms, weight),
+            );
+            Some(with_reason(head, reason))
+        }
+        EventKind::InfusionExtended { .. } => Some(event.kind.describe()),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{ArchivedEvent, ArchivedSession};
 use crate::domain::{
-    EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, NewClient, SessionStatus,
+    EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, NewClient, Seq, SessionStatus,
     WEIGHT_RANGE_KG,
 };
 
@@ -192,15 +192,7 @@ impl TimelineCheck<'_> {
             } => dose
                 .check_for_weight(self.weight)
                 .map_err(|error| format!("{entry}: {error}")),
-            EventKind::InfusionExtended { minutes, .. } => {
-                if (1..=MAX_EXTENSION_MINUTES).contains(minutes) {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "{entry} extends the infusion by {minutes} minutes; an extension is 1 to {MAX_EXTENSION_MINUTES}"
-                    ))
-                }
-            }
+            EventKind::InfusionExtended { minutes, .. } => extension(entry, *minutes),
             EventKind::DeferralStart {
                 decision_seq,
                 minutes,
@@ -220,24 +212,7 @@ impl TimelineCheck<'_> {
             EventKind::DeferralMinutes {
                 deferral_seq,
                 minutes,
-            } => {
-                self.refers_to(entry, deferral_seq.0, "\"sit with it\" deferral", |kind| {
-                    matches!(kind, EventKind::DeferralStart { .. })
-                })?;
-                if !self.open_deferrals.contains(&deferral_seq.0) {
-                    return Err(format!(
-                        "{entry} changes the minutes of deferral #{} after it ended",
-                        deferral_seq.0
-                    ));
-                }
-                if (1..=MAX_SIT_WITH_IT_MINUTES).contains(minutes) {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "{entry} agrees {minutes} minutes; a deferral lasts 1 to {MAX_SIT_WITH_IT_MINUTES}"
-                    ))
-                }
-            }
+            } => self.deferral_minutes(entry, *deferral_seq, *minutes),
             EventKind::DeferralOutcome { deferral_seq, .. } => {
                 self.refers_to(entry, deferral_seq.0, "\"sit with it\" deferral", |kind| {
                     matches!(kind, EventKind::DeferralStart { .. })
@@ -277,12 +252,33 @@ impl TimelineCheck<'_> {
                 .check()
                 .map_err(|error| format!("{entry}: {error}")),
             EventKind::Note { .. }
+            | EventKind::WentAhead { .. }
             | EventKind::DoseChange { dose: None, .. }
             | EventKind::DecisionPoint(_)
             | EventKind::Vitals { .. }
             | EventKind::Sedation { .. }
             | EventKind::Measure { .. }
             | EventKind::AdverseEvent(_) => Ok(()),
+        }
+    }
+
+    /// A change of minutes is for a deferral still running, within the deferral limits.
+    fn deferral_minutes(&self, entry: &str, deferral: Seq, minutes: u32) -> Result<(), String> {
+        self.refers_to(entry, deferral.0, "\"sit with it\" deferral", |kind| {
+            matches!(kind, EventKind::DeferralStart { .. })
+        })?;
+        if !self.open_deferrals.contains(&deferral.0) {
+            return Err(format!(
+                "{entry} changes the minutes of deferral #{} after it ended",
+                deferral.0
+            ));
+        }
+        if (1..=MAX_SIT_WITH_IT_MINUTES).contains(&minutes) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{entry} agrees {minutes} minutes; a deferral lasts 1 to {MAX_SIT_WITH_IT_MINUTES}"
+            ))
         }
     }
 
@@ -299,5 +295,16 @@ impl TimelineCheck<'_> {
                 "{entry} refers to #{seq}, which is not an earlier {wanted}"
             )),
         }
+    }
+}
+
+/// An infusion is extended by a whole number of minutes within the limit.
+fn extension(entry: &str, minutes: u32) -> Result<(), String> {
+    if (1..=MAX_EXTENSION_MINUTES).contains(&minutes) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{entry} extends the infusion by {minutes} minutes; an extension is 1 to {MAX_EXTENSION_MINUTES}"
+        ))
     }
 }

@@ -31,6 +31,12 @@ pub enum LiveCommand {
         new_dose: Option<Dose>,
         note: String,
     },
+    /// Goes ahead past the soft stops `warnings` (each becomes an entry), then does `then`, all in
+    /// one commit; without `then` the acknowledgements stand alone (before ending the session).
+    GoAhead {
+        warnings: Vec<String>,
+        then: Option<Box<LiveCommand>>,
+    },
     /// Marks an entry to bring to integration, or unmarks it.
     ToggleMarker { target: Seq },
     /// Vitals and/or a sedation rating taken at one moment; at least one of the two.

@@ -31,37 +31,12 @@ pub fn events_for(
             let dose = checked(live, Some(live.session().planned_dose))?;
             Ok(vec![EventKind::DosingBegan { dose }])
         }
+        LiveCommand::GoAhead { warnings, then } => go_ahead(live, warnings, then),
         LiveCommand::AdjustDeferral {
             deferral,
             by_minutes,
-        } => {
-            let open = live
-                .state()
-                .open_deferrals
-                .iter()
-                .find(|open| open.seq == deferral)
-                .ok_or(SessionError::UnknownDeferral)?;
-            let minutes = u32::try_from(i64::from(open.minutes) + i64::from(by_minutes))
-                .ok()
-                .filter(|minutes| (1..=MAX_SIT_WITH_IT_MINUTES).contains(minutes))
-                .ok_or(SessionError::DeferralMinutes)?;
-            Ok(vec![EventKind::DeferralMinutes {
-                deferral_seq: deferral,
-                minutes,
-            }])
-        }
-        LiveCommand::ExtendInfusion { minutes, reason } => {
-            if minutes == 0 || minutes > MAX_EXTENSION_MINUTES {
-                return Err(SessionError::ExtensionMinutes);
-            }
-            if !live.state().administration.extendable_at(live.elapsed_ms()) {
-                return Err(SessionError::NothingToExtend);
-            }
-            Ok(vec![EventKind::InfusionExtended {
-                minutes,
-                reason: reason.trim().to_owned(),
-            }])
-        }
+        } => adjust_deferral(live, deferral, by_minutes),
+        LiveCommand::ExtendInfusion { minutes, reason } => extend_infusion(live, minutes, &reason),
         LiveCommand::ChangeDose { dose, reason } => {
             if let Some(dose) = dose {
                 checked(live, Some(dose))?;
@@ -122,6 +97,62 @@ pub fn events_for(
             }])
         }
     }
+}
+
+/// Each soft stop gone past becomes an entry, committed with the action it held back.
+fn go_ahead(
+    live: &LiveSession,
+    warnings: Vec<String>,
+    then: Option<Box<LiveCommand>>,
+) -> Result<Vec<EventKind>, SessionError> {
+    let mut events: Vec<EventKind> = warnings
+        .into_iter()
+        .map(|warning| EventKind::WentAhead { warning })
+        .collect();
+    if let Some(then) = then {
+        events.extend(events_for(live, *then)?);
+    }
+    Ok(events)
+}
+
+/// More or fewer minutes agreed for a running deferral, within the deferral limits.
+fn adjust_deferral(
+    live: &LiveSession,
+    deferral: Seq,
+    by_minutes: i32,
+) -> Result<Vec<EventKind>, SessionError> {
+    let open = live
+        .state()
+        .open_deferrals
+        .iter()
+        .find(|open| open.seq == deferral)
+        .ok_or(SessionError::UnknownDeferral)?;
+    let minutes = u32::try_from(i64::from(open.minutes) + i64::from(by_minutes))
+        .ok()
+        .filter(|minutes| (1..=MAX_SIT_WITH_IT_MINUTES).contains(minutes))
+        .ok_or(SessionError::DeferralMinutes)?;
+    Ok(vec![EventKind::DeferralMinutes {
+        deferral_seq: deferral,
+        minutes,
+    }])
+}
+
+/// An extension of a running (or just completed) infusion's planned end.
+fn extend_infusion(
+    live: &LiveSession,
+    minutes: u32,
+    reason: &str,
+) -> Result<Vec<EventKind>, SessionError> {
+    if minutes == 0 || minutes > MAX_EXTENSION_MINUTES {
+        return Err(SessionError::ExtensionMinutes);
+    }
+    if !live.state().administration.extendable_at(live.elapsed_ms()) {
+        return Err(SessionError::NothingToExtend);
+    }
+    Ok(vec![EventKind::InfusionExtended {
+        minutes,
+        reason: reason.trim().to_owned(),
+    }])
 }
 
 /// Vitals and a sedation rating taken together become one entry each, committed together; the note

@@ -134,6 +134,17 @@ impl LiveSession {
         self.settings.proposed_lower(self.current_dose())
     }
 
+    /// The soft stops standing between the clinician and `action` now.
+    pub fn soft_stops(&self, action: crate::domain::Guarded<'_>) -> Vec<String> {
+        crate::domain::soft_stops(
+            action,
+            &self.state,
+            self.session.route,
+            &self.settings,
+            self.elapsed_ms(),
+        )
+    }
+
     /// The clock the session is measured with.
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()

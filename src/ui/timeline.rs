@@ -11,6 +11,7 @@ use crate::domain::{Event, EventKind, Seq, Thresholds, TreatmentModel, entry_fla
 fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
     match kind {
         EventKind::Note { .. } => ("Note", theme::MUTED),
+        EventKind::WentAhead { .. } => ("Went ahead", theme::WARNING),
         EventKind::PreSession(_) => ("Check", theme::VITALS),
         EventKind::DosingBegan { .. }
         | EventKind::DoseChange { .. }

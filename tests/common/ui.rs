@@ -65,7 +65,20 @@ pub fn type_into(harness: &mut Harness<'_, KapJournalApp>, label: &str, text: &s
     harness.run();
 }
 
+/// Starts a session as a clinician would: the checklist with consent and a baseline blood pressure.
 pub fn start_session(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
+    fill_start_form(harness, model);
+    type_into(harness, "Blood pressure", "124/80");
+    click(harness, "Start session");
+}
+
+/// Starts a session without baseline vitals (dosing then asks first).
+pub fn start_session_without_baseline(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
+    fill_start_form(harness, model);
+    click(harness, "Start session");
+}
+
+fn fill_start_form(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
     click(harness, "New session");
     type_into(harness, "Client code", "C-0142");
     type_into(harness, "Weight (kg)", "72");
@@ -75,7 +88,6 @@ pub fn start_session(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
     type_into(harness, "Intention", "Meet the grief about my father.");
     type_into(harness, "Comfort plan", "Hand on shoulder if I reach out.");
     confirm_consent(harness);
-    click(harness, "Start session");
 }
 
 /// Chooses a client the journal already has in the start form's client list.
@@ -129,5 +141,27 @@ pub fn fill_discharge(harness: &mut Harness<'_, KapJournalApp>) {
         "Follow-up and integration plan",
         "Integration Thursday 10:00",
     );
+    end_now(harness);
+}
+
+/// Submits the open end form; where the journal asks first (monitored too briefly, ride home not
+/// confirmed), goes ahead with Enter, as a clinician who has checked would.
+pub fn end_now(harness: &mut Harness<'_, KapJournalApp>) {
     click(harness, "End session now");
+    if harness.query_by_label_contains("Enter: go ahead").is_some() {
+        harness.key_press(egui::Key::Enter);
+        harness.run();
+    }
+}
+
+/// The entries written when the session started (the checklist, the baseline readings): the
+/// tests that read a timeline back look past them.
+pub fn is_start_entry(event: &kap_journal::domain::Event) -> bool {
+    use kap_journal::domain::EventKind;
+    event.elapsed_ms == 0
+        && match &event.kind {
+            EventKind::PreSession(_) => true,
+            EventKind::Vitals { note, .. } => note == "baseline",
+            _ => false,
+        }
 }

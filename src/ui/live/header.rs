@@ -132,13 +132,13 @@ fn monitoring(ui: &mut Ui, live: &LiveSession, discharging: bool) -> bool {
     for line in glance::safety(live) {
         glance::show(ui, &line, model_color);
     }
-    let Some(line) = glance::vitals(live, discharging) else {
+    let Some(schedule) = glance::vitals(live, discharging) else {
         return false;
     };
     let shortcut = ui.ctx().format_shortcut(&UiCommand::Vitals.shortcut());
     ui.horizontal(|ui| {
-        glance::show(ui, &line, model_color);
-        line.urgency == glance::Urgency::Due
+        glance::show(ui, &schedule, model_color);
+        schedule.urgency == glance::Urgency::Due
             && ui.button(format!("Take vitals ({shortcut})")).clicked()
     })
     .inner
@@ -147,12 +147,12 @@ fn monitoring(ui: &mut Ui, live: &LiveSession, discharging: bool) -> bool {
 /// "CADSS-6 due" once the set minutes after dosing have passed and no scale was answered since;
 /// true when its button was clicked.
 fn dissociation_nudge(ui: &mut Ui, live: &LiveSession, discharging: bool) -> bool {
-    let Some(line) = glance::dissociation(live, discharging) else {
+    let Some(due) = glance::dissociation(live, discharging) else {
         return false;
     };
     let shortcut = ui.ctx().format_shortcut(&UiCommand::Measure.shortcut());
     ui.horizontal(|ui| {
-        glance::show(ui, &line, theme::model_color(live.session().model));
+        glance::show(ui, &due, theme::model_color(live.session().model));
         ui.button(format!("Ask CADSS-6 ({shortcut})")).clicked()
     })
     .inner

@@ -6,6 +6,7 @@ mod composer;
 mod draft;
 pub mod glance;
 mod header;
+mod soft_stop;
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use egui::{RichText, Ui};
 
 use self::composer::{Composer, DecisionChoice, Intent, Mode};
 use self::draft::DraftKeeper;
+use self::soft_stop::{Held, Pending};
 use super::app::Nav;
 use super::commands::{DEFERRAL_COMMANDS, OUTCOME_COMMANDS, UiCommand};
 use super::{format, theme, timeline};
@@ -32,6 +34,8 @@ pub struct LiveView {
     error: Option<String>,
     /// Said once after a restart: the session and its draft were picked up again.
     resumed_notice: Option<String>,
+    /// An action held at a soft stop until Enter (go ahead) or Esc (go back).
+    pending: Option<Pending>,
 }
 
 impl LiveView {
@@ -64,6 +68,7 @@ impl LiveView {
             draft: DraftKeeper::new(&text),
             composer: Composer::new(text),
             live,
+            pending: None,
             selected: None,
             error,
             resumed_notice,
@@ -114,6 +119,7 @@ impl LiveView {
     }
 
     pub fn ui(&mut self, ui: &mut Ui, store: &mut Store) -> Nav {
+        let answered = self.answer_soft_stop(ui.ctx(), store);
         self.handle_shortcuts(ui.ctx(), store);
         let model = self.live.session().model;
         let saved = self.draft.status_text(&self.composer.text);
@@ -138,12 +144,15 @@ impl LiveView {
             header::HeaderAction::TakeMeasure => self.composer.open_measure(),
             header::HeaderAction::None => {}
         }
-        let mut nav = Nav::Stay;
+        let mut nav = answered;
         egui::Panel::bottom("composer")
             .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(8))
             .show(ui, |ui| {
                 super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::SAVED);
                 super::widgets::error_line(ui, self.error.as_deref());
+                if let Some(pending) = &self.pending {
+                    pending.show(ui);
+                }
                 self.composer.monitoring = matches!(self.composer.mode, Mode::End { .. })
                     .then(|| clinical_forms::monitoring_hint(&self.live))
                     .flatten();
@@ -240,6 +249,18 @@ impl LiveView {
         }
     }
 
+    /// Enter goes ahead past a soft stop wherever the focus is (Esc, like any other command, goes back).
+    fn answer_soft_stop(&mut self, ctx: &egui::Context, store: &mut Store) -> Nav {
+        if self.pending.is_some()
+            && ctx.input_mut(|input| input.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
+            && let Some(pending) = self.pending.take()
+        {
+            self.error = None;
+            return self.go_ahead(store, pending);
+        }
+        Nav::Stay
+    }
+
     fn handle_shortcuts(&mut self, ctx: &egui::Context, store: &mut Store) {
         let model = self.live.session().model;
         for command in UiCommand::live_actions(model)
@@ -257,6 +278,8 @@ impl LiveView {
     /// Carries out a command from a button or its shortcut.
     fn run(&mut self, command: UiCommand, store: &mut Store) {
         self.error = None;
+        // Any other action answers a soft stop with "go back".
+        self.pending = None;
         // The note field keeps the focus whatever was clicked, so the next words are never lost.
         self.composer.refocus();
         match command {
@@ -380,25 +403,91 @@ impl LiveView {
 
     fn submit(&mut self, store: &mut Store) -> Nav {
         self.error = None;
+        if let Some(pending) = self.pending.take() {
+            return self.go_ahead(store, pending);
+        }
         match self.composer.intent() {
             Err(error) => self.error = Some(error.to_string()),
             Ok(Intent::Log(command)) => self.log(store, command, true),
             Ok(Intent::End(note, discharge)) => {
-                match self.live.end(store, &note, Some(discharge)) {
-                    Ok(()) => {
-                        self.composer.reset();
-                        self.draft.committed();
-                        return Nav::OpenSession(self.live.session().id, None);
-                    }
-                    Err(error) => self.error = Some(error.to_string()),
+                let warnings = self
+                    .live
+                    .soft_stops(crate::domain::Guarded::End(&discharge));
+                if warnings.is_empty() {
+                    return self.end(store, &note, discharge);
+                }
+                self.pending = Some(Pending {
+                    warnings,
+                    action: Held::End { note, discharge },
+                });
+            }
+        }
+        Nav::Stay
+    }
+
+    /// Carries out what a soft stop held, with an entry for each sentence the clinician went past.
+    fn go_ahead(&mut self, store: &mut Store, pending: Pending) -> Nav {
+        let warnings = pending.warnings;
+        match pending.action {
+            Held::Log {
+                command,
+                from_composer,
+            } => {
+                let then = Some(Box::new(command));
+                self.commit(
+                    store,
+                    LiveCommand::GoAhead { warnings, then },
+                    from_composer,
+                );
+            }
+            Held::End { note, discharge } => {
+                let acknowledged = LiveCommand::GoAhead {
+                    warnings,
+                    then: None,
+                };
+                if self.commit(store, acknowledged, false) {
+                    return self.end(store, &note, discharge);
                 }
             }
         }
         Nav::Stay
     }
 
-    /// Commits a command. On success a composer entry is cleared; on failure its text stays on screen.
+    fn end(&mut self, store: &mut Store, note: &str, discharge: crate::domain::Discharge) -> Nav {
+        match self.live.end(store, note, Some(discharge)) {
+            Ok(()) => {
+                self.composer.reset();
+                self.draft.committed();
+                Nav::OpenSession(self.live.session().id, None)
+            }
+            Err(error) => {
+                self.error = Some(error.to_string());
+                Nav::Stay
+            }
+        }
+    }
+
+    /// Commits a command, unless a soft stop holds it until the clinician goes ahead.
     fn log(&mut self, store: &mut Store, command: LiveCommand, from_composer: bool) {
+        if let Some(action) = soft_stop::guarded(&command) {
+            let warnings = self.live.soft_stops(action);
+            if !warnings.is_empty() {
+                self.pending = Some(Pending {
+                    warnings,
+                    action: Held::Log {
+                        command,
+                        from_composer,
+                    },
+                });
+                return;
+            }
+        }
+        self.commit(store, command, from_composer);
+    }
+
+    /// Commits a command; true when it landed. On success a composer entry is cleared; on failure
+    /// its text stays on screen.
+    fn commit(&mut self, store: &mut Store, command: LiveCommand, from_composer: bool) -> bool {
         match self.live.log(store, command) {
             Ok(_) => {
                 self.resumed_notice = None;
@@ -409,8 +498,12 @@ impl LiveView {
                     self.draft
                         .force(store, self.live.session().id, "", self.wall());
                 }
+                true
             }
-            Err(error) => self.error = Some(error.to_string()),
+            Err(error) => {
+                self.error = Some(error.to_string());
+                false
+            }
         }
     }
 }
