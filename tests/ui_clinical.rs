@@ -414,3 +414,85 @@ fn the_dissociation_scale_is_nudged_at_its_set_time_and_cleared_when_answered() 
         "{events:?}"
     );
 }
+
+/// Counts the alert tones instead of sounding them.
+#[derive(Default)]
+struct CountedTone(std::sync::atomic::AtomicUsize);
+
+impl kap_journal::ui::Tone for CountedTone {
+    fn play(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl CountedTone {
+    fn count(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+fn app_with_tone(
+    dir: &std::path::Path,
+    clock: &Arc<ManualClock>,
+    tone: &Arc<CountedTone>,
+    sound: bool,
+) -> Harness<'static, KapJournalApp> {
+    let store = Store::open(dir, &common::passphrase());
+    let app_clock: Arc<dyn kap_journal::live::Clock> = clock.clone();
+    let tone: Arc<dyn kap_journal::ui::Tone> = tone.clone();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            KapJournalApp::new(cc, store, app_clock)
+                .automatic_backups(false)
+                .alert_tone(tone)
+                .alert_sound(sound)
+        })
+}
+
+#[test]
+fn a_countdown_ending_and_a_safety_flag_rising_sound_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let tone = Arc::new(CountedTone::default());
+    let mut harness = app_with_tone(dir.path(), &clock, &tone, true);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    shortcut(&mut harness, Key::S);
+    clock.advance(Duration::from_secs(4 * 60 + 59));
+    harness.run();
+    assert_eq!(tone.count(), 0, "not before the countdown ends");
+    clock.advance(Duration::from_secs(1));
+    harness.run();
+    assert_eq!(tone.count(), 1, "the countdown ended");
+    harness.run();
+    assert_eq!(tone.count(), 1, "once, not every frame");
+
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Blood pressure", "186/112");
+    click(&mut harness, "Record vitals");
+    assert_eq!(tone.count(), 2, "a safety flag rose");
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Heart rate", "80");
+    click(&mut harness, "Record vitals");
+    assert_eq!(
+        tone.count(),
+        2,
+        "the same flag still standing is not a new alert"
+    );
+}
+
+#[test]
+fn with_the_sound_off_a_countdown_ends_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let tone = Arc::new(CountedTone::default());
+    let mut harness = app_with_tone(dir.path(), &clock, &tone, false);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    shortcut(&mut harness, Key::S);
+    clock.advance(Duration::from_mins(6));
+    harness.run();
+    assert!(shows(&harness, "Time is up"));
+    assert_eq!(tone.count(), 0);
+}

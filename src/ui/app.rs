@@ -3,14 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use super::UiCommand;
+use super::alerts::{Alerts, Speaker, Tone};
 use super::backups::Backups;
 use super::client_view::ClientView;
 use super::home::HomeView;
 use super::live::LiveView;
 use super::lock_screen::LockScreen;
+use super::prefs::Prefs;
 use super::prep_view::PrepView;
 use super::restore::{RestoreOutcome, Restoring};
 use super::session_view::SessionView;
@@ -18,27 +18,9 @@ use super::settings_view::SettingsView;
 use super::start::StartView;
 use super::theme;
 use super::unlock_view::{UnlockView, Unlocked};
-use crate::domain::{ClientId, ClinicSettings, Route, Seq, SessionId, TreatmentModel};
+use crate::domain::{ClientId, ClinicSettings, Seq, SessionId};
 use crate::live::{Clock, IdleTimer, LiveSession};
 use crate::store::{LockedJournal, StartUpCheck, Store, StoreError};
-
-/// UI preferences kept by eframe between runs. Patient data never goes here; it lives in the database.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Prefs {
-    /// The model the start form offers first: the one chosen last time.
-    pub last_model: TreatmentModel,
-    pub last_route: Route,
-}
-
-impl Default for Prefs {
-    fn default() -> Self {
-        Self {
-            last_model: TreatmentModel::Kap,
-            last_route: Route::IvInfusion,
-        }
-    }
-}
 
 /// Where a view asks the app to go next.
 #[must_use]
@@ -117,6 +99,8 @@ pub struct KapJournalApp {
     start_up_check: Option<StartUpCheck>,
     /// For threads that wake the window when they finish.
     ctx: egui::Context,
+    /// Attention and a tone when a countdown ends or a safety flag rises.
+    alerts: Alerts,
 }
 
 impl KapJournalApp {
@@ -128,10 +112,11 @@ impl KapJournalApp {
         clock: Arc<dyn Clock>,
     ) -> Self {
         theme::apply(&cc.egui_ctx);
-        let prefs = cc
+        let prefs: Prefs = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
             .unwrap_or_default();
+        prefs.apply(&cc.egui_ctx);
         let (store, unlock) = match opening.into() {
             Opening::Locked(journal) => (
                 Err("The journal is locked.".to_owned()),
@@ -157,6 +142,7 @@ impl KapJournalApp {
             restoring: None,
             start_up_check: None,
             ctx: cc.egui_ctx.clone(),
+            alerts: Alerts::new(Arc::new(Speaker)),
         };
         app.view = app.first_view();
         app.read_lock_after();
@@ -169,6 +155,20 @@ impl KapJournalApp {
     #[must_use]
     pub fn automatic_backups(mut self, on: bool) -> Self {
         self.backups.set_automatic(on);
+        self
+    }
+
+    /// Sounds alerts through `tone` instead of the speaker (tests count them).
+    #[must_use]
+    pub fn alert_tone(mut self, tone: Arc<dyn Tone>) -> Self {
+        self.alerts = Alerts::new(tone);
+        self
+    }
+
+    /// Turns the alert tone off or on for this computer (on by default; also in Settings).
+    #[must_use]
+    pub fn alert_sound(mut self, on: bool) -> Self {
+        self.prefs.alert_sound = on;
         self
     }
 
@@ -425,10 +425,12 @@ impl eframe::App for KapJournalApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         if let (Ok(store), View::Live(live)) = (&mut self.store, &mut self.view) {
             live.logic(ctx, store);
+            self.alerts.check(ctx, live.live(), self.prefs.alert_sound);
         }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        theme::follow(ui.ctx());
         if self.restoring.is_some() {
             return self.restoring_ui(ui);
         }
@@ -508,12 +510,19 @@ impl eframe::App for KapJournalApp {
             View::Session(view) => view.ui(ui, store, self.clock.wall()),
             View::Prep(view) => view.ui(ui),
             View::Client(view) => view.ui(ui),
-            View::Settings(view) => view.ui(ui, store, &mut self.backups, self.clock.wall()),
+            View::Settings(view) => view.ui(
+                ui,
+                store,
+                &mut self.backups,
+                &mut self.prefs,
+                self.clock.wall(),
+            ),
         };
         self.navigate(nav, ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.prefs.follow(&self.ctx);
         eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
     }
 

@@ -1,5 +1,6 @@
 //! The egui views. They call the engine and the store; they hold no SQL.
 
+mod alerts;
 mod app;
 mod background;
 mod backups;
@@ -14,6 +15,7 @@ mod live;
 mod lock_screen;
 mod passphrase_change;
 mod pre_session_form;
+mod prefs;
 mod prep_view;
 mod restore;
 mod save_dialog;
@@ -32,6 +34,7 @@ mod window;
 
 use crate::format;
 
+pub use alerts::Tone;
 pub use app::{KapJournalApp, Opening};
 pub use commands::UiCommand;
 pub use save_dialog::disable_file_dialogs;

@@ -236,8 +236,10 @@ fn highlighted(ui: &Ui, text: &str, highlights: &[[usize; 2]]) -> LayoutJob {
         color: ui.visuals().text_color(),
         ..TextFormat::default()
     };
+    // Dark words on the yellow mark, on either theme.
     let marked = TextFormat {
         background: egui::Color32::from_rgb(255, 232, 140),
+        color: egui::Color32::from_gray(20),
         ..plain.clone()
     };
     let mut job = LayoutJob::default();

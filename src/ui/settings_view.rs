@@ -7,6 +7,7 @@ use super::app::Nav;
 use super::backups::Backups;
 use super::clinician_settings::ClinicianSettings;
 use super::passphrase_change::PassphraseChange;
+use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
 use super::{theme, widgets};
 use crate::domain::{ClinicSettings, SETTING_KEYS};
 use crate::store::Store;
@@ -41,12 +42,16 @@ impl SettingsView {
         ui: &mut Ui,
         store: &mut Store,
         backups: &mut Backups,
+        prefs: &mut Prefs,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 self.sections(ui, store, &mut nav);
+                ui.add_space(3.0 * theme::GAP);
+                ui.separator();
+                this_computer(ui, prefs);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
                 if let Some(backup) = backups.settings_ui(ui, store, now, self.saved.backups_kept) {
@@ -122,5 +127,41 @@ impl SettingsView {
             }
             Err(error) => (error.to_string(), true),
         });
+    }
+}
+
+/// The look and the alert sound of this computer (kept by the window, not the journal).
+fn this_computer(ui: &mut Ui, prefs: &mut Prefs) {
+    ui.heading("This computer");
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Theme");
+        for choice in ThemeChoice::ALL {
+            changed |= ui
+                .radio_value(&mut prefs.theme, choice, choice.label())
+                .changed();
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        prefs.follow(ui.ctx());
+        ui.label(format!(
+            "Text size {:.0} % (Ctrl+plus, Ctrl+minus, Ctrl+0)",
+            prefs.zoom * 100.0
+        ));
+        if ui.button("Smaller").clicked() {
+            prefs.zoom = (prefs.zoom - 0.1).max(*ZOOM_RANGE.start());
+            changed = true;
+        }
+        if ui.button("Larger").clicked() {
+            prefs.zoom = (prefs.zoom + 0.1).min(*ZOOM_RANGE.end());
+            changed = true;
+        }
+    });
+    ui.checkbox(
+        &mut prefs.alert_sound,
+        "Play a short sound when a countdown ends or a safety flag rises",
+    );
+    if changed {
+        prefs.apply(ui.ctx());
     }
 }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use super::app::{Nav, Prefs};
+use super::app::Nav;
 use super::pre_session_form::PreSessionForm;
+use super::prefs::Prefs;
 use super::{theme, widgets};
 use crate::domain::{
     Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel,

@@ -1,6 +1,8 @@
 //! Design tokens: the colours and sizes every view uses, in one place.
 
-use egui::{Color32, FontId, Visuals};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use egui::{Color32, FontId, Theme, Visuals};
 
 use crate::domain::TreatmentModel;
 
@@ -12,17 +14,41 @@ pub fn model_color(model: TreatmentModel) -> Color32 {
     }
 }
 
-/// A pale, opaque tint of the model colour, for header backgrounds and the first action.
+/// Whether the window is drawn dark this frame (see [`follow`]).
+static DARK: AtomicBool = AtomicBool::new(false);
+
+/// Notes whether this frame is drawn dark, for the tokens that differ (tints, ink).
+pub fn follow(ctx: &egui::Context) {
+    DARK.store(ctx.theme() == Theme::Dark, Ordering::Relaxed);
+}
+
+fn dark() -> bool {
+    DARK.load(Ordering::Relaxed)
+}
+
+/// A quiet, opaque tint of the model colour, for header backgrounds and the first action: pale on
+/// the light theme, deep on the dark one.
 pub fn model_tint(model: TreatmentModel) -> Color32 {
     let color = model_color(model);
-    let pale = |channel: u8| (f32::from(channel) * 0.18 + 255.0 * 0.82) as u8;
-    Color32::from_rgb(pale(color.r()), pale(color.g()), pale(color.b()))
+    let (share, ground) = if dark() { (0.35, 27.0) } else { (0.18, 255.0) };
+    let mix = |channel: u8| (f32::from(channel) * share + ground * (1.0 - share)) as u8;
+    Color32::from_rgb(mix(color.r()), mix(color.g()), mix(color.b()))
+}
+
+/// Strong text that is not the body colour (the end of a session in the timeline).
+pub fn ink() -> Color32 {
+    if dark() {
+        Color32::from_gray(225)
+    } else {
+        Color32::from_gray(40)
+    }
 }
 
 pub const SAVED: Color32 = Color32::from_rgb(30, 130, 60);
 pub const WARNING: Color32 = Color32::from_rgb(200, 40, 30);
 pub const MARKER: Color32 = Color32::from_rgb(150, 90, 200);
-pub const MUTED: Color32 = Color32::from_gray(110);
+/// Secondary text; readable on the light and the dark theme alike.
+pub const MUTED: Color32 = Color32::from_gray(120);
 /// Vitals, sedation and questionnaires in the timeline.
 pub const VITALS: Color32 = Color32::from_rgb(0, 120, 130);
 
@@ -38,10 +64,12 @@ pub fn timer_font() -> FontId {
 
 pub const GAP: f32 = 8.0;
 
-/// A calm light theme with slightly larger text; clinic rooms are often dim, so contrast is kept high.
+/// A calm light theme and a dark one for a darkened room, both with slightly larger text and high
+/// contrast; which one shows is this computer's preference (see `prefs`).
 pub fn apply(ctx: &egui::Context) {
-    ctx.set_visuals(Visuals::light());
-    ctx.global_style_mut(|style| {
+    ctx.set_visuals_of(Theme::Light, Visuals::light());
+    ctx.set_visuals_of(Theme::Dark, Visuals::dark());
+    ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(GAP, 6.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
         for (text_style, size) in [

@@ -25,7 +25,7 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
         EventKind::Vitals { .. } | EventKind::Sedation { .. } => ("Vitals", theme::VITALS),
         EventKind::Measure { .. } => ("Measure", theme::VITALS),
         EventKind::AdverseEvent(_) => ("Adverse", theme::WARNING),
-        EventKind::SessionEnded { .. } => ("End", Color32::from_gray(40)),
+        EventKind::SessionEnded { .. } => ("End", theme::ink()),
     }
 }
 

@@ -1,0 +1,79 @@
+//! This computer's preferences, kept by eframe between runs: the look (light, dark or the system's;
+//! the text size) and whether alerts make a sound. Patient data never goes here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Route, TreatmentModel};
+
+/// The smallest and largest text size, as a share of the normal one.
+pub const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.6..=2.5;
+
+/// UI preferences kept by eframe between runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// The model the start form offers a new client first: the one chosen last time.
+    pub last_model: TreatmentModel,
+    pub last_route: Route,
+    /// A short tone when a countdown ends or a safety flag rises.
+    pub alert_sound: bool,
+    pub theme: ThemeChoice,
+    /// Text size as a share of the normal one (Ctrl+plus and Ctrl+minus change it).
+    pub zoom: f32,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self {
+            last_model: TreatmentModel::Kap,
+            last_route: Route::IvInfusion,
+            alert_sound: true,
+            theme: ThemeChoice::System,
+            zoom: 1.0,
+        }
+    }
+}
+
+/// Light, dark (for a darkened room), or whichever the system uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub const ALL: [Self; 3] = [Self::System, Self::Light, Self::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::System => "Follow the system",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+        }
+    }
+}
+
+impl Prefs {
+    /// Puts the look into effect.
+    pub fn apply(&self, ctx: &egui::Context) {
+        ctx.set_theme(match self.theme {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        });
+        let zoom = if self.zoom.is_finite() {
+            self.zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end())
+        } else {
+            1.0
+        };
+        ctx.set_zoom_factor(zoom);
+    }
+
+    /// Takes the text size the keyboard set (Ctrl+plus, Ctrl+minus, Ctrl+0), so it is remembered.
+    pub fn follow(&mut self, ctx: &egui::Context) {
+        self.zoom = ctx.zoom_factor();
+    }
+}
