@@ -63,7 +63,6 @@ impl Alerts {
         let state = live.state();
         let flags: BTreeSet<String> = active_flags(&state.latest, &live.settings().thresholds)
             .into_iter()
-            .map(|flag| flag.to_string())
             .collect();
         let expired: BTreeSet<Seq> = state
             .open_deferrals
