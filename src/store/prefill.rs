@@ -1,10 +1,11 @@
-//! What the start form is prefilled with for a returning client: the checklist and comfort plan of
-//! their last session. Consent and fasting are never carried over; they are asked every time.
+//! What the start form is prefilled with for a returning client: the model, route, checklist and
+//! comfort plan of their last session. Consent and fasting are never carried over; they are asked
+//! every time.
 
 use rusqlite::OptionalExtension;
 
 use super::{Store, StoreError};
-use crate::domain::{ClientId, EventKind, PreSession};
+use crate::domain::{ClientId, EventKind, PreSession, Route, TreatmentModel};
 
 /// The parts of a client's last session worth offering again.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12,20 +13,33 @@ pub struct LastSession {
     /// The newest checklist the client has, if any session recorded one.
     pub checklist: Option<PreSession>,
     pub comfort_plan: String,
+    /// The model and route of the client's last session: the same client may move from one
+    /// model to the other, and the form follows the client, not the last session of anyone.
+    pub model_and_route: Option<(TreatmentModel, Route)>,
 }
 
 impl Store {
     /// The client's last checklist and comfort plan, or nothing for a first session.
     pub fn last_session_of(&self, client: ClientId) -> Result<LastSession, StoreError> {
-        let comfort_plan = self
+        let last: Option<(String, String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT comfort_plan FROM sessions WHERE client_id = ?1
+                "SELECT comfort_plan, model, route FROM sessions WHERE client_id = ?1
                  ORDER BY started_ms DESC LIMIT 1",
             )?
-            .query_row([client.0], |row| row.get::<_, String>(0))
-            .optional()?
-            .unwrap_or_default();
+            .query_row([client.0], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .optional()?;
+        let (comfort_plan, model_and_route) = match last {
+            None => (String::new(), None),
+            Some((plan, model, route)) => {
+                let damaged = || StoreError::Damaged("a session");
+                let model = TreatmentModel::parse(&model).ok_or_else(damaged)?;
+                let route = Route::parse(&route).ok_or_else(damaged)?;
+                (plan, Some((model, route)))
+            }
+        };
         let payload = self
             .conn
             .prepare_cached(
@@ -45,6 +59,7 @@ impl Store {
         Ok(LastSession {
             checklist,
             comfort_plan,
+            model_and_route,
         })
     }
 }

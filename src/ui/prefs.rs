@@ -59,6 +59,8 @@ impl ThemeChoice {
 impl Prefs {
     /// Puts the look into effect.
     pub fn apply(&self, ctx: &egui::Context) {
+        // A system that does not say (a bare X server) gets the light theme, not egui's dark one.
+        ctx.options_mut(|options| options.fallback_theme = egui::Theme::Light);
         ctx.set_theme(match self.theme {
             ThemeChoice::System => egui::ThemePreference::System,
             ThemeChoice::Light => egui::ThemePreference::Light,

@@ -31,7 +31,13 @@ pub struct StartView {
     /// The client the checklist was last prefilled for.
     prefilled_for: Option<ClientId>,
     error: Option<String>,
+    /// Typing starts in the client code when the form opens.
+    focus_code: bool,
 }
+
+/// Starts the session from anywhere in the form.
+const START_SHORTCUT: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter);
 
 impl StartView {
     pub fn new(store: &Store, prefs: &Prefs) -> Self {
@@ -52,6 +58,7 @@ impl StartView {
             checklist: PreSessionForm::default(),
             prefilled_for: None,
             error,
+            focus_code: true,
         }
     }
 
@@ -62,6 +69,9 @@ impl StartView {
 
     pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
         let mut nav = Nav::Stay;
+        // Taken before any field draws: a multi-line field with the focus would take Ctrl+Enter as
+        // a new line.
+        let start = ui.input_mut(|input| input.consume_shortcut(&START_SHORTCUT));
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("start_form")
@@ -91,14 +101,8 @@ impl StartView {
                     self.checklist.ui(ui);
                     ui.add_space(theme::GAP);
                     widgets::error_line(ui, self.error.as_deref());
-                    let start = ui.input(|input| {
-                        input.modifiers.command && input.key_pressed(egui::Key::Enter)
-                    });
                     let button = egui::Button::new(RichText::new("Start session").strong())
-                        .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(
-                            egui::Modifiers::COMMAND,
-                            egui::Key::Enter,
-                        )))
+                        .shortcut_text(ui.ctx().format_shortcut(&START_SHORTCUT))
                         .fill(theme::model_tint(self.model));
                     if ui.add(button).clicked() || start {
                         match self.start(store, clock) {
@@ -131,7 +135,11 @@ impl StartView {
         });
         if self.chosen.is_none() {
             ui.horizontal(|ui| {
-                widgets::labelled_field(ui, "Client code", &mut self.code, "C-0142", 120.0);
+                let code =
+                    widgets::labelled_field(ui, "Client code", &mut self.code, "C-0142", 120.0);
+                if std::mem::take(&mut self.focus_code) {
+                    code.request_focus();
+                }
                 widgets::labelled_field(
                     ui,
                     "Display name (optional)",
@@ -160,6 +168,10 @@ impl StartView {
         };
         match store.last_session_of(client.id) {
             Ok(last) => {
+                if let Some((model, route)) = last.model_and_route {
+                    self.model = model;
+                    self.route = route;
+                }
                 self.checklist.prefill(&last, client.weight_kg);
                 if self.comfort_plan.trim().is_empty() {
                     self.comfort_plan = last.comfort_plan;

@@ -1,0 +1,93 @@
+//! The start form as a clinician meets it: typing starts in the client code, Ctrl+Enter starts the
+//! session from any field, and a returning client brings back their own model and route.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::ui::{app, choose_client, click, confirm_consent, end_now, field, type_into};
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use kap_journal::domain::{Route, SessionStatus, TreatmentModel};
+use kap_journal::live::ManualClock;
+use kap_journal::store::{SessionFilter, Store};
+
+#[test]
+fn typing_starts_in_the_client_code_and_ctrl_enter_starts_from_a_multiline_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    // No click first: the focus is already there.
+    field(&harness, "Client code").type_text("C-0777");
+    harness.run();
+    assert_eq!(
+        field(&harness, "Client code").value().as_deref(),
+        Some("C-0777")
+    );
+    type_into(&mut harness, "Starting dose", "56 mg");
+    harness.get_by_label("Intranasal esketamine").click();
+    harness.run();
+    confirm_consent(&mut harness);
+    type_into(&mut harness, "Comfort plan", "Music low.");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("Sit with it").is_some(),
+        "the live view is open"
+    );
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
+    assert_eq!(sessions.len(), 1);
+    let plan = store.session(sessions[0].id).unwrap().comfort_plan;
+    assert_eq!(plan, "Music low.", "no new line was typed into the plan");
+}
+
+#[test]
+fn a_returning_client_brings_back_their_own_model_and_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::unattended_app(dir.path(), &clock);
+    // C-0142's last session: Medical Model, intranasal esketamine.
+    click(&mut harness, "New session");
+    type_into(&mut harness, "Client code", "C-0142");
+    harness.get_by_label("Medical Model").click();
+    harness.get_by_label("Intranasal esketamine").click();
+    harness.run();
+    type_into(&mut harness, "Starting dose", "56 mg");
+    confirm_consent(&mut harness);
+    click(&mut harness, "Start session");
+    clock.advance(Duration::from_mins(5));
+    click(&mut harness, "End session");
+    end_now(&mut harness);
+    // Then another client's KAP IV session, the window's last choice.
+    click(&mut harness, "New session");
+    type_into(&mut harness, "Client code", "C-0200");
+    harness.get_by_label("KAP").click();
+    harness.get_by_label("IV infusion").click();
+    harness.run();
+    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+    type_into(&mut harness, "Weight (kg)", "70");
+    confirm_consent(&mut harness);
+    click(&mut harness, "Start session");
+    click(&mut harness, "End session");
+    end_now(&mut harness);
+
+    click(&mut harness, "New session");
+    choose_client(&mut harness, "C-0142");
+    type_into(&mut harness, "Starting dose", "84 mg");
+    confirm_consent(&mut harness);
+    click(&mut harness, "Start session");
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let live = store.live_sessions().unwrap();
+    let session = store.session(live[0].id).unwrap();
+    assert_eq!(session.status, SessionStatus::Live);
+    assert_eq!(
+        (session.model, session.route),
+        (TreatmentModel::Medical, Route::IntranasalEsketamine),
+        "C-0142's own model and route, not the last one chosen in the window"
+    );
+}
