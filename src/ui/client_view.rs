@@ -1,6 +1,8 @@
 //! A client's history: every session, KAP and Medical Model side by side, and charts across sessions
 //! of dose, decision points and how "sit with it" deferrals ended, with the moves between models marked.
 
+use std::fmt::Write as _;
+
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points, VLine};
 
@@ -96,15 +98,20 @@ impl ClientView {
             .rev()
             .filter(|(_, s)| s.model == model)
         {
-            let text = format!(
-                "{}. {} · {} · decision points {} · sit with it {}: {} worked through",
+            let mut text = format!(
+                "{}. {} · {} · decision points {}",
                 number + 1,
                 format::date_time(summary.started_at),
                 summary.route.label(),
                 summary.decision_points,
-                summary.deferrals,
-                summary.worked_through
             );
+            if summary.deferrals > 0 {
+                let _ = write!(
+                    text,
+                    " · sit with it {}: {} worked through",
+                    summary.deferrals, summary.worked_through
+                );
+            }
             if ui.link(text).clicked() {
                 open = Some(summary.id);
             }

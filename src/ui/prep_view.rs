@@ -152,11 +152,24 @@ pub fn outcome_line(ui: &mut Ui, statistics: &Statistics) {
         let share = outcomes
             .worked_through_share()
             .map_or_else(String::new, |share| format!(" ({:.0} %)", share * 100.0));
+        // Medical Model sessions read in their own words: no "sit with it 0" unless one was used.
+        let sat_with_it = if outcomes.deferrals == 0 {
+            String::new()
+        } else {
+            format!(
+                " · sit with it {}: worked through {}{share}, lowered {}, ended early {}, stopped {}",
+                outcomes.deferrals,
+                outcomes.worked_through,
+                outcomes.dose_lowered,
+                outcomes.ended_early,
+                outcomes.session_stopped
+            )
+        };
         ui.horizontal(|ui| {
             widgets::model_badge(ui, *model);
             ui.label(format!(
-                "{} sessions · {} decision points · sit with it {}: worked through {}{share}, lowered {}, ended early {}, stopped {}",
-                totals.sessions, totals.decision_points, outcomes.deferrals, outcomes.worked_through, outcomes.dose_lowered, outcomes.ended_early, outcomes.session_stopped
+                "{} sessions · {} decision points{sat_with_it}",
+                totals.sessions, totals.decision_points
             ));
         });
     }

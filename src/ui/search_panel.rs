@@ -152,7 +152,11 @@ impl SearchPanel {
                 limit: HIT_LIMIT,
             };
             match store.search(&query) {
-                Ok(hits) => self.hits = hits,
+                Ok(mut hits) => {
+                    // The models are kept apart: KAP hits, then Medical Model hits, each best first.
+                    hits.sort_by_key(|hit| hit.model != TreatmentModel::Kap);
+                    self.hits = hits;
+                }
                 Err(error) => self.error = Some(error.to_string()),
             }
         }
@@ -167,6 +171,15 @@ impl SearchPanel {
         } else {
             format!("{} entries", self.hits.len())
         };
+        let kap = self
+            .hits
+            .iter()
+            .filter(|hit| hit.model == TreatmentModel::Kap)
+            .count();
+        let count = format!(
+            "{count} (KAP {kap}, Medical Model {})",
+            self.hits.len() - kap
+        );
         ui.label(
             RichText::new(format!("{count} · Up and Down choose · Enter opens"))
                 .color(theme::MUTED),

@@ -119,14 +119,20 @@ pub fn show(
                     summary.route.label().to_owned(),
                     summary.describe_delivered(),
                     summary.decision_points.to_string(),
-                    format!(
-                        "{}: {} / {} / {} / {}",
-                        summary.deferrals,
-                        summary.worked_through,
-                        summary.dose_lowered,
-                        summary.ended_early,
-                        summary.session_stopped
-                    ),
+                    // A session that never sat with anything says so with a dash, not a row of zeros
+                    // (most Medical Model sessions).
+                    if summary.deferrals == 0 {
+                        "–".to_owned()
+                    } else {
+                        format!(
+                            "{}: {} / {} / {} / {}",
+                            summary.deferrals,
+                            summary.worked_through,
+                            summary.dose_lowered,
+                            summary.ended_early,
+                            summary.session_stopped
+                        )
+                    },
                 ];
                 for text in cells {
                     row.col(|ui| {

@@ -14,7 +14,12 @@ pub fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, 
     let clock: Arc<dyn Clock> = clock.clone();
     Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, store, clock).automatic_backups(false))
+        .build_eframe(move |cc| {
+            // No tone from the speaker while the tests run (tests/ui_clinical.rs counts them).
+            KapJournalApp::new(cc, store, clock)
+                .automatic_backups(false)
+                .alert_sound(false)
+        })
 }
 
 /// The app on a journal whose window locks only after an hour untouched, for tests that let the

@@ -221,6 +221,11 @@ impl LiveView {
         } else {
             &session.comfort_plan
         });
+        let marked = &self.live.state().marked;
+        // The Medical Model has no integration session: the panel appears there only once used.
+        if session.model == TreatmentModel::Medical && marked.is_empty() {
+            return;
+        }
         ui.add_space(theme::GAP);
         ui.separator();
         ui.label(
@@ -228,7 +233,6 @@ impl LiveView {
                 .strong()
                 .color(theme::MARKER),
         );
-        let marked = &self.live.state().marked;
         if marked.is_empty() {
             ui.label(
                 RichText::new("Nothing marked yet. Select an entry and press Ctrl+I.")
