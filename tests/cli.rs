@@ -343,3 +343,47 @@ fn a_missing_or_wrong_passphrase_is_one_sentence_and_never_echoed() {
     let right = run(Some(PASSPHRASE));
     assert!(stdout(&right).contains("KAP sessions ("));
 }
+
+#[test]
+fn a_summary_exported_on_the_command_line_names_the_clinician_from_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(
+        dir.path(),
+        &["demo", "--sessions", "2", "--seed", "3"],
+    ));
+    stdout(&kap_journal(
+        dir.path(),
+        &[
+            "settings",
+            "--clinician",
+            "R. Example",
+            "--credentials",
+            "PsyD (synthetic)",
+        ],
+    ));
+    let summary = stdout(&kap_journal(
+        dir.path(),
+        &["export", "1", "--format", "md", "--out", "-"],
+    ));
+    assert!(
+        summary.contains("- **Clinician:** R. Example, PsyD (synthetic)"),
+        "{summary}"
+    );
+    let named = stdout(&kap_journal(
+        dir.path(),
+        &[
+            "export",
+            "1",
+            "--format",
+            "md",
+            "--out",
+            "-",
+            "--clinician",
+            "Dr. Other",
+        ],
+    ));
+    assert!(
+        named.contains("- **Clinician:** Dr. Other"),
+        "an explicit name still wins"
+    );
+}

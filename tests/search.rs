@@ -235,3 +235,38 @@ fn a_journal_from_before_search_gets_its_index_built_by_the_migration() {
     assert_eq!(store.search(&query("kitchen")).unwrap().len(), 2);
     assert_eq!(store.search(&query("bridge")).unwrap().len(), 1);
 }
+
+#[test]
+fn adverse_events_and_vitals_remarks_are_found_by_search() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    live.log(
+        &mut journal.store,
+        LiveCommand::AdverseEvent(kap_journal::domain::AdverseEvent {
+            category: kap_journal::domain::AdverseCategory::NauseaVomiting,
+            severity: kap_journal::domain::AdverseSeverity::Moderate,
+            detail: "retching twice".into(),
+            action: "ondansetron given".into(),
+        }),
+    )
+    .unwrap();
+    live.log(
+        &mut journal.store,
+        LiveCommand::Reading {
+            vitals: Some(kap_journal::domain::Vitals::parse("150/95", "", "").unwrap()),
+            sedation: None,
+            note: "after the walk to the bathroom".into(),
+        },
+    )
+    .unwrap();
+    for (words, kind) in [
+        ("retching", "adverse_event"),
+        ("ondansetron", "adverse_event"),
+        ("nausea", "adverse_event"),
+        ("bathroom", "vitals"),
+    ] {
+        let hits = journal.store.search(&query(words)).unwrap();
+        assert_eq!(hits.len(), 1, "{words}");
+        assert_eq!(hits[0].kind, kind, "{words}");
+    }
+}

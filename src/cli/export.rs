@@ -25,7 +25,8 @@ pub struct ExportArgs {
     /// pdf or md (summary), csv (one row per entry) or json (lossless archive).
     #[arg(long, value_parser = parse_format)]
     format: ExportFormat,
-    /// Name and credentials of the clinician, for the summary's header.
+    /// Name and credentials of the clinician, for the summary's header (default: the clinician
+    /// set in Settings, as the window's summaries use).
     #[arg(long, env = "KAP_JOURNAL_CLINICIAN", value_name = "NAME")]
     clinician: Option<String>,
     /// The file to write, or - for standard output (default: the exports folder in the data dir).
@@ -60,8 +61,11 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
     }
     let id = SessionId(args.session.unwrap_or_default());
     let session = store.session(id)?;
-    let context =
-        SummaryContext::local(args.clinician.clone(), store.clinic_settings()?.thresholds);
+    let clinician = match &args.clinician {
+        Some(named) => Some(named.clone()),
+        None => store.clinician()?.map(|clinician| clinician.signed_as()),
+    };
+    let context = SummaryContext::local(clinician, store.clinic_settings()?.thresholds);
     let write = |out: &mut dyn std::io::Write| {
         write_session(&store, id, args.format, options, &context, out)
     };
