@@ -37,7 +37,8 @@ impl Instrument {
     }
 
     /// A few words per item, for entering answers item by item (PHQ-9 and GAD-7 paraphrase the
-    /// public-domain items; CADSS-6 items are numbered as on the clinic's form).
+    /// public-domain items; CADSS-6 paraphrases the six subjective items it keeps of the CADSS,
+    /// each answered 0 not at all … 4 extremely).
     pub fn item_labels(self) -> &'static [&'static str] {
         match self {
             Self::Phq9 => &[
@@ -60,7 +61,14 @@ impl Instrument {
                 "Easily annoyed",
                 "Afraid something awful",
             ],
-            Self::Cadss6 => &["Item 1", "Item 2", "Item 3", "Item 4", "Item 5", "Item 6"],
+            Self::Cadss6 => &[
+                "Things move in slow motion",
+                "Things seem unreal, dreamlike",
+                "Apart from what happens, as in a film",
+                "Seeing things as from outside the body",
+                "Watching as an onlooker",
+                "Disconnected from own body",
+            ],
         }
     }
 
@@ -85,6 +93,18 @@ impl Instrument {
                 })
             })
             .collect()
+    }
+
+    /// What the answers mean, from 0 up.
+    pub fn answer_scale(self) -> &'static str {
+        match self {
+            Self::Phq9 | Self::Gad7 => {
+                "0 not at all · 1 several days · 2 more than half the days · 3 nearly every day"
+            }
+            Self::Cadss6 => {
+                "0 not at all · 1 slightly · 2 moderately · 3 considerably · 4 extremely"
+            }
+        }
     }
 
     /// The highest answer to one item.
@@ -213,12 +233,27 @@ impl Measure {
         self.instrument == Instrument::Phq9 && self.answers.get(8).is_some_and(|answer| *answer > 0)
     }
 
-    /// The score alone, e.g. "PHQ-9 14 (moderate)".
+    /// Where a CADSS-6 total lies in its 0–24 range: none (0), low (1–8), moderate (9–16) or high
+    /// (17–24). The scale has no published cut-offs; these are thirds of the range, said as such.
+    pub fn dissociation_band(&self) -> Option<&'static str> {
+        (self.instrument == Instrument::Cadss6).then(|| match self.total() {
+            0 => "none",
+            1..=8 => "low",
+            9..=16 => "moderate",
+            _ => "high",
+        })
+    }
+
+    /// The score alone, e.g. "PHQ-9 14 (moderate)" or "CADSS-6 14 of 24 (moderate)".
     pub fn score_text(&self) -> String {
         let line = format!("{} {}", self.instrument.label(), self.total());
-        match self.severity() {
-            Some(severity) => format!("{line} ({})", severity.label()),
-            None => line,
+        match (self.severity(), self.dissociation_band()) {
+            (Some(severity), _) => format!("{line} ({})", severity.label()),
+            (None, Some(band)) => {
+                let most = self.instrument.items() * usize::from(self.instrument.max_answer());
+                format!("{line} of {most} ({band})")
+            }
+            (None, None) => line,
         }
     }
 
@@ -328,7 +363,15 @@ mod tests {
         let cadss = measure(Instrument::Cadss6, &[4, 3, 2, 1, 0, 4]);
         assert_eq!(cadss.total(), 14);
         assert_eq!(cadss.severity(), None);
-        assert_eq!(cadss.describe(), "CADSS-6 14");
+        assert_eq!(cadss.describe(), "CADSS-6 14 of 24 (moderate)");
+        assert_eq!(
+            measure(Instrument::Cadss6, &[0; 6]).describe(),
+            "CADSS-6 0 of 24 (none)"
+        );
+        assert_eq!(
+            measure(Instrument::Cadss6, &[4, 4, 4, 4, 1, 0]).describe(),
+            "CADSS-6 17 of 24 (high)"
+        );
     }
 
     #[test]

@@ -94,6 +94,11 @@ pub fn measure_fields(
         "1".repeat(instrument.items())
     );
     let field = widgets::labelled_field(ui, "Answers", answers, &hint, 260.0);
+    ui.label(
+        RichText::new(instrument.answer_scale())
+            .small()
+            .color(theme::MUTED),
+    );
     measure_preview(ui, *instrument, answers);
     field
 }
