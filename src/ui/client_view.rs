@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
 use super::app::Nav;
 use super::prep_view::outcome_line;
@@ -129,54 +129,96 @@ impl ClientView {
             .filter(|(_, pair)| pair[0].model != pair[1].model)
             .map(|(index, _)| index as f64 + 1.5)
             .collect();
-        let chart =
-            |ui: &mut Ui, title: &str, id: &str, add: &dyn Fn(&mut egui_plot::PlotUi<'_>)| {
-                ui.label(RichText::new(title).strong());
-                Plot::new((id, self.client.id.0))
-                    .height(150.0)
-                    .legend(Legend::default())
-                    .allow_scroll(false)
-                    .show(ui, |plot| {
-                        add(plot);
-                        for x in &switches {
-                            plot.vline(
-                                VLine::new("Model changed", *x)
-                                    .color(theme::MUTED)
-                                    .style(egui_plot::LineStyle::dashed_loose()),
-                            );
-                        }
-                    });
-            };
-        chart(ui, "Dose delivered per session (mg/kg)", "dose", &|plot| {
-            self.dose_series(plot);
-        });
-        chart(ui, "Decision points per session", "decisions", &|plot| {
-            for model in TreatmentModel::ALL {
-                let bars = self
-                    .numbered(model)
-                    .map(|(x, s)| Bar::new(x, f64::from(s.decision_points)))
-                    .collect();
-                plot.bar_chart(
-                    BarChart::new(model.label(), bars)
-                        .color(theme::model_color(model))
-                        .width(0.6),
-                );
-            }
-        });
+        let models: Vec<(&str, egui::Color32)> = TreatmentModel::ALL
+            .iter()
+            .map(|model| (model.label(), theme::model_color(*model)))
+            .collect();
+        let model_changed = [("Model changed (dashed)", theme::MUTED)];
+        // The legend is a row above the chart, never over the data; the x axis counts whole sessions.
+        let chart = |ui: &mut Ui,
+                     title: &str,
+                     (id, y_label): (&str, &str),
+                     keys: &[(&str, egui::Color32)],
+                     add: &dyn Fn(&mut egui_plot::PlotUi<'_>)| {
+            ui.label(RichText::new(title).strong());
+            widgets::legend_row(
+                ui,
+                keys.iter().chain(if switches.is_empty() {
+                    &[][..]
+                } else {
+                    &model_changed[..]
+                }),
+            );
+            Plot::new((id, self.client.id.0))
+                .height(150.0)
+                .x_axis_label("session")
+                .y_axis_label(y_label)
+                .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+                .x_axis_formatter(|mark, _| whole_session(mark.value))
+                .allow_scroll(false)
+                .show(ui, |plot| {
+                    add(plot);
+                    for x in &switches {
+                        plot.vline(
+                            VLine::new("Model changed", *x)
+                                .color(theme::MUTED)
+                                .style(egui_plot::LineStyle::dashed_loose()),
+                        );
+                    }
+                });
+        };
+        chart(
+            ui,
+            "Dose delivered per session",
+            ("dose", "mg/kg"),
+            &models,
+            &|plot| self.dose_series(plot),
+        );
+        chart(
+            ui,
+            "Decision points per session",
+            ("decisions", "decision points"),
+            &models,
+            &|plot| {
+                for model in TreatmentModel::ALL {
+                    let bars = self
+                        .numbered(model)
+                        .map(|(x, s)| Bar::new(x, f64::from(s.decision_points)))
+                        .collect();
+                    plot.bar_chart(
+                        BarChart::new(model.label(), bars)
+                            .color(theme::model_color(model))
+                            .width(0.6),
+                    );
+                }
+            },
+        );
         chart(
             ui,
             "How \"sit with it\" ended, per session",
-            "outcomes",
+            ("outcomes", "deferrals"),
+            &OUTCOME_KEYS.map(|(name, color)| (name, color())),
             &|plot| self.outcome_series(plot),
         );
         if !self.trends.is_empty() {
+            let mut keys: Vec<(&str, egui::Color32)> = self
+                .trends
+                .iter()
+                .map(|trend| (trend.instrument.label(), instrument_color(trend.instrument)))
+                .collect();
+            if self
+                .trends
+                .iter()
+                .any(|trend| trend.points.iter().any(|p| p.self_harm))
+            {
+                keys.push(("PHQ-9 item 9 above zero (ringed)", theme::WARNING));
+            }
             chart(
                 ui,
                 "Questionnaire scores per session",
-                "measures",
-                &|plot| {
-                    self.measure_series(plot);
-                },
+                ("measures", "total score"),
+                &keys,
+                &|plot| self.measure_series(plot),
             );
             for trend in &self.trends {
                 if let Some(sentence) = trend.sentence() {
@@ -233,23 +275,18 @@ impl ClientView {
                 .numbered(model)
                 .filter_map(|(x, s)| s.delivered_mg_per_kg.map(|dose| [x, dose]))
                 .collect();
+            // One line per model: the two are never joined into one series.
+            plot.line(
+                Line::new(model.label(), PlotPoints::from(points.clone()))
+                    .color(theme::model_color(model).gamma_multiply(0.6))
+                    .allow_band(false),
+            );
             plot.points(
                 Points::new(model.label(), PlotPoints::from(points))
                     .color(theme::model_color(model))
                     .radius(4.0),
             );
         }
-        let all: Vec<[f64; 2]> = self
-            .sessions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.delivered_mg_per_kg.map(|dose| [i as f64 + 1.0, dose]))
-            .collect();
-        plot.line(
-            Line::new("Dose", PlotPoints::from(all))
-                .color(theme::MUTED)
-                .allow_band(false),
-        );
     }
 
     /// Stacked bars: worked through at the bottom, then lowered, ended early, stopped.
@@ -263,16 +300,11 @@ impl ClientView {
                 .collect();
             BarChart::new(name, bars).color(color).width(0.6)
         };
-        let worked = series("Worked through", theme::SAVED, |s| s.worked_through);
-        let lowered = series(
-            "Dose lowered",
-            theme::model_color(TreatmentModel::Medical),
-            |s| s.dose_lowered,
-        )
-        .stack_on(&[&worked]);
-        let early =
-            series("Ended early", theme::MUTED, |s| s.ended_early).stack_on(&[&worked, &lowered]);
-        let stopped = series("Session stopped", theme::WARNING, |s| s.session_stopped)
+        let [worked, lowered, early, stopped] = OUTCOME_KEYS;
+        let worked = series(worked.0, worked.1(), |s| s.worked_through);
+        let lowered = series(lowered.0, lowered.1(), |s| s.dose_lowered).stack_on(&[&worked]);
+        let early = series(early.0, early.1(), |s| s.ended_early).stack_on(&[&worked, &lowered]);
+        let stopped = series(stopped.0, stopped.1(), |s| s.session_stopped)
             .stack_on(&[&worked, &lowered, &early]);
         for chart in [worked, lowered, early, stopped] {
             plot.bar_chart(chart);
@@ -286,6 +318,25 @@ impl ClientView {
             .enumerate()
             .filter(move |(_, s)| s.model == model)
             .map(|(i, s)| (i as f64 + 1.0, s))
+    }
+}
+
+/// The deferral outcomes, bottom of the stack first, with their colours.
+const OUTCOME_KEYS: [(&str, fn() -> egui::Color32); 4] = [
+    ("Worked through", || theme::SAVED),
+    ("Dose lowered", || {
+        theme::model_color(TreatmentModel::Medical)
+    }),
+    ("Ended early", || theme::MUTED),
+    ("Session stopped", || theme::WARNING),
+];
+
+/// Session numbers on the x axis, whole ones only.
+fn whole_session(value: f64) -> String {
+    if value >= 1.0 && (value - value.round()).abs() < 1e-9 {
+        format!("{}", value.round() as i64)
+    } else {
+        String::new()
     }
 }
 

@@ -2,7 +2,7 @@
 //! "sit with it" deferrals as shaded spans coloured by how they ended.
 
 use egui::{Color32, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points, Span};
+use egui_plot::{Line, Plot, PlotPoints, Points, Span};
 
 use super::theme;
 use crate::domain::{DeferralOutcome, TreatmentModel};
@@ -27,26 +27,47 @@ fn outcome_name(outcome: Option<DeferralOutcome>) -> &'static str {
     }
 }
 
-/// Shows the chart; `id` keeps each session's zoom apart.
+/// The colour of the dose line.
+const DOSE: Color32 = Color32::from_rgb(40, 90, 180);
+
+/// Shows the chart with its key above it; `id` keeps each session's zoom apart.
 pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, height: f32) {
+    let dose_name = if curve.unit.ends_with("/h") {
+        "Infusion rate"
+    } else {
+        "Dose"
+    };
+    let mut keys = vec![
+        (dose_name, DOSE),
+        ("Decision point", theme::model_color(model)),
+    ];
+    let mut outcomes: Vec<Option<DeferralOutcome>> =
+        curve.deferrals.iter().map(|span| span.outcome).collect();
+    outcomes.dedup();
+    for outcome in DeferralOutcome::ALL.map(Some).into_iter().chain([None]) {
+        if outcomes.contains(&outcome) {
+            keys.push((outcome_name(outcome), outcome_color(outcome)));
+        }
+    }
+    super::widgets::legend_row(ui, keys.iter());
     Plot::new(("dose_curve", id))
         .height(height)
-        .legend(Legend::default())
         .allow_scroll(false)
         .x_axis_label("minutes since start")
         .y_axis_label(curve.unit)
         .show(ui, |plot| {
             for span in &curve.deferrals {
                 let color = outcome_color(span.outcome);
+                // Unnamed: the key above says what each colour is, and no label crowds the span.
                 plot.span(
-                    Span::new(outcome_name(span.outcome), span.start_min..=span.end_min)
+                    Span::new("", span.start_min..=span.end_min)
                         .fill(color.gamma_multiply(0.25))
                         .border_color(color),
                 );
             }
             plot.line(
-                Line::new("Dose", PlotPoints::from(curve.steps.clone()))
-                    .color(Color32::from_rgb(40, 90, 180))
+                Line::new(dose_name, PlotPoints::from(curve.steps.clone()))
+                    .color(DOSE)
                     .width(2.0)
                     .allow_band(false),
             );

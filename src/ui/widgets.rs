@@ -99,3 +99,15 @@ pub fn dismissable_notice(ui: &mut Ui, notice: &mut Option<String>, color: Color
         *notice = None;
     }
 }
+
+/// A chart's key as a row of colour swatches above it, so no key ever sits on the data.
+pub fn legend_row<'k>(ui: &mut Ui, keys: impl Iterator<Item = &'k (&'k str, Color32)>) {
+    ui.horizontal_wrapped(|ui| {
+        for (name, color) in keys {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, *color);
+            ui.label(RichText::new(*name).small());
+            ui.add_space(super::theme::GAP);
+        }
+    });
+}

@@ -72,13 +72,13 @@ pub fn draw(layout: &mut Layout<'_>, curve: &DoseCurve, model: TreatmentModel) {
             .map(|point| point[0])
             .chain(curve.deferrals.iter().map(|span| span.end_min))
             .fold(1.0_f64, f64::max),
-        y_max: curve
-            .steps
-            .iter()
-            .map(|point| point[1])
-            .fold(0.0_f64, f64::max)
-            .max(f64::EPSILON)
-            * 1.15,
+        y_max: round_top(
+            curve
+                .steps
+                .iter()
+                .map(|point| point[1])
+                .fold(0.0_f64, f64::max),
+        ),
     };
     grid(layout, &frame);
     data(layout, &frame, curve, model);
@@ -126,8 +126,15 @@ fn grid(layout: &mut Layout<'_>, frame: &Frame) {
         );
         tick += step;
     }
-    for quarter in 0..=4 {
-        let dose = frame.y_max / 1.15 * f64::from(quarter) / 4.0;
+    let step = round_step(frame.y_max, 4.0);
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10()).ceil() as usize
+    };
+    let ticks = (frame.y_max / step).round() as u32;
+    for tick in 0..=ticks {
+        let dose = step * f64::from(tick);
         layout.push(Op::Line {
             points: vec![
                 (frame.left, frame.y(dose)),
@@ -137,11 +144,7 @@ fn grid(layout: &mut Layout<'_>, frame: &Frame) {
             color: GRID,
             dashed: false,
         });
-        let label = if frame.y_max >= 10.0 {
-            format!("{dose:.0}")
-        } else {
-            format!("{dose:.2}")
-        };
+        let label = format!("{dose:.decimals$}");
         let label_width = layout.fonts.width(&label, SMALL.weight, SMALL.size);
         text(
             layout,
@@ -234,9 +237,43 @@ fn legend(layout: &mut Layout<'_>, curve: &DoseCurve, model: TreatmentModel) {
 }
 
 /// A round number of minutes between ticks, so that an axis has at most about ten.
+/// A round step (1, 2 or 5 times a power of ten) that splits `span` into at most `parts` parts.
+fn round_step(span: f64, parts: f64) -> f64 {
+    let raw = (span / parts).max(1e-6);
+    let power = 10_f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|multiple| multiple * power)
+        .find(|step| *step >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power)
+}
+
+/// The top of the value axis: the first round tick at or above the highest value.
+fn round_top(highest: f64) -> f64 {
+    let highest = highest.max(1e-6);
+    let step = round_step(highest, 4.0);
+    (highest / step).ceil().max(1.0) * step
+}
+
 fn tick_step(x_max: f64) -> f64 {
     [1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 60.0, 120.0]
         .into_iter()
         .find(|step| x_max / step <= 10.0)
         .unwrap_or(240.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_ticks_fall_on_round_numbers() {
+        // 117 mg/h at the top: ticks of 50 up to 150, not 29, 58, 88, 117.
+        assert!((round_step(117.0, 4.0) - 50.0).abs() < 1e-9);
+        assert!((round_top(117.0) - 150.0).abs() < 1e-9);
+        assert!((round_top(0.75) - 0.8).abs() < 1e-9);
+        assert!((round_step(0.8, 4.0) - 0.2).abs() < 1e-9);
+        assert!((round_top(52.5) - 60.0).abs() < 1e-9);
+        assert!((round_top(0.0) - round_step(1e-6, 4.0)).abs() < 1e-12);
+    }
 }
