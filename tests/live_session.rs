@@ -265,3 +265,23 @@ fn a_resumed_session_keeps_counting_from_where_it_was() {
         .clone();
     assert_eq!((event.seq, event.elapsed_ms), (Seq(2), 12 * 60 * 1000));
 }
+
+#[test]
+fn a_second_sit_with_it_waits_for_the_first_to_end() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    live.log(&mut journal.store, LiveCommand::BeginDosing)
+        .unwrap();
+    live.log(&mut journal.store, sit_with_it(5)).unwrap();
+    let before = journal.store.events(live.session().id).unwrap().len();
+    let refused = live.log(&mut journal.store, sit_with_it(5)).unwrap_err();
+    assert!(matches!(
+        refused,
+        StoreError::Session(SessionError::DeferralRunning)
+    ));
+    assert_eq!(
+        journal.store.events(live.session().id).unwrap().len(),
+        before,
+        "a second press records nothing"
+    );
+}

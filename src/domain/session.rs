@@ -92,6 +92,10 @@ pub enum SessionError {
         "A \"sit with it\" deferral is still open; record how it ended before ending the session."
     )]
     OpenDeferral,
+    #[error(
+        "A \"sit with it\" is already running; record how it ends (Ctrl+1 to Ctrl+4) before agreeing another."
+    )]
+    DeferralRunning,
     #[error("That \"sit with it\" deferral already has an outcome.")]
     DeferralAlreadyClosed,
     #[error("There is no \"sit with it\" deferral with that number in this session.")]

@@ -205,6 +205,10 @@ fn decision_point(
             if minutes == 0 || minutes > MAX_SIT_WITH_IT_MINUTES {
                 return Err(SessionError::DeferralMinutes);
             }
+            // One countdown at a time: a second press of Ctrl+S must not start another.
+            if !live.state().open_deferrals.is_empty() {
+                return Err(SessionError::DeferralRunning);
+            }
             Some(EventKind::DeferralStart {
                 decision_seq: seq,
                 minutes,

@@ -174,7 +174,12 @@ impl LiveView {
             });
         egui::Panel::right("comfort")
             .default_size(280.0)
-            .show(ui, |ui| self.side(ui));
+            .show(ui, |ui| {
+                // A short window scrolls the plan instead of cutting it off.
+                egui::ScrollArea::vertical()
+                    .id_salt("live_side")
+                    .show(ui, |ui| self.side(ui));
+            });
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt(("live_timeline", self.live.session().id.0))
