@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use kap_journal::domain::{Decision, DeferralOutcome, EventKind, SessionStatus, TreatmentModel};
 use kap_journal::live::ManualClock;
 use kap_journal::store::{SessionFilter, Store};
@@ -454,4 +454,55 @@ fn went_ahead_at_an_early_end(events: &[EventKind]) {
     );
     assert!(warnings[1].starts_with("CADSS-6 is due before discharge"));
     assert!(warnings[2].starts_with("The ride home is NOT confirmed"));
+}
+
+#[test]
+fn past_sessions_are_read_during_a_live_session_and_the_way_back_is_always_there() {
+    let journal = common::journal_with_fixture();
+    let dir = journal.dir;
+    drop(journal.store);
+    let mut harness = common::ui::unattended_app(dir.path(), &journal.clock);
+    // The fixture's live Medical Model session of C-0007 is resumed.
+    field(&harness, "Note").type_text("half a thought");
+    harness.run();
+    click(&mut harness, "Sessions");
+    assert!(harness.query_by_label_contains("KAP sessions").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("Back to the live session")
+            .is_some(),
+        "the way back is on the home screen"
+    );
+    harness.get_by_label("C-0142").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Found words for the fear")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Back to the live session")
+            .is_some(),
+        "and on the session being read"
+    );
+    assert!(
+        harness
+            .query(By::new().role(Role::Button).label_contains("New session"))
+            .is_some_and(|button| button.accesskit_node().is_disabled()),
+        "no second session while one is live"
+    );
+    click(&mut harness, "Back to the live session");
+    assert_eq!(
+        field(&harness, "Note").value().as_deref(),
+        Some("half a thought"),
+        "the note field is as it was left"
+    );
+    field(&harness, "Note").type_text(", finished");
+    harness.run();
+    assert_eq!(
+        field(&harness, "Note").value().as_deref(),
+        Some("half a thought, finished"),
+        "with the focus in it"
+    );
 }

@@ -179,25 +179,13 @@ impl ClientView {
             "Decision points per session",
             ("decisions", "decision points"),
             &models,
-            &|plot| {
-                for model in TreatmentModel::ALL {
-                    let bars = self
-                        .numbered(model)
-                        .map(|(x, s)| Bar::new(x, f64::from(s.decision_points)))
-                        .collect();
-                    plot.bar_chart(
-                        BarChart::new(model.label(), bars)
-                            .color(theme::model_color(model))
-                            .width(0.6),
-                    );
-                }
-            },
+            &|plot| self.decision_series(plot),
         );
         chart(
             ui,
             "How \"sit with it\" ended, per session",
             ("outcomes", "deferrals"),
-            &OUTCOME_KEYS.map(|(name, color)| (name, color())),
+            &outcome_keys(),
             &|plot| self.outcome_series(plot),
         );
         if !self.trends.is_empty() {
@@ -230,6 +218,21 @@ impl ClientView {
                     ui.label(RichText::new(sentence).color(color));
                 }
             }
+        }
+    }
+
+    /// Decision points per session, a bar series per model.
+    fn decision_series(&self, plot: &mut egui_plot::PlotUi<'_>) {
+        for model in TreatmentModel::ALL {
+            let bars = self
+                .numbered(model)
+                .map(|(x, s)| Bar::new(x, f64::from(s.decision_points)))
+                .collect();
+            plot.bar_chart(
+                BarChart::new(model.label(), bars)
+                    .color(theme::model_color(model))
+                    .width(0.6),
+            );
         }
     }
 
@@ -300,11 +303,11 @@ impl ClientView {
                 .collect();
             BarChart::new(name, bars).color(color).width(0.6)
         };
-        let [worked, lowered, early, stopped] = OUTCOME_KEYS;
-        let worked = series(worked.0, worked.1(), |s| s.worked_through);
-        let lowered = series(lowered.0, lowered.1(), |s| s.dose_lowered).stack_on(&[&worked]);
-        let early = series(early.0, early.1(), |s| s.ended_early).stack_on(&[&worked, &lowered]);
-        let stopped = series(stopped.0, stopped.1(), |s| s.session_stopped)
+        let [worked, lowered, early, stopped] = outcome_keys();
+        let worked = series(worked.0, worked.1, |s| s.worked_through);
+        let lowered = series(lowered.0, lowered.1, |s| s.dose_lowered).stack_on(&[&worked]);
+        let early = series(early.0, early.1, |s| s.ended_early).stack_on(&[&worked, &lowered]);
+        let stopped = series(stopped.0, stopped.1, |s| s.session_stopped)
             .stack_on(&[&worked, &lowered, &early]);
         for chart in [worked, lowered, early, stopped] {
             plot.bar_chart(chart);
@@ -322,14 +325,14 @@ impl ClientView {
 }
 
 /// The deferral outcomes, bottom of the stack first, with their colours.
-const OUTCOME_KEYS: [(&str, fn() -> egui::Color32); 4] = [
-    ("Worked through", || theme::SAVED),
-    ("Dose lowered", || {
-        theme::model_color(TreatmentModel::Medical)
-    }),
-    ("Ended early", || theme::MUTED),
-    ("Session stopped", || theme::WARNING),
-];
+fn outcome_keys() -> [(&'static str, egui::Color32); 4] {
+    [
+        ("Worked through", theme::SAVED),
+        ("Dose lowered", theme::model_color(TreatmentModel::Medical)),
+        ("Ended early", theme::MUTED),
+        ("Session stopped", theme::WARNING),
+    ]
+}
 
 /// Session numbers on the x axis, whole ones only.
 fn whole_session(value: f64) -> String {

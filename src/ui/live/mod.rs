@@ -75,6 +75,11 @@ impl LiveView {
         }
     }
 
+    /// Whether the session is still live (not yet ended).
+    pub fn is_live(&self) -> bool {
+        self.live.session().status == crate::domain::SessionStatus::Live
+    }
+
     /// The session being logged.
     pub fn live(&self) -> &LiveSession {
         &self.live

@@ -3,6 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+mod navigation;
+
+pub use navigation::Nav;
+
 use super::UiCommand;
 use super::alerts::{Alerts, Speaker, Tone};
 use super::backups::Backups;
@@ -18,28 +22,9 @@ use super::settings_view::SettingsView;
 use super::start::StartView;
 use super::theme;
 use super::unlock_view::{UnlockView, Unlocked};
-use crate::domain::{ClientId, ClinicSettings, Seq, SessionId};
+use crate::domain::{ClinicSettings, Seq, SessionId};
 use crate::live::{Clock, IdleTimer, LiveSession};
 use crate::store::{LockedJournal, StartUpCheck, Store, StoreError};
-
-/// Where a view asks the app to go next.
-#[must_use]
-pub enum Nav {
-    Stay,
-    Home,
-    Start,
-    Live(Box<LiveSession>),
-    /// A session's timeline, with the entry to select and scroll to.
-    OpenSession(SessionId, Option<Seq>),
-    /// The prep sheet of a client.
-    Prep(ClientId),
-    /// Every session of a client, with charts.
-    ClientHistory(ClientId),
-    /// The clinic's monitoring settings.
-    Settings,
-    /// Replace the journal with this backup (already confirmed).
-    Restore(std::path::PathBuf),
-}
 
 enum View {
     Home(Box<HomeView>),
@@ -85,6 +70,9 @@ pub struct KapJournalApp {
     notice: Option<String>,
     /// The home screen while another view is shown, so its search and filters are there on return.
     kept_home: Option<Box<HomeView>>,
+    /// The live session while the clinician reads other sessions: its timers, draft and alerts go
+    /// on, and the top bar always offers the way back.
+    aside: Option<Box<LiveView>>,
     /// Since the last keystroke, click or pointer movement.
     idle: IdleTimer,
     /// How long the window may stay untouched (the clinic setting `lock-after`).
@@ -138,6 +126,7 @@ impl KapJournalApp {
             prefs,
             notice: None,
             kept_home: None,
+            aside: None,
             backups: Backups::default(),
             restoring: None,
             start_up_check: None,
@@ -196,6 +185,9 @@ impl KapJournalApp {
 
     /// Saves what is being typed (the live note's draft, the notes of a session) to the journal.
     fn save_typing(&mut self) {
+        if let (Ok(store), Some(live)) = (&mut self.store, &mut self.aside) {
+            live.save_draft_now(store);
+        }
         match (&mut self.store, &mut self.view) {
             (Ok(store), View::Live(live)) => live.save_draft_now(store),
             (Ok(store), View::Session(view)) => view.save_now(store, self.clock.wall()),
@@ -269,58 +261,6 @@ impl KapJournalApp {
         }
     }
 
-    fn navigate(&mut self, nav: Nav, ctx: &egui::Context) {
-        if let Nav::Restore(path) = nav {
-            return self.restore(path, ctx);
-        }
-        let Ok(store) = &mut self.store else { return };
-        if matches!(nav, Nav::Stay) {
-            return;
-        }
-        if let View::Session(view) = &mut self.view {
-            view.save_now(store, self.clock.wall());
-        }
-        // The live view is left only once its session has ended: that is when a backup is made.
-        if matches!(self.view, View::Live(_)) && !matches!(nav, Nav::Live(_)) {
-            self.backups.start_automatic(ctx, store, self.clock.wall());
-        }
-        let next = match nav {
-            Nav::Stay | Nav::Restore(_) => return,
-            Nav::Home => {
-                let mut home = self.kept_home.take().unwrap_or_default();
-                home.refresh(store);
-                View::Home(home)
-            }
-            Nav::Start => View::Start(Box::new(StartView::new(store, &self.prefs))),
-            Nav::Live(session) => {
-                self.prefs.last_model = session.session().model;
-                self.prefs.last_route = session.session().route;
-                View::Live(Box::new(LiveView::new(store, *session, false)))
-            }
-            Nav::OpenSession(id, focus) => match SessionView::load(store, id, focus) {
-                Ok(view) => View::Session(Box::new(view)),
-                Err(error) => return self.notice = Some(error.to_string()),
-            },
-            Nav::Prep(client) => match PrepView::load(store, client) {
-                Ok(view) => View::Prep(view),
-                Err(error) => return self.notice = Some(error.to_string()),
-            },
-            Nav::ClientHistory(client) => match ClientView::load(store, client) {
-                Ok(view) => View::Client(view),
-                Err(error) => return self.notice = Some(error.to_string()),
-            },
-            Nav::Settings => {
-                self.backups.relist();
-                View::Settings(SettingsView::load(store))
-            }
-        };
-        if let View::Home(home) = std::mem::replace(&mut self.view, next) {
-            self.kept_home = Some(home);
-        }
-        // The lock setting may have just been changed in the settings view.
-        self.read_lock_after();
-    }
-
     /// Closes the journal and restores `backup` over it on a thread; the window shows the progress.
     fn restore(&mut self, backup: std::path::PathBuf, ctx: &egui::Context) {
         self.save_typing();
@@ -361,6 +301,7 @@ impl KapJournalApp {
         self.restoring = None;
         self.store = store;
         self.kept_home = None;
+        self.aside = None;
         self.backups.reset();
         self.view = self.first_view();
         self.read_lock_after();
@@ -368,65 +309,16 @@ impl KapJournalApp {
             self.notice = problem;
         }
     }
-
-    fn top_bar(&mut self, ui: &mut egui::Ui) -> Nav {
-        let mut nav = Nav::Stay;
-        egui::Panel::top("top_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading("KAP Journal");
-                ui.separator();
-                let in_live = matches!(self.view, View::Live(_));
-                if ui
-                    .add_enabled(!in_live, egui::Button::new("Sessions"))
-                    .clicked()
-                {
-                    nav = Nav::Home;
-                }
-                let new_session = super::UiCommand::NewSession;
-                if ui
-                    .add_enabled(!in_live, new_session.button(ui.ctx()))
-                    .clicked()
-                    || (!in_live && new_session.pressed(ui.ctx()))
-                {
-                    nav = Nav::Start;
-                }
-                if ui
-                    .add_enabled(!in_live, egui::Button::new("Settings"))
-                    .clicked()
-                {
-                    nav = Nav::Settings;
-                }
-                if ui.add(UiCommand::Lock.button(ui.ctx())).clicked() {
-                    self.lock_now();
-                }
-                if let Ok(store) = &self.store {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(
-                            egui::RichText::new(store.dir().display().to_string())
-                                .small()
-                                .color(theme::MUTED),
-                        )
-                        .on_hover_text("The data folder; the journal is journal.db inside it.");
-                    });
-                }
-            });
-            super::widgets::dismissable_notice(ui, &mut self.notice, theme::WARNING);
-            if let Ok(store) = &self.store
-                && let Some(backup) = self.backups.damaged_ui(ui, store)
-            {
-                nav = Nav::Restore(backup);
-            }
-        });
-        nav
-    }
 }
 
 impl eframe::App for KapJournalApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        if let (Ok(store), View::Live(live)) = (&mut self.store, &mut self.view) {
-            live.logic(ctx, store);
-            self.alerts.check(ctx, live.live(), self.prefs.alert_sound);
-        }
+        let Ok(store) = &mut self.store else { return };
+        let ((View::Live(live), _) | (_, Some(live))) = (&mut self.view, &mut self.aside) else {
+            return;
+        };
+        live.logic(ctx, store);
+        self.alerts.check(ctx, live.live(), self.prefs.alert_sound);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -461,8 +353,8 @@ impl eframe::App for KapJournalApp {
             Err(message) => return cannot_open(ui, message),
         };
         if let Some(lock) = &mut self.lock {
-            let running = match &self.view {
-                View::Live(view) => Some(view.live()),
+            let running = match (&self.view, &self.aside) {
+                (View::Live(view), _) | (_, Some(view)) => Some(view.live()),
                 _ => None,
             };
             if lock.ui(ui, store, running) {
