@@ -185,7 +185,17 @@ fn a_soap_note_is_drafted_from_the_timeline_facts() {
     let [subjective, objective, assessment, plan] = note.sections() else {
         panic!("four sections");
     };
-    assert!(subjective.starts_with("Intention: Meet the grief about my father"));
+    // Sentences, not an entry dump: who brought what, when.
+    assert!(
+        subjective.starts_with("Came with the intention: Meet the grief about my father"),
+        "{subjective}"
+    );
+    assert!(
+        subjective.contains(
+            "At 20:00, a memory came up (\"the accident on the bridge\"); the client asked to lower the dose."
+        ),
+        "{subjective}"
+    );
     assert!(
         objective.starts_with(
             "KAP session, IV infusion; planned 0.5 mg/kg over 40 min (35 mg at 70 kg); \
@@ -193,17 +203,22 @@ fn a_soap_note_is_drafted_from_the_timeline_facts() {
         ),
         "{objective}"
     );
-    // Observations and interventions are brought together in the order they happened.
-    let dosing = objective.find("2:00 Dosing began").unwrap();
-    let offer = objective
-        .find("20:00 Offered to sit with it for 5 min")
+    // What was observed is one paragraph, what was done another, each in the order it happened.
+    let [observed, done] =
+        <[&str; 2]>::try_from(objective.split("\n\n").collect::<Vec<_>>()).expect("two paragraphs");
+    let read_aloud = observed.find("At 0:30, intention read aloud").unwrap();
+    let vitals = observed.find("At 44:00, BP 184/112").unwrap();
+    assert!(read_aloud < vitals, "{observed}");
+    let dosing = done.find("At 2:00, dosing began").unwrap();
+    let offer = done
+        .find("At 20:00, offered to sit with it for 5 min; accepted.")
         .unwrap();
-    let vitals = objective.find("44:00 BP 184/112").unwrap();
-    assert!(dosing < offer && offer < vitals, "{objective}");
+    assert!(dosing < offer, "{done}");
     assert!(
-        objective.contains("Comfort plan: Hand on shoulder"),
-        "{objective}"
+        done.contains("At 31:00, rate changed to 0.53 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min (Lowered at decision point #7)."),
+        "{done}"
     );
+    assert!(done.starts_with("Comfort plan: Hand on shoulder"), "{done}");
     // The fixture's timeline: two decision points, one of them a 5-minute deferral.
     assert!(
         assessment.starts_with("2 decision points; sit with it offered 1 time."),
@@ -214,11 +229,11 @@ fn a_soap_note_is_drafted_from_the_timeline_facts() {
         "{assessment}"
     );
     assert!(
-        plan.contains("discharge criteria met · ride home arranged"),
+        plan.contains("Discharge criteria met · ride home arranged"),
         "{plan}"
     );
     assert!(
-        plan.contains("Bring to integration: 14:00 # Not a heading"),
+        plan.contains("Bring to integration what was noted at 14:00: # Not a heading"),
         "{plan}"
     );
     assert!(

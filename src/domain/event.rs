@@ -243,6 +243,16 @@ pub enum CameUp {
 }
 
 impl CameUp {
+    /// The start of a sentence in a drafted note: "a memory came up".
+    pub fn as_sentence_start(self) -> &'static str {
+        match self {
+            Self::Emotion => "an emotion came up",
+            Self::Memory => "a memory came up",
+            Self::Thought => "a thought came up",
+            Self::BodySensation => "a body sensation came up",
+        }
+    }
+
     pub const ALL: [Self; 4] = [
         Self::Emotion,
         Self::Memory,
@@ -270,6 +280,15 @@ pub enum Asked {
 }
 
 impl Asked {
+    /// Who asked, as a clause of a drafted note's sentence.
+    pub fn as_clause(self) -> &'static str {
+        match self {
+            Self::ClientAsksToLower => "the client asked to lower the dose",
+            Self::ClinicianConsidersLowering => "the clinician considered lowering the dose",
+            Self::ClientAsksToStop => "the client asked to stop",
+        }
+    }
+
     pub const ALL: [Self; 3] = [
         Self::ClientAsksToLower,
         Self::ClinicianConsidersLowering,

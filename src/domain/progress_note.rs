@@ -118,8 +118,11 @@ impl ProgressNote {
         self.sections.iter().all(|text| text.trim().is_empty())
     }
 
-    /// Moves to another format. Written sections carry over by meaning (the plan stays the plan);
-    /// what has no place in the new format is kept at the end of its first section, never dropped.
+    /// Moves to another format. Written sections carry over by meaning, and no word is dropped:
+    /// what was said and seen (Subjective, Objective, Data, Behavior) goes to the new format's
+    /// account of it, what was done (Intervention) to where interventions are told, the clinician's
+    /// reading (Assessment) and the client's response (Response) to each other's place, the plan to
+    /// the plan.
     #[must_use]
     pub fn convert(&self, to: NoteFormat) -> Self {
         let mut converted = Self::blank(to);
@@ -127,13 +130,7 @@ impl ProgressNote {
             if text.trim().is_empty() {
                 continue;
             }
-            let target = to
-                .sections()
-                .iter()
-                .position(|candidate| *candidate == heading)
-                .or_else(|| (heading == "Plan").then(|| to.sections().len() - 1))
-                .unwrap_or(0);
-            append(&mut converted.sections[target], text);
+            append(&mut converted.sections[section_for(heading, to)], text);
         }
         converted
     }
@@ -146,6 +143,31 @@ impl ProgressNote {
                 *text = draft;
             }
         }
+    }
+}
+
+/// Where a section headed `heading` belongs in a note of format `to`.
+fn section_for(heading: &str, to: NoteFormat) -> usize {
+    if let Some(same) = to
+        .sections()
+        .iter()
+        .position(|candidate| *candidate == heading)
+    {
+        return same;
+    }
+    match (heading, to) {
+        ("Plan", _) => to.sections().len() - 1,
+        // What was said and what was seen: DAP's Data, BIRP's Behavior.
+        ("Subjective" | "Objective", NoteFormat::Dap | NoteFormat::Birp)
+        | ("Data", NoteFormat::Birp)
+        | ("Behavior" | "Intervention", NoteFormat::Dap) => 0,
+        // Observed behaviour and what was done are SOAP's Objective.
+        ("Behavior" | "Intervention", NoteFormat::Soap) => 1,
+        // The client's response is read in the assessment, and the assessment in the response.
+        ("Response", NoteFormat::Soap | NoteFormat::Dap) => to.sections().len() - 2,
+        ("Assessment", NoteFormat::Birp) => 2,
+        // DAP's Data holds both what was said and seen: it opens a SOAP note.
+        _ => 0,
     }
 }
 
@@ -203,15 +225,15 @@ mod tests {
         assert_eq!(
             soap.sections(),
             [
-                "Intention: grief",
-                "KAP session\nOffered to sit with it",
-                "1 decision point",
-                "Integration Thursday"
+                "Intention: grief.",
+                "KAP session.\n\nOffered to sit with it.",
+                "1 decision point.",
+                "Integration Thursday."
             ]
         );
         let mut birp = ProgressNote::blank(NoteFormat::Birp);
         birp.fill_empty(&facts());
-        assert_eq!(birp.sections()[2], "worked through");
+        assert_eq!(birp.sections()[2], "worked through.");
         assert_eq!(ProgressNote::blank(NoteFormat::Dap).sections().len(), 3);
     }
 
@@ -221,7 +243,7 @@ mod tests {
         note.sections_mut()[0] = "Client said the room felt safe.".into();
         note.fill_empty(&facts());
         assert_eq!(note.sections()[0], "Client said the room felt safe.");
-        assert_eq!(note.sections()[3], "Integration Thursday");
+        assert_eq!(note.sections()[3], "Integration Thursday.");
     }
 
     #[test]
@@ -235,6 +257,35 @@ mod tests {
         assert_eq!(dap.sections(), ["said\n\nseen", "", "next"]);
         let birp = dap.convert(NoteFormat::Birp);
         assert_eq!(birp.sections(), ["said\n\nseen", "", "", "next"]);
+    }
+
+    #[test]
+    fn converting_maps_sections_by_meaning() {
+        let soap = ProgressNote::new(
+            NoteFormat::Soap,
+            vec!["said".into(), "seen".into(), "read".into(), "next".into()],
+        )
+        .unwrap();
+        let birp = soap.convert(NoteFormat::Birp);
+        assert_eq!(birp.sections(), ["said\n\nseen", "", "read", "next"]);
+        let birp = ProgressNote::new(
+            NoteFormat::Birp,
+            vec![
+                "did".into(),
+                "done".into(),
+                "answered".into(),
+                "next".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            birp.convert(NoteFormat::Soap).sections(),
+            ["", "did\n\ndone", "answered", "next"]
+        );
+        assert_eq!(
+            birp.convert(NoteFormat::Dap).sections(),
+            ["did\n\ndone", "answered", "next"]
+        );
     }
 
     #[test]

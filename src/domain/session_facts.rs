@@ -40,11 +40,18 @@ impl Fact {
         }
     }
 
-    fn render(&self) -> String {
-        match self.at_ms {
-            Some(ms) => format!("{} {}", format::elapsed(ms), self.text),
-            None => self.text.clone(),
+    /// The fact as a sentence: "At 20:00, a memory came up." A timed fact starts with its time;
+    /// every sentence ends with a full stop (or the clinician's own ! or ?).
+    fn sentence(&self) -> String {
+        let text = self.text.trim();
+        let mut sentence = match self.at_ms {
+            Some(ms) => format!("At {}, {}", format::elapsed(ms), lower_first(text)),
+            None => upper_first(text),
+        };
+        if !sentence.ends_with(['.', '!', '?']) {
+            sentence.push('.');
         }
+        sentence
     }
 }
 
@@ -69,12 +76,15 @@ impl SessionFacts {
         weight_kg: Option<f64>,
         thresholds: &Thresholds,
     ) -> Self {
-        let mut gathering = Gathering::default();
+        let mut gathering = Gathering {
+            weight_kg,
+            ..Gathering::default()
+        };
         if !session.intention.trim().is_empty() {
             gathering
                 .facts
                 .reported
-                .push(format!("Intention: {}", session.intention.trim()).into());
+                .push(format!("Came with the intention: {}", session.intention.trim()).into());
         }
         let until_ms = events.last().map_or(0, |event| event.elapsed_ms);
         gathering.facts.observed.push(
@@ -96,6 +106,7 @@ impl SessionFacts {
             offers,
             flags,
             marked,
+            ..
         } = gathering;
         if !session.comfort_plan.trim().is_empty() {
             facts
@@ -124,9 +135,9 @@ impl SessionFacts {
             if let Some(event) = events.iter().find(|event| event.seq == seq) {
                 facts.plan.push(
                     format!(
-                        "Bring to integration: {} {}",
+                        "Bring to integration what was noted at {}: {}",
                         format::elapsed(event.elapsed_ms),
-                        event.kind.describe()
+                        event.kind.describe().trim_end_matches('.')
                     )
                     .into(),
                 );
@@ -134,17 +145,24 @@ impl SessionFacts {
         }
         facts
     }
-    /// The section texts of `format`, in order.
+    /// The section texts of `format`, in order: each kind of fact a paragraph of sentences, the
+    /// untimed ones (the session's plan, the comfort plan) first, then the rest as it happened.
     pub(super) fn draft(&self, format: NoteFormat) -> Vec<String> {
-        // Untimed lines (the session's plan, the comfort plan) first, then the rest as it happened.
         let join = |parts: &[&Vec<Fact>]| {
-            let mut lines: Vec<&Fact> = parts.iter().flat_map(|lines| lines.iter()).collect();
-            lines.sort_by_key(|fact| fact.at_ms.unwrap_or(i64::MIN));
-            lines
+            parts
                 .iter()
-                .map(|fact| fact.render())
+                .filter(|facts| !facts.is_empty())
+                .map(|facts| {
+                    let mut sorted: Vec<&Fact> = facts.iter().collect();
+                    sorted.sort_by_key(|fact| fact.at_ms.unwrap_or(i64::MIN));
+                    sorted
+                        .iter()
+                        .map(|fact| fact.sentence())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .collect::<Vec<_>>()
-                .join("\n")
+                .join("\n\n")
         };
         match format {
             NoteFormat::Soap => vec![
@@ -177,10 +195,18 @@ struct Gathering {
     flags: Vec<String>,
     /// Entries marked for integration and not unmarked since, in the order they were marked.
     marked: Vec<Seq>,
+    /// The dose entries so far, so a change says the rate it set.
+    administration: super::Administration,
+    weight_kg: Option<f64>,
 }
 
 impl Gathering {
     fn take(&mut self, event: &Event, thresholds: &Thresholds) {
+        self.sort(event, thresholds);
+        self.administration.apply(event);
+    }
+
+    fn sort(&mut self, event: &Event, thresholds: &Thresholds) {
         let ms = event.elapsed_ms;
         for flag in entry_flags(&event.kind, thresholds) {
             self.flags.push(format!("{} {flag}", format::elapsed(ms)));
@@ -193,14 +219,11 @@ impl Gathering {
             }
             EventKind::DecisionPoint(point) => {
                 self.decisions += 1;
-                let mut line = format!(
-                    "{}: {}",
-                    point.came_up.label(),
-                    point.asked.label().to_lowercase()
-                );
+                let mut line = point.came_up.as_sentence_start().to_owned();
                 if !point.detail.trim().is_empty() {
                     let _ = write!(line, " (\"{}\")", point.detail.trim());
                 }
+                let _ = write!(line, "; {}", point.asked.as_clause());
                 facts.reported.push(Fact::at(ms, line));
             }
             EventKind::DeferralMinutes { minutes, .. } => facts.interventions.push(Fact::at(
@@ -215,11 +238,23 @@ impl Gathering {
                 ));
             }
             EventKind::DeferralOutcome { outcome, note, .. } => {
-                let mut line = format!("Sit with it: {}", outcome.label());
+                let mut line = format!("sitting with it ended: {}", outcome.label());
                 if !note.trim().is_empty() {
-                    let _ = write!(line, " ({})", note.trim());
+                    let _ = write!(line, " ({})", note.trim().trim_end_matches('.'));
                 }
                 facts.responses.push(Fact::at(ms, line));
+            }
+            EventKind::DoseChange {
+                dose: Some(dose),
+                reason,
+            } => {
+                let mut line = self
+                    .administration
+                    .describe_change(dose, ms, self.weight_kg);
+                if !reason.trim().is_empty() {
+                    let _ = write!(line, " ({})", reason.trim());
+                }
+                facts.interventions.push(Fact::at(ms, line));
             }
             EventKind::DosingBegan { .. }
             | EventKind::DoseChange { .. }
@@ -243,7 +278,7 @@ impl Gathering {
                 if !note.trim().is_empty() {
                     facts
                         .responses
-                        .push(Fact::at(ms, format!("At the end: {}", note.trim())));
+                        .push(Fact::at(ms, format!("the session ended: {}", note.trim())));
                 }
                 facts
                     .plan
@@ -251,6 +286,27 @@ impl Gathering {
             }
         }
     }
+}
+
+/// "Talks about …" becomes "talks about …" after "At 20:00,"; a word in capitals ("BP", "PHQ-9")
+/// or a name typed with a capital after its first letter stays as it is.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// An untimed fact opens its own sentence.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn plural(count: usize) -> &'static str {
