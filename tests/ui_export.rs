@@ -51,15 +51,28 @@ fn app_with_fixture(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
 }
 
 /// Steps the app until `text` is on screen (work on another thread), or fails after a few seconds.
+/// Waits as a real window does: a frame is drawn only when the app asked for one (at once, from
+/// a thread, or after a delay it set), never because the mouse moved.
 fn wait_for(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
     let started = Instant::now();
+    let mut next_frame = Instant::now();
     while harness.query_by_label_contains(text).is_none() {
         assert!(
             started.elapsed() < Duration::from_secs(20),
-            "never showed {text}"
+            "never showed {text} (the window was not woken to show it)"
         );
         std::thread::sleep(Duration::from_millis(20));
-        harness.step();
+        if harness.ctx.has_requested_repaint() || Instant::now() >= next_frame {
+            harness.step();
+            let delay = harness
+                .output()
+                .viewport_output
+                .get(&egui::ViewportId::ROOT)
+                .map_or(Duration::MAX, |viewport| viewport.repaint_delay);
+            next_frame = Instant::now()
+                .checked_add(delay)
+                .unwrap_or(started + Duration::from_secs(3600));
+        }
     }
 }
 

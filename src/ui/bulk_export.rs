@@ -121,7 +121,7 @@ impl BulkExport {
                     SaveChoice::NoDialog { fallback } => (fallback, true),
                 };
                 let ids = std::mem::take(ids);
-                self.stage = Stage::Running(start(store.reader(), ids, path, fallback));
+                self.stage = Stage::Running(start(ctx, store.reader(), ids, path, fallback));
                 ctx.request_repaint_after(Duration::from_millis(100));
             }
             Stage::Running(running) => match running.finished.try_recv() {
@@ -129,14 +129,18 @@ impl BulkExport {
                 outcome => {
                     self.status = Some(describe(running, outcome));
                     self.stage = Stage::Idle;
+                    // Drawn now, not at the next movement of the mouse.
+                    ctx.request_repaint();
                 }
             },
         }
     }
 }
 
-/// Starts the thread that writes the archive through `reader`, a read-only connection of its own.
+/// Starts the thread that writes the archive through `reader`, a read-only connection of its own;
+/// it wakes the window when it is done.
 fn start(
+    ctx: &egui::Context,
     reader: Result<Store, StoreError>,
     ids: Vec<SessionId>,
     path: PathBuf,
@@ -147,6 +151,7 @@ fn start(
         Arc::new(AtomicBool::new(false)),
     );
     let (send, finished) = mpsc::channel();
+    let ctx = ctx.clone();
     let running = Running {
         path: path.clone(),
         fallback,
@@ -172,6 +177,7 @@ fn start(
                 })
             });
             let _ = send.send(result);
+            ctx.request_repaint();
         });
     running
 }
