@@ -220,6 +220,10 @@ fn an_infusion_is_extended_from_the_dose_change_form_and_its_end_moves() {
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
     harness.run();
+    // The form's first field has the focus; the words typed before stay as the reason.
+    field(&harness, "New dose").type_text("0.6");
+    harness.run();
+    assert_eq!(field(&harness, "New dose").value().as_deref(), Some("0.6"));
     harness.get(By::new().label("Extend infusion")).click();
     harness.run();
     assert_eq!(

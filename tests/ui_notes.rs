@@ -109,11 +109,10 @@ fn the_private_note_is_opened_on_purpose_and_leaves_the_screen_when_closed() {
         "nothing is shown until the note is opened"
     );
     click(&mut harness, "Write a private note");
-    type_into(
-        &mut harness,
-        "Private psychotherapy note",
-        "Countertransference: felt protective.",
-    );
+    // Opened on purpose, it has the focus: typing goes straight in.
+    field(&harness, "Private psychotherapy note")
+        .type_text("Countertransference: felt protective.");
+    harness.run();
     harness.get(By::new().label("Timeline")).click();
     harness.run();
 

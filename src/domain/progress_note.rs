@@ -233,7 +233,7 @@ mod tests {
         );
         let mut birp = ProgressNote::blank(NoteFormat::Birp);
         birp.fill_empty(&facts());
-        assert_eq!(birp.sections()[2], "worked through.");
+        assert_eq!(birp.sections()[2], "Worked through.");
         assert_eq!(ProgressNote::blank(NoteFormat::Dap).sections().len(), 3);
     }
 

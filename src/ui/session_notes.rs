@@ -93,6 +93,8 @@ pub struct SessionNotes {
     /// A signed session's progress note is shown, never edited.
     signed: bool,
     error: Option<String>,
+    /// Set when the private note was just opened, so typing goes into it.
+    focus_private: bool,
 }
 
 impl SessionNotes {
@@ -114,6 +116,7 @@ impl SessionNotes {
             has_private: store.has_private_note(session)?,
             signed,
             error: None,
+            focus_private: false,
         })
     }
 
@@ -218,19 +221,24 @@ impl SessionNotes {
                     Ok(note) => {
                         self.private = Some(Kept::new(note.map(|n| n.text).unwrap_or_default()));
                         self.error = None;
+                        self.focus_private = true;
                     }
                     Err(error) => self.error = Some(error.to_string()),
                 }
             }
             return;
         };
-        widgets::labelled_multiline(
+        let field = widgets::labelled_multiline(
             ui,
             "Private psychotherapy note",
             &mut private.editing,
             "",
             12,
         );
+        // Opening the note is for writing in it: the typing goes there at once.
+        if std::mem::take(&mut self.focus_private) {
+            field.request_focus();
+        }
         let now = ui.input(|input| input.time);
         let session = self.session;
         private.keep(Some(now), wall, |text| {

@@ -130,6 +130,7 @@ impl Composer {
         self.dose_hint = current_dose_text(live);
     }
 
+    /// Opens the dose-change form with typing in its first field, the new dose.
     pub fn open_dose_change(&mut self, live: &LiveSession) {
         self.set_mode(Mode::DoseChange {
             action: DoseAction::NewDose,
@@ -137,6 +138,8 @@ impl Composer {
             extend_minutes: DEFAULT_EXTENSION_MINUTES.to_string(),
         });
         self.dose_hint = current_dose_text(live);
+        self.focus_main = false;
+        self.focus_first_field = true;
     }
 
     pub fn open_outcome(&mut self, deferral: Seq, outcome: DeferralOutcome, live: &LiveSession) {
