@@ -33,7 +33,8 @@ impl LockScreen {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(if running.is_some() { 40.0 } else { 120.0 });
             ui.vertical_centered(|ui| {
-                ui.set_max_width(440.0);
+                // Wide enough that a safety flag reads on one line across the room.
+                ui.set_max_width(if running.is_some() { 900.0 } else { 440.0 });
                 ui.heading("KAP Journal is locked");
                 ui.add_space(theme::GAP);
                 ui.label(
