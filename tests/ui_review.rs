@@ -169,3 +169,49 @@ fn the_browser_shows_what_an_ended_session_delivered() {
         "the row shows the delivered total, not the planned dose"
     );
 }
+
+#[test]
+fn medical_model_sessions_read_in_their_own_words_and_search_keeps_the_models_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    for model in ["Medical Model", "KAP"] {
+        if model == "KAP" {
+            // The same client moves to KAP.
+            click(&mut harness, "New session");
+            common::ui::choose_client(&mut harness, "C-0142");
+            harness.get_by_label("KAP").click();
+            harness.run();
+            common::ui::type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+            common::ui::confirm_consent(&mut harness);
+            click(&mut harness, "Start session");
+        } else {
+            start_session(&mut harness, model);
+        }
+        // The Medical Model's live view has no empty integration panel.
+        assert_eq!(
+            harness
+                .query_by_label_contains("Nothing marked yet")
+                .is_some(),
+            model == "KAP",
+            "{model}"
+        );
+        log_note(&mut harness, "Blue kitchen again, calmer.");
+        click(&mut harness, "End session");
+        common::ui::end_now(&mut harness);
+        click(&mut harness, "Back to sessions");
+    }
+    // Neither session sat with anything: a dash, not "0: 0 / 0 / 0 / 0".
+    assert!(harness.query_by_label_contains("0: 0 / 0").is_none());
+    assert!(harness.query_all_by_label("–").count() >= 2);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    field(&harness, "Search").type_text("kitchen");
+    harness.run();
+    harness.get_by_label_contains("(KAP 1, Medical Model 1)");
+    // The KAP hit is listed first although the Medical Model note is older: grouped by model.
+    let kap = harness.get_by_label_contains("session #2 entry").rect();
+    let medical = harness.get_by_label_contains("session #1 entry").rect();
+    assert!(kap.top() < medical.top());
+}

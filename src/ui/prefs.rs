@@ -79,3 +79,34 @@ impl Prefs {
         self.zoom = ctx.zoom_factor();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_system_that_does_not_say_gets_the_light_theme_and_the_text_size_is_kept_in_range() {
+        let ctx = egui::Context::default();
+        let prefs = Prefs {
+            zoom: f32::NAN,
+            ..Prefs::default()
+        };
+        prefs.apply(&ctx);
+        assert_eq!(ctx.theme(), egui::Theme::Light);
+        assert!(
+            (ctx.zoom_factor() - 1.0).abs() < f32::EPSILON,
+            "NaN is not a size"
+        );
+        Prefs {
+            zoom: 40.0,
+            theme: ThemeChoice::Dark,
+            ..Prefs::default()
+        }
+        .apply(&ctx);
+        // A new text size takes effect at the next frame.
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        assert_eq!(ctx.theme(), egui::Theme::Dark);
+        assert!((ctx.zoom_factor() - ZOOM_RANGE.end()).abs() < f32::EPSILON);
+    }
+}
