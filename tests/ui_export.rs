@@ -71,7 +71,7 @@ fn wait_for(harness: &mut Harness<'_, KapJournalApp>, text: &str) {
                 .map_or(Duration::MAX, |viewport| viewport.repaint_delay);
             next_frame = Instant::now()
                 .checked_add(delay)
-                .unwrap_or(started + Duration::from_secs(3600));
+                .unwrap_or(started + Duration::from_hours(1));
         }
     }
 }

@@ -157,16 +157,14 @@ fn section_for(heading: &str, to: NoteFormat) -> usize {
     }
     match (heading, to) {
         ("Plan", _) => to.sections().len() - 1,
-        // What was said and what was seen: DAP's Data, BIRP's Behavior.
-        ("Subjective" | "Objective", NoteFormat::Dap | NoteFormat::Birp)
-        | ("Data", NoteFormat::Birp)
-        | ("Behavior" | "Intervention", NoteFormat::Dap) => 0,
         // Observed behaviour and what was done are SOAP's Objective.
         ("Behavior" | "Intervention", NoteFormat::Soap) => 1,
         // The client's response is read in the assessment, and the assessment in the response.
         ("Response", NoteFormat::Soap | NoteFormat::Dap) => to.sections().len() - 2,
         ("Assessment", NoteFormat::Birp) => 2,
-        // DAP's Data holds both what was said and seen: it opens a SOAP note.
+        // What was said and what was seen open every format: Subjective and Objective become DAP's
+        // Data or BIRP's Behavior, Data becomes Behavior, Behavior and Intervention become Data,
+        // and DAP's Data (both said and seen) opens a SOAP note.
         _ => 0,
     }
 }
