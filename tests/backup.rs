@@ -134,7 +134,7 @@ fn restoring_replaces_the_journal_and_keeps_the_one_it_replaced() {
         .restore_from(&target, &common::passphrase(), |_| {})
         .unwrap();
     assert_eq!(archive(&restored), before);
-    assert!(dir.path().join("journal.db.before-restore").is_file());
+    assert_eq!(kept_journals(dir.path()).len(), 1);
     assert!(!dir.path().join("journal.db.partial").exists());
 }
 
@@ -171,7 +171,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
 
     let store = locked.unlock(&common::passphrase()).unwrap();
     assert_eq!(archive(&store), before, "the journal is as it was");
-    assert!(!dir.path().join("journal.db.before-restore").exists());
+    assert!(kept_journals(dir.path()).is_empty());
 }
 
 #[test]
@@ -223,4 +223,113 @@ fn automatic_backups_keep_the_newest_as_many_as_the_clinic_keeps() {
             .len(),
         3
     );
+}
+
+#[test]
+fn an_empty_truncated_or_random_file_is_refused_as_a_backup_and_the_journal_is_untouched() {
+    let journal = common::journal_with_fixture();
+    let target = journal.dir.path().join("backup.db");
+    journal.store.backup_to(&target, |_| {}).unwrap();
+    let before = archive(&journal.store);
+    let dir = journal.dir;
+    drop(journal.store);
+    let outside = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(&target).unwrap();
+    let hostile: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("one byte", vec![0]),
+        ("the first page only", whole[..4096].to_vec()),
+        ("cut in half", whole[..whole.len() / 2].to_vec()),
+        ("cut mid-page", whole[..whole.len() - 1000].to_vec()),
+        (
+            "random bytes",
+            (0..whole.len()).map(|i| (i * 7919 % 251) as u8).collect(),
+        ),
+        ("plain text", b"not a backup at all\n".repeat(300)),
+    ];
+    let locked = LockedJournal::claim(dir.path()).unwrap();
+    let files_before = common::folder_snapshot(dir.path());
+    for (what, bytes) in hostile {
+        let path = outside.path().join(format!("{what}.db"));
+        std::fs::write(&path, &bytes).unwrap();
+        let error = locked
+            .restore_from(&path, &common::passphrase(), |_| {})
+            .expect_err(what);
+        assert!(
+            matches!(
+                error,
+                StoreError::BackupDamaged | StoreError::NotABackup | StoreError::BackupKeyMismatch
+            ),
+            "{what}: {error:?}"
+        );
+        common::assert_one_sentence(&error.to_string(), "nothing was restored");
+        assert_eq!(
+            common::folder_snapshot(dir.path()),
+            files_before,
+            "{what}: not a byte of the data folder changed"
+        );
+    }
+    let store = locked.unlock(&common::passphrase()).unwrap();
+    assert_eq!(archive(&store), before);
+}
+
+#[test]
+fn every_journal_a_restore_replaces_is_kept_named_by_time() {
+    let journal = common::journal_with_fixture();
+    let target = journal.dir.path().join("backup.db");
+    journal.store.backup_to(&target, |_| {}).unwrap();
+    let dir = journal.dir;
+    drop(journal.store);
+    let locked = LockedJournal::claim(dir.path()).unwrap();
+    for _ in 0..2 {
+        drop(
+            locked
+                .restore_from(&target, &common::passphrase(), |_| {})
+                .unwrap(),
+        );
+        // Named to the second: the next restore must not land on the same name.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    let kept = kept_journals(dir.path());
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(!dir.path().join("journal.db.partial").exists());
+    assert!(dir.path().join("journal.db").is_file());
+    // A kept journal is whole: it restores as a backup would.
+    let first = dir.path().join(&kept[0]);
+    let restored = locked
+        .restore_from(&first, &common::passphrase(), |_| {})
+        .unwrap();
+    assert_eq!(
+        restored
+            .session_summaries(&SessionFilter::default())
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn a_restore_cut_short_leaves_the_old_journal_and_its_copy_is_removed_at_the_next_start() {
+    let journal = common::journal_with_fixture();
+    let before = archive(&journal.store);
+    let dir = journal.dir;
+    drop(journal.store);
+    // As a restore killed while copying leaves the folder: the journal untouched, a partial copy.
+    let partial = dir.path().join("journal.db.partial");
+    std::fs::write(&partial, vec![0x5a; 3 * 4096 + 17]).unwrap();
+    let locked = LockedJournal::claim(dir.path()).unwrap();
+    assert!(!partial.exists(), "removed when the folder is claimed");
+    let store = locked.unlock(&common::passphrase()).unwrap();
+    assert_eq!(archive(&store), before);
+}
+
+/// The journals restores have replaced and kept, by name.
+fn kept_journals(dir: &std::path::Path) -> Vec<String> {
+    let mut kept: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("journal.db.before-restore-") && !name.ends_with("-wal"))
+        .collect();
+    kept.sort();
+    kept
 }

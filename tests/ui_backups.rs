@@ -75,7 +75,14 @@ fn backups_are_made_at_start_and_session_end_and_one_is_restored_from_settings()
         h.query_by_label_contains("The backup was restored.")
             .is_some()
     });
-    assert!(dir.path().join("journal.db.before-restore").is_file());
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().any(|entry| entry
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("journal.db.before-restore-")),
+        "the replaced journal is kept"
+    );
     drop(harness);
 
     let store = Store::open(dir.path(), &common::passphrase()).unwrap();

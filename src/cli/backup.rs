@@ -40,7 +40,7 @@ pub fn run_restore(journal: &super::JournalAccess, args: &RestoreArgs) -> anyhow
     eprintln!();
     drop(store);
     println!(
-        "Restored from {}; the journal it replaced is kept as journal.db.before-restore.",
+        "Restored from {}; the journal it replaced is kept beside it as journal.db.before-restore-<date and time>.",
         args.file.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -1,8 +1,11 @@
 //! Backups and restoring one. A backup is a page-for-page copy of the journal made with SQLite's
 //! online backup API, encrypted under the same data key (so `journal.key` and the passphrase open
 //! it), checked, fsynced and only then renamed into place: a backup file that exists is whole.
-//! Restoring checks the backup the same way before it replaces anything, and keeps the journal it
-//! replaces beside it.
+//! Restoring checks the backup the same way before it replaces anything, and keeps every journal it
+//! replaces beside it, named by time. `journal.db` exists at every instant of a restore: the
+//! journal being replaced is checkpointed (so its write-ahead log holds nothing), linked to its
+//! kept name, and the checked copy is renamed over it in one step. A restore cut short leaves the
+//! old journal (and a `.partial` copy, removed at the next start) or the new one, never neither.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -83,8 +86,8 @@ impl LockedJournal {
     }
 
     /// Replaces the journal with the backup at `source` after checking that the backup opens with
-    /// this journal's key and passes every check. The journal it replaces is kept beside it as
-    /// `journal.db.before-restore` (with its write-ahead log), until the next restore.
+    /// this journal's key, is whole and passes every check. The journal it replaces is kept beside
+    /// it as `journal.db.before-restore-YYYYMMDD-HHMMSS`; no later restore removes it.
     pub fn restore_with_key(
         &self,
         source: &Path,
@@ -111,7 +114,11 @@ impl LockedJournal {
             if !copied.is_empty() {
                 return Err(StoreError::BackupDamaged);
             }
-            set_aside_current(self.dir())?;
+            // The copy is on the disk before the journal it replaces is touched.
+            fs::File::open(&staging)
+                .and_then(|file| file.sync_all())
+                .map_err(|source| io_error(&staging, source))?;
+            keep_current(self.dir(), &key, chrono::Utc::now())?;
             finish(&staging, &db_path)
         })();
         if result.is_err() {
@@ -177,17 +184,58 @@ fn open_copy(path: &Path, key: &DataKey) -> Result<Connection, StoreError> {
             path: path.to_path_buf(),
         });
     }
+    let length = fs::metadata(path)
+        .map_err(|source| io_error(path, source))?
+        .len();
+    // An empty file would open as a new, empty database: never a backup.
+    if length == 0 {
+        return Err(StoreError::NotABackup);
+    }
     let conn =
         connect(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|error| match error {
             StoreError::KeyMismatch => StoreError::BackupKeyMismatch,
+            StoreError::Corrupt => StoreError::BackupDamaged,
             other => other,
         })?;
+    whole_journal(&conn, length)?;
     schema::check_readable(&conn).or_else(|error| match error {
         // An older backup is migrated when the journal opens after restoring it.
         StoreError::ReadOnly => Ok(()),
         other => Err(other),
     })?;
     Ok(conn)
+}
+
+/// A backup is one self-contained file of whole pages (its header's page count times the page
+/// size is its length: a file cut short is refused) holding a journal's tables.
+fn whole_journal(conn: &Connection, length: u64) -> Result<(), StoreError> {
+    // SQLCipher answers page_size as text (it is its cipher_page_size).
+    let page_size: String = conn.query_row("PRAGMA page_size", [], |row| {
+        row.get_ref(0).map(|value| match value {
+            rusqlite::types::ValueRef::Integer(number) => number.to_string(),
+            other => other.as_str().unwrap_or_default().to_owned(),
+        })
+    })?;
+    let page_size: i64 = page_size
+        .trim()
+        .parse()
+        .map_err(|_| StoreError::NotABackup)?;
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |row| row.get(0))?;
+    let expected = u64::try_from(page_size.saturating_mul(pages)).unwrap_or(0);
+    if expected != length {
+        return Err(StoreError::NotABackup);
+    }
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+         AND name IN ('clients', 'sessions', 'events')",
+        [],
+        |row| row.get(0),
+    )?;
+    if tables == 3 {
+        Ok(())
+    } else {
+        Err(StoreError::NotABackup)
+    }
 }
 
 /// `target` with `.partial` added: where a copy is made before it is renamed into place.
@@ -207,17 +255,74 @@ fn finish(staging: &Path, target: &Path) -> Result<(), StoreError> {
     durable::sync_dir(folder).map_err(|source| io_error(target, source))
 }
 
-/// Moves the journal about to be replaced (and its write-ahead log) to `*.before-restore`.
-fn set_aside_current(dir: &Path) -> Result<(), StoreError> {
-    for suffix in ["", "-wal"] {
-        let current = dir.join(format!("{DB_FILE_NAME}{suffix}"));
-        let kept = dir.join(format!("{DB_FILE_NAME}.before-restore{suffix}"));
-        remove_if_present(&kept)?;
-        if current.exists() {
-            fs::rename(&current, &kept).map_err(|source| io_error(&current, source))?;
+/// Keeps the journal about to be replaced under `journal.db.before-restore-<time>` without moving
+/// it: its write-ahead log is checkpointed into it first, then it is linked (or, where the disk
+/// cannot link, copied) to the kept name. A damaged journal whose log cannot be checkpointed has the
+/// log kept beside it too. Afterwards the log and its index are removed: they belong to the journal
+/// being replaced, and would otherwise be read into the restored one.
+fn keep_current(
+    dir: &Path,
+    key: &DataKey,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let current = dir.join(DB_FILE_NAME);
+    let wal = dir.join(format!("{DB_FILE_NAME}-wal"));
+    if current.exists() {
+        let checkpointed = connect(&current, key, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .and_then(|conn| {
+                Ok(
+                    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                        row.get::<_, i64>(0)
+                    })?,
+                )
+            })
+            .is_ok_and(|busy| busy == 0);
+        let kept = free_name(
+            dir,
+            &format!(
+                "{DB_FILE_NAME}.before-restore-{}",
+                now.format("%Y%m%d-%H%M%S")
+            ),
+        );
+        link_or_copy(&current, &kept)?;
+        let wal_has_frames = fs::metadata(&wal).is_ok_and(|meta| meta.len() > 0);
+        if !checkpointed && wal_has_frames {
+            let mut kept_wal = kept.into_os_string();
+            kept_wal.push("-wal");
+            link_or_copy(&wal, Path::new(&kept_wal))?;
         }
+        durable::sync_dir(dir).map_err(|source| io_error(&current, source))?;
     }
+    remove_if_present(&wal)?;
     remove_if_present(&dir.join(format!("{DB_FILE_NAME}-shm")))
+}
+
+/// `dir/name`, or with `-2`, `-3`, … added when that is taken (two restores in one second).
+fn free_name(dir: &Path, name: &str) -> PathBuf {
+    let mut candidate = dir.join(name);
+    let mut number = 2;
+    while candidate.exists() {
+        candidate = dir.join(format!("{name}-{number}"));
+        number += 1;
+    }
+    candidate
+}
+
+/// A second name for `from` at `to`: a hard link, or a durable copy where links cannot be made.
+fn link_or_copy(from: &Path, to: &Path) -> Result<(), StoreError> {
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to)
+        .and_then(|_| fs::File::open(to))
+        .and_then(|file| file.sync_all())
+        .map_err(|source| io_error(to, source))
+}
+
+/// A restore cut short leaves its copy as `journal.db.partial`: removed when the folder is next
+/// claimed (the journal itself is whole: the old one or the new one).
+pub(super) fn remove_unfinished_restore(dir: &Path) -> Result<(), StoreError> {
+    remove_if_present(&staging_path(&dir.join(DB_FILE_NAME)))
 }
 
 fn remove_if_present(path: &Path) -> Result<(), StoreError> {

@@ -80,9 +80,13 @@ pub enum StoreError {
     #[error("The backup failed its check, so it was not kept; run kap-journal check.")]
     BackupNotVerified,
     #[error(
-        "That backup was made from another journal: this journal's key does not open it, so nothing was restored."
+        "That file does not open with this journal's key: it is a backup of another journal or no backup at all, so nothing was restored."
     )]
     BackupKeyMismatch,
+    #[error(
+        "That file is not a whole backup of a KAP journal (it is empty, cut short or something else), so nothing was restored."
+    )]
+    NotABackup,
     #[error(
         "journal.db is damaged where it must be read to open; restore a backup (the window offers the newest good one) or run kap-journal check."
     )]

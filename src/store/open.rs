@@ -60,6 +60,7 @@ impl LockedJournal {
     /// Claims `dir` (creating it if needed) and looks at what it holds.
     pub fn claim(dir: &Path) -> Result<Self, StoreError> {
         let lock = Arc::new(acquirewriter_lock(dir)?);
+        super::backup::remove_unfinished_restore(dir)?;
         let state = journal_state(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),

@@ -254,7 +254,7 @@ fn restore_button(
     }
     let mut chosen = None;
     ui.horizontal(|ui| {
-        ui.label("Replace the journal with this backup? The current one is kept as journal.db.before-restore.");
+        ui.label("Replace the journal with this backup? The current one is kept beside it, named by the time of the restore.");
         if ui.button("Restore").clicked() {
             chosen = confirming.take();
         }

@@ -287,7 +287,7 @@ impl KapJournalApp {
             RestoreOutcome::Restored(store) => {
                 self.finish_restore(Ok(store), None);
                 self.notice = Some(
-                    "The backup was restored. The journal it replaced is kept as journal.db.before-restore."
+                    "The backup was restored. The journal it replaced is kept beside it as journal.db.before-restore-<date and time>."
                         .to_owned(),
                 );
             }
