@@ -387,3 +387,105 @@ fn a_summary_exported_on_the_command_line_names_the_clinician_from_settings() {
         "an explicit name still wins"
     );
 }
+
+#[test]
+fn a_closed_output_ends_quietly_and_a_finished_import_still_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(
+        dir.path(),
+        &["demo", "--sessions", "2", "--seed", "5"],
+    ));
+    let archive = dir.path().join("all.json");
+    stdout(&kap_journal(
+        dir.path(),
+        &[
+            "export",
+            "--all",
+            "--format",
+            "json",
+            "--out",
+            archive.to_str().unwrap(),
+        ],
+    ));
+    let other = tempfile::tempdir().unwrap();
+    for (folder, args) in [
+        (dir.path(), vec!["settings"]),
+        (dir.path(), vec!["sessions"]),
+        (other.path(), vec!["import", archive.to_str().unwrap()]),
+    ] {
+        // As `kap-journal settings | head -0` does: the reader is gone before anything is written.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+            .env("KAP_JOURNAL_PASSPHRASE", PASSPHRASE)
+            .arg("--data-dir")
+            .arg(folder)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    let store = Store::open_for_reading(other.path(), &common::passphrase()).unwrap();
+    assert_eq!(
+        store
+            .session_summaries(&kap_journal::store::SessionFilter::default())
+            .unwrap()
+            .len(),
+        2,
+        "the import finished although its report could not be printed"
+    );
+}
+
+#[test]
+fn check_never_creates_a_journal_and_an_emptied_journal_is_damage() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = kap_journal(empty.path(), &["check"]);
+    assert!(!output.status.success());
+    assert_eq!(
+        std::fs::read_dir(empty.path()).unwrap().count(),
+        0,
+        "check made nothing in an empty folder"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(dir.path(), &["demo", "--sessions", "2"]));
+    std::fs::write(dir.path().join("journal.db"), b"").unwrap();
+    let gone = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.path().join("journal.key"),
+        gone.path().join("journal.key"),
+    )
+    .unwrap();
+    let output = kap_journal(gone.path(), &["sessions"]);
+    common::assert_one_sentence(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "journal.db is missing or empty",
+    );
+    assert!(
+        !gone.path().join("journal.db").exists(),
+        "nothing was created in its place"
+    );
+    for args in [
+        vec!["check"],
+        vec!["sessions"],
+        vec!["demo", "--sessions", "1"],
+    ] {
+        let output = kap_journal(dir.path(), &args);
+        assert!(!output.status.success(), "{args:?}");
+        common::assert_one_sentence(
+            String::from_utf8_lossy(&output.stderr).trim(),
+            "journal.db is missing or empty",
+        );
+        assert_eq!(
+            std::fs::metadata(dir.path().join("journal.db"))
+                .unwrap()
+                .len(),
+            0,
+            "{args:?} wrote nothing over the loss"
+        );
+    }
+}

@@ -26,8 +26,8 @@ pub fn run_backup(journal: &super::JournalAccess, args: &BackupArgs) -> anyhow::
     // Beside a running window the backup reads a consistent moment through its own connection.
     let store = journal.open_for_reading()?;
     store.backup_to(&args.out, report("Backing up"))?;
-    eprintln!();
-    println!(
+    tell!();
+    say!(
         "Backup written to {} and checked; it opens with this journal's journal.key and passphrase.",
         args.out.display()
     );
@@ -37,9 +37,9 @@ pub fn run_backup(journal: &super::JournalAccess, args: &BackupArgs) -> anyhow::
 pub fn run_restore(journal: &super::JournalAccess, args: &RestoreArgs) -> anyhow::Result<ExitCode> {
     let locked = LockedJournal::claim(journal.data_dir())?;
     let store = locked.restore_from(&args.file, &journal.passphrase()?, report("Restoring"))?;
-    eprintln!();
+    tell!();
     drop(store);
-    println!(
+    say!(
         "Restored from {}; the journal it replaced is kept beside it as journal.db.before-restore-<date and time>.",
         args.file.display()
     );
@@ -52,7 +52,7 @@ fn report(what: &'static str) -> impl FnMut(CopyProgress) {
         let percent = (progress.done * 100)
             .checked_div(progress.total)
             .unwrap_or(100);
-        eprint!("\r{what}: {percent}%");
+        let _ = write!(std::io::stderr(), "\r{what}: {percent}%");
         let _ = std::io::stderr().flush();
     }
 }

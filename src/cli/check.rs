@@ -18,20 +18,20 @@ pub fn run(journal: &super::JournalAccess, _args: &CheckArgs) -> anyhow::Result<
         problems.extend(store.signature_problems()?);
     }
     if problems.is_empty() {
-        println!(
+        say!(
             "journal.db is sound: every page passed its authentication check and SQLite's integrity check, \
              the audit log's {} entries form an unbroken chain, and every signed session matches its signature.",
             store.audit_len()?
         );
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!(
+    tell!(
         "kap-journal: journal.db has {} problem{}; restore the newest good backup, and keep this copy for whoever looks into it:",
         problems.len(),
         if problems.len() == 1 { "" } else { "s" }
     );
     for problem in &problems {
-        eprintln!("  {problem}");
+        tell!("  {problem}");
     }
     Ok(ExitCode::FAILURE)
 }

@@ -32,7 +32,7 @@ pub fn run(journal: &super::JournalAccess, args: &DemoArgs) -> anyhow::Result<Ex
         let _ = write!(stderr, "\rWriting synthetic sessions: {done}/{total}");
     })?;
     let _ = writeln!(stderr);
-    println!(
+    say!(
         "Wrote {} synthetic sessions with {} events for {} clients to {} in {:.1} s.",
         report.sessions,
         report.events,

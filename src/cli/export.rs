@@ -55,7 +55,7 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
             write(&mut std::io::stdout().lock())?;
         } else {
             write_atomically(destination, write)?;
-            eprintln!("Exported {total} sessions to {}.", destination.display());
+            tell!("Exported {total} sessions to {}.", destination.display());
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -79,7 +79,7 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
                 args.format,
             ));
             write_atomically(&path, write)?;
-            println!("{}", path.display());
+            say!("{}", path.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -24,6 +24,6 @@ pub fn run(journal: &super::JournalAccess, args: &ImportArgs) -> anyhow::Result<
         OnExisting::Refuse
     };
     let report = import_file(&mut store, &args.file, on_existing, chrono::Utc::now())?;
-    println!("{report}");
+    say!("{report}");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,22 @@
 //! The command line: the window is the product; these commands serve scripting, backups and checks.
 
+/// A line on standard output. A closed output (`kap-journal settings | head -1`) is an error that
+/// ends the command quietly (see `main`), never a panic as `println!` would.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// A line on standard error for the person at the terminal; a closed stderr loses it, nothing else.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod backup;
 mod check;
 mod demo;

@@ -39,7 +39,7 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
     }
     if !args.changes.is_empty() {
         store.save_clinic_settings(&settings)?;
-        println!("Saved.");
+        say!("Saved.");
     }
     if changing_name {
         let mut clinician = store.clinician()?.unwrap_or_default();
@@ -51,15 +51,15 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         }
         store.save_clinician(&clinician)?;
         if args.changes.is_empty() {
-            println!("Saved.");
+            say!("Saved.");
         }
     }
     for (key, meaning) in SETTING_KEYS {
-        println!("{key:<16} {:>4}  {meaning}", settings.get(key)?);
+        say!("{key:<16} {:>4}  {meaning}", settings.get(key)?);
     }
     match store.clinician()? {
-        Some(clinician) => println!("{:<16} {}", "clinician", clinician.signed_as()),
-        None => println!(
+        Some(clinician) => say!("{:<16} {}", "clinician", clinician.signed_as()),
+        None => say!(
             "{:<16} not set (--clinician NAME --credentials TEXT)",
             "clinician"
         ),

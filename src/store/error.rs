@@ -88,6 +88,10 @@ pub enum StoreError {
     )]
     NotABackup,
     #[error(
+        "journal.key is here but journal.db is missing or empty: the journal was lost or emptied, so nothing was opened or created; restore a backup (the window offers the newest good one)."
+    )]
+    JournalEmptied,
+    #[error(
         "journal.db is damaged where it must be read to open; restore a backup (the window offers the newest good one) or run kap-journal check."
     )]
     Corrupt,

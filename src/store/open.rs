@@ -102,7 +102,9 @@ impl LockedJournal {
 
     /// Unlocks an encrypted journal. A wrong passphrase writes nothing and can be tried again.
     pub fn unlock(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
-        self.open_with(unlock_key(&self.dir, passphrase)?)
+        let key = unlock_key(&self.dir, passphrase)?;
+        require_journal_file(&self.dir)?;
+        self.open_with(key)
     }
 
     /// Unlocks or, for a new or unencrypted journal, creates with `passphrase`: what the command line
@@ -152,6 +154,10 @@ impl Store {
     /// for commands that only read.
     pub fn open_for_reading(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
         if !dir.join(DB_FILE_NAME).exists() {
+            // A key without its journal is a loss, not a folder waiting for its first journal.
+            if dir.join(KEY_FILE_NAME).exists() {
+                return Err(StoreError::JournalEmptied);
+            }
             return Err(StoreError::NoJournal {
                 path: dir.to_path_buf(),
             });
@@ -171,6 +177,7 @@ impl Store {
 
     /// A read-only connection under `key`, beside whichever process writes.
     fn open_read_only(dir: &Path, key: DataKey) -> Result<Self, StoreError> {
+        require_journal_file(dir)?;
         let conn = connect(
             &dir.join(DB_FILE_NAME),
             &key,
@@ -211,6 +218,15 @@ impl Store {
         new.check_new()?;
         self.check_passphrase(current)?;
         KeyFile::wrap(&self.key, new, KdfCost::RECOMMENDED)?.write(&self.dir)
+    }
+}
+
+/// An encrypted journal's file must be there and hold pages: SQLite would take a missing or empty
+/// one for a new database and a migration would build an empty journal over the loss.
+fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
+    match fs::metadata(dir.join(DB_FILE_NAME)) {
+        Ok(meta) if meta.len() > 0 => Ok(()),
+        _ => Err(StoreError::JournalEmptied),
     }
 }
 

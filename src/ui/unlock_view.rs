@@ -162,7 +162,10 @@ impl UnlockView {
     fn unlock(&mut self, passphrase: &Passphrase) -> Result<Store, StoreError> {
         let key = unlock_key(self.journal.dir(), passphrase)?;
         self.journal.open_with(key.clone()).inspect_err(|error| {
-            if matches!(error, StoreError::Corrupt | StoreError::KeyMismatch) {
+            if matches!(
+                error,
+                StoreError::Corrupt | StoreError::KeyMismatch | StoreError::JournalEmptied
+            ) {
                 self.rescue = self
                     .journal
                     .newest_good_backup(&key)
