@@ -57,12 +57,10 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
     for (key, meaning) in SETTING_KEYS {
         say!("{key:<16} {:>4}  {meaning}", settings.get(key)?);
     }
-    match store.clinician()? {
-        Some(clinician) => say!("{:<16} {}", "clinician", clinician.signed_as()),
-        None => say!(
-            "{:<16} not set (--clinician NAME --credentials TEXT)",
-            "clinician"
-        ),
-    }
+    let clinician = store.clinician()?.map_or_else(
+        || "not set (--clinician NAME --credentials TEXT)".to_owned(),
+        |clinician| clinician.signed_as(),
+    );
+    say!("{:<16} {clinician}", "clinician");
     Ok(ExitCode::SUCCESS)
 }
