@@ -489,3 +489,60 @@ fn check_never_creates_a_journal_and_an_emptied_journal_is_damage() {
         );
     }
 }
+
+#[test]
+fn outputs_never_land_on_the_journals_own_files_or_on_devices_and_a_bare_name_works() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(
+        dir.path(),
+        &["demo", "--sessions", "2", "--seed", "9"],
+    ));
+    let before = common::folder_snapshot(dir.path());
+    let inside = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    for target in [
+        inside("journal.db"),
+        inside("journal.db-wal"),
+        inside("journal.key"),
+        inside("journal.lock"),
+        "/dev/null".to_owned(),
+        dir.path().to_string_lossy().into_owned(),
+    ] {
+        for args in [
+            vec!["export", "1", "--format", "md", "--out", target.as_str()],
+            vec![
+                "export",
+                "--all",
+                "--format",
+                "json",
+                "--out",
+                target.as_str(),
+            ],
+            vec!["backup", "--out", target.as_str()],
+        ] {
+            let output = kap_journal(dir.path(), &args);
+            assert!(!output.status.success(), "{args:?}");
+            let message = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                message.contains("Nothing was written."),
+                "{args:?}: {message}"
+            );
+        }
+    }
+    assert_eq!(
+        common::folder_snapshot(dir.path()),
+        before,
+        "not a byte of the journal changed"
+    );
+    // `--out` with no folder part writes in the current folder.
+    let here = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", PASSPHRASE)
+        .current_dir(here.path())
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["export", "1", "--format", "md", "--out", "summary.md"])
+        .output()
+        .unwrap();
+    stdout(&output);
+    assert!(here.path().join("summary.md").is_file());
+}

@@ -54,7 +54,7 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
         if destination == Path::new("-") {
             write(&mut std::io::stdout().lock())?;
         } else {
-            write_atomically(destination, write)?;
+            write_atomically(destination, journal.data_dir(), write)?;
             tell!("Exported {total} sessions to {}.", destination.display());
         }
         return Ok(ExitCode::SUCCESS);
@@ -71,14 +71,14 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
     };
     match args.out.as_deref() {
         Some(path) if path == Path::new("-") => write(&mut std::io::stdout().lock())?,
-        Some(path) => write_atomically(path, write)?,
+        Some(path) => write_atomically(path, journal.data_dir(), write)?,
         None => {
             let path = exports_dir(journal.data_dir()).join(session_file_name(
                 id,
                 session.started_at,
                 args.format,
             ));
-            write_atomically(&path, write)?;
+            write_atomically(&path, journal.data_dir(), write)?;
             say!("{}", path.display());
         }
     }

@@ -25,11 +25,15 @@ pub fn session_file_name(
     )
 }
 
-/// Runs `write` into a temporary file in `path`'s folder, syncs it, and renames it to `path`.
+/// Runs `write` into a temporary file in `path`'s folder, syncs it, and renames it to `path`. A
+/// `path` that is one of the journal's own files in `data_dir`, or not a plain file, is refused
+/// before anything is written.
 pub fn write_atomically(
     path: &Path,
+    data_dir: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
+    crate::store::refuse_unsafe_output(path, data_dir)?;
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

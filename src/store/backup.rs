@@ -38,6 +38,16 @@ impl Store {
     pub fn backup_to(
         &self,
         target: &Path,
+        progress: impl FnMut(CopyProgress),
+    ) -> Result<(), StoreError> {
+        super::refuse_unsafe_output(target, &self.dir)?;
+        self.backup_into(target, progress)
+    }
+
+    /// [`Store::backup_to`] without the guard: the automatic backups write into the backups folder.
+    pub(super) fn backup_into(
+        &self,
+        target: &Path,
         mut progress: impl FnMut(CopyProgress),
     ) -> Result<(), StoreError> {
         let staging = staging_path(target);

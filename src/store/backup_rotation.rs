@@ -70,7 +70,7 @@ impl Store {
         })?;
         let target = folder.join(now.format(NAME_FORMAT).to_string());
         if !target.exists() {
-            self.backup_to(&target, progress)?;
+            self.backup_into(&target, progress)?;
         }
         let backups = list_backups(&self.dir)?;
         for old in backups.iter().skip(keep.max(1) as usize) {

@@ -21,6 +21,7 @@ mod key_file;
 mod measures;
 mod notes;
 mod open;
+mod output_guard;
 mod prefill;
 mod relevance;
 mod schema;
@@ -49,6 +50,7 @@ pub use open::{
     AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, journal_state,
     unlock_key,
 };
+pub use output_guard::refuse_unsafe_output;
 pub use prefill::LastSession;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,

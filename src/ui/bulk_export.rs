@@ -165,7 +165,7 @@ fn start(
         .name("bulk-export".into())
         .spawn(move || {
             let result = reader.map_err(ExportError::from).and_then(|store| {
-                write_atomically(&path, |out| {
+                write_atomically(&path, store.dir(), |out| {
                     write_archive(&store, &ids, ExportOptions::default(), out, |written, _| {
                         done.store(written, Ordering::Relaxed);
                         if cancel.load(Ordering::Relaxed) {

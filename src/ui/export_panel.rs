@@ -95,7 +95,7 @@ impl ExportPanel {
                 ui.label("Choose where to save...");
             }
         });
-        self.poll(ui.ctx());
+        self.poll(ui.ctx(), store.dir());
         widgets::status_line(ui, self.status.as_ref());
     }
 
@@ -132,7 +132,7 @@ impl ExportPanel {
         self.pending = Some((bytes, dialog));
     }
 
-    fn poll(&mut self, ctx: &egui::Context) {
+    fn poll(&mut self, ctx: &egui::Context, data_dir: &std::path::Path) {
         let Some((_, dialog)) = &self.pending else {
             return;
         };
@@ -152,7 +152,7 @@ impl ExportPanel {
         let Some((content, _)) = self.pending.take() else {
             return;
         };
-        let saved = write_atomically(&path, |out| Ok(out.write_all(&content)?));
+        let saved = write_atomically(&path, data_dir, |out| Ok(out.write_all(&content)?));
         self.status = Some(match (saved, fallback) {
             (Ok(()), false) => (format!("Saved to {}", path.display()), false),
             (Ok(()), true) => (
