@@ -336,7 +336,7 @@ fn a_cancelled_export_keeps_no_file() {
     let journal = journal_with_fixture();
     let path = journal.dir.path().join("exports/all.json");
     let ids = journal.store.session_ids().unwrap();
-    let result = kap_journal::export::write_atomically(&path, |out| {
+    let result = kap_journal::export::write_atomically(&path, journal.dir.path(), |out| {
         write_archive(
             &journal.store,
             &ids,
