@@ -71,7 +71,7 @@ fn export_all_20k() {
     let archive = dir.path().join("all.json");
     let started = Instant::now();
     let mut reports = 0;
-    write_atomically(&archive, |out| {
+    write_atomically(&archive, dir.path(), |out| {
         write_archive(&store, &ids, ExportOptions::default(), out, |_, _| {
             reports += 1;
             ControlFlow::Continue(())
