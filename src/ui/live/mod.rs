@@ -2,6 +2,7 @@
 //! composer. Every entry is committed before it shows as saved; a half-typed one is kept as a draft.
 
 mod clinical_forms;
+mod committing;
 mod composer;
 mod draft;
 pub mod glance;
@@ -14,7 +15,7 @@ use egui::{RichText, Ui};
 
 use self::composer::{Composer, DecisionChoice, Intent, Mode};
 use self::draft::DraftKeeper;
-use self::soft_stop::{Held, Pending};
+use self::soft_stop::Pending;
 use super::app::Nav;
 use super::commands::{DEFERRAL_COMMANDS, OUTCOME_COMMANDS, UiCommand};
 use super::{format, theme, timeline};
@@ -413,111 +414,5 @@ impl LiveView {
                 .find(|event| !matches!(event.kind, EventKind::Marker { .. }))
                 .map(|event| event.seq)
         })
-    }
-
-    fn submit(&mut self, store: &mut Store) -> Nav {
-        self.error = None;
-        if let Some(pending) = self.pending.take() {
-            return self.go_ahead(store, pending);
-        }
-        match self.composer.intent() {
-            Err(error) => self.error = Some(error.to_string()),
-            Ok(Intent::Log(command)) => self.log(store, command, true),
-            Ok(Intent::End(note, discharge)) => {
-                let warnings = self
-                    .live
-                    .soft_stops(crate::domain::Guarded::End(&discharge));
-                if warnings.is_empty() {
-                    return self.end(store, &note, discharge);
-                }
-                self.pending = Some(Pending {
-                    warnings,
-                    action: Held::End { note, discharge },
-                });
-            }
-        }
-        Nav::Stay
-    }
-
-    /// Carries out what a soft stop held, with an entry for each sentence the clinician went past.
-    fn go_ahead(&mut self, store: &mut Store, pending: Pending) -> Nav {
-        let warnings = pending.warnings;
-        match pending.action {
-            Held::Log {
-                command,
-                from_composer,
-            } => {
-                let then = Some(Box::new(command));
-                self.commit(
-                    store,
-                    LiveCommand::GoAhead { warnings, then },
-                    from_composer,
-                );
-            }
-            Held::End { note, discharge } => {
-                let acknowledged = LiveCommand::GoAhead {
-                    warnings,
-                    then: None,
-                };
-                if self.commit(store, acknowledged, false) {
-                    return self.end(store, &note, discharge);
-                }
-            }
-        }
-        Nav::Stay
-    }
-
-    fn end(&mut self, store: &mut Store, note: &str, discharge: crate::domain::Discharge) -> Nav {
-        match self.live.end(store, note, Some(discharge)) {
-            Ok(()) => {
-                self.composer.reset();
-                self.draft.committed();
-                Nav::OpenSession(self.live.session().id, None)
-            }
-            Err(error) => {
-                self.error = Some(error.to_string());
-                Nav::Stay
-            }
-        }
-    }
-
-    /// Commits a command, unless a soft stop holds it until the clinician goes ahead.
-    fn log(&mut self, store: &mut Store, command: LiveCommand, from_composer: bool) {
-        if let Some(action) = soft_stop::guarded(&command) {
-            let warnings = self.live.soft_stops(action);
-            if !warnings.is_empty() {
-                self.pending = Some(Pending {
-                    warnings,
-                    action: Held::Log {
-                        command,
-                        from_composer,
-                    },
-                });
-                return;
-            }
-        }
-        self.commit(store, command, from_composer);
-    }
-
-    /// Commits a command; true when it landed. On success a composer entry is cleared; on failure
-    /// its text stays on screen.
-    fn commit(&mut self, store: &mut Store, command: LiveCommand, from_composer: bool) -> bool {
-        match self.live.log(store, command) {
-            Ok(_) => {
-                self.resumed_notice = None;
-                if from_composer {
-                    self.composer.reset();
-                    self.draft.committed();
-                    // The draft row is cleared at once, so a restart does not offer a committed note again.
-                    self.draft
-                        .force(store, self.live.session().id, "", self.wall());
-                }
-                true
-            }
-            Err(error) => {
-                self.error = Some(error.to_string());
-                false
-            }
-        }
     }
 }
