@@ -4,6 +4,7 @@
 mod clinical_forms;
 mod committing;
 mod composer;
+mod composer_intent;
 mod draft;
 pub mod glance;
 mod header;
