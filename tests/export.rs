@@ -359,3 +359,33 @@ fn a_cancelled_export_keeps_no_file() {
     let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
     assert!(leftovers.is_empty(), "no temporary file is left behind");
 }
+
+#[test]
+fn every_csv_column_defuses_what_a_spreadsheet_would_run() {
+    let mut journal = common::journal();
+    let client = common::client(&mut journal.store, "=HYPERLINK(\"x\")");
+    let clock: std::sync::Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
+    let mut live = kap_journal::live::LiveSession::start(
+        &mut journal.store,
+        clock,
+        &common::new_session(&client, kap_journal::domain::TreatmentModel::Kap),
+    )
+    .unwrap();
+    live.log(
+        &mut journal.store,
+        kap_journal::live::LiveCommand::Note("@SUM(1+1)".into()),
+    )
+    .unwrap();
+    let csv = export(&journal.store, live.session().id.0, ExportFormat::Csv);
+    let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in &record.unwrap() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a cell a spreadsheet would run: {cell:?}"
+            );
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains("'@SUM(1+1)"), "{csv}");
+}

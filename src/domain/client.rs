@@ -46,7 +46,9 @@ pub struct NewClient {
 pub enum ClientError {
     #[error("Enter a client code, for example C-0142.")]
     MissingCode,
-    #[error("A client code can have at most {MAX_CODE_CHARS} characters and no line breaks.")]
+    #[error(
+        "A client code can have at most {MAX_CODE_CHARS} characters, and no line breaks, control, direction or invisible characters."
+    )]
     BadCode,
     #[error("The weight is not a number of kilograms.")]
     WeightNotANumber,
@@ -56,6 +58,21 @@ pub enum ClientError {
     DuplicateCode,
 }
 
+/// A character that a code must not hold: control characters (a terminal runs some), the marks that
+/// turn text right to left or back (a code could read as another), and invisible ones (two codes
+/// that look the same could differ).
+pub fn hides_or_moves_text(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{061C}'
+                | '\u{FEFF}'
+        )
+}
+
 impl NewClient {
     /// Validates the three fields of the start form. The weight may be left empty.
     pub fn parse(code: &str, display_name: &str, weight_kg: &str) -> Result<Self, ClientError> {
@@ -63,7 +80,7 @@ impl NewClient {
         if code.is_empty() {
             return Err(ClientError::MissingCode);
         }
-        if code.chars().count() > MAX_CODE_CHARS || code.contains(['\n', '\r']) {
+        if code.chars().count() > MAX_CODE_CHARS || code.chars().any(hides_or_moves_text) {
             return Err(ClientError::BadCode);
         }
         let weight_kg = match weight_kg.trim() {
@@ -97,6 +114,28 @@ pub fn parse_weight(text: &str) -> Result<f64, ClientError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_with_control_direction_or_invisible_characters_is_refused() {
+        for code in [
+            "C-01\u{1b}[31m42",
+            "C-0142\u{202E}",
+            "C-\u{200B}0142",
+            "C-01\t42",
+            "C-\u{2066}0142",
+            "\u{FEFF}C-0142",
+        ] {
+            assert_eq!(
+                NewClient::parse(code, "", ""),
+                Err(ClientError::BadCode),
+                "{code:?}"
+            );
+        }
+        assert!(
+            NewClient::parse("Ç-0142 ÅÆ", "", "").is_ok(),
+            "letters of any script are fine"
+        );
+    }
 
     #[test]
     fn a_new_client_needs_a_code_and_a_plausible_weight() {

@@ -67,36 +67,41 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
             | EventKind::Marker { .. } => event.kind.describe(),
         };
         writer
-            .write_record([
-                session.uuid.to_string(),
-                record.client.code.clone(),
-                session.model.as_str().to_owned(),
-                session.route.as_str().to_owned(),
-                event.seq.0.to_string(),
-                event
-                    .wall_time
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                event.elapsed_ms.to_string(),
-                format::elapsed(event.elapsed_ms),
-                event.kind.as_str().to_owned(),
-                row.dose,
-                row.dose_mg,
-                row.came_up,
-                row.asked,
-                row.decision,
-                row.outcome,
-                row.refers_to
-                    .map(|seq| seq.0.to_string())
-                    .unwrap_or_default(),
-                if marked.contains(&event.seq) {
-                    "yes"
-                } else {
-                    ""
-                }
-                .to_owned(),
-                row.reading,
-                defuse_formula(&text),
-            ])
+            .write_record(
+                [
+                    session.uuid.to_string(),
+                    record.client.code.clone(),
+                    session.model.as_str().to_owned(),
+                    session.route.as_str().to_owned(),
+                    event.seq.0.to_string(),
+                    event
+                        .wall_time
+                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    event.elapsed_ms.to_string(),
+                    format::elapsed(event.elapsed_ms),
+                    event.kind.as_str().to_owned(),
+                    row.dose,
+                    row.dose_mg,
+                    row.came_up,
+                    row.asked,
+                    row.decision,
+                    row.outcome,
+                    row.refers_to
+                        .map(|seq| seq.0.to_string())
+                        .unwrap_or_default(),
+                    if marked.contains(&event.seq) {
+                        "yes"
+                    } else {
+                        ""
+                    }
+                    .to_owned(),
+                    row.reading,
+                    text,
+                ]
+                .iter()
+                // Every column: a client code or an imported word can start with "=" too.
+                .map(|cell| defuse_formula(cell)),
+            )
             .map_err(csv_error)?;
     }
     writer.flush()?;
