@@ -546,3 +546,68 @@ fn outputs_never_land_on_the_journals_own_files_or_on_devices_and_a_bare_name_wo
     stdout(&output);
     assert!(here.path().join("summary.md").is_file());
 }
+
+#[test]
+fn a_hostile_key_file_or_passphrase_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(dir.path(), &["demo", "--sessions", "1"]));
+    let key_path = dir.path().join("journal.key");
+    let original = std::fs::read_to_string(&key_path).unwrap();
+    let key: serde_json::Value = serde_json::from_str(&original).unwrap();
+    for (field, value) in [
+        ("memory_kib", u64::from(u32::MAX)),
+        ("iterations", 1_000_000_000),
+        ("lanes", 4096),
+    ] {
+        let mut hostile = key.clone();
+        hostile["kdf"][field] = value.into();
+        std::fs::write(&key_path, hostile.to_string()).unwrap();
+        let started = std::time::Instant::now();
+        let output = kap_journal(dir.path(), &["sessions"]);
+        assert!(!output.status.success(), "{field}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{field}: no hang"
+        );
+        common::assert_one_sentence(
+            String::from_utf8_lossy(&output.stderr).trim(),
+            "ask for more than any journal uses",
+        );
+    }
+    std::fs::write(&key_path, original).unwrap();
+
+    let endless = kap_journal_with(dir.path(), &["--passphrase-file", "/dev/zero", "sessions"]);
+    assert!(!endless.status.success());
+    common::assert_one_sentence(
+        String::from_utf8_lossy(&endless.stderr).trim(),
+        "is not a plain file",
+    );
+    let long = dir.path().join("long.txt");
+    std::fs::write(&long, vec![b'a'; 5 << 20]).unwrap();
+    let output = kap_journal_with(
+        dir.path(),
+        &["--passphrase-file", long.to_str().unwrap(), "sessions"],
+    );
+    assert!(!output.status.success());
+    common::assert_one_sentence(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "has no line break",
+    );
+    let good = dir.path().join("passphrase.txt");
+    std::fs::write(&good, format!("{PASSPHRASE}\r\nsecond line\n")).unwrap();
+    stdout(&kap_journal_with(
+        dir.path(),
+        &["--passphrase-file", good.to_str().unwrap(), "sessions"],
+    ));
+}
+
+/// The binary with the passphrase left to the arguments (no environment variable).
+fn kap_journal_with(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env_remove("KAP_JOURNAL_PASSPHRASE")
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}

@@ -25,13 +25,7 @@ impl JournalAccess {
     /// The passphrase from `--passphrase-file` (its first line), else from `KAP_JOURNAL_PASSPHRASE`.
     pub fn passphrase(&self) -> anyhow::Result<Passphrase> {
         if let Some(file) = &self.passphrase_file {
-            // The whole file is wiped when dropped; only its first line is the passphrase.
-            let text =
-                zeroize::Zeroizing::new(std::fs::read_to_string(file).with_context(|| {
-                    format!("The passphrase file {} cannot be read.", file.display())
-                })?);
-            let first_line = text.lines().next().unwrap_or_default().to_owned();
-            return Ok(Passphrase::new(first_line));
+            return read_passphrase_file(file);
         }
         match std::env::var(PASSPHRASE_ENV) {
             Ok(text) if !text.is_empty() => Ok(Passphrase::new(text)),
@@ -53,4 +47,42 @@ impl JournalAccess {
             &self.passphrase()?,
         )?)
     }
+}
+
+/// The most of a passphrase file that is read: a passphrase is one short line, and a file that is
+/// endless (`/dev/zero`) or huge must not be read to its end.
+const PASSPHRASE_FILE_LIMIT: u64 = 4096;
+
+/// The first line of `file`, read from at most its first [`PASSPHRASE_FILE_LIMIT`] bytes, and only
+/// from a plain file; what was read is wiped when dropped.
+fn read_passphrase_file(file: &Path) -> anyhow::Result<Passphrase> {
+    use std::io::Read as _;
+    let unreadable = || format!("The passphrase file {} cannot be read.", file.display());
+    let meta = std::fs::metadata(file).with_context(unreadable)?;
+    if !meta.is_file() {
+        anyhow::bail!(
+            "The passphrase file {} is not a plain file; give a file whose first line is the passphrase.",
+            file.display()
+        );
+    }
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    std::fs::File::open(file)
+        .with_context(unreadable)?
+        .take(PASSPHRASE_FILE_LIMIT)
+        .read_to_end(&mut bytes)
+        .with_context(unreadable)?;
+    let first_line = bytes
+        .split(|byte| *byte == b'\n')
+        .next()
+        .unwrap_or_default();
+    let first_line = first_line.strip_suffix(b"\r").unwrap_or(first_line);
+    let text = std::str::from_utf8(first_line)
+        .map_err(|_| anyhow::anyhow!("The passphrase file {} is not text.", file.display()))?;
+    if first_line.len() == bytes.len() && bytes.len() as u64 == PASSPHRASE_FILE_LIMIT {
+        anyhow::bail!(
+            "The passphrase file {} has no line break in its first {PASSPHRASE_FILE_LIMIT} bytes; its first line must be the passphrase.",
+            file.display()
+        );
+    }
+    Ok(Passphrase::new(text.to_owned()))
 }

@@ -41,7 +41,25 @@ impl KdfCost {
         lanes: 4,
     };
 
+    /// The most a key file may ask for: 1 GiB of memory, 16 passes, 16 lanes. Far above what this
+    /// build writes; a file asking for more (4 TiB, a billion passes) is damaged or hostile, and
+    /// obeying it would abort or hang the app instead of saying so.
+    pub const CEILING: Self = Self {
+        memory_kib: 1024 * 1024,
+        iterations: 16,
+        lanes: 16,
+    };
+
     fn params(self) -> Result<Params, StoreError> {
+        let ceiling = Self::CEILING;
+        if self.memory_kib > ceiling.memory_kib
+            || self.iterations > ceiling.iterations
+            || self.lanes > ceiling.lanes
+        {
+            return Err(StoreError::KeyFileDamaged(
+                "its key-derivation settings ask for more than any journal uses",
+            ));
+        }
         Params::new(self.memory_kib, self.iterations, self.lanes, Some(32))
             .map_err(|_| StoreError::KeyFileDamaged("its key-derivation settings are out of range"))
     }
@@ -122,6 +140,12 @@ impl KeyFile {
     /// Reads the key file of the journal in `dir`; `None` when there is none.
     pub fn read(dir: &Path) -> Result<Option<Self>, StoreError> {
         let path = dir.join(KEY_FILE_NAME);
+        // A key file is a few hundred bytes: a huge one (or a device in its place) is not read.
+        if fs::metadata(&path).is_ok_and(|meta| !meta.is_file() || meta.len() > 64 * 1024) {
+            return Err(StoreError::KeyFileDamaged(
+                "it is not a key file of this size",
+            ));
+        }
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
