@@ -521,10 +521,9 @@ fn outputs_never_land_on_the_journals_own_files_or_on_devices_and_a_bare_name_wo
         ] {
             let output = kap_journal(dir.path(), &args);
             assert!(!output.status.success(), "{args:?}");
-            let message = String::from_utf8_lossy(&output.stderr);
-            assert!(
-                message.contains("Nothing was written."),
-                "{args:?}: {message}"
+            common::assert_one_sentence(
+                String::from_utf8_lossy(&output.stderr).trim(),
+                "so nothing was written",
             );
         }
     }
@@ -610,4 +609,30 @@ fn kap_journal_with(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
+}
+
+#[test]
+fn import_refuses_a_pipe_or_a_device_before_claiming_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&kap_journal(dir.path(), &["demo", "--sessions", "1"]));
+    let fifo = dir.path().join("archive.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for source in [
+        fifo.to_str().unwrap(),
+        "/dev/zero",
+        dir.path().to_str().unwrap(),
+    ] {
+        let started = std::time::Instant::now();
+        let output = kap_journal(dir.path(), &["import", source]);
+        assert!(!output.status.success(), "{source}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{source}: no wait"
+        );
+        common::assert_one_sentence(
+            String::from_utf8_lossy(&output.stderr).trim(),
+            "is not a plain file",
+        );
+    }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::export::{OnExisting, import_file};
+use crate::export::{OnExisting, import_file, refuse_unreadable_source};
 
 /// Arguments of `kap-journal import`.
 #[derive(Debug, clap::Args)]
@@ -17,6 +17,8 @@ pub struct ImportArgs {
 }
 
 pub fn run(journal: &super::JournalAccess, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    // Before the journal is claimed: a pipe or a device given by mistake holds nothing up.
+    refuse_unreadable_source(&args.file)?;
     let mut store = journal.open()?;
     let on_existing = if args.skip_existing {
         OnExisting::Skip

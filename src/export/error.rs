@@ -25,6 +25,8 @@ pub enum ExportError {
 pub enum ImportError {
     #[error("The file could not be read: {0}.")]
     Io(#[from] std::io::Error),
+    #[error("{} is not a plain file (a folder, a device or a pipe), so nothing was imported.", path.display())]
+    NotAPlainFile { path: std::path::PathBuf },
     #[error(
         "The file is {size_mib} MiB; the journal imports archives of up to {limit_mib} MiB. Nothing was imported."
     )]

@@ -71,13 +71,26 @@ impl fmt::Display for ImportReport {
     }
 }
 
-/// Imports the archive file at `path`.
+/// Refuses what is not a plain file before anything is opened: opening a pipe waits for a writer
+/// forever, and a device never ends.
+pub fn refuse_unreadable_source(path: &Path) -> Result<(), ImportError> {
+    if std::fs::metadata(path)?.is_file() {
+        Ok(())
+    } else {
+        Err(ImportError::NotAPlainFile {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// Imports the archive file at `path` (see [`import_archive`]).
 pub fn import_file(
     store: &mut Store,
     path: &Path,
     on_existing: OnExisting,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
+    refuse_unreadable_source(path)?;
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > MAX_IMPORT_BYTES {

@@ -18,7 +18,10 @@ mod validate;
 pub use archive::{ArchivedClient, ArchivedEvent, ArchivedSession, FORMAT_VERSION, write_archive};
 pub use destination::{exports_dir, session_file_name, write_atomically};
 pub use error::{ExportError, ImportError};
-pub use import::{ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file};
+pub use import::{
+    ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file,
+    refuse_unreadable_source,
+};
 pub use record::SessionRecord;
 pub use summary::{Summary, SummaryContext};
 pub use validate::MAX_TEXT_BYTES;

@@ -91,9 +91,9 @@ pub enum StoreError {
         "journal.key is here but journal.db is missing or empty: the journal was lost or emptied, so nothing was opened or created; restore a backup (the window offers the newest good one)."
     )]
     JournalEmptied,
-    #[error("{} is one of the journal's own files; choose another name. Nothing was written.", path.display())]
+    #[error("{} is one of the journal's own files, so nothing was written; choose another name.", path.display())]
     JournalOwnFile { path: std::path::PathBuf },
-    #[error("{} is not a plain file (a folder, a device or a pipe); choose a file name. Nothing was written.", path.display())]
+    #[error("{} is not a plain file (a folder, a device or a pipe), so nothing was written; choose a file name.", path.display())]
     NotAPlainFile { path: std::path::PathBuf },
     #[error(
         "journal.db is damaged where it must be read to open; restore a backup (the window offers the newest good one) or run kap-journal check."
