@@ -333,3 +333,34 @@ fn kept_journals(dir: &std::path::Path) -> Vec<String> {
     kept.sort();
     kept
 }
+
+#[cfg(unix)]
+#[test]
+fn the_folder_the_journal_backups_and_exports_are_owner_only_even_when_the_folder_was_open() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    // A folder an earlier version, or a person, left readable by everyone.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    assert_eq!(mode(dir.path()), 0o700, "the data folder");
+    for name in ["journal.db", "journal.key", "journal.lock"] {
+        assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+    }
+    let wal = dir.path().join("journal.db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600, "the write-ahead log");
+    }
+    let backup = dir.path().join("copy.db");
+    store.backup_to(&backup, |_| {}).unwrap();
+    assert_eq!(mode(&backup), 0o600, "a backup");
+    let rotated = store
+        .backup_rotating(chrono::Utc::now(), 3, |_| {})
+        .unwrap();
+    assert_eq!(mode(&rotated.path), 0o600, "an automatic backup");
+    let export = dir.path().join("exports").join("all.json");
+    kap_journal::export::write_atomically(&export, dir.path(), |out| Ok(out.write_all(b"{}")?))
+        .unwrap();
+    assert_eq!(mode(&export), 0o600, "an export");
+}

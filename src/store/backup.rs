@@ -255,8 +255,9 @@ fn staging_path(target: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Flushes the finished copy and renames it into place, durably.
+/// Flushes the finished copy and renames it into place, durably, readable by its owner alone.
 fn finish(staging: &Path, target: &Path) -> Result<(), StoreError> {
+    durable::make_private(staging).map_err(|source| io_error(target, source))?;
     fs::File::open(staging)
         .and_then(|file| file.sync_all())
         .and_then(|()| fs::rename(staging, target))

@@ -124,6 +124,14 @@ impl LockedJournal {
         }
         let conn = connect(&self.dir.join(DB_FILE_NAME), &key, OpenFlags::default())?;
         configure(&conn)?;
+        // A journal SQLite just made (or restored) gets the owner-only mode the folder has; its log
+        // and index take the journal's mode from SQLite.
+        super::durable::make_private(&self.dir.join(DB_FILE_NAME)).map_err(|source| {
+            StoreError::NotWritable {
+                path: self.dir.clone(),
+                source,
+            }
+        })?;
         // The start-up check reads every page, seconds on a large journal, so it is the caller's to
         // run: the window runs it beside itself (Store::start_up_check), tests and tools at once
         // (Store::run_start_up_check), and `kap-journal check` runs the full one.
@@ -320,7 +328,10 @@ fn acquirewriter_lock(dir: &Path) -> Result<File, StoreError> {
         .open(dir.join(LOCK_FILE_NAME))
         .map_err(not_writable)?;
     match lock.try_lock() {
-        Ok(()) => Ok(lock),
+        Ok(()) => {
+            make_folder_private(dir).map_err(not_writable)?;
+            Ok(lock)
+        }
         Err(TryLockError::WouldBlock) => Err(StoreError::HeldByAnotherInstance {
             path: dir.to_path_buf(),
         }),
@@ -330,6 +341,19 @@ fn acquirewriter_lock(dir: &Path) -> Result<File, StoreError> {
 
 /// Creates the data folder readable by its owner alone (on Unix): health records do not belong in a
 /// folder other accounts on the computer can list. An existing folder keeps its permissions.
+/// The data folder and every file of the journal in it, owner-only, even when they were made by an
+/// earlier version or by hand with wider permissions.
+pub(super) fn make_folder_private(dir: &Path) -> std::io::Result<()> {
+    super::durable::make_private(dir)?;
+    for name in [LOCK_FILE_NAME, KEY_FILE_NAME, DB_FILE_NAME] {
+        super::durable::make_private(&dir.join(name))?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        super::durable::make_private(&dir.join(format!("{DB_FILE_NAME}{suffix}")))?;
+    }
+    super::durable::make_private(&dir.join(super::BACKUPS_DIR_NAME))
+}
+
 pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
