@@ -636,3 +636,31 @@ fn import_refuses_a_pipe_or_a_device_before_claiming_the_journal() {
         );
     }
 }
+
+#[test]
+fn words_from_the_journal_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut journal = common::Journal {
+            store: Store::open(dir.path(), &common::passphrase()).unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+            clock: std::sync::Arc::new(kap_journal::live::ManualClock::new(chrono::Utc::now())),
+        };
+        let mut live = common::live_session(&mut journal, kap_journal::domain::TreatmentModel::Kap);
+        live.log(
+            &mut journal.store,
+            kap_journal::live::LiveCommand::Note(
+                "\u{1b}]0;owned\u{7}\u{1b}[2J kitchen \u{202E}reversed\nnext line".into(),
+            ),
+        )
+        .unwrap();
+    }
+    let output = stdout(&kap_journal(dir.path(), &["search", "kitchen"]));
+    for hidden in ['\u{1b}', '\u{7}', '\u{202E}'] {
+        assert!(
+            !output.contains(hidden),
+            "{hidden:?} reached the terminal: {output:?}"
+        );
+    }
+    assert!(output.contains("[kitchen]"), "{output}");
+}

@@ -9,6 +9,19 @@ macro_rules! say {
     }};
 }
 
+/// Text from the journal made safe for a terminal: a line break becomes a space, and control,
+/// direction and invisible characters (an escape sequence hidden in an imported note, a word turned
+/// right to left) become U+FFFD, so nothing written in a record can steer the terminal.
+pub(crate) fn for_terminal(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if crate::domain::hides_or_moves_text(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
 /// A line on standard error for the person at the terminal; a closed stderr loses it, nothing else.
 macro_rules! tell {
     ($($arg:tt)*) => {{

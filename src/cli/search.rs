@@ -65,10 +65,10 @@ pub fn run(journal: &super::JournalAccess, args: &SearchArgs) -> anyhow::Result<
             hit.session_id.0,
             hit.seq.0,
             hit.wall_time.format("%Y-%m-%d %H:%M"),
-            hit.client_code,
+            super::for_terminal(&hit.client_code),
             hit.model.label(),
             hit.kind,
-            marked(&hit.snippet.snippet, &hit.snippet.highlights)
+            super::for_terminal(&marked(&hit.snippet.snippet, &hit.snippet.highlights))
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -76,7 +76,7 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
                 "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}",
                 row.id.0,
                 row.started_at.format("%Y-%m-%d %H:%M"),
-                row.client_code,
+                super::for_terminal(&row.client_code),
                 row.route.label(),
                 row.describe_delivered(),
                 row.decision_points,

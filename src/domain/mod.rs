@@ -27,7 +27,9 @@ mod vitals_schedule;
 
 pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
-pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
+pub use client::{
+    Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, hides_or_moves_text, parse_weight,
+};
 pub use delivered::{Delivered, delivered};
 pub use discharge::{DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, monitoring_ms};
 pub use dose::{Delivery, Dose, DoseError, DoseUnit, Infusion, MAX_INFUSION_MINUTES};
