@@ -257,6 +257,21 @@ impl Administration {
         &self.boluses
     }
 
+    /// The infusion still running at `at_ms`: what [`Administration::settle`] would leave running,
+    /// read without changing anything.
+    fn running_at(&self, at_ms: i64) -> Option<Running> {
+        self.running
+            .filter(|running| running.ends_ms.is_none_or(|end| end > at_ms))
+    }
+
+    /// The infusion that has run its full length by `at_ms`, read as [`Administration::running_at`].
+    fn completed_at(&self, at_ms: i64) -> Option<Running> {
+        match self.running {
+            Some(running) if running.ends_ms.is_some_and(|end| end <= at_ms) => Some(running),
+            _ => self.completed,
+        }
+    }
+
     /// Closes the running infusion if its planned end has come by `at_ms`.
     fn settle(&mut self, at_ms: i64) {
         if let Some(running) = self.running
@@ -283,9 +298,7 @@ impl Administration {
     /// planned length runs, a plain amount over those minutes. `None` for a bolus.
     pub fn rate_set_by(&self, dose: &Dose, at_ms: i64) -> Option<Rate> {
         Rate::of(dose).or_else(|| {
-            let mut settled = self.clone();
-            settled.settle(at_ms);
-            let minutes = settled.running?.planned_minutes?;
+            let minutes = self.running_at(at_ms)?.planned_minutes?;
             Some(Rate {
                 per_hour: dose.amount() * 60.0 / f64::from(minutes),
                 unit: dose.unit(),
@@ -297,15 +310,14 @@ impl Administration {
     /// sets ("Rate changed to 0.53 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min"),
     /// otherwise the dose with its conversion.
     pub fn describe_change(&self, dose: &Dose, at_ms: i64, weight_kg: Option<f64>) -> String {
-        let mut settled = self.clone();
-        settled.settle(at_ms);
-        if settled.running.is_none() && settled.completed.is_some() {
+        let running = self.running_at(at_ms);
+        if running.is_none() && self.completed_at(at_ms).is_some() {
             return format!(
                 "Dose changed to {} after the infusion had run its planned length (not counted as given)",
                 dose.describe(weight_kg)
             );
         }
-        match (settled.running, settled.rate_set_by(dose, at_ms)) {
+        match (running, self.rate_set_by(dose, at_ms)) {
             (Some(_), Some(rate)) if dose.delivery() == super::Delivery::PerHour => {
                 format!("Rate changed to {}", rate.describe(weight_kg))
             }
