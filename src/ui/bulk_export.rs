@@ -50,6 +50,9 @@ pub struct BulkExport {
 impl BulkExport {
     /// The control for exporting `ids` (the sessions the browser shows) from `store`.
     pub fn ui(&mut self, ui: &mut Ui, store: &Store, ids: impl FnOnce() -> Vec<SessionId>) {
+        // Polled before drawing: the frame that finds the export finished also shows its outcome, so
+        // it never waits for the next movement of the mouse.
+        self.poll(ui.ctx(), store);
         ui.horizontal(|ui| {
             match &self.stage {
                 Stage::Idle => {
@@ -75,7 +78,6 @@ impl BulkExport {
             }
             widgets::status_line(ui, self.status.as_ref());
         });
-        self.poll(ui.ctx(), store);
     }
 
     fn choose(&mut self, ctx: &egui::Context, ids: Vec<SessionId>, data_dir: &Path) {
@@ -121,7 +123,7 @@ impl BulkExport {
                     SaveChoice::NoDialog { fallback } => (fallback, true),
                 };
                 let ids = std::mem::take(ids);
-                self.stage = Stage::Running(start(ctx, store.reader(), ids, path, fallback));
+                self.stage = Stage::Running(start(store.reader(), ids, path, fallback));
                 ctx.request_repaint_after(Duration::from_millis(100));
             }
             Stage::Running(running) => match running.finished.try_recv() {
@@ -129,18 +131,14 @@ impl BulkExport {
                 outcome => {
                     self.status = Some(describe(running, outcome));
                     self.stage = Stage::Idle;
-                    // Drawn now, not at the next movement of the mouse.
-                    ctx.request_repaint();
                 }
             },
         }
     }
 }
 
-/// Starts the thread that writes the archive through `reader`, a read-only connection of its own;
-/// it wakes the window when it is done.
+/// Starts the thread that writes the archive through `reader`, a read-only connection of its own.
 fn start(
-    ctx: &egui::Context,
     reader: Result<Store, StoreError>,
     ids: Vec<SessionId>,
     path: PathBuf,
@@ -151,7 +149,6 @@ fn start(
         Arc::new(AtomicBool::new(false)),
     );
     let (send, finished) = mpsc::channel();
-    let ctx = ctx.clone();
     let running = Running {
         path: path.clone(),
         fallback,
@@ -177,7 +174,6 @@ fn start(
                 })
             });
             let _ = send.send(result);
-            ctx.request_repaint();
         });
     running
 }
