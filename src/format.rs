@@ -28,6 +28,14 @@ pub fn clock_time(time: DateTime<Utc>) -> String {
     time.with_timezone(&Local).format("%H:%M:%S").to_string()
 }
 
+/// A clause as a sentence of its own: a capital first letter and a full stop.
+pub fn sentence(clause: &str) -> String {
+    let mut chars = clause.trim_end_matches('.').chars();
+    chars.next().map_or_else(String::new, |first| {
+        format!("{}{}.", first.to_uppercase(), chars.as_str())
+    })
+}
+
 /// Date and time in the computer's time zone, for lists.
 pub fn date_time(time: DateTime<Utc>) -> String {
     time.with_timezone(&Local)

@@ -10,7 +10,9 @@ pub struct CheckArgs {}
 
 pub fn run(journal: &super::JournalAccess, _args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let store = journal.open_for_reading()?;
-    let mut problems = store.integrity_problems()?;
+    // What opening found (committed changes missing) comes first: it is why the journal is read only.
+    let mut problems = store.damage().to_vec();
+    problems.extend(store.integrity_problems()?);
     // The chain and the signatures are read through SQLite; on a file that fails its page checks
     // they would only repeat what was already found.
     if problems.is_empty() {

@@ -17,6 +17,7 @@ impl Store {
             "INSERT INTO clients (code, display_name, weight_kg, created_ms) VALUES (?1, ?2, ?3, ?4)",
             params![client.code, client.display_name, client.weight_kg, to_ms(now)],
         );
+        self.anchor_commit();
         match inserted {
             Ok(_) => Ok(Client {
                 id: ClientId(self.conn.last_insert_rowid()),

@@ -31,6 +31,7 @@ impl Store {
         let next = check_next(&tx, session, expected_next)?;
         let committed = insert_events(&tx, session, next, events)?;
         tx.commit()?;
+        self.anchor_commit();
         Ok(committed)
     }
 
@@ -52,6 +53,8 @@ impl Store {
         tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
         super::delivered_total::record_delivered(&tx, session)?;
         tx.commit()?;
+        self.anchor_commit();
+        self.checkpoint();
         committed.pop().ok_or(StoreError::Damaged("a session end"))
     }
 

@@ -10,6 +10,10 @@ use crate::domain::{Addendum, Client, ClientId, NewClient, ProgressNote, Session
 /// An import in progress. Dropping it without [`ImportBatch::commit`] leaves the journal unchanged.
 pub struct ImportBatch<'store> {
     tx: Transaction<'store>,
+    /// The transaction's connection, to read the anchor from once it has committed.
+    conn: &'store rusqlite::Connection,
+    /// The data folder, where the commit anchor is kept.
+    dir: &'store std::path::Path,
     wrote_events: bool,
 }
 
@@ -38,8 +42,12 @@ impl Store {
     /// Starts an import: everything written through the batch commits together.
     pub fn begin_import(&mut self) -> Result<ImportBatch<'_>, StoreError> {
         self.require_writer()?;
+        // `&mut self` keeps the connection to this batch; the transaction borrows it shared so the
+        // anchor can be read on it after the commit.
         Ok(ImportBatch {
-            tx: self.conn.transaction()?,
+            tx: self.conn.unchecked_transaction()?,
+            conn: &self.conn,
+            dir: &self.dir,
             wrote_events: false,
         })
     }
@@ -140,6 +148,7 @@ impl ImportBatch<'_> {
             )?;
         }
         self.tx.commit()?;
+        super::anchor::anchor_on(self.conn, self.dir);
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! Every write is one transaction that commits before the call returns, with `synchronous=FULL`, so an
 //! event that a caller was told is saved survives a killed process or a power cut.
 
+mod anchor;
 mod audit;
 mod backup;
 mod backup_rotation;
@@ -34,6 +35,7 @@ mod signing;
 mod snippet;
 mod summaries;
 
+pub use anchor::ANCHOR_FILE_NAME;
 pub use audit::AuditEntry;
 pub use backup::CopyProgress;
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
@@ -78,6 +80,9 @@ pub struct Store {
     key: DataKey,
     /// What the start-up check found wrong; when not empty the store is read-only.
     damage: Vec<String>,
+    /// The audit entry the commit anchor last recorded, so a commit that added none (a draft) does
+    /// not rewrite it.
+    anchored_seq: std::cell::Cell<Option<i64>>,
 }
 
 impl Store {
@@ -121,6 +126,11 @@ impl Store {
         self.conn
             .query_row(&format!("PRAGMA max_page_count = {limit}"), [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Whether this store may write: the only writer, a reader beside one, or a damaged journal.
+    pub fn access(&self) -> AccessMode {
+        self.access
     }
 
     fn require_writer(&self) -> Result<(), StoreError> {

@@ -50,7 +50,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.require_unsigned(session)?;
         let json = progress_json(note)?;
-        PROGRESS.write(&self.conn, session, json.as_deref(), now)
+        PROGRESS.write(&self.conn, session, json.as_deref(), now)?;
+        self.anchor_commit();
+        Ok(())
     }
 
     /// The private psychotherapy note of a session. Call it only when the clinician opens the note
@@ -90,7 +92,9 @@ impl Store {
         self.require_writer()?;
         self.session(session)?;
         let text = Some(text).filter(|text| !text.trim().is_empty());
-        PRIVATE.write(&self.conn, session, text, now)
+        PRIVATE.write(&self.conn, session, text, now)?;
+        self.anchor_commit();
+        Ok(())
     }
 
     /// A signed session's record never changes (corrections are addenda).

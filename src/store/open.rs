@@ -1,13 +1,17 @@
 //! Opening the journal: the single-writer lock, the passphrase and the data key, the durability
 //! pragmas, the SQLite version check and the schema migration.
 
+use std::cell::Cell;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
+
+use super::anchor::{Anchor, WalAside};
 
 use super::key_file::{KdfCost, KeyFile};
 use super::secret::{DataKey, Passphrase};
@@ -20,6 +24,9 @@ pub const MIN_SQLITE_VERSION: (u32, u32, u32) = (3, 51, 3);
 /// SQLite's page cache per connection, in KiB (negative in the pragma): search and long timelines read
 /// far more than the 2 MiB default holds.
 const CACHE_KIB: i64 = 32 * 1024;
+/// How many pages the write-ahead log gathers before SQLite copies them into the journal (its default
+/// is 1,000, about 4 MiB): what lives only in the log is what a damaged log can lose.
+const AUTO_CHECKPOINT_PAGES: i64 = 128;
 /// How long a statement waits for a lock held by a reader before it reports the database busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -61,6 +68,7 @@ impl LockedJournal {
     pub fn claim(dir: &Path) -> Result<Self, StoreError> {
         let lock = Arc::new(acquirewriter_lock(dir)?);
         super::backup::remove_unfinished_restore(dir)?;
+        super::anchor::remove_unfinished(dir);
         let state = journal_state(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -122,7 +130,15 @@ impl LockedJournal {
         if database_is_unencrypted(&self.dir)? {
             encrypt_legacy::encrypt_in_place(&self.dir, &key)?;
         }
-        let conn = connect(&self.dir.join(DB_FILE_NAME), &key, OpenFlags::default())?;
+        let db_path = self.dir.join(DB_FILE_NAME);
+        let wal_aside = WalAside::take(&self.dir).map_err(|source| StoreError::NotWritable {
+            path: self.dir.clone(),
+            source,
+        })?;
+        if let Some(damaged) = self.open_if_commits_missing(&key, wal_aside.as_ref())? {
+            return Ok(damaged);
+        }
+        let conn = connect(&db_path, &key, OpenFlags::default())?;
         configure(&conn)?;
         // A journal SQLite just made (or restored) gets the owner-only mode the folder has; its log
         // and index take the journal's mode from SQLite.
@@ -142,9 +158,54 @@ impl LockedJournal {
             access: AccessMode::Writer,
             key,
             damage: Vec::new(),
+            anchored_seq: Cell::new(None),
         };
         schema::migrate(&mut store.conn)?;
+        store.anchor_commit();
+        if let Some(aside) = wal_aside {
+            aside.release();
+        }
         Ok(store)
+    }
+
+    /// Checks the journal against the anchor its last commit left, on a read-only connection that
+    /// neither recovers nor checkpoints the write-ahead log into the journal for good. A journal that
+    /// lacks committed changes is returned open to read only, with the log's copy kept; `None` when
+    /// nothing is missing (or there is no anchor to check against, as before this version).
+    fn open_if_commits_missing(
+        &self,
+        key: &DataKey,
+        wal_aside: Option<&WalAside>,
+    ) -> Result<Option<Store>, StoreError> {
+        let Some(anchor) = Anchor::read(&self.dir) else {
+            return Ok(None);
+        };
+        let conn = connect(
+            &self.dir.join(DB_FILE_NAME),
+            key,
+            OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        let Some(missing) = anchor.missing_from(&conn)? else {
+            return Ok(None);
+        };
+        let mut damage = vec![missing];
+        if let Some(kept) = wal_aside.and_then(|aside| aside.keep(chrono::Utc::now())) {
+            damage.push(format!(
+                "the write-ahead log as it was found is kept beside the journal as {kept}"
+            ));
+        }
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        Ok(Some(Store {
+            conn,
+            dir: self.dir.clone(),
+            writer_lock: Some(Arc::clone(&self.lock)),
+            access: AccessMode::Damaged,
+            key: key.clone(),
+            damage,
+            anchored_seq: Cell::new(None),
+        }))
     }
 }
 
@@ -186,6 +247,9 @@ impl Store {
     /// A read-only connection under `key`, beside whichever process writes.
     fn open_read_only(dir: &Path, key: DataKey) -> Result<Self, StoreError> {
         require_journal_file(dir)?;
+        // The anchor is read before the journal: a writer beside this reader may commit in between,
+        // which leaves the journal newer than the anchor, never older.
+        let anchor = Anchor::read(dir);
         let conn = connect(
             &dir.join(DB_FILE_NAME),
             &key,
@@ -195,13 +259,22 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         schema::check_readable(&conn)?;
+        let missing = match &anchor {
+            Some(anchor) => anchor.missing_from(&conn)?,
+            None => None,
+        };
         Ok(Self {
             conn,
             dir: dir.to_path_buf(),
             writer_lock: None,
-            access: AccessMode::ReadOnly,
+            access: if missing.is_some() {
+                AccessMode::Damaged
+            } else {
+                AccessMode::ReadOnly
+            },
             key,
-            damage: Vec::new(),
+            damage: missing.into_iter().collect(),
+            anchored_seq: Cell::new(None),
         })
     }
 
@@ -374,6 +447,7 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
         "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
     )?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    conn.pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
     Ok(())
 }
 

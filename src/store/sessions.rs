@@ -63,6 +63,7 @@ impl Store {
                 .execute(params![client.id.0, weight])?;
         }
         tx.commit()?;
+        self.anchor_commit();
         Ok((self.session(id)?, committed))
     }
 
@@ -78,6 +79,7 @@ impl Store {
             ids.push(insert_complete_session(&tx, session)?);
         }
         tx.commit()?;
+        self.anchor_commit();
         Ok(ids)
     }
 

@@ -70,6 +70,7 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )?
             .execute([key, &json])?;
+        self.anchor_commit();
         Ok(())
     }
 }

@@ -98,6 +98,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let signature = sign_in(&tx, session, clinician, now)?;
         tx.commit()?;
+        self.anchor_commit();
         Ok(signature)
     }
 
@@ -116,7 +117,9 @@ impl Store {
         if self.session(session)?.status != SessionStatus::Signed {
             return Err(SignatureError::NotSigned.into());
         }
-        insert_addendum(&self.conn, session, addendum)
+        insert_addendum(&self.conn, session, addendum)?;
+        self.anchor_commit();
+        Ok(())
     }
 
     /// The addenda of a session, oldest first.

@@ -236,6 +236,10 @@ impl Backups {
                 }
             }
         });
+        // What was found, in the store's words (page numbers and counts, never content).
+        if let Some(first) = store.damage().first() {
+            ui.weak(crate::format::sentence(first));
+        }
         chosen
     }
 }

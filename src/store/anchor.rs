@@ -1,0 +1,284 @@
+//! The commit anchor: the audit chain's newest entry, written to a small file beside the journal after
+//! every commit that added one. SQLite drops the newest commits without a word when a frame of its
+//! write-ahead log is damaged, and an older copy of journal.db opens as if nothing were missing; both
+//! leave a journal that ends before the anchor, and are found at the next start, before SQLite
+//! recovers the log and before anything is written over the evidence.
+//!
+//! The anchor is a seal the chain already holds (an HMAC under the journal's key), so it reveals
+//! nothing and cannot be made up. It is only detection: it is renamed into place without a flush of
+//! its own, and an anchor lost in a power cut is an older anchor, which a newer journal satisfies.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use sha2::{Digest as _, Sha256};
+
+use super::{DB_FILE_NAME, Store, StoreError};
+
+/// The anchor's file in the data folder.
+pub const ANCHOR_FILE_NAME: &str = "journal.anchor";
+/// The first word of an anchor file, with its format's version.
+const MAGIC: &str = "kap-journal-anchor-1";
+/// Where the write-ahead log is kept while the journal it belongs to is being checked at open.
+const WAL_ASIDE_SUFFIX: &str = "-wal.unverified";
+
+/// The newest audit entry of a journal, as last committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Anchor {
+    seq: i64,
+    at_ms: i64,
+    mac: Vec<u8>,
+}
+
+impl Anchor {
+    /// The newest entry of the audit log on `conn`; `None` for a journal from before the audit log.
+    pub(super) fn newest(conn: &Connection) -> Result<Option<Self>, StoreError> {
+        if !has_audit_log(conn)? {
+            return Ok(None);
+        }
+        Ok(conn
+            .prepare_cached("SELECT seq, at_ms, mac FROM audit_log ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |row| {
+                Ok(Self {
+                    seq: row.get(0)?,
+                    at_ms: row.get(1)?,
+                    mac: row.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// The anchor kept in `dir`. A file that is missing, torn or not an anchor says nothing.
+    pub(super) fn read(dir: &Path) -> Option<Self> {
+        let text = fs::read_to_string(dir.join(ANCHOR_FILE_NAME)).ok()?;
+        let (body, check) = text.trim_end().rsplit_once(' ')?;
+        if check != checksum(body) {
+            return None;
+        }
+        let mut words = body.split(' ');
+        if words.next()? != MAGIC {
+            return None;
+        }
+        let seq = words.next()?.parse().ok()?;
+        let at_ms = words.next()?.parse().ok()?;
+        let mac = from_hex(words.next()?)?;
+        words.next().is_none().then_some(Self { seq, at_ms, mac })
+    }
+
+    /// Puts this anchor in place of the one in `dir`: written beside it and renamed over it, so a
+    /// reader finds the old anchor or the new one, never half of one.
+    pub(super) fn write(&self, dir: &Path) -> std::io::Result<()> {
+        let mut body = format!("{MAGIC} {} {} ", self.seq, self.at_ms);
+        for byte in &self.mac {
+            let _ = write!(body, "{byte:02x}");
+        }
+        let text = format!("{body} {}\n", checksum(&body));
+        let mut file = tempfile::Builder::new()
+            .prefix(".journal.anchor")
+            .tempfile_in(dir)?;
+        file.write_all(text.as_bytes())?;
+        file.persist(dir.join(ANCHOR_FILE_NAME))
+            .map_err(|error| error.error)?;
+        Ok(())
+    }
+
+    /// What the journal on `conn` lacks of what was committed up to this anchor, as one sentence;
+    /// `None` when it holds this anchor's entry, sealed as it was.
+    pub(super) fn missing_from(&self, conn: &Connection) -> Result<Option<String>, StoreError> {
+        if !has_audit_log(conn)? {
+            return Ok(Some(self.lost(self.seq)));
+        }
+        let found: Option<Vec<u8>> = conn
+            .prepare_cached("SELECT mac FROM audit_log WHERE seq = ?1")?
+            .query_row([self.seq], |row| row.get(0))
+            .optional()?;
+        match found {
+            Some(mac) if mac == self.mac => Ok(None),
+            Some(_) => Ok(Some(format!(
+                "the journal is not the one whose changes were last recorded in this folder (its audit entry {} differs from the one recorded on {}), so an older or another copy of journal.db was put in its place; it is open to read only and nothing was deleted",
+                self.seq,
+                crate::format::date_time(self.at())
+            ))),
+            None => {
+                let newest = Self::newest(conn)?.map_or(0, |anchor| anchor.seq);
+                Ok(Some(self.lost(self.seq - newest)))
+            }
+        }
+    }
+
+    /// The sentence for a journal that ends `count` audit entries before this anchor.
+    fn lost(&self, count: i64) -> String {
+        format!(
+            "the journal lacks the newest {count} change{} recorded in this folder (the last on {}), so its write-ahead log was damaged or an older copy of journal.db was put in its place; it is open to read only and nothing was deleted",
+            if count == 1 { "" } else { "s" },
+            crate::format::date_time(self.at())
+        )
+    }
+
+    fn at(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(self.at_ms).unwrap_or_default()
+    }
+}
+
+impl Store {
+    /// Keeps the anchor up with the audit log after a commit. The commit is already durable, so a
+    /// failure here (a full disk) is not the caller's: the next commit tries again.
+    pub(super) fn anchor_commit(&self) {
+        let Ok(Some(newest)) = Anchor::newest(&self.conn) else {
+            return;
+        };
+        if self.anchored_seq.get() == Some(newest.seq) {
+            return;
+        }
+        if newest.write(&self.dir).is_ok() {
+            self.anchored_seq.set(Some(newest.seq));
+        }
+    }
+}
+
+impl Store {
+    /// Copies what the write-ahead log holds into the journal itself, as far as no reader holds it
+    /// back, so little lives only in the log; called when a session ends. Waits for nobody: a reader's
+    /// frames are copied at the next checkpoint.
+    pub(super) fn checkpoint(&self) {
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+}
+
+/// Records the anchor of the journal on `conn` in `dir`, for writers without a `Store` at hand (an
+/// import's batch). Failures wait for the next commit, as in [`Store::anchor_commit`].
+pub(super) fn anchor_on(conn: &Connection, dir: &Path) {
+    if let Ok(Some(newest)) = Anchor::newest(conn) {
+        let _ = newest.write(dir);
+    }
+}
+
+/// Removes what a process killed while writing the anchor left: its unfinished temporary file.
+pub(super) fn remove_unfinished(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".journal.anchor")
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Removes the anchor, for a journal about to be replaced by another (a restore): the anchor belongs
+/// to the journal it was written for.
+pub(super) fn forget(dir: &Path) -> std::io::Result<()> {
+    match fs::remove_file(dir.join(ANCHOR_FILE_NAME)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
+/// A copy of the journal's write-ahead log, taken before the journal is opened and kept until the
+/// open has been checked against the anchor: SQLite checkpoints and removes the log when its last
+/// writer closes, and with it the evidence of commits it could not read.
+#[derive(Debug)]
+pub(super) struct WalAside {
+    path: PathBuf,
+}
+
+impl WalAside {
+    /// Copies `journal.db-wal` aside when it holds anything.
+    pub(super) fn take(dir: &Path) -> std::io::Result<Option<Self>> {
+        let wal = dir.join(format!("{DB_FILE_NAME}-wal"));
+        if fs::metadata(&wal).map_or(0, |meta| meta.len()) == 0 {
+            return Ok(None);
+        }
+        let aside = dir.join(format!("{DB_FILE_NAME}{WAL_ASIDE_SUFFIX}"));
+        fs::copy(&wal, &aside)?;
+        super::durable::make_private(&aside)?;
+        fs::File::open(&aside)?.sync_all()?;
+        Ok(Some(Self { path: aside }))
+    }
+
+    /// The open was checked: the copy is not needed.
+    pub(super) fn release(self) {
+        let _ = fs::remove_file(self.path);
+    }
+
+    /// The open found commits missing: the copy is kept under a name of its own, named by time, for
+    /// whoever looks into it. Returns its name.
+    pub(super) fn keep(&self, now: DateTime<Utc>) -> Option<String> {
+        let name = format!(
+            "{DB_FILE_NAME}-wal.damaged-{}",
+            now.with_timezone(&chrono::Local).format("%Y%m%d-%H%M%S")
+        );
+        fs::rename(&self.path, self.path.with_file_name(&name)).ok()?;
+        Some(name)
+    }
+}
+
+fn has_audit_log(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'")?
+        .exists([])?)
+}
+
+/// The first eight bytes of the SHA-256 of `text`, in hex: finds a torn or flipped anchor file.
+fn checksum(text: &str) -> String {
+    Sha256::digest(text.as_bytes())[..8]
+        .iter()
+        .fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anchor() -> Anchor {
+        Anchor {
+            seq: 42,
+            at_ms: 1_790_000_000_000,
+            mac: (0..32).collect(),
+        }
+    }
+
+    #[test]
+    fn an_anchor_reads_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        anchor().write(dir.path()).unwrap();
+        assert_eq!(Anchor::read(dir.path()), Some(anchor()));
+    }
+
+    #[test]
+    fn a_torn_or_flipped_anchor_says_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        anchor().write(dir.path()).unwrap();
+        let path = dir.path().join(ANCHOR_FILE_NAME);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen("42", "43", 1)).unwrap();
+        assert_eq!(Anchor::read(dir.path()), None);
+        fs::write(&path, &text[..text.len() / 2]).unwrap();
+        assert_eq!(Anchor::read(dir.path()), None);
+        fs::write(&path, "").unwrap();
+        assert_eq!(Anchor::read(dir.path()), None);
+    }
+}
