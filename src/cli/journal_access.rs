@@ -35,9 +35,10 @@ impl JournalAccess {
         }
     }
 
-    /// Opens the journal as its only writer (choosing the passphrase if the journal is new).
+    /// Opens the journal as its only writer (choosing the passphrase if the journal is new), after
+    /// the window's start-up check: nothing is written into a damaged journal.
     pub fn open(&self) -> anyhow::Result<Store> {
-        Ok(Store::open(&self.data_dir, &self.passphrase()?)?)
+        Ok(Store::open_checked(&self.data_dir, &self.passphrase()?)?)
     }
 
     /// Opens the journal to read, beside a running window if there is one.

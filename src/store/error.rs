@@ -53,6 +53,22 @@ pub enum StoreError {
         "The journal failed its start-up check, so it is open to be read but not changed; run kap-journal check."
     )]
     OpenedDamaged,
+    #[error(
+        "The journal failed its start-up check, so nothing was written to it; run kap-journal check to see why."
+    )]
+    DamagedNotWritten,
+    #[error(
+        "The journal was made by an older KAP Journal and is brought up to date only when it is opened to write (in the window, or by a command that writes), so nothing was read or changed."
+    )]
+    OlderSchema,
+    #[error(
+        "The journal is not encrypted yet and a command that only reads leaves it as it is; open it in the window to choose its passphrase."
+    )]
+    NotYetEncrypted,
+    #[error(
+        "The journal's write-ahead log cannot be read where it is (a read-only disk without its index file); copy the data folder to a writable disk and read it there."
+    )]
+    UnreadableLog,
     #[error("The journal has no {0} with that id.")]
     NotFound(&'static str),
     #[error("The journal holds {0} that cannot be read; run kap-journal check.")]

@@ -2,6 +2,7 @@
 //! pragmas, the SQLite version check and the schema migration.
 
 use std::cell::Cell;
+use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -219,8 +220,8 @@ impl Store {
         LockedJournal::claim(dir)?.unlock_or_create(passphrase)
     }
 
-    /// Opens the journal as writer when it is free, or read-only when another instance is writing,
-    /// for commands that only read.
+    /// Opens the journal to read, for commands that only read: beside a writer or without one, never
+    /// holding the writer's lock, never migrating or encrypting anything, and on read-only media.
     pub fn open_for_reading(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
         if !dir.join(DB_FILE_NAME).exists() {
             // A key without its journal is a loss, not a folder waiting for its first journal.
@@ -231,11 +232,25 @@ impl Store {
                 path: dir.to_path_buf(),
             });
         }
-        match Self::open(dir, passphrase) {
-            Err(StoreError::HeldByAnotherInstance { .. }) => {}
-            other => return other,
+        if journal_state(dir)? == JournalState::Unencrypted {
+            return Err(StoreError::NotYetEncrypted);
         }
         Self::open_read_only(dir, unlock_key(dir, passphrase)?)
+    }
+
+    /// Opens the journal in `dir` as its only writer for a command-line command, after the same
+    /// start-up check the window makes: a damaged journal is refused whole, so nothing is written
+    /// over the damage.
+    pub fn open_checked(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
+        let mut store = Self::open(dir, passphrase)?;
+        if store.damage().is_empty() {
+            store.run_start_up_check()?;
+        }
+        if store.damage().is_empty() {
+            Ok(store)
+        } else {
+            Err(StoreError::DamagedNotWritten)
+        }
     }
 
     /// A second, read-only connection to this journal under the same key, for work on another thread
@@ -250,15 +265,14 @@ impl Store {
         // The anchor is read before the journal: a writer beside this reader may commit in between,
         // which leaves the journal newer than the anchor, never older.
         let anchor = Anchor::read(dir);
-        let conn = connect(
-            &dir.join(DB_FILE_NAME),
-            &key,
-            OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?;
+        let conn = connect_read_only(dir, &key)?;
         check_sqlite_version(&conn)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-        schema::check_readable(&conn)?;
+        schema::check_readable(&conn).map_err(|error| match error {
+            StoreError::ReadOnly => StoreError::OlderSchema,
+            other => other,
+        })?;
         let missing = match &anchor {
             Some(anchor) => anchor.missing_from(&conn)?,
             None => None,
@@ -359,6 +373,49 @@ fn database_is_unencrypted(dir: &Path) -> Result<bool, StoreError> {
             source,
         }),
     }
+}
+
+/// A read-only connection to the journal in `dir`. On read-only media, where SQLite cannot make the
+/// log's index file beside a journal that was closed cleanly (and so has no log), the journal is
+/// opened as immutable; a log left there without its index cannot be read, and is said so.
+fn connect_read_only(dir: &Path, key: &DataKey) -> Result<Connection, StoreError> {
+    let path = dir.join(DB_FILE_NAME);
+    let failure = match connect(&path, key, OpenFlags::SQLITE_OPEN_READ_ONLY) {
+        Ok(conn) => return Ok(conn),
+        Err(failure) => failure,
+    };
+    let has_log = fs::metadata(dir.join(format!("{DB_FILE_NAME}-wal"))).is_ok_and(|m| m.len() > 0);
+    let cannot_open = matches!(
+        &failure,
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(error, _))
+            if matches!(error.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    );
+    if !cannot_open {
+        return Err(failure);
+    }
+    if has_log {
+        return Err(StoreError::UnreadableLog);
+    }
+    connect(
+        Path::new(&immutable_uri(&path)),
+        key,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+}
+
+/// `path` as an SQLite URI that opens it as immutable (nothing beside it is made or read).
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for byte in path.to_string_lossy().bytes() {
+        // SQLite decodes %XX in a URI back to bytes, so a name in any script arrives whole.
+        if byte.is_ascii() && !matches!(byte, b'?' | b'#' | b'%') {
+            uri.push(char::from(byte));
+        } else {
+            let _ = write!(uri, "%{byte:02X}");
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// Opens `path` under `key` and proves the key is right by reading the schema: SQLCipher reports a

@@ -72,11 +72,13 @@ pub fn new_session(client: &Client, model: TreatmentModel) -> NewSession {
 
 /// Undoes, newest first, what each migration after schema `version` added, so a test can make the
 /// journal in `dir` look as an older build left it and watch the migrations run on it.
+/// Older builds kept no commit anchor, so it goes too.
 pub fn rewind_schema(dir: &std::path::Path, version: i64) {
     rewind_connection(
         &kap_journal::store::connect_raw(dir, &passphrase()).unwrap(),
         version,
     );
+    let _ = std::fs::remove_file(dir.join(kap_journal::store::ANCHOR_FILE_NAME));
 }
 
 /// What each migration added, newest first, as the SQL that takes it away again.
@@ -162,12 +164,18 @@ pub fn live_session(journal: &mut Journal, model: TreatmentModel) -> LiveSession
 }
 
 /// Every file in `dir` with its bytes, sorted by name: what "nothing was written" compares.
-/// Files in folders inside it (the backups) are named by their path from `dir`.
+/// Files in folders inside it (the backups) are named by their path from `dir`. SQLite's index of
+/// the write-ahead log (`-shm`) and an empty log are left out: any reader makes them beside the
+/// journal, as SQLite does, and they hold nothing of the record.
 pub fn folder_snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();
+        let empty = entry.metadata().is_ok_and(|meta| meta.len() == 0);
+        if name.ends_with("-shm") || (name.ends_with("-wal") && empty) {
+            continue;
+        }
         if entry.file_type().unwrap().is_dir() {
             for (inner, bytes) in folder_snapshot(&entry.path()) {
                 files.push((format!("{name}/{inner}"), bytes));
