@@ -106,23 +106,12 @@ fn a_flipped_bit_in_the_write_ahead_log_is_found_said_and_nothing_is_deleted() {
     assert!(said.contains("write-ahead log was damaged"), "{said}");
     assert!(said.contains("nothing was deleted"), "{said}");
 
-    // Nothing was written over: the journal file as it was, the log as it was, and a copy of the log
-    // kept under a name of its own.
+    // Nothing was written over by the reader: the journal file and its log as they were.
     assert_eq!(
         std::fs::read(damaged.path().join(DB_FILE_NAME)).unwrap(),
         journal_before
     );
     assert_eq!(std::fs::read(&wal_path).unwrap(), flipped);
-    let kept: Vec<String> = std::fs::read_dir(damaged.path())
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(&format!("{DB_FILE_NAME}-wal.damaged-")))
-        .collect();
-    assert_eq!(kept.len(), 1, "{kept:?}");
-    assert_eq!(
-        std::fs::read(damaged.path().join(&kept[0])).unwrap(),
-        flipped
-    );
 
     // The window's open: read only, the sentence among its problems, writes refused.
     let mut store = Store::open(damaged.path(), &common::passphrase()).unwrap();
@@ -141,9 +130,21 @@ fn a_flipped_bit_in_the_write_ahead_log_is_found_said_and_nothing_is_deleted() {
         "{refused:?}"
     );
     drop(store);
+    // Nor by the window's open: and a copy of the log as it was found is kept under a name of its own.
     assert_eq!(
         std::fs::read(damaged.path().join(DB_FILE_NAME)).unwrap(),
         journal_before
+    );
+    assert_eq!(std::fs::read(&wal_path).unwrap(), flipped);
+    let kept: Vec<String> = std::fs::read_dir(damaged.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(&format!("{DB_FILE_NAME}-wal.damaged-")))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        std::fs::read(damaged.path().join(&kept[0])).unwrap(),
+        flipped
     );
 }
 

@@ -167,7 +167,12 @@ fn bad_archives_are_refused_with_a_clear_message_and_the_journal_unchanged() {
             .expect_err(what)
             .to_string();
         assert!(error.contains(expected), "{what}: {error}");
-        assert!(error.ends_with("Nothing was imported."), "{what}: {error}");
+        assert!(
+            error.ends_with("so nothing was imported.")
+                || error.starts_with("Nothing was imported: "),
+            "{what}: {error}"
+        );
+        common::assert_one_sentence(&error, expected);
         assert_eq!(
             fingerprint(&journal.store),
             before,

@@ -135,6 +135,7 @@ fn synthetic_session(
         status: SessionStatus::Ended,
         started_at,
         ended_at: Some(ended_at),
+        weight_kg: client.weight_kg,
         events,
     }
 }

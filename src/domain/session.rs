@@ -66,6 +66,9 @@ pub struct Session {
     pub status: SessionStatus,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// The client's weight this session was dosed by, as known when it started (or as its archive
+    /// recorded it): a later weighing never changes what an earlier session delivered.
+    pub weight_kg: Option<f64>,
 }
 
 /// A session as chosen in the start form, before it has an id.

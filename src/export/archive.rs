@@ -77,7 +77,8 @@ impl From<&SessionRecord> for ArchivedSession {
             client: ArchivedClient {
                 code: record.client.code.clone(),
                 display_name: record.client.display_name.clone(),
-                weight_kg: record.client.weight_kg,
+                // The weight the session was dosed by, which an import keeps with it.
+                weight_kg: record.session.weight_kg.or(record.client.weight_kg),
             },
             model: session.model,
             route: session.route,

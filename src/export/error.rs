@@ -28,19 +28,35 @@ pub enum ImportError {
     #[error("{} is not a plain file (a folder, a device or a pipe), so nothing was imported.", path.display())]
     NotAPlainFile { path: std::path::PathBuf },
     #[error(
-        "The file is {size_mib} MiB; the journal imports archives of up to {limit_mib} MiB. Nothing was imported."
+        "The file is {size_mib} MiB and the journal imports archives of up to {limit_mib} MiB, so nothing was imported."
     )]
     TooLarge { size_mib: u64, limit_mib: u64 },
-    #[error("Line {line}, column {column}: {problem}. Nothing was imported.")]
+    #[error(
+        "Line {line}, column {column} of the file cannot be read ({problem}), so nothing was imported."
+    )]
     At {
         line: usize,
         column: usize,
         problem: String,
     },
-    #[error("Session {number} of the file: {problem}. Nothing was imported.")]
+    #[error(
+        "Session {number} of the file cannot be imported ({problem}), so nothing was imported."
+    )]
     InSession { number: usize, problem: String },
-    #[error("The file ends too early: {problem}. Nothing was imported.")]
+    #[error("The file ends too early ({problem}), so nothing was imported.")]
     Truncated { problem: String },
-    #[error("{0} Nothing was imported.")]
+    #[error("Nothing was imported: {}", clause(&.0.to_string()))]
     Store(#[from] StoreError),
+}
+
+/// A sentence as a clause after a colon: its first letter in lower case (unless it begins a name
+/// such as "SQLite"), its full stop kept as the end of the whole.
+fn clause(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            format!("{}{}", first.to_lowercase(), &sentence[first.len_utf8()..])
+        }
+        _ => sentence.to_owned(),
+    }
 }

@@ -212,7 +212,9 @@ impl Sink<'_> {
         };
         self.report.events += session.events.len();
         self.report.sessions += 1;
+        let weight_kg = session.client.weight_kg;
         let complete = CompleteSession {
+            weight_kg,
             new: NewSession {
                 client_id,
                 model: session.model,

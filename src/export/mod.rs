@@ -5,6 +5,7 @@
 //! purpose.
 
 mod archive;
+mod archive_times;
 mod csv;
 mod destination;
 mod error;

@@ -34,9 +34,13 @@ impl SessionRecord {
         delivered(&self.events, self.weight_kg(), until_ms)
     }
 
-    /// The weight this session's doses are worked out with: the checklist's, else the client's.
+    /// The weight this session's doses are worked out with: the checklist's, else the one it was
+    /// dosed by (an older session without one: its client's).
     pub fn weight_kg(&self) -> Option<f64> {
-        session_weight(&self.events, self.client.weight_kg)
+        session_weight(
+            &self.events,
+            self.session.weight_kg.or(self.client.weight_kg),
+        )
     }
 
     /// Reads one session from the journal. The private psychotherapy note is not even read unless

@@ -35,6 +35,7 @@ pub fn check_session(session: &ArchivedSession) -> Result<NewClient, String> {
             WEIGHT_RANGE_KG.end()
         ));
     }
+    super::archive_times::check_times(session)?;
     let weight = client.weight_kg;
     session
         .planned_dose

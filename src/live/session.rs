@@ -104,9 +104,13 @@ impl LiveSession {
         &self.client
     }
 
-    /// The weight this session's doses are worked out with: today's checklist, else the client's.
+    /// The weight this session's doses are worked out with: today's checklist, else the one it
+    /// started with (an older session without one: its client's).
     pub fn weight_kg(&self) -> Option<f64> {
-        self.state.checklist_weight_kg.or(self.client.weight_kg)
+        self.state
+            .checklist_weight_kg
+            .or(self.session.weight_kg)
+            .or(self.client.weight_kg)
     }
 
     /// The clinic's rules the session is logged under.

@@ -233,6 +233,34 @@ pub(super) fn create_log(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreErro
     Ok(())
 }
 
+/// Migration 8: the session row's audit triggers, made again to watch its new weight column too.
+pub(super) fn watch_session_weight(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const SESSIONS_WITH_WEIGHT: Audited = Audited {
+        table: "sessions",
+        subject: "'session ' || {row}.id",
+        columns: &[
+            "id",
+            "uuid",
+            "client_id",
+            "model",
+            "route",
+            "planned_dose",
+            "intention",
+            "comfort_plan",
+            "status",
+            "started_ms",
+            "ended_ms",
+            "weight_kg",
+        ],
+    };
+    tx.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_sessions_insert; DROP TRIGGER IF EXISTS audit_sessions_update;
+         DROP TRIGGER IF EXISTS audit_sessions_delete;",
+    )?;
+    tx.execute_batch(&triggers_for(&SESSIONS_WITH_WEIGHT))?;
+    Ok(())
+}
+
 /// The three triggers that log inserts, content updates and deletes of one table.
 fn triggers_for(audited: &Audited) -> String {
     let Audited {

@@ -28,7 +28,7 @@ pub(super) fn record_delivered(conn: &Connection, session: SessionId) -> Result<
     Ok(())
 }
 
-/// Migrations 3 and 7: the total of every ended session, worked out from its timeline again.
+/// Migration 8: the total of every ended session, worked out from its timeline again.
 pub(super) fn backfill(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
     let ended: Vec<i64> = tx
         .prepare("SELECT id FROM sessions WHERE ended_ms IS NOT NULL")?

@@ -266,6 +266,9 @@ impl Store {
         // which leaves the journal newer than the anchor, never older.
         let anchor = Anchor::read(dir);
         let conn = connect_read_only(dir, &key)?;
+        // A reader that closes last would otherwise checkpoint the log into the journal: a write, and
+        // on a damaged log the loss of what it could not read.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         check_sqlite_version(&conn)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;

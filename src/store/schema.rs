@@ -70,13 +70,14 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::search::CREATE_SEARCH_INDEX,
         then: Some(super::search::rebuild_index),
     },
-    // 3: the delivered total of each ended session, for the browser's "Total dose" column.
+    // 3: the delivered total of each ended session, for the browser's "Total dose" column (worked
+    // out by migration 8's code, which reads the weight column it adds).
     Migration {
         sql: r"
     ALTER TABLE sessions ADD COLUMN delivered_mg REAL;
     ALTER TABLE sessions ADD COLUMN delivered_mg_per_kg REAL;
     ",
-        then: Some(super::delivered_total::backfill),
+        then: None,
     },
     // 4: the clinic's settings (vitals schedule and thresholds), one JSON value per key.
     Migration {
@@ -114,7 +115,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     // 7: an infusion's dose is a rate (domain::administration): every stored total is worked out
     // again with that meaning. The totals are a cache beside the record, not the record, so the
-    // guard of a signed session's row now lets those two columns alone be rewritten.
+    // guard of a signed session's row now lets those two columns alone be rewritten. (The totals
+    // are worked out by migration 8's code, which reads the weight column it adds.)
     Migration {
         sql: r"
     DROP TRIGGER signed_sessions_update;
@@ -126,9 +128,36 @@ const MIGRATIONS: &[Migration] = &[
     WHEN OLD.status = 'signed'
     BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
     ",
-        then: Some(super::delivered_total::backfill),
+        then: None,
+    },
+    // 8: the weight a session was dosed by is kept with it, so neither a later weighing nor an
+    // import into a journal that knows the client at another weight changes what it delivered.
+    // Sessions from before get their client's weight as it is now (the best there is). The column
+    // joins what a signed session's guard and the audit log watch.
+    Migration {
+        sql: r"
+    ALTER TABLE sessions ADD COLUMN weight_kg REAL CHECK (weight_kg IS NULL OR weight_kg > 0);
+    UPDATE sessions SET weight_kg = (SELECT weight_kg FROM clients WHERE clients.id = sessions.client_id);
+    DROP TRIGGER signed_sessions_update;
+    CREATE TRIGGER signed_sessions_update BEFORE UPDATE OF
+        id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms,
+        ended_ms, event_count, decision_points, deferrals, worked_through, dose_lowered, ended_early,
+        session_stopped, weight_kg
+    ON sessions
+    WHEN OLD.status = 'signed'
+    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
+    ",
+        then: Some(session_weight_and_totals),
     },
 ];
+
+/// Migration 8's code: the audit log watches the new column, and every stored total is worked out
+/// with the session's own weight (for a journal from before 7, with an infusion as a rate; from
+/// before 3, for the first time).
+fn session_weight_and_totals(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    super::audit::watch_session_weight(tx)?;
+    super::delivered_total::backfill(tx)
+}
 
 /// The schema version this build writes.
 pub fn current_version() -> i64 {

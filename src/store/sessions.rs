@@ -8,11 +8,13 @@ use crate::domain::{
     TreatmentModel,
 };
 
-/// A session's start, end and its client's weight: what its delivered total is computed from.
-pub(super) const SESSION_STARTED_AND_ENDED: &str = "SELECT s.started_ms, s.ended_ms, c.weight_kg
+/// A session's start, end and the weight it was dosed by: what its delivered total is computed
+/// from. (A session from before the weight was kept with it has its client's.)
+pub(super) const SESSION_STARTED_AND_ENDED: &str =
+    "SELECT s.started_ms, s.ended_ms, coalesce(s.weight_kg, c.weight_kg)
      FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1";
 
-const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms";
+const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms, weight_kg";
 
 /// A whole session with its timeline, written in one go (synthetic data, and later imports).
 #[derive(Debug, Clone)]
@@ -22,6 +24,9 @@ pub struct CompleteSession {
     pub status: SessionStatus,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// The weight the session was dosed by, as its source recorded it (an archive's, not the
+    /// journal's current weight for the client).
+    pub weight_kg: Option<f64>,
     pub events: Vec<NewEvent>,
 }
 
@@ -55,7 +60,15 @@ impl Store {
             .map_err(crate::domain::SessionError::from)?;
         let uuid = uuid::Uuid::new_v4();
         let tx = self.conn.transaction()?;
-        insert_session(&tx, new, uuid, SessionStatus::Live, started_at, None)?;
+        let weight = checklist_weight.or(client.weight_kg);
+        insert_session(
+            &tx,
+            new,
+            uuid,
+            SessionStatus::Live,
+            (started_at, None),
+            weight,
+        )?;
         let id = SessionId(tx.last_insert_rowid());
         let committed = insert_events(&tx, id, Seq(1), first)?;
         if let Some(weight) = checklist_weight {
@@ -135,8 +148,8 @@ pub(super) fn insert_complete_session(
         &session.new,
         session.uuid,
         status,
-        session.started_at,
-        session.ended_at,
+        (session.started_at, session.ended_at),
+        session.weight_kg,
     )?;
     let id = SessionId(tx.last_insert_rowid());
     insert_events(tx, id, Seq(1), &session.events)?;
@@ -149,14 +162,14 @@ fn insert_session(
     new: &NewSession,
     uuid: uuid::Uuid,
     status: SessionStatus,
-    started_at: DateTime<Utc>,
-    ended_at: Option<DateTime<Utc>>,
+    (started_at, ended_at): (DateTime<Utc>, Option<DateTime<Utc>>),
+    weight_kg: Option<f64>,
 ) -> Result<(), StoreError> {
     let dose = serde_json::to_string(&new.planned_dose)
         .map_err(|_| StoreError::Damaged("a dose to be written"))?;
     conn.prepare_cached(
-        "INSERT INTO sessions (uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO sessions (uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms, weight_kg)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         uuid.to_string(),
@@ -169,6 +182,7 @@ fn insert_session(
         status.as_str(),
         to_ms(started_at),
         ended_at.map(to_ms),
+        weight_kg,
     ])?;
     Ok(())
 }
@@ -186,6 +200,7 @@ struct RawSession {
     status: String,
     started_ms: i64,
     ended_ms: Option<i64>,
+    weight_kg: Option<f64>,
 }
 
 fn raw_session(row: &Row<'_>) -> rusqlite::Result<RawSession> {
@@ -201,6 +216,7 @@ fn raw_session(row: &Row<'_>) -> rusqlite::Result<RawSession> {
         status: row.get(8)?,
         started_ms: row.get(9)?,
         ended_ms: row.get(10)?,
+        weight_kg: row.get(11)?,
     })
 }
 
@@ -220,6 +236,7 @@ impl RawSession {
             status: SessionStatus::parse(&self.status).ok_or_else(damaged)?,
             started_at: from_ms(self.started_ms)?,
             ended_at: self.ended_ms.map(from_ms).transpose()?,
+            weight_kg: self.weight_kg,
         })
     }
 }

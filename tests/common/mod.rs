@@ -84,6 +84,21 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
     (
+        8,
+        // (The session row's audit triggers go with the column; migration 8 makes them again.)
+        "DROP TRIGGER audit_sessions_insert; DROP TRIGGER audit_sessions_update;
+         DROP TRIGGER IF EXISTS audit_sessions_delete;
+         DROP TRIGGER signed_sessions_update;
+         CREATE TRIGGER signed_sessions_update BEFORE UPDATE OF
+             id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms,
+             ended_ms, event_count, decision_points, deferrals, worked_through, dose_lowered, ended_early,
+             session_stopped
+         ON sessions
+         WHEN OLD.status = 'signed'
+         BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
+         ALTER TABLE sessions DROP COLUMN weight_kg;",
+    ),
+    (
         7,
         "DROP TRIGGER signed_sessions_update;
          CREATE TRIGGER signed_sessions_update BEFORE UPDATE ON sessions
@@ -96,9 +111,9 @@ const UNDO: &[(i64, &str)] = &[
          DROP TRIGGER audit_clients_insert;
          DROP TRIGGER audit_clients_update;
          DROP TRIGGER audit_clients_delete;
-         DROP TRIGGER audit_sessions_insert;
-         DROP TRIGGER audit_sessions_update;
-         DROP TRIGGER audit_sessions_delete;
+         DROP TRIGGER IF EXISTS audit_sessions_insert;
+         DROP TRIGGER IF EXISTS audit_sessions_update;
+         DROP TRIGGER IF EXISTS audit_sessions_delete;
          DROP TRIGGER audit_events_insert;
          DROP TRIGGER audit_events_update;
          DROP TRIGGER audit_events_delete;
