@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::Utc;
 use kap_journal::domain::{Addendum, Clinician, NoteFormat, ProgressNote, TreatmentModel};
@@ -20,16 +19,6 @@ use kap_journal::store::{
 const WAL_HEADER: usize = 32;
 const FRAME_HEADER: usize = 24;
 const PAGE: usize = 4096;
-
-fn kap_journal(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
-        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// The files of a journal as a laptop that died would leave them: the journal, its log and index,
 /// its key and its anchor, copied while the journal is open.
@@ -66,7 +55,7 @@ fn journal_with_newest_commits_in_the_log(notes: usize) -> common::Journal {
 
 /// Every session `sessions --json` lists, both models together.
 fn sessions_json(dir: &Path) -> Vec<serde_json::Value> {
-    let output = kap_journal(dir, &["sessions", "--json"]);
+    let output = common::kap_journal(dir, &["sessions", "--json"]);
     assert!(output.status.success(), "{output:?}");
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     ["kap", "medical"]
@@ -99,7 +88,7 @@ fn a_flipped_bit_in_the_write_ahead_log_is_found_said_and_nothing_is_deleted() {
     std::fs::remove_file(damaged.path().join(format!("{DB_FILE_NAME}-shm"))).unwrap();
     let journal_before = std::fs::read(damaged.path().join(DB_FILE_NAME)).unwrap();
 
-    let output = kap_journal(damaged.path(), &["check"]);
+    let output = common::kap_journal(damaged.path(), &["check"]);
     assert!(!output.status.success(), "{output:?}");
     let said = String::from_utf8(output.stderr).unwrap();
     assert!(said.contains("lacks the newest"), "{said}");
@@ -171,7 +160,7 @@ fn an_older_copy_of_the_journal_put_in_its_place_is_found() {
     // opens as writer again, with an anchor of its own.
     let backup = dir.join("older-backup.db");
     store.backup_to(&backup, |_| {}).unwrap();
-    let output = kap_journal(&dir, &["check"]);
+    let output = common::kap_journal(&dir, &["check"]);
     assert!(!output.status.success(), "{output:?}");
     let (locked, _) = store.close_for_restore().unwrap();
     let restored = locked

@@ -6,25 +6,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::Utc;
 use kap_journal::domain::NewClient;
 use kap_journal::store::Store;
 
-fn kap_journal(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
-        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// The ended KAP session of the fixture as `sessions --json` lists it.
 fn fixture_session(dir: &Path) -> serde_json::Value {
-    let output = kap_journal(dir, &["sessions", "--json"]);
+    let output = common::kap_journal(dir, &["sessions", "--json"]);
     assert!(output.status.success(), "{output:?}");
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     document["kap"]
@@ -39,7 +28,7 @@ fn fixture_session(dir: &Path) -> serde_json::Value {
 /// The Markdown summary of session `id`, through the binary.
 fn markdown(dir: &Path, id: &str) -> String {
     let out = dir.join(format!("summary-{id}.md"));
-    let output = kap_journal(
+    let output = common::kap_journal(
         dir,
         &[
             "export",
@@ -68,7 +57,7 @@ fn an_imported_session_keeps_the_weight_it_was_dosed_by() {
     // The journal it came from: the client at 70 kg.
     let source = tempfile::tempdir().unwrap();
     assert!(
-        kap_journal(source.path(), &["import", archive.to_str().unwrap()])
+        common::kap_journal(source.path(), &["import", archive.to_str().unwrap()])
             .status
             .success()
     );
@@ -90,7 +79,7 @@ fn an_imported_session_keeps_the_weight_it_was_dosed_by() {
         )
         .unwrap();
     drop(store);
-    let output = kap_journal(other.path(), &["import", archive.to_str().unwrap()]);
+    let output = common::kap_journal(other.path(), &["import", archive.to_str().unwrap()]);
     assert!(output.status.success(), "{output:?}");
     let imported = fixture_session(other.path());
     // The same computation on the same record: equal to the last bit.
@@ -163,7 +152,7 @@ fn absurd_or_rounded_times_are_refused_and_nothing_is_imported() {
         drop(store);
         let before = common::folder_snapshot(dir.path());
         let archive = write_fixture(files.path(), &text);
-        let output = kap_journal(dir.path(), &["import", archive.to_str().unwrap()]);
+        let output = common::kap_journal(dir.path(), &["import", archive.to_str().unwrap()]);
         assert!(!output.status.success(), "{expected}: {output:?}");
         let said = String::from_utf8(output.stderr).unwrap();
         assert!(said.contains(expected), "{expected}: {said}");

@@ -9,16 +9,6 @@ use std::process::{Command, Output};
 
 use kap_journal::store::{AccessMode, DB_FILE_NAME, Store};
 
-fn kap_journal(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
-        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -47,7 +37,7 @@ fn a_plain_sqlite_file_given_to_a_reader_stays_as_it_was() {
     drop(conn);
     let before = common::folder_snapshot(dir.path());
     for args in READERS {
-        let output = kap_journal(dir.path(), args);
+        let output = common::kap_journal(dir.path(), args);
         assert!(!output.status.success(), "{args:?}: {output:?}");
         let said = stderr(&output);
         assert!(said.contains("not encrypted yet"), "{args:?}: {said}");
@@ -61,7 +51,7 @@ fn an_older_journal_is_not_migrated_by_a_reader() {
     common::rewind_schema(dir.path(), 6);
     let before = common::folder_snapshot(dir.path());
     for args in READERS {
-        let output = kap_journal(dir.path(), args);
+        let output = common::kap_journal(dir.path(), args);
         assert!(!output.status.success(), "{args:?}: {output:?}");
         assert!(
             stderr(&output).contains("made by an older KAP Journal"),
@@ -71,9 +61,13 @@ fn an_older_journal_is_not_migrated_by_a_reader() {
         assert_eq!(common::folder_snapshot(dir.path()), before, "{args:?}");
     }
     // A writer brings it up to date, as before.
-    let output = kap_journal(dir.path(), &["settings", "--set", "vitals-every=10"]);
+    let output = common::kap_journal(dir.path(), &["settings", "--set", "vitals-every=10"]);
     assert!(output.status.success(), "{output:?}");
-    assert!(kap_journal(dir.path(), &["sessions"]).status.success());
+    assert!(
+        common::kap_journal(dir.path(), &["sessions"])
+            .status
+            .success()
+    );
 }
 
 #[test]
@@ -172,11 +166,12 @@ fn nix_is_root() -> bool {
 #[test]
 fn a_writing_command_refuses_a_damaged_journal_and_writes_nothing() {
     let dir = closed_journal();
-    // One flipped bit in the middle of the file, as a failing disk leaves it.
+    // One flipped bit in the third page, as a failing disk leaves it: a page that opening the
+    // journal does not read (damage there is refused at open already), so only the start-up check
+    // can find it.
     let path = dir.path().join(DB_FILE_NAME);
     let mut bytes = std::fs::read(&path).unwrap();
-    let middle = bytes.len() / 4096 / 2 * 4096 + 700;
-    bytes[middle] ^= 0x10;
+    bytes[2 * 4096 + 700] ^= 0x10;
     std::fs::write(&path, bytes).unwrap();
     let before = common::folder_snapshot(dir.path());
     let archive = dir.path().parent().unwrap().join(format!(
@@ -190,7 +185,7 @@ fn a_writing_command_refuses_a_damaged_journal_and_writes_nothing() {
         vec!["import", archive.to_str().unwrap()],
         vec!["demo", "--sessions", "2"],
     ] {
-        let output = kap_journal(dir.path(), &args);
+        let output = common::kap_journal(dir.path(), &args);
         assert!(!output.status.success(), "{args:?}: {output:?}");
         let said = stderr(&output);
         assert!(

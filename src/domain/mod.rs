@@ -53,7 +53,9 @@ pub use settings::{
     BACKUPS_KEPT_RANGE, ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, LOWER_TO_RANGE,
     MONITOR_MINUTES_RANGE, RATE_CEILING_RANGE, SETTING_KEYS, SettingsError, VITALS_INTERVAL_RANGE,
 };
-pub use signature::{Addendum, Clinician, MAX_SIGNER_CHARS, Signature, SignatureError};
+pub use signature::{
+    Addendum, Clinician, KeyedSeal, MAX_SIGNER_CHARS, Signature, SignatureError, SignatureStanding,
+};
 pub use soft_stop::{Guarded, required_monitoring_ms, soft_stops};
 pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
 pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};

@@ -48,13 +48,52 @@ impl Clinician {
 }
 
 /// A session's signature: who signed, when, and a SHA-256 digest of what was signed, so a change
-/// made behind the journal's back is found by `kap-journal check`.
+/// made behind the journal's back is found by `kap-journal check`; since signatures are keyed, also
+/// the signer's Ed25519 seal over all of it, so nobody without the signer's key can make one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     pub clinician: Clinician,
     pub signed_at: DateTime<Utc>,
     /// Hex SHA-256 of the session, its timeline and its progress note as signed.
     pub content_sha256: String,
+    /// Absent on a signature made before signatures were keyed (an unkeyed digest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<KeyedSeal>,
+}
+
+/// The Ed25519 part of a keyed signature, in hex: the signer's public key and the signature over the
+/// content digest, the signer, the time and the weight the session was dosed by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyedSeal {
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// What a journal can say about who made a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureStanding {
+    /// Made with a key of this journal's clinician.
+    ThisJournal { fingerprint: String },
+    /// Made with a key this journal has never held nor been given: the seal verifies, but who owns
+    /// the key is for the reader to establish.
+    UnknownKey { fingerprint: String },
+    /// An unkeyed digest from before signatures were keyed: it shows the content unchanged since,
+    /// not who signed.
+    BeforeKeys,
+}
+
+impl SignatureStanding {
+    /// The words beside "Signed by …" in the window and in summaries.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::ThisJournal { fingerprint } => format!("key {fingerprint}"),
+            Self::UnknownKey { fingerprint } => {
+                format!("with key {fingerprint}, which this journal does not know")
+            }
+            Self::BeforeKeys => "signed before signatures were keyed".to_owned(),
+        }
+    }
 }
 
 /// A correction or addition to a signed session, never replacing what was recorded.

@@ -258,6 +258,10 @@ impl Sink<'_> {
                     "it no longer matches its signature: it was changed after it was signed"
                         .to_owned(),
                 ),
+                StoreError::SignatureForged => at(
+                    "its signature does not verify: it was not made by the key it names, or its signer, time or weight was changed"
+                        .to_owned(),
+                ),
                 other => Failure::Store(other),
             })
     }

@@ -2,8 +2,8 @@
 
 use super::ExportOptions;
 use crate::domain::{
-    Addendum, Client, Delivered, Event, ProgressNote, Session, SessionId, Signature, delivered,
-    session_weight,
+    Addendum, Client, Delivered, Event, ProgressNote, Session, SessionId, Signature,
+    SignatureStanding, delivered, session_weight,
 };
 use crate::store::{PrivateNote, Store, StoreError};
 
@@ -20,6 +20,8 @@ pub struct SessionRecord {
     pub private_note: Option<PrivateNote>,
     /// Who signed the session and when, once it is signed.
     pub signature: Option<Signature>,
+    /// Whose key made the signature, as far as this journal can say.
+    pub signature_standing: Option<SignatureStanding>,
     /// Corrections and additions made after signing, oldest first, shown after the original.
     pub addenda: Vec<Addendum>,
 }
@@ -55,8 +57,14 @@ impl SessionRecord {
         } else {
             None
         };
+        let signature = store.signature(id)?;
+        let signature_standing = signature
+            .as_ref()
+            .map(|signature| store.signature_standing(signature))
+            .transpose()?;
         Ok(Self {
-            signature: store.signature(id)?,
+            signature,
+            signature_standing,
             addenda: store.addenda(id)?,
             session,
             client,

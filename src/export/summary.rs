@@ -237,8 +237,13 @@ impl Summary {
                 .as_ref()
                 .map(|note| note.text.trim().to_owned()),
             signature: record.signature.as_ref().map(|signature| {
+                let standing = record
+                    .signature_standing
+                    .as_ref()
+                    .map(|standing| format!(" ({})", standing.describe()))
+                    .unwrap_or_default();
                 format!(
-                    "Signed by {} on {}. The record above is as it was signed; anything added later is an addendum.",
+                    "Signed by {} on {}{standing}. The record above is as it was signed; anything added later is an addendum.",
                     signature.clinician.signed_as(),
                     local_date_time(signature.signed_at, context.zone)
                 )

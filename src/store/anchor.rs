@@ -8,7 +8,6 @@
 //! nothing and cannot be made up. It is only detection: it is renamed into place without a flush of
 //! its own, and an anchor lost in a power cut is an older anchor, which a newer journal satisfies.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,6 +16,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest as _, Sha256};
 
+use super::secret::{parse_hex, push_hex};
 use super::{DB_FILE_NAME, Store, StoreError};
 
 /// The anchor's file in the data folder.
@@ -65,7 +65,7 @@ impl Anchor {
         }
         let seq = words.next()?.parse().ok()?;
         let at_ms = words.next()?.parse().ok()?;
-        let mac = from_hex(words.next()?)?;
+        let mac = parse_hex(words.next()?)?;
         words.next().is_none().then_some(Self { seq, at_ms, mac })
     }
 
@@ -73,9 +73,7 @@ impl Anchor {
     /// reader finds the old anchor or the new one, never half of one.
     pub(super) fn write(&self, dir: &Path) -> std::io::Result<()> {
         let mut body = format!("{MAGIC} {} {} ", self.seq, self.at_ms);
-        for byte in &self.mac {
-            let _ = write!(body, "{byte:02x}");
-        }
+        push_hex(&mut body, &self.mac);
         let text = format!("{body} {}\n", checksum(&body));
         let mut file = tempfile::Builder::new()
             .prefix(".journal.anchor")
@@ -231,22 +229,9 @@ fn has_audit_log(conn: &Connection) -> Result<bool, StoreError> {
 
 /// The first eight bytes of the SHA-256 of `text`, in hex: finds a torn or flipped anchor file.
 fn checksum(text: &str) -> String {
-    Sha256::digest(text.as_bytes())[..8]
-        .iter()
-        .fold(String::new(), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
-        .collect()
+    let mut hex = String::with_capacity(16);
+    push_hex(&mut hex, &Sha256::digest(text.as_bytes())[..8]);
+    hex
 }
 
 #[cfg(test)]

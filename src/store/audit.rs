@@ -261,6 +261,37 @@ pub(super) fn watch_session_weight(tx: &rusqlite::Transaction<'_>) -> Result<(),
     Ok(())
 }
 
+/// Migration 9: the audit log watches the signing keys (never their secret half: an entry holds a
+/// digest of what it names, and that digest must not stand in for a secret) and the seal of each
+/// signature.
+pub(super) fn watch_signing_keys(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const SIGNING_KEYS: Audited = Audited {
+        table: "signing_keys",
+        subject: "'signing key ' || hex(substr({row}.public_key, 1, 8))",
+        columns: &["public_key", "name", "credentials", "added_ms"],
+    };
+    const SIGNATURES_WITH_SEAL: Audited = Audited {
+        table: "signatures",
+        subject: "'session ' || {row}.session_id || ' signature'",
+        columns: &[
+            "session_id",
+            "name",
+            "credentials",
+            "signed_ms",
+            "content_sha256",
+            "public_key",
+            "seal",
+        ],
+    };
+    tx.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_signatures_insert; DROP TRIGGER IF EXISTS audit_signatures_update;
+         DROP TRIGGER IF EXISTS audit_signatures_delete;",
+    )?;
+    tx.execute_batch(&triggers_for(&SIGNING_KEYS))?;
+    tx.execute_batch(&triggers_for(&SIGNATURES_WITH_SEAL))?;
+    Ok(())
+}
+
 /// The three triggers that log inserts, content updates and deletes of one table.
 fn triggers_for(audited: &Audited) -> String {
     let Audited {

@@ -87,6 +87,10 @@ pub enum StoreError {
         "A signed session in the archive no longer matches its signature (it was changed after signing), so nothing was imported."
     )]
     SignatureMismatch,
+    #[error(
+        "A signed session in the archive carries a signature that does not verify (not made by the key it names, or its signer, time or weight changed), so nothing was imported."
+    )]
+    SignatureForged,
     #[error("There is no backup at {}.", path.display())]
     NoBackup { path: PathBuf },
     #[error(

@@ -32,6 +32,7 @@ mod session_text;
 mod sessions;
 mod settings;
 mod signing;
+mod signing_key;
 mod snippet;
 mod summaries;
 

@@ -149,6 +149,12 @@ const MIGRATIONS: &[Migration] = &[
     ",
         then: Some(session_weight_and_totals),
     },
+    // 9: keyed signatures (store::signing_key): the clinicians' Ed25519 keys and each signature's
+    // seal, both watched by the audit log.
+    Migration {
+        sql: super::signing_key::CREATE_SIGNING_KEYS,
+        then: Some(super::audit::watch_signing_keys),
+    },
 ];
 
 /// Migration 8's code: the audit log watches the new column, and every stored total is worked out

@@ -154,21 +154,38 @@ impl Store {
     pub fn signature_problems(&self) -> Result<Vec<String>, StoreError> {
         let mut statement = self
             .conn
-            .prepare("SELECT session_id, content_sha256 FROM signatures ORDER BY session_id")?;
+            .prepare("SELECT session_id FROM signatures ORDER BY session_id")?;
         let signed = statement
-            .query_map([], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-            })?
+            .query_map([], |row| row.get::<_, i64>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         let mut problems = Vec::new();
-        for (id, digest) in signed {
-            if content_digest(&self.conn, SessionId(id))? != digest {
+        for id in signed {
+            let session = SessionId(id);
+            let Some(signature) = read_signature(&self.conn, session)? else {
+                continue;
+            };
+            if content_digest(&self.conn, session)? != signature.content_sha256 {
                 problems.push(format!(
                     "session {id} was changed after it was signed: its content no longer matches its signature"
+                ));
+            } else if let Some(seal) = &signature.seal
+                && !super::signing_key::verifies(&self.conn, session, &signature, seal)?
+            {
+                problems.push(format!(
+                    "session {id}'s signature does not verify: its signer, time or weight was changed after it was signed"
                 ));
             }
         }
         Ok(problems)
+    }
+
+    /// Who the journal can say made `signature`: this journal's clinician, a key it does not know,
+    /// or an unkeyed digest from before signatures were keyed.
+    pub fn signature_standing(
+        &self,
+        signature: &Signature,
+    ) -> Result<crate::domain::SignatureStanding, StoreError> {
+        super::signing_key::standing(&self.conn, signature)
     }
 }
 
@@ -180,12 +197,14 @@ fn sign_in(
     now: DateTime<Utc>,
 ) -> Result<Signature, StoreError> {
     require_ended(tx, session)?;
-    let signature = Signature {
+    let mut signature = Signature {
         clinician,
         // Kept to the millisecond, as the journal stores it.
         signed_at: now.trunc_subsecs(3),
         content_sha256: content_digest(tx, session)?,
+        seal: None,
     };
+    signature.seal = Some(super::signing_key::seal(tx, session, &signature)?);
     write_signature(tx, session, &signature)?;
     Ok(signature)
 }
@@ -200,6 +219,11 @@ pub(super) fn import_signature(
     require_ended(tx, session)?;
     if content_digest(tx, session)? != signature.content_sha256 {
         return Err(StoreError::SignatureMismatch);
+    }
+    if let Some(seal) = &signature.seal
+        && !super::signing_key::verifies(tx, session, signature, seal)?
+    {
+        return Err(StoreError::SignatureForged);
     }
     write_signature(tx, session, signature)
 }
@@ -225,9 +249,10 @@ fn write_signature(
     signature: &Signature,
 ) -> Result<(), StoreError> {
     tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
+    let (public_key, seal) = super::signing_key::seal_bytes(signature.seal.as_ref());
     tx.prepare_cached(
-        "INSERT INTO signatures (session_id, name, credentials, signed_ms, content_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO signatures (session_id, name, credentials, signed_ms, content_sha256, public_key, seal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         session.0,
@@ -235,6 +260,8 @@ fn write_signature(
         signature.clinician.credentials,
         to_ms(signature.signed_at),
         signature.content_sha256,
+        public_key,
+        seal,
     ])?;
     tx.execute(
         "UPDATE sessions SET status = 'signed' WHERE id = ?1",
@@ -267,24 +294,31 @@ pub(super) fn insert_addendum(
 fn read_signature(conn: &Connection, session: SessionId) -> Result<Option<Signature>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT name, credentials, signed_ms, content_sha256 FROM signatures WHERE session_id = ?1",
+            "SELECT name, credentials, signed_ms, content_sha256, public_key, seal
+             FROM signatures WHERE session_id = ?1",
         )?
         .query_row([session.0], |row| {
             Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
+                Clinician {
+                    name: row.get(0)?,
+                    credentials: row.get(1)?,
+                },
                 row.get::<_, i64>(2)?,
                 row.get::<_, String>(3)?,
+                (row.get(4)?, row.get(5)?),
             ))
         })
         .optional()?;
-    row.map(|(name, credentials, signed_ms, content_sha256)| {
-        Ok(Signature {
-            clinician: Clinician { name, credentials },
-            signed_at: from_ms(signed_ms)?,
-            content_sha256,
-        })
-    })
+    row.map(
+        |(clinician, signed_ms, content_sha256, (public_key, seal))| {
+            Ok(Signature {
+                clinician,
+                signed_at: from_ms(signed_ms)?,
+                content_sha256,
+                seal: super::signing_key::seal_from_bytes(public_key, seal),
+            })
+        },
+    )
     .transpose()
 }
 

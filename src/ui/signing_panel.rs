@@ -45,6 +45,14 @@ impl SigningPanel {
                 .color(theme::SAVED)
                 .strong(),
             );
+            if let Some(standing) = &record.signature_standing {
+                // A key the journal does not know, or no key at all, is said plainly beside it.
+                let text = RichText::new(standing.describe());
+                ui.label(match standing {
+                    crate::domain::SignatureStanding::ThisJournal { .. } => text.weak(),
+                    _ => text.color(theme::WARNING),
+                });
+            }
         } else if record.session.status == SessionStatus::Ended {
             ui.horizontal(|ui| {
                 let Some(who) = &self.confirming else {

@@ -18,6 +18,17 @@ pub fn passphrase() -> Passphrase {
     Passphrase::new(PASSPHRASE.to_owned())
 }
 
+/// Runs the built `kap-journal` on the journal in `dir` with the test passphrase, as a user would.
+pub fn kap_journal(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", PASSPHRASE)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// The golden fixture: one ended KAP session and one live Medical Model session.
 pub const FIXTURE: &str = include_str!("../fixtures/two-sessions.json");
 
@@ -83,6 +94,15 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (
+        9,
+        // (The signatures' audit triggers go with their columns; migration 9 makes them again.)
+        "DROP TRIGGER audit_signatures_insert; DROP TRIGGER audit_signatures_update;
+         DROP TRIGGER audit_signatures_delete;
+         DROP TABLE signing_keys;
+         ALTER TABLE signatures DROP COLUMN public_key;
+         ALTER TABLE signatures DROP COLUMN seal;",
+    ),
     (
         8,
         // (The session row's audit triggers go with the column; migration 8 makes them again.)
