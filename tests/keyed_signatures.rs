@@ -143,7 +143,7 @@ fn a_signature_is_sealed_by_the_clinicians_key_and_travels_with_its_public_key()
         signed_in(&mut archive)["signature"]["seal"]["public_key"],
         seal.public_key.as_str()
     );
-    assert!(signed_summary(dir.path()).contains("(key "));
+    assert!(signed_summary(dir.path()).contains("(UTC+00:00) with key "));
 
     // Imported elsewhere: it verifies, and the key is one that journal does not know.
     let files = tempfile::tempdir().unwrap();
@@ -230,7 +230,7 @@ fn an_unkeyed_signature_imports_as_signed_before_signatures_were_keyed() {
     let (other, output) = import_into_new(files.path(), &archive);
     assert!(output.status.success(), "{output:?}");
     assert!(
-        signed_summary(other.path()).contains("signed before signatures were keyed"),
+        signed_summary(other.path()).contains("before signatures were keyed."),
         "{}",
         signed_summary(other.path())
     );

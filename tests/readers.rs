@@ -166,12 +166,13 @@ fn nix_is_root() -> bool {
 #[test]
 fn a_writing_command_refuses_a_damaged_journal_and_writes_nothing() {
     let dir = closed_journal();
-    // One flipped bit in the third page, as a failing disk leaves it: a page that opening the
+    // One flipped bit in a page of the timeline, as a failing disk leaves it: a page that opening the
     // journal does not read (damage there is refused at open already), so only the start-up check
     // can find it.
     let path = dir.path().join(DB_FILE_NAME);
+    let page = common::pages_of(dir.path(), &["events"])[0];
     let mut bytes = std::fs::read(&path).unwrap();
-    bytes[2 * 4096 + 700] ^= 0x10;
+    bytes[usize::try_from(page).unwrap() * 4096 + 700] ^= 0x10;
     std::fs::write(&path, bytes).unwrap();
     let before = common::folder_snapshot(dir.path());
     let archive = dir.path().parent().unwrap().join(format!(

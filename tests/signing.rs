@@ -208,7 +208,8 @@ fn every_write_is_chained_in_the_audit_log() {
             ("insert", format!("session {id} signature")),
         ]
     );
-    assert_eq!(journal.store.audit_len().unwrap(), before + 2);
+    // (And the clinician's signing key, made at their first signature.)
+    assert_eq!(journal.store.audit_len().unwrap(), before + 3);
     // A session's running counters are not the record; the entry it logged is.
     let first = journal.store.audit_tail(u32::MAX).unwrap();
     assert!(
@@ -374,7 +375,7 @@ fn the_summary_shows_the_signature_and_addenda_after_the_original() {
     );
     let original = markdown.find("Reported grief about her father.").unwrap();
     let signature = markdown
-        .find("## Signature\n\nSigned by R. Example, PsyD (synthetic) on 2026-11-24 15:00 (UTC+00:00).")
+        .find("## Signature\n\nSigned by R. Example, PsyD (synthetic) on 2026-11-24 15:00 (UTC+00:00) with key ")
         .unwrap();
     let correction = markdown
         .find(

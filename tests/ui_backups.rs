@@ -109,11 +109,11 @@ fn a_journal_that_fails_its_start_up_check_offers_the_newest_good_backup() {
         .unwrap();
     let dir = journal.dir;
     drop(journal.store);
-    // A failing disk flips one bit in the middle of the journal.
+    // A failing disk flips one bit in a page of the timeline (one that opening does not read).
     let path = dir.path().join(kap_journal::store::DB_FILE_NAME);
+    let page = common::pages_of(dir.path(), &["events"])[0];
     let mut bytes = std::fs::read(&path).unwrap();
-    let middle = (bytes.len() / 4096 / 2) * 4096 + 700;
-    bytes[middle] ^= 0x10;
+    bytes[usize::try_from(page).unwrap() * 4096 + 700] ^= 0x10;
     std::fs::write(&path, bytes).unwrap();
 
     let mut harness = common::ui::app(dir.path(), &journal.clock);

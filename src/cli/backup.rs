@@ -10,7 +10,8 @@ use crate::store::{CopyProgress, LockedJournal};
 /// Arguments of `kap-journal backup`.
 #[derive(Debug, clap::Args)]
 pub struct BackupArgs {
-    /// Where the backup goes; it opens with this journal's journal.key and passphrase.
+    /// Where the backup goes; it carries the journal's key sealed under the passphrase, so it
+    /// restores with the passphrase alone, on this computer or another.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
 }
@@ -18,7 +19,8 @@ pub struct BackupArgs {
 /// Arguments of `kap-journal restore`.
 #[derive(Debug, clap::Args)]
 pub struct RestoreArgs {
-    /// A backup made by `kap-journal backup` (or the window) of this journal.
+    /// A backup made by `kap-journal backup` (or the window) of this journal, or, into an empty
+    /// data folder (a new computer), of any journal whose passphrase you give.
     file: PathBuf,
 }
 
@@ -28,7 +30,7 @@ pub fn run_backup(journal: &super::JournalAccess, args: &BackupArgs) -> anyhow::
     store.backup_to(&args.out, report("Backing up"))?;
     tell!();
     say!(
-        "Backup written to {} and checked; it opens with this journal's journal.key and passphrase.",
+        "Backup written to {} and checked; it restores with the passphrase in use now, on this computer or another.",
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)

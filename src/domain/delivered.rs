@@ -325,7 +325,16 @@ mod tests {
     /// lowering is typed as an amount over minutes, as a rate, or as a plain amount, all meaning a
     /// share of the rate then running. Nothing is lowered after a stop: a new dose then is a
     /// restart, a raise. A lowering after the planned end is kept: it gives nothing.
-    fn timeline(plan: Dose, minutes: u32, steps: &[Step], typed_as: u8) -> Vec<Event> {
+    ///
+    /// `inserted` is one more lowering (minute, share), placed after the steps of its minute; the
+    /// steps after it keep the rates they had without it, so the two timelines differ in it alone.
+    fn timeline(
+        plan: Dose,
+        minutes: u32,
+        steps: &[Step],
+        typed_as: u8,
+        inserted: Option<(i64, f64)>,
+    ) -> Vec<Event> {
         let rate_of = |dose: &Dose| {
             dose.per_hour_amount()
                 .unwrap_or(dose.amount() * 60.0 / f64::from(minutes))
@@ -337,7 +346,25 @@ mod tests {
         let mut current = plan;
         let mut stopped = false;
         let mut events = vec![at(0, EventKind::DosingBegan { dose: plan })];
+        let mut inserted = inserted;
+        let insert = |events: &mut Vec<Event>, current: &Dose, stopped: bool, (minute, share)| {
+            if let Ok(lower) = current.scaled(share)
+                && !stopped
+                && rate_of(&lower) <= rate_of(current)
+            {
+                events.push(change(minute, None).with_dose(Some(lower)));
+            }
+        };
         for step in steps {
+            let minute = match step {
+                Step::Lower { minute, .. } | Step::Stop { minute } | Step::Hold { minute } => {
+                    minute
+                }
+            };
+            if let Some(extra) = inserted.filter(|(at_minute, _)| *at_minute < minute) {
+                insert(&mut events, &current, stopped, extra);
+                inserted = None;
+            }
             match step {
                 Step::Lower { minute, share } => {
                     let Ok(lower) = current.scaled(share) else {
@@ -366,6 +393,9 @@ mod tests {
                     },
                 )),
             }
+        }
+        if let Some(extra) = inserted {
+            insert(&mut events, &current, stopped, extra);
         }
         events
     }
@@ -396,7 +426,7 @@ mod tests {
             until in 0..200_i64,
         ) {
             let plan = Dose::new(amount, DoseUnit::MgPerKg, Some(Infusion { over_minutes: minutes })).unwrap();
-            let events = timeline(plan, minutes, &steps, typed_as);
+            let events = timeline(plan, minutes, &steps, typed_as, None);
             let total = delivered(&events, Some(weight), until * 60_000);
             prop_assert!(total.mg_per_kg.unwrap() <= amount + 1e-9, "{total:?} over plan {amount}");
             prop_assert!(total.mg.unwrap() <= amount * weight + 1e-9);
@@ -413,10 +443,8 @@ mod tests {
             until in 0..200_i64,
         ) {
             let plan = Dose::new(amount, DoseUnit::MgPerKg, Some(Infusion { over_minutes: minutes })).unwrap();
-            let without = timeline(plan, minutes, &steps, 0);
-            let mut with = steps.clone();
-            with.push(Step::Lower { minute: lower_at, share });
-            let with = timeline(plan, minutes, &with, 0);
+            let without = timeline(plan, minutes, &steps, 0, None);
+            let with = timeline(plan, minutes, &steps, 0, Some((lower_at, share)));
             let until = until * 60_000;
             let (lowered, held) = (delivered(&with, None, until), delivered(&without, None, until));
             prop_assert!(lowered.mg_per_kg.unwrap() <= held.mg_per_kg.unwrap() + 1e-9, "{lowered:?} > {held:?}");

@@ -84,14 +84,14 @@ pub enum SignatureStanding {
 }
 
 impl SignatureStanding {
-    /// The words beside "Signed by …" in the window and in summaries.
+    /// The words after "Signed by … on …" in the window and in summaries.
     pub fn describe(&self) -> String {
         match self {
-            Self::ThisJournal { fingerprint } => format!("key {fingerprint}"),
+            Self::ThisJournal { fingerprint } => format!("with key {fingerprint}"),
             Self::UnknownKey { fingerprint } => {
                 format!("with key {fingerprint}, which this journal does not know")
             }
-            Self::BeforeKeys => "signed before signatures were keyed".to_owned(),
+            Self::BeforeKeys => "before signatures were keyed".to_owned(),
         }
     }
 }

@@ -240,7 +240,7 @@ impl Summary {
                 let standing = record
                     .signature_standing
                     .as_ref()
-                    .map(|standing| format!(" ({})", standing.describe()))
+                    .map(|standing| format!(" {}", standing.describe()))
                     .unwrap_or_default();
                 format!(
                     "Signed by {} on {}{standing}. The record above is as it was signed; anything added later is an addendum.",

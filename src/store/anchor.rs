@@ -85,8 +85,17 @@ impl Anchor {
     }
 
     /// What the journal on `conn` lacks of what was committed up to this anchor, as one sentence;
-    /// `None` when it holds this anchor's entry, sealed as it was.
+    /// `None` when it holds this anchor's entry, sealed as it was, or when the pages that say so
+    /// cannot be read: then the start-up check finds and names the damage, and the journal still
+    /// opens to be read.
     pub(super) fn missing_from(&self, conn: &Connection) -> Result<Option<String>, StoreError> {
+        match self.compare(conn) {
+            Err(error) if error.is_corruption() => Ok(None),
+            other => other,
+        }
+    }
+
+    fn compare(&self, conn: &Connection) -> Result<Option<String>, StoreError> {
         if !has_audit_log(conn)? {
             return Ok(Some(self.lost(self.seq)));
         }

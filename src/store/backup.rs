@@ -14,6 +14,7 @@ use std::time::Duration;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
+use super::backup_key::BackupParts;
 use super::open::connect;
 use super::secret::DataKey;
 use super::{
@@ -57,6 +58,7 @@ impl Store {
             if !check_copy(&staging, &self.key)?.is_empty() {
                 return Err(StoreError::BackupNotVerified);
             }
+            super::backup_key::carry_key(&staging, &self.dir)?;
             finish(&staging, target)
         })();
         if result.is_err() {
@@ -86,13 +88,41 @@ impl Store {
 impl LockedJournal {
     /// Replaces the journal with the backup at `source`, as [`LockedJournal::restore_with_key`]
     /// does, with the key unlocked by `passphrase`.
+    ///
+    /// Into a folder without a key file (a new computer), the backup's own key file is unwrapped with
+    /// `passphrase` (the one the journal had when the backup was made) and kept as the journal's.
     pub fn restore_from(
         &self,
         source: &Path,
         passphrase: &Passphrase,
         progress: impl FnMut(CopyProgress),
     ) -> Result<Store, StoreError> {
-        self.restore_with_key(source, super::unlock_key(self.dir(), passphrase)?, progress)
+        if self.dir().join(super::KEY_FILE_NAME).exists() {
+            return self.restore_with_key(
+                source,
+                super::unlock_key(self.dir(), passphrase)?,
+                progress,
+            );
+        }
+        if !source.is_file() {
+            return Err(StoreError::NoBackup {
+                path: source.to_path_buf(),
+            });
+        }
+        let key_file = BackupParts::of(source)?
+            .key_file
+            .ok_or(StoreError::BackupWithoutKey)?;
+        let key = key_file.unwrap_key(passphrase)?;
+        // The key file goes first: a restore cut short after it leaves a folder whose key is there
+        // and whose journal is missing, which the next start offers to restore again. A restore
+        // that fails takes the key file away again, leaving the folder as empty as it was.
+        key_file.write(self.dir())?;
+        self.restore_with_key(source, key, progress)
+            .inspect_err(|_| {
+                if !self.dir().join(DB_FILE_NAME).exists() {
+                    let _ = fs::remove_file(self.dir().join(super::KEY_FILE_NAME));
+                }
+            })
     }
 
     /// Replaces the journal with the backup at `source` after checking that the backup opens with
@@ -180,12 +210,15 @@ fn copy_pages(
 /// Opens a copy under `key` and runs the full check on it: every page's HMAC, SQLite's integrity
 /// check, a schema this build can read, and the audit chain. Returns the problems found.
 pub(super) fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, StoreError> {
-    let conn = open_copy(path, key)?;
-    let mut problems = integrity::page_problems(&conn)?;
-    if problems.is_empty() {
-        problems.extend(super::audit::chain_problems(&conn, key)?);
-    }
-    Ok(problems)
+    let parts = BackupParts::of(path)?;
+    super::backup_key::with_pages_alone(path, &parts, |pages| {
+        let conn = open_copy(pages, key)?;
+        let mut problems = integrity::page_problems(&conn)?;
+        if problems.is_empty() {
+            problems.extend(super::audit::chain_problems(&conn, key)?);
+        }
+        Ok(problems)
+    })
 }
 
 /// Opens a backup (or a copy being made) read-only under `key`, refusing one of another journal
@@ -196,9 +229,8 @@ fn open_copy(path: &Path, key: &DataKey) -> Result<Connection, StoreError> {
             path: path.to_path_buf(),
         });
     }
-    let length = fs::metadata(path)
-        .map_err(|source| io_error(path, source))?
-        .len();
+    // A backup that carries its key file is its pages followed by that file.
+    let length = BackupParts::of(path)?.pages_bytes;
     // An empty file would open as a new, empty database: never a backup.
     if length == 0 {
         return Err(StoreError::NotABackup);

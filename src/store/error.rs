@@ -91,6 +91,10 @@ pub enum StoreError {
         "A signed session in the archive carries a signature that does not verify (not made by the key it names, or its signer, time or weight changed), so nothing was imported."
     )]
     SignatureForged,
+    #[error(
+        "That file carries no key of its own (a backup from before backups carried their key, or not a whole backup), so it restores only beside the journal.key of its journal; copy that file into the data folder first."
+    )]
+    BackupWithoutKey,
     #[error("There is no backup at {}.", path.display())]
     NoBackup { path: PathBuf },
     #[error(

@@ -151,8 +151,12 @@ impl KeyFile {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(_) => return Err(StoreError::KeyFileDamaged("it cannot be read")),
         };
-        serde_json::from_str(&text)
-            .map(Some)
+        Self::parse(&text).map(Some)
+    }
+
+    /// A key file from its text (the file, or the copy a backup carries).
+    pub fn parse(text: &str) -> Result<Self, StoreError> {
+        serde_json::from_str(text)
             .map_err(|_| StoreError::KeyFileDamaged("it is not valid key-file JSON"))
     }
 

@@ -6,6 +6,7 @@
 mod anchor;
 mod audit;
 mod backup;
+mod backup_key;
 mod backup_rotation;
 mod clients;
 mod data_dir;

@@ -29,6 +29,25 @@ pub fn kap_journal(dir: &std::path::Path, args: &[&str]) -> std::process::Output
         .unwrap()
 }
 
+/// The pages (0-based, as offsets in the file count them) holding `tables` in the closed journal in
+/// `dir`, from SQLite's `dbstat`: where a test damages the record itself rather than the schema,
+/// which moves as migrations add to it.
+pub fn pages_of(dir: &std::path::Path, tables: &[&str]) -> Vec<u64> {
+    let conn = kap_journal::store::connect_raw(dir, &passphrase()).unwrap();
+    let mut statement = conn
+        .prepare("SELECT name, pageno FROM dbstat ORDER BY pageno")
+        .unwrap();
+    statement
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .filter(|(name, _)| tables.contains(&name.as_str()))
+        .map(|(_, page)| u64::try_from(page - 1).unwrap())
+        .collect()
+}
+
 /// The golden fixture: one ended KAP session and one live Medical Model session.
 pub const FIXTURE: &str = include_str!("../fixtures/two-sessions.json");
 
