@@ -321,3 +321,63 @@ fn the_lock_screen_keeps_the_countdown_and_safety_flags_and_unlocking_returns_to
         Some("Back after unlocking")
     );
 }
+
+/// Steps the window (whose restore runs on its own thread) until `done`, for up to 20 seconds.
+fn step_until(
+    harness: &mut Harness<'_, KapJournalApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, KapJournalApp>) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done(harness) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 20 s for {what}"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_new_folder_restores_a_backup_from_another_computer_with_its_passphrase() {
+    // The backup of a journal on the old computer.
+    let old = common::journal_with_fixture();
+    let files = tempfile::tempdir().unwrap();
+    let backup = files.path().join("journal-20261130-180000.db");
+    old.store.backup_to(&backup, |_| {}).unwrap();
+    drop(old);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = locked_app(dir.path());
+    harness.run();
+    harness.get_by_label("Or restore a backup");
+    type_into(&mut harness, "Backup file", backup.to_str().unwrap());
+    type_into(
+        &mut harness,
+        "Passphrase of the backup",
+        "not the passphrase at all",
+    );
+    click(&mut harness, "Restore from a backup");
+    step_until(&mut harness, "the refusal", |h| {
+        h.query_by_label("That passphrase does not unlock this journal.")
+            .is_some()
+    });
+    assert!(!dir.path().join(KEY_FILE_NAME).exists(), "nothing kept");
+
+    type_into(&mut harness, "Passphrase of the backup", common::PASSPHRASE);
+    click(&mut harness, "Restore from a backup");
+    step_until(&mut harness, "the restored journal", |h| {
+        h.query_by_label_contains("The backup was restored.")
+            .is_some()
+    });
+    harness.run();
+    // The fixture's live session is taken up again, as after any start.
+    assert!(
+        harness
+            .query_all_by_label_contains("C-0007")
+            .next()
+            .is_some()
+    );
+    assert!(dir.path().join(KEY_FILE_NAME).exists());
+}

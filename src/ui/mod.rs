@@ -18,6 +18,7 @@ mod pre_session_form;
 mod prefs;
 mod prep_view;
 mod restore;
+mod restore_elsewhere;
 mod save_dialog;
 mod search_panel;
 mod session_notes;

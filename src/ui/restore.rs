@@ -4,10 +4,20 @@
 use std::path::PathBuf;
 
 use super::background::{Job, Poll};
-use crate::store::{DataKey, LockedJournal, Store};
+use crate::store::{DataKey, LockedJournal, Passphrase, Store};
 
-/// The journal opened from the backup, or why not with the old journal opened again (if it could be).
-type Restored = Result<Store, (String, Option<Box<Store>>)>;
+/// The journal opened from the backup, or why not with what is left.
+type Restored = Result<Store, (String, Left)>;
+
+/// What is left when a restore fails.
+enum Left {
+    /// The journal as it was, opened again.
+    Reopened(Box<Store>),
+    /// A folder that had no journal: its first screen again, with the backup that was tried.
+    Unlock(LockedJournal, PathBuf),
+    /// Nothing could be opened.
+    Nothing,
+}
 
 /// How a restore ended.
 pub enum RestoreOutcome {
@@ -16,6 +26,12 @@ pub enum RestoreOutcome {
     Failed {
         problem: String,
         reopened: Option<Store>,
+    },
+    /// Nothing was restored into a folder that had no journal; it is the first screen's again.
+    NotRestored {
+        problem: String,
+        journal: LockedJournal,
+        backup: PathBuf,
     },
 }
 
@@ -42,7 +58,26 @@ impl Restoring {
     ) -> Self {
         Self(Job::spawn(ctx, move |report| {
             let restored = journal.restore_with_key(&backup, key.clone(), report);
-            restored.map_err(|error| (error.to_string(), journal.open_with(key).ok().map(Box::new)))
+            restored.map_err(|error| {
+                let left = journal
+                    .open_with(key)
+                    .map_or(Left::Nothing, |store| Left::Reopened(Box::new(store)));
+                (error.to_string(), left)
+            })
+        }))
+    }
+
+    /// Starts restoring `backup`, made on another computer, into a claimed folder that has no
+    /// journal, with the passphrase that unwraps the key the backup carries.
+    pub fn start_elsewhere(
+        ctx: &egui::Context,
+        journal: LockedJournal,
+        backup: PathBuf,
+        passphrase: Passphrase,
+    ) -> Self {
+        Self(Job::spawn(ctx, move |report| {
+            let restored = journal.restore_from(&backup, &passphrase, report);
+            restored.map_err(|error| (error.to_string(), Left::Unlock(journal, backup)))
         }))
     }
 
@@ -65,9 +100,19 @@ impl Restoring {
                 None
             }
             Poll::Finished(Ok(store)) => Some(RestoreOutcome::Restored(store)),
-            Poll::Finished(Err((problem, reopened))) => Some(RestoreOutcome::Failed {
+            Poll::Finished(Err((problem, Left::Unlock(journal, backup)))) => {
+                Some(RestoreOutcome::NotRestored {
+                    problem,
+                    journal,
+                    backup,
+                })
+            }
+            Poll::Finished(Err((problem, left))) => Some(RestoreOutcome::Failed {
                 problem,
-                reopened: reopened.map(|store| *store),
+                reopened: match left {
+                    Left::Reopened(store) => Some(*store),
+                    Left::Unlock(..) | Left::Nothing => None,
+                },
             }),
             Poll::Lost => Some(RestoreOutcome::Failed {
                 problem: "The restore stopped unexpectedly; start KAP Journal again.".to_owned(),

@@ -72,6 +72,27 @@ impl SaveDialog {
         Self { answer, fallback }
     }
 
+    /// Opens the system's dialog for choosing an existing file (a backup to restore), filtered to
+    /// `filter`'s extensions. Without a dialog the caller's typed path stands.
+    pub fn choose_existing(ctx: &egui::Context, filter: (&str, &[&str])) -> Self {
+        let (send, answer) = mpsc::channel();
+        let fallback = PathBuf::new();
+        if ctx.data(|data| data.get_temp::<bool>(dialogs_off_id()).unwrap_or(false)) {
+            drop(send);
+            return Self { answer, fallback };
+        }
+        let dialog = rfd::AsyncFileDialog::new().add_filter(filter.0, filter.1);
+        let opened = Instant::now();
+        let _thread = std::thread::Builder::new()
+            .name("open-dialog".into())
+            .spawn(move || {
+                let chosen = pollster::block_on(dialog.pick_file());
+                let path = chosen.map(|handle| handle.path().to_path_buf());
+                let _ = send.send((path, opened.elapsed()));
+            });
+        Self { answer, fallback }
+    }
+
     /// The answer, once there is one.
     pub fn poll(&self) -> SaveChoice {
         match self.answer.try_recv() {

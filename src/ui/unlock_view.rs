@@ -3,6 +3,7 @@
 
 use egui::{RichText, TextEdit, Ui};
 
+use super::restore_elsewhere::RestoreElsewhere;
 use super::{format, theme};
 use crate::store::{
     BackupFile, DataKey, JournalState, LockedJournal, MIN_PASSPHRASE_CHARS, Passphrase, Store,
@@ -16,6 +17,9 @@ pub enum Unlocked {
     /// The journal is too damaged to open and the clinician chose to restore its newest good
     /// backup; [`UnlockView::into_rescue`] hands over what the restore needs.
     RestoreBackup,
+    /// A new folder, and the clinician chose to restore a backup from another computer into it;
+    /// [`UnlockView::into_restore_elsewhere`] hands over the folder, the file and the passphrase.
+    RestoreElsewhere,
 }
 
 /// The passphrase being typed, and what the last try said.
@@ -30,6 +34,10 @@ pub struct UnlockView {
     /// When the passphrase was right but the journal too damaged to open: the key (wiped on drop)
     /// and the newest backup that passes every check.
     rescue: Option<(DataKey, BackupFile)>,
+    /// A new folder's other way in: a backup from another computer.
+    elsewhere: RestoreElsewhere,
+    /// The backup and passphrase chosen there, until the window takes them.
+    elsewhere_chosen: Option<(std::path::PathBuf, Passphrase)>,
 }
 
 impl UnlockView {
@@ -42,7 +50,26 @@ impl UnlockView {
             fields: Vec::new(),
             focus_first: true,
             rescue: None,
+            elsewhere: RestoreElsewhere::default(),
+            elsewhere_chosen: None,
         }
+    }
+
+    /// The screen again after a restore from another computer failed, saying why.
+    pub fn after_failed_restore(
+        journal: LockedJournal,
+        backup: &std::path::Path,
+        problem: String,
+    ) -> Self {
+        let mut view = Self::new(journal);
+        view.elsewhere.tried(backup, problem);
+        view
+    }
+
+    /// The folder, the backup and its passphrase, once the clinician chose to restore one here.
+    pub fn into_restore_elsewhere(self) -> Option<(LockedJournal, std::path::PathBuf, Passphrase)> {
+        let (backup, passphrase) = self.elsewhere_chosen?;
+        Some((self.journal, backup, passphrase))
     }
 
     /// The folder, the key and the backup to restore, once the clinician chose the rescue.
@@ -118,6 +145,15 @@ impl UnlockView {
                     );
                     if ui.button(label).clicked() {
                         opened = Some(Unlocked::RestoreBackup);
+                    }
+                }
+                if self.journal.state() == JournalState::New {
+                    ui.add_space(3.0 * theme::GAP);
+                    ui.separator();
+                    ui.add_space(theme::GAP);
+                    if let Some(chosen) = self.elsewhere.ui(ui) {
+                        self.elsewhere_chosen = Some(chosen);
+                        opened = Some(Unlocked::RestoreElsewhere);
                     }
                 }
                 ui.add_space(2.0 * theme::GAP);

@@ -294,6 +294,16 @@ impl KapJournalApp {
             RestoreOutcome::Failed { problem, reopened } => {
                 self.finish_restore(reopened.ok_or_else(|| problem.clone()), Some(problem));
             }
+            RestoreOutcome::NotRestored {
+                problem,
+                journal,
+                backup,
+            } => {
+                self.restoring = None;
+                self.unlock = Some(Box::new(UnlockView::after_failed_restore(
+                    journal, &backup, problem,
+                )));
+            }
         }
     }
 
@@ -342,6 +352,20 @@ impl eframe::App for KapJournalApp {
                     {
                         self.restoring =
                             Some(Restoring::start_claimed(ui.ctx(), journal, key, backup));
+                    }
+                }
+                Some(Unlocked::RestoreElsewhere) => {
+                    if let Some((journal, backup, passphrase)) = self
+                        .unlock
+                        .take()
+                        .and_then(|unlock| unlock.into_restore_elsewhere())
+                    {
+                        self.restoring = Some(Restoring::start_elsewhere(
+                            ui.ctx(),
+                            journal,
+                            backup,
+                            passphrase,
+                        ));
                     }
                 }
                 None => {}
