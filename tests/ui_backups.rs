@@ -186,3 +186,46 @@ fn a_journal_too_damaged_to_open_offers_its_newest_good_backup_at_the_passphrase
         2
     );
 }
+
+#[test]
+fn a_backup_folder_chosen_in_settings_takes_the_next_backup() {
+    let journal = common::journal();
+    let dir = journal.dir;
+    drop(journal.store);
+    let external = tempfile::tempdir().unwrap();
+    let mut harness = common::ui::app(dir.path(), &journal.clock);
+    harness.run();
+    click(&mut harness, "Settings");
+    // The backups are the last section of Settings.
+    harness.get_by_label("Back up now").scroll_to_me();
+    harness.run();
+    harness.get_by_label_contains("on the journal's own disk");
+
+    common::ui::field(&harness, "Backup folder").scroll_to_me();
+    harness.run();
+    common::ui::field(&harness, "Backup folder").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    common::ui::field(&harness, "Backup folder").type_text(external.path().to_str().unwrap());
+    harness.run();
+    click(&mut harness, "Use this folder");
+    harness.get_by_label_contains("Automatic backups now go to");
+    click(&mut harness, "Back up now");
+    let in_external = || {
+        std::fs::read_dir(external.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                name.starts_with("journal-") && !name.ends_with(".partial")
+            })
+    };
+    step_until(&mut harness, "the backup in the chosen folder", |_| {
+        in_external()
+    });
+    assert!(
+        list_backups(dir.path()).unwrap()[0]
+            .path
+            .starts_with(external.path().canonicalize().unwrap())
+    );
+}

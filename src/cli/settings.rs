@@ -21,14 +21,19 @@ pub struct SettingsArgs {
     /// alone to change them).
     #[arg(long, value_name = "TEXT")]
     credentials: Option<String>,
+    /// Where automatic backups go on this computer: a folder on another disk (an external drive, a
+    /// synced folder). An empty value puts them back in the `backups` folder beside the journal.
+    #[arg(long, value_name = "FOLDER")]
+    backup_folder: Option<std::ffi::OsString>,
 }
 
 pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
     let changing_name = args.clinician.is_some() || args.credentials.is_some();
-    let mut store = if args.changes.is_empty() && !changing_name {
-        journal.open_for_reading()?
-    } else {
+    let changing = changing_name || args.backup_folder.is_some() || !args.changes.is_empty();
+    let mut store = if changing {
         journal.open()?
+    } else {
+        journal.open_for_reading()?
     };
     let mut settings = store.clinic_settings()?;
     for change in &args.changes {
@@ -54,6 +59,12 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
             say!("Saved.");
         }
     }
+    if let Some(folder) = &args.backup_folder {
+        let folder =
+            Some(std::path::Path::new(folder)).filter(|folder| !folder.as_os_str().is_empty());
+        crate::store::choose_backup_folder(store.dir(), folder)?;
+        say!("Saved.");
+    }
     for (key, meaning) in SETTING_KEYS {
         say!("{key:<16} {:>4}  {meaning}", settings.get(key)?);
     }
@@ -62,5 +73,16 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         |clinician| clinician.signed_as(),
     );
     say!("{:<16} {clinician}", "clinician");
+    let folder = crate::store::backup_folder(store.dir());
+    let warning = if crate::store::shares_disk_with_journal(store.dir(), &folder) {
+        " (on the journal's own disk: a dead disk or a lost laptop takes them too; choose another with --backup-folder)"
+    } else {
+        ""
+    };
+    say!(
+        "{:<16} {}{warning}",
+        "backup-folder",
+        super::for_terminal(&folder.display().to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }

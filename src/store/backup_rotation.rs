@@ -1,5 +1,6 @@
-//! The automatic backups: one when a session ends and one a day, in the `backups` folder beside the
-//! journal, named by the time they were made, the oldest removed once more than the clinic keeps.
+//! The automatic backups: one when a session ends and one a day, in the backup folder (the `backups`
+//! folder beside the journal, or one the clinician chose), named by the time they were made, the
+//! oldest removed once more than the clinic keeps.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,21 +25,35 @@ pub struct BackupFile {
     pub bytes: u64,
 }
 
-/// The automatic backups of the journal in `dir`, newest first. Files that are not backups are left
-/// out (and left alone).
+/// The automatic backups of the journal in `dir`, newest first: those in the chosen backup folder
+/// and those left in the `backups` folder beside the journal from before it was chosen. Files that
+/// are not backups are left out (and left alone).
 pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>, StoreError> {
-    let folder = dir.join(BACKUPS_DIR_NAME);
-    let entries = match fs::read_dir(&folder) {
+    let chosen = super::backup_folder(dir);
+    let beside = dir.join(BACKUPS_DIR_NAME);
+    let mut backups = backups_in(&chosen)?;
+    if chosen != beside {
+        // The folder beside the journal is only a fallback here: unreadable, it hides nothing chosen.
+        backups.extend(backups_in(&beside).unwrap_or_default());
+    }
+    backups.sort_by_key(|backup| std::cmp::Reverse(backup.made_at));
+    Ok(backups)
+}
+
+/// The backups in one folder (none when it is not there, as before the first backup or with the
+/// external drive unplugged).
+fn backups_in(folder: &Path) -> Result<Vec<BackupFile>, StoreError> {
+    let entries = match fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => {
             return Err(StoreError::NotWritable {
-                path: folder,
+                path: folder.to_path_buf(),
                 source,
             });
         }
     };
-    let mut backups: Vec<BackupFile> = entries
+    let backups: Vec<BackupFile> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let name = entry.file_name();
@@ -50,7 +65,6 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>, StoreError> {
             })
         })
         .collect();
-    backups.sort_by_key(|backup| std::cmp::Reverse(backup.made_at));
     Ok(backups)
 }
 
@@ -63,7 +77,7 @@ impl Store {
         keep: u32,
         progress: impl FnMut(CopyProgress),
     ) -> Result<BackupFile, StoreError> {
-        let folder = self.dir.join(BACKUPS_DIR_NAME);
+        let folder = super::backup_folder(&self.dir);
         super::open::create_private_dir(&folder).map_err(|source| StoreError::NotWritable {
             path: folder.clone(),
             source,
@@ -72,7 +86,10 @@ impl Store {
         if !target.exists() {
             self.backup_into(&target, progress)?;
         }
-        let backups = list_backups(&self.dir)?;
+        // Only the backup folder in use is rotated: backups left beside the journal from before a
+        // folder was chosen stay until the clinician removes them.
+        let mut backups = backups_in(&folder)?;
+        backups.sort_by_key(|backup| std::cmp::Reverse(backup.made_at));
         for old in backups.iter().skip(keep.max(1) as usize) {
             fs::remove_file(&old.path).map_err(|source| StoreError::NotWritable {
                 path: folder.clone(),

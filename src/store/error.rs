@@ -95,6 +95,8 @@ pub enum StoreError {
         "That file carries no key of its own (a backup from before backups carried their key, or not a whole backup), so it restores only beside the journal.key of its journal; copy that file into the data folder first."
     )]
     BackupWithoutKey,
+    #[error("Backups cannot go to {} because {why}; choose another folder.", path.display())]
+    BackupFolderUnusable { path: PathBuf, why: &'static str },
     #[error("There is no backup at {}.", path.display())]
     NoBackup { path: PathBuf },
     #[error(

@@ -6,6 +6,7 @@
 mod anchor;
 mod audit;
 mod backup;
+mod backup_folder;
 mod backup_key;
 mod backup_rotation;
 mod clients;
@@ -40,6 +41,10 @@ mod summaries;
 pub use anchor::ANCHOR_FILE_NAME;
 pub use audit::AuditEntry;
 pub use backup::CopyProgress;
+pub use backup_folder::{
+    BACKUP_FOLDER_FILE_NAME, backup_folder, choose_backup_folder, chosen_backup_folder,
+    shares_disk_with_journal,
+};
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
 use super::background::{Job, Poll};
+use super::backup_folder_chooser::BackupFolderChooser;
 use super::{format, theme, widgets};
-use crate::store::{BACKUPS_DIR_NAME, BackupFile, Store, list_backups};
+use crate::store::{BackupFile, Store, list_backups};
 
 /// How often the window looks whether today's backup is due.
 const DAILY_CHECK_EVERY: Duration = Duration::from_mins(30);
@@ -34,6 +35,8 @@ pub struct Backups {
     /// The backups on disk as Settings lists them; read again when a backup is made or Settings is
     /// opened, not every frame.
     listed: Option<Result<Vec<BackupFile>, String>>,
+    /// Where the automatic backups go.
+    folder: BackupFolderChooser,
 }
 
 impl Default for Backups {
@@ -47,6 +50,7 @@ impl Default for Backups {
             looked_for_good: false,
             good_for_damaged: None,
             listed: None,
+            folder: BackupFolderChooser::default(),
         }
     }
 }
@@ -152,12 +156,16 @@ impl Backups {
         ui.label(
             RichText::new(format!(
                 "Made when a session ends and once a day, encrypted like the journal, checked, and \
-                 kept in {} (the newest {keep}). They open with this journal's journal.key and \
-                 passphrase: keep a copy of journal.key with any backup you take elsewhere.",
-                store.dir().join(BACKUPS_DIR_NAME).display()
+                 kept in the backup folder (the newest {keep}). Each carries the journal's key \
+                 sealed under the passphrase, so it restores on this computer or a new one with \
+                 the passphrase the journal had when it was made."
             ))
             .color(theme::MUTED),
         );
+        ui.add_space(theme::GAP);
+        if self.folder.ui(ui, store.dir()) {
+            self.relist();
+        }
         ui.add_space(theme::GAP);
         ui.horizontal(|ui| {
             // Only the progress is read here; the result is taken by `poll`.

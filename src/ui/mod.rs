@@ -3,6 +3,7 @@
 mod alerts;
 mod app;
 mod background;
+mod backup_folder_chooser;
 mod backups;
 mod bulk_export;
 mod client_view;

@@ -22,7 +22,8 @@ impl PassphraseChange {
         ui.label(
             RichText::new(format!(
                 "Changing it takes effect at once and re-encrypts nothing: the journal's key is \
-                 rewrapped. At least {MIN_PASSPHRASE_CHARS} characters."
+                 rewrapped. Backups made before it keep the passphrase they were made under. At \
+                 least {MIN_PASSPHRASE_CHARS} characters."
             ))
             .color(theme::MUTED),
         );

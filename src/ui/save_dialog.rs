@@ -1,5 +1,5 @@
-//! Asking where to save, without freezing the window: the system's save dialog runs on a thread of its
-//! own and the view polls for the answer. When the system cannot show a dialog at all (no desktop
+//! Asking where to save (or which file or folder to use), without freezing the window: the system's
+//! dialog runs on a thread of its own and the view polls for the answer. When the system cannot show a dialog at all (no desktop
 //! portal, no zenity), rfd answers "nothing chosen" at once; that is told apart from a clinician who
 //! cancelled by how quickly the answer came.
 
@@ -49,45 +49,50 @@ impl SaveDialog {
         filter: (&str, &str),
         fallback_dir: &Path,
     ) -> Self {
-        let (send, answer) = mpsc::channel();
-        let fallback = fallback_dir.join(file_name);
-        if ctx.data(|data| data.get_temp::<bool>(dialogs_off_id()).unwrap_or(false)) {
-            // Dropping the sender reads as "no dialog could be shown".
-            drop(send);
-            return Self { answer, fallback };
-        }
         let dialog = rfd::AsyncFileDialog::new()
             .set_file_name(file_name)
             .add_filter(filter.0, &[filter.1]);
-        let opened = Instant::now();
-        // Should no thread start, the sender is dropped and `poll` reads that as "no dialog".
-        let _thread = std::thread::Builder::new()
-            .name("save-dialog".into())
-            .spawn(move || {
-                let chosen = pollster::block_on(dialog.save_file());
-                let path = chosen.map(|handle| handle.path().to_path_buf());
-                // The view may be gone by now; then nobody needs the answer.
-                let _ = send.send((path, opened.elapsed()));
-            });
-        Self { answer, fallback }
+        Self::ask(ctx, fallback_dir.join(file_name), move || {
+            pollster::block_on(dialog.save_file())
+        })
     }
 
     /// Opens the system's dialog for choosing an existing file (a backup to restore), filtered to
     /// `filter`'s extensions. Without a dialog the caller's typed path stands.
     pub fn choose_existing(ctx: &egui::Context, filter: (&str, &[&str])) -> Self {
+        let dialog = rfd::AsyncFileDialog::new().add_filter(filter.0, filter.1);
+        Self::ask(ctx, PathBuf::new(), move || {
+            pollster::block_on(dialog.pick_file())
+        })
+    }
+
+    /// Opens the system's dialog for choosing a folder (where backups go).
+    pub fn choose_folder(ctx: &egui::Context) -> Self {
+        let dialog = rfd::AsyncFileDialog::new();
+        Self::ask(ctx, PathBuf::new(), move || {
+            pollster::block_on(dialog.pick_folder())
+        })
+    }
+
+    /// Runs `show` (which shows a dialog and waits for it) on a thread of its own.
+    fn ask(
+        ctx: &egui::Context,
+        fallback: PathBuf,
+        show: impl FnOnce() -> Option<rfd::FileHandle> + Send + 'static,
+    ) -> Self {
         let (send, answer) = mpsc::channel();
-        let fallback = PathBuf::new();
         if ctx.data(|data| data.get_temp::<bool>(dialogs_off_id()).unwrap_or(false)) {
+            // Dropping the sender reads as "no dialog could be shown".
             drop(send);
             return Self { answer, fallback };
         }
-        let dialog = rfd::AsyncFileDialog::new().add_filter(filter.0, filter.1);
         let opened = Instant::now();
+        // Should no thread start, the sender is dropped and `poll` reads that as "no dialog".
         let _thread = std::thread::Builder::new()
-            .name("open-dialog".into())
+            .name("file-dialog".into())
             .spawn(move || {
-                let chosen = pollster::block_on(dialog.pick_file());
-                let path = chosen.map(|handle| handle.path().to_path_buf());
+                let path = show().map(|handle| handle.path().to_path_buf());
+                // The view may be gone by now; then nobody needs the answer.
                 let _ = send.send((path, opened.elapsed()));
             });
         Self { answer, fallback }
