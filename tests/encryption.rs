@@ -4,14 +4,13 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use chrono::Utc;
 use kap_journal::domain::{EventKind, NoteFormat, ProgressNote, TreatmentModel};
 use kap_journal::live::LiveCommand;
 use kap_journal::store::{
     DB_FILE_NAME, JournalState, KEY_FILE_NAME, LockedJournal, Passphrase, Store, StoreError,
-    connect_raw, journal_state,
+    journal_state,
 };
 
 const SENTINEL: &str = "QUOKKA-SENTINEL-4417";
@@ -65,21 +64,6 @@ fn journal_with_sentinel() -> (common::Journal, kap_journal::domain::SessionId) 
     (journal, id)
 }
 
-/// Names of the files in `dir` that hold `needle` as UTF-8 or UTF-16 bytes.
-fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
-    let utf16: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    common::folder_snapshot(dir)
-        .into_iter()
-        .filter(|(_, bytes)| {
-            bytes
-                .windows(needle.len())
-                .any(|window| window == needle.as_bytes())
-                || bytes.windows(utf16.len()).any(|window| window == utf16)
-        })
-        .map(|(name, _)| name)
-        .collect()
-}
-
 #[test]
 fn the_sentinel_is_in_no_file_on_disk_while_open_or_after_closing() {
     let (journal, id) = journal_with_sentinel();
@@ -93,7 +77,7 @@ fn the_sentinel_is_in_no_file_on_disk_while_open_or_after_closing() {
         open_files.contains(&format!("{DB_FILE_NAME}-wal")),
         "{open_files:?}"
     );
-    assert_eq!(files_holding(&dir, SENTINEL), Vec::<String>::new());
+    assert_eq!(common::files_holding(&dir, SENTINEL), Vec::<String>::new());
     // The store itself reads it back, so the sentinel really was written.
     let events = journal.store.events(id).unwrap();
     assert!(
@@ -118,9 +102,9 @@ fn the_sentinel_is_in_no_file_on_disk_while_open_or_after_closing() {
             .any(|name| name.starts_with("backups/journal-")),
         "{files:?}"
     );
-    assert_eq!(files_holding(&dir, SENTINEL), Vec::<String>::new());
+    assert_eq!(common::files_holding(&dir, SENTINEL), Vec::<String>::new());
     assert!(
-        files_holding(&dir, "S-0001").is_empty(),
+        common::files_holding(&dir, "S-0001").is_empty(),
         "client codes are encrypted too"
     );
 }
@@ -238,34 +222,6 @@ fn a_journal_whose_key_file_is_gone_is_refused_with_a_sentence() {
     common::assert_one_sentence(&error.to_string(), "key file journal.key is missing");
 }
 
-/// Writes the journal in `dir` back as an unencrypted file, as a version before encryption left it,
-/// using SQLCipher's documented way out (export into an attached database with an empty key).
-fn decrypt_in_place(dir: &Path) {
-    let plain_path = dir.join("plain.db");
-    {
-        let conn = connect_raw(dir, &common::passphrase()).unwrap();
-        conn.execute(
-            "ATTACH DATABASE ?1 AS plaintext KEY ''",
-            [plain_path.to_str().unwrap()],
-        )
-        .unwrap();
-        conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))
-            .unwrap();
-        let version: i64 = conn
-            .query_row("PRAGMA main.user_version", [], |row| row.get(0))
-            .unwrap();
-        conn.execute_batch(&format!(
-            "PRAGMA plaintext.user_version = {version}; DETACH DATABASE plaintext;"
-        ))
-        .unwrap();
-    }
-    std::fs::remove_file(dir.join(KEY_FILE_NAME)).unwrap();
-    std::fs::rename(&plain_path, dir.join(DB_FILE_NAME)).unwrap();
-    for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(dir.join(format!("{DB_FILE_NAME}{suffix}")));
-    }
-}
-
 /// What a journal holds, as the store reads it: every session with its entries and notes.
 fn contents(store: &Store) -> String {
     let mut text = String::new();
@@ -285,10 +241,10 @@ fn an_unencrypted_journal_from_before_is_encrypted_checked_and_replaced() {
     let dir = journal.dir.path().to_path_buf();
     let expected = contents(&journal.store);
     drop(journal.store);
-    decrypt_in_place(&dir);
+    common::decrypt_in_place(&dir);
     assert_eq!(journal_state(&dir).unwrap(), JournalState::Unencrypted);
     assert!(
-        !files_holding(&dir, SENTINEL).is_empty(),
+        !common::files_holding(&dir, SENTINEL).is_empty(),
         "the old journal is readable text"
     );
     // (The schema version travels with the copy: were it lost, the migrations would run again on
@@ -306,7 +262,7 @@ fn an_unencrypted_journal_from_before_is_encrypted_checked_and_replaced() {
     drop(store);
     drop(locked);
 
-    assert_eq!(files_holding(&dir, SENTINEL), Vec::<String>::new());
+    assert_eq!(common::files_holding(&dir, SENTINEL), Vec::<String>::new());
     let names: Vec<String> = common::folder_snapshot(&dir)
         .into_iter()
         .map(|(name, _)| name)
@@ -325,7 +281,7 @@ fn an_encryption_cut_short_after_the_key_was_written_is_finished_by_the_next_unl
     let expected = contents(&journal.store);
     drop(journal.store);
     let key_file = std::fs::read(dir.join(KEY_FILE_NAME)).unwrap();
-    decrypt_in_place(&dir);
+    common::decrypt_in_place(&dir);
     // The crash: the new key file is in place, the journal still unencrypted, a half copy beside it.
     std::fs::write(dir.join(KEY_FILE_NAME), key_file).unwrap();
     std::fs::write(dir.join("journal.db.encrypting"), b"half a copy").unwrap();
@@ -333,6 +289,6 @@ fn an_encryption_cut_short_after_the_key_was_written_is_finished_by_the_next_unl
     let store = Store::open(&dir, &common::passphrase()).unwrap();
     assert_eq!(contents(&store), expected);
     drop(store);
-    assert_eq!(files_holding(&dir, SENTINEL), Vec::<String>::new());
+    assert_eq!(common::files_holding(&dir, SENTINEL), Vec::<String>::new());
     assert!(!dir.join("journal.db.encrypting").exists());
 }

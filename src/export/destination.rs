@@ -39,17 +39,32 @@ pub fn write_atomically(
         _ => Path::new("."),
     };
     std::fs::create_dir_all(folder)?;
-    let temporary = tempfile::Builder::new()
-        .prefix(".kap-journal-export-")
-        .tempfile_in(folder)?;
-    let mut out = BufWriter::new(temporary);
-    write(&mut out)?;
-    let temporary = out
-        .into_inner()
-        .map_err(|error| ExportError::Io(error.into_error()))?;
-    temporary.as_file().sync_all()?;
-    temporary
-        .persist(path)
-        .map_err(|error| ExportError::Io(error.error))?;
-    Ok(())
+    // Noted in the data folder first: a process killed while writing leaves plaintext that the
+    // next start removes.
+    let temporary = crate::store::export_in_making(folder);
+    let _unfinished = crate::store::UnfinishedOutput::begin(data_dir, &temporary);
+    let result = (|| {
+        let mut out = BufWriter::new(owner_only_new_file(&temporary)?);
+        write(&mut out)?;
+        let file = out
+            .into_inner()
+            .map_err(|error| ExportError::Io(error.into_error()))?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)?;
+        crate::store::sync_dir(folder)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// A new file readable by its owner alone (an export is health information in plain text).
+fn owner_only_new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }

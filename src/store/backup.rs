@@ -52,6 +52,7 @@ impl Store {
         mut progress: impl FnMut(CopyProgress),
     ) -> Result<(), StoreError> {
         let staging = staging_path(target);
+        let _unfinished = super::UnfinishedOutput::begin(&self.dir, &staging);
         let result = (|| {
             remove_if_present(&staging)?;
             copy_pages(&self.conn, &staging, &self.key, &mut progress)?;

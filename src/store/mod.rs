@@ -37,6 +37,7 @@ mod signing;
 mod signing_key;
 mod snippet;
 mod summaries;
+mod unfinished_output;
 
 pub use anchor::ANCHOR_FILE_NAME;
 pub use audit::AuditEntry;
@@ -48,6 +49,7 @@ pub use backup_folder::{
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;
+pub use durable::sync_dir;
 pub use error::StoreError;
 pub use events::NewEvent;
 pub use import::{ClientMatch, ImportBatch};
@@ -68,6 +70,9 @@ pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
 pub use sessions::CompleteSession;
 pub use snippet::Snippet;
 pub use summaries::{SessionFilter, SessionSummary};
+pub use unfinished_output::{
+    UNFINISHED_DIR_NAME, UnfinishedOutput, export_in_making, remove_unfinished_outputs,
+};
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -70,6 +70,7 @@ impl LockedJournal {
         let lock = Arc::new(acquirewriter_lock(dir)?);
         super::backup::remove_unfinished_restore(dir)?;
         super::anchor::remove_unfinished(dir);
+        super::remove_unfinished_outputs(dir);
         let state = journal_state(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -235,6 +236,7 @@ impl Store {
         if journal_state(dir)? == JournalState::Unencrypted {
             return Err(StoreError::NotYetEncrypted);
         }
+        super::remove_unfinished_outputs(dir);
         Self::open_read_only(dir, unlock_key(dir, passphrase)?)
     }
 

@@ -256,3 +256,47 @@ pub fn assert_one_sentence(message: &str, contains: &str) {
 pub fn utf16(text: &str) -> Vec<u8> {
     text.encode_utf16().flat_map(u16::to_le_bytes).collect()
 }
+
+/// Names of the files in `dir` that hold `needle` as UTF-8 or UTF-16 bytes.
+pub fn files_holding(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    let utf16: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    folder_snapshot(dir)
+        .into_iter()
+        .filter(|(_, bytes)| {
+            bytes
+                .windows(needle.len())
+                .any(|window| window == needle.as_bytes())
+                || bytes.windows(utf16.len()).any(|window| window == utf16)
+        })
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Writes the journal in `dir` back as an unencrypted file, as a version before encryption left it,
+/// using SQLCipher's documented way out (export into an attached database with an empty key).
+pub fn decrypt_in_place(dir: &std::path::Path) {
+    let plain_path = dir.join("plain.db");
+    {
+        let conn = kap_journal::store::connect_raw(dir, &passphrase()).unwrap();
+        conn.execute(
+            "ATTACH DATABASE ?1 AS plaintext KEY ''",
+            [plain_path.to_str().unwrap()],
+        )
+        .unwrap();
+        conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))
+            .unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA main.user_version", [], |row| row.get(0))
+            .unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA plaintext.user_version = {version}; DETACH DATABASE plaintext;"
+        ))
+        .unwrap();
+    }
+    std::fs::remove_file(dir.join(kap_journal::store::KEY_FILE_NAME)).unwrap();
+    std::fs::rename(&plain_path, dir.join(kap_journal::store::DB_FILE_NAME)).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ =
+            std::fs::remove_file(dir.join(format!("{}{suffix}", kap_journal::store::DB_FILE_NAME)));
+    }
+}

@@ -1,0 +1,106 @@
+//! Outputs in the making (an export's plaintext written beside its target, a backup's partial copy)
+//! are noted in the data folder before a byte of them is written, and the note is held locked while
+//! the output is made. A process killed on the way leaves its note unlocked, and the next start of
+//! KAP Journal (the window or any command) removes the file the note names: no plaintext export and
+//! no partial backup outlives the process that was making it.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+/// The folder, inside the data folder, that holds the notes.
+pub const UNFINISHED_DIR_NAME: &str = "unfinished";
+
+/// What an output in the making is named, so a note can only ever remove such a file.
+const OWN_PREFIX: &str = ".kap-journal-";
+const PARTIAL_SUFFIX: &str = ".partial";
+
+/// The note of one output in the making; dropping it (the output finished, or was abandoned and its
+/// file removed) removes the note.
+#[derive(Debug)]
+pub struct UnfinishedOutput {
+    note: Option<(PathBuf, File)>,
+}
+
+impl UnfinishedOutput {
+    /// Notes in `data_dir` that `output` is about to be made. When the note cannot be written (a
+    /// data folder on read-only media) the output is made without one.
+    pub fn begin(data_dir: &Path, output: &Path) -> Self {
+        Self {
+            note: write_note(data_dir, output).ok(),
+        }
+    }
+}
+
+impl Drop for UnfinishedOutput {
+    fn drop(&mut self) {
+        if let Some((path, file)) = self.note.take() {
+            let _ = fs::remove_file(&path);
+            drop(file);
+        }
+    }
+}
+
+fn write_note(data_dir: &Path, output: &Path) -> std::io::Result<(PathBuf, File)> {
+    let folder = data_dir.join(UNFINISHED_DIR_NAME);
+    super::open::create_private_dir(&folder)?;
+    let output = std::path::absolute(output)?;
+    let path = folder.join(format!("{}.note", uuid::Uuid::new_v4()));
+    let mut file = OpenOptions::new()
+        .create_new(true)
+        .write(true)
+        .read(true)
+        .open(&path)?;
+    file.try_lock().map_err(std::io::Error::other)?;
+    file.write_all(output.as_os_str().as_encoded_bytes())?;
+    file.sync_all()?;
+    super::durable::sync_dir(&folder)?;
+    Ok((path, file))
+}
+
+/// Removes what killed processes left half made, by their notes in `data_dir`. A note still locked
+/// belongs to a process at work (an export beside the window) and is left alone.
+pub fn remove_unfinished_outputs(data_dir: &Path) {
+    let Ok(entries) = fs::read_dir(data_dir.join(UNFINISHED_DIR_NAME)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(mut file) = OpenOptions::new().read(true).write(true).open(&path) else {
+            continue;
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock | TryLockError::Error(_)) => continue,
+        }
+        let mut named = Vec::new();
+        if file.read_to_end(&mut named).is_ok()
+            && let Some(output) = own_output(&named)
+        {
+            match fs::remove_file(&output) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => continue,
+                _ => {}
+            }
+        }
+        let _ = fs::remove_file(&path);
+    }
+}
+
+/// The file a note names, when it is one KAP Journal makes (a note is never trusted to remove
+/// anything else).
+fn own_output(named: &[u8]) -> Option<PathBuf> {
+    #[cfg(unix)]
+    let path = PathBuf::from(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(named));
+    #[cfg(not(unix))]
+    let path = PathBuf::from(std::str::from_utf8(named).ok()?);
+    let name = path.file_name()?.to_str()?;
+    (name.starts_with(OWN_PREFIX) || name.ends_with(PARTIAL_SUFFIX)).then_some(path)
+}
+
+/// A fresh name beside `target` for the plaintext of an export in the making.
+pub fn export_in_making(target_folder: &Path) -> PathBuf {
+    target_folder.join(format!(
+        "{OWN_PREFIX}export-{}{PARTIAL_SUFFIX}",
+        uuid::Uuid::new_v4()
+    ))
+}

@@ -1,0 +1,341 @@
+//! A crash at every instant that matters: each command that replaces or makes a file (backup,
+//! restore, import, the encryption of a journal from before encryption, an export) is run once per
+//! call that makes data durable or moves a file (fsync, fdatasync, rename, link, unlink, as SQLite
+//! and the app make them) and killed with SIGKILL just before that call, by a small `LD_PRELOAD` shim
+//! (`tests/fixtures/kill_at_sync.c`, compiled here with the C compiler that links Rust). After every
+//! kill the folder must open with its passphrase, pass the start-up check, hold either the old or
+//! the new record whole, and keep no partial or plaintext file once KAP Journal has started again.
+//!
+//! Each test prints how many kill points it tried.
+#![cfg(target_os = "linux")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::os::unix::process::ExitStatusExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use kap_journal::store::{AccessMode, LockedJournal, SessionFilter, Store};
+
+/// The shim, compiled once for the whole test binary.
+fn shim() -> &'static Path {
+    static SHIM: OnceLock<PathBuf> = OnceLock::new();
+    SHIM.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kill_at_sync.so");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kill_at_sync.c");
+        let status = Command::new("cc")
+            .args(["-shared", "-fPIC", "-O1", "-o"])
+            .arg(&out)
+            .arg(&source)
+            .arg("-ldl")
+            .status()
+            .expect("a C compiler (cc), which Rust needs to link anyway");
+        assert!(status.success(), "the shim did not compile");
+        out
+    })
+}
+
+/// Runs `kap-journal` on `dir` with `args`, killed just before durable call number `kill_at`
+/// (0: not killed; then `count` receives how many such calls it made).
+fn run(dir: &Path, args: &[String], kill_at: usize, count: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kap-journal"));
+    command
+        .env("LD_PRELOAD", shim())
+        .env("KAP_KILL_AT", kill_at.to_string())
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args);
+    if let Some(count) = count {
+        command.env("KAP_KILL_COUNT_FILE", count);
+    }
+    command.output().unwrap()
+}
+
+/// Copies the folder `from` (and the folders in it) to `to`.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `args` on a fresh copy of `template` once per kill point, then lets `verify` look at the
+/// copy (and at the scratch folder beside it, where outputs go). Returns the number of kill points.
+fn at_every_kill_point(
+    template: &Path,
+    args: impl Fn(&Path) -> Vec<String> + Sync,
+    verify: impl Fn(&Path, &Path, usize) + Sync,
+) -> usize {
+    let counting = tempfile::tempdir().unwrap();
+    let (dir, scratch) = (counting.path().join("journal"), counting.path().join("out"));
+    copy_folder(template, &dir);
+    std::fs::create_dir_all(&scratch).unwrap();
+    let count_file = counting.path().join("count");
+    let output = run(&dir, &args(&scratch), 0, Some(&count_file));
+    assert!(output.status.success(), "the command itself: {output:?}");
+    let points: usize = std::fs::read_to_string(&count_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(points > 0);
+    // The rounds are independent (a folder each), so they run side by side on every core.
+    let next = std::sync::atomic::AtomicUsize::new(1);
+    let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let kill_at = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if kill_at > points {
+                        break;
+                    }
+                    let round = tempfile::tempdir().unwrap();
+                    let (dir, scratch) = (round.path().join("journal"), round.path().join("out"));
+                    copy_folder(template, &dir);
+                    std::fs::create_dir_all(&scratch).unwrap();
+                    let output = run(&dir, &args(&scratch), kill_at, None);
+                    // Threads may make their calls in another order from run to run; a run that
+                    // finished before the chosen call is as good a case as a killed one.
+                    assert!(
+                        output.status.signal() == Some(9) || output.status.success(),
+                        "kill point {kill_at}: {output:?}"
+                    );
+                    verify(&dir, &scratch, kill_at);
+                }
+            });
+        }
+    });
+    points
+}
+
+/// Opens the folder as the window would after the crash: it must open, be writable, pass the
+/// start-up check; returns its number of sessions.
+fn opens_whole(dir: &Path, kill_at: usize) -> usize {
+    let mut store = Store::open(dir, &common::passphrase())
+        .unwrap_or_else(|error| panic!("kill point {kill_at}: {error}"));
+    assert_eq!(
+        store.access(),
+        AccessMode::Writer,
+        "kill point {kill_at}: {:?}",
+        store.damage()
+    );
+    let problems = store.run_start_up_check().unwrap().to_vec();
+    assert!(problems.is_empty(), "kill point {kill_at}: {problems:?}");
+    assert!(
+        store.audit_problems().unwrap().is_empty(),
+        "kill point {kill_at}"
+    );
+    store
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+        .len()
+}
+
+/// No file in `folder` (or below it) is a partial output or a note of one.
+fn nothing_partial(folder: &Path, kill_at: usize) {
+    for (name, _) in common::folder_snapshot(folder) {
+        assert!(
+            !name.ends_with(".partial") && !name.contains(".kap-journal-"),
+            "kill point {kill_at}: {name} was left"
+        );
+        assert!(
+            !name.starts_with("unfinished/"),
+            "kill point {kill_at}: {name}"
+        );
+    }
+}
+
+/// A closed journal holding the fixture (2 sessions).
+fn fixture_folder() -> tempfile::TempDir {
+    let journal = common::journal_with_fixture();
+    drop(journal.store);
+    journal.dir
+}
+
+#[test]
+fn a_backup_killed_at_any_point_leaves_the_journal_whole_and_no_partial_copy() {
+    let template = fixture_folder();
+    let points = at_every_kill_point(
+        template.path(),
+        |scratch| {
+            vec![
+                "backup".into(),
+                "--out".into(),
+                scratch.join("backup.db").display().to_string(),
+            ]
+        },
+        |dir, scratch, kill_at| {
+            assert_eq!(opens_whole(dir, kill_at), 2, "kill point {kill_at}");
+            nothing_partial(dir, kill_at);
+            nothing_partial(scratch, kill_at);
+            let backup = scratch.join("backup.db");
+            if backup.exists() {
+                // A backup that is there restores whole, on a new computer.
+                let elsewhere = tempfile::tempdir().unwrap();
+                let store = LockedJournal::claim(elsewhere.path())
+                    .unwrap()
+                    .restore_from(&backup, &common::passphrase(), |_| {})
+                    .unwrap_or_else(|error| panic!("kill point {kill_at}: {error}"));
+                assert_eq!(
+                    store
+                        .session_summaries(&SessionFilter::default())
+                        .unwrap()
+                        .len(),
+                    2
+                );
+            }
+        },
+    );
+    println!("backup: {points} kill points, each held");
+}
+
+#[test]
+fn a_restore_killed_at_any_point_leaves_the_old_journal_or_the_new_one() {
+    let template = fixture_folder();
+    // The backup holds one session more than the journal it is restored over (the same journal,
+    // a little later).
+    let files = tempfile::tempdir().unwrap();
+    let later = files.path().join("later");
+    copy_folder(template.path(), &later);
+    let backup = files.path().join("journal-backup.db");
+    {
+        let mut store = Store::open(&later, &common::passphrase()).unwrap();
+        let client = common::client(&mut store, "C-0900");
+        let new = common::new_session(&client, kap_journal::domain::TreatmentModel::Kap);
+        store.start_session(&new, chrono::Utc::now()).unwrap();
+        store.backup_to(&backup, |_| {}).unwrap();
+    }
+    let points = at_every_kill_point(
+        template.path(),
+        |_| vec!["restore".into(), backup.display().to_string()],
+        |dir, _, kill_at| {
+            let sessions = opens_whole(dir, kill_at);
+            assert!(
+                sessions == 2 || sessions == 3,
+                "kill point {kill_at}: {sessions}"
+            );
+            nothing_partial(dir, kill_at);
+        },
+    );
+    println!("restore: {points} kill points, each held");
+}
+
+#[test]
+fn an_import_killed_at_any_point_imports_all_or_nothing() {
+    let template = tempfile::tempdir().unwrap();
+    drop(Store::open(template.path(), &common::passphrase()).unwrap());
+    let files = tempfile::tempdir().unwrap();
+    let archive = files.path().join("archive.json");
+    std::fs::write(&archive, common::FIXTURE).unwrap();
+    let points = at_every_kill_point(
+        template.path(),
+        |_| vec!["import".into(), archive.display().to_string()],
+        |dir, _, kill_at| {
+            let sessions = opens_whole(dir, kill_at);
+            assert!(
+                sessions == 0 || sessions == 2,
+                "kill point {kill_at}: {sessions}"
+            );
+            nothing_partial(dir, kill_at);
+        },
+    );
+    println!("import: {points} kill points, each held");
+}
+
+#[test]
+fn encrypting_a_journal_from_before_killed_at_any_point_finishes_at_the_next_start() {
+    // As a version before encryption left it: before the audit log too (schema 5), unencrypted.
+    let template = fixture_folder();
+    common::rewind_schema(template.path(), 5);
+    common::decrypt_in_place(template.path());
+    let sentinel = "Meet the grief about my father";
+    assert!(!common::files_holding(template.path(), sentinel).is_empty());
+    let points = at_every_kill_point(
+        template.path(),
+        |_| vec!["settings".into(), "--set".into(), "vitals-every=10".into()],
+        |dir, _, kill_at| {
+            assert_eq!(opens_whole(dir, kill_at), 2, "kill point {kill_at}");
+            assert!(
+                common::files_holding(dir, sentinel).is_empty(),
+                "kill point {kill_at}: plaintext left in {:?}",
+                common::files_holding(dir, sentinel)
+            );
+        },
+    );
+    println!("encryption: {points} kill points, each held");
+}
+
+#[test]
+fn an_export_killed_at_any_point_leaves_no_plaintext_once_kap_journal_starts_again() {
+    let template = fixture_folder();
+    let points = at_every_kill_point(
+        template.path(),
+        |scratch| {
+            vec![
+                "export".into(),
+                "--all".into(),
+                "--format".into(),
+                "json".into(),
+                "--out".into(),
+                scratch.join("all.json").display().to_string(),
+            ]
+        },
+        |dir, scratch, kill_at| {
+            // Any start cleans up, even a command that only reads.
+            let output = common::kap_journal(dir, &["sessions"]);
+            assert!(output.status.success(), "kill point {kill_at}: {output:?}");
+            nothing_partial(scratch, kill_at);
+            nothing_partial(dir, kill_at);
+            let out = scratch.join("all.json");
+            if out.exists() {
+                let archive: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
+                assert_eq!(archive["sessions"].as_array().unwrap().len(), 2);
+            }
+        },
+    );
+    println!("export: {points} kill points, each held");
+}
+
+#[test]
+fn an_output_still_being_made_beside_another_start_is_left_alone() {
+    let dir = fixture_folder();
+    let out = tempfile::tempdir().unwrap();
+    let in_making = kap_journal::store::export_in_making(out.path());
+    std::fs::write(&in_making, b"synthetic plaintext").unwrap();
+    let note = kap_journal::store::UnfinishedOutput::begin(dir.path(), &in_making);
+    // Another command starts while this process is still writing: its note is locked, so it stays.
+    assert!(
+        common::kap_journal(dir.path(), &["sessions"])
+            .status
+            .success()
+    );
+    assert!(in_making.exists());
+    // The note goes with the output; a note that names a file KAP Journal did not make is never
+    // followed.
+    drop(note);
+    let stranger = out.path().join("clinic-notes.txt");
+    std::fs::write(&stranger, b"not ours").unwrap();
+    let forged = dir
+        .path()
+        .join(kap_journal::store::UNFINISHED_DIR_NAME)
+        .join("x.note");
+    std::fs::write(&forged, stranger.as_os_str().as_encoded_bytes()).unwrap();
+    assert!(
+        common::kap_journal(dir.path(), &["sessions"])
+            .status
+            .success()
+    );
+    assert!(stranger.exists());
+    assert!(!forged.exists());
+}
