@@ -28,6 +28,11 @@ pub fn clock_time(time: DateTime<Utc>) -> String {
     time.with_timezone(&Local).format("%H:%M:%S").to_string()
 }
 
+/// `count` with its noun in the right number: "1 session", "2 sessions".
+pub fn count(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 /// A clause as a sentence of its own: a capital first letter and a full stop.
 pub fn sentence(clause: &str) -> String {
     let mut chars = clause.trim_end_matches('.').chars();
@@ -46,6 +51,14 @@ pub fn date_time(time: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_noun_in_the_right_number() {
+        assert_eq!(count(1, "session", "sessions"), "1 session");
+        assert_eq!(count(0, "session", "sessions"), "0 sessions");
+        assert_eq!(count(2, "entry", "entries"), "2 entries");
+        assert_eq!(sentence("the journal lacks it"), "The journal lacks it.");
+    }
 
     #[test]
     fn elapsed_and_countdown_read_as_clinicians_expect() {

@@ -137,7 +137,7 @@ fn the_sessions_shown_in_the_browser_are_exported_as_one_archive() {
         .click();
     harness.run();
     click(&mut harness, "Export shown sessions");
-    wait_for(&mut harness, "1 sessions were saved to");
+    wait_for(&mut harness, "1 session was saved to");
     let exports = dir.path().join("exports");
     let file = std::fs::read_dir(&exports)
         .unwrap()

@@ -13,6 +13,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use super::validate::check_session;
 use super::{ArchivedSession, FORMAT_VERSION, ImportError};
 use crate::domain::NewSession;
+use crate::format::count;
 use crate::store::{ClientMatch, CompleteSession, ImportBatch, NewEvent, Store, StoreError};
 
 /// The largest archive the journal reads: far above 20,000 sessions (about 200 MiB), far below what
@@ -45,19 +46,22 @@ impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Imported {} session{} ({} entries); {} new client{}.",
-            self.sessions,
-            if self.sessions == 1 { "" } else { "s" },
-            self.events,
-            self.clients_added,
-            if self.clients_added == 1 { "" } else { "s" },
+            "Imported {} ({}); {}.",
+            count(self.sessions, "session", "sessions"),
+            count(self.events, "entry", "entries"),
+            count(self.clients_added, "new client", "new clients"),
         )?;
         if self.skipped > 0 {
             write!(
                 f,
-                " {} session{} already in the journal were left as they are.",
-                self.skipped,
-                if self.skipped == 1 { "" } else { "s" }
+                " {} already in the journal {} left as {}.",
+                count(self.skipped, "session", "sessions"),
+                if self.skipped == 1 { "was" } else { "were" },
+                if self.skipped == 1 {
+                    "it was"
+                } else {
+                    "they were"
+                },
             )?;
         }
         if !self.clients_kept.is_empty() {

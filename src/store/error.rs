@@ -135,9 +135,31 @@ pub enum StoreError {
     WriteFailed,
     #[error("The audit log is append-only; its entries are never changed or removed.")]
     AuditAppendOnly,
-    /// The database's own words are in the sentence, so they are not repeated as its source.
-    #[error("The journal database reported an error: {0}.")]
+    #[error(
+        "Another program is holding the journal for longer than expected, so this was not done; try again in a moment."
+    )]
+    Busy,
+    /// What SQLite said stays in the value for a developer's debugger; the sentence gives only its
+    /// code, since SQLite's words (and the statement they may quote) mean nothing to a clinician.
+    #[error(
+        "The journal could not do this (SQLite code {}), so nothing was changed; run kap-journal check, and if it happens again, report the code.",
+        sqlite_code(.0)
+    )]
     Sqlite(rusqlite::Error),
+}
+
+/// SQLite's extended result code of `error`, or a word for errors that are not SQLite's own (a value
+/// of an unexpected type, a statement that returned no row).
+fn sqlite_code(error: &rusqlite::Error) -> String {
+    match error {
+        rusqlite::Error::SqliteFailure(failure, _) => failure.extended_code.to_string(),
+        rusqlite::Error::SqlInputError { error, .. } => error.extended_code.to_string(),
+        rusqlite::Error::QueryReturnedNoRows => "no row".to_owned(),
+        rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..) => {
+            "value type".to_owned()
+        }
+        _ => "other".to_owned(),
+    }
 }
 
 impl StoreError {
@@ -158,6 +180,9 @@ impl From<rusqlite::Error> for StoreError {
                     return Self::Corrupt;
                 }
                 rusqlite::ErrorCode::SystemIoFailure => return Self::WriteFailed,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                    return Self::Busy;
+                }
                 _ => {}
             }
         }

@@ -185,16 +185,17 @@ fn describe(
     match outcome {
         Ok(Ok(())) if running.fallback => (
             format!(
-                "No save dialog can be shown on this system, so {} sessions were saved to {}",
-                running.total,
+                "No save dialog can be shown on this system, so {} {} saved to {}",
+                crate::format::count(running.total, "session", "sessions"),
+                if running.total == 1 { "was" } else { "were" },
                 running.path.display()
             ),
             false,
         ),
         Ok(Ok(())) => (
             format!(
-                "Saved {} sessions to {}",
-                running.total,
+                "Saved {} to {}",
+                crate::format::count(running.total, "session", "sessions"),
                 running.path.display()
             ),
             false,
