@@ -2,7 +2,16 @@
 
 use std::process::ExitCode;
 
+/// The exit status of a process stopped by Ctrl+C, as shells report it.
+const INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
+    // Ctrl+C or SIGTERM during an export or a backup: its half-made file goes first. (A handler that
+    // cannot be installed leaves that to the next start, which removes it too.)
+    let _ = ctrlc::set_handler(|| {
+        kap_journal::store::abandon_outputs_in_making();
+        std::process::exit(INTERRUPTED);
+    });
     match kap_journal::cli::run() {
         Ok(code) => code,
         // A reader that stops early (`sessions | head`) is not an error.

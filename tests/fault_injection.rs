@@ -40,7 +40,21 @@ fn shim() -> &'static Path {
 /// Runs `kap-journal` on `dir` with `args`, killed just before durable call number `kill_at`
 /// (0: not killed; then `count` receives how many such calls it made).
 fn run(dir: &Path, args: &[String], kill_at: usize, count: Option<&Path>) -> Output {
+    run_signalled(dir, args, kill_at, count, None)
+}
+
+/// [`run`] with `signal` sent instead of SIGKILL (SIGINT: the clinician pressed Ctrl+C).
+fn run_signalled(
+    dir: &Path,
+    args: &[String],
+    kill_at: usize,
+    count: Option<&Path>,
+    signal: Option<i32>,
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kap-journal"));
+    if let Some(signal) = signal {
+        command.env("KAP_KILL_SIGNAL", signal.to_string());
+    }
     command
         .env("LD_PRELOAD", shim())
         .env("KAP_KILL_AT", kill_at.to_string())
@@ -338,4 +352,54 @@ fn an_output_still_being_made_beside_another_start_is_left_alone() {
     );
     assert!(stranger.exists());
     assert!(!forged.exists());
+}
+
+#[test]
+fn ctrl_c_at_any_point_of_an_export_or_a_backup_leaves_nothing_half_made_at_once() {
+    const SIGINT: i32 = 2;
+    let template = fixture_folder();
+    let mut tried = 0;
+    for (what, file) in [("export", "all.json"), ("backup", "backup.db")] {
+        let args = |scratch: &Path| -> Vec<String> {
+            let out = scratch.join(file).display().to_string();
+            if what == "export" {
+                ["export", "--all", "--format", "json", "--out", &out]
+                    .map(String::from)
+                    .to_vec()
+            } else {
+                ["backup", "--out", &out].map(String::from).to_vec()
+            }
+        };
+        let counting = tempfile::tempdir().unwrap();
+        let (dir, scratch) = (counting.path().join("journal"), counting.path().join("out"));
+        copy_folder(template.path(), &dir);
+        std::fs::create_dir_all(&scratch).unwrap();
+        let count_file = counting.path().join("count");
+        assert!(
+            run(&dir, &args(&scratch), 0, Some(&count_file))
+                .status
+                .success()
+        );
+        let points: usize = std::fs::read_to_string(&count_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        for kill_at in 1..=points {
+            let round = tempfile::tempdir().unwrap();
+            let (dir, scratch) = (round.path().join("journal"), round.path().join("out"));
+            copy_folder(template.path(), &dir);
+            std::fs::create_dir_all(&scratch).unwrap();
+            let output = run_signalled(&dir, &args(&scratch), kill_at, None, Some(SIGINT));
+            assert!(
+                output.status.code() == Some(130) || output.status.success(),
+                "{what} interrupted at {kill_at}: {output:?}"
+            );
+            // Nothing has started since: the interrupted process cleaned up after itself.
+            nothing_partial(&scratch, kill_at);
+            nothing_partial(&dir, kill_at);
+            tried += 1;
+        }
+    }
+    println!("Ctrl+C: {tried} interrupt points, each left nothing half made");
 }

@@ -71,7 +71,8 @@ pub use sessions::CompleteSession;
 pub use snippet::Snippet;
 pub use summaries::{SessionFilter, SessionSummary};
 pub use unfinished_output::{
-    UNFINISHED_DIR_NAME, UnfinishedOutput, export_in_making, remove_unfinished_outputs,
+    UNFINISHED_DIR_NAME, UnfinishedOutput, abandon_outputs_in_making, export_in_making,
+    remove_unfinished_outputs,
 };
 
 use std::fs::File;

@@ -7,6 +7,7 @@
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The folder, inside the data folder, that holds the notes.
 pub const UNFINISHED_DIR_NAME: &str = "unfinished";
@@ -15,10 +16,14 @@ pub const UNFINISHED_DIR_NAME: &str = "unfinished";
 const OWN_PREFIX: &str = ".kap-journal-";
 const PARTIAL_SUFFIX: &str = ".partial";
 
+/// The outputs this process is making, with their notes: what an interrupt removes before exiting.
+static IN_MAKING: Mutex<Vec<(PathBuf, Option<PathBuf>)>> = Mutex::new(Vec::new());
+
 /// The note of one output in the making; dropping it (the output finished, or was abandoned and its
 /// file removed) removes the note.
 #[derive(Debug)]
 pub struct UnfinishedOutput {
+    output: PathBuf,
     note: Option<(PathBuf, File)>,
 }
 
@@ -26,36 +31,61 @@ impl UnfinishedOutput {
     /// Notes in `data_dir` that `output` is about to be made. When the note cannot be written (a
     /// data folder on read-only media) the output is made without one.
     pub fn begin(data_dir: &Path, output: &Path) -> Self {
-        Self {
-            note: write_note(data_dir, output).ok(),
+        let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+        let note_path = data_dir
+            .join(UNFINISHED_DIR_NAME)
+            .join(format!("{}.note", uuid::Uuid::new_v4()));
+        // Known to an interrupt before the note is written, so one that comes while writing it
+        // removes it too.
+        if let Ok(mut in_making) = IN_MAKING.lock() {
+            in_making.push((output.clone(), Some(note_path.clone())));
         }
+        let note = write_note(&note_path, &output).ok();
+        Self { output, note }
     }
 }
 
 impl Drop for UnfinishedOutput {
     fn drop(&mut self) {
+        // The note goes before the entry that tells an interrupt about it.
         if let Some((path, file)) = self.note.take() {
             let _ = fs::remove_file(&path);
             drop(file);
         }
+        if let Ok(mut in_making) = IN_MAKING.lock() {
+            in_making.retain(|(output, _)| output != &self.output);
+        }
     }
 }
 
-fn write_note(data_dir: &Path, output: &Path) -> std::io::Result<(PathBuf, File)> {
-    let folder = data_dir.join(UNFINISHED_DIR_NAME);
-    super::open::create_private_dir(&folder)?;
-    let output = std::path::absolute(output)?;
-    let path = folder.join(format!("{}.note", uuid::Uuid::new_v4()));
+/// Removes the half-made outputs of this process and their notes: what Ctrl+C (or SIGTERM) does
+/// before the process exits. Called from the interrupt handler's own thread; a lock held by a thread
+/// that is mid-change is not waited for (the next start removes what is left).
+pub fn abandon_outputs_in_making() {
+    let Ok(in_making) = IN_MAKING.try_lock() else {
+        return;
+    };
+    for (output, note) in in_making.iter() {
+        let _ = fs::remove_file(output);
+        if let Some(note) = note {
+            let _ = fs::remove_file(note);
+        }
+    }
+}
+
+fn write_note(path: &Path, output: &Path) -> std::io::Result<(PathBuf, File)> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    super::open::create_private_dir(folder)?;
     let mut file = OpenOptions::new()
         .create_new(true)
         .write(true)
         .read(true)
-        .open(&path)?;
+        .open(path)?;
     file.try_lock().map_err(std::io::Error::other)?;
     file.write_all(output.as_os_str().as_encoded_bytes())?;
     file.sync_all()?;
-    super::durable::sync_dir(&folder)?;
-    Ok((path, file))
+    super::durable::sync_dir(folder)?;
+    Ok((path.to_path_buf(), file))
 }
 
 /// Removes what killed processes left half made, by their notes in `data_dir`. A note still locked
