@@ -76,11 +76,12 @@ pub fn abandon_outputs_in_making() {
 fn write_note(path: &Path, output: &Path) -> std::io::Result<(PathBuf, File)> {
     let folder = path.parent().unwrap_or(Path::new("."));
     super::open::create_private_dir(folder)?;
-    let mut file = OpenOptions::new()
-        .create_new(true)
-        .write(true)
-        .read(true)
-        .open(path)?;
+    let mut options = OpenOptions::new();
+    options.create_new(true).write(true).read(true);
+    // It names a file in a folder of the clinician's: theirs alone to read.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
     file.try_lock().map_err(std::io::Error::other)?;
     file.write_all(output.as_os_str().as_encoded_bytes())?;
     file.sync_all()?;
