@@ -35,7 +35,15 @@ fn demo_data_covers_both_models_every_route_and_every_deferral_outcome() {
     let dir = tempfile::tempdir().unwrap();
     stdout(&kap_journal(
         dir.path(),
-        &["demo", "--clients", "6", "--sessions", "120", "--seed", "7"],
+        &[
+            "demo",
+            "--clients",
+            "12",
+            "--sessions",
+            "120",
+            "--seed",
+            "7",
+        ],
     ));
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
@@ -349,8 +357,17 @@ fn a_summary_exported_on_the_command_line_names_the_clinician_from_settings() {
     let dir = tempfile::tempdir().unwrap();
     stdout(&kap_journal(
         dir.path(),
-        &["demo", "--sessions", "2", "--seed", "3"],
+        &["demo", "--sessions", "30", "--seed", "3"],
     ));
+    // A session not yet signed: a signed one is headed by its signer, whoever exports it.
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&kap_journal(dir.path(), &["sessions", "--json"]))).unwrap();
+    let unsigned = ["kap", "medical"]
+        .iter()
+        .flat_map(|model| listed[model].as_array().unwrap().clone())
+        .find(|session| session["status"] == "ended")
+        .unwrap()["id"]
+        .to_string();
     stdout(&kap_journal(
         dir.path(),
         &[
@@ -363,7 +380,7 @@ fn a_summary_exported_on_the_command_line_names_the_clinician_from_settings() {
     ));
     let summary = stdout(&kap_journal(
         dir.path(),
-        &["export", "1", "--format", "md", "--out", "-"],
+        &["export", &unsigned, "--format", "md", "--out", "-"],
     ));
     assert!(
         summary.contains("- **Clinician:** R. Example, PsyD (synthetic)"),
@@ -373,7 +390,7 @@ fn a_summary_exported_on_the_command_line_names_the_clinician_from_settings() {
         dir.path(),
         &[
             "export",
-            "1",
+            &unsigned,
             "--format",
             "md",
             "--out",

@@ -217,14 +217,24 @@ fn a_backup_folder_chosen_in_settings_takes_the_next_backup() {
             .filter_map(Result::ok)
             .any(|entry| {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                name.starts_with("journal-") && !name.ends_with(".partial")
+                // The finished file: not its `.partial` copy, nor SQLite's files beside that.
+                name.starts_with("journal-")
+                    && std::path::Path::new(&name)
+                        .extension()
+                        .is_some_and(|extension| extension.eq_ignore_ascii_case("db"))
             })
     };
     step_until(&mut harness, "the backup in the chosen folder", |_| {
         in_external()
     });
+    let listed = list_backups(dir.path()).unwrap();
+    let names: Vec<_> = std::fs::read_dir(external.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert!(!listed.is_empty(), "{names:?}");
     assert!(
-        list_backups(dir.path()).unwrap()[0]
+        listed[0]
             .path
             .starts_with(external.path().canonicalize().unwrap())
     );

@@ -1,19 +1,34 @@
-//! Realistic synthetic clients and sessions for demos, benchmarks and tests. No real person is in here:
-//! codes are generated and every sentence comes from the phrase lists in [`phrases`].
+//! Synthetic clients and sessions that read like a small practice: clients with a story across their
+//! course (see [`story`]), sessions at clinic hours on weekdays, every kind of entry the journal knows
+//! at plausible rates, progress notes, private notes, signatures and addenda. For demos, benchmarks
+//! and tests; deterministic per seed (in the computer's time zone). No real person is in here: codes
+//! are generated and every sentence comes from the invented lists and grammar in this module.
 
+mod clinic_hours;
+mod grammar;
+mod paperwork;
 mod phrases;
+mod story;
 mod timeline;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::domain::{Client, NewClient, NewSession, Route, SessionStatus, TreatmentModel};
-use crate::store::{CompleteSession, Store, StoreError};
+use crate::store::{CompleteRecord, CompleteSession, Store, StoreError};
+use story::Story;
+use timeline::SessionShape;
 
 /// How many sessions go into one transaction: large enough to amortise the fsync, small enough to
-/// report progress often.
+/// report progress often and keep memory bounded.
 const BATCH: usize = 500;
+
+/// The day the synthetic practice's records end (a Friday), so a seed always gives the same journal.
+const LAST_DAY: (i32, u32, u32) = (2026, 11, 27);
+
+/// Sessions signed by then are older than two weeks; newer ones may still be open for notes.
+const SIGNED_AFTER_DAYS: i64 = 14;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,36 +54,53 @@ pub fn generate(
 ) -> Result<DemoReport, StoreError> {
     let mut rng = StdRng::seed_from_u64(plan.seed);
     let clients = ensure_clients(store, plan.clients.max(1), &mut rng)?;
-    // Sessions are spread over the two years before a fixed day, so a seed always gives the same journal.
-    let end_of_range = Utc
-        .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
-        .single()
-        .unwrap_or_else(Utc::now);
-    let span_minutes = 2 * 365 * 24 * 60;
+    let last_day =
+        NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2).unwrap_or(NaiveDate::MIN);
+    // Sessions spread over the clients; each client's course is a story of its own.
+    let per_client = |index: usize| {
+        plan.sessions / clients.len() + usize::from(index < plan.sessions % clients.len())
+    };
+    let stories: Vec<Story> = (0..clients.len())
+        .map(|index| Story::new(&mut rng, index, per_client(index), last_day))
+        .collect();
+    // Written in the order they happened, so the journal fills as a practice's would.
+    let mut order: Vec<(NaiveDate, usize, usize)> = stories
+        .iter()
+        .enumerate()
+        .flat_map(|(client, story)| {
+            story
+                .days
+                .iter()
+                .enumerate()
+                .map(move |(session, day)| (*day, client, session))
+        })
+        .collect();
+    order.sort_unstable();
     let mut report = DemoReport {
         clients: clients.len(),
         sessions: 0,
         events: 0,
     };
-    while report.sessions < plan.sessions {
-        let batch_len = BATCH.min(plan.sessions - report.sessions);
-        let batch: Vec<CompleteSession> = (0..batch_len)
-            .map(|offset| {
-                let index = report.sessions + offset;
-                let client = &clients[index % clients.len()];
-                // Sessions are generated oldest first per client, so model switches read forward in time.
-                let position = (index as f64 + rng.random::<f64>()) / plan.sessions.max(1) as f64;
-                let minutes_before_end = ((1.0 - position) * f64::from(span_minutes)) as i64;
-                let started_at = end_of_range - Duration::minutes(minutes_before_end);
-                synthetic_session(&mut rng, client, position, started_at)
+    for chunk in order.chunks(BATCH) {
+        let batch: Vec<CompleteRecord> = chunk
+            .iter()
+            .map(|&(day, client, session)| {
+                record(
+                    &mut rng,
+                    &clients[client],
+                    &stories[client],
+                    session,
+                    day,
+                    last_day,
+                )
             })
             .collect();
         report.events += batch
             .iter()
-            .map(|session| session.events.len())
+            .map(|record| record.session.events.len())
             .sum::<usize>();
-        store.insert_complete_sessions(&batch)?;
-        report.sessions += batch_len;
+        store.insert_complete_records(&batch)?;
+        report.sessions += batch.len();
         progress(report.sessions, plan.sessions);
     }
     store.optimize_search_index()?;
@@ -103,39 +135,91 @@ fn ensure_clients(
         .collect()
 }
 
-/// One client's model follows a story: most stay with one model; about a third move from Medical to KAP.
-fn model_for(client: &Client, position: f64) -> TreatmentModel {
-    match (client.id.0 % 3, position < 0.5) {
-        (0, _) | (1, false) => TreatmentModel::Kap,
-        _ => TreatmentModel::Medical,
-    }
-}
-
-fn synthetic_session(
+/// One session of `client`'s course, with its notes and, when old enough, its signature.
+fn record(
     rng: &mut StdRng,
     client: &Client,
-    position: f64,
-    started_at: DateTime<Utc>,
-) -> CompleteSession {
-    let model = model_for(client, position);
-    let route = *phrases::pick(rng, &Route::ALL);
-    let planned_dose = timeline::planned_dose(rng, route);
+    story: &Story,
+    index: usize,
+    day: NaiveDate,
+    last_day: NaiveDate,
+) -> CompleteRecord {
+    let model = story.model(index);
+    // The Medical Model gives ketamine by infusion or esketamine; IM and lozenges are KAP's.
+    let route = match (model, story.route) {
+        (TreatmentModel::Medical, Route::Intramuscular | Route::SublingualLozenge) => {
+            Route::IvInfusion
+        }
+        (_, route) => route,
+    };
+    // Weighed at the checklist: the client's weight give or take a kilogram and a half.
+    let weight_kg =
+        ((client.weight_kg.unwrap_or(70.0) + rng.random_range(-1.5..=1.5)) * 10.0).round() / 10.0;
+    let planned_dose = timeline::planned_dose(rng, route, model);
+    let intention = *phrases::pick(rng, phrases::INTENTIONS);
     let new = NewSession {
         client_id: client.id,
         model,
         route,
         planned_dose,
-        intention: (*phrases::pick(rng, phrases::INTENTIONS)).to_owned(),
+        intention: intention.to_owned(),
         comfort_plan: (*phrases::pick(rng, phrases::COMFORT_PLANS)).to_owned(),
     };
-    let (events, ended_at) = timeline::generate(rng, &new, started_at);
-    CompleteSession {
-        uuid: uuid::Builder::from_random_bytes(rng.random()).into_uuid(),
-        new,
-        status: SessionStatus::Ended,
-        started_at,
-        ended_at: Some(ended_at),
-        weight_kg: client.weight_kg,
-        events,
+    let started_at = clinic_hours::session_start(rng, day);
+    let shape = SessionShape {
+        story,
+        index,
+        model,
+        route,
+        planned: planned_dose,
+        weight_kg,
+        intention,
+    };
+    let (events, ended_at) = timeline::generate(rng, &shape, started_at);
+    let phq9 = events
+        .iter()
+        .find_map(|event| match &event.kind {
+            crate::domain::EventKind::Measure { measure, .. }
+                if measure.instrument() == crate::domain::Instrument::Phq9 =>
+            {
+                Some(measure.total())
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    let progress_note = rng
+        .random_bool(0.8)
+        .then(|| paperwork::progress_note(rng, story.note_format, phq9, model))
+        .flatten();
+    let private_note = (model == TreatmentModel::Kap && rng.random_bool(0.15))
+        .then(|| paperwork::private_note(rng));
+    let old_enough = day + Duration::days(SIGNED_AFTER_DAYS) <= last_day;
+    let signed = (old_enough && progress_note.is_some() && rng.random_bool(0.85)).then(|| {
+        (
+            paperwork::clinician(model),
+            ended_at + Duration::hours(rng.random_range(2..=48)),
+        )
+    });
+    let addenda = signed
+        .as_ref()
+        .filter(|_| rng.random_bool(0.1))
+        .and_then(|(clinician, at)| paperwork::addendum(rng, clinician, *at))
+        .into_iter()
+        .collect();
+    CompleteRecord {
+        session: CompleteSession {
+            uuid: uuid::Builder::from_random_bytes(rng.random()).into_uuid(),
+            new,
+            status: SessionStatus::Ended,
+            started_at,
+            ended_at: Some(ended_at),
+            weight_kg: Some(weight_kg),
+            events,
+        },
+        progress_note,
+        private_note,
+        notes_saved_at: ended_at + Duration::minutes(rng.random_range(20..=120)),
+        signed,
+        addenda,
     }
 }

@@ -2,6 +2,8 @@
 
 use rand::Rng;
 
+use crate::domain::{CameUp, Decision, DeferralOutcome};
+
 /// Picks one item; the lists are never empty.
 pub fn pick<'a, T, R: Rng>(rng: &mut R, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
@@ -30,56 +32,89 @@ pub const COMFORT_PLANS: &[&str] = &[
     "Let me sit up; water and tissues nearby.",
 ];
 
-pub const NOTES: &[&str] = &[
-    "Eyes closed, breathing slow and even.",
-    "Client describes colours moving, says it feels pleasant.",
-    "Tearful, says it is a relief to cry.",
-    "Reports a sense of floating above the room.",
-    "Hands restless, then settles after reminder to breathe.",
-    "Talks about a childhood kitchen, warm and safe.",
-    "Quiet for several minutes, face relaxed.",
-    "Says the music feels too loud; volume lowered.",
-    "Laughs, says everything seems simple right now.",
-    "Mentions the funeral, long pause.",
-    "Asks for water; sips and lies back.",
-    "Describes a wave of warmth through the chest.",
-    "Murmurs about the old house, shoulders drop.",
-    "Reports mild nausea, passing.",
-    "Says she can see herself as a child and wants to protect her.",
-    "Says the fear is smaller than it used to be.",
-];
+/// What came up, in a few words, by its kind.
+pub fn came_up(kind: CameUp) -> &'static [&'static str] {
+    match kind {
+        CameUp::Emotion => &[
+            "grief about father",
+            "anger at former partner",
+            "loneliness after the move",
+            "shame about leaving school",
+            "fear that it will never lift",
+        ],
+        CameUp::Memory => &[
+            "memory of the accident",
+            "the hospital corridor the night mother died",
+            "being sent away to boarding school",
+            "the last argument with a brother",
+        ],
+        CameUp::Thought => &[
+            "thought that nothing will change",
+            "thought of being a burden",
+            "fear of losing control",
+            "conviction of having failed the children",
+        ],
+        CameUp::BodySensation => &[
+            "tightness in the chest",
+            "dizziness and heaviness in the limbs",
+            "a wave of nausea",
+            "cold hands and a racing heart",
+        ],
+    }
+}
 
-pub const CAME_UP: &[&str] = &[
-    "grief about father",
-    "fear of losing control",
-    "memory of the accident",
-    "shame about leaving school",
-    "tightness in the chest",
-    "thought that nothing will change",
-    "anger at former partner",
-    "dizziness and heaviness in the limbs",
-    "loneliness after the move",
-];
+/// Why the decision was taken, by decision.
+pub fn rationales(decision: Decision) -> &'static [&'static str] {
+    match decision {
+        Decision::SitWithIt { .. } => &[
+            "Client willing to stay with it for a few minutes with support.",
+            "Vitals stable, client consented to wait and explore.",
+            "Agreed in preparation to try staying with hard material first.",
+        ],
+        Decision::Hold => &[
+            "Distress brief; comfort plan enough.",
+            "Settled with reassurance; no change needed.",
+            "Client chose to carry on as planned.",
+        ],
+        Decision::LowerNow => &[
+            "Client firm about wanting less; respected.",
+            "Distress high; comfort plan not enough.",
+            "Discomfort is physical rather than emotional; lowered to be safe.",
+        ],
+        Decision::Stop => &["Client asked to stop; stayed with them until settled."],
+    }
+}
 
-pub const RATIONALES: &[&str] = &[
-    "Client willing to stay with it for a few minutes with support.",
-    "Vitals stable, client consented to wait and explore.",
-    "Distress high; comfort plan not enough.",
-    "Client firm about wanting less; respected.",
-    "Discomfort is physical rather than emotional; lowered to be safe.",
-    "Agreed in preparation to try staying with hard material first.",
-];
-
-pub const OUTCOME_NOTES: &[&str] = &[
-    "The wave passed; client says it feels lighter.",
-    "Still too intense after the agreed minutes.",
-    "Client chose to stop waiting; no change.",
-    "Client asked to end; infusion stopped.",
-    "Found words for it; wants to talk about this next time.",
-];
+/// What the clinician noted as a "sit with it" ended, by how it ended.
+pub fn outcome_notes(outcome: DeferralOutcome) -> &'static [&'static str] {
+    match outcome {
+        DeferralOutcome::WorkedThrough => &[
+            "The wave passed; client says it feels lighter.",
+            "Found words for it; wants to talk about this next time.",
+            "Stayed with it and it softened.",
+        ],
+        DeferralOutcome::DoseLowered => &[
+            "Still too intense after the agreed minutes; asked for less.",
+            "Client asked again for a lower dose; agreed.",
+        ],
+        DeferralOutcome::EndedEarly => &[
+            "Client chose to stop waiting; no change.",
+            "Eased before the time was up; carried on.",
+        ],
+        DeferralOutcome::SessionStopped => &["Client asked to end; infusion stopped."],
+    }
+}
 
 pub const CLOSING_NOTES: &[&str] = &[
     "Alert and oriented, ride home arranged.",
     "Tired but calm; integration next week.",
-    "Recovered well; discussed bringing the grief material to therapy.",
+    "Recovered well; discussed bringing today's material to therapy.",
+    "Steady on feet, talking clearly; partner collected.",
+];
+
+pub const FOLLOW_UPS: &[&str] = &[
+    "Integration session in three days.",
+    "Next-day check-in call; integration next week.",
+    "Bring today's journal page to therapy on Thursday.",
+    "Call the clinic if low mood returns before the next session.",
 ];

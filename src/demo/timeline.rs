@@ -1,34 +1,47 @@
-//! One synthetic session's timeline: notes every minute or two, dosing, decision points whose decisions
-//! follow the session's model, deferrals of every outcome, dose changes and integration markers.
+//! One synthetic session's timeline, as a clinic logs it: the checklist with today's weight, PHQ-9
+//! and GAD-7 item by item, baseline vitals, the intention, dosing, notes every few minutes, vitals on
+//! the route's schedule, MOAA/S, CADSS-6 at 40 minutes, decision points whose decisions follow the
+//! model and the client's growing trust, the rare adverse event, and a discharge record. Everything
+//! stays consistent: nothing after the end, infusion words only for an infusion, every "dose lowered"
+//! followed by a lower dose, and an infusion that ends when its plan (or an extension) says.
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use super::grammar;
 use super::phrases::{self, pick};
+use super::story::Story;
 use crate::domain::{
-    Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint, DeferralOutcome, Dose,
-    DoseUnit, EventKind, Infusion, NewSession, Route, Seq, TreatmentModel,
+    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Decision, DecisionPoint,
+    DeferralOutcome, Discharge, Dose, DoseUnit, ESKETAMINE_MONITORING_MS, EventKind, Infusion,
+    Instrument, Measure, PreSession, Route, Sedation, Seq, TreatmentModel, Vitals,
 };
 use crate::store::NewEvent;
 
-/// A typical starting dose for the route.
-pub fn planned_dose(rng: &mut StdRng, route: Route) -> Dose {
-    let (amount, unit, infusion) = match route {
-        Route::IvInfusion => (
-            *pick(rng, &[0.4, 0.5, 0.6, 0.75]),
+const MINUTE: i64 = 60_000;
+
+/// A typical dose for the route, as clinics use them.
+pub fn planned_dose(rng: &mut StdRng, route: Route, model: TreatmentModel) -> Dose {
+    let (amount, unit, infusion) = match (route, model) {
+        (Route::IvInfusion, TreatmentModel::Medical) => (
+            *pick(rng, &[0.5, 0.5, 0.6]),
             DoseUnit::MgPerKg,
             Some(Infusion { over_minutes: 40 }),
         ),
-        Route::Intramuscular => (*pick(rng, &[0.5, 0.75, 1.0]), DoseUnit::MgPerKg, None),
-        Route::SublingualLozenge => (
-            f64::from(rng.random_range(2..=8_u32) * 50),
+        (Route::IvInfusion, TreatmentModel::Kap) => (
+            *pick(rng, &[0.5, 0.6, 0.75]),
+            DoseUnit::MgPerKg,
+            Some(Infusion { over_minutes: 40 }),
+        ),
+        (Route::Intramuscular, _) => (*pick(rng, &[0.5, 0.75, 1.0]), DoseUnit::MgPerKg, None),
+        (Route::SublingualLozenge, _) => (
+            *pick(rng, &[100.0, 150.0, 200.0, 300.0]),
             DoseUnit::Mg,
             None,
         ),
-        Route::IntranasalEsketamine => (*pick(rng, &[56.0, 84.0]), DoseUnit::Mg, None),
+        (Route::IntranasalEsketamine, _) => (*pick(rng, &[56.0, 84.0]), DoseUnit::Mg, None),
     };
-    // The amounts above are all valid doses; fall back to a plain 0.5 mg/kg if a list is ever edited wrongly.
     Dose::new(amount, unit, infusion).unwrap_or_else(|_| fallback_dose())
 }
 
@@ -37,231 +50,450 @@ fn fallback_dose() -> Dose {
         .unwrap_or_else(|_| unreachable!("0.5 mg/kg is a valid dose"))
 }
 
+/// What one session is.
+pub struct SessionShape<'a> {
+    pub story: &'a Story,
+    /// Its place in the client's course, from 0.
+    pub index: usize,
+    pub model: TreatmentModel,
+    pub route: Route,
+    pub planned: Dose,
+    pub weight_kg: f64,
+    pub intention: &'a str,
+}
+
 /// The events of a session and its end time.
 pub fn generate(
     rng: &mut StdRng,
-    session: &NewSession,
+    shape: &SessionShape<'_>,
     started_at: DateTime<Utc>,
 ) -> (Vec<NewEvent>, DateTime<Utc>) {
-    let mut builder = Builder {
+    let mut log = Builder {
         started_at,
         events: Vec::new(),
+        at: rng.random_range(30..=90) * 1000,
     };
-    let duration_ms = i64::from(rng.random_range(60..=120_u32)) * 60_000;
-    let mut at_ms = i64::from(rng.random_range(20..=90_u32)) * 1000;
-    builder.push(
-        at_ms,
-        EventKind::Note {
-            text: format!("Intention read aloud: {}", session.intention),
-        },
-    );
-    at_ms += i64::from(rng.random_range(60..=240_u32)) * 1000;
-    builder.push(
-        at_ms,
-        EventKind::DosingBegan {
-            dose: session.planned_dose,
-        },
-    );
-    let mut current = Some(session.planned_dose);
-    while at_ms < duration_ms {
-        at_ms += i64::from(rng.random_range(40..=150_u32)) * 1000;
-        let roll: f64 = rng.random();
-        if roll < 0.07 && current.is_some() {
-            at_ms = decision_point(rng, &mut builder, session.model, &mut current, at_ms);
-        } else if roll < 0.10 && session.route == Route::IvInfusion && current.is_some() {
-            let dose = current.and_then(|dose| scaled(dose, *pick(rng, &[0.8, 0.9, 1.1])));
-            current = dose.or(current);
-            builder.push(
-                at_ms,
-                EventKind::DoseChange {
-                    dose: current,
-                    reason: "Rate adjusted to response.".to_owned(),
-                },
-            );
-        } else {
-            builder.push(
-                at_ms,
-                EventKind::Note {
-                    text: (*pick(rng, phrases::NOTES)).to_owned(),
-                },
-            );
+    before_dosing(rng, &mut log, shape);
+    let dosing_at = log.after(rng, 1, 3);
+    log.push(EventKind::DosingBegan {
+        dose: shape.planned,
+    });
+    let mut dose = DoseState {
+        current: Some(shape.planned),
+        infusion_ends: shape
+            .planned
+            .infusion()
+            .map(|infusion| dosing_at + i64::from(infusion.over_minutes) * MINUTE),
+    };
+    let ends_at = dosing_at
+        + match shape.route {
+            Route::IvInfusion => rng.random_range(75..=95) * MINUTE,
+            Route::Intramuscular | Route::SublingualLozenge => rng.random_range(65..=90) * MINUTE,
+            // REMS: at least two hours of monitoring after the first administration.
+            Route::IntranasalEsketamine => {
+                ESKETAMINE_MONITORING_MS + rng.random_range(2..=12) * MINUTE
+            }
+        };
+    let mut due = Due {
+        vitals: dosing_at + vitals_every(shape.route),
+        every: vitals_every(shape.route),
+        sedation: [dosing_at + 15 * MINUTE, dosing_at + 30 * MINUTE],
+        cadss: Some(dosing_at + 40 * MINUTE),
+        adverse: pick_adverse(rng).map(|(minute, event)| (dosing_at + minute * MINUTE, event)),
+    };
+    let mut decisions = 0;
+    loop {
+        let next = log.at + rng.random_range(90..=300) * 1000;
+        // The last ten minutes are the discharge check.
+        if next >= ends_at - 10 * MINUTE {
+            break;
         }
-        if rng.random_bool(0.05) {
-            let target = builder.last_seq();
-            builder.push(
-                at_ms + 2000,
-                EventKind::Marker {
-                    target_seq: target,
-                    on: true,
-                },
-            );
+        if pump_finishes(rng, &mut log, shape, &mut dose, next) {
+            continue;
+        }
+        log.at = next;
+        if due.reading(rng, &mut log) {
+            continue;
+        }
+        if decisions < 3 && log.at < ends_at - 25 * MINUTE && rng.random_bool(0.09) {
+            decisions += 1;
+            decision_point(rng, &mut log, shape, &mut dose);
+            continue;
+        }
+        let seq = log.push(EventKind::Note {
+            text: grammar::note(rng),
+        });
+        if rng.random_bool(0.04) {
+            log.at += 2000;
+            log.push(EventKind::Marker {
+                target_seq: seq,
+                on: true,
+            });
         }
     }
-    builder.push(
-        duration_ms,
-        EventKind::SessionEnded {
-            note: (*pick(rng, phrases::CLOSING_NOTES)).to_owned(),
-            discharge: None,
-        },
-    );
-    (
-        builder.events,
-        started_at + Duration::milliseconds(duration_ms),
-    )
+    if dose.current.is_some() && dose.infusion_ends.is_some() {
+        log.at = log.at.max(dose.infusion_ends.unwrap_or(log.at));
+        log.push(EventKind::DoseChange {
+            dose: None,
+            reason: "Infusion complete.".to_owned(),
+        });
+    }
+    // Discharge: vitals near baseline, then the record.
+    log.at = log.at.max(ends_at - 8 * MINUTE);
+    log.push(vitals(rng, false));
+    log.at = ends_at;
+    log.push(EventKind::SessionEnded {
+        note: (*pick(rng, phrases::CLOSING_NOTES)).to_owned(),
+        discharge: Some(Discharge {
+            criteria_met: true,
+            ride_home: !rng.random_bool(0.03),
+            follow_up: (*pick(rng, phrases::FOLLOW_UPS)).to_owned(),
+        }),
+    });
+    (log.events, started_at + Duration::milliseconds(ends_at))
 }
 
-/// Logs a decision point and whatever follows from it; returns the time after it.
+/// When the pump finishes before `next`: an extension now and then (KAP), otherwise the infusion is
+/// complete. Returns whether it finished.
+fn pump_finishes(
+    rng: &mut StdRng,
+    log: &mut Builder,
+    shape: &SessionShape<'_>,
+    dose: &mut DoseState,
+    next: i64,
+) -> bool {
+    let Some(infusion_end) = dose
+        .infusion_ends
+        .filter(|end| dose.current.is_some() && next >= *end)
+    else {
+        return false;
+    };
+    log.at = infusion_end;
+    if shape.model == TreatmentModel::Kap && rng.random_bool(0.08) {
+        let minutes = *pick(rng, &[5, 10]);
+        log.push(EventKind::InfusionExtended {
+            minutes,
+            reason: "Client deep in the material; extended with consent.".to_owned(),
+        });
+        dose.infusion_ends = Some(infusion_end + i64::from(minutes) * MINUTE);
+    } else {
+        log.push(EventKind::DoseChange {
+            dose: None,
+            reason: "Infusion complete.".to_owned(),
+        });
+        dose.current = None;
+    }
+    true
+}
+
+/// The readings a session's schedule asks for, and the rare adverse event, by when they are due.
+struct Due {
+    vitals: i64,
+    every: i64,
+    sedation: [i64; 2],
+    cadss: Option<i64>,
+    adverse: Option<(i64, AdverseEvent)>,
+}
+
+impl Due {
+    /// Logs the reading that is due now, if any; returns whether it logged one.
+    fn reading(&mut self, rng: &mut StdRng, log: &mut Builder) -> bool {
+        if log.at >= self.vitals {
+            log.push(vitals(rng, false));
+            self.vitals = log.at + self.every;
+        } else if let Some(at) = self.sedation.iter_mut().find(|at| **at <= log.at) {
+            *at = i64::MAX;
+            let rating = Sedation::new(*pick(rng, &[3, 4, 4, 5, 5]))
+                .unwrap_or_else(|_| unreachable!("ratings are 0–5"));
+            log.push(EventKind::Sedation {
+                rating,
+                note: String::new(),
+            });
+        } else if self.cadss.is_some_and(|at| at <= log.at) {
+            self.cadss = None;
+            let total = rng.random_range(3..=14);
+            log.push(measure(rng, Instrument::Cadss6, total));
+        } else if let Some((_, event)) = self.adverse.take_if(|(at, _)| log.at >= *at) {
+            // A rise in blood pressure is seen in a reading first.
+            if event.category == AdverseCategory::Hypertension {
+                log.push(vitals(rng, true));
+            }
+            log.push(EventKind::AdverseEvent(event));
+        } else {
+            return false;
+        }
+        true
+    }
+}
+
+/// The checklist, the questionnaires, baseline vitals and the intention.
+fn before_dosing(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
+    log.push(EventKind::PreSession(PreSession {
+        weight_kg: Some(shape.weight_kg),
+        fasting_hours: Some(f64::from(rng.random_range(4..=10_u8))),
+        medicines: shape.story.medicines.clone(),
+        consent: true,
+    }));
+    let phq9 = (shape.story.phq9(shape.index) + rng.random_range(-2.0..=2.0)).clamp(0.0, 27.0);
+    log.after(rng, 1, 2);
+    log.push(measure(rng, Instrument::Phq9, phq9.round() as u32));
+    log.after(rng, 1, 2);
+    let gad7 = (phq9 * 0.7 + rng.random_range(-2.0..=2.0)).clamp(0.0, 21.0);
+    log.push(measure(rng, Instrument::Gad7, gad7.round() as u32));
+    log.after(rng, 1, 2);
+    log.push(vitals(rng, false));
+    log.after(rng, 1, 2);
+    log.push(EventKind::Note {
+        text: format!("Intention read aloud: {}", shape.intention),
+    });
+}
+
+/// How often vitals are due after dosing: every 15 minutes, but intranasal esketamine is checked at
+/// about 40 minutes and before leaving.
+fn vitals_every(route: Route) -> i64 {
+    match route {
+        Route::IntranasalEsketamine => 40 * MINUTE,
+        _ => 15 * MINUTE,
+    }
+}
+
+fn vitals(rng: &mut StdRng, raised: bool) -> EventKind {
+    let (systolic, diastolic) = if raised {
+        (rng.random_range(160..=178), rng.random_range(95..=105))
+    } else {
+        (rng.random_range(112..=142), rng.random_range(70..=90))
+    };
+    let reading = Vitals::new(
+        Some((systolic, diastolic)),
+        Some(rng.random_range(62..=96)),
+        Some(rng.random_range(95..=99)),
+    );
+    match reading {
+        Ok(vitals) => EventKind::Vitals {
+            vitals,
+            note: String::new(),
+        },
+        Err(_) => EventKind::Note {
+            text: "Vitals taken, within range.".to_owned(),
+        },
+    }
+}
+
+/// A questionnaire whose items add up to `total`, spread over the items as answers are.
+fn measure(rng: &mut StdRng, instrument: Instrument, total: u32) -> EventKind {
+    let items = instrument.items();
+    let max = instrument.max_answer();
+    let mut answers = vec![0_u8; items];
+    // PHQ-9's last item (thoughts of self-harm) is left at 0 here: a demo does not raise that flag.
+    let answerable = if instrument == Instrument::Phq9 {
+        items - 1
+    } else {
+        items
+    };
+    let capacity = answerable as u32 * u32::from(max);
+    for _ in 0..total.min(capacity) {
+        loop {
+            let item = rng.random_range(0..answerable);
+            if answers[item] < max {
+                answers[item] += 1;
+                break;
+            }
+        }
+    }
+    match Measure::new(instrument, answers) {
+        Ok(measure) => EventKind::Measure {
+            measure,
+            note: String::new(),
+        },
+        Err(_) => EventKind::Note {
+            text: format!("{} completed.", instrument.label()),
+        },
+    }
+}
+
+/// A rare adverse event and the minute after dosing it happens at.
+fn pick_adverse(rng: &mut StdRng) -> Option<(i64, AdverseEvent)> {
+    let roll: f64 = rng.random();
+    let (category, severity, detail, action) = match roll {
+        r if r < 0.06 => (
+            AdverseCategory::NauseaVomiting,
+            AdverseSeverity::Mild,
+            "Nausea, no vomiting.",
+            "Ondansetron 4 mg given; settled.",
+        ),
+        r if r < 0.08 => (
+            AdverseCategory::AnxietyPanic,
+            AdverseSeverity::Mild,
+            "Brief panic as the effects came on.",
+            "Grounding and comfort plan; settled in minutes.",
+        ),
+        r if r < 0.10 => (
+            AdverseCategory::Hypertension,
+            AdverseSeverity::Mild,
+            "Blood pressure rose above the clinic's threshold.",
+            "Rechecked in five minutes; settled without treatment.",
+        ),
+        r if r < 0.11 => (
+            AdverseCategory::EmergenceReaction,
+            AdverseSeverity::Moderate,
+            "Disoriented and frightened for a few minutes.",
+            "Stayed with client, lights lowered; resolved.",
+        ),
+        _ => return None,
+    };
+    Some((
+        rng.random_range(10..=35),
+        AdverseEvent {
+            category,
+            severity,
+            detail: detail.to_owned(),
+            action: action.to_owned(),
+        },
+    ))
+}
+
+/// The dose running now, and when an infusion's pump finishes.
+struct DoseState {
+    current: Option<Dose>,
+    infusion_ends: Option<i64>,
+}
+
+/// A decision point and whatever follows from it. Lowering and stopping are for an infusion that is
+/// still running (a bolus given cannot be given less); a lozenge can be taken out.
 fn decision_point(
     rng: &mut StdRng,
-    builder: &mut Builder,
-    model: TreatmentModel,
-    current: &mut Option<Dose>,
-    at_ms: i64,
-) -> i64 {
+    log: &mut Builder,
+    shape: &SessionShape<'_>,
+    dose: &mut DoseState,
+) {
+    let infusing = shape.route == Route::IvInfusion && dose.current.is_some();
     let roll: f64 = rng.random();
-    let decision = match model {
+    let decision = match shape.model {
         TreatmentModel::Kap if roll < 0.75 => Decision::SitWithIt {
-            minutes: *pick(rng, &[DEFAULT_SIT_WITH_IT_MINUTES, 3, 5, 10]),
+            minutes: *pick(rng, &[3, 5, 5, 10]),
         },
-        TreatmentModel::Kap if roll < 0.85 => Decision::Hold,
-        TreatmentModel::Kap if roll < 0.95 => Decision::LowerNow,
-        TreatmentModel::Medical if roll < 0.70 => Decision::LowerNow,
-        TreatmentModel::Medical if roll < 0.88 => Decision::Hold,
-        TreatmentModel::Medical if roll < 0.95 => Decision::SitWithIt { minutes: 5 },
-        _ => Decision::Stop,
+        TreatmentModel::Kap if roll < 0.90 || !infusing => Decision::Hold,
+        TreatmentModel::Kap => Decision::LowerNow,
+        TreatmentModel::Medical if roll < 0.70 && infusing => Decision::LowerNow,
+        TreatmentModel::Medical if roll < 0.94 => Decision::Hold,
+        TreatmentModel::Medical if infusing => Decision::Stop,
+        TreatmentModel::Medical => Decision::Hold,
     };
-    let asked = if decision == Decision::Stop {
-        Asked::ClientAsksToStop
-    } else {
-        *pick(rng, &Asked::ALL[..2])
+    let asked = match decision {
+        Decision::Stop => Asked::ClientAsksToStop,
+        _ if rng.random_bool(0.8) => Asked::ClientAsksToLower,
+        _ => Asked::ClinicianConsidersLowering,
     };
+    let came_up = *pick(rng, &CameUp::ALL);
     let point = DecisionPoint {
-        came_up: *pick(rng, &CameUp::ALL),
-        detail: (*pick(rng, phrases::CAME_UP)).to_owned(),
+        came_up,
+        detail: (*pick(rng, phrases::came_up(came_up))).to_owned(),
         asked,
         decision,
-        rationale: (*pick(rng, phrases::RATIONALES)).to_owned(),
+        rationale: (*pick(rng, phrases::rationales(decision))).to_owned(),
     };
-    let decision_seq = builder.push(at_ms, EventKind::DecisionPoint(point));
+    let decision_seq = log.push(EventKind::DecisionPoint(point));
     match decision {
         Decision::LowerNow => lower(
-            rng,
-            builder,
-            current,
-            at_ms,
-            format!("Lowered at decision point {decision_seq}"),
+            log,
+            dose,
+            format!("Lowered at decision point #{}", decision_seq.0),
         ),
-        Decision::Stop => stop(
-            builder,
-            current,
-            at_ms,
-            format!("Stopped at decision point {decision_seq}"),
-        ),
+        Decision::Stop => {
+            dose.current = None;
+            log.push(EventKind::DoseChange {
+                dose: None,
+                reason: format!("Infusion stopped at decision point #{}", decision_seq.0),
+            });
+        }
         Decision::Hold => {}
         Decision::SitWithIt { minutes } => {
-            let deferral = builder.push(
-                at_ms,
-                EventKind::DeferralStart {
-                    decision_seq,
-                    minutes,
-                },
-            );
-            let mut end_ms = at_ms;
+            let started = log.at;
+            let deferral = log.push(EventKind::DeferralStart {
+                decision_seq,
+                minutes,
+            });
             for _ in 0..rng.random_range(1..=3) {
-                end_ms += i64::from(rng.random_range(40..=100_u32)) * 1000;
-                builder.push(
-                    end_ms,
-                    EventKind::Note {
-                        text: (*pick(rng, phrases::NOTES)).to_owned(),
-                    },
-                );
+                log.after(rng, 1, 2);
+                log.push(EventKind::Note {
+                    text: grammar::note(rng),
+                });
             }
+            log.at = log.at.max(started + i64::from(minutes) * MINUTE);
+            // Trust grows over a KAP course: staying with it ends in "worked through" more often.
+            let trust =
+                (0.35 + 0.08 * shape.story.kap_sessions_before(shape.index) as f64).min(0.85);
+            let still_infusing = shape.route == Route::IvInfusion && dose.current.is_some();
             let roll: f64 = rng.random();
-            let outcome = match roll {
-                r if r < 0.55 => DeferralOutcome::WorkedThrough,
-                r if r < 0.80 => DeferralOutcome::DoseLowered,
-                r if r < 0.92 => DeferralOutcome::EndedEarly,
-                _ => DeferralOutcome::SessionStopped,
+            // Otherwise: lowered after all, eased before the time was up, or (rarely) stopped; a
+            // bolus already given can only have eased.
+            let rest = (roll - trust) / (1.0 - trust);
+            let outcome = match (roll < trust, still_infusing) {
+                (true, _) => DeferralOutcome::WorkedThrough,
+                (false, true) if rest < 0.55 => DeferralOutcome::DoseLowered,
+                (false, true) if rest > 0.9 => DeferralOutcome::SessionStopped,
+                (false, _) => DeferralOutcome::EndedEarly,
             };
-            end_ms = end_ms.max(at_ms + i64::from(minutes) * 60_000);
-            let note = (*pick(rng, phrases::OUTCOME_NOTES)).to_owned();
-            builder.push(
-                end_ms,
-                EventKind::DeferralOutcome {
-                    deferral_seq: deferral,
-                    outcome,
-                    note,
-                },
-            );
+            log.push(EventKind::DeferralOutcome {
+                deferral_seq: deferral,
+                outcome,
+                note: (*pick(rng, phrases::outcome_notes(outcome))).to_owned(),
+            });
             match outcome {
                 DeferralOutcome::DoseLowered => lower(
-                    rng,
-                    builder,
-                    current,
-                    end_ms,
-                    format!("Lowered after sit with it {deferral}"),
+                    log,
+                    dose,
+                    format!("Lowered after sit with it #{}", deferral.0),
                 ),
-                DeferralOutcome::SessionStopped => stop(
-                    builder,
-                    current,
-                    end_ms,
-                    format!("Stopped after sit with it {deferral}"),
-                ),
+                DeferralOutcome::SessionStopped => {
+                    dose.current = None;
+                    log.push(EventKind::DoseChange {
+                        dose: None,
+                        reason: format!("Infusion stopped after sit with it #{}", deferral.0),
+                    });
+                }
                 DeferralOutcome::WorkedThrough | DeferralOutcome::EndedEarly => {}
             }
-            return end_ms;
         }
     }
-    at_ms
 }
 
-fn lower(
-    rng: &mut StdRng,
-    builder: &mut Builder,
-    current: &mut Option<Dose>,
-    at_ms: i64,
-    reason: String,
-) {
-    if let Some(lowered) = current.and_then(|dose| scaled(dose, *pick(rng, &[0.6, 0.7, 0.8]))) {
-        *current = Some(lowered);
-        builder.push(
-            at_ms,
-            EventKind::DoseChange {
-                dose: Some(lowered),
-                reason,
-            },
-        );
-    }
-}
-
-fn stop(builder: &mut Builder, current: &mut Option<Dose>, at_ms: i64, reason: String) {
-    *current = None;
-    builder.push(at_ms, EventKind::DoseChange { dose: None, reason });
-}
-
-fn scaled(dose: Dose, factor: f64) -> Option<Dose> {
-    let amount = (dose.amount() * factor * 100.0).round() / 100.0;
-    Dose::new(amount, dose.unit(), dose.infusion()).ok()
+/// Lowers the running infusion to three quarters (the clinic's `lower-to`), as the pump is set.
+fn lower(log: &mut Builder, dose: &mut DoseState, reason: String) {
+    let Some(lowered) = dose.current.and_then(|current| current.scaled(0.75).ok()) else {
+        return;
+    };
+    dose.current = Some(lowered);
+    log.push(EventKind::DoseChange {
+        dose: Some(lowered),
+        reason,
+    });
 }
 
 struct Builder {
     started_at: DateTime<Utc>,
     events: Vec<NewEvent>,
+    /// Milliseconds since the session started: where the next entry goes.
+    at: i64,
 }
 
 impl Builder {
-    /// Appends an event and returns the sequence number it will get (events are stored from 1 up).
-    fn push(&mut self, elapsed_ms: i64, kind: EventKind) -> Seq {
-        let elapsed_ms = elapsed_ms.max(self.events.last().map_or(0, |event| event.elapsed_ms));
+    /// Appends an event at the current time and returns the sequence number it will get.
+    fn push(&mut self, kind: EventKind) -> Seq {
+        let at = self
+            .at
+            .max(self.events.last().map_or(0, |event| event.elapsed_ms));
         self.events.push(NewEvent {
-            wall_time: self.started_at + Duration::milliseconds(elapsed_ms),
-            elapsed_ms,
+            wall_time: self.started_at + Duration::milliseconds(at),
+            elapsed_ms: at,
             kind,
         });
-        self.last_seq()
+        Seq(self.events.len() as u32)
     }
 
-    fn last_seq(&self) -> Seq {
-        Seq(self.events.len() as u32)
+    /// Moves the clock on by `low` to `high` minutes (to the second) and returns the new time.
+    fn after(&mut self, rng: &mut StdRng, low: i64, high: i64) -> i64 {
+        self.at += rng.random_range(low * 60..=high * 60) * 1000;
+        self.at
     }
 }

@@ -10,6 +10,7 @@ mod backup_folder;
 mod backup_key;
 mod backup_rotation;
 mod clients;
+mod complete_records;
 mod data_dir;
 mod delivered_total;
 mod digest;
@@ -47,6 +48,7 @@ pub use backup_folder::{
     shares_disk_with_journal,
 };
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
+pub use complete_records::CompleteRecord;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use drafts::Draft;
 pub use durable::sync_dir;

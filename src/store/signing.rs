@@ -190,7 +190,7 @@ impl Store {
 }
 
 /// Signs `session` inside `tx` as `clinician` at `now`.
-fn sign_in(
+pub(super) fn sign_in(
     tx: &rusqlite::Transaction<'_>,
     session: SessionId,
     clinician: Clinician,

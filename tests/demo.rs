@@ -1,0 +1,384 @@
+//! The demo reads like a real practice and never contradicts itself, on several seeds: nothing after a
+//! session's end, infusion words only in infusions, every "dose lowered after all" followed by a lower
+//! dose, sessions at clinic hours on weekdays, doses in the ranges clinics use, every kind of entry,
+//! clients whose PHQ-9 falls over a KAP course, and notes that are mostly distinct.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{Datelike as _, Local, Timelike as _, Weekday};
+use kap_journal::demo::{DemoPlan, generate};
+use kap_journal::domain::{
+    DeferralOutcome, DoseUnit, Event, EventKind, Instrument, NoteFormat, Route, Session, SessionId,
+    TreatmentModel,
+};
+use kap_journal::store::{SessionFilter, Store};
+
+const SEEDS: [u64; 3] = [1, 7, 2026];
+
+fn demo(sessions: usize, clients: usize, seed: u64) -> common::Journal {
+    let mut journal = common::journal();
+    generate(
+        &mut journal.store,
+        DemoPlan {
+            clients,
+            sessions,
+            seed,
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    journal
+}
+
+/// Every session with its timeline.
+fn sessions(store: &Store) -> Vec<(Session, Vec<Event>)> {
+    store
+        .session_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| (store.session(id).unwrap(), store.events(id).unwrap()))
+        .collect()
+}
+
+/// Every text an entry carries.
+fn texts(event: &Event) -> Vec<String> {
+    match &event.kind {
+        EventKind::Note { text } => vec![text.clone()],
+        EventKind::DoseChange { reason, .. } | EventKind::InfusionExtended { reason, .. } => {
+            vec![reason.clone()]
+        }
+        EventKind::DecisionPoint(point) => vec![point.detail.clone(), point.rationale.clone()],
+        EventKind::DeferralOutcome { note, .. } => vec![note.clone()],
+        EventKind::AdverseEvent(adverse) => vec![adverse.detail.clone(), adverse.action.clone()],
+        EventKind::SessionEnded { note, discharge } => {
+            let mut texts = vec![note.clone()];
+            texts.extend(discharge.iter().map(|d| d.follow_up.clone()));
+            texts
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn every_session_is_consistent_on_several_seeds() {
+    for seed in SEEDS {
+        let journal = demo(60, 12, seed);
+        for (session, events) in sessions(&journal.store) {
+            let what = format!("seed {seed}, session {}", session.id.0);
+            times_run_forward_and_stop_at_the_end(&what, &session, &events);
+            at_clinic_hours_with_the_routes_words_and_doses(&what, &session, &events);
+            doses_only_fall(&what, &events);
+        }
+        nothing_delivered_beyond_the_plan(&journal.store, seed);
+    }
+}
+
+/// Nothing after the end; the end is the last entry; times run forward and match the clock.
+fn times_run_forward_and_stop_at_the_end(what: &str, session: &Session, events: &[Event]) {
+    let last = events.last().unwrap();
+    assert!(
+        matches!(last.kind, EventKind::SessionEnded { .. }),
+        "{what}"
+    );
+    assert_eq!(
+        session.ended_at.unwrap(),
+        session.started_at + chrono::Duration::milliseconds(last.elapsed_ms),
+        "{what}"
+    );
+    assert!(
+        events
+            .windows(2)
+            .all(|pair| pair[0].elapsed_ms <= pair[1].elapsed_ms),
+        "{what}"
+    );
+    for event in events {
+        assert_eq!(
+            event.wall_time,
+            session.started_at + chrono::Duration::milliseconds(event.elapsed_ms),
+            "{what}"
+        );
+    }
+    // Esketamine: two hours of monitoring at least.
+    if session.route == Route::IntranasalEsketamine {
+        let dosing = events
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::DosingBegan { .. }))
+            .unwrap();
+        assert!(
+            last.elapsed_ms - dosing.elapsed_ms >= 2 * 3_600_000,
+            "{what}"
+        );
+    }
+}
+
+/// Weekdays at clinic hours in this computer's time zone, infusion words only in infusions, and
+/// doses in the ranges clinics use for the route.
+fn at_clinic_hours_with_the_routes_words_and_doses(
+    what: &str,
+    session: &Session,
+    events: &[Event],
+) {
+    let local = session.started_at.with_timezone(&Local);
+    assert!(
+        !matches!(local.weekday(), Weekday::Sat | Weekday::Sun),
+        "{what}: {local}"
+    );
+    assert!((8..16).contains(&local.hour()), "{what}: {local}");
+    if session.route != Route::IvInfusion {
+        for event in events {
+            assert!(
+                !matches!(event.kind, EventKind::InfusionExtended { .. }),
+                "{what}"
+            );
+            for text in texts(event) {
+                assert!(!text.to_lowercase().contains("infusion"), "{what}: {text}");
+            }
+        }
+    }
+    let plan = session.planned_dose;
+    let in_range = match session.route {
+        Route::IvInfusion => {
+            plan.unit() == DoseUnit::MgPerKg
+                && (0.4..=0.8).contains(&plan.amount())
+                && plan.infusion().is_some_and(|i| i.over_minutes == 40)
+        }
+        Route::Intramuscular => {
+            plan.unit() == DoseUnit::MgPerKg && (0.5..=1.0).contains(&plan.amount())
+        }
+        Route::SublingualLozenge => {
+            plan.unit() == DoseUnit::Mg && (100.0..=300.0).contains(&plan.amount())
+        }
+        Route::IntranasalEsketamine => {
+            plan.unit() == DoseUnit::Mg && [56.0, 84.0].contains(&plan.amount())
+        }
+    };
+    assert!(in_range, "{what}: {plan:?} by {:?}", session.route);
+}
+
+/// Every "dose lowered after all" is followed by a lower dose; the dose never rises.
+fn doses_only_fall(what: &str, events: &[Event]) {
+    let mut running: Option<f64> = None;
+    for (index, event) in events.iter().enumerate() {
+        match &event.kind {
+            EventKind::DosingBegan { dose } => running = Some(dose.amount()),
+            EventKind::DoseChange {
+                dose: Some(dose), ..
+            } => {
+                assert!(dose.amount() < running.unwrap(), "{what}: a raise");
+                running = Some(dose.amount());
+            }
+            EventKind::DeferralOutcome {
+                outcome: DeferralOutcome::DoseLowered,
+                ..
+            } => assert!(
+                matches!(
+                    events[index + 1].kind,
+                    EventKind::DoseChange { dose: Some(_), .. }
+                ),
+                "{what}: lowered after all, but no lower dose follows"
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// What was delivered never exceeds the plan, but for an extension's minutes.
+fn nothing_delivered_beyond_the_plan(store: &Store, seed: u64) {
+    for summary in store.session_summaries(&SessionFilter::default()).unwrap() {
+        let session = store.session(summary.id).unwrap();
+        let delivered = summary.delivered_mg_per_kg.unwrap();
+        let extended: u32 = store
+            .events(summary.id)
+            .unwrap()
+            .iter()
+            .map(|event| match event.kind {
+                EventKind::InfusionExtended { minutes, .. } => minutes,
+                _ => 0,
+            })
+            .sum();
+        let plan = session.planned_dose.mg_per_kg(session.weight_kg).unwrap();
+        let allowed = plan * (1.0 + f64::from(extended) / 40.0) + 1e-9;
+        assert!(delivered <= allowed, "seed {seed}: {delivered} > {allowed}");
+    }
+}
+
+#[test]
+fn a_practice_shows_every_kind_of_entry_and_record() {
+    let journal = demo(300, 12, 1);
+    let all = sessions(&journal.store);
+    let mut instruments = BTreeSet::new();
+    for (_, events) in &all {
+        for event in events {
+            if let EventKind::Measure { measure, .. } = &event.kind {
+                instruments.insert(measure.instrument().label());
+            }
+        }
+    }
+    let wanted = [
+        "pre_session",
+        "dosing_began",
+        "dose_change",
+        "infusion_extended",
+        "decision_point",
+        "deferral_start",
+        "deferral_outcome",
+        "marker",
+        "vitals",
+        "sedation",
+        "measure",
+        "adverse_event",
+        "session_ended",
+        "note",
+    ];
+    let seen: BTreeSet<&str> = all
+        .iter()
+        .flat_map(|(_, events)| events.iter().map(|event| event.kind.as_str()))
+        .collect();
+    for kind in wanted {
+        assert!(seen.contains(kind), "no {kind} in 300 sessions: {seen:?}");
+    }
+    assert_eq!(instruments.len(), Instrument::ALL.len());
+    // Discharge records, progress notes in every format, private notes, signatures, addenda.
+    assert!(all.iter().all(|(_, events)| matches!(
+        events.last().unwrap().kind,
+        EventKind::SessionEnded {
+            discharge: Some(_),
+            ..
+        }
+    )));
+    let formats: BTreeSet<String> = all
+        .iter()
+        .filter_map(|(session, _)| journal.store.progress_note(session.id).unwrap())
+        .map(|note| format!("{:?}", note.format()))
+        .collect();
+    assert_eq!(formats.len(), NoteFormat::ALL.len(), "{formats:?}");
+    let ids: Vec<SessionId> = all.iter().map(|(session, _)| session.id).collect();
+    assert!(
+        ids.iter()
+            .any(|id| journal.store.has_private_note(*id).unwrap())
+    );
+    let signed: Vec<&SessionId> = ids
+        .iter()
+        .filter(|id| journal.store.signature(**id).unwrap().is_some())
+        .collect();
+    assert!(signed.len() > 100, "{} signed", signed.len());
+    assert!(
+        signed
+            .iter()
+            .any(|id| !journal.store.addenda(**id).unwrap().is_empty())
+    );
+    assert!(journal.store.signature_problems().unwrap().is_empty());
+    assert!(journal.store.audit_problems().unwrap().is_empty());
+}
+
+#[test]
+fn clients_have_a_story_across_their_sessions() {
+    let journal = demo(300, 12, 7);
+    let all = sessions(&journal.store);
+    let mut by_client: BTreeMap<i64, Vec<&(Session, Vec<Event>)>> = BTreeMap::new();
+    for entry in &all {
+        by_client
+            .entry(entry.0.client_id.0)
+            .or_default()
+            .push(entry);
+    }
+    let phq9 = |events: &[Event]| {
+        events.iter().find_map(|event| match &event.kind {
+            EventKind::Measure { measure, .. } if measure.instrument() == Instrument::Phq9 => {
+                Some(i64::from(measure.total()))
+            }
+            _ => None,
+        })
+    };
+    let mut falling = 0;
+    let mut kap_clients = 0;
+    let mut moved_to_kap = 0;
+    for course in by_client.values_mut() {
+        course.sort_by_key(|(session, _)| session.started_at);
+        let models: Vec<TreatmentModel> = course.iter().map(|(session, _)| session.model).collect();
+        if models.first() == Some(&TreatmentModel::Medical)
+            && models.last() == Some(&TreatmentModel::Kap)
+        {
+            moved_to_kap += 1;
+            // Once moved, they stay.
+            let first_kap = models
+                .iter()
+                .position(|m| *m == TreatmentModel::Kap)
+                .unwrap();
+            assert!(
+                models[first_kap..]
+                    .iter()
+                    .all(|m| *m == TreatmentModel::Kap)
+            );
+        }
+        if models.contains(&TreatmentModel::Kap) && course.len() >= 6 {
+            kap_clients += 1;
+            // The first three sessions against the last three, so a day's noise does not decide.
+            let scores: Vec<i64> = course
+                .iter()
+                .map(|(_, events)| phq9(events).unwrap())
+                .collect();
+            let first: i64 = scores[..3].iter().sum();
+            let last: i64 = scores[scores.len() - 3..].iter().sum();
+            if last <= first - 15 {
+                falling += 1;
+            }
+        }
+    }
+    assert!(moved_to_kap >= 2, "{moved_to_kap} clients moved to KAP");
+    assert!(
+        falling * 10 >= kap_clients * 6,
+        "{falling} of {kap_clients} KAP clients improved"
+    );
+    assert!(falling < kap_clients, "not every client improves");
+    // Trust grows: sitting with it ends in "worked through" more often later in a KAP course.
+    let (mut early, mut late) = ((0, 0), (0, 0));
+    for course in by_client.values() {
+        let kap: Vec<_> = course
+            .iter()
+            .filter(|(s, _)| s.model == TreatmentModel::Kap)
+            .collect();
+        for (position, (_, events)) in kap.iter().enumerate() {
+            for event in events {
+                if let EventKind::DeferralOutcome { outcome, .. } = event.kind {
+                    let tally = if position < kap.len() / 2 {
+                        &mut early
+                    } else {
+                        &mut late
+                    };
+                    tally.1 += 1;
+                    if outcome == DeferralOutcome::WorkedThrough {
+                        tally.0 += 1;
+                    }
+                }
+            }
+        }
+    }
+    let share = |(worked, all): (i32, i32)| f64::from(worked) / f64::from(all.max(1));
+    assert!(share(late) > share(early), "early {early:?}, late {late:?}");
+}
+
+#[test]
+fn most_notes_in_a_small_demo_are_distinct() {
+    for seed in SEEDS {
+        let journal = demo(60, 12, seed);
+        let notes: Vec<String> = sessions(&journal.store)
+            .into_iter()
+            .flat_map(|(_, events)| events)
+            .filter_map(|event| match event.kind {
+                EventKind::Note { text } if !text.starts_with("Intention read aloud") => Some(text),
+                _ => None,
+            })
+            .collect();
+        let distinct: HashSet<&String> = notes.iter().collect();
+        assert!(
+            distinct.len() * 10 >= notes.len() * 6,
+            "seed {seed}: {} distinct of {}",
+            distinct.len(),
+            notes.len()
+        );
+    }
+}
