@@ -11,7 +11,8 @@ pub fn passphrase() -> Passphrase {
     Passphrase::new("synthetic bench passphrase".to_owned())
 }
 
-/// A fresh journal of 20,000 synthetic sessions (about 1.27 M events) in a temporary folder.
+/// A fresh journal of 20,000 synthetic sessions (the practice demo: about 0.73 M entries) in a
+/// temporary folder.
 pub fn demo_journal_20k() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path(), &passphrase()).unwrap();
