@@ -27,6 +27,7 @@ mod notes;
 mod open;
 mod output_guard;
 mod prefill;
+mod read_only_media;
 mod relevance;
 mod schema;
 mod search;

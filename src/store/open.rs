@@ -2,7 +2,6 @@
 //! pragmas, the SQLite version check and the schema migration.
 
 use std::cell::Cell;
-use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -267,7 +266,7 @@ impl Store {
         // The anchor is read before the journal: a writer beside this reader may commit in between,
         // which leaves the journal newer than the anchor, never older.
         let anchor = Anchor::read(dir);
-        let conn = connect_read_only(dir, &key)?;
+        let conn = super::read_only_media::connect_read_only(dir, &key)?;
         // A reader that closes last would otherwise checkpoint the log into the journal: a write, and
         // on a damaged log the loss of what it could not read.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
@@ -378,49 +377,6 @@ fn database_is_unencrypted(dir: &Path) -> Result<bool, StoreError> {
             source,
         }),
     }
-}
-
-/// A read-only connection to the journal in `dir`. On read-only media, where SQLite cannot make the
-/// log's index file beside a journal that was closed cleanly (and so has no log), the journal is
-/// opened as immutable; a log left there without its index cannot be read, and is said so.
-fn connect_read_only(dir: &Path, key: &DataKey) -> Result<Connection, StoreError> {
-    let path = dir.join(DB_FILE_NAME);
-    let failure = match connect(&path, key, OpenFlags::SQLITE_OPEN_READ_ONLY) {
-        Ok(conn) => return Ok(conn),
-        Err(failure) => failure,
-    };
-    let has_log = fs::metadata(dir.join(format!("{DB_FILE_NAME}-wal"))).is_ok_and(|m| m.len() > 0);
-    let cannot_open = matches!(
-        &failure,
-        StoreError::Sqlite(rusqlite::Error::SqliteFailure(error, _))
-            if matches!(error.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
-    );
-    if !cannot_open {
-        return Err(failure);
-    }
-    if has_log {
-        return Err(StoreError::UnreadableLog);
-    }
-    connect(
-        Path::new(&immutable_uri(&path)),
-        key,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-    )
-}
-
-/// `path` as an SQLite URI that opens it as immutable (nothing beside it is made or read).
-fn immutable_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    for byte in path.to_string_lossy().bytes() {
-        // SQLite decodes %XX in a URI back to bytes, so a name in any script arrives whole.
-        if byte.is_ascii() && !matches!(byte, b'?' | b'#' | b'%') {
-            uri.push(char::from(byte));
-        } else {
-            let _ = write!(uri, "%{byte:02X}");
-        }
-    }
-    uri.push_str("?immutable=1");
-    uri
 }
 
 /// Opens `path` under `key` and proves the key is right by reading the schema: SQLCipher reports a
