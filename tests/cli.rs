@@ -9,17 +9,9 @@ use kap_journal::domain::{EventKind, Route, TreatmentModel};
 use kap_journal::store::{SessionFilter, Store};
 
 mod common;
-use common::PASSPHRASE;
 
-fn kap_journal(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
-        .env("KAP_JOURNAL_PASSPHRASE", PASSPHRASE)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::PASSPHRASE;
+use common::kap_journal;
 
 fn stdout(output: &Output) -> String {
     assert!(

@@ -119,16 +119,16 @@ pub(super) fn register_functions(conn: &Connection, data_key: &DataKey) -> Resul
 /// A table of the record whose writes are logged: how its rows are named, and which columns are its
 /// content (an update that changes none of them, such as a session's running counters, is not a
 /// change of the record).
-struct Audited {
+struct Audited<'a> {
     table: &'static str,
     /// SQL naming the row, with `{row}` standing for NEW or OLD.
     subject: &'static str,
-    columns: &'static [&'static str],
+    columns: &'a [&'static str],
 }
 
 /// Every table that holds the record. Drafts (text not yet in the record, saved as it is typed) and
 /// the search index (rebuilt from the events) are not the record and are not logged.
-const AUDITED: &[Audited] = &[
+const AUDITED: &[Audited<'static>] = &[
     Audited {
         table: "clients",
         subject: "'client ' || {row}.id",
@@ -235,29 +235,28 @@ pub(super) fn create_log(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreErro
 
 /// Migration 8: the session row's audit triggers, made again to watch its new weight column too.
 pub(super) fn watch_session_weight(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
-    const SESSIONS_WITH_WEIGHT: Audited = Audited {
-        table: "sessions",
-        subject: "'session ' || {row}.id",
-        columns: &[
-            "id",
-            "uuid",
-            "client_id",
-            "model",
-            "route",
-            "planned_dose",
-            "intention",
-            "comfort_plan",
-            "status",
-            "started_ms",
-            "ended_ms",
-            "weight_kg",
-        ],
+    watch_more_columns(tx, "sessions", &["weight_kg"])
+}
+
+/// Makes the audit triggers of `table` (one of [`AUDITED`]) again, watching `added` columns beside
+/// the ones it had: for a migration that adds columns to the record.
+fn watch_more_columns(
+    tx: &rusqlite::Transaction<'_>,
+    table: &'static str,
+    added: &[&'static str],
+) -> Result<(), StoreError> {
+    let Some(audited) = AUDITED.iter().find(|audited| audited.table == table) else {
+        return Err(StoreError::Damaged("the audit log's list of tables"));
     };
-    tx.execute_batch(
-        "DROP TRIGGER IF EXISTS audit_sessions_insert; DROP TRIGGER IF EXISTS audit_sessions_update;
-         DROP TRIGGER IF EXISTS audit_sessions_delete;",
-    )?;
-    tx.execute_batch(&triggers_for(&SESSIONS_WITH_WEIGHT))?;
+    let columns: Vec<&'static str> = audited.columns.iter().chain(added).copied().collect();
+    tx.execute_batch(&format!(
+        "DROP TRIGGER IF EXISTS audit_{table}_insert; DROP TRIGGER IF EXISTS audit_{table}_update;
+         DROP TRIGGER IF EXISTS audit_{table}_delete;"
+    ))?;
+    tx.execute_batch(&triggers_for(&Audited {
+        columns: &columns,
+        ..*audited
+    }))?;
     Ok(())
 }
 
@@ -265,31 +264,13 @@ pub(super) fn watch_session_weight(tx: &rusqlite::Transaction<'_>) -> Result<(),
 /// digest of what it names, and that digest must not stand in for a secret) and the seal of each
 /// signature.
 pub(super) fn watch_signing_keys(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
-    const SIGNING_KEYS: Audited = Audited {
+    const SIGNING_KEYS: Audited<'static> = Audited {
         table: "signing_keys",
         subject: "'signing key ' || hex(substr({row}.public_key, 1, 8))",
         columns: &["public_key", "name", "credentials", "added_ms"],
     };
-    const SIGNATURES_WITH_SEAL: Audited = Audited {
-        table: "signatures",
-        subject: "'session ' || {row}.session_id || ' signature'",
-        columns: &[
-            "session_id",
-            "name",
-            "credentials",
-            "signed_ms",
-            "content_sha256",
-            "public_key",
-            "seal",
-        ],
-    };
-    tx.execute_batch(
-        "DROP TRIGGER IF EXISTS audit_signatures_insert; DROP TRIGGER IF EXISTS audit_signatures_update;
-         DROP TRIGGER IF EXISTS audit_signatures_delete;",
-    )?;
     tx.execute_batch(&triggers_for(&SIGNING_KEYS))?;
-    tx.execute_batch(&triggers_for(&SIGNATURES_WITH_SEAL))?;
-    Ok(())
+    watch_more_columns(tx, "signatures", &["public_key", "seal"])
 }
 
 /// The three triggers that log inserts, content updates and deletes of one table.
