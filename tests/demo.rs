@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::{Datelike as _, Local, Timelike as _, Weekday};
 use kap_journal::demo::{DemoPlan, generate};
 use kap_journal::domain::{
-    DeferralOutcome, DoseUnit, Event, EventKind, Instrument, NoteFormat, Route, Session, SessionId,
-    TreatmentModel,
+    Decision, DeferralOutcome, DoseUnit, Event, EventKind, Instrument, NoteFormat, Route, Session,
+    SessionId, TreatmentModel,
 };
+use kap_journal::review::PrepSheet;
 use kap_journal::store::{SessionFilter, Store};
 
 const SEEDS: [u64; 3] = [1, 7, 2026];
@@ -380,5 +381,63 @@ fn most_notes_in_a_small_demo_are_distinct() {
             distinct.len(),
             notes.len()
         );
+    }
+}
+
+#[test]
+fn kap_sessions_mark_what_came_up_for_the_prep_sheet() {
+    for seed in SEEDS {
+        let journal = demo(90, 12, seed);
+        let mut marked_clients = BTreeSet::new();
+        let mut marks = 0;
+        for (session, events) in sessions(&journal.store) {
+            let what = format!("seed {seed}, session {}", session.id.0);
+            for event in &events {
+                let EventKind::Marker { target_seq, on } = event.kind else {
+                    continue;
+                };
+                assert_eq!(
+                    session.model,
+                    TreatmentModel::Kap,
+                    "{what}: a Medical Model mark"
+                );
+                assert!(on, "{what}: the demo never unmarks");
+                let target = events.iter().find(|e| e.seq == target_seq).unwrap();
+                match &target.kind {
+                    EventKind::DecisionPoint(point) => {
+                        assert!(
+                            matches!(point.decision, Decision::SitWithIt { .. }),
+                            "{what}: {point:?}"
+                        )
+                    }
+                    EventKind::Note { text } => assert!(
+                        text.contains("integration") || text.contains("next time"),
+                        "{what}: marked a note nobody asked to keep: {text}"
+                    ),
+                    other => panic!("{what}: marked {other:?}"),
+                }
+                marks += 1;
+                marked_clients.insert(session.client_id);
+            }
+            if session.model == TreatmentModel::Medical {
+                for text in events.iter().flat_map(texts) {
+                    assert!(
+                        !text.contains("integration") && !text.contains("therapy"),
+                        "{what}: a Medical Model session speaks of integration: {text}"
+                    );
+                }
+            }
+        }
+        assert!(marks >= 10, "seed {seed}: {marks} marks");
+        // The prep sheet of a client with marks shows them, each with what led there.
+        let shown = marked_clients.iter().any(|client| {
+            let sheet = PrepSheet::load(&journal.store, *client).unwrap();
+            sheet
+                .sessions
+                .iter()
+                .flat_map(|session| &session.marked)
+                .any(|marked| marked.context.is_some())
+        });
+        assert!(shown, "seed {seed}: no prep sheet shows a marked entry");
     }
 }

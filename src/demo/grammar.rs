@@ -110,16 +110,49 @@ const AFTERWARDS: &[&str] = &[
     "long pause afterwards",
     "then laughs softly",
     "then quiet",
-    "wants to bring it to integration",
-    "asks us to remember it",
     "then turns onto their side",
     "tearful, accepts a tissue",
     "breathing steady",
 ];
 
-/// One note as a clinician jots it during a session.
-pub fn note(rng: &mut StdRng) -> String {
-    match rng.random_range(0..4_u8) {
+/// What a client says when they want a moment kept for the talk-therapy session after.
+const ASKS_TO_KEEP: &[&str] = &[
+    "wants to bring it to integration",
+    "asks us to remember it for integration",
+    "asks to talk about it next time",
+];
+
+/// A note as jotted, and whether the client asked for it to be kept for integration.
+pub struct Jotted {
+    pub text: String,
+    pub keep_for_integration: bool,
+}
+
+/// One note as a clinician jots it during a session. Only where there is an integration session to
+/// bring it to (`with_integration`) may the client ask to keep the moment.
+pub fn note(rng: &mut StdRng, with_integration: bool) -> Jotted {
+    if rng.random_range(0..4_u8) == 2 {
+        let keep = with_integration && rng.random_bool(0.3);
+        let afterwards = if keep { ASKS_TO_KEEP } else { AFTERWARDS };
+        return Jotted {
+            text: format!(
+                "{} says \"{}\"; {}.",
+                pick(rng, WHO),
+                pick(rng, SAYS),
+                pick(rng, afterwards)
+            ),
+            keep_for_integration: keep,
+        };
+    }
+    Jotted {
+        text: observation(rng),
+        keep_for_integration: false,
+    }
+}
+
+/// A note of what the clinician sees or hears, without words of the client's to keep.
+fn observation(rng: &mut StdRng) -> String {
+    match rng.random_range(0..3_u8) {
         0 => format!(
             "{} {} {}; {}.",
             pick(rng, WHO),
@@ -132,12 +165,6 @@ pub fn note(rng: &mut StdRng) -> String {
             pick(rng, BODY),
             pick(rng, WHEN),
             pick(rng, THEN)
-        ),
-        2 => format!(
-            "{} says \"{}\"; {}.",
-            pick(rng, WHO),
-            pick(rng, SAYS),
-            pick(rng, AFTERWARDS)
         ),
         _ => format!(
             "{}. {} {} {}.",
@@ -157,7 +184,7 @@ mod tests {
     #[test]
     fn most_of_two_thousand_notes_are_distinct() {
         let mut rng = StdRng::seed_from_u64(3);
-        let notes: Vec<String> = (0..2000).map(|_| note(&mut rng)).collect();
+        let notes: Vec<String> = (0..2000).map(|_| note(&mut rng, true).text).collect();
         let distinct: std::collections::HashSet<&String> = notes.iter().collect();
         assert!(distinct.len() > 1400, "{} distinct", distinct.len());
         assert!(
@@ -165,5 +192,19 @@ mod tests {
                 .iter()
                 .all(|text| text.ends_with('.') && !text.contains("infusion"))
         );
+    }
+
+    #[test]
+    fn only_notes_with_an_integration_to_go_to_ask_to_keep_a_moment() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let kap: Vec<Jotted> = (0..2000).map(|_| note(&mut rng, true)).collect();
+        let kept = kap.iter().filter(|note| note.keep_for_integration).count();
+        assert!((40..=300).contains(&kept), "{kept} kept");
+        assert!(kap.iter().all(|note| note.keep_for_integration
+            == ASKS_TO_KEEP.iter().any(|asks| note.text.contains(asks))));
+        let medical = (0..2000).map(|_| note(&mut rng, false));
+        assert!(medical.into_iter().all(|note| !note.keep_for_integration
+            && !note.text.contains("integration")
+            && !note.text.contains("next time")));
     }
 }

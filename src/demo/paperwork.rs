@@ -46,11 +46,18 @@ pub fn progress_note(
         "Mood improving; continues to benefit from the course.",
         "Mixed response so far; keep the current plan and review in two sessions.",
     ];
-    const PLAN: &[&str] = &[
-        "Next session as scheduled; integration in between.",
-        "Continue the course; bring the journal to integration.",
-        "Review dose at the next session.",
-    ];
+    let plans: &[&str] = match model {
+        TreatmentModel::Kap => &[
+            "Next session as scheduled; integration in between.",
+            "Continue the course; bring the journal to integration.",
+            "Review dose at the next session.",
+        ],
+        TreatmentModel::Medical => &[
+            "Next session as scheduled.",
+            "Psychiatrist to review response after the series.",
+            "Review dose at the next session.",
+        ],
+    };
     let objective = format!(
         "PHQ-9 {phq9} before dosing; vitals stable throughout; discharged with criteria met ({}).",
         model.label()
@@ -60,18 +67,18 @@ pub fn progress_note(
             (*pick(rng, SUBJECTIVE)).to_owned(),
             objective,
             (*pick(rng, ASSESSMENT)).to_owned(),
-            (*pick(rng, PLAN)).to_owned(),
+            (*pick(rng, plans)).to_owned(),
         ],
         NoteFormat::Dap => vec![
             format!("{} {objective}", pick(rng, SUBJECTIVE)),
             (*pick(rng, ASSESSMENT)).to_owned(),
-            (*pick(rng, PLAN)).to_owned(),
+            (*pick(rng, plans)).to_owned(),
         ],
         NoteFormat::Birp => vec![
             (*pick(rng, SUBJECTIVE)).to_owned(),
             "Ketamine session with therapist present; comfort plan used as agreed.".to_owned(),
             (*pick(rng, ASSESSMENT)).to_owned(),
-            (*pick(rng, PLAN)).to_owned(),
+            (*pick(rng, plans)).to_owned(),
         ],
     };
     ProgressNote::new(format, sections).ok()

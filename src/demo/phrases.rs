@@ -2,7 +2,7 @@
 
 use rand::Rng;
 
-use crate::domain::{CameUp, Decision, DeferralOutcome};
+use crate::domain::{CameUp, Decision, DeferralOutcome, TreatmentModel};
 
 /// Picks one item; the lists are never empty.
 pub fn pick<'a, T, R: Rng>(rng: &mut R, items: &'a [T]) -> &'a T {
@@ -105,16 +105,39 @@ pub fn outcome_notes(outcome: DeferralOutcome) -> &'static [&'static str] {
     }
 }
 
-pub const CLOSING_NOTES: &[&str] = &[
-    "Alert and oriented, ride home arranged.",
-    "Tired but calm; integration next week.",
-    "Recovered well; discussed bringing today's material to therapy.",
-    "Steady on feet, talking clearly; partner collected.",
-];
+/// How the session ended, in the clinician's words. Only KAP sessions speak of integration: a Medical
+/// Model course has no talk-therapy session to bring the material to.
+pub fn closing_notes(model: TreatmentModel) -> &'static [&'static str] {
+    match model {
+        TreatmentModel::Kap => &[
+            "Alert and oriented, ride home arranged.",
+            "Tired but calm; integration next week.",
+            "Recovered well; discussed bringing today's material to therapy.",
+            "Steady on feet, talking clearly; partner collected.",
+        ],
+        TreatmentModel::Medical => &[
+            "Alert and oriented, ride home arranged.",
+            "Drowsy at first; recovered within the hour.",
+            "Steady on feet, talking clearly; partner collected.",
+            "Mild headache at discharge, settled with water and rest.",
+        ],
+    }
+}
 
-pub const FOLLOW_UPS: &[&str] = &[
-    "Integration session in three days.",
-    "Next-day check-in call; integration next week.",
-    "Bring today's journal page to therapy on Thursday.",
-    "Call the clinic if low mood returns before the next session.",
-];
+/// The follow-up written into the discharge record.
+pub fn follow_ups(model: TreatmentModel) -> &'static [&'static str] {
+    match model {
+        TreatmentModel::Kap => &[
+            "Integration session in three days.",
+            "Next-day check-in call; integration next week.",
+            "Bring today's journal page to therapy on Thursday.",
+            "Call the clinic if low mood returns before the next session.",
+        ],
+        TreatmentModel::Medical => &[
+            "Next session as scheduled.",
+            "Next-day check-in call.",
+            "Psychiatrist to review response after the series.",
+            "Call the clinic if low mood returns before the next session.",
+        ],
+    }
+}

@@ -120,16 +120,7 @@ pub fn generate(
             decision_point(rng, &mut log, shape, &mut dose);
             continue;
         }
-        let seq = log.push(EventKind::Note {
-            text: grammar::note(rng),
-        });
-        if rng.random_bool(0.04) {
-            log.at += 2000;
-            log.push(EventKind::Marker {
-                target_seq: seq,
-                on: true,
-            });
-        }
+        jot(rng, &mut log, shape);
     }
     if dose.current.is_some() && dose.infusion_ends.is_some() {
         log.at = log.at.max(dose.infusion_ends.unwrap_or(log.at));
@@ -143,11 +134,11 @@ pub fn generate(
     log.push(vitals(rng, false));
     log.at = ends_at;
     log.push(EventKind::SessionEnded {
-        note: (*pick(rng, phrases::CLOSING_NOTES)).to_owned(),
+        note: (*pick(rng, phrases::closing_notes(shape.model))).to_owned(),
         discharge: Some(Discharge {
             criteria_met: true,
             ride_home: !rng.random_bool(0.03),
-            follow_up: (*pick(rng, phrases::FOLLOW_UPS)).to_owned(),
+            follow_up: (*pick(rng, phrases::follow_ups(shape.model))).to_owned(),
         }),
     });
     (log.events, started_at + Duration::milliseconds(ends_at))
@@ -415,9 +406,7 @@ fn decision_point(
             });
             for _ in 0..rng.random_range(1..=3) {
                 log.after(rng, 1, 2);
-                log.push(EventKind::Note {
-                    text: grammar::note(rng),
-                });
+                jot(rng, log, shape);
             }
             log.at = log.at.max(started + i64::from(minutes) * MINUTE);
             // Trust grows over a KAP course: staying with it ends in "worked through" more often.
@@ -454,11 +443,39 @@ fn decision_point(
                 }
                 DeferralOutcome::WorkedThrough | DeferralOutcome::EndedEarly => {}
             }
+            // What the client could not yet stay with is what integration takes up; the therapist
+            // marks it more often than material that was worked through.
+            let worth_marking = if outcome == DeferralOutcome::WorkedThrough {
+                0.25
+            } else {
+                0.6
+            };
+            if rng.random_bool(worth_marking) {
+                mark(log, decision_seq);
+            }
         }
     }
 }
 
 /// Lowers the running infusion to three quarters (the clinic's `lower-to`), as the pump is set.
+/// A note during the session; in KAP, a moment the client asks to keep is marked for integration.
+fn jot(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
+    let note = grammar::note(rng, shape.model == TreatmentModel::Kap);
+    let seq = log.push(EventKind::Note { text: note.text });
+    if note.keep_for_integration {
+        mark(log, seq);
+    }
+}
+
+/// Marks an entry to bring to integration, a few seconds after it.
+fn mark(log: &mut Builder, target_seq: Seq) {
+    log.at += 4000;
+    log.push(EventKind::Marker {
+        target_seq,
+        on: true,
+    });
+}
+
 fn lower(log: &mut Builder, dose: &mut DoseState, reason: String) {
     let Some(lowered) = dose.current.and_then(|current| current.scaled(0.75).ok()) else {
         return;
