@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group};
+use criterion::Criterion;
 use kap_journal::domain::{Dose, NewClient, NewSession, Route, TreatmentModel};
 use kap_journal::live::{LiveCommand, LiveSession, SystemClock};
 use kap_journal::store::Store;
@@ -15,13 +15,23 @@ mod common;
 
 const NOTE: &str = "Client describes a wave of warmth through the chest; breathing slow and even.";
 
+/// A live session in a new journal.
 fn journal() -> (tempfile::TempDir, Store, LiveSession) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    let (store, live) = live_session_in(dir.path());
+    (dir, store, live)
+}
+
+/// A live session in the journal in `dir` (a new one, or the 20k practice demo, whose audit log and
+/// search index are large).
+fn live_session_in(dir: &std::path::Path) -> (Store, LiveSession) {
+    static CLIENTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let number = CLIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut store = Store::open(dir, &common::passphrase()).unwrap();
     let client = store
         .create_client(
             &NewClient {
-                code: "B-1".into(),
+                code: format!("B-{number}"),
                 display_name: None,
                 weight_kg: Some(70.0),
             },
@@ -37,7 +47,7 @@ fn journal() -> (tempfile::TempDir, Store, LiveSession) {
         comfort_plan: String::new(),
     };
     let live = LiveSession::start(&mut store, Arc::new(SystemClock::new()), &new).unwrap();
-    (dir, store, live)
+    (store, live)
 }
 
 /// A bare table and connection with the journal's pragmas: the floor the journal is compared to.
@@ -61,7 +71,7 @@ fn raw_insert(conn: &rusqlite::Connection, seq: i64) {
         .unwrap();
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion, demo: &std::path::Path) {
     let mut group = c.benchmark_group("log_event");
     let (_dir, mut store, mut live) = journal();
     group.bench_function("journal_note_commit", |b| {
@@ -71,6 +81,16 @@ fn bench(c: &mut Criterion) {
                 .len()
         });
     });
+    drop((store, live));
+    let (mut store, mut live) = live_session_in(demo);
+    group.bench_function("journal_note_commit_in_20k_demo", |b| {
+        b.iter(|| {
+            live.log(&mut store, LiveCommand::Note(NOTE.to_owned()))
+                .unwrap()
+                .len()
+        });
+    });
+    drop((store, live));
     let (_raw_dir, conn) = raw();
     let mut seq = 0;
     group.bench_function("raw_rusqlite_insert", |b| {
@@ -94,28 +114,35 @@ fn percentiles(label: &str, mut samples: Vec<Duration>) {
     );
 }
 
-/// Median and p99 over 2,000 single commits each, interleaved so both see the same disk.
-fn tail_latency() {
+/// Median and p99 over 2,000 single commits each, interleaved so all see the same disk.
+fn tail_latency(demo: &std::path::Path) {
     let (_dir, mut store, mut live) = journal();
+    let (mut demo_store, mut demo_live) = live_session_in(demo);
     let (_raw_dir, conn) = raw();
-    let (mut journal_times, mut raw_times) = (Vec::new(), Vec::new());
+    let (mut journal_times, mut demo_times, mut raw_times) = (Vec::new(), Vec::new(), Vec::new());
     for seq in 1..=2000 {
         let start = Instant::now();
         live.log(&mut store, LiveCommand::Note(NOTE.to_owned()))
             .unwrap();
         journal_times.push(start.elapsed());
         let start = Instant::now();
+        demo_live
+            .log(&mut demo_store, LiveCommand::Note(NOTE.to_owned()))
+            .unwrap();
+        demo_times.push(start.elapsed());
+        let start = Instant::now();
         raw_insert(&conn, seq);
         raw_times.push(start.elapsed());
     }
     percentiles("journal note commit", journal_times);
+    percentiles("same, in the 20k demo", demo_times);
     percentiles("raw rusqlite INSERT", raw_times);
 }
 
-criterion_group!(benches, bench);
-
 fn main() {
-    benches();
-    tail_latency();
-    Criterion::default().configure_from_args().final_summary();
+    let demo = common::demo_journal_20k();
+    let mut criterion = Criterion::default().configure_from_args();
+    bench(&mut criterion, demo.path());
+    tail_latency(demo.path());
+    criterion.final_summary();
 }

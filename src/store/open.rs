@@ -342,8 +342,13 @@ pub fn unlock_key(dir: &Path, passphrase: &Passphrase) -> Result<DataKey, StoreE
 /// that must reach below the store (fault injection, repair). It takes no writer lock and runs no
 /// migration.
 pub fn connect_raw(dir: &Path, passphrase: &Passphrase) -> Result<Connection, StoreError> {
-    let key = unlock_key(dir, passphrase)?;
-    connect(&dir.join(DB_FILE_NAME), &key, OpenFlags::default())
+    connect_raw_with(dir, &unlock_key(dir, passphrase)?)
+}
+
+/// [`connect_raw`] with a key already unwrapped: the bare floor that opening the journal is measured
+/// against.
+pub fn connect_raw_with(dir: &Path, key: &DataKey) -> Result<Connection, StoreError> {
+    connect(&dir.join(DB_FILE_NAME), key, OpenFlags::default())
 }
 
 /// Looks at the data folder without opening anything for writing.
@@ -464,6 +469,7 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
     )?;
+    super::search::prepare_waiting_room(conn)?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
     Ok(())
