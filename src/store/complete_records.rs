@@ -48,6 +48,7 @@ impl Store {
             }
             ids.push(id);
         }
+        super::search::index_waiting(&tx)?;
         tx.commit()?;
         self.anchor_commit();
         Ok(ids)

@@ -35,6 +35,25 @@ impl Store {
         Ok(committed)
     }
 
+    /// Appends the entry the clinician's draft became and clears that draft, in one transaction: one
+    /// fsync per Enter, and a restart never offers a committed note again.
+    pub fn append_events_clearing_draft(
+        &mut self,
+        session: SessionId,
+        expected_next: Seq,
+        events: &[NewEvent],
+    ) -> Result<Vec<Event>, StoreError> {
+        self.require_writer()?;
+        let tx = self.conn.transaction()?;
+        let next = check_next(&tx, session, expected_next)?;
+        let committed = insert_events(&tx, session, next, events)?;
+        tx.prepare_cached("DELETE FROM drafts WHERE session_id = ?1")?
+            .execute([session.0])?;
+        tx.commit()?;
+        self.anchor_commit();
+        Ok(committed)
+    }
+
     /// Ends a live session: appends its closing event and marks it ended, in one transaction.
     pub fn end_session(
         &mut self,
@@ -135,6 +154,19 @@ pub(super) fn insert_events(
     first: Seq,
     events: &[NewEvent],
 ) -> Result<Vec<Event>, StoreError> {
+    let committed = insert_events_unindexed(tx, session, first, events)?;
+    super::search::index_waiting(tx)?;
+    Ok(committed)
+}
+
+/// [`insert_events`] with the entries' words left waiting for the index: bulk writes insert many
+/// sessions and index them all at once with [`super::search::index_waiting`] before they commit.
+pub(super) fn insert_events_unindexed(
+    tx: &Transaction<'_>,
+    session: SessionId,
+    first: Seq,
+    events: &[NewEvent],
+) -> Result<Vec<Event>, StoreError> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO events (session_id, seq, wall_ms, elapsed_ms, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -153,7 +185,7 @@ pub(super) fn insert_events(
             event.kind.as_str(),
             payload
         ])?;
-        super::search::index_event(tx, session, seq, &event.kind, model, &client)?;
+        super::search::set_aside(tx, session, seq, &event.kind, model, &client)?;
         counters.count(&event.kind);
         committed.push(Event {
             session_id: session,

@@ -141,6 +141,7 @@ impl ImportBatch<'_> {
 
     /// Makes the whole import durable at once, then merges the search index it filled.
     pub fn commit(self) -> Result<(), StoreError> {
+        super::search::index_waiting(&self.tx)?;
         if self.wrote_events {
             self.tx.execute(
                 "INSERT INTO event_search (event_search) VALUES ('optimize')",

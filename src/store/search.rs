@@ -109,6 +109,56 @@ fn client_token(code: &str) -> String {
         })
 }
 
+/// Makes the writer connection's in-memory table where entries' words wait to be indexed.
+///
+/// FTS5 writes the terms it holds to disk whenever another statement of the transaction opens a
+/// statement savepoint, as every insert into a table with audit triggers does. Indexing each entry
+/// beside its row would leave one tiny segment per entry to merge: an import of the practice demo
+/// spent half its time there. The words wait here instead and go into the index with one statement
+/// at the end of the write ([`index_waiting`]).
+pub(super) fn prepare_waiting_room(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS search_waiting (
+             rowid INTEGER PRIMARY KEY, text TEXT NOT NULL, client TEXT NOT NULL
+         );",
+    )?;
+    Ok(())
+}
+
+/// Sets one event's words aside for the index, inside the caller's transaction; the caller runs
+/// [`index_waiting`] before it commits.
+pub(super) fn set_aside(
+    tx: &Transaction<'_>,
+    session: SessionId,
+    seq: Seq,
+    kind: &EventKind,
+    model: TreatmentModel,
+    client: &str,
+) -> Result<(), StoreError> {
+    let text = kind.search_text();
+    if text.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached("INSERT INTO temp.search_waiting (rowid, text, client) VALUES (?1, ?2, ?3)")?
+        .execute(params![
+            rowid(model, session, seq)?,
+            text,
+            client_token(client)
+        ])?;
+    Ok(())
+}
+
+/// Indexes every entry set aside in this transaction, with one statement.
+pub(super) fn index_waiting(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO event_search (rowid, text, client) SELECT rowid, text, client FROM temp.search_waiting",
+    )?
+    .execute([])?;
+    tx.prepare_cached("DELETE FROM temp.search_waiting")?
+        .execute([])?;
+    Ok(())
+}
+
 /// Adds one event's words to the index, inside the caller's transaction.
 pub(super) fn index_event(
     tx: &Transaction<'_>,

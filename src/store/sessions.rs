@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::events::insert_events;
+use super::events::{insert_events, insert_events_unindexed};
 use super::{NewEvent, Store, StoreError, from_ms, to_ms};
 use crate::domain::{
     ClientId, Dose, EventKind, NewSession, Route, Seq, Session, SessionId, SessionStatus,
@@ -91,6 +91,7 @@ impl Store {
         for session in sessions {
             ids.push(insert_complete_session(&tx, session)?);
         }
+        super::search::index_waiting(&tx)?;
         tx.commit()?;
         self.anchor_commit();
         Ok(ids)
@@ -132,7 +133,8 @@ impl Store {
     }
 }
 
-/// Writes one complete session inside the caller's transaction.
+/// Writes one complete session inside the caller's transaction; its words wait for the index until
+/// the caller runs [`super::search::index_waiting`].
 pub(super) fn insert_complete_session(
     tx: &rusqlite::Transaction<'_>,
     session: &CompleteSession,
@@ -152,7 +154,7 @@ pub(super) fn insert_complete_session(
         session.weight_kg,
     )?;
     let id = SessionId(tx.last_insert_rowid());
-    insert_events(tx, id, Seq(1), &session.events)?;
+    insert_events_unindexed(tx, id, Seq(1), &session.events)?;
     super::delivered_total::record_delivered(tx, id)?;
     Ok(id)
 }
