@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::validate::check_session;
 use super::{ArchivedSession, FORMAT_VERSION, ImportError};
-use crate::domain::NewSession;
+use crate::domain::{ClientId, NewSession};
 use crate::format::count;
 use crate::store::{ClientMatch, CompleteSession, ImportBatch, NewEvent, Store, StoreError};
 
@@ -125,6 +125,7 @@ pub fn import_archive(
         on_existing,
         now,
         seen: HashSet::new(),
+        added: HashSet::new(),
         report: ImportReport::default(),
         reading: None,
         failure: None,
@@ -154,6 +155,9 @@ struct Sink<'store> {
     on_existing: OnExisting,
     now: DateTime<Utc>,
     seen: HashSet<uuid::Uuid>,
+    /// Clients this import added: their later sessions may carry another weight (each session
+    /// keeps its own), which is no difference from what the journal had before.
+    added: HashSet<ClientId>,
     report: ImportReport,
     /// The number of the session being read, for messages about a broken one.
     reading: Option<usize>,
@@ -204,9 +208,11 @@ impl Sink<'_> {
         {
             ClientMatch::Added(id) => {
                 self.report.clients_added += 1;
+                self.added.insert(id);
                 id
             }
             ClientMatch::Same(id) => id,
+            ClientMatch::Differs(existing) if self.added.contains(&existing.id) => existing.id,
             ClientMatch::Differs(existing) => {
                 if !self.report.clients_kept.contains(&existing.code) {
                     self.report.clients_kept.push(existing.code.clone());
