@@ -160,3 +160,49 @@ fn absurd_or_rounded_times_are_refused_and_nothing_is_imported() {
         assert_eq!(common::folder_snapshot(dir.path()), before, "{expected}");
     }
 }
+
+/// The report names a client as kept only when the journal had them before, with another name or
+/// weight: a client the import itself added, whose later sessions carry other weights (each session
+/// keeps its own), is no difference.
+#[test]
+fn the_report_names_only_clients_the_journal_already_had_as_kept() {
+    let run = |dir: &Path, args: &[&str]| {
+        let output = common::kap_journal(dir, args);
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let source = tempfile::tempdir().unwrap();
+    run(
+        source.path(),
+        &["demo", "--clients", "2", "--sessions", "20", "--seed", "3"],
+    );
+    let archive = source.path().join("all.json");
+    let archive = archive.to_str().unwrap();
+    run(
+        source.path(),
+        &["export", "--all", "--format", "json", "--out", archive],
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    let report = run(fresh.path(), &["import", archive]);
+    assert!(report.contains("2 new clients"), "{report}");
+    assert!(!report.contains("kept"), "{report}");
+
+    // A journal that knows D-0001 under another name keeps its own record, and says so.
+    let known = tempfile::tempdir().unwrap();
+    let mut store = Store::open(known.path(), &common::passphrase()).unwrap();
+    store
+        .create_client(
+            &NewClient {
+                code: "D-0001".into(),
+                display_name: Some("Another name".into()),
+                weight_kg: Some(90.0),
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    drop(store);
+    let report = run(known.path(), &["import", archive]);
+    assert!(report.contains("1 new client"), "{report}");
+    assert!(report.contains("were kept for D-0001."), "{report}");
+}
