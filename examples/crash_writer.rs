@@ -28,7 +28,7 @@ fn main() -> anyhow::Result<()> {
     let clock = Arc::new(SystemClock::new());
     let live_now = store.live_sessions()?.first().map(|session| session.id);
     let mut live = if let Some(id) = live_now {
-        LiveSession::resume(&mut store, clock, id)?
+        LiveSession::resume(&store, clock, id)?
     } else {
         let client = store.create_client(
             &NewClient {

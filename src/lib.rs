@@ -1,7 +1,7 @@
 //! KAP Journal: a local-first session journal for clinicians who give ketamine treatment.
 //!
-//! Data flows one way: [`ui`] → [`live`] (the session engine) → [`store`] (SQLite). [`domain`] holds the
-//! pure types and rules every layer shares.
+//! Data flows one way: [`ui`] → [`live`] (the session engine) → [`worker`] (the one writer) →
+//! [`store`] (SQLite). [`domain`] holds the pure types and rules every layer shares.
 
 pub mod cli;
 pub mod demo;
@@ -12,3 +12,4 @@ pub mod live;
 pub mod review;
 pub mod store;
 pub mod ui;
+pub mod worker;

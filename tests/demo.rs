@@ -408,7 +408,7 @@ fn kap_sessions_mark_what_came_up_for_the_prep_sheet() {
                         assert!(
                             matches!(point.decision, Decision::SitWithIt { .. }),
                             "{what}: {point:?}"
-                        )
+                        );
                     }
                     EventKind::Note { text } => assert!(
                         text.contains("integration") || text.contains("next time"),

@@ -79,12 +79,7 @@ fn in_the_window_the_note_stays_on_screen_until_there_is_room() {
     let note = long_note();
     field(&harness, "Note").click();
     harness.run();
-    harness
-        .state()
-        .store()
-        .unwrap()
-        .simulate_full_disk(true)
-        .unwrap();
+    full_disk(&harness, true);
     field(&harness, "Note").type_text(&note);
     harness.key_press(Key::Enter);
     harness.run();
@@ -96,12 +91,7 @@ fn in_the_window_the_note_stays_on_screen_until_there_is_room() {
         "the refused note is still in the field"
     );
 
-    harness
-        .state()
-        .store()
-        .unwrap()
-        .simulate_full_disk(false)
-        .unwrap();
+    full_disk(&harness, false);
     // The note field keeps the focus, so Enter sends the same words again.
     harness.key_press(Key::Enter);
     harness.run();
@@ -116,4 +106,14 @@ fn in_the_window_the_note_stays_on_screen_until_there_is_room() {
     drop(harness);
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     assert_eq!(notes(&store, SessionId(1)), [note]);
+}
+
+/// Makes the window's journal behave as on a full disk, or lifts that, through its one writer.
+fn full_disk(harness: &egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>, full: bool) {
+    harness
+        .state()
+        .journal()
+        .unwrap()
+        .write(kap_journal::worker::Write::SimulateFullDisk(full))
+        .unwrap();
 }

@@ -257,7 +257,7 @@ fn a_resumed_session_keeps_counting_from_where_it_was() {
     ));
     let mut store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     let clock: Arc<dyn Clock> = restarted;
-    let mut live = LiveSession::resume(&mut store, clock, id).unwrap();
+    let mut live = LiveSession::resume(&store, clock, id).unwrap();
     assert_eq!(live.elapsed_ms(), 12 * 60 * 1000);
     let event = live
         .log(&mut store, LiveCommand::Note("after the restart".into()))

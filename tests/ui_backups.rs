@@ -5,29 +5,15 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::ui::{click, start_session};
+use common::ui::{click, start_session, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::{SessionFilter, Store, list_backups};
 use kap_journal::ui::KapJournalApp;
-
-/// Steps the window (whose threads finish in their own time) until `done`, for up to 20 seconds.
-fn step_until(
-    harness: &mut Harness<'_, KapJournalApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, KapJournalApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "waited 20 s for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
 
 #[test]
 fn backups_are_made_at_start_and_session_end_and_one_is_restored_from_settings() {
@@ -37,7 +23,7 @@ fn backups_are_made_at_start_and_session_end_and_one_is_restored_from_settings()
     let app_clock: Arc<dyn Clock> = clock.clone();
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, store, app_clock));
+        .build_eframe(move |cc| KapJournalApp::new(cc, store, app_clock).writes_inline());
     let backups = || list_backups(dir.path()).unwrap();
     step_until(&mut harness, "the daily backup", |_| backups().len() == 1);
 
@@ -166,7 +152,11 @@ fn a_journal_too_damaged_to_open_offers_its_newest_good_backup_at_the_passphrase
     let app_clock: Arc<dyn Clock> = journal.clock.clone();
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, locked, app_clock).automatic_backups(false));
+        .build_eframe(move |cc| {
+            KapJournalApp::new(cc, locked, app_clock)
+                .automatic_backups(false)
+                .writes_inline()
+        });
     common::ui::type_into(&mut harness, "Passphrase", common::PASSPHRASE);
     click(&mut harness, "Unlock");
     harness.get_by_label_contains("journal.db is damaged where it must be read to open");

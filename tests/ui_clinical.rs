@@ -447,6 +447,7 @@ fn app_with_tone(
                 .automatic_backups(false)
                 .alert_tone(tone)
                 .alert_sound(sound)
+                .writes_inline()
         })
 }
 

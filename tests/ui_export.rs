@@ -46,7 +46,9 @@ fn app_with_fixture(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| {
             disable_file_dialogs(&cc.egui_ctx);
-            KapJournalApp::new(cc, store, clock).automatic_backups(false)
+            KapJournalApp::new(cc, store, clock)
+                .automatic_backups(false)
+                .writes_inline()
         })
 }
 

@@ -12,14 +12,18 @@ use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::{KEY_FILE_NAME, LockedJournal, Passphrase, Store};
 use kap_journal::ui::KapJournalApp;
 
-use common::ui::{click, type_into};
+use common::ui::{click, step_until, type_into};
 
 fn locked_app(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
     let journal = LockedJournal::claim(dir);
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
     Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| KapJournalApp::new(cc, journal, clock).automatic_backups(false))
+        .build_eframe(move |cc| {
+            KapJournalApp::new(cc, journal, clock)
+                .automatic_backups(false)
+                .writes_inline()
+        })
 }
 
 /// Types into the passphrase field and presses Enter, as at the unlock and lock screens.
@@ -320,23 +324,6 @@ fn the_lock_screen_keeps_the_countdown_and_safety_flags_and_unlocking_returns_to
         common::ui::field(&harness, "Note").value().as_deref(),
         Some("Back after unlocking")
     );
-}
-
-/// Steps the window (whose restore runs on its own thread) until `done`, for up to 20 seconds.
-fn step_until(
-    harness: &mut Harness<'_, KapJournalApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, KapJournalApp>) -> bool,
-) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !done(harness) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "waited 20 s for {what}"
-        );
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
 }
 
 #[test]

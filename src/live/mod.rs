@@ -10,4 +10,4 @@ mod session;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use command::LiveCommand;
 pub use idle::IdleTimer;
-pub use session::LiveSession;
+pub use session::{LiveSession, Prepared};

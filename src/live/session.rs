@@ -8,11 +8,19 @@ use crate::domain::{
 };
 use crate::store::{NewEvent, Store, StoreError};
 
-/// A session being logged right now: its committed timeline and the clocks that measure it.
+/// A session being logged right now: its timeline and the clocks that measure it.
+///
+/// Entries are shown as soon as they are validated, and saved once the journal worker commits them:
+/// [`prepare`](Self::prepare) adds them as pending, [`confirm`](Self::confirm) as saved, and
+/// [`refuse`](Self::refuse) takes every pending one back. Each command is validated against the
+/// timeline with its pending entries, in the order the worker will commit them.
 pub struct LiveSession {
     session: Session,
     client: Client,
+    /// The saved entries, then the pending ones.
     events: Vec<Event>,
+    /// How many of `events` are committed.
+    saved: usize,
     state: TimelineState,
     clock: Arc<dyn Clock>,
     /// Elapsed session time when this engine attached to the session (0 at start, more after a restart).
@@ -55,11 +63,7 @@ impl LiveSession {
     }
 
     /// Picks a live session up again, e.g. after the app was closed or the laptop died.
-    pub fn resume(
-        store: &mut Store,
-        clock: Arc<dyn Clock>,
-        id: SessionId,
-    ) -> Result<Self, StoreError> {
+    pub fn resume(store: &Store, clock: Arc<dyn Clock>, id: SessionId) -> Result<Self, StoreError> {
         let session = store.session(id)?;
         if session.status != crate::domain::SessionStatus::Live {
             return Err(SessionError::NotLive.into());
@@ -68,7 +72,8 @@ impl LiveSession {
         Self::attach(store, clock, session, events)
     }
 
-    fn attach(
+    /// Takes up a session just started by the journal worker, with its first entries as committed.
+    pub fn attach(
         store: &Store,
         clock: Arc<dyn Clock>,
         session: Session,
@@ -90,6 +95,7 @@ impl LiveSession {
             attached_at: clock.monotonic(),
             session,
             client,
+            saved: events.len(),
             events,
             state,
             clock,
@@ -154,12 +160,24 @@ impl LiveSession {
         self.clock.as_ref()
     }
 
-    /// The committed timeline, in sequence order.
+    /// The timeline in sequence order: the saved entries, then those on their way to the disk.
     pub fn events(&self) -> &[Event] {
         &self.events
     }
 
-    /// What the timeline adds up to now.
+    /// The entries not yet committed, oldest first.
+    pub fn pending(&self) -> &[Event] {
+        &self.events[self.saved..]
+    }
+
+    /// Whether the entry `seq` is committed.
+    pub fn is_saved(&self, seq: Seq) -> bool {
+        self.events[..self.saved]
+            .last()
+            .is_some_and(|last| seq <= last.seq)
+    }
+
+    /// What the timeline adds up to now, pending entries included.
     pub fn state(&self) -> &TimelineState {
         &self.state
     }
@@ -182,12 +200,27 @@ impl LiveSession {
             .map(|at| self.elapsed_ms() - at)
     }
 
-    /// Validates a command, commits its events in one transaction and returns them.
+    /// Validates a command, commits its events in one transaction and returns them (the command line
+    /// and tests; the window sends [`prepare`](Self::prepare)d entries to the journal worker).
     /// Nothing is committed when validation fails.
     pub fn log(&mut self, store: &mut Store, command: LiveCommand) -> Result<&[Event], StoreError> {
+        let prepared = self.prepare(command)?;
+        match store.append_events(prepared.session, prepared.expected_next, &prepared.events) {
+            Ok(committed) => Ok(self.confirm(committed)),
+            Err(error) => {
+                self.refuse();
+                Err(error)
+            }
+        }
+    }
+
+    /// Validates a command against the timeline with its pending entries and adds its entries as
+    /// pending: what the journal worker is to commit, in one transaction.
+    pub fn prepare(&mut self, command: LiveCommand) -> Result<Prepared, StoreError> {
         let kinds = super::rules::events_for(self, command)?;
         let now = self.stamp();
-        let new: Vec<NewEvent> = kinds
+        let expected_next = self.next_seq();
+        let events: Vec<NewEvent> = kinds
             .into_iter()
             .map(|kind| NewEvent {
                 wall_time: now.0,
@@ -195,18 +228,60 @@ impl LiveSession {
                 kind,
             })
             .collect();
-        let committed = store.append_events(self.session.id, self.next_seq(), &new)?;
-        Ok(self.remember(committed))
+        self.add_pending(expected_next, &events);
+        Ok(Prepared {
+            session: self.session.id,
+            expected_next,
+            events,
+        })
     }
 
-    /// Ends the session with its closing note and, when made, the after-session record. Refused
-    /// while a "sit with it" deferral has no outcome.
+    /// The oldest pending entries were committed as `committed`; returns them.
+    pub fn confirm(&mut self, committed: Vec<Event>) -> &[Event] {
+        let first = self.saved;
+        let count = committed.len().min(self.events.len() - first);
+        // The committed rows are the record: they replace the pending copies.
+        self.events.splice(first..first + count, committed);
+        self.saved = first + count;
+        &self.events[first..self.saved]
+    }
+
+    /// The worker could not commit the oldest pending entries, so it commits none of those after them
+    /// either (each expects its place in the sequence): every pending entry is taken back.
+    pub fn refuse(&mut self) -> Vec<Event> {
+        let taken = self.events.split_off(self.saved);
+        self.state = TimelineState::from_events(&self.events);
+        taken
+    }
+
+    /// Ends the session with its closing note and, when made, the after-session record (the command
+    /// line and tests). Refused while a "sit with it" deferral has no outcome.
     pub fn end(
         &mut self,
         store: &mut Store,
         note: &str,
         discharge: Option<Discharge>,
     ) -> Result<(), StoreError> {
+        let closing = self.prepare_end(note, discharge)?;
+        match store.end_session(closing.session, closing.expected_next, &closing.events[0]) {
+            Ok(event) => {
+                self.confirm_end(event);
+                Ok(())
+            }
+            Err(error) => {
+                self.refuse();
+                Err(error)
+            }
+        }
+    }
+
+    /// The closing entry, pending until [`confirm_end`](Self::confirm_end). Refused while a "sit with
+    /// it" deferral has no outcome.
+    pub fn prepare_end(
+        &mut self,
+        note: &str,
+        discharge: Option<Discharge>,
+    ) -> Result<Prepared, StoreError> {
         if !self.state.open_deferrals.is_empty() {
             return Err(SessionError::OpenDeferral.into());
         }
@@ -222,11 +297,20 @@ impl LiveSession {
                 }),
             },
         };
-        let event = store.end_session(self.session.id, self.next_seq(), &closing)?;
+        let expected_next = self.next_seq();
+        self.add_pending(expected_next, std::slice::from_ref(&closing));
+        Ok(Prepared {
+            session: self.session.id,
+            expected_next,
+            events: vec![closing],
+        })
+    }
+
+    /// The closing entry was committed: the session has ended.
+    pub fn confirm_end(&mut self, event: Event) {
         self.session.status = crate::domain::SessionStatus::Ended;
-        self.session.ended_at = Some(wall_time);
-        self.remember(vec![event]);
-        Ok(())
+        self.session.ended_at = Some(event.wall_time);
+        self.confirm(vec![event]);
     }
 
     fn stamp(&self) -> (chrono::DateTime<chrono::Utc>, i64) {
@@ -238,12 +322,27 @@ impl LiveSession {
         Seq(self.state.last_seq.map_or(1, |seq| seq.0 + 1))
     }
 
-    fn remember(&mut self, committed: Vec<Event>) -> &[Event] {
-        let first_new = self.events.len();
-        for event in &committed {
-            self.state.apply(event);
+    /// Adds entries as they will be committed from `first`, and applies them to the state.
+    fn add_pending(&mut self, first: Seq, new: &[NewEvent]) {
+        for (offset, event) in (0..).zip(new) {
+            let event = Event {
+                session_id: self.session.id,
+                seq: Seq(first.0 + offset),
+                wall_time: event.wall_time,
+                elapsed_ms: event.elapsed_ms,
+                kind: event.kind.clone(),
+            };
+            self.state.apply(&event);
+            self.events.push(event);
         }
-        self.events.extend(committed);
-        &self.events[first_new..]
     }
+}
+
+/// Entries validated and stamped, on their way to the journal worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub session: SessionId,
+    /// The sequence number the first of them must get; the worker refuses them otherwise.
+    pub expected_next: Seq,
+    pub events: Vec<NewEvent>,
 }

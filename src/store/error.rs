@@ -133,6 +133,11 @@ pub enum StoreError {
         "The disk could not be written, so this was not saved; it stays on screen and is saved when you try again."
     )]
     WriteFailed,
+    /// The journal worker's thread ended (it panicked) before it carried out a write.
+    #[error(
+        "The journal stopped writing before this was saved, so it was not saved; it stays on screen."
+    )]
+    WriterStopped,
     #[error("The audit log is append-only; its entries are never changed or removed.")]
     AuditAppendOnly,
     #[error(

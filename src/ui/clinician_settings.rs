@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 use super::{theme, widgets};
 use crate::domain::Clinician;
 use crate::store::Store;
+use crate::worker::{Journal, Write, Written};
 
 /// The name and credentials being edited, and what the journal holds.
 pub struct ClinicianSettings {
@@ -27,7 +28,7 @@ impl ClinicianSettings {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, store: &mut Store) {
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal) {
         ui.heading("Clinician");
         ui.label(
             RichText::new(
@@ -52,14 +53,17 @@ impl ClinicianSettings {
             .add_enabled(unsaved, egui::Button::new("Save name"))
             .clicked()
         {
-            self.status = Some(match store.save_clinician(&self.editing) {
-                Ok(saved) => {
-                    self.editing = saved.clone();
-                    self.saved = saved;
-                    ("Name saved.".to_owned(), false)
-                }
-                Err(error) => (error.to_string(), true),
-            });
+            self.status = Some(
+                match journal.write(Write::SaveClinician(self.editing.clone())) {
+                    Ok(Written::Clinician(saved)) => {
+                        self.editing = saved.clone();
+                        self.saved = saved;
+                        ("Name saved.".to_owned(), false)
+                    }
+                    Ok(_) => ("Name saved.".to_owned(), false),
+                    Err(error) => (error.to_string(), true),
+                },
+            );
         }
         widgets::status_line(ui, self.status.as_ref());
     }

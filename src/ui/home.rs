@@ -97,7 +97,7 @@ impl HomeView {
         self.shown_for = Some((filter, self.sort));
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
+    pub fn ui(&mut self, ui: &mut Ui, store: &Store, clock: &Arc<dyn Clock>) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.live.is_empty() {
@@ -195,7 +195,7 @@ impl HomeView {
         });
     }
 
-    fn live_banner(&self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
+    fn live_banner(&self, ui: &mut Ui, store: &Store, clock: &Arc<dyn Clock>) -> Nav {
         let mut nav = Nav::Stay;
         for summary in &self.live {
             ui.horizontal(|ui| {

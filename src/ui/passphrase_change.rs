@@ -5,7 +5,8 @@ use egui::{RichText, Ui};
 
 use super::unlock_view::{forget_typing, passphrase_field};
 use super::{theme, widgets};
-use crate::store::{MIN_PASSPHRASE_CHARS, Passphrase, Store};
+use crate::store::{MIN_PASSPHRASE_CHARS, Passphrase};
+use crate::worker::{Journal, Write};
 
 /// The three fields and the outcome of the last try.
 #[derive(Default)]
@@ -17,7 +18,7 @@ pub struct PassphraseChange {
 }
 
 impl PassphraseChange {
-    pub fn ui(&mut self, ui: &mut Ui, store: &Store) {
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal) {
         ui.heading("Passphrase");
         ui.label(
             RichText::new(format!(
@@ -39,20 +40,20 @@ impl PassphraseChange {
             .add_enabled(filled, egui::Button::new("Change passphrase"))
             .clicked()
         {
-            self.change(ui.ctx(), store, &fields);
+            self.change(ui.ctx(), journal, &fields);
         }
         widgets::status_line(ui, self.status.as_ref());
     }
 
-    fn change(&mut self, ctx: &egui::Context, store: &Store, fields: &[egui::Id]) {
+    fn change(&mut self, ctx: &egui::Context, journal: &Journal, fields: &[egui::Id]) {
         // The typed text moves into passphrases, which wipe it when dropped.
         let current = Passphrase::new(std::mem::take(&mut self.current));
         let new = Passphrase::new(std::mem::take(&mut self.new));
         let again = Passphrase::new(std::mem::take(&mut self.again));
         forget_typing(ctx, fields);
         self.status = Some(if new.as_bytes() == again.as_bytes() {
-            match store.change_passphrase(&current, &new) {
-                Ok(()) => ("Passphrase changed.".to_owned(), false),
+            match journal.write(Write::ChangePassphrase { current, new }) {
+                Ok(_) => ("Passphrase changed.".to_owned(), false),
                 Err(error) => (error.to_string(), true),
             }
         } else {

@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 use super::{format, theme, widgets};
 use crate::domain::{NoteFormat, ProgressNote, SessionFacts, SessionId};
 use crate::store::{Store, StoreError};
+use crate::worker::{Journal, Write};
 
 /// The shortest time between two writes while typing, in seconds.
 const SAVE_INTERVAL_S: f64 = 0.5;
@@ -131,7 +132,7 @@ impl SessionNotes {
     }
 
     /// The progress note editor; for a signed session, the note as signed.
-    pub fn progress_ui(&mut self, ui: &mut Ui, store: &mut Store, wall: DateTime<Utc>) {
+    pub fn progress_ui(&mut self, ui: &mut Ui, journal: &Journal, wall: DateTime<Utc>) {
         if self.signed {
             self.signed_progress_ui(ui);
             return;
@@ -165,7 +166,7 @@ impl SessionNotes {
         let now = ui.input(|input| input.time);
         let session = self.session;
         self.progress.keep(Some(now), wall, |note| {
-            store.save_progress_note(session, note, wall)
+            save_progress(journal, session, note, wall)
         });
         if self.progress.unsaved() {
             ui.ctx()
@@ -200,7 +201,7 @@ impl SessionNotes {
     }
 
     /// The private note: closed until opened on purpose.
-    pub fn private_ui(&mut self, ui: &mut Ui, store: &mut Store, wall: DateTime<Utc>) {
+    pub fn private_ui(&mut self, ui: &mut Ui, journal: &Journal, wall: DateTime<Utc>) {
         ui.label(
             RichText::new(
                 "The private psychotherapy note is kept apart from the progress record. It is not \
@@ -217,7 +218,7 @@ impl SessionNotes {
                 "Write a private note"
             };
             if ui.button(label).clicked() {
-                match store.private_note(self.session) {
+                match journal.read().private_note(self.session) {
                     Ok(note) => {
                         self.private = Some(Kept::new(note.map(|n| n.text).unwrap_or_default()));
                         self.error = None;
@@ -242,7 +243,7 @@ impl SessionNotes {
         let now = ui.input(|input| input.time);
         let session = self.session;
         private.keep(Some(now), wall, |text| {
-            store.save_private_note(session, text, wall)
+            save_private(journal, session, text, wall)
         });
         if private.unsaved() {
             ui.ctx()
@@ -256,13 +257,13 @@ impl SessionNotes {
             })
             .inner;
         if close {
-            self.close_private(store, wall);
+            self.close_private(journal, wall);
         }
     }
 
     /// Saves what is typed and takes the private note off the screen and out of memory.
-    pub fn close_private(&mut self, store: &mut Store, wall: DateTime<Utc>) {
-        self.save_now(store, wall);
+    pub fn close_private(&mut self, journal: &Journal, wall: DateTime<Utc>) {
+        self.save_now(journal, wall);
         if let Some(private) = &self.private
             && !private.unsaved()
         {
@@ -272,14 +273,14 @@ impl SessionNotes {
     }
 
     /// Writes whatever is unsaved at once (leaving the view, closing the app).
-    pub fn save_now(&mut self, store: &mut Store, wall: DateTime<Utc>) {
+    pub fn save_now(&mut self, journal: &Journal, wall: DateTime<Utc>) {
         let session = self.session;
         self.progress.keep(None, wall, |note| {
-            store.save_progress_note(session, note, wall)
+            save_progress(journal, session, note, wall)
         });
         if let Some(private) = &mut self.private {
             private.keep(None, wall, |text| {
-                store.save_private_note(session, text, wall)
+                save_private(journal, session, text, wall)
             });
             self.has_private = !private.editing.trim().is_empty();
         }
@@ -292,4 +293,36 @@ impl SessionNotes {
             .as_deref()
             .or_else(|| self.private.as_ref().and_then(|p| p.error.as_deref()))
     }
+}
+
+/// Writes the progress note through the journal worker and waits for its answer.
+fn save_progress(
+    journal: &Journal,
+    session: SessionId,
+    note: &ProgressNote,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    journal
+        .write(Write::SaveProgressNote {
+            session,
+            note: note.clone(),
+            at,
+        })
+        .map(drop)
+}
+
+/// Writes the private note through the journal worker and waits for its answer.
+fn save_private(
+    journal: &Journal,
+    session: SessionId,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    journal
+        .write(Write::SavePrivateNote {
+            session,
+            text: text.to_owned(),
+            at,
+        })
+        .map(drop)
 }

@@ -12,6 +12,7 @@ use crate::domain::{Seq, SessionFacts, SessionId, Thresholds, TimelineState};
 use crate::export::{ExportOptions, SessionRecord};
 use crate::review::DoseCurve;
 use crate::store::{Store, StoreError};
+use crate::worker::Journal;
 
 /// A session read back from the journal.
 pub struct SessionView {
@@ -75,35 +76,35 @@ impl SessionView {
     }
 
     /// Writes any unsaved note at once, before the view is left or the app closes.
-    pub fn save_now(&mut self, store: &mut Store, wall: chrono::DateTime<chrono::Utc>) {
-        self.notes.save_now(store, wall);
+    pub fn save_now(&mut self, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) {
+        self.notes.save_now(journal, wall);
     }
 
     pub fn ui(
         &mut self,
         ui: &mut Ui,
-        store: &mut Store,
+        journal: &Journal,
         wall: chrono::DateTime<chrono::Utc>,
     ) -> Nav {
         let mut nav = Nav::Stay;
         let mut changed = false;
         let model = self.record.session.model;
-        changed |= self.header(ui, store, wall, &mut nav);
+        changed |= self.header(ui, journal, wall, &mut nav);
         self.side_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            self.tabs(ui, store, wall);
+            self.tabs(ui, journal, wall);
             match self.tab {
                 Tab::Timeline => {}
                 Tab::ProgressNote => {
                     egui::ScrollArea::vertical()
                         .id_salt("progress_note")
-                        .show(ui, |ui| self.notes.progress_ui(ui, store, wall));
+                        .show(ui, |ui| self.notes.progress_ui(ui, journal, wall));
                     return;
                 }
                 Tab::PrivateNote => {
                     egui::ScrollArea::vertical()
                         .id_salt("private_note")
-                        .show(ui, |ui| self.notes.private_ui(ui, store, wall));
+                        .show(ui, |ui| self.notes.private_ui(ui, journal, wall));
                     return;
                 }
             }
@@ -115,29 +116,28 @@ impl SessionView {
                 .id_salt(("session_timeline", self.record.session.id.0))
                 .auto_shrink(false)
                 .show(ui, |ui| {
-                    timeline::rows(
-                        ui,
-                        &self.record.events,
+                    timeline::Rows {
+                        events: &self.record.events,
                         model,
-                        &self.state.marked,
-                        &mut self.selected,
-                        &mut self.scroll_to,
-                        &self.thresholds,
-                    );
-                    changed |= self.signing.addenda_ui(ui, &self.record, store, wall);
+                        marked: &self.state.marked,
+                        thresholds: &self.thresholds,
+                        saving_from: None,
+                    }
+                    .show(ui, &mut self.selected, &mut self.scroll_to);
+                    changed |= self.signing.addenda_ui(ui, &self.record, journal, wall);
                 });
         });
         if changed {
-            self.reread(store, wall);
+            self.reread(journal, wall);
         }
         nav
     }
 
     /// Reads the session again after it was signed or given an addendum, keeping the view's place.
-    fn reread(&mut self, store: &mut Store, wall: chrono::DateTime<chrono::Utc>) {
-        self.notes.save_now(store, wall);
+    fn reread(&mut self, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) {
+        self.notes.save_now(journal, wall);
         let (id, selected) = self.shown_entry();
-        match Self::load(store, id, selected) {
+        match Self::load(journal.read(), id, selected) {
             Ok(fresh) => {
                 let tab = self.tab;
                 let signing = std::mem::take(&mut self.signing);
@@ -157,7 +157,7 @@ impl SessionView {
     fn header(
         &mut self,
         ui: &mut Ui,
-        store: &mut Store,
+        journal: &Journal,
         wall: chrono::DateTime<chrono::Utc>,
         nav: &mut Nav,
     ) -> bool {
@@ -206,13 +206,13 @@ impl SessionView {
                     ended,
                     self.record.session.status.as_str()
                 ));
-                signed = self.signing.header_ui(ui, &self.record, store, wall);
+                signed = self.signing.header_ui(ui, &self.record, journal, wall);
                 self.export.ui(
                     ui,
                     &self.record,
                     self.notes.saved_progress(),
                     self.thresholds,
-                    store,
+                    journal.read(),
                 );
                 if !self.state.open_deferrals.is_empty() {
                     ui.colored_label(
@@ -247,7 +247,7 @@ impl SessionView {
     }
 
     /// The tab row; leaving the private note closes it.
-    fn tabs(&mut self, ui: &mut Ui, store: &mut Store, wall: chrono::DateTime<chrono::Utc>) {
+    fn tabs(&mut self, ui: &mut Ui, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) {
         let before = self.tab;
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Timeline, "Timeline");
@@ -260,7 +260,7 @@ impl SessionView {
             ui.selectable_value(&mut self.tab, Tab::PrivateNote, private);
         });
         if before == Tab::PrivateNote && self.tab != Tab::PrivateNote {
-            self.notes.close_private(store, wall);
+            self.notes.close_private(journal, wall);
         }
         if let Some(error) = self.notes.unsaved_error() {
             ui.colored_label(theme::WARNING, error);

@@ -11,6 +11,7 @@ use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
 use super::{theme, widgets};
 use crate::domain::{ClinicSettings, SETTING_KEYS};
 use crate::store::Store;
+use crate::worker::{Journal, Write};
 
 /// The settings being edited and what the journal holds.
 pub struct SettingsView {
@@ -40,7 +41,7 @@ impl SettingsView {
     pub fn ui(
         &mut self,
         ui: &mut Ui,
-        store: &mut Store,
+        journal: &Journal,
         backups: &mut Backups,
         prefs: &mut Prefs,
         now: chrono::DateTime<chrono::Utc>,
@@ -48,13 +49,15 @@ impl SettingsView {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                self.sections(ui, store, &mut nav);
+                self.sections(ui, journal, &mut nav);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
                 this_computer(ui, prefs);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
-                if let Some(backup) = backups.settings_ui(ui, store, now, self.saved.backups_kept) {
+                if let Some(backup) =
+                    backups.settings_ui(ui, journal.read(), now, self.saved.backups_kept)
+                {
                     nav = Nav::Restore(backup);
                 }
             });
@@ -63,7 +66,7 @@ impl SettingsView {
     }
 
     /// The monitoring settings, then who signs, then the passphrase (the backups follow).
-    fn sections(&mut self, ui: &mut Ui, store: &mut Store, nav: &mut Nav) {
+    fn sections(&mut self, ui: &mut Ui, journal: &Journal, nav: &mut Nav) {
         ui.horizontal(|ui| {
             if ui.button("Back to sessions").clicked()
                 || ui.input(|input| input.key_pressed(egui::Key::Escape))
@@ -104,7 +107,7 @@ impl SettingsView {
                 .add_enabled(unsaved, egui::Button::new("Save settings"))
                 .clicked()
             {
-                self.save(store);
+                self.save(journal);
             }
             if ui.button("Clinic defaults").clicked() {
                 self.editing = ClinicSettings::default();
@@ -113,20 +116,22 @@ impl SettingsView {
         widgets::status_line(ui, self.status.as_ref());
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
-        self.clinician.ui(ui, store);
+        self.clinician.ui(ui, journal);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
-        self.passphrase.ui(ui, store);
+        self.passphrase.ui(ui, journal);
     }
 
-    fn save(&mut self, store: &mut Store) {
-        self.status = Some(match store.save_clinic_settings(&self.editing) {
-            Ok(()) => {
-                self.saved = self.editing;
-                ("Settings saved.".to_owned(), false)
-            }
-            Err(error) => (error.to_string(), true),
-        });
+    fn save(&mut self, journal: &Journal) {
+        self.status = Some(
+            match journal.write(Write::SaveClinicSettings(self.editing)) {
+                Ok(_) => {
+                    self.saved = self.editing;
+                    ("Settings saved.".to_owned(), false)
+                }
+                Err(error) => (error.to_string(), true),
+            },
+        );
     }
 }
 

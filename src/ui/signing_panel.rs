@@ -9,6 +9,7 @@ use super::{format, theme, widgets};
 use crate::domain::{Addendum, Clinician, SessionId, SessionStatus, SignatureError};
 use crate::export::SessionRecord;
 use crate::store::Store;
+use crate::worker::{Journal, Write, Written};
 
 /// The signing and addendum controls of one session view.
 #[derive(Default)]
@@ -31,7 +32,7 @@ impl SigningPanel {
         &mut self,
         ui: &mut Ui,
         record: &SessionRecord,
-        store: &mut Store,
+        journal: &Journal,
         wall: DateTime<Utc>,
     ) -> bool {
         let mut signed = false;
@@ -61,7 +62,7 @@ impl SigningPanel {
                         .on_hover_text("Signing closes the record; corrections become addenda.")
                         .clicked()
                     {
-                        self.confirming = Some(who_signs(store));
+                        self.confirming = Some(who_signs(journal.read()));
                         self.sign_status = None;
                     }
                     return;
@@ -73,8 +74,14 @@ impl SigningPanel {
                             clinician.signed_as()
                         ));
                         if ui.button("Sign").clicked() {
-                            match store.sign_session(record.session.id, clinician, wall) {
-                                Ok(_) => signed = true,
+                            let signing = Write::SignSession {
+                                session: record.session.id,
+                                clinician: clinician.clone(),
+                                at: wall,
+                            };
+                            match journal.write(signing) {
+                                Ok(Written::Signed(_)) => signed = true,
+                                Ok(_) => {}
                                 Err(error) => self.sign_status = Some((error.to_string(), true)),
                             }
                             self.confirming = None;
@@ -100,7 +107,7 @@ impl SigningPanel {
         &mut self,
         ui: &mut Ui,
         record: &SessionRecord,
-        store: &mut Store,
+        journal: &Journal,
         wall: DateTime<Utc>,
     ) -> bool {
         if record.signature.is_none() {
@@ -141,7 +148,7 @@ impl SigningPanel {
         widgets::labelled_multiline(ui, "Addendum", &mut self.text, "", 3);
         let mut added = false;
         if ui.button("Add addendum").clicked() {
-            added = self.add(record.session.id, store, wall);
+            added = self.add(record.session.id, journal, wall);
         }
         widgets::status_line(ui, self.addendum_status.as_ref());
         added
@@ -152,14 +159,14 @@ impl SigningPanel {
         self.sign_status = Some((problem, true));
     }
 
-    fn add(&mut self, session: SessionId, store: &mut Store, wall: DateTime<Utc>) -> bool {
-        let written = store.clinician().and_then(|clinician| {
+    fn add(&mut self, session: SessionId, journal: &Journal, wall: DateTime<Utc>) -> bool {
+        let written = journal.read().clinician().and_then(|clinician| {
             let clinician = clinician.unwrap_or_default();
             let addendum = Addendum::new(&clinician, wall, &self.reason, &self.text)?;
-            store.add_addendum(session, &addendum)
+            journal.write(Write::AddAddendum { session, addendum })
         });
         match written {
-            Ok(()) => {
+            Ok(_) => {
                 self.reason.clear();
                 self.text.clear();
                 self.addendum_status = Some(("Addendum added.".to_owned(), false));

@@ -13,7 +13,8 @@ use crate::domain::{
     Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel,
 };
 use crate::live::{Clock, LiveSession};
-use crate::store::{Store, StoreError};
+use crate::store::{NewEvent, Store, StoreError};
+use crate::worker::{Journal, Write, Written};
 
 /// The values typed into the start form.
 pub struct StartView {
@@ -67,7 +68,8 @@ impl StartView {
             .and_then(|id| self.clients.iter().find(|client| client.id == id))
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, store: &mut Store, clock: &Arc<dyn Clock>) -> Nav {
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
+        let store = journal.read();
         let mut nav = Nav::Stay;
         // Taken before any field draws: a multi-line field with the focus would take Ctrl+Enter as
         // a new line.
@@ -105,7 +107,7 @@ impl StartView {
                         .shortcut_text(ui.ctx().format_shortcut(&START_SHORTCUT))
                         .fill(theme::model_tint(self.model));
                     if ui.add(button).clicked() || start {
-                        match self.start(store, clock) {
+                        match self.start(journal, clock) {
                             Ok(session) => nav = Nav::Live(Box::new(session)),
                             Err(error) => self.error = Some(error.to_string()),
                         }
@@ -229,7 +231,7 @@ impl StartView {
     /// Validates everything before writing anything, then adds the client (if new) and starts the session.
     fn start(
         &mut self,
-        store: &mut Store,
+        journal: &Journal,
         clock: &Arc<dyn Clock>,
     ) -> Result<LiveSession, StoreError> {
         let dose = Dose::parse(&self.dose).map_err(SessionError::from)?;
@@ -241,7 +243,13 @@ impl StartView {
                 NewClient::parse(&self.code, &self.display_name, &self.checklist.weight)?;
             dose.check_for_weight(new_client.weight_kg)
                 .map_err(SessionError::from)?;
-            let client = store.create_client(&new_client, clock.wall())?;
+            let Written::Client(client) = journal.write(Write::CreateClient {
+                client: new_client,
+                at: clock.wall(),
+            })?
+            else {
+                return Err(StoreError::WriterStopped);
+            };
             let id = client.id;
             self.clients.push(client);
             self.chosen = Some(id);
@@ -255,6 +263,23 @@ impl StartView {
             intention: self.intention.trim().to_owned(),
             comfort_plan: self.comfort_plan.trim().to_owned(),
         };
-        LiveSession::start_with(store, Arc::clone(clock), &new, first)
+        let at = clock.wall();
+        let first = first
+            .into_iter()
+            .map(|kind| NewEvent {
+                wall_time: at,
+                elapsed_ms: 0,
+                kind,
+            })
+            .collect();
+        let Written::Started { session, events } = journal.write(Write::StartSession {
+            session: new,
+            at,
+            first,
+        })?
+        else {
+            return Err(StoreError::WriterStopped);
+        };
+        LiveSession::attach(journal.read(), Arc::clone(clock), session, events)
     }
 }

@@ -29,17 +29,32 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
     }
 }
 
-/// Shows the rows; clicking a row selects it (the target of "bring to integration"). The row
-/// `scroll_to` names is brought into view once.
-pub fn rows(
-    ui: &mut Ui,
-    events: &[Event],
-    model: TreatmentModel,
-    marked: &BTreeSet<Seq>,
-    selected: &mut Option<Seq>,
-    scroll_to: &mut Option<Seq>,
-    thresholds: &Thresholds,
-) {
+/// A timeline to draw: its entries and what colours and marks them.
+pub struct Rows<'a> {
+    pub events: &'a [Event],
+    pub model: TreatmentModel,
+    pub marked: &'a BTreeSet<Seq>,
+    pub thresholds: &'a Thresholds,
+    /// The first entry not yet committed (a live session's entries on their way to the disk).
+    pub saving_from: Option<Seq>,
+}
+
+impl Rows<'_> {
+    /// Shows the rows; clicking a row selects it (the target of "bring to integration"). The row
+    /// `scroll_to` names is brought into view once.
+    pub fn show(&self, ui: &mut Ui, selected: &mut Option<Seq>, scroll_to: &mut Option<Seq>) {
+        rows(ui, self, selected, scroll_to);
+    }
+}
+
+fn rows(ui: &mut Ui, rows: &Rows<'_>, selected: &mut Option<Seq>, scroll_to: &mut Option<Seq>) {
+    let Rows {
+        events,
+        model,
+        marked,
+        thresholds,
+        saving_from,
+    } = *rows;
     for event in events {
         let is_selected = *selected == Some(event.seq);
         let fill = if is_selected {
@@ -71,6 +86,9 @@ pub fn rows(
                         [84.0, 18.0],
                         egui::Label::new(RichText::new(name).strong().color(color)),
                     );
+                    if saving_from.is_some_and(|first| event.seq >= first) {
+                        ui.label(RichText::new("saving…").small().color(theme::MUTED));
+                    }
                     if marked.contains(&event.seq) {
                         ui.label(
                             RichText::new("for integration")

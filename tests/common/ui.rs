@@ -19,6 +19,7 @@ pub fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, 
             KapJournalApp::new(cc, store, clock)
                 .automatic_backups(false)
                 .alert_sound(false)
+                .writes_inline()
         })
 }
 
@@ -169,4 +170,22 @@ pub fn is_start_entry(event: &kap_journal::domain::Event) -> bool {
             EventKind::Vitals { note, .. } => note == "baseline",
             _ => false,
         }
+}
+
+/// Steps the window until `done`, for up to 20 seconds: for work on a thread of its own (a backup, a
+/// restore, the journal worker's slowed commits), whose answer comes at a moment of its own.
+pub fn step_until(
+    harness: &mut Harness<'_, KapJournalApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, KapJournalApp>) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done(harness) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 20 s for {what}"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }

@@ -4,8 +4,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod navigation;
+mod opening;
 
 pub use navigation::Nav;
+pub use opening::Opening;
+use opening::WriteMode;
 
 use super::UiCommand;
 use super::alerts::{Alerts, Speaker, Tone};
@@ -24,7 +27,8 @@ use super::theme;
 use super::unlock_view::{UnlockView, Unlocked};
 use crate::domain::{ClinicSettings, Seq, SessionId};
 use crate::live::{Clock, IdleTimer, LiveSession};
-use crate::store::{LockedJournal, StartUpCheck, Store, StoreError};
+use crate::store::{StartUpCheck, Store};
+use crate::worker::Journal;
 
 enum View {
     Home(Box<HomeView>),
@@ -36,32 +40,12 @@ enum View {
     Settings(SettingsView),
 }
 
-/// How the window finds the journal when it starts.
-pub enum Opening {
-    /// Claimed, waiting for its passphrase.
-    Locked(LockedJournal),
-    /// Already open (tests and benchmarks open it themselves).
-    Open(Store),
-    /// It cannot be opened; the window says why.
-    Refused(StoreError),
-}
-
-impl From<Result<Store, StoreError>> for Opening {
-    fn from(result: Result<Store, StoreError>) -> Self {
-        result.map_or_else(Self::Refused, Self::Open)
-    }
-}
-
-impl From<Result<LockedJournal, StoreError>> for Opening {
-    fn from(result: Result<LockedJournal, StoreError>) -> Self {
-        result.map_or_else(Self::Refused, Self::Locked)
-    }
-}
-
 /// The KAP Journal window.
 pub struct KapJournalApp {
-    /// The open journal, or the sentence saying why it could not be opened.
-    store: Result<Store, String>,
+    /// The open journal (a reader for drawing, the worker for writing), or the sentence saying why it
+    /// could not be opened.
+    journal: Result<Journal, String>,
+    writes: WriteMode,
     /// The passphrase screen while the journal is not yet open.
     unlock: Option<Box<UnlockView>>,
     clock: Arc<dyn Clock>,
@@ -114,7 +98,8 @@ impl KapJournalApp {
             Opening::Refused(error) => (Err(error.to_string()), None),
         };
         let mut app = Self {
-            store,
+            journal: Err("The journal is locked.".to_owned()),
+            writes: WriteMode::Thread,
             unlock,
             idle: IdleTimer::new(clock.as_ref()),
             lock_after: Duration::from_secs(
@@ -133,6 +118,7 @@ impl KapJournalApp {
             ctx: cc.egui_ctx.clone(),
             alerts: Alerts::new(Arc::new(Speaker)),
         };
+        app.journal = store.and_then(|store| app.take_up(store));
         app.view = app.first_view();
         app.read_lock_after();
         app
@@ -163,8 +149,8 @@ impl KapJournalApp {
 
     /// The open journal, for tests that reach below the window (a full disk).
     #[doc(hidden)]
-    pub fn store(&self) -> Option<&Store> {
-        self.store.as_ref().ok()
+    pub fn journal(&self) -> Option<&Journal> {
+        self.journal.as_ref().ok()
     }
 
     /// Whether the window is locked (and so shows nothing of the journal).
@@ -173,7 +159,11 @@ impl KapJournalApp {
     }
 
     fn read_lock_after(&mut self) {
-        if let Ok(settings) = self.store.as_ref().map(Store::clinic_settings) {
+        if let Ok(settings) = self
+            .journal
+            .as_ref()
+            .map(|journal| journal.read().clinic_settings())
+        {
             // Unreadable settings keep the default: the lock must not fail open.
             let minutes = settings
                 .map_or(ClinicSettings::default().lock_after_minutes, |settings| {
@@ -185,12 +175,13 @@ impl KapJournalApp {
 
     /// Saves what is being typed (the live note's draft, the notes of a session) to the journal.
     fn save_typing(&mut self) {
-        if let (Ok(store), Some(live)) = (&mut self.store, &mut self.aside) {
-            live.save_draft_now(store);
+        let Ok(journal) = &self.journal else { return };
+        if let Some(live) = &mut self.aside {
+            live.save_draft_now(journal);
         }
-        match (&mut self.store, &mut self.view) {
-            (Ok(store), View::Live(live)) => live.save_draft_now(store),
-            (Ok(store), View::Session(view)) => view.save_now(store, self.clock.wall()),
+        match &mut self.view {
+            View::Live(live) => live.save_draft_now(journal),
+            View::Session(view) => view.save_now(journal, self.clock.wall()),
             _ => {}
         }
     }
@@ -231,17 +222,18 @@ impl KapJournalApp {
     }
 
     fn first_view(&mut self) -> View {
-        let Ok(store) = &mut self.store else {
+        let Ok(journal) = &mut self.journal else {
             return View::Home(Box::default());
         };
         // A damaged journal is said under the top bar (Backups::damaged_ui), with the backup to restore.
-        if store.damage().is_empty() {
+        if journal.read().damage().is_empty() {
             let ctx = self.ctx.clone();
-            match store.start_up_check(move || ctx.request_repaint()) {
+            match journal.start_up_check(move || ctx.request_repaint()) {
                 Ok(check) => self.start_up_check = check,
                 Err(error) => self.notice = Some(error.to_string()),
             }
         }
+        let store = journal.read();
         match store.live_sessions() {
             Ok(live) if !live.is_empty() => {
                 // The newest live session is the one being logged; older ones stay listed on the home screen.
@@ -266,11 +258,20 @@ impl KapJournalApp {
         self.save_typing();
         // The check reads the journal about to be replaced; it is stopped first.
         self.start_up_check = None;
-        let store = std::mem::replace(&mut self.store, Err("A backup is being restored.".into()));
-        let Ok(store) = store else { return };
+        let journal =
+            std::mem::replace(&mut self.journal, Err("A backup is being restored.".into()));
+        let Ok(journal) = journal else { return };
+        // Every write already sent lands first; then the writer is the restore's to close.
+        let store = match journal.close() {
+            Ok(store) => store,
+            Err(error) => {
+                self.journal = Err(error.to_string());
+                return;
+            }
+        };
         match Restoring::start(ctx, store, backup) {
             Ok(restoring) => self.restoring = Some(restoring),
-            Err(problem) => self.store = Err(problem),
+            Err(problem) => self.journal = Err(problem),
         }
     }
 
@@ -307,9 +308,32 @@ impl KapJournalApp {
         }
     }
 
+    /// What the window's threads have found since the last frame: the start-up check, a backup;
+    /// and today's backup, once the check has passed (a damaged journal is never backed up).
+    fn background_work(&mut self, ctx: &egui::Context) {
+        let Ok(journal) = &mut self.journal else {
+            return;
+        };
+        if let Some(found) = self.start_up_check.as_ref().and_then(StartUpCheck::poll) {
+            self.start_up_check = None;
+            match found {
+                Ok(problems) if problems.is_empty() => {}
+                Ok(problems) => journal.mark_damaged(problems),
+                Err(error) => self.notice = Some(error.to_string()),
+            }
+        }
+        if let Some(problem) = self.backups.poll() {
+            self.notice = Some(problem);
+        }
+        if self.start_up_check.is_none() {
+            self.backups
+                .start_if_due(ctx, journal.read(), self.clock.wall());
+        }
+    }
+
     fn finish_restore(&mut self, store: Result<Store, String>, problem: Option<String>) {
         self.restoring = None;
-        self.store = store;
+        self.journal = store.and_then(|store| self.take_up(store));
         self.kept_home = None;
         self.aside = None;
         self.backups.reset();
@@ -323,11 +347,11 @@ impl KapJournalApp {
 
 impl eframe::App for KapJournalApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        let Ok(store) = &mut self.store else { return };
+        let Ok(journal) = &self.journal else { return };
         let ((View::Live(live), _) | (_, Some(live))) = (&mut self.view, &mut self.aside) else {
             return;
         };
-        live.logic(ctx, store);
+        live.logic(ctx, journal);
         self.alerts.check(ctx, live.live(), self.prefs.alert_sound);
     }
 
@@ -339,7 +363,7 @@ impl eframe::App for KapJournalApp {
         if let Some(unlock) = &mut self.unlock {
             match unlock.ui(ui) {
                 Some(Unlocked::Open(store)) => {
-                    self.store = Ok(*store);
+                    self.journal = self.take_up(*store);
                     self.unlock = None;
                     self.view = self.first_view();
                     self.read_lock_after();
@@ -372,8 +396,8 @@ impl eframe::App for KapJournalApp {
             }
             return;
         }
-        let store = match &self.store {
-            Ok(store) => store,
+        let store = match &self.journal {
+            Ok(journal) => journal.read(),
             Err(message) => return cannot_open(ui, message),
         };
         if let Some(lock) = &mut self.lock {
@@ -402,33 +426,20 @@ impl eframe::App for KapJournalApp {
             return;
         }
         self.navigate(nav, ui.ctx());
-        let Ok(store) = &mut self.store else { return };
-        if let Some(found) = self.start_up_check.as_ref().and_then(StartUpCheck::poll) {
-            self.start_up_check = None;
-            match found {
-                Ok(problems) if problems.is_empty() => {}
-                Ok(problems) => store.mark_damaged(problems),
-                Err(error) => self.notice = Some(error.to_string()),
-            }
-        }
-        if let Some(problem) = self.backups.poll() {
-            self.notice = Some(problem);
-        }
-        // Today's backup waits for the start-up check, so a damaged journal is never backed up.
-        if self.start_up_check.is_none() {
-            self.backups
-                .start_if_due(ui.ctx(), store, self.clock.wall());
-        }
+        self.background_work(ui.ctx());
+        let Ok(journal) = &self.journal else {
+            return;
+        };
         let nav = match &mut self.view {
-            View::Home(view) => view.ui(ui, store, &self.clock),
-            View::Start(view) => view.ui(ui, store, &self.clock),
-            View::Live(view) => view.ui(ui, store),
-            View::Session(view) => view.ui(ui, store, self.clock.wall()),
+            View::Home(view) => view.ui(ui, journal.read(), &self.clock),
+            View::Start(view) => view.ui(ui, journal, &self.clock),
+            View::Live(view) => view.ui(ui, journal),
+            View::Session(view) => view.ui(ui, journal, self.clock.wall()),
             View::Prep(view) => view.ui(ui),
             View::Client(view) => view.ui(ui),
             View::Settings(view) => view.ui(
                 ui,
-                store,
+                journal,
                 &mut self.backups,
                 &mut self.prefs,
                 self.clock.wall(),

@@ -39,13 +39,14 @@ impl KapJournalApp {
         if let Nav::Restore(path) = nav {
             return self.restore(path, ctx);
         }
-        let Ok(store) = &mut self.store else { return };
+        let Ok(journal) = &self.journal else { return };
         if matches!(nav, Nav::Stay) {
             return;
         }
         if let View::Session(view) = &mut self.view {
-            view.save_now(store, self.clock.wall());
+            view.save_now(journal, self.clock.wall());
         }
+        let store = journal.read();
         // Opening the live session from a list goes back to it.
         let aside_id = self.aside.as_ref().map(|live| live.shown_entry().0);
         let nav = match nav {
@@ -146,7 +147,8 @@ impl KapJournalApp {
                 {
                     nav = Nav::BackToLive;
                 }
-                if let Ok(store) = &self.store {
+                if let Ok(journal) = &self.journal {
+                    let store = journal.read();
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         ui.label(
                             egui::RichText::new(store.dir().display().to_string())
@@ -158,8 +160,8 @@ impl KapJournalApp {
                 }
             });
             crate::ui::widgets::dismissable_notice(ui, &mut self.notice, theme::WARNING);
-            if let Ok(store) = &self.store
-                && let Some(backup) = self.backups.damaged_ui(ui, store)
+            if let Ok(journal) = &self.journal
+                && let Some(backup) = self.backups.damaged_ui(ui, journal.read())
             {
                 nav = Nav::Restore(backup);
             }

@@ -1,28 +1,43 @@
-//! Turning what the clinician submitted into committed entries: the composer's entry, a soft stop
-//! gone past, the end of the session. Every path ends in one commit, and a failure keeps the words
-//! on screen.
+//! Turning what the clinician submitted into entries on their way to the disk: the composer's entry,
+//! a soft stop gone past, the end of the session. Each becomes one write to the journal worker; the
+//! entries show at once as saving, then as saved when the worker answers. A refused write takes its
+//! entries (and every one after it) back off the timeline and puts the words back in the note field.
 
+use super::composer::Mode;
 use super::soft_stop::{self, Held, Pending};
 use super::{Intent, LiveView};
-use crate::live::LiveCommand;
-use crate::store::Store;
-use crate::ui::app::Nav;
+use crate::live::{LiveCommand, Prepared};
+use crate::worker::{Journal, Write, Written};
+
+/// A write the live view waits on.
+pub(super) struct Sending {
+    answer: crate::worker::Pending,
+    /// The composer as it was when it became this write (its words and form), given back if the
+    /// write is refused.
+    before: Option<(String, Mode)>,
+    /// It is the session's end.
+    ends: bool,
+}
 
 impl LiveView {
-    pub(super) fn submit(&mut self, store: &mut Store) -> Nav {
+    pub(super) fn submit(&mut self, journal: &Journal) {
         self.error = None;
+        // Nothing follows the end; if it is refused, the form comes back to be sent again.
+        if self.ending() {
+            return;
+        }
         if let Some(pending) = self.pending.take() {
-            return self.go_ahead(store, pending);
+            return self.go_ahead(journal, pending);
         }
         match self.composer.intent() {
             Err(error) => self.error = Some(error.to_string()),
-            Ok(Intent::Log(command)) => self.log(store, command, true),
+            Ok(Intent::Log(command)) => self.log(journal, command, true),
             Ok(Intent::End(note, discharge)) => {
                 let warnings = self
                     .live
                     .soft_stops(crate::domain::Guarded::End(&discharge));
                 if warnings.is_empty() {
-                    return self.end(store, &note, discharge);
+                    return self.end(journal, &note, discharge);
                 }
                 self.pending = Some(Pending {
                     warnings,
@@ -30,11 +45,10 @@ impl LiveView {
                 });
             }
         }
-        Nav::Stay
     }
 
     /// Carries out what a soft stop held, with an entry for each sentence the clinician went past.
-    pub(super) fn go_ahead(&mut self, store: &mut Store, pending: Pending) -> Nav {
+    pub(super) fn go_ahead(&mut self, journal: &Journal, pending: Pending) {
         let warnings = pending.warnings;
         match pending.action {
             Held::Log {
@@ -43,7 +57,7 @@ impl LiveView {
             } => {
                 let then = Some(Box::new(command));
                 self.commit(
-                    store,
+                    journal,
                     LiveCommand::GoAhead { warnings, then },
                     from_composer,
                 );
@@ -53,30 +67,40 @@ impl LiveView {
                     warnings,
                     then: None,
                 };
-                if self.commit(store, acknowledged, false) {
-                    return self.end(store, &note, discharge);
+                if self.commit(journal, acknowledged, false) {
+                    self.end(journal, &note, discharge);
                 }
             }
         }
-        Nav::Stay
     }
 
-    fn end(&mut self, store: &mut Store, note: &str, discharge: crate::domain::Discharge) -> Nav {
-        match self.live.end(store, note, Some(discharge)) {
-            Ok(()) => {
-                self.composer.reset();
-                self.draft.committed();
-                Nav::OpenSession(self.live.session().id, None)
+    fn end(&mut self, journal: &Journal, note: &str, discharge: crate::domain::Discharge) {
+        match self.live.prepare_end(note, Some(discharge)) {
+            Ok(Prepared {
+                session,
+                expected_next,
+                mut events,
+            }) => {
+                let Some(closing) = events.pop() else { return };
+                let answer = journal.send(Write::EndSession {
+                    session,
+                    expected_next,
+                    closing,
+                });
+                let before = self.take_composer();
+                self.writing.push_back(Sending {
+                    answer,
+                    before: Some(before),
+                    ends: true,
+                });
+                self.take_answers();
             }
-            Err(error) => {
-                self.error = Some(error.to_string());
-                Nav::Stay
-            }
+            Err(error) => self.error = Some(error.to_string()),
         }
     }
 
     /// Commits a command, unless a soft stop holds it until the clinician goes ahead.
-    pub(super) fn log(&mut self, store: &mut Store, command: LiveCommand, from_composer: bool) {
+    pub(super) fn log(&mut self, journal: &Journal, command: LiveCommand, from_composer: bool) {
         if let Some(action) = soft_stop::guarded(&command) {
             let warnings = self.live.soft_stops(action);
             if !warnings.is_empty() {
@@ -90,27 +114,37 @@ impl LiveView {
                 return;
             }
         }
-        self.commit(store, command, from_composer);
+        self.commit(journal, command, from_composer);
     }
 
-    /// Commits a command; true when it landed. On success a composer entry is cleared; on failure
-    /// its text stays on screen.
+    /// Sends a command's entries to the worker; true when they were valid and are on their way. A
+    /// composer entry is cleared at once (the draft row with it, in the same transaction); on a
+    /// refusal its words come back.
     pub(super) fn commit(
         &mut self,
-        store: &mut Store,
+        journal: &Journal,
         command: LiveCommand,
         from_composer: bool,
     ) -> bool {
-        match self.live.log(store, command) {
-            Ok(_) => {
-                self.resumed_notice = None;
-                if from_composer {
-                    self.composer.reset();
-                    self.draft.committed();
-                    // The draft row is cleared at once, so a restart does not offer a committed note again.
-                    self.draft
-                        .force(store, self.live.session().id, "", self.wall());
-                }
+        match self.live.prepare(command) {
+            Ok(Prepared {
+                session,
+                expected_next,
+                events,
+            }) => {
+                let answer = journal.send(Write::AppendEvents {
+                    session,
+                    expected_next,
+                    events,
+                    clear_draft: from_composer,
+                });
+                let before = from_composer.then(|| self.take_composer());
+                self.writing.push_back(Sending {
+                    answer,
+                    before,
+                    ends: false,
+                });
+                self.take_answers();
                 true
             }
             Err(error) => {
@@ -118,5 +152,70 @@ impl LiveView {
                 false
             }
         }
+    }
+
+    /// Reads the worker's answers that have come, oldest first: entries become saved, or a refusal
+    /// takes them back.
+    pub(super) fn take_answers(&mut self) {
+        while let Some(ack) = self.writing.front().and_then(|sent| sent.answer.poll()) {
+            let Some(sent) = self.writing.pop_front() else {
+                break;
+            };
+            match ack.result {
+                Ok(Written::Appended(committed)) => {
+                    self.resumed_notice = None;
+                    self.live.confirm(committed);
+                    if sent.before.is_some() {
+                        self.draft.committed(ack.order);
+                    }
+                }
+                Ok(Written::Ended(closing)) => {
+                    self.draft.committed(ack.order);
+                    self.live.confirm_end(closing);
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    self.refused(sent, error.to_string());
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Whether the session's end is on its way.
+    pub(super) fn ending(&self) -> bool {
+        self.writing.iter().any(|sent| sent.ends)
+    }
+
+    /// Empties the composer for the next entry and returns what it held.
+    fn take_composer(&mut self) -> (String, Mode) {
+        let before = (
+            std::mem::take(&mut self.composer.text),
+            self.composer.mode.clone(),
+        );
+        self.composer.reset();
+        before
+    }
+
+    /// A write was refused, so every one after it is too (each expects its place in the sequence):
+    /// the pending entries leave the timeline, and the composer gets back the first refused entry's
+    /// form with the words of all of them before what was typed since.
+    fn refused(&mut self, first: Sending, error: String) {
+        self.live.refuse();
+        let later = std::mem::take(&mut self.writing);
+        let mut returned = std::iter::once(first)
+            .chain(later)
+            .filter_map(|sent| sent.before);
+        if let Some((words, mode)) = returned.next() {
+            let typed = std::mem::take(&mut self.composer.text);
+            self.composer.text = std::iter::once(words)
+                .chain(returned.map(|(words, _)| words))
+                .chain(std::iter::once(typed))
+                .filter(|words| !words.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
+            self.composer.set_mode(mode);
+        }
+        self.error = Some(error);
     }
 }

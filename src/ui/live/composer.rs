@@ -31,6 +31,7 @@ pub enum DoseAction {
 }
 
 /// The entry being made.
+#[derive(Clone)]
 pub enum Mode {
     Note,
     Decision {

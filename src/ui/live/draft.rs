@@ -1,6 +1,8 @@
 //! Keeps the half-typed note in the database, at most half a second behind the keyboard, and says
-//! honestly whether it is saved.
+//! honestly whether it is saved: a draft counts as saved only once the journal worker's answer says
+//! so, and the newest answer wins (the worker numbers them in the order it wrote).
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -8,15 +10,25 @@ use egui::RichText;
 
 use super::super::{format, theme};
 use crate::domain::SessionId;
-use crate::store::Store;
+use crate::worker::{Journal, Pending, Write};
 
 /// The shortest time between two draft writes; a fast typist costs two small commits a second.
 const MIN_INTERVAL: Duration = Duration::from_millis(500);
+
+/// A draft write on its way: the text, when it was typed, and the worker's answer to come.
+struct Sent {
+    text: String,
+    at: DateTime<Utc>,
+    answer: Pending,
+}
 
 /// What the database holds of the draft, and when it was last written.
 pub struct DraftKeeper {
     saved: String,
     saved_at: Option<DateTime<Utc>>,
+    /// The worker's number for the write `saved` came from; an older answer never overrides it.
+    saved_order: u64,
+    sent: VecDeque<Sent>,
     last_attempt: Option<Duration>,
     error: Option<String>,
 }
@@ -27,23 +39,30 @@ impl DraftKeeper {
         Self {
             saved: saved.to_owned(),
             saved_at: None,
+            saved_order: 0,
+            sent: VecDeque::new(),
             last_attempt: None,
             error: None,
         }
     }
 
-    /// Saves `text` if it changed and the last write is long enough ago. Returns how long to wait
-    /// before calling again while unsaved text remains.
+    /// Saves `text` if it changed and the last write is long enough ago and answered. Returns how
+    /// long to wait before calling again while unsaved text remains (an answer wakes the window
+    /// sooner).
     pub fn keep(
         &mut self,
-        store: &mut Store,
+        journal: &Journal,
         session: SessionId,
         text: &str,
         now: Duration,
         wall: DateTime<Utc>,
     ) -> Option<Duration> {
+        self.take_answers();
         if text == self.saved {
             return None;
+        }
+        if !self.sent.is_empty() {
+            return Some(MIN_INTERVAL);
         }
         if let Some(last) = self.last_attempt {
             let since = now.saturating_sub(last);
@@ -52,39 +71,80 @@ impl DraftKeeper {
             }
         }
         self.last_attempt = Some(now);
-        self.force(store, session, text, wall);
-        (text != self.saved).then_some(MIN_INTERVAL)
+        self.force(journal, session, text, wall);
+        Some(MIN_INTERVAL)
     }
 
-    /// Writes the draft now, whatever the interval.
+    /// Sends the draft now, whatever the interval (on lock and exit; the worker writes everything
+    /// sent before it closes).
     pub fn force(
         &mut self,
-        store: &mut Store,
+        journal: &Journal,
         session: SessionId,
         text: &str,
         wall: DateTime<Utc>,
     ) {
-        match store.save_draft(session, text, wall) {
-            Ok(()) => {
-                text.clone_into(&mut self.saved);
-                self.saved_at = Some(wall);
-                self.error = None;
+        let answer = journal.send(Write::SaveDraft {
+            session,
+            text: text.to_owned(),
+            at: wall,
+        });
+        self.sent.push_back(Sent {
+            text: text.to_owned(),
+            at: wall,
+            answer,
+        });
+        self.take_answers();
+    }
+
+    /// Reads the answers that have come, oldest first.
+    fn take_answers(&mut self) {
+        while let Some(ack) = self.sent.front().and_then(|sent| sent.answer.poll()) {
+            let Some(sent) = self.sent.pop_front() else {
+                break;
+            };
+            match ack.result {
+                Ok(_) => {
+                    self.error = None;
+                    self.saved_as(sent.text, Some(sent.at), ack.order);
+                }
+                Err(error) => self.error = Some(error.to_string()),
             }
-            Err(error) => self.error = Some(error.to_string()),
         }
     }
 
-    /// The composer was cleared because its entry was committed.
-    pub fn committed(&mut self) {
-        self.last_attempt = None;
+    fn saved_as(&mut self, text: String, at: Option<DateTime<Utc>>, order: u64) {
+        if order > self.saved_order {
+            self.saved = text;
+            self.saved_at = at;
+            self.saved_order = order;
+        }
     }
 
-    /// The save status for the header: green when everything typed is in the database.
-    pub fn status_text(&self, text: &str) -> RichText {
+    /// The entry the draft became was committed as the worker's write `order`, and the draft row
+    /// cleared with it.
+    pub fn committed(&mut self, order: u64) {
+        self.last_attempt = None;
+        self.take_answers();
+        // That transaction wrote the draft row: a failure of an earlier draft write is over.
+        self.error = None;
+        self.saved_as(String::new(), None, order);
+    }
+
+    /// The save status for the header: green when everything typed is in the database. `unsaved`
+    /// entries are still on their way to the disk.
+    pub fn status_text(&self, text: &str, unsaved: usize) -> RichText {
         if let Some(error) = &self.error {
             return RichText::new(format!("Draft NOT saved: {error}"))
                 .color(theme::WARNING)
                 .strong();
+        }
+        if unsaved > 0 {
+            return RichText::new(format!(
+                "Saving {}…",
+                format::count(unsaved, "entry", "entries")
+            ))
+            .color(theme::MUTED);
         }
         if text != self.saved {
             return RichText::new("Saving draft…").color(theme::MUTED);

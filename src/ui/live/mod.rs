@@ -10,10 +10,12 @@ pub mod glance;
 mod header;
 mod soft_stop;
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use egui::{RichText, Ui};
 
+use self::committing::Sending;
 use self::composer::{Composer, DecisionChoice, Intent, Mode};
 use self::draft::DraftKeeper;
 use self::soft_stop::Pending;
@@ -26,6 +28,7 @@ use crate::domain::{
 };
 use crate::live::{LiveCommand, LiveSession};
 use crate::store::Store;
+use crate::worker::Journal;
 
 /// The live session on screen.
 pub struct LiveView {
@@ -38,6 +41,8 @@ pub struct LiveView {
     resumed_notice: Option<String>,
     /// An action held at a soft stop until Enter (go ahead) or Esc (go back).
     pending: Option<Pending>,
+    /// Writes sent to the journal worker and not yet answered, oldest first.
+    writing: VecDeque<Sending>,
 }
 
 impl LiveView {
@@ -71,6 +76,7 @@ impl LiveView {
             composer: Composer::new(text),
             live,
             pending: None,
+            writing: VecDeque::new(),
             selected: None,
             error,
             resumed_notice,
@@ -97,11 +103,13 @@ impl LiveView {
         (self.live.session().id, self.selected)
     }
 
-    /// Runs every frame, even with the window hidden: keeps the draft saved.
-    pub fn logic(&mut self, ctx: &egui::Context, store: &mut Store) {
+    /// Runs every frame, even with the window hidden: takes the worker's answers and keeps the draft
+    /// saved.
+    pub fn logic(&mut self, ctx: &egui::Context, journal: &Journal) {
+        self.take_answers();
         let now = self.live.clock().monotonic();
         if let Some(wait) = self.draft.keep(
-            store,
+            journal,
             self.live.session().id,
             &self.composer.text,
             now,
@@ -111,10 +119,10 @@ impl LiveView {
         }
     }
 
-    /// Writes the draft at once (on exit).
-    pub fn save_draft_now(&mut self, store: &mut Store) {
+    /// Sends the draft at once (on lock and exit).
+    pub fn save_draft_now(&mut self, journal: &Journal) {
         self.draft.force(
-            store,
+            journal,
             self.live.session().id,
             &self.composer.text,
             self.wall(),
@@ -125,11 +133,14 @@ impl LiveView {
         self.live.clock().wall()
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, store: &mut Store) -> Nav {
-        let answered = self.answer_soft_stop(ui.ctx(), store);
-        self.handle_shortcuts(ui.ctx(), store);
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
+        self.take_answers();
+        self.answer_soft_stop(ui.ctx(), journal);
+        self.handle_shortcuts(ui.ctx(), journal);
         let model = self.live.session().model;
-        let saved = self.draft.status_text(&self.composer.text);
+        let saved = self
+            .draft
+            .status_text(&self.composer.text, self.live.pending().len());
         let header = egui::Panel::top("live_header")
             .frame(
                 egui::Frame::side_top_panel(ui.style())
@@ -145,13 +156,13 @@ impl LiveView {
             header::HeaderAction::Deferral(command, deferral) => {
                 self.error = None;
                 self.composer.refocus();
-                self.deferral_command(command, deferral, store);
+                self.deferral_command(command, deferral, journal);
             }
             header::HeaderAction::TakeVitals => self.composer.open_vitals(),
             header::HeaderAction::TakeMeasure => self.composer.open_measure(),
             header::HeaderAction::None => {}
         }
-        let mut nav = answered;
+        let mut nav = Nav::Stay;
         egui::Panel::bottom("composer")
             .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(8))
             .show(ui, |ui| {
@@ -164,7 +175,7 @@ impl LiveView {
                     .then(|| clinical_forms::monitoring_hint(&self.live))
                     .flatten();
                 if self.composer.ui(ui, model) {
-                    nav = self.submit(store);
+                    self.submit(journal);
                 }
                 ui.horizontal_wrapped(|ui| {
                     for command in UiCommand::live_actions(model) {
@@ -174,7 +185,7 @@ impl LiveView {
                             button = button.fill(theme::model_tint(model));
                         }
                         if ui.add(button).clicked() {
-                            self.run(command, store);
+                            self.run(command, journal);
                         }
                     }
                 });
@@ -193,15 +204,14 @@ impl LiveView {
                 .stick_to_bottom(true)
                 .auto_shrink(false)
                 .show(ui, |ui| {
-                    timeline::rows(
-                        ui,
-                        self.live.events(),
+                    timeline::Rows {
+                        events: self.live.events(),
                         model,
-                        &self.live.state().marked,
-                        &mut self.selected,
-                        &mut None,
-                        &self.live.settings().thresholds,
-                    );
+                        marked: &self.live.state().marked,
+                        thresholds: &self.live.settings().thresholds,
+                        saving_from: self.live.pending().first().map(|event| event.seq),
+                    }
+                    .show(ui, &mut self.selected, &mut None);
                 });
         });
         // The timers tick once a second, and only while this view is on screen.
@@ -266,18 +276,17 @@ impl LiveView {
     }
 
     /// Enter goes ahead past a soft stop wherever the focus is (Esc, like any other command, goes back).
-    fn answer_soft_stop(&mut self, ctx: &egui::Context, store: &mut Store) -> Nav {
+    fn answer_soft_stop(&mut self, ctx: &egui::Context, journal: &Journal) {
         if self.pending.is_some()
             && ctx.input_mut(|input| input.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
             && let Some(pending) = self.pending.take()
         {
             self.error = None;
-            return self.go_ahead(store, pending);
+            self.go_ahead(journal, pending);
         }
-        Nav::Stay
     }
 
-    fn handle_shortcuts(&mut self, ctx: &egui::Context, store: &mut Store) {
+    fn handle_shortcuts(&mut self, ctx: &egui::Context, journal: &Journal) {
         let model = self.live.session().model;
         for command in UiCommand::live_actions(model)
             .into_iter()
@@ -286,13 +295,13 @@ impl LiveView {
             .chain([UiCommand::Cancel])
         {
             if command.pressed(ctx) {
-                self.run(command, store);
+                self.run(command, journal);
             }
         }
     }
 
     /// Carries out a command from a button or its shortcut.
-    fn run(&mut self, command: UiCommand, store: &mut Store) {
+    fn run(&mut self, command: UiCommand, journal: &Journal) {
         self.error = None;
         // Any other action answers a soft stop with "go back".
         self.pending = None;
@@ -302,7 +311,7 @@ impl LiveView {
             // One keystroke records: the typed words are what came up, the clinic's proposed lower
             // rate is the new one. Without a rate to lower, the form asks for the new dose.
             UiCommand::LowerDose => match self.live.proposed_lower() {
-                Some(dose) => self.quick_decision(Decision::LowerNow, Some(dose), store),
+                Some(dose) => self.quick_decision(Decision::LowerNow, Some(dose), journal),
                 None => self
                     .composer
                     .open_decision(DecisionChoice::LowerNow, &self.live),
@@ -312,7 +321,7 @@ impl LiveView {
                     minutes: DEFAULT_SIT_WITH_IT_MINUTES,
                 },
                 None,
-                store,
+                journal,
             ),
             UiCommand::DecisionPoint => {
                 let first = if self.live.session().model == TreatmentModel::Medical {
@@ -323,12 +332,12 @@ impl LiveView {
                 self.composer.open_decision(first, &self.live);
             }
             UiCommand::DoseChange => self.composer.open_dose_change(&self.live),
-            UiCommand::BeginDosing => self.log(store, LiveCommand::BeginDosing, false),
+            UiCommand::BeginDosing => self.log(journal, LiveCommand::BeginDosing, false),
             UiCommand::Vitals => self.composer.open_vitals(),
             UiCommand::Measure => self.composer.open_measure(),
             UiCommand::AdverseEvent => self.composer.open_adverse(),
             UiCommand::BringToIntegration => match self.marker_target() {
-                Some(target) => self.log(store, LiveCommand::ToggleMarker { target }, false),
+                Some(target) => self.log(journal, LiveCommand::ToggleMarker { target }, false),
                 None => self.error = Some("There is no entry to mark yet.".to_owned()),
             },
             UiCommand::EndSession => match self.live.state().open_deferrals.first() {
@@ -347,7 +356,7 @@ impl LiveView {
                 match self.live.state().open_deferrals.first() {
                     Some(open) => {
                         let deferral = open.seq;
-                        self.deferral_command(command, deferral, store);
+                        self.deferral_command(command, deferral, journal);
                     }
                     None => {
                         self.error = Some("No \"sit with it\" deferral is running.".to_owned());
@@ -361,7 +370,7 @@ impl LiveView {
     }
 
     /// A decision point recorded at once from a shortcut: the typed words are what came up.
-    fn quick_decision(&mut self, decision: Decision, new_dose: Option<Dose>, store: &mut Store) {
+    fn quick_decision(&mut self, decision: Decision, new_dose: Option<Dose>, journal: &Journal) {
         let command = LiveCommand::DecisionPoint {
             came_up: CameUp::Emotion,
             detail: self.composer.text.clone(),
@@ -370,13 +379,13 @@ impl LiveView {
             new_dose,
             rationale: String::new(),
         };
-        self.log(store, command, true);
+        self.log(journal, command, true);
     }
 
     /// An outcome for the deferral started at `deferral`, recorded at once with the typed words as
     /// its note (a lowering takes the clinic's proposed lower rate, or asks for one), or a minute
     /// more or fewer agreed.
-    fn deferral_command(&mut self, command: UiCommand, deferral: Seq, store: &mut Store) {
+    fn deferral_command(&mut self, command: UiCommand, deferral: Seq, journal: &Journal) {
         let by_minutes = match command {
             UiCommand::LongerDeferral => 1,
             UiCommand::ShorterDeferral => -1,
@@ -394,7 +403,7 @@ impl LiveView {
                     new_dose,
                     note: self.composer.text.clone(),
                 };
-                return self.log(store, command, true);
+                return self.log(journal, command, true);
             }
             _ => return,
         };
@@ -402,7 +411,7 @@ impl LiveView {
             deferral,
             by_minutes,
         };
-        self.log(store, command, false);
+        self.log(journal, command, false);
     }
 
     /// The selected entry, or else the newest one that is not itself a marker.

@@ -1,0 +1,83 @@
+//! How the window opens its journal: locked, already open or refused, and where the journal worker
+//! carries out its writes (a thread of its own; at once for tests driving the window frame by frame).
+
+use std::time::Duration;
+
+use super::KapJournalApp;
+use crate::store::{LockedJournal, Store, StoreError};
+use crate::worker::{Journal, Wake};
+
+/// How the window finds the journal when it starts.
+pub enum Opening {
+    /// Claimed, waiting for its passphrase.
+    Locked(LockedJournal),
+    /// Already open (tests and benchmarks open it themselves).
+    Open(Store),
+    /// It cannot be opened; the window says why.
+    Refused(StoreError),
+}
+
+impl From<Result<Store, StoreError>> for Opening {
+    fn from(result: Result<Store, StoreError>) -> Self {
+        result.map_or_else(Self::Refused, Self::Open)
+    }
+}
+
+impl From<Result<LockedJournal, StoreError>> for Opening {
+    fn from(result: Result<LockedJournal, StoreError>) -> Self {
+        result.map_or_else(Self::Refused, Self::Locked)
+    }
+}
+
+/// Where the journal worker carries out the window's writes.
+#[derive(Clone, Copy)]
+pub(super) enum WriteMode {
+    /// On its own thread: the window never waits for the disk.
+    Thread,
+    /// At once, inside the frame that asks (tests that drive the window frame by frame).
+    Inline,
+    /// On its own thread, each commit held up this long (a slow disk made on purpose).
+    Slowed(Duration),
+}
+
+impl KapJournalApp {
+    /// Hands the opened journal's writer to the journal worker, beside a reader for the views.
+    pub(super) fn take_up(&self, store: Store) -> Result<Journal, String> {
+        let ctx = self.ctx.clone();
+        let wake: Wake = Box::new(move || ctx.request_repaint());
+        match self.writes {
+            WriteMode::Thread => Journal::open(store, wake),
+            WriteMode::Inline => Journal::open_inline(store, wake),
+            WriteMode::Slowed(delay) => Journal::open_slowed(store, wake, delay),
+        }
+        .map_err(|error| error.to_string())
+    }
+
+    /// Carries out the window's writes at once, inside the frame that asks, so a test driving the
+    /// window frame by frame finds every answer by the next frame. The window's own default is a
+    /// thread of their own.
+    #[must_use]
+    pub fn writes_inline(self) -> Self {
+        self.write_mode(WriteMode::Inline)
+    }
+
+    /// Holds every commit up by `delay`: a slow disk made on purpose, for the benchmark and the tests
+    /// that show the window never waits for it.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn slowed_writes(self, delay: Duration) -> Self {
+        self.write_mode(WriteMode::Slowed(delay))
+    }
+
+    fn write_mode(mut self, mode: WriteMode) -> Self {
+        self.writes = mode;
+        let open = std::mem::replace(&mut self.journal, Err(String::new()));
+        self.journal = open.and_then(|journal| {
+            journal
+                .close()
+                .map_err(|error| error.to_string())
+                .and_then(|store| self.take_up(store))
+        });
+        self
+    }
+}

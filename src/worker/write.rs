@@ -1,0 +1,173 @@
+//! The writes the journal worker carries out, one variant per thing a clinician can change, and what
+//! each gives back. Carrying one out is a call into the store; nothing here knows of threads or egui.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{
+    Addendum, Client, ClinicSettings, Clinician, Event, NewClient, NewSession, ProgressNote, Seq,
+    Session, SessionId, Signature,
+};
+use crate::store::{NewEvent, Passphrase, Store, StoreError};
+
+/// One change to the journal, as sent to the worker.
+pub enum Write {
+    CreateClient {
+        client: NewClient,
+        at: DateTime<Utc>,
+    },
+    /// A live session with its first entries (the checklist and baseline readings).
+    StartSession {
+        session: NewSession,
+        at: DateTime<Utc>,
+        first: Vec<NewEvent>,
+    },
+    /// Entries of a live session; `clear_draft` when they are what the draft became.
+    AppendEvents {
+        session: SessionId,
+        expected_next: Seq,
+        events: Vec<NewEvent>,
+        clear_draft: bool,
+    },
+    /// The closing entry of a live session.
+    EndSession {
+        session: SessionId,
+        expected_next: Seq,
+        closing: NewEvent,
+    },
+    /// The half-typed live note (empty clears it).
+    SaveDraft {
+        session: SessionId,
+        text: String,
+        at: DateTime<Utc>,
+    },
+    SaveProgressNote {
+        session: SessionId,
+        note: ProgressNote,
+        at: DateTime<Utc>,
+    },
+    SavePrivateNote {
+        session: SessionId,
+        text: String,
+        at: DateTime<Utc>,
+    },
+    SignSession {
+        session: SessionId,
+        clinician: Clinician,
+        at: DateTime<Utc>,
+    },
+    AddAddendum {
+        session: SessionId,
+        addendum: Addendum,
+    },
+    SaveClinicSettings(ClinicSettings),
+    SaveClinician(Clinician),
+    ChangePassphrase {
+        current: Passphrase,
+        new: Passphrase,
+    },
+    /// What the start-up check found: from now on the journal is only read.
+    MarkDamaged(Vec<String>),
+    /// Makes the journal behave as on a full disk, or lifts that (tests of a failing disk).
+    #[doc(hidden)]
+    SimulateFullDisk(bool),
+}
+
+/// What a write gives back once it is committed.
+#[derive(Debug)]
+pub enum Written {
+    Client(Client),
+    Started {
+        session: Session,
+        events: Vec<Event>,
+    },
+    Appended(Vec<Event>),
+    Ended(Event),
+    Signed(Signature),
+    Clinician(Clinician),
+    /// Done; there is nothing to give back.
+    Done,
+}
+
+impl Write {
+    /// Carries the write out on `store`, in one transaction where the store allows.
+    pub fn apply(self, store: &mut Store) -> Result<Written, StoreError> {
+        match self {
+            Self::CreateClient { client, at } => {
+                Ok(Written::Client(store.create_client(&client, at)?))
+            }
+            Self::StartSession { session, at, first } => {
+                let (session, events) = store.start_session_with(&session, at, &first)?;
+                Ok(Written::Started { session, events })
+            }
+            Self::AppendEvents {
+                session,
+                expected_next,
+                events,
+                clear_draft,
+            } => {
+                let committed = if clear_draft {
+                    store.append_events_clearing_draft(session, expected_next, &events)?
+                } else {
+                    store.append_events(session, expected_next, &events)?
+                };
+                Ok(Written::Appended(committed))
+            }
+            Self::EndSession {
+                session,
+                expected_next,
+                closing,
+            } => Ok(Written::Ended(store.end_session(
+                session,
+                expected_next,
+                &closing,
+            )?)),
+            Self::SaveDraft { session, text, at } => {
+                store.save_draft(session, &text, at)?;
+                Ok(Written::Done)
+            }
+            Self::SaveProgressNote { session, note, at } => {
+                store.save_progress_note(session, &note, at)?;
+                Ok(Written::Done)
+            }
+            Self::SavePrivateNote { session, text, at } => {
+                store.save_private_note(session, &text, at)?;
+                Ok(Written::Done)
+            }
+            Self::SignSession {
+                session,
+                clinician,
+                at,
+            } => Ok(Written::Signed(
+                store.sign_session(session, &clinician, at)?,
+            )),
+            Self::AddAddendum { session, addendum } => {
+                store.add_addendum(session, &addendum)?;
+                Ok(Written::Done)
+            }
+            Self::SaveClinicSettings(settings) => {
+                store.save_clinic_settings(&settings)?;
+                Ok(Written::Done)
+            }
+            Self::SaveClinician(clinician) => {
+                Ok(Written::Clinician(store.save_clinician(&clinician)?))
+            }
+            Self::ChangePassphrase { current, new } => {
+                store.change_passphrase(&current, &new)?;
+                Ok(Written::Done)
+            }
+            Self::MarkDamaged(problems) => {
+                store.mark_damaged(problems);
+                Ok(Written::Done)
+            }
+            Self::SimulateFullDisk(full) => {
+                store.simulate_full_disk(full)?;
+                Ok(Written::Done)
+            }
+        }
+    }
+
+    /// Whether the write commits to the disk (a slow disk holds those up, not the others).
+    pub(super) fn is_commit(&self) -> bool {
+        !matches!(self, Self::MarkDamaged(_) | Self::SimulateFullDisk(_))
+    }
+}
