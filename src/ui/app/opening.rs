@@ -17,6 +17,12 @@ pub enum Opening {
     Refused(StoreError),
 }
 
+impl From<Store> for Opening {
+    fn from(store: Store) -> Self {
+        Self::Open(store)
+    }
+}
+
 impl From<Result<Store, StoreError>> for Opening {
     fn from(result: Result<Store, StoreError>) -> Self {
         result.map_or_else(Self::Refused, Self::Open)
