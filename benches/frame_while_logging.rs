@@ -91,7 +91,9 @@ impl Window {
             events,
             ..Default::default()
         };
-        let Self { ctx, app, frame, .. } = self;
+        let Self {
+            ctx, app, frame, ..
+        } = self;
         let start = Instant::now();
         let output = ctx.run_ui(input, |ui| {
             eframe::App::logic(app, ui.ctx(), frame);

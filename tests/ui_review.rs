@@ -215,3 +215,52 @@ fn medical_model_sessions_read_in_their_own_words_and_search_keeps_the_models_ap
     let medical = harness.get_by_label_contains("session #1 entry").rect();
     assert!(kap.top() < medical.top());
 }
+
+/// A long timeline draws only the rows near what is on screen, so its frames cost the same at 30
+/// entries or 300: the newest notes of a live session are drawn and the first are not, and a search
+/// hit far up an ended session is brought into view and drawn.
+#[test]
+fn a_long_timeline_draws_the_rows_in_view_and_a_search_hit_far_up_is_brought_into_it() {
+    use kap_journal::domain::TreatmentModel;
+    use kap_journal::live::LiveCommand;
+
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let note = |n: usize| match n {
+        7 => "Note 7: speaks of the lighthouse at the end of the pier.".to_owned(),
+        n => format!("Note {n}: breathing slow and even."),
+    };
+    for n in 0..300 {
+        live.log(&mut journal.store, LiveCommand::Note(note(n)))
+            .unwrap();
+    }
+    let dir = journal.dir;
+    drop(journal.store);
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    // The live session is resumed at its newest entries.
+    harness.run();
+    assert!(harness.query_by_label_contains("Note 299:").is_some());
+    assert!(
+        harness.query_by_label_contains("Note 3:").is_none(),
+        "rows far above the view are not drawn"
+    );
+
+    click(&mut harness, "End session");
+    common::ui::end_now(&mut harness);
+    click(&mut harness, "Back to sessions");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    field(&harness, "Search").type_text("lighthouse");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().shown_entry().unwrap().0, SessionId(1));
+    assert!(
+        harness
+            .query_by_label_contains("lighthouse at the end")
+            .is_some(),
+        "the hit is drawn where the session opens"
+    );
+    assert!(harness.query_by_label_contains("Note 299:").is_none());
+}

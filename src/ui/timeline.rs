@@ -40,22 +40,66 @@ pub struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// Shows the rows; clicking a row selects it (the target of "bring to integration"). The row
-    /// `scroll_to` names is brought into view once.
+    /// Shows the rows inside a scroll area; clicking a row selects it (the target of "bring to
+    /// integration"). The row `scroll_to` names is brought into view once.
+    ///
+    /// Only the rows near the visible part are drawn: the others take the space they took when last
+    /// drawn (an estimate before that), so a frame costs the same with 30 entries or 3,000.
     pub fn show(&self, ui: &mut Ui, selected: &mut Option<Seq>, scroll_to: &mut Option<Seq>) {
-        rows(ui, self, selected, scroll_to);
+        let heights_id = ui.make_persistent_id("row_heights");
+        let width = ui.available_width();
+        let mut heights: RowHeights =
+            ui.data_mut(|data| data.get_temp(heights_id).unwrap_or_default());
+        if (heights.width - width).abs() > 0.5 {
+            heights = RowHeights {
+                width,
+                advances: std::collections::HashMap::new(),
+            };
+        }
+        let visible = ui.clip_rect().expand2(egui::vec2(0.0, DRAWN_BEYOND_VIEW));
+        let mut skipped = 0.0;
+        for event in self.events {
+            let advance = heights
+                .advances
+                .get(&event.seq)
+                .copied()
+                .unwrap_or(ESTIMATED_ROW);
+            let top = ui.cursor().top() + skipped;
+            let near = top <= visible.bottom() && top + advance >= visible.top();
+            if !near && *scroll_to != Some(event.seq) {
+                skipped += advance;
+                continue;
+            }
+            if skipped > 0.0 {
+                ui.add_space(skipped);
+                skipped = 0.0;
+            }
+            let before = ui.cursor().top();
+            self.row(ui, event, selected, scroll_to);
+            heights
+                .advances
+                .insert(event.seq, ui.cursor().top() - before);
+        }
+        if skipped > 0.0 {
+            ui.add_space(skipped);
+        }
+        ui.data_mut(|data| data.insert_temp(heights_id, heights));
     }
-}
 
-fn rows(ui: &mut Ui, rows: &Rows<'_>, selected: &mut Option<Seq>, scroll_to: &mut Option<Seq>) {
-    let Rows {
-        events,
-        model,
-        marked,
-        thresholds,
-        saving_from,
-    } = *rows;
-    for event in events {
+    fn row(
+        &self,
+        ui: &mut Ui,
+        event: &Event,
+        selected: &mut Option<Seq>,
+        scroll_to: &mut Option<Seq>,
+    ) {
+        let Rows {
+            model,
+            marked,
+            thresholds,
+            saving_from,
+            ..
+        } = *self;
         let is_selected = *selected == Some(event.seq);
         let fill = if is_selected {
             ui.visuals().selection.bg_fill.gamma_multiply(0.4)
@@ -132,4 +176,17 @@ fn rows(ui: &mut Ui, rows: &Rows<'_>, selected: &mut Option<Seq>, scroll_to: &mu
             *selected = if is_selected { None } else { Some(event.seq) };
         }
     }
+}
+
+/// How far above and below the visible part rows are still drawn, so a scroll shows no gap.
+const DRAWN_BEYOND_VIEW: f32 = 300.0;
+
+/// The height a row is taken to have before it was first drawn: one line.
+const ESTIMATED_ROW: f32 = 24.0;
+
+/// How far each row moved the cursor when last drawn, at one width of the timeline.
+#[derive(Clone, Default)]
+struct RowHeights {
+    width: f32,
+    advances: std::collections::HashMap<Seq, f32>,
 }
