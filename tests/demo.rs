@@ -72,6 +72,7 @@ fn every_session_is_consistent_on_several_seeds() {
             times_run_forward_and_stop_at_the_end(&what, &session, &events);
             at_clinic_hours_with_the_routes_words_and_doses(&what, &session, &events);
             doses_only_fall(&what, &events);
+            nothing_lowered_once_the_pump_has_finished(&what, &events);
         }
         nothing_delivered_beyond_the_plan(&journal.store, seed);
     }
@@ -128,6 +129,11 @@ fn at_clinic_hours_with_the_routes_words_and_doses(
         "{what}: {local}"
     );
     assert!((8..16).contains(&local.hour()), "{what}: {local}");
+    // The practice's records end on a fixed Friday, so no session lies in the future.
+    assert!(
+        local.date_naive() <= chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        "{what}: {local} is after the practice's last day"
+    );
     if session.route != Route::IvInfusion {
         for event in events {
             assert!(
@@ -181,6 +187,39 @@ fn doses_only_fall(what: &str, events: &[Event]) {
                 ),
                 "{what}: lowered after all, but no lower dose follows"
             ),
+            _ => {}
+        }
+    }
+}
+
+/// An infusion is lowered only while it runs: never after its planned end (extensions included),
+/// and it is marked complete at that end.
+fn nothing_lowered_once_the_pump_has_finished(what: &str, events: &[Event]) {
+    let mut ends: Option<i64> = None;
+    for event in events {
+        match &event.kind {
+            EventKind::DosingBegan { dose } => {
+                ends = dose
+                    .infusion()
+                    .map(|infusion| event.elapsed_ms + i64::from(infusion.over_minutes) * 60_000);
+            }
+            EventKind::InfusionExtended { minutes, .. } => {
+                ends = ends.map(|end| end + i64::from(*minutes) * 60_000);
+            }
+            EventKind::DoseChange { dose: Some(_), .. } => {
+                let end = ends.expect("a dose change without an infusion running");
+                assert!(
+                    event.elapsed_ms <= end,
+                    "{what}: lowered after the pump finished"
+                );
+            }
+            EventKind::DoseChange { dose: None, reason } if reason == "Infusion complete." => {
+                assert_eq!(
+                    Some(event.elapsed_ms),
+                    ends,
+                    "{what}: completed off its end"
+                );
+            }
             _ => {}
         }
     }
@@ -430,14 +469,20 @@ fn kap_sessions_mark_what_came_up_for_the_prep_sheet() {
         }
         assert!(marks >= 10, "seed {seed}: {marks} marks");
         // The prep sheet of a client with marks shows them, each with what led there.
-        let shown = marked_clients.iter().any(|client| {
+        let mut shown = false;
+        for client in &marked_clients {
             let sheet = PrepSheet::load(&journal.store, *client).unwrap();
-            sheet
-                .sessions
-                .iter()
-                .flat_map(|session| &session.marked)
-                .any(|marked| marked.context.is_some())
-        });
+            for marked in sheet.sessions.iter().flat_map(|session| &session.marked) {
+                let Some(context) = &marked.context else {
+                    continue;
+                };
+                shown = true;
+                assert!(
+                    !matches!(context.kind, EventKind::Marker { .. }),
+                    "seed {seed}: a mark given as what led to another"
+                );
+            }
+        }
         assert!(shown, "seed {seed}: no prep sheet shows a marked entry");
     }
 }

@@ -104,7 +104,7 @@ fn the_prep_view_shows_a_marker_logged_in_the_last_session() {
     );
     assert!(
         harness
-            .query_by_label_contains("after: Quiet at first.")
+            .query_by_label_contains("came after: Quiet at first.")
             .is_some(),
         "with the entry before it"
     );

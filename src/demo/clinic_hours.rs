@@ -11,11 +11,11 @@ use rand::rngs::StdRng;
 const FIRST_SLOT: u32 = 16; // 08:00
 const LAST_SLOT: u32 = 31; // 15:30
 
-/// `day`, or the Monday after it when it falls on a weekend.
-pub fn weekday_on_or_after(day: NaiveDate) -> NaiveDate {
+/// `day`, or the Friday before it when it falls on a weekend.
+pub fn weekday_on_or_before(day: NaiveDate) -> NaiveDate {
     match day.weekday() {
-        Weekday::Sat => day + Duration::days(2),
-        Weekday::Sun => day + Duration::days(1),
+        Weekday::Sat => day - Duration::days(1),
+        Weekday::Sun => day - Duration::days(2),
         _ => day,
     }
 }
@@ -47,13 +47,13 @@ mod tests {
     #[test]
     fn sessions_start_on_weekdays_within_clinic_hours_locally() {
         let mut rng = StdRng::seed_from_u64(5);
-        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        let monday = weekday_on_or_after(saturday);
-        assert_eq!(monday.weekday(), Weekday::Mon);
+        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let friday = weekday_on_or_before(sunday);
+        assert_eq!(friday, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
         for _ in 0..200 {
-            let start = session_start(&mut rng, monday).with_timezone(&Local);
+            let start = session_start(&mut rng, friday).with_timezone(&Local);
             assert!((8..16).contains(&start.hour()), "{start}");
-            assert_eq!(start.weekday(), Weekday::Mon);
+            assert_eq!(start.weekday(), Weekday::Fri);
         }
     }
 }

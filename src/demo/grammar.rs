@@ -104,6 +104,20 @@ const SAYS: &[&str] = &[
     "I don't have to fix it today",
     "that's the part I never say out loud",
     "it's softer than I expected",
+    "I thought I had put that down years ago",
+    "it's not as far away as I thought",
+    "there's a door I keep not opening",
+    "I can hear her laughing",
+    "nobody is angry with me here",
+    "I'm allowed to rest",
+    "it keeps getting bigger and then it doesn't",
+    "I'm standing next to it, not inside it",
+    "I wanted someone to come",
+    "it smells like the old house",
+    "I don't need to hold it all at once",
+    "I'm tired of being brave",
+    "it feels like the end of winter",
+    "I can let myself cry about it",
 ];
 
 const AFTERWARDS: &[&str] = &[

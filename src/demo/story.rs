@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use super::clinic_hours::weekday_on_or_after;
+use super::clinic_hours::weekday_on_or_before;
 use super::phrases::pick;
 use crate::domain::{NoteFormat, Route, TreatmentModel};
 
@@ -118,8 +118,9 @@ impl Story {
     }
 }
 
-/// Session days: an induction course of two a week, then every two to four weeks, ending on or before
-/// `last_day`, on weekdays. A client with very many sessions comes more often, so the course fits in
+/// Session days: an induction course of two a week, then every two to four weeks, on weekdays, the
+/// last on or before `last_day` (a few weeks before it for some). Laid out backwards from the end, so
+/// no day is ever after it. A client with very many sessions comes more often, so the course fits in
 /// [`LONGEST_SPAN_DAYS`].
 fn schedule(rng: &mut StdRng, sessions: usize, last_day: NaiveDate) -> Vec<NaiveDate> {
     let gaps: Vec<i64> = (1..sessions)
@@ -138,15 +139,15 @@ fn schedule(rng: &mut StdRng, sessions: usize, last_day: NaiveDate) -> Vec<Naive
         1.0
     };
     let slack = rng.random_range(0..=60);
-    let mut day = last_day - Duration::days((span as f64 * squeeze) as i64 + slack);
+    let mut day = weekday_on_or_before(last_day - Duration::days(slack));
     let mut days = Vec::with_capacity(sessions);
-    for index in 0..sessions {
-        day = weekday_on_or_after(day);
+    days.push(day);
+    for gap in gaps.iter().rev() {
+        day = weekday_on_or_before(day - Duration::days(((*gap as f64 * squeeze) as i64).max(1)));
         days.push(day);
-        if let Some(gap) = gaps.get(index) {
-            day += Duration::days(((*gap as f64 * squeeze) as i64).max(1));
-        }
     }
+    days.truncate(sessions);
+    days.reverse();
     days
 }
 

@@ -405,10 +405,15 @@ fn decision_point(
                 minutes,
             });
             for _ in 0..rng.random_range(1..=3) {
-                log.after(rng, 1, 2);
+                let next = log.at + rng.random_range(60..=120) * 1000;
+                pump_completes_by(log, dose, next);
+                log.at = next;
                 jot(rng, log, shape);
             }
-            log.at = log.at.max(started + i64::from(minutes) * MINUTE);
+            let agreed_end = log.at.max(started + i64::from(minutes) * MINUTE);
+            // The pump may finish while the client sits with it: then there is nothing left to lower.
+            pump_completes_by(log, dose, agreed_end);
+            log.at = agreed_end;
             // Trust grows over a KAP course: staying with it ends in "worked through" more often.
             let trust =
                 (0.35 + 0.08 * shape.story.kap_sessions_before(shape.index) as f64).min(0.85);
@@ -474,6 +479,22 @@ fn mark(log: &mut Builder, target_seq: Seq) {
         target_seq,
         on: true,
     });
+}
+
+/// Logs the infusion's completion at its planned end when that comes by `at`, during a "sit with
+/// it" (no extension is offered then).
+fn pump_completes_by(log: &mut Builder, dose: &mut DoseState, at: i64) {
+    if let Some(end) = dose
+        .infusion_ends
+        .filter(|end| dose.current.is_some() && at >= *end)
+    {
+        log.at = log.at.max(end);
+        log.push(EventKind::DoseChange {
+            dose: None,
+            reason: "Infusion complete.".to_owned(),
+        });
+        dose.current = None;
+    }
 }
 
 fn lower(log: &mut Builder, dose: &mut DoseState, reason: String) {

@@ -14,7 +14,8 @@ use crate::store::{SessionFilter, SessionSummary, Store, StoreError};
 /// How many recent sessions the sheet covers; five minutes of reading, not more.
 pub const PREP_SESSIONS: usize = 3;
 
-/// An entry marked "bring to integration" and the entry before it, which usually says what led there.
+/// An entry marked "bring to integration" and the entry before it, which usually says what led there
+/// (another mark is skipped: it says nothing of what happened).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkedEntry {
     pub entry: Event,
@@ -120,7 +121,11 @@ pub fn prep_session(summary: SessionSummary, intention: String, events: &[Event]
         .filter_map(|seq| index.get(seq))
         .map(|&at| MarkedEntry {
             entry: events[at].clone(),
-            context: at.checked_sub(1).map(|before| events[before].clone()),
+            context: events[..at]
+                .iter()
+                .rev()
+                .find(|before| !matches!(before.kind, EventKind::Marker { .. }))
+                .cloned(),
         })
         .collect();
     // Deferral start → decision, then outcome → deferral: join the two to the decision point.

@@ -164,8 +164,8 @@ impl HomeView {
                 let label = ui.label(name);
                 ui.add(
                     egui::TextEdit::singleline(text)
-                        .hint_text("2026-11-24")
-                        .desired_width(96.0),
+                        .hint_text("YYYY-MM-DD")
+                        .desired_width(112.0),
                 )
                 .labelled_by(label.id);
             }

@@ -100,7 +100,7 @@ impl PrepView {
                                     if let Some(context) = &marked.context {
                                         ui.label(
                                             RichText::new(format!(
-                                                "      after: {}",
+                                                "      came after: {}",
                                                 context.kind.describe()
                                             ))
                                             .color(theme::MUTED),
