@@ -143,18 +143,22 @@ pub struct Jotted {
 }
 
 /// One note as a clinician jots it during a session. Only where there is an integration session to
-/// bring it to (`with_integration`) may the client ask to keep the moment.
-pub fn note(rng: &mut StdRng, with_integration: bool) -> Jotted {
+/// bring it to (`with_integration`) may the client ask to keep the moment. `said` holds what the
+/// client already said this session: nobody says the same sentence twice in one sitting.
+pub fn note(rng: &mut StdRng, with_integration: bool, said: &mut Vec<&'static str>) -> Jotted {
     if rng.random_range(0..4_u8) == 2 {
         let keep = with_integration && rng.random_bool(0.3);
         let afterwards = if keep { ASKS_TO_KEEP } else { AFTERWARDS };
+        let who = pick(rng, WHO);
+        let unsaid: Vec<&'static str> = SAYS
+            .iter()
+            .copied()
+            .filter(|quote| !said.contains(quote))
+            .collect();
+        let quote = *pick(rng, if unsaid.is_empty() { SAYS } else { &unsaid });
+        said.push(quote);
         return Jotted {
-            text: format!(
-                "{} says \"{}\"; {}.",
-                pick(rng, WHO),
-                pick(rng, SAYS),
-                pick(rng, afterwards)
-            ),
+            text: format!("{who} says \"{quote}\"; {}.", pick(rng, afterwards)),
             keep_for_integration: keep,
         };
     }
@@ -198,7 +202,9 @@ mod tests {
     #[test]
     fn most_of_two_thousand_notes_are_distinct() {
         let mut rng = StdRng::seed_from_u64(3);
-        let notes: Vec<String> = (0..2000).map(|_| note(&mut rng, true).text).collect();
+        let notes: Vec<String> = (0..2000)
+            .map(|_| note(&mut rng, true, &mut Vec::new()).text)
+            .collect();
         let distinct: std::collections::HashSet<&String> = notes.iter().collect();
         assert!(distinct.len() > 1400, "{} distinct", distinct.len());
         assert!(
@@ -209,14 +215,29 @@ mod tests {
     }
 
     #[test]
+    fn nobody_says_the_same_sentence_twice_in_one_session() {
+        let mut rng = StdRng::seed_from_u64(8);
+        let mut said = Vec::new();
+        let quotes: Vec<String> = (0..60)
+            .map(|_| note(&mut rng, true, &mut said).text)
+            .filter_map(|text| text.split('"').nth(1).map(str::to_owned))
+            .collect();
+        let distinct: std::collections::HashSet<&String> = quotes.iter().collect();
+        assert!(quotes.len() >= 8, "{} quotes", quotes.len());
+        assert_eq!(distinct.len(), quotes.len(), "{quotes:?}");
+    }
+
+    #[test]
     fn only_notes_with_an_integration_to_go_to_ask_to_keep_a_moment() {
         let mut rng = StdRng::seed_from_u64(5);
-        let kap: Vec<Jotted> = (0..2000).map(|_| note(&mut rng, true)).collect();
+        let kap: Vec<Jotted> = (0..2000)
+            .map(|_| note(&mut rng, true, &mut Vec::new()))
+            .collect();
         let kept = kap.iter().filter(|note| note.keep_for_integration).count();
         assert!((40..=300).contains(&kept), "{kept} kept");
         assert!(kap.iter().all(|note| note.keep_for_integration
             == ASKS_TO_KEEP.iter().any(|asks| note.text.contains(asks))));
-        let medical = (0..2000).map(|_| note(&mut rng, false));
+        let medical = (0..2000).map(|_| note(&mut rng, false, &mut Vec::new()));
         assert!(medical.into_iter().all(|note| !note.keep_for_integration
             && !note.text.contains("integration")
             && !note.text.contains("next time")));

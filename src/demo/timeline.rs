@@ -70,6 +70,7 @@ pub fn generate(
 ) -> (Vec<NewEvent>, DateTime<Utc>) {
     let mut log = Builder {
         started_at,
+        said: Vec::new(),
         events: Vec::new(),
         at: rng.random_range(30..=90) * 1000,
     };
@@ -465,7 +466,7 @@ fn decision_point(
 /// Lowers the running infusion to three quarters (the clinic's `lower-to`), as the pump is set.
 /// A note during the session; in KAP, a moment the client asks to keep is marked for integration.
 fn jot(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
-    let note = grammar::note(rng, shape.model == TreatmentModel::Kap);
+    let note = grammar::note(rng, shape.model == TreatmentModel::Kap, &mut log.said);
     let seq = log.push(EventKind::Note { text: note.text });
     if note.keep_for_integration {
         mark(log, seq);
@@ -510,6 +511,8 @@ fn lower(log: &mut Builder, dose: &mut DoseState, reason: String) {
 
 struct Builder {
     started_at: DateTime<Utc>,
+    /// What the client has said so far this session.
+    said: Vec<&'static str>,
     events: Vec<NewEvent>,
     /// Milliseconds since the session started: where the next entry goes.
     at: i64,

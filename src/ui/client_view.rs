@@ -112,7 +112,14 @@ impl ClientView {
                     summary.deferrals, summary.worked_through
                 );
             }
-            if ui.link(text).clicked() {
+            // One line per session, cut with an ellipsis (the whole line on hover): a wrapped link
+            // reads as two sessions.
+            let link = egui::Label::new(
+                egui::RichText::new(text.as_str()).color(ui.visuals().hyperlink_color),
+            )
+            .truncate()
+            .sense(egui::Sense::click());
+            if ui.add(link).on_hover_text(text).clicked() {
                 open = Some(summary.id);
             }
         }
