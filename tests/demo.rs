@@ -486,3 +486,30 @@ fn kap_sessions_mark_what_came_up_for_the_prep_sheet() {
         assert!(shown, "seed {seed}: no prep sheet shows a marked entry");
     }
 }
+
+#[test]
+fn the_same_seed_gives_the_same_practice_and_another_seed_another() {
+    let practice = |seed: u64| {
+        let journal = demo(40, 6, seed);
+        sessions(&journal.store)
+            .into_iter()
+            .map(|(session, events)| {
+                let timeline: Vec<(i64, String, String)> = events
+                    .iter()
+                    .map(|event| {
+                        (
+                            event.elapsed_ms,
+                            event.wall_time.to_rfc3339(),
+                            serde_json::to_string(&event.kind).unwrap(),
+                        )
+                    })
+                    .collect();
+                (session.started_at, session.model, session.route, timeline)
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = practice(5);
+    assert_eq!(first.len(), 40);
+    assert_eq!(first, practice(5), "seed 5 twice");
+    assert_ne!(first, practice(6), "seeds 5 and 6");
+}

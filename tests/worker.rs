@@ -221,3 +221,43 @@ fn the_window_shows_an_entry_as_saving_until_the_slow_disk_answers() {
         ["Client smiles at the music."]
     );
 }
+
+#[test]
+fn a_progress_note_typed_on_a_slow_disk_is_saving_then_saved_without_the_frame_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(kap_journal::live::ManualClock::new(chrono::Utc::now()));
+    let store = Store::open(dir.path(), &common::passphrase());
+    let app_clock: std::sync::Arc<dyn kap_journal::live::Clock> = clock.clone();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            kap_journal::ui::KapJournalApp::new(cc, store, app_clock)
+                .automatic_backups(false)
+                .alert_sound(false)
+                .slowed_writes(Duration::from_secs(1))
+        });
+    common::ui::start_session(&mut harness, "KAP");
+    common::ui::end_with_discharge(&mut harness);
+    common::ui::step_until(&mut harness, "the session view", |harness| {
+        harness.query_by_label("Progress note").is_some()
+    });
+    harness
+        .get(egui_kittest::kittest::By::new().label("Progress note"))
+        .click();
+    harness.run();
+    common::ui::type_into(&mut harness, "Subjective", "Said the room felt safe.");
+    // The frames after typing sent the note and went on: it shows as saving and is not on disk yet
+    // (the worker holds each commit up by a second).
+    harness.get_by_label("Saving…");
+    let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    assert!(reader.progress_note(SessionId(1)).unwrap().is_none());
+    drop(reader);
+    common::ui::step_until(&mut harness, "the note's answer", |harness| {
+        harness
+            .query_by_label_contains("Progress note saved")
+            .is_some()
+    });
+    let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let note = reader.progress_note(SessionId(1)).unwrap().unwrap();
+    assert_eq!(note.sections()[0], "Said the room felt safe.");
+}

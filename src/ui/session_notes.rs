@@ -8,18 +8,21 @@ use egui::{RichText, Ui};
 use super::{format, theme, widgets};
 use crate::domain::{NoteFormat, ProgressNote, SessionFacts, SessionId};
 use crate::store::{Store, StoreError};
-use crate::worker::{Journal, Write};
+use crate::worker::{Ack, Journal, Pending, Write};
 
 /// The shortest time between two writes while typing, in seconds.
 const SAVE_INTERVAL_S: f64 = 0.5;
 
-/// A text being edited and what the journal holds of it.
+/// A text being edited and what the journal holds of it. While typing, one write at a time is on its
+/// way to the journal worker and the frame never waits for it; leaving the note waits for the last.
 struct Kept<T> {
     editing: T,
     saved: T,
     saved_at: Option<DateTime<Utc>>,
     error: Option<String>,
     last_write_s: f64,
+    /// The value sent, when it was typed, and the worker's answer to come.
+    sending: Option<(T, DateTime<Utc>, Pending)>,
 }
 
 impl<T: Clone + PartialEq> Kept<T> {
@@ -30,6 +33,7 @@ impl<T: Clone + PartialEq> Kept<T> {
             saved_at: None,
             error: None,
             last_write_s: f64::NEG_INFINITY,
+            sending: None,
         }
     }
 
@@ -37,27 +41,49 @@ impl<T: Clone + PartialEq> Kept<T> {
         self.editing != self.saved
     }
 
-    /// Writes the edited value with `write` when it changed and the last write is long enough ago
-    /// (or at once when `now_s` is `None`).
-    fn keep(
-        &mut self,
-        now_s: Option<f64>,
-        wall: DateTime<Utc>,
-        write: impl FnOnce(&T) -> Result<(), StoreError>,
-    ) {
-        if !self.unsaved() {
+    /// Sends the edited value with `send` when it changed, the last write is long enough ago and
+    /// has been answered.
+    fn keep(&mut self, now_s: f64, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending) {
+        self.take_answer();
+        if !self.unsaved() || self.sending.is_some() || now_s - self.last_write_s < SAVE_INTERVAL_S
+        {
             return;
         }
-        if let Some(now) = now_s {
-            if now - self.last_write_s < SAVE_INTERVAL_S {
-                return;
-            }
-            self.last_write_s = now;
+        self.last_write_s = now_s;
+        self.sending = Some((self.editing.clone(), wall, send(&self.editing)));
+        self.take_answer();
+    }
+
+    /// Writes what is unsaved and waits for the answer (leaving the view, closing the note or the app).
+    fn save_and_wait(&mut self, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending) {
+        if let Some((value, at, answer)) = self.sending.take() {
+            self.answered(value, at, answer.wait());
         }
-        match write(&self.editing) {
-            Ok(()) => {
-                self.saved = self.editing.clone();
-                self.saved_at = Some(wall);
+        if self.unsaved() {
+            let value = self.editing.clone();
+            let answer = send(&value).wait();
+            self.answered(value, wall, answer);
+        }
+    }
+
+    fn take_answer(&mut self) {
+        let Some(ack) = self
+            .sending
+            .as_ref()
+            .and_then(|(_, _, answer)| answer.poll())
+        else {
+            return;
+        };
+        if let Some((value, at, _)) = self.sending.take() {
+            self.answered(value, at, ack);
+        }
+    }
+
+    fn answered(&mut self, value: T, at: DateTime<Utc>, ack: Ack) {
+        match ack.result {
+            Ok(_) => {
+                self.saved = value;
+                self.saved_at = Some(at);
                 self.error = None;
             }
             Err(error) => self.error = Some(error.to_string()),
@@ -165,8 +191,8 @@ impl SessionNotes {
         }
         let now = ui.input(|input| input.time);
         let session = self.session;
-        self.progress.keep(Some(now), wall, |note| {
-            save_progress(journal, session, note, wall)
+        self.progress.keep(now, wall, |note| {
+            send_progress(journal, session, note, wall)
         });
         if self.progress.unsaved() {
             ui.ctx()
@@ -242,9 +268,7 @@ impl SessionNotes {
         }
         let now = ui.input(|input| input.time);
         let session = self.session;
-        private.keep(Some(now), wall, |text| {
-            save_private(journal, session, text, wall)
-        });
+        private.keep(now, wall, |text| send_private(journal, session, text, wall));
         if private.unsaved() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_INTERVAL_S));
@@ -275,13 +299,10 @@ impl SessionNotes {
     /// Writes whatever is unsaved at once (leaving the view, closing the app).
     pub fn save_now(&mut self, journal: &Journal, wall: DateTime<Utc>) {
         let session = self.session;
-        self.progress.keep(None, wall, |note| {
-            save_progress(journal, session, note, wall)
-        });
+        self.progress
+            .save_and_wait(wall, |note| send_progress(journal, session, note, wall));
         if let Some(private) = &mut self.private {
-            private.keep(None, wall, |text| {
-                save_private(journal, session, text, wall)
-            });
+            private.save_and_wait(wall, |text| send_private(journal, session, text, wall));
             self.has_private = !private.editing.trim().is_empty();
         }
     }
@@ -295,34 +316,25 @@ impl SessionNotes {
     }
 }
 
-/// Writes the progress note through the journal worker and waits for its answer.
-fn save_progress(
+/// Sends the progress note to the journal worker.
+fn send_progress(
     journal: &Journal,
     session: SessionId,
     note: &ProgressNote,
     at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    journal
-        .write(Write::SaveProgressNote {
-            session,
-            note: note.clone(),
-            at,
-        })
-        .map(drop)
+) -> Pending {
+    journal.send(Write::SaveProgressNote {
+        session,
+        note: note.clone(),
+        at,
+    })
 }
 
-/// Writes the private note through the journal worker and waits for its answer.
-fn save_private(
-    journal: &Journal,
-    session: SessionId,
-    text: &str,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    journal
-        .write(Write::SavePrivateNote {
-            session,
-            text: text.to_owned(),
-            at,
-        })
-        .map(drop)
+/// Sends the private note to the journal worker.
+fn send_private(journal: &Journal, session: SessionId, text: &str, at: DateTime<Utc>) -> Pending {
+    journal.send(Write::SavePrivateNote {
+        session,
+        text: text.to_owned(),
+        at,
+    })
 }
