@@ -198,9 +198,15 @@ fn the_window_shows_an_entry_as_saving_until_the_slow_disk_answers() {
                 .slowed_writes(Duration::from_millis(400))
         });
     common::ui::start_session(&mut harness, "KAP");
+    // Starting waits for the slowed commit too, and the frame does not.
+    common::ui::step_until(&mut harness, "the live session", |harness| {
+        harness.query_by_label("All entries saved").is_some()
+    });
+    harness.run();
     common::ui::field(&harness, "Note").click();
     harness.run();
     common::ui::field(&harness, "Note").type_text("Client smiles at the music.");
+    harness.run();
     harness.key_press(Key::Enter);
     harness.step();
     // At once: the field is free for the next words, and the entry is on the timeline as saving.
@@ -237,6 +243,11 @@ fn a_progress_note_typed_on_a_slow_disk_is_saving_then_saved_without_the_frame_w
                 .slowed_writes(Duration::from_secs(1))
         });
     common::ui::start_session(&mut harness, "KAP");
+    // Starting waits for the slowed commit too, and the frame does not.
+    common::ui::step_until(&mut harness, "the live session", |harness| {
+        harness.query_by_label("All entries saved").is_some()
+    });
+    harness.run();
     common::ui::end_with_discharge(&mut harness);
     common::ui::step_until(&mut harness, "the session view", |harness| {
         harness.query_by_label("Progress note").is_some()

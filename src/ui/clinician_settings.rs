@@ -3,6 +3,7 @@
 
 use egui::{RichText, Ui};
 
+use super::awaiting::Awaiting;
 use super::{theme, widgets};
 use crate::domain::Clinician;
 use crate::store::Store;
@@ -13,6 +14,7 @@ pub struct ClinicianSettings {
     editing: Clinician,
     saved: Clinician,
     status: Option<(String, bool)>,
+    saving: Awaiting,
 }
 
 impl ClinicianSettings {
@@ -25,6 +27,7 @@ impl ClinicianSettings {
             editing: saved.clone(),
             saved,
             status,
+            saving: Awaiting::default(),
         }
     }
 
@@ -48,22 +51,23 @@ impl ClinicianSettings {
             );
         });
         ui.add_space(theme::GAP);
-        let unsaved = self.editing != self.saved;
+        match self.saving.answer() {
+            Some(Ok(Written::Clinician(saved))) => {
+                self.editing = saved.clone();
+                self.saved = saved;
+                self.status = Some(("Name saved.".to_owned(), false));
+            }
+            Some(Ok(_)) => self.status = Some(("Name saved.".to_owned(), false)),
+            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            None => {}
+        }
+        let unsaved = self.editing != self.saved && !self.saving.is_waiting();
         if ui
             .add_enabled(unsaved, egui::Button::new("Save name"))
             .clicked()
         {
-            self.status = Some(
-                match journal.write(Write::SaveClinician(self.editing.clone())) {
-                    Ok(Written::Clinician(saved)) => {
-                        self.editing = saved.clone();
-                        self.saved = saved;
-                        ("Name saved.".to_owned(), false)
-                    }
-                    Ok(_) => ("Name saved.".to_owned(), false),
-                    Err(error) => (error.to_string(), true),
-                },
-            );
+            self.saving
+                .send(journal, Write::SaveClinician(self.editing.clone()));
         }
         widgets::status_line(ui, self.status.as_ref());
     }

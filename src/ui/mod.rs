@@ -2,6 +2,7 @@
 
 mod alerts;
 mod app;
+mod awaiting;
 mod background;
 mod backup_folder_chooser;
 mod backups;

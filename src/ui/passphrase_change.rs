@@ -3,6 +3,7 @@
 
 use egui::{RichText, Ui};
 
+use super::awaiting::Awaiting;
 use super::unlock_view::{forget_typing, passphrase_field};
 use super::{theme, widgets};
 use crate::store::{MIN_PASSPHRASE_CHARS, Passphrase};
@@ -15,6 +16,9 @@ pub struct PassphraseChange {
     new: String,
     again: String,
     status: Option<(String, bool)>,
+    /// The change on its way: the worker derives the new key (Argon2id, a quarter of a second),
+    /// not the frame.
+    changing: Awaiting,
 }
 
 impl PassphraseChange {
@@ -35,7 +39,16 @@ impl PassphraseChange {
             passphrase_field(ui, "New passphrase again", &mut self.again).id,
         ];
         ui.add_space(theme::GAP);
-        let filled = !self.current.is_empty() && !self.new.is_empty();
+        match self.changing.answer() {
+            Some(Ok(_)) => self.status = Some(("Passphrase changed.".to_owned(), false)),
+            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            None => {}
+        }
+        if self.changing.is_waiting() {
+            self.status = Some(("Changing the passphrase…".to_owned(), false));
+        }
+        let filled =
+            !self.current.is_empty() && !self.new.is_empty() && !self.changing.is_waiting();
         if ui
             .add_enabled(filled, egui::Button::new("Change passphrase"))
             .clicked()
@@ -51,16 +64,14 @@ impl PassphraseChange {
         let new = Passphrase::new(std::mem::take(&mut self.new));
         let again = Passphrase::new(std::mem::take(&mut self.again));
         forget_typing(ctx, fields);
-        self.status = Some(if new.as_bytes() == again.as_bytes() {
-            match journal.write(Write::ChangePassphrase { current, new }) {
-                Ok(_) => ("Passphrase changed.".to_owned(), false),
-                Err(error) => (error.to_string(), true),
-            }
+        if new.as_bytes() == again.as_bytes() {
+            self.changing
+                .send(journal, Write::ChangePassphrase { current, new });
         } else {
-            (
+            self.status = Some((
                 "The two new passphrases differ; nothing was changed.".to_owned(),
                 true,
-            )
-        });
+            ));
+        }
     }
 }

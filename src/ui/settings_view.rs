@@ -21,6 +21,9 @@ pub struct SettingsView {
     status: Option<(String, bool)>,
     clinician: ClinicianSettings,
     passphrase: PassphraseChange,
+    /// The settings on their way to the journal, and the values sent.
+    saving: super::awaiting::Awaiting,
+    sent: Option<ClinicSettings>,
 }
 
 impl SettingsView {
@@ -35,6 +38,8 @@ impl SettingsView {
             status,
             clinician: ClinicianSettings::load(store),
             passphrase: PassphraseChange::default(),
+            saving: super::awaiting::Awaiting::default(),
+            sent: None,
         }
     }
 
@@ -101,8 +106,18 @@ impl SettingsView {
                 }
             });
         ui.add_space(theme::GAP);
+        match self.saving.answer() {
+            Some(Ok(_)) => {
+                if let Some(sent) = self.sent.take() {
+                    self.saved = sent;
+                }
+                self.status = Some(("Settings saved.".to_owned(), false));
+            }
+            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            None => {}
+        }
         ui.horizontal(|ui| {
-            let unsaved = self.editing != self.saved;
+            let unsaved = self.editing != self.saved && !self.saving.is_waiting();
             if ui
                 .add_enabled(unsaved, egui::Button::new("Save settings"))
                 .clicked()
@@ -122,16 +137,11 @@ impl SettingsView {
         self.passphrase.ui(ui, journal);
     }
 
+    /// Sends the settings; they count as saved once the journal's answer says so.
     fn save(&mut self, journal: &Journal) {
-        self.status = Some(
-            match journal.write(Write::SaveClinicSettings(self.editing)) {
-                Ok(_) => {
-                    self.saved = self.editing;
-                    ("Settings saved.".to_owned(), false)
-                }
-                Err(error) => (error.to_string(), true),
-            },
-        );
+        self.saving
+            .send(journal, Write::SaveClinicSettings(self.editing));
+        self.sent = Some(self.editing);
     }
 }
 

@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
+use super::awaiting::Awaiting;
 use super::{format, theme, widgets};
 use crate::domain::{Addendum, Clinician, SessionId, SessionStatus, SignatureError};
 use crate::export::SessionRecord;
 use crate::store::Store;
-use crate::worker::{Journal, Write, Written};
+use crate::worker::{Journal, Write};
 
 /// The signing and addendum controls of one session view.
 #[derive(Default)]
@@ -23,6 +24,10 @@ pub struct SigningPanel {
     sign_status: Option<(String, bool)>,
     /// The outcome of the last addendum, shown under the form.
     addendum_status: Option<(String, bool)>,
+    /// The signature on its way to the journal.
+    signing: Awaiting,
+    /// The addendum on its way to the journal.
+    adding: Awaiting,
 }
 
 impl SigningPanel {
@@ -36,6 +41,11 @@ impl SigningPanel {
         wall: DateTime<Utc>,
     ) -> bool {
         let mut signed = false;
+        match self.signing.answer() {
+            Some(Ok(_)) => signed = true,
+            Some(Err(error)) => self.sign_status = Some((error.to_string(), true)),
+            None => {}
+        }
         if let Some(signature) = &record.signature {
             ui.label(
                 RichText::new(format!(
@@ -54,6 +64,8 @@ impl SigningPanel {
                     _ => text.color(theme::WARNING),
                 });
             }
+        } else if self.signing.is_waiting() {
+            ui.label(RichText::new("Signing…").color(theme::MUTED));
         } else if record.session.status == SessionStatus::Ended {
             ui.horizontal(|ui| {
                 let Some(who) = &self.confirming else {
@@ -79,11 +91,7 @@ impl SigningPanel {
                                 clinician: clinician.clone(),
                                 at: wall,
                             };
-                            match journal.write(signing) {
-                                Ok(Written::Signed(_)) => signed = true,
-                                Ok(_) => {}
-                                Err(error) => self.sign_status = Some((error.to_string(), true)),
-                            }
+                            self.signing.send(journal, signing);
                             self.confirming = None;
                             return;
                         }
@@ -146,9 +154,14 @@ impl SigningPanel {
             320.0,
         );
         widgets::labelled_multiline(ui, "Addendum", &mut self.text, "", 3);
-        let mut added = false;
-        if ui.button("Add addendum").clicked() {
-            added = self.add(record.session.id, journal, wall);
+        let added = self.take_addendum_answer();
+        let button = egui::Button::new(if self.adding.is_waiting() {
+            "Adding…"
+        } else {
+            "Add addendum"
+        });
+        if ui.add_enabled(!self.adding.is_waiting(), button).clicked() {
+            self.add(record.session.id, journal, wall);
         }
         widgets::status_line(ui, self.addendum_status.as_ref());
         added
@@ -159,20 +172,31 @@ impl SigningPanel {
         self.sign_status = Some((problem, true));
     }
 
-    fn add(&mut self, session: SessionId, journal: &Journal, wall: DateTime<Utc>) -> bool {
-        let written = journal.read().clinician().and_then(|clinician| {
+    /// Checks the addendum and sends it; what was typed stays until the journal has it.
+    fn add(&mut self, session: SessionId, journal: &Journal, wall: DateTime<Utc>) {
+        let checked = journal.read().clinician().and_then(|clinician| {
             let clinician = clinician.unwrap_or_default();
-            let addendum = Addendum::new(&clinician, wall, &self.reason, &self.text)?;
-            journal.write(Write::AddAddendum { session, addendum })
+            Ok(Addendum::new(&clinician, wall, &self.reason, &self.text)?)
         });
-        match written {
-            Ok(_) => {
+        match checked {
+            Ok(addendum) => self
+                .adding
+                .send(journal, Write::AddAddendum { session, addendum }),
+            Err(error) => self.addendum_status = Some((error.to_string(), true)),
+        }
+    }
+
+    /// True once the addendum sent has been added (the view reads the session again).
+    fn take_addendum_answer(&mut self) -> bool {
+        match self.adding.answer() {
+            None => false,
+            Some(Ok(_)) => {
                 self.reason.clear();
                 self.text.clear();
                 self.addendum_status = Some(("Addendum added.".to_owned(), false));
                 true
             }
-            Err(error) => {
+            Some(Err(error)) => {
                 // What was typed stays in the fields, to be sent again.
                 self.addendum_status = Some((error.to_string(), true));
                 false

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use super::app::Nav;
+use super::awaiting::Awaiting;
 use super::pre_session_form::PreSessionForm;
 use super::prefs::Prefs;
 use super::{theme, widgets};
@@ -34,6 +35,8 @@ pub struct StartView {
     error: Option<String>,
     /// Typing starts in the client code when the form opens.
     focus_code: bool,
+    /// The session (and its new client) on its way to the journal.
+    starting: Awaiting,
 }
 
 /// Starts the session from anywhere in the form.
@@ -60,6 +63,7 @@ impl StartView {
             prefilled_for: None,
             error,
             focus_code: true,
+            starting: Awaiting::default(),
         }
     }
 
@@ -71,6 +75,9 @@ impl StartView {
     pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
         let store = journal.read();
         let mut nav = Nav::Stay;
+        if let Some(answer) = self.starting.answer() {
+            nav = self.started(answer, journal, clock);
+        }
         // Taken before any field draws: a multi-line field with the focus would take Ctrl+Enter as
         // a new line.
         let start = ui.input_mut(|input| input.consume_shortcut(&START_SHORTCUT));
@@ -103,14 +110,20 @@ impl StartView {
                     self.checklist.ui(ui);
                     ui.add_space(theme::GAP);
                     widgets::error_line(ui, self.error.as_deref());
-                    let button = egui::Button::new(RichText::new("Start session").strong())
+                    let waiting = self.starting.is_waiting();
+                    let label = if waiting {
+                        "Starting…"
+                    } else {
+                        "Start session"
+                    };
+                    let button = egui::Button::new(RichText::new(label).strong())
                         .shortcut_text(ui.ctx().format_shortcut(&START_SHORTCUT))
                         .fill(theme::model_tint(self.model));
-                    if ui.add(button).clicked() || start {
-                        match self.start(journal, clock) {
-                            Ok(session) => nav = Nav::Live(Box::new(session)),
-                            Err(error) => self.error = Some(error.to_string()),
-                        }
+                    if (ui.add_enabled(!waiting, button).clicked() || start)
+                        && !waiting
+                        && let Err(error) = self.start(journal, clock)
+                    {
+                        self.error = Some(error.to_string());
                     }
                 });
         });
@@ -228,34 +241,22 @@ impl StartView {
             .or_else(|| self.chosen_client().and_then(|client| client.weight_kg))
     }
 
-    /// Validates everything before writing anything, then adds the client (if new) and starts the session.
-    fn start(
-        &mut self,
-        journal: &Journal,
-        clock: &Arc<dyn Clock>,
-    ) -> Result<LiveSession, StoreError> {
+    /// Validates everything before writing anything, then sends the session (and the client, if
+    /// new) to the journal; the view goes live when the answer comes.
+    fn start(&mut self, journal: &Journal, clock: &Arc<dyn Clock>) -> Result<(), StoreError> {
         let dose = Dose::parse(&self.dose).map_err(SessionError::from)?;
         let first = self.checklist.entries()?;
-        let client_id = if let Some(id) = self.chosen {
-            id
+        let (client, client_id) = if let Some(id) = self.chosen {
+            (None, id)
         } else {
             let new_client =
                 NewClient::parse(&self.code, &self.display_name, &self.checklist.weight)?;
             dose.check_for_weight(new_client.weight_kg)
                 .map_err(SessionError::from)?;
-            let Written::Client(client) = journal.write(Write::CreateClient {
-                client: new_client,
-                at: clock.wall(),
-            })?
-            else {
-                return Err(StoreError::WriterStopped);
-            };
-            let id = client.id;
-            self.clients.push(client);
-            self.chosen = Some(id);
-            id
+            // The id is the journal's to give; the worker puts it in.
+            (Some(new_client), ClientId(0))
         };
-        let new = NewSession {
+        let session = NewSession {
             client_id,
             model: self.model,
             route: self.route,
@@ -272,14 +273,54 @@ impl StartView {
                 kind,
             })
             .collect();
-        let Written::Started { session, events } = journal.write(Write::StartSession {
-            session: new,
-            at,
-            first,
-        })?
-        else {
-            return Err(StoreError::WriterStopped);
-        };
-        LiveSession::attach(journal.read(), Arc::clone(clock), session, events)
+        self.error = None;
+        self.starting.send(
+            journal,
+            Write::StartSession {
+                client,
+                session,
+                at,
+                first,
+            },
+        );
+        Ok(())
+    }
+
+    /// The journal's answer to the start: the live session, or the form again with the reason.
+    fn started(
+        &mut self,
+        answer: Result<Written, StoreError>,
+        journal: &Journal,
+        clock: &Arc<dyn Clock>,
+    ) -> Nav {
+        let started = answer.and_then(|written| match written {
+            Written::Started {
+                client,
+                session,
+                events,
+            } => {
+                if let Some(client) = client {
+                    self.chosen = Some(client.id);
+                    self.clients.push(client);
+                }
+                LiveSession::attach(journal.read(), Arc::clone(clock), session, events)
+            }
+            _ => Err(StoreError::WriterStopped),
+        });
+        match started {
+            Ok(live) => Nav::Live(Box::new(live)),
+            Err(error) => {
+                self.error = Some(error.to_string());
+                // A new client made before the session failed is chosen, so trying again does not
+                // make them twice.
+                if self.chosen.is_none()
+                    && let Ok(Some(client)) = journal.read().client_by_code(self.code.trim())
+                {
+                    self.chosen = Some(client.id);
+                    self.clients.push(client);
+                }
+                Nav::Stay
+            }
+        }
     }
 }

@@ -11,12 +11,10 @@ use crate::store::{NewEvent, Passphrase, Store, StoreError};
 
 /// One change to the journal, as sent to the worker.
 pub enum Write {
-    CreateClient {
-        client: NewClient,
-        at: DateTime<Utc>,
-    },
-    /// A live session with its first entries (the checklist and baseline readings).
+    /// A live session with its first entries (the checklist and baseline readings), for the client
+    /// `client` names first when it is a new one.
     StartSession {
+        client: Option<NewClient>,
         session: NewSession,
         at: DateTime<Utc>,
         first: Vec<NewEvent>,
@@ -75,8 +73,9 @@ pub enum Write {
 /// What a write gives back once it is committed.
 #[derive(Debug)]
 pub enum Written {
-    Client(Client),
     Started {
+        /// The client made for the session, when it was a new one.
+        client: Option<Client>,
         session: Session,
         events: Vec<Event>,
     },
@@ -92,12 +91,25 @@ impl Write {
     /// Carries the write out on `store`, in one transaction where the store allows.
     pub fn apply(self, store: &mut Store) -> Result<Written, StoreError> {
         match self {
-            Self::CreateClient { client, at } => {
-                Ok(Written::Client(store.create_client(&client, at)?))
-            }
-            Self::StartSession { session, at, first } => {
+            Self::StartSession {
+                client,
+                mut session,
+                at,
+                first,
+            } => {
+                // The client stays made if the session then fails; the start form finds it again.
+                let client = client
+                    .map(|new| store.create_client(&new, at))
+                    .transpose()?;
+                if let Some(client) = &client {
+                    session.client_id = client.id;
+                }
                 let (session, events) = store.start_session_with(&session, at, &first)?;
-                Ok(Written::Started { session, events })
+                Ok(Written::Started {
+                    client,
+                    session,
+                    events,
+                })
             }
             Self::AppendEvents {
                 session,

@@ -37,7 +37,7 @@ enum View {
     Session(Box<SessionView>),
     Prep(PrepView),
     Client(ClientView),
-    Settings(SettingsView),
+    Settings(Box<SettingsView>),
 }
 
 /// The KAP Journal window.

@@ -101,7 +101,7 @@ impl KapJournalApp {
             },
             Nav::Settings => {
                 self.backups.relist();
-                View::Settings(SettingsView::load(store))
+                View::Settings(Box::new(SettingsView::load(store)))
             }
         };
         match std::mem::replace(&mut self.view, next) {
