@@ -368,3 +368,30 @@ fn a_new_folder_restores_a_backup_from_another_computer_with_its_passphrase() {
     );
     assert!(dir.path().join(KEY_FILE_NAME).exists());
 }
+
+/// The key is derived on a thread of its own: the frame that takes the passphrase only starts the
+/// try, the button says so meanwhile, and the journal opens when the try is done.
+#[test]
+fn the_passphrase_is_tried_beside_the_window_which_keeps_drawing() {
+    let journal = common::journal_with_fixture();
+    let dir = journal.dir;
+    drop(journal.store);
+    let locked = LockedJournal::claim(dir.path());
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| KapJournalApp::new(cc, locked, clock).automatic_backups(false));
+    harness.run();
+    type_into(&mut harness, "Passphrase", common::PASSPHRASE);
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    assert!(
+        harness.query_by_label("Unlocking…").is_some(),
+        "the frame started the try and went on"
+    );
+    step_until(&mut harness, "the journal to open", |harness| {
+        harness.query_by_label("Unlock KAP Journal").is_none()
+    });
+    harness.run();
+    assert!(harness.state().journal().is_some());
+}

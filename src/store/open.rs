@@ -55,8 +55,9 @@ pub enum JournalState {
 /// A data folder this process has claimed as its only writer, before the passphrase is known.
 ///
 /// The claim comes first so that a second instance is refused before it asks for anything; failed
-/// unlocks keep the claim, and nothing is written until one succeeds.
-#[derive(Debug)]
+/// unlocks keep the claim, and nothing is written until one succeeds. A clone is the same claim
+/// (an unlock on another thread holds it too).
+#[derive(Debug, Clone)]
 pub struct LockedJournal {
     dir: PathBuf,
     lock: Arc<File>,

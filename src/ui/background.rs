@@ -59,6 +59,19 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
+    /// Does `work` at once, on this thread: for tests that drive the window frame by frame and must
+    /// find the result there by the next frame.
+    pub fn inline(work: impl FnOnce(&mut dyn FnMut(CopyProgress)) -> T) -> Self {
+        let (send, result) = mpsc::channel();
+        // The receiver is right here, so the result cannot be lost.
+        let _ = send.send(work(&mut |_| {}));
+        Self {
+            done: Arc::new(AtomicU64::new(0)),
+            total: Arc::new(AtomicU64::new(0)),
+            result,
+        }
+    }
+
     /// The result once the thread has finished (taken: it is given once), else how far it has
     /// come (0 to 1).
     pub fn poll(&self) -> Poll<T> {

@@ -3,11 +3,12 @@
 
 use egui::{RichText, TextEdit, Ui};
 
+use super::background::{Job, Poll};
 use super::restore_elsewhere::RestoreElsewhere;
 use super::{format, theme};
 use crate::store::{
-    BackupFile, DataKey, JournalState, LockedJournal, MIN_PASSPHRASE_CHARS, Passphrase, Store,
-    StoreError, unlock_key,
+    BackupFile, CopyProgress, DataKey, JournalState, LockedJournal, MIN_PASSPHRASE_CHARS,
+    Passphrase, Store, StoreError, unlock_key,
 };
 
 /// What the screen gives the window.
@@ -38,6 +39,18 @@ pub struct UnlockView {
     elsewhere: RestoreElsewhere,
     /// The backup and passphrase chosen there, until the window takes them.
     elsewhere_chosen: Option<(std::path::PathBuf, Passphrase)>,
+    /// The passphrase being tried on a thread of its own: deriving the key takes a quarter of a
+    /// second, and finding a good backup for a damaged journal seconds.
+    trying: Option<Job<Tried>>,
+    /// Tries at once instead (tests that drive the window frame by frame).
+    inline: bool,
+}
+
+/// What a try at the passphrase gave.
+struct Tried {
+    store: Result<Store, StoreError>,
+    /// When the passphrase was right but the journal too damaged to open.
+    rescue: Option<(DataKey, BackupFile)>,
 }
 
 impl UnlockView {
@@ -52,7 +65,16 @@ impl UnlockView {
             rescue: None,
             elsewhere: RestoreElsewhere::default(),
             elsewhere_chosen: None,
+            trying: None,
+            inline: false,
         }
+    }
+
+    /// Tries passphrases at once, inside the frame, instead of on a thread of their own.
+    #[must_use]
+    pub fn tried_inline(mut self, inline: bool) -> Self {
+        self.inline = inline;
+        self
     }
 
     /// The screen again after a restore from another computer failed, saying why.
@@ -80,7 +102,8 @@ impl UnlockView {
 
     /// Draws the screen; returns the journal once the passphrase opens it.
     pub fn ui(&mut self, ui: &mut Ui) -> Option<Unlocked> {
-        let mut opened = None;
+        let mut opened = self.take_try();
+        let trying = self.trying.is_some();
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(80.0);
             ui.vertical_centered(|ui| {
@@ -128,10 +151,11 @@ impl UnlockView {
                     );
                 }
                 ui.add_space(theme::GAP);
-                if ui.button(action).clicked() || submitted {
-                    opened = self
-                        .submit(ui.ctx(), choosing)
-                        .map(|store| Unlocked::Open(Box::new(store)));
+                let action = if trying { "Unlocking…" } else { action };
+                if (ui.add_enabled(!trying, egui::Button::new(action)).clicked() || submitted)
+                    && !trying
+                {
+                    self.submit(ui.ctx(), choosing);
                 }
                 if let Some(error) = &self.error {
                     ui.add_space(theme::GAP);
@@ -167,50 +191,83 @@ impl UnlockView {
         opened
     }
 
-    fn submit(&mut self, ctx: &egui::Context, choosing: bool) -> Option<Store> {
+    /// Starts trying the typed passphrase (choosing it, for a new journal); the answer comes on a
+    /// later frame.
+    fn submit(&mut self, ctx: &egui::Context, choosing: bool) {
         // The typed text moves into the passphrase, which wipes it when dropped.
         let passphrase = Passphrase::new(std::mem::take(&mut self.passphrase));
         let again = Passphrase::new(std::mem::take(&mut self.again));
         forget_typing(ctx, &self.fields);
         self.focus_first = true;
-        let result = if choosing {
-            if passphrase.as_bytes() != again.as_bytes() {
-                self.error = Some("The two passphrases differ; type them again.".to_owned());
-                return None;
+        if choosing && passphrase.as_bytes() != again.as_bytes() {
+            self.error = Some("The two passphrases differ; type them again.".to_owned());
+            return;
+        }
+        self.error = None;
+        self.rescue = None;
+        let journal = self.journal.clone();
+        let work = move |_: &mut dyn FnMut(CopyProgress)| {
+            if choosing {
+                Tried {
+                    store: journal.create(&passphrase),
+                    rescue: None,
+                }
+            } else {
+                unlock(&journal, &passphrase)
             }
-            self.journal.create(&passphrase)
-        } else {
-            self.unlock(&passphrase)
         };
-        match result {
-            Ok(store) => Some(store),
+        self.trying = Some(if self.inline {
+            Job::inline(work)
+        } else {
+            Job::spawn(ctx, work)
+        });
+    }
+
+    /// The journal once the try has opened it; a refusal is said on the screen.
+    fn take_try(&mut self) -> Option<Unlocked> {
+        let poll = self.trying.as_ref()?.poll();
+        let tried = match poll {
+            Poll::Running(_) => return None,
+            Poll::Finished(tried) => tried,
+            Poll::Lost => Tried {
+                store: Err(StoreError::WriterStopped),
+                rescue: None,
+            },
+        };
+        self.trying = None;
+        match tried.store {
+            Ok(store) => Some(Unlocked::Open(Box::new(store))),
             Err(error) => {
                 self.error = Some(error.to_string());
+                self.rescue = tried.rescue;
                 None
             }
         }
     }
 }
 
-impl UnlockView {
-    /// Unlocks the journal; when the passphrase is right but the journal cannot be opened, offers
-    /// the newest good backup.
-    fn unlock(&mut self, passphrase: &Passphrase) -> Result<Store, StoreError> {
-        let key = unlock_key(self.journal.dir(), passphrase)?;
-        self.journal.open_with(key.clone()).inspect_err(|error| {
-            if matches!(
-                error,
-                StoreError::Corrupt | StoreError::KeyMismatch | StoreError::JournalEmptied
-            ) {
-                self.rescue = self
-                    .journal
-                    .newest_good_backup(&key)
-                    .ok()
-                    .flatten()
-                    .map(|backup| (key, backup));
-            }
-        })
-    }
+/// Unlocks the journal; when the passphrase is right but the journal cannot be opened, finds the
+/// newest good backup to offer.
+fn unlock(journal: &LockedJournal, passphrase: &Passphrase) -> Tried {
+    let key = match unlock_key(journal.dir(), passphrase) {
+        Ok(key) => key,
+        Err(error) => {
+            return Tried {
+                store: Err(error),
+                rescue: None,
+            };
+        }
+    };
+    let store = journal.open_with(key.clone());
+    let rescue = match &store {
+        Err(StoreError::Corrupt | StoreError::KeyMismatch | StoreError::JournalEmptied) => journal
+            .newest_good_backup(&key)
+            .ok()
+            .flatten()
+            .map(|backup| (key, backup)),
+        _ => None,
+    };
+    Tried { store, rescue }
 }
 
 /// A masked one-line field named by its label.

@@ -301,9 +301,10 @@ impl KapJournalApp {
                 backup,
             } => {
                 self.restoring = None;
-                self.unlock = Some(Box::new(UnlockView::after_failed_restore(
-                    journal, &backup, problem,
-                )));
+                self.unlock = Some(Box::new(
+                    UnlockView::after_failed_restore(journal, &backup, problem)
+                        .tried_inline(self.writes.is_inline()),
+                ));
             }
         }
     }

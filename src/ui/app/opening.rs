@@ -35,7 +35,7 @@ impl From<Result<LockedJournal, StoreError>> for Opening {
     }
 }
 
-/// Where the journal worker carries out the window's writes.
+/// Where the journal worker carries out the window's writes (and the passphrase screen its tries).
 #[derive(Clone, Copy)]
 pub(super) enum WriteMode {
     /// On its own thread: the window never waits for the disk.
@@ -44,6 +44,12 @@ pub(super) enum WriteMode {
     Inline,
     /// On its own thread, each commit held up this long (a slow disk made on purpose).
     Slowed(Duration),
+}
+
+impl WriteMode {
+    pub(super) fn is_inline(self) -> bool {
+        matches!(self, Self::Inline)
+    }
 }
 
 impl KapJournalApp {
@@ -59,9 +65,9 @@ impl KapJournalApp {
         .map_err(|error| error.to_string())
     }
 
-    /// Carries out the window's writes at once, inside the frame that asks, so a test driving the
-    /// window frame by frame finds every answer by the next frame. The window's own default is a
-    /// thread of their own.
+    /// Carries out the window's writes (and tries the passphrase) at once, inside the frame that
+    /// asks, so a test driving the window frame by frame finds every answer by the next frame. The
+    /// window's own default is a thread of their own.
     #[must_use]
     pub fn writes_inline(self) -> Self {
         self.write_mode(WriteMode::Inline)
@@ -77,6 +83,10 @@ impl KapJournalApp {
 
     fn write_mode(mut self, mode: WriteMode) -> Self {
         self.writes = mode;
+        self.unlock = self
+            .unlock
+            .take()
+            .map(|view| Box::new(view.tried_inline(mode.is_inline())));
         let open = std::mem::replace(&mut self.journal, Err(String::new()));
         self.journal = open.and_then(|journal| {
             journal
