@@ -61,8 +61,8 @@ pub use key_file::KdfCost;
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
 pub use open::{
-    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
-    journal_state, unlock_key,
+    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, PassphraseCheck, connect_raw,
+    connect_raw_with, journal_state, unlock_key,
 };
 pub use output_guard::refuse_unsafe_output;
 pub use prefill::LastSession;

@@ -299,11 +299,15 @@ impl Store {
 
     /// Whether `passphrase` unlocks this journal: what the lock screen asks before showing it again.
     pub fn check_passphrase(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
-        let key = unlock_key(&self.dir, passphrase)?;
-        if key.same_as(&self.key) {
-            Ok(())
-        } else {
-            Err(StoreError::KeyMismatch)
+        self.passphrase_check().check(passphrase)
+    }
+
+    /// What checking a passphrase needs, to do it on another thread (deriving a key takes a quarter
+    /// of a second).
+    pub fn passphrase_check(&self) -> PassphraseCheck {
+        PassphraseCheck {
+            dir: self.dir.clone(),
+            key: self.key.clone(),
         }
     }
 
@@ -327,6 +331,25 @@ fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
     match fs::metadata(dir.join(DB_FILE_NAME)) {
         Ok(meta) if meta.len() > 0 => Ok(()),
         _ => Err(StoreError::JournalEmptied),
+    }
+}
+
+/// The folder and the key of an open journal, to check a passphrase against them anywhere.
+pub struct PassphraseCheck {
+    dir: PathBuf,
+    /// Wiped on drop.
+    key: DataKey,
+}
+
+impl PassphraseCheck {
+    /// Whether `passphrase` unwraps this journal's key.
+    pub fn check(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
+        let key = unlock_key(&self.dir, passphrase)?;
+        if key.same_as(&self.key) {
+            Ok(())
+        } else {
+            Err(StoreError::KeyMismatch)
+        }
     }
 }
 

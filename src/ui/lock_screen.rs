@@ -3,11 +3,12 @@
 
 use egui::{RichText, Ui};
 
+use super::background::{Job, Poll};
 use super::live::glance;
 use super::theme;
 use super::unlock_view::{enter_pressed, forget_typing, passphrase_field};
 use crate::live::LiveSession;
-use crate::store::{Passphrase, Store};
+use crate::store::{Passphrase, Store, StoreError};
 
 /// The passphrase being typed to unlock, and what the last try said.
 #[derive(Default)]
@@ -16,20 +17,47 @@ pub struct LockScreen {
     error: Option<String>,
     /// Set when the screen appears and after a refused try, so typing goes straight to the field.
     focus_field: bool,
+    /// The passphrase being checked on a thread of its own; the window stays locked meanwhile.
+    checking: Option<Job<Result<(), StoreError>>>,
+    /// Checks at once instead (tests that drive the window frame by frame).
+    inline: bool,
 }
 
 impl LockScreen {
-    pub fn new() -> Self {
+    pub fn new(inline: bool) -> Self {
         Self {
             focus_field: true,
+            inline,
             ..Self::default()
+        }
+    }
+
+    /// True once the passphrase being checked turned out right.
+    fn take_check(&mut self) -> bool {
+        let Some(poll) = self.checking.as_ref().map(Job::poll) else {
+            return false;
+        };
+        let checked = match poll {
+            Poll::Running(_) => return false,
+            Poll::Finished(checked) => checked,
+            Poll::Lost => Err(StoreError::WriterStopped),
+        };
+        self.checking = None;
+        match checked {
+            Ok(()) => true,
+            Err(error) => {
+                self.error = Some(error.to_string());
+                self.focus_field = true;
+                false
+            }
         }
     }
 
     /// Draws the screen; `true` once the passphrase is right. With a session `running`, its safety
     /// flags, countdowns and what is due stay on screen above the field (never whose session it is).
     pub fn ui(&mut self, ui: &mut Ui, store: &Store, running: Option<&LiveSession>) -> bool {
-        let mut unlocked = false;
+        let unlocked = self.take_check();
+        let checking = self.checking.is_some();
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(if running.is_some() { 40.0 } else { 120.0 });
             ui.vertical_centered(|ui| {
@@ -65,16 +93,27 @@ impl LockScreen {
                     field.request_focus();
                 }
                 ui.add_space(theme::GAP);
-                if ui.button("Unlock").clicked() || entered {
+                let label = if checking { "Unlocking…" } else { "Unlock" };
+                if (ui
+                    .add_enabled(!checking, egui::Button::new(label))
+                    .clicked()
+                    || entered)
+                    && !checking
+                {
                     let passphrase = Passphrase::new(std::mem::take(&mut self.passphrase));
                     forget_typing(ui.ctx(), &[field.id]);
-                    match store.check_passphrase(&passphrase) {
-                        Ok(()) => unlocked = true,
-                        Err(error) => {
-                            self.error = Some(error.to_string());
-                            self.focus_field = true;
-                        }
-                    }
+                    self.error = None;
+                    let check = store.passphrase_check();
+                    let work = move |_: &mut dyn FnMut(crate::store::CopyProgress)| {
+                        check.check(&passphrase)
+                    };
+                    self.checking = Some(if self.inline {
+                        Job::inline(work)
+                    } else {
+                        Job::spawn(ui.ctx(), work)
+                    });
+                    // The button says what is happening, and an answer already there is taken.
+                    ui.ctx().request_repaint();
                 }
                 if let Some(error) = &self.error {
                     ui.add_space(theme::GAP);

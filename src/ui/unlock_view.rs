@@ -221,6 +221,8 @@ impl UnlockView {
         } else {
             Job::spawn(ctx, work)
         });
+        // The button says what is happening, and an answer already there is taken.
+        ctx.request_repaint();
     }
 
     /// The journal once the try has opened it; a refusal is said on the screen.

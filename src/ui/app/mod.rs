@@ -190,7 +190,7 @@ impl KapJournalApp {
     /// until the passphrase is typed again.
     fn lock_now(&mut self) {
         self.save_typing();
-        self.lock = Some(LockScreen::new());
+        self.lock = Some(LockScreen::new(self.writes.is_inline()));
     }
 
     /// Locks on the shortcut or after the idle time; otherwise asks to be woken when it would run out.
