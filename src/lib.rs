@@ -9,6 +9,7 @@ pub mod domain;
 pub mod export;
 pub mod format;
 pub mod live;
+pub mod palette;
 pub mod review;
 pub mod store;
 pub mod ui;

@@ -1,21 +1,12 @@
 //! The dose-over-time chart of one session: the dose as steps, decision points as markers on it, and
 //! "sit with it" deferrals as shaded spans coloured by how they ended.
 
-use egui::{Color32, Ui};
+use egui::Ui;
 use egui_plot::{Line, Plot, PlotPoints, Points, Span};
 
 use super::theme;
 use crate::domain::{DeferralOutcome, TreatmentModel};
 use crate::review::DoseCurve;
-
-fn outcome_color(outcome: Option<DeferralOutcome>) -> Color32 {
-    match outcome {
-        Some(DeferralOutcome::WorkedThrough) => theme::SAVED,
-        Some(DeferralOutcome::DoseLowered) => theme::model_color(TreatmentModel::Medical),
-        Some(DeferralOutcome::EndedEarly) => theme::MUTED,
-        Some(DeferralOutcome::SessionStopped) | None => theme::WARNING,
-    }
-}
 
 fn outcome_name(outcome: Option<DeferralOutcome>) -> &'static str {
     match outcome {
@@ -27,9 +18,6 @@ fn outcome_name(outcome: Option<DeferralOutcome>) -> &'static str {
     }
 }
 
-/// The colour of the dose line.
-const DOSE: Color32 = Color32::from_rgb(40, 90, 180);
-
 /// Shows the chart with its key above it; `id` keeps each session's zoom apart.
 pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, height: f32) {
     let dose_name = if curve.unit.ends_with("/h") {
@@ -38,7 +26,7 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
         "Dose"
     };
     let mut keys = vec![
-        (dose_name, DOSE),
+        (dose_name, theme::DOSE),
         ("Decision point", theme::model_color(model)),
     ];
     let mut outcomes: Vec<Option<DeferralOutcome>> =
@@ -46,7 +34,7 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
     outcomes.dedup();
     for outcome in DeferralOutcome::ALL.map(Some).into_iter().chain([None]) {
         if outcomes.contains(&outcome) {
-            keys.push((outcome_name(outcome), outcome_color(outcome)));
+            keys.push((outcome_name(outcome), theme::outcome_color(outcome)));
         }
     }
     super::widgets::legend_row(ui, keys.iter());
@@ -57,7 +45,7 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
         .y_axis_label(curve.unit)
         .show(ui, |plot| {
             for span in &curve.deferrals {
-                let color = outcome_color(span.outcome);
+                let color = theme::outcome_color(span.outcome);
                 // Unnamed: the key above says what each colour is, and no label crowds the span.
                 plot.span(
                     Span::new("", span.start_min..=span.end_min)
@@ -67,7 +55,7 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
             }
             plot.line(
                 Line::new(dose_name, PlotPoints::from(curve.steps.clone()))
-                    .color(DOSE)
+                    .color(theme::DOSE)
                     .width(2.0)
                     .allow_band(false),
             );

@@ -4,14 +4,22 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use egui::{Color32, FontId, Theme, Visuals};
 
-use crate::domain::TreatmentModel;
+use crate::domain::{DeferralOutcome, TreatmentModel};
+use crate::palette::{self, Rgb};
+
+/// A colour of the journal's palette, as egui draws it.
+pub const fn color(rgb: Rgb) -> Color32 {
+    Color32::from_rgb(rgb.0, rgb.1, rgb.2)
+}
 
 /// KAP is teal and Medical Model is amber everywhere a session appears, so the two are never confused.
 pub fn model_color(model: TreatmentModel) -> Color32 {
-    match model {
-        TreatmentModel::Kap => Color32::from_rgb(0, 128, 128),
-        TreatmentModel::Medical => Color32::from_rgb(184, 110, 0),
-    }
+    color(palette::model(model))
+}
+
+/// How a "sit with it" ended, in the colour it has in the PDF too.
+pub fn outcome_color(outcome: Option<DeferralOutcome>) -> Color32 {
+    color(palette::outcome(outcome))
 }
 
 /// Whether the window is drawn dark this frame (see [`follow`]).
@@ -44,13 +52,15 @@ pub fn ink() -> Color32 {
     }
 }
 
-pub const SAVED: Color32 = Color32::from_rgb(30, 130, 60);
-pub const WARNING: Color32 = Color32::from_rgb(200, 40, 30);
-pub const MARKER: Color32 = Color32::from_rgb(150, 90, 200);
+pub const SAVED: Color32 = color(palette::SAVED);
+pub const WARNING: Color32 = color(palette::WARNING);
+pub const MARKER: Color32 = color(palette::MARKER);
+/// The dose line and dose entries.
+pub const DOSE: Color32 = color(palette::DOSE);
 /// Secondary text; readable on the light and the dark theme alike.
 pub const MUTED: Color32 = Color32::from_gray(120);
 /// Vitals, sedation and questionnaires in the timeline.
-pub const VITALS: Color32 = Color32::from_rgb(0, 120, 130);
+pub const VITALS: Color32 = color(palette::VITALS);
 
 /// The font of the "sit with it" countdown, large enough to read from across the room.
 pub fn countdown_font() -> FontId {

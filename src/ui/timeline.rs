@@ -15,7 +15,7 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
         EventKind::PreSession(_) => ("Check", theme::VITALS),
         EventKind::DosingBegan { .. }
         | EventKind::DoseChange { .. }
-        | EventKind::InfusionExtended { .. } => ("Dose", Color32::from_rgb(40, 90, 180)),
+        | EventKind::InfusionExtended { .. } => ("Dose", theme::DOSE),
         EventKind::DecisionPoint(_) => ("Decision", theme::model_color(model)),
         EventKind::DeferralStart { .. } | EventKind::DeferralMinutes { .. } => {
             ("Sit with it", theme::model_color(TreatmentModel::Kap))

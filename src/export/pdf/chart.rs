@@ -4,31 +4,14 @@
 use super::fonts::Weight;
 use super::layout::{CONTENT_WIDTH, Layout, MARGIN, MUTED, Op, Rgb, Style};
 use crate::domain::{DeferralOutcome, TreatmentModel};
+use crate::palette;
 use crate::review::DoseCurve;
 
 const PLOT_HEIGHT: f32 = 120.0;
 /// Room left of the plot for the dose ticks.
 const AXIS_GUTTER: f32 = 40.0;
-const DOSE_LINE: Rgb = Rgb(40, 90, 180);
+const DOSE_LINE: Rgb = palette::DOSE;
 const GRID: Rgb = Rgb(215, 215, 215);
-
-/// The colour a deferral's outcome has in the window too.
-pub fn outcome_color(outcome: Option<DeferralOutcome>) -> Rgb {
-    match outcome {
-        Some(DeferralOutcome::WorkedThrough) => Rgb(30, 130, 60),
-        Some(DeferralOutcome::DoseLowered) => model_color(TreatmentModel::Medical),
-        Some(DeferralOutcome::EndedEarly) => Rgb(110, 110, 110),
-        Some(DeferralOutcome::SessionStopped) | None => Rgb(200, 40, 30),
-    }
-}
-
-/// Teal for KAP, amber for the Medical Model, as everywhere in the journal.
-pub fn model_color(model: TreatmentModel) -> Rgb {
-    match model {
-        TreatmentModel::Kap => Rgb(0, 128, 128),
-        TreatmentModel::Medical => Rgb(184, 110, 0),
-    }
-}
 
 /// Where the plot sits on the page and what its axes span.
 struct Frame {
@@ -165,7 +148,7 @@ fn data(layout: &mut Layout<'_>, frame: &Frame, curve: &DoseCurve, model: Treatm
             y: frame.top,
             width: (frame.x(span.end_min) - start).max(1.5),
             height: PLOT_HEIGHT,
-            color: outcome_color(span.outcome),
+            color: palette::outcome(span.outcome),
             opacity: 0.25,
         });
     }
@@ -186,7 +169,7 @@ fn data(layout: &mut Layout<'_>, frame: &Frame, curve: &DoseCurve, model: Treatm
             x: frame.x(point[0]),
             y: frame.y(point[1]),
             radius: 2.8,
-            color: model_color(model),
+            color: palette::model(model),
         });
     }
 }
@@ -206,12 +189,12 @@ fn text(layout: &mut Layout<'_>, x: f32, y: f32, text: &str, style: Style) {
 fn legend(layout: &mut Layout<'_>, curve: &DoseCurve, model: TreatmentModel) {
     let mut entries = vec![
         ("Dose".to_owned(), DOSE_LINE),
-        ("Decision point".to_owned(), model_color(model)),
+        ("Decision point".to_owned(), palette::model(model)),
     ];
     for outcome in DeferralOutcome::ALL.map(Some).into_iter().chain([None]) {
         if curve.deferrals.iter().any(|span| span.outcome == outcome) {
             let name = outcome.map_or("no outcome yet", DeferralOutcome::label);
-            entries.push((format!("Sit with it: {name}"), outcome_color(outcome)));
+            entries.push((format!("Sit with it: {name}"), palette::outcome(outcome)));
         }
     }
     let style = SMALL;

@@ -10,9 +10,7 @@ pub const MARGIN: f32 = 50.0;
 const BOTTOM: f32 = PAGE_HEIGHT - MARGIN - 14.0;
 pub const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
 
-/// An sRGB colour.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
+pub use crate::palette::Rgb;
 
 pub const INK: Rgb = Rgb(20, 20, 20);
 pub const MUTED: Rgb = Rgb(100, 100, 100);

@@ -27,7 +27,7 @@ const TIME_COLUMN: f32 = 88.0;
 pub fn render(record: &SessionRecord, summary: &Summary) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::load().ok_or(ExportError::Pdf)?;
     let mut layout = Layout::new(&fonts);
-    let accent = chart::model_color(record.session.model);
+    let accent = crate::palette::model(record.session.model);
     lay_out(&mut layout, record, summary, accent);
     let footer = format!(
         "KAP Journal · session #{} · {} · {}",
