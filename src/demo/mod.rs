@@ -5,6 +5,7 @@
 //! are generated and every sentence comes from the invented lists and grammar in this module.
 
 mod clinic_hours;
+mod decisions;
 mod grammar;
 mod paperwork;
 mod phrases;

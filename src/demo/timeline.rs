@@ -9,17 +9,18 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use super::decisions::{DoseState, decision_point, pump_finishes};
 use super::grammar;
 use super::phrases::{self, pick};
 use super::story::Story;
 use crate::domain::{
-    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Decision, DecisionPoint,
-    DeferralOutcome, Discharge, Dose, DoseUnit, ESKETAMINE_MONITORING_MS, EventKind, Infusion,
-    Instrument, Measure, PreSession, Route, Sedation, Seq, TreatmentModel, Vitals,
+    AdverseCategory, AdverseEvent, AdverseSeverity, Discharge, Dose, DoseUnit,
+    ESKETAMINE_MONITORING_MS, EventKind, Infusion, Instrument, Measure, PreSession, Route,
+    Sedation, Seq, TreatmentModel, Vitals,
 };
 use crate::store::NewEvent;
 
-const MINUTE: i64 = 60_000;
+pub(super) const MINUTE: i64 = 60_000;
 
 /// A typical dose for the route, as clinics use them.
 pub fn planned_dose(rng: &mut StdRng, route: Route, model: TreatmentModel) -> Dose {
@@ -143,39 +144,6 @@ pub fn generate(
         }),
     });
     (log.events, started_at + Duration::milliseconds(ends_at))
-}
-
-/// When the pump finishes before `next`: an extension now and then (KAP), otherwise the infusion is
-/// complete. Returns whether it finished.
-fn pump_finishes(
-    rng: &mut StdRng,
-    log: &mut Builder,
-    shape: &SessionShape<'_>,
-    dose: &mut DoseState,
-    next: i64,
-) -> bool {
-    let Some(infusion_end) = dose
-        .infusion_ends
-        .filter(|end| dose.current.is_some() && next >= *end)
-    else {
-        return false;
-    };
-    log.at = infusion_end;
-    if shape.model == TreatmentModel::Kap && rng.random_bool(0.08) {
-        let minutes = *pick(rng, &[5, 10]);
-        log.push(EventKind::InfusionExtended {
-            minutes,
-            reason: "Client deep in the material; extended with consent.".to_owned(),
-        });
-        dose.infusion_ends = Some(infusion_end + i64::from(minutes) * MINUTE);
-    } else {
-        log.push(EventKind::DoseChange {
-            dose: None,
-            reason: "Infusion complete.".to_owned(),
-        });
-        dose.current = None;
-    }
-    true
 }
 
 /// The readings a session's schedule asks for, and the rare adverse event, by when they are due.
@@ -344,128 +312,8 @@ fn pick_adverse(rng: &mut StdRng) -> Option<(i64, AdverseEvent)> {
     ))
 }
 
-/// The dose running now, and when an infusion's pump finishes.
-struct DoseState {
-    current: Option<Dose>,
-    infusion_ends: Option<i64>,
-}
-
-/// A decision point and whatever follows from it. Lowering and stopping are for an infusion that is
-/// still running (a bolus given cannot be given less); a lozenge can be taken out.
-fn decision_point(
-    rng: &mut StdRng,
-    log: &mut Builder,
-    shape: &SessionShape<'_>,
-    dose: &mut DoseState,
-) {
-    let infusing = shape.route == Route::IvInfusion && dose.current.is_some();
-    let roll: f64 = rng.random();
-    let decision = match shape.model {
-        TreatmentModel::Kap if roll < 0.75 => Decision::SitWithIt {
-            minutes: *pick(rng, &[3, 5, 5, 10]),
-        },
-        TreatmentModel::Kap if roll < 0.90 || !infusing => Decision::Hold,
-        TreatmentModel::Kap => Decision::LowerNow,
-        TreatmentModel::Medical if roll < 0.70 && infusing => Decision::LowerNow,
-        TreatmentModel::Medical if roll < 0.94 => Decision::Hold,
-        TreatmentModel::Medical if infusing => Decision::Stop,
-        TreatmentModel::Medical => Decision::Hold,
-    };
-    let asked = match decision {
-        Decision::Stop => Asked::ClientAsksToStop,
-        _ if rng.random_bool(0.8) => Asked::ClientAsksToLower,
-        _ => Asked::ClinicianConsidersLowering,
-    };
-    let came_up = *pick(rng, &CameUp::ALL);
-    let point = DecisionPoint {
-        came_up,
-        detail: (*pick(rng, phrases::came_up(came_up))).to_owned(),
-        asked,
-        decision,
-        rationale: (*pick(rng, phrases::rationales(decision))).to_owned(),
-    };
-    let decision_seq = log.push(EventKind::DecisionPoint(point));
-    match decision {
-        Decision::LowerNow => lower(
-            log,
-            dose,
-            format!("Lowered at decision point #{}", decision_seq.0),
-        ),
-        Decision::Stop => {
-            dose.current = None;
-            log.push(EventKind::DoseChange {
-                dose: None,
-                reason: format!("Infusion stopped at decision point #{}", decision_seq.0),
-            });
-        }
-        Decision::Hold => {}
-        Decision::SitWithIt { minutes } => {
-            let started = log.at;
-            let deferral = log.push(EventKind::DeferralStart {
-                decision_seq,
-                minutes,
-            });
-            for _ in 0..rng.random_range(1..=3) {
-                let next = log.at + rng.random_range(60..=120) * 1000;
-                pump_completes_by(log, dose, next);
-                log.at = next;
-                jot(rng, log, shape);
-            }
-            let agreed_end = log.at.max(started + i64::from(minutes) * MINUTE);
-            // The pump may finish while the client sits with it: then there is nothing left to lower.
-            pump_completes_by(log, dose, agreed_end);
-            log.at = agreed_end;
-            // Trust grows over a KAP course: staying with it ends in "worked through" more often.
-            let trust =
-                (0.35 + 0.08 * shape.story.kap_sessions_before(shape.index) as f64).min(0.85);
-            let still_infusing = shape.route == Route::IvInfusion && dose.current.is_some();
-            let roll: f64 = rng.random();
-            // Otherwise: lowered after all, eased before the time was up, or (rarely) stopped; a
-            // bolus already given can only have eased.
-            let rest = (roll - trust) / (1.0 - trust);
-            let outcome = match (roll < trust, still_infusing) {
-                (true, _) => DeferralOutcome::WorkedThrough,
-                (false, true) if rest < 0.55 => DeferralOutcome::DoseLowered,
-                (false, true) if rest > 0.9 => DeferralOutcome::SessionStopped,
-                (false, _) => DeferralOutcome::EndedEarly,
-            };
-            log.push(EventKind::DeferralOutcome {
-                deferral_seq: deferral,
-                outcome,
-                note: (*pick(rng, phrases::outcome_notes(outcome))).to_owned(),
-            });
-            match outcome {
-                DeferralOutcome::DoseLowered => lower(
-                    log,
-                    dose,
-                    format!("Lowered after sit with it #{}", deferral.0),
-                ),
-                DeferralOutcome::SessionStopped => {
-                    dose.current = None;
-                    log.push(EventKind::DoseChange {
-                        dose: None,
-                        reason: format!("Infusion stopped after sit with it #{}", deferral.0),
-                    });
-                }
-                DeferralOutcome::WorkedThrough | DeferralOutcome::EndedEarly => {}
-            }
-            // What the client could not yet stay with is what integration takes up; the therapist
-            // marks it more often than material that was worked through.
-            let worth_marking = if outcome == DeferralOutcome::WorkedThrough {
-                0.25
-            } else {
-                0.6
-            };
-            if rng.random_bool(worth_marking) {
-                mark(log, decision_seq);
-            }
-        }
-    }
-}
-
-/// Lowers the running infusion to three quarters (the clinic's `lower-to`), as the pump is set.
 /// A note during the session; in KAP, a moment the client asks to keep is marked for integration.
-fn jot(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
+pub(super) fn jot(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
     let note = grammar::note(rng, shape.model == TreatmentModel::Kap, &mut log.said);
     let seq = log.push(EventKind::Note { text: note.text });
     if note.keep_for_integration {
@@ -474,7 +322,7 @@ fn jot(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
 }
 
 /// Marks an entry to bring to integration, a few seconds after it.
-fn mark(log: &mut Builder, target_seq: Seq) {
+pub(super) fn mark(log: &mut Builder, target_seq: Seq) {
     log.at += 4000;
     log.push(EventKind::Marker {
         target_seq,
@@ -482,45 +330,19 @@ fn mark(log: &mut Builder, target_seq: Seq) {
     });
 }
 
-/// Logs the infusion's completion at its planned end when that comes by `at`, during a "sit with
-/// it" (no extension is offered then).
-fn pump_completes_by(log: &mut Builder, dose: &mut DoseState, at: i64) {
-    if let Some(end) = dose
-        .infusion_ends
-        .filter(|end| dose.current.is_some() && at >= *end)
-    {
-        log.at = log.at.max(end);
-        log.push(EventKind::DoseChange {
-            dose: None,
-            reason: "Infusion complete.".to_owned(),
-        });
-        dose.current = None;
-    }
-}
-
-fn lower(log: &mut Builder, dose: &mut DoseState, reason: String) {
-    let Some(lowered) = dose.current.and_then(|current| current.scaled(0.75).ok()) else {
-        return;
-    };
-    dose.current = Some(lowered);
-    log.push(EventKind::DoseChange {
-        dose: Some(lowered),
-        reason,
-    });
-}
-
-struct Builder {
+/// One session's entries as they are made, and the clock they are made by.
+pub(super) struct Builder {
     started_at: DateTime<Utc>,
     /// What the client has said so far this session.
     said: Vec<&'static str>,
     events: Vec<NewEvent>,
     /// Milliseconds since the session started: where the next entry goes.
-    at: i64,
+    pub(super) at: i64,
 }
 
 impl Builder {
     /// Appends an event at the current time and returns the sequence number it will get.
-    fn push(&mut self, kind: EventKind) -> Seq {
+    pub(super) fn push(&mut self, kind: EventKind) -> Seq {
         let at = self
             .at
             .max(self.events.last().map_or(0, |event| event.elapsed_ms));
@@ -533,7 +355,7 @@ impl Builder {
     }
 
     /// Moves the clock on by `low` to `high` minutes (to the second) and returns the new time.
-    fn after(&mut self, rng: &mut StdRng, low: i64, high: i64) -> i64 {
+    pub(super) fn after(&mut self, rng: &mut StdRng, low: i64, high: i64) -> i64 {
         self.at += rng.random_range(low * 60..=high * 60) * 1000;
         self.at
     }
