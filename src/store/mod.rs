@@ -26,6 +26,7 @@ mod measures;
 mod notes;
 mod open;
 mod output_guard;
+mod passphrase_check;
 mod prefill;
 mod read_only_media;
 mod relevance;
@@ -61,10 +62,11 @@ pub use key_file::KdfCost;
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
 pub use open::{
-    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, PassphraseCheck, connect_raw,
-    connect_raw_with, journal_state, unlock_key,
+    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
+    journal_state, unlock_key,
 };
 pub use output_guard::refuse_unsafe_output;
+pub use passphrase_check::PassphraseCheck;
 pub use prefill::LastSession;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,

@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::anchor::{Anchor, WalAside};
 
 use super::key_file::{KdfCost, KeyFile};
+use super::passphrase_check::PassphraseCheck;
 use super::secret::{DataKey, Passphrase};
 use super::{
     DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, schema,
@@ -305,10 +306,7 @@ impl Store {
     /// What checking a passphrase needs, to do it on another thread (deriving a key takes a quarter
     /// of a second).
     pub fn passphrase_check(&self) -> PassphraseCheck {
-        PassphraseCheck {
-            dir: self.dir.clone(),
-            key: self.key.clone(),
-        }
+        PassphraseCheck::new(self.dir.clone(), self.key.clone())
     }
 
     /// Changes the passphrase by rewrapping the same data key: nothing is re-encrypted, and backups
@@ -331,25 +329,6 @@ fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
     match fs::metadata(dir.join(DB_FILE_NAME)) {
         Ok(meta) if meta.len() > 0 => Ok(()),
         _ => Err(StoreError::JournalEmptied),
-    }
-}
-
-/// The folder and the key of an open journal, to check a passphrase against them anywhere.
-pub struct PassphraseCheck {
-    dir: PathBuf,
-    /// Wiped on drop.
-    key: DataKey,
-}
-
-impl PassphraseCheck {
-    /// Whether `passphrase` unwraps this journal's key.
-    pub fn check(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
-        let key = unlock_key(&self.dir, passphrase)?;
-        if key.same_as(&self.key) {
-            Ok(())
-        } else {
-            Err(StoreError::KeyMismatch)
-        }
     }
 }
 
