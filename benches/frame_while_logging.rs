@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use kap_journal::domain::{Dose, NewClient, NewSession, Route, TreatmentModel};
 use kap_journal::live::{Clock, LiveCommand, LiveSession, Prepared, SystemClock};
 use kap_journal::store::Store;
 use kap_journal::ui::KapJournalApp;
@@ -26,26 +25,7 @@ const FRAMES_AFTER_ENTER: usize = 3;
 /// A new journal with a live KAP session, which the window resumes when it opens.
 fn journal_with_live_session() -> (tempfile::TempDir, Store, LiveSession) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
-    let client = store
-        .create_client(
-            &NewClient {
-                code: "F-1".into(),
-                display_name: None,
-                weight_kg: Some(70.0),
-            },
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    let new = NewSession {
-        client_id: client.id,
-        model: TreatmentModel::Kap,
-        route: Route::IvInfusion,
-        planned_dose: Dose::parse("0.5 mg/kg over 40 min").unwrap(),
-        intention: String::new(),
-        comfort_plan: String::new(),
-    };
-    let live = LiveSession::start(&mut store, Arc::new(SystemClock::new()), &new).unwrap();
+    let (store, live) = common::live_session_in(dir.path());
     (dir, store, live)
 }
 

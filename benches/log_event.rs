@@ -3,12 +3,10 @@
 //! second pass prints the median and p99 the issue asks for.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use kap_journal::domain::{Dose, NewClient, NewSession, Route, TreatmentModel};
-use kap_journal::live::{LiveCommand, LiveSession, SystemClock};
+use kap_journal::live::{LiveCommand, LiveSession};
 use kap_journal::store::Store;
 
 mod common;
@@ -18,36 +16,8 @@ const NOTE: &str = "Client describes a wave of warmth through the chest; breathi
 /// A live session in a new journal.
 fn journal() -> (tempfile::TempDir, Store, LiveSession) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, live) = live_session_in(dir.path());
+    let (store, live) = common::live_session_in(dir.path());
     (dir, store, live)
-}
-
-/// A live session in the journal in `dir` (a new one, or the 20k practice demo, whose audit log and
-/// search index are large).
-fn live_session_in(dir: &std::path::Path) -> (Store, LiveSession) {
-    static CLIENTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let number = CLIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut store = Store::open(dir, &common::passphrase()).unwrap();
-    let client = store
-        .create_client(
-            &NewClient {
-                code: format!("B-{number}"),
-                display_name: None,
-                weight_kg: Some(70.0),
-            },
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    let new = NewSession {
-        client_id: client.id,
-        model: TreatmentModel::Kap,
-        route: Route::IvInfusion,
-        planned_dose: Dose::parse("0.5 mg/kg over 40 min").unwrap(),
-        intention: String::new(),
-        comfort_plan: String::new(),
-    };
-    let live = LiveSession::start(&mut store, Arc::new(SystemClock::new()), &new).unwrap();
-    (store, live)
 }
 
 /// A bare table and connection with the journal's pragmas: the floor the journal is compared to.
@@ -82,7 +52,7 @@ fn bench(c: &mut Criterion, demo: &std::path::Path) {
         });
     });
     drop((store, live));
-    let (mut store, mut live) = live_session_in(demo);
+    let (mut store, mut live) = common::live_session_in(demo);
     group.bench_function("journal_note_commit_in_20k_demo", |b| {
         b.iter(|| {
             live.log(&mut store, LiveCommand::Note(NOTE.to_owned()))
@@ -117,7 +87,7 @@ fn percentiles(label: &str, mut samples: Vec<Duration>) {
 /// Median and p99 over 2,000 single commits each, interleaved so all see the same disk.
 fn tail_latency(demo: &std::path::Path) {
     let (_dir, mut store, mut live) = journal();
-    let (mut demo_store, mut demo_live) = live_session_in(demo);
+    let (mut demo_store, mut demo_live) = common::live_session_in(demo);
     let (_raw_dir, conn) = raw();
     let (mut journal_times, mut demo_times, mut raw_times) = (Vec::new(), Vec::new(), Vec::new());
     for seq in 1..=2000 {

@@ -6,28 +6,17 @@ mod common;
 
 use std::sync::Arc;
 
+use common::notes;
 use common::ui::{field, start_session};
 use egui::Key;
 use egui_kittest::kittest::Queryable;
-use kap_journal::domain::{EventKind, SessionId, TreatmentModel};
+use kap_journal::domain::{SessionId, TreatmentModel};
 use kap_journal::live::{LiveCommand, ManualClock};
 use kap_journal::store::{Store, StoreError};
 
 /// A note long enough to need new pages wherever it goes.
 fn long_note() -> String {
     "Long reflection on the session, written out in full. ".repeat(300)
-}
-
-fn notes(store: &Store, session: SessionId) -> Vec<String> {
-    store
-        .events(session)
-        .unwrap()
-        .into_iter()
-        .filter_map(|event| match event.kind {
-            EventKind::Note { text } => Some(text),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

@@ -8,24 +8,13 @@ mod common;
 
 use std::time::Duration;
 
+use common::notes;
 use egui::Key;
 use egui_kittest::kittest::Queryable;
-use kap_journal::domain::{EventKind, SessionId, TreatmentModel};
+use kap_journal::domain::{SessionId, TreatmentModel};
 use kap_journal::live::{LiveCommand, LiveSession, Prepared};
 use kap_journal::store::{Store, StoreError};
 use kap_journal::worker::{Journal, Pending, Write, Written};
-
-fn notes(store: &Store, session: SessionId) -> Vec<String> {
-    store
-        .events(session)
-        .unwrap()
-        .into_iter()
-        .filter_map(|event| match event.kind {
-            EventKind::Note { text } => Some(text),
-            _ => None,
-        })
-        .collect()
-}
 
 /// A note's entries, sent to the worker; `clear_draft` as when the note field became it.
 fn send_note(journal: &Journal, live: &mut LiveSession, text: &str, clear_draft: bool) -> Pending {
@@ -40,6 +29,24 @@ fn send_note(journal: &Journal, live: &mut LiveSession, text: &str, clear_draft:
         events,
         clear_draft,
     })
+}
+
+/// The window on a new journal in `dir`, its worker holding every commit up by `delay`.
+fn slowed_window(
+    dir: &std::path::Path,
+    delay: Duration,
+) -> egui_kittest::Harness<'static, kap_journal::ui::KapJournalApp> {
+    let clock = std::sync::Arc::new(kap_journal::live::ManualClock::new(chrono::Utc::now()));
+    let store = Store::open(dir, &common::passphrase());
+    let app_clock: std::sync::Arc<dyn kap_journal::live::Clock> = clock;
+    egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            kap_journal::ui::KapJournalApp::new(cc, store, app_clock)
+                .automatic_backups(false)
+                .alert_sound(false)
+                .slowed_writes(delay)
+        })
 }
 
 fn no_wake() -> kap_journal::worker::Wake {
@@ -186,17 +193,7 @@ fn stopping_the_worker_writes_everything_already_sent() {
 #[test]
 fn the_window_shows_an_entry_as_saving_until_the_slow_disk_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = std::sync::Arc::new(kap_journal::live::ManualClock::new(chrono::Utc::now()));
-    let store = Store::open(dir.path(), &common::passphrase());
-    let app_clock: std::sync::Arc<dyn kap_journal::live::Clock> = clock.clone();
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            kap_journal::ui::KapJournalApp::new(cc, store, app_clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-                .slowed_writes(Duration::from_millis(400))
-        });
+    let mut harness = slowed_window(dir.path(), Duration::from_millis(400));
     common::ui::start_session(&mut harness, "KAP");
     // Starting waits for the slowed commit too, and the frame does not.
     common::ui::step_until(&mut harness, "the live session", |harness| {
@@ -231,17 +228,7 @@ fn the_window_shows_an_entry_as_saving_until_the_slow_disk_answers() {
 #[test]
 fn a_progress_note_typed_on_a_slow_disk_is_saving_then_saved_without_the_frame_waiting() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = std::sync::Arc::new(kap_journal::live::ManualClock::new(chrono::Utc::now()));
-    let store = Store::open(dir.path(), &common::passphrase());
-    let app_clock: std::sync::Arc<dyn kap_journal::live::Clock> = clock.clone();
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            kap_journal::ui::KapJournalApp::new(cc, store, app_clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-                .slowed_writes(Duration::from_secs(1))
-        });
+    let mut harness = slowed_window(dir.path(), Duration::from_secs(1));
     common::ui::start_session(&mut harness, "KAP");
     // Starting waits for the slowed commit too, and the frame does not.
     common::ui::step_until(&mut harness, "the live session", |harness| {

@@ -124,3 +124,36 @@ pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::Ses
     .unwrap();
     live.session().id
 }
+
+/// A live KAP infusion in the journal in `dir` (a new one, or the 20k practice demo, whose audit log
+/// and search index are large), for a client of its own.
+pub fn live_session_in(dir: &std::path::Path) -> (Store, kap_journal::live::LiveSession) {
+    static CLIENTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let number = CLIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut store = Store::open(dir, &passphrase()).unwrap();
+    let client = store
+        .create_client(
+            &kap_journal::domain::NewClient {
+                code: format!("B-{number}"),
+                display_name: None,
+                weight_kg: Some(70.0),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let new = kap_journal::domain::NewSession {
+        client_id: client.id,
+        model: kap_journal::domain::TreatmentModel::Kap,
+        route: kap_journal::domain::Route::IvInfusion,
+        planned_dose: kap_journal::domain::Dose::parse("0.5 mg/kg over 40 min").unwrap(),
+        intention: String::new(),
+        comfort_plan: String::new(),
+    };
+    let live = kap_journal::live::LiveSession::start(
+        &mut store,
+        std::sync::Arc::new(kap_journal::live::SystemClock::new()),
+        &new,
+    )
+    .unwrap();
+    (store, live)
+}

@@ -26,13 +26,7 @@ impl Store {
         expected_next: Seq,
         events: &[NewEvent],
     ) -> Result<Vec<Event>, StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        let next = check_next(&tx, session, expected_next)?;
-        let committed = insert_events(&tx, session, next, events)?;
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(committed)
+        self.append(session, expected_next, events, false)
     }
 
     /// Appends the entry the clinician's draft became and clears that draft, in one transaction: one
@@ -43,12 +37,24 @@ impl Store {
         expected_next: Seq,
         events: &[NewEvent],
     ) -> Result<Vec<Event>, StoreError> {
+        self.append(session, expected_next, events, true)
+    }
+
+    fn append(
+        &mut self,
+        session: SessionId,
+        expected_next: Seq,
+        events: &[NewEvent],
+        clear_draft: bool,
+    ) -> Result<Vec<Event>, StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
         let next = check_next(&tx, session, expected_next)?;
         let committed = insert_events(&tx, session, next, events)?;
-        tx.prepare_cached("DELETE FROM drafts WHERE session_id = ?1")?
-            .execute([session.0])?;
+        if clear_draft {
+            tx.prepare_cached("DELETE FROM drafts WHERE session_id = ?1")?
+                .execute([session.0])?;
+        }
         tx.commit()?;
         self.anchor_commit();
         Ok(committed)

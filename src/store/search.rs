@@ -159,28 +159,6 @@ pub(super) fn index_waiting(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Adds one event's words to the index, inside the caller's transaction.
-pub(super) fn index_event(
-    tx: &Transaction<'_>,
-    session: SessionId,
-    seq: Seq,
-    kind: &EventKind,
-    model: TreatmentModel,
-    client: &str,
-) -> Result<(), StoreError> {
-    let text = kind.search_text();
-    if text.is_empty() {
-        return Ok(());
-    }
-    tx.prepare_cached("INSERT INTO event_search (rowid, text, client) VALUES (?1, ?2, ?3)")?
-        .execute(params![
-            rowid(model, session, seq)?,
-            text,
-            client_token(client)
-        ])?;
-    Ok(())
-}
-
 /// The model and client code a session's events are indexed under.
 pub(super) fn session_labels(
     tx: &Transaction<'_>,
@@ -208,7 +186,7 @@ pub(super) fn rebuild_index(tx: &Transaction<'_>) -> Result<(), StoreError> {
         let kind: EventKind =
             serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
         let (model, client): (String, String) = (row.get(3)?, row.get(4)?);
-        index_event(
+        set_aside(
             tx,
             SessionId(row.get(0)?),
             Seq(row.get(1)?),
@@ -217,7 +195,7 @@ pub(super) fn rebuild_index(tx: &Transaction<'_>) -> Result<(), StoreError> {
             &client,
         )?;
     }
-    Ok(())
+    index_waiting(tx)
 }
 
 /// Turns what a user typed into an FTS5 query that cannot be a syntax error: every word becomes a
@@ -410,5 +388,72 @@ mod tests {
             (1 << 62) | (3 << 24) | 7
         );
         assert_eq!(client_token("D-0042"), "c442d30303432");
+    }
+
+    /// Migration 2 fills the index of an older journal from its entries: the words set aside for each
+    /// go into the index with one statement, and are found.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn the_index_is_filled_again_from_every_stored_entry() {
+        use crate::domain::{Dose, NewClient, NewSession, Route};
+        use crate::store::{NewEvent, Passphrase, Store};
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(
+            dir.path(),
+            &Passphrase::new("synthetic unit passphrase".into()),
+        )
+        .unwrap();
+        let now = chrono::Utc::now();
+        let client = store
+            .create_client(
+                &NewClient {
+                    code: "U-1".into(),
+                    display_name: None,
+                    weight_kg: Some(70.0),
+                },
+                now,
+            )
+            .unwrap();
+        let new = NewSession {
+            client_id: client.id,
+            model: TreatmentModel::Kap,
+            route: Route::IvInfusion,
+            planned_dose: Dose::parse("0.5 mg/kg over 40 min").unwrap(),
+            intention: String::new(),
+            comfort_plan: String::new(),
+        };
+        let (session, _) = store.start_session_with(&new, now, &[]).unwrap();
+        let note = |text: &str| NewEvent {
+            wall_time: now,
+            elapsed_ms: 1000,
+            kind: EventKind::Note { text: text.into() },
+        };
+        store
+            .append_events(
+                session.id,
+                Seq(1),
+                &[note("The lighthouse at dusk."), note("Quiet breathing.")],
+            )
+            .unwrap();
+        let query = SearchQuery {
+            text: "lighthouse".into(),
+            model: None,
+            client_code: None,
+            limit: 10,
+        };
+        let tx = store.conn.transaction().unwrap();
+        tx.execute("DELETE FROM event_search", []).unwrap();
+        tx.commit().unwrap();
+        assert!(
+            store.search(&query).unwrap().is_empty(),
+            "the index was emptied"
+        );
+        let tx = store.conn.transaction().unwrap();
+        rebuild_index(&tx).unwrap();
+        tx.commit().unwrap();
+        let hits = store.search(&query).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].seq, Seq(1));
     }
 }

@@ -300,3 +300,16 @@ pub fn decrypt_in_place(dir: &std::path::Path) {
             std::fs::remove_file(dir.join(format!("{}{suffix}", kap_journal::store::DB_FILE_NAME)));
     }
 }
+
+/// The texts of a session's notes, in order.
+pub fn notes(store: &Store, session: kap_journal::domain::SessionId) -> Vec<String> {
+    store
+        .events(session)
+        .unwrap()
+        .into_iter()
+        .filter_map(|event| match event.kind {
+            kap_journal::domain::EventKind::Note { text } => Some(text),
+            _ => None,
+        })
+        .collect()
+}
