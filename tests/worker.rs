@@ -259,3 +259,42 @@ fn a_progress_note_typed_on_a_slow_disk_is_saving_then_saved_without_the_frame_w
     let note = reader.progress_note(SessionId(1)).unwrap().unwrap();
     assert_eq!(note.sections()[0], "Said the room felt safe.");
 }
+
+#[test]
+fn searches_run_beside_the_window_and_each_is_answered_in_the_order_typed() {
+    let (_journal, worker, mut live) = worker_journal(Duration::ZERO);
+    let note = send_note(
+        &worker,
+        &mut live,
+        "Speaks of the lighthouse at dusk.",
+        false,
+    );
+    assert!(note.wait().result.is_ok());
+    let query = |text: &str| kap_journal::store::SearchQuery {
+        text: text.into(),
+        model: None,
+        client_code: None,
+        limit: 10,
+    };
+    let typed: Vec<_> = ["l", "li", "light", "lighthouse", "lighthouses"]
+        .into_iter()
+        .map(|text| worker.search(query(text)))
+        .collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut found = Vec::new();
+    for searching in &typed {
+        let hits = loop {
+            if let Some(answer) = searching.poll() {
+                break answer.unwrap();
+            }
+            assert!(std::time::Instant::now() < deadline, "no answer");
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        found.push(hits.len());
+    }
+    assert_eq!(
+        found,
+        [1, 1, 1, 1, 0],
+        "each prefix finds the note; the longer word does not"
+    );
+}

@@ -14,6 +14,7 @@ use crate::domain::{Route, SessionStatus, TreatmentModel};
 use crate::live::{Clock, LiveSession};
 use crate::review::{ListFilter, parse_day, sort};
 use crate::store::{SessionFilter, SessionSummary, Store};
+use crate::worker::Journal;
 
 /// The session lists (loaded when the screen opens or is returned to) and the search.
 #[derive(Default)]
@@ -97,7 +98,8 @@ impl HomeView {
         self.shown_for = Some((filter, self.sort));
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, store: &Store, clock: &Arc<dyn Clock>) -> Nav {
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
+        let store = journal.read();
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.live.is_empty() {
@@ -113,7 +115,7 @@ impl HomeView {
                 });
                 return;
             }
-            let from_bar = self.search.bar(ui, store);
+            let from_bar = self.search.bar(ui, journal);
             if !matches!(from_bar, Nav::Stay) {
                 nav = from_bar;
             }

@@ -8,6 +8,7 @@ use super::app::Nav;
 use super::{format, theme, widgets};
 use crate::domain::{Seq, SessionId, TreatmentModel};
 use crate::store::{SearchHit, SearchQuery, Store};
+use crate::worker::{Journal, Searching};
 
 /// How many hits the list shows; more words narrow it down.
 const HIT_LIMIT: usize = 200;
@@ -28,6 +29,8 @@ pub struct SearchPanel {
     scroll_to_selected: bool,
     /// The inputs the current hits were found for; a change runs the search again.
     searched: Option<(String, Option<TreatmentModel>, Option<String>)>,
+    /// The search running beside the window for the newest inputs; the hits shown until then stay.
+    searching: Option<Searching>,
     error: Option<String>,
 }
 
@@ -48,7 +51,7 @@ impl SearchPanel {
 
     /// The field and the filters. Returns where to go: the hit to open when Enter was pressed in the
     /// field, or the chosen client's prep view or history.
-    pub fn bar(&mut self, ui: &mut Ui, store: &Store) -> Nav {
+    pub fn bar(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
         let mut nav = Nav::Stay;
         let field_id = ui.make_persistent_id("search_field");
         if ui.input_mut(|input| input.consume_shortcut(&FOCUS_SEARCH)) {
@@ -129,38 +132,54 @@ impl SearchPanel {
                 }
             }
         });
-        self.search_if_changed(store);
+        self.search_if_changed(journal);
+        self.take_hits();
         if let Some((session, seq)) = open {
             nav = Nav::OpenSession(session, Some(seq));
         }
         nav
     }
 
-    fn search_if_changed(&mut self, store: &Store) {
+    /// Starts a search beside the window when the inputs changed; the frame never runs one.
+    fn search_if_changed(&mut self, journal: &Journal) {
         let inputs = (self.query.clone(), self.model, self.client.clone());
         if self.searched.as_ref() == Some(&inputs) {
             return;
         }
-        self.selected = 0;
-        self.hits.clear();
         self.error = None;
+        self.searching = None;
         if self.is_active() {
-            let query = SearchQuery {
+            self.searching = Some(journal.search(SearchQuery {
                 text: inputs.0.clone(),
                 model: inputs.1,
                 client_code: inputs.2.clone(),
                 limit: HIT_LIMIT,
-            };
-            match store.search(&query) {
-                Ok(mut hits) => {
-                    // The models are kept apart: KAP hits, then Medical Model hits, each best first.
-                    hits.sort_by_key(|hit| hit.model != TreatmentModel::Kap);
-                    self.hits = hits;
-                }
-                Err(error) => self.error = Some(error.to_string()),
-            }
+            }));
+        } else {
+            self.selected = 0;
+            self.hits.clear();
         }
         self.searched = Some(inputs);
+    }
+
+    /// Takes the hits of the newest search once they have come.
+    fn take_hits(&mut self) {
+        let Some(answer) = self.searching.as_ref().and_then(Searching::poll) else {
+            return;
+        };
+        self.searching = None;
+        self.selected = 0;
+        match answer {
+            Ok(mut hits) => {
+                // The models are kept apart: KAP hits, then Medical Model hits, each best first.
+                hits.sort_by_key(|hit| hit.model != TreatmentModel::Kap);
+                self.hits = hits;
+            }
+            Err(error) => {
+                self.hits.clear();
+                self.error = Some(error.to_string());
+            }
+        }
     }
 
     /// The hits, best first; returns the one clicked.

@@ -1,22 +1,23 @@
-//! The open journal as the window holds it: a read-only connection for everything it draws, and the
-//! journal worker for every write. Reads see each write as soon as its answer has come.
+//! The open journal as the window holds it: a read-only connection for everything it draws, the
+//! journal worker for every write, and a searcher beside them. Reads see each write as soon as its
+//! answer has come.
 
+use std::sync::Arc;
+
+use super::search::{Searcher, Searching};
 use super::{JournalWorker, Pending, Wake, Write, Written};
-use crate::store::{StartUpCheck, Store, StoreError};
+use crate::store::{SearchQuery, StartUpCheck, Store, StoreError};
 
 pub struct Journal {
     reader: Store,
     worker: JournalWorker,
+    searcher: Searcher,
 }
 
 impl Journal {
     /// Gives the writer `store` to a worker thread and opens a reader beside it.
     pub fn open(store: Store, wake: Wake) -> Result<Self, StoreError> {
-        let reader = reader_of(&store)?;
-        Ok(Self {
-            reader,
-            worker: JournalWorker::start(store, wake)?,
-        })
+        Self::open_slowed(store, wake, std::time::Duration::ZERO)
     }
 
     /// [`open`](Self::open) with each write carried out at once, inside `send`: for tests that drive
@@ -26,6 +27,7 @@ impl Journal {
         Ok(Self {
             reader,
             worker: JournalWorker::inline(store, wake),
+            searcher: Searcher::Inline,
         })
     }
 
@@ -37,15 +39,24 @@ impl Journal {
         delay: std::time::Duration,
     ) -> Result<Self, StoreError> {
         let reader = reader_of(&store)?;
+        let wake = Arc::new(wake);
+        let searcher = Searcher::start(reader_of(&store)?, Arc::clone(&wake))?;
+        let wake_worker: Wake = Box::new(move || wake());
         Ok(Self {
             reader,
-            worker: JournalWorker::start_slowed(store, wake, delay)?,
+            worker: JournalWorker::start_slowed(store, wake_worker, delay)?,
+            searcher,
         })
     }
 
     /// The reader: what every view draws from.
     pub fn read(&self) -> &Store {
         &self.reader
+    }
+
+    /// Starts a search beside the window; its hits come through the [`Searching`].
+    pub fn search(&self, query: SearchQuery) -> Searching {
+        self.searcher.search(query, &self.reader)
     }
 
     /// Sends a write to the worker; its answer comes through the [`Pending`].
@@ -82,7 +93,8 @@ impl Journal {
     }
 
     /// Carries out every write already sent and gives the writer back (a restore replaces the journal).
-    pub fn close(self) -> Result<Store, StoreError> {
+    pub fn close(mut self) -> Result<Store, StoreError> {
+        self.searcher.stop();
         drop(self.reader);
         self.worker.stop()
     }

@@ -432,7 +432,7 @@ impl eframe::App for KapJournalApp {
             return;
         };
         let nav = match &mut self.view {
-            View::Home(view) => view.ui(ui, journal.read(), &self.clock),
+            View::Home(view) => view.ui(ui, journal, &self.clock),
             View::Start(view) => view.ui(ui, journal, &self.clock),
             View::Live(view) => view.ui(ui, journal),
             View::Session(view) => view.ui(ui, journal, self.clock.wall()),
