@@ -5,6 +5,7 @@ use std::time::Duration;
 
 mod navigation;
 mod opening;
+mod restoring;
 
 pub use navigation::Nav;
 pub use opening::Opening;
@@ -27,7 +28,7 @@ use super::theme;
 use super::unlock_view::{UnlockView, Unlocked};
 use crate::domain::{ClinicSettings, Seq, SessionId};
 use crate::live::{Clock, IdleTimer, LiveSession};
-use crate::store::{StartUpCheck, Store};
+use crate::store::StartUpCheck;
 use crate::worker::Journal;
 
 enum View {
@@ -253,62 +254,6 @@ impl KapJournalApp {
         }
     }
 
-    /// Closes the journal and restores `backup` over it on a thread; the window shows the progress.
-    fn restore(&mut self, backup: std::path::PathBuf, ctx: &egui::Context) {
-        self.save_typing();
-        // The check reads the journal about to be replaced; it is stopped first.
-        self.start_up_check = None;
-        let journal =
-            std::mem::replace(&mut self.journal, Err("A backup is being restored.".into()));
-        let Ok(journal) = journal else { return };
-        // Every write already sent lands first; then the writer is the restore's to close.
-        let store = match journal.close() {
-            Ok(store) => store,
-            Err(error) => {
-                self.journal = Err(error.to_string());
-                return;
-            }
-        };
-        match Restoring::start(ctx, store, backup) {
-            Ok(restoring) => self.restoring = Some(restoring),
-            Err(problem) => self.journal = Err(problem),
-        }
-    }
-
-    /// The window while a backup is restored: its progress, then the journal it gave.
-    fn restoring_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(outcome) = self
-            .restoring
-            .as_ref()
-            .and_then(|restoring| restoring.ui(ui))
-        else {
-            return;
-        };
-        match outcome {
-            RestoreOutcome::Restored(store) => {
-                self.finish_restore(Ok(store), None);
-                self.notice = Some(
-                    "The backup was restored. The journal it replaced is kept beside it as journal.db.before-restore-<date and time>."
-                        .to_owned(),
-                );
-            }
-            RestoreOutcome::Failed { problem, reopened } => {
-                self.finish_restore(reopened.ok_or_else(|| problem.clone()), Some(problem));
-            }
-            RestoreOutcome::NotRestored {
-                problem,
-                journal,
-                backup,
-            } => {
-                self.restoring = None;
-                self.unlock = Some(Box::new(
-                    UnlockView::after_failed_restore(journal, &backup, problem)
-                        .tried_inline(self.writes.is_inline()),
-                ));
-            }
-        }
-    }
-
     /// What the window's threads have found since the last frame: the start-up check, a backup;
     /// and today's backup, once the check has passed (a damaged journal is never backed up).
     fn background_work(&mut self, ctx: &egui::Context) {
@@ -329,19 +274,6 @@ impl KapJournalApp {
         if self.start_up_check.is_none() {
             self.backups
                 .start_if_due(ctx, journal.read(), self.clock.wall());
-        }
-    }
-
-    fn finish_restore(&mut self, store: Result<Store, String>, problem: Option<String>) {
-        self.restoring = None;
-        self.journal = store.and_then(|store| self.take_up(store));
-        self.kept_home = None;
-        self.aside = None;
-        self.backups.reset();
-        self.view = self.first_view();
-        self.read_lock_after();
-        if problem.is_some() {
-            self.notice = problem;
         }
     }
 }
