@@ -62,8 +62,8 @@ pub use key_file::KdfCost;
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
 pub use open::{
-    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
-    journal_state, unlock_key,
+    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, ReaderSource, connect_raw,
+    connect_raw_with, journal_state, unlock_key,
 };
 pub use output_guard::refuse_unsafe_output;
 pub use passphrase_check::PassphraseCheck;

@@ -262,6 +262,15 @@ impl Store {
         Self::open_read_only(&self.dir, self.key.clone())
     }
 
+    /// What opening a [`reader`](Self::reader) needs, to open it on the thread that will use it
+    /// (the search thread opens its own, so the window's first frame does not wait for it).
+    pub fn reader_source(&self) -> ReaderSource {
+        ReaderSource {
+            dir: self.dir.clone(),
+            key: self.key.clone(),
+        }
+    }
+
     /// A read-only connection under `key`, beside whichever process writes.
     fn open_read_only(dir: &Path, key: DataKey) -> Result<Self, StoreError> {
         require_journal_file(dir)?;
@@ -329,6 +338,20 @@ fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
     match fs::metadata(dir.join(DB_FILE_NAME)) {
         Ok(meta) if meta.len() > 0 => Ok(()),
         _ => Err(StoreError::JournalEmptied),
+    }
+}
+
+/// The folder and key of an open journal, from which another thread opens a reader of its own.
+pub struct ReaderSource {
+    dir: PathBuf,
+    /// Wiped on drop.
+    key: DataKey,
+}
+
+impl ReaderSource {
+    /// A read-only connection to the journal, as [`Store::reader`] gives.
+    pub fn open(&self) -> Result<Store, StoreError> {
+        Store::open_read_only(&self.dir, self.key.clone())
     }
 }
 

@@ -5,7 +5,7 @@
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 
 use super::Wake;
-use crate::store::{SearchHit, SearchQuery, Store, StoreError};
+use crate::store::{ReaderSource, SearchHit, SearchQuery, Store, StoreError};
 
 type Answer = Result<Vec<SearchHit>, StoreError>;
 
@@ -37,15 +37,30 @@ pub(super) enum Searcher {
 }
 
 impl Searcher {
-    /// A thread searching `reader`; `wake` is called after each answer.
-    pub(super) fn start(reader: Store, wake: std::sync::Arc<Wake>) -> Result<Self, StoreError> {
+    /// A thread searching a reader it opens from `source` (so the window does not wait for that);
+    /// `wake` is called after each answer.
+    pub(super) fn start(
+        source: ReaderSource,
+        wake: std::sync::Arc<Wake>,
+    ) -> Result<Self, StoreError> {
         let (requests, inbox) = mpsc::channel::<(SearchQuery, Sender<Answer>)>();
         let thread = std::thread::Builder::new()
             .name("search".to_owned())
             .spawn(move || {
+                // Opened here, not on the window's thread; one that could not be opened is tried
+                // again at the next query, and its reason is that query's answer.
+                let mut reader = source.open().ok();
                 while let Ok((query, answer)) = inbox.recv() {
+                    let hits = match reader.as_ref() {
+                        Some(reader) => reader.search(&query),
+                        None => source.open().and_then(|opened| {
+                            let hits = opened.search(&query);
+                            reader = Some(opened);
+                            hits
+                        }),
+                    };
                     // The view may have typed on or gone; then nobody waits for these hits.
-                    let _ = answer.send(reader.search(&query));
+                    let _ = answer.send(hits);
                     wake();
                 }
             })
