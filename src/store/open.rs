@@ -342,6 +342,7 @@ fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
 }
 
 /// The folder and key of an open journal, from which another thread opens a reader of its own.
+#[derive(Clone)]
 pub struct ReaderSource {
     dir: PathBuf,
     /// Wiped on drop.

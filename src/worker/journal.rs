@@ -40,7 +40,7 @@ impl Journal {
     ) -> Result<Self, StoreError> {
         let reader = reader_of(&store)?;
         let wake = Arc::new(wake);
-        let searcher = Searcher::start(store.reader_source(), Arc::clone(&wake))?;
+        let searcher = Searcher::on_thread(store.reader_source(), Arc::clone(&wake));
         let wake_worker: Wake = Box::new(move || wake());
         Ok(Self {
             reader,
