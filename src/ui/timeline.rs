@@ -48,8 +48,9 @@ impl Rows<'_> {
     pub fn show(&self, ui: &mut Ui, selected: &mut Option<Seq>, scroll_to: &mut Option<Seq>) {
         let heights_id = ui.make_persistent_id("row_heights");
         let width = ui.available_width();
+        // Taken out and put back, not copied: a long timeline's heights are read every frame.
         let mut heights: RowHeights =
-            ui.data_mut(|data| data.get_temp(heights_id).unwrap_or_default());
+            ui.data_mut(|data| data.remove_temp(heights_id).unwrap_or_default());
         if (heights.width - width).abs() > 0.5 {
             heights = RowHeights {
                 width,
