@@ -13,6 +13,7 @@ mod clients;
 mod complete_records;
 mod data_dir;
 mod delivered_total;
+mod detached;
 mod digest;
 mod drafts;
 mod durable;
@@ -26,7 +27,6 @@ mod measures;
 mod notes;
 mod open;
 mod output_guard;
-mod passphrase_check;
 mod prefill;
 mod read_only_media;
 mod relevance;
@@ -52,6 +52,7 @@ pub use backup_folder::{
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
 pub use complete_records::CompleteRecord;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
+pub use detached::{PassphraseCheck, ReaderSource};
 pub use drafts::Draft;
 pub use durable::sync_dir;
 pub use error::StoreError;
@@ -62,11 +63,10 @@ pub use key_file::KdfCost;
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
 pub use open::{
-    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, ReaderSource, connect_raw,
-    connect_raw_with, journal_state, unlock_key,
+    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
+    journal_state, unlock_key,
 };
 pub use output_guard::refuse_unsafe_output;
-pub use passphrase_check::PassphraseCheck;
 pub use prefill::LastSession;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,

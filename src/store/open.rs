@@ -13,8 +13,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{Anchor, WalAside};
 
+use super::detached::{PassphraseCheck, ReaderSource};
 use super::key_file::{KdfCost, KeyFile};
-use super::passphrase_check::PassphraseCheck;
 use super::secret::{DataKey, Passphrase};
 use super::{
     DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, schema,
@@ -265,14 +265,11 @@ impl Store {
     /// What opening a [`reader`](Self::reader) needs, to open it on the thread that will use it
     /// (the search thread opens its own, so the window's first frame does not wait for it).
     pub fn reader_source(&self) -> ReaderSource {
-        ReaderSource {
-            dir: self.dir.clone(),
-            key: self.key.clone(),
-        }
+        ReaderSource::new(self.dir.clone(), self.key.clone())
     }
 
     /// A read-only connection under `key`, beside whichever process writes.
-    fn open_read_only(dir: &Path, key: DataKey) -> Result<Self, StoreError> {
+    pub(super) fn open_read_only(dir: &Path, key: DataKey) -> Result<Self, StoreError> {
         require_journal_file(dir)?;
         // The anchor is read before the journal: a writer beside this reader may commit in between,
         // which leaves the journal newer than the anchor, never older.
@@ -338,21 +335,6 @@ fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
     match fs::metadata(dir.join(DB_FILE_NAME)) {
         Ok(meta) if meta.len() > 0 => Ok(()),
         _ => Err(StoreError::JournalEmptied),
-    }
-}
-
-/// The folder and key of an open journal, from which another thread opens a reader of its own.
-#[derive(Clone)]
-pub struct ReaderSource {
-    dir: PathBuf,
-    /// Wiped on drop.
-    key: DataKey,
-}
-
-impl ReaderSource {
-    /// A read-only connection to the journal, as [`Store::reader`] gives.
-    pub fn open(&self) -> Result<Store, StoreError> {
-        Store::open_read_only(&self.dir, self.key.clone())
     }
 }
 
