@@ -138,6 +138,9 @@ pub enum StoreError {
         "The journal stopped writing before this was saved, so it was not saved; it stays on screen."
     )]
     WriterStopped,
+    /// A thread doing work beside the window (unlocking, searching) ended before it was done.
+    #[error("This could not be finished, as the work beside the window stopped; try again.")]
+    BackgroundStopped,
     #[error("The audit log is append-only; its entries are never changed or removed.")]
     AuditAppendOnly,
     #[error(

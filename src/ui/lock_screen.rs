@@ -40,7 +40,7 @@ impl LockScreen {
         let checked = match poll {
             Poll::Running(_) => return false,
             Poll::Finished(checked) => checked,
-            Poll::Lost => Err(StoreError::WriterStopped),
+            Poll::Lost => Err(StoreError::BackgroundStopped),
         };
         self.checking = None;
         match checked {

@@ -87,6 +87,7 @@ impl Rows<'_> {
         ui.data_mut(|data| data.insert_temp(heights_id, heights));
     }
 
+    /// One entry's row: number, elapsed and clock time, kind, marks and words.
     fn row(
         &self,
         ui: &mut Ui,

@@ -232,7 +232,7 @@ impl UnlockView {
             Poll::Running(_) => return None,
             Poll::Finished(tried) => tried,
             Poll::Lost => Tried {
-                store: Err(StoreError::WriterStopped),
+                store: Err(StoreError::BackgroundStopped),
                 rescue: None,
             },
         };

@@ -150,8 +150,8 @@ impl JournalWorker {
         Pending { answer: pending }
     }
 
-    /// Sends a write and waits for its answer: for the rare changes a clinician makes outside a
-    /// session, until each has its own place in the window to wait in.
+    /// Sends a write and waits for its answer (tests; the window waits only when leaving a note,
+    /// locking or closing, through [`Pending::wait`]).
     pub fn write(&self, write: Write) -> Result<Written, StoreError> {
         self.send(write).wait().result
     }

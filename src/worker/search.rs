@@ -20,7 +20,7 @@ impl Searching {
         match self.answer.try_recv() {
             Ok(answer) => Some(answer),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(StoreError::WriterStopped)),
+            Err(TryRecvError::Disconnected) => Some(Err(StoreError::BackgroundStopped)),
         }
     }
 }

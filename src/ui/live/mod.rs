@@ -133,8 +133,8 @@ impl LiveView {
         self.live.clock().wall()
     }
 
+    /// Draws the view; the worker's answers were taken in [`logic`](Self::logic) this frame.
     pub fn ui(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
-        self.take_answers();
         self.answer_soft_stop(ui.ctx(), journal);
         self.handle_shortcuts(ui.ctx(), journal);
         let model = self.live.session().model;
