@@ -37,6 +37,8 @@ pub struct Backups {
     listed: Option<Result<Vec<BackupFile>, String>>,
     /// Where the automatic backups go.
     folder: BackupFolderChooser,
+    /// How many backups are kept (the clinic setting `backups-kept`), pushed by the app.
+    keep: u32,
 }
 
 impl Default for Backups {
@@ -51,11 +53,17 @@ impl Default for Backups {
             good_for_damaged: None,
             listed: None,
             folder: BackupFolderChooser::default(),
+            keep: crate::domain::ClinicSettings::default().backups_kept,
         }
     }
 }
 
 impl Backups {
+    /// Follows the clinic settings: how many backups are kept.
+    pub fn follow(&mut self, settings: &crate::domain::ClinicSettings) {
+        self.keep = settings.backups_kept;
+    }
+
     pub fn set_automatic(&mut self, on: bool) {
         self.automatic = on;
     }
@@ -86,11 +94,7 @@ impl Backups {
         if self.running.is_some() || !store.damage().is_empty() {
             return;
         }
-        let keep = store
-            .clinic_settings()
-            .map_or(crate::domain::ClinicSettings::default().backups_kept, |s| {
-                s.backups_kept
-            });
+        let keep = self.keep;
         let reader = match store.reader() {
             Ok(reader) => reader,
             Err(error) => return self.status = Some((error.to_string(), true)),

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
-use super::app::Nav;
+use super::app::{AppView, Nav, ViewContext, back_on};
+use super::commands::{Scope, UiCommand};
 use super::prep_view::outcome_line;
 use super::{format, theme, widgets};
 use crate::domain::{Client, ClientId, Instrument, TreatmentModel};
@@ -20,6 +21,20 @@ pub struct ClientView {
     statistics: Statistics,
     /// PHQ-9, GAD-7 and CADSS-6 across the sessions; instruments never given are left out.
     trends: Vec<MeasureTrend>,
+}
+
+impl AppView for ClientView {
+    fn scope(&self) -> Scope {
+        Scope::Reading
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        back_on(command)
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui)
+    }
 }
 
 impl ClientView {
@@ -51,13 +66,11 @@ impl ClientView {
         })
     }
 
-    pub fn ui(&self, ui: &mut Ui) -> Nav {
+    fn draw(&self, ui: &mut Ui) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
-                if ui.button("Back to sessions").clicked()
-                    || ui.input(|input| input.key_pressed(egui::Key::Escape))
-                {
+                if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
                     nav = Nav::Home;
                 }
                 ui.heading(format!("Client history · {}", self.client.title()));

@@ -1,5 +1,7 @@
-//! Every user action of the live view as one command, so the button, its shortcut and the text that
-//! shows the shortcut can never disagree.
+//! The command table: every action with a shortcut, in one place, with its label, its key and the
+//! scope it answers in, so a button, its shortcut and the text that shows the shortcut can never
+//! disagree. The app takes this frame's pressed commands once ([`take_pressed`]) and hands each to
+//! the view on screen, the same way a click on its button does.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
@@ -28,11 +30,32 @@ pub enum UiCommand {
     Cancel,
     /// Hide everything behind the passphrase until the clinician is back.
     Lock,
+    /// Put the cursor in the search field of the session list.
+    FocusSearch,
+    /// Start the session the start form describes, from any of its fields.
+    StartSession,
+    /// Leave a session, a prep sheet, a client history or the settings for the session list.
+    Back,
+}
+
+/// Where a command answers. Global commands answer everywhere the journal is open; the others only
+/// while their view is on screen, so one key may mean one thing in one view and another elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    /// The live session.
+    Live,
+    /// The session list and search.
+    Home,
+    /// The start form.
+    Start,
+    /// A session read afterwards, a prep sheet, a client history, the settings.
+    Reading,
 }
 
 impl UiCommand {
     /// Every command, once.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 22] = [
         Self::NewSession,
         Self::LowerDose,
         Self::SitWithIt,
@@ -52,7 +75,40 @@ impl UiCommand {
         Self::ShorterDeferral,
         Self::Cancel,
         Self::Lock,
+        Self::FocusSearch,
+        Self::StartSession,
+        Self::Back,
     ];
+
+    /// Where the command answers.
+    pub fn scope(self) -> Scope {
+        match self {
+            Self::NewSession | Self::Lock => Scope::Global,
+            Self::FocusSearch => Scope::Home,
+            Self::StartSession => Scope::Start,
+            Self::Back => Scope::Reading,
+            Self::LowerDose
+            | Self::SitWithIt
+            | Self::DecisionPoint
+            | Self::DoseChange
+            | Self::BeginDosing
+            | Self::Vitals
+            | Self::Measure
+            | Self::AdverseEvent
+            | Self::BringToIntegration
+            | Self::EndSession
+            | Self::Outcome(_)
+            | Self::LongerDeferral
+            | Self::ShorterDeferral
+            | Self::Cancel => Scope::Live,
+        }
+    }
+
+    /// Whether the command answers while a view of `scope` is on screen.
+    pub fn answers_in(self, scope: Scope) -> bool {
+        let own = self.scope();
+        own == Scope::Global || own == scope
+    }
 
     /// The live view's actions in the order a session's model puts them: Medical Model offers
     /// "lower dose" first, KAP offers "sit with it" first.
@@ -97,6 +153,9 @@ impl UiCommand {
             Self::ShorterDeferral => "−1 min",
             Self::Cancel => "Cancel",
             Self::Lock => "Lock",
+            Self::FocusSearch => "Search",
+            Self::StartSession => "Start session",
+            Self::Back => "Back to sessions",
         }
     }
 
@@ -122,9 +181,14 @@ impl UiCommand {
             // Alt, not Ctrl: Ctrl+Up and Ctrl+Down move the cursor in the note field.
             Self::LongerDeferral => KeyboardShortcut::new(Modifiers::ALT, Key::ArrowUp),
             Self::ShorterDeferral => KeyboardShortcut::new(Modifiers::ALT, Key::ArrowDown),
-            Self::Cancel => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
+            // Escape leaves: the form for the plain note here, the view for the list elsewhere.
+            Self::Cancel | Self::Back => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
             // Shift keeps it apart from Ctrl+L (lower dose); the app reads it before any view does.
             Self::Lock => KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::L),
+            Self::FocusSearch => command(Key::F),
+            // Taken before any field draws: a multi-line field with the focus would take
+            // Ctrl+Enter as a new line.
+            Self::StartSession => command(Key::Enter),
         }
     }
 
@@ -132,11 +196,37 @@ impl UiCommand {
     pub fn button(self, ctx: &egui::Context) -> egui::Button<'static> {
         egui::Button::new(self.label()).shortcut_text(ctx.format_shortcut(&self.shortcut()))
     }
+}
 
-    /// Consumes the command's shortcut from this frame's input, if it was pressed.
-    pub fn pressed(self, ctx: &egui::Context) -> bool {
-        ctx.input_mut(|input| input.consume_shortcut(&self.shortcut()))
-    }
+/// The commands whose shortcuts were pressed this frame and answer in `scope`, taken out of the
+/// frame's input so no widget sees them as well. Called once per frame, by the app, before any
+/// view draws.
+///
+/// A shortcut with more modifiers is taken first: egui matches Ctrl+L on Ctrl+Shift+L as well, and
+/// the lock must not also lower the dose.
+pub fn take_pressed(ctx: &egui::Context, scope: Scope) -> Vec<UiCommand> {
+    let mut answering: Vec<UiCommand> = UiCommand::ALL
+        .into_iter()
+        .filter(|command| command.answers_in(scope))
+        .collect();
+    answering.sort_by_key(|command| std::cmp::Reverse(modifier_count(command.shortcut())));
+    ctx.input_mut(|input| {
+        answering
+            .into_iter()
+            .filter(|command| input.consume_shortcut(&command.shortcut()))
+            .collect()
+    })
+}
+
+fn modifier_count(shortcut: KeyboardShortcut) -> u8 {
+    let Modifiers {
+        alt,
+        ctrl,
+        shift,
+        mac_cmd,
+        command,
+    } = shortcut.modifiers;
+    u8::from(alt) + u8::from(ctrl || command || mac_cmd) + u8::from(shift)
 }
 
 /// The commands that change a running deferral's minutes, shown beside its countdown.
@@ -155,18 +245,77 @@ pub const OUTCOME_COMMANDS: [UiCommand; 4] = [
 mod tests {
     use super::*;
 
+    const SCOPES: [Scope; 5] = [
+        Scope::Global,
+        Scope::Live,
+        Scope::Home,
+        Scope::Start,
+        Scope::Reading,
+    ];
+
     #[test]
-    fn no_two_commands_share_a_shortcut_or_a_label() {
-        for (index, command) in UiCommand::ALL.iter().enumerate() {
-            for other in &UiCommand::ALL[index + 1..] {
-                assert_ne!(command, other, "listed twice");
-                assert_ne!(
-                    command.shortcut(),
-                    other.shortcut(),
-                    "{command:?} and {other:?} share a shortcut"
-                );
-                assert_ne!(command.label(), other.label());
+    fn no_two_commands_answering_in_one_scope_share_a_shortcut_or_a_label() {
+        for scope in SCOPES {
+            let answering: Vec<_> = UiCommand::ALL
+                .into_iter()
+                .filter(|command| command.answers_in(scope))
+                .collect();
+            for (index, command) in answering.iter().enumerate() {
+                for other in &answering[index + 1..] {
+                    assert_ne!(command, other, "listed twice");
+                    assert_ne!(
+                        command.shortcut(),
+                        other.shortcut(),
+                        "{command:?} and {other:?} share a shortcut in {scope:?}"
+                    );
+                    assert_ne!(command.label(), other.label());
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_key_may_mean_one_thing_in_one_scope_and_another_elsewhere_but_never_beside_a_global_one() {
+        // Escape goes back to the note in the live view and back to the list elsewhere.
+        assert_eq!(
+            UiCommand::Cancel.shortcut(),
+            UiCommand::Back.shortcut(),
+            "the table this test reads changed"
+        );
+        assert!(!UiCommand::Cancel.answers_in(Scope::Reading));
+        assert!(!UiCommand::Back.answers_in(Scope::Live));
+        for command in UiCommand::ALL {
+            assert!(command.answers_in(command.scope()));
+            assert!(UiCommand::Lock.answers_in(command.scope()));
+        }
+    }
+
+    fn press(ctx: &egui::Context, modifiers: Modifiers, key: Key) -> Vec<UiCommand> {
+        let mut input = egui::RawInput::default();
+        input.events.push(egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers,
+        });
+        let mut taken = Vec::new();
+        let mut output = ctx.run_ui(input, |ui| taken = take_pressed(ui.ctx(), Scope::Live));
+        output.textures_delta.clear();
+        taken
+    }
+
+    #[test]
+    fn the_dispatcher_takes_the_lock_and_not_also_lower_dose_from_ctrl_shift_l() {
+        let ctx = egui::Context::default();
+        let lock = press(&ctx, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+        assert_eq!(lock, vec![UiCommand::Lock]);
+        let lower = press(&ctx, Modifiers::COMMAND, Key::L);
+        assert_eq!(lower, vec![UiCommand::LowerDose]);
+        // A reading view's key is not taken in the live view: Escape there is Cancel.
+        assert_eq!(
+            press(&ctx, Modifiers::NONE, Key::Escape),
+            vec![UiCommand::Cancel]
+        );
     }
 }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use super::app::Nav;
+use super::app::{AppView, Nav, ViewContext};
 use super::bulk_export::BulkExport;
+use super::commands::{Scope, UiCommand};
 use super::search_panel::SearchPanel;
 use super::session_table::{self, TableSort};
 use super::{format, theme, widgets};
@@ -33,6 +34,23 @@ pub struct HomeView {
     sort: TableSort,
     error: Option<String>,
     export: BulkExport,
+}
+
+impl AppView for HomeView {
+    fn scope(&self) -> Scope {
+        Scope::Home
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        if command == UiCommand::FocusSearch {
+            self.search.focus();
+        }
+        Nav::Stay
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui, cx.journal, cx.clock)
+    }
 }
 
 impl HomeView {
@@ -98,7 +116,7 @@ impl HomeView {
         self.shown_for = Some((filter, self.sort));
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
+    fn draw(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
         let store = journal.read();
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {

@@ -2,7 +2,8 @@
 
 use egui::{RichText, Ui};
 
-use super::app::Nav;
+use super::app::{AppView, Nav, ViewContext, back_on};
+use super::commands::{Scope, UiCommand};
 use super::{format, theme, widgets};
 use crate::domain::{ClientId, TreatmentModel};
 use crate::review::{DecisionSummary, PrepSheet, Statistics};
@@ -13,6 +14,20 @@ pub struct PrepView {
     sheet: PrepSheet,
 }
 
+impl AppView for PrepView {
+    fn scope(&self) -> Scope {
+        Scope::Reading
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        back_on(command)
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui)
+    }
+}
+
 impl PrepView {
     pub fn load(store: &Store, client: ClientId) -> Result<Self, StoreError> {
         Ok(Self {
@@ -20,14 +35,12 @@ impl PrepView {
         })
     }
 
-    pub fn ui(&self, ui: &mut Ui) -> Nav {
+    fn draw(&self, ui: &mut Ui) -> Nav {
         let mut nav = Nav::Stay;
         let sheet = &self.sheet;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
-                if ui.button("Back to sessions").clicked()
-                    || ui.input(|input| input.key_pressed(egui::Key::Escape))
-                {
+                if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
                     nav = Nav::Home;
                 }
                 ui.heading(format!("Prep for integration · {}", sheet.client.title()));

@@ -2,9 +2,10 @@
 //! opens a session at the entry that matched.
 
 use egui::text::LayoutJob;
-use egui::{Key, KeyboardShortcut, Modifiers, RichText, TextFormat, Ui};
+use egui::{Key, Modifiers, RichText, TextFormat, Ui};
 
 use super::app::Nav;
+use super::commands::UiCommand;
 use super::{format, theme, widgets};
 use crate::domain::{Seq, SessionId, TreatmentModel};
 use crate::store::{SearchHit, SearchQuery, Store};
@@ -12,9 +13,6 @@ use crate::worker::{Journal, Searching};
 
 /// How many hits the list shows; more words narrow it down.
 const HIT_LIMIT: usize = 200;
-
-/// Focuses the search field.
-pub const FOCUS_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
 
 /// The search field, the filters it shares with the session lists, and the current hits.
 #[derive(Default)]
@@ -32,6 +30,8 @@ pub struct SearchPanel {
     /// The search running beside the window for the newest inputs; the hits shown until then stay.
     searching: Option<Searching>,
     error: Option<String>,
+    /// The search shortcut was pressed: the field takes the focus when it next draws.
+    focus_requested: bool,
 }
 
 impl SearchPanel {
@@ -44,6 +44,11 @@ impl SearchPanel {
         self.searched = None;
     }
 
+    /// Puts the cursor in the search field (its shortcut).
+    pub fn focus(&mut self) {
+        self.focus_requested = true;
+    }
+
     /// Whether there is a query, so the results replace the session lists.
     pub fn is_active(&self) -> bool {
         !self.query.trim().is_empty()
@@ -54,7 +59,7 @@ impl SearchPanel {
     pub fn bar(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
         let mut nav = Nav::Stay;
         let field_id = ui.make_persistent_id("search_field");
-        if ui.input_mut(|input| input.consume_shortcut(&FOCUS_SEARCH)) {
+        if std::mem::take(&mut self.focus_requested) {
             ui.memory_mut(|memory| memory.request_focus(field_id));
         }
         let mut open = None;
@@ -88,7 +93,7 @@ impl SearchPanel {
                     .id(field_id)
                     .hint_text(format!(
                         "notes, decision points, outcomes ({})",
-                        ui.ctx().format_shortcut(&FOCUS_SEARCH)
+                        ui.ctx().format_shortcut(&UiCommand::FocusSearch.shortcut())
                     ))
                     .desired_width(340.0),
             )

@@ -3,7 +3,8 @@
 
 use egui::{RichText, Ui};
 
-use super::app::Nav;
+use super::app::{AppView, Nav, ViewContext, back_on};
+use super::commands::{Scope, UiCommand};
 use super::export_panel::ExportPanel;
 use super::session_notes::SessionNotes;
 use super::signing_panel::SigningPanel;
@@ -40,14 +41,42 @@ enum Tab {
     PrivateNote,
 }
 
+impl AppView for SessionView {
+    fn scope(&self) -> Scope {
+        Scope::Reading
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        back_on(command)
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui, cx.journal, cx.wall())
+    }
+
+    /// Sends any unsaved note at once.
+    fn save_typing(&mut self, cx: &ViewContext<'_>) {
+        self.notes.save_now(cx.journal, cx.wall());
+    }
+
+    fn shown_entry(&self) -> Option<(SessionId, Option<Seq>)> {
+        Some(self.shown_entry())
+    }
+}
+
 impl SessionView {
-    /// Loads a session; `focus` is selected and scrolled into view.
-    pub fn load(store: &Store, id: SessionId, focus: Option<Seq>) -> Result<Self, StoreError> {
+    /// Loads a session; `focus` is selected and scrolled into view. Readings are flagged against
+    /// `thresholds`, the clinic's now.
+    pub fn load(
+        store: &Store,
+        id: SessionId,
+        focus: Option<Seq>,
+        thresholds: Thresholds,
+    ) -> Result<Self, StoreError> {
         let record = SessionRecord::load(store, id, ExportOptions::default())?;
         let state = TimelineState::from_events(&record.events);
         let curve = DoseCurve::of(&record.events, record.weight_kg());
         let delivered = record.delivered().describe();
-        let thresholds = store.clinic_settings()?.thresholds;
         let facts = SessionFacts::gather(
             &record.session,
             &record.events,
@@ -75,17 +104,7 @@ impl SessionView {
         (self.record.session.id, self.selected)
     }
 
-    /// Writes any unsaved note at once, before the view is left or the app closes.
-    pub fn save_now(&mut self, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) {
-        self.notes.save_now(journal, wall);
-    }
-
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        journal: &Journal,
-        wall: chrono::DateTime<chrono::Utc>,
-    ) -> Nav {
+    fn draw(&mut self, ui: &mut Ui, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) -> Nav {
         let mut nav = Nav::Stay;
         let mut changed = false;
         let model = self.record.session.model;
@@ -137,7 +156,7 @@ impl SessionView {
     fn reread(&mut self, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) {
         self.notes.save_now(journal, wall);
         let (id, selected) = self.shown_entry();
-        match Self::load(journal.read(), id, selected) {
+        match Self::load(journal.read(), id, selected, self.thresholds) {
             Ok(fresh) => {
                 let tab = self.tab;
                 let signing = std::mem::take(&mut self.signing);
@@ -171,9 +190,7 @@ impl SessionView {
             )
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    if ui.button("Back to sessions").clicked()
-                        || ui.input(|input| input.key_pressed(egui::Key::Escape))
-                    {
+                    if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
                         *nav = Nav::Home;
                     }
                     widgets::model_badge(ui, model);

@@ -3,9 +3,10 @@
 
 use egui::{RichText, Ui};
 
-use super::app::Nav;
+use super::app::{AppView, Nav, ViewContext, back_on};
 use super::backups::Backups;
 use super::clinician_settings::ClinicianSettings;
+use super::commands::{Scope, UiCommand};
 use super::passphrase_change::PassphraseChange;
 use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
 use super::{theme, widgets};
@@ -26,16 +27,33 @@ pub struct SettingsView {
     sent: Option<ClinicSettings>,
 }
 
+impl AppView for SettingsView {
+    fn scope(&self) -> Scope {
+        Scope::Reading
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        back_on(command)
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        let now = cx.wall();
+        let (nav, saved) = self.draw(ui, cx.journal, cx.backups, cx.prefs, now);
+        if let Some(settings) = saved {
+            cx.settings_saved(settings);
+        }
+        nav
+    }
+}
+
 impl SettingsView {
-    pub fn load(store: &Store) -> Self {
-        let (saved, status) = match store.clinic_settings() {
-            Ok(settings) => (settings, None),
-            Err(error) => (ClinicSettings::default(), Some((error.to_string(), true))),
-        };
+    /// The form on the clinic settings the window holds (`unreadable` says why they are the
+    /// defaults), and the clinician's from the journal.
+    pub fn load(store: &Store, settings: ClinicSettings, unreadable: Option<&str>) -> Self {
         Self {
-            editing: saved,
-            saved,
-            status,
+            editing: settings,
+            saved: settings,
+            status: unreadable.map(|problem| (problem.to_owned(), true)),
             clinician: ClinicianSettings::load(store),
             passphrase: PassphraseChange::default(),
             saving: super::awaiting::Awaiting::default(),
@@ -43,18 +61,19 @@ impl SettingsView {
         }
     }
 
-    pub fn ui(
+    fn draw(
         &mut self,
         ui: &mut Ui,
         journal: &Journal,
         backups: &mut Backups,
         prefs: &mut Prefs,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Nav {
+    ) -> (Nav, Option<ClinicSettings>) {
         let mut nav = Nav::Stay;
+        let mut saved = None;
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                self.sections(ui, journal, &mut nav);
+                saved = self.sections(ui, journal, &mut nav);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
                 this_computer(ui, prefs);
@@ -67,15 +86,20 @@ impl SettingsView {
                 }
             });
         });
-        nav
+        (nav, saved)
     }
 
-    /// The monitoring settings, then who signs, then the passphrase (the backups follow).
-    fn sections(&mut self, ui: &mut Ui, journal: &Journal, nav: &mut Nav) {
+    /// The monitoring settings, then who signs, then the passphrase (the backups follow). Returns
+    /// the clinic settings once the journal holds them.
+    fn sections(
+        &mut self,
+        ui: &mut Ui,
+        journal: &Journal,
+        nav: &mut Nav,
+    ) -> Option<ClinicSettings> {
+        let mut now_saved = None;
         ui.horizontal(|ui| {
-            if ui.button("Back to sessions").clicked()
-                || ui.input(|input| input.key_pressed(egui::Key::Escape))
-            {
+            if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
                 *nav = Nav::Home;
             }
             ui.heading("Clinic settings");
@@ -110,6 +134,7 @@ impl SettingsView {
             Some(Ok(_)) => {
                 if let Some(sent) = self.sent.take() {
                     self.saved = sent;
+                    now_saved = Some(sent);
                 }
                 self.status = Some(("Settings saved.".to_owned(), false));
             }
@@ -135,6 +160,7 @@ impl SettingsView {
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.passphrase.ui(ui, journal);
+        now_saved
     }
 
     /// Sends the settings; they count as saved once the journal's answer says so.

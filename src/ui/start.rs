@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use super::app::Nav;
+use super::app::{AppView, Nav, ViewContext};
 use super::awaiting::Awaiting;
+use super::commands::{Scope, UiCommand};
 use super::pre_session_form::PreSessionForm;
 use super::prefs::Prefs;
 use super::{theme, widgets};
@@ -35,13 +36,26 @@ pub struct StartView {
     error: Option<String>,
     /// Typing starts in the client code when the form opens.
     focus_code: bool,
+    /// The start shortcut was pressed this frame (taken before any field drew).
+    start_pressed: bool,
     /// The session (and its new client) on its way to the journal.
     starting: Awaiting,
 }
 
-/// Starts the session from anywhere in the form.
-const START_SHORTCUT: egui::KeyboardShortcut =
-    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter);
+impl AppView for StartView {
+    fn scope(&self) -> Scope {
+        Scope::Start
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        self.start_pressed |= command == UiCommand::StartSession;
+        Nav::Stay
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui, cx.journal, cx.clock)
+    }
+}
 
 impl StartView {
     pub fn new(store: &Store, prefs: &Prefs) -> Self {
@@ -63,6 +77,7 @@ impl StartView {
             prefilled_for: None,
             error,
             focus_code: true,
+            start_pressed: false,
             starting: Awaiting::default(),
         }
     }
@@ -72,15 +87,13 @@ impl StartView {
             .and_then(|id| self.clients.iter().find(|client| client.id == id))
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
+    fn draw(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
         let store = journal.read();
         let mut nav = Nav::Stay;
         if let Some(answer) = self.starting.answer() {
             nav = self.started(answer, journal, clock);
         }
-        // Taken before any field draws: a multi-line field with the focus would take Ctrl+Enter as
-        // a new line.
-        let start = ui.input_mut(|input| input.consume_shortcut(&START_SHORTCUT));
+        let start = std::mem::take(&mut self.start_pressed);
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("start_form")
@@ -117,7 +130,10 @@ impl StartView {
                         "Start session"
                     };
                     let button = egui::Button::new(RichText::new(label).strong())
-                        .shortcut_text(ui.ctx().format_shortcut(&START_SHORTCUT))
+                        .shortcut_text(
+                            ui.ctx()
+                                .format_shortcut(&UiCommand::StartSession.shortcut()),
+                        )
                         .fill(theme::model_tint(self.model));
                     if (ui.add_enabled(!waiting, button).clicked() || start)
                         && !waiting

@@ -1,79 +1,64 @@
-//! The application root: which view is on screen, and the store and clock every view shares.
+//! The application root: what the window shows, as one [`Screen`] at a time, and what every screen
+//! shares (the clock, this computer's preferences, the backups, the alerts).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 mod navigation;
+mod open_journal;
 mod opening;
 mod restoring;
+mod view;
 
 pub use navigation::Nav;
 pub use opening::Opening;
+pub use view::{AppView, ViewContext, back_on};
+
+use open_journal::OpenJournal;
 use opening::WriteMode;
 
-use super::UiCommand;
 use super::alerts::{Alerts, Speaker, Tone};
 use super::backups::Backups;
-use super::client_view::ClientView;
-use super::home::HomeView;
-use super::live::LiveView;
-use super::lock_screen::LockScreen;
 use super::prefs::Prefs;
-use super::prep_view::PrepView;
-use super::restore::{RestoreOutcome, Restoring};
-use super::session_view::SessionView;
-use super::settings_view::SettingsView;
-use super::start::StartView;
+use super::restore::Restoring;
 use super::theme;
 use super::unlock_view::{UnlockView, Unlocked};
-use crate::domain::{ClinicSettings, Seq, SessionId};
-use crate::live::{Clock, IdleTimer, LiveSession};
-use crate::store::StartUpCheck;
+use crate::domain::{Seq, SessionId};
+use crate::live::{Clock, IdleTimer};
 use crate::worker::Journal;
 
-enum View {
-    Home(Box<HomeView>),
-    Start(Box<StartView>),
-    Live(Box<LiveView>),
-    Session(Box<SessionView>),
-    Prep(PrepView),
-    Client(ClientView),
-    Settings(Box<SettingsView>),
+/// What the window shows: exactly one of these at a time, so no two can be on screen together.
+enum Screen {
+    /// The journal cannot be opened; one sentence says why, and nothing is written.
+    CannotOpen(String),
+    /// The passphrase screen (or the way to a backup from it).
+    Unlocking(Box<UnlockView>),
+    /// A backup replacing the journal, with its progress; the journal is closed meanwhile.
+    Restoring(Restoring),
+    /// The journal is open (and perhaps locked behind the passphrase again).
+    Open(Box<OpenJournal>),
 }
 
-/// The KAP Journal window.
-pub struct KapJournalApp {
-    /// The open journal (a reader for drawing, the worker for writing), or the sentence saying why it
-    /// could not be opened.
-    journal: Result<Journal, String>,
+/// What every screen shares.
+struct Shared {
+    /// Where the journal worker carries out the window's writes.
     writes: WriteMode,
-    /// The passphrase screen while the journal is not yet open.
-    unlock: Option<Box<UnlockView>>,
     clock: Arc<dyn Clock>,
-    view: View,
     prefs: Prefs,
+    /// A sentence under the top bar, e.g. what a restore did; it outlives a change of screen.
     notice: Option<String>,
-    /// The home screen while another view is shown, so its search and filters are there on return.
-    kept_home: Option<Box<HomeView>>,
-    /// The live session while the clinician reads other sessions: its timers, draft and alerts go
-    /// on, and the top bar always offers the way back.
-    aside: Option<Box<LiveView>>,
     /// Since the last keystroke, click or pointer movement.
     idle: IdleTimer,
-    /// How long the window may stay untouched (the clinic setting `lock-after`).
-    lock_after: Duration,
-    /// Shown instead of everything else while the window is locked.
-    lock: Option<LockScreen>,
     backups: Backups,
-    /// A backup being restored; the journal is closed meanwhile. On failure the old journal is
-    /// opened again, when it can be.
-    restoring: Option<Restoring>,
-    /// The start-up check reading every page beside the window (seconds on a large journal).
-    start_up_check: Option<StartUpCheck>,
     /// For threads that wake the window when they finish.
     ctx: egui::Context,
     /// Attention and a tone when a countdown ends or a safety flag rises.
     alerts: Alerts,
+}
+
+/// The KAP Journal window.
+pub struct KapJournalApp {
+    screen: Screen,
+    shared: Shared,
 }
 
 impl KapJournalApp {
@@ -90,39 +75,22 @@ impl KapJournalApp {
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
             .unwrap_or_default();
         prefs.apply(&cc.egui_ctx);
-        let (store, unlock) = match opening.into() {
-            Opening::Locked(journal) => (
-                Err("The journal is locked.".to_owned()),
-                Some(Box::new(UnlockView::new(journal))),
-            ),
-            Opening::Open(store) => (Ok(store), None),
-            Opening::Refused(error) => (Err(error.to_string()), None),
-        };
-        let mut app = Self {
-            journal: Err("The journal is locked.".to_owned()),
+        let mut shared = Shared {
             writes: WriteMode::Thread,
-            unlock,
             idle: IdleTimer::new(clock.as_ref()),
-            lock_after: Duration::from_secs(
-                60 * u64::from(ClinicSettings::default().lock_after_minutes),
-            ),
-            lock: None,
             clock,
-            view: View::Home(Box::default()),
             prefs,
             notice: None,
-            kept_home: None,
-            aside: None,
             backups: Backups::default(),
-            restoring: None,
-            start_up_check: None,
             ctx: cc.egui_ctx.clone(),
             alerts: Alerts::new(Arc::new(Speaker)),
         };
-        app.journal = store.and_then(|store| app.take_up(store));
-        app.view = app.first_view();
-        app.read_lock_after();
-        app
+        let screen = match opening.into() {
+            Opening::Locked(journal) => Screen::Unlocking(Box::new(UnlockView::new(journal))),
+            Opening::Open(store) => shared.open(store),
+            Opening::Refused(error) => Screen::CannotOpen(error.to_string()),
+        };
+        Self { screen, shared }
     }
 
     /// Turns the automatic backups (on session end and daily) off or on; they are on by default.
@@ -130,281 +98,131 @@ impl KapJournalApp {
     /// window at an unknown moment.
     #[must_use]
     pub fn automatic_backups(mut self, on: bool) -> Self {
-        self.backups.set_automatic(on);
+        self.shared.backups.set_automatic(on);
         self
     }
 
     /// Sounds alerts through `tone` instead of the speaker (tests count them).
     #[must_use]
     pub fn alert_tone(mut self, tone: Arc<dyn Tone>) -> Self {
-        self.alerts = Alerts::new(tone);
+        self.shared.alerts = Alerts::new(tone);
         self
     }
 
     /// Turns the alert tone off or on for this computer (on by default; also in Settings).
     #[must_use]
     pub fn alert_sound(mut self, on: bool) -> Self {
-        self.prefs.alert_sound = on;
+        self.shared.prefs.alert_sound = on;
         self
     }
 
     /// The open journal, for tests that reach below the window (a full disk).
     #[doc(hidden)]
     pub fn journal(&self) -> Option<&Journal> {
-        self.journal.as_ref().ok()
+        match &self.screen {
+            Screen::Open(open) => Some(open.journal()),
+            _ => None,
+        }
     }
 
     /// Whether the window is locked (and so shows nothing of the journal).
     pub fn is_locked(&self) -> bool {
-        self.lock.is_some() || self.unlock.is_some()
-    }
-
-    fn read_lock_after(&mut self) {
-        if let Ok(settings) = self
-            .journal
-            .as_ref()
-            .map(|journal| journal.read().clinic_settings())
-        {
-            // Unreadable settings keep the default: the lock must not fail open.
-            let minutes = settings
-                .map_or(ClinicSettings::default().lock_after_minutes, |settings| {
-                    settings.lock_after_minutes
-                });
-            self.lock_after = Duration::from_secs(60 * u64::from(minutes));
+        match &self.screen {
+            Screen::Open(open) => open.is_locked(),
+            Screen::Unlocking(_) => true,
+            Screen::CannotOpen(_) | Screen::Restoring(_) => false,
         }
-    }
-
-    /// Saves what is being typed (the live note's draft, the notes of a session) to the journal.
-    fn save_typing(&mut self) {
-        let Ok(journal) = &self.journal else { return };
-        if let Some(live) = &mut self.aside {
-            live.save_draft_now(journal);
-        }
-        match &mut self.view {
-            View::Live(live) => live.save_draft_now(journal),
-            View::Session(view) => view.save_now(journal, self.clock.wall()),
-            _ => {}
-        }
-    }
-
-    /// Locks the window: what is being typed is saved first, then nothing of the journal is drawn
-    /// until the passphrase is typed again.
-    fn lock_now(&mut self) {
-        self.save_typing();
-        self.lock = Some(LockScreen::new(self.writes.is_inline()));
-    }
-
-    /// Locks on the shortcut or after the idle time; otherwise asks to be woken when it would run out.
-    fn lock_if_due(&mut self, ctx: &egui::Context) -> bool {
-        if ctx.input(had_activity) {
-            self.idle.touch(self.clock.as_ref());
-        }
-        let remaining = self.idle.remaining(self.clock.as_ref(), self.lock_after);
-        if UiCommand::Lock.pressed(ctx) || remaining.is_zero() {
-            self.lock_now();
-            ctx.request_repaint();
-            return true;
-        }
-        ctx.request_repaint_after(remaining);
-        false
     }
 
     /// The session on screen and its selected entry, if a session is shown.
     pub fn shown_entry(&self) -> Option<(SessionId, Option<Seq>)> {
-        match &self.view {
-            View::Session(view) => Some(view.shown_entry()),
-            View::Live(view) => Some(view.shown_entry()),
-            View::Home(_)
-            | View::Start(_)
-            | View::Prep(_)
-            | View::Client(_)
-            | View::Settings(_) => None,
+        match &self.screen {
+            Screen::Open(open) => open.shown_entry(),
+            _ => None,
         }
     }
 
-    fn first_view(&mut self) -> View {
-        let Ok(journal) = &mut self.journal else {
-            return View::Home(Box::default());
+    /// The passphrase screen's answer: the journal it opened, or the backup to restore instead.
+    fn unlocking_ui(&mut self, ui: &mut egui::Ui) -> Option<Screen> {
+        let Screen::Unlocking(unlock) = &mut self.screen else {
+            return None;
         };
-        // A damaged journal is said under the top bar (Backups::damaged_ui), with the backup to restore.
-        if journal.read().damage().is_empty() {
-            let ctx = self.ctx.clone();
-            match journal.start_up_check(move || ctx.request_repaint()) {
-                Ok(check) => self.start_up_check = check,
-                Err(error) => self.notice = Some(error.to_string()),
+        match unlock.ui(ui)? {
+            Unlocked::Open(store) => {
+                self.shared.idle.touch(self.shared.clock.as_ref());
+                ui.ctx().request_repaint();
+                Some(self.shared.open(*store))
             }
-        }
-        let store = journal.read();
-        match store.live_sessions() {
-            Ok(live) if !live.is_empty() => {
-                // The newest live session is the one being logged; older ones stay listed on the home screen.
-                match LiveSession::resume(store, Arc::clone(&self.clock), live[0].id) {
-                    Ok(session) => View::Live(Box::new(LiveView::new(store, session, true))),
-                    Err(error) => {
-                        self.notice = Some(error.to_string());
-                        View::Home(Box::new(HomeView::load(store)))
-                    }
-                }
+            Unlocked::RestoreBackup => {
+                let (journal, key, backup) = self.take_unlock()?.into_rescue()?;
+                Some(Screen::Restoring(Restoring::start_claimed(
+                    ui.ctx(),
+                    journal,
+                    key,
+                    backup,
+                )))
             }
-            Ok(_) => View::Home(Box::new(HomeView::load(store))),
-            Err(error) => {
-                self.notice = Some(error.to_string());
-                View::Home(Box::default())
+            Unlocked::RestoreElsewhere => {
+                let (journal, backup, passphrase) = self.take_unlock()?.into_restore_elsewhere()?;
+                Some(Screen::Restoring(Restoring::start_elsewhere(
+                    ui.ctx(),
+                    journal,
+                    backup,
+                    passphrase,
+                )))
             }
         }
     }
 
-    /// What the window's threads have found since the last frame: the start-up check, a backup;
-    /// and today's backup, once the check has passed (a damaged journal is never backed up).
-    fn background_work(&mut self, ctx: &egui::Context) {
-        let Ok(journal) = &mut self.journal else {
-            return;
-        };
-        if let Some(found) = self.start_up_check.as_ref().and_then(StartUpCheck::poll) {
-            self.start_up_check = None;
-            match found {
-                Ok(problems) if problems.is_empty() => {}
-                Ok(problems) => journal.mark_damaged(problems),
-                Err(error) => self.notice = Some(error.to_string()),
+    fn take_unlock(&mut self) -> Option<Box<UnlockView>> {
+        match std::mem::replace(&mut self.screen, Screen::CannotOpen(String::new())) {
+            Screen::Unlocking(unlock) => Some(unlock),
+            other => {
+                self.screen = other;
+                None
             }
-        }
-        if let Some(problem) = self.backups.poll() {
-            self.notice = Some(problem);
-        }
-        if self.start_up_check.is_none() {
-            self.backups
-                .start_if_due(ctx, journal.read(), self.clock.wall());
         }
     }
 }
 
 impl eframe::App for KapJournalApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        let Ok(journal) = &self.journal else { return };
-        let ((View::Live(live), _) | (_, Some(live))) = (&mut self.view, &mut self.aside) else {
-            return;
-        };
-        live.logic(ctx, journal);
-        self.alerts.check(ctx, live.live(), self.prefs.alert_sound);
+        if let Screen::Open(open) = &mut self.screen {
+            open.logic(ctx, &mut self.shared);
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         theme::follow(ui.ctx());
-        if self.restoring.is_some() {
-            return self.restoring_ui(ui);
-        }
-        if let Some(unlock) = &mut self.unlock {
-            match unlock.ui(ui) {
-                Some(Unlocked::Open(store)) => {
-                    self.journal = self.take_up(*store);
-                    self.unlock = None;
-                    self.view = self.first_view();
-                    self.read_lock_after();
-                    self.idle.touch(self.clock.as_ref());
-                    ui.ctx().request_repaint();
-                }
-                Some(Unlocked::RestoreBackup) => {
-                    if let Some((journal, key, backup)) =
-                        self.unlock.take().and_then(|unlock| unlock.into_rescue())
-                    {
-                        self.restoring =
-                            Some(Restoring::start_claimed(ui.ctx(), journal, key, backup));
-                    }
-                }
-                Some(Unlocked::RestoreElsewhere) => {
-                    if let Some((journal, backup, passphrase)) = self
-                        .unlock
-                        .take()
-                        .and_then(|unlock| unlock.into_restore_elsewhere())
-                    {
-                        self.restoring = Some(Restoring::start_elsewhere(
-                            ui.ctx(),
-                            journal,
-                            backup,
-                            passphrase,
-                        ));
-                    }
-                }
-                None => {}
+        let next = match &mut self.screen {
+            Screen::CannotOpen(message) => {
+                cannot_open(ui, message);
+                None
             }
-            return;
-        }
-        let store = match &self.journal {
-            Ok(journal) => journal.read(),
-            Err(message) => return cannot_open(ui, message),
+            Screen::Unlocking(_) => self.unlocking_ui(ui),
+            Screen::Restoring(restoring) => restoring
+                .ui(ui)
+                .map(|outcome| self.shared.after_restore(outcome)),
+            Screen::Open(open) => open
+                .ui(ui, &mut self.shared)
+                .map(|backup| self.restore(backup, ui.ctx())),
         };
-        if let Some(lock) = &mut self.lock {
-            let running = match (&self.view, &self.aside) {
-                (View::Live(view), _) | (_, Some(view)) => Some(view.live()),
-                _ => None,
-            };
-            if lock.ui(ui, store, running) {
-                self.lock = None;
-                self.idle.touch(self.clock.as_ref());
-                // Back to the note field with what was typed, so the next words land there.
-                if let View::Live(view) = &mut self.view {
-                    view.refocus();
-                }
-                ui.ctx().request_repaint();
-            }
-            return;
-        }
-        if self.lock_if_due(ui.ctx()) {
-            return;
-        }
-        let nav = self.top_bar(ui);
-        if self.lock.is_some() {
-            // Locked from the top bar: the view is not drawn again behind the lock.
+        if let Some(next) = next {
+            self.screen = next;
             ui.ctx().request_repaint();
-            return;
         }
-        self.navigate(nav, ui.ctx());
-        self.background_work(ui.ctx());
-        let Ok(journal) = &self.journal else {
-            return;
-        };
-        let nav = match &mut self.view {
-            View::Home(view) => view.ui(ui, journal, &self.clock),
-            View::Start(view) => view.ui(ui, journal, &self.clock),
-            View::Live(view) => view.ui(ui, journal),
-            View::Session(view) => view.ui(ui, journal, self.clock.wall()),
-            View::Prep(view) => view.ui(ui),
-            View::Client(view) => view.ui(ui),
-            View::Settings(view) => view.ui(
-                ui,
-                journal,
-                &mut self.backups,
-                &mut self.prefs,
-                self.clock.wall(),
-            ),
-        };
-        self.navigate(nav, ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.prefs.follow(&self.ctx);
-        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+        self.shared.prefs.follow(&self.shared.ctx);
+        eframe::set_value(storage, eframe::APP_KEY, &self.shared.prefs);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.save_typing();
+        if let Screen::Open(open) = &mut self.screen {
+            open.save_typing(&mut self.shared);
+        }
     }
-}
-
-/// Whether this frame's input shows someone at the keyboard or the pointer.
-fn had_activity(input: &egui::InputState) -> bool {
-    input.events.iter().any(|event| {
-        matches!(
-            event,
-            egui::Event::Key { .. }
-                | egui::Event::Text(_)
-                | egui::Event::Paste(_)
-                | egui::Event::PointerMoved(_)
-                | egui::Event::PointerButton { .. }
-                | egui::Event::MouseWheel { .. }
-                | egui::Event::Touch { .. }
-        )
-    })
 }
 
 /// The whole window when the journal cannot be opened: one sentence, and nothing written.

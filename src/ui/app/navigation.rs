@@ -1,12 +1,15 @@
 //! Where the app goes next: the views ask with a [`Nav`], the top bar offers the journal's places,
 //! and a live session read away from is kept aside with the way back always in view.
 
-use super::{KapJournalApp, View};
+use std::path::PathBuf;
+
+use super::Shared;
+use super::open_journal::{OpenJournal, context};
+use super::view::View;
 use crate::domain::{ClientId, Seq, SessionId};
 use crate::live::LiveSession;
 use crate::ui::UiCommand;
 use crate::ui::client_view::ClientView;
-use crate::ui::live::LiveView;
 use crate::ui::prep_view::PrepView;
 use crate::ui::session_view::SessionView;
 use crate::ui::settings_view::SettingsView;
@@ -34,26 +37,37 @@ pub enum Nav {
     BackToLive,
 }
 
-impl KapJournalApp {
-    pub(super) fn navigate(&mut self, nav: Nav, ctx: &egui::Context) {
+impl Nav {
+    /// This, or `other` when this stays.
+    pub fn or(self, other: Self) -> Self {
+        match self {
+            Self::Stay => other,
+            asked => asked,
+        }
+    }
+}
+
+impl OpenJournal {
+    /// Goes where `nav` asks; a backup to restore is handed back to the app, which closes the
+    /// journal for it.
+    pub(super) fn navigate(&mut self, nav: Nav, shared: &mut Shared) -> Option<PathBuf> {
         if let Nav::Restore(path) = nav {
-            return self.restore(path, ctx);
+            return Some(path);
         }
-        let Ok(journal) = &self.journal else { return };
         if matches!(nav, Nav::Stay) {
-            return;
+            return None;
         }
-        if let View::Session(view) = &mut self.view {
-            view.save_now(journal, self.clock.wall());
+        if !matches!(self.view, View::Live(_)) {
+            let cx = context(&self.journal, shared);
+            self.view.as_view().save_typing(&cx);
         }
-        let store = journal.read();
         // Opening the live session from a list goes back to it.
         let aside_id = self.aside.as_ref().map(|live| live.shown_entry().0);
         let nav = match nav {
             Nav::OpenSession(id, _) if Some(id) == aside_id => Nav::BackToLive,
             nav => nav,
         };
-        let leaving_live = matches!(&self.view, View::Live(live) if !matches!(nav, Nav::Live(_)));
+        let leaving_live = matches!(&self.view, View::Live(_)) && !matches!(nav, Nav::Live(_));
         if leaving_live {
             let still_live = matches!(&self.view, View::Live(live) if live.is_live());
             if still_live {
@@ -64,57 +78,65 @@ impl KapJournalApp {
                 }
             } else {
                 // The live view is left for good once its session has ended: a backup is made.
-                self.backups.start_automatic(ctx, store, self.clock.wall());
+                shared.backups.start_automatic(
+                    &shared.ctx,
+                    self.journal.read(),
+                    shared.clock.wall(),
+                );
             }
         }
-        let next = match nav {
-            Nav::Stay | Nav::Restore(_) => return,
-            Nav::BackToLive => match self.aside.take() {
-                Some(mut live) => {
-                    live.refocus();
-                    View::Live(live)
-                }
-                None => return,
-            },
-            Nav::Home => {
-                let mut home = self.kept_home.take().unwrap_or_default();
-                home.refresh(store);
-                View::Home(home)
-            }
-            Nav::Start => View::Start(Box::new(StartView::new(store, &self.prefs))),
-            Nav::Live(session) => {
-                self.prefs.last_model = session.session().model;
-                self.prefs.last_route = session.session().route;
-                View::Live(Box::new(LiveView::new(store, *session, false)))
-            }
-            Nav::OpenSession(id, focus) => match SessionView::load(store, id, focus) {
-                Ok(view) => View::Session(Box::new(view)),
-                Err(error) => return self.notice = Some(error.to_string()),
-            },
-            Nav::Prep(client) => match PrepView::load(store, client) {
-                Ok(view) => View::Prep(view),
-                Err(error) => return self.notice = Some(error.to_string()),
-            },
-            Nav::ClientHistory(client) => match ClientView::load(store, client) {
-                Ok(view) => View::Client(view),
-                Err(error) => return self.notice = Some(error.to_string()),
-            },
-            Nav::Settings => {
-                self.backups.relist();
-                View::Settings(Box::new(SettingsView::load(store)))
-            }
-        };
+        let next = self.next_view(nav, shared)?;
         match std::mem::replace(&mut self.view, next) {
             View::Home(home) => self.kept_home = Some(home),
             // Never dropped while live (see above); this keeps it if a path ever got here.
             View::Live(live) if live.is_live() => self.aside = Some(live),
             _ => {}
         }
-        // The lock setting may have just been changed in the settings view.
-        self.read_lock_after();
+        None
     }
 
-    pub(super) fn top_bar(&mut self, ui: &mut egui::Ui) -> Nav {
+    /// The view `nav` asks for, or `None` to stay (a problem is said under the top bar).
+    fn next_view(&mut self, nav: Nav, shared: &mut Shared) -> Option<View> {
+        let store = self.journal.read();
+        let loaded = match nav {
+            Nav::Stay | Nav::Restore(_) => return None,
+            Nav::BackToLive => {
+                let mut live = self.aside.take()?;
+                live.refocus();
+                Ok(View::Live(live))
+            }
+            Nav::Home => {
+                let mut home = self.kept_home.take().unwrap_or_default();
+                home.refresh(store);
+                Ok(View::Home(home))
+            }
+            Nav::Start => Ok(View::Start(Box::new(StartView::new(store, &shared.prefs)))),
+            Nav::Live(session) => {
+                shared.prefs.last_model = session.session().model;
+                shared.prefs.last_route = session.session().route;
+                Ok(View::Live(Box::new(self.live_view(*session, false))))
+            }
+            Nav::OpenSession(id, focus) => {
+                SessionView::load(store, id, focus, self.settings.thresholds)
+                    .map(|view| View::Session(Box::new(view)))
+            }
+            Nav::Prep(client) => PrepView::load(store, client).map(View::Prep),
+            Nav::ClientHistory(client) => ClientView::load(store, client).map(View::Client),
+            Nav::Settings => {
+                shared.backups.relist();
+                Ok(View::Settings(Box::new(SettingsView::load(
+                    store,
+                    self.settings,
+                    self.settings_problem.as_deref(),
+                ))))
+            }
+        };
+        loaded
+            .map_err(|error| shared.notice = Some(error.to_string()))
+            .ok()
+    }
+
+    pub(super) fn top_bar(&mut self, ui: &mut egui::Ui, shared: &mut Shared) -> Nav {
         let mut nav = Nav::Stay;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -125,11 +147,9 @@ impl KapJournalApp {
                 if ui.button("Sessions").clicked() {
                     nav = Nav::Home;
                 }
-                let new_session = super::UiCommand::NewSession;
                 if ui
-                    .add_enabled(!in_live, new_session.button(ui.ctx()))
+                    .add_enabled(!in_live, UiCommand::NewSession.button(ui.ctx()))
                     .clicked()
-                    || (!in_live && new_session.pressed(ui.ctx()))
                 {
                     nav = Nav::Start;
                 }
@@ -140,29 +160,21 @@ impl KapJournalApp {
                     nav = Nav::Settings;
                 }
                 if ui.add(UiCommand::Lock.button(ui.ctx())).clicked() {
-                    self.lock_now();
+                    self.lock_now(shared);
                 }
                 if let Some(live) = &self.aside
                     && back_to_live(ui, live.live())
                 {
                     nav = Nav::BackToLive;
                 }
-                if let Ok(journal) = &self.journal {
-                    let store = journal.read();
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(
-                            egui::RichText::new(store.dir().display().to_string())
-                                .small()
-                                .color(theme::MUTED),
-                        )
+                let dir = self.journal.read().dir().display().to_string();
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(egui::RichText::new(dir).small().color(theme::MUTED))
                         .on_hover_text("The data folder; the journal is journal.db inside it.");
-                    });
-                }
+                });
             });
-            crate::ui::widgets::dismissable_notice(ui, &mut self.notice, theme::WARNING);
-            if let Ok(journal) = &self.journal
-                && let Some(backup) = self.backups.damaged_ui(ui, journal.read())
-            {
+            crate::ui::widgets::dismissable_notice(ui, &mut shared.notice, theme::WARNING);
+            if let Some(backup) = shared.backups.damaged_ui(ui, self.journal.read()) {
                 nav = Nav::Restore(backup);
             }
         });

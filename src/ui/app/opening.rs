@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::KapJournalApp;
+use super::open_journal::OpenJournal;
+use super::{KapJournalApp, Screen, Shared};
 use crate::store::{LockedJournal, Store, StoreError};
 use crate::worker::{Journal, Wake};
 
@@ -52,9 +53,17 @@ impl WriteMode {
     }
 }
 
-impl KapJournalApp {
-    /// Hands the opened journal's writer to the journal worker, beside a reader for the views.
-    pub(super) fn take_up(&self, store: Store) -> Result<Journal, String> {
+impl Shared {
+    /// Hands the opened journal's writer to the journal worker, beside a reader for the views, and
+    /// opens its first view; or says why it cannot.
+    pub(super) fn open(&mut self, store: Store) -> Screen {
+        match self.take_up(store) {
+            Ok(journal) => Screen::Open(Box::new(OpenJournal::new(journal, self))),
+            Err(problem) => Screen::CannotOpen(problem),
+        }
+    }
+
+    fn take_up(&self, store: Store) -> Result<Journal, String> {
         let ctx = self.ctx.clone();
         let wake: Wake = Box::new(move || ctx.request_repaint());
         match self.writes {
@@ -64,7 +73,9 @@ impl KapJournalApp {
         }
         .map_err(|error| error.to_string())
     }
+}
 
+impl KapJournalApp {
     /// Carries out the window's writes (and tries the passphrase) at once, inside the frame that
     /// asks, so a test driving the window frame by frame finds every answer by the next frame. The
     /// window's own default is a thread of their own.
@@ -81,19 +92,19 @@ impl KapJournalApp {
         self.write_mode(WriteMode::Slowed(delay))
     }
 
+    /// Called as the window is built: an open journal is closed and opened again on the new worker.
     fn write_mode(mut self, mode: WriteMode) -> Self {
-        self.writes = mode;
-        self.unlock = self
-            .unlock
-            .take()
-            .map(|view| Box::new(view.tried_inline(mode.is_inline())));
-        let open = std::mem::replace(&mut self.journal, Err(String::new()));
-        self.journal = open.and_then(|journal| {
-            journal
-                .close()
-                .map_err(|error| error.to_string())
-                .and_then(|store| self.take_up(store))
-        });
+        self.shared.writes = mode;
+        self.screen = match self.screen {
+            Screen::Unlocking(view) => {
+                Screen::Unlocking(Box::new(view.tried_inline(mode.is_inline())))
+            }
+            Screen::Open(open) => match open.close(&mut self.shared) {
+                Ok(store) => self.shared.open(store),
+                Err(problem) => Screen::CannotOpen(problem),
+            },
+            other => other,
+        };
         self
     }
 }

@@ -3,7 +3,7 @@
 //! entries show at once as saving, then as saved when the worker answers. A refused write takes its
 //! entries (and every one after it) back off the timeline and puts the words back in the note field.
 
-use super::composer::Mode;
+use super::forms::Form;
 use super::soft_stop::{self, Held, Pending};
 use super::{Intent, LiveView};
 use crate::live::{LiveCommand, Prepared};
@@ -14,7 +14,7 @@ pub(super) struct Sending {
     answer: crate::worker::Pending,
     /// The composer as it was when it became this write (its words and form), given back if the
     /// write is refused.
-    before: Option<(String, Mode)>,
+    before: Option<(String, Form)>,
     /// It is the session's end.
     ends: bool,
 }
@@ -188,10 +188,10 @@ impl LiveView {
     }
 
     /// Empties the composer for the next entry and returns what it held.
-    fn take_composer(&mut self) -> (String, Mode) {
+    fn take_composer(&mut self) -> (String, Form) {
         let before = (
             std::mem::take(&mut self.composer.text),
-            self.composer.mode.clone(),
+            self.composer.form.clone(),
         );
         self.composer.reset();
         before
@@ -206,7 +206,7 @@ impl LiveView {
         let mut returned = std::iter::once(first)
             .chain(later)
             .filter_map(|sent| sent.before);
-        if let Some((words, mode)) = returned.next() {
+        if let Some((words, form)) = returned.next() {
             let typed = std::mem::take(&mut self.composer.text);
             self.composer.text = std::iter::once(words)
                 .chain(returned.map(|(words, _)| words))
@@ -214,7 +214,7 @@ impl LiveView {
                 .filter(|words| !words.trim().is_empty())
                 .collect::<Vec<_>>()
                 .join("\n");
-            self.composer.set_mode(mode);
+            self.composer.open(form);
         }
         self.error = Some(error);
     }

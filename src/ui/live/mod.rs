@@ -1,11 +1,10 @@
 //! The live view: the header with timers and countdowns, the timeline, the comfort plan, and the
 //! composer. Every entry is committed before it shows as saved; a half-typed one is kept as a draft.
 
-mod clinical_forms;
 mod committing;
 mod composer;
-mod composer_intent;
 mod draft;
+mod forms;
 pub mod glance;
 mod header;
 mod soft_stop;
@@ -16,11 +15,15 @@ use std::time::Duration;
 use egui::{RichText, Ui};
 
 use self::committing::Sending;
-use self::composer::{Composer, DecisionChoice, Intent, Mode};
+use self::composer::Composer;
 use self::draft::DraftKeeper;
+use self::forms::{
+    AdverseForm, DecisionChoice, DecisionForm, DoseChangeForm, EndForm, Form, Intent, MeasureForm,
+    OutcomeForm, VitalsForm,
+};
 use self::soft_stop::Pending;
-use super::app::Nav;
-use super::commands::{DEFERRAL_COMMANDS, OUTCOME_COMMANDS, UiCommand};
+use super::app::{AppView, Nav, ViewContext};
+use super::commands::{Scope, UiCommand};
 use super::{format, theme, timeline};
 use crate::domain::{
     Asked, CameUp, ClinicSettings, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose,
@@ -45,9 +48,43 @@ pub struct LiveView {
     writing: VecDeque<Sending>,
 }
 
+impl AppView for LiveView {
+    fn scope(&self) -> Scope {
+        Scope::Live
+    }
+
+    fn run(&mut self, command: UiCommand, cx: &mut ViewContext<'_>) -> Nav {
+        self.carry_out(command, cx.journal);
+        Nav::Stay
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui, cx.journal)
+    }
+
+    fn save_typing(&mut self, cx: &ViewContext<'_>) {
+        self.save_draft_now(cx.journal);
+    }
+
+    fn shown_entry(&self) -> Option<(crate::domain::SessionId, Option<Seq>)> {
+        Some(self.shown_entry())
+    }
+
+    fn settings_changed(&mut self, settings: &ClinicSettings) {
+        self.live.set_settings(*settings);
+    }
+}
+
 impl LiveView {
-    /// `resumed` is true when the session was picked up after the app closed or crashed.
-    pub fn new(store: &Store, mut live: LiveSession, resumed: bool) -> Self {
+    /// `resumed` is true when the session was picked up after the app closed or crashed. The
+    /// session runs under `settings`, the clinic's (the defaults, when `unreadable` says why).
+    pub fn new(
+        store: &Store,
+        mut live: LiveSession,
+        resumed: bool,
+        settings: ClinicSettings,
+        unreadable: Option<&str>,
+    ) -> Self {
         let saved = store.draft(live.session().id).ok().flatten();
         let resumed_notice = resumed.then(|| match &saved {
             Some(draft) => format!(
@@ -60,16 +97,10 @@ impl LiveView {
         });
         let text = saved.map(|draft| draft.text).unwrap_or_default();
         // Unreadable settings must not keep a session from being logged: the defaults are safe ones.
-        let (settings, error) = match store.clinic_settings() {
-            Ok(settings) => (settings, None),
-            Err(_) => (
-                ClinicSettings::default(),
-                Some(
-                    "The clinic settings cannot be read; the default vitals schedule and thresholds are in use."
-                        .to_owned(),
-                ),
-            ),
-        };
+        let error = unreadable.map(|_| {
+            "The clinic settings cannot be read; the default vitals schedule and thresholds are in use."
+                .to_owned()
+        });
         live.set_settings(settings);
         Self {
             draft: DraftKeeper::new(&text),
@@ -134,9 +165,8 @@ impl LiveView {
     }
 
     /// Draws the view; the worker's answers were taken in [`logic`](Self::logic) this frame.
-    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
+    fn draw(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
         self.answer_soft_stop(ui.ctx(), journal);
-        self.handle_shortcuts(ui.ctx(), journal);
         let model = self.live.session().model;
         let saved = self
             .draft
@@ -148,7 +178,7 @@ impl LiveView {
                     .inner_margin(8),
             )
             .show(ui, |ui| {
-                let discharging = matches!(self.composer.mode, Mode::End { .. });
+                let discharging = matches!(self.composer.form, Form::End(_));
                 header::show(ui, &self.live, &saved, discharging)
             })
             .inner;
@@ -158,8 +188,8 @@ impl LiveView {
                 self.composer.refocus();
                 self.deferral_command(command, deferral, journal);
             }
-            header::HeaderAction::TakeVitals => self.composer.open_vitals(),
-            header::HeaderAction::TakeMeasure => self.composer.open_measure(),
+            header::HeaderAction::TakeVitals => self.open_vitals(),
+            header::HeaderAction::TakeMeasure => self.open_measure(),
             header::HeaderAction::None => {}
         }
         let mut nav = Nav::Stay;
@@ -171,9 +201,9 @@ impl LiveView {
                 if let Some(pending) = &self.pending {
                     pending.show(ui);
                 }
-                self.composer.monitoring = matches!(self.composer.mode, Mode::End { .. })
-                    .then(|| clinical_forms::monitoring_hint(&self.live))
-                    .flatten();
+                if let Form::End(end) = &mut self.composer.form {
+                    end.monitoring = forms::monitoring_hint(&self.live);
+                }
                 if self.composer.ui(ui, model) {
                     self.submit(journal);
                 }
@@ -185,7 +215,7 @@ impl LiveView {
                             button = button.fill(theme::model_tint(model));
                         }
                         if ui.add(button).clicked() {
-                            self.run(command, journal);
+                            self.carry_out(command, journal);
                         }
                     }
                 });
@@ -286,22 +316,8 @@ impl LiveView {
         }
     }
 
-    fn handle_shortcuts(&mut self, ctx: &egui::Context, journal: &Journal) {
-        let model = self.live.session().model;
-        for command in UiCommand::live_actions(model)
-            .into_iter()
-            .chain(OUTCOME_COMMANDS)
-            .chain(DEFERRAL_COMMANDS)
-            .chain([UiCommand::Cancel])
-        {
-            if command.pressed(ctx) {
-                self.run(command, journal);
-            }
-        }
-    }
-
     /// Carries out a command from a button or its shortcut.
-    fn run(&mut self, command: UiCommand, journal: &Journal) {
+    fn carry_out(&mut self, command: UiCommand, journal: &Journal) {
         self.error = None;
         // Any other action answers a soft stop with "go back".
         self.pending = None;
@@ -312,9 +328,7 @@ impl LiveView {
             // rate is the new one. Without a rate to lower, the form asks for the new dose.
             UiCommand::LowerDose => match self.live.proposed_lower() {
                 Some(dose) => self.quick_decision(Decision::LowerNow, Some(dose), journal),
-                None => self
-                    .composer
-                    .open_decision(DecisionChoice::LowerNow, &self.live),
+                None => self.open_decision(DecisionChoice::LowerNow),
             },
             UiCommand::SitWithIt => self.quick_decision(
                 Decision::SitWithIt {
@@ -329,13 +343,16 @@ impl LiveView {
                 } else {
                     DecisionChoice::SitWithIt
                 };
-                self.composer.open_decision(first, &self.live);
+                self.open_decision(first);
             }
-            UiCommand::DoseChange => self.composer.open_dose_change(&self.live),
+            UiCommand::DoseChange => {
+                let form = DoseChangeForm::new(&self.live);
+                self.composer.open(Form::DoseChange(form));
+            }
             UiCommand::BeginDosing => self.log(journal, LiveCommand::BeginDosing, false),
-            UiCommand::Vitals => self.composer.open_vitals(),
-            UiCommand::Measure => self.composer.open_measure(),
-            UiCommand::AdverseEvent => self.composer.open_adverse(),
+            UiCommand::Vitals => self.open_vitals(),
+            UiCommand::Measure => self.open_measure(),
+            UiCommand::AdverseEvent => self.composer.open(Form::Adverse(AdverseForm::default())),
             UiCommand::BringToIntegration => match self.marker_target() {
                 Some(target) => self.log(journal, LiveCommand::ToggleMarker { target }, false),
                 None => self.error = Some("There is no entry to mark yet.".to_owned()),
@@ -344,13 +361,9 @@ impl LiveView {
                 Some(open) => {
                     let deferral = open.seq;
                     self.error = Some(crate::domain::SessionError::OpenDeferral.to_string());
-                    self.composer.open_outcome(
-                        deferral,
-                        crate::domain::DeferralOutcome::WorkedThrough,
-                        &self.live,
-                    );
+                    self.open_outcome(deferral, DeferralOutcome::WorkedThrough);
                 }
-                None => self.composer.open_end(),
+                None => self.composer.open(Form::End(EndForm::default())),
             },
             UiCommand::Outcome(_) | UiCommand::LongerDeferral | UiCommand::ShorterDeferral => {
                 match self.live.state().open_deferrals.first() {
@@ -363,9 +376,13 @@ impl LiveView {
                     }
                 }
             }
-            UiCommand::Cancel => self.composer.set_mode(Mode::Note),
-            // The app handles these itself, before any view.
-            UiCommand::NewSession | UiCommand::Lock => {}
+            UiCommand::Cancel => self.composer.open(Form::Note),
+            // The app handles the global ones itself; the others never answer here.
+            UiCommand::NewSession
+            | UiCommand::Lock
+            | UiCommand::FocusSearch
+            | UiCommand::StartSession
+            | UiCommand::Back => {}
         }
     }
 
@@ -393,7 +410,7 @@ impl LiveView {
                 let new_dose = match outcome {
                     DeferralOutcome::DoseLowered => match self.live.proposed_lower() {
                         Some(dose) => Some(dose),
-                        None => return self.composer.open_outcome(deferral, outcome, &self.live),
+                        None => return self.open_outcome(deferral, outcome),
                     },
                     _ => None,
                 };
@@ -412,6 +429,24 @@ impl LiveView {
             by_minutes,
         };
         self.log(journal, command, false);
+    }
+
+    fn open_decision(&mut self, choice: DecisionChoice) {
+        let form = DecisionForm::new(choice, &self.live);
+        self.composer.open(Form::Decision(form));
+    }
+
+    fn open_outcome(&mut self, deferral: Seq, outcome: DeferralOutcome) {
+        let form = OutcomeForm::new(deferral, outcome, &self.live);
+        self.composer.open(Form::Outcome(form));
+    }
+
+    fn open_vitals(&mut self) {
+        self.composer.open(Form::Vitals(VitalsForm::default()));
+    }
+
+    fn open_measure(&mut self) {
+        self.composer.open(Form::Measure(MeasureForm::default()));
     }
 
     /// The selected entry, or else the newest one that is not itself a marker.
