@@ -260,41 +260,59 @@ fn a_progress_note_typed_on_a_slow_disk_is_saving_then_saved_without_the_frame_w
     assert_eq!(note.sections()[0], "Said the room felt safe.");
 }
 
+/// Search as you type in the window, each query a job beside it: every keystroke starts a search,
+/// a newer one stops the older, and the hits shown are always the newest query's, never an older
+/// answer that came late.
 #[test]
-fn searches_run_beside_the_window_and_each_is_answered_in_the_order_typed() {
-    let (_journal, worker, mut live) = worker_journal(Duration::ZERO);
-    let note = send_note(
-        &worker,
-        &mut live,
+fn searches_run_beside_the_window_and_only_the_newest_query_is_answered() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    for text in [
         "Speaks of the lighthouse at dusk.",
-        false,
-    );
-    assert!(note.wait().result.is_ok());
-    let query = |text: &str| kap_journal::store::SearchQuery {
-        text: text.into(),
-        model: None,
-        client_code: None,
-        limit: 10,
-    };
-    let typed: Vec<_> = ["l", "li", "light", "lighthouse", "lighthouses"]
-        .into_iter()
-        .map(|text| worker.search(query(text)))
-        .collect();
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let mut found = Vec::new();
-    for searching in &typed {
-        let hits = loop {
-            if let Some(answer) = searching.poll() {
-                break answer.unwrap();
-            }
-            assert!(std::time::Instant::now() < deadline, "no answer");
-            std::thread::sleep(Duration::from_millis(2));
-        };
-        found.push(hits.len());
+        "The light in the hallway.",
+    ] {
+        live.log(&mut journal.store, LiveCommand::Note(text.to_owned()))
+            .unwrap();
     }
-    assert_eq!(
-        found,
-        [1, 1, 1, 1, 0],
-        "each prefix finds the note; the longer word does not"
-    );
+    let dir = journal.dir;
+    drop(journal.store);
+    let mut harness = slowed_window(dir.path(), Duration::ZERO);
+    harness.run();
+    common::ui::click(&mut harness, "Sessions");
+    common::ui::field(&harness, "Search").click();
+    harness.run();
+    let entries = |harness: &egui_kittest::Harness<'_, _>, count: &str| {
+        harness
+            .query_by_label_contains(&format!("{count} entries"))
+            .is_some()
+    };
+    // Typed one letter a frame, faster than a search can answer.
+    for letter in ["l", "i", "g", "h", "t"] {
+        common::ui::field(&harness, "Search").type_text(letter);
+        harness.step();
+    }
+    common::ui::step_until(&mut harness, "the hits of \"light\"", |harness| {
+        entries(harness, "2")
+    });
+    // Every prefix of "lighthouse" past "light" finds one entry: were an older query's answer
+    // shown, "1 entries" would appear on the way to the newest query's none.
+    let mut shown_stale = false;
+    for letter in ["h", "o", "u", "s", "e", "z"] {
+        common::ui::field(&harness, "Search").type_text(letter);
+        harness.step();
+        shown_stale |= entries(&harness, "1");
+    }
+    common::ui::step_until(&mut harness, "the hits of \"lighthousez\"", |harness| {
+        shown_stale |= entries(harness, "1");
+        entries(harness, "0")
+    });
+    for _ in 0..30 {
+        harness.step();
+        shown_stale |= entries(&harness, "1");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(!shown_stale, "an older query's hits were shown");
+    assert!(entries(&harness, "0"));
+    common::ui::click(&mut harness, "Back to the live session");
+    assert!(harness.state().journal().is_some());
 }

@@ -117,7 +117,10 @@ impl super::LockedJournal {
     }
 }
 
-fn newest_good_backup(dir: &Path, key: &DataKey) -> Result<Option<BackupFile>, StoreError> {
+pub(super) fn newest_good_backup(
+    dir: &Path,
+    key: &DataKey,
+) -> Result<Option<BackupFile>, StoreError> {
     for backup in list_backups(dir)? {
         if check_copy(&backup.path, key).is_ok_and(|problems| problems.is_empty()) {
             return Ok(Some(backup));

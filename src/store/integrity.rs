@@ -1,8 +1,6 @@
 //! Checking the journal file: every page's authentication code (SQLCipher) and SQLite's own structure
 //! checks. Problems are described by page and table numbers only, never by content.
 
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-
 use rusqlite::Connection;
 
 use super::{AccessMode, Store, StoreError};
@@ -11,33 +9,22 @@ use super::{AccessMode, Store, StoreError};
 /// a larger one is checked on a thread beside the window.
 pub const CHECK_AT_ONCE_BYTES: u64 = 1 << 20;
 
-/// The start-up check running on a thread of its own beside the window. Dropping it (the window
-/// closes, a backup is restored) interrupts the check and waits for its thread, so no reader is
-/// left behind.
+/// The start-up check of a journal too large to check before the window shows: a reader of its
+/// own, to be run on another thread, and the handle that stops it from any thread.
 pub struct StartUpCheck {
-    result: Receiver<Result<Vec<String>, StoreError>>,
-    interrupt: rusqlite::InterruptHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for StartUpCheck {
-    fn drop(&mut self) {
-        self.interrupt.interrupt();
-        if let Some(thread) = self.thread.take() {
-            // The thread only runs the check; a panic in it has nothing left to clean up.
-            let _ = thread.join();
-        }
-    }
+    reader: Store,
 }
 
 impl StartUpCheck {
-    /// The problems found, once the check has finished (an empty list: the journal is sound).
-    pub fn poll(&self) -> Option<Result<Vec<String>, StoreError>> {
-        match self.result.try_recv() {
-            Ok(result) => Some(result),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(StoreError::Damaged("the start-up check"))),
-        }
+    /// What stops [`run`](Self::run) early; it then reports an error, never "sound".
+    pub fn interrupt(&self) -> super::Interrupt {
+        self.reader.interrupt_handle()
+    }
+
+    /// Reads every page: the problems found (an empty list: the journal is sound). Hand them to
+    /// [`Store::mark_damaged`].
+    pub fn run(self) -> Result<Vec<String>, StoreError> {
+        quick_problems(&self.reader.conn)
     }
 }
 
@@ -57,28 +44,15 @@ impl Store {
         Ok(&self.damage)
     }
 
-    /// Runs the start-up check: at once for a journal of up to [`CHECK_AT_ONCE_BYTES`], otherwise on its own connection and thread, so a large journal opens at once.
-    /// The thread calls `wake` when it is done; hand what it found to [`Store::mark_damaged`].
-    pub fn start_up_check(
-        &mut self,
-        wake: impl FnOnce() + Send + 'static,
-    ) -> Result<Option<StartUpCheck>, StoreError> {
+    /// The start-up check: run at once for a journal of up to [`CHECK_AT_ONCE_BYTES`]; a larger one
+    /// is handed back with a reader of its own, to run beside the window so it opens at once.
+    pub fn start_up_check(&mut self) -> Result<Option<StartUpCheck>, StoreError> {
         if self.file_bytes() <= CHECK_AT_ONCE_BYTES {
             self.run_start_up_check()?;
             return Ok(None);
         }
-        let reader = self.reader()?;
-        let interrupt = reader.conn.get_interrupt_handle();
-        let (send, result) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            // Nobody waits for the result once the window has closed.
-            let _ = send.send(quick_problems(&reader.conn));
-            wake();
-        });
         Ok(Some(StartUpCheck {
-            result,
-            interrupt,
-            thread: Some(thread),
+            reader: self.reader()?,
         }))
     }
 

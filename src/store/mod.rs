@@ -52,7 +52,7 @@ pub use backup_folder::{
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
 pub use complete_records::CompleteRecord;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
-pub use detached::{PassphraseCheck, ReaderSource};
+pub use detached::{Interrupt, PassphraseCheck, ReaderSource};
 pub use drafts::Draft;
 pub use durable::sync_dir;
 pub use error::StoreError;

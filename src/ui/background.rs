@@ -1,13 +1,16 @@
-//! Work on a thread of its own with a progress fraction the window can draw each frame: a backup
-//! or a restore must never freeze the window.
+//! The window's one kind of background work: a [`Job`] runs on a thread of its own, reports its
+//! progress as a fraction the window draws each frame, can be cancelled, and wakes the window when
+//! it is done. Unlocking, backups and restores, the start-up check, finding a good backup, the file
+//! dialogs and the exports all run as jobs, so nothing of theirs ever freezes a frame.
 //!
 //! Progress wakes the window at most every [`PROGRESS_REPAINT`], never at once: a copy reports every
 //! page, and an immediate repaint per page would keep the window (and a test harness waiting for it
 //! to settle) busy drawing for as long as the job runs. Only the finished result asks for a frame now.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::store::CopyProgress;
@@ -15,61 +18,153 @@ use crate::store::CopyProgress;
 /// How often a running job's progress bar is redrawn.
 pub const PROGRESS_REPAINT: Duration = Duration::from_millis(100);
 
+/// What a job's work is handed: where to report progress, and whether it was asked to stop.
+pub struct Progress {
+    shared: Arc<Shared>,
+    ctx: Option<egui::Context>,
+}
+
+impl Progress {
+    /// `done` of `total` steps are done.
+    pub fn report(&self, done: u64, total: u64) {
+        self.shared.done.store(done, Ordering::Relaxed);
+        self.shared.total.store(total, Ordering::Relaxed);
+        if let Some(ctx) = &self.ctx {
+            ctx.request_repaint_after(PROGRESS_REPAINT);
+        }
+    }
+
+    /// A report in the store's terms (pages of a copy), for the store's functions that take one.
+    pub fn copying(&self) -> impl FnMut(CopyProgress) + '_ {
+        |copied: CopyProgress| self.report(copied.done, copied.total)
+    }
+
+    /// Whether the job was cancelled: the work stops at its next step and says so in its result.
+    pub fn cancelled(&self) -> bool {
+        self.shared.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// Makes every job this window starts with [`Job::start`] run at once, inside the frame that asks,
+/// so a test driving the window frame by frame finds each result there by the next frame.
+pub fn run_inline(ctx: &egui::Context) {
+    ctx.data_mut(|data| data.insert_temp(inline_id(), true));
+}
+
+fn inline_id() -> egui::Id {
+    egui::Id::unique("kap_journal_jobs_inline")
+}
+
+/// What the job's thread and the window share.
+#[derive(Default)]
+struct Shared {
+    done: AtomicU64,
+    total: AtomicU64,
+    cancelled: AtomicBool,
+}
+
 /// A job running on its thread; its result is taken once, when it is done.
 pub struct Job<T> {
-    done: Arc<AtomicU64>,
-    total: Arc<AtomicU64>,
+    shared: Arc<Shared>,
     result: Receiver<T>,
+    /// Stops work that cannot look at [`Progress::cancelled`] itself (an SQLite statement).
+    interrupt: Option<Box<dyn Fn() + Send>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 /// What a finished or running job has to say this frame.
 pub enum Poll<T> {
     Running(f32),
     Finished(T),
-    /// The thread stopped without a result (it panicked).
+    /// The thread stopped without a result (it panicked, or could not be started).
     Lost,
 }
 
 impl<T: Send + 'static> Job<T> {
-    /// Starts `work` on a new thread; it reports progress through the function it is given.
+    /// Starts `work` on a new thread named `name`; it reports progress through the [`Progress`] it
+    /// is given, and the window is woken when it is done.
     pub fn spawn(
         ctx: &egui::Context,
-        work: impl FnOnce(&mut dyn FnMut(CopyProgress)) -> T + Send + 'static,
+        name: &str,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
     ) -> Self {
-        let done = Arc::new(AtomicU64::new(0));
-        let total = Arc::new(AtomicU64::new(0));
+        let shared = Arc::new(Shared::default());
         let (send, result) = mpsc::channel();
-        let (thread_done, thread_total) = (Arc::clone(&done), Arc::clone(&total));
+        let progress = Progress {
+            shared: Arc::clone(&shared),
+            ctx: Some(ctx.clone()),
+        };
         let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let mut report = |progress: CopyProgress| {
-                thread_done.store(progress.done, Ordering::Relaxed);
-                thread_total.store(progress.total, Ordering::Relaxed);
-                ctx.request_repaint_after(PROGRESS_REPAINT);
-            };
-            let outcome = work(&mut report);
-            // The window may have closed; then nobody is waiting for the result.
-            let _ = send.send(outcome);
-            ctx.request_repaint();
-        });
+        // Should no thread start, the sender is dropped with the closure and the job reads as lost.
+        let thread = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                let outcome = work(&progress);
+                // The window may have closed; then nobody is waiting for the result.
+                let _ = send.send(outcome);
+                ctx.request_repaint();
+            })
+            .ok();
         Self {
-            done,
-            total,
+            shared,
             result,
+            interrupt: None,
+            thread,
         }
     }
 
     /// Does `work` at once, on this thread: for tests that drive the window frame by frame and must
     /// find the result there by the next frame.
-    pub fn inline(work: impl FnOnce(&mut dyn FnMut(CopyProgress)) -> T) -> Self {
+    pub fn inline(work: impl FnOnce(&Progress) -> T) -> Self {
+        let shared = Arc::new(Shared::default());
         let (send, result) = mpsc::channel();
+        let progress = Progress {
+            shared: Arc::clone(&shared),
+            ctx: None,
+        };
         // The receiver is right here, so the result cannot be lost.
-        let _ = send.send(work(&mut |_| {}));
+        let _ = send.send(work(&progress));
         Self {
-            done: Arc::new(AtomicU64::new(0)),
-            total: Arc::new(AtomicU64::new(0)),
+            shared,
             result,
+            interrupt: None,
+            thread: None,
         }
+    }
+
+    /// On a thread, or at once when the window's jobs are made to run inline ([`run_inline`], for
+    /// tests that drive the window frame by frame).
+    pub fn start(
+        ctx: &egui::Context,
+        name: &str,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
+    ) -> Self {
+        if ctx.data(|data| data.get_temp::<bool>(inline_id()).unwrap_or(false)) {
+            Self::inline(work)
+        } else {
+            Self::spawn(ctx, name, work)
+        }
+    }
+
+    /// Also calls `interrupt` when the job is cancelled, for work that cannot look at the flag
+    /// while it runs (one long SQLite statement).
+    #[must_use]
+    pub fn interrupted_by(mut self, interrupt: impl Fn() + Send + 'static) -> Self {
+        self.interrupt = Some(Box::new(interrupt));
+        self
+    }
+
+    /// Asks the work to stop; its result still comes, saying it was cancelled.
+    pub fn cancel(&self) {
+        self.shared.cancelled.store(true, Ordering::Relaxed);
+        if let Some(interrupt) = &self.interrupt {
+            interrupt();
+        }
+    }
+
+    /// Whether [`cancel`](Self::cancel) was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.shared.cancelled.load(Ordering::Relaxed)
     }
 
     /// The result once the thread has finished (taken: it is given once), else how far it has
@@ -82,14 +177,41 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
+    /// The result, once there is one; `None` while running. A lost thread reads as `lost`.
+    pub fn take(&self, lost: impl FnOnce() -> T) -> Option<T> {
+        match self.poll() {
+            Poll::Running(_) => None,
+            Poll::Finished(result) => Some(result),
+            Poll::Lost => Some(lost()),
+        }
+    }
+
     /// How far the job has come (0 to 1), for a progress bar; it leaves the result where it is.
     pub fn fraction(&self) -> f32 {
-        let total = self.total.load(Ordering::Relaxed);
-        let done = self.done.load(Ordering::Relaxed);
+        let total = self.shared.total.load(Ordering::Relaxed);
+        let done = self.shared.done.load(Ordering::Relaxed);
         if total == 0 {
             0.0
         } else {
             done as f32 / total as f32
+        }
+    }
+
+    /// How many steps are done, of how many (as last reported).
+    pub fn steps(&self) -> (u64, u64) {
+        (
+            self.shared.done.load(Ordering::Relaxed),
+            self.shared.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Cancels the job and waits for its thread to end, so nothing it holds (a reader of a journal
+    /// about to be replaced) outlives it.
+    pub fn stop(mut self) {
+        self.cancel();
+        if let Some(thread) = self.thread.take() {
+            // The thread only runs the work; a panic in it has nothing left to clean up.
+            let _ = thread.join();
         }
     }
 }
@@ -112,12 +234,9 @@ mod tests {
         let mut harness = egui_kittest::Harness::new_ui(|ui| {
             let mut job = job.borrow_mut();
             let running = job.get_or_insert_with(|| {
-                Job::spawn(ui.ctx(), |report| {
+                Job::spawn(ui.ctx(), "test", |progress| {
                     for done in 1..=REPORTS {
-                        report(CopyProgress {
-                            done,
-                            total: REPORTS,
-                        });
+                        progress.report(done, REPORTS);
                         if done % 64 == 0 {
                             std::thread::yield_now();
                         }
@@ -136,5 +255,33 @@ mod tests {
             harness.run();
         };
         assert_eq!(finished, REPORTS);
+    }
+
+    /// Cancelling reaches the work through its flag and through the interrupt, and stopping waits
+    /// for the thread, whose result says it stopped early.
+    #[test]
+    fn a_cancelled_job_stops_at_its_next_step_and_stop_waits_for_its_thread() {
+        let ctx = egui::Context::default();
+        let interrupted = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&interrupted);
+        let (started, wait_started) = mpsc::channel();
+        let (steps_send, steps) = mpsc::channel();
+        let job = Job::spawn(&ctx, "test", move |progress| {
+            let mut step = 0_u64;
+            started.send(()).unwrap();
+            while !progress.cancelled() {
+                step += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            steps_send.send(step).unwrap();
+            step
+        })
+        .interrupted_by(move || seen.store(true, Ordering::Relaxed));
+        wait_started.recv().unwrap();
+        assert!(matches!(job.poll(), Poll::Running(_)));
+        job.stop();
+        assert!(interrupted.load(Ordering::Relaxed));
+        // The thread has ended: its last word is already there.
+        assert!(steps.try_recv().is_ok());
     }
 }

@@ -28,10 +28,8 @@ pub struct Backups {
     next_check: Option<Instant>,
     /// "Restore…" was pressed on this backup and the inline question is showing.
     confirming: Option<PathBuf>,
-    /// Whether the newest good backup was looked for (once, when the journal is damaged).
-    looked_for_good: bool,
-    /// The newest backup that passed its check.
-    good_for_damaged: Option<BackupFile>,
+    /// The newest backup that passes its check, looked for once when the journal is damaged.
+    good_for_damaged: Option<GoodBackup>,
     /// The backups on disk as Settings lists them; read again when a backup is made or Settings is
     /// opened, not every frame.
     listed: Option<Result<Vec<BackupFile>, String>>,
@@ -49,7 +47,6 @@ impl Default for Backups {
             status: None,
             next_check: None,
             confirming: None,
-            looked_for_good: false,
             good_for_damaged: None,
             listed: None,
             folder: BackupFolderChooser::default(),
@@ -99,9 +96,9 @@ impl Backups {
             Ok(reader) => reader,
             Err(error) => return self.status = Some((error.to_string(), true)),
         };
-        self.running = Some(Job::spawn(ctx, move |report| {
+        self.running = Some(Job::spawn(ctx, "backup", move |progress| {
             reader
-                .backup_rotating(now, keep, report)
+                .backup_rotating(now, keep, progress.copying())
                 .map_err(|error| error.to_string())
         }));
     }
@@ -222,11 +219,17 @@ impl Backups {
         if store.damage().is_empty() {
             return None;
         }
-        if !self.looked_for_good {
-            self.looked_for_good = true;
-            self.good_for_damaged = store.newest_good_backup().ok().flatten();
+        let good = self.good_for_damaged.get_or_insert_with(|| {
+            let source = store.reader_source();
+            GoodBackup::Looking(Job::start(ui.ctx(), "good backup", move |_| {
+                source.newest_good_backup().ok().flatten()
+            }))
+        });
+        if let GoodBackup::Looking(job) = good
+            && let Some(found) = job.take(|| None)
+        {
+            *good = GoodBackup::Found(found);
         }
-        let good = &self.good_for_damaged;
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(
@@ -234,7 +237,11 @@ impl Backups {
                 "This journal failed its start-up check: it can be read but not changed.",
             );
             match good {
-                Some(backup) => {
+                GoodBackup::Looking(_) => {
+                    ui.spinner();
+                    ui.label("Looking for the newest backup that passes its check...");
+                }
+                GoodBackup::Found(Some(backup)) => {
                     let label = format!(
                         "Restore the backup of {}",
                         format::date_time(backup.made_at)
@@ -243,7 +250,7 @@ impl Backups {
                         chosen = Some(backup.path.clone());
                     }
                 }
-                None => {
+                GoodBackup::Found(None) => {
                     ui.label("No backup passes its check; run kap-journal check for details.");
                 }
             }
@@ -254,6 +261,13 @@ impl Backups {
         }
         chosen
     }
+}
+
+/// The newest backup that passes its check, for a damaged journal.
+enum GoodBackup {
+    /// Checking the backups, newest first (seconds), beside the window.
+    Looking(Job<Option<BackupFile>>),
+    Found(Option<BackupFile>),
 }
 
 /// "Restore…", then the inline question; returns the backup once confirmed.

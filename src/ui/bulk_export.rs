@@ -1,21 +1,19 @@
-//! Export of many sessions (those the browser shows) as one JSON archive, on a thread of its own
-//! with a progress bar and a Cancel button; the window keeps working meanwhile.
+//! Export of many sessions (those the browser shows) as one JSON archive, as a background job with
+//! a progress bar and a Cancel button; the window keeps working meanwhile.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 use egui::Ui;
 
+use super::background::{Job, Poll};
 use super::save_dialog::{SaveChoice, SaveDialog};
 use super::widgets;
 use crate::domain::SessionId;
 use crate::export::{
     ExportError, ExportFormat, ExportOptions, exports_dir, write_archive, write_atomically,
 };
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 /// Where a bulk export is.
 #[derive(Default)]
@@ -29,14 +27,12 @@ enum Stage {
     Running(Running),
 }
 
-/// An export being written by its thread.
+/// An export being written by its job.
 struct Running {
     path: PathBuf,
     fallback: bool,
     total: usize,
-    done: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-    finished: Receiver<Result<(), ExportError>>,
+    job: Job<Result<(), ExportError>>,
 }
 
 /// The "Export … sessions" control of the browser.
@@ -65,14 +61,23 @@ impl BulkExport {
                     ui.label("Choose where to save the archive...");
                 }
                 Stage::Running(running) => {
-                    let done = running.done.load(Ordering::Relaxed);
+                    let (done, _) = running.job.steps();
                     ui.add(
-                        egui::ProgressBar::new(done as f32 / running.total.max(1) as f32)
+                        egui::ProgressBar::new(running.job.fraction())
                             .desired_width(260.0)
                             .text(format!("Exporting {done} of {} sessions", running.total)),
                     );
-                    if ui.button("Cancel export").clicked() {
-                        running.cancel.store(true, Ordering::Relaxed);
+                    let cancelling = running.job.is_cancelled();
+                    let label = if cancelling {
+                        "Cancelling..."
+                    } else {
+                        "Cancel export"
+                    };
+                    if ui
+                        .add_enabled(!cancelling, egui::Button::new(label))
+                        .clicked()
+                    {
+                        running.job.cancel();
                     }
                 }
             }
@@ -123,13 +128,16 @@ impl BulkExport {
                     SaveChoice::NoDialog { fallback } => (fallback, true),
                 };
                 let ids = std::mem::take(ids);
-                self.stage = Stage::Running(start(store.reader(), ids, path, fallback));
-                ctx.request_repaint_after(Duration::from_millis(100));
+                self.stage = Stage::Running(start(ctx, store, ids, path, fallback));
             }
-            Stage::Running(running) => match running.finished.try_recv() {
-                Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(100)),
-                outcome => {
-                    self.status = Some(describe(running, outcome));
+            Stage::Running(running) => match running.job.poll() {
+                Poll::Running(_) => {}
+                Poll::Finished(outcome) => {
+                    self.status = Some(describe(running, Some(outcome)));
+                    self.stage = Stage::Idle;
+                }
+                Poll::Lost => {
+                    self.status = Some(describe(running, None));
                     self.stage = Stage::Idle;
                 }
             },
@@ -137,53 +145,54 @@ impl BulkExport {
     }
 }
 
-/// Starts the thread that writes the archive through `reader`, a read-only connection of its own.
+impl Drop for BulkExport {
+    /// The list is gone (a backup is being restored over the journal): a running export is
+    /// cancelled, its unfinished file removed, and its reader closed before this returns.
+    fn drop(&mut self) {
+        if let Stage::Running(running) = std::mem::take(&mut self.stage) {
+            running.job.stop();
+        }
+    }
+}
+
+/// Starts the job that writes the archive through a read-only connection of its own, opened on the
+/// job's thread.
 fn start(
-    reader: Result<Store, StoreError>,
+    ctx: &egui::Context,
+    store: &Store,
     ids: Vec<SessionId>,
     path: PathBuf,
     fallback: bool,
 ) -> Running {
-    let (done, cancel) = (
-        Arc::new(AtomicUsize::new(0)),
-        Arc::new(AtomicBool::new(false)),
-    );
-    let (send, finished) = mpsc::channel();
-    let running = Running {
-        path: path.clone(),
+    let total = ids.len();
+    let source = store.reader_source();
+    let written = path.clone();
+    let job = Job::start(ctx, "bulk-export", move |progress| {
+        let reader = source.open()?;
+        write_atomically(&written, reader.dir(), |out| {
+            write_archive(&reader, &ids, ExportOptions::default(), out, |done, _| {
+                progress.report(done as u64, total as u64);
+                if progress.cancelled() {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            })
+        })
+    });
+    ctx.request_repaint_after(Duration::from_millis(100));
+    Running {
+        path,
         fallback,
-        total: ids.len(),
-        done: Arc::clone(&done),
-        cancel: Arc::clone(&cancel),
-        finished,
-    };
-    // Should no thread start, the sender is dropped and the view reports the export as failed.
-    let _thread = std::thread::Builder::new()
-        .name("bulk-export".into())
-        .spawn(move || {
-            let result = reader.map_err(ExportError::from).and_then(|store| {
-                write_atomically(&path, store.dir(), |out| {
-                    write_archive(&store, &ids, ExportOptions::default(), out, |written, _| {
-                        done.store(written, Ordering::Relaxed);
-                        if cancel.load(Ordering::Relaxed) {
-                            std::ops::ControlFlow::Break(())
-                        } else {
-                            std::ops::ControlFlow::Continue(())
-                        }
-                    })
-                })
-            });
-            let _ = send.send(result);
-        });
-    running
+        total,
+        job,
+    }
 }
 
-fn describe(
-    running: &Running,
-    outcome: Result<Result<(), ExportError>, TryRecvError>,
-) -> (String, bool) {
+/// What became of the export; `None` when its thread stopped without a word.
+fn describe(running: &Running, outcome: Option<Result<(), ExportError>>) -> (String, bool) {
     match outcome {
-        Ok(Ok(())) if running.fallback => (
+        Some(Ok(())) if running.fallback => (
             format!(
                 "No save dialog can be shown on this system, so {} {} saved to {}",
                 crate::format::count(running.total, "session", "sessions"),
@@ -192,7 +201,7 @@ fn describe(
             ),
             false,
         ),
-        Ok(Ok(())) => (
+        Some(Ok(())) => (
             format!(
                 "Saved {} to {}",
                 crate::format::count(running.total, "session", "sessions"),
@@ -200,11 +209,11 @@ fn describe(
             ),
             false,
         ),
-        Ok(Err(ExportError::Cancelled)) => {
+        Some(Err(ExportError::Cancelled)) => {
             ("Export cancelled; nothing was saved.".to_owned(), false)
         }
-        Ok(Err(error)) => (error.to_string(), true),
-        Err(_) => (
+        Some(Err(error)) => (error.to_string(), true),
+        None => (
             "The export stopped unexpectedly; nothing was saved.".to_owned(),
             true,
         ),

@@ -1,10 +1,12 @@
 //! Export of the session on screen: a format, a save dialog (or the exports folder when the system
-//! has none), and "Copy summary" for pasting into a letter or the record. Nothing here is modal.
+//! has none), and "Copy summary" for pasting into a letter or the record. Nothing here is modal,
+//! and the file (a PDF takes tens of milliseconds) is made and written by a background job.
 
 use std::path::{Path, PathBuf};
 
 use egui::Ui;
 
+use super::background::Job;
 use super::save_dialog::{SaveChoice, SaveDialog};
 use super::widgets;
 use crate::domain::{ProgressNote, Thresholds};
@@ -18,8 +20,7 @@ use crate::store::{Store, StoreError};
 pub struct ExportPanel {
     format: ExportFormat,
     data_dir: PathBuf,
-    /// The file's content, made when Export was pressed, and the dialog asking where it goes.
-    pending: Option<(Vec<u8>, SaveDialog)>,
+    stage: Stage,
     /// The last thing that happened, as a sentence; `true` when it is a problem.
     status: Option<(String, bool)>,
     /// Put the private psychotherapy note in the export; off until ticked, every time.
@@ -31,7 +32,7 @@ impl ExportPanel {
         Self {
             format: ExportFormat::Pdf,
             data_dir: data_dir.to_path_buf(),
-            pending: None,
+            stage: Stage::Idle,
             status: None,
             include_private: false,
         }
@@ -80,19 +81,26 @@ impl ExportPanel {
                 .on_hover_text(
                     "Off by default: the private psychotherapy note is not part of the record.",
                 );
-            let waiting = self.pending.is_some();
+            let waiting = !matches!(self.stage, Stage::Idle);
             if ui
                 .add_enabled(!waiting, egui::Button::new("Export..."))
                 .clicked()
             {
                 match self.exported(record, progress, store) {
-                    Ok(full) => self.start(ui.ctx(), &full, &context()),
+                    Ok(full) => self.choose(ui.ctx(), full, context()),
                     Err(error) => self.status = Some((error.to_string(), true)),
                 }
             }
-            if waiting {
-                ui.spinner();
-                ui.label("Choose where to save...");
+            match self.stage {
+                Stage::Idle => {}
+                Stage::Choosing { .. } => {
+                    ui.spinner();
+                    ui.label("Choose where to save...");
+                }
+                Stage::Writing { .. } => {
+                    ui.spinner();
+                    ui.label(format!("Writing the {}...", self.format.label()));
+                }
             }
         });
         self.poll(ui.ctx(), store.dir());
@@ -119,50 +127,99 @@ impl ExportPanel {
         })
     }
 
-    fn start(&mut self, ctx: &egui::Context, record: &SessionRecord, context: &SummaryContext) {
-        let mut bytes = Vec::new();
-        if let Err(error) = write_record(record, self.format, context, &mut bytes) {
-            self.status = Some((error.to_string(), true));
-            return;
-        }
+    /// Asks where the file goes; it is made once that is known.
+    fn choose(&mut self, ctx: &egui::Context, record: SessionRecord, context: SummaryContext) {
         let name = session_file_name(record.session.id, record.session.started_at, self.format);
         let filter = (self.format.label(), self.format.extension());
         let dialog = SaveDialog::open(ctx, &name, filter, &exports_dir(&self.data_dir));
         self.status = None;
-        self.pending = Some((bytes, dialog));
+        self.stage = Stage::Choosing {
+            record: Box::new(record),
+            context,
+            dialog,
+        };
     }
 
     fn poll(&mut self, ctx: &egui::Context, data_dir: &std::path::Path) {
-        let Some((_, dialog)) = &self.pending else {
-            return;
-        };
-        let (path, fallback) = match dialog.poll() {
-            SaveChoice::Waiting => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
-                return;
+        match &mut self.stage {
+            Stage::Idle => {}
+            Stage::Choosing { dialog, .. } => {
+                let (path, fallback) = match dialog.poll() {
+                    SaveChoice::Waiting => {
+                        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                        return;
+                    }
+                    SaveChoice::Cancelled => {
+                        self.stage = Stage::Idle;
+                        self.status =
+                            Some(("Export cancelled; nothing was saved.".to_owned(), false));
+                        return;
+                    }
+                    SaveChoice::Chosen(path) => (path, false),
+                    SaveChoice::NoDialog { fallback } => (fallback, true),
+                };
+                let Stage::Choosing {
+                    record, context, ..
+                } = std::mem::take(&mut self.stage)
+                else {
+                    return;
+                };
+                let (format, dir, written) = (self.format, data_dir.to_path_buf(), path.clone());
+                let job = Job::start(ctx, "export", move |_| {
+                    write_atomically(&written, &dir, |out| {
+                        write_record(&record, format, &context, out)
+                    })
+                    .map_err(|error| error.to_string())
+                });
+                self.stage = Stage::Writing {
+                    path,
+                    fallback,
+                    job,
+                };
+                // A job run at once has its answer already.
+                self.poll(ctx, data_dir);
             }
-            SaveChoice::Cancelled => {
-                self.pending = None;
-                self.status = Some(("Export cancelled; nothing was saved.".to_owned(), false));
-                return;
+            Stage::Writing {
+                path,
+                fallback,
+                job,
+            } => {
+                let lost = || Err("The export stopped unexpectedly; nothing was saved.".to_owned());
+                let Some(saved) = job.take(lost) else {
+                    return;
+                };
+                self.status = Some(match (saved, *fallback) {
+                    (Ok(()), false) => (format!("Saved to {}", path.display()), false),
+                    (Ok(()), true) => (
+                        format!(
+                            "No save dialog can be shown on this system, so the export was saved to {}",
+                            path.display()
+                        ),
+                        false,
+                    ),
+                    (Err(problem), _) => (problem, true),
+                });
+                self.stage = Stage::Idle;
             }
-            SaveChoice::Chosen(path) => (path, false),
-            SaveChoice::NoDialog { fallback } => (fallback, true),
-        };
-        let Some((content, _)) = self.pending.take() else {
-            return;
-        };
-        let saved = write_atomically(&path, data_dir, |out| Ok(out.write_all(&content)?));
-        self.status = Some(match (saved, fallback) {
-            (Ok(()), false) => (format!("Saved to {}", path.display()), false),
-            (Ok(()), true) => (
-                format!(
-                    "No save dialog can be shown on this system, so the export was saved to {}",
-                    path.display()
-                ),
-                false,
-            ),
-            (Err(error), _) => (error.to_string(), true),
-        });
+        }
     }
+}
+
+/// Where an export of the session is.
+#[derive(Default)]
+enum Stage {
+    #[default]
+    Idle,
+    /// The record as it will be exported, while the dialog asks where it goes.
+    Choosing {
+        record: Box<SessionRecord>,
+        context: SummaryContext,
+        dialog: SaveDialog,
+    },
+    /// The file being made and written.
+    Writing {
+        path: PathBuf,
+        fallback: bool,
+        job: Job<Result<(), String>>,
+    },
 }

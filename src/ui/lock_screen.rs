@@ -19,15 +19,12 @@ pub struct LockScreen {
     focus_field: bool,
     /// The passphrase being checked on a thread of its own; the window stays locked meanwhile.
     checking: Option<Job<Result<(), StoreError>>>,
-    /// Checks at once instead (tests that drive the window frame by frame).
-    inline: bool,
 }
 
 impl LockScreen {
-    pub fn new(inline: bool) -> Self {
+    pub fn new() -> Self {
         Self {
             focus_field: true,
-            inline,
             ..Self::default()
         }
     }
@@ -104,14 +101,9 @@ impl LockScreen {
                     forget_typing(ui.ctx(), &[field.id]);
                     self.error = None;
                     let check = store.passphrase_check();
-                    let work = move |_: &mut dyn FnMut(crate::store::CopyProgress)| {
+                    self.checking = Some(Job::start(ui.ctx(), "unlock", move |_| {
                         check.check(&passphrase)
-                    };
-                    self.checking = Some(if self.inline {
-                        Job::inline(work)
-                    } else {
-                        Job::spawn(ui.ctx(), work)
-                    });
+                    }));
                     // The button says what is happening, and an answer already there is taken.
                     ui.ctx().request_repaint();
                 }

@@ -23,6 +23,7 @@ mod restore;
 mod restore_elsewhere;
 mod save_dialog;
 mod search_panel;
+mod search_runner;
 mod session_notes;
 mod session_table;
 mod session_view;

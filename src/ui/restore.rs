@@ -56,8 +56,8 @@ impl Restoring {
         key: DataKey,
         backup: PathBuf,
     ) -> Self {
-        Self(Job::spawn(ctx, move |report| {
-            let restored = journal.restore_with_key(&backup, key.clone(), report);
+        Self(Job::spawn(ctx, "restore", move |progress| {
+            let restored = journal.restore_with_key(&backup, key.clone(), progress.copying());
             restored.map_err(|error| {
                 let left = journal
                     .open_with(key)
@@ -75,8 +75,8 @@ impl Restoring {
         backup: PathBuf,
         passphrase: Passphrase,
     ) -> Self {
-        Self(Job::spawn(ctx, move |report| {
-            let restored = journal.restore_from(&backup, &passphrase, report);
+        Self(Job::spawn(ctx, "restore", move |progress| {
+            let restored = journal.restore_from(&backup, &passphrase, progress.copying());
             restored.map_err(|error| (error.to_string(), Left::Unlock(journal, backup)))
         }))
     }

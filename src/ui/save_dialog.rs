@@ -1,11 +1,12 @@
 //! Asking where to save (or which file or folder to use), without freezing the window: the system's
-//! dialog runs on a thread of its own and the view polls for the answer. When the system cannot show a dialog at all (no desktop
+//! dialog runs as a background job and the view polls for the answer. When the system cannot show a dialog at all (no desktop
 //! portal, no zenity), rfd answers "nothing chosen" at once; that is told apart from a clinician who
 //! cancelled by how quickly the answer came.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
+
+use super::background::{Job, Poll};
 
 /// Faster than any person can close a dialog: no dialog was shown.
 const NO_DIALOG_WITHIN: Duration = Duration::from_millis(400);
@@ -37,7 +38,7 @@ fn dialogs_off_id() -> egui::Id {
 /// A save dialog that is open (or was).
 pub struct SaveDialog {
     /// The path chosen, if any, and how long the dialog took to answer.
-    answer: Receiver<(Option<PathBuf>, Duration)>,
+    answer: Job<(Option<PathBuf>, Duration)>,
     fallback: PathBuf,
 }
 
@@ -80,31 +81,27 @@ impl SaveDialog {
         fallback: PathBuf,
         show: impl FnOnce() -> Option<rfd::FileHandle> + Send + 'static,
     ) -> Self {
-        let (send, answer) = mpsc::channel();
         if ctx.data(|data| data.get_temp::<bool>(dialogs_off_id()).unwrap_or(false)) {
-            // Dropping the sender reads as "no dialog could be shown".
-            drop(send);
+            // Nothing chosen at once reads as "no dialog could be shown".
+            let answer = Job::inline(|_| (None, Duration::ZERO));
             return Self { answer, fallback };
         }
         let opened = Instant::now();
-        // Should no thread start, the sender is dropped and `poll` reads that as "no dialog".
-        let _thread = std::thread::Builder::new()
-            .name("file-dialog".into())
-            .spawn(move || {
-                let path = show().map(|handle| handle.path().to_path_buf());
-                // The view may be gone by now; then nobody needs the answer.
-                let _ = send.send((path, opened.elapsed()));
-            });
+        // Should no thread start, the job reads as lost, and `poll` as "no dialog".
+        let answer = Job::spawn(ctx, "file-dialog", move |_| {
+            let path = show().map(|handle| handle.path().to_path_buf());
+            (path, opened.elapsed())
+        });
         Self { answer, fallback }
     }
 
     /// The answer, once there is one.
     pub fn poll(&self) -> SaveChoice {
-        match self.answer.try_recv() {
-            Err(TryRecvError::Empty) => SaveChoice::Waiting,
-            Ok((Some(path), _)) => SaveChoice::Chosen(path),
-            Ok((None, took)) if took >= NO_DIALOG_WITHIN => SaveChoice::Cancelled,
-            Ok((None, _)) | Err(TryRecvError::Disconnected) => SaveChoice::NoDialog {
+        match self.answer.poll() {
+            Poll::Running(_) => SaveChoice::Waiting,
+            Poll::Finished((Some(path), _)) => SaveChoice::Chosen(path),
+            Poll::Finished((None, took)) if took >= NO_DIALOG_WITHIN => SaveChoice::Cancelled,
+            Poll::Finished((None, _)) | Poll::Lost => SaveChoice::NoDialog {
                 fallback: self.fallback.clone(),
             },
         }

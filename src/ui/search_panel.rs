@@ -6,10 +6,11 @@ use egui::{Key, Modifiers, RichText, TextFormat, Ui};
 
 use super::app::Nav;
 use super::commands::UiCommand;
+use super::search_runner::SearchRunner;
 use super::{format, theme, widgets};
 use crate::domain::{Seq, SessionId, TreatmentModel};
 use crate::store::{SearchHit, SearchQuery, Store};
-use crate::worker::{Journal, Searching};
+use crate::worker::Journal;
 
 /// How many hits the list shows; more words narrow it down.
 const HIT_LIMIT: usize = 200;
@@ -27,8 +28,8 @@ pub struct SearchPanel {
     scroll_to_selected: bool,
     /// The inputs the current hits were found for; a change runs the search again.
     searched: Option<(String, Option<TreatmentModel>, Option<String>)>,
-    /// The search running beside the window for the newest inputs; the hits shown until then stay.
-    searching: Option<Searching>,
+    /// The searches running beside the window; the hits shown stay until the newest's come.
+    searches: SearchRunner,
     error: Option<String>,
     /// The search shortcut was pressed: the field takes the focus when it next draws.
     focus_requested: bool,
@@ -137,8 +138,8 @@ impl SearchPanel {
                 }
             }
         });
-        self.search_if_changed(journal);
-        self.take_hits();
+        self.search_if_changed(ui.ctx(), journal);
+        self.take_hits(ui.ctx());
         if let Some((session, seq)) = open {
             nav = Nav::OpenSession(session, Some(seq));
         }
@@ -146,21 +147,23 @@ impl SearchPanel {
     }
 
     /// Starts a search beside the window when the inputs changed; the frame never runs one.
-    fn search_if_changed(&mut self, journal: &Journal) {
+    fn search_if_changed(&mut self, ctx: &egui::Context, journal: &Journal) {
         let inputs = (self.query.clone(), self.model, self.client.clone());
         if self.searched.as_ref() == Some(&inputs) {
             return;
         }
         self.error = None;
-        self.searching = None;
         if self.is_active() {
-            self.searching = Some(journal.search(SearchQuery {
+            let query = SearchQuery {
                 text: inputs.0.clone(),
                 model: inputs.1,
                 client_code: inputs.2.clone(),
                 limit: HIT_LIMIT,
-            }));
+            };
+            self.searches
+                .search(ctx, || journal.read().reader_source(), query);
         } else {
+            self.searches.clear();
             self.selected = 0;
             self.hits.clear();
         }
@@ -168,11 +171,10 @@ impl SearchPanel {
     }
 
     /// Takes the hits of the newest search once they have come.
-    fn take_hits(&mut self) {
-        let Some(answer) = self.searching.as_ref().and_then(Searching::poll) else {
+    fn take_hits(&mut self, ctx: &egui::Context) {
+        let Some(answer) = self.searches.poll(ctx) else {
             return;
         };
-        self.searching = None;
         self.selected = 0;
         match answer {
             Ok(mut hits) => {

@@ -3,12 +3,12 @@
 
 use egui::{RichText, TextEdit, Ui};
 
-use super::background::{Job, Poll};
+use super::background::{Job, Poll, Progress};
 use super::restore_elsewhere::RestoreElsewhere;
 use super::{format, theme};
 use crate::store::{
-    BackupFile, CopyProgress, DataKey, JournalState, LockedJournal, MIN_PASSPHRASE_CHARS,
-    Passphrase, Store, StoreError, unlock_key,
+    BackupFile, DataKey, JournalState, LockedJournal, MIN_PASSPHRASE_CHARS, Passphrase, Store,
+    StoreError, unlock_key,
 };
 
 /// What the screen gives the window.
@@ -42,8 +42,6 @@ pub struct UnlockView {
     /// The passphrase being tried on a thread of its own: deriving the key takes a quarter of a
     /// second, and finding a good backup for a damaged journal seconds.
     trying: Option<Job<Tried>>,
-    /// Tries at once instead (tests that drive the window frame by frame).
-    inline: bool,
 }
 
 /// What a try at the passphrase gave.
@@ -66,15 +64,7 @@ impl UnlockView {
             elsewhere: RestoreElsewhere::default(),
             elsewhere_chosen: None,
             trying: None,
-            inline: false,
         }
-    }
-
-    /// Tries passphrases at once, inside the frame, instead of on a thread of their own.
-    #[must_use]
-    pub fn tried_inline(mut self, inline: bool) -> Self {
-        self.inline = inline;
-        self
     }
 
     /// The screen again after a restore from another computer failed, saying why.
@@ -206,7 +196,7 @@ impl UnlockView {
         self.error = None;
         self.rescue = None;
         let journal = self.journal.clone();
-        let work = move |_: &mut dyn FnMut(CopyProgress)| {
+        let work = move |_: &Progress| {
             if choosing {
                 Tried {
                     store: journal.create(&passphrase),
@@ -216,11 +206,7 @@ impl UnlockView {
                 unlock(&journal, &passphrase)
             }
         };
-        self.trying = Some(if self.inline {
-            Job::inline(work)
-        } else {
-            Job::spawn(ctx, work)
-        });
+        self.trying = Some(Job::start(ctx, "unlock", work));
         // The button says what is happening, and an answer already there is taken.
         ctx.request_repaint();
     }

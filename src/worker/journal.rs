@@ -1,17 +1,12 @@
-//! The open journal as the window holds it: a read-only connection for everything it draws, the
-//! journal worker for every write, and a searcher beside them. Reads see each write as soon as its
-//! answer has come.
+//! The open journal as the window holds it: a read-only connection for everything it draws, and
+//! the journal worker for every write. Reads see each write as soon as its answer has come.
 
-use std::sync::Arc;
-
-use super::search::{Searcher, Searching};
 use super::{JournalWorker, Pending, Wake, Write, Written};
-use crate::store::{SearchQuery, StartUpCheck, Store, StoreError};
+use crate::store::{StartUpCheck, Store, StoreError};
 
 pub struct Journal {
     reader: Store,
     worker: JournalWorker,
-    searcher: Searcher,
 }
 
 impl Journal {
@@ -27,7 +22,6 @@ impl Journal {
         Ok(Self {
             reader,
             worker: JournalWorker::inline(store, wake),
-            searcher: Searcher::Inline,
         })
     }
 
@@ -39,24 +33,15 @@ impl Journal {
         delay: std::time::Duration,
     ) -> Result<Self, StoreError> {
         let reader = reader_of(&store)?;
-        let wake = Arc::new(wake);
-        let searcher = Searcher::on_thread(store.reader_source(), Arc::clone(&wake));
-        let wake_worker: Wake = Box::new(move || wake());
         Ok(Self {
             reader,
-            worker: JournalWorker::start_slowed(store, wake_worker, delay)?,
-            searcher,
+            worker: JournalWorker::start_slowed(store, wake, delay)?,
         })
     }
 
     /// The reader: what every view draws from.
     pub fn read(&self) -> &Store {
         &self.reader
-    }
-
-    /// Starts a search beside the window; its hits come through the [`Searching`].
-    pub fn search(&self, query: SearchQuery) -> Searching {
-        self.searcher.search(query, &self.reader)
     }
 
     /// Sends a write to the worker; its answer comes through the [`Pending`].
@@ -71,11 +56,8 @@ impl Journal {
 
     /// Starts the start-up check on the reader (see [`Store::start_up_check`]); damage it finds at
     /// once stops the writer too.
-    pub fn start_up_check(
-        &mut self,
-        wake: impl FnOnce() + Send + 'static,
-    ) -> Result<Option<StartUpCheck>, StoreError> {
-        let check = self.reader.start_up_check(wake)?;
+    pub fn start_up_check(&mut self) -> Result<Option<StartUpCheck>, StoreError> {
+        let check = self.reader.start_up_check()?;
         if !self.reader.damage().is_empty() {
             drop(
                 self.worker
@@ -93,8 +75,7 @@ impl Journal {
     }
 
     /// Carries out every write already sent and gives the writer back (a restore replaces the journal).
-    pub fn close(mut self) -> Result<Store, StoreError> {
-        self.searcher.stop();
+    pub fn close(self) -> Result<Store, StoreError> {
         drop(self.reader);
         self.worker.stop()
     }

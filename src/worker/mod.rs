@@ -7,7 +7,6 @@
 //! closes: nothing the clinician was shown as on its way is dropped at exit.
 
 mod journal;
-mod search;
 mod write;
 
 use std::cell::RefCell;
@@ -16,7 +15,6 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use journal::Journal;
-pub use search::Searching;
 pub use write::{Write, Written};
 
 use crate::store::{Store, StoreError};

@@ -8,7 +8,8 @@ use super::view::{View, ViewContext};
 use super::{Nav, Shared};
 use crate::domain::{ClinicSettings, Seq, SessionId};
 use crate::live::LiveSession;
-use crate::store::StartUpCheck;
+use crate::store::StoreError;
+use crate::ui::background::Job;
 use crate::ui::commands::{self, UiCommand};
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
@@ -27,7 +28,7 @@ pub(super) struct OpenJournal {
     /// Shown instead of everything else while the window is locked.
     lock: Option<LockScreen>,
     /// The start-up check reading every page beside the window (seconds on a large journal).
-    start_up_check: Option<StartUpCheck>,
+    start_up_check: Option<Job<Result<Vec<String>, StoreError>>>,
     /// The clinic's settings, read when the journal opened and again when the settings view saves
     /// them. Unreadable settings are the defaults, with the sentence saying why.
     pub(super) settings: ClinicSettings,
@@ -47,9 +48,13 @@ impl OpenJournal {
         // A damaged journal is said under the top bar (Backups::damaged_ui), with the backup to restore.
         let mut start_up_check = None;
         if journal.read().damage().is_empty() {
-            let ctx = shared.ctx.clone();
-            match journal.start_up_check(move || ctx.request_repaint()) {
-                Ok(check) => start_up_check = check,
+            match journal.start_up_check() {
+                Ok(Some(check)) => {
+                    let interrupt = check.interrupt();
+                    let job = Job::start(&shared.ctx, "start-up check", |_| check.run());
+                    start_up_check = Some(job.interrupted_by(move || interrupt.interrupt()));
+                }
+                Ok(None) => {}
                 Err(error) => shared.notice = Some(error.to_string()),
             }
         }
@@ -156,7 +161,7 @@ impl OpenJournal {
     /// until the passphrase is typed again.
     pub(super) fn lock_now(&mut self, shared: &mut Shared) {
         self.save_typing(shared);
-        self.lock = Some(LockScreen::new(shared.writes.is_inline()));
+        self.lock = Some(LockScreen::new());
     }
 
     /// Locks after the idle time; otherwise asks to be woken when it would run out.
@@ -260,7 +265,12 @@ impl OpenJournal {
     /// What the window's threads have found since the last frame: the start-up check, a backup;
     /// and today's backup, once the check has passed (a damaged journal is never backed up).
     fn background_work(&mut self, ctx: &egui::Context, shared: &mut Shared) {
-        if let Some(found) = self.start_up_check.as_ref().and_then(StartUpCheck::poll) {
+        let stopped = || Err(StoreError::BackgroundStopped);
+        if let Some(found) = self
+            .start_up_check
+            .as_ref()
+            .and_then(|job| job.take(stopped))
+        {
             self.start_up_check = None;
             match found {
                 Ok(problems) if problems.is_empty() => {}
@@ -279,11 +289,23 @@ impl OpenJournal {
     }
 
     /// Every write already sent lands, and the writer is given back (a restore replaces it). The
-    /// start-up check, which reads the journal about to be replaced, is stopped first.
+    /// jobs reading the journal about to be replaced (the start-up check, a search, an export) are
+    /// stopped first, with the views that hold them, so no reader outlives it.
     pub(super) fn close(mut self, shared: &mut Shared) -> Result<crate::store::Store, String> {
         self.save_typing(shared);
-        self.start_up_check = None;
-        self.journal.close().map_err(|error| error.to_string())
+        let Self {
+            journal,
+            view,
+            kept_home,
+            aside,
+            start_up_check,
+            ..
+        } = self;
+        if let Some(check) = start_up_check {
+            check.stop();
+        }
+        drop((view, kept_home, aside));
+        journal.close().map_err(|error| error.to_string())
     }
 }
 

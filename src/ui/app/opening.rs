@@ -95,10 +95,10 @@ impl KapJournalApp {
     /// Called as the window is built: an open journal is closed and opened again on the new worker.
     fn write_mode(mut self, mode: WriteMode) -> Self {
         self.shared.writes = mode;
+        if mode.is_inline() {
+            crate::ui::background::run_inline(&self.shared.ctx);
+        }
         self.screen = match self.screen {
-            Screen::Unlocking(view) => {
-                Screen::Unlocking(Box::new(view.tried_inline(mode.is_inline())))
-            }
             Screen::Open(open) => match open.close(&mut self.shared) {
                 Ok(store) => self.shared.open(store),
                 Err(problem) => Screen::CannotOpen(problem),

@@ -52,10 +52,9 @@ impl Shared {
                 problem,
                 journal,
                 backup,
-            } => Screen::Unlocking(Box::new(
-                UnlockView::after_failed_restore(journal, &backup, problem)
-                    .tried_inline(self.writes.is_inline()),
-            )),
+            } => Screen::Unlocking(Box::new(UnlockView::after_failed_restore(
+                journal, &backup, problem,
+            ))),
         }
     }
 }
