@@ -18,6 +18,9 @@ pub enum ExportError {
     Cancelled,
     #[error("The PDF could not be made.")]
     Pdf,
+    /// The work beside the window ended before the export was done.
+    #[error("The export stopped unexpectedly; nothing was saved.")]
+    Stopped,
 }
 
 /// Why an import changed nothing.

@@ -11,7 +11,7 @@ use egui::{RichText, Ui};
 use super::background::{Job, Poll};
 use super::backup_folder_chooser::BackupFolderChooser;
 use super::{format, theme, widgets};
-use crate::store::{BackupFile, Store, list_backups};
+use crate::store::{BackupFile, Store, StoreError, list_backups};
 
 /// How often the window looks whether today's backup is due.
 const DAILY_CHECK_EVERY: Duration = Duration::from_mins(30);
@@ -23,7 +23,7 @@ const DAILY: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 pub struct Backups {
     /// Whether backups are made on session end and daily without being asked.
     automatic: bool,
-    running: Option<Job<Result<BackupFile, String>>>,
+    running: Option<Job<Result<BackupFile, StoreError>>>,
     status: Option<(String, bool)>,
     next_check: Option<Instant>,
     /// "Restore…" was pressed on this backup and the inline question is showing.
@@ -97,9 +97,7 @@ impl Backups {
             Err(error) => return self.status = Some((error.to_string(), true)),
         };
         self.running = Some(Job::spawn(ctx, "backup", move |progress| {
-            reader
-                .backup_rotating(now, keep, progress.copying())
-                .map_err(|error| error.to_string())
+            reader.backup_rotating(now, keep, progress.copying())
         }));
     }
 
@@ -123,9 +121,7 @@ impl Backups {
         let outcome = match job.poll() {
             Poll::Running(_) => return None,
             Poll::Finished(outcome) => outcome,
-            Poll::Lost => {
-                Err("The backup stopped unexpectedly; try Back up now in Settings.".into())
-            }
+            Poll::Lost => Err(StoreError::BackgroundStopped),
         };
         self.running = None;
         self.relist();

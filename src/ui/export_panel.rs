@@ -11,8 +11,8 @@ use super::save_dialog::{SaveChoice, SaveDialog};
 use super::widgets;
 use crate::domain::{ProgressNote, Thresholds};
 use crate::export::{
-    ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary, session_file_name,
-    write_atomically, write_record,
+    ExportError, ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary,
+    session_file_name, write_atomically, write_record,
 };
 use crate::store::{Store, StoreError};
 
@@ -169,7 +169,6 @@ impl ExportPanel {
                     write_atomically(&written, &dir, |out| {
                         write_record(&record, format, &context, out)
                     })
-                    .map_err(|error| error.to_string())
                 });
                 self.stage = Stage::Writing {
                     path,
@@ -184,7 +183,7 @@ impl ExportPanel {
                 fallback,
                 job,
             } => {
-                let lost = || Err("The export stopped unexpectedly; nothing was saved.".to_owned());
+                let lost = || Err(ExportError::Stopped);
                 let Some(saved) = job.take(lost) else {
                     return;
                 };
@@ -197,7 +196,7 @@ impl ExportPanel {
                         ),
                         false,
                     ),
-                    (Err(problem), _) => (problem, true),
+                    (Err(problem), _) => (problem.to_string(), true),
                 });
                 self.stage = Stage::Idle;
             }
@@ -220,6 +219,6 @@ enum Stage {
     Writing {
         path: PathBuf,
         fallback: bool,
-        job: Job<Result<(), String>>,
+        job: Job<Result<(), ExportError>>,
     },
 }

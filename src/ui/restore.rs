@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use super::background::{Job, Poll};
-use crate::store::{DataKey, LockedJournal, Passphrase, Store};
+use crate::store::{DataKey, LockedJournal, Passphrase, Store, StoreError};
 
 /// The journal opened from the backup, or why not with what is left.
-type Restored = Result<Store, (String, Left)>;
+type Restored = Result<Store, Box<(StoreError, Left)>>;
 
 /// What is left when a restore fails.
 enum Left {
@@ -24,12 +24,12 @@ pub enum RestoreOutcome {
     Restored(Store),
     /// Nothing was restored; `reopened` is the journal as it was, when it could be opened again.
     Failed {
-        problem: String,
+        problem: StoreError,
         reopened: Option<Store>,
     },
     /// Nothing was restored into a folder that had no journal; it is the first screen's again.
     NotRestored {
-        problem: String,
+        problem: StoreError,
         journal: LockedJournal,
         backup: PathBuf,
     },
@@ -41,10 +41,8 @@ pub struct Restoring(Job<Restored>);
 impl Restoring {
     /// Closes `store` and starts restoring `backup` over it. When the journal cannot be closed for
     /// it, the store comes back with the sentence saying why.
-    pub fn start(ctx: &egui::Context, store: Store, backup: PathBuf) -> Result<Self, String> {
-        let (journal, key) = store
-            .close_for_restore()
-            .map_err(|error| error.to_string())?;
+    pub fn start(ctx: &egui::Context, store: Store, backup: PathBuf) -> Result<Self, StoreError> {
+        let (journal, key) = store.close_for_restore()?;
         Ok(Self::start_claimed(ctx, journal, key, backup))
     }
 
@@ -62,7 +60,7 @@ impl Restoring {
                 let left = journal
                     .open_with(key)
                     .map_or(Left::Nothing, |store| Left::Reopened(Box::new(store)));
-                (error.to_string(), left)
+                Box::new((error, left))
             })
         }))
     }
@@ -77,7 +75,7 @@ impl Restoring {
     ) -> Self {
         Self(Job::spawn(ctx, "restore", move |progress| {
             let restored = journal.restore_from(&backup, &passphrase, progress.copying());
-            restored.map_err(|error| (error.to_string(), Left::Unlock(journal, backup)))
+            restored.map_err(|error| Box::new((error, Left::Unlock(journal, backup))))
         }))
     }
 
@@ -100,22 +98,23 @@ impl Restoring {
                 None
             }
             Poll::Finished(Ok(store)) => Some(RestoreOutcome::Restored(store)),
-            Poll::Finished(Err((problem, Left::Unlock(journal, backup)))) => {
-                Some(RestoreOutcome::NotRestored {
+            Poll::Finished(Err(failed)) => Some(match *failed {
+                (problem, Left::Unlock(journal, backup)) => RestoreOutcome::NotRestored {
                     problem,
                     journal,
                     backup,
-                })
-            }
-            Poll::Finished(Err((problem, left))) => Some(RestoreOutcome::Failed {
-                problem,
-                reopened: match left {
-                    Left::Reopened(store) => Some(*store),
-                    Left::Unlock(..) | Left::Nothing => None,
+                },
+                (problem, Left::Reopened(store)) => RestoreOutcome::Failed {
+                    problem,
+                    reopened: Some(*store),
+                },
+                (problem, Left::Nothing) => RestoreOutcome::Failed {
+                    problem,
+                    reopened: None,
                 },
             }),
             Poll::Lost => Some(RestoreOutcome::Failed {
-                problem: "The restore stopped unexpectedly; start KAP Journal again.".to_owned(),
+                problem: StoreError::BackgroundStopped,
                 reopened: None,
             }),
         }

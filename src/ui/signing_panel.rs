@@ -9,7 +9,7 @@ use super::awaiting::Awaiting;
 use super::{format, theme, widgets};
 use crate::domain::{Addendum, Clinician, SessionId, SessionStatus, SignatureError};
 use crate::export::SessionRecord;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::worker::{Journal, Write};
 
 /// The signing and addendum controls of one session view.
@@ -17,7 +17,7 @@ use crate::worker::{Journal, Write};
 pub struct SigningPanel {
     /// "Sign session" was pressed and the inline question is showing: who would sign, read from
     /// the journal once when the button was pressed (or why that failed).
-    confirming: Option<Result<Clinician, String>>,
+    confirming: Option<Result<Clinician, StoreError>>,
     reason: String,
     text: String,
     /// The outcome of signing, shown in the header.
@@ -97,7 +97,7 @@ impl SigningPanel {
                         }
                     }
                     Err(problem) => {
-                        ui.colored_label(theme::WARNING, problem);
+                        ui.colored_label(theme::WARNING, problem.to_string());
                     }
                 }
                 if ui.button("Cancel").clicked() {
@@ -206,10 +206,8 @@ impl SigningPanel {
 }
 
 /// The clinician set in Settings, or the sentence saying why nobody can sign yet.
-fn who_signs(store: &Store) -> Result<Clinician, String> {
-    match store.clinician() {
-        Ok(Some(clinician)) => Ok(clinician),
-        Ok(None) => Err(SignatureError::NoClinician.to_string()),
-        Err(error) => Err(error.to_string()),
-    }
+fn who_signs(store: &Store) -> Result<Clinician, StoreError> {
+    store
+        .clinician()?
+        .ok_or(StoreError::Signature(SignatureError::NoClinician))
 }

@@ -71,10 +71,10 @@ impl UnlockView {
     pub fn after_failed_restore(
         journal: LockedJournal,
         backup: &std::path::Path,
-        problem: String,
+        problem: &StoreError,
     ) -> Self {
         let mut view = Self::new(journal);
-        view.elsewhere.tried(backup, problem);
+        view.elsewhere.tried(backup, problem.to_string());
         view
     }
 

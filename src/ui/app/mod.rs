@@ -24,18 +24,26 @@ use super::theme;
 use super::unlock_view::{UnlockView, Unlocked};
 use crate::domain::{Seq, SessionId};
 use crate::live::{Clock, IdleTimer};
+use crate::store::StoreError;
 use crate::worker::Journal;
 
 /// What the window shows: exactly one of these at a time, so no two can be on screen together.
 enum Screen {
     /// The journal cannot be opened; one sentence says why, and nothing is written.
-    CannotOpen(String),
+    CannotOpen(StoreError),
     /// The passphrase screen (or the way to a backup from it).
     Unlocking(Box<UnlockView>),
     /// A backup replacing the journal, with its progress; the journal is closed meanwhile.
     Restoring(Restoring),
     /// The journal is open (and perhaps locked behind the passphrase again).
     Open(Box<OpenJournal>),
+}
+
+impl Screen {
+    /// What stands in for a moment while one screen is turned into the next (never drawn).
+    fn closed() -> Self {
+        Self::CannotOpen(StoreError::WriterStopped)
+    }
 }
 
 /// What every screen shares.
@@ -88,7 +96,7 @@ impl KapJournalApp {
         let screen = match opening.into() {
             Opening::Locked(journal) => Screen::Unlocking(Box::new(UnlockView::new(journal))),
             Opening::Open(store) => shared.open(store),
-            Opening::Refused(error) => Screen::CannotOpen(error.to_string()),
+            Opening::Refused(error) => Screen::CannotOpen(error),
         };
         Self { screen, shared }
     }
@@ -175,7 +183,7 @@ impl KapJournalApp {
     }
 
     fn take_unlock(&mut self) -> Option<Box<UnlockView>> {
-        match std::mem::replace(&mut self.screen, Screen::CannotOpen(String::new())) {
+        match std::mem::replace(&mut self.screen, Screen::closed()) {
             Screen::Unlocking(unlock) => Some(unlock),
             other => {
                 self.screen = other;
@@ -195,8 +203,8 @@ impl eframe::App for KapJournalApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         theme::follow(ui.ctx());
         let next = match &mut self.screen {
-            Screen::CannotOpen(message) => {
-                cannot_open(ui, message);
+            Screen::CannotOpen(problem) => {
+                cannot_open(ui, &problem.to_string());
                 None
             }
             Screen::Unlocking(_) => self.unlocking_ui(ui),

@@ -291,7 +291,7 @@ impl OpenJournal {
     /// Every write already sent lands, and the writer is given back (a restore replaces it). The
     /// jobs reading the journal about to be replaced (the start-up check, a search, an export) are
     /// stopped first, with the views that hold them, so no reader outlives it.
-    pub(super) fn close(mut self, shared: &mut Shared) -> Result<crate::store::Store, String> {
+    pub(super) fn close(mut self, shared: &mut Shared) -> Result<crate::store::Store, StoreError> {
         self.save_typing(shared);
         let Self {
             journal,
@@ -305,7 +305,7 @@ impl OpenJournal {
             check.stop();
         }
         drop((view, kept_home, aside));
-        journal.close().map_err(|error| error.to_string())
+        journal.close()
     }
 }
 

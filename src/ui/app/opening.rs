@@ -63,7 +63,7 @@ impl Shared {
         }
     }
 
-    fn take_up(&self, store: Store) -> Result<Journal, String> {
+    fn take_up(&self, store: Store) -> Result<Journal, StoreError> {
         let ctx = self.ctx.clone();
         let wake: Wake = Box::new(move || ctx.request_repaint());
         match self.writes {
@@ -71,7 +71,6 @@ impl Shared {
             WriteMode::Inline => Journal::open_inline(store, wake),
             WriteMode::Slowed(delay) => Journal::open_slowed(store, wake, delay),
         }
-        .map_err(|error| error.to_string())
     }
 }
 

@@ -9,10 +9,7 @@ use crate::ui::unlock_view::UnlockView;
 impl KapJournalApp {
     /// Closes the journal and restores `backup` over it on a thread; the window shows the progress.
     pub(super) fn restore(&mut self, backup: std::path::PathBuf, ctx: &egui::Context) -> Screen {
-        let closing = std::mem::replace(
-            &mut self.screen,
-            Screen::CannotOpen("A backup is being restored.".to_owned()),
-        );
+        let closing = std::mem::replace(&mut self.screen, Screen::closed());
         let Screen::Open(open) = closing else {
             return closing;
         };
@@ -41,19 +38,18 @@ impl Shared {
                 screen
             }
             RestoreOutcome::Failed { problem, reopened } => {
-                let screen = match reopened {
+                self.notice = Some(problem.to_string());
+                match reopened {
                     Some(store) => self.open(store),
-                    None => Screen::CannotOpen(problem.clone()),
-                };
-                self.notice = Some(problem);
-                screen
+                    None => Screen::CannotOpen(problem),
+                }
             }
             RestoreOutcome::NotRestored {
                 problem,
                 journal,
                 backup,
             } => Screen::Unlocking(Box::new(UnlockView::after_failed_restore(
-                journal, &backup, problem,
+                journal, &backup, &problem,
             ))),
         }
     }
