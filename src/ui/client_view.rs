@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
-use super::app::{AppView, Nav, ViewContext, back_on};
 use super::commands::{Scope, UiCommand};
 use super::prep_view::outcome_line;
+use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{format, theme, widgets};
 use crate::domain::{Client, ClientId, Instrument, TreatmentModel};
 use crate::review::{MeasureTrend, Statistics};

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use super::app::{AppView, Nav, ViewContext};
 use super::bulk_export::BulkExport;
 use super::commands::{Scope, UiCommand};
 use super::search_panel::SearchPanel;
 use super::session_table::{self, TableSort};
+use super::view::{AppView, Nav, ViewContext};
 use super::{format, theme, widgets};
 use crate::domain::{Route, SessionStatus, TreatmentModel};
 use crate::live::{Clock, LiveSession};

@@ -33,6 +33,7 @@ mod start;
 mod theme;
 mod timeline;
 mod unlock_view;
+mod view;
 mod widgets;
 mod window;
 

@@ -2,8 +2,8 @@
 
 use egui::{RichText, Ui};
 
-use super::app::{AppView, Nav, ViewContext, back_on};
 use super::commands::{Scope, UiCommand};
+use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{format, theme, widgets};
 use crate::domain::{ClientId, TreatmentModel};
 use crate::review::{DecisionSummary, PrepSheet, Statistics};

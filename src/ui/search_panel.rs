@@ -4,9 +4,9 @@
 use egui::text::LayoutJob;
 use egui::{Key, Modifiers, RichText, TextFormat, Ui};
 
-use super::app::Nav;
 use super::commands::UiCommand;
 use super::search_runner::SearchRunner;
+use super::view::Nav;
 use super::{format, theme, widgets};
 use crate::domain::{Seq, SessionId, TreatmentModel};
 use crate::store::{SearchHit, SearchQuery, Store};

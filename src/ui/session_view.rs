@@ -3,11 +3,11 @@
 
 use egui::{RichText, Ui};
 
-use super::app::{AppView, Nav, ViewContext, back_on};
 use super::commands::{Scope, UiCommand};
 use super::export_panel::ExportPanel;
 use super::session_notes::SessionNotes;
 use super::signing_panel::SigningPanel;
+use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{dose_chart, format, theme, timeline, widgets};
 use crate::domain::{Seq, SessionFacts, SessionId, Thresholds, TimelineState};
 use crate::export::{ExportOptions, SessionRecord};

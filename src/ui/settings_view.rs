@@ -3,12 +3,12 @@
 
 use egui::{RichText, Ui};
 
-use super::app::{AppView, Nav, ViewContext, back_on};
 use super::backups::Backups;
 use super::clinician_settings::ClinicianSettings;
 use super::commands::{Scope, UiCommand};
 use super::passphrase_change::PassphraseChange;
 use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
+use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{theme, widgets};
 use crate::domain::{ClinicSettings, SETTING_KEYS};
 use crate::store::Store;

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use super::app::{AppView, Nav, ViewContext};
 use super::awaiting::Awaiting;
 use super::commands::{Scope, UiCommand};
 use super::pre_session_form::PreSessionForm;
 use super::prefs::Prefs;
+use super::view::{AppView, Nav, ViewContext};
 use super::{theme, widgets};
 use crate::domain::{
     Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel,

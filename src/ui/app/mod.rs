@@ -9,9 +9,7 @@ mod opening;
 mod restoring;
 mod view;
 
-pub use navigation::Nav;
 pub use opening::Opening;
-pub use view::{AppView, ViewContext, back_on};
 
 use open_journal::OpenJournal;
 use opening::WriteMode;

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use super::Shared;
 use super::open_journal::{OpenJournal, context};
 use super::view::View;
-use crate::domain::{ClientId, Seq, SessionId};
 use crate::live::LiveSession;
 use crate::ui::UiCommand;
 use crate::ui::client_view::ClientView;
@@ -15,37 +14,7 @@ use crate::ui::session_view::SessionView;
 use crate::ui::settings_view::SettingsView;
 use crate::ui::start::StartView;
 use crate::ui::theme;
-
-/// Where a view asks the app to go next.
-#[must_use]
-pub enum Nav {
-    Stay,
-    Home,
-    Start,
-    Live(Box<LiveSession>),
-    /// A session's timeline, with the entry to select and scroll to.
-    OpenSession(SessionId, Option<Seq>),
-    /// The prep sheet of a client.
-    Prep(ClientId),
-    /// Every session of a client, with charts.
-    ClientHistory(ClientId),
-    /// The clinic's monitoring settings.
-    Settings,
-    /// Replace the journal with this backup (already confirmed).
-    Restore(std::path::PathBuf),
-    /// Back to the live session kept aside while other sessions are read.
-    BackToLive,
-}
-
-impl Nav {
-    /// This, or `other` when this stays.
-    pub fn or(self, other: Self) -> Self {
-        match self {
-            Self::Stay => other,
-            asked => asked,
-        }
-    }
-}
+use crate::ui::view::Nav;
 
 impl OpenJournal {
     /// Goes where `nav` asks; a backup to restore is handed back to the app, which closes the

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::view::{View, ViewContext};
-use super::{Nav, Shared};
+use super::Shared;
+use super::view::View;
 use crate::domain::{ClinicSettings, Seq, SessionId};
 use crate::live::LiveSession;
 use crate::store::StoreError;
@@ -14,6 +14,7 @@ use crate::ui::commands::{self, UiCommand};
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
 use crate::ui::lock_screen::LockScreen;
+use crate::ui::view::{AppView, Nav, ViewContext};
 use crate::worker::Journal;
 
 pub(super) struct OpenJournal {
@@ -258,7 +259,7 @@ impl OpenJournal {
         shared.backups.follow(&settings);
         self.view.as_view().settings_changed(&settings);
         if let Some(live) = &mut self.aside {
-            crate::ui::app::AppView::settings_changed(live.as_mut(), &settings);
+            AppView::settings_changed(live.as_mut(), &settings);
         }
     }
 

@@ -22,8 +22,8 @@ use self::forms::{
     OutcomeForm, VitalsForm,
 };
 use self::soft_stop::Pending;
-use super::app::{AppView, Nav, ViewContext};
 use super::commands::{Scope, UiCommand};
+use super::view::{AppView, Nav, ViewContext};
 use super::{format, theme, timeline};
 use crate::domain::{
     Asked, CameUp, ClinicSettings, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose,
