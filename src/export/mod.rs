@@ -14,6 +14,7 @@ mod markdown;
 mod pdf;
 mod record;
 mod summary;
+mod summary_facts;
 mod validate;
 
 pub use archive::{ArchivedClient, ArchivedEvent, ArchivedSession, FORMAT_VERSION, write_archive};

@@ -5,9 +5,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::SessionRecord;
+use super::summary_facts::{after_session, before_session, facts, local_date_time, progress_note};
 use crate::domain::{
-    Decision, DecisionPoint, DeferralOutcome, Discharge, EventKind, MIN_FASTING_HOURS, PreSession,
-    Seq, Thresholds, TimelineState, TreatmentModel, interaction, monitoring_ms,
+    Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, Thresholds, TimelineState,
+    monitoring_ms,
 };
 use crate::format;
 
@@ -315,149 +316,6 @@ fn outcome_counts(decisions: &[DecisionLine]) -> Vec<(DeferralOutcome, usize)> {
         })
         .filter(|(_, count)| *count > 0)
         .collect()
-}
-
-fn facts(record: &SessionRecord, context: &SummaryContext) -> Vec<(&'static str, String)> {
-    let session = &record.session;
-    let zone = context.zone;
-    let local = |time: DateTime<Utc>| time.with_timezone(&zone);
-    let mut facts = vec![
-        ("Client", record.client.title()),
-        (
-            "Clinician",
-            // A signed session names who signed it, whoever exports it later.
-            record
-                .signature
-                .as_ref()
-                .map(|signature| signature.clinician.signed_as())
-                .or_else(|| context.clinician.clone())
-                .unwrap_or_else(|| "not given".to_owned()),
-        ),
-        (
-            "Date",
-            local(session.started_at).format("%Y-%m-%d").to_string(),
-        ),
-        ("Model", model_words(session.model).to_owned()),
-        ("Route", session.route.label().to_owned()),
-        (
-            "Planned dose",
-            session.planned_dose.describe(record.weight_kg()),
-        ),
-    ];
-    facts.push(("Delivered", record.delivered().describe()));
-    if let Some(weight) = record.weight_kg() {
-        facts.push(("Weight", format!("{weight} kg")));
-    }
-    let started = local(session.started_at);
-    facts.push((
-        "Started",
-        format!("{} (UTC{})", started.format("%H:%M"), started.format("%:z")),
-    ));
-    match session.ended_at {
-        Some(ended) => {
-            facts.push(("Ended", local(ended).format("%H:%M").to_string()));
-            facts.push((
-                "Duration",
-                format::elapsed((ended - session.started_at).num_milliseconds()),
-            ));
-        }
-        None => facts.push(("Ended", "not yet (the session is live)".to_owned())),
-    }
-    facts.push(("Status", session.status.as_str().to_owned()));
-    facts
-}
-
-/// A date and time of day with its offset from UTC, e.g. `2026-11-24 14:05 (UTC+01:00)`.
-fn local_date_time(time: DateTime<Utc>, zone: FixedOffset) -> String {
-    let local = time.with_timezone(&zone);
-    format!(
-        "{} (UTC{})",
-        local.format("%Y-%m-%d %H:%M"),
-        local.format("%:z")
-    )
-}
-
-/// The progress note's format label and its sections, as the summary shows them.
-fn progress_note(record: &SessionRecord) -> Option<(&'static str, Vec<(&'static str, String)>)> {
-    record.progress_note.as_ref().map(|note| {
-        let sections = note
-            .headed()
-            .map(|(heading, text)| (heading, text.trim().to_owned()))
-            .collect();
-        (note.format().label(), sections)
-    })
-}
-
-/// The checklist as label and value pairs; a medicine that matters with ketamine is flagged.
-fn before_session(checklist: &PreSession) -> Vec<(&'static str, String)> {
-    let mut lines = Vec::new();
-    if let Some(weight) = checklist.weight_kg {
-        lines.push(("Weight today", format!("{weight} kg")));
-    }
-    if let Some(hours) = checklist.fasting_hours {
-        let mut text = format!("{hours} h since food");
-        if hours < MIN_FASTING_HOURS {
-            text.push_str(" — FLAGGED: under 4 h");
-        }
-        lines.push(("Fasting", text));
-    }
-    let medicines = if checklist.medicines.is_empty() {
-        "none".to_owned()
-    } else {
-        checklist
-            .medicines
-            .iter()
-            .map(|medicine| match interaction(medicine) {
-                Some(class) => format!("{medicine} (FLAGGED: {})", class.concern()),
-                None => medicine.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    lines.push(("Medicines", medicines));
-    lines.push((
-        "Consent",
-        if checklist.consent {
-            "confirmed"
-        } else {
-            "NOT confirmed"
-        }
-        .to_owned(),
-    ));
-    lines
-}
-
-/// The after-session record as label and value pairs. Sessions ended before it existed say so.
-fn after_session(
-    monitoring: Option<i64>,
-    discharge: Option<&Discharge>,
-) -> Vec<(&'static str, String)> {
-    let mut lines = vec![(
-        "Monitoring",
-        monitoring.map_or_else(
-            || "dosing did not begin".to_owned(),
-            |ms| format!("{} after the first dose", format::elapsed(ms)),
-        ),
-    )];
-    let yes_no = |done: bool| if done { "yes" } else { "NOT confirmed" }.to_owned();
-    match discharge {
-        Some(discharge) => {
-            lines.push(("Discharge criteria met", yes_no(discharge.criteria_met)));
-            lines.push(("Ride home arranged", yes_no(discharge.ride_home)));
-            if !discharge.follow_up.trim().is_empty() {
-                lines.push(("Follow-up plan", discharge.follow_up.trim().to_owned()));
-            }
-        }
-        None => lines.push(("Discharge", "not recorded".to_owned())),
-    }
-    lines
-}
-
-fn model_words(model: TreatmentModel) -> &'static str {
-    match model {
-        TreatmentModel::Kap => "Ketamine-Assisted Psychotherapy (KAP)",
-        TreatmentModel::Medical => "Medical Model",
-    }
 }
 
 /// The "Dosing" line of a dose entry, in the light of the entries before it (`administration`): an

@@ -216,6 +216,17 @@ impl<T: Send + 'static> Job<T> {
     }
 }
 
+impl<T> Drop for Job<T> {
+    /// Nobody will take the result: the work is asked to stop (a check or a search interrupted), so
+    /// no thread goes on reading the journal for a window or a view that is gone.
+    fn drop(&mut self) {
+        self.shared.cancelled.store(true, Ordering::Relaxed);
+        if let Some(interrupt) = &self.interrupt {
+            interrupt();
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -283,5 +294,30 @@ mod tests {
         assert!(interrupted.load(Ordering::Relaxed));
         // The thread has ended: its last word is already there.
         assert!(steps.try_recv().is_ok());
+    }
+
+    /// A job nobody waits for any more (its window or view is gone) is asked to stop, so it does not
+    /// go on reading the journal beside the next one (the start-up check of a large journal takes
+    /// seconds).
+    #[test]
+    fn a_dropped_job_is_asked_to_stop() {
+        let ctx = egui::Context::default();
+        let (ended_send, ended) = mpsc::channel();
+        let interrupted = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&interrupted);
+        let job = Job::spawn(&ctx, "test", move |progress| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while !progress.cancelled() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            ended_send.send(progress.cancelled()).unwrap();
+        })
+        .interrupted_by(move || seen.store(true, Ordering::Relaxed));
+        drop(job);
+        assert!(interrupted.load(Ordering::Relaxed));
+        assert!(
+            ended.recv_timeout(Duration::from_secs(10)).unwrap(),
+            "the work saw it was cancelled"
+        );
     }
 }

@@ -1,0 +1,157 @@
+//! The label and value pairs a summary opens and closes with: the facts of the session, the
+//! checklist before it, the after-session record, and the progress note's sections.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::SessionRecord;
+use super::summary::SummaryContext;
+use crate::domain::{Discharge, MIN_FASTING_HOURS, PreSession, TreatmentModel, interaction};
+use crate::format;
+
+pub(super) fn facts(
+    record: &SessionRecord,
+    context: &SummaryContext,
+) -> Vec<(&'static str, String)> {
+    let session = &record.session;
+    let zone = context.zone;
+    let local = |time: DateTime<Utc>| time.with_timezone(&zone);
+    let mut facts = vec![
+        ("Client", record.client.title()),
+        (
+            "Clinician",
+            // A signed session names who signed it, whoever exports it later.
+            record
+                .signature
+                .as_ref()
+                .map(|signature| signature.clinician.signed_as())
+                .or_else(|| context.clinician.clone())
+                .unwrap_or_else(|| "not given".to_owned()),
+        ),
+        (
+            "Date",
+            local(session.started_at).format("%Y-%m-%d").to_string(),
+        ),
+        ("Model", model_words(session.model).to_owned()),
+        ("Route", session.route.label().to_owned()),
+        (
+            "Planned dose",
+            session.planned_dose.describe(record.weight_kg()),
+        ),
+    ];
+    facts.push(("Delivered", record.delivered().describe()));
+    if let Some(weight) = record.weight_kg() {
+        facts.push(("Weight", format!("{weight} kg")));
+    }
+    let started = local(session.started_at);
+    facts.push((
+        "Started",
+        format!("{} (UTC{})", started.format("%H:%M"), started.format("%:z")),
+    ));
+    match session.ended_at {
+        Some(ended) => {
+            facts.push(("Ended", local(ended).format("%H:%M").to_string()));
+            facts.push((
+                "Duration",
+                format::elapsed((ended - session.started_at).num_milliseconds()),
+            ));
+        }
+        None => facts.push(("Ended", "not yet (the session is live)".to_owned())),
+    }
+    facts.push(("Status", session.status.as_str().to_owned()));
+    facts
+}
+
+/// A date and time of day with its offset from UTC, e.g. `2026-11-24 14:05 (UTC+01:00)`.
+pub(super) fn local_date_time(time: DateTime<Utc>, zone: FixedOffset) -> String {
+    let local = time.with_timezone(&zone);
+    format!(
+        "{} (UTC{})",
+        local.format("%Y-%m-%d %H:%M"),
+        local.format("%:z")
+    )
+}
+
+/// The progress note's format label and its sections, as the summary shows them.
+pub(super) fn progress_note(
+    record: &SessionRecord,
+) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    record.progress_note.as_ref().map(|note| {
+        let sections = note
+            .headed()
+            .map(|(heading, text)| (heading, text.trim().to_owned()))
+            .collect();
+        (note.format().label(), sections)
+    })
+}
+
+/// The checklist as label and value pairs; a medicine that matters with ketamine is flagged.
+pub(super) fn before_session(checklist: &PreSession) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
+    if let Some(weight) = checklist.weight_kg {
+        lines.push(("Weight today", format!("{weight} kg")));
+    }
+    if let Some(hours) = checklist.fasting_hours {
+        let mut text = format!("{hours} h since food");
+        if hours < MIN_FASTING_HOURS {
+            text.push_str(" — FLAGGED: under 4 h");
+        }
+        lines.push(("Fasting", text));
+    }
+    let medicines = if checklist.medicines.is_empty() {
+        "none".to_owned()
+    } else {
+        checklist
+            .medicines
+            .iter()
+            .map(|medicine| match interaction(medicine) {
+                Some(class) => format!("{medicine} (FLAGGED: {})", class.concern()),
+                None => medicine.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    lines.push(("Medicines", medicines));
+    lines.push((
+        "Consent",
+        if checklist.consent {
+            "confirmed"
+        } else {
+            "NOT confirmed"
+        }
+        .to_owned(),
+    ));
+    lines
+}
+
+/// The after-session record as label and value pairs. Sessions ended before it existed say so.
+pub(super) fn after_session(
+    monitoring: Option<i64>,
+    discharge: Option<&Discharge>,
+) -> Vec<(&'static str, String)> {
+    let mut lines = vec![(
+        "Monitoring",
+        monitoring.map_or_else(
+            || "dosing did not begin".to_owned(),
+            |ms| format!("{} after the first dose", format::elapsed(ms)),
+        ),
+    )];
+    let yes_no = |done: bool| if done { "yes" } else { "NOT confirmed" }.to_owned();
+    match discharge {
+        Some(discharge) => {
+            lines.push(("Discharge criteria met", yes_no(discharge.criteria_met)));
+            lines.push(("Ride home arranged", yes_no(discharge.ride_home)));
+            if !discharge.follow_up.trim().is_empty() {
+                lines.push(("Follow-up plan", discharge.follow_up.trim().to_owned()));
+            }
+        }
+        None => lines.push(("Discharge", "not recorded".to_owned())),
+    }
+    lines
+}
+
+pub(super) fn model_words(model: TreatmentModel) -> &'static str {
+    match model {
+        TreatmentModel::Kap => "Ketamine-Assisted Psychotherapy (KAP)",
+        TreatmentModel::Medical => "Medical Model",
+    }
+}
