@@ -7,7 +7,7 @@ use std::time::Duration;
 use egui::Ui;
 
 use super::background::{Job, Poll};
-use super::save_dialog::{SaveChoice, SaveDialog};
+use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::widgets;
 use crate::domain::SessionId;
 use crate::export::{
@@ -113,19 +113,14 @@ impl BulkExport {
         match &mut self.stage {
             Stage::Idle => {}
             Stage::Choosing { dialog, ids } => {
-                let (path, fallback) = match dialog.poll() {
-                    SaveChoice::Waiting => {
-                        ctx.request_repaint_after(Duration::from_millis(100));
-                        return;
-                    }
-                    SaveChoice::Cancelled => {
+                let (path, fallback) = match dialog.destination(ctx) {
+                    Destination::Waiting => return,
+                    Destination::Cancelled => {
                         self.stage = Stage::Idle;
-                        self.status =
-                            Some(("Export cancelled; nothing was saved.".to_owned(), false));
+                        self.status = Some((EXPORT_CANCELLED.to_owned(), false));
                         return;
                     }
-                    SaveChoice::Chosen(path) => (path, false),
-                    SaveChoice::NoDialog { fallback } => (fallback, true),
+                    Destination::To { path, fallback } => (path, fallback),
                 };
                 let ids = std::mem::take(ids);
                 self.stage = Stage::Running(start(ctx, store, ids, path, fallback));
@@ -209,9 +204,7 @@ fn describe(running: &Running, outcome: Option<Result<(), ExportError>>) -> (Str
             ),
             false,
         ),
-        Some(Err(ExportError::Cancelled)) => {
-            ("Export cancelled; nothing was saved.".to_owned(), false)
-        }
+        Some(Err(ExportError::Cancelled)) => (EXPORT_CANCELLED.to_owned(), false),
         Some(Err(error)) => (error.to_string(), true),
         None => (
             "The export stopped unexpectedly; nothing was saved.".to_owned(),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::Ui;
 
 use super::background::Job;
-use super::save_dialog::{SaveChoice, SaveDialog};
+use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::widgets;
 use crate::domain::{ProgressNote, Thresholds};
 use crate::export::{
@@ -144,19 +144,14 @@ impl ExportPanel {
         match &mut self.stage {
             Stage::Idle => {}
             Stage::Choosing { dialog, .. } => {
-                let (path, fallback) = match dialog.poll() {
-                    SaveChoice::Waiting => {
-                        ctx.request_repaint_after(std::time::Duration::from_millis(100));
-                        return;
-                    }
-                    SaveChoice::Cancelled => {
+                let (path, fallback) = match dialog.destination(ctx) {
+                    Destination::Waiting => return,
+                    Destination::Cancelled => {
                         self.stage = Stage::Idle;
-                        self.status =
-                            Some(("Export cancelled; nothing was saved.".to_owned(), false));
+                        self.status = Some((EXPORT_CANCELLED.to_owned(), false));
                         return;
                     }
-                    SaveChoice::Chosen(path) => (path, false),
-                    SaveChoice::NoDialog { fallback } => (fallback, true),
+                    Destination::To { path, fallback } => (path, fallback),
                 };
                 let Stage::Choosing {
                     record, context, ..

@@ -24,6 +24,19 @@ pub enum SaveChoice {
     },
 }
 
+/// Where an export goes, once its dialog has answered.
+pub enum Destination {
+    /// Still open; the window looks again soon.
+    Waiting,
+    /// Nothing chosen: nothing is saved.
+    Cancelled,
+    /// The file chosen, or the exports folder when no dialog could be shown (`fallback`).
+    To { path: PathBuf, fallback: bool },
+}
+
+/// What an export says when its dialog was cancelled.
+pub const EXPORT_CANCELLED: &str = "Export cancelled; nothing was saved.";
+
 /// Makes every save dialog of this window answer "no dialog can be shown", as on a system without a
 /// desktop portal: exports go to the exports folder. For kiosks and for tests, which must never wait
 /// for a person to close a dialog.
@@ -93,6 +106,26 @@ impl SaveDialog {
             (path, opened.elapsed())
         });
         Self { answer, fallback }
+    }
+
+    /// Where an export goes, once the dialog has answered; while it is open the window is asked
+    /// to look again in a tenth of a second.
+    pub fn destination(&self, ctx: &egui::Context) -> Destination {
+        match self.poll() {
+            SaveChoice::Waiting => {
+                ctx.request_repaint_after(Duration::from_millis(100));
+                Destination::Waiting
+            }
+            SaveChoice::Cancelled => Destination::Cancelled,
+            SaveChoice::Chosen(path) => Destination::To {
+                path,
+                fallback: false,
+            },
+            SaveChoice::NoDialog { fallback } => Destination::To {
+                path: fallback,
+                fallback: true,
+            },
+        }
     }
 
     /// The answer, once there is one.
