@@ -98,6 +98,62 @@ fn high_blood_pressure_is_flagged_at_once_and_stays_on_screen_during_sit_with_it
     assert!(!shows(&harness, "SAFETY"));
 }
 
+/// Breathing is watched like the rest: a slow respiratory rate on supplemental oxygen is stored
+/// with the reading, flagged at once as possible respiratory depression, and the adverse event of
+/// that name can be recorded beside it.
+#[test]
+fn slow_breathing_on_oxygen_is_stored_and_flagged_as_respiratory_depression() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "Medical Model");
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "SpO2", "93");
+    type_into(&mut harness, "Resp. rate", "8");
+    type_into(&mut harness, "O2 (L/min)", "2.5");
+    click(&mut harness, "Record vitals");
+    let events = stored_events(dir.path());
+    let [EventKind::Vitals { vitals, .. }] = events.as_slice() else {
+        panic!("one reading, got {events:?}");
+    };
+    assert_eq!(vitals.respiratory_rate(), Some(8));
+    assert_eq!(vitals.oxygen_l_min(), Some(2.5));
+    let row = egui_kittest::kittest::By::new().predicate(|node| {
+        node.value()
+            .is_some_and(|text| text.starts_with("SpO2 93 % · RR 8 · O2 2.5 L/min"))
+    });
+    assert!(
+        harness.query_all(row).next().is_some(),
+        "the timeline row says it"
+    );
+    assert!(shows(
+        &harness,
+        "SAFETY  Respiratory rate 8 is slow (respiratory depression?)"
+    ));
+
+    shortcut(&mut harness, Key::R);
+    harness.get_by_label("Respiratory depression").click();
+    harness.run();
+    type_into(&mut harness, "Action taken", "infusion paused, chin lift");
+    type_into(&mut harness, "What happened", "shallow breathing");
+    click(&mut harness, "Record adverse event");
+    assert!(matches!(
+        stored_events(dir.path()).as_slice(),
+        [_, EventKind::AdverseEvent(event)]
+            if event.category == kap_journal::domain::AdverseCategory::RespiratoryDepression
+    ));
+
+    // A rate typed wrong is refused in a sentence, and nothing is stored.
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Resp. rate", "80");
+    click(&mut harness, "Record vitals");
+    assert!(shows(
+        &harness,
+        "A respiratory rate is a whole number of breaths per minute from 2 to 60."
+    ));
+    assert_eq!(stored_events(dir.path()).len(), 2);
+}
+
 #[test]
 fn impossible_vitals_are_refused_with_a_plain_message_and_nothing_is_saved() {
     let dir = tempfile::tempdir().unwrap();

@@ -223,10 +223,16 @@ fn vitals(rng: &mut StdRng, raised: bool) -> EventKind {
     } else {
         (rng.random_range(112..=142), rng.random_range(70..=90))
     };
-    let reading = Vitals::new(
+    let heart_rate = rng.random_range(62..=96);
+    // Breathing follows the heart rate a little (12–18 a minute), drawn from no randomness of its
+    // own so every seed's practice stays the one it was.
+    let respiratory_rate = 12 + u8::try_from(heart_rate % 7).unwrap_or_default();
+    let reading = Vitals::with_breathing(
         Some((systolic, diastolic)),
-        Some(rng.random_range(62..=96)),
+        Some(heart_rate),
         Some(rng.random_range(95..=99)),
+        Some(respiratory_rate),
+        None,
     );
     match reading {
         Ok(vitals) => EventKind::Vitals {

@@ -10,15 +10,18 @@ pub enum AdverseCategory {
     Hypertension,
     EmergenceReaction,
     AnxietyPanic,
+    /// Slow or shallow breathing: one of the effects the esketamine REMS form asks about.
+    RespiratoryDepression,
     Other,
 }
 
 impl AdverseCategory {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::NauseaVomiting,
         Self::Hypertension,
         Self::EmergenceReaction,
         Self::AnxietyPanic,
+        Self::RespiratoryDepression,
         Self::Other,
     ];
 
@@ -28,6 +31,7 @@ impl AdverseCategory {
             Self::Hypertension => "Hypertension",
             Self::EmergenceReaction => "Emergence reaction",
             Self::AnxietyPanic => "Anxiety/panic",
+            Self::RespiratoryDepression => "Respiratory depression",
             Self::Other => "Other",
         }
     }

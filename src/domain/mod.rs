@@ -58,5 +58,5 @@ pub use signature::{
 };
 pub use soft_stop::{Guarded, required_monitoring_ms, soft_stops};
 pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
-pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag};
+pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag, VitalsText};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};

@@ -81,6 +81,8 @@ pub enum SettingsError {
     HeartRate,
     #[error("The SpO2 threshold is 80–99 %.")]
     Spo2,
+    #[error("Respiratory-rate thresholds are 6–14 (slow) and 18–40 (fast) breaths per minute.")]
+    RespiratoryRate,
     #[error("The dissociation scale can be due {} to {} minutes after dosing began.", DISSOCIATION_AT_RANGE.start(), DISSOCIATION_AT_RANGE.end())]
     DissociationAt,
     #[error("The window can lock after {} to {} idle minutes.", LOCK_AFTER_RANGE.start(), LOCK_AFTER_RANGE.end())]
@@ -100,7 +102,7 @@ pub enum SettingsError {
 }
 
 /// Every setting's name (on the command line and in the window) with what it means.
-pub const SETTING_KEYS: [(&str, &str); 12] = [
+pub const SETTING_KEYS: [(&str, &str); 14] = [
     ("vitals-every", "Vitals due every (minutes, IV and IM)"),
     (
         "dissociation-at",
@@ -111,6 +113,14 @@ pub const SETTING_KEYS: [(&str, &str); 12] = [
     ("heart-rate-high", "Flag heart rate at or above (bpm)"),
     ("heart-rate-low", "Flag heart rate at or below (bpm)"),
     ("spo2-below", "Flag SpO2 below (%)"),
+    (
+        "respiratory-rate-low",
+        "Flag respiratory rate below (breaths/min)",
+    ),
+    (
+        "respiratory-rate-high",
+        "Flag respiratory rate at or above (breaths/min)",
+    ),
     ("lock-after", "Lock the window after (idle minutes)"),
     ("backups-kept", "Automatic backups kept"),
     ("lower-to", "Lower dose proposes (% of the running rate)"),
@@ -133,6 +143,8 @@ impl ClinicSettings {
             "heart-rate-high" => u32::from(t.heart_rate_at_or_above),
             "heart-rate-low" => u32::from(t.heart_rate_at_or_below),
             "spo2-below" => u32::from(t.spo2_below),
+            "respiratory-rate-low" => u32::from(t.respiratory_rate_below),
+            "respiratory-rate-high" => u32::from(t.respiratory_rate_at_or_above),
             "lock-after" => self.lock_after_minutes,
             "backups-kept" => self.backups_kept,
             "lower-to" => self.lower_to_percent,
@@ -160,6 +172,7 @@ impl ClinicSettings {
     /// Sets a known setting; values too large for their field are clamped, then refused by `check`.
     pub fn set_number(&mut self, key: &str, number: u32) {
         let small = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
+        let tiny = |n: u32| u8::try_from(n).unwrap_or(u8::MAX);
         let t = &mut self.thresholds;
         match key {
             "vitals-every" => self.vitals_every_minutes = number,
@@ -168,7 +181,9 @@ impl ClinicSettings {
             "diastolic" => t.diastolic_at_or_above = small(number),
             "heart-rate-high" => t.heart_rate_at_or_above = small(number),
             "heart-rate-low" => t.heart_rate_at_or_below = small(number),
-            "spo2-below" => t.spo2_below = u8::try_from(number).unwrap_or(u8::MAX),
+            "spo2-below" => t.spo2_below = tiny(number),
+            "respiratory-rate-low" => t.respiratory_rate_below = tiny(number),
+            "respiratory-rate-high" => t.respiratory_rate_at_or_above = tiny(number),
             "lock-after" => self.lock_after_minutes = number,
             "backups-kept" => self.backups_kept = number,
             "lower-to" => self.lower_to_percent = number,
@@ -233,6 +248,11 @@ impl ClinicSettings {
         }
         if !(80..=99).contains(&t.spo2_below) {
             return Err(SettingsError::Spo2);
+        }
+        if !(6..=14).contains(&t.respiratory_rate_below)
+            || !(18..=40).contains(&t.respiratory_rate_at_or_above)
+        {
+            return Err(SettingsError::RespiratoryRate);
         }
         if !LOCK_AFTER_RANGE.contains(&self.lock_after_minutes) {
             return Err(SettingsError::LockAfter);

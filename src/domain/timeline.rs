@@ -47,8 +47,9 @@ pub struct LatestReadings {
     pub blood_pressure: Option<((u16, u16), i64)>,
     pub heart_rate: Option<(u16, i64)>,
     pub spo2: Option<(u8, i64)>,
+    pub respiratory_rate: Option<(u8, i64)>,
     pub sedation: Option<(Sedation, i64)>,
-    /// When vitals (any of blood pressure, heart rate, SpO2) were last taken.
+    /// When vitals (any of blood pressure, heart rate, SpO2, respiratory rate) were last taken.
     pub vitals_at_ms: Option<i64>,
     /// When the dissociation scale (CADSS-6) was last answered.
     pub dissociation_at_ms: Option<i64>,
@@ -57,10 +58,12 @@ pub struct LatestReadings {
 impl LatestReadings {
     /// The newest value of each sign as one reading, if any was ever taken.
     pub fn vitals(&self) -> Option<Vitals> {
-        Vitals::new(
+        Vitals::with_breathing(
             self.blood_pressure.map(|(value, _)| value),
             self.heart_rate.map(|(value, _)| value),
             self.spo2.map(|(value, _)| value),
+            self.respiratory_rate.map(|(value, _)| value),
+            None,
         )
         .ok()
     }
@@ -74,6 +77,9 @@ impl LatestReadings {
         }
         if let Some(value) = vitals.spo2() {
             self.spo2 = Some((value, at_ms));
+        }
+        if let Some(value) = vitals.respiratory_rate() {
+            self.respiratory_rate = Some((value, at_ms));
         }
         self.vitals_at_ms = Some(at_ms);
     }

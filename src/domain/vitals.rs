@@ -1,5 +1,7 @@
-//! Vital signs as a ketamine clinic records them (blood pressure, heart rate, SpO2), the ranges
-//! outside which a number is a typing error, and the thresholds that flag a reading at once.
+//! Vital signs as a ketamine clinic records them (blood pressure, heart rate, SpO2, respiratory rate,
+//! and supplemental oxygen when it is given), the ranges outside which a number is a typing error,
+//! and the thresholds that flag a reading at once. Respiratory depression is one of the effects the
+//! esketamine REMS monitoring form asks about, so breathing is watched like the rest.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -9,6 +11,10 @@ pub const SYSTOLIC_RANGE: std::ops::RangeInclusive<u16> = 50..=300;
 pub const DIASTOLIC_RANGE: std::ops::RangeInclusive<u16> = 20..=200;
 pub const HEART_RATE_RANGE: std::ops::RangeInclusive<u16> = 20..=250;
 pub const SPO2_RANGE: std::ops::RangeInclusive<u8> = 50..=100;
+/// Breaths per minute.
+pub const RESPIRATORY_RATE_RANGE: std::ops::RangeInclusive<u8> = 2..=60;
+/// Supplemental oxygen, in tenths of a litre per minute (nasal cannula from 0.5, a mask up to 15).
+pub const OXYGEN_TENTHS_RANGE: std::ops::RangeInclusive<u16> = 5..=150;
 
 /// One set of vital signs; any of them may be left out, at least one is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,12 +23,26 @@ pub struct Vitals {
     blood_pressure: Option<(u16, u16)>,
     heart_rate: Option<u16>,
     spo2: Option<u8>,
+    respiratory_rate: Option<u8>,
+    /// Supplemental oxygen given at the reading, in tenths of a litre per minute; `None` is room air.
+    oxygen_tenths: Option<u16>,
+}
+
+/// The fields of a reading as typed; an empty field is left out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VitalsText<'a> {
+    pub blood_pressure: &'a str,
+    pub heart_rate: &'a str,
+    pub spo2: &'a str,
+    pub respiratory_rate: &'a str,
+    /// Litres per minute, e.g. `2` or `2.5 L/min`; empty or `0` is room air.
+    pub oxygen: &'a str,
 }
 
 /// Why a reading was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum VitalsError {
-    #[error("Enter at least one of blood pressure, heart rate or SpO2.")]
+    #[error("Enter at least one of blood pressure, heart rate, SpO2 or respiratory rate.")]
     Empty,
     #[error("A blood pressure is written systolic/diastolic, for example 128/82.")]
     BloodPressureFormat,
@@ -35,17 +55,47 @@ pub enum VitalsError {
     HeartRate,
     #[error("SpO2 is a whole percentage from {} to {}.", SPO2_RANGE.start(), SPO2_RANGE.end())]
     Spo2,
+    #[error("A respiratory rate is a whole number of breaths per minute from {} to {}.", RESPIRATORY_RATE_RANGE.start(), RESPIRATORY_RATE_RANGE.end())]
+    RespiratoryRate,
+    #[error(
+        "Supplemental oxygen is 0.5 to 15 litres per minute, to one decimal (0 or empty for room air)."
+    )]
+    Oxygen,
+    #[error(
+        "Oxygen is recorded with a reading it was given at: add the SpO2 or the respiratory rate."
+    )]
+    OxygenAlone,
 }
 
 impl Vitals {
-    /// Checks a reading.
+    /// Checks a reading of the circulation and SpO2 (no breathing recorded).
     pub fn new(
         blood_pressure: Option<(u16, u16)>,
         heart_rate: Option<u16>,
         spo2: Option<u8>,
     ) -> Result<Self, VitalsError> {
-        if blood_pressure.is_none() && heart_rate.is_none() && spo2.is_none() {
-            return Err(VitalsError::Empty);
+        Self::with_breathing(blood_pressure, heart_rate, spo2, None, None)
+    }
+
+    /// Checks a whole reading: `oxygen_tenths` is supplemental oxygen in tenths of a litre per
+    /// minute (`None`: room air).
+    pub fn with_breathing(
+        blood_pressure: Option<(u16, u16)>,
+        heart_rate: Option<u16>,
+        spo2: Option<u8>,
+        respiratory_rate: Option<u8>,
+        oxygen_tenths: Option<u16>,
+    ) -> Result<Self, VitalsError> {
+        if blood_pressure.is_none()
+            && heart_rate.is_none()
+            && spo2.is_none()
+            && respiratory_rate.is_none()
+        {
+            return Err(if oxygen_tenths.is_some() {
+                VitalsError::OxygenAlone
+            } else {
+                VitalsError::Empty
+            });
         }
         if let Some((systolic, diastolic)) = blood_pressure
             && (!SYSTOLIC_RANGE.contains(&systolic)
@@ -63,16 +113,35 @@ impl Vitals {
         if spo2.is_some_and(|value| !SPO2_RANGE.contains(&value)) {
             return Err(VitalsError::Spo2);
         }
+        if respiratory_rate.is_some_and(|rate| !RESPIRATORY_RATE_RANGE.contains(&rate)) {
+            return Err(VitalsError::RespiratoryRate);
+        }
+        if oxygen_tenths.is_some_and(|tenths| !OXYGEN_TENTHS_RANGE.contains(&tenths)) {
+            return Err(VitalsError::Oxygen);
+        }
         Ok(Self {
             blood_pressure,
             heart_rate,
             spo2,
+            respiratory_rate,
+            oxygen_tenths,
         })
     }
 
-    /// Parses the three fields as typed; empty fields are left out. `SpO2` may carry a `%`.
+    /// Parses blood pressure, heart rate and SpO2 as typed; empty fields are left out. `SpO2` may
+    /// carry a `%`.
     pub fn parse(blood_pressure: &str, heart_rate: &str, spo2: &str) -> Result<Self, VitalsError> {
-        let blood_pressure = match blood_pressure.trim() {
+        Self::read(&VitalsText {
+            blood_pressure,
+            heart_rate,
+            spo2,
+            ..VitalsText::default()
+        })
+    }
+
+    /// Parses every field of a reading as typed; empty fields are left out.
+    pub fn read(text: &VitalsText<'_>) -> Result<Self, VitalsError> {
+        let blood_pressure = match text.blood_pressure.trim() {
             "" => None,
             text => {
                 let (systolic, diastolic) = text
@@ -86,15 +155,29 @@ impl Vitals {
                 Some((number(systolic)?, number(diastolic)?))
             }
         };
-        let heart_rate = match heart_rate.trim() {
+        let heart_rate = match text.heart_rate.trim() {
             "" => None,
             text => Some(text.parse::<u16>().map_err(|_| VitalsError::HeartRate)?),
         };
-        let spo2 = match spo2.trim().trim_end_matches('%').trim() {
+        let spo2 = match text.spo2.trim().trim_end_matches('%').trim() {
             "" => None,
             text => Some(text.parse::<u8>().map_err(|_| VitalsError::Spo2)?),
         };
-        Self::new(blood_pressure, heart_rate, spo2)
+        let respiratory_rate = match text.respiratory_rate.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<u8>()
+                    .map_err(|_| VitalsError::RespiratoryRate)?,
+            ),
+        };
+        let oxygen_tenths = parse_oxygen(text.oxygen)?;
+        Self::with_breathing(
+            blood_pressure,
+            heart_rate,
+            spo2,
+            respiratory_rate,
+            oxygen_tenths,
+        )
     }
 
     pub fn blood_pressure(&self) -> Option<(u16, u16)> {
@@ -109,7 +192,17 @@ impl Vitals {
         self.spo2
     }
 
-    /// e.g. "BP 128/82 · HR 76 · SpO2 98 %".
+    /// Breaths per minute.
+    pub fn respiratory_rate(&self) -> Option<u8> {
+        self.respiratory_rate
+    }
+
+    /// Supplemental oxygen in litres per minute; `None` is room air.
+    pub fn oxygen_l_min(&self) -> Option<f64> {
+        self.oxygen_tenths.map(|tenths| f64::from(tenths) / 10.0)
+    }
+
+    /// e.g. "BP 128/82 · HR 76 · SpO2 98 % · RR 14 · O2 2 L/min".
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some((systolic, diastolic)) = self.blood_pressure {
@@ -121,19 +214,61 @@ impl Vitals {
         if let Some(value) = self.spo2 {
             parts.push(format!("SpO2 {value} %"));
         }
+        if let Some(rate) = self.respiratory_rate {
+            parts.push(format!("RR {rate}"));
+        }
+        if let Some(litres) = self.oxygen_l_min() {
+            parts.push(format!("O2 {litres} L/min"));
+        }
         parts.join(" · ")
     }
+}
+
+/// Supplemental oxygen as typed (`2`, `2.5`, `2,5 L/min`) in tenths of a litre per minute; empty
+/// or zero is room air.
+fn parse_oxygen(text: &str) -> Result<Option<u16>, VitalsError> {
+    let lowered = text.trim().to_lowercase();
+    let number = lowered
+        .trim_end_matches("l/min")
+        .trim_end_matches('l')
+        .trim()
+        .replace(',', ".");
+    if number.is_empty() || lowered == "room air" {
+        return Ok(None);
+    }
+    let litres: f64 = number.parse().map_err(|_| VitalsError::Oxygen)?;
+    let tenths = (litres * 10.0).round();
+    if !litres.is_finite() || (litres * 10.0 - tenths).abs() > 1e-6 {
+        return Err(VitalsError::Oxygen);
+    }
+    if tenths == 0.0 {
+        return Ok(None);
+    }
+    if !(0.0..=f64::from(u16::MAX)).contains(&tenths) {
+        return Err(VitalsError::Oxygen);
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a whole number within u16, checked above"
+    )]
+    let tenths = tenths as u16;
+    Ok(Some(tenths))
 }
 
 /// The readings that are flagged at once. Every limit is configurable; the defaults are common
 /// ketamine-clinic practice (hold dosing at or above 180/110).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Thresholds {
     pub systolic_at_or_above: u16,
     pub diastolic_at_or_above: u16,
     pub heart_rate_at_or_above: u16,
     pub heart_rate_at_or_below: u16,
     pub spo2_below: u8,
+    /// Slow breathing: respiratory depression.
+    pub respiratory_rate_below: u8,
+    pub respiratory_rate_at_or_above: u8,
 }
 
 impl Default for Thresholds {
@@ -144,6 +279,9 @@ impl Default for Thresholds {
             heart_rate_at_or_above: 130,
             heart_rate_at_or_below: 45,
             spo2_below: 92,
+            // Fewer than 10 breaths a minute is the usual sign of opioid-like respiratory depression.
+            respiratory_rate_below: 10,
+            respiratory_rate_at_or_above: 25,
         }
     }
 }
@@ -155,6 +293,8 @@ pub enum VitalsFlag {
     FastHeartRate(u16),
     SlowHeartRate(u16),
     LowSpo2(u8),
+    SlowBreathing(u8),
+    FastBreathing(u8),
 }
 
 impl VitalsFlag {
@@ -167,6 +307,10 @@ impl VitalsFlag {
             Self::FastHeartRate(rate) => format!("Heart rate {rate} is fast"),
             Self::SlowHeartRate(rate) => format!("Heart rate {rate} is slow"),
             Self::LowSpo2(value) => format!("SpO2 {value} % is low"),
+            Self::SlowBreathing(rate) => {
+                format!("Respiratory rate {rate} is slow (respiratory depression?)")
+            }
+            Self::FastBreathing(rate) => format!("Respiratory rate {rate} is fast"),
         }
     }
 }
@@ -197,6 +341,15 @@ impl Thresholds {
         {
             flags.push(VitalsFlag::LowSpo2(value));
         }
+        match vitals.respiratory_rate {
+            Some(rate) if rate < self.respiratory_rate_below => {
+                flags.push(VitalsFlag::SlowBreathing(rate));
+            }
+            Some(rate) if rate >= self.respiratory_rate_at_or_above => {
+                flags.push(VitalsFlag::FastBreathing(rate));
+            }
+            _ => {}
+        }
         flags
     }
 }
@@ -213,6 +366,11 @@ struct VitalsRecord {
     heart_rate: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     spo2: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    respiratory_rate: Option<u8>,
+    /// Supplemental oxygen in tenths of a litre per minute (a whole number keeps it exact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    oxygen_tenths_l_min: Option<u16>,
 }
 
 impl TryFrom<VitalsRecord> for Vitals {
@@ -224,7 +382,13 @@ impl TryFrom<VitalsRecord> for Vitals {
             (None, None) => None,
             _ => return Err(VitalsError::BloodPressureFormat),
         };
-        Self::new(blood_pressure, record.heart_rate, record.spo2)
+        Self::with_breathing(
+            blood_pressure,
+            record.heart_rate,
+            record.spo2,
+            record.respiratory_rate,
+            record.oxygen_tenths_l_min,
+        )
     }
 }
 
@@ -235,6 +399,8 @@ impl From<Vitals> for VitalsRecord {
             diastolic: vitals.blood_pressure.map(|(_, diastolic)| diastolic),
             heart_rate: vitals.heart_rate,
             spo2: vitals.spo2,
+            respiratory_rate: vitals.respiratory_rate,
+            oxygen_tenths_l_min: vitals.oxygen_tenths,
         }
     }
 }
@@ -318,6 +484,66 @@ mod tests {
     }
 
     #[test]
+    fn breathing_and_oxygen_are_read_as_typed_and_flagged() {
+        let text = |respiratory_rate, oxygen| VitalsText {
+            spo2: "95",
+            respiratory_rate,
+            oxygen,
+            ..VitalsText::default()
+        };
+        let vitals = Vitals::read(&text("8", "2")).unwrap();
+        assert_eq!(vitals.describe(), "SpO2 95 % · RR 8 · O2 2 L/min");
+        assert_eq!(
+            Thresholds::default().flags(&vitals),
+            [VitalsFlag::SlowBreathing(8)]
+        );
+        let half = Vitals::read(&text("14", "2,5 L/min")).unwrap();
+        assert_eq!(half.oxygen_l_min(), Some(2.5));
+        assert!(Thresholds::default().flags(&half).is_empty());
+        for room_air in ["", "0", "room air"] {
+            assert_eq!(
+                Vitals::read(&text("14", room_air)).unwrap().oxygen_l_min(),
+                None
+            );
+        }
+        assert_eq!(
+            Thresholds::default().flags(&Vitals::read(&text("25", "")).unwrap()),
+            [VitalsFlag::FastBreathing(25)]
+        );
+        assert!(
+            Thresholds::default()
+                .flags(&Vitals::read(&text("10", "")).unwrap())
+                .is_empty(),
+            "10 is the edge, not below it"
+        );
+        assert_eq!(
+            Vitals::read(&text("1", "")),
+            Err(VitalsError::RespiratoryRate)
+        );
+        assert_eq!(
+            Vitals::read(&text("fast", "")),
+            Err(VitalsError::RespiratoryRate)
+        );
+        for bad in ["0.25", "16", "two", "-1", "2.55", "NaN"] {
+            assert_eq!(
+                Vitals::read(&text("14", bad)),
+                Err(VitalsError::Oxygen),
+                "{bad}"
+            );
+        }
+        let alone = VitalsText {
+            oxygen: "2",
+            ..VitalsText::default()
+        };
+        assert_eq!(Vitals::read(&alone), Err(VitalsError::OxygenAlone));
+        let breathing_only = VitalsText {
+            respiratory_rate: "12",
+            ..VitalsText::default()
+        };
+        assert_eq!(Vitals::read(&breathing_only).unwrap().describe(), "RR 12");
+    }
+
+    #[test]
     fn stored_vitals_are_checked_again_when_read() {
         let vitals = Vitals::parse("128/82", "", "97").unwrap();
         let json = serde_json::to_string(&vitals).unwrap();
@@ -325,5 +551,16 @@ mod tests {
         assert_eq!(serde_json::from_str::<Vitals>(&json).unwrap(), vitals);
         assert!(serde_json::from_str::<Vitals>(r#"{"spo2":130}"#).is_err());
         assert!(serde_json::from_str::<Vitals>(r#"{"systolic":128}"#).is_err());
+        let breathing = Vitals::read(&VitalsText {
+            respiratory_rate: "9",
+            oxygen: "1.5",
+            ..VitalsText::default()
+        })
+        .unwrap();
+        let json = serde_json::to_string(&breathing).unwrap();
+        assert_eq!(json, r#"{"respiratory_rate":9,"oxygen_tenths_l_min":15}"#);
+        assert_eq!(serde_json::from_str::<Vitals>(&json).unwrap(), breathing);
+        assert!(serde_json::from_str::<Vitals>(r#"{"respiratory_rate":0}"#).is_err());
+        assert!(serde_json::from_str::<Vitals>(r#"{"oxygen_tenths_l_min":20}"#).is_err());
     }
 }

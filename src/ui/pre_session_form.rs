@@ -6,7 +6,8 @@ use egui::{RichText, Ui};
 
 use super::{theme, widgets};
 use crate::domain::{
-    EventKind, Instrument, Measure, PreSession, SessionError, Vitals, interaction, medicine_lines,
+    EventKind, Instrument, Measure, PreSession, SessionError, Vitals, VitalsText, interaction,
+    medicine_lines,
 };
 use crate::store::LastSession;
 
@@ -45,6 +46,7 @@ pub struct PreSessionForm {
     blood_pressure: String,
     heart_rate: String,
     spo2: String,
+    respiratory_rate: String,
     phq9: String,
     gad7: String,
 }
@@ -99,6 +101,7 @@ impl PreSessionForm {
             );
             widgets::labelled_field(ui, "Heart rate", &mut self.heart_rate, "bpm", 60.0);
             widgets::labelled_field(ui, "SpO2", &mut self.spo2, "%", 50.0);
+            widgets::labelled_field(ui, "Resp. rate", &mut self.respiratory_rate, "/min", 50.0);
             widgets::labelled_field(ui, "PHQ-9 answers", &mut self.phq9, "9 digits 0–3", 140.0);
             widgets::labelled_field(ui, "GAD-7 answers", &mut self.gad7, "7 digits 0–3", 120.0);
         });
@@ -114,12 +117,24 @@ impl PreSessionForm {
         let checklist =
             PreSession::parse(&self.weight, &self.fasting, &self.medicines, self.consent)?;
         let mut entries = vec![EventKind::PreSession(checklist)];
-        let any_vitals = [&self.blood_pressure, &self.heart_rate, &self.spo2]
-            .iter()
-            .any(|field| !field.trim().is_empty());
+        let text = VitalsText {
+            blood_pressure: &self.blood_pressure,
+            heart_rate: &self.heart_rate,
+            spo2: &self.spo2,
+            respiratory_rate: &self.respiratory_rate,
+            oxygen: "",
+        };
+        let any_vitals = [
+            text.blood_pressure,
+            text.heart_rate,
+            text.spo2,
+            text.respiratory_rate,
+        ]
+        .iter()
+        .any(|field| !field.trim().is_empty());
         if any_vitals {
             entries.push(EventKind::Vitals {
-                vitals: Vitals::parse(&self.blood_pressure, &self.heart_rate, &self.spo2)?,
+                vitals: Vitals::read(&text)?,
                 note: "baseline".to_owned(),
             });
         }

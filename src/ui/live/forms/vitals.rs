@@ -1,10 +1,11 @@
-//! Vitals and/or a sedation rating; the main field is the remark.
+//! Vitals (with breathing and any supplemental oxygen) and/or a sedation rating; the main field is
+//! the remark.
 
 use egui::{RichText, Ui};
 
 use super::super::super::{theme, widgets};
 use super::{EntryForm, Intent};
-use crate::domain::{Sedation, SessionError, TreatmentModel, Vitals};
+use crate::domain::{Sedation, SessionError, TreatmentModel, Vitals, VitalsText};
 use crate::live::LiveCommand;
 
 #[derive(Clone, Default)]
@@ -12,6 +13,9 @@ pub struct VitalsForm {
     blood_pressure: String,
     heart_rate: String,
     spo2: String,
+    respiratory_rate: String,
+    /// Litres per minute; empty is room air.
+    oxygen: String,
     sedation: String,
 }
 
@@ -33,6 +37,8 @@ impl EntryForm for VitalsForm {
                 ),
                 widgets::labelled_field(ui, "Heart rate", &mut self.heart_rate, "bpm", 60.0),
                 widgets::labelled_field(ui, "SpO2", &mut self.spo2, "%", 50.0),
+                widgets::labelled_field(ui, "Resp. rate", &mut self.respiratory_rate, "/min", 50.0),
+                widgets::labelled_field(ui, "O2 (L/min)", &mut self.oxygen, "room air", 70.0),
                 widgets::labelled_field(
                     ui,
                     "Sedation (MOAA/S)",
@@ -47,15 +53,24 @@ impl EntryForm for VitalsForm {
 
     fn intent(&self, text: String) -> Result<Intent, SessionError> {
         let sedation = Sedation::parse(&self.sedation)?;
-        let any_vitals = [&self.blood_pressure, &self.heart_rate, &self.spo2]
-            .iter()
-            .any(|field| !field.trim().is_empty());
+        let typed = VitalsText {
+            blood_pressure: &self.blood_pressure,
+            heart_rate: &self.heart_rate,
+            spo2: &self.spo2,
+            respiratory_rate: &self.respiratory_rate,
+            oxygen: &self.oxygen,
+        };
+        let any_vitals = [
+            typed.blood_pressure,
+            typed.heart_rate,
+            typed.spo2,
+            typed.respiratory_rate,
+            typed.oxygen,
+        ]
+        .iter()
+        .any(|field| !field.trim().is_empty());
         let vitals = if any_vitals {
-            Some(Vitals::parse(
-                &self.blood_pressure,
-                &self.heart_rate,
-                &self.spo2,
-            )?)
+            Some(Vitals::read(&typed)?)
         } else {
             None
         };
