@@ -48,6 +48,23 @@ pub fn date_time(time: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// An amount of substance in milligrams to the microgram, signed, without trailing zeros:
+/// `-35 mg`, `12.5 mg`, `0.001 mg`.
+pub fn milligrams(mg: f64) -> String {
+    format!("{} mg", milligram_number(mg))
+}
+
+/// The number of [`milligrams`] alone, for a CSV cell: `-35`, `12.5`.
+pub fn milligram_number(mg: f64) -> String {
+    let text = format!("{mg:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,13 +65,18 @@ fn clinical() -> impl Strategy<Value = EventKind> {
         proptest::option::of((100u16..=250, 40u16..=99)),
         proptest::option::of(20u16..=250),
         proptest::option::of(50u8..=100),
+        proptest::option::of(2u8..=60),
+        proptest::option::of(5u16..=150),
         text(),
     )
-        .prop_filter_map("at least one sign", |(bp, hr, spo2, note)| {
-            Vitals::new(bp, hr, spo2)
-                .ok()
-                .map(|vitals| EventKind::Vitals { vitals, note })
-        });
+        .prop_filter_map(
+            "at least one sign",
+            |(bp, hr, spo2, respiratory_rate, oxygen, note)| {
+                Vitals::with_breathing(bp, hr, spo2, respiratory_rate, oxygen)
+                    .ok()
+                    .map(|vitals| EventKind::Vitals { vitals, note })
+            },
+        );
     let sedation = (0u8..=5, text()).prop_map(|(score, note)| EventKind::Sedation {
         rating: Sedation::new(score).unwrap(),
         note,
@@ -110,13 +115,15 @@ fn clinical() -> impl Strategy<Value = EventKind> {
     let checklist = (
         proptest::option::of(0.0f64..=72.0),
         prop::collection::vec("[A-Za-z][a-z0-9 ]{0,20}[a-z0-9]", 0..4),
+        proptest::option::of("[A-Z0-9][A-Za-z0-9./-]{0,39}"),
     )
-        .prop_map(|(fasting_hours, medicines)| {
+        .prop_map(|(fasting_hours, medicines, lot)| {
             EventKind::PreSession(PreSession {
                 weight_kg: None,
                 fasting_hours,
                 medicines,
                 consent: true,
+                lot: lot.and_then(|lot| kap_journal::domain::LotCode::parse(&lot).ok()),
             })
         });
     prop_oneof![vitals, sedation, measure, adverse, checklist]

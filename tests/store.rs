@@ -316,6 +316,7 @@ fn weighed_session(
         fasting_hours: Some(6.0),
         medicines: Vec::new(),
         consent: true,
+        lot: None,
     };
     let clock: std::sync::Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
     let mut live = kap_journal::live::LiveSession::start_with(

@@ -36,6 +36,7 @@ mod demo;
 mod export;
 mod import;
 mod journal_access;
+mod lots;
 mod search;
 mod sessions;
 mod settings;
@@ -86,6 +87,9 @@ pub enum Command {
     Restore(backup::RestoreArgs),
     /// Show the clinic's monitoring settings (vitals schedule, thresholds), or change them with --set.
     Settings(settings::SettingsArgs),
+    /// The controlled-substance log: lots with what is left, stock received, waste before a
+    /// witness, corrections, and the log with its running balance (also as CSV).
+    Lots(lots::LotsArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -103,6 +107,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => export::run(&journal, &args),
         Some(Command::Import(args)) => import::run(&journal, &args),
         Some(Command::Settings(args)) => settings::run(&journal, &args),
+        Some(Command::Lots(args)) => lots::run(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),
         Some(Command::Backup(args)) => backup::run_backup(&journal, &args),
         Some(Command::Restore(args)) => backup::run_restore(&journal, &args),

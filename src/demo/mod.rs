@@ -9,6 +9,7 @@ mod decisions;
 mod grammar;
 mod paperwork;
 mod phrases;
+mod stock;
 mod story;
 mod timeline;
 
@@ -104,6 +105,7 @@ pub fn generate(
         report.sessions += batch.len();
         progress(report.sessions, plan.sessions);
     }
+    stock::receive_and_waste(store)?;
     store.optimize_search_index()?;
     Ok(report)
 }
@@ -175,6 +177,7 @@ fn record(
         planned: planned_dose,
         weight_kg,
         intention,
+        lot: stock::lot_of(route, day),
     };
     let (events, ended_at) = timeline::generate(rng, &shape, started_at);
     let phq9 = events

@@ -61,6 +61,8 @@ pub struct SessionShape<'a> {
     pub planned: Dose,
     pub weight_kg: f64,
     pub intention: &'a str,
+    /// The lot given from, on the checklist.
+    pub lot: Option<crate::domain::LotCode>,
 }
 
 /// The events of a session and its end time.
@@ -193,6 +195,7 @@ fn before_dosing(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) 
         fasting_hours: Some(f64::from(rng.random_range(4..=10_u8))),
         medicines: shape.story.medicines.clone(),
         consent: true,
+        lot: shape.lot.clone(),
     }));
     let phq9 = (shape.story.phq9(shape.index) + rng.random_range(-2.0..=2.0)).clamp(0.0, 27.0);
     log.after(rng, 1, 2);

@@ -5,6 +5,7 @@
 mod administration;
 mod adverse;
 mod client;
+mod controlled_substance;
 mod delivered;
 mod discharge;
 mod dose;
@@ -29,6 +30,10 @@ pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
 pub use client::{
     Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, hides_or_moves_text, parse_weight,
+};
+pub use controlled_substance::{
+    LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,
+    SubstanceLogError, running_balance,
 };
 pub use delivered::{Delivered, delivered};
 pub use discharge::{DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, monitoring_ms};

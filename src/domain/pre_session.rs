@@ -21,6 +21,11 @@ pub struct PreSession {
     /// Current medicines, one per line as typed.
     pub medicines: Vec<String>,
     pub consent: bool,
+    /// The lot of the ketamine or esketamine given, as printed on the vial or device: every
+    /// administration of the session carries it, and the controlled-substance log takes the
+    /// session's delivered total from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lot: Option<super::LotCode>,
 }
 
 /// Why a checklist cannot be recorded.
@@ -62,6 +67,7 @@ impl PreSession {
             fasting_hours,
             medicines: medicine_lines(medicines),
             consent,
+            lot: None,
         };
         checklist.check()?;
         Ok(checklist)
@@ -121,6 +127,9 @@ impl PreSession {
             format!("medicines: {}", self.medicines.join(", "))
         });
         parts.push("consent confirmed".to_owned());
+        if let Some(lot) = &self.lot {
+            parts.push(format!("lot {lot}"));
+        }
         parts.join(" · ")
     }
 }

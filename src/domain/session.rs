@@ -131,7 +131,11 @@ pub enum SessionError {
     Measure(#[from] MeasureError),
     #[error(transparent)]
     PreSession(#[from] PreSessionError),
-    #[error("Enter at least one of blood pressure, heart rate, SpO2 or sedation.")]
+    #[error(transparent)]
+    Lot(#[from] super::SubstanceLogError),
+    #[error(
+        "Enter at least one of blood pressure, heart rate, SpO2, respiratory rate or sedation."
+    )]
     EmptyReading,
     #[error("Say what happened when the adverse event is \"Other\".")]
     AdverseDetail,

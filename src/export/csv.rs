@@ -211,7 +211,7 @@ impl Row {
 
 /// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula; a leading apostrophe
 /// keeps clinical text as text (OWASP's advice for CSV injection).
-fn defuse_formula(text: &str) -> String {
+pub(super) fn defuse_formula(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
@@ -219,7 +219,7 @@ fn defuse_formula(text: &str) -> String {
     }
 }
 
-fn csv_error(error: ::csv::Error) -> ExportError {
+pub(super) fn csv_error(error: ::csv::Error) -> ExportError {
     match error.into_kind() {
         ::csv::ErrorKind::Io(io) => ExportError::Io(io),
         _ => ExportError::Write,

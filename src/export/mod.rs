@@ -13,6 +13,7 @@ mod import;
 mod markdown;
 mod pdf;
 mod record;
+mod substance_log_csv;
 mod summary;
 mod summary_facts;
 mod validate;
@@ -25,6 +26,7 @@ pub use import::{
     refuse_unreadable_source,
 };
 pub use record::SessionRecord;
+pub use substance_log_csv::{SUBSTANCE_LOG_COLUMNS, write_substance_log};
 pub use summary::{Summary, SummaryContext};
 pub use validate::MAX_TEXT_BYTES;
 

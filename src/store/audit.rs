@@ -273,6 +273,27 @@ pub(super) fn watch_signing_keys(tx: &rusqlite::Transaction<'_>) -> Result<(), S
     watch_more_columns(tx, "signatures", &["public_key", "seal"])
 }
 
+/// Migration 10: the audit log watches the controlled-substance log, entry by entry.
+pub(super) fn watch_substance_log(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const SUBSTANCE_LOG: Audited<'static> = Audited {
+        table: "substance_log",
+        subject: "'controlled-substance log entry ' || {row}.id",
+        columns: &[
+            "at_ms",
+            "lot",
+            "substance",
+            "movement",
+            "micrograms",
+            "session_id",
+            "witness",
+            "note",
+            "recorded_by",
+        ],
+    };
+    tx.execute_batch(&triggers_for(&SUBSTANCE_LOG))?;
+    Ok(())
+}
+
 /// The three triggers that log inserts, content updates and deletes of one table.
 fn triggers_for(audited: &Audited) -> String {
     let Audited {

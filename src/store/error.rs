@@ -83,6 +83,8 @@ pub enum StoreError {
     Settings(#[from] SettingsError),
     #[error(transparent)]
     Signature(#[from] SignatureError),
+    #[error(transparent)]
+    SubstanceLog(#[from] crate::domain::SubstanceLogError),
     #[error(
         "A signed session in the archive no longer matches its signature (it was changed after signing), so nothing was imported."
     )]

@@ -77,6 +77,7 @@ impl Store {
         )?;
         tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
         super::delivered_total::record_delivered(&tx, session)?;
+        super::substance_log::record_administered(&tx, session)?;
         tx.commit()?;
         self.anchor_commit();
         self.checkpoint();

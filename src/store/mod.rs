@@ -39,6 +39,7 @@ mod settings;
 mod signing;
 mod signing_key;
 mod snippet;
+mod substance_log;
 mod summaries;
 mod unfinished_output;
 

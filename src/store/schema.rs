@@ -155,6 +155,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::signing_key::CREATE_SIGNING_KEYS,
         then: Some(super::audit::watch_signing_keys),
     },
+    // 10: the controlled-substance log (store::substance_log): append-only, watched by the audit log.
+    Migration {
+        sql: super::substance_log::CREATE_SUBSTANCE_LOG,
+        then: Some(super::audit::watch_substance_log),
+    },
 ];
 
 /// Migration 8's code: the audit log watches the new column, and every stored total is worked out

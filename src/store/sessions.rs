@@ -156,6 +156,7 @@ pub(super) fn insert_complete_session(
     let id = SessionId(tx.last_insert_rowid());
     insert_events_unindexed(tx, id, Seq(1), &session.events)?;
     super::delivered_total::record_delivered(tx, id)?;
+    super::substance_log::record_administered(tx, id)?;
     Ok(id)
 }
 

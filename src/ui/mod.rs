@@ -15,6 +15,7 @@ mod export_panel;
 mod home;
 mod live;
 mod lock_screen;
+mod lots_view;
 mod passphrase_change;
 mod pre_session_form;
 mod prefs;

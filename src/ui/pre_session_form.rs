@@ -6,8 +6,8 @@ use egui::{RichText, Ui};
 
 use super::{theme, widgets};
 use crate::domain::{
-    EventKind, Instrument, Measure, PreSession, SessionError, Vitals, VitalsText, interaction,
-    medicine_lines,
+    EventKind, Instrument, LotCode, Measure, PreSession, SessionError, Vitals, VitalsText,
+    interaction, medicine_lines,
 };
 use crate::store::LastSession;
 
@@ -43,6 +43,8 @@ pub struct PreSessionForm {
     fasting: String,
     medicines: String,
     consent: bool,
+    /// The lot on the vial or device, for the controlled-substance log.
+    lot: String,
     blood_pressure: String,
     heart_rate: String,
     spo2: String,
@@ -64,6 +66,11 @@ impl PreSessionForm {
         self.medicines = checklist
             .map(|checklist| checklist.medicines.join("\n"))
             .unwrap_or_default();
+        // Often the same stock as last time; shown to be checked against the vial in hand.
+        self.lot = checklist
+            .and_then(|checklist| checklist.lot.as_ref())
+            .map(ToString::to_string)
+            .unwrap_or_default();
     }
 
     pub fn ui(&mut self, ui: &mut Ui) {
@@ -71,6 +78,8 @@ impl PreSessionForm {
         ui.horizontal(|ui| {
             widgets::labelled_field(ui, "Weight (kg)", &mut self.weight, "70", 80.0);
             widgets::labelled_field(ui, "Hours since food", &mut self.fasting, "6", 90.0);
+            widgets::labelled_field(ui, "Lot", &mut self.lot, "on the vial or device", 150.0)
+                .on_hover_text("Recorded with every administration; the controlled-substance log takes what the session gave from it.");
             ui.vertical(|ui| {
                 ui.label("Consent");
                 ui.checkbox(&mut self.consent, "Consent confirmed today");
@@ -114,8 +123,11 @@ impl PreSessionForm {
     /// The session's first entries: the checklist, then the baseline vitals and questionnaires that
     /// were filled in. Nothing is returned unless all of it reads.
     pub fn entries(&self) -> Result<Vec<EventKind>, SessionError> {
-        let checklist =
+        let mut checklist =
             PreSession::parse(&self.weight, &self.fasting, &self.medicines, self.consent)?;
+        if !self.lot.trim().is_empty() {
+            checklist.lot = Some(LotCode::parse(&self.lot)?);
+        }
         let mut entries = vec![EventKind::PreSession(checklist)];
         let text = VitalsText {
             blood_pressure: &self.blood_pressure,

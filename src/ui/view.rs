@@ -84,6 +84,8 @@ pub enum Nav {
     ClientHistory(ClientId),
     /// The clinic's monitoring settings.
     Settings,
+    /// The controlled-substance log.
+    Lots,
     /// Replace the journal with this backup (already confirmed).
     Restore(std::path::PathBuf),
     /// Back to the live session kept aside while other sessions are read.

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    Addendum, Client, ClinicSettings, Clinician, Event, NewClient, NewSession, ProgressNote, Seq,
-    Session, SessionId, Signature,
+    Addendum, Client, ClinicSettings, Clinician, Event, NewClient, NewSession, NewSubstanceEntry,
+    ProgressNote, Seq, Session, SessionId, Signature, SubstanceEntry,
 };
 use crate::store::{NewEvent, Passphrase, Store, StoreError};
 
@@ -63,6 +63,11 @@ pub enum Write {
         current: Passphrase,
         new: Passphrase,
     },
+    /// Stock received, waste before a witness or a correction, into the controlled-substance log.
+    RecordSubstance {
+        entry: NewSubstanceEntry,
+        at: DateTime<Utc>,
+    },
     /// What the start-up check found: from now on the journal is only read.
     MarkDamaged(Vec<String>),
     /// Makes the journal behave as on a full disk, or lifts that (tests of a failing disk).
@@ -83,6 +88,7 @@ pub enum Written {
     Ended(Event),
     Signed(Signature),
     Clinician(Clinician),
+    Substance(SubstanceEntry),
     /// Done; there is nothing to give back.
     Done,
 }
@@ -166,6 +172,9 @@ impl Write {
             Self::ChangePassphrase { current, new } => {
                 store.change_passphrase(&current, &new)?;
                 Ok(Written::Done)
+            }
+            Self::RecordSubstance { entry, at } => {
+                Ok(Written::Substance(store.record_substance(&entry, at)?))
             }
             Self::MarkDamaged(problems) => {
                 store.mark_damaged(problems);

@@ -9,6 +9,7 @@ use super::view::View;
 use crate::live::LiveSession;
 use crate::ui::UiCommand;
 use crate::ui::client_view::ClientView;
+use crate::ui::lots_view::LotsView;
 use crate::ui::prep_view::PrepView;
 use crate::ui::session_view::SessionView;
 use crate::ui::settings_view::SettingsView;
@@ -91,6 +92,7 @@ impl OpenJournal {
             }
             Nav::Prep(client) => PrepView::load(store, client).map(View::Prep),
             Nav::ClientHistory(client) => ClientView::load(store, client).map(View::Client),
+            Nav::Lots => Ok(View::Lots(Box::new(LotsView::load(store)))),
             Nav::Settings => {
                 shared.backups.relist();
                 Ok(View::Settings(Box::new(SettingsView::load(
@@ -127,6 +129,13 @@ impl OpenJournal {
                     .clicked()
                 {
                     nav = Nav::Settings;
+                }
+                if ui
+                    .button("Lots")
+                    .on_hover_text("The controlled-substance log")
+                    .clicked()
+                {
+                    nav = Nav::Lots;
                 }
                 if ui.add(UiCommand::Lock.button(ui.ctx())).clicked() {
                     self.lock_now(shared);

@@ -5,6 +5,7 @@ use crate::domain::{Seq, SessionId};
 use crate::ui::client_view::ClientView;
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
+use crate::ui::lots_view::LotsView;
 use crate::ui::prep_view::PrepView;
 use crate::ui::session_view::SessionView;
 use crate::ui::settings_view::SettingsView;
@@ -20,6 +21,7 @@ pub(super) enum View {
     Prep(PrepView),
     Client(ClientView),
     Settings(Box<SettingsView>),
+    Lots(Box<LotsView>),
 }
 
 impl View {
@@ -32,6 +34,7 @@ impl View {
             Self::Prep(view) => view,
             Self::Client(view) => view,
             Self::Settings(view) => view.as_mut(),
+            Self::Lots(view) => view.as_mut(),
         }
     }
 
@@ -43,7 +46,8 @@ impl View {
             | Self::Start(_)
             | Self::Prep(_)
             | Self::Client(_)
-            | Self::Settings(_) => None,
+            | Self::Settings(_)
+            | Self::Lots(_) => None,
         }
     }
 }

@@ -1,0 +1,83 @@
+//! The demo practice's controlled-substance stock: one lot of ketamine and one of esketamine a
+//! month, received on the month's first morning in packs that cover what its sessions gave, and a
+//! little ketamine wasted before a witness mid-month. Drawn from no randomness, so every seed's
+//! sessions stay the ones they were.
+
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+
+use crate::domain::{LotCode, Micrograms, Movement, NewSubstanceEntry, Route, Substance};
+use crate::store::{Store, StoreError};
+
+/// The lot a session on `day` gives from: `KET-2611` is November 2026's ketamine.
+pub fn lot_of(route: Route, day: NaiveDate) -> Option<LotCode> {
+    let prefix = match Substance::of_route(route) {
+        Substance::Ketamine => "KET",
+        Substance::Esketamine => "ESK",
+    };
+    LotCode::parse(&format!(
+        "{prefix}-{:02}{:02}",
+        day.year() % 100,
+        day.month()
+    ))
+    .ok()
+}
+
+/// Stock arrives in these packs: ten 100 mg vials of ketamine, ten 28 mg esketamine devices.
+fn pack_mg(substance: Substance) -> f64 {
+    match substance {
+        Substance::Ketamine => 1000.0,
+        Substance::Esketamine => 280.0,
+    }
+}
+
+/// After the sessions are written (each gave from its lot), receives every lot that gave more than
+/// it holds in packs, with one pack to spare, and wastes 5 mg of each new month's ketamine before a
+/// witness on the 15th. A demo run again on the same journal tops up only what its new sessions
+/// took.
+pub fn receive_and_waste(store: &mut Store) -> Result<(), StoreError> {
+    for lot in store.lot_balances()? {
+        let Some(month) = month_of(&lot.lot) else {
+            continue;
+        };
+        if lot.balance_mg >= 0.0 {
+            continue;
+        }
+        let new_lot = lot.received_mg == 0.0;
+        let pack = pack_mg(lot.substance);
+        let packs = (-lot.balance_mg / pack).ceil() + 1.0;
+        let received = NewSubstanceEntry {
+            lot: lot.lot.clone(),
+            substance: lot.substance,
+            movement: Movement::Received,
+            amount: Micrograms::from_mg(packs * pack)?,
+            note: "Delivery from the pharmacy; invoice filed.".to_owned(),
+        };
+        store.record_substance(&received, at(month, 1, 8))?;
+        if new_lot && lot.substance == Substance::Ketamine {
+            let wasted = NewSubstanceEntry {
+                lot: lot.lot,
+                substance: lot.substance,
+                movement: Movement::Wasted {
+                    witness: "R. Okafor, RN".to_owned(),
+                },
+                amount: Micrograms::from_mg(5.0)?,
+                note: "Drawn up and not given; destroyed in the sink.".to_owned(),
+            };
+            store.record_substance(&wasted, at(month, 15, 17))?;
+        }
+    }
+    Ok(())
+}
+
+/// The first day of the month a demo lot is named after.
+fn month_of(lot: &LotCode) -> Option<NaiveDate> {
+    let digits = lot.as_str().split_once('-')?.1;
+    let year = 2000 + digits.get(..2)?.parse::<i32>().ok()?;
+    let month = digits.get(2..)?.parse::<u32>().ok()?;
+    NaiveDate::from_ymd_opt(year, month, 1)
+}
+
+fn at(month: NaiveDate, day: u32, hour: u32) -> chrono::DateTime<Utc> {
+    let date = month.with_day(day).unwrap_or(month);
+    Utc.from_utc_datetime(&date.and_hms_opt(hour, 0, 0).unwrap_or_default())
+}

@@ -1,0 +1,450 @@
+//! The controlled-substance log in the window: every lot with what is left, one lot's entries with
+//! the running balance, stock received, waste before a witness and corrections recorded inline (no
+//! dialog), and the whole log saved as CSV. What a session administered is entered when it ends.
+
+use egui::{RichText, Ui};
+
+use super::awaiting::Awaiting;
+use super::background::Job;
+use super::commands::{Scope, UiCommand};
+use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
+use super::view::{AppView, Nav, ViewContext, back_on};
+use super::{theme, widgets};
+use crate::domain::{
+    LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,
+    SubstanceLogError,
+};
+use crate::export::{ExportError, exports_dir, write_atomically, write_substance_log};
+use crate::format;
+use crate::store::{ReaderSource, Store, StoreError};
+use crate::worker::{Journal, Write, Written};
+
+/// What the form records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Received,
+    Wasted,
+    Correction,
+}
+
+/// The form's fields as typed.
+struct RecordForm {
+    kind: Kind,
+    lot: String,
+    substance: Substance,
+    mg: String,
+    witness: String,
+    note: String,
+}
+
+impl Default for RecordForm {
+    fn default() -> Self {
+        Self {
+            kind: Kind::Received,
+            lot: String::new(),
+            substance: Substance::Ketamine,
+            mg: String::new(),
+            witness: String::new(),
+            note: String::new(),
+        }
+    }
+}
+
+/// Where saving the log as CSV is.
+#[derive(Default)]
+enum Saving {
+    #[default]
+    Idle,
+    /// The dialog, and what the job will open its own reader from.
+    Choosing(SaveDialog, ReaderSource),
+    Writing(std::path::PathBuf, Job<Result<usize, ExportError>>),
+}
+
+pub struct LotsView {
+    lots: Vec<LotBalance>,
+    /// The lot whose entries are shown; `None` shows every entry.
+    chosen: Option<LotCode>,
+    entries: Vec<SubstanceEntry>,
+    form: RecordForm,
+    recording: Awaiting,
+    status: Option<(String, bool)>,
+    saving: Saving,
+}
+
+impl LotsView {
+    pub fn load(store: &Store) -> Self {
+        let mut view = Self {
+            lots: Vec::new(),
+            chosen: None,
+            entries: Vec::new(),
+            form: RecordForm::default(),
+            recording: Awaiting::default(),
+            status: None,
+            saving: Saving::Idle,
+        };
+        view.reload(store);
+        view
+    }
+
+    fn reload(&mut self, store: &Store) {
+        let read = store
+            .lot_balances()
+            .and_then(|lots| Ok((lots, store.substance_log(self.chosen.as_ref())?)));
+        match read {
+            Ok((lots, entries)) => {
+                self.lots = lots;
+                self.entries = entries;
+            }
+            Err(error) => self.status = Some((error.to_string(), true)),
+        }
+    }
+
+    fn draw(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
+        let mut nav = Nav::Stay;
+        self.take_answer(journal.read());
+        self.poll_saving(ui.ctx());
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
+                    nav = Nav::Home;
+                }
+                ui.heading("Controlled substances");
+                let saving = !matches!(self.saving, Saving::Idle);
+                if ui
+                    .add_enabled(!saving, egui::Button::new("Save the log as CSV..."))
+                    .clicked()
+                {
+                    self.choose_file(ui.ctx(), journal.read());
+                }
+                if saving {
+                    ui.spinner();
+                }
+            });
+            ui.label(
+                RichText::new(
+                    "Ketamine is Schedule III: every lot's stock received, given and wasted is kept here \
+                     for years. Entries are never changed; a wrong one is answered by a correction.",
+                )
+                .color(theme::MUTED),
+            );
+            widgets::status_line(ui, self.status.as_ref());
+            ui.add_space(theme::GAP);
+            self.record_form(ui, journal);
+            ui.add_space(theme::GAP);
+            ui.separator();
+            let changed = self.lot_table(ui);
+            if changed {
+                self.reload(journal.read());
+            }
+            ui.add_space(theme::GAP);
+            self.entry_list(ui);
+        });
+        nav
+    }
+
+    fn record_form(&mut self, ui: &mut Ui, journal: &Journal) {
+        let form = &mut self.form;
+        widgets::chips(
+            ui,
+            "Record",
+            &mut form.kind,
+            &[
+                (Kind::Received, "Stock received"),
+                (Kind::Wasted, "Waste (witnessed)"),
+                (Kind::Correction, "Correction"),
+            ],
+        );
+        ui.horizontal(|ui| {
+            widgets::labelled_field(ui, "Lot", &mut form.lot, "as on the vial", 120.0);
+            if form.kind == Kind::Received {
+                let options: Vec<_> = Substance::ALL.iter().map(|s| (*s, s.label())).collect();
+                widgets::chips(ui, "Substance", &mut form.substance, &options);
+            }
+            let hint = if form.kind == Kind::Correction {
+                "-20 or 15"
+            } else {
+                "mg"
+            };
+            widgets::labelled_field(ui, "Amount (mg)", &mut form.mg, hint, 80.0);
+            if form.kind == Kind::Wasted {
+                widgets::labelled_field(
+                    ui,
+                    "Witness",
+                    &mut form.witness,
+                    "who saw it destroyed",
+                    180.0,
+                );
+            }
+        });
+        let hint = match form.kind {
+            Kind::Received => "supplier, invoice",
+            Kind::Wasted => "how it was destroyed",
+            Kind::Correction => "why, e.g. count found 480 mg",
+        };
+        let waiting = self.recording.is_waiting();
+        let clicked = ui
+            .horizontal(|ui| {
+                widgets::labelled_field(ui, "Note", &mut form.note, hint, 360.0);
+                let label = if waiting { "Recording…" } else { "Record" };
+                ui.add_enabled(!waiting, egui::Button::new(label)).clicked()
+            })
+            .inner;
+        if clicked {
+            match self.entry() {
+                Ok(entry) => {
+                    let at = chrono::Utc::now();
+                    self.recording
+                        .send(journal, Write::RecordSubstance { entry, at });
+                }
+                Err(error) => self.status = Some((error.to_string(), true)),
+            }
+        }
+    }
+
+    /// The entry the form describes, or the sentence saying what is wrong.
+    fn entry(&self) -> Result<NewSubstanceEntry, StoreError> {
+        let form = &self.form;
+        let lot = LotCode::parse(&form.lot)?;
+        let held = self
+            .lots
+            .iter()
+            .find(|balance| balance.lot == lot)
+            .map(|balance| balance.substance);
+        let (movement, amount, substance) = match form.kind {
+            Kind::Received => (
+                Movement::Received,
+                Micrograms::parse_mg(&form.mg)?,
+                form.substance,
+            ),
+            Kind::Wasted => (
+                Movement::Wasted {
+                    witness: form.witness.clone(),
+                },
+                Micrograms::parse_mg(&form.mg)?,
+                held.ok_or_else(|| SubstanceLogError::UnknownLot(lot.to_string()))?,
+            ),
+            Kind::Correction => {
+                let text = form.mg.trim();
+                let (sign, magnitude) = match text.strip_prefix('-') {
+                    Some(rest) => (-1, rest),
+                    None => (1, text.trim_start_matches('+')),
+                };
+                (
+                    Movement::Correction,
+                    Micrograms(sign * Micrograms::parse_mg(magnitude)?.0),
+                    held.ok_or_else(|| SubstanceLogError::UnknownLot(lot.to_string()))?,
+                )
+            }
+        };
+        let entry = NewSubstanceEntry {
+            lot,
+            substance,
+            movement,
+            amount,
+            note: form.note.clone(),
+        };
+        entry.check()?;
+        Ok(entry)
+    }
+
+    fn take_answer(&mut self, store: &Store) {
+        match self.recording.answer() {
+            Some(Ok(Written::Substance(entry))) => {
+                self.status = Some((
+                    format!(
+                        "Recorded: lot {} {} {}; the balance is {}.",
+                        entry.lot,
+                        entry.movement,
+                        format::milligrams(entry.change_mg),
+                        format::milligrams(entry.balance_mg)
+                    ),
+                    false,
+                ));
+                let kind = self.form.kind;
+                self.form = RecordForm {
+                    kind,
+                    ..RecordForm::default()
+                };
+                self.reload(store);
+            }
+            Some(Ok(_)) => self.reload(store),
+            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            None => {}
+        }
+    }
+
+    /// Every lot; returns true when another lot (or all) was chosen.
+    fn lot_table(&mut self, ui: &mut Ui) -> bool {
+        let mut changed = false;
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Lots").strong());
+            if ui
+                .selectable_label(self.chosen.is_none(), "Every lot")
+                .clicked()
+                && self.chosen.is_some()
+            {
+                self.chosen = None;
+                changed = true;
+            }
+        });
+        if self.lots.is_empty() {
+            ui.label(
+                RichText::new("No lots yet: record stock received above.").color(theme::MUTED),
+            );
+            return false;
+        }
+        egui::Grid::new("lots")
+            .striped(true)
+            .num_columns(6)
+            .show(ui, |ui| {
+                for heading in [
+                    "Lot",
+                    "Substance",
+                    "Received",
+                    "Administered",
+                    "Wasted",
+                    "Balance",
+                ] {
+                    ui.label(RichText::new(heading).strong());
+                }
+                ui.end_row();
+                for lot in &self.lots {
+                    let chosen = self.chosen.as_ref() == Some(&lot.lot);
+                    if ui.selectable_label(chosen, lot.lot.as_str()).clicked() && !chosen {
+                        self.chosen = Some(lot.lot.clone());
+                        changed = true;
+                    }
+                    ui.label(lot.substance.label());
+                    ui.label(format::milligrams(lot.received_mg));
+                    ui.label(format::milligrams(lot.administered_mg));
+                    ui.label(format::milligrams(lot.wasted_mg));
+                    let balance = RichText::new(format::milligrams(lot.balance_mg)).strong();
+                    ui.label(if lot.balance_mg < 0.0 {
+                        balance.color(theme::WARNING)
+                    } else {
+                        balance
+                    });
+                    ui.end_row();
+                }
+            });
+        changed
+    }
+
+    /// The chosen lot's entries (or every entry), newest first, with the running balance.
+    fn entry_list(&self, ui: &mut Ui) {
+        let title = self
+            .chosen
+            .as_ref()
+            .map_or_else(|| "Every entry".to_owned(), |lot| format!("Lot {lot}"));
+        ui.label(RichText::new(title).strong());
+        egui::ScrollArea::vertical()
+            .id_salt("substance_log")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                egui::Grid::new("substance_entries")
+                    .striped(true)
+                    .num_columns(6)
+                    .show(ui, |ui| {
+                        for heading in ["When", "Lot", "Entry", "Change", "Balance", "Detail"] {
+                            ui.label(RichText::new(heading).strong());
+                        }
+                        ui.end_row();
+                        for entry in self.entries.iter().rev() {
+                            ui.label(format::date_time(entry.at));
+                            ui.label(entry.lot.as_str());
+                            ui.label(entry.movement);
+                            ui.label(format::milligrams(entry.change_mg));
+                            ui.label(format::milligrams(entry.balance_mg));
+                            ui.label(detail(entry));
+                            ui.end_row();
+                        }
+                    });
+            });
+    }
+
+    fn choose_file(&mut self, ctx: &egui::Context, store: &Store) {
+        let name = format!(
+            "kap-journal-controlled-substances-{}.csv",
+            chrono::Local::now().format("%Y-%m-%d")
+        );
+        let dialog = SaveDialog::open(ctx, &name, ("CSV", "csv"), &exports_dir(store.dir()));
+        self.saving = Saving::Choosing(dialog, store.reader_source());
+        self.status = None;
+    }
+
+    /// Once a file is chosen, the log is read and written by a job on a reader of its own.
+    fn poll_saving(&mut self, ctx: &egui::Context) {
+        match &self.saving {
+            Saving::Idle => {}
+            Saving::Choosing(dialog, source) => match dialog.destination(ctx) {
+                Destination::Waiting => {}
+                Destination::Cancelled => {
+                    self.saving = Saving::Idle;
+                    self.status = Some((EXPORT_CANCELLED.to_owned(), false));
+                }
+                Destination::To { path, .. } => {
+                    let (source, written) = (source.clone(), path.clone());
+                    let job = Job::start(ctx, "substance log", move |_| {
+                        let reader = source.open()?;
+                        let entries = reader.substance_log(None)?;
+                        write_atomically(&written, reader.dir(), |out| {
+                            write_substance_log(&entries, out)
+                        })?;
+                        Ok(entries.len())
+                    });
+                    self.saving = Saving::Writing(path, job);
+                    self.poll_saving(ctx);
+                }
+            },
+            Saving::Writing(path, job) => {
+                let Some(written) = job.take(|| Err(ExportError::Stopped)) else {
+                    return;
+                };
+                self.status = Some(match written {
+                    Ok(count) => (
+                        format!(
+                            "Saved {} to {}.",
+                            format::count(count, "entry", "entries"),
+                            path.display()
+                        ),
+                        false,
+                    ),
+                    Err(error) => (error.to_string(), true),
+                });
+                self.saving = Saving::Idle;
+            }
+        }
+    }
+}
+
+impl AppView for LotsView {
+    fn scope(&self) -> Scope {
+        Scope::Reading
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        back_on(command)
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui, cx.journal)
+    }
+}
+
+/// What else an entry says: its session, its witness, who recorded it, its note.
+fn detail(entry: &SubstanceEntry) -> String {
+    let mut parts = Vec::new();
+    if let Some(session) = entry.session {
+        parts.push(format!("session #{}", session.0));
+    }
+    if !entry.witness.is_empty() {
+        parts.push(format!("witness {}", entry.witness));
+    }
+    if !entry.recorded_by.is_empty() {
+        parts.push(format!("by {}", entry.recorded_by));
+    }
+    if !entry.note.is_empty() {
+        parts.push(entry.note.clone());
+    }
+    parts.join(" · ")
+}

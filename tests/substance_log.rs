@@ -1,0 +1,263 @@
+//! The controlled-substance log: what a session gave enters it when the session ends, stock and
+//! waste keep its rules, nothing in it ever changes, and it leaves as CSV.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use kap_journal::domain::{
+    EventKind, LotCode, Micrograms, Movement, NewSubstanceEntry, PreSession, SessionId, Substance,
+    SubstanceLogError, TreatmentModel,
+};
+use kap_journal::live::{LiveCommand, LiveSession};
+use kap_journal::store::{Store, StoreError};
+
+fn lot(code: &str) -> LotCode {
+    LotCode::parse(code).unwrap()
+}
+
+fn entry(code: &str, movement: Movement, mg: f64, note: &str) -> NewSubstanceEntry {
+    NewSubstanceEntry {
+        lot: lot(code),
+        substance: Substance::Ketamine,
+        movement,
+        amount: Micrograms::from_mg(mg).unwrap(),
+        note: note.to_owned(),
+    }
+}
+
+/// A KAP session on IV ketamine with `lot` on its checklist, dosed 0.5 mg/kg over 40 min for 20
+/// minutes at 70 kg, then ended.
+fn session_from(journal: &mut common::Journal, lot: Option<&str>) -> SessionId {
+    let client = common::client(&mut journal.store, &format!("C-{}", lot.unwrap_or("none")));
+    let checklist = PreSession {
+        weight_kg: Some(70.0),
+        consent: true,
+        lot: lot.map(self::lot),
+        ..PreSession::default()
+    };
+    let clock: std::sync::Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
+    let mut live = LiveSession::start_with(
+        &mut journal.store,
+        clock,
+        &common::new_session(&client, TreatmentModel::Kap),
+        vec![EventKind::PreSession(checklist)],
+    )
+    .unwrap();
+    live.log(&mut journal.store, LiveCommand::BeginDosing)
+        .unwrap();
+    journal.clock.advance(Duration::from_mins(20));
+    live.end(&mut journal.store, "", None).unwrap();
+    live.session().id
+}
+
+#[test]
+fn a_session_with_a_lot_enters_what_it_delivered_when_it_ends() {
+    let mut journal = common::journal();
+    // Received before the session, on the session's clock.
+    let received_at = kap_journal::live::Clock::wall(journal.clock.as_ref());
+    journal
+        .store
+        .record_substance(
+            &entry("KX-1", Movement::Received, 1000.0, "invoice 88"),
+            received_at,
+        )
+        .unwrap();
+    let given = session_from(&mut journal, Some("KX-1"));
+    let without = session_from(&mut journal, None);
+
+    let log = journal.store.substance_log(Some(&lot("KX-1"))).unwrap();
+    let [received, administered] = log.as_slice() else {
+        panic!("received, then what the session gave: {log:?}");
+    };
+    assert_eq!(received.movement, "received");
+    assert_eq!(administered.movement, "administered");
+    assert_eq!(administered.session, Some(given));
+    // 0.5 mg/kg over 40 min at 70 kg is 52.5 mg/h; 20 minutes of it is 17.5 mg.
+    assert!(
+        (administered.change_mg + 17.5).abs() < 0.001,
+        "{administered:?}"
+    );
+    assert!((administered.balance_mg - 982.5).abs() < 0.001);
+    let all = journal.store.substance_log(None).unwrap();
+    assert!(
+        all.iter().all(|entry| entry.session != Some(without)),
+        "a session with no lot on its checklist enters nothing"
+    );
+    let balances = journal.store.lot_balances().unwrap();
+    assert_eq!(balances.len(), 1);
+    assert!((balances[0].administered_mg - 17.5).abs() < 0.001);
+}
+
+#[test]
+fn waste_needs_a_witness_and_nothing_takes_a_lot_below_nothing() {
+    let mut journal = common::journal();
+    let store = &mut journal.store;
+    let now = Utc::now();
+    store
+        .record_substance(&entry("KX-2", Movement::Received, 10.0, ""), now)
+        .unwrap();
+    let refused = |store: &mut Store, new: NewSubstanceEntry| {
+        let before = store.substance_log(None).unwrap().len();
+        let error = store.record_substance(&new, now).unwrap_err();
+        assert_eq!(
+            store.substance_log(None).unwrap().len(),
+            before,
+            "nothing written"
+        );
+        error
+    };
+    let witnessed = |witness: &str| Movement::Wasted {
+        witness: witness.into(),
+    };
+    assert!(matches!(
+        refused(store, entry("KX-2", witnessed("  "), 2.0, "")),
+        StoreError::SubstanceLog(SubstanceLogError::Witness)
+    ));
+    let error = refused(store, entry("KX-2", witnessed("A. Lee, RN"), 12.0, ""));
+    common::assert_one_sentence(&error.to_string(), "its balance is 10 mg");
+    assert!(matches!(
+        refused(store, entry("NEW-1", witnessed("A. Lee, RN"), 1.0, "")),
+        StoreError::SubstanceLog(SubstanceLogError::UnknownLot(_))
+    ));
+    let mut other = entry("KX-2", Movement::Received, 5.0, "");
+    other.substance = Substance::Esketamine;
+    common::assert_one_sentence(
+        &refused(store, other).to_string(),
+        "Lot KX-2 holds ketamine, not esketamine",
+    );
+    assert!(matches!(
+        refused(store, entry("KX-2", Movement::Correction, 1.0, " ")),
+        StoreError::SubstanceLog(SubstanceLogError::CorrectionReason)
+    ));
+    // Allowed: waste within the balance, then a correction taking away what a count did not find.
+    store
+        .record_substance(
+            &entry("KX-2", witnessed("A. Lee, RN"), 2.5, "not given"),
+            now,
+        )
+        .unwrap();
+    let mut recount = entry("KX-2", Movement::Correction, 1.0, "count found 6.5 mg");
+    recount.amount = Micrograms(-1_000);
+    let corrected = store.record_substance(&recount, now).unwrap();
+    assert!((corrected.balance_mg - 6.5).abs() < 0.001, "{corrected:?}");
+    assert_eq!(corrected.witness, "");
+}
+
+#[test]
+fn the_log_is_append_only_and_every_entry_is_in_the_audit_log() {
+    let mut journal = common::journal();
+    journal
+        .store
+        .record_substance(&entry("KX-3", Movement::Received, 100.0, ""), Utc::now())
+        .unwrap();
+    let dir = journal.dir.path().to_path_buf();
+    let tail = journal.store.audit_tail(1).unwrap();
+    assert_eq!(tail[0].subject, "controlled-substance log entry 1");
+    drop(journal.store);
+    let raw = kap_journal::store::connect_raw(&dir, &common::passphrase()).unwrap();
+    for sql in [
+        "UPDATE substance_log SET micrograms = 1",
+        "DELETE FROM substance_log",
+        "INSERT INTO substance_log (at_ms, lot, substance, movement, micrograms) VALUES (0, 'KX-3', 'ketamine', 'wasted', 5)",
+        "INSERT INTO substance_log (at_ms, lot, substance, movement, micrograms) VALUES (0, 'KX-3', 'ketamine', 'received', -5)",
+    ] {
+        assert!(raw.execute(sql, []).is_err(), "refused: {sql}");
+    }
+    drop(raw);
+    let output = common::kap_journal(&dir, &["check"]);
+    assert!(output.status.success(), "{output:?}");
+}
+
+#[test]
+fn the_command_line_receives_wastes_and_writes_the_log_as_csv() {
+    let journal = common::journal();
+    let dir = journal.dir.path().to_path_buf();
+    drop(journal.store);
+    let run = |args: &[&str]| common::kap_journal(&dir, args);
+    let ok = |args: &[&str]| {
+        let output = run(args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    ok(&[
+        "lots",
+        "receive",
+        "ESK-7",
+        "--substance",
+        "esketamine",
+        "--mg",
+        "280",
+    ]);
+    let saved = ok(&[
+        "lots",
+        "waste",
+        "ESK-7",
+        "--mg",
+        "28",
+        "--witness",
+        "A. Lee, RN",
+        "--note",
+        "=HYPERLINK(1)",
+    ]);
+    assert!(saved.contains("balance 252 mg"), "{saved}");
+    let refused = run(&["lots", "waste", "ESK-7", "--mg", "28"]);
+    assert!(!refused.status.success(), "clap asks for the witness");
+    let refused = run(&[
+        "lots",
+        "receive",
+        "bad lot",
+        "--substance",
+        "ketamine",
+        "--mg",
+        "5",
+    ]);
+    assert!(!refused.status.success());
+    common::assert_one_sentence(
+        String::from_utf8_lossy(&refused.stderr).trim(),
+        "A lot number is 1 to 40 letters",
+    );
+    let listed = ok(&["lots"]);
+    assert!(
+        listed.contains("ESK-7") && listed.contains("252 mg"),
+        "{listed}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&["lots", "--json"])).unwrap();
+    assert_eq!(json[0]["balance_mg"], 252.0);
+    assert_eq!(json[0]["substance"], "esketamine");
+
+    let out = tempfile::tempdir().unwrap();
+    let csv_path = out.path().join("log.csv");
+    ok(&["lots", "log", "--csv", "--out", csv_path.to_str().unwrap()]);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|line| !line.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "entry,time_utc,lot,substance,movement,change_mg,balance_mg,session_id,witness,recorded_by,note"
+    );
+    assert!(
+        lines[1].contains(",ESK-7,esketamine,received,280,280,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(",wasted,-28,252,,\"A. Lee, RN\",,'=HYPERLINK(1)"),
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn a_journal_from_before_the_log_gets_it_when_opened() {
+    let journal = common::journal();
+    let dir = journal.dir.path().to_path_buf();
+    drop(journal.store);
+    common::rewind_schema(&dir, 9);
+    let mut store = Store::open(&dir, &common::passphrase()).unwrap();
+    store
+        .record_substance(&entry("KX-9", Movement::Received, 50.0, ""), Utc::now())
+        .unwrap();
+    assert_eq!(store.lot_balances().unwrap().len(), 1);
+}
