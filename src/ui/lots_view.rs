@@ -137,7 +137,9 @@ impl LotsView {
                 self.reload(journal.read());
             }
             ui.add_space(theme::GAP);
-            self.entry_list(ui);
+            if let Some(session) = self.entry_list(ui) {
+                nav = Nav::OpenSession(session, None);
+            }
         });
         nav
     }
@@ -330,8 +332,10 @@ impl LotsView {
         changed
     }
 
-    /// The chosen lot's entries (or every entry), newest first, with the running balance.
-    fn entry_list(&self, ui: &mut Ui) {
+    /// The chosen lot's entries (or every entry), newest first, with the running balance; returns
+    /// the session whose link was clicked.
+    fn entry_list(&self, ui: &mut Ui) -> Option<crate::domain::SessionId> {
+        let mut open = None;
         let title = self
             .chosen
             .as_ref()
@@ -355,11 +359,19 @@ impl LotsView {
                             ui.label(entry.movement);
                             ui.label(format::milligrams(entry.change_mg));
                             ui.label(format::milligrams(entry.balance_mg));
-                            ui.label(detail(entry));
+                            ui.horizontal(|ui| {
+                                if let Some(session) = entry.session
+                                    && ui.link(format!("session #{}", session.0)).clicked()
+                                {
+                                    open = Some(session);
+                                }
+                                ui.label(detail(entry));
+                            });
                             ui.end_row();
                         }
                     });
             });
+        open
     }
 
     fn choose_file(&mut self, ctx: &egui::Context, store: &Store) {
@@ -431,12 +443,9 @@ impl AppView for LotsView {
     }
 }
 
-/// What else an entry says: its session, its witness, who recorded it, its note.
+/// What else an entry says beside its session: its witness, who recorded it, its note.
 fn detail(entry: &SubstanceEntry) -> String {
     let mut parts = Vec::new();
-    if let Some(session) = entry.session {
-        parts.push(format!("session #{}", session.0));
-    }
     if !entry.witness.is_empty() {
         parts.push(format!("witness {}", entry.witness));
     }
