@@ -156,7 +156,12 @@ pub(super) fn insert_complete_session(
     let id = SessionId(tx.last_insert_rowid());
     insert_events_unindexed(tx, id, Seq(1), &session.events)?;
     super::delivered_total::record_delivered(tx, id)?;
-    super::substance_log::record_administered(tx, id)?;
+    // The checklist is at hand: its lot is taken from it rather than read back.
+    let lot = session.events.iter().find_map(|event| match &event.kind {
+        crate::domain::EventKind::PreSession(checklist) => checklist.lot.clone(),
+        _ => None,
+    });
+    super::substance_log::record_administered_from(tx, id, lot)?;
     Ok(id)
 }
 

@@ -165,6 +165,16 @@ impl Store {
 /// checklist. Nothing when the checklist names no lot or nothing was given; at most one entry per
 /// session (the log's unique index).
 pub(super) fn record_administered(conn: &Connection, session: SessionId) -> Result<(), StoreError> {
+    let lot = checklist_lot_of(conn, session)?;
+    record_administered_from(conn, session, lot)
+}
+
+/// [`record_administered`] for a caller that holds the checklist, with its `lot`.
+pub(super) fn record_administered_from(
+    conn: &Connection,
+    session: SessionId,
+    lot: Option<LotCode>,
+) -> Result<(), StoreError> {
     let (route, ended_ms, delivered_mg): (String, Option<i64>, Option<f64>) = conn
         .prepare_cached("SELECT route, ended_ms, delivered_mg FROM sessions WHERE id = ?1")?
         .query_row([session.0], |row| {
@@ -177,21 +187,7 @@ pub(super) fn record_administered(conn: &Connection, session: SessionId) -> Resu
         // Nothing (or less than a microgram) was given.
         return Ok(());
     };
-    // The checklist alone is read, by its kind, not the whole timeline (the demo and an import
-    // write thousands of sessions in one go).
-    let checklist: Option<String> = conn
-        .prepare_cached(
-            "SELECT payload FROM events WHERE session_id = ?1 AND kind = 'pre_session'
-             ORDER BY seq LIMIT 1",
-        )?
-        .query_row([session.0], |row| row.get(0))
-        .optional()?;
-    let Some(checklist) = checklist else {
-        return Ok(());
-    };
-    let kind: EventKind =
-        serde_json::from_str(&checklist).map_err(|_| StoreError::Damaged("an entry"))?;
-    let EventKind::PreSession(PreSession { lot: Some(lot), .. }) = kind else {
+    let Some(lot) = lot else {
         return Ok(());
     };
     let route = Route::parse(&route).ok_or(StoreError::Damaged("a route"))?;
@@ -204,6 +200,26 @@ pub(super) fn record_administered(conn: &Connection, session: SessionId) -> Resu
     };
     insert(conn, &entry, from_ms(ended_ms)?, Some(session), "")?;
     Ok(())
+}
+
+/// The lot on a session's checklist, reading the checklist alone (by its kind), not the timeline.
+fn checklist_lot_of(conn: &Connection, session: SessionId) -> Result<Option<LotCode>, StoreError> {
+    let checklist: Option<String> = conn
+        .prepare_cached(
+            "SELECT payload FROM events WHERE session_id = ?1 AND kind = 'pre_session'
+             ORDER BY seq LIMIT 1",
+        )?
+        .query_row([session.0], |row| row.get(0))
+        .optional()?;
+    let Some(checklist) = checklist else {
+        return Ok(None);
+    };
+    let kind: EventKind =
+        serde_json::from_str(&checklist).map_err(|_| StoreError::Damaged("an entry"))?;
+    Ok(match kind {
+        EventKind::PreSession(PreSession { lot, .. }) => lot,
+        _ => None,
+    })
 }
 
 fn insert(
