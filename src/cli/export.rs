@@ -22,7 +22,8 @@ pub struct ExportArgs {
     /// Export every session as one JSON archive (needs --format json and --out).
     #[arg(long, requires = "out")]
     all: bool,
-    /// pdf or md (summary), csv (one row per entry) or json (lossless archive).
+    /// pdf or md (summary), csv (one row per entry), json (lossless archive) or rems (the
+    /// esketamine REMS patient monitoring form, a PDF).
     #[arg(long, value_parser = parse_format)]
     format: ExportFormat,
     /// Name and credentials of the clinician, for the summary's header (default: the clinician
@@ -35,7 +36,7 @@ pub struct ExportArgs {
 }
 
 fn parse_format(text: &str) -> Result<ExportFormat, String> {
-    ExportFormat::parse(text).ok_or_else(|| "use pdf, md, csv or json".to_owned())
+    ExportFormat::parse(text).ok_or_else(|| "use pdf, md, csv, json or rems".to_owned())
 }
 
 pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<ExitCode> {

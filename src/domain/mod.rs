@@ -14,6 +14,7 @@ mod measure;
 mod model;
 mod pre_session;
 mod progress_note;
+mod rems;
 mod route;
 mod safety;
 mod sedation;
@@ -49,6 +50,10 @@ pub use pre_session::{
     session_weight,
 };
 pub use progress_note::{NoteFormat, ProgressNote, ProgressNoteError};
+pub use rems::{
+    Concomitant, Effect, REMS_MONITORING_MINUTES, REMS_SUBMIT_WITHIN_DAYS, RemsError, RemsForm,
+    TimedPressure,
+};
 pub use route::Route;
 pub use safety::{active_flags, entry_flags};
 pub use sedation::{Sedation, SedationError};

@@ -18,8 +18,13 @@ pub fn session_file_name(
     started: chrono::DateTime<chrono::Utc>,
     format: ExportFormat,
 ) -> String {
+    let form = if format == ExportFormat::Rems {
+        "-rems"
+    } else {
+        ""
+    };
     format!(
-        "session-{id}-{}.{}",
+        "session-{id}-{}{form}.{}",
         started.format("%Y-%m-%d"),
         format.extension()
     )

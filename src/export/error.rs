@@ -18,6 +18,8 @@ pub enum ExportError {
     Cancelled,
     #[error("The PDF could not be made.")]
     Pdf,
+    #[error(transparent)]
+    Rems(crate::domain::RemsError),
     /// The work beside the window ended before the export was done.
     #[error("The export stopped unexpectedly; nothing was saved.")]
     Stopped,

@@ -37,18 +37,28 @@ pub enum ExportFormat {
     Markdown,
     Csv,
     Json,
+    /// The esketamine REMS patient monitoring form (a PDF).
+    Rems,
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 4] = [Self::Pdf, Self::Markdown, Self::Csv, Self::Json];
+    pub const ALL: [Self; 5] = [Self::Pdf, Self::Markdown, Self::Csv, Self::Json, Self::Rems];
 
-    /// The file extension, also the name on the command line (`--format md`).
+    /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {
-            Self::Pdf => "pdf",
+            Self::Pdf | Self::Rems => "pdf",
             Self::Markdown => "md",
             Self::Csv => "csv",
             Self::Json => "json",
+        }
+    }
+
+    /// The name on the command line (`--format md`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rems => "rems",
+            other => other.extension(),
         }
     }
 
@@ -58,12 +68,13 @@ impl ExportFormat {
             Self::Markdown => "Markdown summary",
             Self::Csv => "CSV (one row per entry)",
             Self::Json => "JSON archive (lossless)",
+            Self::Rems => "REMS monitoring form (PDF)",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|format| {
-            format.extension() == text || (text == "markdown" && *format == Self::Markdown)
+            format.name() == text || (text == "markdown" && *format == Self::Markdown)
         })
     }
 }
@@ -105,6 +116,19 @@ pub fn write_record(
         }
         ExportFormat::Csv => csv::write(record, out),
         ExportFormat::Json => archive::write_record_archive(record, out),
+        ExportFormat::Rems => {
+            let form = crate::domain::RemsForm::of(
+                &record.session,
+                &record.events,
+                record.weight_kg(),
+                &context.thresholds,
+                context.clinician.clone(),
+            )
+            .map_err(ExportError::Rems)?;
+            out.write_all(&pdf::render_rems(record, &form)?)?;
+            out.flush()?;
+            Ok(())
+        }
     }
 }
 

@@ -173,7 +173,7 @@ fn after_session_and_notes(layout: &mut Layout<'_>, summary: &Summary, accent: R
 
 /// Label and value pairs in two columns. The values start after the widest label of the block (at
 /// most 45 % of a column; a longer label wraps), so no label is ever written over by its value.
-fn facts(layout: &mut Layout<'_>, facts: &[(&'static str, String)]) {
+pub(super) fn facts(layout: &mut Layout<'_>, facts: &[(&'static str, String)]) {
     const GAP: f32 = 6.0;
     let label = Style {
         weight: Weight::Bold,
@@ -212,7 +212,7 @@ fn facts(layout: &mut Layout<'_>, facts: &[(&'static str, String)]) {
     }
 }
 
-fn section(layout: &mut Layout<'_>, heading: &str, accent: Rgb) {
+pub(super) fn section(layout: &mut Layout<'_>, heading: &str, accent: Rgb) {
     layout.space(8.0);
     // A heading never ends a page alone.
     layout.ensure(40.0);

@@ -11,6 +11,9 @@ mod chart;
 mod content;
 mod fonts;
 mod layout;
+mod rems;
+
+pub use rems::render as render_rems;
 
 use super::summary::Summary;
 use super::{ExportError, SessionRecord};

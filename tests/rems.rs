@@ -1,0 +1,239 @@
+//! The esketamine REMS monitoring form filled from a hand-built timeline: each field from the
+//! entries it comes from, what the timeline cannot answer named as missing, and the PDF read back.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use kap_journal::domain::{
+    Discharge, Dose, EventKind, Instrument, LotCode, Measure, PreSession, RemsError, RemsForm,
+    Route, Sedation, Thresholds, TreatmentModel, Vitals, VitalsText,
+};
+use kap_journal::live::{LiveCommand, LiveSession};
+
+fn reading(journal: &mut common::Journal, live: &mut LiveSession, bp: &str, rate: &str) {
+    let vitals = Vitals::read(&VitalsText {
+        blood_pressure: bp,
+        respiratory_rate: rate,
+        ..VitalsText::default()
+    })
+    .unwrap();
+    live.log(
+        &mut journal.store,
+        LiveCommand::Reading {
+            vitals: Some(vitals),
+            sedation: None,
+            note: String::new(),
+        },
+    )
+    .unwrap();
+}
+
+fn sedation(journal: &mut common::Journal, live: &mut LiveSession, score: u8) {
+    live.log(
+        &mut journal.store,
+        LiveCommand::Reading {
+            vitals: None,
+            sedation: Some(Sedation::new(score).unwrap()),
+            note: String::new(),
+        },
+    )
+    .unwrap();
+}
+
+fn cadss(journal: &mut common::Journal, live: &mut LiveSession, answers: Vec<u8>) {
+    live.log(
+        &mut journal.store,
+        LiveCommand::Measure {
+            measure: Measure::new(Instrument::Cadss6, answers).unwrap(),
+            note: String::new(),
+        },
+    )
+    .unwrap();
+}
+
+/// An 84 mg esketamine session: checklist with its lot and medicines, blood pressure before, at
+/// 40 minutes and before leaving, sedation and dissociation that settle, slow breathing that
+/// recovers, and an end with discharge criteria met after `monitored` minutes.
+fn esketamine_session(
+    journal: &mut common::Journal,
+    lot: Option<&str>,
+    monitored: u64,
+) -> kap_journal::export::SessionRecord {
+    let client = common::client(&mut journal.store, "E-0001");
+    let mut new = common::new_session(&client, TreatmentModel::Kap);
+    new.route = Route::IntranasalEsketamine;
+    new.planned_dose = Dose::parse("84 mg").unwrap();
+    let checklist = PreSession {
+        weight_kg: Some(70.0),
+        consent: true,
+        medicines: vec![
+            "lorazepam 1 mg".into(),
+            "oxycodone 5 mg".into(),
+            "sertraline 50 mg".into(),
+        ],
+        lot: lot.map(|lot| LotCode::parse(lot).unwrap()),
+        ..PreSession::default()
+    };
+    let clock: std::sync::Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
+    let mut live = LiveSession::start_with(
+        &mut journal.store,
+        clock,
+        &new,
+        vec![EventKind::PreSession(checklist)],
+    )
+    .unwrap();
+    reading(journal, &mut live, "132/84", "14");
+    journal.clock.advance(Duration::from_mins(2));
+    live.log(&mut journal.store, LiveCommand::BeginDosing)
+        .unwrap();
+    journal.clock.advance(Duration::from_mins(20));
+    sedation(journal, &mut live, 3);
+    cadss(journal, &mut live, vec![2, 2, 1, 2, 1, 2]);
+    reading(journal, &mut live, "", "8");
+    journal.clock.advance(Duration::from_mins(21));
+    reading(journal, &mut live, "158/96", "12");
+    journal.clock.advance(Duration::from_mins(30));
+    sedation(journal, &mut live, 5);
+    cadss(journal, &mut live, vec![0; 6]);
+    journal
+        .clock
+        .advance(Duration::from_mins(monitored.saturating_sub(72)));
+    reading(journal, &mut live, "128/80", "15");
+    live.end(
+        &mut journal.store,
+        "Settled; walked out steadily.",
+        Some(Discharge {
+            criteria_met: true,
+            ride_home: true,
+            follow_up: String::new(),
+        }),
+    )
+    .unwrap();
+    kap_journal::export::SessionRecord::load(
+        &journal.store,
+        live.session().id,
+        kap_journal::export::ExportOptions::default(),
+    )
+    .unwrap()
+}
+
+fn form_of(record: &kap_journal::export::SessionRecord, clinician: Option<&str>) -> RemsForm {
+    RemsForm::of(
+        &record.session,
+        &record.events,
+        record.weight_kg(),
+        &Thresholds::default(),
+        clinician.map(str::to_owned),
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_field_comes_from_the_entry_it_describes() {
+    let mut journal = common::journal();
+    let record = esketamine_session(&mut journal, Some("ESK-24B17"), 125);
+    let form = form_of(&record, Some("R. Okafor, RN"));
+
+    assert_eq!(form.dose_mg, Some(84.0));
+    assert_eq!(form.lots, [LotCode::parse("ESK-24B17").unwrap()]);
+    let taken = |index: usize| form.concomitant[index].1.clone();
+    assert_eq!(taken(0), ["lorazepam 1 mg"], "sedatives, opioids apart");
+    assert!(
+        taken(1).is_empty() && taken(2).is_empty(),
+        "no stimulant, no MAOI"
+    );
+    assert_eq!(taken(3), ["oxycodone 5 mg"]);
+    assert_eq!(form.monitoring_clinician.as_deref(), Some("R. Okafor, RN"));
+    let bp = |reading: Option<kap_journal::domain::TimedPressure>| {
+        reading.map(|bp| (bp.systolic, bp.diastolic, bp.minutes))
+    };
+    assert_eq!(bp(form.before_dosing), Some((132, 84, -2)));
+    assert_eq!(bp(form.at_about_40_minutes), Some((158, 96, 41)));
+    assert_eq!(bp(form.before_leaving), Some((128, 80, 124)));
+    assert_eq!(form.acceptable_before_dosing, Some(true));
+    assert_eq!(form.acceptable_before_leaving, Some(true));
+    assert_eq!(form.monitoring_minutes, Some(124));
+    assert_eq!(form.ready_to_leave, record.session.ended_at);
+    for effect in [
+        form.sedation,
+        form.dissociation,
+        form.respiratory_depression,
+    ] {
+        assert!(
+            effect.occurred && effect.resolved == Some(true),
+            "{effect:?}"
+        );
+    }
+    assert_eq!(form.missing(), Vec::<&str>::new());
+    assert_eq!(
+        form.due(),
+        (record.session.started_at + chrono::TimeDelta::days(7)).date_naive()
+    );
+}
+
+#[test]
+fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
+    let mut journal = common::journal();
+    let record = esketamine_session(&mut journal, None, 100);
+    let form = form_of(&record, None);
+    let missing = form.missing();
+    assert!(missing.iter().any(|name| name.starts_with("lot number")));
+    assert!(
+        missing
+            .iter()
+            .any(|name| name.starts_with("monitoring clinician"))
+    );
+    assert_eq!(
+        form.monitoring_minutes,
+        Some(99),
+        "under the two hours, and said so"
+    );
+
+    let context = kap_journal::export::SummaryContext {
+        clinician: None,
+        ..common::summary_context()
+    };
+    let mut pdf = Vec::new();
+    kap_journal::export::write_record(
+        &record,
+        kap_journal::export::ExportFormat::Rems,
+        &context,
+        &mut pdf,
+    )
+    .unwrap();
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    let words: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "REMS patient monitoring form",
+        "84 mg",
+        "MISSING: lot number of the devices",
+        "99 min (UNDER the 2 hours required)",
+        "158/96 at 41 min",
+        "yes: oxycodone 5 mg",
+    ] {
+        assert!(words.contains(expected), "{expected:?} in {words}");
+    }
+
+    // An IV ketamine session has no REMS form, and says so in one sentence.
+    let live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let ketamine = kap_journal::export::SessionRecord::load(
+        &journal.store,
+        live.session().id,
+        kap_journal::export::ExportOptions::default(),
+    )
+    .unwrap();
+    let refused = RemsForm::of(
+        &ketamine.session,
+        &ketamine.events,
+        None,
+        &Thresholds::default(),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(refused, RemsError::NotEsketamine("IV infusion"));
+    common::assert_one_sentence(&refused.to_string(), "intranasal esketamine");
+}
