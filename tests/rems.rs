@@ -237,3 +237,89 @@ fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
     assert_eq!(refused, RemsError::NotEsketamine("IV infusion"));
     common::assert_one_sentence(&refused.to_string(), "intranasal esketamine");
 }
+
+#[test]
+fn the_forms_to_submit_are_listed_with_their_due_dates_until_marked() {
+    let mut journal = common::journal();
+    let record = esketamine_session(&mut journal, Some("ESK-1"), 125);
+    let id = record.session.id;
+    let treated = record.session.started_at;
+    let due = (treated + chrono::TimeDelta::days(7)).date_naive();
+    let store = &mut journal.store;
+
+    let listed = store
+        .rems_due(treated + chrono::TimeDelta::days(3))
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].session_id, listed[0].due, listed[0].overdue),
+        (id, due, false)
+    );
+    let late = store
+        .rems_due(treated + chrono::TimeDelta::days(8))
+        .unwrap();
+    assert!(late[0].overdue, "past its seventh day");
+
+    assert!(matches!(
+        store.mark_rems_submitted(kap_journal::domain::SessionId(999), treated),
+        Err(kap_journal::store::StoreError::RemsNotDue)
+    ));
+    store
+        .mark_rems_submitted(id, treated + chrono::TimeDelta::days(2))
+        .unwrap();
+    assert!(
+        store
+            .rems_due(treated + chrono::TimeDelta::days(8))
+            .unwrap()
+            .is_empty()
+    );
+    let again = store.mark_rems_submitted(id, treated).unwrap_err();
+    common::assert_one_sentence(&again.to_string(), "already marked submitted");
+
+    let dir = journal.dir.path().to_path_buf();
+    drop(journal.store);
+    let raw = kap_journal::store::connect_raw(&dir, &common::passphrase()).unwrap();
+    assert!(raw.execute("DELETE FROM rems_submissions", []).is_err());
+    assert!(
+        raw.execute("UPDATE rems_submissions SET submitted_ms = 0", [])
+            .is_err()
+    );
+}
+
+#[test]
+fn the_home_screen_lists_an_overdue_form_and_marks_it_submitted() {
+    use egui_kittest::kittest::Queryable;
+    let mut journal = common::journal();
+    let record = esketamine_session(&mut journal, Some("ESK-1"), 125);
+    let dir = journal.dir;
+    drop(journal.store);
+    let clock = std::sync::Arc::new(kap_journal::live::ManualClock::new(
+        record.session.started_at + chrono::TimeDelta::days(9),
+    ));
+    let mut harness = common::ui::app(dir.path(), &clock);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("REMS monitoring forms to submit: 1 (1 overdue)")
+            .is_some()
+    );
+    assert!(harness.query_by_label_contains("· OVERDUE").is_some());
+    common::ui::click(&mut harness, "Mark submitted");
+    assert!(
+        harness
+            .query_by_label_contains("Marked submitted.")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("REMS monitoring forms to submit")
+            .is_none()
+    );
+    let store =
+        kap_journal::store::Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    assert!(store.rems_due(clock_now(&clock)).unwrap().is_empty());
+}
+
+fn clock_now(clock: &kap_journal::live::ManualClock) -> chrono::DateTime<chrono::Utc> {
+    kap_journal::live::Clock::wall(clock)
+}

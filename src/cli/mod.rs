@@ -37,6 +37,7 @@ mod export;
 mod import;
 mod journal_access;
 mod lots;
+mod rems;
 mod search;
 mod sessions;
 mod settings;
@@ -90,6 +91,9 @@ pub enum Command {
     /// The controlled-substance log: lots with what is left, stock received, waste before a
     /// witness, corrections, and the log with its running balance (also as CSV).
     Lots(lots::LotsArgs),
+    /// The esketamine REMS monitoring forms still to submit, with their due dates; `rems submitted
+    /// ID` marks one submitted.
+    Rems(rems::RemsArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -108,6 +112,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Import(args)) => import::run(&journal, &args),
         Some(Command::Settings(args)) => settings::run(&journal, &args),
         Some(Command::Lots(args)) => lots::run(&journal, &args),
+        Some(Command::Rems(args)) => rems::run(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),
         Some(Command::Backup(args)) => backup::run_backup(&journal, &args),
         Some(Command::Restore(args)) => backup::run_restore(&journal, &args),

@@ -294,6 +294,17 @@ pub(super) fn watch_substance_log(tx: &rusqlite::Transaction<'_>) -> Result<(), 
     Ok(())
 }
 
+/// Migration 11: the audit log watches the REMS submissions.
+pub(super) fn watch_rems_submissions(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const REMS_SUBMISSIONS: Audited<'static> = Audited {
+        table: "rems_submissions",
+        subject: "'session ' || {row}.session_id || ' REMS form submitted'",
+        columns: &["session_id", "submitted_ms", "recorded_by"],
+    };
+    tx.execute_batch(&triggers_for(&REMS_SUBMISSIONS))?;
+    Ok(())
+}
+
 /// The three triggers that log inserts, content updates and deletes of one table.
 fn triggers_for(audited: &Audited) -> String {
     let Audited {

@@ -85,6 +85,10 @@ pub enum StoreError {
     Signature(#[from] SignatureError),
     #[error(transparent)]
     SubstanceLog(#[from] crate::domain::SubstanceLogError),
+    #[error("Only an ended intranasal esketamine session has a REMS form to submit.")]
+    RemsNotDue,
+    #[error("This session's REMS form is already marked submitted.")]
+    RemsAlreadySubmitted,
     #[error(
         "A signed session in the archive no longer matches its signature (it was changed after signing), so nothing was imported."
     )]

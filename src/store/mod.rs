@@ -30,6 +30,7 @@ mod output_guard;
 mod prefill;
 mod read_only_media;
 mod relevance;
+mod rems_submissions;
 mod schema;
 mod search;
 mod secret;
@@ -69,6 +70,7 @@ pub use open::{
 };
 pub use output_guard::refuse_unsafe_output;
 pub use prefill::LastSession;
+pub use rems_submissions::RemsDue;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };

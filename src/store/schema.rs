@@ -160,6 +160,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::substance_log::CREATE_SUBSTANCE_LOG,
         then: Some(super::audit::watch_substance_log),
     },
+    // 11: which REMS monitoring forms were submitted (store::rems_submissions), audited.
+    Migration {
+        sql: super::rems_submissions::CREATE_REMS_SUBMISSIONS,
+        then: Some(super::audit::watch_rems_submissions),
+    },
 ];
 
 /// Migration 8's code: the audit log watches the new column, and every stored total is worked out

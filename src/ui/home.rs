@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::bulk_export::BulkExport;
 use super::commands::{Scope, UiCommand};
+use super::rems_due::RemsDueList;
 use super::search_panel::SearchPanel;
 use super::session_table::{self, TableSort};
 use super::view::{AppView, Nav, ViewContext};
@@ -34,6 +35,9 @@ pub struct HomeView {
     sort: TableSort,
     error: Option<String>,
     export: BulkExport,
+    /// REMS forms still to submit, with their due dates; read again when the screen is returned to.
+    rems: RemsDueList,
+    rems_read: bool,
 }
 
 impl AppView for HomeView {
@@ -64,6 +68,7 @@ impl HomeView {
     pub fn refresh(&mut self, store: &Store) {
         self.search.reload(store);
         self.shown_for = None;
+        self.rems_read = false;
         match store.session_summaries(&SessionFilter::default()) {
             Ok(all) => {
                 self.live = all
@@ -123,6 +128,14 @@ impl HomeView {
             if !self.live.is_empty() {
                 nav = self.live_banner(ui, store, clock);
                 ui.add_space(theme::GAP);
+            }
+            if !self.rems_read {
+                self.rems.refresh(store, clock.wall());
+                self.rems_read = true;
+            }
+            let from_rems = self.rems.ui(ui, journal, clock.wall());
+            if !matches!(from_rems, Nav::Stay) {
+                nav = from_rems;
             }
             if self.all.is_empty() {
                 widgets::error_line(ui, self.error.as_deref());

@@ -20,6 +20,7 @@ mod passphrase_change;
 mod pre_session_form;
 mod prefs;
 mod prep_view;
+mod rems_due;
 mod restore;
 mod restore_elsewhere;
 mod save_dialog;

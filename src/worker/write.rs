@@ -68,6 +68,11 @@ pub enum Write {
         entry: NewSubstanceEntry,
         at: DateTime<Utc>,
     },
+    /// A session's REMS monitoring form was submitted.
+    MarkRemsSubmitted {
+        session: SessionId,
+        at: DateTime<Utc>,
+    },
     /// What the start-up check found: from now on the journal is only read.
     MarkDamaged(Vec<String>),
     /// Makes the journal behave as on a full disk, or lifts that (tests of a failing disk).
@@ -175,6 +180,10 @@ impl Write {
             }
             Self::RecordSubstance { entry, at } => {
                 Ok(Written::Substance(store.record_substance(&entry, at)?))
+            }
+            Self::MarkRemsSubmitted { session, at } => {
+                store.mark_rems_submitted(session, at)?;
+                Ok(Written::Done)
             }
             Self::MarkDamaged(problems) => {
                 store.mark_damaged(problems);

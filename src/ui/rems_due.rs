@@ -1,0 +1,105 @@
+//! The REMS monitoring forms still to submit, on the home screen: each ended esketamine session's
+//! form with its 7-day due date (overdue ones in the warning colour), a way to its session (where
+//! the form is exported) and "Mark submitted".
+
+use egui::{RichText, Ui};
+
+use super::awaiting::Awaiting;
+use super::view::Nav;
+use super::{format, theme, widgets};
+use crate::store::{RemsDue, Store};
+use crate::worker::{Journal, Write};
+
+#[derive(Default)]
+pub struct RemsDueList {
+    due: Vec<RemsDue>,
+    marking: Awaiting,
+    status: Option<(String, bool)>,
+}
+
+impl RemsDueList {
+    /// Reads the list again as of `now`.
+    pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
+        match store.rems_due(now) {
+            Ok(due) => self.due = due,
+            Err(error) => self.status = Some((error.to_string(), true)),
+        }
+    }
+
+    /// The list, when any form is due; returns the session to open.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        journal: &Journal,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Nav {
+        if let Some(answer) = self.marking.answer() {
+            match answer {
+                Ok(_) => self.status = Some(("Marked submitted.".to_owned(), false)),
+                Err(error) => self.status = Some((error.to_string(), true)),
+            }
+            self.refresh(journal.read(), now);
+        }
+        let mut nav = Nav::Stay;
+        if self.due.is_empty() {
+            widgets::status_line(ui, self.status.as_ref());
+            return nav;
+        }
+        let overdue = self.due.iter().filter(|due| due.overdue).count();
+        let heading = format!(
+            "REMS monitoring forms to submit: {}{}",
+            self.due.len(),
+            if overdue > 0 {
+                format!(" ({overdue} overdue)")
+            } else {
+                String::new()
+            }
+        );
+        let color = if overdue > 0 {
+            theme::WARNING
+        } else {
+            theme::MUTED
+        };
+        egui::CollapsingHeader::new(RichText::new(heading).strong().color(color))
+            .id_salt("rems_due")
+            .default_open(overdue > 0)
+            .show(ui, |ui| {
+                for due in &self.due {
+                    ui.horizontal(|ui| {
+                        let text = format!(
+                            "Session #{} · {} · treated {} · due {}{}",
+                            due.session_id,
+                            due.client_code,
+                            format::date_time(due.treated_at),
+                            due.due,
+                            if due.overdue { " · OVERDUE" } else { "" }
+                        );
+                        let label = RichText::new(text);
+                        ui.label(if due.overdue {
+                            label.color(theme::WARNING)
+                        } else {
+                            label
+                        });
+                        if ui.button("Open session").clicked() {
+                            nav = Nav::OpenSession(due.session_id, None);
+                        }
+                        let waiting = self.marking.is_waiting();
+                        if ui
+                            .add_enabled(!waiting, egui::Button::new("Mark submitted"))
+                            .clicked()
+                        {
+                            self.marking.send(
+                                journal,
+                                Write::MarkRemsSubmitted {
+                                    session: due.session_id,
+                                    at: now,
+                                },
+                            );
+                        }
+                    });
+                }
+            });
+        widgets::status_line(ui, self.status.as_ref());
+        nav
+    }
+}
