@@ -106,6 +106,7 @@ pub fn generate(
         progress(report.sessions, plan.sessions);
     }
     stock::receive_and_waste(store)?;
+    stock::submit_rems_forms(store, last_day)?;
     store.optimize_search_index()?;
     Ok(report)
 }

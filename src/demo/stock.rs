@@ -1,7 +1,7 @@
-//! The demo practice's controlled-substance stock: one lot of ketamine and one of esketamine a
-//! month, received on the month's first morning in packs that cover what its sessions gave, and a
-//! little ketamine wasted before a witness mid-month. Drawn from no randomness, so every seed's
-//! sessions stay the ones they were.
+//! The demo practice's controlled-substance stock and REMS paperwork: one lot of ketamine and one of
+//! esketamine a month, received on the month's first morning in packs that cover what its sessions
+//! gave, a little ketamine wasted before a witness mid-month, and the esketamine forms submitted but
+//! for the last week's. Drawn from no randomness, so every seed's sessions stay the ones they were.
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 
@@ -80,4 +80,23 @@ fn month_of(lot: &LotCode) -> Option<NaiveDate> {
 fn at(month: NaiveDate, day: u32, hour: u32) -> chrono::DateTime<Utc> {
     let date = month.with_day(day).unwrap_or(month);
     Utc.from_utc_datetime(&date.and_hms_opt(hour, 0, 0).unwrap_or_default())
+}
+
+/// The practice's REMS paperwork: every esketamine form is submitted one to five days after its
+/// treatment, except those of the last week before `last_day`, which are still to do.
+pub fn submit_rems_forms(store: &mut Store, last_day: NaiveDate) -> Result<(), StoreError> {
+    let evening = Utc.from_utc_datetime(&last_day.and_hms_opt(18, 0, 0).unwrap_or_default());
+    let submitted: Vec<_> = store
+        .rems_due(evening)?
+        .into_iter()
+        .filter(|due| (last_day - due.treated_at.date_naive()).num_days() >= 7)
+        .map(|due| {
+            let days = 1 + due.session_id.0.rem_euclid(5);
+            (
+                due.session_id,
+                due.treated_at + chrono::TimeDelta::days(days),
+            )
+        })
+        .collect();
+    store.mark_rems_submitted_all(&submitted)
 }

@@ -73,33 +73,54 @@ impl Store {
         session: SessionId,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.mark_rems_submitted_all(&[(session, at)])
+    }
+
+    /// Marks many forms submitted in one transaction: all of them, or none (the demo's paperwork).
+    pub fn mark_rems_submitted_all(
+        &mut self,
+        submissions: &[(SessionId, DateTime<Utc>)],
+    ) -> Result<(), StoreError> {
         self.require_writer()?;
         let recorded_by = self
             .clinician()?
             .map(|clinician| clinician.signed_as())
             .unwrap_or_default();
         let tx = self.conn.transaction()?;
-        let due: bool = tx
-            .prepare_cached(
-                "SELECT count(*) FROM sessions WHERE id = ?1 AND route = 'intranasal_esketamine'
-                   AND ended_ms IS NOT NULL",
-            )?
-            .query_row([session.0], |row| row.get::<_, i64>(0))?
-            == 1;
-        if !due {
-            return Err(StoreError::RemsNotDue);
-        }
-        let inserted = tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO rems_submissions (session_id, submitted_ms, recorded_by)
-                 VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![session.0, to_ms(at), recorded_by])?;
-        if inserted == 0 {
-            return Err(StoreError::RemsAlreadySubmitted);
+        for (session, at) in submissions {
+            submit(&tx, *session, *at, &recorded_by)?;
         }
         tx.commit()?;
         self.anchor_commit();
         Ok(())
     }
+}
+
+/// One submission inside the caller's transaction.
+fn submit(
+    tx: &rusqlite::Transaction<'_>,
+    session: SessionId,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> Result<(), StoreError> {
+    let due: bool = tx
+        .prepare_cached(
+            "SELECT count(*) FROM sessions WHERE id = ?1 AND route = 'intranasal_esketamine'
+               AND ended_ms IS NOT NULL",
+        )?
+        .query_row([session.0], |row| row.get::<_, i64>(0))?
+        == 1;
+    if !due {
+        return Err(StoreError::RemsNotDue);
+    }
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO rems_submissions (session_id, submitted_ms, recorded_by)
+             VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![session.0, to_ms(at), recorded_by])?;
+    if inserted == 0 {
+        return Err(StoreError::RemsAlreadySubmitted);
+    }
+    Ok(())
 }

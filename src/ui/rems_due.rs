@@ -64,42 +64,55 @@ impl RemsDueList {
             .id_salt("rems_due")
             .default_open(overdue > 0)
             .show(ui, |ui| {
-                for due in &self.due {
-                    ui.horizontal(|ui| {
-                        let text = format!(
-                            "Session #{} · {} · treated {} · due {}{}",
-                            due.session_id,
-                            due.client_code,
-                            format::date_time(due.treated_at),
-                            due.due,
-                            if due.overdue { " · OVERDUE" } else { "" }
-                        );
-                        let label = RichText::new(text);
-                        ui.label(if due.overdue {
-                            label.color(theme::WARNING)
-                        } else {
-                            label
-                        });
-                        if ui.button("Open session").clicked() {
-                            nav = Nav::OpenSession(due.session_id, None);
-                        }
-                        let waiting = self.marking.is_waiting();
-                        if ui
-                            .add_enabled(!waiting, egui::Button::new("Mark submitted"))
-                            .clicked()
-                        {
-                            self.marking.send(
-                                journal,
-                                Write::MarkRemsSubmitted {
-                                    session: due.session_id,
-                                    at: now,
-                                },
-                            );
-                        }
-                    });
-                }
+                egui::ScrollArea::vertical()
+                    .id_salt("rems_due_list")
+                    .max_height(170.0)
+                    .show(ui, |ui| self.rows(ui, journal, now, &mut nav));
             });
         widgets::status_line(ui, self.status.as_ref());
         nav
+    }
+
+    fn rows(
+        &mut self,
+        ui: &mut Ui,
+        journal: &Journal,
+        now: chrono::DateTime<chrono::Utc>,
+        nav: &mut Nav,
+    ) {
+        for due in &self.due {
+            ui.horizontal(|ui| {
+                let text = format!(
+                    "Session #{} · {} · treated {} · due {}{}",
+                    due.session_id,
+                    due.client_code,
+                    format::date_time(due.treated_at),
+                    due.due,
+                    if due.overdue { " · OVERDUE" } else { "" }
+                );
+                let label = RichText::new(text);
+                ui.label(if due.overdue {
+                    label.color(theme::WARNING)
+                } else {
+                    label
+                });
+                if ui.button("Open session").clicked() {
+                    *nav = Nav::OpenSession(due.session_id, None);
+                }
+                let waiting = self.marking.is_waiting();
+                if ui
+                    .add_enabled(!waiting, egui::Button::new("Mark submitted"))
+                    .clicked()
+                {
+                    self.marking.send(
+                        journal,
+                        Write::MarkRemsSubmitted {
+                            session: due.session_id,
+                            at: now,
+                        },
+                    );
+                }
+            });
+        }
     }
 }
