@@ -84,6 +84,28 @@ fn a_one_megabyte_note_emoji_and_right_to_left_text_are_stored_byte_identical() 
     assert_eq!(stored.len(), notes.len());
 }
 
+/// A lock held for a moment (a process starting another holds a copy of every open file until the
+/// child runs its own program) is waited for, so a journal closed and opened again at that moment
+/// opens; parallel tests that start the binary met this as a flaky "already in use".
+#[test]
+fn a_lock_held_for_a_moment_is_waited_for() {
+    let journal = common::journal();
+    let dir = journal.dir.path().to_path_buf();
+    drop(journal.store);
+    let held = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join(kap_journal::store::LOCK_FILE_NAME))
+        .unwrap();
+    held.try_lock().unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(80));
+        drop(held);
+    });
+    let opened = Store::open(&dir, &common::passphrase());
+    release.join().unwrap();
+    assert!(opened.is_ok(), "{:?}", opened.err());
+}
+
 #[test]
 fn a_second_instance_is_refused_with_one_sentence_and_writes_nothing() {
     let mut journal = common::journal();

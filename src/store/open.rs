@@ -432,17 +432,32 @@ fn acquirewriter_lock(dir: &Path) -> Result<File, StoreError> {
         .write(true)
         .open(dir.join(LOCK_FILE_NAME))
         .map_err(not_writable)?;
-    match lock.try_lock() {
-        Ok(()) => {
-            make_folder_private(dir).map_err(not_writable)?;
-            Ok(lock)
+    // A lock held for a moment is waited for: a process that forks (any program starting another)
+    // holds a copy of every open file until the child runs its own program, so a journal closed
+    // and opened again in that moment would otherwise read as held by another instance. Another
+    // KAP Journal holds it for as long as it runs, far beyond this.
+    let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+    loop {
+        match lock.try_lock() {
+            Ok(()) => {
+                make_folder_private(dir).map_err(not_writable)?;
+                return Ok(lock);
+            }
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(StoreError::HeldByAnotherInstance {
+                    path: dir.to_path_buf(),
+                });
+            }
+            Err(TryLockError::Error(source)) => return Err(not_writable(source)),
         }
-        Err(TryLockError::WouldBlock) => Err(StoreError::HeldByAnotherInstance {
-            path: dir.to_path_buf(),
-        }),
-        Err(TryLockError::Error(source)) => Err(not_writable(source)),
     }
 }
+
+/// How long a held lock is waited for before the journal reads as open elsewhere.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Creates the data folder readable by its owner alone (on Unix): health records do not belong in a
 /// folder other accounts on the computer can list. An existing folder keeps its permissions.
