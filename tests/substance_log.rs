@@ -219,13 +219,26 @@ fn the_command_line_receives_wastes_and_writes_the_log_as_csv() {
         String::from_utf8_lossy(&refused.stderr).trim(),
         "A lot number is 1 to 40 letters",
     );
+    let corrected = ok(&[
+        "lots",
+        "correct",
+        "ESK-7",
+        "--mg",
+        "-2",
+        "--note",
+        "count found 250 mg",
+    ]);
+    assert!(
+        corrected.contains("correction -2 mg; balance 250 mg"),
+        "{corrected}"
+    );
     let listed = ok(&["lots"]);
     assert!(
-        listed.contains("ESK-7") && listed.contains("252 mg"),
+        listed.contains("ESK-7") && listed.contains("250 mg"),
         "{listed}"
     );
     let json: serde_json::Value = serde_json::from_str(&ok(&["lots", "--json"])).unwrap();
-    assert_eq!(json[0]["balance_mg"], 252.0);
+    assert_eq!(json[0]["balance_mg"], 250.0);
     assert_eq!(json[0]["substance"], "esketamine");
 
     let out = tempfile::tempdir().unwrap();
@@ -246,6 +259,11 @@ fn the_command_line_receives_wastes_and_writes_the_log_as_csv() {
         lines[2].contains(",wasted,-28,252,,\"A. Lee, RN\",,'=HYPERLINK(1)"),
         "{}",
         lines[2]
+    );
+    assert!(
+        lines[3].contains(",correction,-2,250,,,,count found 250 mg"),
+        "{}",
+        lines[3]
     );
 }
 

@@ -100,15 +100,11 @@ pub fn run(journal: &super::JournalAccess, args: &LotsArgs) -> anyhow::Result<Ex
         }
         Some(LotsAction::Correct { lot, mg, note }) => {
             let lot = LotCode::parse(lot)?;
-            let (sign, magnitude) = match mg.trim().strip_prefix('-') {
-                Some(rest) => (-1, rest),
-                None => (1, mg.trim().trim_start_matches('+')),
-            };
             NewSubstanceEntry {
                 substance: substance_of(journal, &lot)?,
                 lot,
                 movement: Movement::Correction,
-                amount: Micrograms(sign * Micrograms::parse_mg(magnitude)?.0),
+                amount: Micrograms::parse_signed_mg(mg)?,
                 note: note.clone(),
             }
         }

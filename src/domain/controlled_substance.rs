@@ -108,6 +108,16 @@ impl Micrograms {
         Self::from_mg(mg)
     }
 
+    /// A signed amount as typed for a correction (`-20`, `+15`, `15`): taken away when negative.
+    pub fn parse_signed_mg(text: &str) -> Result<Self, SubstanceLogError> {
+        let text = text.trim();
+        let (sign, magnitude) = match text.strip_prefix('-') {
+            Some(rest) => (-1, rest),
+            None => (1, text.strip_prefix('+').unwrap_or(text)),
+        };
+        Ok(Self(sign * Self::parse_mg(magnitude)?.0))
+    }
+
     /// Milligrams to the nearest microgram; more than zero and at most 100 g.
     pub fn from_mg(mg: f64) -> Result<Self, SubstanceLogError> {
         let micrograms = (mg * 1000.0).round();
@@ -315,6 +325,18 @@ mod tests {
         );
         assert_eq!(Micrograms(12_500).describe(), "12.5 mg");
         assert_eq!(Micrograms(-3_000).describe(), "-3 mg");
+        assert_eq!(
+            Micrograms::parse_signed_mg(" -20 ").unwrap(),
+            Micrograms(-20_000)
+        );
+        assert_eq!(
+            Micrograms::parse_signed_mg("+1.5").unwrap(),
+            Micrograms(1_500)
+        );
+        assert_eq!(
+            Micrograms::parse_signed_mg("--2"),
+            Err(SubstanceLogError::Amount)
+        );
         for bad in ["0", "-5", "", "lots", "0.0004", "100001000", "NaN", "inf"] {
             assert_eq!(
                 Micrograms::parse_mg(bad),

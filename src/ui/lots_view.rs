@@ -8,47 +8,14 @@ use super::awaiting::Awaiting;
 use super::background::Job;
 use super::commands::{Scope, UiCommand};
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
+use super::substance_form::SubstanceForm;
 use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{theme, widgets};
-use crate::domain::{
-    LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,
-    SubstanceLogError,
-};
+use crate::domain::{LotBalance, LotCode, SubstanceEntry};
 use crate::export::{ExportError, exports_dir, write_atomically, write_substance_log};
 use crate::format;
-use crate::store::{ReaderSource, Store, StoreError};
+use crate::store::{ReaderSource, Store};
 use crate::worker::{Journal, Write, Written};
-
-/// What the form records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Received,
-    Wasted,
-    Correction,
-}
-
-/// The form's fields as typed.
-struct RecordForm {
-    kind: Kind,
-    lot: String,
-    substance: Substance,
-    mg: String,
-    witness: String,
-    note: String,
-}
-
-impl Default for RecordForm {
-    fn default() -> Self {
-        Self {
-            kind: Kind::Received,
-            lot: String::new(),
-            substance: Substance::Ketamine,
-            mg: String::new(),
-            witness: String::new(),
-            note: String::new(),
-        }
-    }
-}
 
 /// Where saving the log as CSV is.
 #[derive(Default)]
@@ -65,7 +32,7 @@ pub struct LotsView {
     /// The lot whose entries are shown; `None` shows every entry.
     chosen: Option<LotCode>,
     entries: Vec<SubstanceEntry>,
-    form: RecordForm,
+    form: SubstanceForm,
     recording: Awaiting,
     status: Option<(String, bool)>,
     saving: Saving,
@@ -77,7 +44,7 @@ impl LotsView {
             lots: Vec::new(),
             chosen: None,
             entries: Vec::new(),
-            form: RecordForm::default(),
+            form: SubstanceForm::default(),
             recording: Awaiting::default(),
             status: None,
             saving: Saving::Idle,
@@ -145,54 +112,8 @@ impl LotsView {
     }
 
     fn record_form(&mut self, ui: &mut Ui, journal: &Journal) {
-        let form = &mut self.form;
-        widgets::chips(
-            ui,
-            "Record",
-            &mut form.kind,
-            &[
-                (Kind::Received, "Stock received"),
-                (Kind::Wasted, "Waste (witnessed)"),
-                (Kind::Correction, "Correction"),
-            ],
-        );
-        ui.horizontal(|ui| {
-            widgets::labelled_field(ui, "Lot", &mut form.lot, "as on the vial", 120.0);
-            if form.kind == Kind::Received {
-                let options: Vec<_> = Substance::ALL.iter().map(|s| (*s, s.label())).collect();
-                widgets::chips(ui, "Substance", &mut form.substance, &options);
-            }
-            let hint = if form.kind == Kind::Correction {
-                "-20 or 15"
-            } else {
-                "mg"
-            };
-            widgets::labelled_field(ui, "Amount (mg)", &mut form.mg, hint, 80.0);
-            if form.kind == Kind::Wasted {
-                widgets::labelled_field(
-                    ui,
-                    "Witness",
-                    &mut form.witness,
-                    "who saw it destroyed",
-                    180.0,
-                );
-            }
-        });
-        let hint = match form.kind {
-            Kind::Received => "supplier, invoice",
-            Kind::Wasted => "how it was destroyed",
-            Kind::Correction => "why, e.g. count found 480 mg",
-        };
-        let waiting = self.recording.is_waiting();
-        let clicked = ui
-            .horizontal(|ui| {
-                widgets::labelled_field(ui, "Note", &mut form.note, hint, 360.0);
-                let label = if waiting { "Recording…" } else { "Record" };
-                ui.add_enabled(!waiting, egui::Button::new(label)).clicked()
-            })
-            .inner;
-        if clicked {
-            match self.entry() {
+        if self.form.ui(ui, self.recording.is_waiting()) {
+            match self.form.entry(&self.lots) {
                 Ok(entry) => {
                     let at = chrono::Utc::now();
                     self.recording
@@ -201,52 +122,6 @@ impl LotsView {
                 Err(error) => self.status = Some((error.to_string(), true)),
             }
         }
-    }
-
-    /// The entry the form describes, or the sentence saying what is wrong.
-    fn entry(&self) -> Result<NewSubstanceEntry, StoreError> {
-        let form = &self.form;
-        let lot = LotCode::parse(&form.lot)?;
-        let held = self
-            .lots
-            .iter()
-            .find(|balance| balance.lot == lot)
-            .map(|balance| balance.substance);
-        let (movement, amount, substance) = match form.kind {
-            Kind::Received => (
-                Movement::Received,
-                Micrograms::parse_mg(&form.mg)?,
-                form.substance,
-            ),
-            Kind::Wasted => (
-                Movement::Wasted {
-                    witness: form.witness.clone(),
-                },
-                Micrograms::parse_mg(&form.mg)?,
-                held.ok_or_else(|| SubstanceLogError::UnknownLot(lot.to_string()))?,
-            ),
-            Kind::Correction => {
-                let text = form.mg.trim();
-                let (sign, magnitude) = match text.strip_prefix('-') {
-                    Some(rest) => (-1, rest),
-                    None => (1, text.trim_start_matches('+')),
-                };
-                (
-                    Movement::Correction,
-                    Micrograms(sign * Micrograms::parse_mg(magnitude)?.0),
-                    held.ok_or_else(|| SubstanceLogError::UnknownLot(lot.to_string()))?,
-                )
-            }
-        };
-        let entry = NewSubstanceEntry {
-            lot,
-            substance,
-            movement,
-            amount,
-            note: form.note.clone(),
-        };
-        entry.check()?;
-        Ok(entry)
     }
 
     fn take_answer(&mut self, store: &Store) {
@@ -262,11 +137,7 @@ impl LotsView {
                     ),
                     false,
                 ));
-                let kind = self.form.kind;
-                self.form = RecordForm {
-                    kind,
-                    ..RecordForm::default()
-                };
+                self.form.clear();
                 self.reload(store);
             }
             Some(Ok(_)) => self.reload(store),

@@ -32,6 +32,7 @@ mod session_view;
 mod settings_view;
 mod signing_panel;
 mod start;
+mod substance_form;
 mod theme;
 mod timeline;
 mod unlock_view;
