@@ -104,7 +104,7 @@ impl Store {
     }
 
     /// Every lot with what was received, administered and wasted, and what is left; lots with
-    /// stock first, then by lot number.
+    /// stock first, each group the most recently used first.
     pub fn lot_balances(&self) -> Result<Vec<LotBalance>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT lot, substance,
@@ -114,7 +114,7 @@ impl Store {
                     sum(CASE WHEN movement IN ('received', 'correction') THEN micrograms
                              ELSE -micrograms END),
                     count(*)
-             FROM substance_log GROUP BY lot, substance",
+             FROM substance_log GROUP BY lot, substance ORDER BY max(at_ms) DESC, lot",
         )?;
         let rows = statement.query_map([], |row| {
             Ok((
@@ -142,11 +142,8 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        lots.sort_by(|a, b| {
-            (b.balance_mg > 0.0)
-                .cmp(&(a.balance_mg > 0.0))
-                .then_with(|| a.lot.cmp(&b.lot))
-        });
+        // Stable: the most recently used stay first within each group.
+        lots.sort_by_key(|lot| lot.balance_mg <= 0.0);
         Ok(lots)
     }
 

@@ -3,6 +3,7 @@
 //! dialog), and the whole log saved as CSV. What a session administered is entered when it ends.
 
 use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
 
 use super::awaiting::Awaiting;
 use super::background::Job;
@@ -31,6 +32,7 @@ pub struct LotsView {
     lots: Vec<LotBalance>,
     /// The lot whose entries are shown; `None` shows every entry.
     chosen: Option<LotCode>,
+    /// Newest first.
     entries: Vec<SubstanceEntry>,
     form: SubstanceForm,
     recording: Awaiting,
@@ -58,8 +60,10 @@ impl LotsView {
             .lot_balances()
             .and_then(|lots| Ok((lots, store.substance_log(self.chosen.as_ref())?)));
         match read {
-            Ok((lots, entries)) => {
+            Ok((lots, mut entries)) => {
                 self.lots = lots;
+                // Shown newest first.
+                entries.reverse();
                 self.entries = entries;
             }
             Err(error) => self.status = Some((error.to_string(), true)),
@@ -166,6 +170,15 @@ impl LotsView {
             );
             return false;
         }
+        // A practice's years of lots scroll in a band of their own; the entries keep the rest.
+        egui::ScrollArea::vertical()
+            .id_salt("lots_table")
+            .max_height(190.0)
+            .show(ui, |ui| self.lot_grid(ui, &mut changed));
+        changed
+    }
+
+    fn lot_grid(&mut self, ui: &mut Ui, changed: &mut bool) {
         egui::Grid::new("lots")
             .striped(true)
             .num_columns(6)
@@ -185,7 +198,7 @@ impl LotsView {
                     let chosen = self.chosen.as_ref() == Some(&lot.lot);
                     if ui.selectable_label(chosen, lot.lot.as_str()).clicked() && !chosen {
                         self.chosen = Some(lot.lot.clone());
-                        changed = true;
+                        *changed = true;
                     }
                     ui.label(lot.substance.label());
                     ui.label(format::milligrams(lot.received_mg));
@@ -200,7 +213,6 @@ impl LotsView {
                     ui.end_row();
                 }
             });
-        changed
     }
 
     /// The chosen lot's entries (or every entry), newest first, with the running balance; returns
@@ -212,35 +224,47 @@ impl LotsView {
             .as_ref()
             .map_or_else(|| "Every entry".to_owned(), |lot| format!("Lot {lot}"));
         ui.label(RichText::new(title).strong());
-        egui::ScrollArea::vertical()
+        // Only the rows in view are laid out: the 20,000-session demo's log has as many entries.
+        TableBuilder::new(ui)
             .id_salt("substance_log")
-            .auto_shrink(false)
-            .show(ui, |ui| {
-                egui::Grid::new("substance_entries")
-                    .striped(true)
-                    .num_columns(6)
-                    .show(ui, |ui| {
-                        for heading in ["When", "Lot", "Entry", "Change", "Balance", "Detail"] {
-                            ui.label(RichText::new(heading).strong());
-                        }
-                        ui.end_row();
-                        for entry in self.entries.iter().rev() {
-                            ui.label(format::date_time(entry.at));
-                            ui.label(entry.lot.as_str());
-                            ui.label(entry.movement);
-                            ui.label(format::milligrams(entry.change_mg));
-                            ui.label(format::milligrams(entry.balance_mg));
-                            ui.horizontal(|ui| {
-                                if let Some(session) = entry.session
-                                    && ui.link(format!("session #{}", session.0)).clicked()
-                                {
-                                    open = Some(session);
-                                }
-                                ui.label(detail(entry));
-                            });
-                            ui.end_row();
-                        }
+            .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::exact(130.0))
+            .column(Column::exact(100.0))
+            .column(Column::exact(100.0))
+            .column(Column::exact(100.0))
+            .column(Column::exact(110.0))
+            .column(Column::remainder())
+            .header(22.0, |mut header| {
+                for heading in ["When", "Lot", "Entry", "Change", "Balance", "Detail"] {
+                    header.col(|ui| {
+                        ui.label(RichText::new(heading).strong());
                     });
+                }
+            })
+            .body(|body| {
+                body.rows(24.0, self.entries.len(), |mut row| {
+                    let entry = &self.entries[row.index()];
+                    for text in [
+                        format::date_time(entry.at),
+                        entry.lot.to_string(),
+                        entry.movement.to_owned(),
+                        format::milligrams(entry.change_mg),
+                        format::milligrams(entry.balance_mg),
+                    ] {
+                        row.col(|ui| {
+                            ui.label(text);
+                        });
+                    }
+                    row.col(|ui| {
+                        if let Some(session) = entry.session
+                            && ui.link(format!("session #{}", session.0)).clicked()
+                        {
+                            open = Some(session);
+                        }
+                        ui.label(detail(entry));
+                    });
+                });
             });
         open
     }
