@@ -147,14 +147,25 @@ impl Store {
         Ok(lots)
     }
 
+    /// One entry with its lot's balance after it: the entry's row and the sum of its lot's
+    /// entries up to it, not the whole log.
     fn substance_entry(&self, id: i64) -> Result<SubstanceEntry, StoreError> {
-        let entry = self
-            .substance_log(None)?
-            .into_iter()
-            .find(|entry| entry.id == id);
-        entry.ok_or(StoreError::Damaged(
-            "a new entry of the controlled-substance log",
-        ))
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM substance_log WHERE id = ?1");
+        let (mut entry, _) = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], read_row)??;
+        let balance: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(CASE WHEN movement IN ('received', 'correction')
+                                          THEN micrograms ELSE -micrograms END), 0)
+                 FROM substance_log l, (SELECT at_ms AS at, id AS this FROM substance_log WHERE id = ?1)
+                 WHERE l.lot = ?2 AND (l.at_ms < at OR (l.at_ms = at AND l.id <= this))",
+            )?
+            .query_row(params![id, entry.lot.as_str()], |row| row.get(0))?;
+        entry.balance_mg = Micrograms(balance).mg();
+        Ok(entry)
     }
 }
 
