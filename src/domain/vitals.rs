@@ -139,6 +139,22 @@ impl Vitals {
         })
     }
 
+    /// The reading the fields describe, or `None` when every field is empty (a form that records
+    /// only a sedation rating, a checklist without baseline vitals).
+    pub fn read_if_any(text: &VitalsText<'_>) -> Result<Option<Self>, VitalsError> {
+        let fields = [
+            text.blood_pressure,
+            text.heart_rate,
+            text.spo2,
+            text.respiratory_rate,
+            text.oxygen,
+        ];
+        if fields.iter().all(|field| field.trim().is_empty()) {
+            return Ok(None);
+        }
+        Self::read(text).map(Some)
+    }
+
     /// Parses every field of a reading as typed; empty fields are left out.
     pub fn read(text: &VitalsText<'_>) -> Result<Self, VitalsError> {
         let blood_pressure = match text.blood_pressure.trim() {

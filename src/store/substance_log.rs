@@ -39,6 +39,13 @@ pub(super) const CREATE_SUBSTANCE_LOG: &str = r"
     BEGIN SELECT RAISE(ABORT, 'append-only: the controlled-substance log is never changed'); END;
 ";
 
+/// How an entry changes its lot's balance, in SQL: stock in, stock out, or a correction as signed.
+macro_rules! signed_change {
+    () => {
+        "CASE WHEN movement IN ('received', 'correction') THEN micrograms ELSE -micrograms END"
+    };
+}
+
 const ENTRY_COLUMNS: &str =
     "id, at_ms, lot, substance, movement, micrograms, session_id, witness, note, recorded_by";
 
@@ -106,16 +113,16 @@ impl Store {
     /// Every lot with what was received, administered and wasted, and what is left; lots with
     /// stock first, each group the most recently used first.
     pub fn lot_balances(&self) -> Result<Vec<LotBalance>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.conn.prepare_cached(concat!(
             "SELECT lot, substance,
                     sum(CASE movement WHEN 'received' THEN micrograms ELSE 0 END),
                     sum(CASE movement WHEN 'administered' THEN micrograms ELSE 0 END),
                     sum(CASE movement WHEN 'wasted' THEN micrograms ELSE 0 END),
-                    sum(CASE WHEN movement IN ('received', 'correction') THEN micrograms
-                             ELSE -micrograms END),
-                    count(*)
-             FROM substance_log GROUP BY lot, substance ORDER BY max(at_ms) DESC, lot",
-        )?;
+                    sum(",
+            signed_change!(),
+            "), count(*)
+             FROM substance_log GROUP BY lot, substance ORDER BY max(at_ms) DESC, lot"
+        ))?;
         let rows = statement.query_map([], |row| {
             Ok((
                 row.get::<_, String>(0)?,
@@ -157,12 +164,13 @@ impl Store {
             .query_row([id], read_row)??;
         let balance: i64 = self
             .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(CASE WHEN movement IN ('received', 'correction')
-                                          THEN micrograms ELSE -micrograms END), 0)
+            .prepare_cached(concat!(
+                "SELECT coalesce(sum(",
+                signed_change!(),
+                "), 0)
                  FROM substance_log l, (SELECT at_ms AS at, id AS this FROM substance_log WHERE id = ?1)
-                 WHERE l.lot = ?2 AND (l.at_ms < at OR (l.at_ms = at AND l.id <= this))",
-            )?
+                 WHERE l.lot = ?2 AND (l.at_ms < at OR (l.at_ms = at AND l.id <= this))"
+            ))?
             .query_row(params![id, entry.lot.as_str()], |row| row.get(0))?;
         entry.balance_mg = Micrograms(balance).mg();
         Ok(entry)
@@ -273,11 +281,11 @@ fn lot_substance(conn: &Connection, lot: &LotCode) -> Result<Option<Substance>, 
 /// What is left of a lot now.
 fn balance(conn: &Connection, lot: &LotCode) -> Result<Micrograms, StoreError> {
     let balance: Option<i64> = conn
-        .prepare_cached(
-            "SELECT sum(CASE WHEN movement IN ('received', 'correction') THEN micrograms
-                             ELSE -micrograms END)
-             FROM substance_log WHERE lot = ?1",
-        )?
+        .prepare_cached(concat!(
+            "SELECT sum(",
+            signed_change!(),
+            ") FROM substance_log WHERE lot = ?1"
+        ))?
         .query_row([lot.as_str()], |row| row.get(0))?;
     Ok(Micrograms(balance.unwrap_or_default()))
 }

@@ -136,17 +136,9 @@ impl PreSessionForm {
             respiratory_rate: &self.respiratory_rate,
             oxygen: "",
         };
-        let any_vitals = [
-            text.blood_pressure,
-            text.heart_rate,
-            text.spo2,
-            text.respiratory_rate,
-        ]
-        .iter()
-        .any(|field| !field.trim().is_empty());
-        if any_vitals {
+        if let Some(vitals) = Vitals::read_if_any(&text)? {
             entries.push(EventKind::Vitals {
-                vitals: Vitals::read(&text)?,
+                vitals,
                 note: "baseline".to_owned(),
             });
         }

@@ -60,20 +60,7 @@ impl EntryForm for VitalsForm {
             respiratory_rate: &self.respiratory_rate,
             oxygen: &self.oxygen,
         };
-        let any_vitals = [
-            typed.blood_pressure,
-            typed.heart_rate,
-            typed.spo2,
-            typed.respiratory_rate,
-            typed.oxygen,
-        ]
-        .iter()
-        .any(|field| !field.trim().is_empty());
-        let vitals = if any_vitals {
-            Some(Vitals::read(&typed)?)
-        } else {
-            None
-        };
+        let vitals = Vitals::read_if_any(&typed)?;
         Ok(Intent::Log(LiveCommand::Reading {
             vitals,
             sedation,
