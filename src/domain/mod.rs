@@ -26,6 +26,7 @@ mod soft_stop;
 mod timeline;
 mod vitals;
 mod vitals_schedule;
+mod vitals_thresholds;
 
 pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
@@ -68,5 +69,6 @@ pub use signature::{
 };
 pub use soft_stop::{Guarded, required_monitoring_ms, soft_stops};
 pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
-pub use vitals::{Thresholds, Vitals, VitalsError, VitalsFlag, VitalsText};
+pub use vitals::{Vitals, VitalsError, VitalsText};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};
+pub use vitals_thresholds::{Thresholds, VitalsFlag};
