@@ -10,7 +10,7 @@ use anyhow::bail;
 use crate::domain::SessionId;
 use crate::export::{
     ExportFormat, ExportOptions, SummaryContext, exports_dir, session_file_name, write_archive,
-    write_atomically, write_session,
+    write_atomically, write_bundle, write_session,
 };
 
 /// Arguments of `kap-journal export`.
@@ -19,11 +19,12 @@ pub struct ExportArgs {
     /// The session to export (its number in `kap-journal sessions`).
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     session: Option<i64>,
-    /// Export every session as one JSON archive (needs --format json and --out).
+    /// Export every session as one file: a JSON archive (--format json) or one FHIR bundle
+    /// (--format fhir). Needs --out.
     #[arg(long, requires = "out")]
     all: bool,
     /// pdf or md (summary), csv (one row per entry), json (lossless archive) or rems (the
-    /// esketamine REMS patient monitoring form, a PDF).
+    /// esketamine REMS patient monitoring form, a PDF) or fhir (a FHIR R4 bundle).
     #[arg(long, value_parser = parse_format)]
     format: ExportFormat,
     /// Name and credentials of the clinician, for the summary's header (default: the clinician
@@ -36,20 +37,27 @@ pub struct ExportArgs {
 }
 
 fn parse_format(text: &str) -> Result<ExportFormat, String> {
-    ExportFormat::parse(text).ok_or_else(|| "use pdf, md, csv, json or rems".to_owned())
+    ExportFormat::parse(text).ok_or_else(|| "use pdf, md, csv, json, rems or fhir".to_owned())
 }
 
 pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let store = journal.open_for_reading()?;
     let options = ExportOptions::default();
     if args.all {
-        if args.format != ExportFormat::Json {
-            bail!("Exporting every session writes one JSON archive; use --format json.");
-        }
         let ids = store.session_ids()?;
         let total = ids.len();
+        let format = args.format;
+        if !matches!(format, ExportFormat::Json | ExportFormat::Fhir) {
+            bail!(
+                "Exporting every session writes one file: use --format json (the archive) or --format fhir (one FHIR bundle)."
+            );
+        }
         let write = |out: &mut dyn std::io::Write| {
-            write_archive(&store, &ids, options, out, progress_printer(total))
+            if format == ExportFormat::Fhir {
+                write_bundle(&store, &ids, out, progress_printer(total))
+            } else {
+                write_archive(&store, &ids, options, out, progress_printer(total))
+            }
         };
         let destination = args.out.as_deref().unwrap_or(Path::new("-"));
         if destination == Path::new("-") {

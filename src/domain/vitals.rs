@@ -1,6 +1,6 @@
 //! Vital signs as a ketamine clinic records them (blood pressure, heart rate, SpO2, respiratory rate,
 //! and supplemental oxygen when it is given), the ranges outside which a number is a typing error,
-//! and how a reading is typed and stored (the thresholds that flag one are in vitals_thresholds.rs).
+//! and how a reading is typed and stored (the thresholds that flag one are in `vitals_thresholds.rs`).
 //! Respiratory depression is one of the effects the esketamine REMS monitoring form asks about, so
 //! breathing is watched like the rest.
 

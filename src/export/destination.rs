@@ -18,10 +18,10 @@ pub fn session_file_name(
     started: chrono::DateTime<chrono::Utc>,
     format: ExportFormat,
 ) -> String {
-    let form = if format == ExportFormat::Rems {
-        "-rems"
-    } else {
-        ""
+    let form = match format {
+        ExportFormat::Rems => "-rems",
+        ExportFormat::Fhir => "-fhir",
+        _ => "",
     };
     format!(
         "session-{id}-{}{form}.{}",

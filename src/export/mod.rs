@@ -9,6 +9,7 @@ mod archive_times;
 mod csv;
 mod destination;
 mod error;
+mod fhir;
 mod import;
 mod markdown;
 mod pdf;
@@ -21,6 +22,7 @@ mod validate;
 pub use archive::{ArchivedClient, ArchivedEvent, ArchivedSession, FORMAT_VERSION, write_archive};
 pub use destination::{exports_dir, session_file_name, write_atomically};
 pub use error::{ExportError, ImportError};
+pub use fhir::{JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle};
 pub use import::{
     ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file,
     refuse_unreadable_source,
@@ -39,10 +41,19 @@ pub enum ExportFormat {
     Json,
     /// The esketamine REMS patient monitoring form (a PDF).
     Rems,
+    /// A FHIR R4 Bundle (JSON), for another health record system.
+    Fhir,
 }
 
 impl ExportFormat {
-    pub const ALL: [Self; 5] = [Self::Pdf, Self::Markdown, Self::Csv, Self::Json, Self::Rems];
+    pub const ALL: [Self; 6] = [
+        Self::Pdf,
+        Self::Markdown,
+        Self::Csv,
+        Self::Json,
+        Self::Rems,
+        Self::Fhir,
+    ];
 
     /// The file extension.
     pub fn extension(self) -> &'static str {
@@ -50,7 +61,7 @@ impl ExportFormat {
             Self::Pdf | Self::Rems => "pdf",
             Self::Markdown => "md",
             Self::Csv => "csv",
-            Self::Json => "json",
+            Self::Json | Self::Fhir => "json",
         }
     }
 
@@ -58,6 +69,7 @@ impl ExportFormat {
     pub fn name(self) -> &'static str {
         match self {
             Self::Rems => "rems",
+            Self::Fhir => "fhir",
             other => other.extension(),
         }
     }
@@ -69,6 +81,7 @@ impl ExportFormat {
             Self::Csv => "CSV (one row per entry)",
             Self::Json => "JSON archive (lossless)",
             Self::Rems => "REMS monitoring form (PDF)",
+            Self::Fhir => "FHIR R4 bundle (JSON)",
         }
     }
 
@@ -116,6 +129,7 @@ pub fn write_record(
         }
         ExportFormat::Csv => csv::write(record, out),
         ExportFormat::Json => archive::write_record_archive(record, out),
+        ExportFormat::Fhir => fhir::write_record_bundle(record, out),
         ExportFormat::Rems => {
             let form = crate::domain::RemsForm::of(
                 &record.session,

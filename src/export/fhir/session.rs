@@ -1,0 +1,279 @@
+//! One session's resources: the Patient, the Encounter, the medication and its administrations, the
+//! consent, the signature's Provenance, and (from `observations.rs`) what the timeline recorded.
+
+use base64::Engine as _;
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use super::codes::{self, journal, quantity};
+use super::observations;
+use super::{Entry, stable_urn};
+use crate::domain::{
+    Administration, Client, DoseUnit, Event, EventKind, RateSpan, SessionStatus, Substance,
+};
+use crate::export::SessionRecord;
+
+/// What one session adds to a bundle; the Patient is kept apart so a bundle of many sessions
+/// writes each client once.
+pub(super) struct SessionResources {
+    pub patient: Entry,
+    pub entries: Vec<Entry>,
+}
+
+/// What every resource of a session refers to.
+pub(super) struct SessionScope<'a> {
+    pub record: &'a SessionRecord,
+    pub patient: Value,
+    pub encounter: Value,
+    pub medication: Value,
+}
+
+impl SessionScope<'_> {
+    /// A stable full URL for this session's resource `name`.
+    pub fn urn(&self, name: &str) -> String {
+        stable_urn(self.record.session.uuid.as_bytes(), name)
+    }
+
+    /// `ms` after the session started, as a FHIR dateTime.
+    pub fn at_ms(&self, ms: i64) -> String {
+        instant(self.record.session.started_at + Duration::milliseconds(ms))
+    }
+
+    /// A resource of this session with its id taken from its full URL.
+    pub fn entry(&self, name: &str, mut resource: Value) -> Entry {
+        let full_url = self.urn(name);
+        resource["id"] = json!(full_url.trim_start_matches("urn:uuid:"));
+        Entry { full_url, resource }
+    }
+}
+
+/// A time as FHIR writes it (an `instant`, valid wherever a `dateTime` is).
+pub(super) fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl SessionResources {
+    pub fn of(record: &SessionRecord) -> Self {
+        let patient = patient(&record.client);
+        let encounter_url = stable_urn(record.session.uuid.as_bytes(), "encounter");
+        let medication_url = stable_urn(record.session.uuid.as_bytes(), "medication");
+        let scope = SessionScope {
+            record,
+            patient: patient.reference(),
+            encounter: json!({"reference": encounter_url}),
+            medication: json!({"reference": medication_url}),
+        };
+        let mut entries = vec![encounter(&scope), medication(&scope)];
+        entries.extend(administrations(&scope));
+        entries.extend(observations::of_session(&scope));
+        entries.extend(consent(&scope));
+        entries.extend(provenance(&scope));
+        Self { patient, entries }
+    }
+}
+
+/// The client by pseudonymous code only: no name, no birth date, nothing that identifies.
+fn patient(client: &Client) -> Entry {
+    let full_url = stable_urn(client.code.as_bytes(), "patient");
+    let resource = json!({
+        "resourceType": "Patient",
+        "id": full_url.trim_start_matches("urn:uuid:"),
+        "identifier": [{"system": codes::CLIENT_CODE_SYSTEM, "value": client.code}],
+    });
+    Entry { full_url, resource }
+}
+
+fn encounter(scope: &SessionScope) -> Entry {
+    let session = &scope.record.session;
+    let mut period = json!({"start": instant(session.started_at)});
+    if let Some(ended) = session.ended_at {
+        period["end"] = json!(instant(ended));
+    }
+    scope.entry(
+        "encounter",
+        json!({
+            "resourceType": "Encounter",
+            "status": match session.status {
+                SessionStatus::Live => "in-progress",
+                SessionStatus::Ended | SessionStatus::Signed => "finished",
+            },
+            "class": {"system": codes::ACT_CODE, "code": "AMB", "display": "ambulatory"},
+            "type": [journal(codes::model_code(session.model))],
+            "subject": scope.patient,
+            "period": period,
+        }),
+    )
+}
+
+/// The medication given, with the lot recorded on the checklist.
+fn medication(scope: &SessionScope) -> Entry {
+    let substance = Substance::of_route(scope.record.session.route);
+    let lot = scope
+        .record
+        .events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::PreSession(checklist) => checklist.lot.clone(),
+            _ => None,
+        });
+    let mut resource = json!({
+        "resourceType": "Medication",
+        "code": {"text": substance.label()},
+    });
+    if let Some(lot) = lot {
+        resource["batch"] = json!({"lotNumber": lot.as_str()});
+    }
+    scope.entry("medication", resource)
+}
+
+/// One `MedicationAdministration` per stretch at one rate, and one for the bolus amount given.
+fn administrations(scope: &SessionScope) -> Vec<Entry> {
+    let record = scope.record;
+    let until_ms = match record.session.ended_at {
+        Some(ended) => (ended - record.session.started_at).num_milliseconds(),
+        None => record.events.last().map_or(0, |event| event.elapsed_ms),
+    };
+    let administration = Administration::of(&record.events);
+    let weight = record.weight_kg();
+    let live = record.session.status == SessionStatus::Live;
+    let route = json!({"text": record.session.route.label()});
+    let spans = administration.rate_spans(until_ms);
+    let mut entries: Vec<Entry> = spans
+        .iter()
+        .enumerate()
+        .map(|(index, span)| {
+            let running = live && index + 1 == spans.len() && span.to_ms == until_ms;
+            let mut resource =
+                administered(scope, running, &dose_reasons(&record.events, span.from_ms));
+            resource["effectivePeriod"] =
+                json!({"start": scope.at_ms(span.from_ms), "end": scope.at_ms(span.to_ms)});
+            resource["dosage"] = json!({
+                "text": span.rate.describe(weight),
+                "route": route,
+                "rateQuantity": rate_quantity(span),
+            });
+            scope.entry(&format!("administration-{index}"), resource)
+        })
+        .collect();
+    if let Some(dose) = administration.bolus_by(until_ms) {
+        let set_at: Vec<i64> = administration
+            .boluses()
+            .iter()
+            .map(|(at, _)| *at)
+            .filter(|at| *at <= until_ms)
+            .collect();
+        let first = set_at.first().copied().unwrap_or_default();
+        let last = set_at.last().copied().unwrap_or_default();
+        let mut resource = administered(scope, false, &dose_reasons(&record.events, last));
+        if first == last {
+            resource["effectiveDateTime"] = json!(scope.at_ms(first));
+        } else {
+            resource["effectivePeriod"] =
+                json!({"start": scope.at_ms(first), "end": scope.at_ms(last)});
+        }
+        resource["dosage"] = json!({
+            "text": dose.describe(weight),
+            "route": route,
+            "dose": quantity(dose.amount(), dose.unit().as_str()),
+        });
+        entries.push(scope.entry("administration-bolus", resource));
+    }
+    entries
+}
+
+fn administered(scope: &SessionScope, running: bool, reasons: &[&str]) -> Value {
+    let mut resource = json!({
+        "resourceType": "MedicationAdministration",
+        "status": if running { "in-progress" } else { "completed" },
+        "medicationReference": scope.medication,
+        "subject": scope.patient,
+        "context": scope.encounter,
+    });
+    if !reasons.is_empty() {
+        resource["note"] = json!(
+            reasons
+                .iter()
+                .map(|reason| json!({"text": reason}))
+                .collect::<Vec<_>>()
+        );
+    }
+    resource
+}
+
+/// The reasons written on the dose entries made at `at_ms` (a change, a stop, an extension).
+fn dose_reasons(events: &[Event], at_ms: i64) -> Vec<&str> {
+    events
+        .iter()
+        .filter(|event| event.elapsed_ms == at_ms)
+        .filter_map(|event| match &event.kind {
+            EventKind::DoseChange { reason, .. } | EventKind::InfusionExtended { reason, .. } => {
+                Some(reason.trim())
+            }
+            _ => None,
+        })
+        .filter(|reason| !reason.is_empty())
+        .collect()
+}
+
+fn rate_quantity(span: &RateSpan) -> Value {
+    let unit = match span.rate.unit {
+        DoseUnit::Mg => "mg/h",
+        DoseUnit::MgPerKg => "mg/kg/h",
+    };
+    quantity(span.rate.per_hour, unit)
+}
+
+/// The consent confirmed on the checklist.
+fn consent(scope: &SessionScope) -> Option<Entry> {
+    let confirmed = scope.record.events.iter().find(
+        |event| matches!(&event.kind, EventKind::PreSession(checklist) if checklist.consent),
+    )?;
+    Some(scope.entry(
+        "consent",
+        json!({
+            "resourceType": "Consent",
+            "status": "active",
+            "scope": {"coding": [{"system": codes::CONSENT_SCOPE, "code": "treatment", "display": "Treatment"}]},
+            "category": [{"text": "Consent to ketamine treatment"}],
+            "patient": scope.patient,
+            "dateTime": instant(confirmed.wall_time),
+            "policyRule": {"text": "The clinic's consent to ketamine treatment, confirmed on the pre-session checklist"},
+        }),
+    ))
+}
+
+/// Who signed the session, when, and the Ed25519 seal over what was signed.
+fn provenance(scope: &SessionScope) -> Option<Entry> {
+    let signature = scope.record.signature.as_ref()?;
+    let who = json!({"display": signature.clinician.signed_as()});
+    let mut signed = json!({
+        "type": [{"system": codes::SIGNATURE_TYPE, "code": "1.2.840.10065.1.12.1.1", "display": "Author's Signature"}],
+        "when": instant(signature.signed_at),
+        "who": who,
+    });
+    if let Some(seal) = &signature.seal
+        && let Some(bytes) = hex_bytes(&seal.signature)
+    {
+        signed["data"] = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
+    }
+    Some(scope.entry(
+        "provenance",
+        json!({
+            "resourceType": "Provenance",
+            "target": [scope.encounter],
+            "recorded": instant(signature.signed_at),
+            "agent": [{"who": who}],
+            "signature": [signed],
+        }),
+    ))
+}
+
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
+        .collect()
+}
