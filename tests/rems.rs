@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use kap_journal::domain::{
-    Discharge, Dose, EventKind, Instrument, LotCode, Measure, PreSession, RemsError, RemsForm,
-    Route, Sedation, Thresholds, TreatmentModel, Vitals, VitalsText,
+    Discharge, Dose, EventKind, Instrument, LotCode, Measure, Monitoring, PreSession, RemsError,
+    RemsForm, Route, Sedation, Thresholds, TreatmentModel, Vitals, VitalsText,
 };
 use kap_journal::live::{LiveCommand, LiveSession};
 
@@ -119,13 +119,17 @@ fn esketamine_session(
     .unwrap()
 }
 
-fn form_of(record: &kap_journal::export::SessionRecord, clinician: Option<&str>) -> RemsForm {
+/// The form with `names` for the monitoring clinician and the healthcare setting.
+fn form_of(record: &kap_journal::export::SessionRecord, names: Option<(&str, &str)>) -> RemsForm {
     RemsForm::of(
         &record.session,
         &record.events,
         record.weight_kg(),
         &Thresholds::default(),
-        clinician.map(str::to_owned),
+        Monitoring {
+            clinician: names.map(|(clinician, _)| clinician.to_owned()),
+            setting: names.map(|(_, setting)| setting.to_owned()),
+        },
     )
     .unwrap()
 }
@@ -134,7 +138,10 @@ fn form_of(record: &kap_journal::export::SessionRecord, clinician: Option<&str>)
 fn every_field_comes_from_the_entry_it_describes() {
     let mut journal = common::journal();
     let record = esketamine_session(&mut journal, Some("ESK-24B17"), 125);
-    let form = form_of(&record, Some("R. Okafor, RN"));
+    let form = form_of(
+        &record,
+        Some(("R. Okafor, RN", "Riverside Ketamine Clinic (synthetic)")),
+    );
 
     assert_eq!(form.dose_mg, Some(84.0));
     assert_eq!(form.lots, [LotCode::parse("ESK-24B17").unwrap()]);
@@ -146,6 +153,10 @@ fn every_field_comes_from_the_entry_it_describes() {
     );
     assert_eq!(taken(3), ["oxycodone 5 mg"]);
     assert_eq!(form.monitoring_clinician.as_deref(), Some("R. Okafor, RN"));
+    assert_eq!(
+        form.healthcare_setting.as_deref(),
+        Some("Riverside Ketamine Clinic (synthetic)")
+    );
     let bp = |reading: Option<kap_journal::domain::TimedPressure>| {
         reading.map(|bp| (bp.systolic, bp.diastolic, bp.minutes))
     };
@@ -185,6 +196,11 @@ fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
             .iter()
             .any(|name| name.starts_with("monitoring clinician"))
     );
+    assert!(
+        form.missing()
+            .iter()
+            .any(|name| name.starts_with("healthcare setting"))
+    );
     assert_eq!(
         form.monitoring_minutes,
         Some(99),
@@ -211,6 +227,7 @@ fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
         "REMS patient monitoring form",
         "84 mg",
         "MISSING: lot number of the devices",
+        "MISSING: healthcare setting",
         "99 min (UNDER the 2 hours required)",
         "158/96 at 41 min",
         "yes: oxycodone 5 mg",
@@ -231,7 +248,7 @@ fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
         &ketamine.events,
         None,
         &Thresholds::default(),
-        None,
+        Monitoring::default(),
     )
     .unwrap_err();
     assert_eq!(refused, RemsError::NotEsketamine("IV infusion"));

@@ -124,3 +124,34 @@ fn an_addendum_is_written_under_the_timeline_and_kept_beside_the_original() {
     assert_eq!(addenda[0].author.signed_as(), "R. Example");
     assert!(store.signature_problems().unwrap().is_empty());
 }
+
+#[test]
+fn the_clinic_name_is_saved_in_settings_and_a_hidden_mark_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "Settings");
+    type_into(&mut harness, "Clinic name", "Riverside\u{202E} Clinic");
+    click(&mut harness, "Save clinic name");
+    harness.get_by_label(
+        "A clinic name is one line of visible text, without control or direction marks.",
+    );
+
+    // Select what was typed and type the name over it.
+    common::ui::field(&harness, "Clinic name").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    common::ui::field(&harness, "Clinic name")
+        .type_text("  Riverside Ketamine Clinic (synthetic) ");
+    harness.run();
+    click(&mut harness, "Save clinic name");
+    harness.get_by_label("Clinic name saved.");
+    drop(harness);
+
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    assert_eq!(
+        store.clinic_name().unwrap().map(String::from).as_deref(),
+        Some("Riverside Ketamine Clinic (synthetic)")
+    );
+}

@@ -1,12 +1,12 @@
 //! `kap-journal settings`: shows the clinic's monitoring settings and the clinician who signs, or
 //! changes them with `--set KEY=VALUE` (all changes checked together, then saved at once or not at
-//! all) and `--clinician NAME --credentials TEXT`.
+//! all), `--clinician NAME --credentials TEXT` and `--clinic-name NAME`.
 
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::domain::SETTING_KEYS;
+use crate::domain::{ClinicName, SETTING_KEYS};
 
 /// Arguments of `kap-journal settings`.
 #[derive(Debug, clap::Args)]
@@ -21,6 +21,10 @@ pub struct SettingsArgs {
     /// alone to change them).
     #[arg(long, value_name = "TEXT")]
     credentials: Option<String>,
+    /// The clinic's name, the healthcare setting on the REMS form, e.g. --clinic-name
+    /// "Riverside Ketamine Clinic" (an empty value clears it).
+    #[arg(long, value_name = "NAME")]
+    clinic_name: Option<String>,
     /// Where automatic backups go on this computer: a folder on another disk (an external drive, a
     /// synced folder). An empty value puts them back in the `backups` folder beside the journal.
     #[arg(long, value_name = "FOLDER")]
@@ -29,7 +33,10 @@ pub struct SettingsArgs {
 
 pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
     let changing_name = args.clinician.is_some() || args.credentials.is_some();
-    let changing = changing_name || args.backup_folder.is_some() || !args.changes.is_empty();
+    let changing = changing_name
+        || args.clinic_name.is_some()
+        || args.backup_folder.is_some()
+        || !args.changes.is_empty();
     let mut store = if changing {
         journal.open()?
     } else {
@@ -59,6 +66,14 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
             say!("Saved.");
         }
     }
+    if let Some(name) = &args.clinic_name {
+        let name = Some(name.trim())
+            .filter(|name| !name.is_empty())
+            .map(ClinicName::parse)
+            .transpose()?;
+        store.save_clinic_name(name.as_ref())?;
+        say!("Saved.");
+    }
     if let Some(folder) = &args.backup_folder {
         let folder =
             Some(std::path::Path::new(folder)).filter(|folder| !folder.as_os_str().is_empty());
@@ -73,6 +88,11 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         |clinician| clinician.signed_as(),
     );
     say!("{:<16} {clinician}", "clinician");
+    let clinic = store.clinic_name()?.map_or_else(
+        || "not set (--clinic-name NAME)".to_owned(),
+        |name| super::for_terminal(name.as_str()),
+    );
+    say!("{:<16} {clinic}", "clinic-name");
     let folder = crate::store::backup_folder(store.dir());
     let warning = if crate::store::shares_disk_with_journal(store.dir(), &folder) {
         " (on the journal's own disk: a dead disk or a lost laptop takes them too; choose another with --backup-folder)"

@@ -5,6 +5,7 @@
 mod administration;
 mod adverse;
 mod client;
+mod clinic_name;
 mod controlled_substance;
 mod delivered;
 mod discharge;
@@ -33,6 +34,7 @@ pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
 pub use client::{
     Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, hides_or_moves_text, parse_weight,
 };
+pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
 pub use controlled_substance::{
     LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,
     SubstanceLogError, running_balance,
@@ -52,8 +54,8 @@ pub use pre_session::{
 };
 pub use progress_note::{NoteFormat, ProgressNote, ProgressNoteError};
 pub use rems::{
-    Concomitant, Effect, REMS_MONITORING_MINUTES, REMS_SUBMIT_WITHIN_DAYS, RemsError, RemsForm,
-    TimedPressure,
+    Concomitant, Effect, Monitoring, REMS_MONITORING_MINUTES, REMS_SUBMIT_WITHIN_DAYS, RemsError,
+    RemsForm, TimedPressure,
 };
 pub use route::Route;
 pub use safety::{active_flags, entry_flags};

@@ -87,6 +87,8 @@ pub struct RemsForm {
     /// Whether the checklist (and so the medicines) was recorded at all.
     pub checklist_recorded: bool,
     pub monitoring_clinician: Option<String>,
+    /// The healthcare setting: the clinic's name in Settings.
+    pub healthcare_setting: Option<String>,
     pub before_dosing: Option<TimedPressure>,
     /// The reading nearest 40 minutes after the first administration, within 30 to 60 minutes.
     pub at_about_40_minutes: Option<TimedPressure>,
@@ -105,6 +107,13 @@ pub struct RemsForm {
     pub respiratory_depression: Effect,
 }
 
+/// Who monitored the client, and where: the names set in Settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Monitoring {
+    pub clinician: Option<String>,
+    pub setting: Option<String>,
+}
+
 /// Why a session has no REMS form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RemsError {
@@ -115,14 +124,14 @@ pub enum RemsError {
 }
 
 impl RemsForm {
-    /// Fills the form from an ended esketamine session's timeline; `clinician` is who monitored
-    /// (the name set in Settings).
+    /// Fills the form from an ended esketamine session's timeline; `monitoring` says who monitored
+    /// and where (the clinician and clinic names set in Settings).
     pub fn of(
         session: &Session,
         events: &[Event],
         weight_kg: Option<f64>,
         thresholds: &Thresholds,
-        clinician: Option<String>,
+        monitoring: Monitoring,
     ) -> Result<Self, RemsError> {
         if session.route != Route::IntranasalEsketamine {
             return Err(RemsError::NotEsketamine(session.route.label()));
@@ -181,7 +190,8 @@ impl RemsForm {
                 })
                 .collect(),
             checklist_recorded: checklist.is_some(),
-            monitoring_clinician: clinician.filter(|name| !name.trim().is_empty()),
+            monitoring_clinician: monitoring.clinician.filter(|name| !name.trim().is_empty()),
+            healthcare_setting: monitoring.setting.filter(|name| !name.trim().is_empty()),
             before_dosing,
             at_about_40_minutes,
             before_leaving,
@@ -218,6 +228,10 @@ impl RemsForm {
         need(
             self.monitoring_clinician.is_none(),
             "monitoring clinician (the name in Settings)",
+        );
+        need(
+            self.healthcare_setting.is_none(),
+            "healthcare setting (the clinic's name in Settings)",
         );
         need(self.before_dosing.is_none(), "blood pressure before dosing");
         need(

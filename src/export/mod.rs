@@ -136,7 +136,10 @@ pub fn write_record(
                 &record.events,
                 record.weight_kg(),
                 &context.thresholds,
-                context.clinician.clone(),
+                crate::domain::Monitoring {
+                    clinician: context.clinician.clone(),
+                    setting: context.clinic.clone(),
+                },
             )
             .map_err(ExportError::Rems)?;
             out.write_all(&pdf::render_rems(record, &form)?)?;

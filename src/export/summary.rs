@@ -18,6 +18,8 @@ pub struct SummaryContext {
     pub zone: FixedOffset,
     /// The clinician's name and credentials, shown in the header when given.
     pub clinician: Option<String>,
+    /// The clinic's name (the REMS form's healthcare setting), when set.
+    pub clinic: Option<String>,
     /// The limits beyond which a vital sign is flagged in the summary.
     pub thresholds: Thresholds,
 }
@@ -28,8 +30,15 @@ impl SummaryContext {
         Self {
             zone: *chrono::Local::now().offset(),
             clinician: clinician.filter(|name| !name.trim().is_empty()),
+            clinic: None,
             thresholds,
         }
+    }
+
+    /// The same, naming the clinic (the healthcare setting on the REMS form).
+    #[must_use]
+    pub fn with_clinic(self, clinic: Option<String>) -> Self {
+        Self { clinic, ..self }
     }
 }
 

@@ -84,6 +84,8 @@ pub enum StoreError {
     #[error(transparent)]
     Signature(#[from] SignatureError),
     #[error(transparent)]
+    ClinicName(#[from] crate::domain::ClinicNameError),
+    #[error(transparent)]
     SubstanceLog(#[from] crate::domain::SubstanceLogError),
     #[error("Only an ended intranasal esketamine session has a REMS form to submit.")]
     RemsNotDue,

@@ -1,4 +1,4 @@
-//! The clinic's settings and the clinician's signature name, kept in the journal so the window and
+//! The clinic's settings, its name and the clinician's signature name, kept in the journal so the window and
 //! the command line use the same ones.
 
 use rusqlite::OptionalExtension;
@@ -6,10 +6,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Store, StoreError};
-use crate::domain::{ClinicSettings, Clinician};
+use crate::domain::{ClinicName, ClinicSettings, Clinician};
 
 const CLINIC_KEY: &str = "clinic";
 const CLINICIAN_KEY: &str = "clinician";
+const CLINIC_NAME_KEY: &str = "clinic-name";
 
 impl Store {
     /// The clinic's settings; the defaults until someone changes them.
@@ -39,6 +40,26 @@ impl Store {
         let clinician = clinician.checked()?;
         self.write_setting(CLINICIAN_KEY, &clinician, "the clinician's name")?;
         Ok(clinician)
+    }
+
+    /// The clinic's name, the healthcare setting of the REMS form; `None` until set in Settings.
+    pub fn clinic_name(&self) -> Result<Option<ClinicName>, StoreError> {
+        self.setting(CLINIC_NAME_KEY, "the clinic's name")
+    }
+
+    /// Stores the clinic's name (checked and trimmed), or clears it with `None`.
+    pub fn save_clinic_name(&mut self, name: Option<&ClinicName>) -> Result<(), StoreError> {
+        self.require_writer()?;
+        match name {
+            Some(name) => self.write_setting(CLINIC_NAME_KEY, name, "the clinic's name"),
+            None => {
+                self.conn
+                    .prepare_cached("DELETE FROM settings WHERE key = ?1")?
+                    .execute([CLINIC_NAME_KEY])?;
+                self.anchor_commit();
+                Ok(())
+            }
+        }
     }
 
     /// One setting read from its JSON; `what` names it if it cannot be read.

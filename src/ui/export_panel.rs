@@ -54,6 +54,7 @@ impl ExportPanel {
             let context = || {
                 let clinician = store.clinician().ok().flatten();
                 SummaryContext::local(clinician.map(|c| c.signed_as()), thresholds)
+                    .with_clinic(store.clinic_name().ok().flatten().map(String::from))
             };
             if ui.button("Copy summary").clicked() {
                 let copied = SessionRecord {

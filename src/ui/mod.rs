@@ -8,6 +8,7 @@ mod backup_folder_chooser;
 mod backups;
 mod bulk_export;
 mod client_view;
+mod clinic_name_settings;
 mod clinician_settings;
 mod commands;
 mod dose_chart;

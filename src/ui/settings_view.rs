@@ -4,6 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::backups::Backups;
+use super::clinic_name_settings::ClinicNameSettings;
 use super::clinician_settings::ClinicianSettings;
 use super::commands::{Scope, UiCommand};
 use super::passphrase_change::PassphraseChange;
@@ -21,6 +22,7 @@ pub struct SettingsView {
     /// The last thing that happened; `true` when it is a problem.
     status: Option<(String, bool)>,
     clinician: ClinicianSettings,
+    clinic_name: ClinicNameSettings,
     passphrase: PassphraseChange,
     /// The settings on their way to the journal, and the values sent.
     saving: super::awaiting::Awaiting,
@@ -55,6 +57,7 @@ impl SettingsView {
             saved: settings,
             status: unreadable.map(|problem| (problem.to_owned(), true)),
             clinician: ClinicianSettings::load(store),
+            clinic_name: ClinicNameSettings::load(store),
             passphrase: PassphraseChange::default(),
             saving: super::awaiting::Awaiting::default(),
             sent: None,
@@ -157,6 +160,9 @@ impl SettingsView {
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.clinician.ui(ui, journal);
+        ui.add_space(3.0 * theme::GAP);
+        ui.separator();
+        self.clinic_name.ui(ui, journal);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.passphrase.ui(ui, journal);

@@ -59,6 +59,8 @@ pub enum Write {
     },
     SaveClinicSettings(ClinicSettings),
     SaveClinician(Clinician),
+    /// Sets the clinic's name, or clears it.
+    SaveClinicName(Option<crate::domain::ClinicName>),
     ChangePassphrase {
         current: Passphrase,
         new: Passphrase,
@@ -173,6 +175,10 @@ impl Write {
             }
             Self::SaveClinician(clinician) => {
                 Ok(Written::Clinician(store.save_clinician(&clinician)?))
+            }
+            Self::SaveClinicName(name) => {
+                store.save_clinic_name(name.as_ref())?;
+                Ok(Written::Done)
             }
             Self::ChangePassphrase { current, new } => {
                 store.change_passphrase(&current, &new)?;

@@ -209,6 +209,7 @@ pub fn summary_context() -> kap_journal::export::SummaryContext {
     kap_journal::export::SummaryContext {
         zone: chrono::FixedOffset::east_opt(0).unwrap(),
         clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
+        clinic: None,
         thresholds: kap_journal::domain::Thresholds::default(),
     }
 }

@@ -134,6 +134,10 @@ fn monitoring(form: &RemsForm) -> Vec<(&'static str, String)> {
             "Monitoring clinician",
             form.monitoring_clinician.clone().unwrap_or_else(missing),
         ),
+        (
+            "Healthcare setting",
+            form.healthcare_setting.clone().unwrap_or_else(missing),
+        ),
         ("Blood pressure before dosing", pressure(form.before_dosing)),
         (
             "Blood pressure at about 40 min",
