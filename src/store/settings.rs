@@ -50,16 +50,14 @@ impl Store {
     /// Stores the clinic's name (checked and trimmed), or clears it with `None`.
     pub fn save_clinic_name(&mut self, name: Option<&ClinicName>) -> Result<(), StoreError> {
         self.require_writer()?;
-        match name {
-            Some(name) => self.write_setting(CLINIC_NAME_KEY, name, "the clinic's name"),
-            None => {
-                self.conn
-                    .prepare_cached("DELETE FROM settings WHERE key = ?1")?
-                    .execute([CLINIC_NAME_KEY])?;
-                self.anchor_commit();
-                Ok(())
-            }
+        if let Some(name) = name {
+            return self.write_setting(CLINIC_NAME_KEY, name, "the clinic's name");
         }
+        self.conn
+            .prepare_cached("DELETE FROM settings WHERE key = ?1")?
+            .execute([CLINIC_NAME_KEY])?;
+        self.anchor_commit();
+        Ok(())
     }
 
     /// One setting read from its JSON; `what` names it if it cannot be read.
