@@ -6,6 +6,7 @@ mod administration;
 mod adverse;
 mod client;
 mod clinic_name;
+mod consent;
 mod controlled_substance;
 mod delivered;
 mod discharge;
@@ -35,6 +36,10 @@ pub use client::{
     Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, hides_or_moves_text, parse_weight,
 };
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
+pub use consent::{
+    ConsentError, ConsentItem, ConsentRecord, ConsentStanding, ConsentText, MAX_CONSENT_TEXT_BYTES,
+    NewConsent, RENEW_AFTER_DAYS_RANGE, RENEWAL_NOTICE_DAYS, check_consent_text,
+};
 pub use controlled_substance::{
     LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,
     SubstanceLogError, running_balance,

@@ -305,6 +305,30 @@ pub(super) fn watch_rems_submissions(tx: &rusqlite::Transaction<'_>) -> Result<(
     Ok(())
 }
 
+pub(super) fn watch_consents(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const TEXTS: Audited<'static> = Audited {
+        table: "consent_texts",
+        subject: "'consent text version ' || {row}.version",
+        columns: &["version", "text", "renew_after_days", "adopted_ms"],
+    };
+    const RECORDS: Audited<'static> = Audited {
+        table: "consent_records",
+        subject: "'client ' || {row}.client_id || ' consent to version ' || {row}.version",
+        columns: &[
+            "client_id",
+            "version",
+            "given_ms",
+            "items",
+            "renew_by",
+            "recorded_by",
+            "withdrawn",
+        ],
+    };
+    tx.execute_batch(&triggers_for(&TEXTS))?;
+    tx.execute_batch(&triggers_for(&RECORDS))?;
+    Ok(())
+}
+
 /// The three triggers that log inserts, content updates and deletes of one table.
 fn triggers_for(audited: &Audited) -> String {
     let Audited {

@@ -11,6 +11,7 @@ mod backup_key;
 mod backup_rotation;
 mod clients;
 mod complete_records;
+mod consents;
 mod data_dir;
 mod delivered_total;
 mod detached;
@@ -53,6 +54,7 @@ pub use backup_folder::{
 };
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
 pub use complete_records::CompleteRecord;
+pub use consents::ConsentDue;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use detached::{Interrupt, PassphraseCheck, ReaderSource};
 pub use drafts::Draft;

@@ -165,6 +165,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::rems_submissions::CREATE_REMS_SUBMISSIONS,
         then: Some(super::audit::watch_rems_submissions),
     },
+    // 12: the clinic's consent texts and each client's consents (store::consents), audited.
+    Migration {
+        sql: super::consents::CREATE_CONSENTS,
+        then: Some(super::audit::watch_consents),
+    },
 ];
 
 /// Migration 8's code: the audit log watches the new column, and every stored total is worked out

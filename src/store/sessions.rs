@@ -51,6 +51,7 @@ impl Store {
     ) -> Result<(Session, Vec<crate::domain::Event>), StoreError> {
         self.require_writer()?;
         let client = self.client(new.client_id)?;
+        self.require_current_consent(client.id, started_at)?;
         let checklist_weight = first.iter().find_map(|event| match &event.kind {
             EventKind::PreSession(checklist) => checklist.weight_kg,
             _ => None,
