@@ -10,7 +10,8 @@ use std::time::Duration;
 use common::ui::{app, choose_client, click, confirm_consent, end_now, field, type_into};
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
-use kap_journal::domain::{Route, SessionStatus, TreatmentModel};
+use kap_journal::domain::{ConsentItem, Route, SessionStatus, TreatmentModel};
+use kap_journal::live::Clock as _;
 use kap_journal::live::ManualClock;
 use kap_journal::store::{SessionFilter, Store};
 
@@ -90,4 +91,42 @@ fn a_returning_client_brings_back_their_own_model_and_route() {
         (TreatmentModel::Medical, Route::IntranasalEsketamine),
         "C-0142's own model and route, not the last one chosen in the window"
     );
+}
+
+#[test]
+fn with_a_clinic_consent_text_the_start_form_records_the_consent_with_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    {
+        let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+        store
+            .adopt_consent_text("Synthetic consent text.", 180, clock.wall())
+            .unwrap();
+    }
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    type_into(&mut harness, "Client code", "C-0900");
+    type_into(&mut harness, "Weight (kg)", "72");
+    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+    harness.get_by_label("No consent recorded; record it before the first session.");
+    // The old tick box is gone: consent is given item by item to the clinic's text.
+    assert!(harness.query_by_label("Consent confirmed today").is_none());
+    click(&mut harness, "Start session");
+    harness.get_by_label("Confirm the client's consent before starting the session.");
+
+    for item in ["Off-label use of ketamine", "Music"] {
+        harness.get_by_label(item).click();
+        harness.run();
+    }
+    click(&mut harness, "Start session");
+    field(&harness, "Note");
+    drop(harness);
+
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let client = store.client_by_code("C-0900").unwrap().unwrap();
+    let consents = store.consents(client.id).unwrap();
+    assert_eq!(consents.len(), 1);
+    assert!(consents[0].agrees_to(ConsentItem::Music));
+    assert!(!consents[0].agrees_to(ConsentItem::Touch));
+    assert_eq!(store.session_ids().unwrap().len(), 1);
 }

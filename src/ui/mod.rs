@@ -11,6 +11,7 @@ mod client_view;
 mod clinic_name_settings;
 mod clinician_settings;
 mod commands;
+mod consent_form;
 mod dose_chart;
 mod export_panel;
 mod home;

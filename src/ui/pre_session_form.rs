@@ -4,6 +4,7 @@
 
 use egui::{RichText, Ui};
 
+use super::consent_form::ConsentForm;
 use super::{theme, widgets};
 use crate::domain::{
     EventKind, Instrument, LotCode, Measure, PreSession, SessionError, Vitals, VitalsText,
@@ -42,7 +43,7 @@ pub struct PreSessionForm {
     pub weight: String,
     fasting: String,
     medicines: String,
-    consent: bool,
+    pub consent: ConsentForm,
     /// The lot on the vial or device, for the controlled-substance log.
     lot: String,
     blood_pressure: String,
@@ -80,11 +81,8 @@ impl PreSessionForm {
             widgets::labelled_field(ui, "Hours since food", &mut self.fasting, "6", 90.0);
             widgets::labelled_field(ui, "Lot", &mut self.lot, "on the vial or device", 150.0)
                 .on_hover_text("Recorded with every administration; the controlled-substance log takes what the session gave from it.");
-            ui.vertical(|ui| {
-                ui.label("Consent");
-                ui.checkbox(&mut self.consent, "Consent confirmed today");
-            });
         });
+        self.consent.ui(ui);
         widgets::labelled_multiline(
             ui,
             "Current medicines",
@@ -123,8 +121,12 @@ impl PreSessionForm {
     /// The session's first entries: the checklist, then the baseline vitals and questionnaires that
     /// were filled in. Nothing is returned unless all of it reads.
     pub fn entries(&self) -> Result<Vec<EventKind>, SessionError> {
-        let mut checklist =
-            PreSession::parse(&self.weight, &self.fasting, &self.medicines, self.consent)?;
+        let mut checklist = PreSession::parse(
+            &self.weight,
+            &self.fasting,
+            &self.medicines,
+            self.consent.confirmed(),
+        )?;
         if !self.lot.trim().is_empty() {
             checklist.lot = Some(LotCode::parse(&self.lot)?);
         }

@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
 use super::commands::{Scope, UiCommand};
+use super::consent_form::ConsentForm;
 use super::pre_session_form::PreSessionForm;
 use super::prefs::Prefs;
 use super::view::{AppView, Nav, ViewContext};
@@ -33,6 +34,8 @@ pub struct StartView {
     checklist: PreSessionForm,
     /// The client the checklist was last prefilled for.
     prefilled_for: Option<ClientId>,
+    /// The consent part has been read for `prefilled_for` (a new client too).
+    consent_read: bool,
     error: Option<String>,
     /// Typing starts in the client code when the form opens.
     focus_code: bool,
@@ -75,6 +78,7 @@ impl StartView {
             comfort_plan: String::new(),
             checklist: PreSessionForm::default(),
             prefilled_for: None,
+            consent_read: false,
             error,
             focus_code: true,
             start_pressed: false,
@@ -101,7 +105,7 @@ impl StartView {
                     ui.heading("Start a session");
                     ui.add_space(theme::GAP);
                     self.client_section(ui);
-                    self.prefill(store);
+                    self.prefill(store, clock.wall());
                     ui.add_space(theme::GAP);
                     self.treatment_section(ui);
                     ui.add_space(theme::GAP);
@@ -189,11 +193,13 @@ impl StartView {
     }
 
     /// When another returning client is chosen, offers their last checklist and comfort plan.
-    fn prefill(&mut self, store: &Store) {
-        if self.chosen == self.prefilled_for {
+    fn prefill(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
+        if self.chosen == self.prefilled_for && self.consent_read {
             return;
         }
         self.prefilled_for = self.chosen;
+        self.consent_read = true;
+        self.checklist.consent = ConsentForm::load(store, self.chosen, now);
         let Some(client) = self.chosen_client().cloned() else {
             return;
         };
@@ -281,6 +287,14 @@ impl StartView {
             comfort_plan: self.comfort_plan.trim().to_owned(),
         };
         let at = clock.wall();
+        let recorded_by = journal
+            .read()
+            .clinician()
+            .ok()
+            .flatten()
+            .map(|clinician| clinician.signed_as())
+            .unwrap_or_default();
+        let consent = self.checklist.consent.new_consent(&recorded_by);
         let first = first
             .into_iter()
             .map(|kind| NewEvent {
@@ -297,6 +311,7 @@ impl StartView {
                 session,
                 at,
                 first,
+                consent,
             },
         );
         Ok(())

@@ -18,6 +18,8 @@ pub enum Write {
         session: NewSession,
         at: DateTime<Utc>,
         first: Vec<NewEvent>,
+        /// A consent given on the start form, recorded just before the session starts.
+        consent: Option<crate::domain::NewConsent>,
     },
     /// Entries of a live session; `clear_draft` when they are what the draft became.
     AppendEvents {
@@ -109,6 +111,7 @@ impl Write {
                 mut session,
                 at,
                 first,
+                consent,
             } => {
                 // The client stays made if the session then fails; the start form finds it again.
                 let client = client
@@ -116,6 +119,11 @@ impl Write {
                     .transpose()?;
                 if let Some(client) = &client {
                     session.client_id = client.id;
+                }
+                // A consent given today stays recorded even if the start then fails.
+                if let Some(mut consent) = consent {
+                    consent.client_id = session.client_id;
+                    store.record_consent(&consent, at)?;
                 }
                 let (session, events) = store.start_session_with(&session, at, &first)?;
                 Ok(Written::Started {
