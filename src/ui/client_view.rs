@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
+use super::client_consent::ClientConsent;
 use super::commands::{Scope, UiCommand};
 use super::prep_view::outcome_line;
 use super::view::{AppView, Nav, ViewContext, back_on};
@@ -21,6 +22,7 @@ pub struct ClientView {
     statistics: Statistics,
     /// PHQ-9, GAD-7 and CADSS-6 across the sessions; instruments never given are left out.
     trends: Vec<MeasureTrend>,
+    consent: ClientConsent,
 }
 
 impl AppView for ClientView {
@@ -32,13 +34,18 @@ impl AppView for ClientView {
         back_on(command)
     }
 
-    fn ui(&mut self, ui: &mut Ui, _cx: &mut ViewContext<'_>) -> Nav {
-        self.draw(ui)
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        let now = cx.wall();
+        self.draw(ui, cx.journal, now)
     }
 }
 
 impl ClientView {
-    pub fn load(store: &Store, client: ClientId) -> Result<Self, StoreError> {
+    pub fn load(
+        store: &Store,
+        client: ClientId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Self, StoreError> {
         let client = store.client(client)?;
         let mut sessions = store.session_summaries(&SessionFilter {
             client_code: Some(client.code.clone()),
@@ -59,6 +66,7 @@ impl ClientView {
             .filter(|trend| !trend.points.is_empty())
             .collect();
         Ok(Self {
+            consent: ClientConsent::load(store, client.id, now),
             client,
             sessions,
             statistics,
@@ -66,7 +74,12 @@ impl ClientView {
         })
     }
 
-    fn draw(&self, ui: &mut Ui) -> Nav {
+    fn draw(
+        &mut self,
+        ui: &mut Ui,
+        journal: &crate::worker::Journal,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Nav {
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -84,6 +97,8 @@ impl ClientView {
                 .id_salt(("client_history", self.client.id.0))
                 .auto_shrink(false)
                 .show(ui, |ui| {
+                    self.consent.ui(ui, journal, now);
+                    ui.add_space(theme::GAP);
                     self.charts(ui);
                     ui.add_space(theme::GAP);
                     ui.columns(2, |columns| {

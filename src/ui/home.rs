@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::bulk_export::BulkExport;
 use super::commands::{Scope, UiCommand};
+use super::consents_due::ConsentsDueList;
 use super::rems_due::RemsDueList;
 use super::search_panel::SearchPanel;
 use super::session_table::{self, TableSort};
@@ -35,8 +36,10 @@ pub struct HomeView {
     sort: TableSort,
     error: Option<String>,
     export: BulkExport,
-    /// REMS forms still to submit, with their due dates; read again when the screen is returned to.
+    /// REMS forms still to submit, with their due dates, and consents to renew; both read again
+    /// when the screen is returned to.
     rems: RemsDueList,
+    consents: ConsentsDueList,
     rems_read: bool,
 }
 
@@ -131,11 +134,16 @@ impl HomeView {
             }
             if !self.rems_read {
                 self.rems.refresh(store, clock.wall());
+                self.consents.refresh(store, clock.wall());
                 self.rems_read = true;
             }
             let from_rems = self.rems.ui(ui, journal, clock.wall());
             if !matches!(from_rems, Nav::Stay) {
                 nav = from_rems;
+            }
+            let from_consents = self.consents.ui(ui);
+            if !matches!(from_consents, Nav::Stay) {
+                nav = from_consents;
             }
             if self.all.is_empty() {
                 widgets::error_line(ui, self.error.as_deref());

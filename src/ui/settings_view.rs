@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 use super::backups::Backups;
 use super::clinic_name_settings::ClinicNameSettings;
 use super::clinician_settings::ClinicianSettings;
+use super::consent_text_settings::ConsentTextSettings;
 use super::commands::{Scope, UiCommand};
 use super::passphrase_change::PassphraseChange;
 use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
@@ -23,6 +24,7 @@ pub struct SettingsView {
     status: Option<(String, bool)>,
     clinician: ClinicianSettings,
     clinic_name: ClinicNameSettings,
+    consent_text: ConsentTextSettings,
     passphrase: PassphraseChange,
     /// The settings on their way to the journal, and the values sent.
     saving: super::awaiting::Awaiting,
@@ -58,6 +60,7 @@ impl SettingsView {
             status: unreadable.map(|problem| (problem.to_owned(), true)),
             clinician: ClinicianSettings::load(store),
             clinic_name: ClinicNameSettings::load(store),
+            consent_text: ConsentTextSettings::load(store),
             passphrase: PassphraseChange::default(),
             saving: super::awaiting::Awaiting::default(),
             sent: None,
@@ -76,7 +79,7 @@ impl SettingsView {
         let mut saved = None;
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                saved = self.sections(ui, journal, &mut nav);
+                saved = self.sections(ui, journal, &mut nav, now);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
                 this_computer(ui, prefs);
@@ -92,13 +95,14 @@ impl SettingsView {
         (nav, saved)
     }
 
-    /// The monitoring settings, then who signs, then the passphrase (the backups follow). Returns
+    /// The monitoring settings, then who signs, the clinic's name and consent text, then the passphrase (the backups follow). Returns
     /// the clinic settings once the journal holds them.
     fn sections(
         &mut self,
         ui: &mut Ui,
         journal: &Journal,
         nav: &mut Nav,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Option<ClinicSettings> {
         let mut now_saved = None;
         ui.horizontal(|ui| {
@@ -163,6 +167,9 @@ impl SettingsView {
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.clinic_name.ui(ui, journal);
+        ui.add_space(3.0 * theme::GAP);
+        ui.separator();
+        self.consent_text.ui(ui, journal, now);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.passphrase.ui(ui, journal);

@@ -61,6 +61,17 @@ pub enum Write {
     },
     SaveClinicSettings(ClinicSettings),
     SaveClinician(Clinician),
+    /// Adopts a new version of the clinic's consent text.
+    AdoptConsentText {
+        text: String,
+        renew_after_days: u32,
+        at: DateTime<Utc>,
+    },
+    /// Records a client's consent (or its withdrawal) to the newest text.
+    RecordConsent {
+        consent: crate::domain::NewConsent,
+        at: DateTime<Utc>,
+    },
     /// Sets the clinic's name, or clears it.
     SaveClinicName(Option<crate::domain::ClinicName>),
     ChangePassphrase {
@@ -98,6 +109,8 @@ pub enum Written {
     Signed(Signature),
     Clinician(Clinician),
     Substance(SubstanceEntry),
+    ConsentText(crate::domain::ConsentText),
+    Consent(crate::domain::ConsentRecord),
     /// Done; there is nothing to give back.
     Done,
 }
@@ -183,6 +196,18 @@ impl Write {
             }
             Self::SaveClinician(clinician) => {
                 Ok(Written::Clinician(store.save_clinician(&clinician)?))
+            }
+            Self::AdoptConsentText {
+                text,
+                renew_after_days,
+                at,
+            } => Ok(Written::ConsentText(store.adopt_consent_text(
+                &text,
+                renew_after_days,
+                at,
+            )?)),
+            Self::RecordConsent { consent, at } => {
+                Ok(Written::Consent(store.record_consent(&consent, at)?))
             }
             Self::SaveClinicName(name) => {
                 store.save_clinic_name(name.as_ref())?;

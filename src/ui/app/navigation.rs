@@ -91,7 +91,9 @@ impl OpenJournal {
                     .map(|view| View::Session(Box::new(view)))
             }
             Nav::Prep(client) => PrepView::load(store, client).map(View::Prep),
-            Nav::ClientHistory(client) => ClientView::load(store, client).map(View::Client),
+            Nav::ClientHistory(client) => {
+                ClientView::load(store, client, shared.clock.wall()).map(View::Client)
+            }
             Nav::Lots => Ok(View::Lots(Box::new(LotsView::load(store)))),
             Nav::Settings => {
                 shared.backups.relist();

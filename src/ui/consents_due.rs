@@ -1,0 +1,81 @@
+//! Clients whose consent needs attention before their next session, on the home screen: missing,
+//! withdrawn, given to an older text, expired, or due for renewal within two weeks.
+
+use egui::{RichText, Ui};
+
+use super::view::Nav;
+use super::{theme, widgets};
+use crate::domain::ConsentStanding;
+use crate::store::{ConsentDue, Store};
+
+#[derive(Default)]
+pub struct ConsentsDueList {
+    due: Vec<ConsentDue>,
+    problem: Option<(String, bool)>,
+}
+
+impl ConsentsDueList {
+    /// Reads the list again as of `now`.
+    pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
+        match store.consents_due(now) {
+            Ok(due) => {
+                self.due = due;
+                self.problem = None;
+            }
+            Err(error) => self.problem = Some((error.to_string(), true)),
+        }
+    }
+
+    /// The list, when any consent needs attention; returns the client to open.
+    pub fn ui(&self, ui: &mut Ui) -> Nav {
+        let mut nav = Nav::Stay;
+        widgets::status_line(ui, self.problem.as_ref());
+        if self.due.is_empty() {
+            return nav;
+        }
+        let blocking = self
+            .due
+            .iter()
+            .filter(|due| !due.standing.allows_a_session())
+            .count();
+        let heading = format!(
+            "Consents to renew: {}{}",
+            self.due.len(),
+            if blocking > 0 {
+                format!(" ({blocking} must be renewed before the next session)")
+            } else {
+                String::new()
+            }
+        );
+        let color = if blocking > 0 {
+            theme::WARNING
+        } else {
+            theme::MUTED
+        };
+        egui::CollapsingHeader::new(RichText::new(heading).strong().color(color))
+            .id_salt("consents_due")
+            .default_open(false)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("consents_due_list")
+                    .max_height(150.0)
+                    .show(ui, |ui| {
+                        for due in &self.due {
+                            ui.horizontal(|ui| {
+                                ui.strong(&due.client_code);
+                                let color = if matches!(due.standing, ConsentStanding::Current { .. }) {
+                                    theme::MUTED
+                                } else {
+                                    theme::WARNING
+                                };
+                                ui.label(RichText::new(due.standing.describe()).color(color));
+                                if ui.small_button("Client history").clicked() {
+                                    nav = Nav::ClientHistory(due.client_id);
+                                }
+                            });
+                        }
+                    });
+            });
+        nav
+    }
+}
