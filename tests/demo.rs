@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::{Datelike as _, Local, Timelike as _, Weekday};
 use kap_journal::demo::{DemoPlan, generate};
 use kap_journal::domain::{
-    Decision, DeferralOutcome, DoseUnit, Event, EventKind, Instrument, NoteFormat, Route, Session,
-    SessionId, TreatmentModel,
+    ConsentGiven, Decision, DeferralOutcome, DoseUnit, Event, EventKind, Instrument, NoteFormat,
+    Route, Session, SessionId, TreatmentModel,
 };
 use kap_journal::review::PrepSheet;
 use kap_journal::store::{SessionFilter, Store};
@@ -312,6 +312,31 @@ fn a_practice_shows_every_kind_of_entry_and_record() {
     );
     assert!(journal.store.signature_problems().unwrap().is_empty());
     assert!(journal.store.audit_problems().unwrap().is_empty());
+
+    // Every session went ahead under a consent current when it started, given before it, to the
+    // version then in force; the second version made every client consent again.
+    let newest = journal.store.consent_text().unwrap().unwrap();
+    assert_eq!(newest.version, 2);
+    let mut versions = BTreeSet::new();
+    for (session, events) in &all {
+        let EventKind::PreSession(checklist) = &events[0].kind else {
+            panic!("session {} starts with its checklist", session.id);
+        };
+        let given = checklist.consent_given.as_ref().expect("a consent");
+        assert!(given.given_at <= session.started_at);
+        assert!(session.started_at.date_naive() <= given.renew_by);
+        let held = journal
+            .store
+            .consent_at(session.client_id, session.started_at)
+            .unwrap()
+            .unwrap();
+        assert_eq!(ConsentGiven::of(&held), *given);
+        if session.started_at >= newest.adopted_at {
+            assert_eq!(given.version, 2);
+        }
+        versions.insert(given.version);
+    }
+    assert_eq!(versions, BTreeSet::from([1, 2]));
 }
 
 #[test]

@@ -12,14 +12,14 @@ use std::time::Duration;
 use chrono::Utc;
 use kap_journal::demo::{DemoPlan, generate};
 use kap_journal::domain::{
-    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Clinician, Decision,
-    DeferralOutcome, Dose, EventKind, Instrument, LotCode, Measure, PreSession, SessionId,
-    TreatmentModel, Vitals, VitalsText,
+    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Clinician, ConsentItem,
+    Decision, DeferralOutcome, Dose, EventKind, Instrument, LotCode, Measure, NewConsent,
+    PreSession, SessionId, TreatmentModel, Vitals, VitalsText,
 };
 use kap_journal::export::{
     ExportFormat, ExportOptions, KNOWN_SYSTEMS, write_bundle, write_session,
 };
-use kap_journal::live::{LiveCommand, LiveSession};
+use kap_journal::live::{Clock as _, LiveCommand, LiveSession};
 use serde_json::Value;
 
 const PRIVATE_WORDS: &str = "Private: the dream about the lake house";
@@ -35,7 +35,25 @@ fn hand_built_session(journal: &mut common::Journal) -> SessionId {
         consent: true,
         medicines: vec!["sertraline 50 mg".into()],
         lot: Some(LotCode::parse("KET-2611A").unwrap()),
+        consent_given: None,
     };
+    let now = journal.clock.wall();
+    journal
+        .store
+        .adopt_consent_text("Synthetic consent text.", 180, now)
+        .unwrap();
+    journal
+        .store
+        .record_consent(
+            &NewConsent {
+                client_id: client.id,
+                items: vec![(ConsentItem::OffLabelUse, true), (ConsentItem::Music, true)],
+                recorded_by: "R. Example".into(),
+                withdrawn: false,
+            },
+            now,
+        )
+        .unwrap();
     let clock: std::sync::Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
     let mut live = LiveSession::start_with(
         &mut journal.store,
@@ -436,6 +454,30 @@ fn adverse_events_consent_and_the_signature() {
     );
     let consent = resources(&bundle, "Consent");
     assert_eq!(consent[0]["scope"]["coding"][0]["code"], "treatment");
+    assert_eq!(
+        consent[0]["policyRule"]["text"],
+        "The clinic's consent to ketamine treatment, version 1"
+    );
+    assert_eq!(consent[0]["dateTime"], "2026-11-24T09:00:00.000Z");
+    assert_eq!(consent[0]["provision"]["period"]["end"], "2027-05-23");
+    let items: Vec<(&Value, &Value)> = consent[0]["provision"]["provision"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| (&item["type"], &item["code"][0]["text"]))
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            (
+                &Value::from("permit"),
+                &Value::from("Off-label use of ketamine")
+            ),
+            (&Value::from("deny"), &Value::from("Supportive touch")),
+            (&Value::from("permit"), &Value::from("Music")),
+            (&Value::from("deny"), &Value::from("Recording")),
+        ]
+    );
     let provenance = resources(&bundle, "Provenance");
     assert_eq!(
         provenance[0]["agent"][0]["who"]["display"],

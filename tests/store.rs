@@ -339,6 +339,7 @@ fn weighed_session(
         medicines: Vec::new(),
         consent: true,
         lot: None,
+        consent_given: None,
     };
     let clock: std::sync::Arc<dyn kap_journal::live::Clock> = journal.clock.clone();
     let mut live = kap_journal::live::LiveSession::start_with(

@@ -5,6 +5,7 @@
 //! are generated and every sentence comes from the invented lists and grammar in this module.
 
 mod clinic_hours;
+mod consents;
 mod decisions;
 mod grammar;
 mod paperwork;
@@ -78,6 +79,8 @@ pub fn generate(
         })
         .collect();
     order.sort_unstable();
+    let mut consents =
+        consents::ConsentBook::new(order.first().map_or(last_day, |(day, _, _)| *day), last_day);
     let mut report = DemoReport {
         clients: clients.len(),
         sessions: 0,
@@ -89,11 +92,10 @@ pub fn generate(
             .map(|&(day, client, session)| {
                 record(
                     &mut rng,
-                    &clients[client],
+                    (&clients[client], client),
                     &stories[client],
-                    session,
-                    day,
-                    last_day,
+                    (session, day, last_day),
+                    &mut consents,
                 )
             })
             .collect();
@@ -105,6 +107,7 @@ pub fn generate(
         report.sessions += batch.len();
         progress(report.sessions, plan.sessions);
     }
+    consents.write(store)?;
     stock::receive_and_waste(store)?;
     stock::submit_rems_forms(store, last_day)?;
     store.optimize_search_index()?;
@@ -142,11 +145,10 @@ fn ensure_clients(
 /// One session of `client`'s course, with its notes and, when old enough, its signature.
 fn record(
     rng: &mut StdRng,
-    client: &Client,
+    (client, client_index): (&Client, usize),
     story: &Story,
-    index: usize,
-    day: NaiveDate,
-    last_day: NaiveDate,
+    (index, day, last_day): (usize, NaiveDate, NaiveDate),
+    consents: &mut consents::ConsentBook,
 ) -> CompleteRecord {
     let model = story.model(index);
     // The Medical Model gives ketamine by infusion or esketamine; IM and lozenges are KAP's.
@@ -179,6 +181,9 @@ fn record(
         weight_kg,
         intention,
         lot: stock::lot_of(route, day),
+        consent: consents
+            .for_session(client.id, client_index, started_at)
+            .map(|record| crate::domain::ConsentGiven::of(&record)),
     };
     let (events, ended_at) = timeline::generate(rng, &shape, started_at);
     let phq9 = events

@@ -63,6 +63,8 @@ pub struct SessionShape<'a> {
     pub intention: &'a str,
     /// The lot given from, on the checklist.
     pub lot: Option<crate::domain::LotCode>,
+    /// The consent the session goes ahead under.
+    pub consent: Option<crate::domain::ConsentGiven>,
 }
 
 /// The events of a session and its end time.
@@ -196,6 +198,7 @@ fn before_dosing(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) 
         medicines: shape.story.medicines.clone(),
         consent: true,
         lot: shape.lot.clone(),
+        consent_given: shape.consent.clone(),
     }));
     let phq9 = (shape.story.phq9(shape.index) + rng.random_range(-2.0..=2.0)).clamp(0.0, 27.0);
     log.after(rng, 1, 2);

@@ -122,6 +122,63 @@ impl ConsentRecord {
     }
 }
 
+/// The consent a session went ahead under, kept in its checklist so it travels with the session
+/// (archives, signatures, summaries, FHIR) wherever the session goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentGiven {
+    /// The version of the clinic's consent text.
+    pub version: u32,
+    pub given_at: DateTime<Utc>,
+    /// The items agreed to (those left out were declined).
+    pub agreed: Vec<ConsentItem>,
+    pub renew_by: NaiveDate,
+}
+
+impl ConsentGiven {
+    pub fn of(record: &ConsentRecord) -> Self {
+        Self {
+            version: record.version,
+            given_at: record.given_at,
+            agreed: record
+                .items
+                .iter()
+                .filter(|(_, yes)| *yes)
+                .map(|(item, _)| *item)
+                .collect(),
+            renew_by: record.renew_by,
+        }
+    }
+
+    /// e.g. "consent v2 of 2026-09-01 (music, touch; no recording)".
+    pub fn describe(&self) -> String {
+        let (agreed, declined): (Vec<ConsentItem>, Vec<ConsentItem>) = ConsentItem::ALL
+            .into_iter()
+            .filter(|item| *item != ConsentItem::OffLabelUse)
+            .partition(|item| self.agreed.contains(item));
+        let names = |items: &[ConsentItem]| {
+            items
+                .iter()
+                .map(|item| item.label().to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut choices = Vec::new();
+        if !agreed.is_empty() {
+            choices.push(names(&agreed));
+        }
+        if !declined.is_empty() {
+            choices.push(format!("no {}", names(&declined)));
+        }
+        format!(
+            "consent v{} of {} ({})",
+            self.version,
+            self.given_at.format("%Y-%m-%d"),
+            choices.join("; ")
+        )
+    }
+}
+
 /// A consent about to be recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewConsent {

@@ -37,8 +37,9 @@ pub use client::{
 };
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
 pub use consent::{
-    ConsentError, ConsentItem, ConsentRecord, ConsentStanding, ConsentText, MAX_CONSENT_TEXT_BYTES,
-    NewConsent, RENEW_AFTER_DAYS_RANGE, RENEWAL_NOTICE_DAYS, check_consent_text,
+    ConsentError, ConsentGiven, ConsentItem, ConsentRecord, ConsentStanding, ConsentText,
+    MAX_CONSENT_TEXT_BYTES, NewConsent, RENEW_AFTER_DAYS_RANGE, RENEWAL_NOTICE_DAYS,
+    check_consent_text,
 };
 pub use controlled_substance::{
     LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,

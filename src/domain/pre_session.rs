@@ -26,6 +26,10 @@ pub struct PreSession {
     /// session's delivered total from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lot: Option<super::LotCode>,
+    /// The clinic consent the session went ahead under, filled in by the journal as it starts
+    /// (absent while the clinic has no consent text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_given: Option<super::ConsentGiven>,
 }
 
 /// Why a checklist cannot be recorded.
@@ -68,6 +72,7 @@ impl PreSession {
             medicines: medicine_lines(medicines),
             consent,
             lot: None,
+            consent_given: None,
         };
         checklist.check()?;
         Ok(checklist)
@@ -126,7 +131,10 @@ impl PreSession {
         } else {
             format!("medicines: {}", self.medicines.join(", "))
         });
-        parts.push("consent confirmed".to_owned());
+        parts.push(self.consent_given.as_ref().map_or_else(
+            || "consent confirmed".to_owned(),
+            super::ConsentGiven::describe,
+        ));
         if let Some(lot) = &self.lot {
             parts.push(format!("lot {lot}"));
         }

@@ -109,23 +109,36 @@ impl Store {
         self.client(new.client_id)?;
         let text = self.consent_text()?.ok_or(ConsentError::NoText)?;
         let record = new.to_version(&text, at)?;
-        let items = serde_json::to_string(&record.items)
-            .map_err(|_| StoreError::Damaged("a consent to be written"))?;
-        self.conn
-            .prepare_cached(&format!(
-                "INSERT INTO consent_records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-            ))?
-            .execute(params![
-                record.client_id.0,
-                record.version,
-                to_ms(record.given_at),
-                items,
-                record.renew_by.to_string(),
-                record.recorded_by,
-                record.withdrawn,
-            ])?;
-        self.anchor_commit();
+        self.insert_consent_records(std::slice::from_ref(&record))?;
         Ok(record)
+    }
+
+    /// Writes consents already made against their own versions (a practice's history, as the
+    /// demo fills it) in one transaction: all of them, or none.
+    pub fn insert_consent_records(&mut self, records: &[ConsentRecord]) -> Result<(), StoreError> {
+        self.require_writer()?;
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(&format!(
+                "INSERT INTO consent_records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ))?;
+            for record in records {
+                let items = serde_json::to_string(&record.items)
+                    .map_err(|_| StoreError::Damaged("a consent to be written"))?;
+                insert.execute(params![
+                    record.client_id.0,
+                    record.version,
+                    to_ms(record.given_at),
+                    items,
+                    record.renew_by.to_string(),
+                    record.recorded_by,
+                    record.withdrawn,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        self.anchor_commit();
+        Ok(())
     }
 
     /// A client's consents, the newest first.
@@ -201,17 +214,16 @@ impl Store {
     }
 
     /// Refuses to start a session for a client without a current consent (once the clinic has a
-    /// consent text).
+    /// consent text); gives the consent the session goes ahead under.
     pub(super) fn require_current_consent(
         &self,
         client: ClientId,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let standing = self.consent_standing(client, now)?;
-        if standing.allows_a_session() {
-            Ok(())
-        } else {
-            Err(ConsentError::NotCurrent(standing.describe()).into())
+    ) -> Result<Option<ConsentRecord>, StoreError> {
+        match self.consent_standing(client, now)? {
+            ConsentStanding::NoClinicText => Ok(None),
+            ConsentStanding::Current { record, .. } => Ok(Some(record)),
+            standing => Err(ConsentError::NotCurrent(standing.describe()).into()),
         }
     }
 }

@@ -51,7 +51,15 @@ impl Store {
     ) -> Result<(Session, Vec<crate::domain::Event>), StoreError> {
         self.require_writer()?;
         let client = self.client(new.client_id)?;
-        self.require_current_consent(client.id, started_at)?;
+        let consent = self.require_current_consent(client.id, started_at)?;
+        // The checklist keeps the consent the session went ahead under.
+        let mut first = first.to_vec();
+        for event in &mut first {
+            if let EventKind::PreSession(checklist) = &mut event.kind {
+                checklist.consent_given = consent.as_ref().map(crate::domain::ConsentGiven::of);
+            }
+        }
+        let first = first.as_slice();
         let checklist_weight = first.iter().find_map(|event| match &event.kind {
             EventKind::PreSession(checklist) => checklist.weight_kg,
             _ => None,

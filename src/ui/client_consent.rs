@@ -27,12 +27,10 @@ impl ClientConsent {
         let mut problem = |error: crate::store::StoreError| {
             status = Some((error.to_string(), true));
         };
-        let standing = store
-            .consent_standing(client, now)
-            .unwrap_or_else(|error| {
-                problem(error);
-                ConsentStanding::NoClinicText
-            });
+        let standing = store.consent_standing(client, now).unwrap_or_else(|error| {
+            problem(error);
+            ConsentStanding::NoClinicText
+        });
         let history = store.consents(client).unwrap_or_else(|error| {
             problem(error);
             Vec::new()
@@ -127,7 +125,10 @@ impl ClientConsent {
         };
         // Checked here too, so a refusal reads at once.
         if !withdrawn && !self.agreed[0] {
-            self.status = Some((crate::domain::ConsentError::OffLabelRequired.to_string(), true));
+            self.status = Some((
+                crate::domain::ConsentError::OffLabelRequired.to_string(),
+                true,
+            ));
             return;
         }
         self.recording

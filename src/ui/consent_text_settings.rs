@@ -27,7 +27,10 @@ impl ConsentTextSettings {
             Err(error) => (None, Some((error.to_string(), true))),
         };
         Self {
-            text: newest.as_ref().map(|text| text.text.clone()).unwrap_or_default(),
+            text: newest
+                .as_ref()
+                .map(|text| text.text.clone())
+                .unwrap_or_default(),
             renew_days: newest
                 .as_ref()
                 .map_or(DEFAULT_RENEW_DAYS, |text| text.renew_after_days)
@@ -78,7 +81,8 @@ impl ConsentTextSettings {
         }
         let next = self.newest.as_ref().map_or(1, |text| text.version + 1);
         let changed = self.newest.as_ref().is_none_or(|text| {
-            text.text != self.text.trim() || text.renew_after_days.to_string() != self.renew_days.trim()
+            text.text != self.text.trim()
+                || text.renew_after_days.to_string() != self.renew_days.trim()
         });
         let button = egui::Button::new(format!("Adopt as version {next}"));
         if ui

@@ -63,11 +63,12 @@ impl ConsentsDueList {
                         for due in &self.due {
                             ui.horizontal(|ui| {
                                 ui.strong(&due.client_code);
-                                let color = if matches!(due.standing, ConsentStanding::Current { .. }) {
-                                    theme::MUTED
-                                } else {
-                                    theme::WARNING
-                                };
+                                let color =
+                                    if matches!(due.standing, ConsentStanding::Current { .. }) {
+                                        theme::MUTED
+                                    } else {
+                                        theme::WARNING
+                                    };
                                 ui.label(RichText::new(due.standing.describe()).color(color));
                                 if ui.small_button("Client history").clicked() {
                                     nav = Nav::ClientHistory(due.client_id);

@@ -9,7 +9,8 @@ use super::codes::{self, journal, quantity};
 use super::observations;
 use super::{Entry, stable_urn};
 use crate::domain::{
-    Administration, Client, DoseUnit, Event, EventKind, RateSpan, SessionStatus, Substance,
+    Administration, Client, ConsentItem, DoseUnit, Event, EventKind, RateSpan, SessionStatus,
+    Substance,
 };
 use crate::export::SessionRecord;
 
@@ -223,23 +224,48 @@ fn rate_quantity(span: &RateSpan) -> Value {
     quantity(span.rate.per_hour, unit)
 }
 
-/// The consent confirmed on the checklist.
+/// The consent the session went ahead under: the clinic's text by version, with each item
+/// permitted or denied, or (before the clinic had a text) the checklist's confirmation.
 fn consent(scope: &SessionScope) -> Option<Entry> {
-    let confirmed = scope.record.events.iter().find(
-        |event| matches!(&event.kind, EventKind::PreSession(checklist) if checklist.consent),
-    )?;
-    Some(scope.entry(
-        "consent",
-        json!({
-            "resourceType": "Consent",
-            "status": "active",
-            "scope": {"coding": [{"system": codes::CONSENT_SCOPE, "code": "treatment", "display": "Treatment"}]},
-            "category": [{"text": "Consent to ketamine treatment"}],
-            "patient": scope.patient,
-            "dateTime": instant(confirmed.wall_time),
-            "policyRule": {"text": "The clinic's consent to ketamine treatment, confirmed on the pre-session checklist"},
-        }),
-    ))
+    let (confirmed, checklist) =
+        scope
+            .record
+            .events
+            .iter()
+            .find_map(|event| match &event.kind {
+                EventKind::PreSession(checklist) if checklist.consent => Some((event, checklist)),
+                _ => None,
+            })?;
+    let mut resource = json!({
+        "resourceType": "Consent",
+        "status": "active",
+        "scope": {"coding": [{"system": codes::CONSENT_SCOPE, "code": "treatment", "display": "Treatment"}]},
+        "category": [{"text": "Consent to ketamine treatment"}],
+        "patient": scope.patient,
+        "dateTime": instant(confirmed.wall_time),
+        "policyRule": {"text": "The clinic's consent to ketamine treatment, confirmed on the pre-session checklist"},
+    });
+    if let Some(given) = &checklist.consent_given {
+        resource["dateTime"] = json!(instant(given.given_at));
+        resource["policyRule"] = json!({
+            "text": format!("The clinic's consent to ketamine treatment, version {}", given.version)
+        });
+        let items: Vec<Value> = ConsentItem::ALL
+            .into_iter()
+            .map(|item| {
+                json!({
+                    "type": if given.agreed.contains(&item) { "permit" } else { "deny" },
+                    "code": [{"text": item.label()}],
+                })
+            })
+            .collect();
+        resource["provision"] = json!({
+            "type": "permit",
+            "period": {"start": instant(given.given_at), "end": given.renew_by.to_string()},
+            "provision": items,
+        });
+    }
+    Some(scope.entry("consent", resource))
 }
 
 /// Who signed the session, when, and the Ed25519 seal over what was signed.
