@@ -232,3 +232,70 @@ fn consents_and_texts_are_never_changed_and_each_is_audited() {
         assert!(error.contains("append-only"), "{sql}: {error}");
     }
 }
+
+#[test]
+fn the_command_line_adopts_a_text_records_consent_and_lists_what_is_due() {
+    let journal = common::journal();
+    let dir = journal.dir.path().to_owned();
+    let mut store = journal.store;
+    let client = common::client(&mut store, "K-0030");
+    let clock: Arc<dyn Clock> = journal.clock.clone();
+    LiveSession::start(
+        &mut store,
+        clock,
+        &common::new_session(&client, TreatmentModel::Kap),
+    )
+    .unwrap()
+    .end(&mut store, "", None)
+    .unwrap();
+    drop(store);
+    let run = |args: &[&str]| {
+        let output = common::kap_journal(&dir, args);
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let file = dir.join("consent.txt");
+    std::fs::write(&file, TEXT).unwrap();
+    let (ok, said, _) = run(&[
+        "consent",
+        "text",
+        "--file",
+        file.to_str().unwrap(),
+        "--renew-after",
+        "90",
+    ]);
+    assert!(ok);
+    assert!(said.contains("Adopted version 1"), "{said}");
+    let (_, said, _) = run(&["consent"]);
+    assert!(
+        said.contains("K-0030") && said.contains("No consent recorded"),
+        "{said}"
+    );
+
+    let (ok, _, error) = run(&["consent", "K-0030", "--agree", "music"]);
+    assert!(!ok);
+    assert!(error.contains("off-label use"), "{error}");
+    let (ok, _, error) = run(&["consent", "K-0030", "--agree", "off-label,dancing"]);
+    assert!(!ok);
+    assert!(error.contains("dancing is not a consent item"), "{error}");
+
+    let (ok, said, _) = run(&["consent", "K-0030", "--agree", "off-label,music"]);
+    assert!(ok);
+    assert!(
+        said.contains("version 1") && said.contains("music yes") && said.contains("touch no"),
+        "{said}"
+    );
+    let (_, said, _) = run(&["consent"]);
+    assert!(
+        said.contains("Every client's consent is current."),
+        "{said}"
+    );
+    let (_, said, _) = run(&["consent", "text"]);
+    assert!(
+        said.contains("Version 1") && said.contains("off-label"),
+        "{said}"
+    );
+}

@@ -8,10 +8,10 @@ use std::ops::ControlFlow;
 
 use chrono::{DateTime, TimeZone, Utc};
 use kap_journal::domain::{
-    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, Decision, DecisionPoint,
-    DeferralOutcome, Discharge, Dose, DoseUnit, EventKind, Infusion, Instrument, Measure,
-    NoteFormat, PreSession, ProgressNote, Route, Sedation, Seq, SessionStatus, TreatmentModel,
-    Vitals,
+    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, ConsentGiven, ConsentItem,
+    Decision, DecisionPoint, DeferralOutcome, Discharge, Dose, DoseUnit, EventKind, Infusion,
+    Instrument, Measure, NoteFormat, PreSession, ProgressNote, Route, Sedation, Seq, SessionStatus,
+    TreatmentModel, Vitals,
 };
 use kap_journal::export::{
     ArchivedClient, ArchivedEvent, ArchivedSession, ExportOptions, FORMAT_VERSION, OnExisting,
@@ -116,14 +116,30 @@ fn clinical() -> impl Strategy<Value = EventKind> {
         proptest::option::of(0.0f64..=72.0),
         prop::collection::vec("[A-Za-z][a-z0-9 ]{0,20}[a-z0-9]", 0..4),
         proptest::option::of("[A-Z0-9][A-Za-z0-9./-]{0,39}"),
+        proptest::option::of((
+            1u32..1000,
+            0i64..4_000_000_000_000,
+            prop::sample::subsequence(ConsentItem::ALL.to_vec(), 0..=4),
+            0i64..4000,
+        )),
     )
-        .prop_map(|(fasting_hours, medicines, lot)| {
+        .prop_map(|(fasting_hours, medicines, lot, consent)| {
+            let consent_given = consent.map(|(version, given_ms, agreed, renew_in)| {
+                let given_at = chrono::DateTime::from_timestamp_millis(given_ms).unwrap();
+                ConsentGiven {
+                    version,
+                    given_at,
+                    agreed,
+                    renew_by: given_at.date_naive() + chrono::Days::new(renew_in as u64),
+                }
+            });
             EventKind::PreSession(PreSession {
                 weight_kg: None,
                 fasting_hours,
                 medicines,
                 consent: true,
                 lot: lot.and_then(|lot| kap_journal::domain::LotCode::parse(&lot).ok()),
+                consent_given,
             })
         });
     prop_oneof![vitals, sedation, measure, adverse, checklist]

@@ -32,6 +32,7 @@ macro_rules! tell {
 
 mod backup;
 mod check;
+mod consent;
 mod demo;
 mod export;
 mod import;
@@ -94,6 +95,9 @@ pub enum Command {
     /// The esketamine REMS monitoring forms still to submit, with their due dates; `rems submitted
     /// ID` marks one submitted.
     Rems(rems::RemsArgs),
+    /// The clinic's consent text and each client's consent: list what needs renewing, adopt a
+    /// new version (`consent text --file F`), record a consent or a withdrawal.
+    Consent(consent::ConsentArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -113,6 +117,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Settings(args)) => settings::run(&journal, &args),
         Some(Command::Lots(args)) => lots::run(&journal, &args),
         Some(Command::Rems(args)) => rems::run(&journal, &args),
+        Some(Command::Consent(args)) => consent::run(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),
         Some(Command::Backup(args)) => backup::run_backup(&journal, &args),
         Some(Command::Restore(args)) => backup::run_restore(&journal, &args),

@@ -90,8 +90,8 @@ impl ConsentBook {
 fn choices(index: usize) -> Vec<(ConsentItem, bool)> {
     vec![
         (ConsentItem::OffLabelUse, true),
-        (ConsentItem::Touch, index % 3 != 0),
+        (ConsentItem::Touch, !index.is_multiple_of(3)),
         (ConsentItem::Music, true),
-        (ConsentItem::Recording, index % 4 == 0),
+        (ConsentItem::Recording, index.is_multiple_of(4)),
     ]
 }

@@ -75,9 +75,8 @@ impl ConsentTextSettings {
                 ));
                 self.newest = Some(adopted);
             }
-            Some(Ok(_)) => {}
             Some(Err(error)) => self.status = Some((error.to_string(), true)),
-            None => {}
+            Some(Ok(_)) | None => {}
         }
         let next = self.newest.as_ref().map_or(1, |text| text.version + 1);
         let changed = self.newest.as_ref().is_none_or(|text| {

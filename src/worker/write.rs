@@ -115,6 +115,35 @@ pub enum Written {
     Done,
 }
 
+/// Makes the new client (if any), records a consent given on the start form, then starts the
+/// session with its first entries.
+fn start_session(
+    store: &mut Store,
+    client: Option<NewClient>,
+    session: &mut NewSession,
+    (at, first): (DateTime<Utc>, &[NewEvent]),
+    consent: Option<crate::domain::NewConsent>,
+) -> Result<Written, StoreError> {
+    // The client stays made if the session then fails; the start form finds it again.
+    let client = client
+        .map(|new| store.create_client(&new, at))
+        .transpose()?;
+    if let Some(client) = &client {
+        session.client_id = client.id;
+    }
+    // A consent given today stays recorded even if the start then fails.
+    if let Some(mut consent) = consent {
+        consent.client_id = session.client_id;
+        store.record_consent(&consent, at)?;
+    }
+    let (session, events) = store.start_session_with(session, at, first)?;
+    Ok(Written::Started {
+        client,
+        session,
+        events,
+    })
+}
+
 impl Write {
     /// Carries the write out on `store`, in one transaction where the store allows.
     pub fn apply(self, store: &mut Store) -> Result<Written, StoreError> {
@@ -125,26 +154,7 @@ impl Write {
                 at,
                 first,
                 consent,
-            } => {
-                // The client stays made if the session then fails; the start form finds it again.
-                let client = client
-                    .map(|new| store.create_client(&new, at))
-                    .transpose()?;
-                if let Some(client) = &client {
-                    session.client_id = client.id;
-                }
-                // A consent given today stays recorded even if the start then fails.
-                if let Some(mut consent) = consent {
-                    consent.client_id = session.client_id;
-                    store.record_consent(&consent, at)?;
-                }
-                let (session, events) = store.start_session_with(&session, at, &first)?;
-                Ok(Written::Started {
-                    client,
-                    session,
-                    events,
-                })
-            }
+            } => start_session(store, client, &mut session, (at, &first), consent),
             Self::AppendEvents {
                 session,
                 expected_next,
