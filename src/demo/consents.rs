@@ -1,6 +1,7 @@
 //! The demo practice's consents: the clinic adopts its consent text a week before the first
 //! session and a second version two months before the last day; each client consents before their
-//! first session and again when their consent expires or a new version is in force. No draw of the
+//! first session and again when their consent expires or a new version is in force; the last client
+//! withdraws consent two days after their last session. No draw of the
 //! random generator is used, so the seeds' sessions stay as they were.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -21,6 +22,8 @@ pub struct ConsentBook {
     texts: Vec<ConsentText>,
     latest: std::collections::HashMap<ClientId, ConsentRecord>,
     given: Vec<ConsentRecord>,
+    /// The last session of the last client so far, who withdraws after it.
+    last_of_last: Option<(ClientId, DateTime<Utc>)>,
 }
 
 impl ConsentBook {
@@ -41,6 +44,7 @@ impl ConsentBook {
             texts,
             latest: std::collections::HashMap::new(),
             given: Vec::new(),
+            last_of_last: None,
         }
     }
 
@@ -52,6 +56,9 @@ impl ConsentBook {
         index: usize,
         at: DateTime<Utc>,
     ) -> Option<ConsentRecord> {
+        if self.last_of_last.is_none_or(|(last, _)| client.0 >= last.0) {
+            self.last_of_last = Some((client, at));
+        }
         let in_force = self.texts.iter().rev().find(|text| text.adopted_at <= at)?;
         let current = self.latest.get(&client).is_some_and(|latest| {
             latest.version == in_force.version && at.date_naive() <= latest.renew_by
@@ -72,14 +79,26 @@ impl ConsentBook {
         self.latest.get(&client).cloned()
     }
 
-    /// Writes the texts and every consent given.
-    pub fn write(self, store: &mut Store) -> Result<(), StoreError> {
+    /// Writes the texts, every consent given, and the last client's withdrawal.
+    pub fn write(mut self, store: &mut Store) -> Result<(), StoreError> {
         if store.consent_text()?.is_some() || self.given.is_empty() {
             // A journal that had a demo before keeps its own texts.
             return Ok(());
         }
         for text in &self.texts {
             store.adopt_consent_text(&text.text, text.renew_after_days, text.adopted_at)?;
+        }
+        if let Some((client, last)) = self.last_of_last
+            && let Some(text) = self.texts.last()
+            && let Ok(withdrawal) = (NewConsent {
+                client_id: client,
+                items: Vec::new(),
+                recorded_by: String::new(),
+                withdrawn: true,
+            })
+            .to_version(text, last + Duration::days(2))
+        {
+            self.given.push(withdrawal);
         }
         store.insert_consent_records(&self.given)
     }
