@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AdverseEvent, Discharge, Dose, Measure, PreSession, Sedation, SessionId, Vitals};
+use super::{
+    AdverseEvent, AsqScreen, Discharge, Dose, Measure, PreSession, SafetyPlan, Sedation, SessionId,
+    Vitals,
+};
 
 /// The "sit with it" length offered first, in minutes.
 pub const DEFAULT_SIT_WITH_IT_MINUTES: u32 = 5;
@@ -13,6 +16,16 @@ pub const DEFAULT_EXTENSION_MINUTES: u32 = 10;
 pub const MAX_EXTENSION_MINUTES: u32 = 120;
 /// The longest "sit with it" deferral the journal accepts, in minutes.
 pub const MAX_SIT_WITH_IT_MINUTES: u32 = 60;
+
+/// Whether an entry calls for a safety plan: a positive suicide risk screen, or PHQ-9 item 9
+/// (thoughts of being better off dead or of self-harm) above zero.
+pub fn calls_for_safety_plan(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::SuicideScreen { screen, .. } => screen.is_positive(),
+        EventKind::Measure { measure, .. } => measure.self_harm_flag(),
+        _ => false,
+    }
+}
 
 /// The per-session sequence number of an event. It, not the wall clock, orders the timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -78,6 +91,10 @@ pub enum EventKind {
     Measure { measure: Measure, note: String },
     /// Something that went wrong for the body or mind, its severity and what was done.
     AdverseEvent(AdverseEvent),
+    /// The ASQ suicide risk screen.
+    SuicideScreen { screen: AsqScreen, note: String },
+    /// A safety plan made with the client (opened by a positive screen or PHQ-9 item 9 above zero).
+    SafetyPlan(SafetyPlan),
     /// The session was ended, with the after-session record when one was made.
     SessionEnded {
         note: String,
@@ -105,6 +122,8 @@ impl EventKind {
             Self::Sedation { .. } => "sedation",
             Self::Measure { .. } => "measure",
             Self::AdverseEvent(_) => "adverse_event",
+            Self::SuicideScreen { .. } => "suicide_screen",
+            Self::SafetyPlan(_) => "safety_plan",
             Self::SessionEnded { .. } => "session_ended",
         }
     }
@@ -120,7 +139,9 @@ impl EventKind {
             Self::DeferralOutcome { note, .. }
             | Self::Vitals { note, .. }
             | Self::Sedation { note, .. }
-            | Self::Measure { note, .. } => vec![note],
+            | Self::Measure { note, .. }
+            | Self::SuicideScreen { note, .. } => vec![note],
+            Self::SafetyPlan(plan) => plan.sections().into_iter().map(|(_, text)| text).collect(),
             Self::AdverseEvent(event) => vec![&event.detail, &event.action],
             Self::SessionEnded { note, discharge } => {
                 let mut text = vec![note.as_str()];
@@ -186,6 +207,8 @@ impl EventKind {
             Self::Sedation { rating, note } => with_reason(rating.describe(), note),
             Self::Measure { measure, note } => with_reason(measure.describe(), note),
             Self::AdverseEvent(event) => event.describe(),
+            Self::SuicideScreen { screen, note } => with_reason(screen.describe(), note),
+            Self::SafetyPlan(plan) => plan.describe(),
             Self::SessionEnded { note, discharge } => {
                 let head = match discharge {
                     Some(discharge) => format!("Session ended: {}", discharge.describe()),

@@ -25,6 +25,7 @@ mod session_facts;
 mod settings;
 mod signature;
 mod soft_stop;
+mod suicide_risk;
 mod timeline;
 mod vitals;
 mod vitals_schedule;
@@ -51,6 +52,7 @@ pub use dose::{Delivery, Dose, DoseError, DoseUnit, Infusion, MAX_INFUSION_MINUT
 pub use event::{
     Asked, CameUp, DEFAULT_EXTENSION_MINUTES, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint,
     DeferralOutcome, Event, EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, Seq,
+    calls_for_safety_plan,
 };
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
@@ -76,6 +78,9 @@ pub use signature::{
     Addendum, Clinician, KeyedSeal, MAX_SIGNER_CHARS, Signature, SignatureError, SignatureStanding,
 };
 pub use soft_stop::{Guarded, required_monitoring_ms, soft_stops};
+pub use suicide_risk::{
+    ASQ_QUESTIONS, AsqAnswer, AsqError, AsqResult, AsqScreen, SafetyPlan, SafetyPlanError,
+};
 pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
 pub use vitals::{Vitals, VitalsError, VitalsText};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};

@@ -20,6 +20,9 @@ pub fn entry_flags(kind: &EventKind, thresholds: &Thresholds) -> Vec<String> {
         EventKind::AdverseEvent(event) if event.severity == super::AdverseSeverity::Severe => {
             vec![format!("Severe adverse event: {}", event.category.label())]
         }
+        EventKind::SuicideScreen { screen, .. } if screen.is_positive() => {
+            vec![format!("Suicide risk screen {}", screen.result().label())]
+        }
         EventKind::PreSession(checklist) => checklist.flags(),
         _ => Vec::new(),
     }

@@ -265,8 +265,12 @@ impl Gathering {
             EventKind::Vitals { .. }
             | EventKind::Sedation { .. }
             | EventKind::Measure { .. }
-            | EventKind::AdverseEvent(_) => {
+            | EventKind::AdverseEvent(_)
+            | EventKind::SuicideScreen { .. } => {
                 facts.observed.push(Fact::at(ms, event.kind.describe()));
+            }
+            EventKind::SafetyPlan(_) => {
+                facts.interventions.push(Fact::at(ms, event.kind.describe()));
             }
             EventKind::Marker { target_seq, on } => {
                 self.marked.retain(|seq| seq != target_seq);

@@ -38,6 +38,9 @@ pub struct TimelineState {
     pub latest: LatestReadings,
     /// The weight recorded by the session's checklist, which its doses are worked out with.
     pub checklist_weight_kg: Option<f64>,
+    /// A positive suicide risk screen or PHQ-9 item 9 above zero came after the last safety plan
+    /// (or with none): the live view opens the safety plan.
+    pub needs_safety_plan: bool,
 }
 
 /// The newest value of each vital sign and of sedation, with when it was taken (elapsed ms). A
@@ -150,10 +153,15 @@ impl TimelineState {
             EventKind::PreSession(checklist) => {
                 self.checklist_weight_kg = self.checklist_weight_kg.or(checklist.weight_kg);
             }
-            EventKind::SessionEnded { .. }
+            EventKind::SafetyPlan(_) => self.needs_safety_plan = false,
+            EventKind::SuicideScreen { .. }
+            | EventKind::SessionEnded { .. }
             | EventKind::Note { .. }
             | EventKind::WentAhead { .. }
             | EventKind::AdverseEvent(_) => {}
+        }
+        if super::calls_for_safety_plan(&event.kind) {
+            self.needs_safety_plan = true;
         }
     }
 

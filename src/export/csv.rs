@@ -52,7 +52,8 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
             | EventKind::Vitals { .. }
             | EventKind::Sedation { .. }
             | EventKind::Measure { .. }
-            | EventKind::AdverseEvent(_) => event
+            | EventKind::AdverseEvent(_)
+            | EventKind::SuicideScreen { .. } => event
                 .kind
                 .text()
                 .into_iter()
@@ -64,7 +65,8 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
             | EventKind::DosingBegan { .. }
             | EventKind::DeferralStart { .. }
             | EventKind::DeferralMinutes { .. }
-            | EventKind::Marker { .. } => event.kind.describe(),
+            | EventKind::Marker { .. }
+            | EventKind::SafetyPlan(_) => event.kind.describe(),
         };
         writer
             .write_record(
@@ -193,6 +195,8 @@ impl Row {
                 ..
             } => Self::reading(discharge.checks()),
             EventKind::PreSession(checklist) => Self::reading(checklist.flags().join("; ")),
+            EventKind::SuicideScreen { screen, .. } => Self::reading(screen.describe()),
+            EventKind::SafetyPlan(_) => Self::default(),
             EventKind::Note { .. }
             | EventKind::WentAhead { .. }
             | EventKind::SessionEnded { .. } => Self::default(),

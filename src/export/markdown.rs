@@ -34,6 +34,10 @@ pub fn render(summary: &Summary) -> String {
         let _ = writeln!(out, "\n{sentence}");
     }
 
+    if !summary.suicide_risk.is_empty() {
+        timed_section(&mut out, "Suicide risk and safety plan", &summary.suicide_risk, "");
+    }
+
     let _ = writeln!(out, "\n## Notes\n");
     if summary.notes.is_empty() {
         let _ = writeln!(out, "No notes.");

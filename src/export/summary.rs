@@ -88,6 +88,9 @@ pub struct Summary {
     /// Questionnaires (PHQ-9, GAD-7, CADSS-6) with their scores.
     pub measures: Vec<Timed>,
     pub adverse_events: Vec<Timed>,
+    /// Suicide risk: ASQ screens, PHQ-9 item 9 above zero, and the safety plan's parts. Empty
+    /// when the session recorded none of them.
+    pub suicide_risk: Vec<Timed>,
     /// Entries marked "bring to integration" when the summary was made.
     pub for_integration: Vec<Timed>,
     /// The closing note, when the session ended with one.
@@ -214,6 +217,25 @@ impl Summary {
                 | EventKind::AdverseEvent(_) => {
                     let (list, line) = clinical_line(&event.kind, context);
                     summary.list_mut(list).push(timed(event, line));
+                    if let EventKind::Measure { measure, .. } = &event.kind
+                        && measure.self_harm_flag()
+                    {
+                        summary.suicide_risk.push(timed(event, measure.describe()));
+                    }
+                }
+                EventKind::SuicideScreen { .. } => {
+                    summary
+                        .suicide_risk
+                        .push(timed(event, event.kind.describe()));
+                }
+                EventKind::SafetyPlan(plan) => {
+                    for (heading, text) in plan.sections() {
+                        if !text.trim().is_empty() {
+                            summary
+                                .suicide_risk
+                                .push(timed(event, format!("Safety plan · {heading}: {}", text.trim())));
+                        }
+                    }
                 }
             }
         }
@@ -237,6 +259,7 @@ impl Summary {
             monitoring: Vec::new(),
             measures: Vec::new(),
             adverse_events: Vec::new(),
+            suicide_risk: Vec::new(),
             for_integration: Vec::new(),
             closing: None,
             before_session: Vec::new(),

@@ -259,7 +259,12 @@ impl TimelineCheck<'_> {
             | EventKind::Vitals { .. }
             | EventKind::Sedation { .. }
             | EventKind::Measure { .. }
-            | EventKind::AdverseEvent(_) => Ok(()),
+            | EventKind::AdverseEvent(_)
+            | EventKind::SuicideScreen { .. } => Ok(()),
+            EventKind::SafetyPlan(plan) => plan
+                .checked()
+                .map(|_| ())
+                .map_err(|error| format!("{entry}: {error}")),
         }
     }
 

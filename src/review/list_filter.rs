@@ -105,6 +105,7 @@ mod tests {
             dose_lowered: 0,
             ended_early: 0,
             session_stopped: 0,
+            suicide_risk: 0,
             delivered_mg: None,
             delivered_mg_per_kg: None,
         }

@@ -213,11 +213,15 @@ struct Counters {
     decision_points: i64,
     deferrals: i64,
     outcomes: [i64; 4],
+    suicide_risk: i64,
 }
 
 impl Counters {
     fn count(&mut self, kind: &EventKind) {
         self.events += 1;
+        if crate::domain::calls_for_safety_plan(kind) {
+            self.suicide_risk += 1;
+        }
         match kind {
             EventKind::DecisionPoint(_) => self.decision_points += 1,
             EventKind::DeferralStart { .. } => self.deferrals += 1,
@@ -236,7 +240,8 @@ impl Counters {
         tx.prepare_cached(
             "UPDATE sessions SET event_count = event_count + ?2, decision_points = decision_points + ?3,
                 deferrals = deferrals + ?4, worked_through = worked_through + ?5, dose_lowered = dose_lowered + ?6,
-                ended_early = ended_early + ?7, session_stopped = session_stopped + ?8
+                ended_early = ended_early + ?7, session_stopped = session_stopped + ?8,
+                suicide_risk = suicide_risk + ?9
              WHERE id = ?1",
         )?
         .execute(params![
@@ -247,7 +252,8 @@ impl Counters {
             self.outcomes[0],
             self.outcomes[1],
             self.outcomes[2],
-            self.outcomes[3]
+            self.outcomes[3],
+            self.suicide_risk
         ])?;
         Ok(())
     }

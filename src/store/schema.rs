@@ -170,7 +170,33 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::consents::CREATE_CONSENTS,
         then: Some(super::audit::watch_consents),
     },
+    // 13: how many entries of a session call for a safety plan (a positive suicide risk screen,
+    // PHQ-9 item 9 above zero), so lists mark those sessions without reading their timelines. A
+    // cache beside the record, like the delivered totals: worked out for the sessions already
+    // there, and not guarded on signed sessions (the entries it counts are).
+    Migration {
+        sql: "ALTER TABLE sessions ADD COLUMN suicide_risk INTEGER NOT NULL DEFAULT 0;",
+        then: Some(count_suicide_risk),
+    },
 ];
+
+/// Migration 13's code: counts, for each session with a questionnaire, the entries that call for
+/// a safety plan (older journals have no screens, but PHQ-9 item 9 was always recorded).
+fn count_suicide_risk(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    let rows: Vec<(i64, String)> = tx
+        .prepare("SELECT session_id, payload FROM events WHERE kind IN ('measure', 'suicide_screen')")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut update = tx.prepare("UPDATE sessions SET suicide_risk = suicide_risk + 1 WHERE id = ?1")?;
+    for (session, payload) in rows {
+        let kind: crate::domain::EventKind =
+            serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
+        if crate::domain::calls_for_safety_plan(&kind) {
+            update.execute([session])?;
+        }
+    }
+    Ok(())
+}
 
 /// Migration 8's code: the audit log watches the new column, and every stored total is worked out
 /// with the session's own weight (for a journal from before 7, with an infusion as a rate; from

@@ -31,6 +31,9 @@ pub struct SessionSummary {
     pub dose_lowered: u32,
     pub ended_early: u32,
     pub session_stopped: u32,
+    /// How many entries call for a safety plan: a positive suicide risk screen or PHQ-9 item 9
+    /// above zero. Above zero, lists mark the session.
+    pub suicide_risk: u32,
     /// What the session delivered, in mg; `None` while live or when it cannot be known (mg/kg with no weight).
     pub delivered_mg: Option<f64>,
     /// The same in mg/kg; `None` while live or when the client's weight is unknown.
@@ -66,7 +69,7 @@ impl Store {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
                     s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
-                    s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg
+                    s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk
              FROM sessions s JOIN clients c ON c.id = s.client_id
              WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR s.model = ?2)
              ORDER BY s.started_ms DESC, s.id DESC",
@@ -97,6 +100,7 @@ impl Store {
                         row.get::<_, Option<f64>>(15)?,
                         row.get::<_, Option<f64>>(16)?,
                     ),
+                    row.get::<_, u32>(17)?,
                 ))
             },
         )?;
@@ -113,6 +117,7 @@ impl Store {
                 ended_ms,
                 counts,
                 delivered,
+                suicide_risk,
             ) = row?;
             let [
                 events,
@@ -139,6 +144,7 @@ impl Store {
                 dose_lowered,
                 ended_early,
                 session_stopped,
+                suicide_risk,
                 delivered_mg: delivered.0,
                 delivered_mg_per_kg: delivered.1,
             })

@@ -141,10 +141,16 @@ pub fn show(
                 }
                 row.col(|ui| {
                     let status = RichText::new(summary.status.as_str());
-                    ui.label(if summary.status == SessionStatus::Live {
-                        status.strong().color(theme::WARNING)
-                    } else {
-                        status
+                    ui.horizontal(|ui| {
+                        ui.label(if summary.status == SessionStatus::Live {
+                            status.strong().color(theme::WARNING)
+                        } else {
+                            status
+                        });
+                        if summary.suicide_risk > 0 {
+                            ui.label(RichText::new("· suicide risk").strong().color(theme::WARNING))
+                                .on_hover_text("A positive suicide risk screen or PHQ-9 item 9 above zero: see the session's safety plan.");
+                        }
                     });
                 });
                 if row.response().clicked() {

@@ -25,6 +25,9 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
         EventKind::Vitals { .. } | EventKind::Sedation { .. } => ("Vitals", theme::VITALS),
         EventKind::Measure { .. } => ("Measure", theme::VITALS),
         EventKind::AdverseEvent(_) => ("Adverse", theme::WARNING),
+        EventKind::SuicideScreen { screen, .. } if screen.is_positive() => ("Risk", theme::WARNING),
+        EventKind::SuicideScreen { .. } => ("Screen", theme::VITALS),
+        EventKind::SafetyPlan(_) => ("Safety plan", theme::WARNING),
         EventKind::SessionEnded { .. } => ("End", theme::ink()),
     }
 }

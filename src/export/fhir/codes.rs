@@ -13,7 +13,7 @@
 
 use serde_json::{Value, json};
 
-use crate::domain::{Asked, CameUp, Decision, DeferralOutcome, TreatmentModel};
+use crate::domain::{Asked, AsqResult, CameUp, Decision, DeferralOutcome, TreatmentModel};
 
 pub const LOINC: &str = "http://loinc.org";
 pub const UCUM: &str = "http://unitsofmeasure.org";
@@ -126,6 +126,14 @@ pub fn decision_code(decision: Decision) -> &'static str {
         Decision::Hold => "decided-hold",
         Decision::SitWithIt { .. } => "decided-sit-with-it",
         Decision::Stop => "decided-stop",
+    }
+}
+
+pub fn asq_code(result: AsqResult) -> &'static str {
+    match result {
+        AsqResult::Negative => "asq-negative",
+        AsqResult::NonAcutePositive => "asq-non-acute-positive",
+        AsqResult::AcutePositive => "asq-acute-positive",
     }
 }
 
@@ -279,6 +287,27 @@ pub const JOURNAL_CODES: &[(&str, &str, &str)] = &[
         "comfort-plan",
         "Comfort plan",
         "How the client wants to be supported when it gets hard.",
+    ),
+    (
+        "asq-screen",
+        "ASQ suicide risk screen",
+        "The NIMH Ask Suicide-Screening Questions, asked before the session.",
+    ),
+    ("asq-negative", "ASQ negative", "No to questions 1-4."),
+    (
+        "asq-non-acute-positive",
+        "ASQ non-acute positive",
+        "Yes (or declined) to any of questions 1-4, no to question 5: a brief suicide safety assessment before the client leaves.",
+    ),
+    (
+        "asq-acute-positive",
+        "ASQ acute positive",
+        "Yes (or declined) to question 5: imminent risk; a full safety evaluation before the client leaves.",
+    ),
+    (
+        "safety-plan",
+        "Safety plan",
+        "Warning signs, coping steps, people and services to contact, and making the means safer, written with the client.",
     ),
     (
         "addendum",

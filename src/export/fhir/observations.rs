@@ -10,8 +10,8 @@ use super::Entry;
 use super::codes::{self, category, journal, loinc, quantity};
 use super::session::{SessionScope, instant};
 use crate::domain::{
-    AdverseEvent, DecisionPoint, DeferralOutcome, Event, EventKind, Instrument, Measure,
-    PreSession, Seq, Vitals,
+    ASQ_QUESTIONS, AdverseEvent, AsqScreen, DecisionPoint, DeferralOutcome, Event, EventKind, Instrument, Measure,
+    PreSession, SafetyPlan, Seq, Vitals,
 };
 
 /// Every resource the timeline gives, in timeline order.
@@ -98,6 +98,8 @@ fn of_event(
             vec![scope.entry(&name("sedation"), with_note(resource, note))]
         }
         EventKind::Measure { measure, note } => questionnaire(scope, measure, note, &at, &name),
+        EventKind::SuicideScreen { screen, note } => suicide_screen(scope, screen, note, &at, &name),
+        EventKind::SafetyPlan(plan) => vec![scope.entry(&name("safety-plan"), safety_plan(scope, plan, &at))],
         EventKind::DecisionPoint(point) => {
             vec![scope.entry(&name("decision"), decision_point(scope, point, &at))]
         }
@@ -316,6 +318,69 @@ fn questionnaire(
         scope.entry(&name("total"), with_note(total, note)),
         response,
     ]
+}
+
+/// The ASQ answers as a `QuestionnaireResponse` and its result as an Observation derived from it.
+fn suicide_screen(
+    scope: &SessionScope,
+    screen: &AsqScreen,
+    note: &str,
+    at: &str,
+    name: &dyn Fn(&str) -> String,
+) -> Vec<Entry> {
+    let answers = screen
+        .answers()
+        .into_iter()
+        .map(Some)
+        .chain([screen.right_now()])
+        .zip(ASQ_QUESTIONS)
+        .enumerate()
+        .filter_map(|(index, (answer, question))| {
+            let answer = answer?;
+            Some(json!({
+                "linkId": format!("asq-{}", index + 1),
+                "text": question,
+                "answer": [{"valueString": answer.label()}],
+            }))
+        })
+        .collect::<Vec<_>>();
+    let response = scope.entry(
+        &name("asq-answers"),
+        json!({
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "subject": scope.patient,
+            "encounter": scope.encounter,
+            "authored": at,
+            "item": answers,
+        }),
+    );
+    let mut result = observation(scope, journal("asq-screen"), at);
+    result["category"] = category("survey");
+    result["valueCodeableConcept"] = journal(codes::asq_code(screen.result()));
+    result["derivedFrom"] = json!([response.reference()]);
+    vec![scope.entry(&name("asq"), with_note(result, note)), response]
+}
+
+/// A safety plan as a `CarePlan`, one activity per part written.
+fn safety_plan(scope: &SessionScope, plan: &SafetyPlan, at: &str) -> Value {
+    let notes: Vec<Value> = plan
+        .sections()
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .map(|(heading, text)| json!({"text": format!("{heading}: {}", text.trim())}))
+        .collect();
+    json!({
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "category": [journal("safety-plan")],
+        "title": "Safety plan",
+        "subject": scope.patient,
+        "encounter": scope.encounter,
+        "created": at,
+        "note": notes,
+    })
 }
 
 fn decision_point(scope: &SessionScope, point: &DecisionPoint, at: &str) -> Value {

@@ -73,6 +73,10 @@ pub fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summar
             },
         );
     }
+    if !summary.suicide_risk.is_empty() {
+        section(layout, "Suicide risk and safety plan", accent);
+        timed_list(layout, &summary.suicide_risk, "");
+    }
     section(layout, "Notes", accent);
     timed_list(layout, &summary.notes, "No notes.");
     section(layout, "Vitals and sedation", accent);
