@@ -285,3 +285,42 @@ fn a_second_sit_with_it_waits_for_the_first_to_end() {
         "a second press records nothing"
     );
 }
+
+#[test]
+fn phq9_item_9_above_zero_calls_for_a_safety_plan_until_one_is_made() {
+    use kap_journal::domain::{Instrument, Measure, SafetyPlan};
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    let phq9 = |item9| LiveCommand::Measure {
+        measure: Measure::new(Instrument::Phq9, vec![1, 1, 1, 1, 1, 1, 1, 1, item9]).unwrap(),
+        note: String::new(),
+    };
+    live.log(&mut journal.store, phq9(0)).unwrap();
+    assert!(!live.state().needs_safety_plan);
+    live.log(&mut journal.store, phq9(1)).unwrap();
+    assert!(live.state().needs_safety_plan);
+    let refused = live
+        .log(
+            &mut journal.store,
+            LiveCommand::SafetyPlan(SafetyPlan::default()),
+        )
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        StoreError::Session(SessionError::SafetyPlan(_))
+    ));
+    assert!(live.state().needs_safety_plan, "a refused plan is no plan");
+    let plan = SafetyPlan {
+        contacts: "partner; 988".into(),
+        ..SafetyPlan::default()
+    };
+    live.log(&mut journal.store, LiveCommand::SafetyPlan(plan))
+        .unwrap();
+    assert!(!live.state().needs_safety_plan);
+    live.end(&mut journal.store, "", None).unwrap();
+    let summary = &journal
+        .store
+        .session_summaries(&kap_journal::store::SessionFilter::default())
+        .unwrap()[0];
+    assert_eq!(summary.suicide_risk, 1, "one entry called for the plan");
+}

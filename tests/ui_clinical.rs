@@ -553,3 +553,70 @@ fn with_the_sound_off_a_countdown_ends_silently() {
     assert!(shows(&harness, "Time is up"));
     assert_eq!(tone.count(), 0);
 }
+
+#[test]
+fn a_positive_suicide_risk_screen_opens_the_safety_plan_and_marks_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    type_into(&mut harness, "Client code", "C-0400");
+    type_into(&mut harness, "Weight (kg)", "70");
+    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+    common::ui::confirm_consent(&mut harness);
+    type_into(&mut harness, "ASQ answers", "ynnn");
+    harness.get_by_label(
+        "A positive ASQ screen needs question 5 answered: thoughts of killing yourself right now, y or n.",
+    );
+    type_into(&mut harness, "ASQ answers", " n");
+    harness.get_by_label_contains("ASQ non-acute positive: brief suicide safety assessment");
+    click(&mut harness, "Start session");
+
+    // The live view opens on the safety plan, with the reason, and the header says one is due.
+    harness.get_by_label_contains("make a safety plan with the client");
+    harness.get_by_label_contains("SAFETY  Suicide risk: safety plan to make");
+    // Without people and services to contact, the plan is refused and nothing is written.
+    common::ui::field(&harness, "Warning signs").type_text("stops answering texts");
+    harness.run();
+    click(&mut harness, "Record safety plan");
+    harness.get_by_label(
+        "A safety plan names at least the people and services to contact (a crisis line among them).",
+    );
+    type_into(
+        &mut harness,
+        "People and services to contact",
+        "sister Ana; 988",
+    );
+    click(&mut harness, "Record safety plan");
+    assert!(
+        harness
+            .query_by_label_contains("SAFETY  Suicide risk")
+            .is_none()
+    );
+    drop(harness);
+
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let summary = &store.session_summaries(&SessionFilter::default()).unwrap()[0];
+    assert_eq!(summary.suicide_risk, 1);
+    let events = store.events(summary.id).unwrap();
+    let screen = events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::SuicideScreen { screen, .. } => Some(*screen),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        screen.result(),
+        kap_journal::domain::AsqResult::NonAcutePositive
+    );
+    let plan = events
+        .iter()
+        .find_map(|event| match &event.kind {
+            EventKind::SafetyPlan(plan) => Some(plan.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(plan.warning_signs, "stops answering texts");
+    assert_eq!(plan.contacts, "sister Ana; 988");
+}

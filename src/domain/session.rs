@@ -126,6 +126,10 @@ pub enum SessionError {
     #[error(transparent)]
     Vitals(#[from] VitalsError),
     #[error(transparent)]
+    Asq(#[from] super::AsqError),
+    #[error(transparent)]
+    SafetyPlan(#[from] super::SafetyPlanError),
+    #[error(transparent)]
     Sedation(#[from] SedationError),
     #[error(transparent)]
     Measure(#[from] MeasureError),

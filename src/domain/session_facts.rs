@@ -270,7 +270,9 @@ impl Gathering {
                 facts.observed.push(Fact::at(ms, event.kind.describe()));
             }
             EventKind::SafetyPlan(_) => {
-                facts.interventions.push(Fact::at(ms, event.kind.describe()));
+                facts
+                    .interventions
+                    .push(Fact::at(ms, event.kind.describe()));
             }
             EventKind::Marker { target_seq, on } => {
                 self.marked.retain(|seq| seq != target_seq);

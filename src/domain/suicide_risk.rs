@@ -104,9 +104,13 @@ pub enum AsqError {
         "Write the ASQ answers as four letters, y or n (r if declined), e.g. \"nnnn\"; when any is y or r, add the answer to question 5 (\"ynnn n\")."
     )]
     Syntax,
-    #[error("A positive ASQ screen needs question 5 answered: thoughts of killing yourself right now, y or n.")]
+    #[error(
+        "A positive ASQ screen needs question 5 answered: thoughts of killing yourself right now, y or n."
+    )]
     AcuityMissing,
-    #[error("Question 5 is asked only after a positive screen; leave it out when questions 1–4 are all n.")]
+    #[error(
+        "Question 5 is asked only after a positive screen; leave it out when questions 1–4 are all n."
+    )]
     AcuityNotAsked,
 }
 
@@ -212,7 +216,9 @@ pub struct SafetyPlan {
 /// Why a safety plan was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SafetyPlanError {
-    #[error("A safety plan names at least the people and services to contact (a crisis line among them).")]
+    #[error(
+        "A safety plan names at least the people and services to contact (a crisis line among them)."
+    )]
     NoContacts,
 }
 
@@ -283,13 +289,16 @@ mod tests {
             assert_eq!(AsqScreen::parse(bad), Err(AsqError::Syntax), "{bad:?}");
         }
         let json = serde_json::to_string(&non_acute).unwrap();
-        assert_eq!(
-            serde_json::from_str::<AsqScreen>(&json).unwrap(),
-            non_acute
-        );
+        assert_eq!(serde_json::from_str::<AsqScreen>(&json).unwrap(), non_acute);
         // A stored screen that breaks the rules is refused on the way in.
-        assert!(serde_json::from_str::<AsqScreen>(r#"{"answers":["yes","no","no","no"]}"#).is_err());
-        assert!(non_acute.describe().contains("wished you were dead (past few weeks) yes"));
+        assert!(
+            serde_json::from_str::<AsqScreen>(r#"{"answers":["yes","no","no","no"]}"#).is_err()
+        );
+        assert!(
+            non_acute
+                .describe()
+                .contains("wished you were dead (past few weeks) yes")
+        );
     }
 
     #[test]

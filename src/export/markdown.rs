@@ -35,7 +35,12 @@ pub fn render(summary: &Summary) -> String {
     }
 
     if !summary.suicide_risk.is_empty() {
-        timed_section(&mut out, "Suicide risk and safety plan", &summary.suicide_risk, "");
+        timed_section(
+            &mut out,
+            "Suicide risk and safety plan",
+            &summary.suicide_risk,
+            "",
+        );
     }
 
     let _ = writeln!(out, "\n## Notes\n");

@@ -231,9 +231,10 @@ impl Summary {
                 EventKind::SafetyPlan(plan) => {
                     for (heading, text) in plan.sections() {
                         if !text.trim().is_empty() {
-                            summary
-                                .suicide_risk
-                                .push(timed(event, format!("Safety plan · {heading}: {}", text.trim())));
+                            summary.suicide_risk.push(timed(
+                                event,
+                                format!("Safety plan · {heading}: {}", text.trim()),
+                            ));
                         }
                     }
                 }

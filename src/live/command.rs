@@ -49,4 +49,6 @@ pub enum LiveCommand {
     Measure { measure: Measure, note: String },
     /// An adverse event with its severity and the action taken.
     AdverseEvent(AdverseEvent),
+    /// A safety plan made with the client.
+    SafetyPlan(crate::domain::SafetyPlan),
 }

@@ -87,6 +87,7 @@ pub fn events_for(
             }
             Ok(vec![EventKind::AdverseEvent(event)])
         }
+        LiveCommand::SafetyPlan(plan) => Ok(vec![EventKind::SafetyPlan(plan.checked()?)]),
         LiveCommand::ToggleMarker { target } => {
             if !live.events().iter().any(|event| event.seq == target) {
                 return Err(SessionError::UnknownEvent);

@@ -184,10 +184,13 @@ const MIGRATIONS: &[Migration] = &[
 /// a safety plan (older journals have no screens, but PHQ-9 item 9 was always recorded).
 fn count_suicide_risk(tx: &Transaction<'_>) -> Result<(), StoreError> {
     let rows: Vec<(i64, String)> = tx
-        .prepare("SELECT session_id, payload FROM events WHERE kind IN ('measure', 'suicide_screen')")?
+        .prepare(
+            "SELECT session_id, payload FROM events WHERE kind IN ('measure', 'suicide_screen')",
+        )?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let mut update = tx.prepare("UPDATE sessions SET suicide_risk = suicide_risk + 1 WHERE id = ?1")?;
+    let mut update =
+        tx.prepare("UPDATE sessions SET suicide_risk = suicide_risk + 1 WHERE id = ?1")?;
     for (session, payload) in rows {
         let kind: crate::domain::EventKind =
             serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;

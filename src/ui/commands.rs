@@ -19,6 +19,8 @@ pub enum UiCommand {
     Vitals,
     Measure,
     AdverseEvent,
+    /// Open the safety plan (it also opens by itself after a positive screen).
+    SafetyPlan,
     BringToIntegration,
     EndSession,
     Outcome(DeferralOutcome),
@@ -55,7 +57,7 @@ pub enum Scope {
 
 impl UiCommand {
     /// Every command, once.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::NewSession,
         Self::LowerDose,
         Self::SitWithIt,
@@ -65,6 +67,7 @@ impl UiCommand {
         Self::Vitals,
         Self::Measure,
         Self::AdverseEvent,
+        Self::SafetyPlan,
         Self::BringToIntegration,
         Self::EndSession,
         Self::Outcome(DeferralOutcome::WorkedThrough),
@@ -95,6 +98,7 @@ impl UiCommand {
             | Self::Vitals
             | Self::Measure
             | Self::AdverseEvent
+            | Self::SafetyPlan
             | Self::BringToIntegration
             | Self::EndSession
             | Self::Outcome(_)
@@ -112,7 +116,7 @@ impl UiCommand {
 
     /// The live view's actions in the order a session's model puts them: Medical Model offers
     /// "lower dose" first, KAP offers "sit with it" first.
-    pub fn live_actions(model: TreatmentModel) -> [Self; 10] {
+    pub fn live_actions(model: TreatmentModel) -> [Self; 11] {
         let (first, second) = match model {
             TreatmentModel::Medical => (Self::LowerDose, Self::SitWithIt),
             TreatmentModel::Kap => (Self::SitWithIt, Self::LowerDose),
@@ -126,6 +130,7 @@ impl UiCommand {
             Self::Vitals,
             Self::Measure,
             Self::AdverseEvent,
+            Self::SafetyPlan,
             Self::BringToIntegration,
             Self::EndSession,
         ]
@@ -143,6 +148,7 @@ impl UiCommand {
             Self::Vitals => "Vitals",
             Self::Measure => "Measure",
             Self::AdverseEvent => "Adverse event",
+            Self::SafetyPlan => "Safety plan",
             Self::BringToIntegration => "Bring to integration",
             Self::EndSession => "End session",
             Self::Outcome(DeferralOutcome::WorkedThrough) => "Worked through",
@@ -172,6 +178,10 @@ impl UiCommand {
             Self::Vitals => command(Key::T),
             Self::Measure => command(Key::M),
             Self::AdverseEvent => command(Key::R),
+            // Shift keeps it apart from Ctrl+S (sit with it), as Lock is kept from Ctrl+L.
+            Self::SafetyPlan => {
+                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S)
+            }
             Self::BringToIntegration => command(Key::I),
             Self::EndSession => command(Key::E),
             Self::Outcome(DeferralOutcome::WorkedThrough) => command(Key::Num1),

@@ -7,8 +7,8 @@ use egui::{RichText, Ui};
 use super::consent_form::ConsentForm;
 use super::{theme, widgets};
 use crate::domain::{
-    EventKind, Instrument, LotCode, Measure, PreSession, SessionError, Vitals, VitalsText,
-    interaction, medicine_lines,
+    ASQ_QUESTIONS, AsqScreen, EventKind, Instrument, LotCode, Measure, PreSession, SessionError,
+    Vitals, VitalsText, interaction, medicine_lines,
 };
 use crate::store::LastSession;
 
@@ -52,6 +52,8 @@ pub struct PreSessionForm {
     respiratory_rate: String,
     phq9: String,
     gad7: String,
+    /// The ASQ suicide risk screen's answers, y/n (r declined), question 5 after a positive.
+    asq: String,
 }
 
 impl PreSessionForm {
@@ -116,6 +118,20 @@ impl PreSessionForm {
             score_line(ui, Instrument::Phq9, &self.phq9);
             score_line(ui, Instrument::Gad7, &self.gad7);
         });
+        ui.horizontal(|ui| {
+            widgets::labelled_field(
+                ui,
+                "ASQ answers",
+                &mut self.asq,
+                "y/n ×4 (r declined), then q5 if any y",
+                240.0,
+            )
+            .on_hover_text(ASQ_QUESTIONS.iter().enumerate().fold(
+                "Ask Suicide-Screening Questions (NIMH):".to_owned(),
+                |text, (index, question)| format!("{text}\n{}. {question}", index + 1),
+            ));
+            asq_line(ui, &self.asq);
+        });
     }
 
     /// The session's first entries: the checklist, then the baseline vitals and questionnaires that
@@ -157,6 +173,31 @@ impl PreSessionForm {
                 note: "baseline".to_owned(),
             });
         }
+        if !self.asq.trim().is_empty() {
+            entries.push(EventKind::SuicideScreen {
+                screen: AsqScreen::parse(&self.asq)?,
+                note: String::new(),
+            });
+        }
         Ok(entries)
     }
+}
+
+/// The ASQ's result as it is typed: positive ones in the warning colour with what to do next.
+fn asq_line(ui: &mut Ui, answers: &str) {
+    if answers.trim().is_empty() {
+        return;
+    }
+    let text = match AsqScreen::parse(answers) {
+        Ok(screen) if screen.is_positive() => RichText::new(format!(
+            "ASQ {}: {}",
+            screen.result().label(),
+            screen.result().next_step()
+        ))
+        .color(theme::WARNING)
+        .strong(),
+        Ok(screen) => RichText::new(format!("ASQ {}", screen.result().label())).color(theme::SAVED),
+        Err(error) => RichText::new(error.to_string()).color(theme::MUTED),
+    };
+    ui.label(text);
 }

@@ -10,8 +10,8 @@ use super::Entry;
 use super::codes::{self, category, journal, loinc, quantity};
 use super::session::{SessionScope, instant};
 use crate::domain::{
-    ASQ_QUESTIONS, AdverseEvent, AsqScreen, DecisionPoint, DeferralOutcome, Event, EventKind, Instrument, Measure,
-    PreSession, SafetyPlan, Seq, Vitals,
+    ASQ_QUESTIONS, AdverseEvent, AsqScreen, DecisionPoint, DeferralOutcome, Event, EventKind,
+    Instrument, Measure, PreSession, SafetyPlan, Seq, Vitals,
 };
 
 /// Every resource the timeline gives, in timeline order.
@@ -98,8 +98,12 @@ fn of_event(
             vec![scope.entry(&name("sedation"), with_note(resource, note))]
         }
         EventKind::Measure { measure, note } => questionnaire(scope, measure, note, &at, &name),
-        EventKind::SuicideScreen { screen, note } => suicide_screen(scope, screen, note, &at, &name),
-        EventKind::SafetyPlan(plan) => vec![scope.entry(&name("safety-plan"), safety_plan(scope, plan, &at))],
+        EventKind::SuicideScreen { screen, note } => {
+            suicide_screen(scope, screen, note, &at, &name)
+        }
+        EventKind::SafetyPlan(plan) => {
+            vec![scope.entry(&name("safety-plan"), safety_plan(scope, plan, &at))]
+        }
         EventKind::DecisionPoint(point) => {
             vec![scope.entry(&name("decision"), decision_point(scope, point, &at))]
         }

@@ -4,7 +4,7 @@
 use super::LiveView;
 use super::forms::{
     AdverseForm, DecisionChoice, DecisionForm, DoseChangeForm, EndForm, Form, MeasureForm,
-    OutcomeForm, VitalsForm,
+    OutcomeForm, SafetyPlanForm, VitalsForm,
 };
 use crate::domain::{
     Asked, CameUp, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DeferralOutcome, Dose, EventKind, Seq,
@@ -52,6 +52,9 @@ impl LiveView {
             UiCommand::Vitals => self.open_vitals(),
             UiCommand::Measure => self.open_measure(),
             UiCommand::AdverseEvent => self.composer.open(Form::Adverse(AdverseForm::default())),
+            UiCommand::SafetyPlan => self
+                .composer
+                .open(Form::SafetyPlan(SafetyPlanForm::default())),
             UiCommand::BringToIntegration => match self.marker_target() {
                 Some(target) => self.log(journal, LiveCommand::ToggleMarker { target }, false),
                 None => self.error = Some("There is no entry to mark yet.".to_owned()),

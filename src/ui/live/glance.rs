@@ -32,7 +32,11 @@ pub enum Urgency {
 
 /// The standing safety flags, newest reading of each sign.
 pub fn safety(live: &LiveSession) -> Vec<Line> {
-    active_flags(&live.state().latest, &live.settings().thresholds)
+    let mut flags = active_flags(&live.state().latest, &live.settings().thresholds);
+    if live.state().needs_safety_plan {
+        flags.push("Suicide risk: safety plan to make (Ctrl+Shift+S)".to_owned());
+    }
+    flags
         .into_iter()
         .map(|flag| Line {
             text: format!("SAFETY  {flag}"),

@@ -41,6 +41,9 @@ pub struct LiveView {
     pending: Option<Pending>,
     /// Writes sent to the journal worker and not yet answered, oldest first.
     writing: VecDeque<Sending>,
+    /// The safety plan opened by itself for the entry that called for it (Escape leaves it for
+    /// later; it opens again only after another such entry).
+    safety_plan_offered: bool,
 }
 
 impl AppView for LiveView {
@@ -103,6 +106,7 @@ impl LiveView {
             live,
             pending: None,
             writing: VecDeque::new(),
+            safety_plan_offered: false,
             selected: None,
             error,
             resumed_notice,
@@ -155,6 +159,24 @@ impl LiveView {
         );
     }
 
+    /// Opens the safety plan once after a positive suicide risk screen or PHQ-9 item 9 above zero,
+    /// when the clinician is not in the middle of another entry.
+    fn offer_safety_plan(&mut self) {
+        let needed = self.live.state().needs_safety_plan;
+        if !needed {
+            self.safety_plan_offered = false;
+            return;
+        }
+        let idle = matches!(self.composer.form, Form::Note) && self.composer.text.trim().is_empty();
+        if !self.safety_plan_offered && idle && self.is_live() {
+            self.safety_plan_offered = true;
+            self.composer.open(Form::SafetyPlan(forms::SafetyPlanForm::opened_for(
+                "A positive suicide risk screen or PHQ-9 item 9 above zero: make a safety plan with the client (Escape to come back to it with Ctrl+Shift+S)."
+                    .to_owned(),
+            )));
+        }
+    }
+
     fn wall(&self) -> chrono::DateTime<chrono::Utc> {
         self.live.clock().wall()
     }
@@ -162,6 +184,7 @@ impl LiveView {
     /// Draws the view; the worker's answers were taken in [`logic`](Self::logic) this frame.
     fn draw(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
         self.answer_soft_stop(ui.ctx(), journal);
+        self.offer_safety_plan();
         let model = self.live.session().model;
         let saved = self
             .draft

@@ -7,6 +7,7 @@ mod dose_change;
 mod end;
 mod measure;
 mod outcome;
+mod safety_plan;
 mod vitals;
 
 use egui::Ui;
@@ -17,6 +18,7 @@ pub use dose_change::DoseChangeForm;
 pub use end::{EndForm, monitoring_hint};
 pub use measure::MeasureForm;
 pub use outcome::OutcomeForm;
+pub use safety_plan::SafetyPlanForm;
 pub use vitals::VitalsForm;
 
 use crate::domain::{CurrentDose, Discharge, SessionError, TreatmentModel};
@@ -58,6 +60,7 @@ pub enum Form {
     Vitals(VitalsForm),
     Measure(MeasureForm),
     Adverse(AdverseForm),
+    SafetyPlan(SafetyPlanForm),
     End(EndForm),
 }
 
@@ -71,6 +74,7 @@ impl Form {
             Self::Vitals(form) => form,
             Self::Measure(form) => form,
             Self::Adverse(form) => form,
+            Self::SafetyPlan(form) => form,
             Self::End(form) => form,
         })
     }
@@ -84,6 +88,7 @@ impl Form {
             Self::Vitals(form) => form,
             Self::Measure(form) => form,
             Self::Adverse(form) => form,
+            Self::SafetyPlan(form) => form,
             Self::End(form) => form,
         })
     }
