@@ -196,8 +196,8 @@ impl Row {
             } => Self::reading(discharge.checks()),
             EventKind::PreSession(checklist) => Self::reading(checklist.flags().join("; ")),
             EventKind::SuicideScreen { screen, .. } => Self::reading(screen.describe()),
-            EventKind::SafetyPlan(_) => Self::default(),
-            EventKind::Note { .. }
+            EventKind::SafetyPlan(_)
+            | EventKind::Note { .. }
             | EventKind::WentAhead { .. }
             | EventKind::SessionEnded { .. } => Self::default(),
         }

@@ -23,16 +23,7 @@ pub fn render(summary: &Summary) -> String {
         timed_item(&mut out, line);
     }
 
-    let _ = writeln!(out, "\n## Decision points\n");
-    if summary.decisions.is_empty() {
-        let _ = writeln!(out, "No decision points.");
-    }
-    for (index, line) in summary.decisions.iter().enumerate() {
-        decision(&mut out, index + 1, line);
-    }
-    if let Some(sentence) = summary.outcome_sentence() {
-        let _ = writeln!(out, "\n{sentence}");
-    }
+    decisions(&mut out, summary);
 
     if !summary.suicide_risk.is_empty() {
         timed_section(
@@ -148,6 +139,20 @@ fn labelled_section(out: &mut String, title: &str, pairs: &[(&'static str, Strin
     let _ = writeln!(out, "\n## {title}\n");
     for (label, value) in pairs {
         let _ = writeln!(out, "- **{label}:** {}", escape_block(value, "  "));
+    }
+}
+
+/// Every decision point with its deferral, then how the deferrals ended.
+fn decisions(out: &mut String, summary: &Summary) {
+    let _ = writeln!(out, "\n## Decision points\n");
+    if summary.decisions.is_empty() {
+        let _ = writeln!(out, "No decision points.");
+    }
+    for (index, line) in summary.decisions.iter().enumerate() {
+        decision(out, index + 1, line);
+    }
+    if let Some(sentence) = summary.outcome_sentence() {
+        let _ = writeln!(out, "\n{sentence}");
     }
 }
 

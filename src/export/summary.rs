@@ -149,6 +149,9 @@ impl Summary {
                 summary.dosing.push(timed(event, line));
             }
             administration.apply(event);
+            for line in Self::suicide_risk_lines(&event.kind) {
+                summary.suicide_risk.push(timed(event, line));
+            }
             match &event.kind {
                 EventKind::Note { text } => summary.notes.push(timed(event, text.clone())),
                 EventKind::WentAhead { .. } => {
@@ -217,32 +220,30 @@ impl Summary {
                 | EventKind::AdverseEvent(_) => {
                     let (list, line) = clinical_line(&event.kind, context);
                     summary.list_mut(list).push(timed(event, line));
-                    if let EventKind::Measure { measure, .. } = &event.kind
-                        && measure.self_harm_flag()
-                    {
-                        summary.suicide_risk.push(timed(event, measure.describe()));
-                    }
                 }
-                EventKind::SuicideScreen { .. } => {
-                    summary
-                        .suicide_risk
-                        .push(timed(event, event.kind.describe()));
-                }
-                EventKind::SafetyPlan(plan) => {
-                    for (heading, text) in plan.sections() {
-                        if !text.trim().is_empty() {
-                            summary.suicide_risk.push(timed(
-                                event,
-                                format!("Safety plan · {heading}: {}", text.trim()),
-                            ));
-                        }
-                    }
-                }
+                EventKind::SuicideScreen { .. } | EventKind::SafetyPlan(_) => {}
             }
         }
         summary.outcome_counts = outcome_counts(&summary.decisions);
         summary.for_integration = marked_lines(record, timed);
         summary
+    }
+
+    /// What an entry says about suicide risk: a screen, PHQ-9 item 9 above zero, a safety plan's parts.
+    fn suicide_risk_lines(kind: &EventKind) -> Vec<String> {
+        match kind {
+            EventKind::Measure { measure, .. } if measure.self_harm_flag() => {
+                vec![measure.describe()]
+            }
+            EventKind::SuicideScreen { .. } => vec![kind.describe()],
+            EventKind::SafetyPlan(plan) => plan
+                .sections()
+                .into_iter()
+                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(heading, text)| format!("Safety plan · {heading}: {}", text.trim()))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The parts that do not come from the timeline; the timeline's lists start empty.

@@ -99,7 +99,7 @@ fn of_event(
         }
         EventKind::Measure { measure, note } => questionnaire(scope, measure, note, &at, &name),
         EventKind::SuicideScreen { screen, note } => {
-            suicide_screen(scope, screen, note, &at, &name)
+            suicide_screen(scope, *screen, note, &at, &name)
         }
         EventKind::SafetyPlan(plan) => {
             vec![scope.entry(&name("safety-plan"), safety_plan(scope, plan, &at))]
@@ -327,7 +327,7 @@ fn questionnaire(
 /// The ASQ answers as a `QuestionnaireResponse` and its result as an Observation derived from it.
 fn suicide_screen(
     scope: &SessionScope,
-    screen: &AsqScreen,
+    screen: AsqScreen,
     note: &str,
     at: &str,
     name: &dyn Fn(&str) -> String,
