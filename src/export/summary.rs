@@ -137,11 +137,6 @@ impl Summary {
         // Where each decision point and each deferral went in `summary.decisions`, by entry number.
         let mut decision_of: Vec<(Seq, usize)> = Vec::new();
         let mut deferral_of: Vec<(Seq, usize)> = Vec::new();
-        let find = |list: &[(Seq, usize)], wanted: Seq| {
-            list.iter()
-                .find(|(seq, _)| *seq == wanted)
-                .map(|(_, index)| *index)
-        };
         // What the dose entries before this one add up to: a dose change says the rate it set.
         let mut administration = crate::domain::Administration::default();
         for event in &record.events {
@@ -149,7 +144,7 @@ impl Summary {
                 summary.dosing.push(timed(event, line));
             }
             administration.apply(event);
-            for line in Self::suicide_risk_lines(&event.kind) {
+            for line in suicide_risk_lines(&event.kind) {
                 summary.suicide_risk.push(timed(event, line));
             }
             match &event.kind {
@@ -163,7 +158,9 @@ impl Summary {
                 EventKind::DosingBegan { .. } => dosing_began_ms = Some(event.elapsed_ms),
                 EventKind::InfusionExtended { .. }
                 | EventKind::DoseChange { .. }
-                | EventKind::Marker { .. } => {}
+                | EventKind::Marker { .. }
+                | EventKind::SuicideScreen { .. }
+                | EventKind::SafetyPlan(_) => {}
                 EventKind::DecisionPoint(point) => {
                     decision_of.push((event.seq, summary.decisions.len()));
                     summary.decisions.push(DecisionLine {
@@ -176,7 +173,7 @@ impl Summary {
                     decision_seq,
                     minutes,
                 } => {
-                    if let Some(index) = find(&decision_of, *decision_seq) {
+                    if let Some(index) = index_of(&decision_of, *decision_seq) {
                         summary.decisions[index].deferral = Some(DeferralLine {
                             minutes: *minutes,
                             outcome: None,
@@ -189,8 +186,8 @@ impl Summary {
                     deferral_seq,
                     minutes,
                 } => {
-                    if let Some(deferral) = find(&deferral_of, *deferral_seq)
-                        .and_then(|index| summary.decisions[index].deferral.as_mut())
+                    if let Some(deferral) =
+                        deferral_at(&mut summary.decisions, &deferral_of, *deferral_seq)
                     {
                         deferral.minutes = *minutes;
                     }
@@ -200,8 +197,8 @@ impl Summary {
                     outcome,
                     note,
                 } => {
-                    if let Some(deferral) = find(&deferral_of, *deferral_seq)
-                        .and_then(|index| summary.decisions[index].deferral.as_mut())
+                    if let Some(deferral) =
+                        deferral_at(&mut summary.decisions, &deferral_of, *deferral_seq)
                     {
                         deferral.outcome = Some(*outcome);
                         deferral.ended = Some(timed(event, note.trim().to_owned()));
@@ -221,29 +218,11 @@ impl Summary {
                     let (list, line) = clinical_line(&event.kind, context);
                     summary.list_mut(list).push(timed(event, line));
                 }
-                EventKind::SuicideScreen { .. } | EventKind::SafetyPlan(_) => {}
             }
         }
         summary.outcome_counts = outcome_counts(&summary.decisions);
         summary.for_integration = marked_lines(record, timed);
         summary
-    }
-
-    /// What an entry says about suicide risk: a screen, PHQ-9 item 9 above zero, a safety plan's parts.
-    fn suicide_risk_lines(kind: &EventKind) -> Vec<String> {
-        match kind {
-            EventKind::Measure { measure, .. } if measure.self_harm_flag() => {
-                vec![measure.describe()]
-            }
-            EventKind::SuicideScreen { .. } => vec![kind.describe()],
-            EventKind::SafetyPlan(plan) => plan
-                .sections()
-                .into_iter()
-                .filter(|(_, text)| !text.trim().is_empty())
-                .map(|(heading, text)| format!("Safety plan · {heading}: {}", text.trim()))
-                .collect(),
-            _ => Vec::new(),
-        }
     }
 
     /// The parts that do not come from the timeline; the timeline's lists start empty.
@@ -445,5 +424,38 @@ fn flagged(line: String, kind: &EventKind, context: &SummaryContext) -> String {
         line
     } else {
         format!("{line} — FLAGGED: {}", flags.join("; "))
+    }
+}
+
+/// Where the entry `wanted` went in a list of (entry, index) pairs.
+fn index_of(list: &[(Seq, usize)], wanted: Seq) -> Option<usize> {
+    list.iter()
+        .find(|(seq, _)| *seq == wanted)
+        .map(|(_, index)| *index)
+}
+
+/// The deferral started at `wanted`, on the decision it belongs to.
+fn deferral_at<'a>(
+    decisions: &'a mut [DecisionLine],
+    deferral_of: &[(Seq, usize)],
+    wanted: Seq,
+) -> Option<&'a mut DeferralLine> {
+    index_of(deferral_of, wanted).and_then(|index| decisions.get_mut(index)?.deferral.as_mut())
+}
+
+/// What an entry says about suicide risk: a screen, PHQ-9 item 9 above zero, a safety plan's parts.
+fn suicide_risk_lines(kind: &EventKind) -> Vec<String> {
+    match kind {
+        EventKind::Measure { measure, .. } if measure.self_harm_flag() => {
+            vec![measure.describe()]
+        }
+        EventKind::SuicideScreen { .. } => vec![kind.describe()],
+        EventKind::SafetyPlan(plan) => plan
+            .sections()
+            .into_iter()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .map(|(heading, text)| format!("Safety plan · {heading}: {}", text.trim()))
+            .collect(),
+        _ => Vec::new(),
     }
 }
