@@ -249,3 +249,72 @@ fn the_prep_sheet_shows_recent_sessions_markers_with_context_and_open_themes() {
         3
     );
 }
+
+#[test]
+fn suicide_risk_follows_the_client_into_the_prep_sheet_with_the_newest_plan() {
+    use kap_journal::domain::{AsqScreen, EventKind, Instrument, Measure, SafetyPlan};
+    let mut journal = common::journal();
+    let client = common::client(&mut journal.store, "R-0001");
+    let other = common::client(&mut journal.store, "R-0002");
+    let session = |journal: &mut common::Journal,
+                   client: &Client,
+                   first: Vec<EventKind>,
+                   then: Vec<LiveCommand>| {
+        let clock: Arc<dyn Clock> = journal.clock.clone();
+        let mut live = LiveSession::start_with(
+            &mut journal.store,
+            clock,
+            &common::new_session(client, TreatmentModel::Kap),
+            first,
+        )
+        .unwrap();
+        for command in then {
+            live.log(&mut journal.store, command).unwrap();
+        }
+        live.end(&mut journal.store, "", None).unwrap();
+        journal.clock.advance(Duration::from_hours(24 * 7));
+    };
+    let plan = |contacts: &str| {
+        LiveCommand::SafetyPlan(SafetyPlan {
+            contacts: contacts.into(),
+            ..SafetyPlan::default()
+        })
+    };
+    // Week 1: a positive screen and a plan; week 2: PHQ-9 item 9 above zero, no plan that
+    // session; week 3: a plan made in a quiet session; week 4: nothing.
+    let screen = EventKind::SuicideScreen {
+        screen: AsqScreen::parse("ynnn n").unwrap(),
+        note: String::new(),
+    };
+    session(
+        &mut journal,
+        &client,
+        vec![screen],
+        vec![plan("first plan: sister")],
+    );
+    let item9 = LiveCommand::Measure {
+        measure: Measure::new(Instrument::Phq9, vec![1, 1, 1, 1, 1, 1, 1, 1, 2]).unwrap(),
+        note: String::new(),
+    };
+    session(&mut journal, &client, Vec::new(), vec![item9]);
+    session(
+        &mut journal,
+        &client,
+        Vec::new(),
+        vec![plan("second plan: partner; 988")],
+    );
+    session(&mut journal, &client, Vec::new(), Vec::new());
+    session(&mut journal, &other, Vec::new(), Vec::new());
+
+    let sheet = PrepSheet::load(&journal.store, client.id).unwrap();
+    let risk = sheet.suicide_risk.expect("the flag follows the client");
+    assert_eq!(risk.sessions, 2);
+    assert_eq!(risk.signals, ["PHQ-9 10 (moderate) · item 9 above zero"]);
+    assert_eq!(risk.plan.unwrap().1.contacts, "second plan: partner; 988");
+    assert!(
+        PrepSheet::load(&journal.store, other.id)
+            .unwrap()
+            .suicide_risk
+            .is_none()
+    );
+}

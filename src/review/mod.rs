@@ -7,9 +7,11 @@ mod list_filter;
 mod measure_trend;
 mod prep;
 mod statistics;
+mod suicide_risk;
 
 pub use dose_curve::{DeferralSpan, DoseCurve};
 pub use list_filter::{ListFilter, SortKey, parse_day, sort};
 pub use measure_trend::{MeasureTrend, TrendPoint};
 pub use prep::{DecisionSummary, MarkedEntry, PREP_SESSIONS, PrepSession, PrepSheet};
 pub use statistics::{ModelStatistics, OutcomeCounts, Statistics};
+pub use suicide_risk::SuicideRisk;

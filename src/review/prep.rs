@@ -64,6 +64,9 @@ pub struct PrepSheet {
     pub open_themes: Vec<String>,
     /// All of the client's sessions, per model.
     pub statistics: Statistics,
+    /// The newest positive suicide risk screen or PHQ-9 item 9 above zero, in any session, with
+    /// the safety plan.
+    pub suicide_risk: Option<super::SuicideRisk>,
 }
 
 impl PrepSheet {
@@ -102,6 +105,7 @@ impl PrepSheet {
             client,
             sessions,
             open_themes,
+            suicide_risk: super::SuicideRisk::of(store, &all)?,
             statistics: Statistics::of(&all),
         })
     }
