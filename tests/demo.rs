@@ -272,6 +272,8 @@ fn a_practice_shows_every_kind_of_entry_and_record() {
         "adverse_event",
         "session_ended",
         "note",
+        "suicide_screen",
+        "safety_plan",
     ];
     let seen: BTreeSet<&str> = all
         .iter()
@@ -280,6 +282,47 @@ fn a_practice_shows_every_kind_of_entry_and_record() {
     for kind in wanted {
         assert!(seen.contains(kind), "no {kind} in 300 sessions: {seen:?}");
     }
+    // Every session screens for suicide risk; each positive screen has its safety plan, and the
+    // lists count it. Some esketamine sessions slow the breathing, and oxygen is given.
+    let summaries = journal
+        .store
+        .session_summaries(&kap_journal::store::SessionFilter::default())
+        .unwrap();
+    for (session, events) in &all {
+        let positive = events.iter().any(|event| {
+            matches!(&event.kind, EventKind::SuicideScreen { screen, .. } if screen.is_positive())
+        });
+        let planned = events
+            .iter()
+            .any(|event| matches!(event.kind, EventKind::SafetyPlan(_)));
+        assert!(
+            events
+                .iter()
+                .any(|event| matches!(event.kind, EventKind::SuicideScreen { .. }))
+        );
+        assert_eq!(positive, planned, "session {}", session.id);
+        let counted = summaries
+            .iter()
+            .find(|summary| summary.id == session.id)
+            .unwrap();
+        assert_eq!(counted.suicide_risk > 0, positive, "session {}", session.id);
+    }
+    let breathing: Vec<&Session> = all
+        .iter()
+        .filter(|(_, events)| {
+            events.iter().any(|event| {
+                matches!(&event.kind, EventKind::AdverseEvent(adverse)
+                    if adverse.category == kap_journal::domain::AdverseCategory::RespiratoryDepression)
+            })
+        })
+        .map(|(session, _)| session)
+        .collect();
+    assert!(!breathing.is_empty());
+    assert!(
+        breathing
+            .iter()
+            .all(|session| session.route == Route::IntranasalEsketamine)
+    );
     assert_eq!(instruments.len(), Instrument::ALL.len());
     // Discharge records, progress notes in every format, private notes, signatures, addenda.
     assert!(all.iter().all(|(_, events)| matches!(

@@ -141,3 +141,30 @@ pub fn follow_ups(model: TreatmentModel) -> &'static [&'static str] {
         ],
     }
 }
+
+/// A safety plan as one might be written with a client (synthetic), varied by the client.
+pub fn safety_plan(client_index: usize) -> crate::domain::SafetyPlan {
+    const WARNING_SIGNS: &[&str] = &[
+        "Stops answering messages; lies awake going over the same thoughts",
+        "Cancels plans, drinks alone, says \"what's the point\"",
+    ];
+    const COPING: &[&str] = &[
+        "Walk the dog around the park; cold water on the face; the playlist from session",
+        "Write the letter to the future self; call a friend to talk about anything else",
+    ];
+    const CONTACTS: &[&str] = &[
+        "Sister (evenings); the clinic line in hours; 988 Suicide & Crisis Lifeline at any hour",
+        "Partner; best friend; the clinic line in hours; 988 Suicide & Crisis Lifeline at any hour",
+    ];
+    const MEANS: &[&str] = &[
+        "Partner keeps the sleeping tablets; no more than a week's supply at home",
+        "Medicines in a locked box, key with a friend",
+    ];
+    let pick = |list: &[&str]| list[client_index % list.len()].to_owned();
+    crate::domain::SafetyPlan {
+        warning_signs: pick(WARNING_SIGNS),
+        coping_steps: pick(COPING),
+        contacts: pick(CONTACTS),
+        means_safety: pick(MEANS),
+    }
+}

@@ -41,6 +41,9 @@ pub struct Story {
     pub days: Vec<NaiveDate>,
     /// Medicines as the checklist lists them.
     pub medicines: Vec<String>,
+    /// The client's place in the practice, from 0: what a few storylines hang on, drawn from no
+    /// randomness so every seed's practice stays the one it was.
+    pub client_index: usize,
 }
 
 impl Story {
@@ -87,6 +90,7 @@ impl Story {
             note_format: *pick(rng, &NoteFormat::ALL),
             days: schedule(rng, sessions, last_day),
             medicines: medicines(rng),
+            client_index,
         }
     }
 

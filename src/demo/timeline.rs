@@ -14,7 +14,7 @@ use super::grammar;
 use super::phrases::{self, pick};
 use super::story::Story;
 use crate::domain::{
-    AdverseCategory, AdverseEvent, AdverseSeverity, Discharge, Dose, DoseUnit,
+    AdverseCategory, AdverseEvent, AdverseSeverity, AsqScreen, Discharge, Dose, DoseUnit,
     ESKETAMINE_MONITORING_MS, EventKind, Infusion, Instrument, Measure, PreSession, Route,
     Sedation, Seq, TreatmentModel, Vitals,
 };
@@ -67,6 +67,20 @@ pub struct SessionShape<'a> {
     pub consent: Option<crate::domain::ConsentGiven>,
 }
 
+impl SessionShape<'_> {
+    /// One client in five arrives at their first two sessions with thoughts of being better off
+    /// dead: PHQ-9 item 9 above zero, a non-acute positive ASQ, and a safety plan before dosing.
+    fn at_risk(&self) -> bool {
+        self.story.client_index % 5 == 3 && self.index < 2
+    }
+
+    /// Every fourth esketamine session, breathing slows after dosing: a respiratory rate of 8 and
+    /// SpO2 of 92 %, oxygen by nasal cannula, and it recovers.
+    fn slow_breathing(&self) -> bool {
+        self.route == Route::IntranasalEsketamine && self.index % 4 == 1
+    }
+}
+
 /// The events of a session and its end time.
 pub fn generate(
     rng: &mut StdRng,
@@ -106,6 +120,7 @@ pub fn generate(
         sedation: [dosing_at + 15 * MINUTE, dosing_at + 30 * MINUTE],
         cadss: Some(dosing_at + 40 * MINUTE),
         adverse: pick_adverse(rng).map(|(minute, event)| (dosing_at + minute * MINUTE, event)),
+        slow_breathing: shape.slow_breathing(),
     };
     let mut decisions = 0;
     loop {
@@ -157,13 +172,20 @@ struct Due {
     sedation: [i64; 2],
     cadss: Option<i64>,
     adverse: Option<(i64, AdverseEvent)>,
+    /// The next vitals show slowed breathing (once).
+    slow_breathing: bool,
 }
 
 impl Due {
     /// Logs the reading that is due now, if any; returns whether it logged one.
     fn reading(&mut self, rng: &mut StdRng, log: &mut Builder) -> bool {
         if log.at >= self.vitals {
-            log.push(vitals(rng, false));
+            let reading = vitals(rng, false);
+            if std::mem::take(&mut self.slow_breathing) {
+                breathing_slows(log, &reading);
+            } else {
+                log.push(reading);
+            }
             self.vitals = log.at + self.every;
         } else if let Some(at) = self.sedation.iter_mut().find(|at| **at <= log.at) {
             *at = i64::MAX;
@@ -202,16 +224,97 @@ fn before_dosing(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) 
     }));
     let phq9 = (shape.story.phq9(shape.index) + rng.random_range(-2.0..=2.0)).clamp(0.0, 27.0);
     log.after(rng, 1, 2);
-    log.push(measure(rng, Instrument::Phq9, phq9.round() as u32));
+    let mut phq9_entry = measure(rng, Instrument::Phq9, phq9.round() as u32);
+    if shape.at_risk() {
+        phq9_entry = with_item_9(phq9_entry);
+    }
+    log.push(phq9_entry);
     log.after(rng, 1, 2);
     let gad7 = (phq9 * 0.7 + rng.random_range(-2.0..=2.0)).clamp(0.0, 21.0);
     log.push(measure(rng, Instrument::Gad7, gad7.round() as u32));
+    suicide_screen(log, shape);
     log.after(rng, 1, 2);
     log.push(vitals(rng, false));
     log.after(rng, 1, 2);
     log.push(EventKind::Note {
         text: format!("Intention read aloud: {}", shape.intention),
     });
+}
+
+/// The ASQ before every session, and the safety plan a positive one opens. No draws: the time moves
+/// on by fixed steps.
+fn suicide_screen(log: &mut Builder, shape: &SessionShape<'_>) {
+    log.at += 40_000;
+    let answers = if shape.at_risk() { "ynnn n" } else { "nnnn" };
+    let Ok(screen) = AsqScreen::parse(answers) else {
+        return;
+    };
+    log.push(EventKind::SuicideScreen {
+        screen,
+        note: String::new(),
+    });
+    if shape.at_risk() {
+        log.at += 4 * MINUTE;
+        log.push(EventKind::SafetyPlan(phrases::safety_plan(
+            shape.story.client_index,
+        )));
+    }
+}
+
+/// Respiratory depression after esketamine, drawn from the reading `taken` without a draw of its
+/// own: the reading with breathing at 8 and SpO2 92 %, the adverse event and what was done, and
+/// three minutes later the recovery on 2 L/min of oxygen.
+fn breathing_slows(log: &mut Builder, taken: &EventKind) {
+    let EventKind::Vitals { vitals, .. } = taken else {
+        log.push(taken.clone());
+        return;
+    };
+    let reading = |rate, spo2, oxygen| {
+        Vitals::with_breathing(
+            vitals.blood_pressure(),
+            vitals.heart_rate(),
+            Some(spo2),
+            Some(rate),
+            oxygen,
+        )
+    };
+    let (Ok(slow), Ok(recovered)) = (reading(8, 92, None), reading(14, 97, Some(20))) else {
+        log.push(taken.clone());
+        return;
+    };
+    log.push(EventKind::Vitals {
+        vitals: slow,
+        note: "drowsy, shallow breathing".to_owned(),
+    });
+    log.push(EventKind::AdverseEvent(AdverseEvent {
+        category: AdverseCategory::RespiratoryDepression,
+        severity: AdverseSeverity::Mild,
+        detail: "RR 8, SpO2 92 %; roused to voice".to_owned(),
+        action: "Sat upright, 2 L/min oxygen by nasal cannula".to_owned(),
+    }));
+    log.at += 3 * MINUTE;
+    log.push(EventKind::Vitals {
+        vitals: recovered,
+        note: "breathing settled on oxygen".to_owned(),
+    });
+}
+
+/// The same PHQ-9 with item 9 (better off dead, self-harm) answered 1, "several days".
+fn with_item_9(entry: EventKind) -> EventKind {
+    let EventKind::Measure { measure, note } = &entry else {
+        return entry;
+    };
+    let mut answers = measure.answers().to_vec();
+    if let Some(last) = answers.last_mut() {
+        *last = 1;
+    }
+    match Measure::new(Instrument::Phq9, answers) {
+        Ok(measure) => EventKind::Measure {
+            measure,
+            note: note.clone(),
+        },
+        Err(_) => entry,
+    }
 }
 
 /// How often vitals are due after dosing: every 15 minutes, but intranasal esketamine is checked at
@@ -256,7 +359,8 @@ fn measure(rng: &mut StdRng, instrument: Instrument, total: u32) -> EventKind {
     let items = instrument.items();
     let max = instrument.max_answer();
     let mut answers = vec![0_u8; items];
-    // PHQ-9's last item (thoughts of self-harm) is left at 0 here: a demo does not raise that flag.
+    // PHQ-9's last item (thoughts of self-harm) is left at 0 here; the few clients at risk have it
+    // set afterwards (`with_item_9`).
     let answerable = if instrument == Instrument::Phq9 {
         items - 1
     } else {
