@@ -282,6 +282,74 @@ fn a_practice_shows_every_kind_of_entry_and_record() {
     for kind in wanted {
         assert!(seen.contains(kind), "no {kind} in 300 sessions: {seen:?}");
     }
+    assert_eq!(instruments.len(), Instrument::ALL.len());
+    // Discharge records, progress notes in every format, private notes, signatures, addenda.
+    assert!(all.iter().all(|(_, events)| matches!(
+        events.last().unwrap().kind,
+        EventKind::SessionEnded {
+            discharge: Some(_),
+            ..
+        }
+    )));
+    let formats: BTreeSet<String> = all
+        .iter()
+        .filter_map(|(session, _)| journal.store.progress_note(session.id).unwrap())
+        .map(|note| format!("{:?}", note.format()))
+        .collect();
+    assert_eq!(formats.len(), NoteFormat::ALL.len(), "{formats:?}");
+    let ids: Vec<SessionId> = all.iter().map(|(session, _)| session.id).collect();
+    assert!(
+        ids.iter()
+            .any(|id| journal.store.has_private_note(*id).unwrap())
+    );
+    let signed: Vec<&SessionId> = ids
+        .iter()
+        .filter(|id| journal.store.signature(**id).unwrap().is_some())
+        .collect();
+    assert!(signed.len() > 100, "{} signed", signed.len());
+    assert!(
+        signed
+            .iter()
+            .any(|id| !journal.store.addenda(**id).unwrap().is_empty())
+    );
+    assert!(journal.store.signature_problems().unwrap().is_empty());
+    assert!(journal.store.audit_problems().unwrap().is_empty());
+}
+
+#[test]
+fn every_session_went_ahead_under_a_current_consent() {
+    let journal = demo(300, 12, 1);
+    let all = sessions(&journal.store);
+    // Every session went ahead under a consent current when it started, given before it, to the
+    // version then in force; the second version made every client consent again.
+    let newest = journal.store.consent_text().unwrap().unwrap();
+    assert_eq!(newest.version, 2);
+    let mut versions = BTreeSet::new();
+    for (session, events) in &all {
+        let EventKind::PreSession(checklist) = &events[0].kind else {
+            panic!("session {} starts with its checklist", session.id);
+        };
+        let given = checklist.consent_given.as_ref().expect("a consent");
+        assert!(given.given_at <= session.started_at);
+        assert!(session.started_at.date_naive() <= given.renew_by);
+        let held = journal
+            .store
+            .consent_at(session.client_id, session.started_at)
+            .unwrap()
+            .unwrap();
+        assert_eq!(ConsentGiven::of(&held), *given);
+        if session.started_at >= newest.adopted_at {
+            assert_eq!(given.version, 2);
+        }
+        versions.insert(given.version);
+    }
+    assert_eq!(versions, BTreeSet::from([1, 2]));
+}
+
+#[test]
+fn sessions_screen_for_suicide_risk_and_esketamine_can_slow_the_breathing() {
+    let journal = demo(300, 12, 1);
+    let all = sessions(&journal.store);
     // Every session screens for suicide risk; each positive screen has its safety plan, and the
     // lists count it. Some esketamine sessions slow the breathing, and oxygen is given.
     let summaries = journal
@@ -323,63 +391,6 @@ fn a_practice_shows_every_kind_of_entry_and_record() {
             .iter()
             .all(|session| session.route == Route::IntranasalEsketamine)
     );
-    assert_eq!(instruments.len(), Instrument::ALL.len());
-    // Discharge records, progress notes in every format, private notes, signatures, addenda.
-    assert!(all.iter().all(|(_, events)| matches!(
-        events.last().unwrap().kind,
-        EventKind::SessionEnded {
-            discharge: Some(_),
-            ..
-        }
-    )));
-    let formats: BTreeSet<String> = all
-        .iter()
-        .filter_map(|(session, _)| journal.store.progress_note(session.id).unwrap())
-        .map(|note| format!("{:?}", note.format()))
-        .collect();
-    assert_eq!(formats.len(), NoteFormat::ALL.len(), "{formats:?}");
-    let ids: Vec<SessionId> = all.iter().map(|(session, _)| session.id).collect();
-    assert!(
-        ids.iter()
-            .any(|id| journal.store.has_private_note(*id).unwrap())
-    );
-    let signed: Vec<&SessionId> = ids
-        .iter()
-        .filter(|id| journal.store.signature(**id).unwrap().is_some())
-        .collect();
-    assert!(signed.len() > 100, "{} signed", signed.len());
-    assert!(
-        signed
-            .iter()
-            .any(|id| !journal.store.addenda(**id).unwrap().is_empty())
-    );
-    assert!(journal.store.signature_problems().unwrap().is_empty());
-    assert!(journal.store.audit_problems().unwrap().is_empty());
-
-    // Every session went ahead under a consent current when it started, given before it, to the
-    // version then in force; the second version made every client consent again.
-    let newest = journal.store.consent_text().unwrap().unwrap();
-    assert_eq!(newest.version, 2);
-    let mut versions = BTreeSet::new();
-    for (session, events) in &all {
-        let EventKind::PreSession(checklist) = &events[0].kind else {
-            panic!("session {} starts with its checklist", session.id);
-        };
-        let given = checklist.consent_given.as_ref().expect("a consent");
-        assert!(given.given_at <= session.started_at);
-        assert!(session.started_at.date_naive() <= given.renew_by);
-        let held = journal
-            .store
-            .consent_at(session.client_id, session.started_at)
-            .unwrap()
-            .unwrap();
-        assert_eq!(ConsentGiven::of(&held), *given);
-        if session.started_at >= newest.adopted_at {
-            assert_eq!(given.version, 2);
-        }
-        versions.insert(given.version);
-    }
-    assert_eq!(versions, BTreeSet::from([1, 2]));
 }
 
 #[test]

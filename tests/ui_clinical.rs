@@ -200,9 +200,15 @@ fn a_phq9_entered_item_by_item_is_scored_and_item_nine_stands_out() {
     assert_eq!(measure.total(), 11);
     assert!(measure.self_harm_flag());
     assert!(
-        shows(&harness, "PHQ-9 item 9 above zero"),
+        harness
+            .query_all_by_label_contains("PHQ-9 item 9 above zero")
+            .count()
+            >= 2,
         "the timeline row carries the flag"
     );
+    // Item 9 above zero opens the safety plan by itself, and the header says one is due.
+    assert!(shows(&harness, "make a safety plan with the client"));
+    assert!(shows(&harness, "SAFETY  Suicide risk: safety plan to make"));
 }
 
 #[test]

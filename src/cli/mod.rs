@@ -35,6 +35,7 @@ mod check;
 mod consent;
 mod demo;
 mod export;
+mod follow_ups;
 mod import;
 mod journal_access;
 mod lots;
@@ -98,6 +99,9 @@ pub enum Command {
     /// The clinic's consent text and each client's consent: list what needs renewing, adopt a
     /// new version (`consent text --file F`), record a consent or a withdrawal.
     Consent(consent::ConsentArgs),
+    /// The integration check-ins due (the next day with the EBI, a week on with the PHQ-9);
+    /// `follow-ups record ID` records what one found.
+    FollowUps(follow_ups::FollowUpsArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -118,6 +122,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Lots(args)) => lots::run(&journal, &args),
         Some(Command::Rems(args)) => rems::run(&journal, &args),
         Some(Command::Consent(args)) => consent::run(&journal, &args),
+        Some(Command::FollowUps(args)) => follow_ups::run(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),
         Some(Command::Backup(args)) => backup::run_backup(&journal, &args),
         Some(Command::Restore(args)) => backup::run_restore(&journal, &args),

@@ -7,6 +7,7 @@
 mod clinic_hours;
 mod consents;
 mod decisions;
+mod follow_ups;
 mod grammar;
 mod paperwork;
 mod phrases;
@@ -108,6 +109,7 @@ pub fn generate(
         progress(report.sessions, plan.sessions);
     }
     consents.write(store)?;
+    follow_ups::record_check_ins(store, last_day)?;
     stock::receive_and_waste(store)?;
     stock::submit_rems_forms(store, last_day)?;
     store.optimize_search_index()?;

@@ -12,6 +12,7 @@ mod delivered;
 mod discharge;
 mod dose;
 mod event;
+mod follow_up;
 mod measure;
 mod model;
 mod pre_session;
@@ -54,6 +55,7 @@ pub use event::{
     DeferralOutcome, Event, EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, Seq,
     calls_for_safety_plan,
 };
+pub use follow_up::{CheckIn, CheckInKind, EBI_ITEMS, Ebi, FollowUp, FollowUpError, FollowUpId};
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
 pub use pre_session::{

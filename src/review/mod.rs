@@ -2,6 +2,7 @@
 //! history, and the prep sheet for the next integration appointment. No SQL and no egui here: they
 //! are built from what the store returns.
 
+mod breakthrough;
 mod dose_curve;
 mod list_filter;
 mod measure_trend;
@@ -9,6 +10,7 @@ mod prep;
 mod statistics;
 mod suicide_risk;
 
+pub use breakthrough::{Breakthrough, Followed, SessionFollowed};
 pub use dose_curve::{DeferralSpan, DoseCurve};
 pub use list_filter::{ListFilter, SortKey, parse_day, sort};
 pub use measure_trend::{MeasureTrend, TrendPoint};

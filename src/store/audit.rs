@@ -329,6 +329,24 @@ pub(super) fn watch_consents(tx: &rusqlite::Transaction<'_>) -> Result<(), Store
     Ok(())
 }
 
+pub(super) fn watch_follow_ups(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const FOLLOW_UPS: Audited<'static> = Audited {
+        table: "follow_ups",
+        subject: "'session ' || {row}.session_id || ' check-in ' || {row}.kind",
+        columns: &[
+            "session_id",
+            "kind",
+            "due_day",
+            "done_ms",
+            "ebi",
+            "phq9",
+            "note",
+        ],
+    };
+    tx.execute_batch(&triggers_for(&FOLLOW_UPS))?;
+    Ok(())
+}
+
 /// The three triggers that log inserts, content updates and deletes of one table.
 fn triggers_for(audited: &Audited) -> String {
     let Audited {

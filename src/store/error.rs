@@ -84,6 +84,8 @@ pub enum StoreError {
     #[error(transparent)]
     Signature(#[from] SignatureError),
     #[error(transparent)]
+    FollowUp(#[from] crate::domain::FollowUpError),
+    #[error(transparent)]
     Consent(#[from] crate::domain::ConsentError),
     #[error(transparent)]
     ClinicName(#[from] crate::domain::ClinicNameError),

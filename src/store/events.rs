@@ -78,6 +78,7 @@ impl Store {
         tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
         super::delivered_total::record_delivered(&tx, session)?;
         super::substance_log::record_administered(&tx, session)?;
+        super::follow_ups::plan_follow_ups(&tx, session, closing.wall_time)?;
         tx.commit()?;
         self.anchor_commit();
         self.checkpoint();

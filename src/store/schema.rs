@@ -178,6 +178,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: "ALTER TABLE sessions ADD COLUMN suicide_risk INTEGER NOT NULL DEFAULT 0;",
         then: Some(count_suicide_risk),
     },
+    // 14: integration check-ins planned when a session ends (store::follow_ups), audited.
+    Migration {
+        sql: super::follow_ups::CREATE_FOLLOW_UPS,
+        then: Some(super::audit::watch_follow_ups),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

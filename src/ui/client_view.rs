@@ -12,7 +12,7 @@ use super::prep_view::outcome_line;
 use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{format, theme, widgets};
 use crate::domain::{Client, ClientId, Instrument, TreatmentModel};
-use crate::review::{MeasureTrend, Statistics};
+use crate::review::{Breakthrough, MeasureTrend, Statistics};
 use crate::store::{SessionFilter, SessionSummary, Store, StoreError};
 
 /// One client's sessions, oldest first (the order of the charts).
@@ -23,6 +23,8 @@ pub struct ClientView {
     /// PHQ-9, GAD-7 and CADSS-6 across the sessions; instruments never given are left out.
     trends: Vec<MeasureTrend>,
     consent: ClientConsent,
+    /// Each session's "sit with it" outcomes beside the check-ins that followed.
+    breakthrough: Breakthrough,
 }
 
 impl AppView for ClientView {
@@ -60,6 +62,7 @@ impl ClientView {
                 .position(|session| session.id == id)
                 .map(|index| index + 1)
         };
+        let breakthrough = Breakthrough::of(&sessions, &measures, &store.follow_ups_of(client.id)?);
         let trends = Instrument::ALL
             .into_iter()
             .map(|instrument| MeasureTrend::of(instrument, &measures, number_of))
@@ -67,6 +70,7 @@ impl ClientView {
             .collect();
         Ok(Self {
             consent: ClientConsent::load(store, client.id, now),
+            breakthrough,
             client,
             sessions,
             statistics,
@@ -100,6 +104,8 @@ impl ClientView {
                     self.consent.ui(ui, journal, now);
                     ui.add_space(theme::GAP);
                     self.charts(ui);
+                    ui.add_space(theme::GAP);
+                    super::breakthrough_chart::show(ui, &self.breakthrough, self.client.id.0);
                     ui.add_space(theme::GAP);
                     ui.columns(2, |columns| {
                         for (ui, model) in columns.iter_mut().zip(TreatmentModel::ALL) {

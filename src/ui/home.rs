@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 use super::bulk_export::BulkExport;
 use super::commands::{Scope, UiCommand};
 use super::consents_due::ConsentsDueList;
+use super::follow_ups_due::FollowUpsDueList;
 use super::rems_due::RemsDueList;
 use super::search_panel::SearchPanel;
 use super::session_table::{self, TableSort};
@@ -40,6 +41,7 @@ pub struct HomeView {
     /// when the screen is returned to.
     rems: RemsDueList,
     consents: ConsentsDueList,
+    follow_ups: FollowUpsDueList,
     rems_read: bool,
 }
 
@@ -135,6 +137,7 @@ impl HomeView {
             if !self.rems_read {
                 self.rems.refresh(store, clock.wall());
                 self.consents.refresh(store, clock.wall());
+                self.follow_ups.refresh(store, clock.wall());
                 self.rems_read = true;
             }
             let from_rems = self.rems.ui(ui, journal, clock.wall());
@@ -144,6 +147,10 @@ impl HomeView {
             let from_consents = self.consents.ui(ui);
             if !matches!(from_consents, Nav::Stay) {
                 nav = from_consents;
+            }
+            let from_follow_ups = self.follow_ups.ui(ui, journal, clock.wall());
+            if !matches!(from_follow_ups, Nav::Stay) {
+                nav = from_follow_ups;
             }
             if self.all.is_empty() {
                 widgets::error_line(ui, self.error.as_deref());

@@ -72,6 +72,11 @@ pub enum Write {
         consent: crate::domain::NewConsent,
         at: DateTime<Utc>,
     },
+    /// Records what an integration check-in found.
+    RecordCheckIn {
+        id: crate::domain::FollowUpId,
+        check_in: crate::domain::CheckIn,
+    },
     /// Sets the clinic's name, or clears it.
     SaveClinicName(Option<crate::domain::ClinicName>),
     ChangePassphrase {
@@ -218,6 +223,10 @@ impl Write {
             )?)),
             Self::RecordConsent { consent, at } => {
                 Ok(Written::Consent(store.record_consent(&consent, at)?))
+            }
+            Self::RecordCheckIn { id, check_in } => {
+                store.record_check_in(id, &check_in)?;
+                Ok(Written::Done)
             }
             Self::SaveClinicName(name) => {
                 store.save_clinic_name(name.as_ref())?;

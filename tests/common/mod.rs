@@ -114,6 +114,7 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
     // (Its triggers, the audit log's among them, and its indexes go with the table.)
+    (14, "DROP TABLE follow_ups;"),
     (13, "ALTER TABLE sessions DROP COLUMN suicide_risk;"),
     (12, "DROP TABLE consent_records; DROP TABLE consent_texts;"),
     (11, "DROP TABLE rems_submissions;"),
