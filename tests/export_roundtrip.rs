@@ -8,14 +8,14 @@ use std::ops::ControlFlow;
 
 use chrono::{DateTime, TimeZone, Utc};
 use kap_journal::domain::{
-    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, ConsentGiven, ConsentItem,
-    Decision, DecisionPoint, DeferralOutcome, Discharge, Dose, DoseUnit, EventKind, Infusion,
-    Instrument, Measure, NoteFormat, PreSession, ProgressNote, Route, Sedation, Seq, SessionStatus,
-    TreatmentModel, Vitals,
+    AdverseCategory, AdverseEvent, AdverseSeverity, Asked, CameUp, CheckIn, CheckInKind,
+    ConsentGiven, ConsentItem, Decision, DecisionPoint, DeferralOutcome, Discharge, Dose, DoseUnit,
+    Ebi, EventKind, Infusion, Instrument, Measure, NoteFormat, PreSession, ProgressNote, Route,
+    Sedation, Seq, SessionStatus, TreatmentModel, Vitals,
 };
 use kap_journal::export::{
-    ArchivedClient, ArchivedEvent, ArchivedSession, ExportOptions, FORMAT_VERSION, OnExisting,
-    import_archive, write_archive,
+    ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession, ExportOptions,
+    FORMAT_VERSION, OnExisting, import_archive, write_archive,
 };
 use proptest::prelude::*;
 
@@ -293,8 +293,37 @@ prop_compose! {
             // trip in tests/signing.rs.
             signature: None,
             addenda: Vec::new(),
+            follow_ups: ended_at
+                .map(|ended| follow_ups(ended, uuid))
+                .unwrap_or_default(),
         }
     }
+}
+
+/// An ended session's check-ins, drawn from the generated uuid's bits: the next-day one done with
+/// an EBI and a note, the one a week on still open.
+fn follow_ups(ended: chrono::DateTime<chrono::Utc>, bits: u128) -> Vec<ArchivedFollowUp> {
+    let ratings: Vec<u8> = (0..6)
+        .map(|item| ((bits >> (item * 8)) % 101) as u8)
+        .collect();
+    let check_in = CheckIn {
+        at: ended + chrono::Duration::hours(20),
+        ebi: Some(Ebi::try_from(ratings).unwrap()),
+        phq9: None,
+        note: format!("check-in {}", bits % 1000),
+    };
+    vec![
+        ArchivedFollowUp {
+            kind: CheckInKind::NextDay,
+            due: CheckInKind::NextDay.due_after(ended),
+            done: Some(check_in),
+        },
+        ArchivedFollowUp {
+            kind: CheckInKind::OneWeek,
+            due: CheckInKind::OneWeek.due_after(ended),
+            done: None,
+        },
+    ]
 }
 
 /// The archive as export lays it out.

@@ -348,3 +348,67 @@ fn the_command_line_lists_check_ins_due_and_records_one() {
     );
     assert_eq!(due[0]["follow_up"]["kind"], "one_week");
 }
+
+#[test]
+fn check_ins_travel_in_the_archive_and_a_repeated_one_is_refused() {
+    use kap_journal::export::{
+        ExportFormat, ExportOptions, OnExisting, import_archive, write_session,
+    };
+    let mut journal = common::journal();
+    let client = common::client(&mut journal.store, "F-0400");
+    let id = session(&mut journal, &client, TreatmentModel::Kap, [1; 9], None);
+    let next = journal.store.follow_ups(id).unwrap()[0].id;
+    let at = journal.clock.wall() + TimeDelta::hours(20);
+    journal
+        .store
+        .record_check_in(next, &check_in(at, Some("10 20 30 40 50 60"), None))
+        .unwrap();
+    let mut archive = Vec::new();
+    write_session(
+        &journal.store,
+        id,
+        ExportFormat::Json,
+        ExportOptions::default(),
+        &common::summary_context(),
+        &mut archive,
+    )
+    .unwrap();
+
+    let mut other = common::journal();
+    import_archive(
+        &mut other.store,
+        archive.as_slice(),
+        OnExisting::Refuse,
+        Utc::now(),
+    )
+    .unwrap();
+    let imported = other.store.session_ids().unwrap()[0];
+    let moved = other.store.follow_ups(imported).unwrap();
+    let original = journal.store.follow_ups(id).unwrap();
+    assert_eq!(moved.len(), 2);
+    for (moved, original) in moved.iter().zip(&original) {
+        assert_eq!(
+            (moved.kind, moved.due, &moved.done),
+            (original.kind, original.due, &original.done)
+        );
+    }
+
+    // The same archive with the next-day check-in twice changes nothing.
+    let text = String::from_utf8(archive).unwrap();
+    let twice = text.replacen("\"kind\":\"one_week\"", "\"kind\":\"next_day\"", 1);
+    assert_ne!(twice, text);
+    let mut third = common::journal();
+    let error = import_archive(
+        &mut third.store,
+        twice.as_bytes(),
+        OnExisting::Refuse,
+        Utc::now(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("repeats the Next-day check-in (EBI)"),
+        "{error}"
+    );
+    assert!(third.store.session_ids().unwrap().is_empty());
+}

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ExportError, ExportOptions, SessionRecord};
 use crate::domain::{
-    Addendum, Dose, EventKind, ProgressNote, Route, SessionId, SessionStatus, Signature,
-    TreatmentModel,
+    Addendum, CheckIn, CheckInKind, Dose, EventKind, ProgressNote, Route, SessionId, SessionStatus,
+    Signature, TreatmentModel,
 };
 use crate::store::Store;
 
@@ -48,6 +48,19 @@ pub struct ArchivedSession {
     /// Addenda written after signing, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addenda: Vec<Addendum>,
+    /// The integration check-ins planned after the session, with what those done found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<ArchivedFollowUp>,
+}
+
+/// One integration check-in of an archived session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedFollowUp {
+    pub kind: CheckInKind,
+    pub due: chrono::NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<CheckIn>,
 }
 
 /// The client of an archived session.
@@ -102,6 +115,15 @@ impl From<&SessionRecord> for ArchivedSession {
             private_note: record.private_note.as_ref().map(|note| note.text.clone()),
             signature: record.signature.clone(),
             addenda: record.addenda.clone(),
+            follow_ups: record
+                .follow_ups
+                .iter()
+                .map(|follow_up| ArchivedFollowUp {
+                    kind: follow_up.kind,
+                    due: follow_up.due,
+                    done: follow_up.done.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::validate::check_session;
 use super::{ArchivedSession, FORMAT_VERSION, ImportError};
-use crate::domain::{ClientId, NewSession};
+use crate::domain::{ClientId, FollowUp, FollowUpId, NewSession};
 use crate::format::count;
 use crate::store::{ClientMatch, CompleteSession, ImportBatch, NewEvent, Store, StoreError};
 
@@ -257,6 +257,20 @@ impl Sink<'_> {
                 session.private_note.as_deref(),
                 self.now,
             )
+            .map_err(Failure::Store)?;
+        let follow_ups: Vec<FollowUp> = session
+            .follow_ups
+            .iter()
+            .map(|follow_up| FollowUp {
+                id: FollowUpId(0),
+                session_id: id,
+                kind: follow_up.kind,
+                due: follow_up.due,
+                done: follow_up.done.clone(),
+            })
+            .collect();
+        self.batch
+            .insert_follow_ups(id, &follow_ups)
             .map_err(Failure::Store)?;
         let Some(signature) = &session.signature else {
             return Ok(());

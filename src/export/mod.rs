@@ -19,7 +19,9 @@ mod summary;
 mod summary_facts;
 mod validate;
 
-pub use archive::{ArchivedClient, ArchivedEvent, ArchivedSession, FORMAT_VERSION, write_archive};
+pub use archive::{
+    ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession, FORMAT_VERSION, write_archive,
+};
 pub use destination::{exports_dir, session_file_name, write_atomically};
 pub use error::{ExportError, ImportError};
 pub use fhir::{JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle};

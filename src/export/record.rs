@@ -24,6 +24,8 @@ pub struct SessionRecord {
     pub signature_standing: Option<SignatureStanding>,
     /// Corrections and additions made after signing, oldest first, shown after the original.
     pub addenda: Vec<Addendum>,
+    /// The integration check-ins planned after the session, and what those done found.
+    pub follow_ups: Vec<crate::domain::FollowUp>,
 }
 
 impl SessionRecord {
@@ -66,6 +68,7 @@ impl SessionRecord {
             signature,
             signature_standing,
             addenda: store.addenda(id)?,
+            follow_ups: store.follow_ups(id)?,
             session,
             client,
             events,

@@ -99,6 +99,7 @@ pub fn check_session(session: &ArchivedSession) -> Result<NewClient, String> {
         _ => {}
     }
     check_timeline(session, weight)?;
+    check_follow_ups(session)?;
     Ok(NewClient {
         weight_kg: weight,
         ..new_client
@@ -128,6 +129,34 @@ fn check_timeline(session: &ArchivedSession, weight: Option<f64>) -> Result<(), 
         .is_some_and(|event| matches!(event.entry, EventKind::SessionEnded { .. }));
     if session.status != SessionStatus::Live && !ended_by_last {
         return Err("it has ended but its timeline has no closing entry".to_owned());
+    }
+    Ok(())
+}
+
+/// Check-ins: only an ended session has them, each kind once, each one recorded with something in
+/// it and no longer text than an entry may have.
+fn check_follow_ups(session: &ArchivedSession) -> Result<(), String> {
+    if !session.follow_ups.is_empty() && session.status == SessionStatus::Live {
+        return Err("it is live but has check-ins planned after it".to_owned());
+    }
+    for (index, follow_up) in session.follow_ups.iter().enumerate() {
+        let which = format!("check-in {}", index + 1);
+        if session.follow_ups[..index]
+            .iter()
+            .any(|earlier| earlier.kind == follow_up.kind)
+        {
+            return Err(format!("{which} repeats the {}", follow_up.kind.label()));
+        }
+        if let Some(done) = &follow_up.done {
+            done.checked()
+                .map_err(|error| format!("{which}: {error}"))?;
+            if done.note.len() > MAX_TEXT_BYTES {
+                return Err(format!(
+                    "{which} has a text longer than {} MiB",
+                    MAX_TEXT_BYTES >> 20
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -163,38 +163,43 @@ impl Store {
     pub fn insert_follow_ups(&mut self, follow_ups: &[FollowUp]) -> Result<(), StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO follow_ups (session_id, kind, due_day, done_ms, ebi, phq9, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for follow_up in follow_ups {
-                let done = follow_up.done.as_ref();
-                let ebi = done
-                    .and_then(|check_in| check_in.ebi)
-                    .map(|ebi| serde_json::to_string(&ebi))
-                    .transpose()
-                    .map_err(|_| StoreError::Damaged("a check-in to be written"))?;
-                let phq9 = done
-                    .and_then(|check_in| check_in.phq9.as_ref())
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .map_err(|_| StoreError::Damaged("a check-in to be written"))?;
-                insert.execute(params![
-                    follow_up.session_id.0,
-                    follow_up.kind.as_str(),
-                    follow_up.due.to_string(),
-                    done.map(|check_in| to_ms(check_in.at)),
-                    ebi,
-                    phq9,
-                    done.map_or("", |check_in| check_in.note.as_str()),
-                ])?;
-            }
-        }
+        insert_rows(&tx, follow_ups)?;
         tx.commit()?;
         self.anchor_commit();
         Ok(())
     }
+}
+
+/// Writes check-ins as they are, on any connection or transaction (the demo's, an import's).
+pub(super) fn insert_rows(conn: &Connection, follow_ups: &[FollowUp]) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO follow_ups (session_id, kind, due_day, done_ms, ebi, phq9, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let written = |value: serde_json::Result<String>| {
+        value.map_err(|_| StoreError::Damaged("a check-in to be written"))
+    };
+    for follow_up in follow_ups {
+        let done = follow_up.done.as_ref();
+        let ebi = done
+            .and_then(|check_in| check_in.ebi)
+            .map(|ebi| written(serde_json::to_string(&ebi)))
+            .transpose()?;
+        let phq9 = done
+            .and_then(|check_in| check_in.phq9.as_ref())
+            .map(|measure| written(serde_json::to_string(measure)))
+            .transpose()?;
+        insert.execute(params![
+            follow_up.session_id.0,
+            follow_up.kind.as_str(),
+            follow_up.due.to_string(),
+            done.map(|check_in| to_ms(check_in.at)),
+            ebi,
+            phq9,
+            done.map_or("", |check_in| check_in.note.as_str()),
+        ])?;
+    }
+    Ok(())
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<FollowUp, StoreError>> {

@@ -139,6 +139,22 @@ impl ImportBatch<'_> {
         Ok(())
     }
 
+    /// Writes the check-ins of a session just inserted, as the archive carries them.
+    pub fn insert_follow_ups(
+        &mut self,
+        session: SessionId,
+        follow_ups: &[crate::domain::FollowUp],
+    ) -> Result<(), StoreError> {
+        let follow_ups: Vec<crate::domain::FollowUp> = follow_ups
+            .iter()
+            .map(|follow_up| crate::domain::FollowUp {
+                session_id: session,
+                ..follow_up.clone()
+            })
+            .collect();
+        super::follow_ups::insert_rows(&self.tx, &follow_ups)
+    }
+
     /// Makes the whole import durable at once, then merges the search index it filled.
     pub fn commit(self) -> Result<(), StoreError> {
         super::search::index_waiting(&self.tx)?;
