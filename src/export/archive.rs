@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ExportError, ExportOptions, SessionRecord};
 use crate::domain::{
-    Addendum, CheckIn, CheckInKind, Dose, EventKind, ProgressNote, Route, SessionId, SessionStatus,
-    Signature, TreatmentModel,
+    Addendum, CheckIn, CheckInKind, Dose, EventKind, FollowUp, FollowUpId, ProgressNote, Route,
+    SessionId, SessionStatus, Signature, TreatmentModel,
 };
 use crate::store::Store;
 
@@ -80,6 +80,19 @@ pub struct ArchivedEvent {
     pub wall_time: DateTime<Utc>,
     pub elapsed_ms: i64,
     pub entry: EventKind,
+}
+
+impl From<&ArchivedFollowUp> for FollowUp {
+    /// A check-in as the import writes it; the journal gives it its id and session.
+    fn from(archived: &ArchivedFollowUp) -> Self {
+        Self {
+            id: FollowUpId(0),
+            session_id: SessionId(0),
+            kind: archived.kind,
+            due: archived.due,
+            done: archived.done.clone(),
+        }
+    }
 }
 
 impl From<&SessionRecord> for ArchivedSession {

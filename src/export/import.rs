@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::validate::check_session;
 use super::{ArchivedSession, FORMAT_VERSION, ImportError};
-use crate::domain::{ClientId, FollowUp, FollowUpId, NewSession};
+use crate::domain::{ClientId, FollowUp, NewSession};
 use crate::format::count;
 use crate::store::{ClientMatch, CompleteSession, ImportBatch, NewEvent, Store, StoreError};
 
@@ -258,17 +258,7 @@ impl Sink<'_> {
                 self.now,
             )
             .map_err(Failure::Store)?;
-        let follow_ups: Vec<FollowUp> = session
-            .follow_ups
-            .iter()
-            .map(|follow_up| FollowUp {
-                id: FollowUpId(0),
-                session_id: id,
-                kind: follow_up.kind,
-                due: follow_up.due,
-                done: follow_up.done.clone(),
-            })
-            .collect();
+        let follow_ups: Vec<FollowUp> = session.follow_ups.iter().map(FollowUp::from).collect();
         self.batch
             .insert_follow_ups(id, &follow_ups)
             .map_err(Failure::Store)?;
@@ -277,17 +267,24 @@ impl Sink<'_> {
         };
         self.batch
             .insert_signature(id, signature, &session.addenda)
-            .map_err(|error| match error {
-                StoreError::SignatureMismatch => at(
-                    "it no longer matches its signature: it was changed after it was signed"
-                        .to_owned(),
-                ),
-                StoreError::SignatureForged => at(
-                    "its signature does not verify: it was not made by the key it names, or its signer, time or weight was changed"
-                        .to_owned(),
-                ),
-                other => Failure::Store(other),
-            })
+            .map_err(|error| signature_failure(error, number))
+    }
+}
+
+/// A signature the import refuses, said of session `number`.
+fn signature_failure(error: StoreError, number: usize) -> Failure {
+    let problem = match error {
+        StoreError::SignatureMismatch => {
+            "it no longer matches its signature: it was changed after it was signed"
+        }
+        StoreError::SignatureForged => {
+            "its signature does not verify: it was not made by the key it names, or its signer, time or weight was changed"
+        }
+        other => return Failure::Store(other),
+    };
+    Failure::Session {
+        number,
+        problem: problem.to_owned(),
     }
 }
 
