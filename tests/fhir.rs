@@ -609,3 +609,65 @@ fn every_bundle_of_a_demo_practice_passes_an_independent_validator() {
     let (valid, printed) = fhirkit(&[broken]);
     assert!(!valid, "{printed}");
 }
+
+#[test]
+fn check_ins_done_after_the_session_are_in_its_bundle() {
+    use kap_journal::domain::{CheckIn, Ebi};
+    let mut journal = common::journal();
+    let id = hand_built_session(&mut journal);
+    let planned = journal.store.follow_ups(id).unwrap();
+    let at = journal.clock.wall() + chrono::TimeDelta::hours(20);
+    journal
+        .store
+        .record_check_in(
+            planned[0].id,
+            &CheckIn {
+                at,
+                ebi: Some(Ebi::parse("70 60 80 50 40 60").unwrap()),
+                phq9: None,
+                note: "slept well".into(),
+            },
+        )
+        .unwrap();
+    journal
+        .store
+        .record_check_in(
+            planned[1].id,
+            &CheckIn {
+                at: at + chrono::TimeDelta::days(6),
+                ebi: None,
+                phq9: Some(
+                    Measure::new(Instrument::Phq9, vec![1, 1, 1, 1, 1, 1, 0, 0, 0]).unwrap(),
+                ),
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    let (_, bundle) = bundle_of(&journal, id);
+    assert_self_contained(&bundle);
+    let score = observations(&bundle, "ebi-score");
+    assert_eq!(score.len(), 1);
+    assert_eq!(score[0]["valueQuantity"]["value"], 60);
+    let answers_url = score[0]["derivedFrom"][0]["reference"].clone();
+    let answers = resources(&bundle, "QuestionnaireResponse")
+        .into_iter()
+        .find(|response| response["item"][0]["linkId"] == "ebi-1")
+        .unwrap();
+    assert_eq!(answers["item"].as_array().unwrap().len(), 6);
+    assert_eq!(answers["item"][2]["answer"][0]["valueInteger"], 80);
+    assert!(
+        answers_url
+            .as_str()
+            .unwrap()
+            .ends_with(answers["id"].as_str().unwrap())
+    );
+    let notes = observations(&bundle, "integration-check-in");
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0]["valueString"], "slept well");
+    // The session's PHQ-9 (11) and the one a week on (6).
+    let totals: Vec<&Value> = observations(&bundle, "44261-6")
+        .iter()
+        .map(|total| &total["valueInteger"])
+        .collect();
+    assert_eq!(totals, [&Value::from(11), &Value::from(6)]);
+}

@@ -84,6 +84,7 @@ pub fn render(summary: &Summary) -> String {
         );
     }
     labelled_section(&mut out, "After the session", &summary.after_session);
+    labelled_section(&mut out, "Integration check-ins", &summary.check_ins);
     if let Some((format, sections)) = &summary.progress_note {
         let _ = writeln!(out, "\n## Progress note ({format})");
         for (heading, text) in sections {

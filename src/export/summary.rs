@@ -99,6 +99,8 @@ pub struct Summary {
     pub before_session: Vec<(&'static str, String)>,
     /// Monitoring time and the discharge record, once the session has ended.
     pub after_session: Vec<(&'static str, String)>,
+    /// The integration check-ins planned after the session: what each found, or when it is due.
+    pub check_ins: Vec<(&'static str, String)>,
     /// The progress note's format label ("SOAP") and its sections, heading and text.
     pub progress_note: Option<(&'static str, Vec<(&'static str, String)>)>,
     /// The private psychotherapy note: only when the export was asked to include it.
@@ -240,6 +242,21 @@ impl Summary {
             monitoring: Vec::new(),
             measures: Vec::new(),
             adverse_events: Vec::new(),
+            check_ins: record
+                .follow_ups
+                .iter()
+                .map(|follow_up| {
+                    let said = match &follow_up.done {
+                        Some(check_in) => format!(
+                            "{} ({})",
+                            check_in.describe(),
+                            check_in.at.with_timezone(&context.zone).format("%Y-%m-%d")
+                        ),
+                        None => format!("due {}, not yet recorded", follow_up.due),
+                    };
+                    (follow_up.kind.label(), said)
+                })
+                .collect(),
             suicide_risk: Vec::new(),
             for_integration: Vec::new(),
             closing: None,

@@ -305,6 +305,21 @@ pub const JOURNAL_CODES: &[(&str, &str, &str)] = &[
         "Yes (or declined) to question 5: imminent risk; a full safety evaluation before the client leaves.",
     ),
     (
+        "integration-check-in",
+        "Integration check-in",
+        "A check-in with the client after the session: the next day, or a week on.",
+    ),
+    (
+        "check-in-kind",
+        "Which check-in",
+        "The next-day check-in (with the EBI) or the one a week on (with the PHQ-9).",
+    ),
+    (
+        "ebi-score",
+        "Emotional Breakthrough Inventory score",
+        "The mean of the six EBI ratings (0-100), asked the day after the session.",
+    ),
+    (
         "safety-plan",
         "Safety plan",
         "Warning signs, coping steps, people and services to contact, and making the means safer, written with the client.",

@@ -10,8 +10,8 @@ use super::Entry;
 use super::codes::{self, category, journal, loinc, quantity};
 use super::session::{SessionScope, instant};
 use crate::domain::{
-    ASQ_QUESTIONS, AdverseEvent, AsqScreen, DecisionPoint, DeferralOutcome, Event, EventKind,
-    Instrument, Measure, PreSession, SafetyPlan, Seq, Vitals,
+    ASQ_QUESTIONS, AdverseEvent, AsqScreen, DecisionPoint, DeferralOutcome, EBI_ITEMS, Event,
+    EventKind, Instrument, Measure, PreSession, SafetyPlan, Seq, Vitals,
 };
 
 /// Every resource the timeline gives, in timeline order.
@@ -49,6 +49,65 @@ pub(super) fn of_session(scope: &SessionScope) -> Vec<Entry> {
             "text": format!("Reason: {}", addendum.reason),
         }]);
         entries.push(scope.entry(&format!("addendum-{index}"), resource));
+    }
+    entries
+}
+
+/// The integration check-ins done after the session: the next-day EBI (its item answers as a
+/// `QuestionnaireResponse`, its score an Observation derived from them), the PHQ-9 a week on, and
+/// the check-in's note.
+pub(super) fn check_ins(scope: &SessionScope) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for follow_up in &scope.record.follow_ups {
+        let Some(done) = &follow_up.done else {
+            continue;
+        };
+        let at = instant(done.at);
+        let name = |part: &str| format!("check-in-{}-{part}", follow_up.kind.as_str());
+        let mut check_in = observation(scope, journal("integration-check-in"), &at);
+        check_in["component"] = json!([{
+            "code": journal("check-in-kind"),
+            "valueCodeableConcept": {"text": follow_up.kind.label()},
+        }]);
+        if !done.note.is_empty() {
+            check_in["valueString"] = json!(done.note);
+        }
+        entries.push(scope.entry(&name("note"), check_in));
+        if let Some(ebi) = &done.ebi {
+            let items: Vec<Value> = ebi
+                .ratings()
+                .iter()
+                .zip(EBI_ITEMS)
+                .enumerate()
+                .map(|(index, (rating, item))| {
+                    json!({
+                        "linkId": format!("ebi-{}", index + 1),
+                        "text": item,
+                        "answer": [{"valueInteger": rating}],
+                    })
+                })
+                .collect();
+            let response = scope.entry(
+                &name("ebi-answers"),
+                json!({
+                    "resourceType": "QuestionnaireResponse",
+                    "status": "completed",
+                    "subject": scope.patient,
+                    "encounter": scope.encounter,
+                    "authored": at,
+                    "item": items,
+                }),
+            );
+            let mut score = observation(scope, journal("ebi-score"), &at);
+            score["category"] = category("survey");
+            score["valueQuantity"] = quantity(ebi.score(), "{score}");
+            score["derivedFrom"] = json!([response.reference()]);
+            entries.push(scope.entry(&name("ebi"), score));
+            entries.push(response);
+        }
+        if let Some(phq9) = &done.phq9 {
+            entries.extend(questionnaire(scope, phq9, "", &at, &name));
+        }
     }
     entries
 }

@@ -110,6 +110,10 @@ fn after_session_and_notes(layout: &mut Layout<'_>, summary: &Summary, accent: R
         section(layout, "After the session", accent);
         facts(layout, &summary.after_session);
     }
+    if !summary.check_ins.is_empty() {
+        section(layout, "Integration check-ins", accent);
+        facts(layout, &summary.check_ins);
+    }
     if let Some((format, sections)) = &summary.progress_note {
         section(layout, &format!("Progress note ({format})"), accent);
         for (heading, text) in sections {
