@@ -412,3 +412,38 @@ fn check_ins_travel_in_the_archive_and_a_repeated_one_is_refused() {
     );
     assert!(third.store.session_ids().unwrap().is_empty());
 }
+
+#[test]
+fn a_check_in_due_is_recorded_from_the_session_list() {
+    use common::ui::{app, click, end_with_discharge, start_session, type_into};
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(kap_journal::live::ManualClock::new(Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    end_with_discharge(&mut harness);
+    drop(harness);
+    // Two days on (a window left that long would have locked), the journal is opened again.
+    clock.set_wall(Utc::now() + TimeDelta::days(2));
+    let mut harness = app(dir.path(), &clock);
+    harness
+        .get_by_label_contains("Integration check-ins due: 1 (1 overdue)")
+        .click();
+    harness.run();
+    click(&mut harness, "Record check-in");
+    type_into(&mut harness, "EBI ratings", "70 60 80");
+    click(&mut harness, "Save check-in");
+    harness.get_by_label("The EBI is six ratings from 0 to 100, e.g. \"70 40 80 60 50 65\".");
+    type_into(&mut harness, "EBI ratings", " 50 40 60");
+    type_into(&mut harness, "Check-in note", "slept well");
+    click(&mut harness, "Save check-in");
+    harness.get_by_label("Check-in recorded.");
+    drop(harness);
+
+    let store =
+        kap_journal::store::Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let id = store.session_ids().unwrap()[0];
+    let done = store.follow_ups(id).unwrap()[0].done.clone().unwrap();
+    assert_eq!(done.ebi.unwrap().ratings(), [70, 60, 80, 50, 40, 60]);
+    assert_eq!(done.note, "slept well");
+}

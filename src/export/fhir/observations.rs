@@ -98,11 +98,11 @@ pub(super) fn check_ins(scope: &SessionScope) -> Vec<Entry> {
                     "item": items,
                 }),
             );
-            let mut score = observation(scope, journal("ebi-score"), &at);
-            score["category"] = category("survey");
-            score["valueQuantity"] = quantity(ebi.score(), "{score}");
-            score["derivedFrom"] = json!([response.reference()]);
-            entries.push(scope.entry(&name("ebi"), score));
+            let mut ebi_score = observation(scope, journal("ebi-score"), &at);
+            ebi_score["category"] = category("survey");
+            ebi_score["valueQuantity"] = quantity(ebi.score(), "{score}");
+            ebi_score["derivedFrom"] = json!([response.reference()]);
+            entries.push(scope.entry(&name("ebi"), ebi_score));
             entries.push(response);
         }
         if let Some(phq9) = &done.phq9 {
