@@ -133,10 +133,7 @@ fn client(
                 })
             })
             .collect::<anyhow::Result<_>>()?;
-        let recorded_by = store
-            .clinician()?
-            .map(|clinician| clinician.signed_as())
-            .unwrap_or_default();
+        let recorded_by = store.signs_as();
         let record = store.record_consent(
             &NewConsent {
                 client_id: client.id,

@@ -78,6 +78,7 @@ pub use rems_submissions::RemsDue;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };
+pub(crate) use secret::parse_hex;
 pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
 pub use sessions::CompleteSession;
 pub use snippet::Snippet;

@@ -34,6 +34,16 @@ impl Store {
         self.setting(CLINICIAN_KEY, "the clinician's name")
     }
 
+    /// The clinician as they sign ("R. Example, PsyD"); empty until set in Settings or unreadable
+    /// (who took a consent is a record of its own, not a reason to refuse one).
+    pub fn signs_as(&self) -> String {
+        self.clinician()
+            .ok()
+            .flatten()
+            .map(|clinician| clinician.signed_as())
+            .unwrap_or_default()
+    }
+
     /// Stores the clinician's name and credentials, trimmed; a name is needed.
     pub fn save_clinician(&mut self, clinician: &Clinician) -> Result<Clinician, StoreError> {
         self.require_writer()?;

@@ -110,13 +110,7 @@ impl ClientConsent {
     }
 
     fn send(&mut self, journal: &Journal, now: chrono::DateTime<chrono::Utc>, withdrawn: bool) {
-        let recorded_by = journal
-            .read()
-            .clinician()
-            .ok()
-            .flatten()
-            .map(|clinician| clinician.signed_as())
-            .unwrap_or_default();
+        let recorded_by = journal.read().signs_as();
         let consent = NewConsent {
             client_id: self.client,
             items: ConsentItem::ALL.into_iter().zip(self.agreed).collect(),

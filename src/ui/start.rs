@@ -287,14 +287,10 @@ impl StartView {
             comfort_plan: self.comfort_plan.trim().to_owned(),
         };
         let at = clock.wall();
-        let recorded_by = journal
-            .read()
-            .clinician()
-            .ok()
-            .flatten()
-            .map(|clinician| clinician.signed_as())
-            .unwrap_or_default();
-        let consent = self.checklist.consent.new_consent(&recorded_by);
+        let consent = self
+            .checklist
+            .consent
+            .new_consent(&journal.read().signs_as());
         let first = first
             .into_iter()
             .map(|kind| NewEvent {

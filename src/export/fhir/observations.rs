@@ -87,17 +87,7 @@ pub(super) fn check_ins(scope: &SessionScope) -> Vec<Entry> {
                     })
                 })
                 .collect();
-            let response = scope.entry(
-                &name("ebi-answers"),
-                json!({
-                    "resourceType": "QuestionnaireResponse",
-                    "status": "completed",
-                    "subject": scope.patient,
-                    "encounter": scope.encounter,
-                    "authored": at,
-                    "item": items,
-                }),
-            );
+            let response = answers(scope, &name("ebi-answers"), &at, items);
             let mut ebi_score = observation(scope, journal("ebi-score"), &at);
             ebi_score["category"] = category("survey");
             ebi_score["valueQuantity"] = quantity(ebi.score(), "{score}");
@@ -110,6 +100,21 @@ pub(super) fn check_ins(scope: &SessionScope) -> Vec<Entry> {
         }
     }
     entries
+}
+
+/// A completed `QuestionnaireResponse` of this session's client with `items` answered.
+fn answers(scope: &SessionScope, name: &str, at: &str, items: Vec<Value>) -> Entry {
+    scope.entry(
+        name,
+        json!({
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "subject": scope.patient,
+            "encounter": scope.encounter,
+            "authored": at,
+            "item": items,
+        }),
+    )
 }
 
 /// A final Observation of this session's client and encounter.
@@ -353,17 +358,7 @@ fn questionnaire(
             })
         })
         .collect();
-    let response = scope.entry(
-        &name("answers"),
-        json!({
-            "resourceType": "QuestionnaireResponse",
-            "status": "completed",
-            "subject": scope.patient,
-            "encounter": scope.encounter,
-            "authored": at,
-            "item": items,
-        }),
-    );
+    let response = answers(scope, &name("answers"), at, items);
     let code = match instrument {
         Instrument::Phq9 => loinc(codes::loinc::PHQ9_TOTAL),
         Instrument::Gad7 => loinc(codes::loinc::GAD7_TOTAL),
@@ -391,7 +386,7 @@ fn suicide_screen(
     at: &str,
     name: &dyn Fn(&str) -> String,
 ) -> Vec<Entry> {
-    let answers = screen
+    let items = screen
         .answers()
         .into_iter()
         .map(Some)
@@ -407,17 +402,7 @@ fn suicide_screen(
             }))
         })
         .collect::<Vec<_>>();
-    let response = scope.entry(
-        &name("asq-answers"),
-        json!({
-            "resourceType": "QuestionnaireResponse",
-            "status": "completed",
-            "subject": scope.patient,
-            "encounter": scope.encounter,
-            "authored": at,
-            "item": answers,
-        }),
-    );
+    let response = answers(scope, &name("asq-answers"), at, items);
     let mut result = observation(scope, journal("asq-screen"), at);
     result["category"] = category("survey");
     result["valueCodeableConcept"] = journal(codes::asq_code(screen.result()));

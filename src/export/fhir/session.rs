@@ -279,7 +279,7 @@ fn provenance(scope: &SessionScope) -> Option<Entry> {
         "who": who,
     });
     if let Some(seal) = &signature.seal
-        && let Some(bytes) = hex_bytes(&seal.signature)
+        && let Some(bytes) = crate::store::parse_hex(&seal.signature)
     {
         signed["data"] = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
     }
@@ -293,14 +293,4 @@ fn provenance(scope: &SessionScope) -> Option<Entry> {
             "signature": [signed],
         }),
     ))
-}
-
-fn hex_bytes(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
-        .collect()
 }
