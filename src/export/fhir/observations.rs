@@ -104,17 +104,15 @@ pub(super) fn check_ins(scope: &SessionScope) -> Vec<Entry> {
 
 /// A completed `QuestionnaireResponse` of this session's client with `items` answered.
 fn answers(scope: &SessionScope, name: &str, at: &str, items: Vec<Value>) -> Entry {
-    scope.entry(
-        name,
-        json!({
-            "resourceType": "QuestionnaireResponse",
-            "status": "completed",
-            "subject": scope.patient,
-            "encounter": scope.encounter,
-            "authored": at,
-            "item": items,
-        }),
-    )
+    let mut response = json!({
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "subject": scope.patient,
+        "encounter": scope.encounter,
+        "authored": at,
+    });
+    response["item"] = Value::Array(items);
+    scope.entry(name, response)
 }
 
 /// A final Observation of this session's client and encounter.
