@@ -34,7 +34,7 @@ impl Store {
         self.setting(CLINICIAN_KEY, "the clinician's name")
     }
 
-    /// The clinician as they sign ("R. Example, PsyD"); empty until set in Settings or unreadable
+    /// The clinician as they sign (`R. Example, PsyD`); empty until set in Settings or unreadable
     /// (who took a consent is a record of its own, not a reason to refuse one).
     pub fn signs_as(&self) -> String {
         self.clinician()
