@@ -80,7 +80,8 @@ fn means(followed: &Followed) -> String {
     format!("{ebi}, {phq9} of {} sessions", followed.sessions)
 }
 
-/// Sessions with deferrals: the share worked through across, `value` up.
+/// Sessions with deferrals: the share worked through across (each a few points to the side so that
+/// equal values stay apart), `value` up.
 fn scatter(
     ui: &mut Ui,
     id: (&str, i64),
@@ -102,7 +103,13 @@ fn scatter(
                     .iter()
                     .filter(|session| session.model == model)
                     .filter_map(|session| {
-                        Some([session.worked_through_share()? * 100.0, value(session)?])
+                        // Shares are mostly 0 or 100 %: each session is set a little to the side,
+                        // by its number, so that equal values do not hide one another.
+                        let beside = (session.number % 7) as f64 - 3.0;
+                        Some([
+                            session.worked_through_share()? * 100.0 + beside,
+                            value(session)?,
+                        ])
                     })
                     .collect();
                 plot.points(

@@ -123,7 +123,7 @@ impl PreSessionForm {
                 ui,
                 "ASQ answers",
                 &mut self.asq,
-                "y/n ×4 (r declined), then q5 if any y",
+                "e.g. nnnn, or ynnn n",
                 240.0,
             )
             .on_hover_text(ASQ_QUESTIONS.iter().enumerate().fold(
