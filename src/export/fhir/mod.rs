@@ -13,6 +13,7 @@
 
 mod codes;
 mod observations;
+mod risk_and_follow_up;
 mod session;
 
 use std::collections::HashSet;

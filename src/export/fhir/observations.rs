@@ -10,8 +10,8 @@ use super::Entry;
 use super::codes::{self, category, journal, loinc, quantity};
 use super::session::{SessionScope, instant};
 use crate::domain::{
-    ASQ_QUESTIONS, AdverseEvent, AsqScreen, DecisionPoint, DeferralOutcome, EBI_ITEMS, Event,
-    EventKind, Instrument, Measure, PreSession, SafetyPlan, Seq, Vitals,
+    AdverseEvent, DecisionPoint, DeferralOutcome, Event, EventKind, Instrument, Measure,
+    PreSession, Seq, Vitals,
 };
 
 /// Every resource the timeline gives, in timeline order.
@@ -53,57 +53,8 @@ pub(super) fn of_session(scope: &SessionScope) -> Vec<Entry> {
     entries
 }
 
-/// The integration check-ins done after the session: the next-day EBI (its item answers as a
-/// `QuestionnaireResponse`, its score an Observation derived from them), the PHQ-9 a week on, and
-/// the check-in's note.
-pub(super) fn check_ins(scope: &SessionScope) -> Vec<Entry> {
-    let mut entries = Vec::new();
-    for follow_up in &scope.record.follow_ups {
-        let Some(done) = &follow_up.done else {
-            continue;
-        };
-        let at = instant(done.at);
-        let name = |part: &str| format!("check-in-{}-{part}", follow_up.kind.as_str());
-        let mut check_in = observation(scope, journal("integration-check-in"), &at);
-        check_in["component"] = json!([{
-            "code": journal("check-in-kind"),
-            "valueCodeableConcept": {"text": follow_up.kind.label()},
-        }]);
-        if !done.note.is_empty() {
-            check_in["valueString"] = json!(done.note);
-        }
-        entries.push(scope.entry(&name("note"), check_in));
-        if let Some(ebi) = &done.ebi {
-            let items: Vec<Value> = ebi
-                .ratings()
-                .iter()
-                .zip(EBI_ITEMS)
-                .enumerate()
-                .map(|(index, (rating, item))| {
-                    json!({
-                        "linkId": format!("ebi-{}", index + 1),
-                        "text": item,
-                        "answer": [{"valueInteger": rating}],
-                    })
-                })
-                .collect();
-            let response = answers(scope, &name("ebi-answers"), &at, items);
-            let mut ebi_score = observation(scope, journal("ebi-score"), &at);
-            ebi_score["category"] = category("survey");
-            ebi_score["valueQuantity"] = quantity(ebi.score(), "{score}");
-            ebi_score["derivedFrom"] = json!([response.reference()]);
-            entries.push(scope.entry(&name("ebi"), ebi_score));
-            entries.push(response);
-        }
-        if let Some(phq9) = &done.phq9 {
-            entries.extend(questionnaire(scope, phq9, "", &at, &name));
-        }
-    }
-    entries
-}
-
 /// A completed `QuestionnaireResponse` of this session's client with `items` answered.
-fn answers(scope: &SessionScope, name: &str, at: &str, items: Vec<Value>) -> Entry {
+pub(super) fn answers(scope: &SessionScope, name: &str, at: &str, items: Vec<Value>) -> Entry {
     let mut response = json!({
         "resourceType": "QuestionnaireResponse",
         "status": "completed",
@@ -116,7 +67,7 @@ fn answers(scope: &SessionScope, name: &str, at: &str, items: Vec<Value>) -> Ent
 }
 
 /// A final Observation of this session's client and encounter.
-fn observation(scope: &SessionScope, code: Value, at: &str) -> Value {
+pub(super) fn observation(scope: &SessionScope, code: Value, at: &str) -> Value {
     let mut resource = json!({
         "resourceType": "Observation",
         "status": "final",
@@ -129,7 +80,7 @@ fn observation(scope: &SessionScope, code: Value, at: &str) -> Value {
 }
 
 /// Adds the clinician's remark, when there is one.
-fn with_note(mut resource: Value, note: &str) -> Value {
+pub(super) fn with_note(mut resource: Value, note: &str) -> Value {
     if !note.trim().is_empty() {
         resource["note"] = json!([{"text": note.trim()}]);
     }
@@ -161,10 +112,13 @@ fn of_event(
         }
         EventKind::Measure { measure, note } => questionnaire(scope, measure, note, &at, &name),
         EventKind::SuicideScreen { screen, note } => {
-            suicide_screen(scope, *screen, note, &at, &name)
+            super::risk_and_follow_up::suicide_screen(scope, *screen, note, &at, &name)
         }
         EventKind::SafetyPlan(plan) => {
-            vec![scope.entry(&name("safety-plan"), safety_plan(scope, plan, &at))]
+            vec![scope.entry(
+                &name("safety-plan"),
+                super::risk_and_follow_up::safety_plan(scope, plan, &at),
+            )]
         }
         EventKind::DecisionPoint(point) => {
             vec![scope.entry(&name("decision"), decision_point(scope, point, &at))]
@@ -330,7 +284,7 @@ fn vital_signs(
 }
 
 /// The item answers as a `QuestionnaireResponse` and the total as an Observation derived from it.
-fn questionnaire(
+pub(super) fn questionnaire(
     scope: &SessionScope,
     measure: &Measure,
     note: &str,
@@ -374,59 +328,6 @@ fn questionnaire(
         scope.entry(&name("total"), with_note(total, note)),
         response,
     ]
-}
-
-/// The ASQ answers as a `QuestionnaireResponse` and its result as an Observation derived from it.
-fn suicide_screen(
-    scope: &SessionScope,
-    screen: AsqScreen,
-    note: &str,
-    at: &str,
-    name: &dyn Fn(&str) -> String,
-) -> Vec<Entry> {
-    let items = screen
-        .answers()
-        .into_iter()
-        .map(Some)
-        .chain([screen.right_now()])
-        .zip(ASQ_QUESTIONS)
-        .enumerate()
-        .filter_map(|(index, (answer, question))| {
-            let answer = answer?;
-            Some(json!({
-                "linkId": format!("asq-{}", index + 1),
-                "text": question,
-                "answer": [{"valueString": answer.label()}],
-            }))
-        })
-        .collect::<Vec<_>>();
-    let response = answers(scope, &name("asq-answers"), at, items);
-    let mut result = observation(scope, journal("asq-screen"), at);
-    result["category"] = category("survey");
-    result["valueCodeableConcept"] = journal(codes::asq_code(screen.result()));
-    result["derivedFrom"] = json!([response.reference()]);
-    vec![scope.entry(&name("asq"), with_note(result, note)), response]
-}
-
-/// A safety plan as a `CarePlan`, one activity per part written.
-fn safety_plan(scope: &SessionScope, plan: &SafetyPlan, at: &str) -> Value {
-    let notes: Vec<Value> = plan
-        .sections()
-        .into_iter()
-        .filter(|(_, text)| !text.trim().is_empty())
-        .map(|(heading, text)| json!({"text": format!("{heading}: {}", text.trim())}))
-        .collect();
-    json!({
-        "resourceType": "CarePlan",
-        "status": "active",
-        "intent": "plan",
-        "category": [journal("safety-plan")],
-        "title": "Safety plan",
-        "subject": scope.patient,
-        "encounter": scope.encounter,
-        "created": at,
-        "note": notes,
-    })
 }
 
 fn decision_point(scope: &SessionScope, point: &DecisionPoint, at: &str) -> Value {

@@ -67,7 +67,7 @@ impl SessionResources {
         let mut entries = vec![encounter(&scope), medication(&scope)];
         entries.extend(administrations(&scope));
         entries.extend(observations::of_session(&scope));
-        entries.extend(observations::check_ins(&scope));
+        entries.extend(super::risk_and_follow_up::check_ins(&scope));
         entries.extend(consent(&scope));
         entries.extend(provenance(&scope));
         Self { patient, entries }
