@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::domain::{CheckIn, Ebi, FollowUpId, Instrument, Measure, SessionError};
+use crate::domain::{CheckIn, Ebi, FollowUpId, Instrument, Measure};
 
 /// Arguments of `kap-journal follow-ups`.
 #[derive(Debug, clap::Args)]
@@ -45,12 +45,7 @@ pub fn run(journal: &super::JournalAccess, args: &FollowUpsArgs) -> anyhow::Resu
             ebi: ebi.as_deref().map(Ebi::parse).transpose()?,
             phq9: phq9
                 .as_deref()
-                .map(|answers| {
-                    Instrument::Phq9
-                        .parse_answers(answers)
-                        .and_then(|answers| Measure::new(Instrument::Phq9, answers))
-                        .map_err(SessionError::from)
-                })
+                .map(|answers| Measure::parse(Instrument::Phq9, answers))
                 .transpose()?,
             note: note.clone(),
         };

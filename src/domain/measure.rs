@@ -192,6 +192,11 @@ impl Measure {
         })
     }
 
+    /// Reads answers as typed ("210301121", "2 1 0 3 …") and checks them.
+    pub fn parse(instrument: Instrument, text: &str) -> Result<Self, MeasureError> {
+        Self::new(instrument, instrument.parse_answers(text)?)
+    }
+
     pub fn instrument(&self) -> Instrument {
         self.instrument
     }

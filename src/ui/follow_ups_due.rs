@@ -35,12 +35,7 @@ impl CheckInForm {
             .transpose()?;
         let phq9 = Some(self.phq9.trim())
             .filter(|text| !text.is_empty())
-            .map(|text| {
-                Instrument::Phq9
-                    .parse_answers(text)
-                    .and_then(|answers| Measure::new(Instrument::Phq9, answers))
-                    .map_err(SessionError::from)
-            })
+            .map(|text| Measure::parse(Instrument::Phq9, text).map_err(SessionError::from))
             .transpose()?;
         Ok(CheckIn {
             at,

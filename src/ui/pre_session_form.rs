@@ -18,10 +18,7 @@ fn score_line(ui: &mut Ui, instrument: Instrument, answers: &str) {
     if answers.trim().is_empty() {
         return;
     }
-    let read = instrument
-        .parse_answers(answers)
-        .and_then(|answers| Measure::new(instrument, answers));
-    let text = match read {
+    let text = match Measure::parse(instrument, answers) {
         Ok(measure) if measure.self_harm_flag() => RichText::new(measure.describe())
             .color(theme::WARNING)
             .strong(),
@@ -167,7 +164,7 @@ impl PreSessionForm {
             if answers.trim().is_empty() {
                 continue;
             }
-            let measure = Measure::new(instrument, instrument.parse_answers(answers)?)?;
+            let measure = Measure::parse(instrument, answers)?;
             entries.push(EventKind::Measure {
                 measure,
                 note: "baseline".to_owned(),
