@@ -102,10 +102,10 @@ impl PrepSheet {
             }
         }
         Ok(Self {
+            suicide_risk: super::SuicideRisk::of(store, client.id, &all)?,
             client,
             sessions,
             open_themes,
-            suicide_risk: super::SuicideRisk::of(store, &all)?,
             statistics: Statistics::of(&all),
         })
     }

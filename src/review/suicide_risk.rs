@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{EventKind, SafetyPlan, SessionId, calls_for_safety_plan};
+use crate::domain::{ClientId, SafetyPlan, SessionId, calls_for_safety_plan};
 use crate::store::{SessionSummary, Store, StoreError};
 
 /// What the therapist should know before the appointment.
@@ -20,8 +20,12 @@ pub struct SuicideRisk {
 }
 
 impl SuicideRisk {
-    /// From the client's sessions, newest first (as lists give them); `None` when none raised it.
-    pub fn of(store: &Store, sessions: &[SessionSummary]) -> Result<Option<Self>, StoreError> {
+    /// From `client`'s sessions, newest first (as lists give them); `None` when none raised it.
+    pub fn of(
+        store: &Store,
+        client: ClientId,
+        sessions: &[SessionSummary],
+    ) -> Result<Option<Self>, StoreError> {
         let flagged: Vec<&SessionSummary> = sessions
             .iter()
             .filter(|summary| summary.suicide_risk > 0)
@@ -29,27 +33,13 @@ impl SuicideRisk {
         let Some(newest) = flagged.first() else {
             return Ok(None);
         };
-        let mut plan = None;
-        // Sessions from the flagged one to now, newest first: the first plan met is the newest.
-        for summary in sessions
-            .iter()
-            .take_while(|summary| summary.id != newest.id)
-        {
-            plan = newest_plan(store, summary.id)?;
-            if plan.is_some() {
-                break;
-            }
-        }
         let events = store.events(newest.id)?;
         let signals = events
             .iter()
             .filter(|event| calls_for_safety_plan(&event.kind))
             .map(|event| event.kind.describe())
             .collect();
-        let plan = plan.or(events.iter().rev().find_map(|event| match &event.kind {
-            EventKind::SafetyPlan(plan) => Some((event.wall_time, plan.clone())),
-            _ => None,
-        }));
+        let plan = store.newest_safety_plan(client, newest.started_at)?;
         Ok(Some(Self {
             session: newest.id,
             started_at: newest.started_at,
@@ -58,18 +48,4 @@ impl SuicideRisk {
             plan,
         }))
     }
-}
-
-fn newest_plan(
-    store: &Store,
-    session: SessionId,
-) -> Result<Option<(DateTime<Utc>, SafetyPlan)>, StoreError> {
-    Ok(store
-        .events(session)?
-        .into_iter()
-        .rev()
-        .find_map(|event| match event.kind {
-            EventKind::SafetyPlan(plan) => Some((event.wall_time, plan)),
-            _ => None,
-        }))
 }

@@ -1,9 +1,12 @@
-//! A client's questionnaires across sessions, for the trends in the client history.
+//! A client's questionnaires across sessions, for the trends in the client history, and their
+//! newest safety plan, for the prep sheet.
 
 use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, from_ms};
-use crate::domain::{ClientId, EventKind, Measure, SessionId};
+use rusqlite::OptionalExtension as _;
+
+use crate::domain::{ClientId, EventKind, Measure, SafetyPlan, SessionId};
 
 /// One questionnaire as recorded in a session.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +17,34 @@ pub struct RecordedMeasure {
 }
 
 impl Store {
+    /// The newest safety plan of a client's sessions started at or after `since`, with when it
+    /// was made: read from the plans alone, not from every timeline.
+    pub fn newest_safety_plan(
+        &self,
+        client: ClientId,
+        since: DateTime<Utc>,
+    ) -> Result<Option<(DateTime<Utc>, SafetyPlan)>, StoreError> {
+        let found: Option<(i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT e.wall_ms, e.payload FROM sessions s JOIN events e ON e.session_id = s.id
+                 WHERE s.client_id = ?1 AND s.started_ms >= ?2 AND e.kind = 'safety_plan'
+                 ORDER BY s.started_ms DESC, s.id DESC, e.seq DESC LIMIT 1",
+            )?
+            .query_row(rusqlite::params![client.0, super::to_ms(since)], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        found
+            .map(|(wall_ms, payload)| {
+                let Ok(EventKind::SafetyPlan(plan)) = serde_json::from_str(&payload) else {
+                    return Err(StoreError::Damaged("a safety plan"));
+                };
+                Ok((from_ms(wall_ms)?, plan))
+            })
+            .transpose()
+    }
+
     /// Every questionnaire of the client, oldest session first and in timeline order within one.
     pub fn measures_of(&self, client: ClientId) -> Result<Vec<RecordedMeasure>, StoreError> {
         let mut statement = self.conn.prepare_cached(
