@@ -187,9 +187,9 @@ impl Store {
     /// Clients with a session in the journal whose consent is missing, withdrawn, to an older
     /// text, expired or due for renewal soon, judged at `now`; empty while the clinic has no text.
     pub fn consents_due(&self, now: DateTime<Utc>) -> Result<Vec<ConsentDue>, StoreError> {
-        if self.consent_text()?.is_none() {
+        let Some(newest) = self.consent_text()? else {
             return Ok(Vec::new());
-        }
+        };
         let clients: Vec<(i64, String)> = self
             .conn
             .prepare_cached(
@@ -201,7 +201,8 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut due = Vec::new();
         for (id, client_code) in clients {
-            let standing = self.consent_standing(ClientId(id), now)?;
+            let standing =
+                ConsentStanding::of(self.consent_at(ClientId(id), now)?, Some(&newest), now);
             if !matches!(standing, ConsentStanding::Current { soon: false, .. }) {
                 due.push(ConsentDue {
                     client_id: ClientId(id),
