@@ -10,6 +10,7 @@ pub mod export;
 pub mod format;
 pub mod live;
 pub mod palette;
+pub mod practice;
 pub mod review;
 pub mod store;
 pub mod ui;

@@ -239,7 +239,7 @@ fn what_followed_is_related_to_how_sitting_with_it_ended_model_by_model() {
         .store
         .session_summaries(&SessionFilter {
             client_code: Some("F-0200".into()),
-            model: None,
+            ..SessionFilter::default()
         })
         .unwrap();
     sessions.reverse();

@@ -140,7 +140,7 @@ fn deferral_outcome_counts_per_client_and_model_match_the_hand_computed_fixture(
     let of = |client: Option<&str>| {
         let filter = SessionFilter {
             client_code: client.map(str::to_owned),
-            model: None,
+            ..SessionFilter::default()
         };
         Statistics::of(&journal.store.session_summaries(&filter).unwrap())
     };

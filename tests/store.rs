@@ -222,6 +222,7 @@ fn session_lists_keep_medical_and_kap_apart_and_filter_by_client() {
     let one_client = SessionFilter {
         client_code: Some("C-0001".into()),
         model: Some(TreatmentModel::Medical),
+        own_only: false,
     };
     let rows = journal.store.session_summaries(&one_client).unwrap();
     assert_eq!(rows.len(), 1);

@@ -39,6 +39,7 @@ mod follow_ups;
 mod import;
 mod journal_access;
 mod lots;
+mod practice;
 mod rems;
 mod search;
 mod sessions;
@@ -102,6 +103,12 @@ pub enum Command {
     /// The integration check-ins due (the next day with the EBI, a week on with the PHQ-9);
     /// `follow-ups record ID` records what one found.
     FollowUps(follow_ups::FollowUpsArgs),
+    /// The group practice: `practice init URL` sets up its server, `practice add-clinician URL`
+    /// adds a login, `practice connect URL` joins this journal; alone, where this journal stands.
+    Practice(practice::PracticeArgs),
+    /// Send what this journal recorded to the practice server and copy what this clinician may
+    /// read from it.
+    Sync(practice::SyncArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -123,6 +130,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Rems(args)) => rems::run(&journal, &args),
         Some(Command::Consent(args)) => consent::run(&journal, &args),
         Some(Command::FollowUps(args)) => follow_ups::run(&journal, &args),
+        Some(Command::Practice(args)) => practice::run(&journal, &args),
+        Some(Command::Sync(args)) => practice::run_sync(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),
         Some(Command::Backup(args)) => backup::run_backup(&journal, &args),
         Some(Command::Restore(args)) => backup::run_restore(&journal, &args),

@@ -15,6 +15,10 @@ pub struct SessionsArgs {
     /// Only sessions of this model.
     #[arg(long, value_parser = super::parse_model)]
     model: Option<TreatmentModel>,
+    /// Every session this clinician may read through the practice (colleagues' copies from the
+    /// last sync included), each with its clinician.
+    #[arg(long)]
+    practice: bool,
     /// Print JSON (documented in the README) instead of a table.
     #[arg(long)]
     json: bool,
@@ -33,8 +37,19 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
     let filter = SessionFilter {
         client_code: args.client.clone(),
         model: args.model,
+        own_only: !args.practice,
     };
-    let summaries = store.session_summaries(&filter)?;
+    let mut summaries = store.session_summaries(&filter)?;
+    if args.practice {
+        let membership = store
+            .practice_membership()?
+            .ok_or(crate::practice::PracticeError::NotConnected)?;
+        for summary in &mut summaries {
+            summary
+                .clinician
+                .get_or_insert_with(|| membership.name.clone());
+        }
+    }
     let of_model = |model| {
         summaries
             .iter()
@@ -59,8 +74,16 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
         writeln!(out, "{} sessions ({})", model.label(), rows.len())?;
         writeln!(
             out,
-            "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  STATUS",
-            "ID", "STARTED (UTC)", "CLIENT", "ROUTE", "TOTAL DOSE", "DP", "SIT WITH IT W/L/E/S"
+            "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}{}",
+            "ID",
+            "STARTED (UTC)",
+            "CLIENT",
+            "ROUTE",
+            "TOTAL DOSE",
+            "DP",
+            "SIT WITH IT W/L/E/S",
+            if args.practice { "STATUS " } else { "STATUS" },
+            if args.practice { "  CLINICIAN" } else { "" }
         )?;
         for row in rows {
             let outcomes = format!(
@@ -71,9 +94,14 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
                 row.ended_early,
                 row.session_stopped
             );
+            let clinician = row
+                .clinician
+                .as_deref()
+                .map(|name| format!("  {}", super::for_terminal(name)))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}",
+                "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}{clinician}",
                 row.id.0,
                 row.started_at.format("%Y-%m-%d %H:%M"),
                 super::for_terminal(&row.client_code),
@@ -81,7 +109,11 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
                 row.describe_delivered(),
                 row.decision_points,
                 outcomes,
-                row.status.as_str()
+                if args.practice {
+                    format!("{:<7}", row.status.as_str())
+                } else {
+                    row.status.as_str().to_owned()
+                }
             )?;
         }
         writeln!(out)?;

@@ -37,7 +37,7 @@ pub fn record_check_ins(store: &mut Store, last_day: NaiveDate) -> Result<(), St
             .collect();
         let sessions = store.session_summaries(&SessionFilter {
             client_code: Some(client.code.clone()),
-            model: None,
+            ..SessionFilter::default()
         })?;
         for summary in sessions {
             if store.follow_ups(summary.id)?.is_empty() {

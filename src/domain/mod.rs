@@ -15,6 +15,7 @@ mod event;
 mod follow_up;
 mod measure;
 mod model;
+mod practice;
 mod pre_session;
 mod progress_note;
 mod rems;
@@ -58,6 +59,7 @@ pub use event::{
 pub use follow_up::{CheckIn, CheckInKind, EBI_ITEMS, Ebi, FollowUp, FollowUpError, FollowUpId};
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
+pub use practice::{PracticeMembership, PracticeRole};
 pub use pre_session::{
     InteractionClass, MIN_FASTING_HOURS, PreSession, PreSessionError, interaction, medicine_lines,
     session_weight,

@@ -176,7 +176,7 @@ enum Failure {
 
 impl Sink<'_> {
     /// Checks and writes one session; `number` counts from 1 in the file.
-    fn take(&mut self, number: usize, mut session: ArchivedSession) -> Result<(), Failure> {
+    fn take(&mut self, number: usize, session: ArchivedSession) -> Result<(), Failure> {
         let at = |problem: String| Failure::Session { number, problem };
         if !self.seen.insert(session.uuid) {
             return Err(at(format!(
@@ -222,53 +222,57 @@ impl Sink<'_> {
         };
         self.report.events += session.events.len();
         self.report.sessions += 1;
-        let weight_kg = session.client.weight_kg;
-        let complete = CompleteSession {
-            weight_kg,
-            new: NewSession {
-                client_id,
-                model: session.model,
-                route: session.route,
-                planned_dose: session.planned_dose,
-                intention: session.intention,
-                comfort_plan: session.comfort_plan,
-            },
-            uuid: session.uuid,
-            status: session.status,
-            started_at: session.started_at,
-            ended_at: session.ended_at,
-            events: std::mem::take(&mut session.events)
-                .into_iter()
-                .map(|event| NewEvent {
-                    wall_time: event.wall_time,
-                    elapsed_ms: event.elapsed_ms,
-                    kind: event.entry,
-                })
-                .collect(),
-        };
-        let id = self
-            .batch
-            .insert_session(&complete)
-            .map_err(Failure::Store)?;
-        self.batch
-            .insert_notes(
-                id,
-                session.progress_note.as_ref(),
-                session.private_note.as_deref(),
-                self.now,
-            )
-            .map_err(Failure::Store)?;
-        let follow_ups: Vec<FollowUp> = session.follow_ups.iter().map(FollowUp::from).collect();
-        self.batch
-            .insert_follow_ups(id, &follow_ups)
-            .map_err(Failure::Store)?;
-        let Some(signature) = &session.signature else {
-            return Ok(());
-        };
-        self.batch
-            .insert_signature(id, signature, &session.addenda)
+        write_archived_session(&mut self.batch, client_id, session, self.now)
+            .map(|_| ())
             .map_err(|error| signature_failure(error, number))
     }
+}
+
+/// Writes one checked session of client `client_id` into `batch`: its timeline, notes and
+/// check-ins, then its signature, refused (`SignatureMismatch`, `SignatureForged`) unless it
+/// matches what was written. The practice pull writes colleagues' sessions through here too.
+pub fn write_archived_session(
+    batch: &mut ImportBatch<'_>,
+    client_id: ClientId,
+    mut session: ArchivedSession,
+    now: DateTime<Utc>,
+) -> Result<crate::domain::SessionId, StoreError> {
+    let complete = CompleteSession {
+        weight_kg: session.client.weight_kg,
+        new: NewSession {
+            client_id,
+            model: session.model,
+            route: session.route,
+            planned_dose: session.planned_dose,
+            intention: session.intention,
+            comfort_plan: session.comfort_plan,
+        },
+        uuid: session.uuid,
+        status: session.status,
+        started_at: session.started_at,
+        ended_at: session.ended_at,
+        events: std::mem::take(&mut session.events)
+            .into_iter()
+            .map(|event| NewEvent {
+                wall_time: event.wall_time,
+                elapsed_ms: event.elapsed_ms,
+                kind: event.entry,
+            })
+            .collect(),
+    };
+    let id = batch.insert_session(&complete)?;
+    batch.insert_notes(
+        id,
+        session.progress_note.as_ref(),
+        session.private_note.as_deref(),
+        now,
+    )?;
+    let follow_ups: Vec<FollowUp> = session.follow_ups.iter().map(FollowUp::from).collect();
+    batch.insert_follow_ups(id, &follow_ups)?;
+    if let Some(signature) = &session.signature {
+        batch.insert_signature(id, signature, &session.addenda)?;
+    }
+    Ok(id)
 }
 
 /// A signature the import refuses, said of session `number`.

@@ -27,12 +27,13 @@ pub use error::{ExportError, ImportError};
 pub use fhir::{JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle};
 pub use import::{
     ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file,
-    refuse_unreadable_source,
+    refuse_unreadable_source, write_archived_session,
 };
 pub use record::SessionRecord;
 pub use substance_log_csv::{SUBSTANCE_LOG_COLUMNS, write_substance_log};
 pub use summary::{Summary, SummaryContext};
 pub use validate::MAX_TEXT_BYTES;
+pub use validate::check_session;
 
 /// A format a session can be exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

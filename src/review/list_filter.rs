@@ -108,6 +108,7 @@ mod tests {
             suicide_risk: 0,
             delivered_mg: None,
             delivered_mg_per_kg: None,
+            clinician: None,
         }
     }
 
@@ -156,6 +157,7 @@ mod tests {
         let delivered = |id, mg, per_kg| SessionSummary {
             delivered_mg: mg,
             delivered_mg_per_kg: per_kg,
+            clinician: None,
             ..summary(id, "C-1", Route::IvInfusion, 1, 0)
         };
         let mut rows = vec![

@@ -75,7 +75,7 @@ impl PrepSheet {
         let client = store.client(client)?;
         let all = store.session_summaries(&SessionFilter {
             client_code: Some(client.code.clone()),
-            model: None,
+            ..SessionFilter::default()
         })?;
         let sessions = all
             .iter()

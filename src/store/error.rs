@@ -75,6 +75,11 @@ pub enum StoreError {
     Damaged(&'static str),
     #[error("This session is signed; its record no longer changes.")]
     Signed,
+    /// A session copied from a colleague through the practice server: only its author changes it.
+    #[error(
+        "This session is a colleague's, copied from the practice; only its author can add to it."
+    )]
+    PracticeCopy,
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]

@@ -155,6 +155,57 @@ impl ImportBatch<'_> {
         super::follow_ups::insert_rows(&self.tx, &follow_ups)
     }
 
+    /// Adds addenda to a session already in the journal (a colleague's copy, as its author adds them).
+    pub fn insert_addenda(
+        &mut self,
+        session: SessionId,
+        addenda: &[Addendum],
+    ) -> Result<(), StoreError> {
+        for addendum in addenda {
+            super::signing::insert_addendum(&self.tx, session, addendum)?;
+        }
+        Ok(())
+    }
+
+    /// Runs `write` so that, if it fails, nothing it wrote stays in the batch (a savepoint): one
+    /// refused session of a pull leaves the others.
+    pub fn attempt<T>(
+        &mut self,
+        write: impl FnOnce(&mut Self) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.tx.execute_batch("SAVEPOINT attempt")?;
+        match write(self) {
+            Ok(value) => {
+                self.tx.execute_batch("RELEASE attempt")?;
+                Ok(value)
+            }
+            Err(error) => {
+                self.tx
+                    .execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
+                Err(error)
+            }
+        }
+    }
+
+    /// The kinds of check-in already recorded for `session` (`next_day`, `one_week`).
+    pub fn recorded_check_ins(&self, session: SessionId) -> Result<Vec<String>, StoreError> {
+        let mut statement = self.tx.prepare_cached(
+            "SELECT kind FROM follow_ups WHERE session_id = ?1 AND done_ms IS NOT NULL",
+        )?;
+        let kinds = statement.query_map([session.0], |row| row.get(0))?;
+        Ok(kinds.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks a session just written as a colleague's read-only copy from the practice server.
+    pub fn mark_practice_copy(
+        &mut self,
+        session: SessionId,
+        author: &super::CopyAuthor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        super::practice::mark_copy(&self.tx, session, author, now)
+    }
+
     /// Makes the whole import durable at once, then merges the search index it filled.
     pub fn commit(self) -> Result<(), StoreError> {
         super::search::index_waiting(&self.tx)?;

@@ -29,6 +29,7 @@ mod measures;
 mod notes;
 mod open;
 mod output_guard;
+mod practice;
 mod prefill;
 mod read_only_media;
 mod relevance;
@@ -73,6 +74,7 @@ pub use open::{
     journal_state, unlock_key,
 };
 pub use output_guard::refuse_unsafe_output;
+pub use practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
 pub use prefill::LastSession;
 pub use rems_submissions::RemsDue;
 pub use search::{

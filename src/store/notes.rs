@@ -91,6 +91,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.require_writer()?;
         self.session(session)?;
+        self.refuse_practice_copy(session)?;
         let text = Some(text).filter(|text| !text.trim().is_empty());
         PRIVATE.write(&self.conn, session, text, now)?;
         self.anchor_commit();
@@ -103,7 +104,7 @@ impl Store {
         if self.session(session)?.status == SessionStatus::Signed {
             return Err(StoreError::Signed);
         }
-        Ok(())
+        self.refuse_practice_copy(session)
     }
 }
 

@@ -183,6 +183,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::follow_ups::CREATE_FOLLOW_UPS,
         then: Some(super::audit::watch_follow_ups),
     },
+    // 15: practice sync (store::practice): what went to the practice server, and which sessions
+    // are read-only copies of a colleague's.
+    Migration {
+        sql: super::practice::CREATE_PRACTICE,
+        then: None,
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

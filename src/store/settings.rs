@@ -71,7 +71,7 @@ impl Store {
     }
 
     /// One setting read from its JSON; `what` names it if it cannot be read.
-    fn setting<T: DeserializeOwned>(
+    pub(super) fn setting<T: DeserializeOwned>(
         &self,
         key: &str,
         what: &'static str,
@@ -86,7 +86,7 @@ impl Store {
             .transpose()
     }
 
-    fn write_setting<T: Serialize>(
+    pub(super) fn write_setting<T: Serialize>(
         &self,
         key: &str,
         value: &T,

@@ -94,6 +94,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Signature, StoreError> {
         self.require_writer()?;
+        self.refuse_practice_copy(session)?;
         let clinician = clinician.checked()?;
         let tx = self.conn.transaction()?;
         let signature = sign_in(&tx, session, clinician, now)?;
@@ -114,6 +115,7 @@ impl Store {
         addendum: &Addendum,
     ) -> Result<(), StoreError> {
         self.require_writer()?;
+        self.refuse_practice_copy(session)?;
         if self.session(session)?.status != SessionStatus::Signed {
             return Err(SignatureError::NotSigned.into());
         }

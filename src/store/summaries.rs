@@ -11,6 +11,8 @@ use crate::domain::{Delivered, Dose, Route, SessionId, SessionStatus, TreatmentM
 pub struct SessionFilter {
     pub client_code: Option<String>,
     pub model: Option<TreatmentModel>,
+    /// Leave out colleagues' sessions copied from the practice (listed by default, marked).
+    pub own_only: bool,
 }
 
 /// One session as a list shows it. Its JSON form is the documented output of `kap-journal sessions --json`.
@@ -38,6 +40,10 @@ pub struct SessionSummary {
     pub delivered_mg: Option<f64>,
     /// The same in mg/kg; `None` while live or when the client's weight is unknown.
     pub delivered_mg_per_kg: Option<f64>,
+    /// Who recorded it, for a colleague's session copied from the practice; `None` for this
+    /// journal's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clinician: Option<String>,
 }
 
 impl SessionSummary {
@@ -69,14 +75,21 @@ impl Store {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
                     s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
-                    s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk
+                    s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk,
+                    p.author_name
              FROM sessions s JOIN clients c ON c.id = s.client_id
+                  LEFT JOIN practice_copies p ON p.session_id = s.id
              WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR s.model = ?2)
+               AND (?3 = 0 OR p.session_id IS NULL)
              ORDER BY s.started_ms DESC, s.id DESC",
         )?;
         let model = filter.model.map(TreatmentModel::as_str);
         let rows = statement.query_map(
-            rusqlite::params![filter.client_code.as_deref().map(str::trim), model],
+            rusqlite::params![
+                filter.client_code.as_deref().map(str::trim),
+                model,
+                filter.own_only
+            ],
             |row| {
                 Ok((
                     row.get::<_, i64>(0)?,
@@ -101,6 +114,7 @@ impl Store {
                         row.get::<_, Option<f64>>(16)?,
                     ),
                     row.get::<_, u32>(17)?,
+                    row.get::<_, Option<String>>(18)?,
                 ))
             },
         )?;
@@ -118,6 +132,7 @@ impl Store {
                 counts,
                 delivered,
                 suicide_risk,
+                clinician,
             ) = row?;
             let [
                 events,
@@ -147,6 +162,7 @@ impl Store {
                 suicide_risk,
                 delivered_mg: delivered.0,
                 delivered_mg_per_kg: delivered.1,
+                clinician,
             })
         })
         .collect()

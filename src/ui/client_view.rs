@@ -51,7 +51,7 @@ impl ClientView {
         let client = store.client(client)?;
         let mut sessions = store.session_summaries(&SessionFilter {
             client_code: Some(client.code.clone()),
-            model: None,
+            ..SessionFilter::default()
         })?;
         sessions.reverse();
         let statistics = Statistics::of(&sessions);

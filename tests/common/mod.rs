@@ -9,6 +9,7 @@ use kap_journal::live::{LiveSession, ManualClock};
 use kap_journal::store::{Passphrase, Store};
 use tempfile::TempDir;
 
+pub mod pg_server;
 pub mod ui;
 
 /// The passphrase of every test journal (synthetic, like all test data).
@@ -114,6 +115,7 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
     // (Its triggers, the audit log's among them, and its indexes go with the table.)
+    (15, "DROP TABLE practice_pushed; DROP TABLE practice_copies;"),
     (14, "DROP TABLE follow_ups;"),
     (13, "ALTER TABLE sessions DROP COLUMN suicide_risk;"),
     (12, "DROP TABLE consent_records; DROP TABLE consent_texts;"),

@@ -1,16 +1,22 @@
--- The practice server's schema (issue 18), as `kap-journal practice init` is to create it in an
--- empty PostgreSQL database, run by the database's owner. Verified by hand on PostgreSQL 15 (see
--- docs/practice-sync.md); the sync itself is not built yet.
+-- The practice server's schema, as `kap-journal practice init` creates it in an empty PostgreSQL
+-- database, run by the database's owner (who needs CREATEROLE, not superuser). See
+-- docs/practice-sync.md; tests/practice*.rs run it on a PostgreSQL of their own.
 --
 -- Append-only by construction: clinician logins may INSERT their own rows and SELECT what their
 -- role allows; nobody has UPDATE, DELETE or TRUNCATE, and triggers refuse both even to the owner.
 -- Row-level security is forced, so the owner reads through the same policies as everyone else.
 
-CREATE ROLE kap_clinician NOLOGIN;
-CREATE ROLE kap_therapist NOLOGIN IN ROLE kap_clinician;
-CREATE ROLE kap_nurse NOLOGIN IN ROLE kap_clinician;
-CREATE ROLE kap_psychiatrist NOLOGIN IN ROLE kap_clinician;
-CREATE ROLE kap_admin NOLOGIN;
+-- The group roles belong to the whole cluster; a second practice on it shares them.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kap_clinician') THEN
+        CREATE ROLE kap_clinician NOLOGIN;
+        CREATE ROLE kap_therapist NOLOGIN IN ROLE kap_clinician;
+        CREATE ROLE kap_nurse NOLOGIN IN ROLE kap_clinician;
+        CREATE ROLE kap_psychiatrist NOLOGIN IN ROLE kap_clinician;
+        CREATE ROLE kap_admin NOLOGIN;
+    END IF;
+END $$;
 
 GRANT kap_admin TO CURRENT_USER;
 
@@ -69,20 +75,25 @@ CREATE TABLE kap.entries (
 CREATE TABLE kap.signatures (
     session_uuid    uuid PRIMARY KEY REFERENCES kap.sessions,
     signer          name NOT NULL DEFAULT current_user REFERENCES kap.clinicians,
+    -- The name and credentials as the journal signed with them (the seal covers both).
+    signer_name     text NOT NULL,
+    signer_credentials text NOT NULL,
     signed_at       timestamptz NOT NULL,
     content_sha256  text NOT NULL CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
-    public_key      text NOT NULL REFERENCES kap.signing_keys,
-    signature       text NOT NULL CHECK (signature ~ '^[0-9a-f]{128}$'),
+    public_key      text REFERENCES kap.signing_keys,
+    signature       text CHECK (signature ~ '^[0-9a-f]{128}$'),
     progress_note   jsonb
 );
 
 CREATE TABLE kap.addenda (
     session_uuid  uuid NOT NULL REFERENCES kap.signatures,
     author        name NOT NULL DEFAULT current_user REFERENCES kap.clinicians,
+    author_name   text NOT NULL,
+    author_credentials text NOT NULL,
     written_at    timestamptz NOT NULL,
     reason        text NOT NULL,
     text          text NOT NULL,
-    PRIMARY KEY (session_uuid, author, written_at)
+    PRIMARY KEY (session_uuid, written_at)
 );
 
 -- Integration check-ins once recorded (an open one stays on the laptop until it is done).
@@ -167,14 +178,25 @@ CREATE POLICY own_entries ON kap.entries FOR INSERT
 CREATE POLICY care_team ON kap.entries FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
-CREATE POLICY own_signatures ON kap.signatures FOR INSERT WITH CHECK (signer = current_user);
+-- A signature, an addendum or a check-in goes only on the login's own session, and a seal only
+-- with a key that login registered.
+CREATE POLICY own_signatures ON kap.signatures FOR INSERT WITH CHECK (
+    signer = current_user
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = current_user)
+    AND (public_key IS NULL
+         OR EXISTS (SELECT 1 FROM kap.signing_keys k
+                    WHERE k.public_key = signatures.public_key AND k.login = current_user)));
 CREATE POLICY care_team ON kap.signatures FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
-CREATE POLICY own_addenda ON kap.addenda FOR INSERT WITH CHECK (author = current_user);
+CREATE POLICY own_addenda ON kap.addenda FOR INSERT WITH CHECK (
+    author = current_user
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = current_user));
 CREATE POLICY care_team ON kap.addenda FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
-CREATE POLICY own_check_ins ON kap.check_ins FOR INSERT WITH CHECK (author = current_user);
+CREATE POLICY own_check_ins ON kap.check_ins FOR INSERT WITH CHECK (
+    author = current_user
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = current_user));
 CREATE POLICY care_team ON kap.check_ins FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));

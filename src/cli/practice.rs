@@ -1,0 +1,160 @@
+//! `kap-journal practice`: set up a practice server, add a clinician's login, join this journal to
+//! it; and `kap-journal sync`. Passwords come from the environment, never the command line.
+
+use std::process::ExitCode;
+
+use crate::domain::PracticeRole;
+use crate::practice::{
+    NewClinician, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, PracticeError,
+};
+
+/// Arguments of `kap-journal practice`.
+#[derive(Debug, clap::Args)]
+pub struct PracticeArgs {
+    #[command(subcommand)]
+    action: Option<PracticeAction>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum PracticeAction {
+    /// Create the practice schema in an empty database, connected as its owner (password from
+    /// `KAP_JOURNAL_PRACTICE_OWNER_PASSWORD`).
+    Init { url: String },
+    /// Add a login for a clinician, connected as the owner (password from
+    /// `KAP_JOURNAL_PRACTICE_OWNER_PASSWORD`); the new login's password is read from
+    /// `KAP_JOURNAL_PRACTICE_PASSWORD`.
+    AddClinician {
+        url: String,
+        /// The new login (lower-case letters, digits, underscores), e.g. `r_example`.
+        #[arg(long)]
+        login: String,
+        /// The clinician's name as colleagues read it.
+        #[arg(long)]
+        name: String,
+        /// Degrees and licences, e.g. `PsyD, LMFT`.
+        #[arg(long, default_value = "")]
+        credentials: String,
+        #[arg(long, value_parser = parse_role)]
+        role: PracticeRole,
+    },
+    /// Join this journal to the practice as the URL's login (password from
+    /// `KAP_JOURNAL_PRACTICE_PASSWORD`, then kept in the encrypted journal).
+    Connect { url: String },
+}
+
+/// Arguments of `kap-journal sync`.
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// What moved, as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_role(text: &str) -> Result<PracticeRole, String> {
+    PracticeRole::parse(text)
+        .ok_or_else(|| "use therapist, nurse, psychiatrist or admin".to_owned())
+}
+
+/// A password from `variable`; an empty or missing one is refused with the variable's name.
+fn password(variable: &'static str) -> Result<String, PracticeError> {
+    std::env::var(variable)
+        .ok()
+        .filter(|password| !password.is_empty())
+        .ok_or(PracticeError::NoPassword(variable))
+}
+
+pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Result<ExitCode> {
+    match &args.action {
+        Some(PracticeAction::Init { url }) => {
+            let address = PracticeAddress::parse(url)?;
+            crate::practice::init(&address, &password(OWNER_PASSWORD_ENV)?)?;
+            say!(
+                "The practice is set up in database {}; add clinicians with kap-journal practice add-clinician.",
+                address.database()
+            );
+        }
+        Some(PracticeAction::AddClinician {
+            url,
+            login,
+            name,
+            credentials,
+            role,
+        }) => {
+            let address = PracticeAddress::parse(url)?;
+            let clinician = NewClinician {
+                login: login.clone(),
+                name: name.clone(),
+                credentials: credentials.clone(),
+                role: *role,
+            };
+            crate::practice::add_clinician(
+                &address,
+                &password(OWNER_PASSWORD_ENV)?,
+                &clinician,
+                &password(PASSWORD_ENV)?,
+            )?;
+            say!(
+                "Added {login} as {}; as {}, they read {}.",
+                role.as_str(),
+                role.as_str(),
+                role.reads()
+            );
+        }
+        Some(PracticeAction::Connect { url }) => {
+            let address = PracticeAddress::parse(url)?;
+            let mut store = journal.open()?;
+            let membership = crate::practice::connect(
+                &mut store,
+                &address,
+                &password(PASSWORD_ENV)?,
+                chrono::Utc::now(),
+            )?;
+            say!(
+                "This journal syncs as {} ({}), who reads {}. Run kap-journal sync to send and receive.",
+                super::for_terminal(&membership.name),
+                membership.role.as_str(),
+                membership.role.reads()
+            );
+        }
+        None => {
+            let store = journal.open_for_reading()?;
+            match store.practice_membership()? {
+                None => say!("{}", PracticeError::NotConnected),
+                Some(membership) => {
+                    say!("practice   {}", membership.url);
+                    say!(
+                        "login      {} — {}",
+                        membership.login,
+                        super::for_terminal(&membership.describe())
+                    );
+                    say!("reads      {}", membership.role.reads());
+                    say!(
+                        "last sync  {}",
+                        membership
+                            .last_sync
+                            .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339())
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kap-journal sync`: pushes and pulls; a session refused on pull makes the exit status 1.
+pub fn run_sync(journal: &super::JournalAccess, args: &SyncArgs) -> anyhow::Result<ExitCode> {
+    let mut store = journal.open()?;
+    // Ctrl+C ends the process at once, which is safe: what the server confirmed is noted, and
+    // the rest is sent again (and ignored where the server has it) by the next sync.
+    let report = crate::practice::sync(&mut store, chrono::Utc::now(), &|| false)?;
+    if args.json {
+        say!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        say!("{}", report.describe());
+    }
+    Ok(if report.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,116 @@
+//! What can go wrong between a journal and its practice server, each as one plain sentence. No
+//! sentence carries a client's name or a note's text: the server's own words are reduced to its
+//! primary message (never its detail, which may quote a row).
+
+use thiserror::Error;
+
+use crate::store::StoreError;
+
+#[derive(Debug, Error)]
+pub enum PracticeError {
+    #[error(
+        "That is not a practice server address; write it as postgres://LOGIN@HOST:PORT/DATABASE (add ?sslmode=require for TLS)."
+    )]
+    BadAddress,
+    #[error(
+        "Leave the password out of the address, where the shell history would keep it; put it in {0} instead."
+    )]
+    PasswordInAddress(&'static str),
+    #[error("The address names no login; write it as postgres://LOGIN@HOST:PORT/DATABASE.")]
+    NoLogin,
+    #[error("The address names no database; write it as postgres://LOGIN@HOST:PORT/DATABASE.")]
+    NoDatabase,
+    #[error("Set {0} to the login's password.")]
+    NoPassword(&'static str),
+    #[error(
+        "The practice server at {server} cannot be reached; the journal is unchanged, and the next sync sends what is waiting."
+    )]
+    Unreachable { server: String },
+    #[error("The practice server refused the login {login}; check its password.")]
+    LoginRefused { login: String },
+    #[error("The practice server has no database {database}.")]
+    NoSuchDatabase { database: String },
+    #[error("The TLS connection to the practice server could not be made: {0}")]
+    Tls(String),
+    #[error(
+        "This database already holds a practice (schema kap); practice init only sets up an empty one."
+    )]
+    AlreadyInitialised,
+    #[error("This database holds no practice yet; its owner runs kap-journal practice init first.")]
+    NotAPractice,
+    #[error(
+        "The login {login} is not one of the practice's clinicians; an admin adds it with kap-journal practice add-clinician."
+    )]
+    NotAClinician { login: String },
+    #[error(
+        "A login is 1 to 63 lower-case letters, digits or underscores, starting with a letter (for example r_example)."
+    )]
+    BadLogin,
+    #[error("A clinician's name is 1 to 200 characters.")]
+    BadName,
+    #[error("A practice login's password needs at least {0} characters.")]
+    ShortPassword(usize),
+    #[error(
+        "This journal already syncs as {login}; its records went to the practice under that login, so it cannot join as another."
+    )]
+    AlreadyMember { login: String },
+    #[error("The practice already has a login {login}.")]
+    LoginTaken { login: String },
+    #[error(
+        "This journal's signing key is registered to another login of the practice, so it cannot sign as {login}; use that login, or another journal."
+    )]
+    KeyTaken { login: String },
+    #[error(
+        "This journal has not joined a practice; run kap-journal practice connect URL (or connect in Settings)."
+    )]
+    NotConnected,
+    #[error(
+        "An admin login manages the practice and records no sessions, so it does not sync; connect as a clinician."
+    )]
+    AdminDoesNotSync,
+    #[error("The practice server refused this ({message}; code {code}); nothing more was sent.")]
+    Refused { code: String, message: String },
+    #[error("The practice server sent {0} that cannot be read; nothing of it was kept.")]
+    Unreadable(&'static str),
+    #[error("The sync was stopped; what the server confirmed is kept, and the next sync goes on.")]
+    Stopped,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl PracticeError {
+    /// Reads what the PostgreSQL client said: a database error by its code, anything else as the
+    /// server being out of reach (`server` is the host and port, never a password).
+    pub fn from_postgres(error: &postgres::Error, server: &str, login: &str) -> Self {
+        use postgres::error::SqlState;
+        let Some(db) = error.as_db_error() else {
+            let text = error.to_string();
+            if text.contains("TLS") || text.contains("tls") || text.contains("SSL") {
+                return Self::Tls(text);
+            }
+            return Self::Unreachable {
+                server: server.to_owned(),
+            };
+        };
+        let code = db.code();
+        if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            return Self::LoginRefused {
+                login: login.to_owned(),
+            };
+        }
+        if *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::CANNOT_CONNECT_NOW
+            || *code == SqlState::CRASH_SHUTDOWN
+        {
+            return Self::Unreachable {
+                server: server.to_owned(),
+            };
+        }
+        Self::Refused {
+            code: code.code().to_owned(),
+            message: db.message().to_owned(),
+        }
+    }
+}

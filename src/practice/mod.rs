@@ -1,0 +1,18 @@
+//! Practice sync: a group practice shares records through a PostgreSQL server while each journal
+//! stays the local, encrypted place its clinician writes. A sync pushes what this journal
+//! recorded and pulls, as read-only copies, what this clinician's role may read; the server is
+//! append-only and decides who reads what (`schema.sql`). The design: docs/practice-sync.md.
+
+mod address;
+mod error;
+mod pull;
+mod push;
+mod setup;
+mod sync;
+
+pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress};
+pub use error::PracticeError;
+pub use pull::{Refused, RefusedWhy};
+pub use push::{Moved, SESSIONS_PER_BATCH};
+pub use setup::{MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init};
+pub use sync::{SyncReport, sync};

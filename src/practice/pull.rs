@@ -1,0 +1,526 @@
+//! Pulling the sessions this clinician may read (the server's row-level security decides which)
+//! as read-only copies marked with their author. A signed session is kept only when its signature
+//! matches what arrived and was made with a key its author registered, so a row changed on the
+//! server is found here and not copied.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use postgres::Client;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::push::Moved;
+use super::{PracticeAddress, PracticeError};
+use crate::domain::{
+    Addendum, CheckInKind, Clinician, KeyedSeal, Route, SessionStatus, Signature, TreatmentModel,
+};
+use crate::export::{
+    ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession, check_session,
+    write_archived_session,
+};
+use crate::store::{CopyAuthor, CopyHeld, ImportBatch, Store, StoreError};
+
+/// Sessions fetched per round trip.
+const SESSIONS_PER_FETCH: usize = 250;
+
+/// A colleague's session that was not copied, and why. Never its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refused {
+    pub uuid: uuid::Uuid,
+    /// The author's login.
+    pub author: String,
+    pub why: RefusedWhy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusedWhy {
+    /// Its content differs from what its signature covers: changed on the server after signing.
+    Changed,
+    /// Its seal does not verify: the signer, the time or the weight was changed, or it was forged.
+    Forged,
+    /// Its seal was made with a key its author never registered with the practice.
+    UnregisteredKey,
+    /// A row could not be read as a session of the journal.
+    Unreadable,
+}
+
+impl Refused {
+    /// One sentence for the person syncing.
+    pub fn describe(&self) -> String {
+        let why = match self.why {
+            RefusedWhy::Changed => {
+                "does not match its signature: it was changed on the server after it was signed"
+            }
+            RefusedWhy::Forged => {
+                "carries a signature that does not verify: its signer, time or weight was changed on the server"
+            }
+            RefusedWhy::UnregisteredKey => {
+                "is signed with a key its author never registered with the practice"
+            }
+            RefusedWhy::Unreadable => "arrived in a form the journal cannot read",
+        };
+        format!(
+            "Session {} by {} {why}, so it was not copied; tell the practice's administrator.",
+            self.uuid, self.author
+        )
+    }
+}
+
+/// What one pull brought.
+#[derive(Debug, Clone, Default)]
+pub struct Pulled {
+    pub moved: Moved,
+    pub refused: Vec<Refused>,
+}
+
+/// One colleague's session as the server lists it.
+struct Listed {
+    uuid: uuid::Uuid,
+    author: CopyAuthor,
+    signed: bool,
+    addenda: u32,
+    check_ins: u32,
+}
+
+/// Pulls what is new; `stop` is asked between fetches.
+pub fn pull(
+    client: &mut Client,
+    address: &PracticeAddress,
+    store: &mut Store,
+    now: DateTime<Utc>,
+    stop: &dyn Fn() -> bool,
+) -> Result<Pulled, PracticeError> {
+    let fail = |error: postgres::Error| address.error(&error);
+    let keys: HashMap<String, String> = client
+        .query("SELECT public_key, login::text FROM kap.signing_keys", &[])
+        .map_err(fail)?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    let listed = list(client, address)?;
+    let held = store.practice_copies_held()?;
+    let (new, grown): (Vec<&Listed>, Vec<&Listed>) = listed
+        .iter()
+        .filter(|session| match held.get(&session.uuid) {
+            None => true,
+            Some(copy) => has_more(session, copy),
+        })
+        .partition(|session| !held.contains_key(&session.uuid));
+    let mut pulled = Pulled::default();
+    for chunk in new.chunks(SESSIONS_PER_FETCH) {
+        if stop() {
+            return Err(PracticeError::Stopped);
+        }
+        let uuids: Vec<uuid::Uuid> = chunk.iter().map(|session| session.uuid).collect();
+        let mut fetched = fetch(client, address, &uuids)?;
+        let mut batch = store.begin_import()?;
+        for listed in chunk {
+            let Some(session) = fetched.remove(&listed.uuid) else {
+                continue;
+            };
+            match copy_new(&mut batch, listed, session, &keys, now)? {
+                Ok(moved) => pulled.moved.add(moved),
+                Err(why) => pulled.refused.push(refusal(listed, why)),
+            }
+        }
+        batch.commit()?;
+    }
+    if !grown.is_empty() {
+        let uuids: Vec<uuid::Uuid> = grown.iter().map(|session| session.uuid).collect();
+        let mut fetched = fetch(client, address, &uuids)?;
+        let mut batch = store.begin_import()?;
+        for listed in grown {
+            let (Some(session), Some(copy)) =
+                (fetched.remove(&listed.uuid), held.get(&listed.uuid))
+            else {
+                continue;
+            };
+            match complete_copy(&mut batch, listed, copy, session, &keys, now)? {
+                Ok(moved) => pulled.moved.add(moved),
+                Err(why) => pulled.refused.push(refusal(listed, why)),
+            }
+        }
+        batch.commit()?;
+    }
+    Ok(pulled)
+}
+
+fn refusal(listed: &Listed, why: RefusedWhy) -> Refused {
+    Refused {
+        uuid: listed.uuid,
+        author: listed.author.login.clone(),
+        why,
+    }
+}
+
+/// Whether the server holds more of a copy than the journal: a signature, addenda, check-ins.
+fn has_more(listed: &Listed, copy: &CopyHeld) -> bool {
+    (listed.signed && !copy.signed)
+        || listed.addenda > copy.addenda
+        || listed.check_ins > copy.check_ins
+}
+
+/// Every colleague's session this login may read, with how much of it there is.
+fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, PracticeError> {
+    let rows = client
+        .query(
+            "SELECT s.uuid, s.author::text, c.name,
+                    EXISTS (SELECT 1 FROM kap.signatures g WHERE g.session_uuid = s.uuid),
+                    (SELECT count(*) FROM kap.addenda a WHERE a.session_uuid = s.uuid),
+                    (SELECT count(*) FROM kap.check_ins k WHERE k.session_uuid = s.uuid)
+             FROM kap.sessions s JOIN kap.clinicians c ON c.login = s.author
+             WHERE s.author <> current_user
+             ORDER BY s.started_at, s.uuid",
+            &[],
+        )
+        .map_err(|error| address.error(&error))?;
+    Ok(rows
+        .iter()
+        .map(|row| Listed {
+            uuid: row.get(0),
+            author: CopyAuthor {
+                login: row.get(1),
+                name: row.get(2),
+            },
+            signed: row.get(3),
+            addenda: u32::try_from(row.get::<_, i64>(4)).unwrap_or(u32::MAX),
+            check_ins: u32::try_from(row.get::<_, i64>(5)).unwrap_or(u32::MAX),
+        })
+        .collect())
+}
+
+/// A session read from the server, or why it cannot be read.
+type Fetched = Result<ArchivedSession, ()>;
+
+/// Reads whole sessions (timeline, signature with its note, addenda, check-ins) by uuid.
+fn fetch(
+    client: &mut Client,
+    address: &PracticeAddress,
+    uuids: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, Fetched>, PracticeError> {
+    let mut sessions: HashMap<uuid::Uuid, Fetched> = HashMap::new();
+    fetch_sessions(client, address, uuids, &mut sessions)?;
+    fetch_entries(client, address, uuids, &mut sessions)?;
+    fetch_signatures(client, address, uuids, &mut sessions)?;
+    fetch_addenda(client, address, uuids, &mut sessions)?;
+    fetch_check_ins(client, address, uuids, &mut sessions)?;
+    Ok(sessions)
+}
+
+/// The session rows themselves.
+fn fetch_sessions(
+    client: &mut Client,
+    address: &PracticeAddress,
+    uuids: &[uuid::Uuid],
+    sessions: &mut HashMap<uuid::Uuid, Fetched>,
+) -> Result<(), PracticeError> {
+    let fail = |error: postgres::Error| address.error(&error);
+    for row in client
+        .query(
+            "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
+                    started_at, ended_at, weight_kg
+             FROM kap.sessions WHERE uuid = ANY($1)",
+            &[&uuids],
+        )
+        .map_err(fail)?
+    {
+        let uuid: uuid::Uuid = row.get(0);
+        let session = (|| {
+            Ok(ArchivedSession {
+                uuid,
+                client: ArchivedClient {
+                    code: row.get(1),
+                    display_name: None,
+                    weight_kg: row.get(9),
+                },
+                model: TreatmentModel::parse(row.get(2)).ok_or(())?,
+                route: Route::parse(row.get(3)).ok_or(())?,
+                planned_dose: from_json(row.get(4))?,
+                intention: row.get(5),
+                comfort_plan: row.get(6),
+                status: SessionStatus::Ended,
+                started_at: row.get(7),
+                ended_at: Some(row.get(8)),
+                events: Vec::new(),
+                progress_note: None,
+                private_note: None,
+                signature: None,
+                addenda: Vec::new(),
+                follow_ups: Vec::new(),
+            })
+        })();
+        sessions.insert(uuid, session);
+    }
+    Ok(())
+}
+
+/// Each session's timeline, in order.
+fn fetch_entries(
+    client: &mut Client,
+    address: &PracticeAddress,
+    uuids: &[uuid::Uuid],
+    sessions: &mut HashMap<uuid::Uuid, Fetched>,
+) -> Result<(), PracticeError> {
+    let fail = |error: postgres::Error| address.error(&error);
+    for row in client
+        .query(
+            "SELECT session_uuid, seq, wall_time, elapsed_ms, payload FROM kap.entries
+             WHERE session_uuid = ANY($1) ORDER BY session_uuid, seq",
+            &[&uuids],
+        )
+        .map_err(fail)?
+    {
+        let entry = (|| {
+            Ok(ArchivedEvent {
+                seq: u32::try_from(row.get::<_, i32>(1)).map_err(|_| ())?,
+                wall_time: row.get(2),
+                elapsed_ms: row.get(3),
+                entry: from_json(row.get(4))?,
+            })
+        })();
+        add_to(sessions, row.get(0), |session| {
+            session.events.push(entry?);
+            Ok(())
+        });
+    }
+    Ok(())
+}
+
+/// Signatures, each with the progress note it covers.
+fn fetch_signatures(
+    client: &mut Client,
+    address: &PracticeAddress,
+    uuids: &[uuid::Uuid],
+    sessions: &mut HashMap<uuid::Uuid, Fetched>,
+) -> Result<(), PracticeError> {
+    let fail = |error: postgres::Error| address.error(&error);
+    for row in client
+        .query(
+            "SELECT session_uuid, signer_name, signer_credentials, signed_at, content_sha256,
+                    public_key, signature, progress_note
+             FROM kap.signatures WHERE session_uuid = ANY($1)",
+            &[&uuids],
+        )
+        .map_err(fail)?
+    {
+        let seal = match (
+            row.get::<_, Option<String>>(5),
+            row.get::<_, Option<String>>(6),
+        ) {
+            (Some(public_key), Some(signature)) => Ok(Some(KeyedSeal {
+                public_key,
+                signature,
+            })),
+            (None, None) => Ok(None),
+            _ => Err(()),
+        };
+        let note: Option<Value> = row.get(7);
+        add_to(sessions, row.get(0), |session| {
+            session.status = SessionStatus::Signed;
+            session.progress_note = note.map(from_json).transpose()?;
+            session.signature = Some(Signature {
+                clinician: Clinician {
+                    name: row.get(1),
+                    credentials: row.get(2),
+                },
+                signed_at: row.get(3),
+                content_sha256: row.get(4),
+                seal: seal?,
+            });
+            Ok(())
+        });
+    }
+    Ok(())
+}
+
+/// Addenda, oldest first.
+fn fetch_addenda(
+    client: &mut Client,
+    address: &PracticeAddress,
+    uuids: &[uuid::Uuid],
+    sessions: &mut HashMap<uuid::Uuid, Fetched>,
+) -> Result<(), PracticeError> {
+    let fail = |error: postgres::Error| address.error(&error);
+    for row in client
+        .query(
+            "SELECT session_uuid, author_name, author_credentials, written_at, reason, text
+             FROM kap.addenda WHERE session_uuid = ANY($1) ORDER BY session_uuid, written_at",
+            &[&uuids],
+        )
+        .map_err(fail)?
+    {
+        add_to(sessions, row.get(0), |session| {
+            session.addenda.push(Addendum {
+                author: Clinician {
+                    name: row.get(1),
+                    credentials: row.get(2),
+                },
+                written_at: row.get(3),
+                reason: row.get(4),
+                text: row.get(5),
+            });
+            Ok(())
+        });
+    }
+    Ok(())
+}
+
+/// Recorded check-ins.
+fn fetch_check_ins(
+    client: &mut Client,
+    address: &PracticeAddress,
+    uuids: &[uuid::Uuid],
+    sessions: &mut HashMap<uuid::Uuid, Fetched>,
+) -> Result<(), PracticeError> {
+    let fail = |error: postgres::Error| address.error(&error);
+    for row in client
+        .query(
+            "SELECT session_uuid, kind, due, done FROM kap.check_ins
+             WHERE session_uuid = ANY($1) ORDER BY session_uuid, kind",
+            &[&uuids],
+        )
+        .map_err(fail)?
+    {
+        let due: NaiveDate = row.get(2);
+        let done: Value = row.get(3);
+        add_to(sessions, row.get(0), |session| {
+            session.follow_ups.push(ArchivedFollowUp {
+                kind: CheckInKind::parse(row.get(1)).ok_or(())?,
+                due,
+                done: Some(from_json(done)?),
+            });
+            Ok(())
+        });
+    }
+    Ok(())
+}
+
+/// Adds a part to a fetched session; a part that cannot be read spoils the whole session.
+fn add_to(
+    sessions: &mut HashMap<uuid::Uuid, Fetched>,
+    uuid: uuid::Uuid,
+    add: impl FnOnce(&mut ArchivedSession) -> Result<(), ()>,
+) {
+    if let Some(Ok(session)) = sessions.get_mut(&uuid)
+        && add(session).is_err()
+    {
+        sessions.insert(uuid, Err(()));
+    }
+}
+
+fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, ()> {
+    serde_json::from_value(value).map_err(|_| ())
+}
+
+/// Checks that a seal was made with a key its author registered.
+fn key_is_authors(
+    signature: Option<&Signature>,
+    author: &CopyAuthor,
+    keys: &HashMap<String, String>,
+) -> bool {
+    match signature.and_then(|signature| signature.seal.as_ref()) {
+        Some(seal) => keys.get(&seal.public_key) == Some(&author.login),
+        None => true,
+    }
+}
+
+/// What a store error while writing a copy says about the copy; `None`: a fault of the journal.
+fn refused_by(error: &StoreError) -> Option<RefusedWhy> {
+    match error {
+        StoreError::SignatureMismatch => Some(RefusedWhy::Changed),
+        StoreError::SignatureForged => Some(RefusedWhy::Forged),
+        _ => None,
+    }
+}
+
+/// Writes a colleague's session new to this journal as a read-only copy.
+fn copy_new(
+    batch: &mut ImportBatch<'_>,
+    listed: &Listed,
+    session: Fetched,
+    keys: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<Result<Moved, RefusedWhy>, PracticeError> {
+    let Ok(session) = session else {
+        return Ok(Err(RefusedWhy::Unreadable));
+    };
+    if !key_is_authors(session.signature.as_ref(), &listed.author, keys) {
+        return Ok(Err(RefusedWhy::UnregisteredKey));
+    }
+    let Ok(client) = check_session(&session) else {
+        return Ok(Err(RefusedWhy::Unreadable));
+    };
+    if batch.has_session(session.uuid)? {
+        // The journal has it already as its own (imported from an archive): nothing to copy.
+        return Ok(Ok(Moved::default()));
+    }
+    let moved = Moved {
+        sessions: 1,
+        entries: session.events.len() as u64,
+        signatures: u64::from(session.signature.is_some()),
+        addenda: session.addenda.len() as u64,
+        check_ins: session.follow_ups.len() as u64,
+    };
+    let written = batch.attempt(|batch| {
+        let client_id = batch.client(&client, now)?.id();
+        let id = write_archived_session(batch, client_id, session, now)?;
+        batch.mark_practice_copy(id, &listed.author, now)
+    });
+    match written {
+        Ok(()) => Ok(Ok(moved)),
+        Err(error) => match refused_by(&error) {
+            Some(why) => Ok(Err(why)),
+            None => Err(error.into()),
+        },
+    }
+}
+
+/// Adds to a copy what its author has added since: the signature with its progress note,
+/// addenda, check-ins.
+fn complete_copy(
+    batch: &mut ImportBatch<'_>,
+    listed: &Listed,
+    copy: &CopyHeld,
+    session: Fetched,
+    keys: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<Result<Moved, RefusedWhy>, PracticeError> {
+    let Ok(session) = session else {
+        return Ok(Err(RefusedWhy::Unreadable));
+    };
+    if !key_is_authors(session.signature.as_ref(), &listed.author, keys) {
+        return Ok(Err(RefusedWhy::UnregisteredKey));
+    }
+    let mut moved = Moved::default();
+    let written = batch.attempt(|batch| {
+        let new_addenda = &session.addenda[(copy.addenda as usize).min(session.addenda.len())..];
+        match &session.signature {
+            Some(signature) if !copy.signed => {
+                batch.insert_notes(copy.id, session.progress_note.as_ref(), None, now)?;
+                batch.insert_signature(copy.id, signature, new_addenda)?;
+                moved.signatures = 1;
+            }
+            _ => batch.insert_addenda(copy.id, new_addenda)?,
+        }
+        moved.addenda = new_addenda.len() as u64;
+        let recorded = batch.recorded_check_ins(copy.id)?;
+        let check_ins: Vec<crate::domain::FollowUp> = session
+            .follow_ups
+            .iter()
+            .filter(|follow_up| !recorded.iter().any(|kind| kind == follow_up.kind.as_str()))
+            .map(crate::domain::FollowUp::from)
+            .collect();
+        moved.check_ins = check_ins.len() as u64;
+        batch.insert_follow_ups(copy.id, &check_ins)
+    });
+    match written {
+        Ok(()) => Ok(Ok(moved)),
+        Err(error) => match refused_by(&error) {
+            Some(why) => Ok(Err(why)),
+            None => Err(error.into()),
+        },
+    }
+}

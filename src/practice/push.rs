@@ -1,0 +1,422 @@
+//! Pushing what this journal recorded to the practice server: ended sessions with their timelines,
+//! signatures with the progress note they cover, addenda and recorded check-ins. Never the private
+//! note, a draft or a client's display name. Every row is keyed as the journal keys it and
+//! inserted with `ON CONFLICT DO NOTHING`, so a push killed anywhere and run again inserts
+//! nothing twice and loses nothing; the journal notes what went only after the server committed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use postgres::Client;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{PracticeAddress, PracticeError};
+use crate::domain::SessionId;
+use crate::export::{ExportOptions, SessionRecord};
+use crate::store::{PushDue, Pushed as PushedState, Store};
+
+/// Sessions sent per server transaction: large enough that a first sync of thousands of sessions
+/// is a few hundred round trips, small enough that a killed sync loses little work.
+pub const SESSIONS_PER_BATCH: usize = 250;
+
+/// How many rows a push added to the server (rows it already had are not counted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    pub sessions: u64,
+    pub entries: u64,
+    pub signatures: u64,
+    pub addenda: u64,
+    pub check_ins: u64,
+}
+
+impl Moved {
+    pub fn add(&mut self, other: Self) {
+        self.sessions += other.sessions;
+        self.entries += other.entries;
+        self.signatures += other.signatures;
+        self.addenda += other.addenda;
+        self.check_ins += other.check_ins;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pushed {
+    pub moved: Moved,
+    /// Sessions of this journal the server already holds as another clinician's (the same
+    /// session imported into two journals): not sent, since it is not this clinician's record.
+    pub held_by_others: Vec<uuid::Uuid>,
+}
+
+/// Pushes everything the server lacks; `stop` is asked between batches.
+pub fn push(
+    client: &mut Client,
+    address: &PracticeAddress,
+    store: &mut Store,
+    stop: &dyn Fn() -> bool,
+) -> Result<Pushed, PracticeError> {
+    let due = store.practice_push_due()?;
+    let mut pushed = Pushed::default();
+    for chunk in due.chunks(SESSIONS_PER_BATCH) {
+        if stop() {
+            return Err(PracticeError::Stopped);
+        }
+        let mut rows = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            let record = SessionRecord::load(store, item.id, ExportOptions::default())?;
+            if let Some(session) = SessionRows::of(*item, &record)? {
+                rows.push(session);
+            }
+        }
+        let sent = send(client, address, &rows)?;
+        pushed.moved.add(sent.moved);
+        pushed.held_by_others.extend(&sent.held_by_others);
+        let marks: Vec<(SessionId, PushedState)> = rows
+            .iter()
+            .filter(|session| !sent.held_by_others.contains(&session.uuid))
+            .map(|session| session.mark)
+            .collect();
+        store.mark_practice_pushed(&marks)?;
+    }
+    Ok(pushed)
+}
+
+/// What the server lacks of one session, row by row.
+struct SessionRows {
+    uuid: uuid::Uuid,
+    session: Option<SessionRow>,
+    entries: Vec<EntryRow>,
+    signature: Option<SignatureRow>,
+    addenda: Vec<AddendumRow>,
+    check_ins: Vec<CheckInRow>,
+    /// What the server holds of the session once these rows are in.
+    mark: (SessionId, PushedState),
+}
+
+struct SessionRow {
+    client_code: String,
+    model: &'static str,
+    route: &'static str,
+    planned_dose: Value,
+    intention: String,
+    comfort_plan: String,
+    started_at: DateTime<Utc>,
+    ended_at: DateTime<Utc>,
+    weight_kg: Option<f64>,
+}
+
+struct EntryRow {
+    seq: i32,
+    wall_time: DateTime<Utc>,
+    elapsed_ms: i64,
+    kind: &'static str,
+    payload: Value,
+}
+
+struct SignatureRow {
+    name: String,
+    credentials: String,
+    signed_at: DateTime<Utc>,
+    content_sha256: String,
+    public_key: Option<String>,
+    signature: Option<String>,
+    progress_note: Option<Value>,
+}
+
+struct AddendumRow {
+    name: String,
+    credentials: String,
+    written_at: DateTime<Utc>,
+    reason: String,
+    text: String,
+}
+
+struct CheckInRow {
+    kind: &'static str,
+    due: NaiveDate,
+    done: Value,
+}
+
+fn json(value: &impl Serialize) -> Result<Value, PracticeError> {
+    serde_json::to_value(value).map_err(|_| PracticeError::Unreadable("a session of this journal"))
+}
+
+impl SessionRows {
+    /// What the server lacks of one ended session (`None` for a live one).
+    fn of(due: PushDue, record: &SessionRecord) -> Result<Option<Self>, PracticeError> {
+        let session = &record.session;
+        let Some(ended_at) = session.ended_at else {
+            return Ok(None);
+        };
+        let mut rows = Self {
+            uuid: session.uuid,
+            session: None,
+            entries: Vec::new(),
+            signature: None,
+            addenda: Vec::new(),
+            check_ins: Vec::new(),
+            mark: (due.id, PushedState::default()),
+        };
+        if !due.pushed.session {
+            rows.session = Some(SessionRow {
+                client_code: record.client.code.clone(),
+                model: session.model.as_str(),
+                route: session.route.as_str(),
+                planned_dose: json(&session.planned_dose)?,
+                intention: session.intention.clone(),
+                comfort_plan: session.comfort_plan.clone(),
+                started_at: session.started_at,
+                ended_at,
+                // The weight the session was dosed by, as the archive keeps it.
+                weight_kg: session.weight_kg.or(record.client.weight_kg),
+            });
+            for event in &record.events {
+                rows.entries.push(EntryRow {
+                    seq: i32::try_from(event.seq.0).unwrap_or(i32::MAX),
+                    wall_time: event.wall_time,
+                    elapsed_ms: event.elapsed_ms,
+                    kind: event.kind.as_str(),
+                    payload: json(&event.kind)?,
+                });
+            }
+        }
+        if let Some(signature) = &record.signature
+            && !due.pushed.signed
+        {
+            rows.signature = Some(SignatureRow {
+                name: signature.clinician.name.clone(),
+                credentials: signature.clinician.credentials.clone(),
+                signed_at: signature.signed_at,
+                content_sha256: signature.content_sha256.clone(),
+                public_key: signature.seal.as_ref().map(|seal| seal.public_key.clone()),
+                signature: signature.seal.as_ref().map(|seal| seal.signature.clone()),
+                progress_note: record.progress_note.as_ref().map(json).transpose()?,
+            });
+        }
+        for addendum in record.addenda.iter().skip(due.pushed.addenda as usize) {
+            rows.addenda.push(AddendumRow {
+                name: addendum.author.name.clone(),
+                credentials: addendum.author.credentials.clone(),
+                written_at: addendum.written_at,
+                reason: addendum.reason.clone(),
+                text: addendum.text.clone(),
+            });
+        }
+        let mut check_ins = 0;
+        for follow_up in &record.follow_ups {
+            let Some(done) = &follow_up.done else {
+                continue;
+            };
+            check_ins += 1;
+            if check_ins > due.pushed.check_ins {
+                rows.check_ins.push(CheckInRow {
+                    kind: follow_up.kind.as_str(),
+                    due: follow_up.due,
+                    done: json(done)?,
+                });
+            }
+        }
+        rows.mark.1 = PushedState {
+            session: true,
+            signed: record.signature.is_some(),
+            addenda: record.addenda.len() as u32,
+            check_ins,
+        };
+        Ok(Some(rows))
+    }
+}
+
+/// Sends one batch in one server transaction: the sessions first, then the rest of those the
+/// server now holds as this login's (never rows for a session that is another clinician's).
+fn send(
+    client: &mut Client,
+    address: &PracticeAddress,
+    rows: &[SessionRows],
+) -> Result<Pushed, PracticeError> {
+    let fail = |error: postgres::Error| address.error(&error);
+    let mut tx = client.transaction().map_err(fail)?;
+    let mut pushed = Pushed::default();
+    let new: Vec<(&uuid::Uuid, &SessionRow)> = rows
+        .iter()
+        .filter_map(|session| Some((&session.uuid, session.session.as_ref()?)))
+        .collect();
+    if !new.is_empty() {
+        let column =
+            |f: fn(&SessionRow) -> &str| new.iter().map(|(_, row)| f(row)).collect::<Vec<_>>();
+        let uuids: Vec<uuid::Uuid> = new.iter().map(|(uuid, _)| **uuid).collect();
+        let doses: Vec<&Value> = new.iter().map(|(_, row)| &row.planned_dose).collect();
+        let started: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.started_at).collect();
+        let ended: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.ended_at).collect();
+        let weights: Vec<Option<f64>> = new.iter().map(|(_, row)| row.weight_kg).collect();
+        pushed.moved.sessions = tx
+            .execute(
+                "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
+                     comfort_plan, started_at, ended_at, weight_kg)
+                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
+                     $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::float8[])
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &uuids,
+                    &column(|row| &row.client_code),
+                    &column(|row| row.model),
+                    &column(|row| row.route),
+                    &doses,
+                    &column(|row| &row.intention),
+                    &column(|row| &row.comfort_plan),
+                    &started,
+                    &ended,
+                    &weights,
+                ],
+            )
+            .map_err(fail)?;
+    }
+    let all: Vec<uuid::Uuid> = rows.iter().map(|session| session.uuid).collect();
+    let own: std::collections::HashSet<uuid::Uuid> = tx
+        .query(
+            "SELECT uuid FROM kap.sessions WHERE uuid = ANY($1) AND author = current_user",
+            &[&all],
+        )
+        .map_err(fail)?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    pushed.held_by_others = all
+        .iter()
+        .filter(|uuid| !own.contains(uuid))
+        .copied()
+        .collect();
+    let mine: Vec<&SessionRows> = rows
+        .iter()
+        .filter(|session| own.contains(&session.uuid))
+        .collect();
+    pushed.moved.entries = send_entries(&mut tx, &mine).map_err(fail)?;
+    pushed.moved.signatures = send_signatures(&mut tx, &mine).map_err(fail)?;
+    pushed.moved.addenda = send_addenda(&mut tx, &mine).map_err(fail)?;
+    pushed.moved.check_ins = send_check_ins(&mut tx, &mine).map_err(fail)?;
+    tx.commit().map_err(fail)?;
+    Ok(pushed)
+}
+
+fn send_entries(
+    tx: &mut postgres::Transaction<'_>,
+    sessions: &[&SessionRows],
+) -> Result<u64, postgres::Error> {
+    let rows: Vec<(uuid::Uuid, &EntryRow)> = sessions
+        .iter()
+        .flat_map(|session| session.entries.iter().map(|row| (session.uuid, row)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let uuids: Vec<uuid::Uuid> = rows.iter().map(|(uuid, _)| *uuid).collect();
+    let seqs: Vec<i32> = rows.iter().map(|(_, row)| row.seq).collect();
+    let walls: Vec<DateTime<Utc>> = rows.iter().map(|(_, row)| row.wall_time).collect();
+    let elapsed: Vec<i64> = rows.iter().map(|(_, row)| row.elapsed_ms).collect();
+    let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind).collect();
+    let payloads: Vec<&Value> = rows.iter().map(|(_, row)| &row.payload).collect();
+    tx.execute(
+        "INSERT INTO kap.entries (session_uuid, seq, wall_time, elapsed_ms, kind, payload)
+         SELECT * FROM unnest($1::uuid[], $2::int4[], $3::timestamptz[], $4::int8[], $5::text[],
+             $6::jsonb[])
+         ON CONFLICT DO NOTHING",
+        &[&uuids, &seqs, &walls, &elapsed, &kinds, &payloads],
+    )
+}
+
+fn send_signatures(
+    tx: &mut postgres::Transaction<'_>,
+    sessions: &[&SessionRows],
+) -> Result<u64, postgres::Error> {
+    let rows: Vec<(uuid::Uuid, &SignatureRow)> = sessions
+        .iter()
+        .filter_map(|session| Some((session.uuid, session.signature.as_ref()?)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let text =
+        |f: fn(&SignatureRow) -> &str| rows.iter().map(|(_, row)| f(row)).collect::<Vec<_>>();
+    let optional = |f: fn(&SignatureRow) -> Option<&str>| {
+        rows.iter().map(|(_, row)| f(row)).collect::<Vec<_>>()
+    };
+    let uuids: Vec<uuid::Uuid> = rows.iter().map(|(uuid, _)| *uuid).collect();
+    let signed: Vec<DateTime<Utc>> = rows.iter().map(|(_, row)| row.signed_at).collect();
+    let notes: Vec<Option<&Value>> = rows
+        .iter()
+        .map(|(_, row)| row.progress_note.as_ref())
+        .collect();
+    tx.execute(
+        "INSERT INTO kap.signatures (session_uuid, signer_name, signer_credentials, signed_at,
+             content_sha256, public_key, signature, progress_note)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
+             $6::text[], $7::text[], $8::jsonb[])
+         ON CONFLICT DO NOTHING",
+        &[
+            &uuids,
+            &text(|row| &row.name),
+            &text(|row| &row.credentials),
+            &signed,
+            &text(|row| &row.content_sha256),
+            &optional(|row| row.public_key.as_deref()),
+            &optional(|row| row.signature.as_deref()),
+            &notes,
+        ],
+    )
+}
+
+fn send_addenda(
+    tx: &mut postgres::Transaction<'_>,
+    sessions: &[&SessionRows],
+) -> Result<u64, postgres::Error> {
+    let rows: Vec<(uuid::Uuid, &AddendumRow)> = sessions
+        .iter()
+        .flat_map(|session| session.addenda.iter().map(|row| (session.uuid, row)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let text = |f: fn(&AddendumRow) -> &str| rows.iter().map(|(_, row)| f(row)).collect::<Vec<_>>();
+    let uuids: Vec<uuid::Uuid> = rows.iter().map(|(uuid, _)| *uuid).collect();
+    let written: Vec<DateTime<Utc>> = rows.iter().map(|(_, row)| row.written_at).collect();
+    tx.execute(
+        "INSERT INTO kap.addenda (session_uuid, author_name, author_credentials, written_at, reason,
+             text)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
+             $6::text[])
+         ON CONFLICT DO NOTHING",
+        &[
+            &uuids,
+            &text(|row| &row.name),
+            &text(|row| &row.credentials),
+            &written,
+            &text(|row| &row.reason),
+            &text(|row| &row.text),
+        ],
+    )
+}
+
+fn send_check_ins(
+    tx: &mut postgres::Transaction<'_>,
+    sessions: &[&SessionRows],
+) -> Result<u64, postgres::Error> {
+    let rows: Vec<(uuid::Uuid, &CheckInRow)> = sessions
+        .iter()
+        .flat_map(|session| session.check_ins.iter().map(|row| (session.uuid, row)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let uuids: Vec<uuid::Uuid> = rows.iter().map(|(uuid, _)| *uuid).collect();
+    let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind).collect();
+    let dues: Vec<NaiveDate> = rows.iter().map(|(_, row)| row.due).collect();
+    let done: Vec<&Value> = rows.iter().map(|(_, row)| &row.done).collect();
+    tx.execute(
+        "INSERT INTO kap.check_ins (session_uuid, kind, due, done)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::jsonb[])
+         ON CONFLICT DO NOTHING",
+        &[&uuids, &kinds, &dues, &done],
+    )
+}

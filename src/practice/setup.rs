@@ -1,0 +1,235 @@
+//! Setting up a practice: the schema in an empty database, a login per clinician, and a journal
+//! joining as one of them.
+
+use chrono::{DateTime, Utc};
+use postgres::Client;
+use postgres::error::SqlState;
+
+use super::{PracticeAddress, PracticeError};
+use crate::domain::{PracticeMembership, PracticeRole};
+use crate::store::Store;
+
+/// The server's schema: group roles, append-only tables, forced row-level security.
+pub const SCHEMA_SQL: &str = include_str!("schema.sql");
+
+/// The shortest password accepted for a clinician's login.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A clinician to add to the practice.
+#[derive(Debug, Clone)]
+pub struct NewClinician {
+    pub login: String,
+    pub name: String,
+    pub credentials: String,
+    pub role: PracticeRole,
+}
+
+/// Creates the practice schema in `address`'s database, connected as its owner.
+pub fn init(address: &PracticeAddress, owner_password: &str) -> Result<(), PracticeError> {
+    let mut client = address.connect(owner_password)?;
+    let fail = |error: postgres::Error| address.error(&error);
+    let exists: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'kap')",
+            &[],
+        )
+        .map_err(fail)?
+        .get(0);
+    if exists {
+        return Err(PracticeError::AlreadyInitialised);
+    }
+    let mut tx = client.transaction().map_err(fail)?;
+    tx.batch_execute(SCHEMA_SQL).map_err(fail)?;
+    tx.commit().map_err(fail)
+}
+
+/// Adds a login for a clinician, connected as the owner (or an admin with CREATEROLE). The
+/// password goes to the server as a SCRAM-SHA-256 verifier, never in clear.
+pub fn add_clinician(
+    address: &PracticeAddress,
+    owner_password: &str,
+    clinician: &NewClinician,
+    password: &str,
+) -> Result<(), PracticeError> {
+    check_login(&clinician.login)?;
+    let name = clinician.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(PracticeError::BadName);
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(PracticeError::ShortPassword(MIN_PASSWORD_CHARS));
+    }
+    let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
+    let mut client = address.connect(owner_password)?;
+    let fail = |error: postgres::Error| {
+        if error.code() == Some(&SqlState::DUPLICATE_OBJECT) {
+            return PracticeError::LoginTaken {
+                login: clinician.login.clone(),
+            };
+        }
+        if error.code() == Some(&SqlState::UNDEFINED_TABLE)
+            || error.code() == Some(&SqlState::INVALID_SCHEMA_NAME)
+        {
+            return PracticeError::NotAPractice;
+        }
+        address.error(&error)
+    };
+    let mut tx = client.transaction().map_err(fail)?;
+    // The server quotes the login and the verifier itself (%I, %L).
+    let create: String = tx
+        .query_one(
+            "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
+            &[
+                &clinician.login,
+                &verifier,
+                &format!("kap_{}", clinician.role.as_str()),
+            ],
+        )
+        .map_err(fail)?
+        .get(0);
+    tx.batch_execute(&create).map_err(fail)?;
+    tx.execute(
+        "INSERT INTO kap.clinicians (login, name, credentials, role) VALUES ($1, $2, $3, $4)",
+        &[
+            &clinician.login,
+            &name,
+            &clinician.credentials.trim(),
+            &clinician.role.as_str(),
+        ],
+    )
+    .map_err(fail)?;
+    tx.commit().map_err(fail)
+}
+
+/// Joins `store`'s journal to the practice as `address`'s login: checks the login is one of the
+/// practice's clinicians, registers the journal's signing keys, and keeps the membership (with
+/// the password) inside the encrypted journal.
+pub fn connect(
+    store: &mut Store,
+    address: &PracticeAddress,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<PracticeMembership, PracticeError> {
+    if let Some(current) = store.practice_membership()?
+        && (current.url != address.as_str() || current.login != address.login())
+        && store.practice_has_pushed()?
+    {
+        return Err(PracticeError::AlreadyMember {
+            login: current.login,
+        });
+    }
+    let mut client = address.connect(password)?;
+    let (name, role) = who_am_i(&mut client, address)?;
+    register_keys(&mut client, store, address)?;
+    let membership = PracticeMembership {
+        url: address.as_str().to_owned(),
+        login: address.login().to_owned(),
+        password: password.to_owned(),
+        name,
+        role,
+        joined_at: now,
+        last_sync: None,
+    };
+    store.save_practice_membership(&membership)?;
+    Ok(membership)
+}
+
+/// The connected login's name and role as the practice lists them.
+pub(super) fn who_am_i(
+    client: &mut Client,
+    address: &PracticeAddress,
+) -> Result<(String, PracticeRole), PracticeError> {
+    let row = client
+        .query_opt(
+            "SELECT name, role FROM kap.clinicians WHERE login = current_user",
+            &[],
+        )
+        .map_err(|error| not_a_practice(&error, address))?;
+    let Some(row) = row else {
+        return Err(PracticeError::NotAClinician {
+            login: address.login().to_owned(),
+        });
+    };
+    let role: String = row.get(1);
+    let role = PracticeRole::parse(&role).ok_or(PracticeError::Unreadable("a clinician's role"))?;
+    Ok((row.get(0), role))
+}
+
+/// Registers the journal's signing keys to the connected login (a key already registered to
+/// another login is refused: a signature must verify as its author's only).
+pub(super) fn register_keys(
+    client: &mut Client,
+    store: &Store,
+    address: &PracticeAddress,
+) -> Result<(), PracticeError> {
+    for key in store.own_signing_keys()? {
+        client
+            .execute(
+                "INSERT INTO kap.signing_keys (public_key) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&key],
+            )
+            .map_err(|error| address.error(&error))?;
+        let owner: String = client
+            .query_one(
+                "SELECT login::text FROM kap.signing_keys WHERE public_key = $1",
+                &[&key],
+            )
+            .map_err(|error| address.error(&error))?
+            .get(0);
+        if owner != address.login() {
+            return Err(PracticeError::KeyTaken {
+                login: address.login().to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A missing schema (or no right to it) means the database is not a practice.
+fn not_a_practice(error: &postgres::Error, address: &PracticeAddress) -> PracticeError {
+    match error.code() {
+        Some(code)
+            if *code == SqlState::UNDEFINED_TABLE
+                || *code == SqlState::INVALID_SCHEMA_NAME
+                || *code == SqlState::INSUFFICIENT_PRIVILEGE =>
+        {
+            PracticeError::NotAPractice
+        }
+        _ => address.error(error),
+    }
+}
+
+/// A PostgreSQL login of the practice: lower-case, so it needs no quoting anywhere.
+fn check_login(login: &str) -> Result<(), PracticeError> {
+    let mut chars = login.chars();
+    let first_is_letter = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    let rest_fits = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if first_is_letter && rest_fits && login.len() <= 63 {
+        Ok(())
+    } else {
+        Err(PracticeError::BadLogin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins_need_no_quoting() {
+        for good in ["r_example", "n1", "psychiatrist_2"] {
+            assert!(check_login(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "1nurse",
+            "R_Example",
+            "r-example",
+            "r example",
+            "r\"x",
+            &"a".repeat(64),
+        ] {
+            assert!(check_login(bad).is_err(), "{bad}");
+        }
+    }
+}

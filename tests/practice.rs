@@ -1,0 +1,678 @@
+//! Practice sync against a real PostgreSQL (a server of the test's own, on the loopback address):
+//! clinicians of three roles sharing records, the server refusing every change to what was synced,
+//! the private note never leaving the laptop, a sync killed at random points, the server down and
+//! back, and a row changed on the server found on pull.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{Duration, TimeZone, Utc};
+use common::pg_server::{OWNER, OWNER_PASSWORD, SUPERUSER, SUPERUSER_PASSWORD, TestServer};
+use kap_journal::domain::{
+    Addendum, Clinician, EventKind, NewClient, NoteFormat, ProgressNote, SessionId, SessionStatus,
+    TreatmentModel,
+};
+use kap_journal::store::{CompleteSession, NewEvent, SessionFilter, Store, StoreError};
+use tempfile::TempDir;
+
+/// Every clinician's password (synthetic).
+const PASSWORD: &str = "synthetic clinician password";
+const PRIVATE_SENTINEL: &str = "PRIVATE-SENTINEL-a7f3c1";
+const NAME_SENTINEL: &str = "NAME-SENTINEL-b81e";
+const PROGRESS_SENTINEL: &str = "PROGRESS-SENTINEL-04d2";
+
+/// Runs `kap-journal` on the journal in `dir` with the practice passwords set.
+fn cli(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .env("KAP_JOURNAL_PRACTICE_PASSWORD", PASSWORD)
+        .env("KAP_JOURNAL_PRACTICE_OWNER_PASSWORD", OWNER_PASSWORD)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// A practice on `server` with these clinicians (login, role).
+fn practice(server: &TestServer, clinicians: &[(&str, &str)]) -> TempDir {
+    let admin_dir = tempfile::tempdir().unwrap();
+    ok(&cli(
+        admin_dir.path(),
+        &["practice", "init", &server.url(OWNER)],
+    ));
+    for (login, role) in clinicians {
+        let name = format!("Dr. {login} (synthetic)");
+        ok(&cli(
+            admin_dir.path(),
+            &[
+                "practice",
+                "add-clinician",
+                &server.url(OWNER),
+                "--login",
+                login,
+                "--name",
+                &name,
+                "--role",
+                role,
+            ],
+        ));
+    }
+    admin_dir
+}
+
+/// A demo journal (clients D-0001…) joined to the practice as `login`.
+fn demo_journal(
+    server: &TestServer,
+    login: &str,
+    seed: u64,
+    sessions: u32,
+    clients: u32,
+) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&cli(
+        dir.path(),
+        &[
+            "demo",
+            "--seed",
+            &seed.to_string(),
+            "--sessions",
+            &sessions.to_string(),
+            "--clients",
+            &clients.to_string(),
+        ],
+    ));
+    ok(&cli(
+        dir.path(),
+        &["practice", "connect", &server.url(login)],
+    ));
+    dir
+}
+
+/// A journal with one signed session of client `code`, whose private note, display name and
+/// progress note carry the sentinels; joined as `login`.
+fn hand_made_journal(server: &TestServer, login: &str, code: &str) -> TempDir {
+    let mut journal = common::journal();
+    let store = &mut journal.store;
+    let client = store
+        .create_client(
+            &NewClient {
+                code: code.to_owned(),
+                display_name: Some(NAME_SENTINEL.to_owned()),
+                weight_kg: Some(64.0),
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    let started = Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap();
+    let id = store
+        .insert_complete_sessions(&[CompleteSession {
+            weight_kg: Some(64.0),
+            new: common::new_session(&client, TreatmentModel::Kap),
+            uuid: uuid::Uuid::new_v4(),
+            status: SessionStatus::Ended,
+            started_at: started,
+            ended_at: Some(started + Duration::minutes(90)),
+            events: vec![
+                NewEvent {
+                    wall_time: started + Duration::minutes(5),
+                    elapsed_ms: 300_000,
+                    kind: EventKind::Note {
+                        text: "Settled; eyes closed.".to_owned(),
+                    },
+                },
+                NewEvent {
+                    wall_time: started + Duration::minutes(90),
+                    elapsed_ms: 5_400_000,
+                    kind: EventKind::SessionEnded {
+                        note: "Went home with a friend.".to_owned(),
+                        discharge: None,
+                    },
+                },
+            ],
+        }])
+        .unwrap()[0];
+    let note = ProgressNote::new(
+        NoteFormat::Soap,
+        vec![
+            PROGRESS_SENTINEL.to_owned(),
+            "Calm.".to_owned(),
+            "Tolerated.".to_owned(),
+            "Integration next week.".to_owned(),
+        ],
+    )
+    .unwrap();
+    store.save_progress_note(id, &note, Utc::now()).unwrap();
+    store
+        .save_private_note(id, &format!("Process: {PRIVATE_SENTINEL}"), Utc::now())
+        .unwrap();
+    store
+        .sign_session(id, &clinician(login), Utc::now())
+        .unwrap();
+    let dir = journal.dir;
+    drop(journal.store);
+    ok(&cli(
+        dir.path(),
+        &["practice", "connect", &server.url(login)],
+    ));
+    dir
+}
+
+fn clinician(login: &str) -> Clinician {
+    Clinician {
+        name: format!("Dr. {login} (synthetic)"),
+        credentials: "MD".to_owned(),
+    }
+}
+
+fn open(dir: &Path) -> Store {
+    Store::open(dir, &common::passphrase()).unwrap()
+}
+
+/// (uuid, clinician) of every session `sessions --practice --json` lists.
+fn practice_sessions(dir: &Path) -> Vec<(String, String)> {
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&cli(dir, &["sessions", "--practice", "--json"]))).unwrap();
+    let store = open(dir);
+    let mut listed = Vec::new();
+    for model in ["kap", "medical"] {
+        for row in json[model].as_array().unwrap() {
+            let id = SessionId(row["id"].as_i64().unwrap());
+            listed.push((
+                store.session(id).unwrap().uuid.to_string(),
+                row["clinician"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    listed
+}
+
+/// Uuids of the sessions on the server by `author` (read as the superuser, past row-level security).
+fn server_sessions(server: &TestServer, author: Option<&str>) -> Vec<String> {
+    let mut client = server.superuser();
+    client
+        .query(
+            "SELECT uuid::text FROM kap.sessions WHERE $1::text IS NULL OR author::text = $1 ORDER BY 1",
+            &[&author],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+fn own_uuids(dir: &Path) -> Vec<String> {
+    let store = open(dir);
+    let mut uuids: Vec<String> = store
+        .session_summaries(&SessionFilter {
+            own_only: true,
+            ..SessionFilter::default()
+        })
+        .unwrap()
+        .iter()
+        .filter(|row| row.status != SessionStatus::Live)
+        .map(|row| store.session(row.id).unwrap().uuid.to_string())
+        .collect();
+    uuids.sort();
+    uuids
+}
+
+#[test]
+fn three_roles_read_what_they_may_and_copies_are_faithful() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("t_one", "therapist"),
+            ("n_one", "nurse"),
+            ("p_one", "psychiatrist"),
+            ("t_two", "therapist"),
+            ("a_one", "admin"),
+        ],
+    );
+    // The therapist and the nurse share clients D-0001 and D-0002; the therapist alone has D-0003;
+    // a second therapist has Z-0001 only.
+    let t1 = demo_journal(&server, "t_one", 1, 24, 3);
+    let n1 = demo_journal(&server, "n_one", 2, 10, 2);
+    let t2 = hand_made_journal(&server, "t_two", "Z-0001");
+    let p1 = tempfile::tempdir().unwrap();
+    drop(open(p1.path()));
+    ok(&cli(
+        p1.path(),
+        &["practice", "connect", &server.url("p_one")],
+    ));
+    for dir in [&t1, &n1, &t2, &p1, &t1, &n1] {
+        ok(&cli(dir.path(), &["sync"]));
+    }
+    assert_eq!(
+        server_sessions(&server, Some("t_one")),
+        own_uuids(t1.path())
+    );
+    assert_eq!(
+        server_sessions(&server, Some("n_one")),
+        own_uuids(n1.path())
+    );
+
+    let t1_reads = practice_sessions(t1.path());
+    let n1_sessions = own_uuids(n1.path());
+    let t2_sessions = own_uuids(t2.path());
+    for uuid in &n1_sessions {
+        assert!(
+            t1_reads.contains(&(uuid.clone(), "Dr. n_one (synthetic)".to_owned())),
+            "the therapist reads the nurse's session {uuid} of a shared client"
+        );
+    }
+    assert!(t1_reads.iter().all(|(uuid, _)| !t2_sessions.contains(uuid)));
+    // The nurse reads the therapist's sessions of D-0001 and D-0002, never D-0003.
+    let n1_store = open(n1.path());
+    let copied = n1_store
+        .session_summaries(&SessionFilter::default())
+        .unwrap();
+    assert!(copied.iter().any(|row| row.clinician.is_some()));
+    assert!(
+        copied
+            .iter()
+            .filter(|row| row.clinician.is_some())
+            .all(|row| row.client_code != "D-0003")
+    );
+    // The psychiatrist reads everything.
+    let p1_reads: Vec<String> = practice_sessions(p1.path())
+        .into_iter()
+        .map(|(uuid, _)| uuid)
+        .collect();
+    let mut everything = server_sessions(&server, None);
+    let mut p1_sorted = p1_reads.clone();
+    p1_sorted.sort();
+    everything.sort();
+    assert_eq!(p1_sorted, everything);
+
+    assert_copies_are_faithful(t1.path(), p1.path());
+
+    // The private note and the client's name never reach the server; the progress note does.
+    let dump = server.dump();
+    assert!(
+        dump.contains(PROGRESS_SENTINEL),
+        "the dump holds the records"
+    );
+    assert!(!dump.contains(PRIVATE_SENTINEL));
+    assert!(!dump.contains(NAME_SENTINEL));
+
+    // An admin manages logins and reads no clinical record.
+    let mut admin = server.connect("a_one", PASSWORD);
+    let refused = admin
+        .query("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap_err();
+    let message = refused.as_db_error().unwrap().message();
+    assert!(message.contains("permission denied"), "{message}");
+    let admin_dir = tempfile::tempdir().unwrap();
+    drop(open(admin_dir.path()));
+    ok(&cli(
+        admin_dir.path(),
+        &["practice", "connect", &server.url("a_one")],
+    ));
+    let output = cli(admin_dir.path(), &["sync"]);
+    assert!(!output.status.success());
+    common::assert_one_sentence(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "records no sessions",
+    );
+}
+
+/// Every ended session of `author_dir` is in `reader_dir` as its author has it: timeline,
+/// progress note (once signed), signature and addenda.
+fn assert_copies_are_faithful(author_dir: &Path, reader_dir: &Path) {
+    let t1_store = open(author_dir);
+    let p1_store = open(reader_dir);
+    let t1_own = SessionFilter {
+        own_only: true,
+        ..SessionFilter::default()
+    };
+    for original in t1_store.session_summaries(&t1_own).unwrap() {
+        let uuid = t1_store.session(original.id).unwrap().uuid;
+        let Some(copy) = p1_store
+            .session_summaries(&SessionFilter::default())
+            .unwrap()
+            .into_iter()
+            .find(|row| p1_store.session(row.id).unwrap().uuid == uuid)
+        else {
+            assert_eq!(
+                original.status,
+                SessionStatus::Live,
+                "{uuid} was not copied"
+            );
+            continue;
+        };
+        let events = |store: &Store, id| {
+            store
+                .events(id)
+                .unwrap()
+                .into_iter()
+                .map(|event| (event.seq, event.wall_time, event.elapsed_ms, event.kind))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(events(&t1_store, original.id), events(&p1_store, copy.id));
+        // A progress note travels with its signature: until then it may still change.
+        let note = t1_store.progress_note(original.id).unwrap();
+        let signed = original.status == SessionStatus::Signed;
+        assert_eq!(
+            p1_store.progress_note(copy.id).unwrap(),
+            note.filter(|_| signed)
+        );
+        assert_eq!(
+            t1_store.signature(original.id).unwrap(),
+            p1_store.signature(copy.id).unwrap()
+        );
+        assert_eq!(
+            t1_store.addenda(original.id).unwrap(),
+            p1_store.addenda(copy.id).unwrap()
+        );
+        assert_eq!(copy.clinician.as_deref(), Some("Dr. t_one (synthetic)"));
+    }
+}
+
+#[test]
+fn nothing_synced_is_ever_changed_or_removed_by_any_login() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("t_one", "therapist"),
+            ("p_one", "psychiatrist"),
+            ("a_one", "admin"),
+        ],
+    );
+    let t1 = demo_journal(&server, "t_one", 5, 12, 2);
+    ok(&cli(t1.path(), &["sync"]));
+    let count = |server: &TestServer| -> Vec<i64> {
+        let mut client = server.superuser();
+        ["sessions", "entries", "signatures", "check_ins"]
+            .iter()
+            .map(|table| {
+                client
+                    .query_one(&format!("SELECT count(*) FROM kap.{table}"), &[])
+                    .unwrap()
+                    .get(0)
+            })
+            .collect()
+    };
+    let before = count(&server);
+    assert!(before.iter().all(|&rows| rows > 0), "{before:?}");
+    let attempts = [
+        "UPDATE kap.entries SET kind = 'note'",
+        "UPDATE kap.sessions SET intention = 'changed'",
+        "DELETE FROM kap.entries",
+        "DELETE FROM kap.sessions",
+        "DELETE FROM kap.signatures",
+        "TRUNCATE kap.entries CASCADE",
+    ];
+    let logins = [
+        ("t_one", PASSWORD),
+        ("p_one", PASSWORD),
+        ("a_one", PASSWORD),
+        (OWNER, OWNER_PASSWORD),
+        (SUPERUSER, SUPERUSER_PASSWORD),
+    ];
+    for (login, password) in logins {
+        let mut client = server.connect(login, password);
+        for sql in attempts {
+            match client.execute(sql, &[]) {
+                // The owner reads (and so changes) nothing through forced row-level security.
+                Ok(rows) => assert!(login == OWNER && rows == 0, "{login}: {sql} changed {rows}"),
+                Err(error) => {
+                    let text = error
+                        .as_db_error()
+                        .map(|db| db.message().to_owned())
+                        .unwrap();
+                    assert!(
+                        text.contains("permission denied") || text.contains("append-only"),
+                        "{login}: {sql}: {text}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(count(&server), before);
+}
+
+#[test]
+fn a_sync_killed_at_random_points_and_run_again_loses_nothing_and_repeats_nothing() {
+    use rand::{Rng as _, SeedableRng as _};
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist")]);
+    let t1 = demo_journal(&server, "t_one", 9, 700, 6);
+    let mut random = rand::rngs::StdRng::seed_from_u64(18);
+    let mut killed_mid_way = 0;
+    for _ in 0..6 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+            .arg("--data-dir")
+            .arg(t1.path())
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(
+            random.random_range(30..900),
+        ));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_way += 1;
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+    }
+    let finished: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
+    // Nothing is missing and nothing is there twice: the server holds exactly the journal.
+    assert_eq!(
+        server_sessions(&server, Some("t_one")),
+        own_uuids(t1.path())
+    );
+    let store = open(t1.path());
+    let mut client = server.superuser();
+    for row in store.session_summaries(&SessionFilter::default()).unwrap() {
+        if row.status == SessionStatus::Live {
+            continue;
+        }
+        let uuid = store.session(row.id).unwrap().uuid;
+        let counts: (i64, i64, i64) = {
+            let found = client
+                .query_one(
+                    "SELECT (SELECT count(*) FROM kap.entries WHERE session_uuid = $1),
+                            (SELECT count(*) FROM kap.signatures WHERE session_uuid = $1),
+                            (SELECT count(*) FROM kap.check_ins WHERE session_uuid = $1)",
+                    &[&uuid],
+                )
+                .unwrap();
+            (found.get(0), found.get(1), found.get(2))
+        };
+        let recorded = kap_journal::export::SessionRecord::load(
+            &store,
+            row.id,
+            kap_journal::export::ExportOptions::default(),
+        )
+        .unwrap()
+        .follow_ups
+        .iter()
+        .filter(|follow_up| follow_up.done.is_some())
+        .count() as i64;
+        assert_eq!(
+            counts,
+            (
+                i64::from(row.events),
+                i64::from(row.status == SessionStatus::Signed),
+                recorded
+            ),
+            "session {uuid}"
+        );
+    }
+    drop(store);
+    // Run again, it sends nothing.
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
+    assert_eq!(again["pushed"]["sessions"], 0);
+    assert_eq!(again["pushed"]["entries"], 0);
+    assert!(killed_mid_way > 0, "no sync was killed before it finished");
+    let _ = finished;
+}
+
+#[test]
+fn with_the_server_down_sync_says_so_in_one_sentence_and_goes_on_when_it_is_back() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist")]);
+    let t1 = demo_journal(&server, "t_one", 3, 15, 2);
+    server.stop();
+    let output = cli(t1.path(), &["sync"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    common::assert_one_sentence(stderr.trim(), "cannot be reached");
+    assert!(!open(t1.path()).practice_has_pushed().unwrap());
+    server.start_again();
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
+    assert_eq!(
+        report["pushed"]["sessions"].as_u64().unwrap() as usize,
+        own_uuids(t1.path()).len()
+    );
+}
+
+#[test]
+fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
+    let t1 = demo_journal(&server, "t_one", 4, 16, 2);
+    let n1 = demo_journal(&server, "n_one", 6, 4, 2);
+    ok(&cli(n1.path(), &["sync"]));
+    ok(&cli(t1.path(), &["sync"]));
+    // Someone with the server's keys changes one signed entry and one signer's name, past the
+    // append-only triggers.
+    let mut superuser = server.superuser();
+    let signed: Vec<uuid::Uuid> = superuser
+        .query(
+            "SELECT s.uuid FROM kap.sessions s JOIN kap.signatures g ON g.session_uuid = s.uuid
+             WHERE s.author = 't_one' ORDER BY s.started_at LIMIT 2",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    superuser
+        .batch_execute(
+            "ALTER TABLE kap.entries DISABLE TRIGGER entries_append_only;
+                        ALTER TABLE kap.signatures DISABLE TRIGGER signatures_append_only;",
+        )
+        .unwrap();
+    superuser
+        .execute(
+            "UPDATE kap.entries SET elapsed_ms = elapsed_ms + 60000
+             WHERE session_uuid = $1 AND seq = (SELECT max(seq) FROM kap.entries WHERE session_uuid = $1)",
+            &[&signed[0]],
+        )
+        .unwrap();
+    superuser
+        .execute(
+            "UPDATE kap.signatures SET signer_name = 'Someone else' WHERE session_uuid = $1",
+            &[&signed[1]],
+        )
+        .unwrap();
+    let output = cli(n1.path(), &["sync"]);
+    assert!(!output.status.success(), "a refused copy fails the sync");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains(&format!(
+            "Session {} by t_one does not match its signature",
+            signed[0]
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "Session {} by t_one carries a signature that does not verify",
+            signed[1]
+        )),
+        "{said}"
+    );
+    let store = open(n1.path());
+    let held = store.practice_copies_held().unwrap();
+    assert!(!held.contains_key(&signed[0]) && !held.contains_key(&signed[1]));
+    assert!(!held.is_empty(), "the other sessions were copied");
+
+    // A copy is read-only: only its author adds to it.
+    let copy = held.values().find(|copy| copy.signed).unwrap().id;
+    let mut store = store;
+    let addendum = Addendum::new(&clinician("n_one"), Utc::now(), "late entry", "text").unwrap();
+    assert!(matches!(
+        store.add_addendum(copy, &addendum),
+        Err(StoreError::PracticeCopy)
+    ));
+    assert!(matches!(
+        store.save_private_note(copy, "mine", Utc::now()),
+        Err(StoreError::PracticeCopy)
+    ));
+    drop(store);
+
+    an_addendum_written_later_arrives(&t1, &n1, &held);
+}
+
+/// An addendum the author writes after the first sync reaches a colleague's copy with the next
+/// syncs (`held`: the colleague's copies).
+fn an_addendum_written_later_arrives(
+    t1: &TempDir,
+    n1: &TempDir,
+    held: &std::collections::HashMap<uuid::Uuid, kap_journal::store::CopyHeld>,
+) {
+    let mut t1_store = open(t1.path());
+    let uuid = *held.iter().find(|(_, copy)| copy.signed).unwrap().0;
+    let original = t1_store
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|row| t1_store.session(row.id).unwrap().uuid == uuid)
+        .unwrap()
+        .id;
+    let addendum = Addendum::new(
+        &clinician("t_one"),
+        Utc::now(),
+        "late entry",
+        "Called the next day.",
+    )
+    .unwrap();
+    t1_store.add_addendum(original, &addendum).unwrap();
+    drop(t1_store);
+    let sent: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
+    assert_eq!(sent["pushed"]["addenda"], 1);
+    let received: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(
+        &cli(n1.path(), &["sync", "--json"]).stdout,
+    ))
+    .unwrap();
+    assert_eq!(received["pulled"]["addenda"], 1);
+    let store = open(n1.path());
+    assert_eq!(
+        store
+            .addenda(copy_of(&store, uuid))
+            .unwrap()
+            .last()
+            .unwrap()
+            .text,
+        "Called the next day."
+    );
+}
+
+fn copy_of(store: &Store, uuid: uuid::Uuid) -> SessionId {
+    store.practice_copies_held().unwrap()[&uuid].id
+}
