@@ -69,7 +69,7 @@ impl Refused {
     }
 }
 
-/// What one pull brought.
+/// What one step of a pull brought.
 #[derive(Debug, Clone, Default)]
 pub struct Pulled {
     pub moved: Moved,
@@ -77,6 +77,7 @@ pub struct Pulled {
 }
 
 /// One colleague's session as the server lists it.
+#[derive(Debug, Clone)]
 struct Listed {
     uuid: uuid::Uuid,
     author: CopyAuthor,
@@ -85,66 +86,118 @@ struct Listed {
     check_ins: u32,
 }
 
-/// Pulls what is new; `stop` is asked between fetches.
-pub fn pull(
-    client: &mut Client,
-    address: &PracticeAddress,
+/// What a pull still has to fetch, worked out once per sync: the sessions new to this journal
+/// and the copies whose author has added to them.
+pub(super) struct PullPlan {
+    /// Each registered key's login.
+    keys: HashMap<String, String>,
+    pending: std::collections::VecDeque<(Listed, Option<CopyHeld>)>,
+}
+
+/// A colleague's session as it arrived (or why it cannot be copied), to be written by
+/// [`write_incoming`] inside the journal.
+#[derive(Debug)]
+pub struct Incoming {
+    listed: Listed,
+    /// What the journal already holds of it, when it is a copy the author has added to.
+    held: Option<CopyHeld>,
+    session: Result<ArchivedSession, RefusedWhy>,
+}
+
+impl PullPlan {
+    /// Lists what this login may read and compares it with the copies `reader` holds.
+    pub(super) fn new(
+        client: &mut Client,
+        address: &PracticeAddress,
+        reader: &Store,
+    ) -> Result<Self, PracticeError> {
+        let keys: HashMap<String, String> = client
+            .query("SELECT public_key, login::text FROM kap.signing_keys", &[])
+            .map_err(|error| address.error(&error))?
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        let held = reader.practice_copies_held()?;
+        let pending = list(client, address)?
+            .into_iter()
+            .filter_map(|listed| match held.get(&listed.uuid) {
+                None => Some((listed, None)),
+                Some(copy) if has_more(&listed, copy) => Some((listed, Some(*copy))),
+                Some(_) => None,
+            })
+            .collect();
+        Ok(Self { keys, pending })
+    }
+
+    /// Fetches the next few sessions; `None` once everything is fetched.
+    pub(super) fn next(
+        &mut self,
+        client: &mut Client,
+        address: &PracticeAddress,
+    ) -> Result<Option<Vec<Incoming>>, PracticeError> {
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let take = self.pending.len().min(SESSIONS_PER_FETCH);
+        let chunk: Vec<(Listed, Option<CopyHeld>)> = self.pending.drain(..take).collect();
+        let uuids: Vec<uuid::Uuid> = chunk.iter().map(|(listed, _)| listed.uuid).collect();
+        let mut fetched = fetch(client, address, &uuids)?;
+        Ok(Some(
+            chunk
+                .into_iter()
+                .filter_map(|(listed, held)| {
+                    let session = fetched.remove(&listed.uuid)?;
+                    let session = match session {
+                        Err(()) => Err(RefusedWhy::Unreadable),
+                        Ok(session)
+                            if !key_is_authors(
+                                session.signature.as_ref(),
+                                &listed.author,
+                                &self.keys,
+                            ) =>
+                        {
+                            Err(RefusedWhy::UnregisteredKey)
+                        }
+                        Ok(session) => Ok(session),
+                    };
+                    Some(Incoming {
+                        listed,
+                        held,
+                        session,
+                    })
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Writes sessions that arrived into the journal, in one transaction: each new one as a
+/// read-only copy, each grown one with what its author added. A session whose signature does not
+/// match is left out (and reported); the others are kept.
+pub fn write_incoming(
     store: &mut Store,
+    incoming: Vec<Incoming>,
     now: DateTime<Utc>,
-    stop: &dyn Fn() -> bool,
-) -> Result<Pulled, PracticeError> {
-    let fail = |error: postgres::Error| address.error(&error);
-    let keys: HashMap<String, String> = client
-        .query("SELECT public_key, login::text FROM kap.signing_keys", &[])
-        .map_err(fail)?
-        .iter()
-        .map(|row| (row.get(0), row.get(1)))
-        .collect();
-    let listed = list(client, address)?;
-    let held = store.practice_copies_held()?;
-    let (new, grown): (Vec<&Listed>, Vec<&Listed>) = listed
-        .iter()
-        .filter(|session| match held.get(&session.uuid) {
-            None => true,
-            Some(copy) => has_more(session, copy),
-        })
-        .partition(|session| !held.contains_key(&session.uuid));
+) -> Result<Pulled, StoreError> {
     let mut pulled = Pulled::default();
-    for chunk in new.chunks(SESSIONS_PER_FETCH) {
-        if stop() {
-            return Err(PracticeError::Stopped);
+    let mut batch = store.begin_import()?;
+    for Incoming {
+        listed,
+        held,
+        session,
+    } in incoming
+    {
+        let written = match (session, held) {
+            (Err(why), _) => Err(why),
+            (Ok(session), None) => copy_new(&mut batch, &listed, session, now)?,
+            (Ok(session), Some(copy)) => complete_copy(&mut batch, &copy, &session, now)?,
+        };
+        match written {
+            Ok(moved) => pulled.moved.add(moved),
+            Err(why) => pulled.refused.push(refusal(&listed, why)),
         }
-        let uuids: Vec<uuid::Uuid> = chunk.iter().map(|session| session.uuid).collect();
-        let mut fetched = fetch(client, address, &uuids)?;
-        let mut batch = store.begin_import()?;
-        for listed in chunk {
-            let Some(session) = fetched.remove(&listed.uuid) else {
-                continue;
-            };
-            match copy_new(&mut batch, listed, session, &keys, now)? {
-                Ok(moved) => pulled.moved.add(moved),
-                Err(why) => pulled.refused.push(refusal(listed, why)),
-            }
-        }
-        batch.commit()?;
     }
-    if !grown.is_empty() {
-        let uuids: Vec<uuid::Uuid> = grown.iter().map(|session| session.uuid).collect();
-        let mut fetched = fetch(client, address, &uuids)?;
-        let mut batch = store.begin_import()?;
-        for listed in grown {
-            let (Some(session), Some(copy)) =
-                (fetched.remove(&listed.uuid), held.get(&listed.uuid))
-            else {
-                continue;
-            };
-            match complete_copy(&mut batch, listed, copy, session, &keys, now)? {
-                Ok(moved) => pulled.moved.add(moved),
-                Err(why) => pulled.refused.push(refusal(listed, why)),
-            }
-        }
-        batch.commit()?;
-    }
+    batch.commit()?;
     Ok(pulled)
 }
 
@@ -436,20 +489,26 @@ fn refused_by(error: &StoreError) -> Option<RefusedWhy> {
     }
 }
 
+/// A store error while writing a copy: a refusal of that copy, or a fault of the journal.
+fn refused_or_fault(
+    written: Result<Moved, StoreError>,
+) -> Result<Result<Moved, RefusedWhy>, StoreError> {
+    match written {
+        Ok(moved) => Ok(Ok(moved)),
+        Err(error) => match refused_by(&error) {
+            Some(why) => Ok(Err(why)),
+            None => Err(error),
+        },
+    }
+}
+
 /// Writes a colleague's session new to this journal as a read-only copy.
 fn copy_new(
     batch: &mut ImportBatch<'_>,
     listed: &Listed,
-    session: Fetched,
-    keys: &HashMap<String, String>,
+    session: ArchivedSession,
     now: DateTime<Utc>,
-) -> Result<Result<Moved, RefusedWhy>, PracticeError> {
-    let Ok(session) = session else {
-        return Ok(Err(RefusedWhy::Unreadable));
-    };
-    if !key_is_authors(session.signature.as_ref(), &listed.author, keys) {
-        return Ok(Err(RefusedWhy::UnregisteredKey));
-    }
+) -> Result<Result<Moved, RefusedWhy>, StoreError> {
     let Ok(client) = check_session(&session) else {
         return Ok(Err(RefusedWhy::Unreadable));
     };
@@ -464,38 +523,24 @@ fn copy_new(
         addenda: session.addenda.len() as u64,
         check_ins: session.follow_ups.len() as u64,
     };
-    let written = batch.attempt(|batch| {
+    refused_or_fault(batch.attempt(|batch| {
         let client_id = batch.client(&client, now)?.id();
         let id = write_archived_session(batch, client_id, session, now)?;
-        batch.mark_practice_copy(id, &listed.author, now)
-    });
-    match written {
-        Ok(()) => Ok(Ok(moved)),
-        Err(error) => match refused_by(&error) {
-            Some(why) => Ok(Err(why)),
-            None => Err(error.into()),
-        },
-    }
+        batch.mark_practice_copy(id, &listed.author, now)?;
+        Ok(moved)
+    }))
 }
 
 /// Adds to a copy what its author has added since: the signature with its progress note,
 /// addenda, check-ins.
 fn complete_copy(
     batch: &mut ImportBatch<'_>,
-    listed: &Listed,
     copy: &CopyHeld,
-    session: Fetched,
-    keys: &HashMap<String, String>,
+    session: &ArchivedSession,
     now: DateTime<Utc>,
-) -> Result<Result<Moved, RefusedWhy>, PracticeError> {
-    let Ok(session) = session else {
-        return Ok(Err(RefusedWhy::Unreadable));
-    };
-    if !key_is_authors(session.signature.as_ref(), &listed.author, keys) {
-        return Ok(Err(RefusedWhy::UnregisteredKey));
-    }
-    let mut moved = Moved::default();
-    let written = batch.attempt(|batch| {
+) -> Result<Result<Moved, RefusedWhy>, StoreError> {
+    refused_or_fault(batch.attempt(|batch| {
+        let mut moved = Moved::default();
         let new_addenda = &session.addenda[(copy.addenda as usize).min(session.addenda.len())..];
         match &session.signature {
             Some(signature) if !copy.signed => {
@@ -514,13 +559,7 @@ fn complete_copy(
             .map(crate::domain::FollowUp::from)
             .collect();
         moved.check_ins = check_ins.len() as u64;
-        batch.insert_follow_ups(copy.id, &check_ins)
-    });
-    match written {
-        Ok(()) => Ok(Ok(moved)),
-        Err(error) => match refused_by(&error) {
-            Some(why) => Ok(Err(why)),
-            None => Err(error.into()),
-        },
-    }
+        batch.insert_follow_ups(copy.id, &check_ins)?;
+        Ok(moved)
+    }))
 }

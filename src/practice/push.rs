@@ -42,46 +42,54 @@ impl Moved {
     }
 }
 
-/// What a push did.
+/// What one step of a push did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pushed {
+pub(super) struct PushStep {
     pub moved: Moved,
+    /// What the server now holds of each session sent, for the journal to note.
+    pub marks: Vec<(SessionId, PushedState)>,
     /// Sessions of this journal the server already holds as another clinician's (the same
     /// session imported into two journals): not sent, since it is not this clinician's record.
-    pub held_by_others: Vec<uuid::Uuid>,
+    pub held_by_others: Vec<(SessionId, uuid::Uuid)>,
 }
 
-/// Pushes everything the server lacks; `stop` is asked between batches.
-pub fn push(
+/// Sends the next batch of what the server lacks, read from `reader` (leaving out `skip`, the
+/// sessions found to be another clinician's); `None` once nothing is left to send.
+pub(super) fn push_step(
     client: &mut Client,
     address: &PracticeAddress,
-    store: &mut Store,
-    stop: &dyn Fn() -> bool,
-) -> Result<Pushed, PracticeError> {
-    let due = store.practice_push_due()?;
-    let mut pushed = Pushed::default();
-    for chunk in due.chunks(SESSIONS_PER_BATCH) {
-        if stop() {
-            return Err(PracticeError::Stopped);
-        }
-        let mut rows = Vec::with_capacity(chunk.len());
-        for item in chunk {
-            let record = SessionRecord::load(store, item.id, ExportOptions::default())?;
-            if let Some(session) = SessionRows::of(*item, &record)? {
-                rows.push(session);
-            }
-        }
-        let sent = send(client, address, &rows)?;
-        pushed.moved.add(sent.moved);
-        pushed.held_by_others.extend(&sent.held_by_others);
-        let marks: Vec<(SessionId, PushedState)> = rows
-            .iter()
-            .filter(|session| !sent.held_by_others.contains(&session.uuid))
-            .map(|session| session.mark)
-            .collect();
-        store.mark_practice_pushed(&marks)?;
+    reader: &Store,
+    skip: &std::collections::HashSet<SessionId>,
+) -> Result<Option<PushStep>, PracticeError> {
+    let due: Vec<PushDue> = reader
+        .practice_push_due()?
+        .into_iter()
+        .filter(|due| !skip.contains(&due.id))
+        .take(SESSIONS_PER_BATCH)
+        .collect();
+    if due.is_empty() {
+        return Ok(None);
     }
-    Ok(pushed)
+    let mut rows = Vec::with_capacity(due.len());
+    for item in &due {
+        let record = SessionRecord::load(reader, item.id, ExportOptions::default())?;
+        if let Some(session) = SessionRows::of(*item, &record)? {
+            rows.push(session);
+        }
+    }
+    let (moved, others) = send(client, address, &rows)?;
+    let mut step = PushStep {
+        moved,
+        ..PushStep::default()
+    };
+    for session in rows {
+        if others.contains(&session.uuid) {
+            step.held_by_others.push((session.mark.0, session.uuid));
+        } else {
+            step.marks.push(session.mark);
+        }
+    }
+    Ok(Some(step))
 }
 
 /// What the server lacks of one session, row by row.
@@ -235,10 +243,10 @@ fn send(
     client: &mut Client,
     address: &PracticeAddress,
     rows: &[SessionRows],
-) -> Result<Pushed, PracticeError> {
+) -> Result<(Moved, Vec<uuid::Uuid>), PracticeError> {
     let fail = |error: postgres::Error| address.error(&error);
     let mut tx = client.transaction().map_err(fail)?;
-    let mut pushed = Pushed::default();
+    let mut moved = Moved::default();
     let new: Vec<(&uuid::Uuid, &SessionRow)> = rows
         .iter()
         .filter_map(|session| Some((&session.uuid, session.session.as_ref()?)))
@@ -251,7 +259,7 @@ fn send(
         let started: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.started_at).collect();
         let ended: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.ended_at).collect();
         let weights: Vec<Option<f64>> = new.iter().map(|(_, row)| row.weight_kg).collect();
-        pushed.moved.sessions = tx
+        moved.sessions = tx
             .execute(
                 "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
                      comfort_plan, started_at, ended_at, weight_kg)
@@ -283,7 +291,7 @@ fn send(
         .iter()
         .map(|row| row.get(0))
         .collect();
-    pushed.held_by_others = all
+    let others: Vec<uuid::Uuid> = all
         .iter()
         .filter(|uuid| !own.contains(uuid))
         .copied()
@@ -292,12 +300,12 @@ fn send(
         .iter()
         .filter(|session| own.contains(&session.uuid))
         .collect();
-    pushed.moved.entries = send_entries(&mut tx, &mine).map_err(fail)?;
-    pushed.moved.signatures = send_signatures(&mut tx, &mine).map_err(fail)?;
-    pushed.moved.addenda = send_addenda(&mut tx, &mine).map_err(fail)?;
-    pushed.moved.check_ins = send_check_ins(&mut tx, &mine).map_err(fail)?;
+    moved.entries = send_entries(&mut tx, &mine).map_err(fail)?;
+    moved.signatures = send_signatures(&mut tx, &mine).map_err(fail)?;
+    moved.addenda = send_addenda(&mut tx, &mine).map_err(fail)?;
+    moved.check_ins = send_check_ins(&mut tx, &mine).map_err(fail)?;
     tx.commit().map_err(fail)?;
-    Ok(pushed)
+    Ok((moved, others))
 }
 
 fn send_entries(

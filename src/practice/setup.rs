@@ -101,18 +101,30 @@ pub fn add_clinician(
     tx.commit().map_err(fail)
 }
 
-/// Joins `store`'s journal to the practice as `address`'s login: checks the login is one of the
-/// practice's clinicians, registers the journal's signing keys, and keeps the membership (with
-/// the password) inside the encrypted journal.
+/// Joins `store`'s journal to the practice as `address`'s login and keeps the membership.
 pub fn connect(
     store: &mut Store,
     address: &PracticeAddress,
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<PracticeMembership, PracticeError> {
-    if let Some(current) = store.practice_membership()?
+    let membership = join(store, address, password, now)?;
+    store.save_practice_membership(&membership)?;
+    Ok(membership)
+}
+
+/// The network part of joining, read through `reader` and writing nothing: checks the login is
+/// one of the practice's clinicians and registers the journal's signing keys. The membership it
+/// returns (with the password, for the encrypted journal only) is then saved.
+pub fn join(
+    reader: &Store,
+    address: &PracticeAddress,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<PracticeMembership, PracticeError> {
+    if let Some(current) = reader.practice_membership()?
         && (current.url != address.as_str() || current.login != address.login())
-        && store.practice_has_pushed()?
+        && reader.practice_has_pushed()?
     {
         return Err(PracticeError::AlreadyMember {
             login: current.login,
@@ -120,8 +132,8 @@ pub fn connect(
     }
     let mut client = address.connect(password)?;
     let (name, role) = who_am_i(&mut client, address)?;
-    register_keys(&mut client, store, address)?;
-    let membership = PracticeMembership {
+    register_keys(&mut client, reader, address)?;
+    Ok(PracticeMembership {
         url: address.as_str().to_owned(),
         login: address.login().to_owned(),
         password: password.to_owned(),
@@ -129,9 +141,7 @@ pub fn connect(
         role,
         joined_at: now,
         last_sync: None,
-    };
-    store.save_practice_membership(&membership)?;
-    Ok(membership)
+    })
 }
 
 /// The connected login's name and role as the practice lists them.

@@ -1,16 +1,23 @@
-//! One sync: connect as the journal's login, register its keys, push what it recorded, pull what
-//! it may read. Logging never waits on this; it runs beside the journal, on demand.
+//! A sync in steps: connect as the journal's login and register its keys, then push what it
+//! recorded and pull what it may read, a batch at a time. Each step's network part reads the
+//! journal through a reader and never writes; what the step brings is written by
+//! [`write_step`], a short local transaction the window hands to its journal worker, so logging
+//! never waits on the server. A sync stopped or killed between steps keeps what the server
+//! confirmed, and the next one goes on from there.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
+use postgres::Client;
 use serde::Serialize;
 
-use super::pull::{Refused, pull};
-use super::push::{Moved, push};
+use super::pull::{Incoming, PullPlan, Refused, write_incoming};
+use super::push::{Moved, push_step};
 use super::setup::{register_keys, who_am_i};
 use super::{PracticeAddress, PracticeError};
-use crate::store::Store;
+use crate::domain::{PracticeMembership, SessionId};
+use crate::store::{Pushed, Store, StoreError};
 
 /// What moved in one sync, in numbers.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -56,33 +63,142 @@ impl SyncReport {
     }
 }
 
-/// Syncs `store` with its practice. `stop` is asked between batches; a stopped or failed sync
-/// keeps what the server confirmed, and the next one goes on from there.
+/// The local part of one step: what the server now holds, and colleagues' sessions to copy.
+#[derive(Debug)]
+pub struct SyncStep {
+    marks: Vec<(SessionId, Pushed)>,
+    incoming: Vec<Incoming>,
+    at: DateTime<Utc>,
+}
+
+/// What writing a step copied, and which copies it refused.
+#[derive(Debug, Clone, Default)]
+pub struct StepWritten {
+    pulled: Moved,
+    refused: Vec<Refused>,
+}
+
+/// Writes one step into the journal (the journal worker's part of a sync).
+pub fn write_step(store: &mut Store, step: SyncStep) -> Result<StepWritten, StoreError> {
+    if !step.marks.is_empty() {
+        store.mark_practice_pushed(&step.marks)?;
+    }
+    if step.incoming.is_empty() {
+        return Ok(StepWritten::default());
+    }
+    let pulled = write_incoming(store, step.incoming, step.at)?;
+    Ok(StepWritten {
+        pulled: pulled.moved,
+        refused: pulled.refused,
+    })
+}
+
+/// A sync under way: the connection and what is left to do.
+pub struct SyncConnection {
+    client: Client,
+    address: PracticeAddress,
+    membership: PracticeMembership,
+    /// Sessions found to be another clinician's on the server: not offered again this sync.
+    skip: HashSet<SessionId>,
+    /// What is left to pull, once the push is done.
+    pull: Option<PullPlan>,
+    report: SyncReport,
+}
+
+impl SyncConnection {
+    /// Connects as the journal's login (read from `reader`), checks it is still one of the
+    /// practice's clinicians, and registers the journal's signing keys.
+    pub fn open(reader: &Store) -> Result<Self, PracticeError> {
+        let membership = reader
+            .practice_membership()?
+            .ok_or(PracticeError::NotConnected)?;
+        if !membership.role.records_sessions() {
+            return Err(PracticeError::AdminDoesNotSync);
+        }
+        let address = PracticeAddress::parse(&membership.url)?;
+        let mut client = address.connect(&membership.password)?;
+        let (name, role) = who_am_i(&mut client, &address)?;
+        register_keys(&mut client, reader, &address)?;
+        Ok(Self {
+            client,
+            address,
+            membership: PracticeMembership {
+                name,
+                role,
+                ..membership
+            },
+            skip: HashSet::new(),
+            pull: None,
+            report: SyncReport::default(),
+        })
+    }
+
+    /// Does the network part of the next step, reading the journal through `reader` (which must
+    /// see every earlier step written); `None` once the sync is done.
+    pub fn next_step(
+        &mut self,
+        reader: &Store,
+        at: DateTime<Utc>,
+    ) -> Result<Option<SyncStep>, PracticeError> {
+        if self.pull.is_none() {
+            if let Some(pushed) = push_step(&mut self.client, &self.address, reader, &self.skip)? {
+                self.report.pushed.add(pushed.moved);
+                for (id, uuid) in pushed.held_by_others {
+                    self.skip.insert(id);
+                    self.report.held_by_others.push(uuid);
+                }
+                return Ok(Some(SyncStep {
+                    marks: pushed.marks,
+                    incoming: Vec::new(),
+                    at,
+                }));
+            }
+            self.pull = Some(PullPlan::new(&mut self.client, &self.address, reader)?);
+        }
+        let Some(plan) = &mut self.pull else {
+            return Ok(None);
+        };
+        Ok(plan
+            .next(&mut self.client, &self.address)?
+            .map(|incoming| SyncStep {
+                marks: Vec::new(),
+                incoming,
+                at,
+            }))
+    }
+
+    /// Takes in what a written step copied.
+    pub fn written(&mut self, written: StepWritten) {
+        self.report.pulled.add(written.pulled);
+        self.report.refused.extend(written.refused);
+    }
+
+    /// The finished sync's report, and the membership as it now stands (to be saved).
+    pub fn finish(self, at: DateTime<Utc>) -> (SyncReport, PracticeMembership) {
+        let membership = PracticeMembership {
+            last_sync: Some(at),
+            ..self.membership
+        };
+        (self.report, membership)
+    }
+}
+
+/// A whole sync on `store` at once (the command line): every step written as it comes. `stop`
+/// is asked between steps.
 pub fn sync(
     store: &mut Store,
     now: DateTime<Utc>,
     stop: &dyn Fn() -> bool,
 ) -> Result<SyncReport, PracticeError> {
-    let mut membership = store
-        .practice_membership()?
-        .ok_or(PracticeError::NotConnected)?;
-    if !membership.role.records_sessions() {
-        return Err(PracticeError::AdminDoesNotSync);
+    let mut connection = SyncConnection::open(store)?;
+    while let Some(step) = connection.next_step(store, now)? {
+        let written = write_step(store, step)?;
+        connection.written(written);
+        if stop() {
+            return Err(PracticeError::Stopped);
+        }
     }
-    let address = PracticeAddress::parse(&membership.url)?;
-    let mut client = address.connect(&membership.password)?;
-    let (name, role) = who_am_i(&mut client, &address)?;
-    register_keys(&mut client, store, &address)?;
-    let pushed = push(&mut client, &address, store, stop)?;
-    let pulled = pull(&mut client, &address, store, now, stop)?;
-    membership.name = name;
-    membership.role = role;
-    membership.last_sync = Some(now);
+    let (report, membership) = connection.finish(now);
     store.save_practice_membership(&membership)?;
-    Ok(SyncReport {
-        pushed: pushed.moved,
-        pulled: pulled.moved,
-        refused: pulled.refused,
-        held_by_others: pushed.held_by_others,
-    })
+    Ok(report)
 }

@@ -1,0 +1,229 @@
+//! Practice sync against a real PostgreSQL started for the run (loopback, `tests/common/pg_server.rs`):
+//! the first sync of the 20,000-session demo journal to an empty server, an incremental sync of one
+//! new session, a psychiatrist's journal copying all 20,000, and beside them, in the same run, a bare
+//! INSERT of the same rows (no constraints, row-level security, triggers or ON CONFLICT) in batches
+//! of the same size. Run: `cargo bench --bench practice_sync` (needs PostgreSQL's server programs).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+#[path = "../tests/common/pg_server.rs"]
+#[allow(dead_code)]
+mod pg_server;
+
+use std::time::Instant;
+
+use chrono::{Duration, Utc};
+use kap_journal::domain::{
+    Dose, EventKind, NewSession, PracticeRole, Route, SessionStatus, TreatmentModel,
+};
+use kap_journal::practice::{NewClinician, PracticeAddress, SESSIONS_PER_BATCH};
+use kap_journal::store::{CompleteSession, NewEvent, Store};
+use pg_server::{OWNER, OWNER_PASSWORD, TestServer};
+
+const PASSWORD: &str = "synthetic clinician password";
+
+fn add(server: &TestServer, login: &str, role: PracticeRole) {
+    kap_journal::practice::add_clinician(
+        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
+        OWNER_PASSWORD,
+        &NewClinician {
+            login: login.to_owned(),
+            name: format!("Dr. {login} (synthetic)"),
+            credentials: String::new(),
+            role,
+        },
+        PASSWORD,
+    )
+    .unwrap();
+}
+
+fn connect(store: &mut Store, server: &TestServer, login: &str) {
+    kap_journal::practice::connect(
+        store,
+        &PracticeAddress::parse(&server.url(login)).unwrap(),
+        PASSWORD,
+        Utc::now(),
+    )
+    .unwrap();
+}
+
+/// One more ended session of the journal's first client.
+fn one_new_session(store: &mut Store) {
+    let client = store.clients().unwrap().remove(0);
+    let started = Utc::now() - Duration::hours(2);
+    let mut events: Vec<NewEvent> = (0..36)
+        .map(|minute| NewEvent {
+            wall_time: started + Duration::minutes(minute),
+            elapsed_ms: minute * 60_000,
+            kind: EventKind::Note {
+                text: format!("Minute {minute}: breathing slow and even."),
+            },
+        })
+        .collect();
+    events.push(NewEvent {
+        wall_time: started + Duration::minutes(40),
+        elapsed_ms: 40 * 60_000,
+        kind: EventKind::SessionEnded {
+            note: "Went home with a friend.".to_owned(),
+            discharge: None,
+        },
+    });
+    store
+        .insert_complete_sessions(&[CompleteSession {
+            weight_kg: client.weight_kg,
+            new: NewSession {
+                client_id: client.id,
+                model: TreatmentModel::Kap,
+                route: Route::IvInfusion,
+                planned_dose: Dose::parse("0.5 mg/kg over 40 min").unwrap(),
+                intention: "Stay with what comes up.".to_owned(),
+                comfort_plan: "Hand on shoulder if asked.".to_owned(),
+            },
+            uuid: uuid::Uuid::new_v4(),
+            status: SessionStatus::Ended,
+            started_at: started,
+            ended_at: Some(started + Duration::minutes(40)),
+            events,
+        }])
+        .unwrap();
+}
+
+/// The same rows as the server now holds, inserted again into bare tables in batches of the
+/// sync's size; returns the seconds the inserts took.
+fn bare_insert(server: &TestServer) -> f64 {
+    let mut client = server.superuser();
+    client
+        .batch_execute(
+            "CREATE TABLE bare_sessions AS SELECT * FROM kap.sessions WITH NO DATA;
+             CREATE TABLE bare_entries AS SELECT * FROM kap.entries WITH NO DATA;",
+        )
+        .unwrap();
+    let sessions: Vec<uuid::Uuid> = client
+        .query("SELECT uuid FROM kap.sessions ORDER BY started_at", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let mut seconds = 0.0;
+    for batch in sessions.chunks(SESSIONS_PER_BATCH) {
+        // Read the batch out first (not timed), then time the plain INSERTs of it.
+        let session_rows = client
+            .query("SELECT * FROM kap.sessions WHERE uuid = ANY($1)", &[&batch])
+            .unwrap();
+        let entry_rows = client
+            .query("SELECT session_uuid, seq, wall_time, elapsed_ms, kind, payload FROM kap.entries WHERE session_uuid = ANY($1)", &[&batch])
+            .unwrap();
+        let started = Instant::now();
+        let mut tx = client.transaction().unwrap();
+        let uuids: Vec<uuid::Uuid> = session_rows.iter().map(|r| r.get("uuid")).collect();
+        let authors: Vec<String> = session_rows
+            .iter()
+            .map(|r| r.get::<_, String>("author"))
+            .collect();
+        let text = |name: &str| -> Vec<String> {
+            session_rows
+                .iter()
+                .map(|r| r.get::<_, String>(name))
+                .collect()
+        };
+        let doses: Vec<serde_json::Value> =
+            session_rows.iter().map(|r| r.get("planned_dose")).collect();
+        let times = |name: &str| -> Vec<chrono::DateTime<Utc>> {
+            session_rows.iter().map(|r| r.get(name)).collect()
+        };
+        let weights: Vec<Option<f64>> = session_rows.iter().map(|r| r.get("weight_kg")).collect();
+        tx.execute(
+            "INSERT INTO bare_sessions (uuid, author, client_code, model, route, planned_dose, intention,
+                 comfort_plan, started_at, ended_at, weight_kg, pushed_at)
+             SELECT *, now() FROM unnest($1::uuid[], $2::name[], $3::text[], $4::text[], $5::text[],
+                 $6::jsonb[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::float8[])",
+            &[&uuids, &authors, &text("client_code"), &text("model"), &text("route"), &doses,
+              &text("intention"), &text("comfort_plan"), &times("started_at"), &times("ended_at"), &weights],
+        )
+        .unwrap();
+        let e_uuid: Vec<uuid::Uuid> = entry_rows.iter().map(|r| r.get(0)).collect();
+        let e_seq: Vec<i32> = entry_rows.iter().map(|r| r.get(1)).collect();
+        let e_wall: Vec<chrono::DateTime<Utc>> = entry_rows.iter().map(|r| r.get(2)).collect();
+        let e_elapsed: Vec<i64> = entry_rows.iter().map(|r| r.get(3)).collect();
+        let e_kind: Vec<String> = entry_rows.iter().map(|r| r.get(4)).collect();
+        let e_payload: Vec<serde_json::Value> = entry_rows.iter().map(|r| r.get(5)).collect();
+        tx.execute(
+            "INSERT INTO bare_entries SELECT * FROM unnest($1::uuid[], $2::int4[], $3::timestamptz[],
+                 $4::int8[], $5::text[], $6::jsonb[])",
+            &[&e_uuid, &e_seq, &e_wall, &e_elapsed, &e_kind, &e_payload],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        seconds += started.elapsed().as_secs_f64();
+    }
+    seconds
+}
+
+fn main() {
+    let server = TestServer::start();
+    kap_journal::practice::init(
+        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
+        OWNER_PASSWORD,
+    )
+    .unwrap();
+    add(&server, "t_one", PracticeRole::Therapist);
+    add(&server, "p_one", PracticeRole::Psychiatrist);
+
+    let dir = common::demo_journal_20k();
+    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    connect(&mut store, &server, "t_one");
+    let started = Instant::now();
+    let first = kap_journal::practice::sync(&mut store, Utc::now(), &|| false).unwrap();
+    let first_s = started.elapsed().as_secs_f64();
+    eprintln!(
+        "first sync to an empty server: {first_s:.1} s ({} sessions, {} entries, {} signatures, {} check-ins)",
+        first.pushed.sessions,
+        first.pushed.entries,
+        first.pushed.signatures,
+        first.pushed.check_ins
+    );
+
+    let started = Instant::now();
+    let nothing = kap_journal::practice::sync(&mut store, Utc::now(), &|| false).unwrap();
+    eprintln!(
+        "sync with nothing new: {:.0} ms (sent {} sessions)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        nothing.pushed.sessions
+    );
+    one_new_session(&mut store);
+    let started = Instant::now();
+    let one = kap_journal::practice::sync(&mut store, Utc::now(), &|| false).unwrap();
+    eprintln!(
+        "incremental sync of one new session: {:.0} ms (sent {} session, {} entries)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        one.pushed.sessions,
+        one.pushed.entries
+    );
+    drop(store);
+
+    let bare_s = bare_insert(&server);
+    eprintln!(
+        "bare INSERT of the same rows (no constraints, RLS, triggers or ON CONFLICT), same batches: {bare_s:.1} s; the first sync took {:.1}x",
+        first_s / bare_s
+    );
+
+    let reader_dir = tempfile::tempdir().unwrap();
+    let mut reader = Store::open(reader_dir.path(), &common::passphrase()).unwrap();
+    connect(&mut reader, &server, "p_one");
+    let started = Instant::now();
+    let pulled = kap_journal::practice::sync(&mut reader, Utc::now(), &|| false).unwrap();
+    eprintln!(
+        "a psychiatrist's empty journal copying everything: {:.1} s ({} sessions, {} entries, {} signatures verified, {} refused)",
+        started.elapsed().as_secs_f64(),
+        pulled.pulled.sessions,
+        pulled.pulled.entries,
+        pulled.pulled.signatures,
+        pulled.refused.len()
+    );
+    let started = Instant::now();
+    kap_journal::practice::sync(&mut reader, Utc::now(), &|| false).unwrap();
+    eprintln!(
+        "the psychiatrist's next sync with nothing new: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+}
