@@ -14,7 +14,5 @@ pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress
 pub use error::PracticeError;
 pub use pull::{Incoming, Refused, RefusedWhy};
 pub use push::{Moved, SESSIONS_PER_BATCH};
-pub use setup::{
-    MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init, join,
-};
+pub use setup::{MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init, join};
 pub use sync::{StepWritten, SyncConnection, SyncReport, SyncStep, sync, write_step};

@@ -167,6 +167,11 @@ impl SyncConnection {
             }))
     }
 
+    /// What the sync has moved so far.
+    pub fn report(&self) -> &SyncReport {
+        &self.report
+    }
+
     /// Takes in what a written step copied.
     pub fn written(&mut self, written: StepWritten) {
         self.report.pulled.add(written.pulled);

@@ -147,6 +147,10 @@ pub fn show(
                         } else {
                             status
                         });
+                        if let Some(clinician) = &summary.clinician {
+                            ui.label(RichText::new(format!("· {clinician}")).color(theme::MUTED))
+                                .on_hover_text("A colleague's session, copied from the practice: read-only.");
+                        }
                         if summary.suicide_risk > 0 {
                             ui.label(RichText::new("· suicide risk").strong().color(theme::WARNING))
                                 .on_hover_text("A positive suicide risk screen or PHQ-9 item 9 above zero: see the session's safety plan.");

@@ -3,12 +3,12 @@
 
 use egui::{RichText, Ui};
 
-use super::backups::Backups;
 use super::clinic_name_settings::ClinicNameSettings;
 use super::clinician_settings::ClinicianSettings;
 use super::commands::{Scope, UiCommand};
 use super::consent_text_settings::ConsentTextSettings;
 use super::passphrase_change::PassphraseChange;
+use super::practice_settings::PracticeSettings;
 use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
 use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{theme, widgets};
@@ -26,6 +26,7 @@ pub struct SettingsView {
     clinic_name: ClinicNameSettings,
     consent_text: ConsentTextSettings,
     passphrase: PassphraseChange,
+    practice: PracticeSettings,
     /// The settings on their way to the journal, and the values sent.
     saving: super::awaiting::Awaiting,
     sent: Option<ClinicSettings>,
@@ -42,7 +43,7 @@ impl AppView for SettingsView {
 
     fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
         let now = cx.wall();
-        let (nav, saved) = self.draw(ui, cx.journal, cx.backups, cx.prefs, now);
+        let (nav, saved) = self.draw(ui, cx, now);
         if let Some(settings) = saved {
             cx.settings_saved(settings);
         }
@@ -62,6 +63,7 @@ impl SettingsView {
             clinic_name: ClinicNameSettings::load(store),
             consent_text: ConsentTextSettings::load(store),
             passphrase: PassphraseChange::default(),
+            practice: PracticeSettings::load(store),
             saving: super::awaiting::Awaiting::default(),
             sent: None,
         }
@@ -70,23 +72,26 @@ impl SettingsView {
     fn draw(
         &mut self,
         ui: &mut Ui,
-        journal: &Journal,
-        backups: &mut Backups,
-        prefs: &mut Prefs,
+        cx: &mut ViewContext<'_>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> (Nav, Option<ClinicSettings>) {
         let mut nav = Nav::Stay;
         let mut saved = None;
+        let journal = cx.journal;
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 saved = self.sections(ui, journal, &mut nav, now);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
-                this_computer(ui, prefs);
+                self.practice.ui(ui, journal, cx.practice, now);
+                ui.add_space(3.0 * theme::GAP);
+                ui.separator();
+                this_computer(ui, cx.prefs);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
                 if let Some(backup) =
-                    backups.settings_ui(ui, journal.read(), now, self.saved.backups_kept)
+                    cx.backups
+                        .settings_ui(ui, journal.read(), now, self.saved.backups_kept)
                 {
                     nav = Nav::Restore(backup);
                 }

@@ -18,6 +18,8 @@ use crate::worker::Journal;
 /// settings reach a view when it is made and through [`AppView::settings_changed`].
 pub struct ViewContext<'a> {
     pub journal: &'a Journal,
+    /// The practice sync, which goes on beside every view.
+    pub practice: &'a mut crate::ui::practice_sync::PracticeSync,
     pub clock: &'a Arc<dyn Clock>,
     pub backups: &'a mut Backups,
     pub prefs: &'a mut Prefs,
@@ -86,6 +88,8 @@ pub enum Nav {
     Settings,
     /// The controlled-substance log.
     Lots,
+    /// Every session this clinician may read through the practice.
+    Practice,
     /// Replace the journal with this backup (already confirmed).
     Restore(std::path::PathBuf),
     /// Back to the live session kept aside while other sessions are read.

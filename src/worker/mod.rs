@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use journal::Journal;
-pub use write::{Write, Written};
+pub use write::{PracticeWrite, Write, Written};
 
 use crate::store::{Store, StoreError};
 

@@ -95,9 +95,34 @@ pub enum Write {
     },
     /// What the start-up check found: from now on the journal is only read.
     MarkDamaged(Vec<String>),
+    /// The journal's part of practice sync.
+    Practice(PracticeWrite),
     /// Makes the journal behave as on a full disk, or lifts that (tests of a failing disk).
     #[doc(hidden)]
     SimulateFullDisk(bool),
+}
+
+/// The journal's part of practice sync (the network part runs beside the worker, never in it).
+pub enum PracticeWrite {
+    /// Joins (or re-joins) a practice: the membership a join checked with the server.
+    SaveMembership(Box<crate::domain::PracticeMembership>),
+    /// The local part of one step of a sync: what the server now holds, and colleagues'
+    /// sessions to copy.
+    Step(Box<crate::practice::SyncStep>),
+}
+
+impl PracticeWrite {
+    fn apply(self, store: &mut Store) -> Result<Written, StoreError> {
+        match self {
+            Self::SaveMembership(membership) => {
+                store.save_practice_membership(&membership)?;
+                Ok(Written::Done)
+            }
+            Self::Step(step) => Ok(Written::PracticeStep(crate::practice::write_step(
+                store, *step,
+            )?)),
+        }
+    }
 }
 
 /// What a write gives back once it is committed.
@@ -116,6 +141,7 @@ pub enum Written {
     Substance(SubstanceEntry),
     ConsentText(crate::domain::ConsentText),
     Consent(crate::domain::ConsentRecord),
+    PracticeStep(crate::practice::StepWritten),
     /// Done; there is nothing to give back.
     Done,
 }
@@ -247,10 +273,8 @@ impl Write {
                 store.mark_damaged(problems);
                 Ok(Written::Done)
             }
-            Self::SimulateFullDisk(full) => {
-                store.simulate_full_disk(full)?;
-                Ok(Written::Done)
-            }
+            Self::Practice(write) => write.apply(store),
+            Self::SimulateFullDisk(full) => store.simulate_full_disk(full).map(|()| Written::Done),
         }
     }
 

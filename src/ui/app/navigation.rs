@@ -10,6 +10,7 @@ use crate::live::LiveSession;
 use crate::ui::UiCommand;
 use crate::ui::client_view::ClientView;
 use crate::ui::lots_view::LotsView;
+use crate::ui::practice_view::PracticeView;
 use crate::ui::prep_view::PrepView;
 use crate::ui::session_view::SessionView;
 use crate::ui::settings_view::SettingsView;
@@ -28,7 +29,7 @@ impl OpenJournal {
             return None;
         }
         if !matches!(self.view, View::Live(_)) {
-            let cx = context(&self.journal, shared);
+            let cx = context(&self.journal, &mut self.practice, shared);
             self.view.as_view().save_typing(&cx);
         }
         // Opening the live session from a list goes back to it.
@@ -95,6 +96,10 @@ impl OpenJournal {
                 ClientView::load(store, client, shared.clock.wall()).map(View::Client)
             }
             Nav::Lots => Ok(View::Lots(Box::new(LotsView::load(store)))),
+            Nav::Practice => Ok(View::Practice(Box::new(PracticeView::load(
+                store,
+                self.practice.ended(),
+            )))),
             Nav::Settings => {
                 shared.backups.relist();
                 Ok(View::Settings(Box::new(SettingsView::load(
@@ -138,6 +143,15 @@ impl OpenJournal {
                     .clicked()
                 {
                     nav = Nav::Lots;
+                }
+                if ui
+                    .button("Practice")
+                    .on_hover_text(
+                        "Every session you may read through the practice, with its clinician",
+                    )
+                    .clicked()
+                {
+                    nav = Nav::Practice;
                 }
                 if ui.add(UiCommand::Lock.button(ui.ctx())).clicked() {
                     self.lock_now(shared);

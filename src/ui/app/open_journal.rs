@@ -14,6 +14,7 @@ use crate::ui::commands::{self, UiCommand};
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
 use crate::ui::lock_screen::LockScreen;
+use crate::ui::practice_sync::PracticeSync;
 use crate::ui::view::{AppView, Nav, ViewContext};
 use crate::worker::Journal;
 
@@ -34,6 +35,8 @@ pub(super) struct OpenJournal {
     /// them. Unreadable settings are the defaults, with the sentence saying why.
     pub(super) settings: ClinicSettings,
     pub(super) settings_problem: Option<String>,
+    /// A practice sync asked for in Settings or the Practice list, going on beside every view.
+    pub(super) practice: PracticeSync,
 }
 
 impl OpenJournal {
@@ -69,6 +72,7 @@ impl OpenJournal {
             start_up_check,
             settings,
             settings_problem,
+            practice: PracticeSync::default(),
         };
         open.view = open.first_view(shared);
         open
@@ -154,7 +158,7 @@ impl OpenJournal {
         if let Some(live) = &mut self.aside {
             live.save_draft_now(&self.journal);
         }
-        let cx = context(&self.journal, shared);
+        let cx = context(&self.journal, &mut self.practice, shared);
         self.view.as_view().save_typing(&cx);
     }
 
@@ -220,7 +224,7 @@ impl OpenJournal {
             return Some(backup);
         }
         self.background_work(ui.ctx(), shared);
-        let mut cx = context(&self.journal, shared);
+        let mut cx = context(&self.journal, &mut self.practice, shared);
         let nav = self.view.as_view().ui(ui, &mut cx);
         if let Some(settings) = cx.saved_settings.take() {
             self.settings_saved(settings, shared);
@@ -243,7 +247,7 @@ impl OpenJournal {
                 UiCommand::NewSession if self.live_mut().is_none() => Nav::Start,
                 UiCommand::NewSession => Nav::Stay,
                 command => {
-                    let mut cx = context(&self.journal, shared);
+                    let mut cx = context(&self.journal, &mut self.practice, shared);
                     self.view.as_view().run(command, &mut cx)
                 }
             };
@@ -282,6 +286,7 @@ impl OpenJournal {
         if let Some(problem) = shared.backups.poll() {
             shared.notice = Some(problem);
         }
+        self.practice.poll(ctx, &self.journal, shared.clock.wall());
         if self.start_up_check.is_none() {
             shared
                 .backups
@@ -311,9 +316,14 @@ impl OpenJournal {
 }
 
 /// What the app lends a view for a frame.
-pub(super) fn context<'a>(journal: &'a Journal, shared: &'a mut Shared) -> ViewContext<'a> {
+pub(super) fn context<'a>(
+    journal: &'a Journal,
+    practice: &'a mut PracticeSync,
+    shared: &'a mut Shared,
+) -> ViewContext<'a> {
     ViewContext {
         journal,
+        practice,
         clock: &shared.clock,
         backups: &mut shared.backups,
         prefs: &mut shared.prefs,

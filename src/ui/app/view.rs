@@ -6,6 +6,7 @@ use crate::ui::client_view::ClientView;
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
 use crate::ui::lots_view::LotsView;
+use crate::ui::practice_view::PracticeView;
 use crate::ui::prep_view::PrepView;
 use crate::ui::session_view::SessionView;
 use crate::ui::settings_view::SettingsView;
@@ -22,6 +23,7 @@ pub(super) enum View {
     Client(ClientView),
     Settings(Box<SettingsView>),
     Lots(Box<LotsView>),
+    Practice(Box<PracticeView>),
 }
 
 impl View {
@@ -35,6 +37,7 @@ impl View {
             Self::Client(view) => view,
             Self::Settings(view) => view.as_mut(),
             Self::Lots(view) => view.as_mut(),
+            Self::Practice(view) => view.as_mut(),
         }
     }
 
@@ -47,7 +50,8 @@ impl View {
             | Self::Prep(_)
             | Self::Client(_)
             | Self::Settings(_)
-            | Self::Lots(_) => None,
+            | Self::Lots(_)
+            | Self::Practice(_) => None,
         }
     }
 }

@@ -1,0 +1,119 @@
+//! The practice in the window, against a PostgreSQL of the test's own: Settings → Practice joins
+//! the server and syncs, and the Practice list shows a colleague's session with their name.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::Utc;
+use common::pg_server::{OWNER, OWNER_PASSWORD, TestServer};
+use common::ui::{app, click, type_into};
+use egui_kittest::kittest::Queryable;
+use kap_journal::demo::{DemoPlan, generate};
+use kap_journal::domain::PracticeRole;
+use kap_journal::practice::{NewClinician, PracticeAddress};
+use kap_journal::store::{SessionFilter, Store};
+
+const PASSWORD: &str = "synthetic clinician password";
+
+fn add(server: &TestServer, login: &str, role: PracticeRole) {
+    kap_journal::practice::add_clinician(
+        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
+        OWNER_PASSWORD,
+        &NewClinician {
+            login: login.to_owned(),
+            name: format!("Dr. {login} (synthetic)"),
+            credentials: String::new(),
+            role,
+        },
+        PASSWORD,
+    )
+    .unwrap();
+}
+
+#[test]
+fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician() {
+    let server = TestServer::start();
+    kap_journal::practice::init(
+        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
+        OWNER_PASSWORD,
+    )
+    .unwrap();
+    add(&server, "n_one", PracticeRole::Nurse);
+    add(&server, "t_one", PracticeRole::Therapist);
+    // The nurse's journal, synced from the command line's library.
+    let nurse = common::journal();
+    let mut nurse_store = nurse.store;
+    generate(
+        &mut nurse_store,
+        DemoPlan {
+            clients: 2,
+            sessions: 6,
+            seed: 7,
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    kap_journal::practice::connect(
+        &mut nurse_store,
+        &PracticeAddress::parse(&server.url("n_one")).unwrap(),
+        PASSWORD,
+        Utc::now(),
+    )
+    .unwrap();
+    kap_journal::practice::sync(&mut nurse_store, Utc::now(), &|| false).unwrap();
+
+    // The therapist's journal shares the clients D-0001 and D-0002.
+    let journal = common::journal();
+    let mut store = journal.store;
+    generate(
+        &mut store,
+        DemoPlan {
+            clients: 2,
+            sessions: 4,
+            seed: 8,
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    drop(store);
+    let mut harness = app(journal.dir.path(), &journal.clock);
+    harness.run();
+    click(&mut harness, "Settings");
+    type_into(&mut harness, "Server address", &server.url("t_one"));
+    type_into(&mut harness, "Password", PASSWORD);
+    click(&mut harness, "Connect");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Connected as Dr. t_one (synthetic) (therapist)")
+            .is_some()
+    );
+    click(&mut harness, "Sync now");
+    harness.run();
+    assert!(harness.query_by_label_contains("Sent 4 sessions").is_some());
+
+    click(&mut harness, "Practice");
+    harness.run();
+    assert!(
+        harness
+            .query_all_by_label_contains("· Dr. n_one (synthetic)")
+            .count()
+            >= 1,
+        "the nurse's sessions are listed with her name"
+    );
+    assert!(harness.query_all_by_label_contains("· Dr. t_one (synthetic)").count() >= 1);
+    drop(harness);
+
+    // What the window did is in the journal: the membership, and the nurse's sessions as copies.
+    let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
+    let membership = store.practice_membership().unwrap().unwrap();
+    assert_eq!(membership.login, "t_one");
+    assert!(membership.last_sync.is_some());
+    let copies = store
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.clinician.as_deref() == Some("Dr. n_one (synthetic)"))
+        .count();
+    assert_eq!(copies, 6);
+}
