@@ -101,7 +101,12 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
             >= 1,
         "the nurse's sessions are listed with her name"
     );
-    assert!(harness.query_all_by_label_contains("· Dr. t_one (synthetic)").count() >= 1);
+    assert!(
+        harness
+            .query_all_by_label_contains("· Dr. t_one (synthetic)")
+            .count()
+            >= 1
+    );
     drop(harness);
 
     // What the window did is in the journal: the membership, and the nurse's sessions as copies.

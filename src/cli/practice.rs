@@ -94,8 +94,7 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
                 &password(PASSWORD_ENV)?,
             )?;
             say!(
-                "Added {login} as {}; as {}, they read {}.",
-                role.as_str(),
+                "Added {login} as {}, who reads {}.",
                 role.as_str(),
                 role.reads()
             );

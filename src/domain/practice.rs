@@ -46,7 +46,7 @@ impl PracticeRole {
         match self {
             Self::Psychiatrist => "every session of the practice",
             Self::Therapist | Self::Nurse => {
-                "the sessions of the clients you have recorded a session with"
+                "the sessions of the clients this login has recorded a session with"
             }
             Self::Admin => "the list of clinicians, no clinical record",
         }

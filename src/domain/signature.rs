@@ -78,6 +78,9 @@ pub enum SignatureStanding {
     /// Made with a key this journal has never held nor been given: the seal verifies, but who owns
     /// the key is for the reader to establish.
     UnknownKey { fingerprint: String },
+    /// A colleague's session copied from the practice: the seal verified, when it was copied,
+    /// against the key its author registered with the practice.
+    Practice { fingerprint: String, author: String },
     /// An unkeyed digest from before signatures were keyed: it shows the content unchanged since,
     /// not who signed.
     BeforeKeys,
@@ -91,6 +94,10 @@ impl SignatureStanding {
             Self::UnknownKey { fingerprint } => {
                 format!("with key {fingerprint}, which this journal does not know")
             }
+            Self::Practice {
+                fingerprint,
+                author,
+            } => format!("with key {fingerprint}, which {author} registered with the practice"),
             Self::BeforeKeys => "before signatures were keyed".to_owned(),
         }
     }

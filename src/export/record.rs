@@ -26,6 +26,8 @@ pub struct SessionRecord {
     pub addenda: Vec<Addendum>,
     /// The integration check-ins planned after the session, and what those done found.
     pub follow_ups: Vec<crate::domain::FollowUp>,
+    /// Who recorded it, when it is a colleague's session copied from the practice (read-only).
+    pub copied_from: Option<crate::store::CopyAuthor>,
 }
 
 impl SessionRecord {
@@ -60,11 +62,23 @@ impl SessionRecord {
             None
         };
         let signature = store.signature(id)?;
+        let copied_from = store.practice_copy_author(id)?;
         let signature_standing = signature
             .as_ref()
             .map(|signature| store.signature_standing(signature))
-            .transpose()?;
+            .transpose()?
+            .map(|standing| match (standing, &copied_from) {
+                // Checked against the practice's key registry when it was copied.
+                (SignatureStanding::UnknownKey { fingerprint }, Some(author)) => {
+                    SignatureStanding::Practice {
+                        fingerprint,
+                        author: author.name.clone(),
+                    }
+                }
+                (standing, _) => standing,
+            });
         Ok(Self {
+            copied_from,
             signature,
             signature_standing,
             addenda: store.addenda(id)?,

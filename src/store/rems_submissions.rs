@@ -35,13 +35,15 @@ pub struct RemsDue {
 }
 
 impl Store {
-    /// Every ended intranasal esketamine session whose form is not marked submitted, the most
-    /// urgent first, judged at `now`.
+    /// Every ended intranasal esketamine session of this journal whose form is not marked
+    /// submitted, the most urgent first, judged at `now`. A colleague's session copied from the
+    /// practice is theirs to report.
     pub fn rems_due(&self, now: DateTime<Utc>) -> Result<Vec<RemsDue>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, c.code, s.started_ms FROM sessions s JOIN clients c ON c.id = s.client_id
              WHERE s.route = 'intranasal_esketamine' AND s.ended_ms IS NOT NULL
                AND s.id NOT IN (SELECT session_id FROM rems_submissions)
+               AND s.id NOT IN (SELECT session_id FROM practice_copies)
              ORDER BY s.started_ms",
         )?;
         let rows = statement.query_map([], |row| {
@@ -106,7 +108,8 @@ fn submit(
     let due: bool = tx
         .prepare_cached(
             "SELECT count(*) FROM sessions WHERE id = ?1 AND route = 'intranasal_esketamine'
-               AND ended_ms IS NOT NULL",
+               AND ended_ms IS NOT NULL
+               AND id NOT IN (SELECT session_id FROM practice_copies)",
         )?
         .query_row([session.0], |row| row.get::<_, i64>(0))?
         == 1;

@@ -83,9 +83,10 @@ impl SessionView {
             record.weight_kg(),
             &thresholds,
         );
-        let signed = record.signature.is_some();
+        // A colleague's copy is read as if signed: nothing in it is this journal's to change.
+        let read_only = record.signature.is_some() || record.copied_from.is_some();
         Ok(Self {
-            notes: SessionNotes::load(store, id, facts, signed)?,
+            notes: SessionNotes::load(store, id, facts, read_only)?,
             signing: SigningPanel::default(),
             tab: Tab::Timeline,
             thresholds,
@@ -223,6 +224,15 @@ impl SessionView {
                     ended,
                     self.record.session.status.as_str()
                 ));
+                if let Some(author) = &self.record.copied_from {
+                    ui.label(
+                        RichText::new(format!(
+                            "Recorded by {} ({}) · copied from the practice · read-only",
+                            author.name, author.login
+                        ))
+                        .strong(),
+                    );
+                }
                 signed = self.signing.header_ui(ui, &self.record, journal, wall);
                 self.export.ui(
                     ui,
@@ -269,6 +279,10 @@ impl SessionView {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Timeline, "Timeline");
             ui.selectable_value(&mut self.tab, Tab::ProgressNote, "Progress note");
+            if self.record.copied_from.is_some() {
+                // A colleague's private note never leaves their laptop.
+                return;
+            }
             let private = if self.notes.has_private() {
                 "Private note (written)"
             } else {

@@ -64,6 +64,14 @@ impl SigningPanel {
                     _ => text.color(theme::WARNING),
                 });
             }
+        } else if let Some(author) = &record.copied_from {
+            ui.label(
+                RichText::new(format!(
+                    "Not signed yet by {}; the progress note arrives with the signature.",
+                    author.name
+                ))
+                .color(theme::MUTED),
+            );
         } else if self.signing.is_waiting() {
             ui.label(RichText::new("Signing…").color(theme::MUTED));
         } else if record.session.status == SessionStatus::Ended {
@@ -144,6 +152,10 @@ impl SigningPanel {
             );
             ui.label(RichText::new(format!("Reason: {}", addendum.reason)).color(theme::MUTED));
             ui.label(&addendum.text);
+        }
+        if record.copied_from.is_some() {
+            // Only its author adds to a colleague's session.
+            return false;
         }
         ui.add_space(2.0 * theme::GAP);
         widgets::labelled_field(
