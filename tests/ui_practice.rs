@@ -88,9 +88,14 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
             .query_by_label_contains("Connected as Dr. t_one (synthetic) (therapist)")
             .is_some()
     );
+    assert!(harness.query_by_label("never").is_some(), "no sync yet");
     click(&mut harness, "Sync now");
     harness.run();
     assert!(harness.query_by_label_contains("Sent 4 sessions").is_some());
+    assert!(
+        harness.query_by_label("never").is_none(),
+        "the time of the last sync is shown once it is saved"
+    );
 
     click(&mut harness, "Practice");
     harness.run();

@@ -34,6 +34,8 @@ enum State {
     Fetching(Job<Fetched>),
     /// A step being written by the journal worker.
     Writing(Box<Writing>),
+    /// The sync is done; the time of it is being saved with the membership.
+    Finishing(Pending, Box<SyncReport>),
 }
 
 /// A step on its way to the journal worker, with what the next step goes on with.
@@ -102,6 +104,17 @@ impl PracticeSync {
                     };
                     self.fetched(journal, fetched);
                 }
+                State::Finishing(pending, report) => {
+                    let Some(ack) = pending.poll() else {
+                        self.state = State::Finishing(pending, report);
+                        return;
+                    };
+                    // The report stands even if the time of the sync could not be saved.
+                    match ack.result {
+                        Ok(_) => self.end(Ok(*report)),
+                        Err(error) => self.end(Err(error.to_string())),
+                    }
+                }
                 State::Writing(writing) => {
                     let Some(ack) = writing.pending.poll() else {
                         self.state = State::Writing(writing);
@@ -149,13 +162,10 @@ impl PracticeSync {
             }
             Ok((connection, _, None)) => {
                 let (report, membership) = connection.finish(Utc::now());
-                // The report stands whether or not the time of the sync is saved.
-                drop(
-                    journal.send(Write::Practice(PracticeWrite::SaveMembership(Box::new(
-                        membership,
-                    )))),
-                );
-                self.end(Ok(report));
+                let pending = journal.send(Write::Practice(PracticeWrite::SaveMembership(
+                    Box::new(membership),
+                )));
+                self.state = State::Finishing(pending, Box::new(report));
             }
             Err(error) => self.end(Err(error.to_string())),
         }
