@@ -676,3 +676,66 @@ fn an_addendum_written_later_arrives(
 fn copy_of(store: &Store, uuid: uuid::Uuid) -> SessionId {
     store.practice_copies_held().unwrap()[&uuid].id
 }
+
+#[test]
+fn an_address_that_asks_for_tls_gets_it_with_the_servers_certificate_checked() {
+    let server = TestServer::start();
+    let (ca, certificate, key) = common::pg_server::tls_certificates();
+    server.require_tls(&certificate, &key);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("practice-ca.pem");
+    std::fs::write(&ca_file, &ca).unwrap();
+    let owner_url = format!("{}?sslmode=require", server.url(OWNER));
+    let with_ca = |args: &[&str], ca: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+            .env("KAP_JOURNAL_PRACTICE_PASSWORD", PASSWORD)
+            .env("KAP_JOURNAL_PRACTICE_OWNER_PASSWORD", OWNER_PASSWORD)
+            .env("KAP_JOURNAL_PRACTICE_CA", ca)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Without TLS the server no longer answers.
+    let plain = cli(dir.path(), &["practice", "init", &server.url(OWNER)]);
+    assert!(!plain.status.success());
+    // A certificate signed by another authority is refused, in one sentence.
+    let (other_ca, _, _) = common::pg_server::tls_certificates();
+    let other_file = dir.path().join("other-ca.pem");
+    std::fs::write(&other_file, other_ca).unwrap();
+    let refused = with_ca(&["practice", "init", &owner_url], &other_file);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("TLS"), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    // With the practice's authority, everything works over TLS.
+    ok(&with_ca(&["practice", "init", &owner_url], &ca_file));
+    ok(&with_ca(
+        &[
+            "practice",
+            "add-clinician",
+            &owner_url,
+            "--login",
+            "t_one",
+            "--name",
+            "T. One",
+            "--role",
+            "therapist",
+        ],
+        &ca_file,
+    ));
+    ok(&cli(
+        dir.path(),
+        &["demo", "--sessions", "5", "--clients", "1"],
+    ));
+    let url = format!("{}?sslmode=require", server.url("t_one"));
+    ok(&with_ca(&["practice", "connect", &url], &ca_file));
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(&with_ca(&["sync", "--json"], &ca_file))).unwrap();
+    assert!(
+        report["pushed"]["sessions"].as_u64().unwrap() >= 4,
+        "{report}"
+    );
+}

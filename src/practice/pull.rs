@@ -197,7 +197,7 @@ pub fn write_incoming(
             Err(why) => pulled.refused.push(refusal(&listed, why)),
         }
     }
-    batch.commit()?;
+    batch.commit_step()?;
     Ok(pulled)
 }
 

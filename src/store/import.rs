@@ -208,8 +208,19 @@ impl ImportBatch<'_> {
 
     /// Makes the whole import durable at once, then merges the search index it filled.
     pub fn commit(self) -> Result<(), StoreError> {
+        self.commit_merging(true)
+    }
+
+    /// Commits one of many small batches (a practice pull's step): the search index is left to
+    /// SQLite's own incremental merging, since merging it whole after every batch would rewrite
+    /// the growing index each time.
+    pub fn commit_step(self) -> Result<(), StoreError> {
+        self.commit_merging(false)
+    }
+
+    fn commit_merging(self, merge: bool) -> Result<(), StoreError> {
         super::search::index_waiting(&self.tx)?;
-        if self.wrote_events {
+        if merge && self.wrote_events {
             self.tx.execute(
                 "INSERT INTO event_search (event_search) VALUES ('optimize')",
                 [],

@@ -263,3 +263,101 @@ fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A certificate authority and a server certificate for 127.0.0.1 it signed (synthetic, made for
+/// the test): PEM texts of (CA certificate, server certificate, server key).
+pub fn tls_certificates() -> (String, String, String) {
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::BigNum;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::PKey;
+    use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
+    use openssl::x509::{X509, X509NameBuilder};
+
+    let key = || {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap()
+    };
+    let name = |common: &str| {
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", common).unwrap();
+        name.build()
+    };
+    let ca_key = key();
+    let mut ca = X509::builder().unwrap();
+    ca.set_version(2).unwrap();
+    ca.set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
+        .unwrap();
+    ca.set_subject_name(&name("KAP Journal test CA (synthetic)"))
+        .unwrap();
+    ca.set_issuer_name(&name("KAP Journal test CA (synthetic)"))
+        .unwrap();
+    ca.set_pubkey(&ca_key).unwrap();
+    ca.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    ca.set_not_after(&Asn1Time::days_from_now(2).unwrap())
+        .unwrap();
+    ca.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+        .unwrap();
+    ca.sign(&ca_key, MessageDigest::sha256()).unwrap();
+    let ca = ca.build();
+
+    let server_key = key();
+    let mut server = X509::builder().unwrap();
+    server.set_version(2).unwrap();
+    server
+        .set_serial_number(&BigNum::from_u32(2).unwrap().to_asn1_integer().unwrap())
+        .unwrap();
+    server.set_subject_name(&name("127.0.0.1")).unwrap();
+    server.set_issuer_name(ca.subject_name()).unwrap();
+    server.set_pubkey(&server_key).unwrap();
+    server
+        .set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    server
+        .set_not_after(&Asn1Time::days_from_now(2).unwrap())
+        .unwrap();
+    let san = SubjectAlternativeName::new()
+        .ip("127.0.0.1")
+        .build(&server.x509v3_context(Some(&ca), None))
+        .unwrap();
+    server.append_extension(san).unwrap();
+    server.sign(&ca_key, MessageDigest::sha256()).unwrap();
+    let server = server.build();
+    let pem = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (
+        pem(ca.to_pem().unwrap()),
+        pem(server.to_pem().unwrap()),
+        pem(server_key.private_key_to_pem_pkcs8().unwrap()),
+    )
+}
+
+impl TestServer {
+    /// Turns TLS on with `certificate` and `key` (PEM), and from then on accepts only TLS
+    /// connections from the loopback address.
+    pub fn require_tls(&self, certificate: &str, key: &str) {
+        use std::os::unix::fs::PermissionsExt as _;
+        let data = self.data_dir();
+        for (name, text) in [("server.crt", certificate), ("server.key", key)] {
+            let path = data.join(name);
+            std::fs::write(&path, text).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            if effective_uid() == 0 {
+                Command::new("chown")
+                    .args(["65534:65534"])
+                    .arg(&path)
+                    .status()
+                    .unwrap();
+            }
+        }
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\n",
+        )
+        .unwrap();
+        self.superuser_sql("ALTER SYSTEM SET ssl = on");
+        self.superuser_sql("SELECT pg_reload_conf()");
+    }
+}
