@@ -109,6 +109,14 @@ impl<T: Clone + PartialEq> Kept<T> {
     }
 }
 
+/// Why a session's progress note is not edited here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadOnly {
+    Signed,
+    /// A colleague's session copied from the practice, signed or not.
+    Copied,
+}
+
 /// The two notes of one session.
 pub struct SessionNotes {
     session: SessionId,
@@ -117,8 +125,8 @@ pub struct SessionNotes {
     /// `None` until the clinician opens the private note, and again once it is closed.
     private: Option<Kept<String>>,
     has_private: bool,
-    /// A signed session's progress note is shown, never edited.
-    signed: bool,
+    /// Why the progress note is shown and never edited, if it is.
+    read_only: Option<ReadOnly>,
     error: Option<String>,
     /// Set when the private note was just opened, so typing goes into it.
     focus_private: bool,
@@ -130,7 +138,7 @@ impl SessionNotes {
         store: &Store,
         session: SessionId,
         facts: SessionFacts,
-        signed: bool,
+        (signed, copied): (bool, bool),
     ) -> Result<Self, StoreError> {
         let progress = store
             .progress_note(session)?
@@ -141,7 +149,11 @@ impl SessionNotes {
             facts,
             private: None,
             has_private: store.has_private_note(session)?,
-            signed,
+            read_only: if copied {
+                Some(ReadOnly::Copied)
+            } else {
+                signed.then_some(ReadOnly::Signed)
+            },
             error: None,
             focus_private: false,
         })
@@ -159,7 +171,7 @@ impl SessionNotes {
 
     /// The progress note editor; for a signed session, the note as signed.
     pub fn progress_ui(&mut self, ui: &mut Ui, journal: &Journal, wall: DateTime<Utc>) {
-        if self.signed {
+        if self.read_only.is_some() {
             self.signed_progress_ui(ui);
             return;
         }
@@ -202,16 +214,22 @@ impl SessionNotes {
 
     /// A signed progress note, read-only; corrections are addenda, under the timeline.
     fn signed_progress_ui(&self, ui: &mut Ui) {
-        ui.label(
-            RichText::new(
+        let (about, blank) = if self.read_only == Some(ReadOnly::Copied) {
+            (
+                "A colleague's session, read-only: its progress note comes with their signature.",
+                "No progress note has come with this session.",
+            )
+        } else {
+            (
                 "Signed: this note no longer changes. Add a correction as an addendum, under the \
                  timeline.",
+                "No progress note was written before signing.",
             )
-            .color(theme::MUTED),
-        );
+        };
+        ui.label(RichText::new(about).color(theme::MUTED));
         let note = &self.progress.saved;
         if note.is_blank() {
-            ui.label("No progress note was written before signing.");
+            ui.label(blank);
             return;
         }
         ui.label(RichText::new(note.format().label()).strong());

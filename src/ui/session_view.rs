@@ -84,9 +84,9 @@ impl SessionView {
             &thresholds,
         );
         // A colleague's copy is read as if signed: nothing in it is this journal's to change.
-        let read_only = record.signature.is_some() || record.copied_from.is_some();
+        let signed_or_copied = (record.signature.is_some(), record.copied_from.is_some());
         Ok(Self {
-            notes: SessionNotes::load(store, id, facts, read_only)?,
+            notes: SessionNotes::load(store, id, facts, signed_or_copied)?,
             signing: SigningPanel::default(),
             tab: Tab::Timeline,
             thresholds,
