@@ -589,6 +589,23 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
             &[&signed[1]],
         )
         .unwrap();
+    // And one entry of an unsigned session made into something no journal wrote.
+    let unsigned: uuid::Uuid = superuser
+        .query_one(
+            "SELECT s.uuid FROM kap.sessions s WHERE s.author = 't_one'
+             AND NOT EXISTS (SELECT 1 FROM kap.signatures g WHERE g.session_uuid = s.uuid)
+             ORDER BY s.started_at LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    superuser
+        .execute(
+            "UPDATE kap.entries SET payload = '{\"kind\": \"made_up\", \"dose\": []}'
+             WHERE session_uuid = $1 AND seq = 1",
+            &[&unsigned],
+        )
+        .unwrap();
     let output = cli(n1.path(), &["sync"]);
     assert!(!output.status.success(), "a refused copy fails the sync");
     let said = String::from_utf8_lossy(&output.stdout);
@@ -606,9 +623,16 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
         )),
         "{said}"
     );
+    assert!(
+        said.contains(&format!(
+            "Session {unsigned} by t_one arrived in a form the journal cannot read"
+        )),
+        "{said}"
+    );
     let store = open(n1.path());
     let held = store.practice_copies_held().unwrap();
     assert!(!held.contains_key(&signed[0]) && !held.contains_key(&signed[1]));
+    assert!(!held.contains_key(&unsigned));
     assert!(!held.is_empty(), "the other sessions were copied");
 
     // A copy is read-only: only its author adds to it.

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use postgres::Client;
+use postgres::{Client, Row};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -115,7 +115,7 @@ impl PullPlan {
             .query("SELECT public_key, login::text FROM kap.signing_keys", &[])
             .map_err(|error| address.error(&error))?
             .iter()
-            .map(|row| (row.get(0), row.get(1)))
+            .filter_map(|row| Some((cell(row, 0).ok()?, cell(row, 1).ok()?)))
             .collect();
         let held = reader.practice_copies_held()?;
         let pending = list(client, address)?
@@ -230,19 +230,22 @@ fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, P
             &[],
         )
         .map_err(|error| address.error(&error))?;
-    Ok(rows
-        .iter()
-        .map(|row| Listed {
-            uuid: row.get(0),
+    let listed = |row: &Row| -> Result<Listed, ()> {
+        Ok(Listed {
+            uuid: cell(row, 0)?,
             author: CopyAuthor {
-                login: row.get(1),
-                name: row.get(2),
+                login: cell(row, 1)?,
+                name: cell(row, 2)?,
             },
-            signed: row.get(3),
-            addenda: u32::try_from(row.get::<_, i64>(4)).unwrap_or(u32::MAX),
-            check_ins: u32::try_from(row.get::<_, i64>(5)).unwrap_or(u32::MAX),
+            signed: cell(row, 3)?,
+            addenda: u32::try_from(cell::<i64>(row, 4)?).unwrap_or(u32::MAX),
+            check_ins: u32::try_from(cell::<i64>(row, 5)?).unwrap_or(u32::MAX),
         })
-        .collect())
+    };
+    rows.iter()
+        .map(listed)
+        .collect::<Result<_, ()>>()
+        .map_err(|()| PracticeError::Unreadable("a list of sessions"))
 }
 
 /// A session read from the server, or why it cannot be read.
@@ -254,49 +257,59 @@ fn fetch(
     address: &PracticeAddress,
     uuids: &[uuid::Uuid],
 ) -> Result<HashMap<uuid::Uuid, Fetched>, PracticeError> {
-    let mut sessions: HashMap<uuid::Uuid, Fetched> = HashMap::new();
-    fetch_sessions(client, address, uuids, &mut sessions)?;
-    fetch_entries(client, address, uuids, &mut sessions)?;
-    fetch_signatures(client, address, uuids, &mut sessions)?;
-    fetch_addenda(client, address, uuids, &mut sessions)?;
-    fetch_check_ins(client, address, uuids, &mut sessions)?;
+    let mut query = |sql: &str| {
+        client
+            .query(sql, &[&uuids])
+            .map_err(|error| address.error(&error))
+    };
+    let mut sessions = sessions_of(query(SESSIONS_SQL)?);
+    add_entries(&mut sessions, &query(ENTRIES_SQL)?);
+    add_signatures(&mut sessions, &query(SIGNATURES_SQL)?);
+    add_addenda(&mut sessions, &query(ADDENDA_SQL)?);
+    add_check_ins(&mut sessions, &query(CHECK_INS_SQL)?);
     Ok(sessions)
 }
 
-/// The session rows themselves.
-fn fetch_sessions(
-    client: &mut Client,
-    address: &PracticeAddress,
-    uuids: &[uuid::Uuid],
-    sessions: &mut HashMap<uuid::Uuid, Fetched>,
-) -> Result<(), PracticeError> {
-    let fail = |error: postgres::Error| address.error(&error);
-    for row in client
-        .query(
-            "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
+const SESSIONS_SQL: &str =
+    "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
                     started_at, ended_at, weight_kg
-             FROM kap.sessions WHERE uuid = ANY($1)",
-            &[&uuids],
-        )
-        .map_err(fail)?
-    {
-        let uuid: uuid::Uuid = row.get(0);
+             FROM kap.sessions WHERE uuid = ANY($1)";
+const ENTRIES_SQL: &str =
+    "SELECT session_uuid, seq, wall_time, elapsed_ms, payload FROM kap.entries
+             WHERE session_uuid = ANY($1) ORDER BY session_uuid, seq";
+const SIGNATURES_SQL: &str =
+    "SELECT session_uuid, signer_name, signer_credentials, signed_at, content_sha256,
+                    public_key, signature, progress_note
+             FROM kap.signatures WHERE session_uuid = ANY($1)";
+const ADDENDA_SQL: &str =
+    "SELECT session_uuid, author_name, author_credentials, written_at, reason, text
+             FROM kap.addenda WHERE session_uuid = ANY($1) ORDER BY session_uuid, written_at";
+const CHECK_INS_SQL: &str = "SELECT session_uuid, kind, due, done FROM kap.check_ins
+             WHERE session_uuid = ANY($1) ORDER BY session_uuid, kind";
+
+/// The session rows themselves.
+fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
+    let mut sessions = HashMap::new();
+    for row in rows {
+        let Ok(uuid) = cell::<uuid::Uuid>(&row, 0) else {
+            continue;
+        };
         let session = (|| {
             Ok(ArchivedSession {
                 uuid,
                 client: ArchivedClient {
-                    code: row.get(1),
+                    code: cell(&row, 1)?,
                     display_name: None,
-                    weight_kg: row.get(9),
+                    weight_kg: cell(&row, 9)?,
                 },
-                model: TreatmentModel::parse(row.get(2)).ok_or(())?,
-                route: Route::parse(row.get(3)).ok_or(())?,
-                planned_dose: from_json(row.get(4))?,
-                intention: row.get(5),
-                comfort_plan: row.get(6),
+                model: TreatmentModel::parse(cell(&row, 2)?).ok_or(())?,
+                route: Route::parse(cell(&row, 3)?).ok_or(())?,
+                planned_dose: from_json(cell(&row, 4)?)?,
+                intention: cell(&row, 5)?,
+                comfort_plan: cell(&row, 6)?,
                 status: SessionStatus::Ended,
-                started_at: row.get(7),
-                ended_at: Some(row.get(8)),
+                started_at: cell(&row, 7)?,
+                ended_at: Some(cell(&row, 8)?),
                 events: Vec::new(),
                 progress_note: None,
                 private_note: None,
@@ -307,161 +320,107 @@ fn fetch_sessions(
         })();
         sessions.insert(uuid, session);
     }
-    Ok(())
+    sessions
 }
 
 /// Each session's timeline, in order.
-fn fetch_entries(
-    client: &mut Client,
-    address: &PracticeAddress,
-    uuids: &[uuid::Uuid],
-    sessions: &mut HashMap<uuid::Uuid, Fetched>,
-) -> Result<(), PracticeError> {
-    let fail = |error: postgres::Error| address.error(&error);
-    for row in client
-        .query(
-            "SELECT session_uuid, seq, wall_time, elapsed_ms, payload FROM kap.entries
-             WHERE session_uuid = ANY($1) ORDER BY session_uuid, seq",
-            &[&uuids],
-        )
-        .map_err(fail)?
-    {
-        let entry = (|| {
-            Ok(ArchivedEvent {
-                seq: u32::try_from(row.get::<_, i32>(1)).map_err(|_| ())?,
-                wall_time: row.get(2),
-                elapsed_ms: row.get(3),
-                entry: from_json(row.get(4))?,
-            })
-        })();
-        add_to(sessions, row.get(0), |session| {
-            session.events.push(entry?);
+fn add_entries(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
+    for row in rows {
+        add_to(sessions, row, |session| {
+            session.events.push(ArchivedEvent {
+                seq: u32::try_from(cell::<i32>(row, 1)?).map_err(|_| ())?,
+                wall_time: cell(row, 2)?,
+                elapsed_ms: cell(row, 3)?,
+                entry: from_json(cell(row, 4)?)?,
+            });
             Ok(())
         });
     }
-    Ok(())
 }
 
 /// Signatures, each with the progress note it covers.
-fn fetch_signatures(
-    client: &mut Client,
-    address: &PracticeAddress,
-    uuids: &[uuid::Uuid],
-    sessions: &mut HashMap<uuid::Uuid, Fetched>,
-) -> Result<(), PracticeError> {
-    let fail = |error: postgres::Error| address.error(&error);
-    for row in client
-        .query(
-            "SELECT session_uuid, signer_name, signer_credentials, signed_at, content_sha256,
-                    public_key, signature, progress_note
-             FROM kap.signatures WHERE session_uuid = ANY($1)",
-            &[&uuids],
-        )
-        .map_err(fail)?
-    {
-        let seal = match (
-            row.get::<_, Option<String>>(5),
-            row.get::<_, Option<String>>(6),
-        ) {
-            (Some(public_key), Some(signature)) => Ok(Some(KeyedSeal {
-                public_key,
-                signature,
-            })),
-            (None, None) => Ok(None),
-            _ => Err(()),
-        };
-        let note: Option<Value> = row.get(7);
-        add_to(sessions, row.get(0), |session| {
+fn add_signatures(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
+    for row in rows {
+        add_to(sessions, row, |session| {
+            let seal = match (cell::<Option<String>>(row, 5)?, cell(row, 6)?) {
+                (Some(public_key), Some(signature)) => Some(KeyedSeal {
+                    public_key,
+                    signature,
+                }),
+                (None, None) => None,
+                _ => return Err(()),
+            };
+            let note: Option<Value> = cell(row, 7)?;
             session.status = SessionStatus::Signed;
             session.progress_note = note.map(from_json).transpose()?;
             session.signature = Some(Signature {
                 clinician: Clinician {
-                    name: row.get(1),
-                    credentials: row.get(2),
+                    name: cell(row, 1)?,
+                    credentials: cell(row, 2)?,
                 },
-                signed_at: row.get(3),
-                content_sha256: row.get(4),
-                seal: seal?,
+                signed_at: cell(row, 3)?,
+                content_sha256: cell(row, 4)?,
+                seal,
             });
             Ok(())
         });
     }
-    Ok(())
 }
 
 /// Addenda, oldest first.
-fn fetch_addenda(
-    client: &mut Client,
-    address: &PracticeAddress,
-    uuids: &[uuid::Uuid],
-    sessions: &mut HashMap<uuid::Uuid, Fetched>,
-) -> Result<(), PracticeError> {
-    let fail = |error: postgres::Error| address.error(&error);
-    for row in client
-        .query(
-            "SELECT session_uuid, author_name, author_credentials, written_at, reason, text
-             FROM kap.addenda WHERE session_uuid = ANY($1) ORDER BY session_uuid, written_at",
-            &[&uuids],
-        )
-        .map_err(fail)?
-    {
-        add_to(sessions, row.get(0), |session| {
+fn add_addenda(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
+    for row in rows {
+        add_to(sessions, row, |session| {
             session.addenda.push(Addendum {
                 author: Clinician {
-                    name: row.get(1),
-                    credentials: row.get(2),
+                    name: cell(row, 1)?,
+                    credentials: cell(row, 2)?,
                 },
-                written_at: row.get(3),
-                reason: row.get(4),
-                text: row.get(5),
+                written_at: cell(row, 3)?,
+                reason: cell(row, 4)?,
+                text: cell(row, 5)?,
             });
             Ok(())
         });
     }
-    Ok(())
 }
 
 /// Recorded check-ins.
-fn fetch_check_ins(
-    client: &mut Client,
-    address: &PracticeAddress,
-    uuids: &[uuid::Uuid],
-    sessions: &mut HashMap<uuid::Uuid, Fetched>,
-) -> Result<(), PracticeError> {
-    let fail = |error: postgres::Error| address.error(&error);
-    for row in client
-        .query(
-            "SELECT session_uuid, kind, due, done FROM kap.check_ins
-             WHERE session_uuid = ANY($1) ORDER BY session_uuid, kind",
-            &[&uuids],
-        )
-        .map_err(fail)?
-    {
-        let due: NaiveDate = row.get(2);
-        let done: Value = row.get(3);
-        add_to(sessions, row.get(0), |session| {
+fn add_check_ins(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
+    for row in rows {
+        add_to(sessions, row, |session| {
+            let due: NaiveDate = cell(row, 2)?;
             session.follow_ups.push(ArchivedFollowUp {
-                kind: CheckInKind::parse(row.get(1)).ok_or(())?,
+                kind: CheckInKind::parse(cell(row, 1)?).ok_or(())?,
                 due,
-                done: Some(from_json(done)?),
+                done: Some(from_json(cell(row, 3)?)?),
             });
             Ok(())
         });
     }
-    Ok(())
 }
 
-/// Adds a part to a fetched session; a part that cannot be read spoils the whole session.
+/// Adds a part (a row whose first column is its session's uuid) to a fetched session; a part
+/// that cannot be read spoils the whole session.
 fn add_to(
     sessions: &mut HashMap<uuid::Uuid, Fetched>,
-    uuid: uuid::Uuid,
+    row: &Row,
     add: impl FnOnce(&mut ArchivedSession) -> Result<(), ()>,
 ) {
+    let Ok(uuid) = cell::<uuid::Uuid>(row, 0) else {
+        return;
+    };
     if let Some(Ok(session)) = sessions.get_mut(&uuid)
         && add(session).is_err()
     {
         sessions.insert(uuid, Err(()));
     }
+}
+
+/// One column of a row the server sent; a value of another type (a schema changed by hand)
+/// makes the row unreadable instead of stopping the journal.
+fn cell<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, ()> {
+    row.try_get(index).map_err(|_| ())
 }
 
 fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, ()> {

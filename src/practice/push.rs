@@ -289,7 +289,7 @@ fn send(
         )
         .map_err(fail)?
         .iter()
-        .map(|row| row.get(0))
+        .filter_map(|row| row.try_get(0).ok())
         .collect();
     let others: Vec<uuid::Uuid> = all
         .iter()

@@ -160,9 +160,10 @@ pub(super) fn who_am_i(
             login: address.login().to_owned(),
         });
     };
-    let role: String = row.get(1);
+    let unreadable = |_| PracticeError::Unreadable("a clinician's name or role");
+    let role: String = row.try_get(1).map_err(unreadable)?;
     let role = PracticeRole::parse(&role).ok_or(PracticeError::Unreadable("a clinician's role"))?;
-    Ok((row.get(0), role))
+    Ok((row.try_get(0).map_err(unreadable)?, role))
 }
 
 /// Registers the journal's signing keys to the connected login (a key already registered to
@@ -185,7 +186,8 @@ pub(super) fn register_keys(
                 &[&key],
             )
             .map_err(|error| address.error(&error))?
-            .get(0);
+            .try_get(0)
+            .map_err(|_| PracticeError::Unreadable("a signing key's login"))?;
         if owner != address.login() {
             return Err(PracticeError::KeyTaken {
                 login: address.login().to_owned(),
