@@ -127,3 +127,59 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
         .count();
     assert_eq!(copies, 6);
 }
+
+#[test]
+fn settings_sets_up_a_practice_and_adds_a_clinician_who_can_then_log_in() {
+    let server = TestServer::start();
+    let journal = common::journal();
+    drop(journal.store);
+    let mut harness = app(journal.dir.path(), &journal.clock);
+    harness.run();
+    click(&mut harness, "Settings");
+    harness
+        .get_by_label("Administer the practice server")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Administer the practice server").click();
+    harness.run();
+    type_into(&mut harness, "Owner's address", &server.url(OWNER));
+    type_into(&mut harness, "Owner's password", OWNER_PASSWORD);
+    click(&mut harness, "Set up the practice");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("The practice is set up")
+            .is_some()
+    );
+    // Twice is refused: the database already holds a practice.
+    click(&mut harness, "Set up the practice");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("already holds a practice")
+            .is_some()
+    );
+
+    type_into(&mut harness, "New login", "n_new");
+    type_into(&mut harness, "Clinician's name", "N. New (synthetic)");
+    harness.get_by_label("nurse").click();
+    harness.run();
+    type_into(&mut harness, "Their password", PASSWORD);
+    click(&mut harness, "Add clinician");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Added n_new as nurse")
+            .is_some()
+    );
+
+    let mut nurse = server.connect("n_new", PASSWORD);
+    let row = nurse
+        .query_one(
+            "SELECT name, role FROM kap.clinicians WHERE login = current_user",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "N. New (synthetic)");
+    assert_eq!(row.get::<_, String>(1), "nurse");
+}

@@ -24,6 +24,7 @@ mod live;
 mod lock_screen;
 mod lots_view;
 mod passphrase_change;
+mod practice_admin;
 mod practice_settings;
 mod practice_sync;
 mod practice_view;

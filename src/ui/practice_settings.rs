@@ -27,6 +27,7 @@ pub struct PracticeSettings {
     status: Option<(String, bool)>,
     /// The syncs ended when the membership was read (a sync updates its last time).
     syncs_seen: u64,
+    admin: super::practice_admin::PracticeAdmin,
 }
 
 impl PracticeSettings {
@@ -83,6 +84,8 @@ impl PracticeSettings {
             ui.add_space(theme::GAP);
         }
         self.connect_form(ui, journal, now);
+        ui.add_space(theme::GAP);
+        self.admin.ui(ui);
     }
 
     fn connect_form(&mut self, ui: &mut Ui, journal: &Journal, now: DateTime<Utc>) {
