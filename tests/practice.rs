@@ -763,3 +763,42 @@ fn an_address_that_asks_for_tls_gets_it_with_the_servers_certificate_checked() {
         "{report}"
     );
 }
+
+#[test]
+fn a_colleagues_copy_exported_names_its_author_not_the_reader() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
+    let t1 = demo_journal(&server, "t_one", 11, 6, 1);
+    let n1 = demo_journal(&server, "n_one", 12, 2, 1);
+    ok(&cli(
+        n1.path(),
+        &["settings", "--clinician", "N. Reader (synthetic)"],
+    ));
+    ok(&cli(t1.path(), &["sync"]));
+    ok(&cli(n1.path(), &["sync"]));
+    let store = open(n1.path());
+    let copies = store.practice_copies_held().unwrap();
+    let (unsigned, signed) = (
+        copies.values().find(|copy| !copy.signed).unwrap().id,
+        copies.values().find(|copy| copy.signed).unwrap().id,
+    );
+    drop(store);
+    for (copy, expected) in [
+        (unsigned, r"Dr. t\_one (synthetic) (copied from the practice)"),
+        (signed, "(copied from the practice)"),
+    ] {
+        let markdown = ok(&cli(
+            n1.path(),
+            &[
+                "export",
+                &copy.0.to_string(),
+                "--format",
+                "md",
+                "--out",
+                "-",
+            ],
+        ));
+        assert!(markdown.contains(expected), "{markdown}");
+        assert!(!markdown.contains("N. Reader"), "{markdown}");
+    }
+}

@@ -140,7 +140,9 @@ fn settings_sets_up_a_practice_and_adds_a_clinician_who_can_then_log_in() {
         .get_by_label("Administer the practice server")
         .scroll_to_me();
     harness.run();
-    harness.get_by_label("Administer the practice server").click();
+    harness
+        .get_by_label("Administer the practice server")
+        .click();
     harness.run();
     type_into(&mut harness, "Owner's address", &server.url(OWNER));
     type_into(&mut harness, "Owner's password", OWNER_PASSWORD);

@@ -19,13 +19,22 @@ pub(super) fn facts(
         ("Client", record.client.title()),
         (
             "Clinician",
-            // A signed session names who signed it, whoever exports it later.
-            record
-                .signature
-                .as_ref()
-                .map(|signature| signature.clinician.signed_as())
-                .or_else(|| context.clinician.clone())
-                .unwrap_or_else(|| "not given".to_owned()),
+            // A signed session names who signed it, whoever exports it later; a colleague's
+            // copy names its author, never the clinician exporting it.
+            match (&record.signature, &record.copied_from) {
+                (Some(signature), None) => signature.clinician.signed_as(),
+                (Some(signature), Some(_)) => {
+                    format!(
+                        "{} (copied from the practice)",
+                        signature.clinician.signed_as()
+                    )
+                }
+                (None, Some(author)) => format!("{} (copied from the practice)", author.name),
+                (None, None) => context
+                    .clinician
+                    .clone()
+                    .unwrap_or_else(|| "not given".to_owned()),
+            },
         ),
         (
             "Date",
