@@ -16,26 +16,9 @@ use chrono::{Duration, Utc};
 use kap_journal::domain::{
     Dose, EventKind, NewSession, PracticeRole, Route, SessionStatus, TreatmentModel,
 };
-use kap_journal::practice::{NewClinician, PracticeAddress, SESSIONS_PER_BATCH};
+use kap_journal::practice::{PracticeAddress, SESSIONS_PER_BATCH};
 use kap_journal::store::{CompleteSession, NewEvent, Store};
-use pg_server::{OWNER, OWNER_PASSWORD, TestServer};
-
-const PASSWORD: &str = "synthetic clinician password";
-
-fn add(server: &TestServer, login: &str, role: PracticeRole) {
-    kap_journal::practice::add_clinician(
-        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
-        OWNER_PASSWORD,
-        &NewClinician {
-            login: login.to_owned(),
-            name: format!("Dr. {login} (synthetic)"),
-            credentials: String::new(),
-            role,
-        },
-        PASSWORD,
-    )
-    .unwrap();
-}
+use pg_server::{CLINICIAN_PASSWORD as PASSWORD, TestServer};
 
 fn connect(store: &mut Store, server: &TestServer, login: &str) {
     kap_journal::practice::connect(
@@ -161,13 +144,9 @@ fn bare_insert(server: &TestServer) -> f64 {
 
 fn main() {
     let server = TestServer::start();
-    kap_journal::practice::init(
-        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
-        OWNER_PASSWORD,
-    )
-    .unwrap();
-    add(&server, "t_one", PracticeRole::Therapist);
-    add(&server, "p_one", PracticeRole::Psychiatrist);
+    server.init_practice();
+    server.add_clinician("t_one", PracticeRole::Therapist);
+    server.add_clinician("p_one", PracticeRole::Psychiatrist);
 
     let dir = common::demo_journal_20k();
     let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();

@@ -18,8 +18,7 @@ use kap_journal::domain::{
 use kap_journal::store::{CompleteSession, NewEvent, SessionFilter, Store, StoreError};
 use tempfile::TempDir;
 
-/// Every clinician's password (synthetic).
-const PASSWORD: &str = "synthetic clinician password";
+use common::pg_server::CLINICIAN_PASSWORD as PASSWORD;
 const PRIVATE_SENTINEL: &str = "PRIVATE-SENTINEL-a7f3c1";
 const NAME_SENTINEL: &str = "NAME-SENTINEL-b81e";
 const PROGRESS_SENTINEL: &str = "PROGRESS-SENTINEL-04d2";
@@ -784,7 +783,10 @@ fn a_colleagues_copy_exported_names_its_author_not_the_reader() {
     );
     drop(store);
     for (copy, expected) in [
-        (unsigned, r"Dr. t\_one (synthetic) (copied from the practice)"),
+        (
+            unsigned,
+            r"Dr. t\_one (synthetic) (copied from the practice)",
+        ),
         (signed, "(copied from the practice)"),
     ] {
         let markdown = ok(&cli(

@@ -5,41 +5,20 @@
 mod common;
 
 use chrono::Utc;
-use common::pg_server::{OWNER, OWNER_PASSWORD, TestServer};
+use common::pg_server::{CLINICIAN_PASSWORD as PASSWORD, OWNER, OWNER_PASSWORD, TestServer};
 use common::ui::{app, click, type_into};
 use egui_kittest::kittest::Queryable;
 use kap_journal::demo::{DemoPlan, generate};
 use kap_journal::domain::PracticeRole;
-use kap_journal::practice::{NewClinician, PracticeAddress};
+use kap_journal::practice::PracticeAddress;
 use kap_journal::store::{SessionFilter, Store};
-
-const PASSWORD: &str = "synthetic clinician password";
-
-fn add(server: &TestServer, login: &str, role: PracticeRole) {
-    kap_journal::practice::add_clinician(
-        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
-        OWNER_PASSWORD,
-        &NewClinician {
-            login: login.to_owned(),
-            name: format!("Dr. {login} (synthetic)"),
-            credentials: String::new(),
-            role,
-        },
-        PASSWORD,
-    )
-    .unwrap();
-}
 
 #[test]
 fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician() {
     let server = TestServer::start();
-    kap_journal::practice::init(
-        &PracticeAddress::parse(&server.url(OWNER)).unwrap(),
-        OWNER_PASSWORD,
-    )
-    .unwrap();
-    add(&server, "n_one", PracticeRole::Nurse);
-    add(&server, "t_one", PracticeRole::Therapist);
+    server.init_practice();
+    server.add_clinician("n_one", PracticeRole::Nurse);
+    server.add_clinician("t_one", PracticeRole::Therapist);
     // The nurse's journal, synced from the command line's library.
     let nurse = common::journal();
     let mut nurse_store = nurse.store;

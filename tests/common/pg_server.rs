@@ -22,7 +22,35 @@ pub struct TestServer {
     pub port: u16,
 }
 
+/// Every clinician's password in tests and benchmarks (synthetic).
+pub const CLINICIAN_PASSWORD: &str = "synthetic clinician password";
+
 impl TestServer {
+    /// Creates the practice schema, as its owner.
+    pub fn init_practice(&self) {
+        kap_journal::practice::init(
+            &kap_journal::practice::PracticeAddress::parse(&self.url(OWNER)).unwrap(),
+            OWNER_PASSWORD,
+        )
+        .unwrap();
+    }
+
+    /// Adds a login `login` ("Dr. LOGIN (synthetic)") with [`CLINICIAN_PASSWORD`], as the owner.
+    pub fn add_clinician(&self, login: &str, role: kap_journal::domain::PracticeRole) {
+        kap_journal::practice::add_clinician(
+            &kap_journal::practice::PracticeAddress::parse(&self.url(OWNER)).unwrap(),
+            OWNER_PASSWORD,
+            &kap_journal::practice::NewClinician {
+                login: login.to_owned(),
+                name: format!("Dr. {login} (synthetic)"),
+                credentials: String::new(),
+                role,
+            },
+            CLINICIAN_PASSWORD,
+        )
+        .unwrap();
+    }
+
     /// A fresh cluster with database `practice` owned by `practice_owner`.
     pub fn start() -> Self {
         let bin = bin_dir();
