@@ -448,33 +448,16 @@ fn nothing_synced_is_ever_changed_or_removed_by_any_login() {
 
 #[test]
 fn a_sync_killed_at_random_points_and_run_again_loses_nothing_and_repeats_nothing() {
-    use rand::{Rng as _, SeedableRng as _};
+    use rand::SeedableRng as _;
     let server = TestServer::start();
-    let _admin = practice(&server, &[("t_one", "therapist")]);
+    let _admin = practice(
+        &server,
+        &[("t_one", "therapist"), ("p_one", "psychiatrist")],
+    );
     let t1 = demo_journal(&server, "t_one", 9, 700, 6);
     let mut random = rand::rngs::StdRng::seed_from_u64(18);
-    let mut killed_mid_way = 0;
-    for _ in 0..6 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
-            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
-            .arg("--data-dir")
-            .arg(t1.path())
-            .arg("sync")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(
-            random.random_range(30..900),
-        ));
-        if child.try_wait().unwrap().is_none() {
-            killed_mid_way += 1;
-        }
-        let _ = child.kill();
-        child.wait().unwrap();
-    }
-    let finished: serde_json::Value =
-        serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
+    let killed_mid_way = kill_syncs(t1.path(), &mut random);
+    ok(&cli(t1.path(), &["sync"]));
     // Nothing is missing and nothing is there twice: the server holds exactly the journal.
     assert_eq!(
         server_sessions(&server, Some("t_one")),
@@ -525,7 +508,55 @@ fn a_sync_killed_at_random_points_and_run_again_loses_nothing_and_repeats_nothin
     assert_eq!(again["pushed"]["sessions"], 0);
     assert_eq!(again["pushed"]["entries"], 0);
     assert!(killed_mid_way > 0, "no sync was killed before it finished");
-    let _ = finished;
+
+    // A psychiatrist's pull killed the same way copies every session once, in the end.
+    let p1 = tempfile::tempdir().unwrap();
+    drop(open(p1.path()));
+    ok(&cli(
+        p1.path(),
+        &["practice", "connect", &server.url("p_one")],
+    ));
+    assert!(
+        kill_syncs(p1.path(), &mut random) > 0,
+        "no pull was killed before it finished"
+    );
+    ok(&cli(p1.path(), &["sync"]));
+    let mut copied: Vec<String> = open(p1.path())
+        .practice_copies_held()
+        .unwrap()
+        .keys()
+        .map(ToString::to_string)
+        .collect();
+    copied.sort();
+    assert_eq!(copied, server_sessions(&server, Some("t_one")));
+    assert_copies_are_faithful(t1.path(), p1.path());
+}
+
+/// Starts `kap-journal sync` on the journal in `dir` six times, killing each with SIGKILL after a
+/// random moment; how many were still running when killed.
+fn kill_syncs(dir: &Path, random: &mut rand::rngs::StdRng) -> usize {
+    use rand::Rng as _;
+    let mut killed_mid_way = 0;
+    for _ in 0..6 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+            .arg("--data-dir")
+            .arg(dir)
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(
+            random.random_range(30..900),
+        ));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_way += 1;
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+    }
+    killed_mid_way
 }
 
 #[test]
