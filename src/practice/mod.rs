@@ -5,6 +5,7 @@
 
 mod address;
 mod error;
+mod fetch;
 mod pull;
 mod push;
 mod setup;

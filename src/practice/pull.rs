@@ -5,21 +5,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use postgres::{Client, Row};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
+use super::fetch::{cell, fetch};
 use super::push::Moved;
 use super::{PracticeAddress, PracticeError};
-use crate::domain::{
-    Addendum, CheckInKind, Clinician, KeyedSeal, Route, SessionStatus, Signature, TreatmentModel,
-};
-use crate::export::{
-    ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession, check_session,
-    write_archived_session,
-};
+use crate::domain::Signature;
+use crate::export::{ArchivedSession, check_session, write_archived_session};
 use crate::store::{CopyAuthor, CopyHeld, ImportBatch, Store, StoreError};
 
 /// Sessions fetched per round trip.
@@ -250,185 +244,6 @@ fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, P
         .map(listed)
         .collect::<Result<_, ()>>()
         .map_err(|()| PracticeError::Unreadable("a list of sessions"))
-}
-
-/// A session read from the server, or why it cannot be read.
-type Fetched = Result<ArchivedSession, ()>;
-
-/// Reads whole sessions (timeline, signature with its note, addenda, check-ins) by uuid.
-fn fetch(
-    client: &mut Client,
-    address: &PracticeAddress,
-    uuids: &[uuid::Uuid],
-) -> Result<HashMap<uuid::Uuid, Fetched>, PracticeError> {
-    let mut query = |sql: &str| {
-        client
-            .query(sql, &[&uuids])
-            .map_err(|error| address.error(&error))
-    };
-    let mut sessions = sessions_of(query(SESSIONS_SQL)?);
-    add_entries(&mut sessions, &query(ENTRIES_SQL)?);
-    add_signatures(&mut sessions, &query(SIGNATURES_SQL)?);
-    add_addenda(&mut sessions, &query(ADDENDA_SQL)?);
-    add_check_ins(&mut sessions, &query(CHECK_INS_SQL)?);
-    Ok(sessions)
-}
-
-const SESSIONS_SQL: &str =
-    "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
-                    started_at, ended_at, weight_kg
-             FROM kap.sessions WHERE uuid = ANY($1)";
-const ENTRIES_SQL: &str =
-    "SELECT session_uuid, seq, wall_time, elapsed_ms, payload FROM kap.entries
-             WHERE session_uuid = ANY($1) ORDER BY session_uuid, seq";
-const SIGNATURES_SQL: &str =
-    "SELECT session_uuid, signer_name, signer_credentials, signed_at, content_sha256,
-                    public_key, signature, progress_note
-             FROM kap.signatures WHERE session_uuid = ANY($1)";
-const ADDENDA_SQL: &str =
-    "SELECT session_uuid, author_name, author_credentials, written_at, reason, text
-             FROM kap.addenda WHERE session_uuid = ANY($1) ORDER BY session_uuid, written_at";
-const CHECK_INS_SQL: &str = "SELECT session_uuid, kind, due, done FROM kap.check_ins
-             WHERE session_uuid = ANY($1) ORDER BY session_uuid, kind";
-
-/// The session rows themselves.
-fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
-    let mut sessions = HashMap::new();
-    for row in rows {
-        let Ok(uuid) = cell::<uuid::Uuid>(&row, 0) else {
-            continue;
-        };
-        let session = (|| {
-            Ok(ArchivedSession {
-                uuid,
-                client: ArchivedClient {
-                    code: cell(&row, 1)?,
-                    display_name: None,
-                    weight_kg: cell(&row, 9)?,
-                },
-                model: TreatmentModel::parse(cell(&row, 2)?).ok_or(())?,
-                route: Route::parse(cell(&row, 3)?).ok_or(())?,
-                planned_dose: from_json(cell(&row, 4)?)?,
-                intention: cell(&row, 5)?,
-                comfort_plan: cell(&row, 6)?,
-                status: SessionStatus::Ended,
-                started_at: cell(&row, 7)?,
-                ended_at: Some(cell(&row, 8)?),
-                events: Vec::new(),
-                progress_note: None,
-                private_note: None,
-                signature: None,
-                addenda: Vec::new(),
-                follow_ups: Vec::new(),
-            })
-        })();
-        sessions.insert(uuid, session);
-    }
-    sessions
-}
-
-/// Each session's timeline, in order.
-fn add_entries(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
-    for row in rows {
-        add_to(sessions, row, |session| {
-            session.events.push(ArchivedEvent {
-                seq: u32::try_from(cell::<i32>(row, 1)?).map_err(|_| ())?,
-                wall_time: cell(row, 2)?,
-                elapsed_ms: cell(row, 3)?,
-                entry: from_json(cell(row, 4)?)?,
-            });
-            Ok(())
-        });
-    }
-}
-
-/// Signatures, each with the progress note it covers.
-fn add_signatures(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
-    for row in rows {
-        add_to(sessions, row, |session| {
-            let seal = match (cell::<Option<String>>(row, 5)?, cell(row, 6)?) {
-                (Some(public_key), Some(signature)) => Some(KeyedSeal {
-                    public_key,
-                    signature,
-                }),
-                (None, None) => None,
-                _ => return Err(()),
-            };
-            let note: Option<Value> = cell(row, 7)?;
-            session.status = SessionStatus::Signed;
-            session.progress_note = note.map(from_json).transpose()?;
-            session.signature = Some(Signature {
-                clinician: Clinician {
-                    name: cell(row, 1)?,
-                    credentials: cell(row, 2)?,
-                },
-                signed_at: cell(row, 3)?,
-                content_sha256: cell(row, 4)?,
-                seal,
-            });
-            Ok(())
-        });
-    }
-}
-
-/// Addenda, oldest first.
-fn add_addenda(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
-    for row in rows {
-        add_to(sessions, row, |session| {
-            session.addenda.push(Addendum {
-                author: Clinician {
-                    name: cell(row, 1)?,
-                    credentials: cell(row, 2)?,
-                },
-                written_at: cell(row, 3)?,
-                reason: cell(row, 4)?,
-                text: cell(row, 5)?,
-            });
-            Ok(())
-        });
-    }
-}
-
-/// Recorded check-ins.
-fn add_check_ins(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
-    for row in rows {
-        add_to(sessions, row, |session| {
-            let due: NaiveDate = cell(row, 2)?;
-            session.follow_ups.push(ArchivedFollowUp {
-                kind: CheckInKind::parse(cell(row, 1)?).ok_or(())?,
-                due,
-                done: Some(from_json(cell(row, 3)?)?),
-            });
-            Ok(())
-        });
-    }
-}
-
-/// Adds a part (a row whose first column is its session's uuid) to a fetched session; a part
-/// that cannot be read spoils the whole session.
-fn add_to(
-    sessions: &mut HashMap<uuid::Uuid, Fetched>,
-    row: &Row,
-    add: impl FnOnce(&mut ArchivedSession) -> Result<(), ()>,
-) {
-    let Ok(uuid) = cell::<uuid::Uuid>(row, 0) else {
-        return;
-    };
-    if let Some(Ok(session)) = sessions.get_mut(&uuid)
-        && add(session).is_err()
-    {
-        sessions.insert(uuid, Err(()));
-    }
-}
-
-/// One column of a row the server sent; a value of another type (a schema changed by hand)
-/// makes the row unreadable instead of stopping the journal.
-fn cell<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, ()> {
-    row.try_get(index).map_err(|_| ())
-}
-
-fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, ()> {
-    serde_json::from_value(value).map_err(|_| ())
 }
 
 /// Checks that a seal was made with a key its author registered.

@@ -199,6 +199,28 @@ impl Store {
             None => Ok(()),
         }
     }
+
+    /// The public keys this journal's clinician signs with, in hex, to register with the practice.
+    pub fn own_signing_keys(&self) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT public_key FROM signing_keys WHERE secret IS NOT NULL")?;
+        let keys = statement.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
+        keys.map(|key| {
+            let mut hex = String::with_capacity(64);
+            super::secret::push_hex(&mut hex, &key?);
+            Ok(hex)
+        })
+        .collect()
+    }
+
+    /// Whether anything of this journal has gone to a practice server yet.
+    pub fn practice_has_pushed(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM practice_pushed LIMIT 1")?
+            .exists([])?)
+    }
 }
 
 /// Marks a session just written by an import batch as a colleague's copy.
@@ -213,30 +235,4 @@ pub(super) fn mark_copy(
     )?
     .execute(params![session.0, author.login, author.name, to_ms(now)])?;
     Ok(())
-}
-
-impl Store {
-    /// The public keys this journal's clinician signs with, in hex, to register with the practice.
-    pub fn own_signing_keys(&self) -> Result<Vec<String>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT public_key FROM signing_keys WHERE secret IS NOT NULL")?;
-        let keys = statement.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
-        keys.map(|key| {
-            let mut hex = String::with_capacity(64);
-            super::secret::push_hex(&mut hex, &key?);
-            Ok(hex)
-        })
-        .collect()
-    }
-}
-
-impl Store {
-    /// Whether anything of this journal has gone to a practice server yet.
-    pub fn practice_has_pushed(&self) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM practice_pushed LIMIT 1")?
-            .exists([])?)
-    }
 }
