@@ -58,23 +58,12 @@ impl PracticeAdmin {
                     )
                     .color(theme::MUTED),
                 );
-                egui::Grid::new("practice_owner")
-                    .num_columns(2)
-                    .spacing([16.0, 8.0])
-                    .show(ui, |ui| {
-                        let label = ui.label("Owner's address");
-                        ui.add(
-                            egui::TextEdit::singleline(&mut self.owner_address)
-                                .hint_text("postgres://owner@server:5432/practice")
-                                .desired_width(360.0),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui.label("Owner's password");
-                        ui.add(egui::TextEdit::singleline(&mut self.owner_password).password(true))
-                            .labelled_by(label.id);
-                        ui.end_row();
-                    });
+                super::practice_settings::address_and_password(
+                    ui,
+                    ("Owner's address", "postgres://owner@server:5432/practice"),
+                    "Owner's password",
+                    (&mut self.owner_address, &mut self.owner_password),
+                );
                 let idle = self.working.is_none();
                 let owner_ready = idle
                     && !self.owner_address.trim().is_empty()

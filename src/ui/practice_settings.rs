@@ -89,23 +89,12 @@ impl PracticeSettings {
     }
 
     fn connect_form(&mut self, ui: &mut Ui, journal: &Journal, now: DateTime<Utc>) {
-        egui::Grid::new("practice_connect")
-            .num_columns(2)
-            .spacing([16.0, 8.0])
-            .show(ui, |ui| {
-                let label = ui.label("Server address");
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.address)
-                        .hint_text("postgres://login@server:5432/practice")
-                        .desired_width(360.0),
-                )
-                .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label("Password");
-                ui.add(egui::TextEdit::singleline(&mut self.password).password(true))
-                    .labelled_by(label.id);
-                ui.end_row();
-            });
+        address_and_password(
+            ui,
+            ("Server address", "postgres://login@server:5432/practice"),
+            "Password",
+            (&mut self.address, &mut self.password),
+        );
         let busy = self.joining.is_some() || self.saving.is_waiting();
         let ready = !self.address.trim().is_empty() && !self.password.is_empty() && !busy;
         let title = if self.membership.is_some() {
@@ -184,6 +173,32 @@ impl PracticeSettings {
             None => {}
         }
     }
+}
+
+/// A practice server's address and a login's password, as two labelled fields in a grid.
+pub fn address_and_password(
+    ui: &mut Ui,
+    (address_label, hint): (&str, &str),
+    password_label: &str,
+    (address, password): (&mut String, &mut String),
+) {
+    egui::Grid::new(address_label)
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            let label = ui.label(address_label);
+            ui.add(
+                egui::TextEdit::singleline(address)
+                    .hint_text(hint)
+                    .desired_width(360.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(password_label);
+            ui.add(egui::TextEdit::singleline(password).password(true))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
 }
 
 /// Where this journal stands in its practice.
