@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         // A reader that stops early (`sessions | head`) is not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("kap-journal: {error:#}");
+            eprintln!("kap-journal: {}", kap_journal::cli::error_sentence(&error));
             ExitCode::FAILURE
         }
     }

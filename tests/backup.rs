@@ -116,7 +116,9 @@ fn a_backup_during_logging_restores_to_the_journal_at_one_moment() {
 #[test]
 fn restoring_replaces_the_journal_and_keeps_the_one_it_replaced() {
     let mut journal = common::journal_with_fixture();
-    let target = journal.dir.path().join("before-import.db");
+    // Backups go outside the data folder, which only the journal writes to.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("before-import.db");
     journal.store.backup_to(&target, |_| {}).unwrap();
     let before = archive(&journal.store);
     let mut live = common::live_session(&mut journal, TreatmentModel::Medical);
@@ -141,7 +143,8 @@ fn restoring_replaces_the_journal_and_keeps_the_one_it_replaced() {
 #[test]
 fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
     let journal = common::journal_with_fixture();
-    let target = journal.dir.path().join("backup.db");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("backup.db");
     journal.store.backup_to(&target, |_| {}).unwrap();
     let before = archive(&journal.store);
     let dir = journal.dir;
@@ -162,7 +165,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
 
     // A backup of another journal does not open with this journal's key.
     let other = common::journal_with_fixture();
-    let foreign = dir.path().join("foreign.db");
+    let foreign = elsewhere.path().join("foreign.db");
     other.store.backup_to(&foreign, |_| {}).unwrap();
     let error = locked
         .restore_from(&foreign, &common::passphrase(), |_| {})
@@ -228,7 +231,8 @@ fn automatic_backups_keep_the_newest_as_many_as_the_clinic_keeps() {
 #[test]
 fn an_empty_truncated_or_random_file_is_refused_as_a_backup_and_the_journal_is_untouched() {
     let journal = common::journal_with_fixture();
-    let target = journal.dir.path().join("backup.db");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("backup.db");
     journal.store.backup_to(&target, |_| {}).unwrap();
     let before = archive(&journal.store);
     let dir = journal.dir;
@@ -276,7 +280,8 @@ fn an_empty_truncated_or_random_file_is_refused_as_a_backup_and_the_journal_is_u
 #[test]
 fn every_journal_a_restore_replaces_is_kept_named_by_time() {
     let journal = common::journal_with_fixture();
-    let target = journal.dir.path().join("backup.db");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("backup.db");
     journal.store.backup_to(&target, |_| {}).unwrap();
     let dir = journal.dir;
     drop(journal.store);
@@ -352,7 +357,8 @@ fn the_folder_the_journal_backups_and_exports_are_owner_only_even_when_the_folde
     if wal.exists() {
         assert_eq!(mode(&wal), 0o600, "the write-ahead log");
     }
-    let backup = dir.path().join("copy.db");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let backup = elsewhere.path().join("copy.db");
     store.backup_to(&backup, |_| {}).unwrap();
     assert_eq!(mode(&backup), 0o600, "a backup");
     let rotated = store

@@ -115,7 +115,8 @@ fn the_journals_own_folder_restores_its_backups_as_before() {
     let journal = common::journal_with_fixture();
     let dir = journal.dir;
     drop(journal.store);
-    let backup = dir.path().join("backups-by-hand.db");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let backup = elsewhere.path().join("backups-by-hand.db");
     assert!(
         common::kap_journal(dir.path(), &["backup", "--out", backup.to_str().unwrap()])
             .status

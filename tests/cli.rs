@@ -196,7 +196,7 @@ fn export_all_then_import_elsewhere_gives_the_same_archive_and_a_bad_file_change
         source.path(),
         &["demo", "--clients", "4", "--sessions", "30"],
     ));
-    let archive = source.path().join("all.json");
+    let archive = source.path().join("exports").join("all.json");
     let archive_arg = archive.to_str().unwrap();
     stdout(&kap_journal(
         source.path(),
@@ -404,7 +404,7 @@ fn a_closed_output_ends_quietly_and_a_finished_import_still_succeeds() {
         dir.path(),
         &["demo", "--sessions", "2", "--seed", "5"],
     ));
-    let archive = dir.path().join("all.json");
+    let archive = dir.path().join("exports").join("all.json");
     stdout(&kap_journal(
         dir.path(),
         &[

@@ -158,7 +158,8 @@ fn an_older_copy_of_the_journal_put_in_its_place_is_found() {
     );
     // Restoring the newest good backup (the older copy is as good as one here) gives a journal that
     // opens as writer again, with an anchor of its own.
-    let backup = dir.join("older-backup.db");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let backup = elsewhere.path().join("older-backup.db");
     store.backup_to(&backup, |_| {}).unwrap();
     let output = common::kap_journal(&dir, &["check"]);
     assert!(!output.status.success(), "{output:?}");

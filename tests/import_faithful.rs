@@ -27,7 +27,7 @@ fn fixture_session(dir: &Path) -> serde_json::Value {
 
 /// The Markdown summary of session `id`, through the binary.
 fn markdown(dir: &Path, id: &str) -> String {
-    let out = dir.join(format!("summary-{id}.md"));
+    let out = dir.join("exports").join(format!("summary-{id}.md"));
     let output = common::kap_journal(
         dir,
         &[
@@ -176,7 +176,7 @@ fn the_report_names_only_clients_the_journal_already_had_as_kept() {
         source.path(),
         &["demo", "--clients", "2", "--sessions", "20", "--seed", "3"],
     );
-    let archive = source.path().join("all.json");
+    let archive = source.path().join("exports").join("all.json");
     let archive = archive.to_str().unwrap();
     run(
         source.path(),
@@ -188,9 +188,11 @@ fn the_report_names_only_clients_the_journal_already_had_as_kept() {
     assert!(report.contains("2 new clients"), "{report}");
     assert!(!report.contains("kept"), "{report}");
 
-    // A journal that knows D-0001 under another name keeps its own record, and says so.
+    // A journal that knows D-0001 under another name keeps its own record, and says so. (The
+    // archive is synthetic, so only a journal made for synthetic data takes it.)
     let known = tempfile::tempdir().unwrap();
     let mut store = Store::open(known.path(), &common::passphrase()).unwrap();
+    store.claim_for_synthetic_data(Utc::now()).unwrap();
     store
         .create_client(
             &NewClient {

@@ -45,7 +45,7 @@ fn ended_kap_session(store: &Store) -> SessionId {
 
 /// Every session of the journal in `dir` as a JSON archive, through the binary.
 fn archive_of(dir: &Path) -> Value {
-    let out = dir.join("all.json");
+    let out = dir.join("exports").join("all.json");
     let output = common::kap_journal(
         dir,
         &[
@@ -98,7 +98,7 @@ fn signed_summary(dir: &Path) -> String {
         .find(|id| store.signature(*id).unwrap().is_some())
         .unwrap();
     drop(store);
-    let out = dir.join("signed.md");
+    let out = dir.join("exports").join("signed.md");
     let output = common::kap_journal(
         dir,
         &[

@@ -159,16 +159,17 @@ fn client(
 /// The text of a consent file: UTF-8, within the journal's limit, read without following it past
 /// the limit.
 fn read_text(file: &std::path::Path) -> anyhow::Result<String> {
-    use std::io::Read as _;
     let limit = crate::domain::MAX_CONSENT_TEXT_BYTES as u64;
-    let mut text = String::new();
-    std::fs::File::open(file)
-        .and_then(|opened| opened.take(limit + 1).read_to_string(&mut text))
-        .with_context(|| {
-            format!(
-                "The consent text could not be read from {} (it must be a UTF-8 text file).",
-                file.display()
-            )
-        })?;
-    Ok(text)
+    let bytes = crate::store::read_plain_file(file, limit)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "The consent text in {} is not UTF-8 text; save it as UTF-8 and try again.",
+            file.display()
+        )
+    })?;
+    // A byte-order mark is how some editors say "UTF-8"; it is not part of the text.
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
 }

@@ -59,27 +59,28 @@ const PASSPHRASE_FILE_LIMIT: u64 = 4096;
 fn read_passphrase_file(file: &Path) -> anyhow::Result<Passphrase> {
     use std::io::Read as _;
     let unreadable = || format!("The passphrase file {} cannot be read.", file.display());
-    let meta = std::fs::metadata(file).with_context(unreadable)?;
-    if !meta.is_file() {
-        anyhow::bail!(
+    let (opened, _) = match crate::store::open_plain_file(file, u64::MAX) {
+        Err(crate::store::PlainFileError::NotPlain { .. }) => anyhow::bail!(
             "The passphrase file {} is not a plain file; give a file whose first line is the passphrase.",
             file.display()
-        );
-    }
+        ),
+        other => other.with_context(unreadable)?,
+    };
     let mut bytes = zeroize::Zeroizing::new(Vec::new());
-    std::fs::File::open(file)
-        .with_context(unreadable)?
+    opened
         .take(PASSPHRASE_FILE_LIMIT)
         .read_to_end(&mut bytes)
         .with_context(unreadable)?;
-    let first_line = bytes
+    // A byte-order mark is how some editors say "UTF-8"; it is not part of the passphrase.
+    let text_bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let first_line = text_bytes
         .split(|byte| *byte == b'\n')
         .next()
         .unwrap_or_default();
     let first_line = first_line.strip_suffix(b"\r").unwrap_or(first_line);
     let text = std::str::from_utf8(first_line)
         .map_err(|_| anyhow::anyhow!("The passphrase file {} is not text.", file.display()))?;
-    if first_line.len() == bytes.len() && bytes.len() as u64 == PASSPHRASE_FILE_LIMIT {
+    if first_line.len() == text_bytes.len() && bytes.len() as u64 == PASSPHRASE_FILE_LIMIT {
         anyhow::bail!(
             "The passphrase file {} has no line break in its first {PASSPHRASE_FILE_LIMIT} bytes; its first line must be the passphrase.",
             file.display()

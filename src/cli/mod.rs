@@ -34,6 +34,7 @@ mod backup;
 mod check;
 mod consent;
 mod demo;
+mod error_sentence;
 mod export;
 mod follow_ups;
 mod import;
@@ -44,6 +45,8 @@ mod rems;
 mod search;
 mod sessions;
 mod settings;
+
+pub use error_sentence::error_sentence;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -56,6 +56,8 @@ pub fn generate(
     plan: DemoPlan,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoReport, StoreError> {
+    // Synthetic data never mixes with a clinic's records: a new journal is marked for it, for good.
+    store.claim_for_synthetic_data(Utc::now())?;
     let mut rng = StdRng::seed_from_u64(plan.seed);
     let clients = ensure_clients(store, plan.clients.max(1), &mut rng)?;
     let last_day =

@@ -176,12 +176,9 @@ impl EventKind {
                 with_reason(format!("Infusion extended by {minutes} min"), reason)
             }
             Self::DecisionPoint(point) => point.describe(),
-            Self::DeferralStart {
-                decision_seq,
-                minutes,
-            } => {
-                format!("Sit with it: {minutes} min agreed (decision {decision_seq})")
-            }
+            // Not the decision's number: a record from before schema 16 may name it one place
+            // off (see `deferral_link`); the start follows its decision, and readers link the two.
+            Self::DeferralStart { minutes, .. } => format!("Sit with it: {minutes} min agreed"),
             Self::DeferralMinutes {
                 deferral_seq,
                 minutes,

@@ -8,6 +8,7 @@ mod client;
 mod clinic_name;
 mod consent;
 mod controlled_substance;
+mod deferral_link;
 mod delivered;
 mod discharge;
 mod dose;
@@ -48,6 +49,7 @@ pub use controlled_substance::{
     LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,
     SubstanceLogError, running_balance,
 };
+pub use deferral_link::{DeferralLinks, decisions_of_deferrals, repaired_links};
 pub use delivered::{Delivered, delivered};
 pub use discharge::{DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, monitoring_ms};
 pub use dose::{Delivery, Dose, DoseError, DoseUnit, Infusion, MAX_INFUSION_MINUTES};

@@ -2,13 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use super::{Administration, CurrentDose, Event, EventKind, Sedation, Seq, Vitals};
+use super::{Administration, CurrentDose, DeferralLinks, Event, EventKind, Sedation, Seq, Vitals};
 
 /// A "sit with it" deferral that has no outcome yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenDeferral {
     /// The deferral-start event; outcomes refer to it.
     pub seq: Seq,
+    /// Its decision point, as [`DeferralLinks`] resolves it.
     pub decision_seq: Seq,
     pub minutes: u32,
     pub started_ms: i64,
@@ -41,6 +42,8 @@ pub struct TimelineState {
     /// A positive suicide risk screen or PHQ-9 item 9 above zero came after the last safety plan
     /// (or with none): the live view opens the safety plan.
     pub needs_safety_plan: bool,
+    /// What resolves each deferral's decision point.
+    pub(super) links: DeferralLinks,
 }
 
 /// The newest value of each vital sign and of sedation, with when it was taken (elapsed ms). A
@@ -102,6 +105,7 @@ impl TimelineState {
     pub fn apply(&mut self, event: &Event) {
         self.last_seq = Some(event.seq);
         self.administration.apply(event);
+        self.links.observe(event);
         match &event.kind {
             EventKind::DosingBegan { .. } => {
                 self.dosing_began_ms = Some(event.elapsed_ms);
@@ -117,7 +121,7 @@ impl TimelineState {
                 minutes,
             } => self.open_deferrals.push(OpenDeferral {
                 seq: event.seq,
-                decision_seq: *decision_seq,
+                decision_seq: self.links.decision_of(event.seq, *decision_seq),
                 minutes: *minutes,
                 started_ms: event.elapsed_ms,
             }),

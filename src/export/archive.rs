@@ -153,7 +153,7 @@ pub fn write_archive(
     mut progress: impl FnMut(usize, usize) -> ControlFlow<()>,
 ) -> Result<(), ExportError> {
     store.read_consistent(|store| {
-        write_header(&mut out)?;
+        write_header(&mut out, store.is_synthetic()?)?;
         for (index, id) in ids.iter().enumerate() {
             write_session_line(&mut out, index, &SessionRecord::load(store, *id, options)?)?;
             if progress(index + 1, ids.len()).is_break() {
@@ -169,16 +169,19 @@ pub fn write_record_archive(
     record: &SessionRecord,
     mut out: impl Write,
 ) -> Result<(), ExportError> {
-    write_header(&mut out)?;
+    write_header(&mut out, record.synthetic)?;
     write_session_line(&mut out, 0, record)?;
     write_footer(&mut out, false)
 }
 
-fn write_header(out: &mut impl Write) -> Result<(), ExportError> {
-    write!(
-        out,
-        "{{\n  \"format_version\": {FORMAT_VERSION},\n  \"sessions\": ["
-    )?;
+/// The archive's opening; an archive of a synthetic journal says so before its sessions, so an
+/// import knows before it writes anything.
+fn write_header(out: &mut impl Write, synthetic: bool) -> Result<(), ExportError> {
+    write!(out, "{{\n  \"format_version\": {FORMAT_VERSION},")?;
+    if synthetic {
+        write!(out, "\n  \"synthetic\": true,")?;
+    }
+    write!(out, "\n  \"sessions\": [")?;
     Ok(())
 }
 

@@ -37,10 +37,14 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
         .from_writer(out);
     writer.write_record(COLUMNS).map_err(csv_error)?;
     let marked = TimelineState::from_events(&record.events).marked;
+    let decisions = crate::domain::decisions_of_deferrals(&record.events);
     let weight = record.weight_kg();
     let session = &record.session;
     for event in &record.events {
-        let row = Row::of(&event.kind, weight);
+        let mut row = Row::of(&event.kind, weight);
+        if let Some(decision) = decisions.get(&event.seq) {
+            row.refers_to = Some(*decision);
+        }
         let text = match &event.kind {
             EventKind::Note { .. }
             | EventKind::WentAhead { .. }

@@ -31,17 +31,20 @@ pub fn session_file_name(
 }
 
 /// Runs `write` into a temporary file in `path`'s folder, syncs it, and renames it to `path`. A
-/// `path` that is one of the journal's own files in `data_dir`, or not a plain file, is refused
-/// before anything is written.
+/// `path` inside a journal's data or backups folder, or not a plain file, is refused before
+/// anything is made; the file is written where the guard resolved `path` to.
 pub fn write_atomically(
     path: &Path,
     data_dir: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
-    crate::store::refuse_unsafe_output(path, data_dir)?;
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
+    let resolved = crate::store::safe_output_path(path, data_dir)?;
+    let path = resolved.as_path();
+    let Some(folder) = path.parent() else {
+        return Err(crate::store::StoreError::NotAPlainFile {
+            path: path.to_path_buf(),
+        }
+        .into());
     };
     std::fs::create_dir_all(folder)?;
     // Noted in the data folder first: a process killed while writing leaves plaintext that the

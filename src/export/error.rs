@@ -50,8 +50,16 @@ pub enum ImportError {
     InSession { number: usize, problem: String },
     #[error("The file ends too early ({problem}), so nothing was imported.")]
     Truncated { problem: String },
+    /// Not `#[from]`: that would make the store's error this one's source too, and a report of
+    /// the whole chain would say the same sentence twice.
     #[error("Nothing was imported: {}", clause(&.0.to_string()))]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
 }
 
 /// A sentence as a clause after a colon: its first letter in lower case (unless it begins a name

@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use super::validate::check_session;
+use super::validate::{check_session, repair_links};
 use super::{ArchivedSession, FORMAT_VERSION, ImportError};
 use crate::domain::{ClientId, FollowUp, NewSession};
 use crate::format::count;
@@ -40,6 +40,9 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Clients the journal already had with another name or weight; the journal's record was kept.
     pub clients_kept: Vec<String>,
+    /// Entries of unsigned sessions set right: a "sit with it" (or a lowering) decided past a soft
+    /// stop, recorded one place off by a journal from before schema 16.
+    pub links_repaired: usize,
 }
 
 impl fmt::Display for ImportReport {
@@ -71,19 +74,44 @@ impl fmt::Display for ImportReport {
                 self.clients_kept.join(", ")
             )?;
         }
+        if self.links_repaired > 0 {
+            write!(
+                f,
+                " {} decided past a safety question now {} to {} decision point, as the journal records it since December 2026.",
+                count(self.links_repaired, "entry", "entries"),
+                if self.links_repaired == 1 {
+                    "points"
+                } else {
+                    "point"
+                },
+                if self.links_repaired == 1 {
+                    "its"
+                } else {
+                    "their"
+                },
+            )?;
+        }
         Ok(())
     }
 }
 
-/// Refuses what is not a plain file before anything is opened: opening a pipe waits for a writer
-/// forever, and a device never ends.
+/// Refuses what is not a plain file of at most [`MAX_IMPORT_BYTES`] before the journal is opened:
+/// opening a pipe waits for a writer forever, and a device never ends.
 pub fn refuse_unreadable_source(path: &Path) -> Result<(), ImportError> {
-    if std::fs::metadata(path)?.is_file() {
-        Ok(())
-    } else {
-        Err(ImportError::NotAPlainFile {
-            path: path.to_path_buf(),
-        })
+    open_archive(path).map(|_| ())
+}
+
+/// The archive at `path`, opened through the one reader of named files.
+fn open_archive(path: &Path) -> Result<std::fs::File, ImportError> {
+    use crate::store::PlainFileError;
+    match crate::store::open_plain_file(path, MAX_IMPORT_BYTES) {
+        Ok((file, _)) => Ok(file),
+        Err(PlainFileError::NotPlain { path }) => Err(ImportError::NotAPlainFile { path }),
+        Err(PlainFileError::TooLarge { size, limit, .. }) => Err(ImportError::TooLarge {
+            size_mib: size >> 20,
+            limit_mib: limit >> 20,
+        }),
+        Err(PlainFileError::Unreadable { source, .. }) => Err(ImportError::Io(source)),
     }
 }
 
@@ -94,15 +122,7 @@ pub fn import_file(
     on_existing: OnExisting,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
-    refuse_unreadable_source(path)?;
-    let file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    if size > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge {
-            size_mib: size >> 20,
-            limit_mib: MAX_IMPORT_BYTES >> 20,
-        });
-    }
+    let file = open_archive(path)?;
     // The size can grow while reading; never read past the limit.
     import_archive(
         store,
@@ -175,8 +195,18 @@ enum Failure {
 }
 
 impl Sink<'_> {
+    /// The archive is synthetic: the journal must be new (and is marked synthetic) or synthetic.
+    fn claim_for_synthetic_data<E: de::Error>(&mut self) -> Result<(), E> {
+        self.batch
+            .claim_for_synthetic_data(self.now)
+            .map_err(|error| {
+                self.failure = Some(Failure::Store(error));
+                E::custom("the journal cannot take synthetic data")
+            })
+    }
+
     /// Checks and writes one session; `number` counts from 1 in the file.
-    fn take(&mut self, number: usize, session: ArchivedSession) -> Result<(), Failure> {
+    fn take(&mut self, number: usize, mut session: ArchivedSession) -> Result<(), Failure> {
         let at = |problem: String| Failure::Session { number, problem };
         if !self.seen.insert(session.uuid) {
             return Err(at(format!(
@@ -222,6 +252,7 @@ impl Sink<'_> {
         };
         self.report.events += session.events.len();
         self.report.sessions += 1;
+        self.report.links_repaired += repair_links(&mut session);
         write_archived_session(&mut self.batch, client_id, session, self.now)
             .map(|_| ())
             .map_err(|error| signature_failure(error, number))
@@ -330,6 +361,16 @@ impl<'de> Visitor<'de> for ArchiveSeed<'_, '_> {
         let mut sessions_read = false;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
+                "synthetic" if !sessions_read => {
+                    if map.next_value::<bool>()? {
+                        self.sink.borrow_mut().claim_for_synthetic_data()?;
+                    }
+                }
+                "synthetic" => {
+                    return Err(de::Error::custom(
+                        "the archive says it is synthetic only after its sessions",
+                    ));
+                }
                 "sessions" if !sessions_read => {
                     map.next_value_seed(SessionsSeed { sink: self.sink })?;
                     sessions_read = true;

@@ -28,6 +28,8 @@ pub struct SessionRecord {
     pub follow_ups: Vec<crate::domain::FollowUp>,
     /// Who recorded it, when it is a colleague's session copied from the practice (read-only).
     pub copied_from: Option<crate::store::CopyAuthor>,
+    /// The journal it comes from was made for synthetic data: every export says so.
+    pub synthetic: bool,
 }
 
 impl SessionRecord {
@@ -78,6 +80,7 @@ impl SessionRecord {
                 (standing, _) => standing,
             });
         Ok(Self {
+            synthetic: store.is_synthetic()?,
             copied_from,
             signature,
             signature_standing,

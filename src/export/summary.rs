@@ -141,6 +141,7 @@ impl Summary {
         let mut deferral_of: Vec<(Seq, usize)> = Vec::new();
         // What the dose entries before this one add up to: a dose change says the rate it set.
         let mut administration = crate::domain::Administration::default();
+        let decision_of_deferral = crate::domain::decisions_of_deferrals(&record.events);
         for event in &record.events {
             if let Some(line) = dosing_line(&administration, event, weight) {
                 summary.dosing.push(timed(event, line));
@@ -171,11 +172,9 @@ impl Summary {
                         deferral: None,
                     });
                 }
-                EventKind::DeferralStart {
-                    decision_seq,
-                    minutes,
-                } => {
-                    if let Some(index) = index_of(&decision_of, *decision_seq) {
+                EventKind::DeferralStart { minutes, .. } => {
+                    let decision = decision_of_deferral.get(&event.seq);
+                    if let Some(index) = decision.and_then(|seq| index_of(&decision_of, *seq)) {
                         summary.decisions[index].deferral = Some(DeferralLine {
                             minutes: *minutes,
                             outcome: None,

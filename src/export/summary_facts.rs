@@ -8,6 +8,9 @@ use super::summary::SummaryContext;
 use crate::domain::{Discharge, MIN_FASTING_HOURS, PreSession, TreatmentModel, interaction};
 use crate::format;
 
+/// What a summary of a session from a synthetic journal says first.
+pub const SYNTHETIC_NOTICE: &str = "SYNTHETIC DEMO DATA, not a clinical record";
+
 pub(super) fn facts(
     record: &SessionRecord,
     context: &SummaryContext,
@@ -15,7 +18,11 @@ pub(super) fn facts(
     let session = &record.session;
     let zone = context.zone;
     let local = |time: DateTime<Utc>| time.with_timezone(&zone);
-    let mut facts = vec![
+    let mut facts = Vec::new();
+    if record.synthetic {
+        facts.push(("Data", SYNTHETIC_NOTICE.to_owned()));
+    }
+    facts.extend([
         ("Client", record.client.title()),
         (
             "Clinician",
@@ -46,7 +53,7 @@ pub(super) fn facts(
             "Planned dose",
             session.planned_dose.describe(record.weight_kg()),
         ),
-    ];
+    ]);
     facts.push(("Delivered", record.delivered().describe()));
     if let Some(weight) = record.weight_kg() {
         facts.push(("Weight", format!("{weight} kg")));

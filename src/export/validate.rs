@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::{ArchivedEvent, ArchivedSession};
 use crate::domain::{
-    EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, NewClient, Seq, SessionStatus,
-    WEIGHT_RANGE_KG,
+    DeferralLinks, EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, NewClient, Seq,
+    SessionStatus, WEIGHT_RANGE_KG,
 };
 
 /// The longest text field an archive may hold (a note, a rationale, an intention).
@@ -113,6 +113,7 @@ fn check_timeline(session: &ArchivedSession, weight: Option<f64>) -> Result<(), 
         session,
         weight,
         kinds: HashMap::new(),
+        links: DeferralLinks::default(),
         open_deferrals: Vec::new(),
         dosing_began: false,
         previous_elapsed: 0,
@@ -120,6 +121,7 @@ fn check_timeline(session: &ArchivedSession, weight: Option<f64>) -> Result<(), 
     for (index, event) in session.events.iter().enumerate() {
         let entry = format!("entry {}", index + 1);
         check.numbering(index, event, &entry)?;
+        check.links.observe_entry(Seq(event.seq), &event.entry);
         check.content(index, &event.entry, &entry)?;
         check.kinds.insert(event.seq, &event.entry);
     }
@@ -166,6 +168,9 @@ struct TimelineCheck<'a> {
     session: &'a ArchivedSession,
     weight: Option<f64>,
     kinds: HashMap<u32, &'a EventKind>,
+    /// Which decision point each deferral belongs to (a record from before schema 16 may name it
+    /// one place off; see `domain::deferral_link`).
+    links: DeferralLinks,
     /// Deferrals started and not yet ended, by their entry number.
     open_deferrals: Vec<u32>,
     dosing_began: bool,
@@ -227,7 +232,9 @@ impl TimelineCheck<'_> {
                 decision_seq,
                 minutes,
             } => {
-                self.refers_to(entry, decision_seq.0, "decision point", |kind| {
+                let seq = u32::try_from(index + 1).unwrap_or(u32::MAX);
+                let decision = self.links.decision_of(Seq(seq), *decision_seq);
+                self.refers_to(entry, decision.0, "decision point", |kind| {
                     matches!(kind, EventKind::DecisionPoint(_))
                 })?;
                 if !(1..=MAX_SIT_WITH_IT_MINUTES).contains(minutes) {
@@ -342,4 +349,28 @@ fn extension(entry: &str, minutes: u32) -> Result<(), String> {
             "{entry} extends the infusion by {minutes} minutes; an extension is 1 to {MAX_EXTENSION_MINUTES}"
         ))
     }
+}
+
+/// Sets right, in an unsigned session read from an archive, the entries a journal from before
+/// schema 16 recorded one place off after a soft stop (see `domain::deferral_link`), as migration 16
+/// does in a journal; returns how many. A signed session keeps the bytes its signature covers, and
+/// every reader resolves its links the same way.
+pub fn repair_links(session: &mut ArchivedSession) -> usize {
+    if session.signature.is_some() {
+        return 0;
+    }
+    let repaired = crate::domain::repaired_links(
+        session
+            .events
+            .iter()
+            .map(|event| (Seq(event.seq), &event.entry)),
+    );
+    let count = repaired.len();
+    for (seq, kind) in repaired {
+        // Checked before: entry n is numbered n.
+        if let Some(event) = session.events.get_mut(seq.0 as usize - 1) {
+            event.entry = kind;
+        }
+    }
+    count
 }

@@ -14,6 +14,16 @@ pub fn events_for(
     live: &LiveSession,
     command: LiveCommand,
 ) -> Result<Vec<EventKind>, SessionError> {
+    events_from(live, command, live.next_seq())
+}
+
+/// [`events_for`], its first event to be committed as `first`: entries that name another entry of
+/// the same command (a deferral its decision point) count from there.
+fn events_from(
+    live: &LiveSession,
+    command: LiveCommand,
+    first: Seq,
+) -> Result<Vec<EventKind>, SessionError> {
     if live.session().status != SessionStatus::Live {
         return Err(SessionError::NotLive);
     }
@@ -31,7 +41,7 @@ pub fn events_for(
             let dose = checked(live, Some(live.session().planned_dose))?;
             Ok(vec![EventKind::DosingBegan { dose }])
         }
-        LiveCommand::GoAhead { warnings, then } => go_ahead(live, warnings, then),
+        LiveCommand::GoAhead { warnings, then } => go_ahead(live, warnings, then, first),
         LiveCommand::AdjustDeferral {
             deferral,
             by_minutes,
@@ -55,6 +65,7 @@ pub fn events_for(
             rationale,
         } => decision_point(
             live,
+            first,
             &DecisionInput {
                 came_up,
                 detail,
@@ -100,18 +111,21 @@ pub fn events_for(
     }
 }
 
-/// Each soft stop gone past becomes an entry, committed with the action it held back.
+/// Each soft stop gone past becomes an entry, committed before the action it held back, which
+/// therefore starts that many entries later.
 fn go_ahead(
     live: &LiveSession,
     warnings: Vec<String>,
     then: Option<Box<LiveCommand>>,
+    first: Seq,
 ) -> Result<Vec<EventKind>, SessionError> {
     let mut events: Vec<EventKind> = warnings
         .into_iter()
         .map(|warning| EventKind::WentAhead { warning })
         .collect();
     if let Some(then) = then {
-        events.extend(events_for(live, *then)?);
+        let after = Seq(first.0 + events.len() as u32);
+        events.extend(events_from(live, *then, after)?);
     }
     Ok(events)
 }
@@ -192,11 +206,12 @@ struct DecisionInput {
     rationale: String,
 }
 
+/// A decision point committed as `seq`, with what it decided.
 fn decision_point(
     live: &LiveSession,
+    seq: Seq,
     input: &DecisionInput,
 ) -> Result<Vec<EventKind>, SessionError> {
-    let seq = live.next_seq();
     let follow_up = match input.decision {
         Decision::LowerNow => Some(EventKind::DoseChange {
             dose: Some(checked(live, input.new_dose)?),

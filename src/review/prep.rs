@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::Statistics;
 use crate::domain::{
     Client, ClientId, Decision, DecisionPoint, DeferralOutcome, Event, EventKind, Seq,
-    TimelineState,
+    TimelineState, decisions_of_deferrals,
 };
 use crate::store::{SessionFilter, SessionSummary, Store, StoreError};
 
@@ -133,23 +133,17 @@ pub fn prep_session(summary: SessionSummary, intention: String, events: &[Event]
         })
         .collect();
     // Deferral start → decision, then outcome → deferral: join the two to the decision point.
-    let mut decision_of_deferral: HashMap<Seq, Seq> = HashMap::new();
+    let decision_of_deferral = decisions_of_deferrals(events);
     let mut outcomes: HashMap<Seq, (DeferralOutcome, String)> = HashMap::new();
     for event in events {
-        match &event.kind {
-            EventKind::DeferralStart { decision_seq, .. } => {
-                decision_of_deferral.insert(event.seq, *decision_seq);
-            }
-            EventKind::DeferralOutcome {
-                deferral_seq,
-                outcome,
-                note,
-            } => {
-                if let Some(decision) = decision_of_deferral.get(deferral_seq) {
-                    outcomes.insert(*decision, (*outcome, note.clone()));
-                }
-            }
-            _ => {}
+        if let EventKind::DeferralOutcome {
+            deferral_seq,
+            outcome,
+            note,
+        } = &event.kind
+            && let Some(decision) = decision_of_deferral.get(deferral_seq)
+        {
+            outcomes.insert(*decision, (*outcome, note.clone()));
         }
     }
     let decisions = events

@@ -305,6 +305,17 @@ pub(super) fn watch_rems_submissions(tx: &rusqlite::Transaction<'_>) -> Result<(
     Ok(())
 }
 
+/// Migration 17: the audit log watches the journal's marks.
+pub(super) fn watch_journal_marks(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const JOURNAL_MARKS: Audited<'static> = Audited {
+        table: "journal_marks",
+        subject: "'journal marked ' || {row}.mark",
+        columns: &["mark", "at_ms"],
+    };
+    tx.execute_batch(&triggers_for(&JOURNAL_MARKS))?;
+    Ok(())
+}
+
 pub(super) fn watch_consents(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
     const TEXTS: Audited<'static> = Audited {
         table: "consent_texts",

@@ -41,8 +41,8 @@ impl Store {
         target: &Path,
         progress: impl FnMut(CopyProgress),
     ) -> Result<(), StoreError> {
-        super::refuse_unsafe_output(target, &self.dir)?;
-        self.backup_into(target, progress)
+        let target = super::safe_output_path(target, &self.dir)?;
+        self.backup_into(&target, progress)
     }
 
     /// [`Store::backup_to`] without the guard: the automatic backups write into the backups folder.
@@ -51,7 +51,9 @@ impl Store {
         target: &Path,
         mut progress: impl FnMut(CopyProgress),
     ) -> Result<(), StoreError> {
-        let staging = staging_path(target);
+        let staging = super::unfinished_output::backup_in_making(
+            target.parent().unwrap_or_else(|| Path::new(".")),
+        );
         let _unfinished = super::UnfinishedOutput::begin(&self.dir, &staging);
         let result = (|| {
             remove_if_present(&staging)?;
@@ -105,11 +107,7 @@ impl LockedJournal {
                 progress,
             );
         }
-        if !source.is_file() {
-            return Err(StoreError::NoBackup {
-                path: source.to_path_buf(),
-            });
-        }
+        require_backup_file(source)?;
         let key_file = BackupParts::of(source)?
             .key_file
             .ok_or(StoreError::BackupWithoutKey)?;
@@ -222,14 +220,26 @@ pub(super) fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, Stor
     })
 }
 
+/// Refuses, before anything is read, a backup that is missing or is not a plain file (a pipe would
+/// be waited on for ever).
+fn require_backup_file(path: &Path) -> Result<(), StoreError> {
+    match super::open_plain_file(path, u64::MAX) {
+        Ok(_) => Ok(()),
+        Err(super::PlainFileError::Unreadable { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            Err(StoreError::NoBackup {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Opens a backup (or a copy being made) read-only under `key`, refusing one of another journal
 /// or of a newer build.
 fn open_copy(path: &Path, key: &DataKey) -> Result<Connection, StoreError> {
-    if !path.is_file() {
-        return Err(StoreError::NoBackup {
-            path: path.to_path_buf(),
-        });
-    }
+    require_backup_file(path)?;
     // A backup that carries its key file is its pages followed by that file.
     let length = BackupParts::of(path)?.pages_bytes;
     // An empty file would open as a new, empty database: never a backup.

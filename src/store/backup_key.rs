@@ -36,8 +36,14 @@ impl BackupParts {
             path: path.parent().unwrap_or(path).to_path_buf(),
             source,
         };
-        let mut file = File::open(path).map_err(unreadable)?;
-        let length = file.metadata().map_err(unreadable)?.len();
+        // A pipe or device named as a backup is refused here rather than waited on.
+        let (mut file, length) = match super::open_plain_file(path, u64::MAX) {
+            Ok(opened) => opened,
+            Err(super::PlainFileError::Unreadable { source, .. }) => {
+                return Err(unreadable(source));
+            }
+            Err(error) => return Err(error.into()),
+        };
         let whole = Self {
             pages_bytes: length,
             key_file: None,

@@ -116,6 +116,9 @@ pub enum StoreError {
     BackupFolderUnusable { path: PathBuf, why: &'static str },
     #[error("There is no backup at {}.", path.display())]
     NoBackup { path: PathBuf },
+    /// A file named to be read (a backup) that is not a plain file, too large or unreadable.
+    #[error(transparent)]
+    NamedFile(#[from] super::PlainFileError),
     #[error(
         "That backup failed its check (damaged or changed), so nothing was restored; try an older backup."
     )]
@@ -134,7 +137,11 @@ pub enum StoreError {
         "journal.key is here but journal.db is missing or empty: the journal was lost or emptied, so nothing was opened or created; restore a backup (the window offers the newest good one)."
     )]
     JournalEmptied,
-    #[error("{} is one of the journal's own files, so nothing was written; choose another name.", path.display())]
+    #[error(
+        "This journal holds records, so no synthetic data was written: synthetic data only goes into a new journal (choose an empty folder with --data-dir)."
+    )]
+    RealRecords,
+    #[error("{} is inside a journal's data or backups folder, where only the journal writes, so nothing was written; choose another folder (an export goes to the exports folder unless told otherwise).", path.display())]
     JournalOwnFile { path: std::path::PathBuf },
     #[error("{} is not a plain file (a folder, a device or a pipe), so nothing was written; choose a file name.", path.display())]
     NotAPlainFile { path: std::path::PathBuf },

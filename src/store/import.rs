@@ -188,6 +188,15 @@ impl ImportBatch<'_> {
     }
 
     /// The kinds of check-in already recorded for `session` (`next_day`, `one_week`).
+    /// Marks the journal synthetic before an archive of a synthetic journal goes in; refused
+    /// (`RealRecords`) when the journal holds a clinic's records.
+    pub fn claim_for_synthetic_data(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        super::synthetic::claim_in(&self.tx, now)
+    }
+
     pub fn recorded_check_ins(&self, session: SessionId) -> Result<Vec<String>, StoreError> {
         let mut statement = self.tx.prepare_cached(
             "SELECT kind FROM follow_ups WHERE session_id = ?1 AND done_ms IS NOT NULL",

@@ -25,10 +25,12 @@ mod follow_ups;
 mod import;
 mod integrity;
 mod key_file;
+mod link_repair;
 mod measures;
 mod notes;
 mod open;
 mod output_guard;
+mod plain_file;
 mod practice;
 mod prefill;
 mod read_only_media;
@@ -45,6 +47,7 @@ mod signing_key;
 mod snippet;
 mod substance_log;
 mod summaries;
+mod synthetic;
 mod unfinished_output;
 
 pub use anchor::ANCHOR_FILE_NAME;
@@ -73,7 +76,8 @@ pub use open::{
     AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
     journal_state, unlock_key,
 };
-pub use output_guard::refuse_unsafe_output;
+pub use output_guard::{refuse_unsafe_output, safe_output_path};
+pub use plain_file::{PlainFileError, open_plain_file, read_plain_file};
 pub use practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
 pub use prefill::LastSession;
 pub use rems_submissions::RemsDue;

@@ -189,6 +189,17 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::practice::CREATE_PRACTICE,
         then: None,
     },
+    // 16: a "sit with it" or a lowering decided past a soft stop named the entry one place off
+    // (store::link_repair); unsigned own sessions are set right, audited.
+    Migration {
+        sql: "",
+        then: Some(super::link_repair::repair_deferral_links),
+    },
+    // 17: a journal made for synthetic data is marked so for good (store::synthetic), audited.
+    Migration {
+        sql: super::synthetic::CREATE_JOURNAL_MARKS,
+        then: Some(super::audit::watch_journal_marks),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

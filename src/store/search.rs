@@ -148,6 +148,18 @@ pub(super) fn set_aside(
     Ok(())
 }
 
+/// Takes one entry's words out of the index, before they are set aside anew (a repair).
+pub(super) fn forget(
+    tx: &Transaction<'_>,
+    session: SessionId,
+    seq: Seq,
+    model: TreatmentModel,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM event_search WHERE rowid = ?1")?
+        .execute([rowid(model, session, seq)?])?;
+    Ok(())
+}
+
 /// Indexes every entry set aside in this transaction, with one statement.
 pub(super) fn index_waiting(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.prepare_cached(

@@ -12,9 +12,12 @@ use std::sync::Mutex;
 /// The folder, inside the data folder, that holds the notes.
 pub const UNFINISHED_DIR_NAME: &str = "unfinished";
 
-/// What an output in the making is named, so a note can only ever remove such a file.
+/// What an output in the making is named (`.kap-journal-export-<uuid>.partial`), so a note, which
+/// anyone who can write in the data folder could craft, can only ever remove such a file.
 const OWN_PREFIX: &str = ".kap-journal-";
 const PARTIAL_SUFFIX: &str = ".partial";
+/// The kinds of output in the making, the word after the prefix.
+const KINDS: [&str; 2] = ["export", "backup"];
 
 /// The outputs this process is making, with their notes: what an interrupt removes before exiting.
 static IN_MAKING: Mutex<Vec<(PathBuf, Option<PathBuf>)>> = Mutex::new(Vec::new());
@@ -66,7 +69,7 @@ pub fn abandon_outputs_in_making() {
         return;
     };
     for (output, note) in in_making.iter() {
-        let _ = fs::remove_file(output);
+        let _ = remove_with_side_files(output);
         if let Some(note) = note {
             let _ = fs::remove_file(note);
         }
@@ -108,7 +111,7 @@ pub fn remove_unfinished_outputs(data_dir: &Path) {
         if file.read_to_end(&mut named).is_ok()
             && let Some(output) = own_output(&named)
         {
-            match fs::remove_file(&output) {
+            match remove_with_side_files(&output) {
                 Err(error) if error.kind() != std::io::ErrorKind::NotFound => continue,
                 _ => {}
             }
@@ -117,21 +120,126 @@ pub fn remove_unfinished_outputs(data_dir: &Path) {
     }
 }
 
-/// The file a note names, when it is one KAP Journal makes (a note is never trusted to remove
-/// anything else).
+/// Removes an output in the making and the files SQLite keeps beside a backup's copy while it is
+/// written (its rollback journal, write-ahead log and index).
+fn remove_with_side_files(output: &Path) -> std::io::Result<()> {
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let mut side = output.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = fs::remove_file(PathBuf::from(side));
+    }
+    fs::remove_file(output)
+}
+
+/// The file a note names, when it is one KAP Journal makes: an absolute path to a plain file (not
+/// a link) or to nothing, named exactly as [`in_making`] names them. A note is never trusted to remove anything else.
 fn own_output(named: &[u8]) -> Option<PathBuf> {
     #[cfg(unix)]
     let path = PathBuf::from(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(named));
     #[cfg(not(unix))]
     let path = PathBuf::from(std::str::from_utf8(named).ok()?);
     let name = path.file_name()?.to_str()?;
-    (name.starts_with(OWN_PREFIX) || name.ends_with(PARTIAL_SUFFIX)).then_some(path)
+    let (kind, id) = name
+        .strip_prefix(OWN_PREFIX)?
+        .strip_suffix(PARTIAL_SUFFIX)?
+        .split_once('-')?;
+    let own_name = KINDS.contains(&kind) && uuid::Uuid::try_parse(id).is_ok();
+    // Gone already is fine (its side files may be left); anything but a plain file is not ours.
+    let plain = match fs::symlink_metadata(&path) {
+        Ok(meta) => meta.is_file(),
+        Err(error) => error.kind() == std::io::ErrorKind::NotFound,
+    };
+    (own_name && plain && path.is_absolute()).then_some(path)
 }
 
-/// A fresh name beside `target` for the plaintext of an export in the making.
-pub fn export_in_making(target_folder: &Path) -> PathBuf {
+/// A fresh name in `target_folder` for an output of `kind` (one of [`KINDS`]) in the making.
+fn in_making(target_folder: &Path, kind: &str) -> PathBuf {
     target_folder.join(format!(
-        "{OWN_PREFIX}export-{}{PARTIAL_SUFFIX}",
+        "{OWN_PREFIX}{kind}-{}{PARTIAL_SUFFIX}",
         uuid::Uuid::new_v4()
     ))
+}
+
+/// A fresh name in `target_folder` for the plaintext of an export in the making.
+pub fn export_in_making(target_folder: &Path) -> PathBuf {
+    in_making(target_folder, KINDS[0])
+}
+
+/// A fresh name in `target_folder` for a backup's copy in the making.
+pub fn backup_in_making(target_folder: &Path) -> PathBuf {
+    in_making(target_folder, KINDS[1])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Writes a note naming `output` into `data_dir`, unlocked, as a killed process leaves it (or
+    /// as someone who can write in the data folder could craft it).
+    fn leave_note(data_dir: &Path, output: &Path) {
+        let folder = data_dir.join(UNFINISHED_DIR_NAME);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join(format!("{}.note", uuid::Uuid::new_v4())),
+            output.as_os_str().as_encoded_bytes(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_note_removes_only_a_file_this_program_names_as_its_own() {
+        let data = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let own = export_in_making(elsewhere.path());
+        let own_backup = backup_in_making(elsewhere.path());
+        let kept = [
+            elsewhere.path().join("thesis.partial"),
+            elsewhere.path().join("download.iso.partial"),
+            elsewhere
+                .path()
+                .join(".kap-journal-export-notauuid.partial"),
+            elsewhere
+                .path()
+                .join(".kap-journal-keys-0d6c1a2e-6e8a-4a55-9c77-1d2d1e0f3b11.partial"),
+            elsewhere
+                .path()
+                .join(".kap-journal-export-0d6c1a2e-6e8a-4a55-9c77-1d2d1e0f3b11"),
+        ];
+        for file in kept.iter().chain([&own, &own_backup]) {
+            fs::write(file, b"x").unwrap();
+            leave_note(data.path(), file);
+        }
+        // A relative name would be judged against whatever folder the next command runs in.
+        leave_note(
+            data.path(),
+            Path::new(".kap-journal-export-0d6c1a2e-6e8a-4a55-9c77-1d2d1e0f3b11.partial"),
+        );
+        remove_unfinished_outputs(data.path());
+        assert!(!own.exists() && !own_backup.exists());
+        for file in &kept {
+            assert!(file.exists(), "{}", file.display());
+        }
+        assert_eq!(
+            fs::read_dir(data.path().join(UNFINISHED_DIR_NAME))
+                .unwrap()
+                .count(),
+            0,
+            "every note is gone, followed or not"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_note_naming_a_link_removes_neither_the_link_nor_its_target() {
+        let data = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let target = elsewhere.path().join("precious.txt");
+        fs::write(&target, b"x").unwrap();
+        let link = export_in_making(elsewhere.path());
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        leave_note(data.path(), &link);
+        remove_unfinished_outputs(data.path());
+        assert!(target.exists() && fs::symlink_metadata(&link).is_ok());
+    }
 }

@@ -114,6 +114,9 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (17, "DROP TABLE journal_marks;"),
+    // (Migration 16 only sets entries right; run again, it finds nothing more to do.)
+    (16, ""),
     // (Its triggers, the audit log's among them, and its indexes go with the table.)
     (15, "DROP TABLE practice_pushed; DROP TABLE practice_copies;"),
     (14, "DROP TABLE follow_ups;"),

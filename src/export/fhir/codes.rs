@@ -19,6 +19,8 @@ pub const LOINC: &str = "http://loinc.org";
 pub const UCUM: &str = "http://unitsofmeasure.org";
 pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+/// The bundle of a synthetic journal is tagged `HTEST` (test health data) in this system.
+pub const ACT_REASON: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 pub const CONSENT_SCOPE: &str = "http://terminology.hl7.org/CodeSystem/consentscope";
 pub const ADVERSE_EVENT_SEVERITY: &str =
     "http://terminology.hl7.org/CodeSystem/adverse-event-severity";
@@ -31,11 +33,12 @@ pub const JOURNAL_SYSTEM: &str = "urn:kap-journal:fhir:codes";
 pub const CLIENT_CODE_SYSTEM: &str = "urn:kap-journal:fhir:client-code";
 
 /// Every code system a bundle may name. A test checks no other appears.
-pub const KNOWN_SYSTEMS: [&str; 9] = [
+pub const KNOWN_SYSTEMS: [&str; 10] = [
     LOINC,
     UCUM,
     OBSERVATION_CATEGORY,
     ACT_CODE,
+    ACT_REASON,
     CONSENT_SCOPE,
     ADVERSE_EVENT_SEVERITY,
     SIGNATURE_TYPE,

@@ -61,7 +61,7 @@ pub(crate) fn stable_urn(scope: &[u8], name: &str) -> String {
 
 /// Writes one session as a bundle of its own.
 pub fn write_record_bundle(record: &SessionRecord, out: impl Write) -> Result<(), ExportError> {
-    let mut bundle = BundleWriter::start(out, Some(record.session.uuid))?;
+    let mut bundle = BundleWriter::start(out, Some(record.session.uuid), record.synthetic)?;
     bundle.add_session(record)?;
     bundle.finish()
 }
@@ -75,7 +75,7 @@ pub fn write_bundle(
     mut progress: impl FnMut(usize, usize) -> ControlFlow<()>,
 ) -> Result<(), ExportError> {
     store.read_consistent(|store| {
-        let mut bundle = BundleWriter::start(&mut out, None)?;
+        let mut bundle = BundleWriter::start(&mut out, None, store.is_synthetic()?)?;
         for (index, id) in ids.iter().enumerate() {
             // The private note is never read for FHIR.
             bundle.add_session(&SessionRecord::load(store, *id, ExportOptions::default())?)?;
@@ -95,7 +95,21 @@ struct BundleWriter<W: Write> {
 }
 
 impl<W: Write> BundleWriter<W> {
-    fn start(mut out: W, session: Option<uuid::Uuid>) -> Result<Self, ExportError> {
+    /// Opens the bundle; one from a synthetic journal is tagged as test health data (HL7 v3
+    /// `ActReason` `HTEST`), so a receiving system never takes it for a patient's record.
+    fn start(
+        mut out: W,
+        session: Option<uuid::Uuid>,
+        synthetic: bool,
+    ) -> Result<Self, ExportError> {
+        let meta = if synthetic {
+            format!(
+                ",\"meta\":{{\"tag\":[{{\"system\":\"{}\",\"code\":\"HTEST\",\"display\":\"test health data\"}}]}}",
+                codes::ACT_REASON
+            )
+        } else {
+            String::new()
+        };
         let identifier = session.map_or(String::new(), |uuid| {
             format!(
                 ",\"identifier\":{{\"system\":\"{}\",\"value\":\"urn:uuid:{uuid}\"}}",
@@ -104,7 +118,7 @@ impl<W: Write> BundleWriter<W> {
         });
         write!(
             out,
-            "{{\"resourceType\":\"Bundle\"{identifier},\"type\":\"collection\",\"entry\":["
+            "{{\"resourceType\":\"Bundle\"{meta}{identifier},\"type\":\"collection\",\"entry\":["
         )?;
         let mut writer = Self {
             out,

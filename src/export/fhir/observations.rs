@@ -147,7 +147,8 @@ fn of_event(
             } else {
                 resource["status"] = json!("preliminary");
             }
-            if let Some(decision) = by_seq.get(decision_seq) {
+            let decision_seq = deferrals.decision_of(event.seq, *decision_seq);
+            if let Some(decision) = by_seq.get(&decision_seq) {
                 resource["derivedFrom"] = json!([{"reference": decision}]);
             }
             vec![scope.entry(&name("sit-with-it"), resource)]
@@ -407,6 +408,8 @@ fn markers(scope: &SessionScope, by_seq: &HashMap<Seq, String>) -> Vec<Entry> {
 
 /// Each deferral's minutes as last agreed and how it ended, read once from the whole timeline.
 struct Deferrals {
+    /// Each deferral's decision point, resolved once for the timeline.
+    decisions: HashMap<Seq, Seq>,
     minutes: HashMap<Seq, u32>,
     outcomes: HashMap<Seq, (chrono::DateTime<chrono::Utc>, DeferralOutcome, String)>,
 }
@@ -419,6 +422,7 @@ struct Deferral {
 impl Deferrals {
     fn of(events: &[Event]) -> Self {
         let mut deferrals = Self {
+            decisions: crate::domain::decisions_of_deferrals(events),
             minutes: HashMap::new(),
             outcomes: HashMap::new(),
         };
@@ -443,6 +447,11 @@ impl Deferrals {
             }
         }
         deferrals
+    }
+
+    /// The decision point of the deferral started at `start`, which recorded `recorded`.
+    fn decision_of(&self, start: Seq, recorded: Seq) -> Seq {
+        self.decisions.get(&start).copied().unwrap_or(recorded)
     }
 
     fn get(&self, seq: Seq, agreed: u32) -> Deferral {

@@ -28,6 +28,7 @@ impl OpenJournal {
         if matches!(nav, Nav::Stay) {
             return None;
         }
+        self.synthetic = self.journal.read().is_synthetic().unwrap_or(self.synthetic);
         if !matches!(self.view, View::Live(_)) {
             let cx = context(&self.journal, &mut self.practice, shared);
             self.view.as_view().save_typing(&cx);
@@ -162,9 +163,20 @@ impl OpenJournal {
                     nav = Nav::BackToLive;
                 }
                 let dir = self.journal.read().dir().display().to_string();
+                let synthetic = self.synthetic;
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.label(egui::RichText::new(dir).small().color(theme::MUTED))
                         .on_hover_text("The data folder; the journal is journal.db inside it.");
+                    if synthetic {
+                        ui.label(
+                            egui::RichText::new("Synthetic demo journal")
+                                .strong()
+                                .color(theme::WARNING),
+                        )
+                        .on_hover_text(
+                            "Made by kap-journal demo: no session here is a real client's, and every export says so.",
+                        );
+                    }
                 });
             });
             crate::ui::widgets::dismissable_notice(ui, &mut shared.notice, theme::WARNING);

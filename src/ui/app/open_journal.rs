@@ -37,6 +37,9 @@ pub(super) struct OpenJournal {
     pub(super) settings_problem: Option<String>,
     /// A practice sync asked for in Settings or the Practice list, going on beside every view.
     pub(super) practice: PracticeSync,
+    /// The journal was made for synthetic data: the top bar says so on every screen. Read when
+    /// the journal opens and on every change of screen (an import can make a new journal so).
+    pub(super) synthetic: bool,
 }
 
 impl OpenJournal {
@@ -63,7 +66,9 @@ impl OpenJournal {
             }
         }
         shared.backups.follow(&settings);
+        let synthetic = journal.read().is_synthetic().unwrap_or(false);
         let mut open = Self {
+            synthetic,
             journal,
             view: View::Home(Box::default()),
             kept_home: None,
