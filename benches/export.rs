@@ -21,6 +21,7 @@ fn bench(c: &mut Criterion) {
     let context = SummaryContext::local(
         Some("Dr. R. Example, MD".into()),
         kap_journal::domain::Thresholds::default(),
+        kap_journal::domain::ClinicZone::of_this_computer(),
     );
     let mut group = c.benchmark_group("export_300_entry_session");
     for format in [

@@ -54,6 +54,7 @@ fn one_new_session(store: &mut Store) {
     store
         .insert_complete_sessions(&[CompleteSession {
             weight_kg: client.weight_kg,
+            zone: None,
             new: NewSession {
                 client_id: client.id,
                 model: TreatmentModel::Kap,

@@ -281,6 +281,8 @@ prop_compose! {
             status: if ended { SessionStatus::Ended } else { SessionStatus::Live },
             started_at,
             ended_at,
+            zone: [None, Some("America/New_York"), Some("Australia/Sydney")][uuid as usize % 3]
+                .map(|name| kap_journal::domain::ClinicZone::parse(name).unwrap()),
             events,
             // A note is stored only with writing in it; the first section always has some.
             progress_note: progress_note.map(|(format, first, rest)| {

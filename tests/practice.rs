@@ -120,6 +120,7 @@ fn hand_made_journal(server: &TestServer, login: &str, code: &str) -> TempDir {
     let id = store
         .insert_complete_sessions(&[CompleteSession {
             weight_kg: Some(64.0),
+            zone: None,
             new: common::new_session(&client, TreatmentModel::Kap),
             uuid: uuid::Uuid::new_v4(),
             status: SessionStatus::Ended,

@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use kap_journal::domain::{
-    Discharge, Dose, EventKind, Instrument, LotCode, Measure, Monitoring, PreSession, RemsError,
-    RemsForm, Route, Sedation, Thresholds, TreatmentModel, Vitals, VitalsText,
+    ClinicZone, Discharge, Dose, EventKind, Instrument, LotCode, Measure, Monitoring, PreSession,
+    RemsError, RemsForm, Route, Sedation, Thresholds, TreatmentModel, Vitals, VitalsText,
 };
 use kap_journal::live::{LiveCommand, LiveSession};
 
@@ -129,6 +129,7 @@ fn form_of(record: &kap_journal::export::SessionRecord, names: Option<(&str, &st
         Monitoring {
             clinician: names.map(|(clinician, _)| clinician.to_owned()),
             setting: names.map(|(_, setting)| setting.to_owned()),
+            zone: ClinicZone::UTC,
         },
     )
     .unwrap()
@@ -178,9 +179,10 @@ fn every_field_comes_from_the_entry_it_describes() {
         );
     }
     assert_eq!(form.missing(), Vec::<&str>::new());
+    let zone = record.session.zone.unwrap();
     assert_eq!(
         form.due(),
-        (record.session.started_at + chrono::TimeDelta::days(7)).date_naive()
+        zone.date(record.session.started_at) + chrono::Days::new(7)
     );
 }
 
@@ -248,7 +250,11 @@ fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
         &ketamine.events,
         None,
         &Thresholds::default(),
-        Monitoring::default(),
+        Monitoring {
+            clinician: None,
+            setting: None,
+            zone: ClinicZone::UTC,
+        },
     )
     .unwrap_err();
     assert_eq!(refused, RemsError::NotEsketamine("IV infusion"));
@@ -261,7 +267,7 @@ fn the_forms_to_submit_are_listed_with_their_due_dates_until_marked() {
     let record = esketamine_session(&mut journal, Some("ESK-1"), 125);
     let id = record.session.id;
     let treated = record.session.started_at;
-    let due = (treated + chrono::TimeDelta::days(7)).date_naive();
+    let due = record.session.zone.unwrap().date(treated) + chrono::Days::new(7);
     let store = &mut journal.store;
 
     let listed = store

@@ -98,6 +98,77 @@ fn high_blood_pressure_is_flagged_at_once_and_stays_on_screen_during_sit_with_it
     assert!(!shows(&harness, "SAFETY"));
 }
 
+/// The seed's moment under a safety flag: SpO2 89 % stands, the client asks to lower, Ctrl+S asks
+/// first, Enter goes ahead. The deferral belongs to its own decision point, so its outcome is in
+/// the record, the header, the summary and the prep view.
+#[test]
+fn a_sit_with_it_asked_under_a_safety_flag_keeps_its_decision_and_its_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "SpO2", "89");
+    click(&mut harness, "Record vitals");
+    assert!(shows(&harness, "SAFETY  SpO2 89 %"));
+    common::ui::field(&harness, "Note").type_text("fear of falling");
+    harness.run();
+    shortcut(&mut harness, Key::S);
+    assert!(shows(&harness, "ask to sit with it while this stands?"));
+    harness.key_press(Key::Enter);
+    harness.run();
+
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let id = store.session_summaries(&SessionFilter::default()).unwrap()[0].id;
+    let events = store.events(id).unwrap();
+    let decision = events
+        .iter()
+        .find(|event| matches!(event.kind, EventKind::DecisionPoint(_)))
+        .unwrap()
+        .seq;
+    let start = events.last().unwrap();
+    assert_eq!(
+        start.kind,
+        EventKind::DeferralStart {
+            decision_seq: decision,
+            minutes: 5
+        },
+        "the deferral names its decision point, not the went-ahead entry before it"
+    );
+    assert!(
+        shows(&harness, &format!("5 min agreed, decision {decision}")),
+        "the header names the same decision"
+    );
+    drop(store);
+
+    clock.advance(Duration::from_mins(5));
+    harness.run();
+    common::ui::field(&harness, "Note").type_text("still frightened");
+    harness.run();
+    shortcut(&mut harness, Key::Num2);
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let record = kap_journal::export::SessionRecord::load(
+        &store,
+        id,
+        kap_journal::export::ExportOptions::default(),
+    )
+    .unwrap();
+    let summary = kap_journal::export::Summary::of(&record, &common::summary_context());
+    assert_eq!(
+        summary.outcome_counts,
+        [(kap_journal::domain::DeferralOutcome::DoseLowered, 1)]
+    );
+    let prep = kap_journal::review::PrepSheet::load(&store, record.client.id).unwrap();
+    assert!(
+        prep.sessions[0]
+            .decisions
+            .iter()
+            .all(|decision| decision.outcome.is_some()),
+        "the prep view does not list the moment as still open for want of its outcome"
+    );
+}
+
 /// Breathing is watched like the rest: a slow respiratory rate on supplemental oxygen is stored
 /// with the reading, flagged at once as possible respiratory depression, and the adverse event of
 /// that name can be recorded beside it.

@@ -74,8 +74,12 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
         Some(named) => Some(named.clone()),
         None => store.clinician()?.map(|clinician| clinician.signed_as()),
     };
-    let context = SummaryContext::local(clinician, store.clinic_settings()?.thresholds)
-        .with_clinic(store.clinic_name()?.map(String::from));
+    let context = SummaryContext::local(
+        clinician,
+        store.clinic_settings()?.thresholds,
+        store.clinic_zone()?,
+    )
+    .with_clinic(store.clinic_name()?.map(String::from));
     let write = |out: &mut dyn std::io::Write| {
         write_session(&store, id, args.format, options, &context, out)
     };

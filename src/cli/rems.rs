@@ -38,12 +38,13 @@ pub fn run(journal: &super::JournalAccess, args: &RemsArgs) -> anyhow::Result<Ex
     if due.is_empty() {
         say!("No REMS monitoring form is waiting to be submitted.");
     }
+    let zone = store.clinic_zone()?;
     for form in due {
         say!(
-            "session {:>6}  {:<12} treated {}  due {}{}",
+            "session {:>6}  {:<12} treated {} ({zone})  due {}{}",
             form.session_id.0,
             super::for_terminal(&form.client_code),
-            form.treated_at.format("%Y-%m-%d %H:%M"),
+            super::clinic_time(zone, form.treated_at),
             form.due,
             if form.overdue { "  OVERDUE" } else { "" }
         );

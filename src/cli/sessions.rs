@@ -40,6 +40,7 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
         own_only: !args.practice,
     };
     let mut summaries = store.session_summaries(&filter)?;
+    let zone = store.clinic_zone()?;
     if args.practice {
         let membership = store
             .practice_membership()?
@@ -76,7 +77,7 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
             out,
             "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}{}",
             "ID",
-            "STARTED (UTC)",
+            format!("STARTED ({zone})"),
             "CLIENT",
             "ROUTE",
             "TOTAL DOSE",
@@ -103,7 +104,7 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
                 out,
                 "{:>7}  {:<16}  {:<10}  {:<22}  {:<26}  {:>3}  {:<17}  {}{clinician}",
                 row.id.0,
-                row.started_at.format("%Y-%m-%d %H:%M"),
+                super::clinic_time(zone, row.started_at),
                 super::for_terminal(&row.client_code),
                 row.route.label(),
                 row.describe_delivered(),

@@ -1,6 +1,6 @@
 //! `kap-journal settings`: shows the clinic's monitoring settings and the clinician who signs, or
 //! changes them with `--set KEY=VALUE` (all changes checked together, then saved at once or not at
-//! all), `--clinician NAME --credentials TEXT` and `--clinic-name NAME`.
+//! all), `--clinician NAME --credentials TEXT`, `--clinic-name NAME` and `--clinic-zone ZONE`.
 
 use std::process::ExitCode;
 
@@ -25,6 +25,11 @@ pub struct SettingsArgs {
     /// "Riverside Ketamine Clinic" (an empty value clears it).
     #[arg(long, value_name = "NAME")]
     clinic_name: Option<String>,
+    /// The clinic's time zone, an IANA name (e.g. `--clinic-zone America/New_York`): each session
+    /// started from now on keeps it, and its times of day are printed there. Until set, this
+    /// computer's zone.
+    #[arg(long, value_name = "ZONE")]
+    clinic_zone: Option<String>,
     /// Where automatic backups go on this computer: a folder on another disk (an external drive, a
     /// synced folder). An empty value puts them back in the `backups` folder beside the journal.
     #[arg(long, value_name = "FOLDER")]
@@ -35,6 +40,7 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
     let changing_name = args.clinician.is_some() || args.credentials.is_some();
     let changing = changing_name
         || args.clinic_name.is_some()
+        || args.clinic_zone.is_some()
         || args.backup_folder.is_some()
         || !args.changes.is_empty();
     let mut store = if changing {
@@ -74,6 +80,10 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         store.save_clinic_name(name.as_ref())?;
         say!("Saved.");
     }
+    if let Some(zone) = &args.clinic_zone {
+        store.save_clinic_zone(crate::domain::ClinicZone::parse(zone)?)?;
+        say!("Saved.");
+    }
     if let Some(folder) = &args.backup_folder {
         let folder =
             Some(std::path::Path::new(folder)).filter(|folder| !folder.as_os_str().is_empty());
@@ -93,6 +103,11 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         |name| super::for_terminal(name.as_str()),
     );
     say!("{:<16} {clinic}", "clinic-name");
+    say!(
+        "{:<16} {} (--clinic-zone ZONE)",
+        "clinic-zone",
+        store.clinic_zone()?.describe_at(chrono::Utc::now())
+    );
     let folder = crate::store::backup_folder(store.dir());
     let warning = if crate::store::shares_disk_with_journal(store.dir(), &folder) {
         " (on the journal's own disk: a dead disk or a lost laptop takes them too; choose another with --backup-folder)"

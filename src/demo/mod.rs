@@ -19,7 +19,9 @@ use chrono::{Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::domain::{Client, NewClient, NewSession, Route, SessionStatus, TreatmentModel};
+use crate::domain::{
+    Client, ClinicZone, NewClient, NewSession, Route, SessionStatus, TreatmentModel,
+};
 use crate::store::{CompleteRecord, CompleteSession, Store, StoreError};
 use story::Story;
 use timeline::SessionShape;
@@ -58,6 +60,8 @@ pub fn generate(
 ) -> Result<DemoReport, StoreError> {
     // Synthetic data never mixes with a clinic's records: a new journal is marked for it, for good.
     store.claim_for_synthetic_data(Utc::now())?;
+    // Sessions start at clinic hours on this computer's clock, and are kept in the clinic's zone.
+    let zone = store.clinic_zone()?;
     let mut rng = StdRng::seed_from_u64(plan.seed);
     let clients = ensure_clients(store, plan.clients.max(1), &mut rng)?;
     let last_day =
@@ -99,6 +103,7 @@ pub fn generate(
                     &stories[client],
                     (session, day, last_day),
                     &mut consents,
+                    zone,
                 )
             })
             .collect();
@@ -153,6 +158,7 @@ fn record(
     story: &Story,
     (index, day, last_day): (usize, NaiveDate, NaiveDate),
     consents: &mut consents::ConsentBook,
+    zone: ClinicZone,
 ) -> CompleteRecord {
     let model = story.model(index);
     // The Medical Model gives ketamine by infusion or esketamine; IM and lozenges are KAP's.
@@ -228,6 +234,7 @@ fn record(
             started_at,
             ended_at: Some(ended_at),
             weight_kg: Some(weight_kg),
+            zone: Some(zone),
             events,
         },
         progress_note,

@@ -6,6 +6,7 @@ mod administration;
 mod adverse;
 mod client;
 mod clinic_name;
+mod clinic_zone;
 mod consent;
 mod controlled_substance;
 mod deferral_link;
@@ -40,6 +41,7 @@ pub use client::{
     Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, hides_or_moves_text, parse_weight,
 };
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
+pub use clinic_zone::{ClinicZone, UnknownZone};
 pub use consent::{
     ConsentError, ConsentGiven, ConsentItem, ConsentRecord, ConsentStanding, ConsentText,
     MAX_CONSENT_TEXT_BYTES, NewConsent, RENEW_AFTER_DAYS_RANGE, RENEWAL_NOTICE_DAYS,

@@ -79,6 +79,8 @@ const OPIOIDS: [&str; 12] = [
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemsForm {
     pub treatment_started: DateTime<Utc>,
+    /// The clinic's zone the treatment was in: its date and times of day are read there.
+    pub zone: super::ClinicZone,
     /// What the devices gave, in mg (56 or 84 for the labelled doses).
     pub dose_mg: Option<f64>,
     pub lots: Vec<LotCode>,
@@ -108,10 +110,12 @@ pub struct RemsForm {
 }
 
 /// Who monitored the client, and where: the names set in Settings.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Monitoring {
     pub clinician: Option<String>,
     pub setting: Option<String>,
+    /// The clinic's zone today, for a session that kept none of its own.
+    pub zone: super::ClinicZone,
 }
 
 /// Why a session has no REMS form.
@@ -168,6 +172,7 @@ impl RemsForm {
         });
         Ok(Self {
             treatment_started: session.started_at,
+            zone: session.zone.unwrap_or(monitoring.zone),
             dose_mg: delivered(events, weight_kg, end_ms).mg,
             lots: checklist
                 .and_then(|checklist| checklist.lot.clone())
@@ -268,9 +273,19 @@ impl RemsForm {
         missing
     }
 
-    /// The last day to submit the form.
+    /// The last day to submit the form: 7 days from the clinic's treatment date.
     pub fn due(&self) -> chrono::NaiveDate {
-        (self.treatment_started + chrono::TimeDelta::days(REMS_SUBMIT_WITHIN_DAYS)).date_naive()
+        self.zone.date(self.treatment_started)
+            + chrono::Days::new(REMS_SUBMIT_WITHIN_DAYS.unsigned_abs())
+    }
+
+    /// A moment of the treatment as the clinic's clock read it, with the zone.
+    pub fn local_time(&self, at: DateTime<Utc>) -> String {
+        format!(
+            "{} ({})",
+            self.zone.local(at).format("%Y-%m-%d %H:%M"),
+            self.zone.describe_at(at)
+        )
     }
 }
 

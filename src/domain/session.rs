@@ -69,6 +69,9 @@ pub struct Session {
     /// The client's weight this session was dosed by, as known when it started (or as its archive
     /// recorded it): a later weighing never changes what an earlier session delivered.
     pub weight_kg: Option<f64>,
+    /// The clinic's time zone when the session was held: its times of day are read there. `None`
+    /// for a session recorded before zones were kept (read in the clinic's zone of today).
+    pub zone: Option<super::ClinicZone>,
 }
 
 /// A session as chosen in the start form, before it has an id.

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ExportError, ExportOptions, SessionRecord};
 use crate::domain::{
-    Addendum, CheckIn, CheckInKind, Dose, EventKind, FollowUp, FollowUpId, ProgressNote, Route,
-    SessionId, SessionStatus, Signature, TreatmentModel,
+    Addendum, CheckIn, CheckInKind, ClinicZone, Dose, EventKind, FollowUp, FollowUpId,
+    ProgressNote, Route, SessionId, SessionStatus, Signature, TreatmentModel,
 };
 use crate::store::Store;
 
@@ -35,6 +35,10 @@ pub struct ArchivedSession {
     pub status: SessionStatus,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// The clinic's IANA time zone when the session was held (absent from archives of sessions
+    /// recorded before zones were kept): where its times of day are read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<ClinicZone>,
     pub events: Vec<ArchivedEvent>,
     /// The progress note (SOAP, DAP or BIRP), when one was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +118,7 @@ impl From<&SessionRecord> for ArchivedSession {
             status: session.status,
             started_at: session.started_at,
             ended_at: session.ended_at,
+            zone: session.zone,
             events: record
                 .events
                 .iter()

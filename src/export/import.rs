@@ -282,6 +282,7 @@ pub fn write_archived_session(
         status: session.status,
         started_at: session.started_at,
         ended_at: session.ended_at,
+        zone: session.zone,
         events: std::mem::take(&mut session.events)
             .into_iter()
             .map(|event| NewEvent {

@@ -142,6 +142,7 @@ pub fn write_record(
                 crate::domain::Monitoring {
                     clinician: context.clinician.clone(),
                     setting: context.clinic.clone(),
+                    zone: context.zone,
                 },
             )
             .map_err(ExportError::Rems)?;

@@ -2,7 +2,7 @@
 
 use super::ExportOptions;
 use crate::domain::{
-    Addendum, Client, Delivered, Event, ProgressNote, Session, SessionId, Signature,
+    Addendum, Client, ClinicZone, Delivered, Event, ProgressNote, Session, SessionId, Signature,
     SignatureStanding, delivered, session_weight,
 };
 use crate::store::{PrivateNote, Store, StoreError};
@@ -40,6 +40,11 @@ impl SessionRecord {
             None => self.events.last().map_or(0, |event| event.elapsed_ms),
         };
         delivered(&self.events, self.weight_kg(), until_ms)
+    }
+
+    /// The zone its times of day are read in: its own, else the clinic's as `context` gives it.
+    pub fn zone(&self, context: &super::SummaryContext) -> ClinicZone {
+        self.session.zone.unwrap_or(context.zone)
     }
 
     /// The weight this session's doses are worked out with: the checklist's, else the one it was

@@ -2,20 +2,22 @@
 //! the dosing, every decision point with the deferral it opened and how that ended, the notes, and
 //! what the clinician marked for integration.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use super::SessionRecord;
 use super::summary_facts::{after_session, before_session, facts, local_date_time, progress_note};
 use crate::domain::{
-    Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, Thresholds, TimelineState,
-    monitoring_ms,
+    ClinicZone, Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, Thresholds,
+    TimelineState, monitoring_ms,
 };
 use crate::format;
 
-/// How a summary is presented: the time zone its times of day are in, and who prepared it.
+/// How a summary is presented: the zone its times of day are read in when the session kept none,
+/// and who prepared it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryContext {
-    pub zone: FixedOffset,
+    /// The clinic's zone today: only for a session recorded before sessions kept their own.
+    pub zone: ClinicZone,
     /// The clinician's name and credentials, shown in the header when given.
     pub clinician: Option<String>,
     /// The clinic's name (the REMS form's healthcare setting), when set.
@@ -25,10 +27,11 @@ pub struct SummaryContext {
 }
 
 impl SummaryContext {
-    /// Times in this computer's time zone, the clinic's thresholds.
-    pub fn local(clinician: Option<String>, thresholds: Thresholds) -> Self {
+    /// Times in each session's zone (or `zone`, the clinic's, for one that kept none), the
+    /// clinic's thresholds.
+    pub fn local(clinician: Option<String>, thresholds: Thresholds, zone: ClinicZone) -> Self {
         Self {
-            zone: *chrono::Local::now().offset(),
+            zone,
             clinician: clinician.filter(|name| !name.trim().is_empty()),
             clinic: None,
             thresholds,
@@ -123,11 +126,11 @@ pub struct AddendumLine {
 impl Summary {
     /// Builds the summary as `context` says.
     pub fn of(record: &SessionRecord, context: &SummaryContext) -> Self {
-        let zone = context.zone;
+        let zone = record.zone(context);
         let weight = record.weight_kg();
         let at = |elapsed_ms: i64, wall: DateTime<Utc>| Timed {
             elapsed: format::elapsed(elapsed_ms),
-            clock: wall.with_timezone(&zone).format("%H:%M").to_string(),
+            clock: zone.local(wall).format("%H:%M").to_string(),
             text: String::new(),
         };
         let timed = |event: &crate::domain::Event, text: String| Timed {
@@ -249,7 +252,7 @@ impl Summary {
                         Some(check_in) => format!(
                             "{} ({})",
                             check_in.describe(),
-                            check_in.at.with_timezone(&context.zone).format("%Y-%m-%d")
+                            record.zone(context).date(check_in.at)
                         ),
                         None => format!("due {}, not yet recorded", follow_up.due),
                     };
@@ -275,7 +278,7 @@ impl Summary {
                 format!(
                     "Signed by {} on {}{standing}. The record above is as it was signed; anything added later is an addendum.",
                     signature.clinician.signed_as(),
-                    local_date_time(signature.signed_at, context.zone)
+                    local_date_time(signature.signed_at, record.zone(context))
                 )
             }),
             addenda: record
@@ -284,7 +287,7 @@ impl Summary {
                 .map(|addendum| AddendumLine {
                     heading: format!(
                         "{}, {}",
-                        local_date_time(addendum.written_at, context.zone),
+                        local_date_time(addendum.written_at, record.zone(context)),
                         addendum.author.signed_as()
                     ),
                     reason: addendum.reason.clone(),

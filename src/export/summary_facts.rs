@@ -1,11 +1,13 @@
 //! The label and value pairs a summary opens and closes with: the facts of the session, the
 //! checklist before it, the after-session record, and the progress note's sections.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use super::SessionRecord;
 use super::summary::SummaryContext;
-use crate::domain::{Discharge, MIN_FASTING_HOURS, PreSession, TreatmentModel, interaction};
+use crate::domain::{
+    ClinicZone, Discharge, MIN_FASTING_HOURS, PreSession, TreatmentModel, interaction,
+};
 use crate::format;
 
 /// What a summary of a session from a synthetic journal says first.
@@ -16,8 +18,8 @@ pub(super) fn facts(
     context: &SummaryContext,
 ) -> Vec<(&'static str, String)> {
     let session = &record.session;
-    let zone = context.zone;
-    let local = |time: DateTime<Utc>| time.with_timezone(&zone);
+    let zone = record.zone(context);
+    let local = |time: DateTime<Utc>| zone.local(time);
     let mut facts = Vec::new();
     if record.synthetic {
         facts.push(("Data", SYNTHETIC_NOTICE.to_owned()));
@@ -58,10 +60,19 @@ pub(super) fn facts(
     if let Some(weight) = record.weight_kg() {
         facts.push(("Weight", format!("{weight} kg")));
     }
-    let started = local(session.started_at);
+    // Every time of day in the summary is read in this zone, at the offset in force then.
+    let kept = if session.zone.is_some() {
+        ""
+    } else {
+        "; the session did not record its zone"
+    };
     facts.push((
         "Started",
-        format!("{} (UTC{})", started.format("%H:%M"), started.format("%:z")),
+        format!(
+            "{} ({}{kept})",
+            local(session.started_at).format("%H:%M"),
+            zone.describe_at(session.started_at)
+        ),
     ));
     match session.ended_at {
         Some(ended) => {
@@ -78,8 +89,8 @@ pub(super) fn facts(
 }
 
 /// A date and time of day with its offset from UTC, e.g. `2026-11-24 14:05 (UTC+01:00)`.
-pub(super) fn local_date_time(time: DateTime<Utc>, zone: FixedOffset) -> String {
-    let local = time.with_timezone(&zone);
+pub(super) fn local_date_time(time: DateTime<Utc>, zone: ClinicZone) -> String {
+    let local = zone.local(time);
     format!(
         "{} (UTC{})",
         local.format("%Y-%m-%d %H:%M"),

@@ -78,6 +78,8 @@ fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
                 status: SessionStatus::Ended,
                 started_at: cell(&row, 7)?,
                 ended_at: Some(cell(&row, 8)?),
+                // The practice server keeps no zone yet: a copy is read in this clinic's zone.
+                zone: None,
                 events: Vec::new(),
                 progress_note: None,
                 private_note: None,

@@ -238,6 +238,11 @@ pub(super) fn watch_session_weight(tx: &rusqlite::Transaction<'_>) -> Result<(),
     watch_more_columns(tx, "sessions", &["weight_kg"])
 }
 
+/// Migration 18: the same, watching its time zone as well.
+pub(super) fn watch_session_zone(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    watch_more_columns(tx, "sessions", &["weight_kg", "zone"])
+}
+
 /// Makes the audit triggers of `table` (one of [`AUDITED`]) again, watching `added` columns beside
 /// the ones it had: for a migration that adds columns to the record.
 fn watch_more_columns(

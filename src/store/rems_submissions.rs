@@ -7,7 +7,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::{Store, StoreError, from_ms, to_ms};
-use crate::domain::{REMS_SUBMIT_WITHIN_DAYS, SessionId};
+use crate::domain::{ClinicZone, REMS_SUBMIT_WITHIN_DAYS, SessionId};
 
 /// Migration 11: the submissions and the triggers that keep them as written.
 pub(super) const CREATE_REMS_SUBMISSIONS: &str = r"
@@ -39,8 +39,9 @@ impl Store {
     /// submitted, the most urgent first, judged at `now`. A colleague's session copied from the
     /// practice is theirs to report.
     pub fn rems_due(&self, now: DateTime<Utc>) -> Result<Vec<RemsDue>, StoreError> {
+        let clinic_zone = self.clinic_zone()?;
         let mut statement = self.conn.prepare_cached(
-            "SELECT s.id, c.code, s.started_ms FROM sessions s JOIN clients c ON c.id = s.client_id
+            "SELECT s.id, c.code, s.started_ms, s.zone FROM sessions s JOIN clients c ON c.id = s.client_id
              WHERE s.route = 'intranasal_esketamine' AND s.ended_ms IS NOT NULL
                AND s.id NOT IN (SELECT session_id FROM rems_submissions)
                AND s.id NOT IN (SELECT session_id FROM practice_copies)
@@ -51,18 +52,25 @@ impl Store {
                 row.get::<_, i64>(0)?,
                 row.get::<_, String>(1)?,
                 row.get::<_, i64>(2)?,
+                row.get::<_, Option<String>>(3)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, client_code, started_ms) = row?;
+            let (id, client_code, started_ms, zone) = row?;
             let treated_at = from_ms(started_ms)?;
-            let due = (treated_at + chrono::TimeDelta::days(REMS_SUBMIT_WITHIN_DAYS)).date_naive();
+            // The treatment date is the clinic's calendar day, not UTC's: a 17:30 session in Los
+            // Angeles and a 09:00 one in Sydney each have their own day, and 7 days from it.
+            let zone = zone
+                .and_then(|name| ClinicZone::parse(&name).ok())
+                .unwrap_or(clinic_zone);
+            let due =
+                zone.date(treated_at) + chrono::Days::new(REMS_SUBMIT_WITHIN_DAYS.unsigned_abs());
             Ok(RemsDue {
                 session_id: SessionId(id),
                 client_code,
                 treated_at,
                 due,
-                overdue: now.date_naive() > due,
+                overdue: zone.date(now) > due,
             })
         })
         .collect()

@@ -200,6 +200,22 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::synthetic::CREATE_JOURNAL_MARKS,
         then: Some(super::audit::watch_journal_marks),
     },
+    // 18: the clinic's IANA time zone kept with each session (its times of day are read there),
+    // watched by the audit log and by a signed session's guard. Sessions from before have none.
+    Migration {
+        sql: r"
+    ALTER TABLE sessions ADD COLUMN zone TEXT;
+    DROP TRIGGER signed_sessions_update;
+    CREATE TRIGGER signed_sessions_update BEFORE UPDATE OF
+        id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms,
+        ended_ms, event_count, decision_points, deferrals, worked_through, dose_lowered, ended_early,
+        session_stopped, weight_kg, zone
+    ON sessions
+    WHEN OLD.status = 'signed'
+    BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
+    ",
+        then: Some(super::audit::watch_session_zone),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -4,8 +4,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::events::{insert_events, insert_events_unindexed};
 use super::{NewEvent, Store, StoreError, from_ms, to_ms};
 use crate::domain::{
-    ClientId, Dose, EventKind, NewSession, Route, Seq, Session, SessionId, SessionStatus,
-    TreatmentModel,
+    ClientId, ClinicZone, Dose, EventKind, NewSession, Route, Seq, Session, SessionId,
+    SessionStatus, TreatmentModel,
 };
 
 /// A session's start, end and the weight it was dosed by: what its delivered total is computed
@@ -14,7 +14,7 @@ pub(super) const SESSION_STARTED_AND_ENDED: &str =
     "SELECT s.started_ms, s.ended_ms, coalesce(s.weight_kg, c.weight_kg)
      FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1";
 
-const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms, weight_kg";
+const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms, weight_kg, zone";
 
 /// A whole session with its timeline, written in one go (synthetic data, and later imports).
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct CompleteSession {
     /// The weight the session was dosed by, as its source recorded it (an archive's, not the
     /// journal's current weight for the client).
     pub weight_kg: Option<f64>,
+    /// The clinic's time zone when it was held, as its source recorded it.
+    pub zone: Option<ClinicZone>,
     pub events: Vec<NewEvent>,
 }
 
@@ -68,6 +70,7 @@ impl Store {
             .check_for_weight(checklist_weight.or(client.weight_kg))
             .map_err(crate::domain::SessionError::from)?;
         let uuid = uuid::Uuid::new_v4();
+        let zone = self.clinic_zone()?;
         let tx = self.conn.transaction()?;
         let weight = checklist_weight.or(client.weight_kg);
         insert_session(
@@ -76,7 +79,7 @@ impl Store {
             uuid,
             SessionStatus::Live,
             (started_at, None),
-            weight,
+            (weight, Some(zone)),
         )?;
         let id = SessionId(tx.last_insert_rowid());
         let committed = insert_events(&tx, id, Seq(1), first)?;
@@ -160,7 +163,7 @@ pub(super) fn insert_complete_session(
         session.uuid,
         status,
         (session.started_at, session.ended_at),
-        session.weight_kg,
+        (session.weight_kg, session.zone),
     )?;
     let id = SessionId(tx.last_insert_rowid());
     insert_events_unindexed(tx, id, Seq(1), &session.events)?;
@@ -180,13 +183,13 @@ fn insert_session(
     uuid: uuid::Uuid,
     status: SessionStatus,
     (started_at, ended_at): (DateTime<Utc>, Option<DateTime<Utc>>),
-    weight_kg: Option<f64>,
+    (weight_kg, zone): (Option<f64>, Option<ClinicZone>),
 ) -> Result<(), StoreError> {
     let dose = serde_json::to_string(&new.planned_dose)
         .map_err(|_| StoreError::Damaged("a dose to be written"))?;
     conn.prepare_cached(
-        "INSERT INTO sessions (uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms, weight_kg)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO sessions (uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms, weight_kg, zone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         uuid.to_string(),
@@ -200,6 +203,7 @@ fn insert_session(
         to_ms(started_at),
         ended_at.map(to_ms),
         weight_kg,
+        zone.map(ClinicZone::name),
     ])?;
     Ok(())
 }
@@ -218,6 +222,7 @@ struct RawSession {
     started_ms: i64,
     ended_ms: Option<i64>,
     weight_kg: Option<f64>,
+    zone: Option<String>,
 }
 
 fn raw_session(row: &Row<'_>) -> rusqlite::Result<RawSession> {
@@ -234,6 +239,7 @@ fn raw_session(row: &Row<'_>) -> rusqlite::Result<RawSession> {
         started_ms: row.get(9)?,
         ended_ms: row.get(10)?,
         weight_kg: row.get(11)?,
+        zone: row.get(12)?,
     })
 }
 
@@ -254,6 +260,8 @@ impl RawSession {
             started_at: from_ms(self.started_ms)?,
             ended_at: self.ended_ms.map(from_ms).transpose()?,
             weight_kg: self.weight_kg,
+            // A zone this build does not know (dropped from the time zone database) reads as none.
+            zone: self.zone.and_then(|name| ClinicZone::parse(&name).ok()),
         })
     }
 }

@@ -6,11 +6,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Store, StoreError};
-use crate::domain::{ClinicName, ClinicSettings, Clinician};
+use crate::domain::{ClinicName, ClinicSettings, ClinicZone, Clinician};
 
 const CLINIC_KEY: &str = "clinic";
 const CLINICIAN_KEY: &str = "clinician";
 const CLINIC_NAME_KEY: &str = "clinic-name";
+const CLINIC_ZONE_KEY: &str = "clinic-zone";
 
 impl Store {
     /// The clinic's settings; the defaults until someone changes them.
@@ -68,6 +69,20 @@ impl Store {
             .execute([CLINIC_NAME_KEY])?;
         self.anchor_commit();
         Ok(())
+    }
+
+    /// The clinic's time zone, kept with each session started: the one set in Settings, else this
+    /// computer's.
+    pub fn clinic_zone(&self) -> Result<ClinicZone, StoreError> {
+        Ok(self
+            .setting(CLINIC_ZONE_KEY, "the clinic's time zone")?
+            .unwrap_or_else(ClinicZone::of_this_computer))
+    }
+
+    /// Sets the clinic's time zone for the sessions started from now on (each keeps its own).
+    pub fn save_clinic_zone(&mut self, zone: ClinicZone) -> Result<(), StoreError> {
+        self.require_writer()?;
+        self.write_setting(CLINIC_ZONE_KEY, &zone, "the clinic's time zone")
     }
 
     /// One setting read from its JSON; `what` names it if it cannot be read.

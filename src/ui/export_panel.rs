@@ -53,7 +53,10 @@ impl ExportPanel {
             // read when a summary is made, not every frame.
             let context = || {
                 let clinician = store.clinician().ok().flatten();
-                SummaryContext::local(clinician.map(|c| c.signed_as()), thresholds)
+                let zone = store
+                    .clinic_zone()
+                    .unwrap_or_else(|_| crate::domain::ClinicZone::of_this_computer());
+                SummaryContext::local(clinician.map(|c| c.signed_as()), thresholds, zone)
                     .with_clinic(store.clinic_name().ok().flatten().map(String::from))
             };
             if ui.button("Copy summary").clicked() {

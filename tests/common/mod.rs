@@ -114,6 +114,21 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (
+        18,
+        // (The session row's audit triggers go with the column; migration 18 makes them again.)
+        "DROP TRIGGER audit_sessions_insert; DROP TRIGGER audit_sessions_update;
+         DROP TRIGGER IF EXISTS audit_sessions_delete;
+         DROP TRIGGER signed_sessions_update;
+         CREATE TRIGGER signed_sessions_update BEFORE UPDATE OF
+             id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms,
+             ended_ms, event_count, decision_points, deferrals, worked_through, dose_lowered, ended_early,
+             session_stopped, weight_kg
+         ON sessions
+         WHEN OLD.status = 'signed'
+         BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
+         ALTER TABLE sessions DROP COLUMN zone;",
+    ),
     (17, "DROP TABLE journal_marks;"),
     // (Migration 16 only sets entries right; run again, it finds nothing more to do.)
     (16, ""),
@@ -136,7 +151,7 @@ const UNDO: &[(i64, &str)] = &[
     (
         8,
         // (The session row's audit triggers go with the column; migration 8 makes them again.)
-        "DROP TRIGGER audit_sessions_insert; DROP TRIGGER audit_sessions_update;
+        "DROP TRIGGER IF EXISTS audit_sessions_insert; DROP TRIGGER IF EXISTS audit_sessions_update;
          DROP TRIGGER IF EXISTS audit_sessions_delete;
          DROP TRIGGER signed_sessions_update;
          CREATE TRIGGER signed_sessions_update BEFORE UPDATE OF
@@ -215,7 +230,7 @@ fn rewind_connection(conn: &rusqlite::Connection, version: i64) {
 /// Summaries in UTC with a synthetic clinician, so exports read the same on every machine.
 pub fn summary_context() -> kap_journal::export::SummaryContext {
     kap_journal::export::SummaryContext {
-        zone: chrono::FixedOffset::east_opt(0).unwrap(),
+        zone: kap_journal::domain::ClinicZone::UTC,
         clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
         clinic: None,
         thresholds: kap_journal::domain::Thresholds::default(),

@@ -98,7 +98,7 @@ fn treatment(form: &RemsForm) -> Vec<(&'static str, String)> {
             .join(", ")
     };
     let mut facts = vec![
-        ("Treatment date", format::date_time(form.treatment_started)),
+        ("Treatment date", form.local_time(form.treatment_started)),
         ("Dose", dose),
         ("Lot number(s)", lots),
     ];
@@ -158,7 +158,8 @@ fn monitoring(form: &RemsForm) -> Vec<(&'static str, String)> {
         ("Total monitoring time", minutes),
         (
             "Ready to leave",
-            form.ready_to_leave.map_or_else(missing, format::date_time),
+            form.ready_to_leave
+                .map_or_else(missing, |at| form.local_time(at)),
         ),
     ]
 }
