@@ -170,3 +170,35 @@ fn no_words_are_drawn_over_other_words() {
         }
     }
 }
+
+/// A note that begins in Hebrew keeps its Latin words and numbers as typed: the Unicode
+/// bidirectional algorithm orders each line, so "BP 120/80" never prints as "08/021 PB".
+#[test]
+fn a_note_mixing_right_to_left_and_left_to_right_text_reads_as_typed() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Kap);
+    for note in ["שלום world 123", "הערה: BP 120/80 stable"] {
+        live.log(&mut journal.store, LiveCommand::Note(note.into()))
+            .unwrap();
+    }
+    live.end(&mut journal.store, "", None).unwrap();
+    let pages = word_boxes(&pdf(&journal.store, live.session().id.0));
+    let words: Vec<&(String, [f32; 4])> = pages.iter().flatten().collect();
+    let at = |text: &str| {
+        match words.iter().find(|(word, _)| word == text) {
+            Some((_, bbox)) => *bbox,
+            None => panic!("{text} is not in the PDF: {words:?}"),
+        }
+    };
+    for mirrored in ["dlrow", "321", "08/021", "PB"] {
+        assert!(
+            words.iter().all(|(word, _)| word != mirrored),
+            "{mirrored} printed mirrored"
+        );
+    }
+    // Left to right inside each left-to-right run, on one line.
+    let (world, number) = (at("world"), at("123"));
+    assert!(world[0] < number[0] && (world[1] - number[1]).abs() < 1.0);
+    let (bp, pressure, stable) = (at("BP"), at("120/80"), at("stable"));
+    assert!(bp[0] < pressure[0] && pressure[0] < stable[0]);
+}

@@ -95,7 +95,7 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
     }
     let clinician = store.clinician()?.map_or_else(
         || "not set (--clinician NAME --credentials TEXT)".to_owned(),
-        |clinician| clinician.signed_as(),
+        |clinician| super::for_terminal(&clinician.signed_as()),
     );
     say!("{:<16} {clinician}", "clinician");
     let clinic = store.clinic_name()?.map_or_else(

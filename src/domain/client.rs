@@ -10,6 +10,8 @@ pub struct ClientId(pub i64);
 pub const WEIGHT_RANGE_KG: std::ops::RangeInclusive<f64> = 20.0..=350.0;
 /// The longest pseudonymous code the journal accepts.
 pub const MAX_CODE_CHARS: usize = 32;
+/// The longest display name the journal keeps, in characters.
+pub const MAX_NAME_CHARS: usize = 80;
 
 /// A person in treatment, known by a pseudonymous code so the journal need not hold a real name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,30 +49,25 @@ pub enum ClientError {
     #[error("Enter a client code, for example C-0142.")]
     MissingCode,
     #[error(
-        "A client code can have at most {MAX_CODE_CHARS} characters, and no line breaks, control, direction or invisible characters."
+        "A client code can have at most {MAX_CODE_CHARS} letters, digits, dashes, dots, slashes or spaces, all of one script (no Latin and Cyrillic mixed), and nothing invisible or that moves text."
     )]
     BadCode,
+    #[error(
+        "A display name can have at most {MAX_NAME_CHARS} characters, and no line breaks, control, direction or invisible characters."
+    )]
+    BadName,
+    #[error(
+        "The code {0} reads the same as this one: choose that client from the list, or another code."
+    )]
+    LooksLike(String),
     #[error("The weight is not a number of kilograms.")]
     WeightNotANumber,
+    #[error(transparent)]
+    WeightAmbiguous(#[from] super::NumberError),
     #[error("A weight must be between {} and {} kg.", WEIGHT_RANGE_KG.start(), WEIGHT_RANGE_KG.end())]
     WeightOutOfRange,
     #[error("A client with this code already exists; choose them from the list.")]
     DuplicateCode,
-}
-
-/// A character that a code must not hold: control characters (a terminal runs some), the marks that
-/// turn text right to left or back (a code could read as another), and invisible ones (two codes
-/// that look the same could differ).
-pub fn hides_or_moves_text(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{061C}'
-                | '\u{FEFF}'
-        )
 }
 
 impl NewClient {
@@ -80,7 +77,7 @@ impl NewClient {
         if code.is_empty() {
             return Err(ClientError::MissingCode);
         }
-        if code.chars().count() > MAX_CODE_CHARS || code.chars().any(hides_or_moves_text) {
+        if code.chars().count() > MAX_CODE_CHARS || !super::is_identifier_code(code) {
             return Err(ClientError::BadCode);
         }
         let weight_kg = match weight_kg.trim() {
@@ -90,6 +87,11 @@ impl NewClient {
         let display_name = Some(display_name.trim())
             .filter(|name| !name.is_empty())
             .map(str::to_owned);
+        if display_name.as_ref().is_some_and(|name| {
+            name.chars().count() > MAX_NAME_CHARS || name.chars().any(super::hides_or_moves_text)
+        }) {
+            return Err(ClientError::BadName);
+        }
         Ok(Self {
             code: code.to_owned(),
             display_name,
@@ -100,11 +102,9 @@ impl NewClient {
 
 /// Parses a weight in kg, accepting a decimal comma and a trailing `kg`.
 pub fn parse_weight(text: &str) -> Result<f64, ClientError> {
-    let number = text.trim().trim_end_matches("kg").trim().replace(',', ".");
-    let weight: f64 = number.parse().map_err(|_| ClientError::WeightNotANumber)?;
-    if weight.is_nan() {
-        return Err(ClientError::WeightNotANumber);
-    }
+    let number = text.trim().trim_end_matches("kg");
+    let weight = super::parse_decimal(number)
+        .map_err(|error| error.ambiguous_or(ClientError::WeightNotANumber))?;
     if !WEIGHT_RANGE_KG.contains(&weight) {
         return Err(ClientError::WeightOutOfRange);
     }

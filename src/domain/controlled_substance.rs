@@ -103,8 +103,9 @@ const MAX_ENTRY_MICROGRAMS: i64 = 100_000_000;
 impl Micrograms {
     /// Milligrams as typed (`500`, `12.5`, `0,25`), to the microgram; more than zero.
     pub fn parse_mg(text: &str) -> Result<Self, SubstanceLogError> {
-        let number = text.trim().trim_end_matches("mg").trim().replace(',', ".");
-        let mg: f64 = number.parse().map_err(|_| SubstanceLogError::Amount)?;
+        let number = text.trim().trim_end_matches("mg");
+        let mg = super::parse_decimal(number)
+            .map_err(|error| error.ambiguous_or(SubstanceLogError::Amount))?;
         Self::from_mg(mg)
     }
 
@@ -271,6 +272,8 @@ pub enum SubstanceLogError {
     Substance,
     #[error("An amount is milligrams above zero and at most 100 g, e.g. 500 or 12.5.")]
     Amount,
+    #[error(transparent)]
+    AmbiguousAmount(#[from] super::NumberError),
     #[error("Waste is destroyed before a witness: give the witness's name.")]
     Witness,
     #[error("A correction says why it is made, e.g. \"count on 2026-12-01 found 480 mg\".")]

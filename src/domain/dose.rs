@@ -76,6 +76,8 @@ pub enum DoseError {
     Empty,
     #[error("The dose amount is not a number.")]
     NotANumber,
+    #[error(transparent)]
+    Ambiguous(#[from] super::NumberError),
     #[error("A dose must be more than zero.")]
     NotPositive,
     #[error("Add a unit to the dose: mg or mg/kg.")]
@@ -328,12 +330,8 @@ fn round2(value: f64) -> f64 {
 }
 
 fn parse_number(text: &str) -> Result<f64, DoseError> {
-    let text = text.trim().replace(',', ".");
     // The caller has already refused an empty dose, so a missing number means words where it belongs.
-    if text.is_empty() {
-        return Err(DoseError::NotANumber);
-    }
-    text.parse::<f64>().map_err(|_| DoseError::NotANumber)
+    super::parse_decimal(text).map_err(|error| error.ambiguous_or(DoseError::NotANumber))
 }
 
 fn parse_infusion(rest: &str) -> Result<Infusion, DoseError> {

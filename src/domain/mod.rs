@@ -15,6 +15,7 @@ mod discharge;
 mod dose;
 mod event;
 mod follow_up;
+mod identifying_text;
 mod measure;
 mod model;
 mod practice;
@@ -31,15 +32,14 @@ mod signature;
 mod soft_stop;
 mod suicide_risk;
 mod timeline;
+mod typed_number;
 mod vitals;
 mod vitals_schedule;
 mod vitals_thresholds;
 
 pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
-pub use client::{
-    Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, hides_or_moves_text, parse_weight,
-};
+pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
 pub use clinic_zone::{ClinicZone, UnknownZone};
 pub use consent::{
@@ -61,6 +61,7 @@ pub use event::{
     calls_for_safety_plan,
 };
 pub use follow_up::{CheckIn, CheckInKind, EBI_ITEMS, Ebi, FollowUp, FollowUpError, FollowUpId};
+pub use identifying_text::{hides_or_moves_text, is_identifier_code, looks_like};
 pub use measure::{Instrument, Measure, MeasureError, Severity};
 pub use model::TreatmentModel;
 pub use practice::{PracticeMembership, PracticeRole};
@@ -90,6 +91,7 @@ pub use suicide_risk::{
     ASQ_QUESTIONS, AsqAnswer, AsqError, AsqResult, AsqScreen, SafetyPlan, SafetyPlanError,
 };
 pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
+pub use typed_number::{NumberError, parse_decimal};
 pub use vitals::{Vitals, VitalsError, VitalsText};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};
 pub use vitals_thresholds::{Thresholds, VitalsFlag};

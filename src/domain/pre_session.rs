@@ -59,8 +59,7 @@ impl PreSession {
         let fasting_hours = match fasting.trim() {
             "" => None,
             text => Some(
-                text.replace(',', ".")
-                    .parse::<f64>()
+                super::parse_decimal(text)
                     .ok()
                     .filter(|hours| (0.0..=72.0).contains(hours))
                     .ok_or(PreSessionError::Fasting)?,

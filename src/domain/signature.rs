@@ -31,6 +31,14 @@ impl Clinician {
         {
             return Err(SignatureError::TooLong);
         }
+        // The name heads every summary and signs every record: a terminal escape or a direction
+        // mark in it would print as something else.
+        if format!("{name}{credentials}")
+            .chars()
+            .any(super::hides_or_moves_text)
+        {
+            return Err(SignatureError::HiddenCharacters);
+        }
         Ok(Self {
             name: name.to_owned(),
             credentials: credentials.to_owned(),
@@ -150,6 +158,10 @@ pub enum SignatureError {
     NoClinician,
     #[error("A name, credentials or reason is at most {MAX_SIGNER_CHARS} characters.")]
     TooLong,
+    #[error(
+        "A name or credentials is one line of visible text, without control, direction or invisible characters."
+    )]
+    HiddenCharacters,
     #[error("An addendum needs a reason, such as \"late entry\" or \"correction\".")]
     NoReason,
     #[error("An addendum needs some text.")]

@@ -248,12 +248,11 @@ fn parse_oxygen(text: &str) -> Result<Option<u16>, VitalsError> {
     let number = lowered
         .trim_end_matches("l/min")
         .trim_end_matches('l')
-        .trim()
-        .replace(',', ".");
+        .trim();
     if number.is_empty() || lowered == "room air" {
         return Ok(None);
     }
-    let litres: f64 = number.parse().map_err(|_| VitalsError::Oxygen)?;
+    let litres = super::parse_decimal(number).map_err(|_| VitalsError::Oxygen)?;
     let tenths = (litres * 10.0).round();
     if !litres.is_finite() || (litres * 10.0 - tenths).abs() > 1e-6 {
         return Err(VitalsError::Oxygen);

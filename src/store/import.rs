@@ -1,10 +1,10 @@
 //! Writing an archive into the journal: one transaction for the whole file, so an import lands
 //! completely or not at all. The archive format itself lives in `export`; this is only the storage side.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction};
 
 use super::sessions::insert_complete_session;
-use super::{CompleteSession, Store, StoreError, to_ms};
+use super::{CompleteSession, Store, StoreError};
 use crate::domain::{Addendum, Client, ClientId, NewClient, ProgressNote, SessionId, Signature};
 
 /// An import in progress. Dropping it without [`ImportBatch::commit`] leaves the journal unchanged.
@@ -93,16 +93,7 @@ impl ImportBatch<'_> {
                 ClientMatch::Differs(existing)
             });
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO clients (code, display_name, weight_kg, created_ms) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![
-                client.code,
-                client.display_name,
-                client.weight_kg,
-                to_ms(now)
-            ])?;
+        super::clients::insert_client(&self.tx, client, now)?;
         Ok(ClientMatch::Added(ClientId(self.tx.last_insert_rowid())))
     }
 

@@ -216,6 +216,12 @@ const MIGRATIONS: &[Migration] = &[
     ",
         then: Some(super::audit::watch_session_zone),
     },
+    // 19: each client code's look (its confusable skeleton), so two codes that read the same are
+    // never two clients (store::clients).
+    Migration {
+        sql: super::clients::ADD_LOOK_ALIKE,
+        then: Some(super::clients::fill_look_alike),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -115,6 +115,10 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
     (
+        19,
+        "DROP INDEX clients_by_look; ALTER TABLE clients DROP COLUMN look_alike;",
+    ),
+    (
         18,
         // (The session row's audit triggers go with the column; migration 18 makes them again.)
         "DROP TRIGGER audit_sessions_insert; DROP TRIGGER audit_sessions_update;

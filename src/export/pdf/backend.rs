@@ -28,6 +28,41 @@ pub fn document(fonts: &Fonts, title: String, pages: &[Vec<Op>]) -> Result<Vec<u
     document.finish().map_err(|_| ExportError::Pdf)
 }
 
+/// Draws one line in the order a reader sees it (the Unicode bidirectional algorithm, its
+/// direction taken from its first strong letter): each run of one direction is shaped in that
+/// direction, and the runs are placed left to right, so "שלום world 123" keeps "world 123" and
+/// "BP 120/80" reads as typed.
+fn draw_line(
+    surface: &mut krilla::surface::Surface<'_>,
+    fonts: &Fonts,
+    (weight, size): (super::fonts::Weight, f32),
+    (x, y): (f32, f32),
+    text: &str,
+) {
+    let bidi = unicode_bidi::BidiInfo::new(text, None);
+    let mut at = x;
+    for paragraph in &bidi.paragraphs {
+        let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
+        for run in runs {
+            let piece = &text[run.clone()];
+            let direction = if levels[run.start].is_rtl() {
+                TextDirection::RightToLeft
+            } else {
+                TextDirection::LeftToRight
+            };
+            surface.draw_text(
+                Point::from_xy(at, y),
+                fonts.font(weight).clone(),
+                size,
+                piece,
+                false,
+                direction,
+            );
+            at += fonts.width(piece, weight, size);
+        }
+    }
+}
+
 fn paint(color: Rgb) -> krilla::paint::Paint {
     rgb::Color::new(color.0, color.1, color.2).into()
 }
@@ -57,14 +92,7 @@ fn draw_page(document: &mut Document, fonts: &Fonts, ops: &[Op]) -> Result<(), E
             } => {
                 surface.set_stroke(None);
                 surface.set_fill(Some(fill(*color, 1.0)));
-                surface.draw_text(
-                    Point::from_xy(*x, *y),
-                    fonts.font(*weight).clone(),
-                    *size,
-                    text,
-                    false,
-                    TextDirection::Auto,
-                );
+                draw_line(&mut surface, fonts, (*weight, *size), (*x, *y), text);
             }
             Op::Rect {
                 x,
