@@ -42,14 +42,14 @@ fn ended_session(store: &mut Store, code: &str, route: Route, started: DateTime<
         .end_session(
             session.id,
             Seq(2),
-            &NewEvent {
+            &[NewEvent {
                 wall_time: minutes(130),
                 elapsed_ms: 130 * 60_000,
                 kind: EventKind::SessionEnded {
                     note: String::new(),
                     discharge: None,
                 },
-            },
+            }],
         )
         .unwrap();
     session.id

@@ -238,13 +238,13 @@ fn shifted_session(journal: &mut common::Journal, code: &str) -> SessionId {
         .end_session(
             session.id,
             Seq(9),
-            &at(
+            &[at(
                 900_000,
                 EventKind::SessionEnded {
                     note: String::new(),
                     discharge: None,
                 },
-            ),
+            )],
         )
         .unwrap();
     session.id

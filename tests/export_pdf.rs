@@ -184,11 +184,9 @@ fn a_note_mixing_right_to_left_and_left_to_right_text_reads_as_typed() {
     live.end(&mut journal.store, "", None).unwrap();
     let pages = word_boxes(&pdf(&journal.store, live.session().id.0));
     let words: Vec<&(String, [f32; 4])> = pages.iter().flatten().collect();
-    let at = |text: &str| {
-        match words.iter().find(|(word, _)| word == text) {
-            Some((_, bbox)) => *bbox,
-            None => panic!("{text} is not in the PDF: {words:?}"),
-        }
+    let at = |text: &str| match words.iter().find(|(word, _)| word == text) {
+        Some((_, bbox)) => *bbox,
+        None => panic!("{text} is not in the PDF: {words:?}"),
     };
     for mirrored in ["dlrow", "321", "08/021", "PB"] {
         assert!(

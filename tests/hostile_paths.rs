@@ -273,3 +273,97 @@ fn synthetic_data_only_goes_into_a_new_journal_marked_for_it() {
     .unwrap();
     assert!(fresh.store.is_synthetic().unwrap());
 }
+
+#[test]
+fn a_writer_that_cannot_anchor_its_commits_says_so_and_stops() {
+    let data = tempfile::tempdir().unwrap();
+    demo_journal(data.path());
+    let anchor = data.path().join(kap_journal::store::ANCHOR_FILE_NAME);
+
+    // At the start: journal.anchor made a folder.
+    std::fs::remove_file(&anchor).unwrap();
+    std::fs::create_dir(&anchor).unwrap();
+    let output = kap_journal(
+        data.path(),
+        &[
+            "lots",
+            "receive",
+            "KET-9",
+            "--substance",
+            "ketamine",
+            "--mg",
+            "500",
+        ],
+    );
+    assert!(!output.status.success());
+    common::assert_one_sentence(stderr(&output).trim_end(), "cannot be written");
+    std::fs::remove_dir(&anchor).unwrap();
+    let output = kap_journal(data.path(), &["lots", "log", "--lot", "KET-9"]);
+    assert!(!output.status.success(), "nothing was received");
+
+    // While writing: the commit that could not be anchored stands, the next write is refused, and
+    // once the anchor can be written again the journal goes on, guarded.
+    let mut store = Store::open(data.path(), &common::passphrase()).unwrap();
+    std::fs::remove_file(&anchor).unwrap();
+    std::fs::create_dir(&anchor).unwrap();
+    common::client(&mut store, "C-0500");
+    let refused = store
+        .create_client(
+            &kap_journal::domain::NewClient::parse("C-0501", "", "").unwrap(),
+            Utc::now(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::AnchorUnwritable { .. }),
+        "{refused}"
+    );
+    std::fs::remove_dir(&anchor).unwrap();
+    common::client(&mut store, "C-0501");
+    drop(store);
+    let output = kap_journal(data.path(), &["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_folder_open_to_all_or_a_file_is_refused_and_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let output = kap_journal(shared.path(), &["demo", "--sessions", "1"]);
+    assert!(!output.status.success());
+    common::assert_one_sentence(stderr(&output).trim_end(), "every account on this computer");
+    let mode = std::fs::metadata(shared.path())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o7777;
+    assert_eq!(
+        mode, 0o1777,
+        "the sticky bit and the mode stay as they were"
+    );
+    assert_eq!(
+        std::fs::read_dir(shared.path()).unwrap().count(),
+        0,
+        "nothing was made"
+    );
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    for args in [&["sessions"][..], &["demo", "--sessions", "1"][..]] {
+        let output = kap_journal(file.path(), args);
+        assert!(!output.status.success());
+        common::assert_one_sentence(stderr(&output).trim_end(), "is a file, not a folder");
+    }
+}
+
+#[test]
+fn a_lot_or_a_session_that_does_not_exist_is_named() {
+    let data = tempfile::tempdir().unwrap();
+    demo_journal(data.path());
+    let output = kap_journal(data.path(), &["lots", "log", "--lot", "NOPE"]);
+    assert!(!output.status.success());
+    common::assert_one_sentence(stderr(&output).trim_end(), "The log has no lot NOPE");
+    let output = kap_journal(data.path(), &["rems", "submitted", "99999"]);
+    assert!(!output.status.success());
+    common::assert_one_sentence(stderr(&output).trim_end(), "There is no session 99999");
+}

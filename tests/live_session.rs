@@ -88,6 +88,8 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
             "decision_point",
             "deferral_start",
             "deferral_outcome",
+            // The infusion still ran: its stop is recorded with the end.
+            "dose_change",
             "session_ended"
         ]
     );
@@ -323,4 +325,58 @@ fn phq9_item_9_above_zero_calls_for_a_safety_plan_until_one_is_made() {
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap()[0];
     assert_eq!(summary.suicide_risk, 1, "one entry called for the plan");
+}
+
+#[test]
+fn ending_with_the_infusion_running_asks_and_records_the_stop_with_the_end() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Medical);
+    live.log(&mut journal.store, LiveCommand::BeginDosing)
+        .unwrap();
+    journal.clock.advance(Duration::from_mins(10));
+    let discharge = kap_journal::domain::Discharge {
+        criteria_met: true,
+        ride_home: true,
+        follow_up: String::new(),
+    };
+    let asked = live.soft_stops(kap_journal::domain::Guarded::End(&discharge));
+    assert!(
+        asked
+            .iter()
+            .any(|stop| stop.starts_with("The infusion is still running")),
+        "{asked:?}"
+    );
+    live.end(&mut journal.store, "Calm.", Some(discharge))
+        .unwrap();
+    let events = journal.store.events(live.session().id).unwrap();
+    let [.., stop, end] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert!(matches!(
+        &stop.kind,
+        EventKind::DoseChange { dose: None, .. }
+    ));
+    assert!(matches!(end.kind, EventKind::SessionEnded { .. }));
+    assert_eq!(
+        stop.elapsed_ms, end.elapsed_ms,
+        "stopped at the moment it ended"
+    );
+    assert_eq!(
+        live.state().administration.current(end.elapsed_ms),
+        CurrentDose::Stopped
+    );
+
+    // An infusion that ran its planned length is not stopped again.
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, TreatmentModel::Medical);
+    live.log(&mut journal.store, LiveCommand::BeginDosing)
+        .unwrap();
+    journal.clock.advance(Duration::from_mins(45));
+    live.end(&mut journal.store, "", None).unwrap();
+    let events = journal.store.events(live.session().id).unwrap();
+    assert!(
+        !events
+            .iter()
+            .any(|event| matches!(event.kind, EventKind::DoseChange { dose: None, .. }))
+    );
 }

@@ -285,6 +285,18 @@ fn the_forms_to_submit_are_listed_with_their_due_dates_until_marked() {
 
     assert!(matches!(
         store.mark_rems_submitted(kap_journal::domain::SessionId(999), treated),
+        Err(kap_journal::store::StoreError::NoSuchSession(999))
+    ));
+    // A session that is there but is no esketamine session has no form.
+    let other = common::client(store, "C-0999");
+    let infusion = store
+        .start_session(
+            &common::new_session(&other, kap_journal::domain::TreatmentModel::Kap),
+            treated,
+        )
+        .unwrap();
+    assert!(matches!(
+        store.mark_rems_submitted(infusion.id, treated),
         Err(kap_journal::store::StoreError::RemsNotDue)
     ));
     store

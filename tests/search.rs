@@ -270,3 +270,83 @@ fn adverse_events_and_vitals_remarks_are_found_by_search() {
         assert_eq!(hits[0].kind, kind, "{words}");
     }
 }
+
+/// Every match can be reached: the count says how many entries hold a word, as a brute-force
+/// reading of every entry finds them, and asking for that many returns each of them once, far past
+/// the newest that are ranked.
+#[test]
+fn every_match_is_counted_and_reachable_as_a_brute_force_count_finds_them() {
+    use std::collections::{BTreeSet, HashMap};
+    let mut journal = common::journal();
+    kap_journal::demo::generate(
+        &mut journal.store,
+        kap_journal::demo::DemoPlan {
+            clients: 4,
+            sessions: 240,
+            seed: 11,
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    let store = &journal.store;
+    // Every entry's indexed words, read one by one.
+    let mut holding: HashMap<String, BTreeSet<(i64, u32)>> = HashMap::new();
+    let mut client_of = HashMap::new();
+    for id in store.session_ids().unwrap() {
+        let session = store.session(id).unwrap();
+        client_of.insert(id.0, store.client(session.client_id).unwrap().code);
+        for event in store.events(id).unwrap() {
+            for word in event
+                .kind
+                .search_text()
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|word| word.len() >= 4 && word.chars().all(char::is_alphabetic))
+            {
+                holding
+                    .entry(word.to_owned())
+                    .or_default()
+                    .insert((id.0, event.seq.0));
+            }
+        }
+    }
+    let (word, entries) = holding
+        .iter()
+        .max_by_key(|(word, entries)| (entries.len(), std::cmp::Reverse((*word).clone())))
+        .unwrap();
+    assert!(
+        entries.len() > 2 * usize::try_from(kap_journal::store::RANK_WINDOW).unwrap(),
+        "a word common enough to reach past the ranked window: {word} in {}",
+        entries.len()
+    );
+    // A space after the word: the word itself, not words it begins.
+    let mut all = query(&format!("{word} "));
+    assert_eq!(store.search_count(&all).unwrap(), entries.len(), "{word}");
+    all.limit = entries.len() + 10;
+    let found: Vec<(i64, u32)> = store
+        .search(&all)
+        .unwrap()
+        .iter()
+        .map(|hit| (hit.session_id.0, hit.seq.0))
+        .collect();
+    assert_eq!(found.len(), entries.len(), "each once");
+    assert_eq!(&found.iter().copied().collect::<BTreeSet<_>>(), entries);
+
+    // The same with a client filter.
+    let client = client_of.values().min().unwrap().clone();
+    let of_client: BTreeSet<(i64, u32)> = entries
+        .iter()
+        .filter(|(session, _)| client_of[session] == client)
+        .copied()
+        .collect();
+    let mut filtered = all.clone();
+    filtered.client_code = Some(client);
+    assert_eq!(store.search_count(&filtered).unwrap(), of_client.len());
+    let found: BTreeSet<(i64, u32)> = store
+        .search(&filtered)
+        .unwrap()
+        .iter()
+        .map(|hit| (hit.session_id.0, hit.seq.0))
+        .collect();
+    assert_eq!(found, of_client);
+}

@@ -126,10 +126,13 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
             "deferral_start",
             "marker",
             "deferral_outcome",
-            // Ended minutes after dosing, without the scale or a ride: asked, and gone ahead.
+            // Ended minutes after dosing, the infusion running, without the scale or a ride:
+            // asked, and gone ahead; the infusion's stop is recorded with the end.
             "went_ahead",
             "went_ahead",
             "went_ahead",
+            "went_ahead",
+            "dose_change",
             "session_ended"
         ]
     );
@@ -195,6 +198,8 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
             "went_ahead",
             "went_ahead",
             "went_ahead",
+            "went_ahead",
+            "dose_change",
             "session_ended"
         ]
     );
@@ -453,11 +458,15 @@ fn went_ahead_at_an_early_end(events: &[EventKind]) {
         })
         .collect();
     assert!(
-        warnings[0].starts_with("Monitored 5 min of the 60 min required"),
+        warnings[0].starts_with("The infusion is still running"),
         "{warnings:?}"
     );
-    assert!(warnings[1].starts_with("CADSS-6 is due before discharge"));
-    assert!(warnings[2].starts_with("The ride home is NOT confirmed"));
+    assert!(
+        warnings[1].starts_with("Monitored 5 min of the 60 min required"),
+        "{warnings:?}"
+    );
+    assert!(warnings[2].starts_with("CADSS-6 is due before discharge"));
+    assert!(warnings[3].starts_with("The ride home is NOT confirmed"));
 }
 
 #[test]

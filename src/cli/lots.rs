@@ -177,6 +177,15 @@ fn log(
     let store = journal.open_for_reading()?;
     let lot = lot.map(LotCode::parse).transpose()?;
     let entries = store.substance_log(lot.as_ref())?;
+    // A lot asked for by name that the log has never seen is a typing slip, not an empty lot.
+    if let Some(lot) = &lot
+        && entries.is_empty()
+    {
+        anyhow::bail!(
+            "The log has no lot {}; `kap-journal lots` lists every lot it has.",
+            super::for_terminal(lot.as_str())
+        );
+    }
     if csv {
         let write = |out: &mut dyn std::io::Write| write_substance_log(&entries, out);
         match out {

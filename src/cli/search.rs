@@ -17,8 +17,8 @@ pub struct SearchArgs {
     /// Only sessions of this model.
     #[arg(long, value_parser = super::parse_model)]
     model: Option<TreatmentModel>,
-    /// The most hits to show, best first.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    /// The most hits to show: the newest matches ranked best first, then older ones newest first.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     limit: u32,
     /// Print JSON (documented in the README) instead of lines.
     #[arg(long)]
@@ -30,6 +30,8 @@ pub struct SearchArgs {
 struct SearchJson<'a> {
     format_version: u32,
     query: &'a str,
+    /// How many entries match in all; `hits` holds the first `--limit` of them.
+    total: usize,
     hits: &'a [SearchHit],
 }
 
@@ -42,6 +44,7 @@ pub fn run(journal: &super::JournalAccess, args: &SearchArgs) -> anyhow::Result<
         limit: args.limit as usize,
     };
     let hits = store.search(&query)?;
+    let total = store.search_count(&query)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(
@@ -49,6 +52,7 @@ pub fn run(journal: &super::JournalAccess, args: &SearchArgs) -> anyhow::Result<
             &SearchJson {
                 format_version: 1,
                 query: &args.query,
+                total,
                 hits: &hits,
             },
         )?;
@@ -70,6 +74,12 @@ pub fn run(journal: &super::JournalAccess, args: &SearchArgs) -> anyhow::Result<
             hit.kind,
             super::for_terminal(&marked(&hit.snippet.snippet, &hit.snippet.highlights))
         )?;
+    }
+    if hits.len() < total {
+        tell!(
+            "{} of {total} matching entries: the newest ranked best first, then older ones newest first; --limit {total} shows them all.",
+            hits.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,8 @@
 //! the record shows what the clinician knew when they chose.
 
 use super::{
-    ClinicSettings, Discharge, ESKETAMINE_MONITORING_MS, Route, TimelineState, active_flags,
+    ClinicSettings, CurrentDose, Discharge, ESKETAMINE_MONITORING_MS, Route, TimelineState,
+    active_flags,
 };
 
 /// What the clinician is about to do.
@@ -51,6 +52,15 @@ pub fn soft_stops(
                 .map(|flag| format!("{flag}: ask to sit with it while this stands?")),
         ),
         Guarded::End(discharge) => {
+            if matches!(
+                state.administration.current(now_ms),
+                CurrentDose::Infusing { .. }
+            ) {
+                stops.push(
+                    "The infusion is still running: end the session and record it stopped now?"
+                        .to_owned(),
+                );
+            }
             let required = required_monitoring_ms(route, settings);
             if let Some(began) = state.dosing_began_ms
                 && now_ms - began < required

@@ -263,9 +263,9 @@ impl LiveSession {
         discharge: Option<Discharge>,
     ) -> Result<(), StoreError> {
         let closing = self.prepare_end(note, discharge)?;
-        match store.end_session(closing.session, closing.expected_next, &closing.events[0]) {
-            Ok(event) => {
-                self.confirm_end(event);
+        match store.end_session(closing.session, closing.expected_next, &closing.events) {
+            Ok(events) => {
+                self.confirm_end(events);
                 Ok(())
             }
             Err(error) => {
@@ -275,8 +275,9 @@ impl LiveSession {
         }
     }
 
-    /// The closing entry, pending until [`confirm_end`](Self::confirm_end). Refused while a "sit with
-    /// it" deferral has no outcome.
+    /// The closing entries, pending until [`confirm_end`](Self::confirm_end): the end, after a stop
+    /// of an infusion still running (a session never ends with its infusion left on in the
+    /// record). Refused while a "sit with it" deferral has no outcome.
     pub fn prepare_end(
         &mut self,
         note: &str,
@@ -286,31 +287,42 @@ impl LiveSession {
             return Err(SessionError::OpenDeferral.into());
         }
         let (wall_time, elapsed_ms) = self.stamp();
-        let closing = NewEvent {
+        let at = |kind| NewEvent {
             wall_time,
             elapsed_ms,
-            kind: EventKind::SessionEnded {
-                note: note.trim().to_owned(),
-                discharge: discharge.map(|discharge| Discharge {
-                    follow_up: discharge.follow_up.trim().to_owned(),
-                    ..discharge
-                }),
-            },
+            kind,
         };
+        let mut closing = Vec::with_capacity(2);
+        if matches!(
+            self.state.administration.current(elapsed_ms),
+            crate::domain::CurrentDose::Infusing { .. }
+        ) {
+            closing.push(at(EventKind::DoseChange {
+                dose: None,
+                reason: "Infusion stopped at the end of the session".to_owned(),
+            }));
+        }
+        closing.push(at(EventKind::SessionEnded {
+            note: note.trim().to_owned(),
+            discharge: discharge.map(|discharge| Discharge {
+                follow_up: discharge.follow_up.trim().to_owned(),
+                ..discharge
+            }),
+        }));
         let expected_next = self.next_seq();
-        self.add_pending(expected_next, std::slice::from_ref(&closing));
+        self.add_pending(expected_next, &closing);
         Ok(Prepared {
             session: self.session.id,
             expected_next,
-            events: vec![closing],
+            events: closing,
         })
     }
 
-    /// The closing entry was committed: the session has ended.
-    pub fn confirm_end(&mut self, event: Event) {
+    /// The closing entries were committed: the session has ended.
+    pub fn confirm_end(&mut self, events: Vec<Event>) {
         self.session.status = crate::domain::SessionStatus::Ended;
-        self.session.ended_at = Some(event.wall_time);
-        self.confirm(vec![event]);
+        self.session.ended_at = events.last().map(|event| event.wall_time);
+        self.confirm(events);
     }
 
     fn stamp(&self) -> (chrono::DateTime<chrono::Utc>, i64) {

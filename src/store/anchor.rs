@@ -133,17 +133,33 @@ impl Anchor {
 
 impl Store {
     /// Keeps the anchor up with the audit log after a commit. The commit is already durable, so a
-    /// failure here (a full disk) is not the caller's: the next commit tries again.
+    /// failure here (journal.anchor made a folder, a full disk) does not undo it: it marks the
+    /// store so that the next write is refused in a sentence until an anchor is written again.
     pub(super) fn anchor_commit(&self) {
         let Ok(Some(newest)) = Anchor::newest(&self.conn) else {
             return;
         };
-        if self.anchored_seq.get() == Some(newest.seq) {
+        if self.anchored_seq.get() == Some(newest.seq) && !self.anchor_broken.get() {
             return;
         }
-        if newest.write(&self.dir).is_ok() {
+        let written = newest.write(&self.dir).is_ok();
+        if written {
             self.anchored_seq.set(Some(newest.seq));
         }
+        self.anchor_broken.set(!written);
+    }
+
+    /// Refuses to write while the newest commit is not anchored, after trying once more.
+    pub(super) fn require_anchor(&self) -> Result<(), StoreError> {
+        if self.anchor_broken.get() {
+            self.anchor_commit();
+        }
+        if self.anchor_broken.get() {
+            return Err(StoreError::AnchorUnwritable {
+                path: self.dir.join(ANCHOR_FILE_NAME),
+            });
+        }
+        Ok(())
     }
 }
 

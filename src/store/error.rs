@@ -98,6 +98,14 @@ pub enum StoreError {
     SubstanceLog(#[from] crate::domain::SubstanceLogError),
     #[error("Only an ended intranasal esketamine session has a REMS form to submit.")]
     RemsNotDue,
+    #[error(
+        "There is no session {0} in this journal; `kap-journal rems` lists the forms still to submit."
+    )]
+    NoSuchSession(i64),
+    #[error(
+        "The journal's files could not be opened or made (no permission to write in the data folder, a read-only disk, or no room for a new file), so nothing was changed; check the folder's permissions and free space, or choose another with --data-dir."
+    )]
+    FilesNotWritable(rusqlite::Error),
     #[error("This session's REMS form is already marked submitted.")]
     RemsAlreadySubmitted,
     #[error(
@@ -116,6 +124,22 @@ pub enum StoreError {
     BackupFolderUnusable { path: PathBuf, why: &'static str },
     #[error("There is no backup at {}.", path.display())]
     NoBackup { path: PathBuf },
+    #[error("{} belongs to another account, so the journal did not open or change it; choose a folder of your own with --data-dir.", path.display())]
+    DataDirNotYours { path: PathBuf },
+    #[error("{} can be written by every account on this computer, so the journal did not open or change it; choose a folder of your own with --data-dir.", path.display())]
+    DataDirOpenToAll { path: PathBuf },
+    #[error("{} is a file, not a folder, so there is no journal in it; give the folder that holds journal.db with --data-dir.", path.display())]
+    DataDirNotAFolder { path: PathBuf },
+    #[error("The data folder {} cannot be read ({source}), so the journal in it was not opened; check the folder's permissions or choose another with --data-dir.", path.display())]
+    DataDirUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{} cannot be written, so the journal could not record what it committed last and takes no more changes until it can; make sure that name is a plain file in a folder you can write (move away anything else there), then try again.",
+        path.display()
+    )]
+    AnchorUnwritable { path: PathBuf },
     /// A file named to be read (a backup) that is not a plain file, too large or unreadable.
     #[error(transparent)]
     NamedFile(#[from] super::PlainFileError),
@@ -212,6 +236,11 @@ impl From<rusqlite::Error> for StoreError {
                     return Self::Corrupt;
                 }
                 rusqlite::ErrorCode::SystemIoFailure => return Self::WriteFailed,
+                // Permissions, a read-only folder or no free inodes: said as what it is, not as a
+                // code to report.
+                rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied
+                | rusqlite::ErrorCode::ReadOnly => return Self::FilesNotWritable(error),
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
                     return Self::Busy;
                 }

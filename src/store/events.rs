@@ -60,29 +60,33 @@ impl Store {
         Ok(committed)
     }
 
-    /// Ends a live session: appends its closing event and marks it ended, in one transaction.
+    /// Ends a live session: appends its closing entries (a stop of an infusion still running, then
+    /// the end) and marks it ended, in one transaction; returns them as committed.
     pub fn end_session(
         &mut self,
         session: SessionId,
         expected_next: Seq,
-        closing: &NewEvent,
-    ) -> Result<Event, StoreError> {
+        closing: &[NewEvent],
+    ) -> Result<Vec<Event>, StoreError> {
         self.require_writer()?;
+        let Some(end) = closing.last() else {
+            return Err(StoreError::Damaged("a session end"));
+        };
         let tx = self.conn.transaction()?;
         let next = check_next(&tx, session, expected_next)?;
-        let mut committed = insert_events(&tx, session, next, std::slice::from_ref(closing))?;
+        let committed = insert_events(&tx, session, next, closing)?;
         tx.execute(
             "UPDATE sessions SET status = 'ended', ended_ms = ?2 WHERE id = ?1",
-            params![session.0, to_ms(closing.wall_time)],
+            params![session.0, to_ms(end.wall_time)],
         )?;
         tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
         super::delivered_total::record_delivered(&tx, session)?;
         super::substance_log::record_administered(&tx, session)?;
-        super::follow_ups::plan_follow_ups(&tx, session, closing.wall_time)?;
+        super::follow_ups::plan_follow_ups(&tx, session, end.wall_time)?;
         tx.commit()?;
         self.anchor_commit();
         self.checkpoint();
-        committed.pop().ok_or(StoreError::Damaged("a session end"))
+        Ok(committed)
     }
 
     /// The whole timeline of a session, in sequence order.

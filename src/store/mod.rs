@@ -115,6 +115,9 @@ pub struct Store {
     /// The audit entry the commit anchor last recorded, so a commit that added none (a draft) does
     /// not rewrite it.
     anchored_seq: std::cell::Cell<Option<i64>>,
+    /// The last commit could not be anchored (journal.anchor unwritable): no further write is taken
+    /// until an anchor is written again, so a journal never goes on unguarded without a word.
+    anchor_broken: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -167,7 +170,7 @@ impl Store {
 
     fn require_writer(&self) -> Result<(), StoreError> {
         match self.access {
-            AccessMode::Writer => Ok(()),
+            AccessMode::Writer => self.require_anchor(),
             AccessMode::ReadOnly => Err(StoreError::ReadOnly),
             AccessMode::Damaged => Err(StoreError::OpenedDamaged),
         }

@@ -23,7 +23,7 @@ pub(super) fn connect_read_only(dir: &Path, key: &DataKey) -> Result<Connection,
     let has_log = fs::metadata(dir.join(format!("{DB_FILE_NAME}-wal"))).is_ok_and(|m| m.len() > 0);
     let cannot_open = matches!(
         &failure,
-        StoreError::Sqlite(rusqlite::Error::SqliteFailure(error, _))
+        StoreError::FilesNotWritable(rusqlite::Error::SqliteFailure(error, _))
             if matches!(error.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
     );
     if !cannot_open {

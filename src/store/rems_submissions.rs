@@ -113,6 +113,12 @@ fn submit(
     at: DateTime<Utc>,
     recorded_by: &str,
 ) -> Result<(), StoreError> {
+    let exists: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)")?
+        .query_row([session.0], |row| row.get(0))?;
+    if !exists {
+        return Err(StoreError::NoSuchSession(session.0));
+    }
     let due: bool = tx
         .prepare_cached(
             "SELECT count(*) FROM sessions WHERE id = ?1 AND route = 'intranasal_esketamine'

@@ -47,6 +47,15 @@ pub const RANK_WINDOW: i64 = 250;
 pub const CANDIDATE_QUERY: &str = "SELECT rowid FROM event_search
     WHERE event_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid DESC LIMIT ?4";
 
+/// The matches after the newest [`RANK_WINDOW`] of one model's range (`?2..?3`), newest first:
+/// `?4` of them from the `?5`th on. Every match can be reached, not only the ranked ones.
+const REST_QUERY: &str = "SELECT rowid FROM event_search
+    WHERE event_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid DESC LIMIT ?4 OFFSET ?5";
+
+/// How many entries of one model's range match.
+const COUNT_QUERY: &str =
+    "SELECT count(*) FROM event_search WHERE event_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3";
+
 /// The rowid ranges of [`CANDIDATE_QUERY`] for a model filter: KAP's, then Medical Model's.
 pub fn model_ranges(model: Option<TreatmentModel>) -> [(i64, i64); 2] {
     const NONE: (i64, i64) = (1, 0);
@@ -66,7 +75,8 @@ pub struct SearchQuery {
     pub text: String,
     pub model: Option<TreatmentModel>,
     pub client_code: Option<String>,
-    /// The most hits to return, best first.
+    /// The most hits to return: the newest matches ranked best first, then every older match,
+    /// newest first (KAP's, then the Medical Model's).
     pub limit: usize,
 }
 
@@ -265,7 +275,27 @@ impl Store {
         Ok(())
     }
 
-    /// Events whose words match `query`, best first, with a highlighted snippet each.
+    /// How many entries match `query` in all: what "200 of 1,843" says, and how far paging by
+    /// [`SearchQuery::limit`] reaches.
+    pub fn search_count(&self, query: &SearchQuery) -> Result<usize, StoreError> {
+        let Some(fts) = match_expression(query) else {
+            return Ok(0);
+        };
+        let mut total = 0_i64;
+        for (low, high) in model_ranges(query.model) {
+            if low <= high {
+                total += self
+                    .conn
+                    .prepare_cached(COUNT_QUERY)?
+                    .query_row(params![fts, low, high], |row| row.get::<_, i64>(0))?;
+            }
+        }
+        Ok(usize::try_from(total).unwrap_or(usize::MAX))
+    }
+
+    /// Events whose words match `query`: the newest matches of each model ranked best first, then,
+    /// when the limit reaches past them, every older match newest first; with a highlighted snippet
+    /// each.
     pub fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, StoreError> {
         let Some(fts) = match_expression(query) else {
             return Ok(Vec::new());
@@ -300,6 +330,31 @@ impl Store {
         // Best first; among equals the newer entry.
         scored.sort_by(|(a, left), (b, right)| b.total_cmp(a).then(right.rowid.cmp(&left.rowid)));
         scored.truncate(query.limit);
+        // Past the ranked window: the older matches, so that none is out of reach.
+        let mut rest_wanted = query.limit.saturating_sub(scored.len());
+        for (low, high) in model_ranges(query.model) {
+            if low > high || rest_wanted == 0 {
+                continue;
+            }
+            let rowids = self
+                .conn
+                .prepare_cached(REST_QUERY)?
+                .query_map(
+                    params![
+                        fts,
+                        low,
+                        high,
+                        i64::try_from(rest_wanted).unwrap_or(i64::MAX),
+                        RANK_WINDOW
+                    ],
+                    |row| row.get::<_, i64>(0),
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            rest_wanted -= rowids.len();
+            for rowid in rowids {
+                scored.push((0.0, self.candidate(rowid)?));
+            }
+        }
         let mut client_of = self.conn.prepare_cached(
             "SELECT c.code FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1",
         )?;

@@ -12,7 +12,8 @@ use crate::domain::{Seq, SessionId, TreatmentModel};
 use crate::store::{SearchHit, SearchQuery, Store};
 use crate::worker::Journal;
 
-/// How many hits the list shows; more words narrow it down.
+/// How many hits the list shows at first, and how many more each "Show more" adds: the newest
+/// matches ranked best first, then the older ones, so every match can be reached.
 const HIT_LIMIT: usize = 200;
 
 /// The search field, the filters it shares with the session lists, and the current hits.
@@ -23,6 +24,12 @@ pub struct SearchPanel {
     pub client: Option<String>,
     clients: Vec<crate::domain::Client>,
     hits: Vec<SearchHit>,
+    /// How many entries match in all (more than `hits` holds when the list is cut).
+    total: usize,
+    /// How many hits the current search asks for: grows with "Show more".
+    limit: usize,
+    /// "Show more" was clicked: the same search runs again, further.
+    more_asked: bool,
     selected: usize,
     /// Set when the arrow keys moved the selection, so the list scrolls to it once.
     scroll_to_selected: bool,
@@ -149,16 +156,22 @@ impl SearchPanel {
     /// Starts a search beside the window when the inputs changed; the frame never runs one.
     fn search_if_changed(&mut self, ctx: &egui::Context, journal: &Journal) {
         let inputs = (self.query.clone(), self.model, self.client.clone());
-        if self.searched.as_ref() == Some(&inputs) {
+        let same = self.searched.as_ref() == Some(&inputs);
+        if same && !self.more_asked {
             return;
         }
+        if !same {
+            // New words or filters start again from the first page.
+            self.limit = HIT_LIMIT;
+        }
+        self.more_asked = false;
         self.error = None;
         if self.is_active() {
             let query = SearchQuery {
                 text: inputs.0.clone(),
                 model: inputs.1,
                 client_code: inputs.2.clone(),
-                limit: HIT_LIMIT,
+                limit: self.limit,
             };
             self.searches
                 .search(ctx, || journal.read().reader_source(), query);
@@ -177,13 +190,15 @@ impl SearchPanel {
         };
         self.selected = 0;
         match answer {
-            Ok(mut hits) => {
+            Ok((mut hits, total)) => {
                 // The models are kept apart: KAP hits, then Medical Model hits, each best first.
                 hits.sort_by_key(|hit| hit.model != TreatmentModel::Kap);
                 self.hits = hits;
+                self.total = total;
             }
             Err(error) => {
                 self.hits.clear();
+                self.total = 0;
                 self.error = Some(error.to_string());
             }
         }
@@ -192,8 +207,12 @@ impl SearchPanel {
     /// The hits, best first; returns the one clicked.
     pub fn results(&mut self, ui: &mut Ui) -> Option<(SessionId, Seq)> {
         widgets::error_line(ui, self.error.as_deref());
-        let count = if self.hits.len() == HIT_LIMIT {
-            format!("best {HIT_LIMIT} entries")
+        let count = if self.hits.len() < self.total {
+            format!(
+                "{} of {} entries, newest ranked first",
+                self.hits.len(),
+                self.total
+            )
         } else {
             format!("{} entries", self.hits.len())
         };
@@ -206,10 +225,17 @@ impl SearchPanel {
             "{count} (KAP {kap}, Medical Model {})",
             self.hits.len() - kap
         );
-        ui.label(
-            RichText::new(format!("{count} · Up and Down choose · Enter opens"))
-                .color(theme::MUTED),
-        );
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!("{count} · Up and Down choose · Enter opens"))
+                    .color(theme::MUTED),
+            );
+            if self.hits.len() < self.total && ui.button("Show more").clicked() {
+                // The same search, further: the next frame asks for it.
+                self.limit = self.hits.len() + HIT_LIMIT;
+                self.more_asked = true;
+            }
+        });
         let mut open = None;
         ui.style_mut().interaction.selectable_labels = false;
         egui::ScrollArea::vertical()

@@ -6,7 +6,8 @@
 use super::background::Job;
 use crate::store::{Interrupt, ReaderSource, SearchHit, SearchQuery, Store, StoreError};
 
-type Answer = Result<Vec<SearchHit>, StoreError>;
+/// The hits shown, and how many entries match in all.
+type Answer = Result<(Vec<SearchHit>, usize), StoreError>;
 
 /// The searches of one search field.
 #[derive(Default)]
@@ -80,8 +81,10 @@ impl SearchRunner {
             };
             match opened {
                 Ok(reader) => {
-                    let hits = reader.search(&query);
-                    (Some(reader), hits)
+                    let found = reader
+                        .search(&query)
+                        .and_then(|hits| Ok((hits, reader.search_count(&query)?)));
+                    (Some(reader), found)
                 }
                 Err(error) => (None, Err(error)),
             }

@@ -32,7 +32,7 @@ pub enum Write {
     EndSession {
         session: SessionId,
         expected_next: Seq,
-        closing: NewEvent,
+        closing: Vec<NewEvent>,
     },
     /// The half-typed live note (empty clears it).
     SaveDraft {
@@ -135,7 +135,7 @@ pub enum Written {
         events: Vec<Event>,
     },
     Appended(Vec<Event>),
-    Ended(Event),
+    Ended(Vec<Event>),
     Signed(Signature),
     Clinician(Clinician),
     Substance(SubstanceEntry),

@@ -79,13 +79,12 @@ impl LiveView {
             Ok(Prepared {
                 session,
                 expected_next,
-                mut events,
+                events,
             }) => {
-                let Some(closing) = events.pop() else { return };
                 let answer = journal.send(Write::EndSession {
                     session,
                     expected_next,
-                    closing,
+                    closing: events,
                 });
                 let before = self.take_composer();
                 self.writing.push_back(Sending {
