@@ -395,3 +395,53 @@ fn the_passphrase_is_tried_beside_the_window_which_keeps_drawing() {
     harness.run();
     assert!(harness.state().journal().is_some());
 }
+
+/// The clinician's next note after the automatic lock is a note, not a passphrase try: it is kept
+/// on the lock screen and added to the session's note once unlocked, and the window comes back to
+/// the live session (from whatever screen was open) with the caret after the words.
+#[test]
+fn a_note_typed_on_the_lock_screen_is_kept_for_the_session_and_never_tried_as_a_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::app(dir.path(), &clock);
+    common::ui::start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    type_into(&mut harness, "Note", "Breathing slowly,");
+    // Reading the session list while the session runs.
+    click(&mut harness, "Sessions");
+    clock.advance(std::time::Duration::from_mins(10));
+    harness.run();
+    assert!(harness.state().is_locked());
+
+    // Typed at once, without a click: the note field has the focus.
+    common::ui::field(
+        &harness,
+        "Note for the session (added to its note when unlocked)",
+    )
+    .type_text("asked for water");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("That passphrase does not unlock this journal.")
+            .is_none(),
+        "nothing typed was tried as a passphrase"
+    );
+    assert!(harness.state().is_locked());
+    submit_passphrase(&mut harness, common::PASSPHRASE);
+    assert!(!harness.state().is_locked());
+    harness.run();
+    assert_eq!(
+        common::ui::field(&harness, "Note").value().as_deref(),
+        Some("Breathing slowly, asked for water"),
+        "back in the live session's note with both, the kept words after the draft"
+    );
+    // The caret is after them: the next words follow, with no click.
+    common::ui::field(&harness, "Note").type_text(" and rested");
+    harness.run();
+    assert_eq!(
+        common::ui::field(&harness, "Note").value().as_deref(),
+        Some("Breathing slowly, asked for water and rested")
+    );
+}

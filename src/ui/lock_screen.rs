@@ -14,6 +14,11 @@ use crate::store::{Passphrase, Store, StoreError};
 #[derive(Default)]
 pub struct LockScreen {
     passphrase: String,
+    /// Words typed while a session runs behind the lock: the note field has the focus, so the next
+    /// note is never taken for a passphrase try, and it goes to the session once unlocked.
+    held_note: String,
+    /// Set when the screen appears with a session running: the note field takes the focus once.
+    focus_note: bool,
     error: Option<String>,
     /// Set when the screen appears and after a refused try, so typing goes straight to the field.
     focus_field: bool,
@@ -25,8 +30,14 @@ impl LockScreen {
     pub fn new() -> Self {
         Self {
             focus_field: true,
+            focus_note: true,
             ..Self::default()
         }
+    }
+
+    /// What was typed into the note field while locked, for the session's note (taken once).
+    pub fn take_held_note(&mut self) -> String {
+        std::mem::take(&mut self.held_note)
     }
 
     /// True once the passphrase being checked turned out right.
@@ -84,9 +95,29 @@ impl LockScreen {
                         ));
                 }
                 ui.add_space(2.0 * theme::GAP);
+                // With a session running, typing goes to a note first: the words are the session's,
+                // kept for it, and never a passphrase tried by mistake.
+                let note_focus = running.is_some() && std::mem::take(&mut self.focus_note);
+                if running.is_some() {
+                    let label = ui.label(
+                        RichText::new("Note for the session (added to its note when unlocked)")
+                            .strong(),
+                    );
+                    let note = ui.add(
+                        egui::TextEdit::multiline(&mut self.held_note)
+                            .desired_rows(2)
+                            .desired_width(f32::INFINITY)
+                            .hint_text("Type here; click the passphrase field to unlock"),
+                    );
+                    let note = note.labelled_by(label.id);
+                    if note_focus {
+                        note.request_focus();
+                    }
+                    ui.add_space(theme::GAP);
+                }
                 let field = passphrase_field(ui, "Passphrase", &mut self.passphrase);
                 let entered = field.lost_focus() && enter_pressed(ui);
-                if std::mem::take(&mut self.focus_field) {
+                if std::mem::take(&mut self.focus_field) && !note_focus {
                     field.request_focus();
                 }
                 ui.add_space(theme::GAP);

@@ -203,10 +203,17 @@ impl OpenJournal {
                 _ => None,
             };
             if lock.ui(ui, self.journal.read(), running) {
+                let held = lock.take_held_note();
                 self.lock = None;
                 shared.idle.touch(shared.clock.as_ref());
-                // Back to the note field with what was typed, so the next words land there.
+                // A running session comes back to its note, whatever was on screen before, with
+                // the words typed while locked added to it and the caret after them.
+                let back_to_live = self.aside.is_some() && !matches!(self.view, View::Live(_));
+                if back_to_live {
+                    let _ = self.navigate(Nav::BackToLive, shared);
+                }
                 if let View::Live(view) = &mut self.view {
+                    view.add_to_note(&held);
                     view.refocus();
                 }
                 ui.ctx().request_repaint();

@@ -73,6 +73,9 @@ impl Composer {
             if self.focus_main {
                 field.request_focus();
                 self.focus_main = false;
+                // Typing goes on after what the field holds (a resumed draft, words kept while
+                // locked), never before it.
+                caret_at_end(ui.ctx(), main_id, &self.text);
             }
             if ui
                 .add(egui::Button::new(RichText::new(button).strong()).shortcut_text("Enter"))
@@ -95,4 +98,14 @@ impl Composer {
         let enter = ui.input(|input| input.key_pressed(Key::Enter));
         enter && fields.iter().any(egui::Response::lost_focus)
     }
+}
+
+/// Puts the caret of the text field `id` after the last character of `text`.
+fn caret_at_end(ctx: &egui::Context, id: egui::Id, text: &str) {
+    let mut state = TextEdit::load_state(ctx, id).unwrap_or_default();
+    let end = egui::text::CCursor::new(text.chars().count());
+    state
+        .cursor
+        .set_char_range(Some(egui::text::CCursorRange::one(end)));
+    state.store(ctx, id);
 }

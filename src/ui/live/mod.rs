@@ -128,6 +128,19 @@ impl LiveView {
         self.composer.refocus();
     }
 
+    /// Adds words typed elsewhere (on the lock screen) to the note field, after what it holds.
+    pub fn add_to_note(&mut self, words: &str) {
+        let words = words.trim();
+        if words.is_empty() {
+            return;
+        }
+        let text = &mut self.composer.text;
+        if !text.trim().is_empty() && !text.ends_with([' ', '\n']) {
+            text.push(' ');
+        }
+        text.push_str(words);
+    }
+
     /// The session and its selected entry.
     pub fn shown_entry(&self) -> (crate::domain::SessionId, Option<Seq>) {
         (self.live.session().id, self.selected)
