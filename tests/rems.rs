@@ -311,14 +311,79 @@ fn the_forms_to_submit_are_listed_with_their_due_dates_until_marked() {
     let again = store.mark_rems_submitted(id, treated).unwrap_err();
     common::assert_one_sentence(&again.to_string(), "already marked submitted");
 
+    // A mark made in error is withdrawn by a later mark, with why; the form is due again, and can
+    // be marked again once it really was submitted.
+    let later = treated + chrono::TimeDelta::days(3);
+    assert!(matches!(
+        store.withdraw_rems_submission(id, later, "  "),
+        Err(kap_journal::store::StoreError::RemsWithdrawalReason)
+    ));
+    store
+        .withdraw_rems_submission(id, later, "marked in error: not yet sent")
+        .unwrap();
+    assert_eq!(store.rems_due(later).unwrap().len(), 1, "due again");
+    assert!(matches!(
+        store.withdraw_rems_submission(id, later, "twice"),
+        Err(kap_journal::store::StoreError::RemsNotSubmitted)
+    ));
+    store.mark_rems_submitted(id, later).unwrap();
+    assert!(store.rems_due(later).unwrap().is_empty());
+
     let dir = journal.dir.path().to_path_buf();
     drop(journal.store);
     let raw = kap_journal::store::connect_raw(&dir, &common::passphrase()).unwrap();
-    assert!(raw.execute("DELETE FROM rems_submissions", []).is_err());
+    let marks: Vec<(i64, String)> = raw
+        .prepare("SELECT submitted, reason FROM rems_marks ORDER BY id")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            (1, String::new()),
+            (0, "marked in error: not yet sent".to_owned()),
+            (1, String::new())
+        ],
+        "every mark kept, in order"
+    );
+    let audited: i64 = raw
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE subject LIKE '% REMS mark %'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 3, "each mark is in the audit log");
+    assert!(raw.execute("DELETE FROM rems_marks", []).is_err());
     assert!(
-        raw.execute("UPDATE rems_submissions SET submitted_ms = 0", [])
+        raw.execute("UPDATE rems_marks SET submitted = 0", [])
             .is_err()
     );
+}
+
+#[test]
+fn submissions_marked_before_the_log_of_marks_stay_submitted() {
+    let mut journal = common::journal();
+    let record = esketamine_session(&mut journal, Some("ESK-1"), 125);
+    let dir = journal.dir;
+    drop(journal.store);
+    common::rewind_schema(dir.path(), 19);
+    let raw = kap_journal::store::connect_raw(dir.path(), &common::passphrase()).unwrap();
+    raw.execute(
+        "INSERT INTO rems_submissions (session_id, submitted_ms, recorded_by) VALUES (?1, 0, 'R. Example')",
+        [record.session.id.0],
+    )
+    .unwrap();
+    drop(raw);
+    let mut store = kap_journal::store::Store::open(dir.path(), &common::passphrase()).unwrap();
+    let later = record.session.started_at + chrono::TimeDelta::days(9);
+    assert!(store.rems_due(later).unwrap().is_empty());
+    store
+        .withdraw_rems_submission(record.session.id, later, "marked in error")
+        .unwrap();
+    assert_eq!(store.rems_due(later).unwrap().len(), 1);
 }
 
 #[test]
@@ -339,10 +404,21 @@ fn the_home_screen_lists_an_overdue_form_and_marks_it_submitted() {
             .is_some()
     );
     assert!(harness.query_by_label_contains("· OVERDUE").is_some());
+    // One click asks first, inline; nothing is marked until it is confirmed.
     common::ui::click(&mut harness, "Mark submitted");
+    assert!(harness.query_by_label("Submitted to the REMS?").is_some());
+    let due = |dir: &std::path::Path| {
+        kap_journal::store::Store::open_for_reading(dir, &common::passphrase())
+            .unwrap()
+            .rems_due(clock_now(&clock))
+            .unwrap()
+            .len()
+    };
+    assert_eq!(due(dir.path()), 1, "not marked before it is confirmed");
+    common::ui::click(&mut harness, "Yes, mark submitted");
     assert!(
         harness
-            .query_by_label_contains("Marked submitted.")
+            .query_by_label_contains("REMS form marked submitted.")
             .is_some()
     );
     assert!(
@@ -350,9 +426,17 @@ fn the_home_screen_lists_an_overdue_form_and_marks_it_submitted() {
             .query_by_label_contains("REMS monitoring forms to submit")
             .is_none()
     );
-    let store =
-        kap_journal::store::Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    assert!(store.rems_due(clock_now(&clock)).unwrap().is_empty());
+    assert_eq!(due(dir.path()), 0);
+
+    // A mark made in error is taken back, and the form is listed again.
+    common::ui::click(&mut harness, "Marked in error: withdraw");
+    harness.run();
+    assert_eq!(due(dir.path()), 1);
+    assert!(
+        harness
+            .query_by_label_contains("REMS monitoring forms to submit: 1")
+            .is_some()
+    );
 }
 
 fn clock_now(clock: &kap_journal::live::ManualClock) -> chrono::DateTime<chrono::Utc> {

@@ -1,5 +1,6 @@
 //! `kap-journal rems`: the esketamine REMS monitoring forms still to submit, each with its 7-day due
-//! date; `rems submitted ID` marks one submitted. The form itself is `export ID --format rems`.
+//! date; `rems submitted ID` marks one submitted, `rems withdraw ID --reason WHY` takes a mark made in
+//! error back. The form itself is `export ID --format rems`.
 
 use std::process::ExitCode;
 
@@ -19,6 +20,13 @@ pub struct RemsArgs {
 enum RemsAction {
     /// The session's form was submitted (now).
     Submitted { session: i64 },
+    /// A "submitted" mark made in error is taken back (a later, audited mark; the form is due again).
+    Withdraw {
+        session: i64,
+        /// Why, e.g. "marked in error: the form was not sent".
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 pub fn run(journal: &super::JournalAccess, args: &RemsArgs) -> anyhow::Result<ExitCode> {
@@ -27,6 +35,12 @@ pub fn run(journal: &super::JournalAccess, args: &RemsArgs) -> anyhow::Result<Ex
         let mut store = journal.open()?;
         store.mark_rems_submitted(SessionId(*session), now)?;
         say!("Marked submitted.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(RemsAction::Withdraw { session, reason }) = &args.action {
+        let mut store = journal.open()?;
+        store.withdraw_rems_submission(SessionId(*session), now, reason)?;
+        say!("The mark is withdrawn; the form is due again.");
         return Ok(ExitCode::SUCCESS);
     }
     let store = journal.open_for_reading()?;

@@ -310,6 +310,17 @@ pub(super) fn watch_rems_submissions(tx: &rusqlite::Transaction<'_>) -> Result<(
     Ok(())
 }
 
+/// Migration 20: the audit log watches the REMS marks.
+pub(super) fn watch_rems_marks(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const REMS_MARKS: Audited<'static> = Audited {
+        table: "rems_marks",
+        subject: "'session ' || {row}.session_id || ' REMS mark ' || {row}.id",
+        columns: &["id", "session_id", "submitted", "at_ms", "reason", "recorded_by"],
+    };
+    tx.execute_batch(&triggers_for(&REMS_MARKS))?;
+    Ok(())
+}
+
 /// Migration 17: the audit log watches the journal's marks.
 pub(super) fn watch_journal_marks(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
     const JOURNAL_MARKS: Audited<'static> = Audited {

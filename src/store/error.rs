@@ -108,6 +108,12 @@ pub enum StoreError {
     FilesNotWritable(rusqlite::Error),
     #[error("This session's REMS form is already marked submitted.")]
     RemsAlreadySubmitted,
+    #[error("This session's REMS form is not marked submitted, so there is no mark to withdraw.")]
+    RemsNotSubmitted,
+    #[error(
+        "Say why the mark is withdrawn (e.g. \"marked in error\"), in at most 500 characters of visible text."
+    )]
+    RemsWithdrawalReason,
     #[error(
         "A signed session in the archive no longer matches its signature (it was changed after signing), so nothing was imported."
     )]

@@ -1,6 +1,7 @@
-//! Which REMS monitoring forms were submitted (migration 11): one row per esketamine session, never
-//! changed, watched by the audit log. An ended intranasal esketamine session without a row is a form
-//! still to submit, due 7 days after its treatment.
+//! Which REMS monitoring forms were submitted: a log of marks (migration 20; migration 11's one row
+//! per session became its first marks), never changed, watched by the audit log. A mark made in
+//! error is withdrawn by a later mark with its reason. An ended intranasal esketamine session whose
+//! newest mark is not "submitted" is a form still to submit, due 7 days after its treatment date.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
@@ -21,6 +22,34 @@ pub(super) const CREATE_REMS_SUBMISSIONS: &str = r"
     CREATE TRIGGER rems_submissions_no_delete BEFORE DELETE ON rems_submissions
     BEGIN SELECT RAISE(ABORT, 'append-only: a REMS submission is never changed'); END;
 ";
+
+/// Migration 20: the marks as a log, each one in force until a later one: "submitted", or
+/// "withdrawn" with the reason a mark made in error was taken back. Append-only and audited like
+/// the submissions of migration 11, which become the log's first marks.
+pub(super) const CREATE_REMS_MARKS: &str = r"
+    CREATE TABLE rems_marks (
+        id           INTEGER PRIMARY KEY,
+        session_id   INTEGER NOT NULL REFERENCES sessions(id),
+        submitted    INTEGER NOT NULL CHECK (submitted IN (0, 1)),
+        at_ms        INTEGER NOT NULL,
+        reason       TEXT NOT NULL DEFAULT '',
+        recorded_by  TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX rems_marks_by_session ON rems_marks (session_id, id);
+    CREATE TRIGGER rems_marks_no_update BEFORE UPDATE ON rems_marks
+    BEGIN SELECT RAISE(ABORT, 'append-only: a REMS mark is never changed'); END;
+    CREATE TRIGGER rems_marks_no_delete BEFORE DELETE ON rems_marks
+    BEGIN SELECT RAISE(ABORT, 'append-only: a REMS mark is never changed'); END;
+    INSERT INTO rems_marks (session_id, submitted, at_ms, recorded_by)
+        SELECT session_id, 1, submitted_ms, recorded_by FROM rems_submissions ORDER BY session_id;
+";
+
+/// Whether the newest mark of session `?1` says submitted (SQL, 1 or 0).
+const SUBMITTED_NOW: &str =
+    "coalesce((SELECT submitted FROM rems_marks WHERE session_id = ?1 ORDER BY id DESC LIMIT 1), 0)";
+
+/// The longest reason a withdrawal keeps, in characters.
+pub const MAX_WITHDRAWAL_REASON_CHARS: usize = 500;
 
 /// A REMS form still to submit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,7 +72,8 @@ impl Store {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, c.code, s.started_ms, s.zone FROM sessions s JOIN clients c ON c.id = s.client_id
              WHERE s.route = 'intranasal_esketamine' AND s.ended_ms IS NOT NULL
-               AND s.id NOT IN (SELECT session_id FROM rems_submissions)
+               AND coalesce((SELECT m.submitted FROM rems_marks m WHERE m.session_id = s.id
+                             ORDER BY m.id DESC LIMIT 1), 0) = 0
                AND s.id NOT IN (SELECT session_id FROM practice_copies)
              ORDER BY s.started_ms",
         )?;
@@ -84,6 +114,37 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.mark_rems_submitted_all(&[(session, at)])
+    }
+
+    /// Takes back a "submitted" mark made in error, with why, as a later mark of its own (the first
+    /// stays in the log, and both are in the audit log); the form is due again.
+    pub fn withdraw_rems_submission(
+        &mut self,
+        session: SessionId,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        self.require_writer()?;
+        let reason = reason.trim();
+        if reason.is_empty()
+            || reason.chars().count() > MAX_WITHDRAWAL_REASON_CHARS
+            || reason.chars().any(crate::domain::hides_or_moves_text)
+        {
+            return Err(StoreError::RemsWithdrawalReason);
+        }
+        let recorded_by = self.signs_as();
+        let tx = self.conn.transaction()?;
+        if !submitted_now(&tx, session)? {
+            return Err(StoreError::RemsNotSubmitted);
+        }
+        tx.prepare_cached(
+            "INSERT INTO rems_marks (session_id, submitted, at_ms, reason, recorded_by)
+             VALUES (?1, 0, ?2, ?3, ?4)",
+        )?
+        .execute(params![session.0, to_ms(at), reason, recorded_by])?;
+        tx.commit()?;
+        self.anchor_commit();
+        Ok(())
     }
 
     /// Marks many forms submitted in one transaction: all of them, or none (the demo's paperwork).
@@ -130,14 +191,20 @@ fn submit(
     if !due {
         return Err(StoreError::RemsNotDue);
     }
-    let inserted = tx
-        .prepare_cached(
-            "INSERT OR IGNORE INTO rems_submissions (session_id, submitted_ms, recorded_by)
-             VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![session.0, to_ms(at), recorded_by])?;
-    if inserted == 0 {
+    if submitted_now(tx, session)? {
         return Err(StoreError::RemsAlreadySubmitted);
     }
+    tx.prepare_cached(
+        "INSERT INTO rems_marks (session_id, submitted, at_ms, recorded_by) VALUES (?1, 1, ?2, ?3)",
+    )?
+    .execute(params![session.0, to_ms(at), recorded_by])?;
     Ok(())
+}
+
+/// Whether the newest mark of `session` says its form was submitted.
+fn submitted_now(tx: &rusqlite::Transaction<'_>, session: SessionId) -> Result<bool, StoreError> {
+    let submitted: i64 = tx
+        .prepare_cached(&format!("SELECT {SUBMITTED_NOW}"))?
+        .query_row([session.0], |row| row.get(0))?;
+    Ok(submitted == 1)
 }

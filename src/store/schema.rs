@@ -222,6 +222,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::clients::ADD_LOOK_ALIKE,
         then: Some(super::clients::fill_look_alike),
     },
+    // 20: REMS marks as a log (store::rems_submissions): a mark made in error is withdrawn by a
+    // later, audited mark, never changed.
+    Migration {
+        sql: super::rems_submissions::CREATE_REMS_MARKS,
+        then: Some(super::audit::watch_rems_marks),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

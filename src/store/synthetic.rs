@@ -25,7 +25,7 @@ const RECORD_TABLES: [&str; 5] = [
     "sessions",
     "substance_log",
     "consent_texts",
-    "rems_submissions",
+    "rems_marks",
 ];
 
 impl Store {

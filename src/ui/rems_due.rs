@@ -1,12 +1,14 @@
 //! The REMS monitoring forms still to submit, on the home screen: each ended esketamine session's
 //! form with its 7-day due date (overdue ones in the warning colour), a way to its session (where
-//! the form is exported) and "Mark submitted".
+//! the form is exported) and "Mark submitted", confirmed inline (no dialog); the mark just made
+//! can be withdrawn as made in error, which the log keeps as a later mark.
 
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
 use super::view::Nav;
 use super::{format, theme, widgets};
+use crate::domain::SessionId;
 use crate::store::{RemsDue, Store};
 use crate::worker::{Journal, Write};
 
@@ -15,6 +17,10 @@ pub struct RemsDueList {
     due: Vec<RemsDue>,
     marking: Awaiting,
     status: Option<(String, bool)>,
+    /// The session whose "Mark submitted" was clicked, waiting for its confirmation.
+    confirming: Option<SessionId>,
+    /// The session just marked submitted: its mark may be withdrawn as made in error.
+    marked: Option<SessionId>,
 }
 
 impl RemsDueList {
@@ -35,12 +41,16 @@ impl RemsDueList {
     ) -> Nav {
         if let Some(answer) = self.marking.answer() {
             match answer {
-                Ok(_) => self.status = Some(("Marked submitted.".to_owned(), false)),
-                Err(error) => self.status = Some((error.to_string(), true)),
+                Ok(_) => {}
+                Err(error) => {
+                    self.marked = None;
+                    self.status = Some((error.to_string(), true));
+                }
             }
             self.refresh(journal.read(), now);
         }
         let mut nav = Nav::Stay;
+        self.just_marked(ui, journal, now);
         if self.due.is_empty() {
             widgets::status_line(ui, self.status.as_ref());
             return nav;
@@ -100,19 +110,61 @@ impl RemsDueList {
                     *nav = Nav::OpenSession(due.session_id, None);
                 }
                 let waiting = self.marking.is_waiting();
-                if ui
+                if self.confirming == Some(due.session_id) {
+                    ui.label(RichText::new("Submitted to the REMS?").strong());
+                    if ui
+                        .add_enabled(!waiting, egui::Button::new("Yes, mark submitted"))
+                        .clicked()
+                    {
+                        self.confirming = None;
+                        self.marked = Some(due.session_id);
+                        self.status = None;
+                        self.marking.send(
+                            journal,
+                            Write::MarkRemsSubmitted {
+                                session: due.session_id,
+                                at: now,
+                            },
+                        );
+                    }
+                    if ui.button("Not yet").clicked() {
+                        self.confirming = None;
+                    }
+                } else if ui
                     .add_enabled(!waiting, egui::Button::new("Mark submitted"))
                     .clicked()
                 {
-                    self.marking.send(
-                        journal,
-                        Write::MarkRemsSubmitted {
-                            session: due.session_id,
-                            at: now,
-                        },
-                    );
+                    self.confirming = Some(due.session_id);
                 }
             });
         }
+    }
+
+    /// The mark just made, with the way to take it back when it was made in error.
+    fn just_marked(&mut self, ui: &mut Ui, journal: &Journal, now: chrono::DateTime<chrono::Utc>) {
+        let Some(session) = self.marked else {
+            return;
+        };
+        if self.marking.is_waiting() {
+            return;
+        }
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!("Session #{session}: REMS form marked submitted."))
+                    .color(theme::SAVED),
+            );
+            if ui.button("Marked in error: withdraw").clicked() {
+                self.marked = None;
+                self.status = Some(("The mark is withdrawn; the form is due again.".to_owned(), false));
+                self.marking.send(
+                    journal,
+                    Write::WithdrawRemsSubmission {
+                        session,
+                        at: now,
+                        reason: "marked in error from the list of forms to submit".to_owned(),
+                    },
+                );
+            }
+        });
     }
 }

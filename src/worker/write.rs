@@ -93,6 +93,12 @@ pub enum Write {
         session: SessionId,
         at: DateTime<Utc>,
     },
+    /// A "submitted" mark made in error is taken back, with why.
+    WithdrawRemsSubmission {
+        session: SessionId,
+        at: DateTime<Utc>,
+        reason: String,
+    },
     /// What the start-up check found: from now on the journal is only read.
     MarkDamaged(Vec<String>),
     /// The journal's part of practice sync.
@@ -267,6 +273,14 @@ impl Write {
             }
             Self::MarkRemsSubmitted { session, at } => {
                 store.mark_rems_submitted(session, at)?;
+                Ok(Written::Done)
+            }
+            Self::WithdrawRemsSubmission {
+                session,
+                at,
+                reason,
+            } => {
+                store.withdraw_rems_submission(session, at, &reason)?;
                 Ok(Written::Done)
             }
             Self::MarkDamaged(problems) => {

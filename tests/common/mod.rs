@@ -114,6 +114,7 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (20, "DROP TABLE rems_marks;"),
     (
         19,
         "DROP INDEX clients_by_look; ALTER TABLE clients DROP COLUMN look_alike;",
