@@ -76,7 +76,7 @@ pub use open::{
     AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
     journal_state, unlock_key,
 };
-pub use output_guard::{refuse_unsafe_output, safe_output_path};
+pub use output_guard::safe_output_path;
 pub use plain_file::{PlainFileError, open_plain_file, read_plain_file};
 pub use practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
 pub use prefill::LastSession;

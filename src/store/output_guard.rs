@@ -48,11 +48,6 @@ pub fn safe_output_path(target: &Path, data_dir: &Path) -> Result<PathBuf, Store
     Ok(resolved)
 }
 
-/// Refuses `target` as [`safe_output_path`] does, for a caller that only needs the verdict.
-pub fn refuse_unsafe_output(target: &Path, data_dir: &Path) -> Result<(), StoreError> {
-    safe_output_path(target, data_dir).map(|_| ())
-}
-
 /// `target` made absolute with every link resolved, as far as it exists; below that, each folder
 /// still to be made is a plain folder, so `..` steps back out of it.
 fn resolve(target: &Path) -> std::io::Result<PathBuf> {

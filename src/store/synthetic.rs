@@ -19,6 +19,9 @@ pub(super) const CREATE_JOURNAL_MARKS: &str = r"
     BEGIN SELECT RAISE(ABORT, 'append-only: a journal mark is for good'); END;
 ";
 
+/// Whether the journal carries the synthetic mark (SQL, 1 or 0).
+const IS_SYNTHETIC: &str = "SELECT EXISTS (SELECT 1 FROM journal_marks WHERE mark = 'synthetic')";
+
 /// The tables whose rows are the clinic's record: a journal with a row in any of them is not new.
 const RECORD_TABLES: [&str; 5] = [
     "clients",
@@ -31,11 +34,7 @@ const RECORD_TABLES: [&str; 5] = [
 impl Store {
     /// Whether this journal was made for synthetic data.
     pub fn is_synthetic(&self) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM journal_marks WHERE mark = 'synthetic')",
-            [],
-            |row| row.get(0),
-        )?)
+        Ok(self.conn.query_row(IS_SYNTHETIC, [], |row| row.get(0))?)
     }
 
     /// Marks the journal synthetic for good, before synthetic data goes in. Refused (`RealRecords`)
@@ -53,11 +52,7 @@ impl Store {
 /// [`Store::claim_for_synthetic_data`] inside the caller's transaction (an import of a synthetic
 /// archive).
 pub(super) fn claim_in(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let synthetic: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM journal_marks WHERE mark = 'synthetic')",
-        [],
-        |row| row.get(0),
-    )?;
+    let synthetic: bool = tx.query_row(IS_SYNTHETIC, [], |row| row.get(0))?;
     if synthetic {
         return Ok(());
     }
