@@ -41,7 +41,7 @@ pub struct ConsentArgs {
 }
 
 pub fn run(journal: &super::JournalAccess, args: &ConsentArgs) -> anyhow::Result<ExitCode> {
-    let now = chrono::Utc::now();
+    let now = crate::domain::wall_now();
     match args.target.as_deref() {
         None => {
             let store = journal.open_for_reading()?;

@@ -32,7 +32,7 @@ enum FollowUpsAction {
 }
 
 pub fn run(journal: &super::JournalAccess, args: &FollowUpsArgs) -> anyhow::Result<ExitCode> {
-    let now = chrono::Utc::now();
+    let now = crate::domain::wall_now();
     if let Some(FollowUpsAction::Record {
         id,
         ebi,

@@ -25,7 +25,12 @@ pub fn run(journal: &super::JournalAccess, args: &ImportArgs) -> anyhow::Result<
     } else {
         OnExisting::Refuse
     };
-    let report = import_file(&mut store, &args.file, on_existing, chrono::Utc::now())?;
+    let report = import_file(
+        &mut store,
+        &args.file,
+        on_existing,
+        crate::domain::wall_now(),
+    )?;
     say!("{report}");
     Ok(ExitCode::SUCCESS)
 }

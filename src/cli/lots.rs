@@ -63,7 +63,7 @@ enum LotsAction {
 }
 
 pub fn run(journal: &super::JournalAccess, args: &LotsArgs) -> anyhow::Result<ExitCode> {
-    let now = chrono::Utc::now();
+    let now = crate::domain::wall_now();
     let entry = match &args.action {
         None => return list(journal, args.json),
         Some(LotsAction::Log { lot, csv, out }) => {

@@ -106,7 +106,7 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
                 &mut store,
                 &address,
                 &password(PASSWORD_ENV)?,
-                chrono::Utc::now(),
+                crate::domain::wall_now(),
             )?;
             say!(
                 "This journal syncs as {} ({}), who reads {}. Run kap-journal sync to send and receive.",
@@ -145,7 +145,7 @@ pub fn run_sync(journal: &super::JournalAccess, args: &SyncArgs) -> anyhow::Resu
     let mut store = journal.open()?;
     // Ctrl+C ends the process at once, which is safe: what the server confirmed is noted, and
     // the rest is sent again (and ignored where the server has it) by the next sync.
-    let report = crate::practice::sync(&mut store, chrono::Utc::now(), &|| false)?;
+    let report = crate::practice::sync(&mut store, crate::domain::wall_now(), &|| false)?;
     if args.json {
         say!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -30,7 +30,7 @@ enum RemsAction {
 }
 
 pub fn run(journal: &super::JournalAccess, args: &RemsArgs) -> anyhow::Result<ExitCode> {
-    let now = chrono::Utc::now();
+    let now = crate::domain::wall_now();
     if let Some(RemsAction::Submitted { session }) = &args.action {
         let mut store = journal.open()?;
         store.mark_rems_submitted(SessionId(*session), now)?;

@@ -106,7 +106,7 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
     say!(
         "{:<16} {} (--clinic-zone ZONE)",
         "clinic-zone",
-        store.clinic_zone()?.describe_at(chrono::Utc::now())
+        store.clinic_zone()?.describe_at(crate::domain::wall_now())
     );
     let folder = crate::store::backup_folder(store.dir());
     let warning = if crate::store::shares_disk_with_journal(store.dir(), &folder) {

@@ -15,7 +15,7 @@ mod stock;
 mod story;
 mod timeline;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -59,7 +59,7 @@ pub fn generate(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoReport, StoreError> {
     // Synthetic data never mixes with a clinic's records: a new journal is marked for it, for good.
-    store.claim_for_synthetic_data(Utc::now())?;
+    store.claim_for_synthetic_data(crate::domain::wall_now())?;
     // Sessions start at clinic hours on this computer's clock, and are kept in the clinic's zone.
     let zone = store.clinic_zone()?;
     let mut rng = StdRng::seed_from_u64(plan.seed);
@@ -128,7 +128,7 @@ fn ensure_clients(
     count: usize,
     rng: &mut StdRng,
 ) -> Result<Vec<Client>, StoreError> {
-    let now = Utc::now();
+    let now = crate::domain::wall_now();
     (1..=count)
         .map(|number| {
             let code = format!("D-{number:04}");

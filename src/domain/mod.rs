@@ -36,6 +36,7 @@ mod typed_number;
 mod vitals;
 mod vitals_schedule;
 mod vitals_thresholds;
+mod wall_clock;
 
 pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
@@ -95,3 +96,4 @@ pub use typed_number::{NumberError, parse_decimal};
 pub use vitals::{Vitals, VitalsError, VitalsText};
 pub use vitals_schedule::{Checkpoint, VitalsSchedule, VitalsStatus};
 pub use vitals_thresholds::{Thresholds, VitalsFlag};
+pub use wall_clock::wall_now;

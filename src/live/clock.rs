@@ -34,7 +34,7 @@ impl Default for SystemClock {
 
 impl Clock for SystemClock {
     fn wall(&self) -> DateTime<Utc> {
-        Utc::now()
+        crate::domain::wall_now()
     }
 
     fn monotonic(&self) -> Duration {

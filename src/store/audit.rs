@@ -315,7 +315,14 @@ pub(super) fn watch_rems_marks(tx: &rusqlite::Transaction<'_>) -> Result<(), Sto
     const REMS_MARKS: Audited<'static> = Audited {
         table: "rems_marks",
         subject: "'session ' || {row}.session_id || ' REMS mark ' || {row}.id",
-        columns: &["id", "session_id", "submitted", "at_ms", "reason", "recorded_by"],
+        columns: &[
+            "id",
+            "session_id",
+            "submitted",
+            "at_ms",
+            "reason",
+            "recorded_by",
+        ],
     };
     tx.execute_batch(&triggers_for(&REMS_MARKS))?;
     Ok(())

@@ -157,7 +157,7 @@ impl LockedJournal {
             fs::File::open(&staging)
                 .and_then(|file| file.sync_all())
                 .map_err(|source| io_error(&staging, source))?;
-            keep_current(self.dir(), &key, chrono::Utc::now())?;
+            keep_current(self.dir(), &key, crate::domain::wall_now())?;
             // The anchor is the replaced journal's; the restored one writes its own when it opens.
             super::anchor::forget(self.dir()).map_err(|source| io_error(&db_path, source))?;
             finish(&staging, &db_path)

@@ -196,7 +196,7 @@ impl LockedJournal {
             return Ok(None);
         };
         let mut damage = vec![missing];
-        if let Some(kept) = wal_aside.and_then(|aside| aside.keep(chrono::Utc::now())) {
+        if let Some(kept) = wal_aside.and_then(|aside| aside.keep(crate::domain::wall_now())) {
             damage.push(format!(
                 "the write-ahead log as it was found is kept beside the journal as {kept}"
             ));

@@ -45,8 +45,7 @@ pub(super) const CREATE_REMS_MARKS: &str = r"
 ";
 
 /// Whether the newest mark of session `?1` says submitted (SQL, 1 or 0).
-const SUBMITTED_NOW: &str =
-    "coalesce((SELECT submitted FROM rems_marks WHERE session_id = ?1 ORDER BY id DESC LIMIT 1), 0)";
+const SUBMITTED_NOW: &str = "coalesce((SELECT submitted FROM rems_marks WHERE session_id = ?1 ORDER BY id DESC LIMIT 1), 0)";
 
 /// The longest reason a withdrawal keeps, in characters.
 pub const MAX_WITHDRAWAL_REASON_CHARS: usize = 500;

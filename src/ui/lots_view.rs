@@ -119,7 +119,7 @@ impl LotsView {
         if self.form.ui(ui, self.recording.is_waiting()) {
             match self.form.entry(&self.lots) {
                 Ok(entry) => {
-                    let at = chrono::Utc::now();
+                    let at = crate::domain::wall_now();
                     self.recording
                         .send(journal, Write::RecordSubstance { entry, at });
                 }

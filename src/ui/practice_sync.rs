@@ -161,7 +161,7 @@ impl PracticeSync {
                 }));
             }
             Ok((connection, _, None)) => {
-                let (report, membership) = connection.finish(Utc::now());
+                let (report, membership) = connection.finish(crate::domain::wall_now());
                 let pending = journal.send(Write::Practice(PracticeWrite::SaveMembership(
                     Box::new(membership),
                 )));

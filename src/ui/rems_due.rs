@@ -155,7 +155,10 @@ impl RemsDueList {
             );
             if ui.button("Marked in error: withdraw").clicked() {
                 self.marked = None;
-                self.status = Some(("The mark is withdrawn; the form is due again.".to_owned(), false));
+                self.status = Some((
+                    "The mark is withdrawn; the form is due again.".to_owned(),
+                    false,
+                ));
                 self.marking.send(
                     journal,
                     Write::WithdrawRemsSubmission {

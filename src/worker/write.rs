@@ -215,17 +215,14 @@ impl Write {
                 &closing,
             )?)),
             Self::SaveDraft { session, text, at } => {
-                store.save_draft(session, &text, at)?;
-                Ok(Written::Done)
+                store.save_draft(session, &text, at).map(|()| Written::Done)
             }
-            Self::SaveProgressNote { session, note, at } => {
-                store.save_progress_note(session, &note, at)?;
-                Ok(Written::Done)
-            }
-            Self::SavePrivateNote { session, text, at } => {
-                store.save_private_note(session, &text, at)?;
-                Ok(Written::Done)
-            }
+            Self::SaveProgressNote { session, note, at } => store
+                .save_progress_note(session, &note, at)
+                .map(|()| Written::Done),
+            Self::SavePrivateNote { session, text, at } => store
+                .save_private_note(session, &text, at)
+                .map(|()| Written::Done),
             Self::SignSession {
                 session,
                 clinician,
@@ -233,14 +230,12 @@ impl Write {
             } => Ok(Written::Signed(
                 store.sign_session(session, &clinician, at)?,
             )),
-            Self::AddAddendum { session, addendum } => {
-                store.add_addendum(session, &addendum)?;
-                Ok(Written::Done)
-            }
-            Self::SaveClinicSettings(settings) => {
-                store.save_clinic_settings(&settings)?;
-                Ok(Written::Done)
-            }
+            Self::AddAddendum { session, addendum } => store
+                .add_addendum(session, &addendum)
+                .map(|()| Written::Done),
+            Self::SaveClinicSettings(settings) => store
+                .save_clinic_settings(&settings)
+                .map(|()| Written::Done),
             Self::SaveClinician(clinician) => {
                 Ok(Written::Clinician(store.save_clinician(&clinician)?))
             }
@@ -257,32 +252,27 @@ impl Write {
                 Ok(Written::Consent(store.record_consent(&consent, at)?))
             }
             Self::RecordCheckIn { id, check_in } => {
-                store.record_check_in(id, &check_in)?;
-                Ok(Written::Done)
+                store.record_check_in(id, &check_in).map(|_| Written::Done)
             }
-            Self::SaveClinicName(name) => {
-                store.save_clinic_name(name.as_ref())?;
-                Ok(Written::Done)
-            }
-            Self::ChangePassphrase { current, new } => {
-                store.change_passphrase(&current, &new)?;
-                Ok(Written::Done)
-            }
+            Self::SaveClinicName(name) => store
+                .save_clinic_name(name.as_ref())
+                .map(|()| Written::Done),
+            Self::ChangePassphrase { current, new } => store
+                .change_passphrase(&current, &new)
+                .map(|()| Written::Done),
             Self::RecordSubstance { entry, at } => {
                 Ok(Written::Substance(store.record_substance(&entry, at)?))
             }
-            Self::MarkRemsSubmitted { session, at } => {
-                store.mark_rems_submitted(session, at)?;
-                Ok(Written::Done)
-            }
+            Self::MarkRemsSubmitted { session, at } => store
+                .mark_rems_submitted(session, at)
+                .map(|()| Written::Done),
             Self::WithdrawRemsSubmission {
                 session,
                 at,
                 reason,
-            } => {
-                store.withdraw_rems_submission(session, at, &reason)?;
-                Ok(Written::Done)
-            }
+            } => store
+                .withdraw_rems_submission(session, at, &reason)
+                .map(|()| Written::Done),
             Self::MarkDamaged(problems) => {
                 store.mark_damaged(problems);
                 Ok(Written::Done)
