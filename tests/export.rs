@@ -394,3 +394,64 @@ fn every_csv_column_defuses_what_a_spreadsheet_would_run() {
     assert!(csv.contains("'=HYPERLINK"), "{csv}");
     assert!(csv.contains("'@SUM(1+1)"), "{csv}");
 }
+
+/// A Medical Model session's summary and note speak the Medical Model's words: no integration
+/// session, no "sit with it" it never offered.
+#[test]
+fn a_medical_model_summary_speaks_of_no_integration_and_no_sit_with_it() {
+    let mut journal = common::journal();
+    let mut live = common::live_session(&mut journal, kap_journal::domain::TreatmentModel::Medical);
+    live.log(
+        &mut journal.store,
+        kap_journal::live::LiveCommand::BeginDosing,
+    )
+    .unwrap();
+    live.log(
+        &mut journal.store,
+        kap_journal::live::LiveCommand::DecisionPoint {
+            came_up: kap_journal::domain::CameUp::BodySensation,
+            detail: "nausea".into(),
+            asked: kap_journal::domain::Asked::ClientAsksToLower,
+            decision: kap_journal::domain::Decision::LowerNow,
+            new_dose: Some(kap_journal::domain::Dose::parse("0.4 mg/kg/h").unwrap()),
+            rationale: String::new(),
+        },
+    )
+    .unwrap();
+    live.end(&mut journal.store, "Settled.", None).unwrap();
+    let id = live.session().id;
+    let record = kap_journal::export::SessionRecord::load(
+        &journal.store,
+        id,
+        kap_journal::export::ExportOptions::default(),
+    )
+    .unwrap();
+    let markdown = kap_journal::export::markdown_summary(&record, &common::summary_context());
+    assert!(
+        !markdown.to_lowercase().contains("integration"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("## Check-ins after the session"),
+        "{markdown}"
+    );
+    let facts = kap_journal::domain::SessionFacts::gather(
+        &record.session,
+        &record.events,
+        record.weight_kg(),
+        &kap_journal::domain::Thresholds::default(),
+    );
+    let assessment: Vec<String> = facts
+        .assessment
+        .iter()
+        .map(|fact| fact.text.clone())
+        .collect();
+    assert!(
+        assessment.iter().all(|line| !line.contains("sit with it")),
+        "{assessment:?}"
+    );
+    assert!(
+        assessment[0].starts_with("1 decision point."),
+        "{assessment:?}"
+    );
+}

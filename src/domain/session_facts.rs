@@ -113,14 +113,15 @@ impl SessionFacts {
                 .interventions
                 .push(format!("Comfort plan: {}", session.comfort_plan.trim()).into());
         }
-        facts.assessment.push(
-            format!(
-                "{decisions} decision point{}; sit with it offered {offers} time{}.",
-                plural(decisions),
-                plural(offers)
-            )
-            .into(),
-        );
+        // The Medical Model lowers when asked; it never offers to sit with it, so its note does not
+        // say that it did not.
+        let offered = match session.model {
+            super::TreatmentModel::Medical if offers == 0 => String::new(),
+            _ => format!("; sit with it offered {offers} time{}", plural(offers)),
+        };
+        facts
+            .assessment
+            .push(format!("{decisions} decision point{}{offered}.", plural(decisions)).into());
         facts.assessment.extend(facts.responses.iter().cloned());
         if flags.is_empty() {
             facts.assessment.push("No safety signals recorded.".into());

@@ -61,12 +61,14 @@ pub fn render(summary: &Summary) -> String {
         "No adverse events recorded.",
     );
 
-    let _ = writeln!(out, "\n## Bring to integration\n");
-    if summary.for_integration.is_empty() {
-        let _ = writeln!(out, "Nothing was marked.");
-    }
-    for line in &summary.for_integration {
-        timed_item(&mut out, line);
+    if summary.shows_integration() {
+        let _ = writeln!(out, "\n## Bring to integration\n");
+        if summary.for_integration.is_empty() {
+            let _ = writeln!(out, "Nothing was marked.");
+        }
+        for line in &summary.for_integration {
+            timed_item(&mut out, line);
+        }
     }
 
     if let Some(closing) = &summary.closing {
@@ -84,7 +86,7 @@ pub fn render(summary: &Summary) -> String {
         );
     }
     labelled_section(&mut out, "After the session", &summary.after_session);
-    labelled_section(&mut out, "Integration check-ins", &summary.check_ins);
+    labelled_section(&mut out, summary.check_ins_heading(), &summary.check_ins);
     if let Some((format, sections)) = &summary.progress_note {
         let _ = writeln!(out, "\n## Progress note ({format})");
         for (heading, text) in sections {

@@ -76,6 +76,8 @@ pub struct DecisionLine {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub title: String,
+    /// The session's model: the Medical Model's summary speaks of no integration session.
+    pub model: crate::domain::TreatmentModel,
     /// Label and value, in reading order: client, date, model, route, planned dose…
     pub facts: Vec<(&'static str, String)>,
     pub intention: String,
@@ -234,6 +236,7 @@ impl Summary {
         let session = &record.session;
         Self {
             title: format!("{} session summary", session.model.label()),
+            model: session.model,
             facts: facts(record, context),
             intention: session.intention.clone(),
             comfort_plan: session.comfort_plan.clone(),
@@ -320,6 +323,20 @@ impl Summary {
             self.deferrals(),
             counts.join(", ")
         ))
+    }
+
+    /// Whether the summary has a "Bring to integration" section: a KAP session's always, a
+    /// Medical Model session's only when something was marked.
+    pub fn shows_integration(&self) -> bool {
+        self.model == crate::domain::TreatmentModel::Kap || !self.for_integration.is_empty()
+    }
+
+    /// The heading of the check-ins after the session, in the model's words.
+    pub fn check_ins_heading(&self) -> &'static str {
+        match self.model {
+            crate::domain::TreatmentModel::Kap => "Integration check-ins",
+            crate::domain::TreatmentModel::Medical => "Check-ins after the session",
+        }
     }
 
     /// How many decision points chose to sit with it.

@@ -43,7 +43,17 @@ impl PrepView {
                 if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
                     nav = Nav::Home;
                 }
-                ui.heading(format!("Prep for integration · {}", sheet.client.title()));
+                // A client seen only in the Medical Model has no integration session to prepare.
+                let kap = sheet
+                    .sessions
+                    .iter()
+                    .any(|session| session.summary.model == crate::domain::TreatmentModel::Kap);
+                let title = if kap {
+                    "Prep for integration"
+                } else {
+                    "Prep for the next session"
+                };
+                ui.heading(format!("{title} · {}", sheet.client.title()));
                 if ui.button("Client history").clicked() {
                     nav = Nav::ClientHistory(sheet.client.id);
                 }

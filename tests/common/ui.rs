@@ -142,11 +142,16 @@ pub fn fill_discharge(harness: &mut Harness<'_, KapJournalApp>) {
         )
         .click();
     harness.run();
-    type_into(
-        harness,
-        "Follow-up and integration plan",
-        "Integration Thursday 10:00",
-    );
+    // The Medical Model's end form asks for a follow-up plan, KAP's for the integration plan too.
+    if harness.query_by_label("Follow-up plan").is_some() {
+        type_into(harness, "Follow-up plan", "Next infusion Thursday 10:00");
+    } else {
+        type_into(
+            harness,
+            "Follow-up and integration plan",
+            "Integration Thursday 10:00",
+        );
+    }
     end_now(harness);
 }
 

@@ -89,8 +89,10 @@ pub fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summar
         &summary.adverse_events,
         "No adverse events recorded.",
     );
-    section(layout, "Bring to integration", accent);
-    timed_list(layout, &summary.for_integration, "Nothing was marked.");
+    if summary.shows_integration() {
+        section(layout, "Bring to integration", accent);
+        timed_list(layout, &summary.for_integration, "Nothing was marked.");
+    }
     if let Some(closing) = &summary.closing {
         section(layout, "Session end", accent);
         let text = if closing.text.is_empty() {
@@ -111,7 +113,7 @@ fn after_session_and_notes(layout: &mut Layout<'_>, summary: &Summary, accent: R
         facts(layout, &summary.after_session);
     }
     if !summary.check_ins.is_empty() {
-        section(layout, "Integration check-ins", accent);
+        section(layout, summary.check_ins_heading(), accent);
         facts(layout, &summary.check_ins);
     }
     if let Some((format, sections)) = &summary.progress_note {

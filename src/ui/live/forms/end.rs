@@ -26,7 +26,7 @@ impl EntryForm for EndForm {
         ("Closing note", "End session now")
     }
 
-    fn fields(&mut self, ui: &mut Ui, _model: TreatmentModel) -> Vec<egui::Response> {
+    fn fields(&mut self, ui: &mut Ui, model: TreatmentModel) -> Vec<egui::Response> {
         ui.label(
             RichText::new("End the session? Enter ends it; Esc goes back.")
                 .strong()
@@ -41,11 +41,19 @@ impl EntryForm for EndForm {
                 .on_hover_text(DISCHARGE_CRITERIA);
             ui.checkbox(&mut self.ride_home, "Ride home arranged");
         });
+        // The Medical Model has no integration session: its plan is the next treatment.
+        let (label, hint) = match model {
+            TreatmentModel::Kap => (
+                "Follow-up and integration plan",
+                "e.g. integration session Thursday 10:00",
+            ),
+            TreatmentModel::Medical => ("Follow-up plan", "e.g. next infusion Thursday 10:00"),
+        };
         vec![widgets::labelled_field(
             ui,
-            "Follow-up and integration plan",
+            label,
             &mut self.follow_up,
-            "e.g. integration session Thursday 10:00",
+            hint,
             480.0,
         )]
     }
