@@ -74,8 +74,12 @@ impl LockScreen {
                 ui.heading("KAP Journal is locked");
                 ui.add_space(theme::GAP);
                 ui.label(
-                    RichText::new("Type the passphrase to return to where you were.")
-                        .color(theme::MUTED),
+                    RichText::new(if running.is_some() {
+                        "Words typed now go to the session's note; the passphrase field unlocks."
+                    } else {
+                        "Type the passphrase to return to where you were."
+                    })
+                    .color(theme::MUTED),
                 );
                 if let Some(live) = running {
                     ui.label(

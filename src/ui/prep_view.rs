@@ -43,17 +43,7 @@ impl PrepView {
                 if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
                     nav = Nav::Home;
                 }
-                // A client seen only in the Medical Model has no integration session to prepare.
-                let kap = sheet
-                    .sessions
-                    .iter()
-                    .any(|session| session.summary.model == crate::domain::TreatmentModel::Kap);
-                let title = if kap {
-                    "Prep for integration"
-                } else {
-                    "Prep for the next session"
-                };
-                ui.heading(format!("{title} · {}", sheet.client.title()));
+                ui.heading(format!("{} · {}", title(sheet), sheet.client.title()));
                 if ui.button("Client history").clicked() {
                     nav = Nav::ClientHistory(sheet.client.id);
                 }
@@ -247,4 +237,18 @@ fn suicide_risk(ui: &mut Ui, risk: &crate::review::SuicideRisk) {
                 }
             }
         });
+}
+
+/// What the sheet prepares: integration, unless the client was seen only in the Medical Model,
+/// which has no integration session.
+fn title(sheet: &crate::review::PrepSheet) -> &'static str {
+    let kap = sheet
+        .sessions
+        .iter()
+        .any(|session| session.summary.model == crate::domain::TreatmentModel::Kap);
+    if kap {
+        "Prep for integration"
+    } else {
+        "Prep for the next session"
+    }
 }
