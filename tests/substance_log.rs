@@ -279,3 +279,47 @@ fn a_journal_from_before_the_log_gets_it_when_opened() {
         .unwrap();
     assert_eq!(store.lot_balances().unwrap().len(), 1);
 }
+
+/// An imported session gave from another clinic's vial: importing it enters nothing in this
+/// clinic's log, neither a debit of a lot with the same number nor a second row for that number.
+#[test]
+fn an_imported_session_takes_nothing_from_this_clinics_stock() {
+    let mut source = common::journal();
+    source
+        .store
+        .record_substance(
+            &entry("KX-1", Movement::Received, 1000.0, "their invoice"),
+            Utc::now(),
+        )
+        .unwrap();
+    let given = session_from(&mut source, Some("KX-1"));
+    let mut archive = Vec::new();
+    kap_journal::export::write_session(
+        &source.store,
+        given,
+        kap_journal::export::ExportFormat::Json,
+        kap_journal::export::ExportOptions::default(),
+        &common::summary_context(),
+        &mut archive,
+    )
+    .unwrap();
+
+    let mut here = common::journal();
+    let mut esketamine = entry("KX-1", Movement::Received, 560.0, "our own lot KX-1");
+    esketamine.substance = Substance::Esketamine;
+    here.store
+        .record_substance(&esketamine, Utc::now())
+        .unwrap();
+    let before = here.store.substance_log(None).unwrap();
+    kap_journal::export::import_archive(
+        &mut here.store,
+        archive.as_slice(),
+        kap_journal::export::OnExisting::Refuse,
+        Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(here.store.substance_log(None).unwrap(), before);
+    let balances = here.store.lot_balances().unwrap();
+    assert_eq!(balances.len(), 1, "no second row for the lot number");
+    assert!((balances[0].balance_mg - 560.0).abs() < 0.001);
+}

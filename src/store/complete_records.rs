@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::sessions::insert_complete_session;
+use super::sessions::{Origin, insert_complete_session};
 use super::{CompleteSession, Store, StoreError};
 use crate::domain::{Addendum, Clinician, ProgressNote, SessionId};
 
@@ -32,7 +32,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(records.len());
         for record in records {
-            let id = insert_complete_session(&tx, &record.session)?;
+            let id = insert_complete_session(&tx, &record.session, Origin::ThisClinic)?;
             super::notes::insert_notes(
                 &tx,
                 id,

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::sessions::insert_complete_session;
+use super::sessions::{Origin, insert_complete_session};
 use super::{CompleteSession, Store, StoreError};
 use crate::domain::{Addendum, Client, ClientId, NewClient, ProgressNote, SessionId, Signature};
 
@@ -100,7 +100,8 @@ impl ImportBatch<'_> {
     /// Writes one session with its whole timeline.
     pub fn insert_session(&mut self, session: &CompleteSession) -> Result<SessionId, StoreError> {
         self.wrote_events |= !session.events.is_empty();
-        insert_complete_session(&self.tx, session)
+        // An imported or copied session gave from another clinic's stock, not this one's.
+        insert_complete_session(&self.tx, session, Origin::Elsewhere)
     }
 
     /// Writes the progress note and (when the archive carries it) the private note of a session

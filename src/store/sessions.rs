@@ -101,7 +101,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(sessions.len());
         for session in sessions {
-            ids.push(insert_complete_session(&tx, session)?);
+            ids.push(insert_complete_session(&tx, session, Origin::ThisClinic)?);
         }
         super::search::index_waiting(&tx)?;
         tx.commit()?;
@@ -145,11 +145,23 @@ impl Store {
     }
 }
 
+/// Where a complete session comes from, which decides whether it gave from this clinic's stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// Recorded here (the demo writes whole sessions): its administration is entered in the
+    /// controlled-substance log.
+    ThisClinic,
+    /// Imported or copied from another journal: its vial was another clinic's stock, so the log
+    /// is left alone.
+    Elsewhere,
+}
+
 /// Writes one complete session inside the caller's transaction; its words wait for the index until
 /// the caller runs [`super::search::index_waiting`].
 pub(super) fn insert_complete_session(
     tx: &rusqlite::Transaction<'_>,
     session: &CompleteSession,
+    origin: Origin,
 ) -> Result<SessionId, StoreError> {
     // A signed session goes in as ended: its timeline and notes are written first, then the
     // signature (see ImportBatch::insert_signature), after which nothing of it can change.
@@ -173,7 +185,9 @@ pub(super) fn insert_complete_session(
         crate::domain::EventKind::PreSession(checklist) => checklist.lot.clone(),
         _ => None,
     });
-    super::substance_log::record_administered_from(tx, id, lot)?;
+    if origin == Origin::ThisClinic {
+        super::substance_log::record_administered_from(tx, id, lot)?;
+    }
     Ok(id)
 }
 
