@@ -177,6 +177,50 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_changes() {
     assert!(kept_journals(dir.path()).is_empty());
 }
 
+/// Backups keep being made whatever the backup folder holds: a folder or a link under the next
+/// backup's name, a backup named in the future (a clock set wrong), a file of the clinician's.
+#[test]
+fn automatic_backups_go_on_whatever_the_backup_folder_holds() {
+    let journal = common::journal_with_fixture();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let folder = journal.dir.path().join("backups");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::create_dir(folder.join("journal-20261120-090000.db")).unwrap();
+    let first = journal.store.backup_rotating(now, 1, |_| {}).unwrap();
+    assert!(first.path.is_file(), "made under the next free name");
+    assert_eq!(
+        first.path.file_name().unwrap().to_string_lossy(),
+        "journal-20261120-090001.db"
+    );
+    // A backup from a clock set years ahead neither crowds out the newest nor stops rotation.
+    std::fs::copy(&first.path, folder.join("journal-20991231-235959.db")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/hostname", folder.join("journal-20261121-090000.db")).unwrap();
+    let later = now + chrono::Duration::days(1);
+    let made = journal.store.backup_rotating(later, 1, |_| {}).unwrap();
+    assert!(made.path.is_file());
+    assert!(
+        kap_journal::store::list_backups(journal.dir.path())
+            .unwrap()
+            .iter()
+            .any(|backup| backup.path == made.path),
+        "the backup just made is kept"
+    );
+    assert!(
+        folder.join("journal-20261120-090000.db").is_dir(),
+        "left alone"
+    );
+    #[cfg(unix)]
+    assert!(
+        std::fs::symlink_metadata(folder.join("journal-20261121-090000.db")).is_ok(),
+        "a link named as a backup is not followed, counted or removed"
+    );
+    let restored = journal.store.newest_good_backup().unwrap().unwrap();
+    assert!(restored.path.is_file());
+}
+
 #[test]
 fn automatic_backups_keep_the_newest_as_many_as_the_clinic_keeps() {
     let journal = common::journal_with_fixture();

@@ -323,3 +323,30 @@ fn an_imported_session_takes_nothing_from_this_clinics_stock() {
     assert_eq!(balances.len(), 1, "no second row for the lot number");
     assert!((balances[0].balance_mg - 560.0).abs() < 0.001);
 }
+
+/// The lot on the checklist is in the session's summary, Markdown and PDF alike.
+#[test]
+fn the_summary_names_the_lot_the_session_was_given_from() {
+    let mut journal = common::journal();
+    let given = session_from(&mut journal, Some("KX-1"));
+    let export = |format| {
+        let mut out = Vec::new();
+        kap_journal::export::write_session(
+            &journal.store,
+            given,
+            format,
+            kap_journal::export::ExportOptions::default(),
+            &common::summary_context(),
+            &mut out,
+        )
+        .unwrap();
+        out
+    };
+    let markdown = String::from_utf8(export(kap_journal::export::ExportFormat::Markdown)).unwrap();
+    assert!(markdown.contains("- **Lot:** KX-1"), "{markdown}");
+    let pdf = export(kap_journal::export::ExportFormat::Pdf);
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    assert!(text.contains("KX-1"), "{text}");
+}

@@ -147,6 +147,10 @@ pub(super) fn before_session(checklist: &PreSession) -> Vec<(&'static str, Strin
         }
         .to_owned(),
     ));
+    // The lot on the vial or device: what the controlled-substance log and the REMS form name.
+    if let Some(lot) = &checklist.lot {
+        lines.push(("Lot", lot.as_str().to_owned()));
+    }
     lines
 }
 

@@ -40,6 +40,16 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>, StoreError> {
     Ok(backups)
 }
 
+/// The name for a backup made at `now`: its second's, or, when something that is not a backup
+/// already has that name (a folder, a link), the next free second's.
+fn free_name(folder: &Path, now: DateTime<Utc>) -> PathBuf {
+    let name = |at: DateTime<Utc>| folder.join(at.format(NAME_FORMAT).to_string());
+    (0..120)
+        .map(|seconds| name(now + chrono::TimeDelta::seconds(seconds)))
+        .find(|path| fs::symlink_metadata(path).map_or(true, |meta| meta.is_file()))
+        .unwrap_or_else(|| name(now))
+}
+
 /// The backups in one folder (none when it is not there, as before the first backup or with the
 /// external drive unplugged).
 fn backups_in(folder: &Path) -> Result<Vec<BackupFile>, StoreError> {
@@ -53,15 +63,17 @@ fn backups_in(folder: &Path) -> Result<Vec<BackupFile>, StoreError> {
             });
         }
     };
+    // Only plain files named as backups: a folder, a link or anything else is left alone.
     let backups: Vec<BackupFile> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let name = entry.file_name();
             let made = NaiveDateTime::parse_from_str(name.to_str()?, NAME_FORMAT).ok()?;
-            Some(BackupFile {
+            let meta = fs::symlink_metadata(entry.path()).ok()?;
+            meta.is_file().then(|| BackupFile {
                 path: entry.path(),
                 made_at: made.and_utc(),
-                bytes: entry.metadata().ok()?.len(),
+                bytes: meta.len(),
             })
         })
         .collect();
@@ -82,23 +94,24 @@ impl Store {
             path: folder.clone(),
             source,
         })?;
-        let target = folder.join(now.format(NAME_FORMAT).to_string());
-        if !target.exists() {
+        let target = free_name(&folder, now);
+        if !target.is_file() {
             self.backup_into(&target, progress)?;
         }
         // Only the backup folder in use is rotated: backups left beside the journal from before a
-        // folder was chosen stay until the clinician removes them.
-        let mut backups = backups_in(&folder)?;
-        backups.sort_by_key(|backup| std::cmp::Reverse(backup.made_at));
-        for old in backups.iter().skip(keep.max(1) as usize) {
-            fs::remove_file(&old.path).map_err(|source| StoreError::NotWritable {
-                path: folder.clone(),
-                source,
-            })?;
-        }
-        backups
+        // folder was chosen stay until the clinician removes them. The backup just made is always
+        // kept; one named in the future (a clock set wrong) counts as made now, so it can never
+        // crowd out the newest. A file that cannot be removed stays; the backup is made all the same.
+        let backups = backups_in(&folder)?;
+        let (made, mut older): (Vec<BackupFile>, Vec<BackupFile>) = backups
             .into_iter()
-            .find(|backup| backup.path == target)
+            .partition(|backup| backup.path == target);
+        older.sort_by_key(|backup| std::cmp::Reverse(backup.made_at.min(now)));
+        for old in older.iter().skip(keep.max(1) as usize - 1) {
+            let _ = fs::remove_file(&old.path);
+        }
+        made.into_iter()
+            .next()
             .ok_or(StoreError::NoBackup { path: target })
     }
 
