@@ -63,7 +63,18 @@ impl ClinicZone {
 
     /// The zone and the offset in force at `time`, e.g. `America/New_York, UTC-04:00`.
     pub fn describe_at(self, time: DateTime<Utc>) -> String {
-        if self == Self::UTC {
+        // UTC by any of its names (a server's zone is often "Etc/UTC") reads as plain UTC.
+        if matches!(
+            self.0,
+            Tz::UTC
+                | Tz::Etc__UTC
+                | Tz::Etc__UCT
+                | Tz::UCT
+                | Tz::Universal
+                | Tz::Etc__Universal
+                | Tz::Zulu
+                | Tz::Etc__Zulu
+        ) {
             return "UTC".to_owned();
         }
         format!("{}, UTC{}", self.name(), self.local(time).format("%:z"))
@@ -111,6 +122,10 @@ mod tests {
         assert_eq!(
             new_york.describe_at(december),
             "America/New_York, UTC-05:00"
+        );
+        assert_eq!(
+            ClinicZone::parse("Etc/UTC").unwrap().describe_at(july),
+            "UTC"
         );
     }
 
