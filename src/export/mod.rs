@@ -11,6 +11,7 @@ mod destination;
 mod error;
 mod fhir;
 mod import;
+mod import_report;
 mod markdown;
 mod pdf;
 mod record;

@@ -13,6 +13,7 @@ mod clients;
 mod complete_records;
 mod consents;
 mod data_dir;
+mod data_folder;
 mod delivered_total;
 mod detached;
 mod digest;

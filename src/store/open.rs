@@ -229,24 +229,7 @@ impl Store {
     /// Opens the journal to read, for commands that only read: beside a writer or without one, never
     /// holding the writer's lock, never migrating or encrypting anything, and on read-only media.
     pub fn open_for_reading(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
-        // "There is no journal here" must be true: a file, or a folder this account cannot read,
-        // is said as what it is.
-        match fs::metadata(dir) {
-            Ok(meta) if !meta.is_dir() => {
-                return Err(StoreError::DataDirNotAFolder {
-                    path: dir.to_path_buf(),
-                });
-            }
-            Ok(_) => {
-                if let Err(source) = fs::read_dir(dir) {
-                    return Err(StoreError::DataDirUnreadable {
-                        path: dir.to_path_buf(),
-                        source,
-                    });
-                }
-            }
-            Err(_) => {}
-        }
+        super::data_folder::refuse_unreadable_folder(dir)?;
         if !dir.join(DB_FILE_NAME).exists() {
             // A key without its journal is a loss, not a folder waiting for its first journal.
             if dir.join(KEY_FILE_NAME).exists() {
@@ -452,7 +435,7 @@ fn acquirewriter_lock(dir: &Path) -> Result<File, StoreError> {
             source,
         },
     };
-    refuse_shared_folder(dir)?;
+    super::data_folder::refuse_shared_folder(dir)?;
     create_private_dir(dir).map_err(not_writable)?;
     let lock = OpenOptions::new()
         .create(true)
@@ -482,38 +465,6 @@ fn acquirewriter_lock(dir: &Path) -> Result<File, StoreError> {
             Err(TryLockError::Error(source)) => return Err(not_writable(source)),
         }
     }
-}
-
-/// Refuses, before anything is made or changed, a data folder that belongs to another account or
-/// that every account may write (`/tmp`): the journal would otherwise take it over and turn its
-/// permissions to its own, or keep health records where anyone can replace its files.
-fn refuse_shared_folder(dir: &Path) -> Result<(), StoreError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        let Ok(meta) = fs::metadata(dir) else {
-            // Not there yet: it is made for this account alone.
-            return Ok(());
-        };
-        if !meta.is_dir() {
-            return Err(StoreError::DataDirNotAFolder {
-                path: dir.to_path_buf(),
-            });
-        }
-        if meta.uid() != rustix::process::geteuid().as_raw() {
-            return Err(StoreError::DataDirNotYours {
-                path: dir.to_path_buf(),
-            });
-        }
-        if meta.mode() & 0o002 != 0 {
-            return Err(StoreError::DataDirOpenToAll {
-                path: dir.to_path_buf(),
-            });
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 /// How long a held lock is waited for before the journal reads as open elsewhere.
