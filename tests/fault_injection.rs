@@ -403,3 +403,144 @@ fn ctrl_c_at_any_point_of_an_export_or_a_backup_leaves_nothing_half_made_at_once
     }
     println!("Ctrl+C: {tried} interrupt points, each left nothing half made");
 }
+
+/// How many audit entries the journal in `dir` holds: one command's transaction adds its entries
+/// all at once, so a kill leaves the count before it or after it, never between.
+fn audit_len(dir: &Path) -> i64 {
+    Store::open_for_reading(dir, &common::passphrase())
+        .unwrap()
+        .audit_len()
+        .unwrap()
+}
+
+/// A closed demo journal (lots, consents, check-ins, REMS forms), with one esketamine session's
+/// REMS form due again; returns it with that session and a check-in that is due.
+fn demo_folder() -> (tempfile::TempDir, i64, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(common::kap_journal(dir.path(), &["demo"]).status.success());
+    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    let now = chrono::Utc::now();
+    let esketamine = store
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|session| session.route == kap_journal::domain::Route::IntranasalEsketamine)
+        .unwrap()
+        .id;
+    store
+        .withdraw_rems_submission(esketamine, now, "Synthetic: marked in error.")
+        .unwrap();
+    let check_in = store.follow_ups_due(now).unwrap()[0].follow_up.id;
+    drop(store);
+    (dir, esketamine.0, check_in.0)
+}
+
+#[test]
+fn every_other_writer_killed_at_any_point_commits_all_or_nothing() {
+    let (template, esketamine, check_in) = demo_folder();
+    let files = tempfile::tempdir().unwrap();
+    let text = files.path().join("consent.txt");
+    std::fs::write(&text, "Synthetic consent text, version two.\n").unwrap();
+    let writers: [(&str, Vec<String>); 6] = [
+        (
+            "lots receive",
+            [
+                "lots",
+                "receive",
+                "KET-2699",
+                "--substance",
+                "ketamine",
+                "--mg",
+                "500",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        (
+            "consent",
+            ["consent", "D-0012", "--agree", "off-label"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        (
+            "consent text",
+            vec![
+                "consent".into(),
+                "text".into(),
+                "--file".into(),
+                text.display().to_string(),
+            ],
+        ),
+        (
+            "follow-ups record",
+            vec![
+                "follow-ups".into(),
+                "record".into(),
+                check_in.to_string(),
+                "--phq9".into(),
+                "211101000".into(),
+            ],
+        ),
+        (
+            "rems submitted",
+            vec!["rems".into(), "submitted".into(), esketamine.to_string()],
+        ),
+        (
+            "settings",
+            ["settings", "--clinic-name", "Synthetic Clinic Renamed"]
+                .map(String::from)
+                .to_vec(),
+        ),
+    ];
+    let before = audit_len(template.path());
+    for (what, args) in writers {
+        // What the command adds when it runs to its end.
+        let whole = tempfile::tempdir().unwrap();
+        copy_folder(template.path(), whole.path());
+        let output = run(whole.path(), &args, 0, None);
+        assert!(output.status.success(), "{what}: {output:?}");
+        let after = audit_len(whole.path());
+        assert!(after > before, "{what} wrote nothing");
+
+        let points = at_every_kill_point(
+            template.path(),
+            |_| args.clone(),
+            |dir, _, kill_at| {
+                opens_whole(dir, kill_at);
+                let now = audit_len(dir);
+                assert!(
+                    now == before || now == after,
+                    "{what}, kill point {kill_at}: {now} audit entries, not {before} or {after}"
+                );
+                nothing_partial(dir, kill_at);
+            },
+        );
+        println!("{what}: {points} kill points, each all or nothing");
+    }
+}
+
+#[test]
+fn the_very_first_run_killed_at_any_point_starts_again() {
+    // An empty template: the folder the first command makes its journal in.
+    let template = tempfile::tempdir().unwrap();
+    let points = at_every_kill_point(
+        template.path(),
+        |_| {
+            ["settings", "--clinic-name", "Synthetic First Clinic"]
+                .map(String::from)
+                .to_vec()
+        },
+        |dir, _, kill_at| {
+            // Never refused as a journal lost: the next start makes it, or opens the one made.
+            let output =
+                common::kap_journal(dir, &["settings", "--clinic-name", "Synthetic Again"]);
+            assert!(output.status.success(), "kill point {kill_at}: {output:?}");
+            opens_whole(dir, kill_at);
+            assert!(
+                !dir.join(kap_journal::store::FIRST_RUN_FILE_NAME).exists(),
+                "kill point {kill_at}"
+            );
+        },
+    );
+    println!("first run: {points} kill points, each started again");
+}

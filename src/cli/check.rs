@@ -4,11 +4,26 @@
 
 use std::process::ExitCode;
 
-/// Arguments of `kap-journal check` (none yet).
+/// Arguments of `kap-journal check`.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {}
+pub struct CheckArgs {
+    /// After an alarm that the journal lacks changes recorded beside it or outside its folder, and
+    /// only once you know how it came about: take the journal as it is. Its newest change is
+    /// recorded again; the write-ahead log found is kept beside it.
+    #[arg(long)]
+    pub accept: bool,
+}
 
-pub fn run(journal: &super::JournalAccess, _args: &CheckArgs) -> anyhow::Result<ExitCode> {
+pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    if args.accept {
+        let locked = crate::store::LockedJournal::claim(journal.data_dir())?;
+        let accepted = locked.accept_as_is(&journal.passphrase()?)?;
+        say!(
+            "The journal was taken as it is, with its {} audit entries; its newest change is recorded as the newest from now on.",
+            accepted.audit_len()?
+        );
+        drop(accepted);
+    }
     let store = journal.open_for_reading()?;
     // What opening found (committed changes missing) comes first: it is why the journal is read only.
     let mut problems = store.damage().to_vec();
@@ -27,10 +42,17 @@ pub fn run(journal: &super::JournalAccess, _args: &CheckArgs) -> anyhow::Result<
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // A journal that lacks a change no backup holds is not to be replaced by one: its sentence says
+    // what to do instead.
     tell!(
-        "kap-journal: journal.db has {} problem{}; restore the newest good backup, and keep this copy for whoever looks into it:",
+        "kap-journal: journal.db has {} problem{}; {}keep this copy for whoever looks into it:",
         problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
+        if problems.len() == 1 { "" } else { "s" },
+        if store.restore_advised() {
+            "restore the newest good backup, and "
+        } else {
+            ""
+        }
     );
     for problem in &problems {
         tell!("  {problem}");

@@ -29,9 +29,18 @@ const WAL_ASIDE_SUFFIX: &str = "-wal.unverified";
 /// The newest audit entry of a journal, as last committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Anchor {
-    seq: i64,
-    at_ms: i64,
-    mac: Vec<u8>,
+    pub(super) seq: i64,
+    pub(super) at_ms: i64,
+    pub(super) mac: Vec<u8>,
+}
+
+/// How a journal falls short of an anchor (or a witness) of its newest commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shortfall {
+    /// The journal ends this many audit entries before the recorded one.
+    Lost(i64),
+    /// The journal holds an entry of that number, sealed otherwise: another copy or another journal.
+    Differs,
 }
 
 impl Anchor {
@@ -89,44 +98,50 @@ impl Anchor {
     /// cannot be read: then the start-up check finds and names the damage, and the journal still
     /// opens to be read.
     pub(super) fn missing_from(&self, conn: &Connection) -> Result<Option<String>, StoreError> {
+        Ok(self.shortfall(conn)?.map(|shortfall| match shortfall {
+            Shortfall::Differs => format!(
+                "the journal is not the one whose changes were last recorded in this folder (its audit entry {} differs from the one recorded on {}), so an older or another copy of journal.db was put in its place; it is open to read only and nothing was deleted",
+                self.seq,
+                crate::format::date_time(self.at())
+            ),
+            Shortfall::Lost(count) => format!(
+                "the journal lacks the newest {count} change{} recorded in this folder (the last on {}), so its write-ahead log was damaged or an older copy of journal.db was put in its place; it is open to read only and nothing was deleted",
+                if count == 1 { "" } else { "s" },
+                crate::format::date_time(self.at())
+            ),
+        }))
+    }
+
+    /// How the journal on `conn` falls short of this entry; `None` when it holds it, sealed as it
+    /// was, or when the pages that say so cannot be read (the start-up check names that damage).
+    pub(super) fn shortfall(&self, conn: &Connection) -> Result<Option<Shortfall>, StoreError> {
         match self.compare(conn) {
             Err(error) if error.is_corruption() => Ok(None),
             other => other,
         }
     }
 
-    fn compare(&self, conn: &Connection) -> Result<Option<String>, StoreError> {
+    fn compare(&self, conn: &Connection) -> Result<Option<Shortfall>, StoreError> {
         if !has_audit_log(conn)? {
-            return Ok(Some(self.lost(self.seq)));
+            return Ok(Some(Shortfall::Lost(self.seq)));
         }
-        let found: Option<Vec<u8>> = conn
-            .prepare_cached("SELECT mac FROM audit_log WHERE seq = ?1")?
-            .query_row([self.seq], |row| row.get(0))
-            .optional()?;
-        match found {
+        match entry_mac(conn, self.seq)? {
             Some(mac) if mac == self.mac => Ok(None),
-            Some(_) => Ok(Some(format!(
-                "the journal is not the one whose changes were last recorded in this folder (its audit entry {} differs from the one recorded on {}), so an older or another copy of journal.db was put in its place; it is open to read only and nothing was deleted",
-                self.seq,
-                crate::format::date_time(self.at())
-            ))),
+            Some(_) => Ok(Some(Shortfall::Differs)),
             None => {
                 let newest = Self::newest(conn)?.map_or(0, |anchor| anchor.seq);
-                Ok(Some(self.lost(self.seq - newest)))
+                Ok(Some(Shortfall::Lost(self.seq - newest)))
             }
         }
     }
 
-    /// The sentence for a journal that ends `count` audit entries before this anchor.
-    fn lost(&self, count: i64) -> String {
-        format!(
-            "the journal lacks the newest {count} change{} recorded in this folder (the last on {}), so its write-ahead log was damaged or an older copy of journal.db was put in its place; it is open to read only and nothing was deleted",
-            if count == 1 { "" } else { "s" },
-            crate::format::date_time(self.at())
-        )
+    /// Whether the journal on `conn` holds this entry, sealed as it was: what a backup is asked
+    /// before it is offered in place of a journal that lacks it.
+    pub(super) fn held_by(&self, conn: &Connection) -> Result<bool, StoreError> {
+        Ok(has_audit_log(conn)? && entry_mac(conn, self.seq)?.is_some_and(|mac| mac == self.mac))
     }
 
-    fn at(&self) -> DateTime<Utc> {
+    pub(super) fn at(&self) -> DateTime<Utc> {
         DateTime::from_timestamp_millis(self.at_ms).unwrap_or_default()
     }
 }
@@ -244,6 +259,14 @@ impl WalAside {
         fs::rename(&self.path, self.path.with_file_name(&name)).ok()?;
         Some(name)
     }
+}
+
+/// The seal of audit entry `seq` on `conn`, if the journal holds it.
+fn entry_mac(conn: &Connection, seq: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT mac FROM audit_log WHERE seq = ?1")?
+        .query_row([seq], |row| row.get(0))
+        .optional()?)
 }
 
 fn has_audit_log(conn: &Connection) -> Result<bool, StoreError> {

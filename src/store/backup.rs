@@ -75,15 +75,10 @@ impl Store {
     /// Closes the journal so a backup can be restored over it, keeping the folder claimed (no other
     /// instance can step in) and the key (no passphrase is asked again).
     pub fn close_for_restore(self) -> Result<(LockedJournal, DataKey), StoreError> {
-        let Self {
-            conn,
-            dir,
-            writer_lock,
-            key,
-            ..
-        } = self;
-        let lock = writer_lock.ok_or(StoreError::ReadOnly)?;
-        drop(conn);
+        let lock = self.writer_lock.clone().ok_or(StoreError::ReadOnly)?;
+        let (dir, key) = (self.dir.clone(), self.key.clone());
+        // Closes the connection (and notes the witness, which the restore then forgets).
+        drop(self);
         Ok((LockedJournal::claimed(dir, lock), key))
     }
 }
@@ -160,6 +155,7 @@ impl LockedJournal {
             keep_current(self.dir(), &key, crate::domain::wall_now())?;
             // The anchor is the replaced journal's; the restored one writes its own when it opens.
             super::anchor::forget(self.dir()).map_err(|source| io_error(&db_path, source))?;
+            super::witness::forget(self.dir());
             finish(&staging, &db_path)
         })();
         if result.is_err() {
@@ -218,6 +214,16 @@ pub(super) fn check_copy(path: &Path, key: &DataKey) -> Result<Vec<String>, Stor
         }
         Ok(problems)
     })
+}
+
+/// Runs `read` on the backup at `path`, opened read-only under `key`.
+pub(super) fn read_copy<T>(
+    path: &Path,
+    key: &DataKey,
+    read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let parts = BackupParts::of(path)?;
+    super::backup_key::with_pages_alone(path, &parts, |pages| read(&open_copy(pages, key)?))
 }
 
 /// Refuses, before anything is read, a backup that is missing or is not a plain file (a pipe would

@@ -98,6 +98,7 @@ impl Store {
         if !target.is_file() {
             self.backup_into(&target, progress)?;
         }
+        self.witness_commit();
         // Only the backup folder in use is rotated: backups left beside the journal from before a
         // folder was chosen stay until the clinician removes them. The backup just made is always
         // kept; one named in the future (a clock set wrong) counts as made now, so it can never

@@ -86,6 +86,7 @@ impl Store {
         tx.commit()?;
         self.anchor_commit();
         self.checkpoint();
+        self.witness_commit();
         Ok(committed)
     }
 

@@ -22,12 +22,14 @@ mod durable;
 mod encrypt_legacy;
 mod error;
 mod events;
+mod first_run;
 mod follow_ups;
 mod import;
 mod integrity;
 mod key_file;
 mod link_repair;
 mod measures;
+mod missing_changes;
 mod notes;
 mod open;
 mod output_guard;
@@ -50,6 +52,7 @@ mod substance_log;
 mod summaries;
 mod synthetic;
 mod unfinished_output;
+mod witness;
 
 pub use anchor::ANCHOR_FILE_NAME;
 pub use audit::AuditEntry;
@@ -67,6 +70,7 @@ pub use drafts::Draft;
 pub use durable::sync_dir;
 pub use error::StoreError;
 pub use events::NewEvent;
+pub use first_run::FIRST_RUN_FILE_NAME;
 pub use follow_ups::FollowUpDue;
 pub use import::{ClientMatch, ImportBatch};
 pub use integrity::{CHECK_AT_ONCE_BYTES, StartUpCheck};
@@ -94,6 +98,7 @@ pub use unfinished_output::{
     UNFINISHED_DIR_NAME, UnfinishedOutput, abandon_outputs_in_making, export_in_making,
     remove_unfinished_outputs,
 };
+pub use witness::forget as forget_witness;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -119,6 +124,11 @@ pub struct Store {
     /// The last commit could not be anchored (journal.anchor unwritable): no further write is taken
     /// until an anchor is written again, so a journal never goes on unguarded without a word.
     anchor_broken: std::cell::Cell<bool>,
+    /// Whether restoring the newest good backup is what to do about the damage: not when the
+    /// journal lacks a change no backup holds (see `missing_changes`).
+    restore_advised: bool,
+    /// The audit entry the witness outside the data folder last recorded (see `witness`).
+    witnessed_seq: std::cell::Cell<Option<i64>>,
 }
 
 impl Store {
@@ -147,6 +157,12 @@ impl Store {
     /// sound. A damaged journal is open read-only.
     pub fn damage(&self) -> &[String] {
         &self.damage
+    }
+
+    /// Whether restoring the newest good backup is the advice for the damage found: false when the
+    /// journal lacks a change that no backup holds either, where a restore would lose records.
+    pub fn restore_advised(&self) -> bool {
+        self.restore_advised
     }
 
     /// Makes the journal behave as on a full disk (no page may be added) or lifts that again: how

@@ -72,6 +72,7 @@ impl LockedJournal {
         super::backup::remove_unfinished_restore(dir)?;
         super::anchor::remove_unfinished(dir);
         super::remove_unfinished_outputs(dir);
+        super::first_run::undo_cut_short(dir)?;
         let state = journal_state(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -105,10 +106,18 @@ impl LockedJournal {
         }
         passphrase.check_new()?;
         let key = DataKey::random()?;
+        let first_run = self.state == JournalState::New;
+        if first_run {
+            super::first_run::begin(&self.dir)?;
+        }
         // The key file is written before the data it protects, so a crash in between leaves a folder
-        // that the same passphrase unlocks (and finishes encrypting).
+        // that the same passphrase unlocks (and finishes encrypting), or a first run to begin again.
         KeyFile::wrap(&key, passphrase, KdfCost::RECOMMENDED)?.write(&self.dir)?;
-        self.open_with(key)
+        let store = self.open_with(key)?;
+        if first_run {
+            super::first_run::finish(&self.dir)?;
+        }
+        Ok(store)
     }
 
     /// Unlocks an encrypted journal. A wrong passphrase writes nothing and can be tried again.
@@ -163,6 +172,8 @@ impl LockedJournal {
             damage: Vec::new(),
             anchored_seq: Cell::new(None),
             anchor_broken: Cell::new(false),
+            restore_advised: true,
+            witnessed_seq: Cell::new(None),
         };
         schema::migrate(&mut store.conn)?;
         store.anchor_commit();
@@ -171,6 +182,27 @@ impl LockedJournal {
         if let Some(aside) = wal_aside {
             aside.release();
         }
+        Ok(store)
+    }
+
+    /// Takes the journal as it is after an alarm that it lacks changes recorded beside it or outside
+    /// its folder: what `kap-journal check --accept` does once the clinician knows how it came
+    /// about. The write-ahead log found is kept aside under a name of its own, the records of the
+    /// newest change are written again for this journal, and it opens as its writer.
+    pub fn accept_as_is(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
+        let key = unlock_key(&self.dir, passphrase)?;
+        require_journal_file(&self.dir)?;
+        let not_writable = |source| StoreError::NotWritable {
+            path: self.dir.clone(),
+            source,
+        };
+        if let Some(aside) = WalAside::take(&self.dir).map_err(not_writable)? {
+            let _ = aside.keep(crate::domain::wall_now());
+        }
+        super::anchor::forget(&self.dir).map_err(not_writable)?;
+        super::witness::forget(&self.dir);
+        let store = self.open_with(key)?;
+        store.witness_commit();
         Ok(store)
     }
 
@@ -183,19 +215,23 @@ impl LockedJournal {
         key: &DataKey,
         wal_aside: Option<&WalAside>,
     ) -> Result<Option<Store>, StoreError> {
-        let Some(anchor) = Anchor::read(&self.dir) else {
+        let anchor = Anchor::read(&self.dir);
+        let witness = super::witness::newest(&self.dir, key);
+        if anchor.is_none() && witness.is_none() {
             return Ok(None);
-        };
+        }
         let conn = connect(
             &self.dir.join(DB_FILE_NAME),
             key,
             OpenFlags::SQLITE_OPEN_READ_ONLY,
         )?;
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
-        let Some(missing) = anchor.missing_from(&conn)? else {
+        let Some(missing) =
+            super::missing_changes::find(&self.dir, key, &conn, anchor.as_ref(), witness.as_ref())?
+        else {
             return Ok(None);
         };
-        let mut damage = vec![missing];
+        let mut damage = vec![missing.sentence];
         if let Some(kept) = wal_aside.and_then(|aside| aside.keep(crate::domain::wall_now())) {
             damage.push(format!(
                 "the write-ahead log as it was found is kept beside the journal as {kept}"
@@ -212,6 +248,8 @@ impl LockedJournal {
             damage,
             anchored_seq: Cell::new(None),
             anchor_broken: Cell::new(false),
+            restore_advised: missing.restore_advised,
+            witnessed_seq: Cell::new(None),
         }))
     }
 }
@@ -230,9 +268,10 @@ impl Store {
     /// holding the writer's lock, never migrating or encrypting anything, and on read-only media.
     pub fn open_for_reading(dir: &Path, passphrase: &Passphrase) -> Result<Self, StoreError> {
         super::data_folder::refuse_unreadable_folder(dir)?;
-        if !dir.join(DB_FILE_NAME).exists() {
+        // A first run cut short has made no journal yet; the next writer begins it again.
+        if !dir.join(DB_FILE_NAME).exists() || super::first_run::cut_short(dir) {
             // A key without its journal is a loss, not a folder waiting for its first journal.
-            if dir.join(KEY_FILE_NAME).exists() {
+            if dir.join(KEY_FILE_NAME).exists() && !super::first_run::cut_short(dir) {
                 return Err(StoreError::JournalEmptied);
             }
             return Err(StoreError::NoJournal {
@@ -279,6 +318,7 @@ impl Store {
         // The anchor is read before the journal: a writer beside this reader may commit in between,
         // which leaves the journal newer than the anchor, never older.
         let anchor = Anchor::read(dir);
+        let witness = super::witness::newest(dir, &key);
         let conn = super::read_only_media::connect_read_only(dir, &key)?;
         // A reader that closes last would otherwise checkpoint the log into the journal: a write, and
         // on a damaged log the loss of what it could not read.
@@ -290,10 +330,11 @@ impl Store {
             StoreError::ReadOnly => StoreError::OlderSchema,
             other => other,
         })?;
-        let missing = match &anchor {
-            Some(anchor) => anchor.missing_from(&conn)?,
-            None => None,
-        };
+        let missing =
+            super::missing_changes::find(dir, &key, &conn, anchor.as_ref(), witness.as_ref())?;
+        let restore_advised = missing
+            .as_ref()
+            .is_none_or(|missing| missing.restore_advised);
         Ok(Self {
             conn,
             dir: dir.to_path_buf(),
@@ -304,9 +345,14 @@ impl Store {
                 AccessMode::ReadOnly
             },
             key,
-            damage: missing.into_iter().collect(),
+            damage: missing
+                .into_iter()
+                .map(|missing| missing.sentence)
+                .collect(),
             anchored_seq: Cell::new(None),
             anchor_broken: Cell::new(false),
+            restore_advised,
+            witnessed_seq: Cell::new(None),
         })
     }
 

@@ -215,6 +215,17 @@ impl Backups {
         if store.damage().is_empty() {
             return None;
         }
+        if !store.restore_advised() {
+            // The journal lacks a change no backup holds: a restore would only lose records.
+            ui.colored_label(
+                theme::WARNING,
+                "This journal failed its start-up check: it can be read but not changed. No backup holds what it lacks, so none is offered.",
+            );
+            if let Some(first) = store.damage().first() {
+                ui.weak(crate::format::sentence(first));
+            }
+            return None;
+        }
         let good = self.good_for_damaged.get_or_insert_with(|| {
             let source = store.reader_source();
             GoodBackup::Looking(Job::start(ui.ctx(), "good backup", move |_| {

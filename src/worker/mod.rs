@@ -74,7 +74,7 @@ enum Runner {
     /// At once, on the thread that sends them: for tests that drive the window frame by frame and
     /// must know every answer is there by the next frame.
     Inline {
-        store: RefCell<Store>,
+        store: Box<RefCell<Store>>,
         order: std::cell::Cell<u64>,
     },
 }
@@ -115,7 +115,7 @@ impl JournalWorker {
     pub fn inline(store: Store, wake: Wake) -> Self {
         Self {
             runner: Runner::Inline {
-                store: RefCell::new(store),
+                store: Box::new(RefCell::new(store)),
                 order: std::cell::Cell::new(0),
             },
             wake: std::sync::Arc::new(wake),

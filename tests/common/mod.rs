@@ -103,13 +103,14 @@ pub fn new_session(client: &Client, model: TreatmentModel) -> NewSession {
 
 /// Undoes, newest first, what each migration after schema `version` added, so a test can make the
 /// journal in `dir` look as an older build left it and watch the migrations run on it.
-/// Older builds kept no commit anchor, so it goes too.
+/// Older builds kept no commit anchor nor witness, so they go too.
 pub fn rewind_schema(dir: &std::path::Path, version: i64) {
     rewind_connection(
         &kap_journal::store::connect_raw(dir, &passphrase()).unwrap(),
         version,
     );
     let _ = std::fs::remove_file(dir.join(kap_journal::store::ANCHOR_FILE_NAME));
+    kap_journal::store::forget_witness(dir);
 }
 
 /// What each migration added, newest first, as the SQL that takes it away again.

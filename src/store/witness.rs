@@ -1,0 +1,336 @@
+//! The witness: the commit anchor's twin, kept outside the data folder. The anchor finds a journal
+//! put back without its newest commits, but a copy of the whole data folder put back brings an old
+//! anchor with it, which the old journal satisfies. A witness is written where that copy does not
+//! reach: the backup folder when it is outside the data folder (an external drive) and this
+//! account's state folder (`~/.local/state/kap-journal/witnesses` on Linux). A data folder older
+//! than its witness is an alarm.
+//!
+//! A witness is written when a writing command ends (the store is dropped), when a session ends
+//! and after each backup; between those it may lag behind the journal, which is no alarm. It names
+//! the journal by a number derived from its data key and the folder by its path, so another
+//! journal in the same folder, or the same journal copied elsewhere, is not compared with it; its
+//! seal is the audit entry's own, which cannot be made up without the key.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use rusqlite::Connection;
+use sha2::{Digest as _, Sha256};
+
+use super::anchor::{Anchor, Shortfall};
+use super::secret::{DataKey, parse_hex, push_hex};
+use super::{Store, StoreError};
+
+/// The first word of a witness file, with its format's version.
+const MAGIC: &str = "kap-journal-witness-1";
+/// What the journal's number is derived for, so it can never equal a key derived for anything else.
+const ID_PURPOSE: &[u8] = b"kap-journal witness id v1";
+/// How a witness file's name begins; the rest is the data folder's number.
+const FILE_PREFIX: &str = ".kap-journal-witness-";
+/// A witness in the state folder whose data folder has been gone this long is removed (the folders
+/// of a journal moved or deleted); an unplugged drive's comes back within the time.
+const STALE_AFTER: Duration = Duration::from_hours(30 * 24);
+
+/// Which journal, in which folder, had which newest audit entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Witness {
+    journal: Vec<u8>,
+    folder: PathBuf,
+    pub(super) anchor: Anchor,
+    /// The folder it was found in, to name in the alarm.
+    place: PathBuf,
+}
+
+impl Witness {
+    /// The alarm for a journal on `conn` that falls short of this witness, as one sentence.
+    pub(super) fn missing_from(&self, conn: &Connection) -> Result<Option<String>, StoreError> {
+        let place = self.place.display();
+        let noted = crate::format::date_time(self.anchor.at());
+        Ok(self.anchor.shortfall(conn)?.map(|shortfall| match shortfall {
+            Shortfall::Lost(count) => format!(
+                "the data folder is older than the note of its newest change kept outside it, in {place}: the journal lacks the newest {count} change{} (the last on {noted}), so the whole folder was put back from an older copy; it is open to read only and nothing was deleted",
+                if count == 1 { "" } else { "s" },
+            ),
+            Shortfall::Differs => format!(
+                "the journal is not the one whose newest change was noted outside the data folder, in {place} (its audit entry {} differs from the one noted on {noted}), so the folder was replaced by another copy; it is open to read only and nothing was deleted",
+                self.anchor.seq,
+            ),
+        }))
+    }
+}
+
+/// The newest witness of the journal under `key` in `dir`, from every place one is kept. Files
+/// that are torn, of another journal or of another folder say nothing.
+pub(super) fn newest(dir: &Path, key: &DataKey) -> Option<Witness> {
+    let folder = folder_of(dir);
+    let journal = journal_id(key);
+    let name = file_name(&folder);
+    places(&folder)
+        .into_iter()
+        .filter_map(|place| {
+            let text = fs::read_to_string(place.join(&name)).ok()?;
+            parse(&text, place)
+        })
+        .filter(|witness| witness.journal == journal && witness.folder == folder)
+        .max_by_key(|witness| witness.anchor.seq)
+}
+
+/// Writes `anchor` as the witness of the journal under `key` in `dir`, in every place one is kept.
+/// Returns the places that could not be written (an unplugged drive): the anchor still guards
+/// the journal, so a missing witness is no reason to stop writing.
+pub(super) fn write(dir: &Path, key: &DataKey, anchor: &Anchor) -> Vec<PathBuf> {
+    let folder = folder_of(dir);
+    let text = render(&journal_id(key), &folder, anchor);
+    let name = file_name(&folder);
+    places(&folder)
+        .into_iter()
+        .filter(|place| {
+            let written = prepare(place).and_then(|()| replace(place, &name, &text));
+            written.is_err()
+        })
+        .collect()
+}
+
+/// Removes the witnesses of the journal in `dir`: a restore puts an older journal back on purpose,
+/// and `check --accept` takes the journal as it is. (Public for the tests, which make a journal
+/// look as a build from before witnesses left it.)
+#[doc(hidden)]
+pub fn forget(dir: &Path) {
+    let folder = folder_of(dir);
+    let name = file_name(&folder);
+    for place in places(&folder) {
+        let _ = fs::remove_file(place.join(&name));
+    }
+}
+
+impl Store {
+    /// Writes the witness of the newest commit, for a writer whose journal passed its checks: called
+    /// when a session ends, after a backup, and when the store is dropped (a command's end).
+    pub(super) fn witness_commit(&self) {
+        if self.access != super::AccessMode::Writer || !self.damage.is_empty() {
+            return;
+        }
+        let Ok(Some(newest)) = Anchor::newest(&self.conn) else {
+            return;
+        };
+        if self.witnessed_seq.get() == Some(newest.seq) {
+            return;
+        }
+        if write(&self.dir, &self.key, &newest).is_empty() {
+            self.witnessed_seq.set(Some(newest.seq));
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.witness_commit();
+    }
+}
+
+/// The data folder as the system names it, so `./data` and its full path are one folder.
+fn folder_of(dir: &Path) -> PathBuf {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// The folders a witness of the data folder `folder` is kept in: the backup folder and the state
+/// folder, each only when it lies outside the data folder (a witness a copy of the folder brings
+/// back with it witnesses nothing).
+fn places(folder: &Path) -> Vec<PathBuf> {
+    let mut places = Vec::new();
+    if let Ok(backups) = super::backup_folder(folder).canonicalize()
+        && !backups.starts_with(folder)
+    {
+        places.push(backups);
+    }
+    if let Some(state) = state_folder() {
+        let resolved = state.canonicalize().unwrap_or_else(|_| state.clone());
+        if !resolved.starts_with(folder) && !places.contains(&resolved) {
+            places.push(state);
+        }
+    }
+    places
+}
+
+/// This account's folder for the program's state: `$XDG_STATE_HOME/kap-journal/witnesses` on
+/// Linux; the preferences folder where the platform has no state folder.
+fn state_folder() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("org", "KAP Journal", "kap-journal")?;
+    let base = dirs.state_dir().unwrap_or_else(|| dirs.preference_dir());
+    Some(base.join("witnesses"))
+}
+
+/// Makes the state folder (owner-only) when it is not there yet; a backup folder that is gone (a
+/// drive unplugged) is not made again here.
+fn prepare(place: &Path) -> std::io::Result<()> {
+    // Stale witnesses are looked for once a run: the folder is read whole to find them.
+    static PRUNED: std::sync::Once = std::sync::Once::new();
+    if state_folder().as_deref() != Some(place) {
+        return if place.is_dir() {
+            Ok(())
+        } else {
+            Err(std::io::ErrorKind::NotFound.into())
+        };
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(place)?;
+    PRUNED.call_once(|| remove_stale(place));
+    Ok(())
+}
+
+/// Puts `text` in place of `place/name`: written beside it and renamed over it.
+fn replace(place: &Path, name: &str, text: &str) -> std::io::Result<()> {
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!("{name}.tmp"))
+        .tempfile_in(place)?;
+    file.write_all(text.as_bytes())?;
+    file.persist(place.join(name))
+        .map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// Removes witnesses in the state folder whose data folder has long been gone.
+fn remove_stale(place: &Path) {
+    let Ok(entries) = fs::read_dir(place) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(FILE_PREFIX) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .is_ok_and(|modified| {
+                now.duration_since(modified)
+                    .is_ok_and(|age| age > STALE_AFTER)
+            });
+        let gone = fs::read_to_string(entry.path())
+            .ok()
+            .and_then(|text| parse(&text, place.to_path_buf()))
+            .is_none_or(|witness| !witness.folder.exists());
+        if old && gone {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The witness file's name for a data folder: a number from its path, which it does not reveal.
+fn file_name(folder: &Path) -> String {
+    let mut name = FILE_PREFIX.to_owned();
+    push_hex(
+        &mut name,
+        &Sha256::digest(folder.as_os_str().as_encoded_bytes())[..8],
+    );
+    name
+}
+
+/// A number for the journal under `key`, the same for every copy of it and revealing nothing.
+fn journal_id(key: &DataKey) -> Vec<u8> {
+    let mut id = vec![0_u8; 8];
+    // HKDF-SHA-256 can always give 8 bytes; the fallback only keeps this free of a panic path.
+    if hkdf::Hkdf::<Sha256>::new(None, key.as_bytes())
+        .expand(ID_PURPOSE, &mut id)
+        .is_err()
+    {
+        id.clear();
+    }
+    id
+}
+
+fn render(journal: &[u8], folder: &Path, anchor: &Anchor) -> String {
+    let mut body = format!("{MAGIC} ");
+    push_hex(&mut body, journal);
+    body.push(' ');
+    push_hex(&mut body, folder.as_os_str().as_encoded_bytes());
+    body.push(' ');
+    body.push_str(&anchor.seq.to_string());
+    body.push(' ');
+    body.push_str(&anchor.at_ms.to_string());
+    body.push(' ');
+    push_hex(&mut body, &anchor.mac);
+    format!("{body} {}\n", checksum(&body))
+}
+
+fn parse(text: &str, place: PathBuf) -> Option<Witness> {
+    let (body, check) = text.trim_end().rsplit_once(' ')?;
+    if check != checksum(body) {
+        return None;
+    }
+    let mut words = body.split(' ');
+    if words.next()? != MAGIC {
+        return None;
+    }
+    let journal = parse_hex(words.next()?)?;
+    let folder = path_from_bytes(parse_hex(words.next()?)?)?;
+    let seq = words.next()?.parse().ok()?;
+    let at_ms = words.next()?.parse().ok()?;
+    let mac = parse_hex(words.next()?)?;
+    words.next().is_none().then_some(Witness {
+        journal,
+        folder,
+        anchor: Anchor { seq, at_ms, mac },
+        place,
+    })
+}
+
+#[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)] // Elsewhere a path is text, which may fail to read.
+fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
+    Some(PathBuf::from(
+        <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(bytes),
+    ))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
+    String::from_utf8(bytes).ok().map(PathBuf::from)
+}
+
+/// The first eight bytes of the SHA-256 of `text`, in hex: finds a torn or flipped witness.
+fn checksum(text: &str) -> String {
+    let mut hex = String::with_capacity(16);
+    push_hex(&mut hex, &Sha256::digest(text.as_bytes())[..8]);
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anchor() -> Anchor {
+        Anchor {
+            seq: 42,
+            at_ms: 1_790_000_000_000,
+            mac: (0..32).collect(),
+        }
+    }
+
+    #[test]
+    fn a_witness_reads_back_as_written_and_a_flipped_one_says_nothing() {
+        let key = DataKey::random().unwrap();
+        let folder = Path::new("/srv/journal with space");
+        let text = render(&journal_id(&key), folder, &anchor());
+        let witness = parse(&text, PathBuf::from("/elsewhere")).unwrap();
+        assert_eq!(witness.anchor, anchor());
+        assert_eq!(witness.folder, folder);
+        assert_eq!(witness.journal, journal_id(&key));
+        assert!(parse(&text.replacen("42", "43", 1), PathBuf::new()).is_none());
+        assert!(parse(&text[..text.len() / 2], PathBuf::new()).is_none());
+    }
+
+    #[test]
+    fn two_journals_have_different_numbers() {
+        let one = DataKey::random().unwrap();
+        let other = DataKey::random().unwrap();
+        assert_eq!(journal_id(&one).len(), 8);
+        assert_ne!(journal_id(&one), journal_id(&other));
+        assert_eq!(journal_id(&one), journal_id(&one.clone()));
+    }
+}
