@@ -37,6 +37,11 @@ pub struct Backups {
     folder: BackupFolderChooser,
     /// How many backups are kept (the clinic setting `backups-kept`), pushed by the app.
     keep: u32,
+    /// A backup asked for while another was being made (a session ended during the daily one):
+    /// made as soon as that one is done, as of this time, so the session is in a backup.
+    again: Option<DateTime<Utc>>,
+    /// A backup that could not even start, said once in the window.
+    unsaid: Option<String>,
 }
 
 impl Default for Backups {
@@ -51,6 +56,8 @@ impl Default for Backups {
             listed: None,
             folder: BackupFolderChooser::default(),
             keep: crate::domain::ClinicSettings::default().backups_kept,
+            again: None,
+            unsaid: None,
         }
     }
 }
@@ -86,23 +93,51 @@ impl Backups {
         }
     }
 
-    /// Starts a backup on its own thread, unless one is being made.
+    /// Starts a backup on its own thread; one asked for while another is being made follows it. A
+    /// backup that cannot be made is said, never skipped without a word.
     pub fn start(&mut self, ctx: &egui::Context, store: &Store, now: DateTime<Utc>) {
-        if self.running.is_some() || !store.damage().is_empty() {
+        if self.running.is_some() {
+            self.again = Some(now);
             return;
+        }
+        if !store.damage().is_empty() {
+            return self.not_made(
+                "the journal failed its start-up check, and a backup of it would copy the damage",
+            );
         }
         let keep = self.keep;
         let reader = match store.reader() {
             Ok(reader) => reader,
-            Err(error) => return self.status = Some((error.to_string(), true)),
+            Err(error) => return self.not_made(&error.to_string()),
         };
         self.running = Some(Job::spawn(ctx, "backup", move |progress| {
             reader.backup_rotating(now, keep, progress.copying())
         }));
     }
 
-    /// Starts today's backup when the newest is a day old (looked at every half hour).
+    /// A backup that could not start: said in Settings and, once for each reason, in the window.
+    fn not_made(&mut self, why: &str) {
+        let sentence = format!("No backup was made: {}.", why.trim_end_matches('.'));
+        // The same reason again (the daily check every half hour) is not said again.
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|(said, _)| *said == sentence)
+        {
+            return;
+        }
+        self.status = Some((sentence.clone(), true));
+        self.unsaid = Some(sentence);
+    }
+
+    /// Starts the backup asked for while the last one was made, once it is done; and today's
+    /// backup when the newest is a day old (looked at every half hour).
     pub fn start_if_due(&mut self, ctx: &egui::Context, store: &Store, now: DateTime<Utc>) {
+        if self.running.is_none()
+            && let Some(asked) = self.again.take()
+        {
+            return self.start(ctx, store, asked);
+        }
         if !self.automatic || self.next_check.is_some_and(|at| Instant::now() < at) {
             return;
         }
@@ -117,6 +152,9 @@ impl Backups {
 
     /// Takes the result of a finished backup; returns a sentence for the window when it failed.
     pub fn poll(&mut self) -> Option<String> {
+        if let Some(sentence) = self.unsaid.take() {
+            return Some(sentence);
+        }
         let job = self.running.as_ref()?;
         let outcome = match job.poll() {
             Poll::Running(_) => return None,
@@ -300,4 +338,64 @@ fn restore_button(
         }
     });
     chosen
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::store::Passphrase;
+
+    fn journal() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let passphrase = Passphrase::new("synthetic test passphrase".to_owned());
+        let store = Store::open(dir.path(), &passphrase).unwrap();
+        (dir, store)
+    }
+
+    /// Polls until no backup is being made or waited for; returns what the window was told.
+    fn settle(backups: &mut Backups, ctx: &egui::Context, store: &Store) -> Vec<String> {
+        let mut said = Vec::new();
+        for _ in 0..2000 {
+            said.extend(backups.poll());
+            backups.start_if_due(ctx, store, Utc::now());
+            if backups.running.is_none() && backups.again.is_none() {
+                return said;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("the backups did not finish");
+    }
+
+    #[test]
+    fn a_backup_asked_for_while_one_is_made_follows_it() {
+        let (dir, store) = journal();
+        let ctx = egui::Context::default();
+        let mut backups = Backups::default();
+        backups.set_automatic(false);
+        let first = Utc::now();
+        backups.start(&ctx, &store, first);
+        // A session ends while the daily backup is being made.
+        backups.start(&ctx, &store, first + chrono::TimeDelta::seconds(5));
+        assert!(settle(&mut backups, &ctx, &store).is_empty());
+        assert_eq!(list_backups(dir.path()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_backup_that_cannot_be_made_is_said() {
+        let (dir, mut store) = journal();
+        store.mark_damaged(vec!["synthetic damage".to_owned()]);
+        let ctx = egui::Context::default();
+        let mut backups = Backups::default();
+        backups.start(&ctx, &store, Utc::now());
+        let said = settle(&mut backups, &ctx, &store);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].starts_with("No backup was made: the journal failed"),
+            "{said:?}"
+        );
+        assert!(list_backups(dir.path()).unwrap().is_empty());
+        // Said once, not every frame.
+        assert_eq!(backups.poll(), None);
+    }
 }
