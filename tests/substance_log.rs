@@ -248,7 +248,7 @@ fn the_command_line_receives_wastes_and_writes_the_log_as_csv() {
     let lines: Vec<&str> = csv.split("\r\n").filter(|line| !line.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "entry,time_utc,lot,substance,movement,change_mg,balance_mg,session_id,witness,recorded_by,note"
+        "entry,time_utc,lot,substance,movement,change_mg,balance_mg,session_id,witness,recorded_by,note,synthetic"
     );
     assert!(
         lines[1].contains(",ESK-7,esketamine,received,280,280,"),

@@ -187,7 +187,8 @@ fn log(
         );
     }
     if csv {
-        let write = |out: &mut dyn std::io::Write| write_substance_log(&entries, out);
+        let synthetic = store.is_synthetic()?;
+        let write = |out: &mut dyn std::io::Write| write_substance_log(&entries, synthetic, out);
         match out {
             Some(path) if path != Path::new("-") => {
                 write_atomically(path, journal.data_dir(), write)?;

@@ -8,7 +8,7 @@ use crate::domain::{EventKind, Seq, TimelineState};
 use crate::format;
 
 /// The header row, in column order.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 20] = [
     "session_uuid",
     "client_code",
     "model",
@@ -28,6 +28,7 @@ pub const COLUMNS: [&str; 19] = [
     "marked_for_integration",
     "reading",
     "text",
+    "synthetic",
 ];
 
 /// Writes the session's entries as CSV.
@@ -40,6 +41,8 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
     let decisions = crate::domain::decisions_of_deferrals(&record.events);
     let weight = record.weight_kg();
     let session = &record.session;
+    // Every row of a synthetic journal's session says so: a row copied alone is still marked.
+    let synthetic = if record.synthetic { "yes" } else { "" };
     for event in &record.events {
         let mut row = Row::of(&event.kind, weight);
         if let Some(decision) = decisions.get(&event.seq) {
@@ -103,6 +106,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
                     .to_owned(),
                     row.reading,
                     text,
+                    synthetic.to_owned(),
                 ]
                 .iter()
                 // Every column: a client code or an imported word can start with "=" too.

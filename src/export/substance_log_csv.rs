@@ -9,7 +9,7 @@ use super::csv::{csv_error, defuse_formula};
 use crate::domain::SubstanceEntry;
 
 /// The header row, in column order.
-pub const SUBSTANCE_LOG_COLUMNS: [&str; 11] = [
+pub const SUBSTANCE_LOG_COLUMNS: [&str; 12] = [
     "entry",
     "time_utc",
     "lot",
@@ -21,10 +21,17 @@ pub const SUBSTANCE_LOG_COLUMNS: [&str; 11] = [
     "witness",
     "recorded_by",
     "note",
+    "synthetic",
 ];
 
-/// Writes `entries` (as [`crate::store::Store::substance_log`] gives them) as CSV.
-pub fn write_substance_log(entries: &[SubstanceEntry], out: impl Write) -> Result<(), ExportError> {
+/// Writes `entries` (as [`crate::store::Store::substance_log`] gives them) as CSV; each row of a
+/// synthetic journal's log says so (`synthetic`: `yes`), so no demo stock reads as a clinic's.
+pub fn write_substance_log(
+    entries: &[SubstanceEntry],
+    synthetic: bool,
+    out: impl Write,
+) -> Result<(), ExportError> {
+    let synthetic = if synthetic { "yes" } else { "" };
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(out);
@@ -45,6 +52,7 @@ pub fn write_substance_log(entries: &[SubstanceEntry], out: impl Write) -> Resul
                 defuse_formula(&entry.witness),
                 defuse_formula(&entry.recorded_by),
                 defuse_formula(&entry.note),
+                synthetic.to_owned(),
             ])
             .map_err(csv_error)?;
     }

@@ -294,8 +294,9 @@ impl LotsView {
                     let job = Job::start(ctx, "substance log", move |_| {
                         let reader = source.open()?;
                         let entries = reader.substance_log(None)?;
+                        let synthetic = reader.is_synthetic()?;
                         write_atomically(&written, reader.dir(), |out| {
-                            write_substance_log(&entries, out)
+                            write_substance_log(&entries, synthetic, out)
                         })?;
                         Ok(entries.len())
                     });
