@@ -228,27 +228,6 @@ fn synthetic_data_only_goes_into_a_new_journal_marked_for_it() {
     let archive = export(ExportFormat::Json);
     assert!(archive.contains("\"synthetic\": true"));
     assert!(export(ExportFormat::Fhir).contains("\"code\":\"HTEST\""));
-    // Every CSV row, of the session and of the controlled-substance log, so a row copied alone
-    // is still marked.
-    let csv = export(ExportFormat::Csv);
-    let rows: Vec<&str> = csv.split("\r\n").filter(|row| !row.is_empty()).collect();
-    assert!(rows[0].ends_with(",synthetic"), "{}", rows[0]);
-    assert!(rows.len() > 2);
-    assert!(rows[1..].iter().all(|row| row.ends_with(",yes")), "{csv}");
-    let log = store.substance_log(None).unwrap();
-    assert!(!log.is_empty());
-    let mut log_csv = Vec::new();
-    kap_journal::export::write_substance_log(&log, store.is_synthetic().unwrap(), &mut log_csv)
-        .unwrap();
-    let log_csv = String::from_utf8(log_csv).unwrap();
-    let rows: Vec<&str> = log_csv
-        .split("\r\n")
-        .filter(|row| !row.is_empty())
-        .collect();
-    assert!(
-        rows[1..].iter().all(|row| row.ends_with(",yes")),
-        "{log_csv}"
-    );
     let pdf = ExportFormat::Pdf;
     let mut pdf_bytes = Vec::new();
     kap_journal::export::write_session(
@@ -387,4 +366,48 @@ fn a_lot_or_a_session_that_does_not_exist_is_named() {
     let output = kap_journal(data.path(), &["rems", "submitted", "99999"]);
     assert!(!output.status.success());
     common::assert_one_sentence(stderr(&output).trim_end(), "There is no session 99999");
+}
+
+#[test]
+fn every_csv_row_of_a_synthetic_journal_says_so() {
+    let demo = common::journal();
+    let mut store = demo.store;
+    let plan = DemoPlan {
+        clients: 1,
+        sessions: 2,
+        seed: 5,
+    };
+    generate(&mut store, plan, |_, _| {}).unwrap();
+    let id = store.session_ids().unwrap()[0];
+    let mut out = Vec::new();
+    kap_journal::export::write_session(
+        &store,
+        id,
+        ExportFormat::Csv,
+        kap_journal::export::ExportOptions::default(),
+        &common::summary_context(),
+        &mut out,
+    )
+    .unwrap();
+    let csv = String::from_utf8(out).unwrap();
+    // Every CSV row, of the session and of the controlled-substance log, so a row copied alone
+    // is still marked.
+    let rows: Vec<&str> = csv.split("\r\n").filter(|row| !row.is_empty()).collect();
+    assert!(rows[0].ends_with(",synthetic"), "{}", rows[0]);
+    assert!(rows.len() > 2);
+    assert!(rows[1..].iter().all(|row| row.ends_with(",yes")), "{csv}");
+    let log = store.substance_log(None).unwrap();
+    assert!(!log.is_empty());
+    let mut log_csv = Vec::new();
+    kap_journal::export::write_substance_log(&log, store.is_synthetic().unwrap(), &mut log_csv)
+        .unwrap();
+    let log_csv = String::from_utf8(log_csv).unwrap();
+    let rows: Vec<&str> = log_csv
+        .split("\r\n")
+        .filter(|row| !row.is_empty())
+        .collect();
+    assert!(
+        rows[1..].iter().all(|row| row.ends_with(",yes")),
+        "{log_csv}"
+    );
 }
