@@ -33,6 +33,19 @@ pub fn count(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
+/// A count with its thousands grouped, as the clinic reads it: 10,000.
+pub fn thousands(count: usize) -> String {
+    let digits = count.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 /// A clause as a sentence of its own: a capital first letter and a full stop.
 pub fn sentence(clause: &str) -> String {
     let mut chars = clause.trim_end_matches('.').chars();
@@ -75,6 +88,14 @@ mod tests {
         assert_eq!(count(0, "session", "sessions"), "0 sessions");
         assert_eq!(count(2, "entry", "entries"), "2 entries");
         assert_eq!(sentence("the journal lacks it"), "The journal lacks it.");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -68,20 +68,6 @@ fn run_signalled(
     command.output().unwrap()
 }
 
-/// Copies the folder `from` (and the folders in it) to `to`.
-fn copy_folder(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_folder(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Runs `args` on a fresh copy of `template` once per kill point, then lets `verify` look at the
 /// copy (and at the scratch folder beside it, where outputs go). Returns the number of kill points.
 fn at_every_kill_point(
@@ -91,7 +77,7 @@ fn at_every_kill_point(
 ) -> usize {
     let counting = tempfile::tempdir().unwrap();
     let (dir, scratch) = (counting.path().join("journal"), counting.path().join("out"));
-    copy_folder(template, &dir);
+    common::copy_folder(template, &dir);
     std::fs::create_dir_all(&scratch).unwrap();
     let count_file = counting.path().join("count");
     let output = run(&dir, &args(&scratch), 0, Some(&count_file));
@@ -115,7 +101,7 @@ fn at_every_kill_point(
                     }
                     let round = tempfile::tempdir().unwrap();
                     let (dir, scratch) = (round.path().join("journal"), round.path().join("out"));
-                    copy_folder(template, &dir);
+                    common::copy_folder(template, &dir);
                     std::fs::create_dir_all(&scratch).unwrap();
                     let output = run(&dir, &args(&scratch), kill_at, None);
                     // Threads may make their calls in another order from run to run; a run that
@@ -220,7 +206,7 @@ fn a_restore_killed_at_any_point_leaves_the_old_journal_or_the_new_one() {
     // a little later).
     let files = tempfile::tempdir().unwrap();
     let later = files.path().join("later");
-    copy_folder(template.path(), &later);
+    common::copy_folder(template.path(), &later);
     let backup = files.path().join("journal-backup.db");
     {
         let mut store = Store::open(&later, &common::passphrase()).unwrap();
@@ -372,7 +358,7 @@ fn ctrl_c_at_any_point_of_an_export_or_a_backup_leaves_nothing_half_made_at_once
         };
         let counting = tempfile::tempdir().unwrap();
         let (dir, scratch) = (counting.path().join("journal"), counting.path().join("out"));
-        copy_folder(template.path(), &dir);
+        common::copy_folder(template.path(), &dir);
         std::fs::create_dir_all(&scratch).unwrap();
         let count_file = counting.path().join("count");
         assert!(
@@ -388,7 +374,7 @@ fn ctrl_c_at_any_point_of_an_export_or_a_backup_leaves_nothing_half_made_at_once
         for kill_at in 1..=points {
             let round = tempfile::tempdir().unwrap();
             let (dir, scratch) = (round.path().join("journal"), round.path().join("out"));
-            copy_folder(template.path(), &dir);
+            common::copy_folder(template.path(), &dir);
             std::fs::create_dir_all(&scratch).unwrap();
             let output = run_signalled(&dir, &args(&scratch), kill_at, None, Some(SIGINT));
             assert!(
@@ -496,7 +482,7 @@ fn every_other_writer_killed_at_any_point_commits_all_or_nothing() {
     for (what, args) in writers {
         // What the command adds when it runs to its end.
         let whole = tempfile::tempdir().unwrap();
-        copy_folder(template.path(), whole.path());
+        common::copy_folder(template.path(), whole.path());
         let output = run(whole.path(), &args, 0, None);
         assert!(output.status.success(), "{what}: {output:?}");
         let after = audit_len(whole.path());

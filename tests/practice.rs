@@ -836,3 +836,76 @@ fn a_colleagues_copy_exported_names_its_author_not_the_reader() {
         assert!(!markdown.contains("N. Reader"), "{markdown}");
     }
 }
+
+/// [`cli`] with this account's state folder (where the witness outside the data folder is kept)
+/// at `state`.
+fn cli_with_state(dir: &Path, state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .env("KAP_JOURNAL_PRACTICE_PASSWORD", PASSWORD)
+        .env("XDG_STATE_HOME", state)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_journal_put_back_from_an_older_copy_is_found_by_the_practice_at_its_next_sync() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t1", "therapist")]);
+    let root = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let dir = root.path().join("journal");
+    let run = |state: &Path, args: &[&str]| cli_with_state(&dir, state, args);
+    ok(&run(
+        state.path(),
+        &["demo", "--sessions", "3", "--clients", "1"],
+    ));
+    ok(&run(
+        state.path(),
+        &["practice", "connect", &server.url("t1")],
+    ));
+    ok(&run(state.path(), &["sync"]));
+    let older = root.path().join("older");
+    common::copy_folder(&dir, &older);
+    ok(&run(
+        state.path(),
+        &["settings", "--clinic-name", "Synthetic Later"],
+    ));
+    ok(&run(state.path(), &["sync"]));
+
+    // The older copy put back on a computer whose state folder is new (or was put back with it):
+    // only the practice server knows the journal had newer changes.
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::rename(&older, &dir).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    ok(&run(fresh.path(), &["check"]));
+    let refused = run(fresh.path(), &["sync"]);
+    assert!(!refused.status.success(), "{refused:?}");
+    let said = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        said.contains("older than what it last recorded on the practice server"),
+        "{said}"
+    );
+    assert!(said.contains("nothing was sent or copied"), "{said}");
+
+    // Once looked into, the journal is taken as it is and syncs again.
+    ok(&run(fresh.path(), &["check", "--accept"]));
+    ok(&run(fresh.path(), &["sync"]));
+
+    // A backup restored on purpose is no alarm for the practice either.
+    let backup = root.path().join("backup.db");
+    ok(&run(
+        fresh.path(),
+        &["backup", "--out", backup.to_str().unwrap()],
+    ));
+    ok(&run(
+        fresh.path(),
+        &["settings", "--clinic-name", "Synthetic Latest"],
+    ));
+    ok(&run(fresh.path(), &["sync"]));
+    ok(&run(fresh.path(), &["restore", backup.to_str().unwrap()]));
+    ok(&run(fresh.path(), &["sync"]));
+}

@@ -39,17 +39,6 @@ fn write(dir: &Path, state: &Path, name: &str) {
     succeeds(run(dir, state, &["settings", "--clinic-name", name]));
 }
 
-/// Copies the files of `from` (one level deep, as a journal's folder holds them) into a new `to`.
-fn copy_folder(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 /// Replaces the folder `dir` with `older`, as a copy put back would.
 fn put_back(older: &Path, dir: &Path) {
     std::fs::remove_dir_all(dir).unwrap();
@@ -71,7 +60,7 @@ fn journal_with_an_older_copy(before_copy: impl FnOnce(&Path, &Path)) -> Setting
     write(&dir, state.path(), "Synthetic Clinic One");
     before_copy(&dir, state.path());
     let older = root.path().join("older");
-    copy_folder(&dir, &older);
+    common::copy_folder(&dir, &older);
     write(&dir, state.path(), "Synthetic Clinic Two");
     Setting {
         _root: root,

@@ -78,7 +78,9 @@ pub use rems::{
 pub use route::Route;
 pub use safety::{active_flags, entry_flags};
 pub use sedation::{Sedation, SedationError};
-pub use session::{NewSession, Session, SessionError, SessionId, SessionStatus};
+pub use session::{
+    MAX_SESSION_ENTRIES, NewSession, Session, SessionError, SessionId, SessionStatus,
+};
 pub use session_facts::{Fact, SessionFacts};
 pub use settings::{
     BACKUPS_KEPT_RANGE, ClinicSettings, DISSOCIATION_AT_RANGE, LOCK_AFTER_RANGE, LOWER_TO_RANGE,

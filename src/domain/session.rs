@@ -7,6 +7,11 @@ use super::{
     VitalsError,
 };
 
+/// The most entries one session keeps: a long session has a few hundred, a whole day logged every
+/// few seconds some thousands. The bound keeps every session small enough to read, export and
+/// import whole in little memory; the last two places are kept for the entries that end it.
+pub const MAX_SESSION_ENTRIES: usize = 10_000;
+
 /// The database id of a session; the number clinicians use on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{ExportError, ExportOptions, SessionRecord};
 use crate::domain::{
     Addendum, CheckIn, CheckInKind, ClinicZone, Dose, EventKind, FollowUp, FollowUpId,
-    ProgressNote, Route, SessionId, SessionStatus, Signature, TreatmentModel,
+    MAX_SESSION_ENTRIES, ProgressNote, Route, SessionId, SessionStatus, Signature, TreatmentModel,
 };
 use crate::store::Store;
 
@@ -39,6 +39,8 @@ pub struct ArchivedSession {
     /// recorded before zones were kept): where its times of day are read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<ClinicZone>,
+    /// At most [`MAX_SESSION_ENTRIES`]: a longer list is refused as it is read, before it fills memory.
+    #[serde(deserialize_with = "at_most_a_session_of_entries")]
     pub events: Vec<ArchivedEvent>,
     /// The progress note (SOAP, DAP or BIRP), when one was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,4 +206,38 @@ fn write_footer(out: &mut impl Write, empty: bool) -> Result<(), ExportError> {
     out.write_all(if empty { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
     out.flush()?;
     Ok(())
+}
+
+/// Reads a session's entries, refusing the list as soon as it holds more than one session keeps.
+fn at_most_a_session_of_entries<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<ArchivedEvent>, D::Error> {
+    struct Entries;
+
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<ArchivedEvent>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of entries")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(entry) = seq.next_element()? {
+                if entries.len() == MAX_SESSION_ENTRIES {
+                    return Err(serde::de::Error::custom(format!(
+                        "it holds more than {} entries, the most one session keeps",
+                        crate::format::thousands(MAX_SESSION_ENTRIES)
+                    )));
+                }
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+
+    deserializer.deserialize_seq(Entries)
 }

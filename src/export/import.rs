@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 pub use super::import_report::ImportReport;
+use super::session_budget::{MAX_SESSION_BYTES, SessionBudget};
 use super::validate::{check_session, repair_links};
 use super::{ArchivedSession, FORMAT_VERSION, ImportError};
 use crate::domain::{ClientId, FollowUp, NewSession};
@@ -75,6 +76,7 @@ pub fn import_archive(
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
     let batch = store.begin_import()?;
+    let budget = SessionBudget::default();
     let sink = RefCell::new(Sink {
         batch,
         on_existing,
@@ -85,16 +87,26 @@ pub fn import_archive(
         reading: None,
         failure: None,
     });
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let parsed = ArchiveSeed { sink: &sink }
-        .deserialize(&mut deserializer)
-        .and_then(|()| deserializer.end());
+    let mut deserializer = serde_json::Deserializer::from_reader(budget.reader(reader));
+    let parsed = ArchiveSeed {
+        sink: &sink,
+        budget: &budget,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|()| deserializer.end());
     let sink = sink.into_inner();
     match (parsed, sink.failure) {
         (Ok(()), _) => {
             sink.batch.commit()?;
             Ok(sink.report)
         }
+        (Err(_), None) if budget.exceeded() => Err(ImportError::InSession {
+            number: sink.reading.unwrap_or(0),
+            problem: format!(
+                "it takes more than {} MiB of the archive, the most one session may take",
+                MAX_SESSION_BYTES >> 20
+            ),
+        }),
         (Err(_), Some(Failure::Store(error))) => Err(ImportError::Store(error)),
         (Err(_), Some(Failure::Session { number, problem })) => Err(ImportError::InSession {
             number,
@@ -262,6 +274,7 @@ fn signature_failure(error: StoreError, number: usize) -> Failure {
 /// The archive's top level: `format_version` first, then `sessions`.
 struct ArchiveSeed<'a, 'store> {
     sink: &'a RefCell<Sink<'store>>,
+    budget: &'a SessionBudget,
 }
 
 impl<'de> DeserializeSeed<'de> for ArchiveSeed<'_, '_> {
@@ -308,7 +321,10 @@ impl<'de> Visitor<'de> for ArchiveSeed<'_, '_> {
                     ));
                 }
                 "sessions" if !sessions_read => {
-                    map.next_value_seed(SessionsSeed { sink: self.sink })?;
+                    map.next_value_seed(SessionsSeed {
+                        sink: self.sink,
+                        budget: self.budget,
+                    })?;
                     sessions_read = true;
                 }
                 "sessions" => return Err(de::Error::custom("the sessions list appears twice")),
@@ -331,6 +347,8 @@ impl<'de> Visitor<'de> for ArchiveSeed<'_, '_> {
 /// The sessions list, handed to the sink one session at a time.
 struct SessionsSeed<'a, 'store> {
     sink: &'a RefCell<Sink<'store>>,
+    /// Counts what each session takes of the archive, from its start.
+    budget: &'a SessionBudget,
 }
 
 impl<'de> DeserializeSeed<'de> for SessionsSeed<'_, '_> {
@@ -353,6 +371,7 @@ impl<'de> Visitor<'de> for SessionsSeed<'_, '_> {
         loop {
             number += 1;
             self.sink.borrow_mut().reading = Some(number);
+            self.budget.mark();
             let Some(session) = seq.next_element::<ArchivedSession>()? else {
                 self.sink.borrow_mut().reading = None;
                 return Ok(());

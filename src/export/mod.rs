@@ -15,6 +15,7 @@ mod import_report;
 mod markdown;
 mod pdf;
 mod record;
+mod session_budget;
 mod substance_log_csv;
 mod summary;
 mod summary_facts;
@@ -31,6 +32,7 @@ pub use import::{
     refuse_unreadable_source, write_archived_session,
 };
 pub use record::SessionRecord;
+pub use session_budget::MAX_SESSION_BYTES;
 pub use substance_log_csv::{SUBSTANCE_LOG_COLUMNS, write_substance_log};
 pub use summary::{Summary, SummaryContext};
 pub use validate::MAX_TEXT_BYTES;

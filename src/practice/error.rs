@@ -72,6 +72,11 @@ pub enum PracticeError {
     Refused { code: String, message: String },
     #[error("The practice server sent {0} that cannot be read; nothing of it was kept.")]
     Unreadable(&'static str),
+    /// The journal lacks the newest commit the server noted for it at an earlier sync.
+    #[error(
+        "The journal is older than what it last recorded on the practice server ({why}), so its data folder was put back from an older copy; nothing was sent or copied. Restore the newest backup if it holds what is missing; once you know how this came about, `kap-journal check --accept` takes the journal as it is."
+    )]
+    OlderThanPractice { why: String },
     #[error("The sync was stopped; what the server confirmed is kept, and the next sync goes on.")]
     Stopped,
     #[error(transparent)]

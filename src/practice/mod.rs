@@ -10,6 +10,7 @@ mod pull;
 mod push;
 mod setup;
 mod sync;
+mod witness;
 
 pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress};
 pub use error::PracticeError;

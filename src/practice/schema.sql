@@ -154,6 +154,30 @@ REVOKE ALL ON FUNCTION kap.join_care_team() FROM PUBLIC;
 CREATE TRIGGER sessions_join_care_team AFTER INSERT ON kap.sessions
     FOR EACH ROW EXECUTE FUNCTION kap.join_care_team();
 
+-- The newest commit of each journal as its last sync left it (see src/practice/witness.rs): a
+-- journal put back from an older copy finds at its next sync that the practice knew a newer one.
+-- Insert-only; each login writes and reads its own notes alone. The journal is a number derived
+-- from its key, the entry its number, time and seal: nothing of the record.
+CREATE TABLE kap.journal_witnesses (
+    journal   text NOT NULL CHECK (journal ~ '^[0-9a-f]{16}$'),
+    login     name NOT NULL DEFAULT current_user REFERENCES kap.clinicians,
+    seq       bigint NOT NULL CHECK (seq > 0),
+    at_ms     bigint NOT NULL,
+    mac       text NOT NULL CHECK (mac ~ '^[0-9a-f]{64}$'),
+    noted_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (journal, seq)
+);
+CREATE TRIGGER journal_witnesses_append_only BEFORE UPDATE OR DELETE ON kap.journal_witnesses
+    FOR EACH ROW EXECUTE FUNCTION kap.append_only();
+CREATE TRIGGER journal_witnesses_no_truncate BEFORE TRUNCATE ON kap.journal_witnesses
+    FOR EACH STATEMENT EXECUTE FUNCTION kap.append_only();
+ALTER TABLE kap.journal_witnesses ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kap.journal_witnesses FORCE ROW LEVEL SECURITY;
+REVOKE ALL ON kap.journal_witnesses FROM PUBLIC;
+GRANT SELECT, INSERT ON kap.journal_witnesses TO kap_clinician;
+CREATE POLICY own_notes ON kap.journal_witnesses FOR INSERT WITH CHECK (login = current_user);
+CREATE POLICY own_notes_read ON kap.journal_witnesses FOR SELECT USING (login = current_user);
+
 GRANT SELECT ON kap.clinicians, kap.signing_keys TO kap_clinician, kap_admin;
 GRANT SELECT, INSERT ON kap.sessions, kap.entries, kap.signatures, kap.addenda, kap.check_ins
     TO kap_clinician;

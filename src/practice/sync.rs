@@ -118,6 +118,8 @@ impl SyncConnection {
         let address = PracticeAddress::parse(&membership.url)?;
         let mut client = address.connect(&membership.password)?;
         let (name, role) = who_am_i(&mut client, &address)?;
+        // Before anything is sent or copied: a journal older than it was at its last sync.
+        super::witness::check(&mut client, &address, reader)?;
         register_keys(&mut client, reader, &address)?;
         Ok(Self {
             client,
@@ -158,13 +160,16 @@ impl SyncConnection {
         let Some(plan) = &mut self.pull else {
             return Ok(None);
         };
-        Ok(plan
-            .next(&mut self.client, &self.address)?
-            .map(|incoming| SyncStep {
-                marks: Vec::new(),
-                incoming,
-                at,
-            }))
+        let next = plan.next(&mut self.client, &self.address)?;
+        if next.is_none() {
+            // Everything is written: the server notes the journal's newest commit.
+            super::witness::note(&mut self.client, &self.address, reader)?;
+        }
+        Ok(next.map(|incoming| SyncStep {
+            marks: Vec::new(),
+            incoming,
+            at,
+        }))
     }
 
     /// What the sync has moved so far.

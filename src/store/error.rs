@@ -179,6 +179,16 @@ pub enum StoreError {
         "journal.db is damaged where it must be read to open; restore a backup (the window offers the newest good one) or run kap-journal check."
     )]
     Corrupt,
+    /// A session has as many entries as one session keeps (`domain::MAX_SESSION_ENTRIES`).
+    #[error(
+        "This session holds {} entries, the most one session keeps, so this was not saved; it stays on screen. End the session and start another for the same client to go on.", crate::format::thousands(*most)
+    )]
+    SessionFull { most: usize },
+    /// A session to be copied in holds more entries than one session keeps.
+    #[error(
+        "A session with more than {} entries, the most one session keeps, was refused, so nothing was written.", crate::format::thousands(*most)
+    )]
+    SessionTooLong { most: usize },
     #[error(
         "The disk is full, so this was not saved; it stays on screen and is saved when you try again after freeing space."
     )]

@@ -4,7 +4,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, params};
 
 use super::{Store, StoreError, from_ms, to_ms};
-use crate::domain::{DeferralOutcome, Event, EventKind, Seq, SessionError, SessionId};
+use crate::domain::{
+    DeferralOutcome, Event, EventKind, MAX_SESSION_ENTRIES, Seq, SessionError, SessionId,
+};
+
+/// Places at the end of a session kept for the entries that end it: a stop of an infusion still
+/// running, then the end.
+const CLOSING_PLACES: usize = 2;
 
 /// An event before it is committed: the store gives it its sequence number.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +56,12 @@ impl Store {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
         let next = check_next(&tx, session, expected_next)?;
+        // The last places are kept for the entries that end the session (see `end_session`).
+        if next.0 as usize - 1 + events.len() > MAX_SESSION_ENTRIES - CLOSING_PLACES {
+            return Err(StoreError::SessionFull {
+                most: MAX_SESSION_ENTRIES,
+            });
+        }
         let committed = insert_events(&tx, session, next, events)?;
         if clear_draft {
             tx.prepare_cached("DELETE FROM drafts WHERE session_id = ?1")?
@@ -74,6 +86,11 @@ impl Store {
         };
         let tx = self.conn.transaction()?;
         let next = check_next(&tx, session, expected_next)?;
+        if next.0 as usize - 1 + closing.len() > MAX_SESSION_ENTRIES {
+            return Err(StoreError::SessionFull {
+                most: MAX_SESSION_ENTRIES,
+            });
+        }
         let committed = insert_events(&tx, session, next, closing)?;
         tx.execute(
             "UPDATE sessions SET status = 'ended', ended_ms = ?2 WHERE id = ?1",

@@ -99,6 +99,11 @@ impl ImportBatch<'_> {
 
     /// Writes one session with its whole timeline.
     pub fn insert_session(&mut self, session: &CompleteSession) -> Result<SessionId, StoreError> {
+        if session.events.len() > crate::domain::MAX_SESSION_ENTRIES {
+            return Err(StoreError::SessionTooLong {
+                most: crate::domain::MAX_SESSION_ENTRIES,
+            });
+        }
         self.wrote_events |= !session.events.is_empty();
         // An imported or copied session gave from another clinic's stock, not this one's.
         insert_complete_session(&self.tx, session, Origin::Elsewhere)

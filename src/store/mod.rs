@@ -98,7 +98,7 @@ pub use unfinished_output::{
     UNFINISHED_DIR_NAME, UnfinishedOutput, abandon_outputs_in_making, export_in_making,
     remove_unfinished_outputs,
 };
-pub use witness::forget as forget_witness;
+pub use witness::{CommitWitness, EPOCH_FILE_NAME, forget as forget_witness};
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -29,6 +29,10 @@ const MAGIC: &str = "kap-journal-witness-1";
 const ID_PURPOSE: &[u8] = b"kap-journal witness id v1";
 /// How a witness file's name begins; the rest is the data folder's number.
 const FILE_PREFIX: &str = ".kap-journal-witness-";
+/// The file in the data folder that holds the journal's witness epoch: a number drawn anew when a
+/// restore or `check --accept` puts an older journal in place on purpose, so witnesses noted
+/// before (in the state folder, the backup folder, on the practice server) no longer apply.
+pub const EPOCH_FILE_NAME: &str = "journal.witness-epoch";
 /// A witness in the state folder whose data folder has been gone this long is removed (the folders
 /// of a journal moved or deleted); an unplugged drive's comes back within the time.
 const STALE_AFTER: Duration = Duration::from_hours(30 * 24);
@@ -65,7 +69,7 @@ impl Witness {
 /// that are torn, of another journal or of another folder say nothing.
 pub(super) fn newest(dir: &Path, key: &DataKey) -> Option<Witness> {
     let folder = folder_of(dir);
-    let journal = journal_id(key);
+    let journal = journal_id(key, &epoch(dir));
     let name = file_name(&folder);
     places(&folder)
         .into_iter()
@@ -82,7 +86,7 @@ pub(super) fn newest(dir: &Path, key: &DataKey) -> Option<Witness> {
 /// the journal, so a missing witness is no reason to stop writing.
 pub(super) fn write(dir: &Path, key: &DataKey, anchor: &Anchor) -> Vec<PathBuf> {
     let folder = folder_of(dir);
-    let text = render(&journal_id(key), &folder, anchor);
+    let text = render(&journal_id(key, &epoch(dir)), &folder, anchor);
     let name = file_name(&folder);
     places(&folder)
         .into_iter()
@@ -103,6 +107,21 @@ pub fn forget(dir: &Path) {
     for place in places(&folder) {
         let _ = fs::remove_file(place.join(&name));
     }
+    // The practice server's notes cannot be removed: a new epoch sets them aside.
+    let mut epoch = [0_u8; 8];
+    if getrandom::fill(&mut epoch).is_ok() {
+        let mut text = String::new();
+        push_hex(&mut text, &epoch);
+        let _ = replace(dir, EPOCH_FILE_NAME, &format!("{text}\n"));
+    }
+}
+
+/// The journal's witness epoch (empty until a restore or an accept drew one).
+fn epoch(dir: &Path) -> Vec<u8> {
+    fs::read_to_string(dir.join(EPOCH_FILE_NAME))
+        .ok()
+        .and_then(|text| parse_hex(text.trim()))
+        .unwrap_or_default()
 }
 
 impl Store {
@@ -121,6 +140,63 @@ impl Store {
         if write(&self.dir, &self.key, &newest).is_empty() {
             self.witnessed_seq.set(Some(newest.seq));
         }
+    }
+}
+
+/// The newest commit of a journal as the practice server keeps it: the journal by its number (from
+/// its key and witness epoch, in hex), the audit entry by number, time and seal (in hex).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitWitness {
+    pub journal: String,
+    pub seq: i64,
+    pub at_ms: i64,
+    pub mac: String,
+}
+
+impl Store {
+    /// This journal's number for the practice server's witnesses.
+    pub fn witness_journal(&self) -> String {
+        let mut hex = String::new();
+        push_hex(&mut hex, &journal_id(&self.key, &epoch(&self.dir)));
+        hex
+    }
+
+    /// The journal's newest commit, to be noted on the practice server.
+    pub fn commit_witness(&self) -> Result<Option<CommitWitness>, StoreError> {
+        Ok(Anchor::newest(&self.conn)?.map(|newest| {
+            let mut mac = String::new();
+            push_hex(&mut mac, &newest.mac);
+            CommitWitness {
+                journal: self.witness_journal(),
+                seq: newest.seq,
+                at_ms: newest.at_ms,
+                mac,
+            }
+        }))
+    }
+
+    /// What this journal lacks of a commit the practice server noted for it, as a clause; `None`
+    /// when it holds it, sealed as it was (a note that cannot be read says nothing).
+    pub fn short_of_witness(&self, noted: &CommitWitness) -> Result<Option<String>, StoreError> {
+        let Some(mac) = parse_hex(&noted.mac) else {
+            return Ok(None);
+        };
+        let anchor = Anchor {
+            seq: noted.seq,
+            at_ms: noted.at_ms,
+            mac,
+        };
+        let on = crate::format::date_time(anchor.at());
+        Ok(anchor.shortfall(&self.conn)?.map(|shortfall| match shortfall {
+            Shortfall::Lost(count) => format!(
+                "it lacks the newest {count} change{} it held when it last synced (the last on {on})",
+                if count == 1 { "" } else { "s" }
+            ),
+            Shortfall::Differs => format!(
+                "its audit entry {} differs from the one the server noted on {on}",
+                anchor.seq
+            ),
+        }))
     }
 }
 
@@ -231,12 +307,13 @@ fn file_name(folder: &Path) -> String {
     name
 }
 
-/// A number for the journal under `key`, the same for every copy of it and revealing nothing.
-fn journal_id(key: &DataKey) -> Vec<u8> {
+/// A number for the journal under `key` in its witness `epoch`, the same for every copy of it and
+/// revealing nothing.
+fn journal_id(key: &DataKey, epoch: &[u8]) -> Vec<u8> {
     let mut id = vec![0_u8; 8];
     // HKDF-SHA-256 can always give 8 bytes; the fallback only keeps this free of a panic path.
     if hkdf::Hkdf::<Sha256>::new(None, key.as_bytes())
-        .expand(ID_PURPOSE, &mut id)
+        .expand_multi_info(&[ID_PURPOSE, epoch], &mut id)
         .is_err()
     {
         id.clear();
@@ -316,11 +393,11 @@ mod tests {
     fn a_witness_reads_back_as_written_and_a_flipped_one_says_nothing() {
         let key = DataKey::random().unwrap();
         let folder = Path::new("/srv/journal with space");
-        let text = render(&journal_id(&key), folder, &anchor());
+        let text = render(&journal_id(&key, &[]), folder, &anchor());
         let witness = parse(&text, PathBuf::from("/elsewhere")).unwrap();
         assert_eq!(witness.anchor, anchor());
         assert_eq!(witness.folder, folder);
-        assert_eq!(witness.journal, journal_id(&key));
+        assert_eq!(witness.journal, journal_id(&key, &[]));
         assert!(parse(&text.replacen("42", "43", 1), PathBuf::new()).is_none());
         assert!(parse(&text[..text.len() / 2], PathBuf::new()).is_none());
     }
@@ -329,8 +406,8 @@ mod tests {
     fn two_journals_have_different_numbers() {
         let one = DataKey::random().unwrap();
         let other = DataKey::random().unwrap();
-        assert_eq!(journal_id(&one).len(), 8);
-        assert_ne!(journal_id(&one), journal_id(&other));
-        assert_eq!(journal_id(&one), journal_id(&one.clone()));
+        assert_eq!(journal_id(&one, &[]).len(), 8);
+        assert_ne!(journal_id(&one, &[]), journal_id(&other, &[]));
+        assert_eq!(journal_id(&one, &[]), journal_id(&one.clone(), &[]));
     }
 }

@@ -30,6 +30,20 @@ pub fn kap_journal(dir: &std::path::Path, args: &[&str]) -> std::process::Output
         .unwrap()
 }
 
+/// Copies the folder `from` (and the folders in it) to `to`, as a copy of a data folder is made.
+pub fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// The pages (0-based, as offsets in the file count them) holding `tables` in the closed journal in
 /// `dir`, from SQLite's `dbstat`: where a test damages the record itself rather than the schema,
 /// which moves as migrations add to it.
