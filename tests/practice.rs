@@ -398,15 +398,21 @@ fn nothing_synced_is_ever_changed_or_removed_by_any_login() {
     ok(&cli(t1.path(), &["sync"]));
     let count = |server: &TestServer| -> Vec<i64> {
         let mut client = server.superuser();
-        ["sessions", "entries", "signatures", "check_ins"]
-            .iter()
-            .map(|table| {
-                client
-                    .query_one(&format!("SELECT count(*) FROM kap.{table}"), &[])
-                    .unwrap()
-                    .get(0)
-            })
-            .collect()
+        [
+            "sessions",
+            "entries",
+            "signatures",
+            "check_ins",
+            "journal_witnesses",
+        ]
+        .iter()
+        .map(|table| {
+            client
+                .query_one(&format!("SELECT count(*) FROM kap.{table}"), &[])
+                .unwrap()
+                .get(0)
+        })
+        .collect()
     };
     let before = count(&server);
     assert!(before.iter().all(|&rows| rows > 0), "{before:?}");
@@ -417,6 +423,10 @@ fn nothing_synced_is_ever_changed_or_removed_by_any_login() {
         "DELETE FROM kap.sessions",
         "DELETE FROM kap.signatures",
         "TRUNCATE kap.entries CASCADE",
+        // A journal's witness, which would hide that it was put back from an older copy.
+        "UPDATE kap.journal_witnesses SET seq = 1",
+        "DELETE FROM kap.journal_witnesses",
+        "TRUNCATE kap.journal_witnesses",
     ];
     let logins = [
         ("t_one", PASSWORD),

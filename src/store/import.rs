@@ -15,7 +15,14 @@ pub struct ImportBatch<'store> {
     /// The data folder, where the commit anchor is kept.
     dir: &'store std::path::Path,
     wrote_events: bool,
+    /// Entries whose words wait for the search index, in memory (a temporary table) until indexed.
+    waiting: usize,
 }
+
+/// How many entries' words may wait for the search index before they are indexed: enough for one
+/// statement to index many at once (the speed of a bulk write), few enough that a large import's
+/// memory stays flat (the waiting words are held in memory).
+const INDEX_EVERY: usize = 20_000;
 
 /// A client of an archive as the journal now has it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +56,7 @@ impl Store {
             conn: &self.conn,
             dir: &self.dir,
             wrote_events: false,
+            waiting: 0,
         })
     }
 }
@@ -106,7 +114,13 @@ impl ImportBatch<'_> {
         }
         self.wrote_events |= !session.events.is_empty();
         // An imported or copied session gave from another clinic's stock, not this one's.
-        insert_complete_session(&self.tx, session, Origin::Elsewhere)
+        let id = insert_complete_session(&self.tx, session, Origin::Elsewhere)?;
+        self.waiting += session.events.len();
+        if self.waiting >= INDEX_EVERY {
+            super::search::index_waiting(&self.tx)?;
+            self.waiting = 0;
+        }
+        Ok(id)
     }
 
     /// Writes the progress note and (when the archive carries it) the private note of a session
