@@ -13,29 +13,10 @@
 mod common;
 
 use std::os::unix::process::ExitStatusExt as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::path::Path;
+use std::process::Output;
 
 use kap_journal::store::{AccessMode, LockedJournal, SessionFilter, Store};
-
-/// The shim, compiled once for the whole test binary.
-fn shim() -> &'static Path {
-    static SHIM: OnceLock<PathBuf> = OnceLock::new();
-    SHIM.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kill_at_sync.so");
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kill_at_sync.c");
-        let status = Command::new("cc")
-            .args(["-shared", "-fPIC", "-O1", "-o"])
-            .arg(&out)
-            .arg(&source)
-            .arg("-ldl")
-            .status()
-            .expect("a C compiler (cc), which Rust needs to link anyway");
-        assert!(status.success(), "the shim did not compile");
-        out
-    })
-}
 
 /// Runs `kap-journal` on `dir` with `args`, killed just before durable call number `kill_at`
 /// (0: not killed; then `count` receives how many such calls it made).
@@ -51,20 +32,15 @@ fn run_signalled(
     count: Option<&Path>,
     signal: Option<i32>,
 ) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_kap-journal"));
+    let mut command = common::kill_points::killed_at(kill_at, count);
     if let Some(signal) = signal {
         command.env("KAP_KILL_SIGNAL", signal.to_string());
     }
     command
-        .env("LD_PRELOAD", shim())
-        .env("KAP_KILL_AT", kill_at.to_string())
         .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
         .arg("--data-dir")
         .arg(dir)
         .args(args);
-    if let Some(count) = count {
-        command.env("KAP_KILL_COUNT_FILE", count);
-    }
     command.output().unwrap()
 }
 
@@ -82,11 +58,7 @@ fn at_every_kill_point(
     let count_file = counting.path().join("count");
     let output = run(&dir, &args(&scratch), 0, Some(&count_file));
     assert!(output.status.success(), "the command itself: {output:?}");
-    let points: usize = std::fs::read_to_string(&count_file)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let points = common::kill_points::points_in(&count_file);
     assert!(points > 0);
     // The rounds are independent (a folder each), so they run side by side on every core.
     let next = std::sync::atomic::AtomicUsize::new(1);
@@ -366,11 +338,7 @@ fn ctrl_c_at_any_point_of_an_export_or_a_backup_leaves_nothing_half_made_at_once
                 .status
                 .success()
         );
-        let points: usize = std::fs::read_to_string(&count_file)
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
+        let points = common::kill_points::points_in(&count_file);
         for kill_at in 1..=points {
             let round = tempfile::tempdir().unwrap();
             let (dir, scratch) = (round.path().join("journal"), round.path().join("out"));

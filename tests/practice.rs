@@ -919,3 +919,108 @@ fn a_journal_put_back_from_an_older_copy_is_found_by_the_practice_at_its_next_sy
     ok(&run(fresh.path(), &["restore", backup.to_str().unwrap()]));
     ok(&run(fresh.path(), &["sync"]));
 }
+
+/// Runs `sync` on copies of the journal in `template`, killed before each durable call of its own
+/// in turn; after each kill the journal must open as its writer and pass every check, and a sync
+/// run again must leave what `finished` asks. Returns the number of kill points.
+#[cfg(target_os = "linux")]
+fn sync_killed_at_every_point(template: &Path, finished: impl Fn(&Path, usize)) -> usize {
+    use std::os::unix::process::ExitStatusExt as _;
+    // A copy the server takes for a journal of its own (a witness epoch of its own), so the note
+    // an earlier round left does not make this one an older copy.
+    let round_copy = |round: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_folder(template, dir.path());
+        std::fs::write(
+            dir.path().join(kap_journal::store::EPOCH_FILE_NAME),
+            format!("{round:016x}\n"),
+        )
+        .unwrap();
+        dir
+    };
+    let sync_killed_at = |dir: &Path, kill_at: usize, count: Option<&Path>| {
+        common::kill_points::killed_at(kill_at, count)
+            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+            .env("KAP_JOURNAL_PRACTICE_PASSWORD", PASSWORD)
+            .arg("--data-dir")
+            .arg(dir)
+            .arg("sync")
+            .output()
+            .unwrap()
+    };
+    let counting = tempfile::tempdir().unwrap();
+    let count = counting.path().join("count");
+    let whole = round_copy(0);
+    let output = sync_killed_at(whole.path(), 0, Some(&count));
+    assert!(output.status.success(), "{output:?}");
+    finished(whole.path(), 0);
+    let points = common::kill_points::points_in(&count);
+    assert!(points > 0);
+    for kill_at in 1..=points {
+        let dir = round_copy(kill_at);
+        let output = sync_killed_at(dir.path(), kill_at, None);
+        assert!(
+            output.status.signal() == Some(9) || output.status.success(),
+            "kill point {kill_at}: {output:?}"
+        );
+        let mut store = open(dir.path());
+        assert_eq!(
+            store.access(),
+            kap_journal::store::AccessMode::Writer,
+            "kill point {kill_at}: {:?}",
+            store.damage()
+        );
+        assert!(
+            store.run_start_up_check().unwrap().is_empty(),
+            "kill point {kill_at}"
+        );
+        assert!(
+            store.audit_problems().unwrap().is_empty(),
+            "kill point {kill_at}"
+        );
+        drop(store);
+        ok(&cli(dir.path(), &["sync"]));
+        finished(dir.path(), kill_at);
+    }
+    points
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sync_killed_before_every_durable_step_of_its_own_keeps_the_journal_whole() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[("t_one", "therapist"), ("p_one", "psychiatrist")],
+    );
+    // The push: a therapist's journal never synced; in the end the server holds exactly its
+    // sessions, each once.
+    let t1 = demo_journal(&server, "t_one", 11, 8, 2);
+    let pushed = sync_killed_at_every_point(t1.path(), |dir, kill_at| {
+        assert_eq!(
+            server_sessions(&server, Some("t_one")),
+            own_uuids(dir),
+            "kill point {kill_at}"
+        );
+    });
+    // The pull: a psychiatrist's journal, connected and never synced, copies each session once.
+    let expected = server_sessions(&server, Some("t_one"));
+    assert!(!expected.is_empty());
+    let p1 = tempfile::tempdir().unwrap();
+    drop(open(p1.path()));
+    ok(&cli(
+        p1.path(),
+        &["practice", "connect", &server.url("p_one")],
+    ));
+    let pulled = sync_killed_at_every_point(p1.path(), |dir, kill_at| {
+        let mut copied: Vec<String> = open(dir)
+            .practice_copies_held()
+            .unwrap()
+            .keys()
+            .map(ToString::to_string)
+            .collect();
+        copied.sort();
+        assert_eq!(copied, expected, "kill point {kill_at}");
+    });
+    println!("practice sync: push {pushed}, pull {pulled} kill points, each held");
+}

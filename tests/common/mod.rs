@@ -9,6 +9,8 @@ use kap_journal::live::{LiveSession, ManualClock};
 use kap_journal::store::{Passphrase, Store};
 use tempfile::TempDir;
 
+#[cfg(target_os = "linux")]
+pub mod kill_points;
 pub mod pg_server;
 pub mod ui;
 
