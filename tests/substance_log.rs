@@ -248,7 +248,7 @@ fn the_command_line_receives_wastes_and_writes_the_log_as_csv() {
     let lines: Vec<&str> = csv.split("\r\n").filter(|line| !line.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "entry,time_utc,lot,substance,movement,change_mg,balance_mg,session_id,witness,recorded_by,note,synthetic"
+        "entry,time_utc,lot,substance,movement,change_mg,balance_mg,session_id,witness,recorded_by,note,clock_earlier,synthetic"
     );
     assert!(
         lines[1].contains(",ESK-7,esketamine,received,280,280,"),
@@ -349,4 +349,59 @@ fn the_summary_names_the_lot_the_session_was_given_from() {
     let pages: Vec<u32> = document.get_pages().keys().copied().collect();
     let text = document.extract_text(&pages).unwrap();
     assert!(text.contains("KX-1"), "{text}");
+}
+
+#[test]
+fn the_log_keeps_its_own_order_and_marks_an_entry_whose_clock_went_back() {
+    let mut journal = common::journal();
+    let store = &mut journal.store;
+    let noon = Utc::now();
+    store
+        .record_substance(
+            &entry("KET-CLOCK", Movement::Received, 100.0, "invoice"),
+            noon,
+        )
+        .unwrap();
+    // The computer's clock set back a day: the waste is recorded after the receipt, dated before it.
+    let wasted = Movement::Wasted {
+        witness: "A. Witness, RN".to_owned(),
+    };
+    store
+        .record_substance(
+            &entry("KET-CLOCK", wasted, 10.0, "drawn up, not given"),
+            noon - chrono::TimeDelta::days(1),
+        )
+        .unwrap();
+    store
+        .record_substance(
+            &entry("KET-CLOCK", Movement::Received, 50.0, "second vial"),
+            noon + chrono::TimeDelta::hours(1),
+        )
+        .unwrap();
+
+    let log = store.substance_log(None).unwrap();
+    let seen: Vec<(&str, f64, bool)> = log
+        .iter()
+        .map(|entry| (entry.movement, entry.balance_mg, entry.clock_earlier))
+        .collect();
+    // In the order recorded, the balance never below nothing; the entry dated back is marked.
+    assert_eq!(
+        seen,
+        [
+            ("received", 100.0, false),
+            ("wasted", 90.0, true),
+            ("received", 140.0, false)
+        ]
+    );
+    let mut csv = Vec::new();
+    kap_journal::export::write_substance_log(&log, false, &mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let rows: Vec<&str> = csv.split("\r\n").collect();
+    assert!(
+        rows[0].ends_with(",note,clock_earlier,synthetic"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[2].ends_with(",yes,"), "{}", rows[2]);
+    assert!(rows[1].ends_with(",,"), "{}", rows[1]);
 }

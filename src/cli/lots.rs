@@ -205,8 +205,13 @@ fn log(
             (None, witness) => format!("witness {}", super::for_terminal(witness)),
         };
         say!(
-            "{}  {:<14} {:<12} {:>12} {:>12}  {} {}",
+            "{}{}  {:<14} {:<12} {:>12} {:>12}  {} {}",
             entry.at.format("%Y-%m-%d %H:%M"),
+            if entry.clock_earlier {
+                " (clock earlier than an entry before it)"
+            } else {
+                ""
+            },
             entry.lot.as_str(),
             entry.movement,
             crate::format::milligrams(entry.change_mg),

@@ -247,6 +247,9 @@ pub struct SubstanceEntry {
     /// Who recorded it (the clinician set in Settings, when set).
     pub recorded_by: String,
     pub balance_mg: f64,
+    /// Its clock reads earlier than an entry recorded before it (a clock set back, an entry dated
+    /// back): kept where it was recorded, and said.
+    pub clock_earlier: bool,
 }
 
 /// A lot with what is left of it.

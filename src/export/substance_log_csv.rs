@@ -1,5 +1,5 @@
 //! The controlled-substance log as CSV, for the clinic's records and an inspector: one row per
-//! entry in the order things happened, with the lot's running balance. Quoted as RFC 4180 says,
+//! entry in the order recorded, with the lot's running balance. Quoted as RFC 4180 says,
 //! rows end in CRLF, text a spreadsheet would run is kept as text.
 
 use std::io::Write;
@@ -9,7 +9,7 @@ use super::csv::{csv_error, defuse_formula};
 use crate::domain::SubstanceEntry;
 
 /// The header row, in column order.
-pub const SUBSTANCE_LOG_COLUMNS: [&str; 12] = [
+pub const SUBSTANCE_LOG_COLUMNS: [&str; 13] = [
     "entry",
     "time_utc",
     "lot",
@@ -21,6 +21,7 @@ pub const SUBSTANCE_LOG_COLUMNS: [&str; 12] = [
     "witness",
     "recorded_by",
     "note",
+    "clock_earlier",
     "synthetic",
 ];
 
@@ -52,6 +53,7 @@ pub fn write_substance_log(
                 defuse_formula(&entry.witness),
                 defuse_formula(&entry.recorded_by),
                 defuse_formula(&entry.note),
+                if entry.clock_earlier { "yes" } else { "" }.to_owned(),
                 synthetic.to_owned(),
             ])
             .map_err(csv_error)?;

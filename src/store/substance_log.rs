@@ -46,8 +46,11 @@ macro_rules! signed_change {
     };
 }
 
-const ENTRY_COLUMNS: &str =
-    "id, at_ms, lot, substance, movement, micrograms, session_id, witness, note, recorded_by";
+const ENTRY_COLUMNS: &str = "id, at_ms, lot, substance, movement, micrograms, session_id, witness, note, recorded_by, clock_earlier";
+
+/// The log with each entry marked when its clock reads earlier than an entry recorded before it (a
+/// clock set back, an entry dated back): the log's order is its own sequence, never the clock's.
+const MARKED_LOG: &str = "(SELECT *, at_ms < coalesce(max(at_ms) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), at_ms) AS clock_earlier FROM substance_log)";
 
 impl Store {
     /// Records stock received, waste or a correction, once it keeps the log's rules: a lot holds one
@@ -89,13 +92,12 @@ impl Store {
         self.substance_entry(id)
     }
 
-    /// The log in the order things happened (a session's administration is written when it ends,
-    /// stock may be entered a day late), each entry with its lot's balance after it; only `lot`
-    /// when given.
+    /// The log in the order it was recorded (its own sequence: a clock set back can neither
+    /// reorder it nor show a balance it never had), each entry with its lot's balance after it and
+    /// marked when its clock reads earlier than an entry before it; only `lot` when given.
     pub fn substance_log(&self, lot: Option<&LotCode>) -> Result<Vec<SubstanceEntry>, StoreError> {
         let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM substance_log WHERE ?1 IS NULL OR lot = ?1
-             ORDER BY at_ms, id"
+            "SELECT {ENTRY_COLUMNS} FROM {MARKED_LOG} WHERE ?1 IS NULL OR lot = ?1 ORDER BY id"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map([lot.map(LotCode::as_str)], read_row)?;
@@ -157,7 +159,7 @@ impl Store {
     /// One entry with its lot's balance after it: the entry's row and the sum of its lot's
     /// entries up to it, not the whole log.
     fn substance_entry(&self, id: i64) -> Result<SubstanceEntry, StoreError> {
-        let sql = format!("SELECT {ENTRY_COLUMNS} FROM substance_log WHERE id = ?1");
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {MARKED_LOG} WHERE id = ?1");
         let (mut entry, _) = self
             .conn
             .prepare_cached(&sql)?
@@ -168,8 +170,7 @@ impl Store {
                 "SELECT coalesce(sum(",
                 signed_change!(),
                 "), 0)
-                 FROM substance_log l, (SELECT at_ms AS at, id AS this FROM substance_log WHERE id = ?1)
-                 WHERE l.lot = ?2 AND (l.at_ms < at OR (l.at_ms = at AND l.id <= this))"
+                 FROM substance_log WHERE lot = ?2 AND id <= ?1"
             ))?
             .query_row(params![id, entry.lot.as_str()], |row| row.get(0))?;
         entry.balance_mg = Micrograms(balance).mg();
@@ -317,6 +318,7 @@ fn read_row(
         row.get(8)?,
         row.get(9)?,
     );
+    let clock_earlier: bool = row.get(10)?;
     Ok((|| {
         let movement = match movement.as_str() {
             "received" => "received",
@@ -347,6 +349,7 @@ fn read_row(
             note,
             recorded_by,
             balance_mg: 0.0,
+            clock_earlier,
         };
         Ok((entry, change))
     })())

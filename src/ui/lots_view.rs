@@ -257,6 +257,10 @@ impl LotsView {
                         });
                     }
                     row.col(|ui| {
+                        if entry.clock_earlier {
+                            ui.colored_label(theme::WARNING, "Clock earlier than an entry before it.")
+                                .on_hover_text("Recorded after the entries above it, dated before them: a clock set back, or an entry dated back. The log keeps the order it was recorded in.");
+                        }
                         if let Some(session) = entry.session
                             && ui.link(format!("session #{}", session.0)).clicked()
                         {
