@@ -50,7 +50,7 @@ fn lowering_an_infusion_at_minute_20_delivers_29_75_mg_not_more_than_planned() {
         "{summary:?}"
     );
     assert!((summary.delivered_mg_per_kg.unwrap() - 0.425).abs() < 1e-9);
-    assert_eq!(summary.describe_delivered(), "29.75 mg (0.43 mg/kg)");
+    assert_eq!(summary.describe_delivered(), "29.75 mg (0.425 mg/kg)");
 
     let record = kap_journal::export::SessionRecord::load(
         &journal.store,
@@ -60,12 +60,12 @@ fn lowering_an_infusion_at_minute_20_delivers_29_75_mg_not_more_than_planned() {
     .unwrap();
     let markdown = kap_journal::export::markdown_summary(&record, &common::summary_context());
     assert!(
-        markdown.contains("**Delivered:** 29.75 mg (0.43 mg/kg)"),
+        markdown.contains("**Delivered:** 29.75 mg (0.425 mg/kg)"),
         "{markdown}"
     );
     assert!(
         markdown.contains(
-            "Rate changed to 0.53 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min"
+            "Rate changed to 0.525 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min"
         ),
         "{markdown}"
     );

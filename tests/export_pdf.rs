@@ -45,7 +45,7 @@ fn every_section_of_the_summary_is_in_the_pdf_text() {
         "Ketamine-Assisted Psychotherapy",
         "IV infusion",
         // 29 min at 0.5 mg/kg per 40 min + 11 min at 0.35 per 40 = 0.45875 mg/kg, x 70 kg.
-        "32.11 mg (0.46 mg/kg)",
+        "32.112 mg (0.459 mg/kg)",
         "Meet the grief about my father without running.",
         "Hand on shoulder if asked",
         "Dose over time",

@@ -199,7 +199,7 @@ fn a_soap_note_is_drafted_from_the_timeline_facts() {
     assert!(
         objective.starts_with(
             "KAP session, IV infusion; planned 0.5 mg/kg over 40 min (35 mg at 70 kg); \
-             delivered 32.11 mg (0.46 mg/kg)."
+             delivered 32.112 mg (0.459 mg/kg)."
         ),
         "{objective}"
     );
@@ -215,7 +215,7 @@ fn a_soap_note_is_drafted_from_the_timeline_facts() {
         .unwrap();
     assert!(dosing < offer, "{done}");
     assert!(
-        done.contains("At 31:00, rate changed to 0.53 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min (Lowered at decision point #7)."),
+        done.contains("At 31:00, rate changed to 0.525 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min (Lowered at decision point #7)."),
         "{done}"
     );
     assert!(done.starts_with("Comfort plan: Hand on shoulder"), "{done}");

@@ -386,5 +386,5 @@ fn each_session_keeps_the_weight_of_its_own_checklist() {
     )
     .unwrap();
     assert_eq!(record.weight_kg(), Some(70.0));
-    assert_eq!(record.delivered().describe(), "8.75 mg (0.13 mg/kg)");
+    assert_eq!(record.delivered().describe(), "8.75 mg (0.125 mg/kg)");
 }

@@ -165,7 +165,7 @@ fn the_browser_shows_what_an_ended_session_delivered() {
     click(&mut harness, "Back to sessions");
     assert!(harness.query_by_label("Total dose").is_some());
     assert!(
-        harness.query_by_label("9 mg (0.13 mg/kg)").is_some(),
+        harness.query_by_label("9 mg (0.125 mg/kg)").is_some(),
         "the row shows the delivered total, not the planned dose"
     );
 }

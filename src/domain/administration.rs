@@ -66,16 +66,16 @@ impl Rate {
 
     /// e.g. "0.75 mg/kg/h (52.5 mg/h at 70 kg)".
     pub fn describe(&self, weight_kg: Option<f64>) -> String {
-        let round = |value: f64| (value * 100.0).round() / 100.0;
-        let head = format!("{} {}/h", round(self.per_hour), self.unit.as_str());
+        use super::figure::{derived, typed};
+        let head = format!("{} {}/h", typed(self.per_hour), self.unit.as_str());
         match (self.unit, weight_kg) {
             (DoseUnit::MgPerKg, Some(weight)) => format!(
                 "{head} ({} mg/h at {} kg)",
-                round(self.per_hour * weight),
-                round(weight)
+                derived(self.per_hour * weight),
+                typed(weight)
             ),
             (DoseUnit::Mg, Some(weight)) if weight > 0.0 => {
-                format!("{head} ({} mg/kg/h)", round(self.per_hour / weight))
+                format!("{head} ({} mg/kg/h)", derived(self.per_hour / weight))
             }
             _ => head,
         }
@@ -307,7 +307,7 @@ impl Administration {
     }
 
     /// A dose entry made at `at_ms` in words that say what it does: during an infusion the rate it
-    /// sets ("Rate changed to 0.53 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min"),
+    /// sets ("Rate changed to 0.525 mg/kg/h (36.75 mg/h at 70 kg), typed as 0.35 mg/kg over 40 min"),
     /// otherwise the dose with its conversion.
     pub fn describe_change(&self, dose: &Dose, at_ms: i64, weight_kg: Option<f64>) -> String {
         let running = self.running_at(at_ms);

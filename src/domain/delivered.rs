@@ -15,13 +15,13 @@ pub struct Delivered {
 impl Delivered {
     /// e.g. "24.5 mg (0.35 mg/kg)"; "–" when dosing has not begun.
     pub fn describe(&self) -> String {
-        // A total too small to show in hundredths is not "0": dosing did begin.
+        // A total too small to show in thousandths is not "0": dosing did begin.
         let round = |value: f64| {
-            let rounded = (value * 100.0).round() / 100.0;
-            if rounded == 0.0 && value > 0.0 {
-                "< 0.01".to_owned()
+            let shown = super::figure::derived(value);
+            if shown == "0" && value > 0.0 {
+                "< 0.001".to_owned()
             } else {
-                rounded.to_string()
+                shown
             }
         };
         match (self.mg, self.mg_per_kg) {
@@ -218,7 +218,7 @@ mod tests {
         let total = delivered(&events, Some(70.0), 90 * 60_000);
         assert!(close(total.mg_per_kg, 0.425), "{total:?}");
         assert!(close(total.mg, 29.75), "{total:?}");
-        assert_eq!(total.describe(), "29.75 mg (0.43 mg/kg)");
+        assert_eq!(total.describe(), "29.75 mg (0.425 mg/kg)");
         // The same lowering typed as a rate or as a plain amount means the same.
         for typed in ["0.525 mg/kg/h", "0.35 mg/kg"] {
             let events = [began(0, "0.5 mg/kg over 40 min"), change(20, Some(typed))];

@@ -251,8 +251,8 @@ impl Dose {
             .ok_or(DoseError::RateNeedsWeight)?;
         if rate > ceiling {
             return Err(DoseError::AboveCeiling {
-                rate: round2(rate),
-                ceiling: round2(ceiling),
+                rate: round3(rate),
+                ceiling: round3(ceiling),
             });
         }
         Ok(())
@@ -288,12 +288,15 @@ impl Dose {
             (DoseUnit::MgPerKg, Some(weight)) => {
                 format!(
                     " ({} mg{per} at {} kg)",
-                    round2(self.amount * weight),
-                    round2(weight)
+                    super::figure::derived(self.amount * weight),
+                    super::figure::typed(weight)
                 )
             }
             (DoseUnit::Mg, Some(weight)) if weight > 0.0 => {
-                format!(" ({} mg/kg{per})", round2(self.amount / weight))
+                format!(
+                    " ({} mg/kg{per})",
+                    super::figure::derived(self.amount / weight)
+                )
             }
             _ => String::new(),
         };
@@ -314,7 +317,12 @@ impl Dose {
 
 impl std::fmt::Display for Dose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", round2(self.amount), self.unit.as_str())?;
+        write!(
+            f,
+            "{} {}",
+            super::figure::typed(self.amount),
+            self.unit.as_str()
+        )?;
         match self.delivery {
             Delivery::Bolus => {}
             Delivery::Infusion(infusion) => write!(f, " over {} min", infusion.over_minutes)?,
@@ -324,9 +332,9 @@ impl std::fmt::Display for Dose {
     }
 }
 
-/// Rounds for display so 0.1 + 0.2 never shows as 0.30000000000000004.
-fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
+/// Rounds a worked-out rate to the thousandth for a sentence.
+fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
 }
 
 fn parse_number(text: &str) -> Result<f64, DoseError> {

@@ -14,6 +14,7 @@ mod delivered;
 mod discharge;
 mod dose;
 mod event;
+pub mod figure;
 mod follow_up;
 mod identifying_text;
 mod measure;
