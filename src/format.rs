@@ -1,6 +1,30 @@
 //! How times read on screen and in exports.
 
+use std::cell::Cell;
+
 use chrono::{DateTime, Local, Utc};
+
+use crate::domain::ClinicZone;
+
+thread_local! {
+    /// The clinic's zone, in which this thread shows times of day: the window's thread, once a
+    /// journal is open (a laptop that travelled still shows the clinic's times); the computer's
+    /// zone until then and on every other thread.
+    static SHOWN_IN: Cell<Option<ClinicZone>> = const { Cell::new(None) };
+}
+
+/// Shows times of day on this thread in `zone` (`None`: the computer's zone).
+pub fn show_times_in(zone: Option<ClinicZone>) {
+    SHOWN_IN.with(|shown| shown.set(zone));
+}
+
+/// `time` in the zone this thread shows times in, formatted.
+fn shown(time: DateTime<Utc>, format: &str) -> String {
+    match SHOWN_IN.with(Cell::get) {
+        Some(zone) => zone.local(time).format(format).to_string(),
+        None => time.with_timezone(&Local).format(format).to_string(),
+    }
+}
 
 /// Elapsed time as `m:ss` under an hour and `h:mm:ss` above; negative values read as `-m:ss`.
 pub fn elapsed(ms: i64) -> String {
@@ -23,9 +47,9 @@ pub fn countdown(remaining_ms: i64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// Wall-clock time of day in the computer's time zone.
+/// Wall-clock time of day in the clinic's zone (see [`show_times_in`]).
 pub fn clock_time(time: DateTime<Utc>) -> String {
-    time.with_timezone(&Local).format("%H:%M:%S").to_string()
+    shown(time, "%H:%M:%S")
 }
 
 /// `count` with its noun in the right number: "1 session", "2 sessions".
@@ -54,11 +78,9 @@ pub fn sentence(clause: &str) -> String {
     })
 }
 
-/// Date and time in the computer's time zone, for lists.
+/// Date and time in the clinic's zone (see [`show_times_in`]), for lists.
 pub fn date_time(time: DateTime<Utc>) -> String {
-    time.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    shown(time, "%Y-%m-%d %H:%M")
 }
 
 /// An amount of substance in milligrams to the microgram, signed, without trailing zeros:

@@ -264,3 +264,40 @@ fn a_long_timeline_draws_the_rows_in_view_and_a_search_hit_far_up_is_brought_int
     );
     assert!(harness.query_by_label_contains("Note 299:").is_none());
 }
+
+#[test]
+fn lists_show_the_clinics_times_of_day_not_this_computers() {
+    use chrono::TimeZone as _;
+    use kap_journal::domain::{ClinicZone, EventKind, TreatmentModel};
+    use kap_journal::store::{NewEvent, Store};
+    let dir = tempfile::tempdir().unwrap();
+    // A clinic in Auckland (UTC+13 in December), whatever zone this computer is in.
+    let started = chrono::Utc
+        .with_ymd_and_hms(2026, 12, 1, 20, 30, 0)
+        .unwrap();
+    {
+        let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+        store
+            .save_clinic_zone(ClinicZone::parse("Pacific/Auckland").unwrap())
+            .unwrap();
+        let client = common::client(&mut store, "C-0800");
+        let session = store
+            .start_session(&common::new_session(&client, TreatmentModel::Kap), started)
+            .unwrap();
+        let end = NewEvent {
+            wall_time: started + chrono::TimeDelta::minutes(90),
+            elapsed_ms: 90 * 60_000,
+            kind: EventKind::SessionEnded {
+                note: String::new(),
+                discharge: None,
+            },
+        };
+        store.end_session(session.id, Seq(1), &[end]).unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(started + chrono::TimeDelta::days(2)));
+    let harness = app(dir.path(), &clock);
+    assert!(
+        harness.query_by_label("2026-12-02 09:30").is_some(),
+        "the session list reads the clinic's morning, not 20:30 the day before"
+    );
+}

@@ -66,6 +66,9 @@ impl OpenJournal {
             }
         }
         shared.backups.follow(&settings);
+        // Lists and the live timeline show the clinic's times of day (until it is set, this
+        // computer's zone is the clinic's).
+        crate::format::show_times_in(journal.read().clinic_zone().ok());
         let synthetic = journal.read().is_synthetic().unwrap_or(false);
         let mut open = Self {
             synthetic,
