@@ -399,6 +399,30 @@ fn one_keystroke_records_a_sit_with_it_a_lower_rate_and_an_outcome() {
     assert!(
         matches!(&events[9], EventKind::DoseChange { dose: Some(dose), .. } if dose.to_string() == "0.42 mg/kg/h")
     );
+    // Words stand as typed: a decision in one key states no kind and no asker nobody chose.
+    for decision in [&events[1], &events[8]] {
+        assert!(
+            matches!(decision, EventKind::DecisionPoint(point)
+                if point.came_up == kap_journal::domain::CameUp::NotStated
+                    && point.asked == kap_journal::domain::Asked::NotStated),
+            "{decision:?}"
+        );
+    }
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let id = store.session_ids().unwrap()[0];
+    let record = kap_journal::export::SessionRecord::load(
+        &store,
+        id,
+        kap_journal::export::ExportOptions::default(),
+    )
+    .unwrap();
+    let summary = kap_journal::export::markdown_summary(&record, &common::summary_context());
+    assert!(summary.contains("Not stated"), "{summary}");
+    assert!(summary.contains("tightness in the chest"), "{summary}");
+    assert!(
+        !summary.contains("Emotion") && !summary.contains("Client asks to lower"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -76,7 +76,16 @@ pub(super) fn decision_point(
         _ if rng.random_bool(0.8) => Asked::ClientAsksToLower,
         _ => Asked::ClinicianConsidersLowering,
     };
-    let came_up = *pick(rng, &CameUp::ALL);
+    // The demo's decisions were recorded through the form, each kind chosen.
+    let came_up = *pick(
+        rng,
+        &[
+            CameUp::Emotion,
+            CameUp::Memory,
+            CameUp::Thought,
+            CameUp::BodySensation,
+        ],
+    );
     let point = DecisionPoint {
         came_up,
         detail: (*pick(rng, phrases::came_up(came_up))).to_owned(),

@@ -60,6 +60,12 @@ pub fn came_up(kind: CameUp) -> &'static [&'static str] {
             "a wave of nausea",
             "cold hands and a racing heart",
         ],
+        // A decision logged in one key: the clinician's words, no kind.
+        CameUp::NotStated => &[
+            "nausea and fear",
+            "wants to keep going",
+            "too much, too fast",
+        ],
     }
 }
 

@@ -260,6 +260,8 @@ pub enum CameUp {
     Memory,
     Thought,
     BodySensation,
+    /// Nobody said which: a decision recorded in one key keeps the typed words and states no kind.
+    NotStated,
 }
 
 impl CameUp {
@@ -270,10 +272,12 @@ impl CameUp {
             Self::Memory => "a memory came up",
             Self::Thought => "a thought came up",
             Self::BodySensation => "a body sensation came up",
+            Self::NotStated => "something came up",
         }
     }
 
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
+        Self::NotStated,
         Self::Emotion,
         Self::Memory,
         Self::Thought,
@@ -286,6 +290,7 @@ impl CameUp {
             Self::Memory => "Memory",
             Self::Thought => "Thought",
             Self::BodySensation => "Body sensation",
+            Self::NotStated => "Not stated",
         }
     }
 }
@@ -297,19 +302,23 @@ pub enum Asked {
     ClientAsksToLower,
     ClinicianConsidersLowering,
     ClientAsksToStop,
+    /// Nobody said who asked: a decision recorded in one key states nothing nobody chose.
+    NotStated,
 }
 
 impl Asked {
-    /// Who asked, as a clause of a drafted note's sentence.
-    pub fn as_clause(self) -> &'static str {
+    /// Who asked, as a clause of a drafted note's sentence; `None` when nobody said.
+    pub fn as_clause(self) -> Option<&'static str> {
         match self {
-            Self::ClientAsksToLower => "the client asked to lower the dose",
-            Self::ClinicianConsidersLowering => "the clinician considered lowering the dose",
-            Self::ClientAsksToStop => "the client asked to stop",
+            Self::ClientAsksToLower => Some("the client asked to lower the dose"),
+            Self::ClinicianConsidersLowering => Some("the clinician considered lowering the dose"),
+            Self::ClientAsksToStop => Some("the client asked to stop"),
+            Self::NotStated => None,
         }
     }
 
-    pub const ALL: [Self; 3] = [
+    pub const ALL: [Self; 4] = [
+        Self::NotStated,
         Self::ClientAsksToLower,
         Self::ClinicianConsidersLowering,
         Self::ClientAsksToStop,
@@ -320,6 +329,7 @@ impl Asked {
             Self::ClientAsksToLower => "Client asks to lower",
             Self::ClinicianConsidersLowering => "Clinician considers lowering",
             Self::ClientAsksToStop => "Client asks to stop",
+            Self::NotStated => "Not stated",
         }
     }
 }

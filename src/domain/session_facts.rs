@@ -224,7 +224,9 @@ impl Gathering {
                 if !point.detail.trim().is_empty() {
                     let _ = write!(line, " (\"{}\")", point.detail.trim());
                 }
-                let _ = write!(line, "; {}", point.asked.as_clause());
+                if let Some(clause) = point.asked.as_clause() {
+                    let _ = write!(line, "; {clause}");
+                }
                 facts.reported.push(Fact::at(ms, line));
             }
             EventKind::DeferralMinutes { minutes, .. } => facts.interventions.push(Fact::at(

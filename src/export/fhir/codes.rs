@@ -112,6 +112,7 @@ pub fn came_up_code(came_up: CameUp) -> &'static str {
         CameUp::Memory => "came-up-memory",
         CameUp::Thought => "came-up-thought",
         CameUp::BodySensation => "came-up-body-sensation",
+        CameUp::NotStated => "came-up-not-stated",
     }
 }
 
@@ -120,6 +121,7 @@ pub fn asked_code(asked: Asked) -> &'static str {
         Asked::ClientAsksToLower => "client-asks-to-lower",
         Asked::ClinicianConsidersLowering => "clinician-considers-lowering",
         Asked::ClientAsksToStop => "client-asks-to-stop",
+        Asked::NotStated => "asked-not-stated",
     }
 }
 
@@ -207,6 +209,11 @@ pub const JOURNAL_CODES: &[(&str, &str, &str)] = &[
         "What came up at a decision point.",
     ),
     (
+        "came-up-not-stated",
+        "What came up was not stated",
+        "What came up at a decision point: recorded in one key with the clinician's words, no kind chosen.",
+    ),
+    (
         "client-asks-to-lower",
         "Client asks to lower the dose",
         "Who asked at a decision point.",
@@ -220,6 +227,11 @@ pub const JOURNAL_CODES: &[(&str, &str, &str)] = &[
         "client-asks-to-stop",
         "Client asks to stop",
         "Who asked at a decision point.",
+    ),
+    (
+        "asked-not-stated",
+        "Who asked was not stated",
+        "Who asked at a decision point: recorded in one key, nobody named.",
     ),
     (
         "decided-lower-now",

@@ -88,12 +88,13 @@ impl LiveView {
         }
     }
 
-    /// A decision point recorded at once from a shortcut: the typed words are what came up.
+    /// A decision point recorded at once from a shortcut: the typed words are what came up, in
+    /// the clinician's own words; what kind it was and who asked are not stated, since nobody said.
     fn quick_decision(&mut self, decision: Decision, new_dose: Option<Dose>, journal: &Journal) {
         let command = LiveCommand::DecisionPoint {
-            came_up: CameUp::Emotion,
+            came_up: CameUp::NotStated,
             detail: self.composer.text.clone(),
-            asked: Asked::ClientAsksToLower,
+            asked: Asked::NotStated,
             decision,
             new_dose,
             rationale: String::new(),

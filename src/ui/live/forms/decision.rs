@@ -34,8 +34,9 @@ impl DecisionForm {
     /// The form with `choice` preselected.
     pub fn new(choice: DecisionChoice, live: &LiveSession) -> Self {
         Self {
-            came_up: CameUp::Emotion,
-            asked: Asked::ClientAsksToLower,
+            // Nothing is stated until the clinician chooses it.
+            came_up: CameUp::NotStated,
+            asked: Asked::NotStated,
             choice,
             minutes: DEFAULT_SIT_WITH_IT_MINUTES.to_string(),
             new_dose: proposed_lower_text(live),
