@@ -52,6 +52,14 @@ pub(super) struct DoseState {
 
 /// A decision point and whatever follows from it. Lowering and stopping are for an infusion that is
 /// still running (a bolus given cannot be given less); a lozenge can be taken out.
+/// What came up in the demo's decisions: recorded through the form, each kind chosen.
+const STATED_KINDS: [CameUp; 4] = [
+    CameUp::Emotion,
+    CameUp::Memory,
+    CameUp::Thought,
+    CameUp::BodySensation,
+];
+
 pub(super) fn decision_point(
     rng: &mut StdRng,
     log: &mut Builder,
@@ -76,16 +84,7 @@ pub(super) fn decision_point(
         _ if rng.random_bool(0.8) => Asked::ClientAsksToLower,
         _ => Asked::ClinicianConsidersLowering,
     };
-    // The demo's decisions were recorded through the form, each kind chosen.
-    let came_up = *pick(
-        rng,
-        &[
-            CameUp::Emotion,
-            CameUp::Memory,
-            CameUp::Thought,
-            CameUp::BodySensation,
-        ],
-    );
+    let came_up = *pick(rng, &STATED_KINDS);
     let point = DecisionPoint {
         came_up,
         detail: (*pick(rng, phrases::came_up(came_up))).to_owned(),
