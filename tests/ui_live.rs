@@ -543,3 +543,59 @@ fn past_sessions_are_read_during_a_live_session_and_the_way_back_is_always_there
         "with the focus in it"
     );
 }
+
+#[test]
+fn a_dose_change_says_why_and_one_the_client_asked_for_is_a_decision_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "Medical Model");
+    click(&mut harness, "Begin dosing");
+    clock.advance(Duration::from_mins(10));
+    field(&harness, "Note").type_text("too strong, asks for less");
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    harness.run();
+    field(&harness, "New dose").type_text("0.35 mg/kg over 40 min");
+    harness.run();
+    // Without a why, nothing is recorded and the form says what is missing.
+    click(&mut harness, "Record dose change");
+    harness.get_by_label_contains("Choose why the dose changes");
+    assert_eq!(stored(dir.path()).1.len(), 1, "only dosing began");
+
+    harness.get(By::new().label("The client asked")).click();
+    harness.run();
+    click(&mut harness, "Record dose change");
+    let (sessions, events) = stored(dir.path());
+    let kinds: Vec<_> = events.iter().map(EventKind::as_str).collect();
+    assert_eq!(kinds, ["dosing_began", "decision_point", "dose_change"]);
+    assert!(
+        matches!(&events[1], EventKind::DecisionPoint(point)
+            if point.detail == "too strong, asks for less"
+                && point.asked == kap_journal::domain::Asked::ClientAsksToLower
+                && point.decision == Decision::LowerNow),
+        "{:?}",
+        events[1]
+    );
+    assert_eq!(
+        sessions[0].decision_points, 1,
+        "counted as the session's decision"
+    );
+
+    // Another reason is a dose change that says it.
+    field(&harness, "Note").type_text("BP 172/104");
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    harness.run();
+    field(&harness, "New dose").type_text("0.3 mg/kg over 40 min");
+    harness.get(By::new().label("The vitals")).click();
+    harness.run();
+    click(&mut harness, "Record dose change");
+    let (sessions, events) = stored(dir.path());
+    assert!(
+        matches!(events.last(), Some(EventKind::DoseChange { reason, .. }) if reason == "Vitals: BP 172/104"),
+        "{:?}",
+        events.last()
+    );
+    assert_eq!(sessions[0].decision_points, 1);
+}

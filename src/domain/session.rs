@@ -127,6 +127,8 @@ pub enum SessionError {
     NothingToExtend,
     #[error("An infusion can be extended by 1 to {max} minutes at a time.", max = super::MAX_EXTENSION_MINUTES)]
     ExtensionMinutes,
+    #[error("Choose why the dose changes: the client asked, vitals, your judgement or the plan.")]
+    DoseChangeWhy,
     #[error(
         "This infusion runs at a rate with no planned length; give the new rate as mg/kg/h, mg/h or \"0.35 mg/kg over 40 min\"."
     )]

@@ -4,7 +4,9 @@ use egui::{RichText, Ui};
 
 use super::super::super::widgets;
 use super::{EntryForm, Intent, current_dose_hint};
-use crate::domain::{DEFAULT_EXTENSION_MINUTES, Dose, SessionError, TreatmentModel};
+use crate::domain::{
+    Asked, CameUp, DEFAULT_EXTENSION_MINUTES, Decision, Dose, SessionError, TreatmentModel,
+};
 use crate::live::{LiveCommand, LiveSession};
 
 /// What the dose-change form records.
@@ -17,9 +19,38 @@ pub enum DoseAction {
     Stop,
 }
 
+/// Why the dose changes. One the client asked for is a decision point (the Medical Model's own
+/// moment: the client is uncomfortable, the dose is lowered), counted as every decision is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    ClientAsked,
+    Vitals,
+    Judgement,
+    Plan,
+}
+
+impl Why {
+    /// The words a dose change's reason starts with (the client's ask is a decision point instead).
+    fn reason(self, words: &str) -> String {
+        let why = match self {
+            Self::ClientAsked => "The client asked",
+            Self::Vitals => "Vitals",
+            Self::Judgement => "Clinician's judgement",
+            Self::Plan => "The plan",
+        };
+        if words.trim().is_empty() {
+            why.to_owned()
+        } else {
+            format!("{why}: {}", words.trim())
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct DoseChangeForm {
     action: DoseAction,
+    /// Chosen on purpose each time: nothing is stated that nobody chose.
+    why: Option<Why>,
     /// Starts empty, so a new dose is typed on purpose.
     new_dose: String,
     extend_minutes: String,
@@ -30,6 +61,7 @@ impl DoseChangeForm {
     pub fn new(live: &LiveSession) -> Self {
         Self {
             action: DoseAction::NewDose,
+            why: None,
             new_dose: String::new(),
             extend_minutes: DEFAULT_EXTENSION_MINUTES.to_string(),
             dose_hint: current_dose_hint(live),
@@ -54,6 +86,19 @@ impl EntryForm for DoseChangeForm {
                 (DoseAction::Stop, "Stop dosing"),
             ],
         );
+        if self.action != DoseAction::Extend {
+            widgets::chips(
+                ui,
+                "Why",
+                &mut self.why,
+                &[
+                    (Some(Why::ClientAsked), "The client asked"),
+                    (Some(Why::Vitals), "The vitals"),
+                    (Some(Why::Judgement), "My judgement"),
+                    (Some(Why::Plan), "The plan"),
+                ],
+            );
+        }
         ui.horizontal(|ui| match self.action {
             DoseAction::NewDose => vec![widgets::labelled_field(
                 ui,
@@ -75,14 +120,24 @@ impl EntryForm for DoseChangeForm {
     }
 
     fn intent(&self, text: String) -> Result<Intent, SessionError> {
+        let why = || self.why.ok_or(SessionError::DoseChangeWhy);
         Ok(Intent::Log(match self.action {
-            DoseAction::NewDose => LiveCommand::ChangeDose {
-                dose: Some(Dose::parse(&self.new_dose)?),
-                reason: text,
-            },
-            DoseAction::Stop => LiveCommand::ChangeDose {
-                dose: None,
-                reason: text,
+            DoseAction::NewDose => {
+                let dose = Dose::parse(&self.new_dose)?;
+                match why()? {
+                    Why::ClientAsked => asked_by_the_client(Decision::LowerNow, Some(dose), text),
+                    other => LiveCommand::ChangeDose {
+                        dose: Some(dose),
+                        reason: other.reason(&text),
+                    },
+                }
+            }
+            DoseAction::Stop => match why()? {
+                Why::ClientAsked => asked_by_the_client(Decision::Stop, None, text),
+                other => LiveCommand::ChangeDose {
+                    dose: None,
+                    reason: other.reason(&text),
+                },
             },
             DoseAction::Extend => LiveCommand::ExtendInfusion {
                 minutes: self
@@ -97,5 +152,22 @@ impl EntryForm for DoseChangeForm {
 
     fn starts_in_first_field(&self) -> bool {
         true
+    }
+}
+
+/// A change the client asked for: a decision point that lowers (or stops) at once, with the typed
+/// words as what came up (its kind not stated, since nobody chose one).
+fn asked_by_the_client(decision: Decision, new_dose: Option<Dose>, words: String) -> LiveCommand {
+    LiveCommand::DecisionPoint {
+        came_up: CameUp::NotStated,
+        detail: words,
+        asked: if decision == Decision::Stop {
+            Asked::ClientAsksToStop
+        } else {
+            Asked::ClientAsksToLower
+        },
+        decision,
+        new_dose,
+        rationale: String::new(),
     }
 }
