@@ -163,13 +163,27 @@ fn a_medical_model_session_offers_lower_dose_first_and_logs_it() {
     let lower = harness
         .get(By::new().role(Role::Button).label_contains("Lower dose"))
         .rect();
-    let sit = harness
-        .get(By::new().role(Role::Button).label_contains("Sit with it"))
+    let decision = harness
+        .get(
+            By::new()
+                .role(Role::Button)
+                .label_contains("Decision point"),
+        )
         .rect();
     assert!(
-        lower.left() < sit.left(),
+        lower.left() < decision.left(),
         "Medical Model puts lower dose first"
     );
+    // Sitting with it and bringing material to integration are KAP's: no buttons for them here.
+    for kap in ["Sit with it", "Bring to integration"] {
+        assert!(
+            harness
+                .query_all(By::new().role(Role::Button).label_contains(kap))
+                .next()
+                .is_none(),
+            "{kap} is not offered in the Medical Model"
+        );
+    }
 
     clock.advance(Duration::from_mins(12));
     field(&harness, "Note").type_text("uncomfortable, dizzy");

@@ -37,7 +37,7 @@ fn typing_starts_in_the_client_code_and_ctrl_enter_starts_from_a_multiline_field
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     harness.run();
     assert!(
-        harness.query_by_label_contains("Sit with it").is_some(),
+        harness.query_by_label_contains("End session").is_some(),
         "the live view is open"
     );
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();

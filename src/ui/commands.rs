@@ -114,16 +114,18 @@ impl UiCommand {
         own == Scope::Global || own == scope
     }
 
-    /// The live view's actions in the order a session's model puts them: Medical Model offers
-    /// "lower dose" first, KAP offers "sit with it" first.
-    pub fn live_actions(model: TreatmentModel) -> [Self; 11] {
-        let (first, second) = match model {
-            TreatmentModel::Medical => (Self::LowerDose, Self::SitWithIt),
-            TreatmentModel::Kap => (Self::SitWithIt, Self::LowerDose),
+    /// The live view's buttons for a session's model: KAP offers "sit with it" first; the Medical
+    /// Model offers "lower dose" first and neither "sit with it" nor "bring to integration", which
+    /// belong to KAP (their keys still answer, for a clinician who works that way).
+    pub fn live_actions(model: TreatmentModel) -> Vec<Self> {
+        let (lead, integration): (&[Self], &[Self]) = match model {
+            TreatmentModel::Medical => (&[Self::LowerDose], &[]),
+            TreatmentModel::Kap => (
+                &[Self::SitWithIt, Self::LowerDose],
+                &[Self::BringToIntegration],
+            ),
         };
-        [
-            first,
-            second,
+        let middle = [
             Self::DecisionPoint,
             Self::DoseChange,
             Self::BeginDosing,
@@ -131,9 +133,13 @@ impl UiCommand {
             Self::Measure,
             Self::AdverseEvent,
             Self::SafetyPlan,
-            Self::BringToIntegration,
-            Self::EndSession,
-        ]
+        ];
+        lead.iter()
+            .chain(&middle)
+            .chain(integration)
+            .chain(&[Self::EndSession])
+            .copied()
+            .collect()
     }
 
     /// The words on the button.

@@ -239,8 +239,9 @@ impl LiveView {
                     self.submit(journal);
                 }
                 ui.horizontal_wrapped(|ui| {
-                    for command in UiCommand::live_actions(model) {
-                        let first = command == UiCommand::live_actions(model)[0];
+                    let actions = UiCommand::live_actions(model);
+                    for &command in &actions {
+                        let first = command == actions[0];
                         let mut button = command.button(ui.ctx());
                         if first {
                             button = button.fill(theme::model_tint(model));
@@ -253,6 +254,8 @@ impl LiveView {
             });
         egui::Panel::right("comfort")
             .default_size(280.0)
+            // As wide in the Medical Model, whose panel has no integration list to widen it.
+            .min_size(240.0)
             .show(ui, |ui| {
                 // A short window scrolls the plan instead of cutting it off.
                 egui::ScrollArea::vertical()
