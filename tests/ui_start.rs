@@ -130,3 +130,71 @@ fn with_a_clinic_consent_text_the_start_form_records_the_consent_with_the_sessio
     assert!(!consents[0].agrees_to(ConsentItem::Touch));
     assert_eq!(store.session_ids().unwrap().len(), 1);
 }
+
+#[test]
+fn a_comfort_plan_carried_over_belongs_to_its_model() {
+    use chrono::TimeZone as _;
+    use kap_journal::domain::{EventKind, Seq};
+    use kap_journal::store::NewEvent;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+        let client = common::client(&mut store, "C-0900");
+        // A KAP session first, then (the newest) a Medical Model one, each with its own plan.
+        for (day, model, plan) in [
+            (
+                1,
+                TreatmentModel::Kap,
+                "KAP plan: music low, a hand if asked.",
+            ),
+            (
+                8,
+                TreatmentModel::Medical,
+                "Medical plan: tell me the time.",
+            ),
+        ] {
+            let started = chrono::Utc
+                .with_ymd_and_hms(2026, 11, day, 9, 0, 0)
+                .unwrap();
+            let mut new = common::new_session(&client, model);
+            new.comfort_plan = plan.to_owned();
+            let session = store.start_session(&new, started).unwrap();
+            let end = NewEvent {
+                wall_time: started + chrono::TimeDelta::minutes(60),
+                elapsed_ms: 3_600_000,
+                kind: EventKind::SessionEnded {
+                    note: String::new(),
+                    discharge: None,
+                },
+            };
+            store.end_session(session.id, Seq(1), &[end]).unwrap();
+        }
+    }
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    choose_client(&mut harness, "C-0900");
+    let plan = |harness: &egui_kittest::Harness<'_, _>| field(harness, "Comfort plan").value();
+    assert_eq!(
+        plan(&harness).as_deref(),
+        Some("Medical plan: tell me the time."),
+        "the last session's model and its plan"
+    );
+    // Moving this client to KAP brings their KAP plan, not the Medical one.
+    harness.get_by_label("KAP").click();
+    harness.run();
+    harness.run();
+    assert_eq!(
+        plan(&harness).as_deref(),
+        Some("KAP plan: music low, a hand if asked.")
+    );
+    // A plan the clinician writes stays whatever the model.
+    type_into(&mut harness, "Comfort plan", " Breathe out slowly.");
+    harness.get_by_label("Medical Model").click();
+    harness.run();
+    harness.run();
+    assert_eq!(
+        plan(&harness).as_deref(),
+        Some("KAP plan: music low, a hand if asked. Breathe out slowly.")
+    );
+}

@@ -31,6 +31,11 @@ pub struct StartView {
     dose: String,
     intention: String,
     comfort_plan: String,
+    /// The chosen client's last comfort plan in each model, as carried over.
+    plans: Vec<(TreatmentModel, String)>,
+    /// The model whose carried-over plan the field holds, untouched; `None` once the clinician
+    /// wrote their own, which then stays whatever else changes.
+    plan_carried_for: Option<TreatmentModel>,
     checklist: PreSessionForm,
     /// The client the checklist was last prefilled for.
     prefilled_for: Option<ClientId>,
@@ -76,6 +81,8 @@ impl StartView {
             dose: String::new(),
             intention: String::new(),
             comfort_plan: String::new(),
+            plans: Vec::new(),
+            plan_carried_for: None,
             checklist: PreSessionForm::default(),
             prefilled_for: None,
             consent_read: false,
@@ -108,6 +115,7 @@ impl StartView {
                     self.prefill(store, clock.wall());
                     ui.add_space(theme::GAP);
                     self.treatment_section(ui);
+                    self.follow_model_plan();
                     ui.add_space(theme::GAP);
                     widgets::labelled_multiline(
                         ui,
@@ -210,11 +218,35 @@ impl StartView {
                     self.route = route;
                 }
                 self.checklist.prefill(&last, client.weight_kg);
-                if self.comfort_plan.trim().is_empty() {
-                    self.comfort_plan = last.comfort_plan;
+                // The field takes this client's plan unless the clinician wrote one of their own.
+                if self.comfort_plan.trim().is_empty() || self.plan_carried_for.is_some() {
+                    self.comfort_plan = last.comfort_plan_for(self.model).to_owned();
+                    self.plan_carried_for = Some(self.model);
                 }
+                self.plans = last.comfort_plans;
             }
             Err(error) => self.error = Some(error.to_string()),
+        }
+    }
+
+    /// A comfort plan carried over belongs to its model: when the model changes and the field
+    /// still holds the carried plan untouched, the client's last plan in the new model (or none)
+    /// takes its place; a plan the clinician wrote stays.
+    fn follow_model_plan(&mut self) {
+        let Some(carried) = self.plan_carried_for else {
+            return;
+        };
+        let plan_of = |model| {
+            self.plans
+                .iter()
+                .find(|(of, _)| *of == model)
+                .map_or("", |(_, plan): &(TreatmentModel, String)| plan.as_str())
+        };
+        if self.comfort_plan.trim() != plan_of(carried).trim() {
+            self.plan_carried_for = None;
+        } else if carried != self.model {
+            self.comfort_plan = plan_of(self.model).to_owned();
+            self.plan_carried_for = Some(self.model);
         }
     }
 
