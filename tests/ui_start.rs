@@ -198,3 +198,52 @@ fn a_comfort_plan_carried_over_belongs_to_its_model() {
         Some("KAP plan: music low, a hand if asked. Breathe out slowly.")
     );
 }
+
+#[test]
+fn a_returning_clients_suicide_risk_is_on_the_start_form() {
+    use chrono::TimeZone as _;
+    use kap_journal::domain::{EventKind, Instrument, Measure, Seq};
+    use kap_journal::store::NewEvent;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+        let client = common::client(&mut store, "C-0901");
+        let started = chrono::Utc.with_ymd_and_hms(2026, 11, 10, 9, 0, 0).unwrap();
+        let session = store
+            .start_session(&common::new_session(&client, TreatmentModel::Kap), started)
+            .unwrap();
+        let at = |minutes: i64| started + chrono::TimeDelta::minutes(minutes);
+        // PHQ-9 with item 9 above zero: a risk that follows the client.
+        store
+            .append_events(
+                session.id,
+                Seq(1),
+                &[NewEvent {
+                    wall_time: at(5),
+                    elapsed_ms: 300_000,
+                    kind: EventKind::Measure {
+                        measure: Measure::new(Instrument::Phq9, vec![2, 2, 1, 1, 1, 2, 1, 0, 1])
+                            .unwrap(),
+                        note: String::new(),
+                    },
+                }],
+            )
+            .unwrap();
+        let end = NewEvent {
+            wall_time: at(60),
+            elapsed_ms: 3_600_000,
+            kind: EventKind::SessionEnded {
+                note: String::new(),
+                discharge: None,
+            },
+        };
+        store.end_session(session.id, Seq(2), &[end]).unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    assert!(harness.query_by_label_contains("Suicide risk").is_none());
+    choose_client(&mut harness, "C-0901");
+    harness.get_by_label_contains("Suicide risk · session #1");
+    harness.get_by_label_contains("No safety plan was recorded since");
+}

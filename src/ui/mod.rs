@@ -44,6 +44,7 @@ mod settings_view;
 mod signing_panel;
 mod start;
 mod substance_form;
+mod suicide_risk_panel;
 mod theme;
 mod timeline;
 mod unlock_view;

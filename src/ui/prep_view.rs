@@ -50,7 +50,7 @@ impl PrepView {
             });
             outcome_line(ui, &sheet.statistics);
             if let Some(risk) = &sheet.suicide_risk {
-                suicide_risk(ui, risk);
+                super::suicide_risk_panel::show(ui, risk);
             }
             ui.add_space(theme::GAP);
             ui.horizontal_wrapped(|ui| {
@@ -192,52 +192,6 @@ pub fn outcome_line(ui: &mut Ui, statistics: &Statistics) {
 }
 
 /// The suicide risk that follows the client: what raised it, when, and the safety plan.
-fn suicide_risk(ui: &mut Ui, risk: &crate::review::SuicideRisk) {
-    egui::Frame::new()
-        .stroke(egui::Stroke::new(1.5, theme::WARNING))
-        .corner_radius(4)
-        .inner_margin(egui::Margin::same(8))
-        .show(ui, |ui| {
-            let times = if risk.sessions == 1 {
-                String::new()
-            } else {
-                format!(" ({} sessions in all)", risk.sessions)
-            };
-            ui.label(
-                RichText::new(format!(
-                    "Suicide risk · session #{} of {}{times}",
-                    risk.session,
-                    format::date_time(risk.started_at)
-                ))
-                .strong()
-                .color(theme::WARNING),
-            );
-            for signal in &risk.signals {
-                ui.label(signal);
-            }
-            match &risk.plan {
-                Some((at, plan)) => {
-                    ui.label(
-                        RichText::new(format!("Safety plan of {}", format::date_time(*at)))
-                            .strong(),
-                    );
-                    for (heading, text) in plan.sections() {
-                        if !text.trim().is_empty() {
-                            ui.label(format!("{heading}: {}", text.trim()));
-                        }
-                    }
-                }
-                None => {
-                    ui.label(
-                        RichText::new(
-                            "No safety plan was recorded since; make one with the client.",
-                        )
-                        .color(theme::WARNING),
-                    );
-                }
-            }
-        });
-}
 
 /// What the sheet prepares: integration, unless the client was seen only in the Medical Model,
 /// which has no integration session.

@@ -36,6 +36,8 @@ pub struct StartView {
     /// The model whose carried-over plan the field holds, untouched; `None` once the clinician
     /// wrote their own, which then stays whatever else changes.
     plan_carried_for: Option<TreatmentModel>,
+    /// The chosen client's suicide risk from an earlier session, shown before the checklist.
+    risk: Option<crate::review::SuicideRisk>,
     checklist: PreSessionForm,
     /// The client the checklist was last prefilled for.
     prefilled_for: Option<ClientId>,
@@ -83,6 +85,7 @@ impl StartView {
             comfort_plan: String::new(),
             plans: Vec::new(),
             plan_carried_for: None,
+            risk: None,
             checklist: PreSessionForm::default(),
             prefilled_for: None,
             consent_read: false,
@@ -113,6 +116,10 @@ impl StartView {
                     ui.add_space(theme::GAP);
                     self.client_section(ui);
                     self.prefill(store, clock.wall());
+                    if let Some(risk) = &self.risk {
+                        ui.add_space(theme::GAP);
+                        super::suicide_risk_panel::show(ui, risk);
+                    }
                     ui.add_space(theme::GAP);
                     self.treatment_section(ui);
                     self.follow_model_plan();
@@ -208,9 +215,21 @@ impl StartView {
         self.prefilled_for = self.chosen;
         self.consent_read = true;
         self.checklist.consent = ConsentForm::load(store, self.chosen, now);
+        self.risk = None;
         let Some(client) = self.chosen_client().cloned() else {
             return;
         };
+        let filter = crate::store::SessionFilter {
+            client_code: Some(client.code.clone()),
+            ..crate::store::SessionFilter::default()
+        };
+        match store
+            .session_summaries(&filter)
+            .and_then(|sessions| crate::review::SuicideRisk::of(store, client.id, &sessions))
+        {
+            Ok(risk) => self.risk = risk,
+            Err(error) => self.error = Some(error.to_string()),
+        }
         match store.last_session_of(client.id) {
             Ok(last) => {
                 if let Some((model, route)) = last.model_and_route {
