@@ -191,8 +191,6 @@ pub fn outcome_line(ui: &mut Ui, statistics: &Statistics) {
     }
 }
 
-/// The suicide risk that follows the client: what raised it, when, and the safety plan.
-
 /// What the sheet prepares: integration, unless the client was seen only in the Medical Model,
 /// which has no integration session.
 fn title(sheet: &crate::review::PrepSheet) -> &'static str {
