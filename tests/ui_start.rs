@@ -247,3 +247,30 @@ fn a_returning_clients_suicide_risk_is_on_the_start_form() {
     harness.get_by_label_contains("Suicide risk · session #1");
     harness.get_by_label_contains("No safety plan was recorded since");
 }
+
+#[test]
+fn typing_a_code_finds_returning_clients_to_choose() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+        for code in ["C-0142", "C-0143", "D-0007"] {
+            common::client(&mut store, code);
+        }
+    }
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    // Typing starts in the client code; what it matches is offered as it is typed.
+    field(&harness, "Client code").type_text("014");
+    harness.run();
+    assert!(harness.query_by_label("C-0142").is_some());
+    assert!(harness.query_by_label("C-0143").is_some());
+    assert!(harness.query_by_label("D-0007").is_none());
+    click(&mut harness, "C-0143");
+    harness.run();
+    harness.get_by_label_contains("last recorded weight 70 kg");
+    assert!(
+        harness.query_by_label("Client code").is_none(),
+        "a returning client is chosen, not a new one typed"
+    );
+}

@@ -52,6 +52,9 @@ pub struct StartView {
     starting: Awaiting,
 }
 
+/// How many returning clients the client code offers as it is typed.
+const MATCHES_SHOWN: usize = 8;
+
 impl AppView for StartView {
     fn scope(&self) -> Scope {
         Scope::Start
@@ -198,6 +201,7 @@ impl StartView {
                     180.0,
                 );
             });
+            self.returning_matches(ui);
         } else if let Some(client) = self.chosen_client() {
             let weight = client.weight_kg.map_or_else(
                 || "no weight recorded".to_owned(),
@@ -205,6 +209,40 @@ impl StartView {
             );
             ui.label(RichText::new(weight).color(theme::MUTED));
         }
+    }
+
+    /// The returning clients whose code or name holds what is typed in the client code, to choose
+    /// with a click (or Tab and Space): typing finds a client without opening the list.
+    fn returning_matches(&mut self, ui: &mut Ui) {
+        let typed = self.code.trim().to_lowercase();
+        if typed.is_empty() {
+            return;
+        }
+        let matches: Vec<(ClientId, String)> = self
+            .clients
+            .iter()
+            .filter(|client| {
+                client.code.to_lowercase().contains(&typed)
+                    || client
+                        .display_name
+                        .as_deref()
+                        .is_some_and(|name| name.to_lowercase().contains(&typed))
+            })
+            .take(MATCHES_SHOWN)
+            .map(|client| (client.id, client.title()))
+            .collect();
+        if matches.is_empty() {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Returning client:").color(theme::MUTED));
+            for (id, title) in matches {
+                if ui.button(title).clicked() {
+                    self.chosen = Some(id);
+                    self.code.clear();
+                }
+            }
+        });
     }
 
     /// When another returning client is chosen, offers their last checklist and comfort plan.
