@@ -274,3 +274,23 @@ fn typing_a_code_finds_returning_clients_to_choose() {
         "a returning client is chosen, not a new one typed"
     );
 }
+
+#[test]
+fn the_start_form_opens_at_its_top_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    let heading_top = |harness: &egui_kittest::Harness<'_, _>| {
+        harness.get_by_label("Start a session").rect().top()
+    };
+    click(&mut harness, "New session");
+    let first = heading_top(&harness);
+    field(&harness, "ASQ answers").scroll_to_me();
+    harness.run();
+    assert!(heading_top(&harness) < first, "the form scrolled down");
+    harness.key_press(Key::Escape);
+    harness.run();
+    click(&mut harness, "New session");
+    harness.run();
+    assert_eq!(heading_top(&harness), first, "opened again at its top");
+}

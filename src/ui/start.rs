@@ -46,6 +46,8 @@ pub struct StartView {
     error: Option<String>,
     /// Typing starts in the client code when the form opens.
     focus_code: bool,
+    /// The form opens at its top, never scrolled where the last one was left.
+    at_top: bool,
     /// The start shortcut was pressed this frame (taken before any field drew).
     start_pressed: bool,
     /// The session (and its new client) on its way to the journal.
@@ -94,6 +96,7 @@ impl StartView {
             consent_read: false,
             error,
             focus_code: true,
+            at_top: true,
             start_pressed: false,
             starting: Awaiting::default(),
         }
@@ -112,58 +115,60 @@ impl StartView {
         }
         let start = std::mem::take(&mut self.start_pressed);
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("start_form")
-                .show(ui, |ui| {
-                    ui.heading("Start a session");
+            let mut area = egui::ScrollArea::vertical().id_salt("start_form");
+            if std::mem::take(&mut self.at_top) {
+                area = area.vertical_scroll_offset(0.0);
+            }
+            area.show(ui, |ui| {
+                ui.heading("Start a session");
+                ui.add_space(theme::GAP);
+                self.client_section(ui);
+                self.prefill(store, clock.wall());
+                if let Some(risk) = &self.risk {
                     ui.add_space(theme::GAP);
-                    self.client_section(ui);
-                    self.prefill(store, clock.wall());
-                    if let Some(risk) = &self.risk {
-                        ui.add_space(theme::GAP);
-                        super::suicide_risk_panel::show(ui, risk);
-                    }
-                    ui.add_space(theme::GAP);
-                    self.treatment_section(ui);
-                    self.follow_model_plan();
-                    ui.add_space(theme::GAP);
-                    widgets::labelled_multiline(
-                        ui,
-                        "Intention",
-                        &mut self.intention,
-                        "What the client hopes to meet or understand",
-                        2,
-                    );
-                    widgets::labelled_multiline(
-                        ui,
-                        "Comfort plan",
-                        &mut self.comfort_plan,
-                        "How the client wants to be supported when it gets hard",
-                        2,
-                    );
-                    ui.add_space(theme::GAP);
-                    self.checklist.ui(ui);
-                    ui.add_space(theme::GAP);
-                    widgets::error_line(ui, self.error.as_deref());
-                    let waiting = self.starting.is_waiting();
-                    let label = if waiting {
-                        "Starting…"
-                    } else {
-                        "Start session"
-                    };
-                    let button = egui::Button::new(RichText::new(label).strong())
-                        .shortcut_text(
-                            ui.ctx()
-                                .format_shortcut(&UiCommand::StartSession.shortcut()),
-                        )
-                        .fill(theme::model_tint(self.model));
-                    if (ui.add_enabled(!waiting, button).clicked() || start)
-                        && !waiting
-                        && let Err(error) = self.start(journal, clock)
-                    {
-                        self.error = Some(error.to_string());
-                    }
-                });
+                    super::suicide_risk_panel::show(ui, risk);
+                }
+                ui.add_space(theme::GAP);
+                self.treatment_section(ui);
+                self.follow_model_plan();
+                ui.add_space(theme::GAP);
+                widgets::labelled_multiline(
+                    ui,
+                    "Intention",
+                    &mut self.intention,
+                    "What the client hopes to meet or understand",
+                    2,
+                );
+                widgets::labelled_multiline(
+                    ui,
+                    "Comfort plan",
+                    &mut self.comfort_plan,
+                    "How the client wants to be supported when it gets hard",
+                    2,
+                );
+                ui.add_space(theme::GAP);
+                self.checklist.ui(ui);
+                ui.add_space(theme::GAP);
+                widgets::error_line(ui, self.error.as_deref());
+                let waiting = self.starting.is_waiting();
+                let label = if waiting {
+                    "Starting…"
+                } else {
+                    "Start session"
+                };
+                let button = egui::Button::new(RichText::new(label).strong())
+                    .shortcut_text(
+                        ui.ctx()
+                            .format_shortcut(&UiCommand::StartSession.shortcut()),
+                    )
+                    .fill(theme::model_tint(self.model));
+                if (ui.add_enabled(!waiting, button).clicked() || start)
+                    && !waiting
+                    && let Err(error) = self.start(journal, clock)
+                {
+                    self.error = Some(error.to_string());
+                }
+            });
         });
         nav
     }
