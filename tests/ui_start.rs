@@ -292,5 +292,8 @@ fn the_start_form_opens_at_its_top_each_time() {
     harness.run();
     click(&mut harness, "New session");
     harness.run();
-    assert_eq!(heading_top(&harness), first, "opened again at its top");
+    assert!(
+        (heading_top(&harness) - first).abs() < 0.5,
+        "opened again at its top"
+    );
 }

@@ -44,14 +44,20 @@ pub struct StartView {
     /// The consent part has been read for `prefilled_for` (a new client too).
     consent_read: bool,
     error: Option<String>,
-    /// Typing starts in the client code when the form opens.
-    focus_code: bool,
-    /// The form opens at its top, never scrolled where the last one was left.
-    at_top: bool,
+    /// The form was just opened: typing starts in the client code, and the form shows its top,
+    /// never scrolled where the last one was left.
+    opening: Opening,
     /// The start shortcut was pressed this frame (taken before any field drew).
     start_pressed: bool,
     /// The session (and its new client) on its way to the journal.
     starting: Awaiting,
+}
+
+/// What the form does once, when it opens.
+#[derive(Debug, Clone, Copy)]
+struct Opening {
+    focus_code: bool,
+    at_top: bool,
 }
 
 /// How many returning clients the client code offers as it is typed.
@@ -95,8 +101,10 @@ impl StartView {
             prefilled_for: None,
             consent_read: false,
             error,
-            focus_code: true,
-            at_top: true,
+            opening: Opening {
+                focus_code: true,
+                at_top: true,
+            },
             start_pressed: false,
             starting: Awaiting::default(),
         }
@@ -116,7 +124,7 @@ impl StartView {
         let start = std::mem::take(&mut self.start_pressed);
         egui::CentralPanel::default().show(ui, |ui| {
             let mut area = egui::ScrollArea::vertical().id_salt("start_form");
-            if std::mem::take(&mut self.at_top) {
+            if std::mem::take(&mut self.opening.at_top) {
                 area = area.vertical_scroll_offset(0.0);
             }
             area.show(ui, |ui| {
@@ -195,7 +203,7 @@ impl StartView {
             ui.horizontal(|ui| {
                 let code =
                     widgets::labelled_field(ui, "Client code", &mut self.code, "C-0142", 120.0);
-                if std::mem::take(&mut self.focus_code) {
+                if std::mem::take(&mut self.opening.focus_code) {
                     code.request_focus();
                 }
                 widgets::labelled_field(
