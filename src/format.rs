@@ -91,13 +91,8 @@ pub fn milligrams(mg: f64) -> String {
 
 /// The number of [`milligrams`] alone, for a CSV cell: `-35`, `12.5`.
 pub fn milligram_number(mg: f64) -> String {
-    let text = format!("{mg:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_owned()
-    } else {
-        text.to_owned()
-    }
+    // To the microgram, as the controlled-substance log counts: a figure worked out.
+    crate::domain::figure::derived(mg)
 }
 
 #[cfg(test)]

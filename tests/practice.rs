@@ -171,6 +171,18 @@ fn hand_made_journal(server: &TestServer, login: &str, code: &str) -> TempDir {
     dir
 }
 
+/// The uuids of the colleagues' sessions the journal in `dir` holds as copies, sorted.
+fn copied_uuids(dir: &Path) -> Vec<String> {
+    let mut copied: Vec<String> = open(dir)
+        .practice_copies_held()
+        .unwrap()
+        .keys()
+        .map(ToString::to_string)
+        .collect();
+    copied.sort();
+    copied
+}
+
 fn clinician(login: &str) -> Clinician {
     Clinician {
         name: format!("Dr. {login} (synthetic)"),
@@ -532,14 +544,10 @@ fn a_sync_killed_at_random_points_and_run_again_loses_nothing_and_repeats_nothin
         "no pull was killed before it finished"
     );
     ok(&cli(p1.path(), &["sync"]));
-    let mut copied: Vec<String> = open(p1.path())
-        .practice_copies_held()
-        .unwrap()
-        .keys()
-        .map(ToString::to_string)
-        .collect();
-    copied.sort();
-    assert_eq!(copied, server_sessions(&server, Some("t_one")));
+    assert_eq!(
+        copied_uuids(p1.path()),
+        server_sessions(&server, Some("t_one"))
+    );
     assert_copies_are_faithful(t1.path(), p1.path());
 }
 
@@ -1013,14 +1021,7 @@ fn a_sync_killed_before_every_durable_step_of_its_own_keeps_the_journal_whole() 
         &["practice", "connect", &server.url("p_one")],
     ));
     let pulled = sync_killed_at_every_point(p1.path(), |dir, kill_at| {
-        let mut copied: Vec<String> = open(dir)
-            .practice_copies_held()
-            .unwrap()
-            .keys()
-            .map(ToString::to_string)
-            .collect();
-        copied.sort();
-        assert_eq!(copied, expected, "kill point {kill_at}");
+        assert_eq!(copied_uuids(dir), expected, "kill point {kill_at}");
     });
     println!("practice sync: push {pushed}, pull {pulled} kill points, each held");
 }

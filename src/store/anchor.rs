@@ -64,14 +64,7 @@ impl Anchor {
     /// The anchor kept in `dir`. A file that is missing, torn or not an anchor says nothing.
     pub(super) fn read(dir: &Path) -> Option<Self> {
         let text = fs::read_to_string(dir.join(ANCHOR_FILE_NAME)).ok()?;
-        let (body, check) = text.trim_end().rsplit_once(' ')?;
-        if check != checksum(body) {
-            return None;
-        }
-        let mut words = body.split(' ');
-        if words.next()? != MAGIC {
-            return None;
-        }
+        let mut words = checked_words(&text, MAGIC)?;
         let seq = words.next()?.parse().ok()?;
         let at_ms = words.next()?.parse().ok()?;
         let mac = parse_hex(words.next()?)?;
@@ -83,14 +76,11 @@ impl Anchor {
     pub(super) fn write(&self, dir: &Path) -> std::io::Result<()> {
         let mut body = format!("{MAGIC} {} {} ", self.seq, self.at_ms);
         push_hex(&mut body, &self.mac);
-        let text = format!("{body} {}\n", checksum(&body));
-        let mut file = tempfile::Builder::new()
-            .prefix(".journal.anchor")
-            .tempfile_in(dir)?;
-        file.write_all(text.as_bytes())?;
-        file.persist(dir.join(ANCHOR_FILE_NAME))
-            .map_err(|error| error.error)?;
-        Ok(())
+        replace_small_file(
+            dir,
+            ANCHOR_FILE_NAME,
+            &format!("{body} {}\n", checksum(&body)),
+        )
     }
 
     /// What the journal on `conn` lacks of what was committed up to this anchor, as one sentence;
@@ -275,11 +265,44 @@ fn has_audit_log(conn: &Connection) -> Result<bool, StoreError> {
         .exists([])?)
 }
 
-/// The first eight bytes of the SHA-256 of `text`, in hex: finds a torn or flipped anchor file.
-fn checksum(text: &str) -> String {
+/// Puts `text` in place of `dir/name`: written beside it (under a name starting `.name`) and
+/// renamed over it, so a reader finds the old file or the new one, never half of one.
+pub(super) fn replace_small_file(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}"))
+        .tempfile_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.persist(dir.join(name)).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// The words of a one-line file after its first word `magic`, once its last word, the checksum of
+/// the rest, is right; `None` for a file torn, flipped or of another kind.
+pub(super) fn checked_words<'a>(text: &'a str, magic: &str) -> Option<std::str::Split<'a, char>> {
+    let (body, check) = text.trim_end().rsplit_once(' ')?;
+    if check != checksum(body) {
+        return None;
+    }
+    let mut words = body.split(' ');
+    (words.next()? == magic).then_some(words)
+}
+
+/// The first eight bytes of the SHA-256 of `text`, in hex: finds a torn or flipped anchor or
+/// witness file.
+pub(super) fn checksum(text: &str) -> String {
     let mut hex = String::with_capacity(16);
     push_hex(&mut hex, &Sha256::digest(text.as_bytes())[..8]);
     hex
+}
+
+/// An anchor for the tests of this file and the witness's.
+#[cfg(test)]
+pub(super) fn sample() -> Anchor {
+    Anchor {
+        seq: 42,
+        at_ms: 1_790_000_000_000,
+        mac: (0..32).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -287,11 +310,7 @@ mod tests {
     use super::*;
 
     fn anchor() -> Anchor {
-        Anchor {
-            seq: 42,
-            at_ms: 1_790_000_000_000,
-            mac: (0..32).collect(),
-        }
+        sample()
     }
 
     #[test]

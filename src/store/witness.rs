@@ -12,14 +12,13 @@
 //! seal is the audit entry's own, which cannot be made up without the key.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use rusqlite::Connection;
 use sha2::{Digest as _, Sha256};
 
-use super::anchor::{Anchor, Shortfall};
+use super::anchor::{Anchor, Shortfall, checked_words, checksum, replace_small_file};
 use super::secret::{DataKey, parse_hex, push_hex};
 use super::{Store, StoreError};
 
@@ -91,7 +90,7 @@ pub(super) fn write(dir: &Path, key: &DataKey, anchor: &Anchor) -> Vec<PathBuf> 
     places(&folder)
         .into_iter()
         .filter(|place| {
-            let written = prepare(place).and_then(|()| replace(place, &name, &text));
+            let written = prepare(place).and_then(|()| replace_small_file(place, &name, &text));
             written.is_err()
         })
         .collect()
@@ -112,7 +111,7 @@ pub fn forget(dir: &Path) {
     if getrandom::fill(&mut epoch).is_ok() {
         let mut text = String::new();
         push_hex(&mut text, &epoch);
-        let _ = replace(dir, EPOCH_FILE_NAME, &format!("{text}\n"));
+        let _ = replace_small_file(dir, EPOCH_FILE_NAME, &format!("{text}\n"));
     }
 }
 
@@ -259,17 +258,6 @@ fn prepare(place: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Puts `text` in place of `place/name`: written beside it and renamed over it.
-fn replace(place: &Path, name: &str, text: &str) -> std::io::Result<()> {
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!("{name}.tmp"))
-        .tempfile_in(place)?;
-    file.write_all(text.as_bytes())?;
-    file.persist(place.join(name))
-        .map_err(|error| error.error)?;
-    Ok(())
-}
-
 /// Removes witnesses in the state folder whose data folder has long been gone.
 fn remove_stale(place: &Path) {
     let Ok(entries) = fs::read_dir(place) else {
@@ -336,14 +324,7 @@ fn render(journal: &[u8], folder: &Path, anchor: &Anchor) -> String {
 }
 
 fn parse(text: &str, place: PathBuf) -> Option<Witness> {
-    let (body, check) = text.trim_end().rsplit_once(' ')?;
-    if check != checksum(body) {
-        return None;
-    }
-    let mut words = body.split(' ');
-    if words.next()? != MAGIC {
-        return None;
-    }
+    let mut words = checked_words(text, MAGIC)?;
     let journal = parse_hex(words.next()?)?;
     let folder = path_from_bytes(parse_hex(words.next()?)?)?;
     let seq = words.next()?.parse().ok()?;
@@ -370,23 +351,12 @@ fn path_from_bytes(bytes: Vec<u8>) -> Option<PathBuf> {
     String::from_utf8(bytes).ok().map(PathBuf::from)
 }
 
-/// The first eight bytes of the SHA-256 of `text`, in hex: finds a torn or flipped witness.
-fn checksum(text: &str) -> String {
-    let mut hex = String::with_capacity(16);
-    push_hex(&mut hex, &Sha256::digest(text.as_bytes())[..8]);
-    hex
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn anchor() -> Anchor {
-        Anchor {
-            seq: 42,
-            at_ms: 1_790_000_000_000,
-            mac: (0..32).collect(),
-        }
+        super::super::anchor::sample()
     }
 
     #[test]
