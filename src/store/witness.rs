@@ -32,8 +32,8 @@ const FILE_PREFIX: &str = ".kap-journal-witness-";
 /// restore or `check --accept` puts an older journal in place on purpose, so witnesses noted
 /// before (in the state folder, the backup folder, on the practice server) no longer apply.
 pub const EPOCH_FILE_NAME: &str = "journal.witness-epoch";
-/// A witness in the state folder whose data folder has been gone this long is removed (the folders
-/// of a journal moved or deleted); an unplugged drive's comes back within the time.
+/// A witness in the state folder whose data folder has been gone this long is removed, wherever
+/// it was; an unplugged drive's comes back within the time.
 const STALE_AFTER: Duration = Duration::from_hours(30 * 24);
 
 /// Which journal, in which folder, had which newest audit entry.
@@ -258,12 +258,17 @@ fn prepare(place: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes witnesses in the state folder whose data folder has long been gone.
+/// Removes witnesses in the state folder whose data folder is gone for good: deleted or moved
+/// (its parent folder is still there), under the system's temporary folder, or missing for longer
+/// than [`STALE_AFTER`] (a drive unplugged comes back within it).
 fn remove_stale(place: &Path) {
     let Ok(entries) = fs::read_dir(place) else {
         return;
     };
     let now = SystemTime::now();
+    let temporary = std::env::temp_dir()
+        .canonicalize()
+        .unwrap_or_else(|_| std::env::temp_dir());
     for entry in entries.flatten() {
         if !entry.file_name().to_string_lossy().starts_with(FILE_PREFIX) {
             continue;
@@ -275,11 +280,18 @@ fn remove_stale(place: &Path) {
                 now.duration_since(modified)
                     .is_ok_and(|age| age > STALE_AFTER)
             });
-        let gone = fs::read_to_string(entry.path())
+        let gone_for_good = match fs::read_to_string(entry.path())
             .ok()
             .and_then(|text| parse(&text, place.to_path_buf()))
-            .is_none_or(|witness| !witness.folder.exists());
-        if old && gone {
+        {
+            None => old,
+            Some(witness) if witness.folder.exists() => false,
+            Some(witness) => {
+                old || witness.folder.starts_with(&temporary)
+                    || witness.folder.parent().is_some_and(Path::exists)
+            }
+        };
+        if gone_for_good {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -370,6 +382,22 @@ mod tests {
         assert_eq!(witness.journal, journal_id(&key, &[]));
         assert!(parse(&text.replacen("42", "43", 1), PathBuf::new()).is_none());
         assert!(parse(&text[..text.len() / 2], PathBuf::new()).is_none());
+    }
+
+    #[test]
+    fn a_witness_of_a_deleted_folder_is_removed_and_one_of_a_folder_still_there_stays() {
+        let key = DataKey::random().unwrap();
+        let place = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let (kept, deleted) = (root.path().join("kept"), root.path().join("deleted"));
+        fs::create_dir(&kept).unwrap();
+        for folder in [&kept, &deleted] {
+            let text = render(&journal_id(&key, &[]), folder, &anchor());
+            fs::write(place.path().join(file_name(folder)), text).unwrap();
+        }
+        remove_stale(place.path());
+        assert!(place.path().join(file_name(&kept)).exists());
+        assert!(!place.path().join(file_name(&deleted)).exists());
     }
 
     #[test]
