@@ -12,6 +12,7 @@ mod error;
 mod fhir;
 mod import;
 mod import_report;
+mod import_wording;
 mod markdown;
 mod pdf;
 mod record;

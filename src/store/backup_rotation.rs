@@ -90,9 +90,11 @@ impl Store {
         progress: impl FnMut(CopyProgress),
     ) -> Result<BackupFile, StoreError> {
         let folder = super::backup_folder(&self.dir);
-        super::open::create_private_dir(&folder).map_err(|source| StoreError::NotWritable {
-            path: folder.clone(),
-            source,
+        super::writer_lock::create_private_dir(&folder).map_err(|source| {
+            StoreError::NotWritable {
+                path: folder.clone(),
+                source,
+            }
         })?;
         let target = free_name(&folder, now);
         if !target.is_file() {

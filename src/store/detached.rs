@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::open::unlock_key;
+use super::passphrase::unlock_key;
 use super::secret::DataKey;
 use super::{Passphrase, Store, StoreError};
 

@@ -14,10 +14,7 @@ pub const FIRST_RUN_FILE_NAME: &str = "journal.first-run";
 
 /// Notes, durably, that the journal in `dir` is being made.
 pub(super) fn begin(dir: &Path) -> Result<(), StoreError> {
-    let not_writable = |source| StoreError::NotWritable {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let not_writable = not_writable(dir);
     let note = fs::File::create(dir.join(FIRST_RUN_FILE_NAME)).map_err(not_writable)?;
     note.sync_all().map_err(not_writable)?;
     super::durable::sync_dir(dir).map_err(not_writable)
@@ -25,10 +22,7 @@ pub(super) fn begin(dir: &Path) -> Result<(), StoreError> {
 
 /// The journal in `dir` is made: its first run is over.
 pub(super) fn finish(dir: &Path) -> Result<(), StoreError> {
-    let not_writable = |source| StoreError::NotWritable {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let not_writable = not_writable(dir);
     fs::remove_file(dir.join(FIRST_RUN_FILE_NAME)).map_err(not_writable)?;
     super::durable::sync_dir(dir).map_err(not_writable)
 }
@@ -44,10 +38,7 @@ pub(super) fn undo_cut_short(dir: &Path) -> Result<(), StoreError> {
     if !cut_short(dir) {
         return Ok(());
     }
-    let not_writable = |source| StoreError::NotWritable {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let not_writable = not_writable(dir);
     for name in [
         KEY_FILE_NAME.to_owned(),
         DB_FILE_NAME.to_owned(),
@@ -64,4 +55,12 @@ pub(super) fn undo_cut_short(dir: &Path) -> Result<(), StoreError> {
     }
     super::durable::sync_dir(dir).map_err(not_writable)?;
     finish(dir)
+}
+
+/// The error for a step in `dir` the system refused.
+fn not_writable(dir: &Path) -> impl Fn(std::io::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::NotWritable {
+        path: dir.to_path_buf(),
+        source,
+    }
 }

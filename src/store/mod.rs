@@ -33,6 +33,7 @@ mod missing_changes;
 mod notes;
 mod open;
 mod output_guard;
+mod passphrase;
 mod plain_file;
 mod practice;
 mod prefill;
@@ -53,6 +54,7 @@ mod summaries;
 mod synthetic;
 mod unfinished_output;
 mod witness;
+mod writer_lock;
 
 pub use anchor::ANCHOR_FILE_NAME;
 pub use audit::AuditEntry;
@@ -79,9 +81,10 @@ pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
 pub use open::{
     AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
-    journal_state, unlock_key,
+    journal_state,
 };
 pub use output_guard::safe_output_path;
+pub use passphrase::unlock_key;
 pub use plain_file::{PlainFileError, open_plain_file, read_plain_file};
 pub use practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
 pub use prefill::LastSession;

@@ -2,7 +2,7 @@
 //! pragmas, the SQLite version check and the schema migration.
 
 use std::cell::Cell;
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,12 +13,11 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{Anchor, WalAside};
 
-use super::detached::{PassphraseCheck, ReaderSource};
+use super::detached::ReaderSource;
 use super::key_file::{KdfCost, KeyFile};
+use super::passphrase::unlock_key;
 use super::secret::{DataKey, Passphrase};
-use super::{
-    DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, Store, StoreError, encrypt_legacy, schema,
-};
+use super::{DB_FILE_NAME, KEY_FILE_NAME, Store, StoreError, encrypt_legacy, schema};
 
 /// Older SQLite versions have a WAL-reset bug that can corrupt a database written by two connections.
 pub const MIN_SQLITE_VERSION: (u32, u32, u32) = (3, 51, 3);
@@ -68,7 +67,7 @@ pub struct LockedJournal {
 impl LockedJournal {
     /// Claims `dir` (creating it if needed) and looks at what it holds.
     pub fn claim(dir: &Path) -> Result<Self, StoreError> {
-        let lock = Arc::new(acquirewriter_lock(dir)?);
+        let lock = Arc::new(super::writer_lock::acquire_writer_lock(dir)?);
         super::backup::remove_unfinished_restore(dir)?;
         super::anchor::remove_unfinished(dir);
         super::remove_unfinished_outputs(dir);
@@ -182,27 +181,6 @@ impl LockedJournal {
         if let Some(aside) = wal_aside {
             aside.release();
         }
-        Ok(store)
-    }
-
-    /// Takes the journal as it is after an alarm that it lacks changes recorded beside it or outside
-    /// its folder: what `kap-journal check --accept` does once the clinician knows how it came
-    /// about. The write-ahead log found is kept aside under a name of its own, the records of the
-    /// newest change are written again for this journal, and it opens as its writer.
-    pub fn accept_as_is(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
-        let key = unlock_key(&self.dir, passphrase)?;
-        require_journal_file(&self.dir)?;
-        let not_writable = |source| StoreError::NotWritable {
-            path: self.dir.clone(),
-            source,
-        };
-        if let Some(aside) = WalAside::take(&self.dir).map_err(not_writable)? {
-            let _ = aside.keep(crate::domain::wall_now());
-        }
-        super::anchor::forget(&self.dir).map_err(not_writable)?;
-        super::witness::forget(&self.dir);
-        let store = self.open_with(key)?;
-        store.witness_commit();
         Ok(store)
     }
 
@@ -355,48 +333,15 @@ impl Store {
             witnessed_seq: Cell::new(None),
         })
     }
-
-    /// Whether `passphrase` unlocks this journal: what the lock screen asks before showing it again.
-    pub fn check_passphrase(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
-        self.passphrase_check().check(passphrase)
-    }
-
-    /// What checking a passphrase needs, to do it on another thread (deriving a key takes a quarter
-    /// of a second).
-    pub fn passphrase_check(&self) -> PassphraseCheck {
-        PassphraseCheck::new(self.dir.clone(), self.key.clone())
-    }
-
-    /// Changes the passphrase by rewrapping the same data key: nothing is re-encrypted, and backups
-    /// keep opening with the journal's key file.
-    pub fn change_passphrase(
-        &self,
-        current: &Passphrase,
-        new: &Passphrase,
-    ) -> Result<(), StoreError> {
-        self.require_writer()?;
-        new.check_new()?;
-        self.check_passphrase(current)?;
-        KeyFile::wrap(&self.key, new, KdfCost::RECOMMENDED)?.write(&self.dir)
-    }
 }
 
 /// An encrypted journal's file must be there and hold pages: SQLite would take a missing or empty
 /// one for a new database and a migration would build an empty journal over the loss.
-fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
+pub(super) fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
     match fs::metadata(dir.join(DB_FILE_NAME)) {
         Ok(meta) if meta.len() > 0 => Ok(()),
         _ => Err(StoreError::JournalEmptied),
     }
-}
-
-/// Unwraps the data key of the journal in `dir` with `passphrase`, writing nothing.
-pub fn unlock_key(dir: &Path, passphrase: &Passphrase) -> Result<DataKey, StoreError> {
-    KeyFile::read(dir)?
-        .ok_or_else(|| StoreError::KeyMissing {
-            path: dir.to_path_buf(),
-        })?
-        .unwrap_key(passphrase)
 }
 
 /// A bare SQLite connection to the journal in `dir`, unlocked with `passphrase`, for tools and tests
@@ -469,74 +414,6 @@ pub(super) fn connect(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-/// Creates the folder and takes an exclusive lock on its lock file, before the database is touched.
-fn acquirewriter_lock(dir: &Path) -> Result<File, StoreError> {
-    // A full disk is said as one, not as a folder to change.
-    let not_writable = |source: std::io::Error| match source.kind() {
-        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => StoreError::DiskFull,
-        _ => StoreError::NotWritable {
-            path: dir.to_path_buf(),
-            source,
-        },
-    };
-    super::data_folder::refuse_shared_folder(dir)?;
-    create_private_dir(dir).map_err(not_writable)?;
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK_FILE_NAME))
-        .map_err(not_writable)?;
-    // A lock held for a moment is waited for: a process that forks (any program starting another)
-    // holds a copy of every open file until the child runs its own program, so a journal closed
-    // and opened again in that moment would otherwise read as held by another instance. Another
-    // KAP Journal holds it for as long as it runs, far beyond this.
-    let deadline = std::time::Instant::now() + LOCK_PATIENCE;
-    loop {
-        match lock.try_lock() {
-            Ok(()) => {
-                make_folder_private(dir).map_err(not_writable)?;
-                return Ok(lock);
-            }
-            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            Err(TryLockError::WouldBlock) => {
-                return Err(StoreError::HeldByAnotherInstance {
-                    path: dir.to_path_buf(),
-                });
-            }
-            Err(TryLockError::Error(source)) => return Err(not_writable(source)),
-        }
-    }
-}
-
-/// How long a held lock is waited for before the journal reads as open elsewhere.
-const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(300);
-
-/// Creates the data folder readable by its owner alone (on Unix): health records do not belong in a
-/// folder other accounts on the computer can list. An existing folder keeps its permissions.
-/// The data folder and every file of the journal in it, owner-only, even when they were made by an
-/// earlier version or by hand with wider permissions.
-pub(super) fn make_folder_private(dir: &Path) -> std::io::Result<()> {
-    super::durable::make_private(dir)?;
-    for name in [LOCK_FILE_NAME, KEY_FILE_NAME, DB_FILE_NAME] {
-        super::durable::make_private(&dir.join(name))?;
-    }
-    for suffix in ["-wal", "-shm"] {
-        super::durable::make_private(&dir.join(format!("{DB_FILE_NAME}{suffix}")))?;
-    }
-    super::durable::make_private(&dir.join(super::BACKUPS_DIR_NAME))
-}
-
-pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {

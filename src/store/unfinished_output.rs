@@ -78,7 +78,7 @@ pub fn abandon_outputs_in_making() {
 
 fn write_note(path: &Path, output: &Path) -> std::io::Result<(PathBuf, File)> {
     let folder = path.parent().unwrap_or(Path::new("."));
-    super::open::create_private_dir(folder)?;
+    super::writer_lock::create_private_dir(folder)?;
     let mut options = OpenOptions::new();
     options.create_new(true).write(true).read(true);
     // It names a file in a folder of the clinician's: theirs alone to read.

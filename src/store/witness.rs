@@ -81,19 +81,16 @@ pub(super) fn newest(dir: &Path, key: &DataKey) -> Option<Witness> {
 }
 
 /// Writes `anchor` as the witness of the journal under `key` in `dir`, in every place one is kept.
-/// Returns the places that could not be written (an unplugged drive): the anchor still guards
-/// the journal, so a missing witness is no reason to stop writing.
-pub(super) fn write(dir: &Path, key: &DataKey, anchor: &Anchor) -> Vec<PathBuf> {
+/// Returns whether every place took it; one that did not (an unplugged drive) is tried again at
+/// the next write, while the anchor still guards the journal: no reason to stop writing.
+pub(super) fn write(dir: &Path, key: &DataKey, anchor: &Anchor) -> bool {
     let folder = folder_of(dir);
     let text = render(&journal_id(key, &epoch(dir)), &folder, anchor);
     let name = file_name(&folder);
-    places(&folder)
-        .into_iter()
-        .filter(|place| {
-            let written = prepare(place).and_then(|()| replace_small_file(place, &name, &text));
-            written.is_err()
-        })
-        .collect()
+    places(&folder).iter().fold(true, |all, place| {
+        let written = prepare(place).and_then(|()| replace_small_file(place, &name, &text));
+        all & written.is_ok()
+    })
 }
 
 /// Removes the witnesses of the journal in `dir`: a restore puts an older journal back on purpose,
@@ -136,7 +133,7 @@ impl Store {
         if self.witnessed_seq.get() == Some(newest.seq) {
             return;
         }
-        if write(&self.dir, &self.key, &newest).is_empty() {
+        if write(&self.dir, &self.key, &newest) {
             self.witnessed_seq.set(Some(newest.seq));
         }
     }
@@ -249,11 +246,7 @@ fn prepare(place: &Path) -> std::io::Result<()> {
             Err(std::io::ErrorKind::NotFound.into())
         };
     }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(place)?;
+    super::writer_lock::create_private_dir(place)?;
     PRUNED.call_once(|| remove_stale(place));
     Ok(())
 }

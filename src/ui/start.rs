@@ -16,7 +16,7 @@ use crate::domain::{
     Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel,
 };
 use crate::live::{Clock, LiveSession};
-use crate::store::{NewEvent, Store, StoreError};
+use crate::store::{LastSession, NewEvent, Store, StoreError};
 use crate::worker::{Journal, Write, Written};
 
 /// The values typed into the start form.
@@ -31,8 +31,8 @@ pub struct StartView {
     dose: String,
     intention: String,
     comfort_plan: String,
-    /// The chosen client's last comfort plan in each model, as carried over.
-    plans: Vec<(TreatmentModel, String)>,
+    /// What the chosen client's last sessions offer again (their comfort plan in each model).
+    last: LastSession,
     /// The model whose carried-over plan the field holds, untouched; `None` once the clinician
     /// wrote their own, which then stays whatever else changes.
     plan_carried_for: Option<TreatmentModel>,
@@ -94,7 +94,7 @@ impl StartView {
             dose: String::new(),
             intention: String::new(),
             comfort_plan: String::new(),
-            plans: Vec::new(),
+            last: LastSession::default(),
             plan_carried_for: None,
             risk: None,
             checklist: PreSessionForm::default(),
@@ -293,7 +293,7 @@ impl StartView {
                     self.comfort_plan = last.comfort_plan_for(self.model).to_owned();
                     self.plan_carried_for = Some(self.model);
                 }
-                self.plans = last.comfort_plans;
+                self.last = last;
             }
             Err(error) => self.error = Some(error.to_string()),
         }
@@ -306,16 +306,10 @@ impl StartView {
         let Some(carried) = self.plan_carried_for else {
             return;
         };
-        let plan_of = |model| {
-            self.plans
-                .iter()
-                .find(|(of, _)| *of == model)
-                .map_or("", |(_, plan): &(TreatmentModel, String)| plan.as_str())
-        };
-        if self.comfort_plan.trim() != plan_of(carried).trim() {
+        if self.comfort_plan.trim() != self.last.comfort_plan_for(carried).trim() {
             self.plan_carried_for = None;
         } else if carried != self.model {
-            self.comfort_plan = plan_of(self.model).to_owned();
+            self.comfort_plan = self.last.comfort_plan_for(self.model).to_owned();
             self.plan_carried_for = Some(self.model);
         }
     }
