@@ -27,8 +27,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let record =
                 SessionRecord::load(&store, long_session, ExportOptions::default()).unwrap();
-            let state = TimelineState::from_events(&record.events);
-            let curve = DoseCurve::of(&record.events, record.weight_kg());
+            let state = TimelineState::from_events(record.session.route, &record.events);
+            let curve = DoseCurve::of(&record.events, record.session.route, record.weight_kg());
             let delivered = record.delivered().describe();
             let thresholds = store.clinic_settings().unwrap().thresholds;
             let facts = SessionFacts::gather(

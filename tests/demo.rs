@@ -592,3 +592,64 @@ fn the_same_seed_gives_the_same_practice_and_another_seed_another() {
     assert_eq!(first, practice(5), "seed 5 twice");
     assert_ne!(first, practice(6), "seeds 5 and 6");
 }
+
+#[test]
+fn every_demo_rems_form_ends_its_monitoring_as_a_real_one_does() {
+    for seed in SEEDS {
+        let journal = demo(160, 16, seed);
+        let store = &journal.store;
+        let mut forms = 0;
+        for (session, events) in sessions(store) {
+            if session.route != Route::IntranasalEsketamine {
+                continue;
+            }
+            forms += 1;
+            let record = kap_journal::export::SessionRecord::load(
+                store,
+                session.id,
+                kap_journal::export::ExportOptions::default(),
+            )
+            .unwrap();
+            let form = kap_journal::domain::RemsForm::of(
+                &session,
+                &events,
+                record.weight_kg(),
+                &kap_journal::domain::Thresholds::default(),
+                kap_journal::domain::RemsContext {
+                    setting: Some("Riverside (synthetic)".into()),
+                    contact: kap_journal::domain::RemsContact {
+                        telephone: "+1 555 010 0199".into(),
+                        email: "desk@clinic.example".into(),
+                        address: "12 Example Street".into(),
+                    },
+                    patient: None,
+                    first_treatment: record.rems.map(|rems| rems.first_treatment),
+                    signed_by: None,
+                    zone: kap_journal::domain::ClinicZone::UTC,
+                },
+            )
+            .unwrap();
+            let what = format!("seed {seed} session {}", session.id.0);
+            for effect in [
+                form.sedation,
+                form.dissociation,
+                form.respiratory_depression,
+            ] {
+                assert!(
+                    !effect.occurred || effect.resolved == Some(true),
+                    "{what}: {effect:?} in a session discharged with criteria met"
+                );
+            }
+            let missing: Vec<_> = form
+                .missing()
+                .into_iter()
+                .filter(|name| {
+                    !name.starts_with("patient") && !name.starts_with("whether the patient")
+                })
+                .collect();
+            assert!(missing.is_empty(), "{what}: {missing:?}");
+            assert!(matches!(form.devices(), Some(2 | 3)), "{what}");
+        }
+        assert!(forms > 5, "seed {seed}: {forms} esketamine sessions");
+    }
+}

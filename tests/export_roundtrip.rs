@@ -266,6 +266,7 @@ prop_compose! {
                 note: "done".into(),
                 discharge: discharge.map(|(criteria_met, ride_home, follow_up)| Discharge {
                     criteria_met, ride_home, follow_up,
+                                    ..Discharge::default()
                 }),
             });
             started_at + chrono::Duration::milliseconds(elapsed)

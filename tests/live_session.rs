@@ -338,6 +338,7 @@ fn ending_with_the_infusion_running_asks_and_records_the_stop_with_the_end() {
         criteria_met: true,
         ride_home: true,
         follow_up: String::new(),
+        ..kap_journal::domain::Discharge::default()
     };
     let asked = live.soft_stops(kap_journal::domain::Guarded::End(&discharge));
     assert!(

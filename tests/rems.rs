@@ -7,15 +7,23 @@ mod common;
 use std::time::Duration;
 
 use kap_journal::domain::{
-    ClinicZone, Discharge, Dose, EventKind, Instrument, LotCode, Measure, Monitoring, PreSession,
-    RemsError, RemsForm, Route, Sedation, Thresholds, TreatmentModel, Vitals, VitalsText,
+    ClinicZone, Discharge, Dose, EventKind, Instrument, LotCode, Measure, PreSession, RemsContact,
+    RemsContext, RemsError, RemsForm, RemsPatient, RemsSex, Route, Sedation, Thresholds,
+    TreatmentModel, Vitals, VitalsText,
 };
 use kap_journal::live::{LiveCommand, LiveSession};
 
-fn reading(journal: &mut common::Journal, live: &mut LiveSession, bp: &str, rate: &str) {
+fn reading(
+    journal: &mut common::Journal,
+    live: &mut LiveSession,
+    bp: &str,
+    rate: &str,
+    spo2: &str,
+) {
     let vitals = Vitals::read(&VitalsText {
         blood_pressure: bp,
         respiratory_rate: rate,
+        spo2,
         ..VitalsText::default()
     })
     .unwrap();
@@ -53,23 +61,28 @@ fn cadss(journal: &mut common::Journal, live: &mut LiveSession, answers: Vec<u8>
     .unwrap();
 }
 
-/// An 84 mg esketamine session: checklist with its lot and medicines, blood pressure before, at
-/// 40 minutes and before leaving, sedation and dissociation that settle, slow breathing that
-/// recovers, and an end with discharge criteria met after `monitored` minutes.
+/// An 84 mg esketamine session (56 mg, then one more 28 mg device): checklist with its lot and
+/// medicines, blood pressure before, at 40 minutes and before leaving, sedation and dissociation
+/// that settle, slow breathing that recovers with SpO2 down to 91 %, and an end with discharge
+/// criteria met after `monitored` minutes, monitored by R. Okafor, ready after 95 minutes.
 fn esketamine_session(
     journal: &mut common::Journal,
     lot: Option<&str>,
     monitored: u64,
 ) -> kap_journal::export::SessionRecord {
-    let client = common::client(&mut journal.store, "E-0001");
+    let client = match journal.store.client_by_code("E-0001").unwrap() {
+        Some(client) => client,
+        None => common::client(&mut journal.store, "E-0001"),
+    };
     let mut new = common::new_session(&client, TreatmentModel::Kap);
     new.route = Route::IntranasalEsketamine;
-    new.planned_dose = Dose::parse("84 mg").unwrap();
+    new.planned_dose = Dose::parse("56 mg").unwrap();
     let checklist = PreSession {
         weight_kg: Some(70.0),
         consent: true,
         medicines: vec![
             "lorazepam 1 mg".into(),
+            "zolpidem 5 mg".into(),
             "oxycodone 5 mg".into(),
             "sertraline 50 mg".into(),
         ],
@@ -84,23 +97,32 @@ fn esketamine_session(
         vec![EventKind::PreSession(checklist)],
     )
     .unwrap();
-    reading(journal, &mut live, "132/84", "14");
+    reading(journal, &mut live, "132/84", "14", "");
     journal.clock.advance(Duration::from_mins(2));
     live.log(&mut journal.store, LiveCommand::BeginDosing)
         .unwrap();
-    journal.clock.advance(Duration::from_mins(20));
+    journal.clock.advance(Duration::from_mins(5));
+    live.log(
+        &mut journal.store,
+        LiveCommand::ChangeDose {
+            dose: Some(Dose::parse("28 mg").unwrap()),
+            reason: "One more device".into(),
+        },
+    )
+    .unwrap();
+    journal.clock.advance(Duration::from_mins(15));
     sedation(journal, &mut live, 3);
     cadss(journal, &mut live, vec![2, 2, 1, 2, 1, 2]);
-    reading(journal, &mut live, "", "8");
+    reading(journal, &mut live, "", "8", "91");
     journal.clock.advance(Duration::from_mins(21));
-    reading(journal, &mut live, "158/96", "12");
+    reading(journal, &mut live, "158/96", "12", "96");
     journal.clock.advance(Duration::from_mins(30));
     sedation(journal, &mut live, 5);
     cadss(journal, &mut live, vec![0; 6]);
     journal
         .clock
         .advance(Duration::from_mins(monitored.saturating_sub(72)));
-    reading(journal, &mut live, "128/80", "15");
+    reading(journal, &mut live, "128/80", "15", "98");
     live.end(
         &mut journal.store,
         "Settled; walked out steadily.",
@@ -108,6 +130,9 @@ fn esketamine_session(
             criteria_met: true,
             ride_home: true,
             follow_up: String::new(),
+            monitored_by: Some("R. Okafor, RN".into()),
+            ready_after_minutes: Some(95),
+            serious_adverse_event: Some(false),
         }),
     )
     .unwrap();
@@ -119,18 +144,51 @@ fn esketamine_session(
     .unwrap()
 }
 
-/// The form with `names` for the monitoring clinician and the healthcare setting.
-fn form_of(record: &kap_journal::export::SessionRecord, names: Option<(&str, &str)>) -> RemsForm {
+/// The clinic's contact details and the client's, all given.
+fn full_context() -> RemsContext {
+    RemsContext {
+        setting: Some("Riverside Ketamine Clinic (synthetic)".into()),
+        contact: RemsContact {
+            telephone: "+1 555 010 0199".into(),
+            email: "front.desk@clinic.example".into(),
+            address: "12 Example Street, Springfield".into(),
+        },
+        patient: Some(patient()),
+        first_treatment: Some(true),
+        signed_by: None,
+        zone: ClinicZone::UTC,
+    }
+}
+
+fn patient() -> RemsPatient {
+    RemsPatient {
+        first_name: "Alex".into(),
+        last_name: "Example".into(),
+        birth_date: Some("1984-03-02".parse().unwrap()),
+        sex: Some(RemsSex::Female),
+        enrolled: Some(true),
+    }
+}
+
+/// Nothing beyond the timeline is known.
+fn bare_context() -> RemsContext {
+    RemsContext {
+        setting: None,
+        contact: RemsContact::default(),
+        patient: None,
+        first_treatment: None,
+        signed_by: None,
+        zone: ClinicZone::UTC,
+    }
+}
+
+fn form_of(record: &kap_journal::export::SessionRecord, context: RemsContext) -> RemsForm {
     RemsForm::of(
         &record.session,
         &record.events,
         record.weight_kg(),
         &Thresholds::default(),
-        Monitoring {
-            clinician: names.map(|(clinician, _)| clinician.to_owned()),
-            setting: names.map(|(_, setting)| setting.to_owned()),
-            zone: ClinicZone::UTC,
-        },
+        context,
     )
     .unwrap()
 }
@@ -139,20 +197,32 @@ fn form_of(record: &kap_journal::export::SessionRecord, names: Option<(&str, &st
 fn every_field_comes_from_the_entry_it_describes() {
     let mut journal = common::journal();
     let record = esketamine_session(&mut journal, Some("ESK-24B17"), 125);
-    let form = form_of(
-        &record,
-        Some(("R. Okafor, RN", "Riverside Ketamine Clinic (synthetic)")),
-    );
+    let form = form_of(&record, full_context());
 
-    assert_eq!(form.dose_mg, Some(84.0));
+    assert_eq!(form.dose_mg, Some(84.0), "56 mg and one more device");
+    assert_eq!(form.devices(), Some(3));
     assert_eq!(form.lots, [LotCode::parse("ESK-24B17").unwrap()]);
     let taken = |index: usize| form.concomitant[index].1.clone();
-    assert_eq!(taken(0), ["lorazepam 1 mg"], "sedatives, opioids apart");
+    assert_eq!(taken(0), ["lorazepam 1 mg"], "benzodiazepines");
+    assert_eq!(
+        taken(1),
+        ["zolpidem 5 mg"],
+        "other sedative hypnotics apart"
+    );
     assert!(
-        taken(1).is_empty() && taken(2).is_empty(),
+        taken(2).is_empty() && taken(3).is_empty(),
         "no stimulant, no MAOI"
     );
-    assert_eq!(taken(3), ["oxycodone 5 mg"]);
+    assert_eq!(taken(4), ["oxycodone 5 mg"]);
+    assert_eq!(form.patient, patient());
+    assert_eq!(form.first_treatment, Some(true));
+    let spo2 = form.pulse_oximetry.unwrap();
+    assert_eq!(
+        (spo2.readings, spo2.lowest, spo2.lowest_at_minutes),
+        (3, 91, 20)
+    );
+    assert_eq!(form.ready_after_minutes, Some(95));
+    assert_eq!(form.serious_adverse_event, Some(false));
     assert_eq!(form.monitoring_clinician.as_deref(), Some("R. Okafor, RN"));
     assert_eq!(
         form.healthcare_setting.as_deref(),
@@ -167,7 +237,6 @@ fn every_field_comes_from_the_entry_it_describes() {
     assert_eq!(form.acceptable_before_dosing, Some(true));
     assert_eq!(form.acceptable_before_leaving, Some(true));
     assert_eq!(form.monitoring_minutes, Some(124));
-    assert_eq!(form.ready_to_leave, record.session.ended_at);
     for effect in [
         form.sedation,
         form.dissociation,
@@ -186,22 +255,53 @@ fn every_field_comes_from_the_entry_it_describes() {
     );
 }
 
+/// The REMS form's PDF read back as one line of words.
+fn pdf_words(
+    record: &kap_journal::export::SessionRecord,
+    context: &kap_journal::export::SummaryContext,
+) -> String {
+    let mut pdf = Vec::new();
+    kap_journal::export::write_record(
+        record,
+        kap_journal::export::ExportFormat::Rems,
+        context,
+        &mut pdf,
+    )
+    .unwrap();
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
-fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
+fn what_the_journal_cannot_answer_is_named_and_the_pdf_says_so() {
     let mut journal = common::journal();
     let record = esketamine_session(&mut journal, None, 100);
-    let form = form_of(&record, None);
+    let form = form_of(&record, bare_context());
     let missing = form.missing();
-    assert!(missing.iter().any(|name| name.starts_with("lot number")));
+    for expected in [
+        "lot number",
+        "healthcare setting",
+        "patient's first name",
+        "patient's last name",
+        "patient's birthdate",
+        "patient's sex",
+        "whether the patient is enrolled",
+        "setting address",
+        "provider telephone",
+        "provider email",
+    ] {
+        assert!(
+            missing.iter().any(|name| name.starts_with(expected)),
+            "{expected:?} in {missing:?}"
+        );
+    }
     assert!(
-        missing
+        !missing
             .iter()
-            .any(|name| name.starts_with("monitoring clinician"))
-    );
-    assert!(
-        form.missing()
-            .iter()
-            .any(|name| name.starts_with("healthcare setting"))
+            .any(|name| name.starts_with("monitoring clinician")),
+        "recorded when the session ended"
     );
     assert_eq!(
         form.monitoring_minutes,
@@ -209,33 +309,32 @@ fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
         "under the two hours, and said so"
     );
 
+    // Settings now name someone else: the form still names who monitored the session.
     let context = kap_journal::export::SummaryContext {
-        clinician: None,
+        clinician: Some("S. Else, MD (synthetic)".into()),
         ..common::summary_context()
     };
-    let mut pdf = Vec::new();
-    kap_journal::export::write_record(
-        &record,
-        kap_journal::export::ExportFormat::Rems,
-        &context,
-        &mut pdf,
-    )
-    .unwrap();
-    let document = lopdf::Document::load_mem(&pdf).unwrap();
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    let text = document.extract_text(&pages).unwrap();
-    let words: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = pdf_words(&record, &context);
     for expected in [
         "REMS patient monitoring form",
-        "84 mg",
+        "84 mg (3 devices)",
         "MISSING: lot number of the devices",
         "MISSING: healthcare setting",
+        "MISSING: patient's first name",
+        "Monitoring clinician R. Okafor, RN",
         "99 min (UNDER the 2 hours required)",
         "158/96 at 41 min",
-        "yes: oxycodone 5 mg",
+        "Benzodiazepines yes: lorazepam 1 mg",
+        "Non-benzodiazepine sedative hypnotics yes: zolpidem 5 mg",
+        "Opioids yes: oxycodone 5 mg",
+        "Pulse oximetry monitored: 3 readings, lowest 91 % at 20 min",
+        "Ready to leave (no 2-hour rule) 95 min after administration",
+        "Serious adverse event no",
+        "First treatment yes",
     ] {
         assert!(words.contains(expected), "{expected:?} in {words}");
     }
+    assert!(!words.contains("S. Else"), "{words}");
 
     // An IV ketamine session has no REMS form, and says so in one sentence.
     let live = common::live_session(&mut journal, TreatmentModel::Kap);
@@ -250,15 +349,244 @@ fn what_the_timeline_cannot_answer_is_named_and_the_pdf_says_so() {
         &ketamine.events,
         None,
         &Thresholds::default(),
-        Monitoring {
-            clinician: None,
-            setting: None,
-            zone: ClinicZone::UTC,
-        },
+        bare_context(),
     )
     .unwrap_err();
     assert_eq!(refused, RemsError::NotEsketamine("IV infusion"));
     common::assert_one_sentence(&refused.to_string(), "intranasal esketamine");
+}
+
+#[test]
+fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
+    let mut journal = common::journal();
+    let first = esketamine_session(&mut journal, Some("ESK-24B17"), 125);
+    let store = &mut journal.store;
+    let client = first.client.id;
+    let kept = store
+        .save_rems_patient(
+            client,
+            &RemsPatient {
+                first_name: "  Alex ".into(),
+                ..patient()
+            },
+        )
+        .unwrap();
+    assert_eq!(kept, patient(), "trimmed as kept");
+    store.save_rems_contact(&full_context().contact).unwrap();
+    store
+        .save_clinic_name(Some(
+            &kap_journal::domain::ClinicName::parse("Riverside (synthetic)").unwrap(),
+        ))
+        .unwrap();
+    assert!(matches!(
+        store.save_rems_contact(&RemsContact {
+            email: "front desk".into(),
+            ..RemsContact::default()
+        }),
+        Err(kap_journal::store::StoreError::RemsContact(_))
+    ));
+
+    let load = |store: &kap_journal::store::Store, id| {
+        kap_journal::export::SessionRecord::load(
+            store,
+            id,
+            kap_journal::export::ExportOptions::default(),
+        )
+        .unwrap()
+    };
+    let record = load(store, first.session.id);
+    let rems = record.rems.clone().unwrap();
+    assert_eq!(rems.patient, Some(patient()));
+    assert!(rems.first_treatment);
+    let context = common::summary_context()
+        .with_clinic(Some("Riverside (synthetic)".into()))
+        .with_contact(store.rems_contact().unwrap());
+    let words = pdf_words(&record, &context);
+    for expected in [
+        "First name Alex",
+        "Last name Example",
+        "Birthdate 1984-03-02",
+        "Sex Female",
+        "Enrolled in the SPRAVATO REMS yes",
+        "Setting address 12 Example Street, Springfield",
+        "Telephone +1 555 010 0199",
+        "Email front.desk@clinic.example",
+        "Every field was filled from the timeline.",
+    ] {
+        assert!(words.contains(expected), "{expected:?} in {words}");
+    }
+
+    // No other export carries the names.
+    for format in [
+        kap_journal::export::ExportFormat::Markdown,
+        kap_journal::export::ExportFormat::Json,
+        kap_journal::export::ExportFormat::Csv,
+        kap_journal::export::ExportFormat::Fhir,
+    ] {
+        let mut out = Vec::new();
+        kap_journal::export::write_record(&record, format, &context, &mut out).unwrap();
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            !text.contains("Alex") && !text.contains("1984-03-02"),
+            "{format:?} carries the REMS details"
+        );
+    }
+
+    // The client's next esketamine session is not their first.
+    let second = esketamine_session(&mut journal, Some("ESK-24B17"), 125);
+    let record = load(&journal.store, second.session.id);
+    assert_eq!(record.client.id, client);
+    assert!(!record.rems.unwrap().first_treatment);
+    assert!(
+        load(&journal.store, first.session.id)
+            .rems
+            .unwrap()
+            .first_treatment
+    );
+
+    // Emptied details remove the row.
+    journal
+        .store
+        .save_rems_patient(client, &RemsPatient::default())
+        .unwrap();
+    assert_eq!(journal.store.rems_patient(client).unwrap(), None);
+}
+
+#[test]
+fn a_session_that_ended_naming_no_one_is_monitored_by_who_signed_it() {
+    let mut journal = common::journal();
+    let record = esketamine_session(&mut journal, Some("ESK-1"), 125);
+    let unnamed = kap_journal::export::SessionRecord {
+        events: record
+            .events
+            .iter()
+            .cloned()
+            .map(|mut event| {
+                if let EventKind::SessionEnded {
+                    discharge: Some(discharge),
+                    ..
+                } = &mut event.kind
+                {
+                    discharge.monitored_by = None;
+                }
+                event
+            })
+            .collect(),
+        ..record
+    };
+    let form = form_of(&unnamed, full_context());
+    assert_eq!(form.monitoring_clinician, None);
+    assert!(
+        form.missing()
+            .iter()
+            .any(|name| name.starts_with("monitoring clinician"))
+    );
+    let signed = form_of(
+        &unnamed,
+        RemsContext {
+            signed_by: Some("R. Example, PsyD (synthetic)".into()),
+            ..full_context()
+        },
+    );
+    assert_eq!(
+        signed.monitoring_clinician.as_deref(),
+        Some("R. Example, PsyD (synthetic)")
+    );
+}
+
+#[test]
+fn the_rems_details_are_set_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("journal");
+    let made = common::kap_journal(
+        &data,
+        &[
+            "settings",
+            "--clinic-telephone",
+            "+1 555 010 0199",
+            "--clinic-email",
+            "desk@clinic.example",
+            "--clinic-address",
+            "12 Example Street",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let shown = String::from_utf8_lossy(&made.stdout).to_string();
+    assert!(
+        shown.contains("clinic-telephone +1 555 010 0199"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("clinic-address   12 Example Street"),
+        "{shown}"
+    );
+    let refused = common::kap_journal(&data, &["settings", "--clinic-email", "desk"]);
+    assert!(!refused.status.success());
+    common::assert_one_sentence(
+        String::from_utf8_lossy(&refused.stderr).trim(),
+        "email address",
+    );
+
+    {
+        let mut store = kap_journal::store::Store::open(&data, &common::passphrase()).unwrap();
+        common::client(&mut store, "E-0001");
+    }
+    let set = common::kap_journal(
+        &data,
+        &[
+            "rems",
+            "patient",
+            "E-0001",
+            "--first-name",
+            "Alex",
+            "--birth-date",
+            "1984-03-02",
+            "--sex",
+            "F",
+            "--enrolled",
+            "yes",
+        ],
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let shown = String::from_utf8_lossy(&set.stdout).to_string();
+    for expected in [
+        "first-name  Alex",
+        "last-name   not set",
+        "birth-date  1984-03-02",
+        "sex         Female",
+        "enrolled    yes",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} in {shown}");
+    }
+    for (args, says) in [
+        (
+            vec!["rems", "patient", "E-0001", "--birth-date", "2 March"],
+            "YYYY-MM-DD",
+        ),
+        (
+            vec!["rems", "patient", "E-0001", "--birth-date", "2999-01-01"],
+            "birthdate",
+        ),
+        (
+            vec!["rems", "patient", "E-0001", "--sex", "unknown"],
+            "female or male",
+        ),
+        (vec!["rems", "patient", "E-9999"], "No client"),
+    ] {
+        let refused = common::kap_journal(&data, &args);
+        assert!(!refused.status.success(), "{args:?}");
+        common::assert_one_sentence(String::from_utf8_lossy(&refused.stderr).trim(), says);
+    }
+    let cleared = common::kap_journal(&data, &["rems", "patient", "E-0001", "--first-name", ""]);
+    assert!(String::from_utf8_lossy(&cleared.stdout).contains("first-name  not set"));
 }
 
 #[test]
@@ -441,4 +769,26 @@ fn the_home_screen_lists_an_overdue_form_and_marks_it_submitted() {
 
 fn clock_now(clock: &kap_journal::live::ManualClock) -> chrono::DateTime<chrono::Utc> {
     kap_journal::live::Clock::wall(clock)
+}
+
+#[test]
+fn esketamine_totals_kept_before_devices_added_up_are_worked_out_again() {
+    let mut journal = common::journal();
+    let record = esketamine_session(&mut journal, Some("ESK-1"), 125);
+    let dir = journal.dir;
+    drop(journal.store);
+    common::rewind_schema(dir.path(), 20);
+    let raw = kap_journal::store::connect_raw(dir.path(), &common::passphrase()).unwrap();
+    // What the journal kept when the last device alone counted.
+    raw.execute(
+        "UPDATE sessions SET delivered_mg = 28 WHERE id = ?1",
+        [record.session.id.0],
+    )
+    .unwrap();
+    drop(raw);
+    let store = kap_journal::store::Store::open(dir.path(), &common::passphrase()).unwrap();
+    let listed = store
+        .session_summaries(&kap_journal::store::SessionFilter::default())
+        .unwrap();
+    assert_eq!(listed[0].delivered().mg, Some(84.0));
 }

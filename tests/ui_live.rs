@@ -613,3 +613,77 @@ fn a_dose_change_says_why_and_one_the_client_asked_for_is_a_decision_point() {
     );
     assert_eq!(sessions[0].decision_points, 1);
 }
+
+#[test]
+fn an_esketamine_session_ends_with_the_rems_forms_own_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+        store
+            .save_clinician(&kap_journal::domain::Clinician {
+                name: "R. Okafor".into(),
+                credentials: "RN (synthetic)".into(),
+            })
+            .unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = common::ui::unattended_app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    common::ui::type_into(&mut harness, "Client code", "E-0001");
+    harness.get_by_label("Intranasal esketamine").click();
+    harness.run();
+    common::ui::type_into(&mut harness, "Starting dose", "56 mg");
+    common::ui::type_into(&mut harness, "Blood pressure", "124/80");
+    common::ui::confirm_consent(&mut harness);
+    click(&mut harness, "Start session");
+    click(&mut harness, "Begin dosing");
+    // Two hours of monitoring, with a note now and then (the window locks after an hour untouched).
+    for note in ["Settled.", "Talking quietly.", "Alert, oriented."] {
+        clock.advance(Duration::from_mins(42));
+        harness.run();
+        log_note(&mut harness, note);
+    }
+
+    click(&mut harness, "End session");
+    assert_eq!(
+        field(&harness, "Monitored by").value().as_deref(),
+        Some("R. Okafor, RN (synthetic)"),
+        "the clinician in Settings, named in the session"
+    );
+    common::ui::type_into(&mut harness, "Ready to leave after (min)", "ninety");
+    click(&mut harness, "End session now");
+    assert!(
+        harness
+            .query_by_label_contains("Ready to leave after how many minutes")
+            .is_some(),
+        "a word for minutes is refused in a sentence"
+    );
+    field(&harness, "Ready to leave after (min)").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    field(&harness, "Ready to leave after (min)").type_text("90");
+    harness.run();
+    harness.get_by_label("No").click();
+    harness.run();
+    common::ui::fill_discharge(&mut harness);
+
+    let (_, events) = stored(dir.path());
+    let discharge = events
+        .iter()
+        .find_map(|kind| match kind {
+            EventKind::SessionEnded {
+                discharge: Some(discharge),
+                ..
+            } => Some(discharge.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            discharge.monitored_by.as_deref(),
+            discharge.ready_after_minutes,
+            discharge.serious_adverse_event
+        ),
+        (Some("R. Okafor, RN (synthetic)"), Some(90), Some(false))
+    );
+}

@@ -53,6 +53,7 @@ fn ending_records_discharge_ride_home_and_the_follow_up_plan() {
             criteria_met: true,
             ride_home: false,
             follow_up: "Integration Thursday 10:00".to_owned(),
+            ..Discharge::default()
         })
     );
     // The session view shows it in the timeline, with the unconfirmed ride home in capitals.

@@ -132,7 +132,7 @@ fn the_clinic_name_is_saved_in_settings_and_a_hidden_mark_is_refused() {
     let mut harness = app(dir.path(), &clock);
     click(&mut harness, "Settings");
     type_into(&mut harness, "Clinic name", "Riverside\u{202E} Clinic");
-    click(&mut harness, "Save clinic name");
+    click(&mut harness, "Save clinic details");
     harness.get_by_label(
         "A clinic name is one line of visible text, without control or direction marks.",
     );
@@ -145,13 +145,33 @@ fn the_clinic_name_is_saved_in_settings_and_a_hidden_mark_is_refused() {
     common::ui::field(&harness, "Clinic name")
         .type_text("  Riverside Ketamine Clinic (synthetic) ");
     harness.run();
-    click(&mut harness, "Save clinic name");
-    harness.get_by_label("Clinic name saved.");
+    // The REMS form's contact details beside it: an email that is not one is refused.
+    type_into(&mut harness, "Telephone", "+1 555 010 0199");
+    type_into(&mut harness, "Email", "front desk");
+    click(&mut harness, "Save clinic details");
+    harness.get_by_label("An email address looks like name@clinic.example.");
+    common::ui::field(&harness, "Email").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    common::ui::field(&harness, "Email").type_text("front.desk@clinic.example");
+    harness.run();
+    click(&mut harness, "Save clinic details");
+    harness.get_by_label("Clinic details saved.");
     drop(harness);
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     assert_eq!(
         store.clinic_name().unwrap().map(String::from).as_deref(),
         Some("Riverside Ketamine Clinic (synthetic)")
+    );
+    let contact = store.rems_contact().unwrap();
+    assert_eq!(
+        (
+            contact.telephone.as_str(),
+            contact.email.as_str(),
+            contact.address.as_str()
+        ),
+        ("+1 555 010 0199", "front.desk@clinic.example", "")
     );
 }

@@ -79,7 +79,8 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
         store.clinic_settings()?.thresholds,
         store.clinic_zone()?,
     )
-    .with_clinic(store.clinic_name()?.map(String::from));
+    .with_clinic(store.clinic_name()?.map(String::from))
+    .with_contact(store.rems_contact()?);
     let write = |out: &mut dyn std::io::Write| {
         write_session(&store, id, args.format, options, &context, out)
     };

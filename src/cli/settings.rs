@@ -1,6 +1,7 @@
 //! `kap-journal settings`: shows the clinic's monitoring settings and the clinician who signs, or
 //! changes them with `--set KEY=VALUE` (all changes checked together, then saved at once or not at
-//! all), `--clinician NAME --credentials TEXT`, `--clinic-name NAME` and `--clinic-zone ZONE`.
+//! all), `--clinician NAME --credentials TEXT`, `--clinic-name NAME`, `--clinic-zone ZONE` and the
+//! REMS form's contact details (`--clinic-telephone`, `--clinic-email`, `--clinic-address`).
 
 use std::process::ExitCode;
 
@@ -30,6 +31,15 @@ pub struct SettingsArgs {
     /// computer's zone.
     #[arg(long, value_name = "ZONE")]
     clinic_zone: Option<String>,
+    /// The telephone number the REMS form gives for the setting and provider (empty clears it).
+    #[arg(long, value_name = "NUMBER")]
+    clinic_telephone: Option<String>,
+    /// The email address the REMS form gives (empty clears it).
+    #[arg(long, value_name = "ADDRESS")]
+    clinic_email: Option<String>,
+    /// The setting's street address, one line, as the REMS form asks (empty clears it).
+    #[arg(long, value_name = "ADDRESS")]
+    clinic_address: Option<String>,
     /// Where automatic backups go on this computer: a folder on another disk (an external drive, a
     /// synced folder). An empty value puts them back in the `backups` folder beside the journal.
     #[arg(long, value_name = "FOLDER")]
@@ -38,7 +48,11 @@ pub struct SettingsArgs {
 
 pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
     let changing_name = args.clinician.is_some() || args.credentials.is_some();
+    let changing_contact = args.clinic_telephone.is_some()
+        || args.clinic_email.is_some()
+        || args.clinic_address.is_some();
     let changing = changing_name
+        || changing_contact
         || args.clinic_name.is_some()
         || args.clinic_zone.is_some()
         || args.backup_folder.is_some()
@@ -80,6 +94,10 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         store.save_clinic_name(name.as_ref())?;
         say!("Saved.");
     }
+    if changing_contact {
+        save_contact(&mut store, args)?;
+        say!("Saved.");
+    }
     if let Some(zone) = &args.clinic_zone {
         store.save_clinic_zone(crate::domain::ClinicZone::parse(zone)?)?;
         say!("Saved.");
@@ -103,6 +121,7 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         |name| super::for_terminal(name.as_str()),
     );
     say!("{:<16} {clinic}", "clinic-name");
+    show_contact(&store)?;
     say!(
         "{:<16} {} (--clinic-zone ZONE)",
         "clinic-zone",
@@ -120,4 +139,37 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         super::for_terminal(&folder.display().to_string())
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Changes the contact details the REMS form prints, each given one (empty clears it).
+fn save_contact(store: &mut crate::store::Store, args: &SettingsArgs) -> anyhow::Result<()> {
+    let mut contact = store.rems_contact()?;
+    for (given, field) in [
+        (&args.clinic_telephone, &mut contact.telephone),
+        (&args.clinic_email, &mut contact.email),
+        (&args.clinic_address, &mut contact.address),
+    ] {
+        if let Some(given) = given {
+            field.clone_from(given);
+        }
+    }
+    store.save_rems_contact(&contact)?;
+    Ok(())
+}
+
+fn show_contact(store: &crate::store::Store) -> anyhow::Result<()> {
+    let contact = store.rems_contact()?;
+    for (key, value) in [
+        ("clinic-telephone", &contact.telephone),
+        ("clinic-email", &contact.email),
+        ("clinic-address", &contact.address),
+    ] {
+        let shown = if value.is_empty() {
+            format!("not set (--{key})")
+        } else {
+            super::for_terminal(value)
+        };
+        say!("{key:<16} {shown}");
+    }
+    Ok(())
 }

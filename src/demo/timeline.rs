@@ -153,6 +153,11 @@ pub fn generate(
     // Discharge: vitals near baseline, then the record.
     log.at = log.at.max(ends_at - 8 * MINUTE);
     log.push(vitals(rng, false));
+    let esketamine = shape.route == Route::IntranasalEsketamine;
+    if esketamine {
+        // The REMS form asks whether sedation and dissociation resolved: they are rated again.
+        discharge_ratings(&mut log);
+    }
     log.at = ends_at;
     log.push(EventKind::SessionEnded {
         note: (*pick(rng, phrases::closing_notes(shape.model))).to_owned(),
@@ -160,9 +165,31 @@ pub fn generate(
             criteria_met: true,
             ride_home: !rng.random_bool(0.03),
             follow_up: (*pick(rng, phrases::follow_ups(shape.model))).to_owned(),
+            // What the end form asks at an esketamine discharge; drawn from no randomness of its
+            // own, so every seed's practice stays the one it was.
+            monitored_by: esketamine.then(|| super::paperwork::clinician(shape.model).signed_as()),
+            ready_after_minutes: esketamine
+                .then(|| 70 + 10 * u32::try_from(shape.index % 4).unwrap_or_default()),
+            serious_adverse_event: esketamine.then_some(false),
         }),
     });
     (log.events, started_at + Duration::milliseconds(ends_at))
+}
+
+/// Fully alert (MOAA/S 5) and no dissociation left (CADSS-6 of 0): rated before discharge.
+fn discharge_ratings(log: &mut Builder) {
+    if let Ok(rating) = Sedation::new(5) {
+        log.push(EventKind::Sedation {
+            rating,
+            note: "Before discharge.".to_owned(),
+        });
+    }
+    if let Ok(measure) = Measure::new(Instrument::Cadss6, vec![0; 6]) {
+        log.push(EventKind::Measure {
+            measure,
+            note: "Before discharge.".to_owned(),
+        });
+    }
 }
 
 /// The readings a session's schedule asks for, and the rare adverse event, by when they are due.

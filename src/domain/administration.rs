@@ -12,15 +12,17 @@
 //!   from before may hold such entries, and they are shown as not given).
 //! - **A rate given when dosing begins** ("0.75 mg/kg/h") runs until it is stopped.
 //! - After a stop, an infusion dose starts a new infusion of its own length: a restart, which is a raise.
-//! - **Bolus routes** (IM, lozenge, intranasal esketamine, or a plain amount on an IV line with no
-//!   infusion running): a dose is given at once. A later dose entry is *the next administration
-//!   instead* (a spray device skipped, a smaller lozenge), so the bolus total is the last amount set;
-//!   a stop ends any further administration and leaves what was given.
+//! - **Bolus routes** (IM, lozenge, or a plain amount on an IV line with no infusion running): a
+//!   dose is given at once. A later dose entry is *the next administration instead* (a smaller
+//!   lozenge), so the bolus total is the last amount set; a stop ends any further administration and
+//!   leaves what was given.
+//! - **Intranasal esketamine devices add up**: each entry is a device (or devices) used, so 56 mg
+//!   and then one more 28 mg device is 84 mg, as the REMS form asks. A stop ends further devices.
 //!
 //! Worked example: 70 kg, 0.5 mg/kg over 40 min, lowered at minute 20 to 0.35 mg/kg over 40 min,
 //! not extended: 0.75 mg/kg/h × 20 min + 0.525 mg/kg/h × 20 min = 0.25 + 0.175 = 0.425 mg/kg = 29.75 mg.
 
-use super::{Dose, DoseUnit, Event, EventKind};
+use super::{Dose, DoseUnit, Event, EventKind, Route};
 
 /// A rate of administration per hour, in mg or mg/kg.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -116,9 +118,12 @@ struct Running {
 }
 
 /// A session's dose entries folded into what ran when. Build it with [`Administration::of`] or
-/// fold entries in one by one with [`Administration::apply`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// fold entries in one by one into [`Administration::new`] with [`Administration::apply`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Administration {
+    /// Each bolus entry is given on top of the ones before (intranasal esketamine's devices), not
+    /// instead of them.
+    boluses_add_up: bool,
     spans: Vec<RateSpan>,
     running: Option<Running>,
     /// The last infusion that ran its full length, which an extension restarts.
@@ -129,10 +134,31 @@ pub struct Administration {
     stopped: bool,
 }
 
+/// The rules of a route whose bolus entries replace each other (for a state built before its route
+/// is known; [`TimelineState::from_events`](super::TimelineState::from_events) sets the route).
+impl Default for Administration {
+    fn default() -> Self {
+        Self::new(Route::IvInfusion)
+    }
+}
+
 impl Administration {
-    /// Folds a timeline in sequence order.
-    pub fn of(events: &[Event]) -> Self {
-        let mut administration = Self::default();
+    /// Nothing given yet, by `route` (which says whether bolus entries add up).
+    pub fn new(route: Route) -> Self {
+        Self {
+            boluses_add_up: route == Route::IntranasalEsketamine,
+            spans: Vec::new(),
+            running: None,
+            completed: None,
+            boluses: Vec::new(),
+            began: false,
+            stopped: false,
+        }
+    }
+
+    /// Folds a timeline given by `route` in sequence order.
+    pub fn of(events: &[Event], route: Route) -> Self {
+        let mut administration = Self::new(route);
         for event in events {
             administration.apply(event);
         }
@@ -219,8 +245,8 @@ impl Administration {
                 ended_ms: done.ends_ms.unwrap_or(done.since_ms),
             };
         }
-        match self.boluses.last() {
-            Some((_, dose)) => CurrentDose::Given(*dose),
+        match self.bolus_by(i64::MAX) {
+            Some(dose) => CurrentDose::Given(dose),
             None => CurrentDose::Stopped,
         }
     }
@@ -243,13 +269,31 @@ impl Administration {
             .collect()
     }
 
-    /// The bolus amount given by `until_ms`: the last one set by then.
+    /// The bolus amount given by `until_ms`: the last one set by then, or for devices that add up,
+    /// all of them together (in one unit; devices are in mg).
     pub fn bolus_by(&self, until_ms: i64) -> Option<Dose> {
-        self.boluses
+        let given = self.boluses_given_by(until_ms);
+        let last = given.last().copied()?;
+        if given.len() == 1 || given.iter().any(|dose| dose.unit() != last.unit()) {
+            return Some(last);
+        }
+        let total: f64 = given.iter().map(Dose::amount).sum();
+        Dose::new(total, last.unit(), None).ok().or(Some(last))
+    }
+
+    /// The bolus doses that count by `until_ms`: the last one set, or every one when they add up.
+    pub fn boluses_given_by(&self, until_ms: i64) -> Vec<Dose> {
+        let set: Vec<Dose> = self
+            .boluses
             .iter()
             .take_while(|(at, _)| *at <= until_ms)
-            .last()
             .map(|(_, dose)| *dose)
+            .collect();
+        if self.boluses_add_up {
+            set
+        } else {
+            set.last().copied().into_iter().collect()
+        }
     }
 
     /// Every bolus amount set, with when (ms since the session started).

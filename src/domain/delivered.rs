@@ -3,7 +3,7 @@
 //!
 //! The total is kept in mg/kg and in mg, each when it can be known from the units and the weight.
 
-use super::{Administration, Event};
+use super::{Administration, Event, Route};
 
 /// The delivered total in the units it can be known in.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -35,8 +35,13 @@ impl Delivered {
 
 /// The total delivered by the timeline `events` (in sequence order) up to `until_ms` after the
 /// session started (the end of the session, or now while it is live).
-pub fn delivered(events: &[Event], weight_kg: Option<f64>, until_ms: i64) -> Delivered {
-    Administration::of(events).delivered(weight_kg, until_ms)
+pub fn delivered(
+    events: &[Event],
+    route: Route,
+    weight_kg: Option<f64>,
+    until_ms: i64,
+) -> Delivered {
+    Administration::of(events, route).delivered(weight_kg, until_ms)
 }
 
 impl Administration {
@@ -54,7 +59,7 @@ impl Administration {
                     .map(|per_kg| per_kg * hours),
             );
         }
-        if let Some(dose) = self.bolus_by(until_ms) {
+        for dose in self.boluses_given_by(until_ms) {
             total.add(dose.milligrams(weight_kg), dose.mg_per_kg(weight_kg));
         }
         total.finish()
@@ -103,7 +108,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::domain::{Dose, DoseUnit, EventKind, Infusion, Seq, SessionId};
+    use crate::domain::{Dose, DoseUnit, EventKind, Infusion, Route, Seq, SessionId};
 
     fn at(minute: i64, kind: EventKind) -> Event {
         Event {
@@ -148,7 +153,7 @@ mod tests {
             change(20, Some("0.25 mg/kg over 40 min")),
             change(36, None),
         ];
-        let total = delivered(&events, Some(80.0), 90 * 60_000);
+        let total = delivered(&events, Route::IvInfusion, Some(80.0), 90 * 60_000);
         assert!(close(total.mg_per_kg, 0.3), "{total:?}");
         assert!(close(total.mg, 24.0), "{total:?}");
         assert_eq!(total.describe(), "24 mg (0.3 mg/kg)");
@@ -163,35 +168,70 @@ mod tests {
             },
         )];
         assert_eq!(
-            delivered(&events, None, 100 * 60_000).mg,
+            delivered(&events, Route::IvInfusion, None, 100 * 60_000).mg,
             Some(40.0),
             "all of it, once"
         );
         assert_eq!(
-            delivered(&events, None, 10 * 60_000).mg,
+            delivered(&events, Route::IvInfusion, None, 10 * 60_000).mg,
             Some(10.0),
             "a quarter so far"
         );
         assert_eq!(
-            delivered(&events, None, 10 * 60_000).mg_per_kg,
+            delivered(&events, Route::IvInfusion, None, 10 * 60_000).mg_per_kg,
             None,
             "no weight"
         );
     }
 
     #[test]
-    fn a_bolus_route_counts_the_last_amount_set() {
-        let events = [
+    fn a_lozenge_counts_the_last_amount_set_and_esketamine_devices_add_up() {
+        let smaller_lozenge = [
             at(
                 2,
                 EventKind::DosingBegan {
-                    dose: dose("84 mg"),
+                    dose: dose("200 mg"),
                 },
             ),
-            change(10, Some("56 mg")),
+            change(10, Some("150 mg")),
             change(12, None),
         ];
-        assert!(close(delivered(&events, Some(70.0), 60 * 60_000).mg, 56.0));
+        let lozenge = delivered(
+            &smaller_lozenge,
+            Route::SublingualLozenge,
+            Some(70.0),
+            3_600_000,
+        );
+        assert!(close(lozenge.mg, 150.0), "{lozenge:?}");
+
+        let one_more_device = [
+            at(
+                2,
+                EventKind::DosingBegan {
+                    dose: dose("56 mg"),
+                },
+            ),
+            change(10, Some("28 mg")),
+            change(12, None),
+            change(20, Some("28 mg")),
+        ];
+        let devices = |until_minute: i64| {
+            delivered(
+                &one_more_device,
+                Route::IntranasalEsketamine,
+                None,
+                until_minute * 60_000,
+            )
+            .mg
+        };
+        assert!(close(devices(5), 56.0));
+        assert!(close(devices(15), 84.0), "56 mg, then one more device");
+        assert!(
+            close(devices(30), 112.0),
+            "a device after the stop is one more"
+        );
+        let administration = Administration::of(&one_more_device[..2], Route::IntranasalEsketamine);
+        assert_eq!(administration.bolus_by(60 * 60_000), Some(dose("84 mg")));
     }
 
     fn extended(minute: i64, minutes: u32) -> Event {
@@ -215,14 +255,14 @@ mod tests {
             began(0, "0.5 mg/kg over 40 min"),
             change(20, Some("0.35 mg/kg over 40 min")),
         ];
-        let total = delivered(&events, Some(70.0), 90 * 60_000);
+        let total = delivered(&events, Route::IvInfusion, Some(70.0), 90 * 60_000);
         assert!(close(total.mg_per_kg, 0.425), "{total:?}");
         assert!(close(total.mg, 29.75), "{total:?}");
         assert_eq!(total.describe(), "29.75 mg (0.425 mg/kg)");
         // The same lowering typed as a rate or as a plain amount means the same.
         for typed in ["0.525 mg/kg/h", "0.35 mg/kg"] {
             let events = [began(0, "0.5 mg/kg over 40 min"), change(20, Some(typed))];
-            let total = delivered(&events, Some(70.0), 90 * 60_000);
+            let total = delivered(&events, Route::IvInfusion, Some(70.0), 90 * 60_000);
             assert!(close(total.mg_per_kg, 0.425), "{typed}: {total:?}");
         }
     }
@@ -232,17 +272,17 @@ mod tests {
         // 0.75 mg/kg/h for 40 min, extended by 10 at minute 30: 50 min in all = 0.625 mg/kg.
         let events = [began(0, "0.5 mg/kg over 40 min"), extended(30, 10)];
         assert!(close(
-            delivered(&events, None, 90 * 60_000).mg_per_kg,
+            delivered(&events, Route::IvInfusion, None, 90 * 60_000).mg_per_kg,
             0.625
         ));
         // Extended after it ran its length: it restarts at minute 45 for 10 minutes.
         let events = [began(0, "0.5 mg/kg over 40 min"), extended(45, 10)];
         assert!(close(
-            delivered(&events, None, 50 * 60_000).mg_per_kg,
+            delivered(&events, Route::IvInfusion, None, 50 * 60_000).mg_per_kg,
             0.5 + 0.0625
         ));
         assert!(close(
-            delivered(&events, None, 90 * 60_000).mg_per_kg,
+            delivered(&events, Route::IvInfusion, None, 90 * 60_000).mg_per_kg,
             0.625
         ));
         // A stopped infusion has nothing to extend.
@@ -251,7 +291,10 @@ mod tests {
             change(20, None),
             extended(25, 10),
         ];
-        assert!(close(delivered(&events, None, 90 * 60_000).mg_per_kg, 0.25));
+        assert!(close(
+            delivered(&events, Route::IvInfusion, None, 90 * 60_000).mg_per_kg,
+            0.25
+        ));
     }
 
     #[test]
@@ -261,7 +304,7 @@ mod tests {
             began(0, "0.5 mg/kg over 40 min"),
             change(45, Some("0.35 mg/kg over 40 min")),
         ];
-        let administration = Administration::of(&events);
+        let administration = Administration::of(&events, Route::IvInfusion);
         assert!(close(
             administration.delivered(None, 120 * 60_000).mg_per_kg,
             0.5
@@ -272,7 +315,7 @@ mod tests {
                 ended_ms: 40 * 60_000
             }
         );
-        let before = Administration::of(&events[..1]);
+        let before = Administration::of(&events[..1], Route::IvInfusion);
         assert_eq!(
             before.describe_change(&dose("0.35 mg/kg over 40 min"), 45 * 60_000, Some(70.0)),
             "Dose changed to 0.35 mg/kg over 40 min (24.5 mg at 70 kg) after the infusion had run its planned length (not counted as given)"
@@ -284,7 +327,7 @@ mod tests {
             change(20, Some("0.4 mg/kg over 40 min")),
         ];
         assert!(close(
-            delivered(&events, None, 120 * 60_000).mg_per_kg,
+            delivered(&events, Route::IvInfusion, None, 120 * 60_000).mg_per_kg,
             0.125 + 0.4
         ));
     }
@@ -292,13 +335,19 @@ mod tests {
     #[test]
     fn a_rate_given_at_dosing_runs_until_it_is_stopped() {
         let events = [began(0, "52.5 mg/h"), change(60, None)];
-        assert!(close(delivered(&events, Some(70.0), 120 * 60_000).mg, 52.5));
-        assert!(close(delivered(&events, Some(70.0), 30 * 60_000).mg, 26.25));
+        assert!(close(
+            delivered(&events, Route::IvInfusion, Some(70.0), 120 * 60_000).mg,
+            52.5
+        ));
+        assert!(close(
+            delivered(&events, Route::IvInfusion, Some(70.0), 30 * 60_000).mg,
+            26.25
+        ));
     }
 
     #[test]
     fn nothing_is_delivered_before_dosing_begins() {
-        let total = delivered(&[], Some(70.0), 60_000);
+        let total = delivered(&[], Route::IvInfusion, Some(70.0), 60_000);
         assert_eq!(total, Delivered::default());
         assert_eq!(total.describe(), "–");
     }
@@ -427,7 +476,7 @@ mod tests {
         ) {
             let plan = Dose::new(amount, DoseUnit::MgPerKg, Some(Infusion { over_minutes: minutes })).unwrap();
             let events = timeline(plan, minutes, &steps, typed_as, None);
-            let total = delivered(&events, Some(weight), until * 60_000);
+            let total = delivered(&events, Route::IvInfusion, Some(weight), until * 60_000);
             prop_assert!(total.mg_per_kg.unwrap() <= amount + 1e-9, "{total:?} over plan {amount}");
             prop_assert!(total.mg.unwrap() <= amount * weight + 1e-9);
         }
@@ -446,7 +495,7 @@ mod tests {
             let without = timeline(plan, minutes, &steps, 0, None);
             let with = timeline(plan, minutes, &steps, 0, Some((lower_at, share)));
             let until = until * 60_000;
-            let (lowered, held) = (delivered(&with, None, until), delivered(&without, None, until));
+            let (lowered, held) = (delivered(&with, Route::IvInfusion, None, until), delivered(&without, Route::IvInfusion, None, until));
             prop_assert!(lowered.mg_per_kg.unwrap() <= held.mg_per_kg.unwrap() + 1e-9, "{lowered:?} > {held:?}");
         }
     }

@@ -13,7 +13,22 @@ pub struct Discharge {
     pub ride_home: bool,
     /// Follow-up and integration plan, in the clinician's words.
     pub follow_up: String,
+    /// Who monitored the client, as they sign: recorded with the session, so the REMS form names
+    /// the clinician who was there, never whoever exports it later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitored_by: Option<String>,
+    /// Intranasal esketamine: how many minutes after the administration the client would have
+    /// been ready to leave had there been no two-hour rule (the clinician's judgement; the REMS
+    /// form asks for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_after_minutes: Option<u32>,
+    /// Intranasal esketamine: whether a serious adverse event occurred (the REMS form asks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serious_adverse_event: Option<bool>,
 }
+
+/// The longest "ready to leave after" the end form takes, in minutes (a day).
+pub const MAX_READY_AFTER_MINUTES: u32 = 24 * 60;
 
 /// What "discharge criteria met" stands for, shown beside the tick box.
 pub const DISCHARGE_CRITERIA: &str = "Alert and oriented, vital signs near baseline, walks steadily, nausea settled, no new distress";
@@ -62,6 +77,7 @@ mod tests {
             criteria_met: true,
             ride_home: false,
             follow_up: " Integration Thursday ".into(),
+            ..Discharge::default()
         };
         assert_eq!(
             discharge.describe(),

@@ -23,6 +23,9 @@ mod practice;
 mod pre_session;
 mod progress_note;
 mod rems;
+mod rems_medicines;
+mod rems_patient;
+mod rems_readings;
 mod route;
 mod safety;
 mod sedation;
@@ -55,7 +58,9 @@ pub use controlled_substance::{
 };
 pub use deferral_link::{DeferralLinks, decisions_of_deferrals, repaired_links};
 pub use delivered::{Delivered, delivered};
-pub use discharge::{DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, monitoring_ms};
+pub use discharge::{
+    DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, MAX_READY_AFTER_MINUTES, monitoring_ms,
+};
 pub use dose::{Delivery, Dose, DoseError, DoseUnit, Infusion, MAX_INFUSION_MINUTES};
 pub use event::{
     Asked, CameUp, DEFAULT_EXTENSION_MINUTES, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint,
@@ -73,9 +78,15 @@ pub use pre_session::{
 };
 pub use progress_note::{NoteFormat, ProgressNote, ProgressNoteError};
 pub use rems::{
-    Concomitant, Effect, Monitoring, REMS_MONITORING_MINUTES, REMS_SUBMIT_WITHIN_DAYS, RemsError,
-    RemsForm, TimedPressure,
+    ESKETAMINE_DEVICE_MG, REMS_MONITORING_MINUTES, REMS_SUBMIT_WITHIN_DAYS, RemsContext, RemsError,
+    RemsForm,
 };
+pub use rems_medicines::Concomitant;
+pub use rems_patient::{
+    MAX_CONTACT_CHARS, MAX_REMS_NAME_CHARS, RemsContact, RemsContactError, RemsPatient,
+    RemsPatientError, RemsSex,
+};
+pub use rems_readings::{Effect, Oximetry, TimedPressure};
 pub use route::Route;
 pub use safety::{active_flags, entry_flags};
 pub use sedation::{Sedation, SedationError};

@@ -1,11 +1,12 @@
 //! The Spravato (esketamine) REMS Patient Monitoring Form, filled from the session's timeline so
-//! nothing is typed twice. A field the timeline cannot answer is named as missing, never invented.
+//! nothing is typed twice. A field the journal cannot answer is named as missing, never invented.
 
 use chrono::{DateTime, Utc};
 
+use super::rems_readings::{dissociation, oximetry, pressures, respiratory_depression, sedation};
 use super::{
-    AdverseCategory, Event, EventKind, Instrument, InteractionClass, LotCode, Route, Session,
-    Thresholds, delivered, interaction,
+    AdverseSeverity, Concomitant, Effect, Event, EventKind, LotCode, Oximetry, RemsContact,
+    RemsPatient, Route, Session, Thresholds, TimedPressure, delivered,
 };
 
 /// Monitoring after intranasal esketamine lasts at least two hours from the first administration.
@@ -14,66 +15,8 @@ pub const REMS_MONITORING_MINUTES: i64 = 120;
 /// The form is submitted within this many days of the treatment.
 pub const REMS_SUBMIT_WITHIN_DAYS: i64 = 7;
 
-/// A blood pressure reading and when it was taken, in minutes after the first administration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimedPressure {
-    pub systolic: u16,
-    pub diastolic: u16,
-    /// Minutes after the first administration (negative before it).
-    pub minutes: i64,
-}
-
-/// Whether an effect the form asks about occurred, and whether it had resolved by the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Effect {
-    pub occurred: bool,
-    /// `None` when it occurred and the timeline shows no later reading to tell.
-    pub resolved: Option<bool>,
-}
-
-/// The classes of concomitant medicine the form asks about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Concomitant {
-    /// Benzodiazepines and other sedatives or hypnotics.
-    Sedatives,
-    Stimulants,
-    Maois,
-    Opioids,
-}
-
-impl Concomitant {
-    pub const ALL: [Self; 4] = [
-        Self::Sedatives,
-        Self::Stimulants,
-        Self::Maois,
-        Self::Opioids,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Sedatives => "Benzodiazepines or other sedatives/hypnotics",
-            Self::Stimulants => "Psychostimulants",
-            Self::Maois => "MAOIs",
-            Self::Opioids => "Opioids",
-        }
-    }
-}
-
-/// Opioids among the sedatives the checklist flags, named apart because the form asks for them.
-const OPIOIDS: [&str; 12] = [
-    "oxycodone",
-    "morphine",
-    "hydrocodone",
-    "hydromorphone",
-    "tramadol",
-    "tapentadol",
-    "fentanyl",
-    "methadone",
-    "buprenorphine",
-    "codeine",
-    "oxymorphone",
-    "percocet",
-];
+/// One esketamine nasal spray device holds 28 mg.
+pub const ESKETAMINE_DEVICE_MG: f64 = 28.0;
 
 /// The form as the timeline fills it.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +24,10 @@ pub struct RemsForm {
     pub treatment_started: DateTime<Utc>,
     /// The clinic's zone the treatment was in: its date and times of day are read there.
     pub zone: super::ClinicZone,
+    /// The client's details for this form (empty when none were recorded).
+    pub patient: RemsPatient,
+    /// Whether this is the client's first esketamine treatment in the journal.
+    pub first_treatment: Option<bool>,
     /// What the devices gave, in mg (56 or 84 for the labelled doses).
     pub dose_mg: Option<f64>,
     pub lots: Vec<LotCode>,
@@ -88,9 +35,12 @@ pub struct RemsForm {
     pub concomitant: Vec<(Concomitant, Vec<String>)>,
     /// Whether the checklist (and so the medicines) was recorded at all.
     pub checklist_recorded: bool,
+    /// Who monitored the client: recorded when the session ended, else who signed it.
     pub monitoring_clinician: Option<String>,
     /// The healthcare setting: the clinic's name in Settings.
     pub healthcare_setting: Option<String>,
+    /// The setting's and provider's telephone, email and address, from Settings.
+    pub contact: RemsContact,
     pub before_dosing: Option<TimedPressure>,
     /// The reading nearest 40 minutes after the first administration, within 30 to 60 minutes.
     pub at_about_40_minutes: Option<TimedPressure>,
@@ -100,20 +50,32 @@ pub struct RemsForm {
     /// clinic's thresholds.
     pub acceptable_before_dosing: Option<bool>,
     pub acceptable_before_leaving: Option<bool>,
+    /// SpO2 read after the first administration.
+    pub pulse_oximetry: Option<Oximetry>,
     /// From the first administration to the end of monitoring (the session's end).
     pub monitoring_minutes: Option<i64>,
-    /// When the client was ready to leave: the end, once discharge criteria were met.
-    pub ready_to_leave: Option<DateTime<Utc>>,
+    /// Minutes after the administration the client would have been ready to leave without the
+    /// two-hour rule: the clinician's judgement, recorded at discharge.
+    pub ready_after_minutes: Option<u32>,
     pub sedation: Effect,
     pub dissociation: Effect,
     pub respiratory_depression: Effect,
+    /// Whether a serious adverse event occurred, as answered at discharge.
+    pub serious_adverse_event: Option<bool>,
+    /// The adverse events charted during the session, described, the severe ones first.
+    pub adverse_events: Vec<String>,
 }
 
-/// Who monitored the client, and where: the names set in Settings.
+/// What the form needs beyond the timeline: the clinic's details, the client's, and who signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Monitoring {
-    pub clinician: Option<String>,
+pub struct RemsContext {
+    /// The clinic's name set in Settings: the healthcare setting.
     pub setting: Option<String>,
+    pub contact: RemsContact,
+    pub patient: Option<RemsPatient>,
+    pub first_treatment: Option<bool>,
+    /// Who signed the session: the monitoring clinician of a session that ended without naming one.
+    pub signed_by: Option<String>,
     /// The clinic's zone today, for a session that kept none of its own.
     pub zone: super::ClinicZone,
 }
@@ -128,14 +90,13 @@ pub enum RemsError {
 }
 
 impl RemsForm {
-    /// Fills the form from an ended esketamine session's timeline; `monitoring` says who monitored
-    /// and where (the clinician and clinic names set in Settings).
+    /// Fills the form from an ended esketamine session's timeline and `context`.
     pub fn of(
         session: &Session,
         events: &[Event],
         weight_kg: Option<f64>,
         thresholds: &Thresholds,
-        monitoring: Monitoring,
+        context: RemsContext,
     ) -> Result<Self, RemsError> {
         if session.route != Route::IntranasalEsketamine {
             return Err(RemsError::NotEsketamine(session.route.label()));
@@ -149,6 +110,10 @@ impl RemsForm {
         let minutes_after = |ms: i64| first_dose_ms.map(|first| (ms - first) / 60_000);
         let checklist = events.iter().find_map(|event| match &event.kind {
             EventKind::PreSession(checklist) => Some(checklist),
+            _ => None,
+        });
+        let discharge = events.iter().rev().find_map(|event| match &event.kind {
+            EventKind::SessionEnded { discharge, .. } => discharge.as_ref(),
             _ => None,
         });
         let (before_dosing, at_about_40_minutes, before_leaving) =
@@ -167,13 +132,13 @@ impl RemsForm {
             .iter()
             .rev()
             .find(|event| matches!(event.kind, EventKind::Vitals { .. }));
-        let discharged = events.iter().any(|event| {
-            matches!(&event.kind, EventKind::SessionEnded { discharge: Some(discharge), .. } if discharge.criteria_met)
-        });
+        let named = |name: Option<String>| name.filter(|name| !name.trim().is_empty());
         Ok(Self {
             treatment_started: session.started_at,
-            zone: session.zone.unwrap_or(monitoring.zone),
-            dose_mg: delivered(events, weight_kg, end_ms).mg,
+            zone: session.zone.unwrap_or(context.zone),
+            patient: context.patient.unwrap_or_default(),
+            first_treatment: context.first_treatment,
+            dose_mg: delivered(events, session.route, weight_kg, end_ms).mg,
             lots: checklist
                 .and_then(|checklist| checklist.lot.clone())
                 .into_iter()
@@ -186,7 +151,7 @@ impl RemsForm {
                             checklist
                                 .medicines
                                 .iter()
-                                .filter(|medicine| in_class(medicine, class))
+                                .filter(|medicine| class.holds(medicine))
                                 .cloned()
                                 .collect()
                         })
@@ -195,8 +160,12 @@ impl RemsForm {
                 })
                 .collect(),
             checklist_recorded: checklist.is_some(),
-            monitoring_clinician: monitoring.clinician.filter(|name| !name.trim().is_empty()),
-            healthcare_setting: monitoring.setting.filter(|name| !name.trim().is_empty()),
+            monitoring_clinician: named(
+                discharge.and_then(|discharge| discharge.monitored_by.clone()),
+            )
+            .or_else(|| named(context.signed_by)),
+            healthcare_setting: named(context.setting),
+            contact: context.contact,
             before_dosing,
             at_about_40_minutes,
             before_leaving,
@@ -205,15 +174,24 @@ impl RemsForm {
                 last_vitals
                     .filter(|event| first_dose_ms.is_some_and(|first| event.elapsed_ms > first)),
             ),
+            pulse_oximetry: oximetry(events, &minutes_after),
             monitoring_minutes: minutes_after(end_ms),
-            ready_to_leave: discharged.then_some(ended),
+            ready_after_minutes: discharge.and_then(|discharge| discharge.ready_after_minutes),
             sedation: sedation(events),
             dissociation: dissociation(events),
             respiratory_depression: respiratory_depression(events, thresholds),
+            serious_adverse_event: discharge.and_then(|discharge| discharge.serious_adverse_event),
+            adverse_events: adverse_events(events),
         })
     }
 
-    /// The fields the timeline could not fill, by their names on the form.
+    /// How many 28 mg devices the dose is, when it is a whole number of them.
+    pub fn devices(&self) -> Option<u32> {
+        let devices = self.dose_mg? / ESKETAMINE_DEVICE_MG;
+        (devices >= 1.0 && (devices - devices.round()).abs() < 1e-6).then(|| devices.round() as u32)
+    }
+
+    /// The fields the journal could not fill, by their names on the form.
     pub fn missing(&self) -> Vec<&'static str> {
         let mut missing = Vec::new();
         let mut need = |absent: bool, name: &'static str| {
@@ -221,6 +199,27 @@ impl RemsForm {
                 missing.push(name);
             }
         };
+        let patient = &self.patient;
+        need(
+            patient.first_name.is_empty(),
+            "patient's first name (the client's REMS details)",
+        );
+        need(
+            patient.last_name.is_empty(),
+            "patient's last name (the client's REMS details)",
+        );
+        need(
+            patient.birth_date.is_none(),
+            "patient's birthdate (the client's REMS details)",
+        );
+        need(
+            patient.sex.is_none(),
+            "patient's sex (the client's REMS details)",
+        );
+        need(
+            patient.enrolled.is_none(),
+            "whether the patient is enrolled in the REMS (the client's REMS details)",
+        );
         need(self.dose_mg.is_none(), "dose (dosing never began)");
         need(
             self.lots.is_empty(),
@@ -232,11 +231,23 @@ impl RemsForm {
         );
         need(
             self.monitoring_clinician.is_none(),
-            "monitoring clinician (the name in Settings)",
+            "monitoring clinician (not recorded when the session ended, and it is not signed)",
         );
         need(
             self.healthcare_setting.is_none(),
             "healthcare setting (the clinic's name in Settings)",
+        );
+        need(
+            self.contact.address.is_empty(),
+            "setting address (Settings, Clinic)",
+        );
+        need(
+            self.contact.telephone.is_empty(),
+            "provider telephone (Settings, Clinic)",
+        );
+        need(
+            self.contact.email.is_empty(),
+            "provider email (Settings, Clinic)",
         );
         need(self.before_dosing.is_none(), "blood pressure before dosing");
         need(
@@ -255,10 +266,14 @@ impl RemsForm {
             self.acceptable_before_leaving.is_none(),
             "vitals acceptable before leaving",
         );
+        need(
+            self.pulse_oximetry.is_none(),
+            "pulse oximetry (no SpO2 read after dosing)",
+        );
         need(self.monitoring_minutes.is_none(), "total monitoring time");
         need(
-            self.ready_to_leave.is_none(),
-            "time ready to leave (discharge criteria met at the end)",
+            self.ready_after_minutes.is_none(),
+            "minutes until ready to leave (asked when the session ended)",
         );
         for (effect, name) in [
             (self.sedation, "whether sedation had resolved"),
@@ -270,6 +285,10 @@ impl RemsForm {
         ] {
             need(effect.occurred && effect.resolved.is_none(), name);
         }
+        need(
+            self.serious_adverse_event.is_none(),
+            "serious adverse events (asked when the session ended)",
+        );
         missing
     }
 
@@ -289,113 +308,15 @@ impl RemsForm {
     }
 }
 
-/// The blood pressures the form asks for: the last before dosing, the one nearest 40 minutes
-/// after it (within 30 to 60), and the last after that.
-fn pressures(
-    events: &[Event],
-    minutes_after: &dyn Fn(i64) -> Option<i64>,
-) -> (
-    Option<TimedPressure>,
-    Option<TimedPressure>,
-    Option<TimedPressure>,
-) {
-    let pressures: Vec<TimedPressure> = events
+/// The adverse events charted, described, severe ones first (the form asks about serious ones).
+fn adverse_events(events: &[Event]) -> Vec<String> {
+    let mut charted: Vec<(AdverseSeverity, String)> = events
         .iter()
         .filter_map(|event| match &event.kind {
-            EventKind::Vitals { vitals, .. } => {
-                let (systolic, diastolic) = vitals.blood_pressure()?;
-                Some(TimedPressure {
-                    systolic,
-                    diastolic,
-                    minutes: minutes_after(event.elapsed_ms)?,
-                })
-            }
+            EventKind::AdverseEvent(adverse) => Some((adverse.severity, adverse.describe())),
             _ => None,
         })
         .collect();
-    let before_dosing = pressures.iter().rev().find(|bp| bp.minutes < 0).copied();
-    let at_about_40 = pressures
-        .iter()
-        .filter(|bp| (30..=60).contains(&bp.minutes))
-        .min_by_key(|bp| (bp.minutes - 40).abs())
-        .copied();
-    let before_leaving = pressures
-        .iter()
-        .rev()
-        .find(|bp| bp.minutes > 0 && at_about_40.is_none_or(|forty| bp.minutes > forty.minutes))
-        .copied();
-    (before_dosing, at_about_40, before_leaving)
-}
-
-fn in_class(medicine: &str, class: Concomitant) -> bool {
-    let lowered = medicine.to_lowercase();
-    let opioid = OPIOIDS.iter().any(|name| lowered.contains(name));
-    match (class, interaction(medicine)) {
-        (Concomitant::Opioids, _) => opioid,
-        (Concomitant::Sedatives, Some(InteractionClass::Sedative)) => !opioid,
-        (Concomitant::Stimulants, Some(InteractionClass::Stimulant))
-        | (Concomitant::Maois, Some(InteractionClass::Maoi)) => true,
-        _ => false,
-    }
-}
-
-/// Any rating below fully alert (MOAA/S 5) is sedation; it resolved when the last rating is 5.
-fn sedation(events: &[Event]) -> Effect {
-    let ratings: Vec<u8> = events
-        .iter()
-        .filter_map(|event| match &event.kind {
-            EventKind::Sedation { rating, .. } => Some(rating.score()),
-            _ => None,
-        })
-        .collect();
-    let occurred = ratings.iter().any(|score| *score < 5);
-    Effect {
-        occurred,
-        resolved: occurred.then(|| ratings.last().is_some_and(|score| *score == 5)),
-    }
-}
-
-/// A CADSS-6 above zero is dissociation; it resolved when a later one is zero. With no later one,
-/// whether it resolved is not known from the timeline.
-fn dissociation(events: &[Event]) -> Effect {
-    let totals: Vec<u32> = events
-        .iter()
-        .filter_map(|event| match &event.kind {
-            EventKind::Measure { measure, .. } if measure.instrument() == Instrument::Cadss6 => {
-                Some(measure.total())
-            }
-            _ => None,
-        })
-        .collect();
-    let first_above = totals.iter().position(|total| *total > 0);
-    Effect {
-        occurred: first_above.is_some(),
-        resolved: first_above.and_then(|first| {
-            let later = &totals[first + 1..];
-            (!later.is_empty()).then(|| later.last() == Some(&0))
-        }),
-    }
-}
-
-/// A respiratory rate below the clinic's threshold, or the adverse event of that name; it resolved
-/// when the last rate read is at or above the threshold.
-fn respiratory_depression(events: &[Event], thresholds: &Thresholds) -> Effect {
-    let rates: Vec<u8> = events
-        .iter()
-        .filter_map(|event| match &event.kind {
-            EventKind::Vitals { vitals, .. } => vitals.respiratory_rate(),
-            _ => None,
-        })
-        .collect();
-    let slow = |rate: &u8| *rate < thresholds.respiratory_rate_below;
-    let reported = events.iter().any(|event| {
-        matches!(&event.kind, EventKind::AdverseEvent(adverse) if adverse.category == AdverseCategory::RespiratoryDepression)
-    });
-    let occurred = reported || rates.iter().any(slow);
-    Effect {
-        occurred,
-        resolved: occurred
-            .then(|| rates.last().map(|rate| !slow(rate)))
-            .flatten(),
-    }
+    charted.sort_by_key(|(severity, _)| std::cmp::Reverse(*severity));
+    charted.into_iter().map(|(_, line)| line).collect()
 }

@@ -127,6 +127,8 @@ pub enum SessionError {
     NothingToExtend,
     #[error("An infusion can be extended by 1 to {max} minutes at a time.", max = super::MAX_EXTENSION_MINUTES)]
     ExtensionMinutes,
+    #[error("Ready to leave after how many minutes: a whole number from 1 to {max}, or leave it empty.", max = super::MAX_READY_AFTER_MINUTES)]
+    ReadyAfterMinutes,
     #[error("Choose why the dose changes: the client asked, vitals, your judgement or the plan.")]
     DoseChangeWhy,
     #[error(

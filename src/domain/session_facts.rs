@@ -78,6 +78,7 @@ impl SessionFacts {
     ) -> Self {
         let mut gathering = Gathering {
             weight_kg,
+            administration: super::Administration::new(session.route),
             ..Gathering::default()
         };
         if !session.intention.trim().is_empty() {
@@ -93,7 +94,7 @@ impl SessionFacts {
                 session.model.label(),
                 session.route.label(),
                 session.planned_dose.describe(weight_kg),
-                delivered(events, weight_kg, until_ms).describe()
+                delivered(events, session.route, weight_kg, until_ms).describe()
             )
             .into(),
         );

@@ -115,7 +115,7 @@ mod tests {
         let stops = |events: &[Event]| {
             soft_stops(
                 Guarded::BeginDosing,
-                &TimelineState::from_events(events),
+                &TimelineState::from_events(Route::IvInfusion, events),
                 Route::IvInfusion,
                 &settings,
                 60_000,
@@ -145,11 +145,15 @@ mod tests {
                 dose: Dose::parse("84 mg").unwrap(),
             },
         );
-        let state = TimelineState::from_events(&[vitals(1, 0, (120, 80)), began]);
+        let state = TimelineState::from_events(
+            Route::IntranasalEsketamine,
+            &[vitals(1, 0, (120, 80)), began],
+        );
         let ready = Discharge {
             criteria_met: true,
             ride_home: true,
             follow_up: String::new(),
+            ..Discharge::default()
         };
         let at = |minute: i64, route, discharge: &Discharge| {
             soft_stops(

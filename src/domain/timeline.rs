@@ -92,9 +92,15 @@ impl LatestReadings {
 }
 
 impl TimelineState {
-    /// Replays `events`, which must be in sequence order.
-    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
-        let mut state = Self::default();
+    /// Replays `events` of a session given by `route`, which must be in sequence order.
+    pub fn from_events<'a>(
+        route: super::Route,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Self {
+        let mut state = Self {
+            administration: Administration::new(route),
+            ..Self::default()
+        };
         for event in events {
             state.apply(event);
         }

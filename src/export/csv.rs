@@ -37,7 +37,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
         .terminator(::csv::Terminator::CRLF)
         .from_writer(out);
     writer.write_record(COLUMNS).map_err(csv_error)?;
-    let marked = TimelineState::from_events(&record.events).marked;
+    let marked = TimelineState::from_events(record.session.route, &record.events).marked;
     let decisions = crate::domain::decisions_of_deferrals(&record.events);
     let weight = record.weight_kg();
     let session = &record.session;

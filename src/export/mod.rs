@@ -32,7 +32,7 @@ pub use import::{
     ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file,
     refuse_unreadable_source, write_archived_session,
 };
-pub use record::SessionRecord;
+pub use record::{RemsFacts, SessionRecord};
 pub use session_budget::MAX_SESSION_BYTES;
 pub use substance_log_csv::{SUBSTANCE_LOG_COLUMNS, write_substance_log};
 pub use summary::{Summary, SummaryContext};
@@ -143,9 +143,15 @@ pub fn write_record(
                 &record.events,
                 record.weight_kg(),
                 &context.thresholds,
-                crate::domain::Monitoring {
-                    clinician: context.clinician.clone(),
+                crate::domain::RemsContext {
                     setting: context.clinic.clone(),
+                    contact: context.contact.clone(),
+                    patient: record.rems.as_ref().and_then(|rems| rems.patient.clone()),
+                    first_treatment: record.rems.as_ref().map(|rems| rems.first_treatment),
+                    signed_by: record
+                        .signature
+                        .as_ref()
+                        .map(|signature| signature.clinician.signed_as()),
                     zone: context.zone,
                 },
             )

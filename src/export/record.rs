@@ -30,6 +30,17 @@ pub struct SessionRecord {
     pub copied_from: Option<crate::store::CopyAuthor>,
     /// The journal it comes from was made for synthetic data: every export says so.
     pub synthetic: bool,
+    /// An esketamine session's REMS facts about its client, read for that form alone.
+    pub rems: Option<RemsFacts>,
+}
+
+/// What the REMS form knows of the client beyond the session: read only for an esketamine
+/// session, printed only on its form (no other export writes them).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RemsFacts {
+    pub patient: Option<crate::domain::RemsPatient>,
+    /// No earlier esketamine session of this client is in the journal.
+    pub first_treatment: bool,
 }
 
 impl SessionRecord {
@@ -39,7 +50,7 @@ impl SessionRecord {
             Some(ended) => (ended - self.session.started_at).num_milliseconds(),
             None => self.events.last().map_or(0, |event| event.elapsed_ms),
         };
-        delivered(&self.events, self.weight_kg(), until_ms)
+        delivered(&self.events, self.session.route, self.weight_kg(), until_ms)
     }
 
     /// The zone its times of day are read in: its own, else the clinic's as `context` gives it.
@@ -84,7 +95,16 @@ impl SessionRecord {
                 }
                 (standing, _) => standing,
             });
+        let rems = (session.route == crate::domain::Route::IntranasalEsketamine)
+            .then(|| -> Result<RemsFacts, StoreError> {
+                Ok(RemsFacts {
+                    patient: store.rems_patient(session.client_id)?,
+                    first_treatment: store.first_esketamine_treatment(id)?,
+                })
+            })
+            .transpose()?;
         Ok(Self {
+            rems,
             synthetic: store.is_synthetic()?,
             copied_from,
             signature,

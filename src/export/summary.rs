@@ -22,6 +22,8 @@ pub struct SummaryContext {
     pub clinician: Option<String>,
     /// The clinic's name (the REMS form's healthcare setting), when set.
     pub clinic: Option<String>,
+    /// The clinic's telephone, email and address (the REMS form asks for them).
+    pub contact: crate::domain::RemsContact,
     /// The limits beyond which a vital sign is flagged in the summary.
     pub thresholds: Thresholds,
 }
@@ -34,6 +36,7 @@ impl SummaryContext {
             zone,
             clinician: clinician.filter(|name| !name.trim().is_empty()),
             clinic: None,
+            contact: crate::domain::RemsContact::default(),
             thresholds,
         }
     }
@@ -42,6 +45,12 @@ impl SummaryContext {
     #[must_use]
     pub fn with_clinic(self, clinic: Option<String>) -> Self {
         Self { clinic, ..self }
+    }
+
+    /// The same, with the clinic's contact details for the REMS form.
+    #[must_use]
+    pub fn with_contact(self, contact: crate::domain::RemsContact) -> Self {
+        Self { contact, ..self }
     }
 }
 
@@ -145,7 +154,7 @@ impl Summary {
         let mut decision_of: Vec<(Seq, usize)> = Vec::new();
         let mut deferral_of: Vec<(Seq, usize)> = Vec::new();
         // What the dose entries before this one add up to: a dose change says the rate it set.
-        let mut administration = crate::domain::Administration::default();
+        let mut administration = crate::domain::Administration::new(record.session.route);
         let decision_of_deferral = crate::domain::decisions_of_deferrals(&record.events);
         for event in &record.events {
             if let Some(line) = dosing_line(&administration, event, weight) {
@@ -408,7 +417,7 @@ fn marked_lines(
     record: &SessionRecord,
     timed: impl Fn(&crate::domain::Event, String) -> Timed,
 ) -> Vec<Timed> {
-    let marked = TimelineState::from_events(&record.events).marked;
+    let marked = TimelineState::from_events(record.session.route, &record.events).marked;
     record
         .events
         .iter()

@@ -86,7 +86,7 @@ impl LiveSession {
             .num_milliseconds()
             .max(0);
         let last_elapsed = events.last().map_or(0, |event| event.elapsed_ms);
-        let state = TimelineState::from_events(&events);
+        let state = TimelineState::from_events(session.route, &events);
         // Unreadable settings must not keep a session from being logged: the defaults are safe ones.
         let settings = store.clinic_settings().unwrap_or_default();
         Ok(Self {
@@ -250,7 +250,7 @@ impl LiveSession {
     /// either (each expects its place in the sequence): every pending entry is taken back.
     pub fn refuse(&mut self) -> Vec<Event> {
         let taken = self.events.split_off(self.saved);
-        self.state = TimelineState::from_events(&self.events);
+        self.state = TimelineState::from_events(self.session.route, &self.events);
         taken
     }
 

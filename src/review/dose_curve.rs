@@ -5,7 +5,7 @@
 //! stopped or has run its planned length, exactly as the delivered total counts it (see
 //! `domain::administration`). Bolus routes are drawn as the amount set.
 
-use crate::domain::{Administration, DeferralOutcome, Dose, DoseUnit, Event, EventKind};
+use crate::domain::{Administration, DeferralOutcome, Dose, DoseUnit, Event, EventKind, Route};
 
 /// A deferral's time span, in minutes since the session start.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,13 +34,13 @@ fn minutes(ms: i64) -> f64 {
 }
 
 impl DoseCurve {
-    /// Builds the curve from a timeline in sequence order.
-    pub fn of(events: &[Event], weight_kg: Option<f64>) -> Self {
+    /// Builds the curve from a timeline given by `route`, in sequence order.
+    pub fn of(events: &[Event], route: Route, weight_kg: Option<f64>) -> Self {
         let end_ms = events.last().map_or(0, |event| event.elapsed_ms);
-        let administration = Administration::of(events);
+        let administration = Administration::of(events, route);
         let spans = administration.rate_spans(end_ms);
         let (unit, steps) = if spans.is_empty() {
-            bolus_steps(events, weight_kg)
+            bolus_steps(events, route, weight_kg)
         } else {
             let in_mg = weight_kg.is_some() || spans.iter().all(|s| s.rate.unit == DoseUnit::Mg);
             let value = |span: &crate::domain::RateSpan| {
@@ -125,7 +125,14 @@ impl DoseCurve {
 }
 
 /// Amounts given at once, as steps: each new amount from its entry, zero from a stop.
-fn bolus_steps(events: &[Event], weight_kg: Option<f64>) -> (&'static str, Vec<[f64; 2]>) {
+/// The amount given, step by step: the last amount set, or for esketamine's devices, the running
+/// total (a stop ends further devices and leaves what was given).
+fn bolus_steps(
+    events: &[Event],
+    route: Route,
+    weight_kg: Option<f64>,
+) -> (&'static str, Vec<[f64; 2]>) {
+    let add_up = route == Route::IntranasalEsketamine;
     let doses = events.iter().filter_map(|event| match &event.kind {
         EventKind::DosingBegan { dose }
         | EventKind::DoseChange {
@@ -146,11 +153,17 @@ fn bolus_steps(events: &[Event], weight_kg: Option<f64>) -> (&'static str, Vec<[
     let mut level: Option<f64> = None;
     for event in events {
         let at = minutes(event.elapsed_ms);
+        let before = level.unwrap_or(0.0);
         let next = match &event.kind {
             EventKind::DosingBegan { dose }
             | EventKind::DoseChange {
                 dose: Some(dose), ..
+            } if add_up => before + value(dose),
+            EventKind::DosingBegan { dose }
+            | EventKind::DoseChange {
+                dose: Some(dose), ..
             } => value(dose),
+            EventKind::DoseChange { dose: None, .. } if add_up => before,
             EventKind::DoseChange { dose: None, .. } => 0.0,
             _ => continue,
         };
@@ -237,7 +250,7 @@ mod tests {
             ),
         ];
         // 0.5 mg/kg over 40 min is 0.75 mg/kg/h, 52.5 mg/h at 70 kg; 0.4 over 40 is 42 mg/h.
-        let curve = DoseCurve::of(&events, Some(70.0));
+        let curve = DoseCurve::of(&events, Route::IvInfusion, Some(70.0));
         assert_eq!(curve.unit, "mg/h");
         assert_eq!(
             curve.steps,
@@ -259,7 +272,7 @@ mod tests {
             }]
         );
         assert_eq!(
-            DoseCurve::of(&events, None).unit,
+            DoseCurve::of(&events, Route::IvInfusion, None).unit,
             "mg/kg/h",
             "without a weight, mg/kg rates stay in mg/kg/h"
         );
@@ -292,7 +305,7 @@ mod tests {
                 },
             ),
         ];
-        let curve = DoseCurve::of(&events, None);
+        let curve = DoseCurve::of(&events, Route::IvInfusion, None);
         assert_eq!(
             curve.steps,
             vec![
@@ -321,11 +334,17 @@ mod tests {
                 },
             ),
         ];
-        let curve = DoseCurve::of(&spray, None);
-        assert_eq!(curve.unit, "mg");
+        let lozenge = DoseCurve::of(&spray, Route::SublingualLozenge, None);
+        assert_eq!(lozenge.unit, "mg");
         assert_eq!(
-            curve.steps,
+            lozenge.steps,
             vec![[0.0, 84.0], [10.0, 84.0], [10.0, 56.0], [10.0, 56.0]]
+        );
+        // Esketamine's devices add up: 84 mg, then 56 mg more.
+        let devices = DoseCurve::of(&spray, Route::IntranasalEsketamine, None);
+        assert_eq!(
+            devices.steps,
+            vec![[0.0, 84.0], [10.0, 84.0], [10.0, 140.0], [10.0, 140.0]]
         );
     }
 }

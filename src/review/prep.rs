@@ -113,7 +113,7 @@ impl PrepSheet {
 
 /// One session's part of the sheet, from its timeline.
 pub fn prep_session(summary: SessionSummary, intention: String, events: &[Event]) -> PrepSession {
-    let state = TimelineState::from_events(events);
+    let state = TimelineState::from_events(summary.route, events);
     let index: HashMap<Seq, usize> = events
         .iter()
         .enumerate()

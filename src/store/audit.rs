@@ -532,3 +532,15 @@ pub(super) fn chain_problems(
     }
     Ok(problems)
 }
+
+/// Migration 21: the audit log watches the clients' REMS details (a digest, never the names).
+pub(super) fn watch_rems_patients(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const REMS_PATIENTS: Audited<'static> = Audited {
+        table: "rems_patients",
+        subject: "'client ' || {row}.client_id || ' REMS details'",
+        columns: &["client_id", "details", "saved_ms"],
+    };
+    tx.execute_batch(&triggers_for(&REMS_PATIENTS))?;
+    // Esketamine devices now add up: each session's stored total is worked out again.
+    super::delivered_total::backfill_route(tx, crate::domain::Route::IntranasalEsketamine)
+}

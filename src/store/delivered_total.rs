@@ -5,26 +5,43 @@ use rusqlite::{Connection, params};
 
 use super::events::read_events;
 use super::{StoreError, sessions::SESSION_STARTED_AND_ENDED};
-use crate::domain::{SessionId, delivered, session_weight};
+use crate::domain::{Route, SessionId, delivered, session_weight};
 
 /// Computes what the session's timeline delivered up to its end and stores it beside the session.
 /// A live session has no total yet; both columns stay NULL.
 pub(super) fn record_delivered(conn: &Connection, session: SessionId) -> Result<(), StoreError> {
-    let (started_ms, ended_ms, weight_kg): (i64, Option<i64>, Option<f64>) = conn
+    let (started_ms, ended_ms, weight_kg, route): (i64, Option<i64>, Option<f64>, String) = conn
         .prepare_cached(SESSION_STARTED_AND_ENDED)?
         .query_row([session.0], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
         })?;
+    let route = Route::parse(&route).ok_or(StoreError::Damaged("a session's route"))?;
     let Some(ended_ms) = ended_ms else {
         return Ok(());
     };
     let events = read_events(conn, session)?;
     let weight_kg = session_weight(&events, weight_kg);
-    let total = delivered(&events, weight_kg, ended_ms - started_ms);
+    let total = delivered(&events, route, weight_kg, ended_ms - started_ms);
     conn.prepare_cached(
         "UPDATE sessions SET delivered_mg = ?2, delivered_mg_per_kg = ?3 WHERE id = ?1",
     )?
     .execute(params![session.0, total.mg, total.mg_per_kg])?;
+    Ok(())
+}
+
+/// Migration 21: the total of every ended session given by `route`, worked out again (its rules
+/// changed: esketamine's devices add up).
+pub(super) fn backfill_route(
+    tx: &rusqlite::Transaction<'_>,
+    route: Route,
+) -> Result<(), StoreError> {
+    let ended: Vec<i64> = tx
+        .prepare("SELECT id FROM sessions WHERE ended_ms IS NOT NULL AND route = ?1")?
+        .query_map([route.as_str()], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ended {
+        record_delivered(tx, SessionId(id))?;
+    }
     Ok(())
 }
 

@@ -96,6 +96,10 @@ pub enum StoreError {
     ClinicName(#[from] crate::domain::ClinicNameError),
     #[error(transparent)]
     SubstanceLog(#[from] crate::domain::SubstanceLogError),
+    #[error(transparent)]
+    RemsPatient(#[from] crate::domain::RemsPatientError),
+    #[error(transparent)]
+    RemsContact(#[from] crate::domain::RemsContactError),
     #[error("Only an ended intranasal esketamine session has a REMS form to submit.")]
     RemsNotDue,
     #[error(

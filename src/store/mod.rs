@@ -39,6 +39,7 @@ mod practice;
 mod prefill;
 mod read_only_media;
 mod relevance;
+mod rems_patients;
 mod rems_submissions;
 mod schema;
 mod search;

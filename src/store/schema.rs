@@ -228,6 +228,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::rems_submissions::CREATE_REMS_MARKS,
         then: Some(super::audit::watch_rems_marks),
     },
+    // 21: the clients' REMS details (store::rems_patients), audited; and esketamine totals worked
+    // out again now that devices add up.
+    Migration {
+        sql: super::rems_patients::CREATE_REMS_PATIENTS,
+        then: Some(super::audit::watch_rems_patients),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

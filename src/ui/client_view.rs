@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
 use super::client_consent::ClientConsent;
+use super::client_rems_details::ClientRemsDetails;
 use super::commands::{Scope, UiCommand};
 use super::prep_view::outcome_line;
 use super::view::{AppView, Nav, ViewContext, back_on};
@@ -25,6 +26,8 @@ pub struct ClientView {
     consent: ClientConsent,
     /// Each session's "sit with it" outcomes beside the check-ins that followed.
     breakthrough: Breakthrough,
+    /// The client's REMS details, for a client given esketamine.
+    rems: Option<ClientRemsDetails>,
 }
 
 impl AppView for ClientView {
@@ -68,7 +71,11 @@ impl ClientView {
             .map(|instrument| MeasureTrend::of(instrument, &measures, number_of))
             .filter(|trend| !trend.points.is_empty())
             .collect();
+        let esketamine = sessions
+            .iter()
+            .any(|session| session.route == crate::domain::Route::IntranasalEsketamine);
         Ok(Self {
+            rems: esketamine.then(|| ClientRemsDetails::load(store, client.id)),
             consent: ClientConsent::load(store, client.id, now),
             breakthrough,
             client,
@@ -102,6 +109,9 @@ impl ClientView {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     self.consent.ui(ui, journal, now);
+                    if let Some(rems) = &mut self.rems {
+                        rems.ui(ui, journal);
+                    }
                     ui.add_space(theme::GAP);
                     self.charts(ui);
                     ui.add_space(theme::GAP);

@@ -58,6 +58,7 @@ impl ExportPanel {
                     .unwrap_or_else(|_| crate::domain::ClinicZone::of_this_computer());
                 SummaryContext::local(clinician.map(|c| c.signed_as()), thresholds, zone)
                     .with_clinic(store.clinic_name().ok().flatten().map(String::from))
+                    .with_contact(store.rems_contact().unwrap_or_default())
             };
             if ui.button("Copy summary").clicked() {
                 let copied = SessionRecord {

@@ -74,8 +74,8 @@ impl SessionView {
         thresholds: Thresholds,
     ) -> Result<Self, StoreError> {
         let record = SessionRecord::load(store, id, ExportOptions::default())?;
-        let state = TimelineState::from_events(&record.events);
-        let curve = DoseCurve::of(&record.events, record.weight_kg());
+        let state = TimelineState::from_events(record.session.route, &record.events);
+        let curve = DoseCurve::of(&record.events, record.session.route, record.weight_kg());
         let delivered = record.delivered().describe();
         let facts = SessionFacts::gather(
             &record.session,

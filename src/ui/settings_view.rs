@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::clinic_name_settings::ClinicNameSettings;
+use super::clinic_settings_panel::ClinicSettingsPanel;
 use super::clinician_settings::ClinicianSettings;
 use super::commands::{Scope, UiCommand};
 use super::consent_text_settings::ConsentTextSettings;
@@ -23,7 +23,7 @@ pub struct SettingsView {
     /// The last thing that happened; `true` when it is a problem.
     status: Option<(String, bool)>,
     clinician: ClinicianSettings,
-    clinic_name: ClinicNameSettings,
+    clinic: ClinicSettingsPanel,
     consent_text: ConsentTextSettings,
     passphrase: PassphraseChange,
     practice: PracticeSettings,
@@ -60,7 +60,7 @@ impl SettingsView {
             saved: settings,
             status: unreadable.map(|problem| (problem.to_owned(), true)),
             clinician: ClinicianSettings::load(store),
-            clinic_name: ClinicNameSettings::load(store),
+            clinic: ClinicSettingsPanel::load(store),
             consent_text: ConsentTextSettings::load(store),
             passphrase: PassphraseChange::default(),
             practice: PracticeSettings::load(store),
@@ -171,7 +171,7 @@ impl SettingsView {
         self.clinician.ui(ui, journal);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
-        self.clinic_name.ui(ui, journal);
+        self.clinic.ui(ui, journal);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.consent_text.ui(ui, journal, now);

@@ -77,8 +77,16 @@ pub enum Write {
         id: crate::domain::FollowUpId,
         check_in: crate::domain::CheckIn,
     },
-    /// Sets the clinic's name, or clears it.
-    SaveClinicName(Option<crate::domain::ClinicName>),
+    /// Sets the clinic's name (or clears it) and its contact details.
+    SaveClinic {
+        name: Option<crate::domain::ClinicName>,
+        contact: crate::domain::RemsContact,
+    },
+    /// Keeps a client's details for the REMS form (empty details remove them).
+    SaveRemsPatient {
+        client: crate::domain::ClientId,
+        details: crate::domain::RemsPatient,
+    },
     ChangePassphrase {
         current: Passphrase,
         new: Passphrase,
@@ -254,9 +262,13 @@ impl Write {
             Self::RecordCheckIn { id, check_in } => {
                 store.record_check_in(id, &check_in).map(|_| Written::Done)
             }
-            Self::SaveClinicName(name) => store
-                .save_clinic_name(name.as_ref())
-                .map(|()| Written::Done),
+            Self::SaveClinic { name, contact } => {
+                store.save_clinic_name(name.as_ref())?;
+                store.save_rems_contact(&contact).map(|_| Written::Done)
+            }
+            Self::SaveRemsPatient { client, details } => store
+                .save_rems_patient(client, &details)
+                .map(|_| Written::Done),
             Self::ChangePassphrase { current, new } => store
                 .change_passphrase(&current, &new)
                 .map(|()| Written::Done),

@@ -131,6 +131,7 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (21, "DROP TABLE rems_patients;"),
     (20, "DROP TABLE rems_marks;"),
     (
         19,
@@ -255,6 +256,7 @@ pub fn summary_context() -> kap_journal::export::SummaryContext {
         zone: kap_journal::domain::ClinicZone::UTC,
         clinician: Some("Dr. R. Example, MD (synthetic)".to_owned()),
         clinic: None,
+        contact: kap_journal::domain::RemsContact::default(),
         thresholds: kap_journal::domain::Thresholds::default(),
     }
 }

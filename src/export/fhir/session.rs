@@ -135,7 +135,7 @@ fn administrations(scope: &SessionScope) -> Vec<Entry> {
         Some(ended) => (ended - record.session.started_at).num_milliseconds(),
         None => record.events.last().map_or(0, |event| event.elapsed_ms),
     };
-    let administration = Administration::of(&record.events);
+    let administration = Administration::of(&record.events, record.session.route);
     let weight = record.weight_kg();
     let live = record.session.status == SessionStatus::Live;
     let route = json!({"text": record.session.route.label()});

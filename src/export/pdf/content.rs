@@ -47,7 +47,7 @@ pub fn lay_out(layout: &mut Layout<'_>, record: &SessionRecord, summary: &Summar
             layout.paragraph(text.trim(), MARGIN, CONTENT_WIDTH, Style::BODY);
         }
     }
-    let curve = DoseCurve::of(&record.events, record.weight_kg());
+    let curve = DoseCurve::of(&record.events, record.session.route, record.weight_kg());
     if !curve.steps.is_empty() {
         section(layout, "Dose over time", accent);
         chart::draw(layout, &curve, record.session.model);

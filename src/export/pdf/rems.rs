@@ -38,22 +38,16 @@ pub fn render(record: &SessionRecord, form: &RemsForm) -> Result<Vec<u8>, Export
             ..Style::BODY
         },
     );
+    section(&mut layout, "Patient", accent);
+    facts(&mut layout, &patient(form));
+    section(&mut layout, "Healthcare setting and provider", accent);
+    facts(&mut layout, &setting(form));
     section(&mut layout, "Treatment", accent);
     facts(&mut layout, &treatment(form));
     section(&mut layout, "Monitoring", accent);
     facts(&mut layout, &monitoring(form));
     section(&mut layout, "During and after the treatment", accent);
-    facts(
-        &mut layout,
-        &[
-            ("Sedation", effect(form.sedation)),
-            ("Dissociation", effect(form.dissociation)),
-            (
-                "Respiratory depression",
-                effect(form.respiratory_depression),
-            ),
-        ],
-    );
+    facts(&mut layout, &during_and_after(form));
     let missing = form.missing();
     section(&mut layout, "Not in the timeline", accent);
     if missing.is_empty() {
@@ -80,14 +74,100 @@ fn missing() -> String {
     "MISSING".to_owned()
 }
 
+fn yes_no(answer: Option<bool>) -> String {
+    answer.map_or_else(missing, |yes| if yes { "yes" } else { "no" }.to_owned())
+}
+
+/// The text, or MISSING when it is empty.
+fn given(text: &str) -> String {
+    if text.trim().is_empty() {
+        missing()
+    } else {
+        text.trim().to_owned()
+    }
+}
+
+fn patient(form: &RemsForm) -> Vec<(&'static str, String)> {
+    let patient = &form.patient;
+    vec![
+        ("First name", given(&patient.first_name)),
+        ("Last name", given(&patient.last_name)),
+        (
+            "Birthdate",
+            patient
+                .birth_date
+                .map_or_else(missing, |born| born.format("%Y-%m-%d").to_string()),
+        ),
+        (
+            "Sex",
+            patient
+                .sex
+                .map_or_else(missing, |sex| sex.label().to_owned()),
+        ),
+        ("Enrolled in the SPRAVATO REMS", yes_no(patient.enrolled)),
+        (
+            "First treatment",
+            form.first_treatment.map_or_else(missing, |first| {
+                if first {
+                    "yes (no earlier esketamine session in the journal)".to_owned()
+                } else {
+                    "no".to_owned()
+                }
+            }),
+        ),
+    ]
+}
+
+fn setting(form: &RemsForm) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "Healthcare setting",
+            form.healthcare_setting.clone().unwrap_or_else(missing),
+        ),
+        ("Setting address", given(&form.contact.address)),
+        (
+            "Monitoring clinician",
+            form.monitoring_clinician.clone().unwrap_or_else(missing),
+        ),
+        ("Telephone", given(&form.contact.telephone)),
+        ("Email", given(&form.contact.email)),
+    ]
+}
+
+fn during_and_after(form: &RemsForm) -> Vec<(&'static str, String)> {
+    let serious = match form.serious_adverse_event {
+        None => missing(),
+        Some(false) => "no".to_owned(),
+        Some(true) => "YES".to_owned(),
+    };
+    let mut facts = vec![
+        ("Sedation", effect(form.sedation)),
+        ("Dissociation", effect(form.dissociation)),
+        (
+            "Respiratory depression",
+            effect(form.respiratory_depression),
+        ),
+        ("Serious adverse event", serious),
+    ];
+    for line in &form.adverse_events {
+        facts.push(("Charted", line.clone()));
+    }
+    facts
+}
+
 fn treatment(form: &RemsForm) -> Vec<(&'static str, String)> {
-    let dose = form
-        .dose_mg
-        .map_or_else(missing, |mg| match mg.round() as i64 {
-            56 => "56 mg".to_owned(),
-            84 => "84 mg".to_owned(),
-            _ => format!("other: {}", format::milligrams(mg)),
-        });
+    let devices = form
+        .devices()
+        .map(|devices| format!(" ({devices} device{})", if devices == 1 { "" } else { "s" }))
+        .unwrap_or_default();
+    let dose = form.dose_mg.map_or_else(missing, |mg| {
+        let labelled = (mg - 56.0).abs() < 1e-6 || (mg - 84.0).abs() < 1e-6;
+        if labelled {
+            format!("{}{devices}", format::milligrams(mg))
+        } else {
+            format!("other: {}{devices}", format::milligrams(mg))
+        }
+    });
     let lots = if form.lots.is_empty() {
         missing()
     } else {
@@ -119,9 +199,6 @@ fn monitoring(form: &RemsForm) -> Vec<(&'static str, String)> {
             format!("{}/{} at {} min", bp.systolic, bp.diastolic, bp.minutes)
         })
     };
-    let yes_no = |answer: Option<bool>| {
-        answer.map_or_else(missing, |yes| if yes { "yes" } else { "no" }.to_owned())
-    };
     let minutes = form.monitoring_minutes.map_or_else(missing, |minutes| {
         if minutes < REMS_MONITORING_MINUTES {
             format!("{minutes} min (UNDER the 2 hours required)")
@@ -129,15 +206,16 @@ fn monitoring(form: &RemsForm) -> Vec<(&'static str, String)> {
             format!("{minutes} min")
         }
     });
+    let oximetry = form.pulse_oximetry.map_or_else(missing, |spo2| {
+        format!(
+            "monitored: {} reading{}, lowest {} % at {} min",
+            spo2.readings,
+            if spo2.readings == 1 { "" } else { "s" },
+            spo2.lowest,
+            spo2.lowest_at_minutes
+        )
+    });
     vec![
-        (
-            "Monitoring clinician",
-            form.monitoring_clinician.clone().unwrap_or_else(missing),
-        ),
-        (
-            "Healthcare setting",
-            form.healthcare_setting.clone().unwrap_or_else(missing),
-        ),
         ("Blood pressure before dosing", pressure(form.before_dosing)),
         (
             "Blood pressure at about 40 min",
@@ -155,11 +233,13 @@ fn monitoring(form: &RemsForm) -> Vec<(&'static str, String)> {
             "Vitals acceptable before leaving",
             yes_no(form.acceptable_before_leaving),
         ),
+        ("Pulse oximetry", oximetry),
         ("Total monitoring time", minutes),
         (
-            "Ready to leave",
-            form.ready_to_leave
-                .map_or_else(missing, |at| form.local_time(at)),
+            "Ready to leave (no 2-hour rule)",
+            form.ready_after_minutes.map_or_else(missing, |minutes| {
+                format!("{minutes} min after administration")
+            }),
         ),
     ]
 }

@@ -92,10 +92,11 @@ impl OpenJournal {
                 SessionView::load(store, id, focus, self.settings.thresholds)
                     .map(|view| View::Session(Box::new(view)))
             }
-            Nav::Prep(client) => PrepView::load(store, client).map(View::Prep),
-            Nav::ClientHistory(client) => {
-                ClientView::load(store, client, shared.clock.wall()).map(View::Client)
+            Nav::Prep(client) => {
+                PrepView::load(store, client).map(|view| View::Prep(Box::new(view)))
             }
+            Nav::ClientHistory(client) => ClientView::load(store, client, shared.clock.wall())
+                .map(|view| View::Client(Box::new(view))),
             Nav::Lots => Ok(View::Lots(Box::new(LotsView::load(store)))),
             Nav::Practice => Ok(View::Practice(Box::new(PracticeView::load(
                 store,

@@ -65,7 +65,10 @@ impl LiveView {
                     self.error = Some(crate::domain::SessionError::OpenDeferral.to_string());
                     self.open_outcome(deferral, DeferralOutcome::WorkedThrough);
                 }
-                None => self.composer.open(Form::End(EndForm::default())),
+                None => self.composer.open(Form::End(EndForm::new(
+                    self.live.session().route,
+                    &self.clinician,
+                ))),
             },
             UiCommand::Outcome(_) | UiCommand::LongerDeferral | UiCommand::ShorterDeferral => {
                 match self.live.state().open_deferrals.first() {

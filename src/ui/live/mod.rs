@@ -44,6 +44,8 @@ pub struct LiveView {
     /// The safety plan opened by itself for the entry that called for it (Escape leaves it for
     /// later; it opens again only after another such entry).
     safety_plan_offered: bool,
+    /// The clinician in Settings as they sign: who monitored, unless the end form says otherwise.
+    clinician: String,
 }
 
 impl AppView for LiveView {
@@ -107,6 +109,7 @@ impl LiveView {
             pending: None,
             writing: VecDeque::new(),
             safety_plan_offered: false,
+            clinician: store.signs_as(),
             selected: None,
             error,
             resumed_notice,

@@ -7,7 +7,8 @@ use egui::{RichText, Ui};
 use super::super::super::{format, theme, widgets};
 use super::{EntryForm, Intent};
 use crate::domain::{
-    DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, Route, SessionError, TreatmentModel,
+    DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, MAX_READY_AFTER_MINUTES, Route,
+    SessionError, TreatmentModel,
 };
 use crate::live::LiveSession;
 
@@ -17,8 +18,27 @@ pub struct EndForm {
     criteria_met: bool,
     ride_home: bool,
     follow_up: String,
+    /// Who monitored the client: the clinician in Settings, which the one ending may change.
+    monitored_by: String,
+    /// Intranasal esketamine: the REMS form's own questions are asked too.
+    esketamine: bool,
+    /// Minutes after the administration the client would have been ready to leave, as typed.
+    ready_after: String,
+    /// Whether a serious adverse event occurred: unanswered until chosen.
+    serious_adverse_event: Option<bool>,
     /// How long the client has been monitored, and whether that is too short; renewed every frame.
     pub monitoring: Option<(String, bool)>,
+}
+
+impl EndForm {
+    /// The form for a session given by `route`, naming `monitored_by` (the clinician in Settings).
+    pub fn new(route: Route, monitored_by: &str) -> Self {
+        Self {
+            esketamine: route == Route::IntranasalEsketamine,
+            monitored_by: monitored_by.to_owned(),
+            ..Self::default()
+        }
+    }
 }
 
 impl EntryForm for EndForm {
@@ -49,22 +69,59 @@ impl EntryForm for EndForm {
             ),
             TreatmentModel::Medical => ("Follow-up plan", "e.g. next infusion Thursday 10:00"),
         };
-        vec![widgets::labelled_field(
+        let mut fields = vec![widgets::labelled_field(
             ui,
             label,
             &mut self.follow_up,
             hint,
             480.0,
-        )]
+        )];
+        fields.push(widgets::labelled_field(
+            ui,
+            "Monitored by",
+            &mut self.monitored_by,
+            "your name as you sign",
+            240.0,
+        ));
+        if self.esketamine {
+            // The REMS monitoring form's questions that only the clinician can answer.
+            fields.push(widgets::labelled_field(
+                ui,
+                "Ready to leave after (min)",
+                &mut self.ready_after,
+                "had there been no 2-hour rule",
+                80.0,
+            ));
+            widgets::chips(
+                ui,
+                "Serious adverse event",
+                &mut self.serious_adverse_event,
+                &[(Some(false), "No"), (Some(true), "Yes")],
+            );
+        }
+        fields
     }
 
     fn intent(&self, text: String) -> Result<Intent, SessionError> {
+        let ready_after = self.ready_after.trim();
+        let ready_after_minutes = if self.esketamine && !ready_after.is_empty() {
+            match ready_after.parse::<u32>() {
+                Ok(minutes) if (1..=MAX_READY_AFTER_MINUTES).contains(&minutes) => Some(minutes),
+                _ => return Err(SessionError::ReadyAfterMinutes),
+            }
+        } else {
+            None
+        };
+        let monitored_by = self.monitored_by.trim();
         Ok(Intent::End(
             text,
             Discharge {
                 criteria_met: self.criteria_met,
                 ride_home: self.ride_home,
                 follow_up: self.follow_up.clone(),
+                monitored_by: (!monitored_by.is_empty()).then(|| monitored_by.to_owned()),
+                ready_after_minutes,
+                serious_adverse_event: self.serious_adverse_event.filter(|_| self.esketamine),
             },
         ))
     }

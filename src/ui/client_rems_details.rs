@@ -1,0 +1,140 @@
+//! A client's details for the esketamine REMS form (names, birthdate, sex, enrolment), edited in
+//! their history. The form alone prints them, and the panel says so.
+
+use egui::{RichText, Ui};
+
+use super::awaiting::Awaiting;
+use super::{theme, widgets};
+use crate::domain::{ClientId, RemsPatient, RemsSex};
+use crate::store::Store;
+use crate::worker::{Journal, Write};
+
+/// The details as typed (the birthdate as text until saved) and as the journal holds them.
+pub struct ClientRemsDetails {
+    client: ClientId,
+    first_name: String,
+    last_name: String,
+    birth_date: String,
+    sex: Option<RemsSex>,
+    enrolled: Option<bool>,
+    saved: RemsPatient,
+    status: Option<(String, bool)>,
+    saving: Awaiting,
+}
+
+impl ClientRemsDetails {
+    pub fn load(store: &Store, client: ClientId) -> Self {
+        let (saved, status) = match store.rems_patient(client) {
+            Ok(details) => (details.unwrap_or_default(), None),
+            Err(error) => (RemsPatient::default(), Some((error.to_string(), true))),
+        };
+        let mut panel = Self {
+            client,
+            first_name: String::new(),
+            last_name: String::new(),
+            birth_date: String::new(),
+            sex: None,
+            enrolled: None,
+            saved: RemsPatient::default(),
+            status,
+            saving: Awaiting::default(),
+        };
+        panel.show_saved(saved);
+        panel
+    }
+
+    fn show_saved(&mut self, saved: RemsPatient) {
+        self.first_name.clone_from(&saved.first_name);
+        self.last_name.clone_from(&saved.last_name);
+        self.birth_date = saved
+            .birth_date
+            .map(|born| born.to_string())
+            .unwrap_or_default();
+        self.sex = saved.sex;
+        self.enrolled = saved.enrolled;
+        self.saved = saved;
+    }
+
+    /// The details as typed, or the sentence saying what does not read.
+    fn typed(&self) -> Result<RemsPatient, String> {
+        let birth_date =
+            match self.birth_date.trim() {
+                "" => None,
+                text => Some(text.parse().map_err(|_| {
+                    "Give the birthdate as YYYY-MM-DD, such as 1984-03-02.".to_owned()
+                })?),
+            };
+        Ok(RemsPatient {
+            first_name: self.first_name.trim().to_owned(),
+            last_name: self.last_name.trim().to_owned(),
+            birth_date,
+            sex: self.sex,
+            enrolled: self.enrolled,
+        })
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal) {
+        egui::CollapsingHeader::new("REMS details")
+            .id_salt(("rems_details", self.client.0))
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(
+                        "Asked by the esketamine REMS monitoring form and printed on it alone: \
+                         no summary, archive or practice copy carries them.",
+                    )
+                    .color(theme::MUTED),
+                );
+                ui.horizontal(|ui| {
+                    widgets::labelled_field(ui, "First name", &mut self.first_name, "", 160.0);
+                    widgets::labelled_field(ui, "Last name", &mut self.last_name, "", 160.0);
+                });
+                widgets::labelled_field(ui, "Birthdate", &mut self.birth_date, "YYYY-MM-DD", 110.0);
+                widgets::chips(
+                    ui,
+                    "Sex",
+                    &mut self.sex,
+                    &[
+                        (Some(RemsSex::Female), "Female"),
+                        (Some(RemsSex::Male), "Male"),
+                    ],
+                );
+                widgets::chips(
+                    ui,
+                    "Enrolled in the REMS",
+                    &mut self.enrolled,
+                    &[(Some(true), "Yes"), (Some(false), "No")],
+                );
+                match self.saving.answer() {
+                    Some(Ok(_)) => {
+                        if let Ok(typed) = self.typed() {
+                            self.show_saved(typed);
+                        }
+                        self.status = Some(("REMS details saved.".to_owned(), false));
+                    }
+                    Some(Err(error)) => self.status = Some((error.to_string(), true)),
+                    None => {}
+                }
+                let typed = self.typed();
+                let unsaved = typed.as_ref().map_or(true, |typed| *typed != self.saved);
+                if ui
+                    .add_enabled(
+                        unsaved && !self.saving.is_waiting(),
+                        egui::Button::new("Save REMS details"),
+                    )
+                    .clicked()
+                {
+                    match typed {
+                        Ok(details) => self.saving.send(
+                            journal,
+                            Write::SaveRemsPatient {
+                                client: self.client,
+                                details,
+                            },
+                        ),
+                        Err(sentence) => self.status = Some((sentence, true)),
+                    }
+                }
+                widgets::status_line(ui, self.status.as_ref());
+            });
+    }
+}
