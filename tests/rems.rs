@@ -411,7 +411,7 @@ fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
         "Setting address 12 Example Street, Springfield",
         "Telephone +1 555 010 0199",
         "Email front.desk@clinic.example",
-        "Every field was filled from the timeline.",
+        "Every field was filled from the journal.",
     ] {
         assert!(words.contains(expected), "{expected:?} in {words}");
     }

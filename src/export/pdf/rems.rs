@@ -49,10 +49,10 @@ pub fn render(record: &SessionRecord, form: &RemsForm) -> Result<Vec<u8>, Export
     section(&mut layout, "During and after the treatment", accent);
     facts(&mut layout, &during_and_after(form));
     let missing = form.missing();
-    section(&mut layout, "Not in the timeline", accent);
+    section(&mut layout, "Not filled", accent);
     if missing.is_empty() {
         layout.paragraph(
-            "Every field was filled from the timeline.",
+            "Every field was filled from the journal.",
             MARGIN,
             CONTENT_WIDTH,
             Style::BODY,

@@ -61,28 +61,31 @@ impl Composer {
         let (label, button) = self.form.labels();
         ui.horizontal(|ui| {
             let label = ui.label(RichText::new(label).strong());
-            let width = ui.available_width() - 160.0;
-            let field = ui.add(
-                TextEdit::multiline(&mut self.text)
-                    .id(main_id)
-                    .desired_rows(2)
-                    .desired_width(width.max(200.0))
-                    .hint_text("Enter saves · Shift+Enter new line · Esc back to note"),
-            );
-            let field = field.labelled_by(label.id);
-            if self.focus_main {
-                field.request_focus();
-                self.focus_main = false;
-                // Typing goes on after what the field holds (a resumed draft, words kept while
-                // locked), never before it.
-                caret_at_end(ui.ctx(), main_id, &self.text);
-            }
-            if ui
-                .add(egui::Button::new(RichText::new(button).strong()).shortcut_text("Enter"))
-                .clicked()
-            {
-                submit = true;
-            }
+            // The button is laid out first, from the right, so the field takes what is left and
+            // the button is never cut off by a narrow window.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                if ui
+                    .add(egui::Button::new(RichText::new(button).strong()).shortcut_text("Enter"))
+                    .clicked()
+                {
+                    submit = true;
+                }
+                let field = ui.add(
+                    TextEdit::multiline(&mut self.text)
+                        .id(main_id)
+                        .desired_rows(2)
+                        .desired_width(ui.available_width().max(120.0))
+                        .hint_text("Enter saves · Shift+Enter new line · Esc back to note"),
+                );
+                let field = field.labelled_by(label.id);
+                if self.focus_main {
+                    field.request_focus();
+                    self.focus_main = false;
+                    // Typing goes on after what the field holds (a resumed draft, words kept while
+                    // locked), never before it.
+                    caret_at_end(ui.ctx(), main_id, &self.text);
+                }
+            });
         });
         submit
     }

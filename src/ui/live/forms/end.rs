@@ -76,29 +76,35 @@ impl EntryForm for EndForm {
             hint,
             480.0,
         )];
-        fields.push(widgets::labelled_field(
-            ui,
-            "Monitored by",
-            &mut self.monitored_by,
-            "your name as you sign",
-            240.0,
-        ));
-        if self.esketamine {
-            // The REMS monitoring form's questions that only the clinician can answer.
+        ui.horizontal(|ui| {
             fields.push(widgets::labelled_field(
                 ui,
-                "Ready to leave after (min)",
-                &mut self.ready_after,
-                "had there been no 2-hour rule",
-                80.0,
+                "Monitored by",
+                &mut self.monitored_by,
+                "your name as you sign",
+                240.0,
             ));
-            widgets::chips(
-                ui,
-                "Serious adverse event",
-                &mut self.serious_adverse_event,
-                &[(Some(false), "No"), (Some(true), "Yes")],
-            );
-        }
+            if self.esketamine {
+                // The REMS monitoring form's questions that only the clinician can answer: how
+                // soon the client would have been ready without the 2-hour rule, and whether a
+                // serious adverse event occurred.
+                fields.push(widgets::labelled_field(
+                    ui,
+                    "Ready to leave after (min)",
+                    &mut self.ready_after,
+                    "e.g. 90",
+                    150.0,
+                ));
+                ui.vertical(|ui| {
+                    ui.label("Serious adverse event");
+                    ui.horizontal(|ui| {
+                        for (answer, text) in [(Some(false), "No"), (Some(true), "Yes")] {
+                            ui.selectable_value(&mut self.serious_adverse_event, answer, text);
+                        }
+                    });
+                });
+            }
+        });
         fields
     }
 
