@@ -122,6 +122,7 @@ fn a_summary_prints_the_clinics_time_of_day_in_summer_and_in_winter() {
         &mut archive,
     )
     .unwrap();
+    common::assert_archive_matches_schema(&String::from_utf8_lossy(&archive));
     assert!(String::from_utf8_lossy(&archive).contains("\"zone\":\"America/New_York\""));
     let mut elsewhere = common::journal();
     elsewhere
@@ -223,6 +224,7 @@ fn an_archive_naming_an_unknown_zone_is_refused_in_a_sentence() {
         &mut archive,
     )
     .unwrap();
+    common::assert_archive_matches_schema(&String::from_utf8_lossy(&archive));
     let zone = journal.store.session(id).unwrap().zone.unwrap();
     let forged = String::from_utf8(archive).unwrap().replace(
         &format!("\"zone\":\"{zone}\""),

@@ -367,6 +367,8 @@ proptest! {
         let ids = journal.store.session_ids().unwrap();
         let everything = ExportOptions { include_private: true };
         write_archive(&journal.store, &ids, everything, &mut again, |_, _| ControlFlow::Continue(())).unwrap();
-        prop_assert_eq!(String::from_utf8(again).unwrap(), json);
+        let again = String::from_utf8(again).unwrap();
+        common::assert_archive_matches_schema(&again);
+        prop_assert_eq!(again, json);
     }
 }

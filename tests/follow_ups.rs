@@ -373,6 +373,7 @@ fn check_ins_travel_in_the_archive_and_a_repeated_one_is_refused() {
         &mut archive,
     )
     .unwrap();
+    common::assert_archive_matches_schema(&String::from_utf8_lossy(&archive));
 
     let mut other = common::journal();
     import_archive(

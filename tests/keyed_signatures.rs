@@ -58,7 +58,9 @@ fn archive_of(dir: &Path) -> Value {
         ],
     );
     assert!(output.status.success(), "{output:?}");
-    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
+    let text = std::fs::read_to_string(out).unwrap();
+    common::assert_archive_matches_schema(&text);
+    serde_json::from_str(&text).unwrap()
 }
 
 /// The signed session of an archive.

@@ -107,6 +107,7 @@ fn asked_for_on_purpose_the_private_note_is_exported_and_imported_again() {
     assert!(pdf_text(&export(&journal.store, ExportFormat::Pdf, everything)).contains(SECRET));
 
     let archive = export(&journal.store, ExportFormat::Json, everything);
+    common::assert_archive_matches_schema(&String::from_utf8_lossy(&archive));
     let mut other = common::journal();
     import_archive(
         &mut other.store,

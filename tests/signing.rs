@@ -294,6 +294,7 @@ fn a_signed_session_travels_with_its_signature_and_addenda() {
         &mut archive,
     )
     .unwrap();
+    common::assert_archive_matches_schema(&String::from_utf8_lossy(&archive));
 
     let mut other = common::journal();
     import_archive(

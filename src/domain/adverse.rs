@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The adverse events a ketamine clinic charts most; anything else is `Other` with a description.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AdverseCategory {
     NauseaVomiting,
@@ -38,7 +38,19 @@ impl AdverseCategory {
 }
 
 /// How severe an adverse event was (the common mild / moderate / severe grading).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AdverseSeverity {
     Mild,
@@ -59,7 +71,7 @@ impl AdverseSeverity {
 }
 
 /// One adverse event as charted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdverseEvent {
     pub category: AdverseCategory,

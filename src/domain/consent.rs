@@ -20,7 +20,7 @@ pub const RENEW_AFTER_DAYS_RANGE: std::ops::RangeInclusive<u32> = 30..=730;
 pub const RENEWAL_NOTICE_DAYS: i64 = 14;
 
 /// What KAP consent asks about, item by item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentItem {
     /// Ketamine given off-label (for depression, anxiety, suicidality). Required for treatment.
@@ -124,7 +124,7 @@ impl ConsentRecord {
 
 /// The consent a session went ahead under, kept in its checklist so it travels with the session
 /// (archives, signatures, summaries, FHIR) wherever the session goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentGiven {
     /// The version of the clinic's consent text.

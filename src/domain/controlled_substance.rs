@@ -54,7 +54,9 @@ impl Substance {
 
 /// A manufacturer's lot number as printed on the vial or device: 1 to 40 letters, digits, dashes,
 /// dots or slashes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct LotCode(String);
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The after-session record, kept with the session's closing entry.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Discharge {
     /// The clinic's discharge criteria were met (see [`DISCHARGE_CRITERIA`]).

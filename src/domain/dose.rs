@@ -11,7 +11,7 @@ pub const MAX_MG_WITHOUT_WEIGHT: f64 = 1000.0;
 pub const MAX_INFUSION_MINUTES: u32 = 600;
 
 /// The unit a dose is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum DoseUnit {
     /// Milligrams.
     #[serde(rename = "mg")]
@@ -61,7 +61,7 @@ pub enum Delivery {
 }
 
 /// A validated dose: a positive, finite amount in a known unit, given at once, over minutes or per hour.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "DoseRecord", into = "DoseRecord")]
 pub struct Dose {
     amount: f64,
@@ -374,7 +374,7 @@ fn truncate_for_message(text: &str) -> String {
 
 /// The serialised shape of a dose; deserialising goes through [`Dose::new`] so stored or imported
 /// doses are validated like typed ones.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DoseRecord {
     amount: f64,

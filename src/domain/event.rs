@@ -28,7 +28,19 @@ pub fn calls_for_safety_plan(kind: &EventKind) -> bool {
 }
 
 /// The per-session sequence number of an event. It, not the wall clock, orders the timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Seq(pub u32);
 
@@ -51,7 +63,7 @@ pub struct Event {
 }
 
 /// What an event records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventKind {
     /// A free-text observation.
@@ -226,7 +238,7 @@ fn with_reason(head: String, reason: &str) -> String {
 }
 
 /// A moment when a dose change was asked for or considered: what came up, who asked, what was decided and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionPoint {
     pub came_up: CameUp,
@@ -253,7 +265,7 @@ impl DecisionPoint {
 }
 
 /// What came up for the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CameUp {
     Emotion,
@@ -296,7 +308,7 @@ impl CameUp {
 }
 
 /// Who asked for what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Asked {
     ClientAsksToLower,
@@ -335,7 +347,7 @@ impl Asked {
 }
 
 /// What was decided at a decision point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Decision {
     /// Lower the dose now; the new dose is logged as a dose change right after.
@@ -360,7 +372,7 @@ impl Decision {
 }
 
 /// How a "sit with it" deferral ended. Every deferral must end with one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeferralOutcome {
     /// The client worked through it; no dose change.

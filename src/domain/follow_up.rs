@@ -22,7 +22,7 @@ pub const EBI_ITEMS: [&str; 6] = [
 ];
 
 /// One EBI: six ratings from 0 to 100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "Vec<u8>", into = "Vec<u8>")]
 pub struct Ebi([u8; 6]);
 
@@ -82,7 +82,19 @@ impl Ebi {
 }
 
 /// Which check-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckInKind {
     /// The day after: how it landed, and the EBI.
@@ -126,7 +138,7 @@ impl CheckInKind {
 }
 
 /// What a check-in found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckIn {
     pub at: DateTime<Utc>,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Which questionnaire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     /// Patient Health Questionnaire, 9 items answered 0–3.
@@ -159,7 +159,7 @@ pub enum MeasureError {
 }
 
 /// A complete, scored questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "MeasureRecord", into = "MeasureRecord")]
 pub struct Measure {
     instrument: Instrument,
@@ -273,7 +273,7 @@ impl Measure {
 }
 
 /// The stored form; reading it back checks it again.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MeasureRecord {
     instrument: Instrument,

@@ -1,7 +1,19 @@
 use serde::{Deserialize, Serialize};
 
 /// How ketamine is used in a session. Lists, statistics and summaries always keep the two apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TreatmentModel {
     /// Ketamine for its effect on the brain; discomfort is met by lowering the dose.

@@ -11,7 +11,7 @@ use super::{Event, EventKind, WEIGHT_RANGE_KG, parse_weight};
 pub const MIN_FASTING_HOURS: f64 = 4.0;
 
 /// The pre-session checklist, recorded as the session's first entry.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreSession {
     /// Weighed today; doses in mg/kg are worked out with it for this session.

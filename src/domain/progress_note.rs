@@ -7,7 +7,9 @@ use thiserror::Error;
 use super::SessionFacts;
 
 /// The layout of a progress note.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum NoteFormat {
     /// Subjective, Objective, Assessment, Plan.
@@ -63,7 +65,7 @@ pub struct ProgressNoteError {
 }
 
 /// A progress note: one text per section of its format.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "ProgressNoteRecord", into = "ProgressNoteRecord")]
 pub struct ProgressNote {
     format: NoteFormat,
@@ -177,7 +179,7 @@ fn append(section: &mut String, text: &str) {
 }
 
 /// The stored form; reading it back checks the section count again.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProgressNoteRecord {
     format: NoteFormat,

@@ -1,7 +1,19 @@
 use serde::{Deserialize, Serialize};
 
 /// How the ketamine is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
     /// Intravenous infusion, usually dosed as mg/kg over a number of minutes.

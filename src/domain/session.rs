@@ -24,7 +24,7 @@ impl std::fmt::Display for SessionId {
 }
 
 /// Where a session is in its life. Only a live session takes new events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SessionStatus {
     Live,

@@ -10,7 +10,7 @@ use thiserror::Error;
 pub const MAX_SIGNER_CHARS: usize = 120;
 
 /// Who signs: the clinician's name and credentials, as set once in Settings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clinician {
     pub name: String,
@@ -58,7 +58,7 @@ impl Clinician {
 /// A session's signature: who signed, when, and a SHA-256 digest of what was signed, so a change
 /// made behind the journal's back is found by `kap-journal check`; since signatures are keyed, also
 /// the signer's Ed25519 seal over all of it, so nobody without the signer's key can make one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Signature {
     pub clinician: Clinician,
     pub signed_at: DateTime<Utc>,
@@ -71,7 +71,7 @@ pub struct Signature {
 
 /// The Ed25519 part of a keyed signature, in hex: the signer's public key and the signature over the
 /// content digest, the signer, the time and the weight the session was dosed by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyedSeal {
     pub public_key: String,
@@ -112,7 +112,7 @@ impl SignatureStanding {
 }
 
 /// A correction or addition to a signed session, never replacing what was recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Addendum {
     pub author: Clinician,
     pub written_at: DateTime<Utc>,

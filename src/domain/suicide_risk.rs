@@ -20,7 +20,7 @@ pub const ASQ_QUESTIONS: [&str; 5] = [
 ];
 
 /// One answer to a screening question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AsqAnswer {
     Yes,
@@ -81,7 +81,7 @@ impl AsqResult {
 }
 
 /// One ASQ screen: questions 1–4, and question 5 when the screen is positive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "AsqRecord", into = "AsqRecord")]
 pub struct AsqScreen {
     answers: [AsqAnswer; 4],
@@ -89,7 +89,7 @@ pub struct AsqScreen {
 }
 
 /// The stored form of a screen, checked on the way in.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AsqRecord {
     answers: [AsqAnswer; 4],
@@ -203,7 +203,7 @@ impl AsqScreen {
 
 /// A safety plan as it is written with the client (after Stanley and Brown): what to watch for,
 /// what helps, who to reach, and making the means safer.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SafetyPlan {
     pub warning_signs: String,

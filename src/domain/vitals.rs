@@ -18,7 +18,7 @@ pub const RESPIRATORY_RATE_RANGE: std::ops::RangeInclusive<u8> = 2..=60;
 pub const OXYGEN_TENTHS_RANGE: std::ops::RangeInclusive<u16> = 5..=150;
 
 /// One set of vital signs; any of them may be left out, at least one is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "VitalsRecord", into = "VitalsRecord")]
 pub struct Vitals {
     blood_pressure: Option<(u16, u16)>,
@@ -273,7 +273,7 @@ fn parse_oxygen(text: &str) -> Result<Option<u16>, VitalsError> {
 }
 
 /// The stored form; reading it back checks it again.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct VitalsRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -22,7 +22,7 @@ use crate::store::Store;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// One session in an archive.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedSession {
     pub uuid: uuid::Uuid,
@@ -60,7 +60,7 @@ pub struct ArchivedSession {
 }
 
 /// One integration check-in of an archived session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedFollowUp {
     pub kind: CheckInKind,
@@ -70,7 +70,7 @@ pub struct ArchivedFollowUp {
 }
 
 /// The client of an archived session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedClient {
     pub code: String,
@@ -79,7 +79,7 @@ pub struct ArchivedClient {
 }
 
 /// One timeline entry of an archived session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArchivedEvent {
     pub seq: u32,

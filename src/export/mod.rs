@@ -5,6 +5,7 @@
 //! purpose.
 
 mod archive;
+mod archive_schema;
 mod archive_times;
 mod csv;
 mod destination;
@@ -25,6 +26,7 @@ mod validate;
 pub use archive::{
     ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession, FORMAT_VERSION, write_archive,
 };
+pub use archive_schema::{ARCHIVE_SCHEMA_ID, archive_schema_json};
 pub use destination::{exports_dir, session_file_name, write_atomically};
 pub use error::{ExportError, ImportError};
 pub use fhir::{JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle};

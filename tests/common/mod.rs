@@ -364,3 +364,30 @@ pub fn notes(store: &Store, session: kap_journal::domain::SessionId) -> Vec<Stri
         })
         .collect()
 }
+
+/// The published archive schema (docs/archive.schema.json), compiled once per test binary.
+pub fn archive_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/archive.schema.json"),
+        )
+        .unwrap();
+        jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+    })
+}
+
+/// Fails with every place the archive `text` breaks the published schema.
+pub fn assert_archive_matches_schema(text: &str) {
+    let archive: serde_json::Value = serde_json::from_str(text).unwrap();
+    let errors: Vec<String> = archive_validator()
+        .iter_errors(&archive)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .take(10)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the archive breaks docs/archive.schema.json:\n{}",
+        errors.join("\n")
+    );
+}
