@@ -670,6 +670,13 @@ fn a_positive_suicide_risk_screen_opens_the_safety_plan_and_marks_the_session() 
             .query_by_label_contains("SAFETY  Suicide risk")
             .is_none()
     );
+    // Before the client leaves, the end form asks whether the assessment the screen calls for was
+    // done; left unanswered, ending asks first.
+    click(&mut harness, "End session");
+    harness.get_by_label("Brief suicide safety assessment done (positive ASQ)");
+    harness.get_by_label("Done").click();
+    harness.run();
+    common::ui::fill_discharge(&mut harness);
     drop(harness);
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
@@ -694,6 +701,14 @@ fn a_positive_suicide_risk_screen_opens_the_safety_plan_and_marks_the_session() 
             _ => None,
         })
         .unwrap();
+    let assessed = events.iter().find_map(|event| match &event.kind {
+        EventKind::SessionEnded {
+            discharge: Some(discharge),
+            ..
+        } => Some(discharge.suicide_safety_assessment),
+        _ => None,
+    });
+    assert_eq!(assessed, Some(Some(true)));
     assert_eq!(plan.warning_signs, "stops answering texts");
     assert_eq!(plan.contacts, "sister Ana; 988");
 }

@@ -171,6 +171,8 @@ pub fn generate(
             ready_after_minutes: esketamine
                 .then(|| 70 + 10 * u32::try_from(shape.index % 4).unwrap_or_default()),
             serious_adverse_event: esketamine.then_some(false),
+            // A client screened positive had the assessment the screen asks for.
+            suicide_safety_assessment: shape.at_risk().then_some(true),
         }),
     });
     (log.events, started_at + Duration::milliseconds(ends_at))

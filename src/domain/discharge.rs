@@ -25,6 +25,11 @@ pub struct Discharge {
     /// Intranasal esketamine: whether a serious adverse event occurred (the REMS form asks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serious_adverse_event: Option<bool>,
+    /// After a positive ASQ screen in the session: whether the suicide safety assessment NIMH asks
+    /// for was done before the client left (a brief one after a non-acute positive, a full
+    /// evaluation after an acute one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suicide_safety_assessment: Option<bool>,
 }
 
 /// The longest "ready to leave after" the end form takes, in minutes (a day).
@@ -49,7 +54,17 @@ impl Discharge {
         } else {
             "ride home NOT confirmed"
         };
-        format!("{criteria} · {ride}")
+        match self.suicide_safety_assessment {
+            None => format!("{criteria} · {ride}"),
+            Some(done) => {
+                let assessment = if done {
+                    "suicide safety assessment done"
+                } else {
+                    "suicide safety assessment NOT done"
+                };
+                format!("{criteria} · {ride} · {assessment}")
+            }
+        }
     }
 
     /// One line for timelines: the confirmations, then the follow-up plan.

@@ -104,6 +104,7 @@ pub use signature::{
 pub use soft_stop::{Guarded, required_monitoring_ms, soft_stops};
 pub use suicide_risk::{
     ASQ_QUESTIONS, AsqAnswer, AsqError, AsqResult, AsqScreen, SafetyPlan, SafetyPlanError,
+    suicide_safety_assessment,
 };
 pub use timeline::{LatestReadings, OpenDeferral, TimelineState};
 pub use typed_number::{NumberError, parse_decimal};

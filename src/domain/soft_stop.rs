@@ -77,6 +77,15 @@ pub fn soft_stops(
             if !discharge.ride_home {
                 stops.push("The ride home is NOT confirmed: end the session anyway?".to_owned());
             }
+            if let Some(asq) = state.asq.filter(|asq| *asq != super::AsqResult::Negative)
+                && discharge.suicide_safety_assessment != Some(true)
+            {
+                stops.push(format!(
+                    "The ASQ screen was {}: the {} is NOT marked done; end the session anyway?",
+                    asq.label(),
+                    super::suicide_safety_assessment(asq)
+                ));
+            }
         }
     }
     stops
@@ -180,6 +189,62 @@ mod tests {
                 .last()
                 .unwrap()
                 .contains("ride home is NOT confirmed")
+        );
+    }
+
+    #[test]
+    fn ending_after_a_positive_asq_asks_for_the_assessment_it_calls_for() {
+        use crate::domain::{AsqAnswer, AsqScreen};
+        let settings = ClinicSettings::default();
+        let screen = |answers, right_now| {
+            event(
+                1,
+                0,
+                EventKind::SuicideScreen {
+                    screen: AsqScreen::new(answers, right_now).unwrap(),
+                    note: String::new(),
+                },
+            )
+        };
+        let (yes, no) = (AsqAnswer::Yes, AsqAnswer::No);
+        let end = |events: &[Event], done: Option<bool>| {
+            let discharge = Discharge {
+                criteria_met: true,
+                ride_home: true,
+                suicide_safety_assessment: done,
+                ..Discharge::default()
+            };
+            soft_stops(
+                Guarded::End(&discharge),
+                &TimelineState::from_events(Route::IvInfusion, events),
+                Route::IvInfusion,
+                &settings,
+                60_000,
+            )
+        };
+        let non_acute = [screen([yes, no, no, no], Some(no))];
+        assert_eq!(
+            end(&non_acute, None),
+            [
+                "The ASQ screen was non-acute positive: the brief suicide safety assessment is NOT marked done; end the session anyway?"
+            ]
+        );
+        assert_eq!(
+            end(&non_acute, Some(false)).len(),
+            1,
+            "not done is asked too"
+        );
+        assert!(end(&non_acute, Some(true)).is_empty());
+        let acute = [
+            screen([no, no, no, no], None),
+            screen([yes, yes, no, no], Some(yes)),
+        ];
+        assert!(
+            end(&acute, None)[0].contains("ACUTE positive: the full suicide safety evaluation")
+        );
+        assert!(
+            end(&[screen([no; 4], None)], None).is_empty(),
+            "a negative screen asks nothing"
         );
     }
 }

@@ -80,6 +80,14 @@ impl AsqResult {
     }
 }
 
+/// The assessment a positive screen asks for before the client leaves, as the end form names it.
+pub fn suicide_safety_assessment(result: AsqResult) -> &'static str {
+    match result {
+        AsqResult::AcutePositive => "full suicide safety evaluation",
+        AsqResult::NonAcutePositive | AsqResult::Negative => "brief suicide safety assessment",
+    }
+}
+
 /// One ASQ screen: questions 1–4, and question 5 when the screen is positive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "AsqRecord", into = "AsqRecord")]

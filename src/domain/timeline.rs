@@ -42,6 +42,9 @@ pub struct TimelineState {
     /// A positive suicide risk screen or PHQ-9 item 9 above zero came after the last safety plan
     /// (or with none): the live view opens the safety plan.
     pub needs_safety_plan: bool,
+    /// The gravest ASQ screen of the session: a positive one asks for a suicide safety assessment
+    /// before the client leaves.
+    pub asq: Option<super::AsqResult>,
     /// What resolves each deferral's decision point.
     pub(super) links: DeferralLinks,
 }
@@ -164,8 +167,10 @@ impl TimelineState {
                 self.checklist_weight_kg = self.checklist_weight_kg.or(checklist.weight_kg);
             }
             EventKind::SafetyPlan(_) => self.needs_safety_plan = false,
-            EventKind::SuicideScreen { .. }
-            | EventKind::SessionEnded { .. }
+            EventKind::SuicideScreen { screen, .. } => {
+                self.asq = self.asq.max(Some(screen.result()));
+            }
+            EventKind::SessionEnded { .. }
             | EventKind::Note { .. }
             | EventKind::WentAhead { .. }
             | EventKind::AdverseEvent(_) => {}

@@ -68,6 +68,7 @@ impl LiveView {
                 None => self.composer.open(Form::End(EndForm::new(
                     self.live.session().route,
                     &self.clinician,
+                    self.live.state().asq,
                 ))),
             },
             UiCommand::Outcome(_) | UiCommand::LongerDeferral | UiCommand::ShorterDeferral => {

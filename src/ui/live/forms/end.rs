@@ -7,8 +7,8 @@ use egui::{RichText, Ui};
 use super::super::super::{format, theme, widgets};
 use super::{EntryForm, Intent};
 use crate::domain::{
-    DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, MAX_READY_AFTER_MINUTES, Route,
-    SessionError, TreatmentModel,
+    AsqResult, DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, MAX_READY_AFTER_MINUTES,
+    Route, SessionError, TreatmentModel, suicide_safety_assessment,
 };
 use crate::live::LiveSession;
 
@@ -26,16 +26,24 @@ pub struct EndForm {
     ready_after: String,
     /// Whether a serious adverse event occurred: unanswered until chosen.
     serious_adverse_event: Option<bool>,
+    /// A positive ASQ screen in the session: the assessment it asks for, by name.
+    assessment_asked: Option<&'static str>,
+    /// Whether that assessment was done: unanswered until chosen.
+    assessment_done: Option<bool>,
     /// How long the client has been monitored, and whether that is too short; renewed every frame.
     pub monitoring: Option<(String, bool)>,
 }
 
 impl EndForm {
-    /// The form for a session given by `route`, naming `monitored_by` (the clinician in Settings).
-    pub fn new(route: Route, monitored_by: &str) -> Self {
+    /// The form for a session given by `route`, naming `monitored_by` (the clinician in Settings);
+    /// `asq` is the session's gravest ASQ screen.
+    pub fn new(route: Route, monitored_by: &str, asq: Option<AsqResult>) -> Self {
         Self {
             esketamine: route == Route::IntranasalEsketamine,
             monitored_by: monitored_by.to_owned(),
+            assessment_asked: asq
+                .filter(|asq| *asq != AsqResult::Negative)
+                .map(suicide_safety_assessment),
             ..Self::default()
         }
     }
@@ -60,6 +68,20 @@ impl EntryForm for EndForm {
             ui.checkbox(&mut self.criteria_met, "Discharge criteria met")
                 .on_hover_text(DISCHARGE_CRITERIA);
             ui.checkbox(&mut self.ride_home, "Ride home arranged");
+            // A positive ASQ asks for an assessment before the client leaves: answered on purpose.
+            if let Some(assessment) = self.assessment_asked {
+                ui.separator();
+                let mut question = assessment.to_owned();
+                if let Some(first) = question.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
+                ui.label(
+                    RichText::new(format!("{question} done (positive ASQ)")).color(theme::WARNING),
+                );
+                for (answer, text) in [(Some(true), "Done"), (Some(false), "Not done")] {
+                    ui.selectable_value(&mut self.assessment_done, answer, text);
+                }
+            }
         });
         // The Medical Model has no integration session: its plan is the next treatment.
         let (label, hint) = match model {
@@ -128,6 +150,9 @@ impl EntryForm for EndForm {
                 monitored_by: (!monitored_by.is_empty()).then(|| monitored_by.to_owned()),
                 ready_after_minutes,
                 serious_adverse_event: self.serious_adverse_event.filter(|_| self.esketamine),
+                suicide_safety_assessment: self
+                    .assessment_done
+                    .filter(|_| self.assessment_asked.is_some()),
             },
         ))
     }
