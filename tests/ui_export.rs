@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::ui::click;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use kap_journal::export::{OnExisting, import_archive};
 use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::Store;
@@ -40,6 +40,11 @@ fn app_with_fixture(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
     )
     .unwrap();
     drop(store);
+    app_on(dir)
+}
+
+/// The app on the journal in `dir`, with save dialogs unavailable.
+fn app_on(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
     let store = Store::open(dir, &common::passphrase());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
     Harness::builder()
@@ -164,4 +169,80 @@ fn the_sessions_shown_in_the_browser_are_exported_as_one_archive() {
     )
     .unwrap();
     assert_eq!(report.sessions, 1);
+}
+
+#[test]
+fn nothing_moves_under_the_pointer_and_the_private_note_is_chosen_for_one_export() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+        import_archive(
+            &mut store,
+            both_ended().as_bytes(),
+            OnExisting::Refuse,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        let session = store.session_ids().unwrap()[0];
+        store
+            .save_private_note(session, "PRIVATE-WORDS (synthetic)", chrono::Utc::now())
+            .unwrap();
+    }
+    let mut harness = app_on(dir.path());
+    harness.get_by_label("C-0142").click();
+    harness.run();
+    let export_button = |harness: &Harness<'_, KapJournalApp>| {
+        harness
+            .get(By::new().role(Role::Button).label_contains("Export"))
+            .rect()
+    };
+    let private = By::new()
+        .role(Role::CheckBox)
+        .label("Include the private psychotherapy note in this export");
+    let before = export_button(&harness);
+    let checkbox_before = harness.get(private.clone()).rect();
+    for format in ["REMS monitoring form", "Markdown summary"] {
+        harness.get_by_label("Export as").click();
+        harness.run();
+        harness.get_by_label_contains(format).click();
+        harness.run();
+        assert_eq!(export_button(&harness), before, "{format} moved the button");
+    }
+    // The box is on a line of its own, below what a click meant for Export would hit.
+    assert!(
+        checkbox_before.top() >= before.bottom(),
+        "{checkbox_before:?} {before:?}"
+    );
+
+    harness.get(private.clone()).click();
+    harness.run();
+    click(&mut harness, "Export with private note...");
+    wait_for(&mut harness, ".md");
+    assert!(
+        harness.get(private).accesskit_node().toggled() != Some(egui::accesskit::Toggled::True),
+        "unticked once that export is made"
+    );
+    harness.get_by_label("Export as").click();
+    harness.run();
+    harness.get_by_label("JSON archive (lossless)").click();
+    harness.run();
+    click(&mut harness, "Export...");
+    wait_for(&mut harness, ".json");
+    let exports = dir.path().join("exports");
+    let read = |extension: &str| {
+        std::fs::read_dir(&exports)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| path.extension().is_some_and(|found| found == extension))
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .unwrap()
+    };
+    assert!(
+        read("md").contains("PRIVATE-WORDS"),
+        "the export it was ticked for"
+    );
+    assert!(
+        !read("json").contains("PRIVATE-WORDS"),
+        "the next one asks again"
+    );
 }

@@ -537,6 +537,14 @@ fn past_sessions_are_read_during_a_live_session_and_the_way_back_is_always_there
             .is_some(),
         "and on the session being read"
     );
+    // Whole, on its own line, overlapping nothing of the bar above it.
+    let back = harness
+        .get(By::new().role(Role::Button).label_contains("Back to the live session"))
+        .rect();
+    let lock = harness
+        .get(By::new().role(Role::Button).label_contains("Lock"))
+        .rect();
+    assert!(back.top() >= lock.bottom(), "{back:?} below {lock:?}");
     assert!(
         harness
             .query(By::new().role(Role::Button).label_contains("New session"))

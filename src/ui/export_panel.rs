@@ -8,13 +8,26 @@ use egui::Ui;
 
 use super::background::Job;
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
-use super::widgets;
+use super::{theme, widgets};
 use crate::domain::{ProgressNote, Thresholds};
 use crate::export::{
     ExportError, ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary,
     session_file_name, write_atomically, write_record,
 };
 use crate::store::{Store, StoreError};
+
+/// Wide enough for the longest format's name ("REMS monitoring form (PDF)"); a longer one is cut
+/// short rather than moving what is beside the list.
+const FORMAT_LIST_WIDTH: f32 = 230.0;
+
+/// Whether `format` can carry the private psychotherapy note (the CSV, the REMS form and the
+/// FHIR bundle never do).
+fn carries_private_note(format: ExportFormat) -> bool {
+    matches!(
+        format,
+        ExportFormat::Pdf | ExportFormat::Markdown | ExportFormat::Json
+    )
+}
 
 /// The export controls of one session view.
 pub struct ExportPanel {
@@ -73,26 +86,43 @@ impl ExportPanel {
             }
             ui.separator();
             let label = ui.label("Export as");
+            // A space of fixed width: choosing a long format never moves the button beside it.
+            let size = egui::vec2(FORMAT_LIST_WIDTH, ui.spacing().interact_size.y);
+            let (space, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            // Drawn in a child of that space, which takes no more room from the row.
+            let mut list = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(space)
+                    .layout(egui::Layout::left_to_right(egui::Align::Center)),
+            );
             egui::ComboBox::from_id_salt("export_format")
+                .width(FORMAT_LIST_WIDTH)
+                .truncate()
                 .selected_text(self.format.label())
-                .show_ui(ui, |ui| {
+                .show_ui(&mut list, |ui| {
                     for format in ExportFormat::ALL {
                         ui.selectable_value(&mut self.format, format, format.label());
                     }
                 })
                 .response
                 .labelled_by(label.id);
-            ui.checkbox(&mut self.include_private, "Include private note")
-                .on_hover_text(
-                    "Off by default: the private psychotherapy note is not part of the record.",
-                );
+            let carries_private = carries_private_note(self.format);
+            let with_private = self.include_private && carries_private;
             let waiting = !matches!(self.stage, Stage::Idle);
-            if ui
-                .add_enabled(!waiting, egui::Button::new("Export..."))
-                .clicked()
-            {
-                match self.exported(record, progress, store) {
-                    Ok(full) => self.choose(ui.ctx(), full, context()),
+            let button = if with_private {
+                egui::Button::new(
+                    egui::RichText::new("Export with private note...").color(theme::WARNING),
+                )
+            } else {
+                egui::Button::new("Export...")
+            };
+            if ui.add_enabled(!waiting, button).clicked() {
+                match self.exported(record, progress, store, with_private) {
+                    Ok(full) => {
+                        self.choose(ui.ctx(), full, context());
+                        // The private note goes into this export only: the next one asks again.
+                        self.include_private = false;
+                    }
                     Err(error) => self.status = Some((error.to_string(), true)),
                 }
             }
@@ -108,6 +138,15 @@ impl ExportPanel {
                 }
             }
         });
+        // On a line of its own, so ticking it moves nothing and no click meant for another control
+        // lands on it; a choice made for one export.
+        if carries_private_note(self.format) {
+            ui.checkbox(
+                &mut self.include_private,
+                "Include the private psychotherapy note in this export",
+            )
+            .on_hover_text("Not part of the record; left out unless ticked for an export.");
+        }
         self.poll(ui.ctx(), store.dir());
         widgets::status_line(ui, self.status.as_ref());
     }
@@ -119,8 +158,9 @@ impl ExportPanel {
         record: &SessionRecord,
         progress: Option<&ProgressNote>,
         store: &Store,
+        with_private: bool,
     ) -> Result<SessionRecord, StoreError> {
-        let private_note = if self.include_private {
+        let private_note = if with_private {
             store.private_note(record.session.id)?
         } else {
             None

@@ -158,16 +158,14 @@ impl OpenJournal {
                 if ui.add(UiCommand::Lock.button(ui.ctx())).clicked() {
                     self.lock_now(shared);
                 }
-                if let Some(live) = &self.aside
-                    && back_to_live(ui, live.live())
-                {
-                    nav = Nav::BackToLive;
-                }
                 let dir = self.journal.read().dir().display().to_string();
                 let synthetic = self.synthetic;
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(egui::RichText::new(dir).small().color(theme::MUTED))
-                        .on_hover_text("The data folder; the journal is journal.db inside it.");
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(dir).small().color(theme::MUTED))
+                            .truncate(),
+                    )
+                    .on_hover_text("The data folder; the journal is journal.db inside it.");
                     if synthetic {
                         ui.label(
                             egui::RichText::new("Synthetic demo journal")
@@ -180,6 +178,13 @@ impl OpenJournal {
                     }
                 });
             });
+            let aside = self.aside.as_ref();
+            // On a line of its own: at any window width it is whole and overlaps nothing.
+            if let Some(live) = aside
+                && back_to_live(ui, live.live())
+            {
+                nav = Nav::BackToLive;
+            }
             crate::ui::widgets::dismissable_notice(ui, &mut shared.notice, theme::WARNING);
             if let Some(backup) = shared.backups.damaged_ui(ui, self.journal.read()) {
                 nav = Nav::Restore(backup);
@@ -197,9 +202,9 @@ fn back_to_live(ui: &mut egui::Ui, live: &LiveSession) -> bool {
         || format!("since start {}", crate::format::elapsed(live.elapsed_ms())),
         |line| line.text.clone(),
     );
-    let button = egui::Button::new(
-        egui::RichText::new(format!("Back to the live session · {urgent}")).strong(),
-    )
-    .fill(theme::model_tint(live.session().model));
-    ui.add(button).clicked()
+    let text = format!("Back to the live session · {urgent}");
+    let button = egui::Button::new(egui::RichText::new(&text).strong())
+        .truncate()
+        .fill(theme::model_tint(live.session().model));
+    ui.add(button).on_hover_text(text).clicked()
 }
