@@ -133,6 +133,7 @@ fn esketamine_session(
             monitored_by: Some("R. Okafor, RN".into()),
             ready_after_minutes: Some(95),
             serious_adverse_event: Some(false),
+            suicide_safety_assessment: None,
         }),
     )
     .unwrap();

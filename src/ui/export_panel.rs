@@ -117,7 +117,7 @@ impl ExportPanel {
                 egui::Button::new("Export...")
             };
             if ui.add_enabled(!waiting, button).clicked() {
-                match self.exported(record, progress, store, with_private) {
+                match Self::exported(record, progress, store, with_private) {
                     Ok(full) => {
                         self.choose(ui.ctx(), full, context());
                         // The private note goes into this export only: the next one asks again.
@@ -152,9 +152,8 @@ impl ExportPanel {
     }
 
     /// The record as exported: with its progress note, and with its private note (read now) only
-    /// when the clinician ticked the box.
+    /// when the clinician ticked the box for this export.
     fn exported(
-        &self,
         record: &SessionRecord,
         progress: Option<&ProgressNote>,
         store: &Store,
