@@ -539,7 +539,11 @@ fn past_sessions_are_read_during_a_live_session_and_the_way_back_is_always_there
     );
     // Whole, on its own line, overlapping nothing of the bar above it.
     let back = harness
-        .get(By::new().role(Role::Button).label_contains("Back to the live session"))
+        .get(
+            By::new()
+                .role(Role::Button)
+                .label_contains("Back to the live session"),
+        )
         .rect();
     let lock = harness
         .get(By::new().role(Role::Button).label_contains("Lock"))

@@ -246,6 +246,13 @@ fn a_returning_clients_suicide_risk_is_on_the_start_form() {
     choose_client(&mut harness, "C-0901");
     harness.get_by_label_contains("Suicide risk · session #1");
     harness.get_by_label_contains("No safety plan was recorded since");
+
+    // It stays in view in the live header all session, and names the missing plan.
+    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+    common::ui::confirm_consent(&mut harness);
+    click(&mut harness, "Start session");
+    harness.get_by_label_contains("Earlier suicide risk: session #1 of 2026-11-10");
+    harness.get_by_label_contains("NO safety plan since");
 }
 
 #[test]

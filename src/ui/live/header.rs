@@ -8,6 +8,36 @@ use super::glance;
 use crate::domain::{CurrentDose, Seq};
 use crate::live::LiveSession;
 
+/// A returning client's suicide risk from an earlier session, as the header says it.
+pub struct EarlierRisk {
+    /// "Earlier suicide risk: session #12 of … · safety plan of …".
+    pub line: String,
+    /// What raised it, on hover.
+    pub detail: String,
+}
+
+impl EarlierRisk {
+    pub fn of(risk: &crate::review::SuicideRisk) -> Self {
+        let times = if risk.sessions == 1 {
+            String::new()
+        } else {
+            format!(" ({} sessions)", risk.sessions)
+        };
+        let plan = risk.plan.as_ref().map_or_else(
+            || "NO safety plan since".to_owned(),
+            |(at, _)| format!("safety plan of {}", format::date_time(*at)),
+        );
+        Self {
+            line: format!(
+                "Earlier suicide risk: session #{} of {}{times} · {plan}",
+                risk.session,
+                format::date_time(risk.started_at)
+            ),
+            detail: risk.signals.join("\n"),
+        }
+    }
+}
+
 /// What the clinician asked for from the header this frame.
 pub enum HeaderAction {
     None,
@@ -53,8 +83,15 @@ fn current_dose(ui: &mut Ui, live: &LiveSession) {
 }
 
 /// Shows the header; `saved` is the honest save status line. `discharging` is true while the
-/// clinician is ending the session (vitals are due before discharge).
-pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText, discharging: bool) -> HeaderAction {
+/// clinician is ending the session (vitals are due before discharge). `earlier_risk` is the
+/// client's suicide risk from an earlier session, in one line.
+pub fn show(
+    ui: &mut Ui,
+    live: &LiveSession,
+    saved: &RichText,
+    discharging: bool,
+    earlier_risk: Option<&EarlierRisk>,
+) -> HeaderAction {
     let session = live.session();
     let client = live.client();
     let weight = live.weight_kg();
@@ -75,6 +112,10 @@ pub fn show(ui: &mut Ui, live: &LiveSession, saved: &RichText, discharging: bool
             ui.label(saved.clone());
         });
     });
+    if let Some(risk) = earlier_risk {
+        ui.add(egui::Label::new(RichText::new(&risk.line).strong().color(theme::WARNING)).wrap())
+            .on_hover_text(&risk.detail);
+    }
     // Wrapped, so the delivered total stays on screen beside a long dose on a narrow window.
     ui.horizontal_wrapped(|ui| {
         timer(ui, "Since start", Some(live.elapsed_ms()));

@@ -46,6 +46,8 @@ pub struct LiveView {
     safety_plan_offered: bool,
     /// The clinician in Settings as they sign: who monitored, unless the end form says otherwise.
     clinician: String,
+    /// The client's suicide risk from an earlier session, kept in view all session.
+    earlier_risk: Option<header::EarlierRisk>,
 }
 
 impl AppView for LiveView {
@@ -102,6 +104,7 @@ impl LiveView {
                 .to_owned()
         });
         live.set_settings(settings);
+        let earlier_risk = earlier_risk(store, &live);
         Self {
             draft: DraftKeeper::new(&text),
             composer: Composer::new(text),
@@ -110,6 +113,7 @@ impl LiveView {
             writing: VecDeque::new(),
             safety_plan_offered: false,
             clinician: store.signs_as(),
+            earlier_risk,
             selected: None,
             error,
             resumed_notice,
@@ -213,7 +217,13 @@ impl LiveView {
             )
             .show(ui, |ui| {
                 let discharging = matches!(self.composer.form, Form::End(_));
-                header::show(ui, &self.live, &saved, discharging)
+                header::show(
+                    ui,
+                    &self.live,
+                    &saved,
+                    discharging,
+                    self.earlier_risk.as_ref(),
+                )
             })
             .inner;
         match header {
@@ -352,4 +362,19 @@ impl LiveView {
             self.go_ahead(journal, pending);
         }
     }
+}
+
+/// The client's newest suicide risk from a session before this one; a journal that cannot be read
+/// here shows none (the start form showed it before the session began).
+fn earlier_risk(store: &Store, live: &LiveSession) -> Option<header::EarlierRisk> {
+    let filter = crate::store::SessionFilter {
+        client_code: Some(live.client().code.clone()),
+        ..crate::store::SessionFilter::default()
+    };
+    let mut sessions = store.session_summaries(&filter).ok()?;
+    sessions.retain(|summary| summary.id != live.session().id);
+    crate::review::SuicideRisk::of(store, live.client().id, &sessions)
+        .ok()
+        .flatten()
+        .map(|risk| header::EarlierRisk::of(&risk))
 }
