@@ -1,6 +1,8 @@
 //! The journal's colours, shared by the window and the PDF so that a session looks the same on
 //! screen and on paper: teal for KAP, amber for the Medical Model, and one colour per "sit with it"
-//! outcome. Plain RGB: neither egui nor the PDF library is known here.
+//! outcome. Plain RGB: neither egui nor the PDF library is known here. Each is dark enough to read
+//! at 4.5:1 or better as text on white and on the window's light grounds; the dark theme has a
+//! lighter twin of each ([`on_dark`]).
 
 use crate::domain::{DeferralOutcome, TreatmentModel};
 
@@ -8,20 +10,20 @@ use crate::domain::{DeferralOutcome, TreatmentModel};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgb(pub u8, pub u8, pub u8);
 
-pub const KAP: Rgb = Rgb(0, 128, 128);
-pub const MEDICAL: Rgb = Rgb(184, 110, 0);
+pub const KAP: Rgb = Rgb(0, 118, 118);
+pub const MEDICAL: Rgb = Rgb(153, 91, 0);
 /// Saved, and a deferral worked through.
-pub const SAVED: Rgb = Rgb(30, 130, 60);
+pub const SAVED: Rgb = Rgb(28, 121, 56);
 /// A problem, a safety flag, a session stopped.
 pub const WARNING: Rgb = Rgb(200, 40, 30);
 /// What is brought to integration.
-pub const MARKER: Rgb = Rgb(150, 90, 200);
+pub const MARKER: Rgb = Rgb(134, 80, 178);
 /// Vitals, sedation and questionnaires.
-pub const VITALS: Rgb = Rgb(0, 120, 130);
+pub const VITALS: Rgb = Rgb(0, 116, 126);
 /// The dose line and dose entries.
 pub const DOSE: Rgb = Rgb(40, 90, 180);
 /// Secondary text and a deferral that ended early.
-pub const MUTED: Rgb = Rgb(110, 110, 110);
+pub const MUTED: Rgb = Rgb(104, 104, 104);
 
 /// Teal for KAP, amber for the Medical Model, everywhere a session appears.
 pub fn model(model: TreatmentModel) -> Rgb {
@@ -38,5 +40,21 @@ pub fn outcome(outcome: Option<DeferralOutcome>) -> Rgb {
         Some(DeferralOutcome::DoseLowered) => MEDICAL,
         Some(DeferralOutcome::EndedEarly) => MUTED,
         Some(DeferralOutcome::SessionStopped) | None => WARNING,
+    }
+}
+
+/// The lighter twin of a palette colour for text on the dark theme's grounds, each at 4.5:1 or
+/// better there (tested in `ui::theme`).
+pub fn on_dark(color: Rgb) -> Rgb {
+    match color {
+        KAP => Rgb(77, 166, 166),
+        MEDICAL => Rgb(200, 142, 56),
+        SAVED => Rgb(98, 168, 119),
+        WARNING => Rgb(222, 126, 120),
+        MARKER => Rgb(178, 135, 215),
+        VITALS => Rgb(84, 165, 171),
+        DOSE => Rgb(122, 153, 208),
+        MUTED => Rgb(152, 152, 152),
+        other => other,
     }
 }

@@ -63,7 +63,7 @@ impl BackupFolderChooser {
                     "These backups are on the journal's own disk: a dead disk or a lost laptop takes \
                      them too. Choose a folder on an external drive or a synced folder.",
                 )
-                .color(theme::WARNING),
+                .color(theme::warning()),
             );
         }
         let moved = matches!(changed, Some(Ok(())));

@@ -195,7 +195,7 @@ impl Backups {
                  sealed under the passphrase, so it restores on this computer or a new one with \
                  the passphrase the journal had when it was made."
             ))
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         if self.folder.ui(ui, store.dir()) {
@@ -228,7 +228,7 @@ impl Backups {
             }
         };
         if backups.is_empty() {
-            ui.label(RichText::new("No backups yet.").color(theme::MUTED));
+            ui.label(RichText::new("No backups yet.").color(theme::muted()));
         }
         let mut chosen = None;
         egui::Grid::new("backups_grid")
@@ -256,7 +256,7 @@ impl Backups {
         if !store.restore_advised() {
             // The journal lacks a change no backup holds: a restore would only lose records.
             ui.colored_label(
-                theme::WARNING,
+                theme::warning(),
                 "This journal failed its start-up check: it can be read but not changed. No backup holds what it lacks, so none is offered.",
             );
             if let Some(first) = store.damage().first() {
@@ -278,7 +278,7 @@ impl Backups {
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(
-                theme::WARNING,
+                theme::warning(),
                 "This journal failed its start-up check: it can be read but not changed.",
             );
             match good {

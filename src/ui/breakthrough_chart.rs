@@ -16,7 +16,7 @@ pub fn show(ui: &mut Ui, breakthrough: &Breakthrough, client: i64) {
             RichText::new(
                 "No check-ins recorded yet: the next-day EBI and the PHQ-9 a week on appear here.",
             )
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         return;
     }

@@ -70,9 +70,9 @@ impl ClientConsent {
         }
         ui.strong("Consent");
         let color = if self.standing.allows_a_session() {
-            theme::SAVED
+            theme::saved()
         } else {
-            theme::WARNING
+            theme::warning()
         };
         ui.label(RichText::new(self.standing.describe()).color(color));
         for record in &self.history {
@@ -81,7 +81,7 @@ impl ClientConsent {
             } else {
                 format!(" · taken by {}", record.recorded_by)
             };
-            ui.label(RichText::new(format!("{}{by}", record.describe())).color(theme::MUTED));
+            ui.label(RichText::new(format!("{}{by}", record.describe())).color(theme::muted()));
         }
         if let Some(version) = self.version {
             ui.horizontal_wrapped(|ui| {

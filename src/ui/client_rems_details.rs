@@ -82,7 +82,7 @@ impl ClientRemsDetails {
                         "Asked by the esketamine REMS monitoring form and printed on it alone: \
                          no summary, archive or practice copy carries them.",
                     )
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
                 );
                 ui.horizontal(|ui| {
                     widgets::labelled_field(ui, "First name", &mut self.first_name, "", 160.0);

@@ -184,7 +184,7 @@ impl ClientView {
             .iter()
             .map(|model| (model.label(), theme::model_color(*model)))
             .collect();
-        let model_changed = [("Model changed (dashed)", theme::MUTED)];
+        let model_changed = [("Model changed (dashed)", theme::muted())];
         // The legend is a row above the chart, never over the data; the x axis counts whole sessions.
         let chart = |ui: &mut Ui,
                      title: &str,
@@ -212,7 +212,7 @@ impl ClientView {
                     for x in &switches {
                         plot.vline(
                             VLine::new("Model changed", *x)
-                                .color(theme::MUTED)
+                                .color(theme::muted())
                                 .style(egui_plot::LineStyle::dashed_loose()),
                         );
                     }
@@ -250,7 +250,7 @@ impl ClientView {
                 .iter()
                 .any(|trend| trend.points.iter().any(|p| p.self_harm))
             {
-                keys.push(("PHQ-9 item 9 above zero (ringed)", theme::WARNING));
+                keys.push(("PHQ-9 item 9 above zero (ringed)", theme::warning()));
             }
             chart(
                 ui,
@@ -262,9 +262,9 @@ impl ClientView {
             for trend in &self.trends {
                 if let Some(sentence) = trend.sentence() {
                     let color = if trend.newest_self_harm() {
-                        theme::WARNING
+                        theme::warning()
                     } else {
-                        theme::MUTED
+                        theme::muted()
                     };
                     ui.label(RichText::new(sentence).color(color));
                 }
@@ -315,7 +315,7 @@ impl ClientView {
             if !flagged.is_empty() {
                 plot.points(
                     Points::new("PHQ-9 item 9 above zero", PlotPoints::from(flagged))
-                        .color(theme::WARNING)
+                        .color(theme::warning())
                         .filled(false)
                         .radius(7.0),
                 );
@@ -378,10 +378,10 @@ impl ClientView {
 /// The deferral outcomes, bottom of the stack first, with their colours.
 fn outcome_keys() -> [(&'static str, egui::Color32); 4] {
     [
-        ("Worked through", theme::SAVED),
+        ("Worked through", theme::saved()),
         ("Dose lowered", theme::model_color(TreatmentModel::Medical)),
-        ("Ended early", theme::MUTED),
-        ("Session stopped", theme::WARNING),
+        ("Ended early", theme::muted()),
+        ("Session stopped", theme::warning()),
     ]
 }
 

@@ -50,7 +50,7 @@ impl ClinicSettingsPanel {
             RichText::new(
                 "The REMS monitoring form prints these as the healthcare setting and how to reach it.",
             )
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         let editing = &mut self.editing;

@@ -37,7 +37,7 @@ impl ClinicianSettings {
             RichText::new(
                 "Your name and credentials sign sessions and addenda and head every summary.",
             )
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         ui.horizontal(|ui| {

@@ -64,7 +64,7 @@ impl ConsentForm {
                     ui.checkbox(&mut self.confirmed_today, "Consent confirmed today");
                 }
                 (standing, Some(version)) if self.asks_for_consent() => {
-                    ui.label(RichText::new(standing.describe()).color(theme::WARNING));
+                    ui.label(RichText::new(standing.describe()).color(theme::warning()));
                     ui.horizontal_wrapped(|ui| {
                         ui.label(format!("Record consent to version {version}:"));
                         for (item, agreed) in ConsentItem::ALL.into_iter().zip(&mut self.agreed) {
@@ -73,7 +73,7 @@ impl ConsentForm {
                     });
                 }
                 (standing, Some(_)) => {
-                    ui.label(RichText::new(standing.describe()).color(theme::SAVED));
+                    ui.label(RichText::new(standing.describe()).color(theme::saved()));
                 }
             }
         });

@@ -54,7 +54,7 @@ impl ConsentTextSettings {
                 )
             },
         );
-        ui.label(RichText::new(in_force).color(theme::MUTED));
+        ui.label(RichText::new(in_force).color(theme::muted()));
         ui.add_space(theme::GAP);
         widgets::labelled_multiline(
             ui,

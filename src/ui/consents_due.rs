@@ -48,9 +48,9 @@ impl ConsentsDueList {
             }
         );
         let color = if blocking > 0 {
-            theme::WARNING
+            theme::warning()
         } else {
-            theme::MUTED
+            theme::muted()
         };
         egui::CollapsingHeader::new(RichText::new(heading).strong().color(color))
             .id_salt("consents_due")
@@ -65,9 +65,9 @@ impl ConsentsDueList {
                                 ui.strong(&due.client_code);
                                 let color =
                                     if matches!(due.standing, ConsentStanding::Current { .. }) {
-                                        theme::MUTED
+                                        theme::muted()
                                     } else {
-                                        theme::WARNING
+                                        theme::warning()
                                     };
                                 ui.label(RichText::new(due.standing.describe()).color(color));
                                 if ui.small_button("Client history").clicked() {

@@ -26,7 +26,7 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
         "Dose"
     };
     let mut keys = vec![
-        (dose_name, theme::DOSE),
+        (dose_name, theme::dose()),
         ("Decision point", theme::model_color(model)),
     ];
     let mut outcomes: Vec<Option<DeferralOutcome>> =
@@ -55,7 +55,7 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
             }
             plot.line(
                 Line::new(dose_name, PlotPoints::from(curve.steps.clone()))
-                    .color(theme::DOSE)
+                    .color(theme::dose())
                     .width(2.0)
                     .allow_band(false),
             );

@@ -111,7 +111,7 @@ impl ExportPanel {
             let waiting = !matches!(self.stage, Stage::Idle);
             let button = if with_private {
                 egui::Button::new(
-                    egui::RichText::new("Export with private note...").color(theme::WARNING),
+                    egui::RichText::new("Export with private note...").color(theme::warning()),
                 )
             } else {
                 egui::Button::new("Export...")

@@ -88,7 +88,7 @@ impl FollowUpsDueList {
                 String::new()
             }
         );
-        egui::CollapsingHeader::new(RichText::new(heading).strong().color(theme::MUTED))
+        egui::CollapsingHeader::new(RichText::new(heading).strong().color(theme::muted()))
             .id_salt("follow_ups_due")
             .default_open(false)
             .show(ui, |ui| {
@@ -120,7 +120,7 @@ impl FollowUpsDueList {
                     if due.overdue { " · OVERDUE" } else { "" }
                 ));
                 ui.label(if due.overdue {
-                    text.color(theme::WARNING)
+                    text.color(theme::warning())
                 } else {
                     text
                 });

@@ -79,12 +79,12 @@ impl LockScreen {
                     } else {
                         "Type the passphrase to return to where you were."
                     })
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
                 );
                 if let Some(live) = running {
                     ui.label(
                         RichText::new("A session is running: its timers go on while locked.")
-                            .color(theme::MUTED),
+                            .color(theme::muted()),
                     );
                     ui.add_space(theme::GAP);
                     let color = theme::model_color(live.session().model);
@@ -144,7 +144,7 @@ impl LockScreen {
                 }
                 if let Some(error) = &self.error {
                     ui.add_space(theme::GAP);
-                    ui.label(RichText::new(error).color(theme::WARNING).strong());
+                    ui.label(RichText::new(error).color(theme::warning()).strong());
                 }
             });
         });

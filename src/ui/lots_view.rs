@@ -96,7 +96,7 @@ impl LotsView {
                     "Ketamine is Schedule III: every lot's stock received, given and wasted is kept here \
                      for years. Entries are never changed; a wrong one is answered by a correction.",
                 )
-                .color(theme::MUTED),
+                .color(theme::muted()),
             );
             widgets::status_line(ui, self.status.as_ref());
             ui.add_space(theme::GAP);
@@ -166,7 +166,7 @@ impl LotsView {
         });
         if self.lots.is_empty() {
             ui.label(
-                RichText::new("No lots yet: record stock received above.").color(theme::MUTED),
+                RichText::new("No lots yet: record stock received above.").color(theme::muted()),
             );
             return false;
         }
@@ -206,7 +206,7 @@ impl LotsView {
                     ui.label(format::milligrams(lot.wasted_mg));
                     let balance = RichText::new(format::milligrams(lot.balance_mg)).strong();
                     ui.label(if lot.balance_mg < 0.0 {
-                        balance.color(theme::WARNING)
+                        balance.color(theme::warning())
                     } else {
                         balance
                     });
@@ -258,7 +258,7 @@ impl LotsView {
                     }
                     row.col(|ui| {
                         if entry.clock_earlier {
-                            ui.colored_label(theme::WARNING, "Clock earlier than an entry before it.")
+                            ui.colored_label(theme::warning(), "Clock earlier than an entry before it.")
                                 .on_hover_text("Recorded after the entries above it, dated before them: a clock set back, or an entry dated back. The log keeps the order it was recorded in.");
                         }
                         if let Some(session) = entry.session

@@ -30,7 +30,7 @@ impl PassphraseChange {
                  rewrapped. Backups made before it keep the passphrase they were made under. At \
                  least {MIN_PASSPHRASE_CHARS} characters."
             ))
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         let fields = [

@@ -56,7 +56,7 @@ impl PracticeAdmin {
                          needs CREATEROLE, not superuser). Setting up works on an empty database \
                          only.",
                     )
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
                 );
                 super::practice_settings::address_and_password(
                     ui,
@@ -77,7 +77,7 @@ impl PracticeAdmin {
                 ui.add_space(theme::GAP);
                 self.clinician_form(ui, owner_ready);
                 if !idle {
-                    ui.label(RichText::new("Asking the practice server…").color(theme::MUTED));
+                    ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
                 }
                 widgets::status_line(ui, self.status.as_ref());
             });

@@ -64,7 +64,7 @@ impl PracticeSettings {
                  the colleagues' sessions your role allows, as read-only copies. The private note, \
                  drafts and clients' names never leave this computer.",
             )
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         if let Some(membership) = &self.membership {
@@ -106,7 +106,7 @@ impl PracticeSettings {
             self.join(ui.ctx(), journal, now);
         }
         if busy {
-            ui.label(RichText::new("Asking the practice server…").color(theme::MUTED));
+            ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
         }
         widgets::status_line(ui, self.status.as_ref());
     }

@@ -88,7 +88,7 @@ impl AppView for PracticeView {
                         RichText::new(
                             "This journal has not joined a practice; connect in Settings → Practice.",
                         )
-                        .color(theme::MUTED),
+                        .color(theme::muted()),
                     );
                     if ui.button("Open Settings").clicked() {
                         nav = Nav::Settings;
@@ -111,7 +111,7 @@ impl AppView for PracticeView {
                 }
             }
             if let Some(problem) = &self.problem {
-                ui.colored_label(theme::WARNING, problem);
+                ui.colored_label(theme::warning(), problem);
             }
             ui.add_space(theme::GAP);
             let height = (ui.available_height() / 2.0 - 70.0).max(120.0);

@@ -20,16 +20,16 @@ fn score_line(ui: &mut Ui, instrument: Instrument, answers: &str) {
     }
     let text = match Measure::parse(instrument, answers) {
         Ok(measure) if measure.self_harm_flag() => RichText::new(measure.describe())
-            .color(theme::WARNING)
+            .color(theme::warning())
             .strong(),
-        Ok(measure) => RichText::new(measure.describe()).color(theme::SAVED),
+        Ok(measure) => RichText::new(measure.describe()).color(theme::ink()),
         Err(_) => RichText::new(format!(
             "{}: {} answers from 0 to {}",
             instrument.label(),
             instrument.items(),
             instrument.max_answer()
         ))
-        .color(theme::MUTED),
+        .color(theme::muted()),
     };
     ui.label(text);
 }
@@ -92,12 +92,13 @@ impl PreSessionForm {
         for medicine in medicine_lines(&self.medicines) {
             if let Some(class) = interaction(&medicine) {
                 ui.label(
-                    RichText::new(format!("{medicine}: {}", class.concern())).color(theme::WARNING),
+                    RichText::new(format!("{medicine}: {}", class.concern()))
+                        .color(theme::warning()),
                 );
             }
         }
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Baseline").strong().color(theme::VITALS));
+            ui.label(RichText::new("Baseline").strong().color(theme::vitals()));
             widgets::labelled_field(
                 ui,
                 "Blood pressure",
@@ -191,10 +192,10 @@ fn asq_line(ui: &mut Ui, answers: &str) {
             screen.result().label(),
             screen.result().next_step()
         ))
-        .color(theme::WARNING)
+        .color(theme::warning())
         .strong(),
-        Ok(screen) => RichText::new(format!("ASQ {}", screen.result().label())).color(theme::SAVED),
-        Err(error) => RichText::new(error.to_string()).color(theme::MUTED),
+        Ok(screen) => RichText::new(format!("ASQ {}", screen.result().label())).color(theme::ink()),
+        Err(error) => RichText::new(error.to_string()).color(theme::muted()),
     };
     ui.label(text);
 }

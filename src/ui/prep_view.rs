@@ -58,7 +58,7 @@ impl PrepView {
                 if sheet.open_themes.is_empty() {
                     ui.label(
                         RichText::new("nothing: every deferral was worked through")
-                            .color(theme::MUTED),
+                            .color(theme::muted()),
                     );
                 }
                 for theme_text in &sheet.open_themes {
@@ -105,7 +105,7 @@ impl PrepView {
                                 ui.label(
                                     RichText::new("Bring to integration")
                                         .strong()
-                                        .color(theme::MARKER),
+                                        .color(theme::marker()),
                                 );
                                 for marked in &session.marked {
                                     ui.label(format!(
@@ -119,7 +119,7 @@ impl PrepView {
                                                 "      came after: {}",
                                                 context.kind.describe()
                                             ))
-                                            .color(theme::MUTED),
+                                            .color(theme::muted()),
                                         );
                                     }
                                 }
@@ -154,7 +154,7 @@ fn decision_line(ui: &mut Ui, decision: &DecisionSummary) {
         point.decision.label()
     );
     let color = if decision.is_open_theme() {
-        theme::WARNING
+        theme::warning()
     } else {
         ui.visuals().text_color()
     };

@@ -66,9 +66,9 @@ impl RemsDueList {
             }
         );
         let color = if overdue > 0 {
-            theme::WARNING
+            theme::warning()
         } else {
-            theme::MUTED
+            theme::muted()
         };
         egui::CollapsingHeader::new(RichText::new(heading).strong().color(color))
             .id_salt("rems_due")
@@ -102,7 +102,7 @@ impl RemsDueList {
                 );
                 let label = RichText::new(text);
                 ui.label(if due.overdue {
-                    label.color(theme::WARNING)
+                    label.color(theme::warning())
                 } else {
                     label
                 });
@@ -151,7 +151,7 @@ impl RemsDueList {
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new(format!("Session #{session}: REMS form marked submitted."))
-                    .color(theme::SAVED),
+                    .color(theme::saved()),
             );
             if ui.button("Marked in error: withdraw").clicked() {
                 self.marked = None;

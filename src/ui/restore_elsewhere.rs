@@ -50,7 +50,7 @@ impl RestoreElsewhere {
                  passphrase: choose the backup file and type the passphrase the journal had when \
                  the backup was made.",
             )
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         ui.horizontal(|ui| {
@@ -85,7 +85,7 @@ impl RestoreElsewhere {
         }
         if let Some(error) = &self.error {
             ui.add_space(theme::GAP);
-            ui.label(RichText::new(error).color(theme::WARNING).strong());
+            ui.label(RichText::new(error).color(theme::warning()).strong());
         }
         chosen
     }

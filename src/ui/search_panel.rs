@@ -110,11 +110,8 @@ impl SearchPanel {
             ui.label("Model");
             ui.selectable_value(&mut self.model, None, "All");
             for model in TreatmentModel::ALL {
-                ui.selectable_value(
-                    &mut self.model,
-                    Some(model),
-                    RichText::new(model.label()).color(theme::model_color(model)),
-                );
+                let text = widgets::model_choice_text(model, self.model == Some(model));
+                ui.selectable_value(&mut self.model, Some(model), text);
             }
             ui.separator();
             let label = ui.label("Client");
@@ -228,7 +225,7 @@ impl SearchPanel {
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new(format!("{count} · Up and Down choose · Enter opens"))
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
             );
             if self.hits.len() < self.total && ui.button("Show more").clicked() {
                 // The same search, further: the next frame asks for it.
@@ -266,7 +263,7 @@ impl SearchPanel {
                                         hit.seq.0,
                                         hit.kind.replace('_', " ")
                                     ))
-                                    .color(theme::MUTED),
+                                    .color(theme::muted()),
                                 );
                             });
                             ui.label(highlighted(

@@ -94,17 +94,17 @@ impl<T: Clone + PartialEq> Kept<T> {
     fn status(&self, what: &str, blank: bool) -> RichText {
         if let Some(error) = &self.error {
             return RichText::new(format!("{what} NOT saved: {error}"))
-                .color(theme::WARNING)
+                .color(theme::warning())
                 .strong();
         }
         if self.unsaved() {
-            return RichText::new("Saving…").color(theme::MUTED);
+            return RichText::new("Saving…").color(theme::muted());
         }
         match self.saved_at {
             Some(at) => RichText::new(format!("{what} saved {}", format::clock_time(at)))
-                .color(theme::SAVED),
-            None if blank => RichText::new("Not written yet").color(theme::MUTED),
-            None => RichText::new(format!("{what} is in the journal")).color(theme::MUTED),
+                .color(theme::saved()),
+            None if blank => RichText::new("Not written yet").color(theme::muted()),
+            None => RichText::new(format!("{what} is in the journal")).color(theme::muted()),
         }
     }
 }
@@ -226,7 +226,7 @@ impl SessionNotes {
                 "No progress note was written before signing.",
             )
         };
-        ui.label(RichText::new(about).color(theme::MUTED));
+        ui.label(RichText::new(about).color(theme::muted()));
         let note = &self.progress.saved;
         if note.is_blank() {
             ui.label(blank);
@@ -251,7 +251,7 @@ impl SessionNotes {
                 "The private psychotherapy note is kept apart from the progress record. It is not \
                  searched, listed, summarised or exported unless you ask for it.",
             )
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         widgets::error_line(ui, self.error.as_deref());

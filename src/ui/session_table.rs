@@ -67,7 +67,9 @@ pub fn show(
         ui.heading(format!("{} sessions ({})", model.label(), rows.len()));
     });
     if rows.is_empty() {
-        ui.label(RichText::new(format!("No {} sessions here.", model.label())).color(theme::MUTED));
+        ui.label(
+            RichText::new(format!("No {} sessions here.", model.label())).color(theme::muted()),
+        );
         return response;
     }
     // Rows open on a click anywhere, so their text must not take the click for selection.
@@ -113,28 +115,7 @@ pub fn show(
         .body(|body| {
             body.rows(24.0, rows.len(), |mut row| {
                 let summary = &rows[row.index()];
-                let cells = [
-                    format::date_time(summary.started_at),
-                    summary.client_code.clone(),
-                    summary.route.label().to_owned(),
-                    summary.describe_delivered(),
-                    summary.decision_points.to_string(),
-                    // A session that never sat with anything says so with a dash, not a row of zeros
-                    // (most Medical Model sessions).
-                    if summary.deferrals == 0 {
-                        "–".to_owned()
-                    } else {
-                        format!(
-                            "{}: {} / {} / {} / {}",
-                            summary.deferrals,
-                            summary.worked_through,
-                            summary.dose_lowered,
-                            summary.ended_early,
-                            summary.session_stopped
-                        )
-                    },
-                ];
-                for text in cells {
+                for text in cells(summary) {
                     row.col(|ui| {
                         ui.add(egui::Label::new(text).truncate());
                     });
@@ -143,16 +124,16 @@ pub fn show(
                     let status = RichText::new(summary.status.as_str());
                     ui.horizontal(|ui| {
                         ui.label(if summary.status == SessionStatus::Live {
-                            status.strong().color(theme::WARNING)
+                            status.strong().color(theme::warning())
                         } else {
                             status
                         });
                         if let Some(clinician) = &summary.clinician {
-                            ui.label(RichText::new(format!("· {clinician}")).color(theme::MUTED))
+                            ui.label(RichText::new(format!("· {clinician}")).color(theme::muted()))
                                 .on_hover_text("A colleague's session, copied from the practice: read-only.");
                         }
                         if summary.suicide_risk > 0 {
-                            ui.label(RichText::new("· suicide risk").strong().color(theme::WARNING))
+                            ui.label(RichText::new("· suicide risk").strong().color(theme::warning()))
                                 .on_hover_text("A positive suicide risk screen or PHQ-9 item 9 above zero: see the session's safety plan.");
                         }
                     });
@@ -188,4 +169,29 @@ fn sort_arrow(ui: &mut Ui, descending: bool) {
         ui.visuals().text_color(),
         egui::Stroke::NONE,
     ));
+}
+
+/// The row's plain cells, left to right, before its status.
+fn cells(summary: &SessionSummary) -> [String; 6] {
+    [
+        format::date_time(summary.started_at),
+        summary.client_code.clone(),
+        summary.route.label().to_owned(),
+        summary.describe_delivered(),
+        summary.decision_points.to_string(),
+        // A session that never sat with anything says so with a dash, not a row of zeros (most
+        // Medical Model sessions).
+        if summary.deferrals == 0 {
+            "–".to_owned()
+        } else {
+            format!(
+                "{}: {} / {} / {} / {}",
+                summary.deferrals,
+                summary.worked_through,
+                summary.dose_lowered,
+                summary.ended_early,
+                summary.session_stopped
+            )
+        },
+    ]
 }

@@ -243,7 +243,7 @@ impl SessionView {
                 );
                 if !self.state.open_deferrals.is_empty() {
                     ui.colored_label(
-                        theme::WARNING,
+                        theme::warning(),
                         "A \"sit with it\" deferral in this session has no outcome.",
                     );
                 }
@@ -268,7 +268,7 @@ impl SessionView {
                         self.state.decision_points,
                         self.record.events.len()
                     ))
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
                 );
             });
     }
@@ -294,7 +294,7 @@ impl SessionView {
             self.notes.close_private(journal, wall);
         }
         if let Some(error) = self.notes.unsaved_error() {
-            ui.colored_label(theme::WARNING, error);
+            ui.colored_label(theme::warning(), error);
         }
         ui.separator();
     }

@@ -121,7 +121,7 @@ impl SettingsView {
                 "Kept in the journal: every window and command uses them. Summaries flag \
                  readings against the thresholds in force when they are made.",
             )
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
         egui::Grid::new("settings_grid")

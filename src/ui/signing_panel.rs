@@ -53,7 +53,7 @@ impl SigningPanel {
                     signature.clinician.signed_as(),
                     format::date_time(signature.signed_at)
                 ))
-                .color(theme::SAVED)
+                .color(theme::saved())
                 .strong(),
             );
             if let Some(standing) = &record.signature_standing {
@@ -61,7 +61,7 @@ impl SigningPanel {
                 let text = RichText::new(standing.describe());
                 ui.label(match standing {
                     crate::domain::SignatureStanding::ThisJournal { .. } => text.weak(),
-                    _ => text.color(theme::WARNING),
+                    _ => text.color(theme::warning()),
                 });
             }
         } else if let Some(author) = &record.copied_from {
@@ -70,10 +70,10 @@ impl SigningPanel {
                     "Not signed yet by {}; the progress note arrives with the signature.",
                     author.name
                 ))
-                .color(theme::MUTED),
+                .color(theme::muted()),
             );
         } else if self.signing.is_waiting() {
-            ui.label(RichText::new("Signing…").color(theme::MUTED));
+            ui.label(RichText::new("Signing…").color(theme::muted()));
         } else if record.session.status == SessionStatus::Ended {
             ui.horizontal(|ui| {
                 let Some(who) = &self.confirming else {
@@ -105,7 +105,7 @@ impl SigningPanel {
                         }
                     }
                     Err(problem) => {
-                        ui.colored_label(theme::WARNING, problem.to_string());
+                        ui.colored_label(theme::warning(), problem.to_string());
                     }
                 }
                 if ui.button("Cancel").clicked() {
@@ -138,7 +138,7 @@ impl SigningPanel {
         } else {
             "Written after signing, oldest first. The record above stays exactly as it was signed."
         };
-        ui.label(RichText::new(kept).color(theme::MUTED));
+        ui.label(RichText::new(kept).color(theme::muted()));
         for (index, addendum) in record.addenda.iter().enumerate() {
             ui.add_space(theme::GAP);
             ui.label(
@@ -150,7 +150,7 @@ impl SigningPanel {
                 ))
                 .strong(),
             );
-            ui.label(RichText::new(format!("Reason: {}", addendum.reason)).color(theme::MUTED));
+            ui.label(RichText::new(format!("Reason: {}", addendum.reason)).color(theme::muted()));
             ui.label(&addendum.text);
         }
         if record.copied_from.is_some() {

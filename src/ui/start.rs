@@ -220,7 +220,7 @@ impl StartView {
                 || "no weight recorded".to_owned(),
                 |w| format!("last recorded weight {w} kg"),
             );
-            ui.label(RichText::new(weight).color(theme::MUTED));
+            ui.label(RichText::new(weight).color(theme::muted()));
         }
     }
 
@@ -248,7 +248,7 @@ impl StartView {
             return;
         }
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new("Returning client:").color(theme::MUTED));
+            ui.label(RichText::new("Returning client:").color(theme::muted()));
             for (id, title) in matches {
                 if ui.button(title).clicked() {
                     self.chosen = Some(id);
@@ -318,9 +318,7 @@ impl StartView {
         ui.horizontal(|ui| {
             ui.label("Model");
             for model in TreatmentModel::ALL {
-                let text = RichText::new(model.label())
-                    .strong()
-                    .color(theme::model_color(model));
+                let text = super::widgets::model_choice_text(model, self.model == model);
                 ui.selectable_value(&mut self.model, model, text);
             }
         });
@@ -343,9 +341,9 @@ impl StartView {
                     .and_then(|dose| dose.check_for_weight(weight).map(|()| dose))
                 {
                     Ok(dose) => {
-                        RichText::new(format!("= {}", dose.describe(weight))).color(theme::SAVED)
+                        RichText::new(format!("= {}", dose.describe(weight))).color(theme::saved())
                     }
-                    Err(error) => RichText::new(error.to_string()).color(theme::WARNING),
+                    Err(error) => RichText::new(error.to_string()).color(theme::warning()),
                 };
                 ui.label(preview);
             }

@@ -9,7 +9,7 @@ use super::{format, theme};
 /// the newest safety plan since (or that none was made).
 pub fn show(ui: &mut Ui, risk: &crate::review::SuicideRisk) {
     egui::Frame::new()
-        .stroke(egui::Stroke::new(1.5, theme::WARNING))
+        .stroke(egui::Stroke::new(1.5, theme::warning()))
         .corner_radius(4)
         .inner_margin(egui::Margin::same(8))
         .show(ui, |ui| {
@@ -25,7 +25,7 @@ pub fn show(ui: &mut Ui, risk: &crate::review::SuicideRisk) {
                     format::date_time(risk.started_at)
                 ))
                 .strong()
-                .color(theme::WARNING),
+                .color(theme::warning()),
             );
             for signal in &risk.signals {
                 ui.label(signal);
@@ -47,7 +47,7 @@ pub fn show(ui: &mut Ui, risk: &crate::review::SuicideRisk) {
                         RichText::new(
                             "No safety plan was recorded since; make one with the client.",
                         )
-                        .color(theme::WARNING),
+                        .color(theme::warning()),
                     );
                 }
             }

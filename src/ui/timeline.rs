@@ -10,24 +10,26 @@ use crate::domain::{Event, EventKind, Seq, Thresholds, TreatmentModel, entry_fla
 /// The short tag and colour of an entry's kind.
 fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
     match kind {
-        EventKind::Note { .. } => ("Note", theme::MUTED),
-        EventKind::WentAhead { .. } => ("Went ahead", theme::WARNING),
-        EventKind::PreSession(_) => ("Check", theme::VITALS),
+        EventKind::Note { .. } => ("Note", theme::muted()),
+        EventKind::WentAhead { .. } => ("Went ahead", theme::warning()),
+        EventKind::PreSession(_) => ("Check", theme::vitals()),
         EventKind::DosingBegan { .. }
         | EventKind::DoseChange { .. }
-        | EventKind::InfusionExtended { .. } => ("Dose", theme::DOSE),
+        | EventKind::InfusionExtended { .. } => ("Dose", theme::dose()),
         EventKind::DecisionPoint(_) => ("Decision", theme::model_color(model)),
         EventKind::DeferralStart { .. } | EventKind::DeferralMinutes { .. } => {
             ("Sit with it", theme::model_color(TreatmentModel::Kap))
         }
-        EventKind::DeferralOutcome { .. } => ("Outcome", theme::SAVED),
-        EventKind::Marker { .. } => ("Integration", theme::MARKER),
-        EventKind::Vitals { .. } | EventKind::Sedation { .. } => ("Vitals", theme::VITALS),
-        EventKind::Measure { .. } => ("Measure", theme::VITALS),
-        EventKind::AdverseEvent(_) => ("Adverse", theme::WARNING),
-        EventKind::SuicideScreen { screen, .. } if screen.is_positive() => ("Risk", theme::WARNING),
-        EventKind::SuicideScreen { .. } => ("Screen", theme::VITALS),
-        EventKind::SafetyPlan(_) => ("Safety plan", theme::WARNING),
+        EventKind::DeferralOutcome { .. } => ("Outcome", theme::saved()),
+        EventKind::Marker { .. } => ("Integration", theme::marker()),
+        EventKind::Vitals { .. } | EventKind::Sedation { .. } => ("Vitals", theme::vitals()),
+        EventKind::Measure { .. } => ("Measure", theme::vitals()),
+        EventKind::AdverseEvent(_) => ("Adverse", theme::warning()),
+        EventKind::SuicideScreen { screen, .. } if screen.is_positive() => {
+            ("Risk", theme::warning())
+        }
+        EventKind::SuicideScreen { .. } => ("Screen", theme::vitals()),
+        EventKind::SafetyPlan(_) => ("Safety plan", theme::warning()),
         EventKind::SessionEnded { .. } => ("End", theme::ink()),
     }
 }
@@ -119,7 +121,7 @@ impl Rows<'_> {
                     ui.label(
                         RichText::new(format!("{:>3}", event.seq.0))
                             .monospace()
-                            .color(theme::MUTED),
+                            .color(theme::muted()),
                     );
                     ui.label(
                         RichText::new(format!("{:>8}", format::elapsed(event.elapsed_ms)))
@@ -128,7 +130,7 @@ impl Rows<'_> {
                     ui.label(
                         RichText::new(format::clock_time(event.wall_time))
                             .small()
-                            .color(theme::MUTED),
+                            .color(theme::muted()),
                     );
                     let (name, color) = tag(&event.kind, model);
                     ui.add_sized(
@@ -136,14 +138,14 @@ impl Rows<'_> {
                         egui::Label::new(RichText::new(name).strong().color(color)),
                     );
                     if saving_from.is_some_and(|first| event.seq >= first) {
-                        ui.label(RichText::new("saving…").small().color(theme::MUTED));
+                        ui.label(RichText::new("saving…").small().color(theme::muted()));
                     }
                     if marked.contains(&event.seq) {
                         ui.label(
                             RichText::new("for integration")
                                 .small()
                                 .strong()
-                                .color(theme::MARKER),
+                                .color(theme::marker()),
                         );
                     }
                     let flags = entry_flags(&event.kind, thresholds);
@@ -158,7 +160,7 @@ impl Rows<'_> {
                                     flags.join("; ")
                                 ))
                                 .strong()
-                                .color(theme::WARNING),
+                                .color(theme::warning()),
                             )
                             .wrap(),
                         );

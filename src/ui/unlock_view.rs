@@ -121,7 +121,7 @@ impl UnlockView {
                 };
                 ui.heading(heading);
                 ui.add_space(theme::GAP);
-                ui.label(RichText::new(explanation).color(theme::MUTED));
+                ui.label(RichText::new(explanation).color(theme::muted()));
                 ui.add_space(2.0 * theme::GAP);
                 self.fields.clear();
                 let first = passphrase_field(ui, "Passphrase", &mut self.passphrase);
@@ -137,7 +137,7 @@ impl UnlockView {
                     ui.label(
                         RichText::new(format!("At least {MIN_PASSPHRASE_CHARS} characters."))
                             .small()
-                            .color(theme::MUTED),
+                            .color(theme::muted()),
                     );
                 }
                 ui.add_space(theme::GAP);
@@ -149,7 +149,7 @@ impl UnlockView {
                 }
                 if let Some(error) = &self.error {
                     ui.add_space(theme::GAP);
-                    ui.label(RichText::new(error).color(theme::WARNING).strong());
+                    ui.label(RichText::new(error).color(theme::warning()).strong());
                 }
                 if let Some((_, backup)) = &self.rescue {
                     ui.add_space(theme::GAP);
@@ -174,7 +174,7 @@ impl UnlockView {
                 ui.label(
                     RichText::new(format!("Data folder: {}", self.journal.dir().display()))
                         .small()
-                        .color(theme::MUTED),
+                        .color(theme::muted()),
                 );
             });
         });

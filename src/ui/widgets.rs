@@ -8,7 +8,7 @@ use crate::domain::TreatmentModel;
 /// The model as a coloured badge; it appears everywhere a session does.
 pub fn model_badge(ui: &mut Ui, model: TreatmentModel) -> Response {
     egui::Frame::new()
-        .fill(theme::model_color(model))
+        .fill(theme::model_fill(model))
         .corner_radius(CornerRadius::same(4))
         .inner_margin(egui::Margin::symmetric(6, 2))
         .show(ui, |ui| {
@@ -59,9 +59,9 @@ pub fn labelled_multiline(
 pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
     if let Some((message, problem)) = status {
         let color = if *problem {
-            super::theme::WARNING
+            super::theme::warning()
         } else {
-            super::theme::MUTED
+            super::theme::muted()
         };
         ui.colored_label(color, message);
     }
@@ -70,14 +70,14 @@ pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
 /// A refusal or failure, in plain words, where the user is looking.
 pub fn error_line(ui: &mut Ui, error: Option<&str>) {
     if let Some(error) = error {
-        ui.label(RichText::new(error).color(theme::WARNING).strong());
+        ui.label(RichText::new(error).color(theme::warning()).strong());
     }
 }
 
 /// A row of selectable chips for choosing one of a few values.
 pub fn chips<T: Copy + PartialEq>(ui: &mut Ui, label: &str, value: &mut T, options: &[(T, &str)]) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(label).color(theme::MUTED));
+        ui.label(RichText::new(label).color(theme::muted()));
         for (option, text) in options {
             ui.selectable_value(value, *option, *text);
         }
@@ -110,4 +110,15 @@ pub fn legend_row<'k>(ui: &mut Ui, keys: impl Iterator<Item = &'k (&'k str, Colo
             ui.add_space(super::theme::GAP);
         }
     });
+}
+
+/// A model's name on a choice chip: in the model's colour while not chosen; once chosen, in the
+/// theme's selected text colour, which reads on the selection fill (the model colour does not).
+pub fn model_choice_text(model: TreatmentModel, chosen: bool) -> RichText {
+    let text = RichText::new(model.label()).strong();
+    if chosen {
+        text
+    } else {
+        text.color(super::theme::model_color(model))
+    }
 }

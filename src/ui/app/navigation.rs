@@ -162,7 +162,7 @@ impl OpenJournal {
                 let synthetic = self.synthetic;
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.add(
-                        egui::Label::new(egui::RichText::new(dir).small().color(theme::MUTED))
+                        egui::Label::new(egui::RichText::new(dir).small().color(theme::muted()))
                             .truncate(),
                     )
                     .on_hover_text("The data folder; the journal is journal.db inside it.");
@@ -170,7 +170,7 @@ impl OpenJournal {
                         ui.label(
                             egui::RichText::new("Synthetic demo journal")
                                 .strong()
-                                .color(theme::WARNING),
+                                .color(theme::warning()),
                         )
                         .on_hover_text(
                             "Made by kap-journal demo: no session here is a real client's, and every export says so.",
@@ -185,7 +185,7 @@ impl OpenJournal {
             {
                 nav = Nav::BackToLive;
             }
-            crate::ui::widgets::dismissable_notice(ui, &mut shared.notice, theme::WARNING);
+            crate::ui::widgets::dismissable_notice(ui, &mut shared.notice, theme::warning());
             if let Some(backup) = shared.backups.damaged_ui(ui, self.journal.read()) {
                 nav = Nav::Restore(backup);
             }

@@ -136,7 +136,7 @@ impl DraftKeeper {
     pub fn status_text(&self, text: &str, unsaved: usize) -> RichText {
         if let Some(error) = &self.error {
             return RichText::new(format!("Draft NOT saved: {error}"))
-                .color(theme::WARNING)
+                .color(theme::warning())
                 .strong();
         }
         if unsaved > 0 {
@@ -144,17 +144,16 @@ impl DraftKeeper {
                 "Saving {}…",
                 format::count(unsaved, "entry", "entries")
             ))
-            .color(theme::MUTED);
+            .color(theme::muted());
         }
         if text != self.saved {
-            return RichText::new("Saving draft…").color(theme::MUTED);
+            return RichText::new("Saving draft…").color(theme::muted());
         }
         match (text.is_empty(), self.saved_at) {
-            (false, Some(at)) => {
-                RichText::new(format!("Draft saved {}", format::clock_time(at))).color(theme::SAVED)
-            }
-            (false, None) => RichText::new("Draft saved").color(theme::SAVED),
-            (true, _) => RichText::new("All entries saved").color(theme::SAVED),
+            (false, Some(at)) => RichText::new(format!("Draft saved {}", format::clock_time(at)))
+                .color(theme::saved()),
+            (false, None) => RichText::new("Draft saved").color(theme::saved()),
+            (true, _) => RichText::new("All entries saved").color(theme::saved()),
         }
     }
 }

@@ -147,7 +147,7 @@ pub fn show(ui: &mut Ui, line: &Line, model_color: Color32) {
     match line.urgency {
         Urgency::Safety => {
             egui::Frame::new()
-                .fill(theme::WARNING)
+                .fill(theme::warning())
                 .inner_margin(egui::Margin::symmetric(8, 3))
                 .corner_radius(4)
                 .show(ui, |ui| {
@@ -158,13 +158,13 @@ pub fn show(ui: &mut Ui, line: &Line, model_color: Color32) {
             ui.label(text.font(theme::countdown_font()).color(model_color));
         }
         Urgency::TimeUp => {
-            ui.label(text.font(theme::countdown_font()).color(theme::WARNING));
+            ui.label(text.font(theme::countdown_font()).color(theme::warning()));
         }
         Urgency::Due => {
-            ui.label(text.color(theme::WARNING));
+            ui.label(text.color(theme::warning()));
         }
         Urgency::Calm => {
-            ui.label(RichText::new(&line.text).color(theme::MUTED));
+            ui.label(RichText::new(&line.text).color(theme::muted()));
         }
     }
 }

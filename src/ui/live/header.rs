@@ -75,10 +75,10 @@ fn current_dose(ui: &mut Ui, live: &LiveSession) {
         CurrentDose::Given(dose) => ("Current dose", dose.describe(weight), None),
         CurrentDose::Stopped => ("Current dose", "stopped".to_owned(), None),
     };
-    ui.label(RichText::new(what).color(theme::MUTED));
+    ui.label(RichText::new(what).color(theme::muted()));
     ui.label(RichText::new(dose).font(theme::timer_font()).strong());
     if let Some(ends) = ends {
-        ui.label(RichText::new(ends).color(theme::MUTED));
+        ui.label(RichText::new(ends).color(theme::muted()));
     }
 }
 
@@ -106,14 +106,14 @@ pub fn show(
                 session.planned_dose.describe(weight),
                 session.id
             ))
-            .color(theme::MUTED),
+            .color(theme::muted()),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(saved.clone());
         });
     });
     if let Some(risk) = earlier_risk {
-        ui.add(egui::Label::new(RichText::new(&risk.line).strong().color(theme::WARNING)).wrap())
+        ui.add(egui::Label::new(RichText::new(&risk.line).strong().color(theme::warning())).wrap())
             .on_hover_text(&risk.detail);
     }
     // Wrapped, so the delivered total stays on screen beside a long dose on a narrow window.
@@ -124,7 +124,7 @@ pub fn show(
         ui.separator();
         current_dose(ui, live);
         ui.add_space(theme::GAP);
-        ui.label(RichText::new("Delivered so far").color(theme::MUTED));
+        ui.label(RichText::new("Delivered so far").color(theme::muted()));
         let total = live
             .state()
             .administration
@@ -155,7 +155,7 @@ pub fn show(
                     "{} min agreed, decision {}",
                     open.minutes, open.decision_seq
                 ))
-                .color(theme::MUTED),
+                .color(theme::muted()),
             );
             for command in DEFERRAL_COMMANDS.into_iter().chain(OUTCOME_COMMANDS) {
                 if ui.add(command.button(ui.ctx())).clicked() {
@@ -200,7 +200,7 @@ fn dissociation_nudge(ui: &mut Ui, live: &LiveSession, discharging: bool) -> boo
 }
 
 fn timer(ui: &mut Ui, label: &str, ms: Option<i64>) {
-    ui.label(RichText::new(label).color(theme::MUTED));
+    ui.label(RichText::new(label).color(theme::muted()));
     let text = ms.map_or_else(|| "–".to_owned(), format::elapsed);
     ui.label(RichText::new(text).font(theme::timer_font()).strong());
     ui.add_space(theme::GAP);

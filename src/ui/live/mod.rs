@@ -240,7 +240,7 @@ impl LiveView {
         egui::Panel::bottom("composer")
             .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(8))
             .show(ui, |ui| {
-                super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::SAVED);
+                super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::saved());
                 super::widgets::error_line(ui, self.error.as_deref());
                 if let Some(pending) = &self.pending {
                     pending.show(ui);
@@ -330,12 +330,12 @@ impl LiveView {
         ui.label(
             RichText::new("Bring to integration")
                 .strong()
-                .color(theme::MARKER),
+                .color(theme::marker()),
         );
         if marked.is_empty() {
             ui.label(
                 RichText::new("Nothing marked yet. Select an entry and press Ctrl+I.")
-                    .color(theme::MUTED),
+                    .color(theme::muted()),
             );
         }
         for event in self

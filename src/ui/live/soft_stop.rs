@@ -42,16 +42,16 @@ impl Pending {
     /// The question, in red, with the two keys that answer it.
     pub fn show(&self, ui: &mut Ui) {
         egui::Frame::new()
-            .stroke(egui::Stroke::new(2.0, theme::WARNING))
+            .stroke(egui::Stroke::new(2.0, theme::warning()))
             .inner_margin(egui::Margin::symmetric(8, 4))
             .corner_radius(4)
             .show(ui, |ui| {
                 for warning in &self.warnings {
-                    ui.label(RichText::new(warning).strong().color(theme::WARNING));
+                    ui.label(RichText::new(warning).strong().color(theme::warning()));
                 }
                 ui.label(
                     RichText::new("Enter: go ahead (this is recorded) · Esc: go back")
-                        .color(theme::MUTED),
+                        .color(theme::muted()),
                 );
             });
     }

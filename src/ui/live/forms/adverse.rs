@@ -33,7 +33,7 @@ impl EntryForm for AdverseForm {
         ui.label(
             RichText::new("Adverse event")
                 .strong()
-                .color(theme::WARNING),
+                .color(theme::warning()),
         );
         let categories: Vec<_> = AdverseCategory::ALL
             .iter()

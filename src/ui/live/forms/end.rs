@@ -58,10 +58,14 @@ impl EntryForm for EndForm {
         ui.label(
             RichText::new("End the session? Enter ends it; Esc goes back.")
                 .strong()
-                .color(theme::WARNING),
+                .color(theme::warning()),
         );
         if let Some((text, short)) = &self.monitoring {
-            let color = if *short { theme::WARNING } else { theme::MUTED };
+            let color = if *short {
+                theme::warning()
+            } else {
+                theme::muted()
+            };
             ui.label(RichText::new(text).color(color));
         }
         ui.horizontal(|ui| {
@@ -76,7 +80,8 @@ impl EntryForm for EndForm {
                     first.make_ascii_uppercase();
                 }
                 ui.label(
-                    RichText::new(format!("{question} done (positive ASQ)")).color(theme::WARNING),
+                    RichText::new(format!("{question} done (positive ASQ)"))
+                        .color(theme::warning()),
                 );
                 for (answer, text) in [(Some(true), "Done"), (Some(false), "Not done")] {
                     ui.selectable_value(&mut self.assessment_done, answer, text);

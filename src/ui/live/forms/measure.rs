@@ -42,7 +42,7 @@ impl EntryForm for MeasureForm {
         ui.label(
             RichText::new(instrument.answer_scale())
                 .small()
-                .color(theme::MUTED),
+                .color(theme::muted()),
         );
         preview(ui, instrument, &self.answers);
         vec![field]
@@ -75,7 +75,7 @@ fn preview(ui: &mut Ui, instrument: Instrument, answers: &str) {
             );
             let self_harm = instrument == Instrument::Phq9 && index == 8 && answer > Some(&0);
             ui.label(if self_harm {
-                RichText::new(text).strong().color(theme::WARNING)
+                RichText::new(text).strong().color(theme::warning())
             } else {
                 RichText::new(text).small()
             });
@@ -84,14 +84,14 @@ fn preview(ui: &mut Ui, instrument: Instrument, answers: &str) {
     match (read, Measure::new(instrument, parsed)) {
         (_, Ok(measure)) => {
             let color = if measure.self_harm_flag() {
-                theme::WARNING
+                theme::warning()
             } else {
-                theme::VITALS
+                theme::vitals()
             };
             ui.label(RichText::new(measure.describe()).strong().color(color));
         }
         (Err(error), _) | (Ok(_), Err(error)) if !still_typing(&error) => {
-            ui.label(RichText::new(error.to_string()).color(theme::WARNING));
+            ui.label(RichText::new(error.to_string()).color(theme::warning()));
         }
         _ => {}
     }

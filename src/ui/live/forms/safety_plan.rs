@@ -34,9 +34,13 @@ impl EntryForm for SafetyPlanForm {
     }
 
     fn fields(&mut self, ui: &mut Ui, _model: TreatmentModel) -> Vec<egui::Response> {
-        ui.label(RichText::new("Safety plan").strong().color(theme::WARNING));
+        ui.label(
+            RichText::new("Safety plan")
+                .strong()
+                .color(theme::warning()),
+        );
         if let Some(reason) = &self.opened_for {
-            ui.label(RichText::new(reason).color(theme::WARNING));
+            ui.label(RichText::new(reason).color(theme::warning()));
         }
         let width = 520.0;
         vec![

@@ -26,7 +26,7 @@ impl EntryForm for VitalsForm {
 
     fn fields(&mut self, ui: &mut Ui, _model: TreatmentModel) -> Vec<egui::Response> {
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Vitals").strong().color(theme::VITALS));
+            ui.label(RichText::new("Vitals").strong().color(theme::vitals()));
             vec![
                 widgets::labelled_field(
                     ui,
