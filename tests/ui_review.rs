@@ -301,3 +301,52 @@ fn lists_show_the_clinics_times_of_day_not_this_computers() {
         "the session list reads the clinic's morning, not 20:30 the day before"
     );
 }
+
+#[test]
+fn at_1024_by_640_both_models_lists_stay_in_view_under_the_due_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = kap_journal::store::Store::open(dir.path(), &common::passphrase()).unwrap();
+        kap_journal::demo::generate(
+            &mut store,
+            kap_journal::demo::DemoPlan {
+                clients: 12,
+                sessions: 80,
+                seed: 7,
+            },
+            |_, _| {},
+        )
+        .unwrap();
+    }
+    // Weeks later: the REMS forms are overdue and their list opens by itself.
+    let clock = Arc::new(ManualClock::new(
+        chrono::Utc::now() + chrono::TimeDelta::days(20),
+    ));
+    let store = kap_journal::store::Store::open(dir.path(), &common::passphrase());
+    let dyn_clock: Arc<dyn kap_journal::live::Clock> = clock.clone();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1024.0, 640.0])
+        .build_eframe(move |cc| {
+            kap_journal::ui::KapJournalApp::new(cc, store, dyn_clock)
+                .automatic_backups(false)
+                .alert_sound(false)
+                .writes_inline()
+        });
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("OVERDUE").is_some(),
+        "the due list is open"
+    );
+    // The clinician opens the other due lists too.
+    for due in ["Consents to renew", "Integration check-ins due"] {
+        harness.get_by_label_contains(due).click();
+        harness.run();
+    }
+    for heading in ["KAP sessions", "Medical Model sessions"] {
+        let rect = harness.get_by_label_contains(heading).rect();
+        assert!(
+            rect.bottom() < 640.0 - 48.0,
+            "{heading} at {rect:?}, rows below it"
+        );
+    }
+}

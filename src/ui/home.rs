@@ -180,7 +180,8 @@ impl HomeView {
                 .filter(|(model, _)| self.search.model.is_none_or(|only| only == *model))
                 .collect();
             // The two models are stacked, each with the full width, and never mixed in one list.
-            let height = (ui.available_height() / shown.len() as f32 - 70.0).max(120.0);
+            // Each keeps its heading and at least two rows in view, however small the window.
+            let height = (ui.available_height() / shown.len() as f32 - 70.0).max(48.0);
             for (model, rows) in shown {
                 let response = session_table::show(ui, model, rows, &mut self.sort, height);
                 if let Some(id) = response.open {

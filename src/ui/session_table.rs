@@ -78,6 +78,7 @@ pub fn show(
         .id_salt(model.as_str())
         .striped(true)
         .sense(egui::Sense::click())
+        .min_scrolled_height(height)
         .max_scroll_height(height)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(130.0))
