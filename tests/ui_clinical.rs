@@ -712,3 +712,56 @@ fn a_positive_suicide_risk_screen_opens_the_safety_plan_and_marks_the_session() 
     assert_eq!(plan.warning_signs, "stops answering texts");
     assert_eq!(plan.contacts, "sister Ana; 988");
 }
+
+#[test]
+fn at_1024_by_640_four_flags_and_the_safety_plan_leave_the_timeline_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let store = Store::open(dir.path(), &common::passphrase());
+    let dyn_clock: Arc<dyn kap_journal::live::Clock> = clock.clone();
+    let mut harness = Harness::builder()
+        .with_size([1024.0, 640.0])
+        .build_eframe(move |cc| {
+            KapJournalApp::new(cc, store, dyn_clock)
+                .automatic_backups(false)
+                .alert_sound(false)
+                .writes_inline()
+        });
+    start_session(&mut harness, "KAP");
+    for note in ["Settled.", "Music on.", "Eyes closed."] {
+        common::ui::log_note(&mut harness, note);
+    }
+    shortcut(&mut harness, Key::T);
+    type_into(&mut harness, "Blood pressure", "186/112");
+    type_into(&mut harness, "Heart rate", "135");
+    type_into(&mut harness, "SpO2", "89");
+    type_into(&mut harness, "Resp. rate", "30");
+    click(&mut harness, "Record vitals");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run();
+    let flags: Vec<egui::Rect> = harness
+        .query_all_by_label_contains("SAFETY  ")
+        .map(|flag| flag.rect())
+        .collect();
+    assert_eq!(flags.len(), 4, "{flags:?}");
+    for flag in &flags {
+        assert!(
+            flag.right() <= 1024.0,
+            "a flag runs off the window: {flag:?}"
+        );
+    }
+    // The header ends with where the vitals schedule stands, below the flags.
+    let header_bottom = harness
+        .get_by_label_contains("Vitals taken")
+        .rect()
+        .bottom();
+    let form_top = harness.get_by_label("Warning signs").rect().top();
+    // The newest rows (the notes before the reading) are whole between the header and the form.
+    for note in ["Music on.", "Eyes closed."] {
+        let row = harness.get_by_label(note).rect();
+        assert!(
+            row.top() >= header_bottom && row.bottom() <= form_top,
+            "{note} at {row:?}, between {header_bottom} and {form_top}"
+        );
+    }
+}

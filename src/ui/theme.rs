@@ -78,6 +78,11 @@ pub fn warning() -> Color32 {
     text(palette::WARNING)
 }
 
+/// The fill under white text of a safety flag: the light theme's red on either theme.
+pub fn warning_fill() -> Color32 {
+    color(palette::WARNING)
+}
+
 /// What is brought to integration.
 pub fn marker() -> Color32 {
     text(palette::MARKER)
@@ -233,6 +238,10 @@ mod tests {
             pairs.push((
                 "chosen chip".to_owned(),
                 contrast(visuals.selection.stroke.color, visuals.selection.bg_fill),
+            ));
+            pairs.push((
+                "safety flag".to_owned(),
+                contrast(Color32::WHITE, warning_fill()),
             ));
             for model in TreatmentModel::ALL {
                 pairs.push((

@@ -57,7 +57,15 @@ impl Composer {
         let has_focus = ui.memory(|memory| memory.has_focus(main_id));
         let mut submit =
             has_focus && ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Enter));
-        submit |= self.form_fields(ui, model);
+        // A tall form (the safety plan) scrolls within a quarter of the window, so the timeline
+        // above it keeps its rows on a small screen.
+        let most = (ui.ctx().content_rect().height() / 4.0).max(110.0);
+        submit |= egui::ScrollArea::vertical()
+            .id_salt("composer_form")
+            .max_height(most)
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.form_fields(ui, model))
+            .inner;
         let (label, button) = self.form.labels();
         ui.horizontal(|ui| {
             let label = ui.label(RichText::new(label).strong());

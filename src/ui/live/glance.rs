@@ -3,7 +3,7 @@
 //! buttons; the lock screen draws them alone, so a locked window never hides a running countdown or
 //! a safety signal. None of the lines names the client or quotes a note.
 
-use egui::{Color32, RichText, Ui};
+use egui::{Color32, FontId, RichText, Ui};
 
 use super::super::{format, theme};
 use crate::domain::{OpenDeferral, VitalsSchedule, VitalsStatus, active_flags};
@@ -141,19 +141,56 @@ pub fn all(live: &LiveSession) -> Vec<Line> {
     lines
 }
 
+/// Draws the standing safety flags: one alone as large as a countdown; several side by side,
+/// wrapped, a size smaller, so three flags still leave the timeline its rows on a small screen.
+pub fn show_safety(ui: &mut Ui, lines: &[Line]) {
+    if let [line] = lines {
+        show(ui, line, theme::warning());
+        return;
+    }
+    let font = FontId::proportional(24.0);
+    ui.horizontal_wrapped(|ui| {
+        for (index, line) in lines.iter().enumerate() {
+            // A flag is one framed piece, so the row is ended by hand when it would not fit.
+            let width = ui
+                .painter()
+                .layout_no_wrap(line.text.clone(), font.clone(), Color32::WHITE)
+                .size()
+                .x
+                + 16.0;
+            if index > 0 && width > ui.available_size_before_wrap().x {
+                ui.end_row();
+            }
+            safety_flag(ui, &line.text, font.clone());
+        }
+    });
+}
+
+/// One flag on red, in `font`.
+fn safety_flag(ui: &mut Ui, text: &str, font: FontId) {
+    egui::Frame::new()
+        .fill(theme::warning_fill())
+        .inner_margin(egui::Margin::symmetric(8, 3))
+        .corner_radius(4)
+        .show(ui, |ui| {
+            // Never broken inside: a number stays beside its unit, and the flag wraps whole.
+            ui.add(
+                egui::Label::new(
+                    RichText::new(text)
+                        .strong()
+                        .font(font)
+                        .color(Color32::WHITE),
+                )
+                .extend(),
+            );
+        });
+}
+
 /// Draws one line; a safety flag is as large as a countdown, on red.
 pub fn show(ui: &mut Ui, line: &Line, model_color: Color32) {
     let text = RichText::new(&line.text).strong();
     match line.urgency {
-        Urgency::Safety => {
-            egui::Frame::new()
-                .fill(theme::warning())
-                .inner_margin(egui::Margin::symmetric(8, 3))
-                .corner_radius(4)
-                .show(ui, |ui| {
-                    ui.label(text.font(theme::countdown_font()).color(Color32::WHITE));
-                });
-        }
+        Urgency::Safety => safety_flag(ui, &line.text, theme::countdown_font()),
         Urgency::Countdown => {
             ui.label(text.font(theme::countdown_font()).color(model_color));
         }

@@ -75,10 +75,11 @@ fn current_dose(ui: &mut Ui, live: &LiveSession) {
         CurrentDose::Given(dose) => ("Current dose", dose.describe(weight), None),
         CurrentDose::Stopped => ("Current dose", "stopped".to_owned(), None),
     };
+    // Each figure is one piece: the header wraps between figures, never inside one.
     ui.label(RichText::new(what).color(theme::muted()));
-    ui.label(RichText::new(dose).font(theme::timer_font()).strong());
+    ui.add(egui::Label::new(RichText::new(dose).font(theme::timer_font()).strong()).extend());
     if let Some(ends) = ends {
-        ui.label(RichText::new(ends).color(theme::muted()));
+        ui.add(egui::Label::new(RichText::new(ends).color(theme::muted())).extend());
     }
 }
 
@@ -129,10 +130,13 @@ pub fn show(
             .state()
             .administration
             .delivered(weight, live.elapsed_ms());
-        ui.label(
-            RichText::new(total.describe())
-                .font(theme::timer_font())
-                .strong(),
+        ui.add(
+            egui::Label::new(
+                RichText::new(total.describe())
+                    .font(theme::timer_font())
+                    .strong(),
+            )
+            .extend(),
         );
     });
     // Above any countdown: a running "sit with it" never hides a safety signal or a due check.
@@ -170,9 +174,7 @@ pub fn show(
 /// The standing safety signals and where the vitals schedule is; true when "Take vitals" was clicked.
 fn monitoring(ui: &mut Ui, live: &LiveSession, discharging: bool) -> bool {
     let model_color = theme::model_color(live.session().model);
-    for line in glance::safety(live) {
-        glance::show(ui, &line, model_color);
-    }
+    glance::show_safety(ui, &glance::safety(live));
     let Some(schedule) = glance::vitals(live, discharging) else {
         return false;
     };
@@ -202,6 +204,6 @@ fn dissociation_nudge(ui: &mut Ui, live: &LiveSession, discharging: bool) -> boo
 fn timer(ui: &mut Ui, label: &str, ms: Option<i64>) {
     ui.label(RichText::new(label).color(theme::muted()));
     let text = ms.map_or_else(|| "–".to_owned(), format::elapsed);
-    ui.label(RichText::new(text).font(theme::timer_font()).strong());
+    ui.add(egui::Label::new(RichText::new(text).font(theme::timer_font()).strong()).extend());
     ui.add_space(theme::GAP);
 }
