@@ -765,3 +765,22 @@ fn at_1024_by_640_four_flags_and_the_safety_plan_leave_the_timeline_its_rows() {
         );
     }
 }
+
+#[test]
+fn a_medical_model_clients_history_has_no_sit_with_it_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "Medical Model");
+    click(&mut harness, "End session");
+    common::ui::end_now(&mut harness);
+    click(&mut harness, "Client history");
+    assert!(shows(&harness, "Dose delivered per session"));
+    assert!(shows(&harness, "Decision points per session"));
+    for kap in ["How \"sit with it\" ended", "What followed sitting with it"] {
+        assert!(
+            !shows(&harness, kap),
+            "{kap} in a Medical Model client's history"
+        );
+    }
+}

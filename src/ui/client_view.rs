@@ -115,8 +115,10 @@ impl ClientView {
                     ui.add_space(theme::GAP);
                     self.charts(ui);
                     ui.add_space(theme::GAP);
-                    super::breakthrough_chart::show(ui, &self.breakthrough, self.client.id.0);
-                    ui.add_space(theme::GAP);
+                    if self.sits_with_it() {
+                        super::breakthrough_chart::show(ui, &self.breakthrough, self.client.id.0);
+                        ui.add_space(theme::GAP);
+                    }
                     ui.columns(2, |columns| {
                         for (ui, model) in columns.iter_mut().zip(TreatmentModel::ALL) {
                             if let Some(id) = self.session_list(ui, model) {
@@ -168,6 +170,14 @@ impl ClientView {
             }
         }
         open
+    }
+
+    /// Whether "sit with it" belongs in this client's history: a KAP session, or a deferral in
+    /// any. A Medical Model client's history has no empty sit-with-it charts.
+    fn sits_with_it(&self) -> bool {
+        self.sessions
+            .iter()
+            .any(|session| session.model == TreatmentModel::Kap || session.deferrals > 0)
     }
 
     /// Three charts over the sessions in time order (x = the session's number), with a dashed line
@@ -232,13 +242,15 @@ impl ClientView {
             &models,
             &|plot| self.decision_series(plot),
         );
-        chart(
-            ui,
-            "How \"sit with it\" ended, per session",
-            ("outcomes", "deferrals"),
-            &outcome_keys(),
-            &|plot| self.outcome_series(plot),
-        );
+        if self.sits_with_it() {
+            chart(
+                ui,
+                "How \"sit with it\" ended, per session",
+                ("outcomes", "deferrals"),
+                &outcome_keys(),
+                &|plot| self.outcome_series(plot),
+            );
+        }
         if !self.trends.is_empty() {
             let mut keys: Vec<(&str, egui::Color32)> = self
                 .trends
