@@ -699,3 +699,61 @@ fn an_esketamine_session_ends_with_the_rems_forms_own_questions() {
         (Some("R. Okafor, RN (synthetic)"), Some(90), Some(false))
     );
 }
+
+#[test]
+fn a_one_key_decisions_kinds_are_set_afterwards_each_in_one_key() {
+    use kap_journal::domain::{Asked, CameUp};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "Begin dosing");
+    field(&harness, "Note").type_text("nausea and fear");
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("what came up?").is_some(),
+        "the one-key decision asks what it did not say"
+    );
+    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num1);
+    harness.run();
+    assert!(harness.query_by_label_contains("what came up?").is_none());
+    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num5);
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("who asked?").is_none(),
+        "asked no more once both are said"
+    );
+
+    let (sessions, events) = stored(dir.path());
+    let details: Vec<_> = events
+        .iter()
+        .filter_map(|kind| match kind {
+            EventKind::DecisionDetail { came_up, asked, .. } => Some((*came_up, *asked)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        details,
+        [
+            (CameUp::Emotion, Asked::NotStated),
+            (CameUp::Emotion, Asked::ClientAsksToLower)
+        ]
+    );
+    // The decision itself stays as recorded; every reader folds the detail in.
+    assert!(events.iter().any(|kind| matches!(
+        kind,
+        EventKind::DecisionPoint(point) if point.came_up == CameUp::NotStated && point.detail == "nausea and fear"
+    )));
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let record = kap_journal::export::SessionRecord::load(
+        &store,
+        sessions[0].id,
+        kap_journal::export::ExportOptions::default(),
+    )
+    .unwrap();
+    let summary = kap_journal::export::markdown_summary(&record, &common::summary_context());
+    assert!(summary.contains("Emotion"), "{summary}");
+    assert!(summary.contains("Client asks to lower"), "{summary}");
+}

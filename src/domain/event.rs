@@ -80,6 +80,13 @@ pub enum EventKind {
     InfusionExtended { minutes: u32, reason: String },
     /// A moment when lowering or stopping the dose was asked for or considered.
     DecisionPoint(DecisionPoint),
+    /// What came up and who asked, set afterwards for the decision point at `decision_seq` (one
+    /// recorded in one key says neither); readers fold it into that decision (`decision_detail`).
+    DecisionDetail {
+        decision_seq: Seq,
+        came_up: CameUp,
+        asked: Asked,
+    },
     /// The start of a "sit with it" deferral decided at `decision_seq`.
     DeferralStart { decision_seq: Seq, minutes: u32 },
     /// The minutes agreed for the running deferral started at `deferral_seq` are now `minutes`
@@ -125,6 +132,7 @@ impl EventKind {
             Self::DoseChange { .. } => "dose_change",
             Self::InfusionExtended { .. } => "infusion_extended",
             Self::DecisionPoint(_) => "decision_point",
+            Self::DecisionDetail { .. } => "decision_detail",
             Self::DeferralStart { .. } => "deferral_start",
             Self::DeferralMinutes { .. } => "deferral_minutes",
             Self::DeferralOutcome { .. } => "deferral_outcome",
@@ -165,6 +173,7 @@ impl EventKind {
                 text
             }
             Self::DosingBegan { .. }
+            | Self::DecisionDetail { .. }
             | Self::DeferralStart { .. }
             | Self::DeferralMinutes { .. }
             | Self::Marker { .. } => Vec::new(),
@@ -188,6 +197,15 @@ impl EventKind {
                 with_reason(format!("Infusion extended by {minutes} min"), reason)
             }
             Self::DecisionPoint(point) => point.describe(),
+            Self::DecisionDetail {
+                decision_seq,
+                came_up,
+                asked,
+            } => format!(
+                "Decision {decision_seq}: {} — {}",
+                came_up.label(),
+                asked.label()
+            ),
             // Not the decision's number: a record from before schema 16 may name it one place
             // off (see `deferral_link`); the start follows its decision, and readers link the two.
             Self::DeferralStart { minutes, .. } => format!("Sit with it: {minutes} min agreed"),

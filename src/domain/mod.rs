@@ -9,6 +9,7 @@ mod clinic_name;
 mod clinic_zone;
 mod consent;
 mod controlled_substance;
+pub mod decision_detail;
 mod deferral_link;
 mod delivered;
 mod discharge;

@@ -98,7 +98,8 @@ impl SessionFacts {
             )
             .into(),
         );
-        for event in events {
+        // A decision's kinds as last set (a `decision_detail` set afterwards).
+        for event in super::decision_detail::applied(events).iter() {
             gathering.take(event, thresholds);
         }
         let Gathering {
@@ -230,6 +231,8 @@ impl Gathering {
                 }
                 facts.reported.push(Fact::at(ms, line));
             }
+            // Folded into its decision point before the facts are sorted.
+            EventKind::DecisionDetail { .. } => {}
             EventKind::DeferralMinutes { minutes, .. } => facts.interventions.push(Fact::at(
                 ms,
                 format!("Agreed to sit with it for {minutes} min in all."),

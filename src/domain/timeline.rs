@@ -173,6 +173,7 @@ impl TimelineState {
             EventKind::SessionEnded { .. }
             | EventKind::Note { .. }
             | EventKind::WentAhead { .. }
+            | EventKind::DecisionDetail { .. }
             | EventKind::AdverseEvent(_) => {}
         }
         if super::calls_for_safety_plan(&event.kind) {

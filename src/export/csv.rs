@@ -70,6 +70,7 @@ pub fn write(record: &SessionRecord, out: impl Write) -> Result<(), ExportError>
             // Entries without words of their own are described, so no row reads empty.
             EventKind::PreSession(_)
             | EventKind::DosingBegan { .. }
+            | EventKind::DecisionDetail { .. }
             | EventKind::DeferralStart { .. }
             | EventKind::DeferralMinutes { .. }
             | EventKind::Marker { .. }
@@ -158,6 +159,16 @@ impl Row {
                 came_up: point.came_up.label().to_owned(),
                 asked: point.asked.label().to_owned(),
                 decision: point.decision.label(),
+                ..Self::default()
+            },
+            EventKind::DecisionDetail {
+                decision_seq,
+                came_up,
+                asked,
+            } => Self {
+                came_up: came_up.label().to_owned(),
+                asked: asked.label().to_owned(),
+                refers_to: Some(*decision_seq),
                 ..Self::default()
             },
             EventKind::DeferralMinutes { deferral_seq, .. } => Self {

@@ -2,8 +2,6 @@
 //! the dosing, every decision point with the deferral it opened and how that ended, the notes, and
 //! what the clinician marked for integration.
 
-use chrono::{DateTime, Utc};
-
 use super::SessionRecord;
 use super::summary_facts::{after_session, before_session, facts, local_date_time, progress_note};
 use crate::domain::{
@@ -62,6 +60,17 @@ pub struct Timed {
     /// Wall-clock time of day in the summary's time zone, e.g. `14:05`.
     pub clock: String,
     pub text: String,
+}
+
+impl Timed {
+    /// `text` at the moment of `event`, its time of day read in `zone`.
+    fn at(zone: ClinicZone, event: &crate::domain::Event, text: String) -> Self {
+        Self {
+            elapsed: format::elapsed(event.elapsed_ms),
+            clock: zone.local(event.wall_time).format("%H:%M").to_string(),
+            text,
+        }
+    }
 }
 
 /// A "sit with it" deferral and how it ended.
@@ -139,15 +148,7 @@ impl Summary {
     pub fn of(record: &SessionRecord, context: &SummaryContext) -> Self {
         let zone = record.zone(context);
         let weight = record.weight_kg();
-        let at = |elapsed_ms: i64, wall: DateTime<Utc>| Timed {
-            elapsed: format::elapsed(elapsed_ms),
-            clock: zone.local(wall).format("%H:%M").to_string(),
-            text: String::new(),
-        };
-        let timed = |event: &crate::domain::Event, text: String| Timed {
-            text,
-            ..at(event.elapsed_ms, event.wall_time)
-        };
+        let timed = |event: &crate::domain::Event, text: String| Timed::at(zone, event, text);
         let mut summary = Self::head(record, context);
         let mut dosing_began_ms = None;
         // Where each decision point and each deferral went in `summary.decisions`, by entry number.
@@ -156,7 +157,9 @@ impl Summary {
         // What the dose entries before this one add up to: a dose change says the rate it set.
         let mut administration = crate::domain::Administration::new(record.session.route);
         let decision_of_deferral = crate::domain::decisions_of_deferrals(&record.events);
-        for event in &record.events {
+        // A decision's kinds as last set (a `decision_detail` set afterwards).
+        let events = crate::domain::decision_detail::applied(&record.events);
+        for event in events.iter() {
             if let Some(line) = dosing_line(&administration, event, weight) {
                 summary.dosing.push(timed(event, line));
             }
@@ -177,6 +180,8 @@ impl Summary {
                 | EventKind::DoseChange { .. }
                 | EventKind::Marker { .. }
                 | EventKind::SuicideScreen { .. }
+                // Folded into its decision point by `decision_detail::applied` above.
+                | EventKind::DecisionDetail { .. }
                 | EventKind::SafetyPlan(_) => {}
                 EventKind::DecisionPoint(point) => {
                     decision_of.push((event.seq, summary.decisions.len()));

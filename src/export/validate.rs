@@ -270,6 +270,11 @@ impl TimelineCheck<'_> {
             EventKind::Marker { target_seq, .. } => {
                 self.refers_to(entry, target_seq.0, "entry", |_| true)
             }
+            EventKind::DecisionDetail { decision_seq, .. } => {
+                self.refers_to(entry, decision_seq.0, "decision point", |kind| {
+                    matches!(kind, EventKind::DecisionPoint(_))
+                })
+            }
             EventKind::SessionEnded { .. } => {
                 if index + 1 != self.session.events.len() {
                     Err(format!("{entry} ends the session but more entries follow"))

@@ -39,6 +39,13 @@ pub enum LiveCommand {
     },
     /// Marks an entry to bring to integration, or unmarks it.
     ToggleMarker { target: Seq },
+    /// Sets what came up and who asked for the decision point at `decision`, afterwards (an entry
+    /// of its own; the decision is never rewritten).
+    DecisionDetail {
+        decision: Seq,
+        came_up: CameUp,
+        asked: Asked,
+    },
     /// Vitals and/or a sedation rating taken at one moment; at least one of the two.
     Reading {
         vitals: Option<Vitals>,

@@ -108,6 +108,20 @@ fn events_from(
                 on: !live.state().marked.contains(&target),
             }])
         }
+        LiveCommand::DecisionDetail {
+            decision,
+            came_up,
+            asked,
+        } => {
+            if !crate::domain::decision_detail::is_decision_point(live.events(), decision) {
+                return Err(SessionError::UnknownEvent);
+            }
+            Ok(vec![EventKind::DecisionDetail {
+                decision_seq: decision,
+                came_up,
+                asked,
+            }])
+        }
     }
 }
 

@@ -113,6 +113,8 @@ impl PrepSheet {
 
 /// One session's part of the sheet, from its timeline.
 pub fn prep_session(summary: SessionSummary, intention: String, events: &[Event]) -> PrepSession {
+    // A decision's kinds as last set (a `decision_detail` set afterwards).
+    let events = &*crate::domain::decision_detail::applied(events);
     let state = TimelineState::from_events(summary.route, events);
     let index: HashMap<Seq, usize> = events
         .iter()

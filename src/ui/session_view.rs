@@ -137,7 +137,7 @@ impl SessionView {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     timeline::Rows {
-                        events: &self.record.events,
+                        events: &crate::domain::decision_detail::applied(&self.record.events),
                         model,
                         marked: &self.state.marked,
                         thresholds: &self.thresholds,

@@ -16,7 +16,9 @@ fn tag(kind: &EventKind, model: TreatmentModel) -> (&'static str, Color32) {
         EventKind::DosingBegan { .. }
         | EventKind::DoseChange { .. }
         | EventKind::InfusionExtended { .. } => ("Dose", theme::dose()),
-        EventKind::DecisionPoint(_) => ("Decision", theme::model_color(model)),
+        EventKind::DecisionPoint(_) | EventKind::DecisionDetail { .. } => {
+            ("Decision", theme::model_color(model))
+        }
         EventKind::DeferralStart { .. } | EventKind::DeferralMinutes { .. } => {
             ("Sit with it", theme::model_color(TreatmentModel::Kap))
         }

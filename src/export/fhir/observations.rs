@@ -32,7 +32,9 @@ pub(super) fn of_session(scope: &SessionScope) -> Vec<Entry> {
     let deferrals = Deferrals::of(&scope.record.events);
     // Where each entry went, for the markers that point at it.
     let mut by_seq: HashMap<Seq, String> = HashMap::new();
-    for event in &scope.record.events {
+    // A decision's kinds as last set (a `decision_detail` set afterwards).
+    let events = crate::domain::decision_detail::applied(&scope.record.events);
+    for event in events.iter() {
         let made = of_event(scope, event, &deferrals, &by_seq);
         if let Some(first) = made.first() {
             by_seq.insert(event.seq, first.full_url.clone());
@@ -190,6 +192,7 @@ fn of_event(
         | EventKind::InfusionExtended { .. }
         | EventKind::DeferralMinutes { .. }
         | EventKind::DeferralOutcome { .. }
+        | EventKind::DecisionDetail { .. }
         | EventKind::Marker { .. } => Vec::new(),
     }
 }

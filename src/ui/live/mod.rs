@@ -4,6 +4,7 @@
 mod actions;
 mod committing;
 mod composer;
+mod decision_kinds;
 mod draft;
 mod forms;
 pub mod glance;
@@ -237,34 +238,7 @@ impl LiveView {
             header::HeaderAction::None => {}
         }
         let mut nav = Nav::Stay;
-        egui::Panel::bottom("composer")
-            .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(8))
-            .show(ui, |ui| {
-                super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::saved());
-                super::widgets::error_line(ui, self.error.as_deref());
-                if let Some(pending) = &self.pending {
-                    pending.show(ui);
-                }
-                if let Form::End(end) = &mut self.composer.form {
-                    end.monitoring = forms::monitoring_hint(&self.live);
-                }
-                if self.composer.ui(ui, model) {
-                    self.submit(journal);
-                }
-                ui.horizontal_wrapped(|ui| {
-                    let actions = UiCommand::live_actions(model);
-                    for &command in &actions {
-                        let first = command == actions[0];
-                        let mut button = command.button(ui.ctx());
-                        if first {
-                            button = button.fill(theme::model_tint(model));
-                        }
-                        if ui.add(button).clicked() {
-                            self.carry_out(command, journal);
-                        }
-                    }
-                });
-            });
+        self.composer_panel(ui, journal, model);
         egui::Panel::right("comfort")
             .default_size(280.0)
             // As wide in the Medical Model, whose panel has no integration list to widen it.
@@ -282,7 +256,7 @@ impl LiveView {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     timeline::Rows {
-                        events: self.live.events(),
+                        events: &crate::domain::decision_detail::applied(self.live.events()),
                         model,
                         marked: &self.live.state().marked,
                         thresholds: &self.live.settings().thresholds,
@@ -302,6 +276,50 @@ impl LiveView {
             nav = Nav::OpenSession(self.live.session().id, None);
         }
         nav
+    }
+
+    /// The composer at the bottom: notices, the entry being made, the one-key kinds of a decision,
+    /// and the actions.
+    fn composer_panel(&mut self, ui: &mut Ui, journal: &Journal, model: TreatmentModel) {
+        egui::Panel::bottom("composer")
+            .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(8))
+            .show(ui, |ui| {
+                super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::saved());
+                super::widgets::error_line(ui, self.error.as_deref());
+                if let Some(pending) = &self.pending {
+                    pending.show(ui);
+                }
+                if let Form::End(end) = &mut self.composer.form {
+                    end.monitoring = forms::monitoring_hint(&self.live);
+                }
+                if self.composer.ui(ui, model) {
+                    self.submit(journal);
+                }
+                // A decision recorded in one key: what came up and who asked, each in one key.
+                if let Some(unstated) = decision_kinds::Unstated::of(self.live.events())
+                    && let Some((came_up, asked)) = decision_kinds::show(ui, &unstated)
+                {
+                    let command = crate::live::LiveCommand::DecisionDetail {
+                        decision: unstated.decision,
+                        came_up,
+                        asked,
+                    };
+                    self.log(journal, command, false);
+                }
+                ui.horizontal_wrapped(|ui| {
+                    let actions = UiCommand::live_actions(model);
+                    for &command in &actions {
+                        let first = command == actions[0];
+                        let mut button = command.button(ui.ctx());
+                        if first {
+                            button = button.fill(theme::model_tint(model));
+                        }
+                        if ui.add(button).clicked() {
+                            self.carry_out(command, journal);
+                        }
+                    }
+                });
+            });
     }
 
     fn side(&self, ui: &mut Ui) {
