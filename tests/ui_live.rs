@@ -716,11 +716,31 @@ fn a_one_key_decisions_kinds_are_set_afterwards_each_in_one_key() {
         harness.query_by_label_contains("what came up?").is_some(),
         "the one-key decision asks what it did not say"
     );
-    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num1);
-    harness.run();
+    // As a real keyboard sends it: the key, and the digit as text too, which must not reach the note.
+    let alt_digit = |harness: &mut Harness<'_, KapJournalApp>, key: egui::Key, digit: &str| {
+        let alt = egui::Modifiers::ALT;
+        let press = |pressed| egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: alt,
+        };
+        harness.event(egui::Event::ModifiersChanged(alt));
+        harness.event(press(true));
+        harness.event(egui::Event::Text(digit.to_owned()));
+        harness.event(press(false));
+        harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+        harness.run();
+    };
+    alt_digit(&mut harness, egui::Key::Num1, "1");
     assert!(harness.query_by_label_contains("what came up?").is_none());
-    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num5);
-    harness.run();
+    alt_digit(&mut harness, egui::Key::Num5, "5");
+    assert_eq!(
+        field(&harness, "Note").value().as_deref(),
+        Some(""),
+        "the keys chose, and typed nothing"
+    );
     assert!(
         harness.query_by_label_contains("who asked?").is_none(),
         "asked no more once both are said"

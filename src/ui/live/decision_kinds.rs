@@ -47,7 +47,48 @@ const ASKED_KEYS: [(Key, Asked); 3] = [
     (Key::Num7, Asked::ClientAsksToStop),
 ];
 
-/// Shows the row for `unstated`; returns the kinds to record when a key or a button chose one.
+/// Takes the one-key choices for `unstated` before the note field sees them; returns the kinds to
+/// record and the key's digit, which a system may also send as text (in this frame or the next):
+/// [`swallow`] keeps it out of the note.
+pub fn keys(ui: &mut Ui, unstated: &Unstated) -> Option<((CameUp, Asked), &'static str)> {
+    let mut chosen = None;
+    let take = |key: Key| ui.input_mut(|input| input.consume_key(Modifiers::ALT, key));
+    if unstated.came_up == CameUp::NotStated {
+        for (key, came_up) in CAME_UP_KEYS {
+            if take(key) {
+                chosen = Some(((came_up, unstated.asked), key.symbol_or_name()));
+            }
+        }
+    }
+    if unstated.asked == Asked::NotStated {
+        for (key, asked) in ASKED_KEYS {
+            if take(key) {
+                let came_up = chosen.map_or(unstated.came_up, |((came_up, _), _)| came_up);
+                chosen = Some(((came_up, asked), key.symbol_or_name()));
+            }
+        }
+    }
+    chosen
+}
+
+/// Removes the text `digit` a chosen key also sent; true while it may still come (no text and no
+/// other key yet), so the caller asks again next frame.
+pub fn swallow(ui: &mut Ui, digit: &str) -> bool {
+    ui.input_mut(|input| {
+        let arrived = input.events.iter().any(|event| {
+            matches!(
+                event,
+                egui::Event::Text(_) | egui::Event::Key { pressed: true, .. }
+            )
+        });
+        input
+            .events
+            .retain(|event| !matches!(event, egui::Event::Text(text) if text == digit));
+        !arrived
+    })
+}
+
+/// Shows the row for `unstated`; returns the kinds to record when a button chose one.
 pub fn show(ui: &mut Ui, unstated: &Unstated) -> Option<(CameUp, Asked)> {
     let mut chosen = None;
     let ctx = ui.ctx().clone();
@@ -65,9 +106,8 @@ pub fn show(ui: &mut Ui, unstated: &Unstated) -> Option<(CameUp, Asked)> {
         if unstated.came_up == CameUp::NotStated {
             ui.label(RichText::new("what came up?").color(theme::muted()));
             for (key, came_up) in CAME_UP_KEYS {
-                let pressed = ui.input_mut(|input| input.consume_key(Modifiers::ALT, key));
                 let button = egui::Button::new(came_up.label()).shortcut_text(shortcut(key));
-                if ui.add(button).clicked() || pressed {
+                if ui.add(button).clicked() {
                     chosen = Some((came_up, unstated.asked));
                 }
             }
@@ -75,11 +115,9 @@ pub fn show(ui: &mut Ui, unstated: &Unstated) -> Option<(CameUp, Asked)> {
         if unstated.asked == Asked::NotStated {
             ui.label(RichText::new("who asked?").color(theme::muted()));
             for (key, asked) in ASKED_KEYS {
-                let pressed = ui.input_mut(|input| input.consume_key(Modifiers::ALT, key));
                 let button = egui::Button::new(asked.label()).shortcut_text(shortcut(key));
-                if ui.add(button).clicked() || pressed {
-                    let came_up = chosen.map_or(unstated.came_up, |(came_up, _)| came_up);
-                    chosen = Some((came_up, asked));
+                if ui.add(button).clicked() {
+                    chosen = Some((unstated.came_up, asked));
                 }
             }
         }

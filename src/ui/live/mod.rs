@@ -49,6 +49,8 @@ pub struct LiveView {
     clinician: String,
     /// The client's suicide risk from an earlier session, kept in view all session.
     earlier_risk: Option<header::EarlierRisk>,
+    /// The digit an Alt+digit choice may still send as text, kept out of the note.
+    swallow_digit: Option<&'static str>,
 }
 
 impl AppView for LiveView {
@@ -115,6 +117,7 @@ impl LiveView {
             safety_plan_offered: false,
             clinician: store.signs_as(),
             earlier_risk,
+            swallow_digit: None,
             selected: None,
             error,
             resumed_notice,
@@ -292,19 +295,35 @@ impl LiveView {
                 if let Form::End(end) = &mut self.composer.form {
                     end.monitoring = forms::monitoring_hint(&self.live);
                 }
+                // A decision recorded in one key: what came up and who asked, each in one key,
+                // taken before the note field sees the keys (or the digit they may also type).
+                if let Some(digit) = self.swallow_digit
+                    && !decision_kinds::swallow(ui, digit)
+                {
+                    self.swallow_digit = None;
+                }
+                let unstated = decision_kinds::Unstated::of(self.live.events());
+                let mut kinds = None;
+                if let Some((chosen, digit)) = unstated
+                    .as_ref()
+                    .and_then(|unstated| decision_kinds::keys(ui, unstated))
+                {
+                    kinds = Some(chosen);
+                    self.swallow_digit = decision_kinds::swallow(ui, digit).then_some(digit);
+                }
                 if self.composer.ui(ui, model) {
                     self.submit(journal);
                 }
-                // A decision recorded in one key: what came up and who asked, each in one key.
-                if let Some(unstated) = decision_kinds::Unstated::of(self.live.events())
-                    && let Some((came_up, asked)) = decision_kinds::show(ui, &unstated)
-                {
-                    let command = crate::live::LiveCommand::DecisionDetail {
-                        decision: unstated.decision,
-                        came_up,
-                        asked,
-                    };
-                    self.log(journal, command, false);
+                if let Some(unstated) = &unstated {
+                    kinds = kinds.or_else(|| decision_kinds::show(ui, unstated));
+                    if let Some((came_up, asked)) = kinds {
+                        let command = crate::live::LiveCommand::DecisionDetail {
+                            decision: unstated.decision,
+                            came_up,
+                            asked,
+                        };
+                        self.log(journal, command, false);
+                    }
                 }
                 ui.horizontal_wrapped(|ui| {
                     let actions = UiCommand::live_actions(model);
