@@ -103,4 +103,21 @@ mod tests {
         assert!(is_decision_point(&events, Seq(2)));
         assert!(!is_decision_point(&events, Seq(3)));
     }
+
+    #[test]
+    fn a_decision_says_only_what_was_stated() {
+        assert_eq!(
+            point().describe(),
+            "Sit with it 5 min — “nausea and fear”",
+            "nothing said of what nobody chose"
+        );
+        let events = [
+            at(1, point()),
+            at(2, detail(1, CameUp::Emotion, Asked::NotStated)),
+        ];
+        assert_eq!(
+            applied(&events)[0].kind.describe(),
+            "Emotion: sit with it 5 min — “nausea and fear”"
+        );
+    }
 }

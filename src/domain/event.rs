@@ -268,13 +268,28 @@ pub struct DecisionPoint {
 }
 
 impl DecisionPoint {
+    /// e.g. "Emotion: Client asks to lower — sit with it 5 min — “grief”"; what nobody stated is
+    /// left out rather than printed twice as "Not stated".
     fn describe(&self) -> String {
-        let mut line = format!(
-            "{}: {} — {}",
-            self.came_up.label(),
-            self.asked.label(),
-            self.decision.label()
-        );
+        let mut line = match (self.came_up, self.asked) {
+            (CameUp::NotStated, Asked::NotStated) => {
+                let decision = self.decision.label();
+                let mut chars = decision.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect()
+                })
+            }
+            (CameUp::NotStated, asked) => format!("{} — {}", asked.label(), self.decision.label()),
+            (came_up, Asked::NotStated) => {
+                format!("{}: {}", came_up.label(), self.decision.label())
+            }
+            (came_up, asked) => format!(
+                "{}: {} — {}",
+                came_up.label(),
+                asked.label(),
+                self.decision.label()
+            ),
+        };
         if !self.detail.trim().is_empty() {
             line = format!("{line} — “{}”", self.detail.trim());
         }
