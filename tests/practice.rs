@@ -376,6 +376,10 @@ fn assert_copies_are_faithful(author_dir: &Path, reader_dir: &Path) {
                 .collect::<Vec<_>>()
         };
         assert_eq!(events(&t1_store, original.id), events(&p1_store, copy.id));
+        // The clinic's zone travels with it, so the copy prints the times the author's journal does.
+        let zone = t1_store.session(original.id).unwrap().zone;
+        assert!(zone.is_some(), "{uuid} kept its zone");
+        assert_eq!(zone, p1_store.session(copy.id).unwrap().zone, "{uuid}");
         // A progress note travels with its signature: until then it may still change.
         let note = t1_store.progress_note(original.id).unwrap();
         let signed = original.status == SessionStatus::Signed;
@@ -1024,4 +1028,34 @@ fn a_sync_killed_before_every_durable_step_of_its_own_keeps_the_journal_whole() 
         assert_eq!(copied_uuids(dir), expected, "kill point {kill_at}");
     });
     println!("practice sync: push {pushed}, pull {pulled} kill points, each held");
+}
+
+#[test]
+fn a_server_set_up_before_sessions_kept_their_zone_still_syncs() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[("t_one", "therapist"), ("p_one", "psychiatrist")],
+    );
+    // The server as an older build set it up: no zone column.
+    server
+        .superuser()
+        .batch_execute("ALTER TABLE kap.sessions DROP COLUMN zone")
+        .unwrap();
+    let t1 = demo_journal(&server, "t_one", 4, 16, 2);
+    let p1 = demo_journal(&server, "p_one", 6, 4, 2);
+    ok(&cli(t1.path(), &["sync"]));
+    ok(&cli(p1.path(), &["sync"]));
+    let copies = copied_uuids(p1.path());
+    assert!(!copies.is_empty(), "the colleague's sessions arrived");
+    let store = open(p1.path());
+    for id in store.session_ids().unwrap() {
+        let session = store.session(id).unwrap();
+        if copies.contains(&session.uuid.to_string()) {
+            assert_eq!(
+                session.zone, None,
+                "a copy from such a server is read in this clinic's zone"
+            );
+        }
+    }
 }

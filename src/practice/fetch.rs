@@ -25,12 +25,19 @@ pub(super) fn fetch(
     address: &PracticeAddress,
     uuids: &[uuid::Uuid],
 ) -> Result<HashMap<uuid::Uuid, Fetched>, PracticeError> {
+    let keeps_zone =
+        super::server_columns::sessions_keep_zone(client).map_err(|error| address.error(&error))?;
     let mut query = |sql: &str| {
         client
             .query(sql, &[&uuids])
             .map_err(|error| address.error(&error))
     };
-    let mut sessions = sessions_of(query(SESSIONS_SQL)?);
+    // A server set up before sessions kept their zone: its copies are read in this clinic's zone.
+    let mut sessions = sessions_of(query(if keeps_zone {
+        SESSIONS_SQL
+    } else {
+        SESSIONS_WITHOUT_ZONE_SQL
+    })?);
     add_entries(&mut sessions, &query(ENTRIES_SQL)?);
     add_signatures(&mut sessions, &query(SIGNATURES_SQL)?);
     add_addenda(&mut sessions, &query(ADDENDA_SQL)?);
@@ -40,7 +47,11 @@ pub(super) fn fetch(
 
 const SESSIONS_SQL: &str =
     "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
-                    started_at, ended_at, weight_kg
+                    started_at, ended_at, weight_kg, zone
+             FROM kap.sessions WHERE uuid = ANY($1)";
+const SESSIONS_WITHOUT_ZONE_SQL: &str =
+    "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
+                    started_at, ended_at, weight_kg, NULL::text
              FROM kap.sessions WHERE uuid = ANY($1)";
 const ENTRIES_SQL: &str =
     "SELECT session_uuid, seq, wall_time, elapsed_ms, payload FROM kap.entries
@@ -78,8 +89,12 @@ fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
                 status: SessionStatus::Ended,
                 started_at: cell(&row, 7)?,
                 ended_at: Some(cell(&row, 8)?),
-                // The practice server keeps no zone yet: a copy is read in this clinic's zone.
-                zone: None,
+                // Absent from sessions of journals before zones (and servers before them): such
+                // a copy is read in this clinic's zone. A zone this build does not know refuses
+                // the copy, as import would.
+                zone: cell::<Option<String>>(&row, 10)?
+                    .map(|zone| crate::domain::ClinicZone::parse(&zone).map_err(|_| ()))
+                    .transpose()?,
                 events: Vec::new(),
                 progress_note: None,
                 private_note: None,

@@ -8,6 +8,7 @@ mod error;
 mod fetch;
 mod pull;
 mod push;
+mod server_columns;
 mod setup;
 mod sync;
 mod witness;

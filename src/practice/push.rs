@@ -114,6 +114,8 @@ struct SessionRow {
     started_at: DateTime<Utc>,
     ended_at: DateTime<Utc>,
     weight_kg: Option<f64>,
+    /// The clinic's zone the session was held in, so a colleague's copy prints its times there.
+    zone: Option<String>,
 }
 
 struct EntryRow {
@@ -180,6 +182,7 @@ impl SessionRows {
                 ended_at,
                 // The weight the session was dosed by, as the archive keeps it.
                 weight_kg: session.weight_kg.or(record.client.weight_kg),
+                zone: session.zone.map(|zone| zone.to_string()),
             });
             for event in &record.events {
                 rows.entries.push(EntryRow {
@@ -259,13 +262,27 @@ fn send(
         let started: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.started_at).collect();
         let ended: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.ended_at).collect();
         let weights: Vec<Option<f64>> = new.iter().map(|(_, row)| row.weight_kg).collect();
+        let zones: Vec<Option<&str>> = new.iter().map(|(_, row)| row.zone.as_deref()).collect();
+        // A server set up before sessions kept their zone has no column for it.
+        let keeps_zone = super::server_columns::sessions_keep_zone(&mut tx).map_err(fail)?;
+        let sql = if keeps_zone {
+            "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
+                 comfort_plan, started_at, ended_at, weight_kg, zone)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
+                 $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::float8[],
+                 $11::text[])
+             ON CONFLICT DO NOTHING"
+        } else {
+            "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
+                 comfort_plan, started_at, ended_at, weight_kg)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
+                 $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::float8[])
+             WHERE cardinality($11::text[]) >= 0
+             ON CONFLICT DO NOTHING"
+        };
         moved.sessions = tx
             .execute(
-                "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
-                     comfort_plan, started_at, ended_at, weight_kg)
-                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
-                     $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::float8[])
-                 ON CONFLICT DO NOTHING",
+                sql,
                 &[
                     &uuids,
                     &column(|row| &row.client_code),
@@ -277,6 +294,7 @@ fn send(
                     &started,
                     &ended,
                     &weights,
+                    &zones,
                 ],
             )
             .map_err(fail)?;

@@ -55,6 +55,8 @@ CREATE TABLE kap.sessions (
     started_at    timestamptz NOT NULL,
     ended_at      timestamptz NOT NULL,
     weight_kg     double precision CHECK (weight_kg IS NULL OR weight_kg > 0),
+    -- The clinic's IANA time zone the session was held in (null from journals before zones).
+    zone          text CHECK (zone IS NULL OR length(zone) BETWEEN 1 AND 64),
     pushed_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX sessions_by_client ON kap.sessions (client_code, started_at);
