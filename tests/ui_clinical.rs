@@ -717,16 +717,7 @@ fn a_positive_suicide_risk_screen_opens_the_safety_plan_and_marks_the_session() 
 fn at_1024_by_640_four_flags_and_the_safety_plan_leave_the_timeline_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let store = Store::open(dir.path(), &common::passphrase());
-    let dyn_clock: Arc<dyn kap_journal::live::Clock> = clock.clone();
-    let mut harness = Harness::builder()
-        .with_size([1024.0, 640.0])
-        .build_eframe(move |cc| {
-            KapJournalApp::new(cc, store, dyn_clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-                .writes_inline()
-        });
+    let mut harness = common::ui::app_sized(dir.path(), &clock, [1024.0, 640.0]);
     start_session(&mut harness, "KAP");
     for note in ["Settled.", "Music on.", "Eyes closed."] {
         common::ui::log_note(&mut harness, note);

@@ -322,16 +322,7 @@ fn at_1024_by_640_both_models_lists_stay_in_view_under_the_due_lists() {
     let clock = Arc::new(ManualClock::new(
         chrono::Utc::now() + chrono::TimeDelta::days(20),
     ));
-    let store = kap_journal::store::Store::open(dir.path(), &common::passphrase());
-    let dyn_clock: Arc<dyn kap_journal::live::Clock> = clock.clone();
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1024.0, 640.0])
-        .build_eframe(move |cc| {
-            kap_journal::ui::KapJournalApp::new(cc, store, dyn_clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-                .writes_inline()
-        });
+    let mut harness = common::ui::app_sized(dir.path(), &clock, [1024.0, 640.0]);
     harness.run();
     assert!(
         harness.query_by_label_contains("OVERDUE").is_some(),

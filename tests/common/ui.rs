@@ -10,17 +10,24 @@ use kap_journal::store::Store;
 use kap_journal::ui::KapJournalApp;
 
 pub fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, KapJournalApp> {
+    app_sized(dir, clock, [1280.0, 800.0])
+}
+
+/// The app in a window of `size` points (1024x640 is the smallest laptop screen it is laid out for).
+pub fn app_sized(
+    dir: &std::path::Path,
+    clock: &Arc<ManualClock>,
+    size: [f32; 2],
+) -> Harness<'static, KapJournalApp> {
     let store = Store::open(dir, &super::passphrase());
     let clock: Arc<dyn Clock> = clock.clone();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            // No tone from the speaker while the tests run (tests/ui_clinical.rs counts them).
-            KapJournalApp::new(cc, store, clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-                .writes_inline()
-        })
+    Harness::builder().with_size(size).build_eframe(move |cc| {
+        // No tone from the speaker while the tests run (tests/ui_clinical.rs counts them).
+        KapJournalApp::new(cc, store, clock)
+            .automatic_backups(false)
+            .alert_sound(false)
+            .writes_inline()
+    })
 }
 
 /// The app on a journal whose window locks only after an hour untouched, for tests that let the
