@@ -4,6 +4,7 @@
 //! [`store`] (SQLite). [`domain`] holds the pure types and rules every layer shares.
 
 pub mod cli;
+pub mod crash_report;
 pub mod demo;
 pub mod domain;
 pub mod export;

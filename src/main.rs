@@ -6,6 +6,8 @@ use std::process::ExitCode;
 const INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
+    // A panic leaves a report in the data folder (never client data), once that folder is known.
+    kap_journal::crash_report::install();
     // Ctrl+C or SIGTERM during an export or a backup: its half-made file goes first. (A handler that
     // cannot be installed leaves that to the next start, which removes it too.)
     let _ = ctrlc::set_handler(|| {

@@ -121,6 +121,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         data_dir: resolve_data_dir(cli.data_dir)?,
         passphrase_file: cli.passphrase_file,
     };
+    crate::crash_report::report_to(journal.data_dir());
     match cli.command {
         None => crate::ui::run_window(journal.data_dir()),
         Some(Command::Demo(args)) => demo::run(&journal, &args),

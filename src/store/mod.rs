@@ -103,6 +103,7 @@ pub use unfinished_output::{
     remove_unfinished_outputs,
 };
 pub use witness::{CommitWitness, EPOCH_FILE_NAME, forget as forget_witness};
+pub use writer_lock::create_private_dir;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

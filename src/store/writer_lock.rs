@@ -66,7 +66,8 @@ fn make_folder_private(dir: &Path) -> std::io::Result<()> {
     super::durable::make_private(&dir.join(super::BACKUPS_DIR_NAME))
 }
 
-pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+/// Makes `dir` (and any folder above it that is missing) readable by this account alone.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -84,14 +84,15 @@ pub fn chips<T: Copy + PartialEq>(ui: &mut Ui, label: &str, value: &mut T, optio
     });
 }
 
-/// A one-line notice with a Dismiss button; dismissing clears it.
+/// A notice with a Dismiss button; dismissing clears it. A long one wraps within the window, the
+/// button after its last word.
 pub fn dismissable_notice(ui: &mut Ui, notice: &mut Option<String>, color: Color32) {
     let Some(text) = notice.as_deref() else {
         return;
     };
     let dismissed = ui
-        .horizontal(|ui| {
-            ui.label(RichText::new(text).color(color));
+        .horizontal_wrapped(|ui| {
+            ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
             ui.small_button("Dismiss").clicked()
         })
         .inner;

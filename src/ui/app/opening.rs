@@ -57,6 +57,10 @@ impl Shared {
     /// Hands the opened journal's writer to the journal worker, beside a reader for the views, and
     /// opens its first view; or says why it cannot.
     pub(super) fn open(&mut self, store: Store) -> Screen {
+        // Said once: the last run ended in a crash, and where its report is.
+        if let Some(crashed) = crate::crash_report::notice(store.dir()) {
+            self.notice = Some(crashed);
+        }
         match self.take_up(store) {
             Ok(journal) => Screen::Open(Box::new(OpenJournal::new(journal, self))),
             Err(problem) => Screen::CannotOpen(problem),
