@@ -14,6 +14,9 @@ pub const CRASH_REPORTS_DIR: &str = "crash-reports";
 /// Where this process writes a report, once the data folder is known.
 static REPORTS: OnceLock<PathBuf> = OnceLock::new();
 
+/// Reports made by this process, so two panics in one moment (two threads) keep one each.
+static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
 /// Installs the panic hook; the standard one still prints to the terminal after the report is made.
 pub fn install() {
     let standard = std::panic::take_hook();
@@ -62,8 +65,6 @@ fn write_report(folder: &Path, info: &std::panic::PanicHookInfo<'_>) -> std::io:
         now.format("%Y-%m-%d %H:%M:%S UTC"),
         std::backtrace::Backtrace::force_capture()
     );
-    // Two panics in one moment (two threads) each keep their own report.
-    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let path = folder.join(format!(
         "crash-{}-{}-{}.txt",
         now.format("%Y%m%dT%H%M%S%.3fZ"),
@@ -92,8 +93,11 @@ pub fn unseen(data_dir: &Path) -> Vec<PathBuf> {
             path.file_name()
                 .and_then(|name| name.to_str())
                 .is_some_and(|name| {
+                    // Only the names this module gives (lower case, as written).
                     name.starts_with("crash-")
-                        && name.ends_with(".txt")
+                        && Path::new(name)
+                            .extension()
+                            .is_some_and(|extension| extension == "txt")
                         && !name.ends_with(".seen.txt")
                 })
         })
