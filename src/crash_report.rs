@@ -115,8 +115,9 @@ pub fn mark_seen(report: &Path) -> PathBuf {
     }
 }
 
-/// The sentence the window shows once for the reports found at opening, naming where they are.
-pub fn notice(data_dir: &Path) -> Option<String> {
+/// The sentence the window shows once for the reports found at opening, naming where they are;
+/// the reports are marked shown.
+pub fn take_notice(data_dir: &Path) -> Option<String> {
     let reports = unseen(data_dir);
     let newest = reports.last()?.clone();
     let kept: Vec<PathBuf> = reports.iter().map(|report| mark_seen(report)).collect();

@@ -72,9 +72,18 @@ pub fn thousands(count: usize) -> String {
 
 /// A clause as a sentence of its own: a capital first letter and a full stop.
 pub fn sentence(clause: &str) -> String {
-    let mut chars = clause.trim_end_matches('.').chars();
+    let clause = clause.trim_end_matches('.');
+    if clause.is_empty() {
+        return String::new();
+    }
+    format!("{}.", capitalised(clause))
+}
+
+/// The text with a capital first letter ("sit with it 5 min" → "Sit with it 5 min").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
-        format!("{}{}.", first.to_uppercase(), chars.as_str())
+        first.to_uppercase().chain(chars).collect()
     })
 }
 

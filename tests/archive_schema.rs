@@ -148,6 +148,16 @@ fn a_live_sessions_archive_with_deferral_changes_and_soft_stops_validates() {
     )
     .unwrap();
     let deferral = live.state().open_deferrals[0].seq;
+    let decision = live.state().open_deferrals[0].decision_seq;
+    live.log(
+        store,
+        LiveCommand::DecisionDetail {
+            decision,
+            came_up: CameUp::Emotion,
+            asked: Asked::ClientAsksToLower,
+        },
+    )
+    .unwrap();
     live.log(
         store,
         LiveCommand::AdjustDeferral {
@@ -182,8 +192,28 @@ fn a_live_sessions_archive_with_deferral_changes_and_soft_stops_validates() {
         "went_ahead",
         "not_stated",
         "deferral_outcome",
+        "decision_detail",
     ] {
         assert!(archive.contains(part), "no {part} in {archive}");
     }
     common::assert_archive_matches_schema(&archive);
+
+    // A detail that names an entry other than a decision point is refused by import.
+    let aimed_wrong = archive.replace(
+        &format!("\"decision_seq\":{},\"came_up\":\"emotion\"", decision.0),
+        "\"decision_seq\":1,\"came_up\":\"emotion\"",
+    );
+    assert_ne!(
+        aimed_wrong, archive,
+        "the detail was found to aim elsewhere"
+    );
+    let mut other = common::journal();
+    let refused = kap_journal::export::import_archive(
+        &mut other.store,
+        aimed_wrong.as_bytes(),
+        kap_journal::export::OnExisting::Refuse,
+        chrono::Utc::now(),
+    )
+    .unwrap_err();
+    assert!(refused.to_string().contains("decision point"), "{refused}");
 }

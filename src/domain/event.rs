@@ -273,11 +273,7 @@ impl DecisionPoint {
     fn describe(&self) -> String {
         let mut line = match (self.came_up, self.asked) {
             (CameUp::NotStated, Asked::NotStated) => {
-                let decision = self.decision.label();
-                let mut chars = decision.chars();
-                chars.next().map_or_else(String::new, |first| {
-                    first.to_uppercase().chain(chars).collect()
-                })
+                crate::format::capitalised(&self.decision.label())
             }
             (CameUp::NotStated, asked) => format!("{} — {}", asked.label(), self.decision.label()),
             (came_up, Asked::NotStated) => {

@@ -46,7 +46,7 @@ impl Fact {
         let text = self.text.trim();
         let mut sentence = match self.at_ms {
             Some(ms) => format!("At {}, {}", format::elapsed(ms), lower_first(text)),
-            None => upper_first(text),
+            None => format::capitalised(text),
         };
         if !sentence.ends_with(['.', '!', '?']) {
             sentence.push('.');
@@ -311,15 +311,6 @@ fn lower_first(text: &str) -> String {
         }
         _ => text.to_owned(),
     }
-}
-
-/// An untimed fact opens its own sentence.
-fn upper_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn plural(count: usize) -> &'static str {

@@ -371,15 +371,8 @@ fn adverse_event(scope: &SessionScope, adverse: &AdverseEvent, at: &str) -> Valu
         "subject": scope.patient,
         "encounter": scope.encounter,
         "date": at,
-        "severity": {"coding": [{"system": codes::ADVERSE_EVENT_SEVERITY, "code": severity, "display": capitalised(severity)}]},
+        "severity": {"coding": [{"system": codes::ADVERSE_EVENT_SEVERITY, "code": severity, "display": crate::format::capitalised(severity)}]},
         "suspectEntity": [{"instance": scope.medication}],
-    })
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
     })
 }
 

@@ -58,7 +58,7 @@ impl Shared {
     /// opens its first view; or says why it cannot.
     pub(super) fn open(&mut self, store: Store) -> Screen {
         // Said once: the last run ended in a crash, and where its report is.
-        if let Some(crashed) = crate::crash_report::notice(store.dir()) {
+        if let Some(crashed) = crate::crash_report::take_notice(store.dir()) {
             self.notice = Some(crashed);
         }
         match self.take_up(store) {

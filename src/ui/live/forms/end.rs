@@ -75,13 +75,12 @@ impl EntryForm for EndForm {
             // A positive ASQ asks for an assessment before the client leaves: answered on purpose.
             if let Some(assessment) = self.assessment_asked {
                 ui.separator();
-                let mut question = assessment.to_owned();
-                if let Some(first) = question.get_mut(..1) {
-                    first.make_ascii_uppercase();
-                }
                 ui.label(
-                    RichText::new(format!("{question} done (positive ASQ)"))
-                        .color(theme::warning()),
+                    RichText::new(format!(
+                        "{} done (positive ASQ)",
+                        crate::format::capitalised(assessment)
+                    ))
+                    .color(theme::warning()),
                 );
                 for (answer, text) in [(Some(true), "Done"), (Some(false), "Not done")] {
                     ui.selectable_value(&mut self.assessment_done, answer, text);
