@@ -88,7 +88,7 @@ impl ClientRemsDetails {
                     widgets::labelled_field(ui, "First name", &mut self.first_name, "", 160.0);
                     widgets::labelled_field(ui, "Last name", &mut self.last_name, "", 160.0);
                 });
-                widgets::labelled_field(ui, "Birthdate", &mut self.birth_date, "YYYY-MM-DD", 110.0);
+                widgets::labelled_field(ui, "Birthdate", &mut self.birth_date, "YYYY-MM-DD", 120.0);
                 widgets::chips(
                     ui,
                     "Sex",
