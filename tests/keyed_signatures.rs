@@ -220,21 +220,85 @@ fn a_changed_signer_or_a_grafted_seal_is_refused_and_nothing_is_imported() {
     assert!(signed_summary(elsewhere.path()).contains("which this journal does not know"));
 }
 
+/// The digest a journal works out for `session` (an archive's session) as it stands: imported
+/// unsigned into a journal of its own and signed there, as whoever changed it would.
+fn digest_worked_out_again(files: &Path, archive: &Value, session: &Value) -> String {
+    let mut unsigned = session.clone();
+    unsigned["status"] = "ended".into();
+    let fields = unsigned.as_object_mut().unwrap();
+    fields.remove("signature");
+    fields.remove("addenda");
+    let mut archive = archive.clone();
+    archive["sessions"] = Value::Array(vec![unsigned]);
+    let (scratch, output) = import_into_new(files, &archive);
+    assert!(output.status.success(), "{output:?}");
+    let mut store = Store::open(scratch.path(), &common::passphrase()).unwrap();
+    let id = ended_kap_session(&store);
+    store.sign_session(id, &clinician(), Utc::now()).unwrap();
+    store.signature(id).unwrap().unwrap().content_sha256
+}
+
 #[test]
-fn an_unkeyed_signature_imports_as_signed_before_signatures_were_keyed() {
+fn a_signature_without_a_seal_imports_as_unverified_and_is_shown_so_everywhere() {
     let (dir, _) = signed_journal();
     let mut archive = archive_of(dir.path());
-    signed_in(&mut archive)["signature"]
-        .as_object_mut()
-        .unwrap()
-        .remove("seal");
     let files = tempfile::tempdir().unwrap();
+    // The downgrade: a word of the signed record changed, its digest worked out again and the
+    // seal that would have shown it removed.
+    signed_in(&mut archive)["intention"] = "A word changed after signing (synthetic).".into();
+    let changed = signed_in(&mut archive).clone();
+    let digest = digest_worked_out_again(files.path(), &archive, &changed);
+    let session = signed_in(&mut archive);
+    session["signature"]["content_sha256"] = digest.into();
+    session["signature"].as_object_mut().unwrap().remove("seal");
+    let uuid = session["uuid"].as_str().unwrap().to_owned();
     let (other, output) = import_into_new(files.path(), &archive);
     assert!(output.status.success(), "{output:?}");
+
+    let summary = signed_summary(other.path());
+    assert!(summary.contains("signature unverified"), "{summary}");
     assert!(
-        signed_summary(other.path()).contains("before signatures were keyed."),
-        "{}",
-        signed_summary(other.path())
+        !summary.contains("before signatures were keyed"),
+        "{summary}"
+    );
+    let store = Store::open_for_reading(other.path(), &common::passphrase()).unwrap();
+    let id = store
+        .session_ids()
+        .unwrap()
+        .into_iter()
+        .find(|id| store.session(*id).unwrap().uuid.to_string() == uuid)
+        .unwrap();
+    let record = SessionRecord::load(&store, id, ExportOptions::default()).unwrap();
+    assert_eq!(
+        record.signature_standing,
+        Some(SignatureStanding::Unverified)
+    );
+    drop(store);
+
+    let listed: Value =
+        serde_json::from_slice(&common::kap_journal(other.path(), &["sessions", "--json"]).stdout)
+            .unwrap();
+    let row = listed["kap"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == id.0)
+        .unwrap();
+    assert_eq!(row["signature_unverified"], true, "{row}");
+    let table = common::kap_journal(other.path(), &["sessions"]);
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains("signed (unverified)"),
+        "{table:?}"
+    );
+    let check = common::kap_journal(other.path(), &["check"]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        said.contains(&format!("unverified (session {})", id.0)),
+        "{said}"
+    );
+    assert!(
+        !said.contains("every signed session matches its signature"),
+        "{said}"
     );
 }
 

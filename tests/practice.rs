@@ -616,7 +616,7 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
     let signed: Vec<uuid::Uuid> = superuser
         .query(
             "SELECT s.uuid FROM kap.sessions s JOIN kap.signatures g ON g.session_uuid = s.uuid
-             WHERE s.author = 't_one' ORDER BY s.started_at LIMIT 2",
+             WHERE s.author = 't_one' ORDER BY s.started_at LIMIT 3",
             &[],
         )
         .unwrap()
@@ -640,6 +640,13 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
         .execute(
             "UPDATE kap.signatures SET signer_name = 'Someone else' WHERE session_uuid = $1",
             &[&signed[1]],
+        )
+        .unwrap();
+    // A seal removed: what is left is a digest anyone can work out again.
+    superuser
+        .execute(
+            "UPDATE kap.signatures SET public_key = NULL, signature = NULL WHERE session_uuid = $1",
+            &[&signed[2]],
         )
         .unwrap();
     // And one entry of an unsigned session made into something no journal wrote.
@@ -682,9 +689,16 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
         )),
         "{said}"
     );
+    assert!(
+        said.contains(&format!(
+            "Session {} by t_one is marked signed but its signature carries no seal",
+            signed[2]
+        )),
+        "{said}"
+    );
     let store = open(n1.path());
     let held = store.practice_copies_held().unwrap();
-    assert!(!held.contains_key(&signed[0]) && !held.contains_key(&signed[1]));
+    assert!(signed.iter().all(|uuid| !held.contains_key(uuid)));
     assert!(!held.contains_key(&unsigned));
     assert!(!held.is_empty(), "the other sessions were copied");
 

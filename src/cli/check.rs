@@ -35,11 +35,34 @@ pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<E
         problems.extend(store.signature_problems()?);
     }
     if problems.is_empty() {
-        say!(
-            "journal.db is sound: every page passed its authentication check and SQLite's integrity check, \
-             the audit log's {} entries form an unbroken chain, and every signed session matches its signature.",
-            store.audit_len()?
-        );
+        let unverified = store.unverified_signatures()?;
+        if unverified.is_empty() {
+            say!(
+                "journal.db is sound: every page passed its authentication check and SQLite's integrity check, \
+                 the audit log's {} entries form an unbroken chain, and every signed session matches its signature.",
+                store.audit_len()?
+            );
+        } else {
+            // Not damage (nothing changed in this journal), but never to be called signed.
+            let ids: Vec<String> = unverified.iter().map(|id| id.0.to_string()).collect();
+            say!(
+                "journal.db is sound: every page passed its authentication check and SQLite's integrity check, \
+                 and the audit log's {} entries form an unbroken chain. But {} signature{} came without a seal and \
+                 {} unverified (session{} {}): nothing shows who signed {} or that {} unchanged.",
+                store.audit_len()?,
+                unverified.len(),
+                if unverified.len() == 1 { "" } else { "s" },
+                if unverified.len() == 1 { "is" } else { "are" },
+                if unverified.len() == 1 { "" } else { "s" },
+                ids.join(", "),
+                if unverified.len() == 1 { "it" } else { "them" },
+                if unverified.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                },
+            );
+        }
         return Ok(ExitCode::SUCCESS);
     }
     // A journal that lacks a change no backup holds is not to be replaced by one: its sentence says

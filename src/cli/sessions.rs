@@ -111,9 +111,9 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
                 row.decision_points,
                 outcomes,
                 if args.practice {
-                    format!("{:<7}", row.status.as_str())
+                    format!("{:<7}", row.describe_status())
                 } else {
-                    row.status.as_str().to_owned()
+                    row.describe_status().to_owned()
                 }
             )?;
         }

@@ -92,6 +92,9 @@ pub enum SignatureStanding {
     /// An unkeyed digest from before signatures were keyed: it shows the content unchanged since,
     /// not who signed.
     BeforeKeys,
+    /// A signature that came in an archive without a seal: its digest could have been worked out
+    /// again by whoever changed the record, so it shows neither who signed nor what.
+    Unverified,
 }
 
 impl SignatureStanding {
@@ -107,6 +110,7 @@ impl SignatureStanding {
                 author,
             } => format!("with key {fingerprint}, which {author} registered with the practice"),
             Self::BeforeKeys => "before signatures were keyed".to_owned(),
+            Self::Unverified => "(signature unverified: it came without a seal, so neither who signed nor what was signed can be shown)".to_owned(),
         }
     }
 }

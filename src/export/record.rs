@@ -83,7 +83,7 @@ impl SessionRecord {
         let copied_from = store.practice_copy_author(id)?;
         let signature_standing = signature
             .as_ref()
-            .map(|signature| store.signature_standing(signature))
+            .map(|signature| store.signature_standing(id, signature))
             .transpose()?
             .map(|standing| match (standing, &copied_from) {
                 // Checked against the practice's key registry when it was copied.

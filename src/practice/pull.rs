@@ -37,6 +37,8 @@ pub enum RefusedWhy {
     Forged,
     /// Its seal was made with a key its author never registered with the practice.
     UnregisteredKey,
+    /// It is signed, but its signature carries no seal: nothing shows who signed it or what.
+    Sealless,
     /// A row could not be read as a session of the journal.
     Unreadable,
 }
@@ -53,6 +55,9 @@ impl Refused {
             }
             RefusedWhy::UnregisteredKey => {
                 "is signed with a key its author never registered with the practice"
+            }
+            RefusedWhy::Sealless => {
+                "is marked signed but its signature carries no seal, so who signed it and what cannot be shown"
             }
             RefusedWhy::Unreadable => "arrived in a form the journal cannot read",
         };
@@ -143,6 +148,16 @@ impl PullPlan {
                     let session = fetched.remove(&listed.uuid)?;
                     let session = match session {
                         Err(()) => Err(RefusedWhy::Unreadable),
+                        // A signature is "signed" only when its seal verifies: one without a seal
+                        // (removed on the server, digest worked out again) is never copied.
+                        Ok(session)
+                            if session
+                                .signature
+                                .as_ref()
+                                .is_some_and(|signature| signature.seal.is_none()) =>
+                        {
+                            Err(RefusedWhy::Sealless)
+                        }
                         Ok(session)
                             if !key_is_authors(
                                 session.signature.as_ref(),

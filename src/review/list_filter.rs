@@ -109,6 +109,7 @@ mod tests {
             delivered_mg: None,
             delivered_mg_per_kg: None,
             clinician: None,
+            signature_unverified: false,
         }
     }
 

@@ -544,3 +544,16 @@ pub(super) fn watch_rems_patients(tx: &rusqlite::Transaction<'_>) -> Result<(), 
     // Esketamine devices now add up: each session's stored total is worked out again.
     super::delivered_total::backfill_route(tx, crate::domain::Route::IntranasalEsketamine)
 }
+
+/// Migration 22: the audit log watches which signatures arrived without a seal.
+pub(super) fn watch_unverified_signatures(
+    tx: &rusqlite::Transaction<'_>,
+) -> Result<(), StoreError> {
+    const UNVERIFIED: Audited<'static> = Audited {
+        table: "unverified_signatures",
+        subject: "'session ' || {row}.session_id || ' unverified signature'",
+        columns: &["session_id"],
+    };
+    tx.execute_batch(&triggers_for(&UNVERIFIED))?;
+    Ok(())
+}

@@ -54,6 +54,7 @@ mod substance_log;
 mod summaries;
 mod synthetic;
 mod unfinished_output;
+mod unverified;
 mod witness;
 mod writer_lock;
 

@@ -234,6 +234,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::rems_patients::CREATE_REMS_PATIENTS,
         then: Some(super::audit::watch_rems_patients),
     },
+    // 22: signatures imported without a seal, kept and marked unverified (store::unverified),
+    // audited.
+    Migration {
+        sql: super::unverified::CREATE_UNVERIFIED_SIGNATURES,
+        then: Some(super::audit::watch_unverified_signatures),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -181,12 +181,17 @@ impl Store {
         Ok(problems)
     }
 
-    /// Who the journal can say made `signature`: this journal's clinician, a key it does not know,
-    /// or an unkeyed digest from before signatures were keyed.
+    /// Who the journal can say made `session`'s `signature`: this journal's clinician, a key it
+    /// does not know, an unkeyed digest from before signatures were keyed, or nobody (it arrived
+    /// without a seal).
     pub fn signature_standing(
         &self,
+        session: SessionId,
         signature: &Signature,
     ) -> Result<crate::domain::SignatureStanding, StoreError> {
+        if super::unverified::is_unverified(&self.conn, session)? {
+            return Ok(crate::domain::SignatureStanding::Unverified);
+        }
         super::signing_key::standing(&self.conn, signature)
     }
 }
@@ -227,7 +232,12 @@ pub(super) fn import_signature(
     {
         return Err(StoreError::SignatureForged);
     }
-    write_signature(tx, session, signature)
+    write_signature(tx, session, signature)?;
+    if signature.seal.is_none() {
+        // Its digest proves nothing: whoever changed a word could have worked it out again.
+        super::unverified::mark(tx, session)?;
+    }
+    Ok(())
 }
 
 fn require_ended(tx: &rusqlite::Transaction<'_>, session: SessionId) -> Result<(), StoreError> {

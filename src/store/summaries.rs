@@ -44,6 +44,9 @@ pub struct SessionSummary {
     /// journal's own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clinician: Option<String>,
+    /// A signature that came without a seal: the list says "signed (unverified)".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub signature_unverified: bool,
 }
 
 impl SessionSummary {
@@ -52,6 +55,15 @@ impl SessionSummary {
         Delivered {
             mg: self.delivered_mg,
             mg_per_kg: self.delivered_mg_per_kg,
+        }
+    }
+
+    /// "live", "ended", "signed", or "signed (unverified)" for a signature that came without a seal.
+    pub fn describe_status(&self) -> &'static str {
+        if self.signature_unverified {
+            "signed (unverified)"
+        } else {
+            self.status.as_str()
         }
     }
 
@@ -76,9 +88,10 @@ impl Store {
             "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
                     s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
                     s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk,
-                    p.author_name
+                    p.author_name, u.session_id IS NOT NULL
              FROM sessions s JOIN clients c ON c.id = s.client_id
                   LEFT JOIN practice_copies p ON p.session_id = s.id
+                  LEFT JOIN unverified_signatures u ON u.session_id = s.id
              WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR s.model = ?2)
                AND (?3 = 0 OR p.session_id IS NULL)
              ORDER BY s.started_ms DESC, s.id DESC",
@@ -114,7 +127,7 @@ impl Store {
                         row.get::<_, Option<f64>>(16)?,
                     ),
                     row.get::<_, u32>(17)?,
-                    row.get::<_, Option<String>>(18)?,
+                    (row.get::<_, Option<String>>(18)?, row.get::<_, bool>(19)?),
                 ))
             },
         )?;
@@ -132,7 +145,7 @@ impl Store {
                 counts,
                 delivered,
                 suicide_risk,
-                clinician,
+                (clinician, signature_unverified),
             ) = row?;
             let [
                 events,
@@ -163,6 +176,7 @@ impl Store {
                 delivered_mg: delivered.0,
                 delivered_mg_per_kg: delivered.1,
                 clinician,
+                signature_unverified,
             })
         })
         .collect()

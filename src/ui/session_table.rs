@@ -122,13 +122,17 @@ pub fn show(
                     });
                 }
                 row.col(|ui| {
-                    let status = RichText::new(summary.status.as_str());
+                    let status = RichText::new(summary.describe_status());
                     ui.horizontal(|ui| {
-                        ui.label(if summary.status == SessionStatus::Live {
-                            status.strong().color(theme::warning())
+                        if summary.signature_unverified {
+                            ui.label(status.color(theme::warning())).on_hover_text(
+                                "Its signature came without a seal: who signed it, and whether it was changed since, cannot be shown.",
+                            );
+                        } else if summary.status == SessionStatus::Live {
+                            ui.label(status.strong().color(theme::warning()));
                         } else {
-                            status
-                        });
+                            ui.label(status);
+                        }
                         if let Some(clinician) = &summary.clinician {
                             ui.label(RichText::new(format!("· {clinician}")).color(theme::muted()))
                                 .on_hover_text("A colleague's session, copied from the practice: read-only.");
