@@ -610,45 +610,8 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
     let n1 = demo_journal(&server, "n_one", 6, 4, 2);
     ok(&cli(n1.path(), &["sync"]));
     ok(&cli(t1.path(), &["sync"]));
-    // Someone with the server's keys changes one signed entry and one signer's name, past the
-    // append-only triggers.
+    let signed = tamper_with_signed_sessions(&server);
     let mut superuser = server.superuser();
-    let signed: Vec<uuid::Uuid> = superuser
-        .query(
-            "SELECT s.uuid FROM kap.sessions s JOIN kap.signatures g ON g.session_uuid = s.uuid
-             WHERE s.author = 't_one' ORDER BY s.started_at LIMIT 3",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    superuser
-        .batch_execute(
-            "ALTER TABLE kap.entries DISABLE TRIGGER entries_append_only;
-                        ALTER TABLE kap.signatures DISABLE TRIGGER signatures_append_only;",
-        )
-        .unwrap();
-    superuser
-        .execute(
-            "UPDATE kap.entries SET elapsed_ms = elapsed_ms + 60000
-             WHERE session_uuid = $1 AND seq = (SELECT max(seq) FROM kap.entries WHERE session_uuid = $1)",
-            &[&signed[0]],
-        )
-        .unwrap();
-    superuser
-        .execute(
-            "UPDATE kap.signatures SET signer_name = 'Someone else' WHERE session_uuid = $1",
-            &[&signed[1]],
-        )
-        .unwrap();
-    // A seal removed: what is left is a digest anyone can work out again.
-    superuser
-        .execute(
-            "UPDATE kap.signatures SET public_key = NULL, signature = NULL WHERE session_uuid = $1",
-            &[&signed[2]],
-        )
-        .unwrap();
     // And one entry of an unsigned session made into something no journal wrote.
     let unsigned: uuid::Uuid = superuser
         .query_one(
@@ -717,6 +680,49 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
     drop(store);
 
     an_addendum_written_later_arrives(&t1, &n1, &held);
+}
+
+/// Past the append-only triggers, as someone with the server's keys: changes one signed entry of
+/// `t_one`'s, one signer's name, and removes one seal. The three sessions, in that order.
+fn tamper_with_signed_sessions(server: &TestServer) -> Vec<uuid::Uuid> {
+    let mut superuser = server.superuser();
+    let signed: Vec<uuid::Uuid> = superuser
+        .query(
+            "SELECT s.uuid FROM kap.sessions s JOIN kap.signatures g ON g.session_uuid = s.uuid
+             WHERE s.author = 't_one' ORDER BY s.started_at LIMIT 3",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    superuser
+        .batch_execute(
+            "ALTER TABLE kap.entries DISABLE TRIGGER entries_append_only;
+                        ALTER TABLE kap.signatures DISABLE TRIGGER signatures_append_only;",
+        )
+        .unwrap();
+    superuser
+        .execute(
+            "UPDATE kap.entries SET elapsed_ms = elapsed_ms + 60000
+             WHERE session_uuid = $1 AND seq = (SELECT max(seq) FROM kap.entries WHERE session_uuid = $1)",
+            &[&signed[0]],
+        )
+        .unwrap();
+    superuser
+        .execute(
+            "UPDATE kap.signatures SET signer_name = 'Someone else' WHERE session_uuid = $1",
+            &[&signed[1]],
+        )
+        .unwrap();
+    // A seal removed: what is left is a digest anyone can work out again.
+    superuser
+        .execute(
+            "UPDATE kap.signatures SET public_key = NULL, signature = NULL WHERE session_uuid = $1",
+            &[&signed[2]],
+        )
+        .unwrap();
+    signed
 }
 
 /// An addendum the author writes after the first sync reaches a colleague's copy with the next
