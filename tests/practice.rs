@@ -838,6 +838,40 @@ fn an_address_that_asks_for_tls_gets_it_with_the_servers_certificate_checked() {
 }
 
 #[test]
+fn verify_full_checks_the_servers_name_and_verify_ca_only_its_authority() {
+    let server = TestServer::start();
+    // The server's certificate names another host than the address the journal dials.
+    let (ca, certificate, key) = common::pg_server::tls_certificates_for("db.practice.example");
+    server.require_tls(&certificate, &key);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("practice-ca.pem");
+    std::fs::write(&ca_file, &ca).unwrap();
+    let init = |mode: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+            .env("KAP_JOURNAL_PRACTICE_OWNER_PASSWORD", OWNER_PASSWORD)
+            .env("KAP_JOURNAL_PRACTICE_CA", &ca_file)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args([
+                "practice",
+                "init",
+                &format!("{}?sslmode={mode}", server.url(OWNER)),
+            ])
+            .output()
+            .unwrap()
+    };
+    for mode in ["verify-full", "require"] {
+        let refused = init(mode);
+        assert!(!refused.status.success(), "{mode}");
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("TLS"), "{mode}: {said}");
+        assert_eq!(said.trim().lines().count(), 1, "{said}");
+    }
+    ok(&init("verify-ca"));
+}
+
+#[test]
 fn a_colleagues_copy_exported_names_its_author_not_the_reader() {
     let server = TestServer::start();
     let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);

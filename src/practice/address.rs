@@ -1,5 +1,7 @@
 //! Where the practice server is: a PostgreSQL address without a password (passwords come from the
-//! environment or the encrypted journal, never a command line), with TLS when it asks for it.
+//! environment or the encrypted journal, never a command line). Every address that leaves this
+//! computer is reached over TLS with the server's certificate and name checked, unless it says
+//! `sslmode=disable` (and then every sync says so).
 
 use std::time::Duration;
 
@@ -26,21 +28,41 @@ const SYSTEM_CA_FILES: [&str; 3] = [
     "/etc/ssl/cert.pem",
 ];
 
+/// How a connection to the practice travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Not encrypted: a loopback address, or one that says `sslmode=disable`.
+    Plain,
+    /// TLS with the certificate checked against the authority but not the host name
+    /// (`sslmode=verify-ca`).
+    VerifyCa,
+    /// TLS with the certificate and the host name checked: the default for every address that
+    /// is not loopback (`sslmode=require`, `prefer` and `verify-full` mean this too).
+    VerifyFull,
+}
+
 /// A practice server's address, checked.
 #[derive(Debug, Clone)]
 pub struct PracticeAddress {
     config: Config,
     text: String,
+    transport: Transport,
+    /// The address said `sslmode=disable` for a server that is not on this computer.
+    plain_by_request: bool,
 }
 
 impl PracticeAddress {
-    /// Reads `postgres://LOGIN@HOST:PORT/DATABASE[?sslmode=require]`; a password in it is refused.
+    /// Reads `postgres://LOGIN@HOST:PORT/DATABASE[?sslmode=…]`; a password in it is refused.
     pub fn parse(text: &str) -> Result<Self, PracticeError> {
         let text = text.trim();
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
             return Err(PracticeError::BadAddress);
         }
-        let config: Config = text.parse().map_err(|_| PracticeError::BadAddress)?;
+        // The driver knows only disable, prefer and require; the mode is read here instead.
+        let (without_mode, mode) = take_ssl_mode(text)?;
+        let config: Config = without_mode
+            .parse()
+            .map_err(|_| PracticeError::BadAddress)?;
         if config.get_password().is_some() {
             return Err(PracticeError::PasswordInAddress(PASSWORD_ENV));
         }
@@ -53,9 +75,20 @@ impl PracticeAddress {
         if config.get_hosts().is_empty() {
             return Err(PracticeError::BadAddress);
         }
+        let local = config.get_hosts().iter().all(is_loopback);
+        let transport = match mode.as_deref() {
+            Some("disable") => Transport::Plain,
+            Some("verify-ca") => Transport::VerifyCa,
+            // Without a word, or with "allow" or "prefer": encrypted unless the server is here.
+            Some("allow" | "prefer") | None if local => Transport::Plain,
+            Some("verify-full" | "require" | "allow" | "prefer") | None => Transport::VerifyFull,
+            Some(_) => return Err(PracticeError::BadSslMode),
+        };
         Ok(Self {
             config,
             text: text.to_owned(),
+            transport,
+            plain_by_request: transport == Transport::Plain && !local,
         })
     }
 
@@ -72,9 +105,15 @@ impl PracticeAddress {
         self.config.get_dbname().unwrap_or_default()
     }
 
-    /// Whether the connection is encrypted with TLS (the address asked for it).
-    pub fn uses_tls(&self) -> bool {
-        self.config.get_ssl_mode() == SslMode::Require
+    /// How connections to this address travel.
+    pub fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// Whether the address asked, with `sslmode=disable`, for a connection in clear text to a
+    /// server that is not on this computer: every sync says so.
+    pub fn travels_in_clear(&self) -> bool {
+        self.plain_by_request
     }
 
     /// "host:port", for messages.
@@ -95,10 +134,14 @@ impl PracticeAddress {
             .password(password)
             .connect_timeout(CONNECT_TIMEOUT)
             .application_name("kap-journal");
-        let connected = if self.uses_tls() {
-            config.connect(tls_connector()?)
-        } else {
-            config.ssl_mode(SslMode::Disable).connect(NoTls)
+        let connected = match self.transport {
+            Transport::Plain => config.ssl_mode(SslMode::Disable).connect(NoTls),
+            Transport::VerifyCa => config
+                .ssl_mode(SslMode::Require)
+                .connect(tls_connector(false)?),
+            Transport::VerifyFull => config
+                .ssl_mode(SslMode::Require)
+                .connect(tls_connector(true)?),
         };
         connected.map_err(|error| self.error(&error))
     }
@@ -116,9 +159,48 @@ impl PracticeAddress {
     }
 }
 
-/// TLS that checks the server's certificate and name, against the CA file named in
-/// [`CA_FILE_ENV`] or else the system's bundle.
-fn tls_connector() -> Result<postgres_openssl::MakeTlsConnector, PracticeError> {
+/// The address without its `sslmode`, and the mode it named.
+fn take_ssl_mode(text: &str) -> Result<(String, Option<String>), PracticeError> {
+    let Some((base, query)) = text.split_once('?') else {
+        return Ok((text.to_owned(), None));
+    };
+    let mut mode = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        match pair.split_once('=') {
+            Some(("sslmode", value)) => {
+                if mode.replace(value.to_ascii_lowercase()).is_some() {
+                    return Err(PracticeError::BadSslMode);
+                }
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let base = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((base, mode))
+}
+
+/// Whether a host is this computer: a Unix socket, `localhost` or a loopback address.
+fn is_loopback(host: &Host) -> bool {
+    match host {
+        Host::Unix(_) => true,
+        Host::Tcp(name) => {
+            let name = name.trim_start_matches('[').trim_end_matches(']');
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+    }
+}
+
+/// TLS that checks the server's certificate (and its name, when `check_name`), against the CA
+/// file named in [`CA_FILE_ENV`] or else the system's bundle.
+fn tls_connector(check_name: bool) -> Result<postgres_openssl::MakeTlsConnector, PracticeError> {
     use openssl::ssl::{SslConnector, SslMethod};
     let tls = |error: openssl::error::ErrorStack| PracticeError::Tls(error.to_string());
     let mut builder = SslConnector::builder(SslMethod::tls()).map_err(tls)?;
@@ -138,12 +220,57 @@ fn tls_connector() -> Result<postgres_openssl::MakeTlsConnector, PracticeError> 
         })?,
         None => builder.set_default_verify_paths().map_err(tls)?,
     }
-    Ok(postgres_openssl::MakeTlsConnector::new(builder.build()))
+    let mut connector = postgres_openssl::MakeTlsConnector::new(builder.build());
+    if !check_name {
+        connector.set_callback(|connection, _| {
+            connection.set_verify_hostname(false);
+            Ok(())
+        });
+    }
+    Ok(connector)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_address_off_this_computer_travels_over_checked_tls_unless_it_says_disable() {
+        let transport = |text: &str| PracticeAddress::parse(text).unwrap().transport();
+        for text in [
+            "postgres://r@db.example/practice",
+            "postgres://r@db.example/practice?sslmode=prefer",
+            "postgres://r@db.example/practice?sslmode=allow",
+            "postgres://r@db.example/practice?sslmode=require",
+            "postgres://r@db.example/practice?sslmode=verify-full",
+            "postgres://r@10.0.0.7:5432/practice?application_name=x",
+            "postgres://r@[2001:db8::1]:5432/practice",
+        ] {
+            assert_eq!(transport(text), Transport::VerifyFull, "{text}");
+        }
+        assert_eq!(
+            transport("postgres://r@db.example/practice?sslmode=verify-ca"),
+            Transport::VerifyCa
+        );
+        for text in [
+            "postgres://r@127.0.0.1:5433/practice",
+            "postgres://r@localhost/practice?sslmode=prefer",
+            "postgres://r@[::1]/practice",
+            "postgres://r@db.example/practice?sslmode=disable",
+        ] {
+            assert_eq!(transport(text), Transport::Plain, "{text}");
+        }
+        let clear = |text: &str| PracticeAddress::parse(text).unwrap().travels_in_clear();
+        assert!(clear("postgres://r@db.example/practice?sslmode=disable"));
+        assert!(!clear("postgres://r@127.0.0.1/practice?sslmode=disable"));
+        assert!(!clear("postgres://r@db.example/practice"));
+        // The mode is read by the journal; the rest of the address by the driver.
+        let address =
+            PracticeAddress::parse("postgres://r@db.example:6432/practice?sslmode=verify-full")
+                .unwrap();
+        assert_eq!(address.server(), "db.example:6432");
+        assert_eq!(address.database(), "practice");
+    }
 
     #[test]
     fn an_address_names_a_login_and_a_database_but_no_password() {
@@ -152,18 +279,20 @@ mod tests {
         assert_eq!(address.login(), "r_example");
         assert_eq!(address.database(), "practice");
         assert_eq!(address.server(), "127.0.0.1:5433");
-        assert!(!address.uses_tls());
-        assert!(
-            PracticeAddress::parse("postgres://r_example@db.example/practice?sslmode=require")
-                .unwrap()
-                .uses_tls()
-        );
         for (text, expected) in [
             ("postgres://r:secret@127.0.0.1/practice", "password"),
             ("postgres://127.0.0.1/practice", "no login"),
             ("postgres://r@127.0.0.1", "no database"),
             ("mysql://r@127.0.0.1/practice", "not a practice"),
             ("host=127.0.0.1 user=r dbname=p", "not a practice"),
+            (
+                "postgres://r@db.example/practice?sslmode=sometimes",
+                "sslmode",
+            ),
+            (
+                "postgres://r@db.example/practice?sslmode=disable&sslmode=require",
+                "sslmode",
+            ),
         ] {
             let message = PracticeAddress::parse(text).unwrap_err().to_string();
             assert!(message.contains(expected), "{text}: {message}");

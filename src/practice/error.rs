@@ -9,9 +9,13 @@ use crate::store::StoreError;
 #[derive(Debug, Error)]
 pub enum PracticeError {
     #[error(
-        "That is not a practice server address; write it as postgres://LOGIN@HOST:PORT/DATABASE (add ?sslmode=require for TLS)."
+        "That is not a practice server address; write it as postgres://LOGIN@HOST:PORT/DATABASE."
     )]
     BadAddress,
+    #[error(
+        "The address's sslmode is one of verify-full (the default off this computer), verify-ca, require, prefer or disable, named once."
+    )]
+    BadSslMode,
     #[error(
         "Leave the password out of the address, where the shell history would keep it; put it in {0} instead."
     )]

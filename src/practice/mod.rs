@@ -13,7 +13,7 @@ mod setup;
 mod sync;
 mod witness;
 
-pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress};
+pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport};
 pub use error::PracticeError;
 pub use pull::{Incoming, Refused, RefusedWhy};
 pub use push::{Moved, SESSIONS_PER_BATCH};

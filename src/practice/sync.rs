@@ -31,6 +31,9 @@ pub struct SyncReport {
     /// Sessions of this journal not sent because the server holds them as another clinician's
     /// (the same session imported into two journals).
     pub held_by_others: Vec<uuid::Uuid>,
+    /// The address asked for a connection in clear text (`sslmode=disable`) to a server off this
+    /// computer: said at every sync.
+    pub in_clear: bool,
 }
 
 impl SyncReport {
@@ -49,6 +52,11 @@ impl SyncReport {
             self.pulled.addenda,
             self.pulled.check_ins,
         );
+        if self.in_clear {
+            text.push_str(
+                " The connection was not encrypted (the address says sslmode=disable): anyone on the network between here and the practice server could read what moved.",
+            );
+        }
         for refused in &self.refused {
             text.push(' ');
             text.push_str(&refused.describe());
@@ -121,6 +129,7 @@ impl SyncConnection {
         // Before anything is sent or copied: a journal older than it was at its last sync.
         super::witness::check(&mut client, &address, reader)?;
         register_keys(&mut client, reader, &address)?;
+        let in_clear = address.travels_in_clear();
         Ok(Self {
             client,
             address,
@@ -131,7 +140,10 @@ impl SyncConnection {
             },
             skip: HashSet::new(),
             pull: None,
-            report: SyncReport::default(),
+            report: SyncReport {
+                in_clear,
+                ..SyncReport::default()
+            },
         })
     }
 
@@ -211,4 +223,21 @@ pub fn sync(
     let (report, membership) = connection.finish(now);
     store.save_practice_membership(&membership)?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sync_in_clear_text_says_so_every_time() {
+        let quiet = SyncReport::default().describe();
+        assert!(!quiet.contains("not encrypted"), "{quiet}");
+        let said = SyncReport {
+            in_clear: true,
+            ..SyncReport::default()
+        }
+        .describe();
+        assert!(said.contains("The connection was not encrypted"), "{said}");
+    }
 }

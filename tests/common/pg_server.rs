@@ -295,6 +295,11 @@ fn free_port() -> u16 {
 /// A certificate authority and a server certificate for 127.0.0.1 it signed (synthetic, made for
 /// the test): PEM texts of (CA certificate, server certificate, server key).
 pub fn tls_certificates() -> (String, String, String) {
+    tls_certificates_for("127.0.0.1")
+}
+
+/// The same for a server named `name` (an IP address or a host name).
+pub fn tls_certificates_for(server_name: &str) -> (String, String, String) {
     use openssl::asn1::Asn1Time;
     use openssl::bn::BigNum;
     use openssl::ec::{EcGroup, EcKey};
@@ -338,7 +343,7 @@ pub fn tls_certificates() -> (String, String, String) {
     server
         .set_serial_number(&BigNum::from_u32(2).unwrap().to_asn1_integer().unwrap())
         .unwrap();
-    server.set_subject_name(&name("127.0.0.1")).unwrap();
+    server.set_subject_name(&name(server_name)).unwrap();
     server.set_issuer_name(ca.subject_name()).unwrap();
     server.set_pubkey(&server_key).unwrap();
     server
@@ -347,10 +352,13 @@ pub fn tls_certificates() -> (String, String, String) {
     server
         .set_not_after(&Asn1Time::days_from_now(2).unwrap())
         .unwrap();
-    let san = SubjectAlternativeName::new()
-        .ip("127.0.0.1")
-        .build(&server.x509v3_context(Some(&ca), None))
-        .unwrap();
+    let mut san = SubjectAlternativeName::new();
+    if server_name.parse::<std::net::IpAddr>().is_ok() {
+        san.ip(server_name);
+    } else {
+        san.dns(server_name);
+    }
+    let san = san.build(&server.x509v3_context(Some(&ca), None)).unwrap();
     server.append_extension(san).unwrap();
     server.sign(&ca_key, MessageDigest::sha256()).unwrap();
     let server = server.build();
