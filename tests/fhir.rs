@@ -239,10 +239,15 @@ fn assert_self_contained(bundle: &Value) {
             "{reference} resolves in the bundle"
         );
     }
-    let client_code = "urn:kap-journal:fhir:client-code";
+    // A client code's system names the journal (or the practice) it is unique in.
+    let client_code = |system: &str| {
+        (system.starts_with("urn:kap-journal:journal:")
+            || system.starts_with("urn:kap-journal:practice:"))
+            && system.ends_with(":client-code")
+    };
     for system in systems {
         assert!(
-            KNOWN_SYSTEMS.contains(&system) || system == client_code,
+            KNOWN_SYSTEMS.contains(&system) || client_code(system),
             "{system} is a documented code system"
         );
     }
@@ -294,6 +299,58 @@ fn the_client_is_a_code_and_the_bundle_holds_itself_together() {
     );
     // The same session exports to the same bytes: ids come from the session, not from chance.
     assert_eq!(bundle_of(&journal, id).0, text);
+}
+
+/// The Patient of `bundle`: its identifier's system and its full URL.
+fn patient_identity(bundle: &Value) -> (String, String) {
+    let entry = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["resource"]["resourceType"] == "Patient")
+        .unwrap();
+    (
+        entry["resource"]["identifier"][0]["system"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        entry["fullUrl"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn two_journals_clients_of_one_code_are_two_patients_and_a_practice_names_its_own() {
+    let (mut journal, id, _, bundle) = exported();
+    let (system, url) = patient_identity(&bundle);
+    assert!(system.starts_with("urn:kap-journal:journal:"), "{system}");
+    // Another journal's F-0001 is another person: another system, another Patient.
+    let (other, _, _, other_bundle) = exported();
+    let (other_system, other_url) = patient_identity(&other_bundle);
+    assert_ne!(system, other_system);
+    assert_ne!(url, other_url);
+    // The same journal names the same Patient every time, opened again or not.
+    drop(other);
+    assert_eq!(patient_identity(&bundle_of(&journal, id).1), (system, url));
+    // Connected to a practice that names itself, the code is the practice's.
+    let practice = uuid::Uuid::new_v4();
+    journal
+        .store
+        .save_practice_membership(&kap_journal::domain::PracticeMembership {
+            url: "postgres://r_example@127.0.0.1/practice".into(),
+            login: "r_example".into(),
+            password: "synthetic password".into(),
+            name: "R. Example".into(),
+            role: kap_journal::domain::PracticeRole::Therapist,
+            joined_at: Utc::now(),
+            last_sync: None,
+            practice_id: Some(practice),
+        })
+        .unwrap();
+    let (practice_system, _) = patient_identity(&bundle_of(&journal, id).1);
+    assert_eq!(
+        practice_system,
+        format!("urn:kap-journal:practice:{practice}:client-code")
+    );
 }
 
 #[test]

@@ -269,6 +269,20 @@ fn three_roles_read_what_they_may_and_copies_are_faithful() {
     for dir in [&t1, &n1, &t2, &p1, &t1, &n1] {
         ok(&cli(dir.path(), &["sync"]));
     }
+    // Every journal of the practice knows it by the server's own identity.
+    let practice_of = |dir: &TempDir| {
+        open(dir.path())
+            .practice_membership()
+            .unwrap()
+            .unwrap()
+            .practice_id
+    };
+    assert!(practice_of(&t1).is_some());
+    assert!(
+        [&n1, &t2, &p1]
+            .iter()
+            .all(|dir| practice_of(dir) == practice_of(&t1))
+    );
     assert_eq!(
         server_sessions(&server, Some("t_one")),
         own_uuids(t1.path())

@@ -75,6 +75,10 @@ pub struct PracticeMembership {
     /// When the last sync finished, if one has.
     #[serde(default)]
     pub last_sync: Option<DateTime<Utc>>,
+    /// The practice's own identity, as its server names it (servers set up before December 2026
+    /// name none): client codes are unique within it.
+    #[serde(default)]
+    pub practice_id: Option<uuid::Uuid>,
 }
 
 impl PracticeMembership {

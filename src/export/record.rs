@@ -32,6 +32,9 @@ pub struct SessionRecord {
     pub synthetic: bool,
     /// An esketamine session's REMS facts about its client, read for that form alone.
     pub rems: Option<RemsFacts>,
+    /// Where the client's code is unique (the practice's, else this journal's): exports that
+    /// identify the client name it, so two journals' D-0001 are never one person.
+    pub client_code_system: String,
 }
 
 /// What the REMS form knows of the client beyond the session: read only for an esketamine
@@ -105,6 +108,7 @@ impl SessionRecord {
             .transpose()?;
         Ok(Self {
             rems,
+            client_code_system: store.client_code_system()?,
             synthetic: store.is_synthetic()?,
             copied_from,
             signature,

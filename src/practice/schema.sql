@@ -24,6 +24,15 @@ CREATE SCHEMA kap;
 REVOKE ALL ON SCHEMA kap FROM PUBLIC;
 GRANT USAGE ON SCHEMA kap TO kap_clinician, kap_admin;
 
+-- The practice's own identity: client codes are unique within it (a FHIR Patient's identifier
+-- names it), so two practices' D-0001, or two journals', are never one person.
+CREATE TABLE kap.practice (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    one         boolean NOT NULL DEFAULT true UNIQUE CHECK (one),
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO kap.practice DEFAULT VALUES;
+
 -- Who may write: one row per login, made by `practice add-clinician` (as the owner).
 CREATE TABLE kap.clinicians (
     login        name PRIMARY KEY,
@@ -117,7 +126,7 @@ END $$;
 DO $$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['clinicians', 'signing_keys', 'sessions', 'entries', 'signatures',
+    FOREACH t IN ARRAY ARRAY['practice', 'clinicians', 'signing_keys', 'sessions', 'entries', 'signatures',
                              'addenda', 'check_ins'] LOOP
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I
                         FOR EACH ROW EXECUTE FUNCTION kap.append_only()', t, t);
@@ -180,7 +189,8 @@ GRANT SELECT, INSERT ON kap.journal_witnesses TO kap_clinician;
 CREATE POLICY own_notes ON kap.journal_witnesses FOR INSERT WITH CHECK (login = current_user);
 CREATE POLICY own_notes_read ON kap.journal_witnesses FOR SELECT USING (login = current_user);
 
-GRANT SELECT ON kap.clinicians, kap.signing_keys TO kap_clinician, kap_admin;
+GRANT SELECT ON kap.practice, kap.clinicians, kap.signing_keys TO kap_clinician, kap_admin;
+CREATE POLICY everyone_reads ON kap.practice FOR SELECT USING (true);
 GRANT SELECT, INSERT ON kap.sessions, kap.entries, kap.signatures, kap.addenda, kap.check_ins
     TO kap_clinician;
 GRANT INSERT ON kap.signing_keys TO kap_clinician;

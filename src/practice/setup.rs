@@ -133,7 +133,10 @@ pub fn join(
     let mut client = address.connect(password)?;
     let (name, role) = who_am_i(&mut client, address)?;
     register_keys(&mut client, reader, address)?;
+    let practice_id = super::server_columns::practice_identity(&mut client)
+        .map_err(|error| address.error(&error))?;
     Ok(PracticeMembership {
+        practice_id,
         url: address.as_str().to_owned(),
         login: address.login().to_owned(),
         password: password.to_owned(),

@@ -129,6 +129,8 @@ impl SyncConnection {
         // Before anything is sent or copied: a journal older than it was at its last sync.
         super::witness::check(&mut client, &address, reader)?;
         register_keys(&mut client, reader, &address)?;
+        let practice_id = super::server_columns::practice_identity(&mut client)
+            .map_err(|error| address.error(&error))?;
         let in_clear = address.travels_in_clear();
         Ok(Self {
             client,
@@ -136,6 +138,7 @@ impl SyncConnection {
             membership: PracticeMembership {
                 name,
                 role,
+                practice_id: practice_id.or(membership.practice_id),
                 ..membership
             },
             skip: HashSet::new(),

@@ -9,6 +9,7 @@ mod backup;
 mod backup_folder;
 mod backup_key;
 mod backup_rotation;
+mod client_identity;
 mod clients;
 mod complete_records;
 mod consents;

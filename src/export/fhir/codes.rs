@@ -29,8 +29,6 @@ pub const SIGNATURE_TYPE: &str = "urn:iso-astm:E1762-95:2013";
 pub const URI_IDENTIFIER: &str = "urn:ietf:rfc:3986";
 /// The journal's own code system; see `docs/fhir.md`.
 pub const JOURNAL_SYSTEM: &str = "urn:kap-journal:fhir:codes";
-/// The system of a client's pseudonymous code (`D-0001`): identifies, never names.
-pub const CLIENT_CODE_SYSTEM: &str = "urn:kap-journal:fhir:client-code";
 
 /// Every code system a bundle may name. A test checks no other appears.
 pub const KNOWN_SYSTEMS: [&str; 10] = [

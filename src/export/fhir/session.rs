@@ -55,7 +55,7 @@ pub(super) fn instant(at: DateTime<Utc>) -> String {
 
 impl SessionResources {
     pub fn of(record: &SessionRecord) -> Self {
-        let patient = patient(&record.client);
+        let patient = patient(&record.client, &record.client_code_system);
         let encounter_url = stable_urn(record.session.uuid.as_bytes(), "encounter");
         let medication_url = stable_urn(record.session.uuid.as_bytes(), "medication");
         let scope = SessionScope {
@@ -74,13 +74,16 @@ impl SessionResources {
     }
 }
 
-/// The client by pseudonymous code only: no name, no birth date, nothing that identifies.
-fn patient(client: &Client) -> Entry {
-    let full_url = stable_urn(client.code.as_bytes(), "patient");
+/// The client by pseudonymous code only: no name, no birth date, nothing that identifies. The code
+/// is unique within `system` (the practice's, else this journal's), so the Patient's identifier and
+/// uuid both carry it.
+fn patient(client: &Client, system: &str) -> Entry {
+    let scope = format!("{system}\0{}", client.code);
+    let full_url = stable_urn(scope.as_bytes(), "patient");
     let resource = json!({
         "resourceType": "Patient",
         "id": full_url.trim_start_matches("urn:uuid:"),
-        "identifier": [{"system": codes::CLIENT_CODE_SYSTEM, "value": client.code}],
+        "identifier": [{"system": system, "value": client.code}],
     });
     Entry { full_url, resource }
 }
