@@ -152,6 +152,17 @@ fn main() {
     let dir = common::demo_journal_20k();
     let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
     connect(&mut store, &server, "t_one");
+    // Every client enrolled with the therapist on its care team, and linked in the journal.
+    let codes: Vec<String> = store
+        .clients()
+        .unwrap()
+        .into_iter()
+        .map(|client| client.code)
+        .collect();
+    for code in &codes {
+        server.share(code, &["t_one"]);
+        kap_journal::practice::link(&mut store, code, code, Utc::now()).unwrap();
+    }
     let started = Instant::now();
     let first = kap_journal::practice::sync(&mut store, Utc::now(), &|| false).unwrap();
     let first_s = started.elapsed().as_secs_f64();
@@ -190,6 +201,9 @@ fn main() {
     let reader_dir = tempfile::tempdir().unwrap();
     let mut reader = Store::open(reader_dir.path(), &common::passphrase()).unwrap();
     connect(&mut reader, &server, "p_one");
+    for code in &codes {
+        kap_journal::practice::link(&mut reader, code, code, Utc::now()).unwrap();
+    }
     let started = Instant::now();
     let pulled = kap_journal::practice::sync(&mut reader, Utc::now(), &|| false).unwrap();
     eprintln!(

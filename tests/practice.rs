@@ -73,6 +73,63 @@ fn practice(server: &TestServer, clinicians: &[(&str, &str)]) -> TempDir {
     admin_dir
 }
 
+/// Runs `kap-journal` with the owner's password as the URL's (the owner is the practice's first
+/// admin).
+fn owner_cli(args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .env("KAP_JOURNAL_PRACTICE_PASSWORD", OWNER_PASSWORD)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    drop(dir);
+    output
+}
+
+/// The codes of the journal's own clients.
+fn client_codes(dir: &Path) -> Vec<String> {
+    open(dir)
+        .clients()
+        .unwrap()
+        .into_iter()
+        .map(|client| client.code)
+        .collect()
+}
+
+/// Care teams made explicit, as a practice does: every client of these journals enrolled once,
+/// each journal's login put on its own clients' care teams (by the owner), and each journal
+/// linking them.
+fn share_clients(server: &TestServer, journals: &[(&TempDir, &str)]) {
+    let owner = server.url(OWNER);
+    let mut enrolled = std::collections::HashSet::new();
+    for (dir, login) in journals {
+        for code in client_codes(dir.path()) {
+            if enrolled.insert(code.clone()) {
+                ok(&owner_cli(&["practice", "enrol", &owner, &code]));
+            }
+            ok(&owner_cli(&["practice", "assign", &owner, &code, login]));
+            ok(&cli(dir.path(), &["practice", "link", &code, &code]));
+        }
+    }
+}
+
+/// Links, in the journal in `dir`, every client the practice lets `login` read (a psychiatrist:
+/// every enrolled client).
+fn link_every_enrolled(server: &TestServer, dir: &Path, login: &str) {
+    let clients: serde_json::Value = serde_json::from_str(&ok(&cli(
+        dir,
+        &["practice", "clients", &server.url(login), "--json"],
+    )))
+    .unwrap();
+    for client in clients.as_array().unwrap() {
+        let code = client["code"].as_str().unwrap();
+        ok(&cli(dir, &["practice", "link", code, code]));
+    }
+}
+
 /// A demo journal (clients D-0001…) joined to the practice as `login`.
 fn demo_journal(
     server: &TestServer,
@@ -266,6 +323,8 @@ fn three_roles_read_what_they_may_and_copies_are_faithful() {
         p1.path(),
         &["practice", "connect", &server.url("p_one")],
     ));
+    share_clients(&server, &[(&t1, "t_one"), (&n1, "n_one"), (&t2, "t_two")]);
+    link_every_enrolled(&server, p1.path(), "p_one");
     for dir in [&t1, &n1, &t2, &p1, &t1, &n1] {
         ok(&cli(dir.path(), &["sync"]));
     }
@@ -336,7 +395,11 @@ fn three_roles_read_what_they_may_and_copies_are_faithful() {
     assert!(!dump.contains(PRIVATE_SENTINEL));
     assert!(!dump.contains(NAME_SENTINEL));
 
-    // An admin manages logins and reads no clinical record.
+    an_admin_reads_no_clinical_record(&server);
+}
+
+/// An admin manages logins and reads no clinical record, and does not sync.
+fn an_admin_reads_no_clinical_record(server: &TestServer) {
     let mut admin = server.connect("a_one", PASSWORD);
     let refused = admin
         .query("SELECT count(*) FROM kap.sessions", &[])
@@ -425,6 +488,7 @@ fn nothing_synced_is_ever_changed_or_removed_by_any_login() {
         ],
     );
     let t1 = demo_journal(&server, "t_one", 5, 12, 2);
+    share_clients(&server, &[(&t1, "t_one")]);
     ok(&cli(t1.path(), &["sync"]));
     let count = |server: &TestServer| -> Vec<i64> {
         let mut client = server.superuser();
@@ -496,6 +560,7 @@ fn a_sync_killed_at_random_points_and_run_again_loses_nothing_and_repeats_nothin
         &[("t_one", "therapist"), ("p_one", "psychiatrist")],
     );
     let t1 = demo_journal(&server, "t_one", 9, 700, 6);
+    share_clients(&server, &[(&t1, "t_one")]);
     let mut random = rand::rngs::StdRng::seed_from_u64(18);
     let killed_mid_way = kill_syncs(t1.path(), &mut random);
     ok(&cli(t1.path(), &["sync"]));
@@ -557,6 +622,7 @@ fn a_sync_killed_at_random_points_and_run_again_loses_nothing_and_repeats_nothin
         p1.path(),
         &["practice", "connect", &server.url("p_one")],
     ));
+    link_every_enrolled(&server, p1.path(), "p_one");
     assert!(
         kill_syncs(p1.path(), &mut random) > 0,
         "no pull was killed before it finished"
@@ -601,6 +667,7 @@ fn with_the_server_down_sync_says_so_in_one_sentence_and_goes_on_when_it_is_back
     let server = TestServer::start();
     let _admin = practice(&server, &[("t_one", "therapist")]);
     let t1 = demo_journal(&server, "t_one", 3, 15, 2);
+    share_clients(&server, &[(&t1, "t_one")]);
     server.stop();
     let output = cli(t1.path(), &["sync"]);
     assert!(!output.status.success());
@@ -622,6 +689,7 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
     let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
     let t1 = demo_journal(&server, "t_one", 4, 16, 2);
     let n1 = demo_journal(&server, "n_one", 6, 4, 2);
+    share_clients(&server, &[(&t1, "t_one"), (&n1, "n_one")]);
     ok(&cli(n1.path(), &["sync"]));
     ok(&cli(t1.path(), &["sync"]));
     let signed = tamper_with_signed_sessions(&server);
@@ -843,6 +911,27 @@ fn an_address_that_asks_for_tls_gets_it_with_the_servers_certificate_checked() {
     ));
     let url = format!("{}?sslmode=require", server.url("t_one"));
     ok(&with_ca(&["practice", "connect", &url], &ca_file));
+    for (args, password) in [
+        (
+            vec!["practice", "enrol", &owner_url, "D-0001"],
+            OWNER_PASSWORD,
+        ),
+        (
+            vec!["practice", "assign", &owner_url, "D-0001", "t_one"],
+            OWNER_PASSWORD,
+        ),
+        (vec!["practice", "link", "D-0001", "D-0001"], PASSWORD),
+    ] {
+        ok(&Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+            .env("KAP_JOURNAL_PRACTICE_PASSWORD", password)
+            .env("KAP_JOURNAL_PRACTICE_CA", &ca_file)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap());
+    }
     let report: serde_json::Value =
         serde_json::from_str(&ok(&with_ca(&["sync", "--json"], &ca_file))).unwrap();
     assert!(
@@ -891,6 +980,7 @@ fn a_colleagues_copy_exported_names_its_author_not_the_reader() {
     let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
     let t1 = demo_journal(&server, "t_one", 11, 6, 1);
     let n1 = demo_journal(&server, "n_one", 12, 2, 1);
+    share_clients(&server, &[(&t1, "t_one"), (&n1, "n_one")]);
     ok(&cli(
         n1.path(),
         &["settings", "--clinician", "N. Reader (synthetic)"],
@@ -956,6 +1046,13 @@ fn a_journal_put_back_from_an_older_copy_is_found_by_the_practice_at_its_next_sy
     ok(&run(
         state.path(),
         &["practice", "connect", &server.url("t1")],
+    ));
+    let owner = server.url(OWNER);
+    ok(&owner_cli(&["practice", "enrol", &owner, "D-0001"]));
+    ok(&owner_cli(&["practice", "assign", &owner, "D-0001", "t1"]));
+    ok(&run(
+        state.path(),
+        &["practice", "link", "D-0001", "D-0001"],
     ));
     ok(&run(state.path(), &["sync"]));
     let older = root.path().join("older");
@@ -1076,6 +1173,7 @@ fn a_sync_killed_before_every_durable_step_of_its_own_keeps_the_journal_whole() 
     // The push: a therapist's journal never synced; in the end the server holds exactly its
     // sessions, each once.
     let t1 = demo_journal(&server, "t_one", 11, 8, 2);
+    share_clients(&server, &[(&t1, "t_one")]);
     let pushed = sync_killed_at_every_point(t1.path(), |dir, kill_at| {
         assert_eq!(
             server_sessions(&server, Some("t_one")),
@@ -1092,6 +1190,7 @@ fn a_sync_killed_before_every_durable_step_of_its_own_keeps_the_journal_whole() 
         p1.path(),
         &["practice", "connect", &server.url("p_one")],
     ));
+    link_every_enrolled(&server, p1.path(), "p_one");
     let pulled = sync_killed_at_every_point(p1.path(), |dir, kill_at| {
         assert_eq!(copied_uuids(dir), expected, "kill point {kill_at}");
     });
@@ -1112,6 +1211,7 @@ fn a_server_set_up_before_sessions_kept_their_zone_still_syncs() {
         .unwrap();
     let t1 = demo_journal(&server, "t_one", 4, 16, 2);
     let p1 = demo_journal(&server, "p_one", 6, 4, 2);
+    share_clients(&server, &[(&t1, "t_one"), (&p1, "p_one")]);
     ok(&cli(t1.path(), &["sync"]));
     ok(&cli(p1.path(), &["sync"]));
     let copies = copied_uuids(p1.path());

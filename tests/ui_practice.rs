@@ -19,27 +19,7 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
     server.init_practice();
     server.add_clinician("n_one", PracticeRole::Nurse);
     server.add_clinician("t_one", PracticeRole::Therapist);
-    // The nurse's journal, synced from the command line's library.
-    let nurse = common::journal();
-    let mut nurse_store = nurse.store;
-    generate(
-        &mut nurse_store,
-        DemoPlan {
-            clients: 2,
-            sessions: 6,
-            seed: 7,
-        },
-        |_, _| {},
-    )
-    .unwrap();
-    kap_journal::practice::connect(
-        &mut nurse_store,
-        &PracticeAddress::parse(&server.url("n_one")).unwrap(),
-        PASSWORD,
-        Utc::now(),
-    )
-    .unwrap();
-    kap_journal::practice::sync(&mut nurse_store, Utc::now(), &|| false).unwrap();
+    let nurse_of_d_0001 = nurse_synced(&server);
 
     // The therapist's journal shares the clients D-0001 and D-0002.
     let journal = common::journal();
@@ -68,9 +48,20 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
             .is_some()
     );
     assert!(harness.query_by_label("never").is_some(), "no sync yet");
+
+    // Only D-0001 is shared from this journal: linked on its history page.
+    share_in_window(&mut harness, "D-0001");
+
+    click(&mut harness, "Settings");
     click(&mut harness, "Sync now");
     harness.run();
-    assert!(harness.query_by_label_contains("Sent 4 sessions").is_some());
+    assert!(harness.query_by_label_contains("Sent ").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("sessions stayed here: their clients are not linked")
+            .is_some(),
+        "D-0002's sessions stay in this journal, and the sync says so"
+    );
     assert!(
         harness.query_by_label("never").is_none(),
         "the time of the last sync is shown once it is saved"
@@ -104,7 +95,10 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
         .into_iter()
         .filter(|row| row.clinician.as_deref() == Some("Dr. n_one (synthetic)"))
         .count();
-    assert_eq!(copies, 6);
+    assert_eq!(
+        copies, nurse_of_d_0001,
+        "the nurse's sessions of D-0001 alone"
+    );
 }
 
 #[test]
@@ -163,4 +157,82 @@ fn settings_sets_up_a_practice_and_adds_a_clinician_who_can_then_log_in() {
         .unwrap();
     assert_eq!(row.get::<_, String>(0), "N. New (synthetic)");
     assert_eq!(row.get::<_, String>(1), "nurse");
+}
+
+/// The nurse's journal, sharing D-0001 and D-0002 with `t_one` and synced from the command line's
+/// library: how many of its sessions are of D-0001.
+fn nurse_synced(server: &TestServer) -> usize {
+    let nurse = common::journal();
+    let mut nurse_store = nurse.store;
+    generate(
+        &mut nurse_store,
+        DemoPlan {
+            clients: 2,
+            sessions: 6,
+            seed: 7,
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    kap_journal::practice::connect(
+        &mut nurse_store,
+        &PracticeAddress::parse(&server.url("n_one")).unwrap(),
+        PASSWORD,
+        Utc::now(),
+    )
+    .unwrap();
+    for code in ["D-0001", "D-0002"] {
+        server.share(code, &["n_one", "t_one"]);
+        kap_journal::practice::link(&mut nurse_store, code, code, Utc::now()).unwrap();
+    }
+    kap_journal::practice::sync(&mut nurse_store, Utc::now(), &|| false).unwrap();
+    let nurse_of_d_0001 = nurse_store
+        .session_summaries(&SessionFilter {
+            client_code: Some("D-0001".into()),
+            ..SessionFilter::default()
+        })
+        .unwrap()
+        .len();
+    assert!(nurse_of_d_0001 > 0);
+    nurse_of_d_0001
+}
+
+/// Links the journal's client `code` to the practice on its history page, through the window.
+fn share_in_window(
+    harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>,
+    code: &str,
+) {
+    click(harness, "Sessions");
+    harness
+        .get(
+            egui_kittest::kittest::By::new()
+                .role(egui::accesskit::Role::ComboBox)
+                .label("Client"),
+        )
+        .click();
+    harness.run();
+    harness
+        .query_all_by_label_contains(code)
+        .last()
+        .unwrap()
+        .click();
+    harness.run();
+    click(harness, "Client history");
+    assert!(harness.query_by_label_contains("not shared").is_some());
+    click(harness, &format!("Share with the practice as {code}"));
+    for _ in 0..20 {
+        harness.run();
+        if harness
+            .query_by_label_contains(&format!("shared as the practice's client {code}"))
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        harness
+            .query_by_label_contains(&format!("shared as the practice's client {code}"))
+            .is_some()
+    );
 }

@@ -41,6 +41,7 @@ mod import;
 mod journal_access;
 mod lots;
 mod practice;
+mod practice_registry;
 mod rems;
 mod search;
 mod sessions;

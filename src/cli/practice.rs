@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::domain::PracticeRole;
 use crate::practice::{
-    NewClinician, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, PracticeError,
+    Assignment, NewClinician, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, PracticeError,
 };
 
 /// Arguments of `kap-journal practice`.
@@ -40,6 +40,36 @@ enum PracticeAction {
     /// Join this journal to the practice as the URL's login (password from
     /// `KAP_JOURNAL_PRACTICE_PASSWORD`, then kept in the encrypted journal).
     Connect { url: String },
+    /// The practice's enrolled clients, each with its care team (the URL's password from
+    /// `KAP_JOURNAL_PRACTICE_PASSWORD`).
+    Clients {
+        url: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enrol a client in the practice by its code, never a name (the URL's login: an admin or a
+    /// psychiatrist; its password from `KAP_JOURNAL_PRACTICE_PASSWORD`).
+    Enrol { url: String, code: String },
+    /// Put a login on a client's care team (an admin or a psychiatrist).
+    Assign {
+        url: String,
+        code: String,
+        login: String,
+    },
+    /// Take a login off a client's care team (an admin or a psychiatrist); what it shared stays.
+    Unassign {
+        url: String,
+        code: String,
+        login: String,
+    },
+    /// Link this journal's client `LOCAL_CODE` to the practice client `PRACTICE_CODE`, once: only
+    /// a linked client's sessions are sent and received. The journal's login must be on the
+    /// client's care team.
+    Link {
+        local_code: String,
+        practice_code: String,
+    },
 }
 
 /// Arguments of `kap-journal sync`.
@@ -56,7 +86,7 @@ fn parse_role(text: &str) -> Result<PracticeRole, String> {
 }
 
 /// A password from `variable`; an empty or missing one is refused with the variable's name.
-fn password(variable: &'static str) -> Result<String, PracticeError> {
+pub(super) fn password(variable: &'static str) -> Result<String, PracticeError> {
     std::env::var(variable)
         .ok()
         .filter(|password| !password.is_empty())
@@ -115,6 +145,20 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
                 membership.role.reads()
             );
         }
+        Some(PracticeAction::Clients { url, json }) => {
+            super::practice_registry::clients(url, *json)?;
+        }
+        Some(PracticeAction::Enrol { url, code }) => super::practice_registry::enrol(url, code)?,
+        Some(PracticeAction::Assign { url, code, login }) => {
+            super::practice_registry::assign(url, code, login, Assignment::Assign)?;
+        }
+        Some(PracticeAction::Unassign { url, code, login }) => {
+            super::practice_registry::assign(url, code, login, Assignment::Unassign)?;
+        }
+        Some(PracticeAction::Link {
+            local_code,
+            practice_code,
+        }) => super::practice_registry::link(journal, local_code, practice_code)?,
         None => {
             let store = journal.open_for_reading()?;
             match store.practice_membership()? {

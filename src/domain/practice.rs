@@ -44,9 +44,9 @@ impl PracticeRole {
     /// What this role reads on the practice server, in a sentence.
     pub fn reads(self) -> &'static str {
         match self {
-            Self::Psychiatrist => "every session of the practice",
+            Self::Psychiatrist => "every session of the practice's enrolled clients",
             Self::Therapist | Self::Nurse => {
-                "the sessions of the clients this login has recorded a session with"
+                "the sessions of the clients whose care team this login is on"
             }
             Self::Admin => "the list of clinicians, no clinical record",
         }

@@ -83,6 +83,34 @@ pub enum PracticeError {
     OlderThanPractice { why: String },
     #[error("The sync was stopped; what the server confirmed is kept, and the next sync goes on.")]
     Stopped,
+    #[error("The practice already has a client {code}.")]
+    AlreadyEnrolled { code: String },
+    #[error(
+        "The practice has no client {code}; an admin or a psychiatrist enrols it with kap-journal practice enrol."
+    )]
+    NotEnrolled { code: String },
+    #[error("{login} is already on the care team of {code}.")]
+    AlreadyOnTeam { login: String, code: String },
+    #[error("{login} is not on the care team of {code}.")]
+    NotOnTeam { login: String, code: String },
+    #[error(
+        "The practice refused the login {login} this: only an admin or a psychiatrist enrols clients and keeps care teams."
+    )]
+    NotAllowed { login: String },
+    #[error("A client code is 1 to 64 characters, with no control characters.")]
+    BadClientCode,
+    #[error(
+        "This practice server was set up before care teams were explicit; its owner upgrades it first (see docs/practice-sync.md, \"Moving a practice to explicit care teams\")."
+    )]
+    ServerBeforeCareTeams,
+    #[error(
+        "The login {login} is not on the care team of the practice's client {code}, so this journal cannot link to it; an admin or a psychiatrist puts it on the team first."
+    )]
+    OffTeam { login: String, code: String },
+    #[error(
+        "This journal's client {local} and the practice's client {practice} have different codes; for now a link joins a client to the practice client of the same code, so name the journal's client {practice} (or enrol it in the practice as {local})."
+    )]
+    LinkCodesDiffer { local: String, practice: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -6,8 +6,11 @@
 mod address;
 mod error;
 mod fetch;
+mod key_registry;
+mod link;
 mod pull;
 mod push;
+mod registry;
 mod server_columns;
 mod setup;
 mod sync;
@@ -15,7 +18,9 @@ mod witness;
 
 pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport};
 pub use error::PracticeError;
+pub use link::{link, may_link};
 pub use pull::{Incoming, Refused, RefusedWhy};
 pub use push::{Moved, SESSIONS_PER_BATCH};
+pub use registry::{Assignment, EnrolledClient, assign, clients, enrol};
 pub use setup::{MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init, join};
 pub use sync::{StepWritten, SyncConnection, SyncReport, SyncStep, sync, write_step};

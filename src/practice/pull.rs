@@ -79,6 +79,7 @@ pub struct Pulled {
 #[derive(Debug, Clone)]
 struct Listed {
     uuid: uuid::Uuid,
+    client_code: String,
     author: CopyAuthor,
     signed: bool,
     addenda: u32,
@@ -88,9 +89,11 @@ struct Listed {
 /// What a pull still has to fetch, worked out once per sync: the sessions new to this journal
 /// and the copies whose author has added to them.
 pub(super) struct PullPlan {
-    /// Each registered key's login.
-    keys: HashMap<String, String>,
+    /// Each registered key with the logins that proved it theirs.
+    keys: HashMap<String, std::collections::HashSet<String>>,
     pending: std::collections::VecDeque<(Listed, Option<CopyHeld>)>,
+    /// Practice clients this login may read that no client of the journal is linked to.
+    unlinked: Vec<String>,
 }
 
 /// A colleague's session as it arrived (or why it cannot be copied), to be written by
@@ -109,15 +112,24 @@ impl PullPlan {
         client: &mut Client,
         address: &PracticeAddress,
         reader: &Store,
+        practice: uuid::Uuid,
     ) -> Result<Self, PracticeError> {
-        let keys: HashMap<String, String> = client
-            .query("SELECT public_key, login::text FROM kap.signing_keys", &[])
-            .map_err(|error| address.error(&error))?
-            .iter()
-            .filter_map(|row| Some((cell(row, 0).ok()?, cell(row, 1).ok()?)))
-            .collect();
+        let keys = super::key_registry::proven_keys(client, address, practice)?;
         let held = reader.practice_copies_held()?;
-        let pending = list(client, address)?
+        // Only a linked client's sessions are copied: the practice's D-0001 is this journal's
+        // D-0001 only once its clinician has said so.
+        let linked: std::collections::HashSet<String> =
+            reader.practice_links()?.into_values().collect();
+        let (listed, not_linked): (Vec<Listed>, Vec<Listed>) = list(client, address)?
+            .into_iter()
+            .partition(|listed| linked.contains(&listed.client_code));
+        let mut unlinked: Vec<String> = not_linked
+            .into_iter()
+            .map(|listed| listed.client_code)
+            .collect();
+        unlinked.sort_unstable();
+        unlinked.dedup();
+        let pending = listed
             .into_iter()
             .filter_map(|listed| match held.get(&listed.uuid) {
                 None => Some((listed, None)),
@@ -125,7 +137,16 @@ impl PullPlan {
                 Some(_) => None,
             })
             .collect();
-        Ok(Self { keys, pending })
+        Ok(Self {
+            keys,
+            pending,
+            unlinked,
+        })
+    }
+
+    /// Practice clients this login may read that no client of the journal is linked to.
+    pub(super) fn unlinked_clients(&self) -> &[String] {
+        &self.unlinked
     }
 
     /// Fetches the next few sessions; `None` once everything is fetched.
@@ -230,7 +251,7 @@ fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, P
     let rows = client
         .query(
             "SELECT s.uuid, s.author::text, c.name, g.session_uuid IS NOT NULL,
-                    COALESCE(a.n, 0), COALESCE(k.n, 0)
+                    COALESCE(a.n, 0), COALESCE(k.n, 0), s.client_code
              FROM kap.sessions s
                   JOIN kap.clinicians c ON c.login = s.author
                   LEFT JOIN kap.signatures g ON g.session_uuid = s.uuid
@@ -246,6 +267,7 @@ fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, P
     let listed = |row: &Row| -> Result<Listed, ()> {
         Ok(Listed {
             uuid: cell(row, 0)?,
+            client_code: cell(row, 6)?,
             author: CopyAuthor {
                 login: cell(row, 1)?,
                 name: cell(row, 2)?,
@@ -261,14 +283,16 @@ fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, P
         .map_err(|()| PracticeError::Unreadable("a list of sessions"))
 }
 
-/// Checks that a seal was made with a key its author registered.
+/// Checks that a seal was made with a key its author registered, with proof.
 fn key_is_authors(
     signature: Option<&Signature>,
     author: &CopyAuthor,
-    keys: &HashMap<String, String>,
+    keys: &HashMap<String, std::collections::HashSet<String>>,
 ) -> bool {
     match signature.and_then(|signature| signature.seal.as_ref()) {
-        Some(seal) => keys.get(&seal.public_key) == Some(&author.login),
+        Some(seal) => keys
+            .get(&seal.public_key)
+            .is_some_and(|logins| logins.contains(&author.login)),
         None => true,
     }
 }

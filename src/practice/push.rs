@@ -51,6 +51,8 @@ pub(super) struct PushStep {
     /// Sessions of this journal the server already holds as another clinician's (the same
     /// session imported into two journals): not sent, since it is not this clinician's record.
     pub held_by_others: Vec<(SessionId, uuid::Uuid)>,
+    /// New sessions of a client whose care team does not include this login: kept here.
+    pub off_team: Vec<(SessionId, uuid::Uuid)>,
 }
 
 /// Sends the next batch of what the server lacks, read from `reader` (leaving out `skip`, the
@@ -70,16 +72,25 @@ pub(super) fn push_step(
     if due.is_empty() {
         return Ok(None);
     }
+    // A new session goes only to a client whose care team this login is on (the server would
+    // refuse it, and the whole batch with it).
+    let writable = writable_codes(client, address, &due)?;
+    let mut off_team = Vec::new();
     let mut rows = Vec::with_capacity(due.len());
     for item in &due {
+        if !item.pushed.session && !writable.contains(&item.practice_code) {
+            off_team.push((item.id, reader.session(item.id)?.uuid));
+            continue;
+        }
         let record = SessionRecord::load(reader, item.id, ExportOptions::default())?;
-        if let Some(session) = SessionRows::of(*item, &record)? {
+        if let Some(session) = SessionRows::of(item, &record)? {
             rows.push(session);
         }
     }
     let (moved, others) = send(client, address, &rows)?;
     let mut step = PushStep {
         moved,
+        off_team,
         ..PushStep::default()
     };
     for session in rows {
@@ -90,6 +101,34 @@ pub(super) fn push_step(
         }
     }
     Ok(Some(step))
+}
+
+/// The practice codes among `due`'s new sessions that this login may add sessions to.
+fn writable_codes(
+    client: &mut Client,
+    address: &PracticeAddress,
+    due: &[PushDue],
+) -> Result<std::collections::HashSet<String>, PracticeError> {
+    let mut codes: Vec<&str> = due
+        .iter()
+        .filter(|item| !item.pushed.session)
+        .map(|item| item.practice_code.as_str())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if codes.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let rows = client
+        .query(
+            "SELECT code FROM unnest($1::text[]) AS code WHERE kap.may_write(code)",
+            &[&codes],
+        )
+        .map_err(|error| address.error(&error))?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| row.try_get::<_, String>(0).ok())
+        .collect())
 }
 
 /// What the server lacks of one session, row by row.
@@ -156,7 +195,7 @@ fn json(value: &impl Serialize) -> Result<Value, PracticeError> {
 
 impl SessionRows {
     /// What the server lacks of one ended session (`None` for a live one).
-    fn of(due: PushDue, record: &SessionRecord) -> Result<Option<Self>, PracticeError> {
+    fn of(due: &PushDue, record: &SessionRecord) -> Result<Option<Self>, PracticeError> {
         let session = &record.session;
         let Some(ended_at) = session.ended_at else {
             return Ok(None);
@@ -172,7 +211,7 @@ impl SessionRows {
         };
         if !due.pushed.session {
             rows.session = Some(SessionRow {
-                client_code: record.client.code.clone(),
+                client_code: due.practice_code.clone(),
                 model: session.model.as_str(),
                 route: session.route.as_str(),
                 planned_dose: json(&session.planned_dose)?,

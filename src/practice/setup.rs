@@ -75,15 +75,15 @@ pub fn add_clinician(
         address.error(&error)
     };
     let mut tx = client.transaction().map_err(fail)?;
-    // The server quotes the login and the verifier itself (%I, %L).
+    // The server quotes the login and the verifier itself (%I, %L); the group role is this
+    // practice's own. An admin may add logins in turn (CREATEROLE).
     let create: String = tx
         .query_one(
-            "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
-            &[
-                &clinician.login,
-                &verifier,
-                &format!("kap_{}", clinician.role.as_str()),
-            ],
+            "SELECT format('CREATE ROLE %I LOGIN %s PASSWORD %L IN ROLE %I', $1::text,
+                           CASE WHEN $3::text = 'admin' THEN 'CREATEROLE' ELSE '' END,
+                           $2::text, p.roles || $3::text)
+             FROM kap.practice p",
+            &[&clinician.login, &verifier, &clinician.role.as_str()],
         )
         .map_err(fail)?
         .get(0);
@@ -132,11 +132,10 @@ pub fn join(
     }
     let mut client = address.connect(password)?;
     let (name, role) = who_am_i(&mut client, address)?;
-    register_keys(&mut client, reader, address)?;
-    let practice_id = super::server_columns::practice_identity(&mut client)
-        .map_err(|error| address.error(&error))?;
+    let practice = practice_identity(&mut client, address)?;
+    super::key_registry::register(&mut client, reader, address, practice)?;
     Ok(PracticeMembership {
-        practice_id,
+        practice_id: Some(practice),
         url: address.as_str().to_owned(),
         login: address.login().to_owned(),
         password: password.to_owned(),
@@ -169,35 +168,15 @@ pub(super) fn who_am_i(
     Ok((row.try_get(0).map_err(unreadable)?, role))
 }
 
-/// Registers the journal's signing keys to the connected login (a key already registered to
-/// another login is refused: a signature must verify as its author's only).
-pub(super) fn register_keys(
+/// The practice's identity; a server set up before care teams were explicit has none, and is
+/// upgraded by its owner before journals sync with it.
+pub(super) fn practice_identity(
     client: &mut Client,
-    store: &Store,
     address: &PracticeAddress,
-) -> Result<(), PracticeError> {
-    for key in store.own_signing_keys()? {
-        client
-            .execute(
-                "INSERT INTO kap.signing_keys (public_key) VALUES ($1) ON CONFLICT DO NOTHING",
-                &[&key],
-            )
-            .map_err(|error| address.error(&error))?;
-        let owner: String = client
-            .query_one(
-                "SELECT login::text FROM kap.signing_keys WHERE public_key = $1",
-                &[&key],
-            )
-            .map_err(|error| address.error(&error))?
-            .try_get(0)
-            .map_err(|_| PracticeError::Unreadable("a signing key's login"))?;
-        if owner != address.login() {
-            return Err(PracticeError::KeyTaken {
-                login: address.login().to_owned(),
-            });
-        }
-    }
-    Ok(())
+) -> Result<uuid::Uuid, PracticeError> {
+    super::server_columns::practice_identity(client)
+        .map_err(|error| address.error(&error))?
+        .ok_or(PracticeError::ServerBeforeCareTeams)
 }
 
 /// A missing schema (or no right to it) means the database is not a practice.

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::pull::{Incoming, PullPlan, Refused, write_incoming};
 use super::push::{Moved, push_step};
-use super::setup::{register_keys, who_am_i};
+use super::setup::{practice_identity, who_am_i};
 use super::{PracticeAddress, PracticeError};
 use crate::domain::{PracticeMembership, SessionId};
 use crate::store::{Pushed, Store, StoreError};
@@ -34,6 +34,13 @@ pub struct SyncReport {
     /// The address asked for a connection in clear text (`sslmode=disable`) to a server off this
     /// computer: said at every sync.
     pub in_clear: bool,
+    /// Sessions of this journal whose client is not linked to a practice client: kept here.
+    pub not_linked: Vec<uuid::Uuid>,
+    /// New sessions of a linked client whose care team does not include this login: kept here.
+    pub off_team: Vec<uuid::Uuid>,
+    /// Practice clients this login may read that no client of this journal is linked to: nothing
+    /// of them is copied until one is.
+    pub unlinked_practice_clients: Vec<String>,
 }
 
 impl SyncReport {
@@ -60,6 +67,28 @@ impl SyncReport {
         for refused in &self.refused {
             text.push(' ');
             text.push_str(&refused.describe());
+        }
+        if !self.not_linked.is_empty() {
+            let _ = write!(
+                text,
+                " {} of this journal's sessions stayed here: their clients are not linked to practice clients (kap-journal practice link CODE PRACTICE_CODE).",
+                self.not_linked.len()
+            );
+        }
+        if !self.off_team.is_empty() {
+            let _ = write!(
+                text,
+                " {} sessions stayed here: this login is not on their client's care team at the practice.",
+                self.off_team.len()
+            );
+        }
+        if !self.unlinked_practice_clients.is_empty() {
+            let _ = write!(
+                text,
+                " The practice has sessions of {} clients this journal has not linked ({}); link one to receive its sessions.",
+                self.unlinked_practice_clients.len(),
+                self.unlinked_practice_clients.join(", ")
+            );
         }
         for uuid in &self.held_by_others {
             let _ = write!(
@@ -128,23 +157,24 @@ impl SyncConnection {
         let (name, role) = who_am_i(&mut client, &address)?;
         // Before anything is sent or copied: a journal older than it was at its last sync.
         super::witness::check(&mut client, &address, reader)?;
-        register_keys(&mut client, reader, &address)?;
-        let practice_id = super::server_columns::practice_identity(&mut client)
-            .map_err(|error| address.error(&error))?;
+        let practice = practice_identity(&mut client, &address)?;
+        super::key_registry::register(&mut client, reader, &address, practice)?;
         let in_clear = address.travels_in_clear();
+        let not_linked = reader.practice_unlinked_sessions()?;
         Ok(Self {
             client,
             address,
             membership: PracticeMembership {
                 name,
                 role,
-                practice_id: practice_id.or(membership.practice_id),
+                practice_id: Some(practice),
                 ..membership
             },
             skip: HashSet::new(),
             pull: None,
             report: SyncReport {
                 in_clear,
+                not_linked,
                 ..SyncReport::default()
             },
         })
@@ -164,13 +194,23 @@ impl SyncConnection {
                     self.skip.insert(id);
                     self.report.held_by_others.push(uuid);
                 }
+                for (id, uuid) in pushed.off_team {
+                    self.skip.insert(id);
+                    self.report.off_team.push(uuid);
+                }
                 return Ok(Some(SyncStep {
                     marks: pushed.marks,
                     incoming: Vec::new(),
                     at,
                 }));
             }
-            self.pull = Some(PullPlan::new(&mut self.client, &self.address, reader)?);
+            let practice = self
+                .membership
+                .practice_id
+                .ok_or(PracticeError::ServerBeforeCareTeams)?;
+            let plan = PullPlan::new(&mut self.client, &self.address, reader, practice)?;
+            self.report.unlinked_practice_clients = plan.unlinked_clients().to_vec();
+            self.pull = Some(plan);
         }
         let Some(plan) = &mut self.pull else {
             return Ok(None);

@@ -557,3 +557,14 @@ pub(super) fn watch_unverified_signatures(
     tx.execute_batch(&triggers_for(&UNVERIFIED))?;
     Ok(())
 }
+
+/// Migration 23: the audit log watches which client is which practice client.
+pub(super) fn watch_practice_links(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const LINKS: Audited<'static> = Audited {
+        table: "practice_links",
+        subject: "'client ' || {row}.client_id || ' practice link'",
+        columns: &["client_id", "practice_code", "linked_ms"],
+    };
+    tx.execute_batch(&triggers_for(&LINKS))?;
+    Ok(())
+}

@@ -80,6 +80,10 @@ pub enum StoreError {
         "This session is a colleague's, copied from the practice; only its author can add to it."
     )]
     PracticeCopy,
+    #[error(
+        "That client or that practice client is already linked to another; a link is made once and kept."
+    )]
+    LinkedElsewhere,
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]

@@ -42,11 +42,13 @@ pub struct Pushed {
 }
 
 /// One of this journal's sessions with something the server lacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushDue {
     pub id: SessionId,
     /// What the server already has of it.
     pub pushed: Pushed,
+    /// The practice client its client is linked to.
+    pub practice_code: String,
 }
 
 /// What this journal holds of a colleague's session, so a pull fetches only what is new.
@@ -80,13 +82,14 @@ impl Store {
         self.write_setting(MEMBERSHIP_KEY, membership, "the practice membership")
     }
 
-    /// This journal's ended sessions that the server lacks something of, oldest first: never a
-    /// live one (it changes every minute) and never a colleague's copy.
+    /// This journal's ended sessions of linked clients that the server lacks something of, oldest
+    /// first: never a live one (it changes every minute) and never a colleague's copy.
     pub fn practice_push_due(&self) -> Result<Vec<PushDue>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT s.id, p.session_id IS NOT NULL, COALESCE(p.signed, 0), COALESCE(p.addenda, 0),
-                    COALESCE(p.check_ins, 0)
-             FROM sessions s LEFT JOIN practice_pushed p ON p.session_id = s.id
+                    COALESCE(p.check_ins, 0), l.practice_code
+             FROM sessions s JOIN practice_links l ON l.client_id = s.client_id
+                  LEFT JOIN practice_pushed p ON p.session_id = s.id
              WHERE s.status IN ('ended', 'signed')
                AND NOT EXISTS (SELECT 1 FROM practice_copies c WHERE c.session_id = s.id)
                -- A session signed with a key this journal does not hold came from someone else
@@ -111,6 +114,7 @@ impl Store {
                     addenda: row.get(3)?,
                     check_ins: row.get(4)?,
                 },
+                practice_code: row.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -240,6 +240,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::unverified::CREATE_UNVERIFIED_SIGNATURES,
         then: Some(super::audit::watch_unverified_signatures),
     },
+    // 23: which of this journal's clients is which practice client (store::practice_links),
+    // audited.
+    Migration {
+        sql: super::practice_links::CREATE_PRACTICE_LINKS,
+        then: Some(super::audit::watch_practice_links),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

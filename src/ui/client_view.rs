@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
 use super::client_consent::ClientConsent;
+use super::client_practice_link::ClientPracticeLink;
 use super::client_rems_details::ClientRemsDetails;
 use super::commands::{Scope, UiCommand};
 use super::prep_view::outcome_line;
@@ -28,6 +29,8 @@ pub struct ClientView {
     breakthrough: Breakthrough,
     /// The client's REMS details, for a client given esketamine.
     rems: Option<ClientRemsDetails>,
+    /// Whether the client's sessions are shared with the practice.
+    practice: ClientPracticeLink,
 }
 
 impl AppView for ClientView {
@@ -76,6 +79,7 @@ impl ClientView {
             .any(|session| session.route == crate::domain::Route::IntranasalEsketamine);
         Ok(Self {
             rems: esketamine.then(|| ClientRemsDetails::load(store, client.id)),
+            practice: ClientPracticeLink::load(store, &client),
             consent: ClientConsent::load(store, client.id, now),
             breakthrough,
             client,
@@ -108,6 +112,7 @@ impl ClientView {
                 .id_salt(("client_history", self.client.id.0))
                 .auto_shrink(false)
                 .show(ui, |ui| {
+                    self.practice.ui(ui, journal, now);
                     self.consent.ui(ui, journal, now);
                     if let Some(rems) = &mut self.rems {
                         rems.ui(ui, journal);

@@ -123,6 +123,12 @@ pub enum PracticeWrite {
     /// The local part of one step of a sync: what the server now holds, and colleagues'
     /// sessions to copy.
     Step(Box<crate::practice::SyncStep>),
+    /// Links a client of this journal to a practice client (after the server said it may be).
+    Link {
+        local_code: String,
+        practice_code: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl PracticeWrite {
@@ -135,6 +141,14 @@ impl PracticeWrite {
             Self::Step(step) => Ok(Written::PracticeStep(crate::practice::write_step(
                 store, *step,
             )?)),
+            Self::Link {
+                local_code,
+                practice_code,
+                at,
+            } => {
+                store.link_practice_client(&local_code, &practice_code, at)?;
+                Ok(Written::Done)
+            }
         }
     }
 }

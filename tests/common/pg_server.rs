@@ -51,6 +51,22 @@ impl TestServer {
         .unwrap();
     }
 
+    /// Enrols client `code` and puts `logins` on its care team, as the owner.
+    pub fn share(&self, code: &str, logins: &[&str]) {
+        let owner = kap_journal::practice::PracticeAddress::parse(&self.url(OWNER)).unwrap();
+        kap_journal::practice::enrol(&owner, OWNER_PASSWORD, code).unwrap();
+        for login in logins {
+            kap_journal::practice::assign(
+                &owner,
+                OWNER_PASSWORD,
+                code,
+                login,
+                kap_journal::practice::Assignment::Assign,
+            )
+            .unwrap();
+        }
+    }
+
     /// A fresh cluster with database `practice` owned by `practice_owner`.
     pub fn start() -> Self {
         let bin = bin_dir();

@@ -1,0 +1,86 @@
+//! `kap-journal practice clients|enrol|assign|unassign|link`: the practice's client registry and
+//! care teams, and linking this journal's client to a practice client. The URL's password comes
+//! from `KAP_JOURNAL_PRACTICE_PASSWORD`.
+
+use crate::practice::{Assignment, PASSWORD_ENV, PracticeAddress};
+
+use super::practice::password;
+
+/// Prints the enrolled clients with their care teams.
+pub fn clients(url: &str, json: bool) -> anyhow::Result<()> {
+    let address = PracticeAddress::parse(url)?;
+    let clients = crate::practice::clients(&address, &password(PASSWORD_ENV)?)?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&clients)?);
+    } else if clients.is_empty() {
+        say!(
+            "The practice has no enrolled clients yet; enrol one with kap-journal practice enrol."
+        );
+    } else {
+        for client in &clients {
+            say!(
+                "{:<16}  enrolled {} by {}  care team: {}",
+                super::for_terminal(&client.code),
+                client.enrolled_at.format("%Y-%m-%d"),
+                client.enrolled_by,
+                if client.care_team.is_empty() {
+                    "nobody yet".to_owned()
+                } else {
+                    client.care_team.join(", ")
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn enrol(url: &str, code: &str) -> anyhow::Result<()> {
+    let address = PracticeAddress::parse(url)?;
+    crate::practice::enrol(&address, &password(PASSWORD_ENV)?, code)?;
+    say!(
+        "Enrolled {} in the practice; put its clinicians on its care team with kap-journal practice assign.",
+        super::for_terminal(code.trim())
+    );
+    Ok(())
+}
+
+pub fn assign(url: &str, code: &str, login: &str, assignment: Assignment) -> anyhow::Result<()> {
+    let address = PracticeAddress::parse(url)?;
+    crate::practice::assign(&address, &password(PASSWORD_ENV)?, code, login, assignment)?;
+    let code = super::for_terminal(code.trim());
+    match assignment {
+        Assignment::Assign => say!(
+            "{login} is on the care team of {code}: once its journal links the client, they share its sessions."
+        ),
+        Assignment::Unassign => say!(
+            "{login} is off the care team of {code}: from now on it neither sends nor receives that client's sessions; what it already shared stays."
+        ),
+    }
+    Ok(())
+}
+
+pub fn link(
+    journal: &super::JournalAccess,
+    local_code: &str,
+    practice_code: &str,
+) -> anyhow::Result<()> {
+    let mut store = journal.open()?;
+    let linked = crate::practice::link(
+        &mut store,
+        local_code,
+        practice_code,
+        crate::domain::wall_now(),
+    )?;
+    let practice_code = super::for_terminal(practice_code.trim());
+    match linked {
+        crate::store::Linked::Now(client) => say!(
+            "This journal's {} is the practice's {practice_code} now; the next sync sends and receives its sessions.",
+            super::for_terminal(&client.code)
+        ),
+        crate::store::Linked::Already(client) => say!(
+            "This journal's {} was already the practice's {practice_code}.",
+            super::for_terminal(&client.code)
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! Linking one of this journal's clients to a practice client, once and explicitly: the same code
+//! in two journals is not the same person until a clinician on the client's care team says so.
+//! The network part ([`may_link`]) reads the journal and writes nothing; the link itself is a
+//! short local write (`Store::link_practice_client`), so the window hands it to its journal worker.
+
+use chrono::{DateTime, Utc};
+
+use super::{PracticeAddress, PracticeError};
+use crate::store::{Linked, Store};
+
+/// Asks the server, as the journal's login (read from `reader`), whether this journal may link
+/// its client `local_code` to the practice client `practice_code`: it is enrolled, and the login
+/// may read it (on its care team; a psychiatrist: any enrolled client).
+pub fn may_link(
+    reader: &Store,
+    local_code: &str,
+    practice_code: &str,
+) -> Result<(), PracticeError> {
+    let (local_code, practice_code) = (local_code.trim(), practice_code.trim());
+    // A signed session's seal covers its client's code, so a colleague's copy can only verify
+    // under the code it was signed with.
+    if local_code != practice_code {
+        return Err(PracticeError::LinkCodesDiffer {
+            local: local_code.to_owned(),
+            practice: practice_code.to_owned(),
+        });
+    }
+    let membership = reader
+        .practice_membership()?
+        .ok_or(PracticeError::NotConnected)?;
+    let address = PracticeAddress::parse(&membership.url)?;
+    let mut client = address.connect(&membership.password)?;
+    if !super::registry::enrolled(&mut client, &address, practice_code)? {
+        return Err(PracticeError::NotEnrolled {
+            code: practice_code.to_owned(),
+        });
+    }
+    if !super::registry::may_read(&mut client, &address, practice_code)? {
+        return Err(PracticeError::OffTeam {
+            login: membership.login,
+            code: practice_code.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Both parts at once (the command line).
+pub fn link(
+    store: &mut Store,
+    local_code: &str,
+    practice_code: &str,
+    now: DateTime<Utc>,
+) -> Result<Linked, PracticeError> {
+    may_link(store, local_code, practice_code)?;
+    Ok(store.link_practice_client(local_code, practice_code, now)?)
+}

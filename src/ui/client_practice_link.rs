@@ -1,0 +1,132 @@
+//! A client's place in the practice, on their history page: whether this journal shares the
+//! client's sessions with the practice, and a button to link the client to the practice client of
+//! the same code (the server checks that this clinician is on its care team). Until then, nothing
+//! of the client is sent or received. The same as `kap-journal practice link`.
+
+use chrono::{DateTime, Utc};
+use egui::{RichText, Ui};
+
+use super::awaiting::Awaiting;
+use super::background::Job;
+use super::{theme, widgets};
+use crate::domain::{Client, PracticeMembership};
+use crate::practice::PracticeError;
+use crate::store::{Store, StoreError};
+use crate::worker::{Journal, PracticeWrite, Write};
+
+pub struct ClientPracticeLink {
+    client: Client,
+    membership: Option<PracticeMembership>,
+    /// The practice code the client is linked to.
+    linked: Option<String>,
+    /// The server being asked whether the client may be linked.
+    asking: Option<Job<Result<(), PracticeError>>>,
+    saving: Awaiting,
+    status: Option<(String, bool)>,
+}
+
+impl ClientPracticeLink {
+    pub fn load(store: &Store, client: &Client) -> Self {
+        let (membership, linked, status) =
+            match (store.practice_membership(), store.practice_link(client.id)) {
+                (Ok(membership), Ok(linked)) => (membership, linked, None),
+                (Err(error), _) | (_, Err(error)) => (None, None, Some((error.to_string(), true))),
+            };
+        Self {
+            client: client.clone(),
+            membership,
+            linked,
+            asking: None,
+            saving: Awaiting::default(),
+            status,
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, now: DateTime<Utc>) {
+        self.poll(journal, now);
+        let Some(membership) = &self.membership else {
+            return;
+        };
+        if !membership.role.records_sessions() {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("Practice");
+            if let Some(code) = &self.linked {
+                ui.label(
+                    RichText::new(format!(
+                        "shared as the practice's client {code}: its sessions go to the practice, and its care team's come here."
+                    ))
+                    .color(theme::muted()),
+                );
+            } else {
+                    ui.label(
+                        RichText::new(
+                            "not shared: its sessions stay in this journal until it is linked to the practice's client of the same code (you must be on its care team).",
+                        )
+                        .color(theme::muted()),
+                    );
+                    let busy = self.asking.is_some() || self.saving.is_waiting();
+                    let button = egui::Button::new(format!(
+                        "Share with the practice as {}",
+                        self.client.code
+                    ));
+                    if ui.add_enabled(!busy, button).clicked() {
+                        self.ask(ui.ctx(), journal);
+                    }
+                    if busy {
+                        ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
+                    }
+            }
+        });
+        widgets::status_line(ui, self.status.as_ref());
+    }
+
+    /// Asks the server (on a thread) whether this journal may link the client.
+    fn ask(&mut self, ctx: &egui::Context, journal: &Journal) {
+        let reader = match journal.read().reader() {
+            Ok(reader) => reader,
+            Err(error) => {
+                self.status = Some((error.to_string(), true));
+                return;
+            }
+        };
+        let code = self.client.code.clone();
+        self.status = None;
+        self.asking = Some(Job::start(ctx, "practice link", move |_| {
+            crate::practice::may_link(&reader, &code, &code)
+        }));
+    }
+
+    fn poll(&mut self, journal: &Journal, now: DateTime<Utc>) {
+        if let Some(answer) = self
+            .asking
+            .as_ref()
+            .and_then(|job| job.take(|| Err(StoreError::BackgroundStopped.into())))
+        {
+            self.asking = None;
+            match answer {
+                Ok(()) => self.saving.send(
+                    journal,
+                    Write::Practice(PracticeWrite::Link {
+                        local_code: self.client.code.clone(),
+                        practice_code: self.client.code.clone(),
+                        at: now,
+                    }),
+                ),
+                Err(error) => self.status = Some((error.to_string(), true)),
+            }
+        }
+        match self.saving.answer() {
+            Some(Ok(_)) => {
+                self.linked = Some(self.client.code.clone());
+                self.status = Some((
+                    "Linked: the next sync sends this client's sessions and receives its care team's.".to_owned(),
+                    false,
+                ));
+            }
+            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            None => {}
+        }
+    }
+}
