@@ -67,20 +67,12 @@ impl Store {
         self.require_writer()?;
         let local_code = local_code.trim();
         let practice_code = practice_code.trim();
-        let client = match self.client_by_code(local_code)? {
-            Some(client) => client,
-            None => self.create_client(
-                &NewClient {
-                    code: local_code.to_owned(),
-                    display_name: None,
-                    weight_kg: None,
-                },
-                now,
-            )?,
-        };
-        if let Some(linked) = self.practice_link(client.id)? {
+        let existing = self.client_by_code(local_code)?;
+        if let Some(client) = &existing
+            && let Some(linked) = self.practice_link(client.id)?
+        {
             return if linked == practice_code {
-                Ok(Linked::Already(client))
+                Ok(Linked::Already(client.clone()))
             } else {
                 Err(StoreError::LinkedElsewhere)
             };
@@ -92,11 +84,29 @@ impl Store {
         if taken {
             return Err(StoreError::LinkedElsewhere);
         }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO practice_links (client_id, practice_code, linked_ms) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![client.id.0, practice_code, to_ms(now)])?;
+        // A client new to the journal and its link are one change: neither is kept without the other.
+        let tx = self.conn.transaction()?;
+        let client = if let Some(client) = existing {
+            client
+        } else {
+            let new = NewClient {
+                code: local_code.to_owned(),
+                display_name: None,
+                weight_kg: None,
+            };
+            super::clients::insert_client(&tx, &new, now)?;
+            Client {
+                id: ClientId(tx.last_insert_rowid()),
+                code: new.code,
+                display_name: None,
+                weight_kg: None,
+            }
+        };
+        tx.prepare_cached(
+            "INSERT INTO practice_links (client_id, practice_code, linked_ms) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![client.id.0, practice_code, to_ms(now)])?;
+        tx.commit()?;
         self.anchor_commit();
         Ok(Linked::Now(client))
     }

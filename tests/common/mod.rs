@@ -12,6 +12,7 @@ use tempfile::TempDir;
 #[cfg(target_os = "linux")]
 pub mod kill_points;
 pub mod pg_server;
+pub mod practice_cli;
 pub mod ui;
 
 /// The passphrase of every test journal (synthetic, like all test data).

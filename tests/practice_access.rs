@@ -1,0 +1,409 @@
+//! Who may read what in a practice, tried as an attacker would against a real PostgreSQL: a
+//! clinician off a client's care team pushing a made-up session under its code, a journal's own
+//! D-0001 that is not the practice's, care teams kept by an admin or a psychiatrist as a log, a
+//! login taking on another role, an admin naming a group role as a clinician, a key taken from an
+//! archive registered by someone else, and two practices on one cluster.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::process::Command;
+
+use common::pg_server::CLINICIAN_PASSWORD as PASSWORD;
+use common::pg_server::{OWNER, OWNER_PASSWORD, SUPERUSER, SUPERUSER_PASSWORD, TestServer};
+use common::practice_cli::*;
+
+/// The sentence a refused command printed, on its one line.
+fn refusal(output: &std::process::Output) -> String {
+    assert!(!output.status.success(), "{output:?}");
+    let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    said
+}
+
+#[test]
+fn a_clinician_off_the_care_team_gets_nothing_by_pushing_a_made_up_session() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("t_one", "therapist"),
+            ("n_one", "nurse"),
+            ("t_two", "therapist"),
+        ],
+    );
+    let t1 = demo_journal(&server, "t_one", 1, 16, 2);
+    let n1 = demo_journal(&server, "n_one", 2, 6, 2);
+    share_clients(&server, &[(&t1, "t_one"), (&n1, "n_one")]);
+    for dir in [&t1, &n1] {
+        ok(&cli(dir.path(), &["sync"]));
+    }
+    let shared = server_sessions(&server, None);
+    assert!(!shared.is_empty());
+
+    // The attacker makes up a session of D-0002 (a colleague's client) and tries to join its care
+    // team by linking it: the server says no.
+    let t2 = hand_made_journal(&server, "t_two", "D-0002");
+    let said = refusal(&cli(t2.path(), &["practice", "link", "D-0002", "D-0002"]));
+    assert!(said.contains("not on the care team"), "{said}");
+    // Its sync sends nothing and receives nothing, and says why.
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t2.path(), &["sync", "--json"]))).unwrap();
+    assert_eq!(report["pushed"]["sessions"], 0, "{report}");
+    assert_eq!(report["pulled"]["sessions"], 0, "{report}");
+    assert_eq!(
+        report["not_linked"].as_array().unwrap().len(),
+        own_uuids(t2.path()).len(),
+        "{report}"
+    );
+    assert!(copied_uuids(t2.path()).is_empty());
+    assert!(server_sessions(&server, Some("t_two")).is_empty());
+
+    // Nor can it be done past the journal: row-level security refuses the insert outright.
+    let mut direct = server.connect("t_two", PASSWORD);
+    let error = direct
+        .execute(
+            "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
+                 comfort_plan, started_at, ended_at)
+             VALUES (gen_random_uuid(), 'D-0002', 'kap', 'iv_infusion', '{}', '', '', now(), now())",
+            &[],
+        )
+        .unwrap_err();
+    let message = error.as_db_error().unwrap().message().to_owned();
+    assert!(message.contains("row-level security"), "{message}");
+    let seen: i64 = direct
+        .query_one("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 0, "t_two reads no session of a team it is not on");
+    assert_eq!(server_sessions(&server, None), shared, "nothing was added");
+}
+
+#[test]
+fn a_journals_own_d_0001_is_not_the_practices_until_linked() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("t_two", "therapist")]);
+    let t1 = demo_journal(&server, "t_one", 3, 12, 1);
+    share_clients(&server, &[(&t1, "t_one")]);
+    ok(&cli(t1.path(), &["sync"]));
+    // Another therapist, put on D-0001's team, with a demo journal whose own D-0001 is someone else.
+    let owner = server.url(OWNER);
+    ok(&owner_cli(&[
+        "practice", "assign", &owner, "D-0001", "t_two",
+    ]));
+    let t2 = demo_journal(&server, "t_two", 4, 5, 1);
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t2.path(), &["sync", "--json"]))).unwrap();
+    assert_eq!(report["pulled"]["sessions"], 0, "{report}");
+    assert_eq!(report["pushed"]["sessions"], 0, "{report}");
+    assert_eq!(report["unlinked_practice_clients"][0], "D-0001", "{report}");
+    let said = ok(&cli(t2.path(), &["sync"]));
+    assert!(
+        said.contains(
+            "The practice has sessions of 1 clients this journal has not linked (D-0001)"
+        ),
+        "{said}"
+    );
+    // Once its clinician says so, they are one client.
+    ok(&cli(t2.path(), &["practice", "link", "D-0001", "D-0001"]));
+    ok(&cli(t2.path(), &["sync"]));
+    assert_eq!(
+        copied_uuids(t2.path()),
+        server_sessions(&server, Some("t_one"))
+    );
+    // A link is made once and kept: neither side is linked again to another.
+    let mut store = open(t2.path());
+    for (local, practice) in [("D-0001", "D-0009"), ("D-0009", "D-0001")] {
+        assert!(matches!(
+            store.link_practice_client(local, practice, chrono::Utc::now()),
+            Err(kap_journal::store::StoreError::LinkedElsewhere)
+        ));
+    }
+    assert_eq!(store.practice_links().unwrap().len(), 1);
+    assert!(
+        store.client_by_code("D-0009").unwrap().is_none(),
+        "nothing half made"
+    );
+}
+
+#[test]
+fn care_teams_are_kept_by_an_admin_or_a_psychiatrist_as_a_log() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("a_one", "admin"),
+            ("p_one", "psychiatrist"),
+            ("t_one", "therapist"),
+        ],
+    );
+    // An admin adds a login, as the README says.
+    let admin_url = server.url("a_one");
+    let added = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .env("KAP_JOURNAL_PRACTICE_OWNER_PASSWORD", PASSWORD)
+        .env("KAP_JOURNAL_PRACTICE_PASSWORD", PASSWORD)
+        .arg("--data-dir")
+        .arg(tempfile::tempdir().unwrap().path())
+        .args([
+            "practice",
+            "add-clinician",
+            &admin_url,
+            "--login",
+            "n_one",
+            "--name",
+            "Dr. n_one (synthetic)",
+            "--role",
+            "nurse",
+        ])
+        .output()
+        .unwrap();
+    ok(&added);
+    let scratch = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| cli(scratch.path(), args);
+    ok(&run(&["practice", "enrol", &admin_url, "D-0001"]));
+    ok(&run(&["practice", "assign", &admin_url, "D-0001", "n_one"]));
+    // A psychiatrist may keep teams too; a therapist may not.
+    let p_url = server.url("p_one");
+    ok(&run(&["practice", "enrol", &p_url, "D-0002"]));
+    ok(&run(&["practice", "assign", &p_url, "D-0001", "t_one"]));
+    let t_url = server.url("t_one");
+    for args in [
+        vec!["practice", "enrol", t_url.as_str(), "D-0003"],
+        vec!["practice", "assign", t_url.as_str(), "D-0002", "t_one"],
+    ] {
+        let said = refusal(&run(&args));
+        assert!(said.contains("only an admin or a psychiatrist"), "{said}");
+    }
+    // Twice is refused, and so is ending what is not there.
+    assert!(
+        refusal(&run(&["practice", "assign", &admin_url, "D-0001", "t_one"]))
+            .contains("already on")
+    );
+    assert!(
+        refusal(&run(&[
+            "practice", "unassign", &admin_url, "D-0002", "t_one"
+        ]))
+        .contains("is not on")
+    );
+    assert!(refusal(&run(&["practice", "enrol", &admin_url, "D-0001"])).contains("already has"));
+    ok(&run(&[
+        "practice", "unassign", &admin_url, "D-0001", "n_one",
+    ]));
+
+    let clients: serde_json::Value =
+        serde_json::from_str(&ok(&run(&["practice", "clients", &t_url, "--json"]))).unwrap();
+    assert_eq!(clients[0]["code"], "D-0001");
+    assert_eq!(clients[0]["care_team"], serde_json::json!(["t_one"]));
+    assert_eq!(clients[1]["code"], "D-0002");
+    assert_eq!(clients[1]["enrolled_by"], "p_one");
+    // The log keeps every assignment and its end, with who and when; nobody rewrites it.
+    let mut superuser = server.superuser();
+    let log: Vec<(String, String, String)> = superuser
+        .query(
+            "SELECT login::text, action, by_login::text FROM kap.care_assignments ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
+        .collect();
+    let entry =
+        |login: &str, action: &str, by: &str| (login.to_owned(), action.to_owned(), by.to_owned());
+    assert_eq!(
+        log,
+        [
+            entry("n_one", "assign", "a_one"),
+            entry("t_one", "assign", "p_one"),
+            entry("n_one", "unassign", "a_one"),
+        ]
+    );
+    let error = superuser
+        .execute("DELETE FROM kap.care_assignments", &[])
+        .unwrap_err();
+    assert!(
+        error
+            .as_db_error()
+            .unwrap()
+            .message()
+            .contains("append-only")
+    );
+}
+
+#[test]
+fn taken_on_roles_read_nothing_and_a_group_is_never_a_clinician() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("a_one", "admin")]);
+    let t1 = demo_journal(&server, "t_one", 5, 6, 1);
+    share_clients(&server, &[(&t1, "t_one")]);
+    ok(&cli(t1.path(), &["sync"]));
+    let prefix: String = server
+        .superuser()
+        .query_one("SELECT roles FROM kap.practice", &[])
+        .unwrap()
+        .get(0);
+    // An admin naming the therapists' group role a psychiatrist is refused.
+    let mut admin = server.connect("a_one", PASSWORD);
+    let error = admin
+        .execute(
+            "INSERT INTO kap.clinicians (login, name, role) VALUES ($1, 'Everyone', 'psychiatrist')",
+            &[&format!("{prefix}therapist")],
+        )
+        .unwrap_err();
+    assert!(
+        error
+            .as_db_error()
+            .unwrap()
+            .message()
+            .contains("a clinician is a login"),
+        "{error}"
+    );
+    // The same row written past the check (the owner's trigger dropped by a superuser) gives
+    // nobody anything: a therapist who takes on the group role reads nothing as it.
+    let mut superuser = server.superuser();
+    superuser
+        .batch_execute("ALTER TABLE kap.clinicians DISABLE TRIGGER clinicians_checked")
+        .unwrap();
+    superuser
+        .execute(
+            "INSERT INTO kap.clinicians (login, name, role, added_by) VALUES ($1, 'Everyone', 'psychiatrist', 'a_one')",
+            &[&format!("{prefix}therapist")],
+        )
+        .unwrap();
+    let mut therapist = server.connect("t_one", PASSWORD);
+    let own: i64 = therapist
+        .query_one("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap()
+        .get(0);
+    assert!(own > 0);
+    therapist
+        .batch_execute(&format!("SET ROLE \"{prefix}therapist\""))
+        .unwrap();
+    let as_group: i64 = therapist
+        .query_one("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(as_group, 0, "a role taken on is nobody");
+}
+
+#[test]
+fn two_practices_on_one_cluster_share_nothing() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist")]);
+    let t1 = demo_journal(&server, "t_one", 6, 6, 1);
+    share_clients(&server, &[(&t1, "t_one")]);
+    ok(&cli(t1.path(), &["sync"]));
+    // A second practice on the same cluster, with an owner of its own.
+    server
+        .superuser_sql("CREATE ROLE other_owner LOGIN CREATEROLE PASSWORD 'synthetic other owner'");
+    server.superuser_sql("CREATE DATABASE other_practice OWNER other_owner");
+    let other_url = format!(
+        "postgres://other_owner@127.0.0.1:{}/other_practice",
+        server.port
+    );
+    let init = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .env(
+            "KAP_JOURNAL_PRACTICE_OWNER_PASSWORD",
+            "synthetic other owner",
+        )
+        .arg("--data-dir")
+        .arg(tempfile::tempdir().unwrap().path())
+        .args(["practice", "init", &other_url])
+        .output()
+        .unwrap();
+    ok(&init);
+    // Its owner makes itself the first practice's therapist and reads as that login: nothing.
+    let mut other = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(server.port)
+        .user("other_owner")
+        .password("synthetic other owner")
+        .dbname("other_practice")
+        .connect(postgres::NoTls)
+        .unwrap();
+    other.batch_execute("GRANT t_one TO other_owner").unwrap();
+    drop(other);
+    let mut intruder = server.connect("other_owner", "synthetic other owner");
+    let inherited: i64 = intruder
+        .query_one("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap()
+        .get(0);
+    intruder.batch_execute("SET ROLE t_one").unwrap();
+    let as_t_one: i64 = intruder
+        .query_one("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        (inherited, as_t_one),
+        (0, 0),
+        "another practice's owner reads nothing"
+    );
+    // The two practices' group roles are their own.
+    let groups: Vec<String> = server
+        .superuser()
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname LIKE 'kap\\_%\\_therapist' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    let _ = (SUPERUSER, SUPERUSER_PASSWORD, OWNER_PASSWORD);
+}
+
+#[test]
+fn a_key_registered_by_someone_else_neither_locks_its_owner_out_nor_vouches_for_them() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("t_one", "therapist"),
+            ("t_two", "therapist"),
+            ("n_one", "nurse"),
+        ],
+    );
+    // t_one's journal has a signing key before it joins; its public half is in any archive it
+    // exported. t_two registers it first, with no proof (it cannot make one).
+    let t1 = tempfile::tempdir().unwrap();
+    ok(&cli(
+        t1.path(),
+        &["demo", "--seed", "7", "--sessions", "8", "--clients", "1"],
+    ));
+    let public_key = open(t1.path()).own_signing_keys().unwrap().remove(0);
+    let mut thief = server.connect("t_two", PASSWORD);
+    thief
+        .execute(
+            "INSERT INTO kap.signing_keys (public_key, proof) VALUES ($1, NULL)",
+            &[&public_key],
+        )
+        .unwrap();
+    // t_one joins and syncs as ever; a colleague copies its signed sessions as t_one's.
+    ok(&cli(
+        t1.path(),
+        &["practice", "connect", &server.url("t_one")],
+    ));
+    let n1 = demo_journal(&server, "n_one", 8, 2, 1);
+    share_clients(&server, &[(&t1, "t_one"), (&n1, "n_one")]);
+    ok(&cli(t1.path(), &["sync"]));
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(&cli(n1.path(), &["sync", "--json"]))).unwrap();
+    assert!(report["refused"].as_array().unwrap().is_empty(), "{report}");
+    assert!(
+        report["pulled"]["signatures"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+    // The thief's registration vouches for nobody: a session of t_two sealed with that key would
+    // not be t_two's. (Its row is there; the journal ignores it for want of a proof.)
+    let rows: i64 = server
+        .superuser()
+        .query_one(
+            "SELECT count(*) FROM kap.signing_keys WHERE public_key = $1",
+            &[&public_key],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 2);
+}
