@@ -62,7 +62,7 @@ const SIGNATURES_SQL: &str =
              FROM kap.signatures WHERE session_uuid = ANY($1)";
 const ADDENDA_SQL: &str =
     "SELECT session_uuid, author_name, author_credentials, written_at, reason, text
-             FROM kap.addenda WHERE session_uuid = ANY($1) ORDER BY session_uuid, written_at";
+             FROM kap.addenda WHERE session_uuid = ANY($1) ORDER BY session_uuid, ordinal";
 const CHECK_INS_SQL: &str = "SELECT session_uuid, kind, due, done FROM kap.check_ins
              WHERE session_uuid = ANY($1) ORDER BY session_uuid, kind";
 
@@ -152,7 +152,7 @@ fn add_signatures(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
     }
 }
 
-/// Addenda, oldest first.
+/// Addenda in their author's order.
 fn add_addenda(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
     for row in rows {
         add_to(sessions, row, |session| {

@@ -176,6 +176,8 @@ struct SignatureRow {
 }
 
 struct AddendumRow {
+    /// Its place in the author's record, 1 first: how the server keys it.
+    ordinal: i32,
     name: String,
     credentials: String,
     written_at: DateTime<Utc>,
@@ -246,8 +248,12 @@ impl SessionRows {
                 progress_note: record.progress_note.as_ref().map(json).transpose()?,
             });
         }
-        for addendum in record.addenda.iter().skip(due.pushed.addenda as usize) {
+        // Every addendum and every recorded check-in of a session due goes again: the server
+        // keeps what it lacks (by the addendum's place, the check-in's kind) and ignores the rest,
+        // so what is sent never depends on which the journal thinks went before.
+        for (index, addendum) in record.addenda.iter().enumerate() {
             rows.addenda.push(AddendumRow {
+                ordinal: i32::try_from(index + 1).unwrap_or(i32::MAX),
                 name: addendum.author.name.clone(),
                 credentials: addendum.author.credentials.clone(),
                 written_at: addendum.written_at,
@@ -261,13 +267,11 @@ impl SessionRows {
                 continue;
             };
             check_ins += 1;
-            if check_ins > due.pushed.check_ins {
-                rows.check_ins.push(CheckInRow {
-                    kind: follow_up.kind.as_str(),
-                    due: follow_up.due,
-                    done: json(done)?,
-                });
-            }
+            rows.check_ins.push(CheckInRow {
+                kind: follow_up.kind.as_str(),
+                due: follow_up.due,
+                done: json(done)?,
+            });
         }
         rows.mark.1 = PushedState {
             session: true,
@@ -445,12 +449,13 @@ fn send_addenda(
     }
     let text = |f: fn(&AddendumRow) -> &str| rows.iter().map(|(_, row)| f(row)).collect::<Vec<_>>();
     let uuids: Vec<uuid::Uuid> = rows.iter().map(|(uuid, _)| *uuid).collect();
+    let ordinals: Vec<i32> = rows.iter().map(|(_, row)| row.ordinal).collect();
     let written: Vec<DateTime<Utc>> = rows.iter().map(|(_, row)| row.written_at).collect();
     tx.execute(
         "INSERT INTO kap.addenda (session_uuid, author_name, author_credentials, written_at, reason,
-             text)
+             text, ordinal)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
-             $6::text[])
+             $6::text[], $7::int4[])
          ON CONFLICT DO NOTHING",
         &[
             &uuids,
@@ -459,6 +464,7 @@ fn send_addenda(
             &written,
             &text(|row| &row.reason),
             &text(|row| &row.text),
+            &ordinals,
         ],
     )
 }

@@ -190,15 +190,18 @@ CREATE TABLE kap.signatures (
     progress_note   jsonb
 );
 
+-- Addenda by their place in the author's record (first, second, …): never by time, which a
+-- clock put right can move before an addendum colleagues already hold.
 CREATE TABLE kap.addenda (
     session_uuid  uuid NOT NULL REFERENCES kap.signatures,
+    ordinal       integer NOT NULL CHECK (ordinal > 0),
     author        name NOT NULL DEFAULT session_user REFERENCES kap.clinicians,
     author_name   text NOT NULL,
     author_credentials text NOT NULL,
     written_at    timestamptz NOT NULL,
     reason        text NOT NULL,
     text          text NOT NULL,
-    PRIMARY KEY (session_uuid, written_at)
+    PRIMARY KEY (session_uuid, ordinal)
 );
 
 -- Integration check-ins once recorded (an open one stays on the laptop until it is done).
