@@ -20,6 +20,9 @@ enum PracticeAction {
     /// Create the practice schema in an empty database, connected as its owner (password from
     /// `KAP_JOURNAL_PRACTICE_OWNER_PASSWORD`).
     Init { url: String },
+    /// Move a practice server set up before care teams were explicit to the present rules,
+    /// connected as the database's owner (password from `KAP_JOURNAL_PRACTICE_OWNER_PASSWORD`).
+    Upgrade { url: String },
     /// Add a login for a clinician, connected as the owner (password from
     /// `KAP_JOURNAL_PRACTICE_OWNER_PASSWORD`); the new login's password is read from
     /// `KAP_JOURNAL_PRACTICE_PASSWORD`.
@@ -101,6 +104,15 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
             say!(
                 "The practice is set up in database {}; add clinicians with kap-journal practice add-clinician.",
                 address.database()
+            );
+        }
+        Some(PracticeAction::Upgrade { url }) => {
+            let address = PracticeAddress::parse(url)?;
+            let upgraded = crate::practice::upgrade(&address, &password(OWNER_PASSWORD_ENV)?)?;
+            say!(
+                "The practice keeps explicit care teams now: {} clients enrolled from the sessions it held, and {} care-team assignments carried over from the old rules. Review them with kap-journal practice clients and end any that should not be (practice unassign); each clinician links their clients again (practice link) before their next sync shares them.",
+                upgraded.clients,
+                upgraded.assignments
             );
         }
         Some(PracticeAction::AddClinician {

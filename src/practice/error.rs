@@ -83,6 +83,8 @@ pub enum PracticeError {
     OlderThanPractice { why: String },
     #[error("The sync was stopped; what the server confirmed is kept, and the next sync goes on.")]
     Stopped,
+    #[error("This practice server already keeps explicit care teams; there is nothing to upgrade.")]
+    AlreadyCurrent,
     #[error("The practice already has a client {code}.")]
     AlreadyEnrolled { code: String },
     #[error(

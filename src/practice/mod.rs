@@ -14,6 +14,7 @@ mod registry;
 mod server_columns;
 mod setup;
 mod sync;
+mod upgrade;
 mod witness;
 
 pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport};
@@ -22,5 +23,8 @@ pub use link::{link, may_link};
 pub use pull::{Incoming, Refused, RefusedWhy};
 pub use push::{Moved, SESSIONS_PER_BATCH};
 pub use registry::{Assignment, EnrolledClient, assign, clients, enrol};
-pub use setup::{MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init, join};
+pub use setup::{
+    ACCESS_SQL, MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init, join,
+};
 pub use sync::{StepWritten, SyncConnection, SyncReport, SyncStep, sync, write_step};
+pub use upgrade::{Upgraded, upgrade};

@@ -9,8 +9,10 @@ use super::{PracticeAddress, PracticeError};
 use crate::domain::{PracticeMembership, PracticeRole};
 use crate::store::Store;
 
-/// The server's schema: group roles, append-only tables, forced row-level security.
+/// The server's tables: append-only, with row-level security forced.
 pub const SCHEMA_SQL: &str = include_str!("schema.sql");
+/// Who may do what with them: the practice's group roles, privileges and policies.
+pub const ACCESS_SQL: &str = include_str!("access.sql");
 
 /// The shortest password accepted for a clinician's login.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -40,6 +42,7 @@ pub fn init(address: &PracticeAddress, owner_password: &str) -> Result<(), Pract
     }
     let mut tx = client.transaction().map_err(fail)?;
     tx.batch_execute(SCHEMA_SQL).map_err(fail)?;
+    tx.batch_execute(ACCESS_SQL).map_err(fail)?;
     tx.commit().map_err(fail)
 }
 

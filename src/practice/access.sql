@@ -1,0 +1,181 @@
+-- Who may do what on the practice server: its group roles, who a login is, and the privileges
+-- and row-level security policies on every table of schema.sql. Run by the owner after schema.sql
+-- (`practice init`) or after upgrade.sql (`practice upgrade`), in the same transaction.
+--
+-- Clinician logins may INSERT their own rows and SELECT what their role and their care teams
+-- allow. Who a login is: `kap.me()`, the session's own login when it is one of the practice's
+-- clinicians and has not taken on another role (SET ROLE, or a login granted to another): a role
+-- is only ever who it logged in as. The database owner and the cluster's superusers can still
+-- read everything; a signed record carries its author's seal, so what they change in it is found.
+
+-- Everyone of the practice reads its identity (and the owner must, to name the roles below).
+CREATE POLICY practice_reads ON kap.practice FOR SELECT USING (true);
+
+-- The group roles of this practice alone: <prefix>clinician (therapists, nurses and
+-- psychiatrists are members of it), <prefix>therapist, <prefix>nurse, <prefix>psychiatrist and
+-- <prefix>admin. Only members of <prefix>any may connect to the database at all.
+DO $$
+DECLARE
+    prefix text := (SELECT roles FROM kap.practice);
+    db text := current_database();
+BEGIN
+    EXECUTE format('CREATE ROLE %I NOLOGIN', prefix || 'any');
+    EXECUTE format('CREATE ROLE %I NOLOGIN IN ROLE %I', prefix || 'clinician', prefix || 'any');
+    EXECUTE format('CREATE ROLE %I NOLOGIN IN ROLE %I', prefix || 'therapist', prefix || 'clinician');
+    EXECUTE format('CREATE ROLE %I NOLOGIN IN ROLE %I', prefix || 'nurse', prefix || 'clinician');
+    EXECUTE format('CREATE ROLE %I NOLOGIN IN ROLE %I', prefix || 'psychiatrist', prefix || 'clinician');
+    EXECUTE format('CREATE ROLE %I NOLOGIN IN ROLE %I', prefix || 'admin', prefix || 'any');
+    EXECUTE format('GRANT %I TO CURRENT_USER', prefix || 'admin');
+    EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', db);
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', db, prefix || 'any');
+END $$;
+
+-- The helpers below name everything with its schema and set no search_path, so the planner can
+-- inline them into the policies that call them.
+
+-- The login of this session, when it is one of the practice's clinicians in the group role its
+-- row names and has not taken on another role; else NULL, which no policy lets through.
+CREATE FUNCTION kap.me() RETURNS name LANGUAGE sql STABLE AS $$
+    SELECT c.login FROM kap.clinicians c, kap.practice p
+    WHERE c.login = session_user AND session_user = current_user
+      AND pg_catalog.pg_has_role(session_user, p.roles || c.role, 'USAGE')
+$$;
+
+-- The role of this session's clinician ('therapist', 'nurse', 'psychiatrist', 'admin'), or NULL.
+CREATE FUNCTION kap.my_role() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT c.role FROM kap.clinicians c WHERE c.login = kap.me()
+$$;
+
+-- An admin of the practice: a clinician whose role is admin, or the owner who set it up.
+CREATE FUNCTION kap.is_admin() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT kap.my_role() = 'admin'
+        OR (session_user = current_user
+            AND pg_catalog.pg_has_role(session_user, (SELECT roles FROM kap.practice) || 'admin', 'USAGE')
+            AND NOT EXISTS (SELECT 1 FROM kap.clinicians c WHERE c.login = session_user))
+$$;
+
+-- A clinicians row names a login of this practice, in the group role of its role, never a group.
+CREATE FUNCTION kap.check_clinician() RETURNS trigger LANGUAGE plpgsql
+SET search_path = kap, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = NEW.login AND r.rolcanlogin)
+       OR NOT pg_catalog.pg_has_role(NEW.login, (SELECT roles FROM kap.practice) || NEW.role, 'USAGE') THEN
+        RAISE EXCEPTION 'a clinician is a login in the practice''s % group', NEW.role
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER clinicians_checked BEFORE INSERT ON kap.clinicians
+    FOR EACH ROW EXECUTE FUNCTION kap.check_clinician();
+
+-- Whether `login` is on the care team of `code` now.
+CREATE FUNCTION kap.on_team(code text, who name) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT COALESCE((SELECT a.action = 'assign' FROM kap.care_assignments a
+                     WHERE a.client_code = code AND a.login = who
+                     ORDER BY a.id DESC LIMIT 1), false)
+$$;
+
+-- Whether this session's clinician may read the record of client `code`: a psychiatrist every
+-- enrolled client; everyone else the clients whose care team they are on.
+CREATE FUNCTION kap.may_read(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT kap.me() IS NOT NULL
+       AND ((kap.my_role() = 'psychiatrist' AND EXISTS (SELECT 1 FROM kap.clients c WHERE c.code = $1))
+            OR kap.on_team($1, kap.me()))
+$$;
+
+-- Whether this session's clinician may add to the record of client `code`: on its care team (a
+-- psychiatrist: any enrolled client); an admin records nothing.
+CREATE FUNCTION kap.may_write(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT kap.my_role() IN ('therapist', 'nurse', 'psychiatrist') AND kap.may_read($1)
+$$;
+
+-- Privileges go to this practice's group roles alone.
+DO $$
+DECLARE
+    prefix text := (SELECT roles FROM kap.practice);
+    anyone text := prefix || 'any';
+    clinician text := prefix || 'clinician';
+BEGIN
+    EXECUTE format('REVOKE ALL ON SCHEMA kap FROM PUBLIC');
+    EXECUTE format('GRANT USAGE ON SCHEMA kap TO %I', anyone);
+    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA kap FROM PUBLIC');
+    EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA kap TO %I', anyone);
+    EXECUTE format('GRANT SELECT ON kap.practice, kap.clinicians, kap.signing_keys, kap.clients,
+                    kap.care_assignments TO %I', anyone);
+    EXECUTE format('GRANT INSERT ON kap.clinicians, kap.clients, kap.care_assignments TO %I', anyone);
+    EXECUTE format('GRANT SELECT, INSERT ON kap.sessions, kap.entries, kap.signatures, kap.addenda,
+                    kap.check_ins, kap.journal_witnesses TO %I', clinician);
+    EXECUTE format('GRANT INSERT ON kap.signing_keys TO %I', clinician);
+END $$;
+
+-- The practice's identity, its clinicians and their keys: read by everyone of the practice.
+CREATE POLICY practice_reads ON kap.clinicians FOR SELECT USING (true);
+CREATE POLICY admin_adds ON kap.clinicians FOR INSERT
+    WITH CHECK (kap.is_admin() AND added_by = session_user);
+CREATE POLICY practice_reads ON kap.signing_keys FOR SELECT USING (true);
+CREATE POLICY own_key ON kap.signing_keys FOR INSERT WITH CHECK (login = kap.me());
+
+-- The registry and the care teams: read by everyone of the practice (codes and logins, nothing
+-- clinical); written by an admin or a psychiatrist, in their own name.
+CREATE POLICY practice_reads ON kap.clients FOR SELECT USING (kap.me() IS NOT NULL OR kap.is_admin());
+CREATE POLICY enrol ON kap.clients FOR INSERT WITH CHECK (
+    enrolled_by = session_user AND (kap.is_admin() OR kap.my_role() = 'psychiatrist'));
+CREATE POLICY practice_reads ON kap.care_assignments FOR SELECT
+    USING (kap.me() IS NOT NULL OR kap.is_admin());
+CREATE POLICY assign ON kap.care_assignments FOR INSERT WITH CHECK (
+    by_login = session_user AND (kap.is_admin() OR kap.my_role() = 'psychiatrist'));
+
+-- Sessions: added by their author for a client they may write to; read by whoever may read the
+-- client. Every part of a session is readable exactly when the session is.
+CREATE POLICY own_sessions ON kap.sessions FOR INSERT
+    WITH CHECK (author = kap.me() AND kap.may_write(client_code));
+CREATE POLICY care_team ON kap.sessions FOR SELECT USING (kap.may_read(client_code));
+
+CREATE POLICY own_entries ON kap.entries FOR INSERT
+    WITH CHECK (EXISTS (SELECT 1 FROM kap.sessions s
+                        WHERE s.uuid = session_uuid AND s.author = kap.me()));
+CREATE POLICY care_team ON kap.entries FOR SELECT
+    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
+
+-- A signature, an addendum or a check-in goes only on the login's own session, and a seal only
+-- with a key that login registered.
+CREATE POLICY own_signatures ON kap.signatures FOR INSERT WITH CHECK (
+    signer = kap.me()
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = kap.me())
+    AND (public_key IS NULL
+         OR EXISTS (SELECT 1 FROM kap.signing_keys k
+                    WHERE k.public_key = signatures.public_key AND k.login = kap.me())));
+CREATE POLICY care_team ON kap.signatures FOR SELECT
+    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
+
+CREATE POLICY own_addenda ON kap.addenda FOR INSERT WITH CHECK (
+    author = kap.me()
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = kap.me()));
+CREATE POLICY care_team ON kap.addenda FOR SELECT
+    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
+
+CREATE POLICY own_check_ins ON kap.check_ins FOR INSERT WITH CHECK (
+    author = kap.me()
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = kap.me()));
+CREATE POLICY care_team ON kap.check_ins FOR SELECT
+    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
+
+CREATE POLICY own_notes ON kap.journal_witnesses FOR INSERT WITH CHECK (login = kap.me());
+CREATE POLICY own_notes_read ON kap.journal_witnesses FOR SELECT USING (login = kap.me());
+
+-- Every login listed as a clinician is in its role's group of this practice (none yet when the
+-- practice is set up; all of them after an upgrade), and an admin may add logins.
+DO $$
+DECLARE
+    prefix text := (SELECT roles FROM kap.practice);
+    c record;
+BEGIN
+    FOR c IN SELECT login, role FROM kap.clinicians LOOP
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = c.login AND rolcanlogin) THEN
+            EXECUTE format('GRANT %I TO %I', prefix || c.role, c.login);
+            IF c.role = 'admin' THEN
+                EXECUTE format('ALTER ROLE %I CREATEROLE', c.login);
+            END IF;
+        END IF;
+    END LOOP;
+END $$;

@@ -1,0 +1,53 @@
+//! Moving a practice server set up before care teams were explicit to the present rules, as its
+//! owner: `upgrade.sql` converts the tables, `access.sql` puts the practice's own roles and
+//! policies in place, in one transaction (anything that fails leaves the server as it was).
+
+use super::setup::ACCESS_SQL;
+use super::{PracticeAddress, PracticeError};
+
+const UPGRADE_SQL: &str = include_str!("upgrade.sql");
+
+/// What the server at `address` was before the upgrade: how many clients it enrolled and how many
+/// care-team assignments it carried over for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upgraded {
+    pub clients: i64,
+    pub assignments: i64,
+}
+
+/// Upgrades the practice in `address`'s database, connected as its owner.
+pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgraded, PracticeError> {
+    let mut client = address.connect(owner_password)?;
+    let fail = |error: postgres::Error| address.error(&error);
+    let state = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'kap'),
+                    to_regclass('kap.practice') IS NOT NULL,
+                    to_regclass('kap.care_team') IS NOT NULL",
+            &[],
+        )
+        .map_err(fail)?;
+    let (practice, current, old): (bool, bool, bool) = (state.get(0), state.get(1), state.get(2));
+    if practice && current {
+        return Err(PracticeError::AlreadyCurrent);
+    }
+    // Not a practice at all, or one of a shape this build does not know.
+    if !(practice && old) {
+        return Err(PracticeError::NotAPractice);
+    }
+    let mut tx = client.transaction().map_err(fail)?;
+    tx.batch_execute(UPGRADE_SQL).map_err(fail)?;
+    tx.batch_execute(ACCESS_SQL).map_err(fail)?;
+    let counts = tx
+        .query_one(
+            "SELECT (SELECT count(*) FROM kap.clients), (SELECT count(*) FROM kap.care_assignments)",
+            &[],
+        )
+        .map_err(fail)?;
+    let upgraded = Upgraded {
+        clients: counts.get(0),
+        assignments: counts.get(1),
+    };
+    tx.commit().map_err(fail)?;
+    Ok(upgraded)
+}
