@@ -465,6 +465,9 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
     assert!(signed.iter().all(|uuid| !held.contains_key(uuid)));
     assert!(!held.contains_key(&unsigned));
     assert!(!held.is_empty(), "the other sessions were copied");
+    drop(store);
+    the_refused_stay_out_without_failing_every_sync(&server, &n1, &signed, unsigned);
+    let store = open(n1.path());
 
     // A copy is read-only: only its author adds to it.
     let copy = held.values().find(|copy| copy.signed).unwrap().id;
@@ -524,6 +527,50 @@ fn tamper_with_signed_sessions(server: &TestServer) -> Vec<uuid::Uuid> {
         )
         .unwrap();
     signed
+}
+
+/// Sessions refused once are kept out at the next sync without failing it (a bad row never stops
+/// everyone's sync), and the practice's admin finds them on the problem list.
+fn the_refused_stay_out_without_failing_every_sync(
+    server: &TestServer,
+    reader: &TempDir,
+    signed: &[uuid::Uuid],
+    unsigned: uuid::Uuid,
+) {
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&cli(reader.path(), &["sync", "--json"]))).unwrap();
+    assert_eq!(again["refused"], serde_json::json!([]), "{again}");
+    assert_eq!(again["still_refused"], 4, "{again}");
+    assert!(ok(&cli(reader.path(), &["sync"])).contains("4 colleagues' sessions stay refused"));
+    let listed: serde_json::Value = serde_json::from_str(&ok(&owner_cli(&[
+        "practice",
+        "problems",
+        &server.url(OWNER),
+        "--json",
+    ])))
+    .unwrap();
+    let mut refused: Vec<(String, String)> = listed["refused_sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            assert_eq!(row["reported_by"], "n_one");
+            assert_eq!(row["author"], "t_one");
+            (
+                row["session"].as_str().unwrap().to_owned(),
+                row["why"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    refused.sort();
+    let mut expected = vec![
+        (signed[0].to_string(), "changed".to_owned()),
+        (signed[1].to_string(), "forged".to_owned()),
+        (signed[2].to_string(), "sealless".to_owned()),
+        (unsigned.to_string(), "unreadable".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(refused, expected);
 }
 
 /// An addendum the author writes after the first sync reaches a colleague's copy with the next

@@ -284,6 +284,17 @@ fn taken_on_roles_read_nothing_and_a_group_is_never_a_clinician() {
         .unwrap()
         .get(0);
     assert_eq!(as_group, 0, "a role taken on is nobody");
+    // The admin finds the row on the practice's problem list.
+    let listed: serde_json::Value = serde_json::from_str(&ok(&cli(
+        t1.path(),
+        &["practice", "problems", &server.url("a_one"), "--json"],
+    )))
+    .unwrap();
+    assert_eq!(
+        listed["inert_clinicians"][0]["login"],
+        format!("{prefix}therapist"),
+        "{listed}"
+    );
 }
 
 #[test]
@@ -406,4 +417,15 @@ fn a_key_registered_by_someone_else_neither_locks_its_owner_out_nor_vouches_for_
         .unwrap()
         .get(0);
     assert_eq!(rows, 2);
+    let listed: serde_json::Value = serde_json::from_str(&ok(&owner_cli(&[
+        "practice",
+        "problems",
+        &server.url(OWNER),
+        "--json",
+    ])))
+    .unwrap();
+    let unproven = listed["unproven_keys"].as_array().unwrap();
+    assert_eq!(unproven.len(), 1, "{listed}");
+    assert_eq!(unproven[0]["login"], "t_two");
+    assert_eq!(unproven[0]["public_key"], public_key.as_str());
 }

@@ -66,6 +66,15 @@ enum PracticeAction {
         code: String,
         login: String,
     },
+    /// The practice's problem list: sessions journals refused to copy, clinicians rows that give
+    /// nobody anything, keys registered without proof (the URL's login: an admin or a
+    /// psychiatrist; its password from `KAP_JOURNAL_PRACTICE_PASSWORD`).
+    Problems {
+        url: String,
+        /// Print JSON instead of sentences.
+        #[arg(long)]
+        json: bool,
+    },
     /// Link this journal's client `LOCAL_CODE` to the practice client `PRACTICE_CODE`, once: only
     /// a linked client's sessions are sent and received. The journal's login must be on the
     /// client's care team.
@@ -159,6 +168,9 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
         }
         Some(PracticeAction::Clients { url, json }) => {
             super::practice_registry::clients(url, *json)?;
+        }
+        Some(PracticeAction::Problems { url, json }) => {
+            super::practice_registry::problems(url, *json)?;
         }
         Some(PracticeAction::Enrol { url, code }) => super::practice_registry::enrol(url, code)?,
         Some(PracticeAction::Assign { url, code, login }) => {

@@ -54,12 +54,19 @@ CREATE FUNCTION kap.is_admin() RETURNS boolean LANGUAGE sql STABLE AS $$
             AND NOT EXISTS (SELECT 1 FROM kap.clinicians c WHERE c.login = session_user))
 $$;
 
+-- Whether `login` (a role that may not exist) is a member of this practice's group for `role`.
+CREATE FUNCTION kap.in_group(login name, role text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = $1)
+                THEN pg_catalog.pg_has_role($1, (SELECT p.roles FROM kap.practice p) || $2, 'USAGE')
+                ELSE false END
+$$;
+
 -- A clinicians row names a login of this practice, in the group role of its role, never a group.
 CREATE FUNCTION kap.check_clinician() RETURNS trigger LANGUAGE plpgsql
 SET search_path = kap, pg_temp AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = NEW.login AND r.rolcanlogin)
-       OR NOT pg_catalog.pg_has_role(NEW.login, (SELECT roles FROM kap.practice) || NEW.role, 'USAGE') THEN
+    IF NOT COALESCE((SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = NEW.login), false)
+       OR NOT kap.in_group(NEW.login, NEW.role) THEN
         RAISE EXCEPTION 'a clinician is a login in the practice''s % group', NEW.role
             USING ERRCODE = 'check_violation';
     END IF;
@@ -89,6 +96,26 @@ CREATE FUNCTION kap.may_write(code text) RETURNS boolean LANGUAGE sql STABLE AS 
     SELECT kap.my_role() IN ('therapist', 'nurse', 'psychiatrist') AND kap.may_read($1)
 $$;
 
+-- The codes of the clients this session's clinician may read (a psychiatrist: every enrolled
+-- client; everyone else: those whose care team they are on), and may add sessions to. Policies
+-- call these as `(SELECT …)`, which PostgreSQL works out once per statement rather than per row.
+CREATE FUNCTION kap.readable_codes() RETURNS text[] LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN kap.me() IS NULL THEN '{}'::text[]
+        WHEN kap.my_role() = 'psychiatrist'
+            THEN COALESCE((SELECT array_agg(c.code) FROM kap.clients c), '{}')
+        ELSE COALESCE((SELECT array_agg(t.client_code)
+                       FROM (SELECT DISTINCT ON (a.client_code) a.client_code, a.action
+                             FROM kap.care_assignments a WHERE a.login = kap.me()
+                             ORDER BY a.client_code, a.id DESC) t
+                       WHERE t.action = 'assign'), '{}')
+    END
+$$;
+CREATE FUNCTION kap.writable_codes() RETURNS text[] LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN kap.my_role() IN ('therapist', 'nurse', 'psychiatrist')
+                THEN kap.readable_codes() ELSE '{}'::text[] END
+$$;
+
 -- Privileges go to this practice's group roles alone.
 DO $$
 DECLARE
@@ -106,62 +133,71 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT ON kap.sessions, kap.entries, kap.signatures, kap.addenda,
                     kap.check_ins, kap.journal_witnesses TO %I', clinician);
     EXECUTE format('GRANT INSERT ON kap.signing_keys TO %I', clinician);
+    EXECUTE format('GRANT SELECT ON kap.problems TO %I', anyone);
+    EXECUTE format('GRANT INSERT ON kap.problems TO %I', clinician);
 END $$;
 
 -- The practice's identity, its clinicians and their keys: read by everyone of the practice.
 CREATE POLICY practice_reads ON kap.clinicians FOR SELECT USING (true);
 CREATE POLICY admin_adds ON kap.clinicians FOR INSERT
-    WITH CHECK (kap.is_admin() AND added_by = session_user);
+    WITH CHECK ((SELECT kap.is_admin()) AND added_by = session_user);
 CREATE POLICY practice_reads ON kap.signing_keys FOR SELECT USING (true);
-CREATE POLICY own_key ON kap.signing_keys FOR INSERT WITH CHECK (login = kap.me());
+CREATE POLICY own_key ON kap.signing_keys FOR INSERT WITH CHECK (login = (SELECT kap.me()));
 
 -- The registry and the care teams: read by everyone of the practice (codes and logins, nothing
 -- clinical); written by an admin or a psychiatrist, in their own name.
-CREATE POLICY practice_reads ON kap.clients FOR SELECT USING (kap.me() IS NOT NULL OR kap.is_admin());
+CREATE POLICY practice_reads ON kap.clients FOR SELECT USING ((SELECT kap.me()) IS NOT NULL OR (SELECT kap.is_admin()));
 CREATE POLICY enrol ON kap.clients FOR INSERT WITH CHECK (
-    enrolled_by = session_user AND (kap.is_admin() OR kap.my_role() = 'psychiatrist'));
+    enrolled_by = session_user AND ((SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist'));
 CREATE POLICY practice_reads ON kap.care_assignments FOR SELECT
-    USING (kap.me() IS NOT NULL OR kap.is_admin());
+    USING ((SELECT kap.me()) IS NOT NULL OR (SELECT kap.is_admin()));
 CREATE POLICY assign ON kap.care_assignments FOR INSERT WITH CHECK (
-    by_login = session_user AND (kap.is_admin() OR kap.my_role() = 'psychiatrist'));
+    by_login = session_user AND ((SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist'));
 
 -- Sessions: added by their author for a client they may write to; read by whoever may read the
 -- client. Every part of a session is readable exactly when the session is.
 CREATE POLICY own_sessions ON kap.sessions FOR INSERT
-    WITH CHECK (author = kap.me() AND kap.may_write(client_code));
-CREATE POLICY care_team ON kap.sessions FOR SELECT USING (kap.may_read(client_code));
+    WITH CHECK (author = (SELECT kap.me()) AND client_code = ANY ((SELECT kap.writable_codes())::text[]));
+CREATE POLICY care_team ON kap.sessions FOR SELECT
+    USING (client_code = ANY ((SELECT kap.readable_codes())::text[]));
 
 CREATE POLICY own_entries ON kap.entries FOR INSERT
     WITH CHECK (EXISTS (SELECT 1 FROM kap.sessions s
-                        WHERE s.uuid = session_uuid AND s.author = kap.me()));
+                        WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me())));
 CREATE POLICY care_team ON kap.entries FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 -- A signature, an addendum or a check-in goes only on the login's own session, and a seal only
 -- with a key that login registered.
 CREATE POLICY own_signatures ON kap.signatures FOR INSERT WITH CHECK (
-    signer = kap.me()
-    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = kap.me())
+    signer = (SELECT kap.me())
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me()))
     AND (public_key IS NULL
          OR EXISTS (SELECT 1 FROM kap.signing_keys k
-                    WHERE k.public_key = signatures.public_key AND k.login = kap.me())));
+                    WHERE k.public_key = signatures.public_key AND k.login = (SELECT kap.me()))));
 CREATE POLICY care_team ON kap.signatures FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 CREATE POLICY own_addenda ON kap.addenda FOR INSERT WITH CHECK (
-    author = kap.me()
-    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = kap.me()));
+    author = (SELECT kap.me())
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me())));
 CREATE POLICY care_team ON kap.addenda FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 CREATE POLICY own_check_ins ON kap.check_ins FOR INSERT WITH CHECK (
-    author = kap.me()
-    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = kap.me()));
+    author = (SELECT kap.me())
+    AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me())));
 CREATE POLICY care_team ON kap.check_ins FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
-CREATE POLICY own_notes ON kap.journal_witnesses FOR INSERT WITH CHECK (login = kap.me());
-CREATE POLICY own_notes_read ON kap.journal_witnesses FOR SELECT USING (login = kap.me());
+-- A journal reports what it refused, in its login's name; the admin and the psychiatrists read
+-- the list, everyone else their own reports.
+CREATE POLICY own_reports ON kap.problems FOR INSERT WITH CHECK (reported_by = (SELECT kap.me()));
+CREATE POLICY problem_list ON kap.problems FOR SELECT USING (
+    (SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist' OR reported_by = (SELECT kap.me()));
+
+CREATE POLICY own_notes ON kap.journal_witnesses FOR INSERT WITH CHECK (login = (SELECT kap.me()));
+CREATE POLICY own_notes_read ON kap.journal_witnesses FOR SELECT USING (login = (SELECT kap.me()));
 
 -- Every login listed as a clinician is in its role's group of this practice (none yet when the
 -- practice is set up; all of them after an upgrade), and an admin may add logins.

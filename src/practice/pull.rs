@@ -43,6 +43,19 @@ pub enum RefusedWhy {
     Unreadable,
 }
 
+impl RefusedWhy {
+    /// The reason's name, as `sync --json` and the practice's problem list give it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Changed => "changed",
+            Self::Forged => "forged",
+            Self::UnregisteredKey => "unregistered_key",
+            Self::Sealless => "sealless",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
 impl Refused {
     /// One sentence for the person syncing.
     pub fn describe(&self) -> String {
@@ -224,7 +237,10 @@ pub fn write_incoming(
         };
         match written {
             Ok(moved) => pulled.moved.add(moved),
-            Err(why) => pulled.refused.push(refusal(&listed, why)),
+            Err(why) => {
+                batch.note_refused(listed.uuid, &listed.author.login, why.as_str(), now)?;
+                pulled.refused.push(refusal(&listed, why));
+            }
         }
     }
     batch.commit_step()?;

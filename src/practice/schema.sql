@@ -146,6 +146,19 @@ CREATE TABLE kap.journal_witnesses (
     PRIMARY KEY (journal, seq)
 );
 
+-- What journals refused to copy (changed on the server, sealed by a key never proved, signed
+-- without a seal, unreadable), reported for the practice's admin: the session's uuid, its author's
+-- login and why, never its content. One bad row is listed here instead of stopping every sync.
+CREATE TABLE kap.problems (
+    session_uuid  uuid NOT NULL,
+    author        name NOT NULL,
+    why           text NOT NULL CHECK (why IN ('changed', 'forged', 'unregistered_key', 'sealless',
+                                               'unreadable')),
+    reported_by   name NOT NULL DEFAULT session_user,
+    reported_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session_uuid, reported_by)
+);
+
 -- Nothing written is ever changed or removed, by anyone.
 CREATE FUNCTION kap.append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -156,7 +169,7 @@ DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['practice', 'clinicians', 'signing_keys', 'clients',
                              'care_assignments', 'sessions', 'entries', 'signatures', 'addenda',
-                             'check_ins', 'journal_witnesses'] LOOP
+                             'check_ins', 'journal_witnesses', 'problems'] LOOP
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I
                         FOR EACH ROW EXECUTE FUNCTION kap.append_only()', t, t);
         EXECUTE format('CREATE TRIGGER %I_no_truncate BEFORE TRUNCATE ON kap.%I

@@ -26,8 +26,11 @@ pub struct SyncReport {
     pub pushed: Moved,
     /// Rows of colleagues' sessions copied into this journal.
     pub pulled: Moved,
-    /// Colleagues' sessions not copied, each with why.
+    /// Colleagues' sessions refused for the first time at this sync, each with why.
     pub refused: Vec<Refused>,
+    /// Colleagues' sessions refused at an earlier sync and again at this one (kept out, not named
+    /// again; the practice's admin lists them with `practice problems`).
+    pub still_refused: usize,
     /// Sessions of this journal not sent because the server holds them as another clinician's
     /// (the same session imported into two journals).
     pub held_by_others: Vec<uuid::Uuid>,
@@ -67,6 +70,13 @@ impl SyncReport {
         for refused in &self.refused {
             text.push(' ');
             text.push_str(&refused.describe());
+        }
+        if self.still_refused > 0 {
+            let _ = write!(
+                text,
+                " {} colleagues' sessions stay refused, as at an earlier sync; the practice's admin lists them with kap-journal practice problems.",
+                self.still_refused
+            );
         }
         if !self.not_linked.is_empty() {
             let _ = write!(
@@ -139,6 +149,8 @@ pub struct SyncConnection {
     skip: HashSet<SessionId>,
     /// What is left to pull, once the push is done.
     pull: Option<PullPlan>,
+    /// Colleagues' sessions refused at earlier syncs.
+    known_refused: HashSet<uuid::Uuid>,
     report: SyncReport,
 }
 
@@ -161,6 +173,7 @@ impl SyncConnection {
         super::key_registry::register(&mut client, reader, &address, practice)?;
         let in_clear = address.travels_in_clear();
         let not_linked = reader.practice_unlinked_sessions()?;
+        let known_refused = reader.practice_quarantined()?;
         Ok(Self {
             client,
             address,
@@ -172,6 +185,7 @@ impl SyncConnection {
             },
             skip: HashSet::new(),
             pull: None,
+            known_refused,
             report: SyncReport {
                 in_clear,
                 not_linked,
@@ -217,7 +231,9 @@ impl SyncConnection {
         };
         let next = plan.next(&mut self.client, &self.address)?;
         if next.is_none() {
-            // Everything is written: the server notes the journal's newest commit.
+            // Everything is written: what was refused for the first time goes on the practice's
+            // problem list, and the server notes the journal's newest commit.
+            super::problems::report(&mut self.client, &self.address, &self.report.refused)?;
             super::witness::note(&mut self.client, &self.address, reader)?;
         }
         Ok(next.map(|incoming| SyncStep {
@@ -235,7 +251,13 @@ impl SyncConnection {
     /// Takes in what a written step copied.
     pub fn written(&mut self, written: StepWritten) {
         self.report.pulled.add(written.pulled);
-        self.report.refused.extend(written.refused);
+        for refused in written.refused {
+            if self.known_refused.contains(&refused.uuid) {
+                self.report.still_refused += 1;
+            } else {
+                self.report.refused.push(refused);
+            }
+        }
     }
 
     /// The finished sync's report, and the membership as it now stands (to be saved).

@@ -113,6 +113,17 @@ CREATE TABLE IF NOT EXISTS kap.journal_witnesses (
 );
 ALTER TABLE kap.journal_witnesses ALTER COLUMN login SET DEFAULT session_user;
 
+-- What journals refuse to copy, for the admin (new).
+CREATE TABLE kap.problems (
+    session_uuid  uuid NOT NULL,
+    author        name NOT NULL,
+    why           text NOT NULL CHECK (why IN ('changed', 'forged', 'unregistered_key', 'sealless',
+                                               'unreadable')),
+    reported_by   name NOT NULL DEFAULT session_user,
+    reported_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session_uuid, reported_by)
+);
+
 ALTER TABLE kap.signing_keys ENABLE TRIGGER signing_keys_append_only;
 ALTER TABLE kap.addenda ENABLE TRIGGER addenda_append_only;
 ALTER TABLE kap.sessions FORCE ROW LEVEL SECURITY;
@@ -123,7 +134,8 @@ ALTER TABLE kap.signing_keys FORCE ROW LEVEL SECURITY;
 DO $$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['practice', 'clients', 'care_assignments', 'journal_witnesses'] LOOP
+    FOREACH t IN ARRAY ARRAY['practice', 'clients', 'care_assignments', 'journal_witnesses',
+                             'problems'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I_append_only ON kap.%I', t, t);
         EXECUTE format('DROP TRIGGER IF EXISTS %I_no_truncate ON kap.%I', t, t);
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I

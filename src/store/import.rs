@@ -226,6 +226,17 @@ impl ImportBatch<'_> {
         super::practice::mark_copy(&self.tx, session, author, now)
     }
 
+    /// Notes a colleague's session the pull refused (kept from its first refusal).
+    pub fn note_refused(
+        &mut self,
+        uuid: uuid::Uuid,
+        author: &str,
+        why: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        super::practice_quarantine::note(&self.tx, uuid, author, why, now)
+    }
+
     /// Makes the whole import durable at once, then merges the search index it filled.
     pub fn commit(self) -> Result<(), StoreError> {
         self.commit_merging(true)

@@ -39,6 +39,7 @@ mod passphrase;
 mod plain_file;
 mod practice;
 mod practice_links;
+mod practice_quarantine;
 mod prefill;
 mod read_only_media;
 mod relevance;

@@ -246,6 +246,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::practice_links::CREATE_PRACTICE_LINKS,
         then: Some(super::audit::watch_practice_links),
     },
+    // 24: colleagues' sessions a pull refused (store::practice_quarantine).
+    Migration {
+        sql: super::practice_quarantine::CREATE_PRACTICE_QUARANTINE,
+        then: None,
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for
