@@ -2,7 +2,9 @@
 //! the first sync of the 20,000-session demo journal to an empty server, an incremental sync of one
 //! new session, a psychiatrist's journal copying all 20,000, and beside them, in the same run, a bare
 //! INSERT of the same rows (no constraints, row-level security, triggers or ON CONFLICT) in batches
-//! of the same size. Run: `cargo bench --bench practice_sync` (needs PostgreSQL's server programs).
+//! of the same size, the time connecting alone takes (the floor of a sync with nothing to do), and
+//! an `import` of the same sessions as a JSON archive (the floor of the psychiatrist's pull).
+//! Run: `cargo bench --bench practice_sync` (needs PostgreSQL's server programs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -143,6 +145,46 @@ fn bare_insert(server: &TestServer) -> f64 {
     seconds
 }
 
+/// The median of five connections as `login` (TLS off, on the loopback address): what every sync
+/// pays before it does anything.
+fn connecting_ms(server: &TestServer, login: &str) -> f64 {
+    let address = PracticeAddress::parse(&server.url(login)).unwrap();
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            drop(address.connect(PASSWORD).unwrap());
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[2]
+}
+
+/// Exports every session of `journal` as a JSON archive and imports it into an empty journal;
+/// the seconds the import took.
+fn import_of_the_same_sessions(journal: &std::path::Path) -> f64 {
+    use kap_journal::export::{ExportOptions, OnExisting, import_file, write_archive};
+    let store = Store::open_for_reading(journal, &common::passphrase()).unwrap();
+    let ids = store.session_ids().unwrap();
+    let archive = tempfile::tempdir().unwrap();
+    let path = archive.path().join("all.json");
+    let file = std::fs::File::create(&path).unwrap();
+    write_archive(
+        &store,
+        &ids,
+        ExportOptions::default(),
+        std::io::BufWriter::new(file),
+        |_, _| std::ops::ControlFlow::Continue(()),
+    )
+    .unwrap();
+    drop(store);
+    let target = tempfile::tempdir().unwrap();
+    let mut fresh = Store::open(target.path(), &common::passphrase()).unwrap();
+    let started = Instant::now();
+    import_file(&mut fresh, &path, OnExisting::Refuse, Utc::now()).unwrap();
+    started.elapsed().as_secs_f64()
+}
+
 fn main() {
     let server = TestServer::start();
     server.init_practice();
@@ -174,19 +216,23 @@ fn main() {
         first.pushed.check_ins
     );
 
+    let connecting = connecting_ms(&server, "t_one");
+    eprintln!("connecting alone (SCRAM login, loopback, TLS off), median of 5: {connecting:.0} ms");
     let started = Instant::now();
     let nothing = kap_journal::practice::sync(&mut store, Utc::now(), &|| false).unwrap();
+    let nothing_ms = started.elapsed().as_secs_f64() * 1000.0;
     eprintln!(
-        "sync with nothing new: {:.0} ms (sent {} sessions)",
-        started.elapsed().as_secs_f64() * 1000.0,
+        "sync with nothing new: {nothing_ms:.0} ms, {:.0} ms beyond connecting (sent {} sessions)",
+        nothing_ms - connecting,
         nothing.pushed.sessions
     );
     one_new_session(&mut store);
     let started = Instant::now();
     let one = kap_journal::practice::sync(&mut store, Utc::now(), &|| false).unwrap();
+    let one_ms = started.elapsed().as_secs_f64() * 1000.0;
     eprintln!(
-        "incremental sync of one new session: {:.0} ms (sent {} session, {} entries)",
-        started.elapsed().as_secs_f64() * 1000.0,
+        "incremental sync of one new session: {one_ms:.0} ms, {:.0} ms beyond connecting (sent {} session, {} entries)",
+        one_ms - connecting,
         one.pushed.sessions,
         one.pushed.entries
     );
@@ -206,9 +252,11 @@ fn main() {
     }
     let started = Instant::now();
     let pulled = kap_journal::practice::sync(&mut reader, Utc::now(), &|| false).unwrap();
+    let pull_s = started.elapsed().as_secs_f64();
+    let import_s = import_of_the_same_sessions(dir.path());
     eprintln!(
-        "a psychiatrist's empty journal copying everything: {:.1} s ({} sessions, {} entries, {} signatures verified, {} refused)",
-        started.elapsed().as_secs_f64(),
+        "a psychiatrist's empty journal copying everything: {pull_s:.1} s, {:.2}x an import of the same sessions as an archive ({import_s:.1} s) ({} sessions, {} entries, {} signatures verified, {} refused)",
+        pull_s / import_s,
         pulled.pulled.sessions,
         pulled.pulled.entries,
         pulled.pulled.signatures,
