@@ -429,3 +429,71 @@ fn a_key_registered_by_someone_else_neither_locks_its_owner_out_nor_vouches_for_
     assert_eq!(unproven[0]["login"], "t_two");
     assert_eq!(unproven[0]["public_key"], public_key.as_str());
 }
+
+#[test]
+fn an_emergency_opening_lets_a_clinician_read_for_a_day_and_the_care_team_sees_it() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("t_two", "therapist")]);
+    let t1 = demo_journal(&server, "t_one", 31, 6, 1);
+    share_clients(&server, &[(&t1, "t_one")]);
+    ok(&cli(t1.path(), &["sync"]));
+    // The covering therapist is off D-0001's team: linking is refused, until they open the record
+    // with a reason.
+    let t2 = demo_journal(&server, "t_two", 32, 1, 1);
+    assert!(
+        refusal(&cli(t2.path(), &["practice", "link", "D-0001", "D-0001"]))
+            .contains("not on the care team")
+    );
+    let short = refusal(&cli(
+        t2.path(),
+        &["practice", "emergency", "D-0001", "--reason", "urgent"],
+    ));
+    assert!(short.contains("10 to 500 characters"), "{short}");
+    let reason = "Covering the on-call night; client called in crisis (synthetic).";
+    let opened = ok(&cli(
+        t2.path(),
+        &["practice", "emergency", "D-0001", "--reason", reason],
+    ));
+    assert!(
+        opened.contains("You may read the practice's D-0001 until"),
+        "{opened}"
+    );
+    ok(&cli(t2.path(), &["practice", "link", "D-0001", "D-0001"]));
+    ok(&cli(t2.path(), &["sync"]));
+    assert_eq!(
+        copied_uuids(t2.path()),
+        server_sessions(&server, Some("t_one"))
+    );
+    // The care team and the admin see who opened it, when and why.
+    for login in ["t_one", OWNER] {
+        let url = server.url(login);
+        let listed = if login == OWNER {
+            owner_cli(&["practice", "clients", &url, "--json"])
+        } else {
+            cli(t1.path(), &["practice", "clients", &url, "--json"])
+        };
+        let clients: serde_json::Value = serde_json::from_str(&ok(&listed)).unwrap();
+        let opening = &clients[0]["emergency"][0];
+        assert_eq!(opening["login"], "t_two", "{login}: {clients}");
+        assert_eq!(opening["reason"], reason);
+    }
+    // A day later the opening has lapsed: the record is the team's alone again.
+    let mut superuser = server.superuser();
+    superuser
+        .batch_execute(
+            "ALTER TABLE kap.emergency_access DISABLE TRIGGER emergency_access_append_only;
+             UPDATE kap.emergency_access SET opened_at = now() - interval '25 hours';",
+        )
+        .unwrap();
+    let mut t_two = server.connect("t_two", PASSWORD);
+    let readable: (bool, i64) = {
+        let row = t_two
+            .query_one(
+                "SELECT kap.may_read('D-0001'), (SELECT count(*) FROM kap.sessions)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(readable, (false, 0));
+}

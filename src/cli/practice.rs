@@ -75,6 +75,14 @@ enum PracticeAction {
         #[arg(long)]
         json: bool,
     },
+    /// Open a practice client's record outside your care team, with the reason stated: for a day
+    /// this journal's login may read it (link it and sync to receive it). Kept for good and shown
+    /// to the client's care team.
+    Emergency {
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Link this journal's client `LOCAL_CODE` to the practice client `PRACTICE_CODE`, once: only
     /// a linked client's sessions are sent and received. The journal's login must be on the
     /// client's care team.
@@ -169,6 +177,9 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
         Some(PracticeAction::Clients { url, json }) => {
             super::practice_registry::clients(url, *json)?;
         }
+        Some(PracticeAction::Emergency { code, reason }) => {
+            super::practice_registry::emergency(journal, code, reason)?;
+        }
         Some(PracticeAction::Problems { url, json }) => {
             super::practice_registry::problems(url, *json)?;
         }
@@ -183,29 +194,33 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
             local_code,
             practice_code,
         }) => super::practice_registry::link(journal, local_code, practice_code)?,
-        None => {
-            let store = journal.open_for_reading()?;
-            match store.practice_membership()? {
-                None => say!("{}", PracticeError::NotConnected),
-                Some(membership) => {
-                    say!("practice   {}", membership.url);
-                    say!(
-                        "login      {} — {}",
-                        membership.login,
-                        super::for_terminal(&membership.describe())
-                    );
-                    say!("reads      {}", membership.role.reads());
-                    say!(
-                        "last sync  {}",
-                        membership
-                            .last_sync
-                            .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339())
-                    );
-                }
-            }
-        }
+        None => standing(journal)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where this journal stands in its practice.
+fn standing(journal: &super::JournalAccess) -> anyhow::Result<()> {
+    let store = journal.open_for_reading()?;
+    match store.practice_membership()? {
+        None => say!("{}", PracticeError::NotConnected),
+        Some(membership) => {
+            say!("practice   {}", membership.url);
+            say!(
+                "login      {} — {}",
+                membership.login,
+                super::for_terminal(&membership.describe())
+            );
+            say!("reads      {}", membership.role.reads());
+            say!(
+                "last sync  {}",
+                membership
+                    .last_sync
+                    .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339())
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `kap-journal sync`: pushes and pulls; a session refused on pull makes the exit status 1.

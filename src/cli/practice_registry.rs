@@ -29,6 +29,15 @@ pub fn clients(url: &str, json: bool) -> anyhow::Result<()> {
                     client.care_team.join(", ")
                 }
             );
+            for opening in &client.emergency {
+                say!(
+                    "{:<16}  opened in an emergency by {} at {}: {}",
+                    "",
+                    opening.login,
+                    opening.opened_at.format("%Y-%m-%d %H:%M UTC"),
+                    super::for_terminal(&opening.reason)
+                );
+            }
         }
     }
     Ok(())
@@ -97,6 +106,19 @@ pub fn assign(url: &str, code: &str, login: &str, assignment: Assignment) -> any
             "{login} is off the care team of {code}: from now on it neither sends nor receives that client's sessions; what it already shared stays."
         ),
     }
+    Ok(())
+}
+
+/// Opens a practice client's record in an emergency, as this journal's login.
+pub fn emergency(journal: &super::JournalAccess, code: &str, reason: &str) -> anyhow::Result<()> {
+    let store = journal.open_for_reading()?;
+    let until = crate::practice::open_in_emergency(&store, code, reason)?;
+    let zone = store.clinic_zone()?;
+    say!(
+        "You may read the practice's {} until {}; the opening and your reason are kept for good and shown to its care team. Link it (kap-journal practice link) and sync to receive its sessions.",
+        super::for_terminal(code.trim()),
+        super::clinic_time(zone, until)
+    );
     Ok(())
 }
 

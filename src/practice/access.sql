@@ -82,12 +82,21 @@ CREATE FUNCTION kap.on_team(code text, who name) RETURNS boolean LANGUAGE sql ST
                      ORDER BY a.id DESC LIMIT 1), false)
 $$;
 
+-- Whether this session's clinician opened client `code` in an emergency within the last day.
+CREATE FUNCTION kap.opened_in_emergency(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM kap.emergency_access e
+                   WHERE e.client_code = $1 AND e.login = kap.me()
+                     AND e.opened_at > now() - interval '1 day')
+$$;
+
 -- Whether this session's clinician may read the record of client `code`: a psychiatrist every
--- enrolled client; everyone else the clients whose care team they are on.
+-- enrolled client; everyone else the clients whose care team they are on, and for a day one they
+-- opened in an emergency.
 CREATE FUNCTION kap.may_read(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT kap.me() IS NOT NULL
        AND ((kap.my_role() = 'psychiatrist' AND EXISTS (SELECT 1 FROM kap.clients c WHERE c.code = $1))
-            OR kap.on_team($1, kap.me()))
+            OR kap.on_team($1, kap.me())
+            OR kap.opened_in_emergency($1))
 $$;
 
 -- Whether this session's clinician may add to the record of client `code`: on its care team (a
@@ -109,6 +118,8 @@ CREATE FUNCTION kap.readable_codes() RETURNS text[] LANGUAGE sql STABLE AS $$
                              FROM kap.care_assignments a WHERE a.login = kap.me()
                              ORDER BY a.client_code, a.id DESC) t
                        WHERE t.action = 'assign'), '{}')
+             || COALESCE((SELECT array_agg(DISTINCT e.client_code) FROM kap.emergency_access e
+                          WHERE e.login = kap.me() AND e.opened_at > now() - interval '1 day'), '{}')
     END
 $$;
 CREATE FUNCTION kap.writable_codes() RETURNS text[] LANGUAGE sql STABLE AS $$
@@ -133,7 +144,8 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT ON kap.sessions, kap.entries, kap.signatures, kap.addenda,
                     kap.check_ins, kap.journal_witnesses TO %I', clinician);
     EXECUTE format('GRANT INSERT ON kap.signing_keys TO %I', clinician);
-    EXECUTE format('GRANT SELECT ON kap.problems TO %I', anyone);
+    EXECUTE format('GRANT SELECT ON kap.problems, kap.emergency_access TO %I', anyone);
+    EXECUTE format('GRANT INSERT ON kap.emergency_access TO %I', clinician);
     EXECUTE format('GRANT INSERT ON kap.problems TO %I', clinician);
 END $$;
 
@@ -189,6 +201,15 @@ CREATE POLICY own_check_ins ON kap.check_ins FOR INSERT WITH CHECK (
     AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me())));
 CREATE POLICY care_team ON kap.check_ins FOR SELECT
     USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
+
+-- Emergency access: opened by a clinician in their own name for an enrolled client; read by who
+-- opened it, the client's care team, the psychiatrists and the admin.
+CREATE POLICY open_in_emergency ON kap.emergency_access FOR INSERT WITH CHECK (
+    login = (SELECT kap.me())
+    AND (SELECT kap.my_role()) IN ('therapist', 'nurse', 'psychiatrist'));
+CREATE POLICY shown_to_the_team ON kap.emergency_access FOR SELECT USING (
+    login = (SELECT kap.me()) OR (SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist'
+    OR kap.on_team(client_code, (SELECT kap.me())));
 
 -- A journal reports what it refused, in its login's name; the admin and the psychiatrists read
 -- the list, everyone else their own reports.

@@ -99,6 +99,10 @@ pub enum PracticeError {
         "The practice refused the login {login} this: only an admin or a psychiatrist enrols clients and keeps care teams."
     )]
     NotAllowed { login: String },
+    #[error(
+        "Say why the record is opened outside its care team, in 10 to 500 characters; the reason is kept and shown to the care team."
+    )]
+    EmergencyReason,
     #[error("A client code is 1 to 64 characters, with no control characters.")]
     BadClientCode,
     #[error(

@@ -4,6 +4,7 @@
 //! append-only and decides who reads what (`schema.sql`). The design: docs/practice-sync.md.
 
 mod address;
+mod emergency;
 mod error;
 mod fetch;
 mod key_registry;
@@ -19,6 +20,7 @@ mod upgrade;
 mod witness;
 
 pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport};
+pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_in_emergency};
 pub use error::PracticeError;
 pub use link::{link, may_link};
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};

@@ -18,6 +18,9 @@ pub struct EnrolledClient {
     pub enrolled_at: DateTime<Utc>,
     /// The logins on its care team now, in the order they were put on it.
     pub care_team: Vec<String>,
+    /// Every emergency opening of its record that the caller may see (its care team, the
+    /// psychiatrists and the admin see them all), oldest first.
+    pub emergency: Vec<super::EmergencyOpening>,
 }
 
 /// The clients enrolled in the practice, each with its care team, by code.
@@ -43,17 +46,39 @@ pub fn clients(
             &[],
         )
         .map_err(fail)?;
-    rows.iter()
+    let unreadable = |()| PracticeError::Unreadable("the client registry");
+    let mut enrolled: Vec<EnrolledClient> = rows
+        .iter()
         .map(|row| {
             Ok(EnrolledClient {
                 code: cell(row, 0)?,
                 enrolled_by: cell(row, 1)?,
                 enrolled_at: cell(row, 2)?,
                 care_team: cell(row, 3)?,
+                emergency: Vec::new(),
             })
         })
         .collect::<Result<_, ()>>()
-        .map_err(|()| PracticeError::Unreadable("the client registry"))
+        .map_err(unreadable)?;
+    for row in client
+        .query(
+            "SELECT client_code, login::text, reason, opened_at FROM kap.emergency_access
+             ORDER BY id",
+            &[],
+        )
+        .map_err(fail)?
+    {
+        let code: String = cell(&row, 0).map_err(unreadable)?;
+        let opening = super::EmergencyOpening {
+            login: cell(&row, 1).map_err(unreadable)?,
+            reason: cell(&row, 2).map_err(unreadable)?,
+            opened_at: cell(&row, 3).map_err(unreadable)?,
+        };
+        if let Some(client) = enrolled.iter_mut().find(|client| client.code == code) {
+            client.emergency.push(opening);
+        }
+    }
+    Ok(enrolled)
 }
 
 /// Enrols a client by its code (the URL's login: an admin or a psychiatrist).

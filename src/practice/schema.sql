@@ -62,6 +62,17 @@ CREATE TABLE kap.care_assignments (
 );
 CREATE INDEX care_assignments_by_client ON kap.care_assignments (client_code, login, id);
 
+-- Emergency access: a clinician opens a client outside their care team, with the reason stated,
+-- for a day. Each opening is kept for good and shown to the client's care team and the admin.
+CREATE TABLE kap.emergency_access (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    client_code  text NOT NULL REFERENCES kap.clients,
+    login        name NOT NULL DEFAULT session_user REFERENCES kap.clinicians,
+    reason       text NOT NULL CHECK (length(btrim(reason)) BETWEEN 10 AND 500),
+    opened_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX emergency_access_by_login ON kap.emergency_access (login, opened_at);
+
 -- A session as it ended: pushed once, with its whole timeline. Clients are known by their
 -- pseudonymous code only; a display name never leaves the laptop.
 CREATE TABLE kap.sessions (
@@ -169,7 +180,8 @@ DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['practice', 'clinicians', 'signing_keys', 'clients',
                              'care_assignments', 'sessions', 'entries', 'signatures', 'addenda',
-                             'check_ins', 'journal_witnesses', 'problems'] LOOP
+                             'check_ins', 'journal_witnesses', 'problems',
+                             'emergency_access'] LOOP
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I
                         FOR EACH ROW EXECUTE FUNCTION kap.append_only()', t, t);
         EXECUTE format('CREATE TRIGGER %I_no_truncate BEFORE TRUNCATE ON kap.%I

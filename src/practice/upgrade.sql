@@ -79,6 +79,19 @@ INSERT INTO kap.care_assignments (client_code, login, action)
     ORDER BY t.client_code, t.login;
 DROP TABLE kap.care_team;
 
+-- Emergency access (new): a clinician opens a client outside their care team, with the reason stated,
+-- for a day. Each opening is kept for good and shown to the client's care team and the admin.
+CREATE TABLE kap.emergency_access (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    client_code  text NOT NULL REFERENCES kap.clients,
+    login        name NOT NULL DEFAULT session_user REFERENCES kap.clinicians,
+    reason       text NOT NULL CHECK (length(btrim(reason)) BETWEEN 10 AND 500),
+    opened_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX emergency_access_by_login ON kap.emergency_access (login, opened_at);
+
+
+
 -- Sessions name an enrolled client; every row's author is the login that wrote it.
 ALTER TABLE kap.sessions
     ADD CONSTRAINT sessions_client_code_fkey FOREIGN KEY (client_code) REFERENCES kap.clients;
@@ -135,7 +148,7 @@ DO $$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['practice', 'clients', 'care_assignments', 'journal_witnesses',
-                             'problems'] LOOP
+                             'problems', 'emergency_access'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I_append_only ON kap.%I', t, t);
         EXECUTE format('DROP TRIGGER IF EXISTS %I_no_truncate ON kap.%I', t, t);
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I
