@@ -80,6 +80,7 @@ impl ClientPracticeLink {
             }
         });
         widgets::status_line(ui, self.status.as_ref());
+        ui.add_space(theme::GAP);
     }
 
     /// Asks the server (on a thread) whether this journal may link the client.
