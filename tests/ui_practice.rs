@@ -236,3 +236,59 @@ fn share_in_window(
             .is_some()
     );
 }
+
+/// Runs the window until `text` shows (a job thread is asking the server), for at most two seconds.
+fn run_until(harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>, text: &str) {
+    for _ in 0..40 {
+        harness.run();
+        if harness.query_by_label_contains(text).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{text} never showed");
+}
+
+#[test]
+fn a_psychiatrist_enrols_a_client_and_keeps_its_care_team_in_the_practice_view() {
+    let server = TestServer::start();
+    server.init_practice();
+    server.add_clinician("p_one", PracticeRole::Psychiatrist);
+    server.add_clinician("t_one", PracticeRole::Therapist);
+    let journal = common::journal();
+    let mut store = journal.store;
+    kap_journal::practice::connect(
+        &mut store,
+        &PracticeAddress::parse(&server.url("p_one")).unwrap(),
+        PASSWORD,
+        Utc::now(),
+    )
+    .unwrap();
+    drop(store);
+    let mut harness = app(journal.dir.path(), &journal.clock);
+    harness.run();
+    click(&mut harness, "Practice");
+    harness.get_by_label("Clients and care teams").click();
+    run_until(&mut harness, "No client is enrolled yet.");
+    type_into(&mut harness, "Enrol client (code)", "D-0009");
+    click(&mut harness, "Enrol");
+    run_until(&mut harness, "Enrolled D-0009.");
+    assert!(harness.query_by_label("care team: nobody yet").is_some());
+    type_into(&mut harness, "Login", "t_one");
+    click(&mut harness, "Assign");
+    run_until(&mut harness, "care team: t_one");
+    assert!(
+        harness
+            .query_by_label_contains("The practice has no problems on its list.")
+            .is_some()
+    );
+    let by: String = server
+        .superuser()
+        .query_one(
+            "SELECT by_login::text FROM kap.care_assignments WHERE client_code = 'D-0009'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(by, "p_one");
+}

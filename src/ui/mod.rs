@@ -27,6 +27,7 @@ mod lock_screen;
 mod lots_view;
 mod passphrase_change;
 mod practice_admin;
+mod practice_registry;
 mod practice_settings;
 mod practice_sync;
 mod practice_view;

@@ -20,6 +20,8 @@ pub struct PracticeView {
     problem: Option<String>,
     /// The syncs ended when the list was read.
     syncs_seen: u64,
+    /// The practice's clients and care teams, read from the server when opened.
+    registry: super::practice_registry::PracticeRegistry,
 }
 
 impl PracticeView {
@@ -30,6 +32,7 @@ impl PracticeView {
             sort: TableSort::default(),
             problem: None,
             syncs_seen,
+            registry: super::practice_registry::PracticeRegistry::default(),
         };
         view.reload(store);
         view
@@ -108,6 +111,7 @@ impl AppView for PracticeView {
                         }
                     });
                     sync_outcome(ui, cx.practice);
+                    self.registry.ui(ui, membership);
                 }
             }
             if let Some(problem) = &self.problem {

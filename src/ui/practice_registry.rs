@@ -1,0 +1,260 @@
+//! The practice's clients and care teams in the Practice view: every enrolled client with its care
+//! team and emergency openings, read from the server on a job thread; an admin or a psychiatrist
+//! enrols clients, puts logins on a care team or takes them off, and reads the problem list. The
+//! same as `kap-journal practice clients|enrol|assign|unassign|problems`.
+
+use egui::{RichText, Ui};
+
+use super::background::Job;
+use super::{theme, widgets};
+use crate::domain::{PracticeMembership, PracticeRole};
+use crate::practice::{Assignment, EnrolledClient, PracticeAddress, PracticeError, Problems};
+use crate::store::StoreError;
+
+/// The width of a client's code, and of its care team and emergency openings (wrapped within it).
+const CODE_WIDTH: f32 = 90.0;
+const TEAM_WIDTH: f32 = 420.0;
+
+/// What the server was last asked for, and its answer.
+type Answer = Result<(Vec<EnrolledClient>, Option<Problems>, Option<String>), PracticeError>;
+
+#[derive(Default)]
+pub struct PracticeRegistry {
+    clients: Vec<EnrolledClient>,
+    problems: Option<Problems>,
+    /// The code typed to enrol.
+    new_code: String,
+    /// The login typed to put on (or take off) a client's care team, by client.
+    logins: std::collections::HashMap<String, String>,
+    working: Option<Job<Answer>>,
+    status: Option<(String, bool)>,
+    read_once: bool,
+}
+
+/// What a change to the registry asks of the server, before it reads the registry again.
+enum Change {
+    None,
+    Enrol(String),
+    Assign(String, String, Assignment),
+}
+
+impl PracticeRegistry {
+    pub fn ui(&mut self, ui: &mut Ui, membership: &PracticeMembership) {
+        self.poll();
+        let keeps_teams = matches!(
+            membership.role,
+            PracticeRole::Admin | PracticeRole::Psychiatrist
+        );
+        egui::CollapsingHeader::new("Clients and care teams")
+            .id_salt("practice_registry")
+            .show(ui, |ui| {
+                if !self.read_once && self.working.is_none() {
+                    self.read_once = true;
+                    self.ask(ui.ctx(), membership, Change::None);
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(self.working.is_none(), egui::Button::new("Refresh"))
+                        .clicked()
+                    {
+                        self.ask(ui.ctx(), membership, Change::None);
+                    }
+                    if self.working.is_some() {
+                        ui.label(
+                            RichText::new("Asking the practice server…").color(theme::muted()),
+                        );
+                    }
+                });
+                if keeps_teams {
+                    self.enrol_form(ui, membership);
+                }
+                self.client_list(ui, membership, keeps_teams);
+                if let Some(problems) = &self.problems {
+                    problem_list(ui, problems);
+                }
+                widgets::status_line(ui, self.status.as_ref());
+            });
+    }
+
+    fn enrol_form(&mut self, ui: &mut Ui, membership: &PracticeMembership) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Enrol client (code)");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.new_code)
+                    .hint_text("D-0001")
+                    .desired_width(120.0),
+            )
+            .labelled_by(label.id);
+            let ready = !self.new_code.trim().is_empty() && self.working.is_none();
+            if ui.add_enabled(ready, egui::Button::new("Enrol")).clicked() {
+                let code = self.new_code.trim().to_owned();
+                self.ask(ui.ctx(), membership, Change::Enrol(code));
+            }
+        });
+    }
+
+    fn client_list(&mut self, ui: &mut Ui, membership: &PracticeMembership, keeps_teams: bool) {
+        let mut change = None;
+        // A practice of hundreds of clients scrolls here, leaving the session lists in view.
+        egui::ScrollArea::vertical()
+            .id_salt("practice_clients_scroll")
+            .max_height(260.0)
+            .show(ui, |ui| {
+                for client in &self.clients {
+                    ui.horizontal(|ui| {
+                        ui.add_sized(
+                            [CODE_WIDTH, 20.0],
+                            egui::Label::new(RichText::new(&client.code).strong()),
+                        );
+                        let column = egui::Layout::top_down(egui::Align::Min);
+                        ui.allocate_ui_with_layout(egui::vec2(TEAM_WIDTH, 0.0), column, |ui| {
+                            ui.set_width(TEAM_WIDTH);
+                            ui.label(if client.care_team.is_empty() {
+                                "care team: nobody yet".to_owned()
+                            } else {
+                                format!("care team: {}", client.care_team.join(", "))
+                            });
+                            for opening in &client.emergency {
+                                ui.label(
+                                    RichText::new(format!(
+                                        "opened in an emergency by {} on {}: {}",
+                                        opening.login,
+                                        crate::format::date_time(opening.opened_at),
+                                        opening.reason
+                                    ))
+                                    .color(theme::warning()),
+                                );
+                            }
+                        });
+                        if keeps_teams {
+                            let login = self.logins.entry(client.code.clone()).or_default();
+                            let label = ui.label("Login");
+                            ui.add(egui::TextEdit::singleline(login).desired_width(110.0))
+                                .labelled_by(label.id);
+                            let ready = !login.trim().is_empty() && self.working.is_none();
+                            for (title, assignment) in [
+                                ("Assign", Assignment::Assign),
+                                ("Unassign", Assignment::Unassign),
+                            ] {
+                                if ui.add_enabled(ready, egui::Button::new(title)).clicked() {
+                                    change = Some(Change::Assign(
+                                        client.code.clone(),
+                                        login.trim().to_owned(),
+                                        assignment,
+                                    ));
+                                }
+                            }
+                        }
+                    });
+                    ui.separator();
+                }
+            });
+        if self.clients.is_empty() && self.working.is_none() && self.read_once {
+            ui.label(RichText::new("No client is enrolled yet.").color(theme::muted()));
+        }
+        if let Some(change) = change {
+            self.ask(ui.ctx(), membership, change);
+        }
+    }
+
+    /// Makes `change` on the server (on a thread), then reads the registry (and, for an admin or a
+    /// psychiatrist, the problem list) again.
+    fn ask(&mut self, ctx: &egui::Context, membership: &PracticeMembership, change: Change) {
+        let address = match PracticeAddress::parse(&membership.url) {
+            Ok(address) => address,
+            Err(error) => {
+                self.status = Some((error.to_string(), true));
+                return;
+            }
+        };
+        let password = membership.password.clone();
+        let reads_problems = matches!(
+            membership.role,
+            PracticeRole::Admin | PracticeRole::Psychiatrist
+        );
+        self.status = None;
+        self.working = Some(Job::start(ctx, "practice registry", move |_| {
+            let done = match change {
+                Change::None => None,
+                Change::Enrol(code) => {
+                    crate::practice::enrol(&address, &password, &code)?;
+                    Some(format!("Enrolled {code}."))
+                }
+                Change::Assign(code, login, assignment) => {
+                    crate::practice::assign(&address, &password, &code, &login, assignment)?;
+                    Some(match assignment {
+                        Assignment::Assign => format!("{login} is on the care team of {code}."),
+                        Assignment::Unassign => format!("{login} is off the care team of {code}."),
+                    })
+                }
+            };
+            let clients = crate::practice::clients(&address, &password)?;
+            let problems = if reads_problems {
+                Some(crate::practice::problems(&address, &password)?)
+            } else {
+                None
+            };
+            Ok((clients, problems, done))
+        }));
+    }
+
+    fn poll(&mut self) {
+        let Some(job) = &self.working else {
+            return;
+        };
+        let Some(answer) = job.take(|| Err(StoreError::BackgroundStopped.into())) else {
+            return;
+        };
+        self.working = None;
+        match answer {
+            Ok((clients, problems, done)) => {
+                self.clients = clients;
+                self.problems = problems;
+                if done.is_some() {
+                    self.new_code.clear();
+                }
+                self.status = done.map(|done| (done, false));
+            }
+            Err(error) => self.status = Some((error.to_string(), true)),
+        }
+    }
+}
+
+/// The problem list, when there is anything on it.
+fn problem_list(ui: &mut Ui, problems: &Problems) {
+    if problems.is_empty() {
+        ui.label(RichText::new("The practice has no problems on its list.").color(theme::muted()));
+        return;
+    }
+    ui.strong("Problems");
+    for refused in &problems.refused_sessions {
+        ui.colored_label(
+            theme::warning(),
+            format!(
+                "Session {} by {}: refused ({}) by {}'s journal",
+                refused.session,
+                refused.author,
+                refused.why.replace('_', " "),
+                refused.reported_by
+            ),
+        );
+    }
+    for clinician in &problems.inert_clinicians {
+        ui.colored_label(
+            theme::warning(),
+            format!(
+                "Clinician row {} ({}): names no login of the practice in that role's group",
+                clinician.login, clinician.role
+            ),
+        );
+    }
+    for key in &problems.unproven_keys {
+        ui.colored_label(
+            theme::warning(),
+            format!(
+                "A key registered for {} without proof that {} holds it: no journal trusts it",
+                key.login, key.login
+            ),
+        );
+    }
+}
