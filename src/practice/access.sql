@@ -145,6 +145,7 @@ BEGIN
                     kap.check_ins, kap.journal_witnesses TO %I', clinician);
     EXECUTE format('GRANT INSERT ON kap.signing_keys TO %I', clinician);
     EXECUTE format('GRANT SELECT ON kap.problems, kap.emergency_access TO %I', anyone);
+    EXECUTE format('GRANT SELECT ON kap.legacy_sessions TO %I', clinician);
     EXECUTE format('GRANT INSERT ON kap.emergency_access TO %I', clinician);
     EXECUTE format('GRANT INSERT ON kap.problems TO %I', clinician);
 END $$;
@@ -216,6 +217,9 @@ CREATE POLICY shown_to_the_team ON kap.emergency_access FOR SELECT USING (
 CREATE POLICY own_reports ON kap.problems FOR INSERT WITH CHECK (reported_by = (SELECT kap.me()));
 CREATE POLICY problem_list ON kap.problems FOR SELECT USING (
     (SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist' OR reported_by = (SELECT kap.me()));
+
+CREATE POLICY care_team ON kap.legacy_sessions FOR SELECT
+    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 CREATE POLICY own_notes ON kap.journal_witnesses FOR INSERT WITH CHECK (login = (SELECT kap.me()));
 CREATE POLICY own_notes_read ON kap.journal_witnesses FOR SELECT USING (login = (SELECT kap.me()));

@@ -10,14 +10,29 @@ use postgres::{Client, Row};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::row_seal::RowSeal;
 use super::{PracticeAddress, PracticeError};
 use crate::domain::{
     Addendum, CheckInKind, Clinician, KeyedSeal, Route, SessionStatus, Signature, TreatmentModel,
 };
 use crate::export::{ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession};
 
-/// A session read from the server, or why it cannot be read.
-pub(super) type Fetched = Result<ArchivedSession, ()>;
+/// A session read from the server with its rows' seals, or why it cannot be read.
+pub(super) type Fetched = Result<FetchedSession, ()>;
+
+/// A session as the server holds it, and the seal each of its rows carries (`None`: none).
+#[derive(Debug)]
+pub(super) struct FetchedSession {
+    pub session: ArchivedSession,
+    /// The seal over the session and its timeline.
+    pub seal: Option<RowSeal>,
+    /// Each addendum's, in the addenda's order.
+    pub addenda: Vec<Option<RowSeal>>,
+    /// Each recorded check-in's, in the check-ins' order.
+    pub check_ins: Vec<Option<RowSeal>>,
+    /// Pushed before rows were sealed (listed by the server's upgrade): its rows may carry none.
+    pub legacy: bool,
+}
 
 /// Reads whole sessions (timeline, signature with its note, addenda, check-ins) by uuid.
 pub(super) fn fetch(
@@ -25,33 +40,29 @@ pub(super) fn fetch(
     address: &PracticeAddress,
     uuids: &[uuid::Uuid],
 ) -> Result<HashMap<uuid::Uuid, Fetched>, PracticeError> {
-    let keeps_zone =
-        super::server_columns::sessions_keep_zone(client).map_err(|error| address.error(&error))?;
     let mut query = |sql: &str| {
         client
             .query(sql, &[&uuids])
             .map_err(|error| address.error(&error))
     };
-    // A server set up before sessions kept their zone: its copies are read in this clinic's zone.
-    let mut sessions = sessions_of(query(if keeps_zone {
-        SESSIONS_SQL
-    } else {
-        SESSIONS_WITHOUT_ZONE_SQL
-    })?);
+    let mut sessions = sessions_of(query(SESSIONS_SQL)?);
     add_entries(&mut sessions, &query(ENTRIES_SQL)?);
     add_signatures(&mut sessions, &query(SIGNATURES_SQL)?);
     add_addenda(&mut sessions, &query(ADDENDA_SQL)?);
     add_check_ins(&mut sessions, &query(CHECK_INS_SQL)?);
+    for row in query(LEGACY_SQL)? {
+        if let Ok(uuid) = cell::<uuid::Uuid>(&row, 0)
+            && let Some(Ok(fetched)) = sessions.get_mut(&uuid)
+        {
+            fetched.legacy = true;
+        }
+    }
     Ok(sessions)
 }
 
 const SESSIONS_SQL: &str =
     "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
-                    started_at, ended_at, weight_kg, zone
-             FROM kap.sessions WHERE uuid = ANY($1)";
-const SESSIONS_WITHOUT_ZONE_SQL: &str =
-    "SELECT uuid, client_code, model, route, planned_dose, intention, comfort_plan,
-                    started_at, ended_at, weight_kg, NULL::text
+                    started_at, ended_at, weight_kg, zone, seal_key, seal
              FROM kap.sessions WHERE uuid = ANY($1)";
 const ENTRIES_SQL: &str =
     "SELECT session_uuid, seq, wall_time, elapsed_ms, payload FROM kap.entries
@@ -61,9 +72,13 @@ const SIGNATURES_SQL: &str =
                     public_key, signature, progress_note
              FROM kap.signatures WHERE session_uuid = ANY($1)";
 const ADDENDA_SQL: &str =
-    "SELECT session_uuid, author_name, author_credentials, written_at, reason, text
+    "SELECT session_uuid, author_name, author_credentials, written_at, reason, text, seal_key,
+                    seal
              FROM kap.addenda WHERE session_uuid = ANY($1) ORDER BY session_uuid, ordinal";
-const CHECK_INS_SQL: &str = "SELECT session_uuid, kind, due, done FROM kap.check_ins
+const LEGACY_SQL: &str =
+    "SELECT session_uuid FROM kap.legacy_sessions WHERE session_uuid = ANY($1)";
+const CHECK_INS_SQL: &str =
+    "SELECT session_uuid, kind, due, done, seal_key, seal FROM kap.check_ins
              WHERE session_uuid = ANY($1) ORDER BY session_uuid, kind";
 
 /// The session rows themselves.
@@ -74,7 +89,7 @@ fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
             continue;
         };
         let session = (|| {
-            Ok(ArchivedSession {
+            let session = ArchivedSession {
                 uuid,
                 client: ArchivedClient {
                     code: cell(&row, 1)?,
@@ -101,6 +116,13 @@ fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
                 signature: None,
                 addenda: Vec::new(),
                 follow_ups: Vec::new(),
+            };
+            Ok(FetchedSession {
+                session,
+                seal: seal_of(&row, 11)?,
+                addenda: Vec::new(),
+                check_ins: Vec::new(),
+                legacy: false,
             })
         })();
         sessions.insert(uuid, session);
@@ -111,8 +133,8 @@ fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
 /// Each session's timeline, in order.
 fn add_entries(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
     for row in rows {
-        add_to(sessions, row, |session| {
-            session.events.push(ArchivedEvent {
+        add_to(sessions, row, |fetched| {
+            fetched.session.events.push(ArchivedEvent {
                 seq: u32::try_from(cell::<i32>(row, 1)?).map_err(|_| ())?,
                 wall_time: cell(row, 2)?,
                 elapsed_ms: cell(row, 3)?,
@@ -126,7 +148,8 @@ fn add_entries(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
 /// Signatures, each with the progress note it covers.
 fn add_signatures(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
     for row in rows {
-        add_to(sessions, row, |session| {
+        add_to(sessions, row, |fetched| {
+            let session = &mut fetched.session;
             let seal = match (cell::<Option<String>>(row, 5)?, cell(row, 6)?) {
                 (Some(public_key), Some(signature)) => Some(KeyedSeal {
                     public_key,
@@ -155,8 +178,9 @@ fn add_signatures(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
 /// Addenda in their author's order.
 fn add_addenda(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
     for row in rows {
-        add_to(sessions, row, |session| {
-            session.addenda.push(Addendum {
+        add_to(sessions, row, |fetched| {
+            fetched.addenda.push(seal_of(row, 6)?);
+            fetched.session.addenda.push(Addendum {
                 author: Clinician {
                     name: cell(row, 1)?,
                     credentials: cell(row, 2)?,
@@ -173,9 +197,10 @@ fn add_addenda(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
 /// Recorded check-ins.
 fn add_check_ins(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
     for row in rows {
-        add_to(sessions, row, |session| {
+        add_to(sessions, row, |fetched| {
             let due: NaiveDate = cell(row, 2)?;
-            session.follow_ups.push(ArchivedFollowUp {
+            fetched.check_ins.push(seal_of(row, 4)?);
+            fetched.session.follow_ups.push(ArchivedFollowUp {
                 kind: CheckInKind::parse(cell(row, 1)?).ok_or(())?,
                 due,
                 done: Some(from_json(cell(row, 3)?)?),
@@ -190,7 +215,7 @@ fn add_check_ins(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
 fn add_to(
     sessions: &mut HashMap<uuid::Uuid, Fetched>,
     row: &Row,
-    add: impl FnOnce(&mut ArchivedSession) -> Result<(), ()>,
+    add: impl FnOnce(&mut FetchedSession) -> Result<(), ()>,
 ) {
     let Ok(uuid) = cell::<uuid::Uuid>(row, 0) else {
         return;
@@ -209,6 +234,19 @@ pub(super) fn cell<'a, T: postgres::types::FromSql<'a>>(
     index: usize,
 ) -> Result<T, ()> {
     row.try_get(index).map_err(|_| ())
+}
+
+/// The seal in columns `index` (its key) and `index + 1`; both absent is no seal, one alone a row
+/// that cannot be read.
+fn seal_of(row: &Row, index: usize) -> Result<Option<RowSeal>, ()> {
+    match (
+        cell::<Option<String>>(row, index)?,
+        cell::<Option<String>>(row, index + 1)?,
+    ) {
+        (Some(public_key), Some(seal)) => Ok(Some(RowSeal { public_key, seal })),
+        (None, None) => Ok(None),
+        _ => Err(()),
+    }
 }
 
 fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, ()> {

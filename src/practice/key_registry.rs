@@ -83,7 +83,8 @@ pub(super) fn proven_keys(
     Ok(keys)
 }
 
-fn decode<const N: usize>(hex: &str) -> Option<[u8; N]> {
+/// `N` bytes from their hex, or `None` for anything else.
+pub(super) fn decode<const N: usize>(hex: &str) -> Option<[u8; N]> {
     if hex.len() != N * 2 {
         return None;
     }

@@ -12,10 +12,13 @@ mod link;
 mod problems;
 mod pull;
 mod push;
+mod push_rows;
 mod registry;
+mod row_seal;
 mod server_columns;
 mod setup;
 mod sync;
+mod trust;
 mod upgrade;
 mod witness;
 

@@ -3,8 +3,6 @@
 //! matches what arrived and was made with a key its author registered, so a row changed on the
 //! server is found here and not copied.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use postgres::{Client, Row};
 use serde::Serialize;
@@ -12,7 +10,6 @@ use serde::Serialize;
 use super::fetch::{cell, fetch};
 use super::push::Moved;
 use super::{PracticeAddress, PracticeError};
-use crate::domain::Signature;
 use crate::export::{ArchivedSession, check_session, write_archived_session};
 use crate::store::{CopyAuthor, CopyHeld, ImportBatch, Store, StoreError};
 
@@ -39,6 +36,15 @@ pub enum RefusedWhy {
     UnregisteredKey,
     /// It is signed, but its signature carries no seal: nothing shows who signed it or what.
     Sealless,
+    /// A row of it (the session, an entry, an addendum, a check-in) no longer matches its
+    /// author's seal: changed on the server.
+    RowChanged,
+    /// A row of it carries no seal of its author: pushed before rows were sealed, or its seal
+    /// was removed.
+    Unsealed,
+    /// It is sealed with a key its author proved only after this journal had pinned their keys:
+    /// a new computer of theirs, or someone else.
+    NewKey,
     /// A row could not be read as a session of the journal.
     Unreadable,
 }
@@ -51,6 +57,9 @@ impl RefusedWhy {
             Self::Forged => "forged",
             Self::UnregisteredKey => "unregistered_key",
             Self::Sealless => "sealless",
+            Self::RowChanged => "row_changed",
+            Self::Unsealed => "unsealed",
+            Self::NewKey => "new_key",
             Self::Unreadable => "unreadable",
         }
     }
@@ -71,6 +80,15 @@ impl Refused {
             }
             RefusedWhy::Sealless => {
                 "is marked signed but its signature carries no seal, so who signed it and what cannot be shown"
+            }
+            RefusedWhy::RowChanged => {
+                "no longer matches its author's seal: a row of it was changed on the server"
+            }
+            RefusedWhy::Unsealed => {
+                "carries a row without its author's seal (pushed before rows were sealed, or its seal was removed)"
+            }
+            RefusedWhy::NewKey => {
+                "is sealed with a key its author did not use before (a new computer of theirs, or someone else); ask them"
             }
             RefusedWhy::Unreadable => "arrived in a form the journal cannot read",
         };
@@ -102,8 +120,8 @@ struct Listed {
 /// What a pull still has to fetch, worked out once per sync: the sessions new to this journal
 /// and the copies whose author has added to them.
 pub(super) struct PullPlan {
-    /// Each registered key with the logins that proved it theirs.
-    keys: HashMap<String, std::collections::HashSet<String>>,
+    /// The keys a colleague's rows may be sealed with.
+    trust: super::trust::KeyTrust,
     pending: std::collections::VecDeque<(Listed, Option<CopyHeld>)>,
     /// Practice clients this login may read that no client of the journal is linked to.
     unlinked: Vec<String>,
@@ -117,6 +135,8 @@ pub struct Incoming {
     /// What the journal already holds of it, when it is a copy the author has added to.
     held: Option<CopyHeld>,
     session: Result<ArchivedSession, RefusedWhy>,
+    /// The author's keys to pin when the copy is written (the first time this journal meets them).
+    pin: Vec<String>,
 }
 
 impl PullPlan {
@@ -127,7 +147,10 @@ impl PullPlan {
         reader: &Store,
         practice: uuid::Uuid,
     ) -> Result<Self, PracticeError> {
-        let keys = super::key_registry::proven_keys(client, address, practice)?;
+        let trust = super::trust::KeyTrust::new(
+            super::key_registry::proven_keys(client, address, practice)?,
+            reader.practice_pinned_keys()?,
+        );
         let held = reader.practice_copies_held()?;
         // Only a linked client's sessions are copied: the practice's D-0001 is this journal's
         // D-0001 only once its clinician has said so.
@@ -151,7 +174,7 @@ impl PullPlan {
             })
             .collect();
         Ok(Self {
-            keys,
+            trust,
             pending,
             unlinked,
         })
@@ -180,33 +203,19 @@ impl PullPlan {
                 .into_iter()
                 .filter_map(|(listed, held)| {
                     let session = fetched.remove(&listed.uuid)?;
-                    let session = match session {
-                        Err(()) => Err(RefusedWhy::Unreadable),
-                        // A signature is "signed" only when its seal verifies: one without a seal
-                        // (removed on the server, digest worked out again) is never copied.
-                        Ok(session)
-                            if session
-                                .signature
-                                .as_ref()
-                                .is_some_and(|signature| signature.seal.is_none()) =>
-                        {
-                            Err(RefusedWhy::Sealless)
-                        }
-                        Ok(session)
-                            if !key_is_authors(
-                                session.signature.as_ref(),
-                                &listed.author,
-                                &self.keys,
-                            ) =>
-                        {
-                            Err(RefusedWhy::UnregisteredKey)
-                        }
-                        Ok(session) => Ok(session),
-                    };
+                    let session =
+                        session
+                            .map_err(|()| RefusedWhy::Unreadable)
+                            .and_then(|fetched| {
+                                self.trust.check(&fetched, &listed.author.login)?;
+                                Ok(fetched.session)
+                            });
+                    let pin = self.trust.to_pin(&listed.author.login);
                     Some(Incoming {
                         listed,
                         held,
                         session,
+                        pin,
                     })
                 })
                 .collect(),
@@ -228,6 +237,7 @@ pub fn write_incoming(
         listed,
         held,
         session,
+        pin,
     } in incoming
     {
         let written = match (session, held) {
@@ -236,7 +246,10 @@ pub fn write_incoming(
             (Ok(session), Some(copy)) => complete_copy(&mut batch, &copy, &session, now)?,
         };
         match written {
-            Ok(moved) => pulled.moved.add(moved),
+            Ok(moved) => {
+                batch.pin_keys(&listed.author.login, &pin, now)?;
+                pulled.moved.add(moved);
+            }
             Err(why) => {
                 batch.note_refused(listed.uuid, &listed.author.login, why.as_str(), now)?;
                 pulled.refused.push(refusal(&listed, why));
@@ -297,20 +310,6 @@ fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, P
         .map(listed)
         .collect::<Result<_, ()>>()
         .map_err(|()| PracticeError::Unreadable("a list of sessions"))
-}
-
-/// Checks that a seal was made with a key its author registered, with proof.
-fn key_is_authors(
-    signature: Option<&Signature>,
-    author: &CopyAuthor,
-    keys: &HashMap<String, std::collections::HashSet<String>>,
-) -> bool {
-    match signature.and_then(|signature| signature.seal.as_ref()) {
-        Some(seal) => keys
-            .get(&seal.public_key)
-            .is_some_and(|logins| logins.contains(&author.login)),
-        None => true,
-    }
 }
 
 /// What a store error while writing a copy says about the copy; `None`: a fault of the journal.

@@ -9,6 +9,7 @@ use postgres::Client;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::push_rows::{AddendumRow, CheckInRow, EntryRow, SessionRow, SessionRows, SignatureRow};
 use super::{PracticeAddress, PracticeError};
 use crate::domain::SessionId;
 use crate::export::{ExportOptions, SessionRecord};
@@ -75,6 +76,10 @@ pub(super) fn push_step(
     // A new session goes only to a client whose care team this login is on (the server would
     // refuse it, and the whole batch with it).
     let writable = writable_codes(client, address, &due)?;
+    // Every row goes sealed by this journal's own key (joining a practice makes one).
+    let key = reader
+        .practice_row_key()?
+        .ok_or(PracticeError::Unreadable("this journal's signing key"))?;
     let mut off_team = Vec::new();
     let mut rows = Vec::with_capacity(due.len());
     for item in &due {
@@ -83,7 +88,7 @@ pub(super) fn push_step(
             continue;
         }
         let record = SessionRecord::load(reader, item.id, ExportOptions::default())?;
-        if let Some(session) = SessionRows::of(item, &record)? {
+        if let Some(session) = SessionRows::of(item, &record, address.login(), &key)? {
             rows.push(session);
         }
     }
@@ -131,158 +136,6 @@ fn writable_codes(
         .collect())
 }
 
-/// What the server lacks of one session, row by row.
-struct SessionRows {
-    uuid: uuid::Uuid,
-    session: Option<SessionRow>,
-    entries: Vec<EntryRow>,
-    signature: Option<SignatureRow>,
-    addenda: Vec<AddendumRow>,
-    check_ins: Vec<CheckInRow>,
-    /// What the server holds of the session once these rows are in.
-    mark: (SessionId, PushedState),
-}
-
-struct SessionRow {
-    client_code: String,
-    model: &'static str,
-    route: &'static str,
-    planned_dose: Value,
-    intention: String,
-    comfort_plan: String,
-    started_at: DateTime<Utc>,
-    ended_at: DateTime<Utc>,
-    weight_kg: Option<f64>,
-    /// The clinic's zone the session was held in, so a colleague's copy prints its times there.
-    zone: Option<String>,
-}
-
-struct EntryRow {
-    seq: i32,
-    wall_time: DateTime<Utc>,
-    elapsed_ms: i64,
-    kind: &'static str,
-    payload: Value,
-}
-
-struct SignatureRow {
-    name: String,
-    credentials: String,
-    signed_at: DateTime<Utc>,
-    content_sha256: String,
-    public_key: Option<String>,
-    signature: Option<String>,
-    progress_note: Option<Value>,
-}
-
-struct AddendumRow {
-    /// Its place in the author's record, 1 first: how the server keys it.
-    ordinal: i32,
-    name: String,
-    credentials: String,
-    written_at: DateTime<Utc>,
-    reason: String,
-    text: String,
-}
-
-struct CheckInRow {
-    kind: &'static str,
-    due: NaiveDate,
-    done: Value,
-}
-
-fn json(value: &impl Serialize) -> Result<Value, PracticeError> {
-    serde_json::to_value(value).map_err(|_| PracticeError::Unreadable("a session of this journal"))
-}
-
-impl SessionRows {
-    /// What the server lacks of one ended session (`None` for a live one).
-    fn of(due: &PushDue, record: &SessionRecord) -> Result<Option<Self>, PracticeError> {
-        let session = &record.session;
-        let Some(ended_at) = session.ended_at else {
-            return Ok(None);
-        };
-        let mut rows = Self {
-            uuid: session.uuid,
-            session: None,
-            entries: Vec::new(),
-            signature: None,
-            addenda: Vec::new(),
-            check_ins: Vec::new(),
-            mark: (due.id, PushedState::default()),
-        };
-        if !due.pushed.session {
-            rows.session = Some(SessionRow {
-                client_code: due.practice_code.clone(),
-                model: session.model.as_str(),
-                route: session.route.as_str(),
-                planned_dose: json(&session.planned_dose)?,
-                intention: session.intention.clone(),
-                comfort_plan: session.comfort_plan.clone(),
-                started_at: session.started_at,
-                ended_at,
-                // The weight the session was dosed by, as the archive keeps it.
-                weight_kg: session.weight_kg.or(record.client.weight_kg),
-                zone: session.zone.map(|zone| zone.to_string()),
-            });
-            for event in &record.events {
-                rows.entries.push(EntryRow {
-                    seq: i32::try_from(event.seq.0).unwrap_or(i32::MAX),
-                    wall_time: event.wall_time,
-                    elapsed_ms: event.elapsed_ms,
-                    kind: event.kind.as_str(),
-                    payload: json(&event.kind)?,
-                });
-            }
-        }
-        if let Some(signature) = &record.signature
-            && !due.pushed.signed
-        {
-            rows.signature = Some(SignatureRow {
-                name: signature.clinician.name.clone(),
-                credentials: signature.clinician.credentials.clone(),
-                signed_at: signature.signed_at,
-                content_sha256: signature.content_sha256.clone(),
-                public_key: signature.seal.as_ref().map(|seal| seal.public_key.clone()),
-                signature: signature.seal.as_ref().map(|seal| seal.signature.clone()),
-                progress_note: record.progress_note.as_ref().map(json).transpose()?,
-            });
-        }
-        // Every addendum and every recorded check-in of a session due goes again: the server
-        // keeps what it lacks (by the addendum's place, the check-in's kind) and ignores the rest,
-        // so what is sent never depends on which the journal thinks went before.
-        for (index, addendum) in record.addenda.iter().enumerate() {
-            rows.addenda.push(AddendumRow {
-                ordinal: i32::try_from(index + 1).unwrap_or(i32::MAX),
-                name: addendum.author.name.clone(),
-                credentials: addendum.author.credentials.clone(),
-                written_at: addendum.written_at,
-                reason: addendum.reason.clone(),
-                text: addendum.text.clone(),
-            });
-        }
-        let mut check_ins = 0;
-        for follow_up in &record.follow_ups {
-            let Some(done) = &follow_up.done else {
-                continue;
-            };
-            check_ins += 1;
-            rows.check_ins.push(CheckInRow {
-                kind: follow_up.kind.as_str(),
-                due: follow_up.due,
-                done: json(done)?,
-            });
-        }
-        rows.mark.1 = PushedState {
-            session: true,
-            signed: record.signature.is_some(),
-            addenda: record.addenda.len() as u32,
-            check_ins,
-        };
-        Ok(Some(rows))
-    }
-}
-
 /// Sends one batch in one server transaction: the sessions first, then the rest of those the
 /// server now holds as this login's (never rows for a session that is another clinician's).
 fn send(
@@ -306,23 +159,18 @@ fn send(
         let ended: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.ended_at).collect();
         let weights: Vec<Option<f64>> = new.iter().map(|(_, row)| row.weight_kg).collect();
         let zones: Vec<Option<&str>> = new.iter().map(|(_, row)| row.zone.as_deref()).collect();
-        // A server set up before sessions kept their zone has no column for it.
-        let keeps_zone = super::server_columns::sessions_keep_zone(&mut tx).map_err(fail)?;
-        let sql = if keeps_zone {
+        let seal_keys: Vec<&str> = new
+            .iter()
+            .map(|(_, row)| row.seal.public_key.as_str())
+            .collect();
+        let seals: Vec<&str> = new.iter().map(|(_, row)| row.seal.proof.as_str()).collect();
+        let sql =
             "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
-                 comfort_plan, started_at, ended_at, weight_kg, zone)
+                 comfort_plan, started_at, ended_at, weight_kg, zone, seal_key, seal)
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
                  $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::float8[],
-                 $11::text[])
-             ON CONFLICT DO NOTHING"
-        } else {
-            "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
-                 comfort_plan, started_at, ended_at, weight_kg)
-             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
-                 $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::float8[])
-             WHERE cardinality($11::text[]) >= 0
-             ON CONFLICT DO NOTHING"
-        };
+                 $11::text[], $12::text[], $13::text[])
+             ON CONFLICT DO NOTHING";
         moved.sessions = tx
             .execute(
                 sql,
@@ -338,6 +186,8 @@ fn send(
                     &ended,
                     &weights,
                     &zones,
+                    &seal_keys,
+                    &seals,
                 ],
             )
             .map_err(fail)?;
@@ -450,12 +300,20 @@ fn send_addenda(
     let text = |f: fn(&AddendumRow) -> &str| rows.iter().map(|(_, row)| f(row)).collect::<Vec<_>>();
     let uuids: Vec<uuid::Uuid> = rows.iter().map(|(uuid, _)| *uuid).collect();
     let ordinals: Vec<i32> = rows.iter().map(|(_, row)| row.ordinal).collect();
+    let seal_keys: Vec<&str> = rows
+        .iter()
+        .map(|(_, row)| row.seal.public_key.as_str())
+        .collect();
+    let seals: Vec<&str> = rows
+        .iter()
+        .map(|(_, row)| row.seal.proof.as_str())
+        .collect();
     let written: Vec<DateTime<Utc>> = rows.iter().map(|(_, row)| row.written_at).collect();
     tx.execute(
         "INSERT INTO kap.addenda (session_uuid, author_name, author_credentials, written_at, reason,
-             text, ordinal)
+             text, ordinal, seal_key, seal)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
-             $6::text[], $7::int4[])
+             $6::text[], $7::int4[], $8::text[], $9::text[])
          ON CONFLICT DO NOTHING",
         &[
             &uuids,
@@ -465,6 +323,8 @@ fn send_addenda(
             &text(|row| &row.reason),
             &text(|row| &row.text),
             &ordinals,
+            &seal_keys,
+            &seals,
         ],
     )
 }
@@ -484,10 +344,19 @@ fn send_check_ins(
     let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind).collect();
     let dues: Vec<NaiveDate> = rows.iter().map(|(_, row)| row.due).collect();
     let done: Vec<&Value> = rows.iter().map(|(_, row)| &row.done).collect();
+    let seal_keys: Vec<&str> = rows
+        .iter()
+        .map(|(_, row)| row.seal.public_key.as_str())
+        .collect();
+    let seals: Vec<&str> = rows
+        .iter()
+        .map(|(_, row)| row.seal.proof.as_str())
+        .collect();
     tx.execute(
-        "INSERT INTO kap.check_ins (session_uuid, kind, due, done)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::jsonb[])
+        "INSERT INTO kap.check_ins (session_uuid, kind, due, done, seal_key, seal)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::jsonb[], $5::text[],
+             $6::text[])
          ON CONFLICT DO NOTHING",
-        &[&uuids, &kinds, &dues, &done],
+        &[&uuids, &kinds, &dues, &done, &seal_keys, &seals],
     )
 }

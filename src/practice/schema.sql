@@ -89,9 +89,19 @@ CREATE TABLE kap.sessions (
     weight_kg     double precision CHECK (weight_kg IS NULL OR weight_kg > 0),
     -- The clinic's IANA time zone the session was held in (null from journals before zones).
     zone          text CHECK (zone IS NULL OR length(zone) BETWEEN 1 AND 64),
+    -- The author's seal over the session and its whole timeline (src/practice/row_seal.rs); null
+    -- only on sessions pushed before rows were sealed.
+    seal_key      text CHECK (seal_key ~ '^[0-9a-f]{64}$'),
+    seal          text CHECK (seal ~ '^[0-9a-f]{128}$'),
     pushed_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX sessions_by_client ON kap.sessions (client_code, started_at);
+
+-- Sessions pushed before rows were sealed (kept by `practice upgrade`, never added to since):
+-- a reader copies their unsealed rows, which nothing shows unchanged since the upgrade.
+CREATE TABLE kap.legacy_sessions (
+    session_uuid  uuid PRIMARY KEY REFERENCES kap.sessions
+);
 
 -- Entries by session and sequence: a sync killed and run again inserts nothing twice.
 CREATE TABLE kap.entries (
@@ -130,6 +140,8 @@ CREATE TABLE kap.addenda (
     written_at    timestamptz NOT NULL,
     reason        text NOT NULL,
     text          text NOT NULL,
+    seal_key      text CHECK (seal_key ~ '^[0-9a-f]{64}$'),
+    seal          text CHECK (seal ~ '^[0-9a-f]{128}$'),
     PRIMARY KEY (session_uuid, ordinal)
 );
 
@@ -140,6 +152,8 @@ CREATE TABLE kap.check_ins (
     author        name NOT NULL DEFAULT session_user REFERENCES kap.clinicians,
     due           date NOT NULL,
     done          jsonb NOT NULL,
+    seal_key      text CHECK (seal_key ~ '^[0-9a-f]{64}$'),
+    seal          text CHECK (seal ~ '^[0-9a-f]{128}$'),
     PRIMARY KEY (session_uuid, kind)
 );
 
@@ -164,7 +178,8 @@ CREATE TABLE kap.problems (
     session_uuid  uuid NOT NULL,
     author        name NOT NULL,
     why           text NOT NULL CHECK (why IN ('changed', 'forged', 'unregistered_key', 'sealless',
-                                               'unreadable')),
+                                               'unreadable', 'row_changed', 'unsealed',
+                                               'new_key')),
     reported_by   name NOT NULL DEFAULT session_user,
     reported_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (session_uuid, reported_by)
@@ -181,7 +196,7 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['practice', 'clinicians', 'signing_keys', 'clients',
                              'care_assignments', 'sessions', 'entries', 'signatures', 'addenda',
                              'check_ins', 'journal_witnesses', 'problems',
-                             'emergency_access'] LOOP
+                             'emergency_access', 'legacy_sessions'] LOOP
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I
                         FOR EACH ROW EXECUTE FUNCTION kap.append_only()', t, t);
         EXECUTE format('CREATE TRIGGER %I_no_truncate BEFORE TRUNCATE ON kap.%I

@@ -114,6 +114,23 @@ ALTER TABLE kap.addenda ADD CONSTRAINT addenda_ordinal_check CHECK (ordinal > 0)
 ALTER TABLE kap.addenda DROP CONSTRAINT addenda_pkey;
 ALTER TABLE kap.addenda ADD PRIMARY KEY (session_uuid, ordinal);
 
+-- Rows are sealed by their author from now on (those pushed before carry no seal).
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['sessions', 'addenda', 'check_ins'] LOOP
+        EXECUTE format('ALTER TABLE kap.%I ADD COLUMN seal_key text CHECK (seal_key ~ ''^[0-9a-f]{64}$'')', t);
+        EXECUTE format('ALTER TABLE kap.%I ADD COLUMN seal text CHECK (seal ~ ''^[0-9a-f]{128}$'')', t);
+    END LOOP;
+END $$;
+
+-- Sessions pushed before rows were sealed (kept by `practice upgrade`, never added to since):
+-- a reader copies their unsealed rows, which nothing shows unchanged since the upgrade.
+CREATE TABLE kap.legacy_sessions (
+    session_uuid  uuid PRIMARY KEY REFERENCES kap.sessions
+);
+INSERT INTO kap.legacy_sessions SELECT uuid FROM kap.sessions;
+
 -- Journals' witnesses, for a server from before them.
 CREATE TABLE IF NOT EXISTS kap.journal_witnesses (
     journal   text NOT NULL CHECK (journal ~ '^[0-9a-f]{16}$'),
@@ -131,7 +148,8 @@ CREATE TABLE kap.problems (
     session_uuid  uuid NOT NULL,
     author        name NOT NULL,
     why           text NOT NULL CHECK (why IN ('changed', 'forged', 'unregistered_key', 'sealless',
-                                               'unreadable')),
+                                               'unreadable', 'row_changed', 'unsealed',
+                                               'new_key')),
     reported_by   name NOT NULL DEFAULT session_user,
     reported_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (session_uuid, reported_by)
@@ -148,7 +166,7 @@ DO $$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['practice', 'clients', 'care_assignments', 'journal_witnesses',
-                             'problems', 'emergency_access'] LOOP
+                             'problems', 'emergency_access', 'legacy_sessions'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I_append_only ON kap.%I', t, t);
         EXECUTE format('DROP TRIGGER IF EXISTS %I_no_truncate ON kap.%I', t, t);
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I

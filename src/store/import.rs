@@ -226,6 +226,16 @@ impl ImportBatch<'_> {
         super::practice::mark_copy(&self.tx, session, author, now)
     }
 
+    /// Pins `keys` as the colleague `login`'s (the first time this journal meets them).
+    pub fn pin_keys(
+        &mut self,
+        login: &str,
+        keys: &[String],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        super::practice_pins::pin(&self.tx, login, keys, now)
+    }
+
     /// Notes a colleague's session the pull refused (kept from its first refusal).
     pub fn note_refused(
         &mut self,

@@ -39,6 +39,7 @@ mod passphrase;
 mod plain_file;
 mod practice;
 mod practice_links;
+mod practice_pins;
 mod practice_quarantine;
 mod prefill;
 mod read_only_media;
@@ -83,7 +84,7 @@ pub use follow_ups::FollowUpDue;
 pub use import::{ClientMatch, ImportBatch};
 pub use integrity::{CHECK_AT_ONCE_BYTES, StartUpCheck};
 pub use key_file::KdfCost;
-pub use key_proof::KeyProof;
+pub use key_proof::{KeyProof, RowKey};
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
 pub use open::{

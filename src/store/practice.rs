@@ -73,12 +73,21 @@ impl Store {
         self.setting(MEMBERSHIP_KEY, "the practice membership")
     }
 
-    /// Joins (or re-joins) a practice; the password is kept inside the encrypted journal only.
+    /// Joins (or re-joins) a practice; the password is kept inside the encrypted journal only. A
+    /// journal without a signing key of its own gets one, named for the clinician as the practice
+    /// lists them: every row a sync pushes is sealed with it.
     pub fn save_practice_membership(
         &mut self,
         membership: &PracticeMembership,
     ) -> Result<(), StoreError> {
         self.require_writer()?;
+        if self.own_signing_keys()?.is_empty() {
+            let clinician = crate::domain::Clinician {
+                name: membership.name.clone(),
+                credentials: String::new(),
+            };
+            super::signing_key::own_key(&self.conn, &clinician, membership.joined_at)?;
+        }
         self.write_setting(MEMBERSHIP_KEY, membership, "the practice membership")
     }
 

@@ -251,6 +251,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::practice_quarantine::CREATE_PRACTICE_QUARANTINE,
         then: None,
     },
+    // 25: the keys this journal first saw as each colleague's (store::practice_pins).
+    Migration {
+        sql: super::practice_pins::CREATE_PRACTICE_PINS,
+        then: None,
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -133,7 +133,7 @@ pub(super) fn seal_from_bytes(
 }
 
 /// The clinician's newest key, or a new one when they have none yet (or signed under another name).
-fn own_key(
+pub(super) fn own_key(
     conn: &Connection,
     clinician: &Clinician,
     now: chrono::DateTime<chrono::Utc>,

@@ -1,0 +1,60 @@
+//! The keys this journal first saw as each colleague's (migration 25). A colleague's rows are
+//! trusted only when sealed with a key they proved theirs and, once this journal knows their keys,
+//! one of those: a key proved later under the same login (someone who reset a password, or a new
+//! computer of theirs) is an alarm, never an update. Pins are never changed or removed.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::{Store, StoreError, to_ms};
+
+/// Migration 25.
+pub(super) const CREATE_PRACTICE_PINS: &str = r"
+    CREATE TABLE practice_pinned_keys (
+        login       TEXT NOT NULL,
+        public_key  TEXT NOT NULL CHECK (length(public_key) = 64),
+        pinned_ms   INTEGER NOT NULL,
+        PRIMARY KEY (login, public_key)
+    );
+    CREATE TRIGGER practice_pinned_keys_no_update BEFORE UPDATE ON practice_pinned_keys
+    BEGIN SELECT RAISE(ABORT, 'append-only: a pinned key is kept'); END;
+    CREATE TRIGGER practice_pinned_keys_no_delete BEFORE DELETE ON practice_pinned_keys
+    BEGIN SELECT RAISE(ABORT, 'append-only: a pinned key is kept'); END;
+";
+
+impl Store {
+    /// Each colleague's keys as this journal first saw them, by login.
+    pub fn practice_pinned_keys(&self) -> Result<HashMap<String, HashSet<String>>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT login, public_key FROM practice_pinned_keys")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut pinned: HashMap<String, HashSet<String>> = HashMap::new();
+        for row in rows {
+            let (login, key) = row?;
+            pinned.entry(login).or_default().insert(key);
+        }
+        Ok(pinned)
+    }
+}
+
+/// Pins `keys` as `login`'s inside an import batch's transaction (kept ones stay as they were).
+pub(super) fn pin(
+    tx: &rusqlite::Transaction<'_>,
+    login: &str,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO practice_pinned_keys (login, public_key, pinned_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?;
+    for key in keys {
+        insert.execute(params![login, key, to_ms(now)])?;
+    }
+    Ok(())
+}
