@@ -279,15 +279,13 @@ fn has_more(listed: &Listed, copy: &CopyHeld) -> bool {
 fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, PracticeError> {
     let rows = client
         .query(
-            "SELECT s.uuid, s.author::text, c.name, g.session_uuid IS NOT NULL,
-                    COALESCE(a.n, 0), COALESCE(k.n, 0), s.client_code
-             FROM kap.sessions s
-                  JOIN kap.clinicians c ON c.login = s.author
-                  LEFT JOIN kap.signatures g ON g.session_uuid = s.uuid
-                  LEFT JOIN (SELECT session_uuid, count(*) AS n FROM kap.addenda GROUP BY 1) a
-                         ON a.session_uuid = s.uuid
-                  LEFT JOIN (SELECT session_uuid, count(*) AS n FROM kap.check_ins GROUP BY 1) k
-                         ON k.session_uuid = s.uuid
+            // Counted per colleague's session only (a journal with none counts nothing).
+            "SELECT s.uuid, s.author::text, c.name,
+                    EXISTS (SELECT 1 FROM kap.signatures g WHERE g.session_uuid = s.uuid),
+                    (SELECT count(*) FROM kap.addenda a WHERE a.session_uuid = s.uuid),
+                    (SELECT count(*) FROM kap.check_ins k WHERE k.session_uuid = s.uuid),
+                    s.client_code
+             FROM kap.sessions s JOIN kap.clinicians c ON c.login = s.author
              WHERE s.author <> current_user
              ORDER BY s.started_at, s.uuid",
             &[],

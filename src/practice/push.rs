@@ -13,7 +13,7 @@ use super::push_rows::{AddendumRow, CheckInRow, EntryRow, SessionRow, SessionRow
 use super::{PracticeAddress, PracticeError};
 use crate::domain::SessionId;
 use crate::export::{ExportOptions, SessionRecord};
-use crate::store::{PushDue, Pushed as PushedState, Store};
+use crate::store::{KeyProof, PushDue, Pushed as PushedState, Store};
 
 /// Sessions sent per server transaction: large enough that a first sync of thousands of sessions
 /// is a few hundred round trips, small enough that a killed sync loses little work.
@@ -159,11 +159,7 @@ fn send(
         let ended: Vec<DateTime<Utc>> = new.iter().map(|(_, row)| row.ended_at).collect();
         let weights: Vec<Option<f64>> = new.iter().map(|(_, row)| row.weight_kg).collect();
         let zones: Vec<Option<&str>> = new.iter().map(|(_, row)| row.zone.as_deref()).collect();
-        let seal_keys: Vec<&str> = new
-            .iter()
-            .map(|(_, row)| row.seal.public_key.as_str())
-            .collect();
-        let seals: Vec<&str> = new.iter().map(|(_, row)| row.seal.proof.as_str()).collect();
+        let (seal_keys, seals) = seal_columns(new.iter().map(|(_, row)| &row.seal));
         let sql =
             "INSERT INTO kap.sessions (uuid, client_code, model, route, planned_dose, intention,
                  comfort_plan, started_at, ended_at, weight_kg, zone, seal_key, seal)
@@ -217,6 +213,13 @@ fn send(
     moved.check_ins = send_check_ins(&mut tx, &mine).map_err(fail)?;
     tx.commit().map_err(fail)?;
     Ok((moved, others))
+}
+
+/// The seals of rows as the two columns the server keeps them in: keys, and signatures.
+fn seal_columns<'a>(seals: impl Iterator<Item = &'a KeyProof>) -> (Vec<&'a str>, Vec<&'a str>) {
+    seals
+        .map(|seal| (seal.public_key.as_str(), seal.proof.as_str()))
+        .unzip()
 }
 
 fn send_entries(
@@ -300,14 +303,7 @@ fn send_addenda(
     let text = |f: fn(&AddendumRow) -> &str| rows.iter().map(|(_, row)| f(row)).collect::<Vec<_>>();
     let uuids: Vec<uuid::Uuid> = rows.iter().map(|(uuid, _)| *uuid).collect();
     let ordinals: Vec<i32> = rows.iter().map(|(_, row)| row.ordinal).collect();
-    let seal_keys: Vec<&str> = rows
-        .iter()
-        .map(|(_, row)| row.seal.public_key.as_str())
-        .collect();
-    let seals: Vec<&str> = rows
-        .iter()
-        .map(|(_, row)| row.seal.proof.as_str())
-        .collect();
+    let (seal_keys, seals) = seal_columns(rows.iter().map(|(_, row)| &row.seal));
     let written: Vec<DateTime<Utc>> = rows.iter().map(|(_, row)| row.written_at).collect();
     tx.execute(
         "INSERT INTO kap.addenda (session_uuid, author_name, author_credentials, written_at, reason,
@@ -344,14 +340,7 @@ fn send_check_ins(
     let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind).collect();
     let dues: Vec<NaiveDate> = rows.iter().map(|(_, row)| row.due).collect();
     let done: Vec<&Value> = rows.iter().map(|(_, row)| &row.done).collect();
-    let seal_keys: Vec<&str> = rows
-        .iter()
-        .map(|(_, row)| row.seal.public_key.as_str())
-        .collect();
-    let seals: Vec<&str> = rows
-        .iter()
-        .map(|(_, row)| row.seal.proof.as_str())
-        .collect();
+    let (seal_keys, seals) = seal_columns(rows.iter().map(|(_, row)| &row.seal));
     tx.execute(
         "INSERT INTO kap.check_ins (session_uuid, kind, due, done, seal_key, seal)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::jsonb[], $5::text[],
