@@ -292,3 +292,44 @@ fn a_psychiatrist_enrols_a_client_and_keeps_its_care_team_in_the_practice_view()
         .get(0);
     assert_eq!(by, "p_one");
 }
+
+#[test]
+fn a_therapist_off_the_care_team_opens_a_client_in_an_emergency_from_the_practice_view() {
+    let server = TestServer::start();
+    server.init_practice();
+    server.add_clinician("t_one", PracticeRole::Therapist);
+    server.add_clinician("t_two", PracticeRole::Therapist);
+    server.share("D-0001", &["t_one"]);
+    let journal = common::journal();
+    let mut store = journal.store;
+    kap_journal::practice::connect(
+        &mut store,
+        &PracticeAddress::parse(&server.url("t_two")).unwrap(),
+        PASSWORD,
+        Utc::now(),
+    )
+    .unwrap();
+    drop(store);
+    let mut harness = app(journal.dir.path(), &journal.clock);
+    harness.run();
+    click(&mut harness, "Practice");
+    harness.get_by_label("Clients and care teams").click();
+    run_until(&mut harness, "care team: t_one");
+    type_into(
+        &mut harness,
+        "Reason",
+        "Covering the on-call night (synthetic).",
+    );
+    click(&mut harness, "Open in an emergency");
+    run_until(&mut harness, "You may read D-0001 until");
+    run_until(&mut harness, "opened in an emergency by t_two");
+    let reason: String = server
+        .superuser()
+        .query_one(
+            "SELECT reason FROM kap.emergency_access WHERE login = 't_two' AND client_code = 'D-0001'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(reason, "Covering the on-call night (synthetic).");
+}

@@ -27,13 +27,22 @@ pub fn open_in_emergency(
     code: &str,
     reason: &str,
 ) -> Result<DateTime<Utc>, PracticeError> {
+    let membership = reader
+        .practice_membership()?
+        .ok_or(PracticeError::NotConnected)?;
+    open_as(&membership, code, reason)
+}
+
+/// The same as the journal's login in `membership` (the window holds it already).
+pub fn open_as(
+    membership: &crate::domain::PracticeMembership,
+    code: &str,
+    reason: &str,
+) -> Result<DateTime<Utc>, PracticeError> {
     let reason = reason.trim();
     if !(10..=500).contains(&reason.chars().count()) {
         return Err(PracticeError::EmergencyReason);
     }
-    let membership = reader
-        .practice_membership()?
-        .ok_or(PracticeError::NotConnected)?;
     let address = PracticeAddress::parse(&membership.url)?;
     let mut client = address.connect(&membership.password)?;
     let code = code.trim();

@@ -23,7 +23,7 @@ mod upgrade;
 mod witness;
 
 pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport};
-pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_in_emergency};
+pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_as, open_in_emergency};
 pub use error::PracticeError;
 pub use link::{link, may_link};
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};

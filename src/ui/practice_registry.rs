@@ -1,7 +1,8 @@
 //! The practice's clients and care teams in the Practice view: every enrolled client with its care
 //! team and emergency openings, read from the server on a job thread; an admin or a psychiatrist
-//! enrols clients, puts logins on a care team or takes them off, and reads the problem list. The
-//! same as `kap-journal practice clients|enrol|assign|unassign|problems`.
+//! enrols clients, puts logins on a care team or takes them off, and reads the problem list; a
+//! therapist or a nurse may open a client outside their care team in an emergency, with a reason.
+//! The same as `kap-journal practice clients|enrol|assign|unassign|problems|emergency`.
 
 use egui::{RichText, Ui};
 
@@ -26,6 +27,8 @@ pub struct PracticeRegistry {
     new_code: String,
     /// The login typed to put on (or take off) a client's care team, by client.
     logins: std::collections::HashMap<String, String>,
+    /// The reason typed to open a client outside this clinician's care team, by client.
+    reasons: std::collections::HashMap<String, String>,
     working: Option<Job<Answer>>,
     status: Option<(String, bool)>,
     read_once: bool,
@@ -36,6 +39,8 @@ enum Change {
     None,
     Enrol(String),
     Assign(String, String, Assignment),
+    /// Opens a client outside this clinician's care team, with the reason stated.
+    Emergency(String, String),
 }
 
 impl PracticeRegistry {
@@ -94,6 +99,8 @@ impl PracticeRegistry {
     }
 
     fn client_list(&mut self, ui: &mut Ui, membership: &PracticeMembership, keeps_teams: bool) {
+        // A clinician may open a client outside their care team in an emergency; a psychiatrist
+        // reads every enrolled client already.
         let mut change = None;
         // A practice of hundreds of clients scrolls here, leaving the session lists in view.
         egui::ScrollArea::vertical()
@@ -126,6 +133,32 @@ impl PracticeRegistry {
                                 );
                             }
                         });
+                        let outside = !keeps_teams
+                            && membership.role.records_sessions()
+                            && membership.role != PracticeRole::Psychiatrist
+                            && !client.care_team.contains(&membership.login);
+                        if outside {
+                            let reason = self.reasons.entry(client.code.clone()).or_default();
+                            let label = ui.label("Reason");
+                            ui.add(
+                                egui::TextEdit::singleline(reason)
+                                    .hint_text("why, for the care team to read")
+                                    .desired_width(240.0),
+                            )
+                            .labelled_by(label.id);
+                            let ready =
+                                reason.trim().chars().count() >= 10 && self.working.is_none();
+                            if ui
+                                .add_enabled(ready, egui::Button::new("Open in an emergency"))
+                                .on_hover_text("For a day you may link this client and receive its sessions; the opening and your reason are kept for good and shown to its care team.")
+                                .clicked()
+                            {
+                                change = Some(Change::Emergency(
+                                    client.code.clone(),
+                                    reason.trim().to_owned(),
+                                ));
+                            }
+                        }
                         if keeps_teams {
                             let login = self.logins.entry(client.code.clone()).or_default();
                             let label = ui.label("Login");
@@ -168,6 +201,7 @@ impl PracticeRegistry {
             }
         };
         let password = membership.password.clone();
+        let member = membership.clone();
         let reads_problems = matches!(
             membership.role,
             PracticeRole::Admin | PracticeRole::Psychiatrist
@@ -179,6 +213,13 @@ impl PracticeRegistry {
                 Change::Enrol(code) => {
                     crate::practice::enrol(&address, &password, &code)?;
                     Some(format!("Enrolled {code}."))
+                }
+                Change::Emergency(code, reason) => {
+                    let until = crate::practice::open_as(&member, &code, &reason)?;
+                    Some(format!(
+                        "You may read {code} until {}; link it on its page and sync to receive its sessions. The opening is shown to its care team.",
+                        crate::format::date_time(until)
+                    ))
                 }
                 Change::Assign(code, login, assignment) => {
                     crate::practice::assign(&address, &password, &code, &login, assignment)?;
@@ -212,6 +253,7 @@ impl PracticeRegistry {
                 self.problems = problems;
                 if done.is_some() {
                     self.new_code.clear();
+                    self.reasons.clear();
                 }
                 self.status = done.map(|done| (done, false));
             }
