@@ -178,3 +178,35 @@ fn open_check_ins(dir: &TempDir) -> (SessionId, String, String) {
 fn open_store(dir: &TempDir) -> Store {
     open(dir.path())
 }
+
+#[test]
+fn a_journal_that_joined_before_rows_were_sealed_gets_a_key_to_seal_them() {
+    // A member journal that never signed: no key of its own (joining now makes one; before
+    // December 2026 it did not).
+    let journal = common::journal();
+    let dir = journal.dir;
+    drop(journal.store);
+    common::rewind_schema(dir.path(), 24);
+    let membership = serde_json::json!({
+        "url": "postgres://t_one@db.example/practice",
+        "login": "t_one",
+        "password": "synthetic password",
+        "name": "Dr. t_one (synthetic)",
+        "role": "therapist",
+        "joined_at": "2026-11-20T10:00:00Z"
+    });
+    let conn = kap_journal::store::connect_raw(dir.path(), &common::passphrase()).unwrap();
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('practice', ?1)",
+        [membership.to_string()],
+    )
+    .unwrap();
+    let keys: i64 = conn
+        .query_row("SELECT count(*) FROM signing_keys", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(keys, 0);
+    drop(conn);
+    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    assert_eq!(store.own_signing_keys().unwrap().len(), 1);
+    assert!(store.practice_row_key().unwrap().is_some());
+}

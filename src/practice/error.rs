@@ -85,6 +85,10 @@ pub enum PracticeError {
     Stopped,
     #[error("This practice server already keeps explicit care teams; there is nothing to upgrade.")]
     AlreadyCurrent,
+    #[error(
+        "This journal has no signing key to seal what it sends; connect to the practice again (Settings → Practice, or kap-journal practice connect) and sync."
+    )]
+    NoSigningKey,
     #[error("The practice already has a client {code}.")]
     AlreadyEnrolled { code: String },
     #[error(

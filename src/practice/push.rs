@@ -79,7 +79,7 @@ pub(super) fn push_step(
     // Every row goes sealed by this journal's own key (joining a practice makes one).
     let key = reader
         .practice_row_key()?
-        .ok_or(PracticeError::Unreadable("this journal's signing key"))?;
+        .ok_or(PracticeError::NoSigningKey)?;
     let mut off_team = Vec::new();
     let mut rows = Vec::with_capacity(due.len());
     for item in &due {

@@ -58,3 +58,36 @@ pub(super) fn pin(
     }
     Ok(())
 }
+
+/// Migration 25's code: a journal that joined a practice before rows were sealed, and never
+/// signed, has no key of its own yet; it gets one now, named for the clinician as the practice
+/// lists them, so its next sync can seal what it sends.
+pub(super) fn key_for_a_member(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    use rusqlite::OptionalExtension as _;
+    let membership: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'practice'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(membership) = membership else {
+        return Ok(());
+    };
+    let has_key: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM signing_keys WHERE secret IS NOT NULL)",
+        [],
+        |row| row.get(0),
+    )?;
+    if has_key {
+        return Ok(());
+    }
+    let membership: crate::domain::PracticeMembership = serde_json::from_str(&membership)
+        .map_err(|_| StoreError::Damaged("the practice membership"))?;
+    let clinician = crate::domain::Clinician {
+        name: membership.name,
+        credentials: String::new(),
+    };
+    super::signing_key::own_key(tx, &clinician, crate::domain::wall_now())?;
+    Ok(())
+}

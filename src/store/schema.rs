@@ -251,10 +251,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::practice_quarantine::CREATE_PRACTICE_QUARANTINE,
         then: None,
     },
-    // 25: the keys this journal first saw as each colleague's (store::practice_pins).
+    // 25: the keys this journal first saw as each colleague's (store::practice_pins); a member
+    // journal without a key of its own gets one, to seal what it sends.
     Migration {
         sql: super::practice_pins::CREATE_PRACTICE_PINS,
-        then: None,
+        then: Some(super::practice_pins::key_for_a_member),
     },
 ];
 
