@@ -5,10 +5,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
 use postgres::Client;
 
 use super::fetch::cell;
+use super::row_seal::RowSeal;
 use super::{PracticeAddress, PracticeError};
 use crate::store::Store;
 
@@ -23,17 +23,11 @@ pub(super) fn statement(practice: uuid::Uuid, login: &str) -> Vec<u8> {
 
 /// Whether `proof` is `public_key`'s signature over the statement for `login` in `practice`.
 pub(super) fn proves(public_key: &str, proof: &str, practice: uuid::Uuid, login: &str) -> bool {
-    let (Some(key), Some(signature)) = (decode::<32>(public_key), decode::<64>(proof)) else {
-        return false;
+    let seal = RowSeal {
+        public_key: public_key.to_owned(),
+        seal: proof.to_owned(),
     };
-    let Ok(key) = VerifyingKey::from_bytes(&key) else {
-        return false;
-    };
-    key.verify(
-        &statement(practice, login),
-        &Signature::from_bytes(&signature),
-    )
-    .is_ok()
+    super::row_seal::verifies(&seal, &statement(practice, login))
 }
 
 /// Registers the journal's signing keys to the connected login, each with its proof.
@@ -83,18 +77,6 @@ pub(super) fn proven_keys(
     Ok(keys)
 }
 
-/// `N` bytes from their hex, or `None` for anything else.
-pub(super) fn decode<const N: usize>(hex: &str) -> Option<[u8; N]> {
-    if hex.len() != N * 2 {
-        return None;
-    }
-    let mut bytes = [0_u8; N];
-    for (index, byte) in bytes.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(index * 2..index * 2 + 2)?, 16).ok()?;
-    }
-    Some(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use ed25519_dalek::{Signer as _, SigningKey};
@@ -102,11 +84,11 @@ mod tests {
     use super::*;
 
     fn hex(bytes: &[u8]) -> String {
-        use std::fmt::Write as _;
-        bytes.iter().fold(String::new(), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+        bytes
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect::<Vec<_>>()
+            .concat()
     }
 
     #[test]

@@ -9,7 +9,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
 use serde::Serialize;
 
-use super::key_registry::decode;
 use crate::domain::{Addendum, CheckIn};
 use crate::export::ArchivedSession;
 
@@ -117,8 +116,11 @@ pub(super) fn check_in_message(
 
 /// Whether `seal` is a good signature of `message` by its key.
 pub(super) fn verifies(seal: &RowSeal, message: &[u8]) -> bool {
-    let (Some(key), Some(signature)) = (decode::<32>(&seal.public_key), decode::<64>(&seal.seal))
-    else {
+    let bytes = |hex: &str| crate::store::parse_hex(hex);
+    let (Some(Ok(key)), Some(Ok(signature))) = (
+        bytes(&seal.public_key).map(<[u8; 32]>::try_from),
+        bytes(&seal.seal).map(<[u8; 64]>::try_from),
+    ) else {
         return false;
     };
     VerifyingKey::from_bytes(&key).is_ok_and(|key| {

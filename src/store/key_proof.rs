@@ -4,13 +4,12 @@
 
 use ed25519_dalek::{Signer as _, SigningKey};
 use rusqlite::OptionalExtension as _;
-use zeroize::Zeroizing;
 
 use super::secret::push_hex;
 use super::{Store, StoreError};
 
-/// This journal's newest own signing key, held for sealing the rows a sync pushes (its secret
-/// half is wiped when it is dropped).
+/// One of this journal's own signing keys, held for sealing what a sync pushes and proving the
+/// keys it registers (its secret half is wiped when it is dropped).
 pub struct RowKey(SigningKey);
 
 impl RowKey {
@@ -49,15 +48,9 @@ impl Store {
             )?
             .query_row([], |row| row.get(0))
             .optional()?;
-        let Some(secret) = secret else {
-            return Ok(None);
-        };
-        let secret = Zeroizing::new(secret);
-        let bytes: [u8; 32] = secret
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::Damaged("a signing key"))?;
-        Ok(Some(RowKey(SigningKey::from_bytes(&bytes))))
+        secret
+            .map(|secret| Ok(RowKey(super::signing_key::from_secret(secret)?)))
+            .transpose()
     }
 
     /// Signs `statement` with each of this journal's own signing keys.
@@ -66,20 +59,8 @@ impl Store {
             .conn
             .prepare_cached("SELECT secret FROM signing_keys WHERE secret IS NOT NULL")?;
         let secrets = query.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
-        let mut proofs = Vec::new();
-        for secret in secrets {
-            let secret = Zeroizing::new(secret?);
-            let bytes: [u8; 32] = secret
-                .as_slice()
-                .try_into()
-                .map_err(|_| StoreError::Damaged("a signing key"))?;
-            let key = SigningKey::from_bytes(&bytes);
-            let mut public_key = String::with_capacity(64);
-            push_hex(&mut public_key, key.verifying_key().as_bytes());
-            let mut proof = String::with_capacity(128);
-            push_hex(&mut proof, &key.sign(statement).to_bytes());
-            proofs.push(KeyProof { public_key, proof });
-        }
-        Ok(proofs)
+        secrets
+            .map(|secret| Ok(RowKey(super::signing_key::from_secret(secret?)?).seal(statement)))
+            .collect()
     }
 }

@@ -132,6 +132,16 @@ pub(super) fn seal_from_bytes(
     })
 }
 
+/// A signing key from its secret half as the journal keeps it (wiped once read).
+pub(super) fn from_secret(secret: Vec<u8>) -> Result<SigningKey, StoreError> {
+    let secret = Zeroizing::new(secret);
+    let bytes: [u8; 32] = secret
+        .as_slice()
+        .try_into()
+        .map_err(|_| StoreError::Damaged("a signing key"))?;
+    Ok(SigningKey::from_bytes(&bytes))
+}
+
 /// The clinician's newest key, or a new one when they have none yet (or signed under another name).
 pub(super) fn own_key(
     conn: &Connection,
@@ -149,12 +159,7 @@ pub(super) fn own_key(
         })
         .optional()?;
     if let Some(secret) = held {
-        let secret = Zeroizing::new(secret);
-        let bytes: [u8; 32] = secret
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::Damaged("a signing key"))?;
-        return Ok(SigningKey::from_bytes(&bytes));
+        return from_secret(secret);
     }
     let mut secret = Zeroizing::new([0_u8; 32]);
     getrandom::fill(secret.as_mut()).map_err(|_| StoreError::NoRandomness)?;
