@@ -82,32 +82,10 @@ CREATE FUNCTION kap.on_team(code text, who name) RETURNS boolean LANGUAGE sql ST
                      ORDER BY a.id DESC LIMIT 1), false)
 $$;
 
--- Whether this session's clinician opened client `code` in an emergency within the last day.
-CREATE FUNCTION kap.opened_in_emergency(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM kap.emergency_access e
-                   WHERE e.client_code = $1 AND e.login = kap.me()
-                     AND e.opened_at > now() - interval '1 day')
-$$;
-
--- Whether this session's clinician may read the record of client `code`: a psychiatrist every
--- enrolled client; everyone else the clients whose care team they are on, and for a day one they
--- opened in an emergency.
-CREATE FUNCTION kap.may_read(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT kap.me() IS NOT NULL
-       AND ((kap.my_role() = 'psychiatrist' AND EXISTS (SELECT 1 FROM kap.clients c WHERE c.code = $1))
-            OR kap.on_team($1, kap.me())
-            OR kap.opened_in_emergency($1))
-$$;
-
--- Whether this session's clinician may add to the record of client `code`: on its care team (a
--- psychiatrist: any enrolled client); an admin records nothing.
-CREATE FUNCTION kap.may_write(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT kap.my_role() IN ('therapist', 'nurse', 'psychiatrist') AND kap.may_read($1)
-$$;
-
 -- The codes of the clients this session's clinician may read (a psychiatrist: every enrolled
--- client; everyone else: those whose care team they are on), and may add sessions to. Policies
--- call these as `(SELECT …)`, which PostgreSQL works out once per statement rather than per row.
+-- client; everyone else: those whose care team they are on, and for a day one they opened in an
+-- emergency), and may add sessions to (an admin records nothing). Policies call these as
+-- `(SELECT …)`, which PostgreSQL works out once per statement rather than per row.
 CREATE FUNCTION kap.readable_codes() RETURNS text[] LANGUAGE sql STABLE AS $$
     SELECT CASE
         WHEN kap.me() IS NULL THEN '{}'::text[]
@@ -125,6 +103,14 @@ $$;
 CREATE FUNCTION kap.writable_codes() RETURNS text[] LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN kap.my_role() IN ('therapist', 'nurse', 'psychiatrist')
                 THEN kap.readable_codes() ELSE '{}'::text[] END
+$$;
+
+-- Whether this session's clinician may read, or add to, the record of client `code`.
+CREATE FUNCTION kap.may_read(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT $1 = ANY (kap.readable_codes())
+$$;
+CREATE FUNCTION kap.may_write(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT $1 = ANY (kap.writable_codes())
 $$;
 
 -- Privileges go to this practice's group roles alone.

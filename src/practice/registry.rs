@@ -1,7 +1,7 @@
 //! The practice's client registry and care teams: an admin or a psychiatrist enrols a client by
 //! code (never a name) and puts clinicians on its care team or takes them off; each is a row with
 //! who and when, never changed. The server decides who may read and write a client's record from
-//! them (`schema.sql`: `kap.may_read`, `kap.may_write`).
+//! them (`access.sql`: `kap.readable_codes`, `kap.writable_codes`).
 
 use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
