@@ -54,32 +54,8 @@ pub fn problems(url: &str, json: bool) -> anyhow::Result<()> {
     if problems.is_empty() {
         say!("The practice has no problems on its list.");
     }
-    for refused in &problems.refused_sessions {
-        say!(
-            "session {} by {}: refused ({}) by {}'s journal on {}",
-            refused.session,
-            refused.author,
-            refused.why.replace('_', " "),
-            refused.reported_by,
-            refused.reported_at.format("%Y-%m-%d %H:%M UTC")
-        );
-    }
-    for clinician in &problems.inert_clinicians {
-        say!(
-            "clinician row {} ({}), added by {}: names no login of the practice in that role's group, so it gives nobody anything",
-            super::for_terminal(&clinician.login),
-            clinician.role,
-            clinician.added_by
-        );
-    }
-    for key in &problems.unproven_keys {
-        say!(
-            "key {}… registered for {} on {}: no proof that {} holds it, so no journal trusts it",
-            &key.public_key[..key.public_key.len().min(16)],
-            key.login,
-            key.registered_at.format("%Y-%m-%d"),
-            key.login
-        );
+    for sentence in problems.sentences() {
+        say!("{}", super::for_terminal(&sentence));
     }
     Ok(())
 }

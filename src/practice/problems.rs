@@ -48,6 +48,36 @@ pub struct Problems {
 }
 
 impl Problems {
+    /// Each problem in one sentence, as the command line and the window list them.
+    pub fn sentences(&self) -> Vec<String> {
+        let refused = self.refused_sessions.iter().map(|refused| {
+            format!(
+                "Session {} by {}: refused ({}) by {}'s journal on {}.",
+                refused.session,
+                refused.author,
+                refused.why.replace('_', " "),
+                refused.reported_by,
+                refused.reported_at.format("%Y-%m-%d %H:%M UTC")
+            )
+        });
+        let clinicians = self.inert_clinicians.iter().map(|clinician| {
+            format!(
+                "Clinician row {} ({}), added by {}: it names no login of the practice in that role's group, so it gives nobody anything.",
+                clinician.login, clinician.role, clinician.added_by
+            )
+        });
+        let keys = self.unproven_keys.iter().map(|key| {
+            format!(
+                "Key {}… registered for {} on {}: nothing proves that {} holds it, so no journal trusts it.",
+                key.public_key.get(..16).unwrap_or(&key.public_key),
+                key.login,
+                key.registered_at.format("%Y-%m-%d"),
+                key.login
+            )
+        });
+        refused.chain(clinicians).chain(keys).collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.refused_sessions.is_empty()
             && self.inert_clinicians.is_empty()

@@ -269,34 +269,7 @@ fn problem_list(ui: &mut Ui, problems: &Problems) {
         return;
     }
     ui.strong("Problems");
-    for refused in &problems.refused_sessions {
-        ui.colored_label(
-            theme::warning(),
-            format!(
-                "Session {} by {}: refused ({}) by {}'s journal",
-                refused.session,
-                refused.author,
-                refused.why.replace('_', " "),
-                refused.reported_by
-            ),
-        );
-    }
-    for clinician in &problems.inert_clinicians {
-        ui.colored_label(
-            theme::warning(),
-            format!(
-                "Clinician row {} ({}): names no login of the practice in that role's group",
-                clinician.login, clinician.role
-            ),
-        );
-    }
-    for key in &problems.unproven_keys {
-        ui.colored_label(
-            theme::warning(),
-            format!(
-                "A key registered for {} without proof that {} holds it: no journal trusts it",
-                key.login, key.login
-            ),
-        );
+    for sentence in problems.sentences() {
+        ui.colored_label(theme::warning(), sentence);
     }
 }
