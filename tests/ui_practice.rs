@@ -220,21 +220,34 @@ fn share_in_window(
     click(harness, "Client history");
     assert!(harness.query_by_label_contains("not shared").is_some());
     click(harness, &format!("Share with the practice as {code}"));
-    for _ in 0..20 {
-        harness.run();
-        if harness
-            .query_by_label_contains(&format!("shared as the practice's client {code}"))
-            .is_some()
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(
-        harness
-            .query_by_label_contains(&format!("shared as the practice's client {code}"))
-            .is_some()
-    );
+    run_until(harness, &format!("shared as the practice's client {code}"));
+}
+
+/// The window of an empty journal connected as `login`, on the Practice view's clients and care
+/// teams; with the journal's folder, to keep while the window runs.
+fn registry_of(
+    journal: common::Journal,
+    server: &TestServer,
+    login: &str,
+) -> (
+    egui_kittest::Harness<'static, kap_journal::ui::KapJournalApp>,
+    tempfile::TempDir,
+) {
+    let common::Journal { store, dir, clock } = journal;
+    let mut store = store;
+    kap_journal::practice::connect(
+        &mut store,
+        &PracticeAddress::parse(&server.url(login)).unwrap(),
+        PASSWORD,
+        Utc::now(),
+    )
+    .unwrap();
+    drop(store);
+    let mut harness = app(dir.path(), &clock);
+    harness.run();
+    click(&mut harness, "Practice");
+    harness.get_by_label("Clients and care teams").click();
+    (harness, dir)
 }
 
 /// Runs the window until `text` shows (a job thread is asking the server), for at most two seconds.
@@ -255,20 +268,7 @@ fn a_psychiatrist_enrols_a_client_and_keeps_its_care_team_in_the_practice_view()
     server.init_practice();
     server.add_clinician("p_one", PracticeRole::Psychiatrist);
     server.add_clinician("t_one", PracticeRole::Therapist);
-    let journal = common::journal();
-    let mut store = journal.store;
-    kap_journal::practice::connect(
-        &mut store,
-        &PracticeAddress::parse(&server.url("p_one")).unwrap(),
-        PASSWORD,
-        Utc::now(),
-    )
-    .unwrap();
-    drop(store);
-    let mut harness = app(journal.dir.path(), &journal.clock);
-    harness.run();
-    click(&mut harness, "Practice");
-    harness.get_by_label("Clients and care teams").click();
+    let (mut harness, _journal) = registry_of(common::journal(), &server, "p_one");
     run_until(&mut harness, "No client is enrolled yet.");
     type_into(&mut harness, "Enrol client (code)", "D-0009");
     click(&mut harness, "Enrol");
@@ -300,20 +300,7 @@ fn a_therapist_off_the_care_team_opens_a_client_in_an_emergency_from_the_practic
     server.add_clinician("t_one", PracticeRole::Therapist);
     server.add_clinician("t_two", PracticeRole::Therapist);
     server.share("D-0001", &["t_one"]);
-    let journal = common::journal();
-    let mut store = journal.store;
-    kap_journal::practice::connect(
-        &mut store,
-        &PracticeAddress::parse(&server.url("t_two")).unwrap(),
-        PASSWORD,
-        Utc::now(),
-    )
-    .unwrap();
-    drop(store);
-    let mut harness = app(journal.dir.path(), &journal.clock);
-    harness.run();
-    click(&mut harness, "Practice");
-    harness.get_by_label("Clients and care teams").click();
+    let (mut harness, _journal) = registry_of(common::journal(), &server, "t_two");
     run_until(&mut harness, "care team: t_one");
     type_into(
         &mut harness,
