@@ -91,7 +91,7 @@ pub fn emergency(journal: &super::JournalAccess, code: &str, reason: &str) -> an
     let until = crate::practice::open_in_emergency(&store, code, reason)?;
     let zone = store.clinic_zone()?;
     say!(
-        "You may read the practice's {} until {}; the opening and your reason are kept for good and shown to its care team. Link it (kap-journal practice link) and sync to receive its sessions.",
+        "You may read the practice's {} until {} ({zone}); the opening and your reason are kept for good and shown to its care team. Link it (kap-journal practice link) and sync to receive its sessions.",
         super::for_terminal(code.trim()),
         super::clinic_time(zone, until)
     );
