@@ -151,3 +151,19 @@ fn a_code_that_reads_the_same_as_another_clients_is_refused() {
     .to_string();
     assert!(error.contains("reads the same"), "{error}");
 }
+
+#[test]
+fn a_client_a_practice_link_would_add_is_checked_as_a_typed_one() {
+    let journal = common::journal();
+    let mut store = journal.store;
+    for hostile in ["D-0001\u{202e}", "D\u{200b}-0001", &"D".repeat(40)] {
+        assert!(
+            store
+                .link_practice_client(hostile, "D-0001", Utc::now())
+                .is_err(),
+            "{hostile:?}"
+        );
+    }
+    assert!(store.practice_links().unwrap().is_empty());
+    assert!(store.clients().unwrap().is_empty(), "nothing half made");
+}

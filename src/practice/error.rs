@@ -107,7 +107,9 @@ pub enum PracticeError {
         "Say why the record is opened outside its care team, in 10 to 500 characters; the reason is kept and shown to the care team."
     )]
     EmergencyReason,
-    #[error("A client code is 1 to 64 characters, with no control characters.")]
+    #[error(
+        "A client code is what a journal takes as one: up to 32 letters, digits, dashes, dots, slashes or spaces of one script, nothing invisible."
+    )]
     BadClientCode,
     #[error(
         "This practice server was set up before care teams were explicit; its owner upgrades it first (see docs/practice-sync.md, \"Moving a practice to explicit care teams\")."

@@ -199,13 +199,10 @@ pub(super) fn enrolled(
         .map_err(|_| PracticeError::Unreadable("an answer about the client registry"))
 }
 
-/// A client code as the practice keeps it: 1 to 64 characters, no surrounding space.
+/// A client code as the practice keeps it: what a journal accepts as one (the start form's rules).
 fn checked_code(code: &str) -> Result<&str, PracticeError> {
-    let code = code.trim();
-    if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_control) {
-        return Err(PracticeError::BadClientCode);
-    }
-    Ok(code)
+    crate::domain::NewClient::parse(code, "", "").map_err(|_| PracticeError::BadClientCode)?;
+    Ok(code.trim())
 }
 
 /// A refusal by row-level security means the login's role may not do this.

@@ -89,11 +89,8 @@ impl Store {
         let client = if let Some(client) = existing {
             client
         } else {
-            let new = NewClient {
-                code: local_code.to_owned(),
-                display_name: None,
-                weight_kg: None,
-            };
+            // Known by its code alone, checked as the start form checks one.
+            let new = NewClient::parse(local_code, "", "")?;
             super::clients::insert_client(&tx, &new, now)?;
             Client {
                 id: ClientId(tx.last_insert_rowid()),
