@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use crate::domain::SessionId;
+use crate::domain::{SessionId, wall_now};
 use crate::export::{
-    ExportFormat, ExportOptions, SummaryContext, exports_dir, session_file_name, write_archive,
-    write_atomically, write_bundle, write_session,
+    ExportFormat, ExportOptions, STANDARD_OUTPUT, SummaryContext, export_disclosures, exports_dir,
+    session_file_name, write_archive, write_bundle, write_disclosed, write_session,
 };
 
 /// Arguments of `kap-journal export`.
@@ -59,11 +59,21 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
                 write_archive(&store, &ids, options, out, progress_printer(total))
             }
         };
+        // Every client's sessions, each in their client's accounting of disclosures.
+        let scopes = store.disclosure_scopes(&ids)?;
+        let disclosed =
+            |recipient: &str| export_disclosures(format, recipient, scopes.clone(), wall_now());
         let destination = args.out.as_deref().unwrap_or(Path::new("-"));
         if destination == Path::new("-") {
+            store.record_disclosures(&disclosed(STANDARD_OUTPUT))?;
             write(&mut std::io::stdout().lock())?;
         } else {
-            write_atomically(destination, journal.data_dir(), write)?;
+            write_disclosed(
+                destination,
+                journal.data_dir(),
+                |path| store.record_disclosures(&disclosed(&path.display().to_string())),
+                write,
+            )?;
             tell!("Exported {total} sessions to {}.", destination.display());
         }
         return Ok(ExitCode::SUCCESS);
@@ -84,16 +94,28 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
     let write = |out: &mut dyn std::io::Write| {
         write_session(&store, id, args.format, options, &context, out)
     };
+    let scopes = store.disclosure_scopes(&[id])?;
+    let record = |recipient: &Path| {
+        store.record_disclosures(&export_disclosures(
+            args.format,
+            &recipient.display().to_string(),
+            scopes.clone(),
+            wall_now(),
+        ))
+    };
     match args.out.as_deref() {
-        Some(path) if path == Path::new("-") => write(&mut std::io::stdout().lock())?,
-        Some(path) => write_atomically(path, journal.data_dir(), write)?,
+        Some(path) if path == Path::new("-") => {
+            record(Path::new(STANDARD_OUTPUT))?;
+            write(&mut std::io::stdout().lock())?;
+        }
+        Some(path) => write_disclosed(path, journal.data_dir(), record, write)?,
         None => {
             let path = exports_dir(journal.data_dir()).join(session_file_name(
                 id,
                 session.started_at,
                 args.format,
             ));
-            write_atomically(&path, journal.data_dir(), write)?;
+            write_disclosed(&path, journal.data_dir(), record, write)?;
             say!("{}", path.display());
         }
     }

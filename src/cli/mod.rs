@@ -34,6 +34,7 @@ mod backup;
 mod check;
 mod consent;
 mod demo;
+mod disclosures;
 mod error_sentence;
 mod export;
 mod follow_ups;
@@ -107,6 +108,9 @@ pub enum Command {
     /// The integration check-ins due (the next day with the EBI, a week on with the PHQ-9);
     /// `follow-ups record ID` records what one found.
     FollowUps(follow_ups::FollowUpsArgs),
+    /// Who received what of a client's record, when, in which form: exports, prints, backups,
+    /// pushes to the practice and colleagues' fetches from it (an accounting of disclosures).
+    Disclosures(disclosures::DisclosuresArgs),
     /// The group practice: `practice init URL` sets up its server, `practice add-clinician URL`
     /// adds a login, `practice connect URL` joins this journal; alone, where this journal stands.
     Practice(practice::PracticeArgs),
@@ -135,6 +139,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Rems(args)) => rems::run(&journal, &args),
         Some(Command::Consent(args)) => consent::run(&journal, &args),
         Some(Command::FollowUps(args)) => follow_ups::run(&journal, &args),
+        Some(Command::Disclosures(args)) => disclosures::run(&journal, &args),
         Some(Command::Practice(args)) => practice::run(&journal, &args),
         Some(Command::Sync(args)) => practice::run_sync(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),

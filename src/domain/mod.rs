@@ -13,6 +13,7 @@ pub mod decision_detail;
 mod deferral_link;
 mod delivered;
 mod discharge;
+mod disclosure;
 mod dose;
 mod event;
 pub mod figure;
@@ -62,6 +63,7 @@ pub use delivered::{Delivered, delivered};
 pub use discharge::{
     DISCHARGE_CRITERIA, Discharge, ESKETAMINE_MONITORING_MS, MAX_READY_AFTER_MINUTES, monitoring_ms,
 };
+pub use disclosure::{Disclosure, DisclosureKind, DisclosureScope, NewDisclosure};
 pub use dose::{Delivery, Dose, DoseError, DoseUnit, Infusion, MAX_INFUSION_MINUTES};
 pub use event::{
     Asked, CameUp, DEFAULT_EXTENSION_MINUTES, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint,

@@ -38,8 +38,21 @@ pub fn write_atomically(
     data_dir: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
+    write_disclosed(path, data_dir, |_| Ok(()), write)
+}
+
+/// As [`write_atomically`], recording the disclosure first: `record` is given the file's full path
+/// once the guard has accepted it, and nothing is written unless it succeeds (a client's record
+/// never leaves the journal unaccounted for).
+pub fn write_disclosed(
+    path: &Path,
+    data_dir: &Path,
+    record: impl FnOnce(&Path) -> Result<(), crate::store::StoreError>,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let resolved = crate::store::safe_output_path(path, data_dir)?;
     let path = resolved.as_path();
+    record(path)?;
     let Some(folder) = path.parent() else {
         return Err(crate::store::StoreError::NotAPlainFile {
             path: path.to_path_buf(),

@@ -9,6 +9,7 @@ mod archive_schema;
 mod archive_times;
 mod csv;
 mod destination;
+mod disclosed;
 mod error;
 mod fhir;
 mod import;
@@ -27,7 +28,8 @@ pub use archive::{
     ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession, FORMAT_VERSION, write_archive,
 };
 pub use archive_schema::{ARCHIVE_SCHEMA_ID, archive_schema_json};
-pub use destination::{exports_dir, session_file_name, write_atomically};
+pub use destination::{exports_dir, session_file_name, write_atomically, write_disclosed};
+pub use disclosed::{STANDARD_OUTPUT, export_disclosures};
 pub use error::{ExportError, ImportError};
 pub use fhir::{JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle};
 pub use import::{

@@ -153,12 +153,11 @@ CREATE POLICY practice_reads ON kap.care_assignments FOR SELECT
 CREATE POLICY assign ON kap.care_assignments FOR INSERT WITH CHECK (
     by_login = session_user AND ((SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist'));
 
--- Sessions: added by their author for a client they may write to; read by whoever may read the
--- client. Every part of a session is readable exactly when the session is.
+-- Sessions: added by their author for a client they may write to. Every part of a session is
+-- readable exactly when the session is.
 CREATE POLICY own_sessions ON kap.sessions FOR INSERT
     WITH CHECK (author = (SELECT kap.me()) AND client_code = ANY ((SELECT kap.writable_codes())::text[]));
-CREATE POLICY care_team ON kap.sessions FOR SELECT
-    USING (client_code = ANY ((SELECT kap.readable_codes())::text[]));
+-- Who reads a session is reading.sql's.
 
 CREATE POLICY own_entries ON kap.entries FOR INSERT
     WITH CHECK (EXISTS (SELECT 1 FROM kap.sessions s

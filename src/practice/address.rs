@@ -127,6 +127,16 @@ impl PracticeAddress {
         format!("{host}:{port}")
     }
 
+    /// Who receives what a sync sends, as the accounting of disclosures names it.
+    pub fn recipient(&self) -> String {
+        format!(
+            "the practice server {}, database {}, as {}",
+            self.server(),
+            self.database(),
+            self.login()
+        )
+    }
+
     /// Connects as the address's login with `password`.
     pub fn connect(&self, password: &str) -> Result<Client, PracticeError> {
         let mut config = self.config.clone();

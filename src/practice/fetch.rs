@@ -34,12 +34,14 @@ pub(super) struct FetchedSession {
     pub legacy: bool,
 }
 
-/// Reads whole sessions (timeline, signature with its note, addenda, check-ins) by uuid.
+/// Reads whole sessions (timeline, signature with its note, addenda, check-ins) by uuid, once the
+/// server has logged the fetch.
 pub(super) fn fetch(
     client: &mut Client,
     address: &PracticeAddress,
     uuids: &[uuid::Uuid],
 ) -> Result<HashMap<uuid::Uuid, Fetched>, PracticeError> {
+    super::fetch_log::log_fetch(client, address, uuids)?;
     let mut query = |sql: &str| {
         client
             .query(sql, &[&uuids])

@@ -7,6 +7,7 @@ mod address;
 mod emergency;
 mod error;
 mod fetch;
+mod fetch_log;
 mod key_registry;
 mod link;
 mod problems;

@@ -279,13 +279,15 @@ fn has_more(listed: &Listed, copy: &CopyHeld) -> bool {
 fn list(client: &mut Client, address: &PracticeAddress) -> Result<Vec<Listed>, PracticeError> {
     let rows = client
         .query(
+            // From the directory, which a care team reads without a fetch; the counts are of what
+            // this login has fetched before (a session never fetched is new whatever they are).
             // Counted per colleague's session only (a journal with none counts nothing).
             "SELECT s.uuid, s.author::text, c.name,
                     EXISTS (SELECT 1 FROM kap.signatures g WHERE g.session_uuid = s.uuid),
                     (SELECT count(*) FROM kap.addenda a WHERE a.session_uuid = s.uuid),
                     (SELECT count(*) FROM kap.check_ins k WHERE k.session_uuid = s.uuid),
                     s.client_code
-             FROM kap.sessions s JOIN kap.clinicians c ON c.login = s.author
+             FROM kap.session_directory s JOIN kap.clinicians c ON c.login = s.author
              WHERE s.author <> current_user
              ORDER BY s.started_at, s.uuid",
             &[],

@@ -13,6 +13,10 @@ use crate::store::Store;
 pub const SCHEMA_SQL: &str = include_str!("schema.sql");
 /// Who may do what with them: the practice's group roles, privileges and policies.
 pub const ACCESS_SQL: &str = include_str!("access.sql");
+/// The directory of sessions and the log of colleagues' fetches.
+pub const FETCH_LOG_SQL: &str = include_str!("fetch_log.sql");
+/// Who reads a session: its author, and a colleague once their fetch is logged.
+pub const READING_SQL: &str = include_str!("reading.sql");
 
 /// The shortest password accepted for a clinician's login.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -42,7 +46,9 @@ pub fn init(address: &PracticeAddress, owner_password: &str) -> Result<(), Pract
     }
     let mut tx = client.transaction().map_err(fail)?;
     tx.batch_execute(SCHEMA_SQL).map_err(fail)?;
+    tx.batch_execute(FETCH_LOG_SQL).map_err(fail)?;
     tx.batch_execute(ACCESS_SQL).map_err(fail)?;
+    tx.batch_execute(READING_SQL).map_err(fail)?;
     tx.commit().map_err(fail)
 }
 

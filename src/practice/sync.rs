@@ -17,7 +17,7 @@ use super::push::{Moved, push_step};
 use super::setup::{practice_identity, who_am_i};
 use super::{PracticeAddress, PracticeError};
 use crate::domain::{PracticeMembership, SessionId};
-use crate::store::{Pushed, Store, StoreError};
+use crate::store::{ColleagueFetch, Pushed, Store, StoreError};
 
 /// What moved in one sync, in numbers.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -114,6 +114,10 @@ impl SyncReport {
 #[derive(Debug)]
 pub struct SyncStep {
     marks: Vec<(SessionId, Pushed)>,
+    /// Who received what was pushed, for the accounting of disclosures.
+    recipient: String,
+    /// Colleagues' fetches the server logged since the last sync, with the practice's identity.
+    fetches: Option<(uuid::Uuid, Vec<ColleagueFetch>)>,
     incoming: Vec<Incoming>,
     at: DateTime<Utc>,
 }
@@ -128,7 +132,10 @@ pub struct StepWritten {
 /// Writes one step into the journal (the journal worker's part of a sync).
 pub fn write_step(store: &mut Store, step: SyncStep) -> Result<StepWritten, StoreError> {
     if !step.marks.is_empty() {
-        store.mark_practice_pushed(&step.marks)?;
+        store.mark_practice_pushed(&step.marks, &step.recipient, step.at)?;
+    }
+    if let Some((practice, fetches)) = &step.fetches {
+        store.record_colleague_fetches(*practice, fetches)?;
     }
     if step.incoming.is_empty() {
         return Ok(StepWritten::default());
@@ -151,6 +158,8 @@ pub struct SyncConnection {
     pull: Option<PullPlan>,
     /// Colleagues' sessions refused at earlier syncs.
     known_refused: HashSet<uuid::Uuid>,
+    /// Whether the colleagues' fetches have come in (the sync's last step).
+    fetches_taken: bool,
     report: SyncReport,
 }
 
@@ -186,6 +195,7 @@ impl SyncConnection {
             skip: HashSet::new(),
             pull: None,
             known_refused,
+            fetches_taken: false,
             report: SyncReport {
                 in_clear,
                 not_linked,
@@ -214,6 +224,8 @@ impl SyncConnection {
                 }
                 return Ok(Some(SyncStep {
                     marks: pushed.marks,
+                    recipient: self.address.recipient(),
+                    fetches: None,
                     incoming: Vec::new(),
                     at,
                 }));
@@ -229,16 +241,35 @@ impl SyncConnection {
         let Some(plan) = &mut self.pull else {
             return Ok(None);
         };
-        let next = plan.next(&mut self.client, &self.address)?;
-        if next.is_none() {
-            // Everything is written: what was refused for the first time goes on the practice's
-            // problem list, and the server notes the journal's newest commit.
-            super::problems::report(&mut self.client, &self.address, &self.report.refused)?;
-            super::witness::note(&mut self.client, &self.address, reader)?;
+        if let Some(incoming) = plan.next(&mut self.client, &self.address)? {
+            return Ok(Some(SyncStep {
+                marks: Vec::new(),
+                recipient: String::new(),
+                fetches: None,
+                incoming,
+                at,
+            }));
         }
-        Ok(next.map(|incoming| SyncStep {
+        if self.fetches_taken {
+            return Ok(None);
+        }
+        // Everything is written: what was refused for the first time goes on the practice's
+        // problem list, the server notes the journal's newest commit, and the colleagues' fetches
+        // logged since the last sync come in for the accounting of disclosures.
+        super::problems::report(&mut self.client, &self.address, &self.report.refused)?;
+        super::witness::note(&mut self.client, &self.address, reader)?;
+        self.fetches_taken = true;
+        let practice = self
+            .membership
+            .practice_id
+            .ok_or(PracticeError::ServerBeforeCareTeams)?;
+        let since = reader.last_colleague_fetch(practice)?;
+        let fetches = super::fetch_log::colleague_fetches(&mut self.client, &self.address, since)?;
+        Ok(Some(SyncStep {
             marks: Vec::new(),
-            incoming,
+            recipient: String::new(),
+            fetches: Some((practice, fetches)),
+            incoming: Vec::new(),
             at,
         }))
     }

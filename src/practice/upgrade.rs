@@ -1,8 +1,10 @@
-//! Moving a practice server set up before care teams were explicit to the present rules, as its
-//! owner: `upgrade.sql` converts the tables, `access.sql` puts the practice's own roles and
-//! policies in place, in one transaction (anything that fails leaves the server as it was).
+//! Moving a practice server to the present rules, as its owner, in one transaction (anything that
+//! fails leaves the server as it was). A server set up before care teams were explicit:
+//! `upgrade.sql` converts the tables, `fetch_log.sql` adds the log of colleagues' fetches,
+//! `access.sql` and `reading.sql` put the practice's own roles and policies in place. A server
+//! with care teams but no fetch log: the log, and who reads a session, alone.
 
-use super::setup::ACCESS_SQL;
+use super::setup::{ACCESS_SQL, FETCH_LOG_SQL, READING_SQL};
 use super::{PracticeAddress, PracticeError};
 
 const UPGRADE_SQL: &str = include_str!("upgrade.sql");
@@ -23,21 +25,32 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'kap'),
                     to_regclass('kap.practice') IS NOT NULL,
-                    to_regclass('kap.care_team') IS NOT NULL",
+                    to_regclass('kap.care_team') IS NOT NULL,
+                    to_regclass('kap.fetches') IS NOT NULL",
             &[],
         )
         .map_err(fail)?;
-    let (practice, current, old): (bool, bool, bool) = (state.get(0), state.get(1), state.get(2));
-    if practice && current {
+    let (practice, care_teams, old, fetch_log): (bool, bool, bool, bool) =
+        (state.get(0), state.get(1), state.get(2), state.get(3));
+    if practice && care_teams && fetch_log {
         return Err(PracticeError::AlreadyCurrent);
     }
     // Not a practice at all, or one of a shape this build does not know.
-    if !(practice && old) {
+    if !(practice && (old || care_teams)) {
         return Err(PracticeError::NotAPractice);
     }
     let mut tx = client.transaction().map_err(fail)?;
-    tx.batch_execute(UPGRADE_SQL).map_err(fail)?;
-    tx.batch_execute(ACCESS_SQL).map_err(fail)?;
+    if care_teams {
+        // Who reads a session changes: the old rule goes, reading.sql's comes.
+        tx.batch_execute("DROP POLICY care_team ON kap.sessions")
+            .map_err(fail)?;
+        tx.batch_execute(FETCH_LOG_SQL).map_err(fail)?;
+    } else {
+        tx.batch_execute(UPGRADE_SQL).map_err(fail)?;
+        tx.batch_execute(FETCH_LOG_SQL).map_err(fail)?;
+        tx.batch_execute(ACCESS_SQL).map_err(fail)?;
+    }
+    tx.batch_execute(READING_SQL).map_err(fail)?;
     let counts = tx
         .query_one(
             "SELECT (SELECT count(*) FROM kap.clients), (SELECT count(*) FROM kap.care_assignments)",

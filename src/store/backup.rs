@@ -42,7 +42,24 @@ impl Store {
         progress: impl FnMut(CopyProgress),
     ) -> Result<(), StoreError> {
         let target = super::safe_output_path(target, &self.dir)?;
+        self.record_backup(&target)?;
         self.backup_into(&target, progress)
+    }
+
+    /// Records a backup to `target` among every client's disclosures, before it is made.
+    pub(super) fn record_backup(&self, target: &Path) -> Result<(), StoreError> {
+        let sessions: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))?;
+        self.record_disclosures(&[crate::domain::NewDisclosure {
+            at: crate::domain::wall_now(),
+            kind: crate::domain::DisclosureKind::Backup,
+            form: "encrypted backup".to_owned(),
+            recipient: target.display().to_string(),
+            scope: crate::domain::DisclosureScope::WholeJournal {
+                sessions: u64::try_from(sessions).unwrap_or_default(),
+            },
+        }])
     }
 
     /// [`Store::backup_to`] without the guard: the automatic backups write into the backups folder.

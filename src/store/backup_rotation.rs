@@ -98,6 +98,10 @@ impl Store {
         })?;
         let target = free_name(&folder, now);
         if !target.is_file() {
+            // A backup folder of the journal's own is no disclosure; one elsewhere (a drive) is.
+            if !folder.starts_with(&self.dir) {
+                self.record_backup(&target)?;
+            }
             self.backup_into(&target, progress)?;
         }
         self.witness_commit();

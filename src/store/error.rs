@@ -114,6 +114,13 @@ pub enum StoreError {
         "The journal's files could not be opened or made (no permission to write in the data folder, a read-only disk, or no room for a new file), so nothing was changed; check the folder's permissions and free space, or choose another with --data-dir."
     )]
     FilesNotWritable(rusqlite::Error),
+    #[error(
+        "Nothing was disclosed: the client's accounting of disclosures cannot be written in {} ({source}), and nothing leaves the journal unrecorded.", path.display()
+    )]
+    DisclosureNotRecorded {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("This session's REMS form is already marked submitted.")]
     RemsAlreadySubmitted,
     #[error("This session's REMS form is not marked submitted, so there is no mark to withdraw.")]

@@ -178,6 +178,9 @@ impl LockedJournal {
         store.anchor_commit();
         // A writer that cannot anchor its commits would go on unguarded: it does not open.
         store.require_anchor()?;
+        // What commands beside an earlier window disclosed. Should it fail (a full disk), the
+        // outbox stays as it is, its lines listed as pending, for the next opening to take in.
+        let _ = store.take_in_disclosure_outbox();
         if let Some(aside) = wal_aside {
             aside.release();
         }

@@ -130,10 +130,13 @@ impl Store {
     }
 
     /// Notes what the server now holds of these sessions (after the server committed them: a sync
-    /// killed in between sends them again, which the server ignores).
+    /// killed in between sends them again, which the server ignores), and that they were disclosed
+    /// to `recipient` (in the same transaction: one is never kept without the other).
     pub fn mark_practice_pushed(
         &mut self,
         pushed: &[(SessionId, Pushed)],
+        recipient: &str,
+        at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
         self.require_writer()?;
         let tx = self.conn.transaction()?;
@@ -148,6 +151,8 @@ impl Store {
                 upsert.execute(params![id.0, state.signed, state.addenda, state.check_ins])?;
             }
         }
+        let sessions: Vec<SessionId> = pushed.iter().map(|(id, _)| *id).collect();
+        super::disclosures::record_push(&tx, &sessions, recipient, at)?;
         tx.commit()?;
         Ok(())
     }

@@ -257,6 +257,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::practice_pins::CREATE_PRACTICE_PINS,
         then: Some(super::practice_pins::key_for_a_member),
     },
+    // 26: the accounting of disclosures (store::disclosures), append-only; it is its own log.
+    Migration {
+        sql: super::disclosures::CREATE_DISCLOSURES,
+        then: None,
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -11,9 +11,11 @@ use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::widgets;
 use crate::domain::SessionId;
 use crate::export::{
-    ExportError, ExportFormat, ExportOptions, exports_dir, write_archive, write_atomically,
+    ExportError, ExportFormat, ExportOptions, export_disclosures, exports_dir, write_archive,
+    write_disclosed,
 };
 use crate::store::Store;
+use crate::worker::{Journal, Write};
 
 /// Where a bulk export is.
 #[derive(Default)]
@@ -45,10 +47,11 @@ pub struct BulkExport {
 
 impl BulkExport {
     /// The control for exporting `ids` (the sessions the browser shows) from `store`.
-    pub fn ui(&mut self, ui: &mut Ui, store: &Store, ids: impl FnOnce() -> Vec<SessionId>) {
+    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, ids: impl FnOnce() -> Vec<SessionId>) {
+        let store = journal.read();
         // Polled before drawing: the frame that finds the export finished also shows its outcome, so
         // it never waits for the next movement of the mouse.
-        self.poll(ui.ctx(), store);
+        self.poll(ui.ctx(), journal);
         ui.horizontal(|ui| {
             match &self.stage {
                 Stage::Idle => {
@@ -109,7 +112,8 @@ impl BulkExport {
         self.stage = Stage::Choosing { ids, dialog };
     }
 
-    fn poll(&mut self, ctx: &egui::Context, store: &Store) {
+    fn poll(&mut self, ctx: &egui::Context, journal: &Journal) {
+        let store = journal.read();
         match &mut self.stage {
             Stage::Idle => {}
             Stage::Choosing { dialog, ids } => {
@@ -128,6 +132,8 @@ impl BulkExport {
             Stage::Running(running) => match running.job.poll() {
                 Poll::Running(_) => {}
                 Poll::Finished(outcome) => {
+                    // The worker takes the export's disclosures into the journal now.
+                    let _ = journal.send(Write::TakeInDisclosures);
                     self.status = Some(describe(running, Some(outcome)));
                     self.stage = Stage::Idle;
                 }
@@ -164,7 +170,17 @@ fn start(
     let written = path.clone();
     let job = Job::start(ctx, "bulk-export", move |progress| {
         let reader = source.open()?;
-        write_atomically(&written, reader.dir(), |out| {
+        // Each client's sessions go in that client's accounting of disclosures, before writing.
+        let scopes = reader.disclosure_scopes(&ids)?;
+        let record = |path: &Path| {
+            reader.record_disclosures(&export_disclosures(
+                ExportFormat::Json,
+                &path.display().to_string(),
+                scopes,
+                crate::domain::wall_now(),
+            ))
+        };
+        write_disclosed(&written, reader.dir(), record, |out| {
             write_archive(&reader, &ids, ExportOptions::default(), out, |done, _| {
                 progress.report(done as u64, total as u64);
                 if progress.cancelled() {

@@ -9,12 +9,13 @@ use egui::Ui;
 use super::background::Job;
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::{theme, widgets};
-use crate::domain::{ProgressNote, Thresholds};
+use crate::domain::{DisclosureScope, ProgressNote, Thresholds};
 use crate::export::{
-    ExportError, ExportFormat, SessionRecord, SummaryContext, exports_dir, markdown_summary,
-    session_file_name, write_atomically, write_record,
+    ExportError, ExportFormat, SessionRecord, SummaryContext, export_disclosures, exports_dir,
+    markdown_summary, session_file_name, write_disclosed, write_record,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{DisclosureRecorder, Store, StoreError};
+use crate::worker::{Journal, Write};
 
 /// Wide enough for the longest format's name ("REMS monitoring form (PDF)"); a longer one is cut
 /// short rather than moving what is beside the list.
@@ -59,8 +60,9 @@ impl ExportPanel {
         record: &SessionRecord,
         progress: Option<&ProgressNote>,
         thresholds: Thresholds,
-        store: &Store,
+        journal: &Journal,
     ) {
+        let store = journal.read();
         ui.horizontal(|ui| {
             // The name set in Settings heads the summary (a signed session names its signer); it is
             // read when a summary is made, not every frame.
@@ -119,7 +121,7 @@ impl ExportPanel {
             if ui.add_enabled(!waiting, button).clicked() {
                 match Self::exported(record, progress, store, with_private) {
                     Ok(full) => {
-                        self.choose(ui.ctx(), full, context());
+                        self.choose(ui.ctx(), full, context(), store);
                         // The private note goes into this export only: the next one asks again.
                         self.include_private = false;
                     }
@@ -147,7 +149,7 @@ impl ExportPanel {
             )
             .on_hover_text("Not part of the record; left out unless ticked for an export.");
         }
-        self.poll(ui.ctx(), store.dir());
+        self.poll(ui.ctx(), journal);
         widgets::status_line(ui, self.status.as_ref());
     }
 
@@ -172,7 +174,13 @@ impl ExportPanel {
     }
 
     /// Asks where the file goes; it is made once that is known.
-    fn choose(&mut self, ctx: &egui::Context, record: SessionRecord, context: SummaryContext) {
+    fn choose(
+        &mut self,
+        ctx: &egui::Context,
+        record: SessionRecord,
+        context: SummaryContext,
+        store: &Store,
+    ) {
         let name = session_file_name(record.session.id, record.session.started_at, self.format);
         let filter = (self.format.label(), self.format.extension());
         let dialog = SaveDialog::open(ctx, &name, filter, &exports_dir(&self.data_dir));
@@ -181,10 +189,12 @@ impl ExportPanel {
             record: Box::new(record),
             context,
             dialog,
+            recorder: store.disclosure_recorder(),
         };
     }
 
-    fn poll(&mut self, ctx: &egui::Context, data_dir: &std::path::Path) {
+    fn poll(&mut self, ctx: &egui::Context, journal: &Journal) {
+        let data_dir = journal.read().dir();
         match &mut self.stage {
             Stage::Idle => {}
             Stage::Choosing { dialog, .. } => {
@@ -198,14 +208,30 @@ impl ExportPanel {
                     Destination::To { path, fallback } => (path, fallback),
                 };
                 let Stage::Choosing {
-                    record, context, ..
+                    record,
+                    context,
+                    recorder,
+                    ..
                 } = std::mem::take(&mut self.stage)
                 else {
                     return;
                 };
                 let (format, dir, written) = (self.format, data_dir.to_path_buf(), path.clone());
+                let scope = DisclosureScope::Client {
+                    client: record.session.client_id,
+                    sessions: vec![record.session.uuid],
+                };
                 let job = Job::start(ctx, "export", move |_| {
-                    write_atomically(&written, &dir, |out| {
+                    // Recorded in the client's accounting of disclosures before it is written.
+                    let record_it = |path: &Path| {
+                        recorder.record(&export_disclosures(
+                            format,
+                            &path.display().to_string(),
+                            vec![scope],
+                            crate::domain::wall_now(),
+                        ))
+                    };
+                    write_disclosed(&written, &dir, record_it, |out| {
                         write_record(&record, format, &context, out)
                     })
                 });
@@ -215,7 +241,7 @@ impl ExportPanel {
                     job,
                 };
                 // A job run at once has its answer already.
-                self.poll(ctx, data_dir);
+                self.poll(ctx, journal);
             }
             Stage::Writing {
                 path,
@@ -226,6 +252,9 @@ impl ExportPanel {
                 let Some(saved) = job.take(lost) else {
                     return;
                 };
+                // The worker takes the disclosure into the journal now (a failure leaves it in the
+                // outbox, listed all the same, for the next opening).
+                let _ = journal.send(Write::TakeInDisclosures);
                 self.status = Some(match (saved, *fallback) {
                     (Ok(()), false) => (format!("Saved to {}", path.display()), false),
                     (Ok(()), true) => (
@@ -253,6 +282,7 @@ enum Stage {
         record: Box<SessionRecord>,
         context: SummaryContext,
         dialog: SaveDialog,
+        recorder: DisclosureRecorder,
     },
     /// The file being made and written.
     Writing {

@@ -172,7 +172,7 @@ impl HomeView {
                 }
                 return;
             }
-            self.list_filter_bar(ui, store);
+            self.list_filter_bar(ui, journal);
             widgets::error_line(ui, self.error.as_deref());
             self.apply_filters();
             let shown: Vec<_> = [(TreatmentModel::Kap, &self.kap), (TreatmentModel::Medical, &self.medical)]
@@ -194,7 +194,7 @@ impl HomeView {
     }
 
     /// Route and date filters, and the export of the sessions they leave shown.
-    fn list_filter_bar(&mut self, ui: &mut Ui, store: &Store) {
+    fn list_filter_bar(&mut self, ui: &mut Ui, journal: &Journal) {
         ui.horizontal(|ui| {
             let label = ui.label("Route");
             egui::ComboBox::from_id_salt("route_filter")
@@ -231,7 +231,7 @@ impl HomeView {
             }
             ui.separator();
             let (kap, medical, only) = (&self.kap, &self.medical, self.search.model);
-            self.export.ui(ui, store, || {
+            self.export.ui(ui, journal, || {
                 [
                     (TreatmentModel::Kap, kap),
                     (TreatmentModel::Medical, medical),

@@ -239,7 +239,7 @@ impl SessionView {
                     &self.record,
                     self.notes.saved_progress(),
                     self.thresholds,
-                    journal.read(),
+                    journal,
                 );
                 if !self.state.open_deferrals.is_empty() {
                     ui.colored_label(

@@ -111,6 +111,8 @@ pub enum Write {
     MarkDamaged(Vec<String>),
     /// The journal's part of practice sync.
     Practice(PracticeWrite),
+    /// Takes into the journal the disclosures an export recorded in the outbox.
+    TakeInDisclosures,
     /// Makes the journal behave as on a full disk, or lifts that (tests of a failing disk).
     #[doc(hidden)]
     SimulateFullDisk(bool),
@@ -304,6 +306,7 @@ impl Write {
                 Ok(Written::Done)
             }
             Self::Practice(write) => write.apply(store),
+            Self::TakeInDisclosures => store.take_in_disclosure_outbox().map(|()| Written::Done),
             Self::SimulateFullDisk(full) => store.simulate_full_disk(full).map(|()| Written::Done),
         }
     }

@@ -132,6 +132,7 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (26, "DROP TABLE disclosures;"),
     (25, "DROP TABLE practice_pinned_keys;"),
     (24, "DROP TABLE practice_quarantine;"),
     (23, "DROP TABLE practice_links;"),
