@@ -499,3 +499,127 @@ fn an_emergency_opening_lets_a_clinician_read_for_a_day_and_the_care_team_sees_i
     };
     assert_eq!(readable, (false, 0));
 }
+
+#[test]
+fn every_push_and_every_colleagues_fetch_is_in_the_clients_accounting() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
+    let t1 = demo_journal(&server, "t_one", 41, 4, 1);
+    share_clients(&server, &[(&t1, "t_one")]);
+    ok(&owner_cli(&[
+        "practice",
+        "assign",
+        &server.url(OWNER),
+        "D-0001",
+        "n_one",
+    ]));
+    ok(&cli(t1.path(), &["sync"]));
+    let pushed = server_sessions(&server, Some("t_one"));
+    assert_eq!(pushed.len(), 4);
+
+    // The nurse on the team has listed nothing yet: the directory names the sessions, but none
+    // is readable until its fetch is logged, even straight from SQL.
+    let mut nurse = server.connect("n_one", PASSWORD);
+    let (listed, readable, entries): (i64, i64, i64) = {
+        let row = nurse
+            .query_one(
+                "SELECT (SELECT count(*) FROM kap.session_directory),
+                        (SELECT count(*) FROM kap.sessions),
+                        (SELECT count(*) FROM kap.entries)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1), row.get(2))
+    };
+    assert_eq!((listed, readable, entries), (4, 0, 0));
+    // A fetch logged in another's name, or with another time, is logged as the nurse's, now.
+    nurse
+        .execute(
+            "INSERT INTO kap.fetches (session_uuid, client_code, author, login, fetched_at)
+             VALUES ($1::text::uuid, 'D-0001', 't_one', 't_one', '2020-01-01')",
+            &[&pushed[0]],
+        )
+        .unwrap();
+    let (login, recent): (String, bool) = {
+        let row = nurse
+            .query_one(
+                "SELECT login::text, fetched_at > now() - interval '1 minute' FROM kap.fetches",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!((login.as_str(), recent), ("n_one", true));
+    let one: i64 = nurse
+        .query_one("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(one, 1, "what was logged is readable, and only that");
+    // The log is kept: no login changes or removes it.
+    for sql in [
+        "UPDATE kap.fetches SET login = 't_one'",
+        "DELETE FROM kap.fetches",
+    ] {
+        assert!(nurse.execute(sql, &[]).is_err(), "{sql}");
+    }
+    drop(nurse);
+
+    // The nurse's journal syncs: every session fetched is logged on the server.
+    let n1 = tempfile::tempdir().unwrap();
+    ok(&cli(
+        n1.path(),
+        &["practice", "connect", &server.url("n_one")],
+    ));
+    ok(&cli(n1.path(), &["practice", "link", "D-0001", "D-0001"]));
+    ok(&cli(n1.path(), &["sync"]));
+    assert_eq!(copied_uuids(n1.path()), pushed);
+
+    // The author's next sync brings the fetches into D-0001's accounting, beside the pushes.
+    ok(&cli(t1.path(), &["sync"]));
+    let accounting: Vec<serde_json::Value> = serde_json::from_str::<serde_json::Value>(&ok(&cli(
+        t1.path(),
+        &["disclosures", "D-0001", "--json"],
+    )))
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .clone();
+    let pushes: Vec<&serde_json::Value> =
+        accounting.iter().filter(|d| d["kind"] == "push").collect();
+    assert_eq!(pushes.len(), 1, "{accounting:?}");
+    let mut sent: Vec<String> = pushes[0]["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    sent.sort();
+    assert_eq!(sent, pushed);
+    assert!(
+        pushes[0]["recipient"]
+            .as_str()
+            .unwrap()
+            .contains("as t_one")
+    );
+    let mut fetched: Vec<String> = accounting
+        .iter()
+        .filter(|d| d["kind"] == "colleague_fetch")
+        .map(|d| {
+            assert!(d["recipient"].as_str().unwrap().contains("(n_one)"), "{d}");
+            d["sessions"][0].as_str().unwrap().to_owned()
+        })
+        .collect();
+    fetched.sort();
+    let mut expected: Vec<String> = pushed.clone();
+    expected.push(pushed[0].clone());
+    expected.sort();
+    assert_eq!(
+        fetched, expected,
+        "the hand-made fetch and the journal's four"
+    );
+    // A sync again brings nothing twice.
+    ok(&cli(t1.path(), &["sync"]));
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t1.path(), &["disclosures", "D-0001", "--json"]))).unwrap();
+    assert_eq!(again.as_array().unwrap().len(), accounting.len());
+}

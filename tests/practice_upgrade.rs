@@ -12,6 +12,8 @@ use common::practice_cli::*;
 use kap_journal::domain::{Dose, EventKind, Route};
 
 const OLD_SCHEMA: &str = include_str!("fixtures/practice-schema-2026-12-01.sql");
+/// Explicit care teams, before the log of colleagues' fetches.
+const CARE_TEAM_SCHEMA: &str = include_str!("fixtures/practice-schema-2026-12-07.sql");
 
 /// A login made as the old `practice add-clinician` made it.
 fn old_login(owner: &mut postgres::Client, login: &str, role: &str) {
@@ -154,6 +156,88 @@ fn a_practice_from_before_care_teams_upgrades_keeping_every_record() {
         (row.get(0), row.get(1))
     };
     assert_eq!(left, (true, true));
+}
+
+#[test]
+fn a_practice_with_care_teams_gains_the_fetch_log_keeping_every_record() {
+    let server = TestServer::start();
+    let mut owner = server.connect(OWNER, OWNER_PASSWORD);
+    owner.batch_execute(CARE_TEAM_SCHEMA).unwrap();
+    let prefix: String = owner
+        .query_one("SELECT roles FROM kap.practice", &[])
+        .unwrap()
+        .get(0);
+    for (login, role) in [("t_one", "therapist"), ("n_one", "nurse")] {
+        owner
+            .batch_execute(&format!(
+                "CREATE ROLE {login} LOGIN PASSWORD '{PASSWORD}';
+                 GRANT {prefix}{role} TO {login};
+                 INSERT INTO kap.clinicians (login, name, role) VALUES ('{login}', 'Dr. {login} (synthetic)', '{role}');"
+            ))
+            .unwrap();
+    }
+    owner
+        .batch_execute(
+            "INSERT INTO kap.clients (code) VALUES ('D-0001');
+             INSERT INTO kap.care_assignments (client_code, login, action)
+             VALUES ('D-0001', 't_one', 'assign'), ('D-0001', 'n_one', 'assign');",
+        )
+        .unwrap();
+    drop(owner);
+    let pushed = old_push(&server, "t_one", "D-0001", 20);
+
+    // This build reads sessions only through the log: it says what to do.
+    let n1 = demo_journal_unconnected(9);
+    let said = cli(n1.path(), &["practice", "connect", &server.url("n_one")]);
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("before it logged who fetches"),
+        "{said:?}"
+    );
+    let owner_url = server.url(OWNER);
+    ok(&cli(n1.path(), &["practice", "upgrade", &owner_url]));
+    let again = cli(n1.path(), &["practice", "upgrade", &owner_url]);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("nothing to upgrade"),
+        "{again:?}"
+    );
+    assert_eq!(server_sessions(&server, None), [pushed.to_string()]);
+
+    // The session is in the directory; the nurse reads it only once a fetch is logged.
+    let mut nurse = server.connect("n_one", PASSWORD);
+    let (listed, readable): (i64, i64) = {
+        let row = nurse
+            .query_one(
+                "SELECT (SELECT count(*) FROM kap.session_directory),
+                        (SELECT count(*) FROM kap.sessions)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!((listed, readable), (1, 0));
+    drop(nurse);
+    ok(&cli(
+        n1.path(),
+        &["practice", "connect", &server.url("n_one")],
+    ));
+    ok(&cli(n1.path(), &["practice", "link", "D-0001", "D-0001"]));
+    // Pushed by hand, unsealed: fetched, logged, and refused.
+    let synced = cli(n1.path(), &["sync"]);
+    assert!(
+        String::from_utf8_lossy(&synced.stdout).contains("so it was not copied"),
+        "{synced:?}"
+    );
+    let logged: Vec<(String, String)> = server
+        .superuser()
+        .query(
+            "SELECT session_uuid::text, login::text FROM kap.fetches",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(logged, [(pushed.to_string(), "n_one".to_owned())]);
 }
 
 /// A demo journal not yet joined to any practice.

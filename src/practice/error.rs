@@ -116,6 +116,10 @@ pub enum PracticeError {
     )]
     ServerBeforeCareTeams,
     #[error(
+        "This practice server was set up before it logged who fetches each session; its owner runs `kap-journal practice upgrade` first (see docs/practice-sync.md, \"Moving a practice to explicit care teams\")."
+    )]
+    ServerBeforeFetchLog,
+    #[error(
         "The login {login} is not on the care team of the practice's client {code}, so this journal cannot link to it; an admin or a psychiatrist puts it on the team first."
     )]
     OffTeam { login: String, code: String },

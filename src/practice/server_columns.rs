@@ -11,3 +11,13 @@ pub(super) fn practice_identity(
         Err(error) => Err(error),
     }
 }
+
+/// Whether the server logs colleagues' fetches (a table added in December 2026, after the
+/// practice's identity): a journal of this build reads sessions only through the log.
+pub(super) fn has_fetch_log(
+    client: &mut impl postgres::GenericClient,
+) -> Result<bool, postgres::Error> {
+    client
+        .query_one("SELECT to_regclass('kap.fetches') IS NOT NULL", &[])
+        .map(|row| row.get(0))
+}

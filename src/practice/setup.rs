@@ -183,9 +183,13 @@ pub(super) fn practice_identity(
     client: &mut Client,
     address: &PracticeAddress,
 ) -> Result<uuid::Uuid, PracticeError> {
-    super::server_columns::practice_identity(client)
+    let identity = super::server_columns::practice_identity(client)
         .map_err(|error| address.error(&error))?
-        .ok_or(PracticeError::ServerBeforeCareTeams)
+        .ok_or(PracticeError::ServerBeforeCareTeams)?;
+    if !super::server_columns::has_fetch_log(client).map_err(|error| address.error(&error))? {
+        return Err(PracticeError::ServerBeforeFetchLog);
+    }
+    Ok(identity)
 }
 
 /// A missing schema (or no right to it) means the database is not a practice.
