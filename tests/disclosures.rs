@@ -142,23 +142,7 @@ fn every_export_and_backup_is_in_the_accounting_of_the_clients_it_carried() {
         "{code}'s two sessions of the archive"
     );
 
-    // Another client's accounting has the backup and its own share of the archive, nothing of
-    // session 1.
-    let (_, other) = session(dir, 2);
-    let other = if other == code {
-        session(dir, 3).1
-    } else {
-        other
-    };
-    let theirs = disclosures(dir, Some(&other));
-    assert!(theirs.iter().all(|d| {
-        d["sessions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s != uuid.as_str())
-    }));
-    assert_eq!(theirs.len(), 2, "{theirs:?}");
+    another_clients_accounting_lacks(dir, &code, &uuid);
     // The whole journal's list has every one, once.
     assert_eq!(disclosures(dir, None).len(), 6 + 1 + 3);
     let text = ok(&kap_journal(dir, &["disclosures", &code]));
@@ -274,4 +258,22 @@ fn an_unknown_client_is_said_in_a_sentence() {
     assert!(!output.status.success());
     let said = String::from_utf8_lossy(&output.stderr);
     common::assert_one_sentence(said.trim(), "no client D-9999");
+}
+
+/// Another client's accounting has the backup and its own share of the archive, nothing of
+/// session `uuid` (of client `code`).
+fn another_clients_accounting_lacks(dir: &Path, code: &str, uuid: &str) {
+    let (_, other) = session(dir, 2);
+    let other = if other == code {
+        session(dir, 3).1
+    } else {
+        other
+    };
+    let theirs = disclosures(dir, Some(&other));
+    assert!(
+        theirs
+            .iter()
+            .all(|d| { d["sessions"].as_array().unwrap().iter().all(|s| s != uuid) })
+    );
+    assert_eq!(theirs.len(), 2, "{theirs:?}");
 }

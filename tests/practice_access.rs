@@ -517,52 +517,7 @@ fn every_push_and_every_colleagues_fetch_is_in_the_clients_accounting() {
     let pushed = server_sessions(&server, Some("t_one"));
     assert_eq!(pushed.len(), 4);
 
-    // The nurse on the team has listed nothing yet: the directory names the sessions, but none
-    // is readable until its fetch is logged, even straight from SQL.
-    let mut nurse = server.connect("n_one", PASSWORD);
-    let (listed, readable, entries): (i64, i64, i64) = {
-        let row = nurse
-            .query_one(
-                "SELECT (SELECT count(*) FROM kap.session_directory),
-                        (SELECT count(*) FROM kap.sessions),
-                        (SELECT count(*) FROM kap.entries)",
-                &[],
-            )
-            .unwrap();
-        (row.get(0), row.get(1), row.get(2))
-    };
-    assert_eq!((listed, readable, entries), (4, 0, 0));
-    // A fetch logged in another's name, or with another time, is logged as the nurse's, now.
-    nurse
-        .execute(
-            "INSERT INTO kap.fetches (session_uuid, client_code, author, login, fetched_at)
-             VALUES ($1::text::uuid, 'D-0001', 't_one', 't_one', '2020-01-01')",
-            &[&pushed[0]],
-        )
-        .unwrap();
-    let (login, recent): (String, bool) = {
-        let row = nurse
-            .query_one(
-                "SELECT login::text, fetched_at > now() - interval '1 minute' FROM kap.fetches",
-                &[],
-            )
-            .unwrap();
-        (row.get(0), row.get(1))
-    };
-    assert_eq!((login.as_str(), recent), ("n_one", true));
-    let one: i64 = nurse
-        .query_one("SELECT count(*) FROM kap.sessions", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(one, 1, "what was logged is readable, and only that");
-    // The log is kept: no login changes or removes it.
-    for sql in [
-        "UPDATE kap.fetches SET login = 't_one'",
-        "DELETE FROM kap.fetches",
-    ] {
-        assert!(nurse.execute(sql, &[]).is_err(), "{sql}");
-    }
-    drop(nurse);
+    nurse_reads_only_what_it_logged(&server, &pushed[0]);
 
     // The nurse's journal syncs: every session fetched is logged on the server.
     let n1 = tempfile::tempdir().unwrap();
@@ -584,10 +539,10 @@ fn every_push_and_every_colleagues_fetch_is_in_the_clients_accounting() {
     .as_array()
     .unwrap()
     .clone();
-    let pushes: Vec<&serde_json::Value> =
+    let push_rows: Vec<&serde_json::Value> =
         accounting.iter().filter(|d| d["kind"] == "push").collect();
-    assert_eq!(pushes.len(), 1, "{accounting:?}");
-    let mut sent: Vec<String> = pushes[0]["sessions"]
+    assert_eq!(push_rows.len(), 1, "{accounting:?}");
+    let mut sent: Vec<String> = push_rows[0]["sessions"]
         .as_array()
         .unwrap()
         .iter()
@@ -596,7 +551,7 @@ fn every_push_and_every_colleagues_fetch_is_in_the_clients_accounting() {
     sent.sort();
     assert_eq!(sent, pushed);
     assert!(
-        pushes[0]["recipient"]
+        push_rows[0]["recipient"]
             .as_str()
             .unwrap()
             .contains("as t_one")
@@ -622,4 +577,54 @@ fn every_push_and_every_colleagues_fetch_is_in_the_clients_accounting() {
     let again: serde_json::Value =
         serde_json::from_str(&ok(&cli(t1.path(), &["disclosures", "D-0001", "--json"]))).unwrap();
     assert_eq!(again.as_array().unwrap().len(), accounting.len());
+}
+
+/// The nurse on the team has listed nothing yet: the directory names the sessions, but none is
+/// readable until its fetch is logged, even straight from SQL; a fetch logged in another's name
+/// or at another time is logged as the nurse's, now, and the log is kept.
+fn nurse_reads_only_what_it_logged(server: &TestServer, session: &str) {
+    let mut nurse = server.connect("n_one", PASSWORD);
+    let (listed, readable, entries): (i64, i64, i64) = {
+        let row = nurse
+            .query_one(
+                "SELECT (SELECT count(*) FROM kap.session_directory),
+                        (SELECT count(*) FROM kap.sessions),
+                        (SELECT count(*) FROM kap.entries)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1), row.get(2))
+    };
+    assert_eq!((listed, readable, entries), (4, 0, 0));
+    // A fetch logged in another's name, or with another time, is logged as the nurse's, now.
+    nurse
+        .execute(
+            "INSERT INTO kap.fetches (session_uuid, client_code, author, login, fetched_at)
+             VALUES ($1::text::uuid, 'D-0001', 't_one', 't_one', '2020-01-01')",
+            &[&session],
+        )
+        .unwrap();
+    let (login, recent): (String, bool) = {
+        let row = nurse
+            .query_one(
+                "SELECT login::text, fetched_at > now() - interval '1 minute' FROM kap.fetches",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!((login.as_str(), recent), ("n_one", true));
+    let one: i64 = nurse
+        .query_one("SELECT count(*) FROM kap.sessions", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(one, 1, "what was logged is readable, and only that");
+    // The log is kept: no login changes or removes it.
+    for sql in [
+        "UPDATE kap.fetches SET login = 't_one'",
+        "DELETE FROM kap.fetches",
+    ] {
+        assert!(nurse.execute(sql, &[]).is_err(), "{sql}");
+    }
+    drop(nurse);
 }

@@ -66,7 +66,7 @@ pub fn run(journal: &super::JournalAccess, args: &DisclosuresArgs) -> anyhow::Re
         print_list(
             &list.items,
             &codes,
-            &store.clinic_zone()?,
+            store.clinic_zone()?,
             args.client.is_none(),
         )?;
     }
@@ -108,7 +108,7 @@ fn json_line<'a>(
 fn print_list(
     items: &[Disclosure],
     codes: &HashMap<ClientId, String>,
-    zone: &crate::domain::ClinicZone,
+    zone: crate::domain::ClinicZone,
     every_client: bool,
 ) -> anyhow::Result<()> {
     if items.is_empty() {
@@ -127,7 +127,7 @@ fn print_list(
         };
         say!(
             "{}  {whose}{:<24} {:<28} {:<32} to {}{}",
-            super::clinic_time(*zone, disclosure.at),
+            super::clinic_time(zone, disclosure.at),
             disclosure.kind.label(),
             super::for_terminal(&disclosure.form),
             disclosure.covered(),

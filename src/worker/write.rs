@@ -207,6 +207,10 @@ fn start_session(
 
 impl Write {
     /// Carries the write out on `store`, in one transaction where the store allows.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one short arm per write, the list of everything a clinician can change"
+    )]
     pub fn apply(self, store: &mut Store) -> Result<Written, StoreError> {
         match self {
             Self::StartSession {
