@@ -132,6 +132,28 @@ fn a_session_summary_is_copied_and_a_csv_saved_to_the_exports_folder() {
             .query_by_label_contains(&files[0].display().to_string())
             .is_some()
     );
+
+    // The export is in the client's accounting of disclosures, already in the journal, and on the
+    // client's page.
+    let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let recorded = reader.disclosures(None).unwrap().items;
+    assert_eq!(recorded.len(), 1);
+    assert!(!recorded[0].pending, "taken in by the worker at once");
+    assert_eq!(recorded[0].form, "CSV (one row per entry)");
+    assert_eq!(recorded[0].recipient, files[0].display().to_string());
+    click(&mut harness, "Client history");
+    harness.get_by_label("Disclosures (1)").scroll_to_me();
+    harness.run();
+    harness.get_by_label("Disclosures (1)").click();
+    harness.run();
+    assert!(harness.query_by_label("Exported").is_some());
+    assert!(harness.query_by_label("1 session").is_some());
+    assert_eq!(
+        harness
+            .query_all_by_label(&files[0].display().to_string())
+            .count(),
+        1
+    );
 }
 
 #[test]

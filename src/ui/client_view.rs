@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
 use super::client_consent::ClientConsent;
+use super::client_disclosures::ClientDisclosures;
 use super::client_practice_link::ClientPracticeLink;
 use super::client_rems_details::ClientRemsDetails;
 use super::commands::{Scope, UiCommand};
@@ -31,6 +32,8 @@ pub struct ClientView {
     rems: Option<ClientRemsDetails>,
     /// Whether the client's sessions are shared with the practice.
     practice: ClientPracticeLink,
+    /// Who received what of the client's record.
+    disclosures: ClientDisclosures,
 }
 
 impl AppView for ClientView {
@@ -80,6 +83,7 @@ impl ClientView {
         Ok(Self {
             rems: esketamine.then(|| ClientRemsDetails::load(store, client.id)),
             practice: ClientPracticeLink::load(store, &client),
+            disclosures: ClientDisclosures::load(store, client.id),
             consent: ClientConsent::load(store, client.id, now),
             breakthrough,
             client,
@@ -117,6 +121,7 @@ impl ClientView {
                     if let Some(rems) = &mut self.rems {
                         rems.ui(ui, journal);
                     }
+                    self.disclosures.ui(ui, journal.read());
                     ui.add_space(theme::GAP);
                     self.charts(ui);
                     ui.add_space(theme::GAP);

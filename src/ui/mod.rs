@@ -9,6 +9,7 @@ mod backups;
 mod breakthrough_chart;
 mod bulk_export;
 mod client_consent;
+mod client_disclosures;
 mod client_practice_link;
 mod client_rems_details;
 mod client_view;
