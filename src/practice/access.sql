@@ -153,17 +153,14 @@ CREATE POLICY practice_reads ON kap.care_assignments FOR SELECT
 CREATE POLICY assign ON kap.care_assignments FOR INSERT WITH CHECK (
     by_login = session_user AND ((SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist'));
 
--- Sessions: added by their author for a client they may write to. Every part of a session is
--- readable exactly when the session is.
+-- Sessions: added by their author for a client they may write to. Who reads a session, and every
+-- part of it, is reading.sql's.
 CREATE POLICY own_sessions ON kap.sessions FOR INSERT
     WITH CHECK (author = (SELECT kap.me()) AND client_code = ANY ((SELECT kap.writable_codes())::text[]));
--- Who reads a session is reading.sql's.
 
 CREATE POLICY own_entries ON kap.entries FOR INSERT
     WITH CHECK (EXISTS (SELECT 1 FROM kap.sessions s
                         WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me())));
-CREATE POLICY care_team ON kap.entries FOR SELECT
-    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 -- A signature, an addendum or a check-in goes only on the login's own session, and a seal only
 -- with a key that login registered.
@@ -173,20 +170,14 @@ CREATE POLICY own_signatures ON kap.signatures FOR INSERT WITH CHECK (
     AND (public_key IS NULL
          OR EXISTS (SELECT 1 FROM kap.signing_keys k
                     WHERE k.public_key = signatures.public_key AND k.login = (SELECT kap.me()))));
-CREATE POLICY care_team ON kap.signatures FOR SELECT
-    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 CREATE POLICY own_addenda ON kap.addenda FOR INSERT WITH CHECK (
     author = (SELECT kap.me())
     AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me())));
-CREATE POLICY care_team ON kap.addenda FOR SELECT
-    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 CREATE POLICY own_check_ins ON kap.check_ins FOR INSERT WITH CHECK (
     author = (SELECT kap.me())
     AND EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid AND s.author = (SELECT kap.me())));
-CREATE POLICY care_team ON kap.check_ins FOR SELECT
-    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 -- Emergency access: opened by a clinician in their own name for an enrolled client; read by who
 -- opened it, the client's care team, the psychiatrists and the admin.
@@ -203,8 +194,6 @@ CREATE POLICY own_reports ON kap.problems FOR INSERT WITH CHECK (reported_by = (
 CREATE POLICY problem_list ON kap.problems FOR SELECT USING (
     (SELECT kap.is_admin()) OR (SELECT kap.my_role()) = 'psychiatrist' OR reported_by = (SELECT kap.me()));
 
-CREATE POLICY care_team ON kap.legacy_sessions FOR SELECT
-    USING (EXISTS (SELECT 1 FROM kap.sessions s WHERE s.uuid = session_uuid));
 
 CREATE POLICY own_notes ON kap.journal_witnesses FOR INSERT WITH CHECK (login = (SELECT kap.me()));
 CREATE POLICY own_notes_read ON kap.journal_witnesses FOR SELECT USING (login = (SELECT kap.me()));

@@ -11,6 +11,7 @@ CREATE TABLE kap.session_directory (
     started_at    timestamptz NOT NULL
 );
 CREATE INDEX session_directory_by_client ON kap.session_directory (client_code);
+CREATE INDEX session_directory_by_author ON kap.session_directory (author);
 
 -- Each fetch names the session's client and author as the directory has them, so who may read
 -- the log is decided by the row alone.

@@ -41,9 +41,16 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
     }
     let mut tx = client.transaction().map_err(fail)?;
     if care_teams {
-        // Who reads a session changes: the old rule goes, reading.sql's comes.
-        tx.batch_execute("DROP POLICY care_team ON kap.sessions")
-            .map_err(fail)?;
+        // Who reads a session changes: the old rules go, reading.sql's come.
+        tx.batch_execute(
+            "DROP POLICY care_team ON kap.sessions;
+             DROP POLICY care_team ON kap.entries;
+             DROP POLICY care_team ON kap.signatures;
+             DROP POLICY care_team ON kap.addenda;
+             DROP POLICY care_team ON kap.check_ins;
+             DROP POLICY care_team ON kap.legacy_sessions;",
+        )
+        .map_err(fail)?;
         tx.batch_execute(FETCH_LOG_SQL).map_err(fail)?;
     } else {
         tx.batch_execute(UPGRADE_SQL).map_err(fail)?;
