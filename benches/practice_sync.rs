@@ -282,6 +282,7 @@ fn main() {
         server.share(code, &["t_one"]);
         kap_journal::practice::link(&mut store, code, code, Utc::now()).unwrap();
     }
+    eprintln!("first sync begins");
     let started = Instant::now();
     let first = kap_journal::practice::sync(&mut store, Utc::now(), &|| false).unwrap();
     let first_s = started.elapsed().as_secs_f64();
@@ -293,6 +294,10 @@ fn main() {
         first.pushed.check_ins
     );
 
+    // For a profile of the first sync alone (`perf record`), stop here.
+    if std::env::var_os("KAP_BENCH_FIRST_SYNC_ONLY").is_some() {
+        return;
+    }
     let connecting = connecting_ms(&server, "t_one");
     eprintln!("connecting alone (SCRAM login, loopback, TLS off), median of 5: {connecting:.0} ms");
     let started = Instant::now();
