@@ -13,6 +13,7 @@ mod link;
 mod problems;
 mod pull;
 mod push;
+mod push_prepare;
 mod push_rows;
 mod registry;
 mod row_seal;

@@ -9,10 +9,10 @@ use postgres::Client;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::push_prepare::Preparer;
 use super::push_rows::{AddendumRow, CheckInRow, EntryRow, SessionRow, SessionRows, SignatureRow};
 use super::{PracticeAddress, PracticeError};
 use crate::domain::SessionId;
-use crate::export::{ExportOptions, SessionRecord};
 use crate::store::{KeyProof, PushDue, Pushed as PushedState, Store};
 
 /// Sessions sent per server transaction: large enough that a first sync of thousands of sessions
@@ -56,39 +56,28 @@ pub(super) struct PushStep {
     pub off_team: Vec<(SessionId, uuid::Uuid)>,
 }
 
-/// Sends the next batch of what the server lacks, read from `reader` (leaving out `skip`, the
-/// sessions found to be another clinician's); `None` once nothing is left to send.
+/// Sends the next batch `preparer` gives (read and sealed a batch ahead); `None` once nothing is
+/// left to send.
 pub(super) fn push_step(
     client: &mut Client,
     address: &PracticeAddress,
     reader: &Store,
-    skip: &std::collections::HashSet<SessionId>,
+    preparer: &mut Preparer,
 ) -> Result<Option<PushStep>, PracticeError> {
-    let due: Vec<PushDue> = reader
-        .practice_push_due()?
-        .into_iter()
-        .filter(|due| !skip.contains(&due.id))
-        .take(SESSIONS_PER_BATCH)
-        .collect();
-    if due.is_empty() {
+    let Some(batch) = preparer.next(reader) else {
         return Ok(None);
-    }
+    };
+    let batch = batch?;
     // A new session goes only to a client whose care team this login is on (the server would
     // refuse it, and the whole batch with it).
-    let writable = writable_codes(client, address, &due)?;
-    // Every row goes sealed by this journal's own key (joining a practice makes one).
-    let key = reader
-        .practice_row_key()?
-        .ok_or(PracticeError::NoSigningKey)?;
+    let writable = writable_codes(client, address, batch.iter().map(|prepared| &prepared.due))?;
     let mut off_team = Vec::new();
-    let mut rows = Vec::with_capacity(due.len());
-    for item in &due {
-        if !item.pushed.session && !writable.contains(&item.practice_code) {
-            off_team.push((item.id, reader.session(item.id)?.uuid));
-            continue;
-        }
-        let record = SessionRecord::load(reader, item.id, ExportOptions::default())?;
-        if let Some(session) = SessionRows::of(item, &record, address.login(), &key)? {
+    let mut rows = Vec::with_capacity(batch.len());
+    for prepared in batch {
+        let due = &prepared.due;
+        if !due.pushed.session && !writable.contains(&due.practice_code) {
+            off_team.push((due.id, prepared.uuid));
+        } else if let Some(session) = prepared.rows {
             rows.push(session);
         }
     }
@@ -109,13 +98,12 @@ pub(super) fn push_step(
 }
 
 /// The practice codes among `due`'s new sessions that this login may add sessions to.
-fn writable_codes(
+fn writable_codes<'a>(
     client: &mut Client,
     address: &PracticeAddress,
-    due: &[PushDue],
+    due: impl Iterator<Item = &'a PushDue>,
 ) -> Result<std::collections::HashSet<String>, PracticeError> {
     let mut codes: Vec<&str> = due
-        .iter()
         .filter(|item| !item.pushed.session)
         .map(|item| item.practice_code.as_str())
         .collect();

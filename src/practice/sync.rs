@@ -152,8 +152,8 @@ pub struct SyncConnection {
     client: Client,
     address: PracticeAddress,
     membership: PracticeMembership,
-    /// Sessions found to be another clinician's on the server: not offered again this sync.
-    skip: HashSet<SessionId>,
+    /// What is left to push, worked out at the first step and read a batch ahead.
+    push: Option<super::push_prepare::Preparer>,
     /// What is left to pull, once the push is done.
     pull: Option<PullPlan>,
     /// Colleagues' sessions refused at earlier syncs.
@@ -192,7 +192,7 @@ impl SyncConnection {
                 practice_id: Some(practice),
                 ..membership
             },
-            skip: HashSet::new(),
+            push: None,
             pull: None,
             known_refused,
             fetches_taken: false,
@@ -212,14 +212,20 @@ impl SyncConnection {
         at: DateTime<Utc>,
     ) -> Result<Option<SyncStep>, PracticeError> {
         if self.pull.is_none() {
-            if let Some(pushed) = push_step(&mut self.client, &self.address, reader, &self.skip)? {
+            let preparer = match &mut self.push {
+                Some(preparer) => preparer,
+                None => self.push.insert(super::push_prepare::Preparer::start(
+                    reader,
+                    reader.practice_push_due()?,
+                    self.address.login(),
+                )?),
+            };
+            if let Some(pushed) = push_step(&mut self.client, &self.address, reader, preparer)? {
                 self.report.pushed.add(pushed.moved);
-                for (id, uuid) in pushed.held_by_others {
-                    self.skip.insert(id);
+                for (_, uuid) in pushed.held_by_others {
                     self.report.held_by_others.push(uuid);
                 }
-                for (id, uuid) in pushed.off_team {
-                    self.skip.insert(id);
+                for (_, uuid) in pushed.off_team {
                     self.report.off_team.push(uuid);
                 }
                 return Ok(Some(SyncStep {

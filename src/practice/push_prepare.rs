@@ -1,0 +1,112 @@
+//! Reading and sealing what a push sends, a batch ahead of the network: on a thread of its own,
+//! with a reader of its own, so that the journal's part of a first sync (reading thousands of
+//! sessions, sealing their rows) runs beside the server's part instead of taking turns with it.
+//! What is due is worked out once, when the sync begins; a session that ends meanwhile goes next
+//! time.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use super::PracticeError;
+use super::push::SESSIONS_PER_BATCH;
+use super::push_rows::SessionRows;
+use crate::export::{ExportOptions, SessionRecord};
+use crate::store::{PushDue, RowKey, Store};
+
+/// One session due, read and sealed.
+pub(super) struct Prepared {
+    pub due: PushDue,
+    pub uuid: uuid::Uuid,
+    /// `None`: nothing to send (the session has not ended).
+    pub rows: Option<SessionRows>,
+}
+
+type Batch = Result<Vec<Prepared>, PracticeError>;
+
+/// The batches of a push, in order.
+pub(super) enum Preparer {
+    /// Prepared on a thread, one batch ahead.
+    Ahead(Receiver<Batch>),
+    /// Prepared here, batch by batch (no thread could be started).
+    Here {
+        due: VecDeque<PushDue>,
+        login: String,
+        key: RowKey,
+    },
+}
+
+impl Preparer {
+    /// Starts preparing `due` for `login`, sealed by this journal's own key.
+    pub(super) fn start(
+        reader: &Store,
+        due: Vec<PushDue>,
+        login: &str,
+    ) -> Result<Self, PracticeError> {
+        // Every row goes sealed by this journal's own key (joining a practice makes one).
+        let key = reader
+            .practice_row_key()?
+            .ok_or(PracticeError::NoSigningKey)?;
+        let thread_key = reader
+            .practice_row_key()?
+            .ok_or(PracticeError::NoSigningKey)?;
+        let source = reader.reader_source();
+        let (send, batches) = sync_channel::<Batch>(1);
+        let thread_login = login.to_owned();
+        let thread_due = due.clone();
+        let started = std::thread::Builder::new()
+            .name("practice-push".to_owned())
+            .spawn(move || {
+                let store = match source.open() {
+                    Ok(store) => store,
+                    Err(error) => {
+                        let _ = send.send(Err(error.into()));
+                        return;
+                    }
+                };
+                for chunk in thread_due.chunks(SESSIONS_PER_BATCH) {
+                    let batch = prepare(&store, chunk, &thread_login, &thread_key);
+                    let failed = batch.is_err();
+                    // A sync that stopped has dropped the other end: nothing more is wanted.
+                    if send.send(batch).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+        Ok(match started {
+            Ok(_) => Self::Ahead(batches),
+            Err(_) => Self::Here {
+                due: due.into(),
+                login: login.to_owned(),
+                key,
+            },
+        })
+    }
+
+    /// The next batch; `None` once every one has been given.
+    pub(super) fn next(&mut self, reader: &Store) -> Option<Batch> {
+        match self {
+            Self::Ahead(batches) => batches.recv().ok(),
+            Self::Here { due, login, key } => {
+                let take = due.len().min(SESSIONS_PER_BATCH);
+                if take == 0 {
+                    return None;
+                }
+                let chunk: Vec<PushDue> = due.drain(..take).collect();
+                Some(prepare(reader, &chunk, login, key))
+            }
+        }
+    }
+}
+
+fn prepare(store: &Store, due: &[PushDue], login: &str, key: &RowKey) -> Batch {
+    due.iter()
+        .map(|item| {
+            let record = SessionRecord::load(store, item.id, ExportOptions::default())?;
+            Ok(Prepared {
+                uuid: record.session.uuid,
+                rows: SessionRows::of(item, &record, login, key)?,
+                due: item.clone(),
+            })
+        })
+        .collect()
+}
