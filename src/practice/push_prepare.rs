@@ -43,12 +43,20 @@ impl Preparer {
         login: &str,
     ) -> Result<Self, PracticeError> {
         // Every row goes sealed by this journal's own key (joining a practice makes one).
-        let key = reader
-            .practice_row_key()?
-            .ok_or(PracticeError::NoSigningKey)?;
-        let thread_key = reader
-            .practice_row_key()?
-            .ok_or(PracticeError::NoSigningKey)?;
+        let row_key = || {
+            reader
+                .practice_row_key()?
+                .ok_or(PracticeError::NoSigningKey)
+        };
+        let key = row_key()?;
+        // A thread and a reader of its own pay only when there is a batch to prepare ahead.
+        if due.len() <= SESSIONS_PER_BATCH {
+            return Ok(Self::Here {
+                due: due.into(),
+                login: login.to_owned(),
+                key,
+            });
+        }
         let source = reader.reader_source();
         let (send, batches) = sync_channel::<Batch>(1);
         let thread_login = login.to_owned();
@@ -64,7 +72,7 @@ impl Preparer {
                     }
                 };
                 for chunk in thread_due.chunks(SESSIONS_PER_BATCH) {
-                    let batch = prepare(&store, chunk, &thread_login, &thread_key);
+                    let batch = prepare(&store, chunk, &thread_login, &key);
                     let failed = batch.is_err();
                     // A sync that stopped has dropped the other end: nothing more is wanted.
                     if send.send(batch).is_err() || failed {
@@ -77,7 +85,7 @@ impl Preparer {
             Err(_) => Self::Here {
                 due: due.into(),
                 login: login.to_owned(),
-                key,
+                key: row_key()?,
             },
         })
     }
