@@ -120,11 +120,27 @@ struct Listed {
 /// What a pull still has to fetch, worked out once per sync: the sessions new to this journal
 /// and the copies whose author has added to them.
 pub(super) struct PullPlan {
+    source: Fetching,
+    /// Practice clients this login may read that no client of the journal is linked to.
+    unlinked: Vec<String>,
+}
+
+/// Where the pull's batches come from.
+enum Fetching {
+    /// Fetched and checked here, batch by batch, on the sync's own connection.
+    Here(Fetcher),
+    /// Fetched and checked a batch ahead on a second connection, on a thread of its own, while
+    /// the journal writes the batch before (a psychiatrist's first pull of thousands of sessions).
+    Ahead(std::sync::mpsc::Receiver<Result<Option<Vec<Incoming>>, PracticeError>>),
+    /// Everything is fetched.
+    Done,
+}
+
+/// What is left to fetch, and the keys to check it by.
+struct Fetcher {
     /// The keys a colleague's rows may be sealed with.
     trust: super::trust::KeyTrust,
     pending: std::collections::VecDeque<(Listed, Option<CopyHeld>)>,
-    /// Practice clients this login may read that no client of the journal is linked to.
-    unlinked: Vec<String>,
 }
 
 /// A colleague's session as it arrived (or why it cannot be copied), to be written by
@@ -141,9 +157,11 @@ pub struct Incoming {
 
 impl PullPlan {
     /// Lists what this login may read and compares it with the copies `reader` holds.
+    /// With more than a batch to fetch, a second connection (with `password`) fetches ahead.
     pub(super) fn new(
         client: &mut Client,
         address: &PracticeAddress,
+        password: &str,
         reader: &Store,
         practice: uuid::Uuid,
     ) -> Result<Self, PracticeError> {
@@ -173,11 +191,13 @@ impl PullPlan {
                 Some(_) => None,
             })
             .collect();
-        Ok(Self {
-            trust,
-            pending,
-            unlinked,
-        })
+        let fetcher = Fetcher { trust, pending };
+        let source = if fetcher.pending.len() > SESSIONS_PER_FETCH {
+            fetch_ahead(fetcher, address, password)
+        } else {
+            Fetching::Here(fetcher)
+        };
+        Ok(Self { source, unlinked })
     }
 
     /// Practice clients this login may read that no client of the journal is linked to.
@@ -187,6 +207,60 @@ impl PullPlan {
 
     /// Fetches the next few sessions; `None` once everything is fetched.
     pub(super) fn next(
+        &mut self,
+        client: &mut Client,
+        address: &PracticeAddress,
+    ) -> Result<Option<Vec<Incoming>>, PracticeError> {
+        let next = match &mut self.source {
+            Fetching::Here(fetcher) => fetcher.next(client, address),
+            // Its end is said (`Ok(None)`): a thread gone without a word fetched nothing more.
+            Fetching::Ahead(batches) => batches.recv().unwrap_or(Err(PracticeError::Stopped)),
+            Fetching::Done => Ok(None),
+        };
+        if matches!(next, Ok(None)) {
+            self.source = Fetching::Done;
+        }
+        next
+    }
+}
+
+/// Starts fetching on a second connection; if none can be had (or no thread), the pull fetches
+/// here.
+fn fetch_ahead(fetcher: Fetcher, address: &PracticeAddress, password: &str) -> Fetching {
+    let Ok(client) = address.connect(password) else {
+        return Fetching::Here(fetcher);
+    };
+    let address = address.clone();
+    // The fetcher goes to the thread once it runs, so a thread that cannot start leaves it here.
+    let (give, take) = std::sync::mpsc::channel::<(Fetcher, Client)>();
+    let (send, batches) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name("practice-pull".to_owned())
+        .spawn(move || {
+            let Ok((mut fetcher, mut client)) = take.recv() else {
+                return;
+            };
+
+            loop {
+                let batch = fetcher.next(&mut client, &address);
+                let last = !matches!(batch, Ok(Some(_)));
+                // A sync that stopped has dropped the other end: nothing more is wanted.
+                if send.send(batch).is_err() || last {
+                    return;
+                }
+            }
+        });
+    if spawned.is_err() {
+        return Fetching::Here(fetcher);
+    }
+    match give.send((fetcher, client)) {
+        Ok(()) => Fetching::Ahead(batches),
+        Err(std::sync::mpsc::SendError((fetcher, _))) => Fetching::Here(fetcher),
+    }
+}
+
+impl Fetcher {
+    fn next(
         &mut self,
         client: &mut Client,
         address: &PracticeAddress,

@@ -25,8 +25,8 @@ type Batch = Result<Vec<Prepared>, PracticeError>;
 
 /// The batches of a push, in order.
 pub(super) enum Preparer {
-    /// Prepared on a thread, one batch ahead.
-    Ahead(Receiver<Batch>),
+    /// Prepared on a thread, one batch ahead; `None` is its end.
+    Ahead(Receiver<Option<Batch>>),
     /// Prepared here, batch by batch (no thread could be started).
     Here {
         due: VecDeque<PushDue>,
@@ -58,7 +58,7 @@ impl Preparer {
             });
         }
         let source = reader.reader_source();
-        let (send, batches) = sync_channel::<Batch>(1);
+        let (send, batches) = sync_channel::<Option<Batch>>(1);
         let thread_login = login.to_owned();
         let thread_due = due.clone();
         let started = std::thread::Builder::new()
@@ -67,7 +67,7 @@ impl Preparer {
                 let store = match source.open() {
                     Ok(store) => store,
                     Err(error) => {
-                        let _ = send.send(Err(error.into()));
+                        let _ = send.send(Some(Err(error.into())));
                         return;
                     }
                 };
@@ -75,10 +75,11 @@ impl Preparer {
                     let batch = prepare(&store, chunk, &thread_login, &key);
                     let failed = batch.is_err();
                     // A sync that stopped has dropped the other end: nothing more is wanted.
-                    if send.send(batch).is_err() || failed {
+                    if send.send(Some(batch)).is_err() || failed {
                         return;
                     }
                 }
+                let _ = send.send(None);
             });
         Ok(match started {
             Ok(_) => Self::Ahead(batches),
@@ -93,7 +94,8 @@ impl Preparer {
     /// The next batch; `None` once every one has been given.
     pub(super) fn next(&mut self, reader: &Store) -> Option<Batch> {
         match self {
-            Self::Ahead(batches) => batches.recv().ok(),
+            // A thread gone without its end said prepared nothing more.
+            Self::Ahead(batches) => batches.recv().unwrap_or(Some(Err(PracticeError::Stopped))),
             Self::Here { due, login, key } => {
                 let take = due.len().min(SESSIONS_PER_BATCH);
                 if take == 0 {

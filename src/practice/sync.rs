@@ -240,7 +240,13 @@ impl SyncConnection {
                 .membership
                 .practice_id
                 .ok_or(PracticeError::ServerBeforeCareTeams)?;
-            let plan = PullPlan::new(&mut self.client, &self.address, reader, practice)?;
+            let plan = PullPlan::new(
+                &mut self.client,
+                &self.address,
+                &self.membership.password,
+                reader,
+                practice,
+            )?;
             self.report.unlinked_practice_clients = plan.unlinked_clients().to_vec();
             self.pull = Some(plan);
         }
