@@ -626,5 +626,19 @@ fn nurse_reads_only_what_it_logged(server: &TestServer, session: &str) {
     ] {
         assert!(nurse.execute(sql, &[]).is_err(), "{sql}");
     }
-    drop(nurse);
+    // Entries have no foreign key to sessions: row-level security is what keeps an entry to a
+    // session of its author's, made up or a colleague's.
+    for session_uuid in ["gen_random_uuid()", "$1::text::uuid"] {
+        let sql = format!(
+            "INSERT INTO kap.entries (session_uuid, seq, wall_time, elapsed_ms, kind, payload)
+             VALUES ({session_uuid}, 999, now(), 0, 'note', '{{}}')"
+        );
+        let error = if session_uuid.starts_with('$') {
+            nurse.execute(sql.as_str(), &[&session]).unwrap_err()
+        } else {
+            nurse.execute(sql.as_str(), &[]).unwrap_err()
+        };
+        let message = error.as_db_error().unwrap().message().to_owned();
+        assert!(message.contains("row-level security"), "{message}");
+    }
 }

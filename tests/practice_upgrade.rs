@@ -201,6 +201,10 @@ fn a_practice_with_care_teams_gains_the_fetch_log_keeping_every_record() {
         "{again:?}"
     );
     assert_eq!(server_sessions(&server, None), [pushed.to_string()]);
+    // Its row checks are a new practice's.
+    let fresh = TestServer::start();
+    fresh.init_practice();
+    assert_eq!(row_checks(&server), row_checks(&fresh));
 
     // The session is in the directory; the nurse reads it only once a fetch is logged.
     let mut nurse = server.connect("n_one", PASSWORD);
@@ -238,6 +242,24 @@ fn a_practice_with_care_teams_gains_the_fetch_log_keeping_every_record() {
         .map(|row| (row.get(0), row.get(1)))
         .collect();
     assert_eq!(logged, [(pushed.to_string(), "n_one".to_owned())]);
+}
+
+/// The constraints of the tables a sync fills, as PostgreSQL prints them.
+fn row_checks(server: &TestServer) -> Vec<(String, String)> {
+    server
+        .superuser()
+        .query(
+            "SELECT rel.relname::text, pg_get_constraintdef(con.oid)
+             FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid
+             WHERE rel.relnamespace = 'kap'::regnamespace
+               AND rel.relname IN ('sessions', 'entries', 'signatures', 'addenda', 'check_ins')
+             ORDER BY 1, 2",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect()
 }
 
 /// A demo journal not yet joined to any practice.

@@ -2,12 +2,15 @@
 //! fails leaves the server as it was). A server set up before care teams were explicit:
 //! `upgrade.sql` converts the tables, `fetch_log.sql` adds the log of colleagues' fetches,
 //! `access.sql` and `reading.sql` put the practice's own roles and policies in place. A server
-//! with care teams but no fetch log: the log, and who reads a session, alone.
+//! with care teams but no fetch log: the log, and who reads a session, alone. Both end with
+//! `lean_checks.sql`, schema.sql's cheaper row checks.
 
 use super::setup::{ACCESS_SQL, FETCH_LOG_SQL, READING_SQL};
 use super::{PracticeAddress, PracticeError};
 
 const UPGRADE_SQL: &str = include_str!("upgrade.sql");
+/// schema.sql's row checks on an upgraded server.
+const LEAN_CHECKS_SQL: &str = include_str!("lean_checks.sql");
 
 /// What the server at `address` was before the upgrade: how many clients it enrolled and how many
 /// care-team assignments it carried over for review.
@@ -58,6 +61,7 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
         tx.batch_execute(ACCESS_SQL).map_err(fail)?;
     }
     tx.batch_execute(READING_SQL).map_err(fail)?;
+    tx.batch_execute(LEAN_CHECKS_SQL).map_err(fail)?;
     let counts = tx
         .query_one(
             "SELECT (SELECT count(*) FROM kap.clients), (SELECT count(*) FROM kap.care_assignments)",
