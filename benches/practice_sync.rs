@@ -199,7 +199,7 @@ fn bare_copy(server: &TestServer) -> f64 {
                 .copy_in(&format!("COPY {table} FROM STDIN (FORMAT csv)"))
                 .unwrap();
             let mut text = String::new();
-            for row in rows.iter() {
+            for row in rows {
                 // An empty unquoted field is NULL in PostgreSQL's CSV; every value is quoted.
                 for (index, cell) in row.iter().enumerate() {
                     if index > 0 {

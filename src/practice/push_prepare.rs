@@ -31,7 +31,7 @@ pub(super) enum Preparer {
     Here {
         due: VecDeque<PushDue>,
         login: String,
-        key: RowKey,
+        key: Box<RowKey>,
     },
 }
 
@@ -54,7 +54,7 @@ impl Preparer {
             return Ok(Self::Here {
                 due: due.into(),
                 login: login.to_owned(),
-                key,
+                key: Box::new(key),
             });
         }
         let source = reader.reader_source();
@@ -86,7 +86,7 @@ impl Preparer {
             Err(_) => Self::Here {
                 due: due.into(),
                 login: login.to_owned(),
-                key: row_key()?,
+                key: Box::new(row_key()?),
             },
         })
     }
