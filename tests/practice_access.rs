@@ -477,6 +477,23 @@ fn an_emergency_opening_lets_a_clinician_read_for_a_day_and_the_care_team_sees_i
         assert_eq!(opening["login"], "t_two", "{login}: {clients}");
         assert_eq!(opening["reason"], reason);
     }
+    // The author's journal lists the opening, with its reason, and each session the covering
+    // therapist fetched under it, among D-0001's disclosures.
+    ok(&cli(t1.path(), &["sync"]));
+    let accounting: serde_json::Value =
+        serde_json::from_str(&ok(&cli(t1.path(), &["disclosures", "D-0001", "--json"]))).unwrap();
+    let accounting = accounting.as_array().unwrap();
+    let opening = accounting
+        .iter()
+        .find(|d| d["kind"] == "emergency_opening")
+        .unwrap();
+    assert!(opening["recipient"].as_str().unwrap().contains("(t_two)"));
+    assert!(opening["form"].as_str().unwrap().contains(reason));
+    let fetched = accounting
+        .iter()
+        .filter(|d| d["kind"] == "colleague_fetch")
+        .count();
+    assert_eq!(fetched, server_sessions(&server, Some("t_one")).len());
     // A day later the opening has lapsed: the record is the team's alone again.
     let mut superuser = server.superuser();
     superuser

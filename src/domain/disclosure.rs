@@ -22,15 +22,18 @@ pub enum DisclosureKind {
     Push,
     /// Fetched from the practice server by a colleague (from the server's log).
     ColleagueFetch,
+    /// Opened by a clinician outside the care team, with a stated reason, for a day.
+    EmergencyOpening,
 }
 
 impl DisclosureKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Export,
         Self::Print,
         Self::Backup,
         Self::Push,
         Self::ColleagueFetch,
+        Self::EmergencyOpening,
     ];
 
     /// The word kept in the journal.
@@ -41,6 +44,7 @@ impl DisclosureKind {
             Self::Backup => "backup",
             Self::Push => "push",
             Self::ColleagueFetch => "colleague_fetch",
+            Self::EmergencyOpening => "emergency_opening",
         }
     }
 
@@ -56,6 +60,7 @@ impl DisclosureKind {
             Self::Backup => "Backed up",
             Self::Push => "Sent to the practice",
             Self::ColleagueFetch => "Fetched by a colleague",
+            Self::EmergencyOpening => "Opened in an emergency",
         }
     }
 }
@@ -111,6 +116,9 @@ impl Disclosure {
 
     /// What it covered, in words: "2 sessions", "the whole journal (40 sessions)".
     pub fn covered(&self) -> String {
+        if self.kind == DisclosureKind::EmergencyOpening {
+            return "the client's record, for a day".to_owned();
+        }
         match &self.scope {
             DisclosureScope::Client { sessions, .. } => match sessions.len() {
                 1 => "1 session".to_owned(),

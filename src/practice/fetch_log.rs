@@ -1,12 +1,13 @@
 //! The server's log of who fetched which session (`fetch_log.sql`): a journal logs its fetch
 //! before it reads (the server lets a colleague read a session only then), and takes in the
-//! fetches of its clients' sessions by colleagues, for its accounting of disclosures.
+//! fetches of its clients' sessions by colleagues and the openings of its clients' records in an
+//! emergency, for its accounting of disclosures.
 
 use postgres::Client;
 
 use super::fetch::cell;
 use super::{PracticeAddress, PracticeError};
-use crate::store::ColleagueFetch;
+use crate::store::{ColleagueFetch, EmergencyOpening};
 
 /// Logs this login's fetch of `uuids` (those it may still list), committed before anything is
 /// read: a fetch cut short is logged all the same, never a read unlogged.
@@ -52,4 +53,33 @@ pub(super) fn colleague_fetches(
         })
         .collect::<Result<_, ()>>()
         .map_err(|()| PracticeError::Unreadable("the log of colleagues' fetches"))
+}
+
+/// Every emergency opening this login may see (its own aside): a few a year, read whole each sync.
+pub(super) fn emergency_openings(
+    client: &mut Client,
+    address: &PracticeAddress,
+) -> Result<Vec<EmergencyOpening>, PracticeError> {
+    let rows = client
+        .query(
+            "SELECT e.id, e.client_code, e.login::text, c.name, e.reason, e.opened_at
+             FROM kap.emergency_access e JOIN kap.clinicians c ON c.login = e.login
+             WHERE e.login <> current_user
+             ORDER BY e.id",
+            &[],
+        )
+        .map_err(|error| address.error(&error))?;
+    rows.iter()
+        .map(|row| {
+            Ok(EmergencyOpening {
+                id: cell(row, 0)?,
+                practice_code: cell(row, 1)?,
+                login: cell(row, 2)?,
+                name: cell(row, 3)?,
+                reason: cell(row, 4)?,
+                at: cell(row, 5)?,
+            })
+        })
+        .collect::<Result<_, ()>>()
+        .map_err(|()| PracticeError::Unreadable("the practice's emergency openings"))
 }

@@ -17,7 +17,7 @@ use super::push::{Moved, push_step};
 use super::setup::{practice_identity, who_am_i};
 use super::{PracticeAddress, PracticeError};
 use crate::domain::{PracticeMembership, SessionId};
-use crate::store::{ColleagueFetch, Pushed, Store, StoreError};
+use crate::store::{ColleagueFetch, EmergencyOpening, Pushed, Store, StoreError};
 
 /// What moved in one sync, in numbers.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -116,8 +116,9 @@ pub struct SyncStep {
     marks: Vec<(SessionId, Pushed)>,
     /// Who received what was pushed, for the accounting of disclosures.
     recipient: String,
-    /// Colleagues' fetches the server logged since the last sync, with the practice's identity.
-    fetches: Option<(uuid::Uuid, Vec<ColleagueFetch>)>,
+    /// Colleagues' fetches the server logged since the last sync and the emergency openings it
+    /// keeps, with the practice's identity.
+    fetches: Option<(uuid::Uuid, Vec<ColleagueFetch>, Vec<EmergencyOpening>)>,
     incoming: Vec<Incoming>,
     at: DateTime<Utc>,
 }
@@ -134,8 +135,9 @@ pub fn write_step(store: &mut Store, step: SyncStep) -> Result<StepWritten, Stor
     if !step.marks.is_empty() {
         store.mark_practice_pushed(&step.marks, &step.recipient, step.at)?;
     }
-    if let Some((practice, fetches)) = &step.fetches {
+    if let Some((practice, fetches, openings)) = &step.fetches {
         store.record_colleague_fetches(*practice, fetches)?;
+        store.record_emergency_openings(*practice, openings)?;
     }
     if step.incoming.is_empty() {
         return Ok(StepWritten::default());
@@ -267,7 +269,8 @@ impl SyncConnection {
         }
         // Everything is written: what was refused for the first time goes on the practice's
         // problem list, the server notes the journal's newest commit, and the colleagues' fetches
-        // logged since the last sync come in for the accounting of disclosures.
+        // logged since the last sync and the emergency openings come in for the accounting of
+        // disclosures.
         super::problems::report(&mut self.client, &self.address, &self.report.refused)?;
         super::witness::note(&mut self.client, &self.address, reader)?;
         self.fetches_taken = true;
@@ -277,10 +280,11 @@ impl SyncConnection {
             .ok_or(PracticeError::ServerBeforeCareTeams)?;
         let since = reader.last_colleague_fetch(practice)?;
         let fetches = super::fetch_log::colleague_fetches(&mut self.client, &self.address, since)?;
+        let openings = super::fetch_log::emergency_openings(&mut self.client, &self.address)?;
         Ok(Some(SyncStep {
             marks: Vec::new(),
             recipient: String::new(),
-            fetches: Some((practice, fetches)),
+            fetches: Some((practice, fetches, openings)),
             incoming: Vec::new(),
             at,
         }))

@@ -20,11 +20,12 @@ pub(super) const CREATE_DISCLOSURES: &str = r"
     CREATE TABLE disclosures (
         id             INTEGER PRIMARY KEY,
         -- 'local:<uuid>' for what this journal disclosed, 'fetch:<practice>:<server id>' for a
-        -- colleague's fetch: a disclosure taken in twice (the outbox, a sync run again) is one.
+        -- colleague's fetch, 'emergency:<practice>:<server id>' for an emergency opening: a
+        -- disclosure taken in twice (the outbox, a sync run again) is one.
         origin         TEXT NOT NULL UNIQUE,
         at_ms          INTEGER NOT NULL,
         kind           TEXT NOT NULL CHECK (kind IN ('export', 'print', 'backup', 'push',
-                                                     'colleague_fetch')),
+                                                     'colleague_fetch', 'emergency_opening')),
         form           TEXT NOT NULL,
         recipient      TEXT NOT NULL,
         -- NULL: the whole journal, every client's record.
@@ -251,6 +252,61 @@ impl Store {
                     client_id: Some(client),
                     sessions: vec![fetch.session],
                     session_count: 1,
+                },
+            )?;
+        }
+        tx.commit()?;
+        self.anchor_commit();
+        Ok(())
+    }
+}
+
+/// An opening of a practice client's record by a clinician outside its care team, as the practice
+/// server keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmergencyOpening {
+    /// The server's number for the opening.
+    pub id: i64,
+    /// The practice client's code.
+    pub practice_code: String,
+    pub login: String,
+    pub name: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Records emergency openings of this journal's linked clients (an opening of a client this
+    /// journal has not linked is none of its record here); one already recorded is not again.
+    pub fn record_emergency_openings(
+        &mut self,
+        practice: uuid::Uuid,
+        openings: &[EmergencyOpening],
+    ) -> Result<(), StoreError> {
+        self.require_writer()?;
+        if openings.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for opening in openings {
+            let client: Option<i64> = tx
+                .prepare_cached("SELECT client_id FROM practice_links WHERE practice_code = ?1")?
+                .query_row([&opening.practice_code], |row| row.get(0))
+                .ok();
+            let Some(client) = client else {
+                continue;
+            };
+            insert(
+                &tx,
+                &OutboxLine {
+                    origin: format!("emergency:{practice}:{}", opening.id),
+                    at_ms: to_ms(opening.at),
+                    kind: DisclosureKind::EmergencyOpening.as_str().to_owned(),
+                    form: format!("reason given: {}", opening.reason.trim()),
+                    recipient: format!("{} ({})", opening.name, opening.login),
+                    client_id: Some(client),
+                    sessions: Vec::new(),
+                    session_count: 0,
                 },
             )?;
         }

@@ -78,7 +78,7 @@ pub use consents::ConsentDue;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use detached::{Interrupt, PassphraseCheck, ReaderSource};
 pub use disclosure_outbox::OUTBOX_FILE_NAME;
-pub use disclosures::{ColleagueFetch, DisclosureRecorder, Disclosures};
+pub use disclosures::{ColleagueFetch, DisclosureRecorder, Disclosures, EmergencyOpening};
 pub use drafts::Draft;
 pub use durable::sync_dir;
 pub use error::StoreError;
