@@ -51,7 +51,8 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
              DROP POLICY care_team ON kap.signatures;
              DROP POLICY care_team ON kap.addenda;
              DROP POLICY care_team ON kap.check_ins;
-             DROP POLICY care_team ON kap.legacy_sessions;",
+             DROP POLICY care_team ON kap.legacy_sessions;
+             DROP POLICY own_entries ON kap.entries;",
         )
         .map_err(fail)?;
         tx.batch_execute(FETCH_LOG_SQL).map_err(fail)?;
