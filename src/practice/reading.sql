@@ -1,7 +1,8 @@
 -- Who reads a session: its author always; anyone else who may read its client, once their fetch
 -- of it is logged (fetch_log.sql), so the server's log holds every colleague who received it.
 -- Every part of a session (entries, signatures, addenda, check-ins) is readable exactly when the
--- session is. Run after access.sql, or on its own by `practice upgrade`.
+-- session is. Also who adds an entry, which asks the same directory. Run after access.sql, or on
+-- its own by `practice upgrade`.
 --
 -- The sets a policy asks about (the client codes a login may read, the sessions it may read) are
 -- written as `x IN (SELECT …)`, which PostgreSQL works out once per statement into a hash table:
