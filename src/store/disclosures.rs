@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::disclosure_outbox::{self, OutboxLine};
 use super::open::AccessMode;
@@ -228,37 +228,71 @@ impl Store {
         practice: uuid::Uuid,
         fetches: &[ColleagueFetch],
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
-        if fetches.is_empty() {
-            return Ok(());
-        }
-        let tx = self.conn.transaction()?;
-        for fetch in fetches {
-            let client: Option<i64> = tx
-                .prepare_cached("SELECT client_id FROM sessions WHERE uuid = ?1")?
-                .query_row([fetch.session.to_string()], |row| row.get(0))
-                .ok();
-            let Some(client) = client else {
-                continue;
+        let lines = fetches.iter().map(|fetch| {
+            let line = OutboxLine {
+                origin: format!("fetch:{practice}:{}", fetch.id),
+                at_ms: to_ms(fetch.at),
+                kind: DisclosureKind::ColleagueFetch.as_str().to_owned(),
+                form: "the session from the practice server".to_owned(),
+                recipient: format!("{} ({})", fetch.name, fetch.login),
+                client_id: None,
+                sessions: vec![fetch.session],
+                session_count: 1,
             };
-            insert(
-                &tx,
-                &OutboxLine {
-                    origin: format!("fetch:{practice}:{}", fetch.id),
-                    at_ms: to_ms(fetch.at),
-                    kind: DisclosureKind::ColleagueFetch.as_str().to_owned(),
-                    form: "the session from the practice server".to_owned(),
-                    recipient: format!("{} ({})", fetch.name, fetch.login),
-                    client_id: Some(client),
-                    sessions: vec![fetch.session],
-                    session_count: 1,
-                },
-            )?;
+            (Whose::Session(fetch.session), line)
+        });
+        self.record_from_server(lines)
+    }
+
+    /// Records what the practice server says was disclosed, each line for the client `Whose`
+    /// names in this journal; a line of no client here is left out.
+    fn record_from_server(
+        &mut self,
+        lines: impl Iterator<Item = (Whose, OutboxLine)>,
+    ) -> Result<(), StoreError> {
+        self.require_writer()?;
+        let tx = self.conn.transaction()?;
+        let mut recorded = false;
+        for (whose, line) in lines {
+            let (sql, key) = match &whose {
+                Whose::Session(uuid) => (
+                    "SELECT client_id FROM sessions WHERE uuid = ?1",
+                    uuid.to_string(),
+                ),
+                Whose::PracticeClient(code) => (
+                    "SELECT client_id FROM practice_links WHERE practice_code = ?1",
+                    code.clone(),
+                ),
+            };
+            let client: Option<i64> = tx
+                .prepare_cached(sql)?
+                .query_row([key], |row| row.get(0))
+                .optional()?;
+            if let Some(client) = client {
+                insert(
+                    &tx,
+                    &OutboxLine {
+                        client_id: Some(client),
+                        ..line
+                    },
+                )?;
+                recorded = true;
+            }
         }
-        tx.commit()?;
-        self.anchor_commit();
+        if recorded {
+            tx.commit()?;
+            self.anchor_commit();
+        }
         Ok(())
     }
+}
+
+/// Which of this journal's clients a disclosure the server reports belongs to.
+enum Whose {
+    /// The client of this journal's session (its own or a copy).
+    Session(uuid::Uuid),
+    /// The client linked to this practice client.
+    PracticeClient(String),
 }
 
 /// An opening of a practice client's record by a clinician outside its care team, as the practice
@@ -283,36 +317,20 @@ impl Store {
         practice: uuid::Uuid,
         openings: &[EmergencyOpening],
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
-        if openings.is_empty() {
-            return Ok(());
-        }
-        let tx = self.conn.transaction()?;
-        for opening in openings {
-            let client: Option<i64> = tx
-                .prepare_cached("SELECT client_id FROM practice_links WHERE practice_code = ?1")?
-                .query_row([&opening.practice_code], |row| row.get(0))
-                .ok();
-            let Some(client) = client else {
-                continue;
+        let lines = openings.iter().map(|opening| {
+            let line = OutboxLine {
+                origin: format!("emergency:{practice}:{}", opening.id),
+                at_ms: to_ms(opening.at),
+                kind: DisclosureKind::EmergencyOpening.as_str().to_owned(),
+                form: format!("reason given: {}", opening.reason.trim()),
+                recipient: format!("{} ({})", opening.name, opening.login),
+                client_id: None,
+                sessions: Vec::new(),
+                session_count: 0,
             };
-            insert(
-                &tx,
-                &OutboxLine {
-                    origin: format!("emergency:{practice}:{}", opening.id),
-                    at_ms: to_ms(opening.at),
-                    kind: DisclosureKind::EmergencyOpening.as_str().to_owned(),
-                    form: format!("reason given: {}", opening.reason.trim()),
-                    recipient: format!("{} ({})", opening.name, opening.login),
-                    client_id: Some(client),
-                    sessions: Vec::new(),
-                    session_count: 0,
-                },
-            )?;
-        }
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(())
+            (Whose::PracticeClient(opening.practice_code.clone()), line)
+        });
+        self.record_from_server(lines)
     }
 }
 
