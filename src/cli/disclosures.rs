@@ -70,12 +70,8 @@ pub fn run(journal: &super::JournalAccess, args: &DisclosuresArgs) -> anyhow::Re
             args.client.is_none(),
         )?;
     }
-    if list.unreadable > 0 {
-        tell!(
-            "{} disclosure{} in the outbox cannot be read (the outbox file was changed, or is another journal's); it is kept as it was.",
-            list.unreadable,
-            if list.unreadable == 1 { "" } else { "s" }
-        );
+    if let Some(sentence) = list.unreadable_sentence() {
+        tell!("{sentence}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -66,8 +66,7 @@ impl DisclosureKind {
 }
 
 /// What a disclosure covered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "scope", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DisclosureScope {
     /// Sessions of one client, by uuid.
     Client {
@@ -92,13 +91,12 @@ pub struct NewDisclosure {
 }
 
 /// A recorded disclosure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disclosure {
     pub at: DateTime<Utc>,
     pub kind: DisclosureKind,
     pub form: String,
     pub recipient: String,
-    #[serde(flatten)]
     pub scope: DisclosureScope,
     /// Still in the outbox a command that reads (an export, a backup) wrote it to; the journal
     /// takes it in when it is next opened to write.

@@ -51,9 +51,9 @@ pub(super) struct PushStep {
     pub marks: Vec<(SessionId, PushedState)>,
     /// Sessions of this journal the server already holds as another clinician's (the same
     /// session imported into two journals): not sent, since it is not this clinician's record.
-    pub held_by_others: Vec<(SessionId, uuid::Uuid)>,
+    pub held_by_others: Vec<uuid::Uuid>,
     /// New sessions of a client whose care team does not include this login: kept here.
-    pub off_team: Vec<(SessionId, uuid::Uuid)>,
+    pub off_team: Vec<uuid::Uuid>,
 }
 
 /// Sends the next batch `preparer` gives (read and sealed a batch ahead); `None` once nothing is
@@ -76,7 +76,7 @@ pub(super) fn push_step(
     for prepared in batch {
         let due = &prepared.due;
         if !due.pushed.session && !writable.contains(&due.practice_code) {
-            off_team.push((due.id, prepared.uuid));
+            off_team.push(prepared.uuid);
         } else if let Some(session) = prepared.rows {
             rows.push(session);
         }
@@ -89,7 +89,7 @@ pub(super) fn push_step(
     };
     for session in rows {
         if others.contains(&session.uuid) {
-            step.held_by_others.push((session.mark.0, session.uuid));
+            step.held_by_others.push(session.uuid);
         } else {
             step.marks.push(session.mark);
         }

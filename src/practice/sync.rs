@@ -116,11 +116,19 @@ pub struct SyncStep {
     marks: Vec<(SessionId, Pushed)>,
     /// Who received what was pushed, for the accounting of disclosures.
     recipient: String,
-    /// Colleagues' fetches the server logged since the last sync and the emergency openings it
-    /// keeps, with the practice's identity.
-    fetches: Option<(uuid::Uuid, Vec<ColleagueFetch>, Vec<EmergencyOpening>)>,
+    /// What the server says was disclosed, at the sync's last step.
+    disclosed: Option<ServerDisclosures>,
     incoming: Vec<Incoming>,
     at: DateTime<Utc>,
+}
+
+/// Colleagues' fetches the server logged since the last sync and the emergency openings it keeps,
+/// for the accounting of disclosures.
+#[derive(Debug)]
+struct ServerDisclosures {
+    practice: uuid::Uuid,
+    fetches: Vec<ColleagueFetch>,
+    openings: Vec<EmergencyOpening>,
 }
 
 /// What writing a step copied, and which copies it refused.
@@ -135,9 +143,9 @@ pub fn write_step(store: &mut Store, step: SyncStep) -> Result<StepWritten, Stor
     if !step.marks.is_empty() {
         store.mark_practice_pushed(&step.marks, &step.recipient, step.at)?;
     }
-    if let Some((practice, fetches, openings)) = &step.fetches {
-        store.record_colleague_fetches(*practice, fetches)?;
-        store.record_emergency_openings(*practice, openings)?;
+    if let Some(disclosed) = &step.disclosed {
+        store.record_colleague_fetches(disclosed.practice, &disclosed.fetches)?;
+        store.record_emergency_openings(disclosed.practice, &disclosed.openings)?;
     }
     if step.incoming.is_empty() {
         return Ok(StepWritten::default());
@@ -224,16 +232,12 @@ impl SyncConnection {
             };
             if let Some(pushed) = push_step(&mut self.client, &self.address, reader, preparer)? {
                 self.report.pushed.add(pushed.moved);
-                for (_, uuid) in pushed.held_by_others {
-                    self.report.held_by_others.push(uuid);
-                }
-                for (_, uuid) in pushed.off_team {
-                    self.report.off_team.push(uuid);
-                }
+                self.report.held_by_others.extend(pushed.held_by_others);
+                self.report.off_team.extend(pushed.off_team);
                 return Ok(Some(SyncStep {
                     marks: pushed.marks,
                     recipient: self.address.recipient(),
-                    fetches: None,
+                    disclosed: None,
                     incoming: Vec::new(),
                     at,
                 }));
@@ -259,7 +263,7 @@ impl SyncConnection {
             return Ok(Some(SyncStep {
                 marks: Vec::new(),
                 recipient: String::new(),
-                fetches: None,
+                disclosed: None,
                 incoming,
                 at,
             }));
@@ -284,7 +288,11 @@ impl SyncConnection {
         Ok(Some(SyncStep {
             marks: Vec::new(),
             recipient: String::new(),
-            fetches: Some((practice, fetches, openings)),
+            disclosed: Some(ServerDisclosures {
+                practice,
+                fetches,
+                openings,
+            }),
             incoming: Vec::new(),
             at,
         }))

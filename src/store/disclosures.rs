@@ -49,6 +49,19 @@ pub struct Disclosures {
     pub unreadable: usize,
 }
 
+impl Disclosures {
+    /// What the command line and the window say of outbox lines that cannot be read.
+    pub fn unreadable_sentence(&self) -> Option<String> {
+        (self.unreadable > 0).then(|| {
+            format!(
+                "{} disclosure{} in the outbox cannot be read (the outbox file was changed, or is another journal's); it is kept as it was.",
+                self.unreadable,
+                if self.unreadable == 1 { "" } else { "s" }
+            )
+        })
+    }
+}
+
 /// One fetch of a session by a colleague, as the practice server logged it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColleagueFetch {
@@ -179,11 +192,12 @@ impl Store {
             for line in lines {
                 // A line naming a client the journal does not hold (another journal's folder
                 // copied in) is kept as a whole-journal disclosure rather than lost.
-                let known = line.client_id.is_none_or(|id| {
-                    tx.prepare_cached("SELECT 1 FROM clients WHERE id = ?1")
-                        .and_then(|mut statement| statement.exists([id]))
-                        .unwrap_or(false)
-                });
+                let known = match line.client_id {
+                    None => true,
+                    Some(id) => tx
+                        .prepare_cached("SELECT 1 FROM clients WHERE id = ?1")?
+                        .exists([id])?,
+                };
                 if known {
                     insert(&tx, line)?;
                 } else {
@@ -205,20 +219,13 @@ impl Store {
     /// The newest colleague's fetch taken in from the practice `practice`, by the server's number.
     pub fn last_colleague_fetch(&self, practice: uuid::Uuid) -> Result<i64, StoreError> {
         let prefix = format!("fetch:{practice}:");
-        let mut statement = self.conn.prepare_cached(
-            "SELECT origin FROM disclosures WHERE kind = 'colleague_fetch' AND origin LIKE ?1 || '%'",
-        )?;
-        let origins = statement.query_map([&prefix], |row| row.get::<_, String>(0))?;
-        let mut newest = 0;
-        for origin in origins {
-            if let Some(id) = origin?
-                .strip_prefix(&prefix)
-                .and_then(|id| id.parse::<i64>().ok())
-            {
-                newest = newest.max(id);
-            }
-        }
-        Ok(newest)
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(MAX(CAST(substr(origin, length(?1) + 1) AS INTEGER)), 0)
+             FROM disclosures WHERE kind = 'colleague_fetch' AND origin LIKE ?1 || '%'",
+            )?
+            .query_row([&prefix], |row| row.get(0))?)
     }
 
     /// Records colleagues' fetches of sessions this journal holds (others are none of its
@@ -383,14 +390,12 @@ fn scopes_of(
         .collect())
 }
 
+/// Lines for what this journal discloses, each with an origin of its own.
 fn local_lines(disclosures: &[NewDisclosure]) -> Vec<OutboxLine> {
-    disclosures
-        .iter()
-        .map(|disclosure| line_of(&format!("local:{}", uuid::Uuid::new_v4()), disclosure))
-        .collect()
+    disclosures.iter().map(local_line).collect()
 }
 
-fn line_of(origin: &str, disclosure: &NewDisclosure) -> OutboxLine {
+fn local_line(disclosure: &NewDisclosure) -> OutboxLine {
     let (client_id, sessions, session_count) = match &disclosure.scope {
         DisclosureScope::Client { client, sessions } => (
             Some(client.0),
@@ -404,7 +409,7 @@ fn line_of(origin: &str, disclosure: &NewDisclosure) -> OutboxLine {
         ),
     };
     OutboxLine {
-        origin: origin.to_owned(),
+        origin: format!("local:{}", uuid::Uuid::new_v4()),
         at_ms: to_ms(disclosure.at),
         kind: disclosure.kind.as_str().to_owned(),
         form: disclosure.form.clone(),

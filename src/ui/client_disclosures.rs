@@ -68,14 +68,8 @@ fn show(ui: &mut Ui, list: &Disclosures, client: ClientId) {
                 }
             });
     }
-    if list.unreadable > 0 {
-        ui.colored_label(
-            theme::warning(),
-            format!(
-                "{} recorded beside the window cannot be read (the outbox file was changed, or is another journal's); it is kept as it was.",
-                crate::format::count(list.unreadable, "disclosure", "disclosures")
-            ),
-        );
+    if let Some(sentence) = list.unreadable_sentence() {
+        ui.colored_label(theme::warning(), sentence);
     }
 }
 
