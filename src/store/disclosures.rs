@@ -1,12 +1,12 @@
 //! The journal's accounting of disclosures (migration 26): every export, print, backup and push,
-//! and every colleague's fetch the practice server logged. Rows are never changed or removed. A
-//! store that only reads (a command beside the window) records through the outbox instead
+//! and what the practice server reports (`server_disclosures`). Rows are never changed or removed.
+//! A store that only reads (a command beside the window) records through the outbox instead
 //! (`disclosure_outbox`), which the writer takes in when it opens.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, params};
 
 use super::disclosure_outbox::{self, OutboxLine};
 use super::open::AccessMode;
@@ -60,17 +60,6 @@ impl Disclosures {
             )
         })
     }
-}
-
-/// One fetch of a session by a colleague, as the practice server logged it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ColleagueFetch {
-    /// The server's number for the fetch, rising.
-    pub id: i64,
-    pub session: uuid::Uuid,
-    pub login: String,
-    pub name: String,
-    pub at: DateTime<Utc>,
 }
 
 /// Records disclosures from another thread (an export's job), through the outbox; the journal's
@@ -215,130 +204,6 @@ impl Store {
             Ok(())
         })
     }
-
-    /// The newest colleague's fetch taken in from the practice `practice`, by the server's number.
-    pub fn last_colleague_fetch(&self, practice: uuid::Uuid) -> Result<i64, StoreError> {
-        let prefix = format!("fetch:{practice}:");
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(MAX(CAST(substr(origin, length(?1) + 1) AS INTEGER)), 0)
-             FROM disclosures WHERE kind = 'colleague_fetch' AND origin LIKE ?1 || '%'",
-            )?
-            .query_row([&prefix], |row| row.get(0))?)
-    }
-
-    /// Records colleagues' fetches of sessions this journal holds (others are none of its
-    /// clients' record here).
-    pub fn record_colleague_fetches(
-        &mut self,
-        practice: uuid::Uuid,
-        fetches: &[ColleagueFetch],
-    ) -> Result<(), StoreError> {
-        let lines = fetches.iter().map(|fetch| {
-            let line = OutboxLine {
-                origin: format!("fetch:{practice}:{}", fetch.id),
-                at_ms: to_ms(fetch.at),
-                kind: DisclosureKind::ColleagueFetch.as_str().to_owned(),
-                form: "the session from the practice server".to_owned(),
-                recipient: format!("{} ({})", fetch.name, fetch.login),
-                client_id: None,
-                sessions: vec![fetch.session],
-                session_count: 1,
-            };
-            (Whose::Session(fetch.session), line)
-        });
-        self.record_from_server(lines)
-    }
-
-    /// Records what the practice server says was disclosed, each line for the client `Whose`
-    /// names in this journal; a line of no client here is left out.
-    fn record_from_server(
-        &mut self,
-        lines: impl Iterator<Item = (Whose, OutboxLine)>,
-    ) -> Result<(), StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        let mut recorded = false;
-        for (whose, line) in lines {
-            let (sql, key) = match &whose {
-                Whose::Session(uuid) => (
-                    "SELECT client_id FROM sessions WHERE uuid = ?1",
-                    uuid.to_string(),
-                ),
-                Whose::PracticeClient(code) => (
-                    "SELECT client_id FROM practice_links WHERE practice_code = ?1",
-                    code.clone(),
-                ),
-            };
-            let client: Option<i64> = tx
-                .prepare_cached(sql)?
-                .query_row([key], |row| row.get(0))
-                .optional()?;
-            if let Some(client) = client {
-                insert(
-                    &tx,
-                    &OutboxLine {
-                        client_id: Some(client),
-                        ..line
-                    },
-                )?;
-                recorded = true;
-            }
-        }
-        if recorded {
-            tx.commit()?;
-            self.anchor_commit();
-        }
-        Ok(())
-    }
-}
-
-/// Which of this journal's clients a disclosure the server reports belongs to.
-enum Whose {
-    /// The client of this journal's session (its own or a copy).
-    Session(uuid::Uuid),
-    /// The client linked to this practice client.
-    PracticeClient(String),
-}
-
-/// An opening of a practice client's record by a clinician outside its care team, as the practice
-/// server keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EmergencyOpening {
-    /// The server's number for the opening.
-    pub id: i64,
-    /// The practice client's code.
-    pub practice_code: String,
-    pub login: String,
-    pub name: String,
-    pub reason: String,
-    pub at: DateTime<Utc>,
-}
-
-impl Store {
-    /// Records emergency openings of this journal's linked clients (an opening of a client this
-    /// journal has not linked is none of its record here); one already recorded is not again.
-    pub fn record_emergency_openings(
-        &mut self,
-        practice: uuid::Uuid,
-        openings: &[EmergencyOpening],
-    ) -> Result<(), StoreError> {
-        let lines = openings.iter().map(|opening| {
-            let line = OutboxLine {
-                origin: format!("emergency:{practice}:{}", opening.id),
-                at_ms: to_ms(opening.at),
-                kind: DisclosureKind::EmergencyOpening.as_str().to_owned(),
-                form: format!("reason given: {}", opening.reason.trim()),
-                recipient: format!("{} ({})", opening.name, opening.login),
-                client_id: None,
-                sessions: Vec::new(),
-                session_count: 0,
-            };
-            (Whose::PracticeClient(opening.practice_code.clone()), line)
-        });
-        self.record_from_server(lines)
-    }
 }
 
 /// Records a push of `sessions` to `recipient`, one disclosure per client, in `tx`.
@@ -420,7 +285,7 @@ fn local_line(disclosure: &NewDisclosure) -> OutboxLine {
     }
 }
 
-fn insert(conn: &Connection, line: &OutboxLine) -> Result<(), StoreError> {
+pub(super) fn insert(conn: &Connection, line: &OutboxLine) -> Result<(), StoreError> {
     let sessions =
         serde_json::to_string(&line.sessions).map_err(|_| StoreError::Damaged("a disclosure"))?;
     conn.prepare_cached(
