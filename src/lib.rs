@@ -12,6 +12,7 @@ pub mod format;
 pub mod live;
 pub mod palette;
 pub mod practice;
+pub mod print;
 pub mod review;
 pub mod store;
 pub mod ui;

@@ -268,3 +268,105 @@ fn nothing_moves_under_the_pointer_and_the_private_note_is_chosen_for_one_export
         "the next one asks again"
     );
 }
+
+/// A stand-in `lp` in a folder of its own that keeps the file it is given; `lpstat` names
+/// `Front_Desk` the default printer.
+fn fake_lp() -> (tempfile::TempDir, kap_journal::print::Printer) {
+    let bin = tempfile::tempdir().unwrap();
+    let kept = bin.path().join("printed.pdf");
+    for (name, body) in [
+        (
+            "lpstat",
+            "echo 'system default destination: Front_Desk'".to_owned(),
+        ),
+        (
+            "lp",
+            format!(
+                "for last; do :; done\ncp \"$last\" {}\necho 'request id is Front_Desk-3 (1 file(s))'",
+                kept.display()
+            ),
+        ),
+    ] {
+        let path = bin.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\nPATH=/usr/bin:/bin\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    let printer = kap_journal::print::Printer {
+        portal: kap_journal::print::PortalBus::Off,
+        commands: kap_journal::print::PrintCommands {
+            lp: Some(bin.path().join("lp")),
+            lpstat: Some(bin.path().join("lpstat")),
+            viewer: None,
+        },
+        spool_fallback: bin.path().join("spool"),
+    };
+    (bin, printer)
+}
+
+#[test]
+fn a_summary_and_a_consent_are_printed_from_the_window_and_accounted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    import_archive(
+        &mut store,
+        both_ended().as_bytes(),
+        OnExisting::Refuse,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    store
+        .adopt_consent_text("Synthetic consent text.", 365, chrono::Utc::now())
+        .unwrap();
+    drop(store);
+    let (bin, printer) = fake_lp();
+    let store = Store::open(dir.path(), &common::passphrase());
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            disable_file_dialogs(&cc.egui_ctx);
+            kap_journal::ui::use_printer(&cc.egui_ctx, printer);
+            KapJournalApp::new(cc, store, clock)
+                .automatic_backups(false)
+                .writes_inline()
+        });
+    harness.run();
+    harness.get_by_label("C-0142").click();
+    harness.run();
+    click(&mut harness, "Print session summary...");
+    wait_for(&mut harness, "was sent to printer Front_Desk");
+    let paper = std::fs::read(bin.path().join("printed.pdf")).unwrap();
+    assert!(paper.starts_with(b"%PDF"));
+    // The temporary copy is gone once the printing system has it.
+    let spool: Vec<_> = std::fs::read_dir(bin.path().join("spool"))
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    assert!(
+        std::env::var_os("XDG_RUNTIME_DIR").is_some() || spool.is_empty(),
+        "{spool:?}"
+    );
+
+    // The consent, from the client's page: a form to sign, since none is recorded.
+    click(&mut harness, "Client history");
+    harness.get_by_label("Print consent...").scroll_to_me();
+    harness.run();
+    click(&mut harness, "Print consent...");
+    wait_for(&mut harness, "The consent was sent to printer Front_Desk");
+
+    let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let prints: Vec<_> = reader
+        .disclosures(None)
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|disclosure| disclosure.kind == kap_journal::domain::DisclosureKind::Print)
+        .collect();
+    assert_eq!(prints.len(), 2, "{prints:?}");
+    assert!(prints.iter().all(|d| d.recipient == "printer Front_Desk"));
+    let forms: Vec<_> = prints.iter().map(|d| d.form.as_str()).collect();
+    assert!(
+        forms.contains(&"PDF summary") && forms.contains(&"Consent (PDF)"),
+        "{forms:?}"
+    );
+}

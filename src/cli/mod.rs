@@ -43,6 +43,7 @@ mod journal_access;
 mod lots;
 mod practice;
 mod practice_registry;
+mod print;
 mod rems;
 mod search;
 mod sessions;
@@ -108,6 +109,9 @@ pub enum Command {
     /// The integration check-ins due (the next day with the EBI, a week on with the PHQ-9);
     /// `follow-ups record ID` records what one found.
     FollowUps(follow_ups::FollowUpsArgs),
+    /// Print a session's summary (or, with --rems, its REMS form) or, with --consent CODE, a
+    /// client's consent: through the print dialog, the default printer or the PDF viewer.
+    Print(print::PrintArgs),
     /// Who received what of a client's record, when, in which form: exports, prints, backups,
     /// pushes to the practice and colleagues' fetches from it (an accounting of disclosures).
     Disclosures(disclosures::DisclosuresArgs),
@@ -139,6 +143,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Rems(args)) => rems::run(&journal, &args),
         Some(Command::Consent(args)) => consent::run(&journal, &args),
         Some(Command::FollowUps(args)) => follow_ups::run(&journal, &args),
+        Some(Command::Print(args)) => print::run(&journal, &args),
         Some(Command::Disclosures(args)) => disclosures::run(&journal, &args),
         Some(Command::Practice(args)) => practice::run(&journal, &args),
         Some(Command::Sync(args)) => practice::run_sync(&journal, &args),

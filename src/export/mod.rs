@@ -36,6 +36,7 @@ pub use import::{
     ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file,
     refuse_unreadable_source, write_archived_session,
 };
+pub use pdf::{CONSENT_FORM, ConsentDocument, render_consent};
 pub use record::{RemsFacts, SessionRecord};
 pub use session_budget::MAX_SESSION_BYTES;
 pub use substance_log_csv::{SUBSTANCE_LOG_COLUMNS, write_substance_log};

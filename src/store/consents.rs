@@ -79,12 +79,24 @@ impl Store {
 
     /// The clinic's newest consent text; `None` until one is adopted.
     pub fn consent_text(&self) -> Result<Option<ConsentText>, StoreError> {
+        self.consent_text_where("ORDER BY version DESC LIMIT 1", [])
+    }
+
+    /// Version `version` of the clinic's consent text (what a recorded consent agreed to).
+    pub fn consent_text_version(&self, version: u32) -> Result<Option<ConsentText>, StoreError> {
+        self.consent_text_where("WHERE version = ?1", [version])
+    }
+
+    fn consent_text_where(
+        &self,
+        clause: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Option<ConsentText>, StoreError> {
         self.conn
-            .prepare_cached(
-                "SELECT version, text, renew_after_days, adopted_ms FROM consent_texts
-                 ORDER BY version DESC LIMIT 1",
-            )?
-            .query_row([], |row| {
+            .prepare_cached(&format!(
+                "SELECT version, text, renew_after_days, adopted_ms FROM consent_texts {clause}"
+            ))?
+            .query_row(params, |row| {
                 Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)?))
             })
             .optional()?

@@ -4,8 +4,13 @@
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
+use super::printing::{PrintRequest, Printing};
 use super::{theme, widgets};
-use crate::domain::{ClientId, ConsentItem, ConsentRecord, ConsentStanding, NewConsent};
+use crate::domain::{
+    ClientId, ConsentItem, ConsentRecord, ConsentStanding, DisclosureScope, NewConsent,
+};
+use crate::export::{CONSENT_FORM, ConsentDocument, render_consent};
+use crate::print::PrintError;
 use crate::store::Store;
 use crate::worker::{Journal, Write, Written};
 
@@ -19,6 +24,7 @@ pub struct ClientConsent {
     agreed: [bool; 4],
     status: Option<(String, bool)>,
     recording: Awaiting,
+    printing: Printing,
 }
 
 impl ClientConsent {
@@ -44,6 +50,7 @@ impl ClientConsent {
             agreed: [false; 4],
             status,
             recording: Awaiting::default(),
+            printing: Printing::default(),
         }
     }
 
@@ -104,9 +111,59 @@ impl ClientConsent {
                 {
                     self.send(journal, now, true);
                 }
+                ui.separator();
+                let hint = if self.history.is_empty() {
+                    "A form of the newest consent text to fill in and sign on paper."
+                } else {
+                    "The newest consent as recorded, with lines to sign on paper."
+                };
+                let printing = self.printing.is_running();
+                let label = if printing {
+                    "Printing..."
+                } else {
+                    "Print consent..."
+                };
+                if ui
+                    .add_enabled(!printing, egui::Button::new(label))
+                    .on_hover_text(hint)
+                    .clicked()
+                {
+                    self.print(ui.ctx(), journal);
+                }
             });
         }
+        if let Some(status) = self.printing.poll(ui.ctx(), journal) {
+            self.status = Some(status);
+        }
         widgets::status_line(ui, self.status.as_ref());
+    }
+
+    /// Prints the newest consent recorded (or, with none, a form of the newest text to fill in).
+    fn print(&mut self, ctx: &egui::Context, journal: &Journal) {
+        let document = match ConsentDocument::load(journal.read(), self.client) {
+            Ok(Some(document)) => document,
+            Ok(None) => {
+                self.status = Some(("The clinic has no consent text to print.".to_owned(), true));
+                return;
+            }
+            Err(error) => {
+                self.status = Some((error.to_string(), true));
+                return;
+            }
+        };
+        let request = PrintRequest {
+            what: "consent",
+            form: CONSENT_FORM,
+            title: "KAP Journal consent".to_owned(),
+            scope: DisclosureScope::Client {
+                client: self.client,
+                sessions: Vec::new(),
+            },
+        };
+        self.status = None;
+        self.printing.start(ctx, journal, request, move || {
+            render_consent(&document).map_err(|error| PrintError::Render(error.to_string()))
+        });
     }
 
     fn send(&mut self, journal: &Journal, now: chrono::DateTime<chrono::Utc>, withdrawn: bool) {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::Ui;
 
 use super::background::Job;
+use super::printing::{PrintRequest, Printing};
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::{theme, widgets};
 use crate::domain::{DisclosureScope, ProgressNote, Thresholds};
@@ -39,6 +40,7 @@ pub struct ExportPanel {
     status: Option<(String, bool)>,
     /// Put the private psychotherapy note in the export; off until ticked, every time.
     include_private: bool,
+    printing: Printing,
 }
 
 impl ExportPanel {
@@ -49,6 +51,7 @@ impl ExportPanel {
             stage: Stage::Idle,
             status: None,
             include_private: false,
+            printing: Printing::default(),
         }
     }
 
@@ -128,6 +131,7 @@ impl ExportPanel {
                     Err(error) => self.status = Some((error.to_string(), true)),
                 }
             }
+            self.print_button(ui, record, progress, &context, journal);
             match self.stage {
                 Stage::Idle => {}
                 Stage::Choosing { .. } => {
@@ -150,7 +154,65 @@ impl ExportPanel {
             .on_hover_text("Not part of the record; left out unless ticked for an export.");
         }
         self.poll(ui.ctx(), journal);
+        if let Some(status) = self.printing.poll(ui.ctx(), journal) {
+            self.status = Some(status);
+        }
         widgets::status_line(ui, self.status.as_ref());
+    }
+
+    /// "Print summary..." (or "Print REMS form..." while the REMS form is the format chosen): the
+    /// PDF goes to the system's print dialog, printer or viewer, without the private note.
+    fn print_button(
+        &mut self,
+        ui: &mut Ui,
+        record: &SessionRecord,
+        progress: Option<&ProgressNote>,
+        context: &dyn Fn() -> SummaryContext,
+        journal: &Journal,
+    ) {
+        let (format, what, form) = if self.format == ExportFormat::Rems {
+            (ExportFormat::Rems, "REMS form", ExportFormat::Rems.label())
+        } else {
+            (
+                ExportFormat::Pdf,
+                "session summary",
+                ExportFormat::Pdf.label(),
+            )
+        };
+        let label = if self.printing.is_running() {
+            "Printing...".to_owned()
+        } else {
+            format!("Print {what}...")
+        };
+        let clicked = ui
+            .add_enabled(!self.printing.is_running(), egui::Button::new(label))
+            .on_hover_text("The private psychotherapy note is never printed.")
+            .clicked();
+        if !clicked {
+            return;
+        }
+        let printed = SessionRecord {
+            progress_note: progress.cloned(),
+            private_note: None,
+            ..record.clone()
+        };
+        let request = PrintRequest {
+            what,
+            form,
+            title: format!("KAP Journal session {}", record.session.id),
+            scope: DisclosureScope::Client {
+                client: record.session.client_id,
+                sessions: vec![record.session.uuid],
+            },
+        };
+        let context = context();
+        self.status = None;
+        self.printing.start(ui.ctx(), journal, request, move || {
+            let mut pdf = Vec::new();
+            write_record(&printed, format, &context, &mut pdf)
+                .map_err(|error| crate::print::PrintError::Render(error.to_string()))?;
+            Ok(pdf)
+        });
     }
 
     /// The record as exported: with its progress note, and with its private note (read now) only

@@ -8,11 +8,13 @@
 
 mod backend;
 mod chart;
+mod consent;
 mod content;
 mod fonts;
 mod layout;
 mod rems;
 
+pub use consent::{CONSENT_FORM, ConsentDocument, render as render_consent};
 pub use rems::render as render_rems;
 
 use super::summary::Summary;
