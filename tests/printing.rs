@@ -179,7 +179,7 @@ fn a_summary_goes_to_the_default_printer_owner_only_and_is_recorded() {
     let text = text_of(&commands.kept("printed.pdf"));
     for words in [
         "Consent to ketamine treatment",
-        "Recorded by",
+        "Renew by",
         "agreed",
         "Clinician's signature",
     ] {

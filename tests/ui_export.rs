@@ -353,6 +353,9 @@ fn a_summary_and_a_consent_are_printed_from_the_window_and_accounted_for() {
     harness.run();
     click(&mut harness, "Print consent...");
     wait_for(&mut harness, "The consent was sent to printer Front_Desk");
+    // The client's accounting on the page shows both prints at once.
+    harness.run();
+    assert!(harness.query_by_label("Disclosures (2)").is_some());
 
     let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let prints: Vec<_> = reader

@@ -54,7 +54,14 @@ impl ClientConsent {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, now: chrono::DateTime<chrono::Utc>) {
+    /// The section; `true` in the frame a print ended (the accounting of disclosures may have a
+    /// new line to show).
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        journal: &Journal,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
         if let Some(answer) = self.recording.answer() {
             match answer {
                 Ok(Written::Consent(record)) => {
@@ -132,10 +139,12 @@ impl ClientConsent {
                 }
             });
         }
-        if let Some(status) = self.printing.poll(ui.ctx(), journal) {
-            self.status = Some(status);
+        let printed = self.printing.poll(ui.ctx(), journal);
+        if let Some(status) = &printed {
+            self.status = Some(status.clone());
         }
         widgets::status_line(ui, self.status.as_ref());
+        printed.is_some()
     }
 
     /// Prints the newest consent recorded (or, with none, a form of the newest text to fill in).

@@ -117,7 +117,9 @@ impl ClientView {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     self.practice.ui(ui, journal, now);
-                    self.consent.ui(ui, journal, now);
+                    if self.consent.ui(ui, journal, now) {
+                        self.disclosures = ClientDisclosures::load(journal.read(), self.client.id);
+                    }
                     if let Some(rems) = &mut self.rems {
                         rems.ui(ui, journal);
                     }

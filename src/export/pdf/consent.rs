@@ -102,7 +102,9 @@ fn about(document: &ConsentDocument) -> Vec<(&'static str, String)> {
                 facts.push(("Given", when));
                 facts.push(("Renew by", record.renew_by.to_string()));
             }
-            facts.push(("Recorded by", record.recorded_by.clone()));
+            if !record.recorded_by.trim().is_empty() {
+                facts.push(("Recorded by", record.recorded_by.clone()));
+            }
         }
         None => facts.push(("Given", "not yet recorded".to_owned())),
     }
