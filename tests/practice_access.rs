@@ -659,3 +659,76 @@ fn nurse_reads_only_what_it_logged(server: &TestServer, session: &str) {
         assert!(message.contains("row-level security"), "{message}");
     }
 }
+
+/// A colleague's fetch of a session this journal could not read then is taken into its
+/// accounting when the journal copies the session later, although newer fetches were taken in
+/// before it.
+#[test]
+fn a_fetch_made_before_this_journal_could_read_the_session_is_taken_in_when_it_copies_it() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("t_one", "therapist"),
+            ("n_one", "nurse"),
+            ("n_two", "nurse"),
+            ("p_one", "psychiatrist"),
+        ],
+    );
+    let owner = server.url(OWNER);
+    let t1 = demo_journal(&server, "t_one", 43, 6, 2);
+    share_clients(&server, &[(&t1, "t_one")]);
+    ok(&cli(t1.path(), &["sync"]));
+    let nurse_journal = |login: &str, code: &str| {
+        ok(&owner_cli(&["practice", "assign", &owner, code, login]));
+        let dir = tempfile::tempdir().unwrap();
+        ok(&cli(
+            dir.path(),
+            &["practice", "connect", &server.url(login)],
+        ));
+        ok(&cli(dir.path(), &["practice", "link", code, code]));
+        ok(&cli(dir.path(), &["sync"]));
+        dir
+    };
+    // n_two fetches D-0002's sessions; n_one, on D-0001 only, cannot see that.
+    let n2 = nurse_journal("n_two", "D-0002");
+    let n1 = nurse_journal("n_one", "D-0001");
+    // The psychiatrist fetches everything; n_one takes in its fetches of D-0001, numbered after
+    // n_two's.
+    let p1 = tempfile::tempdir().unwrap();
+    ok(&cli(
+        p1.path(),
+        &["practice", "connect", &server.url("p_one")],
+    ));
+    link_every_enrolled(&server, p1.path(), "p_one");
+    ok(&cli(p1.path(), &["sync"]));
+    ok(&cli(n1.path(), &["sync"]));
+    let fetches_of = |code: &str| -> Vec<String> {
+        let list: serde_json::Value =
+            serde_json::from_str(&ok(&cli(n1.path(), &["disclosures", code, "--json"]))).unwrap();
+        let mut who: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == "colleague_fetch")
+            .map(|d| d["recipient"].as_str().unwrap().to_owned())
+            .collect();
+        who.sort();
+        who
+    };
+    assert!(!fetches_of("D-0001").is_empty());
+
+    // n_one joins D-0002's team and copies its sessions: n_two's earlier fetches come in too.
+    ok(&owner_cli(&[
+        "practice", "assign", &owner, "D-0002", "n_one",
+    ]));
+    ok(&cli(n1.path(), &["practice", "link", "D-0002", "D-0002"]));
+    ok(&cli(n1.path(), &["sync"]));
+    let d2_sessions = copied_uuids(n2.path()).len();
+    assert!(d2_sessions > 0);
+    let fetched = fetches_of("D-0002");
+    let by_n_two = fetched.iter().filter(|who| who.contains("(n_two)")).count();
+    let by_p_one = fetched.iter().filter(|who| who.contains("(p_one)")).count();
+    assert_eq!(by_n_two, d2_sessions, "{fetched:?}");
+    assert_eq!(by_p_one, d2_sessions, "{fetched:?}");
+}

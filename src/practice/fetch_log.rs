@@ -26,19 +26,22 @@ pub(super) fn log_fetch(
     Ok(())
 }
 
-/// Colleagues' fetches this login may see, newer than the server's number `since`.
+/// Colleagues' fetches this login may see: newer than the server's number `since`, and every
+/// one of the sessions `copied` (new here, so fetches older than `since` were of sessions this
+/// journal did not hold then).
 pub(super) fn colleague_fetches(
     client: &mut Client,
     address: &PracticeAddress,
     since: i64,
+    copied: &[uuid::Uuid],
 ) -> Result<Vec<ColleagueFetch>, PracticeError> {
     let rows = client
         .query(
             "SELECT f.id, f.session_uuid, f.login::text, c.name, f.fetched_at
              FROM kap.fetches f JOIN kap.clinicians c ON c.login = f.login
-             WHERE f.id > $1 AND f.login <> current_user
+             WHERE (f.id > $1 OR f.session_uuid = ANY($2)) AND f.login <> current_user
              ORDER BY f.id",
-            &[&since],
+            &[&since, &copied],
         )
         .map_err(|error| address.error(&error))?;
     rows.iter()

@@ -104,6 +104,8 @@ impl Refused {
 pub struct Pulled {
     pub moved: Moved,
     pub refused: Vec<Refused>,
+    /// Sessions copied here for the first time.
+    pub copied: Vec<uuid::Uuid>,
 }
 
 /// One colleague's session as the server lists it.
@@ -314,6 +316,7 @@ pub fn write_incoming(
         pin,
     } in incoming
     {
+        let first_copy = held.is_none();
         let written = match (session, held) {
             (Err(why), _) => Err(why),
             (Ok(session), None) => copy_new(&mut batch, &listed, session, now)?,
@@ -323,6 +326,9 @@ pub fn write_incoming(
             Ok(moved) => {
                 batch.pin_keys(&listed.author.login, &pin, now)?;
                 pulled.moved.add(moved);
+                if first_copy {
+                    pulled.copied.push(listed.uuid);
+                }
             }
             Err(why) => {
                 batch.note_refused(listed.uuid, &listed.author.login, why.as_str(), now)?;

@@ -136,6 +136,7 @@ struct ServerDisclosures {
 pub struct StepWritten {
     pulled: Moved,
     refused: Vec<Refused>,
+    copied: Vec<uuid::Uuid>,
 }
 
 /// Writes one step into the journal (the journal worker's part of a sync).
@@ -154,6 +155,7 @@ pub fn write_step(store: &mut Store, step: SyncStep) -> Result<StepWritten, Stor
     Ok(StepWritten {
         pulled: pulled.moved,
         refused: pulled.refused,
+        copied: pulled.copied,
     })
 }
 
@@ -170,6 +172,9 @@ pub struct SyncConnection {
     known_refused: HashSet<uuid::Uuid>,
     /// Whether the colleagues' fetches have come in (the sync's last step).
     fetches_taken: bool,
+    /// Sessions this sync copied for the first time: their fetches are taken in whatever their
+    /// number in the log (a colleague may have fetched one before this journal could read it).
+    copied: Vec<uuid::Uuid>,
     report: SyncReport,
 }
 
@@ -206,6 +211,7 @@ impl SyncConnection {
             pull: None,
             known_refused,
             fetches_taken: false,
+            copied: Vec::new(),
             report: SyncReport {
                 in_clear,
                 not_linked,
@@ -283,7 +289,12 @@ impl SyncConnection {
             .practice_id
             .ok_or(PracticeError::ServerBeforeCareTeams)?;
         let since = reader.last_colleague_fetch(practice)?;
-        let fetches = super::fetch_log::colleague_fetches(&mut self.client, &self.address, since)?;
+        let fetches = super::fetch_log::colleague_fetches(
+            &mut self.client,
+            &self.address,
+            since,
+            &self.copied,
+        )?;
         let openings = super::fetch_log::emergency_openings(&mut self.client, &self.address)?;
         Ok(Some(SyncStep {
             marks: Vec::new(),
@@ -306,6 +317,7 @@ impl SyncConnection {
     /// Takes in what a written step copied.
     pub fn written(&mut self, written: StepWritten) {
         self.report.pulled.add(written.pulled);
+        self.copied.extend(written.copied);
         for refused in written.refused {
             if self.known_refused.contains(&refused.uuid) {
                 self.report.still_refused += 1;
