@@ -204,4 +204,64 @@ fn a_key_a_colleague_proves_after_this_journal_knows_theirs_is_an_alarm() {
         known,
         "nothing sealed by the new key was copied"
     );
+    assert!(
+        refused[0]["uuid"].is_string() && report.to_string().contains("new_key"),
+        "{report}"
+    );
+
+    // The clinician lists t_one's keys: the one pinned, and the new one.
+    let listed: serde_json::Value = serde_json::from_str(&ok(&cli(
+        n1.path(),
+        &["practice", "trust", "t_one", "--json"],
+    )))
+    .unwrap();
+    let standings: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key["standing"].as_str().unwrap())
+        .collect();
+    assert_eq!(standings.iter().filter(|s| **s == "new").count(), 1, "{listed}");
+    assert_eq!(standings.iter().filter(|s| **s == "trusted").count(), 1, "{listed}");
+    // t_one reads their new computer's fingerprint from `kap-journal practice` there.
+    let standing = ok(&cli(elsewhere.path(), &["practice"]));
+    let fingerprint = standing
+        .lines()
+        .find_map(|line| line.strip_prefix("key"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let new_key = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|key| key["standing"] == "new")
+        .unwrap();
+    assert_eq!(new_key["fingerprint"], fingerprint.as_str());
+    // A fingerprint misread by one digit trusts nothing.
+    let mut misread = fingerprint.clone();
+    let last = if misread.ends_with('0') { "1" } else { "0" };
+    misread.replace_range(misread.len() - 1.., last);
+    let refused = cli(n1.path(), &["practice", "trust", "t_one", &misread]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("no key proved by t_one"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    // The right one, typed without its spaces, is trusted, audited, and the next sync copies what
+    // the new computer sealed.
+    let said = ok(&cli(
+        n1.path(),
+        &["practice", "trust", "t_one", &fingerprint.replace(' ', "")],
+    ));
+    assert!(said.contains("is trusted from now on"), "{said}");
+    let synced = cli(n1.path(), &["sync", "--json"]);
+    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    let mut expected = known.clone();
+    expected.extend(own_uuids(elsewhere.path()));
+    expected.sort();
+    assert_eq!(copied_uuids(n1.path()), expected);
+    let checked = cli(n1.path(), &["check"]);
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
 }

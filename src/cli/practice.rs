@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use crate::domain::PracticeRole;
 use crate::practice::{
-    Assignment, NewClinician, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, PracticeError,
+    Assignment, KeyStanding, NewClinician, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress,
+    PracticeError,
 };
 
 /// Arguments of `kap-journal practice`.
@@ -89,6 +90,16 @@ enum PracticeAction {
     Link {
         local_code: String,
         practice_code: String,
+    },
+    /// A colleague's keys as the practice holds them, and whether this journal trusts each; with
+    /// FINGERPRINT, trust their new key (a new computer of theirs) after comparing its
+    /// fingerprint with them: they read it from `kap-journal practice` on their computer.
+    Trust {
+        login: String,
+        fingerprint: Option<String>,
+        /// Print JSON instead of a table (the list).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -194,6 +205,11 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
             local_code,
             practice_code,
         }) => super::practice_registry::link(journal, local_code, practice_code)?,
+        Some(PracticeAction::Trust {
+            login,
+            fingerprint,
+            json,
+        }) => trust(journal, login, fingerprint.as_deref(), *json)?,
         None => standing(journal)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -212,6 +228,10 @@ fn standing(journal: &super::JournalAccess) -> anyhow::Result<()> {
                 super::for_terminal(&membership.describe())
             );
             say!("reads      {}", membership.role.reads());
+            // What a colleague compares before trusting a new key of this clinician's.
+            for fingerprint in store.own_key_fingerprints()? {
+                say!("key        {fingerprint}");
+            }
             say!(
                 "last sync  {}",
                 membership
@@ -219,6 +239,52 @@ fn standing(journal: &super::JournalAccess) -> anyhow::Result<()> {
                     .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339())
             );
         }
+    }
+    Ok(())
+}
+
+/// `practice trust LOGIN [FINGERPRINT]`: lists a colleague's keys, or trusts one by fingerprint.
+fn trust(
+    journal: &super::JournalAccess,
+    login: &str,
+    fingerprint: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let login = login.trim();
+    let Some(fingerprint) = fingerprint else {
+        let store = journal.open_for_reading()?;
+        let keys = crate::practice::colleague_keys(&store, login)?;
+        if json {
+            say!("{}", serde_json::to_string_pretty(&keys)?);
+        } else if keys.is_empty() {
+            say!(
+                "The practice holds no key proved by {}.",
+                super::for_terminal(login)
+            );
+        } else {
+            for key in keys {
+                say!("{}   {}", key.fingerprint, key.standing.label());
+            }
+        }
+        return Ok(());
+    };
+    let mut store = journal.open()?;
+    let key = crate::practice::trust_colleague_key(
+        &mut store,
+        login,
+        fingerprint,
+        crate::domain::wall_now(),
+    )?;
+    let login = super::for_terminal(login);
+    let fingerprint = &key.fingerprint;
+    match key.standing {
+        KeyStanding::New => say!(
+            "{login}'s key {fingerprint} is trusted from now on; their sessions sealed with it are copied at the next sync."
+        ),
+        KeyStanding::Trusted => say!("{login}'s key {fingerprint} was trusted already."),
+        KeyStanding::NotYetMet => say!(
+            "This journal has copied nothing of {login}'s yet: every key they proved, {fingerprint} among them, is trusted at the first copy."
+        ),
     }
     Ok(())
 }

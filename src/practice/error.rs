@@ -127,6 +127,14 @@ pub enum PracticeError {
         "This journal's client {local} and the practice's client {practice} have different codes; for now a link joins a client to the practice client of the same code, so name the journal's client {practice} (or enrol it in the practice as {local})."
     )]
     LinkCodesDiffer { local: String, practice: String },
+    #[error(
+        "A key's fingerprint is 16 hexadecimal digits, as `kap-journal practice` shows it (for example f343 0c71 ed9e dae3)."
+    )]
+    BadFingerprint,
+    #[error(
+        "The practice holds no key proved by {login} with that fingerprint, so nothing was trusted; ask them to read it from `kap-journal practice` on their computer after they have synced."
+    )]
+    NoSuchColleagueKey { login: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -4,6 +4,7 @@
 //! append-only and decides who reads what (`schema.sql`). The design: docs/practice-sync.md.
 
 mod address;
+mod colleague_keys;
 mod emergency;
 mod error;
 mod fetch;
@@ -25,6 +26,9 @@ mod upgrade;
 mod witness;
 
 pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport};
+pub use colleague_keys::{
+    ColleagueKey, KeyStanding, colleague_keys, key_with_fingerprint, trust_colleague_key,
+};
 pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_as, open_in_emergency};
 pub use error::PracticeError;
 pub use link::{link, may_link};

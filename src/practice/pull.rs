@@ -88,7 +88,11 @@ impl Refused {
                 "carries a row without its author's seal (pushed before rows were sealed, or its seal was removed)"
             }
             RefusedWhy::NewKey => {
-                "is sealed with a key its author did not use before (a new computer of theirs, or someone else); ask them"
+                return format!(
+                    "Session {} by {author} is sealed with a key {author} did not use before (a new computer of theirs, or someone else who has their password), so it was not copied. `kap-journal practice trust {author}` lists their keys: compare the new one's fingerprint with them before trusting it.",
+                    self.uuid,
+                    author = self.author
+                );
             }
             RefusedWhy::Unreadable => "arrived in a form the journal cannot read",
         };

@@ -558,6 +558,17 @@ pub(super) fn watch_unverified_signatures(
     Ok(())
 }
 
+/// Migration 27: the audit log watches which keys this journal takes as each colleague's.
+pub(super) fn watch_practice_pins(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    const PINS: Audited<'static> = Audited {
+        table: "practice_pinned_keys",
+        subject: "'practice key of ' || {row}.login",
+        columns: &["login", "public_key", "pinned_ms", "by_hand"],
+    };
+    tx.execute_batch(&triggers_for(&PINS))?;
+    Ok(())
+}
+
 /// Migration 23: the audit log watches which client is which practice client.
 pub(super) fn watch_practice_links(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
     const LINKS: Audited<'static> = Audited {

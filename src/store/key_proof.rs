@@ -53,6 +53,18 @@ impl Store {
             .transpose()
     }
 
+    /// The fingerprints of this journal's own signing keys, newest first: what a colleague
+    /// compares before trusting a new key of this clinician's.
+    pub fn own_key_fingerprints(&self) -> Result<Vec<String>, StoreError> {
+        let mut query = self.conn.prepare_cached(
+            "SELECT public_key FROM signing_keys WHERE secret IS NOT NULL
+             ORDER BY added_ms DESC, rowid DESC",
+        )?;
+        let keys = query.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
+        keys.map(|key| Ok(super::signing_key::fingerprint(&key?)))
+            .collect()
+    }
+
     /// Signs `statement` with each of this journal's own signing keys.
     pub fn prove_signing_keys(&self, statement: &[u8]) -> Result<Vec<KeyProof>, StoreError> {
         let mut query = self

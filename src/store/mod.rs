@@ -110,6 +110,7 @@ pub(crate) use secret::parse_hex;
 pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
 pub use server_disclosures::{ColleagueFetch, EmergencyOpening};
 pub use sessions::CompleteSession;
+pub use signing_key::key_fingerprint;
 pub use snippet::Snippet;
 pub use summaries::{SessionFilter, SessionSummary};
 pub use unfinished_output::{

@@ -1,7 +1,9 @@
 //! The keys this journal first saw as each colleague's (migration 25). A colleague's rows are
 //! trusted only when sealed with a key they proved theirs and, once this journal knows their keys,
 //! one of those: a key proved later under the same login (someone who reset a password, or a new
-//! computer of theirs) is an alarm, never an update. Pins are never changed or removed.
+//! computer of theirs) is an alarm, never an update, until the clinician compares its fingerprint
+//! with the colleague and trusts it by hand (migration 27, audited). Pins are never changed or
+//! removed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,7 +26,34 @@ pub(super) const CREATE_PRACTICE_PINS: &str = r"
     BEGIN SELECT RAISE(ABORT, 'append-only: a pinned key is kept'); END;
 ";
 
+/// Migration 27: which pins a clinician made by hand.
+pub(super) const TRUSTED_BY_HAND: &str = r"
+    ALTER TABLE practice_pinned_keys
+        ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0 CHECK (by_hand IN (0, 1));
+";
+
 impl Store {
+    /// Trusts `public_key` (hex) as `login`'s from now on: the clinician compared its fingerprint
+    /// with the colleague. `false` when it was trusted already.
+    pub fn trust_practice_key(
+        &mut self,
+        login: &str,
+        public_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.require_writer()?;
+        let tx = self.conn.transaction()?;
+        let added = tx
+            .prepare_cached(
+                "INSERT INTO practice_pinned_keys (login, public_key, pinned_ms, by_hand)
+                 VALUES (?1, ?2, ?3, 1) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![login, public_key, to_ms(now)])?;
+        tx.commit()?;
+        self.anchor_commit();
+        Ok(added == 1)
+    }
+
     /// Each colleague's keys as this journal first saw them, by login.
     pub fn practice_pinned_keys(&self) -> Result<HashMap<String, HashSet<String>>, StoreError> {
         let mut statement = self

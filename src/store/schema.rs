@@ -262,6 +262,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::disclosures::CREATE_DISCLOSURES,
         then: None,
     },
+    // 27: a colleague's key trusted by hand, after comparing its fingerprint with them
+    // (store::practice_pins); every pin audited.
+    Migration {
+        sql: super::practice_pins::TRUSTED_BY_HAND,
+        then: Some(super::audit::watch_practice_pins),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -187,8 +187,15 @@ fn decode(seal: &KeyedSeal) -> Option<(VerifyingKey, ed25519_dalek::Signature)> 
     ))
 }
 
+/// The fingerprint of a public key given in hex (64 digits), as [`fingerprint`] writes it; `None`
+/// when it is not one.
+pub fn key_fingerprint(public_key_hex: &str) -> Option<String> {
+    let bytes = super::secret::parse_hex(public_key_hex)?;
+    (bytes.len() == 32).then(|| fingerprint(&bytes))
+}
+
 /// A key's short name to compare by eye: the first eight bytes of its SHA-256, in groups of four.
-fn fingerprint(public_key: &[u8]) -> String {
+pub(super) fn fingerprint(public_key: &[u8]) -> String {
     let digest = Sha256::digest(public_key);
     let mut text = String::new();
     for (index, pair) in digest[..8].chunks(2).enumerate() {
