@@ -221,8 +221,16 @@ fn a_key_a_colleague_proves_after_this_journal_knows_theirs_is_an_alarm() {
         .iter()
         .map(|key| key["standing"].as_str().unwrap())
         .collect();
-    assert_eq!(standings.iter().filter(|s| **s == "new").count(), 1, "{listed}");
-    assert_eq!(standings.iter().filter(|s| **s == "trusted").count(), 1, "{listed}");
+    assert_eq!(
+        standings.iter().filter(|s| **s == "new").count(),
+        1,
+        "{listed}"
+    );
+    assert_eq!(
+        standings.iter().filter(|s| **s == "trusted").count(),
+        1,
+        "{listed}"
+    );
     // t_one reads their new computer's fingerprint from `kap-journal practice` there.
     let standing = ok(&cli(elsewhere.path(), &["practice"]));
     let fingerprint = standing
@@ -257,11 +265,19 @@ fn a_key_a_colleague_proves_after_this_journal_knows_theirs_is_an_alarm() {
     ));
     assert!(said.contains("is trusted from now on"), "{said}");
     let synced = cli(n1.path(), &["sync", "--json"]);
-    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
     let mut expected = known.clone();
     expected.extend(own_uuids(elsewhere.path()));
     expected.sort();
     assert_eq!(copied_uuids(n1.path()), expected);
     let checked = cli(n1.path(), &["check"]);
-    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
 }
