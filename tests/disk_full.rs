@@ -106,3 +106,63 @@ fn full_disk(harness: &egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>
         .write(kap_journal::worker::Write::SimulateFullDisk(full))
         .unwrap();
 }
+
+/// Writes `one` with a growing number until the full disk refuses one; that one is refused whole
+/// with one sentence, and everything written before it stays. Returns how many were written.
+fn until_full(
+    store: &mut Store,
+    mut one: impl FnMut(&mut Store, usize) -> Result<(), StoreError>,
+) -> usize {
+    store.simulate_full_disk(true).unwrap();
+    for n in 0..100_000 {
+        match one(store, n) {
+            Ok(()) => {}
+            Err(StoreError::DiskFull) => {
+                assert!(store.audit_problems().unwrap().is_empty());
+                store.simulate_full_disk(false).unwrap();
+                // With room again, the refused one goes in.
+                one(store, n).unwrap();
+                return n;
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    panic!("the disk never filled");
+}
+
+fn hex_key(n: usize) -> String {
+    format!("{n:064x}")
+}
+
+#[test]
+fn a_full_disk_refuses_a_link_a_refusal_and_a_trusted_key_whole() {
+    let mut journal = common::journal();
+    let store = &mut journal.store;
+    let at = chrono::Utc::now();
+    let linked = until_full(store, |store, n| {
+        let code = format!("L-{n:05}");
+        store.link_practice_client(&code, &code, at).map(|_| ())
+    });
+    assert_eq!(store.practice_links().unwrap().len(), linked + 1);
+
+    let refused = until_full(store, |store, n| {
+        let mut batch = store.begin_import()?;
+        batch.note_refused(uuid::Uuid::from_u128(n as u128 + 1), "t_one", "new_key", at)?;
+        batch.commit_step()
+    });
+    assert_eq!(store.practice_quarantined().unwrap().len(), refused + 1);
+
+    let trusted = until_full(store, |store, n| {
+        let error = store.trust_practice_key("t_one", &hex_key(n), at);
+        if let Err(error) = &error {
+            common::assert_one_sentence(&error.to_string(), "disk is full");
+        }
+        error.map(|_| ())
+    });
+    assert_eq!(
+        store.practice_pinned_keys().unwrap()["t_one"].len(),
+        trusted + 1
+    );
+    assert!(store.audit_problems().unwrap().is_empty());
+    println!("full disk after {linked} links, {refused} refusals, {trusted} keys");
+}
