@@ -732,3 +732,163 @@ fn a_fetch_made_before_this_journal_could_read_the_session_is_taken_in_when_it_c
     assert_eq!(by_n_two, d2_sessions, "{fetched:?}");
     assert_eq!(by_p_one, d2_sessions, "{fetched:?}");
 }
+
+/// A journal's client linked to a practice client of another code: what it sends goes under the
+/// practice's code, a colleague who knows the client by a third code files the copies under that
+/// one, every signature verifies there and after an export and import elsewhere, and a server
+/// that changes the code a signature was made under is caught.
+#[test]
+fn a_client_known_by_different_codes_in_two_journals_shares_one_record_with_its_signatures() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
+    let owner = server.url(OWNER);
+    let t1 = demo_journal(&server, "t_one", 51, 6, 1);
+    ok(&owner_cli(&["practice", "enrol", &owner, "P-0042"]));
+    for login in ["t_one", "n_one"] {
+        ok(&owner_cli(&["practice", "assign", &owner, "P-0042", login]));
+    }
+    // A server from before signatures kept their code refuses the link in a sentence, and its
+    // owner's upgrade allows it.
+    server
+        .superuser()
+        .batch_execute("ALTER TABLE kap.signatures DROP COLUMN client_code")
+        .unwrap();
+    let refused = cli(t1.path(), &["practice", "link", "D-0001", "P-0042"]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("practice upgrade"),
+        "{refused:?}"
+    );
+    let upgraded = ok(&cli(t1.path(), &["practice", "upgrade", &owner]));
+    assert!(upgraded.contains("nothing else changed"), "{upgraded}");
+    ok(&cli(t1.path(), &["practice", "link", "D-0001", "P-0042"]));
+    ok(&cli(t1.path(), &["sync"]));
+    let mut superuser = server.superuser();
+    let codes: Vec<(String, i64)> = superuser
+        .query(
+            "SELECT client_code, count(*) FROM kap.sessions GROUP BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(
+        codes,
+        [("P-0042".to_owned(), 6)],
+        "sent under the practice's code"
+    );
+    let signed: Vec<(uuid::Uuid, Option<String>)> = superuser
+        .query(
+            "SELECT session_uuid, client_code FROM kap.signatures ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert!(signed.len() >= 2, "the demo signs sessions: {signed:?}");
+    assert!(
+        signed
+            .iter()
+            .all(|(_, code)| code.as_deref() == Some("D-0001")),
+        "{signed:?}"
+    );
+
+    // The server changes the code one signature was made under: the digest no longer matches.
+    superuser
+        .batch_execute("ALTER TABLE kap.signatures DISABLE TRIGGER signatures_append_only")
+        .unwrap();
+    superuser
+        .execute(
+            "UPDATE kap.signatures SET client_code = 'D-0009' WHERE session_uuid = $1",
+            &[&signed[0].0],
+        )
+        .unwrap();
+
+    // The nurse knows the client as N-0007.
+    let n1 = tempfile::tempdir().unwrap();
+    ok(&cli(
+        n1.path(),
+        &["practice", "connect", &server.url("n_one")],
+    ));
+    ok(&cli(n1.path(), &["practice", "link", "N-0007", "P-0042"]));
+    let report: serde_json::Value =
+        serde_json::from_slice(&cli(n1.path(), &["sync", "--json"]).stdout).unwrap();
+    let refused = report["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{report}");
+    assert_eq!(refused[0]["uuid"], signed[0].0.to_string());
+    assert_eq!(refused[0]["why"], "changed");
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&cli(n1.path(), &["sessions", "--practice", "--json"]))).unwrap();
+    let rows = every_session(&listed);
+    assert_eq!(rows.len(), 5, "{listed}");
+    assert!(
+        rows.iter().all(|row| row["client_code"] == "N-0007"),
+        "{listed}"
+    );
+    let signed_here = rows.iter().filter(|row| row["status"] == "signed").count();
+    assert_eq!(signed_here, signed.len() - 1, "{listed}");
+    let checked = cli(n1.path(), &["check"]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+
+    signatures_hold_after_an_export_and_an_import(n1.path());
+}
+
+/// Every session of `journal` exported as an archive and imported into a journal of its own:
+/// every signature holds there, and a summary says the code a session was signed under.
+fn signatures_hold_after_an_export_and_an_import(journal: &std::path::Path) {
+    // An archive of the copies, imported into a journal of its own: every signature holds.
+    let out = tempfile::tempdir().unwrap();
+    let archive = out.path().join("all.json");
+    ok(&cli(
+        journal,
+        &[
+            "export",
+            "--all",
+            "--format",
+            "json",
+            "--out",
+            archive.to_str().unwrap(),
+        ],
+    ));
+    let elsewhere = tempfile::tempdir().unwrap();
+    ok(&cli(
+        elsewhere.path(),
+        &["import", archive.to_str().unwrap()],
+    ));
+    let checked = cli(elsewhere.path(), &["check"]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    let imported: serde_json::Value =
+        serde_json::from_str(&ok(&cli(elsewhere.path(), &["sessions", "--json"]))).unwrap();
+    let imported = every_session(&imported);
+    let signed_id = imported
+        .iter()
+        .find(|row| row["status"] == "signed")
+        .map(|row| row["id"].to_string())
+        .unwrap();
+    let summary = ok(&cli(
+        elsewhere.path(),
+        &["export", &signed_id, "--format", "md", "--out", "-"],
+    ));
+    assert!(
+        summary.contains("Signed where the client is known as D-0001."),
+        "{summary}"
+    );
+}
+
+/// Both models' sessions from `sessions --json`.
+fn every_session(listed: &serde_json::Value) -> Vec<serde_json::Value> {
+    ["kap", "medical"]
+        .iter()
+        .flat_map(|model| listed[model].as_array().unwrap().clone())
+        .collect()
+}

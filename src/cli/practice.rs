@@ -137,6 +137,12 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
         Some(PracticeAction::Upgrade { url }) => {
             let address = PracticeAddress::parse(url)?;
             let upgraded = crate::practice::upgrade(&address, &password(OWNER_PASSWORD_ENV)?)?;
+            if upgraded.signed_codes_only {
+                say!(
+                    "The practice server now keeps the client's code each signature was made under, so a journal may link a client of its own code to a practice client of another; nothing else changed."
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             say!(
                 "The practice keeps explicit care teams now: {} clients enrolled from the sessions it held, and {} care-team assignments carried over from the old rules. Review them with kap-journal practice clients and end any that should not be (practice unassign); each clinician links their clients again (practice link) before their next sync shares them.",
                 upgraded.clients,

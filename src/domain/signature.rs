@@ -67,6 +67,21 @@ pub struct Signature {
     /// Absent on a signature made before signatures were keyed (an unkeyed digest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal: Option<KeyedSeal>,
+    /// The client's code where the session was signed, when it is not the code of the client it
+    /// is filed under here (a colleague's journal knows the client by another code, linked to the
+    /// same practice client). The digest covers the code signed under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_code: Option<String>,
+}
+
+impl Signature {
+    /// Where the session was signed under another code for its client, said so, e.g. "Signed
+    /// where the client is known as A-17."
+    pub fn signed_under_note(&self) -> Option<String> {
+        self.client_code
+            .as_ref()
+            .map(|code| format!("Signed where the client is known as {code}."))
+    }
 }
 
 /// The Ed25519 part of a keyed signature, in hex: the signer's public key and the signature over the

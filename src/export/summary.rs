@@ -292,8 +292,12 @@ impl Summary {
                     .as_ref()
                     .map(|standing| format!(" {}", standing.describe()))
                     .unwrap_or_default();
+                let under = signature
+                    .signed_under_note()
+                    .map(|note| format!(" {note}"))
+                    .unwrap_or_default();
                 format!(
-                    "Signed by {} on {}{standing}. The record above is as it was signed; anything added later is an addendum.",
+                    "Signed by {} on {}{standing}.{under} The record above is as it was signed; anything added later is an addendum.",
                     signature.clinician.signed_as(),
                     local_date_time(signature.signed_at, record.zone(context))
                 )

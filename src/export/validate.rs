@@ -78,6 +78,12 @@ pub fn check_session(session: &ArchivedSession) -> Result<NewClient, String> {
             .clinician
             .checked()
             .map_err(|error| format!("its signature cannot be used: {error}"))?;
+        // The code signed under is held to the rules of a client's code.
+        if let Some(code) = &signature.client_code
+            && NewClient::parse(code, "", "").map(|parsed| parsed.code) != Ok(code.clone())
+        {
+            return Err("its signature names a client code that is not one".to_owned());
+        }
     }
     for addendum in &session.addenda {
         crate::domain::Addendum::new(

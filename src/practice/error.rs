@@ -124,9 +124,9 @@ pub enum PracticeError {
     )]
     OffTeam { login: String, code: String },
     #[error(
-        "This journal's client {local} and the practice's client {practice} have different codes; for now a link joins a client to the practice client of the same code, so name the journal's client {practice} (or enrol it in the practice as {local})."
+        "This practice server cannot keep the code a signature was made under, so a client can only be linked to the practice client of the same code; the database's owner runs `kap-journal practice upgrade` to allow different codes."
     )]
-    LinkCodesDiffer { local: String, practice: String },
+    ServerBeforeSignedCodes,
     #[error(
         "A key's fingerprint is 16 hexadecimal digits, as `kap-journal practice` shows it (for example f343 0c71 ed9e dae3)."
     )]

@@ -69,10 +69,12 @@ const SESSIONS_SQL: &str =
 const ENTRIES_SQL: &str =
     "SELECT session_uuid, seq, wall_time, elapsed_ms, payload FROM kap.entries
              WHERE session_uuid = ANY($1) ORDER BY session_uuid, seq";
+/// The code signed under is read through the row as JSON: a server set up before signatures kept
+/// it has no such column, and its signatures were all made under the practice's code.
 const SIGNATURES_SQL: &str =
     "SELECT session_uuid, signer_name, signer_credentials, signed_at, content_sha256,
-                    public_key, signature, progress_note
-             FROM kap.signatures WHERE session_uuid = ANY($1)";
+                    public_key, signature, progress_note, to_jsonb(g) ->> 'client_code'
+             FROM kap.signatures g WHERE session_uuid = ANY($1)";
 const ADDENDA_SQL: &str =
     "SELECT session_uuid, author_name, author_credentials, written_at, reason, text, seal_key,
                     seal
@@ -171,6 +173,7 @@ fn add_signatures(sessions: &mut HashMap<uuid::Uuid, Fetched>, rows: &[Row]) {
                 signed_at: cell(row, 3)?,
                 content_sha256: cell(row, 4)?,
                 seal,
+                client_code: cell(row, 8)?,
             });
             Ok(())
         });

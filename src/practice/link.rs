@@ -1,5 +1,7 @@
 //! Linking one of this journal's clients to a practice client, once and explicitly: the same code
 //! in two journals is not the same person until a clinician on the client's care team says so.
+//! The codes may differ: what is sent goes under the practice's code, what arrives is filed under
+//! this journal's, and a signature keeps the code it was made under.
 //! The network part ([`may_link`]) reads the journal and writes nothing; the link itself is a
 //! short local write (`Store::link_practice_client`), so the window hands it to its journal worker.
 
@@ -17,14 +19,6 @@ pub fn may_link(
     practice_code: &str,
 ) -> Result<(), PracticeError> {
     let (local_code, practice_code) = (local_code.trim(), practice_code.trim());
-    // A signed session's seal covers its client's code, so a colleague's copy can only verify
-    // under the code it was signed with.
-    if local_code != practice_code {
-        return Err(PracticeError::LinkCodesDiffer {
-            local: local_code.to_owned(),
-            practice: practice_code.to_owned(),
-        });
-    }
     let membership = reader
         .practice_membership()?
         .ok_or(PracticeError::NotConnected)?;
@@ -41,7 +35,27 @@ pub fn may_link(
             code: practice_code.to_owned(),
         });
     }
+    // A signature's digest covers the client's code it was signed under; a server that cannot
+    // keep that code beside the practice's could not let colleagues check it.
+    if local_code != practice_code && !keeps_signed_codes(&mut client, &address)? {
+        return Err(PracticeError::ServerBeforeSignedCodes);
+    }
     Ok(())
+}
+
+/// Whether the server keeps the code a signature was made under (`signed_codes.sql`).
+fn keeps_signed_codes(
+    client: &mut postgres::Client,
+    address: &PracticeAddress,
+) -> Result<bool, PracticeError> {
+    client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'kap'
+                    AND table_name = 'signatures' AND column_name = 'client_code')",
+            &[],
+        )
+        .map(|row| row.get(0))
+        .map_err(|error| address.error(&error))
 }
 
 /// Both parts at once (the command line).

@@ -3,6 +3,8 @@
 //! matches what arrived and was made with a key its author registered, so a row changed on the
 //! server is found here and not copied.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use postgres::{Client, Row};
 use serde::Serialize;
@@ -10,6 +12,7 @@ use serde::Serialize;
 use super::fetch::{cell, fetch};
 use super::push::Moved;
 use super::{PracticeAddress, PracticeError};
+use crate::domain::ClientId;
 use crate::export::{ArchivedSession, check_session, write_archived_session};
 use crate::store::{CopyAuthor, CopyHeld, ImportBatch, Store, StoreError};
 
@@ -312,6 +315,13 @@ pub fn write_incoming(
     now: DateTime<Utc>,
 ) -> Result<Pulled, StoreError> {
     let mut pulled = Pulled::default();
+    // Each practice client is filed under the client of this journal linked to it, whatever its
+    // code here.
+    let filed_under: HashMap<String, ClientId> = store
+        .practice_links()?
+        .into_iter()
+        .map(|(client, practice_code)| (practice_code, client))
+        .collect();
     let mut batch = store.begin_import()?;
     for Incoming {
         listed,
@@ -321,9 +331,19 @@ pub fn write_incoming(
     } in incoming
     {
         let first_copy = held.is_none();
+        // The code the signature was made under travels with it: the server names it where it is
+        // not the practice's own.
+        let session = session.map(|mut session| {
+            if let Some(signature) = &mut session.signature
+                && signature.client_code.is_none()
+            {
+                signature.client_code = Some(session.client.code.clone());
+            }
+            session
+        });
         let written = match (session, held) {
             (Err(why), _) => Err(why),
-            (Ok(session), None) => copy_new(&mut batch, &listed, session, now)?,
+            (Ok(session), None) => copy_new(&mut batch, &listed, session, &filed_under, now)?,
             (Ok(session), Some(copy)) => complete_copy(&mut batch, &copy, &session, now)?,
         };
         match written {
@@ -423,6 +443,7 @@ fn copy_new(
     batch: &mut ImportBatch<'_>,
     listed: &Listed,
     session: ArchivedSession,
+    filed_under: &HashMap<String, ClientId>,
     now: DateTime<Utc>,
 ) -> Result<Result<Moved, RefusedWhy>, StoreError> {
     let Ok(client) = check_session(&session) else {
@@ -440,7 +461,10 @@ fn copy_new(
         check_ins: session.follow_ups.len() as u64,
     };
     refused_or_fault(batch.attempt(|batch| {
-        let client_id = batch.client(&client, now)?.id();
+        let client_id = match filed_under.get(&client.code) {
+            Some(linked) => *linked,
+            None => batch.client(&client, now)?.id(),
+        };
         let id = write_archived_session(batch, client_id, session, now)?;
         batch.mark_practice_copy(id, &listed.author, now)?;
         Ok(moved)

@@ -243,10 +243,21 @@ fn send_signatures(
     tx: &mut postgres::Transaction<'_>,
     sessions: &[&SessionRows],
 ) -> Result<u64, postgres::Error> {
-    let rows: Vec<(uuid::Uuid, &SignatureRow)> = sessions
+    // The code signed under goes only where it differs from the practice's: a server set up
+    // before signatures kept it takes every other signature as it always did.
+    let (renamed, same): (Vec<_>, Vec<_>) = sessions
         .iter()
         .filter_map(|session| Some((session.uuid, session.signature.as_ref()?)))
-        .collect();
+        .partition(|(_, row)| row.client_code.is_some());
+    Ok(insert_signatures(tx, &same, false)? + insert_signatures(tx, &renamed, true)?)
+}
+
+/// Inserts `rows`, with the code each was signed under when `with_code`.
+fn insert_signatures(
+    tx: &mut postgres::Transaction<'_>,
+    rows: &[(uuid::Uuid, &SignatureRow)],
+    with_code: bool,
+) -> Result<u64, postgres::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
@@ -261,23 +272,37 @@ fn send_signatures(
         .iter()
         .map(|(_, row)| row.progress_note.as_ref())
         .collect();
-    tx.execute(
+    let names = text(|row| &row.name);
+    let credentials = text(|row| &row.credentials);
+    let digests = text(|row| &row.content_sha256);
+    let keys = optional(|row| row.public_key.as_deref());
+    let seals = optional(|row| row.signature.as_deref());
+    let codes = optional(|row| row.client_code.as_deref());
+    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![
+        &uuids,
+        &names,
+        &credentials,
+        &signed,
+        &digests,
+        &keys,
+        &seals,
+        &notes,
+    ];
+    let statement = if with_code {
+        params.push(&codes);
+        "INSERT INTO kap.signatures (session_uuid, signer_name, signer_credentials, signed_at,
+             content_sha256, public_key, signature, progress_note, client_code)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
+             $6::text[], $7::text[], $8::jsonb[], $9::text[])
+         ON CONFLICT DO NOTHING"
+    } else {
         "INSERT INTO kap.signatures (session_uuid, signer_name, signer_credentials, signed_at,
              content_sha256, public_key, signature, progress_note)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
              $6::text[], $7::text[], $8::jsonb[])
-         ON CONFLICT DO NOTHING",
-        &[
-            &uuids,
-            &text(|row| &row.name),
-            &text(|row| &row.credentials),
-            &signed,
-            &text(|row| &row.content_sha256),
-            &optional(|row| row.public_key.as_deref()),
-            &optional(|row| row.signature.as_deref()),
-            &notes,
-        ],
-    )
+         ON CONFLICT DO NOTHING"
+    };
+    tx.execute(statement, &params)
 }
 
 fn send_addenda(

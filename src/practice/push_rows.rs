@@ -55,6 +55,8 @@ pub(super) struct SignatureRow {
     pub public_key: Option<String>,
     pub signature: Option<String>,
     pub progress_note: Option<Value>,
+    /// The client's code where it was signed, when it is not the practice's code.
+    pub client_code: Option<String>,
 }
 
 pub(super) struct AddendumRow {
@@ -141,6 +143,14 @@ impl SessionRows {
                 public_key: signature.seal.as_ref().map(|seal| seal.public_key.clone()),
                 signature: signature.seal.as_ref().map(|seal| seal.signature.clone()),
                 progress_note: record.progress_note.as_ref().map(json).transpose()?,
+                // Signed under this journal's code for the client (or the one it came with).
+                client_code: Some(
+                    signature
+                        .client_code
+                        .clone()
+                        .unwrap_or_else(|| record.client.code.clone()),
+                )
+                .filter(|signed_under| *signed_under != due.practice_code),
             });
         }
         // Every addendum and every recorded check-in of a session due goes again: the server

@@ -5,7 +5,7 @@
 //! with care teams but no fetch log: the log, and who reads a session, alone. Both end with
 //! `lean_checks.sql`, schema.sql's cheaper row checks.
 
-use super::setup::{ACCESS_SQL, FETCH_LOG_SQL, READING_SQL};
+use super::setup::{ACCESS_SQL, FETCH_LOG_SQL, READING_SQL, SIGNED_CODES_SQL};
 use super::{PracticeAddress, PracticeError};
 
 const UPGRADE_SQL: &str = include_str!("upgrade.sql");
@@ -18,6 +18,9 @@ const LEAN_CHECKS_SQL: &str = include_str!("lean_checks.sql");
 pub struct Upgraded {
     pub clients: i64,
     pub assignments: i64,
+    /// The server had care teams and the fetch log: only the code a signature was made under was
+    /// added.
+    pub signed_codes_only: bool,
 }
 
 /// Upgrades the practice in `address`'s database, connected as its owner.
@@ -29,14 +32,30 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
             "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'kap'),
                     to_regclass('kap.practice') IS NOT NULL,
                     to_regclass('kap.care_team') IS NOT NULL,
-                    to_regclass('kap.fetches') IS NOT NULL",
+                    to_regclass('kap.fetches') IS NOT NULL,
+                    EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'kap'
+                            AND table_name = 'signatures' AND column_name = 'client_code')",
             &[],
         )
         .map_err(fail)?;
-    let (practice, care_teams, old, fetch_log): (bool, bool, bool, bool) =
-        (state.get(0), state.get(1), state.get(2), state.get(3));
+    let (practice, care_teams, old, fetch_log, signed_codes): (bool, bool, bool, bool, bool) = (
+        state.get(0),
+        state.get(1),
+        state.get(2),
+        state.get(3),
+        state.get(4),
+    );
     if practice && care_teams && fetch_log {
-        return Err(PracticeError::AlreadyCurrent);
+        if signed_codes {
+            return Err(PracticeError::AlreadyCurrent);
+        }
+        // Only the code a signature was made under is new.
+        client.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
+        return Ok(Upgraded {
+            clients: 0,
+            assignments: 0,
+            signed_codes_only: true,
+        });
     }
     // Not a practice at all, or one of a shape this build does not know.
     if !(practice && (old || care_teams)) {
@@ -63,6 +82,7 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
     }
     tx.batch_execute(READING_SQL).map_err(fail)?;
     tx.batch_execute(LEAN_CHECKS_SQL).map_err(fail)?;
+    tx.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
     let counts = tx
         .query_one(
             "SELECT (SELECT count(*) FROM kap.clients), (SELECT count(*) FROM kap.care_assignments)",
@@ -72,6 +92,7 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
     let upgraded = Upgraded {
         clients: counts.get(0),
         assignments: counts.get(1),
+        signed_codes_only: false,
     };
     tx.commit().map_err(fail)?;
     Ok(upgraded)

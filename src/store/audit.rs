@@ -278,6 +278,11 @@ pub(super) fn watch_signing_keys(tx: &rusqlite::Transaction<'_>) -> Result<(), S
     watch_more_columns(tx, "signatures", &["public_key", "seal"])
 }
 
+/// Migration 28: the audit log watches the code a signature was made under as well.
+pub(super) fn watch_signed_codes(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    watch_more_columns(tx, "signatures", &["public_key", "seal", "client_code"])
+}
+
 /// Migration 10: the audit log watches the controlled-substance log, entry by entry.
 pub(super) fn watch_substance_log(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
     const SUBSTANCE_LOG: Audited<'static> = Audited {

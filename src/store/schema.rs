@@ -268,6 +268,14 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::practice_pins::TRUSTED_BY_HAND,
         then: Some(super::audit::watch_practice_pins),
     },
+    // 28: a signature keeps the client's code it was made under when that is not the code of the
+    // client it is filed under here (store::signing), audited.
+    Migration {
+        sql: r"
+    ALTER TABLE signatures ADD COLUMN client_code TEXT
+        CHECK (client_code IS NULL OR length(client_code) BETWEEN 1 AND 64);",
+        then: Some(super::audit::watch_signed_codes),
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

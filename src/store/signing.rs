@@ -166,7 +166,9 @@ impl Store {
             let Some(signature) = read_signature(&self.conn, session)? else {
                 continue;
             };
-            if content_digest(&self.conn, session)? != signature.content_sha256 {
+            if content_digest(&self.conn, session, signature.client_code.as_deref())?
+                != signature.content_sha256
+            {
                 problems.push(format!(
                     "session {id} was changed after it was signed: its content no longer matches its signature"
                 ));
@@ -208,8 +210,9 @@ pub(super) fn sign_in(
         clinician,
         // Kept to the millisecond, as the journal stores it.
         signed_at: now.trunc_subsecs(3),
-        content_sha256: content_digest(tx, session)?,
+        content_sha256: content_digest(tx, session, None)?,
         seal: None,
+        client_code: None,
     };
     signature.seal = Some(super::signing_key::seal(tx, session, &signature)?);
     write_signature(tx, session, &signature)?;
@@ -224,7 +227,20 @@ pub(super) fn import_signature(
     signature: &Signature,
 ) -> Result<(), StoreError> {
     require_ended(tx, session)?;
-    if content_digest(tx, session)? != signature.content_sha256 {
+    // A code signed under that is the code filed under here needs no note.
+    let filed_under: String = tx.query_row(
+        "SELECT c.code FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1",
+        [session.0],
+        |row| row.get(0),
+    )?;
+    let signature = &Signature {
+        client_code: signature
+            .client_code
+            .clone()
+            .filter(|code| *code != filed_under),
+        ..signature.clone()
+    };
+    if content_digest(tx, session, signature.client_code.as_deref())? != signature.content_sha256 {
         return Err(StoreError::SignatureMismatch);
     }
     if let Some(seal) = &signature.seal
@@ -263,8 +279,9 @@ fn write_signature(
     tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
     let (public_key, seal) = super::signing_key::seal_bytes(signature.seal.as_ref());
     tx.prepare_cached(
-        "INSERT INTO signatures (session_id, name, credentials, signed_ms, content_sha256, public_key, seal)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO signatures (session_id, name, credentials, signed_ms, content_sha256, public_key, seal,
+                                 client_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         session.0,
@@ -274,6 +291,7 @@ fn write_signature(
         signature.content_sha256,
         public_key,
         seal,
+        signature.client_code,
     ])?;
     tx.execute(
         "UPDATE sessions SET status = 'signed' WHERE id = ?1",
@@ -306,7 +324,7 @@ pub(super) fn insert_addendum(
 fn read_signature(conn: &Connection, session: SessionId) -> Result<Option<Signature>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT name, credentials, signed_ms, content_sha256, public_key, seal
+            "SELECT name, credentials, signed_ms, content_sha256, public_key, seal, client_code
              FROM signatures WHERE session_id = ?1",
         )?
         .query_row([session.0], |row| {
@@ -318,16 +336,18 @@ fn read_signature(conn: &Connection, session: SessionId) -> Result<Option<Signat
                 row.get::<_, i64>(2)?,
                 row.get::<_, String>(3)?,
                 (row.get(4)?, row.get(5)?),
+                row.get::<_, Option<String>>(6)?,
             ))
         })
         .optional()?;
     row.map(
-        |(clinician, signed_ms, content_sha256, (public_key, seal))| {
+        |(clinician, signed_ms, content_sha256, (public_key, seal), client_code)| {
             Ok(Signature {
                 clinician,
                 signed_at: from_ms(signed_ms)?,
                 content_sha256,
                 seal: super::signing_key::seal_from_bytes(public_key, seal),
+                client_code,
             })
         },
     )
@@ -337,13 +357,23 @@ fn read_signature(conn: &Connection, session: SessionId) -> Result<Option<Signat
 /// The SHA-256 of what a signature covers: the session as planned and held (by its uuid and client
 /// code, so the digest is the same in any journal the session is imported into), its whole timeline
 /// and its progress note. Times the journal sets itself (when a note was last saved) are left out.
-pub(super) fn content_digest(conn: &Connection, session: SessionId) -> Result<String, StoreError> {
+/// `signed_under` is the client's code where it was signed, when it is not the code it is filed
+/// under here.
+pub(super) fn content_digest(
+    conn: &Connection,
+    session: SessionId,
+    signed_under: Option<&str>,
+) -> Result<String, StoreError> {
     let mut digest = ValueDigest::new("kap-journal signed session v1");
     let mut hash_rows = |part: &str, sql: &str| -> Result<(), StoreError> {
         digest.value(rusqlite::types::ValueRef::Text(part.as_bytes()));
         let mut statement = conn.prepare_cached(sql)?;
         let columns = statement.column_count();
-        let mut rows = statement.query([session.0])?;
+        let mut rows = if statement.parameter_count() == 2 {
+            statement.query(params![session.0, signed_under])?
+        } else {
+            statement.query([session.0])?
+        };
         while let Some(row) = rows.next()? {
             for index in 0..columns {
                 digest.value(row.get_ref(index)?);
@@ -353,7 +383,7 @@ pub(super) fn content_digest(conn: &Connection, session: SessionId) -> Result<St
     };
     hash_rows(
         "session",
-        "SELECT s.uuid, c.code, s.model, s.route, s.planned_dose, s.intention, s.comfort_plan,
+        "SELECT s.uuid, coalesce(?2, c.code), s.model, s.route, s.planned_dose, s.intention, s.comfort_plan,
                 s.started_ms, s.ended_ms
          FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1",
     )?;

@@ -56,6 +56,9 @@ impl SigningPanel {
                 .color(theme::saved())
                 .strong(),
             );
+            if let Some(note) = signature.signed_under_note() {
+                ui.label(RichText::new(note).weak());
+            }
             if let Some(standing) = &record.signature_standing {
                 // A key the journal does not know, or no key at all, is said plainly beside it.
                 let text = RichText::new(standing.describe());

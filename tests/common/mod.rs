@@ -132,6 +132,20 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (
+        28,
+        // (Migration 28 makes the signatures' audit triggers again, watching the new column.)
+        "DROP TRIGGER audit_signatures_insert; DROP TRIGGER audit_signatures_update;
+         DROP TRIGGER audit_signatures_delete;
+         ALTER TABLE signatures DROP COLUMN client_code;",
+    ),
+    (
+        27,
+        "DROP TRIGGER audit_practice_pinned_keys_insert;
+         DROP TRIGGER audit_practice_pinned_keys_update;
+         DROP TRIGGER audit_practice_pinned_keys_delete;
+         ALTER TABLE practice_pinned_keys DROP COLUMN by_hand;",
+    ),
     (26, "DROP TABLE disclosures;"),
     (25, "DROP TABLE practice_pinned_keys;"),
     (24, "DROP TABLE practice_quarantine;"),
@@ -171,8 +185,9 @@ const UNDO: &[(i64, &str)] = &[
     (
         9,
         // (The signatures' audit triggers go with their columns; migration 9 makes them again.)
-        "DROP TRIGGER audit_signatures_insert; DROP TRIGGER audit_signatures_update;
-         DROP TRIGGER audit_signatures_delete;
+        "DROP TRIGGER IF EXISTS audit_signatures_insert;
+         DROP TRIGGER IF EXISTS audit_signatures_update;
+         DROP TRIGGER IF EXISTS audit_signatures_delete;
          DROP TABLE signing_keys;
          ALTER TABLE signatures DROP COLUMN public_key;
          ALTER TABLE signatures DROP COLUMN seal;",
