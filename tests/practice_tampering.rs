@@ -281,3 +281,62 @@ fn a_key_a_colleague_proves_after_this_journal_knows_theirs_is_an_alarm() {
         String::from_utf8_lossy(&checked.stdout)
     );
 }
+
+/// An entry put on the server by hand, under a session a journal has yet to push, does not stop the
+/// push (its entries go as plain inserts, and again with the conflict check when one is there);
+/// the session then fails its seal at every reader.
+#[test]
+fn an_entry_left_on_the_server_before_its_session_was_pushed_does_not_stop_the_push() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
+    let t1 = demo_journal(&server, "t_one", 53, 4, 1);
+    share_clients(&server, &[(&t1, "t_one")]);
+    let uuids = own_uuids(t1.path());
+    let planted: uuid::Uuid = uuids[0].parse().unwrap();
+    server
+        .superuser()
+        .execute(
+            "INSERT INTO kap.entries (session_uuid, seq, wall_time, elapsed_ms, kind, payload)
+             VALUES ($1, 1, now(), 0, 'note', '{\"kind\":\"note\",\"text\":\"planted\"}')",
+            &[&planted],
+        )
+        .unwrap();
+    ok(&cli(t1.path(), &["sync"]));
+    assert_eq!(server_sessions(&server, Some("t_one")), uuids);
+    let entries: i64 = server
+        .superuser()
+        .query_one("SELECT count(*) FROM kap.entries", &[])
+        .unwrap()
+        .get(0);
+    let recorded: i64 = open(t1.path())
+        .session_summaries(&kap_journal::store::SessionFilter {
+            own_only: true,
+            ..kap_journal::store::SessionFilter::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|row| i64::from(row.events))
+        .sum();
+    assert_eq!(
+        entries, recorded,
+        "every entry once, the planted one in its place"
+    );
+    // A reader copies the rest and refuses the session with the planted entry.
+    ok(&owner_cli(&[
+        "practice",
+        "assign",
+        &server.url(OWNER),
+        "D-0001",
+        "n_one",
+    ]));
+    let n1 = tempfile::tempdir().unwrap();
+    ok(&cli(
+        n1.path(),
+        &["practice", "connect", &server.url("n_one")],
+    ));
+    ok(&cli(n1.path(), &["practice", "link", "D-0001", "D-0001"]));
+    let report: serde_json::Value =
+        serde_json::from_slice(&cli(n1.path(), &["sync", "--json"]).stdout).unwrap();
+    assert_eq!(report["refused"][0]["uuid"], uuids[0].as_str(), "{report}");
+    assert_eq!(copied_uuids(n1.path()).len(), uuids.len() - 1);
+}

@@ -137,6 +137,8 @@ fn send(
     let fail = |error: postgres::Error| address.error(&error);
     let mut tx = client.transaction().map_err(fail)?;
     let mut moved = Moved::default();
+    // Sessions the server did not hold before this statement: none of their entries can be there.
+    let mut fresh = std::collections::HashSet::new();
     let new: Vec<(&uuid::Uuid, &SessionRow)> = rows
         .iter()
         .filter_map(|session| Some((&session.uuid, session.session.as_ref()?)))
@@ -157,9 +159,9 @@ fn send(
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
                  $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::float8[],
                  $11::text[], $12::text[], $13::text[])
-             ON CONFLICT DO NOTHING";
-        moved.sessions = tx
-            .execute(
+             ON CONFLICT DO NOTHING RETURNING uuid";
+        fresh = tx
+            .query(
                 sql,
                 &[
                     &uuids,
@@ -177,7 +179,11 @@ fn send(
                     &seals,
                 ],
             )
-            .map_err(fail)?;
+            .map_err(fail)?
+            .iter()
+            .filter_map(|row| row.try_get(0).ok())
+            .collect();
+        moved.sessions = fresh.len() as u64;
     }
     let all: Vec<uuid::Uuid> = rows.iter().map(|session| session.uuid).collect();
     let own: std::collections::HashSet<uuid::Uuid> = tx
@@ -198,7 +204,7 @@ fn send(
         .iter()
         .filter(|session| own.contains(&session.uuid))
         .collect();
-    moved.entries = send_entries(&mut tx, &mine).map_err(fail)?;
+    moved.entries = send_entries(&mut tx, &mine, &fresh).map_err(fail)?;
     moved.signatures = send_signatures(&mut tx, &mine).map_err(fail)?;
     moved.addenda = send_addenda(&mut tx, &mine).map_err(fail)?;
     moved.check_ins = send_check_ins(&mut tx, &mine).map_err(fail)?;
@@ -213,9 +219,41 @@ fn seal_columns<'a>(seals: impl Iterator<Item = &'a KeyProof>) -> (Vec<&'a str>,
         .unzip()
 }
 
+/// Sends the entries of `sessions`. Those of sessions `fresh` to the server (inserted by this
+/// transaction) go as plain inserts, which skip the conflict check each row would otherwise
+/// cost; should one be there after all (a row left by someone with the server's keys), they go
+/// again with the check. The others (a session whose push the journal did not hear confirmed)
+/// go with it.
 fn send_entries(
     tx: &mut postgres::Transaction<'_>,
     sessions: &[&SessionRows],
+    fresh: &std::collections::HashSet<uuid::Uuid>,
+) -> Result<u64, postgres::Error> {
+    let (new, known): (Vec<&SessionRows>, Vec<&SessionRows>) = sessions
+        .iter()
+        .partition(|session| fresh.contains(&session.uuid));
+    let mut sent = insert_entries(tx, &known, true)?;
+    if !new.is_empty() {
+        let mut plain = tx.savepoint("entries")?;
+        match insert_entries(&mut plain, &new, false) {
+            Ok(count) => {
+                plain.commit()?;
+                sent += count;
+            }
+            Err(error) if error.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) => {
+                plain.rollback()?;
+                sent += insert_entries(tx, &new, true)?;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(sent)
+}
+
+fn insert_entries(
+    tx: &mut postgres::Transaction<'_>,
+    sessions: &[&SessionRows],
+    checked: bool,
 ) -> Result<u64, postgres::Error> {
     let rows: Vec<(uuid::Uuid, &EntryRow)> = sessions
         .iter()
@@ -230,11 +268,16 @@ fn send_entries(
     let elapsed: Vec<i64> = rows.iter().map(|(_, row)| row.elapsed_ms).collect();
     let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind).collect();
     let payloads: Vec<&Value> = rows.iter().map(|(_, row)| &row.payload).collect();
-    tx.execute(
-        "INSERT INTO kap.entries (session_uuid, seq, wall_time, elapsed_ms, kind, payload)
+    let insert = "INSERT INTO kap.entries (session_uuid, seq, wall_time, elapsed_ms, kind, payload)
          SELECT * FROM unnest($1::uuid[], $2::int4[], $3::timestamptz[], $4::int8[], $5::text[],
-             $6::jsonb[])
-         ON CONFLICT DO NOTHING",
+             $6::jsonb[])";
+    let statement = if checked {
+        format!("{insert} ON CONFLICT DO NOTHING")
+    } else {
+        insert.to_owned()
+    };
+    tx.execute(
+        &statement,
         &[&uuids, &seqs, &walls, &elapsed, &kinds, &payloads],
     )
 }
