@@ -200,3 +200,108 @@ fn a_note_mixing_right_to_left_and_left_to_right_text_reads_as_typed() {
     let (bp, pressure, stable) = (at("BP"), at("120/80"), at("stable"));
     assert!(bp[0] < pressure[0] && pressure[0] < stable[0]);
 }
+
+/// Each structure element of a tagged PDF in reading order: its type, and its text alternative.
+fn structure(bytes: &[u8]) -> Vec<(String, Option<String>)> {
+    fn walk(
+        document: &lopdf::Document,
+        object: &lopdf::Object,
+        out: &mut Vec<(String, Option<String>)>,
+    ) {
+        let object = match object {
+            lopdf::Object::Reference(id) => document.get_object(*id).unwrap(),
+            other => other,
+        };
+        match object {
+            lopdf::Object::Array(items) => {
+                for item in items {
+                    walk(document, item, out);
+                }
+            }
+            lopdf::Object::Dictionary(dictionary) => {
+                if let Ok(kind) = dictionary.get(b"S").and_then(lopdf::Object::as_name) {
+                    let alt = dictionary
+                        .get(b"Alt")
+                        .ok()
+                        .and_then(|alt| alt.as_str().ok())
+                        .map(|alt| String::from_utf8_lossy(alt).into_owned());
+                    out.push((String::from_utf8_lossy(kind).into_owned(), alt));
+                }
+                if let Ok(kids) = dictionary.get(b"K") {
+                    walk(document, kids, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let document = lopdf::Document::load_mem(bytes).unwrap();
+    let catalog = document.catalog().unwrap();
+    let root = catalog
+        .get(b"StructTreeRoot")
+        .expect("a structure tree: the PDF is tagged");
+    let mut out = Vec::new();
+    walk(&document, root, &mut out);
+    out
+}
+
+#[test]
+fn the_summary_is_tagged_for_a_screen_reader_with_the_chart_described() {
+    let journal = common::journal_with_fixture();
+    let bytes = pdf(&journal.store, 1);
+    let document = lopdf::Document::load_mem(&bytes).unwrap();
+    let catalog = document.catalog().unwrap();
+    let marked = catalog
+        .get(b"MarkInfo")
+        .and_then(|info| document.dereference(info).map(|(_, info)| info.clone()))
+        .and_then(|info| info.as_dict().cloned())
+        .and_then(|info| info.get(b"Marked").and_then(lopdf::Object::as_bool))
+        .unwrap();
+    assert!(marked, "MarkInfo says the PDF is tagged");
+    assert_eq!(
+        catalog.get(b"Lang").unwrap().as_str().unwrap(),
+        b"en",
+        "its language is given"
+    );
+    let elements = structure(&bytes);
+    let kinds: Vec<&str> = elements.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .find(|kind| **kind != "StructTreeRoot" && **kind != "Document"),
+        Some(&"H1"),
+        "the title comes first: {kinds:?}"
+    );
+    assert!(
+        kinds.iter().filter(|kind| **kind == "H2").count() >= 4,
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.iter().filter(|kind| **kind == "P").count() >= 10,
+        "{kinds:?}"
+    );
+    let figures: Vec<&Option<String>> = elements
+        .iter()
+        .filter(|(kind, _)| kind == "Figure")
+        .map(|(_, alt)| alt)
+        .collect();
+    assert_eq!(figures.len(), 1, "the chart is one figure: {kinds:?}");
+    let alt = figures[0].as_deref().unwrap();
+    assert!(
+        alt.starts_with("Dose over time, at most")
+            && alt.contains("1 \"sit with it\" (worked through"),
+        "{alt}"
+    );
+    // poppler agrees.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &bytes).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(file.path())
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|line| line.starts_with("Tagged:") && line.ends_with("yes")),
+        "{info}"
+    );
+}

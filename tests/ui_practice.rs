@@ -219,7 +219,14 @@ fn share_in_window(
     harness.run();
     click(harness, "Client history");
     assert!(harness.query_by_label_contains("not shared").is_some());
-    click(harness, &format!("Share with the practice as {code}"));
+    // The practice's code, typed over the client's own it starts with.
+    let field = "The practice's code for this client";
+    common::ui::field(harness, field).click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    common::ui::field(harness, field).type_text(code);
+    harness.run();
+    click(harness, "Share with the practice");
     run_until(harness, &format!("shared as the practice's client {code}"));
 }
 

@@ -34,6 +34,57 @@ fn minutes(ms: i64) -> f64 {
 }
 
 impl DoseCurve {
+    /// The chart in one line, for a reader who cannot see it (a screen reader, a tagged PDF):
+    /// the highest dose and from when to when any was given, the decision points, and each
+    /// "sit with it" with its outcome.
+    pub fn describe(&self) -> String {
+        let giving: Vec<&[f64; 2]> = self.steps.iter().filter(|point| point[1] > 0.0).collect();
+        let mut parts = Vec::new();
+        match (
+            giving.first(),
+            self.steps.iter().rev().find(|point| point[1] > 0.0),
+        ) {
+            (Some(first), Some(_)) => {
+                let peak = giving.iter().map(|point| point[1]).fold(0.0_f64, f64::max);
+                // The dose runs until the next corner of the step line after its last value.
+                let last_given = self
+                    .steps
+                    .windows(2)
+                    .filter(|pair| pair[0][1] > 0.0)
+                    .map(|pair| pair[1][0])
+                    .fold(first[0], f64::max);
+                parts.push(format!(
+                    "dose over time, at most {} {} from minute {:.0} to minute {:.0}",
+                    trim_number(peak),
+                    self.unit,
+                    first[0],
+                    last_given
+                ));
+            }
+            _ => parts.push("dose over time: none given".to_owned()),
+        }
+        parts.push(crate::format::count(
+            self.decisions.len(),
+            "decision point",
+            "decision points",
+        ));
+        if !self.deferrals.is_empty() {
+            let outcomes: Vec<&str> = self
+                .deferrals
+                .iter()
+                .map(|span| span.outcome.map_or("still open", DeferralOutcome::label))
+                .collect();
+            parts.push(format!(
+                "{} ({})",
+                crate::format::count(self.deferrals.len(), "\"sit with it\"", "\"sit with it\"s"),
+                outcomes.join(", ")
+            ));
+        }
+        let mut line = parts.join("; ");
+        line.push('.');
+        crate::format::capitalised(&line)
+    }
+
     /// Builds the curve from a timeline given by `route`, in sequence order.
     pub fn of(events: &[Event], route: Route, weight_kg: Option<f64>) -> Self {
         let end_ms = events.last().map_or(0, |event| event.elapsed_ms);
@@ -347,4 +398,10 @@ mod tests {
             vec![[0.0, 84.0], [10.0, 84.0], [10.0, 140.0], [10.0, 140.0]]
         );
     }
+}
+
+/// A number without trailing zeros, to three decimals at most.
+fn trim_number(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }

@@ -1,7 +1,8 @@
 //! A client's place in the practice, on their history page: whether this journal shares the
 //! client's sessions with the practice, and a button to link the client to the practice client of
-//! the same code (the server checks that this clinician is on its care team). Until then, nothing
-//! of the client is sent or received. The same as `kap-journal practice link`.
+//! the code typed beside it (the client's own code unless the practice knows them by another; the
+//! server checks that this clinician is on its care team). Until then, nothing of the client is
+//! sent or received. The same as `kap-journal practice link`.
 
 use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
@@ -19,6 +20,8 @@ pub struct ClientPracticeLink {
     membership: Option<PracticeMembership>,
     /// The practice code the client is linked to.
     linked: Option<String>,
+    /// The practice's code for the client, as typed (the client's own until changed).
+    practice_code: String,
     /// The server being asked whether the client may be linked.
     asking: Option<Job<Result<(), PracticeError>>>,
     saving: Awaiting,
@@ -36,6 +39,7 @@ impl ClientPracticeLink {
             client: client.clone(),
             membership,
             linked,
+            practice_code: client.code.clone(),
             asking: None,
             saving: Awaiting::default(),
             status,
@@ -60,25 +64,36 @@ impl ClientPracticeLink {
                     .color(theme::muted()),
                 );
             } else {
-                    ui.label(
-                        RichText::new(
-                            "not shared: its sessions stay in this journal until it is linked to the practice's client of the same code (you must be on its care team).",
-                        )
-                        .color(theme::muted()),
-                    );
-                    let busy = self.asking.is_some() || self.saving.is_waiting();
-                    let button = egui::Button::new(format!(
-                        "Share with the practice as {}",
-                        self.client.code
-                    ));
-                    if ui.add_enabled(!busy, button).clicked() {
-                        self.ask(ui.ctx(), journal);
-                    }
-                    if busy {
-                        ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
-                    }
+                ui.label(
+                    RichText::new(
+                        "not shared: its sessions stay in this journal until it is linked to a practice client (you must be on its care team).",
+                    )
+                    .color(theme::muted()),
+                );
             }
         });
+        if self.linked.is_none() {
+            ui.horizontal(|ui| {
+                let label = ui.label("The practice's code for this client");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.practice_code)
+                        .desired_width(110.0)
+                        .char_limit(64),
+                )
+                .labelled_by(label.id);
+                let busy = self.asking.is_some() || self.saving.is_waiting();
+                let ready = !self.practice_code.trim().is_empty();
+                if ui
+                    .add_enabled(!busy && ready, egui::Button::new("Share with the practice"))
+                    .clicked()
+                {
+                    self.ask(ui.ctx(), journal);
+                }
+                if busy {
+                    ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
+                }
+            });
+        }
         widgets::status_line(ui, self.status.as_ref());
         ui.add_space(theme::GAP);
     }
@@ -93,9 +108,10 @@ impl ClientPracticeLink {
             }
         };
         let code = self.client.code.clone();
+        let practice_code = self.practice_code.trim().to_owned();
         self.status = None;
         self.asking = Some(Job::start(ctx, "practice link", move |_| {
-            crate::practice::may_link(&reader, &code, &code)
+            crate::practice::may_link(&reader, &code, &practice_code)
         }));
     }
 
@@ -111,7 +127,7 @@ impl ClientPracticeLink {
                     journal,
                     Write::Practice(PracticeWrite::Link {
                         local_code: self.client.code.clone(),
-                        practice_code: self.client.code.clone(),
+                        practice_code: self.practice_code.trim().to_owned(),
                         at: now,
                     }),
                 ),
@@ -120,7 +136,7 @@ impl ClientPracticeLink {
         }
         match self.saving.answer() {
             Some(Ok(_)) => {
-                self.linked = Some(self.client.code.clone());
+                self.linked = Some(self.practice_code.trim().to_owned());
                 self.status = Some((
                     "Linked: the next sync sends this client's sessions and receives its care team's.".to_owned(),
                     false,

@@ -1,16 +1,24 @@
 //! Drawing laid-out pages into a PDF with krilla: text with the embedded fonts, lines, rectangles
 //! and dots. The only file of the PDF export that knows krilla.
+//!
+//! The PDF is tagged (PDF/UA's structure tree), so a screen reader reads it as a document and not
+//! as loose words: the title is a first-level heading, section headings second-level ones, the
+//! lines of one paragraph one paragraph, the chart a figure with its one-line text alternative,
+//! and rules, shading and the page footers artifacts it skips.
 
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke, StrokeDash};
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, SpanTag, Tag, TagGroup, TagKind, TagTree,
+};
 use krilla::text::TextDirection;
 use krilla::{Document, metadata::Metadata};
 
-use super::fonts::Fonts;
-use super::layout::{Op, PAGE_HEIGHT, PAGE_WIDTH, Rgb};
+use super::fonts::{Fonts, Weight};
+use super::layout::{MARGIN, Op, PAGE_HEIGHT, PAGE_WIDTH, Rgb};
 use crate::export::ExportError;
 
 /// A PDF of `pages` (each a display list), with `title` in its metadata.
@@ -22,9 +30,11 @@ pub fn document(fonts: &Fonts, title: String, pages: &[Vec<Op>]) -> Result<Vec<u
             .creator("KAP Journal".to_owned())
             .language("en".to_owned()),
     );
+    let mut tags = Tags::default();
     for ops in pages {
-        draw_page(&mut document, fonts, ops)?;
+        draw_page(&mut document, fonts, ops, &mut tags)?;
     }
+    document.set_tag_tree(tags.finish());
     document.finish().map_err(|_| ExportError::Pdf)
 }
 
@@ -75,13 +85,142 @@ fn fill(color: Rgb, opacity: f32) -> Fill {
     }
 }
 
-/// Draws one page's display list.
-fn draw_page(document: &mut Document, fonts: &Fonts, ops: &[Op]) -> Result<(), ExportError> {
+/// What a line of text is in the document's structure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Title,
+    Heading,
+    /// Body text: lines of one style, one under the other from the same left edge, are one
+    /// paragraph.
+    Text {
+        x: f32,
+        weight: Weight,
+        size: f32,
+    },
+    /// The page's footer: skipped by a reader.
+    Footer,
+}
+
+impl Role {
+    fn of(x: f32, y: f32, weight: Weight, size: f32) -> Self {
+        if y > PAGE_HEIGHT - MARGIN {
+            Self::Footer
+        } else if size >= 15.0 {
+            Self::Title
+        } else if weight == Weight::Bold && size >= 11.5 {
+            Self::Heading
+        } else {
+            Self::Text { x, weight, size }
+        }
+    }
+}
+
+/// The structure tree being built as pages are drawn, in reading order.
+#[derive(Default)]
+struct Tags {
+    tree: TagTree,
+    /// The paragraph being filled: its role and the baseline of its last line.
+    paragraph: Option<(TagGroup, Role, f32)>,
+    figure: Option<TagGroup>,
+}
+
+impl Tags {
+    /// Files the marked text `id` drawn at baseline `y` with `role`.
+    fn text(&mut self, id: Identifier, role: Role, y: f32) {
+        if let Some(figure) = &mut self.figure {
+            figure.push(id);
+            return;
+        }
+        match role {
+            Role::Footer => {}
+            Role::Title | Role::Heading => {
+                self.end_paragraph();
+                let level = if role == Role::Title { 1 } else { 2 };
+                let mut heading = TagGroup::new(Tag::Hn(
+                    std::num::NonZeroU16::new(level).unwrap_or(std::num::NonZeroU16::MIN),
+                    None,
+                ));
+                heading.push(id);
+                self.tree.push(heading);
+            }
+            Role::Text { size, .. } => {
+                let continues = self.paragraph.as_ref().is_some_and(|(_, open, last)| {
+                    *open == role && y > *last && y - *last <= size * 1.6
+                });
+                if !continues {
+                    self.end_paragraph();
+                    self.paragraph = Some((TagGroup::new(Tag::P), role, y));
+                }
+                if let Some((group, _, last)) = &mut self.paragraph {
+                    group.push(id);
+                    *last = y;
+                }
+            }
+        }
+    }
+
+    fn end_paragraph(&mut self) {
+        if let Some((group, _, _)) = self.paragraph.take() {
+            self.tree.push(group);
+        }
+    }
+
+    fn begin_figure(&mut self, alt: &str) {
+        self.end_paragraph();
+        self.figure = Some(TagGroup::new(TagKind::from(Tag::Figure(Some(
+            alt.to_owned(),
+        )))));
+    }
+
+    fn end_figure(&mut self) {
+        if let Some(figure) = self.figure.take() {
+            self.tree.push(figure);
+        }
+    }
+
+    /// Marks what `draw` puts on the surface: part of the figure when one is open, else an
+    /// artifact (a rule, a shaded band, a footer).
+    fn graphic(
+        &mut self,
+        surface: &mut krilla::surface::Surface<'_>,
+        draw: impl FnOnce(&mut krilla::surface::Surface<'_>),
+    ) {
+        if let Some(figure) = &mut self.figure {
+            let id = surface.start_tagged(ContentTag::Other);
+            draw(surface);
+            surface.end_tagged();
+            figure.push(id);
+        } else {
+            surface.start_tagged(ContentTag::Artifact(Artifact::new(
+                ArtifactType::Layout,
+                None,
+            )));
+            draw(surface);
+            surface.end_tagged();
+        }
+    }
+
+    fn finish(mut self) -> TagTree {
+        self.end_paragraph();
+        self.end_figure();
+        self.tree
+    }
+}
+
+/// Draws one page's display list, filing what it draws in `tags`.
+fn draw_page(
+    document: &mut Document,
+    fonts: &Fonts,
+    ops: &[Op],
+    tags: &mut Tags,
+) -> Result<(), ExportError> {
     let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or(ExportError::Pdf)?;
     let mut page = document.start_page_with(settings);
     let mut surface = page.surface();
     for op in ops {
         match op {
+            Op::BeginFigure { alt } => tags.begin_figure(alt),
+            Op::EndFigure => tags.end_figure(),
             Op::Text {
                 x,
                 y,
@@ -92,7 +231,18 @@ fn draw_page(document: &mut Document, fonts: &Fonts, ops: &[Op]) -> Result<(), E
             } => {
                 surface.set_stroke(None);
                 surface.set_fill(Some(fill(*color, 1.0)));
-                draw_line(&mut surface, fonts, (*weight, *size), (*x, *y), text);
+                let role = Role::of(*x, *y, *weight, *size);
+                if role == Role::Footer && tags.figure.is_none() {
+                    let footer = Artifact::new(ArtifactType::PaginationOther, None);
+                    surface.start_tagged(ContentTag::Artifact(footer));
+                    draw_line(&mut surface, fonts, (*weight, *size), (*x, *y), text);
+                    surface.end_tagged();
+                } else {
+                    let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+                    draw_line(&mut surface, fonts, (*weight, *size), (*x, *y), text);
+                    surface.end_tagged();
+                    tags.text(id, role, *y);
+                }
             }
             Op::Rect {
                 x,
@@ -107,9 +257,11 @@ fn draw_page(document: &mut Document, fonts: &Fonts, ops: &[Op]) -> Result<(), E
                     builder.push_rect(rect);
                 }
                 if let Some(path) = builder.finish() {
-                    surface.set_stroke(None);
-                    surface.set_fill(Some(fill(*color, *opacity)));
-                    surface.draw_path(&path);
+                    tags.graphic(&mut surface, |surface| {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(fill(*color, *opacity)));
+                        surface.draw_path(&path);
+                    });
                 }
             }
             Op::Line {
@@ -127,17 +279,19 @@ fn draw_page(document: &mut Document, fonts: &Fonts, ops: &[Op]) -> Result<(), E
                     }
                 }
                 if let Some(path) = builder.finish() {
-                    surface.set_fill(None);
-                    surface.set_stroke(Some(Stroke {
-                        paint: paint(*color),
-                        width: *width,
-                        dash: dashed.then(|| StrokeDash {
-                            array: vec![3.0, 2.0],
-                            offset: 0.0,
-                        }),
-                        ..Stroke::default()
-                    }));
-                    surface.draw_path(&path);
+                    tags.graphic(&mut surface, |surface| {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke {
+                            paint: paint(*color),
+                            width: *width,
+                            dash: dashed.then(|| StrokeDash {
+                                array: vec![3.0, 2.0],
+                                offset: 0.0,
+                            }),
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                    });
                 }
             }
             Op::Dot {
@@ -147,9 +301,11 @@ fn draw_page(document: &mut Document, fonts: &Fonts, ops: &[Op]) -> Result<(), E
                 color,
             } => {
                 if let Some(path) = circle(*x, *y, *radius) {
-                    surface.set_stroke(None);
-                    surface.set_fill(Some(fill(*color, 1.0)));
-                    surface.draw_path(&path);
+                    tags.graphic(&mut surface, |surface| {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(fill(*color, 1.0)));
+                        surface.draw_path(&path);
+                    });
                 }
             }
         }

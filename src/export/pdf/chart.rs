@@ -63,6 +63,9 @@ pub fn draw(layout: &mut Layout<'_>, curve: &DoseCurve, model: TreatmentModel) {
                 .fold(0.0_f64, f64::max),
         ),
     };
+    layout.push(Op::BeginFigure {
+        alt: curve.describe(),
+    });
     grid(layout, &frame);
     data(layout, &frame, curve, model);
     layout.push(Op::Line {
@@ -85,6 +88,7 @@ pub fn draw(layout: &mut Layout<'_>, curve: &DoseCurve, model: TreatmentModel) {
     );
     layout.y = frame.bottom + 26.0;
     legend(layout, curve, model);
+    layout.push(Op::EndFigure);
 }
 
 /// Grid lines with their minutes and doses.

@@ -46,6 +46,12 @@ pub enum Op {
         radius: f32,
         color: Rgb,
     },
+    /// What follows, until [`Op::EndFigure`], is one figure (a chart) with `alt` as its text
+    /// alternative for a reader who cannot see it.
+    BeginFigure {
+        alt: String,
+    },
+    EndFigure,
 }
 
 /// Pages being filled from the top down.
