@@ -230,6 +230,12 @@ fn bolus_steps(
     (if in_mg { "mg" } else { "mg/kg" }, steps)
 }
 
+/// A number without trailing zeros, to three decimals at most.
+fn trim_number(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // the values compared are exact sums of exact inputs
 mod tests {
@@ -398,10 +404,4 @@ mod tests {
             vec![[0.0, 84.0], [10.0, 84.0], [10.0, 140.0], [10.0, 140.0]]
         );
     }
-}
-
-/// A number without trailing zeros, to three decimals at most.
-fn trim_number(value: f64) -> String {
-    let text = format!("{value:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
