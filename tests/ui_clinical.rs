@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kap_journal::domain::{EventKind, Instrument};
 use kap_journal::live::ManualClock;
 use kap_journal::store::{SessionFilter, Store};
@@ -68,6 +68,14 @@ fn high_blood_pressure_is_flagged_at_once_and_stays_on_screen_during_sit_with_it
     assert_eq!(vitals.blood_pressure(), Some((184, 112)));
     assert_eq!(rating.score(), 4);
     assert!(shows(&harness, "SAFETY  Blood pressure 184/112 is high"));
+    // A screen reader announces the flag at once.
+    assert_eq!(
+        harness
+            .get_by_label_contains("SAFETY  Blood pressure 184/112 is high")
+            .accesskit_node()
+            .live(),
+        egui::accesskit::Live::Assertive
+    );
 
     // A "sit with it" while the flag stands asks first, inline; Enter goes ahead and says so in the
     // timeline. The countdown runs, and the safety signal is still there.

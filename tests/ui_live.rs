@@ -38,6 +38,27 @@ fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Ve
     )
 }
 
+/// A screen reader announces a countdown's end at once, and once: its spoken name does not count
+/// the seconds, and no running countdown is a live region.
+fn time_up_is_announced_once(harness: &mut Harness<'_, KapJournalApp>, clock: &ManualClock) {
+    let spoken = "Time is up: record the outcome of sit with it";
+    assert_eq!(
+        harness.get_by_label(spoken).accesskit_node().live(),
+        egui::accesskit::Live::Assertive
+    );
+    clock.advance(Duration::from_secs(7));
+    harness.run();
+    assert!(harness.query_by_label(spoken).is_some());
+    let running = harness
+        .query_all_by_label_contains("Sit with it")
+        .filter(|node| node.accesskit_node().live() != egui::accesskit::Live::Off)
+        .count();
+    assert_eq!(
+        running, 0,
+        "a running countdown is not announced every second"
+    );
+}
+
 #[test]
 fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
     let dir = tempfile::tempdir().unwrap();
@@ -65,6 +86,7 @@ fn a_kap_session_is_logged_with_a_sit_with_it_deferral_run_to_its_end() {
         harness.query_by_label_contains("Time is up").is_some(),
         "an expired countdown asks for the outcome"
     );
+    time_up_is_announced_once(&mut harness, &clock);
 
     // Clicking an earlier entry selects it as the one to bring to integration.
     harness

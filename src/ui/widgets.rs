@@ -67,6 +67,27 @@ pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
     }
 }
 
+/// Makes `response`'s widget a live region: a screen reader announces it when it appears and when
+/// its name changes, at once (`urgent`: a safety flag, a countdown's end) or when the reader is
+/// free (something due). `name` replaces a visible text that changes every second, so that it is
+/// announced once.
+pub fn announce(ui: &Ui, response: &egui::Response, name: Option<&str>, urgent: bool) {
+    let live = if urgent {
+        egui::accesskit::Live::Assertive
+    } else {
+        egui::accesskit::Live::Polite
+    };
+    ui.ctx().accesskit_node_builder(response.id, |node| {
+        node.set_live(live);
+        // A label's words are its value in the accessibility tree (as egui gives them).
+        match name {
+            Some(name) if node.role() == egui::accesskit::Role::Label => node.set_value(name),
+            Some(name) => node.set_label(name),
+            None => {}
+        }
+    });
+}
+
 /// A refusal or failure, in plain words, where the user is looking.
 pub fn error_line(ui: &mut Ui, error: Option<&str>) {
     if let Some(error) = error {

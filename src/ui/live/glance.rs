@@ -5,9 +5,12 @@
 
 use egui::{Color32, FontId, RichText, Ui};
 
-use super::super::{format, theme};
+use super::super::{format, theme, widgets};
 use crate::domain::{OpenDeferral, VitalsSchedule, VitalsStatus, active_flags};
 use crate::live::LiveSession;
+
+/// What a screen reader says when a "sit with it" countdown runs out.
+pub const TIME_UP_SPOKEN: &str = "Time is up: record the outcome of sit with it";
 
 /// One line of the glance.
 pub struct Line {
@@ -166,7 +169,7 @@ pub fn show_safety(ui: &mut Ui, lines: &[Line]) {
     });
 }
 
-/// One flag on red, in `font`.
+/// One flag on red, in `font`; a screen reader announces it at once when it rises.
 fn safety_flag(ui: &mut Ui, text: &str, font: FontId) {
     egui::Frame::new()
         .fill(theme::warning_fill())
@@ -174,7 +177,7 @@ fn safety_flag(ui: &mut Ui, text: &str, font: FontId) {
         .corner_radius(4)
         .show(ui, |ui| {
             // Never broken inside: a number stays beside its unit, and the flag wraps whole.
-            ui.add(
+            let flag = ui.add(
                 egui::Label::new(
                     RichText::new(text)
                         .strong()
@@ -183,7 +186,14 @@ fn safety_flag(ui: &mut Ui, text: &str, font: FontId) {
                 )
                 .extend(),
             );
+            widgets::announce(ui, &flag, None, true);
         });
+}
+
+/// What a screen reader announces for a line whose visible text counts on every second (an
+/// overdue time): the words before the count, so it is said once, not every second.
+fn spoken(text: &str) -> &str {
+    text.split_once(" (").map_or(text, |(words, _)| words)
 }
 
 /// Draws one line; a safety flag is as large as a countdown, on red.
@@ -195,10 +205,12 @@ pub fn show(ui: &mut Ui, line: &Line, model_color: Color32) {
             ui.label(text.font(theme::countdown_font()).color(model_color));
         }
         Urgency::TimeUp => {
-            ui.label(text.font(theme::countdown_font()).color(theme::warning()));
+            let up = ui.label(text.font(theme::countdown_font()).color(theme::warning()));
+            widgets::announce(ui, &up, Some(TIME_UP_SPOKEN), true);
         }
         Urgency::Due => {
-            ui.label(text.color(theme::warning()));
+            let due = ui.label(text.color(theme::warning()));
+            widgets::announce(ui, &due, Some(spoken(&line.text)), false);
         }
         Urgency::Calm => {
             ui.label(RichText::new(&line.text).color(theme::muted()));
