@@ -89,7 +89,7 @@ fn scatter(
     breakthrough: &Breakthrough,
     value: impl Fn(&SessionFollowed) -> Option<f64>,
 ) {
-    Plot::new(id)
+    let plot = Plot::new(id)
         .height(160.0)
         .x_axis_label("deferrals worked through (%)")
         .y_axis_label(y_label)
@@ -119,4 +119,17 @@ fn scatter(
                 );
             }
         });
+    let shown = breakthrough
+        .sessions
+        .iter()
+        .filter(|session| session.worked_through_share().is_some() && value(session).is_some())
+        .count();
+    widgets::describe_chart(
+        ui,
+        &plot.response,
+        &format!(
+            "{y_label} against the share of \"sit with it\" worked through, {} (the means are above)",
+            crate::format::count(shown, "session", "sessions")
+        ),
+    );
 }

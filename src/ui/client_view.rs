@@ -212,6 +212,7 @@ impl ClientView {
                      title: &str,
                      (id, y_label): (&str, &str),
                      keys: &[(&str, egui::Color32)],
+                     alt: String,
                      add: &dyn Fn(&mut egui_plot::PlotUi<'_>)| {
             ui.label(RichText::new(title).strong());
             widgets::legend_row(
@@ -222,7 +223,7 @@ impl ClientView {
                     &model_changed[..]
                 }),
             );
-            Plot::new((id, self.client.id.0))
+            let plot = Plot::new((id, self.client.id.0))
                 .height(150.0)
                 .x_axis_label("session")
                 .y_axis_label(y_label)
@@ -239,12 +240,14 @@ impl ClientView {
                         );
                     }
                 });
+            widgets::describe_chart(ui, &plot.response, &format!("{title}: {alt}"));
         };
         chart(
             ui,
             "Dose delivered per session",
             ("dose", "mg/kg"),
             &models,
+            self.dose_alt(),
             &|plot| self.dose_series(plot),
         );
         chart(
@@ -252,6 +255,7 @@ impl ClientView {
             "Decision points per session",
             ("decisions", "decision points"),
             &models,
+            self.decisions_alt(),
             &|plot| self.decision_series(plot),
         );
         if self.sits_with_it() {
@@ -260,6 +264,7 @@ impl ClientView {
                 "How \"sit with it\" ended, per session",
                 ("outcomes", "deferrals"),
                 &outcome_keys(),
+                self.outcomes_alt(),
                 &|plot| self.outcome_series(plot),
             );
         }
@@ -281,18 +286,10 @@ impl ClientView {
                 "Questionnaire scores per session",
                 ("measures", "total score"),
                 &keys,
+                self.measures_alt(),
                 &|plot| self.measure_series(plot),
             );
-            for trend in &self.trends {
-                if let Some(sentence) = trend.sentence() {
-                    let color = if trend.newest_self_harm() {
-                        theme::warning()
-                    } else {
-                        theme::muted()
-                    };
-                    ui.label(RichText::new(sentence).color(color));
-                }
-            }
+            self.trend_sentences(ui);
         }
     }
 
@@ -387,6 +384,86 @@ impl ClientView {
         for chart in [worked, lowered, early, stopped] {
             plot.bar_chart(chart);
         }
+    }
+
+    /// Each questionnaire's first and newest score, in words, under its chart; the newest with
+    /// PHQ-9 item 9 above zero in the warning colour.
+    fn trend_sentences(&self, ui: &mut Ui) {
+        for trend in &self.trends {
+            if let Some(sentence) = trend.sentence() {
+                let color = if trend.newest_self_harm() {
+                    theme::warning()
+                } else {
+                    theme::muted()
+                };
+                ui.label(RichText::new(sentence).color(color));
+            }
+        }
+    }
+
+    /// The questionnaire chart in words (each sentence names its questionnaire).
+    fn measures_alt(&self) -> String {
+        self.trends
+            .iter()
+            .filter_map(crate::review::MeasureTrend::sentence)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The dose chart in words: per model, how many sessions and the range of doses.
+    fn dose_alt(&self) -> String {
+        let parts: Vec<String> = TreatmentModel::ALL
+            .into_iter()
+            .filter_map(|model| {
+                let doses: Vec<f64> = self
+                    .numbered(model)
+                    .filter_map(|(_, s)| s.delivered_mg_per_kg)
+                    .collect();
+                let low = doses.iter().copied().reduce(f64::min)?;
+                let high = doses.iter().copied().reduce(f64::max)?;
+                Some(format!(
+                    "{} {}, {low:.2} to {high:.2} mg/kg",
+                    model.label(),
+                    crate::format::count(doses.len(), "session", "sessions")
+                ))
+            })
+            .collect();
+        if parts.is_empty() {
+            "no dose recorded".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    }
+
+    /// The decision points chart in words: the total per model.
+    fn decisions_alt(&self) -> String {
+        TreatmentModel::ALL
+            .into_iter()
+            .filter(|model| self.numbered(*model).next().is_some())
+            .map(|model| {
+                let points: u32 = self.numbered(model).map(|(_, s)| s.decision_points).sum();
+                format!(
+                    "{} {} over {}",
+                    model.label(),
+                    crate::format::count(points as usize, "decision point", "decision points"),
+                    crate::format::count(self.numbered(model).count(), "session", "sessions")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The outcomes chart in words: how many ended each way.
+    fn outcomes_alt(&self) -> String {
+        let total =
+            |count: fn(&SessionSummary) -> u32| -> u32 { self.sessions.iter().map(count).sum() };
+        format!(
+            "worked through {}, dose lowered {}, ended early {}, session stopped {}",
+            total(|s| s.worked_through),
+            total(|s| s.dose_lowered),
+            total(|s| s.ended_early),
+            total(|s| s.session_stopped)
+        )
     }
 
     /// The sessions of one model with their number in the client's whole history.

@@ -38,7 +38,7 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
         }
     }
     super::widgets::legend_row(ui, keys.iter());
-    Plot::new(("dose_curve", id))
+    let plot = Plot::new(("dose_curve", id))
         .height(height)
         .allow_scroll(false)
         .x_axis_label("minutes since start")
@@ -65,4 +65,5 @@ pub fn show(ui: &mut Ui, id: i64, curve: &DoseCurve, model: TreatmentModel, heig
                     .radius(5.0),
             );
         });
+    super::widgets::describe_chart(ui, &plot.response, &curve.describe());
 }

@@ -89,7 +89,7 @@ impl AppView for PracticeView {
                 None => {
                     ui.label(
                         RichText::new(
-                            "This journal has not joined a practice; connect in Settings → Practice.",
+                            "This journal has not joined a practice; connect under Practice in Settings.",
                         )
                         .color(theme::muted()),
                     );

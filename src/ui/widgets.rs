@@ -88,6 +88,15 @@ pub fn announce(ui: &Ui, response: &egui::Response, name: Option<&str>, urgent: 
     });
 }
 
+/// Gives a chart its one-line text alternative: a screen reader says it where the chart is (the
+/// plot is an image to it, named by `text`).
+pub fn describe_chart(ui: &Ui, response: &egui::Response, text: &str) {
+    ui.ctx().accesskit_node_builder(response.id, |node| {
+        node.set_role(egui::accesskit::Role::Image);
+        node.set_label(text);
+    });
+}
+
 /// A refusal or failure, in plain words, where the user is looking.
 pub fn error_line(ui: &mut Ui, error: Option<&str>) {
     if let Some(error) = error {
