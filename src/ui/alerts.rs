@@ -19,6 +19,7 @@ pub trait Tone: Send + Sync {
 /// (or with its audio busy) stays silent; the alert on screen and the attention request remain.
 pub struct Speaker;
 
+#[cfg(not(target_os = "linux"))]
 impl Tone for Speaker {
     fn play(&self) {
         std::thread::spawn(|| {
@@ -32,6 +33,32 @@ impl Tone for Speaker {
                 .take_duration(Duration::from_millis(400));
             sink.mixer().add(tone);
             std::thread::sleep(Duration::from_millis(500));
+        });
+    }
+}
+
+/// On Linux the tone is a WAV the journal writes once and hands to the desktop's own player
+/// (`pw-play` of `PipeWire`, `paplay` of `PulseAudio`, `aplay` of ALSA, the first there is), so the
+/// journal neither links nor needs the sound library to build.
+#[cfg(target_os = "linux")]
+impl Tone for Speaker {
+    fn play(&self) {
+        std::thread::spawn(|| {
+            let Some(wav) = super::tone_wav::written() else {
+                return;
+            };
+            for player in ["pw-play", "paplay", "aplay"] {
+                let started = std::process::Command::new(player)
+                    .arg(wav)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn();
+                if let Ok(mut child) = started {
+                    let _ = child.wait();
+                    return;
+                }
+            }
         });
     }
 }

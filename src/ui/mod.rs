@@ -52,6 +52,8 @@ mod substance_form;
 mod suicide_risk_panel;
 mod theme;
 mod timeline;
+#[cfg(target_os = "linux")]
+mod tone_wav;
 mod unlock_view;
 mod view;
 mod widgets;
