@@ -267,10 +267,11 @@ fn insert_entries(
     let walls: Vec<DateTime<Utc>> = rows.iter().map(|(_, row)| row.wall_time).collect();
     let elapsed: Vec<i64> = rows.iter().map(|(_, row)| row.elapsed_ms).collect();
     let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind).collect();
-    let payloads: Vec<&Value> = rows.iter().map(|(_, row)| &row.payload).collect();
+    let payloads: Vec<&str> = rows.iter().map(|(_, row)| row.payload.as_str()).collect();
+    // The entries travel as the JSON text their seal covers, read as jsonb by the server.
     let insert = "INSERT INTO kap.entries (session_uuid, seq, wall_time, elapsed_ms, kind, payload)
-         SELECT * FROM unnest($1::uuid[], $2::int4[], $3::timestamptz[], $4::int8[], $5::text[],
-             $6::jsonb[])";
+         SELECT u, s, w, e, k, p::jsonb FROM unnest($1::uuid[], $2::int4[], $3::timestamptz[],
+             $4::int8[], $5::text[], $6::text[]) AS t(u, s, w, e, k, p)";
     let statement = if checked {
         format!("{insert} ON CONFLICT DO NOTHING")
     } else {

@@ -44,7 +44,8 @@ pub(super) struct EntryRow {
     pub wall_time: DateTime<Utc>,
     pub elapsed_ms: i64,
     pub kind: &'static str,
-    pub payload: Value,
+    /// The entry as JSON text, as the seal covers it (the server reads it as jsonb).
+    pub payload: String,
 }
 
 pub(super) struct SignatureRow {
@@ -104,10 +105,39 @@ impl SessionRows {
             mark: (due.id, PushedState::default()),
         };
         if !due.pushed.session {
-            let mut archived = crate::export::ArchivedSession::from(record);
-            archived.client.code.clone_from(&due.practice_code);
-            let seal =
-                key.seal(&super::row_seal::session_message(author, &archived).map_err(unreadable)?);
+            // Each entry written as JSON once, for the seal and the row alike.
+            let texts: Vec<String> = record
+                .events
+                .iter()
+                .map(|event| serde_json::to_string(&event.kind).map_err(|_| ()))
+                .collect::<Result<_, _>>()
+                .map_err(unreadable)?;
+            let head = super::row_seal::SessionHead {
+                uuid: session.uuid,
+                client_code: &due.practice_code,
+                model: session.model,
+                route: session.route,
+                planned_dose: &session.planned_dose,
+                intention: &session.intention,
+                comfort_plan: &session.comfort_plan,
+                started_at: session.started_at,
+                ended_at: session.ended_at,
+                weight_kg: session.weight_kg.or(record.client.weight_kg),
+                zone: session.zone,
+            };
+            let parts =
+                record
+                    .events
+                    .iter()
+                    .zip(&texts)
+                    .map(|(event, json)| super::row_seal::EntryPart {
+                        seq: event.seq.0,
+                        wall_time: event.wall_time,
+                        elapsed_ms: event.elapsed_ms,
+                        json,
+                    });
+            let seal = key
+                .seal(&super::row_seal::sealed_session(author, &head, parts).map_err(unreadable)?);
             rows.session = Some(SessionRow {
                 seal,
                 client_code: due.practice_code.clone(),
@@ -122,13 +152,13 @@ impl SessionRows {
                 weight_kg: session.weight_kg.or(record.client.weight_kg),
                 zone: session.zone.map(|zone| zone.to_string()),
             });
-            for event in &record.events {
+            for (event, payload) in record.events.iter().zip(texts) {
                 rows.entries.push(EntryRow {
                     seq: i32::try_from(event.seq.0).unwrap_or(i32::MAX),
                     wall_time: event.wall_time,
                     elapsed_ms: event.elapsed_ms,
                     kind: event.kind.as_str(),
-                    payload: json(&event.kind)?,
+                    payload,
                 });
             }
         }

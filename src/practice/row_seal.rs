@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
 use serde::Serialize;
 
-use crate::domain::{Addendum, CheckIn};
+use crate::domain::{Addendum, CheckIn, ClinicZone, Dose, Route, TreatmentModel};
 use crate::export::ArchivedSession;
 
 /// A row's seal: the public key that made it and the signature, both in hex.
@@ -51,33 +51,99 @@ impl Message {
     }
 }
 
-/// The session as pushed, header and timeline, written by `author` (its login).
+/// The session's header as sealed: what a pushed session row holds besides its timeline.
+pub(super) struct SessionHead<'a> {
+    pub uuid: uuid::Uuid,
+    /// The practice's code for the client.
+    pub client_code: &'a str,
+    pub model: TreatmentModel,
+    pub route: Route,
+    pub planned_dose: &'a Dose,
+    pub intention: &'a str,
+    pub comfort_plan: &'a str,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The weight the session was dosed by.
+    pub weight_kg: Option<f64>,
+    pub zone: Option<ClinicZone>,
+}
+
+impl<'a> SessionHead<'a> {
+    /// The header of `session` as it was fetched (or archived).
+    pub(super) fn of(session: &'a ArchivedSession) -> Self {
+        Self {
+            uuid: session.uuid,
+            client_code: &session.client.code,
+            model: session.model,
+            route: session.route,
+            planned_dose: &session.planned_dose,
+            intention: &session.intention,
+            comfort_plan: &session.comfort_plan,
+            started_at: session.started_at,
+            ended_at: session.ended_at,
+            weight_kg: session.client.weight_kg,
+            zone: session.zone,
+        }
+    }
+}
+
+/// One entry of the timeline as sealed: its place, times and its JSON as `serde_json` writes
+/// its `EventKind`.
+pub(super) struct EntryPart<'a> {
+    pub seq: u32,
+    pub wall_time: DateTime<Utc>,
+    pub elapsed_ms: i64,
+    pub json: &'a str,
+}
+
+/// The session as pushed, header and timeline, written by `author` (its login): a fetched copy
+/// (each entry written out as JSON here).
 pub(super) fn session_message(author: &str, session: &ArchivedSession) -> Result<Vec<u8>, ()> {
-    let mut message = Message::new("kap-journal practice session v1", session.uuid, author);
-    message.text(&session.client.code);
-    message.text(session.model.as_str());
-    message.text(session.route.as_str());
-    message.json(&session.planned_dose)?;
-    message.text(&session.intention);
-    message.text(&session.comfort_plan);
-    message.time(session.started_at);
-    message.time(session.ended_at.ok_or(())?);
-    match session.client.weight_kg {
+    let texts: Vec<String> = session
+        .events
+        .iter()
+        .map(|event| serde_json::to_string(&event.entry).map_err(|_| ()))
+        .collect::<Result<_, _>>()?;
+    let entries = session
+        .events
+        .iter()
+        .zip(&texts)
+        .map(|(event, json)| EntryPart {
+            seq: event.seq,
+            wall_time: event.wall_time,
+            elapsed_ms: event.elapsed_ms,
+            json,
+        });
+    sealed_session(author, &SessionHead::of(session), entries)
+}
+
+/// The bytes a session's seal covers, from its header and its entries already written as JSON
+/// (the author writes each entry once, for the seal and the row alike).
+pub(super) fn sealed_session<'a>(
+    author: &str,
+    head: &SessionHead<'_>,
+    entries: impl ExactSizeIterator<Item = EntryPart<'a>>,
+) -> Result<Vec<u8>, ()> {
+    let mut message = Message::new("kap-journal practice session v1", head.uuid, author);
+    message.text(head.client_code);
+    message.text(head.model.as_str());
+    message.text(head.route.as_str());
+    message.json(head.planned_dose)?;
+    message.text(head.intention);
+    message.text(head.comfort_plan);
+    message.time(head.started_at);
+    message.time(head.ended_at.ok_or(())?);
+    match head.weight_kg {
         Some(kg) => message.number(i64::from_be_bytes(kg.to_bits().to_be_bytes())),
         None => message.text(""),
     }
-    message.text(
-        &session
-            .zone
-            .map(|zone| zone.to_string())
-            .unwrap_or_default(),
-    );
-    message.number(session.events.len() as i64);
-    for event in &session.events {
-        message.number(i64::from(event.seq));
-        message.time(event.wall_time);
-        message.number(event.elapsed_ms);
-        message.json(&event.entry)?;
+    message.text(&head.zone.map(|zone| zone.to_string()).unwrap_or_default());
+    message.number(entries.len() as i64);
+    for entry in entries {
+        message.number(i64::from(entry.seq));
+        message.time(entry.wall_time);
+        message.number(entry.elapsed_ms);
+        message.text(entry.json);
     }
     Ok(message.0)
 }
