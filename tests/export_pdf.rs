@@ -262,6 +262,11 @@ fn the_summary_is_tagged_for_a_screen_reader_with_the_chart_described() {
         b"en",
         "its language is given"
     );
+    // Written as PDF/UA-1, which krilla checked as it wrote it (the metadata says so).
+    assert!(
+        bytes.windows(b"pdfuaid".len()).any(|w| w == b"pdfuaid"),
+        "the summary is PDF/UA-1"
+    );
     let elements = structure(&bytes);
     let kinds: Vec<&str> = elements.iter().map(|(kind, _)| kind.as_str()).collect();
     assert_eq!(

@@ -236,6 +236,11 @@ fn without_a_printer_the_viewer_opens_the_consent_and_without_either_nothing_is_
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(said.contains("opened in the system's PDF viewer"), "{said}");
+    let viewed = std::fs::read(viewer_only.kept("viewed.pdf")).unwrap();
+    assert!(
+        viewed.windows(b"pdfuaid".len()).any(|w| w == b"pdfuaid"),
+        "the consent is PDF/UA-1"
+    );
     let text = text_of(&viewer_only.kept("viewed.pdf"));
     for words in [
         "Consent to ketamine treatment",

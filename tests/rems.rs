@@ -269,6 +269,11 @@ fn pdf_words(
         &mut pdf,
     )
     .unwrap();
+    // Written as PDF/UA-1, which krilla checked as it wrote it (the metadata says so).
+    assert!(
+        pdf.windows(b"pdfuaid".len()).any(|w| w == b"pdfuaid"),
+        "the form is PDF/UA-1"
+    );
     let document = lopdf::Document::load_mem(&pdf).unwrap();
     let pages: Vec<u32> = document.get_pages().keys().copied().collect();
     let text = document.extract_text(&pages).unwrap();

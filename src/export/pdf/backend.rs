@@ -21,9 +21,35 @@ use super::fonts::{Fonts, Weight};
 use super::layout::{MARGIN, Op, PAGE_HEIGHT, PAGE_WIDTH, Rgb};
 use crate::export::ExportError;
 
-/// A PDF of `pages` (each a display list), with `title` in its metadata.
+/// A PDF of `pages` (each a display list), with `title` in its metadata: PDF/UA-1 (krilla checks
+/// it as it writes and the file says so), or, should a page ever fail that check, the same tagged
+/// PDF without the claim, so that an export never fails for it.
 pub fn document(fonts: &Fonts, title: String, pages: &[Vec<Op>]) -> Result<Vec<u8>, ExportError> {
-    let mut document = Document::new();
+    let accessible = krilla::configure::ConfigurationBuilder::new()
+        .with_accessibility_validator(krilla::configure::Accessibility::UA1)
+        .finish()
+        .map(|configuration| krilla::SerializeSettings {
+            configuration,
+            ..krilla::SerializeSettings::default()
+        });
+    if let Ok(settings) = accessible
+        && let Ok(pdf) = document_with(fonts, title.clone(), pages, settings)?
+    {
+        return Ok(pdf);
+    }
+    document_with(fonts, title, pages, krilla::SerializeSettings::default())?
+        .map_err(|_| ExportError::Pdf)
+}
+
+/// As [`document`], written with `settings` (a test asks krilla's PDF/UA-1 validator).
+fn document_with(
+    fonts: &Fonts,
+    title: String,
+    pages: &[Vec<Op>],
+    settings: krilla::SerializeSettings,
+) -> Result<Result<Vec<u8>, krilla::error::KrillaError>, ExportError> {
+    let mut document = Document::new_with(settings);
+    document.set_outline(outline(pages));
     document.set_metadata(
         Metadata::new()
             .title(title)
@@ -35,7 +61,51 @@ pub fn document(fonts: &Fonts, title: String, pages: &[Vec<Op>]) -> Result<Vec<u
         draw_page(&mut document, fonts, ops, &mut tags)?;
     }
     document.set_tag_tree(tags.finish());
-    document.finish().map_err(|_| ExportError::Pdf)
+    Ok(document.finish())
+}
+
+/// The document's outline (bookmarks), from its headings: the title, and each section under it.
+fn outline(pages: &[Vec<Op>]) -> krilla::outline::Outline {
+    use krilla::destination::XyzDestination;
+    use krilla::outline::{Outline, OutlineNode};
+    let mut outline = Outline::new();
+    let mut title: Option<OutlineNode> = None;
+    for (index, ops) in pages.iter().enumerate() {
+        for op in ops {
+            let Op::Text {
+                x,
+                y,
+                weight,
+                size,
+                text,
+                ..
+            } = op
+            else {
+                continue;
+            };
+            let at = XyzDestination::new(index, Point::from_xy(*x, (*y - *size).max(0.0)));
+            match Role::of(*x, *y, *weight, *size) {
+                Role::Title => {
+                    if let Some(done) = title.take() {
+                        outline.push_child(done);
+                    }
+                    title = Some(OutlineNode::new(text.clone(), at));
+                }
+                Role::Heading => {
+                    let node = OutlineNode::new(text.clone(), at);
+                    match &mut title {
+                        Some(parent) => parent.push_child(node),
+                        None => outline.push_child(node),
+                    }
+                }
+                Role::Text { .. } | Role::Footer => {}
+            }
+        }
+    }
+    if let Some(done) = title {
+        outline.push_child(done);
+    }
+    outline
 }
 
 /// Draws one line in the order a reader sees it (the Unicode bidirectional algorithm, its
@@ -125,8 +195,8 @@ struct Tags {
 }
 
 impl Tags {
-    /// Files the marked text `id` drawn at baseline `y` with `role`.
-    fn text(&mut self, id: Identifier, role: Role, y: f32) {
+    /// Files the marked text `id` (the words `words`) drawn at baseline `y` with `role`.
+    fn text(&mut self, id: Identifier, role: Role, y: f32, words: &str) {
         if let Some(figure) = &mut self.figure {
             figure.push(id);
             return;
@@ -138,7 +208,7 @@ impl Tags {
                 let level = if role == Role::Title { 1 } else { 2 };
                 let mut heading = TagGroup::new(Tag::Hn(
                     std::num::NonZeroU16::new(level).unwrap_or(std::num::NonZeroU16::MIN),
-                    None,
+                    Some(words.to_owned()),
                 ));
                 heading.push(id);
                 self.tree.push(heading);
@@ -233,7 +303,7 @@ fn draw_page(
                 surface.set_fill(Some(fill(*color, 1.0)));
                 let role = Role::of(*x, *y, *weight, *size);
                 if role == Role::Footer && tags.figure.is_none() {
-                    let footer = Artifact::new(ArtifactType::PaginationOther, None);
+                    let footer = Artifact::new(ArtifactType::Footer, None);
                     surface.start_tagged(ContentTag::Artifact(footer));
                     draw_line(&mut surface, fonts, (*weight, *size), (*x, *y), text);
                     surface.end_tagged();
@@ -241,7 +311,7 @@ fn draw_page(
                     let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
                     draw_line(&mut surface, fonts, (*weight, *size), (*x, *y), text);
                     surface.end_tagged();
-                    tags.text(id, role, *y);
+                    tags.text(id, role, *y, text);
                 }
             }
             Op::Rect {
@@ -327,4 +397,80 @@ fn circle(x: f32, y: f32, r: f32) -> Option<krilla::geom::Path> {
     builder.cubic_to(x + k, y - r, x + r, y - k, x + r, y);
     builder.close();
     builder.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::export::pdf::layout::{INK, MUTED};
+
+    fn text(y: f32, weight: Weight, size: f32, words: &str) -> Op {
+        Op::Text {
+            x: MARGIN,
+            y,
+            weight,
+            size,
+            color: INK,
+            text: words.to_owned(),
+        }
+    }
+
+    /// Every kind of thing a page holds passes krilla's PDF/UA-1 validator.
+    #[test]
+    fn a_page_of_every_kind_of_content_is_pdf_ua_1() {
+        let fonts = Fonts::load().unwrap();
+        let page = vec![
+            text(60.0, Weight::Bold, 16.0, "KAP session summary"),
+            text(90.0, Weight::Bold, 12.0, "Dosing"),
+            Op::Line {
+                points: vec![(MARGIN, 92.0), (500.0, 92.0)],
+                width: 0.5,
+                color: MUTED,
+                dashed: false,
+            },
+            text(
+                110.0,
+                Weight::Regular,
+                10.0,
+                "Dosing began: 0.5 mg/kg over 40 min",
+            ),
+            text(123.5, Weight::Regular, 10.0, "and went on as planned."),
+            Op::BeginFigure {
+                alt: "Dose over time, at most 52.5 mg/h from minute 2 to minute 42.".to_owned(),
+            },
+            Op::Rect {
+                x: MARGIN,
+                y: 140.0,
+                width: 100.0,
+                height: 40.0,
+                color: MUTED,
+                opacity: 0.3,
+            },
+            Op::Dot {
+                x: 80.0,
+                y: 160.0,
+                radius: 3.0,
+                color: INK,
+            },
+            text(190.0, Weight::Regular, 7.5, "minutes since start"),
+            Op::EndFigure,
+            text(
+                PAGE_HEIGHT - MARGIN + 6.0,
+                Weight::Regular,
+                8.0,
+                "Page 1 of 1",
+            ),
+        ];
+        let settings = krilla::SerializeSettings {
+            configuration: krilla::configure::ConfigurationBuilder::new()
+                .with_accessibility_validator(krilla::configure::Accessibility::UA1)
+                .finish()
+                .unwrap(),
+            ..krilla::SerializeSettings::default()
+        };
+        let made = document_with(&fonts, "KAP session summary".to_owned(), &[page], settings);
+        assert!(matches!(made, Ok(Ok(_))), "{made:?}");
+    }
 }
