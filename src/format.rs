@@ -92,6 +92,16 @@ pub fn date_time(time: DateTime<Utc>) -> String {
     shown(time, "%Y-%m-%d %H:%M")
 }
 
+/// `value` to at most `decimals` places, without trailing zeros: `105.2`, `70`.
+pub fn trimmed(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
 /// An amount of substance in milligrams to the microgram, signed, without trailing zeros:
 /// `-35 mg`, `12.5 mg`, `0.001 mg`.
 pub fn milligrams(mg: f64) -> String {

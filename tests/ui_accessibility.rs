@@ -131,8 +131,8 @@ fn every_control_on_every_screen_has_a_name() {
     check(&harness, "client history", &mut found);
     let described = charts(&harness);
     for title in [
-        "Dose delivered per session: ",
-        "Decision points per session: ",
+        "Chart of dose delivered per session: ",
+        "Chart of decision points per session: ",
     ] {
         assert!(
             described

@@ -71,7 +71,7 @@ fn a_returning_client_brings_back_their_own_model_and_route() {
     harness.get_by_label("IV infusion").click();
     harness.run();
     type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
-    type_into(&mut harness, "Weight (kg)", "70");
+    type_into(&mut harness, "Weight", "70");
     confirm_consent(&mut harness);
     click(&mut harness, "Start session");
     click(&mut harness, "End session");
@@ -106,7 +106,7 @@ fn with_a_clinic_consent_text_the_start_form_records_the_consent_with_the_sessio
     let mut harness = app(dir.path(), &clock);
     click(&mut harness, "New session");
     type_into(&mut harness, "Client code", "C-0900");
-    type_into(&mut harness, "Weight (kg)", "72");
+    type_into(&mut harness, "Weight", "72");
     type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
     harness.get_by_label("No consent recorded; record it before the first session.");
     // The old tick box is gone: consent is given item by item to the clinic's text.

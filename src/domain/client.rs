@@ -60,7 +60,7 @@ pub enum ClientError {
         "The code {0} reads the same as this one: choose that client from the list, or another code."
     )]
     LooksLike(String),
-    #[error("The weight is not a number of kilograms.")]
+    #[error("The weight is not a number of kilograms or pounds (for example 70 or 154 lb).")]
     WeightNotANumber,
     #[error(transparent)]
     WeightAmbiguous(#[from] super::NumberError),
@@ -100,20 +100,61 @@ impl NewClient {
     }
 }
 
-/// Parses a weight in kg, accepting a decimal comma and a trailing `kg`.
+/// The international pound, in kilograms (exactly).
+const KG_PER_POUND: f64 = 0.453_592_37;
+
+/// The words a weight in pounds may end with, longest first.
+const POUNDS: [&str; 4] = ["pounds", "pound", "lbs", "lb"];
+
+/// Parses a weight in kilograms (`70`, `70.5 kg`, a decimal comma allowed) or in pounds
+/// (`154 lb`, `154 lbs`, `154 pounds`), as a clinic weighs; pounds are kept in kilograms, to the
+/// gram.
 pub fn parse_weight(text: &str) -> Result<f64, ClientError> {
-    let number = text.trim().trim_end_matches("kg");
-    let weight = super::parse_decimal(number)
+    let lower = text.trim().to_lowercase();
+    let (number, kg_per_unit) = match POUNDS.iter().find_map(|unit| lower.strip_suffix(unit)) {
+        Some(number) => (number, KG_PER_POUND),
+        None => (lower.trim_end_matches("kg"), 1.0),
+    };
+    let typed = super::parse_decimal(number.trim())
         .map_err(|error| error.ambiguous_or(ClientError::WeightNotANumber))?;
+    let weight = (typed * kg_per_unit * 1000.0).round() / 1000.0;
     if !WEIGHT_RANGE_KG.contains(&weight) {
         return Err(ClientError::WeightOutOfRange);
     }
     Ok(weight)
 }
 
+/// Whether `text` is a weight typed in pounds (the form then shows it in kilograms beside it).
+pub fn typed_in_pounds(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    POUNDS.iter().any(|unit| lower.ends_with(unit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_weight_is_typed_in_kilograms_or_pounds_and_kept_in_kilograms() {
+        for (typed, kg) in [
+            ("70", 70.0),
+            ("70,5 kg", 70.5),
+            ("154 lb", 69.853),
+            ("154lbs", 69.853),
+            ("232 Pounds", 105.233),
+            ("100 pound", 45.359),
+        ] {
+            assert_eq!(parse_weight(typed), Ok(kg), "{typed}");
+        }
+        assert!(typed_in_pounds("154 LB") && !typed_in_pounds("70 kg"));
+        assert_eq!(parse_weight("lb"), Err(ClientError::WeightNotANumber));
+        // 1,000 lb is refused as two readings before any range is tried.
+        assert!(matches!(
+            parse_weight("1,000 lb"),
+            Err(ClientError::WeightAmbiguous(_))
+        ));
+        assert_eq!(parse_weight("900 lb"), Err(ClientError::WeightOutOfRange));
+    }
 
     #[test]
     fn a_code_with_control_direction_or_invisible_characters_is_refused() {

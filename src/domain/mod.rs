@@ -46,7 +46,9 @@ mod wall_clock;
 
 pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
-pub use client::{Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight};
+pub use client::{
+    Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight, typed_in_pounds,
+};
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
 pub use clinic_zone::{ClinicZone, UnknownZone};
 pub use consent::{

@@ -240,7 +240,8 @@ impl ClientView {
                         );
                     }
                 });
-            widgets::describe_chart(ui, &plot.response, &format!("{title}: {alt}"));
+            let named = format!("Chart of {}", title.to_lowercase());
+            widgets::describe_chart(ui, &plot.response, &format!("{named}: {alt}"));
         };
         chart(
             ui,
@@ -401,13 +402,25 @@ impl ClientView {
         }
     }
 
-    /// The questionnaire chart in words (each sentence names its questionnaire).
+    /// The questionnaire chart in words: which questionnaires over how many sessions (their first
+    /// and newest scores are the lines under the chart).
     fn measures_alt(&self) -> String {
-        self.trends
+        let names: Vec<&str> = self
+            .trends
             .iter()
-            .filter_map(crate::review::MeasureTrend::sentence)
-            .collect::<Vec<_>>()
-            .join("; ")
+            .map(|trend| trend.instrument.label())
+            .collect();
+        let sessions = self
+            .trends
+            .iter()
+            .map(|trend| trend.points.len())
+            .max()
+            .unwrap_or_default();
+        format!(
+            "{} over {}; the first and newest scores are under it",
+            names.join(", "),
+            crate::format::count(sessions, "session", "sessions")
+        )
     }
 
     /// The dose chart in words: per model, how many sessions and the range of doses.

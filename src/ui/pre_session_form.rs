@@ -76,7 +76,16 @@ impl PreSessionForm {
     pub fn ui(&mut self, ui: &mut Ui) {
         ui.label(RichText::new("Before the session").strong().size(16.0));
         ui.horizontal(|ui| {
-            widgets::labelled_field(ui, "Weight (kg)", &mut self.weight, "70", 80.0);
+            widgets::labelled_field(ui, "Weight", &mut self.weight, "70 kg or 154 lb", 110.0);
+            // A weight typed in pounds is kept in kilograms: said beside it as it is typed.
+            if crate::domain::typed_in_pounds(&self.weight)
+                && let Ok(kg) = crate::domain::parse_weight(&self.weight)
+            {
+                ui.label(
+                    RichText::new(format!("= {} kg", crate::format::trimmed(kg, 1)))
+                        .color(theme::saved()),
+                );
+            }
             widgets::labelled_field(ui, "Hours since food", &mut self.fasting, "6", 90.0);
             widgets::labelled_field(ui, "Lot", &mut self.lot, "on the vial or device", 150.0)
                 .on_hover_text("Recorded with every administration; the controlled-substance log takes what the session gave from it.");

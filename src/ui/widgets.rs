@@ -67,11 +67,12 @@ pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
     }
 }
 
-/// Makes `response`'s widget a live region: a screen reader announces it when it appears and when
-/// its name changes, at once (`urgent`: a safety flag, a countdown's end) or when the reader is
-/// free (something due). `name` replaces a visible text that changes every second, so that it is
-/// announced once.
-pub fn announce(ui: &Ui, response: &egui::Response, name: Option<&str>, urgent: bool) {
+/// Makes the label `response` a live region: a screen reader announces it when it appears and
+/// when its words change, at once (`urgent`: a safety flag, a countdown's end) or when the reader
+/// is free (something due). A line whose visible text counts the seconds would be announced every
+/// second: `steady` gives the words to announce (the label's value), and what the line shows
+/// beyond them becomes its description, read when the clinician goes to it.
+pub fn announce(ui: &Ui, response: &egui::Response, steady: Option<(&str, &str)>, urgent: bool) {
     let live = if urgent {
         egui::accesskit::Live::Assertive
     } else {
@@ -79,11 +80,10 @@ pub fn announce(ui: &Ui, response: &egui::Response, name: Option<&str>, urgent: 
     };
     ui.ctx().accesskit_node_builder(response.id, |node| {
         node.set_live(live);
-        // A label's words are its value in the accessibility tree (as egui gives them).
-        match name {
-            Some(name) if node.role() == egui::accesskit::Role::Label => node.set_value(name),
-            Some(name) => node.set_label(name),
-            None => {}
+        if let Some((words, shown)) = steady {
+            // A label's words are its value in the accessibility tree (as egui gives them).
+            node.set_value(words);
+            node.set_description(shown);
         }
     });
 }

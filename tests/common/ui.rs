@@ -94,7 +94,7 @@ pub fn start_session_without_baseline(harness: &mut Harness<'_, KapJournalApp>, 
 fn fill_start_form(harness: &mut Harness<'_, KapJournalApp>, model: &str) {
     click(harness, "New session");
     type_into(harness, "Client code", "C-0142");
-    type_into(harness, "Weight (kg)", "72");
+    type_into(harness, "Weight", "72");
     harness.get(By::new().label(model)).click();
     harness.run();
     type_into(harness, "Starting dose", "0.5 mg/kg over 40 min");

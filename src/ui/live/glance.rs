@@ -190,10 +190,14 @@ fn safety_flag(ui: &mut Ui, text: &str, font: FontId) {
         });
 }
 
-/// What a screen reader announces for a line whose visible text counts on every second (an
-/// overdue time): the words before the count, so it is said once, not every second.
-fn spoken(text: &str) -> &str {
-    text.split_once(" (").map_or(text, |(words, _)| words)
+/// What a screen reader announces for a line whose visible text counts on every second: the
+/// line without its running overdue time ("Vitals due (T+30, 2:00 overdue)" is said "Vitals due
+/// (T+30)"), so it is said once, not every second.
+fn spoken(text: &str) -> String {
+    match (text.rfind(", "), text.strip_suffix(" overdue)")) {
+        (Some(count), Some(_)) => format!("{})", &text[..count]),
+        _ => text.to_owned(),
+    }
 }
 
 /// Draws one line; a safety flag is as large as a countdown, on red.
@@ -206,11 +210,11 @@ pub fn show(ui: &mut Ui, line: &Line, model_color: Color32) {
         }
         Urgency::TimeUp => {
             let up = ui.label(text.font(theme::countdown_font()).color(theme::warning()));
-            widgets::announce(ui, &up, Some(TIME_UP_SPOKEN), true);
+            widgets::announce(ui, &up, Some((TIME_UP_SPOKEN, &line.text)), true);
         }
         Urgency::Due => {
             let due = ui.label(text.color(theme::warning()));
-            widgets::announce(ui, &due, Some(spoken(&line.text)), false);
+            widgets::announce(ui, &due, Some((&spoken(&line.text), &line.text)), false);
         }
         Urgency::Calm => {
             ui.label(RichText::new(&line.text).color(theme::muted()));
