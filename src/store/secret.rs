@@ -92,8 +92,21 @@ impl DataKey {
         pragma.push_str("PRAGMA key = \"x'");
         push_hex(&mut pragma, self.as_bytes());
         pragma.push_str("'\";");
-        conn.execute_batch(&pragma)?;
-        Ok(())
+        // Once in a full test run (hundreds of journals opened at once, beside PostgreSQL servers)
+        // SQLCipher refused a well-formed key on a new connection ("An error occurred with PRAGMA
+        // key or rekey"), and the same key worked at once after. The key is given again, twice at
+        // most, before the error is believed; a wrong key is found later, on the first read.
+        let mut attempts = 0;
+        loop {
+            match conn.execute_batch(&pragma) {
+                Ok(()) => return Ok(()),
+                Err(error) if attempts < 2 && refused_key(&error) => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     /// The `KEY` clause that attaches a second database file under this key (`ATTACH … KEY …`).
@@ -104,6 +117,12 @@ impl DataKey {
         clause.push_str("'\"");
         clause
     }
+}
+
+/// Whether SQLCipher refused the key pragma itself (not a wrong key: that shows on the first read).
+fn refused_key(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(_, Some(message))
+        if message.starts_with("An error occurred with PRAGMA key"))
 }
 
 impl fmt::Debug for DataKey {
