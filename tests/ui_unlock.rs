@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::{KEY_FILE_NAME, LockedJournal, Passphrase, Store};
 use kap_journal::ui::KapJournalApp;
@@ -311,7 +311,14 @@ fn the_lock_screen_keeps_the_countdown_and_safety_flags_and_unlocking_returns_to
     );
     clock.advance(std::time::Duration::from_mins(12));
     harness.run();
-    harness.get_by_label_contains("Time is up (1:00 over)");
+    // Announced by its steady words; what the line shows, with the time over, is its description.
+    let up = harness.get_by_label("Time is up: record the outcome of sit with it");
+    assert!(
+        up.accesskit_node()
+            .description()
+            .is_some_and(|shown| shown.starts_with("Time is up (1:00 over)")),
+        "the lock screen shows the countdown's end"
+    );
 
     submit_passphrase(&mut harness, common::PASSPHRASE);
     assert!(!harness.state().is_locked());
