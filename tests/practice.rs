@@ -868,64 +868,10 @@ fn a_journal_put_back_from_an_older_copy_is_found_by_the_practice_at_its_next_sy
 /// run again must leave what `finished` asks. Returns the number of kill points.
 #[cfg(target_os = "linux")]
 fn sync_killed_at_every_point(template: &Path, finished: impl Fn(&Path, usize)) -> usize {
-    use std::os::unix::process::ExitStatusExt as _;
-    // A copy the server takes for a journal of its own (a witness epoch of its own), so the note
-    // an earlier round left does not make this one an older copy.
-    let round_copy = |round: usize| {
-        let dir = tempfile::tempdir().unwrap();
-        common::copy_folder(template, dir.path());
-        std::fs::write(
-            dir.path().join(kap_journal::store::EPOCH_FILE_NAME),
-            format!("{round:016x}\n"),
-        )
-        .unwrap();
-        dir
-    };
-    let sync_killed_at = |dir: &Path, kill_at: usize, count: Option<&Path>| {
-        common::kill_points::killed_at(kill_at, count)
-            .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
-            .env("KAP_JOURNAL_PRACTICE_PASSWORD", PASSWORD)
-            .arg("--data-dir")
-            .arg(dir)
-            .arg("sync")
-            .output()
-            .unwrap()
-    };
-    let counting = tempfile::tempdir().unwrap();
-    let count = counting.path().join("count");
-    let whole = round_copy(0);
-    let output = sync_killed_at(whole.path(), 0, Some(&count));
-    assert!(output.status.success(), "{output:?}");
-    finished(whole.path(), 0);
-    let points = common::kill_points::points_in(&count);
-    assert!(points > 0);
-    for kill_at in 1..=points {
-        let dir = round_copy(kill_at);
-        let output = sync_killed_at(dir.path(), kill_at, None);
-        assert!(
-            output.status.signal() == Some(9) || output.status.success(),
-            "kill point {kill_at}: {output:?}"
-        );
-        let mut store = open(dir.path());
-        assert_eq!(
-            store.access(),
-            kap_journal::store::AccessMode::Writer,
-            "kill point {kill_at}: {:?}",
-            store.damage()
-        );
-        assert!(
-            store.run_start_up_check().unwrap().is_empty(),
-            "kill point {kill_at}"
-        );
-        assert!(
-            store.audit_problems().unwrap().is_empty(),
-            "kill point {kill_at}"
-        );
-        drop(store);
-        ok(&cli(dir.path(), &["sync"]));
-        finished(dir.path(), kill_at);
-    }
-    points
+    killed_at_every_point(template, &["sync"], |dir, kill_at| {
+        ok(&cli(dir, &["sync"]));
+        finished(dir, kill_at);
+    })
 }
 
 #[cfg(target_os = "linux")]

@@ -112,19 +112,7 @@ impl SessionRows {
                 .map(|event| serde_json::to_string(&event.kind).map_err(|_| ()))
                 .collect::<Result<_, _>>()
                 .map_err(unreadable)?;
-            let head = super::row_seal::SessionHead {
-                uuid: session.uuid,
-                client_code: &due.practice_code,
-                model: session.model,
-                route: session.route,
-                planned_dose: &session.planned_dose,
-                intention: &session.intention,
-                comfort_plan: &session.comfort_plan,
-                started_at: session.started_at,
-                ended_at: session.ended_at,
-                weight_kg: session.weight_kg.or(record.client.weight_kg),
-                zone: session.zone,
-            };
+            let head = super::row_seal::SessionHead::of_record(record, &due.practice_code);
             let parts =
                 record
                     .events

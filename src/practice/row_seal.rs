@@ -10,7 +10,7 @@ use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
 use serde::Serialize;
 
 use crate::domain::{Addendum, CheckIn, ClinicZone, Dose, Route, TreatmentModel};
-use crate::export::ArchivedSession;
+use crate::export::{ArchivedSession, SessionRecord};
 
 /// A row's seal: the public key that made it and the signature, both in hex.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,25 @@ pub(super) struct SessionHead<'a> {
 }
 
 impl<'a> SessionHead<'a> {
+    /// The header of this journal's `record` as it is pushed, under the practice's `client_code`.
+    pub(super) fn of_record(record: &'a SessionRecord, client_code: &'a str) -> Self {
+        let session = &record.session;
+        Self {
+            uuid: session.uuid,
+            client_code,
+            model: session.model,
+            route: session.route,
+            planned_dose: &session.planned_dose,
+            intention: &session.intention,
+            comfort_plan: &session.comfort_plan,
+            started_at: session.started_at,
+            ended_at: session.ended_at,
+            // The weight the session was dosed by, as the archive keeps it.
+            weight_kg: session.weight_kg.or(record.client.weight_kg),
+            zone: session.zone,
+        }
+    }
+
     /// The header of `session` as it was fetched (or archived).
     pub(super) fn of(session: &'a ArchivedSession) -> Self {
         Self {
