@@ -45,12 +45,23 @@ fn app_with_fixture(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
 
 /// The app on the journal in `dir`, with save dialogs unavailable.
 fn app_on(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
+    app_printing_with(dir, None)
+}
+
+/// As [`app_on`], printing with `printer` when given (else the system's ways).
+fn app_printing_with(
+    dir: &std::path::Path,
+    printer: Option<kap_journal::print::Printer>,
+) -> Harness<'static, KapJournalApp> {
     let store = Store::open(dir, &common::passphrase());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
     Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| {
             disable_file_dialogs(&cc.egui_ctx);
+            if let Some(printer) = printer {
+                kap_journal::ui::use_printer(&cc.egui_ctx, printer);
+            }
             KapJournalApp::new(cc, store, clock)
                 .automatic_backups(false)
                 .writes_inline()
@@ -320,17 +331,7 @@ fn a_summary_and_a_consent_are_printed_from_the_window_and_accounted_for() {
         .unwrap();
     drop(store);
     let (bin, printer) = fake_lp();
-    let store = Store::open(dir.path(), &common::passphrase());
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            disable_file_dialogs(&cc.egui_ctx);
-            kap_journal::ui::use_printer(&cc.egui_ctx, printer);
-            KapJournalApp::new(cc, store, clock)
-                .automatic_backups(false)
-                .writes_inline()
-        });
+    let mut harness = app_printing_with(dir.path(), Some(printer));
     harness.run();
     harness.get_by_label("C-0142").click();
     harness.run();
