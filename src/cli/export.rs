@@ -80,17 +80,7 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
     }
     let id = SessionId(args.session.unwrap_or_default());
     let session = store.session(id)?;
-    let clinician = match &args.clinician {
-        Some(named) => Some(named.clone()),
-        None => store.clinician()?.map(|clinician| clinician.signed_as()),
-    };
-    let context = SummaryContext::local(
-        clinician,
-        store.clinic_settings()?.thresholds,
-        store.clinic_zone()?,
-    )
-    .with_clinic(store.clinic_name()?.map(String::from))
-    .with_contact(store.rems_contact()?);
+    let context = summary_context(&store, args.clinician.as_deref())?;
     let write = |out: &mut dyn std::io::Write| {
         write_session(&store, id, args.format, options, &context, out)
     };
@@ -120,6 +110,25 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What heads a summary or fills a REMS form as the window makes them: the clinician `named`, else
+/// the one set in Settings; the clinic's thresholds, zone, name and REMS contact.
+pub(super) fn summary_context(
+    store: &crate::store::Store,
+    named: Option<&str>,
+) -> anyhow::Result<SummaryContext> {
+    let clinician = match named {
+        Some(named) => Some(named.to_owned()),
+        None => store.clinician()?.map(|clinician| clinician.signed_as()),
+    };
+    Ok(SummaryContext::local(
+        clinician,
+        store.clinic_settings()?.thresholds,
+        store.clinic_zone()?,
+    )
+    .with_clinic(store.clinic_name()?.map(String::from))
+    .with_contact(store.rems_contact()?))
 }
 
 /// Progress on stderr: a line that updates in a terminal, a line per tenth otherwise.

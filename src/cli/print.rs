@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 
-use crate::domain::{DisclosureKind, DisclosureScope, NewDisclosure, SessionId, wall_now};
+use crate::domain::{DisclosureScope, SessionId, wall_now};
 use crate::export::{
-    CONSENT_FORM, ConsentDocument, ExportFormat, ExportOptions, SummaryContext, render_consent,
+    CONSENT_FORM, ConsentDocument, ExportFormat, ExportOptions, print_disclosure, render_consent,
     write_session,
 };
 use crate::print::{Printed, Printer, print};
@@ -60,13 +60,7 @@ pub fn run(journal: &super::JournalAccess, args: &PrintArgs) -> anyhow::Result<E
         } else {
             (ExportFormat::Pdf, "session summary")
         };
-        let context = SummaryContext::local(
-            store.clinician()?.map(|clinician| clinician.signed_as()),
-            store.clinic_settings()?.thresholds,
-            store.clinic_zone()?,
-        )
-        .with_clinic(store.clinic_name()?.map(String::from))
-        .with_contact(store.rems_contact()?);
+        let context = super::export::summary_context(&store, None)?;
         let mut pdf = Vec::new();
         // The default options leave the private psychotherapy note out.
         write_session(
@@ -84,13 +78,7 @@ pub fn run(journal: &super::JournalAccess, args: &PrintArgs) -> anyhow::Result<E
     };
     let system = Printer::system(journal.data_dir());
     let printed = print(&system, &pdf, &title, |recipient| {
-        store.record_disclosures(&[NewDisclosure {
-            at: wall_now(),
-            kind: DisclosureKind::Print,
-            form: form.to_owned(),
-            recipient: recipient.to_owned(),
-            scope: scope.clone(),
-        }])
+        store.record_disclosures(&[print_disclosure(form, recipient, scope.clone(), wall_now())])
     })?;
     match printed {
         Printed::Viewer { copy } => {

@@ -29,7 +29,7 @@ pub use archive::{
 };
 pub use archive_schema::{ARCHIVE_SCHEMA_ID, archive_schema_json};
 pub use destination::{exports_dir, session_file_name, write_atomically, write_disclosed};
-pub use disclosed::{STANDARD_OUTPUT, export_disclosures};
+pub use disclosed::{STANDARD_OUTPUT, export_disclosures, print_disclosure};
 pub use error::{ExportError, ImportError};
 pub use fhir::{JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle};
 pub use import::{

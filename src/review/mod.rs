@@ -4,6 +4,7 @@
 
 mod breakthrough;
 mod dose_curve;
+mod history_words;
 mod list_filter;
 mod measure_trend;
 mod prep;
@@ -12,6 +13,7 @@ mod suicide_risk;
 
 pub use breakthrough::{Breakthrough, Followed, SessionFollowed};
 pub use dose_curve::{DeferralSpan, DoseCurve};
+pub use history_words::HistoryWords;
 pub use list_filter::{ListFilter, SortKey, parse_day, sort};
 pub use measure_trend::{MeasureTrend, TrendPoint};
 pub use prep::{DecisionSummary, MarkedEntry, PREP_SESSIONS, PrepSession, PrepSheet};

@@ -15,7 +15,7 @@ use super::prep_view::outcome_line;
 use super::view::{AppView, Nav, ViewContext, back_on};
 use super::{format, theme, widgets};
 use crate::domain::{Client, ClientId, Instrument, TreatmentModel};
-use crate::review::{Breakthrough, MeasureTrend, Statistics};
+use crate::review::{Breakthrough, HistoryWords, MeasureTrend, Statistics};
 use crate::store::{SessionFilter, SessionSummary, Store, StoreError};
 
 /// One client's sessions, oldest first (the order of the charts).
@@ -34,6 +34,8 @@ pub struct ClientView {
     practice: ClientPracticeLink,
     /// Who received what of the client's record.
     disclosures: ClientDisclosures,
+    /// The charts in words, for a screen reader.
+    words: HistoryWords,
 }
 
 impl AppView for ClientView {
@@ -76,7 +78,7 @@ impl ClientView {
             .into_iter()
             .map(|instrument| MeasureTrend::of(instrument, &measures, number_of))
             .filter(|trend| !trend.points.is_empty())
-            .collect();
+            .collect::<Vec<_>>();
         let esketamine = sessions
             .iter()
             .any(|session| session.route == crate::domain::Route::IntranasalEsketamine);
@@ -86,6 +88,7 @@ impl ClientView {
             disclosures: ClientDisclosures::load(store, client.id),
             consent: ClientConsent::load(store, client.id, now),
             breakthrough,
+            words: HistoryWords::of(&sessions, &trends),
             client,
             sessions,
             statistics,
@@ -212,7 +215,7 @@ impl ClientView {
                      title: &str,
                      (id, y_label): (&str, &str),
                      keys: &[(&str, egui::Color32)],
-                     alt: String,
+                     alt: &str,
                      add: &dyn Fn(&mut egui_plot::PlotUi<'_>)| {
             ui.label(RichText::new(title).strong());
             widgets::legend_row(
@@ -248,7 +251,7 @@ impl ClientView {
             "Dose delivered per session",
             ("dose", "mg/kg"),
             &models,
-            self.dose_alt(),
+            &self.words.dose,
             &|plot| self.dose_series(plot),
         );
         chart(
@@ -256,7 +259,7 @@ impl ClientView {
             "Decision points per session",
             ("decisions", "decision points"),
             &models,
-            self.decisions_alt(),
+            &self.words.decisions,
             &|plot| self.decision_series(plot),
         );
         if self.sits_with_it() {
@@ -265,7 +268,7 @@ impl ClientView {
                 "How \"sit with it\" ended, per session",
                 ("outcomes", "deferrals"),
                 &outcome_keys(),
-                self.outcomes_alt(),
+                &self.words.outcomes,
                 &|plot| self.outcome_series(plot),
             );
         }
@@ -287,7 +290,7 @@ impl ClientView {
                 "Questionnaire scores per session",
                 ("measures", "total score"),
                 &keys,
-                self.measures_alt(),
+                &self.words.measures,
                 &|plot| self.measure_series(plot),
             );
             self.trend_sentences(ui);
@@ -400,83 +403,6 @@ impl ClientView {
                 ui.label(RichText::new(sentence).color(color));
             }
         }
-    }
-
-    /// The questionnaire chart in words: which questionnaires over how many sessions (their first
-    /// and newest scores are the lines under the chart).
-    fn measures_alt(&self) -> String {
-        let names: Vec<&str> = self
-            .trends
-            .iter()
-            .map(|trend| trend.instrument.label())
-            .collect();
-        let sessions = self
-            .trends
-            .iter()
-            .map(|trend| trend.points.len())
-            .max()
-            .unwrap_or_default();
-        format!(
-            "{} over {}; the first and newest scores are under it",
-            names.join(", "),
-            crate::format::count(sessions, "session", "sessions")
-        )
-    }
-
-    /// The dose chart in words: per model, how many sessions and the range of doses.
-    fn dose_alt(&self) -> String {
-        let parts: Vec<String> = TreatmentModel::ALL
-            .into_iter()
-            .filter_map(|model| {
-                let doses: Vec<f64> = self
-                    .numbered(model)
-                    .filter_map(|(_, s)| s.delivered_mg_per_kg)
-                    .collect();
-                let low = doses.iter().copied().reduce(f64::min)?;
-                let high = doses.iter().copied().reduce(f64::max)?;
-                Some(format!(
-                    "{} {}, {low:.2} to {high:.2} mg/kg",
-                    model.label(),
-                    crate::format::count(doses.len(), "session", "sessions")
-                ))
-            })
-            .collect();
-        if parts.is_empty() {
-            "no dose recorded".to_owned()
-        } else {
-            parts.join("; ")
-        }
-    }
-
-    /// The decision points chart in words: the total per model.
-    fn decisions_alt(&self) -> String {
-        TreatmentModel::ALL
-            .into_iter()
-            .filter(|model| self.numbered(*model).next().is_some())
-            .map(|model| {
-                let points: u32 = self.numbered(model).map(|(_, s)| s.decision_points).sum();
-                format!(
-                    "{} {} over {}",
-                    model.label(),
-                    crate::format::count(points as usize, "decision point", "decision points"),
-                    crate::format::count(self.numbered(model).count(), "session", "sessions")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    /// The outcomes chart in words: how many ended each way.
-    fn outcomes_alt(&self) -> String {
-        let total =
-            |count: fn(&SessionSummary) -> u32| -> u32 { self.sessions.iter().map(count).sum() };
-        format!(
-            "worked through {}, dose lowered {}, ended early {}, session stopped {}",
-            total(|s| s.worked_through),
-            total(|s| s.dose_lowered),
-            total(|s| s.ended_early),
-            total(|s| s.session_stopped)
-        )
     }
 
     /// The sessions of one model with their number in the client's whole history.

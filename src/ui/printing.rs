@@ -5,7 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use super::background::Job;
-use crate::domain::{DisclosureKind, DisclosureScope, NewDisclosure};
+use crate::domain::DisclosureScope;
+use crate::export::print_disclosure;
 use crate::print::{PrintError, Printed, Printer, SpoolFile, print};
 use crate::store::DisclosureRecorder;
 use crate::worker::{Journal, Write};
@@ -45,7 +46,7 @@ pub struct PrintRequest {
     pub what: &'static str,
     /// The form named in the accounting of disclosures.
     pub form: &'static str,
-    /// The title in print queues: a session number or a client code, never a name.
+    /// The title in print queues: a session number at most, never anything of the client.
     pub title: String,
     pub scope: DisclosureScope,
 }
@@ -81,13 +82,12 @@ impl Printing {
         let job = Job::start(ctx, "print", move |_| {
             let pdf = render()?;
             print(&printer, &pdf, &title, |recipient| {
-                recorder.record(&[NewDisclosure {
-                    at: crate::domain::wall_now(),
-                    kind: DisclosureKind::Print,
-                    form: form.to_owned(),
-                    recipient: recipient.to_owned(),
-                    scope: scope.clone(),
-                }])
+                recorder.record(&[print_disclosure(
+                    form,
+                    recipient,
+                    scope.clone(),
+                    crate::domain::wall_now(),
+                )])
             })
         });
         self.running = Some((what, job));

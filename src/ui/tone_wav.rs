@@ -1,6 +1,7 @@
 //! The alert tone as a WAV file, for a player of the desktop's to play (Linux): 0.4 s of 880 Hz at a
 //! quarter of full scale, faded in and out over 10 ms so it starts and stops without a click.
-//! Written once per run into the user's private runtime folder (or the temporary folder).
+//! Written at the first alert of a run into the user's private runtime folder (or the temporary
+//! folder).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -17,8 +18,16 @@ pub fn written() -> Option<&'static Path> {
             .map(PathBuf::from)
             .filter(|dir| dir.is_absolute() && dir.is_dir())
             .unwrap_or_else(std::env::temp_dir);
-        let path = dir.join(format!("kap-journal-tone-{}.wav", std::process::id()));
-        std::fs::write(&path, wav()).ok().map(|()| path)
+        // One file for every run (written whole under a name of this process's, then renamed, so
+        // a player of another window never reads half of it), not one left behind per run.
+        let path = dir.join("kap-journal-tone.wav");
+        let writing = dir.join(format!("kap-journal-tone-{}.wav", std::process::id()));
+        let written =
+            std::fs::write(&writing, wav()).and_then(|()| std::fs::rename(&writing, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&writing);
+        }
+        written.ok().map(|()| path)
     })
     .as_deref()
 }

@@ -1,24 +1,19 @@
 //! Drawing laid-out pages into a PDF with krilla: text with the embedded fonts, lines, rectangles
-//! and dots. The only file of the PDF export that knows krilla.
-//!
-//! The PDF is tagged (PDF/UA's structure tree), so a screen reader reads it as a document and not
-//! as loose words: the title is a first-level heading, section headings second-level ones, the
-//! lines of one paragraph one paragraph, the chart a figure with its one-line text alternative,
-//! and rules, shading and the page footers artifacts it skips.
+//! and dots, each filed in the document's structure (structure.rs) as it is drawn. With
+//! structure.rs, the only code of the PDF export that knows krilla.
 
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke, StrokeDash};
-use krilla::tagging::{
-    Artifact, ArtifactType, ContentTag, Identifier, SpanTag, Tag, TagGroup, TagKind, TagTree,
-};
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
 use krilla::text::TextDirection;
 use krilla::{Document, metadata::Metadata};
 
-use super::fonts::{Fonts, Weight};
-use super::layout::{MARGIN, Op, PAGE_HEIGHT, PAGE_WIDTH, Rgb};
+use super::fonts::Fonts;
+use super::layout::{Op, PAGE_HEIGHT, PAGE_WIDTH, Rgb};
+use super::structure::{Role, Tags, outline};
 use crate::export::ExportError;
 
 /// A PDF of `pages` (each a display list), with `title` in its metadata: PDF/UA-1 (krilla checks
@@ -62,50 +57,6 @@ fn document_with(
     }
     document.set_tag_tree(tags.finish());
     Ok(document.finish())
-}
-
-/// The document's outline (bookmarks), from its headings: the title, and each section under it.
-fn outline(pages: &[Vec<Op>]) -> krilla::outline::Outline {
-    use krilla::destination::XyzDestination;
-    use krilla::outline::{Outline, OutlineNode};
-    let mut outline = Outline::new();
-    let mut title: Option<OutlineNode> = None;
-    for (index, ops) in pages.iter().enumerate() {
-        for op in ops {
-            let Op::Text {
-                x,
-                y,
-                weight,
-                size,
-                text,
-                ..
-            } = op
-            else {
-                continue;
-            };
-            let at = XyzDestination::new(index, Point::from_xy(*x, (*y - *size).max(0.0)));
-            match Role::of(*x, *y, *weight, *size) {
-                Role::Title => {
-                    if let Some(done) = title.take() {
-                        outline.push_child(done);
-                    }
-                    title = Some(OutlineNode::new(text.clone(), at));
-                }
-                Role::Heading => {
-                    let node = OutlineNode::new(text.clone(), at);
-                    match &mut title {
-                        Some(parent) => parent.push_child(node),
-                        None => outline.push_child(node),
-                    }
-                }
-                Role::Text { .. } | Role::Footer => {}
-            }
-        }
-    }
-    if let Some(done) = title {
-        outline.push_child(done);
-    }
-    outline
 }
 
 /// Draws one line in the order a reader sees it (the Unicode bidirectional algorithm, its
@@ -152,128 +103,6 @@ fn fill(color: Rgb, opacity: f32) -> Fill {
         paint: paint(color),
         opacity: NormalizedF32::new(opacity).unwrap_or(NormalizedF32::ONE),
         rule: FillRule::default(),
-    }
-}
-
-/// What a line of text is in the document's structure.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Role {
-    Title,
-    Heading,
-    /// Body text: lines of one style, one under the other from the same left edge, are one
-    /// paragraph.
-    Text {
-        x: f32,
-        weight: Weight,
-        size: f32,
-    },
-    /// The page's footer: skipped by a reader.
-    Footer,
-}
-
-impl Role {
-    fn of(x: f32, y: f32, weight: Weight, size: f32) -> Self {
-        if y > PAGE_HEIGHT - MARGIN {
-            Self::Footer
-        } else if size >= 15.0 {
-            Self::Title
-        } else if weight == Weight::Bold && size >= 11.5 {
-            Self::Heading
-        } else {
-            Self::Text { x, weight, size }
-        }
-    }
-}
-
-/// The structure tree being built as pages are drawn, in reading order.
-#[derive(Default)]
-struct Tags {
-    tree: TagTree,
-    /// The paragraph being filled: its role and the baseline of its last line.
-    paragraph: Option<(TagGroup, Role, f32)>,
-    figure: Option<TagGroup>,
-}
-
-impl Tags {
-    /// Files the marked text `id` (the words `words`) drawn at baseline `y` with `role`.
-    fn text(&mut self, id: Identifier, role: Role, y: f32, words: &str) {
-        if let Some(figure) = &mut self.figure {
-            figure.push(id);
-            return;
-        }
-        match role {
-            Role::Footer => {}
-            Role::Title | Role::Heading => {
-                self.end_paragraph();
-                let level = if role == Role::Title { 1 } else { 2 };
-                let mut heading = TagGroup::new(Tag::Hn(
-                    std::num::NonZeroU16::new(level).unwrap_or(std::num::NonZeroU16::MIN),
-                    Some(words.to_owned()),
-                ));
-                heading.push(id);
-                self.tree.push(heading);
-            }
-            Role::Text { size, .. } => {
-                let continues = self.paragraph.as_ref().is_some_and(|(_, open, last)| {
-                    *open == role && y > *last && y - *last <= size * 1.6
-                });
-                if !continues {
-                    self.end_paragraph();
-                    self.paragraph = Some((TagGroup::new(Tag::P), role, y));
-                }
-                if let Some((group, _, last)) = &mut self.paragraph {
-                    group.push(id);
-                    *last = y;
-                }
-            }
-        }
-    }
-
-    fn end_paragraph(&mut self) {
-        if let Some((group, _, _)) = self.paragraph.take() {
-            self.tree.push(group);
-        }
-    }
-
-    fn begin_figure(&mut self, alt: &str) {
-        self.end_paragraph();
-        self.figure = Some(TagGroup::new(TagKind::from(Tag::Figure(Some(
-            alt.to_owned(),
-        )))));
-    }
-
-    fn end_figure(&mut self) {
-        if let Some(figure) = self.figure.take() {
-            self.tree.push(figure);
-        }
-    }
-
-    /// Marks what `draw` puts on the surface: part of the figure when one is open, else an
-    /// artifact (a rule, a shaded band, a footer).
-    fn graphic(
-        &mut self,
-        surface: &mut krilla::surface::Surface<'_>,
-        draw: impl FnOnce(&mut krilla::surface::Surface<'_>),
-    ) {
-        if let Some(figure) = &mut self.figure {
-            let id = surface.start_tagged(ContentTag::Other);
-            draw(surface);
-            surface.end_tagged();
-            figure.push(id);
-        } else {
-            surface.start_tagged(ContentTag::Artifact(Artifact::new(
-                ArtifactType::Layout,
-                None,
-            )));
-            draw(surface);
-            surface.end_tagged();
-        }
-    }
-
-    fn finish(mut self) -> TagTree {
-        self.end_paragraph();
-        self.end_figure();
-        self.tree
     }
 }
 
@@ -404,7 +233,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::export::pdf::layout::{INK, MUTED};
+    use crate::export::pdf::fonts::Weight;
+    use crate::export::pdf::layout::{INK, MARGIN, MUTED};
 
     fn text(y: f32, weight: Weight, size: f32, words: &str) -> Op {
         Op::Text {

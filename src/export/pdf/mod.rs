@@ -13,6 +13,7 @@ mod content;
 mod fonts;
 mod layout;
 mod rems;
+mod structure;
 
 pub use consent::{CONSENT_FORM, ConsentDocument, render as render_consent};
 pub use rems::render as render_rems;
