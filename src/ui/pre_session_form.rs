@@ -76,7 +76,7 @@ impl PreSessionForm {
     pub fn ui(&mut self, ui: &mut Ui) {
         ui.label(RichText::new("Before the session").strong().size(16.0));
         ui.horizontal(|ui| {
-            widgets::labelled_field(ui, "Weight", &mut self.weight, "70 kg or 154 lb", 110.0);
+            widgets::labelled_field(ui, "Weight", &mut self.weight, "70 kg or 154 lb", 130.0);
             // A weight typed in pounds is kept in kilograms: said beside it as it is typed.
             if crate::domain::typed_in_pounds(&self.weight)
                 && let Ok(kg) = crate::domain::parse_weight(&self.weight)
