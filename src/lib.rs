@@ -15,5 +15,6 @@ pub mod practice;
 pub mod print;
 pub mod review;
 pub mod store;
+pub mod system_clock;
 pub mod ui;
 pub mod worker;

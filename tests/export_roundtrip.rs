@@ -122,8 +122,9 @@ fn clinical() -> impl Strategy<Value = EventKind> {
             prop::sample::subsequence(ConsentItem::ALL.to_vec(), 0..=4),
             0i64..4000,
         )),
+        any::<bool>(),
     )
-        .prop_map(|(fasting_hours, medicines, lot, consent)| {
+        .prop_map(|(fasting_hours, medicines, lot, consent, in_pounds)| {
             let consent_given = consent.map(|(version, given_ms, agreed, renew_in)| {
                 let given_at = chrono::DateTime::from_timestamp_millis(given_ms).unwrap();
                 ConsentGiven {
@@ -135,6 +136,12 @@ fn clinical() -> impl Strategy<Value = EventKind> {
             });
             EventKind::PreSession(PreSession {
                 weight_kg: None,
+                // The unit survives the trip whatever the weight.
+                weighed_in: if in_pounds {
+                    kap_journal::domain::WeightUnit::Lb
+                } else {
+                    kap_journal::domain::WeightUnit::Kg
+                },
                 fasting_hours,
                 medicines,
                 consent: true,

@@ -31,6 +31,7 @@ fn hand_built_session(journal: &mut common::Journal) -> SessionId {
     let client = common::client(&mut journal.store, "F-0001");
     let checklist = PreSession {
         weight_kg: Some(70.0),
+        weighed_in: kap_journal::domain::WeightUnit::Kg,
         fasting_hours: Some(6.0),
         consent: true,
         medicines: vec!["sertraline 50 mg".into()],

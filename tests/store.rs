@@ -336,6 +336,7 @@ fn weighed_session(
 ) -> kap_journal::domain::SessionId {
     let checklist = kap_journal::domain::PreSession {
         weight_kg: Some(weight_kg),
+        weighed_in: kap_journal::domain::WeightUnit::Kg,
         fasting_hours: Some(6.0),
         medicines: Vec::new(),
         consent: true,

@@ -795,3 +795,78 @@ fn a_medical_model_clients_history_has_no_sit_with_it_charts() {
         );
     }
 }
+
+#[test]
+fn a_weight_typed_in_pounds_is_shown_back_in_pounds_and_dosed_in_kilograms() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "New session");
+    type_into(&mut harness, "Client code", "C-0154");
+    type_into(&mut harness, "Weight", "154 lb");
+    assert!(shows(&harness, "= 69.9 kg"), "said in kilograms as typed");
+    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
+    common::ui::confirm_consent(&mut harness);
+    click(&mut harness, "Start session");
+    // The timeline's checklist line reads in pounds, the kilograms beside them.
+    assert!(shows(&harness, "154 lb (69.9 kg)"));
+
+    let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
+    let events = store.events(kap_journal::domain::SessionId(1)).unwrap();
+    let EventKind::PreSession(checklist) = &events[0].kind else {
+        panic!("the checklist comes first: {events:?}");
+    };
+    assert_eq!(checklist.weight_kg, Some(69.853));
+    assert_eq!(checklist.weighed_in, kap_journal::domain::WeightUnit::Lb);
+    drop(store);
+
+    // The next session offers the weight again in pounds.
+    click(&mut harness, "End session");
+    common::ui::end_now(&mut harness);
+    click(&mut harness, "New session");
+    common::ui::choose_client(&mut harness, "C-0154");
+    assert_eq!(
+        common::ui::field(&harness, "Weight").value().as_deref(),
+        Some("154 lb")
+    );
+    assert!(shows(&harness, "last recorded weight 154 lb (69.9 kg)"));
+}
+
+#[test]
+fn us_dates_on_a_12_hour_clock_chosen_in_settings_are_kept_and_shown_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    start_session(&mut harness, "KAP");
+    click(&mut harness, "End session");
+    common::ui::end_now(&mut harness);
+    click(&mut harness, "Settings");
+    for choice in ["US, 12/07/2026", "12-hour, 2:05 PM"] {
+        harness.get_by_label(choice).scroll_to_me();
+        harness.run();
+        harness.get_by_label(choice).click();
+        harness.run();
+        // The choices wait, disabled, while the journal saves one.
+        common::ui::step_until(&mut harness, "the choice saved", |harness| {
+            !harness.get_by_label(choice).accesskit_node().is_disabled()
+        });
+    }
+    assert!(shows(&harness, "Dates and times saved."));
+    assert!(shows(&harness, "Reads: 12/07/2026 2:05 PM"));
+    let saved = Store::open_for_reading(dir.path(), &common::passphrase())
+        .unwrap()
+        .date_time_settings()
+        .unwrap();
+    assert_eq!(saved.dates, kap_journal::domain::DateOrder::Us);
+    assert_eq!(saved.clock, kap_journal::domain::ClockChoice::Twelve);
+
+    // The session list writes the session's start so at once.
+    click(&mut harness, "Sessions");
+    let started = kap_journal::live::Clock::wall(clock.as_ref()).with_timezone(&chrono::Local);
+    let day = started.format("%m/%d/%Y").to_string();
+    let time = started.format("%-I:%M %p").to_string();
+    assert!(
+        shows(&harness, &format!("{day} {time}")),
+        "the list shows {day} {time}"
+    );
+}

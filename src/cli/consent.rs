@@ -59,7 +59,7 @@ pub fn run(journal: &super::JournalAccess, args: &ConsentArgs) -> anyhow::Result
                 say!(
                     "{:<12} {}",
                     super::for_terminal(&due.client_code),
-                    due.standing.describe()
+                    due.standing.describe(crate::format::clinic_days())
                 );
             }
         }
@@ -93,7 +93,7 @@ fn text(
     say!(
         "Version {}, adopted {}, renewed after {} days:\n\n{}",
         text.version,
-        text.adopted_at.format("%Y-%m-%d"),
+        crate::format::day_of(text.adopted_at),
         text.renew_after_days,
         super::for_terminal(&text.text)
     );
@@ -146,12 +146,20 @@ fn client(
             },
             now,
         )?;
-        say!("Recorded: {}.", record.describe());
+        say!(
+            "Recorded: {}.",
+            record.describe(crate::format::clinic_days())
+        );
         return Ok(());
     }
-    say!("{}", store.consent_standing(client.id, now)?.describe());
+    say!(
+        "{}",
+        store
+            .consent_standing(client.id, now)?
+            .describe(crate::format::clinic_days())
+    );
     for record in store.consents(client.id)? {
-        say!("  {}", record.describe());
+        say!("  {}", record.describe(crate::format::clinic_days()));
     }
     Ok(())
 }

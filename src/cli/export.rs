@@ -113,7 +113,7 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
 }
 
 /// What heads a summary or fills a REMS form as the window makes them: the clinician `named`, else
-/// the one set in Settings; the clinic's thresholds, zone, name and REMS contact.
+/// the one set in Settings; the clinic's thresholds, zone, name, REMS contact, dates and clock.
 pub(super) fn summary_context(
     store: &crate::store::Store,
     named: Option<&str>,
@@ -128,7 +128,8 @@ pub(super) fn summary_context(
         store.clinic_zone()?,
     )
     .with_clinic(store.clinic_name()?.map(String::from))
-    .with_contact(store.rems_contact()?))
+    .with_contact(store.rems_contact()?)
+    .with_style(crate::system_clock::style(store.date_time_settings()?)))
 }
 
 /// Progress on stderr: a line that updates in a terminal, a line per tenth otherwise.

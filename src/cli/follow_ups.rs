@@ -76,7 +76,7 @@ pub fn run(journal: &super::JournalAccess, args: &FollowUpsArgs) -> anyhow::Resu
             super::for_terminal(&due.client_code),
             follow_up.kind.label(),
             follow_up.session_id.0,
-            follow_up.due,
+            crate::format::date(follow_up.due),
             if due.overdue { "  OVERDUE" } else { "" }
         );
     }

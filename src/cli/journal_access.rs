@@ -38,16 +38,29 @@ impl JournalAccess {
     /// Opens the journal as its only writer (choosing the passphrase if the journal is new), after
     /// the window's start-up check: nothing is written into a damaged journal.
     pub fn open(&self) -> anyhow::Result<Store> {
-        Ok(Store::open_checked(&self.data_dir, &self.passphrase()?)?)
+        Ok(clinic_habits(Store::open_checked(
+            &self.data_dir,
+            &self.passphrase()?,
+        )?))
     }
 
     /// Opens the journal to read, beside a running window if there is one.
     pub fn open_for_reading(&self) -> anyhow::Result<Store> {
-        Ok(Store::open_for_reading(
+        Ok(clinic_habits(Store::open_for_reading(
             &self.data_dir,
             &self.passphrase()?,
-        )?)
+        )?))
     }
+}
+
+/// From here on the command writes times of day in the clinic's zone and dates and times in its
+/// style, as the window does.
+fn clinic_habits(store: Store) -> Store {
+    crate::format::show_times_in(store.clinic_zone().ok());
+    crate::format::write_dates_as(crate::system_clock::style(
+        store.date_time_settings().unwrap_or_default(),
+    ));
+    store
 }
 
 /// The most of a passphrase file that is read: a passphrase is one short line, and a file that is

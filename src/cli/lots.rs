@@ -206,7 +206,7 @@ fn log(
         };
         say!(
             "{}{}  {:<14} {:<12} {:>12} {:>12}  {} {}",
-            entry.at.format("%Y-%m-%d %H:%M"),
+            crate::format::date_time(entry.at),
             if entry.clock_earlier {
                 " (clock earlier than an entry before it)"
             } else {

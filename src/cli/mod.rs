@@ -156,7 +156,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
 /// A moment as the clinic's clock reads it, for a line a clinician reads (the zone is named
 /// beside it, in a heading or the line itself).
 fn clinic_time(zone: crate::domain::ClinicZone, at: chrono::DateTime<chrono::Utc>) -> String {
-    zone.local(at).format("%Y-%m-%d %H:%M").to_string()
+    crate::format::date_style().date_time(zone.local(at).naive_local())
 }
 
 fn resolve_data_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {

@@ -21,7 +21,7 @@ pub fn clients(url: &str, json: bool) -> anyhow::Result<()> {
             say!(
                 "{:<16}  enrolled {} by {}  care team: {}",
                 super::for_terminal(&client.code),
-                client.enrolled_at.format("%Y-%m-%d"),
+                crate::format::day_of(client.enrolled_at),
                 client.enrolled_by,
                 if client.care_team.is_empty() {
                     "nobody yet".to_owned()

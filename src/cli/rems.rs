@@ -86,7 +86,7 @@ pub fn run(journal: &super::JournalAccess, args: &RemsArgs) -> anyhow::Result<Ex
             form.session_id.0,
             super::for_terminal(&form.client_code),
             super::clinic_time(zone, form.treated_at),
-            form.due,
+            crate::format::date(form.due),
             if form.overdue { "  OVERDUE" } else { "" }
         );
     }
@@ -121,9 +121,14 @@ fn patient_details(journal: &super::JournalAccess, args: &PatientArgs) -> anyhow
             details.last_name.clone_from(name);
         }
         if let Some(date) = &args.birth_date {
-            details.birth_date = optional(date, |text| text.parse::<chrono::NaiveDate>().ok())
-                .map_err(|()| {
-                    anyhow::anyhow!("Give the birthdate as YYYY-MM-DD, such as 1984-03-02.")
+            let style = crate::format::date_style();
+            details.birth_date =
+                optional(date, |text| style.parse_date(text).ok()).map_err(|()| {
+                    anyhow::anyhow!(
+                        "Give the birthdate as {}, such as {}.",
+                        style.date_hint(),
+                        style.date(chrono::NaiveDate::from_ymd_opt(1984, 3, 2).unwrap_or_default())
+                    )
                 })?;
         }
         if let Some(sex) = &args.sex {
@@ -152,7 +157,7 @@ fn patient_details(journal: &super::JournalAccess, args: &PatientArgs) -> anyhow
         "birth-date  {}",
         details
             .birth_date
-            .map_or_else(|| "not set".to_owned(), |born| born.to_string())
+            .map_or_else(|| "not set".to_owned(), crate::format::date)
     );
     say!(
         "sex         {}",

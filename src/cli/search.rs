@@ -68,7 +68,7 @@ pub fn run(journal: &super::JournalAccess, args: &SearchArgs) -> anyhow::Result<
             "session {:>6} entry {:>4}  {}  {:<10} {:<13} {:<16} {}",
             hit.session_id.0,
             hit.seq.0,
-            hit.wall_time.format("%Y-%m-%d %H:%M"),
+            crate::format::date_time(hit.wall_time),
             super::for_terminal(&hit.client_code),
             hit.model.label(),
             hit.kind,

@@ -1,7 +1,8 @@
 //! `kap-journal settings`: shows the clinic's monitoring settings and the clinician who signs, or
 //! changes them with `--set KEY=VALUE` (all changes checked together, then saved at once or not at
-//! all), `--clinician NAME --credentials TEXT`, `--clinic-name NAME`, `--clinic-zone ZONE` and the
-//! REMS form's contact details (`--clinic-telephone`, `--clinic-email`, `--clinic-address`).
+//! all), `--clinician NAME --credentials TEXT`, `--clinic-name NAME`, `--clinic-zone ZONE`, how
+//! dates and times are written (`--dates iso|us`, `--clock system|24|12`) and the REMS form's
+//! contact details (`--clinic-telephone`, `--clinic-email`, `--clinic-address`).
 
 use std::process::ExitCode;
 
@@ -31,6 +32,14 @@ pub struct SettingsArgs {
     /// computer's zone.
     #[arg(long, value_name = "ZONE")]
     clinic_zone: Option<String>,
+    /// How lists, summaries and forms write dates: `iso` (2026-12-07, the default) or `us`
+    /// (12/07/2026, as the REMS form asks). JSON, CSV and FHIR always use ISO 8601.
+    #[arg(long, value_name = "iso|us")]
+    dates: Option<String>,
+    /// The clock times of day are read on: `system` (as this computer says, the default), `24`
+    /// or `12`.
+    #[arg(long, value_name = "system|24|12")]
+    clock: Option<String>,
     /// The telephone number the REMS form gives for the setting and provider (empty clears it).
     #[arg(long, value_name = "NUMBER")]
     clinic_telephone: Option<String>,
@@ -55,6 +64,8 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         || changing_contact
         || args.clinic_name.is_some()
         || args.clinic_zone.is_some()
+        || args.dates.is_some()
+        || args.clock.is_some()
         || args.backup_folder.is_some()
         || !args.changes.is_empty();
     let mut store = if changing {
@@ -102,6 +113,10 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         store.save_clinic_zone(crate::domain::ClinicZone::parse(zone)?)?;
         say!("Saved.");
     }
+    if args.dates.is_some() || args.clock.is_some() {
+        save_dates(&mut store, args)?;
+        say!("Saved.");
+    }
     if let Some(folder) = &args.backup_folder {
         let folder =
             Some(std::path::Path::new(folder)).filter(|folder| !folder.as_os_str().is_empty());
@@ -127,6 +142,7 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         "clinic-zone",
         store.clinic_zone()?.describe_at(crate::domain::wall_now())
     );
+    show_dates(&store)?;
     let folder = crate::store::backup_folder(store.dir());
     let warning = if crate::store::shares_disk_with_journal(store.dir(), &folder) {
         " (on the journal's own disk: a dead disk or a lost laptop takes them too; choose another with --backup-folder)"
@@ -139,6 +155,37 @@ pub fn run(journal: &super::JournalAccess, args: &SettingsArgs) -> anyhow::Resul
         super::for_terminal(&folder.display().to_string())
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Changes the date order or the clock, each given one; either refused leaves both as they were.
+fn save_dates(store: &mut crate::store::Store, args: &SettingsArgs) -> anyhow::Result<()> {
+    let mut dates = store.date_time_settings()?;
+    if let Some(order) = &args.dates {
+        dates.dates = crate::domain::DateOrder::parse(order)?;
+    }
+    if let Some(clock) = &args.clock {
+        dates.clock = crate::domain::ClockChoice::parse(clock)?;
+    }
+    store.save_date_time_settings(dates)?;
+    crate::format::write_dates_as(crate::system_clock::style(dates));
+    Ok(())
+}
+
+/// The date order and the clock, with a date and time as they now read.
+fn show_dates(store: &crate::store::Store) -> anyhow::Result<()> {
+    let dates = store.date_time_settings()?;
+    let example = crate::system_clock::style(dates).date_time(
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+            .and_then(|day| day.and_hms_opt(14, 5, 0))
+            .unwrap_or_default(),
+    );
+    say!("{:<16} {} (--dates iso|us)", "dates", dates.dates.name());
+    say!(
+        "{:<16} {} (--clock system|24|12): {example}",
+        "clock",
+        dates.clock.name()
+    );
+    Ok(())
 }
 
 /// Changes the contact details the REMS form prints, each given one (empty clears it).

@@ -245,6 +245,7 @@ impl Due {
 fn before_dosing(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
     log.push(EventKind::PreSession(PreSession {
         weight_kg: Some(shape.weight_kg),
+        weighed_in: crate::domain::WeightUnit::Kg,
         fasting_hours: Some(f64::from(rng.random_range(4..=10_u8))),
         medicines: shape.story.medicines.clone(),
         consent: true,

@@ -130,6 +130,72 @@ pub fn typed_in_pounds(text: &str) -> bool {
     POUNDS.iter().any(|unit| lower.ends_with(unit))
 }
 
+/// The unit a weight was typed in: kept beside the kilograms so it is shown back as the clinic
+/// weighed (a US clinic reads pounds), while doses are worked out in kilograms.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum WeightUnit {
+    #[default]
+    Kg,
+    Lb,
+}
+
+impl WeightUnit {
+    /// The unit of `text` as typed: pounds when it ends in one of their words.
+    pub fn of_typed(text: &str) -> Self {
+        if typed_in_pounds(text) {
+            Self::Lb
+        } else {
+            Self::Kg
+        }
+    }
+
+    /// Kilograms, the unit a record says nothing of (for `skip_serializing_if`).
+    pub fn is_kg(&self) -> bool {
+        *self == Self::Kg
+    }
+
+    /// `kg` written in this unit, to a tenth: `70 kg`, or `154 lb (69.9 kg)` with the kilograms
+    /// doses were worked out with beside the pounds.
+    pub fn describe(self, kg: f64) -> String {
+        match self {
+            Self::Kg => format!("{} kg", super::figure::derived(kg)),
+            Self::Lb => format!(
+                "{} lb ({} kg)",
+                trimmed_tenth(kg / KG_PER_POUND),
+                trimmed_tenth(kg)
+            ),
+        }
+    }
+
+    /// `kg` as it would be typed again in this unit: `70.5` or `154 lb`.
+    pub fn as_typed(self, kg: f64) -> String {
+        match self {
+            Self::Kg => super::figure::derived(kg),
+            Self::Lb => format!("{} lb", trimmed_tenth(kg / KG_PER_POUND)),
+        }
+    }
+}
+
+/// A number to a tenth without a trailing zero: `154`, `69.9`.
+fn trimmed_tenth(value: f64) -> String {
+    let text = format!("{value:.1}");
+    match text.strip_suffix(".0") {
+        Some(whole) => whole.to_owned(),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +220,20 @@ mod tests {
             Err(ClientError::WeightAmbiguous(_))
         ));
         assert_eq!(parse_weight("900 lb"), Err(ClientError::WeightOutOfRange));
+    }
+
+    #[test]
+    fn a_weight_is_shown_back_in_the_unit_it_was_typed_in() {
+        let typed = "154 lb";
+        let unit = WeightUnit::of_typed(typed);
+        let kg = parse_weight(typed).unwrap();
+        assert_eq!(unit.describe(kg), "154 lb (69.9 kg)");
+        assert_eq!(unit.as_typed(kg), "154 lb");
+        assert_eq!(WeightUnit::of_typed("70,5").describe(70.5), "70.5 kg");
+        assert_eq!(WeightUnit::Kg.as_typed(70.5), "70.5");
+        // Half pounds survive the trip through kilograms kept to the gram.
+        let half = parse_weight("150.5 lbs").unwrap();
+        assert_eq!(WeightUnit::Lb.as_typed(half), "150.5 lb");
     }
 
     #[test]

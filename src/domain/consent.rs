@@ -95,12 +95,13 @@ impl ConsentRecord {
             .any(|(agreed, yes)| *agreed == item && *yes)
     }
 
-    /// e.g. "version 2, given 2026-09-01; touch yes, music yes, recording no".
-    pub fn describe(&self) -> String {
+    /// e.g. "version 2, given 2026-09-01; touch yes, music yes, recording no", its days the
+    /// clinic's.
+    pub fn describe(&self, days: super::ClinicDays) -> String {
         if self.withdrawn {
             return format!(
                 "withdrawn {} (version {})",
-                self.given_at.format("%Y-%m-%d"),
+                days.day_of(self.given_at),
                 self.version
             );
         }
@@ -115,8 +116,8 @@ impl ConsentRecord {
         format!(
             "version {}, given {}, renew by {}; {}",
             self.version,
-            self.given_at.format("%Y-%m-%d"),
-            self.renew_by,
+            days.day_of(self.given_at),
+            days.date(self.renew_by),
             choices.join(", ")
         )
     }
@@ -269,8 +270,8 @@ impl ConsentStanding {
         matches!(self, Self::NoClinicText | Self::Current { .. })
     }
 
-    /// One sentence for the start form, the client's page and the due list.
-    pub fn describe(&self) -> String {
+    /// One sentence for the start form, the client's page and the due list, its days the clinic's.
+    pub fn describe(&self, days: super::ClinicDays) -> String {
         match self {
             Self::NoClinicText => {
                 "The clinic has no consent text; the checklist's tick box records consent."
@@ -279,7 +280,7 @@ impl ConsentStanding {
             Self::Missing => "No consent recorded; record it before the first session.".to_owned(),
             Self::Current { record, soon } => {
                 let renew = if *soon { " (renewal due soon)" } else { "" };
-                format!("Consent current: {}{renew}.", record.describe())
+                format!("Consent current: {}{renew}.", record.describe(days))
             }
             Self::OlderVersion { record, newest } => format!(
                 "Consent was given to version {} of the text; version {newest} needs a new consent.",
@@ -287,11 +288,11 @@ impl ConsentStanding {
             ),
             Self::Expired { record } => format!(
                 "Consent expired on {}; renew it before the next session.",
-                record.renew_by
+                days.date(record.renew_by)
             ),
             Self::Withdrawn { record } => format!(
                 "Consent was withdrawn on {}; no session starts without a new consent.",
-                record.given_at.format("%Y-%m-%d")
+                days.day_of(record.given_at)
             ),
         }
     }

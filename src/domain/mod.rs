@@ -9,6 +9,7 @@ mod clinic_name;
 mod clinic_zone;
 mod consent;
 mod controlled_substance;
+mod date_style;
 pub mod decision_detail;
 mod deferral_link;
 mod delivered;
@@ -47,7 +48,8 @@ mod wall_clock;
 pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};
 pub use client::{
-    Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, parse_weight, typed_in_pounds,
+    Client, ClientError, ClientId, NewClient, WEIGHT_RANGE_KG, WeightUnit, parse_weight,
+    typed_in_pounds,
 };
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
 pub use clinic_zone::{ClinicZone, UnknownZone};
@@ -59,6 +61,10 @@ pub use consent::{
 pub use controlled_substance::{
     LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, Substance, SubstanceEntry,
     SubstanceLogError, running_balance,
+};
+pub use date_style::{
+    ClinicDays, ClockChoice, DateOrder, DateStyleError, DateTimeSettings, DateTimeStyle,
+    UnreadableDate, twelve_hour_in_strftime, twelve_hour_in_windows_format,
 };
 pub use deferral_link::{DeferralLinks, decisions_of_deferrals, repaired_links};
 pub use delivered::{Delivered, delivered};

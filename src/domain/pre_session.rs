@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{Event, EventKind, WEIGHT_RANGE_KG, parse_weight};
+use super::{Event, EventKind, WEIGHT_RANGE_KG, WeightUnit, parse_weight};
 
 /// Fewer hours since food than this are flagged (nausea and aspiration risk under sedation).
 pub const MIN_FASTING_HOURS: f64 = 4.0;
@@ -16,6 +16,9 @@ pub const MIN_FASTING_HOURS: f64 = 4.0;
 pub struct PreSession {
     /// Weighed today; doses in mg/kg are worked out with it for this session.
     pub weight_kg: Option<f64>,
+    /// The unit the weight was typed in, so it is shown back so (absent: kilograms).
+    #[serde(default, skip_serializing_if = "WeightUnit::is_kg")]
+    pub weighed_in: WeightUnit,
     /// Hours since the last food.
     pub fasting_hours: Option<f64>,
     /// Current medicines, one per line as typed.
@@ -67,6 +70,7 @@ impl PreSession {
         };
         let checklist = Self {
             weight_kg,
+            weighed_in: WeightUnit::of_typed(weight),
             fasting_hours,
             medicines: medicine_lines(medicines),
             consent,
@@ -120,7 +124,7 @@ impl PreSession {
     pub fn describe(&self) -> String {
         let mut parts = vec!["Checklist".to_owned()];
         if let Some(weight) = self.weight_kg {
-            parts.push(format!("{weight} kg"));
+            parts.push(self.weighed_in.describe(weight));
         }
         if let Some(hours) = self.fasting_hours {
             parts.push(format!("fasted {hours} h"));

@@ -298,11 +298,11 @@ impl RemsForm {
             + chrono::Days::new(REMS_SUBMIT_WITHIN_DAYS.unsigned_abs())
     }
 
-    /// A moment of the treatment as the clinic's clock read it, with the zone.
-    pub fn local_time(&self, at: DateTime<Utc>) -> String {
+    /// A moment of the treatment as the clinic's clock read it, written in `style`, with the zone.
+    pub fn local_time(&self, at: DateTime<Utc>, style: super::DateTimeStyle) -> String {
         format!(
             "{} ({})",
-            self.zone.local(at).format("%Y-%m-%d %H:%M"),
+            style.date_time(self.zone.local(at).naive_local()),
             self.zone.describe_at(at)
         )
     }

@@ -161,7 +161,7 @@ pub fn write_record(
                 },
             )
             .map_err(ExportError::Rems)?;
-            out.write_all(&pdf::render_rems(record, &form)?)?;
+            out.write_all(&pdf::render_rems(record, &form, context.style)?)?;
             out.flush()?;
             Ok(())
         }

@@ -70,6 +70,21 @@ impl SessionRecord {
         )
     }
 
+    /// The unit the session's weight was typed in: the checklist's (kilograms without one).
+    pub fn weighed_in(&self) -> crate::domain::WeightUnit {
+        self.events
+            .iter()
+            .find_map(|event| match &event.kind {
+                crate::domain::EventKind::PreSession(checklist)
+                    if checklist.weight_kg.is_some() =>
+                {
+                    Some(checklist.weighed_in)
+                }
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     /// Reads one session from the journal. The private psychotherapy note is not even read unless
     /// `options` asks for it.
     pub fn load(store: &Store, id: SessionId, options: ExportOptions) -> Result<Self, StoreError> {

@@ -5,8 +5,8 @@
 use super::SessionRecord;
 use super::summary_facts::{after_session, before_session, facts, local_date_time, progress_note};
 use crate::domain::{
-    ClinicZone, Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, Thresholds,
-    TimelineState, monitoring_ms,
+    ClinicZone, DateTimeStyle, Decision, DecisionPoint, DeferralOutcome, EventKind, Seq,
+    Thresholds, TimelineState, monitoring_ms,
 };
 use crate::format;
 
@@ -24,6 +24,8 @@ pub struct SummaryContext {
     pub contact: crate::domain::RemsContact,
     /// The limits beyond which a vital sign is flagged in the summary.
     pub thresholds: Thresholds,
+    /// How dates and times of day are written (the clinic's order and clock).
+    pub style: DateTimeStyle,
 }
 
 impl SummaryContext {
@@ -36,7 +38,14 @@ impl SummaryContext {
             clinic: None,
             contact: crate::domain::RemsContact::default(),
             thresholds,
+            style: DateTimeStyle::ISO,
         }
+    }
+
+    /// The same, writing dates and times of day in the clinic's `style`.
+    #[must_use]
+    pub fn with_style(self, style: DateTimeStyle) -> Self {
+        Self { style, ..self }
     }
 
     /// The same, naming the clinic (the healthcare setting on the REMS form).
@@ -63,11 +72,16 @@ pub struct Timed {
 }
 
 impl Timed {
-    /// `text` at the moment of `event`, its time of day read in `zone`.
-    fn at(zone: ClinicZone, event: &crate::domain::Event, text: String) -> Self {
+    /// `text` at the moment of `event`, its time of day read in `zone` and written in `style`.
+    fn at(
+        zone: ClinicZone,
+        style: DateTimeStyle,
+        event: &crate::domain::Event,
+        text: String,
+    ) -> Self {
         Self {
             elapsed: format::elapsed(event.elapsed_ms),
-            clock: zone.local(event.wall_time).format("%H:%M").to_string(),
+            clock: style.time(zone.local(event.wall_time).time()),
             text,
         }
     }
@@ -148,7 +162,9 @@ impl Summary {
     pub fn of(record: &SessionRecord, context: &SummaryContext) -> Self {
         let zone = record.zone(context);
         let weight = record.weight_kg();
-        let timed = |event: &crate::domain::Event, text: String| Timed::at(zone, event, text);
+        let timed = |event: &crate::domain::Event, text: String| {
+            Timed::at(zone, context.style, event, text)
+        };
         let mut summary = Self::head(record, context);
         let mut dosing_began_ms = None;
         // Where each decision point and each deferral went in `summary.decisions`, by entry number.
@@ -269,9 +285,12 @@ impl Summary {
                         Some(check_in) => format!(
                             "{} ({})",
                             check_in.describe(),
-                            record.zone(context).date(check_in.at)
+                            context.style.date(record.zone(context).date(check_in.at))
                         ),
-                        None => format!("due {}, not yet recorded", follow_up.due),
+                        None => format!(
+                            "due {}, not yet recorded",
+                            context.style.date(follow_up.due)
+                        ),
                     };
                     (follow_up.kind.label(), said)
                 })
@@ -299,7 +318,7 @@ impl Summary {
                 format!(
                     "Signed by {} on {}{standing}.{under} The record above is as it was signed; anything added later is an addendum.",
                     signature.clinician.signed_as(),
-                    local_date_time(signature.signed_at, record.zone(context))
+                    local_date_time(signature.signed_at, record.zone(context), context.style)
                 )
             }),
             addenda: record
@@ -308,7 +327,11 @@ impl Summary {
                 .map(|addendum| AddendumLine {
                     heading: format!(
                         "{}, {}",
-                        local_date_time(addendum.written_at, record.zone(context)),
+                        local_date_time(
+                            addendum.written_at,
+                            record.zone(context),
+                            context.style
+                        ),
                         addendum.author.signed_as()
                     ),
                     reason: addendum.reason.clone(),

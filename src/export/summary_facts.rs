@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use super::SessionRecord;
 use super::summary::SummaryContext;
 use crate::domain::{
-    ClinicZone, Discharge, MIN_FASTING_HOURS, PreSession, TreatmentModel, interaction,
+    ClinicZone, DateTimeStyle, Discharge, MIN_FASTING_HOURS, PreSession, TreatmentModel,
+    interaction,
 };
 use crate::format;
 
@@ -47,7 +48,7 @@ pub(super) fn facts(
         ),
         (
             "Date",
-            local(session.started_at).format("%Y-%m-%d").to_string(),
+            context.style.date(local(session.started_at).date_naive()),
         ),
         ("Model", model_words(session.model).to_owned()),
         ("Route", session.route.label().to_owned()),
@@ -58,7 +59,7 @@ pub(super) fn facts(
     ]);
     facts.push(("Delivered", record.delivered().describe()));
     if let Some(weight) = record.weight_kg() {
-        facts.push(("Weight", format!("{weight} kg")));
+        facts.push(("Weight", record.weighed_in().describe(weight)));
     }
     // Every time of day in the summary is read in this zone, at the offset in force then.
     let kept = if session.zone.is_some() {
@@ -70,13 +71,13 @@ pub(super) fn facts(
         "Started",
         format!(
             "{} ({}{kept})",
-            local(session.started_at).format("%H:%M"),
+            context.style.time(local(session.started_at).time()),
             zone.describe_at(session.started_at)
         ),
     ));
     match session.ended_at {
         Some(ended) => {
-            facts.push(("Ended", local(ended).format("%H:%M").to_string()));
+            facts.push(("Ended", context.style.time(local(ended).time())));
             facts.push((
                 "Duration",
                 format::elapsed((ended - session.started_at).num_milliseconds()),
@@ -89,11 +90,15 @@ pub(super) fn facts(
 }
 
 /// A date and time of day with its offset from UTC, e.g. `2026-11-24 14:05 (UTC+01:00)`.
-pub(super) fn local_date_time(time: DateTime<Utc>, zone: ClinicZone) -> String {
+pub(super) fn local_date_time(
+    time: DateTime<Utc>,
+    zone: ClinicZone,
+    style: DateTimeStyle,
+) -> String {
     let local = zone.local(time);
     format!(
         "{} (UTC{})",
-        local.format("%Y-%m-%d %H:%M"),
+        style.date_time(local.naive_local()),
         local.format("%:z")
     )
 }
@@ -115,7 +120,7 @@ pub(super) fn progress_note(
 pub(super) fn before_session(checklist: &PreSession) -> Vec<(&'static str, String)> {
     let mut lines = Vec::new();
     if let Some(weight) = checklist.weight_kg {
-        lines.push(("Weight today", format!("{weight} kg")));
+        lines.push(("Weight today", checklist.weighed_in.describe(weight)));
     }
     if let Some(hours) = checklist.fasting_hours {
         let mut text = format!("{hours} h since food");

@@ -2,6 +2,8 @@
 
 use chrono::{Local, NaiveDate};
 
+use crate::domain::DateTimeStyle;
+
 use crate::domain::{Route, TreatmentModel};
 use crate::store::SessionSummary;
 
@@ -30,15 +32,17 @@ impl ListFilter {
     }
 }
 
-/// Reads a date typed as `2026-11-24`; empty means no limit.
-pub fn parse_day(text: &str) -> Result<Option<NaiveDate>, String> {
+/// Reads a date typed as `2026-11-24` (or `11/24/2026` where the clinic writes US dates); empty
+/// means no limit.
+pub fn parse_day(text: &str, style: DateTimeStyle) -> Result<Option<NaiveDate>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    style
+        .parse_date(text)
         .map(Some)
-        .map_err(|_| "Write dates as 2026-11-24.".to_owned())
+        .map_err(|error| error.to_string())
 }
 
 /// A column a list can be sorted by.
@@ -148,9 +152,15 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["C-1", "C-2", "C-3"]
         );
-        assert_eq!(parse_day(" 2026-11-24 "), Ok(day(24)));
-        assert_eq!(parse_day(""), Ok(None));
-        assert!(parse_day("24/11/2026").is_err());
+        let iso = DateTimeStyle::ISO;
+        assert_eq!(parse_day(" 2026-11-24 ", iso), Ok(day(24)));
+        assert_eq!(parse_day("", iso), Ok(None));
+        assert!(parse_day("24/11/2026", iso).is_err());
+        let us = DateTimeStyle {
+            dates: crate::domain::DateOrder::Us,
+            twelve_hour: false,
+        };
+        assert_eq!(parse_day("11/24/2026", us), Ok(day(24)));
     }
 
     #[test]

@@ -236,7 +236,14 @@ impl Store {
         match self.consent_standing(client, now)? {
             ConsentStanding::NoClinicText => Ok(None),
             ConsentStanding::Current { record, .. } => Ok(Some(record)),
-            standing => Err(ConsentError::NotCurrent(standing.describe()).into()),
+            standing => {
+                // Days only: the clock does not matter here.
+                let days = crate::domain::ClinicDays {
+                    zone: self.clinic_zone()?,
+                    style: self.date_time_settings()?.style(false),
+                };
+                Err(ConsentError::NotCurrent(standing.describe(days)).into())
+            }
         }
     }
 }

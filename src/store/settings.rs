@@ -6,12 +6,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Store, StoreError};
-use crate::domain::{ClinicName, ClinicSettings, ClinicZone, Clinician};
+use crate::domain::{ClinicName, ClinicSettings, ClinicZone, Clinician, DateTimeSettings};
 
 const CLINIC_KEY: &str = "clinic";
 const CLINICIAN_KEY: &str = "clinician";
 const CLINIC_NAME_KEY: &str = "clinic-name";
 const CLINIC_ZONE_KEY: &str = "clinic-zone";
+const DATE_STYLE_KEY: &str = "date-style";
 
 impl Store {
     /// The clinic's settings; the defaults until someone changes them.
@@ -83,6 +84,23 @@ impl Store {
     pub fn save_clinic_zone(&mut self, zone: ClinicZone) -> Result<(), StoreError> {
         self.require_writer()?;
         self.write_setting(CLINIC_ZONE_KEY, &zone, "the clinic's time zone")
+    }
+
+    /// How the clinic writes dates and which clock it reads: ISO dates and the system's clock until
+    /// set.
+    pub fn date_time_settings(&self) -> Result<DateTimeSettings, StoreError> {
+        Ok(self
+            .setting(DATE_STYLE_KEY, "the date and clock settings")?
+            .unwrap_or_default())
+    }
+
+    /// Sets how the clinic writes dates and which clock it reads.
+    pub fn save_date_time_settings(
+        &mut self,
+        settings: DateTimeSettings,
+    ) -> Result<(), StoreError> {
+        self.require_writer()?;
+        self.write_setting(DATE_STYLE_KEY, &settings, "the date and clock settings")
     }
 
     /// One setting read from its JSON; `what` names it if it cannot be read.

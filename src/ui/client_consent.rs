@@ -88,14 +88,20 @@ impl ClientConsent {
         } else {
             theme::warning()
         };
-        ui.label(RichText::new(self.standing.describe()).color(color));
+        ui.label(RichText::new(self.standing.describe(crate::format::clinic_days())).color(color));
         for record in &self.history {
             let by = if record.recorded_by.is_empty() {
                 String::new()
             } else {
                 format!(" · taken by {}", record.recorded_by)
             };
-            ui.label(RichText::new(format!("{}{by}", record.describe())).color(theme::muted()));
+            ui.label(
+                RichText::new(format!(
+                    "{}{by}",
+                    record.describe(crate::format::clinic_days())
+                ))
+                .color(theme::muted()),
+            );
         }
         if let Some(version) = self.version {
             ui.horizontal_wrapped(|ui| {

@@ -48,7 +48,7 @@ impl ClientRemsDetails {
         self.last_name.clone_from(&saved.last_name);
         self.birth_date = saved
             .birth_date
-            .map(|born| born.to_string())
+            .map(crate::format::date)
             .unwrap_or_default();
         self.sex = saved.sex;
         self.enrolled = saved.enrolled;
@@ -57,13 +57,14 @@ impl ClientRemsDetails {
 
     /// The details as typed, or the sentence saying what does not read.
     fn typed(&self) -> Result<RemsPatient, String> {
-        let birth_date =
-            match self.birth_date.trim() {
-                "" => None,
-                text => Some(text.parse().map_err(|_| {
-                    "Give the birthdate as YYYY-MM-DD, such as 1984-03-02.".to_owned()
-                })?),
-            };
+        let birth_date = match self.birth_date.trim() {
+            "" => None,
+            text => Some(
+                crate::format::date_style()
+                    .parse_date(text)
+                    .map_err(|error| format!("The birthdate does not read. {error}"))?,
+            ),
+        };
         Ok(RemsPatient {
             first_name: self.first_name.trim().to_owned(),
             last_name: self.last_name.trim().to_owned(),
@@ -88,7 +89,13 @@ impl ClientRemsDetails {
                     widgets::labelled_field(ui, "First name", &mut self.first_name, "", 160.0);
                     widgets::labelled_field(ui, "Last name", &mut self.last_name, "", 160.0);
                 });
-                widgets::labelled_field(ui, "Birthdate", &mut self.birth_date, "YYYY-MM-DD", 120.0);
+                widgets::labelled_field(
+                    ui,
+                    "Birthdate",
+                    &mut self.birth_date,
+                    crate::format::date_style().date_hint(),
+                    120.0,
+                );
                 widgets::chips(
                     ui,
                     "Sex",

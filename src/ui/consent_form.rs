@@ -64,7 +64,10 @@ impl ConsentForm {
                     ui.checkbox(&mut self.confirmed_today, "Consent confirmed today");
                 }
                 (standing, Some(version)) if self.asks_for_consent() => {
-                    ui.label(RichText::new(standing.describe()).color(theme::warning()));
+                    ui.label(
+                        RichText::new(standing.describe(crate::format::clinic_days()))
+                            .color(theme::warning()),
+                    );
                     ui.horizontal_wrapped(|ui| {
                         ui.label(format!("Record consent to version {version}:"));
                         for (item, agreed) in ConsentItem::ALL.into_iter().zip(&mut self.agreed) {
@@ -73,7 +76,10 @@ impl ConsentForm {
                     });
                 }
                 (standing, Some(_)) => {
-                    ui.label(RichText::new(standing.describe()).color(theme::saved()));
+                    ui.label(
+                        RichText::new(standing.describe(crate::format::clinic_days()))
+                            .color(theme::saved()),
+                    );
                 }
             }
         });

@@ -49,7 +49,7 @@ impl ConsentTextSettings {
                 format!(
                     "Version {} in force since {}; a consent is renewed after {} days.",
                     text.version,
-                    text.adopted_at.format("%Y-%m-%d"),
+                    crate::format::day_of(text.adopted_at),
                     text.renew_after_days
                 )
             },

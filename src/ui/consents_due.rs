@@ -69,7 +69,12 @@ impl ConsentsDueList {
                                     } else {
                                         theme::warning()
                                     };
-                                ui.label(RichText::new(due.standing.describe()).color(color));
+                                ui.label(
+                                    RichText::new(
+                                        due.standing.describe(crate::format::clinic_days()),
+                                    )
+                                    .color(color),
+                                );
                                 if ui.small_button("Client history").clicked() {
                                     nav = Nav::ClientHistory(due.client_id);
                                 }

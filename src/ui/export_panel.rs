@@ -77,6 +77,7 @@ impl ExportPanel {
                 SummaryContext::local(clinician.map(|c| c.signed_as()), thresholds, zone)
                     .with_clinic(store.clinic_name().ok().flatten().map(String::from))
                     .with_contact(store.rems_contact().unwrap_or_default())
+                    .with_style(crate::format::date_style())
             };
             if ui.button("Copy summary").clicked() {
                 let copied = SessionRecord {

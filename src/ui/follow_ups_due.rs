@@ -116,7 +116,7 @@ impl FollowUpsDueList {
                     due.client_code,
                     follow_up.kind.label(),
                     follow_up.session_id,
-                    follow_up.due,
+                    crate::format::date(follow_up.due),
                     if due.overdue { " · OVERDUE" } else { "" }
                 ));
                 ui.label(if due.overdue {

@@ -90,7 +90,8 @@ impl HomeView {
 
     /// The filter as typed; a date that cannot be read is said once and ignored.
     fn filter(&mut self) -> ListFilter {
-        let (from, to) = match (parse_day(&self.from), parse_day(&self.to)) {
+        let style = crate::format::date_style();
+        let (from, to) = match (parse_day(&self.from, style), parse_day(&self.to, style)) {
             (Ok(from), Ok(to)) => (from, to),
             (Err(message), _) | (_, Err(message)) => {
                 self.error = Some(message);
@@ -213,8 +214,8 @@ impl HomeView {
                 let label = ui.label(name);
                 ui.add(
                     egui::TextEdit::singleline(text)
-                        .hint_text("YYYY-MM-DD")
-                        .desired_width(112.0),
+                        .hint_text(crate::format::date_style().date_hint())
+                        .desired_width(124.0),
                 )
                 .labelled_by(label.id);
             }

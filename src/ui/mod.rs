@@ -19,6 +19,7 @@ mod commands;
 mod consent_form;
 mod consent_text_settings;
 mod consents_due;
+mod date_style_settings;
 mod dose_chart;
 mod export_panel;
 mod follow_ups_due;

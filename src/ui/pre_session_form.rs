@@ -58,10 +58,14 @@ impl PreSessionForm {
     /// readings belong to today and start empty.
     pub fn prefill(&mut self, last: &LastSession, client_weight: Option<f64>) {
         let checklist = last.checklist.as_ref();
+        // In the unit it was last typed in: a clinic that weighs in pounds sees pounds again.
+        let unit = checklist
+            .map(|checklist| checklist.weighed_in)
+            .unwrap_or_default();
         self.weight = checklist
             .and_then(|checklist| checklist.weight_kg)
             .or(client_weight)
-            .map(|weight| weight.to_string())
+            .map(|weight| unit.as_typed(weight))
             .unwrap_or_default();
         self.medicines = checklist
             .map(|checklist| checklist.medicines.join("\n"))

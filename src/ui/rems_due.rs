@@ -97,7 +97,7 @@ impl RemsDueList {
                     due.session_id,
                     due.client_code,
                     format::date_time(due.treated_at),
-                    due.due,
+                    format::date(due.due),
                     if due.overdue { " · OVERDUE" } else { "" }
                 );
                 let label = RichText::new(text);

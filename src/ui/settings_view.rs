@@ -7,6 +7,7 @@ use super::clinic_settings_panel::ClinicSettingsPanel;
 use super::clinician_settings::ClinicianSettings;
 use super::commands::{Scope, UiCommand};
 use super::consent_text_settings::ConsentTextSettings;
+use super::date_style_settings::DateStyleSettings;
 use super::passphrase_change::PassphraseChange;
 use super::practice_settings::PracticeSettings;
 use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
@@ -24,6 +25,7 @@ pub struct SettingsView {
     status: Option<(String, bool)>,
     clinician: ClinicianSettings,
     clinic: ClinicSettingsPanel,
+    dates: DateStyleSettings,
     consent_text: ConsentTextSettings,
     passphrase: PassphraseChange,
     practice: PracticeSettings,
@@ -61,6 +63,7 @@ impl SettingsView {
             status: unreadable.map(|problem| (problem.to_owned(), true)),
             clinician: ClinicianSettings::load(store),
             clinic: ClinicSettingsPanel::load(store),
+            dates: DateStyleSettings::load(store),
             consent_text: ConsentTextSettings::load(store),
             passphrase: PassphraseChange::default(),
             practice: PracticeSettings::load(store),
@@ -172,6 +175,9 @@ impl SettingsView {
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.clinic.ui(ui, journal);
+        ui.add_space(3.0 * theme::GAP);
+        ui.separator();
+        self.dates.ui(ui, journal);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.consent_text.ui(ui, journal, now);

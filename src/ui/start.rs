@@ -216,9 +216,16 @@ impl StartView {
             });
             self.returning_matches(ui);
         } else if let Some(client) = self.chosen_client() {
+            // In the unit the last checklist was typed in.
+            let unit = self
+                .last
+                .checklist
+                .as_ref()
+                .map(|checklist| checklist.weighed_in)
+                .unwrap_or_default();
             let weight = client.weight_kg.map_or_else(
                 || "no weight recorded".to_owned(),
-                |w| format!("last recorded weight {w} kg"),
+                |kg| format!("last recorded weight {}", unit.describe(kg)),
             );
             ui.label(RichText::new(weight).color(theme::muted()));
         }

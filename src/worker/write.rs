@@ -82,6 +82,8 @@ pub enum Write {
         name: Option<crate::domain::ClinicName>,
         contact: crate::domain::RemsContact,
     },
+    /// Sets how the clinic writes dates and which clock it reads.
+    SaveDateTimeSettings(crate::domain::DateTimeSettings),
     /// Keeps a client's details for the REMS form (empty details remove them).
     SaveRemsPatient {
         client: crate::domain::ClientId,
@@ -286,6 +288,9 @@ impl Write {
                 store.save_clinic_name(name.as_ref())?;
                 store.save_rems_contact(&contact).map(|_| Written::Done)
             }
+            Self::SaveDateTimeSettings(settings) => store
+                .save_date_time_settings(settings)
+                .map(|()| Written::Done),
             Self::SaveRemsPatient { client, details } => store
                 .save_rems_patient(client, &details)
                 .map(|_| Written::Done),

@@ -26,6 +26,8 @@ pub fn passphrase() -> Passphrase {
 pub fn kap_journal(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_kap-journal"))
         .env("KAP_JOURNAL_PASSPHRASE", PASSPHRASE)
+        // A 24-hour clock whatever this computer's language (a clinic's choice is a setting).
+        .env("KAP_JOURNAL_CLOCK", "24")
         .arg("--data-dir")
         .arg(dir)
         .args(args)
@@ -279,6 +281,7 @@ pub fn summary_context() -> kap_journal::export::SummaryContext {
         clinic: None,
         contact: kap_journal::domain::RemsContact::default(),
         thresholds: kap_journal::domain::Thresholds::default(),
+        style: kap_journal::domain::DateTimeStyle::ISO,
     }
 }
 

@@ -23,6 +23,8 @@ pub struct ConsentDocument {
     /// The newest consent as recorded; `None` prints a form to fill in.
     pub record: Option<ConsentRecord>,
     pub zone: ClinicZone,
+    /// How its dates and times are written (the clinic's order and clock).
+    pub style: crate::domain::DateTimeStyle,
 }
 
 impl ConsentDocument {
@@ -43,6 +45,7 @@ impl ConsentDocument {
             text,
             record,
             zone: store.clinic_zone()?,
+            style: crate::system_clock::style(store.date_time_settings()?),
         }))
     }
 }
@@ -91,16 +94,20 @@ fn about(document: &ConsentDocument) -> Vec<(&'static str, String)> {
     let zone = document.zone;
     let mut facts = vec![
         ("Version", text.version.to_string()),
-        ("Adopted", zone.date(text.adopted_at).to_string()),
+        ("Adopted", document.style.date(zone.date(text.adopted_at))),
     ];
     match &document.record {
         Some(record) => {
-            let when = crate::export::summary_facts::local_date_time(record.given_at, zone);
+            let when = crate::export::summary_facts::local_date_time(
+                record.given_at,
+                zone,
+                document.style,
+            );
             if record.withdrawn {
                 facts.push(("Withdrawn", when));
             } else {
                 facts.push(("Given", when));
-                facts.push(("Renew by", record.renew_by.to_string()));
+                facts.push(("Renew by", document.style.date(record.renew_by)));
             }
             if !record.recorded_by.trim().is_empty() {
                 facts.push(("Recorded by", record.recorded_by.clone()));

@@ -5,12 +5,16 @@ use super::backend;
 use super::content::{facts, section};
 use super::fonts::{Fonts, Weight};
 use super::layout::{CONTENT_WIDTH, Layout, MARGIN, MUTED, Style};
-use crate::domain::{Effect, REMS_MONITORING_MINUTES, RemsForm, TimedPressure};
+use crate::domain::{DateTimeStyle, Effect, REMS_MONITORING_MINUTES, RemsForm, TimedPressure};
 use crate::export::{ExportError, SessionRecord};
 use crate::format;
 
-/// The form of `record` as PDF bytes.
-pub fn render(record: &SessionRecord, form: &RemsForm) -> Result<Vec<u8>, ExportError> {
+/// The form of `record` as PDF bytes, its dates and times written in `style`.
+pub fn render(
+    record: &SessionRecord,
+    form: &RemsForm,
+    style: DateTimeStyle,
+) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::load().ok_or(ExportError::Pdf)?;
     let mut layout = Layout::new(&fonts);
     let accent = crate::palette::model(record.session.model);
@@ -29,7 +33,7 @@ pub fn render(record: &SessionRecord, form: &RemsForm) -> Result<Vec<u8>, Export
              treatment: by {}. Check each field before submitting it.",
             record.session.id,
             record.client.code,
-            form.due()
+            style.date(form.due())
         ),
         MARGIN,
         CONTENT_WIDTH,
@@ -39,11 +43,11 @@ pub fn render(record: &SessionRecord, form: &RemsForm) -> Result<Vec<u8>, Export
         },
     );
     section(&mut layout, "Patient", accent);
-    facts(&mut layout, &patient(form));
+    facts(&mut layout, &patient(form, style));
     section(&mut layout, "Healthcare setting and provider", accent);
     facts(&mut layout, &setting(form));
     section(&mut layout, "Treatment", accent);
-    facts(&mut layout, &treatment(form));
+    facts(&mut layout, &treatment(form, style));
     section(&mut layout, "Monitoring", accent);
     facts(&mut layout, &monitoring(form));
     section(&mut layout, "During and after the treatment", accent);
@@ -87,7 +91,7 @@ fn given(text: &str) -> String {
     }
 }
 
-fn patient(form: &RemsForm) -> Vec<(&'static str, String)> {
+fn patient(form: &RemsForm, style: DateTimeStyle) -> Vec<(&'static str, String)> {
     let patient = &form.patient;
     vec![
         ("First name", given(&patient.first_name)),
@@ -96,7 +100,7 @@ fn patient(form: &RemsForm) -> Vec<(&'static str, String)> {
             "Birthdate",
             patient
                 .birth_date
-                .map_or_else(missing, |born| born.format("%Y-%m-%d").to_string()),
+                .map_or_else(missing, |born| style.date(born)),
         ),
         (
             "Sex",
@@ -155,7 +159,7 @@ fn during_and_after(form: &RemsForm) -> Vec<(&'static str, String)> {
     facts
 }
 
-fn treatment(form: &RemsForm) -> Vec<(&'static str, String)> {
+fn treatment(form: &RemsForm, style: DateTimeStyle) -> Vec<(&'static str, String)> {
     let devices = form
         .devices()
         .map(|devices| format!(" ({devices} device{})", if devices == 1 { "" } else { "s" }))
@@ -178,7 +182,10 @@ fn treatment(form: &RemsForm) -> Vec<(&'static str, String)> {
             .join(", ")
     };
     let mut facts = vec![
-        ("Treatment date", form.local_time(form.treatment_started)),
+        (
+            "Treatment date",
+            form.local_time(form.treatment_started, style),
+        ),
         ("Dose", dose),
         ("Lot number(s)", lots),
     ];

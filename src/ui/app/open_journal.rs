@@ -69,6 +69,10 @@ impl OpenJournal {
         // Lists and the live timeline show the clinic's times of day (until it is set, this
         // computer's zone is the clinic's).
         crate::format::show_times_in(journal.read().clinic_zone().ok());
+        // ... and write dates and times of day as the clinic does.
+        crate::format::write_dates_as(crate::system_clock::style(
+            journal.read().date_time_settings().unwrap_or_default(),
+        ));
         let synthetic = journal.read().is_synthetic().unwrap_or(false);
         let mut open = Self {
             synthetic,
