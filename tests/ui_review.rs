@@ -141,7 +141,7 @@ fn the_session_lists_filter_by_date_range_and_say_when_a_date_cannot_be_read() {
     common::ui::type_into(&mut harness, "To", "24/11/2026");
     assert!(
         harness
-            .query_by_label("Write dates as 2026-11-24.")
+            .query_by_label("Write a date as YYYY-MM-DD, e.g. 2026-12-07.")
             .is_some()
     );
     assert!(
@@ -297,7 +297,9 @@ fn lists_show_the_clinics_times_of_day_not_this_computers() {
     let clock = Arc::new(ManualClock::new(started + chrono::TimeDelta::days(2)));
     let harness = app(dir.path(), &clock);
     assert!(
-        harness.query_by_label("2026-12-02 09:30").is_some(),
+        harness
+            .query_by_label("Open the session of 2026-12-02 09:30, C-0800, IV infusion, ended")
+            .is_some(),
         "the session list reads the clinic's morning, not 20:30 the day before"
     );
 }

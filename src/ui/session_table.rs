@@ -77,11 +77,18 @@ pub fn show(
     TableBuilder::new(ui)
         .id_salt(model.as_str())
         .striped(true)
-        .sense(egui::Sense::click())
+        // A click anywhere on a row opens it, but its cells are not stops for Tab: each row is one
+        // stop, its first cell, named for a screen reader (see `opener`).
+        .sense(egui::Sense::CLICK)
         .min_scrolled_height(height)
         .max_scroll_height(height)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(130.0))
+        // "2026-11-24 14:05", or "11/24/2026 2:05 PM" on a 12-hour clock.
+        .column(Column::exact(if format::date_style().twelve_hour {
+            160.0
+        } else {
+            130.0
+        }))
         .column(Column::exact(80.0))
         .column(Column::exact(160.0))
         .column(Column::exact(190.0))
@@ -116,9 +123,14 @@ pub fn show(
         .body(|body| {
             body.rows(24.0, rows.len(), |mut row| {
                 let summary = &rows[row.index()];
-                for text in cells(summary) {
+                let mut opened = false;
+                for (index, text) in cells(summary).into_iter().enumerate() {
                     row.col(|ui| {
-                        ui.add(egui::Label::new(text).truncate());
+                        if index == 0 {
+                            opened = opener(ui, summary, text).clicked();
+                        } else {
+                            ui.add(egui::Label::new(text).truncate());
+                        }
                     });
                 }
                 row.col(|ui| {
@@ -143,12 +155,26 @@ pub fn show(
                         }
                     });
                 });
-                if row.response().clicked() {
+                if opened || row.response().clicked() {
                     response.open = Some(summary.id);
                 }
             });
         });
     response
+}
+
+/// The row's first cell, its start, as a frameless button: the one stop Tab makes on the row
+/// (Enter or Space opens it), named with the whole row for a screen reader.
+fn opener(ui: &mut Ui, summary: &SessionSummary, started: String) -> egui::Response {
+    let name = format!(
+        "Open the session of {started}, {}, {}, {}",
+        summary.client_code,
+        summary.route.label(),
+        summary.describe_status()
+    );
+    let button = ui.add(egui::Button::new(started).frame(false).truncate());
+    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+    button
 }
 
 /// A small painted triangle beside the sorted column: pointing down for descending. Painted, because

@@ -30,6 +30,24 @@ pub fn app_sized(
     })
 }
 
+/// The app with save dialogs unavailable, so an export goes to the journal's exports folder.
+pub fn app_without_file_dialogs(
+    dir: &std::path::Path,
+    clock: &Arc<ManualClock>,
+) -> Harness<'static, KapJournalApp> {
+    let store = Store::open(dir, &super::passphrase());
+    let clock: Arc<dyn Clock> = clock.clone();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            kap_journal::ui::disable_file_dialogs(&cc.egui_ctx);
+            KapJournalApp::new(cc, store, clock)
+                .automatic_backups(false)
+                .alert_sound(false)
+                .writes_inline()
+        })
+}
+
 /// The app on a journal whose window locks only after an hour untouched, for tests that let the
 /// session clock run for long stretches without touching the window (as a clinician watching the
 /// client would not, within ten minutes, without the lock stepping in).
