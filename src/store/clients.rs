@@ -59,23 +59,21 @@ impl Store {
         client: &NewClient,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Client, StoreError> {
-        self.require_writer()?;
-        let inserted = insert_client(&self.conn, client, now);
-        self.anchor_commit();
-        match inserted {
-            Ok(()) => Ok(Client {
-                id: ClientId(self.conn.last_insert_rowid()),
-                code: client.code.clone(),
-                display_name: client.display_name.clone(),
-                weight_kg: client.weight_kg,
-            }),
+        let id = self.write(|tx| match insert_client(tx, client, now) {
+            Ok(()) => Ok(ClientId(tx.last_insert_rowid())),
             Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(error, _)))
                 if error.code == ErrorCode::ConstraintViolation =>
             {
                 Err(ClientError::DuplicateCode.into())
             }
             Err(error) => Err(error),
-        }
+        })?;
+        Ok(Client {
+            id,
+            code: client.code.clone(),
+            display_name: client.display_name.clone(),
+            weight_kg: client.weight_kg,
+        })
     }
 
     /// Every client, sorted by code.

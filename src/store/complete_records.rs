@@ -28,29 +28,27 @@ impl Store {
         &mut self,
         records: &[CompleteRecord],
     ) -> Result<Vec<SessionId>, StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        let mut ids = Vec::with_capacity(records.len());
-        for record in records {
-            let id = insert_complete_session(&tx, &record.session, Origin::ThisClinic)?;
-            super::notes::insert_notes(
-                &tx,
-                id,
-                record.progress_note.as_ref(),
-                record.private_note.as_deref(),
-                record.notes_saved_at,
-            )?;
-            if let Some((clinician, at)) = &record.signed {
-                super::signing::sign_in(&tx, id, clinician.checked()?, *at)?;
-                for addendum in &record.addenda {
-                    super::signing::insert_addendum(&tx, id, addendum)?;
+        self.write(|tx| {
+            let mut ids = Vec::with_capacity(records.len());
+            for record in records {
+                let id = insert_complete_session(tx, &record.session, Origin::ThisClinic)?;
+                super::notes::insert_notes(
+                    tx,
+                    id,
+                    record.progress_note.as_ref(),
+                    record.private_note.as_deref(),
+                    record.notes_saved_at,
+                )?;
+                if let Some((clinician, at)) = &record.signed {
+                    super::signing::sign_in(tx, id, clinician.checked()?, *at)?;
+                    for addendum in &record.addenda {
+                        super::signing::insert_addendum(tx, id, addendum)?;
+                    }
                 }
+                ids.push(id);
             }
-            ids.push(id);
-        }
-        super::search::index_waiting(&tx)?;
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(ids)
+            super::search::index_waiting(tx)?;
+            Ok(ids)
+        })
     }
 }

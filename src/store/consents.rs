@@ -59,16 +59,19 @@ impl Store {
         renew_after_days: u32,
         at: DateTime<Utc>,
     ) -> Result<ConsentText, StoreError> {
-        self.require_writer()?;
         check_consent_text(text, renew_after_days)?;
-        let version = self.consent_text()?.map_or(1, |newest| newest.version + 1);
-        self.conn
-            .prepare_cached(
+        // The next version is read in the same transaction that writes it.
+        let version = self.write(|tx| {
+            let version: u32 = tx
+                .prepare_cached("SELECT coalesce(max(version), 0) + 1 FROM consent_texts")?
+                .query_row([], |row| row.get(0))?;
+            tx.prepare_cached(
                 "INSERT INTO consent_texts (version, text, renew_after_days, adopted_ms)
                  VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![version, text.trim(), renew_after_days, to_ms(at)])?;
-        self.anchor_commit();
+            Ok(version)
+        })?;
         Ok(ConsentText {
             version,
             text: text.trim().to_owned(),
@@ -117,7 +120,6 @@ impl Store {
         new: &NewConsent,
         at: DateTime<Utc>,
     ) -> Result<ConsentRecord, StoreError> {
-        self.require_writer()?;
         self.client(new.client_id)?;
         let text = self.consent_text()?.ok_or(ConsentError::NoText)?;
         let record = new.to_version(&text, at)?;
@@ -128,9 +130,7 @@ impl Store {
     /// Writes consents already made against their own versions (a practice's history, as the
     /// demo fills it) in one transaction: all of them, or none.
     pub fn insert_consent_records(&mut self, records: &[ConsentRecord]) -> Result<(), StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        {
+        self.write(|tx| {
             let mut insert = tx.prepare_cached(&format!(
                 "INSERT INTO consent_records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
             ))?;
@@ -147,10 +147,8 @@ impl Store {
                     record.withdrawn,
                 ])?;
             }
-        }
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(())
+            Ok(())
+        })
     }
 
     /// A client's consents, the newest first.

@@ -99,16 +99,12 @@ impl Store {
     pub fn record_disclosures(&self, disclosures: &[NewDisclosure]) -> Result<(), StoreError> {
         let lines = local_lines(disclosures);
         match self.access {
-            AccessMode::Writer => {
-                self.require_writer()?;
-                let tx = self.conn.unchecked_transaction()?;
+            AccessMode::Writer => self.write(|tx| {
                 for line in &lines {
-                    insert(&tx, line)?;
+                    insert(tx, line)?;
                 }
-                tx.commit()?;
-                self.anchor_commit();
                 Ok(())
-            }
+            }),
             AccessMode::ReadOnly | AccessMode::Damaged => {
                 disclosure_outbox::append(&self.dir, &self.key, &lines)
             }
@@ -177,33 +173,35 @@ impl Store {
             return Ok(());
         }
         disclosure_outbox::drain(&self.dir, &self.key, |lines| {
-            let tx = self.conn.unchecked_transaction()?;
-            for line in lines {
-                // A line naming a client the journal does not hold (another journal's folder
-                // copied in) is kept as a whole-journal disclosure rather than lost.
-                let known = match line.client_id {
-                    None => true,
-                    Some(id) => tx
-                        .prepare_cached("SELECT 1 FROM clients WHERE id = ?1")?
-                        .exists([id])?,
-                };
-                if known {
-                    insert(&tx, line)?;
-                } else {
-                    insert(
-                        &tx,
-                        &OutboxLine {
-                            client_id: None,
-                            ..line.clone()
-                        },
-                    )?;
-                }
-            }
-            tx.commit()?;
-            self.anchor_commit();
-            Ok(())
+            self.write(|tx| take_in(tx, lines))
         })
     }
+}
+
+/// Writes lines taken from the outbox into `tx`.
+fn take_in(tx: &rusqlite::Transaction<'_>, lines: &[OutboxLine]) -> Result<(), StoreError> {
+    for line in lines {
+        // A line naming a client the journal does not hold (another journal's folder
+        // copied in) is kept as a whole-journal disclosure rather than lost.
+        let known = match line.client_id {
+            None => true,
+            Some(id) => tx
+                .prepare_cached("SELECT 1 FROM clients WHERE id = ?1")?
+                .exists([id])?,
+        };
+        if known {
+            insert(tx, line)?;
+        } else {
+            insert(
+                tx,
+                &OutboxLine {
+                    client_id: None,
+                    ..line.clone()
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Records a push of `sessions` to `recipient`, one disclosure per client, in `tx`.

@@ -20,17 +20,13 @@ impl Store {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
         let drafts = SessionText {
             table: "drafts",
             column: "text",
         };
-        drafts.write(
-            &self.conn,
-            session,
-            Some(text).filter(|t| !t.is_empty()),
-            now,
-        )
+        self.write_unrecorded(|tx| {
+            drafts.write(tx, session, Some(text).filter(|t| !t.is_empty()), now)
+        })
     }
 
     /// The saved draft of a session, if any.

@@ -53,23 +53,21 @@ impl Store {
         events: &[NewEvent],
         clear_draft: bool,
     ) -> Result<Vec<Event>, StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        let next = check_next(&tx, session, expected_next)?;
-        // The last places are kept for the entries that end the session (see `end_session`).
-        if next.0 as usize - 1 + events.len() > MAX_SESSION_ENTRIES - CLOSING_PLACES {
-            return Err(StoreError::SessionFull {
-                most: MAX_SESSION_ENTRIES,
-            });
-        }
-        let committed = insert_events(&tx, session, next, events)?;
-        if clear_draft {
-            tx.prepare_cached("DELETE FROM drafts WHERE session_id = ?1")?
-                .execute([session.0])?;
-        }
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(committed)
+        self.write(|tx| {
+            let next = check_next(tx, session, expected_next)?;
+            // The last places are kept for the entries that end the session (see `end_session`).
+            if next.0 as usize - 1 + events.len() > MAX_SESSION_ENTRIES - CLOSING_PLACES {
+                return Err(StoreError::SessionFull {
+                    most: MAX_SESSION_ENTRIES,
+                });
+            }
+            let committed = insert_events(tx, session, next, events)?;
+            if clear_draft {
+                tx.prepare_cached("DELETE FROM drafts WHERE session_id = ?1")?
+                    .execute([session.0])?;
+            }
+            Ok(committed)
+        })
     }
 
     /// Ends a live session: appends its closing entries (a stop of an infusion still running, then
@@ -80,28 +78,27 @@ impl Store {
         expected_next: Seq,
         closing: &[NewEvent],
     ) -> Result<Vec<Event>, StoreError> {
-        self.require_writer()?;
         let Some(end) = closing.last() else {
             return Err(StoreError::Damaged("a session end"));
         };
-        let tx = self.conn.transaction()?;
-        let next = check_next(&tx, session, expected_next)?;
-        if next.0 as usize - 1 + closing.len() > MAX_SESSION_ENTRIES {
-            return Err(StoreError::SessionFull {
-                most: MAX_SESSION_ENTRIES,
-            });
-        }
-        let committed = insert_events(&tx, session, next, closing)?;
-        tx.execute(
-            "UPDATE sessions SET status = 'ended', ended_ms = ?2 WHERE id = ?1",
-            params![session.0, to_ms(end.wall_time)],
-        )?;
-        tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
-        super::delivered_total::record_delivered(&tx, session)?;
-        super::substance_log::record_administered(&tx, session)?;
-        super::follow_ups::plan_follow_ups(&tx, session, end.wall_time)?;
-        tx.commit()?;
-        self.anchor_commit();
+        let committed = self.write(|tx| {
+            let next = check_next(tx, session, expected_next)?;
+            if next.0 as usize - 1 + closing.len() > MAX_SESSION_ENTRIES {
+                return Err(StoreError::SessionFull {
+                    most: MAX_SESSION_ENTRIES,
+                });
+            }
+            let committed = insert_events(tx, session, next, closing)?;
+            tx.execute(
+                "UPDATE sessions SET status = 'ended', ended_ms = ?2 WHERE id = ?1",
+                params![session.0, to_ms(end.wall_time)],
+            )?;
+            tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
+            super::delivered_total::record_delivered(tx, session)?;
+            super::substance_log::record_administered(tx, session)?;
+            super::follow_ups::plan_follow_ups(tx, session, end.wall_time)?;
+            Ok(committed)
+        })?;
         self.checkpoint();
         self.witness_commit();
         Ok(committed)

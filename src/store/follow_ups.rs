@@ -116,18 +116,7 @@ impl Store {
         id: FollowUpId,
         check_in: &CheckIn,
     ) -> Result<FollowUp, StoreError> {
-        self.require_writer()?;
         let check_in = check_in.checked()?;
-        let done: Option<Option<i64>> = self
-            .conn
-            .prepare_cached("SELECT done_ms FROM follow_ups WHERE id = ?1")?
-            .query_row([id.0], |row| row.get(0))
-            .optional()?;
-        match done {
-            None => return Err(FollowUpError::Unknown.into()),
-            Some(Some(_)) => return Err(FollowUpError::AlreadyDone.into()),
-            Some(None) => {}
-        }
         let ebi = check_in
             .ebi
             .map(|ebi| serde_json::to_string(&ebi))
@@ -139,12 +128,23 @@ impl Store {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|_| StoreError::Damaged("a check-in to be written"))?;
-        self.conn
-            .prepare_cached(
+        // Whether it is still open is read in the transaction that records it: once.
+        self.write(|tx| {
+            let done: Option<Option<i64>> = tx
+                .prepare_cached("SELECT done_ms FROM follow_ups WHERE id = ?1")?
+                .query_row([id.0], |row| row.get(0))
+                .optional()?;
+            match done {
+                None => return Err(FollowUpError::Unknown.into()),
+                Some(Some(_)) => return Err(FollowUpError::AlreadyDone.into()),
+                Some(None) => {}
+            }
+            tx.prepare_cached(
                 "UPDATE follow_ups SET done_ms = ?2, ebi = ?3, phq9 = ?4, note = ?5 WHERE id = ?1",
             )?
             .execute(params![id.0, to_ms(check_in.at), ebi, phq9, check_in.note])?;
-        self.anchor_commit();
+            Ok(())
+        })?;
         self.follow_up(id)
     }
 
@@ -161,12 +161,7 @@ impl Store {
     /// Writes check-ins already made (a practice's history, as the demo fills it) in one
     /// transaction: planned with their due days and, when done, what they found.
     pub fn insert_follow_ups(&mut self, follow_ups: &[FollowUp]) -> Result<(), StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        insert_rows(&tx, follow_ups)?;
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| insert_rows(tx, follow_ups))
     }
 }
 

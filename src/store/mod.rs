@@ -64,6 +64,7 @@ mod synthetic;
 mod unfinished_output;
 mod unverified;
 mod witness;
+mod write;
 mod writer_lock;
 
 pub use anchor::ANCHOR_FILE_NAME;

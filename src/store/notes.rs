@@ -50,9 +50,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.require_unsigned(session)?;
         let json = progress_json(note)?;
-        PROGRESS.write(&self.conn, session, json.as_deref(), now)?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| PROGRESS.write(tx, session, json.as_deref(), now))
     }
 
     /// The private psychotherapy note of a session. Call it only when the clinician opens the note
@@ -89,18 +87,14 @@ impl Store {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
         self.session(session)?;
         self.refuse_practice_copy(session)?;
         let text = Some(text).filter(|text| !text.trim().is_empty());
-        PRIVATE.write(&self.conn, session, text, now)?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| PRIVATE.write(tx, session, text, now))
     }
 
     /// A signed session's record never changes (corrections are addenda).
     fn require_unsigned(&self, session: SessionId) -> Result<(), StoreError> {
-        self.require_writer()?;
         if self.session(session)?.status == SessionStatus::Signed {
             return Err(StoreError::Signed);
         }

@@ -80,15 +80,18 @@ impl Store {
         &mut self,
         membership: &PracticeMembership,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
-        if self.own_signing_keys()?.is_empty() {
-            let clinician = crate::domain::Clinician {
-                name: membership.name.clone(),
-                credentials: String::new(),
-            };
-            super::signing_key::own_key(&self.conn, &clinician, membership.joined_at)?;
-        }
-        self.write_setting(MEMBERSHIP_KEY, membership, "the practice membership")
+        let needs_key = self.own_signing_keys()?.is_empty();
+        // The key and the membership are kept together, or neither.
+        self.write(|tx| {
+            if needs_key {
+                let clinician = crate::domain::Clinician {
+                    name: membership.name.clone(),
+                    credentials: String::new(),
+                };
+                super::signing_key::own_key(tx, &clinician, membership.joined_at)?;
+            }
+            super::settings::put_setting(tx, MEMBERSHIP_KEY, membership, "the practice membership")
+        })
     }
 
     /// This journal's ended sessions of linked clients that the server lacks something of, oldest
@@ -138,9 +141,8 @@ impl Store {
         recipient: &str,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        {
+        let sessions: Vec<SessionId> = pushed.iter().map(|(id, _)| *id).collect();
+        self.write(|tx| {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO practice_pushed (session_id, signed, addenda, check_ins)
                  VALUES (?1, ?2, ?3, ?4)
@@ -150,11 +152,8 @@ impl Store {
             for (id, state) in pushed {
                 upsert.execute(params![id.0, state.signed, state.addenda, state.check_ins])?;
             }
-        }
-        let sessions: Vec<SessionId> = pushed.iter().map(|(id, _)| *id).collect();
-        super::disclosures::record_push(&tx, &sessions, recipient, at)?;
-        tx.commit()?;
-        Ok(())
+            super::disclosures::record_push(tx, &sessions, recipient, at)
+        })
     }
 
     /// The colleagues' sessions this journal holds, by uuid.

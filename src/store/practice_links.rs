@@ -64,7 +64,6 @@ impl Store {
         practice_code: &str,
         now: DateTime<Utc>,
     ) -> Result<Linked, StoreError> {
-        self.require_writer()?;
         let local_code = local_code.trim();
         let practice_code = practice_code.trim();
         let existing = self.client_by_code(local_code)?;
@@ -85,26 +84,26 @@ impl Store {
             return Err(StoreError::LinkedElsewhere);
         }
         // A client new to the journal and its link are one change: neither is kept without the other.
-        let tx = self.conn.transaction()?;
-        let client = if let Some(client) = existing {
-            client
-        } else {
-            // Known by its code alone, checked as the start form checks one.
-            let new = NewClient::parse(local_code, "", "")?;
-            super::clients::insert_client(&tx, &new, now)?;
-            Client {
-                id: ClientId(tx.last_insert_rowid()),
-                code: new.code,
-                display_name: None,
-                weight_kg: None,
-            }
-        };
-        tx.prepare_cached(
-            "INSERT INTO practice_links (client_id, practice_code, linked_ms) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![client.id.0, practice_code, to_ms(now)])?;
-        tx.commit()?;
-        self.anchor_commit();
+        let client = self.write(|tx| {
+            let client = if let Some(client) = existing {
+                client
+            } else {
+                // Known by its code alone, checked as the start form checks one.
+                let new = NewClient::parse(local_code, "", "")?;
+                super::clients::insert_client(tx, &new, now)?;
+                Client {
+                    id: ClientId(tx.last_insert_rowid()),
+                    code: new.code,
+                    display_name: None,
+                    weight_kg: None,
+                }
+            };
+            tx.prepare_cached(
+                "INSERT INTO practice_links (client_id, practice_code, linked_ms) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![client.id.0, practice_code, to_ms(now)])?;
+            Ok(client)
+        })?;
         Ok(Linked::Now(client))
     }
 

@@ -41,16 +41,15 @@ impl Store {
         public_key: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        let added = tx
-            .prepare_cached(
-                "INSERT INTO practice_pinned_keys (login, public_key, pinned_ms, by_hand)
-                 VALUES (?1, ?2, ?3, 1) ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![login, public_key, to_ms(now)])?;
-        tx.commit()?;
-        self.anchor_commit();
+        let added = self.write(|tx| {
+            let added = tx
+                .prepare_cached(
+                    "INSERT INTO practice_pinned_keys (login, public_key, pinned_ms, by_hand)
+                     VALUES (?1, ?2, ?3, 1) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![login, public_key, to_ms(now)])?;
+            Ok(added)
+        })?;
         Ok(added == 1)
     }
 

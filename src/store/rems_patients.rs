@@ -39,26 +39,28 @@ impl Store {
         client: ClientId,
         details: &RemsPatient,
     ) -> Result<RemsPatient, StoreError> {
-        self.require_writer()?;
         let now = wall_now();
         let details = details.checked(now.date_naive())?;
         self.client(client)?;
-        if details.is_empty() {
-            self.conn
-                .prepare_cached("DELETE FROM rems_patients WHERE client_id = ?1")?
-                .execute([client.0])?;
-        } else {
-            let json = serde_json::to_string(&details)
-                .map_err(|_| StoreError::Damaged("a client's REMS details"))?;
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO rems_patients (client_id, details, saved_ms) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (client_id) DO UPDATE SET
-                        details = excluded.details, saved_ms = excluded.saved_ms",
-                )?
-                .execute(params![client.0, json, to_ms(now)])?;
-        }
-        self.anchor_commit();
+        let json = (!details.is_empty())
+            .then(|| serde_json::to_string(&details))
+            .transpose()
+            .map_err(|_| StoreError::Damaged("a client's REMS details"))?;
+        self.write(|tx| {
+            match json {
+                None => tx
+                    .prepare_cached("DELETE FROM rems_patients WHERE client_id = ?1")?
+                    .execute([client.0])?,
+                Some(json) => tx
+                    .prepare_cached(
+                        "INSERT INTO rems_patients (client_id, details, saved_ms) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (client_id) DO UPDATE SET
+                            details = excluded.details, saved_ms = excluded.saved_ms",
+                    )?
+                    .execute(params![client.0, json, to_ms(now)])?,
+            };
+            Ok(())
+        })?;
         Ok(details)
     }
 
@@ -89,7 +91,6 @@ impl Store {
 
     /// Checks and keeps the clinic's contact details; returns them as kept.
     pub fn save_rems_contact(&mut self, contact: &RemsContact) -> Result<RemsContact, StoreError> {
-        self.require_writer()?;
         let contact = contact.checked()?;
         self.write_setting(CONTACT_KEY, &contact, "the clinic's contact details")?;
         Ok(contact)

@@ -123,7 +123,6 @@ impl Store {
         at: DateTime<Utc>,
         reason: &str,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
         let reason = reason.trim();
         if reason.is_empty()
             || reason.chars().count() > MAX_WITHDRAWAL_REASON_CHARS
@@ -132,18 +131,17 @@ impl Store {
             return Err(StoreError::RemsWithdrawalReason);
         }
         let recorded_by = self.signs_as();
-        let tx = self.conn.transaction()?;
-        if !submitted_now(&tx, session)? {
-            return Err(StoreError::RemsNotSubmitted);
-        }
-        tx.prepare_cached(
-            "INSERT INTO rems_marks (session_id, submitted, at_ms, reason, recorded_by)
-             VALUES (?1, 0, ?2, ?3, ?4)",
-        )?
-        .execute(params![session.0, to_ms(at), reason, recorded_by])?;
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| {
+            if !submitted_now(tx, session)? {
+                return Err(StoreError::RemsNotSubmitted);
+            }
+            tx.prepare_cached(
+                "INSERT INTO rems_marks (session_id, submitted, at_ms, reason, recorded_by)
+                 VALUES (?1, 0, ?2, ?3, ?4)",
+            )?
+            .execute(params![session.0, to_ms(at), reason, recorded_by])?;
+            Ok(())
+        })
     }
 
     /// Marks many forms submitted in one transaction: all of them, or none (the demo's paperwork).
@@ -151,18 +149,16 @@ impl Store {
         &mut self,
         submissions: &[(SessionId, DateTime<Utc>)],
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
         let recorded_by = self
             .clinician()?
             .map(|clinician| clinician.signed_as())
             .unwrap_or_default();
-        let tx = self.conn.transaction()?;
-        for (session, at) in submissions {
-            submit(&tx, *session, *at, &recorded_by)?;
-        }
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| {
+            for (session, at) in submissions {
+                submit(tx, *session, *at, &recorded_by)?;
+            }
+            Ok(())
+        })
     }
 }
 

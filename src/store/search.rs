@@ -267,12 +267,13 @@ impl Store {
     /// Merges the search index into one segment. Worth it after a bulk write (synthetic data, import):
     /// queries then read each word's entries from one place.
     pub fn optimize_search_index(&mut self) -> Result<(), StoreError> {
-        self.require_writer()?;
-        self.conn.execute(
-            "INSERT INTO event_search (event_search) VALUES ('optimize')",
-            [],
-        )?;
-        Ok(())
+        self.write_unrecorded(|tx| {
+            tx.execute(
+                "INSERT INTO event_search (event_search) VALUES ('optimize')",
+                [],
+            )?;
+            Ok(())
+        })
     }
 
     /// How many entries match `query` in all: what "200 of 1,843" says, and how far paging by

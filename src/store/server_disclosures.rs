@@ -63,40 +63,35 @@ impl Store {
         &mut self,
         lines: impl Iterator<Item = (Whose, OutboxLine)>,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        let mut recorded = false;
-        for (whose, line) in lines {
-            let (sql, key) = match &whose {
-                Whose::Session(uuid) => (
-                    "SELECT client_id FROM sessions WHERE uuid = ?1",
-                    uuid.to_string(),
-                ),
-                Whose::PracticeClient(code) => (
-                    "SELECT client_id FROM practice_links WHERE practice_code = ?1",
-                    code.clone(),
-                ),
-            };
-            let client: Option<i64> = tx
-                .prepare_cached(sql)?
-                .query_row([key], |row| row.get(0))
-                .optional()?;
-            if let Some(client) = client {
-                insert(
-                    &tx,
-                    &OutboxLine {
-                        client_id: Some(client),
-                        ..line
-                    },
-                )?;
-                recorded = true;
+        // Nothing of a client here leaves the commit empty, and the anchor as it was.
+        self.write(|tx| {
+            for (whose, line) in lines {
+                let (sql, key) = match &whose {
+                    Whose::Session(uuid) => (
+                        "SELECT client_id FROM sessions WHERE uuid = ?1",
+                        uuid.to_string(),
+                    ),
+                    Whose::PracticeClient(code) => (
+                        "SELECT client_id FROM practice_links WHERE practice_code = ?1",
+                        code.clone(),
+                    ),
+                };
+                let client: Option<i64> = tx
+                    .prepare_cached(sql)?
+                    .query_row([key], |row| row.get(0))
+                    .optional()?;
+                if let Some(client) = client {
+                    insert(
+                        tx,
+                        &OutboxLine {
+                            client_id: Some(client),
+                            ..line
+                        },
+                    )?;
+                }
             }
-        }
-        if recorded {
-            tx.commit()?;
-            self.anchor_commit();
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 

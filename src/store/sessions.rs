@@ -51,7 +51,6 @@ impl Store {
         started_at: DateTime<Utc>,
         first: &[NewEvent],
     ) -> Result<(Session, Vec<crate::domain::Event>), StoreError> {
-        self.require_writer()?;
         let client = self.client(new.client_id)?;
         let consent = self.require_current_consent(client.id, started_at)?;
         // The checklist keeps the consent the session went ahead under.
@@ -71,24 +70,24 @@ impl Store {
             .map_err(crate::domain::SessionError::from)?;
         let uuid = uuid::Uuid::new_v4();
         let zone = self.clinic_zone()?;
-        let tx = self.conn.transaction()?;
-        let weight = checklist_weight.or(client.weight_kg);
-        insert_session(
-            &tx,
-            new,
-            uuid,
-            SessionStatus::Live,
-            (started_at, None),
-            (weight, Some(zone)),
-        )?;
-        let id = SessionId(tx.last_insert_rowid());
-        let committed = insert_events(&tx, id, Seq(1), first)?;
-        if let Some(weight) = checklist_weight {
-            tx.prepare_cached("UPDATE clients SET weight_kg = ?2 WHERE id = ?1")?
-                .execute(params![client.id.0, weight])?;
-        }
-        tx.commit()?;
-        self.anchor_commit();
+        let (id, committed) = self.write(|tx| {
+            let weight = checklist_weight.or(client.weight_kg);
+            insert_session(
+                tx,
+                new,
+                uuid,
+                SessionStatus::Live,
+                (started_at, None),
+                (weight, Some(zone)),
+            )?;
+            let id = SessionId(tx.last_insert_rowid());
+            let committed = insert_events(tx, id, Seq(1), first)?;
+            if let Some(weight) = checklist_weight {
+                tx.prepare_cached("UPDATE clients SET weight_kg = ?2 WHERE id = ?1")?
+                    .execute(params![client.id.0, weight])?;
+            }
+            Ok((id, committed))
+        })?;
         Ok((self.session(id)?, committed))
     }
 
@@ -97,16 +96,14 @@ impl Store {
         &mut self,
         sessions: &[CompleteSession],
     ) -> Result<Vec<SessionId>, StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        let mut ids = Vec::with_capacity(sessions.len());
-        for session in sessions {
-            ids.push(insert_complete_session(&tx, session, Origin::ThisClinic)?);
-        }
-        super::search::index_waiting(&tx)?;
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(ids)
+        self.write(|tx| {
+            let mut ids = Vec::with_capacity(sessions.len());
+            for session in sessions {
+                ids.push(insert_complete_session(tx, session, Origin::ThisClinic)?);
+            }
+            super::search::index_waiting(tx)?;
+            Ok(ids)
+        })
     }
 
     /// One session by id.

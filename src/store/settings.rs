@@ -26,7 +26,6 @@ impl Store {
 
     /// Checks and stores the clinic's settings.
     pub fn save_clinic_settings(&mut self, settings: &ClinicSettings) -> Result<(), StoreError> {
-        self.require_writer()?;
         settings.check()?;
         self.write_setting(CLINIC_KEY, settings, "the clinic settings")
     }
@@ -48,7 +47,6 @@ impl Store {
 
     /// Stores the clinician's name and credentials, trimmed; a name is needed.
     pub fn save_clinician(&mut self, clinician: &Clinician) -> Result<Clinician, StoreError> {
-        self.require_writer()?;
         let clinician = clinician.checked()?;
         self.write_setting(CLINICIAN_KEY, &clinician, "the clinician's name")?;
         Ok(clinician)
@@ -61,15 +59,14 @@ impl Store {
 
     /// Stores the clinic's name (checked and trimmed), or clears it with `None`.
     pub fn save_clinic_name(&mut self, name: Option<&ClinicName>) -> Result<(), StoreError> {
-        self.require_writer()?;
         if let Some(name) = name {
             return self.write_setting(CLINIC_NAME_KEY, name, "the clinic's name");
         }
-        self.conn
-            .prepare_cached("DELETE FROM settings WHERE key = ?1")?
-            .execute([CLINIC_NAME_KEY])?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| {
+            tx.prepare_cached("DELETE FROM settings WHERE key = ?1")?
+                .execute([CLINIC_NAME_KEY])?;
+            Ok(())
+        })
     }
 
     /// The clinic's time zone, kept with each session started: the one set in Settings, else this
@@ -82,7 +79,6 @@ impl Store {
 
     /// Sets the clinic's time zone for the sessions started from now on (each keeps its own).
     pub fn save_clinic_zone(&mut self, zone: ClinicZone) -> Result<(), StoreError> {
-        self.require_writer()?;
         self.write_setting(CLINIC_ZONE_KEY, &zone, "the clinic's time zone")
     }
 
@@ -99,7 +95,6 @@ impl Store {
         &mut self,
         settings: DateTimeSettings,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
         self.write_setting(DATE_STYLE_KEY, &settings, "the date and clock settings")
     }
 
@@ -119,20 +114,29 @@ impl Store {
             .transpose()
     }
 
+    /// Stores one setting as JSON, through the write doorway.
     pub(super) fn write_setting<T: Serialize>(
-        &self,
+        &mut self,
         key: &str,
         value: &T,
         what: &'static str,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(value).map_err(|_| StoreError::Damaged(what))?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute([key, &json])?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| put_setting(tx, key, value, what))
     }
+}
+
+/// Stores one setting as JSON in the transaction given (`what` names it if it cannot be written).
+pub(super) fn put_setting<T: Serialize>(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    value: &T,
+    what: &'static str,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(value).map_err(|_| StoreError::Damaged(what))?;
+    tx.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, &json])?;
+    Ok(())
 }

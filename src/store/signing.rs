@@ -93,14 +93,9 @@ impl Store {
         clinician: &Clinician,
         now: DateTime<Utc>,
     ) -> Result<Signature, StoreError> {
-        self.require_writer()?;
         self.refuse_practice_copy(session)?;
         let clinician = clinician.checked()?;
-        let tx = self.conn.transaction()?;
-        let signature = sign_in(&tx, session, clinician, now)?;
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(signature)
+        self.write(|tx| sign_in(tx, session, clinician, now))
     }
 
     /// The signature of a session, if it is signed.
@@ -114,14 +109,11 @@ impl Store {
         session: SessionId,
         addendum: &Addendum,
     ) -> Result<(), StoreError> {
-        self.require_writer()?;
         self.refuse_practice_copy(session)?;
         if self.session(session)?.status != SessionStatus::Signed {
             return Err(SignatureError::NotSigned.into());
         }
-        insert_addendum(&self.conn, session, addendum)?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| insert_addendum(tx, session, addendum))
     }
 
     /// The addenda of a session, oldest first.

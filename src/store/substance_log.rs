@@ -60,7 +60,6 @@ impl Store {
         entry: &NewSubstanceEntry,
         at: DateTime<Utc>,
     ) -> Result<SubstanceEntry, StoreError> {
-        self.require_writer()?;
         entry.check()?;
         if matches!(entry.movement, Movement::Administered { .. }) {
             // What a session gave is written when it ends, from its record; never typed.
@@ -70,25 +69,24 @@ impl Store {
             .clinician()?
             .map(|clinician| clinician.signed_as())
             .unwrap_or_default();
-        let tx = self.conn.transaction()?;
-        let held = lot_substance(&tx, &entry.lot)?;
-        if let Some(held) = held
-            && held != entry.substance
-        {
-            return Err(SubstanceLogError::OtherSubstance {
-                lot: entry.lot.to_string(),
-                held: held.as_str(),
-                asked: entry.substance.as_str(),
+        let id = self.write(|tx| {
+            let held = lot_substance(tx, &entry.lot)?;
+            if let Some(held) = held
+                && held != entry.substance
+            {
+                return Err(SubstanceLogError::OtherSubstance {
+                    lot: entry.lot.to_string(),
+                    held: held.as_str(),
+                    asked: entry.substance.as_str(),
+                }
+                .into());
             }
-            .into());
-        }
-        if held.is_none() && !matches!(entry.movement, Movement::Received) {
-            return Err(SubstanceLogError::UnknownLot(entry.lot.to_string()).into());
-        }
-        entry.balance_after(balance(&tx, &entry.lot)?)?;
-        let id = insert(&tx, entry, at, None, &recorded_by)?;
-        tx.commit()?;
-        self.anchor_commit();
+            if held.is_none() && !matches!(entry.movement, Movement::Received) {
+                return Err(SubstanceLogError::UnknownLot(entry.lot.to_string()).into());
+            }
+            entry.balance_after(balance(tx, &entry.lot)?)?;
+            insert(tx, entry, at, None, &recorded_by)
+        })?;
         self.substance_entry(id)
     }
 

@@ -40,12 +40,7 @@ impl Store {
     /// Marks the journal synthetic for good, before synthetic data goes in. Refused (`RealRecords`)
     /// when it is not already synthetic and holds any record: synthetic data only fills a new journal.
     pub fn claim_for_synthetic_data(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.transaction()?;
-        claim_in(&tx, now)?;
-        tx.commit()?;
-        self.anchor_commit();
-        Ok(())
+        self.write(|tx| claim_in(tx, now))
     }
 }
 
