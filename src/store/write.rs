@@ -53,7 +53,10 @@ mod tests {
         ("mod.rs", "read_consistent's read-only snapshot"),
         ("open.rs", "the anchor of what opening found"),
         ("anchor.rs", "require_anchor trying the anchor once more"),
-        ("passphrase.rs", "the key file rewrapped: nothing in the database changes"),
+        (
+            "passphrase.rs",
+            "the key file rewrapped: nothing in the database changes",
+        ),
     ];
 
     #[test]

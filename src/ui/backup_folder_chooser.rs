@@ -1,12 +1,13 @@
 //! Choosing where the automatic backups go, in Settings: a folder typed or picked in the system's
 //! dialog, checked and kept for this computer, with a warning while it shares the journal's disk.
 
+use super::status::Status;
 use std::path::Path;
 
 use egui::{RichText, TextEdit, Ui};
 
 use super::save_dialog::{SaveChoice, SaveDialog};
-use super::{theme, widgets};
+use super::theme;
 use crate::store::{
     backup_folder, choose_backup_folder, chosen_backup_folder, shares_disk_with_journal,
 };
@@ -17,7 +18,7 @@ pub struct BackupFolderChooser {
     /// The folder as typed; read from the data folder when first shown.
     text: Option<String>,
     dialog: Option<SaveDialog>,
-    status: Option<(String, bool)>,
+    status: Status,
 }
 
 impl BackupFolderChooser {
@@ -70,15 +71,13 @@ impl BackupFolderChooser {
         match changed {
             Some(Ok(())) => {
                 self.text = Some(backup_folder(dir).display().to_string());
-                self.status = Some((
-                    format!("Automatic backups now go to {}.", folder.display()),
-                    false,
-                ));
+                self.status =
+                    Status::done(format!("Automatic backups now go to {}.", folder.display()));
             }
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
         moved
     }
 }

@@ -2,6 +2,7 @@
 //! once a day), listed in Settings with "Back up now" and a progress bar, and restored from there or,
 //! when the journal fails its start-up check, from the newest good one.
 
+use super::status::Status;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,7 @@ pub struct Backups {
     /// Whether backups are made on session end and daily without being asked.
     automatic: bool,
     running: Option<Job<Result<BackupFile, StoreError>>>,
-    status: Option<(String, bool)>,
+    status: Status,
     next_check: Option<Instant>,
     /// "Restore…" was pressed on this backup and the inline question is showing.
     confirming: Option<PathBuf>,
@@ -49,7 +50,7 @@ impl Default for Backups {
         Self {
             automatic: true,
             running: None,
-            status: None,
+            status: Status::Quiet,
             next_check: None,
             confirming: None,
             good_for_damaged: None,
@@ -119,14 +120,10 @@ impl Backups {
     fn not_made(&mut self, why: &str) {
         let sentence = format!("No backup was made: {}.", why.trim_end_matches('.'));
         // The same reason again (the daily check every half hour) is not said again.
-        if self
-            .status
-            .as_ref()
-            .is_some_and(|(said, _)| *said == sentence)
-        {
+        if self.status.sentence() == Some(sentence.as_str()) {
             return;
         }
-        self.status = Some((sentence.clone(), true));
+        self.status = Status::problem(sentence.clone());
         self.unsaid = Some(sentence);
     }
 
@@ -165,15 +162,15 @@ impl Backups {
         self.relist();
         match outcome {
             Ok(backup) => {
-                self.status = Some((
-                    format!("Backed up at {}.", format::clock_time(backup.made_at)),
-                    false,
+                self.status = Status::done(format!(
+                    "Backed up at {}.",
+                    format::clock_time(backup.made_at)
                 ));
                 None
             }
             Err(error) => {
                 let sentence = format!("The automatic backup failed: {error}");
-                self.status = Some((sentence.clone(), true));
+                self.status = Status::problem(sentence.clone());
                 Some(sentence)
             }
         }
@@ -215,7 +212,7 @@ impl Backups {
                 self.start(ui.ctx(), store, now);
             }
         });
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
         ui.add_space(theme::GAP);
         let listed = self
             .listed

@@ -1,6 +1,7 @@
 //! Export of many sessions (those the browser shows) as one JSON archive, as a background job with
 //! a progress bar and a Cancel button; the window keeps working meanwhile.
 
+use super::status::Status;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -8,7 +9,6 @@ use egui::Ui;
 
 use super::background::{Job, Poll};
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
-use super::widgets;
 use crate::domain::SessionId;
 use crate::export::{
     ExportError, ExportFormat, ExportOptions, export_disclosures, exports_dir, write_archive,
@@ -42,7 +42,7 @@ struct Running {
 pub struct BulkExport {
     stage: Stage,
     /// The last outcome, as a sentence; `true` when it is a problem.
-    status: Option<(String, bool)>,
+    status: Status,
 }
 
 impl BulkExport {
@@ -84,16 +84,14 @@ impl BulkExport {
                     }
                 }
             }
-            widgets::status_line(ui, self.status.as_ref());
+            self.status.show(ui);
         });
     }
 
     fn choose(&mut self, ctx: &egui::Context, ids: Vec<SessionId>, data_dir: &Path) {
         if ids.is_empty() {
-            self.status = Some((
-                "No sessions are shown, so there is nothing to export.".to_owned(),
-                true,
-            ));
+            self.status =
+                Status::problem("No sessions are shown, so there is nothing to export.".to_owned());
             return;
         }
         let name = format!(
@@ -108,7 +106,7 @@ impl BulkExport {
             (json.label(), json.extension()),
             &exports_dir(data_dir),
         );
-        self.status = None;
+        self.status = Status::Quiet;
         self.stage = Stage::Choosing { ids, dialog };
     }
 
@@ -121,7 +119,7 @@ impl BulkExport {
                     Destination::Waiting => return,
                     Destination::Cancelled => {
                         self.stage = Stage::Idle;
-                        self.status = Some((EXPORT_CANCELLED.to_owned(), false));
+                        self.status = Status::done(EXPORT_CANCELLED);
                         return;
                     }
                     Destination::To { path, fallback } => (path, fallback),
@@ -134,11 +132,11 @@ impl BulkExport {
                 Poll::Finished(outcome) => {
                     // The worker takes the export's disclosures into the journal now.
                     let _ = journal.send(Write::TakeInDisclosures);
-                    self.status = Some(describe(running, Some(outcome)));
+                    self.status = describe(running, Some(outcome));
                     self.stage = Stage::Idle;
                 }
                 Poll::Lost => {
-                    self.status = Some(describe(running, None));
+                    self.status = describe(running, None);
                     self.stage = Stage::Idle;
                 }
             },
@@ -201,30 +199,21 @@ fn start(
 }
 
 /// What became of the export; `None` when its thread stopped without a word.
-fn describe(running: &Running, outcome: Option<Result<(), ExportError>>) -> (String, bool) {
+fn describe(running: &Running, outcome: Option<Result<(), ExportError>>) -> Status {
     match outcome {
-        Some(Ok(())) if running.fallback => (
-            format!(
-                "No save dialog can be shown on this system, so {} {} saved to {}",
-                crate::format::count(running.total, "session", "sessions"),
-                if running.total == 1 { "was" } else { "were" },
-                running.path.display()
-            ),
-            false,
-        ),
-        Some(Ok(())) => (
-            format!(
-                "Saved {} to {}",
-                crate::format::count(running.total, "session", "sessions"),
-                running.path.display()
-            ),
-            false,
-        ),
-        Some(Err(ExportError::Cancelled)) => (EXPORT_CANCELLED.to_owned(), false),
-        Some(Err(error)) => (error.to_string(), true),
-        None => (
-            "The export stopped unexpectedly; nothing was saved.".to_owned(),
-            true,
-        ),
+        Some(Ok(())) if running.fallback => Status::done(format!(
+            "No save dialog can be shown on this system, so {} {} saved to {}",
+            crate::format::count(running.total, "session", "sessions"),
+            if running.total == 1 { "was" } else { "were" },
+            running.path.display()
+        )),
+        Some(Ok(())) => Status::done(format!(
+            "Saved {} to {}",
+            crate::format::count(running.total, "session", "sessions"),
+            running.path.display()
+        )),
+        Some(Err(ExportError::Cancelled)) => Status::done(EXPORT_CANCELLED),
+        Some(Err(error)) => Status::problem(error),
+        None => Status::problem("The export stopped unexpectedly; nothing was saved."),
     }
 }

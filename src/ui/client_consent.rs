@@ -1,11 +1,12 @@
 //! A client's consent on their history page: where it stands, every consent and withdrawal given,
 //! and recording a renewal or a withdrawal outside a session start.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
 use super::printing::{PrintRequest, Printing};
-use super::{theme, widgets};
+use super::theme;
 use crate::domain::{
     ClientId, ConsentItem, ConsentRecord, ConsentStanding, DisclosureScope, NewConsent,
 };
@@ -22,16 +23,16 @@ pub struct ClientConsent {
     /// The clinic's newest text version, when it has one.
     version: Option<u32>,
     agreed: [bool; 4],
-    status: Option<(String, bool)>,
+    status: Status,
     recording: Awaiting,
     printing: Printing,
 }
 
 impl ClientConsent {
     pub fn load(store: &Store, client: ClientId, now: chrono::DateTime<chrono::Utc>) -> Self {
-        let mut status = None;
+        let mut status = Status::Quiet;
         let mut problem = |error: crate::store::StoreError| {
-            status = Some((error.to_string(), true));
+            status = Status::problem(error);
         };
         let standing = store.consent_standing(client, now).unwrap_or_else(|error| {
             problem(error);
@@ -70,7 +71,7 @@ impl ClientConsent {
                     } else {
                         "Consent recorded."
                     };
-                    self.status = Some((said.to_owned(), false));
+                    self.status = Status::done(said);
                     self.history.insert(0, record);
                     // The record is committed: the journal's reader sees it.
                     if let Ok(standing) = journal.read().consent_standing(self.client, now) {
@@ -79,7 +80,7 @@ impl ClientConsent {
                     self.agreed = [false; 4];
                 }
                 Ok(_) => {}
-                Err(error) => self.status = Some((error.to_string(), true)),
+                Err(error) => self.status = Status::problem(error),
             }
         }
         ui.strong("Consent");
@@ -147,9 +148,9 @@ impl ClientConsent {
         }
         let printed = self.printing.poll(ui.ctx(), journal);
         if let Some(status) = &printed {
-            self.status = Some(status.clone());
+            self.status = status.clone();
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
         printed.is_some()
     }
 
@@ -158,11 +159,12 @@ impl ClientConsent {
         let document = match ConsentDocument::load(journal.read(), self.client) {
             Ok(Some(document)) => document,
             Ok(None) => {
-                self.status = Some(("The clinic has no consent text to print.".to_owned(), true));
+                self.status =
+                    Status::problem("The clinic has no consent text to print.".to_owned());
                 return;
             }
             Err(error) => {
-                self.status = Some((error.to_string(), true));
+                self.status = Status::problem(error);
                 return;
             }
         };
@@ -175,7 +177,7 @@ impl ClientConsent {
                 sessions: Vec::new(),
             },
         };
-        self.status = None;
+        self.status = Status::Quiet;
         self.printing.start(ctx, journal, request, move || {
             render_consent(&document).map_err(|error| PrintError::Render(error.to_string()))
         });
@@ -191,10 +193,7 @@ impl ClientConsent {
         };
         // Checked here too, so a refusal reads at once.
         if !withdrawn && !self.agreed[0] {
-            self.status = Some((
-                crate::domain::ConsentError::OffLabelRequired.to_string(),
-                true,
-            ));
+            self.status = Status::problem(crate::domain::ConsentError::OffLabelRequired);
             return;
         }
         self.recording

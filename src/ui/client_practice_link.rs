@@ -4,12 +4,13 @@
 //! server checks that this clinician is on its care team). Until then, nothing of the client is
 //! sent or received. The same as `kap-journal practice link`.
 
+use super::status::Status;
 use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
 use super::background::Job;
-use super::{theme, widgets};
+use super::theme;
 use crate::domain::{Client, PracticeMembership};
 use crate::practice::PracticeError;
 use crate::store::{Store, StoreError};
@@ -25,15 +26,15 @@ pub struct ClientPracticeLink {
     /// The server being asked whether the client may be linked.
     asking: Option<Job<Result<(), PracticeError>>>,
     saving: Awaiting,
-    status: Option<(String, bool)>,
+    status: Status,
 }
 
 impl ClientPracticeLink {
     pub fn load(store: &Store, client: &Client) -> Self {
         let (membership, linked, status) =
             match (store.practice_membership(), store.practice_link(client.id)) {
-                (Ok(membership), Ok(linked)) => (membership, linked, None),
-                (Err(error), _) | (_, Err(error)) => (None, None, Some((error.to_string(), true))),
+                (Ok(membership), Ok(linked)) => (membership, linked, Status::Quiet),
+                (Err(error), _) | (_, Err(error)) => (None, None, Status::problem(error)),
             };
         Self {
             client: client.clone(),
@@ -94,7 +95,7 @@ impl ClientPracticeLink {
                 }
             });
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
         ui.add_space(theme::GAP);
     }
 
@@ -103,13 +104,13 @@ impl ClientPracticeLink {
         let reader = match journal.read().reader() {
             Ok(reader) => reader,
             Err(error) => {
-                self.status = Some((error.to_string(), true));
+                self.status = Status::problem(error);
                 return;
             }
         };
         let code = self.client.code.clone();
         let practice_code = self.practice_code.trim().to_owned();
-        self.status = None;
+        self.status = Status::Quiet;
         self.asking = Some(Job::start(ctx, "practice link", move |_| {
             crate::practice::may_link(&reader, &code, &practice_code)
         }));
@@ -131,18 +132,17 @@ impl ClientPracticeLink {
                         at: now,
                     }),
                 ),
-                Err(error) => self.status = Some((error.to_string(), true)),
+                Err(error) => self.status = Status::problem(error),
             }
         }
         match self.saving.answer() {
             Some(Ok(_)) => {
                 self.linked = Some(self.practice_code.trim().to_owned());
-                self.status = Some((
-                    "Linked: the next sync sends this client's sessions and receives its care team's.".to_owned(),
-                    false,
-                ));
+                self.status = Status::done(
+                    "Linked: the next sync sends this client's sessions and receives its care team's.",
+                );
             }
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
     }

@@ -1,6 +1,7 @@
 //! A client's details for the esketamine REMS form (names, birthdate, sex, enrolment), edited in
 //! their history. The form alone prints them, and the panel says so.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
@@ -18,15 +19,15 @@ pub struct ClientRemsDetails {
     sex: Option<RemsSex>,
     enrolled: Option<bool>,
     saved: RemsPatient,
-    status: Option<(String, bool)>,
+    status: Status,
     saving: Awaiting,
 }
 
 impl ClientRemsDetails {
     pub fn load(store: &Store, client: ClientId) -> Self {
         let (saved, status) = match store.rems_patient(client) {
-            Ok(details) => (details.unwrap_or_default(), None),
-            Err(error) => (RemsPatient::default(), Some((error.to_string(), true))),
+            Ok(details) => (details.unwrap_or_default(), Status::Quiet),
+            Err(error) => (RemsPatient::default(), Status::problem(error)),
         };
         let mut panel = Self {
             client,
@@ -116,9 +117,9 @@ impl ClientRemsDetails {
                         if let Ok(typed) = self.typed() {
                             self.show_saved(typed);
                         }
-                        self.status = Some(("REMS details saved.".to_owned(), false));
+                        self.status = Status::done("REMS details saved.");
                     }
-                    Some(Err(error)) => self.status = Some((error.to_string(), true)),
+                    Some(Err(error)) => self.status = Status::problem(error),
                     None => {}
                 }
                 let typed = self.typed();
@@ -138,10 +139,10 @@ impl ClientRemsDetails {
                                 details,
                             },
                         ),
-                        Err(sentence) => self.status = Some((sentence, true)),
+                        Err(sentence) => self.status = Status::problem(sentence),
                     }
                 }
-                widgets::status_line(ui, self.status.as_ref());
+                self.status.show(ui);
             });
     }
 }

@@ -1,6 +1,7 @@
 //! The clinic in Settings: its name (the healthcare setting) and how it is reached (telephone,
 //! email, address), which the esketamine REMS form prints.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
@@ -20,7 +21,7 @@ struct ClinicDetails {
 pub struct ClinicSettingsPanel {
     editing: ClinicDetails,
     saved: ClinicDetails,
-    status: Option<(String, bool)>,
+    status: Status,
     saving: Awaiting,
 }
 
@@ -33,8 +34,8 @@ impl ClinicSettingsPanel {
             })
         };
         let (saved, status) = match read() {
-            Ok(details) => (details, None),
-            Err(error) => (ClinicDetails::default(), Some((error.to_string(), true))),
+            Ok(details) => (details, Status::Quiet),
+            Err(error) => (ClinicDetails::default(), Status::problem(error)),
         };
         Self {
             editing: saved.clone(),
@@ -90,9 +91,9 @@ impl ClinicSettingsPanel {
                     self.editing.contact = contact;
                 }
                 self.saved = self.editing.clone();
-                self.status = Some(("Clinic details saved.".to_owned(), false));
+                self.status = Status::done("Clinic details saved.");
             }
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
         let unsaved = self.editing != self.saved && !self.saving.is_waiting();
@@ -109,10 +110,10 @@ impl ClinicSettingsPanel {
                 (Ok(name), Ok(contact)) => self
                     .saving
                     .send(journal, Write::SaveClinic { name, contact }),
-                (Err(error), _) => self.status = Some((error.to_string(), true)),
-                (_, Err(error)) => self.status = Some((error.to_string(), true)),
+                (Err(error), _) => self.status = Status::problem(error),
+                (_, Err(error)) => self.status = Status::problem(error),
             }
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
     }
 }

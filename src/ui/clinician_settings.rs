@@ -1,6 +1,7 @@
 //! Who signs sessions on this computer: the clinician's name and credentials, kept in the journal,
 //! shown on every signature, addendum and summary header.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
@@ -13,15 +14,15 @@ use crate::worker::{Journal, Write, Written};
 pub struct ClinicianSettings {
     editing: Clinician,
     saved: Clinician,
-    status: Option<(String, bool)>,
+    status: Status,
     saving: Awaiting,
 }
 
 impl ClinicianSettings {
     pub fn load(store: &Store) -> Self {
         let (saved, status) = match store.clinician() {
-            Ok(clinician) => (clinician.unwrap_or_default(), None),
-            Err(error) => (Clinician::default(), Some((error.to_string(), true))),
+            Ok(clinician) => (clinician.unwrap_or_default(), Status::Quiet),
+            Err(error) => (Clinician::default(), Status::problem(error)),
         };
         Self {
             editing: saved.clone(),
@@ -55,10 +56,10 @@ impl ClinicianSettings {
             Some(Ok(Written::Clinician(saved))) => {
                 self.editing = saved.clone();
                 self.saved = saved;
-                self.status = Some(("Name saved.".to_owned(), false));
+                self.status = Status::done("Name saved.");
             }
-            Some(Ok(_)) => self.status = Some(("Name saved.".to_owned(), false)),
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Ok(_)) => self.status = Status::done("Name saved."),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
         let unsaved = self.editing != self.saved && !self.saving.is_waiting();
@@ -69,6 +70,6 @@ impl ClinicianSettings {
             self.saving
                 .send(journal, Write::SaveClinician(self.editing.clone()));
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
     }
 }

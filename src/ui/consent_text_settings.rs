@@ -1,6 +1,7 @@
 //! The clinic's consent text in Settings: the version in force, and adopting a new one (every
 //! client then consents again before their next session).
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
@@ -16,15 +17,15 @@ pub struct ConsentTextSettings {
     newest: Option<ConsentText>,
     text: String,
     renew_days: String,
-    status: Option<(String, bool)>,
+    status: Status,
     adopting: Awaiting,
 }
 
 impl ConsentTextSettings {
     pub fn load(store: &Store) -> Self {
         let (newest, status) = match store.consent_text() {
-            Ok(newest) => (newest, None),
-            Err(error) => (None, Some((error.to_string(), true))),
+            Ok(newest) => (newest, Status::Quiet),
+            Err(error) => (None, Status::problem(error)),
         };
         Self {
             text: newest
@@ -66,16 +67,13 @@ impl ConsentTextSettings {
         widgets::labelled_field(ui, "Renew after (days)", &mut self.renew_days, "180", 60.0);
         match self.adopting.answer() {
             Some(Ok(Written::ConsentText(adopted))) => {
-                self.status = Some((
-                    format!(
-                        "Version {} adopted; every client consents to it before their next session.",
-                        adopted.version
-                    ),
-                    false,
+                self.status = Status::done(format!(
+                    "Version {} adopted; every client consents to it before their next session.",
+                    adopted.version
                 ));
                 self.newest = Some(adopted);
             }
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.status = Status::problem(error),
             Some(Ok(_)) | None => {}
         }
         let next = self.newest.as_ref().map_or(1, |text| text.version + 1);
@@ -90,16 +88,16 @@ impl ConsentTextSettings {
         {
             self.adopt(journal, now);
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
     }
 
     fn adopt(&mut self, journal: &Journal, now: chrono::DateTime<chrono::Utc>) {
         let Ok(days) = self.renew_days.trim().parse::<u32>() else {
-            self.status = Some(("Renew after takes a whole number of days.".to_owned(), true));
+            self.status = Status::problem("Renew after takes a whole number of days.".to_owned());
             return;
         };
         if let Err(error) = check_consent_text(&self.text, days) {
-            self.status = Some((error.to_string(), true));
+            self.status = Status::problem(error);
             return;
         }
         self.adopting.send(

@@ -1,17 +1,18 @@
 //! Clients whose consent needs attention before their next session, on the home screen: missing,
 //! withdrawn, given to an older text, expired, or due for renewal within two weeks.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
+use super::theme;
 use super::view::Nav;
-use super::{theme, widgets};
 use crate::domain::ConsentStanding;
 use crate::store::{ConsentDue, Store};
 
 #[derive(Default)]
 pub struct ConsentsDueList {
     due: Vec<ConsentDue>,
-    problem: Option<(String, bool)>,
+    problem: Status,
 }
 
 impl ConsentsDueList {
@@ -20,16 +21,16 @@ impl ConsentsDueList {
         match store.consents_due(now) {
             Ok(due) => {
                 self.due = due;
-                self.problem = None;
+                self.problem = Status::Quiet;
             }
-            Err(error) => self.problem = Some((error.to_string(), true)),
+            Err(error) => self.problem = Status::problem(error),
         }
     }
 
     /// The list, when any consent needs attention; returns the client to open.
     pub fn ui(&self, ui: &mut Ui) -> Nav {
         let mut nav = Nav::Stay;
-        widgets::status_line(ui, self.problem.as_ref());
+        self.problem.show(ui);
         if self.due.is_empty() {
             return nav;
         }

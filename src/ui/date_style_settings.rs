@@ -2,10 +2,11 @@
 //! and the clock (as this computer says, 24-hour or 12-hour). A choice is saved as it is made and
 //! every list, summary and form follows it from then on.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
-use super::{theme, widgets};
+use super::theme;
 use crate::domain::{ClockChoice, DateOrder, DateTimeSettings};
 use crate::store::Store;
 use crate::worker::{Journal, Write};
@@ -14,15 +15,15 @@ use crate::worker::{Journal, Write};
 pub struct DateStyleSettings {
     saved: DateTimeSettings,
     sending: Option<DateTimeSettings>,
-    status: Option<(String, bool)>,
+    status: Status,
     saving: Awaiting,
 }
 
 impl DateStyleSettings {
     pub fn load(store: &Store) -> Self {
         let (saved, status) = match store.date_time_settings() {
-            Ok(settings) => (settings, None),
-            Err(error) => (DateTimeSettings::default(), Some((error.to_string(), true))),
+            Ok(settings) => (settings, Status::Quiet),
+            Err(error) => (DateTimeSettings::default(), Status::problem(error)),
         };
         Self {
             saved,
@@ -48,11 +49,11 @@ impl DateStyleSettings {
                     self.saved = sent;
                     crate::format::write_dates_as(crate::system_clock::style(sent));
                 }
-                self.status = Some(("Dates and times saved.".to_owned(), false));
+                self.status = Status::done("Dates and times saved.");
             }
             Some(Err(error)) => {
                 self.sending = None;
-                self.status = Some((error.to_string(), true));
+                self.status = Status::problem(error);
             }
             None => {}
         }
@@ -95,6 +96,6 @@ impl DateStyleSettings {
             self.saving
                 .send(journal, Write::SaveDateTimeSettings(choice));
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
     }
 }

@@ -2,6 +2,7 @@
 //! has none), and "Copy summary" for pasting into a letter or the record. Nothing here is modal,
 //! and the file (a PDF takes tens of milliseconds) is made and written by a background job.
 
+use super::status::Status;
 use std::path::{Path, PathBuf};
 
 use egui::Ui;
@@ -9,7 +10,7 @@ use egui::Ui;
 use super::background::Job;
 use super::printing::{PrintRequest, Printing};
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
-use super::{theme, widgets};
+use super::theme;
 use crate::domain::{DisclosureScope, ProgressNote, Thresholds};
 use crate::export::{
     ExportError, ExportFormat, SessionRecord, SummaryContext, export_disclosures, exports_dir,
@@ -37,7 +38,7 @@ pub struct ExportPanel {
     data_dir: PathBuf,
     stage: Stage,
     /// The last thing that happened, as a sentence; `true` when it is a problem.
-    status: Option<(String, bool)>,
+    status: Status,
     /// Put the private psychotherapy note in the export; off until ticked, every time.
     include_private: bool,
     printing: Printing,
@@ -49,7 +50,7 @@ impl ExportPanel {
             format: ExportFormat::Pdf,
             data_dir: data_dir.to_path_buf(),
             stage: Stage::Idle,
-            status: None,
+            status: Status::Quiet,
             include_private: false,
             printing: Printing::default(),
         }
@@ -85,10 +86,7 @@ impl ExportPanel {
                     ..record.clone()
                 };
                 ui.ctx().copy_text(markdown_summary(&copied, &context()));
-                self.status = Some((
-                    "Summary copied to the clipboard (Markdown).".to_owned(),
-                    false,
-                ));
+                self.status = Status::done("Summary copied to the clipboard (Markdown).");
             }
             ui.separator();
             let label = ui.label("Export as");
@@ -129,7 +127,7 @@ impl ExportPanel {
                         // The private note goes into this export only: the next one asks again.
                         self.include_private = false;
                     }
-                    Err(error) => self.status = Some((error.to_string(), true)),
+                    Err(error) => self.status = Status::problem(error),
                 }
             }
             self.print_button(ui, record, progress, &context, journal);
@@ -156,9 +154,9 @@ impl ExportPanel {
         }
         self.poll(ui.ctx(), journal);
         if let Some(status) = self.printing.poll(ui.ctx(), journal) {
-            self.status = Some(status);
+            self.status = status;
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
     }
 
     /// "Print summary..." (or "Print REMS form..." while the REMS form is the format chosen): the
@@ -207,7 +205,7 @@ impl ExportPanel {
             },
         };
         let context = context();
-        self.status = None;
+        self.status = Status::Quiet;
         self.printing.start(ui.ctx(), journal, request, move || {
             let mut pdf = Vec::new();
             write_record(&printed, format, &context, &mut pdf)
@@ -247,7 +245,7 @@ impl ExportPanel {
         let name = session_file_name(record.session.id, record.session.started_at, self.format);
         let filter = (self.format.label(), self.format.extension());
         let dialog = SaveDialog::open(ctx, &name, filter, &exports_dir(&self.data_dir));
-        self.status = None;
+        self.status = Status::Quiet;
         self.stage = Stage::Choosing {
             record: Box::new(record),
             context,
@@ -265,7 +263,7 @@ impl ExportPanel {
                     Destination::Waiting => return,
                     Destination::Cancelled => {
                         self.stage = Stage::Idle;
-                        self.status = Some((EXPORT_CANCELLED.to_owned(), false));
+                        self.status = Status::done(EXPORT_CANCELLED);
                         return;
                     }
                     Destination::To { path, fallback } => (path, fallback),
@@ -318,17 +316,14 @@ impl ExportPanel {
                 // The worker takes the disclosure into the journal now (a failure leaves it in the
                 // outbox, listed all the same, for the next opening).
                 let _ = journal.send(Write::TakeInDisclosures);
-                self.status = Some(match (saved, *fallback) {
-                    (Ok(()), false) => (format!("Saved to {}", path.display()), false),
-                    (Ok(()), true) => (
-                        format!(
-                            "No save dialog can be shown on this system, so the export was saved to {}",
-                            path.display()
-                        ),
-                        false,
-                    ),
-                    (Err(problem), _) => (problem.to_string(), true),
-                });
+                self.status = match (saved, *fallback) {
+                    (Ok(()), false) => Status::done(format!("Saved to {}", path.display())),
+                    (Ok(()), true) => Status::done(format!(
+                        "No save dialog can be shown on this system, so the export was saved to {}",
+                        path.display()
+                    )),
+                    (Err(problem), _) => Status::problem(problem),
+                };
                 self.stage = Stage::Idle;
             }
         }

@@ -2,6 +2,7 @@
 //! (overdue ones in the warning colour), and a short form to record what it found: the EBI the day
 //! after, the PHQ-9 a week on, a note.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
@@ -17,7 +18,7 @@ pub struct FollowUpsDueList {
     /// The check-in whose form is open, and what is typed in it.
     open: Option<(FollowUpId, CheckInForm)>,
     recording: Awaiting,
-    status: Option<(String, bool)>,
+    status: Status,
 }
 
 #[derive(Default)]
@@ -52,7 +53,7 @@ impl FollowUpsDueList {
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
         match store.follow_ups_due(now) {
             Ok(due) => self.due = due,
-            Err(error) => self.status = Some((error.to_string(), true)),
+            Err(error) => self.status = Status::problem(error),
         }
     }
 
@@ -66,16 +67,16 @@ impl FollowUpsDueList {
         if let Some(answer) = self.recording.answer() {
             match answer {
                 Ok(_) => {
-                    self.status = Some(("Check-in recorded.".to_owned(), false));
+                    self.status = Status::done("Check-in recorded.");
                     self.open = None;
                 }
-                Err(error) => self.status = Some((error.to_string(), true)),
+                Err(error) => self.status = Status::problem(error),
             }
             self.refresh(journal.read(), now);
         }
         let mut nav = Nav::Stay;
         if self.due.is_empty() {
-            widgets::status_line(ui, self.status.as_ref());
+            self.status.show(ui);
             return nav;
         }
         let overdue = self.due.iter().filter(|due| due.overdue).count();
@@ -97,7 +98,7 @@ impl FollowUpsDueList {
                     .max_height(220.0)
                     .show(ui, |ui| self.rows(ui, journal, now, &mut nav));
             });
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
         nav
     }
 
@@ -148,7 +149,7 @@ impl FollowUpsDueList {
                                 check_in,
                             },
                         ),
-                        Err(error) => self.status = Some((error.to_string(), true)),
+                        Err(error) => self.status = Status::problem(error),
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! the running balance, stock received, waste before a witness and corrections recorded inline (no
 //! dialog), and the whole log saved as CSV. What a session administered is entered when it ends.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
@@ -10,8 +11,8 @@ use super::background::Job;
 use super::commands::{Scope, UiCommand};
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::substance_form::SubstanceForm;
+use super::theme;
 use super::view::{AppView, Nav, ViewContext, back_on};
-use super::{theme, widgets};
 use crate::domain::{LotBalance, LotCode, SubstanceEntry};
 use crate::export::{ExportError, exports_dir, write_atomically, write_substance_log};
 use crate::format;
@@ -36,7 +37,7 @@ pub struct LotsView {
     entries: Vec<SubstanceEntry>,
     form: SubstanceForm,
     recording: Awaiting,
-    status: Option<(String, bool)>,
+    status: Status,
     saving: Saving,
 }
 
@@ -48,7 +49,7 @@ impl LotsView {
             entries: Vec::new(),
             form: SubstanceForm::default(),
             recording: Awaiting::default(),
-            status: None,
+            status: Status::Quiet,
             saving: Saving::Idle,
         };
         view.reload(store);
@@ -66,7 +67,7 @@ impl LotsView {
                 entries.reverse();
                 self.entries = entries;
             }
-            Err(error) => self.status = Some((error.to_string(), true)),
+            Err(error) => self.status = Status::problem(error),
         }
     }
 
@@ -98,7 +99,7 @@ impl LotsView {
                 )
                 .color(theme::muted()),
             );
-            widgets::status_line(ui, self.status.as_ref());
+            self.status.show(ui);
             ui.add_space(theme::GAP);
             self.record_form(ui, journal);
             ui.add_space(theme::GAP);
@@ -123,7 +124,7 @@ impl LotsView {
                     self.recording
                         .send(journal, Write::RecordSubstance { entry, at });
                 }
-                Err(error) => self.status = Some((error.to_string(), true)),
+                Err(error) => self.status = Status::problem(error),
             }
         }
     }
@@ -131,21 +132,18 @@ impl LotsView {
     fn take_answer(&mut self, store: &Store) {
         match self.recording.answer() {
             Some(Ok(Written::Substance(entry))) => {
-                self.status = Some((
-                    format!(
-                        "Recorded: lot {} {} {}; the balance is {}.",
-                        entry.lot,
-                        entry.movement,
-                        format::milligrams(entry.change_mg),
-                        format::milligrams(entry.balance_mg)
-                    ),
-                    false,
+                self.status = Status::done(format!(
+                    "Recorded: lot {} {} {}; the balance is {}.",
+                    entry.lot,
+                    entry.movement,
+                    format::milligrams(entry.change_mg),
+                    format::milligrams(entry.balance_mg)
                 ));
                 self.form.clear();
                 self.reload(store);
             }
             Some(Ok(_)) => self.reload(store),
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
     }
@@ -280,7 +278,7 @@ impl LotsView {
         );
         let dialog = SaveDialog::open(ctx, &name, ("CSV", "csv"), &exports_dir(store.dir()));
         self.saving = Saving::Choosing(dialog, store.reader_source());
-        self.status = None;
+        self.status = Status::Quiet;
     }
 
     /// Once a file is chosen, the log is read and written by a job on a reader of its own.
@@ -291,7 +289,7 @@ impl LotsView {
                 Destination::Waiting => {}
                 Destination::Cancelled => {
                     self.saving = Saving::Idle;
-                    self.status = Some((EXPORT_CANCELLED.to_owned(), false));
+                    self.status = Status::done(EXPORT_CANCELLED);
                 }
                 Destination::To { path, .. } => {
                     let (source, written) = (source.clone(), path.clone());
@@ -312,17 +310,14 @@ impl LotsView {
                 let Some(written) = job.take(|| Err(ExportError::Stopped)) else {
                     return;
                 };
-                self.status = Some(match written {
-                    Ok(count) => (
-                        format!(
-                            "Saved {} to {}.",
-                            format::count(count, "entry", "entries"),
-                            path.display()
-                        ),
-                        false,
-                    ),
-                    Err(error) => (error.to_string(), true),
-                });
+                self.status = match written {
+                    Ok(count) => Status::done(format!(
+                        "Saved {} to {}.",
+                        format::count(count, "entry", "entries"),
+                        path.display()
+                    )),
+                    Err(error) => Status::problem(error),
+                };
                 self.saving = Saving::Idle;
             }
         }

@@ -49,6 +49,7 @@ mod session_view;
 mod settings_view;
 mod signing_panel;
 mod start;
+mod status;
 mod substance_form;
 mod suicide_risk_panel;
 mod theme;

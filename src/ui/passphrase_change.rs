@@ -1,11 +1,12 @@
 //! Changing the journal's passphrase from the settings screen. The data key is rewrapped, so nothing
 //! is re-encrypted and it takes a moment whatever the journal's size.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
+use super::theme;
 use super::unlock_view::{forget_typing, passphrase_field};
-use super::{theme, widgets};
 use crate::store::{MIN_PASSPHRASE_CHARS, Passphrase};
 use crate::worker::{Journal, Write};
 
@@ -15,7 +16,7 @@ pub struct PassphraseChange {
     current: String,
     new: String,
     again: String,
-    status: Option<(String, bool)>,
+    status: Status,
     /// The change on its way: the worker derives the new key (Argon2id, a quarter of a second),
     /// not the frame.
     changing: Awaiting,
@@ -40,12 +41,12 @@ impl PassphraseChange {
         ];
         ui.add_space(theme::GAP);
         match self.changing.answer() {
-            Some(Ok(_)) => self.status = Some(("Passphrase changed.".to_owned(), false)),
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Ok(_)) => self.status = Status::done("Passphrase changed."),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
         if self.changing.is_waiting() {
-            self.status = Some(("Changing the passphrase…".to_owned(), false));
+            self.status = Status::done("Changing the passphrase…");
         }
         let filled =
             !self.current.is_empty() && !self.new.is_empty() && !self.changing.is_waiting();
@@ -55,7 +56,7 @@ impl PassphraseChange {
         {
             self.change(ui.ctx(), journal, &fields);
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
     }
 
     fn change(&mut self, ctx: &egui::Context, journal: &Journal, fields: &[egui::Id]) {
@@ -68,10 +69,8 @@ impl PassphraseChange {
             self.changing
                 .send(journal, Write::ChangePassphrase { current, new });
         } else {
-            self.status = Some((
-                "The two new passphrases differ; nothing was changed.".to_owned(),
-                true,
-            ));
+            self.status =
+                Status::problem("The two new passphrases differ; nothing was changed.".to_owned());
         }
     }
 }

@@ -2,10 +2,11 @@
 //! set up the server's schema in an empty database, and add a login for a clinician. The same as
 //! `kap-journal practice init` and `practice add-clinician`; nothing here touches the journal.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::background::Job;
-use super::{theme, widgets};
+use super::theme;
 use crate::domain::PracticeRole;
 use crate::practice::{NewClinician, PracticeAddress, PracticeError};
 use crate::store::StoreError;
@@ -25,7 +26,7 @@ pub struct PracticeAdmin {
     role: PracticeRole,
     password: String,
     working: Option<(Asked, Job<Result<(), PracticeError>>)>,
-    status: Option<(String, bool)>,
+    status: Status,
 }
 
 impl Default for PracticeAdmin {
@@ -39,7 +40,7 @@ impl Default for PracticeAdmin {
             role: PracticeRole::Therapist,
             password: String::new(),
             working: None,
-            status: None,
+            status: Status::Quiet,
         }
     }
 }
@@ -79,7 +80,7 @@ impl PracticeAdmin {
                 if !idle {
                     ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
                 }
-                widgets::status_line(ui, self.status.as_ref());
+                self.status.show(ui);
             });
     }
 
@@ -124,7 +125,7 @@ impl PracticeAdmin {
         match PracticeAddress::parse(&self.owner_address) {
             Ok(address) => Some((address, self.owner_password.clone())),
             Err(error) => {
-                self.status = Some((error.to_string(), true));
+                self.status = Status::problem(error);
                 None
             }
         }
@@ -134,7 +135,7 @@ impl PracticeAdmin {
         let Some((address, password)) = self.owner() else {
             return;
         };
-        self.status = None;
+        self.status = Status::Quiet;
         let job = Job::start(ctx, "practice set-up", move |_| {
             crate::practice::init(&address, &password)
         });
@@ -152,7 +153,7 @@ impl PracticeAdmin {
             role: self.role,
         };
         let password = std::mem::take(&mut self.password);
-        self.status = None;
+        self.status = Status::Quiet;
         let asked = Asked::Added(clinician.login.clone(), clinician.role);
         let job = Job::start(ctx, "practice add clinician", move |_| {
             crate::practice::add_clinician(&address, &owner_password, &clinician, &password)
@@ -170,20 +171,16 @@ impl PracticeAdmin {
         let Some((asked, _)) = self.working.take() else {
             return;
         };
-        self.status = Some(match (done, asked) {
-            (Err(error), _) => (error.to_string(), true),
-            (Ok(()), Asked::SetUp) => (
-                "The practice is set up; add its clinicians below.".to_owned(),
-                false,
-            ),
-            (Ok(()), Asked::Added(login, role)) => (
-                format!(
-                    "Added {login} as {}, who reads {}.",
-                    role.as_str(),
-                    role.reads()
-                ),
-                false,
-            ),
-        });
+        self.status = match (done, asked) {
+            (Err(error), _) => Status::problem(error),
+            (Ok(()), Asked::SetUp) => {
+                Status::done("The practice is set up; add its clinicians below.")
+            }
+            (Ok(()), Asked::Added(login, role)) => Status::done(format!(
+                "Added {login} as {}, who reads {}.",
+                role.as_str(),
+                role.reads()
+            )),
+        };
     }
 }

@@ -4,10 +4,11 @@
 //! therapist or a nurse may open a client outside their care team in an emergency, with a reason.
 //! The same as `kap-journal practice clients|enrol|assign|unassign|problems|emergency`.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::background::Job;
-use super::{theme, widgets};
+use super::theme;
 use crate::domain::{PracticeMembership, PracticeRole};
 use crate::practice::{Assignment, EnrolledClient, PracticeAddress, PracticeError, Problems};
 use crate::store::StoreError;
@@ -30,7 +31,7 @@ pub struct PracticeRegistry {
     /// The reason typed to open a client outside this clinician's care team, by client.
     reasons: std::collections::HashMap<String, String>,
     working: Option<Job<Answer>>,
-    status: Option<(String, bool)>,
+    status: Status,
     read_once: bool,
 }
 
@@ -77,7 +78,7 @@ impl PracticeRegistry {
                 if let Some(problems) = &self.problems {
                     problem_list(ui, problems);
                 }
-                widgets::status_line(ui, self.status.as_ref());
+                self.status.show(ui);
             });
     }
 
@@ -196,7 +197,7 @@ impl PracticeRegistry {
         let address = match PracticeAddress::parse(&membership.url) {
             Ok(address) => address,
             Err(error) => {
-                self.status = Some((error.to_string(), true));
+                self.status = Status::problem(error);
                 return;
             }
         };
@@ -206,7 +207,7 @@ impl PracticeRegistry {
             membership.role,
             PracticeRole::Admin | PracticeRole::Psychiatrist
         );
-        self.status = None;
+        self.status = Status::Quiet;
         self.working = Some(Job::start(ctx, "practice registry", move |_| {
             let done = match change {
                 Change::None => None,
@@ -255,9 +256,9 @@ impl PracticeRegistry {
                     self.new_code.clear();
                     self.reasons.clear();
                 }
-                self.status = done.map(|done| (done, false));
+                self.status = done.map_or(Status::Quiet, Status::done);
             }
-            Err(error) => self.status = Some((error.to_string(), true)),
+            Err(error) => self.status = Status::problem(error),
         }
     }
 }

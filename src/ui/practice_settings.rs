@@ -2,13 +2,14 @@
 //! kept inside the encrypted journal), see where this journal stands, and sync now. The same
 //! checks as `kap-journal practice connect` and `kap-journal sync`.
 
+use super::status::Status;
 use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
 use super::background::Job;
 use super::practice_sync::PracticeSync;
-use super::{theme, widgets};
+use super::theme;
 use crate::domain::PracticeMembership;
 use crate::practice::{PracticeAddress, PracticeError};
 use crate::store::{Store, StoreError};
@@ -24,7 +25,7 @@ pub struct PracticeSettings {
     /// The membership on its way to the journal.
     saving: Awaiting,
     sent: Option<PracticeMembership>,
-    status: Option<(String, bool)>,
+    status: Status,
     /// The syncs ended when the membership was read (a sync updates its last time).
     syncs_seen: u64,
     admin: super::practice_admin::PracticeAdmin,
@@ -108,7 +109,7 @@ impl PracticeSettings {
         if busy {
             ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
         }
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
     }
 
     /// Asks the server (on a thread) whether the address's login may join.
@@ -116,19 +117,19 @@ impl PracticeSettings {
         let address = match PracticeAddress::parse(&self.address) {
             Ok(address) => address,
             Err(error) => {
-                self.status = Some((error.to_string(), true));
+                self.status = Status::problem(error);
                 return;
             }
         };
         let reader = match journal.read().reader() {
             Ok(reader) => reader,
             Err(error) => {
-                self.status = Some((error.to_string(), true));
+                self.status = Status::problem(error);
                 return;
             }
         };
         let password = std::mem::take(&mut self.password);
-        self.status = None;
+        self.status = Status::Quiet;
         self.joining = Some(Job::start(ctx, "practice connect", move |_| {
             crate::practice::join(&reader, &address, &password, now)
         }));
@@ -151,25 +152,22 @@ impl PracticeSettings {
                     );
                     self.sent = Some(membership);
                 }
-                Err(error) => self.status = Some((error.to_string(), true)),
+                Err(error) => self.status = Status::problem(error),
             }
         }
         match self.saving.answer() {
             Some(Ok(_)) => {
                 self.membership = self.sent.take();
                 if let Some(membership) = &self.membership {
-                    self.status = Some((
-                        format!(
-                            "Connected as {}; as {}, you read {}.",
-                            membership.describe(),
-                            membership.role.as_str(),
-                            membership.role.reads()
-                        ),
-                        false,
+                    self.status = Status::done(format!(
+                        "Connected as {}; as {}, you read {}.",
+                        membership.describe(),
+                        membership.role.as_str(),
+                        membership.role.reads()
                     ));
                 }
             }
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
     }
@@ -238,9 +236,9 @@ pub fn sync_outcome(ui: &mut Ui, sync: &PracticeSync) {
     match sync.last() {
         Some(Ok(report)) => {
             let problem = !report.refused.is_empty() || !report.held_by_others.is_empty();
-            widgets::status_line(ui, Some(&(report.describe(), problem)));
+            Status::of(report.describe(), problem).show(ui);
         }
-        Some(Err(error)) => widgets::status_line(ui, Some(&(error.clone(), true))),
+        Some(Err(error)) => Status::problem(error).show(ui),
         None => {}
     }
 }

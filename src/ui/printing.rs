@@ -2,6 +2,7 @@
 //! stay open as long as the clinician likes), recorded as a disclosure before it goes, and said
 //! in the status line. A copy opened in the system's viewer is kept until the window closes.
 
+use super::status::Status;
 use std::sync::{Arc, Mutex};
 
 use super::background::Job;
@@ -94,7 +95,7 @@ impl Printing {
     }
 
     /// The status to show once the print is done (then the disclosure is taken into the journal).
-    pub fn poll(&mut self, ctx: &egui::Context, journal: &Journal) -> Option<(String, bool)> {
+    pub fn poll(&mut self, ctx: &egui::Context, journal: &Journal) -> Option<Status> {
         let (what, job) = self.running.as_ref()?;
         let lost = || {
             Err(PrintError::Portal(
@@ -111,9 +112,9 @@ impl Printing {
                 if let Printed::Viewer { copy } = printed {
                     keep_until_close(ctx, copy);
                 }
-                (sentence, false)
+                Status::done(sentence)
             }
-            Err(problem) => (problem.to_string(), true),
+            Err(problem) => Status::problem(problem),
         })
     }
 }

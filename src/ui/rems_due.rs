@@ -3,11 +3,12 @@
 //! the form is exported) and "Mark submitted", confirmed inline (no dialog); the mark just made
 //! can be withdrawn as made in error, which the log keeps as a later mark.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
 use super::view::Nav;
-use super::{format, theme, widgets};
+use super::{format, theme};
 use crate::domain::SessionId;
 use crate::store::{RemsDue, Store};
 use crate::worker::{Journal, Write};
@@ -16,7 +17,7 @@ use crate::worker::{Journal, Write};
 pub struct RemsDueList {
     due: Vec<RemsDue>,
     marking: Awaiting,
-    status: Option<(String, bool)>,
+    status: Status,
     /// The session whose "Mark submitted" was clicked, waiting for its confirmation.
     confirming: Option<SessionId>,
     /// The session just marked submitted: its mark may be withdrawn as made in error.
@@ -28,7 +29,7 @@ impl RemsDueList {
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
         match store.rems_due(now) {
             Ok(due) => self.due = due,
-            Err(error) => self.status = Some((error.to_string(), true)),
+            Err(error) => self.status = Status::problem(error),
         }
     }
 
@@ -44,7 +45,7 @@ impl RemsDueList {
                 Ok(_) => {}
                 Err(error) => {
                     self.marked = None;
-                    self.status = Some((error.to_string(), true));
+                    self.status = Status::problem(error);
                 }
             }
             self.refresh(journal.read(), now);
@@ -52,7 +53,7 @@ impl RemsDueList {
         let mut nav = Nav::Stay;
         self.just_marked(ui, journal, now);
         if self.due.is_empty() {
-            widgets::status_line(ui, self.status.as_ref());
+            self.status.show(ui);
             return nav;
         }
         let overdue = self.due.iter().filter(|due| due.overdue).count();
@@ -79,7 +80,7 @@ impl RemsDueList {
                     .max_height(170.0)
                     .show(ui, |ui| self.rows(ui, journal, now, &mut nav));
             });
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
         nav
     }
 
@@ -118,7 +119,7 @@ impl RemsDueList {
                     {
                         self.confirming = None;
                         self.marked = Some(due.session_id);
-                        self.status = None;
+                        self.status = Status::Quiet;
                         self.marking.send(
                             journal,
                             Write::MarkRemsSubmitted {
@@ -155,10 +156,7 @@ impl RemsDueList {
             );
             if ui.button("Marked in error: withdraw").clicked() {
                 self.marked = None;
-                self.status = Some((
-                    "The mark is withdrawn; the form is due again.".to_owned(),
-                    false,
-                ));
+                self.status = Status::done("The mark is withdrawn; the form is due again.");
                 self.marking.send(
                     journal,
                     Write::WithdrawRemsSubmission {

@@ -1,6 +1,7 @@
 //! The clinic's monitoring settings in the window: the vitals schedule and the thresholds that flag
 //! a reading. The same names and checks as `kap-journal settings`.
 
+use super::status::Status;
 use egui::{RichText, Ui};
 
 use super::clinic_settings_panel::ClinicSettingsPanel;
@@ -11,8 +12,8 @@ use super::date_style_settings::DateStyleSettings;
 use super::passphrase_change::PassphraseChange;
 use super::practice_settings::PracticeSettings;
 use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
+use super::theme;
 use super::view::{AppView, Nav, ViewContext, back_on};
-use super::{theme, widgets};
 use crate::domain::{ClinicSettings, SETTING_KEYS};
 use crate::store::Store;
 use crate::worker::{Journal, Write};
@@ -22,7 +23,7 @@ pub struct SettingsView {
     editing: ClinicSettings,
     saved: ClinicSettings,
     /// The last thing that happened; `true` when it is a problem.
-    status: Option<(String, bool)>,
+    status: Status,
     clinician: ClinicianSettings,
     clinic: ClinicSettingsPanel,
     dates: DateStyleSettings,
@@ -60,7 +61,7 @@ impl SettingsView {
         Self {
             editing: settings,
             saved: settings,
-            status: unreadable.map(|problem| (problem.to_owned(), true)),
+            status: unreadable.map_or(Status::Quiet, Status::problem),
             clinician: ClinicianSettings::load(store),
             clinic: ClinicSettingsPanel::load(store),
             dates: DateStyleSettings::load(store),
@@ -151,9 +152,9 @@ impl SettingsView {
                     self.saved = sent;
                     now_saved = Some(sent);
                 }
-                self.status = Some(("Settings saved.".to_owned(), false));
+                self.status = Status::done("Settings saved.");
             }
-            Some(Err(error)) => self.status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
         ui.horizontal(|ui| {
@@ -168,7 +169,7 @@ impl SettingsView {
                 self.editing = ClinicSettings::default();
             }
         });
-        widgets::status_line(ui, self.status.as_ref());
+        self.status.show(ui);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.clinician.ui(ui, journal);

@@ -2,6 +2,7 @@
 //! afterwards the record never changes, and what needs adding or correcting is an addendum shown
 //! after the original with who wrote it, when and why.
 
+use super::status::Status;
 use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
@@ -21,9 +22,9 @@ pub struct SigningPanel {
     reason: String,
     text: String,
     /// The outcome of signing, shown in the header.
-    sign_status: Option<(String, bool)>,
+    sign_status: Status,
     /// The outcome of the last addendum, shown under the form.
-    addendum_status: Option<(String, bool)>,
+    addendum_status: Status,
     /// The signature on its way to the journal.
     signing: Awaiting,
     /// The addendum on its way to the journal.
@@ -43,7 +44,7 @@ impl SigningPanel {
         let mut signed = false;
         match self.signing.answer() {
             Some(Ok(_)) => signed = true,
-            Some(Err(error)) => self.sign_status = Some((error.to_string(), true)),
+            Some(Err(error)) => self.sign_status = Status::problem(error),
             None => {}
         }
         if let Some(signature) = &record.signature {
@@ -86,7 +87,7 @@ impl SigningPanel {
                         .clicked()
                     {
                         self.confirming = Some(who_signs(journal.read()));
-                        self.sign_status = None;
+                        self.sign_status = Status::Quiet;
                     }
                     return;
                 };
@@ -116,7 +117,7 @@ impl SigningPanel {
                 }
             });
         }
-        widgets::status_line(ui, self.sign_status.as_ref());
+        self.sign_status.show(ui);
         signed
     }
 
@@ -178,13 +179,13 @@ impl SigningPanel {
         if ui.add_enabled(!self.adding.is_waiting(), button).clicked() {
             self.add(record.session.id, journal, wall);
         }
-        widgets::status_line(ui, self.addendum_status.as_ref());
+        self.addendum_status.show(ui);
         added
     }
 
     /// Shows a problem met after signing or adding (reading the session again).
     pub fn report(&mut self, problem: String) {
-        self.sign_status = Some((problem, true));
+        self.sign_status = Status::problem(problem);
     }
 
     /// Checks the addendum and sends it; what was typed stays until the journal has it.
@@ -197,7 +198,7 @@ impl SigningPanel {
             Ok(addendum) => self
                 .adding
                 .send(journal, Write::AddAddendum { session, addendum }),
-            Err(error) => self.addendum_status = Some((error.to_string(), true)),
+            Err(error) => self.addendum_status = Status::problem(error),
         }
     }
 
@@ -208,12 +209,12 @@ impl SigningPanel {
             Some(Ok(_)) => {
                 self.reason.clear();
                 self.text.clear();
-                self.addendum_status = Some(("Addendum added.".to_owned(), false));
+                self.addendum_status = Status::done("Addendum added.");
                 true
             }
             Some(Err(error)) => {
                 // What was typed stays in the fields, to be sent again.
-                self.addendum_status = Some((error.to_string(), true));
+                self.addendum_status = Status::problem(error);
                 false
             }
         }

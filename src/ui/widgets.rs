@@ -55,18 +55,6 @@ pub fn labelled_multiline(
     .labelled_by(label.id)
 }
 
-/// The outcome of the last action, as a sentence: muted, or in the warning colour when it is a problem.
-pub fn status_line(ui: &mut Ui, status: Option<&(String, bool)>) {
-    if let Some((message, problem)) = status {
-        let color = if *problem {
-            super::theme::warning()
-        } else {
-            super::theme::muted()
-        };
-        ui.colored_label(color, message);
-    }
-}
-
 /// Makes the label `response` a live region: a screen reader announces it when it appears and
 /// when its words change, at once (`urgent`: a safety flag, a countdown's end) or when the reader
 /// is free (something due). A line whose visible text counts the seconds would be announced every
