@@ -21,7 +21,9 @@ mod record;
 mod session_budget;
 mod substance_log_csv;
 mod summary;
+mod summary_context;
 mod summary_facts;
+mod summary_lines;
 mod validate;
 
 pub use archive::{
@@ -40,7 +42,8 @@ pub use pdf::{CONSENT_FORM, ConsentDocument, render_consent};
 pub use record::{RemsFacts, SessionRecord};
 pub use session_budget::MAX_SESSION_BYTES;
 pub use substance_log_csv::{SUBSTANCE_LOG_COLUMNS, write_substance_log};
-pub use summary::{Summary, SummaryContext};
+pub use summary::Summary;
+pub use summary_context::SummaryContext;
 pub use validate::MAX_TEXT_BYTES;
 pub use validate::check_session;
 

@@ -3,63 +3,16 @@
 //! what the clinician marked for integration.
 
 use super::SessionRecord;
+use super::summary_context::SummaryContext;
 use super::summary_facts::{after_session, before_session, facts, local_date_time, progress_note};
+use super::summary_lines::{
+    ClinicalList, clinical_line, dosing_line, marked_lines, suicide_risk_lines,
+};
 use crate::domain::{
     ClinicZone, DateTimeStyle, Decision, DecisionPoint, DeferralOutcome, EventKind, Seq,
-    Thresholds, TimelineState, monitoring_ms,
+    monitoring_ms,
 };
 use crate::format;
-
-/// How a summary is presented: the zone its times of day are read in when the session kept none,
-/// and who prepared it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SummaryContext {
-    /// The clinic's zone today: only for a session recorded before sessions kept their own.
-    pub zone: ClinicZone,
-    /// The clinician's name and credentials, shown in the header when given.
-    pub clinician: Option<String>,
-    /// The clinic's name (the REMS form's healthcare setting), when set.
-    pub clinic: Option<String>,
-    /// The clinic's telephone, email and address (the REMS form asks for them).
-    pub contact: crate::domain::RemsContact,
-    /// The limits beyond which a vital sign is flagged in the summary.
-    pub thresholds: Thresholds,
-    /// How dates and times of day are written (the clinic's order and clock).
-    pub style: DateTimeStyle,
-}
-
-impl SummaryContext {
-    /// Times in each session's zone (or `zone`, the clinic's, for one that kept none), the
-    /// clinic's thresholds.
-    pub fn local(clinician: Option<String>, thresholds: Thresholds, zone: ClinicZone) -> Self {
-        Self {
-            zone,
-            clinician: clinician.filter(|name| !name.trim().is_empty()),
-            clinic: None,
-            contact: crate::domain::RemsContact::default(),
-            thresholds,
-            style: DateTimeStyle::ISO,
-        }
-    }
-
-    /// The same, writing dates and times of day in the clinic's `style`.
-    #[must_use]
-    pub fn with_style(self, style: DateTimeStyle) -> Self {
-        Self { style, ..self }
-    }
-
-    /// The same, naming the clinic (the healthcare setting on the REMS form).
-    #[must_use]
-    pub fn with_clinic(self, clinic: Option<String>) -> Self {
-        Self { clinic, ..self }
-    }
-
-    /// The same, with the clinic's contact details for the REMS form.
-    #[must_use]
-    pub fn with_contact(self, contact: crate::domain::RemsContact) -> Self {
-        Self { contact, ..self }
-    }
-}
 
 /// A line of the summary tied to a moment of the session.
 #[derive(Debug, Clone, PartialEq)]
@@ -408,102 +361,6 @@ fn outcome_counts(decisions: &[DecisionLine]) -> Vec<(DeferralOutcome, usize)> {
         .collect()
 }
 
-/// The "Dosing" line of a dose entry, in the light of the entries before it (`administration`): an
-/// infusion's start says its rate, which every later change is read against; a change during an
-/// infusion says the rate it set. `None` for entries that are not about the dose.
-fn dosing_line(
-    administration: &crate::domain::Administration,
-    event: &crate::domain::Event,
-    weight: Option<f64>,
-) -> Option<String> {
-    match &event.kind {
-        EventKind::DosingBegan { dose } => {
-            let rate = crate::domain::Rate::of(dose)
-                .filter(|_| dose.delivery() != crate::domain::Delivery::PerHour)
-                .map(|rate| format!(", a rate of {}", rate.describe(weight)))
-                .unwrap_or_default();
-            Some(format!("Dosing began: {}{rate}", dose.describe(weight)))
-        }
-        EventKind::DoseChange { dose, reason } => {
-            let head = dose.map_or_else(
-                || "Dosing stopped".to_owned(),
-                |dose| administration.describe_change(&dose, event.elapsed_ms, weight),
-            );
-            Some(with_reason(head, reason))
-        }
-        EventKind::InfusionExtended { .. } => Some(event.kind.describe()),
-        _ => None,
-    }
-}
-
-fn with_reason(head: String, reason: &str) -> String {
-    if reason.trim().is_empty() {
-        head
-    } else {
-        format!("{head}. Reason: {}", reason.trim())
-    }
-}
-
-/// The entries still marked "bring to integration", in timeline order.
-fn marked_lines(
-    record: &SessionRecord,
-    timed: impl Fn(&crate::domain::Event, String) -> Timed,
-) -> Vec<Timed> {
-    let marked = TimelineState::from_events(record.session.route, &record.events).marked;
-    record
-        .events
-        .iter()
-        .filter(|event| marked.contains(&event.seq))
-        .map(|event| timed(event, event.kind.describe()))
-        .collect()
-}
-
-/// The summary section a clinical entry belongs in.
-#[derive(Clone, Copy)]
-enum ClinicalList {
-    Monitoring,
-    Measures,
-    AdverseEvents,
-}
-
-/// A vitals, sedation, questionnaire or adverse-event entry as one summary line, flags included.
-fn clinical_line(kind: &EventKind, context: &SummaryContext) -> (ClinicalList, String) {
-    let (list, line) = match kind {
-        EventKind::Vitals { vitals, note } => {
-            (ClinicalList::Monitoring, with_note(vitals.describe(), note))
-        }
-        EventKind::Sedation { rating, note } => {
-            (ClinicalList::Monitoring, with_note(rating.describe(), note))
-        }
-        EventKind::Measure { measure, note } => {
-            let answers: Vec<String> = measure.answers().iter().map(u8::to_string).collect();
-            let line = format!("{} — answers {}", measure.score_text(), answers.join(" "));
-            (ClinicalList::Measures, with_note(line, note))
-        }
-        other => (ClinicalList::AdverseEvents, other.describe()),
-    };
-    (list, flagged(line, kind, context))
-}
-
-/// A reading with the clinician's remark after it.
-fn with_note(head: String, note: &str) -> String {
-    if note.trim().is_empty() {
-        head
-    } else {
-        format!("{head} — {}", note.trim())
-    }
-}
-
-/// The line with the entry's safety signals after it, in capitals so they survive any rendering.
-fn flagged(line: String, kind: &EventKind, context: &SummaryContext) -> String {
-    let flags = crate::domain::entry_flags(kind, &context.thresholds);
-    if flags.is_empty() {
-        line
-    } else {
-        format!("{line} — FLAGGED: {}", flags.join("; "))
-    }
-}
-
 /// Where the entry `wanted` went in a list of (entry, index) pairs.
 fn index_of(list: &[(Seq, usize)], wanted: Seq) -> Option<usize> {
     list.iter()
@@ -518,21 +375,4 @@ fn deferral_at<'a>(
     wanted: Seq,
 ) -> Option<&'a mut DeferralLine> {
     index_of(deferral_of, wanted).and_then(|index| decisions.get_mut(index)?.deferral.as_mut())
-}
-
-/// What an entry says about suicide risk: a screen, PHQ-9 item 9 above zero, a safety plan's parts.
-fn suicide_risk_lines(kind: &EventKind) -> Vec<String> {
-    match kind {
-        EventKind::Measure { measure, .. } if measure.self_harm_flag() => {
-            vec![measure.describe()]
-        }
-        EventKind::SuicideScreen { .. } => vec![kind.describe()],
-        EventKind::SafetyPlan(plan) => plan
-            .sections()
-            .into_iter()
-            .filter(|(_, text)| !text.trim().is_empty())
-            .map(|(heading, text)| format!("Safety plan · {heading}: {}", text.trim()))
-            .collect(),
-        _ => Vec::new(),
-    }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::SessionRecord;
-use super::summary::SummaryContext;
+use super::summary_context::SummaryContext;
 use crate::domain::{
     ClinicZone, DateTimeStyle, Discharge, MIN_FASTING_HOURS, PreSession, TreatmentModel,
     interaction,

@@ -5,6 +5,7 @@
 
 mod anchor;
 mod audit;
+mod audit_watch;
 mod backup;
 mod backup_folder;
 mod backup_key;

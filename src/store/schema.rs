@@ -153,22 +153,22 @@ const MIGRATIONS: &[Migration] = &[
     // seal, both watched by the audit log.
     Migration {
         sql: super::signing_key::CREATE_SIGNING_KEYS,
-        then: Some(super::audit::watch_signing_keys),
+        then: Some(super::audit_watch::watch_signing_keys),
     },
     // 10: the controlled-substance log (store::substance_log): append-only, watched by the audit log.
     Migration {
         sql: super::substance_log::CREATE_SUBSTANCE_LOG,
-        then: Some(super::audit::watch_substance_log),
+        then: Some(super::audit_watch::watch_substance_log),
     },
     // 11: which REMS monitoring forms were submitted (store::rems_submissions), audited.
     Migration {
         sql: super::rems_submissions::CREATE_REMS_SUBMISSIONS,
-        then: Some(super::audit::watch_rems_submissions),
+        then: Some(super::audit_watch::watch_rems_submissions),
     },
     // 12: the clinic's consent texts and each client's consents (store::consents), audited.
     Migration {
         sql: super::consents::CREATE_CONSENTS,
-        then: Some(super::audit::watch_consents),
+        then: Some(super::audit_watch::watch_consents),
     },
     // 13: how many entries of a session call for a safety plan (a positive suicide risk screen,
     // PHQ-9 item 9 above zero), so lists mark those sessions without reading their timelines. A
@@ -181,7 +181,7 @@ const MIGRATIONS: &[Migration] = &[
     // 14: integration check-ins planned when a session ends (store::follow_ups), audited.
     Migration {
         sql: super::follow_ups::CREATE_FOLLOW_UPS,
-        then: Some(super::audit::watch_follow_ups),
+        then: Some(super::audit_watch::watch_follow_ups),
     },
     // 15: practice sync (store::practice): what went to the practice server, and which sessions
     // are read-only copies of a colleague's.
@@ -198,7 +198,7 @@ const MIGRATIONS: &[Migration] = &[
     // 17: a journal made for synthetic data is marked so for good (store::synthetic), audited.
     Migration {
         sql: super::synthetic::CREATE_JOURNAL_MARKS,
-        then: Some(super::audit::watch_journal_marks),
+        then: Some(super::audit_watch::watch_journal_marks),
     },
     // 18: the clinic's IANA time zone kept with each session (its times of day are read there),
     // watched by the audit log and by a signed session's guard. Sessions from before have none.
@@ -214,7 +214,7 @@ const MIGRATIONS: &[Migration] = &[
     WHEN OLD.status = 'signed'
     BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
     ",
-        then: Some(super::audit::watch_session_zone),
+        then: Some(super::audit_watch::watch_session_zone),
     },
     // 19: each client code's look (its confusable skeleton), so two codes that read the same are
     // never two clients (store::clients).
@@ -226,25 +226,25 @@ const MIGRATIONS: &[Migration] = &[
     // later, audited mark, never changed.
     Migration {
         sql: super::rems_submissions::CREATE_REMS_MARKS,
-        then: Some(super::audit::watch_rems_marks),
+        then: Some(super::audit_watch::watch_rems_marks),
     },
     // 21: the clients' REMS details (store::rems_patients), audited; and esketamine totals worked
     // out again now that devices add up.
     Migration {
         sql: super::rems_patients::CREATE_REMS_PATIENTS,
-        then: Some(super::audit::watch_rems_patients),
+        then: Some(super::audit_watch::watch_rems_patients),
     },
     // 22: signatures imported without a seal, kept and marked unverified (store::unverified),
     // audited.
     Migration {
         sql: super::unverified::CREATE_UNVERIFIED_SIGNATURES,
-        then: Some(super::audit::watch_unverified_signatures),
+        then: Some(super::audit_watch::watch_unverified_signatures),
     },
     // 23: which of this journal's clients is which practice client (store::practice_links),
     // audited.
     Migration {
         sql: super::practice_links::CREATE_PRACTICE_LINKS,
-        then: Some(super::audit::watch_practice_links),
+        then: Some(super::audit_watch::watch_practice_links),
     },
     // 24: colleagues' sessions a pull refused (store::practice_quarantine).
     Migration {
@@ -266,7 +266,7 @@ const MIGRATIONS: &[Migration] = &[
     // (store::practice_pins); every pin audited.
     Migration {
         sql: super::practice_pins::TRUSTED_BY_HAND,
-        then: Some(super::audit::watch_practice_pins),
+        then: Some(super::audit_watch::watch_practice_pins),
     },
     // 28: a signature keeps the client's code it was made under when that is not the code of the
     // client it is filed under here (store::signing), audited.
@@ -274,7 +274,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: r"
     ALTER TABLE signatures ADD COLUMN client_code TEXT
         CHECK (client_code IS NULL OR length(client_code) BETWEEN 1 AND 64);",
-        then: Some(super::audit::watch_signed_codes),
+        then: Some(super::audit_watch::watch_signed_codes),
     },
 ];
 
@@ -303,7 +303,7 @@ fn count_suicide_risk(tx: &Transaction<'_>) -> Result<(), StoreError> {
 /// with the session's own weight (for a journal from before 7, with an infusion as a rate; from
 /// before 3, for the first time).
 fn session_weight_and_totals(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    super::audit::watch_session_weight(tx)?;
+    super::audit_watch::watch_session_weight(tx)?;
     super::delivered_total::backfill(tx)
 }
 

@@ -64,7 +64,7 @@ pub(super) fn create_guards_and_log(tx: &rusqlite::Transaction<'_>) -> Result<()
     for (table, name) in [("events", "events"), ("progress_notes", "progress")] {
         tx.execute_batch(&guard_signed_rows(table, name))?;
     }
-    super::audit::create_log(tx)
+    super::audit_watch::create_log(tx)
 }
 
 /// Triggers that refuse inserting, changing or removing a row of `table` (keyed by `session_id`)

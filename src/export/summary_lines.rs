@@ -1,0 +1,121 @@
+//! The lines a summary is made of, one entry at a time: a dose entry as its "Dosing" line, a
+//! reading or questionnaire with its flags, what an entry says of suicide risk, what is marked for
+//! integration.
+
+use super::SessionRecord;
+use super::summary::Timed;
+use super::summary_context::SummaryContext;
+use crate::domain::{EventKind, TimelineState};
+
+/// The "Dosing" line of a dose entry, in the light of the entries before it (`administration`): an
+/// infusion's start says its rate, which every later change is read against; a change during an
+/// infusion says the rate it set. `None` for entries that are not about the dose.
+pub(super) fn dosing_line(
+    administration: &crate::domain::Administration,
+    event: &crate::domain::Event,
+    weight: Option<f64>,
+) -> Option<String> {
+    match &event.kind {
+        EventKind::DosingBegan { dose } => {
+            let rate = crate::domain::Rate::of(dose)
+                .filter(|_| dose.delivery() != crate::domain::Delivery::PerHour)
+                .map(|rate| format!(", a rate of {}", rate.describe(weight)))
+                .unwrap_or_default();
+            Some(format!("Dosing began: {}{rate}", dose.describe(weight)))
+        }
+        EventKind::DoseChange { dose, reason } => {
+            let head = dose.map_or_else(
+                || "Dosing stopped".to_owned(),
+                |dose| administration.describe_change(&dose, event.elapsed_ms, weight),
+            );
+            Some(with_reason(head, reason))
+        }
+        EventKind::InfusionExtended { .. } => Some(event.kind.describe()),
+        _ => None,
+    }
+}
+
+pub(super) fn with_reason(head: String, reason: &str) -> String {
+    if reason.trim().is_empty() {
+        head
+    } else {
+        format!("{head}. Reason: {}", reason.trim())
+    }
+}
+
+/// The entries still marked "bring to integration", in timeline order.
+pub(super) fn marked_lines(
+    record: &SessionRecord,
+    timed: impl Fn(&crate::domain::Event, String) -> Timed,
+) -> Vec<Timed> {
+    let marked = TimelineState::from_events(record.session.route, &record.events).marked;
+    record
+        .events
+        .iter()
+        .filter(|event| marked.contains(&event.seq))
+        .map(|event| timed(event, event.kind.describe()))
+        .collect()
+}
+
+/// The summary section a clinical entry belongs in.
+#[derive(Clone, Copy)]
+pub(super) enum ClinicalList {
+    Monitoring,
+    Measures,
+    AdverseEvents,
+}
+
+/// A vitals, sedation, questionnaire or adverse-event entry as one summary line, flags included.
+pub(super) fn clinical_line(kind: &EventKind, context: &SummaryContext) -> (ClinicalList, String) {
+    let (list, line) = match kind {
+        EventKind::Vitals { vitals, note } => {
+            (ClinicalList::Monitoring, with_note(vitals.describe(), note))
+        }
+        EventKind::Sedation { rating, note } => {
+            (ClinicalList::Monitoring, with_note(rating.describe(), note))
+        }
+        EventKind::Measure { measure, note } => {
+            let answers: Vec<String> = measure.answers().iter().map(u8::to_string).collect();
+            let line = format!("{} — answers {}", measure.score_text(), answers.join(" "));
+            (ClinicalList::Measures, with_note(line, note))
+        }
+        other => (ClinicalList::AdverseEvents, other.describe()),
+    };
+    (list, flagged(line, kind, context))
+}
+
+/// A reading with the clinician's remark after it.
+pub(super) fn with_note(head: String, note: &str) -> String {
+    if note.trim().is_empty() {
+        head
+    } else {
+        format!("{head} — {}", note.trim())
+    }
+}
+
+/// The line with the entry's safety signals after it, in capitals so they survive any rendering.
+pub(super) fn flagged(line: String, kind: &EventKind, context: &SummaryContext) -> String {
+    let flags = crate::domain::entry_flags(kind, &context.thresholds);
+    if flags.is_empty() {
+        line
+    } else {
+        format!("{line} — FLAGGED: {}", flags.join("; "))
+    }
+}
+
+/// What an entry says about suicide risk: a screen, PHQ-9 item 9 above zero, a safety plan's parts.
+pub(super) fn suicide_risk_lines(kind: &EventKind) -> Vec<String> {
+    match kind {
+        EventKind::Measure { measure, .. } if measure.self_harm_flag() => {
+            vec![measure.describe()]
+        }
+        EventKind::SuicideScreen { .. } => vec![kind.describe()],
+        EventKind::SafetyPlan(plan) => plan
+            .sections()
+            .into_iter()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .map(|(heading, text)| format!("Safety plan · {heading}: {}", text.trim()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
