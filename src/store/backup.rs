@@ -15,7 +15,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
 use super::backup_key::BackupParts;
-use super::open::connect;
+use super::connection::connect;
 use super::secret::DataKey;
 use super::{
     DB_FILE_NAME, LockedJournal, Passphrase, Store, StoreError, durable, integrity, schema,

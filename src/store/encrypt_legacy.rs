@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::open::connect;
+use super::connection::connect;
 use super::secret::DataKey;
 use super::{DB_FILE_NAME, StoreError, durable};
 

@@ -13,6 +13,7 @@ mod backup_rotation;
 mod client_identity;
 mod clients;
 mod complete_records;
+mod connection;
 mod consents;
 mod data_dir;
 mod data_folder;
@@ -77,6 +78,7 @@ pub use backup_folder::{
 };
 pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
 pub use complete_records::CompleteRecord;
+pub use connection::{MIN_SQLITE_VERSION, connect_raw, connect_raw_with};
 pub use consents::ConsentDue;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
 pub use detached::{Interrupt, PassphraseCheck, ReaderSource};
@@ -94,10 +96,7 @@ pub use key_file::KdfCost;
 pub use key_proof::{KeyProof, RowKey};
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
-pub use open::{
-    AccessMode, JournalState, LockedJournal, MIN_SQLITE_VERSION, connect_raw, connect_raw_with,
-    journal_state,
-};
+pub use open::{AccessMode, JournalState, LockedJournal, journal_state};
 pub use output_guard::safe_output_path;
 pub use passphrase::unlock_key;
 pub use plain_file::{PlainFileError, open_plain_file, read_plain_file};

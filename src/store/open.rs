@@ -1,34 +1,23 @@
-//! Opening the journal: the single-writer lock, the passphrase and the data key, the durability
-//! pragmas, the SQLite version check and the schema migration.
+//! Opening the journal: the single-writer lock, the passphrase and the data key, the connection
+//! (see `connection`: its pragmas and the SQLite version check) and the schema migration.
 
 use std::cell::Cell;
 use std::fs::{self, File};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
+use rusqlite::OpenFlags;
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{Anchor, WalAside};
+use super::connection::{check_sqlite_version, configure, connect, wait_and_cache};
 
 use super::detached::ReaderSource;
 use super::key_file::{KdfCost, KeyFile};
 use super::passphrase::unlock_key;
 use super::secret::{DataKey, Passphrase};
 use super::{DB_FILE_NAME, KEY_FILE_NAME, Store, StoreError, encrypt_legacy, schema};
-
-/// Older SQLite versions have a WAL-reset bug that can corrupt a database written by two connections.
-pub const MIN_SQLITE_VERSION: (u32, u32, u32) = (3, 51, 3);
-/// SQLite's page cache per connection, in KiB (negative in the pragma): search and long timelines read
-/// far more than the 2 MiB default holds.
-const CACHE_KIB: i64 = 32 * 1024;
-/// How many pages the write-ahead log gathers before SQLite copies them into the journal (its default
-/// is 1,000, about 4 MiB): what lives only in the log is what a damaged log can lose.
-const AUTO_CHECKPOINT_PAGES: i64 = 128;
-/// How long a statement waits for a lock held by a reader before it reports the database busy.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Whether a store may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,8 +207,7 @@ impl LockedJournal {
                 "the write-ahead log as it was found is kept beside the journal as {kept}"
             ));
         }
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        wait_and_cache(&conn)?;
         Ok(Some(Store {
             conn,
             dir: self.dir.clone(),
@@ -305,8 +293,7 @@ impl Store {
         // on a damaged log the loss of what it could not read.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         check_sqlite_version(&conn)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        wait_and_cache(&conn)?;
         schema::check_readable(&conn).map_err(|error| match error {
             StoreError::ReadOnly => StoreError::OlderSchema,
             other => other,
@@ -347,19 +334,6 @@ pub(super) fn require_journal_file(dir: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// A bare SQLite connection to the journal in `dir`, unlocked with `passphrase`, for tools and tests
-/// that must reach below the store (fault injection, repair). It takes no writer lock and runs no
-/// migration.
-pub fn connect_raw(dir: &Path, passphrase: &Passphrase) -> Result<Connection, StoreError> {
-    connect_raw_with(dir, &unlock_key(dir, passphrase)?)
-}
-
-/// [`connect_raw`] with a key already unwrapped: the bare floor that opening the journal is measured
-/// against.
-pub fn connect_raw_with(dir: &Path, key: &DataKey) -> Result<Connection, StoreError> {
-    connect(&dir.join(DB_FILE_NAME), key, OpenFlags::default())
-}
-
 /// Looks at the data folder without opening anything for writing.
 pub fn journal_state(dir: &Path) -> Result<JournalState, StoreError> {
     if dir.join(KEY_FILE_NAME).exists() {
@@ -390,83 +364,5 @@ fn database_is_unencrypted(dir: &Path) -> Result<bool, StoreError> {
             path: dir.to_path_buf(),
             source,
         }),
-    }
-}
-
-/// Opens `path` under `key` and proves the key is right by reading the schema: SQLCipher reports a
-/// wrong key only at the first read, as "not a database".
-pub(super) fn connect(
-    path: &Path,
-    key: &DataKey,
-    flags: OpenFlags,
-) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(path, flags)?;
-    // SQLCipher would print its own lines on stderr about a key that does not fit; the caller says
-    // it in one sentence instead.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    key.apply_to(&conn)?;
-    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
-        Ok(()) => {
-            super::audit::register_functions(&conn, key)?;
-            Ok(conn)
-        }
-        Err(rusqlite::Error::SqliteFailure(failure, _))
-            if failure.code == rusqlite::ErrorCode::NotADatabase =>
-        {
-            Err(StoreError::KeyMismatch)
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-fn configure(conn: &Connection) -> Result<(), StoreError> {
-    check_sqlite_version(conn)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Damaged("a journal mode other than WAL"));
-    }
-    // Temporary tables and sorts stay in memory, so no unencrypted scratch file touches the disk.
-    conn.execute_batch(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
-    )?;
-    super::search::prepare_waiting_room(conn)?;
-    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-    conn.pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
-    Ok(())
-}
-
-fn check_sqlite_version(conn: &Connection) -> Result<(), StoreError> {
-    let found: String = conn.query_row("SELECT sqlite_version()", [], |row| row.get(0))?;
-    if parse_version(&found).is_some_and(|version| version >= MIN_SQLITE_VERSION) {
-        Ok(())
-    } else {
-        let (major, minor, patch) = MIN_SQLITE_VERSION;
-        Err(StoreError::SqliteTooOld {
-            found,
-            needed: format!("{major}.{minor}.{patch}"),
-        })
-    }
-}
-
-fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
-    let mut parts = text.split('.').map(str::parse::<u32>);
-    let major = parts.next()?.ok()?;
-    let minor = parts.next()?.ok()?;
-    let patch = parts.next().unwrap_or(Ok(0)).ok()?;
-    Some((major, minor, patch))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_older_than_the_wal_reset_fix_are_refused() {
-        assert!(parse_version("3.51.2").unwrap() < MIN_SQLITE_VERSION);
-        assert!(parse_version("3.51.3").unwrap() >= MIN_SQLITE_VERSION);
-        assert!(parse_version("3.54.1").unwrap() >= MIN_SQLITE_VERSION);
-        assert!(parse_version("3.9.0").unwrap() < MIN_SQLITE_VERSION);
-        assert_eq!(parse_version("junk"), None);
     }
 }
