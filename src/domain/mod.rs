@@ -10,6 +10,7 @@ mod clinic_zone;
 mod consent;
 mod controlled_substance;
 mod date_style;
+mod decision;
 pub mod decision_detail;
 mod deferral_link;
 mod delivered;
@@ -66,6 +67,7 @@ pub use date_style::{
     ClinicDays, ClockChoice, DateOrder, DateStyleError, DateTimeSettings, DateTimeStyle,
     UnreadableDate, twelve_hour_in_strftime, twelve_hour_in_windows_format,
 };
+pub use decision::{Asked, CameUp, Decision, DecisionPoint, DeferralOutcome};
 pub use deferral_link::{DeferralLinks, decisions_of_deferrals, repaired_links};
 pub use delivered::{Delivered, delivered};
 pub use discharge::{
@@ -74,9 +76,8 @@ pub use discharge::{
 pub use disclosure::{Disclosure, DisclosureKind, DisclosureScope, NewDisclosure};
 pub use dose::{Delivery, Dose, DoseError, DoseUnit, Infusion, MAX_INFUSION_MINUTES};
 pub use event::{
-    Asked, CameUp, DEFAULT_EXTENSION_MINUTES, DEFAULT_SIT_WITH_IT_MINUTES, Decision, DecisionPoint,
-    DeferralOutcome, Event, EventKind, MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, Seq,
-    calls_for_safety_plan,
+    DEFAULT_EXTENSION_MINUTES, DEFAULT_SIT_WITH_IT_MINUTES, Event, EventKind,
+    MAX_EXTENSION_MINUTES, MAX_SIT_WITH_IT_MINUTES, Seq, calls_for_safety_plan,
 };
 pub use follow_up::{CheckIn, CheckInKind, EBI_ITEMS, Ebi, FollowUp, FollowUpError, FollowUpId};
 pub use identifying_text::{hides_or_moves_text, is_identifier_code, looks_like};

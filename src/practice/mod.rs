@@ -16,6 +16,7 @@ mod pull;
 mod push;
 mod push_prepare;
 mod push_rows;
+mod refused;
 mod registry;
 mod row_seal;
 mod server_columns;
@@ -33,8 +34,9 @@ pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_as, open_in_emergenc
 pub use error::PracticeError;
 pub use link::{link, may_link};
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};
-pub use pull::{Incoming, Refused, RefusedWhy};
+pub use pull::Incoming;
 pub use push::{Moved, SESSIONS_PER_BATCH};
+pub use refused::{Refused, RefusedWhy};
 pub use registry::{Assignment, EnrolledClient, assign, clients, enrol};
 pub use setup::{
     ACCESS_SQL, MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init, join,

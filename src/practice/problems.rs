@@ -8,7 +8,7 @@ use postgres::Client;
 use serde::Serialize;
 
 use super::fetch::cell;
-use super::pull::Refused;
+use super::refused::Refused;
 use super::{PracticeAddress, PracticeError};
 
 /// A colleague's session a journal refused to copy.

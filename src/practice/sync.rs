@@ -12,8 +12,9 @@ use chrono::{DateTime, Utc};
 use postgres::Client;
 use serde::Serialize;
 
-use super::pull::{Incoming, PullPlan, Refused, write_incoming};
+use super::pull::{Incoming, PullPlan, write_incoming};
 use super::push::{Moved, push_step};
+use super::refused::Refused;
 use super::setup::{practice_identity, who_am_i};
 use super::{PracticeAddress, PracticeError};
 use crate::domain::{PracticeMembership, SessionId};

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::fetch::FetchedSession;
-use super::pull::RefusedWhy;
+use super::refused::RefusedWhy;
 use super::row_seal::{self, RowSeal};
 
 /// The keys this pull may trust: those proved on the server, and those this journal pinned.
