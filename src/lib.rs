@@ -18,3 +18,6 @@ pub mod store;
 pub mod system_clock;
 pub mod ui;
 pub mod worker;
+
+#[cfg(test)]
+mod layout_tests;

@@ -11,6 +11,7 @@ mod follow_ups;
 mod grammar;
 mod paperwork;
 mod phrases;
+mod readings;
 mod stock;
 mod story;
 mod timeline;

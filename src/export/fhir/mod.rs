@@ -12,6 +12,7 @@
 //! gives the same bundle byte for byte. See `docs/fhir.md` for the mapping.
 
 mod codes;
+mod deferrals;
 mod observations;
 mod risk_and_follow_up;
 mod session;

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use super::Entry;
 use super::codes::{self, category, journal, loinc, quantity};
+use super::deferrals::Deferrals;
 use super::session::{SessionScope, instant};
 use crate::domain::{
-    AdverseEvent, DecisionPoint, DeferralOutcome, Event, EventKind, Instrument, Measure,
-    PreSession, Seq, Vitals,
+    AdverseEvent, DecisionPoint, Event, EventKind, Instrument, Measure, PreSession, Seq, Vitals,
 };
 
 /// Every resource the timeline gives, in timeline order.
@@ -400,60 +400,4 @@ fn markers(scope: &SessionScope, by_seq: &HashMap<Seq, String>) -> Vec<Entry> {
             Some(scope.entry(&format!("marker-{}", target.0), resource))
         })
         .collect()
-}
-
-/// Each deferral's minutes as last agreed and how it ended, read once from the whole timeline.
-struct Deferrals {
-    /// Each deferral's decision point, resolved once for the timeline.
-    decisions: HashMap<Seq, Seq>,
-    minutes: HashMap<Seq, u32>,
-    outcomes: HashMap<Seq, (chrono::DateTime<chrono::Utc>, DeferralOutcome, String)>,
-}
-
-struct Deferral {
-    minutes: u32,
-    outcome: Option<(chrono::DateTime<chrono::Utc>, DeferralOutcome, String)>,
-}
-
-impl Deferrals {
-    fn of(events: &[Event]) -> Self {
-        let mut deferrals = Self {
-            decisions: crate::domain::decisions_of_deferrals(events),
-            minutes: HashMap::new(),
-            outcomes: HashMap::new(),
-        };
-        for event in events {
-            match &event.kind {
-                EventKind::DeferralMinutes {
-                    deferral_seq,
-                    minutes,
-                } => {
-                    deferrals.minutes.insert(*deferral_seq, *minutes);
-                }
-                EventKind::DeferralOutcome {
-                    deferral_seq,
-                    outcome,
-                    note,
-                } => {
-                    deferrals
-                        .outcomes
-                        .insert(*deferral_seq, (event.wall_time, *outcome, note.clone()));
-                }
-                _ => {}
-            }
-        }
-        deferrals
-    }
-
-    /// The decision point of the deferral started at `start`, which recorded `recorded`.
-    fn decision_of(&self, start: Seq, recorded: Seq) -> Seq {
-        self.decisions.get(&start).copied().unwrap_or(recorded)
-    }
-
-    fn get(&self, seq: Seq, agreed: u32) -> Deferral {
-        Deferral {
-            minutes: self.minutes.get(&seq).copied().unwrap_or(agreed),
-            outcome: self.outcomes.get(&seq).cloned(),
-        }
-    }
 }
