@@ -6,53 +6,13 @@
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use kap_journal::domain::{ClinicZone, Dose, EventKind, Route, Seq, SessionId, TreatmentModel};
+use kap_journal::domain::{ClinicZone, Route, SessionId};
 use kap_journal::export::{ExportFormat, ExportOptions, OnExisting, import_archive, write_session};
-use kap_journal::store::{NewEvent, Store};
+use kap_journal::store::Store;
 
 fn at(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, month, day, hour, minute, 0)
         .unwrap()
-}
-
-/// An ended session of `code` started at `started` (UTC) with one note five minutes in.
-fn ended_session(store: &mut Store, code: &str, route: Route, started: DateTime<Utc>) -> SessionId {
-    let client = common::client(store, code);
-    let mut new = common::new_session(&client, TreatmentModel::Kap);
-    if route == Route::IntranasalEsketamine {
-        new.route = route;
-        new.planned_dose = Dose::parse("56 mg").unwrap();
-    }
-    let session = store.start_session(&new, started).unwrap();
-    let minutes = |n: i64| started + chrono::Duration::minutes(n);
-    store
-        .append_events(
-            session.id,
-            Seq(1),
-            &[NewEvent {
-                wall_time: minutes(5),
-                elapsed_ms: 300_000,
-                kind: EventKind::Note {
-                    text: "Breathing slowly.".into(),
-                },
-            }],
-        )
-        .unwrap();
-    store
-        .end_session(
-            session.id,
-            Seq(2),
-            &[NewEvent {
-                wall_time: minutes(130),
-                elapsed_ms: 130 * 60_000,
-                kind: EventKind::SessionEnded {
-                    note: String::new(),
-                    discharge: None,
-                },
-            }],
-        )
-        .unwrap();
-    session.id
 }
 
 fn markdown(store: &Store, id: SessionId) -> String {
@@ -78,13 +38,13 @@ fn a_summary_prints_the_clinics_time_of_day_in_summer_and_in_winter() {
         .save_clinic_zone(ClinicZone::parse("America/New_York").unwrap())
         .unwrap();
     // 10:00 in New York both times: 14:00 UTC in July (EDT), 15:00 UTC in December (EST).
-    let july = ended_session(
+    let july = common::ended_session(
         &mut journal.store,
         "C-0001",
         Route::IvInfusion,
         at(2026, 7, 14, 14, 0),
     );
-    let december = ended_session(
+    let december = common::ended_session(
         &mut journal.store,
         "C-0002",
         Route::IvInfusion,
@@ -147,7 +107,7 @@ fn the_command_line_prints_the_same_summary_whatever_the_computers_zone() {
         .store
         .save_clinic_zone(ClinicZone::parse("America/New_York").unwrap())
         .unwrap();
-    let id = ended_session(
+    let id = common::ended_session(
         &mut journal.store,
         "C-0001",
         Route::IvInfusion,
@@ -178,7 +138,7 @@ fn the_rems_form_is_due_seven_days_after_the_clinics_treatment_date() {
     west.store
         .save_clinic_zone(ClinicZone::parse("America/Los_Angeles").unwrap())
         .unwrap();
-    ended_session(
+    common::ended_session(
         &mut west.store,
         "C-0001",
         Route::IntranasalEsketamine,
@@ -195,7 +155,7 @@ fn the_rems_form_is_due_seven_days_after_the_clinics_treatment_date() {
     east.store
         .save_clinic_zone(ClinicZone::parse("Australia/Sydney").unwrap())
         .unwrap();
-    ended_session(
+    common::ended_session(
         &mut east.store,
         "C-0001",
         Route::IntranasalEsketamine,
@@ -208,7 +168,7 @@ fn the_rems_form_is_due_seven_days_after_the_clinics_treatment_date() {
 #[test]
 fn an_archive_naming_an_unknown_zone_is_refused_in_a_sentence() {
     let mut journal = common::journal();
-    let id = ended_session(
+    let id = common::ended_session(
         &mut journal.store,
         "C-0001",
         Route::IvInfusion,

@@ -7,53 +7,12 @@
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use kap_journal::domain::{
-    ClinicZone, ClockChoice, DateOrder, DateTimeSettings, Dose, EventKind, Route, Seq, SessionId,
-    TreatmentModel,
-};
-use kap_journal::store::{NewEvent, Store};
+use kap_journal::domain::{ClinicZone, ClockChoice, DateOrder, DateTimeSettings, Route, SessionId};
+use kap_journal::store::Store;
 
 fn at(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, month, day, hour, minute, 0)
         .unwrap()
-}
-
-/// An ended esketamine session started at `started` (UTC), with a note five minutes in.
-fn ended_session(store: &mut Store, started: DateTime<Utc>) -> SessionId {
-    let client = common::client(store, "C-0001");
-    let mut new = common::new_session(&client, TreatmentModel::Kap);
-    new.route = Route::IntranasalEsketamine;
-    new.planned_dose = Dose::parse("56 mg").unwrap();
-    let session = store.start_session(&new, started).unwrap();
-    let minutes = |n: i64| started + chrono::Duration::minutes(n);
-    store
-        .append_events(
-            session.id,
-            Seq(1),
-            &[NewEvent {
-                wall_time: minutes(5),
-                elapsed_ms: 300_000,
-                kind: EventKind::Note {
-                    text: "Breathing slowly.".into(),
-                },
-            }],
-        )
-        .unwrap();
-    store
-        .end_session(
-            session.id,
-            Seq(2),
-            &[NewEvent {
-                wall_time: minutes(130),
-                elapsed_ms: 130 * 60_000,
-                kind: EventKind::SessionEnded {
-                    note: String::new(),
-                    discharge: None,
-                },
-            }],
-        )
-        .unwrap();
-    session.id
 }
 
 /// A Los Angeles clinic's session at 17:30 on 24 November (already the 25th in UTC).
@@ -63,7 +22,12 @@ fn los_angeles_journal() -> (common::Journal, SessionId) {
         .store
         .save_clinic_zone(ClinicZone::parse("America/Los_Angeles").unwrap())
         .unwrap();
-    let id = ended_session(&mut journal.store, at(2026, 11, 25, 1, 30));
+    let id = common::ended_session(
+        &mut journal.store,
+        "C-0001",
+        Route::IntranasalEsketamine,
+        at(2026, 11, 25, 1, 30),
+    );
     (journal, id)
 }
 

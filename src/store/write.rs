@@ -22,10 +22,7 @@ impl Store {
         &self,
         change: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.require_writer()?;
-        let tx = self.conn.unchecked_transaction()?;
-        let value = change(&tx)?;
-        tx.commit()?;
+        let value = self.in_one_transaction(change)?;
         self.anchor_commit();
         Ok(value)
     }
@@ -33,6 +30,14 @@ impl Store {
     /// Runs `change`, which writes nothing of the record (no audited table), in one transaction as
     /// the journal's writer: a draft saved as it is typed, the search index merged.
     pub(super) fn write_unrecorded<T>(
+        &self,
+        change: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.in_one_transaction(change)
+    }
+
+    /// `change` in one transaction as the writer: committed whole, or rolled back on an error.
+    fn in_one_transaction<T>(
         &self,
         change: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

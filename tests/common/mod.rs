@@ -109,6 +109,51 @@ pub fn client(store: &mut Store, code: &str) -> Client {
     store.create_client(&new, Utc::now()).unwrap()
 }
 
+/// An ended session of `code` started at `started` (UTC) with one note five minutes in.
+pub fn ended_session(
+    store: &mut Store,
+    code: &str,
+    route: kap_journal::domain::Route,
+    started: chrono::DateTime<chrono::Utc>,
+) -> kap_journal::domain::SessionId {
+    let client = client(store, code);
+    let mut new = new_session(&client, TreatmentModel::Kap);
+    if route == kap_journal::domain::Route::IntranasalEsketamine {
+        new.route = route;
+        new.planned_dose = kap_journal::domain::Dose::parse("56 mg").unwrap();
+    }
+    let session = store.start_session(&new, started).unwrap();
+    let minutes = |n: i64| started + chrono::Duration::minutes(n);
+    store
+        .append_events(
+            session.id,
+            kap_journal::domain::Seq(1),
+            &[kap_journal::store::NewEvent {
+                wall_time: minutes(5),
+                elapsed_ms: 300_000,
+                kind: kap_journal::domain::EventKind::Note {
+                    text: "Breathing slowly.".into(),
+                },
+            }],
+        )
+        .unwrap();
+    store
+        .end_session(
+            session.id,
+            kap_journal::domain::Seq(2),
+            &[kap_journal::store::NewEvent {
+                wall_time: minutes(130),
+                elapsed_ms: 130 * 60_000,
+                kind: kap_journal::domain::EventKind::SessionEnded {
+                    note: String::new(),
+                    discharge: None,
+                },
+            }],
+        )
+        .unwrap();
+    session.id
+}
+
 pub fn new_session(client: &Client, model: TreatmentModel) -> NewSession {
     NewSession {
         client_id: client.id,
