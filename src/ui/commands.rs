@@ -55,57 +55,138 @@ pub enum Scope {
     Reading,
 }
 
+/// One command's row of the table: the words on its button, its keys and where it answers.
+struct Spec {
+    command: UiCommand,
+    label: &'static str,
+    keys: KeyboardShortcut,
+    scope: Scope,
+}
+
+const fn spec(
+    command: UiCommand,
+    label: &'static str,
+    (modifiers, key): (Modifiers, Key),
+    scope: Scope,
+) -> Spec {
+    Spec {
+        command,
+        label,
+        keys: KeyboardShortcut::new(modifiers, key),
+        scope,
+    }
+}
+
+/// Ctrl, which is Cmd on macOS.
+const CTRL: Modifiers = Modifiers::COMMAND;
+/// Ctrl+Shift (Cmd+Shift on macOS).
+const CTRL_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::COMMAND
+};
+
+/// Every command, once: one keystroke per action. A new command is a new row here (and a variant
+/// of [`UiCommand`]); the tests below fail on a command without a row or a clash of keys.
+const TABLE: [Spec; 23] = {
+    use DeferralOutcome::{DoseLowered, EndedEarly, SessionStopped, WorkedThrough};
+    use Scope::{Global, Home, Live, Reading, Start};
+    use UiCommand as C;
+    [
+        spec(C::NewSession, "New session", (CTRL, Key::N), Global),
+        // Shift keeps it apart from Ctrl+L (lower dose); the app reads it before any view does.
+        spec(C::Lock, "Lock", (CTRL_SHIFT, Key::L), Global),
+        spec(C::LowerDose, "Lower dose", (CTRL, Key::L), Live),
+        spec(C::SitWithIt, "Sit with it", (CTRL, Key::S), Live),
+        spec(C::DecisionPoint, "Decision point", (CTRL, Key::P), Live),
+        spec(C::DoseChange, "Dose change", (CTRL, Key::D), Live),
+        spec(C::BeginDosing, "Begin dosing", (CTRL, Key::B), Live),
+        spec(C::Vitals, "Vitals", (CTRL, Key::T), Live),
+        spec(C::Measure, "Measure", (CTRL, Key::M), Live),
+        spec(C::AdverseEvent, "Adverse event", (CTRL, Key::R), Live),
+        // Shift keeps it apart from Ctrl+S (sit with it), as Lock is kept from Ctrl+L.
+        spec(C::SafetyPlan, "Safety plan", (CTRL_SHIFT, Key::S), Live),
+        spec(
+            C::BringToIntegration,
+            "Bring to integration",
+            (CTRL, Key::I),
+            Live,
+        ),
+        spec(C::EndSession, "End session", (CTRL, Key::E), Live),
+        spec(
+            C::Outcome(WorkedThrough),
+            "Worked through",
+            (CTRL, Key::Num1),
+            Live,
+        ),
+        spec(
+            C::Outcome(DoseLowered),
+            "Dose lowered",
+            (CTRL, Key::Num2),
+            Live,
+        ),
+        spec(
+            C::Outcome(EndedEarly),
+            "Ended early",
+            (CTRL, Key::Num3),
+            Live,
+        ),
+        spec(
+            C::Outcome(SessionStopped),
+            "Session stopped",
+            (CTRL, Key::Num4),
+            Live,
+        ),
+        // Alt, not Ctrl: Ctrl+Up and Ctrl+Down move the cursor in the note field.
+        spec(
+            C::LongerDeferral,
+            "+1 min",
+            (Modifiers::ALT, Key::ArrowUp),
+            Live,
+        ),
+        spec(
+            C::ShorterDeferral,
+            "−1 min",
+            (Modifiers::ALT, Key::ArrowDown),
+            Live,
+        ),
+        // Escape leaves: the form for the plain note here, the view for the list elsewhere.
+        spec(C::Cancel, "Cancel", (Modifiers::NONE, Key::Escape), Live),
+        spec(
+            C::Back,
+            "Back to sessions",
+            (Modifiers::NONE, Key::Escape),
+            Reading,
+        ),
+        spec(C::FocusSearch, "Search", (CTRL, Key::F), Home),
+        // Taken before any field draws: a multi-line field with the focus would take Ctrl+Enter
+        // as a new line.
+        spec(C::StartSession, "Start session", (CTRL, Key::Enter), Start),
+    ]
+};
+
 impl UiCommand {
-    /// Every command, once.
-    pub const ALL: [Self; 23] = [
-        Self::NewSession,
-        Self::LowerDose,
-        Self::SitWithIt,
-        Self::DecisionPoint,
-        Self::DoseChange,
-        Self::BeginDosing,
-        Self::Vitals,
-        Self::Measure,
-        Self::AdverseEvent,
-        Self::SafetyPlan,
-        Self::BringToIntegration,
-        Self::EndSession,
-        Self::Outcome(DeferralOutcome::WorkedThrough),
-        Self::Outcome(DeferralOutcome::DoseLowered),
-        Self::Outcome(DeferralOutcome::EndedEarly),
-        Self::Outcome(DeferralOutcome::SessionStopped),
-        Self::LongerDeferral,
-        Self::ShorterDeferral,
-        Self::Cancel,
-        Self::Lock,
-        Self::FocusSearch,
-        Self::StartSession,
-        Self::Back,
-    ];
+    /// Every command, once, in the table's order.
+    pub const ALL: [Self; TABLE.len()] = {
+        let mut all = [Self::NewSession; TABLE.len()];
+        let mut index = 0;
+        while index < TABLE.len() {
+            all[index] = TABLE[index].command;
+            index += 1;
+        }
+        all
+    };
+
+    /// The command's row of the table (every command has one: tested).
+    fn spec(self) -> &'static Spec {
+        TABLE
+            .iter()
+            .find(|spec| spec.command == self)
+            .unwrap_or(&TABLE[0])
+    }
 
     /// Where the command answers.
     pub fn scope(self) -> Scope {
-        match self {
-            Self::NewSession | Self::Lock => Scope::Global,
-            Self::FocusSearch => Scope::Home,
-            Self::StartSession => Scope::Start,
-            Self::Back => Scope::Reading,
-            Self::LowerDose
-            | Self::SitWithIt
-            | Self::DecisionPoint
-            | Self::DoseChange
-            | Self::BeginDosing
-            | Self::Vitals
-            | Self::Measure
-            | Self::AdverseEvent
-            | Self::SafetyPlan
-            | Self::BringToIntegration
-            | Self::EndSession
-            | Self::Outcome(_)
-            | Self::LongerDeferral
-            | Self::ShorterDeferral
-            | Self::Cancel => Scope::Live,
-        }
+        self.spec().scope
     }
 
     /// Whether the command answers while a view of `scope` is on screen.
@@ -144,68 +225,12 @@ impl UiCommand {
 
     /// The words on the button.
     pub fn label(self) -> &'static str {
-        match self {
-            Self::NewSession => "New session",
-            Self::LowerDose => "Lower dose",
-            Self::SitWithIt => "Sit with it",
-            Self::DecisionPoint => "Decision point",
-            Self::DoseChange => "Dose change",
-            Self::BeginDosing => "Begin dosing",
-            Self::Vitals => "Vitals",
-            Self::Measure => "Measure",
-            Self::AdverseEvent => "Adverse event",
-            Self::SafetyPlan => "Safety plan",
-            Self::BringToIntegration => "Bring to integration",
-            Self::EndSession => "End session",
-            Self::Outcome(DeferralOutcome::WorkedThrough) => "Worked through",
-            Self::Outcome(DeferralOutcome::DoseLowered) => "Dose lowered",
-            Self::Outcome(DeferralOutcome::EndedEarly) => "Ended early",
-            Self::Outcome(DeferralOutcome::SessionStopped) => "Session stopped",
-            Self::LongerDeferral => "+1 min",
-            Self::ShorterDeferral => "−1 min",
-            Self::Cancel => "Cancel",
-            Self::Lock => "Lock",
-            Self::FocusSearch => "Search",
-            Self::StartSession => "Start session",
-            Self::Back => "Back to sessions",
-        }
+        self.spec().label
     }
 
-    /// One keystroke per action; Ctrl is Cmd on macOS.
+    /// Its keys; Ctrl is Cmd on macOS.
     pub fn shortcut(self) -> KeyboardShortcut {
-        let command = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
-        match self {
-            Self::NewSession => command(Key::N),
-            Self::LowerDose => command(Key::L),
-            Self::SitWithIt => command(Key::S),
-            Self::DecisionPoint => command(Key::P),
-            Self::DoseChange => command(Key::D),
-            Self::BeginDosing => command(Key::B),
-            Self::Vitals => command(Key::T),
-            Self::Measure => command(Key::M),
-            Self::AdverseEvent => command(Key::R),
-            // Shift keeps it apart from Ctrl+S (sit with it), as Lock is kept from Ctrl+L.
-            Self::SafetyPlan => {
-                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S)
-            }
-            Self::BringToIntegration => command(Key::I),
-            Self::EndSession => command(Key::E),
-            Self::Outcome(DeferralOutcome::WorkedThrough) => command(Key::Num1),
-            Self::Outcome(DeferralOutcome::DoseLowered) => command(Key::Num2),
-            Self::Outcome(DeferralOutcome::EndedEarly) => command(Key::Num3),
-            Self::Outcome(DeferralOutcome::SessionStopped) => command(Key::Num4),
-            // Alt, not Ctrl: Ctrl+Up and Ctrl+Down move the cursor in the note field.
-            Self::LongerDeferral => KeyboardShortcut::new(Modifiers::ALT, Key::ArrowUp),
-            Self::ShorterDeferral => KeyboardShortcut::new(Modifiers::ALT, Key::ArrowDown),
-            // Escape leaves: the form for the plain note here, the view for the list elsewhere.
-            Self::Cancel | Self::Back => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
-            // Shift keeps it apart from Ctrl+L (lower dose); the app reads it before any view does.
-            Self::Lock => KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::L),
-            Self::FocusSearch => command(Key::F),
-            // Taken before any field draws: a multi-line field with the focus would take
-            // Ctrl+Enter as a new line.
-            Self::StartSession => command(Key::Enter),
-        }
+        self.spec().keys
     }
 
     /// A button for the command that shows its shortcut.
@@ -258,80 +283,4 @@ pub const OUTCOME_COMMANDS: [UiCommand; 4] = [
 ];
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SCOPES: [Scope; 5] = [
-        Scope::Global,
-        Scope::Live,
-        Scope::Home,
-        Scope::Start,
-        Scope::Reading,
-    ];
-
-    #[test]
-    fn no_two_commands_answering_in_one_scope_share_a_shortcut_or_a_label() {
-        for scope in SCOPES {
-            let answering: Vec<_> = UiCommand::ALL
-                .into_iter()
-                .filter(|command| command.answers_in(scope))
-                .collect();
-            for (index, command) in answering.iter().enumerate() {
-                for other in &answering[index + 1..] {
-                    assert_ne!(command, other, "listed twice");
-                    assert_ne!(
-                        command.shortcut(),
-                        other.shortcut(),
-                        "{command:?} and {other:?} share a shortcut in {scope:?}"
-                    );
-                    assert_ne!(command.label(), other.label());
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_key_may_mean_one_thing_in_one_scope_and_another_elsewhere_but_never_beside_a_global_one() {
-        // Escape goes back to the note in the live view and back to the list elsewhere.
-        assert_eq!(
-            UiCommand::Cancel.shortcut(),
-            UiCommand::Back.shortcut(),
-            "the table this test reads changed"
-        );
-        assert!(!UiCommand::Cancel.answers_in(Scope::Reading));
-        assert!(!UiCommand::Back.answers_in(Scope::Live));
-        for command in UiCommand::ALL {
-            assert!(command.answers_in(command.scope()));
-            assert!(UiCommand::Lock.answers_in(command.scope()));
-        }
-    }
-
-    fn press(ctx: &egui::Context, modifiers: Modifiers, key: Key) -> Vec<UiCommand> {
-        let mut input = egui::RawInput::default();
-        input.events.push(egui::Event::Key {
-            key,
-            physical_key: None,
-            pressed: true,
-            repeat: false,
-            modifiers,
-        });
-        let mut taken = Vec::new();
-        let mut output = ctx.run_ui(input, |ui| taken = take_pressed(ui.ctx(), Scope::Live));
-        output.textures_delta.clear();
-        taken
-    }
-
-    #[test]
-    fn the_dispatcher_takes_the_lock_and_not_also_lower_dose_from_ctrl_shift_l() {
-        let ctx = egui::Context::default();
-        let lock = press(&ctx, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
-        assert_eq!(lock, vec![UiCommand::Lock]);
-        let lower = press(&ctx, Modifiers::COMMAND, Key::L);
-        assert_eq!(lower, vec![UiCommand::LowerDose]);
-        // A reading view's key is not taken in the live view: Escape there is Cancel.
-        assert_eq!(
-            press(&ctx, Modifiers::NONE, Key::Escape),
-            vec![UiCommand::Cancel]
-        );
-    }
-}
+mod tests;
