@@ -1,10 +1,10 @@
 //! The clinic in Settings: its name (the healthcare setting) and how it is reached (telephone,
 //! email, address), which the esketamine REMS form prints.
 
-use super::status::Status;
 use egui::{RichText, Ui};
 
-use super::awaiting::Awaiting;
+use super::saved_form::SavedForm;
+use super::status::Status;
 use super::{theme, widgets};
 use crate::domain::{ClinicName, RemsContact};
 use crate::store::Store;
@@ -19,10 +19,7 @@ struct ClinicDetails {
 
 /// The details being edited and what the journal holds (empty: not set).
 pub struct ClinicSettingsPanel {
-    editing: ClinicDetails,
-    saved: ClinicDetails,
-    status: Status,
-    saving: Awaiting,
+    form: SavedForm<ClinicDetails>,
 }
 
 impl ClinicSettingsPanel {
@@ -33,15 +30,8 @@ impl ClinicSettingsPanel {
                 contact: store.rems_contact()?,
             })
         };
-        let (saved, status) = match read() {
-            Ok(details) => (details, Status::Quiet),
-            Err(error) => (ClinicDetails::default(), Status::problem(error)),
-        };
         Self {
-            editing: saved.clone(),
-            saved,
-            status,
-            saving: Awaiting::default(),
+            form: SavedForm::loaded(read()),
         }
     }
 
@@ -54,7 +44,7 @@ impl ClinicSettingsPanel {
             .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
-        let editing = &mut self.editing;
+        let editing = &mut self.form.editing;
         widgets::labelled_field(
             ui,
             "Clinic name",
@@ -84,36 +74,34 @@ impl ClinicSettingsPanel {
             280.0,
         );
         ui.add_space(theme::GAP);
-        match self.saving.answer() {
-            Some(Ok(_)) => {
-                self.editing.name = self.editing.name.trim().to_owned();
-                if let Ok(contact) = self.editing.contact.checked() {
-                    self.editing.contact = contact;
-                }
-                self.saved = self.editing.clone();
-                self.status = Status::done("Clinic details saved.");
-            }
-            Some(Err(error)) => self.status = Status::problem(error),
-            None => {}
-        }
-        let unsaved = self.editing != self.saved && !self.saving.is_waiting();
+        self.form.answer("Clinic details saved.", |_| None);
         if ui
-            .add_enabled(unsaved, egui::Button::new("Save clinic details"))
+            .add_enabled(
+                self.form.can_save(),
+                egui::Button::new("Save clinic details"),
+            )
             .clicked()
         {
             // An emptied name clears it; anything else must be a name the form can print.
-            let name = Some(self.editing.name.trim())
+            let typed = &self.form.editing;
+            let name = Some(typed.name.trim())
                 .filter(|text| !text.is_empty())
                 .map(ClinicName::parse)
                 .transpose();
-            match (name, self.editing.contact.checked()) {
-                (Ok(name), Ok(contact)) => self
-                    .saving
-                    .send(journal, Write::SaveClinic { name, contact }),
-                (Err(error), _) => self.status = Status::problem(error),
-                (_, Err(error)) => self.status = Status::problem(error),
+            match (name, typed.contact.checked()) {
+                (Ok(name), Ok(contact)) => {
+                    // Kept as the journal will hold them: trimmed and checked.
+                    let kept = ClinicDetails {
+                        name: name.clone().map(String::from).unwrap_or_default(),
+                        contact: contact.clone(),
+                    };
+                    self.form
+                        .send(journal, kept, Write::SaveClinic { name, contact });
+                }
+                (Err(error), _) => self.form.status = Status::problem(error),
+                (_, Err(error)) => self.form.status = Status::problem(error),
             }
         }
-        self.status.show(ui);
+        self.form.status.show(ui);
     }
 }

@@ -41,6 +41,7 @@ mod rems_due;
 mod restore;
 mod restore_elsewhere;
 mod save_dialog;
+mod saved_form;
 mod search_panel;
 mod search_runner;
 mod session_notes;

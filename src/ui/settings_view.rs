@@ -12,6 +12,7 @@ use super::date_style_settings::DateStyleSettings;
 use super::passphrase_change::PassphraseChange;
 use super::practice_settings::PracticeSettings;
 use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
+use super::saved_form::SavedForm;
 use super::theme;
 use super::view::{AppView, Nav, ViewContext, back_on};
 use crate::domain::{ClinicSettings, SETTING_KEYS};
@@ -20,19 +21,13 @@ use crate::worker::{Journal, Write};
 
 /// The settings being edited and what the journal holds.
 pub struct SettingsView {
-    editing: ClinicSettings,
-    saved: ClinicSettings,
-    /// The last thing that happened; `true` when it is a problem.
-    status: Status,
+    monitoring: SavedForm<ClinicSettings>,
     clinician: ClinicianSettings,
     clinic: ClinicSettingsPanel,
     dates: DateStyleSettings,
     consent_text: ConsentTextSettings,
     passphrase: PassphraseChange,
     practice: PracticeSettings,
-    /// The settings on their way to the journal, and the values sent.
-    saving: super::awaiting::Awaiting,
-    sent: Option<ClinicSettings>,
 }
 
 impl AppView for SettingsView {
@@ -59,17 +54,13 @@ impl SettingsView {
     /// defaults), and the clinician's from the journal.
     pub fn load(store: &Store, settings: ClinicSettings, unreadable: Option<&str>) -> Self {
         Self {
-            editing: settings,
-            saved: settings,
-            status: unreadable.map_or(Status::Quiet, Status::problem),
+            monitoring: SavedForm::new(settings, unreadable.map_or(Status::Quiet, Status::problem)),
             clinician: ClinicianSettings::load(store),
             clinic: ClinicSettingsPanel::load(store),
             dates: DateStyleSettings::load(store),
             consent_text: ConsentTextSettings::load(store),
             passphrase: PassphraseChange::default(),
             practice: PracticeSettings::load(store),
-            saving: super::awaiting::Awaiting::default(),
-            sent: None,
         }
     }
 
@@ -93,10 +84,12 @@ impl SettingsView {
                 this_computer(ui, cx.prefs);
                 ui.add_space(3.0 * theme::GAP);
                 ui.separator();
-                if let Some(backup) =
-                    cx.backups
-                        .settings_ui(ui, journal.read(), now, self.saved.backups_kept)
-                {
+                if let Some(backup) = cx.backups.settings_ui(
+                    ui,
+                    journal.read(),
+                    now,
+                    self.monitoring.saved().backups_kept,
+                ) {
                     nav = Nav::Restore(backup);
                 }
             });
@@ -113,7 +106,6 @@ impl SettingsView {
         nav: &mut Nav,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Option<ClinicSettings> {
-        let mut now_saved = None;
         ui.horizontal(|ui| {
             if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
                 *nav = Nav::Home;
@@ -134,42 +126,36 @@ impl SettingsView {
             .show(ui, |ui| {
                 for (key, meaning) in SETTING_KEYS {
                     let label = ui.label(meaning);
-                    let mut value = self.editing.get(key).unwrap_or_default();
+                    let mut value = self.monitoring.editing.get(key).unwrap_or_default();
                     let changed = ui
                         .add(egui::DragValue::new(&mut value).range(0..=400))
                         .labelled_by(label.id)
                         .changed();
                     if changed {
-                        self.editing.set_number(key, value);
+                        self.monitoring.editing.set_number(key, value);
                     }
                     ui.end_row();
                 }
             });
         ui.add_space(theme::GAP);
-        match self.saving.answer() {
-            Some(Ok(_)) => {
-                if let Some(sent) = self.sent.take() {
-                    self.saved = sent;
-                    now_saved = Some(sent);
-                }
-                self.status = Status::done("Settings saved.");
-            }
-            Some(Err(error)) => self.status = Status::problem(error),
-            None => {}
-        }
+        let now_saved = self.monitoring.answer("Settings saved.", |_| None);
         ui.horizontal(|ui| {
-            let unsaved = self.editing != self.saved && !self.saving.is_waiting();
             if ui
-                .add_enabled(unsaved, egui::Button::new("Save settings"))
+                .add_enabled(
+                    self.monitoring.can_save(),
+                    egui::Button::new("Save settings"),
+                )
                 .clicked()
             {
-                self.save(journal);
+                let typed = self.monitoring.editing;
+                self.monitoring
+                    .send(journal, typed, Write::SaveClinicSettings(typed));
             }
             if ui.button("Clinic defaults").clicked() {
-                self.editing = ClinicSettings::default();
+                self.monitoring.editing = ClinicSettings::default();
             }
         });
-        self.status.show(ui);
+        self.monitoring.status.show(ui);
         ui.add_space(3.0 * theme::GAP);
         ui.separator();
         self.clinician.ui(ui, journal);
@@ -186,13 +172,6 @@ impl SettingsView {
         ui.separator();
         self.passphrase.ui(ui, journal);
         now_saved
-    }
-
-    /// Sends the settings; they count as saved once the journal's answer says so.
-    fn save(&mut self, journal: &Journal) {
-        self.saving
-            .send(journal, Write::SaveClinicSettings(self.editing));
-        self.sent = Some(self.editing);
     }
 }
 
