@@ -4,10 +4,12 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use super::timeline::MINUTE;
 use crate::domain::{
     AdverseCategory, AdverseEvent, AdverseSeverity, EventKind, Instrument, Measure, Route, Vitals,
 };
+
+/// A minute in milliseconds, the unit a synthetic timeline is laid out in.
+pub(super) const MINUTE: i64 = 60_000;
 
 /// How often vitals are due after dosing: every 15 minutes, but intranasal esketamine is checked at
 /// about 40 minutes and before leaving.

@@ -21,7 +21,7 @@ use crate::domain::{
 };
 use crate::store::NewEvent;
 
-pub(super) const MINUTE: i64 = 60_000;
+pub(super) use super::readings::MINUTE;
 
 /// A typical dose for the route, as clinics use them.
 pub fn planned_dose(rng: &mut StdRng, route: Route, model: TreatmentModel) -> Dose {

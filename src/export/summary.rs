@@ -5,40 +5,11 @@
 use super::SessionRecord;
 use super::summary_context::SummaryContext;
 use super::summary_facts::{after_session, before_session, facts, local_date_time, progress_note};
+pub use super::summary_lines::Timed;
 use super::summary_lines::{
     ClinicalList, clinical_line, dosing_line, marked_lines, suicide_risk_lines,
 };
-use crate::domain::{
-    ClinicZone, DateTimeStyle, Decision, DecisionPoint, DeferralOutcome, EventKind, Seq,
-    monitoring_ms,
-};
-use crate::format;
-
-/// A line of the summary tied to a moment of the session.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Timed {
-    /// Time since the session started, e.g. `12:05`.
-    pub elapsed: String,
-    /// Wall-clock time of day in the summary's time zone, e.g. `14:05`.
-    pub clock: String,
-    pub text: String,
-}
-
-impl Timed {
-    /// `text` at the moment of `event`, its time of day read in `zone` and written in `style`.
-    fn at(
-        zone: ClinicZone,
-        style: DateTimeStyle,
-        event: &crate::domain::Event,
-        text: String,
-    ) -> Self {
-        Self {
-            elapsed: format::elapsed(event.elapsed_ms),
-            clock: style.time(zone.local(event.wall_time).time()),
-            text,
-        }
-    }
-}
+use crate::domain::{Decision, DecisionPoint, DeferralOutcome, EventKind, Seq, monitoring_ms};
 
 /// A "sit with it" deferral and how it ended.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,9 +3,34 @@
 //! integration.
 
 use super::SessionRecord;
-use super::summary::Timed;
 use super::summary_context::SummaryContext;
 use crate::domain::{EventKind, TimelineState};
+
+/// A line of the summary tied to a moment of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    /// Time since the session started, e.g. `12:05`.
+    pub elapsed: String,
+    /// Wall-clock time of day in the summary's time zone, e.g. `14:05`.
+    pub clock: String,
+    pub text: String,
+}
+
+impl Timed {
+    /// `text` at the moment of `event`, its time of day read in `zone` and written in `style`.
+    pub(super) fn at(
+        zone: crate::domain::ClinicZone,
+        style: crate::domain::DateTimeStyle,
+        event: &crate::domain::Event,
+        text: String,
+    ) -> Self {
+        Self {
+            elapsed: crate::format::elapsed(event.elapsed_ms),
+            clock: style.time(zone.local(event.wall_time).time()),
+            text,
+        }
+    }
+}
 
 /// The "Dosing" line of a dose entry, in the light of the entries before it (`administration`): an
 /// infusion's start says its rate, which every later change is read against; a change during an
