@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use common::ui::{app, click, field, log_note, start_session};
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kap_journal::domain::{Seq, SessionId};
 use kap_journal::live::ManualClock;
 
@@ -342,4 +342,69 @@ fn at_1024_by_640_both_models_lists_stay_in_view_under_the_due_lists() {
             "{heading} at {rect:?}, rows below it"
         );
     }
+}
+
+#[test]
+fn a_clients_rems_details_are_typed_saved_and_refused_in_a_sentence_when_a_date_does_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = chrono::Utc::now() - chrono::Duration::days(1);
+    {
+        let mut store = kap_journal::store::Store::open(dir.path(), &common::passphrase()).unwrap();
+        common::ended_session(
+            &mut store,
+            "E-0001",
+            kap_journal::domain::Route::IntranasalEsketamine,
+            started,
+        );
+    }
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    harness.get_by_label("E-0001").click();
+    harness.run();
+    click(&mut harness, "Client history");
+    harness.get_by_label("REMS details").click();
+    harness.run();
+    common::ui::type_into(&mut harness, "First name", "  Alex ");
+    common::ui::type_into(&mut harness, "Last name", "Example");
+    common::ui::type_into(&mut harness, "Birthdate", "02/03/1984");
+    click(&mut harness, "Save REMS details");
+    assert!(
+        harness
+            .query_by_label_contains("The birthdate does not read. Write a date as YYYY-MM-DD")
+            .is_some(),
+        "a slash date is not guessed at under ISO dates"
+    );
+    let read = || {
+        kap_journal::store::Store::open_for_reading(dir.path(), &common::passphrase())
+            .unwrap()
+            .rems_patient(kap_journal::domain::ClientId(1))
+            .unwrap()
+    };
+    assert_eq!(read(), None, "nothing was saved");
+
+    field(&harness, "Birthdate").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run();
+    field(&harness, "Birthdate").type_text("1984-03-02");
+    harness.run();
+    click(&mut harness, "Save REMS details");
+    assert!(
+        harness
+            .query_by_label_contains("REMS details saved.")
+            .is_some()
+    );
+    let saved = read().unwrap();
+    assert_eq!(saved.first_name, "Alex", "trimmed");
+    assert_eq!(
+        saved.birth_date.map(|day| day.to_string()).as_deref(),
+        Some("1984-03-02")
+    );
+    // Saved, so there is nothing more to save.
+    assert!(
+        harness
+            .get_by_label("Save REMS details")
+            .accesskit_node()
+            .is_disabled()
+    );
 }

@@ -1,63 +1,42 @@
 //! A client's details for the esketamine REMS form (names, birthdate, sex, enrolment), edited in
 //! their history. The form alone prints them, and the panel says so.
 
-use super::status::Status;
 use egui::{RichText, Ui};
 
-use super::awaiting::Awaiting;
+use super::saved_form::SavedForm;
+use super::status::Status;
 use super::{theme, widgets};
 use crate::domain::{ClientId, RemsPatient, RemsSex};
 use crate::store::Store;
 use crate::worker::{Journal, Write};
 
-/// The details as typed (the birthdate as text until saved) and as the journal holds them.
-pub struct ClientRemsDetails {
-    client: ClientId,
+/// The details as the fields hold them: the birthdate as text, in the clinic's date order.
+#[derive(Clone, PartialEq, Default)]
+struct Typed {
     first_name: String,
     last_name: String,
     birth_date: String,
     sex: Option<RemsSex>,
     enrolled: Option<bool>,
-    saved: RemsPatient,
-    status: Status,
-    saving: Awaiting,
 }
 
-impl ClientRemsDetails {
-    pub fn load(store: &Store, client: ClientId) -> Self {
-        let (saved, status) = match store.rems_patient(client) {
-            Ok(details) => (details.unwrap_or_default(), Status::Quiet),
-            Err(error) => (RemsPatient::default(), Status::problem(error)),
-        };
-        let mut panel = Self {
-            client,
-            first_name: String::new(),
-            last_name: String::new(),
-            birth_date: String::new(),
-            sex: None,
-            enrolled: None,
-            saved: RemsPatient::default(),
-            status,
-            saving: Awaiting::default(),
-        };
-        panel.show_saved(saved);
-        panel
-    }
-
-    fn show_saved(&mut self, saved: RemsPatient) {
-        self.first_name.clone_from(&saved.first_name);
-        self.last_name.clone_from(&saved.last_name);
-        self.birth_date = saved
-            .birth_date
-            .map(crate::format::date)
-            .unwrap_or_default();
-        self.sex = saved.sex;
-        self.enrolled = saved.enrolled;
-        self.saved = saved;
+impl Typed {
+    /// The fields showing `details`.
+    fn of(details: &RemsPatient) -> Self {
+        Self {
+            first_name: details.first_name.clone(),
+            last_name: details.last_name.clone(),
+            birth_date: details
+                .birth_date
+                .map(crate::format::date)
+                .unwrap_or_default(),
+            sex: details.sex,
+            enrolled: details.enrolled,
+        }
     }
 
     /// The details as typed, or the sentence saying what does not read.
-    fn typed(&self) -> Result<RemsPatient, String> {
+    fn read(&self) -> Result<RemsPatient, String> {
         let birth_date = match self.birth_date.trim() {
             "" => None,
             text => Some(
@@ -74,6 +53,24 @@ impl ClientRemsDetails {
             enrolled: self.enrolled,
         })
     }
+}
+
+/// The details being edited and what the journal holds.
+pub struct ClientRemsDetails {
+    client: ClientId,
+    form: SavedForm<Typed>,
+}
+
+impl ClientRemsDetails {
+    pub fn load(store: &Store, client: ClientId) -> Self {
+        let saved = store
+            .rems_patient(client)
+            .map(|details| Typed::of(&details.unwrap_or_default()));
+        Self {
+            client,
+            form: SavedForm::loaded(saved),
+        }
+    }
 
     pub fn ui(&mut self, ui: &mut Ui, journal: &Journal) {
         egui::CollapsingHeader::new("REMS details")
@@ -86,21 +83,22 @@ impl ClientRemsDetails {
                     )
                     .color(theme::muted()),
                 );
+                let typed = &mut self.form.editing;
                 ui.horizontal(|ui| {
-                    widgets::labelled_field(ui, "First name", &mut self.first_name, "", 160.0);
-                    widgets::labelled_field(ui, "Last name", &mut self.last_name, "", 160.0);
+                    widgets::labelled_field(ui, "First name", &mut typed.first_name, "", 160.0);
+                    widgets::labelled_field(ui, "Last name", &mut typed.last_name, "", 160.0);
                 });
                 widgets::labelled_field(
                     ui,
                     "Birthdate",
-                    &mut self.birth_date,
+                    &mut typed.birth_date,
                     crate::format::date_style().date_hint(),
                     120.0,
                 );
                 widgets::chips(
                     ui,
                     "Sex",
-                    &mut self.sex,
+                    &mut typed.sex,
                     &[
                         (Some(RemsSex::Female), "Female"),
                         (Some(RemsSex::Male), "Male"),
@@ -109,40 +107,28 @@ impl ClientRemsDetails {
                 widgets::chips(
                     ui,
                     "Enrolled in the REMS",
-                    &mut self.enrolled,
+                    &mut typed.enrolled,
                     &[(Some(true), "Yes"), (Some(false), "No")],
                 );
-                match self.saving.answer() {
-                    Some(Ok(_)) => {
-                        if let Ok(typed) = self.typed() {
-                            self.show_saved(typed);
-                        }
-                        self.status = Status::done("REMS details saved.");
-                    }
-                    Some(Err(error)) => self.status = Status::problem(error),
-                    None => {}
-                }
-                let typed = self.typed();
-                let unsaved = typed.as_ref().map_or(true, |typed| *typed != self.saved);
+                self.form.answer("REMS details saved.", |_| None);
                 if ui
-                    .add_enabled(
-                        unsaved && !self.saving.is_waiting(),
-                        egui::Button::new("Save REMS details"),
-                    )
+                    .add_enabled(self.form.can_save(), egui::Button::new("Save REMS details"))
                     .clicked()
                 {
-                    match typed {
-                        Ok(details) => self.saving.send(
-                            journal,
-                            Write::SaveRemsPatient {
+                    match self.form.editing.read() {
+                        Ok(details) => {
+                            // Kept as the journal will show them: trimmed, the date rewritten.
+                            let kept = Typed::of(&details);
+                            let write = Write::SaveRemsPatient {
                                 client: self.client,
                                 details,
-                            },
-                        ),
-                        Err(sentence) => self.status = Status::problem(sentence),
+                            };
+                            self.form.send(journal, kept, write);
+                        }
+                        Err(sentence) => self.form.status = Status::problem(sentence),
                     }
                 }
-                self.status.show(ui);
+                self.form.status.show(ui);
             });
     }
 }
