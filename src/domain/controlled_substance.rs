@@ -141,7 +141,7 @@ impl Micrograms {
 
     /// e.g. "12.5 mg", "-3 mg"; up to three decimals, none when whole.
     pub fn describe(self) -> String {
-        crate::format::milligrams(self.mg())
+        super::words::milligrams(self.mg())
     }
 }
 

@@ -23,7 +23,7 @@ impl DecisionPoint {
     pub(super) fn describe(&self) -> String {
         let mut line = match (self.came_up, self.asked) {
             (CameUp::NotStated, Asked::NotStated) => {
-                crate::format::capitalised(&self.decision.label())
+                super::words::capitalised(&self.decision.label())
             }
             (CameUp::NotStated, asked) => format!("{} — {}", asked.label(), self.decision.label()),
             (came_up, Asked::NotStated) => {

@@ -45,6 +45,7 @@ mod vitals;
 mod vitals_schedule;
 mod vitals_thresholds;
 mod wall_clock;
+pub mod words;
 
 pub use administration::{Administration, CurrentDose, Rate, RateSpan};
 pub use adverse::{AdverseCategory, AdverseEvent, AdverseSeverity};

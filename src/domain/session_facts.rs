@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
+use super::words;
 use super::{Event, EventKind, NoteFormat, Seq, Session, Thresholds, delivered, entry_flags};
-use crate::format;
 
 /// The facts of a session a progress note is drafted from, sorted by what kind of fact they are.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -45,8 +45,8 @@ impl Fact {
     fn sentence(&self) -> String {
         let text = self.text.trim();
         let mut sentence = match self.at_ms {
-            Some(ms) => format!("At {}, {}", format::elapsed(ms), lower_first(text)),
-            None => format::capitalised(text),
+            Some(ms) => format!("At {}, {}", words::elapsed(ms), lower_first(text)),
+            None => words::capitalised(text),
         };
         if !sentence.ends_with(['.', '!', '?']) {
             sentence.push('.');
@@ -139,7 +139,7 @@ impl SessionFacts {
                 facts.plan.push(
                     format!(
                         "Bring to integration what was noted at {}: {}",
-                        format::elapsed(event.elapsed_ms),
+                        words::elapsed(event.elapsed_ms),
                         event.kind.describe().trim_end_matches('.')
                     )
                     .into(),
@@ -212,7 +212,7 @@ impl Gathering {
     fn sort(&mut self, event: &Event, thresholds: &Thresholds) {
         let ms = event.elapsed_ms;
         for flag in entry_flags(&event.kind, thresholds) {
-            self.flags.push(format!("{} {flag}", format::elapsed(ms)));
+            self.flags.push(format!("{} {flag}", words::elapsed(ms)));
         }
         let facts = &mut self.facts;
         match &event.kind {
