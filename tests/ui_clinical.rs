@@ -870,3 +870,50 @@ fn us_dates_on_a_12_hour_clock_chosen_in_settings_are_kept_and_shown_at_once() {
         "the list shows {day} {time}"
     );
 }
+
+#[test]
+fn a_consent_text_is_adopted_from_settings_and_a_second_version_only_once_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut harness = app(dir.path(), &clock);
+    click(&mut harness, "Settings");
+    let adopt = |harness: &Harness<'_, KapJournalApp>, version: u32| {
+        !harness
+            .get_by_label(&format!("Adopt as version {version}"))
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(!adopt(&harness, 1), "nothing typed, nothing to adopt");
+    type_into(
+        &mut harness,
+        "Consent text",
+        "Consent to ketamine treatment (synthetic): off-label use, touch, music, recording.",
+    );
+    harness.get_by_label("Adopt as version 1").scroll_to_me();
+    harness.run();
+    harness.get_by_label("Adopt as version 1").click();
+    harness.run();
+    assert!(shows(
+        &harness,
+        "Version 1 adopted; every client consents to it before their next session."
+    ));
+    let newest = || {
+        Store::open_for_reading(dir.path(), &common::passphrase())
+            .unwrap()
+            .consent_text()
+            .unwrap()
+    };
+    let first = newest().unwrap();
+    assert_eq!((first.version, first.renew_after_days), (1, 180));
+    // Adopted as it stands: a second version only once something changes.
+    assert!(!adopt(&harness, 2));
+    type_into(&mut harness, "Renew after (days)", "0");
+    assert!(adopt(&harness, 2));
+    harness.get_by_label("Adopt as version 2").click();
+    harness.run();
+    assert_eq!(newest().unwrap().version, 1, "1800 days is refused");
+    assert!(shows(
+        &harness,
+        "A consent is renewed after 30 to 730 days."
+    ));
+}

@@ -1,10 +1,10 @@
 //! The clinic's consent text in Settings: the version in force, and adopting a new one (every
 //! client then consents again before their next session).
 
-use super::status::Status;
 use egui::{RichText, Ui};
 
-use super::awaiting::Awaiting;
+use super::saved_form::SavedForm;
+use super::status::Status;
 use super::{theme, widgets};
 use crate::domain::{ConsentText, check_consent_text};
 use crate::store::Store;
@@ -13,12 +13,29 @@ use crate::worker::{Journal, Write, Written};
 /// The first renewal period offered: every six months.
 const DEFAULT_RENEW_DAYS: u32 = 180;
 
-pub struct ConsentTextSettings {
-    newest: Option<ConsentText>,
+/// The text and its renewal period as the fields hold them.
+#[derive(Clone, PartialEq)]
+struct Typed {
     text: String,
     renew_days: String,
-    status: Status,
-    adopting: Awaiting,
+}
+
+impl Typed {
+    /// The fields showing `newest` (none yet: empty, with the first period offered).
+    fn of(newest: Option<&ConsentText>) -> Self {
+        Self {
+            text: newest.map(|text| text.text.clone()).unwrap_or_default(),
+            renew_days: newest
+                .map_or(DEFAULT_RENEW_DAYS, |text| text.renew_after_days)
+                .to_string(),
+        }
+    }
+}
+
+pub struct ConsentTextSettings {
+    /// The version in force.
+    newest: Option<ConsentText>,
+    form: SavedForm<Typed>,
 }
 
 impl ConsentTextSettings {
@@ -27,19 +44,9 @@ impl ConsentTextSettings {
             Ok(newest) => (newest, Status::Quiet),
             Err(error) => (None, Status::problem(error)),
         };
-        Self {
-            text: newest
-                .as_ref()
-                .map(|text| text.text.clone())
-                .unwrap_or_default(),
-            renew_days: newest
-                .as_ref()
-                .map_or(DEFAULT_RENEW_DAYS, |text| text.renew_after_days)
-                .to_string(),
-            newest,
-            status,
-            adopting: Awaiting::default(),
-        }
+        // With no text yet, nothing is there to adopt until one is typed.
+        let form = SavedForm::new(Typed::of(newest.as_ref()), status);
+        Self { newest, form }
     }
 
     pub fn ui(&mut self, ui: &mut Ui, journal: &Journal, now: chrono::DateTime<chrono::Utc>) {
@@ -57,56 +64,56 @@ impl ConsentTextSettings {
         );
         ui.label(RichText::new(in_force).color(theme::muted()));
         ui.add_space(theme::GAP);
+        let typed = &mut self.form.editing;
         widgets::labelled_multiline(
             ui,
             "Consent text",
-            &mut self.text,
+            &mut typed.text,
             "The clinic's consent to ketamine treatment: off-label use, touch, music, recording…",
             6,
         );
-        widgets::labelled_field(ui, "Renew after (days)", &mut self.renew_days, "180", 60.0);
-        match self.adopting.answer() {
-            Some(Ok(Written::ConsentText(adopted))) => {
-                self.status = Status::done(format!(
-                    "Version {} adopted; every client consents to it before their next session.",
-                    adopted.version
-                ));
-                self.newest = Some(adopted);
-            }
-            Some(Err(error)) => self.status = Status::problem(error),
-            Some(Ok(_)) | None => {}
+        widgets::labelled_field(ui, "Renew after (days)", &mut typed.renew_days, "180", 60.0);
+        let mut adopted = None;
+        self.form
+            .answer("Consent text adopted.", |written| match written {
+                Written::ConsentText(text) => {
+                    let typed = Typed::of(Some(&text));
+                    adopted = Some(text);
+                    Some(typed)
+                }
+                _ => None,
+            });
+        if let Some(text) = adopted {
+            self.form.status = Status::done(format!(
+                "Version {} adopted; every client consents to it before their next session.",
+                text.version
+            ));
+            self.newest = Some(text);
         }
         let next = self.newest.as_ref().map_or(1, |text| text.version + 1);
-        let changed = self.newest.as_ref().is_none_or(|text| {
-            text.text != self.text.trim()
-                || text.renew_after_days.to_string() != self.renew_days.trim()
-        });
         let button = egui::Button::new(format!("Adopt as version {next}"));
-        if ui
-            .add_enabled(changed && !self.adopting.is_waiting(), button)
-            .clicked()
-        {
+        if ui.add_enabled(self.form.can_save(), button).clicked() {
             self.adopt(journal, now);
         }
-        self.status.show(ui);
+        self.form.status.show(ui);
     }
 
     fn adopt(&mut self, journal: &Journal, now: chrono::DateTime<chrono::Utc>) {
-        let Ok(days) = self.renew_days.trim().parse::<u32>() else {
-            self.status = Status::problem("Renew after takes a whole number of days.".to_owned());
+        let typed = &self.form.editing;
+        let Ok(days) = typed.renew_days.trim().parse::<u32>() else {
+            self.form.status = Status::problem("Renew after takes a whole number of days.");
             return;
         };
-        if let Err(error) = check_consent_text(&self.text, days) {
-            self.status = Status::problem(error);
+        if let Err(error) = check_consent_text(&typed.text, days) {
+            self.form.status = Status::problem(error);
             return;
         }
-        self.adopting.send(
-            journal,
-            Write::AdoptConsentText {
-                text: self.text.trim().to_owned(),
-                renew_after_days: days,
-                at: now,
-            },
-        );
+        let write = Write::AdoptConsentText {
+            text: typed.text.trim().to_owned(),
+            renew_after_days: days,
+            at: now,
+        };
+        let kept = typed.clone();
+        self.form.send(journal, kept, write);
     }
 }
