@@ -129,7 +129,8 @@ pub(super) fn summary_context(
     )
     .with_clinic(store.clinic_name()?.map(String::from))
     .with_contact(store.rems_contact()?)
-    .with_style(crate::system_clock::style(store.date_time_settings()?)))
+    // The clinic's style, as opening the journal set it for this command.
+    .with_style(crate::format::date_style()))
 }
 
 /// Progress on stderr: a line that updates in a terminal, a line per tenth otherwise.

@@ -174,11 +174,7 @@ fn save_dates(store: &mut crate::store::Store, args: &SettingsArgs) -> anyhow::R
 /// The date order and the clock, with a date and time as they now read.
 fn show_dates(store: &crate::store::Store) -> anyhow::Result<()> {
     let dates = store.date_time_settings()?;
-    let example = crate::system_clock::style(dates).date_time(
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
-            .and_then(|day| day.and_hms_opt(14, 5, 0))
-            .unwrap_or_default(),
-    );
+    let example = crate::system_clock::style(dates).sample();
     say!("{:<16} {} (--dates iso|us)", "dates", dates.dates.name());
     say!(
         "{:<16} {} (--clock system|24|12): {example}",

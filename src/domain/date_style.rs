@@ -179,6 +179,14 @@ impl DateTimeStyle {
         }
     }
 
+    /// A sample date and time (2026-12-07 at 14:05) as this style writes it, to show a choice.
+    pub fn sample(self) -> String {
+        let sample = NaiveDate::from_ymd_opt(2026, 12, 7)
+            .and_then(|day| day.and_hms_opt(14, 5, 0))
+            .unwrap_or_default();
+        self.date_time(sample)
+    }
+
     /// How a date is to be typed, for a field's hint: `YYYY-MM-DD` or `MM/DD/YYYY`.
     pub fn date_hint(self) -> &'static str {
         match self.dates {
@@ -238,6 +246,7 @@ mod tests {
         };
         assert_eq!(DateTimeStyle::ISO.date_time(afternoon), "2026-12-07 14:05");
         assert_eq!(us_twelve.date_time(afternoon), "12/07/2026 2:05 PM");
+        assert_eq!(us_twelve.sample(), "12/07/2026 2:05 PM");
         assert_eq!(us_twelve.time_with_seconds(afternoon.time()), "2:05:09 PM");
         assert_eq!(
             DateTimeStyle::ISO.time_with_seconds(afternoon.time()),

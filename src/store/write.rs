@@ -66,21 +66,8 @@ mod tests {
 
     #[test]
     fn every_write_goes_through_the_doorway() {
-        let store = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
         let mut strays = Vec::new();
-        let mut folders = vec![store];
-        let mut files = Vec::new();
-        while let Some(folder) = folders.pop() {
-            for entry in std::fs::read_dir(&folder).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else {
-                    files.push(path);
-                }
-            }
-        }
-        for path in files {
+        for path in crate::layout_tests::rust_files_under("src/store") {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             // A module's tests (`x/tests.rs`) may set up what they need by hand.
             if name == "write.rs"

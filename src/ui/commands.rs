@@ -87,6 +87,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 /// Every command, once: one keystroke per action. A new command is a new row here (and a variant
 /// of [`UiCommand`]); the tests below fail on a command without a row or a clash of keys.
+#[rustfmt::skip] // one row per command reads as a table
 const TABLE: [Spec; 23] = {
     use DeferralOutcome::{DoseLowered, EndedEarly, SessionStopped, WorkedThrough};
     use Scope::{Global, Home, Live, Reading, Start};
@@ -105,58 +106,18 @@ const TABLE: [Spec; 23] = {
         spec(C::AdverseEvent, "Adverse event", (CTRL, Key::R), Live),
         // Shift keeps it apart from Ctrl+S (sit with it), as Lock is kept from Ctrl+L.
         spec(C::SafetyPlan, "Safety plan", (CTRL_SHIFT, Key::S), Live),
-        spec(
-            C::BringToIntegration,
-            "Bring to integration",
-            (CTRL, Key::I),
-            Live,
-        ),
+        spec(C::BringToIntegration, "Bring to integration", (CTRL, Key::I), Live),
         spec(C::EndSession, "End session", (CTRL, Key::E), Live),
-        spec(
-            C::Outcome(WorkedThrough),
-            "Worked through",
-            (CTRL, Key::Num1),
-            Live,
-        ),
-        spec(
-            C::Outcome(DoseLowered),
-            "Dose lowered",
-            (CTRL, Key::Num2),
-            Live,
-        ),
-        spec(
-            C::Outcome(EndedEarly),
-            "Ended early",
-            (CTRL, Key::Num3),
-            Live,
-        ),
-        spec(
-            C::Outcome(SessionStopped),
-            "Session stopped",
-            (CTRL, Key::Num4),
-            Live,
-        ),
+        spec(C::Outcome(WorkedThrough), "Worked through", (CTRL, Key::Num1), Live),
+        spec(C::Outcome(DoseLowered), "Dose lowered", (CTRL, Key::Num2), Live),
+        spec(C::Outcome(EndedEarly), "Ended early", (CTRL, Key::Num3), Live),
+        spec(C::Outcome(SessionStopped), "Session stopped", (CTRL, Key::Num4), Live),
         // Alt, not Ctrl: Ctrl+Up and Ctrl+Down move the cursor in the note field.
-        spec(
-            C::LongerDeferral,
-            "+1 min",
-            (Modifiers::ALT, Key::ArrowUp),
-            Live,
-        ),
-        spec(
-            C::ShorterDeferral,
-            "−1 min",
-            (Modifiers::ALT, Key::ArrowDown),
-            Live,
-        ),
+        spec(C::LongerDeferral, "+1 min", (Modifiers::ALT, Key::ArrowUp), Live),
+        spec(C::ShorterDeferral, "−1 min", (Modifiers::ALT, Key::ArrowDown), Live),
         // Escape leaves: the form for the plain note here, the view for the list elsewhere.
         spec(C::Cancel, "Cancel", (Modifiers::NONE, Key::Escape), Live),
-        spec(
-            C::Back,
-            "Back to sessions",
-            (Modifiers::NONE, Key::Escape),
-            Reading,
-        ),
+        spec(C::Back, "Back to sessions", (Modifiers::NONE, Key::Escape), Reading),
         spec(C::FocusSearch, "Search", (CTRL, Key::F), Home),
         // Taken before any field draws: a multi-line field with the focus would take Ctrl+Enter
         // as a new line.

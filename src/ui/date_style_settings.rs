@@ -2,10 +2,9 @@
 //! and the clock (as this computer says, 24-hour or 12-hour). A choice is saved as it is made and
 //! every list, summary and form follows it from then on.
 
-use super::status::Status;
 use egui::{RichText, Ui};
 
-use super::awaiting::Awaiting;
+use super::saved_form::SavedForm;
 use super::theme;
 use crate::domain::{ClockChoice, DateOrder, DateTimeSettings};
 use crate::store::Store;
@@ -13,23 +12,13 @@ use crate::worker::{Journal, Write};
 
 /// The choice as the journal holds it, and one on its way there.
 pub struct DateStyleSettings {
-    saved: DateTimeSettings,
-    sending: Option<DateTimeSettings>,
-    status: Status,
-    saving: Awaiting,
+    form: SavedForm<DateTimeSettings>,
 }
 
 impl DateStyleSettings {
     pub fn load(store: &Store) -> Self {
-        let (saved, status) = match store.date_time_settings() {
-            Ok(settings) => (settings, Status::Quiet),
-            Err(error) => (DateTimeSettings::default(), Status::problem(error)),
-        };
         Self {
-            saved,
-            sending: None,
-            status,
-            saving: Awaiting::default(),
+            form: SavedForm::loaded(store.date_time_settings()),
         }
     }
 
@@ -43,27 +32,17 @@ impl DateStyleSettings {
             .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
-        match self.saving.answer() {
-            Some(Ok(_)) => {
-                if let Some(sent) = self.sending.take() {
-                    self.saved = sent;
-                    crate::format::write_dates_as(crate::system_clock::style(sent));
-                }
-                self.status = Status::done("Dates and times saved.");
-            }
-            Some(Err(error)) => {
-                self.sending = None;
-                self.status = Status::problem(error);
-            }
+        let waiting = self.form.is_waiting();
+        match self.form.answer("Dates and times saved.", |_| None) {
+            Some(saved) => crate::format::write_dates_as(crate::system_clock::style(saved)),
+            // A refused choice goes back to what the journal holds, so it is not sent again.
+            None if waiting && !self.form.is_waiting() => self.form.revert(),
             None => {}
         }
-        let mut choice = self.sending.unwrap_or(self.saved);
-        let example = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
-            .and_then(|day| day.and_hms_opt(14, 5, 0))
-            .unwrap_or_default();
         let system_twelve = crate::system_clock::twelve_hour();
-        let waiting = self.saving.is_waiting();
-        ui.add_enabled_ui(!waiting, |ui| {
+        let enabled = !self.form.is_waiting();
+        let choice = &mut self.form.editing;
+        ui.add_enabled_ui(enabled, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.label("Dates");
                 for (order, label) in [
@@ -84,18 +63,13 @@ impl DateStyleSettings {
                 ui.radio_value(&mut choice.clock, ClockChoice::Twelve, "12-hour, 2:05 PM");
             });
         });
-        ui.label(
-            RichText::new(format!(
-                "Reads: {}",
-                choice.style(system_twelve).date_time(example)
-            ))
-            .color(theme::muted()),
-        );
-        if choice != self.sending.unwrap_or(self.saved) {
-            self.sending = Some(choice);
-            self.saving
-                .send(journal, Write::SaveDateTimeSettings(choice));
+        let reads = self.form.editing.style(system_twelve).sample();
+        ui.label(RichText::new(format!("Reads: {reads}")).color(theme::muted()));
+        if self.form.can_save() {
+            let choice = self.form.editing;
+            self.form
+                .send(journal, choice, Write::SaveDateTimeSettings(choice));
         }
-        self.status.show(ui);
+        self.form.status.show(ui);
     }
 }

@@ -52,6 +52,17 @@ impl<T: Clone + PartialEq> SavedForm<T> {
         self.editing != self.saved && !self.saving.is_waiting()
     }
 
+    /// Whether a save is on its way (the fields may wait, disabled).
+    pub fn is_waiting(&self) -> bool {
+        self.saving.is_waiting()
+    }
+
+    /// Puts back in the fields what the journal holds: for a panel that saves each choice as it
+    /// is made, so a refused choice is not sent again and again.
+    pub fn revert(&mut self) {
+        self.editing = self.saved.clone();
+    }
+
     /// Sends `write`, which saves `value` (the fields as checked); the form counts it as saved
     /// only when the answer says so.
     pub fn send(&mut self, journal: &Journal, value: T, write: Write) {

@@ -10,6 +10,23 @@ const SCOPES: [Scope; 5] = [
     Scope::Reading,
 ];
 
+/// Every two commands that answer together, with the scope they share.
+fn answering_pairs() -> Vec<(Scope, UiCommand, UiCommand)> {
+    let mut pairs = Vec::new();
+    for scope in SCOPES {
+        let answering: Vec<_> = UiCommand::ALL
+            .into_iter()
+            .filter(|command| command.answers_in(scope))
+            .collect();
+        for (index, command) in answering.iter().enumerate() {
+            for other in &answering[index + 1..] {
+                pairs.push((scope, *command, *other));
+            }
+        }
+    }
+    pairs
+}
+
 /// Every command there is, named by an exhaustive match: a new variant stops the build here
 /// until it is listed, and then the test below fails until it has a row in the table.
 fn every_command() -> Vec<UiCommand> {
@@ -87,44 +104,28 @@ fn keys_that_egui_would_take_for_each_other_are_told_apart() {
     // egui takes Ctrl+L for Ctrl+Shift+L as well: two commands answering together whose keys
     // overlap so must differ in how many modifiers they hold, so the dispatcher tries the one
     // with more first.
-    for scope in SCOPES {
-        let answering: Vec<_> = UiCommand::ALL
-            .into_iter()
-            .filter(|command| command.answers_in(scope))
-            .collect();
-        for (index, command) in answering.iter().enumerate() {
-            for other in &answering[index + 1..] {
-                let (mine, theirs) = (command.shortcut(), other.shortcut());
-                let overlap = mine.logical_key == theirs.logical_key
-                    && (mine.modifiers.matches_logically(theirs.modifiers)
-                        || theirs.modifiers.matches_logically(mine.modifiers));
-                assert!(
-                    !overlap || modifier_count(mine) != modifier_count(theirs),
-                    "{command:?} and {other:?} cannot be told apart in {scope:?}"
-                );
-            }
-        }
+    for (scope, command, other) in answering_pairs() {
+        let (mine, theirs) = (command.shortcut(), other.shortcut());
+        let overlap = mine.logical_key == theirs.logical_key
+            && (mine.modifiers.matches_logically(theirs.modifiers)
+                || theirs.modifiers.matches_logically(mine.modifiers));
+        assert!(
+            !overlap || modifier_count(mine) != modifier_count(theirs),
+            "{command:?} and {other:?} cannot be told apart in {scope:?}"
+        );
     }
 }
 
 #[test]
 fn no_two_commands_answering_in_one_scope_share_a_shortcut_or_a_label() {
-    for scope in SCOPES {
-        let answering: Vec<_> = UiCommand::ALL
-            .into_iter()
-            .filter(|command| command.answers_in(scope))
-            .collect();
-        for (index, command) in answering.iter().enumerate() {
-            for other in &answering[index + 1..] {
-                assert_ne!(command, other, "listed twice");
-                assert_ne!(
-                    command.shortcut(),
-                    other.shortcut(),
-                    "{command:?} and {other:?} share a shortcut in {scope:?}"
-                );
-                assert_ne!(command.label(), other.label());
-            }
-        }
+    for (scope, command, other) in answering_pairs() {
+        assert_ne!(command, other, "listed twice");
+        assert_ne!(
+            command.shortcut(),
+            other.shortcut(),
+            "{command:?} and {other:?} share a shortcut in {scope:?}"
+        );
+        assert_ne!(command.label(), other.label());
     }
 }
 
