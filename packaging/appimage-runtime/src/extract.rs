@@ -266,6 +266,60 @@ mod tests {
         std::fs::remove_dir_all(&cache).unwrap();
     }
 
+    /// A SquashFS image of a folder made by `fill`, as script/package makes one (mksquashfs,
+    /// which the tests' set-up installs).
+    fn image_of(name: &str, fill: impl FnOnce(&Path)) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("appimage-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let app_dir = root.join("AppDir");
+        std::fs::create_dir_all(app_dir.join("usr/bin")).unwrap();
+        std::fs::write(app_dir.join("usr/bin/app"), "#!/bin/sh\n").unwrap();
+        std::os::unix::fs::symlink("usr/bin/app", app_dir.join("AppRun")).unwrap();
+        fill(&app_dir);
+        let image = root.join("image.squashfs");
+        let made = std::process::Command::new("mksquashfs")
+            .arg(&app_dir)
+            .arg(&image)
+            .args(["-comp", "gzip", "-noappend", "-quiet"])
+            .output()
+            .expect("mksquashfs (squashfs-tools) makes the test image");
+        assert!(made.status.success(), "{made:?}");
+        image
+    }
+
+    #[test]
+    fn an_image_is_extracted_whole_into_the_cache_once() {
+        let image = image_of("good", |_| {});
+        let cache = image.with_file_name("cache");
+        let done = cached(&image, 0, &cache).unwrap();
+        assert!(done.join("usr/bin/app").is_file());
+        assert_eq!(
+            std::fs::read_link(done.join("AppRun")).unwrap(),
+            Path::new("usr/bin/app")
+        );
+        assert_eq!(
+            cached(&image, 0, &cache).unwrap(),
+            done,
+            "the same folder again"
+        );
+        std::fs::remove_dir_all(image.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn an_image_with_a_link_out_of_itself_is_refused_and_leaves_nothing_to_run() {
+        for (name, target) in [("absolute", "/etc"), ("climbing", "../../outside")] {
+            let image = image_of(name, |app_dir| {
+                std::os::unix::fs::symlink(target, app_dir.join("usr/escape")).unwrap();
+            });
+            let cache = image.with_file_name("cache");
+            let refused = cached(&image, 0, &cache).unwrap_err();
+            assert!(refused.contains("points outside it"), "{refused}");
+            let left: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
+            assert!(left.is_empty(), "{name}: {left:?} left in the cache");
+            std::fs::remove_dir_all(image.parent().unwrap()).unwrap();
+        }
+    }
+
     #[test]
     fn paths_and_links_stay_inside_the_image() {
         assert_eq!(
