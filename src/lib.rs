@@ -1,8 +1,9 @@
 //! KAP Journal: a local-first session journal for clinicians who give ketamine treatment.
 //!
-//! Data flows one way: [`ui`] → [`live`] (the session engine) → [`worker`] (the one writer) →
-//! [`store`] (SQLite). [`domain`] holds the pure types and rules every layer shares.
+//! Data flows one way: [`ui`] → [`live`] (the session engine) → [`worker`] (the one writer, carrying
+//! out the [`changes`]) → [`store`] (SQLite). [`domain`] holds the pure types and rules every layer shares.
 
+pub mod changes;
 pub mod cli;
 pub mod crash_report;
 pub mod demo;

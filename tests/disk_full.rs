@@ -103,7 +103,7 @@ fn full_disk(harness: &egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>
         .state()
         .journal()
         .unwrap()
-        .write(kap_journal::worker::Write::SimulateFullDisk(full))
+        .write(kap_journal::changes::SimulateFullDisk(full))
         .unwrap();
 }
 

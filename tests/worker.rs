@@ -11,19 +11,26 @@ use std::time::Duration;
 use common::notes;
 use egui::Key;
 use egui_kittest::kittest::Queryable;
+use kap_journal::changes::{AppendEvents, SaveDraft, SimulateFullDisk};
+use kap_journal::domain::Event;
 use kap_journal::domain::{SessionId, TreatmentModel};
 use kap_journal::live::{LiveCommand, LiveSession, Prepared};
 use kap_journal::store::{Store, StoreError};
-use kap_journal::worker::{Journal, Pending, Write, Written};
+use kap_journal::worker::{Journal, Pending};
 
 /// A note's entries, sent to the worker; `clear_draft` as when the note field became it.
-fn send_note(journal: &Journal, live: &mut LiveSession, text: &str, clear_draft: bool) -> Pending {
+fn send_note(
+    journal: &Journal,
+    live: &mut LiveSession,
+    text: &str,
+    clear_draft: bool,
+) -> Pending<Vec<Event>> {
     let Prepared {
         session,
         expected_next,
         events,
     } = live.prepare(LiveCommand::Note(text.to_owned())).unwrap();
-    journal.send(Write::AppendEvents {
+    journal.send(AppendEvents {
         session,
         expected_next,
         events,
@@ -68,7 +75,7 @@ fn writes_land_in_the_order_they_were_sent() {
     let (_journal, worker, mut live) = worker_journal(Duration::ZERO);
     let id = live.session().id;
     let texts: Vec<String> = (0..200).map(|n| format!("note {n}")).collect();
-    let answers: Vec<Pending> = texts
+    let answers: Vec<Pending<Vec<Event>>> = texts
         .iter()
         .map(|text| send_note(&worker, &mut live, text, false))
         .collect();
@@ -78,7 +85,7 @@ fn writes_land_in_the_order_they_were_sent() {
         let ack = answer.wait();
         assert!(ack.order > last_order, "answers come in the order sent");
         last_order = ack.order;
-        let Ok(Written::Appended(committed)) = ack.result else {
+        let Ok(committed) = ack.result else {
             panic!("{:?}", ack.result)
         };
         live.confirm(committed);
@@ -103,7 +110,7 @@ fn an_entry_is_pending_until_its_commit_is_answered() {
         "and is not on disk yet"
     );
     let ack = answer.wait();
-    let Ok(Written::Appended(committed)) = ack.result else {
+    let Ok(committed) = ack.result else {
         panic!("{:?}", ack.result)
     };
     live.confirm(committed);
@@ -116,11 +123,11 @@ fn a_failing_disk_takes_back_the_refused_entries_and_every_one_after_them() {
     let (_journal, worker, mut live) = worker_journal(Duration::ZERO);
     let id = live.session().id;
     let first = send_note(&worker, &mut live, "before", true);
-    let Ok(Written::Appended(committed)) = first.wait().result else {
+    let Ok(committed) = first.wait().result else {
         panic!("the first note was refused")
     };
     live.confirm(committed);
-    worker.write(Write::SimulateFullDisk(true)).unwrap();
+    worker.write(SimulateFullDisk(true)).unwrap();
     let long = "Long reflection, written out in full. ".repeat(400);
     let refused = send_note(&worker, &mut live, &long, true);
     let after = send_note(&worker, &mut live, "after", true);
@@ -133,9 +140,9 @@ fn a_failing_disk_takes_back_the_refused_entries_and_every_one_after_them() {
     let taken = live.refuse();
     assert_eq!(taken.len(), 2, "both come back off the timeline");
     assert!(live.pending().is_empty());
-    worker.write(Write::SimulateFullDisk(false)).unwrap();
+    worker.write(SimulateFullDisk(false)).unwrap();
     let again = send_note(&worker, &mut live, &long, true);
-    let Ok(Written::Appended(committed)) = again.wait().result else {
+    let Ok(committed) = again.wait().result else {
         panic!("the note was refused once there was room")
     };
     live.confirm(committed);
@@ -149,14 +156,14 @@ fn the_draft_is_cleared_in_the_same_transaction_as_the_entry_it_became() {
     let id = live.session().id;
     let long = "Half a thought about the ocean, typed out at length. ".repeat(300);
     worker
-        .write(Write::SaveDraft {
+        .write(SaveDraft {
             session: id,
             text: long.clone(),
             at: chrono::Utc::now(),
         })
         .unwrap();
     // The disk fills before Enter: the entry is refused, and the draft it came from stays.
-    worker.write(Write::SimulateFullDisk(true)).unwrap();
+    worker.write(SimulateFullDisk(true)).unwrap();
     assert!(
         send_note(&worker, &mut live, &long, true)
             .wait()
@@ -167,7 +174,7 @@ fn the_draft_is_cleared_in_the_same_transaction_as_the_entry_it_became() {
     assert_eq!(worker.read().draft(id).unwrap().unwrap().text, long);
     assert!(notes(worker.read(), id).is_empty());
     // With room again, the entry lands and the draft is gone with it.
-    worker.write(Write::SimulateFullDisk(false)).unwrap();
+    worker.write(SimulateFullDisk(false)).unwrap();
     let ack = send_note(&worker, &mut live, &long, true).wait();
     assert!(ack.result.is_ok());
     assert!(worker.read().draft(id).unwrap().is_none());

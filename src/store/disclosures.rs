@@ -63,7 +63,7 @@ impl Disclosures {
 }
 
 /// Records disclosures from another thread (an export's job), through the outbox; the journal's
-/// writer takes them in (`Write::TakeInDisclosures` in the window, or when it next opens).
+/// writer takes them in (`changes::TakeInDisclosures` in the window, or when it next opens).
 #[derive(Clone)]
 pub struct DisclosureRecorder {
     dir: std::path::PathBuf,

@@ -9,13 +9,14 @@ use egui::Ui;
 
 use super::background::{Job, Poll};
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
+use crate::changes::TakeInDisclosures;
 use crate::domain::SessionId;
 use crate::export::{
     ExportError, ExportFormat, ExportOptions, export_disclosures, exports_dir, write_archive,
     write_disclosed,
 };
 use crate::store::Store;
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// Where a bulk export is.
 #[derive(Default)]
@@ -131,7 +132,7 @@ impl BulkExport {
                 Poll::Running(_) => {}
                 Poll::Finished(outcome) => {
                     // The worker takes the export's disclosures into the journal now.
-                    let _ = journal.send(Write::TakeInDisclosures);
+                    let _ = journal.send(TakeInDisclosures);
                     self.status = describe(running, Some(outcome));
                     self.stage = Stage::Idle;
                 }

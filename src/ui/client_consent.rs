@@ -7,13 +7,14 @@ use egui::{RichText, Ui};
 use super::awaiting::Awaiting;
 use super::printing::{PrintRequest, Printing};
 use super::theme;
+use crate::changes::RecordConsent;
 use crate::domain::{
     ClientId, ConsentItem, ConsentRecord, ConsentStanding, DisclosureScope, NewConsent,
 };
 use crate::export::{CONSENT_FORM, ConsentDocument, render_consent};
 use crate::print::PrintError;
 use crate::store::Store;
-use crate::worker::{Journal, Write, Written};
+use crate::worker::Journal;
 
 pub struct ClientConsent {
     client: ClientId,
@@ -24,7 +25,7 @@ pub struct ClientConsent {
     version: Option<u32>,
     agreed: [bool; 4],
     status: Status,
-    recording: Awaiting,
+    recording: Awaiting<crate::domain::ConsentRecord>,
     printing: Printing,
 }
 
@@ -65,7 +66,7 @@ impl ClientConsent {
     ) -> bool {
         if let Some(answer) = self.recording.answer() {
             match answer {
-                Ok(Written::Consent(record)) => {
+                Ok(record) => {
                     let said = if record.withdrawn {
                         "Withdrawal recorded."
                     } else {
@@ -79,7 +80,6 @@ impl ClientConsent {
                     }
                     self.agreed = [false; 4];
                 }
-                Ok(_) => {}
                 Err(error) => self.status = Status::problem(error),
             }
         }
@@ -197,6 +197,6 @@ impl ClientConsent {
             return;
         }
         self.recording
-            .send(journal, Write::RecordConsent { consent, at: now });
+            .send(journal, RecordConsent { consent, at: now });
     }
 }

@@ -11,10 +11,11 @@ use egui::{RichText, Ui};
 use super::awaiting::Awaiting;
 use super::background::Job;
 use super::theme;
+use crate::changes::LinkPracticeClient;
 use crate::domain::{Client, PracticeMembership};
 use crate::practice::PracticeError;
 use crate::store::{Store, StoreError};
-use crate::worker::{Journal, PracticeWrite, Write};
+use crate::worker::Journal;
 
 pub struct ClientPracticeLink {
     client: Client,
@@ -25,7 +26,7 @@ pub struct ClientPracticeLink {
     practice_code: String,
     /// The server being asked whether the client may be linked.
     asking: Option<Job<Result<(), PracticeError>>>,
-    saving: Awaiting,
+    saving: Awaiting<()>,
     status: Status,
 }
 
@@ -126,17 +127,17 @@ impl ClientPracticeLink {
             match answer {
                 Ok(()) => self.saving.send(
                     journal,
-                    Write::Practice(PracticeWrite::Link {
+                    LinkPracticeClient {
                         local_code: self.client.code.clone(),
                         practice_code: self.practice_code.trim().to_owned(),
                         at: now,
-                    }),
+                    },
                 ),
                 Err(error) => self.status = Status::problem(error),
             }
         }
         match self.saving.answer() {
-            Some(Ok(_)) => {
+            Some(Ok(())) => {
                 self.linked = Some(self.practice_code.trim().to_owned());
                 self.status = Status::done(
                     "Linked: the next sync sends this client's sessions and receives its care team's.",

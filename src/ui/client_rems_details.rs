@@ -6,9 +6,10 @@ use egui::{RichText, Ui};
 use super::saved_form::SavedForm;
 use super::status::Status;
 use super::{theme, widgets};
+use crate::changes::SaveRemsPatient;
 use crate::domain::{ClientId, RemsPatient, RemsSex};
 use crate::store::Store;
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// The details as the fields hold them: the birthdate as text, in the clinic's date order.
 #[derive(Clone, PartialEq, Default)]
@@ -110,7 +111,7 @@ impl ClientRemsDetails {
                     &mut typed.enrolled,
                     &[(Some(true), "Yes"), (Some(false), "No")],
                 );
-                self.form.answer("REMS details saved.", |_| None);
+                self.form.answer("REMS details saved.", |()| None);
                 if ui
                     .add_enabled(self.form.can_save(), egui::Button::new("Save REMS details"))
                     .clicked()
@@ -119,7 +120,7 @@ impl ClientRemsDetails {
                         Ok(details) => {
                             // Kept as the journal will show them: trimmed, the date rewritten.
                             let kept = Typed::of(&details);
-                            let write = Write::SaveRemsPatient {
+                            let write = SaveRemsPatient {
                                 client: self.client,
                                 details,
                             };

@@ -6,9 +6,10 @@ use egui::{RichText, Ui};
 use super::saved_form::SavedForm;
 use super::status::Status;
 use super::{theme, widgets};
+use crate::changes::SaveClinic;
 use crate::domain::{ClinicName, RemsContact};
 use crate::store::Store;
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// The clinic's details as typed, and as the journal holds them.
 #[derive(Clone, PartialEq, Default)]
@@ -74,7 +75,7 @@ impl ClinicSettingsPanel {
             280.0,
         );
         ui.add_space(theme::GAP);
-        self.form.answer("Clinic details saved.", |_| None);
+        self.form.answer("Clinic details saved.", |()| None);
         if ui
             .add_enabled(
                 self.form.can_save(),
@@ -95,8 +96,7 @@ impl ClinicSettingsPanel {
                         name: name.clone().map(String::from).unwrap_or_default(),
                         contact: contact.clone(),
                     };
-                    self.form
-                        .send(journal, kept, Write::SaveClinic { name, contact });
+                    self.form.send(journal, kept, SaveClinic { name, contact });
                 }
                 (Err(error), _) => self.form.status = Status::problem(error),
                 (_, Err(error)) => self.form.status = Status::problem(error),

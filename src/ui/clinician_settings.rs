@@ -5,13 +5,14 @@ use egui::{RichText, Ui};
 
 use super::saved_form::SavedForm;
 use super::{theme, widgets};
+use crate::changes::SaveClinician;
 use crate::domain::Clinician;
 use crate::store::Store;
-use crate::worker::{Journal, Write, Written};
+use crate::worker::Journal;
 
 /// The name and credentials being edited, and what the journal holds.
 pub struct ClinicianSettings {
-    form: SavedForm<Clinician>,
+    form: SavedForm<Clinician, Clinician>,
 }
 
 impl ClinicianSettings {
@@ -42,17 +43,13 @@ impl ClinicianSettings {
             );
         });
         ui.add_space(theme::GAP);
-        self.form.answer("Name saved.", |written| match written {
-            Written::Clinician(saved) => Some(saved),
-            _ => None,
-        });
+        self.form.answer("Name saved.", Some);
         if ui
             .add_enabled(self.form.can_save(), egui::Button::new("Save name"))
             .clicked()
         {
             let typed = self.form.editing.clone();
-            self.form
-                .send(journal, typed.clone(), Write::SaveClinician(typed));
+            self.form.send(journal, typed.clone(), SaveClinician(typed));
         }
         self.form.status.show(ui);
     }

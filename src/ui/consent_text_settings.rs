@@ -6,9 +6,10 @@ use egui::{RichText, Ui};
 use super::saved_form::SavedForm;
 use super::status::Status;
 use super::{theme, widgets};
+use crate::changes::AdoptConsentText;
 use crate::domain::{ConsentText, check_consent_text};
 use crate::store::Store;
-use crate::worker::{Journal, Write, Written};
+use crate::worker::Journal;
 
 /// The first renewal period offered: every six months.
 const DEFAULT_RENEW_DAYS: u32 = 180;
@@ -35,7 +36,7 @@ impl Typed {
 pub struct ConsentTextSettings {
     /// The version in force.
     newest: Option<ConsentText>,
-    form: SavedForm<Typed>,
+    form: SavedForm<Typed, ConsentText>,
 }
 
 impl ConsentTextSettings {
@@ -74,15 +75,11 @@ impl ConsentTextSettings {
         );
         widgets::labelled_field(ui, "Renew after (days)", &mut typed.renew_days, "180", 60.0);
         let mut adopted = None;
-        self.form
-            .answer("Consent text adopted.", |written| match written {
-                Written::ConsentText(text) => {
-                    let typed = Typed::of(Some(&text));
-                    adopted = Some(text);
-                    Some(typed)
-                }
-                _ => None,
-            });
+        self.form.answer("Consent text adopted.", |text| {
+            let typed = Typed::of(Some(&text));
+            adopted = Some(text);
+            Some(typed)
+        });
         if let Some(text) = adopted {
             self.form.status = Status::done(format!(
                 "Version {} adopted; every client consents to it before their next session.",
@@ -108,7 +105,7 @@ impl ConsentTextSettings {
             self.form.status = Status::problem(error);
             return;
         }
-        let write = Write::AdoptConsentText {
+        let write = AdoptConsentText {
             text: typed.text.trim().to_owned(),
             renew_after_days: days,
             at: now,

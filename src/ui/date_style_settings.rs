@@ -6,9 +6,10 @@ use egui::{RichText, Ui};
 
 use super::saved_form::SavedForm;
 use super::theme;
+use crate::changes::SaveDateTimeSettings;
 use crate::domain::{ClockChoice, DateOrder, DateTimeSettings};
 use crate::store::Store;
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// The choice as the journal holds it, and one on its way there.
 pub struct DateStyleSettings {
@@ -33,7 +34,7 @@ impl DateStyleSettings {
         );
         ui.add_space(theme::GAP);
         let waiting = self.form.is_waiting();
-        match self.form.answer("Dates and times saved.", |_| None) {
+        match self.form.answer("Dates and times saved.", |()| None) {
             Some(saved) => crate::format::write_dates_as(crate::system_clock::style(saved)),
             // A refused choice goes back to what the journal holds, so it is not sent again.
             None if waiting && !self.form.is_waiting() => self.form.revert(),
@@ -68,7 +69,7 @@ impl DateStyleSettings {
         if self.form.can_save() {
             let choice = self.form.editing;
             self.form
-                .send(journal, choice, Write::SaveDateTimeSettings(choice));
+                .send(journal, choice, SaveDateTimeSettings(choice));
         }
         self.form.status.show(ui);
     }

@@ -11,13 +11,14 @@ use super::background::Job;
 use super::printing::{PrintRequest, Printing};
 use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::theme;
+use crate::changes::TakeInDisclosures;
 use crate::domain::{DisclosureScope, ProgressNote, Thresholds};
 use crate::export::{
     ExportError, ExportFormat, SessionRecord, SummaryContext, export_disclosures, exports_dir,
     markdown_summary, session_file_name, write_disclosed, write_record,
 };
 use crate::store::{DisclosureRecorder, Store, StoreError};
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// Wide enough for the longest format's name ("REMS monitoring form (PDF)"); a longer one is cut
 /// short rather than moving what is beside the list.
@@ -315,7 +316,7 @@ impl ExportPanel {
                 };
                 // The worker takes the disclosure into the journal now (a failure leaves it in the
                 // outbox, listed all the same, for the next opening).
-                let _ = journal.send(Write::TakeInDisclosures);
+                let _ = journal.send(TakeInDisclosures);
                 self.status = match (saved, *fallback) {
                     (Ok(()), false) => Status::done(format!("Saved to {}", path.display())),
                     (Ok(()), true) => Status::done(format!(

@@ -8,16 +8,17 @@ use egui::{RichText, Ui};
 use super::awaiting::Awaiting;
 use super::view::Nav;
 use super::{theme, widgets};
+use crate::changes::RecordCheckIn;
 use crate::domain::{CheckIn, CheckInKind, Ebi, FollowUpId, Instrument, Measure, SessionError};
 use crate::store::{FollowUpDue, Store, StoreError};
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 #[derive(Default)]
 pub struct FollowUpsDueList {
     due: Vec<FollowUpDue>,
     /// The check-in whose form is open, and what is typed in it.
     open: Option<(FollowUpId, CheckInForm)>,
-    recording: Awaiting,
+    recording: Awaiting<()>,
     status: Status,
 }
 
@@ -66,7 +67,7 @@ impl FollowUpsDueList {
     ) -> Nav {
         if let Some(answer) = self.recording.answer() {
             match answer {
-                Ok(_) => {
+                Ok(()) => {
                     self.status = Status::done("Check-in recorded.");
                     self.open = None;
                 }
@@ -144,7 +145,7 @@ impl FollowUpsDueList {
                     match form.check_in(now) {
                         Ok(check_in) => self.recording.send(
                             journal,
-                            Write::RecordCheckIn {
+                            RecordCheckIn {
                                 id: follow_up.id,
                                 check_in,
                             },

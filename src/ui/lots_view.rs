@@ -13,11 +13,12 @@ use super::save_dialog::{Destination, EXPORT_CANCELLED, SaveDialog};
 use super::substance_form::SubstanceForm;
 use super::theme;
 use super::view::{AppView, Nav, ViewContext, back_on};
+use crate::changes::RecordSubstance;
 use crate::domain::{LotBalance, LotCode, SubstanceEntry};
 use crate::export::{ExportError, exports_dir, write_atomically, write_substance_log};
 use crate::format;
 use crate::store::{ReaderSource, Store};
-use crate::worker::{Journal, Write, Written};
+use crate::worker::Journal;
 
 /// Where saving the log as CSV is.
 #[derive(Default)]
@@ -36,7 +37,7 @@ pub struct LotsView {
     /// Newest first.
     entries: Vec<SubstanceEntry>,
     form: SubstanceForm,
-    recording: Awaiting,
+    recording: Awaiting<crate::domain::SubstanceEntry>,
     status: Status,
     saving: Saving,
 }
@@ -121,8 +122,7 @@ impl LotsView {
             match self.form.entry(&self.lots) {
                 Ok(entry) => {
                     let at = crate::domain::wall_now();
-                    self.recording
-                        .send(journal, Write::RecordSubstance { entry, at });
+                    self.recording.send(journal, RecordSubstance { entry, at });
                 }
                 Err(error) => self.status = Status::problem(error),
             }
@@ -131,7 +131,7 @@ impl LotsView {
 
     fn take_answer(&mut self, store: &Store) {
         match self.recording.answer() {
-            Some(Ok(Written::Substance(entry))) => {
+            Some(Ok(entry)) => {
                 self.status = Status::done(format!(
                     "Recorded: lot {} {} {}; the balance is {}.",
                     entry.lot,
@@ -142,7 +142,6 @@ impl LotsView {
                 self.form.clear();
                 self.reload(store);
             }
-            Some(Ok(_)) => self.reload(store),
             Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }

@@ -7,8 +7,9 @@ use egui::{RichText, Ui};
 use super::awaiting::Awaiting;
 use super::theme;
 use super::unlock_view::{forget_typing, passphrase_field};
+use crate::changes::ChangePassphrase;
 use crate::store::{MIN_PASSPHRASE_CHARS, Passphrase};
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// The three fields and the outcome of the last try.
 #[derive(Default)]
@@ -19,7 +20,7 @@ pub struct PassphraseChange {
     status: Status,
     /// The change on its way: the worker derives the new key (Argon2id, a quarter of a second),
     /// not the frame.
-    changing: Awaiting,
+    changing: Awaiting<()>,
 }
 
 impl PassphraseChange {
@@ -41,7 +42,7 @@ impl PassphraseChange {
         ];
         ui.add_space(theme::GAP);
         match self.changing.answer() {
-            Some(Ok(_)) => self.status = Status::done("Passphrase changed."),
+            Some(Ok(())) => self.status = Status::done("Passphrase changed."),
             Some(Err(error)) => self.status = Status::problem(error),
             None => {}
         }
@@ -67,7 +68,7 @@ impl PassphraseChange {
         forget_typing(ctx, fields);
         if new.as_bytes() == again.as_bytes() {
             self.changing
-                .send(journal, Write::ChangePassphrase { current, new });
+                .send(journal, ChangePassphrase { current, new });
         } else {
             self.status =
                 Status::problem("The two new passphrases differ; nothing was changed.".to_owned());

@@ -10,10 +10,11 @@ use super::awaiting::Awaiting;
 use super::background::Job;
 use super::practice_sync::PracticeSync;
 use super::theme;
+use crate::changes::SavePracticeMembership;
 use crate::domain::PracticeMembership;
 use crate::practice::{PracticeAddress, PracticeError};
 use crate::store::{Store, StoreError};
-use crate::worker::{Journal, PracticeWrite, Write};
+use crate::worker::Journal;
 
 #[derive(Default)]
 pub struct PracticeSettings {
@@ -23,7 +24,7 @@ pub struct PracticeSettings {
     /// The server being asked whether the login may join.
     joining: Option<Job<Result<PracticeMembership, PracticeError>>>,
     /// The membership on its way to the journal.
-    saving: Awaiting,
+    saving: Awaiting<()>,
     sent: Option<PracticeMembership>,
     status: Status,
     /// The syncs ended when the membership was read (a sync updates its last time).
@@ -144,19 +145,15 @@ impl PracticeSettings {
             self.joining = None;
             match joined {
                 Ok(membership) => {
-                    self.saving.send(
-                        journal,
-                        Write::Practice(PracticeWrite::SaveMembership(Box::new(
-                            membership.clone(),
-                        ))),
-                    );
+                    self.saving
+                        .send(journal, SavePracticeMembership(membership.clone()));
                     self.sent = Some(membership);
                 }
                 Err(error) => self.status = Status::problem(error),
             }
         }
         match self.saving.answer() {
-            Some(Ok(_)) => {
+            Some(Ok(())) => {
                 self.membership = self.sent.take();
                 if let Some(membership) = &self.membership {
                     self.status = Status::done(format!(

@@ -6,9 +6,10 @@
 use chrono::{DateTime, Utc};
 
 use super::background::Job;
+use crate::changes::{SavePracticeMembership, WritePracticeStep};
 use crate::practice::{PracticeError, SyncConnection, SyncReport, SyncStep};
 use crate::store::{Store, StoreError};
-use crate::worker::{Journal, Pending, PracticeWrite, Write, Written};
+use crate::worker::{Journal, Pending};
 
 /// What one step's thread gives back: the connection and the reader (to go on with), and the
 /// step; or why the sync cannot go on.
@@ -35,14 +36,14 @@ enum State {
     /// A step being written by the journal worker.
     Writing(Box<Writing>),
     /// The sync is done; the time of it is being saved with the membership.
-    Finishing(Pending, Box<SyncReport>),
+    Finishing(Pending<()>, Box<SyncReport>),
 }
 
 /// A step on its way to the journal worker, with what the next step goes on with.
 struct Writing {
     connection: SyncConnection,
     reader: Store,
-    pending: Pending,
+    pending: Pending<crate::practice::StepWritten>,
 }
 
 impl PracticeSync {
@@ -111,7 +112,7 @@ impl PracticeSync {
                     };
                     // The report stands even if the time of the sync could not be saved.
                     match ack.result {
-                        Ok(_) => self.end(Ok(*report)),
+                        Ok(()) => self.end(Ok(*report)),
                         Err(error) => self.end(Err(error.to_string())),
                     }
                 }
@@ -126,7 +127,7 @@ impl PracticeSync {
                         ..
                     } = *writing;
                     match ack.result {
-                        Ok(Written::PracticeStep(written)) => {
+                        Ok(written) => {
                             connection.written(written);
                             self.so_far = connection.report().clone();
                             self.state =
@@ -135,7 +136,6 @@ impl PracticeSync {
                                     Ok((connection, reader, step))
                                 }));
                         }
-                        Ok(_) => self.end(Err(StoreError::WriterStopped.to_string())),
                         Err(error) => self.end(Err(error.to_string())),
                     }
                 }
@@ -153,7 +153,7 @@ impl PracticeSync {
         match fetched {
             Ok((connection, reader, Some(step))) => {
                 self.so_far.pushed = connection.report().pushed;
-                let pending = journal.send(Write::Practice(PracticeWrite::Step(Box::new(step))));
+                let pending = journal.send(WritePracticeStep(step));
                 self.state = State::Writing(Box::new(Writing {
                     connection,
                     reader,
@@ -162,9 +162,7 @@ impl PracticeSync {
             }
             Ok((connection, _, None)) => {
                 let (report, membership) = connection.finish(crate::domain::wall_now());
-                let pending = journal.send(Write::Practice(PracticeWrite::SaveMembership(
-                    Box::new(membership),
-                )));
+                let pending = journal.send(SavePracticeMembership(membership));
                 self.state = State::Finishing(pending, Box::new(report));
             }
             Err(error) => self.end(Err(error.to_string())),

@@ -6,11 +6,12 @@ use super::status::Status;
 use std::sync::{Arc, Mutex};
 
 use super::background::Job;
+use crate::changes::TakeInDisclosures;
 use crate::domain::DisclosureScope;
 use crate::export::print_disclosure;
 use crate::print::{PrintError, Printed, Printer, SpoolFile, print};
 use crate::store::DisclosureRecorder;
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// Makes this window print with `printer` instead of the system's ways (for tests and kiosks).
 pub fn use_printer(ctx: &egui::Context, printer: Printer) {
@@ -105,7 +106,7 @@ impl Printing {
         let outcome = job.take(lost)?;
         let what = *what;
         self.running = None;
-        let _ = journal.send(Write::TakeInDisclosures);
+        let _ = journal.send(TakeInDisclosures);
         Some(match outcome {
             Ok(printed) => {
                 let sentence = printed.sentence(what);

@@ -9,14 +9,15 @@ use egui::{RichText, Ui};
 use super::awaiting::Awaiting;
 use super::view::Nav;
 use super::{format, theme};
+use crate::changes::{MarkRemsSubmitted, WithdrawRemsSubmission};
 use crate::domain::SessionId;
 use crate::store::{RemsDue, Store};
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 #[derive(Default)]
 pub struct RemsDueList {
     due: Vec<RemsDue>,
-    marking: Awaiting,
+    marking: Awaiting<()>,
     status: Status,
     /// The session whose "Mark submitted" was clicked, waiting for its confirmation.
     confirming: Option<SessionId>,
@@ -42,7 +43,7 @@ impl RemsDueList {
     ) -> Nav {
         if let Some(answer) = self.marking.answer() {
             match answer {
-                Ok(_) => {}
+                Ok(()) => {}
                 Err(error) => {
                     self.marked = None;
                     self.status = Status::problem(error);
@@ -122,7 +123,7 @@ impl RemsDueList {
                         self.status = Status::Quiet;
                         self.marking.send(
                             journal,
-                            Write::MarkRemsSubmitted {
+                            MarkRemsSubmitted {
                                 session: due.session_id,
                                 at: now,
                             },
@@ -159,7 +160,7 @@ impl RemsDueList {
                 self.status = Status::done("The mark is withdrawn; the form is due again.");
                 self.marking.send(
                     journal,
-                    Write::WithdrawRemsSubmission {
+                    WithdrawRemsSubmission {
                         session,
                         at: now,
                         reason: "marked in error from the list of forms to submit".to_owned(),

@@ -5,9 +5,10 @@
 use super::awaiting::Awaiting;
 use super::status::Status;
 use crate::store::StoreError;
-use crate::worker::{Journal, Write, Written};
+use crate::worker::{Change, Journal};
 
-pub struct SavedForm<T> {
+/// `T` is what the fields hold; `A` what the journal worker answers a save with.
+pub struct SavedForm<T, A = ()> {
     /// What the fields hold now.
     pub editing: T,
     /// What the journal holds.
@@ -15,10 +16,10 @@ pub struct SavedForm<T> {
     /// What was sent, until the answer comes.
     sent: Option<T>,
     pub status: Status,
-    saving: Awaiting,
+    saving: Awaiting<A>,
 }
 
-impl<T: Clone + PartialEq + Default> SavedForm<T> {
+impl<T: Clone + PartialEq + Default, A> SavedForm<T, A> {
     /// The form on what the journal holds; on a value that cannot be read, the default and the
     /// sentence saying why.
     pub fn loaded(read: Result<T, StoreError>) -> Self {
@@ -29,7 +30,7 @@ impl<T: Clone + PartialEq + Default> SavedForm<T> {
     }
 }
 
-impl<T: Clone + PartialEq> SavedForm<T> {
+impl<T: Clone + PartialEq, A> SavedForm<T, A> {
     /// The form on `saved`, what the journal holds, saying `status` under it.
     pub fn new(saved: T, status: Status) -> Self {
         Self {
@@ -63,18 +64,18 @@ impl<T: Clone + PartialEq> SavedForm<T> {
         self.editing = self.saved.clone();
     }
 
-    /// Sends `write`, which saves `value` (the fields as checked); the form counts it as saved
+    /// Sends `change`, which saves `value` (the fields as checked); the form counts it as saved
     /// only when the answer says so.
-    pub fn send(&mut self, journal: &Journal, value: T, write: Write) {
+    pub fn send<C: Change<Answer = A>>(&mut self, journal: &Journal, value: T, change: C) {
         self.sent = Some(value);
-        self.saving.send(journal, write);
+        self.saving.send(journal, change);
     }
 
     /// Takes the worker's answer once it has come: on success the value sent (or the one the
     /// answer gives back, as `kept` reads it) becomes both the saved value and the fields', the
     /// status says `done`, and the value is returned; on a refusal the status says why and the
     /// fields keep what was typed.
-    pub fn answer(&mut self, done: &str, kept: impl FnOnce(Written) -> Option<T>) -> Option<T> {
+    pub fn answer(&mut self, done: &str, kept: impl FnOnce(A) -> Option<T>) -> Option<T> {
         match self.saving.answer()? {
             Ok(written) => {
                 let sent = self.sent.take();
@@ -96,6 +97,7 @@ impl<T: Clone + PartialEq> SavedForm<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::changes::SaveClinician;
 
     fn journal() -> (tempfile::TempDir, Journal) {
         let dir = tempfile::tempdir().unwrap();
@@ -111,16 +113,14 @@ mod tests {
     #[test]
     fn a_value_counts_as_saved_only_when_the_journal_says_so() {
         let (_dir, journal) = journal();
-        let mut form = SavedForm::loaded(Ok(crate::domain::Clinician::default()));
+        let mut form: SavedForm<_, crate::domain::Clinician> =
+            SavedForm::loaded(Ok(crate::domain::Clinician::default()));
         assert!(!form.can_save(), "nothing typed");
         form.editing.name = "R. Example".to_owned();
         assert!(form.can_save());
         let value = form.editing.clone();
-        form.send(&journal, value.clone(), Write::SaveClinician(value));
-        let saved = form.answer("Name saved.", |written| match written {
-            Written::Clinician(clinician) => Some(clinician),
-            _ => None,
-        });
+        form.send(&journal, value.clone(), SaveClinician(value));
+        let saved = form.answer("Name saved.", Some);
         assert_eq!(
             saved.map(|clinician| clinician.name).as_deref(),
             Some("R. Example")
@@ -132,7 +132,7 @@ mod tests {
         // A refusal keeps what was typed and says why.
         form.editing.name = String::new();
         let value = form.editing.clone();
-        form.send(&journal, value.clone(), Write::SaveClinician(value));
+        form.send(&journal, value.clone(), SaveClinician(value));
         assert_eq!(form.answer("Name saved.", |_| None), None);
         assert!(form.status.sentence().is_some_and(|why| !why.is_empty()));
         assert_eq!(form.saved().name, "R. Example");
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn an_unreadable_value_opens_on_the_default_and_says_why() {
-        let form: SavedForm<crate::domain::Clinician> =
+        let form: SavedForm<crate::domain::Clinician, crate::domain::Clinician> =
             SavedForm::loaded(Err(StoreError::Damaged("the clinician's name")));
         assert_eq!(form.saved(), &crate::domain::Clinician::default());
         assert!(matches!(form.status, Status::Problem(_)));

@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
 use super::{format, theme, widgets};
+use crate::changes::{SavePrivateNote, SaveProgressNote};
 use crate::domain::{NoteFormat, ProgressNote, SessionFacts, SessionId};
 use crate::store::{Store, StoreError};
-use crate::worker::{Ack, Journal, Pending, Write};
+use crate::worker::{Ack, Journal, Pending};
 
 /// The shortest time between two writes while typing, in seconds.
 const SAVE_INTERVAL_S: f64 = 0.5;
@@ -22,7 +23,7 @@ struct Kept<T> {
     error: Option<String>,
     last_write_s: f64,
     /// The value sent, when it was typed, and the worker's answer to come.
-    sending: Option<(T, DateTime<Utc>, Pending)>,
+    sending: Option<(T, DateTime<Utc>, Pending<()>)>,
 }
 
 impl<T: Clone + PartialEq> Kept<T> {
@@ -43,7 +44,7 @@ impl<T: Clone + PartialEq> Kept<T> {
 
     /// Sends the edited value with `send` when it changed, the last write is long enough ago and
     /// has been answered.
-    fn keep(&mut self, now_s: f64, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending) {
+    fn keep(&mut self, now_s: f64, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending<()>) {
         self.take_answer();
         if !self.unsaved() || self.sending.is_some() || now_s - self.last_write_s < SAVE_INTERVAL_S
         {
@@ -55,7 +56,7 @@ impl<T: Clone + PartialEq> Kept<T> {
     }
 
     /// Writes what is unsaved and waits for the answer (leaving the view, closing the note or the app).
-    fn save_and_wait(&mut self, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending) {
+    fn save_and_wait(&mut self, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending<()>) {
         if let Some((value, at, answer)) = self.sending.take() {
             self.answered(value, at, answer.wait());
         }
@@ -79,9 +80,9 @@ impl<T: Clone + PartialEq> Kept<T> {
         }
     }
 
-    fn answered(&mut self, value: T, at: DateTime<Utc>, ack: Ack) {
+    fn answered(&mut self, value: T, at: DateTime<Utc>, ack: Ack<()>) {
         match ack.result {
-            Ok(_) => {
+            Ok(()) => {
                 self.saved = value;
                 self.saved_at = Some(at);
                 self.error = None;
@@ -340,8 +341,8 @@ fn send_progress(
     session: SessionId,
     note: &ProgressNote,
     at: DateTime<Utc>,
-) -> Pending {
-    journal.send(Write::SaveProgressNote {
+) -> Pending<()> {
+    journal.send(SaveProgressNote {
         session,
         note: note.clone(),
         at,
@@ -349,8 +350,13 @@ fn send_progress(
 }
 
 /// Sends the private note to the journal worker.
-fn send_private(journal: &Journal, session: SessionId, text: &str, at: DateTime<Utc>) -> Pending {
-    journal.send(Write::SavePrivateNote {
+fn send_private(
+    journal: &Journal,
+    session: SessionId,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Pending<()> {
+    journal.send(SavePrivateNote {
         session,
         text: text.to_owned(),
         at,

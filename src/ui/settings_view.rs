@@ -15,9 +15,10 @@ use super::prefs::{Prefs, ThemeChoice, ZOOM_RANGE};
 use super::saved_form::SavedForm;
 use super::theme;
 use super::view::{AppView, Nav, ViewContext, back_on};
+use crate::changes::SaveClinicSettings;
 use crate::domain::{ClinicSettings, SETTING_KEYS};
 use crate::store::Store;
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// The settings being edited and what the journal holds.
 pub struct SettingsView {
@@ -138,7 +139,7 @@ impl SettingsView {
                 }
             });
         ui.add_space(theme::GAP);
-        let now_saved = self.monitoring.answer("Settings saved.", |_| None);
+        let now_saved = self.monitoring.answer("Settings saved.", |()| None);
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(
@@ -149,7 +150,7 @@ impl SettingsView {
             {
                 let typed = self.monitoring.editing;
                 self.monitoring
-                    .send(journal, typed, Write::SaveClinicSettings(typed));
+                    .send(journal, typed, SaveClinicSettings(typed));
             }
             if ui.button("Clinic defaults").clicked() {
                 self.monitoring.editing = ClinicSettings::default();

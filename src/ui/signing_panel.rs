@@ -8,10 +8,11 @@ use egui::{RichText, Ui};
 
 use super::awaiting::Awaiting;
 use super::{format, theme, widgets};
+use crate::changes::{AddAddendum, SignSession};
 use crate::domain::{Addendum, Clinician, SessionId, SessionStatus, SignatureError};
 use crate::export::SessionRecord;
 use crate::store::{Store, StoreError};
-use crate::worker::{Journal, Write};
+use crate::worker::Journal;
 
 /// The signing and addendum controls of one session view.
 #[derive(Default)]
@@ -26,9 +27,9 @@ pub struct SigningPanel {
     /// The outcome of the last addendum, shown under the form.
     addendum_status: Status,
     /// The signature on its way to the journal.
-    signing: Awaiting,
+    signing: Awaiting<crate::domain::Signature>,
     /// The addendum on its way to the journal.
-    adding: Awaiting,
+    adding: Awaiting<()>,
 }
 
 impl SigningPanel {
@@ -98,7 +99,7 @@ impl SigningPanel {
                             clinician.signed_as()
                         ));
                         if ui.button("Sign").clicked() {
-                            let signing = Write::SignSession {
+                            let signing = SignSession {
                                 session: record.session.id,
                                 clinician: clinician.clone(),
                                 at: wall,
@@ -195,9 +196,7 @@ impl SigningPanel {
             Ok(Addendum::new(&clinician, wall, &self.reason, &self.text)?)
         });
         match checked {
-            Ok(addendum) => self
-                .adding
-                .send(journal, Write::AddAddendum { session, addendum }),
+            Ok(addendum) => self.adding.send(journal, AddAddendum { session, addendum }),
             Err(error) => self.addendum_status = Status::problem(error),
         }
     }
@@ -206,7 +205,7 @@ impl SigningPanel {
     fn take_addendum_answer(&mut self) -> bool {
         match self.adding.answer() {
             None => false,
-            Some(Ok(_)) => {
+            Some(Ok(())) => {
                 self.reason.clear();
                 self.text.clear();
                 self.addendum_status = Status::done("Addendum added.");

@@ -14,12 +14,13 @@ use super::pre_session_form::PreSessionForm;
 use super::prefs::Prefs;
 use super::view::{AppView, Nav, ViewContext};
 use super::{theme, widgets};
+use crate::changes::{StartSession, Started};
 use crate::domain::{
     Client, ClientId, Dose, NewClient, NewSession, Route, SessionError, TreatmentModel,
 };
 use crate::live::{Clock, LiveSession};
 use crate::store::{LastSession, NewEvent, Store, StoreError};
-use crate::worker::{Journal, Write, Written};
+use crate::worker::Journal;
 
 /// The values typed into the start form.
 pub struct StartView {
@@ -52,7 +53,7 @@ pub struct StartView {
     /// The start shortcut was pressed this frame (taken before any field drew).
     start_pressed: bool,
     /// The session (and its new client) on its way to the journal.
-    starting: Awaiting,
+    starting: Awaiting<Started>,
 }
 
 /// What the form does once, when it opens.
@@ -321,7 +322,7 @@ impl StartView {
         self.error = None;
         self.starting.send(
             journal,
-            Write::StartSession {
+            StartSession {
                 client,
                 session,
                 at,
@@ -335,24 +336,23 @@ impl StartView {
     /// The journal's answer to the start: the live session, or the form again with the reason.
     fn started(
         &mut self,
-        answer: Result<Written, StoreError>,
+        answer: Result<Started, StoreError>,
         journal: &Journal,
         clock: &Arc<dyn Clock>,
     ) -> Nav {
-        let started = answer.and_then(|written| match written {
-            Written::Started {
-                client,
-                session,
-                events,
-            } => {
+        let started = answer.and_then(
+            |Started {
+                 client,
+                 session,
+                 events,
+             }| {
                 if let Some(client) = client {
                     self.chosen = Some(client.id);
                     self.clients.push(client);
                 }
                 LiveSession::attach(journal.read(), Arc::clone(clock), session, events)
-            }
-            _ => Err(StoreError::WriterStopped),
-        });
+            },
+        );
         match started {
             Ok(live) => Nav::Live(Box::new(live)),
             Err(error) => {

@@ -1,7 +1,7 @@
 //! The open journal as the window holds it: a read-only connection for everything it draws, and
 //! the journal worker for every write. Reads see each write as soon as its answer has come.
 
-use super::{JournalWorker, Pending, Wake, Write, Written};
+use super::{Change, JournalWorker, Pending, Wake};
 use crate::store::{StartUpCheck, Store, StoreError};
 
 pub struct Journal {
@@ -44,14 +44,14 @@ impl Journal {
         &self.reader
     }
 
-    /// Sends a write to the worker; its answer comes through the [`Pending`].
-    pub fn send(&self, write: Write) -> Pending {
-        self.worker.send(write)
+    /// Sends a change to the worker; its answer comes through the [`Pending`].
+    pub fn send<C: Change>(&self, change: C) -> Pending<C::Answer> {
+        self.worker.send(change)
     }
 
-    /// Sends a write and waits for its answer.
-    pub fn write(&self, write: Write) -> Result<Written, StoreError> {
-        self.worker.write(write)
+    /// Sends a change and waits for its answer.
+    pub fn write<C: Change>(&self, change: C) -> Result<C::Answer, StoreError> {
+        self.worker.write(change)
     }
 
     /// Starts the start-up check on the reader (see [`Store::start_up_check`]); damage it finds at
@@ -59,10 +59,7 @@ impl Journal {
     pub fn start_up_check(&mut self) -> Result<Option<StartUpCheck>, StoreError> {
         let check = self.reader.start_up_check()?;
         if !self.reader.damage().is_empty() {
-            drop(
-                self.worker
-                    .send(Write::MarkDamaged(self.reader.damage().to_vec())),
-            );
+            drop(self.worker.send(MarkDamaged(self.reader.damage().to_vec())));
         }
         Ok(check)
     }
@@ -71,7 +68,7 @@ impl Journal {
     pub fn mark_damaged(&mut self, problems: Vec<String>) {
         self.reader.mark_damaged(problems.clone());
         // The worker's answer only repeats what was sent; the reader already says it.
-        drop(self.worker.send(Write::MarkDamaged(problems)));
+        drop(self.worker.send(MarkDamaged(problems)));
     }
 
     /// Carries out every write already sent and gives the writer back (a restore replaces the journal).
@@ -86,4 +83,20 @@ fn reader_of(store: &Store) -> Result<Store, StoreError> {
     let mut reader = store.reader()?;
     reader.mark_damaged(store.damage().to_vec());
     Ok(reader)
+}
+
+/// What the start-up check found, told to the writer: from now on the journal is only read.
+struct MarkDamaged(Vec<String>);
+
+impl Change for MarkDamaged {
+    type Answer = ();
+
+    fn apply(self, store: &mut Store) -> Result<(), StoreError> {
+        store.mark_damaged(self.0);
+        Ok(())
+    }
+
+    fn commits(&self) -> bool {
+        false
+    }
 }

@@ -1,40 +1,43 @@
 //! The journal worker: the one place the journal is written. It owns the writer connection on a
-//! thread of its own; the window and the live engine send it [`Write`]s and read each answer when it
-//! comes ([`Pending`]), so a slow disk never holds up a frame. Writes are carried out one at a time,
-//! in the order they were sent, and each answer carries its place in that order.
+//! thread of its own; the window and the live engine send it [`Change`]s and read each answer when
+//! it comes ([`Pending`]), so a slow disk never holds up a frame. Changes are carried out one at a
+//! time, in the order they were sent, and each answer carries its place in that order.
 //!
-//! Dropping or stopping the worker carries out every write already sent before the connection
+//! The worker knows the store and nothing above it: what a change does is the change's own
+//! ([`Change::apply`]); the list of everything a clinician can change is `crate::changes`.
+//!
+//! Dropping or stopping the worker carries out every change already sent before the connection
 //! closes: nothing the clinician was shown as on its way is dropped at exit.
 
+mod change;
 mod journal;
-mod write;
 
 use std::cell::RefCell;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use change::Change;
 pub use journal::Journal;
-pub use write::{PracticeWrite, Write, Written};
 
 use crate::store::{Store, StoreError};
 
-/// The answer to one write.
+/// The answer to one change.
 #[derive(Debug)]
-pub struct Ack {
-    /// Its place among every write this worker carried out: later writes have larger numbers.
+pub struct Ack<T> {
+    /// Its place among every change this worker carried out: later changes have larger numbers.
     pub order: u64,
-    pub result: Result<Written, StoreError>,
+    pub result: Result<T, StoreError>,
 }
 
-/// A write on its way; its answer is taken once.
-pub struct Pending {
-    answer: Receiver<Ack>,
+/// A change on its way; its answer (of the change's own type) is taken once.
+pub struct Pending<T> {
+    answer: Receiver<Ack<T>>,
 }
 
-impl Pending {
-    /// The answer, once the write was carried out; `None` while it is still on its way.
-    pub fn poll(&self) -> Option<Ack> {
+impl<T> Pending<T> {
+    /// The answer, once the change was carried out; `None` while it is still on its way.
+    pub fn poll(&self) -> Option<Ack<T>> {
         match self.answer.try_recv() {
             Ok(ack) => Some(ack),
             Err(TryRecvError::Empty) => None,
@@ -43,24 +46,41 @@ impl Pending {
     }
 
     /// Waits for the answer (the command line, and tests).
-    pub fn wait(self) -> Ack {
+    pub fn wait(self) -> Ack<T> {
         self.answer.recv().unwrap_or_else(|_| stopped())
     }
 }
 
-/// The answer when the worker's thread ended before the write: it was not made.
-fn stopped() -> Ack {
+/// The answer when the worker's thread ended before the change: it was not made.
+fn stopped<T>() -> Ack<T> {
     Ack {
         order: u64::MAX,
         result: Err(StoreError::WriterStopped),
     }
 }
 
+/// Carries a change out as the worker's `u64`th and sends its answer back.
+type CarryOut = Box<dyn FnOnce(&mut Store, u64) + Send>;
+
+/// A change with its answer's way back, its type forgotten so one queue holds them all.
 struct Request {
-    write: Write,
-    answer: Sender<Ack>,
+    carry_out: CarryOut,
+    commits: bool,
 }
 
+impl Request {
+    fn new<C: Change>(change: C, answer: Sender<Ack<C::Answer>>) -> Self {
+        let commits = change.commits();
+        Self {
+            carry_out: Box::new(move |store, order| {
+                let result = change.apply(store);
+                // Whoever sent it may have gone (a view closed); the change stands all the same.
+                let _ = answer.send(Ack { order, result });
+            }),
+            commits,
+        }
+    }
+}
 /// Called after every answer, so the window draws it (a repaint); it must not block.
 pub type Wake = Box<dyn Fn() + Send + Sync>;
 
@@ -122,36 +142,33 @@ impl JournalWorker {
         }
     }
 
-    /// Sends a write; its answer comes through the [`Pending`] returned.
-    pub fn send(&self, write: Write) -> Pending {
+    /// Sends a change; its answer comes through the [`Pending`] returned.
+    pub fn send<C: Change>(&self, change: C) -> Pending<C::Answer> {
         let (answer, pending) = mpsc::channel();
+        let request = Request::new(change, answer);
         match &self.runner {
             Runner::Thread { requests, .. } => {
                 let sent = requests
                     .as_ref()
-                    .is_some_and(|requests| requests.send(Request { write, answer }).is_ok());
+                    .is_some_and(|requests| requests.send(request).is_ok());
                 // A worker whose thread ended answers at once that nothing was written.
                 if !sent {
                     (self.wake)();
                 }
             }
             Runner::Inline { store, order } => {
-                let result = write.apply(&mut store.borrow_mut());
                 order.set(order.get() + 1);
-                let _ = answer.send(Ack {
-                    order: order.get(),
-                    result,
-                });
+                (request.carry_out)(&mut store.borrow_mut(), order.get());
                 (self.wake)();
             }
         }
         Pending { answer: pending }
     }
 
-    /// Sends a write and waits for its answer (tests; the window waits only when leaving a note,
+    /// Sends a change and waits for its answer (tests; the window waits only when leaving a note,
     /// locking or closing, through [`Pending::wait`]).
-    pub fn write(&self, write: Write) -> Result<Written, StoreError> {
-        self.send(write).wait().result
+    pub fn write<C: Change>(&self, change: C) -> Result<C::Answer, StoreError> {
+        self.send(change).wait().result
     }
 
     /// Carries out every write already sent, closes the worker and gives the connection back (a
@@ -187,15 +204,13 @@ impl Drop for JournalWorker {
     }
 }
 
-/// The worker's thread: writes in the order they came, until every sender is gone.
+/// The worker's thread: changes in the order they came, until every sender is gone.
 fn serve(mut store: Store, inbox: &Receiver<Request>, wake: &Wake, delay: Duration) -> Store {
-    for (order, Request { write, answer }) in (1..).zip(inbox) {
-        if !delay.is_zero() && write.is_commit() {
+    for (order, request) in (1..).zip(inbox) {
+        if !delay.is_zero() && request.commits {
             std::thread::sleep(delay);
         }
-        let result = write.apply(&mut store);
-        // Whoever sent it may have gone (a view closed); the write stands all the same.
-        let _ = answer.send(Ack { order, result });
+        (request.carry_out)(&mut store, order);
         wake();
     }
     store

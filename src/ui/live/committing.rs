@@ -6,12 +6,13 @@
 use super::forms::Form;
 use super::soft_stop::{self, Held, Pending};
 use super::{Intent, LiveView};
+use crate::changes::{AppendEvents, EndSession};
 use crate::live::{LiveCommand, Prepared};
-use crate::worker::{Journal, Write, Written};
+use crate::worker::Journal;
 
 /// A write the live view waits on.
 pub(super) struct Sending {
-    answer: crate::worker::Pending,
+    answer: crate::worker::Pending<Vec<crate::domain::Event>>,
     /// The composer as it was when it became this write (its words and form), given back if the
     /// write is refused.
     before: Option<(String, Form)>,
@@ -81,7 +82,7 @@ impl LiveView {
                 expected_next,
                 events,
             }) => {
-                let answer = journal.send(Write::EndSession {
+                let answer = journal.send(EndSession {
                     session,
                     expected_next,
                     closing: events,
@@ -131,7 +132,7 @@ impl LiveView {
                 expected_next,
                 events,
             }) => {
-                let answer = journal.send(Write::AppendEvents {
+                let answer = journal.send(AppendEvents {
                     session,
                     expected_next,
                     events,
@@ -161,18 +162,17 @@ impl LiveView {
                 break;
             };
             match ack.result {
-                Ok(Written::Appended(committed)) => {
+                Ok(closing) if sent.ends => {
+                    self.draft.committed(ack.order);
+                    self.live.confirm_end(closing);
+                }
+                Ok(committed) => {
                     self.resumed_notice = None;
                     self.live.confirm(committed);
                     if sent.before.is_some() {
                         self.draft.committed(ack.order);
                     }
                 }
-                Ok(Written::Ended(closing)) => {
-                    self.draft.committed(ack.order);
-                    self.live.confirm_end(closing);
-                }
-                Ok(_) => {}
                 Err(error) => {
                     self.refused(sent, error.to_string());
                     return;

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use egui::RichText;
 
 use super::super::{format, theme};
+use crate::changes::SaveDraft;
 use crate::domain::SessionId;
-use crate::worker::{Journal, Pending, Write};
+use crate::worker::{Journal, Pending};
 
 /// The shortest time between two draft writes; a fast typist costs two small commits a second.
 const MIN_INTERVAL: Duration = Duration::from_millis(500);
@@ -19,7 +20,7 @@ const MIN_INTERVAL: Duration = Duration::from_millis(500);
 struct Sent {
     text: String,
     at: DateTime<Utc>,
-    answer: Pending,
+    answer: Pending<()>,
 }
 
 /// What the database holds of the draft, and when it was last written.
@@ -84,7 +85,7 @@ impl DraftKeeper {
         text: &str,
         wall: DateTime<Utc>,
     ) {
-        let answer = journal.send(Write::SaveDraft {
+        let answer = journal.send(SaveDraft {
             session,
             text: text.to_owned(),
             at: wall,
@@ -104,7 +105,7 @@ impl DraftKeeper {
                 break;
             };
             match ack.result {
-                Ok(_) => {
+                Ok(()) => {
                     self.error = None;
                     self.saved_as(sent.text, Some(sent.at), ack.order);
                 }
