@@ -27,14 +27,14 @@
 //! | [`LinkPracticeClient`] | a client linked to the practice's code | – |
 //!
 //! Each is a short [`Change`](crate::worker::Change) over one store method: the store checks and
-//! writes; the worker carries out and answers.
+//! writes; the worker carries out and answers. The live session's own four are the live engine's
+//! (`live/changes.rs`), which sends them itself.
 
-mod live;
 mod practice;
 mod records;
 mod settings;
 
-pub use live::{AppendEvents, EndSession, SaveDraft, StartSession, Started};
+pub use crate::live::{AppendEvents, EndSession, SaveDraft, StartSession, Started};
 pub use practice::{LinkPracticeClient, SavePracticeMembership, WritePracticeStep};
 pub use records::{
     AddAddendum, MarkRemsSubmitted, RecordCheckIn, RecordConsent, RecordSubstance, SavePrivateNote,

@@ -1,7 +1,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Clock, LiveCommand};
+use super::changes::StartSession;
+use super::draft::DraftKeeper;
+use super::sending::InFlight;
+use super::soft_stop::Held;
+use super::{Clock, LiveCommand, Sender};
 use crate::domain::{
     Client, ClinicSettings, CurrentDose, Discharge, Event, EventKind, NewSession, Seq, Session,
     SessionError, SessionId, TimelineState,
@@ -10,10 +14,10 @@ use crate::store::{NewEvent, Store, StoreError};
 
 /// A session being logged right now: its timeline and the clocks that measure it.
 ///
-/// Entries are shown as soon as they are validated, and saved once the journal worker commits them:
-/// [`prepare`](Self::prepare) adds them as pending, [`confirm`](Self::confirm) as saved, and
-/// [`refuse`](Self::refuse) takes every pending one back. Each command is validated against the
-/// timeline with its pending entries, in the order the worker will commit them.
+/// The engine owns each entry's whole life (sending.rs): a command is validated against the
+/// timeline with its pending entries, in the order they will be committed, held at a soft stop when
+/// one asks, sent, shown at once as pending, then confirmed as saved when its answer comes or taken
+/// back, with every later one, when refused. The half-typed note is kept as a draft beside them.
 pub struct LiveSession {
     session: Session,
     client: Client,
@@ -29,6 +33,11 @@ pub struct LiveSession {
     attached_at: Duration,
     /// The clinic's rules this session is logged under (rate ceiling, the lowering proposed).
     settings: ClinicSettings,
+    /// Entries sent and not yet answered, oldest first.
+    pub(super) in_flight: std::collections::VecDeque<InFlight>,
+    /// An action held at a soft stop.
+    pub(super) held: Option<Held>,
+    pub(super) draft: DraftKeeper,
 }
 
 impl LiveSession {
@@ -58,8 +67,17 @@ impl LiveSession {
                 kind,
             })
             .collect();
-        let (session, events) = store.start_session_with(new, now, &first)?;
-        Self::attach(store, clock, session, events)
+        let started = store
+            .send(StartSession {
+                client: None,
+                session: new.clone(),
+                at: now,
+                first,
+                consent: None,
+            })
+            .wait()
+            .result?;
+        Self::attach(store, clock, started.session, started.events)
     }
 
     /// Picks a live session up again, e.g. after the app was closed or the laptop died.
@@ -89,7 +107,11 @@ impl LiveSession {
         let state = TimelineState::from_events(session.route, &events);
         // Unreadable settings must not keep a session from being logged: the defaults are safe ones.
         let settings = store.clinic_settings().unwrap_or_default();
+        let draft = store.draft(session.id)?.map(|draft| draft.text);
         Ok(Self {
+            in_flight: std::collections::VecDeque::new(),
+            held: None,
+            draft: DraftKeeper::new(draft.as_deref().unwrap_or_default()),
             settings,
             base_elapsed_ms: since_start.max(last_elapsed),
             attached_at: clock.monotonic(),
@@ -200,18 +222,18 @@ impl LiveSession {
             .map(|at| self.elapsed_ms() - at)
     }
 
-    /// Validates a command, commits its events in one transaction and returns them (the command line
-    /// and tests; the window sends [`prepare`](Self::prepare)d entries to the journal worker).
-    /// Nothing is committed when validation fails.
-    pub fn log(&mut self, store: &mut Store, command: LiveCommand) -> Result<&[Event], StoreError> {
-        let prepared = self.prepare(command)?;
-        match store.append_events(prepared.session, prepared.expected_next, &prepared.events) {
-            Ok(committed) => Ok(self.confirm(committed)),
-            Err(error) => {
-                self.refuse();
-                Err(error)
-            }
-        }
+    /// Validates a command, sends its events (committed in one transaction) and waits for them;
+    /// returns them as committed (the command line and tests; the window does not wait). Nothing is
+    /// committed when validation fails.
+    pub fn log(
+        &mut self,
+        sender: &mut impl Sender,
+        command: LiveCommand,
+    ) -> Result<&[Event], StoreError> {
+        let first = self.events.len();
+        self.send(sender, command, None)?;
+        self.wait_for_answers()?;
+        Ok(&self.events[first..])
     }
 
     /// Validates a command against the timeline with its pending entries and adds its entries as
@@ -254,25 +276,16 @@ impl LiveSession {
         taken
     }
 
-    /// Ends the session with its closing note and, when made, the after-session record (the command
-    /// line and tests). Refused while a "sit with it" deferral has no outcome.
+    /// Ends the session with its closing note and, when made, the after-session record, and waits
+    /// for it (the command line and tests). Refused while a "sit with it" deferral has no outcome.
     pub fn end(
         &mut self,
-        store: &mut Store,
+        sender: &mut impl Sender,
         note: &str,
         discharge: Option<Discharge>,
     ) -> Result<(), StoreError> {
-        let closing = self.prepare_end(note, discharge)?;
-        match store.end_session(closing.session, closing.expected_next, &closing.events) {
-            Ok(events) => {
-                self.confirm_end(events);
-                Ok(())
-            }
-            Err(error) => {
-                self.refuse();
-                Err(error)
-            }
-        }
+        self.send_end(sender, note, discharge, None)?;
+        self.wait_for_answers()
     }
 
     /// The closing entries, pending until [`confirm_end`](Self::confirm_end): the end, after a stop

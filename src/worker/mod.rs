@@ -36,6 +36,14 @@ pub struct Pending<T> {
 }
 
 impl<T> Pending<T> {
+    /// A change already carried out, as the `order`th of its sender: its answer is there at once.
+    pub fn answered(order: u64, result: Result<T, StoreError>) -> Self {
+        let (answer, pending) = mpsc::channel();
+        // The receiver is held here, so the answer is kept until it is read.
+        let _ = answer.send(Ack { order, result });
+        Self { answer: pending }
+    }
+
     /// The answer, once the change was carried out; `None` while it is still on its way.
     pub fn poll(&self) -> Option<Ack<T>> {
         match self.answer.try_recv() {

@@ -19,7 +19,7 @@ impl LiveView {
     pub(super) fn carry_out(&mut self, command: UiCommand, journal: &Journal) {
         self.error = None;
         // Any other action answers a soft stop with "go back".
-        self.pending = None;
+        self.live.go_back();
         // The note field keeps the focus whatever was clicked, so the next words are never lost.
         self.composer.refocus();
         match command {

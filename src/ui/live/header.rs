@@ -6,7 +6,7 @@ use super::super::commands::{DEFERRAL_COMMANDS, OUTCOME_COMMANDS, UiCommand};
 use super::super::{format, theme, widgets};
 use super::glance;
 use crate::domain::{CurrentDose, Seq};
-use crate::live::LiveSession;
+use crate::live::{LiveSession, SaveStatus};
 
 /// A returning client's suicide risk from an earlier session, as the header says it.
 pub struct EarlierRisk {
@@ -206,4 +206,24 @@ fn timer(ui: &mut Ui, label: &str, ms: Option<i64>) {
     let text = ms.map_or_else(|| "–".to_owned(), format::elapsed);
     ui.add(egui::Label::new(RichText::new(text).font(theme::timer_font()).strong()).extend());
     ui.add_space(theme::GAP);
+}
+
+/// Whether everything typed is on the disk, in the header: green when it is.
+pub fn save_status(status: &SaveStatus) -> RichText {
+    match status {
+        SaveStatus::DraftNotSaved(why) => RichText::new(format!("Draft NOT saved: {why}"))
+            .color(theme::warning())
+            .strong(),
+        SaveStatus::SavingEntries(unsaved) => RichText::new(format!(
+            "Saving {}…",
+            format::count(*unsaved, "entry", "entries")
+        ))
+        .color(theme::muted()),
+        SaveStatus::SavingDraft => RichText::new("Saving draft…").color(theme::muted()),
+        SaveStatus::DraftSaved(Some(at)) => {
+            RichText::new(format!("Draft saved {}", format::clock_time(*at))).color(theme::saved())
+        }
+        SaveStatus::DraftSaved(None) => RichText::new("Draft saved").color(theme::saved()),
+        SaveStatus::AllSaved => RichText::new("All entries saved").color(theme::saved()),
+    }
 }

@@ -5,22 +5,17 @@ mod actions;
 mod committing;
 mod composer;
 mod decision_kinds;
-mod draft;
 mod forms;
 pub mod glance;
 mod header;
 mod soft_stop;
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use egui::{RichText, Ui};
 
-use self::committing::Sending;
 use self::composer::Composer;
-use self::draft::DraftKeeper;
-use self::forms::{Form, Intent};
-use self::soft_stop::Pending;
+use self::forms::Form;
 use super::commands::{Scope, UiCommand};
 use super::view::{AppView, Nav, ViewContext};
 use super::{format, theme, timeline};
@@ -33,15 +28,10 @@ use crate::worker::Journal;
 pub struct LiveView {
     live: LiveSession,
     composer: Composer,
-    draft: DraftKeeper,
     selected: Option<Seq>,
     error: Option<String>,
     /// Said once after a restart: the session and its draft were picked up again.
     resumed_notice: Option<String>,
-    /// An action held at a soft stop until Enter (go ahead) or Esc (go back).
-    pending: Option<Pending>,
-    /// Writes sent to the journal worker and not yet answered, oldest first.
-    writing: VecDeque<Sending>,
     /// The safety plan opened by itself for the entry that called for it (Escape leaves it for
     /// later; it opens again only after another such entry).
     safety_plan_offered: bool,
@@ -109,11 +99,8 @@ impl LiveView {
         live.set_settings(settings);
         let earlier_risk = earlier_risk(store, &live);
         Self {
-            draft: DraftKeeper::new(&text),
             composer: Composer::new(text),
             live,
-            pending: None,
-            writing: VecDeque::new(),
             safety_plan_offered: false,
             clinician: store.signs_as(),
             earlier_risk,
@@ -159,28 +146,16 @@ impl LiveView {
 
     /// Runs every frame, even with the window hidden: takes the worker's answers and keeps the draft
     /// saved.
-    pub fn logic(&mut self, ctx: &egui::Context, journal: &Journal) {
+    pub fn logic(&mut self, ctx: &egui::Context, mut journal: &Journal) {
         self.take_answers();
-        let now = self.live.clock().monotonic();
-        if let Some(wait) = self.draft.keep(
-            journal,
-            self.live.session().id,
-            &self.composer.text,
-            now,
-            self.wall(),
-        ) {
+        if let Some(wait) = self.live.keep_draft(&mut journal, &self.composer.text) {
             ctx.request_repaint_after(wait);
         }
     }
 
     /// Sends the draft at once (on lock and exit).
-    pub fn save_draft_now(&mut self, journal: &Journal) {
-        self.draft.force(
-            journal,
-            self.live.session().id,
-            &self.composer.text,
-            self.wall(),
-        );
+    pub fn save_draft_now(&mut self, mut journal: &Journal) {
+        self.live.save_draft_now(&mut journal, &self.composer.text);
     }
 
     /// Opens the safety plan once after a positive suicide risk screen or PHQ-9 item 9 above zero,
@@ -201,18 +176,12 @@ impl LiveView {
         }
     }
 
-    fn wall(&self) -> chrono::DateTime<chrono::Utc> {
-        self.live.clock().wall()
-    }
-
     /// Draws the view; the worker's answers were taken in [`logic`](Self::logic) this frame.
     fn draw(&mut self, ui: &mut Ui, journal: &Journal) -> Nav {
         self.answer_soft_stop(ui.ctx(), journal);
         self.offer_safety_plan();
         let model = self.live.session().model;
-        let saved = self
-            .draft
-            .status_text(&self.composer.text, self.live.pending().len());
+        let saved = header::save_status(&self.live.save_status(&self.composer.text));
         let header = egui::Panel::top("live_header")
             .frame(
                 egui::Frame::side_top_panel(ui.style())
@@ -289,8 +258,8 @@ impl LiveView {
             .show(ui, |ui| {
                 super::widgets::dismissable_notice(ui, &mut self.resumed_notice, theme::saved());
                 super::widgets::error_line(ui, self.error.as_deref());
-                if let Some(pending) = &self.pending {
-                    pending.show(ui);
+                if let Some(warnings) = self.live.asks() {
+                    soft_stop::show(ui, warnings);
                 }
                 if let Form::End(end) = &mut self.composer.form {
                     end.monitoring = forms::monitoring_hint(&self.live);
@@ -391,12 +360,11 @@ impl LiveView {
 
     /// Enter goes ahead past a soft stop wherever the focus is (Esc, like any other command, goes back).
     fn answer_soft_stop(&mut self, ctx: &egui::Context, journal: &Journal) {
-        if self.pending.is_some()
+        if self.live.asks().is_some()
             && ctx.input_mut(|input| input.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
-            && let Some(pending) = self.pending.take()
         {
             self.error = None;
-            self.go_ahead(journal, pending);
+            self.go_ahead(journal);
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The changes of a live session: its start, its entries, its end and the half-typed note.
+//! The changes of a live session: its start, its entries, its end and the half-typed note. The
+//! engine sends them through its [`Sender`](super::Sender); `crate::changes` lists them with the rest.
 
 use chrono::{DateTime, Utc};
 

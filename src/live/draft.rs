@@ -1,22 +1,21 @@
 //! Keeps the half-typed note in the database, at most half a second behind the keyboard, and says
-//! honestly whether it is saved: a draft counts as saved only once the journal worker's answer says
-//! so, and the newest answer wins (the worker numbers them in the order it wrote).
+//! honestly whether it is saved: a draft counts as saved only once its answer says so, and the
+//! newest answer wins (answers are numbered in the order they were written).
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use egui::RichText;
 
-use super::super::{format, theme};
-use crate::changes::SaveDraft;
+use super::Sender;
+use super::changes::SaveDraft;
 use crate::domain::SessionId;
-use crate::worker::{Journal, Pending};
+use crate::worker::Pending;
 
 /// The shortest time between two draft writes; a fast typist costs two small commits a second.
 const MIN_INTERVAL: Duration = Duration::from_millis(500);
 
-/// A draft write on its way: the text, when it was typed, and the worker's answer to come.
+/// A draft write on its way: the text, when it was typed, and the answer to come.
 struct Sent {
     text: String,
     at: DateTime<Utc>,
@@ -24,19 +23,34 @@ struct Sent {
 }
 
 /// What the database holds of the draft, and when it was last written.
-pub struct DraftKeeper {
+pub(super) struct DraftKeeper {
     saved: String,
     saved_at: Option<DateTime<Utc>>,
-    /// The worker's number for the write `saved` came from; an older answer never overrides it.
+    /// The number of the write `saved` came from; an older answer never overrides it.
     saved_order: u64,
     sent: VecDeque<Sent>,
     last_attempt: Option<Duration>,
     error: Option<String>,
 }
 
+/// Whether what the clinician typed is safe on the disk, for the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveStatus {
+    /// The last draft write was refused, with why.
+    DraftNotSaved(String),
+    /// This many entries are still on their way to the disk.
+    SavingEntries(usize),
+    /// The words in the note field are on their way.
+    SavingDraft,
+    /// The words in the note field are on the disk (since when, once this engine wrote them).
+    DraftSaved(Option<DateTime<Utc>>),
+    /// Every entry is committed and the note field is empty.
+    AllSaved,
+}
+
 impl DraftKeeper {
     /// `saved` is the draft as found in the database.
-    pub fn new(saved: &str) -> Self {
+    pub(super) fn new(saved: &str) -> Self {
         Self {
             saved: saved.to_owned(),
             saved_at: None,
@@ -50,13 +64,12 @@ impl DraftKeeper {
     /// Saves `text` if it changed and the last write is long enough ago and answered. Returns how
     /// long to wait before calling again while unsaved text remains (an answer wakes the window
     /// sooner).
-    pub fn keep(
+    pub(super) fn keep(
         &mut self,
-        journal: &Journal,
+        sender: &mut impl Sender,
         session: SessionId,
         text: &str,
-        now: Duration,
-        wall: DateTime<Utc>,
+        (now, wall): (Duration, DateTime<Utc>),
     ) -> Option<Duration> {
         self.take_answers();
         if text == self.saved {
@@ -72,20 +85,20 @@ impl DraftKeeper {
             }
         }
         self.last_attempt = Some(now);
-        self.force(journal, session, text, wall);
+        self.force(sender, session, text, wall);
         Some(MIN_INTERVAL)
     }
 
     /// Sends the draft now, whatever the interval (on lock and exit; the worker writes everything
     /// sent before it closes).
-    pub fn force(
+    pub(super) fn force(
         &mut self,
-        journal: &Journal,
+        sender: &mut impl Sender,
         session: SessionId,
         text: &str,
         wall: DateTime<Utc>,
     ) {
-        let answer = journal.send(SaveDraft {
+        let answer = sender.send(SaveDraft {
             session,
             text: text.to_owned(),
             at: wall,
@@ -122,9 +135,9 @@ impl DraftKeeper {
         }
     }
 
-    /// The entry the draft became was committed as the worker's write `order`, and the draft row
-    /// cleared with it.
-    pub fn committed(&mut self, order: u64) {
+    /// The entry the draft became was committed as the write `order`, and the draft row cleared
+    /// with it.
+    pub(super) fn committed(&mut self, order: u64) {
         self.last_attempt = None;
         self.take_answers();
         // That transaction wrote the draft row: a failure of an earlier draft write is over.
@@ -132,29 +145,21 @@ impl DraftKeeper {
         self.saved_as(String::new(), None, order);
     }
 
-    /// The save status for the header: green when everything typed is in the database. `unsaved`
-    /// entries are still on their way to the disk.
-    pub fn status_text(&self, text: &str, unsaved: usize) -> RichText {
+    /// Whether `text` (the note field) and `unsaved` entries on their way are on the disk.
+    pub(super) fn status(&self, text: &str, unsaved: usize) -> SaveStatus {
         if let Some(error) = &self.error {
-            return RichText::new(format!("Draft NOT saved: {error}"))
-                .color(theme::warning())
-                .strong();
+            return SaveStatus::DraftNotSaved(error.clone());
         }
         if unsaved > 0 {
-            return RichText::new(format!(
-                "Saving {}…",
-                format::count(unsaved, "entry", "entries")
-            ))
-            .color(theme::muted());
+            return SaveStatus::SavingEntries(unsaved);
         }
         if text != self.saved {
-            return RichText::new("Saving draft…").color(theme::muted());
+            return SaveStatus::SavingDraft;
         }
-        match (text.is_empty(), self.saved_at) {
-            (false, Some(at)) => RichText::new(format!("Draft saved {}", format::clock_time(at)))
-                .color(theme::saved()),
-            (false, None) => RichText::new("Draft saved").color(theme::saved()),
-            (true, _) => RichText::new("All entries saved").color(theme::saved()),
+        if text.is_empty() {
+            SaveStatus::AllSaved
+        } else {
+            SaveStatus::DraftSaved(self.saved_at)
         }
     }
 }
