@@ -1,5 +1,5 @@
 //! An infusion's dose is a rate: lowering it lowers the rate until the planned end, so lowering can
-//! never deliver more than not lowering. The worked example of the README, through the live engine,
+//! never deliver more than not lowering. The worked example of the user guide, through the live engine,
 //! the store's totals, the summary and an older journal's migration.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

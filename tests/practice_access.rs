@@ -137,7 +137,7 @@ fn care_teams_are_kept_by_an_admin_or_a_psychiatrist_as_a_log() {
             ("t_one", "therapist"),
         ],
     );
-    // An admin adds a login, as the README says.
+    // An admin adds a login, as the user guide says.
     let admin_url = server.url("a_one");
     let added = Command::new(env!("CARGO_BIN_EXE_kap-journal"))
         .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)

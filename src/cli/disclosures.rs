@@ -13,7 +13,7 @@ use crate::domain::{ClientId, Disclosure, DisclosureScope};
 pub struct DisclosuresArgs {
     /// The client's code (default: every disclosure of the journal).
     client: Option<String>,
-    /// As JSON (stable; documented in the README).
+    /// As JSON (stable; documented in docs/reference.md).
     #[arg(long)]
     json: bool,
 }

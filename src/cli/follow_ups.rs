@@ -10,7 +10,7 @@ use crate::domain::{CheckIn, Ebi, FollowUpId, Instrument, Measure};
 pub struct FollowUpsArgs {
     #[command(subcommand)]
     action: Option<FollowUpsAction>,
-    /// The check-ins due as JSON (stable; documented in the README).
+    /// The check-ins due as JSON (stable; documented in docs/reference.md).
     #[arg(long)]
     json: bool,
 }

@@ -13,7 +13,7 @@ use crate::export::{write_atomically, write_substance_log};
 pub struct LotsArgs {
     #[command(subcommand)]
     action: Option<LotsAction>,
-    /// The list of lots as JSON (stable; documented in the README).
+    /// The list of lots as JSON (stable; documented in docs/reference.md).
     #[arg(long)]
     json: bool,
 }

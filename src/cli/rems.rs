@@ -12,7 +12,7 @@ use crate::domain::{RemsSex, SessionId};
 pub struct RemsArgs {
     #[command(subcommand)]
     action: Option<RemsAction>,
-    /// The forms to submit as JSON (stable; documented in the README).
+    /// The forms to submit as JSON (stable; documented in docs/reference.md).
     #[arg(long)]
     json: bool,
 }

@@ -20,7 +20,7 @@ pub struct SearchArgs {
     /// The most hits to show: the newest matches ranked best first, then older ones newest first.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     limit: u32,
-    /// Print JSON (documented in the README) instead of lines.
+    /// Print JSON (documented in docs/reference.md) instead of lines.
     #[arg(long)]
     json: bool,
 }

@@ -19,7 +19,7 @@ pub struct SessionsArgs {
     /// last sync included), each with its clinician.
     #[arg(long)]
     practice: bool,
-    /// Print JSON (documented in the README) instead of a table.
+    /// Print JSON (documented in docs/reference.md) instead of a table.
     #[arg(long)]
     json: bool,
 }

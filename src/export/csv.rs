@@ -1,5 +1,5 @@
 //! One row per timeline entry, for spreadsheets and statistics. The columns are documented in the
-//! README; fields are quoted as RFC 4180 says and rows end in CRLF.
+//! reference (docs/reference.md); fields are quoted as RFC 4180 says and rows end in CRLF.
 
 use std::io::Write;
 

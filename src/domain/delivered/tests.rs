@@ -143,7 +143,7 @@ fn began(minute: i64, text: &str) -> Event {
     at(minute, EventKind::DosingBegan { dose: dose(text) })
 }
 
-/// The README's worked example.
+/// The user guide's worked example (docs/guide.md).
 #[test]
 fn lowering_an_infusion_changes_its_rate_and_never_its_planned_end() {
     let events = [
