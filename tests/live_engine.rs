@@ -21,7 +21,10 @@ fn note(text: &str) -> LiveCommand {
 }
 
 /// What the sender wants back, as the window sends it: with the entry.
-#[allow(clippy::unnecessary_wraps, reason = "the engine takes an optional memo")]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the engine takes an optional memo"
+)]
 fn memo(words: &str) -> Option<Memo> {
     Some(Box::new(words.to_owned()))
 }

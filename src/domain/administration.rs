@@ -200,7 +200,23 @@ impl Administration {
                     });
                 }
             }
-            _ => {}
+            // Entries that are not about the dose, by name: a new kind is placed here or above.
+            EventKind::Note { .. }
+            | EventKind::PreSession(_)
+            | EventKind::DecisionPoint(_)
+            | EventKind::DecisionDetail { .. }
+            | EventKind::DeferralStart { .. }
+            | EventKind::DeferralMinutes { .. }
+            | EventKind::DeferralOutcome { .. }
+            | EventKind::WentAhead { .. }
+            | EventKind::Marker { .. }
+            | EventKind::Vitals { .. }
+            | EventKind::Sedation { .. }
+            | EventKind::Measure { .. }
+            | EventKind::AdverseEvent(_)
+            | EventKind::SuicideScreen { .. }
+            | EventKind::SafetyPlan(_)
+            | EventKind::SessionEnded { .. } => {}
         }
     }
 

@@ -40,7 +40,24 @@ impl DeferralLinks {
             EventKind::WentAhead { .. } => {
                 self.went_ahead.insert(seq);
             }
-            _ => {}
+            // Kinds that neither decide nor shift a place, by name: a new kind goes here or above.
+            EventKind::Note { .. }
+            | EventKind::PreSession(_)
+            | EventKind::DosingBegan { .. }
+            | EventKind::DoseChange { .. }
+            | EventKind::InfusionExtended { .. }
+            | EventKind::DecisionDetail { .. }
+            | EventKind::DeferralStart { .. }
+            | EventKind::DeferralMinutes { .. }
+            | EventKind::DeferralOutcome { .. }
+            | EventKind::Marker { .. }
+            | EventKind::Vitals { .. }
+            | EventKind::Sedation { .. }
+            | EventKind::Measure { .. }
+            | EventKind::AdverseEvent(_)
+            | EventKind::SuicideScreen { .. }
+            | EventKind::SafetyPlan(_)
+            | EventKind::SessionEnded { .. } => {}
         }
     }
 

@@ -23,7 +23,24 @@ pub fn calls_for_safety_plan(kind: &EventKind) -> bool {
     match kind {
         EventKind::SuicideScreen { screen, .. } => screen.is_positive(),
         EventKind::Measure { measure, .. } => measure.self_harm_flag(),
-        _ => false,
+        // Kinds that never call for one, by name: a new kind is placed here or above.
+        EventKind::Note { .. }
+        | EventKind::PreSession(_)
+        | EventKind::DosingBegan { .. }
+        | EventKind::DoseChange { .. }
+        | EventKind::InfusionExtended { .. }
+        | EventKind::DecisionPoint(_)
+        | EventKind::DecisionDetail { .. }
+        | EventKind::DeferralStart { .. }
+        | EventKind::DeferralMinutes { .. }
+        | EventKind::DeferralOutcome { .. }
+        | EventKind::WentAhead { .. }
+        | EventKind::Marker { .. }
+        | EventKind::Vitals { .. }
+        | EventKind::Sedation { .. }
+        | EventKind::AdverseEvent(_)
+        | EventKind::SafetyPlan(_)
+        | EventKind::SessionEnded { .. } => false,
     }
 }
 

@@ -24,7 +24,24 @@ pub fn entry_flags(kind: &EventKind, thresholds: &Thresholds) -> Vec<String> {
             vec![format!("Suicide risk screen {}", screen.result().label())]
         }
         EventKind::PreSession(checklist) => checklist.flags(),
-        _ => Vec::new(),
+        // Every other kind by name (kinds that raise no signal (or not this time)): a new kind is placed here or above.
+        EventKind::Note { .. }
+        | EventKind::DosingBegan { .. }
+        | EventKind::DoseChange { .. }
+        | EventKind::InfusionExtended { .. }
+        | EventKind::DecisionPoint(_)
+        | EventKind::DecisionDetail { .. }
+        | EventKind::DeferralStart { .. }
+        | EventKind::DeferralMinutes { .. }
+        | EventKind::DeferralOutcome { .. }
+        | EventKind::WentAhead { .. }
+        | EventKind::Marker { .. }
+        | EventKind::Sedation { .. }
+        | EventKind::Measure { .. }
+        | EventKind::AdverseEvent(_)
+        | EventKind::SuicideScreen { .. }
+        | EventKind::SafetyPlan(_)
+        | EventKind::SessionEnded { .. } => Vec::new(),
     }
 }
 

@@ -56,7 +56,23 @@ pub(super) fn dosing_line(
             Some(with_reason(head, reason))
         }
         EventKind::InfusionExtended { .. } => Some(event.kind.describe()),
-        _ => None,
+        // Entries that are not about the dose, by name: a new kind is placed here or above.
+        EventKind::Note { .. }
+        | EventKind::PreSession(_)
+        | EventKind::DecisionPoint(_)
+        | EventKind::DecisionDetail { .. }
+        | EventKind::DeferralStart { .. }
+        | EventKind::DeferralMinutes { .. }
+        | EventKind::DeferralOutcome { .. }
+        | EventKind::WentAhead { .. }
+        | EventKind::Marker { .. }
+        | EventKind::Vitals { .. }
+        | EventKind::Sedation { .. }
+        | EventKind::Measure { .. }
+        | EventKind::AdverseEvent(_)
+        | EventKind::SuicideScreen { .. }
+        | EventKind::SafetyPlan(_)
+        | EventKind::SessionEnded { .. } => None,
     }
 }
 
@@ -141,6 +157,23 @@ pub(super) fn suicide_risk_lines(kind: &EventKind) -> Vec<String> {
             .filter(|(_, text)| !text.trim().is_empty())
             .map(|(heading, text)| format!("Safety plan · {heading}: {}", text.trim()))
             .collect(),
-        _ => Vec::new(),
+        // Every other kind by name (kinds that say nothing of suicide risk (or not this time)): a new kind is placed here or above.
+        EventKind::Note { .. }
+        | EventKind::PreSession(_)
+        | EventKind::DosingBegan { .. }
+        | EventKind::DoseChange { .. }
+        | EventKind::InfusionExtended { .. }
+        | EventKind::DecisionPoint(_)
+        | EventKind::DecisionDetail { .. }
+        | EventKind::DeferralStart { .. }
+        | EventKind::DeferralMinutes { .. }
+        | EventKind::DeferralOutcome { .. }
+        | EventKind::WentAhead { .. }
+        | EventKind::Marker { .. }
+        | EventKind::Vitals { .. }
+        | EventKind::Sedation { .. }
+        | EventKind::Measure { .. }
+        | EventKind::AdverseEvent(_)
+        | EventKind::SessionEnded { .. } => Vec::new(),
     }
 }

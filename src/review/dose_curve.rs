@@ -159,7 +159,23 @@ impl DoseCurve {
                         span.outcome = Some(*outcome);
                     }
                 }
-                _ => {}
+                // Kinds the curve does not mark, by name: a new kind is placed here or above.
+                EventKind::Note { .. }
+                | EventKind::PreSession(_)
+                | EventKind::DosingBegan { .. }
+                | EventKind::DoseChange { .. }
+                | EventKind::InfusionExtended { .. }
+                | EventKind::DecisionDetail { .. }
+                | EventKind::DeferralMinutes { .. }
+                | EventKind::WentAhead { .. }
+                | EventKind::Marker { .. }
+                | EventKind::Vitals { .. }
+                | EventKind::Sedation { .. }
+                | EventKind::Measure { .. }
+                | EventKind::AdverseEvent(_)
+                | EventKind::SuicideScreen { .. }
+                | EventKind::SafetyPlan(_)
+                | EventKind::SessionEnded { .. } => {}
             }
         }
         let end = minutes(end_ms);

@@ -252,7 +252,23 @@ impl Counters {
                     .unwrap_or_default();
                 self.outcomes[index] += 1;
             }
-            _ => {}
+            // Kinds with no counter of their own, by name: a new kind is placed here or above.
+            EventKind::Note { .. }
+            | EventKind::PreSession(_)
+            | EventKind::DosingBegan { .. }
+            | EventKind::DoseChange { .. }
+            | EventKind::InfusionExtended { .. }
+            | EventKind::DecisionDetail { .. }
+            | EventKind::DeferralMinutes { .. }
+            | EventKind::WentAhead { .. }
+            | EventKind::Marker { .. }
+            | EventKind::Vitals { .. }
+            | EventKind::Sedation { .. }
+            | EventKind::Measure { .. }
+            | EventKind::AdverseEvent(_)
+            | EventKind::SuicideScreen { .. }
+            | EventKind::SafetyPlan(_)
+            | EventKind::SessionEnded { .. } => {}
         }
     }
 
