@@ -6,6 +6,7 @@ use std::sync::Arc;
 mod navigation;
 mod open_journal;
 mod opening;
+mod places;
 mod restoring;
 mod view;
 

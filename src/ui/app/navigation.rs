@@ -124,36 +124,15 @@ impl OpenJournal {
                 ui.separator();
                 // While a session is live there is no second one, and the settings it runs under stay.
                 let in_live = matches!(self.view, View::Live(_)) || self.aside.is_some();
-                if ui.button("Sessions").clicked() {
-                    nav = Nav::Home;
-                }
-                if ui
-                    .add_enabled(!in_live, UiCommand::NewSession.button(ui.ctx()))
-                    .clicked()
-                {
-                    nav = Nav::Start;
-                }
-                if ui
-                    .add_enabled(!in_live, egui::Button::new("Settings"))
-                    .clicked()
-                {
-                    nav = Nav::Settings;
-                }
-                if ui
-                    .button("Lots")
-                    .on_hover_text("The controlled-substance log")
-                    .clicked()
-                {
-                    nav = Nav::Lots;
-                }
-                if ui
-                    .button("Practice")
-                    .on_hover_text(
-                        "Every session you may read through the practice, with its clinician",
-                    )
-                    .clicked()
-                {
-                    nav = Nav::Practice;
+                for place in &super::places::PLACES {
+                    let mut button =
+                        ui.add_enabled(place.while_live || !in_live, place.button(ui.ctx()));
+                    if let Some(hover) = place.hover {
+                        button = button.on_hover_text(hover);
+                    }
+                    if button.clicked() {
+                        nav = (place.nav)();
+                    }
                 }
                 if ui.add(UiCommand::Lock.button(ui.ctx())).clicked() {
                     self.lock_now(shared);
