@@ -17,7 +17,8 @@ use kap_journal::domain::{
     PreSession, SessionId, TreatmentModel, Vitals, VitalsText,
 };
 use kap_journal::export::{
-    ExportFormat, ExportOptions, KNOWN_SYSTEMS, write_bundle, write_session,
+    ExportFormat, ExportOptions, JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle,
+    write_session,
 };
 use kap_journal::live::{Clock as _, LiveCommand, LiveSession};
 use serde_json::Value;
@@ -220,8 +221,27 @@ fn walk<'a>(value: &'a Value, references: &mut Vec<&'a str>, systems: &mut Vec<&
     }
 }
 
-/// Every reference resolves to an entry of the bundle, full URLs are unique, and no code comes
-/// from a system the export does not document.
+/// Every code of the journal's own system that `value` uses.
+fn journal_codes<'a>(value: &'a Value, codes: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(object) => {
+            if object.get("system").and_then(Value::as_str) == Some(JOURNAL_SYSTEM)
+                && let Some(code) = object.get("code").and_then(Value::as_str)
+            {
+                codes.push(code);
+            }
+            object
+                .values()
+                .for_each(|inner| journal_codes(inner, codes));
+        }
+        Value::Array(items) => items.iter().for_each(|item| journal_codes(item, codes)),
+        _ => {}
+    }
+}
+
+/// Every reference resolves to an entry of the bundle, full URLs are unique, no code comes from a
+/// system the export does not document, and every code of the journal's own system is defined in
+/// its code system (a new kind of entry whose code is missing there fails here).
 fn assert_self_contained(bundle: &Value) {
     let urls: Vec<&str> = bundle["entry"]
         .as_array()
@@ -250,6 +270,15 @@ fn assert_self_contained(bundle: &Value) {
         assert!(
             KNOWN_SYSTEMS.contains(&system) || client_code(system),
             "{system} is a documented code system"
+        );
+    }
+    let mut used = Vec::new();
+    journal_codes(bundle, &mut used);
+    assert!(!used.is_empty());
+    for code in used {
+        assert!(
+            JOURNAL_CODES.iter().any(|(defined, _, _)| *defined == code),
+            "{code} is defined in the journal's code system"
         );
     }
 }
