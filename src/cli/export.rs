@@ -37,7 +37,7 @@ pub struct ExportArgs {
 }
 
 fn parse_format(text: &str) -> Result<ExportFormat, String> {
-    ExportFormat::parse(text).ok_or_else(|| "use pdf, md, csv, json, rems or fhir".to_owned())
+    ExportFormat::parse(text).ok_or_else(|| format!("use {}", ExportFormat::names()))
 }
 
 pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<ExitCode> {

@@ -18,14 +18,10 @@ pub fn session_file_name(
     started: chrono::DateTime<chrono::Utc>,
     format: ExportFormat,
 ) -> String {
-    let form = match format {
-        ExportFormat::Rems => "-rems",
-        ExportFormat::Fhir => "-fhir",
-        _ => "",
-    };
     format!(
-        "session-{id}-{}{form}.{}",
+        "session-{id}-{}{}.{}",
         started.format("%Y-%m-%d"),
+        format.file_suffix(),
         format.extension()
     )
 }

@@ -12,6 +12,7 @@ mod destination;
 mod disclosed;
 mod error;
 mod fhir;
+mod format;
 mod import;
 mod import_report;
 mod import_wording;
@@ -34,6 +35,7 @@ pub use destination::{exports_dir, session_file_name, write_atomically, write_di
 pub use disclosed::{STANDARD_OUTPUT, export_disclosures, print_disclosure};
 pub use error::{ExportError, ImportError};
 pub use fhir::{JOURNAL_CODES, JOURNAL_SYSTEM, KNOWN_SYSTEMS, write_bundle};
+pub use format::ExportFormat;
 pub use import::{
     ImportReport, MAX_IMPORT_BYTES, OnExisting, import_archive, import_file,
     refuse_unreadable_source, write_archived_session,
@@ -46,66 +48,6 @@ pub use summary::Summary;
 pub use summary_context::SummaryContext;
 pub use validate::MAX_TEXT_BYTES;
 pub use validate::check_session;
-
-/// A format a session can be exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Pdf,
-    Markdown,
-    Csv,
-    Json,
-    /// The esketamine REMS patient monitoring form (a PDF).
-    Rems,
-    /// A FHIR R4 Bundle (JSON), for another health record system.
-    Fhir,
-}
-
-impl ExportFormat {
-    pub const ALL: [Self; 6] = [
-        Self::Pdf,
-        Self::Markdown,
-        Self::Csv,
-        Self::Json,
-        Self::Rems,
-        Self::Fhir,
-    ];
-
-    /// The file extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Pdf | Self::Rems => "pdf",
-            Self::Markdown => "md",
-            Self::Csv => "csv",
-            Self::Json | Self::Fhir => "json",
-        }
-    }
-
-    /// The name on the command line (`--format md`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Rems => "rems",
-            Self::Fhir => "fhir",
-            other => other.extension(),
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pdf => "PDF summary",
-            Self::Markdown => "Markdown summary",
-            Self::Csv => "CSV (one row per entry)",
-            Self::Json => "JSON archive (lossless)",
-            Self::Rems => "REMS monitoring form (PDF)",
-            Self::Fhir => "FHIR R4 bundle (JSON)",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|format| {
-            format.name() == text || (text == "markdown" && *format == Self::Markdown)
-        })
-    }
-}
 
 /// Writes one session in `format`; summaries are presented as `context` says.
 pub fn write_session(

@@ -24,15 +24,6 @@ use crate::worker::Journal;
 /// short rather than moving what is beside the list.
 const FORMAT_LIST_WIDTH: f32 = 230.0;
 
-/// Whether `format` can carry the private psychotherapy note (the CSV, the REMS form and the
-/// FHIR bundle never do).
-fn carries_private_note(format: ExportFormat) -> bool {
-    matches!(
-        format,
-        ExportFormat::Pdf | ExportFormat::Markdown | ExportFormat::Json
-    )
-}
-
 /// The export controls of one session view.
 pub struct ExportPanel {
     format: ExportFormat,
@@ -111,7 +102,7 @@ impl ExportPanel {
                 })
                 .response
                 .labelled_by(label.id);
-            let carries_private = carries_private_note(self.format);
+            let carries_private = self.format.carries_private_note();
             let with_private = self.include_private && carries_private;
             let waiting = !matches!(self.stage, Stage::Idle);
             let button = if with_private {
@@ -146,7 +137,7 @@ impl ExportPanel {
         });
         // On a line of its own, so ticking it moves nothing and no click meant for another control
         // lands on it; a choice made for one export.
-        if carries_private_note(self.format) {
+        if self.format.carries_private_note() {
             ui.checkbox(
                 &mut self.include_private,
                 "Include the private psychotherapy note in this export",
