@@ -16,14 +16,14 @@ use open_journal::OpenJournal;
 use opening::WriteMode;
 
 use super::alerts::{Alerts, Speaker, Tone};
-use super::backups::Backups;
 use super::prefs::Prefs;
-use super::restore::Restoring;
 use super::theme;
-use super::unlock_view::{UnlockView, Unlocked};
 use crate::domain::{Seq, SessionId};
 use crate::live::{Clock, IdleTimer};
 use crate::store::StoreError;
+use crate::ui::backups::Backups;
+use crate::ui::unlock::restore::Restoring;
+use crate::ui::unlock::{UnlockView, Unlocked};
 use crate::worker::Journal;
 
 /// What the window shows: exactly one of these at a time, so no two can be on screen together.

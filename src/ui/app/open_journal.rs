@@ -13,8 +13,8 @@ use crate::ui::background::Job;
 use crate::ui::commands::{self, UiCommand};
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
-use crate::ui::lock_screen::LockScreen;
 use crate::ui::practice_sync::PracticeSync;
+use crate::ui::unlock::lock_screen::LockScreen;
 use crate::ui::view::{AppView, Nav, ViewContext};
 use crate::worker::Journal;
 

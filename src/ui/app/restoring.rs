@@ -3,8 +3,8 @@
 //! journal it gave taken up again (or the old one, when the restore failed).
 
 use super::{KapJournalApp, Screen, Shared};
-use crate::ui::restore::{RestoreOutcome, Restoring};
-use crate::ui::unlock_view::UnlockView;
+use crate::ui::unlock::UnlockView;
+use crate::ui::unlock::restore::{RestoreOutcome, Restoring};
 
 impl KapJournalApp {
     /// Closes the journal and restores `backup` over it on a thread; the window shows the progress.

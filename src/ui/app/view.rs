@@ -2,14 +2,14 @@
 //! [`AppView`].
 
 use crate::domain::{Seq, SessionId};
-use crate::ui::client_view::ClientView;
+use crate::ui::client::ClientView;
+use crate::ui::client::prep::PrepView;
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
-use crate::ui::lots_view::LotsView;
-use crate::ui::practice_view::PracticeView;
-use crate::ui::prep_view::PrepView;
-use crate::ui::session_view::SessionView;
-use crate::ui::settings_view::SettingsView;
+use crate::ui::lots::LotsView;
+use crate::ui::practice::PracticeView;
+use crate::ui::session::SessionView;
+use crate::ui::settings::SettingsView;
 use crate::ui::start::StartView;
 use crate::ui::view::AppView;
 

@@ -1,0 +1,306 @@
+//! A past (or live, read-only) session: its plan, its intention and comfort plan, its timeline, and
+//! the notes written after it (the progress note, and the private note when opened on purpose).
+
+pub(super) mod dose_chart;
+pub(super) mod export;
+pub(super) mod notes;
+pub(super) mod signing;
+
+use egui::{RichText, Ui};
+
+use self::export::ExportPanel;
+use self::notes::SessionNotes;
+use self::signing::SigningPanel;
+use super::commands::{Scope, UiCommand};
+use super::view::{AppView, Nav, ViewContext, back_on};
+use super::{format, theme, timeline, widgets};
+use crate::domain::{Seq, SessionFacts, SessionId, Thresholds, TimelineState};
+use crate::export::{ExportOptions, SessionRecord};
+use crate::review::DoseCurve;
+use crate::store::{Store, StoreError};
+use crate::worker::Journal;
+
+/// A session read back from the journal.
+pub struct SessionView {
+    record: SessionRecord,
+    export: ExportPanel,
+    state: TimelineState,
+    selected: Option<Seq>,
+    /// The entry to bring into view on the next frame (a search hit).
+    scroll_to: Option<Seq>,
+    curve: DoseCurve,
+    /// The delivered total, described once when the session is read.
+    delivered: String,
+    /// The clinic's thresholds when the session was opened: what readings are flagged against.
+    thresholds: Thresholds,
+    notes: SessionNotes,
+    signing: SigningPanel,
+    tab: Tab,
+}
+
+/// What the centre of the view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Timeline,
+    ProgressNote,
+    PrivateNote,
+}
+
+impl AppView for SessionView {
+    fn scope(&self) -> Scope {
+        Scope::Reading
+    }
+
+    fn run(&mut self, command: UiCommand, _cx: &mut ViewContext<'_>) -> Nav {
+        back_on(command)
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) -> Nav {
+        self.draw(ui, cx.journal, cx.wall())
+    }
+
+    /// Sends any unsaved note at once.
+    fn save_typing(&mut self, cx: &ViewContext<'_>) {
+        self.notes.save_now(cx.journal, cx.wall());
+    }
+
+    fn shown_entry(&self) -> Option<(SessionId, Option<Seq>)> {
+        Some(self.shown_entry())
+    }
+}
+
+impl SessionView {
+    /// Loads a session; `focus` is selected and scrolled into view. Readings are flagged against
+    /// `thresholds`, the clinic's now.
+    pub fn load(
+        store: &Store,
+        id: SessionId,
+        focus: Option<Seq>,
+        thresholds: Thresholds,
+    ) -> Result<Self, StoreError> {
+        let record = SessionRecord::load(store, id, ExportOptions::default())?;
+        let state = TimelineState::from_events(record.session.route, &record.events);
+        let curve = DoseCurve::of(&record.events, record.session.route, record.weight_kg());
+        let delivered = record.delivered().describe();
+        let facts = SessionFacts::gather(
+            &record.session,
+            &record.events,
+            record.weight_kg(),
+            &thresholds,
+        );
+        // A colleague's copy is read as if signed: nothing in it is this journal's to change.
+        let signed_or_copied = (record.signature.is_some(), record.copied_from.is_some());
+        Ok(Self {
+            notes: SessionNotes::load(store, id, facts, signed_or_copied)?,
+            signing: SigningPanel::default(),
+            tab: Tab::Timeline,
+            thresholds,
+            delivered,
+            record,
+            export: ExportPanel::new(store.dir()),
+            state,
+            selected: focus,
+            scroll_to: focus,
+            curve,
+        })
+    }
+
+    /// The session and its selected entry.
+    pub fn shown_entry(&self) -> (SessionId, Option<Seq>) {
+        (self.record.session.id, self.selected)
+    }
+
+    fn draw(&mut self, ui: &mut Ui, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) -> Nav {
+        let mut nav = Nav::Stay;
+        let mut changed = false;
+        let model = self.record.session.model;
+        changed |= self.header(ui, journal, wall, &mut nav);
+        self.side_panel(ui);
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.tabs(ui, journal, wall);
+            match self.tab {
+                Tab::Timeline => {}
+                Tab::ProgressNote => {
+                    egui::ScrollArea::vertical()
+                        .id_salt("progress_note")
+                        .show(ui, |ui| self.notes.progress_ui(ui, journal, wall));
+                    return;
+                }
+                Tab::PrivateNote => {
+                    egui::ScrollArea::vertical()
+                        .id_salt("private_note")
+                        .show(ui, |ui| self.notes.private_ui(ui, journal, wall));
+                    return;
+                }
+            }
+            if !self.curve.steps.is_empty() {
+                dose_chart::show(ui, self.record.session.id.0, &self.curve, model, 170.0);
+                ui.separator();
+            }
+            egui::ScrollArea::vertical()
+                .id_salt(("session_timeline", self.record.session.id.0))
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    timeline::Rows {
+                        events: &crate::domain::decision_detail::applied(&self.record.events),
+                        model,
+                        marked: &self.state.marked,
+                        thresholds: &self.thresholds,
+                        saving_from: None,
+                    }
+                    .show(ui, &mut self.selected, &mut self.scroll_to);
+                    changed |= self.signing.addenda_ui(ui, &self.record, journal, wall);
+                });
+        });
+        if changed {
+            self.reread(journal, wall);
+        }
+        nav
+    }
+
+    /// Reads the session again after it was signed or given an addendum, keeping the view's place.
+    fn reread(&mut self, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) {
+        self.notes.save_now(journal, wall);
+        let (id, selected) = self.shown_entry();
+        match Self::load(journal.read(), id, selected, self.thresholds) {
+            Ok(fresh) => {
+                let tab = self.tab;
+                let signing = std::mem::take(&mut self.signing);
+                *self = Self {
+                    tab,
+                    signing,
+                    scroll_to: None,
+                    ..fresh
+                };
+            }
+            Err(error) => self.signing.report(error.to_string()),
+        }
+    }
+
+    /// The header: navigation, the session's facts, signing and export. Returns true when the
+    /// session was signed and must be read again.
+    fn header(
+        &mut self,
+        ui: &mut Ui,
+        journal: &Journal,
+        wall: chrono::DateTime<chrono::Utc>,
+        nav: &mut Nav,
+    ) -> bool {
+        let mut signed = false;
+        let model = self.record.session.model;
+        egui::Panel::top("session_header")
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .fill(theme::model_tint(model))
+                    .inner_margin(8),
+            )
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    if ui.add(UiCommand::Back.button(ui.ctx())).clicked() {
+                        *nav = Nav::Home;
+                    }
+                    widgets::model_badge(ui, model);
+                    ui.heading(format!(
+                        "Session #{} · {}",
+                        self.record.session.id,
+                        self.record.client.title()
+                    ));
+                    if ui.button("Prep view").clicked() {
+                        *nav = Nav::Prep(self.record.client.id);
+                    }
+                    if ui.button("Client history").clicked() {
+                        *nav = Nav::ClientHistory(self.record.client.id);
+                    }
+                });
+                let ended = self
+                    .record
+                    .session
+                    .ended_at
+                    .map_or_else(|| "still live".to_owned(), format::date_time);
+                ui.label(format!(
+                    "{} · planned {} · delivered {} · started {} · ended {} · status {}",
+                    self.record.session.route.label(),
+                    self.record
+                        .session
+                        .planned_dose
+                        .describe(self.record.weight_kg()),
+                    self.delivered,
+                    format::date_time(self.record.session.started_at),
+                    ended,
+                    self.record.session.status.as_str()
+                ));
+                if let Some(author) = &self.record.copied_from {
+                    ui.label(
+                        RichText::new(format!(
+                            "Recorded by {} ({}) · copied from the practice · read-only",
+                            author.name, author.login
+                        ))
+                        .strong(),
+                    );
+                }
+                signed = self.signing.header_ui(ui, &self.record, journal, wall);
+                self.export.ui(
+                    ui,
+                    &self.record,
+                    self.notes.saved_progress(),
+                    self.thresholds,
+                    journal,
+                );
+                if !self.state.open_deferrals.is_empty() {
+                    ui.colored_label(
+                        theme::warning(),
+                        "A \"sit with it\" deferral in this session has no outcome.",
+                    );
+                }
+            });
+        signed
+    }
+
+    /// The plan agreed before the session, beside the timeline.
+    fn side_panel(&self, ui: &mut Ui) {
+        egui::Panel::right("session_side")
+            .default_size(280.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new("Intention").strong());
+                ui.label(&self.record.session.intention);
+                ui.add_space(theme::GAP);
+                ui.label(RichText::new("Comfort plan").strong());
+                ui.label(&self.record.session.comfort_plan);
+                ui.add_space(theme::GAP);
+                ui.label(
+                    RichText::new(format!(
+                        "Decision points: {} · Entries: {}",
+                        self.state.decision_points,
+                        self.record.events.len()
+                    ))
+                    .color(theme::muted()),
+                );
+            });
+    }
+
+    /// The tab row; leaving the private note closes it.
+    fn tabs(&mut self, ui: &mut Ui, journal: &Journal, wall: chrono::DateTime<chrono::Utc>) {
+        let before = self.tab;
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Timeline, "Timeline");
+            ui.selectable_value(&mut self.tab, Tab::ProgressNote, "Progress note");
+            if self.record.copied_from.is_some() {
+                // A colleague's private note never leaves their laptop.
+                return;
+            }
+            let private = if self.notes.has_private() {
+                "Private note (written)"
+            } else {
+                "Private note"
+            };
+            ui.selectable_value(&mut self.tab, Tab::PrivateNote, private);
+        });
+        if before == Tab::PrivateNote && self.tab != Tab::PrivateNote {
+            self.notes.close_private(journal, wall);
+        }
+        if let Some(error) = self.notes.unsaved_error() {
+            ui.colored_label(theme::warning(), error);
+        }
+        ui.separator();
+    }
+}
