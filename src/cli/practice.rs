@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::domain::PracticeRole;
 use crate::practice::{
     Assignment, KeyStanding, NewClinician, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress,
-    PracticeError,
+    PracticeError, password_from,
 };
 
 /// Arguments of `kap-journal practice`.
@@ -116,19 +116,11 @@ fn parse_role(text: &str) -> Result<PracticeRole, String> {
         .ok_or_else(|| "use therapist, nurse, psychiatrist or admin".to_owned())
 }
 
-/// A password from `variable`; an empty or missing one is refused with the variable's name.
-pub(super) fn password(variable: &'static str) -> Result<String, PracticeError> {
-    std::env::var(variable)
-        .ok()
-        .filter(|password| !password.is_empty())
-        .ok_or(PracticeError::NoPassword(variable))
-}
-
 pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Result<ExitCode> {
     match &args.action {
         Some(PracticeAction::Init { url }) => {
             let address = PracticeAddress::parse(url)?;
-            crate::practice::init(&address, &password(OWNER_PASSWORD_ENV)?)?;
+            crate::practice::init(&address, &password_from(OWNER_PASSWORD_ENV)?)?;
             say!(
                 "The practice is set up in database {}; add clinicians with kap-journal practice add-clinician.",
                 address.database()
@@ -136,7 +128,7 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
         }
         Some(PracticeAction::Upgrade { url }) => {
             let address = PracticeAddress::parse(url)?;
-            let upgraded = crate::practice::upgrade(&address, &password(OWNER_PASSWORD_ENV)?)?;
+            let upgraded = crate::practice::upgrade(&address, &password_from(OWNER_PASSWORD_ENV)?)?;
             if upgraded.signed_codes_only {
                 say!(
                     "The practice server now keeps the client's code each signature was made under, so a journal may link a client of its own code to a practice client of another; nothing else changed."
@@ -165,9 +157,9 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
             };
             crate::practice::add_clinician(
                 &address,
-                &password(OWNER_PASSWORD_ENV)?,
+                &password_from(OWNER_PASSWORD_ENV)?,
                 &clinician,
-                &password(PASSWORD_ENV)?,
+                &password_from(PASSWORD_ENV)?,
             )?;
             say!(
                 "Added {login} as {}, who reads {}.",
@@ -181,7 +173,7 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
             let membership = crate::practice::connect(
                 &mut store,
                 &address,
-                &password(PASSWORD_ENV)?,
+                &password_from(PASSWORD_ENV)?,
                 crate::domain::wall_now(),
             )?;
             say!(

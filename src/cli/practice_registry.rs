@@ -4,12 +4,12 @@
 
 use crate::practice::{Assignment, PASSWORD_ENV, PracticeAddress};
 
-use super::practice::password;
+use crate::practice::password_from;
 
 /// Prints the enrolled clients with their care teams.
 pub fn clients(url: &str, json: bool) -> anyhow::Result<()> {
     let address = PracticeAddress::parse(url)?;
-    let clients = crate::practice::clients(&address, &password(PASSWORD_ENV)?)?;
+    let clients = crate::practice::clients(&address, &password_from(PASSWORD_ENV)?)?;
     if json {
         say!("{}", serde_json::to_string_pretty(&clients)?);
     } else if clients.is_empty() {
@@ -46,7 +46,7 @@ pub fn clients(url: &str, json: bool) -> anyhow::Result<()> {
 /// Prints the practice's problem list.
 pub fn problems(url: &str, json: bool) -> anyhow::Result<()> {
     let address = PracticeAddress::parse(url)?;
-    let problems = crate::practice::problems(&address, &password(PASSWORD_ENV)?)?;
+    let problems = crate::practice::problems(&address, &password_from(PASSWORD_ENV)?)?;
     if json {
         say!("{}", serde_json::to_string_pretty(&problems)?);
         return Ok(());
@@ -62,7 +62,7 @@ pub fn problems(url: &str, json: bool) -> anyhow::Result<()> {
 
 pub fn enrol(url: &str, code: &str) -> anyhow::Result<()> {
     let address = PracticeAddress::parse(url)?;
-    crate::practice::enrol(&address, &password(PASSWORD_ENV)?, code)?;
+    crate::practice::enrol(&address, &password_from(PASSWORD_ENV)?, code)?;
     say!(
         "Enrolled {} in the practice; put its clinicians on its care team with kap-journal practice assign.",
         super::for_terminal(code.trim())
@@ -72,7 +72,13 @@ pub fn enrol(url: &str, code: &str) -> anyhow::Result<()> {
 
 pub fn assign(url: &str, code: &str, login: &str, assignment: Assignment) -> anyhow::Result<()> {
     let address = PracticeAddress::parse(url)?;
-    crate::practice::assign(&address, &password(PASSWORD_ENV)?, code, login, assignment)?;
+    crate::practice::assign(
+        &address,
+        &password_from(PASSWORD_ENV)?,
+        code,
+        login,
+        assignment,
+    )?;
     let code = super::for_terminal(code.trim());
     match assignment {
         Assignment::Assign => say!(

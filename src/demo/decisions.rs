@@ -5,8 +5,9 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use super::builder::{Builder, SessionShape, jot, mark};
 use super::phrases::{self, pick};
-use super::timeline::{Builder, MINUTE, SessionShape, jot, mark};
+use super::readings::MINUTE;
 use crate::domain::{
     Asked, CameUp, Decision, DecisionPoint, DeferralOutcome, Dose, EventKind, Route, TreatmentModel,
 };

@@ -4,6 +4,7 @@
 //! and tests; deterministic per seed (in the computer's time zone). No real person is in here: codes
 //! are generated and every sentence comes from the invented lists and grammar in this module.
 
+mod builder;
 mod clinic_hours;
 mod consents;
 mod decisions;

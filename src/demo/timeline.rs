@@ -9,18 +9,18 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use super::builder::{Builder, jot};
 use super::decisions::{DoseState, decision_point, pump_finishes};
-use super::grammar;
 use super::phrases::{self, pick};
 use super::readings::{measure, pick_adverse, vitals, vitals_every};
-use super::story::Story;
 use crate::domain::{
     AdverseCategory, AdverseEvent, AdverseSeverity, AsqScreen, Discharge, Dose, DoseUnit,
     ESKETAMINE_MONITORING_MS, EventKind, Infusion, Instrument, Measure, PreSession, Route,
-    Sedation, Seq, TreatmentModel, Vitals,
+    Sedation, TreatmentModel, Vitals,
 };
 use crate::store::NewEvent;
 
+pub use super::builder::SessionShape;
 pub(super) use super::readings::MINUTE;
 
 /// A typical dose for the route, as clinics use them.
@@ -50,36 +50,6 @@ pub fn planned_dose(rng: &mut StdRng, route: Route, model: TreatmentModel) -> Do
 fn fallback_dose() -> Dose {
     Dose::new(0.5, DoseUnit::MgPerKg, None)
         .unwrap_or_else(|_| unreachable!("0.5 mg/kg is a valid dose"))
-}
-
-/// What one session is.
-pub struct SessionShape<'a> {
-    pub story: &'a Story,
-    /// Its place in the client's course, from 0.
-    pub index: usize,
-    pub model: TreatmentModel,
-    pub route: Route,
-    pub planned: Dose,
-    pub weight_kg: f64,
-    pub intention: &'a str,
-    /// The lot given from, on the checklist.
-    pub lot: Option<crate::domain::LotCode>,
-    /// The consent the session goes ahead under.
-    pub consent: Option<crate::domain::ConsentGiven>,
-}
-
-impl SessionShape<'_> {
-    /// One client in five arrives at their first two sessions with thoughts of being better off
-    /// dead: PHQ-9 item 9 above zero, a non-acute positive ASQ, and a safety plan before dosing.
-    fn at_risk(&self) -> bool {
-        self.story.client_index % 5 == 3 && self.index < 2
-    }
-
-    /// Every fourth esketamine session, breathing slows after dosing: a respiratory rate of 8 and
-    /// SpO2 of 92 %, oxygen by nasal cannula, and it recovers.
-    fn slow_breathing(&self) -> bool {
-        self.route == Route::IntranasalEsketamine && self.index % 4 == 1
-    }
 }
 
 /// The events of a session and its end time.
@@ -345,54 +315,5 @@ fn with_item_9(entry: EventKind) -> EventKind {
             note: note.clone(),
         },
         Err(_) => entry,
-    }
-}
-
-/// A note during the session; in KAP, a moment the client asks to keep is marked for integration.
-pub(super) fn jot(rng: &mut StdRng, log: &mut Builder, shape: &SessionShape<'_>) {
-    let note = grammar::note(rng, shape.model == TreatmentModel::Kap, &mut log.said);
-    let seq = log.push(EventKind::Note { text: note.text });
-    if note.keep_for_integration {
-        mark(log, seq);
-    }
-}
-
-/// Marks an entry to bring to integration, a few seconds after it.
-pub(super) fn mark(log: &mut Builder, target_seq: Seq) {
-    log.at += 4000;
-    log.push(EventKind::Marker {
-        target_seq,
-        on: true,
-    });
-}
-
-/// One session's entries as they are made, and the clock they are made by.
-pub(super) struct Builder {
-    started_at: DateTime<Utc>,
-    /// What the client has said so far this session.
-    said: Vec<&'static str>,
-    events: Vec<NewEvent>,
-    /// Milliseconds since the session started: where the next entry goes.
-    pub(super) at: i64,
-}
-
-impl Builder {
-    /// Appends an event at the current time and returns the sequence number it will get.
-    pub(super) fn push(&mut self, kind: EventKind) -> Seq {
-        let at = self
-            .at
-            .max(self.events.last().map_or(0, |event| event.elapsed_ms));
-        self.events.push(NewEvent {
-            wall_time: self.started_at + Duration::milliseconds(at),
-            elapsed_ms: at,
-            kind,
-        });
-        Seq(self.events.len() as u32)
-    }
-
-    /// Moves the clock on by `low` to `high` minutes (to the second) and returns the new time.
-    pub(super) fn after(&mut self, rng: &mut StdRng, low: i64, high: i64) -> i64 {
-        self.at += rng.random_range(low * 60..=high * 60) * 1000;
-        self.at
     }
 }

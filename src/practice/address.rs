@@ -17,6 +17,15 @@ pub const OWNER_PASSWORD_ENV: &str = "KAP_JOURNAL_PRACTICE_OWNER_PASSWORD";
 /// A PEM file of the authority that signed the server's certificate, when it is not the system's.
 pub const CA_FILE_ENV: &str = "KAP_JOURNAL_PRACTICE_CA";
 
+/// A password from the environment variable `variable`; an empty or missing one is refused with the
+/// variable's name.
+pub fn password_from(variable: &'static str) -> Result<String, PracticeError> {
+    std::env::var(variable)
+        .ok()
+        .filter(|password| !password.is_empty())
+        .ok_or(PracticeError::NoPassword(variable))
+}
+
 /// How long a connection may take before the server counts as out of reach: a sync must never
 /// keep a clinician waiting long when the practice's network is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

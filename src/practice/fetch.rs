@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use postgres::{Client, Row};
+
+use super::server_columns::cell;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -230,15 +232,6 @@ fn add_to(
     {
         sessions.insert(uuid, Err(()));
     }
-}
-
-/// One column of a row the server sent; a value of another type (a schema changed by hand)
-/// makes the row unreadable instead of stopping the journal.
-pub(super) fn cell<'a, T: postgres::types::FromSql<'a>>(
-    row: &'a Row,
-    index: usize,
-) -> Result<T, ()> {
-    row.try_get(index).map_err(|_| ())
 }
 
 /// The seal in columns `index` (its key) and `index + 1`; both absent is no seal, one alone a row

@@ -5,7 +5,7 @@
 
 use postgres::Client;
 
-use super::fetch::cell;
+use super::server_columns::cell;
 use super::{PracticeAddress, PracticeError};
 use crate::store::{ColleagueFetch, EmergencyOpening};
 

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use postgres::Client;
 
-use super::fetch::cell;
 use super::row_seal::RowSeal;
+use super::server_columns::cell;
 use super::{PracticeAddress, PracticeError};
 use crate::store::Store;
 

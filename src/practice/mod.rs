@@ -26,7 +26,9 @@ mod trust;
 mod upgrade;
 mod witness;
 
-pub use address::{CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport};
+pub use address::{
+    CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport, password_from,
+};
 pub use colleague_keys::{
     ColleagueKey, KeyStanding, colleague_keys, key_with_fingerprint, trust_colleague_key,
 };
@@ -35,7 +37,8 @@ pub use error::PracticeError;
 pub use link::{link, may_link};
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};
 pub use pull::Incoming;
-pub use push::{Moved, SESSIONS_PER_BATCH};
+pub use push::Moved;
+pub use push_prepare::SESSIONS_PER_BATCH;
 pub use refused::{Refused, RefusedWhy};
 pub use registry::{Assignment, EnrolledClient, assign, clients, enrol};
 pub use setup::{

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use postgres::Client;
 use serde::Serialize;
 
-use super::fetch::cell;
 use super::refused::Refused;
+use super::server_columns::cell;
 use super::{PracticeAddress, PracticeError};
 
 /// A colleague's session a journal refused to copy.

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use postgres::{Client, Row};
 
-use super::fetch::{cell, fetch};
+use super::fetch::fetch;
 use super::push::Moved;
 use super::refused::{Refused, RefusedWhy};
+use super::server_columns::cell;
 use super::{PracticeAddress, PracticeError};
 use crate::domain::ClientId;
 use crate::export::{ArchivedSession, check_session, write_archived_session};

@@ -15,10 +15,6 @@ use super::{PracticeAddress, PracticeError};
 use crate::domain::SessionId;
 use crate::store::{KeyProof, PushDue, Pushed as PushedState, Store};
 
-/// Sessions sent per server transaction: large enough that a first sync of thousands of sessions
-/// is a few hundred round trips, small enough that a killed sync loses little work.
-pub const SESSIONS_PER_BATCH: usize = 250;
-
 /// How many rows a push added to the server (rows it already had are not counted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Moved {

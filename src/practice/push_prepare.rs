@@ -7,8 +7,11 @@
 use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, sync_channel};
 
+/// Sessions sent per server transaction: large enough that a first sync of thousands of sessions
+/// is a few hundred round trips, small enough that a killed sync loses little work.
+pub const SESSIONS_PER_BATCH: usize = 250;
+
 use super::PracticeError;
-use super::push::SESSIONS_PER_BATCH;
 use super::push_rows::SessionRows;
 use crate::export::{ExportOptions, SessionRecord};
 use crate::store::{PushDue, RowKey, Store};

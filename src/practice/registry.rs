@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
 use serde::Serialize;
 
-use super::fetch::cell;
+use super::server_columns::cell;
 use super::{PracticeAddress, PracticeError};
 
 /// An enrolled client with its care team as it stands.

@@ -1,5 +1,15 @@
-//! What a practice server set up by an older build lacks: a sync asks before it reads a table
-//! added since (a server is upgraded by its owner, not by a sync).
+//! The server's columns as a journal reads them: one cell at a time, never trusted to have the type
+//! it should; and what a practice server set up by an older build lacks: a sync asks before it
+//! reads a table added since (a server is upgraded by its owner, not by a sync).
+
+/// One column of a row the server sent; a value of another type (a schema changed by hand)
+/// makes the row unreadable instead of stopping the journal.
+pub(super) fn cell<'a, T: postgres::types::FromSql<'a>>(
+    row: &'a postgres::Row,
+    index: usize,
+) -> Result<T, ()> {
+    row.try_get(index).map_err(|_| ())
+}
 
 /// The practice's own identity (a table added in December 2026); `None` from an older server.
 pub(super) fn practice_identity(

@@ -14,7 +14,9 @@
 mod codes;
 mod deferrals;
 mod observations;
+mod questionnaire;
 mod risk_and_follow_up;
+mod scope;
 mod session;
 
 use std::collections::HashSet;

@@ -9,10 +9,9 @@ use serde_json::{Value, json};
 use super::Entry;
 use super::codes::{self, category, journal, loinc, quantity};
 use super::deferrals::Deferrals;
-use super::session::{SessionScope, instant};
-use crate::domain::{
-    AdverseEvent, DecisionPoint, Event, EventKind, Instrument, Measure, PreSession, Seq, Vitals,
-};
+use super::questionnaire::questionnaire;
+use super::scope::{SessionScope, instant, observation, with_note};
+use crate::domain::{AdverseEvent, DecisionPoint, Event, EventKind, PreSession, Seq, Vitals};
 
 /// Every resource the timeline gives, in timeline order.
 pub(super) fn of_session(scope: &SessionScope) -> Vec<Entry> {
@@ -53,40 +52,6 @@ pub(super) fn of_session(scope: &SessionScope) -> Vec<Entry> {
         entries.push(scope.entry(&format!("addendum-{index}"), resource));
     }
     entries
-}
-
-/// A completed `QuestionnaireResponse` of this session's client with `items` answered.
-pub(super) fn answers(scope: &SessionScope, name: &str, at: &str, items: Vec<Value>) -> Entry {
-    let mut response = json!({
-        "resourceType": "QuestionnaireResponse",
-        "status": "completed",
-        "subject": scope.patient,
-        "encounter": scope.encounter,
-        "authored": at,
-    });
-    response["item"] = Value::Array(items);
-    scope.entry(name, response)
-}
-
-/// A final Observation of this session's client and encounter.
-pub(super) fn observation(scope: &SessionScope, code: Value, at: &str) -> Value {
-    let mut resource = json!({
-        "resourceType": "Observation",
-        "status": "final",
-        "subject": scope.patient,
-        "encounter": scope.encounter,
-        "effectiveDateTime": at,
-    });
-    resource["code"] = code;
-    resource
-}
-
-/// Adds the clinician's remark, when there is one.
-pub(super) fn with_note(mut resource: Value, note: &str) -> Value {
-    if !note.trim().is_empty() {
-        resource["note"] = json!([{"text": note.trim()}]);
-    }
-    resource
 }
 
 fn of_event(
@@ -285,53 +250,6 @@ fn vital_signs(
         entries.push(scope.entry(&name("oxygen"), resource));
     }
     entries
-}
-
-/// The item answers as a `QuestionnaireResponse` and the total as an Observation derived from it.
-pub(super) fn questionnaire(
-    scope: &SessionScope,
-    measure: &Measure,
-    note: &str,
-    at: &str,
-    name: &dyn Fn(&str) -> String,
-) -> Vec<Entry> {
-    let instrument = measure.instrument();
-    let prefix = match instrument {
-        Instrument::Phq9 => "phq9",
-        Instrument::Gad7 => "gad7",
-        Instrument::Cadss6 => "cadss6",
-    };
-    let items: Vec<Value> = measure
-        .answers()
-        .iter()
-        .zip(instrument.item_labels())
-        .enumerate()
-        .map(|(index, (answer, label))| {
-            json!({
-                "linkId": format!("{prefix}-{}", index + 1),
-                "text": label,
-                "answer": [{"valueInteger": answer}],
-            })
-        })
-        .collect();
-    let response = answers(scope, &name("answers"), at, items);
-    let code = match instrument {
-        Instrument::Phq9 => loinc(codes::loinc::PHQ9_TOTAL),
-        Instrument::Gad7 => loinc(codes::loinc::GAD7_TOTAL),
-        Instrument::Cadss6 => json!({"text": "CADSS-6 total score"}),
-    };
-    let mut total = observation(scope, code, at);
-    total["category"] = category("survey");
-    total["valueInteger"] = json!(measure.total());
-    if let Some(severity) = measure.severity() {
-        total["interpretation"] = json!([{"text": severity.label()}]);
-    }
-    total["derivedFrom"] = json!([response.reference()]);
-    // The total comes first: a marker on the entry points at what a reader looks for.
-    vec![
-        scope.entry(&name("total"), with_note(total, note)),
-        response,
-    ]
 }
 
 fn decision_point(scope: &SessionScope, point: &DecisionPoint, at: &str) -> Value {

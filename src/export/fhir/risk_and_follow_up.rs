@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use super::Entry;
 use super::codes::{self, category, journal, quantity};
-use super::observations::{answers, observation, questionnaire, with_note};
-use super::session::{SessionScope, instant};
+use super::questionnaire::questionnaire;
+use super::scope::{SessionScope, answers, instant, observation, with_note};
 use crate::domain::{ASQ_QUESTIONS, AsqScreen, EBI_ITEMS, SafetyPlan};
 
 /// The integration check-ins done after the session: the next-day EBI (its item answers as a

@@ -2,11 +2,11 @@
 //! consent, the signature's Provenance, and (from `observations.rs`) what the timeline recorded.
 
 use base64::Engine as _;
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::codes::{self, journal, quantity};
 use super::observations;
+use super::scope::{SessionScope, instant};
 use super::{Entry, stable_urn};
 use crate::domain::{
     Administration, Client, ConsentItem, DoseUnit, Event, EventKind, RateSpan, SessionStatus,
@@ -19,38 +19,6 @@ use crate::export::SessionRecord;
 pub(super) struct SessionResources {
     pub patient: Entry,
     pub entries: Vec<Entry>,
-}
-
-/// What every resource of a session refers to.
-pub(super) struct SessionScope<'a> {
-    pub record: &'a SessionRecord,
-    pub patient: Value,
-    pub encounter: Value,
-    pub medication: Value,
-}
-
-impl SessionScope<'_> {
-    /// A stable full URL for this session's resource `name`.
-    pub fn urn(&self, name: &str) -> String {
-        stable_urn(self.record.session.uuid.as_bytes(), name)
-    }
-
-    /// `ms` after the session started, as a FHIR dateTime.
-    pub fn at_ms(&self, ms: i64) -> String {
-        instant(self.record.session.started_at + Duration::milliseconds(ms))
-    }
-
-    /// A resource of this session with its id taken from its full URL.
-    pub fn entry(&self, name: &str, mut resource: Value) -> Entry {
-        let full_url = self.urn(name);
-        resource["id"] = json!(full_url.trim_start_matches("urn:uuid:"));
-        Entry { full_url, resource }
-    }
-}
-
-/// A time as FHIR writes it (an `instant`, valid wherever a `dateTime` is).
-pub(super) fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl SessionResources {
