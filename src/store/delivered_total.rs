@@ -3,8 +3,14 @@
 
 use rusqlite::{Connection, params};
 
-use super::events::read_events;
-use super::{StoreError, sessions::SESSION_STARTED_AND_ENDED};
+/// A session's start, end and the weight it was dosed by: what its delivered total is computed
+/// from. (A session from before the weight was kept with it has its client's.)
+const SESSION_STARTED_AND_ENDED: &str =
+    "SELECT s.started_ms, s.ended_ms, coalesce(s.weight_kg, c.weight_kg), s.route
+     FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1";
+
+use super::StoreError;
+use super::event_rows::read_events;
 use crate::domain::{Route, SessionId, delivered, session_weight};
 
 /// Computes what the session's timeline delivered up to its end and stores it beside the session.

@@ -1,9 +1,10 @@
 //! Appending events to a session's timeline and reading them back in sequence order.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Transaction, params};
 
-use super::{Store, StoreError, from_ms, to_ms};
+use super::event_rows::read_events;
+use super::{Store, StoreError, to_ms};
 use crate::domain::{
     DeferralOutcome, Event, EventKind, MAX_SESSION_ENTRIES, Seq, SessionError, SessionId,
 };
@@ -108,33 +109,6 @@ impl Store {
     pub fn events(&self, session: SessionId) -> Result<Vec<Event>, StoreError> {
         read_events(&self.conn, session)
     }
-}
-
-/// The whole timeline of a session, in sequence order, on any connection or transaction.
-pub(super) fn read_events(conn: &Connection, session: SessionId) -> Result<Vec<Event>, StoreError> {
-    let mut statement = conn.prepare_cached(
-        "SELECT seq, wall_ms, elapsed_ms, payload FROM events WHERE session_id = ?1 ORDER BY seq",
-    )?;
-    let rows = statement.query_map([session.0], |row| {
-        Ok((
-            row.get::<_, u32>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, i64>(2)?,
-            row.get::<_, String>(3)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (seq, wall_ms, elapsed_ms, payload) = row?;
-        let kind = serde_json::from_str(&payload).map_err(|_| StoreError::Damaged("an entry"))?;
-        Ok(Event {
-            session_id: session,
-            seq: Seq(seq),
-            wall_time: from_ms(wall_ms)?,
-            elapsed_ms,
-            kind,
-        })
-    })
-    .collect()
 }
 
 /// Checks that the session takes entries and that `expected` is its next sequence number; events in a

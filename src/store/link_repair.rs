@@ -24,7 +24,7 @@ pub(super) fn repair_deferral_links(tx: &Transaction<'_>) -> Result<(), StoreErr
         tx.prepare("UPDATE events SET payload = ?3 WHERE session_id = ?1 AND seq = ?2")?;
     for id in sessions {
         let session = SessionId(id);
-        let events = super::events::read_events(tx, session)?;
+        let events = super::event_rows::read_events(tx, session)?;
         let repaired = repaired_links(events.iter().map(|event| (event.seq, &event.kind)));
         if repaired.is_empty() {
             continue;

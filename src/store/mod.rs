@@ -26,6 +26,7 @@ mod drafts;
 mod durable;
 mod encrypt_legacy;
 mod error;
+mod event_rows;
 mod events;
 mod first_run;
 mod follow_ups;

@@ -8,12 +8,6 @@ use crate::domain::{
     SessionStatus, TreatmentModel,
 };
 
-/// A session's start, end and the weight it was dosed by: what its delivered total is computed
-/// from. (A session from before the weight was kept with it has its client's.)
-pub(super) const SESSION_STARTED_AND_ENDED: &str =
-    "SELECT s.started_ms, s.ended_ms, coalesce(s.weight_kg, c.weight_kg), s.route
-     FROM sessions s JOIN clients c ON c.id = s.client_id WHERE s.id = ?1";
-
 const SESSION_COLUMNS: &str = "id, uuid, client_id, model, route, planned_dose, intention, comfort_plan, status, started_ms, ended_ms, weight_kg, zone";
 
 /// A whole session with its timeline, written in one go (synthetic data, and later imports).

@@ -59,7 +59,7 @@ impl PracticeAdmin {
                     )
                     .color(theme::muted()),
                 );
-                super::settings::address_and_password(
+                address_and_password(
                     ui,
                     ("Owner's address", "postgres://owner@server:5432/practice"),
                     "Owner's password",
@@ -183,4 +183,30 @@ impl PracticeAdmin {
             )),
         };
     }
+}
+
+/// A practice server's address and a login's password, as two labelled fields in a grid.
+pub fn address_and_password(
+    ui: &mut Ui,
+    (address_label, hint): (&str, &str),
+    password_label: &str,
+    (address, password): (&mut String, &mut String),
+) {
+    egui::Grid::new(address_label)
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            let label = ui.label(address_label);
+            ui.add(
+                egui::TextEdit::singleline(address)
+                    .hint_text(hint)
+                    .desired_width(360.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(password_label);
+            ui.add(egui::TextEdit::singleline(password).password(true))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
 }

@@ -91,7 +91,7 @@ impl PracticeSettings {
     }
 
     fn connect_form(&mut self, ui: &mut Ui, journal: &Journal, now: DateTime<Utc>) {
-        address_and_password(
+        super::admin::address_and_password(
             ui,
             ("Server address", "postgres://login@server:5432/practice"),
             "Password",
@@ -168,32 +168,6 @@ impl PracticeSettings {
             None => {}
         }
     }
-}
-
-/// A practice server's address and a login's password, as two labelled fields in a grid.
-pub fn address_and_password(
-    ui: &mut Ui,
-    (address_label, hint): (&str, &str),
-    password_label: &str,
-    (address, password): (&mut String, &mut String),
-) {
-    egui::Grid::new(address_label)
-        .num_columns(2)
-        .spacing([16.0, 8.0])
-        .show(ui, |ui| {
-            let label = ui.label(address_label);
-            ui.add(
-                egui::TextEdit::singleline(address)
-                    .hint_text(hint)
-                    .desired_width(360.0),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label(password_label);
-            ui.add(egui::TextEdit::singleline(password).password(true))
-                .labelled_by(label.id);
-            ui.end_row();
-        });
 }
 
 /// Where this journal stands in its practice.
