@@ -1,36 +1,11 @@
 //! What another thread needs of an open journal: its folder and its key, to open a reader of its own
-//! (a search, an export) or to check a passphrase (the lock screen; deriving a key takes a quarter
-//! of a second), and the handle that interrupts a connection. The key is wiped when these are
-//! dropped.
+//! (a search, an export) or find the newest good backup, and the handle that interrupts a
+//! connection. The key is wiped when these are dropped.
 
 use std::path::PathBuf;
 
-use super::passphrase::unlock_key;
 use super::secret::DataKey;
-use super::{Passphrase, Store, StoreError};
-
-/// The folder and the key of an open journal, to check a passphrase against them anywhere.
-pub struct PassphraseCheck {
-    dir: PathBuf,
-    /// Wiped on drop.
-    key: DataKey,
-}
-
-impl PassphraseCheck {
-    pub(super) fn new(dir: PathBuf, key: DataKey) -> Self {
-        Self { dir, key }
-    }
-
-    /// Whether `passphrase` unwraps this journal's key.
-    pub fn check(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
-        let key = unlock_key(&self.dir, passphrase)?;
-        if key.same_as(&self.key) {
-            Ok(())
-        } else {
-            Err(StoreError::KeyMismatch)
-        }
-    }
-}
+use super::{Store, StoreError};
 
 /// Stops what a connection is running (a check, a search) from another thread; that statement then
 /// ends with an error.

@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::disclosure_outbox::{self, OutboxLine};
-use super::open::AccessMode;
-use super::{Store, StoreError, from_ms, to_ms};
+use super::{AccessMode, Store, StoreError, from_ms, to_ms};
 use crate::domain::{
     ClientId, Disclosure, DisclosureKind, DisclosureScope, NewDisclosure, SessionId,
 };

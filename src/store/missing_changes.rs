@@ -9,40 +9,16 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::anchor::{Anchor, WalAside};
+use super::anchor::Anchor;
 use super::secret::DataKey;
 use super::witness::Witness;
-use super::{LockedJournal, Passphrase, Store, StoreError, list_backups};
+use super::{StoreError, list_backups};
 
 /// What a journal lacks, and whether restoring the newest backup would bring it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct MissingChanges {
     pub sentence: String,
     pub restore_advised: bool,
-}
-
-impl LockedJournal {
-    /// Takes the journal as it is after an alarm that it lacks changes recorded beside it or outside
-    /// its folder: what `kap-journal check --accept` does once the clinician knows how it came
-    /// about. The write-ahead log found is kept aside under a name of its own, the records of the
-    /// newest change are written again for this journal, and it opens as its writer.
-    pub fn accept_as_is(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
-        let dir = self.dir();
-        let key = super::unlock_key(dir, passphrase)?;
-        super::open::require_journal_file(dir)?;
-        let not_writable = |source| StoreError::NotWritable {
-            path: dir.to_path_buf(),
-            source,
-        };
-        if let Some(aside) = WalAside::take(dir).map_err(not_writable)? {
-            let _ = aside.keep(crate::domain::wall_now());
-        }
-        super::anchor::forget(dir).map_err(not_writable)?;
-        super::witness::forget(dir);
-        let store = self.open_with(key)?;
-        store.witness_commit();
-        Ok(store)
-    }
 }
 
 /// Compares the journal on `conn` with the anchor and the witness of `dir`; `None` when it holds

@@ -82,7 +82,7 @@ pub use complete_records::CompleteRecord;
 pub use connection::{MIN_SQLITE_VERSION, connect_raw, connect_raw_with};
 pub use consents::ConsentDue;
 pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
-pub use detached::{Interrupt, PassphraseCheck, ReaderSource};
+pub use detached::{Interrupt, ReaderSource};
 pub use disclosure_outbox::OUTBOX_FILE_NAME;
 pub use disclosures::{DisclosureRecorder, Disclosures};
 pub use drafts::Draft;
@@ -97,8 +97,9 @@ pub use key_file::KdfCost;
 pub use key_proof::{KeyProof, RowKey};
 pub use measures::RecordedMeasure;
 pub use notes::PrivateNote;
-pub use open::{AccessMode, JournalState, LockedJournal, journal_state};
+pub use open::{JournalState, LockedJournal, journal_state};
 pub use output_guard::safe_output_path;
+pub use passphrase::PassphraseCheck;
 pub use passphrase::unlock_key;
 pub use plain_file::{PlainFileError, open_plain_file, read_plain_file};
 pub use practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
@@ -127,6 +128,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rusqlite::Connection;
+
+/// Whether a store may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessMode {
+    /// This process holds the data folder's lock and is its only writer.
+    Writer,
+    /// Another process writes; this one reads what it has committed.
+    ReadOnly,
+    /// The start-up check found damage: everything that can be read is, nothing is written.
+    Damaged,
+}
 
 /// An open journal: one SQLite connection, plus the lock that makes this process its only writer.
 pub struct Store {

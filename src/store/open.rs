@@ -17,18 +17,7 @@ use super::detached::ReaderSource;
 use super::key_file::{KdfCost, KeyFile};
 use super::passphrase::unlock_key;
 use super::secret::{DataKey, Passphrase};
-use super::{DB_FILE_NAME, KEY_FILE_NAME, Store, StoreError, encrypt_legacy, schema};
-
-/// Whether a store may write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccessMode {
-    /// This process holds the data folder's lock and is its only writer.
-    Writer,
-    /// Another process writes; this one reads what it has committed.
-    ReadOnly,
-    /// The start-up check found damage: everything that can be read is, nothing is written.
-    Damaged,
-}
+use super::{AccessMode, DB_FILE_NAME, KEY_FILE_NAME, Store, StoreError, encrypt_legacy, schema};
 
 /// What a data folder holds, which decides the first screen: choose a passphrase, or unlock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -364,5 +353,29 @@ fn database_is_unencrypted(dir: &Path) -> Result<bool, StoreError> {
             path: dir.to_path_buf(),
             source,
         }),
+    }
+}
+
+impl LockedJournal {
+    /// Takes the journal as it is after an alarm that it lacks changes recorded beside it or outside
+    /// its folder: what `kap-journal check --accept` does once the clinician knows how it came
+    /// about. The write-ahead log found is kept aside under a name of its own, the records of the
+    /// newest change are written again for this journal, and it opens as its writer.
+    pub fn accept_as_is(&self, passphrase: &Passphrase) -> Result<Store, StoreError> {
+        let dir = self.dir();
+        let key = super::unlock_key(dir, passphrase)?;
+        require_journal_file(dir)?;
+        let not_writable = |source| StoreError::NotWritable {
+            path: dir.to_path_buf(),
+            source,
+        };
+        if let Some(aside) = WalAside::take(dir).map_err(not_writable)? {
+            let _ = aside.keep(crate::domain::wall_now());
+        }
+        super::anchor::forget(dir).map_err(not_writable)?;
+        super::witness::forget(dir);
+        let store = self.open_with(key)?;
+        store.witness_commit();
+        Ok(store)
     }
 }

@@ -1,9 +1,8 @@
 //! The passphrase: the data key unwrapped with it, checked at the lock screen, and changed by
 //! wrapping the same key again (nothing is re-encrypted).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::detached::PassphraseCheck;
 use super::key_file::{KdfCost, KeyFile};
 use super::secret::{DataKey, Passphrase};
 use super::{Store, StoreError};
@@ -41,4 +40,27 @@ pub fn unlock_key(dir: &Path, passphrase: &Passphrase) -> Result<DataKey, StoreE
             path: dir.to_path_buf(),
         })?
         .unwrap_key(passphrase)
+}
+
+/// The folder and the key of an open journal, to check a passphrase against them anywhere.
+pub struct PassphraseCheck {
+    dir: PathBuf,
+    /// Wiped on drop.
+    key: DataKey,
+}
+
+impl PassphraseCheck {
+    pub(super) fn new(dir: PathBuf, key: DataKey) -> Self {
+        Self { dir, key }
+    }
+
+    /// Whether `passphrase` unwraps this journal's key.
+    pub fn check(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
+        let key = unlock_key(&self.dir, passphrase)?;
+        if key.same_as(&self.key) {
+            Ok(())
+        } else {
+            Err(StoreError::KeyMismatch)
+        }
+    }
 }
