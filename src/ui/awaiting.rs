@@ -26,6 +26,12 @@ impl<T> Awaiting<T> {
         self.answer.is_some()
     }
 
+    /// Waits for the answer of a change on its way (leaving a view, locking, closing); `None` when
+    /// none is.
+    pub fn wait(&mut self) -> Option<Result<T, StoreError>> {
+        Some(self.answer.take()?.wait().result)
+    }
+
     /// The answer, once it has come; it is given once.
     pub fn answer(&mut self) -> Option<Result<T, StoreError>> {
         let ack = self.answer.as_ref()?.poll()?;

@@ -6,8 +6,8 @@ use super::super::status::Status;
 use chrono::{DateTime, Utc};
 use egui::{RichText, Ui};
 
-use super::super::awaiting::Awaiting;
 use super::super::background::Job;
+use super::super::saved_form::SavedForm;
 use super::super::theme;
 use crate::changes::SavePracticeMembership;
 use crate::domain::PracticeMembership;
@@ -20,13 +20,10 @@ use crate::worker::Journal;
 pub struct PracticeSettings {
     address: String,
     password: String,
-    membership: Option<PracticeMembership>,
+    /// The membership the journal holds, a new one on its way to it, and what became of the last.
+    membership: SavedForm<Option<PracticeMembership>>,
     /// The server being asked whether the login may join.
     joining: Option<Job<Result<PracticeMembership, PracticeError>>>,
-    /// The membership on its way to the journal.
-    saving: Awaiting<()>,
-    sent: Option<PracticeMembership>,
-    status: Status,
     /// The syncs ended when the membership was read (a sync updates its last time).
     syncs_seen: u64,
     admin: super::admin::PracticeAdmin,
@@ -40,7 +37,7 @@ impl PracticeSettings {
                 .as_ref()
                 .map(|membership| membership.url.clone())
                 .unwrap_or_default(),
-            membership,
+            membership: SavedForm::new(membership, Status::Quiet),
             ..Self::default()
         }
     }
@@ -56,7 +53,7 @@ impl PracticeSettings {
         if sync.ended() != self.syncs_seen {
             self.syncs_seen = sync.ended();
             if let Ok(Some(membership)) = journal.read().practice_membership() {
-                self.membership = Some(membership);
+                self.membership.reload(Some(membership));
             }
         }
         ui.heading("Practice");
@@ -69,7 +66,7 @@ impl PracticeSettings {
             .color(theme::muted()),
         );
         ui.add_space(theme::GAP);
-        if let Some(membership) = &self.membership {
+        if let Some(membership) = self.membership.saved() {
             standing(ui, membership);
             ui.horizontal(|ui| {
                 if ui
@@ -97,9 +94,9 @@ impl PracticeSettings {
             "Password",
             (&mut self.address, &mut self.password),
         );
-        let busy = self.joining.is_some() || self.saving.is_waiting();
+        let busy = self.joining.is_some() || self.membership.is_waiting();
         let ready = !self.address.trim().is_empty() && !self.password.is_empty() && !busy;
-        let title = if self.membership.is_some() {
+        let title = if self.membership.saved().is_some() {
             "Connect again"
         } else {
             "Connect"
@@ -110,7 +107,7 @@ impl PracticeSettings {
         if busy {
             ui.label(RichText::new("Asking the practice server…").color(theme::muted()));
         }
-        self.status.show(ui);
+        self.membership.status.show(ui);
     }
 
     /// Asks the server (on a thread) whether the address's login may join.
@@ -118,19 +115,19 @@ impl PracticeSettings {
         let address = match PracticeAddress::parse(&self.address) {
             Ok(address) => address,
             Err(error) => {
-                self.status = Status::problem(error);
+                self.membership.status = Status::problem(error);
                 return;
             }
         };
         let reader = match journal.read().reader() {
             Ok(reader) => reader,
             Err(error) => {
-                self.status = Status::problem(error);
+                self.membership.status = Status::problem(error);
                 return;
             }
         };
         let password = std::mem::take(&mut self.password);
-        self.status = Status::Quiet;
+        self.membership.status = Status::Quiet;
         self.joining = Some(Job::start(ctx, "practice connect", move |_| {
             crate::practice::join(&reader, &address, &password, now)
         }));
@@ -145,27 +142,19 @@ impl PracticeSettings {
             self.joining = None;
             match joined {
                 Ok(membership) => {
-                    self.saving
-                        .send(journal, SavePracticeMembership(membership.clone()));
-                    self.sent = Some(membership);
+                    let change = SavePracticeMembership(membership.clone());
+                    self.membership.send(journal, Some(membership), change);
                 }
-                Err(error) => self.status = Status::problem(error),
+                Err(error) => self.membership.status = Status::problem(error),
             }
         }
-        match self.saving.answer() {
-            Some(Ok(())) => {
-                self.membership = self.sent.take();
-                if let Some(membership) = &self.membership {
-                    self.status = Status::done(format!(
-                        "Connected as {}; as {}, you read {}.",
-                        membership.describe(),
-                        membership.role.as_str(),
-                        membership.role.reads()
-                    ));
-                }
-            }
-            Some(Err(error)) => self.status = Status::problem(error),
-            None => {}
+        if let Some(Some(membership)) = self.membership.answer("Connected.", |()| None) {
+            self.membership.status = Status::done(format!(
+                "Connected as {}; as {}, you read {}.",
+                membership.describe(),
+                membership.role.as_str(),
+                membership.role.reads()
+            ));
         }
     }
 }

@@ -9,104 +9,31 @@ use super::super::{format, theme, widgets};
 use crate::changes::{SavePrivateNote, SaveProgressNote};
 use crate::domain::{NoteFormat, ProgressNote, SessionFacts, SessionId};
 use crate::store::{Store, StoreError};
-use crate::worker::{Ack, Journal, Pending};
+use crate::ui::saved_form::SavedForm;
+use crate::ui::status::Status;
+use crate::worker::Journal;
 
 /// The shortest time between two writes while typing, in seconds.
 const SAVE_INTERVAL_S: f64 = 0.5;
 
-/// A text being edited and what the journal holds of it. While typing, one write at a time is on its
-/// way to the journal worker and the frame never waits for it; leaving the note waits for the last.
-struct Kept<T> {
-    editing: T,
-    saved: T,
-    saved_at: Option<DateTime<Utc>>,
-    error: Option<String>,
-    last_write_s: f64,
-    /// The value sent, when it was typed, and the worker's answer to come.
-    sending: Option<(T, DateTime<Utc>, Pending<()>)>,
+/// Whether a note is saved, beside it; `blank` says the text has nothing in it yet.
+fn note_status<T: Clone + PartialEq>(note: &SavedForm<T>, what: &str, blank: bool) -> RichText {
+    match &note.status {
+        Status::Problem(why) => RichText::new(format!("{what} NOT saved: {why}"))
+            .color(theme::warning())
+            .strong(),
+        _ if note.unsaved() => RichText::new("Saving…").color(theme::muted()),
+        Status::Done(said) => RichText::new(said).color(theme::saved()),
+        Status::Quiet if blank => RichText::new("Not written yet").color(theme::muted()),
+        Status::Quiet => RichText::new(format!("{what} is in the journal")).color(theme::muted()),
+    }
 }
 
-impl<T: Clone + PartialEq> Kept<T> {
-    fn new(value: T) -> Self {
-        Self {
-            editing: value.clone(),
-            saved: value,
-            saved_at: None,
-            error: None,
-            last_write_s: f64::NEG_INFINITY,
-            sending: None,
-        }
-    }
-
-    fn unsaved(&self) -> bool {
-        self.editing != self.saved
-    }
-
-    /// Sends the edited value with `send` when it changed, the last write is long enough ago and
-    /// has been answered.
-    fn keep(&mut self, now_s: f64, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending<()>) {
-        self.take_answer();
-        if !self.unsaved() || self.sending.is_some() || now_s - self.last_write_s < SAVE_INTERVAL_S
-        {
-            return;
-        }
-        self.last_write_s = now_s;
-        self.sending = Some((self.editing.clone(), wall, send(&self.editing)));
-        self.take_answer();
-    }
-
-    /// Writes what is unsaved and waits for the answer (leaving the view, closing the note or the app).
-    fn save_and_wait(&mut self, wall: DateTime<Utc>, send: impl FnOnce(&T) -> Pending<()>) {
-        if let Some((value, at, answer)) = self.sending.take() {
-            self.answered(value, at, answer.wait());
-        }
-        if self.unsaved() {
-            let value = self.editing.clone();
-            let answer = send(&value).wait();
-            self.answered(value, wall, answer);
-        }
-    }
-
-    fn take_answer(&mut self) {
-        let Some(ack) = self
-            .sending
-            .as_ref()
-            .and_then(|(_, _, answer)| answer.poll())
-        else {
-            return;
-        };
-        if let Some((value, at, _)) = self.sending.take() {
-            self.answered(value, at, ack);
-        }
-    }
-
-    fn answered(&mut self, value: T, at: DateTime<Utc>, ack: Ack<()>) {
-        match ack.result {
-            Ok(()) => {
-                self.saved = value;
-                self.saved_at = Some(at);
-                self.error = None;
-            }
-            Err(error) => self.error = Some(error.to_string()),
-        }
-    }
-
-    /// Whether the note is saved; `blank` says the text has nothing in it yet.
-    fn status(&self, what: &str, blank: bool) -> RichText {
-        if let Some(error) = &self.error {
-            return RichText::new(format!("{what} NOT saved: {error}"))
-                .color(theme::warning())
-                .strong();
-        }
-        if self.unsaved() {
-            return RichText::new("Saving…").color(theme::muted());
-        }
-        match self.saved_at {
-            Some(at) => RichText::new(format!("{what} saved {}", format::clock_time(at)))
-                .color(theme::saved()),
-            None if blank => RichText::new("Not written yet").color(theme::muted()),
-            None => RichText::new(format!("{what} is in the journal")).color(theme::muted()),
-        }
+/// The sentence of a save that failed, if the last one did.
+fn refused<T>(note: &SavedForm<T>) -> Option<&str> {
+    match &note.status {
+        Status::Problem(why) => Some(why),
+        Status::Quiet | Status::Done(_) => None,
     }
 }
 
@@ -121,10 +48,10 @@ enum ReadOnly {
 /// The two notes of one session.
 pub struct SessionNotes {
     session: SessionId,
-    progress: Kept<ProgressNote>,
+    progress: SavedForm<ProgressNote>,
     facts: SessionFacts,
     /// `None` until the clinician opens the private note, and again once it is closed.
-    private: Option<Kept<String>>,
+    private: Option<SavedForm<String>>,
     has_private: bool,
     /// Why the progress note is shown and never edited, if it is.
     read_only: Option<ReadOnly>,
@@ -146,7 +73,7 @@ impl SessionNotes {
             .unwrap_or_else(|| ProgressNote::blank(NoteFormat::default()));
         Ok(Self {
             session,
-            progress: Kept::new(progress),
+            progress: SavedForm::new(progress, Status::Quiet),
             facts,
             private: None,
             has_private: store.has_private_note(session)?,
@@ -162,7 +89,7 @@ impl SessionNotes {
 
     /// The progress note as saved, for exports made from the screen.
     pub fn saved_progress(&self) -> Option<&ProgressNote> {
-        (!self.progress.saved.is_blank()).then_some(&self.progress.saved)
+        (!self.progress.saved().is_blank()).then_some(self.progress.saved())
     }
 
     /// Whether the session has a private note (without reading it).
@@ -191,7 +118,7 @@ impl SessionNotes {
                 self.progress.editing.fill_empty(&self.facts);
             }
             let blank = self.progress.editing.is_blank();
-            ui.label(self.progress.status("Progress note", blank));
+            ui.label(note_status(&self.progress, "Progress note", blank));
         });
         ui.add_space(theme::GAP);
         let headings = self.progress.editing.format().sections();
@@ -204,10 +131,16 @@ impl SessionNotes {
         }
         let now = ui.input(|input| input.time);
         let session = self.session;
-        self.progress.keep(now, wall, |note| {
-            send_progress(journal, session, note, wall)
-        });
-        if self.progress.unsaved() {
+        let done = format!("Progress note saved {}", format::clock_time(wall));
+        self.progress.answer(&done, |()| None);
+        let unsaved =
+            self.progress
+                .keep(journal, (now, SAVE_INTERVAL_S), |note| SaveProgressNote {
+                    session,
+                    note: note.clone(),
+                    at: wall,
+                });
+        if unsaved {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_INTERVAL_S));
         }
@@ -228,7 +161,7 @@ impl SessionNotes {
             )
         };
         ui.label(RichText::new(about).color(theme::muted()));
-        let note = &self.progress.saved;
+        let note = self.progress.saved();
         if note.is_blank() {
             ui.label(blank);
             return;
@@ -265,7 +198,8 @@ impl SessionNotes {
             if ui.button(label).clicked() {
                 match journal.read().private_note(self.session) {
                     Ok(note) => {
-                        self.private = Some(Kept::new(note.map(|n| n.text).unwrap_or_default()));
+                        let text = note.map(|n| n.text).unwrap_or_default();
+                        self.private = Some(SavedForm::new(text, Status::Quiet));
                         self.error = None;
                         self.focus_private = true;
                     }
@@ -287,12 +221,17 @@ impl SessionNotes {
         }
         let now = ui.input(|input| input.time);
         let session = self.session;
-        private.keep(now, wall, |text| send_private(journal, session, text, wall));
-        if private.unsaved() {
+        private.answer(&private_saved(wall), |()| None);
+        let unsaved = private.keep(journal, (now, SAVE_INTERVAL_S), |text| SavePrivateNote {
+            session,
+            text: text.clone(),
+            at: wall,
+        });
+        if unsaved {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_INTERVAL_S));
         }
-        let status = private.status("Private note", private.editing.trim().is_empty());
+        let status = note_status(private, "Private note", private.editing.trim().is_empty());
         let close = ui
             .horizontal(|ui| {
                 ui.label(status);
@@ -310,7 +249,7 @@ impl SessionNotes {
         if let Some(private) = &self.private
             && !private.unsaved()
         {
-            self.has_private = !private.saved.trim().is_empty();
+            self.has_private = !private.saved().trim().is_empty();
             self.private = None;
         }
     }
@@ -318,47 +257,30 @@ impl SessionNotes {
     /// Writes whatever is unsaved at once (leaving the view, closing the app).
     pub fn save_now(&mut self, journal: &Journal, wall: DateTime<Utc>) {
         let session = self.session;
+        let done = format!("Progress note saved {}", format::clock_time(wall));
         self.progress
-            .save_and_wait(wall, |note| send_progress(journal, session, note, wall));
+            .save_and_wait(journal, &done, |note| SaveProgressNote {
+                session,
+                note: note.clone(),
+                at: wall,
+            });
         if let Some(private) = &mut self.private {
-            private.save_and_wait(wall, |text| send_private(journal, session, text, wall));
+            private.save_and_wait(journal, &private_saved(wall), |text| SavePrivateNote {
+                session,
+                text: text.clone(),
+                at: wall,
+            });
             self.has_private = !private.editing.trim().is_empty();
         }
     }
 
     /// A save failed and the words are only on screen.
     pub fn unsaved_error(&self) -> Option<&str> {
-        self.progress
-            .error
-            .as_deref()
-            .or_else(|| self.private.as_ref().and_then(|p| p.error.as_deref()))
+        refused(&self.progress).or_else(|| self.private.as_ref().and_then(refused))
     }
 }
 
-/// Sends the progress note to the journal worker.
-fn send_progress(
-    journal: &Journal,
-    session: SessionId,
-    note: &ProgressNote,
-    at: DateTime<Utc>,
-) -> Pending<()> {
-    journal.send(SaveProgressNote {
-        session,
-        note: note.clone(),
-        at,
-    })
-}
-
-/// Sends the private note to the journal worker.
-fn send_private(
-    journal: &Journal,
-    session: SessionId,
-    text: &str,
-    at: DateTime<Utc>,
-) -> Pending<()> {
-    journal.send(SavePrivateNote {
-        session,
-        text: text.to_owned(),
-        at,
-    })
+/// What the private note's status says once it is saved.
+fn private_saved(wall: DateTime<Utc>) -> String {
+    format!("Private note saved {}", format::clock_time(wall))
 }
