@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::sessions::{Origin, insert_complete_session};
+use super::complete_sessions::{Origin, insert_complete_session};
 use super::{CompleteSession, Store, StoreError};
 use crate::domain::{Addendum, Clinician, ProgressNote, SessionId};
 

@@ -71,40 +71,6 @@ impl Store {
         })
     }
 
-    /// Ends a live session: appends its closing entries (a stop of an infusion still running, then
-    /// the end) and marks it ended, in one transaction; returns them as committed.
-    pub fn end_session(
-        &mut self,
-        session: SessionId,
-        expected_next: Seq,
-        closing: &[NewEvent],
-    ) -> Result<Vec<Event>, StoreError> {
-        let Some(end) = closing.last() else {
-            return Err(StoreError::Damaged("a session end"));
-        };
-        let committed = self.write(|tx| {
-            let next = check_next(tx, session, expected_next)?;
-            if next.0 as usize - 1 + closing.len() > MAX_SESSION_ENTRIES {
-                return Err(StoreError::SessionFull {
-                    most: MAX_SESSION_ENTRIES,
-                });
-            }
-            let committed = insert_events(tx, session, next, closing)?;
-            tx.execute(
-                "UPDATE sessions SET status = 'ended', ended_ms = ?2 WHERE id = ?1",
-                params![session.0, to_ms(end.wall_time)],
-            )?;
-            tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
-            super::delivered_total::record_delivered(tx, session)?;
-            super::substance_log::record_administered(tx, session)?;
-            super::follow_ups::plan_follow_ups(tx, session, end.wall_time)?;
-            Ok(committed)
-        })?;
-        self.checkpoint();
-        self.witness_commit();
-        Ok(committed)
-    }
-
     /// The whole timeline of a session, in sequence order.
     pub fn events(&self, session: SessionId) -> Result<Vec<Event>, StoreError> {
         read_events(&self.conn, session)
@@ -114,7 +80,11 @@ impl Store {
 /// Checks that the session takes entries and that `expected` is its next sequence number; events in a
 /// batch may refer to each other by it (a deferral to its decision point), so a mismatch is refused
 /// rather than letting such a reference point at the wrong entry.
-fn check_next(tx: &Transaction<'_>, session: SessionId, expected: Seq) -> Result<Seq, StoreError> {
+pub(super) fn check_next(
+    tx: &Transaction<'_>,
+    session: SessionId,
+    expected: Seq,
+) -> Result<Seq, StoreError> {
     require_live(tx, session)?;
     let next = next_seq(tx, session)?;
     if next == expected {

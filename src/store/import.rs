@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::sessions::{Origin, insert_complete_session};
+use super::complete_sessions::{Origin, insert_complete_session};
 use super::{CompleteSession, Store, StoreError};
 use crate::domain::{Addendum, Client, ClientId, NewClient, ProgressNote, SessionId, Signature};
 

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::events::{insert_events, insert_events_unindexed};
+use super::events::insert_events;
 use super::{NewEvent, Store, StoreError, from_ms, to_ms};
 use crate::domain::{
     ClientId, ClinicZone, Dose, EventKind, NewSession, Route, Seq, Session, SessionId,
@@ -85,21 +85,6 @@ impl Store {
         Ok((self.session(id)?, committed))
     }
 
-    /// Writes many complete sessions in one transaction: all of them or none.
-    pub fn insert_complete_sessions(
-        &mut self,
-        sessions: &[CompleteSession],
-    ) -> Result<Vec<SessionId>, StoreError> {
-        self.write(|tx| {
-            let mut ids = Vec::with_capacity(sessions.len());
-            for session in sessions {
-                ids.push(insert_complete_session(tx, session, Origin::ThisClinic)?);
-            }
-            super::search::index_waiting(tx)?;
-            Ok(ids)
-        })
-    }
-
     /// One session by id.
     pub fn session(&self, id: SessionId) -> Result<Session, StoreError> {
         let row = self
@@ -136,53 +121,7 @@ impl Store {
     }
 }
 
-/// Where a complete session comes from, which decides whether it gave from this clinic's stock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Origin {
-    /// Recorded here (the demo writes whole sessions): its administration is entered in the
-    /// controlled-substance log.
-    ThisClinic,
-    /// Imported or copied from another journal: its vial was another clinic's stock, so the log
-    /// is left alone.
-    Elsewhere,
-}
-
-/// Writes one complete session inside the caller's transaction; its words wait for the index until
-/// the caller runs [`super::search::index_waiting`].
-pub(super) fn insert_complete_session(
-    tx: &rusqlite::Transaction<'_>,
-    session: &CompleteSession,
-    origin: Origin,
-) -> Result<SessionId, StoreError> {
-    // A signed session goes in as ended: its timeline and notes are written first, then the
-    // signature (see ImportBatch::insert_signature), after which nothing of it can change.
-    let status = match session.status {
-        SessionStatus::Signed => SessionStatus::Ended,
-        other => other,
-    };
-    insert_session(
-        tx,
-        &session.new,
-        session.uuid,
-        status,
-        (session.started_at, session.ended_at),
-        (session.weight_kg, session.zone),
-    )?;
-    let id = SessionId(tx.last_insert_rowid());
-    insert_events_unindexed(tx, id, Seq(1), &session.events)?;
-    super::delivered_total::record_delivered(tx, id)?;
-    // The checklist is at hand: its lot is taken from it rather than read back.
-    let lot = session.events.iter().find_map(|event| match &event.kind {
-        crate::domain::EventKind::PreSession(checklist) => checklist.lot.clone(),
-        _ => None,
-    });
-    if origin == Origin::ThisClinic {
-        super::substance_log::record_administered_from(tx, id, lot)?;
-    }
-    Ok(id)
-}
-
-fn insert_session(
+pub(super) fn insert_session(
     conn: &rusqlite::Connection,
     new: &NewSession,
     uuid: uuid::Uuid,
