@@ -32,7 +32,7 @@ impl Store {
             let mut ids = Vec::with_capacity(records.len());
             for record in records {
                 let id = insert_complete_session(tx, &record.session, Origin::ThisClinic)?;
-                super::notes::insert_notes(
+                crate::store::record::notes::insert_notes(
                     tx,
                     id,
                     record.progress_note.as_ref(),
@@ -40,9 +40,9 @@ impl Store {
                     record.notes_saved_at,
                 )?;
                 if let Some((clinician, at)) = &record.signed {
-                    super::signing::sign_in(tx, id, clinician.checked()?, *at)?;
+                    crate::store::record::signing::sign_in(tx, id, clinician.checked()?, *at)?;
                     for addendum in &record.addenda {
-                        super::signing::insert_addendum(tx, id, addendum)?;
+                        crate::store::record::signing::insert_addendum(tx, id, addendum)?;
                     }
                 }
                 ids.push(id);

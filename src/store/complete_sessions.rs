@@ -2,10 +2,10 @@
 //! the session, its entries and its delivered total, and, for a session recorded at this clinic,
 //! its administration in the controlled-substance log.
 
-use super::events::insert_events_unindexed;
-use super::sessions::{CompleteSession, insert_session};
 use super::{Store, StoreError};
 use crate::domain::{Seq, SessionId, SessionStatus};
+use crate::store::record::events::insert_events_unindexed;
+use crate::store::record::sessions::{CompleteSession, insert_session};
 
 impl Store {
     /// Writes many complete sessions in one transaction: all of them or none.
@@ -58,14 +58,14 @@ pub(super) fn insert_complete_session(
     )?;
     let id = SessionId(tx.last_insert_rowid());
     insert_events_unindexed(tx, id, Seq(1), &session.events)?;
-    super::delivered_total::record_delivered(tx, id)?;
+    crate::store::record::delivered_total::record_delivered(tx, id)?;
     // The checklist is at hand: its lot is taken from it rather than read back.
     let lot = session.events.iter().find_map(|event| match &event.kind {
         crate::domain::EventKind::PreSession(checklist) => checklist.lot.clone(),
         _ => None,
     });
     if origin == Origin::ThisClinic {
-        super::substance_log::record_administered_from(tx, id, lot)?;
+        crate::store::registers::substance_log::record_administered_from(tx, id, lot)?;
     }
     Ok(id)
 }

@@ -101,7 +101,7 @@ impl ImportBatch<'_> {
                 ClientMatch::Differs(existing)
             });
         }
-        super::clients::insert_client(&self.tx, client, now)?;
+        crate::store::record::clients::insert_client(&self.tx, client, now)?;
         Ok(ClientMatch::Added(ClientId(self.tx.last_insert_rowid())))
     }
 
@@ -132,7 +132,7 @@ impl ImportBatch<'_> {
         private: Option<&str>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        super::notes::insert_notes(&self.tx, session, progress, private, now)
+        crate::store::record::notes::insert_notes(&self.tx, session, progress, private, now)
     }
 
     /// Signs a session just inserted with the signature it was archived with (refused when its
@@ -143,9 +143,9 @@ impl ImportBatch<'_> {
         signature: &Signature,
         addenda: &[Addendum],
     ) -> Result<(), StoreError> {
-        super::signing::import_signature(&self.tx, session, signature)?;
+        crate::store::record::signing::import_signature(&self.tx, session, signature)?;
         for addendum in addenda {
-            super::signing::insert_addendum(&self.tx, session, addendum)?;
+            crate::store::record::signing::insert_addendum(&self.tx, session, addendum)?;
         }
         Ok(())
     }
@@ -163,7 +163,7 @@ impl ImportBatch<'_> {
                 ..follow_up.clone()
             })
             .collect();
-        super::follow_ups::insert_rows(&self.tx, &follow_ups)
+        crate::store::registers::follow_ups::insert_rows(&self.tx, &follow_ups)
     }
 
     /// Adds addenda to a session already in the journal (a colleague's copy, as its author adds them).
@@ -173,7 +173,7 @@ impl ImportBatch<'_> {
         addenda: &[Addendum],
     ) -> Result<(), StoreError> {
         for addendum in addenda {
-            super::signing::insert_addendum(&self.tx, session, addendum)?;
+            crate::store::record::signing::insert_addendum(&self.tx, session, addendum)?;
         }
         Ok(())
     }
@@ -205,7 +205,7 @@ impl ImportBatch<'_> {
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        super::synthetic::claim_in(&self.tx, now)
+        crate::store::record::synthetic::claim_in(&self.tx, now)
     }
 
     pub fn recorded_check_ins(&self, session: SessionId) -> Result<Vec<String>, StoreError> {
@@ -223,7 +223,7 @@ impl ImportBatch<'_> {
         author: &super::CopyAuthor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        super::practice::mark_copy(&self.tx, session, author, now)
+        crate::store::registers::practice::mark_copy(&self.tx, session, author, now)
     }
 
     /// Pins `keys` as the colleague `login`'s (the first time this journal meets them).
@@ -233,7 +233,7 @@ impl ImportBatch<'_> {
         keys: &[String],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        super::practice_pins::pin(&self.tx, login, keys, now)
+        crate::store::registers::practice_pins::pin(&self.tx, login, keys, now)
     }
 
     /// Notes a colleague's session the pull refused (kept from its first refusal).
@@ -244,7 +244,7 @@ impl ImportBatch<'_> {
         why: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        super::practice_quarantine::note(&self.tx, uuid, author, why, now)
+        crate::store::registers::practice_quarantine::note(&self.tx, uuid, author, why, now)
     }
 
     /// Makes the whole import durable at once, then merges the search index it filled.
@@ -268,7 +268,7 @@ impl ImportBatch<'_> {
             )?;
         }
         self.tx.commit()?;
-        super::anchor::anchor_on(self.conn, self.dir);
+        crate::store::files::anchor::anchor_on(self.conn, self.dir);
         Ok(())
     }
 }

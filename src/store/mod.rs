@@ -3,127 +3,75 @@
 //! Every write is one transaction that commits before the call returns, with `synchronous=FULL`, so an
 //! event that a caller was told is saved survives a killed process or a power cut.
 
-mod anchor;
-mod audit;
-mod audit_watch;
-mod backup;
-mod backup_folder;
-mod backup_key;
-mod backup_rotation;
-mod client_identity;
-mod clients;
 mod complete_records;
 mod complete_sessions;
-mod connection;
-mod consents;
-mod data_dir;
-mod data_folder;
-mod delivered_total;
-mod detached;
-mod digest;
-mod disclosure_outbox;
-mod disclosures;
-mod drafts;
 mod durable;
-mod encrypt_legacy;
 mod error;
-mod event_rows;
-mod events;
-mod first_run;
-mod follow_ups;
+mod files;
 mod import;
-mod integrity;
-mod key_file;
-mod key_proof;
-mod link_repair;
-mod measures;
-mod missing_changes;
-mod notes;
-mod open;
-mod output_guard;
-mod passphrase;
-mod plain_file;
-mod practice;
-mod practice_links;
-mod practice_pins;
-mod practice_quarantine;
-mod prefill;
-mod read_only_media;
-mod relevance;
-mod rems_patients;
-mod rems_submissions;
+mod record;
+mod registers;
 mod schema;
 mod search;
 mod secret;
-mod server_disclosures;
 mod session_end;
-mod session_text;
-mod sessions;
 mod settings;
-mod signing;
-mod signing_key;
-mod snippet;
-mod substance_log;
-mod summaries;
-mod synthetic;
-mod unfinished_output;
-mod unverified;
-mod witness;
 mod write;
-mod writer_lock;
 
-pub use anchor::ANCHOR_FILE_NAME;
-pub use audit::AuditEntry;
-pub use backup::CopyProgress;
-pub use backup_folder::{
+pub use complete_records::CompleteRecord;
+pub use durable::sync_dir;
+pub use error::StoreError;
+pub use files::anchor::ANCHOR_FILE_NAME;
+pub use files::backup::CopyProgress;
+pub use files::backup_folder::{
     BACKUP_FOLDER_FILE_NAME, backup_folder, choose_backup_folder, chosen_backup_folder,
     shares_disk_with_journal,
 };
-pub use backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
-pub use complete_records::CompleteRecord;
-pub use connection::{MIN_SQLITE_VERSION, connect_raw, connect_raw_with};
-pub use consents::ConsentDue;
-pub use data_dir::{DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir};
-pub use detached::{Interrupt, ReaderSource};
-pub use disclosure_outbox::OUTBOX_FILE_NAME;
-pub use disclosures::{DisclosureRecorder, Disclosures};
-pub use drafts::Draft;
-pub use durable::sync_dir;
-pub use error::StoreError;
-pub use events::NewEvent;
-pub use first_run::FIRST_RUN_FILE_NAME;
-pub use follow_ups::FollowUpDue;
+pub use files::backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
+pub use files::connection::{MIN_SQLITE_VERSION, connect_raw, connect_raw_with};
+pub use files::data_dir::{
+    DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir,
+};
+pub use files::detached::{Interrupt, ReaderSource};
+pub use files::first_run::FIRST_RUN_FILE_NAME;
+pub use files::integrity::{CHECK_AT_ONCE_BYTES, StartUpCheck};
+pub use files::key_file::KdfCost;
+pub use files::open::{JournalState, LockedJournal, journal_state};
+pub use files::output_guard::safe_output_path;
+pub use files::passphrase::PassphraseCheck;
+pub use files::passphrase::unlock_key;
+pub use files::plain_file::{PlainFileError, open_plain_file, read_plain_file};
+pub use files::unfinished_output::{
+    UNFINISHED_DIR_NAME, UnfinishedOutput, abandon_outputs_in_making, export_in_making,
+    remove_unfinished_outputs,
+};
+pub use files::witness::{CommitWitness, EPOCH_FILE_NAME, forget as forget_witness};
+pub use files::writer_lock::create_private_dir;
 pub use import::{ClientMatch, ImportBatch};
-pub use integrity::{CHECK_AT_ONCE_BYTES, StartUpCheck};
-pub use key_file::KdfCost;
-pub use key_proof::{KeyProof, RowKey};
-pub use measures::RecordedMeasure;
-pub use notes::PrivateNote;
-pub use open::{JournalState, LockedJournal, journal_state};
-pub use output_guard::safe_output_path;
-pub use passphrase::PassphraseCheck;
-pub use passphrase::unlock_key;
-pub use plain_file::{PlainFileError, open_plain_file, read_plain_file};
-pub use practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
-pub use practice_links::Linked;
-pub use prefill::LastSession;
-pub use rems_submissions::RemsDue;
+pub use record::audit::AuditEntry;
+pub use record::drafts::Draft;
+pub use record::events::NewEvent;
+pub use record::key_proof::{KeyProof, RowKey};
+pub use record::measures::RecordedMeasure;
+pub use record::notes::PrivateNote;
+pub use record::prefill::LastSession;
+pub use record::sessions::CompleteSession;
+pub use record::signing_key::key_fingerprint;
+pub use record::summaries::{SessionFilter, SessionSummary};
+pub use registers::consents::ConsentDue;
+pub use registers::disclosure_outbox::OUTBOX_FILE_NAME;
+pub use registers::disclosures::{DisclosureRecorder, Disclosures};
+pub use registers::follow_ups::FollowUpDue;
+pub use registers::practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
+pub use registers::practice_links::Linked;
+pub use registers::rems_submissions::RemsDue;
+pub use registers::server_disclosures::{ColleagueFetch, EmergencyOpening};
+pub use search::snippet::Snippet;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };
 pub(crate) use secret::parse_hex;
 pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
-pub use server_disclosures::{ColleagueFetch, EmergencyOpening};
-pub use sessions::CompleteSession;
-pub use signing_key::key_fingerprint;
-pub use snippet::Snippet;
-pub use summaries::{SessionFilter, SessionSummary};
-pub use unfinished_output::{
-    UNFINISHED_DIR_NAME, UnfinishedOutput, abandon_outputs_in_making, export_in_making,
-    remove_unfinished_outputs,
-};
-pub use witness::{CommitWitness, EPOCH_FILE_NAME, forget as forget_witness};
-pub use writer_lock::create_private_dir;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

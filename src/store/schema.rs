@@ -110,8 +110,8 @@ const MIGRATIONS: &[Migration] = &[
     // 6: signatures and addenda, the triggers that keep a signed session unchanged, and the audit
     // log with the triggers that append to it (see store::audit).
     Migration {
-        sql: super::signing::CREATE_SIGNING,
-        then: Some(super::signing::create_guards_and_log),
+        sql: crate::store::record::signing::CREATE_SIGNING,
+        then: Some(crate::store::record::signing::create_guards_and_log),
     },
     // 7: an infusion's dose is a rate (domain::administration): every stored total is worked out
     // again with that meaning. The totals are a cache beside the record, not the record, so the
@@ -152,23 +152,23 @@ const MIGRATIONS: &[Migration] = &[
     // 9: keyed signatures (store::signing_key): the clinicians' Ed25519 keys and each signature's
     // seal, both watched by the audit log.
     Migration {
-        sql: super::signing_key::CREATE_SIGNING_KEYS,
-        then: Some(super::audit_watch::watch_signing_keys),
+        sql: crate::store::record::signing_key::CREATE_SIGNING_KEYS,
+        then: Some(crate::store::record::audit_watch::watch_signing_keys),
     },
     // 10: the controlled-substance log (store::substance_log): append-only, watched by the audit log.
     Migration {
-        sql: super::substance_log::CREATE_SUBSTANCE_LOG,
-        then: Some(super::audit_watch::watch_substance_log),
+        sql: crate::store::registers::substance_log::CREATE_SUBSTANCE_LOG,
+        then: Some(crate::store::record::audit_watch::watch_substance_log),
     },
     // 11: which REMS monitoring forms were submitted (store::rems_submissions), audited.
     Migration {
-        sql: super::rems_submissions::CREATE_REMS_SUBMISSIONS,
-        then: Some(super::audit_watch::watch_rems_submissions),
+        sql: crate::store::registers::rems_submissions::CREATE_REMS_SUBMISSIONS,
+        then: Some(crate::store::record::audit_watch::watch_rems_submissions),
     },
     // 12: the clinic's consent texts and each client's consents (store::consents), audited.
     Migration {
-        sql: super::consents::CREATE_CONSENTS,
-        then: Some(super::audit_watch::watch_consents),
+        sql: crate::store::registers::consents::CREATE_CONSENTS,
+        then: Some(crate::store::record::audit_watch::watch_consents),
     },
     // 13: how many entries of a session call for a safety plan (a positive suicide risk screen,
     // PHQ-9 item 9 above zero), so lists mark those sessions without reading their timelines. A
@@ -180,25 +180,25 @@ const MIGRATIONS: &[Migration] = &[
     },
     // 14: integration check-ins planned when a session ends (store::follow_ups), audited.
     Migration {
-        sql: super::follow_ups::CREATE_FOLLOW_UPS,
-        then: Some(super::audit_watch::watch_follow_ups),
+        sql: crate::store::registers::follow_ups::CREATE_FOLLOW_UPS,
+        then: Some(crate::store::record::audit_watch::watch_follow_ups),
     },
     // 15: practice sync (store::practice): what went to the practice server, and which sessions
     // are read-only copies of a colleague's.
     Migration {
-        sql: super::practice::CREATE_PRACTICE,
+        sql: crate::store::registers::practice::CREATE_PRACTICE,
         then: None,
     },
     // 16: a "sit with it" or a lowering decided past a soft stop named the entry one place off
     // (store::link_repair); unsigned own sessions are set right, audited.
     Migration {
         sql: "",
-        then: Some(super::link_repair::repair_deferral_links),
+        then: Some(crate::store::record::link_repair::repair_deferral_links),
     },
     // 17: a journal made for synthetic data is marked so for good (store::synthetic), audited.
     Migration {
-        sql: super::synthetic::CREATE_JOURNAL_MARKS,
-        then: Some(super::audit_watch::watch_journal_marks),
+        sql: crate::store::record::synthetic::CREATE_JOURNAL_MARKS,
+        then: Some(crate::store::record::audit_watch::watch_journal_marks),
     },
     // 18: the clinic's IANA time zone kept with each session (its times of day are read there),
     // watched by the audit log and by a signed session's guard. Sessions from before have none.
@@ -214,59 +214,59 @@ const MIGRATIONS: &[Migration] = &[
     WHEN OLD.status = 'signed'
     BEGIN SELECT RAISE(ABORT, 'signed session: its record no longer changes'); END;
     ",
-        then: Some(super::audit_watch::watch_session_zone),
+        then: Some(crate::store::record::audit_watch::watch_session_zone),
     },
     // 19: each client code's look (its confusable skeleton), so two codes that read the same are
     // never two clients (store::clients).
     Migration {
-        sql: super::clients::ADD_LOOK_ALIKE,
-        then: Some(super::clients::fill_look_alike),
+        sql: crate::store::record::clients::ADD_LOOK_ALIKE,
+        then: Some(crate::store::record::clients::fill_look_alike),
     },
     // 20: REMS marks as a log (store::rems_submissions): a mark made in error is withdrawn by a
     // later, audited mark, never changed.
     Migration {
-        sql: super::rems_submissions::CREATE_REMS_MARKS,
-        then: Some(super::audit_watch::watch_rems_marks),
+        sql: crate::store::registers::rems_submissions::CREATE_REMS_MARKS,
+        then: Some(crate::store::record::audit_watch::watch_rems_marks),
     },
     // 21: the clients' REMS details (store::rems_patients), audited; and esketamine totals worked
     // out again now that devices add up.
     Migration {
-        sql: super::rems_patients::CREATE_REMS_PATIENTS,
-        then: Some(super::audit_watch::watch_rems_patients),
+        sql: crate::store::registers::rems_patients::CREATE_REMS_PATIENTS,
+        then: Some(crate::store::record::audit_watch::watch_rems_patients),
     },
     // 22: signatures imported without a seal, kept and marked unverified (store::unverified),
     // audited.
     Migration {
-        sql: super::unverified::CREATE_UNVERIFIED_SIGNATURES,
-        then: Some(super::audit_watch::watch_unverified_signatures),
+        sql: crate::store::record::unverified::CREATE_UNVERIFIED_SIGNATURES,
+        then: Some(crate::store::record::audit_watch::watch_unverified_signatures),
     },
     // 23: which of this journal's clients is which practice client (store::practice_links),
     // audited.
     Migration {
-        sql: super::practice_links::CREATE_PRACTICE_LINKS,
-        then: Some(super::audit_watch::watch_practice_links),
+        sql: crate::store::registers::practice_links::CREATE_PRACTICE_LINKS,
+        then: Some(crate::store::record::audit_watch::watch_practice_links),
     },
     // 24: colleagues' sessions a pull refused (store::practice_quarantine).
     Migration {
-        sql: super::practice_quarantine::CREATE_PRACTICE_QUARANTINE,
+        sql: crate::store::registers::practice_quarantine::CREATE_PRACTICE_QUARANTINE,
         then: None,
     },
     // 25: the keys this journal first saw as each colleague's (store::practice_pins); a member
     // journal without a key of its own gets one, to seal what it sends.
     Migration {
-        sql: super::practice_pins::CREATE_PRACTICE_PINS,
-        then: Some(super::practice_pins::key_for_a_member),
+        sql: crate::store::registers::practice_pins::CREATE_PRACTICE_PINS,
+        then: Some(crate::store::registers::practice_pins::key_for_a_member),
     },
     // 26: the accounting of disclosures (store::disclosures), append-only; it is its own log.
     Migration {
-        sql: super::disclosures::CREATE_DISCLOSURES,
+        sql: crate::store::registers::disclosures::CREATE_DISCLOSURES,
         then: None,
     },
     // 27: a colleague's key trusted by hand, after comparing its fingerprint with them
     // (store::practice_pins); every pin audited.
     Migration {
-        sql: super::practice_pins::TRUSTED_BY_HAND,
-        then: Some(super::audit_watch::watch_practice_pins),
+        sql: crate::store::registers::practice_pins::TRUSTED_BY_HAND,
+        then: Some(crate::store::record::audit_watch::watch_practice_pins),
     },
     // 28: a signature keeps the client's code it was made under when that is not the code of the
     // client it is filed under here (store::signing), audited.
@@ -274,7 +274,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: r"
     ALTER TABLE signatures ADD COLUMN client_code TEXT
         CHECK (client_code IS NULL OR length(client_code) BETWEEN 1 AND 64);",
-        then: Some(super::audit_watch::watch_signed_codes),
+        then: Some(crate::store::record::audit_watch::watch_signed_codes),
     },
 ];
 
@@ -303,8 +303,8 @@ fn count_suicide_risk(tx: &Transaction<'_>) -> Result<(), StoreError> {
 /// with the session's own weight (for a journal from before 7, with an infusion as a rate; from
 /// before 3, for the first time).
 fn session_weight_and_totals(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    super::audit_watch::watch_session_weight(tx)?;
-    super::delivered_total::backfill(tx)
+    crate::store::record::audit_watch::watch_session_weight(tx)?;
+    crate::store::record::delivered_total::backfill(tx)
 }
 
 /// The schema version this build writes.

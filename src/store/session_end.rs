@@ -5,9 +5,9 @@
 
 use rusqlite::params;
 
-use super::events::{NewEvent, check_next, insert_events};
 use super::{Store, StoreError, to_ms};
 use crate::domain::{Event, MAX_SESSION_ENTRIES, Seq, SessionId};
+use crate::store::record::events::{NewEvent, check_next, insert_events};
 
 impl Store {
     /// Ends a live session: appends its closing entries (a stop of an infusion still running, then
@@ -34,9 +34,9 @@ impl Store {
                 params![session.0, to_ms(end.wall_time)],
             )?;
             tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
-            super::delivered_total::record_delivered(tx, session)?;
-            super::substance_log::record_administered(tx, session)?;
-            super::follow_ups::plan_follow_ups(tx, session, end.wall_time)?;
+            crate::store::record::delivered_total::record_delivered(tx, session)?;
+            crate::store::registers::substance_log::record_administered(tx, session)?;
+            crate::store::registers::follow_ups::plan_follow_ups(tx, session, end.wall_time)?;
             Ok(committed)
         })?;
         self.checkpoint();

@@ -56,10 +56,13 @@ mod tests {
         ("schema.rs", "the migrations, as the journal opens"),
         ("import.rs", "an import's batch, anchored as it commits"),
         ("mod.rs", "read_consistent's read-only snapshot"),
-        ("open.rs", "the anchor of what opening found"),
-        ("anchor.rs", "require_anchor trying the anchor once more"),
+        ("files/open.rs", "the anchor of what opening found"),
         (
-            "passphrase.rs",
+            "files/anchor.rs",
+            "require_anchor trying the anchor once more",
+        ),
+        (
+            "files/passphrase.rs",
             "the key file rewrapped: nothing in the database changes",
         ),
     ];

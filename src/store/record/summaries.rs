@@ -1,0 +1,184 @@
+//! The one-line-per-session read model behind session lists and `kap-journal sessions`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::super::{Store, StoreError, from_ms};
+use crate::domain::{Delivered, Dose, Route, SessionId, SessionStatus, TreatmentModel};
+
+/// Which sessions to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionFilter {
+    pub client_code: Option<String>,
+    pub model: Option<TreatmentModel>,
+    /// Leave out colleagues' sessions copied from the practice (listed by default, marked).
+    pub own_only: bool,
+}
+
+/// One session as a list shows it. Its JSON form is the documented output of `kap-journal sessions --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub id: SessionId,
+    pub client_code: String,
+    pub model: TreatmentModel,
+    pub route: Route,
+    pub planned_dose: Dose,
+    pub status: SessionStatus,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub events: u32,
+    pub decision_points: u32,
+    pub deferrals: u32,
+    pub worked_through: u32,
+    pub dose_lowered: u32,
+    pub ended_early: u32,
+    pub session_stopped: u32,
+    /// How many entries call for a safety plan: a positive suicide risk screen or PHQ-9 item 9
+    /// above zero. Above zero, lists mark the session.
+    pub suicide_risk: u32,
+    /// What the session delivered, in mg; `None` while live or when it cannot be known (mg/kg with no weight).
+    pub delivered_mg: Option<f64>,
+    /// The same in mg/kg; `None` while live or when the client's weight is unknown.
+    pub delivered_mg_per_kg: Option<f64>,
+    /// Who recorded it, for a colleague's session copied from the practice; `None` for this
+    /// journal's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clinician: Option<String>,
+    /// A signature that came without a seal: the list says "signed (unverified)".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub signature_unverified: bool,
+}
+
+impl SessionSummary {
+    /// The delivered total as the domain describes it; all `None` while the session is live.
+    pub fn delivered(&self) -> Delivered {
+        Delivered {
+            mg: self.delivered_mg,
+            mg_per_kg: self.delivered_mg_per_kg,
+        }
+    }
+
+    /// "live", "ended", "signed", or "signed (unverified)" for a signature that came without a seal.
+    pub fn describe_status(&self) -> &'static str {
+        if self.signature_unverified {
+            "signed (unverified)"
+        } else {
+            self.status.as_str()
+        }
+    }
+
+    /// "24.5 mg (0.35 mg/kg)", "–" when nothing was given, "live" while it runs.
+    pub fn describe_delivered(&self) -> String {
+        if self.status == SessionStatus::Live {
+            "live".to_owned()
+        } else {
+            self.delivered().describe()
+        }
+    }
+}
+
+impl Store {
+    /// Sessions matching the filter, newest first. Medical Model and KAP rows carry their model so a
+    /// caller can always keep them apart.
+    pub fn session_summaries(
+        &self,
+        filter: &SessionFilter,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
+                    s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
+                    s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk,
+                    p.author_name, u.session_id IS NOT NULL
+             FROM sessions s JOIN clients c ON c.id = s.client_id
+                  LEFT JOIN practice_copies p ON p.session_id = s.id
+                  LEFT JOIN unverified_signatures u ON u.session_id = s.id
+             WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR s.model = ?2)
+               AND (?3 = 0 OR p.session_id IS NULL)
+             ORDER BY s.started_ms DESC, s.id DESC",
+        )?;
+        let model = filter.model.map(TreatmentModel::as_str);
+        let rows = statement.query_map(
+            rusqlite::params![
+                filter.client_code.as_deref().map(str::trim),
+                model,
+                filter.own_only
+            ],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, i64>(6)?,
+                    row.get::<_, Option<i64>>(7)?,
+                    [
+                        row.get::<_, u32>(8)?,
+                        row.get(9)?,
+                        row.get(10)?,
+                        row.get(11)?,
+                        row.get(12)?,
+                        row.get(13)?,
+                        row.get(14)?,
+                    ],
+                    (
+                        row.get::<_, Option<f64>>(15)?,
+                        row.get::<_, Option<f64>>(16)?,
+                    ),
+                    row.get::<_, u32>(17)?,
+                    (row.get::<_, Option<String>>(18)?, row.get::<_, bool>(19)?),
+                ))
+            },
+        )?;
+        let damaged = || StoreError::Damaged("a session");
+        rows.map(|row| {
+            let (
+                id,
+                client_code,
+                model,
+                route,
+                dose,
+                status,
+                started_ms,
+                ended_ms,
+                counts,
+                delivered,
+                suicide_risk,
+                (clinician, signature_unverified),
+            ) = row?;
+            let [
+                events,
+                decision_points,
+                deferrals,
+                worked_through,
+                dose_lowered,
+                ended_early,
+                session_stopped,
+            ] = counts;
+            Ok(SessionSummary {
+                id: SessionId(id),
+                client_code,
+                model: TreatmentModel::parse(&model).ok_or_else(damaged)?,
+                route: Route::parse(&route).ok_or_else(damaged)?,
+                planned_dose: serde_json::from_str(&dose).map_err(|_| damaged())?,
+                status: SessionStatus::parse(&status).ok_or_else(damaged)?,
+                started_at: from_ms(started_ms)?,
+                ended_at: ended_ms.map(from_ms).transpose()?,
+                events,
+                decision_points,
+                deferrals,
+                worked_through,
+                dose_lowered,
+                ended_early,
+                session_stopped,
+                suicide_risk,
+                delivered_mg: delivered.0,
+                delivered_mg_per_kg: delivered.1,
+                clinician,
+                signature_unverified,
+            })
+        })
+        .collect()
+    }
+}
