@@ -35,3 +35,209 @@ fn every_source_file_stays_under_450_lines() {
         "split these by idea, each under {MOST_LINES} lines: {too_long:#?}"
     );
 }
+
+/// Where a folder of the store stands: what it may never read (folders above it, and what is built
+/// on the record and the registers together).
+const STORE_FOLDERS: [(&str, &[&str]); 4] = [
+    (
+        "files",
+        &[
+            "registers",
+            "import",
+            "session_end",
+            "complete_sessions",
+            "complete_records",
+        ],
+    ),
+    (
+        "record",
+        &[
+            "files",
+            "registers",
+            "import",
+            "session_end",
+            "complete_sessions",
+            "complete_records",
+        ],
+    ),
+    (
+        "registers",
+        &[
+            "files",
+            "import",
+            "session_end",
+            "complete_sessions",
+            "complete_records",
+        ],
+    ),
+    (
+        "search",
+        &[
+            "files",
+            "record",
+            "registers",
+            "import",
+            "session_end",
+            "complete_sessions",
+        ],
+    ),
+];
+
+/// The names `src/store/mod.rs` re-exports from each of its folders (`pub use files::open::X`):
+/// a file that reads `super::super::X` reads that folder.
+fn store_reexports() -> Vec<(String, String)> {
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/mod.rs"),
+    )
+    .unwrap();
+    let mut names = Vec::new();
+    for statement in source.split(';') {
+        let Some(at) = statement.find("pub use ") else {
+            continue;
+        };
+        let path = statement[at + "pub use ".len()..].trim();
+        let folder = path.split("::").next().unwrap_or_default().to_owned();
+        let items = path.rsplit_once("::{").map_or_else(
+            || path.rsplit("::").next().unwrap_or_default().to_owned(),
+            |(_, items)| items.trim_end_matches('}').to_owned(),
+        );
+        for item in items.split(',') {
+            let name = item.rsplit(" as ").next().unwrap_or_default().trim();
+            if !name.is_empty() {
+                names.push((name.to_owned(), folder.clone()));
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn the_stores_folders_read_only_downwards() {
+    let reexports = store_reexports();
+    let mut upwards = Vec::new();
+    for (folder, above) in STORE_FOLDERS {
+        for path in rust_files_under(&format!("src/store/{folder}")) {
+            let source = std::fs::read_to_string(&path).unwrap();
+            for higher in above {
+                let by_path = [
+                    format!("crate::store::{higher}::"),
+                    format!("super::super::{higher}::"),
+                ];
+                let by_name = reexports
+                    .iter()
+                    .filter(|(_, from)| from == higher)
+                    .map(|(name, _)| format!("super::super::{name}"))
+                    .filter(|read| {
+                        source.match_indices(read.as_str()).any(|(at, _)| {
+                            !source[at + read.len()..]
+                                .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                        })
+                    });
+                for read in by_path
+                    .into_iter()
+                    .filter(|read| source.contains(read.as_str()))
+                    .chain(by_name)
+                {
+                    upwards.push(format!("{} reads {read}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        upwards.is_empty(),
+        "a folder of the store reads one above it: {upwards:#?}"
+    );
+}
+
+/// The screens of the window, each a folder; what they share (src/ui/*.rs) reads none of them, so a
+/// screen can be added or moved without the shared pieces following it.
+const SCREENS: [&str; 10] = [
+    "app", "client", "home", "live", "lots", "practice", "session", "settings", "start", "unlock",
+];
+
+#[test]
+fn what_the_screens_share_reads_no_screen() {
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+    let mut upwards = Vec::new();
+    for entry in std::fs::read_dir(&ui).unwrap() {
+        let path = entry.unwrap().path();
+        let shared = path.extension().is_some_and(|extension| extension == "rs")
+            && path.file_name().is_some_and(|name| name != "mod.rs");
+        if !shared {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for screen in SCREENS {
+            for read in [
+                format!("crate::ui::{screen}::"),
+                format!("super::{screen}::"),
+            ] {
+                if source.contains(read.as_str()) {
+                    upwards.push(format!("{} reads {read}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        upwards.is_empty(),
+        "a shared piece of the window reads a screen: {upwards:#?}"
+    );
+}
+
+/// The crate's floors, from the top: a module reads only modules on its floor or below
+/// (`src/main.rs` stands above them all).
+const FLOORS: [&[&str]; 9] = [
+    &["cli"],
+    &["ui"],
+    &["changes"],
+    &["practice"],
+    &["export"],
+    &["print", "crash_report", "demo", "review", "live", "worker"],
+    &["store"],
+    &["format", "palette", "system_clock"],
+    &["domain"],
+];
+
+#[test]
+fn no_module_reads_one_above_it() {
+    let floor_of = |module: &str| FLOORS.iter().position(|floor| floor.contains(&module));
+    let mut upwards = Vec::new();
+    for (floor, modules) in FLOORS.iter().enumerate() {
+        for module in *modules {
+            let files = if std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("src/{module}"))
+                .is_dir()
+            {
+                rust_files_under(&format!("src/{module}"))
+            } else {
+                vec![
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join(format!("src/{module}.rs")),
+                ]
+            };
+            for path in files {
+                let source = std::fs::read_to_string(&path).unwrap();
+                // Code, not the comments that may name a module above to say where a thing is.
+                let code = source
+                    .lines()
+                    .filter(|line| !line.trim_start().starts_with("//"));
+                for line in code {
+                    for (at, _) in line.match_indices("crate::") {
+                        let name: String = line[at + "crate::".len()..]
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        if floor_of(&name).is_some_and(|higher| higher < floor) {
+                            upwards.push(format!("{} reads crate::{name}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    upwards.dedup();
+    assert!(
+        upwards.is_empty(),
+        "a module reads one above it: {upwards:#?}"
+    );
+}

@@ -14,8 +14,10 @@ pub struct SavedForm<T, A = ()> {
     pub editing: T,
     /// What the journal holds.
     saved: T,
-    /// What was sent, until the answer comes.
+    /// What was sent (the fields as checked), until the answer comes.
     sent: Option<T>,
+    /// What the fields held when it was sent: typing since then is never overwritten.
+    fields_when_sent: Option<T>,
     pub status: Status,
     saving: Awaiting<A>,
     /// When [`keep`](Self::keep) last sent, on the frame's clock (seconds).
@@ -46,6 +48,7 @@ impl<T: Clone + PartialEq, A> SavedForm<T, A> {
             editing: saved.clone(),
             saved,
             sent: None,
+            fields_when_sent: None,
             status,
             saving: Awaiting::default(),
             last_kept_s: f64::NEG_INFINITY,
@@ -89,6 +92,7 @@ impl<T: Clone + PartialEq, A> SavedForm<T, A> {
     /// only when the answer says so.
     pub fn send<C: Change<Answer = A>>(&mut self, journal: &Journal, value: T, change: C) {
         self.sent = Some(value);
+        self.fields_when_sent = Some(self.editing.clone());
         self.saving.send(journal, change);
     }
 
@@ -147,10 +151,11 @@ impl<T: Clone + PartialEq, A> SavedForm<T, A> {
         kept: impl FnOnce(A) -> Option<T>,
     ) -> Option<T> {
         let sent = self.sent.take();
+        let fields_when_sent = self.fields_when_sent.take();
         match result {
             Ok(answer) => {
-                let value = kept(answer).or_else(|| sent.clone())?;
-                if sent.is_none_or(|sent| sent == self.editing) {
+                let value = kept(answer).or(sent)?;
+                if fields_when_sent.is_none_or(|fields| fields == self.editing) {
                     self.editing = value.clone();
                 }
                 self.saved = value.clone();
