@@ -43,16 +43,16 @@ pub fn receive_and_waste(store: &mut Store) -> Result<(), StoreError> {
             continue;
         }
         let new_lot = lot.received_mg == 0.0;
-        let pack = pack_mg(lot.substance);
-        let packs = (-lot.balance_mg / pack).ceil() + 1.0;
-        let received = NewSubstanceEntry {
-            lot: lot.lot.clone(),
-            substance: lot.substance,
-            movement: Movement::Received,
-            amount: Micrograms::from_mg(packs * pack)?,
-            note: "Delivery from the pharmacy; invoice filed.".to_owned(),
-        };
-        store.record_substance(&received, at(month, 1, 8))?;
+        for delivery_mg in deliveries(-lot.balance_mg, pack_mg(lot.substance)) {
+            let received = NewSubstanceEntry {
+                lot: lot.lot.clone(),
+                substance: lot.substance,
+                movement: Movement::Received,
+                amount: Micrograms::from_mg(delivery_mg)?,
+                note: "Delivery from the pharmacy; invoice filed.".to_owned(),
+            };
+            store.record_substance(&received, at(month, 1, 8))?;
+        }
         if new_lot && lot.substance == Substance::Ketamine {
             let wasted = NewSubstanceEntry {
                 lot: lot.lot,
@@ -67,6 +67,20 @@ pub fn receive_and_waste(store: &mut Store) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// What a lot short of `short_mg` receives, in whole packs with one to spare: as one delivery, or
+/// as several when a large practice's month needs more than one entry of the log may move.
+fn deliveries(short_mg: f64, pack_mg: f64) -> Vec<f64> {
+    let mut packs = (short_mg / pack_mg).ceil() + 1.0;
+    let most = (Micrograms::MOST_MG / pack_mg).floor().max(1.0);
+    let mut deliveries = Vec::new();
+    while packs > 0.0 {
+        let now = packs.min(most);
+        deliveries.push(now * pack_mg);
+        packs -= now;
+    }
+    deliveries
 }
 
 /// The first day of the month a demo lot is named after.
@@ -99,4 +113,26 @@ pub fn submit_rems_forms(store: &mut Store, last_day: NaiveDate) -> Result<(), S
         })
         .collect();
     store.mark_rems_submitted_all(&submitted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_beyond_one_entry_is_received_in_several_deliveries() {
+        assert_eq!(
+            deliveries(2_500.0, 1_000.0),
+            [4_000.0],
+            "three packs and one to spare"
+        );
+        // A practice of 1,200 clients gave 250 g of one month's ketamine: 251 packs of 1 g.
+        let large = deliveries(250_000.0, 1_000.0);
+        assert_eq!(large, [100_000.0, 100_000.0, 51_000.0]);
+        assert!(large.iter().all(|mg| Micrograms::from_mg(*mg).is_ok()));
+        let esketamine = deliveries(150_000.0, 280.0);
+        assert!(esketamine.iter().all(|mg| *mg <= Micrograms::MOST_MG));
+        let packs: f64 = esketamine.iter().sum::<f64>() / 280.0;
+        assert!((packs - ((150_000.0_f64 / 280.0).ceil() + 1.0)).abs() < 1e-9);
+    }
 }

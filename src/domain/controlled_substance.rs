@@ -103,6 +103,10 @@ pub struct Micrograms(pub i64);
 const MAX_ENTRY_MICROGRAMS: i64 = 100_000_000;
 
 impl Micrograms {
+    /// The most one entry may move, in milligrams (100 g).
+    #[expect(clippy::cast_precision_loss, reason = "1e8 is exact in an f64")]
+    pub const MOST_MG: f64 = MAX_ENTRY_MICROGRAMS as f64 / 1000.0;
+
     /// Milligrams as typed (`500`, `12.5`, `0,25`), to the microgram; more than zero.
     pub fn parse_mg(text: &str) -> Result<Self, SubstanceLogError> {
         let number = text.trim().trim_end_matches("mg");
