@@ -391,6 +391,32 @@ fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
         }),
         Err(kap_journal::store::StoreError::RemsContact(_))
     ));
+    // The name and the contact are saved together, or neither: a contact that does not read
+    // keeps the name as it was.
+    let other = kap_journal::domain::ClinicName::parse("Hillside (synthetic)").unwrap();
+    // As the window's Settings sends them.
+    let refused = kap_journal::worker::Change::apply(
+        kap_journal::changes::SaveClinic {
+            name: Some(other),
+            contact: RemsContact {
+                email: "front desk".into(),
+                ..RemsContact::default()
+            },
+        },
+        store,
+    );
+    assert!(matches!(
+        refused,
+        Err(kap_journal::store::StoreError::RemsContact(_))
+    ));
+    assert_eq!(
+        store
+            .clinic_name()
+            .unwrap()
+            .map(|name| name.as_str().to_owned())
+            .as_deref(),
+        Some("Riverside (synthetic)")
+    );
 
     let load = |store: &kap_journal::store::Store, id| {
         kap_journal::export::SessionRecord::load(

@@ -42,8 +42,9 @@ impl Change for SaveClinic {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.save_clinic_name(self.name.as_ref())?;
-        store.save_rems_contact(&self.contact).map(drop)
+        store
+            .save_clinic(self.name.as_ref(), &self.contact)
+            .map(drop)
     }
 }
 

@@ -59,14 +59,7 @@ impl Store {
 
     /// Stores the clinic's name (checked and trimmed), or clears it with `None`.
     pub fn save_clinic_name(&mut self, name: Option<&ClinicName>) -> Result<(), StoreError> {
-        if let Some(name) = name {
-            return self.write_setting(CLINIC_NAME_KEY, name, "the clinic's name");
-        }
-        self.write(|tx| {
-            tx.prepare_cached("DELETE FROM settings WHERE key = ?1")?
-                .execute([CLINIC_NAME_KEY])?;
-            Ok(())
-        })
+        self.write(|tx| put_clinic_name(tx, name))
     }
 
     /// The clinic's time zone, kept with each session started: the one set in Settings, else this
@@ -122,6 +115,21 @@ impl Store {
         what: &'static str,
     ) -> Result<(), StoreError> {
         self.write(|tx| put_setting(tx, key, value, what))
+    }
+}
+
+/// Stores the clinic's name in the transaction given, or clears it with `None`.
+pub(super) fn put_clinic_name(
+    tx: &rusqlite::Transaction<'_>,
+    name: Option<&ClinicName>,
+) -> Result<(), StoreError> {
+    match name {
+        Some(name) => put_setting(tx, CLINIC_NAME_KEY, name, "the clinic's name"),
+        None => {
+            tx.prepare_cached("DELETE FROM settings WHERE key = ?1")?
+                .execute([CLINIC_NAME_KEY])?;
+            Ok(())
+        }
     }
 }
 

@@ -95,4 +95,24 @@ impl Store {
         self.write_setting(CONTACT_KEY, &contact, "the clinic's contact details")?;
         Ok(contact)
     }
+
+    /// The clinic's name (or none) and its contact details together, in one write: both are kept
+    /// or, when the contact does not read, neither (Settings saves them with one button).
+    pub fn save_clinic(
+        &mut self,
+        name: Option<&crate::domain::ClinicName>,
+        contact: &RemsContact,
+    ) -> Result<RemsContact, StoreError> {
+        let contact = contact.checked()?;
+        self.write(|tx| {
+            super::super::settings::put_clinic_name(tx, name)?;
+            super::super::settings::put_setting(
+                tx,
+                CONTACT_KEY,
+                &contact,
+                "the clinic's contact details",
+            )
+        })?;
+        Ok(contact)
+    }
 }
