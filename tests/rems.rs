@@ -391,33 +391,6 @@ fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
         }),
         Err(kap_journal::store::StoreError::RemsContact(_))
     ));
-    // The name and the contact are saved together, or neither: a contact that does not read
-    // keeps the name as it was.
-    let other = kap_journal::domain::ClinicName::parse("Hillside (synthetic)").unwrap();
-    // As the window's Settings sends them.
-    let refused = kap_journal::worker::Change::apply(
-        kap_journal::changes::SaveClinic {
-            name: Some(other),
-            contact: RemsContact {
-                email: "front desk".into(),
-                ..RemsContact::default()
-            },
-        },
-        store,
-    );
-    assert!(matches!(
-        refused,
-        Err(kap_journal::store::StoreError::RemsContact(_))
-    ));
-    assert_eq!(
-        store
-            .clinic_name()
-            .unwrap()
-            .map(|name| name.as_str().to_owned())
-            .as_deref(),
-        Some("Riverside (synthetic)")
-    );
-
     let load = |store: &kap_journal::store::Store, id| {
         kap_journal::export::SessionRecord::load(
             store,
@@ -823,4 +796,46 @@ fn esketamine_totals_kept_before_devices_added_up_are_worked_out_again() {
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap();
     assert_eq!(listed[0].delivered().mg, Some(84.0));
+}
+
+#[test]
+fn a_clinics_name_and_contact_are_saved_together_or_not_at_all() {
+    let mut journal = common::journal();
+    let riverside = kap_journal::domain::ClinicName::parse("Riverside (synthetic)").unwrap();
+    journal
+        .store
+        .save_clinic(Some(&riverside), &full_context().contact)
+        .unwrap();
+    // The name and the contact are saved together, or neither: a contact that does not read
+    // keeps the name as it was.
+    let other = kap_journal::domain::ClinicName::parse("Hillside (synthetic)").unwrap();
+    // As the window's Settings sends them.
+    let refused = kap_journal::worker::Change::apply(
+        kap_journal::changes::SaveClinic {
+            name: Some(other),
+            contact: RemsContact {
+                email: "front desk".into(),
+                ..RemsContact::default()
+            },
+        },
+        &mut journal.store,
+    );
+    assert!(matches!(
+        refused,
+        Err(kap_journal::store::StoreError::RemsContact(_))
+    ));
+    assert_eq!(
+        journal
+            .store
+            .clinic_name()
+            .unwrap()
+            .map(|name| name.as_str().to_owned())
+            .as_deref(),
+        Some("Riverside (synthetic)")
+    );
+    assert_eq!(
+        journal.store.rems_contact().unwrap().email,
+        full_context().contact.email,
+        "the contact as it was too"
+    );
 }

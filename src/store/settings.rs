@@ -123,14 +123,12 @@ pub(super) fn put_clinic_name(
     tx: &rusqlite::Transaction<'_>,
     name: Option<&ClinicName>,
 ) -> Result<(), StoreError> {
-    match name {
-        Some(name) => put_setting(tx, CLINIC_NAME_KEY, name, "the clinic's name"),
-        None => {
-            tx.prepare_cached("DELETE FROM settings WHERE key = ?1")?
-                .execute([CLINIC_NAME_KEY])?;
-            Ok(())
-        }
+    if let Some(name) = name {
+        return put_setting(tx, CLINIC_NAME_KEY, name, "the clinic's name");
     }
+    tx.prepare_cached("DELETE FROM settings WHERE key = ?1")?
+        .execute([CLINIC_NAME_KEY])?;
+    Ok(())
 }
 
 /// Stores one setting as JSON in the transaction given (`what` names it if it cannot be written).
