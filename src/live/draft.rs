@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use super::Sender;
 use super::changes::SaveDraft;
 use crate::domain::SessionId;
+use crate::store::Draft;
 use crate::worker::Pending;
 
 /// The shortest time between two draft writes; a fast typist costs two small commits a second.
@@ -24,6 +25,8 @@ struct Sent {
 
 /// What the database holds of the draft, and when it was last written.
 pub(super) struct DraftKeeper {
+    /// The draft found when the session was taken up (after a restart, the words to give back).
+    found: Option<Draft>,
     saved: String,
     saved_at: Option<DateTime<Utc>>,
     /// The number of the write `saved` came from; an older answer never overrides it.
@@ -49,16 +52,25 @@ pub enum SaveStatus {
 }
 
 impl DraftKeeper {
-    /// `saved` is the draft as found in the database.
-    pub(super) fn new(saved: &str) -> Self {
+    /// `found` is the draft as the database held it.
+    pub(super) fn new(found: Option<Draft>) -> Self {
         Self {
-            saved: saved.to_owned(),
+            saved: found
+                .as_ref()
+                .map(|draft| draft.text.clone())
+                .unwrap_or_default(),
+            found,
             saved_at: None,
             saved_order: 0,
             sent: VecDeque::new(),
             last_attempt: None,
             error: None,
         }
+    }
+
+    /// The draft found when the session was taken up.
+    pub(super) fn found(&self) -> Option<&Draft> {
+        self.found.as_ref()
     }
 
     /// Saves `text` if it changed and the last write is long enough ago and answered. Returns how

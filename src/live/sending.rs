@@ -20,6 +20,11 @@ pub type Memo = Box<dyn Any>;
 /// Entries sent and not yet answered, oldest first.
 pub(super) struct InFlight {
     answer: Pending<Vec<Event>>,
+    sent: Sent,
+}
+
+/// What the engine keeps of entries it sent, to settle their answer.
+struct Sent {
     /// Given back if refused.
     memo: Option<Memo>,
     /// The entries are what the draft became (the draft row is cleared with them).
@@ -153,9 +158,11 @@ impl LiveSession {
         });
         self.in_flight.push_back(InFlight {
             answer,
-            memo,
-            clears_draft,
-            ends: false,
+            sent: Sent {
+                memo,
+                clears_draft,
+                ends: false,
+            },
         });
         Ok(())
     }
@@ -179,9 +186,11 @@ impl LiveSession {
         });
         self.in_flight.push_back(InFlight {
             answer,
-            memo,
-            clears_draft: true,
-            ends: true,
+            sent: Sent {
+                memo,
+                clears_draft: true,
+                ends: true,
+            },
         });
         Ok(())
     }
@@ -190,7 +199,7 @@ impl LiveSession {
     /// them and every later one back.
     pub fn take_answers(&mut self) -> Option<Refused> {
         while let Some(ack) = self.in_flight.front().and_then(|sent| sent.answer.poll()) {
-            let sent = self.in_flight.pop_front()?;
+            let InFlight { sent, .. } = self.in_flight.pop_front()?;
             if let Some(refused) = self.answered(sent, ack) {
                 return Some(refused);
             }
@@ -200,20 +209,15 @@ impl LiveSession {
 
     /// Waits for every answer (the command line and tests); a refusal is the error.
     pub fn wait_for_answers(&mut self) -> Result<(), StoreError> {
-        while let Some(sent) = self.in_flight.pop_front() {
-            let ack = sent.answer.wait();
-            let sent = InFlight {
-                answer: Pending::answered(ack.order, Ok(Vec::new())),
-                ..sent
-            };
-            if let Some(refused) = self.answered(sent, ack) {
+        while let Some(InFlight { answer, sent }) = self.in_flight.pop_front() {
+            if let Some(refused) = self.answered(sent, answer.wait()) {
                 return Err(refused.error);
             }
         }
         Ok(())
     }
 
-    fn answered(&mut self, sent: InFlight, ack: Ack<Vec<Event>>) -> Option<Refused> {
+    fn answered(&mut self, sent: Sent, ack: Ack<Vec<Event>>) -> Option<Refused> {
         match ack.result {
             Ok(closing) if sent.ends => {
                 self.draft.committed(ack.order);
@@ -230,9 +234,9 @@ impl LiveSession {
             Err(error) => {
                 self.refuse();
                 let later = std::mem::take(&mut self.in_flight);
-                let given_back = std::iter::once(sent)
-                    .chain(later)
-                    .filter_map(|sent| sent.memo)
+                let given_back = std::iter::once(sent.memo)
+                    .chain(later.into_iter().map(|later| later.sent.memo))
+                    .flatten()
                     .collect();
                 Some(Refused { error, given_back })
             }
@@ -241,7 +245,7 @@ impl LiveSession {
 
     /// Whether the session's end is on its way.
     pub fn ending(&self) -> bool {
-        self.in_flight.iter().any(|sent| sent.ends)
+        self.in_flight.iter().any(|in_flight| in_flight.sent.ends)
     }
 
     /// Keeps the note field's `text` as the draft, at most half a second behind; returns how long to

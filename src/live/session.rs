@@ -107,11 +107,12 @@ impl LiveSession {
         let state = TimelineState::from_events(session.route, &events);
         // Unreadable settings must not keep a session from being logged: the defaults are safe ones.
         let settings = store.clinic_settings().unwrap_or_default();
-        let draft = store.draft(session.id)?.map(|draft| draft.text);
+        // A draft that cannot be read must not keep the session from being taken up.
+        let draft = store.draft(session.id).ok().flatten();
         Ok(Self {
             in_flight: std::collections::VecDeque::new(),
             held: None,
-            draft: DraftKeeper::new(draft.as_deref().unwrap_or_default()),
+            draft: DraftKeeper::new(draft),
             settings,
             base_elapsed_ms: since_start.max(last_elapsed),
             attached_at: clock.monotonic(),
@@ -126,6 +127,12 @@ impl LiveSession {
 
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// The half-typed note found when the session was taken up (after a restart: the words to put
+    /// back in the note field).
+    pub fn draft_found(&self) -> Option<&crate::store::Draft> {
+        self.draft.found()
     }
 
     pub fn client(&self) -> &Client {

@@ -80,7 +80,7 @@ impl LiveView {
         settings: ClinicSettings,
         unreadable: Option<&str>,
     ) -> Self {
-        let saved = store.draft(live.session().id).ok().flatten();
+        let saved = live.draft_found().cloned();
         let resumed_notice = resumed.then(|| match &saved {
             Some(draft) => format!(
                 "Session resumed. Your unsaved note from {} is back in the note field.",

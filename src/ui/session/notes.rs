@@ -131,8 +131,10 @@ impl SessionNotes {
         }
         let now = ui.input(|input| input.time);
         let session = self.session;
-        let done = format!("Progress note saved {}", format::clock_time(wall));
-        self.progress.answer(&done, |()| None);
+        if self.progress.is_waiting() {
+            let done = format!("Progress note saved {}", format::clock_time(wall));
+            self.progress.answer(&done, |()| None);
+        }
         let unsaved =
             self.progress
                 .keep(journal, (now, SAVE_INTERVAL_S), |note| SaveProgressNote {
@@ -221,7 +223,9 @@ impl SessionNotes {
         }
         let now = ui.input(|input| input.time);
         let session = self.session;
-        private.answer(&private_saved(wall), |()| None);
+        if private.is_waiting() {
+            private.answer(&private_saved(wall), |()| None);
+        }
         let unsaved = private.keep(journal, (now, SAVE_INTERVAL_S), |text| SavePrivateNote {
             session,
             text: text.clone(),
