@@ -46,15 +46,13 @@ impl LiveView {
             }
             UiCommand::DoseChange => {
                 let form = DoseChangeForm::new(&self.live);
-                self.composer.open(Form::DoseChange(form));
+                self.composer.open(form);
             }
             UiCommand::BeginDosing => self.log(journal, LiveCommand::BeginDosing, false),
             UiCommand::Vitals => self.open_vitals(),
             UiCommand::Measure => self.open_measure(),
-            UiCommand::AdverseEvent => self.composer.open(Form::Adverse(AdverseForm::default())),
-            UiCommand::SafetyPlan => self
-                .composer
-                .open(Form::SafetyPlan(SafetyPlanForm::default())),
+            UiCommand::AdverseEvent => self.composer.open(AdverseForm::default()),
+            UiCommand::SafetyPlan => self.composer.open(SafetyPlanForm::default()),
             UiCommand::BringToIntegration => match self.marker_target() {
                 Some(target) => self.log(journal, LiveCommand::ToggleMarker { target }, false),
                 None => self.error = Some("There is no entry to mark yet.".to_owned()),
@@ -65,11 +63,11 @@ impl LiveView {
                     self.error = Some(crate::domain::SessionError::OpenDeferral.to_string());
                     self.open_outcome(deferral, DeferralOutcome::WorkedThrough);
                 }
-                None => self.composer.open(Form::End(EndForm::new(
+                None => self.composer.open(EndForm::new(
                     self.live.session().route,
                     &self.clinician,
                     self.live.state().asq,
-                ))),
+                )),
             },
             UiCommand::Outcome(_) | UiCommand::LongerDeferral | UiCommand::ShorterDeferral => {
                 match self.live.state().open_deferrals.first() {
@@ -82,7 +80,7 @@ impl LiveView {
                     }
                 }
             }
-            UiCommand::Cancel => self.composer.open(Form::Note),
+            UiCommand::Cancel => self.composer.open(Form::note()),
             // The app handles the global ones itself; the others never answer here.
             UiCommand::NewSession
             | UiCommand::Lock
@@ -145,20 +143,20 @@ impl LiveView {
 
     fn open_decision(&mut self, choice: DecisionChoice) {
         let form = DecisionForm::new(choice, &self.live);
-        self.composer.open(Form::Decision(form));
+        self.composer.open(form);
     }
 
     fn open_outcome(&mut self, deferral: Seq, outcome: DeferralOutcome) {
         let form = OutcomeForm::new(deferral, outcome, &self.live);
-        self.composer.open(Form::Outcome(form));
+        self.composer.open(form);
     }
 
     pub(super) fn open_vitals(&mut self) {
-        self.composer.open(Form::Vitals(VitalsForm::default()));
+        self.composer.open(VitalsForm::default());
     }
 
     pub(super) fn open_measure(&mut self) {
-        self.composer.open(Form::Measure(MeasureForm::default()));
+        self.composer.open(MeasureForm::default());
     }
 
     /// The selected entry, or else the newest one that is not itself a marker.

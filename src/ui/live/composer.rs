@@ -20,7 +20,7 @@ impl Composer {
     pub fn new(text: String) -> Self {
         Self {
             text,
-            form: Form::Note,
+            form: Form::note(),
             focus_main: true,
             focus_first_field: false,
         }
@@ -28,7 +28,8 @@ impl Composer {
 
     /// Switches to another entry, keeping what is typed; typing goes on in the main field, or in the
     /// form's first field when that is where the form starts.
-    pub fn open(&mut self, form: Form) {
+    pub fn open(&mut self, form: impl Into<Form>) {
+        let form = form.into();
         self.focus_first_field = form.starts_in_first_field();
         self.focus_main = !self.focus_first_field;
         self.form = form;
@@ -42,7 +43,7 @@ impl Composer {
     /// After a committed entry: empty field, plain note, focus back.
     pub fn reset(&mut self) {
         self.text.clear();
-        self.open(Form::Note);
+        self.open(Form::note());
     }
 
     /// The entry the composer describes, or the plain sentence saying what is missing.

@@ -15,7 +15,6 @@ use std::time::Duration;
 use egui::{RichText, Ui};
 
 use self::composer::Composer;
-use self::forms::Form;
 use super::commands::{Scope, UiCommand};
 use super::view::{AppView, Nav, ViewContext};
 use super::{format, theme, timeline};
@@ -166,13 +165,13 @@ impl LiveView {
             self.safety_plan_offered = false;
             return;
         }
-        let idle = matches!(self.composer.form, Form::Note) && self.composer.text.trim().is_empty();
+        let idle = self.composer.form.is_plain_note() && self.composer.text.trim().is_empty();
         if !self.safety_plan_offered && idle && self.is_live() {
             self.safety_plan_offered = true;
-            self.composer.open(Form::SafetyPlan(forms::SafetyPlanForm::opened_for(
+            self.composer.open(forms::SafetyPlanForm::opened_for(
                 "A positive suicide risk screen or PHQ-9 item 9 above zero: make a safety plan with the client (Escape to come back to it with Ctrl+Shift+S)."
                     .to_owned(),
-            )));
+            ));
         }
     }
 
@@ -189,7 +188,7 @@ impl LiveView {
                     .inner_margin(8),
             )
             .show(ui, |ui| {
-                let discharging = matches!(self.composer.form, Form::End(_));
+                let discharging = self.composer.form.ends_session();
                 header::show(
                     ui,
                     &self.live,
@@ -261,9 +260,7 @@ impl LiveView {
                 if let Some(warnings) = self.live.asks() {
                     soft_stop::show(ui, warnings);
                 }
-                if let Form::End(end) = &mut self.composer.form {
-                    end.monitoring = forms::monitoring_hint(&self.live);
-                }
+                self.composer.form.renew(&self.live);
                 // A decision recorded in one key: what came up and who asked, each in one key,
                 // taken before the note field sees the keys (or the digit they may also type).
                 if let Some(digit) = self.swallow_digit

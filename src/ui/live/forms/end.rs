@@ -31,7 +31,7 @@ pub struct EndForm {
     /// Whether that assessment was done: unanswered until chosen.
     assessment_done: Option<bool>,
     /// How long the client has been monitored, and whether that is too short; renewed every frame.
-    pub monitoring: Option<(String, bool)>,
+    monitoring: Option<(String, bool)>,
 }
 
 impl EndForm {
@@ -52,6 +52,14 @@ impl EndForm {
 impl EntryForm for EndForm {
     fn labels(&self) -> (&'static str, &'static str) {
         ("Closing note", "End session now")
+    }
+
+    fn renew(&mut self, live: &LiveSession) {
+        self.monitoring = monitoring_hint(live);
+    }
+
+    fn ends_session(&self) -> bool {
+        true
     }
 
     fn fields(&mut self, ui: &mut Ui, model: TreatmentModel) -> Vec<egui::Response> {
@@ -164,7 +172,7 @@ impl EntryForm for EndForm {
 
 /// How long the client has been watched since the first dose; short while intranasal esketamine's
 /// two hours are not yet up.
-pub fn monitoring_hint(live: &LiveSession) -> Option<(String, bool)> {
+fn monitoring_hint(live: &LiveSession) -> Option<(String, bool)> {
     let since = live.since_dosing_ms()?;
     let mut text = format!("Monitored {} since the first dose.", format::elapsed(since));
     let short =

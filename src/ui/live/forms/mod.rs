@@ -6,6 +6,7 @@ mod decision;
 mod dose_change;
 mod end;
 mod measure;
+mod note;
 mod outcome;
 mod safety_plan;
 mod vitals;
@@ -15,8 +16,9 @@ use egui::Ui;
 pub use adverse::AdverseForm;
 pub use decision::{DecisionChoice, DecisionForm};
 pub use dose_change::DoseChangeForm;
-pub use end::{EndForm, monitoring_hint};
+pub use end::EndForm;
 pub use measure::MeasureForm;
+use note::NoteForm;
 pub use outcome::OutcomeForm;
 pub use safety_plan::SafetyPlanForm;
 pub use vitals::VitalsForm;
@@ -30,8 +32,9 @@ pub enum Intent {
     End(String, Discharge),
 }
 
-/// One kind of entry the composer can make.
-pub trait EntryForm {
+/// One kind of entry the composer can make. A new kind is a file beside this one implementing it,
+/// opened by its command in `actions.rs`; nothing else lists the forms.
+pub trait EntryForm: CopyForm {
     /// The main field's label and the submit button's words.
     fn labels(&self) -> (&'static str, &'static str);
 
@@ -48,71 +51,66 @@ pub trait EntryForm {
     fn starts_in_first_field(&self) -> bool {
         false
     }
+
+    /// Brings what the form shows of the session up to date, each frame before it is drawn (the
+    /// end form's time monitored).
+    fn renew(&mut self, _live: &LiveSession) {}
+
+    /// Whether submitting the form ends the session (the header says so while it is open).
+    fn ends_session(&self) -> bool {
+        false
+    }
+
+    /// Whether this is the plain note, which has no fields of its own.
+    fn is_plain_note(&self) -> bool {
+        false
+    }
 }
 
-/// The entry being made. A plain note has no fields of its own.
-#[derive(Clone)]
-pub enum Form {
-    Note,
-    Decision(DecisionForm),
-    DoseChange(DoseChangeForm),
-    Outcome(OutcomeForm),
-    Vitals(VitalsForm),
-    Measure(MeasureForm),
-    Adverse(AdverseForm),
-    SafetyPlan(SafetyPlanForm),
-    End(EndForm),
+/// A copy of a form as it stands, kept with an entry on its way so a refused one comes back.
+pub trait CopyForm {
+    fn copy_form(&self) -> Box<dyn EntryForm>;
 }
+
+impl<T: EntryForm + Clone + 'static> CopyForm for T {
+    fn copy_form(&self) -> Box<dyn EntryForm> {
+        Box::new(self.clone())
+    }
+}
+
+/// The entry being made: one of the forms beside this file.
+pub struct Form(Box<dyn EntryForm>);
 
 impl Form {
-    fn entry(&self) -> Option<&dyn EntryForm> {
-        Some(match self {
-            Self::Note => return None,
-            Self::Decision(form) => form,
-            Self::DoseChange(form) => form,
-            Self::Outcome(form) => form,
-            Self::Vitals(form) => form,
-            Self::Measure(form) => form,
-            Self::Adverse(form) => form,
-            Self::SafetyPlan(form) => form,
-            Self::End(form) => form,
-        })
+    /// A plain note, where the composer starts and comes back to.
+    pub fn note() -> Self {
+        Self(Box::new(NoteForm))
     }
+}
 
-    fn entry_mut(&mut self) -> Option<&mut dyn EntryForm> {
-        Some(match self {
-            Self::Note => return None,
-            Self::Decision(form) => form,
-            Self::DoseChange(form) => form,
-            Self::Outcome(form) => form,
-            Self::Vitals(form) => form,
-            Self::Measure(form) => form,
-            Self::Adverse(form) => form,
-            Self::SafetyPlan(form) => form,
-            Self::End(form) => form,
-        })
+impl<T: EntryForm + Clone + 'static> From<T> for Form {
+    fn from(form: T) -> Self {
+        Self(Box::new(form))
     }
+}
 
-    pub fn labels(&self) -> (&'static str, &'static str) {
-        self.entry()
-            .map_or(("Note", "Save note"), EntryForm::labels)
+impl Clone for Form {
+    fn clone(&self) -> Self {
+        Self(self.0.copy_form())
     }
+}
 
-    pub fn fields(&mut self, ui: &mut Ui, model: TreatmentModel) -> Vec<egui::Response> {
-        self.entry_mut()
-            .map(|form| form.fields(ui, model))
-            .unwrap_or_default()
+impl std::ops::Deref for Form {
+    type Target = dyn EntryForm;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref()
     }
+}
 
-    pub fn intent(&self, text: String) -> Result<Intent, SessionError> {
-        match self.entry() {
-            Some(form) => form.intent(text),
-            None => Ok(Intent::Log(LiveCommand::Note(text))),
-        }
-    }
-
-    pub fn starts_in_first_field(&self) -> bool {
-        self.entry().is_some_and(EntryForm::starts_in_first_field)
+impl std::ops::DerefMut for Form {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut()
     }
 }
 
