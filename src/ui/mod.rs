@@ -35,7 +35,7 @@ mod window;
 use crate::format;
 
 pub use alerts::Tone;
-pub use app::{KapJournalApp, Opening};
+pub use app::{KapJournalApp, Opening, top_bar_places};
 pub use commands::UiCommand;
 pub use printing::use_printer;
 pub use save_dialog::disable_file_dialogs;

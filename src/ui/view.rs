@@ -75,8 +75,10 @@ pub fn back_on(command: UiCommand) -> Nav {
 #[must_use]
 pub enum Nav {
     Stay,
+    /// The session list.
     Home,
-    Start,
+    /// One of the places of the top bar.
+    To(Place),
     Live(Box<LiveSession>),
     /// A session's timeline, with the entry to select and scroll to.
     OpenSession(SessionId, Option<Seq>),
@@ -84,16 +86,24 @@ pub enum Nav {
     Prep(ClientId),
     /// Every session of a client, with charts.
     ClientHistory(ClientId),
+    /// Replace the journal with this backup (already confirmed).
+    Restore(std::path::PathBuf),
+    /// Back to the live session kept aside while other sessions are read.
+    BackToLive,
+}
+
+/// A screen of the top bar, which any view may also send the clinician to. Its button and what it
+/// opens are its row in the app's places table (`ui/app/places.rs`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Place {
+    /// The start form of a new session.
+    NewSession,
     /// The clinic's monitoring settings.
     Settings,
     /// The controlled-substance log.
     Lots,
     /// Every session this clinician may read through the practice.
     Practice,
-    /// Replace the journal with this backup (already confirmed).
-    Restore(std::path::PathBuf),
-    /// Back to the live session kept aside while other sessions are read.
-    BackToLive,
 }
 
 impl Nav {

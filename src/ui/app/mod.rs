@@ -11,6 +11,7 @@ mod restoring;
 mod view;
 
 pub use opening::Opening;
+pub use places::labels as top_bar_places;
 
 use open_journal::OpenJournal;
 use opening::WriteMode;

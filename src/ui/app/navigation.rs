@@ -10,13 +10,9 @@ use crate::live::LiveSession;
 use crate::ui::UiCommand;
 use crate::ui::client::ClientView;
 use crate::ui::client::prep::PrepView;
-use crate::ui::lots::LotsView;
-use crate::ui::practice::PracticeView;
 use crate::ui::session::SessionView;
-use crate::ui::settings::SettingsView;
-use crate::ui::start::StartView;
 use crate::ui::theme;
-use crate::ui::view::Nav;
+use crate::ui::view::{AppView, Nav};
 
 impl OpenJournal {
     /// Goes where `nav` asks; a backup to restore is handed back to the app, which closes the
@@ -82,33 +78,18 @@ impl OpenJournal {
                 home.refresh(store);
                 Ok(View::Home(home))
             }
-            Nav::Start => Ok(View::Start(Box::new(StartView::new(store, &shared.prefs)))),
+            Nav::To(place) => self.open_place(place, shared).map(View::Screen),
             Nav::Live(session) => {
                 shared.prefs.last_model = session.session().model;
                 shared.prefs.last_route = session.session().route;
                 Ok(View::Live(Box::new(self.live_view(*session, false))))
             }
             Nav::OpenSession(id, focus) => {
-                SessionView::load(store, id, focus, self.settings.thresholds)
-                    .map(|view| View::Session(Box::new(view)))
+                SessionView::load(store, id, focus, self.settings.thresholds).map(screen)
             }
-            Nav::Prep(client) => {
-                PrepView::load(store, client).map(|view| View::Prep(Box::new(view)))
-            }
-            Nav::ClientHistory(client) => ClientView::load(store, client, shared.clock.wall())
-                .map(|view| View::Client(Box::new(view))),
-            Nav::Lots => Ok(View::Lots(Box::new(LotsView::load(store)))),
-            Nav::Practice => Ok(View::Practice(Box::new(PracticeView::load(
-                store,
-                self.practice.ended(),
-            )))),
-            Nav::Settings => {
-                shared.backups.relist();
-                Ok(View::Settings(Box::new(SettingsView::load(
-                    store,
-                    self.settings,
-                    self.settings_problem.as_deref(),
-                ))))
+            Nav::Prep(client) => PrepView::load(store, client).map(screen),
+            Nav::ClientHistory(client) => {
+                ClientView::load(store, client, shared.clock.wall()).map(screen)
             }
         };
         loaded
@@ -171,6 +152,11 @@ impl OpenJournal {
         });
         nav
     }
+}
+
+/// Any screen but the two the app keeps, as the app holds it.
+fn screen(view: impl AppView + 'static) -> View {
+    View::Screen(Box::new(view))
 }
 
 /// The way back to the live session while other sessions are read: its countdown or the most

@@ -15,7 +15,7 @@ use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
 use crate::ui::practice_sync::PracticeSync;
 use crate::ui::unlock::lock_screen::LockScreen;
-use crate::ui::view::{AppView, Nav, ViewContext};
+use crate::ui::view::{AppView, Nav, Place, ViewContext};
 use crate::worker::Journal;
 
 pub(super) struct OpenJournal {
@@ -263,7 +263,7 @@ impl OpenJournal {
                     return Nav::Stay;
                 }
                 // While a session is live there is no second one.
-                UiCommand::NewSession if self.live_mut().is_none() => Nav::Start,
+                UiCommand::NewSession if self.live_mut().is_none() => Nav::To(Place::NewSession),
                 UiCommand::NewSession => Nav::Stay,
                 command => {
                     let mut cx = context(&self.journal, &mut self.practice, shared);

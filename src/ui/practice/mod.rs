@@ -12,7 +12,7 @@ use self::settings::sync_outcome;
 use super::commands::{Scope, UiCommand};
 use super::session_table::{self, TableSort};
 use super::theme;
-use super::view::{AppView, Nav, ViewContext, back_on};
+use super::view::{AppView, Nav, Place, ViewContext, back_on};
 use crate::domain::{PracticeMembership, TreatmentModel};
 use crate::review::sort;
 use crate::store::{SessionFilter, SessionSummary, Store};
@@ -98,7 +98,7 @@ impl AppView for PracticeView {
                         .color(theme::muted()),
                     );
                     if ui.button("Open Settings").clicked() {
-                        nav = Nav::Settings;
+                        nav = Nav::To(Place::Settings);
                     }
                 }
                 Some(membership) => {
