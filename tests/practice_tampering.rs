@@ -2,7 +2,7 @@
 //! signature is found on pull and not copied: an unsigned session's planned dose, an entry of its
 //! timeline, an addendum, a check-in, and a session whose seal was removed. Each is named, kept
 //! out, and put on the practice's problem list; the rest is copied (the signature's own seal is
-//! tried in tests/practice.rs).
+//! tried in tests/practice/).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

@@ -22,7 +22,7 @@ pub fn app_sized(
     let store = Store::open(dir, &super::passphrase());
     let clock: Arc<dyn Clock> = clock.clone();
     Harness::builder().with_size(size).build_eframe(move |cc| {
-        // No tone from the speaker while the tests run (tests/ui_clinical.rs counts them).
+        // No tone from the speaker while the tests run (tests/ui_clinical/ counts them).
         KapJournalApp::new(cc, store, clock)
             .automatic_backups(false)
             .alert_sound(false)

@@ -24,6 +24,17 @@ impl OpenJournal {
         if matches!(nav, Nav::Stay) {
             return None;
         }
+        // However it is asked for (a button inside a view, a shortcut), a place the top bar keeps
+        // shut while a session is live stays shut: the live session is not left for it.
+        let live_running =
+            self.aside.is_some() || matches!(&self.view, View::Live(live) if live.is_live());
+        if let Nav::To(place) = nav
+            && live_running
+            && let Err(why) = super::places::opens_while_live(place)
+        {
+            shared.notice = Some(why);
+            return None;
+        }
         self.synthetic = self.journal.read().is_synthetic().unwrap_or(self.synthetic);
         if !matches!(self.view, View::Live(_)) {
             let cx = context(&self.journal, &mut self.practice, shared);
@@ -78,7 +89,7 @@ impl OpenJournal {
                 home.refresh(store);
                 Ok(View::Home(home))
             }
-            Nav::To(place) => self.open_place(place, shared).map(View::Screen),
+            Nav::To(place) => Ok(View::Screen(self.open_place(place, shared))),
             Nav::Live(session) => {
                 shared.prefs.last_model = session.session().model;
                 shared.prefs.last_route = session.session().route;

@@ -4,7 +4,6 @@
 
 use super::Shared;
 use super::open_journal::OpenJournal;
-use crate::store::StoreError;
 use crate::ui::UiCommand;
 use crate::ui::lots::LotsView;
 use crate::ui::practice::PracticeView;
@@ -66,13 +65,9 @@ pub(super) const PLACES: [TopBarPlace; 5] = [
 
 impl OpenJournal {
     /// The screen `place` opens, made afresh from the journal each time it is opened.
-    pub(super) fn open_place(
-        &self,
-        place: Place,
-        shared: &mut Shared,
-    ) -> Result<Box<dyn AppView>, StoreError> {
+    pub(super) fn open_place(&self, place: Place, shared: &mut Shared) -> Box<dyn AppView> {
         let store = self.journal.read();
-        Ok(match place {
+        match place {
             Place::NewSession => Box::new(StartView::new(store, &shared.prefs)),
             Place::Settings => {
                 shared.backups.relist();
@@ -84,7 +79,7 @@ impl OpenJournal {
             }
             Place::Lots => Box::new(LotsView::load(store)),
             Place::Practice => Box::new(PracticeView::load(store, self.practice.ended())),
-        })
+        }
     }
 }
 
@@ -95,6 +90,20 @@ impl TopBarPlace {
             || egui::Button::new(self.label),
             |command| command.button(ctx),
         )
+    }
+}
+
+/// Whether `place` opens while a session is live, as its row says; the plain sentence why not.
+pub(super) fn opens_while_live(place: Place) -> Result<(), String> {
+    match PLACES
+        .iter()
+        .find(|row| matches!((row.nav)(), Nav::To(goes) if goes == place))
+    {
+        Some(row) if !row.while_live => Err(format!(
+            "{} opens once the live session has ended.",
+            row.label
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -125,6 +134,20 @@ mod tests {
                 .filter(|row| matches!((row.nav)(), Nav::To(goes) if goes == place))
                 .count();
             assert_eq!(rows, 1, "{place:?} has one row");
+        }
+        assert_eq!(
+            opens_while_live(Place::Settings),
+            Err("Settings opens once the live session has ended.".to_owned())
+        );
+        assert_eq!(opens_while_live(Place::Lots), Ok(()));
+        for place in every {
+            let row = PLACES
+                .iter()
+                .find(|row| matches!((row.nav)(), Nav::To(goes) if goes == place));
+            assert_eq!(
+                opens_while_live(place).is_ok(),
+                row.is_some_and(|row| row.while_live)
+            );
         }
     }
 
