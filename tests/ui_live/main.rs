@@ -192,3 +192,35 @@ fn past_sessions_are_read_during_a_live_session_and_the_way_back_is_always_there
         "with the focus in it"
     );
 }
+
+#[test]
+fn a_place_shut_while_a_session_is_live_stays_shut_when_a_screen_offers_it() {
+    let journal = common::journal_with_fixture();
+    let dir = journal.dir;
+    drop(journal.store);
+    let mut harness = common::ui::unattended_app(dir.path(), &journal.clock);
+    // The fixture's live session is resumed; the practice screen offers the settings by a button.
+    click(&mut harness, "Practice");
+    click(&mut harness, "Open Settings");
+    assert!(
+        harness
+            .query_by_label_contains("Settings opens once the live session has ended.")
+            .is_some(),
+        "the refusal is said"
+    );
+    assert!(
+        harness.query_by_label("Clinic settings").is_none(),
+        "the settings did not open"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("has not joined a practice")
+            .is_some(),
+        "the practice screen stays"
+    );
+    click(&mut harness, "Back to the live session");
+    assert!(
+        harness.query_by_label("Note").is_some(),
+        "the live view is there"
+    );
+}
