@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
 fn export_all_20k() {
     let dir = common::demo_journal_20k();
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let ids = store.session_ids().unwrap();
+    let ids = store.record().session_ids().unwrap();
     let archive = dir.path().join("all.json");
     let started = Instant::now();
     let mut reports = 0;

@@ -175,6 +175,7 @@ impl Window {
             .journal()
             .unwrap()
             .read()
+            .record()
             .events(kap_journal::domain::SessionId(1))
             .unwrap()
             .len()
@@ -284,11 +285,17 @@ fn enter_cost(c: &mut Criterion) {
         b.iter_custom(|iterations| {
             let mut took = Duration::ZERO;
             for _ in 0..iterations {
-                store.save_draft(session, NOTE, chrono::Utc::now()).unwrap();
+                store
+                    .record_mut()
+                    .save_draft(session, NOTE, chrono::Utc::now())
+                    .unwrap();
                 let start = Instant::now();
                 live.log(&mut store, LiveCommand::Note(NOTE.to_owned()))
                     .unwrap();
-                store.save_draft(session, "", chrono::Utc::now()).unwrap();
+                store
+                    .record_mut()
+                    .save_draft(session, "", chrono::Utc::now())
+                    .unwrap();
                 took += start.elapsed();
             }
             took
@@ -298,7 +305,10 @@ fn enter_cost(c: &mut Criterion) {
         b.iter_custom(|iterations| {
             let mut took = Duration::ZERO;
             for _ in 0..iterations {
-                store.save_draft(session, NOTE, chrono::Utc::now()).unwrap();
+                store
+                    .record_mut()
+                    .save_draft(session, NOTE, chrono::Utc::now())
+                    .unwrap();
                 let start = Instant::now();
                 let Prepared {
                     session,
@@ -306,6 +316,7 @@ fn enter_cost(c: &mut Criterion) {
                     events,
                 } = live.prepare(LiveCommand::Note(NOTE.to_owned())).unwrap();
                 let committed = store
+                    .record_mut()
                     .append_events_clearing_draft(session, expected_next, &events)
                     .unwrap();
                 live.confirm(committed);

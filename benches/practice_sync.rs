@@ -34,7 +34,7 @@ fn connect(store: &mut Store, server: &TestServer, login: &str) {
 
 /// One more ended session of the journal's first client.
 fn one_new_session(store: &mut Store) {
-    let client = store.clients().unwrap().remove(0);
+    let client = store.record().clients().unwrap().remove(0);
     let started = Utc::now() - Duration::hours(2);
     let mut events: Vec<NewEvent> = (0..36)
         .map(|minute| NewEvent {
@@ -271,7 +271,7 @@ fn connecting_ms(server: &TestServer, login: &str) -> f64 {
 fn import_of_the_same_sessions(journal: &std::path::Path) -> f64 {
     use kap_journal::export::{ExportOptions, OnExisting, import_file, write_archive};
     let store = Store::open_for_reading(journal, &common::passphrase()).unwrap();
-    let ids = store.session_ids().unwrap();
+    let ids = store.record().session_ids().unwrap();
     let archive = tempfile::tempdir().unwrap();
     let path = archive.path().join("all.json");
     let file = std::fs::File::create(&path).unwrap();
@@ -302,6 +302,7 @@ fn main() {
     connect(&mut store, &server, "t_one");
     // Every client enrolled with the therapist on its care team, and linked in the journal.
     let codes: Vec<String> = store
+        .record()
         .clients()
         .unwrap()
         .into_iter()

@@ -19,7 +19,7 @@ fn bench(c: &mut Criterion) {
     let dir = common::demo_journal_20k();
     let long_session = common::session_of_300_entries(dir.path());
     let store = Store::open(dir.path(), &common::passphrase()).unwrap();
-    assert_eq!(store.events(long_session).unwrap().len(), 300);
+    assert_eq!(store.record().events(long_session).unwrap().len(), 300);
 
     let mut group = c.benchmark_group("review_20k_sessions");
     group.bench_function("open_session_300_events", |b| {
@@ -37,7 +37,7 @@ fn bench(c: &mut Criterion) {
                 record.weight_kg(),
                 &thresholds,
             );
-            let has_private = store.has_private_note(long_session).unwrap();
+            let has_private = store.record().has_private_note(long_session).unwrap();
             (
                 state.decision_points,
                 curve.steps.len(),

@@ -26,11 +26,15 @@ fn main() -> anyhow::Result<()> {
     );
     let mut store = Store::open(dir.as_ref(), &passphrase)?;
     let clock = Arc::new(SystemClock::new());
-    let live_now = store.live_sessions()?.first().map(|session| session.id);
+    let live_now = store
+        .record()
+        .live_sessions()?
+        .first()
+        .map(|session| session.id);
     let mut live = if let Some(id) = live_now {
         LiveSession::resume(&store, clock, id)?
     } else {
-        let client = store.create_client(
+        let client = store.record_mut().create_client(
             &NewClient {
                 code: "CRASH-1".into(),
                 display_name: None,
@@ -70,7 +74,11 @@ fn main() -> anyhow::Result<()> {
         let note = format!("round {round} note {n}: {text}");
         let seq = live.log(&mut store, LiveCommand::Note(note.clone()))?[0].seq;
         if n % 5 == 0 {
-            store.save_draft(live.session().id, &format!("draft {n}"), chrono::Utc::now())?;
+            store.record_mut().save_draft(
+                live.session().id,
+                &format!("draft {n}"),
+                chrono::Utc::now(),
+            )?;
         }
         let hex = note.bytes().fold(String::new(), |mut hex, byte| {
             let _ = write!(hex, "{byte:02x}");

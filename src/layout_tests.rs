@@ -40,12 +40,12 @@ fn every_source_file_stays_under_450_lines() {
 }
 
 /// Where a folder of the store stands: what it may never read (folders above it, and what is built
-/// on the record and the registers together).
+/// on the record and the registers together). From the top: files (opening takes in the outbox of
+/// disclosures, a backup is one), registers, record; search beneath them all.
 const STORE_FOLDERS: [(&str, &[&str]); 4] = [
     (
         "files",
         &[
-            "registers",
             "import",
             "session_end",
             "complete_sessions",
@@ -136,10 +136,16 @@ fn the_stores_folders_read_only_downwards() {
                                 .starts_with(|c: char| c.is_alphanumeric() || c == '_')
                         })
                     });
+                // The record and the registers are also reached as the store lends them.
+                let lent = [format!(".{higher}()"), format!(".{higher}_mut()")]
+                    .into_iter()
+                    .filter(|_| path.file_name().is_some_and(|name| name != "tests.rs"))
+                    .filter(|read| source.contains(read.as_str()));
                 for read in by_path
                     .into_iter()
                     .filter(|read| source.contains(read.as_str()))
                     .chain(by_name)
+                    .chain(lent)
                 {
                     upwards.push(format!("{} reads {read}", path.display()));
                 }

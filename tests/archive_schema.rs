@@ -36,7 +36,7 @@ fn demo_archive(seed: u64) -> String {
         |_, _| {},
     )
     .unwrap();
-    let ids = journal.store.session_ids().unwrap();
+    let ids = journal.store.record().session_ids().unwrap();
     let mut out = Vec::new();
     write_archive(
         &journal.store,

@@ -19,6 +19,7 @@ const SENTINEL: &str = "Zyxolith-backup-sentinel";
 /// The whole journal as a JSON archive: what "identical" compares.
 fn archive(store: &Store) -> Vec<u8> {
     let ids: Vec<SessionId> = store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()
         .iter()
@@ -90,10 +91,10 @@ fn a_backup_during_logging_restores_to_the_journal_at_one_moment() {
 
     let (_restored_dir, restored) = restore_elsewhere(journal.dir.path(), &target);
     assert!(restored.integrity_problems().unwrap().is_empty());
-    assert!(restored.audit_problems().unwrap().is_empty());
+    assert!(restored.record().audit_problems().unwrap().is_empty());
     let session = live.session().id;
-    let kept = restored.events(session).unwrap();
-    let logged = journal.store.events(session).unwrap();
+    let kept = restored.record().events(session).unwrap();
+    let logged = journal.store.record().events(session).unwrap();
     assert_eq!(logged.len(), done);
     assert_eq!(
         kept,
@@ -350,6 +351,7 @@ fn every_journal_a_restore_replaces_is_kept_named_by_time() {
         .unwrap();
     assert_eq!(
         restored
+            .record()
             .session_summaries(&SessionFilter::default())
             .unwrap()
             .len(),

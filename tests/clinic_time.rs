@@ -96,7 +96,7 @@ fn a_summary_prints_the_clinics_time_of_day_in_summer_and_in_winter() {
         Utc::now(),
     )
     .unwrap();
-    let copy = elsewhere.store.session_ids().unwrap()[0];
+    let copy = elsewhere.store.record().session_ids().unwrap()[0];
     assert_eq!(markdown(&elsewhere.store, copy), summer);
 }
 
@@ -144,11 +144,28 @@ fn the_rems_form_is_due_seven_days_after_the_clinics_treatment_date() {
         Route::IntranasalEsketamine,
         at(2026, 11, 25, 1, 30),
     );
-    let due = west.store.rems_due(at(2026, 11, 26, 0, 0)).unwrap();
+    let due = west
+        .store
+        .registers()
+        .rems_due(at(2026, 11, 26, 0, 0))
+        .unwrap();
     assert_eq!(due[0].due.to_string(), "2026-12-01");
     // Still due (not overdue) through the clinic's last day, though UTC has moved on.
-    assert!(!west.store.rems_due(at(2026, 12, 2, 7, 0)).unwrap()[0].overdue);
-    assert!(west.store.rems_due(at(2026, 12, 2, 9, 0)).unwrap()[0].overdue);
+    assert!(
+        !west
+            .store
+            .registers()
+            .rems_due(at(2026, 12, 2, 7, 0))
+            .unwrap()[0]
+            .overdue
+    );
+    assert!(
+        west.store
+            .registers()
+            .rems_due(at(2026, 12, 2, 9, 0))
+            .unwrap()[0]
+            .overdue
+    );
 
     // 09:00 in Sydney on 25 November is still 24 November in UTC.
     let mut east = common::journal();
@@ -161,7 +178,11 @@ fn the_rems_form_is_due_seven_days_after_the_clinics_treatment_date() {
         Route::IntranasalEsketamine,
         at(2026, 11, 24, 22, 0),
     );
-    let due = east.store.rems_due(at(2026, 11, 26, 0, 0)).unwrap();
+    let due = east
+        .store
+        .registers()
+        .rems_due(at(2026, 11, 26, 0, 0))
+        .unwrap();
     assert_eq!(due[0].due.to_string(), "2026-12-02");
 }
 
@@ -185,7 +206,7 @@ fn an_archive_naming_an_unknown_zone_is_refused_in_a_sentence() {
     )
     .unwrap();
     common::assert_archive_matches_schema(&String::from_utf8_lossy(&archive));
-    let zone = journal.store.session(id).unwrap().zone.unwrap();
+    let zone = journal.store.record().session(id).unwrap().zone.unwrap();
     let forged = String::from_utf8(archive).unwrap().replace(
         &format!("\"zone\":\"{zone}\""),
         "\"zone\":\"Mars/Olympus_Mons\"",
@@ -203,5 +224,5 @@ fn an_archive_naming_an_unknown_zone_is_refused_in_a_sentence() {
         error.contains("not a time zone the journal knows"),
         "{error}"
     );
-    assert!(elsewhere.store.session_ids().unwrap().is_empty());
+    assert!(elsewhere.store.record().session_ids().unwrap().is_empty());
 }

@@ -58,18 +58,23 @@ fn a_session_starts_only_under_a_current_consent_to_the_newest_text() {
         .unwrap();
 
     let now = journal.clock.wall();
-    let text = journal.store.adopt_consent_text(TEXT, 180, now).unwrap();
+    let text = journal
+        .store
+        .registers_mut()
+        .adopt_consent_text(TEXT, 180, now)
+        .unwrap();
     assert_eq!(text.version, 1);
-    let sessions_before = journal.store.session_ids().unwrap().len();
+    let sessions_before = journal.store.record().session_ids().unwrap().len();
     refused_for(start(&mut journal, &client), "No consent recorded");
     assert_eq!(
-        journal.store.session_ids().unwrap().len(),
+        journal.store.record().session_ids().unwrap().len(),
         sessions_before,
         "a refused start writes nothing"
     );
 
     let record = journal
         .store
+        .registers_mut()
         .record_consent(
             &consent(client.id, &[ConsentItem::OffLabelUse, ConsentItem::Music]),
             now,
@@ -87,6 +92,7 @@ fn a_session_starts_only_under_a_current_consent_to_the_newest_text() {
     refused_for(start(&mut journal, &client), "expired on 2027-05-23");
     let renewed = journal
         .store
+        .registers_mut()
         .record_consent(
             &consent(client.id, &[ConsentItem::OffLabelUse]),
             journal.clock.wall(),
@@ -101,6 +107,7 @@ fn a_session_starts_only_under_a_current_consent_to_the_newest_text() {
     // A new version of the text needs a new consent, however recent the last.
     let v2 = journal
         .store
+        .registers_mut()
         .adopt_consent_text("Synthetic consent, version 2.", 365, journal.clock.wall())
         .unwrap();
     assert_eq!(v2.version, 2);
@@ -110,6 +117,7 @@ fn a_session_starts_only_under_a_current_consent_to_the_newest_text() {
     );
     journal
         .store
+        .registers_mut()
         .record_consent(
             &consent(client.id, &[ConsentItem::OffLabelUse]),
             journal.clock.wall(),
@@ -124,6 +132,7 @@ fn a_session_starts_only_under_a_current_consent_to_the_newest_text() {
     journal.clock.advance(Duration::from_hours(1));
     journal
         .store
+        .registers_mut()
         .record_consent(
             &NewConsent {
                 withdrawn: true,
@@ -133,7 +142,10 @@ fn a_session_starts_only_under_a_current_consent_to_the_newest_text() {
         )
         .unwrap();
     refused_for(start(&mut journal, &client), "withdrawn");
-    assert_eq!(journal.store.consents(client.id).unwrap().len(), 4);
+    assert_eq!(
+        journal.store.registers().consents(client.id).unwrap().len(),
+        4
+    );
 }
 
 #[test]
@@ -143,19 +155,38 @@ fn consent_without_off_label_use_or_a_clinic_text_is_refused() {
     let now = journal.clock.wall();
     let error = journal
         .store
+        .registers_mut()
         .record_consent(&consent(client.id, &[ConsentItem::OffLabelUse]), now)
         .unwrap_err();
     assert!(matches!(error, StoreError::Consent(ConsentError::NoText)));
-    journal.store.adopt_consent_text(TEXT, 180, now).unwrap();
+    journal
+        .store
+        .registers_mut()
+        .adopt_consent_text(TEXT, 180, now)
+        .unwrap();
     let error = journal
         .store
+        .registers_mut()
         .record_consent(&consent(client.id, &[ConsentItem::Touch]), now)
         .unwrap_err();
     common::assert_one_sentence(&error.to_string(), "off-label use");
     for (text, days) in [("   ", 180), (TEXT, 10), (TEXT, 1000)] {
-        assert!(journal.store.adopt_consent_text(text, days, now).is_err());
+        assert!(
+            journal
+                .store
+                .registers_mut()
+                .adopt_consent_text(text, days, now)
+                .is_err()
+        );
     }
-    assert!(journal.store.consents(client.id).unwrap().is_empty());
+    assert!(
+        journal
+            .store
+            .registers()
+            .consents(client.id)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -175,23 +206,34 @@ fn the_due_list_names_each_client_whose_consent_needs_attention() {
             .unwrap();
     }
     assert!(
-        journal.store.consents_due(now).unwrap().is_empty(),
+        journal
+            .store
+            .registers()
+            .consents_due(now)
+            .unwrap()
+            .is_empty(),
         "no text, nothing due"
     );
-    journal.store.adopt_consent_text(TEXT, 90, now).unwrap();
+    journal
+        .store
+        .registers_mut()
+        .adopt_consent_text(TEXT, 90, now)
+        .unwrap();
     // K-0010 consents today; K-0011 consented 80 days ago (renewal due in 10); K-0012 never.
     journal
         .store
+        .registers_mut()
         .record_consent(&consent(clients[0].id, &[ConsentItem::OffLabelUse]), now)
         .unwrap();
     journal
         .store
+        .registers_mut()
         .record_consent(
             &consent(clients[1].id, &[ConsentItem::OffLabelUse]),
             now - chrono::TimeDelta::days(80),
         )
         .unwrap();
-    let due = journal.store.consents_due(now).unwrap();
+    let due = journal.store.registers().consents_due(now).unwrap();
     let listed: Vec<(&str, bool)> = due
         .iter()
         .map(|due| {
@@ -205,7 +247,7 @@ fn the_due_list_names_each_client_whose_consent_needs_attention() {
     assert_eq!(due[1].standing, ConsentStanding::Missing);
     // Eleven days on, K-0011's has expired.
     let later = now + chrono::TimeDelta::days(11);
-    let due = journal.store.consents_due(later).unwrap();
+    let due = journal.store.registers().consents_due(later).unwrap();
     assert!(matches!(due[0].standing, ConsentStanding::Expired { .. }));
 }
 
@@ -214,13 +256,21 @@ fn consents_and_texts_are_never_changed_and_each_is_audited() {
     let mut journal = common::journal();
     let client = common::client(&mut journal.store, "K-0020");
     let now = journal.clock.wall();
-    let audited_before = journal.store.audit_len().unwrap();
-    journal.store.adopt_consent_text(TEXT, 180, now).unwrap();
+    let audited_before = journal.store.record().audit_len().unwrap();
     journal
         .store
+        .registers_mut()
+        .adopt_consent_text(TEXT, 180, now)
+        .unwrap();
+    journal
+        .store
+        .registers_mut()
         .record_consent(&consent(client.id, &[ConsentItem::OffLabelUse]), now)
         .unwrap();
-    assert_eq!(journal.store.audit_len().unwrap(), audited_before + 2);
+    assert_eq!(
+        journal.store.record().audit_len().unwrap(),
+        audited_before + 2
+    );
     let raw = connect_raw(journal.dir.path(), &common::passphrase()).unwrap();
     for sql in [
         "UPDATE consent_records SET items = '[]'",

@@ -116,10 +116,10 @@ fn sigkill_at_random_moments_loses_no_committed_event() {
             .get_or_insert_with(|| unlock_key(dir.path(), &common::passphrase()).unwrap())
             .clone();
         let store = reopen_checked(dir.path(), key, round);
-        let Some(session) = store.live_sessions().unwrap().first().cloned() else {
+        let Some(session) = store.record().live_sessions().unwrap().first().cloned() else {
             continue;
         };
-        let events = store.events(session.id).unwrap();
+        let events = store.record().events(session.id).unwrap();
         assert!(
             events
                 .iter()
@@ -161,7 +161,7 @@ fn reopen_checked(dir: &std::path::Path, key: DataKey, round: u64) -> Store {
     );
     // Each entry's audit record commits in the same transaction: the chain survives the kill.
     assert_eq!(
-        store.audit_problems().unwrap(),
+        store.record().audit_problems().unwrap(),
         Vec::<String>::new(),
         "round {round}"
     );

@@ -43,8 +43,9 @@ fn disclosures(dir: &Path, client: Option<&str>) -> Vec<serde_json::Value> {
 /// The uuid and client code of session `id`.
 fn session(dir: &Path, id: i64) -> (String, String) {
     let store = Store::open_for_reading(dir, &passphrase()).unwrap();
-    let session = store.session(SessionId(id)).unwrap();
+    let session = store.record().session(SessionId(id)).unwrap();
     let code = store
+        .record()
         .clients()
         .unwrap()
         .into_iter()
@@ -204,11 +205,11 @@ fn beside_the_window_a_disclosure_waits_in_the_outbox_and_is_taken_in_once() {
             file.to_str().unwrap(),
         ],
     ));
-    let seen = writer.disclosures(None).unwrap();
+    let seen = writer.registers().disclosures(None).unwrap();
     assert_eq!(seen.items.len(), 1);
     assert!(seen.items[0].pending, "listed from the outbox");
-    writer.take_in_disclosure_outbox().unwrap();
-    let taken = writer.disclosures(None).unwrap();
+    writer.registers().take_in_disclosure_outbox().unwrap();
+    let taken = writer.registers().disclosures(None).unwrap();
     assert_eq!(taken.items.len(), 1);
     assert!(!taken.items[0].pending);
     assert_eq!(taken.items[0].recipient, file.display().to_string());
@@ -225,7 +226,7 @@ fn beside_the_window_a_disclosure_waits_in_the_outbox_and_is_taken_in_once() {
     ));
     drop(writer);
     let reopened = Store::open(dir, &passphrase()).unwrap();
-    let items = reopened.disclosures(None).unwrap().items;
+    let items = reopened.registers().disclosures(None).unwrap().items;
     assert_eq!(items.len(), 2);
     assert!(items.iter().all(|item| !item.pending));
     drop(reopened);

@@ -28,7 +28,7 @@ fn a_full_disk_refuses_the_write_loses_nothing_and_writing_resumes() {
         live.log(&mut journal.store, LiveCommand::Note(format!("before {n}")))
             .unwrap();
     }
-    let saved_before = journal.store.events(id).unwrap();
+    let saved_before = journal.store.record().events(id).unwrap();
 
     journal.store.simulate_full_disk(true).unwrap();
     let error = live
@@ -38,9 +38,10 @@ fn a_full_disk_refuses_the_write_loses_nothing_and_writing_resumes() {
     common::assert_one_sentence(&error.to_string(), "disk is full");
     let draft = journal
         .store
+        .record_mut()
         .save_draft(id, &long_note(), chrono::Utc::now());
     assert!(matches!(draft, Err(StoreError::DiskFull)), "{draft:?}");
-    assert_eq!(journal.store.events(id).unwrap(), saved_before);
+    assert_eq!(journal.store.record().events(id).unwrap(), saved_before);
     assert_eq!(
         live.events(),
         saved_before.as_slice(),
@@ -56,7 +57,7 @@ fn a_full_disk_refuses_the_write_loses_nothing_and_writing_resumes() {
     expected.extend([long_note(), "after".to_owned()]);
     assert_eq!(notes(&journal.store, id), expected);
     assert!(journal.store.integrity_problems().unwrap().is_empty());
-    assert!(journal.store.audit_problems().unwrap().is_empty());
+    assert!(journal.store.record().audit_problems().unwrap().is_empty());
 }
 
 #[test]
@@ -118,7 +119,7 @@ fn until_full(
         match one(store, n) {
             Ok(()) => {}
             Err(StoreError::DiskFull) => {
-                assert!(store.audit_problems().unwrap().is_empty());
+                assert!(store.record().audit_problems().unwrap().is_empty());
                 store.simulate_full_disk(false).unwrap();
                 // With room again, the refused one goes in.
                 one(store, n).unwrap();
@@ -141,28 +142,39 @@ fn a_full_disk_refuses_a_link_a_refusal_and_a_trusted_key_whole() {
     let at = chrono::Utc::now();
     let linked = until_full(store, |store, n| {
         let code = format!("L-{n:05}");
-        store.link_practice_client(&code, &code, at).map(|_| ())
+        store
+            .registers_mut()
+            .link_practice_client(&code, &code, at)
+            .map(|_| ())
     });
-    assert_eq!(store.practice_links().unwrap().len(), linked + 1);
+    assert_eq!(
+        store.registers().practice_links().unwrap().len(),
+        linked + 1
+    );
 
     let refused = until_full(store, |store, n| {
         let mut batch = store.begin_import()?;
         batch.note_refused(uuid::Uuid::from_u128(n as u128 + 1), "t_one", "new_key", at)?;
         batch.commit_step()
     });
-    assert_eq!(store.practice_quarantined().unwrap().len(), refused + 1);
+    assert_eq!(
+        store.registers().practice_quarantined().unwrap().len(),
+        refused + 1
+    );
 
     let trusted = until_full(store, |store, n| {
-        let error = store.trust_practice_key("t_one", &hex_key(n), at);
+        let error = store
+            .registers_mut()
+            .trust_practice_key("t_one", &hex_key(n), at);
         if let Err(error) = &error {
             common::assert_one_sentence(&error.to_string(), "disk is full");
         }
         error.map(|_| ())
     });
     assert_eq!(
-        store.practice_pinned_keys().unwrap()["t_one"].len(),
+        store.registers().practice_pinned_keys().unwrap()["t_one"].len(),
         trusted + 1
     );
-    assert!(store.audit_problems().unwrap().is_empty());
+    assert!(store.record().audit_problems().unwrap().is_empty());
     println!("full disk after {linked} links, {refused} refusals, {trusted} keys");
 }

@@ -43,6 +43,7 @@ fn lowering_an_infusion_at_minute_20_delivers_29_75_mg_not_more_than_planned() {
     let live = worked_example(&mut journal);
     let summary = &journal
         .store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()[0];
     assert!(
@@ -107,7 +108,12 @@ fn the_rate_runs_to_the_planned_end_and_only_an_extension_moves_it() {
         }
     );
     // A new rate once it has run its length would be an extension in disguise: refused, nothing saved.
-    let before = journal.store.events(live.session().id).unwrap().len();
+    let before = journal
+        .store
+        .record()
+        .events(live.session().id)
+        .unwrap()
+        .len();
     let refused = live
         .log(
             &mut journal.store,
@@ -122,12 +128,18 @@ fn the_rate_runs_to_the_planned_end_and_only_an_extension_moves_it() {
         StoreError::Session(SessionError::InfusionComplete)
     ));
     assert_eq!(
-        journal.store.events(live.session().id).unwrap().len(),
+        journal
+            .store
+            .record()
+            .events(live.session().id)
+            .unwrap()
+            .len(),
         before
     );
     live.end(&mut journal.store, "", None).unwrap();
     let summary = &journal
         .store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()[0];
     // 0.75 mg/kg/h for 50 minutes.
@@ -137,6 +149,7 @@ fn the_rate_runs_to_the_planned_end_and_only_an_extension_moves_it() {
     );
     let kinds: Vec<_> = journal
         .store
+        .record()
         .events(live.session().id)
         .unwrap()
         .iter()
@@ -151,7 +164,12 @@ fn absurd_rates_and_rates_above_the_clinic_ceiling_are_refused_and_nothing_is_sa
     let mut live = common::live_session(&mut journal, TreatmentModel::Medical);
     live.log(&mut journal.store, LiveCommand::BeginDosing)
         .unwrap();
-    let before = journal.store.events(live.session().id).unwrap().len();
+    let before = journal
+        .store
+        .record()
+        .events(live.session().id)
+        .unwrap()
+        .len();
     for typed in [
         "-0.3 mg/kg/h",
         "NaN mg/kg/h",
@@ -201,7 +219,12 @@ fn absurd_rates_and_rates_above_the_clinic_ceiling_are_refused_and_nothing_is_sa
         "A rate of 1.2 mg/kg/h is above the clinic's ceiling of 1 mg/kg/h; check the amount and the minutes."
     );
     assert_eq!(
-        journal.store.events(live.session().id).unwrap().len(),
+        journal
+            .store
+            .record()
+            .events(live.session().id)
+            .unwrap()
+            .len(),
         before
     );
 }
@@ -233,6 +256,7 @@ fn an_older_journal_has_its_totals_worked_out_again_with_this_meaning_signed_ses
     let id = live.session().id;
     journal
         .store
+        .record_mut()
         .sign_session(
             id,
             &kap_journal::domain::Clinician {
@@ -255,14 +279,17 @@ fn an_older_journal_has_its_totals_worked_out_again_with_this_meaning_signed_ses
     common::rewind_schema(dir.path(), 6);
 
     let store = Store::open(dir.path(), &common::passphrase()).unwrap();
-    let summary = &store.session_summaries(&SessionFilter::default()).unwrap()[0];
+    let summary = &store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap()[0];
     assert!(
         (summary.delivered_mg.unwrap() - 29.75).abs() < 1e-9,
         "{summary:?}"
     );
     assert!(store.integrity_problems().unwrap().is_empty());
     assert!(
-        store.signature_problems().unwrap().is_empty(),
+        store.record().signature_problems().unwrap().is_empty(),
         "the signed record itself is untouched"
     );
     // Its record is still guarded: only the derived total could be rewritten.
@@ -276,6 +303,7 @@ fn an_older_journal_has_its_totals_worked_out_again_with_this_meaning_signed_ses
             .is_err()
     );
     let kinds: Vec<&str> = store
+        .record()
         .events(id)
         .unwrap()
         .iter()

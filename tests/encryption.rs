@@ -20,6 +20,7 @@ fn journal_with_sentinel() -> (common::Journal, kap_journal::domain::SessionId) 
     let mut journal = common::journal();
     let client = journal
         .store
+        .record_mut()
         .create_client(
             &kap_journal::domain::NewClient {
                 code: "S-0001".to_owned(),
@@ -51,14 +52,17 @@ fn journal_with_sentinel() -> (common::Journal, kap_journal::domain::SessionId) 
     .unwrap();
     journal
         .store
+        .record_mut()
         .save_progress_note(id, &note, Utc::now())
         .unwrap();
     journal
         .store
+        .record_mut()
         .save_private_note(id, &format!("Private {SENTINEL}"), Utc::now())
         .unwrap();
     journal
         .store
+        .record_mut()
         .save_draft(id, &format!("Draft {SENTINEL}"), Utc::now())
         .unwrap();
     (journal, id)
@@ -79,7 +83,7 @@ fn the_sentinel_is_in_no_file_on_disk_while_open_or_after_closing() {
     );
     assert_eq!(common::files_holding(&dir, SENTINEL), Vec::<String>::new());
     // The store itself reads it back, so the sentinel really was written.
-    let events = journal.store.events(id).unwrap();
+    let events = journal.store.record().events(id).unwrap();
     assert!(
         events.iter().any(
             |event| matches!(&event.kind, EventKind::Note { text } if text.contains(SENTINEL))
@@ -163,7 +167,7 @@ fn three_wrong_passphrases_change_nothing_and_the_right_one_still_opens() {
     );
 
     let store = locked.unlock(&common::passphrase()).unwrap();
-    assert!(store.private_note(id).unwrap().is_some());
+    assert!(store.record().private_note(id).unwrap().is_some());
 }
 
 #[test]
@@ -195,7 +199,7 @@ fn a_changed_passphrase_opens_the_same_journal_and_the_old_one_no_longer_does() 
     let error = Store::open(&dir, &common::passphrase()).unwrap_err();
     assert!(matches!(error, StoreError::WrongPassphrase), "{error:?}");
     let store = Store::open(&dir, &new).unwrap();
-    assert_eq!(store.events(id).unwrap().len(), 1);
+    assert_eq!(store.record().events(id).unwrap().len(), 1);
 }
 
 #[test]
@@ -225,11 +229,15 @@ fn a_journal_whose_key_file_is_gone_is_refused_with_a_sentence() {
 /// What a journal holds, as the store reads it: every session with its entries and notes.
 fn contents(store: &Store) -> String {
     let mut text = String::new();
-    for id in store.session_ids().unwrap() {
-        let session = store.session(id).unwrap();
-        let events = store.events(id).unwrap();
-        let progress = store.progress_note(id).unwrap();
-        let private = store.private_note(id).unwrap().map(|note| note.text);
+    for id in store.record().session_ids().unwrap() {
+        let session = store.record().session(id).unwrap();
+        let events = store.record().events(id).unwrap();
+        let progress = store.record().progress_note(id).unwrap();
+        let private = store
+            .record()
+            .private_note(id)
+            .unwrap()
+            .map(|note| note.text);
         writeln!(text, "{session:?}\n{events:?}\n{progress:?}\n{private:?}").unwrap();
     }
     text

@@ -371,7 +371,7 @@ proptest! {
         import_archive(&mut journal.store, json.as_bytes(), OnExisting::Refuse, Utc::now())
             .map_err(|error| TestCaseError::fail(error.to_string()))?;
         let mut again = Vec::new();
-        let ids = journal.store.session_ids().unwrap();
+        let ids = journal.store.record().session_ids().unwrap();
         let everything = ExportOptions { include_private: true };
         write_archive(&journal.store, &ids, everything, &mut again, |_, _| ControlFlow::Continue(())).unwrap();
         let again = String::from_utf8(again).unwrap();

@@ -87,7 +87,7 @@ fn no_command_writes_into_a_journal_folder_by_any_walk() {
         let output = kap_journal(dir, &["check"]);
         assert!(output.status.success(), "{}", stderr(&output));
         let store = Store::open(dir, &common::passphrase()).unwrap();
-        assert_eq!(store.session_ids().unwrap().len(), 2);
+        assert_eq!(store.record().session_ids().unwrap().len(), 2);
     }
     // An ordinary walk still works and lands where the system says.
     let out = tempfile::tempdir().unwrap();
@@ -186,7 +186,10 @@ fn synthetic_data_only_goes_into_a_new_journal_marked_for_it() {
     );
     {
         let store = Store::open(real.path(), &common::passphrase()).unwrap();
-        assert!(store.session_ids().unwrap().is_empty() && !store.is_synthetic().unwrap());
+        assert!(
+            store.record().session_ids().unwrap().is_empty()
+                && !store.record().is_synthetic().unwrap()
+        );
     }
 
     // A new journal takes it, is marked for good, and takes more of it.
@@ -199,7 +202,7 @@ fn synthetic_data_only_goes_into_a_new_journal_marked_for_it() {
     };
     generate(&mut store, plan, |_, _| {}).unwrap();
     generate(&mut store, DemoPlan { seed: 4, ..plan }, |_, _| {}).unwrap();
-    assert!(store.is_synthetic().unwrap());
+    assert!(store.record().is_synthetic().unwrap());
     let raw = kap_journal::store::connect_raw(demo.dir.path(), &common::passphrase()).unwrap();
     for sql in [
         "DELETE FROM journal_marks",
@@ -210,7 +213,7 @@ fn synthetic_data_only_goes_into_a_new_journal_marked_for_it() {
     }
 
     // Every export of it says so.
-    let id = store.session_ids().unwrap()[0];
+    let id = store.record().session_ids().unwrap()[0];
     let export = |format| {
         let mut out = Vec::new();
         kap_journal::export::write_session(
@@ -261,8 +264,8 @@ fn synthetic_data_only_goes_into_a_new_journal_marked_for_it() {
         ),
         "{refused}"
     );
-    assert!(real_store.session_ids().unwrap().is_empty());
-    assert!(!real_store.is_synthetic().unwrap());
+    assert!(real_store.record().session_ids().unwrap().is_empty());
+    assert!(!real_store.record().is_synthetic().unwrap());
     let mut fresh = common::journal();
     import_archive(
         &mut fresh.store,
@@ -271,7 +274,7 @@ fn synthetic_data_only_goes_into_a_new_journal_marked_for_it() {
         Utc::now(),
     )
     .unwrap();
-    assert!(fresh.store.is_synthetic().unwrap());
+    assert!(fresh.store.record().is_synthetic().unwrap());
 }
 
 #[test]
@@ -308,6 +311,7 @@ fn a_writer_that_cannot_anchor_its_commits_says_so_and_stops() {
     std::fs::create_dir(&anchor).unwrap();
     common::client(&mut store, "C-0500");
     let refused = store
+        .record_mut()
         .create_client(
             &kap_journal::domain::NewClient::parse("C-0501", "", "").unwrap(),
             Utc::now(),
@@ -378,7 +382,7 @@ fn every_csv_row_of_a_synthetic_journal_says_so() {
         seed: 5,
     };
     generate(&mut store, plan, |_, _| {}).unwrap();
-    let id = store.session_ids().unwrap()[0];
+    let id = store.record().session_ids().unwrap()[0];
     let mut out = Vec::new();
     kap_journal::export::write_session(
         &store,
@@ -396,11 +400,15 @@ fn every_csv_row_of_a_synthetic_journal_says_so() {
     assert!(rows[0].ends_with(",synthetic"), "{}", rows[0]);
     assert!(rows.len() > 2);
     assert!(rows[1..].iter().all(|row| row.ends_with(",yes")), "{csv}");
-    let log = store.substance_log(None).unwrap();
+    let log = store.registers().substance_log(None).unwrap();
     assert!(!log.is_empty());
     let mut log_csv = Vec::new();
-    kap_journal::export::write_substance_log(&log, store.is_synthetic().unwrap(), &mut log_csv)
-        .unwrap();
+    kap_journal::export::write_substance_log(
+        &log,
+        store.record().is_synthetic().unwrap(),
+        &mut log_csv,
+    )
+    .unwrap();
     let log_csv = String::from_utf8(log_csv).unwrap();
     let rows: Vec<&str> = log_csv
         .split("\r\n")

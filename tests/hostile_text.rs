@@ -115,7 +115,7 @@ fn a_client_code_with_hidden_or_mixed_script_characters_is_refused_on_import_and
         .unwrap_err()
         .to_string();
         assert!(error.contains("all of one script"), "{code:?}: {error}");
-        assert!(journal.store.session_ids().unwrap().is_empty());
+        assert!(journal.store.record().session_ids().unwrap().is_empty());
         assert_eq!(
             NewClient::parse(code, "", ""),
             Err(ClientError::BadCode),
@@ -133,13 +133,21 @@ fn a_code_that_reads_the_same_as_another_clients_is_refused() {
     let mut journal = common::journal_with_fixture();
     // Cyrillic Es, then digits: one script, and it reads exactly as the fixture's Latin C-0142.
     let twin = NewClient::parse("\u{0421}-0142", "", "").unwrap();
-    let error = journal.store.create_client(&twin, Utc::now()).unwrap_err();
+    let error = journal
+        .store
+        .record_mut()
+        .create_client(&twin, Utc::now())
+        .unwrap_err();
     assert!(
         error.to_string().contains("The code C-0142 reads the same"),
         "{error}"
     );
     let mut archive = common::journal();
-    archive.store.create_client(&twin, Utc::now()).unwrap();
+    archive
+        .store
+        .record_mut()
+        .create_client(&twin, Utc::now())
+        .unwrap();
     // And on import: the fixture's sessions go into a journal that already has the twin.
     let error = import_archive(
         &mut archive.store,
@@ -159,11 +167,15 @@ fn a_client_a_practice_link_would_add_is_checked_as_a_typed_one() {
     for hostile in ["D-0001\u{202e}", "D\u{200b}-0001", &"D".repeat(40)] {
         assert!(
             store
+                .registers_mut()
                 .link_practice_client(hostile, "D-0001", Utc::now())
                 .is_err(),
             "{hostile:?}"
         );
     }
-    assert!(store.practice_links().unwrap().is_empty());
-    assert!(store.clients().unwrap().is_empty(), "nothing half made");
+    assert!(store.registers().practice_links().unwrap().is_empty());
+    assert!(
+        store.record().clients().unwrap().is_empty(),
+        "nothing half made"
+    );
 }

@@ -69,6 +69,7 @@ fn an_imported_session_keeps_the_weight_it_was_dosed_by() {
     let other = tempfile::tempdir().unwrap();
     let mut store = Store::open(other.path(), &common::passphrase()).unwrap();
     store
+        .record_mut()
         .create_client(
             &NewClient {
                 code: "C-0142".into(),
@@ -192,8 +193,12 @@ fn the_report_names_only_clients_the_journal_already_had_as_kept() {
     // archive is synthetic, so only a journal made for synthetic data takes it.)
     let known = tempfile::tempdir().unwrap();
     let mut store = Store::open(known.path(), &common::passphrase()).unwrap();
-    store.claim_for_synthetic_data(Utc::now()).unwrap();
     store
+        .record_mut()
+        .claim_for_synthetic_data(Utc::now())
+        .unwrap();
+    store
+        .record_mut()
         .create_client(
             &NewClient {
                 code: "D-0001".into(),

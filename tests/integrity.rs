@@ -72,6 +72,7 @@ fn a_flipped_bit_in_a_page_is_found_by_check_and_at_start_up() {
     let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
     assert!(!store.run_start_up_check().unwrap().is_empty());
     let error = store
+        .record_mut()
         .save_draft(kap_journal::domain::SessionId(1), "x", chrono::Utc::now())
         .unwrap_err();
     assert!(matches!(error, StoreError::OpenedDamaged), "{error:?}");
@@ -161,6 +162,7 @@ fn a_large_journal_is_checked_beside_the_window_and_then_made_read_only() {
     assert!(!problems.is_empty());
     store.mark_damaged(problems);
     let error = store
+        .record_mut()
         .save_draft(kap_journal::domain::SessionId(1), "x", chrono::Utc::now())
         .unwrap_err();
     assert!(matches!(error, StoreError::OpenedDamaged), "{error:?}");

@@ -28,6 +28,7 @@ fn signed_journal() -> (tempfile::TempDir, SessionId) {
     let id = ended_kap_session(&journal.store);
     journal
         .store
+        .record_mut()
         .sign_session(id, &clinician(), Utc::now())
         .unwrap();
     drop(journal.store);
@@ -36,10 +37,11 @@ fn signed_journal() -> (tempfile::TempDir, SessionId) {
 
 fn ended_kap_session(store: &Store) -> SessionId {
     store
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
-        .find(|id| store.session(*id).unwrap().ended_at.is_some())
+        .find(|id| store.record().session(*id).unwrap().ended_at.is_some())
         .unwrap()
 }
 
@@ -94,10 +96,11 @@ fn import_into_new(files: &Path, archive: &Value) -> (tempfile::TempDir, Output)
 fn signed_summary(dir: &Path) -> String {
     let store = Store::open_for_reading(dir, &common::passphrase()).unwrap();
     let id = store
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
-        .find(|id| store.signature(*id).unwrap().is_some())
+        .find(|id| store.record().signature(*id).unwrap().is_some())
         .unwrap();
     drop(store);
     let out = dir.join("exports").join("signed.md");
@@ -204,6 +207,7 @@ fn a_changed_signer_or_a_grafted_seal_is_refused_and_nothing_is_imported() {
     let mut store = Store::open(forger.path(), &common::passphrase()).unwrap();
     let forged_id = ended_kap_session(&store);
     store
+        .record_mut()
         .sign_session(forged_id, &clinician(), Utc::now())
         .unwrap();
     drop(store);
@@ -234,8 +238,16 @@ fn digest_worked_out_again(files: &Path, archive: &Value, session: &Value) -> St
     assert!(output.status.success(), "{output:?}");
     let mut store = Store::open(scratch.path(), &common::passphrase()).unwrap();
     let id = ended_kap_session(&store);
-    store.sign_session(id, &clinician(), Utc::now()).unwrap();
-    store.signature(id).unwrap().unwrap().content_sha256
+    store
+        .record_mut()
+        .sign_session(id, &clinician(), Utc::now())
+        .unwrap();
+    store
+        .record()
+        .signature(id)
+        .unwrap()
+        .unwrap()
+        .content_sha256
 }
 
 #[test]
@@ -263,10 +275,11 @@ fn a_signature_without_a_seal_imports_as_unverified_and_is_shown_so_everywhere()
     );
     let store = Store::open_for_reading(other.path(), &common::passphrase()).unwrap();
     let id = store
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
-        .find(|id| store.session(*id).unwrap().uuid.to_string() == uuid)
+        .find(|id| store.record().session(*id).unwrap().uuid.to_string() == uuid)
         .unwrap();
     let record = SessionRecord::load(&store, id, ExportOptions::default()).unwrap();
     assert_eq!(
@@ -334,5 +347,5 @@ fn signatures_made_before_keys_read_as_such_after_the_migration() {
         record.signature_standing,
         Some(SignatureStanding::BeforeKeys)
     );
-    assert!(store.signature_problems().unwrap().is_empty());
+    assert!(store.record().signature_problems().unwrap().is_empty());
 }

@@ -31,6 +31,7 @@ fn memo(words: &str) -> Option<Memo> {
 
 fn kinds(store: &kap_journal::store::Store, live: &LiveSession) -> Vec<String> {
     store
+        .record()
         .events(live.session().id)
         .unwrap()
         .iter()
@@ -131,7 +132,7 @@ fn the_draft_is_kept_beside_the_entries_and_cleared_with_the_one_it_became() {
         SaveStatus::DraftSaved(Some(_))
     ));
     assert_eq!(
-        journal.store.draft(id).unwrap().unwrap().text,
+        journal.store.record().draft(id).unwrap().unwrap().text,
         "Client sigh"
     );
 
@@ -139,12 +140,12 @@ fn the_draft_is_kept_beside_the_entries_and_cleared_with_the_one_it_became() {
     let wait = live.keep_draft(&mut journal.store, "Client sighs deeply");
     assert!(wait.is_some_and(|wait| wait <= Duration::from_millis(500)));
     assert_eq!(
-        journal.store.draft(id).unwrap().unwrap().text,
+        journal.store.record().draft(id).unwrap().unwrap().text,
         "Client sigh"
     );
     live.save_draft_now(&mut journal.store, "Client sighs deeply");
     assert_eq!(
-        journal.store.draft(id).unwrap().unwrap().text,
+        journal.store.record().draft(id).unwrap().unwrap().text,
         "Client sighs deeply"
     );
 
@@ -158,7 +159,7 @@ fn the_draft_is_kept_beside_the_entries_and_cleared_with_the_one_it_became() {
     assert_eq!(live.save_status(""), SaveStatus::SavingEntries(1));
     assert!(live.take_answers().is_none());
     assert_eq!(live.save_status(""), SaveStatus::AllSaved);
-    assert!(journal.store.draft(id).unwrap().is_none());
+    assert!(journal.store.record().draft(id).unwrap().is_none());
 
     // A refused draft write says so until one is saved.
     journal.store.simulate_full_disk(true).unwrap();

@@ -58,7 +58,15 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
         error,
         StoreError::Session(SessionError::OpenDeferral)
     ));
-    assert_eq!(journal.store.events(live.session().id).unwrap().len(), 3);
+    assert_eq!(
+        journal
+            .store
+            .record()
+            .events(live.session().id)
+            .unwrap()
+            .len(),
+        3
+    );
 
     journal.clock.advance(Duration::from_secs(2 * 60 + 5));
     assert!(
@@ -79,7 +87,7 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
     live.end(&mut journal.store, "Calm, ride home arranged.", None)
         .unwrap();
 
-    let stored = journal.store.events(live.session().id).unwrap();
+    let stored = journal.store.record().events(live.session().id).unwrap();
     let kinds: Vec<_> = stored.iter().map(|event| event.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -95,6 +103,7 @@ fn sit_with_it_countdown_ends_with_an_outcome() {
     );
     let summary = &journal
         .store
+        .record()
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap()[0];
     assert_eq!(
@@ -180,7 +189,15 @@ fn medical_model_lower_now_commits_the_decision_and_the_new_dose_together() {
         error.to_string(),
         "A dose of more than 10 mg/kg cannot be right; check the amount and unit."
     );
-    assert_eq!(journal.store.events(live.session().id).unwrap().len(), 1);
+    assert_eq!(
+        journal
+            .store
+            .record()
+            .events(live.session().id)
+            .unwrap()
+            .len(),
+        1
+    );
     let committed = live
         .log(
             &mut journal.store,
@@ -275,14 +292,24 @@ fn a_second_sit_with_it_waits_for_the_first_to_end() {
     live.log(&mut journal.store, LiveCommand::BeginDosing)
         .unwrap();
     live.log(&mut journal.store, sit_with_it(5)).unwrap();
-    let before = journal.store.events(live.session().id).unwrap().len();
+    let before = journal
+        .store
+        .record()
+        .events(live.session().id)
+        .unwrap()
+        .len();
     let refused = live.log(&mut journal.store, sit_with_it(5)).unwrap_err();
     assert!(matches!(
         refused,
         StoreError::Session(SessionError::DeferralRunning)
     ));
     assert_eq!(
-        journal.store.events(live.session().id).unwrap().len(),
+        journal
+            .store
+            .record()
+            .events(live.session().id)
+            .unwrap()
+            .len(),
         before,
         "a second press records nothing"
     );
@@ -322,6 +349,7 @@ fn phq9_item_9_above_zero_calls_for_a_safety_plan_until_one_is_made() {
     live.end(&mut journal.store, "", None).unwrap();
     let summary = &journal
         .store
+        .record()
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap()[0];
     assert_eq!(summary.suicide_risk, 1, "one entry called for the plan");
@@ -349,7 +377,7 @@ fn ending_with_the_infusion_running_asks_and_records_the_stop_with_the_end() {
     );
     live.end(&mut journal.store, "Calm.", Some(discharge))
         .unwrap();
-    let events = journal.store.events(live.session().id).unwrap();
+    let events = journal.store.record().events(live.session().id).unwrap();
     let [.., stop, end] = events.as_slice() else {
         panic!("{events:?}")
     };
@@ -374,7 +402,7 @@ fn ending_with_the_infusion_running_asks_and_records_the_stop_with_the_end() {
         .unwrap();
     journal.clock.advance(Duration::from_mins(45));
     live.end(&mut journal.store, "", None).unwrap();
-    let events = journal.store.events(live.session().id).unwrap();
+    let events = journal.store.record().events(live.session().id).unwrap();
     assert!(
         !events
             .iter()

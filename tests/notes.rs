@@ -43,11 +43,13 @@ fn the_private_note_never_appears_in_a_summary_or_export_by_default() {
     let note = format!("Transference to discuss in supervision: {SECRET}.");
     journal
         .store
+        .record_mut()
         .save_private_note(SessionId(1), &note, Utc::now())
         .unwrap();
     assert_eq!(
         journal
             .store
+            .record()
             .private_note(SessionId(1))
             .unwrap()
             .unwrap()
@@ -82,7 +84,10 @@ fn the_private_note_never_appears_in_a_summary_or_export_by_default() {
         })
         .unwrap();
     assert!(hits.is_empty(), "search never reads the private note");
-    let printed = format!("{:?}", journal.store.private_note(SessionId(1)).unwrap());
+    let printed = format!(
+        "{:?}",
+        journal.store.record().private_note(SessionId(1)).unwrap()
+    );
     assert!(!printed.contains(SECRET), "Debug leaves the text out");
 }
 
@@ -91,6 +96,7 @@ fn asked_for_on_purpose_the_private_note_is_exported_and_imported_again() {
     let mut journal = common::journal_with_fixture();
     journal
         .store
+        .record_mut()
         .save_private_note(SessionId(1), SECRET, Utc::now())
         .unwrap();
     let everything = ExportOptions {
@@ -119,6 +125,7 @@ fn asked_for_on_purpose_the_private_note_is_exported_and_imported_again() {
     assert_eq!(
         other
             .store
+            .record()
             .private_note(SessionId(1))
             .unwrap()
             .unwrap()
@@ -126,8 +133,8 @@ fn asked_for_on_purpose_the_private_note_is_exported_and_imported_again() {
         SECRET
     );
     assert_eq!(
-        other.store.progress_note(SessionId(1)).unwrap(),
-        journal.store.progress_note(SessionId(1)).unwrap()
+        other.store.record().progress_note(SessionId(1)).unwrap(),
+        journal.store.record().progress_note(SessionId(1)).unwrap()
     );
 }
 
@@ -136,38 +143,43 @@ fn a_progress_note_is_saved_replaced_and_removed_when_blank() {
     let mut journal = common::journal();
     let live = common::live_session(&mut journal, TreatmentModel::Kap);
     let id = live.session().id;
-    assert_eq!(journal.store.progress_note(id).unwrap(), None);
+    assert_eq!(journal.store.record().progress_note(id).unwrap(), None);
     let mut note = ProgressNote::blank(NoteFormat::Birp);
     note.sections_mut()[1] = "Offered to sit with it.".to_owned();
     journal
         .store
+        .record_mut()
         .save_progress_note(id, &note, Utc::now())
         .unwrap();
     assert_eq!(
-        journal.store.progress_note(id).unwrap().as_ref(),
+        journal.store.record().progress_note(id).unwrap().as_ref(),
         Some(&note)
     );
     let dap = note.convert(NoteFormat::Dap);
     journal
         .store
+        .record_mut()
         .save_progress_note(id, &dap, Utc::now())
         .unwrap();
-    assert_eq!(journal.store.progress_note(id).unwrap(), Some(dap));
+    assert_eq!(journal.store.record().progress_note(id).unwrap(), Some(dap));
     journal
         .store
+        .record_mut()
         .save_progress_note(id, &ProgressNote::blank(NoteFormat::Soap), Utc::now())
         .unwrap();
-    assert_eq!(journal.store.progress_note(id).unwrap(), None);
+    assert_eq!(journal.store.record().progress_note(id).unwrap(), None);
     journal
         .store
+        .record_mut()
         .save_private_note(id, "x", Utc::now())
         .unwrap();
-    assert!(journal.store.has_private_note(id).unwrap());
+    assert!(journal.store.record().has_private_note(id).unwrap());
     journal
         .store
+        .record_mut()
         .save_private_note(id, "  ", Utc::now())
         .unwrap();
-    assert!(!journal.store.has_private_note(id).unwrap());
+    assert!(!journal.store.record().has_private_note(id).unwrap());
 }
 
 #[test]

@@ -69,6 +69,7 @@ impl Journal {
     fn own_sessions(&self) -> Vec<SessionId> {
         let copied: std::collections::HashSet<SessionId> = self
             .store
+            .registers()
             .practice_copies_held()
             .unwrap()
             .values()
@@ -76,18 +77,19 @@ impl Journal {
             .collect();
         let mut own: Vec<SessionId> = self
             .store
+            .record()
             .session_ids()
             .unwrap()
             .into_iter()
             .filter(|id| !copied.contains(id))
-            .filter(|id| self.store.session(*id).unwrap().ended_at.is_some())
+            .filter(|id| self.store.record().session(*id).unwrap().ended_at.is_some())
             .collect();
         own.sort_by_key(|id| id.0);
         own
     }
 
     fn record(&mut self) {
-        let client = self.store.client_by_code(CODE).unwrap().unwrap();
+        let client = self.store.record().client_by_code(CODE).unwrap().unwrap();
         let started = self.clock;
         self.clock += Duration::minutes(61);
         let id = self
@@ -128,6 +130,7 @@ impl Journal {
             done: None,
         };
         self.store
+            .registers_mut()
             .insert_follow_ups(&[
                 planned(CheckInKind::NextDay, 1),
                 planned(CheckInKind::OneWeek, 7),
@@ -139,10 +142,13 @@ impl Journal {
         let unsigned = self
             .own_sessions()
             .into_iter()
-            .find(|id| self.store.signature(*id).unwrap().is_none());
+            .find(|id| self.store.record().signature(*id).unwrap().is_none());
         if let Some(id) = unsigned {
             let (clinician, at) = (self.clinician(), self.clock);
-            self.store.sign_session(id, &clinician, at).unwrap();
+            self.store
+                .record_mut()
+                .sign_session(id, &clinician, at)
+                .unwrap();
         }
     }
 
@@ -150,7 +156,7 @@ impl Journal {
         let signed: Vec<SessionId> = self
             .own_sessions()
             .into_iter()
-            .filter(|id| self.store.signature(*id).unwrap().is_some())
+            .filter(|id| self.store.record().signature(*id).unwrap().is_some())
             .collect();
         if signed.is_empty() {
             return;
@@ -164,7 +170,7 @@ impl Journal {
             "Added (synthetic).",
         )
         .unwrap();
-        self.store.add_addendum(id, &addendum).unwrap();
+        self.store.record_mut().add_addendum(id, &addendum).unwrap();
     }
 
     fn check_in(&mut self, pick: usize, one_week_first: bool) {
@@ -175,6 +181,7 @@ impl Journal {
         let id = own[pick % own.len()];
         let open: Vec<FollowUp> = self
             .store
+            .registers()
             .follow_ups(id)
             .unwrap()
             .into_iter()
@@ -198,7 +205,10 @@ impl Journal {
             phq9: None,
             note: "Checked in (synthetic).".to_owned(),
         };
-        self.store.record_check_in(follow_up.id, &check_in).unwrap();
+        self.store
+            .registers_mut()
+            .record_check_in(follow_up.id, &check_in)
+            .unwrap();
     }
 
     fn sync(&mut self) {
@@ -210,6 +220,7 @@ impl Journal {
 /// What a session is, to compare an author's with a colleague's copy.
 fn record_of(store: &Store, id: SessionId) -> String {
     let mut follow_ups: Vec<String> = store
+        .registers()
         .follow_ups(id)
         .unwrap()
         .into_iter()
@@ -223,13 +234,14 @@ fn record_of(store: &Store, id: SessionId) -> String {
     format!(
         "{:?}\n{:?}\n{:?}\n{:?}",
         store
+            .record()
             .events(id)
             .unwrap()
             .into_iter()
             .map(|event| (event.seq, event.wall_time, event.kind))
             .collect::<Vec<_>>(),
-        store.signature(id).unwrap(),
-        store.addenda(id).unwrap(),
+        store.record().signature(id).unwrap(),
+        store.record().addenda(id).unwrap(),
         follow_ups
     )
 }
@@ -258,6 +270,7 @@ fn journals(server: &TestServer) -> Vec<Journal> {
             let dir = tempfile::tempdir().unwrap();
             let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
             store
+                .record_mut()
                 .create_client(
                     &NewClient {
                         code: CODE.to_owned(),
@@ -312,10 +325,10 @@ proptest! {
         }
         for author in &journals {
             for id in author.own_sessions() {
-                let uuid = author.store.session(id).unwrap().uuid;
+                let uuid = author.store.record().session(id).unwrap().uuid;
                 let expected = record_of(&author.store, id);
                 for reader in journals.iter().filter(|reader| reader.login != author.login) {
-                    let copy = reader.store.practice_copies_held().unwrap()[&uuid].id;
+                    let copy = reader.store.registers().practice_copies_held().unwrap()[&uuid].id;
                     prop_assert_eq!(&record_of(&reader.store, copy), &expected);
                 }
             }

@@ -26,10 +26,11 @@ fn two_journals(server: &TestServer) -> (TempDir, TempDir) {
 /// The session `uuid` of the journal in `dir` (its own, or its copy).
 fn session_of(store: &Store, uuid: uuid::Uuid) -> SessionId {
     store
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
-        .find(|id| store.session(*id).unwrap().uuid == uuid)
+        .find(|id| store.record().session(*id).unwrap().uuid == uuid)
         .unwrap()
 }
 
@@ -68,7 +69,7 @@ fn a_next_day_check_in_recorded_after_the_one_week_one_still_goes() {
         serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
     assert_eq!(sent["pushed"]["check_ins"], 1, "{sent}");
 
-    let uuid = open_store(&t1).session(session).unwrap().uuid;
+    let uuid = open_store(&t1).record().session(session).unwrap().uuid;
     let kinds: Vec<String> = server
         .superuser()
         .query(
@@ -83,6 +84,7 @@ fn a_next_day_check_in_recorded_after_the_one_week_one_still_goes() {
     ok(&cli(n1.path(), &["sync"]));
     let copy = open_store(&n1);
     let recorded = copy
+        .registers()
         .follow_ups(session_of(&copy, uuid))
         .unwrap()
         .into_iter()
@@ -97,16 +99,17 @@ fn an_addendum_timed_before_one_colleagues_hold_reaches_them_once() {
     let (t1, n1) = two_journals(&server);
     let mut author = open_store(&t1);
     let signed = author
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
-        .find(|id| author.signature(*id).unwrap().is_some())
+        .find(|id| author.record().signature(*id).unwrap().is_some())
         .unwrap();
-    let uuid = author.session(signed).unwrap().uuid;
+    let uuid = author.record().session(signed).unwrap().uuid;
     let now = Utc::now();
     let write = |store: &mut Store, at, text: &str| {
         let addendum = Addendum::new(&clinician("t_one"), at, "late entry", text).unwrap();
-        store.add_addendum(signed, &addendum).unwrap();
+        store.record_mut().add_addendum(signed, &addendum).unwrap();
     };
     write(&mut author, now, "Called the next day (synthetic).");
     drop(author);
@@ -119,7 +122,7 @@ fn an_addendum_timed_before_one_colleagues_hold_reaches_them_once() {
         now - Duration::hours(1),
         "Wrote after the clock was put right (synthetic).",
     );
-    let expected = author.addenda(signed).unwrap();
+    let expected = author.record().addenda(signed).unwrap();
     drop(author);
     let sent: serde_json::Value =
         serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
@@ -129,7 +132,7 @@ fn an_addendum_timed_before_one_colleagues_hold_reaches_them_once() {
     assert_eq!(received["pulled"]["addenda"], 1, "{received}");
     let copy = open_store(&n1);
     assert_eq!(
-        copy.addenda(session_of(&copy, uuid)).unwrap(),
+        copy.record().addenda(session_of(&copy, uuid)).unwrap(),
         expected,
         "the copy holds each addendum once, in its author's order"
     );
@@ -140,12 +143,13 @@ fn an_addendum_timed_before_one_colleagues_hold_reaches_them_once() {
 fn open_check_ins(dir: &TempDir) -> (SessionId, String, String) {
     let mut store = open_store(dir);
     let session = store
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
         .find(|id| {
-            store.session(*id).unwrap().ended_at.is_some()
-                && store.follow_ups(*id).unwrap().is_empty()
+            store.record().session(*id).unwrap().ended_at.is_some()
+                && store.registers().follow_ups(*id).unwrap().is_empty()
         })
         .expect("an ended session without check-ins");
     let day = Utc::now().date_naive();
@@ -157,9 +161,10 @@ fn open_check_ins(dir: &TempDir) -> (SessionId, String, String) {
         done: None,
     };
     store
+        .registers_mut()
         .insert_follow_ups(&[planned(CheckInKind::NextDay), planned(CheckInKind::OneWeek)])
         .unwrap();
-    let ids = store.follow_ups(session).unwrap();
+    let ids = store.registers().follow_ups(session).unwrap();
     let id_of = |kind| {
         ids.iter()
             .find(|follow_up| follow_up.kind == kind)
@@ -207,6 +212,6 @@ fn a_journal_that_joined_before_rows_were_sealed_gets_a_key_to_seal_them() {
     assert_eq!(keys, 0);
     drop(conn);
     let store = Store::open(dir.path(), &common::passphrase()).unwrap();
-    assert_eq!(store.own_signing_keys().unwrap().len(), 1);
-    assert!(store.practice_row_key().unwrap().is_some());
+    assert_eq!(store.registers().own_signing_keys().unwrap().len(), 1);
+    assert!(store.record().practice_row_key().unwrap().is_some());
 }

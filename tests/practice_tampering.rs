@@ -109,10 +109,11 @@ fn a_row_of_any_kind_changed_on_the_server_is_found_on_pull_and_kept_out() {
     // Two signed sessions with an addendum each (one to change on the server, one to stay).
     let mut store = open(t1.path());
     let signed: Vec<kap_journal::domain::SessionId> = store
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
-        .filter(|id| store.signature(*id).unwrap().is_some())
+        .filter(|id| store.record().signature(*id).unwrap().is_some())
         .take(2)
         .collect();
     for id in signed {
@@ -123,7 +124,7 @@ fn a_row_of_any_kind_changed_on_the_server_is_found_on_pull_and_kept_out() {
             "Called the next day (synthetic).",
         )
         .unwrap();
-        store.add_addendum(id, &addendum).unwrap();
+        store.record_mut().add_addendum(id, &addendum).unwrap();
     }
     drop(store);
     ok(&cli(t1.path(), &["sync"]));
@@ -152,7 +153,7 @@ fn a_row_of_any_kind_changed_on_the_server_is_found_on_pull_and_kept_out() {
         .map(|(uuid, why)| (*uuid, (*why).to_owned()))
         .collect();
     assert_eq!(refused, expected);
-    let held = open(n1.path()).practice_copies_held().unwrap();
+    let held = open(n1.path()).registers().practice_copies_held().unwrap();
     assert!(changed.iter().all(|(uuid, _)| !held.contains_key(uuid)));
     assert_eq!(
         held.len() + changed.len(),
@@ -309,6 +310,7 @@ fn an_entry_left_on_the_server_before_its_session_was_pushed_does_not_stop_the_p
         .unwrap()
         .get(0);
     let recorded: i64 = open(t1.path())
+        .record()
         .session_summaries(&kap_journal::store::SessionFilter {
             own_only: true,
             ..kap_journal::store::SessionFilter::default()

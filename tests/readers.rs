@@ -78,7 +78,10 @@ fn a_reader_never_holds_the_writers_lock() {
     let writer = Store::open(dir.path(), &common::passphrase()).unwrap();
     assert_eq!(writer.access(), AccessMode::Writer);
     // Both read the same journal.
-    assert_eq!(reader.session_ids().unwrap(), writer.session_ids().unwrap());
+    assert_eq!(
+        reader.record().session_ids().unwrap(),
+        writer.record().session_ids().unwrap()
+    );
 }
 
 /// Runs the binary as the `nobody` account, for which a folder can be made read-only (root writes

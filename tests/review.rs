@@ -142,7 +142,7 @@ fn deferral_outcome_counts_per_client_and_model_match_the_hand_computed_fixture(
             client_code: client.map(str::to_owned),
             ..SessionFilter::default()
         };
-        Statistics::of(&journal.store.session_summaries(&filter).unwrap())
+        Statistics::of(&journal.store.record().session_summaries(&filter).unwrap())
     };
     let client_a = of(Some("C-000A"));
     let kap = client_a.model(TreatmentModel::Kap);

@@ -292,10 +292,10 @@ fn every_match_is_counted_and_reachable_as_a_brute_force_count_finds_them() {
     // Every entry's indexed words, read one by one.
     let mut holding: HashMap<String, BTreeSet<(i64, u32)>> = HashMap::new();
     let mut client_of = HashMap::new();
-    for id in store.session_ids().unwrap() {
-        let session = store.session(id).unwrap();
-        client_of.insert(id.0, store.client(session.client_id).unwrap().code);
-        for event in store.events(id).unwrap() {
+    for id in store.record().session_ids().unwrap() {
+        let session = store.record().session(id).unwrap();
+        client_of.insert(id.0, store.record().client(session.client_id).unwrap().code);
+        for event in store.record().events(id).unwrap() {
             for word in event
                 .kind
                 .search_text()

@@ -43,7 +43,7 @@ fn import(archive: &str) -> (Result<usize, ImportError>, usize) {
         Utc::now(),
     )
     .map(|report| report.events);
-    let sessions = journal.store.session_ids().unwrap().len();
+    let sessions = journal.store.record().session_ids().unwrap().len();
     (result, sessions)
 }
 
@@ -85,7 +85,7 @@ fn a_live_session_stops_taking_entries_at_the_bound_and_still_ends() {
     let live = common::live_session(&mut journal, TreatmentModel::Kap);
     let id = live.session().id;
     let store = &mut journal.store;
-    let held = store.events(id).unwrap().len();
+    let held = store.record().events(id).unwrap().len();
     let started = live.session().started_at;
     let note = |n: usize| NewEvent {
         wall_time: started + TimeDelta::milliseconds(i64::try_from(n).unwrap()),
@@ -97,9 +97,13 @@ fn a_live_session_stops_taking_entries_at_the_bound_and_still_ends() {
     let room = MAX_SESSION_ENTRIES - 2 - held;
     let batch: Vec<NewEvent> = (held + 1..=held + room).map(note).collect();
     let next = |n: usize| Seq(u32::try_from(n + 1).unwrap());
-    store.append_events(id, next(held), &batch).unwrap();
+    store
+        .record_mut()
+        .append_events(id, next(held), &batch)
+        .unwrap();
 
     let refused = store
+        .record_mut()
         .append_events(
             id,
             next(MAX_SESSION_ENTRIES - 2),
@@ -128,5 +132,8 @@ fn a_live_session_stops_taking_entries_at_the_bound_and_still_ends() {
     store
         .end_session(id, next(MAX_SESSION_ENTRIES - 2), &[end])
         .unwrap();
-    assert_eq!(store.events(id).unwrap().len(), MAX_SESSION_ENTRIES - 1);
+    assert_eq!(
+        store.record().events(id).unwrap().len(),
+        MAX_SESSION_ENTRIES - 1
+    );
 }

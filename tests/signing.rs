@@ -38,6 +38,7 @@ fn ended_session() -> (common::Journal, SessionId) {
     "Reported grief about her father.".clone_into(&mut note.sections_mut()[0]);
     journal
         .store
+        .record_mut()
         .save_progress_note(id, &note, Utc::now())
         .unwrap();
     (journal, id)
@@ -59,6 +60,7 @@ fn a_signed_session_refuses_every_change_even_from_raw_sql() {
     let (mut journal, id) = ended_session();
     let signature = journal
         .store
+        .record_mut()
         .sign_session(id, &clinician(), Utc::now())
         .unwrap();
     assert_eq!(
@@ -66,7 +68,10 @@ fn a_signed_session_refuses_every_change_even_from_raw_sql() {
         "R. Example, PsyD (synthetic)"
     );
     assert_eq!(signature.content_sha256.len(), 64);
-    assert_eq!(journal.store.signature(id).unwrap(), Some(signature));
+    assert_eq!(
+        journal.store.record().signature(id).unwrap(),
+        Some(signature)
+    );
     let before = record(&journal.store, id);
 
     let attempts = [
@@ -93,15 +98,28 @@ fn a_signed_session_refuses_every_change_even_from_raw_sql() {
     }
     let note = ProgressNote::blank(NoteFormat::Dap);
     assert!(matches!(
-        journal.store.save_progress_note(id, &note, Utc::now()),
+        journal
+            .store
+            .record_mut()
+            .save_progress_note(id, &note, Utc::now()),
         Err(StoreError::Signed)
     ));
     assert!(matches!(
-        journal.store.sign_session(id, &clinician(), Utc::now()),
+        journal
+            .store
+            .record_mut()
+            .sign_session(id, &clinician(), Utc::now()),
         Err(StoreError::Signed)
     ));
     assert_eq!(record(&journal.store, id), before);
-    assert!(journal.store.signature_problems().unwrap().is_empty());
+    assert!(
+        journal
+            .store
+            .record()
+            .signature_problems()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -110,12 +128,18 @@ fn only_an_ended_session_is_signed_and_only_by_a_named_clinician() {
     let live = common::live_session(&mut journal, TreatmentModel::Medical);
     let id = live.session().id;
     assert!(matches!(
-        journal.store.sign_session(id, &clinician(), Utc::now()),
+        journal
+            .store
+            .record_mut()
+            .sign_session(id, &clinician(), Utc::now()),
         Err(StoreError::Signature(SignatureError::NotEnded))
     ));
     let (mut journal, id) = ended_session();
     let nobody = Clinician::default();
-    let refused = journal.store.sign_session(id, &nobody, Utc::now());
+    let refused = journal
+        .store
+        .record_mut()
+        .sign_session(id, &nobody, Utc::now());
     assert!(matches!(
         refused,
         Err(StoreError::Signature(SignatureError::NoClinician))
@@ -127,7 +151,7 @@ fn only_an_ended_session_is_signed_and_only_by_a_named_clinician() {
     let at = Utc::now();
     let addendum = Addendum::new(&clinician(), at, "late entry", "Vitals were 128/80.").unwrap();
     assert!(matches!(
-        journal.store.add_addendum(id, &addendum),
+        journal.store.record_mut().add_addendum(id, &addendum),
         Err(StoreError::Signature(SignatureError::NotSigned))
     ));
     let error = raw_sql(
@@ -147,6 +171,7 @@ fn an_addendum_is_kept_beside_the_original_and_never_changes() {
     let signed_at = Utc::now();
     journal
         .store
+        .record_mut()
         .sign_session(id, &clinician(), signed_at)
         .unwrap();
     let original = record(&journal.store, id);
@@ -164,8 +189,12 @@ fn an_addendum_is_kept_beside_the_original_and_never_changes() {
         "The grief was about her grandfather, not her father.",
     )
     .unwrap();
-    journal.store.add_addendum(id, &first).unwrap();
-    journal.store.add_addendum(id, &second).unwrap();
+    journal.store.record_mut().add_addendum(id, &first).unwrap();
+    journal
+        .store
+        .record_mut()
+        .add_addendum(id, &second)
+        .unwrap();
 
     let now = record(&journal.store, id);
     assert_eq!(now.addenda, vec![first, second]);
@@ -184,19 +213,27 @@ fn an_addendum_is_kept_beside_the_original_and_never_changes() {
         let error = raw_sql(&journal, &sql).unwrap_err();
         assert!(error.to_string().contains("signed session"), "{error}");
     }
-    assert!(journal.store.signature_problems().unwrap().is_empty());
+    assert!(
+        journal
+            .store
+            .record()
+            .signature_problems()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn every_write_is_chained_in_the_audit_log() {
     let (mut journal, id) = ended_session();
-    assert!(journal.store.audit_problems().unwrap().is_empty());
-    let before = journal.store.audit_len().unwrap();
+    assert!(journal.store.record().audit_problems().unwrap().is_empty());
+    let before = journal.store.record().audit_len().unwrap();
     journal
         .store
+        .record_mut()
         .sign_session(id, &clinician(), Utc::now())
         .unwrap();
-    let tail = journal.store.audit_tail(2).unwrap();
+    let tail = journal.store.record().audit_tail(2).unwrap();
     let subjects: Vec<_> = tail
         .iter()
         .map(|entry| (entry.action.as_str(), entry.subject.clone()))
@@ -209,9 +246,9 @@ fn every_write_is_chained_in_the_audit_log() {
         ]
     );
     // (And the clinician's signing key, made at their first signature.)
-    assert_eq!(journal.store.audit_len().unwrap(), before + 3);
+    assert_eq!(journal.store.record().audit_len().unwrap(), before + 3);
     // A session's running counters are not the record; the entry it logged is.
-    let first = journal.store.audit_tail(u32::MAX).unwrap();
+    let first = journal.store.record().audit_tail(u32::MAX).unwrap();
     assert!(
         first
             .iter()
@@ -219,7 +256,7 @@ fn every_write_is_chained_in_the_audit_log() {
                 && entry.action == "insert")
     );
     assert_eq!(first.last().unwrap().action, "start");
-    assert!(journal.store.audit_problems().unwrap().is_empty());
+    assert!(journal.store.record().audit_problems().unwrap().is_empty());
 
     let error = raw_sql(&journal, "UPDATE audit_log SET subject = 'x' WHERE seq = 3").unwrap_err();
     assert!(error.to_string().contains("append-only"), "{error}");
@@ -230,7 +267,7 @@ fn every_write_is_chained_in_the_audit_log() {
 #[test]
 fn a_tampered_audit_entry_is_named_first() {
     let (journal, _) = ended_session();
-    let total = journal.store.audit_len().unwrap();
+    let total = journal.store.record().audit_len().unwrap();
     assert!(total > 6, "the session wrote {total} entries");
     // Someone with the key drops the guard and rewrites entry 4's subject, then removes entry 6.
     let conn = connect_raw(journal.dir.path(), &common::passphrase()).unwrap();
@@ -240,7 +277,7 @@ fn a_tampered_audit_entry_is_named_first() {
          DELETE FROM audit_log WHERE seq = 6;",
     )
     .unwrap();
-    let problems = journal.store.audit_problems().unwrap();
+    let problems = journal.store.record().audit_problems().unwrap();
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(
         problems[0].starts_with("audit entry 4 (") && problems[0].contains("was changed"),
@@ -258,6 +295,7 @@ fn a_signed_session_changed_behind_the_journals_back_is_found() {
     let (mut journal, id) = ended_session();
     journal
         .store
+        .record_mut()
         .sign_session(id, &clinician(), Utc::now())
         .unwrap();
     let conn = connect_raw(journal.dir.path(), &common::passphrase()).unwrap();
@@ -267,7 +305,7 @@ fn a_signed_session_changed_behind_the_journals_back_is_found() {
     ))
     .unwrap();
     assert_eq!(
-        journal.store.signature_problems().unwrap(),
+        journal.store.record().signature_problems().unwrap(),
         [format!(
             "session {id} was changed after it was signed: its content no longer matches its signature"
         )]
@@ -279,11 +317,16 @@ fn a_signed_session_travels_with_its_signature_and_addenda() {
     let (mut journal, id) = ended_session();
     journal
         .store
+        .record_mut()
         .sign_session(id, &clinician(), Utc::now())
         .unwrap();
     let addendum =
         Addendum::new(&clinician(), Utc::now(), "late entry", "Phoned next day.").unwrap();
-    journal.store.add_addendum(id, &addendum).unwrap();
+    journal
+        .store
+        .record_mut()
+        .add_addendum(id, &addendum)
+        .unwrap();
     let mut archive = Vec::new();
     write_session(
         &journal.store,
@@ -306,6 +349,7 @@ fn a_signed_session_travels_with_its_signature_and_addenda() {
     .unwrap();
     let imported = other
         .store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()[0]
         .id;
@@ -314,7 +358,14 @@ fn a_signed_session_travels_with_its_signature_and_addenda() {
     assert_eq!(copy.signature, original.signature);
     assert_eq!(copy.addenda, vec![addendum]);
     assert_eq!(copy.events, original.events);
-    assert!(other.store.signature_problems().unwrap().is_empty());
+    assert!(
+        other
+            .store
+            .record()
+            .signature_problems()
+            .unwrap()
+            .is_empty()
+    );
 
     // The same archive with one word changed in the signed timeline is refused whole.
     let text = String::from_utf8(archive).unwrap();
@@ -335,6 +386,7 @@ fn a_signed_session_travels_with_its_signature_and_addenda() {
     assert!(
         third
             .store
+            .record()
             .session_summaries(&SessionFilter::default())
             .unwrap()
             .is_empty()
@@ -349,6 +401,7 @@ fn the_summary_shows_the_signature_and_addenda_after_the_original() {
         .to_utc();
     journal
         .store
+        .record_mut()
         .sign_session(id, &clinician(), signed_at)
         .unwrap();
     let addendum = Addendum::new(
@@ -358,7 +411,11 @@ fn the_summary_shows_the_signature_and_addenda_after_the_original() {
         "The grief was about her grandfather.",
     )
     .unwrap();
-    journal.store.add_addendum(id, &addendum).unwrap();
+    journal
+        .store
+        .record_mut()
+        .add_addendum(id, &addendum)
+        .unwrap();
     let mut markdown = Vec::new();
     write_session(
         &journal.store,

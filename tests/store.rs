@@ -32,7 +32,7 @@ fn events_keep_their_order_by_sequence_number_when_the_wall_clock_jumps_backward
 
     drop(journal.store);
     let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
-    let events = store.events(live.session().id).unwrap();
+    let events = store.record().events(live.session().id).unwrap();
     let texts: Vec<_> = events.iter().map(|event| event.kind.describe()).collect();
     assert_eq!(texts, ["first", "second", "third"]);
     assert_eq!(
@@ -70,6 +70,7 @@ fn a_one_megabyte_note_emoji_and_right_to_left_text_are_stored_byte_identical() 
     drop(journal.store);
     let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     let stored: Vec<String> = store
+        .record()
         .events(live.session().id)
         .unwrap()
         .into_iter()
@@ -131,9 +132,11 @@ fn a_second_instance_is_refused_with_one_sentence_and_writes_nothing() {
 
     // Reading commands still work beside the writer, and cannot write.
     let mut reader = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
-    assert_eq!(reader.events(live.session().id).unwrap().len(), 1);
+    assert_eq!(reader.record().events(live.session().id).unwrap().len(), 1);
     assert!(matches!(
-        reader.save_draft(live.session().id, "x", chrono::Utc::now()),
+        reader
+            .record_mut()
+            .save_draft(live.session().id, "x", chrono::Utc::now()),
         Err(StoreError::ReadOnly)
     ));
 }
@@ -209,6 +212,7 @@ fn session_lists_keep_medical_and_kap_apart_and_filter_by_client() {
     ] {
         journal
             .store
+            .record_mut()
             .start_session(&common::new_session(client, model), now)
             .unwrap();
     }
@@ -216,7 +220,7 @@ fn session_lists_keep_medical_and_kap_apart_and_filter_by_client() {
         model: Some(TreatmentModel::Kap),
         ..SessionFilter::default()
     };
-    let kap_rows = journal.store.session_summaries(&kap).unwrap();
+    let kap_rows = journal.store.record().session_summaries(&kap).unwrap();
     assert_eq!(kap_rows.len(), 2);
     assert!(kap_rows.iter().all(|row| row.model == TreatmentModel::Kap));
     let one_client = SessionFilter {
@@ -224,7 +228,11 @@ fn session_lists_keep_medical_and_kap_apart_and_filter_by_client() {
         model: Some(TreatmentModel::Medical),
         own_only: false,
     };
-    let rows = journal.store.session_summaries(&one_client).unwrap();
+    let rows = journal
+        .store
+        .record()
+        .session_summaries(&one_client)
+        .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(
         (rows[0].client_code.as_str(), rows[0].model, rows[0].status),
@@ -239,22 +247,23 @@ fn a_draft_survives_closing_the_journal_and_is_cleared_when_the_session_ends() {
     let id = live.session().id;
     journal
         .store
+        .record_mut()
         .save_draft(id, "half a thought about the kitch", chrono::Utc::now())
         .unwrap();
     drop(journal.store);
     let mut store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
     assert_eq!(
-        store.draft(id).unwrap().unwrap().text,
+        store.record().draft(id).unwrap().unwrap().text,
         "half a thought about the kitch"
     );
     live.end(&mut store, "", None).unwrap();
-    assert_eq!(store.draft(id).unwrap(), None);
+    assert_eq!(store.record().draft(id).unwrap(), None);
     assert!(
         live.log(&mut store, LiveCommand::Note("late".into()))
             .is_err()
     );
     assert_eq!(
-        store.events(id).unwrap().len(),
+        store.record().events(id).unwrap().len(),
         1,
         "only the session end is in the timeline"
     );
@@ -271,6 +280,7 @@ fn a_client_code_is_unique() {
     };
     let error = journal
         .store
+        .record_mut()
         .create_client(&again, chrono::Utc::now())
         .unwrap_err();
     assert_eq!(
@@ -310,12 +320,12 @@ fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migra
     .unwrap();
     journal.clock.advance(minutes(5));
     let all = SessionFilter::default();
-    let row = &journal.store.session_summaries(&all).unwrap()[0];
+    let row = &journal.store.record().session_summaries(&all).unwrap()[0];
     assert_eq!((row.delivered_mg, row.delivered_mg_per_kg), (None, None));
     assert_eq!(row.describe_delivered(), "live");
 
     live.end(&mut journal.store, "", None).unwrap();
-    let row = journal.store.session_summaries(&all).unwrap()[0].clone();
+    let row = journal.store.record().session_summaries(&all).unwrap()[0].clone();
     assert!((row.delivered_mg.unwrap() - 14.0).abs() < 1e-9);
     assert!((row.delivered_mg_per_kg.unwrap() - 0.2).abs() < 1e-12);
     assert_eq!(row.describe_delivered(), "14 mg (0.2 mg/kg)");
@@ -324,7 +334,7 @@ fn an_ended_session_keeps_its_delivered_total_and_older_journals_get_it_by_migra
     drop(journal.store);
     common::rewind_schema(journal.dir.path(), 2);
     let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
-    assert_eq!(store.session_summaries(&all).unwrap()[0], row);
+    assert_eq!(store.record().session_summaries(&all).unwrap()[0], row);
 }
 
 /// A session started with a checklist weighing the client at `weight_kg`, dosed 0.5 mg/kg over 40 min
@@ -366,12 +376,12 @@ fn each_session_keeps_the_weight_of_its_own_checklist() {
     let second = weighed_session(&mut journal, &client, 80.0);
     // The newest checklist is the client's weight now.
     assert_eq!(
-        journal.store.client(client.id).unwrap().weight_kg,
+        journal.store.record().client(client.id).unwrap().weight_kg,
         Some(80.0)
     );
     // 10 of 40 minutes of 0.5 mg/kg = 0.125 mg/kg: 8.75 mg at 70 kg, 10 mg at 80 kg.
     let all = SessionFilter::default();
-    let rows = journal.store.session_summaries(&all).unwrap();
+    let rows = journal.store.record().session_summaries(&all).unwrap();
     let mg = |id| {
         rows.iter()
             .find(|row| row.id == id)

@@ -60,6 +60,7 @@ fn a_session_with_a_lot_enters_what_it_delivered_when_it_ends() {
     let received_at = kap_journal::live::Clock::wall(journal.clock.as_ref());
     journal
         .store
+        .registers_mut()
         .record_substance(
             &entry("KX-1", Movement::Received, 1000.0, "invoice 88"),
             received_at,
@@ -68,7 +69,11 @@ fn a_session_with_a_lot_enters_what_it_delivered_when_it_ends() {
     let given = session_from(&mut journal, Some("KX-1"));
     let without = session_from(&mut journal, None);
 
-    let log = journal.store.substance_log(Some(&lot("KX-1"))).unwrap();
+    let log = journal
+        .store
+        .registers()
+        .substance_log(Some(&lot("KX-1")))
+        .unwrap();
     let [received, administered] = log.as_slice() else {
         panic!("received, then what the session gave: {log:?}");
     };
@@ -81,12 +86,12 @@ fn a_session_with_a_lot_enters_what_it_delivered_when_it_ends() {
         "{administered:?}"
     );
     assert!((administered.balance_mg - 982.5).abs() < 0.001);
-    let all = journal.store.substance_log(None).unwrap();
+    let all = journal.store.registers().substance_log(None).unwrap();
     assert!(
         all.iter().all(|entry| entry.session != Some(without)),
         "a session with no lot on its checklist enters nothing"
     );
-    let balances = journal.store.lot_balances().unwrap();
+    let balances = journal.store.registers().lot_balances().unwrap();
     assert_eq!(balances.len(), 1);
     assert!((balances[0].administered_mg - 17.5).abs() < 0.001);
 }
@@ -97,13 +102,17 @@ fn waste_needs_a_witness_and_nothing_takes_a_lot_below_nothing() {
     let store = &mut journal.store;
     let now = Utc::now();
     store
+        .registers_mut()
         .record_substance(&entry("KX-2", Movement::Received, 10.0, ""), now)
         .unwrap();
     let refused = |store: &mut Store, new: NewSubstanceEntry| {
-        let before = store.substance_log(None).unwrap().len();
-        let error = store.record_substance(&new, now).unwrap_err();
+        let before = store.registers().substance_log(None).unwrap().len();
+        let error = store
+            .registers_mut()
+            .record_substance(&new, now)
+            .unwrap_err();
         assert_eq!(
-            store.substance_log(None).unwrap().len(),
+            store.registers().substance_log(None).unwrap().len(),
             before,
             "nothing written"
         );
@@ -134,6 +143,7 @@ fn waste_needs_a_witness_and_nothing_takes_a_lot_below_nothing() {
     ));
     // Allowed: waste within the balance, then a correction taking away what a count did not find.
     store
+        .registers_mut()
         .record_substance(
             &entry("KX-2", witnessed("A. Lee, RN"), 2.5, "not given"),
             now,
@@ -141,7 +151,10 @@ fn waste_needs_a_witness_and_nothing_takes_a_lot_below_nothing() {
         .unwrap();
     let mut recount = entry("KX-2", Movement::Correction, 1.0, "count found 6.5 mg");
     recount.amount = Micrograms(-1_000);
-    let corrected = store.record_substance(&recount, now).unwrap();
+    let corrected = store
+        .registers_mut()
+        .record_substance(&recount, now)
+        .unwrap();
     assert!((corrected.balance_mg - 6.5).abs() < 0.001, "{corrected:?}");
     assert_eq!(corrected.witness, "");
 }
@@ -151,10 +164,11 @@ fn the_log_is_append_only_and_every_entry_is_in_the_audit_log() {
     let mut journal = common::journal();
     journal
         .store
+        .registers_mut()
         .record_substance(&entry("KX-3", Movement::Received, 100.0, ""), Utc::now())
         .unwrap();
     let dir = journal.dir.path().to_path_buf();
-    let tail = journal.store.audit_tail(1).unwrap();
+    let tail = journal.store.record().audit_tail(1).unwrap();
     assert_eq!(tail[0].subject, "controlled-substance log entry 1");
     drop(journal.store);
     let raw = kap_journal::store::connect_raw(&dir, &common::passphrase()).unwrap();
@@ -275,9 +289,10 @@ fn a_journal_from_before_the_log_gets_it_when_opened() {
     common::rewind_schema(&dir, 9);
     let mut store = Store::open(&dir, &common::passphrase()).unwrap();
     store
+        .registers_mut()
         .record_substance(&entry("KX-9", Movement::Received, 50.0, ""), Utc::now())
         .unwrap();
-    assert_eq!(store.lot_balances().unwrap().len(), 1);
+    assert_eq!(store.registers().lot_balances().unwrap().len(), 1);
 }
 
 /// An imported session gave from another clinic's vial: importing it enters nothing in this
@@ -287,6 +302,7 @@ fn an_imported_session_takes_nothing_from_this_clinics_stock() {
     let mut source = common::journal();
     source
         .store
+        .registers_mut()
         .record_substance(
             &entry("KX-1", Movement::Received, 1000.0, "their invoice"),
             Utc::now(),
@@ -308,9 +324,10 @@ fn an_imported_session_takes_nothing_from_this_clinics_stock() {
     let mut esketamine = entry("KX-1", Movement::Received, 560.0, "our own lot KX-1");
     esketamine.substance = Substance::Esketamine;
     here.store
+        .registers_mut()
         .record_substance(&esketamine, Utc::now())
         .unwrap();
-    let before = here.store.substance_log(None).unwrap();
+    let before = here.store.registers().substance_log(None).unwrap();
     kap_journal::export::import_archive(
         &mut here.store,
         archive.as_slice(),
@@ -318,8 +335,8 @@ fn an_imported_session_takes_nothing_from_this_clinics_stock() {
         Utc::now(),
     )
     .unwrap();
-    assert_eq!(here.store.substance_log(None).unwrap(), before);
-    let balances = here.store.lot_balances().unwrap();
+    assert_eq!(here.store.registers().substance_log(None).unwrap(), before);
+    let balances = here.store.registers().lot_balances().unwrap();
     assert_eq!(balances.len(), 1, "no second row for the lot number");
     assert!((balances[0].balance_mg - 560.0).abs() < 0.001);
 }
@@ -357,6 +374,7 @@ fn the_log_keeps_its_own_order_and_marks_an_entry_whose_clock_went_back() {
     let store = &mut journal.store;
     let noon = Utc::now();
     store
+        .registers_mut()
         .record_substance(
             &entry("KET-CLOCK", Movement::Received, 100.0, "invoice"),
             noon,
@@ -367,19 +385,21 @@ fn the_log_keeps_its_own_order_and_marks_an_entry_whose_clock_went_back() {
         witness: "A. Witness, RN".to_owned(),
     };
     store
+        .registers_mut()
         .record_substance(
             &entry("KET-CLOCK", wasted, 10.0, "drawn up, not given"),
             noon - chrono::TimeDelta::days(1),
         )
         .unwrap();
     store
+        .registers_mut()
         .record_substance(
             &entry("KET-CLOCK", Movement::Received, 50.0, "second vial"),
             noon + chrono::TimeDelta::hours(1),
         )
         .unwrap();
 
-    let log = store.substance_log(None).unwrap();
+    let log = store.registers().substance_log(None).unwrap();
     let seen: Vec<(&str, f64, bool)> = log
         .iter()
         .map(|entry| (entry.movement, entry.balance_mg, entry.clock_earlier))

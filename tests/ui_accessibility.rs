@@ -236,9 +236,10 @@ fn a_whole_session_is_logged_reviewed_and_exported_from_the_keyboard_alone() {
     }
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let session = store.session(SessionId(1)).unwrap();
+    let session = store.record().session(SessionId(1)).unwrap();
     assert_eq!(session.status, SessionStatus::Ended);
     let kinds: Vec<_> = store
+        .record()
         .events(SessionId(1))
         .unwrap()
         .into_iter()

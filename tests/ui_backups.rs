@@ -74,6 +74,7 @@ fn backups_are_made_at_start_and_session_end_and_one_is_restored_from_settings()
     let store = Store::open(dir.path(), &common::passphrase()).unwrap();
     assert!(
         store
+            .record()
             .session_summaries(&SessionFilter::default())
             .unwrap()
             .is_empty(),
@@ -86,6 +87,7 @@ fn a_journal_that_fails_its_start_up_check_offers_the_newest_good_backup() {
     let journal = common::journal_with_fixture();
     let before = journal
         .store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()
         .len();
@@ -124,6 +126,7 @@ fn a_journal_that_fails_its_start_up_check_offers_the_newest_good_backup() {
     assert!(store.integrity_problems().unwrap().is_empty());
     assert_eq!(
         store
+            .record()
             .session_summaries(&SessionFilter::default())
             .unwrap()
             .len(),
@@ -170,6 +173,7 @@ fn a_journal_too_damaged_to_open_offers_its_newest_good_backup_at_the_passphrase
     assert!(store.integrity_problems().unwrap().is_empty());
     assert_eq!(
         store
+            .record()
             .session_summaries(&SessionFilter::default())
             .unwrap()
             .len(),

@@ -147,7 +147,7 @@ fn a_session_summary_is_copied_and_a_csv_saved_to_the_exports_folder() {
     // The export is in the client's accounting of disclosures, already in the journal, and on the
     // client's page.
     let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let recorded = reader.disclosures(None).unwrap().items;
+    let recorded = reader.registers().disclosures(None).unwrap().items;
     assert_eq!(recorded.len(), 1);
     assert!(!recorded[0].pending, "taken in by the worker at once");
     assert_eq!(recorded[0].form, "CSV (one row per entry)");
@@ -216,8 +216,9 @@ fn nothing_moves_under_the_pointer_and_the_private_note_is_chosen_for_one_export
             chrono::Utc::now(),
         )
         .unwrap();
-        let session = store.session_ids().unwrap()[0];
+        let session = store.record().session_ids().unwrap()[0];
         store
+            .record_mut()
             .save_private_note(session, "PRIVATE-WORDS (synthetic)", chrono::Utc::now())
             .unwrap();
     }
@@ -327,6 +328,7 @@ fn a_summary_and_a_consent_are_printed_from_the_window_and_accounted_for() {
     )
     .unwrap();
     store
+        .registers_mut()
         .adopt_consent_text("Synthetic consent text.", 365, chrono::Utc::now())
         .unwrap();
     drop(store);
@@ -360,6 +362,7 @@ fn a_summary_and_a_consent_are_printed_from_the_window_and_accounted_for() {
 
     let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let prints: Vec<_> = reader
+        .registers()
         .disclosures(None)
         .unwrap()
         .items

@@ -21,6 +21,7 @@ fn shows(harness: &Harness<'_, KapJournalApp>, text: &str) -> bool {
 fn balances(dir: &std::path::Path) -> Vec<(String, f64)> {
     let store = Store::open_for_reading(dir, &common::passphrase()).unwrap();
     store
+        .registers()
         .lot_balances()
         .unwrap()
         .into_iter()

@@ -43,7 +43,7 @@ fn ending_records_discharge_ride_home_and_the_follow_up_plan() {
     fill_discharge(&mut harness);
 
     let store = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
-    let events = store.events(SessionId(1)).unwrap();
+    let events = store.record().events(SessionId(1)).unwrap();
     let Some(EventKind::SessionEnded { discharge, .. }) = events.last().map(|e| &e.kind) else {
         panic!("the session ended");
     };
@@ -79,7 +79,11 @@ fn a_soap_note_is_drafted_from_the_timeline_edited_and_saved() {
     click(&mut harness, "Back to sessions");
 
     let store = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
-    let note = store.progress_note(SessionId(1)).unwrap().expect("saved");
+    let note = store
+        .record()
+        .progress_note(SessionId(1))
+        .unwrap()
+        .expect("saved");
     assert_eq!(note.format(), NoteFormat::Birp);
     let behavior = &note.sections()[0];
     assert!(
@@ -118,7 +122,11 @@ fn the_private_note_is_opened_on_purpose_and_leaves_the_screen_when_closed() {
     harness.run();
 
     let store = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
-    let private = store.private_note(SessionId(1)).unwrap().expect("saved");
+    let private = store
+        .record()
+        .private_note(SessionId(1))
+        .unwrap()
+        .expect("saved");
     assert_eq!(private.text, "Countertransference: felt protective.");
     assert!(
         harness

@@ -86,10 +86,11 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
 
     // What the window did is in the journal: the membership, and the nurse's sessions as copies.
     let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
-    let membership = store.practice_membership().unwrap().unwrap();
+    let membership = store.registers().practice_membership().unwrap().unwrap();
     assert_eq!(membership.login, "t_one");
     assert!(membership.last_sync.is_some());
     let copies = store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()
         .into_iter()
@@ -187,6 +188,7 @@ fn nurse_synced(server: &TestServer) -> usize {
     }
     kap_journal::practice::sync(&mut nurse_store, Utc::now(), &|| false).unwrap();
     let nurse_of_d_0001 = nurse_store
+        .record()
         .session_summaries(&SessionFilter {
             client_code: Some("D-0001".into()),
             ..SessionFilter::default()

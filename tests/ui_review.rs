@@ -282,6 +282,7 @@ fn lists_show_the_clinics_times_of_day_not_this_computers() {
             .unwrap();
         let client = common::client(&mut store, "C-0800");
         let session = store
+            .record_mut()
             .start_session(&common::new_session(&client, TreatmentModel::Kap), started)
             .unwrap();
         let end = NewEvent {
@@ -377,6 +378,7 @@ fn a_clients_rems_details_are_typed_saved_and_refused_in_a_sentence_when_a_date_
     let read = || {
         kap_journal::store::Store::open_for_reading(dir.path(), &common::passphrase())
             .unwrap()
+            .registers()
             .rems_patient(kap_journal::domain::ClientId(1))
             .unwrap()
     };

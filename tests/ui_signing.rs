@@ -74,14 +74,19 @@ fn signing_asks_for_a_name_first_then_signs_and_closes_the_progress_note() {
     );
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let signature = store.signature(SessionId(1)).unwrap().expect("signed");
+    let signature = store
+        .record()
+        .signature(SessionId(1))
+        .unwrap()
+        .expect("signed");
     assert_eq!(signature.clinician.signed_as(), "R. Example, PsyD");
     assert_eq!(
-        store.session(SessionId(1)).unwrap().status,
+        store.record().session(SessionId(1)).unwrap().status,
         SessionStatus::Signed
     );
     assert_eq!(
         store
+            .record()
             .progress_note(SessionId(1))
             .unwrap()
             .unwrap()
@@ -117,12 +122,12 @@ fn an_addendum_is_written_under_the_timeline_and_kept_beside_the_original() {
     harness.get_by_label("Phoned next day; sleeping well.");
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let addenda = store.addenda(SessionId(1)).unwrap();
+    let addenda = store.record().addenda(SessionId(1)).unwrap();
     assert_eq!(addenda.len(), 1);
     assert_eq!(addenda[0].reason, "late entry");
     assert_eq!(addenda[0].text, "Phoned next day; sleeping well.");
     assert_eq!(addenda[0].author.signed_as(), "R. Example");
-    assert!(store.signature_problems().unwrap().is_empty());
+    assert!(store.record().signature_problems().unwrap().is_empty());
 }
 
 #[test]
@@ -165,7 +170,7 @@ fn the_clinic_name_is_saved_in_settings_and_a_hidden_mark_is_refused() {
         store.clinic_name().unwrap().map(String::from).as_deref(),
         Some("Riverside Ketamine Clinic (synthetic)")
     );
-    let contact = store.rems_contact().unwrap();
+    let contact = store.registers().rems_contact().unwrap();
     assert_eq!(
         (
             contact.telephone.as_str(),

@@ -41,9 +41,12 @@ fn typing_starts_in_the_client_code_and_ctrl_enter_starts_from_a_multiline_field
         "the live view is open"
     );
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
+    let sessions = store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap();
     assert_eq!(sessions.len(), 1);
-    let plan = store.session(sessions[0].id).unwrap().comfort_plan;
+    let plan = store.record().session(sessions[0].id).unwrap().comfort_plan;
     assert_eq!(plan, "Music low.", "no new line was typed into the plan");
 }
 
@@ -83,8 +86,8 @@ fn a_returning_client_brings_back_their_own_model_and_route() {
     confirm_consent(&mut harness);
     click(&mut harness, "Start session");
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let live = store.live_sessions().unwrap();
-    let session = store.session(live[0].id).unwrap();
+    let live = store.record().live_sessions().unwrap();
+    let session = store.record().session(live[0].id).unwrap();
     assert_eq!(session.status, SessionStatus::Live);
     assert_eq!(
         (session.model, session.route),
@@ -100,6 +103,7 @@ fn with_a_clinic_consent_text_the_start_form_records_the_consent_with_the_sessio
     {
         let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
         store
+            .registers_mut()
             .adopt_consent_text("Synthetic consent text.", 180, clock.wall())
             .unwrap();
     }
@@ -123,12 +127,12 @@ fn with_a_clinic_consent_text_the_start_form_records_the_consent_with_the_sessio
     drop(harness);
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let client = store.client_by_code("C-0900").unwrap().unwrap();
-    let consents = store.consents(client.id).unwrap();
+    let client = store.record().client_by_code("C-0900").unwrap().unwrap();
+    let consents = store.registers().consents(client.id).unwrap();
     assert_eq!(consents.len(), 1);
     assert!(consents[0].agrees_to(ConsentItem::Music));
     assert!(!consents[0].agrees_to(ConsentItem::Touch));
-    assert_eq!(store.session_ids().unwrap().len(), 1);
+    assert_eq!(store.record().session_ids().unwrap().len(), 1);
 }
 
 #[test]
@@ -158,7 +162,7 @@ fn a_comfort_plan_carried_over_belongs_to_its_model() {
                 .unwrap();
             let mut new = common::new_session(&client, model);
             new.comfort_plan = plan.to_owned();
-            let session = store.start_session(&new, started).unwrap();
+            let session = store.record_mut().start_session(&new, started).unwrap();
             let end = NewEvent {
                 wall_time: started + chrono::TimeDelta::minutes(60),
                 elapsed_ms: 3_600_000,
@@ -210,11 +214,13 @@ fn a_returning_clients_suicide_risk_is_on_the_start_form() {
         let client = common::client(&mut store, "C-0901");
         let started = chrono::Utc.with_ymd_and_hms(2026, 11, 10, 9, 0, 0).unwrap();
         let session = store
+            .record_mut()
             .start_session(&common::new_session(&client, TreatmentModel::Kap), started)
             .unwrap();
         let at = |minutes: i64| started + chrono::TimeDelta::minutes(minutes);
         // PHQ-9 with item 9 above zero: a risk that follows the client.
         store
+            .record_mut()
             .append_events(
                 session.id,
                 Seq(1),

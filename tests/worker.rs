@@ -171,13 +171,16 @@ fn the_draft_is_cleared_in_the_same_transaction_as_the_entry_it_became() {
             .is_err()
     );
     live.refuse();
-    assert_eq!(worker.read().draft(id).unwrap().unwrap().text, long);
+    assert_eq!(
+        worker.read().record().draft(id).unwrap().unwrap().text,
+        long
+    );
     assert!(notes(worker.read(), id).is_empty());
     // With room again, the entry lands and the draft is gone with it.
     worker.write(SimulateFullDisk(false)).unwrap();
     let ack = send_note(&worker, &mut live, &long, true).wait();
     assert!(ack.result.is_ok());
-    assert!(worker.read().draft(id).unwrap().is_none());
+    assert!(worker.read().record().draft(id).unwrap().is_none());
     assert_eq!(notes(worker.read(), id), [long]);
 }
 
@@ -255,7 +258,13 @@ fn a_progress_note_typed_on_a_slow_disk_is_saving_then_saved_without_the_frame_w
     // (the worker holds each commit up by a second).
     harness.get_by_label("Saving…");
     let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    assert!(reader.progress_note(SessionId(1)).unwrap().is_none());
+    assert!(
+        reader
+            .record()
+            .progress_note(SessionId(1))
+            .unwrap()
+            .is_none()
+    );
     drop(reader);
     common::ui::step_until(&mut harness, "the note's answer", |harness| {
         harness
@@ -263,7 +272,11 @@ fn a_progress_note_typed_on_a_slow_disk_is_saving_then_saved_without_the_frame_w
             .is_some()
     });
     let reader = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let note = reader.progress_note(SessionId(1)).unwrap().unwrap();
+    let note = reader
+        .record()
+        .progress_note(SessionId(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(note.sections()[0], "Said the room felt safe.");
 }
 

@@ -50,6 +50,7 @@ pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::Ses
 
     let mut store = Store::open(dir, &passphrase()).unwrap();
     let client = store
+        .record_mut()
         .create_client(
             &NewClient {
                 code: "B-0300".into(),
@@ -132,6 +133,7 @@ pub fn live_session_in(dir: &std::path::Path) -> (Store, kap_journal::live::Live
     let number = CLIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut store = Store::open(dir, &passphrase()).unwrap();
     let client = store
+        .record_mut()
         .create_client(
             &kap_journal::domain::NewClient {
                 code: format!("B-{number}"),

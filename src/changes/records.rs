@@ -21,7 +21,9 @@ impl Change for SaveProgressNote {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.save_progress_note(self.session, &self.note, self.at)
+        store
+            .record_mut()
+            .save_progress_note(self.session, &self.note, self.at)
     }
 }
 
@@ -36,7 +38,9 @@ impl Change for SavePrivateNote {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.save_private_note(self.session, &self.text, self.at)
+        store
+            .record_mut()
+            .save_private_note(self.session, &self.text, self.at)
     }
 }
 
@@ -51,7 +55,9 @@ impl Change for SignSession {
     type Answer = Signature;
 
     fn apply(self, store: &mut Store) -> Result<Signature, StoreError> {
-        store.sign_session(self.session, &self.clinician, self.at)
+        store
+            .record_mut()
+            .sign_session(self.session, &self.clinician, self.at)
     }
 }
 
@@ -65,7 +71,9 @@ impl Change for AddAddendum {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.add_addendum(self.session, &self.addendum)
+        store
+            .record_mut()
+            .add_addendum(self.session, &self.addendum)
     }
 }
 
@@ -79,7 +87,7 @@ impl Change for RecordConsent {
     type Answer = ConsentRecord;
 
     fn apply(self, store: &mut Store) -> Result<ConsentRecord, StoreError> {
-        store.record_consent(&self.consent, self.at)
+        store.registers_mut().record_consent(&self.consent, self.at)
     }
 }
 
@@ -93,7 +101,10 @@ impl Change for RecordCheckIn {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.record_check_in(self.id, &self.check_in).map(drop)
+        store
+            .registers_mut()
+            .record_check_in(self.id, &self.check_in)
+            .map(drop)
     }
 }
 
@@ -107,7 +118,7 @@ impl Change for RecordSubstance {
     type Answer = SubstanceEntry;
 
     fn apply(self, store: &mut Store) -> Result<SubstanceEntry, StoreError> {
-        store.record_substance(&self.entry, self.at)
+        store.registers_mut().record_substance(&self.entry, self.at)
     }
 }
 
@@ -121,7 +132,9 @@ impl Change for MarkRemsSubmitted {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.mark_rems_submitted(self.session, self.at)
+        store
+            .registers_mut()
+            .mark_rems_submitted(self.session, self.at)
     }
 }
 
@@ -136,7 +149,9 @@ impl Change for WithdrawRemsSubmission {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.withdraw_rems_submission(self.session, self.at, &self.reason)
+        store
+            .registers_mut()
+            .withdraw_rems_submission(self.session, self.at, &self.reason)
     }
 }
 
@@ -147,6 +162,6 @@ impl Change for TakeInDisclosures {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.take_in_disclosure_outbox()
+        store.registers().take_in_disclosure_outbox()
     }
 }

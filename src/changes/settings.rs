@@ -43,6 +43,7 @@ impl Change for SaveClinic {
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
         store
+            .registers_mut()
             .save_clinic(self.name.as_ref(), &self.contact)
             .map(drop)
     }
@@ -71,7 +72,9 @@ impl Change for AdoptConsentText {
     type Answer = ConsentText;
 
     fn apply(self, store: &mut Store) -> Result<ConsentText, StoreError> {
-        store.adopt_consent_text(&self.text, self.renew_after_days, self.at)
+        store
+            .registers_mut()
+            .adopt_consent_text(&self.text, self.renew_after_days, self.at)
     }
 }
 
@@ -86,6 +89,7 @@ impl Change for SaveRemsPatient {
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
         store
+            .registers_mut()
             .save_rems_patient(self.client, &self.details)
             .map(drop)
     }

@@ -20,7 +20,7 @@ pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<E
         let accepted = locked.accept_as_is(&journal.passphrase()?)?;
         say!(
             "The journal was taken as it is, with its {} audit entries; its newest change is recorded as the newest from now on.",
-            accepted.audit_len()?
+            accepted.record().audit_len()?
         );
         drop(accepted);
     }
@@ -31,16 +31,16 @@ pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<E
     // The chain and the signatures are read through SQLite; on a file that fails its page checks
     // they would only repeat what was already found.
     if problems.is_empty() {
-        problems.extend(store.audit_problems()?);
-        problems.extend(store.signature_problems()?);
+        problems.extend(store.record().audit_problems()?);
+        problems.extend(store.record().signature_problems()?);
     }
     if problems.is_empty() {
-        let unverified = store.unverified_signatures()?;
+        let unverified = store.record().unverified_signatures()?;
         if unverified.is_empty() {
             say!(
                 "journal.db is sound: every page passed its authentication check and SQLite's integrity check, \
                  the audit log's {} entries form an unbroken chain, and every signed session matches its signature.",
-                store.audit_len()?
+                store.record().audit_len()?
             );
         } else {
             // Not damage (nothing changed in this journal), but never to be called signed.
@@ -49,7 +49,7 @@ pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<E
                 "journal.db is sound: every page passed its authentication check and SQLite's integrity check, \
                  and the audit log's {} entries form an unbroken chain. But {} signature{} came without a seal and \
                  {} unverified (session{} {}): nothing shows who signed {} or that {} unchanged.",
-                store.audit_len()?,
+                store.record().audit_len()?,
                 unverified.len(),
                 if unverified.len() == 1 { "" } else { "s" },
                 if unverified.len() == 1 { "is" } else { "are" },

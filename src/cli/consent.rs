@@ -45,13 +45,13 @@ pub fn run(journal: &super::JournalAccess, args: &ConsentArgs) -> anyhow::Result
     match args.target.as_deref() {
         None => {
             let store = journal.open_for_reading()?;
-            if store.consent_text()?.is_none() {
+            if store.registers().consent_text()?.is_none() {
                 say!(
                     "The clinic has no consent text; adopt one with `kap-journal consent text --file FILE`."
                 );
                 return Ok(ExitCode::SUCCESS);
             }
-            let due = store.consents_due(now)?;
+            let due = store.registers().consents_due(now)?;
             if due.is_empty() {
                 say!("Every client's consent is current.");
             }
@@ -78,7 +78,9 @@ fn text(
     if let Some(file) = &args.file {
         let text = read_text(file)?;
         let mut store = journal.open()?;
-        let adopted = store.adopt_consent_text(&text, args.renew_after, now)?;
+        let adopted = store
+            .registers_mut()
+            .adopt_consent_text(&text, args.renew_after, now)?;
         say!(
             "Adopted version {}; every client consents to it before their next session.",
             adopted.version
@@ -86,7 +88,7 @@ fn text(
         return Ok(());
     }
     let store = journal.open_for_reading()?;
-    let Some(text) = store.consent_text()? else {
+    let Some(text) = store.registers().consent_text()? else {
         say!("The clinic has no consent text yet.");
         return Ok(());
     };
@@ -113,7 +115,7 @@ fn client(
     } else {
         journal.open_for_reading()?
     };
-    let Some(client) = store.client_by_code(code.trim())? else {
+    let Some(client) = store.record().client_by_code(code.trim())? else {
         bail!(
             "No client has the code {}.",
             super::for_terminal(code.trim())
@@ -134,7 +136,7 @@ fn client(
             })
             .collect::<anyhow::Result<_>>()?;
         let recorded_by = store.signs_as();
-        let record = store.record_consent(
+        let record = store.registers_mut().record_consent(
             &NewConsent {
                 client_id: client.id,
                 items: ConsentItem::ALL
@@ -155,10 +157,11 @@ fn client(
     say!(
         "{}",
         store
+            .registers()
             .consent_standing(client.id, now)?
             .describe(crate::format::clinic_days())
     );
-    for record in store.consents(client.id)? {
+    for record in store.registers().consents(client.id)? {
         say!("  {}", record.describe(crate::format::clinic_days()));
     }
     Ok(())

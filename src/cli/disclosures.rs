@@ -36,6 +36,7 @@ struct DisclosureLine<'a> {
 pub fn run(journal: &super::JournalAccess, args: &DisclosuresArgs) -> anyhow::Result<ExitCode> {
     let store = journal.open_for_reading()?;
     let codes: HashMap<ClientId, String> = store
+        .record()
         .clients()?
         .into_iter()
         .map(|client| (client.id, client.code))
@@ -43,6 +44,7 @@ pub fn run(journal: &super::JournalAccess, args: &DisclosuresArgs) -> anyhow::Re
     let client = match &args.client {
         Some(code) => Some(
             store
+                .record()
                 .client_by_code(code)?
                 .ok_or_else(|| {
                     anyhow::anyhow!(
@@ -54,7 +56,7 @@ pub fn run(journal: &super::JournalAccess, args: &DisclosuresArgs) -> anyhow::Re
         ),
         None => None,
     };
-    let list = store.disclosures(client)?;
+    let list = store.registers().disclosures(client)?;
     if args.json {
         let lines: Vec<DisclosureLine<'_>> = list
             .items

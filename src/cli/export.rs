@@ -44,7 +44,7 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
     let store = journal.open_for_reading()?;
     let options = ExportOptions::default();
     if args.all {
-        let ids = store.session_ids()?;
+        let ids = store.record().session_ids()?;
         let total = ids.len();
         let format = args.format;
         if !matches!(format, ExportFormat::Json | ExportFormat::Fhir) {
@@ -60,18 +60,24 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
             }
         };
         // Every client's sessions, each in their client's accounting of disclosures.
-        let scopes = store.disclosure_scopes(&ids)?;
+        let scopes = store.registers().disclosure_scopes(&ids)?;
         let disclosed =
             |recipient: &str| export_disclosures(format, recipient, scopes.clone(), wall_now());
         let destination = args.out.as_deref().unwrap_or(Path::new("-"));
         if destination == Path::new("-") {
-            store.record_disclosures(&disclosed(STANDARD_OUTPUT))?;
+            store
+                .registers()
+                .record_disclosures(&disclosed(STANDARD_OUTPUT))?;
             write(&mut std::io::stdout().lock())?;
         } else {
             write_disclosed(
                 destination,
                 journal.data_dir(),
-                |path| store.record_disclosures(&disclosed(&path.display().to_string())),
+                |path| {
+                    store
+                        .registers()
+                        .record_disclosures(&disclosed(&path.display().to_string()))
+                },
                 write,
             )?;
             tell!("Exported {total} sessions to {}.", destination.display());
@@ -79,14 +85,14 @@ pub fn run(journal: &super::JournalAccess, args: &ExportArgs) -> anyhow::Result<
         return Ok(ExitCode::SUCCESS);
     }
     let id = SessionId(args.session.unwrap_or_default());
-    let session = store.session(id)?;
+    let session = store.record().session(id)?;
     let context = summary_context(&store, args.clinician.as_deref())?;
     let write = |out: &mut dyn std::io::Write| {
         write_session(&store, id, args.format, options, &context, out)
     };
-    let scopes = store.disclosure_scopes(&[id])?;
+    let scopes = store.registers().disclosure_scopes(&[id])?;
     let record = |recipient: &Path| {
-        store.record_disclosures(&export_disclosures(
+        store.registers().record_disclosures(&export_disclosures(
             args.format,
             &recipient.display().to_string(),
             scopes.clone(),
@@ -128,7 +134,7 @@ pub(super) fn summary_context(
         store.clinic_zone()?,
     )
     .with_clinic(store.clinic_name()?.map(String::from))
-    .with_contact(store.rems_contact()?)
+    .with_contact(store.registers().rems_contact()?)
     // The clinic's style, as opening the journal set it for this command.
     .with_style(crate::format::date_style()))
 }

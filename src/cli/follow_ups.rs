@@ -50,7 +50,9 @@ pub fn run(journal: &super::JournalAccess, args: &FollowUpsArgs) -> anyhow::Resu
             note: note.clone(),
         };
         let mut store = journal.open()?;
-        let done = store.record_check_in(FollowUpId(*id), &check_in)?;
+        let done = store
+            .registers_mut()
+            .record_check_in(FollowUpId(*id), &check_in)?;
         let found = done
             .done
             .as_ref()
@@ -60,7 +62,7 @@ pub fn run(journal: &super::JournalAccess, args: &FollowUpsArgs) -> anyhow::Resu
         return Ok(ExitCode::SUCCESS);
     }
     let store = journal.open_for_reading()?;
-    let due = store.follow_ups_due(now)?;
+    let due = store.registers().follow_ups_due(now)?;
     if args.json {
         say!("{}", serde_json::to_string_pretty(&due)?);
         return Ok(ExitCode::SUCCESS);

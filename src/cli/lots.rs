@@ -110,7 +110,7 @@ pub fn run(journal: &super::JournalAccess, args: &LotsArgs) -> anyhow::Result<Ex
         }
     };
     let mut store = journal.open()?;
-    let saved = store.record_substance(&entry, now)?;
+    let saved = store.registers_mut().record_substance(&entry, now)?;
     say!(
         "Saved: lot {} {} {}; balance {}.",
         saved.lot,
@@ -125,6 +125,7 @@ pub fn run(journal: &super::JournalAccess, args: &LotsArgs) -> anyhow::Result<Ex
 fn substance_of(journal: &super::JournalAccess, lot: &LotCode) -> anyhow::Result<Substance> {
     let store = journal.open_for_reading()?;
     let held = store
+        .registers()
         .lot_balances()?
         .into_iter()
         .find(|balance| &balance.lot == lot)
@@ -134,7 +135,7 @@ fn substance_of(journal: &super::JournalAccess, lot: &LotCode) -> anyhow::Result
 
 fn list(journal: &super::JournalAccess, json: bool) -> anyhow::Result<ExitCode> {
     let store = journal.open_for_reading()?;
-    let lots = store.lot_balances()?;
+    let lots = store.registers().lot_balances()?;
     if json {
         say!("{}", serde_json::to_string_pretty(&lots)?);
         return Ok(ExitCode::SUCCESS);
@@ -176,7 +177,7 @@ fn log(
 ) -> anyhow::Result<ExitCode> {
     let store = journal.open_for_reading()?;
     let lot = lot.map(LotCode::parse).transpose()?;
-    let entries = store.substance_log(lot.as_ref())?;
+    let entries = store.registers().substance_log(lot.as_ref())?;
     // A lot asked for by name that the log has never seen is a typing slip, not an empty lot.
     if let Some(lot) = &lot
         && entries.is_empty()
@@ -187,7 +188,7 @@ fn log(
         );
     }
     if csv {
-        let synthetic = store.is_synthetic()?;
+        let synthetic = store.record().is_synthetic()?;
         let write = |out: &mut dyn std::io::Write| write_substance_log(&entries, synthetic, out);
         match out {
             Some(path) if path != Path::new("-") => {

@@ -216,7 +216,7 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
 /// Where this journal stands in its practice.
 fn standing(journal: &super::JournalAccess) -> anyhow::Result<()> {
     let store = journal.open_for_reading()?;
-    match store.practice_membership()? {
+    match store.registers().practice_membership()? {
         None => say!("{}", PracticeError::NotConnected),
         Some(membership) => {
             say!("practice   {}", membership.url);
@@ -227,7 +227,7 @@ fn standing(journal: &super::JournalAccess) -> anyhow::Result<()> {
             );
             say!("reads      {}", membership.role.reads());
             // What a colleague compares before trusting a new key of this clinician's.
-            for fingerprint in store.own_key_fingerprints()? {
+            for fingerprint in store.record().own_key_fingerprints()? {
                 say!("key        {fingerprint}");
             }
             say!(

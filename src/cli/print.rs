@@ -32,7 +32,7 @@ pub struct PrintArgs {
 pub fn run(journal: &super::JournalAccess, args: &PrintArgs) -> anyhow::Result<ExitCode> {
     let store = journal.open_for_reading()?;
     let (pdf, what, form, title, scope) = if let Some(code) = &args.consent {
-        let Some(client) = store.client_by_code(code.trim())? else {
+        let Some(client) = store.record().client_by_code(code.trim())? else {
             bail!(
                 "No client has the code {}.",
                 super::for_terminal(code.trim())
@@ -71,14 +71,19 @@ pub fn run(journal: &super::JournalAccess, args: &PrintArgs) -> anyhow::Result<E
             &context,
             &mut pdf,
         )?;
-        let mut scopes = store.disclosure_scopes(&[id])?;
+        let mut scopes = store.registers().disclosure_scopes(&[id])?;
         let scope = scopes.pop().context("The session has no client.")?;
         let title = format!("KAP Journal session {id}");
         (pdf, what, format.label(), title, scope)
     };
     let system = Printer::system(journal.data_dir());
     let printed = print(&system, &pdf, &title, |recipient| {
-        store.record_disclosures(&[print_disclosure(form, recipient, scope.clone(), wall_now())])
+        store.registers().record_disclosures(&[print_disclosure(
+            form,
+            recipient,
+            scope.clone(),
+            wall_now(),
+        )])
     })?;
     match printed {
         Printed::Viewer { copy } => {

@@ -57,13 +57,17 @@ pub fn run(journal: &super::JournalAccess, args: &RemsArgs) -> anyhow::Result<Ex
     let now = crate::domain::wall_now();
     if let Some(RemsAction::Submitted { session }) = &args.action {
         let mut store = journal.open()?;
-        store.mark_rems_submitted(SessionId(*session), now)?;
+        store
+            .registers_mut()
+            .mark_rems_submitted(SessionId(*session), now)?;
         say!("Marked submitted.");
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(RemsAction::Withdraw { session, reason }) = &args.action {
         let mut store = journal.open()?;
-        store.withdraw_rems_submission(SessionId(*session), now, reason)?;
+        store
+            .registers_mut()
+            .withdraw_rems_submission(SessionId(*session), now, reason)?;
         say!("The mark is withdrawn; the form is due again.");
         return Ok(ExitCode::SUCCESS);
     }
@@ -71,7 +75,7 @@ pub fn run(journal: &super::JournalAccess, args: &RemsArgs) -> anyhow::Result<Ex
         return patient_details(journal, patient);
     }
     let store = journal.open_for_reading()?;
-    let due = store.rems_due(now)?;
+    let due = store.registers().rems_due(now)?;
     if args.json {
         say!("{}", serde_json::to_string_pretty(&due)?);
         return Ok(ExitCode::SUCCESS);
@@ -106,13 +110,16 @@ fn patient_details(journal: &super::JournalAccess, args: &PatientArgs) -> anyhow
     } else {
         journal.open_for_reading()?
     };
-    let Some(client) = store.client_by_code(args.code.trim())? else {
+    let Some(client) = store.record().client_by_code(args.code.trim())? else {
         anyhow::bail!(
             "No client has the code {}.",
             super::for_terminal(args.code.trim())
         );
     };
-    let mut details = store.rems_patient(client.id)?.unwrap_or_default();
+    let mut details = store
+        .registers()
+        .rems_patient(client.id)?
+        .unwrap_or_default();
     if changing {
         if let Some(name) = &args.first_name {
             details.first_name.clone_from(name);
@@ -141,7 +148,9 @@ fn patient_details(journal: &super::JournalAccess, args: &PatientArgs) -> anyhow
                 anyhow::anyhow!("Say whether the client is enrolled with yes or no.")
             })?;
         }
-        details = store.save_rems_patient(client.id, &details)?;
+        details = store
+            .registers_mut()
+            .save_rems_patient(client.id, &details)?;
         say!("Saved.");
     }
     let shown = |text: &str| {

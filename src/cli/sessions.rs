@@ -39,10 +39,11 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
         model: args.model,
         own_only: !args.practice,
     };
-    let mut summaries = store.session_summaries(&filter)?;
+    let mut summaries = store.record().session_summaries(&filter)?;
     let zone = store.clinic_zone()?;
     if args.practice {
         let membership = store
+            .registers()
             .practice_membership()?
             .ok_or(crate::practice::PracticeError::NotConnected)?;
         for summary in &mut summaries {

@@ -186,7 +186,7 @@ fn show_dates(store: &crate::store::Store) -> anyhow::Result<()> {
 
 /// Changes the contact details the REMS form prints, each given one (empty clears it).
 fn save_contact(store: &mut crate::store::Store, args: &SettingsArgs) -> anyhow::Result<()> {
-    let mut contact = store.rems_contact()?;
+    let mut contact = store.registers().rems_contact()?;
     for (given, field) in [
         (&args.clinic_telephone, &mut contact.telephone),
         (&args.clinic_email, &mut contact.email),
@@ -196,12 +196,12 @@ fn save_contact(store: &mut crate::store::Store, args: &SettingsArgs) -> anyhow:
             field.clone_from(given);
         }
     }
-    store.save_rems_contact(&contact)?;
+    store.registers_mut().save_rems_contact(&contact)?;
     Ok(())
 }
 
 fn show_contact(store: &crate::store::Store) -> anyhow::Result<()> {
-    let contact = store.rems_contact()?;
+    let contact = store.registers().rems_contact()?;
     for (key, value) in [
         ("clinic-telephone", &contact.telephone),
         ("clinic-email", &contact.email),

@@ -81,12 +81,16 @@ impl ConsentBook {
 
     /// Writes the texts, every consent given, and the last client's withdrawal.
     pub fn write(mut self, store: &mut Store) -> Result<(), StoreError> {
-        if store.consent_text()?.is_some() || self.given.is_empty() {
+        if store.registers().consent_text()?.is_some() || self.given.is_empty() {
             // A journal that had a demo before keeps its own texts.
             return Ok(());
         }
         for text in &self.texts {
-            store.adopt_consent_text(&text.text, text.renew_after_days, text.adopted_at)?;
+            store.registers_mut().adopt_consent_text(
+                &text.text,
+                text.renew_after_days,
+                text.adopted_at,
+            )?;
         }
         if let Some((client, last)) = self.last_of_last
             && let Some(text) = self.texts.last()
@@ -100,7 +104,7 @@ impl ConsentBook {
         {
             self.given.push(withdrawal);
         }
-        store.insert_consent_records(&self.given)
+        store.registers_mut().insert_consent_records(&self.given)
     }
 }
 

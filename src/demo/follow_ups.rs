@@ -22,30 +22,31 @@ const NOTES: &[&str] = &[
 ];
 
 pub fn record_check_ins(store: &mut Store, last_day: NaiveDate) -> Result<(), StoreError> {
-    if store.session_ids()?.is_empty() {
+    if store.record().session_ids()?.is_empty() {
         return Ok(());
     }
     let mut follow_ups = Vec::new();
-    for client in store.clients()? {
+    for client in store.record().clients()? {
         // The session's own PHQ-9, the one a week on is compared with.
         let phq9: HashMap<SessionId, Measure> = store
+            .record()
             .measures_of(client.id)?
             .into_iter()
             .filter(|recorded| recorded.measure.instrument() == Instrument::Phq9)
             .rev()
             .map(|recorded| (recorded.session, recorded.measure))
             .collect();
-        let sessions = store.session_summaries(&SessionFilter {
+        let sessions = store.record().session_summaries(&SessionFilter {
             client_code: Some(client.code.clone()),
             ..SessionFilter::default()
         })?;
         for summary in sessions {
-            if store.follow_ups(summary.id)?.is_empty() {
+            if store.registers().follow_ups(summary.id)?.is_empty() {
                 follow_ups.extend(check_ins(&summary, phq9.get(&summary.id), last_day));
             }
         }
     }
-    store.insert_follow_ups(&follow_ups)
+    store.registers_mut().insert_follow_ups(&follow_ups)
 }
 
 fn check_ins(

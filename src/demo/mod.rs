@@ -61,7 +61,9 @@ pub fn generate(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoReport, StoreError> {
     // Synthetic data never mixes with a clinic's records: a new journal is marked for it, for good.
-    store.claim_for_synthetic_data(crate::domain::wall_now())?;
+    store
+        .record_mut()
+        .claim_for_synthetic_data(crate::domain::wall_now())?;
     // Sessions start at clinic hours on this computer's clock, and are kept in the clinic's zone.
     let zone = store.clinic_zone()?;
     let mut rng = StdRng::seed_from_u64(plan.seed);
@@ -134,14 +136,14 @@ fn ensure_clients(
     (1..=count)
         .map(|number| {
             let code = format!("D-{number:04}");
-            if let Some(client) = store.client_by_code(&code)? {
+            if let Some(client) = store.record().client_by_code(&code)? {
                 return Ok(client);
             }
             let display_name = rng
                 .random_bool(0.5)
                 .then(|| (*phrases::pick(rng, phrases::DISPLAY_NAMES)).to_owned());
             let weight_kg = Some(f64::from(rng.random_range(48..=118_u32)));
-            store.create_client(
+            store.record_mut().create_client(
                 &NewClient {
                     code,
                     display_name,

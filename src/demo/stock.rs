@@ -35,7 +35,7 @@ fn pack_mg(substance: Substance) -> f64 {
 /// witness on the 15th. A demo run again on the same journal tops up only what its new sessions
 /// took.
 pub fn receive_and_waste(store: &mut Store) -> Result<(), StoreError> {
-    for lot in store.lot_balances()? {
+    for lot in store.registers().lot_balances()? {
         let Some(month) = month_of(&lot.lot) else {
             continue;
         };
@@ -51,7 +51,9 @@ pub fn receive_and_waste(store: &mut Store) -> Result<(), StoreError> {
                 amount: Micrograms::from_mg(delivery_mg)?,
                 note: "Delivery from the pharmacy; invoice filed.".to_owned(),
             };
-            store.record_substance(&received, at(month, 1, 8))?;
+            store
+                .registers_mut()
+                .record_substance(&received, at(month, 1, 8))?;
         }
         if new_lot && lot.substance == Substance::Ketamine {
             let wasted = NewSubstanceEntry {
@@ -63,7 +65,9 @@ pub fn receive_and_waste(store: &mut Store) -> Result<(), StoreError> {
                 amount: Micrograms::from_mg(5.0)?,
                 note: "Drawn up and not given; destroyed in the sink.".to_owned(),
             };
-            store.record_substance(&wasted, at(month, 15, 17))?;
+            store
+                .registers_mut()
+                .record_substance(&wasted, at(month, 15, 17))?;
         }
     }
     Ok(())
@@ -101,6 +105,7 @@ fn at(month: NaiveDate, day: u32, hour: u32) -> chrono::DateTime<Utc> {
 pub fn submit_rems_forms(store: &mut Store, last_day: NaiveDate) -> Result<(), StoreError> {
     let evening = Utc.from_utc_datetime(&last_day.and_hms_opt(18, 0, 0).unwrap_or_default());
     let submitted: Vec<_> = store
+        .registers()
         .rems_due(evening)?
         .into_iter()
         .filter(|due| (last_day - due.treated_at.date_naive()).num_days() >= 7)
@@ -112,7 +117,7 @@ pub fn submit_rems_forms(store: &mut Store, last_day: NaiveDate) -> Result<(), S
             )
         })
         .collect();
-    store.mark_rems_submitted_all(&submitted)
+    store.registers_mut().mark_rems_submitted_all(&submitted)
 }
 
 #[cfg(test)]

@@ -160,7 +160,7 @@ pub fn write_archive(
     mut progress: impl FnMut(usize, usize) -> ControlFlow<()>,
 ) -> Result<(), ExportError> {
     store.read_consistent(|store| {
-        write_header(&mut out, store.is_synthetic()?)?;
+        write_header(&mut out, store.record().is_synthetic()?)?;
         for (index, id) in ids.iter().enumerate() {
             write_session_line(&mut out, index, &SessionRecord::load(store, *id, options)?)?;
             if progress(index + 1, ids.len()).is_break() {

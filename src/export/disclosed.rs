@@ -26,7 +26,7 @@ pub fn print_disclosure(
 }
 
 /// An export in `format` to `recipient` (a file's full path, or [`STANDARD_OUTPUT`]) of what
-/// `scopes` name (one per client: see `Store::disclosure_scopes`).
+/// `scopes` name (one per client: see `Registers::disclosure_scopes`).
 pub fn export_disclosures(
     format: ExportFormat,
     recipient: &str,

@@ -88,20 +88,20 @@ impl SessionRecord {
     /// Reads one session from the journal. The private psychotherapy note is not even read unless
     /// `options` asks for it.
     pub fn load(store: &Store, id: SessionId, options: ExportOptions) -> Result<Self, StoreError> {
-        let session = store.session(id)?;
-        let client = store.client(session.client_id)?;
-        let events = store.events(id)?;
-        let progress_note = store.progress_note(id)?;
+        let session = store.record().session(id)?;
+        let client = store.record().client(session.client_id)?;
+        let events = store.record().events(id)?;
+        let progress_note = store.record().progress_note(id)?;
         let private_note = if options.include_private {
-            store.private_note(id)?
+            store.record().private_note(id)?
         } else {
             None
         };
-        let signature = store.signature(id)?;
-        let copied_from = store.practice_copy_author(id)?;
+        let signature = store.record().signature(id)?;
+        let copied_from = store.registers().practice_copy_author(id)?;
         let signature_standing = signature
             .as_ref()
-            .map(|signature| store.signature_standing(id, signature))
+            .map(|signature| store.record().signature_standing(id, signature))
             .transpose()?
             .map(|standing| match (standing, &copied_from) {
                 // Checked against the practice's key registry when it was copied.
@@ -116,20 +116,20 @@ impl SessionRecord {
         let rems = (session.route == crate::domain::Route::IntranasalEsketamine)
             .then(|| -> Result<RemsFacts, StoreError> {
                 Ok(RemsFacts {
-                    patient: store.rems_patient(session.client_id)?,
-                    first_treatment: store.first_esketamine_treatment(id)?,
+                    patient: store.registers().rems_patient(session.client_id)?,
+                    first_treatment: store.registers().first_esketamine_treatment(id)?,
                 })
             })
             .transpose()?;
         Ok(Self {
             rems,
-            client_code_system: store.client_code_system()?,
-            synthetic: store.is_synthetic()?,
+            client_code_system: store.registers().client_code_system()?,
+            synthetic: store.record().is_synthetic()?,
             copied_from,
             signature,
             signature_standing,
-            addenda: store.addenda(id)?,
-            follow_ups: store.follow_ups(id)?,
+            addenda: store.record().addenda(id)?,
+            follow_ups: store.registers().follow_ups(id)?,
             session,
             client,
             events,

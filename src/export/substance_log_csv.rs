@@ -25,7 +25,7 @@ pub const SUBSTANCE_LOG_COLUMNS: [&str; 13] = [
     "synthetic",
 ];
 
-/// Writes `entries` (as [`crate::store::Store::substance_log`] gives them) as CSV; each row of a
+/// Writes `entries` (as [`crate::store::Registers::substance_log`] gives them) as CSV; each row of a
 /// synthetic journal's log says so (`synthetic`: `yes`), so no demo stock reads as a clinic's.
 pub fn write_substance_log(
     entries: &[SubstanceEntry],

@@ -36,7 +36,7 @@ impl Change for StartSession {
         // The client stays made if the session then fails; the start form finds it again.
         let client = self
             .client
-            .map(|new| store.create_client(&new, self.at))
+            .map(|new| store.record_mut().create_client(&new, self.at))
             .transpose()?;
         if let Some(client) = &client {
             self.session.client_id = client.id;
@@ -44,9 +44,12 @@ impl Change for StartSession {
         // A consent given today stays recorded even if the start then fails.
         if let Some(mut consent) = self.consent {
             consent.client_id = self.session.client_id;
-            store.record_consent(&consent, self.at)?;
+            store.registers_mut().record_consent(&consent, self.at)?;
         }
-        let (session, events) = store.start_session_with(&self.session, self.at, &self.first)?;
+        let (session, events) =
+            store
+                .record_mut()
+                .start_session_with(&self.session, self.at, &self.first)?;
         Ok(Started {
             client,
             session,
@@ -69,9 +72,15 @@ impl Change for AppendEvents {
 
     fn apply(self, store: &mut Store) -> Result<Vec<Event>, StoreError> {
         if self.clear_draft {
-            store.append_events_clearing_draft(self.session, self.expected_next, &self.events)
+            store.record_mut().append_events_clearing_draft(
+                self.session,
+                self.expected_next,
+                &self.events,
+            )
         } else {
-            store.append_events(self.session, self.expected_next, &self.events)
+            store
+                .record_mut()
+                .append_events(self.session, self.expected_next, &self.events)
         }
     }
 }
@@ -103,6 +112,8 @@ impl Change for SaveDraft {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.save_draft(self.session, &self.text, self.at)
+        store
+            .record_mut()
+            .save_draft(self.session, &self.text, self.at)
     }
 }

@@ -82,11 +82,11 @@ impl LiveSession {
 
     /// Picks a live session up again, e.g. after the app was closed or the laptop died.
     pub fn resume(store: &Store, clock: Arc<dyn Clock>, id: SessionId) -> Result<Self, StoreError> {
-        let session = store.session(id)?;
+        let session = store.record().session(id)?;
         if session.status != crate::domain::SessionStatus::Live {
             return Err(SessionError::NotLive.into());
         }
-        let events = store.events(id)?;
+        let events = store.record().events(id)?;
         Self::attach(store, clock, session, events)
     }
 
@@ -97,7 +97,7 @@ impl LiveSession {
         session: Session,
         events: Vec<Event>,
     ) -> Result<Self, StoreError> {
-        let client = store.client(session.client_id)?;
+        let client = store.record().client(session.client_id)?;
         // After a restart the monotonic clock starts again; continue from the wall-clock gap, but never
         // before the last committed event, so elapsed time only grows.
         let since_start = (clock.wall() - session.started_at)
@@ -108,7 +108,7 @@ impl LiveSession {
         // Unreadable settings must not keep a session from being logged: the defaults are safe ones.
         let settings = store.clinic_settings().unwrap_or_default();
         // A draft that cannot be read must not keep the session from being taken up.
-        let draft = store.draft(session.id).ok().flatten();
+        let draft = store.record().draft(session.id).ok().flatten();
         Ok(Self {
             in_flight: std::collections::VecDeque::new(),
             held: None,

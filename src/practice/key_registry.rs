@@ -37,7 +37,10 @@ pub(super) fn register(
     address: &PracticeAddress,
     practice: uuid::Uuid,
 ) -> Result<(), PracticeError> {
-    for key in store.prove_signing_keys(&statement(practice, address.login()))? {
+    for key in store
+        .record()
+        .prove_signing_keys(&statement(practice, address.login()))?
+    {
         client
             .execute(
                 "INSERT INTO kap.signing_keys (public_key, proof) VALUES ($1, $2) ON CONFLICT DO NOTHING",

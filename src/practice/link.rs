@@ -3,7 +3,7 @@
 //! The codes may differ: what is sent goes under the practice's code, what arrives is filed under
 //! this journal's, and a signature keeps the code it was made under.
 //! The network part ([`may_link`]) reads the journal and writes nothing; the link itself is a
-//! short local write (`Store::link_practice_client`), so the window hands it to its journal worker.
+//! short local write (`Registers::link_practice_client`), so the window hands it to its journal worker.
 
 use chrono::{DateTime, Utc};
 
@@ -20,6 +20,7 @@ pub fn may_link(
 ) -> Result<(), PracticeError> {
     let (local_code, practice_code) = (local_code.trim(), practice_code.trim());
     let membership = reader
+        .registers()
         .practice_membership()?
         .ok_or(PracticeError::NotConnected)?;
     let address = PracticeAddress::parse(&membership.url)?;
@@ -66,5 +67,7 @@ pub fn link(
     now: DateTime<Utc>,
 ) -> Result<Linked, PracticeError> {
     may_link(store, local_code, practice_code)?;
-    Ok(store.link_practice_client(local_code, practice_code, now)?)
+    Ok(store
+        .registers_mut()
+        .link_practice_client(local_code, practice_code, now)?)
 }

@@ -48,6 +48,7 @@ impl Preparer {
         // Every row goes sealed by this journal's own key (joining a practice makes one).
         let row_key = || {
             reader
+                .record()
                 .practice_row_key()?
                 .ok_or(PracticeError::NoSigningKey)
         };

@@ -121,7 +121,9 @@ pub fn connect(
     now: DateTime<Utc>,
 ) -> Result<PracticeMembership, PracticeError> {
     let membership = join(store, address, password, now)?;
-    store.save_practice_membership(&membership)?;
+    store
+        .registers_mut()
+        .save_practice_membership(&membership)?;
     Ok(membership)
 }
 
@@ -134,9 +136,9 @@ pub fn join(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<PracticeMembership, PracticeError> {
-    if let Some(current) = reader.practice_membership()?
+    if let Some(current) = reader.registers().practice_membership()?
         && (current.url != address.as_str() || current.login != address.login())
-        && reader.practice_has_pushed()?
+        && reader.registers().practice_has_pushed()?
     {
         return Err(PracticeError::AlreadyMember {
             login: current.login,

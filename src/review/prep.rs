@@ -72,8 +72,8 @@ pub struct PrepSheet {
 impl PrepSheet {
     /// Reads the client's recent sessions from the journal.
     pub fn load(store: &Store, client: ClientId) -> Result<Self, StoreError> {
-        let client = store.client(client)?;
-        let all = store.session_summaries(&SessionFilter {
+        let client = store.record().client(client)?;
+        let all = store.record().session_summaries(&SessionFilter {
             client_code: Some(client.code.clone()),
             ..SessionFilter::default()
         })?;
@@ -81,8 +81,8 @@ impl PrepSheet {
             .iter()
             .take(PREP_SESSIONS)
             .map(|summary| {
-                let session = store.session(summary.id)?;
-                let events = store.events(summary.id)?;
+                let session = store.record().session(summary.id)?;
+                let events = store.record().events(summary.id)?;
                 Ok(prep_session(summary.clone(), session.intention, &events))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -33,13 +33,15 @@ impl SuicideRisk {
         let Some(newest) = flagged.first() else {
             return Ok(None);
         };
-        let events = store.events(newest.id)?;
+        let events = store.record().events(newest.id)?;
         let signals = events
             .iter()
             .filter(|event| calls_for_safety_plan(&event.kind))
             .map(|event| event.kind.describe())
             .collect();
-        let plan = store.newest_safety_plan(client, newest.started_at)?;
+        let plan = store
+            .record()
+            .newest_safety_plan(client, newest.started_at)?;
         Ok(Some(Self {
             session: newest.id,
             started_at: newest.started_at,

@@ -48,6 +48,7 @@ pub use files::unfinished_output::{
 pub use files::witness::{CommitWitness, EPOCH_FILE_NAME, forget as forget_witness};
 pub use files::writer_lock::create_private_dir;
 pub use import::{ClientMatch, ImportBatch};
+pub use record::Record;
 pub use record::audit::AuditEntry;
 pub use record::drafts::Draft;
 pub use record::events::NewEvent;
@@ -58,6 +59,7 @@ pub use record::prefill::LastSession;
 pub use record::sessions::CompleteSession;
 pub use record::signing_key::key_fingerprint;
 pub use record::summaries::{SessionFilter, SessionSummary};
+pub use registers::Registers;
 pub use registers::consents::ConsentDue;
 pub use registers::disclosure_outbox::OUTBOX_FILE_NAME;
 pub use registers::disclosures::{DisclosureRecorder, Disclosures};

@@ -74,7 +74,7 @@ impl Printing {
     ) {
         let store = journal.read();
         let printer = printer(ctx, store.dir());
-        let recorder: DisclosureRecorder = store.disclosure_recorder();
+        let recorder: DisclosureRecorder = store.registers().disclosure_recorder();
         let PrintRequest {
             what,
             form,

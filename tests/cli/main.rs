@@ -40,7 +40,10 @@ fn demo_data_covers_both_models_every_route_and_every_deferral_outcome() {
         ],
     ));
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
+    let sessions = store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap();
     assert_eq!(sessions.len(), 120);
     let models: BTreeSet<_> = sessions.iter().map(|s| s.model).collect();
     assert_eq!(
@@ -60,7 +63,7 @@ fn demo_data_covers_both_models_every_route_and_every_deferral_outcome() {
     );
     let markers = sessions
         .iter()
-        .flat_map(|s| store.events(s.id).unwrap())
+        .flat_map(|s| store.record().events(s.id).unwrap())
         .filter(|e| matches!(e.kind, EventKind::Marker { .. }))
         .count();
     assert!(markers > 0);
@@ -364,6 +367,7 @@ fn a_closed_output_ends_quietly_and_a_finished_import_still_succeeds() {
     let store = Store::open_for_reading(other.path(), &common::passphrase()).unwrap();
     assert_eq!(
         store
+            .record()
             .session_summaries(&kap_journal::store::SessionFilter::default())
             .unwrap()
             .len(),

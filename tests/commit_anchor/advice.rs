@@ -32,7 +32,7 @@ fn a_forged_anchor_on_an_intact_journal_advises_no_restore_that_would_lose_recor
         .unwrap();
     common::client(&mut journal.store, "C-0600");
     common::client(&mut journal.store, "C-0601");
-    let newest = journal.store.audit_len().unwrap();
+    let newest = journal.store.record().audit_len().unwrap();
     drop(journal.store);
     forge_anchor(&dir, newest + 87);
 

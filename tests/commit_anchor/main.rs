@@ -108,7 +108,7 @@ fn a_flipped_bit_in_the_write_ahead_log_is_found_said_and_nothing_is_deleted() {
     let mut store = Store::open(damaged.path(), &common::passphrase()).unwrap();
     assert_eq!(store.access(), AccessMode::Damaged);
     assert!(store.damage()[0].contains("lacks the newest"));
-    let refused = store.create_client(
+    let refused = store.record_mut().create_client(
         &kap_journal::domain::NewClient {
             code: "C-9".into(),
             display_name: None,
@@ -246,7 +246,7 @@ fn an_anchor_behind_the_journal_is_no_alarm_and_catches_up() {
 
     let store = Store::open(&dir, &common::passphrase()).unwrap();
     assert_eq!(store.access(), AccessMode::Writer, "{:?}", store.damage());
-    assert_eq!(anchored_seq(&dir), store.audit_len().unwrap());
+    assert_eq!(anchored_seq(&dir), store.record().audit_len().unwrap());
     // A missing, torn or unreadable anchor says nothing either (a journal from before anchors).
     drop(store);
     std::fs::write(dir.join(ANCHOR_FILE_NAME), b"kap-journal-anchor-1 99").unwrap();
@@ -269,7 +269,7 @@ fn anchored_seq(dir: &Path) -> i64 {
 fn every_kind_of_write_moves_the_anchor() {
     let mut journal = common::journal();
     let dir = journal.dir.path().to_path_buf();
-    let store_len = |store: &Store| store.audit_len().unwrap();
+    let store_len = |store: &Store| store.record().audit_len().unwrap();
     let check = |store: &Store, what: &str| {
         assert_eq!(anchored_seq(&dir), store_len(store), "after {what}");
     };
@@ -284,6 +284,7 @@ fn every_kind_of_write_moves_the_anchor() {
     let session = live.session().id;
     journal
         .store
+        .record_mut()
         .save_progress_note(
             session,
             &ProgressNote::new(
@@ -297,6 +298,7 @@ fn every_kind_of_write_moves_the_anchor() {
     check(&journal.store, "a progress note");
     journal
         .store
+        .record_mut()
         .save_private_note(session, "synthetic private", Utc::now())
         .unwrap();
     check(&journal.store, "a private note");
@@ -312,11 +314,13 @@ fn every_kind_of_write_moves_the_anchor() {
     check(&journal.store, "the clinic settings");
     journal
         .store
+        .record_mut()
         .sign_session(session, &clinician, Utc::now())
         .unwrap();
     check(&journal.store, "a signature");
     journal
         .store
+        .record_mut()
         .add_addendum(
             session,
             &Addendum {

@@ -111,7 +111,7 @@ pub fn client(store: &mut Store, code: &str) -> Client {
         display_name: None,
         weight_kg: Some(70.0),
     };
-    store.create_client(&new, Utc::now()).unwrap()
+    store.record_mut().create_client(&new, Utc::now()).unwrap()
 }
 
 /// An ended session of `code` started at `started` (UTC) with one note five minutes in.
@@ -127,9 +127,10 @@ pub fn ended_session(
         new.route = route;
         new.planned_dose = kap_journal::domain::Dose::parse("56 mg").unwrap();
     }
-    let session = store.start_session(&new, started).unwrap();
+    let session = store.record_mut().start_session(&new, started).unwrap();
     let minutes = |n: i64| started + chrono::Duration::minutes(n);
     store
+        .record_mut()
         .append_events(
             session.id,
             kap_journal::domain::Seq(1),
@@ -276,6 +277,7 @@ pub fn decrypt_in_place(dir: &std::path::Path) {
 /// The texts of a session's notes, in order.
 pub fn notes(store: &Store, session: kap_journal::domain::SessionId) -> Vec<String> {
     store
+        .record()
         .events(session)
         .unwrap()
         .into_iter()

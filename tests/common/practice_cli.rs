@@ -89,6 +89,7 @@ pub fn owner_cli(args: &[&str]) -> Output {
 /// The codes of the journal's own clients.
 pub fn client_codes(dir: &Path) -> Vec<String> {
     open(dir)
+        .record()
         .clients()
         .unwrap()
         .into_iter()
@@ -161,6 +162,7 @@ pub fn hand_made_journal(server: &TestServer, login: &str, code: &str) -> TempDi
     let mut journal = super::journal();
     let store = &mut journal.store;
     let client = store
+        .record_mut()
         .create_client(
             &NewClient {
                 code: code.to_owned(),
@@ -209,11 +211,16 @@ pub fn hand_made_journal(server: &TestServer, login: &str, code: &str) -> TempDi
         ],
     )
     .unwrap();
-    store.save_progress_note(id, &note, Utc::now()).unwrap();
     store
+        .record_mut()
+        .save_progress_note(id, &note, Utc::now())
+        .unwrap();
+    store
+        .record_mut()
         .save_private_note(id, &format!("Process: {PRIVATE_SENTINEL}"), Utc::now())
         .unwrap();
     store
+        .record_mut()
         .sign_session(id, &clinician(login), Utc::now())
         .unwrap();
     let dir = journal.dir;
@@ -228,6 +235,7 @@ pub fn hand_made_journal(server: &TestServer, login: &str, code: &str) -> TempDi
 /// The uuids of the colleagues' sessions the journal in `dir` holds as copies, sorted.
 pub fn copied_uuids(dir: &Path) -> Vec<String> {
     let mut copied: Vec<String> = open(dir)
+        .registers()
         .practice_copies_held()
         .unwrap()
         .keys()
@@ -258,7 +266,7 @@ pub fn practice_sessions(dir: &Path) -> Vec<(String, String)> {
         for row in json[model].as_array().unwrap() {
             let id = SessionId(row["id"].as_i64().unwrap());
             listed.push((
-                store.session(id).unwrap().uuid.to_string(),
+                store.record().session(id).unwrap().uuid.to_string(),
                 row["clinician"].as_str().unwrap().to_owned(),
             ));
         }
@@ -283,6 +291,7 @@ pub fn server_sessions(server: &TestServer, author: Option<&str>) -> Vec<String>
 pub fn own_uuids(dir: &Path) -> Vec<String> {
     let store = open(dir);
     let mut uuids: Vec<String> = store
+        .record()
         .session_summaries(&SessionFilter {
             own_only: true,
             ..SessionFilter::default()
@@ -290,7 +299,7 @@ pub fn own_uuids(dir: &Path) -> Vec<String> {
         .unwrap()
         .iter()
         .filter(|row| row.status != SessionStatus::Live)
-        .map(|row| store.session(row.id).unwrap().uuid.to_string())
+        .map(|row| store.record().session(row.id).unwrap().uuid.to_string())
         .collect();
     uuids.sort();
     uuids

@@ -33,6 +33,7 @@ fn shifted_session(journal: &mut common::Journal, code: &str) -> SessionId {
     let client = common::client(&mut journal.store, code);
     let session = journal
         .store
+        .record_mut()
         .start_session(
             &common::new_session(&client, TreatmentModel::Kap),
             Utc::now(),
@@ -91,6 +92,7 @@ fn shifted_session(journal: &mut common::Journal, code: &str) -> SessionId {
     ];
     journal
         .store
+        .record_mut()
         .append_events(session.id, Seq(1), &events)
         .unwrap();
     journal
@@ -117,6 +119,7 @@ fn migration_16_sets_unsigned_records_right_and_reads_signed_ones_right() {
     let signed = shifted_session(&mut journal, "C-0102");
     journal
         .store
+        .record_mut()
         .sign_session(signed, &clinician(), Utc::now())
         .unwrap();
     let signed_before = payload(journal.dir.path(), signed, 4);
@@ -149,7 +152,7 @@ fn migration_16_sets_unsigned_records_right_and_reads_signed_ones_right() {
         signed_before,
         "a signed record keeps the bytes its signature covers"
     );
-    assert!(store.signature_problems().unwrap().is_empty());
+    assert!(store.record().signature_problems().unwrap().is_empty());
     assert!(store.integrity_problems().unwrap().is_empty());
     for id in [unsigned, signed] {
         assert_eq!(
@@ -182,6 +185,7 @@ fn an_archive_from_before_the_fix_imports_and_is_set_right_unless_signed() {
     let signed = shifted_session(&mut journal, "C-0202");
     journal
         .store
+        .record_mut()
         .sign_session(signed, &clinician(), Utc::now())
         .unwrap();
 
@@ -201,11 +205,12 @@ fn an_archive_from_before_the_fix_imports_and_is_set_right_unless_signed() {
     );
     let imported = elsewhere
         .store
+        .record()
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap()[0]
         .id;
     assert!(matches!(
-        elsewhere.store.events(imported).unwrap()[3].kind,
+        elsewhere.store.record().events(imported).unwrap()[3].kind,
         EventKind::DeferralStart {
             decision_seq: Seq(3),
             ..
@@ -221,9 +226,17 @@ fn an_archive_from_before_the_fix_imports_and_is_set_right_unless_signed() {
     )
     .unwrap();
     assert_eq!((report.sessions, report.links_repaired), (1, 0));
-    assert!(elsewhere.store.signature_problems().unwrap().is_empty());
+    assert!(
+        elsewhere
+            .store
+            .record()
+            .signature_problems()
+            .unwrap()
+            .is_empty()
+    );
     let signed_copy = elsewhere
         .store
+        .record()
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap()
         .into_iter()

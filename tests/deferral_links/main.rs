@@ -147,7 +147,7 @@ fn a_sit_with_it_asked_past_a_safety_flag_keeps_its_outcome_everywhere() {
         "{markdown}"
     );
 
-    let client = journal.store.session(id).unwrap().client_id;
+    let client = journal.store.record().session(id).unwrap().client_id;
     let prep = PrepSheet::load(&journal.store, client).unwrap();
     let decisions = &prep.sessions[0].decisions;
     assert_eq!(decisions.len(), 2);
@@ -276,7 +276,7 @@ fn every_deferral_links_to_its_decision_and_every_reader_agrees() {
         }
         live.end(&mut journal.store, "", None).unwrap();
         let id = live.session().id;
-        let events = journal.store.events(id).unwrap();
+        let events = journal.store.record().events(id).unwrap();
         let kind_at = |seq: Seq| &events[seq.0 as usize - 1].kind;
         let mut outcomes = [0u32; 4];
         for event in &events {
@@ -303,7 +303,7 @@ fn every_deferral_links_to_its_decision_and_every_reader_agrees() {
 
         let listed = journal
             .store
-            .session_summaries(&kap_journal::store::SessionFilter::default())
+            .record().session_summaries(&kap_journal::store::SessionFilter::default())
             .unwrap()
             .into_iter()
             .find(|summary| summary.id == id)
@@ -320,7 +320,7 @@ fn every_deferral_links_to_its_decision_and_every_reader_agrees() {
             summarised[index] = u32::try_from(*count).unwrap();
         }
         proptest::prop_assert_eq!(summarised, outcomes);
-        let client = journal.store.session(id).unwrap().client_id;
+        let client = journal.store.record().session(id).unwrap().client_id;
         let prep = PrepSheet::load(&journal.store, client).unwrap();
         let mut prepared = [0u32; 4];
         for decision in &prep.sessions[0].decisions {

@@ -39,10 +39,16 @@ fn demo(sessions: usize, clients: usize, seed: u64) -> common::Journal {
 /// Every session with its timeline.
 fn sessions(store: &Store) -> Vec<(Session, Vec<Event>)> {
     store
+        .record()
         .session_ids()
         .unwrap()
         .into_iter()
-        .map(|id| (store.session(id).unwrap(), store.events(id).unwrap()))
+        .map(|id| {
+            (
+                store.record().session(id).unwrap(),
+                store.record().events(id).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -229,10 +235,15 @@ fn nothing_lowered_once_the_pump_has_finished(what: &str, events: &[Event]) {
 
 /// What was delivered never exceeds the plan, but for an extension's minutes.
 fn nothing_delivered_beyond_the_plan(store: &Store, seed: u64) {
-    for summary in store.session_summaries(&SessionFilter::default()).unwrap() {
-        let session = store.session(summary.id).unwrap();
+    for summary in store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+    {
+        let session = store.record().session(summary.id).unwrap();
         let delivered = summary.delivered_mg_per_kg.unwrap();
         let extended: u32 = store
+            .record()
             .events(summary.id)
             .unwrap()
             .iter()
@@ -253,7 +264,7 @@ fn every_session_went_ahead_under_a_current_consent() {
     let all = sessions(&journal.store);
     // Every session went ahead under a consent current when it started, given before it, to the
     // version then in force; the second version made every client consent again.
-    let newest = journal.store.consent_text().unwrap().unwrap();
+    let newest = journal.store.registers().consent_text().unwrap().unwrap();
     assert_eq!(newest.version, 2);
     let mut versions = BTreeSet::new();
     for (session, events) in &all {
@@ -265,6 +276,7 @@ fn every_session_went_ahead_under_a_current_consent() {
         assert!(session.started_at.date_naive() <= given.renew_by);
         let held = journal
             .store
+            .registers()
             .consent_at(session.client_id, session.started_at)
             .unwrap()
             .unwrap();

@@ -50,27 +50,34 @@ fn a_practice_shows_every_kind_of_entry_and_record() {
     )));
     let formats: BTreeSet<String> = all
         .iter()
-        .filter_map(|(session, _)| journal.store.progress_note(session.id).unwrap())
+        .filter_map(|(session, _)| journal.store.record().progress_note(session.id).unwrap())
         .map(|note| format!("{:?}", note.format()))
         .collect();
     assert_eq!(formats.len(), NoteFormat::ALL.len(), "{formats:?}");
     let ids: Vec<SessionId> = all.iter().map(|(session, _)| session.id).collect();
     assert!(
         ids.iter()
-            .any(|id| journal.store.has_private_note(*id).unwrap())
+            .any(|id| journal.store.record().has_private_note(*id).unwrap())
     );
     let signed: Vec<&SessionId> = ids
         .iter()
-        .filter(|id| journal.store.signature(**id).unwrap().is_some())
+        .filter(|id| journal.store.record().signature(**id).unwrap().is_some())
         .collect();
     assert!(signed.len() > 100, "{} signed", signed.len());
     assert!(
         signed
             .iter()
-            .any(|id| !journal.store.addenda(**id).unwrap().is_empty())
+            .any(|id| !journal.store.record().addenda(**id).unwrap().is_empty())
     );
-    assert!(journal.store.signature_problems().unwrap().is_empty());
-    assert!(journal.store.audit_problems().unwrap().is_empty());
+    assert!(
+        journal
+            .store
+            .record()
+            .signature_problems()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(journal.store.record().audit_problems().unwrap().is_empty());
 }
 
 #[test]
@@ -81,6 +88,7 @@ fn sessions_screen_for_suicide_risk_and_esketamine_can_slow_the_breathing() {
     // lists count it. Some esketamine sessions slow the breathing, and oxygen is given.
     let summaries = journal
         .store
+        .record()
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap();
     for (session, events) in &all {

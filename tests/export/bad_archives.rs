@@ -151,8 +151,8 @@ fn a_bad_session_after_good_ones_imports_none_of_them() {
         error.contains("Session 1 of the file") && error.contains("#6"),
         "{error}"
     );
-    assert!(journal.store.session_ids().unwrap().is_empty());
-    assert!(journal.store.clients().unwrap().is_empty());
+    assert!(journal.store.record().session_ids().unwrap().is_empty());
+    assert!(journal.store.record().clients().unwrap().is_empty());
 }
 
 #[test]
@@ -183,5 +183,5 @@ fn a_file_larger_than_the_limit_is_refused_before_it_is_read() {
     let error = import_file(&mut journal.store, &path, OnExisting::Refuse, Utc::now()).unwrap_err();
     assert!(matches!(error, ImportError::TooLarge { .. }), "{error}");
     assert!(error.to_string().contains("1024 MiB"), "{error}");
-    assert!(journal.store.session_ids().unwrap().is_empty());
+    assert!(journal.store.record().session_ids().unwrap().is_empty());
 }

@@ -22,7 +22,7 @@ use common::{FIXTURE, journal_with_fixture};
 /// The whole journal as an archive: equal before and after means the import changed nothing.
 fn fingerprint(store: &Store) -> Vec<u8> {
     let mut out = Vec::new();
-    let ids = store.session_ids().unwrap();
+    let ids = store.record().session_ids().unwrap();
     write_archive(store, &ids, ExportOptions::default(), &mut out, |_, _| {
         ControlFlow::Continue(())
     })
@@ -158,7 +158,7 @@ fn archive(sessions: &str) -> String {
 fn a_cancelled_export_keeps_no_file() {
     let journal = journal_with_fixture();
     let path = journal.dir.path().join("exports/all.json");
-    let ids = journal.store.session_ids().unwrap();
+    let ids = journal.store.record().session_ids().unwrap();
     let result = kap_journal::export::write_atomically(&path, journal.dir.path(), |out| {
         write_archive(
             &journal.store,

@@ -106,10 +106,11 @@ fn opens_whole(dir: &Path, kill_at: usize) -> usize {
     let problems = store.run_start_up_check().unwrap().to_vec();
     assert!(problems.is_empty(), "kill point {kill_at}: {problems:?}");
     assert!(
-        store.audit_problems().unwrap().is_empty(),
+        store.record().audit_problems().unwrap().is_empty(),
         "kill point {kill_at}"
     );
     store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()
         .len()
@@ -162,6 +163,7 @@ fn a_backup_killed_at_any_point_leaves_the_journal_whole_and_no_partial_copy() {
                     .unwrap_or_else(|error| panic!("kill point {kill_at}: {error}"));
                 assert_eq!(
                     store
+                        .record()
                         .session_summaries(&SessionFilter::default())
                         .unwrap()
                         .len(),
@@ -186,7 +188,10 @@ fn a_restore_killed_at_any_point_leaves_the_old_journal_or_the_new_one() {
         let mut store = Store::open(&later, &common::passphrase()).unwrap();
         let client = common::client(&mut store, "C-0900");
         let new = common::new_session(&client, kap_journal::domain::TreatmentModel::Kap);
-        store.start_session(&new, chrono::Utc::now()).unwrap();
+        store
+            .record_mut()
+            .start_session(&new, chrono::Utc::now())
+            .unwrap();
         store.backup_to(&backup, |_| {}).unwrap();
     }
     let points = at_every_kill_point(
@@ -254,6 +259,7 @@ fn encrypting_a_journal_from_before_killed_at_any_point_finishes_at_the_next_sta
 fn audit_len(dir: &Path) -> i64 {
     Store::open_for_reading(dir, &common::passphrase())
         .unwrap()
+        .record()
         .audit_len()
         .unwrap()
 }
@@ -266,6 +272,7 @@ fn demo_folder() -> (tempfile::TempDir, i64, i64) {
     let mut store = Store::open(dir.path(), &common::passphrase()).unwrap();
     let now = chrono::Utc::now();
     let esketamine = store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()
         .into_iter()
@@ -273,9 +280,12 @@ fn demo_folder() -> (tempfile::TempDir, i64, i64) {
         .unwrap()
         .id;
     store
+        .registers_mut()
         .withdraw_rems_submission(esketamine, now, "Synthetic: marked in error.")
         .unwrap();
-    let check_in = store.follow_ups_due(now).unwrap()[0].follow_up.id;
+    let check_in = store.registers().follow_ups_due(now).unwrap()[0]
+        .follow_up
+        .id;
     drop(store);
     (dir, esketamine.0, check_in.0)
 }

@@ -225,10 +225,11 @@ fn check_ins_done_after_the_session_are_in_its_bundle() {
     use kap_journal::domain::{CheckIn, Ebi};
     let mut journal = common::journal();
     let id = hand_built_session(&mut journal);
-    let planned = journal.store.follow_ups(id).unwrap();
+    let planned = journal.store.registers().follow_ups(id).unwrap();
     let at = journal.clock.wall() + chrono::TimeDelta::hours(20);
     journal
         .store
+        .registers_mut()
         .record_check_in(
             planned[0].id,
             &CheckIn {
@@ -241,6 +242,7 @@ fn check_ins_done_after_the_session_are_in_its_bundle() {
         .unwrap();
     journal
         .store
+        .registers_mut()
         .record_check_in(
             planned[1].id,
             &CheckIn {

@@ -65,6 +65,7 @@ fn two_journals_clients_of_one_code_are_two_patients_and_a_practice_names_its_ow
     let practice = uuid::Uuid::new_v4();
     journal
         .store
+        .registers_mut()
         .save_practice_membership(&kap_journal::domain::PracticeMembership {
             url: "postgres://r_example@127.0.0.1/practice".into(),
             login: "r_example".into(),
@@ -96,7 +97,7 @@ fn a_practice_bundle_names_each_client_once_and_stays_self_contained() {
         |_, _| {},
     )
     .unwrap();
-    let ids = journal.store.session_ids().unwrap();
+    let ids = journal.store.record().session_ids().unwrap();
     let mut out = Vec::new();
     write_bundle(&journal.store, &ids, &mut out, |_, _| {
         std::ops::ControlFlow::Continue(())

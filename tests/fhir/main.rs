@@ -45,10 +45,12 @@ fn hand_built_session(journal: &mut common::Journal) -> SessionId {
     let now = journal.clock.wall();
     journal
         .store
+        .registers_mut()
         .adopt_consent_text("Synthetic consent text.", 180, now)
         .unwrap();
     journal
         .store
+        .registers_mut()
         .record_consent(
             &NewConsent {
                 client_id: client.id,
@@ -93,9 +95,11 @@ fn hand_built_session(journal: &mut common::Journal) -> SessionId {
     live.end(store, "Calm at discharge.", None).unwrap();
     let id = live.session().id;
     store
+        .record_mut()
         .save_private_note(id, PRIVATE_WORDS, Utc::now())
         .unwrap();
     store
+        .record_mut()
         .sign_session(
             id,
             &Clinician {

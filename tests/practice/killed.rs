@@ -61,7 +61,7 @@ fn killed_at_every_point(template: &Path, args: &[&str], finished: impl Fn(&Path
             "{args:?}, kill point {kill_at}"
         );
         assert!(
-            store.audit_problems().unwrap().is_empty(),
+            store.record().audit_problems().unwrap().is_empty(),
             "{args:?}, kill point {kill_at}"
         );
         drop(store);
@@ -128,11 +128,15 @@ fn a_sync_killed_at_random_points_and_run_again_loses_nothing_and_repeats_nothin
     );
     let store = open(t1.path());
     let mut client = server.superuser();
-    for row in store.session_summaries(&SessionFilter::default()).unwrap() {
+    for row in store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap()
+    {
         if row.status == SessionStatus::Live {
             continue;
         }
-        let uuid = store.session(row.id).unwrap().uuid;
+        let uuid = store.record().session(row.id).unwrap().uuid;
         let counts: (i64, i64, i64) = {
             let found = client
                 .query_one(
@@ -259,7 +263,12 @@ fn a_link_a_quarantine_and_a_trusted_key_killed_at_every_point_keep_the_journal_
             let again = cli(dir, &["practice", "link", "D-0001", "D-0001"]);
             assert!(again.status.success(), "kill point {kill_at}: {again:?}");
             let store = open(dir);
-            let links: Vec<String> = store.practice_links().unwrap().into_values().collect();
+            let links: Vec<String> = store
+                .registers()
+                .practice_links()
+                .unwrap()
+                .into_values()
+                .collect();
             assert_eq!(links, ["D-0001"], "kill point {kill_at}");
         },
     );
@@ -282,6 +291,7 @@ fn a_link_a_quarantine_and_a_trusted_key_killed_at_every_point_keep_the_journal_
         let _ = cli(dir, &["sync"]);
         let store = open(dir);
         let mut refused: Vec<String> = store
+            .registers()
             .practice_quarantined()
             .unwrap()
             .into_iter()

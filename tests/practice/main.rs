@@ -32,13 +32,14 @@ fn assert_copies_are_faithful(author_dir: &Path, reader_dir: &Path) {
         own_only: true,
         ..SessionFilter::default()
     };
-    for original in t1_store.session_summaries(&t1_own).unwrap() {
-        let uuid = t1_store.session(original.id).unwrap().uuid;
+    for original in t1_store.record().session_summaries(&t1_own).unwrap() {
+        let uuid = t1_store.record().session(original.id).unwrap().uuid;
         let Some(copy) = p1_store
+            .record()
             .session_summaries(&SessionFilter::default())
             .unwrap()
             .into_iter()
-            .find(|row| p1_store.session(row.id).unwrap().uuid == uuid)
+            .find(|row| p1_store.record().session(row.id).unwrap().uuid == uuid)
         else {
             assert_eq!(
                 original.status,
@@ -49,6 +50,7 @@ fn assert_copies_are_faithful(author_dir: &Path, reader_dir: &Path) {
         };
         let events = |store: &Store, id| {
             store
+                .record()
                 .events(id)
                 .unwrap()
                 .into_iter()
@@ -57,23 +59,27 @@ fn assert_copies_are_faithful(author_dir: &Path, reader_dir: &Path) {
         };
         assert_eq!(events(&t1_store, original.id), events(&p1_store, copy.id));
         // The clinic's zone travels with it, so the copy prints the times the author's journal does.
-        let zone = t1_store.session(original.id).unwrap().zone;
+        let zone = t1_store.record().session(original.id).unwrap().zone;
         assert!(zone.is_some(), "{uuid} kept its zone");
-        assert_eq!(zone, p1_store.session(copy.id).unwrap().zone, "{uuid}");
+        assert_eq!(
+            zone,
+            p1_store.record().session(copy.id).unwrap().zone,
+            "{uuid}"
+        );
         // A progress note travels with its signature: until then it may still change.
-        let note = t1_store.progress_note(original.id).unwrap();
+        let note = t1_store.record().progress_note(original.id).unwrap();
         let signed = original.status == SessionStatus::Signed;
         assert_eq!(
-            p1_store.progress_note(copy.id).unwrap(),
+            p1_store.record().progress_note(copy.id).unwrap(),
             note.filter(|_| signed)
         );
         assert_eq!(
-            t1_store.signature(original.id).unwrap(),
-            p1_store.signature(copy.id).unwrap()
+            t1_store.record().signature(original.id).unwrap(),
+            p1_store.record().signature(copy.id).unwrap()
         );
         assert_eq!(
-            t1_store.addenda(original.id).unwrap(),
-            p1_store.addenda(copy.id).unwrap()
+            t1_store.record().addenda(original.id).unwrap(),
+            p1_store.record().addenda(copy.id).unwrap()
         );
         assert_eq!(copy.clinician.as_deref(), Some("Dr. t_one (synthetic)"));
     }

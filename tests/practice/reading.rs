@@ -56,6 +56,7 @@ fn three_roles_read_what_they_may_and_copies_are_faithful() {
     // Every journal of the practice knows it by the server's own identity.
     let practice_of = |dir: &TempDir| {
         open(dir.path())
+            .registers()
             .practice_membership()
             .unwrap()
             .unwrap()
@@ -89,6 +90,7 @@ fn three_roles_read_what_they_may_and_copies_are_faithful() {
     // The nurse reads the therapist's sessions of D-0001 and D-0002, never D-0003.
     let n1_store = open(n1.path());
     let copied = n1_store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap();
     assert!(copied.iter().any(|row| row.clinician.is_some()));
@@ -212,7 +214,7 @@ fn a_colleagues_copy_exported_names_its_author_not_the_reader() {
     ok(&cli(t1.path(), &["sync"]));
     ok(&cli(n1.path(), &["sync"]));
     let store = open(n1.path());
-    let copies = store.practice_copies_held().unwrap();
+    let copies = store.registers().practice_copies_held().unwrap();
     let (unsigned, signed) = (
         copies.values().find(|copy| !copy.signed).unwrap().id,
         copies.values().find(|copy| copy.signed).unwrap().id,

@@ -17,7 +17,7 @@ fn cli_with_state(dir: &Path, state: &Path, args: &[&str]) -> Output {
 }
 
 fn copy_of(store: &Store, uuid: uuid::Uuid) -> SessionId {
-    store.practice_copies_held().unwrap()[&uuid].id
+    store.registers().practice_copies_held().unwrap()[&uuid].id
 }
 
 /// An addendum the author writes after the first sync reaches a colleague's copy with the next
@@ -30,10 +30,11 @@ fn an_addendum_written_later_arrives(
     let mut t1_store = open(t1.path());
     let uuid = *held.iter().find(|(_, copy)| copy.signed).unwrap().0;
     let original = t1_store
+        .record()
         .session_summaries(&SessionFilter::default())
         .unwrap()
         .into_iter()
-        .find(|row| t1_store.session(row.id).unwrap().uuid == uuid)
+        .find(|row| t1_store.record().session(row.id).unwrap().uuid == uuid)
         .unwrap()
         .id;
     let addendum = Addendum::new(
@@ -43,7 +44,10 @@ fn an_addendum_written_later_arrives(
         "Called the next day.",
     )
     .unwrap();
-    t1_store.add_addendum(original, &addendum).unwrap();
+    t1_store
+        .record_mut()
+        .add_addendum(original, &addendum)
+        .unwrap();
     drop(t1_store);
     let sent: serde_json::Value =
         serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();
@@ -56,6 +60,7 @@ fn an_addendum_written_later_arrives(
     let store = open(n1.path());
     assert_eq!(
         store
+            .record()
             .addenda(copy_of(&store, uuid))
             .unwrap()
             .last()
@@ -211,7 +216,7 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
         "{said}"
     );
     let store = open(n1.path());
-    let held = store.practice_copies_held().unwrap();
+    let held = store.registers().practice_copies_held().unwrap();
     assert!(signed.iter().all(|uuid| !held.contains_key(uuid)));
     assert!(!held.contains_key(&unsigned));
     assert!(!held.is_empty(), "the other sessions were copied");
@@ -224,11 +229,13 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
     let mut store = store;
     let addendum = Addendum::new(&clinician("n_one"), Utc::now(), "late entry", "text").unwrap();
     assert!(matches!(
-        store.add_addendum(copy, &addendum),
+        store.record_mut().add_addendum(copy, &addendum),
         Err(StoreError::PracticeCopy)
     ));
     assert!(matches!(
-        store.save_private_note(copy, "mine", Utc::now()),
+        store
+            .record_mut()
+            .save_private_note(copy, "mine", Utc::now()),
         Err(StoreError::PracticeCopy)
     ));
     drop(store);

@@ -209,7 +209,11 @@ fn a_key_registered_by_someone_else_neither_locks_its_owner_out_nor_vouches_for_
         t1.path(),
         &["demo", "--seed", "7", "--sessions", "8", "--clients", "1"],
     ));
-    let public_key = open(t1.path()).own_signing_keys().unwrap().remove(0);
+    let public_key = open(t1.path())
+        .registers()
+        .own_signing_keys()
+        .unwrap()
+        .remove(0);
     let mut thief = server.connect("t_two", PASSWORD);
     thief
         .execute(

@@ -16,6 +16,7 @@ fn the_forms_to_submit_are_listed_with_their_due_dates_until_marked() {
     let store = &mut journal.store;
 
     let listed = store
+        .registers()
         .rems_due(treated + chrono::TimeDelta::days(3))
         .unwrap();
     assert_eq!(listed.len(), 1);
@@ -24,59 +25,88 @@ fn the_forms_to_submit_are_listed_with_their_due_dates_until_marked() {
         (id, due, false)
     );
     let late = store
+        .registers()
         .rems_due(treated + chrono::TimeDelta::days(8))
         .unwrap();
     assert!(late[0].overdue, "past its seventh day");
 
     assert!(matches!(
-        store.mark_rems_submitted(kap_journal::domain::SessionId(999), treated),
+        store
+            .registers_mut()
+            .mark_rems_submitted(kap_journal::domain::SessionId(999), treated),
         Err(kap_journal::store::StoreError::NoSuchSession(999))
     ));
     // A session that is there but is no esketamine session has no form.
     let other = common::client(store, "C-0999");
     let infusion = store
+        .record_mut()
         .start_session(
             &common::new_session(&other, kap_journal::domain::TreatmentModel::Kap),
             treated,
         )
         .unwrap();
     assert!(matches!(
-        store.mark_rems_submitted(infusion.id, treated),
+        store
+            .registers_mut()
+            .mark_rems_submitted(infusion.id, treated),
         Err(kap_journal::store::StoreError::RemsNotDue)
     ));
     store
+        .registers_mut()
         .mark_rems_submitted(id, treated + chrono::TimeDelta::days(2))
         .unwrap();
     assert!(
         store
+            .registers()
             .rems_due(treated + chrono::TimeDelta::days(8))
             .unwrap()
             .is_empty()
     );
-    let again = store.mark_rems_submitted(id, treated).unwrap_err();
+    let again = store
+        .registers_mut()
+        .mark_rems_submitted(id, treated)
+        .unwrap_err();
     common::assert_one_sentence(&again.to_string(), "already marked submitted");
 
     // A mark made in error is withdrawn by a later mark, with why; the form is due again, and can
     // be marked again once it really was submitted.
     let later = treated + chrono::TimeDelta::days(3);
     assert!(matches!(
-        store.withdraw_rems_submission(id, later, "  "),
+        store
+            .registers_mut()
+            .withdraw_rems_submission(id, later, "  "),
         Err(kap_journal::store::StoreError::RemsWithdrawalReason)
     ));
     store
+        .registers_mut()
         .withdraw_rems_submission(id, later, "marked in error: not yet sent")
         .unwrap();
-    assert_eq!(store.rems_due(later).unwrap().len(), 1, "due again");
+    assert_eq!(
+        store.registers().rems_due(later).unwrap().len(),
+        1,
+        "due again"
+    );
     assert!(matches!(
-        store.withdraw_rems_submission(id, later, "twice"),
+        store
+            .registers_mut()
+            .withdraw_rems_submission(id, later, "twice"),
         Err(kap_journal::store::StoreError::RemsNotSubmitted)
     ));
-    store.mark_rems_submitted(id, later).unwrap();
-    assert!(store.rems_due(later).unwrap().is_empty());
+    store
+        .registers_mut()
+        .mark_rems_submitted(id, later)
+        .unwrap();
+    assert!(store.registers().rems_due(later).unwrap().is_empty());
 
     let dir = journal.dir.path().to_path_buf();
     drop(journal.store);
-    let raw = kap_journal::store::connect_raw(&dir, &common::passphrase()).unwrap();
+    every_mark_is_kept_in_order_and_audited(&dir);
+}
+
+/// The marks of the session `dir`'s journal holds: a mark, its withdrawal and the mark again, in
+/// order and audited, none deleted or changed.
+fn every_mark_is_kept_in_order_and_audited(dir: &std::path::Path) {
+    let raw = kap_journal::store::connect_raw(dir, &common::passphrase()).unwrap();
     let marks: Vec<(i64, String)> = raw
         .prepare("SELECT submitted, reason FROM rems_marks ORDER BY id")
         .unwrap()
@@ -124,11 +154,12 @@ fn submissions_marked_before_the_log_of_marks_stay_submitted() {
     drop(raw);
     let mut store = kap_journal::store::Store::open(dir.path(), &common::passphrase()).unwrap();
     let later = record.session.started_at + chrono::TimeDelta::days(9);
-    assert!(store.rems_due(later).unwrap().is_empty());
+    assert!(store.registers().rems_due(later).unwrap().is_empty());
     store
+        .registers_mut()
         .withdraw_rems_submission(record.session.id, later, "marked in error")
         .unwrap();
-    assert_eq!(store.rems_due(later).unwrap().len(), 1);
+    assert_eq!(store.registers().rems_due(later).unwrap().len(), 1);
 }
 
 #[test]
@@ -155,6 +186,7 @@ fn the_home_screen_lists_an_overdue_form_and_marks_it_submitted() {
     let due = |dir: &std::path::Path| {
         kap_journal::store::Store::open_for_reading(dir, &common::passphrase())
             .unwrap()
+            .registers()
             .rems_due(clock_now(&clock))
             .unwrap()
             .len()

@@ -200,6 +200,7 @@ fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
     let store = &mut journal.store;
     let client = first.client.id;
     let kept = store
+        .registers_mut()
         .save_rems_patient(
             client,
             &RemsPatient {
@@ -209,14 +210,17 @@ fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
         )
         .unwrap();
     assert_eq!(kept, patient(), "trimmed as kept");
-    store.save_rems_contact(&full_context().contact).unwrap();
+    store
+        .registers_mut()
+        .save_rems_contact(&full_context().contact)
+        .unwrap();
     store
         .save_clinic_name(Some(
             &kap_journal::domain::ClinicName::parse("Riverside (synthetic)").unwrap(),
         ))
         .unwrap();
     assert!(matches!(
-        store.save_rems_contact(&RemsContact {
+        store.registers_mut().save_rems_contact(&RemsContact {
             email: "front desk".into(),
             ..RemsContact::default()
         }),
@@ -236,7 +240,7 @@ fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
     assert!(rems.first_treatment);
     let context = common::summary_context()
         .with_clinic(Some("Riverside (synthetic)".into()))
-        .with_contact(store.rems_contact().unwrap());
+        .with_contact(store.registers().rems_contact().unwrap());
     let words = pdf_words(&record, &context);
     for expected in [
         "First name Alex",
@@ -283,9 +287,13 @@ fn the_clients_and_clinics_details_fill_the_form_and_only_the_form() {
     // Emptied details remove the row.
     journal
         .store
+        .registers_mut()
         .save_rems_patient(client, &RemsPatient::default())
         .unwrap();
-    assert_eq!(journal.store.rems_patient(client).unwrap(), None);
+    assert_eq!(
+        journal.store.registers().rems_patient(client).unwrap(),
+        None
+    );
 }
 
 #[test]

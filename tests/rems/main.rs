@@ -73,7 +73,7 @@ fn esketamine_session(
     lot: Option<&str>,
     monitored: u64,
 ) -> kap_journal::export::SessionRecord {
-    let client = match journal.store.client_by_code("E-0001").unwrap() {
+    let client = match journal.store.record().client_by_code("E-0001").unwrap() {
         Some(client) => client,
         None => common::client(&mut journal.store, "E-0001"),
     };
@@ -286,6 +286,7 @@ fn esketamine_totals_kept_before_devices_added_up_are_worked_out_again() {
     drop(raw);
     let store = kap_journal::store::Store::open(dir.path(), &common::passphrase()).unwrap();
     let listed = store
+        .record()
         .session_summaries(&kap_journal::store::SessionFilter::default())
         .unwrap();
     assert_eq!(listed[0].delivered().mg, Some(84.0));
@@ -297,6 +298,7 @@ fn a_clinics_name_and_contact_are_saved_together_or_not_at_all() {
     let riverside = kap_journal::domain::ClinicName::parse("Riverside (synthetic)").unwrap();
     journal
         .store
+        .registers_mut()
         .save_clinic(Some(&riverside), &full_context().contact)
         .unwrap();
     // The name and the contact are saved together, or neither: a contact that does not read
@@ -327,7 +329,7 @@ fn a_clinics_name_and_contact_are_saved_together_or_not_at_all() {
         Some("Riverside (synthetic)")
     );
     assert_eq!(
-        journal.store.rems_contact().unwrap().email,
+        journal.store.registers().rems_contact().unwrap().email,
         full_context().contact.email,
         "the contact as it was too"
     );

@@ -24,8 +24,11 @@ use common::ui::{app, click, start_session, type_into};
 /// The entries after the start form's checklist (which every session begins with).
 fn stored_events(dir: &std::path::Path) -> Vec<EventKind> {
     let store = Store::open_for_reading(dir, &common::passphrase()).unwrap();
-    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
-    let mut events = store.events(sessions[0].id).unwrap().into_iter();
+    let sessions = store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap();
+    let mut events = store.record().events(sessions[0].id).unwrap().into_iter();
     assert!(
         matches!(
             events.next().map(|event| event.kind),
@@ -141,6 +144,7 @@ fn a_consent_text_is_adopted_from_settings_and_a_second_version_only_once_it_cha
     let newest = || {
         Store::open_for_reading(dir.path(), &common::passphrase())
             .unwrap()
+            .registers()
             .consent_text()
             .unwrap()
     };

@@ -87,6 +87,7 @@ fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() 
     assert!(
         Store::open_for_reading(dir.path(), &common::passphrase())
             .unwrap()
+            .record()
             .clients()
             .unwrap()
             .is_empty(),
@@ -97,6 +98,7 @@ fn the_checklist_flags_medicines_needs_consent_and_is_offered_again_next_time() 
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
     let events: Vec<EventKind> = store
+        .record()
         .events(kap_journal::domain::SessionId(1))
         .unwrap()
         .into_iter()
@@ -156,6 +158,7 @@ fn the_client_history_shows_questionnaire_trends_with_item_nine_highlighted() {
         click(&mut harness, "New session");
         if Store::open_for_reading(dir.path(), &common::passphrase())
             .unwrap()
+            .record()
             .clients()
             .unwrap()
             .is_empty()

@@ -44,8 +44,12 @@ fn a_sit_with_it_asked_under_a_safety_flag_keeps_its_decision_and_its_outcome() 
     harness.run();
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let id = store.session_summaries(&SessionFilter::default()).unwrap()[0].id;
-    let events = store.events(id).unwrap();
+    let id = store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap()[0]
+        .id;
+    let events = store.record().events(id).unwrap();
     let decision = events
         .iter()
         .find(|event| matches!(event.kind, EventKind::DecisionPoint(_)))
@@ -211,9 +215,12 @@ fn a_positive_suicide_risk_screen_opens_the_safety_plan_and_marks_the_session() 
     drop(harness);
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let summary = &store.session_summaries(&SessionFilter::default()).unwrap()[0];
+    let summary = &store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap()[0];
     assert_eq!(summary.suicide_risk, 1);
-    let events = store.events(summary.id).unwrap();
+    let events = store.record().events(summary.id).unwrap();
     let screen = events
         .iter()
         .find_map(|event| match &event.kind {

@@ -222,7 +222,10 @@ fn a_weight_typed_in_pounds_is_shown_back_in_pounds_and_dosed_in_kilograms() {
     assert!(shows(&harness, "154 lb (69.9 kg)"));
 
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let events = store.events(kap_journal::domain::SessionId(1)).unwrap();
+    let events = store
+        .record()
+        .events(kap_journal::domain::SessionId(1))
+        .unwrap();
     let EventKind::PreSession(checklist) = &events[0].kind else {
         panic!("the checklist comes first: {events:?}");
     };

@@ -309,7 +309,7 @@ fn one_keystroke_records_a_sit_with_it_a_lower_rate_and_an_outcome() {
         );
     }
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let id = store.session_ids().unwrap()[0];
+    let id = store.record().session_ids().unwrap()[0];
     let record = kap_journal::export::SessionRecord::load(
         &store,
         id,

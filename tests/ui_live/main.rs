@@ -23,8 +23,11 @@ use common::ui::{app, click, field, log_note, start_session};
 /// What the app committed after the checklist, read beside it as a second (read-only) instance would.
 fn stored(dir: &std::path::Path) -> (Vec<kap_journal::store::SessionSummary>, Vec<EventKind>) {
     let store = Store::open_for_reading(dir, &common::passphrase()).unwrap();
-    let sessions = store.session_summaries(&SessionFilter::default()).unwrap();
-    let mut events = store.events(sessions[0].id).unwrap().into_iter();
+    let sessions = store
+        .record()
+        .session_summaries(&SessionFilter::default())
+        .unwrap();
+    let mut events = store.record().events(sessions[0].id).unwrap().into_iter();
     assert!(
         matches!(
             events.next().map(|event| event.kind),
@@ -50,9 +53,9 @@ fn a_half_typed_note_is_saved_as_a_draft_and_offered_back_after_a_restart() {
     field(&harness, "Note").type_text("She mentions the kitch");
     harness.run();
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let id = store.live_sessions().unwrap()[0].id;
+    let id = store.record().live_sessions().unwrap()[0].id;
     assert_eq!(
-        store.draft(id).unwrap().unwrap().text,
+        store.record().draft(id).unwrap().unwrap().text,
         "She mentions the kitch",
         "saved without pressing anything"
     );

@@ -38,9 +38,10 @@ fn the_window_locks_after_ten_idle_minutes_saving_the_draft_and_unlocks_to_the_s
             .is_some()
     );
     let store = Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let live = store.live_sessions().unwrap()[0].id;
+    let live = store.record().live_sessions().unwrap()[0].id;
     assert_eq!(
         store
+            .record()
             .draft(live)
             .unwrap()
             .map(|draft| draft.text)

@@ -78,7 +78,7 @@ pub fn write_bundle(
     mut progress: impl FnMut(usize, usize) -> ControlFlow<()>,
 ) -> Result<(), ExportError> {
     store.read_consistent(|store| {
-        let mut bundle = BundleWriter::start(&mut out, None, store.is_synthetic()?)?;
+        let mut bundle = BundleWriter::start(&mut out, None, store.record().is_synthetic()?)?;
         for (index, id) in ids.iter().enumerate() {
             // The private note is never read for FHIR.
             bundle.add_session(&SessionRecord::load(store, *id, ExportOptions::default())?)?;

@@ -31,17 +31,17 @@ impl ConsentDocument {
     /// Client `client`'s newest consent as the journal holds it; `None` when the clinic has no
     /// consent text.
     pub fn load(store: &Store, client: ClientId) -> Result<Option<Self>, StoreError> {
-        let record = store.consents(client)?.into_iter().next();
+        let record = store.registers().consents(client)?.into_iter().next();
         let text = match &record {
-            Some(record) => store.consent_text_version(record.version)?,
-            None => store.consent_text()?,
+            Some(record) => store.registers().consent_text_version(record.version)?,
+            None => store.registers().consent_text()?,
         };
         let Some(text) = text else {
             return Ok(None);
         };
         Ok(Some(Self {
             clinic: store.clinic_name()?.map(String::from),
-            client_code: store.client(client)?.code,
+            client_code: store.record().client(client)?.code,
             text,
             record,
             zone: store.clinic_zone()?,

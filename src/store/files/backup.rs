@@ -50,15 +50,16 @@ impl Store {
         let sessions: i64 = self
             .conn
             .query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))?;
-        self.record_disclosures(&[crate::domain::NewDisclosure {
-            at: crate::domain::wall_now(),
-            kind: crate::domain::DisclosureKind::Backup,
-            form: "encrypted backup".to_owned(),
-            recipient: target.display().to_string(),
-            scope: crate::domain::DisclosureScope::WholeJournal {
-                sessions: u64::try_from(sessions).unwrap_or_default(),
-            },
-        }])
+        self.registers()
+            .record_disclosures(&[crate::domain::NewDisclosure {
+                at: crate::domain::wall_now(),
+                kind: crate::domain::DisclosureKind::Backup,
+                form: "encrypted backup".to_owned(),
+                recipient: target.display().to_string(),
+                scope: crate::domain::DisclosureScope::WholeJournal {
+                    sessions: u64::try_from(sessions).unwrap_or_default(),
+                },
+            }])
     }
 
     /// [`Store::backup_to`] without the guard: the automatic backups write into the backups folder.

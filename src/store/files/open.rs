@@ -159,7 +159,7 @@ impl LockedJournal {
         store.require_anchor()?;
         // What commands beside an earlier window disclosed. Should it fail (a full disk), the
         // outbox stays as it is, its lines listed as pending, for the next opening to take in.
-        let _ = store.take_in_disclosure_outbox();
+        let _ = store.registers().take_in_disclosure_outbox();
         if let Some(aside) = wal_aside {
             aside.release();
         }

@@ -12,10 +12,12 @@ use hmac::{Hmac, Mac};
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use sha2::Sha256;
+use std::ops::Deref;
 use zeroize::Zeroizing;
 
 use super::super::secret::DataKey;
 use super::super::{Store, StoreError};
+use super::Record;
 use crate::store::record::digest::ValueDigest;
 
 /// The chain's first link points at this instead of an entry.
@@ -128,17 +130,18 @@ pub struct AuditEntry {
     pub subject: String,
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
     /// How many entries the audit log holds.
     pub fn audit_len(&self) -> Result<i64, StoreError> {
         Ok(self
+            .0
             .conn
             .query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))?)
     }
 
     /// The most recent `limit` entries, newest first.
     pub fn audit_tail(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut statement = self.conn.prepare(
+        let mut statement = self.0.conn.prepare(
             "SELECT seq, at_ms, action, subject FROM audit_log ORDER BY seq DESC LIMIT ?1",
         )?;
         let rows = statement.query_map([limit], |row| {
@@ -159,7 +162,7 @@ impl Store {
     /// Verifies the chain from its first entry. Each problem is a sentence naming the entry by its
     /// number; the first one is the first entry that was tampered with.
     pub fn audit_problems(&self) -> Result<Vec<String>, StoreError> {
-        chain_problems(&self.conn, &self.key)
+        chain_problems(&self.0.conn, &self.0.key)
     }
 }
 

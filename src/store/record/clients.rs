@@ -1,6 +1,8 @@
 use rusqlite::{ErrorCode, OptionalExtension, Row, params};
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, to_ms};
+use super::Record;
 use crate::domain::{Client, ClientError, ClientId, NewClient, looks_like};
 
 const CLIENT_COLUMNS: &str = "id, code, display_name, weight_kg";
@@ -52,14 +54,51 @@ pub(in crate::store) fn insert_client(
     Ok(())
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
+    /// Every client, sorted by code.
+    pub fn clients(&self) -> Result<Vec<Client>, StoreError> {
+        let mut statement = self.0.conn.prepare_cached(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients ORDER BY code"
+        ))?;
+        let clients = statement
+            .query_map([], client_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(clients)
+    }
+
+    /// One client by id.
+    pub fn client(&self, id: ClientId) -> Result<Client, StoreError> {
+        self.0
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"
+            ))?
+            .query_row([id.0], client_from_row)
+            .optional()?
+            .ok_or(StoreError::NotFound("client"))
+    }
+
+    /// One client by pseudonymous code.
+    pub fn client_by_code(&self, code: &str) -> Result<Option<Client>, StoreError> {
+        Ok(self
+            .0
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {CLIENT_COLUMNS} FROM clients WHERE code = ?1"
+            ))?
+            .query_row([code.trim()], client_from_row)
+            .optional()?)
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Record<S> {
     /// Adds a client; a code already in the journal is refused rather than merged.
     pub fn create_client(
         &mut self,
         client: &NewClient,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Client, StoreError> {
-        let id = self.write(|tx| match insert_client(tx, client, now) {
+        let id = self.0.write(|tx| match insert_client(tx, client, now) {
             Ok(()) => Ok(ClientId(tx.last_insert_rowid())),
             Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(error, _)))
                 if error.code == ErrorCode::ConstraintViolation =>
@@ -74,39 +113,6 @@ impl Store {
             display_name: client.display_name.clone(),
             weight_kg: client.weight_kg,
         })
-    }
-
-    /// Every client, sorted by code.
-    pub fn clients(&self) -> Result<Vec<Client>, StoreError> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients ORDER BY code"
-        ))?;
-        let clients = statement
-            .query_map([], client_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(clients)
-    }
-
-    /// One client by id.
-    pub fn client(&self, id: ClientId) -> Result<Client, StoreError> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?1"
-            ))?
-            .query_row([id.0], client_from_row)
-            .optional()?
-            .ok_or(StoreError::NotFound("client"))
-    }
-
-    /// One client by pseudonymous code.
-    pub fn client_by_code(&self, code: &str) -> Result<Option<Client>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {CLIENT_COLUMNS} FROM clients WHERE code = ?1"
-            ))?
-            .query_row([code.trim()], client_from_row)
-            .optional()?)
     }
 }
 

@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, from_ms};
+use super::Record;
 use crate::domain::SessionId;
 use crate::store::record::session_text::SessionText;
 
@@ -12,26 +14,11 @@ pub struct Draft {
     pub saved_at: DateTime<Utc>,
 }
 
-impl Store {
-    /// Saves (or, for empty text, clears) the draft of a session.
-    pub fn save_draft(
-        &mut self,
-        session: SessionId,
-        text: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let drafts = SessionText {
-            table: "drafts",
-            column: "text",
-        };
-        self.write_unrecorded(|tx| {
-            drafts.write(tx, session, Some(text).filter(|t| !t.is_empty()), now)
-        })
-    }
-
+impl<S: Deref<Target = Store>> Record<S> {
     /// The saved draft of a session, if any.
     pub fn draft(&self, session: SessionId) -> Result<Option<Draft>, StoreError> {
         let row = self
+            .0
             .conn
             .prepare_cached("SELECT text, saved_ms FROM drafts WHERE session_id = ?1")?
             .query_row([session.0], |row| {
@@ -45,5 +32,23 @@ impl Store {
             })
         })
         .transpose()
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Record<S> {
+    /// Saves (or, for empty text, clears) the draft of a session.
+    pub fn save_draft(
+        &mut self,
+        session: SessionId,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let drafts = SessionText {
+            table: "drafts",
+            column: "text",
+        };
+        self.0.write_unrecorded(|tx| {
+            drafts.write(tx, session, Some(text).filter(|t| !t.is_empty()), now)
+        })
     }
 }

@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, to_ms};
+use super::Record;
 use crate::domain::{
     DeferralOutcome, Event, EventKind, MAX_SESSION_ENTRIES, Seq, SessionError, SessionId,
 };
@@ -22,31 +24,6 @@ pub struct NewEvent {
 }
 
 impl Store {
-    /// Appends events to a live session in one transaction and returns them as committed.
-    ///
-    /// `expected_next` is the sequence number the caller believes comes next; events in the batch may
-    /// refer to each other by it (a deferral to its decision point). A mismatch is refused rather than
-    /// letting such a reference point at the wrong entry.
-    pub fn append_events(
-        &mut self,
-        session: SessionId,
-        expected_next: Seq,
-        events: &[NewEvent],
-    ) -> Result<Vec<Event>, StoreError> {
-        self.append(session, expected_next, events, false)
-    }
-
-    /// Appends the entry the clinician's draft became and clears that draft, in one transaction: one
-    /// fsync per Enter, and a restart never offers a committed note again.
-    pub fn append_events_clearing_draft(
-        &mut self,
-        session: SessionId,
-        expected_next: Seq,
-        events: &[NewEvent],
-    ) -> Result<Vec<Event>, StoreError> {
-        self.append(session, expected_next, events, true)
-    }
-
     fn append(
         &mut self,
         session: SessionId,
@@ -70,10 +47,39 @@ impl Store {
             Ok(committed)
         })
     }
+}
 
+impl<S: Deref<Target = Store>> Record<S> {
     /// The whole timeline of a session, in sequence order.
     pub fn events(&self, session: SessionId) -> Result<Vec<Event>, StoreError> {
-        read_events(&self.conn, session)
+        read_events(&self.0.conn, session)
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Record<S> {
+    /// Appends events to a live session in one transaction and returns them as committed.
+    ///
+    /// `expected_next` is the sequence number the caller believes comes next; events in the batch may
+    /// refer to each other by it (a deferral to its decision point). A mismatch is refused rather than
+    /// letting such a reference point at the wrong entry.
+    pub fn append_events(
+        &mut self,
+        session: SessionId,
+        expected_next: Seq,
+        events: &[NewEvent],
+    ) -> Result<Vec<Event>, StoreError> {
+        self.0.append(session, expected_next, events, false)
+    }
+
+    /// Appends the entry the clinician's draft became and clears that draft, in one transaction: one
+    /// fsync per Enter, and a restart never offers a committed note again.
+    pub fn append_events_clearing_draft(
+        &mut self,
+        session: SessionId,
+        expected_next: Seq,
+        events: &[NewEvent],
+    ) -> Result<Vec<Event>, StoreError> {
+        self.0.append(session, expected_next, events, true)
     }
 }
 

@@ -4,9 +4,11 @@
 
 use ed25519_dalek::{Signer as _, SigningKey};
 use rusqlite::OptionalExtension as _;
+use std::ops::Deref;
 
 use super::super::secret::push_hex;
 use super::super::{Store, StoreError};
+use super::Record;
 
 /// One of this journal's own signing keys, held for sealing what a sync pushes and proving the
 /// keys it registers (its secret half is wiped when it is dropped).
@@ -36,11 +38,12 @@ pub struct KeyProof {
     pub proof: String,
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
     /// The newest of this journal's own signing keys, to seal what a sync pushes; `None` before
     /// the journal has one (joining a practice makes one).
     pub fn practice_row_key(&self) -> Result<Option<RowKey>, StoreError> {
         let secret: Option<Vec<u8>> = self
+            .0
             .conn
             .prepare_cached(
                 "SELECT secret FROM signing_keys WHERE secret IS NOT NULL
@@ -60,7 +63,7 @@ impl Store {
     /// The fingerprints of this journal's own signing keys, newest first: what a colleague
     /// compares before trusting a new key of this clinician's.
     pub fn own_key_fingerprints(&self) -> Result<Vec<String>, StoreError> {
-        let mut query = self.conn.prepare_cached(
+        let mut query = self.0.conn.prepare_cached(
             "SELECT public_key FROM signing_keys WHERE secret IS NOT NULL
              ORDER BY added_ms DESC, rowid DESC",
         )?;
@@ -72,6 +75,7 @@ impl Store {
     /// Signs `statement` with each of this journal's own signing keys.
     pub fn prove_signing_keys(&self, statement: &[u8]) -> Result<Vec<KeyProof>, StoreError> {
         let mut query = self
+            .0
             .conn
             .prepare_cached("SELECT secret FROM signing_keys WHERE secret IS NOT NULL")?;
         let secrets = query.query_map([], |row| row.get::<_, Vec<u8>>(0))?;

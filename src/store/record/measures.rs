@@ -2,8 +2,10 @@
 //! newest safety plan, for the prep sheet.
 
 use chrono::{DateTime, Utc};
+use std::ops::Deref;
 
 use super::super::{Store, StoreError, from_ms};
+use super::Record;
 use rusqlite::OptionalExtension as _;
 
 use crate::domain::{ClientId, EventKind, Measure, SafetyPlan, SessionId};
@@ -16,7 +18,7 @@ pub struct RecordedMeasure {
     pub measure: Measure,
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
     /// The newest safety plan of a client's sessions started at or after `since`, with when it
     /// was made: read from the plans alone, not from every timeline.
     pub fn newest_safety_plan(
@@ -25,6 +27,7 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<Option<(DateTime<Utc>, SafetyPlan)>, StoreError> {
         let found: Option<(i64, String)> = self
+            .0
             .conn
             .prepare_cached(
                 "SELECT e.wall_ms, e.payload FROM sessions s JOIN events e ON e.session_id = s.id
@@ -48,7 +51,7 @@ impl Store {
 
     /// Every questionnaire of the client, oldest session first and in timeline order within one.
     pub fn measures_of(&self, client: ClientId) -> Result<Vec<RecordedMeasure>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.0.conn.prepare_cached(
             "SELECT s.id, e.wall_ms, e.payload FROM sessions s JOIN events e ON e.session_id = s.id
              WHERE s.client_id = ?1 AND e.kind = 'measure'
              ORDER BY s.started_ms, s.id, e.seq",

@@ -4,7 +4,6 @@
 
 pub(in crate::store) mod audit;
 pub(in crate::store) mod audit_watch;
-pub(in crate::store) mod client_identity;
 pub(in crate::store) mod clients;
 pub(in crate::store) mod delivered_total;
 pub(in crate::store) mod digest;
@@ -23,3 +22,20 @@ pub(in crate::store) mod signing_key;
 pub(in crate::store) mod summaries;
 pub(in crate::store) mod synthetic;
 pub(in crate::store) mod unverified;
+
+use super::Store;
+
+/// The record, lent by the store: [`Store::record`] to read it, [`Store::record_mut`] to write it
+/// (every write through the store's one doorway). Its methods are the record's tables'; what needs
+/// the journal's files or the registers too stays with the store.
+pub struct Record<S>(S);
+
+impl Store {
+    pub fn record(&self) -> Record<&Self> {
+        Record(self)
+    }
+
+    pub fn record_mut(&mut self) -> Record<&mut Self> {
+        Record(self)
+    }
+}

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, from_ms};
+use super::Record;
 use crate::domain::{ProgressNote, SessionId, SessionStatus};
 use crate::store::record::session_text::SessionText;
 
@@ -27,9 +29,20 @@ impl std::fmt::Debug for PrivateNote {
 }
 
 impl Store {
+    /// A signed session's record never changes (corrections are addenda).
+    fn require_unsigned(&self, session: SessionId) -> Result<(), StoreError> {
+        if self.record().session(session)?.status == SessionStatus::Signed {
+            return Err(StoreError::Signed);
+        }
+        self.refuse_practice_copy(session)
+    }
+}
+
+impl<S: Deref<Target = Store>> Record<S> {
     /// The progress note of a session, if one was written.
     pub fn progress_note(&self, session: SessionId) -> Result<Option<ProgressNote>, StoreError> {
         let stored = self
+            .0
             .conn
             .prepare_cached("SELECT note FROM progress_notes WHERE session_id = ?1")?
             .query_row([session.0], |row| row.get::<_, String>(0))
@@ -41,22 +54,11 @@ impl Store {
             .transpose()
     }
 
-    /// Saves the progress note of a session; a blank note removes it.
-    pub fn save_progress_note(
-        &mut self,
-        session: SessionId,
-        note: &ProgressNote,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.require_unsigned(session)?;
-        let json = progress_json(note)?;
-        self.write(|tx| PROGRESS.write(tx, session, json.as_deref(), now))
-    }
-
     /// The private psychotherapy note of a session. Call it only when the clinician opens the note
     /// on purpose, or asks for it in an export.
     pub fn private_note(&self, session: SessionId) -> Result<Option<PrivateNote>, StoreError> {
         let row = self
+            .0
             .conn
             .prepare_cached("SELECT text, saved_ms FROM private_notes WHERE session_id = ?1")?
             .query_row([session.0], |row| {
@@ -75,9 +77,25 @@ impl Store {
     /// Whether a session has a private note, without reading it (for a discreet marker).
     pub fn has_private_note(&self, session: SessionId) -> Result<bool, StoreError> {
         Ok(self
+            .0
             .conn
             .prepare_cached("SELECT 1 FROM private_notes WHERE session_id = ?1")?
             .exists([session.0])?)
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Record<S> {
+    /// Saves the progress note of a session; a blank note removes it.
+    pub fn save_progress_note(
+        &mut self,
+        session: SessionId,
+        note: &ProgressNote,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.require_unsigned(session)?;
+        let json = progress_json(note)?;
+        self.0
+            .write(|tx| PROGRESS.write(tx, session, json.as_deref(), now))
     }
 
     /// Saves the private psychotherapy note of a session; blank text removes it.
@@ -88,17 +106,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.session(session)?;
-        self.refuse_practice_copy(session)?;
+        self.0.refuse_practice_copy(session)?;
         let text = Some(text).filter(|text| !text.trim().is_empty());
-        self.write(|tx| PRIVATE.write(tx, session, text, now))
-    }
-
-    /// A signed session's record never changes (corrections are addenda).
-    fn require_unsigned(&self, session: SessionId) -> Result<(), StoreError> {
-        if self.session(session)?.status == SessionStatus::Signed {
-            return Err(StoreError::Signed);
-        }
-        self.refuse_practice_copy(session)
+        self.0.write(|tx| PRIVATE.write(tx, session, text, now))
     }
 }
 

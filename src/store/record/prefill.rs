@@ -4,8 +4,10 @@
 //! they are asked every time.
 
 use rusqlite::OptionalExtension;
+use std::ops::Deref;
 
 use super::super::{Store, StoreError};
+use super::Record;
 use crate::domain::{ClientId, EventKind, PreSession, Route, TreatmentModel};
 
 /// The parts of a client's last session worth offering again.
@@ -20,11 +22,12 @@ pub struct LastSession {
     pub model_and_route: Option<(TreatmentModel, Route)>,
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
     /// The client's last checklist and comfort plans, or nothing for a first session.
     pub fn last_session_of(&self, client: ClientId) -> Result<LastSession, StoreError> {
         let damaged = || StoreError::Damaged("a session");
         let last: Option<(String, String)> = self
+            .0
             .conn
             .prepare_cached(
                 "SELECT model, route FROM sessions WHERE client_id = ?1
@@ -42,6 +45,7 @@ impl Store {
         let mut comfort_plans = Vec::new();
         for model in TreatmentModel::ALL {
             let plan: Option<String> = self
+                .0
                 .conn
                 .prepare_cached(
                     "SELECT comfort_plan FROM sessions WHERE client_id = ?1 AND model = ?2
@@ -56,6 +60,7 @@ impl Store {
             }
         }
         let payload = self
+            .0
             .conn
             .prepare_cached(
                 "SELECT e.payload FROM sessions s JOIN events e ON e.session_id = s.id

@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
+use std::ops::{Deref, DerefMut};
 
 use super::super::{NewEvent, Store, StoreError, from_ms, to_ms};
+use super::Record;
 use crate::domain::{
     ClientId, ClinicZone, Dose, EventKind, NewSession, Route, Seq, Session, SessionId,
     SessionStatus, TreatmentModel,
@@ -26,14 +28,55 @@ pub struct CompleteSession {
     pub events: Vec<NewEvent>,
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
+    /// One session by id.
+    pub fn session(&self, id: SessionId) -> Result<Session, StoreError> {
+        let row = self
+            .0
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"
+            ))?
+            .query_row([id.0], raw_session)
+            .optional()?
+            .ok_or(StoreError::NotFound("session"))?;
+        row.into_session()
+    }
+
+    /// Every session's id, oldest first: what `export --all` walks.
+    pub fn session_ids(&self) -> Result<Vec<SessionId>, StoreError> {
+        let mut statement = self
+            .0
+            .conn
+            .prepare_cached("SELECT id FROM sessions ORDER BY id")?;
+        let ids = statement
+            .query_map([], |row| Ok(SessionId(row.get(0)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// Sessions still live, newest first: after a crash these are the ones to resume.
+    pub fn live_sessions(&self) -> Result<Vec<Session>, StoreError> {
+        let mut statement = self.0.conn.prepare_cached(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE status = 'live' ORDER BY started_ms DESC"
+        ))?;
+        let rows = statement
+            .query_map([], raw_session)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(RawSession::into_session).collect()
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Record<S> {
     /// Starts a live session for a client.
     pub fn start_session(
         &mut self,
         new: &NewSession,
         started_at: DateTime<Utc>,
     ) -> Result<Session, StoreError> {
-        self.start_session_with(new, started_at, &[])
+        self.0
+            .record_mut()
+            .start_session_with(new, started_at, &[])
             .map(|(session, _)| session)
     }
 
@@ -46,7 +89,7 @@ impl Store {
         first: &[NewEvent],
     ) -> Result<(Session, Vec<crate::domain::Event>), StoreError> {
         let client = self.client(new.client_id)?;
-        let consent = self.require_current_consent(client.id, started_at)?;
+        let consent = self.0.require_current_consent(client.id, started_at)?;
         // The checklist keeps the consent the session went ahead under.
         let mut first = first.to_vec();
         for event in &mut first {
@@ -63,8 +106,8 @@ impl Store {
             .check_for_weight(checklist_weight.or(client.weight_kg))
             .map_err(crate::domain::SessionError::from)?;
         let uuid = uuid::Uuid::new_v4();
-        let zone = self.clinic_zone()?;
-        let (id, committed) = self.write(|tx| {
+        let zone = self.0.clinic_zone()?;
+        let (id, committed) = self.0.write(|tx| {
             let weight = checklist_weight.or(client.weight_kg);
             insert_session(
                 tx,
@@ -83,41 +126,6 @@ impl Store {
             Ok((id, committed))
         })?;
         Ok((self.session(id)?, committed))
-    }
-
-    /// One session by id.
-    pub fn session(&self, id: SessionId) -> Result<Session, StoreError> {
-        let row = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"
-            ))?
-            .query_row([id.0], raw_session)
-            .optional()?
-            .ok_or(StoreError::NotFound("session"))?;
-        row.into_session()
-    }
-
-    /// Every session's id, oldest first: what `export --all` walks.
-    pub fn session_ids(&self) -> Result<Vec<SessionId>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id FROM sessions ORDER BY id")?;
-        let ids = statement
-            .query_map([], |row| Ok(SessionId(row.get(0)?)))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids)
-    }
-
-    /// Sessions still live, newest first: after a crash these are the ones to resume.
-    pub fn live_sessions(&self) -> Result<Vec<Session>, StoreError> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {SESSION_COLUMNS} FROM sessions WHERE status = 'live' ORDER BY started_ms DESC"
-        ))?;
-        let rows = statement
-            .query_map([], raw_session)?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(RawSession::into_session).collect()
     }
 }
 

@@ -4,9 +4,11 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
+use std::ops::{Deref, DerefMut};
 
 use super::super::secret::push_hex;
 use super::super::{Store, StoreError, from_ms, to_ms};
+use super::Record;
 use crate::domain::{Addendum, Clinician, SessionId, SessionStatus, Signature, SignatureError};
 use crate::store::record::digest::ValueDigest;
 
@@ -86,41 +88,15 @@ fn guard_signed_rows(table: &str, name: &str) -> String {
     )
 }
 
-impl Store {
-    /// Signs an ended session as `clinician`: from now on its timeline, plan and progress note never
-    /// change. Returns the signature, with the digest of what was signed.
-    pub fn sign_session(
-        &mut self,
-        session: SessionId,
-        clinician: &Clinician,
-        now: DateTime<Utc>,
-    ) -> Result<Signature, StoreError> {
-        self.refuse_practice_copy(session)?;
-        let clinician = clinician.checked()?;
-        self.write(|tx| sign_in(tx, session, clinician, now))
-    }
-
+impl<S: Deref<Target = Store>> Record<S> {
     /// The signature of a session, if it is signed.
     pub fn signature(&self, session: SessionId) -> Result<Option<Signature>, StoreError> {
-        read_signature(&self.conn, session)
-    }
-
-    /// Adds an addendum to a signed session. The original record stays exactly as it was.
-    pub fn add_addendum(
-        &mut self,
-        session: SessionId,
-        addendum: &Addendum,
-    ) -> Result<(), StoreError> {
-        self.refuse_practice_copy(session)?;
-        if self.session(session)?.status != SessionStatus::Signed {
-            return Err(SignatureError::NotSigned.into());
-        }
-        self.write(|tx| insert_addendum(tx, session, addendum))
+        read_signature(&self.0.conn, session)
     }
 
     /// The addenda of a session, oldest first.
     pub fn addenda(&self, session: SessionId) -> Result<Vec<Addendum>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.0.conn.prepare_cached(
             "SELECT name, credentials, written_ms, reason, text FROM addenda
              WHERE session_id = ?1 ORDER BY id",
         )?;
@@ -149,6 +125,7 @@ impl Store {
     /// change made behind the journal's back (its triggers dropped, or the file edited).
     pub fn signature_problems(&self) -> Result<Vec<String>, StoreError> {
         let mut statement = self
+            .0
             .conn
             .prepare("SELECT session_id FROM signatures ORDER BY session_id")?;
         let signed = statement
@@ -157,10 +134,10 @@ impl Store {
         let mut problems = Vec::new();
         for id in signed {
             let session = SessionId(id);
-            let Some(signature) = read_signature(&self.conn, session)? else {
+            let Some(signature) = read_signature(&self.0.conn, session)? else {
                 continue;
             };
-            if content_digest(&self.conn, session, signature.client_code.as_deref())?
+            if content_digest(&self.0.conn, session, signature.client_code.as_deref())?
                 != signature.content_sha256
             {
                 problems.push(format!(
@@ -168,7 +145,10 @@ impl Store {
                 ));
             } else if let Some(seal) = &signature.seal
                 && !crate::store::record::signing_key::verifies(
-                    &self.conn, session, &signature, seal,
+                    &self.0.conn,
+                    session,
+                    &signature,
+                    seal,
                 )?
             {
                 problems.push(format!(
@@ -187,10 +167,38 @@ impl Store {
         session: SessionId,
         signature: &Signature,
     ) -> Result<crate::domain::SignatureStanding, StoreError> {
-        if crate::store::record::unverified::is_unverified(&self.conn, session)? {
+        if crate::store::record::unverified::is_unverified(&self.0.conn, session)? {
             return Ok(crate::domain::SignatureStanding::Unverified);
         }
-        crate::store::record::signing_key::standing(&self.conn, signature)
+        crate::store::record::signing_key::standing(&self.0.conn, signature)
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Record<S> {
+    /// Signs an ended session as `clinician`: from now on its timeline, plan and progress note never
+    /// change. Returns the signature, with the digest of what was signed.
+    pub fn sign_session(
+        &mut self,
+        session: SessionId,
+        clinician: &Clinician,
+        now: DateTime<Utc>,
+    ) -> Result<Signature, StoreError> {
+        self.0.refuse_practice_copy(session)?;
+        let clinician = clinician.checked()?;
+        self.0.write(|tx| sign_in(tx, session, clinician, now))
+    }
+
+    /// Adds an addendum to a signed session. The original record stays exactly as it was.
+    pub fn add_addendum(
+        &mut self,
+        session: SessionId,
+        addendum: &Addendum,
+    ) -> Result<(), StoreError> {
+        self.0.refuse_practice_copy(session)?;
+        if self.session(session)?.status != SessionStatus::Signed {
+            return Err(SignatureError::NotSigned.into());
+        }
+        self.0.write(|tx| insert_addendum(tx, session, addendum))
     }
 }
 

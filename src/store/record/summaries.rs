@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::ops::Deref;
 
 use super::super::{Store, StoreError, from_ms};
+use super::Record;
 use crate::domain::{Delivered, Dose, Route, SessionId, SessionStatus, TreatmentModel};
 
 /// Which sessions to list.
@@ -77,14 +79,14 @@ impl SessionSummary {
     }
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
     /// Sessions matching the filter, newest first. Medical Model and KAP rows carry their model so a
     /// caller can always keep them apart.
     pub fn session_summaries(
         &self,
         filter: &SessionFilter,
     ) -> Result<Vec<SessionSummary>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.0.conn.prepare_cached(
             "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
                     s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
                     s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk,

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, to_ms};
+use super::Record;
 
 /// Migration 17: the journal's marks, each set once and never taken back.
 pub(in crate::store) const CREATE_JOURNAL_MARKS: &str = r"
@@ -31,20 +33,22 @@ const RECORD_TABLES: [&str; 5] = [
     "rems_marks",
 ];
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
     /// Whether this journal was made for synthetic data.
     pub fn is_synthetic(&self) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(IS_SYNTHETIC, [], |row| row.get(0))?)
-    }
-
-    /// Marks the journal synthetic for good, before synthetic data goes in. Refused (`RealRecords`)
-    /// when it is not already synthetic and holds any record: synthetic data only fills a new journal.
-    pub fn claim_for_synthetic_data(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.write(|tx| claim_in(tx, now))
+        Ok(self.0.conn.query_row(IS_SYNTHETIC, [], |row| row.get(0))?)
     }
 }
 
-/// [`Store::claim_for_synthetic_data`] inside the caller's transaction (an import of a synthetic
+impl<S: DerefMut<Target = Store>> Record<S> {
+    /// Marks the journal synthetic for good, before synthetic data goes in. Refused (`RealRecords`)
+    /// when it is not already synthetic and holds any record: synthetic data only fills a new journal.
+    pub fn claim_for_synthetic_data(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.0.write(|tx| claim_in(tx, now))
+    }
+}
+
+/// [`Record::claim_for_synthetic_data`] inside the caller's transaction (an import of a synthetic
 /// archive).
 pub(in crate::store) fn claim_in(
     tx: &Transaction<'_>,

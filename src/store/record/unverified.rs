@@ -5,8 +5,10 @@
 //! signatures from before keys stay what they were: this journal made them.
 
 use rusqlite::{Connection, Transaction};
+use std::ops::Deref;
 
 use super::super::{Store, StoreError};
+use super::Record;
 use crate::domain::SessionId;
 
 /// Migration 22: one row per imported signature that carried no seal; never changed or removed.
@@ -37,10 +39,11 @@ pub(in crate::store) fn is_unverified(
         .exists([session.0])?)
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Record<S> {
     /// Sessions whose signature arrived without a seal, by number.
     pub fn unverified_signatures(&self) -> Result<Vec<SessionId>, StoreError> {
         let mut statement = self
+            .0
             .conn
             .prepare_cached("SELECT session_id FROM unverified_signatures ORDER BY session_id")?;
         let ids = statement.query_map([], |row| row.get(0).map(SessionId))?;

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension as _, params};
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, from_ms, to_ms};
+use super::Registers;
 use crate::domain::{
     ClientId, ConsentError, ConsentItem, ConsentRecord, ConsentStanding, ConsentText, NewConsent,
     check_consent_text,
@@ -52,44 +54,6 @@ pub struct ConsentDue {
 }
 
 impl Store {
-    /// Adopts `text` as the clinic's newest consent version; earlier consents then need renewing.
-    pub fn adopt_consent_text(
-        &mut self,
-        text: &str,
-        renew_after_days: u32,
-        at: DateTime<Utc>,
-    ) -> Result<ConsentText, StoreError> {
-        check_consent_text(text, renew_after_days)?;
-        // The next version is read in the same transaction that writes it.
-        let version = self.write(|tx| {
-            let version: u32 = tx
-                .prepare_cached("SELECT coalesce(max(version), 0) + 1 FROM consent_texts")?
-                .query_row([], |row| row.get(0))?;
-            tx.prepare_cached(
-                "INSERT INTO consent_texts (version, text, renew_after_days, adopted_ms)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![version, text.trim(), renew_after_days, to_ms(at)])?;
-            Ok(version)
-        })?;
-        Ok(ConsentText {
-            version,
-            text: text.trim().to_owned(),
-            renew_after_days,
-            adopted_at: at,
-        })
-    }
-
-    /// The clinic's newest consent text; `None` until one is adopted.
-    pub fn consent_text(&self) -> Result<Option<ConsentText>, StoreError> {
-        self.consent_text_where("ORDER BY version DESC LIMIT 1", [])
-    }
-
-    /// Version `version` of the clinic's consent text (what a recorded consent agreed to).
-    pub fn consent_text_version(&self, version: u32) -> Result<Option<ConsentText>, StoreError> {
-        self.consent_text_where("WHERE version = ?1", [version])
-    }
-
     fn consent_text_where(
         &self,
         clause: &str,
@@ -114,46 +78,43 @@ impl Store {
             .transpose()
     }
 
-    /// Records a client's consent (or its withdrawal) to the newest text, given at `at`.
-    pub fn record_consent(
-        &mut self,
-        new: &NewConsent,
-        at: DateTime<Utc>,
-    ) -> Result<ConsentRecord, StoreError> {
-        self.client(new.client_id)?;
-        let text = self.consent_text()?.ok_or(ConsentError::NoText)?;
-        let record = new.to_version(&text, at)?;
-        self.insert_consent_records(std::slice::from_ref(&record))?;
-        Ok(record)
+    /// Refuses to start a session for a client without a current consent (once the clinic has a
+    /// consent text); gives the consent the session goes ahead under.
+    pub(in crate::store) fn require_current_consent(
+        &self,
+        client: ClientId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConsentRecord>, StoreError> {
+        match self.registers().consent_standing(client, now)? {
+            ConsentStanding::NoClinicText => Ok(None),
+            ConsentStanding::Current { record, .. } => Ok(Some(record)),
+            standing => {
+                // Days only: the clock does not matter here.
+                let days = crate::domain::ClinicDays {
+                    zone: self.clinic_zone()?,
+                    style: self.date_time_settings()?.style(false),
+                };
+                Err(ConsentError::NotCurrent(standing.describe(days)).into())
+            }
+        }
+    }
+}
+
+impl<S: Deref<Target = Store>> Registers<S> {
+    /// The clinic's newest consent text; `None` until one is adopted.
+    pub fn consent_text(&self) -> Result<Option<ConsentText>, StoreError> {
+        self.0
+            .consent_text_where("ORDER BY version DESC LIMIT 1", [])
     }
 
-    /// Writes consents already made against their own versions (a practice's history, as the
-    /// demo fills it) in one transaction: all of them, or none.
-    pub fn insert_consent_records(&mut self, records: &[ConsentRecord]) -> Result<(), StoreError> {
-        self.write(|tx| {
-            let mut insert = tx.prepare_cached(&format!(
-                "INSERT INTO consent_records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-            ))?;
-            for record in records {
-                let items = serde_json::to_string(&record.items)
-                    .map_err(|_| StoreError::Damaged("a consent to be written"))?;
-                insert.execute(params![
-                    record.client_id.0,
-                    record.version,
-                    to_ms(record.given_at),
-                    items,
-                    record.renew_by.to_string(),
-                    record.recorded_by,
-                    record.withdrawn,
-                ])?;
-            }
-            Ok(())
-        })
+    /// Version `version` of the clinic's consent text (what a recorded consent agreed to).
+    pub fn consent_text_version(&self, version: u32) -> Result<Option<ConsentText>, StoreError> {
+        self.0.consent_text_where("WHERE version = ?1", [version])
     }
 
     /// A client's consents, the newest first.
     pub fn consents(&self, client: ClientId) -> Result<Vec<ConsentRecord>, StoreError> {
-        let mut statement = self.conn.prepare_cached(&format!(
+        let mut statement = self.0.conn.prepare_cached(&format!(
             "SELECT {RECORD_COLUMNS} FROM consent_records WHERE client_id = ?1
              ORDER BY given_ms DESC, id DESC"
         ))?;
@@ -167,7 +128,7 @@ impl Store {
         client: ClientId,
         at: DateTime<Utc>,
     ) -> Result<Option<ConsentRecord>, StoreError> {
-        self.conn
+        self.0.conn
             .prepare_cached(&format!(
                 "SELECT {RECORD_COLUMNS} FROM consent_records WHERE client_id = ?1 AND given_ms <= ?2
                  ORDER BY given_ms DESC, id DESC LIMIT 1"
@@ -201,6 +162,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let clients: Vec<(i64, String)> = self
+            .0
             .conn
             .prepare_cached(
                 "SELECT c.id, c.code FROM clients c
@@ -223,26 +185,74 @@ impl Store {
         }
         Ok(due)
     }
+}
 
-    /// Refuses to start a session for a client without a current consent (once the clinic has a
-    /// consent text); gives the consent the session goes ahead under.
-    pub(in crate::store) fn require_current_consent(
-        &self,
-        client: ClientId,
-        now: DateTime<Utc>,
-    ) -> Result<Option<ConsentRecord>, StoreError> {
-        match self.consent_standing(client, now)? {
-            ConsentStanding::NoClinicText => Ok(None),
-            ConsentStanding::Current { record, .. } => Ok(Some(record)),
-            standing => {
-                // Days only: the clock does not matter here.
-                let days = crate::domain::ClinicDays {
-                    zone: self.clinic_zone()?,
-                    style: self.date_time_settings()?.style(false),
-                };
-                Err(ConsentError::NotCurrent(standing.describe(days)).into())
+impl<S: DerefMut<Target = Store>> Registers<S> {
+    /// Adopts `text` as the clinic's newest consent version; earlier consents then need renewing.
+    pub fn adopt_consent_text(
+        &mut self,
+        text: &str,
+        renew_after_days: u32,
+        at: DateTime<Utc>,
+    ) -> Result<ConsentText, StoreError> {
+        check_consent_text(text, renew_after_days)?;
+        // The next version is read in the same transaction that writes it.
+        let version = self.0.write(|tx| {
+            let version: u32 = tx
+                .prepare_cached("SELECT coalesce(max(version), 0) + 1 FROM consent_texts")?
+                .query_row([], |row| row.get(0))?;
+            tx.prepare_cached(
+                "INSERT INTO consent_texts (version, text, renew_after_days, adopted_ms)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![version, text.trim(), renew_after_days, to_ms(at)])?;
+            Ok(version)
+        })?;
+        Ok(ConsentText {
+            version,
+            text: text.trim().to_owned(),
+            renew_after_days,
+            adopted_at: at,
+        })
+    }
+
+    /// Records a client's consent (or its withdrawal) to the newest text, given at `at`.
+    pub fn record_consent(
+        &mut self,
+        new: &NewConsent,
+        at: DateTime<Utc>,
+    ) -> Result<ConsentRecord, StoreError> {
+        self.0.record().client(new.client_id)?;
+        let text = self.consent_text()?.ok_or(ConsentError::NoText)?;
+        let record = new.to_version(&text, at)?;
+        self.0
+            .registers_mut()
+            .insert_consent_records(std::slice::from_ref(&record))?;
+        Ok(record)
+    }
+
+    /// Writes consents already made against their own versions (a practice's history, as the
+    /// demo fills it) in one transaction: all of them, or none.
+    pub fn insert_consent_records(&mut self, records: &[ConsentRecord]) -> Result<(), StoreError> {
+        self.0.write(|tx| {
+            let mut insert = tx.prepare_cached(&format!(
+                "INSERT INTO consent_records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ))?;
+            for record in records {
+                let items = serde_json::to_string(&record.items)
+                    .map_err(|_| StoreError::Damaged("a consent to be written"))?;
+                insert.execute(params![
+                    record.client_id.0,
+                    record.version,
+                    to_ms(record.given_at),
+                    items,
+                    record.renew_by.to_string(),
+                    record.recorded_by,
+                    record.withdrawn,
+                ])?;
             }
-        }
+            Ok(())
+        })
     }
 }
 

@@ -4,11 +4,13 @@
 //! (`disclosure_outbox`), which the writer takes in when it opens.
 
 use std::collections::HashSet;
+use std::ops::Deref;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::super::{AccessMode, Store, StoreError, from_ms, to_ms};
+use super::Registers;
 use crate::domain::{
     ClientId, Disclosure, DisclosureKind, DisclosureScope, NewDisclosure, SessionId,
 };
@@ -84,12 +86,12 @@ impl std::fmt::Debug for DisclosureRecorder {
     }
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Registers<S> {
     /// A recorder for another thread.
     pub fn disclosure_recorder(&self) -> DisclosureRecorder {
         DisclosureRecorder {
-            dir: self.dir.clone(),
-            key: self.key.clone(),
+            dir: self.0.dir.clone(),
+            key: self.0.key.clone(),
         }
     }
 
@@ -97,15 +99,15 @@ impl Store {
     /// store that reads beside one. When it cannot be recorded, nothing may be disclosed.
     pub fn record_disclosures(&self, disclosures: &[NewDisclosure]) -> Result<(), StoreError> {
         let lines = local_lines(disclosures);
-        match self.access {
-            AccessMode::Writer => self.write(|tx| {
+        match self.0.access {
+            AccessMode::Writer => self.0.write(|tx| {
                 for line in &lines {
                     insert(tx, line)?;
                 }
                 Ok(())
             }),
             AccessMode::ReadOnly | AccessMode::Damaged => {
-                disclosure_outbox::append(&self.dir, &self.key, &lines)
+                disclosure_outbox::append(&self.0.dir, &self.0.key, &lines)
             }
         }
     }
@@ -116,13 +118,13 @@ impl Store {
         &self,
         sessions: &[SessionId],
     ) -> Result<Vec<DisclosureScope>, StoreError> {
-        scopes_of(&self.conn, sessions)
+        scopes_of(&self.0.conn, sessions)
     }
 
     /// The disclosures of `client`'s record (with those of the whole journal), or every one,
     /// oldest first, with those still in the outbox.
     pub fn disclosures(&self, client: Option<ClientId>) -> Result<Disclosures, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.0.conn.prepare_cached(
             "SELECT origin, at_ms, kind, form, recipient, client_id, sessions, session_count
              FROM disclosures
              WHERE ?1 IS NULL OR client_id IS NULL OR client_id = ?1
@@ -142,7 +144,7 @@ impl Store {
         })?;
         let recorded: Vec<OutboxLine> = rows.collect::<Result<_, _>>()?;
         let origins: HashSet<&str> = recorded.iter().map(|line| line.origin.as_str()).collect();
-        let outbox = disclosure_outbox::read(&self.dir, &self.key)?;
+        let outbox = disclosure_outbox::read(&self.0.dir, &self.0.key)?;
         let pending: Vec<&OutboxLine> = outbox
             .lines
             .iter()
@@ -168,11 +170,11 @@ impl Store {
     /// Takes in what was recorded in the outbox: by commands beside the window, by the window's
     /// own exports (at once, through the worker) and when the writer opens.
     pub fn take_in_disclosure_outbox(&self) -> Result<(), StoreError> {
-        if self.access != AccessMode::Writer {
+        if self.0.access != AccessMode::Writer {
             return Ok(());
         }
-        disclosure_outbox::drain(&self.dir, &self.key, |lines| {
-            self.write(|tx| take_in(tx, lines))
+        disclosure_outbox::drain(&self.0.dir, &self.0.key, |lines| {
+            self.0.write(|tx| take_in(tx, lines))
         })
     }
 }

@@ -4,8 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension as _, params};
 use serde::Serialize;
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, from_ms, to_ms};
+use super::Registers;
 use crate::domain::{
     CheckIn, CheckInKind, Ebi, FollowUp, FollowUpError, FollowUpId, Measure, SessionId,
 };
@@ -63,10 +65,10 @@ pub(in crate::store) fn plan_follow_ups(
     Ok(())
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Registers<S> {
     /// A session's check-ins, the next-day one first.
     pub fn follow_ups(&self, session: SessionId) -> Result<Vec<FollowUp>, StoreError> {
-        let mut statement = self.conn.prepare_cached(&format!(
+        let mut statement = self.0.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM follow_ups f WHERE f.session_id = ?1 ORDER BY f.due_day, f.id"
         ))?;
         let rows = statement.query_map([session.0], read_row)?;
@@ -78,7 +80,7 @@ impl Store {
         &self,
         client: crate::domain::ClientId,
     ) -> Result<Vec<FollowUp>, StoreError> {
-        let mut statement = self.conn.prepare_cached(&format!(
+        let mut statement = self.0.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM follow_ups f JOIN sessions s ON s.id = f.session_id
              WHERE s.client_id = ?1 ORDER BY s.started_ms, f.due_day, f.id"
         ))?;
@@ -89,7 +91,7 @@ impl Store {
     /// Check-ins not yet recorded and due on or before `now`'s day, the oldest first.
     pub fn follow_ups_due(&self, now: DateTime<Utc>) -> Result<Vec<FollowUpDue>, StoreError> {
         let today = now.date_naive();
-        let mut statement = self.conn.prepare_cached(&format!(
+        let mut statement = self.0.conn.prepare_cached(&format!(
             "SELECT {COLUMNS}, c.code FROM follow_ups f
              JOIN sessions s ON s.id = f.session_id JOIN clients c ON c.id = s.client_id
              WHERE f.done_ms IS NULL AND f.due_day <= ?1
@@ -110,6 +112,19 @@ impl Store {
         .collect()
     }
 
+    pub fn follow_up(&self, id: FollowUpId) -> Result<FollowUp, StoreError> {
+        self.0
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM follow_ups f WHERE f.id = ?1"
+            ))?
+            .query_row([id.0], read_row)
+            .optional()?
+            .ok_or(StoreError::from(FollowUpError::Unknown))?
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Registers<S> {
     /// Records what a check-in found; once.
     pub fn record_check_in(
         &mut self,
@@ -129,7 +144,7 @@ impl Store {
             .transpose()
             .map_err(|_| StoreError::Damaged("a check-in to be written"))?;
         // Whether it is still open is read in the transaction that records it: once.
-        self.write(|tx| {
+        self.0.write(|tx| {
             let done: Option<Option<i64>> = tx
                 .prepare_cached("SELECT done_ms FROM follow_ups WHERE id = ?1")?
                 .query_row([id.0], |row| row.get(0))
@@ -148,20 +163,10 @@ impl Store {
         self.follow_up(id)
     }
 
-    pub fn follow_up(&self, id: FollowUpId) -> Result<FollowUp, StoreError> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM follow_ups f WHERE f.id = ?1"
-            ))?
-            .query_row([id.0], read_row)
-            .optional()?
-            .ok_or(StoreError::from(FollowUpError::Unknown))?
-    }
-
     /// Writes check-ins already made (a practice's history, as the demo fills it) in one
     /// transaction: planned with their due days and, when done, what they found.
     pub fn insert_follow_ups(&mut self, follow_ups: &[FollowUp]) -> Result<(), StoreError> {
-        self.write(|tx| insert_rows(tx, follow_ups))
+        self.0.write(|tx| insert_rows(tx, follow_ups))
     }
 }
 

@@ -2,10 +2,12 @@
 //! which sessions are read-only copies of a colleague's. The server itself is `crate::practice`.
 
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 
 use rusqlite::{OptionalExtension as _, params};
 
 use super::super::{Store, StoreError, to_ms};
+use super::Registers;
 use crate::domain::{PracticeMembership, SessionId};
 
 /// Migration 15. A copy stays a copy: its row is never changed or removed, so a colleague's
@@ -68,41 +70,33 @@ pub struct CopyAuthor {
 }
 
 impl Store {
+    /// Refuses to change a colleague's copy: notes, signatures and addenda come only from its author.
+    pub(in crate::store) fn refuse_practice_copy(
+        &self,
+        session: SessionId,
+    ) -> Result<(), StoreError> {
+        let copy = self
+            .conn
+            .prepare_cached("SELECT 1 FROM practice_copies WHERE session_id = ?1")?
+            .query_row([session.0], |_| Ok(()))
+            .optional()?;
+        match copy {
+            Some(()) => Err(StoreError::PracticeCopy),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<S: Deref<Target = Store>> Registers<S> {
     /// The practice this journal belongs to; `None` until `practice connect`.
     pub fn practice_membership(&self) -> Result<Option<PracticeMembership>, StoreError> {
-        self.setting(MEMBERSHIP_KEY, "the practice membership")
-    }
-
-    /// Joins (or re-joins) a practice; the password is kept inside the encrypted journal only. A
-    /// journal without a signing key of its own gets one, named for the clinician as the practice
-    /// lists them: every row a sync pushes is sealed with it.
-    pub fn save_practice_membership(
-        &mut self,
-        membership: &PracticeMembership,
-    ) -> Result<(), StoreError> {
-        let needs_key = self.own_signing_keys()?.is_empty();
-        // The key and the membership are kept together, or neither.
-        self.write(|tx| {
-            if needs_key {
-                let clinician = crate::domain::Clinician {
-                    name: membership.name.clone(),
-                    credentials: String::new(),
-                };
-                crate::store::record::signing_key::own_key(tx, &clinician, membership.joined_at)?;
-            }
-            super::super::settings::put_setting(
-                tx,
-                MEMBERSHIP_KEY,
-                membership,
-                "the practice membership",
-            )
-        })
+        self.0.setting(MEMBERSHIP_KEY, "the practice membership")
     }
 
     /// This journal's ended sessions of linked clients that the server lacks something of, oldest
     /// first: never a live one (it changes every minute) and never a colleague's copy.
     pub fn practice_push_due(&self) -> Result<Vec<PushDue>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.0.conn.prepare_cached(
             "SELECT s.id, p.session_id IS NOT NULL, COALESCE(p.signed, 0), COALESCE(p.addenda, 0),
                     COALESCE(p.check_ins, 0), l.practice_code
              FROM sessions s JOIN practice_links l ON l.client_id = s.client_id
@@ -137,33 +131,9 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Notes what the server now holds of these sessions (after the server committed them: a sync
-    /// killed in between sends them again, which the server ignores), and that they were disclosed
-    /// to `recipient` (in the same transaction: one is never kept without the other).
-    pub fn mark_practice_pushed(
-        &mut self,
-        pushed: &[(SessionId, Pushed)],
-        recipient: &str,
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), StoreError> {
-        let sessions: Vec<SessionId> = pushed.iter().map(|(id, _)| *id).collect();
-        self.write(|tx| {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO practice_pushed (session_id, signed, addenda, check_ins)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (session_id) DO UPDATE SET signed = excluded.signed,
-                     addenda = excluded.addenda, check_ins = excluded.check_ins",
-            )?;
-            for (id, state) in pushed {
-                upsert.execute(params![id.0, state.signed, state.addenda, state.check_ins])?;
-            }
-            crate::store::registers::disclosures::record_push(tx, &sessions, recipient, at)
-        })
-    }
-
     /// The colleagues' sessions this journal holds, by uuid.
     pub fn practice_copies_held(&self) -> Result<HashMap<uuid::Uuid, CopyHeld>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.0.conn.prepare_cached(
             "SELECT s.uuid, s.id, s.status = 'signed',
                     (SELECT count(*) FROM addenda a WHERE a.session_id = s.id),
                     (SELECT count(*) FROM follow_ups f WHERE f.session_id = s.id AND f.done_ms IS NOT NULL)
@@ -196,6 +166,7 @@ impl Store {
         session: SessionId,
     ) -> Result<Option<CopyAuthor>, StoreError> {
         Ok(self
+            .0
             .conn
             .prepare_cached(
                 "SELECT author, author_name FROM practice_copies WHERE session_id = ?1",
@@ -209,25 +180,10 @@ impl Store {
             .optional()?)
     }
 
-    /// Refuses to change a colleague's copy: notes, signatures and addenda come only from its author.
-    pub(in crate::store) fn refuse_practice_copy(
-        &self,
-        session: SessionId,
-    ) -> Result<(), StoreError> {
-        let copy = self
-            .conn
-            .prepare_cached("SELECT 1 FROM practice_copies WHERE session_id = ?1")?
-            .query_row([session.0], |_| Ok(()))
-            .optional()?;
-        match copy {
-            Some(()) => Err(StoreError::PracticeCopy),
-            None => Ok(()),
-        }
-    }
-
     /// The public keys this journal's clinician signs with, in hex, to register with the practice.
     pub fn own_signing_keys(&self) -> Result<Vec<String>, StoreError> {
         let mut statement = self
+            .0
             .conn
             .prepare_cached("SELECT public_key FROM signing_keys WHERE secret IS NOT NULL")?;
         let keys = statement.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
@@ -242,9 +198,62 @@ impl Store {
     /// Whether anything of this journal has gone to a practice server yet.
     pub fn practice_has_pushed(&self) -> Result<bool, StoreError> {
         Ok(self
+            .0
             .conn
             .prepare_cached("SELECT 1 FROM practice_pushed LIMIT 1")?
             .exists([])?)
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Registers<S> {
+    /// Joins (or re-joins) a practice; the password is kept inside the encrypted journal only. A
+    /// journal without a signing key of its own gets one, named for the clinician as the practice
+    /// lists them: every row a sync pushes is sealed with it.
+    pub fn save_practice_membership(
+        &mut self,
+        membership: &PracticeMembership,
+    ) -> Result<(), StoreError> {
+        let needs_key = self.own_signing_keys()?.is_empty();
+        // The key and the membership are kept together, or neither.
+        self.0.write(|tx| {
+            if needs_key {
+                let clinician = crate::domain::Clinician {
+                    name: membership.name.clone(),
+                    credentials: String::new(),
+                };
+                crate::store::record::signing_key::own_key(tx, &clinician, membership.joined_at)?;
+            }
+            super::super::settings::put_setting(
+                tx,
+                MEMBERSHIP_KEY,
+                membership,
+                "the practice membership",
+            )
+        })
+    }
+
+    /// Notes what the server now holds of these sessions (after the server committed them: a sync
+    /// killed in between sends them again, which the server ignores), and that they were disclosed
+    /// to `recipient` (in the same transaction: one is never kept without the other).
+    pub fn mark_practice_pushed(
+        &mut self,
+        pushed: &[(SessionId, Pushed)],
+        recipient: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let sessions: Vec<SessionId> = pushed.iter().map(|(id, _)| *id).collect();
+        self.0.write(|tx| {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO practice_pushed (session_id, signed, addenda, check_ins)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (session_id) DO UPDATE SET signed = excluded.signed,
+                     addenda = excluded.addenda, check_ins = excluded.check_ins",
+            )?;
+            for (id, state) in pushed {
+                upsert.execute(params![id.0, state.signed, state.addenda, state.check_ins])?;
+            }
+            crate::store::registers::disclosures::record_push(tx, &sessions, recipient, at)
+        })
     }
 }
 

@@ -4,11 +4,13 @@
 //! link is never changed or removed (what was shared under it stays shared).
 
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension as _, params};
 
 use super::super::{Store, StoreError, to_ms};
+use super::Registers;
 use crate::domain::{Client, ClientId, NewClient};
 
 /// Migration 23: one row per linked client; a practice client is linked to one of this journal's
@@ -34,10 +36,11 @@ pub enum Linked {
     Already(Client),
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Registers<S> {
     /// This journal's linked clients: client id to practice code.
     pub fn practice_links(&self) -> Result<HashMap<ClientId, String>, StoreError> {
         let mut statement = self
+            .0
             .conn
             .prepare_cached("SELECT client_id, practice_code FROM practice_links")?;
         let rows = statement.query_map([], |row| Ok((ClientId(row.get(0)?), row.get(1)?)))?;
@@ -47,12 +50,30 @@ impl Store {
     /// The practice code `client` is linked to, if any.
     pub fn practice_link(&self, client: ClientId) -> Result<Option<String>, StoreError> {
         Ok(self
+            .0
             .conn
             .prepare_cached("SELECT practice_code FROM practice_links WHERE client_id = ?1")?
             .query_row([client.0], |row| row.get(0))
             .optional()?)
     }
 
+    /// This journal's own ended sessions that stay here because their client is not linked to a
+    /// practice client, by uuid.
+    pub fn practice_unlinked_sessions(&self) -> Result<Vec<uuid::Uuid>, StoreError> {
+        let mut statement = self.0.conn.prepare_cached(
+            "SELECT s.uuid FROM sessions s
+             WHERE s.status IN ('ended', 'signed')
+               AND NOT EXISTS (SELECT 1 FROM practice_copies c WHERE c.session_id = s.id)
+               AND NOT EXISTS (SELECT 1 FROM practice_links l WHERE l.client_id = s.client_id)
+             ORDER BY s.started_ms, s.id",
+        )?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+        rows.map(|uuid| uuid::Uuid::parse_str(&uuid?).map_err(|_| StoreError::Damaged("a session")))
+            .collect()
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Registers<S> {
     /// Links this journal's client `local_code` to the practice client `practice_code` (the
     /// caller has checked with the server that the clinician is on its care team). A client not in
     /// the journal yet is added, known by its code alone. A client already linked to another
@@ -66,7 +87,7 @@ impl Store {
     ) -> Result<Linked, StoreError> {
         let local_code = local_code.trim();
         let practice_code = practice_code.trim();
-        let existing = self.client_by_code(local_code)?;
+        let existing = self.0.record().client_by_code(local_code)?;
         if let Some(client) = &existing
             && let Some(linked) = self.practice_link(client.id)?
         {
@@ -77,6 +98,7 @@ impl Store {
             };
         }
         let taken = self
+            .0
             .conn
             .prepare_cached("SELECT 1 FROM practice_links WHERE practice_code = ?1")?
             .exists([practice_code])?;
@@ -84,7 +106,7 @@ impl Store {
             return Err(StoreError::LinkedElsewhere);
         }
         // A client new to the journal and its link are one change: neither is kept without the other.
-        let client = self.write(|tx| {
+        let client = self.0.write(|tx| {
             let client = if let Some(client) = existing {
                 client
             } else {
@@ -105,20 +127,5 @@ impl Store {
             Ok(client)
         })?;
         Ok(Linked::Now(client))
-    }
-
-    /// This journal's own ended sessions that stay here because their client is not linked to a
-    /// practice client, by uuid.
-    pub fn practice_unlinked_sessions(&self) -> Result<Vec<uuid::Uuid>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT s.uuid FROM sessions s
-             WHERE s.status IN ('ended', 'signed')
-               AND NOT EXISTS (SELECT 1 FROM practice_copies c WHERE c.session_id = s.id)
-               AND NOT EXISTS (SELECT 1 FROM practice_links l WHERE l.client_id = s.client_id)
-             ORDER BY s.started_ms, s.id",
-        )?;
-        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
-        rows.map(|uuid| uuid::Uuid::parse_str(&uuid?).map_err(|_| StoreError::Damaged("a session")))
-            .collect()
     }
 }

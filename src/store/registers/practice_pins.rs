@@ -6,11 +6,13 @@
 //! removed.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::super::{Store, StoreError, to_ms};
+use super::Registers;
 
 /// Migration 25.
 pub(in crate::store) const CREATE_PRACTICE_PINS: &str = r"
@@ -32,30 +34,11 @@ pub(in crate::store) const TRUSTED_BY_HAND: &str = r"
         ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0 CHECK (by_hand IN (0, 1));
 ";
 
-impl Store {
-    /// Trusts `public_key` (hex) as `login`'s from now on: the clinician compared its fingerprint
-    /// with the colleague. `false` when it was trusted already.
-    pub fn trust_practice_key(
-        &mut self,
-        login: &str,
-        public_key: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let added = self.write(|tx| {
-            let added = tx
-                .prepare_cached(
-                    "INSERT INTO practice_pinned_keys (login, public_key, pinned_ms, by_hand)
-                     VALUES (?1, ?2, ?3, 1) ON CONFLICT DO NOTHING",
-                )?
-                .execute(params![login, public_key, to_ms(now)])?;
-            Ok(added)
-        })?;
-        Ok(added == 1)
-    }
-
+impl<S: Deref<Target = Store>> Registers<S> {
     /// Each colleague's keys as this journal first saw them, by login.
     pub fn practice_pinned_keys(&self) -> Result<HashMap<String, HashSet<String>>, StoreError> {
         let mut statement = self
+            .0
             .conn
             .prepare_cached("SELECT login, public_key FROM practice_pinned_keys")?;
         let rows = statement.query_map([], |row| {
@@ -67,6 +50,28 @@ impl Store {
             pinned.entry(login).or_default().insert(key);
         }
         Ok(pinned)
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Registers<S> {
+    /// Trusts `public_key` (hex) as `login`'s from now on: the clinician compared its fingerprint
+    /// with the colleague. `false` when it was trusted already.
+    pub fn trust_practice_key(
+        &mut self,
+        login: &str,
+        public_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let added = self.0.write(|tx| {
+            let added = tx
+                .prepare_cached(
+                    "INSERT INTO practice_pinned_keys (login, public_key, pinned_ms, by_hand)
+                     VALUES (?1, ?2, ?3, 1) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![login, public_key, to_ms(now)])?;
+            Ok(added)
+        })?;
+        Ok(added == 1)
     }
 }
 

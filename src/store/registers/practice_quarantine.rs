@@ -5,11 +5,13 @@
 //! everyone's sync. A refused session is still looked at each sync, and copied once it passes.
 
 use std::collections::HashSet;
+use std::ops::Deref;
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::super::{Store, StoreError, to_ms};
+use super::Registers;
 
 /// Migration 24: one row per refused session; a session copied later keeps its row (the record
 /// that it was once refused).
@@ -26,10 +28,11 @@ pub(in crate::store) const CREATE_PRACTICE_QUARANTINE: &str = r"
     BEGIN SELECT RAISE(ABORT, 'append-only: a refusal is kept as it was'); END;
 ";
 
-impl Store {
+impl<S: Deref<Target = Store>> Registers<S> {
     /// The sessions a pull has refused before, by uuid.
     pub fn practice_quarantined(&self) -> Result<HashSet<uuid::Uuid>, StoreError> {
         let mut statement = self
+            .0
             .conn
             .prepare_cached("SELECT uuid FROM practice_quarantine")?;
         let rows = statement.query_map([], |row| row.get::<_, String>(0))?;

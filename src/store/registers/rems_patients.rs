@@ -4,8 +4,10 @@
 //! for that form: no summary, archive or practice copy carries them.
 
 use rusqlite::{OptionalExtension, params};
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, to_ms};
+use super::Registers;
 use crate::domain::{ClientId, RemsContact, RemsPatient, Route, SessionId, wall_now};
 
 /// Migration 21: one row of details per client.
@@ -19,11 +21,12 @@ pub(in crate::store) const CREATE_REMS_PATIENTS: &str = r"
 
 const CONTACT_KEY: &str = "rems-contact";
 
-impl Store {
+impl<S: Deref<Target = Store>> Registers<S> {
     /// The client's REMS details; `None` until some were saved.
     pub fn rems_patient(&self, client: ClientId) -> Result<Option<RemsPatient>, StoreError> {
         const WHAT: &str = "a client's REMS details";
         let stored: Option<String> = self
+            .0
             .conn
             .prepare_cached("SELECT details FROM rems_patients WHERE client_id = ?1")?
             .query_row([client.0], |row| row.get(0))
@@ -33,40 +36,10 @@ impl Store {
             .transpose()
     }
 
-    /// Checks and keeps the client's REMS details (empty details remove them); returns them as kept.
-    pub fn save_rems_patient(
-        &mut self,
-        client: ClientId,
-        details: &RemsPatient,
-    ) -> Result<RemsPatient, StoreError> {
-        let now = wall_now();
-        let details = details.checked(now.date_naive())?;
-        self.client(client)?;
-        let json = (!details.is_empty())
-            .then(|| serde_json::to_string(&details))
-            .transpose()
-            .map_err(|_| StoreError::Damaged("a client's REMS details"))?;
-        self.write(|tx| {
-            match json {
-                None => tx
-                    .prepare_cached("DELETE FROM rems_patients WHERE client_id = ?1")?
-                    .execute([client.0])?,
-                Some(json) => tx
-                    .prepare_cached(
-                        "INSERT INTO rems_patients (client_id, details, saved_ms) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (client_id) DO UPDATE SET
-                            details = excluded.details, saved_ms = excluded.saved_ms",
-                    )?
-                    .execute(params![client.0, json, to_ms(now)])?,
-            };
-            Ok(())
-        })?;
-        Ok(details)
-    }
-
     /// Whether `session` is its client's first intranasal esketamine treatment in this journal.
     pub fn first_esketamine_treatment(&self, session: SessionId) -> Result<bool, StoreError> {
         Ok(self
+            .0
             .conn
             .prepare_cached(
                 "SELECT NOT EXISTS (
@@ -85,14 +58,49 @@ impl Store {
     /// The clinic's telephone, email and address for the REMS form; empty until set.
     pub fn rems_contact(&self) -> Result<RemsContact, StoreError> {
         Ok(self
+            .0
             .setting(CONTACT_KEY, "the clinic's contact details")?
             .unwrap_or_default())
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Registers<S> {
+    /// Checks and keeps the client's REMS details (empty details remove them); returns them as kept.
+    pub fn save_rems_patient(
+        &mut self,
+        client: ClientId,
+        details: &RemsPatient,
+    ) -> Result<RemsPatient, StoreError> {
+        let now = wall_now();
+        let details = details.checked(now.date_naive())?;
+        self.0.record().client(client)?;
+        let json = (!details.is_empty())
+            .then(|| serde_json::to_string(&details))
+            .transpose()
+            .map_err(|_| StoreError::Damaged("a client's REMS details"))?;
+        self.0.write(|tx| {
+            match json {
+                None => tx
+                    .prepare_cached("DELETE FROM rems_patients WHERE client_id = ?1")?
+                    .execute([client.0])?,
+                Some(json) => tx
+                    .prepare_cached(
+                        "INSERT INTO rems_patients (client_id, details, saved_ms) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (client_id) DO UPDATE SET
+                            details = excluded.details, saved_ms = excluded.saved_ms",
+                    )?
+                    .execute(params![client.0, json, to_ms(now)])?,
+            };
+            Ok(())
+        })?;
+        Ok(details)
     }
 
     /// Checks and keeps the clinic's contact details; returns them as kept.
     pub fn save_rems_contact(&mut self, contact: &RemsContact) -> Result<RemsContact, StoreError> {
         let contact = contact.checked()?;
-        self.write_setting(CONTACT_KEY, &contact, "the clinic's contact details")?;
+        self.0
+            .write_setting(CONTACT_KEY, &contact, "the clinic's contact details")?;
         Ok(contact)
     }
 
@@ -104,7 +112,7 @@ impl Store {
         contact: &RemsContact,
     ) -> Result<RemsContact, StoreError> {
         let contact = contact.checked()?;
-        self.write(|tx| {
+        self.0.write(|tx| {
             super::super::settings::put_clinic_name(tx, name)?;
             super::super::settings::put_setting(
                 tx,

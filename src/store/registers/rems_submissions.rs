@@ -6,8 +6,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 use serde::Serialize;
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, from_ms, to_ms};
+use super::Registers;
 use crate::domain::{ClinicZone, REMS_SUBMIT_WITHIN_DAYS, SessionId};
 
 /// Migration 11: the submissions and the triggers that keep them as written.
@@ -62,13 +64,13 @@ pub struct RemsDue {
     pub overdue: bool,
 }
 
-impl Store {
+impl<S: Deref<Target = Store>> Registers<S> {
     /// Every ended intranasal esketamine session of this journal whose form is not marked
     /// submitted, the most urgent first, judged at `now`. A colleague's session copied from the
     /// practice is theirs to report.
     pub fn rems_due(&self, now: DateTime<Utc>) -> Result<Vec<RemsDue>, StoreError> {
-        let clinic_zone = self.clinic_zone()?;
-        let mut statement = self.conn.prepare_cached(
+        let clinic_zone = self.0.clinic_zone()?;
+        let mut statement = self.0.conn.prepare_cached(
             "SELECT s.id, c.code, s.started_ms, s.zone FROM sessions s JOIN clients c ON c.id = s.client_id
              WHERE s.route = 'intranasal_esketamine' AND s.ended_ms IS NOT NULL
                AND coalesce((SELECT m.submitted FROM rems_marks m WHERE m.session_id = s.id
@@ -104,7 +106,9 @@ impl Store {
         })
         .collect()
     }
+}
 
+impl<S: DerefMut<Target = Store>> Registers<S> {
     /// Marks a session's REMS form submitted at `at`; once, and only for an ended intranasal
     /// esketamine session.
     pub fn mark_rems_submitted(
@@ -130,8 +134,8 @@ impl Store {
         {
             return Err(StoreError::RemsWithdrawalReason);
         }
-        let recorded_by = self.signs_as();
-        self.write(|tx| {
+        let recorded_by = self.0.signs_as();
+        self.0.write(|tx| {
             if !submitted_now(tx, session)? {
                 return Err(StoreError::RemsNotSubmitted);
             }
@@ -150,10 +154,11 @@ impl Store {
         submissions: &[(SessionId, DateTime<Utc>)],
     ) -> Result<(), StoreError> {
         let recorded_by = self
+            .0
             .clinician()?
             .map(|clinician| clinician.signed_as())
             .unwrap_or_default();
-        self.write(|tx| {
+        self.0.write(|tx| {
             for (session, at) in submissions {
                 submit(tx, *session, *at, &recorded_by)?;
             }

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension as _;
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, to_ms};
+use super::Registers;
 use crate::domain::DisclosureKind;
 use crate::store::registers::disclosure_outbox::OutboxLine;
 use crate::store::registers::disclosures::insert;
@@ -22,41 +24,6 @@ pub struct ColleagueFetch {
 }
 
 impl Store {
-    /// The newest colleague's fetch taken in from the practice `practice`, by the server's number.
-    pub fn last_colleague_fetch(&self, practice: uuid::Uuid) -> Result<i64, StoreError> {
-        let prefix = format!("fetch:{practice}:");
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(MAX(CAST(substr(origin, length(?1) + 1) AS INTEGER)), 0)
-             FROM disclosures WHERE kind = 'colleague_fetch' AND origin LIKE ?1 || '%'",
-            )?
-            .query_row([&prefix], |row| row.get(0))?)
-    }
-
-    /// Records colleagues' fetches of sessions this journal holds (others are none of its
-    /// clients' record here).
-    pub fn record_colleague_fetches(
-        &mut self,
-        practice: uuid::Uuid,
-        fetches: &[ColleagueFetch],
-    ) -> Result<(), StoreError> {
-        let lines = fetches.iter().map(|fetch| {
-            let line = OutboxLine {
-                origin: format!("fetch:{practice}:{}", fetch.id),
-                at_ms: to_ms(fetch.at),
-                kind: DisclosureKind::ColleagueFetch.as_str().to_owned(),
-                form: "the session from the practice server".to_owned(),
-                recipient: format!("{} ({})", fetch.name, fetch.login),
-                client_id: None,
-                sessions: vec![fetch.session],
-                session_count: 1,
-            };
-            (Whose::Session(fetch.session), line)
-        });
-        self.record_from_server(lines)
-    }
-
     /// Records what the practice server says was disclosed, each line for the client `Whose`
     /// names in this journal; a line of no client here is left out.
     fn record_from_server(
@@ -95,6 +62,46 @@ impl Store {
     }
 }
 
+impl<S: Deref<Target = Store>> Registers<S> {
+    /// The newest colleague's fetch taken in from the practice `practice`, by the server's number.
+    pub fn last_colleague_fetch(&self, practice: uuid::Uuid) -> Result<i64, StoreError> {
+        let prefix = format!("fetch:{practice}:");
+        Ok(self
+            .0
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(MAX(CAST(substr(origin, length(?1) + 1) AS INTEGER)), 0)
+             FROM disclosures WHERE kind = 'colleague_fetch' AND origin LIKE ?1 || '%'",
+            )?
+            .query_row([&prefix], |row| row.get(0))?)
+    }
+}
+
+impl<S: DerefMut<Target = Store>> Registers<S> {
+    /// Records colleagues' fetches of sessions this journal holds (others are none of its
+    /// clients' record here).
+    pub fn record_colleague_fetches(
+        &mut self,
+        practice: uuid::Uuid,
+        fetches: &[ColleagueFetch],
+    ) -> Result<(), StoreError> {
+        let lines = fetches.iter().map(|fetch| {
+            let line = OutboxLine {
+                origin: format!("fetch:{practice}:{}", fetch.id),
+                at_ms: to_ms(fetch.at),
+                kind: DisclosureKind::ColleagueFetch.as_str().to_owned(),
+                form: "the session from the practice server".to_owned(),
+                recipient: format!("{} ({})", fetch.name, fetch.login),
+                client_id: None,
+                sessions: vec![fetch.session],
+                session_count: 1,
+            };
+            (Whose::Session(fetch.session), line)
+        });
+        self.0.record_from_server(lines)
+    }
+}
+
 /// Which of this journal's clients a disclosure the server reports belongs to.
 enum Whose {
     /// The client of this journal's session (its own or a copy).
@@ -117,7 +124,7 @@ pub struct EmergencyOpening {
     pub at: DateTime<Utc>,
 }
 
-impl Store {
+impl<S: DerefMut<Target = Store>> Registers<S> {
     /// Records emergency openings of this journal's linked clients (an opening of a client this
     /// journal has not linked is none of its record here); one already recorded is not again.
     pub fn record_emergency_openings(
@@ -138,6 +145,6 @@ impl Store {
             };
             (Whose::PracticeClient(opening.practice_code.clone()), line)
         });
-        self.record_from_server(lines)
+        self.0.record_from_server(lines)
     }
 }

@@ -5,8 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
+use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, from_ms, to_ms};
+use super::Registers;
 use crate::domain::{
     EventKind, LotBalance, LotCode, Micrograms, Movement, NewSubstanceEntry, PreSession, Route,
     SessionId, Substance, SubstanceEntry, SubstanceLogError,
@@ -53,43 +55,29 @@ const ENTRY_COLUMNS: &str = "id, at_ms, lot, substance, movement, micrograms, se
 const MARKED_LOG: &str = "(SELECT *, at_ms < coalesce(max(at_ms) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), at_ms) AS clock_earlier FROM substance_log)";
 
 impl Store {
-    /// Records stock received, waste or a correction, once it keeps the log's rules: a lot holds one
-    /// substance, and waste or a correction never takes it below nothing.
-    pub fn record_substance(
-        &mut self,
-        entry: &NewSubstanceEntry,
-        at: DateTime<Utc>,
-    ) -> Result<SubstanceEntry, StoreError> {
-        entry.check()?;
-        if matches!(entry.movement, Movement::Administered { .. }) {
-            // What a session gave is written when it ends, from its record; never typed.
-            return Err(StoreError::Damaged("an administration typed into the log"));
-        }
-        let recorded_by = self
-            .clinician()?
-            .map(|clinician| clinician.signed_as())
-            .unwrap_or_default();
-        let id = self.write(|tx| {
-            let held = lot_substance(tx, &entry.lot)?;
-            if let Some(held) = held
-                && held != entry.substance
-            {
-                return Err(SubstanceLogError::OtherSubstance {
-                    lot: entry.lot.to_string(),
-                    held: held.as_str(),
-                    asked: entry.substance.as_str(),
-                }
-                .into());
-            }
-            if held.is_none() && !matches!(entry.movement, Movement::Received) {
-                return Err(SubstanceLogError::UnknownLot(entry.lot.to_string()).into());
-            }
-            entry.balance_after(balance(tx, &entry.lot)?)?;
-            insert(tx, entry, at, None, &recorded_by)
-        })?;
-        self.substance_entry(id)
+    /// One entry with its lot's balance after it: the entry's row and the sum of its lot's
+    /// entries up to it, not the whole log.
+    fn substance_entry(&self, id: i64) -> Result<SubstanceEntry, StoreError> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {MARKED_LOG} WHERE id = ?1");
+        let (mut entry, _) = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], read_row)??;
+        let balance: i64 = self
+            .conn
+            .prepare_cached(concat!(
+                "SELECT coalesce(sum(",
+                signed_change!(),
+                "), 0)
+                 FROM substance_log WHERE lot = ?2 AND id <= ?1"
+            ))?
+            .query_row(params![id, entry.lot.as_str()], |row| row.get(0))?;
+        entry.balance_mg = Micrograms(balance).mg();
+        Ok(entry)
     }
+}
 
+impl<S: Deref<Target = Store>> Registers<S> {
     /// The log in the order it was recorded (its own sequence: a clock set back can neither
     /// reorder it nor show a balance it never had), each entry with its lot's balance after it and
     /// marked when its clock reads earlier than an entry before it; only `lot` when given.
@@ -97,7 +85,7 @@ impl Store {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM {MARKED_LOG} WHERE ?1 IS NULL OR lot = ?1 ORDER BY id"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut statement = self.0.conn.prepare_cached(&sql)?;
         let rows = statement.query_map([lot.map(LotCode::as_str)], read_row)?;
         let mut balances = std::collections::HashMap::<String, i64>::new();
         rows.map(|row| {
@@ -113,7 +101,7 @@ impl Store {
     /// Every lot with what was received, administered and wasted, and what is left; lots with
     /// stock first, each group the most recently used first.
     pub fn lot_balances(&self) -> Result<Vec<LotBalance>, StoreError> {
-        let mut statement = self.conn.prepare_cached(concat!(
+        let mut statement = self.0.conn.prepare_cached(concat!(
             "SELECT lot, substance,
                     sum(CASE movement WHEN 'received' THEN micrograms ELSE 0 END),
                     sum(CASE movement WHEN 'administered' THEN micrograms ELSE 0 END),
@@ -153,26 +141,45 @@ impl Store {
         lots.sort_by_key(|lot| lot.balance_mg <= 0.0);
         Ok(lots)
     }
+}
 
-    /// One entry with its lot's balance after it: the entry's row and the sum of its lot's
-    /// entries up to it, not the whole log.
-    fn substance_entry(&self, id: i64) -> Result<SubstanceEntry, StoreError> {
-        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {MARKED_LOG} WHERE id = ?1");
-        let (mut entry, _) = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row([id], read_row)??;
-        let balance: i64 = self
-            .conn
-            .prepare_cached(concat!(
-                "SELECT coalesce(sum(",
-                signed_change!(),
-                "), 0)
-                 FROM substance_log WHERE lot = ?2 AND id <= ?1"
-            ))?
-            .query_row(params![id, entry.lot.as_str()], |row| row.get(0))?;
-        entry.balance_mg = Micrograms(balance).mg();
-        Ok(entry)
+impl<S: DerefMut<Target = Store>> Registers<S> {
+    /// Records stock received, waste or a correction, once it keeps the log's rules: a lot holds one
+    /// substance, and waste or a correction never takes it below nothing.
+    pub fn record_substance(
+        &mut self,
+        entry: &NewSubstanceEntry,
+        at: DateTime<Utc>,
+    ) -> Result<SubstanceEntry, StoreError> {
+        entry.check()?;
+        if matches!(entry.movement, Movement::Administered { .. }) {
+            // What a session gave is written when it ends, from its record; never typed.
+            return Err(StoreError::Damaged("an administration typed into the log"));
+        }
+        let recorded_by = self
+            .0
+            .clinician()?
+            .map(|clinician| clinician.signed_as())
+            .unwrap_or_default();
+        let id = self.0.write(|tx| {
+            let held = lot_substance(tx, &entry.lot)?;
+            if let Some(held) = held
+                && held != entry.substance
+            {
+                return Err(SubstanceLogError::OtherSubstance {
+                    lot: entry.lot.to_string(),
+                    held: held.as_str(),
+                    asked: entry.substance.as_str(),
+                }
+                .into());
+            }
+            if held.is_none() && !matches!(entry.movement, Movement::Received) {
+                return Err(SubstanceLogError::UnknownLot(entry.lot.to_string()).into());
+            }
+            entry.balance_after(balance(tx, &entry.lot)?)?;
+            insert(tx, entry, at, None, &recorded_by)
+        })?;
+        self.0.substance_entry(id)
     }
 }
 

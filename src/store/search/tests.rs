@@ -41,6 +41,7 @@ fn the_index_is_filled_again_from_every_stored_entry() {
     .unwrap();
     let now = chrono::Utc::now();
     let client = store
+        .record_mut()
         .create_client(
             &NewClient {
                 code: "U-1".into(),
@@ -58,13 +59,17 @@ fn the_index_is_filled_again_from_every_stored_entry() {
         intention: String::new(),
         comfort_plan: String::new(),
     };
-    let (session, _) = store.start_session_with(&new, now, &[]).unwrap();
+    let (session, _) = store
+        .record_mut()
+        .start_session_with(&new, now, &[])
+        .unwrap();
     let note = |text: &str| NewEvent {
         wall_time: now,
         elapsed_ms: 1000,
         kind: EventKind::Note { text: text.into() },
     };
     store
+        .record_mut()
         .append_events(
             session.id,
             Seq(1),

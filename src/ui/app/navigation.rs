@@ -35,7 +35,12 @@ impl OpenJournal {
             shared.notice = Some(why);
             return None;
         }
-        self.synthetic = self.journal.read().is_synthetic().unwrap_or(self.synthetic);
+        self.synthetic = self
+            .journal
+            .read()
+            .record()
+            .is_synthetic()
+            .unwrap_or(self.synthetic);
         if !matches!(self.view, View::Live(_)) {
             let cx = context(&self.journal, &mut self.practice, shared);
             self.view.as_view().save_typing(&cx);

@@ -73,7 +73,7 @@ impl OpenJournal {
         crate::format::write_dates_as(crate::system_clock::style(
             journal.read().date_time_settings().unwrap_or_default(),
         ));
-        let synthetic = journal.read().is_synthetic().unwrap_or(false);
+        let synthetic = journal.read().record().is_synthetic().unwrap_or(false);
         let mut open = Self {
             synthetic,
             journal,
@@ -92,7 +92,7 @@ impl OpenJournal {
 
     fn first_view(&self, shared: &mut Shared) -> View {
         let store = self.journal.read();
-        match store.live_sessions() {
+        match store.record().live_sessions() {
             Ok(live) if !live.is_empty() => {
                 // The newest live session is the one being logged; older ones stay listed on the home screen.
                 match LiveSession::resume(store, Arc::clone(&shared.clock), live[0].id) {

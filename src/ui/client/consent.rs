@@ -35,15 +35,23 @@ impl ClientConsent {
         let mut problem = |error: crate::store::StoreError| {
             status = Status::problem(error);
         };
-        let standing = store.consent_standing(client, now).unwrap_or_else(|error| {
-            problem(error);
-            ConsentStanding::NoClinicText
-        });
-        let history = store.consents(client).unwrap_or_else(|error| {
+        let standing = store
+            .registers()
+            .consent_standing(client, now)
+            .unwrap_or_else(|error| {
+                problem(error);
+                ConsentStanding::NoClinicText
+            });
+        let history = store.registers().consents(client).unwrap_or_else(|error| {
             problem(error);
             Vec::new()
         });
-        let version = store.consent_text().ok().flatten().map(|text| text.version);
+        let version = store
+            .registers()
+            .consent_text()
+            .ok()
+            .flatten()
+            .map(|text| text.version);
         Self {
             client,
             standing,
@@ -75,7 +83,11 @@ impl ClientConsent {
                     self.status = Status::done(said);
                     self.history.insert(0, record);
                     // The record is committed: the journal's reader sees it.
-                    if let Ok(standing) = journal.read().consent_standing(self.client, now) {
+                    if let Ok(standing) = journal
+                        .read()
+                        .registers()
+                        .consent_standing(self.client, now)
+                    {
                         self.standing = standing;
                     }
                     self.agreed = [false; 4];

@@ -18,6 +18,7 @@ impl ClientDisclosures {
         Self {
             client,
             list: store
+                .registers()
                 .disclosures(Some(client))
                 .map_err(|error| error.to_string()),
         }

@@ -66,21 +66,25 @@ impl ClientView {
         client: ClientId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Self, StoreError> {
-        let client = store.client(client)?;
-        let mut sessions = store.session_summaries(&SessionFilter {
+        let client = store.record().client(client)?;
+        let mut sessions = store.record().session_summaries(&SessionFilter {
             client_code: Some(client.code.clone()),
             ..SessionFilter::default()
         })?;
         sessions.reverse();
         let statistics = Statistics::of(&sessions);
-        let measures = store.measures_of(client.id)?;
+        let measures = store.record().measures_of(client.id)?;
         let number_of = |id| {
             sessions
                 .iter()
                 .position(|session| session.id == id)
                 .map(|index| index + 1)
         };
-        let breakthrough = Breakthrough::of(&sessions, &measures, &store.follow_ups_of(client.id)?);
+        let breakthrough = Breakthrough::of(
+            &sessions,
+            &measures,
+            &store.registers().follow_ups_of(client.id)?,
+        );
         let trends = Instrument::ALL
             .into_iter()
             .map(|instrument| MeasureTrend::of(instrument, &measures, number_of))

@@ -32,11 +32,13 @@ pub struct ClientPracticeLink {
 
 impl ClientPracticeLink {
     pub fn load(store: &Store, client: &Client) -> Self {
-        let (membership, linked, status) =
-            match (store.practice_membership(), store.practice_link(client.id)) {
-                (Ok(membership), Ok(linked)) => (membership, linked, Status::Quiet),
-                (Err(error), _) | (_, Err(error)) => (None, None, Status::problem(error)),
-            };
+        let (membership, linked, status) = match (
+            store.registers().practice_membership(),
+            store.registers().practice_link(client.id),
+        ) {
+            (Ok(membership), Ok(linked)) => (membership, linked, Status::Quiet),
+            (Err(error), _) | (_, Err(error)) => (None, None, Status::problem(error)),
+        };
         Self {
             client: client.clone(),
             membership,

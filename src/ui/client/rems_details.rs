@@ -65,6 +65,7 @@ pub struct ClientRemsDetails {
 impl ClientRemsDetails {
     pub fn load(store: &Store, client: ClientId) -> Self {
         let saved = store
+            .registers()
             .rems_patient(client)
             .map(|details| Typed::of(&details.unwrap_or_default()));
         Self {

@@ -170,9 +170,9 @@ fn start(
     let job = Job::start(ctx, "bulk-export", move |progress| {
         let reader = source.open()?;
         // Each client's sessions go in that client's accounting of disclosures, before writing.
-        let scopes = reader.disclosure_scopes(&ids)?;
+        let scopes = reader.registers().disclosure_scopes(&ids)?;
         let record = |path: &Path| {
-            reader.record_disclosures(&export_disclosures(
+            reader.registers().record_disclosures(&export_disclosures(
                 ExportFormat::Json,
                 &path.display().to_string(),
                 scopes,

@@ -18,7 +18,7 @@ pub struct ConsentsDueList {
 impl ConsentsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        match store.consents_due(now) {
+        match store.registers().consents_due(now) {
             Ok(due) => {
                 self.due = due;
                 self.problem = Status::Quiet;

@@ -52,7 +52,7 @@ impl CheckInForm {
 impl FollowUpsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        match store.follow_ups_due(now) {
+        match store.registers().follow_ups_due(now) {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),
         }

@@ -81,7 +81,7 @@ impl HomeView {
         self.search.reload(store);
         self.shown_for = None;
         self.rems_read = false;
-        match store.session_summaries(&SessionFilter::default()) {
+        match store.record().session_summaries(&SessionFilter::default()) {
             Ok(all) => {
                 self.live = all
                     .iter()

@@ -28,7 +28,7 @@ pub struct RemsDueList {
 impl RemsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        match store.rems_due(now) {
+        match store.registers().rems_due(now) {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),
         }

@@ -45,7 +45,7 @@ pub struct SearchPanel {
 impl SearchPanel {
     /// Reads the client list again and forgets the hits, so the next frame searches afresh.
     pub fn reload(&mut self, store: &Store) {
-        match store.clients() {
+        match store.record().clients() {
             Ok(clients) => self.clients = clients,
             Err(error) => self.error = Some(error.to_string()),
         }

@@ -373,7 +373,7 @@ fn earlier_risk(store: &Store, live: &LiveSession) -> Option<header::EarlierRisk
         client_code: Some(live.client().code.clone()),
         ..crate::store::SessionFilter::default()
     };
-    let mut sessions = store.session_summaries(&filter).ok()?;
+    let mut sessions = store.record().session_summaries(&filter).ok()?;
     sessions.retain(|summary| summary.id != live.session().id);
     crate::review::SuicideRisk::of(store, live.client().id, &sessions)
         .ok()

@@ -61,8 +61,9 @@ impl LotsView {
 
     fn reload(&mut self, store: &Store) {
         let read = store
+            .registers()
             .lot_balances()
-            .and_then(|lots| Ok((lots, store.substance_log(self.chosen.as_ref())?)));
+            .and_then(|lots| Ok((lots, store.registers().substance_log(self.chosen.as_ref())?)));
         match read {
             Ok((lots, mut entries)) => {
                 self.lots = lots;
@@ -296,8 +297,8 @@ impl LotsView {
                     let (source, written) = (source.clone(), path.clone());
                     let job = Job::start(ctx, "substance log", move |_| {
                         let reader = source.open()?;
-                        let entries = reader.substance_log(None)?;
-                        let synthetic = reader.is_synthetic()?;
+                        let entries = reader.registers().substance_log(None)?;
+                        let synthetic = reader.record().is_synthetic()?;
                         write_atomically(&written, reader.dir(), |out| {
                             write_substance_log(&entries, synthetic, out)
                         })?;

@@ -43,12 +43,17 @@ impl PracticeView {
     }
 
     fn reload(&mut self, store: &Store) {
-        let read = store.practice_membership().and_then(|membership| {
-            Ok((
-                membership,
-                store.session_summaries(&SessionFilter::default())?,
-            ))
-        });
+        let read = store
+            .registers()
+            .practice_membership()
+            .and_then(|membership| {
+                Ok((
+                    membership,
+                    store
+                        .record()
+                        .session_summaries(&SessionFilter::default())?,
+                ))
+            });
         match read {
             Ok((membership, mut sessions)) => {
                 let own = membership

@@ -69,7 +69,7 @@ impl ExportPanel {
                     .unwrap_or_else(|_| crate::domain::ClinicZone::of_this_computer());
                 SummaryContext::local(clinician.map(|c| c.signed_as()), thresholds, zone)
                     .with_clinic(store.clinic_name().ok().flatten().map(String::from))
-                    .with_contact(store.rems_contact().unwrap_or_default())
+                    .with_contact(store.registers().rems_contact().unwrap_or_default())
                     .with_style(crate::format::date_style())
             };
             if ui.button("Copy summary").clicked() {
@@ -215,7 +215,7 @@ impl ExportPanel {
         with_private: bool,
     ) -> Result<SessionRecord, StoreError> {
         let private_note = if with_private {
-            store.private_note(record.session.id)?
+            store.record().private_note(record.session.id)?
         } else {
             None
         };
@@ -242,7 +242,7 @@ impl ExportPanel {
             record: Box::new(record),
             context,
             dialog,
-            recorder: store.disclosure_recorder(),
+            recorder: store.registers().disclosure_recorder(),
         };
     }
 

@@ -69,6 +69,7 @@ impl SessionNotes {
         (signed, copied): (bool, bool),
     ) -> Result<Self, StoreError> {
         let progress = store
+            .record()
             .progress_note(session)?
             .unwrap_or_else(|| ProgressNote::blank(NoteFormat::default()));
         Ok(Self {
@@ -76,7 +77,7 @@ impl SessionNotes {
             progress: SavedForm::new(progress, Status::Quiet),
             facts,
             private: None,
-            has_private: store.has_private_note(session)?,
+            has_private: store.record().has_private_note(session)?,
             read_only: if copied {
                 Some(ReadOnly::Copied)
             } else {
@@ -198,7 +199,7 @@ impl SessionNotes {
                 "Write a private note"
             };
             if ui.button(label).clicked() {
-                match journal.read().private_note(self.session) {
+                match journal.read().record().private_note(self.session) {
                     Ok(note) => {
                         let text = note.map(|n| n.text).unwrap_or_default();
                         self.private = Some(SavedForm::new(text, Status::Quiet));

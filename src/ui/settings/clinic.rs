@@ -28,7 +28,7 @@ impl ClinicSettingsPanel {
         let read = || -> Result<ClinicDetails, crate::store::StoreError> {
             Ok(ClinicDetails {
                 name: store.clinic_name()?.map(String::from).unwrap_or_default(),
-                contact: store.rems_contact()?,
+                contact: store.registers().rems_contact()?,
             })
         };
         Self {

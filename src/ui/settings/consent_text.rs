@@ -41,7 +41,7 @@ pub struct ConsentTextSettings {
 
 impl ConsentTextSettings {
     pub fn load(store: &Store) -> Self {
-        let (newest, status) = match store.consent_text() {
+        let (newest, status) = match store.registers().consent_text() {
             Ok(newest) => (newest, Status::Quiet),
             Err(error) => (None, Status::problem(error)),
         };

@@ -36,11 +36,17 @@ impl ConsentForm {
         client: Option<ClientId>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Self {
-        let version = store.consent_text().ok().flatten().map(|text| text.version);
+        let version = store
+            .registers()
+            .consent_text()
+            .ok()
+            .flatten()
+            .map(|text| text.version);
         let standing = match (version, client) {
             (None, _) => ConsentStanding::NoClinicText,
             (Some(_), None) => ConsentStanding::Missing,
             (Some(_), Some(client)) => store
+                .registers()
                 .consent_standing(client, now)
                 .unwrap_or(ConsentStanding::Missing),
         };

@@ -86,7 +86,7 @@ impl AppView for StartView {
 
 impl StartView {
     pub fn new(store: &Store, prefs: &Prefs) -> Self {
-        let (clients, error) = match store.clients() {
+        let (clients, error) = match store.record().clients() {
             Ok(clients) => (clients, None),
             Err(error) => (Vec::new(), Some(error.to_string())),
         };
@@ -204,13 +204,14 @@ impl StartView {
             ..crate::store::SessionFilter::default()
         };
         match store
+            .record()
             .session_summaries(&filter)
             .and_then(|sessions| crate::review::SuicideRisk::of(store, client.id, &sessions))
         {
             Ok(risk) => self.risk = risk,
             Err(error) => self.error = Some(error.to_string()),
         }
-        match store.last_session_of(client.id) {
+        match store.record().last_session_of(client.id) {
             Ok(last) => {
                 if let Some((model, route)) = last.model_and_route {
                     self.model = model;
@@ -363,7 +364,8 @@ impl StartView {
                 // A new client made before the session failed is chosen, so trying again does not
                 // make them twice.
                 if self.chosen.is_none()
-                    && let Ok(Some(client)) = journal.read().client_by_code(self.code.trim())
+                    && let Ok(Some(client)) =
+                        journal.read().record().client_by_code(self.code.trim())
                 {
                     self.chosen = Some(client.id);
                     self.clients.push(client);

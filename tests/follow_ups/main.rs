@@ -3,7 +3,9 @@
 //! window and on the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
 mod common;
+mod recorded;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,7 +99,7 @@ fn ending_a_session_plans_its_check_ins_which_fall_due_and_are_recorded_once() {
     let client = common::client(&mut journal.store, "F-0100");
     // Started 2026-11-24 09:00, ended 10:00.
     let id = session(&mut journal, &client, TreatmentModel::Kap, [1; 9], None);
-    let planned = journal.store.follow_ups(id).unwrap();
+    let planned = journal.store.registers().follow_ups(id).unwrap();
     let plan: Vec<(CheckInKind, String)> = planned
         .iter()
         .map(|follow_up| (follow_up.kind, follow_up.due.to_string()))
@@ -111,16 +113,21 @@ fn ending_a_session_plans_its_check_ins_which_fall_due_and_are_recorded_once() {
     );
     let now = journal.clock.wall();
     assert!(
-        journal.store.follow_ups_due(now).unwrap().is_empty(),
+        journal
+            .store
+            .registers()
+            .follow_ups_due(now)
+            .unwrap()
+            .is_empty(),
         "nothing due the same day"
     );
     let next_day = now + TimeDelta::days(1);
-    let due = journal.store.follow_ups_due(next_day).unwrap();
+    let due = journal.store.registers().follow_ups_due(next_day).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].client_code, "F-0100");
     assert!(!due[0].overdue);
     let later = now + TimeDelta::days(8);
-    let due = journal.store.follow_ups_due(later).unwrap();
+    let due = journal.store.registers().follow_ups_due(later).unwrap();
     assert_eq!(due.len(), 2);
     assert!(due.iter().all(|due| due.overdue));
 
@@ -128,6 +135,7 @@ fn ending_a_session_plans_its_check_ins_which_fall_due_and_are_recorded_once() {
     let next = planned[0].id;
     let empty = journal
         .store
+        .registers_mut()
         .record_check_in(next, &check_in(next_day, None, None));
     assert!(matches!(
         empty,
@@ -135,17 +143,19 @@ fn ending_a_session_plans_its_check_ins_which_fall_due_and_are_recorded_once() {
     ));
     let done = journal
         .store
+        .registers_mut()
         .record_check_in(next, &check_in(next_day, Some("70 60 80 50 40 60"), None))
         .unwrap();
     assert!((done.done.unwrap().ebi.unwrap().score() - 60.0).abs() < 1e-9);
     let again = journal
         .store
+        .registers_mut()
         .record_check_in(next, &check_in(next_day, Some("0 0 0 0 0 0"), None));
     assert!(matches!(
         again,
         Err(StoreError::FollowUp(FollowUpError::AlreadyDone))
     ));
-    let unknown = journal.store.record_check_in(
+    let unknown = journal.store.registers_mut().record_check_in(
         kap_journal::domain::FollowUpId(999),
         &check_in(next_day, Some("1 1 1 1 1 1"), None),
     );
@@ -153,7 +163,15 @@ fn ending_a_session_plans_its_check_ins_which_fall_due_and_are_recorded_once() {
         unknown,
         Err(StoreError::FollowUp(FollowUpError::Unknown))
     ));
-    assert_eq!(journal.store.follow_ups_due(later).unwrap().len(), 1);
+    assert_eq!(
+        journal
+            .store
+            .registers()
+            .follow_ups_due(later)
+            .unwrap()
+            .len(),
+        1
+    );
 
     let raw = connect_raw(journal.dir.path(), &common::passphrase()).unwrap();
     for sql in [
@@ -170,14 +188,16 @@ fn ending_a_session_plans_its_check_ins_which_fall_due_and_are_recorded_once() {
 /// (EBI 30, no one-week check-in). Medical Model: dose lowered (EBI 20, 18 → 18).
 fn practice(journal: &mut common::Journal, client: &kap_journal::domain::Client) {
     let week_on = |journal: &mut common::Journal, id, ebi: &str, after: [u8; 9]| {
-        let planned = journal.store.follow_ups(id).unwrap();
+        let planned = journal.store.registers().follow_ups(id).unwrap();
         let at = journal.clock.wall();
         journal
             .store
+            .registers_mut()
             .record_check_in(planned[0].id, &check_in(at, Some(ebi), None))
             .unwrap();
         journal
             .store
+            .registers_mut()
             .record_check_in(planned[1].id, &check_in(at, None, Some(phq9(after))))
             .unwrap();
     };
@@ -211,10 +231,11 @@ fn practice(journal: &mut common::Journal, client: &kap_journal::domain::Client)
         [2, 2, 2, 2, 2, 2, 2, 2, 1],
     );
     let quiet = session(journal, client, kap, [2; 9], None);
-    let planned = journal.store.follow_ups(quiet).unwrap();
+    let planned = journal.store.registers().follow_ups(quiet).unwrap();
     let at = journal.clock.wall();
     journal
         .store
+        .registers_mut()
         .record_check_in(
             planned[0].id,
             &check_in(at, Some("30 30 30 30 30 30"), None),
@@ -237,6 +258,7 @@ fn what_followed_is_related_to_how_sitting_with_it_ended_model_by_model() {
     practice(&mut journal, &client);
     let mut sessions = journal
         .store
+        .record()
         .session_summaries(&SessionFilter {
             client_code: Some("F-0200".into()),
             ..SessionFilter::default()
@@ -245,8 +267,8 @@ fn what_followed_is_related_to_how_sitting_with_it_ended_model_by_model() {
     sessions.reverse();
     let chart = Breakthrough::of(
         &sessions,
-        &journal.store.measures_of(client.id).unwrap(),
-        &journal.store.follow_ups_of(client.id).unwrap(),
+        &journal.store.record().measures_of(client.id).unwrap(),
+        &journal.store.registers().follow_ups_of(client.id).unwrap(),
     );
     let points: Vec<Point> = chart
         .sessions
@@ -287,164 +309,4 @@ fn what_followed_is_related_to_how_sitting_with_it_ended_model_by_model() {
         (1, Some(20.0), Some(0.0))
     );
     assert_eq!(chart.worked_through(TreatmentModel::Medical).sessions, 0);
-}
-
-#[test]
-fn the_command_line_lists_check_ins_due_and_records_one() {
-    let mut journal = common::journal();
-    let client = common::client(&mut journal.store, "F-0300");
-    let id = session(&mut journal, &client, TreatmentModel::Kap, [1; 9], None);
-    let next = journal.store.follow_ups(id).unwrap()[0].id;
-    let dir = journal.dir.path().to_owned();
-    drop(journal.store);
-    // The session ended in 2026-11: both of its check-ins are overdue now.
-    let listed = common::kap_journal(&dir, &["follow-ups"]);
-    let said = String::from_utf8_lossy(&listed.stdout);
-    assert!(
-        said.contains("F-0300") && said.contains("Next-day check-in (EBI)"),
-        "{said}"
-    );
-    assert!(said.contains("OVERDUE"), "{said}");
-    let refused = common::kap_journal(
-        &dir,
-        &[
-            "follow-ups",
-            "record",
-            &next.0.to_string(),
-            "--ebi",
-            "1,2,3",
-        ],
-    );
-    assert!(!refused.status.success());
-    let error = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        error.contains("The EBI is six ratings from 0 to 100"),
-        "{error}"
-    );
-    let recorded = common::kap_journal(
-        &dir,
-        &[
-            "follow-ups",
-            "record",
-            &next.0.to_string(),
-            "--ebi",
-            "70,60,80,50,40,60",
-            "--note",
-            "slept well",
-        ],
-    );
-    assert!(
-        recorded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&recorded.stderr)
-    );
-    assert!(String::from_utf8_lossy(&recorded.stdout).contains("EBI 60 of 100 · slept well"));
-    let json = common::kap_journal(&dir, &["follow-ups", "--json"]);
-    let due: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(
-        due.as_array().unwrap().len(),
-        1,
-        "only the one-week check-in is left"
-    );
-    assert_eq!(due[0]["follow_up"]["kind"], "one_week");
-}
-
-#[test]
-fn check_ins_travel_in_the_archive_and_a_repeated_one_is_refused() {
-    use kap_journal::export::{
-        ExportFormat, ExportOptions, OnExisting, import_archive, write_session,
-    };
-    let mut journal = common::journal();
-    let client = common::client(&mut journal.store, "F-0400");
-    let id = session(&mut journal, &client, TreatmentModel::Kap, [1; 9], None);
-    let next = journal.store.follow_ups(id).unwrap()[0].id;
-    let at = journal.clock.wall() + TimeDelta::hours(20);
-    journal
-        .store
-        .record_check_in(next, &check_in(at, Some("10 20 30 40 50 60"), None))
-        .unwrap();
-    let mut archive = Vec::new();
-    write_session(
-        &journal.store,
-        id,
-        ExportFormat::Json,
-        ExportOptions::default(),
-        &common::summary_context(),
-        &mut archive,
-    )
-    .unwrap();
-    common::assert_archive_matches_schema(&String::from_utf8_lossy(&archive));
-
-    let mut other = common::journal();
-    import_archive(
-        &mut other.store,
-        archive.as_slice(),
-        OnExisting::Refuse,
-        Utc::now(),
-    )
-    .unwrap();
-    let imported = other.store.session_ids().unwrap()[0];
-    let moved = other.store.follow_ups(imported).unwrap();
-    let original = journal.store.follow_ups(id).unwrap();
-    assert_eq!(moved.len(), 2);
-    for (moved, original) in moved.iter().zip(&original) {
-        assert_eq!(
-            (moved.kind, moved.due, &moved.done),
-            (original.kind, original.due, &original.done)
-        );
-    }
-
-    // The same archive with the next-day check-in twice changes nothing.
-    let text = String::from_utf8(archive).unwrap();
-    let twice = text.replacen("\"kind\":\"one_week\"", "\"kind\":\"next_day\"", 1);
-    assert_ne!(twice, text);
-    let mut third = common::journal();
-    let error = import_archive(
-        &mut third.store,
-        twice.as_bytes(),
-        OnExisting::Refuse,
-        Utc::now(),
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(
-        error.contains("repeats the Next-day check-in (EBI)"),
-        "{error}"
-    );
-    assert!(third.store.session_ids().unwrap().is_empty());
-}
-
-#[test]
-fn a_check_in_due_is_recorded_from_the_session_list() {
-    use common::ui::{app, click, end_with_discharge, start_session, type_into};
-    use egui_kittest::kittest::Queryable;
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(kap_journal::live::ManualClock::new(Utc::now()));
-    let mut harness = app(dir.path(), &clock);
-    start_session(&mut harness, "KAP");
-    end_with_discharge(&mut harness);
-    drop(harness);
-    // Two days on (a window left that long would have locked), the journal is opened again.
-    clock.set_wall(Utc::now() + TimeDelta::days(2));
-    let mut harness = app(dir.path(), &clock);
-    harness
-        .get_by_label_contains("Integration check-ins due: 1 (1 overdue)")
-        .click();
-    harness.run();
-    click(&mut harness, "Record check-in");
-    type_into(&mut harness, "EBI ratings", "70 60 80");
-    click(&mut harness, "Save check-in");
-    harness.get_by_label("The EBI is six ratings from 0 to 100, e.g. \"70 40 80 60 50 65\".");
-    type_into(&mut harness, "EBI ratings", " 50 40 60");
-    type_into(&mut harness, "Check-in note", "slept well");
-    click(&mut harness, "Save check-in");
-    harness.get_by_label("Check-in recorded.");
-    drop(harness);
-
-    let store =
-        kap_journal::store::Store::open_for_reading(dir.path(), &common::passphrase()).unwrap();
-    let id = store.session_ids().unwrap()[0];
-    let done = store.follow_ups(id).unwrap()[0].done.clone().unwrap();
-    assert_eq!(done.ebi.unwrap().ratings(), [70, 60, 80, 50, 40, 60]);
-    assert_eq!(done.note, "slept well");
 }
