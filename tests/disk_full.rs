@@ -143,14 +143,11 @@ fn a_full_disk_refuses_a_link_a_refusal_and_a_trusted_key_whole() {
     let linked = until_full(store, |store, n| {
         let code = format!("L-{n:05}");
         store
-            .registers_mut()
+            .sharing_mut()
             .link_practice_client(&code, &code, at)
             .map(|_| ())
     });
-    assert_eq!(
-        store.registers().practice_links().unwrap().len(),
-        linked + 1
-    );
+    assert_eq!(store.sharing().practice_links().unwrap().len(), linked + 1);
 
     let refused = until_full(store, |store, n| {
         let mut batch = store.begin_import()?;
@@ -158,13 +155,13 @@ fn a_full_disk_refuses_a_link_a_refusal_and_a_trusted_key_whole() {
         batch.commit_step()
     });
     assert_eq!(
-        store.registers().practice_quarantined().unwrap().len(),
+        store.sharing().practice_quarantined().unwrap().len(),
         refused + 1
     );
 
     let trusted = until_full(store, |store, n| {
         let error = store
-            .registers_mut()
+            .sharing_mut()
             .trust_practice_key("t_one", &hex_key(n), at);
         if let Err(error) = &error {
             common::assert_one_sentence(&error.to_string(), "disk is full");
@@ -172,7 +169,7 @@ fn a_full_disk_refuses_a_link_a_refusal_and_a_trusted_key_whole() {
         error.map(|_| ())
     });
     assert_eq!(
-        store.registers().practice_pinned_keys().unwrap()["t_one"].len(),
+        store.sharing().practice_pinned_keys().unwrap()["t_one"].len(),
         trusted + 1
     );
     assert!(store.record().audit_problems().unwrap().is_empty());

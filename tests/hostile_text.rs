@@ -167,13 +167,13 @@ fn a_client_a_practice_link_would_add_is_checked_as_a_typed_one() {
     for hostile in ["D-0001\u{202e}", "D\u{200b}-0001", &"D".repeat(40)] {
         assert!(
             store
-                .registers_mut()
+                .sharing_mut()
                 .link_practice_client(hostile, "D-0001", Utc::now())
                 .is_err(),
             "{hostile:?}"
         );
     }
-    assert!(store.registers().practice_links().unwrap().is_empty());
+    assert!(store.sharing().practice_links().unwrap().is_empty());
     assert!(
         store.record().clients().unwrap().is_empty(),
         "nothing half made"

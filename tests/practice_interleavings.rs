@@ -69,7 +69,7 @@ impl Journal {
     fn own_sessions(&self) -> Vec<SessionId> {
         let copied: std::collections::HashSet<SessionId> = self
             .store
-            .registers()
+            .sharing()
             .practice_copies_held()
             .unwrap()
             .values()
@@ -328,7 +328,7 @@ proptest! {
                 let uuid = author.store.record().session(id).unwrap().uuid;
                 let expected = record_of(&author.store, id);
                 for reader in journals.iter().filter(|reader| reader.login != author.login) {
-                    let copy = reader.store.registers().practice_copies_held().unwrap()[&uuid].id;
+                    let copy = reader.store.sharing().practice_copies_held().unwrap()[&uuid].id;
                     prop_assert_eq!(&record_of(&reader.store, copy), &expected);
                 }
             }

@@ -212,6 +212,6 @@ fn a_journal_that_joined_before_rows_were_sealed_gets_a_key_to_seal_them() {
     assert_eq!(keys, 0);
     drop(conn);
     let store = Store::open(dir.path(), &common::passphrase()).unwrap();
-    assert_eq!(store.registers().own_signing_keys().unwrap().len(), 1);
+    assert_eq!(store.sharing().own_signing_keys().unwrap().len(), 1);
     assert!(store.record().practice_row_key().unwrap().is_some());
 }

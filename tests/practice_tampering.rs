@@ -153,7 +153,7 @@ fn a_row_of_any_kind_changed_on_the_server_is_found_on_pull_and_kept_out() {
         .map(|(uuid, why)| (*uuid, (*why).to_owned()))
         .collect();
     assert_eq!(refused, expected);
-    let held = open(n1.path()).registers().practice_copies_held().unwrap();
+    let held = open(n1.path()).sharing().practice_copies_held().unwrap();
     assert!(changed.iter().all(|(uuid, _)| !held.contains_key(uuid)));
     assert_eq!(
         held.len() + changed.len(),

@@ -86,7 +86,7 @@ fn settings_joins_the_practice_syncs_and_the_practice_list_names_each_clinician(
 
     // What the window did is in the journal: the membership, and the nurse's sessions as copies.
     let store = Store::open(journal.dir.path(), &common::passphrase()).unwrap();
-    let membership = store.registers().practice_membership().unwrap().unwrap();
+    let membership = store.sharing().practice_membership().unwrap().unwrap();
     assert_eq!(membership.login, "t_one");
     assert!(membership.last_sync.is_some());
     let copies = store

@@ -16,7 +16,7 @@ impl Change for SavePracticeMembership {
     type Answer = ();
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
-        store.registers_mut().save_practice_membership(&self.0)
+        store.sharing_mut().save_practice_membership(&self.0)
     }
 }
 
@@ -44,7 +44,7 @@ impl Change for LinkPracticeClient {
 
     fn apply(self, store: &mut Store) -> Result<(), StoreError> {
         store
-            .registers_mut()
+            .sharing_mut()
             .link_practice_client(&self.local_code, &self.practice_code, self.at)
             .map(drop)
     }

@@ -216,7 +216,7 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
 /// Where this journal stands in its practice.
 fn standing(journal: &super::JournalAccess) -> anyhow::Result<()> {
     let store = journal.open_for_reading()?;
-    match store.registers().practice_membership()? {
+    match store.sharing().practice_membership()? {
         None => say!("{}", PracticeError::NotConnected),
         Some(membership) => {
             say!("practice   {}", membership.url);

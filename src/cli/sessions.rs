@@ -43,7 +43,7 @@ pub fn run(journal: &super::JournalAccess, args: &SessionsArgs) -> anyhow::Resul
     let zone = store.clinic_zone()?;
     if args.practice {
         let membership = store
-            .registers()
+            .sharing()
             .practice_membership()?
             .ok_or(crate::practice::PracticeError::NotConnected)?;
         for summary in &mut summaries {

@@ -98,7 +98,7 @@ impl SessionRecord {
             None
         };
         let signature = store.record().signature(id)?;
-        let copied_from = store.registers().practice_copy_author(id)?;
+        let copied_from = store.sharing().practice_copy_author(id)?;
         let signature_standing = signature
             .as_ref()
             .map(|signature| store.record().signature_standing(id, signature))
@@ -123,7 +123,7 @@ impl SessionRecord {
             .transpose()?;
         Ok(Self {
             rems,
-            client_code_system: store.registers().client_code_system()?,
+            client_code_system: store.sharing().client_code_system()?,
             synthetic: store.record().is_synthetic()?,
             copied_from,
             signature,

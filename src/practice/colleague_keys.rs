@@ -44,7 +44,7 @@ impl KeyStanding {
 /// The keys `login` proved on the practice server, each with how this journal takes it.
 pub fn colleague_keys(reader: &Store, login: &str) -> Result<Vec<ColleagueKey>, PracticeError> {
     let membership = reader
-        .registers()
+        .sharing()
         .practice_membership()?
         .ok_or(PracticeError::NotConnected)?;
     let practice = membership
@@ -53,7 +53,7 @@ pub fn colleague_keys(reader: &Store, login: &str) -> Result<Vec<ColleagueKey>, 
     let address = PracticeAddress::parse(&membership.url)?;
     let mut client = address.connect(&membership.password)?;
     let proven = super::key_registry::proven_keys(&mut client, &address, practice)?;
-    let pinned = reader.registers().practice_pinned_keys()?;
+    let pinned = reader.sharing().practice_pinned_keys()?;
     let theirs = pinned.get(login).filter(|keys| !keys.is_empty());
     let mut keys: Vec<ColleagueKey> = proven
         .into_iter()
@@ -112,7 +112,7 @@ pub fn trust_colleague_key(
     let key = key_with_fingerprint(&keys, login, fingerprint)?.clone();
     if key.standing == KeyStanding::New {
         store
-            .registers_mut()
+            .sharing_mut()
             .trust_practice_key(login, &key.public_key, now)?;
     }
     Ok(key)

@@ -28,7 +28,7 @@ pub fn open_in_emergency(
     reason: &str,
 ) -> Result<DateTime<Utc>, PracticeError> {
     let membership = reader
-        .registers()
+        .sharing()
         .practice_membership()?
         .ok_or(PracticeError::NotConnected)?;
     open_as(&membership, code, reason)

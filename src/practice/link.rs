@@ -20,7 +20,7 @@ pub fn may_link(
 ) -> Result<(), PracticeError> {
     let (local_code, practice_code) = (local_code.trim(), practice_code.trim());
     let membership = reader
-        .registers()
+        .sharing()
         .practice_membership()?
         .ok_or(PracticeError::NotConnected)?;
     let address = PracticeAddress::parse(&membership.url)?;
@@ -68,6 +68,6 @@ pub fn link(
 ) -> Result<Linked, PracticeError> {
     may_link(store, local_code, practice_code)?;
     Ok(store
-        .registers_mut()
+        .sharing_mut()
         .link_practice_client(local_code, practice_code, now)?)
 }

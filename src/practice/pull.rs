@@ -90,13 +90,13 @@ impl PullPlan {
     ) -> Result<Self, PracticeError> {
         let trust = super::trust::KeyTrust::new(
             super::key_registry::proven_keys(client, address, practice)?,
-            reader.registers().practice_pinned_keys()?,
+            reader.sharing().practice_pinned_keys()?,
         );
-        let held = reader.registers().practice_copies_held()?;
+        let held = reader.sharing().practice_copies_held()?;
         // Only a linked client's sessions are copied: the practice's D-0001 is this journal's
         // D-0001 only once its clinician has said so.
         let linked: std::collections::HashSet<String> =
-            reader.registers().practice_links()?.into_values().collect();
+            reader.sharing().practice_links()?.into_values().collect();
         let (listed, not_linked): (Vec<Listed>, Vec<Listed>) = list(client, address)?
             .into_iter()
             .partition(|listed| linked.contains(&listed.client_code));
@@ -232,7 +232,7 @@ pub fn write_incoming(
     // Each practice client is filed under the client of this journal linked to it, whatever its
     // code here.
     let filed_under: HashMap<String, ClientId> = store
-        .registers()
+        .sharing()
         .practice_links()?
         .into_iter()
         .map(|(client, practice_code)| (practice_code, client))

@@ -121,9 +121,7 @@ pub fn connect(
     now: DateTime<Utc>,
 ) -> Result<PracticeMembership, PracticeError> {
     let membership = join(store, address, password, now)?;
-    store
-        .registers_mut()
-        .save_practice_membership(&membership)?;
+    store.sharing_mut().save_practice_membership(&membership)?;
     Ok(membership)
 }
 
@@ -136,9 +134,9 @@ pub fn join(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<PracticeMembership, PracticeError> {
-    if let Some(current) = reader.registers().practice_membership()?
+    if let Some(current) = reader.sharing().practice_membership()?
         && (current.url != address.as_str() || current.login != address.login())
-        && reader.registers().practice_has_pushed()?
+        && reader.sharing().practice_has_pushed()?
     {
         return Err(PracticeError::AlreadyMember {
             login: current.login,

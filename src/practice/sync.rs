@@ -144,15 +144,15 @@ pub struct StepWritten {
 pub fn write_step(store: &mut Store, step: SyncStep) -> Result<StepWritten, StoreError> {
     if !step.marks.is_empty() {
         store
-            .registers_mut()
+            .sharing_mut()
             .mark_practice_pushed(&step.marks, &step.recipient, step.at)?;
     }
     if let Some(disclosed) = &step.disclosed {
         store
-            .registers_mut()
+            .sharing_mut()
             .record_colleague_fetches(disclosed.practice, &disclosed.fetches)?;
         store
-            .registers_mut()
+            .sharing_mut()
             .record_emergency_openings(disclosed.practice, &disclosed.openings)?;
     }
     if step.incoming.is_empty() {
@@ -190,7 +190,7 @@ impl SyncConnection {
     /// practice's clinicians, and registers the journal's signing keys.
     pub fn open(reader: &Store) -> Result<Self, PracticeError> {
         let membership = reader
-            .registers()
+            .sharing()
             .practice_membership()?
             .ok_or(PracticeError::NotConnected)?;
         if !membership.role.records_sessions() {
@@ -204,8 +204,8 @@ impl SyncConnection {
         let practice = practice_identity(&mut client, &address)?;
         super::key_registry::register(&mut client, reader, &address, practice)?;
         let in_clear = address.travels_in_clear();
-        let not_linked = reader.registers().practice_unlinked_sessions()?;
-        let known_refused = reader.registers().practice_quarantined()?;
+        let not_linked = reader.sharing().practice_unlinked_sessions()?;
+        let known_refused = reader.sharing().practice_quarantined()?;
         Ok(Self {
             client,
             address,
@@ -240,7 +240,7 @@ impl SyncConnection {
                 Some(preparer) => preparer,
                 None => self.push.insert(super::push_prepare::Preparer::start(
                     reader,
-                    reader.registers().practice_push_due()?,
+                    reader.sharing().practice_push_due()?,
                     self.address.login(),
                 )?),
             };
@@ -296,7 +296,7 @@ impl SyncConnection {
             .membership
             .practice_id
             .ok_or(PracticeError::ServerBeforeCareTeams)?;
-        let since = reader.registers().last_colleague_fetch(practice)?;
+        let since = reader.sharing().last_colleague_fetch(practice)?;
         let fetches = super::fetch_log::colleague_fetches(
             &mut self.client,
             &self.address,
@@ -361,9 +361,7 @@ pub fn sync(
         }
     }
     let (report, membership) = connection.finish(now);
-    store
-        .registers_mut()
-        .save_practice_membership(&membership)?;
+    store.sharing_mut().save_practice_membership(&membership)?;
     Ok(report)
 }
 

@@ -223,7 +223,7 @@ impl ImportBatch<'_> {
         author: &super::CopyAuthor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        crate::store::registers::practice::mark_copy(&self.tx, session, author, now)
+        crate::store::sharing::practice::mark_copy(&self.tx, session, author, now)
     }
 
     /// Pins `keys` as the colleague `login`'s (the first time this journal meets them).
@@ -233,7 +233,7 @@ impl ImportBatch<'_> {
         keys: &[String],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        crate::store::registers::practice_pins::pin(&self.tx, login, keys, now)
+        crate::store::sharing::practice_pins::pin(&self.tx, login, keys, now)
     }
 
     /// Notes a colleague's session the pull refused (kept from its first refusal).
@@ -244,7 +244,7 @@ impl ImportBatch<'_> {
         why: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        crate::store::registers::practice_quarantine::note(&self.tx, uuid, author, why, now)
+        crate::store::sharing::practice_quarantine::note(&self.tx, uuid, author, why, now)
     }
 
     /// Makes the whole import durable at once, then merges the search index it filled.

@@ -16,6 +16,7 @@ mod search;
 mod secret;
 mod session_end;
 mod settings;
+mod sharing;
 mod write;
 
 pub use complete_records::CompleteRecord;
@@ -64,16 +65,17 @@ pub use registers::consents::ConsentDue;
 pub use registers::disclosure_outbox::OUTBOX_FILE_NAME;
 pub use registers::disclosures::{DisclosureRecorder, Disclosures};
 pub use registers::follow_ups::FollowUpDue;
-pub use registers::practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
-pub use registers::practice_links::Linked;
 pub use registers::rems_submissions::RemsDue;
-pub use registers::server_disclosures::{ColleagueFetch, EmergencyOpening};
 pub use search::snippet::Snippet;
 pub use search::{
     CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };
 pub(crate) use secret::parse_hex;
 pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
+pub use sharing::Sharing;
+pub use sharing::practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
+pub use sharing::practice_links::Linked;
+pub use sharing::server_disclosures::{ColleagueFetch, EmergencyOpening};
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

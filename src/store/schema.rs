@@ -186,7 +186,7 @@ const MIGRATIONS: &[Migration] = &[
     // 15: practice sync (store::practice): what went to the practice server, and which sessions
     // are read-only copies of a colleague's.
     Migration {
-        sql: crate::store::registers::practice::CREATE_PRACTICE,
+        sql: crate::store::sharing::practice::CREATE_PRACTICE,
         then: None,
     },
     // 16: a "sit with it" or a lowering decided past a soft stop named the entry one place off
@@ -243,19 +243,19 @@ const MIGRATIONS: &[Migration] = &[
     // 23: which of this journal's clients is which practice client (store::practice_links),
     // audited.
     Migration {
-        sql: crate::store::registers::practice_links::CREATE_PRACTICE_LINKS,
+        sql: crate::store::sharing::practice_links::CREATE_PRACTICE_LINKS,
         then: Some(crate::store::record::audit_watch::watch_practice_links),
     },
     // 24: colleagues' sessions a pull refused (store::practice_quarantine).
     Migration {
-        sql: crate::store::registers::practice_quarantine::CREATE_PRACTICE_QUARANTINE,
+        sql: crate::store::sharing::practice_quarantine::CREATE_PRACTICE_QUARANTINE,
         then: None,
     },
     // 25: the keys this journal first saw as each colleague's (store::practice_pins); a member
     // journal without a key of its own gets one, to seal what it sends.
     Migration {
-        sql: crate::store::registers::practice_pins::CREATE_PRACTICE_PINS,
-        then: Some(crate::store::registers::practice_pins::key_for_a_member),
+        sql: crate::store::sharing::practice_pins::CREATE_PRACTICE_PINS,
+        then: Some(crate::store::sharing::practice_pins::key_for_a_member),
     },
     // 26: the accounting of disclosures (store::disclosures), append-only; it is its own log.
     Migration {
@@ -265,7 +265,7 @@ const MIGRATIONS: &[Migration] = &[
     // 27: a colleague's key trusted by hand, after comparing its fingerprint with them
     // (store::practice_pins); every pin audited.
     Migration {
-        sql: crate::store::registers::practice_pins::TRUSTED_BY_HAND,
+        sql: crate::store::sharing::practice_pins::TRUSTED_BY_HAND,
         then: Some(crate::store::record::audit_watch::watch_practice_pins),
     },
     // 28: a signature keeps the client's code it was made under when that is not the code of the

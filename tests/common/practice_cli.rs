@@ -235,7 +235,7 @@ pub fn hand_made_journal(server: &TestServer, login: &str, code: &str) -> TempDi
 /// The uuids of the colleagues' sessions the journal in `dir` holds as copies, sorted.
 pub fn copied_uuids(dir: &Path) -> Vec<String> {
     let mut copied: Vec<String> = open(dir)
-        .registers()
+        .sharing()
         .practice_copies_held()
         .unwrap()
         .keys()

@@ -65,7 +65,7 @@ fn two_journals_clients_of_one_code_are_two_patients_and_a_practice_names_its_ow
     let practice = uuid::Uuid::new_v4();
     journal
         .store
-        .registers_mut()
+        .sharing_mut()
         .save_practice_membership(&kap_journal::domain::PracticeMembership {
             url: "postgres://r_example@127.0.0.1/practice".into(),
             login: "r_example".into(),

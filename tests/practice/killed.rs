@@ -264,7 +264,7 @@ fn a_link_a_quarantine_and_a_trusted_key_killed_at_every_point_keep_the_journal_
             assert!(again.status.success(), "kill point {kill_at}: {again:?}");
             let store = open(dir);
             let links: Vec<String> = store
-                .registers()
+                .sharing()
                 .practice_links()
                 .unwrap()
                 .into_values()
@@ -291,7 +291,7 @@ fn a_link_a_quarantine_and_a_trusted_key_killed_at_every_point_keep_the_journal_
         let _ = cli(dir, &["sync"]);
         let store = open(dir);
         let mut refused: Vec<String> = store
-            .registers()
+            .sharing()
             .practice_quarantined()
             .unwrap()
             .into_iter()

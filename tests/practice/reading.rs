@@ -56,7 +56,7 @@ fn three_roles_read_what_they_may_and_copies_are_faithful() {
     // Every journal of the practice knows it by the server's own identity.
     let practice_of = |dir: &TempDir| {
         open(dir.path())
-            .registers()
+            .sharing()
             .practice_membership()
             .unwrap()
             .unwrap()
@@ -214,7 +214,7 @@ fn a_colleagues_copy_exported_names_its_author_not_the_reader() {
     ok(&cli(t1.path(), &["sync"]));
     ok(&cli(n1.path(), &["sync"]));
     let store = open(n1.path());
-    let copies = store.registers().practice_copies_held().unwrap();
+    let copies = store.sharing().practice_copies_held().unwrap();
     let (unsigned, signed) = (
         copies.values().find(|copy| !copy.signed).unwrap().id,
         copies.values().find(|copy| copy.signed).unwrap().id,

@@ -17,7 +17,7 @@ fn cli_with_state(dir: &Path, state: &Path, args: &[&str]) -> Output {
 }
 
 fn copy_of(store: &Store, uuid: uuid::Uuid) -> SessionId {
-    store.registers().practice_copies_held().unwrap()[&uuid].id
+    store.sharing().practice_copies_held().unwrap()[&uuid].id
 }
 
 /// An addendum the author writes after the first sync reaches a colleague's copy with the next
@@ -216,7 +216,7 @@ fn a_row_changed_on_the_server_is_found_on_pull_and_not_copied() {
         "{said}"
     );
     let store = open(n1.path());
-    let held = store.registers().practice_copies_held().unwrap();
+    let held = store.sharing().practice_copies_held().unwrap();
     assert!(signed.iter().all(|uuid| !held.contains_key(uuid)));
     assert!(!held.contains_key(&unsigned));
     assert!(!held.is_empty(), "the other sessions were copied");

@@ -13,7 +13,7 @@ fn with_the_server_down_sync_says_so_in_one_sentence_and_goes_on_when_it_is_back
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     common::assert_one_sentence(stderr.trim(), "cannot be reached");
-    assert!(!open(t1.path()).registers().practice_has_pushed().unwrap());
+    assert!(!open(t1.path()).sharing().practice_has_pushed().unwrap());
     server.start_again();
     let report: serde_json::Value =
         serde_json::from_str(&ok(&cli(t1.path(), &["sync", "--json"]))).unwrap();

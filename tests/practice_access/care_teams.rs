@@ -105,12 +105,12 @@ fn a_journals_own_d_0001_is_not_the_practices_until_linked() {
     for (local, practice) in [("D-0001", "D-0009"), ("D-0009", "D-0001")] {
         assert!(matches!(
             store
-                .registers_mut()
+                .sharing_mut()
                 .link_practice_client(local, practice, chrono::Utc::now()),
             Err(kap_journal::store::StoreError::LinkedElsewhere)
         ));
     }
-    assert_eq!(store.registers().practice_links().unwrap().len(), 1);
+    assert_eq!(store.sharing().practice_links().unwrap().len(), 1);
     assert!(
         store.record().client_by_code("D-0009").unwrap().is_none(),
         "nothing half made"

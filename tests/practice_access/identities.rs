@@ -210,7 +210,7 @@ fn a_key_registered_by_someone_else_neither_locks_its_owner_out_nor_vouches_for_
         &["demo", "--seed", "7", "--sessions", "8", "--clients", "1"],
     ));
     let public_key = open(t1.path())
-        .registers()
+        .sharing()
         .own_signing_keys()
         .unwrap()
         .remove(0);

@@ -1,19 +1,13 @@
 //! The registers kept beside the record: consents, integration follow-ups, the controlled-substance
-//! log, the REMS forms and details, the accounting of disclosures, and the practice's links, pins
-//! and refusals. They read the record; the record never reads them.
+//! log, the REMS forms and details, and the accounting of disclosures. They read the record; the
+//! record never reads them.
 
-pub(in crate::store) mod client_identity;
 pub(in crate::store) mod consents;
 pub(in crate::store) mod disclosure_outbox;
 pub(in crate::store) mod disclosures;
 pub(in crate::store) mod follow_ups;
-pub(in crate::store) mod practice;
-pub(in crate::store) mod practice_links;
-pub(in crate::store) mod practice_pins;
-pub(in crate::store) mod practice_quarantine;
 pub(in crate::store) mod rems_patients;
 pub(in crate::store) mod rems_submissions;
-pub(in crate::store) mod server_disclosures;
 pub(in crate::store) mod substance_log;
 
 use super::Store;

@@ -33,8 +33,8 @@ pub struct ClientPracticeLink {
 impl ClientPracticeLink {
     pub fn load(store: &Store, client: &Client) -> Self {
         let (membership, linked, status) = match (
-            store.registers().practice_membership(),
-            store.registers().practice_link(client.id),
+            store.sharing().practice_membership(),
+            store.sharing().practice_link(client.id),
         ) {
             (Ok(membership), Ok(linked)) => (membership, linked, Status::Quiet),
             (Err(error), _) | (_, Err(error)) => (None, None, Status::problem(error)),

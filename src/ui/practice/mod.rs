@@ -44,7 +44,7 @@ impl PracticeView {
 
     fn reload(&mut self, store: &Store) {
         let read = store
-            .registers()
+            .sharing()
             .practice_membership()
             .and_then(|membership| {
                 Ok((

@@ -31,7 +31,7 @@ pub struct PracticeSettings {
 
 impl PracticeSettings {
     pub fn load(store: &Store) -> Self {
-        let membership = store.registers().practice_membership().ok().flatten();
+        let membership = store.sharing().practice_membership().ok().flatten();
         Self {
             address: membership
                 .as_ref()
@@ -52,7 +52,7 @@ impl PracticeSettings {
         self.poll(journal);
         if sync.ended() != self.syncs_seen {
             self.syncs_seen = sync.ended();
-            if let Ok(Some(membership)) = journal.read().registers().practice_membership() {
+            if let Ok(Some(membership)) = journal.read().sharing().practice_membership() {
                 self.membership.reload(Some(membership));
             }
         }

@@ -7,7 +7,7 @@ use std::ops::{Deref, DerefMut};
 use rusqlite::{OptionalExtension as _, params};
 
 use super::super::{Store, StoreError, to_ms};
-use super::Registers;
+use super::Sharing;
 use crate::domain::{PracticeMembership, SessionId};
 
 /// Migration 15. A copy stays a copy: its row is never changed or removed, so a colleague's
@@ -87,7 +87,7 @@ impl Store {
     }
 }
 
-impl<S: Deref<Target = Store>> Registers<S> {
+impl<S: Deref<Target = Store>> Sharing<S> {
     /// The practice this journal belongs to; `None` until `practice connect`.
     pub fn practice_membership(&self) -> Result<Option<PracticeMembership>, StoreError> {
         self.0.setting(MEMBERSHIP_KEY, "the practice membership")
@@ -205,7 +205,7 @@ impl<S: Deref<Target = Store>> Registers<S> {
     }
 }
 
-impl<S: DerefMut<Target = Store>> Registers<S> {
+impl<S: DerefMut<Target = Store>> Sharing<S> {
     /// Joins (or re-joins) a practice; the password is kept inside the encrypted journal only. A
     /// journal without a signing key of its own gets one, named for the clinician as the practice
     /// lists them: every row a sync pushes is sealed with it.

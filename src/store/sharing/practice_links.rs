@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension as _, params};
 
 use super::super::{Store, StoreError, to_ms};
-use super::Registers;
+use super::Sharing;
 use crate::domain::{Client, ClientId, NewClient};
 
 /// Migration 23: one row per linked client; a practice client is linked to one of this journal's
@@ -36,7 +36,7 @@ pub enum Linked {
     Already(Client),
 }
 
-impl<S: Deref<Target = Store>> Registers<S> {
+impl<S: Deref<Target = Store>> Sharing<S> {
     /// This journal's linked clients: client id to practice code.
     pub fn practice_links(&self) -> Result<HashMap<ClientId, String>, StoreError> {
         let mut statement = self
@@ -73,7 +73,7 @@ impl<S: Deref<Target = Store>> Registers<S> {
     }
 }
 
-impl<S: DerefMut<Target = Store>> Registers<S> {
+impl<S: DerefMut<Target = Store>> Sharing<S> {
     /// Links this journal's client `local_code` to the practice client `practice_code` (the
     /// caller has checked with the server that the clinician is on its care team). A client not in
     /// the journal yet is added, known by its code alone. A client already linked to another

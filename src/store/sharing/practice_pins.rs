@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::super::{Store, StoreError, to_ms};
-use super::Registers;
+use super::Sharing;
 
 /// Migration 25.
 pub(in crate::store) const CREATE_PRACTICE_PINS: &str = r"
@@ -34,7 +34,7 @@ pub(in crate::store) const TRUSTED_BY_HAND: &str = r"
         ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0 CHECK (by_hand IN (0, 1));
 ";
 
-impl<S: Deref<Target = Store>> Registers<S> {
+impl<S: Deref<Target = Store>> Sharing<S> {
     /// Each colleague's keys as this journal first saw them, by login.
     pub fn practice_pinned_keys(&self) -> Result<HashMap<String, HashSet<String>>, StoreError> {
         let mut statement = self
@@ -53,7 +53,7 @@ impl<S: Deref<Target = Store>> Registers<S> {
     }
 }
 
-impl<S: DerefMut<Target = Store>> Registers<S> {
+impl<S: DerefMut<Target = Store>> Sharing<S> {
     /// Trusts `public_key` (hex) as `login`'s from now on: the clinician compared its fingerprint
     /// with the colleague. `false` when it was trusted already.
     pub fn trust_practice_key(

@@ -7,7 +7,7 @@ use rusqlite::OptionalExtension as _;
 use std::ops::{Deref, DerefMut};
 
 use super::super::{Store, StoreError, to_ms};
-use super::Registers;
+use super::Sharing;
 use crate::domain::DisclosureKind;
 use crate::store::registers::disclosure_outbox::OutboxLine;
 use crate::store::registers::disclosures::insert;
@@ -62,7 +62,7 @@ impl Store {
     }
 }
 
-impl<S: Deref<Target = Store>> Registers<S> {
+impl<S: Deref<Target = Store>> Sharing<S> {
     /// The newest colleague's fetch taken in from the practice `practice`, by the server's number.
     pub fn last_colleague_fetch(&self, practice: uuid::Uuid) -> Result<i64, StoreError> {
         let prefix = format!("fetch:{practice}:");
@@ -77,7 +77,7 @@ impl<S: Deref<Target = Store>> Registers<S> {
     }
 }
 
-impl<S: DerefMut<Target = Store>> Registers<S> {
+impl<S: DerefMut<Target = Store>> Sharing<S> {
     /// Records colleagues' fetches of sessions this journal holds (others are none of its
     /// clients' record here).
     pub fn record_colleague_fetches(
@@ -124,7 +124,7 @@ pub struct EmergencyOpening {
     pub at: DateTime<Utc>,
 }
 
-impl<S: DerefMut<Target = Store>> Registers<S> {
+impl<S: DerefMut<Target = Store>> Sharing<S> {
     /// Records emergency openings of this journal's linked clients (an opening of a client this
     /// journal has not linked is none of its record here); one already recorded is not again.
     pub fn record_emergency_openings(

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::super::{Store, StoreError, to_ms};
-use super::Registers;
+use super::Sharing;
 
 /// Migration 24: one row per refused session; a session copied later keeps its row (the record
 /// that it was once refused).
@@ -28,7 +28,7 @@ pub(in crate::store) const CREATE_PRACTICE_QUARANTINE: &str = r"
     BEGIN SELECT RAISE(ABORT, 'append-only: a refusal is kept as it was'); END;
 ";
 
-impl<S: Deref<Target = Store>> Registers<S> {
+impl<S: Deref<Target = Store>> Sharing<S> {
     /// The sessions a pull has refused before, by uuid.
     pub fn practice_quarantined(&self) -> Result<HashSet<uuid::Uuid>, StoreError> {
         let mut statement = self

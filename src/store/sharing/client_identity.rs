@@ -8,13 +8,13 @@ use std::ops::Deref;
 
 use super::super::secret::DataKey;
 use super::super::{Store, StoreError};
-use super::Registers;
+use super::Sharing;
 
 /// Derives the journal's identity from its data key: stable for the life of the journal (through
 /// passphrase changes, backups and restores), the same in its copies, and revealing nothing.
 const JOURNAL_IDENTITY_PURPOSE: &[u8] = b"kap-journal journal identity v1";
 
-impl<S: Deref<Target = Store>> Registers<S> {
+impl<S: Deref<Target = Store>> Sharing<S> {
     /// The identifier system of this journal's client codes: the practice's, when the journal is
     /// connected to a practice that names itself, else this journal's own.
     pub fn client_code_system(&self) -> Result<String, StoreError> {
