@@ -40,6 +40,7 @@ mod export;
 mod follow_ups;
 mod import;
 mod journal_access;
+mod live;
 mod lots;
 mod practice;
 mod practice_registry;
@@ -121,6 +122,9 @@ pub enum Command {
     /// Send what this journal recorded to the practice server and copy what this clinician may
     /// read from it.
     Sync(practice::SyncArgs),
+    /// The practice's sessions running now that this login may join: those of clients whose care
+    /// team it is on, with who started each and who joined.
+    Live(live::LiveArgs),
 }
 
 /// Parses the process arguments and runs what they ask for.
@@ -147,6 +151,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Disclosures(args)) => disclosures::run(&journal, &args),
         Some(Command::Practice(args)) => practice::run(&journal, &args),
         Some(Command::Sync(args)) => practice::run_sync(&journal, &args),
+        Some(Command::Live(args)) => live::run(&journal, &args),
         Some(Command::Check(args)) => check::run(&journal, &args),
         Some(Command::Backup(args)) => backup::run_backup(&journal, &args),
         Some(Command::Restore(args)) => backup::run_restore(&journal, &args),

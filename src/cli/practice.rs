@@ -129,17 +129,7 @@ pub fn run(journal: &super::JournalAccess, args: &PracticeArgs) -> anyhow::Resul
         Some(PracticeAction::Upgrade { url }) => {
             let address = PracticeAddress::parse(url)?;
             let upgraded = crate::practice::upgrade(&address, &password_from(OWNER_PASSWORD_ENV)?)?;
-            if upgraded.signed_codes_only {
-                say!(
-                    "The practice server now keeps the client's code each signature was made under, so a journal may link a client of its own code to a practice client of another; nothing else changed."
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            say!(
-                "The practice keeps explicit care teams now: {} clients enrolled from the sessions it held, and {} care-team assignments carried over from the old rules. Review them with kap-journal practice clients and end any that should not be (practice unassign); each clinician links their clients again (practice link) before their next sync shares them.",
-                upgraded.clients,
-                upgraded.assignments
-            );
+            say!("{}", upgrade_sentence(&upgraded));
         }
         Some(PracticeAction::AddClinician {
             url,
@@ -303,4 +293,29 @@ pub fn run_sync(journal: &super::JournalAccess, args: &SyncArgs) -> anyhow::Resu
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// What `practice upgrade` did, in a sentence or two.
+fn upgrade_sentence(upgraded: &crate::practice::Upgraded) -> String {
+    if let Some(added) = upgraded.added_only {
+        let mut now = Vec::new();
+        if added.signed_codes {
+            now.push(
+                "keeps the client's code each signature was made under, so a journal may link a client of its own code to a practice client of another",
+            );
+        }
+        if added.live_sessions {
+            now.push(
+                "shows a session while it runs to its client's care team, who may join it (kap-journal live)",
+            );
+        }
+        return format!(
+            "The practice server now {}; nothing else changed.",
+            now.join(", and ")
+        );
+    }
+    format!(
+        "The practice keeps explicit care teams now: {} clients enrolled from the sessions it held, and {} care-team assignments carried over from the old rules. Review them with kap-journal practice clients and end any that should not be (practice unassign); each clinician links their clients again (practice link) before their next sync shares them.",
+        upgraded.clients, upgraded.assignments
+    )
 }

@@ -69,6 +69,10 @@ pub enum PracticeError {
     )]
     NotConnected,
     #[error(
+        "Only a clinician on the client's care team joins a live session, and only before it ends."
+    )]
+    CannotJoin,
+    #[error(
         "An admin login manages the practice and records no sessions, so it does not sync; connect as a clinician."
     )]
     AdminDoesNotSync,

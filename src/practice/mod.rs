@@ -11,6 +11,7 @@ mod fetch;
 mod fetch_log;
 mod key_registry;
 mod link;
+mod live;
 mod problems;
 mod pull;
 mod push;
@@ -35,6 +36,7 @@ pub use colleague_keys::{
 pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_as, open_in_emergency};
 pub use error::PracticeError;
 pub use link::{link, may_link};
+pub use live::{Announced, Colleague, Joined, LiveConnection, LiveInPractice};
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};
 pub use pull::Incoming;
 pub use push::Moved;
@@ -45,4 +47,4 @@ pub use setup::{
     ACCESS_SQL, MIN_PASSWORD_CHARS, NewClinician, SCHEMA_SQL, add_clinician, connect, init, join,
 };
 pub use sync::{StepWritten, SyncConnection, SyncReport, SyncStep, sync, write_step};
-pub use upgrade::{Upgraded, upgrade};
+pub use upgrade::{Added, Upgraded, upgrade};

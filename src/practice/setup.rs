@@ -19,6 +19,8 @@ pub const FETCH_LOG_SQL: &str = include_str!("fetch_log.sql");
 pub const READING_SQL: &str = include_str!("reading.sql");
 /// The code a signature was made under, where it is not the practice's.
 pub const SIGNED_CODES_SQL: &str = include_str!("signed_codes.sql");
+/// Live co-sessions: announced while they run, joined by the care team.
+pub const LIVE_SQL: &str = include_str!("live.sql");
 
 /// The shortest password accepted for a clinician's login.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -52,6 +54,7 @@ pub fn init(address: &PracticeAddress, owner_password: &str) -> Result<(), Pract
     tx.batch_execute(ACCESS_SQL).map_err(fail)?;
     tx.batch_execute(READING_SQL).map_err(fail)?;
     tx.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
+    tx.batch_execute(LIVE_SQL).map_err(fail)?;
     tx.commit().map_err(fail)
 }
 

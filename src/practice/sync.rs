@@ -45,6 +45,8 @@ pub struct SyncReport {
     /// Practice clients this login may read that no client of this journal is linked to: nothing
     /// of them is copied until one is.
     pub unlinked_practice_clients: Vec<String>,
+    /// This journal's live sessions announced to their care teams, and ends said.
+    pub live: super::live::Announced,
 }
 
 impl SyncReport {
@@ -77,6 +79,13 @@ impl SyncReport {
                 text,
                 " {} colleagues' sessions stay refused, as at an earlier sync; the practice's admin lists them with kap-journal practice problems.",
                 self.still_refused
+            );
+        }
+        if self.live.started > 0 {
+            let _ = write!(
+                text,
+                " {} live sessions are shown to their clients' care teams, who may join them.",
+                self.live.started
             );
         }
         if !self.not_linked.is_empty() {
@@ -203,6 +212,9 @@ impl SyncConnection {
         super::witness::check(&mut client, &address, reader)?;
         let practice = practice_identity(&mut client, &address)?;
         super::key_registry::register(&mut client, reader, &address, practice)?;
+        // The care team sees a session while it runs, and no more once it has ended.
+        let live =
+            super::live::announce(&mut client, reader).map_err(|failure| failure.at(&address))?;
         let in_clear = address.travels_in_clear();
         let not_linked = reader.sharing().practice_unlinked_sessions()?;
         let known_refused = reader.sharing().practice_quarantined()?;
@@ -223,6 +235,7 @@ impl SyncConnection {
             report: SyncReport {
                 in_clear,
                 not_linked,
+                live,
                 ..SyncReport::default()
             },
         })

@@ -5,7 +5,7 @@
 //! with care teams but no fetch log: the log, and who reads a session, alone. Both end with
 //! `lean_checks.sql`, schema.sql's cheaper row checks.
 
-use super::setup::{ACCESS_SQL, FETCH_LOG_SQL, READING_SQL, SIGNED_CODES_SQL};
+use super::setup::{ACCESS_SQL, FETCH_LOG_SQL, LIVE_SQL, READING_SQL, SIGNED_CODES_SQL};
 use super::{PracticeAddress, PracticeError};
 
 const UPGRADE_SQL: &str = include_str!("upgrade.sql");
@@ -18,9 +18,17 @@ const LEAN_CHECKS_SQL: &str = include_str!("lean_checks.sql");
 pub struct Upgraded {
     pub clients: i64,
     pub assignments: i64,
-    /// The server had care teams and the fetch log: only the code a signature was made under was
-    /// added.
-    pub signed_codes_only: bool,
+    /// The server had care teams and the fetch log: only what is named here was added.
+    pub added_only: Option<Added>,
+}
+
+/// What an upgrade added to a server that had care teams and the fetch log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    /// The client's code each signature was made under.
+    pub signed_codes: bool,
+    /// Live co-sessions (live.sql).
+    pub live_sessions: bool,
 }
 
 /// Upgrades the practice in `address`'s database, connected as its owner.
@@ -34,27 +42,39 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
                     to_regclass('kap.care_team') IS NOT NULL,
                     to_regclass('kap.fetches') IS NOT NULL,
                     EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'kap'
-                            AND table_name = 'signatures' AND column_name = 'client_code')",
+                            AND table_name = 'signatures' AND column_name = 'client_code'),
+                    to_regclass('kap.live_sessions') IS NOT NULL",
             &[],
         )
         .map_err(fail)?;
-    let (practice, care_teams, old, fetch_log, signed_codes): (bool, bool, bool, bool, bool) = (
-        state.get(0),
-        state.get(1),
-        state.get(2),
-        state.get(3),
-        state.get(4),
+    let (practice, care_teams, old, fetch_log, signed_codes) = (
+        state.get::<_, bool>(0),
+        state.get::<_, bool>(1),
+        state.get::<_, bool>(2),
+        state.get::<_, bool>(3),
+        state.get::<_, bool>(4),
     );
+    let live: bool = state.get(5);
     if practice && care_teams && fetch_log {
-        if signed_codes {
+        if signed_codes && live {
             return Err(PracticeError::AlreadyCurrent);
         }
-        // Only the code a signature was made under is new.
-        client.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
+        // Only what came after the fetch log is new.
+        let mut tx = client.transaction().map_err(fail)?;
+        if !signed_codes {
+            tx.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
+        }
+        if !live {
+            tx.batch_execute(LIVE_SQL).map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
         return Ok(Upgraded {
             clients: 0,
             assignments: 0,
-            signed_codes_only: true,
+            added_only: Some(Added {
+                signed_codes: !signed_codes,
+                live_sessions: !live,
+            }),
         });
     }
     // Not a practice at all, or one of a shape this build does not know.
@@ -83,6 +103,7 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
     tx.batch_execute(READING_SQL).map_err(fail)?;
     tx.batch_execute(LEAN_CHECKS_SQL).map_err(fail)?;
     tx.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
+    tx.batch_execute(LIVE_SQL).map_err(fail)?;
     let counts = tx
         .query_one(
             "SELECT (SELECT count(*) FROM kap.clients), (SELECT count(*) FROM kap.care_assignments)",
@@ -92,7 +113,7 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
     let upgraded = Upgraded {
         clients: counts.get(0),
         assignments: counts.get(1),
-        signed_codes_only: false,
+        added_only: None,
     };
     tx.commit().map_err(fail)?;
     Ok(upgraded)

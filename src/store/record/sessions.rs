@@ -74,9 +74,7 @@ impl<S: DerefMut<Target = Store>> Record<S> {
         new: &NewSession,
         started_at: DateTime<Utc>,
     ) -> Result<Session, StoreError> {
-        self.0
-            .record_mut()
-            .start_session_with(new, started_at, &[])
+        self.start_session_with(new, started_at, &[])
             .map(|(session, _)| session)
     }
 

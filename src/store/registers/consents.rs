@@ -225,9 +225,7 @@ impl<S: DerefMut<Target = Store>> Registers<S> {
         self.0.record().client(new.client_id)?;
         let text = self.consent_text()?.ok_or(ConsentError::NoText)?;
         let record = new.to_version(&text, at)?;
-        self.0
-            .registers_mut()
-            .insert_consent_records(std::slice::from_ref(&record))?;
+        self.insert_consent_records(std::slice::from_ref(&record))?;
         Ok(record)
     }
 

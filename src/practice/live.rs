@@ -1,0 +1,241 @@
+//! Live co-sessions at the practice (live.sql): a session running in a journal is announced to
+//! the server, so the clinicians on its client's care team see it and may join it; its end is said
+//! when it has ended. A sync announces and ends (`announce`), `kap-journal live` lists what this
+//! login may join (`live_sessions`), and a clinician joins one (`join`). Nothing here waits on the
+//! journal: it reads it and writes to the server only.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use postgres::Client;
+use serde::Serialize;
+
+use super::{PracticeAddress, PracticeError};
+use crate::domain::PracticeMembership;
+use crate::store::Store;
+
+/// A live session of the practice that this login may see and join.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiveInPractice {
+    pub uuid: uuid::Uuid,
+    /// The practice's code of the client.
+    pub client_code: String,
+    /// `kap` or `medical`.
+    pub model: String,
+    /// As the journal names it (`iv_infusion`, …).
+    pub route: String,
+    pub started_at: DateTime<Utc>,
+    /// The clinic's IANA time zone.
+    pub zone: Option<String>,
+    /// Who started it: the login and the name the practice knows them by.
+    pub author: Colleague,
+    /// Who joined it, first to join first.
+    pub joined: Vec<Joined>,
+}
+
+/// A clinician of the practice, by login and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Colleague {
+    pub login: String,
+    pub name: String,
+}
+
+/// One who joined a live session, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Joined {
+    pub colleague: Colleague,
+    pub at: DateTime<Utc>,
+}
+
+/// What a sync said of this journal's live sessions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Announced {
+    /// Live sessions announced for the first time.
+    pub started: usize,
+    /// Announced sessions whose end was said.
+    pub ended: usize,
+}
+
+/// A connection as the journal's login, for the live sessions of its practice.
+pub struct LiveConnection {
+    client: Client,
+    address: PracticeAddress,
+}
+
+impl LiveConnection {
+    /// Connects as the journal's login (read from `reader`); an admin, who records no sessions,
+    /// joins none.
+    pub fn open(reader: &Store) -> Result<Self, PracticeError> {
+        let membership: PracticeMembership = reader
+            .sharing()
+            .practice_membership()?
+            .ok_or(PracticeError::NotConnected)?;
+        if !membership.role.records_sessions() {
+            return Err(PracticeError::AdminDoesNotSync);
+        }
+        let address = PracticeAddress::parse(&membership.url)?;
+        let client = address.connect(&membership.password)?;
+        Ok(Self { client, address })
+    }
+
+    /// The practice's live sessions this login may see, newest first.
+    pub fn live_sessions(&mut self) -> Result<Vec<LiveInPractice>, PracticeError> {
+        live_sessions(&mut self.client).map_err(|error| self.address.error(&error))
+    }
+
+    /// Joins the live session `uuid`; joining twice is joining once.
+    pub fn join(&mut self, uuid: uuid::Uuid) -> Result<(), PracticeError> {
+        join(&mut self.client, uuid).map_err(|error| {
+            if is_refused_by_policy(&error) {
+                PracticeError::CannotJoin
+            } else {
+                self.address.error(&error)
+            }
+        })
+    }
+}
+
+/// Announces `reader`'s live sessions of clients linked to the practice whose care team this
+/// login is on, and says the end of those it announced that run here no more.
+pub(super) fn announce(client: &mut Client, reader: &Store) -> Result<Announced, LiveFailure> {
+    // A server set up before live sessions (until its owner runs practice upgrade) has no place
+    // for them: the sync goes on without.
+    let knows_live: bool = client
+        .query_one("SELECT to_regclass('kap.live_sessions') IS NOT NULL", &[])?
+        .get(0);
+    if !knows_live {
+        return Ok(Announced::default());
+    }
+    let running = reader.record().live_sessions()?;
+    let mut announced = Announced::default();
+    let mut here = HashSet::new();
+    for session in &running {
+        here.insert(session.uuid);
+        let Some(code) = reader.sharing().practice_link(session.client_id)? else {
+            continue;
+        };
+        let inserted = client.execute(
+            "INSERT INTO kap.live_sessions (uuid, client_code, model, route, started_at, zone)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (uuid) DO NOTHING",
+            &[
+                &session.uuid,
+                &code,
+                &session.model.as_str(),
+                &session.route.as_str(),
+                &session.started_at,
+                &session.zone.map(|zone| zone.to_string()),
+            ],
+        );
+        match inserted {
+            Ok(rows) => announced.started += usize::try_from(rows).unwrap_or_default(),
+            // Off the client's care team: the session stays this journal's alone, as its sync says.
+            Err(error) if is_refused_by_policy(&error) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let open: Vec<uuid::Uuid> = client
+        .query(
+            "SELECT s.uuid FROM kap.live_sessions s
+             WHERE s.author = kap.me()
+               AND NOT EXISTS (SELECT 1 FROM kap.live_ends e WHERE e.session_uuid = s.uuid)",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    for uuid in open.into_iter().filter(|uuid| !here.contains(uuid)) {
+        announced.ended += usize::try_from(client.execute(
+            "INSERT INTO kap.live_ends (session_uuid) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&uuid],
+        )?)
+        .unwrap_or_default();
+    }
+    Ok(announced)
+}
+
+impl LiveFailure {
+    /// The failure as the sentence of the practice at `address`.
+    pub(super) fn at(self, address: &PracticeAddress) -> PracticeError {
+        match self {
+            Self::Journal(error) => error.into(),
+            Self::Server(error) => address.error(&error),
+        }
+    }
+}
+
+/// Why announcing stopped: the journal could not be read, or the server refused.
+#[derive(Debug)]
+pub(super) enum LiveFailure {
+    Journal(crate::store::StoreError),
+    Server(postgres::Error),
+}
+
+impl From<crate::store::StoreError> for LiveFailure {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::Journal(error)
+    }
+}
+
+impl From<postgres::Error> for LiveFailure {
+    fn from(error: postgres::Error) -> Self {
+        Self::Server(error)
+    }
+}
+
+fn live_sessions(client: &mut Client) -> Result<Vec<LiveInPractice>, postgres::Error> {
+    let mut joined: HashMap<uuid::Uuid, Vec<Joined>> = HashMap::new();
+    for row in client.query(
+        "SELECT j.session_uuid, j.login::text, c.name, j.joined_at
+         FROM kap.live_joins j JOIN kap.clinicians c ON c.login = j.login
+         WHERE NOT EXISTS (SELECT 1 FROM kap.live_ends e WHERE e.session_uuid = j.session_uuid)
+         ORDER BY j.joined_at, j.login",
+        &[],
+    )? {
+        joined.entry(row.get(0)).or_default().push(Joined {
+            colleague: Colleague {
+                login: row.get(1),
+                name: row.get(2),
+            },
+            at: row.get(3),
+        });
+    }
+    let rows = client.query(
+        "SELECT s.uuid, s.client_code, s.model, s.route, s.started_at, s.zone, s.author::text, c.name
+         FROM kap.live_sessions s JOIN kap.clinicians c ON c.login = s.author
+         WHERE NOT EXISTS (SELECT 1 FROM kap.live_ends e WHERE e.session_uuid = s.uuid)
+         ORDER BY s.started_at DESC, s.uuid",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let uuid = row.get(0);
+            LiveInPractice {
+                uuid,
+                client_code: row.get(1),
+                model: row.get(2),
+                route: row.get(3),
+                started_at: row.get(4),
+                zone: row.get(5),
+                author: Colleague {
+                    login: row.get(6),
+                    name: row.get(7),
+                },
+                joined: joined.remove(&uuid).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+fn join(client: &mut Client, uuid: uuid::Uuid) -> Result<(), postgres::Error> {
+    client.execute(
+        "INSERT INTO kap.live_joins (session_uuid) VALUES ($1) ON CONFLICT DO NOTHING",
+        &[&uuid],
+    )?;
+    Ok(())
+}
+
+/// The server's row-level security refused the row (SQLSTATE 42501).
+fn is_refused_by_policy(error: &postgres::Error) -> bool {
+    error.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
+}
