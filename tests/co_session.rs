@@ -35,12 +35,12 @@ fn joined_journal(server: &TestServer, login: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Ends the session `id` in the journal in `dir`, its first entry the end.
-fn end_in_journal(dir: &Path, id: kap_journal::domain::SessionId) {
+/// Ends the session `id` in the journal in `dir`, after `written` entries.
+fn end_in_journal(dir: &Path, id: kap_journal::domain::SessionId, written: u32) {
     open(dir)
         .end_session(
             id,
-            Seq(1),
+            Seq(written + 1),
             &[NewEvent {
                 wall_time: Utc::now(),
                 elapsed_ms: 60_000,
@@ -143,7 +143,7 @@ fn a_live_session_is_shown_to_its_care_team_who_may_join_it_until_it_ends() {
     );
 
     // Ended in the journal, the session leaves the list at the next sync; joining it is refused.
-    end_in_journal(therapist.path(), session.id);
+    end_in_journal(therapist.path(), session.id, 0);
     ok(&cli(therapist.path(), &["sync"]));
     assert!(live(nurse.path()).is_empty());
     assert!(live(therapist.path()).is_empty());
@@ -181,8 +181,8 @@ fn a_server_from_before_live_sessions_syncs_as_before_and_its_upgrade_adds_them(
     server
         .superuser()
         .batch_execute(
-            "DROP TABLE kap.live_ends, kap.live_joins, kap.live_sessions;
-             DROP FUNCTION kap.notify_live();",
+            "DROP TABLE kap.live_entries, kap.live_ends, kap.live_joins, kap.live_sessions;
+             DROP FUNCTION kap.notify_live(), kap.place_live_entry();",
         )
         .unwrap();
     let synced = ok(&cli(therapist.path(), &["sync"]));
@@ -200,4 +200,224 @@ fn a_server_from_before_live_sessions_syncs_as_before_and_its_upgrade_adds_them(
     assert!(synced.contains("1 live sessions are shown"), "{synced}");
     let again = cli(therapist.path(), &["practice", "upgrade", &owner]);
     assert!(!again.status.success(), "already current");
+}
+
+/// Appends `count` notes to the session `id` in the journal in `dir`, after `written` entries.
+fn write_notes(dir: &Path, id: kap_journal::domain::SessionId, written: u32, count: u32) {
+    let notes: Vec<NewEvent> = (1..=count)
+        .map(|n| NewEvent {
+            wall_time: Utc::now(),
+            elapsed_ms: i64::from(written + n) * 1_000,
+            kind: EventKind::Note {
+                text: format!("Synthetic note {}.", written + n),
+            },
+        })
+        .collect();
+    open(dir)
+        .record_mut()
+        .append_events(id, Seq(written + 1), &notes)
+        .unwrap();
+}
+
+#[test]
+fn a_follower_reads_the_whole_timeline_in_order_across_a_server_restart() {
+    let server = TestServer::start();
+    let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
+    server.share("D-0001", &["t_one", "n_one"]);
+    let therapist = joined_journal(&server, "t_one");
+    let session = {
+        let mut store = open(therapist.path());
+        let client = common::client(&mut store, "D-0001");
+        store
+            .record_mut()
+            .start_session(
+                &common::new_session(&client, TreatmentModel::Kap),
+                Utc::now(),
+            )
+            .unwrap()
+    };
+    ok(&cli(
+        therapist.path(),
+        &["practice", "link", "D-0001", "D-0001"],
+    ));
+    write_notes(therapist.path(), session.id, 0, 10);
+    let synced = ok(&cli(therapist.path(), &["sync"]));
+    assert!(synced.contains("1 live sessions are shown"), "{synced}");
+    let nurse = joined_journal(&server, "n_one");
+
+    // The nurse follows; what the follower prints is read on a thread of its own.
+    let mut follower = std::process::Command::new(env!("CARGO_BIN_EXE_kap-journal"))
+        .env("KAP_JOURNAL_PASSPHRASE", common::PASSPHRASE)
+        .arg("--data-dir")
+        .arg(nurse.path())
+        .args(["live", "follow", &session.uuid.to_string(), "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = follower.stdout.take().unwrap();
+    let (lines, arrived) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let _ = lines.send(line.unwrap());
+        }
+    });
+    let take = |n: usize| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|_| {
+                let line = arrived
+                    .recv_timeout(std::time::Duration::from_secs(30))
+                    .expect("an entry within 30 s");
+                serde_json::from_str(&line).unwrap()
+            })
+            .collect()
+    };
+    let mut seen = take(10);
+
+    // More while it follows; then the server stops, more are written, and it comes back twice.
+    write_notes(therapist.path(), session.id, 10, 5);
+    ok(&cli(therapist.path(), &["sync"]));
+    seen.extend(take(5));
+    let mut written = 15;
+    for _ in 0..2 {
+        server.stop();
+        write_notes(therapist.path(), session.id, written, 7);
+        written += 7;
+        server.start_again();
+        ok(&cli(therapist.path(), &["sync"]));
+        seen.extend(take(7));
+    }
+
+    // The end is said at the next sync, and the follower stops by itself.
+    end_in_journal(therapist.path(), session.id, written);
+    ok(&cli(therapist.path(), &["sync"]));
+    let status = follower.wait().unwrap();
+    assert!(status.success());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut follower.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("cannot be reached"), "{stderr}");
+    assert!(stderr.contains("again"), "{stderr}");
+    // The end itself is the therapist's last entry, after every note.
+    seen.extend(
+        std::iter::from_fn(|| arrived.recv_timeout(std::time::Duration::from_secs(5)).ok())
+            .map(|line| serde_json::from_str::<serde_json::Value>(&line).unwrap()),
+    );
+    let positions: Vec<i64> = seen
+        .iter()
+        .map(|entry| entry["position"].as_i64().unwrap())
+        .collect();
+    let expected: Vec<i64> = (1..=i64::from(written) + 1).collect();
+    assert_eq!(
+        positions, expected,
+        "every entry once, in the server's order"
+    );
+    let seqs: Vec<i64> = seen
+        .iter()
+        .map(|entry| entry["author_seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, expected, "the author's order kept");
+    assert!(seen.iter().all(|entry| entry["author"]["login"] == "t_one"));
+    assert_eq!(seen[0]["entry"]["kind"], "note");
+    assert_eq!(seen[0]["entry"]["text"], "Synthetic note 1.");
+    assert_eq!(seen.last().unwrap()["kind"], "session_ended");
+}
+
+#[test]
+fn two_clinicians_writing_at_once_get_one_order_with_no_gap_and_keep_their_own() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("t_one", "therapist"),
+            ("n_one", "nurse"),
+            ("t_two", "therapist"),
+        ],
+    );
+    server.share("D-0001", &["t_one", "n_one", "t_two"]);
+    let password = common::pg_server::CLINICIAN_PASSWORD;
+    let uuid = uuid::Uuid::new_v4();
+    server
+        .connect("t_one", password)
+        .execute(
+            "INSERT INTO kap.live_sessions (uuid, client_code, model, route, started_at)
+             VALUES ($1, 'D-0001', 'kap', 'iv_infusion', now())",
+            &[&uuid],
+        )
+        .unwrap();
+    server
+        .connect("n_one", password)
+        .execute(
+            "INSERT INTO kap.live_joins (session_uuid) VALUES ($1)",
+            &[&uuid],
+        )
+        .unwrap();
+    // Each writes 100 entries of their own, one transaction each, both at once.
+    let writers: Vec<_> = ["t_one", "n_one"]
+        .into_iter()
+        .map(|login| {
+            let mut client = server.connect(login, password);
+            std::thread::spawn(move || {
+                for seq in 1..=100_i32 {
+                    client
+                        .execute(
+                            "INSERT INTO kap.live_entries
+                                 (session_uuid, author_seq, wall_time, elapsed_ms, kind, payload)
+                             VALUES ($1, $2, now(), 0, 'note', '{}')",
+                            &[&uuid, &seq],
+                        )
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let rows = server
+        .connect("n_one", password)
+        .query(
+            "SELECT position, author::text, author_seq FROM kap.live_entries
+             WHERE session_uuid = $1 ORDER BY position",
+            &[&uuid],
+        )
+        .unwrap();
+    let positions: Vec<i32> = rows.iter().map(|row| row.get(0)).collect();
+    assert_eq!(
+        positions,
+        (1..=200).collect::<Vec<_>>(),
+        "one order, no gap"
+    );
+    for login in ["t_one", "n_one"] {
+        let own: Vec<i32> = rows
+            .iter()
+            .filter(|row| row.get::<_, String>(1) == login)
+            .map(|row| row.get(2))
+            .collect();
+        assert_eq!(
+            own,
+            (1..=100).collect::<Vec<_>>(),
+            "{login}'s own order kept"
+        );
+    }
+    // One on the care team who did not join writes nothing into it; nobody changes what is there.
+    let mut outsider = server.connect("t_two", password);
+    assert!(
+        outsider
+            .execute(
+                "INSERT INTO kap.live_entries
+                     (session_uuid, author_seq, wall_time, elapsed_ms, kind, payload)
+                 VALUES ($1, 1, now(), 0, 'note', '{}')",
+                &[&uuid],
+            )
+            .is_err()
+    );
+    assert!(
+        server
+            .connect("t_one", password)
+            .execute(
+                "UPDATE kap.live_entries SET payload = '{}' WHERE session_uuid = $1",
+                &[&uuid]
+            )
+            .is_err()
+    );
 }

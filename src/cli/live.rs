@@ -1,21 +1,42 @@
 //! `kap-journal live`: the practice's sessions running now that this login may join (those of
-//! clients whose care team it is on), with who started each and who joined.
+//! clients whose care team it is on), with who started each and who joined; `live follow UUID`
+//! prints one's merged timeline as its entries arrive, until it ends (or Ctrl+C).
 
 use std::fmt::Write as _;
+use std::io::Write as _;
+use std::ops::ControlFlow;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::domain::{ClinicZone, Route, TreatmentModel};
-use crate::practice::{LiveConnection, LiveInPractice};
+use crate::practice::{Followed, LiveConnection, LiveEntry, LiveInPractice};
 
 /// Arguments of `kap-journal live`.
 #[derive(Debug, clap::Args)]
 pub struct LiveArgs {
+    #[command(subcommand)]
+    action: Option<LiveAction>,
     /// Print JSON (documented in docs/reference.md) instead of lines.
     #[arg(long)]
     json: bool,
 }
+
+#[derive(Debug, clap::Subcommand)]
+enum LiveAction {
+    /// Print the merged timeline of a live session as its entries arrive, until it ends.
+    Follow {
+        /// The session's identifier, as `kap-journal live` ends its line.
+        session: uuid::Uuid,
+        /// One JSON object per entry, a line each (documented in docs/reference.md).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// How long a follower waits before connecting again to a server it lost.
+const RETRY: Duration = Duration::from_secs(1);
 
 /// The JSON document `live --json` prints.
 #[derive(Serialize)]
@@ -26,6 +47,9 @@ struct LiveJson<'a> {
 
 pub fn run(journal: &super::JournalAccess, args: &LiveArgs) -> anyhow::Result<ExitCode> {
     let store = journal.open_for_reading()?;
+    if let Some(LiveAction::Follow { session, json }) = &args.action {
+        return follow(&store, *session, *json);
+    }
     let sessions = LiveConnection::open(&store)?.live_sessions()?;
     if args.json {
         say!(
@@ -43,7 +67,7 @@ pub fn run(journal: &super::JournalAccess, args: &LiveArgs) -> anyhow::Result<Ex
     }
     let here = store.clinic_zone()?;
     for session in &sessions {
-        say!("{}", line(session, here));
+        say!("{}", super::for_terminal(&line(session, here)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -76,4 +100,58 @@ fn line(session: &LiveInPractice, here: ClinicZone) -> String {
     }
     let _ = write!(text, " · {}", session.uuid);
     text
+}
+
+/// Prints the merged timeline of `session` as it grows; a closed output ends it quietly.
+fn follow(
+    store: &crate::store::Store,
+    session: uuid::Uuid,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let zone = store.clinic_zone()?;
+    let mut out = std::io::stdout().lock();
+    let mut closed = false;
+    LiveConnection::follow(store, session, RETRY, &mut |followed| {
+        let written = match followed {
+            Followed::Entry(entry) if json => serde_json::to_string(&*entry)
+                .map_err(std::io::Error::other)
+                .and_then(|line| writeln!(out, "{line}")),
+            Followed::Entry(entry) => writeln!(out, "{}", entry_line(&entry, zone)),
+            Followed::Lost => {
+                tell!("The practice server cannot be reached; following again once it is back.");
+                Ok(())
+            }
+            Followed::Back => {
+                tell!(
+                    "Connected to the practice server again; what was written meanwhile follows."
+                );
+                Ok(())
+            }
+        };
+        if written.is_err() {
+            closed = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    })?;
+    if !closed && !json {
+        let _ = writeln!(out, "The session has ended.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One entry as a line: its place, its author's clock and time since the start, who wrote it and
+/// what it says.
+fn entry_line(entry: &LiveEntry, zone: ClinicZone) -> String {
+    let said = entry.kind().map_or_else(
+        || format!("an entry this version cannot read ({})", entry.kind),
+        |kind| kind.describe(),
+    );
+    super::for_terminal(&format!(
+        "#{} {} +{} {}: {said}",
+        entry.position,
+        super::clinic_time(zone, entry.wall_time),
+        crate::format::elapsed(entry.elapsed_ms),
+        entry.author.name,
+    ))
 }

@@ -73,6 +73,10 @@ pub enum PracticeError {
     )]
     CannotJoin,
     #[error(
+        "The practice has no live session of that identifier for a client whose care team you are on."
+    )]
+    CannotFollow,
+    #[error(
         "An admin login manages the practice and records no sessions, so it does not sync; connect as a clinician."
     )]
     AdminDoesNotSync,

@@ -54,12 +54,14 @@ pub struct Announced {
     pub started: usize,
     /// Announced sessions whose end was said.
     pub ended: usize,
+    /// Entries of this journal's live sessions added to their merged timelines.
+    pub entries: usize,
 }
 
 /// A connection as the journal's login, for the live sessions of its practice.
 pub struct LiveConnection {
-    client: Client,
-    address: PracticeAddress,
+    pub(super) client: Client,
+    pub(super) address: PracticeAddress,
 }
 
 impl LiveConnection {
@@ -129,9 +131,10 @@ pub(super) fn announce(client: &mut Client, reader: &Store) -> Result<Announced,
         match inserted {
             Ok(rows) => announced.started += usize::try_from(rows).unwrap_or_default(),
             // Off the client's care team: the session stays this journal's alone, as its sync says.
-            Err(error) if is_refused_by_policy(&error) => {}
+            Err(error) if is_refused_by_policy(&error) => continue,
             Err(error) => return Err(error.into()),
         }
+        announced.entries += super::live_timeline::push_own_entries(client, reader, session)?;
     }
     let open: Vec<uuid::Uuid> = client
         .query(
@@ -144,6 +147,10 @@ pub(super) fn announce(client: &mut Client, reader: &Store) -> Result<Announced,
         .map(|row| row.get(0))
         .collect();
     for uuid in open.into_iter().filter(|uuid| !here.contains(uuid)) {
+        // What was written up to the end, the end itself included, goes before the end is said.
+        if let Some(ended) = reader.record().session_of_uuid(uuid)? {
+            announced.entries += super::live_timeline::push_own_entries(client, reader, &ended)?;
+        }
         announced.ended += usize::try_from(client.execute(
             "INSERT INTO kap.live_ends (session_uuid) VALUES ($1) ON CONFLICT DO NOTHING",
             &[&uuid],

@@ -33,12 +33,42 @@ CREATE TABLE kap.live_ends (
     said_at       timestamptz NOT NULL DEFAULT now()
 );
 
+-- The merged timeline: every entry of a live session as each clinician's journal wrote it, in the
+-- server's order (`position`: 1, 2, 3, … with no gap, given as each entry commits, so a reader that
+-- has seen position n has seen every entry before it), each with its author, its place in its
+-- author's journal and its own clock time.
+CREATE TABLE kap.live_entries (
+    session_uuid  uuid NOT NULL REFERENCES kap.live_sessions,
+    position      integer NOT NULL CHECK (position > 0),
+    author        name NOT NULL DEFAULT session_user REFERENCES kap.clinicians,
+    author_seq    integer NOT NULL CHECK (author_seq > 0),
+    wall_time     timestamptz NOT NULL,
+    elapsed_ms    bigint NOT NULL,
+    kind          text NOT NULL CHECK (length(kind) BETWEEN 1 AND 64),
+    payload       jsonb NOT NULL,
+    PRIMARY KEY (session_uuid, position),
+    UNIQUE (session_uuid, author, author_seq)
+);
+
+-- The next position, under a lock on the session held until the entry commits: two entries at
+-- once are numbered in the order they commit, and a failed insert leaves no gap.
+CREATE FUNCTION kap.place_live_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('kap_live:' || NEW.session_uuid::text, 0));
+    NEW.position := COALESCE((SELECT max(e.position) FROM kap.live_entries e
+                              WHERE e.session_uuid = NEW.session_uuid), 0) + 1;
+    RETURN NEW;
+END $$;
+REVOKE ALL ON FUNCTION kap.place_live_entry() FROM PUBLIC;
+CREATE TRIGGER live_entries_placed BEFORE INSERT ON kap.live_entries
+    FOR EACH ROW EXECUTE FUNCTION kap.place_live_entry();
+
 DO $$
 DECLARE
     t text;
     clinician text := (SELECT roles FROM kap.practice) || 'clinician';
 BEGIN
-    FOREACH t IN ARRAY ARRAY['live_sessions', 'live_joins', 'live_ends'] LOOP
+    FOREACH t IN ARRAY ARRAY['live_sessions', 'live_joins', 'live_ends', 'live_entries'] LOOP
         EXECUTE format('CREATE TRIGGER %I_append_only BEFORE UPDATE OR DELETE ON kap.%I
                         FOR EACH ROW EXECUTE FUNCTION kap.append_only()', t, t);
         EXECUTE format('CREATE TRIGGER %I_no_truncate BEFORE TRUNCATE ON kap.%I
@@ -73,6 +103,20 @@ CREATE POLICY author_ends ON kap.live_ends FOR INSERT
     WITH CHECK (EXISTS (SELECT 1 FROM kap.live_sessions s
                         WHERE s.uuid = live_ends.session_uuid AND s.author = (SELECT kap.me())));
 
+CREATE POLICY care_team ON kap.live_entries FOR SELECT
+    USING (EXISTS (SELECT 1 FROM kap.live_sessions s WHERE s.uuid = live_entries.session_uuid));
+-- The author and those who joined write their own entries, until the end is said.
+CREATE POLICY in_the_session ON kap.live_entries FOR INSERT
+    WITH CHECK (author = (SELECT kap.me())
+                AND EXISTS (SELECT 1 FROM kap.live_sessions s
+                            WHERE s.uuid = live_entries.session_uuid
+                              AND (s.author = live_entries.author
+                                   OR EXISTS (SELECT 1 FROM kap.live_joins j
+                                              WHERE j.session_uuid = s.uuid
+                                                AND j.login = live_entries.author)))
+                AND NOT EXISTS (SELECT 1 FROM kap.live_ends e
+                                WHERE e.session_uuid = live_entries.session_uuid));
+
 -- A signal only: the channel says which session changed, never what.
 CREATE FUNCTION kap.notify_live() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -89,4 +133,6 @@ CREATE TRIGGER live_sessions_notify AFTER INSERT ON kap.live_sessions
 CREATE TRIGGER live_joins_notify AFTER INSERT ON kap.live_joins
     FOR EACH ROW EXECUTE FUNCTION kap.notify_live();
 CREATE TRIGGER live_ends_notify AFTER INSERT ON kap.live_ends
+    FOR EACH ROW EXECUTE FUNCTION kap.notify_live();
+CREATE TRIGGER live_entries_notify AFTER INSERT ON kap.live_entries
     FOR EACH ROW EXECUTE FUNCTION kap.notify_live();

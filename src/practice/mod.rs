@@ -12,6 +12,7 @@ mod fetch_log;
 mod key_registry;
 mod link;
 mod live;
+mod live_timeline;
 mod problems;
 mod pull;
 mod push;
@@ -37,6 +38,7 @@ pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_as, open_in_emergenc
 pub use error::PracticeError;
 pub use link::{link, may_link};
 pub use live::{Announced, Colleague, Joined, LiveConnection, LiveInPractice};
+pub use live_timeline::{Followed, LiveEntry};
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};
 pub use pull::Incoming;
 pub use push::Moved;

@@ -43,6 +43,19 @@ impl<S: Deref<Target = Store>> Record<S> {
         row.into_session()
     }
 
+    /// The session known everywhere by `uuid`, if this journal holds it as its own.
+    pub fn session_of_uuid(&self, uuid: uuid::Uuid) -> Result<Option<Session>, StoreError> {
+        let row = self
+            .0
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE uuid = ?1"
+            ))?
+            .query_row([uuid.to_string()], raw_session)
+            .optional()?;
+        row.map(RawSession::into_session).transpose()
+    }
+
     /// Every session's id, oldest first: what `export --all` walks.
     pub fn session_ids(&self) -> Result<Vec<SessionId>, StoreError> {
         let mut statement = self
