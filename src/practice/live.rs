@@ -11,7 +11,7 @@ use postgres::Client;
 use serde::Serialize;
 
 use super::{PracticeAddress, PracticeError};
-use crate::domain::PracticeMembership;
+use crate::domain::{PracticeMembership, Session};
 use crate::store::Store;
 
 /// A live session of the practice that this login may see and join.
@@ -100,12 +100,7 @@ impl LiveConnection {
 /// Announces `reader`'s live sessions of clients linked to the practice whose care team this
 /// login is on, and says the end of those it announced that run here no more.
 pub(super) fn announce(client: &mut Client, reader: &Store) -> Result<Announced, LiveFailure> {
-    // A server set up before live sessions (until its owner runs practice upgrade) has no place
-    // for them: the sync goes on without.
-    let knows_live: bool = client
-        .query_one("SELECT to_regclass('kap.live_sessions') IS NOT NULL", &[])?
-        .get(0);
-    if !knows_live {
+    if !knows_live(client)? {
         return Ok(Announced::default());
     }
     let running = reader.record().live_sessions()?;
@@ -113,28 +108,10 @@ pub(super) fn announce(client: &mut Client, reader: &Store) -> Result<Announced,
     let mut here = HashSet::new();
     for session in &running {
         here.insert(session.uuid);
-        let Some(code) = reader.sharing().practice_link(session.client_id)? else {
-            continue;
-        };
-        let inserted = client.execute(
-            "INSERT INTO kap.live_sessions (uuid, client_code, model, route, started_at, zone)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (uuid) DO NOTHING",
-            &[
-                &session.uuid,
-                &code,
-                &session.model.as_str(),
-                &session.route.as_str(),
-                &session.started_at,
-                &session.zone.map(|zone| zone.to_string()),
-            ],
-        );
-        match inserted {
-            Ok(rows) => announced.started += usize::try_from(rows).unwrap_or_default(),
-            // Off the client's care team: the session stays this journal's alone, as its sync says.
-            Err(error) if is_refused_by_policy(&error) => continue,
-            Err(error) => return Err(error.into()),
+        if let Some(first) = show(client, reader, session)? {
+            announced.started += usize::from(first);
+            announced.entries += super::live_timeline::push_own_entries(client, reader, session)?;
         }
-        announced.entries += super::live_timeline::push_own_entries(client, reader, session)?;
     }
     let open: Vec<uuid::Uuid> = client
         .query(
@@ -147,17 +124,126 @@ pub(super) fn announce(client: &mut Client, reader: &Store) -> Result<Announced,
         .map(|row| row.get(0))
         .collect();
     for uuid in open.into_iter().filter(|uuid| !here.contains(uuid)) {
-        // What was written up to the end, the end itself included, goes before the end is said.
-        if let Some(ended) = reader.record().session_of_uuid(uuid)? {
-            announced.entries += super::live_timeline::push_own_entries(client, reader, &ended)?;
-        }
-        announced.ended += usize::try_from(client.execute(
-            "INSERT INTO kap.live_ends (session_uuid) VALUES ($1) ON CONFLICT DO NOTHING",
-            &[&uuid],
-        )?)
-        .unwrap_or_default();
+        let (entries, ended) = say_end(client, reader, uuid)?;
+        announced.entries += entries;
+        announced.ended += usize::from(ended);
     }
     Ok(announced)
+}
+
+/// Whether the server has a place for live sessions: one set up before them (until its owner runs
+/// practice upgrade) has none, and a sync goes on without.
+fn knows_live(client: &mut Client) -> Result<bool, postgres::Error> {
+    Ok(client
+        .query_one("SELECT to_regclass('kap.live_sessions') IS NOT NULL", &[])?
+        .get(0))
+}
+
+/// Shows the live `session` to its client's care team: `Some(true)` the first time, `Some(false)`
+/// when the server had it, `None` when it stays this journal's alone (its client is not linked, or
+/// this login is off the care team).
+fn show(
+    client: &mut Client,
+    reader: &Store,
+    session: &Session,
+) -> Result<Option<bool>, LiveFailure> {
+    let Some(code) = reader.sharing().practice_link(session.client_id)? else {
+        return Ok(None);
+    };
+    let inserted = client.execute(
+        "INSERT INTO kap.live_sessions (uuid, client_code, model, route, started_at, zone)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (uuid) DO NOTHING",
+        &[
+            &session.uuid,
+            &code,
+            &session.model.as_str(),
+            &session.route.as_str(),
+            &session.started_at,
+            &session.zone.map(|zone| zone.to_string()),
+        ],
+    );
+    match inserted {
+        Ok(rows) => Ok(Some(rows > 0)),
+        Err(error) if is_refused_by_policy(&error) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Pushes what was written of the session `uuid` up to its end, the end included, then says the
+/// end: how many entries went, and whether the end was new to the server.
+fn say_end(
+    client: &mut Client,
+    reader: &Store,
+    uuid: uuid::Uuid,
+) -> Result<(usize, bool), LiveFailure> {
+    let entries = match reader.record().session_of_uuid(uuid)? {
+        Some(ended) => super::live_timeline::push_own_entries(client, reader, &ended)?,
+        None => 0,
+    };
+    let said = client.execute(
+        "INSERT INTO kap.live_ends (session_uuid) VALUES ($1) ON CONFLICT DO NOTHING",
+        &[&uuid],
+    )?;
+    Ok((entries, said > 0))
+}
+
+/// Where one live session of this journal stands with the practice, after [`LiveConnection::share`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shared {
+    /// Its client is not linked to the practice, this login is off the care team, or the server
+    /// has no place for live sessions yet: it is this journal's alone.
+    NotShown,
+    /// Shown to the care team, with who joined (by name), first to join first.
+    Shown { joined: Vec<String> },
+    /// Ended, and the end said.
+    Ended,
+}
+
+impl LiveConnection {
+    /// Brings the practice up to date with this journal's session `uuid`: shows it to the care team
+    /// while it runs and pushes what was written since; once it has ended, pushes the last of it and
+    /// says the end.
+    pub fn share(&mut self, reader: &Store, uuid: uuid::Uuid) -> Result<Shared, PracticeError> {
+        self.shared(reader, uuid)
+            .map_err(|failure| failure.at(&self.address))
+    }
+
+    fn shared(&mut self, reader: &Store, uuid: uuid::Uuid) -> Result<Shared, LiveFailure> {
+        let client = &mut self.client;
+        let Some(session) = reader.record().session_of_uuid(uuid)? else {
+            return Ok(Shared::NotShown);
+        };
+        if !knows_live(client)? {
+            return Ok(Shared::NotShown);
+        }
+        if session.status != crate::domain::SessionStatus::Live {
+            let on_server: bool = client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM kap.live_sessions WHERE uuid = $1)",
+                    &[&uuid],
+                )?
+                .get(0);
+            if on_server {
+                say_end(client, reader, uuid)?;
+                return Ok(Shared::Ended);
+            }
+            return Ok(Shared::NotShown);
+        }
+        if show(client, reader, &session)?.is_none() {
+            return Ok(Shared::NotShown);
+        }
+        super::live_timeline::push_own_entries(client, reader, &session)?;
+        let joined = client
+            .query(
+                "SELECT c.name FROM kap.live_joins j JOIN kap.clinicians c ON c.login = j.login
+                 WHERE j.session_uuid = $1 ORDER BY j.joined_at, j.login",
+                &[&uuid],
+            )?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        Ok(Shared::Shown { joined })
+    }
 }
 
 impl LiveFailure {

@@ -37,7 +37,7 @@ pub use colleague_keys::{
 pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_as, open_in_emergency};
 pub use error::PracticeError;
 pub use link::{link, may_link};
-pub use live::{Announced, Colleague, Joined, LiveConnection, LiveInPractice};
+pub use live::{Announced, Colleague, Joined, LiveConnection, LiveInPractice, Shared};
 pub use live_timeline::{Followed, LiveEntry};
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};
 pub use pull::Incoming;

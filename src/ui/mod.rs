@@ -10,6 +10,7 @@ mod client;
 mod commands;
 mod home;
 mod live;
+mod live_share;
 mod lots;
 mod practice;
 mod practice_sync;

@@ -3,10 +3,12 @@
 use egui::{RichText, Ui};
 
 use super::super::commands::{DEFERRAL_COMMANDS, OUTCOME_COMMANDS, UiCommand};
+use super::super::live_share::ShareStatus;
 use super::super::{format, theme, widgets};
 use super::glance;
 use crate::domain::{CurrentDose, Seq};
 use crate::live::{LiveSession, SaveStatus};
+use crate::practice::Shared;
 
 /// A returning client's suicide risk from an earlier session, as the header says it.
 pub struct EarlierRisk {
@@ -90,6 +92,7 @@ pub fn show(
     ui: &mut Ui,
     live: &LiveSession,
     saved: &RichText,
+    shared: Option<&ShareStatus>,
     discharging: bool,
     earlier_risk: Option<&EarlierRisk>,
 ) -> HeaderAction {
@@ -111,6 +114,13 @@ pub fn show(
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(saved.clone());
+            if let Some((line, why)) = shared.and_then(share_status) {
+                ui.separator();
+                let label = ui.label(line);
+                if let Some(why) = why {
+                    label.on_hover_text(why);
+                }
+            }
         });
     });
     if let Some(risk) = earlier_risk {
@@ -209,6 +219,26 @@ fn timer(ui: &mut Ui, label: &str, ms: Option<i64>) {
 }
 
 /// Whether everything typed is on the disk, in the header: green when it is.
+/// Where the session stands with the practice, when it is in one: shown to the care team (with who
+/// joined), or going on alone (with why, on hover).
+fn share_status(status: &ShareStatus) -> Option<(RichText, Option<String>)> {
+    match status {
+        ShareStatus::Shared(Shared::Shown { joined }) if joined.is_empty() => Some((
+            RichText::new("Shown to the care team").color(theme::muted()),
+            None,
+        )),
+        ShareStatus::Shared(Shared::Shown { joined }) => Some((
+            RichText::new(format!("Joined by {}", joined.join(", "))).color(theme::saved()),
+            None,
+        )),
+        ShareStatus::Alone(why) => Some((
+            RichText::new("Practice unreachable: going on alone").color(theme::warning()),
+            Some(why.clone()),
+        )),
+        ShareStatus::Quiet | ShareStatus::Shared(Shared::NotShown | Shared::Ended) => None,
+    }
+}
+
 pub fn save_status(status: &SaveStatus) -> RichText {
     match status {
         SaveStatus::DraftNotSaved(why) => RichText::new(format!("Draft NOT saved: {why}"))

@@ -16,6 +16,7 @@ use egui::{RichText, Ui};
 
 use self::composer::Composer;
 use super::commands::{Scope, UiCommand};
+use super::live_share::LiveShare;
 use super::view::{AppView, Nav, ViewContext};
 use super::{format, theme, timeline};
 use crate::domain::{ClinicSettings, Seq, TreatmentModel};
@@ -40,6 +41,8 @@ pub struct LiveView {
     earlier_risk: Option<header::EarlierRisk>,
     /// The digit an Alt+digit choice may still send as text, kept out of the note.
     swallow_digit: Option<&'static str>,
+    /// The session shown to its care team at the practice (`None` outside a practice).
+    share: Option<LiveShare>,
 }
 
 impl AppView for LiveView {
@@ -97,6 +100,7 @@ impl LiveView {
         });
         live.set_settings(settings);
         let earlier_risk = earlier_risk(store, &live);
+        let share = LiveShare::of(store, live.session().uuid);
         Self {
             composer: Composer::new(text),
             live,
@@ -104,6 +108,7 @@ impl LiveView {
             clinician: store.signs_as(),
             earlier_risk,
             swallow_digit: None,
+            share,
             selected: None,
             error,
             resumed_notice,
@@ -147,6 +152,12 @@ impl LiveView {
     /// saved.
     pub fn logic(&mut self, ctx: &egui::Context, mut journal: &Journal) {
         self.take_answers();
+        // Shown to the care team entry by entry, beside the window.
+        let confirmed = self.live.events().len() - self.live.pending().len();
+        let ended = !self.is_live();
+        if let Some(share) = &mut self.share {
+            share.poll(ctx, confirmed, ended);
+        }
         if let Some(wait) = self.live.keep_draft(&mut journal, &self.composer.text) {
             ctx.request_repaint_after(wait);
         }
@@ -193,6 +204,7 @@ impl LiveView {
                     ui,
                     &self.live,
                     &saved,
+                    self.share.as_ref().map(LiveShare::status),
                     discharging,
                     self.earlier_risk.as_ref(),
                 )
