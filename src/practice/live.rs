@@ -68,10 +68,16 @@ impl LiveConnection {
     /// Connects as the journal's login (read from `reader`); an admin, who records no sessions,
     /// joins none.
     pub fn open(reader: &Store) -> Result<Self, PracticeError> {
-        let membership: PracticeMembership = reader
+        let membership = reader
             .sharing()
             .practice_membership()?
             .ok_or(PracticeError::NotConnected)?;
+        Self::for_member(&membership)
+    }
+
+    /// Connects as `membership`'s login (read from the journal beforehand, so a job thread needs no
+    /// reader of its own).
+    pub fn for_member(membership: &PracticeMembership) -> Result<Self, PracticeError> {
         if !membership.role.records_sessions() {
             return Err(PracticeError::AdminDoesNotSync);
         }

@@ -3,6 +3,7 @@
 //! same as `kap-journal sessions --practice`.
 
 pub(super) mod admin;
+pub(super) mod live_list;
 pub(super) mod registry;
 pub(super) mod settings;
 
@@ -26,6 +27,8 @@ pub struct PracticeView {
     syncs_seen: u64,
     /// The practice's clients and care teams, read from the server when opened.
     registry: registry::PracticeRegistry,
+    /// The sessions running now that this clinician may join.
+    live: live_list::LiveList,
 }
 
 impl PracticeView {
@@ -37,6 +40,7 @@ impl PracticeView {
             problem: None,
             syncs_seen,
             registry: registry::PracticeRegistry::default(),
+            live: live_list::LiveList::default(),
         };
         view.reload(store);
         view
@@ -120,6 +124,9 @@ impl AppView for PracticeView {
                         }
                     });
                     sync_outcome(ui, cx.practice);
+                    if membership.role.records_sessions() {
+                        self.live.ui(ui, membership);
+                    }
                     self.registry.ui(ui, membership);
                 }
             }

@@ -2,7 +2,9 @@
 //! the server and syncs, and the Practice list shows a colleague's session with their name.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
 mod common;
+mod live;
 
 use chrono::Utc;
 use common::pg_server::{CLINICIAN_PASSWORD as PASSWORD, OWNER, OWNER_PASSWORD, TestServer};
@@ -328,97 +330,4 @@ fn a_therapist_off_the_care_team_opens_a_client_in_an_emergency_from_the_practic
         .unwrap()
         .get(0);
     assert_eq!(reason, "Covering the on-call night (synthetic).");
-}
-
-/// Logs a note from the note field, stepping the frames (a push may be on its way meanwhile).
-fn note(harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>, text: &str) {
-    common::ui::field(harness, "Note").type_text(text);
-    harness.step();
-    harness.key_press(egui::Key::Enter);
-    for _ in 0..3 {
-        harness.step();
-    }
-}
-
-#[test]
-fn a_session_logged_in_the_window_is_shown_to_its_care_team_entry_by_entry() {
-    let server = TestServer::start();
-    server.init_practice();
-    server.add_clinician("t_one", PracticeRole::Therapist);
-    server.add_clinician("n_one", PracticeRole::Nurse);
-    server.share("C-0142", &["t_one", "n_one"]);
-    let journal = common::journal();
-    let mut store = journal.store;
-    common::client(&mut store, "C-0142");
-    let joined = |store: &mut Store, login: &str| {
-        let address = PracticeAddress::parse(&server.url(login)).unwrap();
-        kap_journal::practice::connect(store, &address, PASSWORD, Utc::now()).unwrap();
-    };
-    joined(&mut store, "t_one");
-    kap_journal::practice::link(&mut store, "C-0142", "C-0142", Utc::now()).unwrap();
-    drop(store);
-    let nurse_dir = tempfile::tempdir().unwrap();
-    let mut nurse = Store::open(nurse_dir.path(), &common::passphrase()).unwrap();
-    joined(&mut nurse, "n_one");
-
-    // The therapist starts a session in the window and logs a note: shown at once, nothing to press.
-    let mut harness = app(journal.dir.path(), &journal.clock);
-    harness.run();
-    click(&mut harness, "New session");
-    common::ui::choose_client(&mut harness, "C-0142");
-    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
-    common::ui::confirm_consent(&mut harness);
-    type_into(&mut harness, "Blood pressure", "124/80");
-    // Each entry is pushed by a job beside the window: the frames are stepped, not run to rest.
-    harness
-        .get(
-            egui_kittest::kittest::By::new()
-                .role(egui::accesskit::Role::Button)
-                .label_contains("Start session"),
-        )
-        .click();
-    common::ui::step_until(&mut harness, "the live view", |harness| {
-        harness.query_by_label("Note").is_some()
-    });
-    note(&mut harness, "Settled in the chair.");
-    common::ui::step_until(&mut harness, "the session shown", |harness| {
-        harness.query_by_label("Shown to the care team").is_some()
-    });
-
-    // The nurse on the team sees it and joins; the therapist's header says so after the next entry.
-    let mut connection = kap_journal::practice::LiveConnection::open(&nurse).unwrap();
-    let live = connection.live_sessions().unwrap();
-    assert_eq!(live.len(), 1);
-    assert_eq!(live[0].client_code, "C-0142");
-    connection.join(live[0].uuid).unwrap();
-    note(&mut harness, "Breathing slowly.");
-    common::ui::step_until(&mut harness, "the join said", |harness| {
-        harness
-            .query_by_label("Joined by Dr. n_one (synthetic)")
-            .is_some()
-    });
-    // Every entry of the journal is on the server, in its order.
-    let reader = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
-    let session = reader.record().live_sessions().unwrap().remove(0);
-    let here = reader.record().events(session.id).unwrap().len();
-    let mut followed = Vec::new();
-    let mut seen = |followed_now: kap_journal::practice::Followed| {
-        if let kap_journal::practice::Followed::Entry(entry) = followed_now {
-            followed.push(entry.author_seq);
-        }
-        if followed.len() == here {
-            std::ops::ControlFlow::Break(())
-        } else {
-            std::ops::ControlFlow::Continue(())
-        }
-    };
-    kap_journal::practice::LiveConnection::follow(
-        &nurse,
-        session.uuid,
-        std::time::Duration::from_millis(100),
-        &mut seen,
-    )
-    .unwrap();
-    let expected: Vec<i32> = (1..=i32::try_from(here).unwrap()).collect();
-    assert_eq!(followed, expected);
 }
