@@ -53,20 +53,11 @@ fn end_in_journal(dir: &Path, id: kap_journal::domain::SessionId, written: u32) 
         .unwrap();
 }
 
-#[test]
-fn a_live_session_is_shown_to_its_care_team_who_may_join_it_until_it_ends() {
-    let server = TestServer::start();
-    let _admin = practice(
-        &server,
-        &[
-            ("t_one", "therapist"),
-            ("n_one", "nurse"),
-            ("t_two", "therapist"),
-        ],
-    );
-    server.share("D-0001", &["t_one", "n_one"]);
-    // The therapist's journal: client D-0001 in a live session, linked to the practice's D-0001.
-    let therapist = joined_journal(&server, "t_one");
+/// The therapist `t_one`'s journal: client D-0001 in a live session, linked to the practice's D-0001.
+fn therapist_in_a_live_session(
+    server: &TestServer,
+) -> (tempfile::TempDir, kap_journal::domain::Session) {
+    let therapist = joined_journal(server, "t_one");
     let session = {
         let mut store = open(therapist.path());
         let client = common::client(&mut store, "D-0001");
@@ -82,6 +73,22 @@ fn a_live_session_is_shown_to_its_care_team_who_may_join_it_until_it_ends() {
         therapist.path(),
         &["practice", "link", "D-0001", "D-0001"],
     ));
+    (therapist, session)
+}
+
+#[test]
+fn a_live_session_is_shown_to_its_care_team_who_may_join_it_until_it_ends() {
+    let server = TestServer::start();
+    let _admin = practice(
+        &server,
+        &[
+            ("t_one", "therapist"),
+            ("n_one", "nurse"),
+            ("t_two", "therapist"),
+        ],
+    );
+    server.share("D-0001", &["t_one", "n_one"]);
+    let (therapist, session) = therapist_in_a_live_session(&server);
     let nurse = joined_journal(&server, "n_one");
     let off_team = joined_journal(&server, "t_two");
     assert!(
@@ -161,22 +168,7 @@ fn a_server_from_before_live_sessions_syncs_as_before_and_its_upgrade_adds_them(
     let server = TestServer::start();
     let _admin = practice(&server, &[("t_one", "therapist")]);
     server.share("D-0001", &["t_one"]);
-    let therapist = joined_journal(&server, "t_one");
-    {
-        let mut store = open(therapist.path());
-        let client = common::client(&mut store, "D-0001");
-        store
-            .record_mut()
-            .start_session(
-                &common::new_session(&client, TreatmentModel::Kap),
-                Utc::now(),
-            )
-            .unwrap();
-    }
-    ok(&cli(
-        therapist.path(),
-        &["practice", "link", "D-0001", "D-0001"],
-    ));
+    let (therapist, _) = therapist_in_a_live_session(&server);
     // The server as a build before live sessions left it.
     server
         .superuser()
@@ -224,22 +216,7 @@ fn a_follower_reads_the_whole_timeline_in_order_across_a_server_restart() {
     let server = TestServer::start();
     let _admin = practice(&server, &[("t_one", "therapist"), ("n_one", "nurse")]);
     server.share("D-0001", &["t_one", "n_one"]);
-    let therapist = joined_journal(&server, "t_one");
-    let session = {
-        let mut store = open(therapist.path());
-        let client = common::client(&mut store, "D-0001");
-        store
-            .record_mut()
-            .start_session(
-                &common::new_session(&client, TreatmentModel::Kap),
-                Utc::now(),
-            )
-            .unwrap()
-    };
-    ok(&cli(
-        therapist.path(),
-        &["practice", "link", "D-0001", "D-0001"],
-    ));
+    let (therapist, session) = therapist_in_a_live_session(&server);
     write_notes(therapist.path(), session.id, 0, 10);
     let synced = ok(&cli(therapist.path(), &["sync"]));
     assert!(synced.contains("1 live sessions are shown"), "{synced}");

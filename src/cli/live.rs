@@ -90,13 +90,8 @@ fn line(session: &LiveInPractice, here: ClinicZone) -> String {
         zone.name(),
         session.author.name,
     );
-    if !session.joined.is_empty() {
-        let names: Vec<&str> = session
-            .joined
-            .iter()
-            .map(|joined| joined.colleague.name.as_str())
-            .collect();
-        let _ = write!(text, " · joined by {}", names.join(", "));
+    if let Some(names) = session.joined_names() {
+        let _ = write!(text, " · joined by {names}");
     }
     let _ = write!(text, " · {}", session.uuid);
     text

@@ -33,6 +33,19 @@ pub struct LiveInPractice {
     pub joined: Vec<Joined>,
 }
 
+impl LiveInPractice {
+    /// Who joined, by name, first to join first ("Dr. A, Dr. B"); `None` while nobody has.
+    pub fn joined_names(&self) -> Option<String> {
+        (!self.joined.is_empty()).then(|| {
+            self.joined
+                .iter()
+                .map(|joined| joined.colleague.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+}
+
 /// A clinician of the practice, by login and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Colleague {

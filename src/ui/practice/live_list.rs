@@ -139,13 +139,8 @@ fn line(session: &LiveInPractice) -> String {
         crate::format::date_time(session.started_at),
         session.author.name
     );
-    if !session.joined.is_empty() {
-        let names: Vec<&str> = session
-            .joined
-            .iter()
-            .map(|joined| joined.colleague.name.as_str())
-            .collect();
-        let _ = write!(text, " · joined by {}", names.join(", "));
+    if let Some(names) = session.joined_names() {
+        let _ = write!(text, " · joined by {names}");
     }
     text
 }
