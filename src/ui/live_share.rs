@@ -14,11 +14,18 @@ pub enum ShareStatus {
     /// Not asked yet, or this journal is not in a practice.
     Quiet,
     Shared(Shared),
-    /// The last push failed: why, in a sentence; the session goes on here.
-    Alone(String),
+    /// The last push failed (the server could not be reached, or it refused): why, in a sentence;
+    /// the session goes on here.
+    Alone {
+        unreachable: bool,
+        why: String,
+    },
 }
 
 type Pushed = (Option<LiveConnection>, Result<Shared, PracticeError>);
+
+/// How long after a failed push the same entries are pushed again, if no new entry asks sooner.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// One live session's sharing with the practice.
 pub struct LiveShare {
@@ -30,6 +37,8 @@ pub struct LiveShare {
     /// Entries confirmed (and whether the session had ended) at the last push started.
     pushed: Option<(usize, bool)>,
     status: ShareStatus,
+    /// After a failed push: when to push again if nothing new comes first.
+    retry_at: Option<std::time::Instant>,
     ctx: Option<egui::Context>,
 }
 
@@ -44,6 +53,7 @@ impl LiveShare {
             pushing: None,
             pushed: None,
             status: ShareStatus::Quiet,
+            retry_at: None,
             ctx: None,
         })
     }
@@ -65,17 +75,29 @@ impl LiveShare {
             self.pushing = None;
             self.connection = connection;
             self.status = match result {
-                Ok(shared) => ShareStatus::Shared(shared),
+                Ok(shared) => {
+                    self.retry_at = None;
+                    ShareStatus::Shared(shared)
+                }
                 Err(error) => {
-                    // Pushed again at the next entry, or now if one came meanwhile.
-                    self.pushed = None;
-                    ShareStatus::Alone(error.to_string())
+                    // Pushed again at the next entry, or after a while if none comes: never in a
+                    // loop of frames while the server is away.
+                    self.retry_at = Some(std::time::Instant::now() + RETRY_AFTER);
+                    ctx.request_repaint_after(RETRY_AFTER);
+                    ShareStatus::Alone {
+                        unreachable: matches!(error, PracticeError::Unreachable { .. }),
+                        why: error.to_string(),
+                    }
                 }
             };
         }
-        if self.pushed == Some((confirmed, ended)) {
+        let due_again = self
+            .retry_at
+            .is_some_and(|at| std::time::Instant::now() >= at);
+        if self.pushed == Some((confirmed, ended)) && !due_again {
             return;
         }
+        self.retry_at = None;
         self.pushed = Some((confirmed, ended));
         self.start(ctx);
     }

@@ -69,6 +69,22 @@ fn a_session_logged_in_the_window_is_shown_to_its_care_team_entry_by_entry() {
             .query_by_label("Joined by Dr. n_one (synthetic)")
             .is_some()
     });
+    // The server goes away: the session goes on alone and says so; back, what was written meanwhile
+    // goes too.
+    server.stop();
+    note(&mut harness, "Eyes closed, hands open.");
+    common::ui::step_until(&mut harness, "the outage said", |harness| {
+        harness
+            .query_by_label("Practice unreachable: going on alone")
+            .is_some()
+    });
+    server.start_again();
+    note(&mut harness, "Says the room feels far away.");
+    common::ui::step_until(&mut harness, "the way back", |harness| {
+        harness
+            .query_by_label("Joined by Dr. n_one (synthetic)")
+            .is_some()
+    });
     // Every entry of the journal is on the server, in its order.
     let reader = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
     let session = reader.record().live_sessions().unwrap().remove(0);

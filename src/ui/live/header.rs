@@ -231,8 +231,13 @@ fn share_status(status: &ShareStatus) -> Option<(RichText, Option<String>)> {
             RichText::new(format!("Joined by {}", joined.join(", "))).color(theme::saved()),
             None,
         )),
-        ShareStatus::Alone(why) => Some((
-            RichText::new("Practice unreachable: going on alone").color(theme::warning()),
+        ShareStatus::Alone { unreachable, why } => Some((
+            RichText::new(if *unreachable {
+                "Practice unreachable: going on alone"
+            } else {
+                "Not shown to the care team: going on alone"
+            })
+            .color(theme::warning()),
             Some(why.clone()),
         )),
         ShareStatus::Quiet | ShareStatus::Shared(Shared::NotShown | Shared::Ended) => None,
