@@ -114,6 +114,13 @@ fn a_live_session_is_shown_to_its_care_team_who_may_join_it_until_it_ends() {
     assert_eq!(seen[0]["client_code"], "D-0001");
     assert_eq!(seen[0]["model"], "kap");
     assert_eq!(seen[0]["author"]["login"], "t_one");
+    assert_eq!(seen[0]["comfort_plan"], session.comfort_plan);
+    assert_eq!(
+        serde_json::from_value::<kap_journal::domain::Dose>(seen[0]["planned_dose"].clone())
+            .unwrap(),
+        session.planned_dose,
+        "the care team can follow the dose"
+    );
     assert!(seen[0]["joined"].as_array().unwrap().is_empty());
     assert!(
         live(off_team.path()).is_empty(),
@@ -316,8 +323,9 @@ fn two_clinicians_writing_at_once_get_one_order_with_no_gap_and_keep_their_own()
     server
         .connect("t_one", password)
         .execute(
-            "INSERT INTO kap.live_sessions (uuid, client_code, model, route, started_at)
-             VALUES ($1, 'D-0001', 'kap', 'iv_infusion', now())",
+            "INSERT INTO kap.live_sessions (uuid, client_code, model, route, planned_dose,
+                                            intention, comfort_plan, started_at)
+             VALUES ($1, 'D-0001', 'kap', 'iv_infusion', '{}', '', '', now())",
             &[&uuid],
         )
         .unwrap();

@@ -24,6 +24,14 @@ pub struct LiveInPractice {
     pub model: String,
     /// As the journal names it (`iv_infusion`, …).
     pub route: String,
+    /// The planned dose, as the JSON archive writes one.
+    pub planned_dose: serde_json::Value,
+    /// The weight the session is dosed by, when known.
+    pub weight_kg: Option<f64>,
+    /// What the client hopes to meet or understand.
+    pub intention: String,
+    /// How the client wants to be supported when it gets hard.
+    pub comfort_plan: String,
     pub started_at: DateTime<Utc>,
     /// The clinic's IANA time zone.
     pub zone: Option<String>,
@@ -169,14 +177,21 @@ fn show(
     let Some(code) = reader.sharing().practice_link(session.client_id)? else {
         return Ok(None);
     };
+    let planned_dose = serde_json::to_value(&session.planned_dose)
+        .map_err(|_| LiveFailure::Journal(crate::store::StoreError::Damaged("a planned dose")))?;
     let inserted = client.execute(
-        "INSERT INTO kap.live_sessions (uuid, client_code, model, route, started_at, zone)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (uuid) DO NOTHING",
+        "INSERT INTO kap.live_sessions (uuid, client_code, model, route, planned_dose, weight_kg,
+                                       intention, comfort_plan, started_at, zone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (uuid) DO NOTHING",
         &[
             &session.uuid,
             &code,
             &session.model.as_str(),
             &session.route.as_str(),
+            &planned_dose,
+            &session.weight_kg,
+            &session.intention,
+            &session.comfort_plan,
             &session.started_at,
             &session.zone.map(|zone| zone.to_string()),
         ],
@@ -312,7 +327,8 @@ fn live_sessions(client: &mut Client) -> Result<Vec<LiveInPractice>, postgres::E
         });
     }
     let rows = client.query(
-        "SELECT s.uuid, s.client_code, s.model, s.route, s.started_at, s.zone, s.author::text, c.name
+        "SELECT s.uuid, s.client_code, s.model, s.route, s.started_at, s.zone, s.author::text, c.name,
+                s.planned_dose, s.weight_kg, s.intention, s.comfort_plan
          FROM kap.live_sessions s JOIN kap.clinicians c ON c.login = s.author
          WHERE NOT EXISTS (SELECT 1 FROM kap.live_ends e WHERE e.session_uuid = s.uuid)
          ORDER BY s.started_at DESC, s.uuid",
@@ -333,6 +349,10 @@ fn live_sessions(client: &mut Client) -> Result<Vec<LiveInPractice>, postgres::E
                     login: row.get(6),
                     name: row.get(7),
                 },
+                planned_dose: row.get(8),
+                weight_kg: row.get(9),
+                intention: row.get(10),
+                comfort_plan: row.get(11),
                 joined: joined.remove(&uuid).unwrap_or_default(),
             }
         })

@@ -11,6 +11,12 @@ CREATE TABLE kap.live_sessions (
     client_code   text NOT NULL REFERENCES kap.clients,
     model         text NOT NULL CHECK (model IN ('medical', 'kap')),
     route         text NOT NULL CHECK (length(route) BETWEEN 1 AND 64),
+    -- What the care team needs to follow it: the planned dose, the weight it is dosed by, and the
+    -- client's intention and comfort plan (the session carries them when it is pushed at its end).
+    planned_dose  jsonb NOT NULL,
+    weight_kg     double precision CHECK (weight_kg IS NULL OR weight_kg > 0),
+    intention     text NOT NULL,
+    comfort_plan  text NOT NULL,
     started_at    timestamptz NOT NULL,
     -- The clinic's IANA time zone the session is held in.
     zone          text CHECK (zone IS NULL OR length(zone) BETWEEN 1 AND 64),
