@@ -177,7 +177,7 @@ fn show(
     let Some(code) = reader.sharing().practice_link(session.client_id)? else {
         return Ok(None);
     };
-    let planned_dose = serde_json::to_value(&session.planned_dose)
+    let planned_dose = serde_json::to_value(session.planned_dose)
         .map_err(|_| LiveFailure::Journal(crate::store::StoreError::Damaged("a planned dose")))?;
     let inserted = client.execute(
         "INSERT INTO kap.live_sessions (uuid, client_code, model, route, planned_dose, weight_kg,
