@@ -166,6 +166,21 @@ fn a_live_session_is_shown_to_its_care_team_who_may_join_it_until_it_ends() {
         .join(session.uuid)
         .unwrap_err();
     assert!(matches!(late, PracticeError::CannotJoin), "{late}");
+    // Followed after its end, the timeline is printed whole, each entry to the second, and ends.
+    let followed = ok(&cli(
+        nurse.path(),
+        &["live", "follow", &session.uuid.to_string()],
+    ));
+    let first = followed.lines().next().unwrap_or_default();
+    let time = first.split(' ').nth(1).unwrap_or_default();
+    assert!(
+        first.starts_with("#1 ")
+            && time.len() == 8
+            && time.matches(':').count() == 2
+            && first.contains("Dr. t_one (synthetic): "),
+        "{followed}"
+    );
+    assert!(followed.ends_with("The session has ended.\n"), "{followed}");
     let none = ok(&cli(nurse.path(), &["live"]));
     assert!(none.contains("No session is live"), "{none}");
 }

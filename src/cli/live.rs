@@ -135,8 +135,8 @@ fn follow(
     Ok(ExitCode::SUCCESS)
 }
 
-/// One entry as a line: its place, its author's clock and time since the start, who wrote it and
-/// what it says.
+/// One entry as a line: its place, its author's clock (to the second, in the clinic's zone) and
+/// time since the start, who wrote it and what it says.
 fn entry_line(entry: &LiveEntry, zone: ClinicZone) -> String {
     let said = entry.kind().map_or_else(
         || format!("an entry this version cannot read ({})", entry.kind),
@@ -145,7 +145,7 @@ fn entry_line(entry: &LiveEntry, zone: ClinicZone) -> String {
     super::for_terminal(&format!(
         "#{} {} +{} {}: {said}",
         entry.position,
-        super::clinic_time(zone, entry.wall_time),
+        crate::format::date_style().time_with_seconds(zone.local(entry.wall_time).time()),
         crate::format::elapsed(entry.elapsed_ms),
         entry.author.name,
     ))
