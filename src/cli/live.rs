@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::domain::{ClinicZone, Route, TreatmentModel};
+use crate::domain::ClinicZone;
 use crate::practice::{Followed, LiveConnection, LiveEntry, LiveInPractice};
 
 /// Arguments of `kap-journal live`.
@@ -80,12 +80,10 @@ fn line(session: &LiveInPractice, here: ClinicZone) -> String {
         .as_deref()
         .and_then(|name| ClinicZone::parse(name).ok())
         .unwrap_or(here);
-    let model =
-        TreatmentModel::parse(&session.model).map_or("an unknown model", |model| model.label());
-    let route = Route::parse(&session.route).map_or("an unknown route", Route::label);
     let mut text = format!(
-        "{} · {model} · {route} · started {} ({}) by {}",
+        "{} · {} · started {} ({}) by {}",
         session.client_code,
+        session.kind_line(),
         super::clinic_time(zone, session.started_at),
         zone.name(),
         session.author.name,
@@ -103,7 +101,14 @@ fn follow(
     session: uuid::Uuid,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let zone = store.clinic_zone()?;
+    // Its entries' times are read in the clinic's zone the session is held in.
+    let held_in = LiveConnection::open(store)?
+        .zone_of(session)?
+        .and_then(|name| ClinicZone::parse(&name).ok());
+    let zone = match held_in {
+        Some(zone) => zone,
+        None => store.clinic_zone()?,
+    };
     let mut out = std::io::stdout().lock();
     let mut closed = false;
     LiveConnection::follow(store, session, RETRY, &mut |followed| {

@@ -42,6 +42,15 @@ pub struct LiveInPractice {
 }
 
 impl LiveInPractice {
+    /// Its model and route as a clinician reads them ("KAP · IV infusion").
+    pub fn kind_line(&self) -> String {
+        let model = crate::domain::TreatmentModel::parse(&self.model)
+            .map_or("an unknown model", crate::domain::TreatmentModel::label);
+        let route = crate::domain::Route::parse(&self.route)
+            .map_or("an unknown route", crate::domain::Route::label);
+        format!("{model} · {route}")
+    }
+
     /// Who joined, by name, first to join first ("Dr. A, Dr. B"); `None` while nobody has.
     pub fn joined_names(&self) -> Option<String> {
         (!self.joined.is_empty()).then(|| {
@@ -83,28 +92,35 @@ pub struct Announced {
 pub struct LiveConnection {
     pub(super) client: Client,
     pub(super) address: PracticeAddress,
+    /// Whether the server has a place for live sessions, once asked (its shape does not change
+    /// while connected).
+    knows_live: Option<bool>,
+    /// Sessions this connection has seen shown, so a push does not show them again.
+    shown: HashSet<uuid::Uuid>,
 }
 
 impl LiveConnection {
     /// Connects as the journal's login (read from `reader`); an admin, who records no sessions,
     /// joins none.
     pub fn open(reader: &Store) -> Result<Self, PracticeError> {
-        let membership = reader
-            .sharing()
-            .practice_membership()?
-            .ok_or(PracticeError::NotConnected)?;
-        Self::for_member(&membership)
+        let (_, address, client) = super::setup::connect_as_member(reader)?;
+        Ok(Self::over(client, address))
     }
 
     /// Connects as `membership`'s login (read from the journal beforehand, so a job thread needs no
     /// reader of its own).
     pub fn for_member(membership: &PracticeMembership) -> Result<Self, PracticeError> {
-        if !membership.role.records_sessions() {
-            return Err(PracticeError::AdminDoesNotSync);
+        let (address, client) = super::setup::connect_member(membership)?;
+        Ok(Self::over(client, address))
+    }
+
+    fn over(client: Client, address: PracticeAddress) -> Self {
+        Self {
+            client,
+            address,
+            knows_live: None,
+            shown: HashSet::new(),
         }
-        let address = PracticeAddress::parse(&membership.url)?;
-        let client = address.connect(&membership.password)?;
-        Ok(Self { client, address })
     }
 
     /// The practice's live sessions this login may see, newest first.
@@ -247,7 +263,11 @@ impl LiveConnection {
         let Some(session) = reader.record().session_of_uuid(uuid)? else {
             return Ok(Shared::NotShown);
         };
-        if !knows_live(client)? {
+        let knows_live = match self.knows_live {
+            Some(knows) => knows,
+            None => *self.knows_live.insert(knows_live(client)?),
+        };
+        if !knows_live {
             return Ok(Shared::NotShown);
         }
         if session.status != crate::domain::SessionStatus::Live {
@@ -263,8 +283,11 @@ impl LiveConnection {
             }
             return Ok(Shared::NotShown);
         }
-        if show(client, reader, &session)?.is_none() {
-            return Ok(Shared::NotShown);
+        if !self.shown.contains(&uuid) {
+            if show(client, reader, &session)?.is_none() {
+                return Ok(Shared::NotShown);
+            }
+            self.shown.insert(uuid);
         }
         super::live_timeline::push_own_entries(client, reader, &session)?;
         let joined = client

@@ -148,6 +148,18 @@ fn standing(client: &mut Client, uuid: uuid::Uuid) -> Result<Option<bool>, postg
 }
 
 impl LiveConnection {
+    /// The clinic's zone the live session `uuid` is held in, as its author's journal announced it
+    /// (its entries' times are read there); `None` when unknown or not a session this login sees.
+    pub fn zone_of(&mut self, uuid: uuid::Uuid) -> Result<Option<String>, PracticeError> {
+        self.client
+            .query_opt(
+                "SELECT zone FROM kap.live_sessions WHERE uuid = $1",
+                &[&uuid],
+            )
+            .map(|row| row.and_then(|row| row.get(0)))
+            .map_err(|error| self.address.error(&error))
+    }
+
     /// Follows the merged timeline of the live session `uuid` from its first entry, handing each
     /// to `seen` in the server's order, until its end is said or `seen` breaks. A lost connection is
     /// said, made again (every `retry`), and what came meanwhile is read then: nothing is missed or
@@ -229,10 +241,12 @@ enum Until {
 /// The connection is gone (the server stopped, restarted or cannot be reached), rather than a
 /// statement refused: connecting again may help.
 fn is_connection_lost(error: &postgres::Error) -> bool {
-    error.is_closed()
-        || error.as_db_error().is_none_or(|db| {
-            let class = &db.code().code()[..2];
-            // 08: connection exception; 57: operator intervention (shutdown, restart).
-            class == "08" || class == "57"
-        })
+    let broken_pipe =
+        std::error::Error::source(error).is_some_and(<dyn std::error::Error>::is::<std::io::Error>);
+    let gone = error.as_db_error().is_some_and(|db| {
+        let class = &db.code().code()[..2];
+        // 08: connection exception; 57: operator intervention (shutdown, restart).
+        class == "08" || class == "57"
+    });
+    error.is_closed() || broken_pipe || gone
 }

@@ -224,6 +224,31 @@ fn check_login(login: &str) -> Result<(), PracticeError> {
     }
 }
 
+/// The membership this journal keeps (read through `reader`) and a connection as its login; an
+/// admin, who records no sessions, neither syncs nor shares live.
+pub(super) fn connect_as_member(
+    reader: &Store,
+) -> Result<(PracticeMembership, PracticeAddress, Client), PracticeError> {
+    let membership = reader
+        .sharing()
+        .practice_membership()?
+        .ok_or(PracticeError::NotConnected)?;
+    let (address, client) = connect_member(&membership)?;
+    Ok((membership, address, client))
+}
+
+/// A connection as `membership`'s login, which must record sessions.
+pub(super) fn connect_member(
+    membership: &PracticeMembership,
+) -> Result<(PracticeAddress, Client), PracticeError> {
+    if !membership.role.records_sessions() {
+        return Err(PracticeError::AdminDoesNotSync);
+    }
+    let address = PracticeAddress::parse(&membership.url)?;
+    let client = address.connect(&membership.password)?;
+    Ok((address, client))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -198,15 +198,7 @@ impl SyncConnection {
     /// Connects as the journal's login (read from `reader`), checks it is still one of the
     /// practice's clinicians, and registers the journal's signing keys.
     pub fn open(reader: &Store) -> Result<Self, PracticeError> {
-        let membership = reader
-            .sharing()
-            .practice_membership()?
-            .ok_or(PracticeError::NotConnected)?;
-        if !membership.role.records_sessions() {
-            return Err(PracticeError::AdminDoesNotSync);
-        }
-        let address = PracticeAddress::parse(&membership.url)?;
-        let mut client = address.connect(&membership.password)?;
+        let (membership, address, mut client) = super::setup::connect_as_member(reader)?;
         let (name, role) = who_am_i(&mut client, &address)?;
         // Before anything is sent or copied: a journal older than it was at its last sync.
         super::witness::check(&mut client, &address, reader)?;

@@ -10,7 +10,7 @@ use egui::{RichText, Ui};
 use super::super::background::Job;
 use super::super::status::Status;
 use super::super::theme;
-use crate::domain::{PracticeMembership, Route, TreatmentModel};
+use crate::domain::PracticeMembership;
 use crate::practice::{LiveConnection, LiveInPractice, PracticeError};
 use crate::store::StoreError;
 
@@ -131,11 +131,9 @@ impl LiveList {
 
 /// A live session's model, route, start and author, and who joined.
 fn line(session: &LiveInPractice) -> String {
-    let model =
-        TreatmentModel::parse(&session.model).map_or("an unknown model", TreatmentModel::label);
-    let route = Route::parse(&session.route).map_or("an unknown route", Route::label);
     let mut text = format!(
-        "{model} · {route} · started {} by {}",
+        "{} · started {} by {}",
+        session.kind_line(),
         crate::format::date_time(session.started_at),
         session.author.name
     );
