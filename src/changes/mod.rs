@@ -25,6 +25,8 @@
 //! | [`SavePracticeMembership`] | joining a practice, or the time of a sync | – |
 //! | [`WritePracticeStep`] | the journal's part of one step of a practice sync | what the step wrote |
 //! | [`LinkPracticeClient`] | a client linked to the practice's code | – |
+//! | [`JoinLiveSession`] | this journal's part of a colleague's live session | the part |
+//! | [`KeepLiveMerged`] | entries of a live session's merged timeline read from the server | how many were new |
 //!
 //! Each is a short [`Change`](crate::worker::Change) over one store method: the store checks and
 //! writes; the worker carries out and answers. The live session's own four are the live engine's
@@ -35,7 +37,9 @@ mod records;
 mod settings;
 
 pub use crate::live::{AppendEvents, EndSession, SaveDraft, StartSession, Started};
-pub use practice::{LinkPracticeClient, SavePracticeMembership, WritePracticeStep};
+pub use practice::{
+    JoinLiveSession, KeepLiveMerged, LinkPracticeClient, SavePracticeMembership, WritePracticeStep,
+};
 pub use records::{
     AddAddendum, MarkRemsSubmitted, RecordCheckIn, RecordConsent, RecordSubstance, SavePrivateNote,
     SaveProgressNote, SignSession, TakeInDisclosures, WithdrawRemsSubmission,

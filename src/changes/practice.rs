@@ -49,3 +49,35 @@ impl Change for LinkPracticeClient {
             .map(drop)
     }
 }
+
+/// Starts this journal's part of a colleague's live session, joined on the server already.
+pub struct JoinLiveSession {
+    pub live: crate::practice::LiveInPractice,
+    pub at: DateTime<Utc>,
+}
+
+impl Change for JoinLiveSession {
+    /// The part: a live session of this journal's, under the client it is for.
+    type Answer = crate::domain::Session;
+
+    fn apply(self, store: &mut Store) -> Result<crate::domain::Session, StoreError> {
+        crate::practice::join_here(store, &self.live, self.at)
+    }
+}
+
+/// Entries of a live session's merged timeline read from the server, kept in the journal.
+pub struct KeepLiveMerged {
+    pub live: uuid::Uuid,
+    pub entries: Vec<crate::domain::LiveEntry>,
+}
+
+impl Change for KeepLiveMerged {
+    /// How many were new to the journal.
+    type Answer = usize;
+
+    fn apply(self, store: &mut Store) -> Result<usize, StoreError> {
+        store
+            .sharing_mut()
+            .keep_live_merged(self.live, &self.entries)
+    }
+}

@@ -7,6 +7,7 @@ mod adverse;
 mod client;
 mod clinic_name;
 mod clinic_zone;
+mod co_session;
 mod consent;
 mod controlled_substance;
 mod date_style;
@@ -55,6 +56,7 @@ pub use client::{
 };
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
 pub use clinic_zone::{ClinicZone, UnknownZone};
+pub use co_session::{Colleague, LiveEntry, TeamRow, TeamTimeline};
 pub use consent::{
     ConsentError, ConsentGiven, ConsentItem, ConsentRecord, ConsentStanding, ConsentText,
     MAX_CONSENT_TEXT_BYTES, NewConsent, RENEW_AFTER_DAYS_RANGE, RENEWAL_NOTICE_DAYS,

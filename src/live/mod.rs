@@ -12,6 +12,7 @@ mod sender;
 mod sending;
 mod session;
 mod soft_stop;
+mod team;
 
 pub use changes::{AppendEvents, EndSession, SaveDraft, StartSession, Started};
 pub use clock::{Clock, ManualClock, SystemClock};

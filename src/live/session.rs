@@ -19,13 +19,13 @@ use crate::store::{NewEvent, Store, StoreError};
 /// one asks, sent, shown at once as pending, then confirmed as saved when its answer comes or taken
 /// back, with every later one, when refused. The half-typed note is kept as a draft beside them.
 pub struct LiveSession {
-    session: Session,
+    pub(super) session: Session,
     client: Client,
     /// The saved entries, then the pending ones.
-    events: Vec<Event>,
+    pub(super) events: Vec<Event>,
     /// How many of `events` are committed.
     saved: usize,
-    state: TimelineState,
+    pub(super) state: TimelineState,
     clock: Arc<dyn Clock>,
     /// Elapsed session time when this engine attached to the session (0 at start, more after a restart).
     base_elapsed_ms: i64,
@@ -38,6 +38,8 @@ pub struct LiveSession {
     /// An action held at a soft stop.
     pub(super) held: Option<Held>,
     pub(super) draft: DraftKeeper,
+    /// The care team's merged timeline, in a journal in a practice.
+    pub(super) team: Option<super::team::Team>,
 }
 
 impl LiveSession {
@@ -109,7 +111,8 @@ impl LiveSession {
         let settings = store.clinic_settings().unwrap_or_default();
         // A draft that cannot be read must not keep the session from being taken up.
         let draft = store.record().draft(session.id).ok().flatten();
-        Ok(Self {
+        let team = Self::team_of(store, &session);
+        let mut live = Self {
             in_flight: std::collections::VecDeque::new(),
             held: None,
             draft: DraftKeeper::new(draft),
@@ -122,7 +125,10 @@ impl LiveSession {
             events,
             state,
             clock,
-        })
+            team,
+        };
+        live.refold_team();
+        Ok(live)
     }
 
     pub fn session(&self) -> &Session {
@@ -142,7 +148,7 @@ impl LiveSession {
     /// The weight this session's doses are worked out with: today's checklist, else the one it
     /// started with (an older session without one: its client's).
     pub fn weight_kg(&self) -> Option<f64> {
-        self.state
+        self.shown_state()
             .checklist_weight_kg
             .or(self.session.weight_kg)
             .or(self.client.weight_kg)
@@ -165,7 +171,7 @@ impl LiveSession {
 
     /// The dose running now.
     pub fn current_dose(&self) -> CurrentDose {
-        self.state.current_dose(self.elapsed_ms())
+        self.shown_state().current_dose(self.elapsed_ms())
     }
 
     /// What "Lower dose" proposes now: the clinic's share of the rate or dose running.
@@ -177,7 +183,7 @@ impl LiveSession {
     pub fn soft_stops(&self, action: crate::domain::Guarded<'_>) -> Vec<String> {
         crate::domain::soft_stops(
             action,
-            &self.state,
+            self.shown_state(),
             self.session.route,
             &self.settings,
             self.elapsed_ms(),
@@ -219,12 +225,14 @@ impl LiveSession {
 
     /// Milliseconds since the first dose, if dosing has begun.
     pub fn since_dosing_ms(&self) -> Option<i64> {
-        self.state.dosing_began_ms.map(|at| self.elapsed_ms() - at)
+        self.shown_state()
+            .dosing_began_ms
+            .map(|at| self.elapsed_ms() - at)
     }
 
     /// Milliseconds since the dose last changed, if dosing has begun.
     pub fn since_last_dose_change_ms(&self) -> Option<i64> {
-        self.state
+        self.shown_state()
             .last_dose_change_ms
             .map(|at| self.elapsed_ms() - at)
     }
@@ -272,6 +280,7 @@ impl LiveSession {
         // The committed rows are the record: they replace the pending copies.
         self.events.splice(first..first + count, committed);
         self.saved = first + count;
+        self.refold_team();
         &self.events[first..self.saved]
     }
 
@@ -280,6 +289,7 @@ impl LiveSession {
     pub fn refuse(&mut self) -> Vec<Event> {
         let taken = self.events.split_off(self.saved);
         self.state = TimelineState::from_events(self.session.route, &self.events);
+        self.refold_team();
         taken
     }
 
@@ -367,6 +377,7 @@ impl LiveSession {
             self.state.apply(&event);
             self.events.push(event);
         }
+        self.refold_team();
     }
 }
 

@@ -11,6 +11,7 @@ use postgres::Client;
 use serde::Serialize;
 
 use super::{PracticeAddress, PracticeError};
+pub use crate::domain::Colleague;
 use crate::domain::{PracticeMembership, Session};
 use crate::store::Store;
 
@@ -61,13 +62,6 @@ impl LiveInPractice {
                 .join(", ")
         })
     }
-}
-
-/// A clinician of the practice, by login and name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Colleague {
-    pub login: String,
-    pub name: String,
 }
 
 /// One who joined a live session, and when.
@@ -150,10 +144,23 @@ pub(super) fn announce(client: &mut Client, reader: &Store) -> Result<Announced,
     let mut announced = Announced::default();
     let mut here = HashSet::new();
     for session in &running {
+        if let Some(part) = reader.sharing().live_part(session.id)? {
+            // A part of a colleague's session is theirs to announce; its entries go into it.
+            if super::live_timeline::standing(client, part.live_uuid)? == Some(false) {
+                announced.entries += super::live_timeline::push_own_entries(
+                    client,
+                    reader,
+                    session,
+                    part.live_uuid,
+                )?;
+            }
+            continue;
+        }
         here.insert(session.uuid);
         if let Some(first) = show(client, reader, session)? {
             announced.started += usize::from(first);
-            announced.entries += super::live_timeline::push_own_entries(client, reader, session)?;
+            announced.entries +=
+                super::live_timeline::push_own_entries(client, reader, session, session.uuid)?;
         }
     }
     let open: Vec<uuid::Uuid> = client
@@ -227,7 +234,7 @@ fn say_end(
     uuid: uuid::Uuid,
 ) -> Result<(usize, bool), LiveFailure> {
     let entries = match reader.record().session_of_uuid(uuid)? {
-        Some(ended) => super::live_timeline::push_own_entries(client, reader, &ended)?,
+        Some(ended) => super::live_timeline::push_own_entries(client, reader, &ended, uuid)?,
         None => 0,
     };
     let said = client.execute(
@@ -259,17 +266,20 @@ impl LiveConnection {
     }
 
     fn shared(&mut self, reader: &Store, uuid: uuid::Uuid) -> Result<Shared, LiveFailure> {
-        let client = &mut self.client;
         let Some(session) = reader.record().session_of_uuid(uuid)? else {
             return Ok(Shared::NotShown);
         };
         let knows_live = match self.knows_live {
             Some(knows) => knows,
-            None => *self.knows_live.insert(knows_live(client)?),
+            None => *self.knows_live.insert(knows_live(&mut self.client)?),
         };
         if !knows_live {
             return Ok(Shared::NotShown);
         }
+        if let Some(part) = reader.sharing().live_part(session.id)? {
+            return super::live_join::share_part(self, reader, &session, part.live_uuid);
+        }
+        let client = &mut self.client;
         if session.status != crate::domain::SessionStatus::Live {
             let on_server: bool = client
                 .query_one(
@@ -289,18 +299,27 @@ impl LiveConnection {
             }
             self.shown.insert(uuid);
         }
-        super::live_timeline::push_own_entries(client, reader, &session)?;
-        let joined = client
-            .query(
-                "SELECT c.name FROM kap.live_joins j JOIN kap.clinicians c ON c.login = j.login
-                 WHERE j.session_uuid = $1 ORDER BY j.joined_at, j.login",
-                &[&uuid],
-            )?
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
-        Ok(Shared::Shown { joined })
+        super::live_timeline::push_own_entries(client, reader, &session, uuid)?;
+        Ok(Shared::Shown {
+            joined: joined_names(client, uuid)?,
+        })
     }
+}
+
+/// Who joined the live session `uuid`, by name, first to join first.
+pub(super) fn joined_names(
+    client: &mut Client,
+    uuid: uuid::Uuid,
+) -> Result<Vec<String>, postgres::Error> {
+    Ok(client
+        .query(
+            "SELECT c.name FROM kap.live_joins j JOIN kap.clinicians c ON c.login = j.login
+             WHERE j.session_uuid = $1 ORDER BY j.joined_at, j.login",
+            &[&uuid],
+        )?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
 }
 
 impl LiveFailure {

@@ -7,41 +7,13 @@
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use postgres::Client;
 use postgres::fallible_iterator::FallibleIterator as _;
-use serde::Serialize;
 
 use super::PracticeError;
 use super::live::{LiveConnection, LiveFailure};
-use crate::domain::{EventKind, Session};
+use crate::domain::{Colleague, LiveEntry, Session};
 use crate::store::Store;
-
-/// One entry of the merged timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LiveEntry {
-    /// Its place in the server's order: 1, 2, 3, … with no gap, in the order entries committed.
-    pub position: i32,
-    /// Who wrote it: their login and the name the practice knows them by.
-    pub author: super::Colleague,
-    /// Its place in its author's journal.
-    pub author_seq: i32,
-    /// Its author's clock when it was written.
-    pub wall_time: DateTime<Utc>,
-    /// Since the session started, as its author's journal counted.
-    pub elapsed_ms: i64,
-    /// The kind of entry (`note`, `decision_point`, …).
-    pub kind: String,
-    /// The entry as its author's journal wrote it.
-    pub entry: serde_json::Value,
-}
-
-impl LiveEntry {
-    /// The entry as this build reads it, or `None` for one it does not know.
-    pub fn kind(&self) -> Option<EventKind> {
-        serde_json::from_value(self.entry.clone()).ok()
-    }
-}
 
 /// What following a live session brings, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,18 +29,20 @@ pub enum Followed {
 /// reconnection and its LISTEN is caught by the next read).
 const READ_AT_LEAST_EVERY: Duration = Duration::from_secs(1);
 
-/// Pushes this journal's entries of its live `session` that the server lacks, in one transaction;
-/// how many went.
+/// Pushes this journal's entries of its `session` that the server lacks into the live session
+/// `live` (the session's own uuid, or the colleague's session it is this journal's part of), in one
+/// transaction; how many went.
 pub(super) fn push_own_entries(
     client: &mut Client,
     reader: &Store,
     session: &Session,
+    live: uuid::Uuid,
 ) -> Result<usize, LiveFailure> {
     let pushed: i32 = client
         .query_one(
             "SELECT COALESCE(max(author_seq), 0) FROM kap.live_entries
              WHERE session_uuid = $1 AND author = kap.me()",
-            &[&session.uuid],
+            &[&live],
         )?
         .get(0);
     let events = reader.record().events(session.id)?;
@@ -92,7 +66,7 @@ pub(super) fn push_own_entries(
         tx.execute(
             &insert,
             &[
-                &session.uuid,
+                &live,
                 &i32::try_from(event.seq.0).unwrap_or(i32::MAX),
                 &event.wall_time,
                 &event.elapsed_ms,
@@ -106,7 +80,7 @@ pub(super) fn push_own_entries(
 }
 
 /// The entries of `uuid` after `position`, in the server's order.
-fn entries_after(
+pub(super) fn entries_after(
     client: &mut Client,
     uuid: uuid::Uuid,
     position: i32,
@@ -123,7 +97,7 @@ fn entries_after(
         .iter()
         .map(|row| LiveEntry {
             position: row.get(0),
-            author: super::Colleague {
+            author: Colleague {
                 login: row.get(1),
                 name: row.get(2),
             },
@@ -137,7 +111,10 @@ fn entries_after(
 }
 
 /// Whether `uuid` is a live session this login sees, and whether its end has been said.
-fn standing(client: &mut Client, uuid: uuid::Uuid) -> Result<Option<bool>, postgres::Error> {
+pub(super) fn standing(
+    client: &mut Client,
+    uuid: uuid::Uuid,
+) -> Result<Option<bool>, postgres::Error> {
     Ok(client
         .query_opt(
             "SELECT EXISTS (SELECT 1 FROM kap.live_ends e WHERE e.session_uuid = s.uuid)

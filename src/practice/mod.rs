@@ -12,6 +12,7 @@ mod fetch_log;
 mod key_registry;
 mod link;
 mod live;
+mod live_join;
 mod live_timeline;
 mod problems;
 mod pull;
@@ -28,6 +29,7 @@ mod trust;
 mod upgrade;
 mod witness;
 
+pub use crate::domain::LiveEntry;
 pub use address::{
     CA_FILE_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PracticeAddress, Transport, password_from,
 };
@@ -38,7 +40,8 @@ pub use emergency::{EMERGENCY_HOURS, EmergencyOpening, open_as, open_in_emergenc
 pub use error::PracticeError;
 pub use link::{link, may_link};
 pub use live::{Announced, Colleague, Joined, LiveConnection, LiveInPractice, Shared};
-pub use live_timeline::{Followed, LiveEntry};
+pub use live_join::{Exchanged, join_here};
+pub use live_timeline::Followed;
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};
 pub use pull::Incoming;
 pub use push::Moved;

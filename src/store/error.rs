@@ -84,6 +84,10 @@ pub enum StoreError {
         "That client or that practice client is already linked to another; a link is made once and kept."
     )]
     LinkedElsewhere,
+    #[error(
+        "A client of this journal has that code but is not linked to the practice's client: link them on the Practice screen first, then join."
+    )]
+    NotLinkedYet,
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]

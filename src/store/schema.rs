@@ -276,6 +276,12 @@ const MIGRATIONS: &[Migration] = &[
         CHECK (client_code IS NULL OR length(client_code) BETWEEN 1 AND 64);",
         then: Some(crate::store::record::audit_watch::watch_signed_codes),
     },
+    // 29: this journal's parts of colleagues' live sessions, and the merged timelines of the live
+    // sessions it was in (store::co_sessions), both append-only.
+    Migration {
+        sql: crate::store::sharing::co_sessions::CREATE_CO_SESSIONS,
+        then: None,
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -4,6 +4,7 @@
 //! read. It reads the registers (a colleague's read is a disclosure) and the record; neither reads it.
 
 pub(in crate::store) mod client_identity;
+pub(in crate::store) mod co_sessions;
 pub(in crate::store) mod practice;
 pub(in crate::store) mod practice_links;
 pub(in crate::store) mod practice_pins;

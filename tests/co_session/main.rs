@@ -4,7 +4,9 @@
 //! the list, and nobody joins it after.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
 mod common;
+mod merged;
 
 use std::path::Path;
 
