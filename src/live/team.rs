@@ -84,6 +84,37 @@ impl LiveSession {
         }
     }
 
+    /// The timeline as the screen shows it: the care team's merged one when colleagues write in
+    /// it, else this journal's own.
+    pub fn shown_events(&self) -> std::borrow::Cow<'_, [crate::domain::Event]> {
+        match self.team() {
+            Some(team) => std::borrow::Cow::Owned(team.events().cloned().collect()),
+            None => std::borrow::Cow::Borrowed(self.events()),
+        }
+    }
+
+    /// This journal's number of the entry shown as `shown`: itself in a session nobody else is in;
+    /// `None` for a colleague's entry (which this clinician's entries cannot name).
+    pub fn own_seq(&self, shown: crate::domain::Seq) -> Option<crate::domain::Seq> {
+        match self.team() {
+            Some(team) => team.own_seq_of(shown),
+            None => Some(shown),
+        }
+    }
+
+    /// The number shown for this journal's own entry `own`.
+    pub fn shown_seq(&self, own: crate::domain::Seq) -> Option<crate::domain::Seq> {
+        match self.team() {
+            Some(team) => team.merged_seq_of_own(own),
+            None => Some(own),
+        }
+    }
+
+    /// Who wrote the entry shown as `shown`, in a session logged with colleagues.
+    pub fn author_of(&self, shown: crate::domain::Seq) -> Option<&Colleague> {
+        self.team().and_then(|team| team.author_of(shown))
+    }
+
     /// Takes entries of the merged timeline read from the server (those this journal holds already
     /// are passed over; nothing after a gap is taken).
     pub fn take_merged(&mut self, entries: &[LiveEntry]) {
@@ -117,6 +148,20 @@ impl LiveSession {
         }
         team.timeline = TeamTimeline::fold(&team.merged, &team.me, &self.events, id);
         team.state = TimelineState::from_events(route, team.timeline.events());
+    }
+
+    /// The author ended the session: this journal's part of it ends too (refused while one of its
+    /// own sit-with-its has no outcome, like any end).
+    pub fn end_with_author(&mut self, sender: &mut impl super::Sender) -> Result<(), StoreError> {
+        let author = self
+            .team_author()
+            .map_or_else(|| "its author".to_owned(), |author| author.name.clone());
+        self.send_end(
+            sender,
+            &format!("The session was ended by {author}."),
+            None,
+            None,
+        )
     }
 
     /// Reads again what the journal holds of the merged timeline (after a write elsewhere).

@@ -91,6 +91,8 @@ pub struct LiveConnection {
     knows_live: Option<bool>,
     /// Sessions this connection has seen shown, so a push does not show them again.
     shown: HashSet<uuid::Uuid>,
+    /// Whether this connection listens on `kap_live` already.
+    pub(super) listening: bool,
 }
 
 impl LiveConnection {
@@ -114,6 +116,7 @@ impl LiveConnection {
             address,
             knows_live: None,
             shown: HashSet::new(),
+            listening: false,
         }
     }
 

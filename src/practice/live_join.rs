@@ -6,6 +6,7 @@
 //! it holds (`exchange`), for both the session's author and those who joined.
 
 use chrono::{DateTime, Utc};
+use postgres::fallible_iterator::FallibleIterator as _;
 
 use super::live::{LiveFailure, Shared};
 use super::{LiveConnection, LiveInPractice, PracticeError};
@@ -48,6 +49,32 @@ impl LiveConnection {
             merged,
             ended,
         })
+    }
+
+    /// Waits until the server signals that something changed in a live session this login sees,
+    /// `stop` says to stop waiting (looked at every tenth of a second), or `up_to` has passed. A
+    /// signal says only when to read: the read after it says what is there.
+    pub fn wait_for_entry(
+        &mut self,
+        up_to: std::time::Duration,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<(), PracticeError> {
+        const SLICE: std::time::Duration = std::time::Duration::from_millis(100);
+        let waited = (|| {
+            if !self.listening {
+                self.client.batch_execute("LISTEN kap_live")?;
+                self.listening = true;
+            }
+            let until = std::time::Instant::now() + up_to;
+            while !stop() && std::time::Instant::now() < until {
+                let mut notifications = self.client.notifications();
+                if notifications.timeout_iter(SLICE).next()?.is_some() {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        waited.map_err(|error: postgres::Error| self.address.error(&error))
     }
 
     /// The merged timeline of the live session `live` after `position`, and whether its end is

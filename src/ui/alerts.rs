@@ -87,7 +87,7 @@ impl Alerts {
     /// next countdown ends.
     pub fn check(&mut self, ctx: &egui::Context, live: &LiveSession, sound: bool) {
         let now = live.elapsed_ms();
-        let state = live.state();
+        let state = live.shown_state();
         let flags: BTreeSet<String> = active_flags(&state.latest, &live.settings().thresholds)
             .into_iter()
             .collect();

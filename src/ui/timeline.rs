@@ -44,6 +44,8 @@ pub struct Rows<'a> {
     pub thresholds: &'a Thresholds,
     /// The first entry not yet committed (a live session's entries on their way to the disk).
     pub saving_from: Option<Seq>,
+    /// Who wrote each entry, in a live session logged with colleagues.
+    pub authors: Option<&'a crate::domain::TeamTimeline>,
 }
 
 impl Rows<'_> {
@@ -107,6 +109,7 @@ impl Rows<'_> {
             marked,
             thresholds,
             saving_from,
+            authors,
             ..
         } = *self;
         let is_selected = *selected == Some(event.seq);
@@ -139,6 +142,15 @@ impl Rows<'_> {
                         [84.0, 18.0],
                         egui::Label::new(RichText::new(name).strong().color(color)),
                     );
+                    if let Some(author) = authors.and_then(|team| team.author_of(event.seq)) {
+                        ui.add_sized(
+                            [96.0, 18.0],
+                            egui::Label::new(
+                                RichText::new(&author.name).small().color(theme::muted()),
+                            )
+                            .truncate(),
+                        );
+                    }
                     if saving_from.is_some_and(|first| event.seq >= first) {
                         ui.label(RichText::new("saving…").small().color(theme::muted()));
                     }

@@ -155,12 +155,26 @@ fn a_nurse_on_the_care_team_joins_a_live_session_from_the_practice_view() {
             .is_some()
     });
     harness.get_by_label("Join").click();
-    common::ui::step_until(&mut harness, "the join", |harness| {
-        harness.query_by_label_contains("Joined:").is_some()
+    // Joined, the nurse is taken into her part of the session, under the client linked here.
+    common::ui::step_until(&mut harness, "the joined session", |harness| {
+        harness
+            .query_by_label("In Dr. t_one (synthetic)'s session")
+            .is_some()
     });
-    assert!(
-        harness.query_by_label("joined").is_some(),
-        "the row says so"
+    let reader = Store::open_for_reading(journal.dir.path(), &common::passphrase()).unwrap();
+    let part = reader.record().live_sessions().unwrap().remove(0);
+    assert_eq!(
+        reader
+            .sharing()
+            .live_part(part.id)
+            .unwrap()
+            .unwrap()
+            .live_uuid,
+        session.uuid
+    );
+    assert_eq!(
+        reader.record().client(part.client_id).unwrap().code,
+        "C-0142"
     );
     assert_eq!(
         share.share(&therapist, session.uuid).unwrap(),

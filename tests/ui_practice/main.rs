@@ -2,6 +2,7 @@
 //! the server and syncs, and the Practice list shows a colleague's session with their name.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod co_session;
 #[path = "../common/mod.rs"]
 mod common;
 mod live;

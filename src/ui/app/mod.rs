@@ -150,6 +150,15 @@ impl KapJournalApp {
         }
     }
 
+    /// The live session being logged, on screen or kept aside (tests look at what it adds up to).
+    #[doc(hidden)]
+    pub fn live_session(&self) -> Option<&crate::live::LiveSession> {
+        match &self.screen {
+            Screen::Open(open) => open.live_session(),
+            _ => None,
+        }
+    }
+
     /// The passphrase screen's answer: the journal it opened, or the backup to restore instead.
     fn unlocking_ui(&mut self, ui: &mut egui::Ui) -> Option<Screen> {
         let Screen::Unlocking(unlock) = &mut self.screen else {

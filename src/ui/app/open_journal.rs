@@ -134,6 +134,14 @@ impl OpenJournal {
         self.view.shown_entry()
     }
 
+    /// The live session on screen or kept aside.
+    pub(super) fn live_session(&self) -> Option<&crate::live::LiveSession> {
+        match (&self.view, &self.aside) {
+            (View::Live(live), _) | (_, Some(live)) => Some(live.live()),
+            _ => None,
+        }
+    }
+
     /// The live session, on screen or kept aside.
     fn live_mut(&mut self) -> Option<&mut LiveView> {
         match (&mut self.view, &mut self.aside) {

@@ -54,8 +54,8 @@ impl LiveView {
             UiCommand::AdverseEvent => self.composer.open(AdverseForm::default()),
             UiCommand::SafetyPlan => self.composer.open(SafetyPlanForm::default()),
             UiCommand::BringToIntegration => match self.marker_target() {
-                Some(target) => self.log(journal, LiveCommand::ToggleMarker { target }, false),
-                None => self.error = Some("There is no entry to mark yet.".to_owned()),
+                Ok(target) => self.log(journal, LiveCommand::ToggleMarker { target }, false),
+                Err(why) => self.error = Some(why),
             },
             UiCommand::EndSession => match self.live.state().open_deferrals.first() {
                 Some(open) => {
@@ -159,15 +159,24 @@ impl LiveView {
         self.composer.open(MeasureForm::default());
     }
 
-    /// The selected entry, or else the newest one that is not itself a marker.
-    fn marker_target(&self) -> Option<Seq> {
-        self.selected.or_else(|| {
-            self.live
-                .events()
-                .iter()
-                .rev()
-                .find(|event| !matches!(event.kind, EventKind::Marker { .. }))
-                .map(|event| event.seq)
-        })
+    /// The selected entry, or else this clinician's newest one that is not itself a marker; a
+    /// colleague's entry is theirs to mark.
+    fn marker_target(&self) -> Result<Seq, String> {
+        if let Some(shown) = self.selected {
+            return self.live.own_seq(shown).ok_or_else(|| {
+                let by = self
+                    .live
+                    .author_of(shown)
+                    .map_or("a colleague", |who| who.name.as_str());
+                format!("That entry is {by}'s to mark; select one of yours.")
+            });
+        }
+        self.live
+            .events()
+            .iter()
+            .rev()
+            .find(|event| !matches!(event.kind, EventKind::Marker { .. }))
+            .map(|event| event.seq)
+            .ok_or_else(|| "There is no entry to mark yet.".to_owned())
     }
 }

@@ -44,6 +44,12 @@ impl LiveView {
         self.after(sent.map(|()| Submitted::Sent), from_composer);
     }
 
+    /// Ends this journal's part of a colleague's session with the session.
+    pub(super) fn end_joined_part(&mut self, mut journal: &Journal) {
+        let sent = self.live.end_with_author(&mut journal);
+        self.after(sent.map(|()| Submitted::Sent), false);
+    }
+
     /// Logs a command, unless a soft stop holds it until the clinician goes ahead.
     /// `from_composer` when the note field's words are in it.
     pub(super) fn log(&mut self, mut journal: &Journal, command: LiveCommand, from_composer: bool) {

@@ -35,8 +35,8 @@ pub enum Urgency {
 
 /// The standing safety flags, newest reading of each sign.
 pub fn safety(live: &LiveSession) -> Vec<Line> {
-    let mut flags = active_flags(&live.state().latest, &live.settings().thresholds);
-    if live.state().needs_safety_plan {
+    let mut flags = active_flags(&live.shown_state().latest, &live.settings().thresholds);
+    if live.shown_state().needs_safety_plan {
         flags.push("Suicide risk: safety plan to make (Ctrl+Shift+S)".to_owned());
     }
     flags
@@ -69,7 +69,7 @@ pub fn countdown(open: &OpenDeferral, now_ms: i64) -> Line {
 
 /// Where the vitals schedule stands; `Due` when vitals are due now.
 pub fn vitals(live: &LiveSession, discharging: bool) -> Option<Line> {
-    let state = live.state();
+    let state = live.shown_state();
     let now = live.elapsed_ms();
     let schedule = VitalsSchedule {
         route: live.session().route,
@@ -109,7 +109,7 @@ pub fn vitals(live: &LiveSession, discharging: bool) -> Option<Line> {
 pub fn dissociation(live: &LiveSession, discharging: bool) -> Option<Line> {
     let now = live.elapsed_ms();
     let settings = live.settings();
-    let due_at = settings.dissociation_due(live.state(), now, discharging)?;
+    let due_at = settings.dissociation_due(live.shown_state(), now, discharging)?;
     let overdue = if now > due_at {
         format!(", {} overdue", format::elapsed(now - due_at))
     } else {
@@ -134,7 +134,7 @@ pub fn all(live: &LiveSession) -> Vec<Line> {
     let now = live.elapsed_ms();
     let mut lines = safety(live);
     lines.extend(
-        live.state()
+        live.shown_state()
             .open_deferrals
             .iter()
             .map(|open| countdown(open, now)),

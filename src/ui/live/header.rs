@@ -114,7 +114,8 @@ pub fn show(
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(saved.clone());
-            if let Some((line, why)) = shared.and_then(share_status) {
+            let joined_from = live.team_author().filter(|_| live.is_joined());
+            if let Some((line, why)) = shared.and_then(|status| share_status(status, joined_from)) {
                 ui.separator();
                 let label = ui.label(line);
                 if let Some(why) = why {
@@ -137,7 +138,7 @@ pub fn show(
         ui.add_space(theme::GAP);
         ui.label(RichText::new("Delivered so far").color(theme::muted()));
         let total = live
-            .state()
+            .shown_state()
             .administration
             .delivered(weight, live.elapsed_ms());
         ui.add(
@@ -157,7 +158,7 @@ pub fn show(
         action = HeaderAction::TakeMeasure;
     }
     let now = live.elapsed_ms();
-    for open in &live.state().open_deferrals {
+    for open in &live.shown_state().open_deferrals {
         ui.horizontal_wrapped(|ui| {
             glance::show(
                 ui,
@@ -171,10 +172,18 @@ pub fn show(
                 ))
                 .color(theme::muted()),
             );
-            for command in DEFERRAL_COMMANDS.into_iter().chain(OUTCOME_COMMANDS) {
-                if ui.add(command.button(ui.ctx())).clicked() {
-                    action = HeaderAction::Deferral(command, open.seq);
+            // Its outcome and minutes are for the clinician who started it to record.
+            if let Some(own) = live.own_seq(open.seq) {
+                for command in DEFERRAL_COMMANDS.into_iter().chain(OUTCOME_COMMANDS) {
+                    if ui.add(command.button(ui.ctx())).clicked() {
+                        action = HeaderAction::Deferral(command, own);
+                    }
                 }
+            } else {
+                let by = live
+                    .author_of(open.seq)
+                    .map_or("a colleague", |who| who.name.as_str());
+                ui.label(RichText::new(format!("started by {by}")).color(theme::muted()));
             }
         });
     }
@@ -218,11 +227,22 @@ fn timer(ui: &mut Ui, label: &str, ms: Option<i64>) {
     ui.add_space(theme::GAP);
 }
 
-/// Whether everything typed is on the disk, in the header: green when it is.
 /// Where the session stands with the practice, when it is in one: shown to the care team (with who
-/// joined), or going on alone (with why, on hover).
-fn share_status(status: &ShareStatus) -> Option<(RichText, Option<String>)> {
+/// joined), joined from a colleague's (`joined_from`, who started it), or going on alone (with why,
+/// on hover).
+fn share_status(
+    status: &ShareStatus,
+    joined_from: Option<&crate::domain::Colleague>,
+) -> Option<(RichText, Option<String>)> {
     match status {
+        ShareStatus::Shared(Shared::Shown { joined }) if joined_from.is_some() => Some((
+            RichText::new(format!(
+                "In {}'s session",
+                joined_from.map_or("a colleague", |author| author.name.as_str())
+            ))
+            .color(theme::saved()),
+            Some(format!("Joined: {}", joined.join(", "))),
+        )),
         ShareStatus::Shared(Shared::Shown { joined }) if joined.is_empty() => Some((
             RichText::new("Shown to the care team").color(theme::muted()),
             None,
@@ -244,6 +264,7 @@ fn share_status(status: &ShareStatus) -> Option<(RichText, Option<String>)> {
     }
 }
 
+/// Whether everything typed is on the disk, in the header: green when it is.
 pub fn save_status(status: &SaveStatus) -> RichText {
     match status {
         SaveStatus::DraftNotSaved(why) => RichText::new(format!("Draft NOT saved: {why}"))

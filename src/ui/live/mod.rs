@@ -16,7 +16,7 @@ use egui::{RichText, Ui};
 
 use self::composer::Composer;
 use super::commands::{Scope, UiCommand};
-use super::live_share::LiveShare;
+use super::live_share::{Arrived, LiveShare};
 use super::view::{AppView, Nav, ViewContext};
 use super::{format, theme, timeline};
 use crate::domain::{ClinicSettings, Seq, TreatmentModel};
@@ -143,9 +143,12 @@ impl LiveView {
         text.push_str(words);
     }
 
-    /// The session and its selected entry.
+    /// The session and its selected entry (one of this journal's own).
     pub fn shown_entry(&self) -> (crate::domain::SessionId, Option<Seq>) {
-        (self.live.session().id, self.selected)
+        (
+            self.live.session().id,
+            self.selected.and_then(|shown| self.live.own_seq(shown)),
+        )
     }
 
     /// Runs every frame, even with the window hidden: takes the worker's answers and keeps the draft
@@ -155,11 +158,30 @@ impl LiveView {
         // Shown to the care team entry by entry, beside the window.
         let confirmed = self.live.events().len() - self.live.pending().len();
         let ended = !self.is_live();
-        if let Some(share) = &mut self.share {
-            share.poll(ctx, confirmed, ended);
+        let arrived = (self.share.as_mut()).and_then(|share| share.poll(ctx, confirmed, ended));
+        if let Some(arrived) = arrived {
+            self.take_arrived(arrived, journal);
         }
         if let Some(wait) = self.live.keep_draft(&mut journal, &self.composer.text) {
             ctx.request_repaint_after(wait);
+        }
+    }
+
+    /// Takes what the care team wrote: shown at once, and kept in the journal (a keeping that
+    /// fails is read again from the server at the next exchange). A joined clinician's part ends
+    /// when its author ends the session.
+    fn take_arrived(&mut self, arrived: Arrived, journal: &Journal) {
+        if let Some(live) = self.live.live_uuid()
+            && !arrived.merged.is_empty()
+        {
+            self.live.take_merged(&arrived.merged);
+            drop(journal.send(crate::changes::KeepLiveMerged {
+                live,
+                entries: arrived.merged,
+            }));
+        }
+        if arrived.ended_by_author && self.live.is_joined() && self.is_live() {
+            self.end_joined_part(journal);
         }
     }
 
@@ -239,11 +261,13 @@ impl LiveView {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     timeline::Rows {
-                        events: &crate::domain::decision_detail::applied(self.live.events()),
+                        events: &crate::domain::decision_detail::applied(&self.live.shown_events()),
                         model,
-                        marked: &self.live.state().marked,
+                        marked: &self.live.shown_state().marked,
                         thresholds: &self.live.settings().thresholds,
-                        saving_from: self.live.pending().first().map(|event| event.seq),
+                        saving_from: (self.live.pending().first())
+                            .and_then(|event| self.live.shown_seq(event.seq)),
+                        authors: self.live.team(),
                     }
                     .show(ui, &mut self.selected, &mut None);
                 });
@@ -335,7 +359,7 @@ impl LiveView {
         } else {
             &session.comfort_plan
         });
-        let marked = &self.live.state().marked;
+        let marked = &self.live.shown_state().marked;
         // The Medical Model has no integration session: the panel appears there only once used.
         if session.model == TreatmentModel::Medical && marked.is_empty() {
             return;
@@ -355,7 +379,7 @@ impl LiveView {
         }
         for event in self
             .live
-            .events()
+            .shown_events()
             .iter()
             .filter(|event| marked.contains(&event.seq))
         {

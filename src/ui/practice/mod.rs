@@ -125,7 +125,7 @@ impl AppView for PracticeView {
                     });
                     sync_outcome(ui, cx.practice);
                     if membership.role.records_sessions() {
-                        self.live.ui(ui, membership);
+                        nav = self.live.ui(ui, membership, cx);
                     }
                     self.registry.ui(ui, membership);
                 }

@@ -147,6 +147,7 @@ impl SessionView {
                         marked: &self.state.marked,
                         thresholds: &self.thresholds,
                         saving_from: None,
+                        authors: None,
                     }
                     .show(ui, &mut self.selected, &mut self.scroll_to);
                     changed |= self.signing.addenda_ui(ui, &self.record, journal, wall);
