@@ -309,6 +309,11 @@ fn upgrade_sentence(upgraded: &crate::practice::Upgraded) -> String {
                 "shows a session while it runs to its client's care team, who may join it (kap-journal live)",
             );
         }
+        if added.live_signatures {
+            now.push(
+                "keeps the signatures of sessions logged together: each clinician's of their entries, the author's of the whole, and a psychiatrist's co-signature",
+            );
+        }
         return format!(
             "The practice server now {}; nothing else changed.",
             now.join(", and ")

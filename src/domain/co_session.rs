@@ -17,14 +17,14 @@ use serde::{Deserialize, Serialize};
 use super::{Event, EventKind, Seq, SessionId};
 
 /// A clinician of the practice, by login and name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Colleague {
     pub login: String,
     pub name: String,
 }
 
 /// One entry of a live session's merged timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LiveEntry {
     /// Its place in the server's order: 1, 2, 3, … with no gap, in the order entries committed.
     pub position: i32,

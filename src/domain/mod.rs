@@ -8,6 +8,7 @@ mod client;
 mod clinic_name;
 mod clinic_zone;
 mod co_session;
+mod co_signature;
 mod consent;
 mod controlled_substance;
 mod date_style;
@@ -57,6 +58,9 @@ pub use client::{
 pub use clinic_name::{ClinicName, ClinicNameError, MAX_CLINIC_NAME_CHARS};
 pub use clinic_zone::{ClinicZone, UnknownZone};
 pub use co_session::{Colleague, LiveEntry, TeamRow, TeamTimeline};
+pub use co_signature::{
+    CoSignature, CoSignatureStanding, CoSignedPart, co_session_digest, co_signature_message,
+};
 pub use consent::{
     ConsentError, ConsentGiven, ConsentItem, ConsentRecord, ConsentStanding, ConsentText,
     MAX_CONSENT_TEXT_BYTES, NewConsent, RENEW_AFTER_DAYS_RANGE, RENEWAL_NOTICE_DAYS,

@@ -21,6 +21,8 @@ pub const READING_SQL: &str = include_str!("reading.sql");
 pub const SIGNED_CODES_SQL: &str = include_str!("signed_codes.sql");
 /// Live co-sessions: announced while they run, joined by the care team.
 pub const LIVE_SQL: &str = include_str!("live.sql");
+/// The signatures of live co-sessions (after live.sql).
+pub const LIVE_SIGNATURES_SQL: &str = include_str!("live_signatures.sql");
 
 /// The shortest password accepted for a clinician's login.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -55,6 +57,7 @@ pub fn init(address: &PracticeAddress, owner_password: &str) -> Result<(), Pract
     tx.batch_execute(READING_SQL).map_err(fail)?;
     tx.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
     tx.batch_execute(LIVE_SQL).map_err(fail)?;
+    tx.batch_execute(LIVE_SIGNATURES_SQL).map_err(fail)?;
     tx.commit().map_err(fail)
 }
 

@@ -5,7 +5,9 @@
 //! with care teams but no fetch log: the log, and who reads a session, alone. Both end with
 //! `lean_checks.sql`, schema.sql's cheaper row checks.
 
-use super::setup::{ACCESS_SQL, FETCH_LOG_SQL, LIVE_SQL, READING_SQL, SIGNED_CODES_SQL};
+use super::setup::{
+    ACCESS_SQL, FETCH_LOG_SQL, LIVE_SIGNATURES_SQL, LIVE_SQL, READING_SQL, SIGNED_CODES_SQL,
+};
 use super::{PracticeAddress, PracticeError};
 
 const UPGRADE_SQL: &str = include_str!("upgrade.sql");
@@ -29,6 +31,8 @@ pub struct Added {
     pub signed_codes: bool,
     /// Live co-sessions (live.sql).
     pub live_sessions: bool,
+    /// Their signatures (`live_signatures.sql`).
+    pub live_signatures: bool,
 }
 
 /// Upgrades the practice in `address`'s database, connected as its owner.
@@ -43,7 +47,8 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
                     to_regclass('kap.fetches') IS NOT NULL,
                     EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'kap'
                             AND table_name = 'signatures' AND column_name = 'client_code'),
-                    to_regclass('kap.live_sessions') IS NOT NULL",
+                    to_regclass('kap.live_sessions') IS NOT NULL,
+                    to_regclass('kap.live_signatures') IS NOT NULL",
             &[],
         )
         .map_err(fail)?;
@@ -55,8 +60,9 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
         state.get::<_, bool>(4),
     );
     let live: bool = state.get(5);
+    let live_signatures: bool = state.get(6);
     if practice && care_teams && fetch_log {
-        if signed_codes && live {
+        if signed_codes && live && live_signatures {
             return Err(PracticeError::AlreadyCurrent);
         }
         // Only what came after the fetch log is new.
@@ -67,6 +73,9 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
         if !live {
             tx.batch_execute(LIVE_SQL).map_err(fail)?;
         }
+        if !live_signatures {
+            tx.batch_execute(LIVE_SIGNATURES_SQL).map_err(fail)?;
+        }
         tx.commit().map_err(fail)?;
         return Ok(Upgraded {
             clients: 0,
@@ -74,6 +83,7 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
             added_only: Some(Added {
                 signed_codes: !signed_codes,
                 live_sessions: !live,
+                live_signatures: !live_signatures,
             }),
         });
     }
@@ -104,6 +114,7 @@ pub fn upgrade(address: &PracticeAddress, owner_password: &str) -> Result<Upgrad
     tx.batch_execute(LEAN_CHECKS_SQL).map_err(fail)?;
     tx.batch_execute(SIGNED_CODES_SQL).map_err(fail)?;
     tx.batch_execute(LIVE_SQL).map_err(fail)?;
+    tx.batch_execute(LIVE_SIGNATURES_SQL).map_err(fail)?;
     let counts = tx
         .query_one(
             "SELECT (SELECT count(*) FROM kap.clients), (SELECT count(*) FROM kap.care_assignments)",

@@ -89,6 +89,8 @@ pub enum StoreError {
     )]
     NotLinkedYet,
     #[error(transparent)]
+    CoSign(#[from] crate::store::CoSignError),
+    #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]
     Session(#[from] SessionError),

@@ -74,6 +74,7 @@ pub(crate) use secret::parse_hex;
 pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
 pub use sharing::Sharing;
 pub use sharing::co_sessions::{JoinedLive, LivePart};
+pub use sharing::co_signatures::CoSignError;
 pub use sharing::practice::{CopyAuthor, CopyHeld, PushDue, Pushed};
 pub use sharing::practice_links::Linked;
 pub use sharing::server_disclosures::{ColleagueFetch, EmergencyOpening};

@@ -276,11 +276,12 @@ const MIGRATIONS: &[Migration] = &[
         CHECK (client_code IS NULL OR length(client_code) BETWEEN 1 AND 64);",
         then: Some(crate::store::record::audit_watch::watch_signed_codes),
     },
-    // 29: this journal's parts of colleagues' live sessions, and the merged timelines of the live
-    // sessions it was in (store::co_sessions), both append-only.
+    // 29: this journal's parts of colleagues' live sessions, the merged timelines of the live
+    // sessions it was in (store::co_sessions) and their signatures (store::co_signatures), all
+    // append-only.
     Migration {
         sql: crate::store::sharing::co_sessions::CREATE_CO_SESSIONS,
-        then: None,
+        then: Some(crate::store::sharing::co_signatures::create),
     },
 ];
 

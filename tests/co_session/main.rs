@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod merged;
+mod signatures;
 
 use std::path::Path;
 
@@ -197,7 +198,8 @@ fn a_server_from_before_live_sessions_syncs_as_before_and_its_upgrade_adds_them(
     server
         .superuser()
         .batch_execute(
-            "DROP TABLE kap.live_entries, kap.live_ends, kap.live_joins, kap.live_sessions;
+            "DROP TABLE kap.live_signatures, kap.live_entries, kap.live_ends, kap.live_joins,
+                        kap.live_sessions;
              DROP FUNCTION kap.notify_live(), kap.place_live_entry();",
         )
         .unwrap();
@@ -209,7 +211,8 @@ fn a_server_from_before_live_sessions_syncs_as_before_and_its_upgrade_adds_them(
     assert!(
         upgraded.contains("shows a session while it runs")
             && upgraded.contains("nothing else changed")
-            && !upgraded.contains("signature"),
+            && upgraded.contains("signatures of sessions logged together")
+            && !upgraded.contains("code each signature"),
         "{upgraded}"
     );
     let synced = ok(&cli(therapist.path(), &["sync"]));

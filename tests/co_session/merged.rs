@@ -20,25 +20,25 @@ use super::joined_journal;
 
 /// One clinician's laptop: their journal, its live engine, and a connection when the server is
 /// there.
-struct Laptop {
+pub(super) struct Laptop {
     _dir: tempfile::TempDir,
-    store: Store,
-    live: LiveSession,
-    connection: Option<LiveConnection>,
+    pub(super) store: Store,
+    pub(super) live: LiveSession,
+    pub(super) connection: Option<LiveConnection>,
     /// The live session on the server.
-    live_uuid: uuid::Uuid,
+    pub(super) live_uuid: uuid::Uuid,
 }
 
 impl Laptop {
     /// Logs `command` in this journal first, then pushes it and takes back what is new.
-    fn write(&mut self, command: LiveCommand) {
+    pub(super) fn write(&mut self, command: LiveCommand) {
         self.live.log(&mut self.store, command).unwrap();
         self.exchange();
     }
 
     /// One exchange with the server; `false` when it could not be reached (the journal goes on
     /// alone and connects again next time).
-    fn exchange(&mut self) -> bool {
+    pub(super) fn exchange(&mut self) -> bool {
         if self.connection.is_none() {
             self.connection = LiveConnection::open(&self.store).ok();
         }
@@ -57,7 +57,7 @@ impl Laptop {
         true
     }
 
-    fn merged(&self) -> Vec<LiveEntry> {
+    pub(super) fn merged(&self) -> Vec<LiveEntry> {
         self.store.sharing().live_merged(self.live_uuid).unwrap()
     }
 }
@@ -72,7 +72,7 @@ fn reading(heart_rate: u16) -> LiveCommand {
 
 /// The therapist `t_one` in a live session of D-0001 shown to its care team, and the nurse `n_one`
 /// joined to it from her own journal; one clock for both laptops.
-fn therapist_and_nurse(server: &TestServer) -> (Arc<ManualClock>, Laptop, Laptop) {
+pub(super) fn therapist_and_nurse(server: &TestServer) -> (Arc<ManualClock>, Laptop, Laptop) {
     let clock = Arc::new(ManualClock::new(Utc::now()));
 
     // The therapist starts the session; the nurse joins it from her own journal.

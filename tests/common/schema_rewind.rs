@@ -16,7 +16,10 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
-    (29, "DROP TABLE live_merged; DROP TABLE live_parts;"),
+    (
+        29,
+        "DROP TABLE live_signatures; DROP TABLE live_merged; DROP TABLE live_parts;",
+    ),
     (
         28,
         // (Migration 28 makes the signatures' audit triggers again, watching the new column.)

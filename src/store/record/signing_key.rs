@@ -91,6 +91,38 @@ pub(in crate::store) fn verifies(
         .is_ok())
 }
 
+/// Seals `message` with `clinician`'s own key (made at their first signature).
+pub(in crate::store) fn seal_message(
+    conn: &Connection,
+    clinician: &Clinician,
+    now: chrono::DateTime<chrono::Utc>,
+    message: &[u8],
+) -> Result<KeyedSeal, StoreError> {
+    let key = own_key(conn, clinician, now)?;
+    Ok(KeyedSeal {
+        public_key: hex(key.verifying_key().as_bytes()),
+        signature: hex(&key.sign(message).to_bytes()),
+    })
+}
+
+/// Whether `seal` is a valid Ed25519 signature of `message` by the key it names.
+pub(in crate::store) fn message_verifies(seal: &KeyedSeal, message: &[u8]) -> bool {
+    decode(seal).is_some_and(|(public_key, sealed)| public_key.verify(message, &sealed).is_ok())
+}
+
+/// Whether this journal holds the secret half of the key given in hex.
+pub(in crate::store) fn is_own_key(
+    conn: &Connection,
+    public_key_hex: &str,
+) -> Result<bool, StoreError> {
+    let Some(bytes) = parse_hex(public_key_hex) else {
+        return Ok(false);
+    };
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM signing_keys WHERE public_key = ?1 AND secret IS NOT NULL")?
+        .exists([bytes.as_slice()])?)
+}
+
 /// What the journal can say about the key `signature` was made with.
 pub(in crate::store) fn standing(
     conn: &Connection,

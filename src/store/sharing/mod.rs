@@ -5,6 +5,7 @@
 
 pub(in crate::store) mod client_identity;
 pub(in crate::store) mod co_sessions;
+pub(in crate::store) mod co_signatures;
 pub(in crate::store) mod practice;
 pub(in crate::store) mod practice_links;
 pub(in crate::store) mod practice_pins;

@@ -54,6 +54,20 @@ impl<S: Deref<Target = Store>> Sharing<S> {
 }
 
 impl<S: DerefMut<Target = Store>> Sharing<S> {
+    /// Pins `keys` as `login`'s when this journal meets them for the first time (it holds no key
+    /// of theirs yet); a colleague met before keeps the keys pinned then.
+    pub fn pin_first_met(
+        &mut self,
+        login: &str,
+        keys: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if keys.is_empty() || self.practice_pinned_keys()?.contains_key(login) {
+            return Ok(());
+        }
+        self.0.write(|tx| pin(tx, login, keys, now))
+    }
+
     /// Trusts `public_key` (hex) as `login`'s from now on: the clinician compared its fingerprint
     /// with the colleague. `false` when it was trusted already.
     pub fn trust_practice_key(

@@ -1,0 +1,195 @@
+//! Signatures of live co-sessions at the practice (`live_signatures.sql`). A journal signs over the
+//! merged timeline it holds (`Sharing::sign_co_session`), pushes its signatures, and brings back
+//! the whole timeline and everyone's signatures, keeping those that verify over it: so a
+//! psychiatrist's journal, which was never in the session, holds and checks it all the same.
+
+use chrono::{DateTime, Utc};
+
+use super::{LiveConnection, PracticeError};
+use crate::domain::{Clinician, CoSignature, CoSignedPart, Colleague, KeyedSeal};
+use crate::store::Store;
+
+/// What bringing a live session's signatures did in this journal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CoSessionBrought {
+    /// Entries of the merged timeline new to the journal.
+    pub entries: usize,
+    /// Signatures new to the journal, each verified over the timeline it holds.
+    pub signatures: usize,
+    /// Signatures on the server that do not verify over it: left out, and counted here.
+    pub broken: usize,
+    /// This journal's own signatures newly on the server.
+    pub pushed: usize,
+}
+
+impl LiveConnection {
+    /// Pushes this journal's signatures of `live` (those made by this login) the server lacks.
+    pub fn share_co_signatures(
+        &mut self,
+        reader: &Store,
+        live: uuid::Uuid,
+    ) -> Result<usize, PracticeError> {
+        let me: String = self
+            .client
+            .query_one("SELECT kap.me()::text", &[])
+            .map_err(|error| self.address.error(&error))?
+            .get(0);
+        let own: Vec<CoSignature> = reader
+            .sharing()
+            .co_signatures(live)?
+            .into_iter()
+            .map(|(signature, _)| signature)
+            .filter(|signature| signature.login == me)
+            .collect();
+        // The key each is sealed with is registered first (as a sync does), so colleagues' journals
+        // can name its signer.
+        if !own.is_empty()
+            && let Some(practice) = reader
+                .sharing()
+                .practice_membership()?
+                .and_then(|membership| membership.practice_id)
+        {
+            super::key_registry::register(&mut self.client, reader, &self.address, practice)?;
+        }
+        let mut pushed = 0;
+        for signature in &own {
+            pushed += self
+                .client
+                .execute(
+                    "INSERT INTO kap.live_signatures (session_uuid, part, name, credentials,
+                         signed_at, content_sha256, public_key, seal)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                    &[
+                        &live,
+                        &signature.part.as_str(),
+                        &signature.clinician.name,
+                        &signature.clinician.credentials,
+                        &signature.signed_at,
+                        &signature.content_sha256,
+                        &signature.seal.public_key,
+                        &signature.seal.signature,
+                    ],
+                )
+                .map_err(|error| self.address.error(&error))?;
+        }
+        Ok(usize::try_from(pushed).unwrap_or(usize::MAX))
+    }
+
+    /// Everyone's signatures of `live` as the server holds them (none for a session this login
+    /// does not see).
+    pub fn co_signatures_on_server(
+        &mut self,
+        live: uuid::Uuid,
+    ) -> Result<Vec<CoSignature>, PracticeError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT part, login::text, name, credentials, signed_at, content_sha256,
+                        public_key, seal
+                 FROM kap.live_signatures WHERE session_uuid = $1
+                 ORDER BY signed_at, part, login",
+                &[&live],
+            )
+            .map_err(|error| self.address.error(&error))?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                Some(CoSignature {
+                    live_uuid: live,
+                    part: CoSignedPart::parse(row.get(0))?,
+                    login: row.get(1),
+                    clinician: Clinician {
+                        name: row.get(2),
+                        credentials: row.get(3),
+                    },
+                    signed_at: row.get::<_, DateTime<Utc>>(4),
+                    content_sha256: row.get(5),
+                    seal: KeyedSeal {
+                        public_key: row.get(6),
+                        signature: row.get(7),
+                    },
+                })
+            })
+            .collect())
+    }
+}
+
+/// Brings `store` up to date with the live session `live` at the practice: the merged timeline
+/// after what it holds, then its own signatures pushed and everyone's brought back, each kept only
+/// once it verifies over the timeline the journal holds.
+pub fn bring_co_session(
+    connection: &mut LiveConnection,
+    store: &mut Store,
+    live: uuid::Uuid,
+) -> Result<CoSessionBrought, PracticeError> {
+    let after = store.sharing().live_merged_last(live)?;
+    let (entries, _) = connection.catch_up(live, after)?;
+    let new_entries = store.sharing_mut().keep_live_merged(live, &entries)?;
+    let pushed = connection.share_co_signatures(store, live)?;
+    let on_server = connection.co_signatures_on_server(live)?;
+    meet_signers(connection, store, &on_server)?;
+    let (signatures, broken) = store.sharing_mut().keep_co_signatures(live, &on_server)?;
+    Ok(CoSessionBrought {
+        entries: new_entries,
+        signatures,
+        broken,
+        pushed,
+    })
+}
+
+/// Pins the keys of signers this journal meets for the first time, as a first copy of their
+/// session would: the keys each proved theirs on the server. A signer met before keeps the keys
+/// pinned then (a key proved since is an alarm, never taken from the server's word).
+fn meet_signers(
+    connection: &mut LiveConnection,
+    store: &mut Store,
+    signatures: &[CoSignature],
+) -> Result<(), PracticeError> {
+    let pinned = store.sharing().practice_pinned_keys()?;
+    let new: Vec<&str> = signatures
+        .iter()
+        .map(|signature| signature.login.as_str())
+        .filter(|login| !pinned.contains_key(*login))
+        .collect();
+    let practice = store
+        .sharing()
+        .practice_membership()?
+        .and_then(|membership| membership.practice_id);
+    let (Some(practice), false) = (practice, new.is_empty()) else {
+        return Ok(());
+    };
+    let proven =
+        super::key_registry::proven_keys(&mut connection.client, &connection.address, practice)?;
+    for login in new {
+        let keys: Vec<String> = proven
+            .iter()
+            .filter(|(_, logins)| logins.contains(login))
+            .map(|(key, _)| key.clone())
+            .collect();
+        store
+            .sharing_mut()
+            .pin_first_met(login, &keys, chrono::Utc::now())?;
+    }
+    Ok(())
+}
+
+/// The practice login of this journal's clinician, as its entries and signatures are known by.
+pub fn own_colleague(store: &Store) -> Result<Option<Colleague>, PracticeError> {
+    Ok(store
+        .sharing()
+        .practice_membership()?
+        .map(|membership| Colleague {
+            login: membership.login,
+            name: membership.name,
+        }))
+}
+
+/// The live session a journal's session `uuid` is logged in (its own, or the colleague's it is
+/// this journal's part of), when the journal holds any of its merged timeline.
+pub fn live_session_of(
+    store: &Store,
+    session: &crate::domain::Session,
+) -> Result<Option<uuid::Uuid>, PracticeError> {
+    let live = super::live_join::live_uuid_of(store, session)?;
+    Ok((store.sharing().live_merged_last(live)? > 0).then_some(live))
+}
