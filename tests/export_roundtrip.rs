@@ -303,6 +303,7 @@ prop_compose! {
             // trip in tests/signing.rs.
             signature: None,
             addenda: Vec::new(),
+            co_session: None,
             follow_ups: ended_at
                 .map(|ended| follow_ups(ended, uuid))
                 .unwrap_or_default(),

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{ExportError, ExportOptions, SessionRecord};
 use crate::domain::{
-    Addendum, CheckIn, CheckInKind, ClinicZone, Dose, EventKind, FollowUp, FollowUpId,
-    MAX_SESSION_ENTRIES, ProgressNote, Route, SessionId, SessionStatus, Signature, TreatmentModel,
+    Addendum, CheckIn, CheckInKind, ClinicZone, CoSignature, Dose, EventKind, FollowUp, FollowUpId,
+    LiveEntry, MAX_SESSION_ENTRIES, ProgressNote, Route, SessionId, SessionStatus, Signature,
+    TreatmentModel,
 };
 use crate::store::Store;
 
@@ -57,6 +58,21 @@ pub struct ArchivedSession {
     /// The integration check-ins planned after the session, with what those done found.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub follow_ups: Vec<ArchivedFollowUp>,
+    /// A session logged with colleagues: the merged timeline and its signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub co_session: Option<ArchivedCoSession>,
+}
+
+/// The merged timeline of a live session logged by several clinicians, with its signatures: each
+/// verifies over the entries beside it, in any journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedCoSession {
+    /// The live session, as the practice server knows it.
+    pub live_uuid: uuid::Uuid,
+    /// Every entry, in the server's order, with its author.
+    pub entries: Vec<LiveEntry>,
+    pub signatures: Vec<CoSignature>,
 }
 
 /// One integration check-in of an archived session.
@@ -144,6 +160,7 @@ impl From<&SessionRecord> for ArchivedSession {
                     done: follow_up.done.clone(),
                 })
                 .collect(),
+            co_session: record.co_session.clone(),
         }
     }
 }

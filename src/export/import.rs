@@ -252,6 +252,9 @@ pub fn write_archived_session(
     if let Some(signature) = &session.signature {
         batch.insert_signature(id, signature, &session.addenda)?;
     }
+    if let Some(co) = &session.co_session {
+        batch.insert_co_session(co.live_uuid, &co.entries, &co.signatures)?;
+    }
     Ok(id)
 }
 
@@ -263,6 +266,9 @@ fn signature_failure(error: StoreError, number: usize) -> Failure {
         }
         StoreError::SignatureForged => {
             "its signature does not verify: it was not made by the key it names, or its signer, time or weight was changed"
+        }
+        StoreError::CoSignatureBroken => {
+            "a signature of it as logged together does not verify over its merged timeline: the timeline was changed after it was signed, or the signature was not made by the key it names"
         }
         other => return Failure::Store(other),
     };

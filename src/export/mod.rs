@@ -28,7 +28,8 @@ mod summary_lines;
 mod validate;
 
 pub use archive::{
-    ArchivedClient, ArchivedEvent, ArchivedFollowUp, ArchivedSession, FORMAT_VERSION, write_archive,
+    ArchivedClient, ArchivedCoSession, ArchivedEvent, ArchivedFollowUp, ArchivedSession,
+    FORMAT_VERSION, write_archive,
 };
 pub use archive_schema::{ARCHIVE_SCHEMA_ID, archive_schema_json};
 pub use destination::{exports_dir, session_file_name, write_atomically, write_disclosed};

@@ -35,6 +35,9 @@ pub struct SessionRecord {
     /// Where the client's code is unique (the practice's, else this journal's): exports that
     /// identify the client name it, so two journals' D-0001 are never one person.
     pub client_code_system: String,
+    /// A session logged with colleagues: the merged timeline this journal holds, and the
+    /// signatures of it.
+    pub co_session: Option<super::ArchivedCoSession>,
 }
 
 /// What the REMS form knows of the client beyond the session: read only for an esketamine
@@ -121,7 +124,9 @@ impl SessionRecord {
                 })
             })
             .transpose()?;
+        let co_session = co_session(store, &session)?;
         Ok(Self {
+            co_session,
             rems,
             client_code_system: store.sharing().client_code_system()?,
             synthetic: store.record().is_synthetic()?,
@@ -137,4 +142,31 @@ impl SessionRecord {
             private_note,
         })
     }
+}
+
+/// The merged timeline and signatures of the live session `session` was logged in (its own, or the
+/// colleague's it is this journal's part of), when the journal holds any.
+fn co_session(
+    store: &Store,
+    session: &Session,
+) -> Result<Option<super::ArchivedCoSession>, StoreError> {
+    let live = store
+        .sharing()
+        .live_part(session.id)?
+        .map_or(session.uuid, |part| part.live_uuid);
+    let entries = store.sharing().live_merged(live)?;
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let signatures = store
+        .sharing()
+        .co_signatures(live)?
+        .into_iter()
+        .map(|(signature, _)| signature)
+        .collect();
+    Ok(Some(super::ArchivedCoSession {
+        live_uuid: live,
+        entries,
+        signatures,
+    }))
 }

@@ -122,6 +122,9 @@ fn sessions_of(rows: Vec<Row>) -> HashMap<uuid::Uuid, Fetched> {
                 signature: None,
                 addenda: Vec::new(),
                 follow_ups: Vec::new(),
+                // A session logged together travels with its merged timeline and signatures
+                // through the live tables, which each journal checks on its own.
+                co_session: None,
             };
             Ok(FetchedSession {
                 session,

@@ -90,6 +90,10 @@ pub enum StoreError {
     NotLinkedYet,
     #[error(transparent)]
     CoSign(#[from] crate::store::CoSignError),
+    #[error(
+        "A signature of the session logged together does not verify over its timeline: it was changed after it was signed, or the signature was not made by the key it names."
+    )]
+    CoSignatureBroken,
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]

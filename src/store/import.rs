@@ -150,6 +150,23 @@ impl ImportBatch<'_> {
         Ok(())
     }
 
+    /// Keeps the merged timeline and the signatures of a live session logged together, as an
+    /// archive carries them (what the journal holds of it already is kept as it was); refused
+    /// (`CoSignatureBroken`) when a signature does not verify over the timeline then held.
+    pub fn insert_co_session(
+        &mut self,
+        live: uuid::Uuid,
+        entries: &[crate::domain::LiveEntry],
+        signatures: &[crate::domain::CoSignature],
+    ) -> Result<(), StoreError> {
+        crate::store::sharing::co_sessions::keep(&self.tx, live, entries)?;
+        let (_, broken) = crate::store::sharing::co_signatures::keep(&self.tx, live, signatures)?;
+        if broken > 0 {
+            return Err(StoreError::CoSignatureBroken);
+        }
+        Ok(())
+    }
+
     /// Writes the check-ins of a session just inserted, as the archive carries them.
     pub fn insert_follow_ups(
         &mut self,

@@ -95,6 +95,7 @@ pub(super) fn signed_co_session(server: &TestServer) -> (Laptop, Laptop) {
     assert_eq!(bring(&mut therapist).pushed, 2);
     let nurse_brought = bring(&mut nurse);
     assert_eq!((nurse_brought.pushed, nurse_brought.signatures), (1, 2));
+    assert_eq!(bring(&mut therapist).signatures, 1, "the nurse's");
 
     (therapist, nurse)
 }
@@ -137,11 +138,7 @@ fn each_signs_their_own_the_author_the_whole_and_a_psychiatrist_co_signs_in_a_th
         1
     );
     drop(psychiatrist);
-    assert_eq!(
-        bring(&mut therapist).signatures,
-        2,
-        "the nurse's and the co-signature"
-    );
+    assert_eq!(bring(&mut therapist).signatures, 1, "the co-signature");
     let kept = standings(&therapist.store, live);
     assert_eq!(
         kept.iter()
@@ -176,4 +173,62 @@ fn each_signs_their_own_the_author_the_whole_and_a_psychiatrist_co_signs_in_a_th
     let mut connection = LiveConnection::open(&outsider).unwrap();
     let brought = bring_co_session(&mut connection, &mut outsider, live).unwrap();
     assert_eq!((brought.entries, brought.signatures), (0, 0));
+}
+
+#[test]
+fn signatures_of_a_session_logged_together_verify_after_an_export_and_an_import() {
+    let server = TestServer::start();
+    let (therapist, _nurse) = signed_co_session(&server);
+    let live = therapist.live_uuid;
+    let mut archive = Vec::new();
+    kap_journal::export::write_archive(
+        &therapist.store,
+        &[therapist.live.session().id],
+        kap_journal::export::ExportOptions::default(),
+        &mut archive,
+        |_, _| std::ops::ControlFlow::Continue(()),
+    )
+    .unwrap();
+    let import = |archive: &[u8]| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path(), &super::common::passphrase()).unwrap();
+        let imported = kap_journal::export::import_archive(
+            &mut store,
+            archive,
+            kap_journal::export::OnExisting::Refuse,
+            Utc::now(),
+        );
+        (dir, store, imported)
+    };
+
+    // Imported whole, every signature verifies over the timeline beside it; its keys are not ones
+    // the new journal knows, and it says so.
+    let (_dir, store, imported) = import(&archive);
+    imported.unwrap();
+    assert_eq!(
+        store.sharing().live_merged(live).unwrap(),
+        therapist.merged()
+    );
+    let seen = standings(&store, live);
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|(_, _, standing)| matches!(standing, CoSignatureStanding::UnknownKey { .. })),
+        "{seen:?}"
+    );
+
+    // One word of the nurse's note changed in the archive: the import refuses the session.
+    let text = String::from_utf8(archive).unwrap();
+    assert!(text.contains("Rate steady."));
+    let changed = text.replace("Rate steady.", "Rate raised.");
+    let (_dir, store, imported) = import(changed.as_bytes());
+    let error = imported.unwrap_err().to_string();
+    assert!(
+        error.contains("does not verify over its merged timeline"),
+        "{error}"
+    );
+    assert!(
+        store.sharing().live_merged(live).unwrap().is_empty(),
+        "nothing kept"
+    );
 }

@@ -111,49 +111,12 @@ impl<S: Deref<Target = Store>> Sharing<S> {
     /// The merged timeline of the live session `live` as far as this journal holds it, in the
     /// server's order.
     pub fn live_merged(&self, live: uuid::Uuid) -> Result<Vec<LiveEntry>, StoreError> {
-        let mut statement = self.0.conn.prepare_cached(
-            "SELECT position, author_login, author_name, author_seq, wall_ms, elapsed_ms, kind, entry
-             FROM live_merged WHERE live_uuid = ?1 ORDER BY position",
-        )?;
-        let rows = statement.query_map([live.to_string()], |row| {
-            Ok((
-                row.get::<_, i32>(0)?,
-                Colleague {
-                    login: row.get(1)?,
-                    name: row.get(2)?,
-                },
-                row.get::<_, i32>(3)?,
-                row.get::<_, i64>(4)?,
-                row.get::<_, i64>(5)?,
-                row.get::<_, String>(6)?,
-                row.get::<_, String>(7)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (position, author, author_seq, wall_ms, elapsed_ms, kind, entry) = row?;
-            Ok(LiveEntry {
-                position,
-                author,
-                author_seq,
-                wall_time: from_ms(wall_ms)?,
-                elapsed_ms,
-                kind,
-                entry: serde_json::from_str(&entry)
-                    .map_err(|_| StoreError::Damaged("a live session's entry"))?,
-            })
-        })
-        .collect()
+        merged(&self.0.conn, live)
     }
 
     /// The last position of `live`'s merged timeline this journal holds (0 for none).
     pub fn live_merged_last(&self, live: uuid::Uuid) -> Result<i32, StoreError> {
-        Ok(self
-            .0
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(max(position), 0) FROM live_merged WHERE live_uuid = ?1",
-            )?
-            .query_row([live.to_string()], |row| row.get(0))?)
+        last(&self.0.conn, live)
     }
 }
 
@@ -166,44 +129,10 @@ impl<S: DerefMut<Target = Store>> Sharing<S> {
         live: uuid::Uuid,
         entries: &[LiveEntry],
     ) -> Result<usize, StoreError> {
-        let mut next = self.live_merged_last(live)? + 1;
-        let mut new = Vec::new();
-        for entry in entries {
-            if entry.position < next {
-                continue;
-            }
-            if entry.position > next {
-                break;
-            }
-            let text = serde_json::to_string(&entry.entry)
-                .map_err(|_| StoreError::Damaged("a live session's entry"))?;
-            new.push((entry, text));
-            next += 1;
-        }
-        if new.is_empty() {
+        if entries.is_empty() {
             return Ok(0);
         }
-        self.0.write(|tx| {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO live_merged (live_uuid, position, author_login, author_name,
-                                          author_seq, wall_ms, elapsed_ms, kind, entry)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for (entry, text) in &new {
-                insert.execute(params![
-                    live.to_string(),
-                    entry.position,
-                    entry.author.login,
-                    entry.author.name,
-                    entry.author_seq,
-                    to_ms(entry.wall_time),
-                    entry.elapsed_ms,
-                    entry.kind,
-                    text,
-                ])?;
-            }
-            Ok(new.len())
-        })
+        self.0.write(|tx| keep(tx, live, entries))
     }
 
     /// Starts this journal's part of the colleague's live session `joined`, or gives the part it
@@ -259,4 +188,89 @@ impl<S: DerefMut<Target = Store>> Sharing<S> {
 
 fn parse_uuid(text: &str) -> Result<uuid::Uuid, StoreError> {
     uuid::Uuid::parse_str(text).map_err(|_| StoreError::Damaged("a joined live session"))
+}
+
+/// `live`'s merged timeline as `conn` holds it, in the server's order.
+pub(in crate::store) fn merged(
+    conn: &rusqlite::Connection,
+    live: uuid::Uuid,
+) -> Result<Vec<LiveEntry>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT position, author_login, author_name, author_seq, wall_ms, elapsed_ms, kind, entry
+         FROM live_merged WHERE live_uuid = ?1 ORDER BY position",
+    )?;
+    let rows = statement.query_map([live.to_string()], |row| {
+        Ok((
+            row.get::<_, i32>(0)?,
+            Colleague {
+                login: row.get(1)?,
+                name: row.get(2)?,
+            },
+            row.get::<_, i32>(3)?,
+            row.get::<_, i64>(4)?,
+            row.get::<_, i64>(5)?,
+            row.get::<_, String>(6)?,
+            row.get::<_, String>(7)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (position, author, author_seq, wall_ms, elapsed_ms, kind, entry) = row?;
+        Ok(LiveEntry {
+            position,
+            author,
+            author_seq,
+            wall_time: from_ms(wall_ms)?,
+            elapsed_ms,
+            kind,
+            entry: serde_json::from_str(&entry)
+                .map_err(|_| StoreError::Damaged("a live session's entry"))?,
+        })
+    })
+    .collect()
+}
+
+fn last(conn: &rusqlite::Connection, live: uuid::Uuid) -> Result<i32, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(max(position), 0) FROM live_merged WHERE live_uuid = ?1")?
+        .query_row([live.to_string()], |row| row.get(0))?)
+}
+
+/// Keeps, through `conn`, the entries that follow the last one held (see
+/// [`Sharing::keep_live_merged`]); how many were new.
+pub(in crate::store) fn keep(
+    conn: &rusqlite::Connection,
+    live: uuid::Uuid,
+    entries: &[LiveEntry],
+) -> Result<usize, StoreError> {
+    let mut next = last(conn, live)? + 1;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO live_merged (live_uuid, position, author_login, author_name,
+                                  author_seq, wall_ms, elapsed_ms, kind, entry)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut kept = 0;
+    for entry in entries {
+        if entry.position < next {
+            continue;
+        }
+        if entry.position > next {
+            break;
+        }
+        let text = serde_json::to_string(&entry.entry)
+            .map_err(|_| StoreError::Damaged("a live session's entry"))?;
+        insert.execute(params![
+            live.to_string(),
+            entry.position,
+            entry.author.login,
+            entry.author.name,
+            entry.author_seq,
+            to_ms(entry.wall_time),
+            entry.elapsed_ms,
+            entry.kind,
+            text,
+        ])?;
+        next += 1;
+        kept += 1;
+    }
+    Ok(kept)
 }

@@ -53,78 +53,7 @@ impl<S: Deref<Target = Store>> Sharing<S> {
         &self,
         live: uuid::Uuid,
     ) -> Result<Vec<(CoSignature, CoSignatureStanding)>, StoreError> {
-        let entries = self.live_merged(live)?;
-        let mut statement = self.0.conn.prepare_cached(
-            "SELECT part, login, name, credentials, signed_ms, content_sha256, public_key, seal
-             FROM live_signatures WHERE live_uuid = ?1 ORDER BY signed_ms, part, login",
-        )?;
-        let rows = statement.query_map([live.to_string()], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                Clinician {
-                    name: row.get(2)?,
-                    credentials: row.get(3)?,
-                },
-                row.get::<_, i64>(4)?,
-                row.get::<_, String>(5)?,
-                KeyedSeal {
-                    public_key: row.get(6)?,
-                    signature: row.get(7)?,
-                },
-            ))
-        })?;
-        let mut signatures = Vec::new();
-        for row in rows {
-            let (part, login, clinician, signed_ms, content_sha256, seal) = row?;
-            let signature = CoSignature {
-                live_uuid: live,
-                part: CoSignedPart::parse(&part)
-                    .ok_or(StoreError::Damaged("a live session's signature"))?,
-                login,
-                clinician,
-                signed_at: from_ms(signed_ms)?,
-                content_sha256,
-                seal,
-            };
-            let standing = self.co_signature_standing(&signature, &entries)?;
-            signatures.push((signature, standing));
-        }
-        Ok(signatures)
-    }
-
-    /// What this journal can say of `signature` over the merged timeline `entries`.
-    pub fn co_signature_standing(
-        &self,
-        signature: &CoSignature,
-        entries: &[LiveEntry],
-    ) -> Result<CoSignatureStanding, StoreError> {
-        let digest = co_session_digest(
-            signature.live_uuid,
-            signature.part,
-            &signature.login,
-            entries,
-        );
-        let sealed =
-            signing_key::message_verifies(&signature.seal, &co_signature_message(signature));
-        let Some(fingerprint) = signing_key::key_fingerprint(&signature.seal.public_key) else {
-            return Ok(CoSignatureStanding::Broken);
-        };
-        if digest != signature.content_sha256 || !sealed {
-            return Ok(CoSignatureStanding::Broken);
-        }
-        if signing_key::is_own_key(&self.0.conn, &signature.seal.public_key)? {
-            return Ok(CoSignatureStanding::ThisJournal { fingerprint });
-        }
-        let registered = self
-            .practice_pinned_keys()?
-            .get(&signature.login)
-            .is_some_and(|keys| keys.contains(&signature.seal.public_key));
-        Ok(if registered {
-            CoSignatureStanding::Practice { fingerprint }
-        } else {
-            CoSignatureStanding::UnknownKey { fingerprint }
-        })
+        signatures(&self.0.conn, live)
     }
 }
 
@@ -226,40 +155,116 @@ impl<S: DerefMut<Target = Store>> Sharing<S> {
         live: uuid::Uuid,
         signatures: &[CoSignature],
     ) -> Result<(usize, usize), StoreError> {
-        let entries = self.live_merged(live)?;
-        let kept: Vec<(CoSignedPart, String)> = self
-            .co_signatures(live)?
-            .into_iter()
-            .map(|(kept, _)| (kept.part, kept.login))
-            .collect();
-        let mut new = Vec::new();
-        let mut broken = 0;
-        for signature in signatures
-            .iter()
-            .filter(|signature| signature.live_uuid == live)
-        {
-            if kept.contains(&(signature.part, signature.login.clone())) {
-                continue;
-            }
-            if self.co_signature_standing(signature, &entries)?.verifies() {
-                new.push(signature);
-            } else {
-                broken += 1;
-            }
-        }
-        if !new.is_empty() {
-            self.0.write(|tx| {
-                for signature in &new {
-                    insert(tx, signature)?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok((new.len(), broken))
+        self.0.write(|tx| keep(tx, live, signatures))
     }
 }
 
-fn insert(tx: &rusqlite::Transaction<'_>, signature: &CoSignature) -> Result<(), StoreError> {
+/// The signatures `conn` holds of `live`, each with its standing over the timeline it holds.
+pub(in crate::store) fn signatures(
+    conn: &rusqlite::Connection,
+    live: uuid::Uuid,
+) -> Result<Vec<(CoSignature, CoSignatureStanding)>, StoreError> {
+    let entries = super::co_sessions::merged(conn, live)?;
+    let mut statement = conn.prepare_cached(
+        "SELECT part, login, name, credentials, signed_ms, content_sha256, public_key, seal
+         FROM live_signatures WHERE live_uuid = ?1 ORDER BY signed_ms, part, login",
+    )?;
+    let rows = statement.query_map([live.to_string()], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            Clinician {
+                name: row.get(2)?,
+                credentials: row.get(3)?,
+            },
+            row.get::<_, i64>(4)?,
+            row.get::<_, String>(5)?,
+            KeyedSeal {
+                public_key: row.get(6)?,
+                signature: row.get(7)?,
+            },
+        ))
+    })?;
+    let mut signatures = Vec::new();
+    for row in rows {
+        let (part, login, clinician, signed_ms, content_sha256, seal) = row?;
+        let signature = CoSignature {
+            live_uuid: live,
+            part: CoSignedPart::parse(&part)
+                .ok_or(StoreError::Damaged("a live session's signature"))?,
+            login,
+            clinician,
+            signed_at: from_ms(signed_ms)?,
+            content_sha256,
+            seal,
+        };
+        let standing = standing(conn, &signature, &entries)?;
+        signatures.push((signature, standing));
+    }
+    Ok(signatures)
+}
+
+/// What `conn`'s journal can say of `signature` over the merged timeline `entries`: broken unless
+/// the digest is of what it holds and the seal verifies; then whose key, as far as it knows.
+fn standing(
+    conn: &rusqlite::Connection,
+    signature: &CoSignature,
+    entries: &[LiveEntry],
+) -> Result<CoSignatureStanding, StoreError> {
+    let digest = co_session_digest(
+        signature.live_uuid,
+        signature.part,
+        &signature.login,
+        entries,
+    );
+    let sealed = signing_key::message_verifies(&signature.seal, &co_signature_message(signature));
+    let Some(fingerprint) = signing_key::key_fingerprint(&signature.seal.public_key) else {
+        return Ok(CoSignatureStanding::Broken);
+    };
+    if digest != signature.content_sha256 || !sealed {
+        return Ok(CoSignatureStanding::Broken);
+    }
+    if signing_key::is_own_key(conn, &signature.seal.public_key)? {
+        return Ok(CoSignatureStanding::ThisJournal { fingerprint });
+    }
+    let registered = conn
+        .prepare_cached("SELECT 1 FROM practice_pinned_keys WHERE login = ?1 AND public_key = ?2")?
+        .exists(params![signature.login, signature.seal.public_key])?;
+    Ok(if registered {
+        CoSignatureStanding::Practice { fingerprint }
+    } else {
+        CoSignatureStanding::UnknownKey { fingerprint }
+    })
+}
+
+/// Keeps, through `conn`, the signatures of `live` that verify over the timeline it holds (see
+/// [`Sharing::keep_co_signatures`]).
+pub(in crate::store) fn keep(
+    conn: &rusqlite::Connection,
+    live: uuid::Uuid,
+    new: &[CoSignature],
+) -> Result<(usize, usize), StoreError> {
+    let entries = super::co_sessions::merged(conn, live)?;
+    let held: Vec<(CoSignedPart, String)> = signatures(conn, live)?
+        .into_iter()
+        .map(|(held, _)| (held.part, held.login))
+        .collect();
+    let (mut kept, mut broken) = (0, 0);
+    for signature in new.iter().filter(|signature| signature.live_uuid == live) {
+        if held.contains(&(signature.part, signature.login.clone())) {
+            continue;
+        }
+        if standing(conn, signature, &entries)?.verifies() {
+            insert(conn, signature)?;
+            kept += 1;
+        } else {
+            broken += 1;
+        }
+    }
+    Ok((kept, broken))
+}
+
+fn insert(tx: &rusqlite::Connection, signature: &CoSignature) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO live_signatures (live_uuid, part, login, name, credentials, signed_ms,
                                       content_sha256, public_key, seal)
