@@ -27,6 +27,8 @@
 //! | [`LinkPracticeClient`] | a client linked to the practice's code | – |
 //! | [`JoinLiveSession`] | this journal's part of a colleague's live session | the part |
 //! | [`KeepLiveMerged`] | entries of a live session's merged timeline read from the server | how many were new |
+//! | [`SignCoSession`] | a signature of a session logged together | the signature |
+//! | [`KeepCoSession`] | a session logged together and its signatures, read from the server | what was new |
 //!
 //! Each is a short [`Change`](crate::worker::Change) over one store method: the store checks and
 //! writes; the worker carries out and answers. The live session's own four are the live engine's
@@ -38,7 +40,8 @@ mod settings;
 
 pub use crate::live::{AppendEvents, EndSession, SaveDraft, StartSession, Started};
 pub use practice::{
-    JoinLiveSession, KeepLiveMerged, LinkPracticeClient, SavePracticeMembership, WritePracticeStep,
+    JoinLiveSession, KeepCoSession, KeepLiveMerged, LinkPracticeClient, SavePracticeMembership,
+    SignCoSession, WritePracticeStep,
 };
 pub use records::{
     AddAddendum, MarkRemsSubmitted, RecordCheckIn, RecordConsent, RecordSubstance, SavePrivateNote,

@@ -81,3 +81,38 @@ impl Change for KeepLiveMerged {
             .keep_live_merged(self.live, &self.entries)
     }
 }
+
+/// What the practice holds of a session logged together, read beside the window: kept.
+pub struct KeepCoSession(pub crate::practice::CoSessionFetched, pub DateTime<Utc>);
+
+impl Change for KeepCoSession {
+    type Answer = crate::practice::CoSessionBrought;
+
+    fn apply(self, store: &mut Store) -> Result<crate::practice::CoSessionBrought, StoreError> {
+        crate::practice::keep_co_session(store, &self.0, self.1)
+    }
+}
+
+/// A signature of a session logged together, made over the merged timeline the journal holds.
+pub struct SignCoSession {
+    pub live: uuid::Uuid,
+    pub part: crate::domain::CoSignedPart,
+    /// The practice login the clinician signs as.
+    pub login: String,
+    pub clinician: crate::domain::Clinician,
+    pub at: DateTime<Utc>,
+}
+
+impl Change for SignCoSession {
+    type Answer = crate::domain::CoSignature;
+
+    fn apply(self, store: &mut Store) -> Result<crate::domain::CoSignature, StoreError> {
+        store.sharing_mut().sign_co_session(
+            self.live,
+            self.part,
+            &self.login,
+            &self.clinician,
+            self.at,
+        )
+    }
+}

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{LiveConnection, PracticeError};
-use crate::domain::{Clinician, CoSignature, CoSignedPart, Colleague, KeyedSeal};
+use crate::domain::{Clinician, CoSignature, CoSignedPart, Colleague, KeyedSeal, LiveEntry};
 use crate::store::Store;
 
 /// What bringing a live session's signatures did in this journal.
@@ -114,63 +114,114 @@ impl LiveConnection {
     }
 }
 
-/// Brings `store` up to date with the live session `live` at the practice: the merged timeline
-/// after what it holds, then its own signatures pushed and everyone's brought back, each kept only
-/// once it verifies over the timeline the journal holds.
+/// What the practice holds of a live session beyond what a journal has: read by
+/// [`fetch_co_session`] (the network part, which a window runs beside its journal), kept by
+/// [`keep_co_session`] (one short write, which a window hands to its journal worker).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoSessionFetched {
+    pub live: uuid::Uuid,
+    /// The merged timeline after what the journal held.
+    pub entries: Vec<LiveEntry>,
+    /// Everyone's signatures on the server.
+    pub signatures: Vec<CoSignature>,
+    /// The keys each signer the journal meets for the first time proved theirs, to pin.
+    pub first_met: Vec<(String, Vec<String>)>,
+    /// This journal's own signatures newly on the server.
+    pub pushed: usize,
+}
+
+/// Pushes this journal's signatures of `live` and reads what the practice holds of it that the
+/// journal `reader` lacks.
+pub fn fetch_co_session(
+    connection: &mut LiveConnection,
+    reader: &Store,
+    live: uuid::Uuid,
+) -> Result<CoSessionFetched, PracticeError> {
+    let after = reader.sharing().live_merged_last(live)?;
+    let (entries, _) = connection.catch_up(live, after)?;
+    let pushed = connection.share_co_signatures(reader, live)?;
+    let signatures = connection.co_signatures_on_server(live)?;
+    let first_met = first_met_signers(connection, reader, &signatures)?;
+    Ok(CoSessionFetched {
+        live,
+        entries,
+        signatures,
+        first_met,
+        pushed,
+    })
+}
+
+/// Keeps what [`fetch_co_session`] read: the entries after those held, the keys of signers met
+/// for the first time, and the signatures that verify over the timeline then held.
+pub fn keep_co_session(
+    store: &mut Store,
+    fetched: &CoSessionFetched,
+    now: DateTime<Utc>,
+) -> Result<CoSessionBrought, crate::store::StoreError> {
+    let entries = store
+        .sharing_mut()
+        .keep_live_merged(fetched.live, &fetched.entries)?;
+    for (login, keys) in &fetched.first_met {
+        store.sharing_mut().pin_first_met(login, keys, now)?;
+    }
+    let (signatures, broken) = store
+        .sharing_mut()
+        .keep_co_signatures(fetched.live, &fetched.signatures)?;
+    Ok(CoSessionBrought {
+        entries,
+        signatures,
+        broken,
+        pushed: fetched.pushed,
+    })
+}
+
+/// Brings `store` up to date with the live session `live` at the practice (the command line and
+/// tests: fetched and kept in one go).
 pub fn bring_co_session(
     connection: &mut LiveConnection,
     store: &mut Store,
     live: uuid::Uuid,
 ) -> Result<CoSessionBrought, PracticeError> {
-    let after = store.sharing().live_merged_last(live)?;
-    let (entries, _) = connection.catch_up(live, after)?;
-    let new_entries = store.sharing_mut().keep_live_merged(live, &entries)?;
-    let pushed = connection.share_co_signatures(store, live)?;
-    let on_server = connection.co_signatures_on_server(live)?;
-    meet_signers(connection, store, &on_server)?;
-    let (signatures, broken) = store.sharing_mut().keep_co_signatures(live, &on_server)?;
-    Ok(CoSessionBrought {
-        entries: new_entries,
-        signatures,
-        broken,
-        pushed,
-    })
+    let fetched = fetch_co_session(connection, store, live)?;
+    Ok(keep_co_session(store, &fetched, Utc::now())?)
 }
 
-/// Pins the keys of signers this journal meets for the first time, as a first copy of their
-/// session would: the keys each proved theirs on the server. A signer met before keeps the keys
+/// The keys of signers this journal meets for the first time, as a first copy of their session
+/// would pin them: the keys each proved theirs on the server. A signer met before keeps the keys
 /// pinned then (a key proved since is an alarm, never taken from the server's word).
-fn meet_signers(
+fn first_met_signers(
     connection: &mut LiveConnection,
-    store: &mut Store,
+    reader: &Store,
     signatures: &[CoSignature],
-) -> Result<(), PracticeError> {
-    let pinned = store.sharing().practice_pinned_keys()?;
-    let new: Vec<&str> = signatures
+) -> Result<Vec<(String, Vec<String>)>, PracticeError> {
+    let pinned = reader.sharing().practice_pinned_keys()?;
+    let mut new: Vec<&str> = signatures
         .iter()
         .map(|signature| signature.login.as_str())
         .filter(|login| !pinned.contains_key(*login))
         .collect();
-    let practice = store
+    new.sort_unstable();
+    new.dedup();
+    let practice = reader
         .sharing()
         .practice_membership()?
         .and_then(|membership| membership.practice_id);
     let (Some(practice), false) = (practice, new.is_empty()) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let proven =
         super::key_registry::proven_keys(&mut connection.client, &connection.address, practice)?;
-    for login in new {
-        let keys: Vec<String> = proven
-            .iter()
-            .filter(|(_, logins)| logins.contains(login))
-            .map(|(key, _)| key.clone())
-            .collect();
-        store
-            .sharing_mut()
-            .pin_first_met(login, &keys, chrono::Utc::now())?;
-    }
-    Ok(())
+    Ok(new
+        .into_iter()
+        .map(|login| {
+            let keys = proven
+                .iter()
+                .filter(|(_, logins)| logins.contains(login))
+                .map(|(key, _)| key.clone())
+                .collect();
+            (login.to_owned(), keys)
+        })
+        .collect())
 }
 
 /// The practice login of this journal's clinician, as its entries and signatures are known by.

@@ -42,7 +42,10 @@ pub use error::PracticeError;
 pub use link::{link, may_link};
 pub use live::{Announced, Colleague, Joined, LiveConnection, LiveInPractice, Shared};
 pub use live_join::{Exchanged, join_here};
-pub use live_signatures::{CoSessionBrought, bring_co_session, live_session_of, own_colleague};
+pub use live_signatures::{
+    CoSessionBrought, CoSessionFetched, bring_co_session, fetch_co_session, keep_co_session,
+    live_session_of, own_colleague,
+};
 pub use live_timeline::Followed;
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};
 pub use pull::Incoming;

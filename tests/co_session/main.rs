@@ -8,6 +8,7 @@
 mod common;
 mod merged;
 mod signatures;
+mod window;
 
 use std::path::Path;
 

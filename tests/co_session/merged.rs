@@ -21,7 +21,7 @@ use super::joined_journal;
 /// One clinician's laptop: their journal, its live engine, and a connection when the server is
 /// there.
 pub(super) struct Laptop {
-    _dir: tempfile::TempDir,
+    pub(super) dir: tempfile::TempDir,
     pub(super) store: Store,
     pub(super) live: LiveSession,
     pub(super) connection: Option<LiveConnection>,
@@ -94,7 +94,7 @@ pub(super) fn therapist_and_nurse(server: &TestServer) -> (Arc<ManualClock>, Lap
     let mut therapist = Laptop {
         live: LiveSession::resume(&store, clock.clone(), started.id).unwrap(),
         store,
-        _dir: therapist_dir,
+        dir: therapist_dir,
         connection: None,
         live_uuid: started.uuid,
     };
@@ -119,7 +119,7 @@ pub(super) fn therapist_and_nurse(server: &TestServer) -> (Arc<ManualClock>, Lap
     let nurse = Laptop {
         live: LiveSession::resume(&store, clock.clone(), part.id).unwrap(),
         store,
-        _dir: nurse_dir,
+        dir: nurse_dir,
         connection: Some(connection),
         live_uuid: started.uuid,
     };

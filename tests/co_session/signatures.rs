@@ -47,10 +47,25 @@ fn standings(store: &Store, live: uuid::Uuid) -> Vec<(CoSignedPart, String, CoSi
     all
 }
 
-/// The therapist's session logged with the nurse and ended, each clinician's entries signed by
-/// them and the whole by the therapist, the signatures on the server; D-0001's care team has the
-/// psychiatrist `p_one` on it too, and `t_two` is off it.
-pub(super) fn signed_co_session(server: &TestServer) -> (Laptop, Laptop) {
+/// Each clinician's entries signed by them and the whole by the therapist, the signatures on the
+/// server and in both journals.
+fn sign_all(therapist: &mut Laptop, nurse: &mut Laptop) {
+    sign(therapist, CoSignedPart::Whole, "t_one").unwrap();
+    sign(therapist, CoSignedPart::OwnEntries, "t_one").unwrap();
+    sign(nurse, CoSignedPart::OwnEntries, "n_one").unwrap();
+    assert!(matches!(
+        sign(nurse, CoSignedPart::Whole, "n_one"),
+        Err(StoreError::CoSign(CoSignError::NotTheAuthor))
+    ));
+    assert_eq!(bring(therapist).pushed, 2);
+    let nurse_brought = bring(nurse);
+    assert_eq!((nurse_brought.pushed, nurse_brought.signatures), (1, 2));
+    assert_eq!(bring(therapist).signatures, 1, "the nurse's");
+}
+
+/// The therapist's session logged with the nurse and ended, both holding the whole timeline;
+/// D-0001's care team has the psychiatrist `p_one` on it too, and `t_two` is off it.
+pub(super) fn ended_co_session(server: &TestServer) -> (Laptop, Laptop) {
     let _admin = practice(
         server,
         &[
@@ -85,18 +100,13 @@ pub(super) fn signed_co_session(server: &TestServer) -> (Laptop, Laptop) {
     assert!(therapist.exchange());
     assert_eq!(therapist.merged(), nurse.merged());
 
-    sign(&mut therapist, CoSignedPart::Whole, "t_one").unwrap();
-    sign(&mut therapist, CoSignedPart::OwnEntries, "t_one").unwrap();
-    sign(&mut nurse, CoSignedPart::OwnEntries, "n_one").unwrap();
-    assert!(matches!(
-        sign(&mut nurse, CoSignedPart::Whole, "n_one"),
-        Err(StoreError::CoSign(CoSignError::NotTheAuthor))
-    ));
-    assert_eq!(bring(&mut therapist).pushed, 2);
-    let nurse_brought = bring(&mut nurse);
-    assert_eq!((nurse_brought.pushed, nurse_brought.signatures), (1, 2));
-    assert_eq!(bring(&mut therapist).signatures, 1, "the nurse's");
+    (therapist, nurse)
+}
 
+/// [`ended_co_session`], then [`sign_all`].
+fn signed_co_session(server: &TestServer) -> (Laptop, Laptop) {
+    let (mut therapist, mut nurse) = ended_co_session(server);
+    sign_all(&mut therapist, &mut nurse);
     (therapist, nurse)
 }
 

@@ -1,6 +1,7 @@
 //! A past (or live, read-only) session: its plan, its intention and comfort plan, its timeline, and
 //! the notes written after it (the progress note, and the private note when opened on purpose).
 
+pub(super) mod co_signing;
 pub(super) mod dose_chart;
 pub(super) mod export;
 pub(super) mod notes;
@@ -36,6 +37,11 @@ pub struct SessionView {
     notes: SessionNotes,
     signing: SigningPanel,
     tab: Tab,
+    /// A session logged with colleagues: the merged timeline, each entry with its author.
+    team: Option<crate::domain::TeamTimeline>,
+    /// Its signatures (`None` outside a practice); made at the first frame.
+    co_signing: Option<co_signing::CoSigningPanel>,
+    co_signing_opened: bool,
 }
 
 /// What the centre of the view shows.
@@ -79,9 +85,31 @@ impl SessionView {
         thresholds: Thresholds,
     ) -> Result<Self, StoreError> {
         let record = SessionRecord::load(store, id, ExportOptions::default())?;
-        let state = TimelineState::from_events(record.session.route, &record.events);
-        let curve = DoseCurve::of(&record.events, record.session.route, record.weight_kg());
-        let delivered = record.delivered().describe();
+        // A session logged together adds up over everyone's entries.
+        let team = record.co_session.as_ref().map(|co| {
+            let nobody = crate::domain::Colleague {
+                login: String::new(),
+                name: String::new(),
+            };
+            crate::domain::TeamTimeline::fold(&co.entries, &nobody, &[], id)
+        });
+        let shown: Vec<crate::domain::Event> = match &team {
+            Some(team) => team.events().cloned().collect(),
+            None => record.events.clone(),
+        };
+        let state = TimelineState::from_events(record.session.route, &shown);
+        let curve = DoseCurve::of(&shown, record.session.route, record.weight_kg());
+        let delivered = match &team {
+            Some(_) => {
+                let until = record.session.ended_at.map_or_else(
+                    || shown.last().map_or(0, |event| event.elapsed_ms),
+                    |ended| (ended - record.session.started_at).num_milliseconds(),
+                );
+                crate::domain::delivered(&shown, record.session.route, record.weight_kg(), until)
+                    .describe()
+            }
+            None => record.delivered().describe(),
+        };
         let facts = SessionFacts::gather(
             &record.session,
             &record.events,
@@ -94,6 +122,9 @@ impl SessionView {
             notes: SessionNotes::load(store, id, facts, signed_or_copied)?,
             signing: SigningPanel::default(),
             tab: Tab::Timeline,
+            team,
+            co_signing: None,
+            co_signing_opened: false,
             thresholds,
             delivered,
             record,
@@ -141,13 +172,17 @@ impl SessionView {
                 .id_salt(("session_timeline", self.record.session.id.0))
                 .auto_shrink(false)
                 .show(ui, |ui| {
+                    let events = match &self.team {
+                        Some(team) => team.events().cloned().collect(),
+                        None => self.record.events.clone(),
+                    };
                     timeline::Rows {
-                        events: &crate::domain::decision_detail::applied(&self.record.events),
+                        events: &crate::domain::decision_detail::applied(&events),
                         model,
                         marked: &self.state.marked,
                         thresholds: &self.thresholds,
                         saving_from: None,
-                        authors: None,
+                        authors: self.team.as_ref(),
                     }
                     .show(ui, &mut self.selected, &mut self.scroll_to);
                     changed |= self.signing.addenda_ui(ui, &self.record, journal, wall);
@@ -167,9 +202,12 @@ impl SessionView {
             Ok(fresh) => {
                 let tab = self.tab;
                 let signing = std::mem::take(&mut self.signing);
+                let co_signing = self.co_signing.take();
                 *self = Self {
                     tab,
                     signing,
+                    co_signing,
+                    co_signing_opened: true,
                     scroll_to: None,
                     ..fresh
                 };
@@ -240,6 +278,14 @@ impl SessionView {
                     );
                 }
                 signed = self.signing.header_ui(ui, &self.record, journal, wall);
+                if !self.co_signing_opened {
+                    self.co_signing_opened = true;
+                    self.co_signing =
+                        co_signing::CoSigningPanel::open(journal.read(), &self.record, ui.ctx());
+                }
+                if let Some(panel) = &mut self.co_signing {
+                    signed |= panel.ui(ui, &self.record, journal, wall);
+                }
                 self.export.ui(
                     ui,
                     &self.record,
