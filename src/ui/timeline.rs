@@ -144,7 +144,7 @@ impl Rows<'_> {
                     );
                     if let Some(author) = authors.and_then(|team| team.author_of(event.seq)) {
                         ui.add_sized(
-                            [96.0, 18.0],
+                            [150.0, 18.0],
                             egui::Label::new(
                                 RichText::new(&author.name).small().color(theme::muted()),
                             )

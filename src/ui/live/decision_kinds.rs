@@ -9,7 +9,10 @@ use crate::domain::{Asked, CameUp, Event, EventKind, Seq, decision_detail};
 
 /// The newest decision point with a kind not stated: its entry, what it says, and its words.
 pub struct Unstated {
+    /// The decision, by its number in this journal (what the detail entry names).
     pub decision: Seq,
+    /// Its number as the timeline shows it (in a session logged together, its merged place).
+    pub shown: Seq,
     pub came_up: CameUp,
     pub asked: Asked,
     detail: String,
@@ -25,6 +28,7 @@ impl Unstated {
         })?;
         (point.came_up == CameUp::NotStated || point.asked == Asked::NotStated).then(|| Self {
             decision: seq,
+            shown: seq,
             came_up: point.came_up,
             asked: point.asked,
             detail: point.detail.trim().to_owned(),
@@ -101,7 +105,7 @@ pub fn show(ui: &mut Ui, unstated: &Unstated) -> Option<(CameUp, Asked)> {
             format!(" (“{}”)", unstated.detail)
         };
         ui.label(
-            RichText::new(format!("Decision {}{words}:", unstated.decision)).color(theme::muted()),
+            RichText::new(format!("Decision {}{words}:", unstated.shown)).color(theme::muted()),
         );
         if unstated.came_up == CameUp::NotStated {
             ui.label(RichText::new("what came up?").color(theme::muted()));

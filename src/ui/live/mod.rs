@@ -304,7 +304,14 @@ impl LiveView {
                 {
                     self.swallow_digit = None;
                 }
-                let unstated = decision_kinds::Unstated::of(self.live.events());
+                let unstated =
+                    decision_kinds::Unstated::of(self.live.events()).map(|mut unstated| {
+                        unstated.shown = self
+                            .live
+                            .shown_seq(unstated.decision)
+                            .unwrap_or(unstated.decision);
+                        unstated
+                    });
                 let mut kinds = None;
                 if let Some((chosen, digit)) = unstated
                     .as_ref()
