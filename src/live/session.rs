@@ -323,8 +323,10 @@ impl LiveSession {
             kind,
         };
         let mut closing = Vec::with_capacity(2);
+        // Whoever runs the pump, the infusion is stopped in the record at the session's end (a
+        // colleague's rate, in a session logged together, included).
         if matches!(
-            self.state.administration.current(elapsed_ms),
+            self.shown_state().administration.current(elapsed_ms),
             crate::domain::CurrentDose::Infusing { .. }
         ) {
             closing.push(at(EventKind::DoseChange {

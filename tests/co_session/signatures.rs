@@ -99,6 +99,18 @@ pub(super) fn ended_co_session(server: &TestServer) -> (Laptop, Laptop) {
     assert!(nurse.exchange());
     assert!(therapist.exchange());
     assert_eq!(therapist.merged(), nurse.merged());
+    // The nurse's infusion is stopped in the record by the therapist's end.
+    let closing: Vec<(String, String)> = therapist.merged()[therapist.merged().len() - 2..]
+        .iter()
+        .map(|entry| (entry.author.login.clone(), entry.kind.clone()))
+        .collect();
+    assert_eq!(
+        closing,
+        [
+            ("t_one".to_owned(), "dose_change".to_owned()),
+            ("t_one".to_owned(), "session_ended".to_owned())
+        ]
+    );
 
     (therapist, nurse)
 }

@@ -85,14 +85,27 @@ impl SessionView {
         thresholds: Thresholds,
     ) -> Result<Self, StoreError> {
         let record = SessionRecord::load(store, id, ExportOptions::default())?;
-        // A session logged together adds up over everyone's entries.
-        let team = record.co_session.as_ref().map(|co| {
-            let nobody = crate::domain::Colleague {
+        // A session logged together adds up over everyone's entries: those the server gave back,
+        // then this journal's own it has not yet (a colleague's copy has none of this journal's).
+        let me = store.sharing().practice_membership()?.map_or_else(
+            || crate::domain::Colleague {
                 login: String::new(),
                 name: String::new(),
-            };
-            crate::domain::TeamTimeline::fold(&co.entries, &nobody, &[], id)
-        });
+            },
+            |membership| crate::domain::Colleague {
+                login: membership.login,
+                name: membership.name,
+            },
+        );
+        let own: &[crate::domain::Event] = if record.copied_from.is_some() {
+            &[]
+        } else {
+            &record.events
+        };
+        let team = record
+            .co_session
+            .as_ref()
+            .map(|co| crate::domain::TeamTimeline::fold(&co.entries, &me, own, id));
         let shown: Vec<crate::domain::Event> = match &team {
             Some(team) => team.events().cloned().collect(),
             None => record.events.clone(),
@@ -318,7 +331,9 @@ impl SessionView {
                     RichText::new(format!(
                         "Decision points: {} · Entries: {}",
                         self.state.decision_points,
-                        self.record.events.len()
+                        self.team
+                            .as_ref()
+                            .map_or(self.record.events.len(), |team| team.rows.len())
                     ))
                     .color(theme::muted()),
                 );
