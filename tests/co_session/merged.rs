@@ -259,6 +259,17 @@ fn two_journals_write_200_entries_through_two_restarts_and_hold_one_timeline() {
             team.rows.len(),
         )
     };
+    // The nurse's laptop dies with a note half typed: her part comes back with it.
+    nurse
+        .live
+        .save_draft_now(&mut nurse.store, "Pupils wide, asks for water");
+    let resumed =
+        LiveSession::resume(&nurse.store, clock.clone(), nurse.live.session().id).unwrap();
+    assert_eq!(
+        resumed.draft_found().map(|draft| draft.text.as_str()),
+        Some("Pupils wide, asks for water")
+    );
+    assert!(resumed.is_joined());
     let seen_by_therapist = figures(&therapist);
     assert_eq!(seen_by_therapist, figures(&nurse));
     assert_eq!(seen_by_therapist.2, written);
