@@ -1,7 +1,8 @@
 //! Co-session latency on loopback, against a real PostgreSQL started for the run
 //! (`tests/common/pg_server.rs`): an entry written in one journal (its local durable commit, then
-//! the push the window's job makes) until a colleague's listener has read it back from the server
-//! (the NOTIFY it waits for, then the read of what is after its last position). Beside it, in the
+//! the exchange the window's job makes: the push and the read back of the merged timeline) until
+//! a colleague's journal has read it from the server the way its window's job does (waiting for
+//! the NOTIFY, then reading what is after the last position it holds). Beside it, in the
 //! same run and alternating with it, the floor: a bare INSERT of a row into a plain table with a
 //! NOTIFY in the same transaction, until a listener has read the row. Prints p50 and p95 of each.
 //! Run: `cargo bench --bench co_session` (needs PostgreSQL's server programs).
@@ -92,9 +93,16 @@ fn main() {
     let mut writer = LiveConnection::open(&store).unwrap();
     writer.share(&store, session.uuid).unwrap();
 
-    // The nurse's listener, and the floor's table, writer and listener.
-    let mut listener = server.connect("n_one", PASSWORD);
-    listener.batch_execute("LISTEN kap_live").unwrap();
+    // The nurse's journal and its connection, and the floor's table, writer and listener.
+    let nurse_dir = tempfile::tempdir().unwrap();
+    let mut nurse = Store::open(nurse_dir.path(), &common::passphrase()).unwrap();
+    let address = PracticeAddress::parse(&server.url("n_one")).unwrap();
+    kap_journal::practice::connect(&mut nurse, &address, PASSWORD, Utc::now()).unwrap();
+    let mut listener = LiveConnection::open(&nurse).unwrap();
+    // Listening from here on, as the window's job does from its first wait.
+    listener
+        .wait_for_entry(Duration::from_millis(1), &|| true)
+        .unwrap();
     let mut floor_writer = server.superuser();
     floor_writer
         .batch_execute("CREATE TABLE floor_rows (id bigserial PRIMARY KEY, payload jsonb NOT NULL)")
@@ -122,16 +130,15 @@ fn main() {
                 }],
             )
             .unwrap();
-        writer.share(&store, session.uuid).unwrap();
-        signalled(&mut listener);
-        let rows = listener
-            .query(
-                "SELECT position, payload FROM kap.live_entries
-                 WHERE session_uuid = $1 AND position > $2 ORDER BY position",
-                &[&session.uuid, &seen],
-            )
-            .unwrap();
-        seen = rows.last().expect("the entry").get(0);
+        writer.exchange(&store, session.uuid).unwrap();
+        let mut read = Vec::new();
+        while read.is_empty() {
+            listener
+                .wait_for_entry(Duration::from_secs(1), &|| false)
+                .unwrap();
+            read = listener.catch_up(session.uuid, seen).unwrap().0;
+        }
+        seen = read.last().expect("the entry").position;
         entries.push(started.elapsed());
 
         let started = Instant::now();
@@ -151,7 +158,7 @@ fn main() {
         floor.push(started.elapsed());
     }
     report(
-        "entry written here, read there (journal commit, push, signal, read)",
+        "entry written here, read there (journal commit, exchange, signal, read)",
         entries,
     );
     report("floor: bare INSERT + NOTIFY, signal, read", floor);
