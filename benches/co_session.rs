@@ -43,6 +43,20 @@ fn report(name: &str, mut times: Vec<Duration>) {
 }
 
 /// Waits for the next signal on `listener`.
+/// The nurse's journal and a connection of hers listening from now on, as the window's job does
+/// from its first wait.
+fn nurse_listening(server: &TestServer) -> (tempfile::TempDir, LiveConnection) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut nurse = Store::open(dir.path(), &common::passphrase()).unwrap();
+    let address = PracticeAddress::parse(&server.url("n_one")).unwrap();
+    kap_journal::practice::connect(&mut nurse, &address, PASSWORD, Utc::now()).unwrap();
+    let mut listener = LiveConnection::open(&nurse).unwrap();
+    listener
+        .wait_for_entry(Duration::from_millis(1), &|| true)
+        .unwrap();
+    (dir, listener)
+}
+
 fn signalled(listener: &mut postgres::Client) {
     listener
         .notifications()
@@ -93,16 +107,8 @@ fn main() {
     let mut writer = LiveConnection::open(&store).unwrap();
     writer.share(&store, session.uuid).unwrap();
 
-    // The nurse's journal and its connection, and the floor's table, writer and listener.
-    let nurse_dir = tempfile::tempdir().unwrap();
-    let mut nurse = Store::open(nurse_dir.path(), &common::passphrase()).unwrap();
-    let address = PracticeAddress::parse(&server.url("n_one")).unwrap();
-    kap_journal::practice::connect(&mut nurse, &address, PASSWORD, Utc::now()).unwrap();
-    let mut listener = LiveConnection::open(&nurse).unwrap();
-    // Listening from here on, as the window's job does from its first wait.
-    listener
-        .wait_for_entry(Duration::from_millis(1), &|| true)
-        .unwrap();
+    // The nurse's connection, and the floor's table, writer and listener.
+    let (_nurse_dir, mut listener) = nurse_listening(&server);
     let mut floor_writer = server.superuser();
     floor_writer
         .batch_execute("CREATE TABLE floor_rows (id bigserial PRIMARY KEY, payload jsonb NOT NULL)")
