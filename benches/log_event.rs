@@ -1,12 +1,14 @@
-//! Logging one event (a committed, fsynced transaction) through the live engine, beside a bare
-//! rusqlite INSERT with the same pragmas in the same run. Criterion gives the usual statistics; a
-//! second pass prints the median and p99 the issue asks for.
+//! Logging one event (a committed, fsynced transaction) through the live engine, beside two floors
+//! in the same run: a bare SQLCipher INSERT under the journal's own key, cipher settings and
+//! pragmas (`store::connect_floor`: the honest floor), and a bare unencrypted rusqlite INSERT with
+//! WAL and full synchronous writes (what the figure was compared with before). Criterion gives the
+//! usual statistics; a second pass prints the median and p99 of each, interleaved.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use kap_journal::live::{LiveCommand, LiveSession};
+use kap_journal::live::LiveSession;
 use kap_journal::store::Store;
 
 mod common;
@@ -20,17 +22,29 @@ fn journal() -> (tempfile::TempDir, Store, LiveSession) {
     (dir, store, live)
 }
 
-/// A bare table and connection with the journal's pragmas: the floor the journal is compared to.
+/// The events table of both floors: one row per note, keyed as the journal keys its entries.
+const FLOOR_TABLE: &str = "CREATE TABLE events (session_id INTEGER, seq INTEGER, wall_ms INTEGER, elapsed_ms INTEGER, kind TEXT, payload TEXT, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;";
+
+/// The honest floor: a new encrypted file under `journal`'s key, with the journal's cipher
+/// settings and every pragma its connection runs under.
+fn floor(journal: &std::path::Path) -> (tempfile::TempDir, rusqlite::Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = kap_journal::store::unlock_key(journal, &common::passphrase()).unwrap();
+    let conn = kap_journal::store::connect_floor(&dir.path().join("floor.db"), &key).unwrap();
+    conn.execute_batch(FLOOR_TABLE).unwrap();
+    (dir, conn)
+}
+
+/// A bare unencrypted table with WAL and full synchronous writes (the floor before there was one
+/// under the journal's cipher).
 fn raw() -> (tempfile::TempDir, rusqlite::Connection) {
     let dir = tempfile::tempdir().unwrap();
     let conn = rusqlite::Connection::open(dir.path().join("raw.db")).unwrap();
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
         .unwrap();
-    conn.execute_batch(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-         CREATE TABLE events (session_id INTEGER, seq INTEGER, wall_ms INTEGER, elapsed_ms INTEGER, kind TEXT, payload TEXT, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;",
-    )
-    .unwrap();
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        .unwrap();
+    conn.execute_batch(FLOOR_TABLE).unwrap();
     (dir, conn)
 }
 
@@ -45,22 +59,23 @@ fn bench(c: &mut Criterion, demo: &std::path::Path) {
     let mut group = c.benchmark_group("log_event");
     let (_dir, mut store, mut live) = journal();
     group.bench_function("journal_note_commit", |b| {
-        b.iter(|| {
-            live.log(&mut store, LiveCommand::Note(NOTE.to_owned()))
-                .unwrap()
-                .len()
-        });
+        b.iter(|| common::log_note(&mut store, &mut live, NOTE));
     });
     drop((store, live));
     let (mut store, mut live) = common::live_session_in(demo);
     group.bench_function("journal_note_commit_in_20k_demo", |b| {
-        b.iter(|| {
-            live.log(&mut store, LiveCommand::Note(NOTE.to_owned()))
-                .unwrap()
-                .len()
-        });
+        b.iter(|| common::log_note(&mut store, &mut live, NOTE));
     });
     drop((store, live));
+    let (journal_dir, _journal, _live) = journal();
+    let (_floor_dir, floor_conn) = floor(journal_dir.path());
+    let mut seq = 0;
+    group.bench_function("sqlcipher_insert_same_key_and_pragmas", |b| {
+        b.iter(|| {
+            seq += 1;
+            raw_insert(&floor_conn, seq);
+        });
+    });
     let (_raw_dir, conn) = raw();
     let mut seq = 0;
     group.bench_function("raw_rusqlite_insert", |b| {
@@ -86,26 +101,29 @@ fn percentiles(label: &str, mut samples: Vec<Duration>) {
 
 /// Median and p99 over 2,000 single commits each, interleaved so all see the same disk.
 fn tail_latency(demo: &std::path::Path) {
-    let (_dir, mut store, mut live) = journal();
+    let (dir, mut store, mut live) = journal();
     let (mut demo_store, mut demo_live) = common::live_session_in(demo);
     let (_raw_dir, conn) = raw();
+    let (_floor_dir, floor_conn) = floor(dir.path());
     let (mut journal_times, mut demo_times, mut raw_times) = (Vec::new(), Vec::new(), Vec::new());
+    let mut floor_times = Vec::new();
     for seq in 1..=2000 {
         let start = Instant::now();
-        live.log(&mut store, LiveCommand::Note(NOTE.to_owned()))
-            .unwrap();
+        common::log_note(&mut store, &mut live, NOTE);
         journal_times.push(start.elapsed());
         let start = Instant::now();
-        demo_live
-            .log(&mut demo_store, LiveCommand::Note(NOTE.to_owned()))
-            .unwrap();
+        common::log_note(&mut demo_store, &mut demo_live, NOTE);
         demo_times.push(start.elapsed());
+        let start = Instant::now();
+        raw_insert(&floor_conn, seq);
+        floor_times.push(start.elapsed());
         let start = Instant::now();
         raw_insert(&conn, seq);
         raw_times.push(start.elapsed());
     }
     percentiles("journal note commit", journal_times);
     percentiles("same, in the 20k demo", demo_times);
+    percentiles("SQLCipher INSERT, same key+pragmas", floor_times);
     percentiles("raw rusqlite INSERT", raw_times);
 }
 

@@ -129,9 +129,27 @@ pub fn session_of_300_entries(dir: &std::path::Path) -> kap_journal::domain::Ses
 /// A live KAP infusion in the journal in `dir` (a new one, or the 20k practice demo, whose audit log
 /// and search index are large), for a client of its own.
 pub fn live_session_in(dir: &std::path::Path) -> (Store, kap_journal::live::LiveSession) {
+    let mut store = Store::open(dir, &passphrase()).unwrap();
+    let live = another_live_session(&mut store);
+    (store, live)
+}
+
+/// Logs one note in `live`, in a new session of `store` once `live` holds nearly the most entries a
+/// session keeps (a benchmark's ten thousand iterations would fill it).
+pub fn log_note(store: &mut Store, live: &mut kap_journal::live::LiveSession, note: &str) -> usize {
+    // The last places of a session are kept for the entries that end it.
+    if live.events().len() >= kap_journal::domain::MAX_SESSION_ENTRIES - 100 {
+        *live = another_live_session(store);
+    }
+    live.log(store, kap_journal::live::LiveCommand::Note(note.to_owned()))
+        .unwrap()
+        .len()
+}
+
+/// A new live KAP infusion in `store`, for a client of its own.
+pub fn another_live_session(store: &mut Store) -> kap_journal::live::LiveSession {
     static CLIENTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let number = CLIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut store = Store::open(dir, &passphrase()).unwrap();
     let client = store
         .record_mut()
         .create_client(
@@ -151,11 +169,25 @@ pub fn live_session_in(dir: &std::path::Path) -> (Store, kap_journal::live::Live
         intention: String::new(),
         comfort_plan: String::new(),
     };
-    let live = kap_journal::live::LiveSession::start(
-        &mut store,
+    // A journal that keeps the clinic's consent text (the practice demo) asks for a consent first.
+    if store.registers().consent_text().ok().flatten().is_some() {
+        store
+            .registers_mut()
+            .record_consent(
+                &kap_journal::domain::NewConsent {
+                    client_id: client.id,
+                    items: vec![(kap_journal::domain::ConsentItem::OffLabelUse, true)],
+                    recorded_by: "R. Example (synthetic)".to_owned(),
+                    withdrawn: false,
+                },
+                chrono::Utc::now(),
+            )
+            .unwrap();
+    }
+    kap_journal::live::LiveSession::start(
+        store,
         std::sync::Arc::new(kap_journal::live::SystemClock::new()),
         &new,
     )
-    .unwrap();
-    (store, live)
+    .unwrap()
 }

@@ -29,7 +29,7 @@ pub use files::backup_folder::{
     shares_disk_with_journal,
 };
 pub use files::backup_rotation::{BACKUPS_DIR_NAME, BackupFile, list_backups};
-pub use files::connection::{MIN_SQLITE_VERSION, connect_raw, connect_raw_with};
+pub use files::connection::{MIN_SQLITE_VERSION, connect_floor, connect_raw, connect_raw_with};
 pub use files::data_dir::{
     DATA_DIR_ENV, DB_FILE_NAME, KEY_FILE_NAME, LOCK_FILE_NAME, default_data_dir,
 };

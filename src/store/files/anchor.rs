@@ -5,8 +5,14 @@
 //! recovers the log and before anything is written over the evidence.
 //!
 //! The anchor is a seal the chain already holds (an HMAC under the journal's key), so it reveals
-//! nothing and cannot be made up. It is only detection: it is renamed into place without a flush of
-//! its own, and an anchor lost in a power cut is an older anchor, which a newer journal satisfies.
+//! nothing and cannot be made up. It is only detection: it is written without a flush of its own,
+//! and an anchor lost in a power cut is an older anchor, which a newer journal satisfies.
+//!
+//! The file holds two fixed-size slots, written in turn (an entry's number says which) in place:
+//! no file is made or renamed at each commit, which would change the folder and make the
+//! journal's next flush wait for that change too (about 0.2 ms a note, measured). A write torn by
+//! a power cut spoils one slot; the other still holds the anchor before it. A file of one line (an
+//! earlier build's) is read as it was, and the first write makes the two slots.
 
 use std::fs;
 use std::io::Write as _;
@@ -23,6 +29,9 @@ use super::super::{DB_FILE_NAME, Store, StoreError};
 pub const ANCHOR_FILE_NAME: &str = "journal.anchor";
 /// The first word of an anchor file, with its format's version.
 const MAGIC: &str = "kap-journal-anchor-1";
+/// The bytes of one slot of the anchor file: one line, padded with spaces (an anchor's line is
+/// under 150).
+const SLOT: usize = 256;
 /// Where the write-ahead log is kept while the journal it belongs to is being checked at open.
 const WAL_ASIDE_SUFFIX: &str = "-wal.unverified";
 
@@ -61,26 +70,55 @@ impl Anchor {
             .optional()?)
     }
 
-    /// The anchor kept in `dir`. A file that is missing, torn or not an anchor says nothing.
+    /// The anchor kept in `dir`: the newer of its two slots that read whole (or the one line of an
+    /// earlier build's file). A file that is missing, torn or not an anchor says nothing.
     pub(in crate::store) fn read(dir: &Path) -> Option<Self> {
-        let text = fs::read_to_string(dir.join(ANCHOR_FILE_NAME)).ok()?;
-        let mut words = checked_words(&text, MAGIC)?;
+        let text = fs::read(dir.join(ANCHOR_FILE_NAME)).ok()?;
+        if text.len() == 2 * SLOT {
+            return text
+                .chunks(SLOT)
+                .filter_map(|slot| Self::parse(std::str::from_utf8(slot).ok()?))
+                .max_by_key(|anchor| anchor.seq);
+        }
+        Self::parse(std::str::from_utf8(&text).ok()?)
+    }
+
+    /// One anchor's line, once its checksum is right.
+    fn parse(line: &str) -> Option<Self> {
+        let mut words = checked_words(line, MAGIC)?;
         let seq = words.next()?.parse().ok()?;
         let at_ms = words.next()?.parse().ok()?;
         let mac = parse_hex(words.next()?)?;
         words.next().is_none().then_some(Self { seq, at_ms, mac })
     }
 
-    /// Puts this anchor in place of the one in `dir`: written beside it and renamed over it, so a
-    /// reader finds the old anchor or the new one, never half of one.
-    pub(in crate::store) fn write(&self, dir: &Path) -> std::io::Result<()> {
+    /// This anchor's line, padded to a slot.
+    fn slot(&self) -> String {
         let mut body = format!("{MAGIC} {} {} ", self.seq, self.at_ms);
         push_hex(&mut body, &self.mac);
-        replace_small_file(
-            dir,
-            ANCHOR_FILE_NAME,
-            &format!("{body} {}\n", checksum(&body)),
-        )
+        let line = format!("{body} {}", checksum(&body));
+        format!("{line:<width$}\n", width = SLOT - 1)
+    }
+
+    /// Records this anchor in `dir`: in place, in its slot of the two, when the file has them;
+    /// else (the first anchor, or an earlier build's file) a new file with it in both slots, written
+    /// beside and renamed over the old one. A reader finds the old anchor or the new one, never
+    /// half of one.
+    pub(in crate::store) fn write(&self, dir: &Path) -> std::io::Result<()> {
+        use std::os::unix::fs::{FileExt as _, OpenOptionsExt as _};
+        let slot = self.slot();
+        let path = dir.join(ANCHOR_FILE_NAME);
+        // Never through a link someone put in its place: that is replaced, not written through.
+        if let Ok(file) = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            && file.metadata()?.len() == (2 * SLOT) as u64
+        {
+            let offset = if self.seq.rem_euclid(2) == 0 { 0 } else { SLOT };
+            return file.write_all_at(slot.as_bytes(), offset as u64);
+        }
+        replace_small_file(dir, ANCHOR_FILE_NAME, &format!("{slot}{slot}"))
     }
 
     /// What the journal on `conn` lacks of what was committed up to this anchor, as one sentence;
@@ -339,11 +377,50 @@ mod tests {
         anchor().write(dir.path()).unwrap();
         let path = dir.path().join(ANCHOR_FILE_NAME);
         let text = fs::read_to_string(&path).unwrap();
-        fs::write(&path, text.replacen("42", "43", 1)).unwrap();
+        fs::write(&path, text.replace("42", "43")).unwrap();
         assert_eq!(Anchor::read(dir.path()), None);
-        fs::write(&path, &text[..text.len() / 2]).unwrap();
+        fs::write(&path, &text[..60]).unwrap();
         assert_eq!(Anchor::read(dir.path()), None);
         fs::write(&path, "").unwrap();
         assert_eq!(Anchor::read(dir.path()), None);
+    }
+
+    #[test]
+    fn the_two_slots_take_turns_and_a_spoiled_one_leaves_the_anchor_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(ANCHOR_FILE_NAME);
+        let next = Anchor {
+            seq: 43,
+            ..anchor()
+        };
+        anchor().write(dir.path()).unwrap();
+        next.write(dir.path()).unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().len(), 2 * SLOT as u64);
+        assert_eq!(Anchor::read(dir.path()), Some(next.clone()));
+        // A power cut in the middle of writing 43's slot: 42's is still whole.
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[SLOT + 30] = b'#';
+        fs::write(&path, &bytes).unwrap();
+        assert_eq!(Anchor::read(dir.path()), Some(anchor()));
+        // An earlier build's one-line file is read as it was, and the next write makes the slots.
+        let mut body = format!("{MAGIC} 41 {} ", anchor().at_ms);
+        push_hex(&mut body, &anchor().mac);
+        fs::write(&path, format!("{body} {}\n", checksum(&body))).unwrap();
+        assert_eq!(Anchor::read(dir.path()).map(|anchor| anchor.seq), Some(41));
+        next.write(dir.path()).unwrap();
+        assert_eq!(Anchor::read(dir.path()), Some(next.clone()));
+        // A link put in its place is replaced, never written through.
+        let elsewhere = dir.path().join("elsewhere");
+        fs::write(&elsewhere, vec![b' '; 2 * SLOT]).unwrap();
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        anchor().write(dir.path()).unwrap();
+        assert_eq!(fs::read(&elsewhere).unwrap(), vec![b' '; 2 * SLOT]);
+        assert!(
+            !fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 }

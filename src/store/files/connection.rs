@@ -34,6 +34,14 @@ pub fn connect_raw(dir: &Path, passphrase: &Passphrase) -> Result<Connection, St
 pub fn connect_raw_with(dir: &Path, key: &DataKey) -> Result<Connection, StoreError> {
     connect(&dir.join(DB_FILE_NAME), key, OpenFlags::default())
 }
+/// A database at `path` under `key` (a new one is made) with every pragma and cipher setting the
+/// journal's own connection runs under: the bare floor a journal write is measured against.
+pub fn connect_floor(path: &Path, key: &DataKey) -> Result<Connection, StoreError> {
+    let conn = connect(path, key, OpenFlags::default())?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
 /// Opens `path` under `key` and proves the key is right by reading the schema: SQLCipher reports a
 /// wrong key only at the first read, as "not a database".
 pub(in crate::store) fn connect(
