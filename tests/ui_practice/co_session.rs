@@ -85,19 +85,7 @@ fn the_nurse_lowers_the_rate_and_the_therapists_countdown_runs_on_her_screen() {
     let clock = Arc::new(ManualClock::new(Utc::now()));
     // The therapist starts the session in her window.
     let mut therapist = common::ui::unattended_app(therapist_dir.path(), &clock);
-    therapist.run();
-    click(&mut therapist, "New session");
-    common::ui::choose_client(&mut therapist, "C-0142");
-    type_into(&mut therapist, "Starting dose", "0.5 mg/kg over 40 min");
-    common::ui::confirm_consent(&mut therapist);
-    type_into(&mut therapist, "Blood pressure", "124/80");
-    therapist
-        .get(
-            egui_kittest::kittest::By::new()
-                .role(egui::accesskit::Role::Button)
-                .label_contains("Start session"),
-        )
-        .click();
+    super::start_shared_session(&mut therapist);
     common::ui::step_until(&mut therapist, "the shown session", |harness| {
         harness.query_by_label("Shown to the care team").is_some()
     });

@@ -35,20 +35,7 @@ fn a_session_logged_in_the_window_is_shown_to_its_care_team_entry_by_entry() {
 
     // The therapist starts a session in the window and logs a note: shown at once, nothing to press.
     let mut harness = app(journal.dir.path(), &journal.clock);
-    harness.run();
-    click(&mut harness, "New session");
-    common::ui::choose_client(&mut harness, "C-0142");
-    type_into(&mut harness, "Starting dose", "0.5 mg/kg over 40 min");
-    common::ui::confirm_consent(&mut harness);
-    type_into(&mut harness, "Blood pressure", "124/80");
-    // Each entry is pushed by a job beside the window: the frames are stepped, not run to rest.
-    harness
-        .get(
-            egui_kittest::kittest::By::new()
-                .role(egui::accesskit::Role::Button)
-                .label_contains("Start session"),
-        )
-        .click();
+    start_shared_session(&mut harness);
     common::ui::step_until(&mut harness, "the live view", |harness| {
         harness.query_by_label("Note").is_some()
     });

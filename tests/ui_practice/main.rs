@@ -332,3 +332,21 @@ fn a_therapist_off_the_care_team_opens_a_client_in_an_emergency_from_the_practic
         .get(0);
     assert_eq!(reason, "Covering the on-call night (synthetic).");
 }
+
+/// Starts a KAP infusion of the linked client C-0142 from the window's start form; the frames are
+/// stepped from the start on, not run to rest (each entry is pushed by a job beside the window).
+fn start_shared_session(harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>) {
+    harness.run();
+    click(harness, "New session");
+    common::ui::choose_client(harness, "C-0142");
+    type_into(harness, "Starting dose", "0.5 mg/kg over 40 min");
+    common::ui::confirm_consent(harness);
+    type_into(harness, "Blood pressure", "124/80");
+    harness
+        .get(
+            egui_kittest::kittest::By::new()
+                .role(egui::accesskit::Role::Button)
+                .label_contains("Start session"),
+        )
+        .click();
+}
