@@ -49,34 +49,33 @@ impl LiveEntry {
     }
 }
 
-/// One row of the timeline both clinicians see.
+/// Who wrote one entry of the timeline both clinicians see.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamRow {
-    /// Its place in the server's order; `None` for one of this journal's own entries the server
-    /// has not given back yet (shown last, in this journal's order).
-    pub position: Option<i32>,
     pub author: Colleague,
     /// Written in this journal.
     pub own: bool,
     /// Its place in its author's journal.
     pub author_seq: Seq,
-    /// The entry renumbered in the merged order, its names of other entries rewritten to it;
-    /// `None` for a kind this build does not read (a newer journal's).
-    pub event: Option<Event>,
 }
 
-/// The merged timeline of a live session as this journal sees it now.
+/// The merged timeline of a live session as this journal sees it now: the server's entries in
+/// their order, then this journal's own the server has not given back yet, in its order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamTimeline {
+    /// Every entry's author, by its number in the merged order: the entry numbered n is row n - 1.
     pub rows: Vec<TeamRow>,
+    /// The entries this build reads (a newer journal's kind is left out), renumbered in the merged
+    /// order with their names of other entries rewritten to it.
+    events: Vec<Event>,
 }
 
 impl TeamTimeline {
     /// The merged timeline: the server's `merged` entries in their order, then this journal's own
-    /// entries (`own`, written by `me`) the server does not hold yet. Each readable entry gets the
-    /// number of its place (its names of other entries rewritten to match), and its time since the
-    /// start never goes back (two laptops' clocks differ a little), so the figures add up the same
-    /// on every laptop that holds the same entries.
+    /// entries (`own`, written by `me`) the server does not hold yet. Each entry gets the number of
+    /// its place (its names of other entries rewritten to match), and its time since the start
+    /// never goes back (two laptops' clocks differ a little), so the figures add up the same on
+    /// every laptop that holds the same entries.
     pub fn fold(merged: &[LiveEntry], me: &Colleague, own: &[Event], session: SessionId) -> Self {
         let own_on_server = merged
             .iter()
@@ -86,8 +85,7 @@ impl TeamTimeline {
             .unwrap_or(0);
         let from_server = merged.iter().map(|entry| {
             (
-                Some(entry.position),
-                entry.author.clone(),
+                &entry.author,
                 Seq(u32::try_from(entry.author_seq).unwrap_or(0)),
                 entry.wall_time,
                 entry.elapsed_ms,
@@ -99,8 +97,7 @@ impl TeamTimeline {
             .filter(|event| i64::from(event.seq.0) > i64::from(own_on_server))
             .map(|event| {
                 (
-                    None,
-                    me.clone(),
+                    me,
                     event.seq,
                     event.wall_time,
                     event.elapsed_ms,
@@ -112,67 +109,64 @@ impl TeamTimeline {
         let numbers: HashMap<(&str, Seq), Seq> = all
             .iter()
             .zip(1..)
-            .map(|((_, author, seq, ..), number)| ((author.login.as_str(), *seq), Seq(number)))
+            .map(|((author, seq, ..), number)| ((author.login.as_str(), *seq), Seq(number)))
             .collect();
         let mut floor = 0;
-        let rows = all
-            .iter()
-            .zip(1..)
-            .map(
-                |((position, author, author_seq, wall_time, elapsed_ms, kind), number)| {
-                    floor = floor.max(*elapsed_ms);
-                    let event = kind.clone().map(|kind| Event {
-                        session_id: session,
-                        seq: Seq(number),
-                        wall_time: *wall_time,
-                        elapsed_ms: floor,
-                        kind: renamed(kind, |seq| {
-                            numbers
-                                .get(&(author.login.as_str(), seq))
-                                .copied()
-                                // A name of an entry the timeline lacks stays one nothing answers to.
-                                .unwrap_or(Seq(0))
-                        }),
-                    });
-                    TeamRow {
-                        position: *position,
-                        own: author.login == me.login,
-                        author: author.clone(),
-                        author_seq: *author_seq,
-                        event,
-                    }
-                },
-            )
-            .collect();
-        Self { rows }
+        let mut events = Vec::with_capacity(all.len());
+        let mut rows = Vec::with_capacity(all.len());
+        for ((author, author_seq, wall_time, elapsed_ms, kind), number) in all.iter().zip(1..) {
+            floor = floor.max(*elapsed_ms);
+            if let Some(kind) = kind {
+                events.push(Event {
+                    session_id: session,
+                    seq: Seq(number),
+                    wall_time: *wall_time,
+                    elapsed_ms: floor,
+                    kind: renamed(kind.clone(), |seq| {
+                        numbers
+                            .get(&(author.login.as_str(), seq))
+                            .copied()
+                            // A name of an entry the timeline lacks stays one nothing answers to.
+                            .unwrap_or(Seq(0))
+                    }),
+                });
+            }
+            rows.push(TeamRow {
+                own: author.login == me.login,
+                author: (*author).clone(),
+                author_seq: *author_seq,
+            });
+        }
+        Self { rows, events }
     }
 
     /// The readable entries in the merged order, as the timeline's folds take them.
-    pub fn events(&self) -> impl Iterator<Item = &Event> {
-        self.rows.iter().filter_map(|row| row.event.as_ref())
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The row of the entry numbered `seq` in the merged order.
+    fn row(&self, seq: Seq) -> Option<&TeamRow> {
+        self.rows.get(usize::try_from(seq.0).ok()?.checked_sub(1)?)
     }
 
     /// Who wrote the entry numbered `seq` in the merged order.
     pub fn author_of(&self, seq: Seq) -> Option<&Colleague> {
-        self.rows
-            .iter()
-            .find(|row| row.event.as_ref().is_some_and(|event| event.seq == seq))
-            .map(|row| &row.author)
+        self.row(seq).map(|row| &row.author)
     }
 
     /// The number in the merged order of this journal's own entry `own`.
     pub fn merged_seq_of_own(&self, own: Seq) -> Option<Seq> {
-        self.rows
-            .iter()
-            .find(|row| row.own && row.author_seq == own)
-            .and_then(|row| row.event.as_ref().map(|event| event.seq))
+        (1..)
+            .zip(&self.rows)
+            .find(|(_, row)| row.own && row.author_seq == own)
+            .map(|(number, _)| Seq(number))
     }
 
     /// The number in this journal of the merged entry `merged`, when it is one of its own.
     pub fn own_seq_of(&self, merged: Seq) -> Option<Seq> {
-        self.rows
-            .iter()
-            .find(|row| row.own && row.event.as_ref().is_some_and(|event| event.seq == merged))
+        self.row(merged)
+            .filter(|row| row.own)
             .map(|row| row.author_seq)
     }
 }

@@ -82,6 +82,14 @@ pub struct PracticeMembership {
 }
 
 impl PracticeMembership {
+    /// The member as colleagues know them: login and name.
+    pub fn colleague(&self) -> super::Colleague {
+        super::Colleague {
+            login: self.login.clone(),
+            name: self.name.clone(),
+        }
+    }
+
     /// "R. Example (therapist)", as lists and Settings show the member.
     pub fn describe(&self) -> String {
         format!("{} ({})", self.name, self.role.as_str())

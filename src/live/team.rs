@@ -19,6 +19,9 @@ pub(super) struct Team {
     author: Colleague,
     /// The merged timeline as far as this journal holds it, in the server's order.
     merged: Vec<LiveEntry>,
+    /// Someone besides this journal's clinician is in it: they joined a colleague's session, or a
+    /// colleague's entry is in the merged timeline. Until then the session shows its own entries.
+    shared: bool,
     timeline: TeamTimeline,
     state: TimelineState,
 }
@@ -27,11 +30,12 @@ impl LiveSession {
     /// The care team's side of a session of a journal in a practice: its merged timeline as the
     /// journal keeps it. `None` for a journal in no practice.
     pub(super) fn team_of(store: &Store, session: &crate::domain::Session) -> Option<Team> {
-        let membership = store.sharing().practice_membership().ok().flatten()?;
-        let me = Colleague {
-            login: membership.login,
-            name: membership.name,
-        };
+        let me = store
+            .sharing()
+            .practice_membership()
+            .ok()
+            .flatten()?
+            .colleague();
         // A session that cannot be read as a team one is logged as this journal's alone.
         let part = store.sharing().live_part(session.id).ok()?;
         let (live_uuid, author) = match part {
@@ -39,8 +43,10 @@ impl LiveSession {
             None => (session.uuid, me.clone()),
         };
         let merged = store.sharing().live_merged(live_uuid).ok()?;
+        let shared = author.login != me.login || has_a_colleague(&merged, &me);
         Some(Team {
             live_uuid,
+            shared,
             me,
             author,
             merged,
@@ -71,7 +77,7 @@ impl LiveSession {
     pub fn team(&self) -> Option<&TeamTimeline> {
         self.team
             .as_ref()
-            .filter(|team| team.is_shared())
+            .filter(|team| team.shared)
             .map(|team| &team.timeline)
     }
 
@@ -79,18 +85,15 @@ impl LiveSession {
     /// colleagues write in it, else this journal's own.
     pub fn shown_state(&self) -> &TimelineState {
         match &self.team {
-            Some(team) if team.is_shared() => &team.state,
+            Some(team) if team.shared => &team.state,
             _ => &self.state,
         }
     }
 
     /// The timeline as the screen shows it: the care team's merged one when colleagues write in
     /// it, else this journal's own.
-    pub fn shown_events(&self) -> std::borrow::Cow<'_, [crate::domain::Event]> {
-        match self.team() {
-            Some(team) => std::borrow::Cow::Owned(team.events().cloned().collect()),
-            None => std::borrow::Cow::Borrowed(self.events()),
-        }
+    pub fn shown_events(&self) -> &[crate::domain::Event] {
+        self.team().map_or(self.events(), TeamTimeline::events)
     }
 
     /// This journal's number of the entry shown as `shown`: itself in a session nobody else is in;
@@ -122,15 +125,15 @@ impl LiveSession {
             return;
         };
         let mut next = team.merged.last().map_or(1, |entry| entry.position + 1);
-        let mut took = false;
+        let held = team.merged.len();
         for entry in entries {
             if entry.position == next {
                 team.merged.push(entry.clone());
                 next += 1;
-                took = true;
             }
         }
-        if took {
+        if team.merged.len() > held {
+            team.shared |= has_a_colleague(&team.merged[held..], &team.me);
             self.refold_team();
         }
     }
@@ -143,7 +146,7 @@ impl LiveSession {
             return;
         };
         // A session nobody else is in shows its own entries: nothing to fold twice.
-        if !team.is_shared() {
+        if !team.shared {
             return;
         }
         team.timeline = TeamTimeline::fold(&team.merged, &team.me, &self.events, id);
@@ -163,26 +166,9 @@ impl LiveSession {
             None,
         )
     }
-
-    /// Reads again what the journal holds of the merged timeline (after a write elsewhere).
-    pub fn reload_merged(&mut self, store: &Store) -> Result<(), StoreError> {
-        let Some(team) = &self.team else {
-            return Ok(());
-        };
-        let held = store.sharing().live_merged(team.live_uuid)?;
-        self.take_merged(&held);
-        Ok(())
-    }
 }
 
-impl Team {
-    /// Someone besides its author is in it: a colleague's entry is in the merged timeline, or this
-    /// journal joined a colleague's session.
-    fn is_shared(&self) -> bool {
-        self.author.login != self.me.login
-            || self
-                .merged
-                .iter()
-                .any(|entry| entry.author.login != self.me.login)
-    }
+/// Whether a colleague of `me` wrote any of `entries`.
+fn has_a_colleague(entries: &[LiveEntry], me: &Colleague) -> bool {
+    entries.iter().any(|entry| entry.author.login != me.login)
 }

@@ -269,9 +269,19 @@ impl LiveConnection {
     }
 
     fn shared(&mut self, reader: &Store, uuid: uuid::Uuid) -> Result<Shared, LiveFailure> {
-        let Some(session) = reader.record().session_of_uuid(uuid)? else {
-            return Ok(Shared::NotShown);
-        };
+        match reader.record().session_of_uuid(uuid)? {
+            Some(session) => self.shared_session(reader, &session),
+            None => Ok(Shared::NotShown),
+        }
+    }
+
+    /// [`share`](Self::share) of a session already read from the journal.
+    pub(super) fn shared_session(
+        &mut self,
+        reader: &Store,
+        session: &Session,
+    ) -> Result<Shared, LiveFailure> {
+        let uuid = session.uuid;
         let knows_live = match self.knows_live {
             Some(knows) => knows,
             None => *self.knows_live.insert(knows_live(&mut self.client)?),
@@ -280,7 +290,7 @@ impl LiveConnection {
             return Ok(Shared::NotShown);
         }
         if let Some(part) = reader.sharing().live_part(session.id)? {
-            return super::live_join::share_part(self, reader, &session, part.live_uuid);
+            return super::live_join::share_part(self, reader, session, part.live_uuid);
         }
         let client = &mut self.client;
         if session.status != crate::domain::SessionStatus::Live {
@@ -297,12 +307,12 @@ impl LiveConnection {
             return Ok(Shared::NotShown);
         }
         if !self.shown.contains(&uuid) {
-            if show(client, reader, &session)?.is_none() {
+            if show(client, reader, session)?.is_none() {
                 return Ok(Shared::NotShown);
             }
             self.shown.insert(uuid);
         }
-        super::live_timeline::push_own_entries(client, reader, &session, uuid)?;
+        super::live_timeline::push_own_entries(client, reader, session, uuid)?;
         Ok(Shared::Shown {
             joined: joined_names(client, uuid)?,
         })

@@ -33,14 +33,16 @@ impl LiveConnection {
         reader: &Store,
         uuid: uuid::Uuid,
     ) -> Result<Exchanged, PracticeError> {
-        let shared = self.share(reader, uuid)?;
         let Some(session) = reader.record().session_of_uuid(uuid)? else {
             return Ok(Exchanged {
-                shared,
+                shared: Shared::NotShown,
                 merged: Vec::new(),
                 ended: false,
             });
         };
+        let shared = self
+            .shared_session(reader, &session)
+            .map_err(|failure| failure.at(&self.address))?;
         let live = live_uuid_of(reader, &session)?;
         let after = reader.sharing().live_merged_last(live)?;
         let (merged, ended) = self.catch_up(live, after)?;

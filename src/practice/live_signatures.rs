@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{LiveConnection, PracticeError};
-use crate::domain::{Clinician, CoSignature, CoSignedPart, Colleague, KeyedSeal, LiveEntry};
+use crate::domain::{Clinician, CoSignature, CoSignedPart, KeyedSeal, LiveEntry};
 use crate::store::Store;
 
 /// What bringing a live session's signatures did in this journal.
@@ -222,25 +222,4 @@ fn first_met_signers(
             (login.to_owned(), keys)
         })
         .collect())
-}
-
-/// The practice login of this journal's clinician, as its entries and signatures are known by.
-pub fn own_colleague(store: &Store) -> Result<Option<Colleague>, PracticeError> {
-    Ok(store
-        .sharing()
-        .practice_membership()?
-        .map(|membership| Colleague {
-            login: membership.login,
-            name: membership.name,
-        }))
-}
-
-/// The live session a journal's session `uuid` is logged in (its own, or the colleague's it is
-/// this journal's part of), when the journal holds any of its merged timeline.
-pub fn live_session_of(
-    store: &Store,
-    session: &crate::domain::Session,
-) -> Result<Option<uuid::Uuid>, PracticeError> {
-    let live = super::live_join::live_uuid_of(store, session)?;
-    Ok((store.sharing().live_merged_last(live)? > 0).then_some(live))
 }

@@ -44,7 +44,6 @@ pub use live::{Announced, Colleague, Joined, LiveConnection, LiveInPractice, Sha
 pub use live_join::{Exchanged, join_here};
 pub use live_signatures::{
     CoSessionBrought, CoSessionFetched, bring_co_session, fetch_co_session, keep_co_session,
-    live_session_of, own_colleague,
 };
 pub use live_timeline::Followed;
 pub use problems::{InertClinician, Problems, RefusedSession, UnprovenKey, problems};

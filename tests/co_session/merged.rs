@@ -250,9 +250,9 @@ fn two_journals_write_200_entries_through_two_restarts_and_hold_one_timeline() {
         let live =
             LiveSession::resume(&laptop.store, clock.clone(), laptop.live.session().id).unwrap();
         let team = live.team().expect("a team timeline");
-        let events: Vec<_> = team.events().cloned().collect();
+        let events = team.events();
         let delivered =
-            kap_journal::domain::delivered(&events, live.session().route, Some(70.0), until);
+            kap_journal::domain::delivered(events, live.session().route, Some(70.0), until);
         (
             format!("{delivered:?}"),
             live.shown_state().open_deferrals.len(),

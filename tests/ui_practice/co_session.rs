@@ -59,19 +59,15 @@ fn two_journals(server: &TestServer) -> (tempfile::TempDir, tempfile::TempDir) {
     server.add_clinician("t_one", PracticeRole::Therapist);
     server.add_clinician("n_one", PracticeRole::Nurse);
     server.share("C-0142", &["t_one", "n_one"]);
-    let connect = |store: &mut Store, login: &str| {
-        let address = PracticeAddress::parse(&server.url(login)).unwrap();
-        kap_journal::practice::connect(store, &address, PASSWORD, Utc::now()).unwrap();
-    };
     let therapist_journal = common::journal();
     let mut store = therapist_journal.store;
-    connect(&mut store, "t_one");
+    super::connect_as(server, &mut store, "t_one");
     common::client(&mut store, "C-0142");
     kap_journal::practice::link(&mut store, "C-0142", "C-0142", Utc::now()).unwrap();
     drop(store);
     let nurse_journal = common::journal();
     let mut store = nurse_journal.store;
-    connect(&mut store, "n_one");
+    super::connect_as(server, &mut store, "n_one");
     drop(store);
 
     (therapist_journal.dir, nurse_journal.dir)
@@ -92,14 +88,7 @@ fn the_nurse_lowers_the_rate_and_the_therapists_countdown_runs_on_her_screen() {
 
     // The nurse joins from the Practice view and is taken into her part of it.
     let mut nurse = common::ui::unattended_app(nurse_dir.path(), &clock);
-    nurse.run();
-    click(&mut nurse, "Practice");
-    common::ui::step_until(&mut nurse, "the live session listed", |harness| {
-        harness
-            .query_by_label_contains("by Dr. t_one (synthetic)")
-            .is_some()
-    });
-    nurse.get_by_label("Join").click();
+    super::join_from_the_practice_view(&mut nurse);
     step_both(
         &mut therapist,
         &mut nurse,

@@ -22,16 +22,12 @@ fn a_session_logged_in_the_window_is_shown_to_its_care_team_entry_by_entry() {
     let journal = common::journal();
     let mut store = journal.store;
     common::client(&mut store, "C-0142");
-    let joined = |store: &mut Store, login: &str| {
-        let address = PracticeAddress::parse(&server.url(login)).unwrap();
-        kap_journal::practice::connect(store, &address, PASSWORD, Utc::now()).unwrap();
-    };
-    joined(&mut store, "t_one");
+    super::connect_as(&server, &mut store, "t_one");
     kap_journal::practice::link(&mut store, "C-0142", "C-0142", Utc::now()).unwrap();
     drop(store);
     let nurse_dir = tempfile::tempdir().unwrap();
     let mut nurse = Store::open(nurse_dir.path(), &common::passphrase()).unwrap();
-    joined(&mut nurse, "n_one");
+    super::connect_as(&server, &mut nurse, "n_one");
 
     // The therapist starts a session in the window and logs a note: shown at once, nothing to press.
     let mut harness = app(journal.dir.path(), &journal.clock);
@@ -105,14 +101,10 @@ fn a_nurse_on_the_care_team_joins_a_live_session_from_the_practice_view() {
     server.add_clinician("t_one", PracticeRole::Therapist);
     server.add_clinician("n_one", PracticeRole::Nurse);
     server.share("C-0142", &["t_one", "n_one"]);
-    let connect = |store: &mut Store, login: &str| {
-        let address = PracticeAddress::parse(&server.url(login)).unwrap();
-        kap_journal::practice::connect(store, &address, PASSWORD, Utc::now()).unwrap();
-    };
     // The therapist's journal runs a session of C-0142, shown to its care team.
     let therapist_dir = tempfile::tempdir().unwrap();
     let mut therapist = Store::open(therapist_dir.path(), &common::passphrase()).unwrap();
-    connect(&mut therapist, "t_one");
+    super::connect_as(&server, &mut therapist, "t_one");
     let client = common::client(&mut therapist, "C-0142");
     kap_journal::practice::link(&mut therapist, "C-0142", "C-0142", Utc::now()).unwrap();
     let session = therapist
@@ -131,17 +123,10 @@ fn a_nurse_on_the_care_team_joins_a_live_session_from_the_practice_view() {
     // The nurse opens Practice: the session is listed with its author, and Join joins it.
     let journal = common::journal();
     let mut store = journal.store;
-    connect(&mut store, "n_one");
+    super::connect_as(&server, &mut store, "n_one");
     drop(store);
     let mut harness = app(journal.dir.path(), &journal.clock);
-    harness.run();
-    click(&mut harness, "Practice");
-    common::ui::step_until(&mut harness, "the live session listed", |harness| {
-        harness
-            .query_by_label_contains("by Dr. t_one (synthetic)")
-            .is_some()
-    });
-    harness.get_by_label("Join").click();
+    join_from_the_practice_view(&mut harness);
     // Joined, the nurse is taken into her part of the session, under the client linked here.
     common::ui::step_until(&mut harness, "the joined session", |harness| {
         harness

@@ -350,3 +350,23 @@ fn start_shared_session(harness: &mut egui_kittest::Harness<'_, kap_journal::ui:
         )
         .click();
 }
+
+/// Joins the journal `store` to the practice on `server` as `login`.
+fn connect_as(server: &TestServer, store: &mut Store, login: &str) {
+    let address = PracticeAddress::parse(&server.url(login)).unwrap();
+    kap_journal::practice::connect(store, &address, PASSWORD, Utc::now()).unwrap();
+}
+
+/// Opens the Practice view, waits for the therapist's live session to be listed, and joins it.
+fn join_from_the_practice_view(
+    harness: &mut egui_kittest::Harness<'_, kap_journal::ui::KapJournalApp>,
+) {
+    harness.run();
+    click(harness, "Practice");
+    common::ui::step_until(harness, "the live session listed", |harness| {
+        harness
+            .query_by_label_contains("by Dr. t_one (synthetic)")
+            .is_some()
+    });
+    harness.get_by_label("Join").click();
+}

@@ -55,9 +55,7 @@ impl<S: Deref<Target = Store>> Sharing<S> {
     ) -> Result<Vec<(CoSignature, CoSignatureStanding)>, StoreError> {
         signatures(&self.0.conn, live)
     }
-}
 
-impl<S: Deref<Target = Store>> Sharing<S> {
     /// Whether the live session `live` was started in this journal.
     fn is_own_live_session(&self, live: uuid::Uuid) -> Result<bool, StoreError> {
         Ok(match self.0.record().session_of_uuid(live)? {

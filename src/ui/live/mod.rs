@@ -261,7 +261,7 @@ impl LiveView {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     timeline::Rows {
-                        events: &crate::domain::decision_detail::applied(&self.live.shown_events()),
+                        events: &crate::domain::decision_detail::applied(self.live.shown_events()),
                         model,
                         marked: &self.live.shown_state().marked,
                         thresholds: &self.live.settings().thresholds,

@@ -92,10 +92,7 @@ impl SessionView {
                 login: String::new(),
                 name: String::new(),
             },
-            |membership| crate::domain::Colleague {
-                login: membership.login,
-                name: membership.name,
-            },
+            |membership| membership.colleague(),
         );
         let own: &[crate::domain::Event] = if record.copied_from.is_some() {
             &[]
@@ -106,19 +103,19 @@ impl SessionView {
             .co_session
             .as_ref()
             .map(|co| crate::domain::TeamTimeline::fold(&co.entries, &me, own, id));
-        let shown: Vec<crate::domain::Event> = match &team {
-            Some(team) => team.events().cloned().collect(),
-            None => record.events.clone(),
-        };
-        let state = TimelineState::from_events(record.session.route, &shown);
-        let curve = DoseCurve::of(&shown, record.session.route, record.weight_kg());
+        let shown = team.as_ref().map_or(
+            record.events.as_slice(),
+            crate::domain::TeamTimeline::events,
+        );
+        let state = TimelineState::from_events(record.session.route, shown);
+        let curve = DoseCurve::of(shown, record.session.route, record.weight_kg());
         let delivered = match &team {
             Some(_) => {
                 let until = record.session.ended_at.map_or_else(
                     || shown.last().map_or(0, |event| event.elapsed_ms),
                     |ended| (ended - record.session.started_at).num_milliseconds(),
                 );
-                crate::domain::delivered(&shown, record.session.route, record.weight_kg(), until)
+                crate::domain::delivered(shown, record.session.route, record.weight_kg(), until)
                     .describe()
             }
             None => record.delivered().describe(),
@@ -185,12 +182,12 @@ impl SessionView {
                 .id_salt(("session_timeline", self.record.session.id.0))
                 .auto_shrink(false)
                 .show(ui, |ui| {
-                    let events = match &self.team {
-                        Some(team) => team.events().cloned().collect(),
-                        None => self.record.events.clone(),
-                    };
+                    let events = (self.team.as_ref()).map_or(
+                        self.record.events.as_slice(),
+                        crate::domain::TeamTimeline::events,
+                    );
                     timeline::Rows {
-                        events: &crate::domain::decision_detail::applied(&events),
+                        events: &crate::domain::decision_detail::applied(events),
                         model,
                         marked: &self.state.marked,
                         thresholds: &self.thresholds,
