@@ -292,3 +292,71 @@ fn two_journals_write_200_entries_through_two_restarts_and_hold_one_timeline() {
         (Vec::new(), false)
     );
 }
+
+#[test]
+fn a_join_never_files_the_session_under_a_client_of_the_same_code_not_linked_to_the_practice() {
+    let journal = super::common::journal();
+    let mut store = journal.store;
+    // This journal's own D-0001, never said to be the practice's.
+    super::common::client(&mut store, "D-0001");
+    let live = kap_journal::practice::LiveInPractice {
+        uuid: uuid::Uuid::new_v4(),
+        client_code: "D-0001".to_owned(),
+        model: "kap".to_owned(),
+        route: "iv_infusion".to_owned(),
+        planned_dose: serde_json::to_value(Dose::parse("0.5 mg/kg over 40 min").unwrap()).unwrap(),
+        weight_kg: Some(70.0),
+        intention: String::new(),
+        comfort_plan: String::new(),
+        started_at: Utc::now(),
+        zone: None,
+        author: kap_journal::domain::Colleague {
+            login: "t_one".to_owned(),
+            name: "Dr. t_one (synthetic)".to_owned(),
+        },
+        joined: Vec::new(),
+    };
+    let refused = join_here(&mut store, &live, Utc::now()).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("not linked to the practice's client"),
+        "{refused}"
+    );
+    assert!(
+        store.record().live_sessions().unwrap().is_empty(),
+        "no part started"
+    );
+    assert!(
+        store.sharing().practice_links().unwrap().is_empty(),
+        "nothing linked"
+    );
+
+    // A code this journal has no client of is the practice's client, added by that code.
+    let live = kap_journal::practice::LiveInPractice {
+        client_code: "D-0002".to_owned(),
+        ..live
+    };
+    let part = join_here(&mut store, &live, Utc::now()).unwrap();
+    assert_eq!(
+        store.record().client(part.client_id).unwrap().code,
+        "D-0002"
+    );
+    assert_eq!(
+        store
+            .sharing()
+            .practice_link(part.client_id)
+            .unwrap()
+            .as_deref(),
+        Some("D-0002")
+    );
+    assert_eq!(
+        store
+            .sharing()
+            .live_part(part.id)
+            .unwrap()
+            .unwrap()
+            .live_uuid,
+        live.uuid
+    );
+}
