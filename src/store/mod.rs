@@ -59,7 +59,7 @@ pub use record::notes::PrivateNote;
 pub use record::prefill::LastSession;
 pub use record::sessions::CompleteSession;
 pub use record::signing_key::key_fingerprint;
-pub use record::summaries::{SessionFilter, SessionSummary};
+pub use record::summaries::{SessionCounts, SessionFilter, SessionSummary};
 pub use registers::Registers;
 pub use registers::consents::ConsentDue;
 pub use registers::disclosure_outbox::OUTBOX_FILE_NAME;

@@ -283,6 +283,15 @@ const MIGRATIONS: &[Migration] = &[
         sql: crate::store::sharing::co_sessions::CREATE_CO_SESSIONS,
         then: Some(crate::store::sharing::co_signatures::create),
     },
+    // 30: indexes for what the window shows first at 100,000 sessions: each model's newest
+    // sessions and counts (the home lists), and the esketamine sessions whose REMS form may be due.
+    Migration {
+        sql: r"
+    CREATE INDEX sessions_by_model_start ON sessions (model, started_ms DESC, id DESC);
+    CREATE INDEX sessions_esketamine ON sessions (started_ms)
+        WHERE route = 'intranasal_esketamine';",
+        then: None,
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

@@ -94,11 +94,15 @@ impl<T: Send + 'static> Job<T> {
             shared: Arc::clone(&shared),
             ctx: Some(ctx.clone()),
         };
+        let gate = ctx.data(|data| data.get_temp::<JobGate>(gate_id(name)));
         let ctx = ctx.clone();
         // Should no thread start, the sender is dropped with the closure and the job reads as lost.
         let thread = std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
+                if let Some(gate) = gate {
+                    gate.wait();
+                }
                 let outcome = work(&progress);
                 // The window may have closed; then nobody is waiting for the result.
                 let _ = send.send(outcome);
@@ -224,6 +228,71 @@ impl<T> Drop for Job<T> {
         if let Some(interrupt) = &self.interrupt {
             interrupt();
         }
+    }
+}
+
+/// Where the jobs of one name wait at their start until released: for tests that look at the window
+/// before a job's answer has come (the home lists before every session is read).
+#[derive(Clone, Default)]
+struct JobGate(Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+/// The test's hold on a gate: released by [`release`](Self::release) or when dropped (a failed
+/// assertion must not leave a job waiting for ever, and the window waiting for it on close).
+#[doc(hidden)]
+pub struct JobHold(JobGate);
+
+impl JobHold {
+    /// Lets the held jobs (and every later one of the name) go on.
+    pub fn release(&self) {
+        self.0.release();
+    }
+}
+
+impl Drop for JobHold {
+    fn drop(&mut self) {
+        self.0.release();
+    }
+}
+
+impl JobGate {
+    fn release(&self) {
+        let (open, changed) = &*self.0;
+        if let Ok(mut open) = open.lock() {
+            *open = true;
+        }
+        changed.notify_all();
+    }
+
+    fn wait(&self) {
+        let (open, changed) = &*self.0;
+        let Ok(guard) = open.lock() else {
+            return;
+        };
+        // A poisoned lock lets the job go on rather than hold it for ever.
+        drop(changed.wait_while(guard, |open| !*open));
+    }
+}
+
+fn gate_id(name: &str) -> egui::Id {
+    egui::Id::unique(("kap_journal_held_jobs", name))
+}
+
+/// Holds every job named `name` the window starts on a thread until the returned gate is released
+/// (jobs run inline are not held).
+#[doc(hidden)]
+pub fn hold_jobs(ctx: &egui::Context, name: &str) -> JobHold {
+    let gate = JobGate::default();
+    ctx.data_mut(|data| data.insert_temp(gate_id(name), gate.clone()));
+    JobHold(gate)
+}
+
+/// Lowers the calling thread below the window's: long reading beside it (the start-up check) takes
+/// a core only when the window does not need one. Where it cannot, the thread keeps its priority.
+pub fn yield_to_the_window() {
+    #[cfg(target_os = "linux")]
+    {
+        // On Linux a thread has a nice value of its own, set through its thread id.
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
     }
 }
 

@@ -37,6 +37,7 @@ use crate::format;
 
 pub use alerts::Tone;
 pub use app::{KapJournalApp, Opening, top_bar_places};
+pub use background::{JobHold, hold_jobs};
 pub use commands::UiCommand;
 pub use printing::use_printer;
 pub use save_dialog::disable_file_dialogs;

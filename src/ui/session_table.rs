@@ -53,19 +53,37 @@ pub struct TableResponse {
     pub sort_changed: bool,
 }
 
+/// Whether the rows are all there are, or the newest of more still being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    All,
+    NewestOf(usize),
+}
+
+/// "KAP sessions (131)", or "(100 newest of 131)" while the rest are read.
+fn heading(ui: &mut Ui, model: TreatmentModel, shown: usize, listed: Listed) {
+    ui.horizontal(|ui| {
+        widgets::model_badge(ui, model);
+        ui.heading(match listed {
+            Listed::All => format!("{} sessions ({shown})", model.label()),
+            Listed::NewestOf(total) => {
+                format!("{} sessions ({shown} newest of {total})", model.label())
+            }
+        });
+    });
+}
+
 /// Shows the table in at most `height` points.
 pub fn show(
     ui: &mut Ui,
     model: TreatmentModel,
     rows: &[SessionSummary],
+    listed: Listed,
     sort: &mut TableSort,
     height: f32,
 ) -> TableResponse {
     let mut response = TableResponse::default();
-    ui.horizontal(|ui| {
-        widgets::model_badge(ui, model);
-        ui.heading(format!("{} sessions ({})", model.label(), rows.len()));
-    });
+    heading(ui, model, rows.len(), listed);
     if rows.is_empty() {
         ui.label(
             RichText::new(format!("No {} sessions here.", model.label())).color(theme::muted()),

@@ -79,6 +79,36 @@ impl SessionSummary {
     }
 }
 
+/// What a list shows of a session, and where it is read from (the filters come after).
+const SUMMARY_SELECT: &str =
+    "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
+            s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
+            s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk,
+            p.author_name, u.session_id IS NOT NULL
+     FROM sessions s JOIN clients c ON c.id = s.client_id
+          LEFT JOIN practice_copies p ON p.session_id = s.id
+          LEFT JOIN unverified_signatures u ON u.session_id = s.id";
+
+/// How many sessions of each model the journal holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionCounts {
+    pub kap: usize,
+    pub medical: usize,
+}
+
+impl SessionCounts {
+    pub fn of(&self, model: TreatmentModel) -> usize {
+        match model {
+            TreatmentModel::Kap => self.kap,
+            TreatmentModel::Medical => self.medical,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.kap + self.medical
+    }
+}
+
 impl<S: Deref<Target = Store>> Record<S> {
     /// Sessions matching the filter, newest first. Medical Model and KAP rows carry their model so a
     /// caller can always keep them apart.
@@ -86,18 +116,12 @@ impl<S: Deref<Target = Store>> Record<S> {
         &self,
         filter: &SessionFilter,
     ) -> Result<Vec<SessionSummary>, StoreError> {
-        let mut statement = self.0.conn.prepare_cached(
-            "SELECT s.id, c.code, s.model, s.route, s.planned_dose, s.status, s.started_ms, s.ended_ms,
-                    s.event_count, s.decision_points, s.deferrals, s.worked_through, s.dose_lowered,
-                    s.ended_early, s.session_stopped, s.delivered_mg, s.delivered_mg_per_kg, s.suicide_risk,
-                    p.author_name, u.session_id IS NOT NULL
-             FROM sessions s JOIN clients c ON c.id = s.client_id
-                  LEFT JOIN practice_copies p ON p.session_id = s.id
-                  LEFT JOIN unverified_signatures u ON u.session_id = s.id
+        let mut statement = self.0.conn.prepare_cached(&format!(
+            "{SUMMARY_SELECT}
              WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR s.model = ?2)
                AND (?3 = 0 OR p.session_id IS NULL)
-             ORDER BY s.started_ms DESC, s.id DESC",
-        )?;
+             ORDER BY s.started_ms DESC, s.id DESC"
+        ))?;
         let model = filter.model.map(TreatmentModel::as_str);
         let rows = statement.query_map(
             rusqlite::params![
@@ -105,82 +129,154 @@ impl<S: Deref<Target = Store>> Record<S> {
                 model,
                 filter.own_only
             ],
-            |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, i64>(6)?,
-                    row.get::<_, Option<i64>>(7)?,
-                    [
-                        row.get::<_, u32>(8)?,
-                        row.get(9)?,
-                        row.get(10)?,
-                        row.get(11)?,
-                        row.get(12)?,
-                        row.get(13)?,
-                        row.get(14)?,
-                    ],
-                    (
-                        row.get::<_, Option<f64>>(15)?,
-                        row.get::<_, Option<f64>>(16)?,
-                    ),
-                    row.get::<_, u32>(17)?,
-                    (row.get::<_, Option<String>>(18)?, row.get::<_, bool>(19)?),
-                ))
-            },
+            read_summary_row,
         )?;
-        let damaged = || StoreError::Damaged("a session");
-        rows.map(|row| {
-            let (
-                id,
-                client_code,
-                model,
-                route,
-                dose,
-                status,
-                started_ms,
-                ended_ms,
-                counts,
-                delivered,
-                suicide_risk,
-                (clinician, signature_unverified),
-            ) = row?;
-            let [
-                events,
-                decision_points,
-                deferrals,
-                worked_through,
-                dose_lowered,
-                ended_early,
-                session_stopped,
-            ] = counts;
-            Ok(SessionSummary {
-                id: SessionId(id),
-                client_code,
-                model: TreatmentModel::parse(&model).ok_or_else(damaged)?,
-                route: Route::parse(&route).ok_or_else(damaged)?,
-                planned_dose: serde_json::from_str(&dose).map_err(|_| damaged())?,
-                status: SessionStatus::parse(&status).ok_or_else(damaged)?,
-                started_at: from_ms(started_ms)?,
-                ended_at: ended_ms.map(from_ms).transpose()?,
-                events,
-                decision_points,
-                deferrals,
-                worked_through,
-                dose_lowered,
-                ended_early,
-                session_stopped,
-                suicide_risk,
-                delivered_mg: delivered.0,
-                delivered_mg_per_kg: delivered.1,
-                clinician,
-                signature_unverified,
-            })
-        })
-        .collect()
+        rows.map(|row| summary(row?)).collect()
     }
+
+    /// The newest `limit` sessions of one model, newest first: what a list shows first, read
+    /// through an index in a millisecond however large the journal.
+    pub fn newest_sessions(
+        &self,
+        model: TreatmentModel,
+        limit: usize,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
+        let mut statement = self.0.conn.prepare_cached(&format!(
+            "{SUMMARY_SELECT}
+             WHERE s.model = ?1
+             ORDER BY s.model, s.started_ms DESC, s.id DESC LIMIT ?2"
+        ))?;
+        let rows = statement.query_map(
+            rusqlite::params![model.as_str(), i64::try_from(limit).unwrap_or(i64::MAX)],
+            read_summary_row,
+        )?;
+        rows.map(|row| summary(row?)).collect()
+    }
+
+    /// The sessions still live, newest first (through the index of live sessions).
+    pub fn live_summaries(&self) -> Result<Vec<SessionSummary>, StoreError> {
+        let mut statement = self.0.conn.prepare_cached(&format!(
+            "{SUMMARY_SELECT}
+             WHERE s.status = 'live'
+             ORDER BY s.started_ms DESC, s.id DESC"
+        ))?;
+        let rows = statement.query_map([], read_summary_row)?;
+        rows.map(|row| summary(row?)).collect()
+    }
+
+    /// How many sessions of each model there are (counted in the model's index).
+    pub fn session_counts(&self) -> Result<SessionCounts, StoreError> {
+        let mut counts = SessionCounts::default();
+        let mut statement = self
+            .0
+            .conn
+            .prepare_cached("SELECT model, count(*) FROM sessions GROUP BY model")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (model, count) = row?;
+            let count = usize::try_from(count).map_err(|_| StoreError::Damaged("a session"))?;
+            match TreatmentModel::parse(&model) {
+                Some(TreatmentModel::Kap) => counts.kap = count,
+                Some(TreatmentModel::Medical) => counts.medical = count,
+                None => return Err(StoreError::Damaged("a session")),
+            }
+        }
+        Ok(counts)
+    }
+}
+
+/// One row of [`SUMMARY_SELECT`], as SQLite gives it.
+type SummaryRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    [u32; 7],
+    (Option<f64>, Option<f64>),
+    u32,
+    (Option<String>, bool),
+);
+
+fn read_summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
+    Ok((
+        row.get::<_, i64>(0)?,
+        row.get::<_, String>(1)?,
+        row.get::<_, String>(2)?,
+        row.get::<_, String>(3)?,
+        row.get::<_, String>(4)?,
+        row.get::<_, String>(5)?,
+        row.get::<_, i64>(6)?,
+        row.get::<_, Option<i64>>(7)?,
+        [
+            row.get::<_, u32>(8)?,
+            row.get(9)?,
+            row.get(10)?,
+            row.get(11)?,
+            row.get(12)?,
+            row.get(13)?,
+            row.get(14)?,
+        ],
+        (
+            row.get::<_, Option<f64>>(15)?,
+            row.get::<_, Option<f64>>(16)?,
+        ),
+        row.get::<_, u32>(17)?,
+        (row.get::<_, Option<String>>(18)?, row.get::<_, bool>(19)?),
+    ))
+}
+
+/// The row read as the domain describes it; a value no build writes is damage.
+fn summary(row: SummaryRow) -> Result<SessionSummary, StoreError> {
+    let damaged = || StoreError::Damaged("a session");
+    let (
+        id,
+        client_code,
+        model,
+        route,
+        dose,
+        status,
+        started_ms,
+        ended_ms,
+        counts,
+        delivered,
+        suicide_risk,
+        (clinician, signature_unverified),
+    ) = row;
+    let [
+        events,
+        decision_points,
+        deferrals,
+        worked_through,
+        dose_lowered,
+        ended_early,
+        session_stopped,
+    ] = counts;
+    Ok(SessionSummary {
+        id: SessionId(id),
+        client_code,
+        model: TreatmentModel::parse(&model).ok_or_else(damaged)?,
+        route: Route::parse(&route).ok_or_else(damaged)?,
+        planned_dose: serde_json::from_str(&dose).map_err(|_| damaged())?,
+        status: SessionStatus::parse(&status).ok_or_else(damaged)?,
+        started_at: from_ms(started_ms)?,
+        ended_at: ended_ms.map(from_ms).transpose()?,
+        events,
+        decision_points,
+        deferrals,
+        worked_through,
+        dose_lowered,
+        ended_early,
+        session_stopped,
+        suicide_risk,
+        delivered_mg: delivered.0,
+        delivered_mg_per_kg: delivered.1,
+        clinician,
+        signature_unverified,
+    })
 }

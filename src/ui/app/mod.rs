@@ -8,6 +8,7 @@ mod open_journal;
 mod opening;
 mod places;
 mod restoring;
+mod start_up_check;
 mod view;
 
 pub use opening::Opening;

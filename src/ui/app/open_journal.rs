@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Shared;
+use super::start_up_check::StartUpChecking;
 use super::view::View;
 use crate::domain::{ClinicSettings, Seq, SessionId};
 use crate::live::LiveSession;
 use crate::store::StoreError;
-use crate::ui::background::Job;
 use crate::ui::commands::{self, UiCommand};
 use crate::ui::home::HomeView;
 use crate::ui::live::LiveView;
@@ -30,7 +30,7 @@ pub(super) struct OpenJournal {
     /// Shown instead of everything else while the window is locked.
     lock: Option<LockScreen>,
     /// The start-up check reading every page beside the window (seconds on a large journal).
-    start_up_check: Option<Job<Result<Vec<String>, StoreError>>>,
+    start_up_check: Option<StartUpChecking>,
     /// The clinic's settings, read when the journal opened and again when the settings view saves
     /// them. Unreadable settings are the defaults, with the sentence saying why.
     pub(super) settings: ClinicSettings,
@@ -56,11 +56,7 @@ impl OpenJournal {
         let mut start_up_check = None;
         if journal.read().damage().is_empty() {
             match journal.start_up_check() {
-                Ok(Some(check)) => {
-                    let interrupt = check.interrupt();
-                    let job = Job::start(&shared.ctx, "start-up check", |_| check.run());
-                    start_up_check = Some(job.interrupted_by(move || interrupt.interrupt()));
-                }
+                Ok(Some(check)) => start_up_check = Some(StartUpChecking::new(check)),
                 Ok(None) => {}
                 Err(error) => shared.notice = Some(error.to_string()),
             }
@@ -297,12 +293,11 @@ impl OpenJournal {
     /// What the window's threads have found since the last frame: the start-up check, a backup;
     /// and today's backup, once the check has passed (a damaged journal is never backed up).
     fn background_work(&mut self, ctx: &egui::Context, shared: &mut Shared) {
-        let stopped = || Err(StoreError::BackgroundStopped);
-        if let Some(found) = self
-            .start_up_check
-            .as_ref()
-            .and_then(|job| job.take(stopped))
-        {
+        let view_ready = !self.view.is_reading();
+        if let Some(check) = &mut self.start_up_check {
+            check.start_when(ctx, view_ready);
+        }
+        if let Some(found) = self.start_up_check.as_ref().and_then(StartUpChecking::take) {
             self.start_up_check = None;
             match found {
                 Ok(problems) if problems.is_empty() => {}

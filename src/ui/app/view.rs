@@ -32,4 +32,12 @@ impl View {
             Self::Screen(view) => view.shown_entry(),
         }
     }
+
+    /// Whether the view is still reading what it shows beside the window (the home lists).
+    pub(super) fn is_reading(&self) -> bool {
+        match self {
+            Self::Home(view) => view.is_reading(),
+            Self::Live(_) | Self::Screen(_) => false,
+        }
+    }
 }

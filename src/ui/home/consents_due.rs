@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use super::super::theme;
 use super::super::view::Nav;
 use crate::domain::ConsentStanding;
-use crate::store::{ConsentDue, Store};
+use crate::store::{ConsentDue, StoreError};
 
 #[derive(Default)]
 pub struct ConsentsDueList {
@@ -16,9 +16,9 @@ pub struct ConsentsDueList {
 }
 
 impl ConsentsDueList {
-    /// Reads the list again as of `now`.
-    pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        match store.registers().consents_due(now) {
+    /// Shows a list read elsewhere (the home screen reads it beside the window).
+    pub fn show_read(&mut self, read: Result<Vec<ConsentDue>, StoreError>) {
+        match read {
             Ok(due) => {
                 self.due = due;
                 self.problem = Status::Quiet;

@@ -52,7 +52,12 @@ impl CheckInForm {
 impl FollowUpsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        match store.registers().follow_ups_due(now) {
+        self.show_read(store.registers().follow_ups_due(now));
+    }
+
+    /// Shows a list read elsewhere (the home screen reads it beside the window).
+    pub fn show_read(&mut self, read: Result<Vec<FollowUpDue>, StoreError>) {
+        match read {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),
         }

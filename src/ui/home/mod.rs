@@ -4,6 +4,7 @@
 pub(super) mod bulk_export;
 pub(super) mod consents_due;
 pub(super) mod follow_ups_due;
+pub(super) mod lists;
 pub(super) mod rems_due;
 pub(super) mod search;
 pub(super) mod search_runner;
@@ -15,26 +16,26 @@ use egui::{RichText, Ui};
 use self::bulk_export::BulkExport;
 use self::consents_due::ConsentsDueList;
 use self::follow_ups_due::FollowUpsDueList;
+use self::lists::SessionLists;
 use self::rems_due::RemsDueList;
 use self::search::SearchPanel;
 use super::commands::{Scope, UiCommand};
 use super::session_table::{self, TableSort};
 use super::view::{AppView, Nav, ViewContext};
 use super::{format, theme, widgets};
-use crate::domain::{Route, SessionStatus, TreatmentModel};
+use crate::domain::{Route, TreatmentModel};
 use crate::live::{Clock, LiveSession};
 use crate::review::{ListFilter, parse_day, sort};
-use crate::store::{SessionFilter, SessionSummary, Store};
+use crate::store::{SessionSummary, Store};
 use crate::worker::Journal;
 
-/// The session lists (loaded when the screen opens or is returned to) and the search.
+/// The session lists (read when the screen opens or is returned to) and the search.
 #[derive(Default)]
 pub struct HomeView {
-    all: Vec<SessionSummary>,
-    /// `all` after the filters, sorted, split by model.
+    lists: SessionLists,
+    /// The lists' sessions after the filters, sorted, split by model.
     kap: Vec<SessionSummary>,
     medical: Vec<SessionSummary>,
-    live: Vec<SessionSummary>,
     /// The filter and sort `kap` and `medical` were made with; a change makes them again.
     shown_for: Option<(ListFilter, TableSort)>,
     search: SearchPanel,
@@ -49,7 +50,6 @@ pub struct HomeView {
     rems: RemsDueList,
     consents: ConsentsDueList,
     follow_ups: FollowUpsDueList,
-    rems_read: bool,
 }
 
 impl AppView for HomeView {
@@ -76,22 +76,34 @@ impl HomeView {
         view
     }
 
-    /// Reads the lists again (a session may have ended), keeping the search, filters and sort.
+    /// Reads the lists again (a session may have ended), keeping the search, filters and sort: the
+    /// newest sessions now, everything else beside the window.
     pub fn refresh(&mut self, store: &Store) {
         self.search.reload(store);
         self.shown_for = None;
-        self.rems_read = false;
-        match store.record().session_summaries(&SessionFilter::default()) {
-            Ok(all) => {
-                self.live = all
-                    .iter()
-                    .filter(|s| s.status == SessionStatus::Live)
-                    .cloned()
-                    .collect();
-                self.all = all;
-                self.error = None;
+        self.error = self
+            .lists
+            .refresh(store)
+            .err()
+            .map(|error| error.to_string());
+    }
+
+    /// Whether every session and what is due are still being read beside the window.
+    pub fn is_reading(&self) -> bool {
+        self.lists.is_reading()
+    }
+
+    /// Takes what the job beside the window read: every session, and what is due.
+    fn take_read(&mut self) {
+        match self.lists.take_read() {
+            None => {}
+            Some(Ok(read)) => {
+                self.rems.show_read(read.rems);
+                self.consents.show_read(read.consents);
+                self.follow_ups.show_read(read.follow_ups);
+                self.shown_for = None;
             }
-            Err(error) => self.error = Some(error.to_string()),
+            Some(Err(error)) => self.error = Some(error.to_string()),
         }
     }
 
@@ -121,6 +133,7 @@ impl HomeView {
         }
         let of_model = |model: TreatmentModel| -> Vec<SessionSummary> {
             let mut rows: Vec<_> = self
+                .lists
                 .all
                 .iter()
                 .filter(|s| s.model == model && filter.keeps(s))
@@ -136,17 +149,14 @@ impl HomeView {
 
     fn draw(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
         let store = journal.read();
+        self.lists
+            .start_reading(ui.ctx(), store.reader_source(), clock.wall());
+        self.take_read();
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
-            if !self.live.is_empty() {
+            if !self.lists.live.is_empty() {
                 nav = self.live_banner(ui, store, clock);
                 ui.add_space(theme::GAP);
-            }
-            if !self.rems_read {
-                self.rems.refresh(store, clock.wall());
-                self.consents.refresh(store, clock.wall());
-                self.follow_ups.refresh(store, clock.wall());
-                self.rems_read = true;
             }
             let from_rems = self.rems.ui(ui, journal, clock.wall());
             if !matches!(from_rems, Nav::Stay) {
@@ -160,7 +170,7 @@ impl HomeView {
             if !matches!(from_follow_ups, Nav::Stay) {
                 nav = from_follow_ups;
             }
-            if self.all.is_empty() {
+            if self.lists.all.is_empty() && !self.lists.is_reading() {
                 widgets::error_line(ui, self.error.as_deref());
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| {
@@ -190,8 +200,23 @@ impl HomeView {
             // The two models are stacked, each with the full width, and never mixed in one list.
             // Each keeps its heading and at least two rows in view, however small the window.
             let height = (ui.available_height() / shown.len() as f32 - 70.0).max(48.0);
+            let complete = self.lists.complete;
+            if !complete {
+                ui.label(
+                    RichText::new(format!(
+                        "Reading all {} sessions; the lists show the newest of each until then.",
+                        self.lists.counts.total()
+                    ))
+                    .color(theme::muted()),
+                );
+            }
             for (model, rows) in shown {
-                let response = session_table::show(ui, model, rows, &mut self.sort, height);
+                let listed = if complete {
+                    session_table::Listed::All
+                } else {
+                    session_table::Listed::NewestOf(self.lists.counts.of(model))
+                };
+                let response = session_table::show(ui, model, rows, listed, &mut self.sort, height);
                 if let Some(id) = response.open {
                     nav = Nav::OpenSession(id, None);
                 }
@@ -239,22 +264,25 @@ impl HomeView {
             }
             ui.separator();
             let (kap, medical, only) = (&self.kap, &self.medical, self.search.model);
-            self.export.ui(ui, journal, || {
-                [
-                    (TreatmentModel::Kap, kap),
-                    (TreatmentModel::Medical, medical),
-                ]
-                .into_iter()
-                .filter(|(model, _)| only.is_none_or(|only| only == *model))
-                .flat_map(|(_, rows)| rows.iter().map(|row| row.id))
-                .collect()
+            // The sessions shown are exported only once every session has been read.
+            ui.add_enabled_ui(self.lists.complete, |ui| {
+                self.export.ui(ui, journal, || {
+                    [
+                        (TreatmentModel::Kap, kap),
+                        (TreatmentModel::Medical, medical),
+                    ]
+                    .into_iter()
+                    .filter(|(model, _)| only.is_none_or(|only| only == *model))
+                    .flat_map(|(_, rows)| rows.iter().map(|row| row.id))
+                    .collect()
+                });
             });
         });
     }
 
     fn live_banner(&self, ui: &mut Ui, store: &Store, clock: &Arc<dyn Clock>) -> Nav {
         let mut nav = Nav::Stay;
-        for summary in &self.live {
+        for summary in &self.lists.live {
             ui.horizontal(|ui| {
                 widgets::model_badge(ui, summary.model);
                 ui.label(

@@ -11,7 +11,7 @@ use super::super::view::Nav;
 use super::super::{format, theme};
 use crate::changes::{MarkRemsSubmitted, WithdrawRemsSubmission};
 use crate::domain::SessionId;
-use crate::store::{RemsDue, Store};
+use crate::store::{RemsDue, Store, StoreError};
 use crate::worker::Journal;
 
 #[derive(Default)]
@@ -28,7 +28,12 @@ pub struct RemsDueList {
 impl RemsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        match store.registers().rems_due(now) {
+        self.show_read(store.registers().rems_due(now));
+    }
+
+    /// Shows a list read elsewhere (the home screen reads it beside the window).
+    pub fn show_read(&mut self, read: Result<Vec<RemsDue>, StoreError>) {
+        match read {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),
         }

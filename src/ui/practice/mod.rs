@@ -142,7 +142,7 @@ impl AppView for PracticeView {
                     .filter(|session| session.model == model)
                     .cloned()
                     .collect();
-                let response = session_table::show(ui, model, &rows, &mut self.sort, height);
+                let response = session_table::show(ui, model, &rows, session_table::Listed::All, &mut self.sort, height);
                 if response.sort_changed {
                     sort(&mut self.sessions, self.sort.key, self.sort.descending);
                 }

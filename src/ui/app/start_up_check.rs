@@ -1,0 +1,54 @@
+//! The start-up check of a journal too large to check before the window shows (seconds at 100,000
+//! sessions): it waits until the first view has read what it shows, then reads every page on a
+//! thread of its own at a lower priority, so it never competes with the clinician's first frames.
+
+use crate::store::{StartUpCheck, StoreError};
+use crate::ui::background::Job;
+
+/// What the check found: the problems (none: the journal is sound).
+type Found = Result<Vec<String>, StoreError>;
+
+pub(super) struct StartUpChecking {
+    /// Its reader is open; it starts once the first view is drawn with what it shows.
+    waiting: Option<StartUpCheck>,
+    running: Option<Job<Found>>,
+}
+
+impl StartUpChecking {
+    pub(super) fn new(check: StartUpCheck) -> Self {
+        Self {
+            waiting: Some(check),
+            running: None,
+        }
+    }
+
+    /// Starts the waiting check once `view_ready`.
+    pub(super) fn start_when(&mut self, ctx: &egui::Context, view_ready: bool) {
+        if !view_ready {
+            return;
+        }
+        let Some(check) = self.waiting.take() else {
+            return;
+        };
+        let interrupt = check.interrupt();
+        let job = Job::start(ctx, "start-up check", |_| {
+            crate::ui::background::yield_to_the_window();
+            check.run()
+        });
+        self.running = Some(job.interrupted_by(move || interrupt.interrupt()));
+    }
+
+    /// What the check found, once it has finished (given once).
+    pub(super) fn take(&self) -> Option<Found> {
+        self.running
+            .as_ref()?
+            .take(|| Err(StoreError::BackgroundStopped))
+    }
+
+    /// Stops a running check and waits for its thread (before the journal is closed).
+    pub(super) fn stop(self) {
+        if let Some(job) = self.running {
+            job.stop();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! What the home screen reads, in the order the clinician needs it: each model's newest sessions and
+//! the counts at once (an index read of a millisecond or two, however large the journal), then every
+//! session and the lists of what is due in a job beside the window (a quarter of a second at 100,000
+//! sessions), which replaces the first page when it comes. Until then the lists cannot be sorted or
+//! filtered: a filter over the first page alone would hide sessions it has not read.
+
+use super::super::background::Job;
+use crate::domain::{SessionStatus, TreatmentModel};
+use crate::store::{
+    ConsentDue, FollowUpDue, ReaderSource, RemsDue, SessionCounts, SessionFilter, SessionSummary,
+    Store, StoreError,
+};
+
+/// The name of the job that reads every session (tests hold it by this name).
+pub const READING_JOB: &str = "home lists";
+
+/// How many sessions of each model are read before the window shows the lists.
+pub const FIRST_PAGE: usize = 100;
+
+/// What the job beside the window reads.
+pub struct EverythingRead {
+    pub sessions: Vec<SessionSummary>,
+    pub rems: Result<Vec<RemsDue>, StoreError>,
+    pub consents: Result<Vec<ConsentDue>, StoreError>,
+    pub follow_ups: Result<Vec<FollowUpDue>, StoreError>,
+}
+
+/// The sessions the lists show, as far as they have been read.
+#[derive(Default)]
+pub struct SessionLists {
+    /// Every session once `complete`; before that, each model's newest (and any kept from the
+    /// last complete read).
+    pub all: Vec<SessionSummary>,
+    /// Sessions still live (the banner offers to resume them).
+    pub live: Vec<SessionSummary>,
+    pub counts: SessionCounts,
+    /// `all` holds every session.
+    pub complete: bool,
+    /// Set by a refresh: the job is started by the next frame (which has the context to wake).
+    wanted: bool,
+    reading: Option<Job<Result<EverythingRead, StoreError>>>,
+}
+
+impl SessionLists {
+    /// Reads the first page now and asks for everything beside the window. A list read completely
+    /// before stays whole and sortable meanwhile, the newest sessions brought up to date in it.
+    pub fn refresh(&mut self, store: &Store) -> Result<(), StoreError> {
+        if let Some(running) = self.reading.take() {
+            running.cancel();
+        }
+        self.wanted = true;
+        let record = store.record();
+        self.counts = record.session_counts()?;
+        self.live = record.live_summaries()?;
+        let mut newest = record.newest_sessions(TreatmentModel::Kap, FIRST_PAGE)?;
+        newest.extend(record.newest_sessions(TreatmentModel::Medical, FIRST_PAGE)?);
+        if self.complete {
+            for fresh in newest {
+                match self.all.iter_mut().find(|kept| kept.id == fresh.id) {
+                    Some(kept) => *kept = fresh,
+                    None => self.all.push(fresh),
+                }
+            }
+            // A session deleted meanwhile cannot be told from the first page: the complete read
+            // says so a moment later.
+        } else {
+            self.all = newest;
+        }
+        Ok(())
+    }
+
+    /// Starts the job a refresh asked for.
+    pub fn start_reading(
+        &mut self,
+        ctx: &egui::Context,
+        source: ReaderSource,
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        if !std::mem::take(&mut self.wanted) {
+            return;
+        }
+        self.reading = Some(Job::start(ctx, READING_JOB, move |_| {
+            read_everything(&source, now)
+        }));
+    }
+
+    /// What the job read, once it has finished (given once). The sessions replace the lists here;
+    /// the rest is the caller's. On an error what was shown stays.
+    pub fn take_read(&mut self) -> Option<Result<EverythingRead, StoreError>> {
+        let mut read = self
+            .reading
+            .as_ref()?
+            .take(|| Err(StoreError::BackgroundStopped))?;
+        self.reading = None;
+        if let Ok(read) = &mut read {
+            let sessions = std::mem::take(&mut read.sessions);
+            self.live = sessions
+                .iter()
+                .filter(|s| s.status == SessionStatus::Live)
+                .cloned()
+                .collect();
+            let kap = sessions
+                .iter()
+                .filter(|s| s.model == TreatmentModel::Kap)
+                .count();
+            self.counts = SessionCounts {
+                kap,
+                medical: sessions.len() - kap,
+            };
+            self.all = sessions;
+            self.complete = true;
+        }
+        Some(read)
+    }
+
+    /// Whether the complete read is still to come.
+    pub fn is_reading(&self) -> bool {
+        self.wanted || self.reading.is_some()
+    }
+}
+
+impl Drop for SessionLists {
+    /// Waits for the job, so its reader is closed with the view (before a restore replaces the
+    /// journal).
+    fn drop(&mut self) {
+        if let Some(running) = self.reading.take() {
+            running.stop();
+        }
+    }
+}
+
+/// Every session and what is due, on a reader of the job's own.
+fn read_everything(
+    source: &ReaderSource,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<EverythingRead, StoreError> {
+    let reader = source.open()?;
+    Ok(EverythingRead {
+        sessions: reader
+            .record()
+            .session_summaries(&SessionFilter::default())?,
+        rems: reader.registers().rems_due(now),
+        consents: reader.registers().consents_due(now),
+        follow_ups: reader.registers().follow_ups_due(now),
+    })
+}
