@@ -13,6 +13,8 @@ use kap_journal::store::Store;
 
 mod common;
 
+use common::figures;
+
 const NOTE: &str = "Client describes a wave of warmth through the chest; breathing slow and even.";
 
 /// A live session in a new journal.
@@ -121,10 +123,43 @@ fn tail_latency(demo: &std::path::Path) {
         raw_insert(&conn, seq);
         raw_times.push(start.elapsed());
     }
+    let (journal_median, journal_p99) = figures::median_and(&journal_times, 0.99);
+    let (demo_median, demo_p99) = figures::median_and(&demo_times, 0.99);
+    let (floor_median, _) = figures::median_and(&floor_times, 0.99);
     percentiles("journal note commit", journal_times);
     percentiles("same, in the 20k demo", demo_times);
     percentiles("SQLCipher INSERT, same key+pragmas", floor_times);
     percentiles("raw rusqlite INSERT", raw_times);
+    let floor = figures::Floor {
+        what: "a bare SQLCipher INSERT, the journal's key, cipher and pragmas".to_owned(),
+        median_ms: floor_median,
+    };
+    let figure = |id: &str, what: &str, median_ms: f64, p99: f64| figures::Figure {
+        id: id.to_owned(),
+        what: what.to_owned(),
+        median_ms,
+        tail: Some(("p99".to_owned(), p99)),
+        floor: Some(floor.clone()),
+        goal: "≤ 1.5x the floor".to_owned(),
+        measured: figures::today(),
+    };
+    figures::record(
+        "log_event",
+        &[
+            figure(
+                "note_durable_new",
+                "one live note, durable (commit + fsync), a new journal",
+                journal_median,
+                journal_p99,
+            ),
+            figure(
+                "note_durable_20k",
+                "the same in the 20k practice demo",
+                demo_median,
+                demo_p99,
+            ),
+        ],
+    );
 }
 
 fn main() {

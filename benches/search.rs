@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::figures;
+
 use criterion::{Criterion, criterion_group};
 use kap_journal::domain::TreatmentModel;
 use kap_journal::store::{
@@ -92,13 +94,22 @@ fn percentile(samples: &mut [Duration], q: f64) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = common::demo_journal_20k();
-    let store = Store::open(dir.path(), &common::passphrase()).unwrap();
+    let mut recorded = Vec::new();
+    for (sessions, clients) in common::sizes() {
+        let dir = common::cached_demo_journal(clients, sessions);
+        recorded.extend(bench_size(c, &dir, sessions / 1000));
+    }
+    figures::record("search", &recorded);
+}
+
+/// The searches on one demo journal, `thousands` of sessions.
+fn bench_size(c: &mut Criterion, dir: &std::path::Path, thousands: usize) -> Vec<figures::Figure> {
+    let store = Store::open(dir, &common::passphrase()).unwrap();
     // The bare lookups run on a connection of their own under the same key: the journal is encrypted,
     // and so are the pages they read.
-    let conn = kap_journal::store::connect_raw(dir.path(), &common::passphrase()).unwrap();
+    let conn = kap_journal::store::connect_raw(dir, &common::passphrase()).unwrap();
     let queries = queries();
-    let mut group = c.benchmark_group("search_20k_sessions");
+    let mut group = c.benchmark_group(format!("search_{thousands}k_sessions"));
     group.sample_size(20);
     group.bench_function("journal_search_all_queries", |b| {
         b.iter(|| {
@@ -185,6 +196,53 @@ fn bench(c: &mut Criterion) {
         f95,
         j95.as_secs_f64() / f95.as_secs_f64()
     );
+    figures_of(
+        thousands,
+        &mut first_page,
+        &mut full,
+        &mut journal,
+        &mut raw,
+    )
+}
+
+/// The table's rows of one journal size: the first page beside plain FTS5 ranking, and the 50-hit
+/// search beside the lookups it makes.
+fn figures_of(
+    thousands: usize,
+    first_page: &mut [Duration],
+    full: &mut [Duration],
+    journal: &mut [Duration],
+    raw: &mut [Duration],
+) -> Vec<figures::Figure> {
+    let ms = |samples: &mut [Duration], q: f64| percentile(samples, q).as_secs_f64() * 1e3;
+    vec![
+        figures::Figure {
+            id: format!("search_first_page_{thousands}k"),
+            what: format!(
+                "search, the window's first page (200 hits and the count of every match), {thousands}k sessions, 11 typical queries"
+            ),
+            median_ms: ms(first_page, 0.5),
+            tail: Some(("p95".to_owned(), ms(first_page, 0.95))),
+            floor: Some(figures::Floor {
+                what: "plain FTS5 bm25 over every match".to_owned(),
+                median_ms: ms(full, 0.5),
+            }),
+            goal: "p95 ≤ 20 ms at 100k".to_owned(),
+            measured: figures::today(),
+        },
+        figures::Figure {
+            id: format!("search_{thousands}k"),
+            what: format!("search, 50 hits ranked with snippets, {thousands}k sessions"),
+            median_ms: ms(journal, 0.5),
+            tail: Some(("p95".to_owned(), ms(journal, 0.95))),
+            floor: Some(figures::Floor {
+                what: "the FTS5 lookups it makes, alone".to_owned(),
+                median_ms: ms(raw, 0.5),
+            }),
+            goal: "–".to_owned(),
+            measured: figures::today(),
+        },
+    ]
 }
 
 criterion_group!(benches, bench);

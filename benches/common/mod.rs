@@ -191,3 +191,60 @@ pub fn another_live_session(store: &mut Store) -> kap_journal::live::LiveSession
     )
     .unwrap()
 }
+
+/// The practice demo of `clients` and `sessions` (seed 1), written once into `target/bench-data/` and
+/// reused by later runs (the 100,000-session demo takes minutes to write). A folder whose demo did not
+/// finish has no `complete` mark and is written again.
+pub fn cached_demo_journal(clients: usize, sessions: usize) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data")
+        .join(format!("demo-{clients}-{sessions}-seed1"));
+    let mark = dir.join("complete");
+    if mark.exists() {
+        return dir;
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut store = Store::open(&dir, &passphrase()).unwrap();
+    let started = Instant::now();
+    let report = generate(
+        &mut store,
+        DemoPlan {
+            clients,
+            sessions,
+            seed: 1,
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    drop(store);
+    eprintln!(
+        "data: {} sessions, {} events, written in {:.1} s into {}",
+        report.sessions,
+        report.events,
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    std::fs::write(
+        &mark,
+        format!("{clients} clients, {sessions} sessions, seed 1\n"),
+    )
+    .unwrap();
+    dir
+}
+pub mod figures;
+
+/// The journal sizes the scale benches measure: sessions, and the clients they are spread over (the
+/// issue's demos). `KAP_BENCH_SIZES=20000` measures the smaller alone.
+pub fn sizes() -> Vec<(usize, usize)> {
+    let all = [(20_000, 400), (100_000, 2_000)];
+    match std::env::var("KAP_BENCH_SIZES") {
+        Ok(only) => all
+            .into_iter()
+            .filter(|(sessions, _)| only.split(',').any(|s| s.trim() == sessions.to_string()))
+            .collect(),
+        Err(_) => all.to_vec(),
+    }
+}
