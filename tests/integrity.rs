@@ -155,10 +155,20 @@ fn a_large_journal_is_checked_beside_the_window_and_then_made_read_only() {
         store.damage().is_empty(),
         "writable until the check says otherwise"
     );
-    let problems = std::thread::spawn(move || check.run())
+    let found = std::thread::spawn(move || check.run())
         .join()
         .unwrap()
         .unwrap();
+    assert_eq!(
+        found.scope,
+        kap_journal::store::CheckScope::Full,
+        "none recorded before"
+    );
+    assert!(
+        found.covered.is_none(),
+        "damage found: nothing to vouch for"
+    );
+    let problems = found.problems;
     assert!(!problems.is_empty());
     store.mark_damaged(problems);
     let error = store

@@ -322,6 +322,21 @@ fn every_match_is_counted_and_reachable_as_a_brute_force_count_finds_them() {
     // A space after the word: the word itself, not words it begins.
     let mut all = query(&format!("{word} "));
     assert_eq!(store.search_count(&all).unwrap(), entries.len(), "{word}");
+    // The window's count stops a little past what it shows, and says when there are more.
+    let n = entries.len();
+    for (cap, counted, more) in [
+        (n - 1, n - 1, true),
+        (7, 7, true),
+        (n, n, false),
+        (n + 5, n, false),
+    ] {
+        let count = store.search_count_up_to(&all, cap).unwrap();
+        assert_eq!(
+            (count.counted, count.more),
+            (counted, more),
+            "{word}, up to {cap}"
+        );
+    }
     all.limit = entries.len() + 10;
     let found: Vec<(i64, u32)> = store
         .search(&all)

@@ -25,6 +25,8 @@ pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<E
         drop(accepted);
     }
     let store = journal.open_for_reading()?;
+    // How far this check reads, taken before it starts: what it vouches for when it finds nothing.
+    let mark = store.full_check_mark().ok();
     // What opening found (committed changes missing) comes first: it is why the journal is read only.
     let mut problems = store.damage().to_vec();
     problems.extend(store.integrity_problems()?);
@@ -36,6 +38,9 @@ pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<E
     }
     if problems.is_empty() {
         let unverified = store.record().unverified_signatures()?;
+        if let Some(mark) = &mark {
+            record_full_check(journal, mark);
+        }
         if unverified.is_empty() {
             say!(
                 "journal.db is sound: every page passed its authentication check and SQLite's integrity check, \
@@ -81,4 +86,13 @@ pub fn run(journal: &super::JournalAccess, args: &CheckArgs) -> anyhow::Result<E
         tell!("  {problem}");
     }
     Ok(ExitCode::FAILURE)
+}
+
+/// Records a check that found nothing, so the window's next start reads only what changed after it.
+/// Not recorded while the window holds the journal (or on read-only media): its next start then
+/// checks everything, as it would have.
+fn record_full_check(journal: &super::JournalAccess, mark: &crate::store::FullCheckMark) {
+    if let Ok(mut writer) = journal.open() {
+        let _ = writer.record_full_check(mark);
+    }
 }

@@ -35,7 +35,10 @@ pub use files::data_dir::{
 };
 pub use files::detached::{Interrupt, ReaderSource};
 pub use files::first_run::FIRST_RUN_FILE_NAME;
-pub use files::integrity::{CHECK_AT_ONCE_BYTES, StartUpCheck};
+pub use files::integrity::{
+    CHECK_AT_ONCE_BYTES, CheckFound, CheckScope, FULL_CHECK_IN_IDLE_AFTER_HOURS,
+    FULL_CHECK_LASTS_DAYS, FullCheckMark, StartUpCheck,
+};
 pub use files::key_file::KdfCost;
 pub use files::open::{JournalState, LockedJournal, journal_state};
 pub use files::output_guard::safe_output_path;
@@ -68,7 +71,8 @@ pub use registers::follow_ups::FollowUpDue;
 pub use registers::rems_submissions::RemsDue;
 pub use search::snippet::Snippet;
 pub use search::{
-    CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
+    CANDIDATE_QUERY, COUNTED_PAST_HITS, MatchCount, RANK_WINDOW, SearchHit, SearchQuery, fts_query,
+    match_expression, model_ranges,
 };
 pub(crate) use secret::parse_hex;
 pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};

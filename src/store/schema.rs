@@ -292,6 +292,12 @@ const MIGRATIONS: &[Migration] = &[
         WHERE route = 'intranasal_esketamine';",
         then: None,
     },
+    // 31: the full checks that found nothing (store::integrity): a large journal's start-up check
+    // then reads only what changed since the last one.
+    Migration {
+        sql: crate::store::files::integrity::CREATE_FULL_CHECKS,
+        then: None,
+    },
 ];
 
 /// Migration 13's code: counts, for each session with a questionnaire, the entries that call for

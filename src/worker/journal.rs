@@ -2,7 +2,7 @@
 //! the journal worker for every write. Reads see each write as soon as its answer has come.
 
 use super::{Change, JournalWorker, Pending, Wake};
-use crate::store::{StartUpCheck, Store, StoreError};
+use crate::store::{FullCheckMark, StartUpCheck, Store, StoreError};
 
 pub struct Journal {
     reader: Store,
@@ -64,6 +64,17 @@ impl Journal {
         Ok(check)
     }
 
+    /// A full check of every page on a reader of its own, to run beside the window (in idle time).
+    pub fn full_check(&self) -> Result<StartUpCheck, StoreError> {
+        self.reader.full_check()
+    }
+
+    /// Records a full check that found nothing (the answer is not waited for: a journal that cannot
+    /// record it is checked fully again at its next start).
+    pub fn record_full_check(&self, mark: FullCheckMark) {
+        drop(self.worker.send(RecordFullCheck(mark)));
+    }
+
     /// What the start-up check found: the reader and the writer both stop writing.
     pub fn mark_damaged(&mut self, problems: Vec<String>) {
         self.reader.mark_damaged(problems.clone());
@@ -83,6 +94,17 @@ fn reader_of(store: &Store) -> Result<Store, StoreError> {
     let mut reader = store.reader()?;
     reader.mark_damaged(store.damage().to_vec());
     Ok(reader)
+}
+
+/// A full check that found nothing, recorded by the writer.
+struct RecordFullCheck(FullCheckMark);
+
+impl Change for RecordFullCheck {
+    type Answer = ();
+
+    fn apply(self, store: &mut Store) -> Result<(), StoreError> {
+        store.record_full_check(&self.0)
+    }
 }
 
 /// What the start-up check found, told to the writer: from now on the journal is only read.

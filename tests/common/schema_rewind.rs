@@ -16,6 +16,11 @@ pub fn rewind_schema(dir: &std::path::Path, version: i64) {
 
 /// What each migration added, newest first, as the SQL that takes it away again.
 const UNDO: &[(i64, &str)] = &[
+    (31, "DROP TABLE full_checks;"),
+    (
+        30,
+        "DROP INDEX sessions_by_model_start; DROP INDEX sessions_esketamine;",
+    ),
     (
         29,
         "DROP TABLE live_signatures; DROP TABLE live_merged; DROP TABLE live_parts;",

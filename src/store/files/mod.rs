@@ -7,6 +7,7 @@ pub(in crate::store) mod backup;
 pub(in crate::store) mod backup_folder;
 pub(in crate::store) mod backup_key;
 pub(in crate::store) mod backup_rotation;
+pub(in crate::store) mod changed_since;
 pub(in crate::store) mod connection;
 pub(in crate::store) mod data_dir;
 pub(in crate::store) mod data_folder;

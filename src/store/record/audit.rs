@@ -9,8 +9,8 @@
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OptionalExtension};
 use sha2::Sha256;
 use std::ops::Deref;
 use zeroize::Zeroizing;
@@ -178,14 +178,73 @@ pub(in crate::store) fn chain_problems(
     if !has_log {
         return Ok(Vec::new());
     }
-    let key = AuditKey::derive(data_key);
     let mut statement = conn
         .prepare("SELECT seq, at_ms, action, subject, digest, mac FROM audit_log ORDER BY seq")?;
-    let mut rows = statement.query([])?;
     let mut problems = Vec::new();
-    let mut previous = GENESIS.to_vec();
-    let mut expected_seq = 1_i64;
+    check_links(
+        &mut statement.query([])?,
+        &AuditKey::derive(data_key),
+        GENESIS.to_vec(),
+        1,
+        &mut problems,
+    )?;
+    Ok(problems)
+}
+
+/// Verifies the chain from entry `seq` on, which must still carry the seal `mac` a full check found
+/// on it (its own seal checked against the entry before it): what the start-up check reads of the
+/// log after a full check. Gives the problems and how many entries came after `seq`.
+pub(in crate::store) fn chain_problems_since(
+    conn: &Connection,
+    data_key: &DataKey,
+    seq: i64,
+    mac: &[u8],
+) -> Result<(Vec<String>, usize), StoreError> {
+    let mut problems = Vec::new();
+    let previous: Vec<u8> = if seq <= 1 {
+        GENESIS.to_vec()
+    } else {
+        conn.prepare_cached("SELECT mac FROM audit_log WHERE seq = ?1")?
+            .query_row([seq - 1], |row| row.get(0))
+            .optional()?
+            .unwrap_or_else(|| GENESIS.to_vec())
+    };
+    if seq >= 1 {
+        let found: Option<Vec<u8>> = conn
+            .prepare_cached("SELECT mac FROM audit_log WHERE seq = ?1")?
+            .query_row([seq], |row| row.get(0))
+            .optional()?;
+        if found.as_deref() != Some(mac) {
+            problems.push(format!(
+                "audit entry {seq} is not the one the last full check ended on: the log was changed before it"
+            ));
+        }
+    }
+    let mut statement = conn.prepare(
+        "SELECT seq, at_ms, action, subject, digest, mac FROM audit_log WHERE seq >= ?1 ORDER BY seq",
+    )?;
+    let checked = check_links(
+        &mut statement.query([seq.max(1)])?,
+        &AuditKey::derive(data_key),
+        previous,
+        seq.max(1),
+        &mut problems,
+    )?;
+    Ok((problems, checked.saturating_sub(usize::from(seq >= 1))))
+}
+
+/// Checks each entry's place and seal, from `previous` (the seal before the first row) and the
+/// sequence number the first row should carry; gives how many entries were read.
+fn check_links(
+    rows: &mut rusqlite::Rows<'_>,
+    key: &AuditKey,
+    mut previous: Vec<u8>,
+    mut expected_seq: i64,
+    problems: &mut Vec<String>,
+) -> Result<usize, StoreError> {
+    let mut read = 0;
     while let Some(row) = rows.next()? {
+        read += 1;
         let seq: i64 = row.get(0)?;
         let at_ms: i64 = row.get(1)?;
         let action: String = row.get(2)?;
@@ -221,5 +280,5 @@ pub(in crate::store) fn chain_problems(
         previous = mac;
         expected_seq = seq + 1;
     }
-    Ok(problems)
+    Ok(read)
 }

@@ -29,8 +29,11 @@ pub(super) struct OpenJournal {
     pub(super) aside: Option<Box<LiveView>>,
     /// Shown instead of everything else while the window is locked.
     lock: Option<LockScreen>,
-    /// The start-up check reading every page beside the window (seconds on a large journal).
+    /// The start-up check reading every page beside the window (seconds on a large journal), or the
+    /// full check of idle time.
     start_up_check: Option<StartUpChecking>,
+    /// The window was locked: a full check may run while it stays so.
+    idle_check_wanted: bool,
     /// The clinic's settings, read when the journal opened and again when the settings view saves
     /// them. Unreadable settings are the defaults, with the sentence saying why.
     pub(super) settings: ClinicSettings,
@@ -78,6 +81,7 @@ impl OpenJournal {
             aside: None,
             lock: None,
             start_up_check,
+            idle_check_wanted: false,
             settings,
             settings_problem,
             practice: PracticeSync::default(),
@@ -183,6 +187,7 @@ impl OpenJournal {
     pub(super) fn lock_now(&mut self, shared: &mut Shared) {
         self.save_typing(shared);
         self.lock = Some(LockScreen::new());
+        self.idle_check_wanted = true;
     }
 
     /// Locks after the idle time; otherwise asks to be woken when it would run out.
@@ -229,6 +234,9 @@ impl OpenJournal {
                 }
                 ui.ctx().request_repaint();
             }
+            // What the window's threads found is taken while locked too, and the check of idle
+            // time starts here.
+            self.background_work(ui.ctx(), shared);
             return None;
         }
         if self.lock_if_idle(ui.ctx(), shared) {
@@ -300,11 +308,18 @@ impl OpenJournal {
         if let Some(found) = self.start_up_check.as_ref().and_then(StartUpChecking::take) {
             self.start_up_check = None;
             match found {
-                Ok(problems) if problems.is_empty() => {}
-                Ok(problems) => self.journal.mark_damaged(problems),
+                Ok(found) => {
+                    if let Some(mark) = found.covered {
+                        self.journal.record_full_check(mark);
+                    }
+                    if !found.problems.is_empty() {
+                        self.journal.mark_damaged(found.problems);
+                    }
+                }
                 Err(error) => shared.notice = Some(error.to_string()),
             }
         }
+        self.check_in_idle_time(ctx, shared);
         if let Some(problem) = shared.backups.poll() {
             shared.notice = Some(problem);
         }
@@ -313,6 +328,38 @@ impl OpenJournal {
             shared
                 .backups
                 .start_if_due(ctx, self.journal.read(), shared.clock.wall());
+        }
+    }
+
+    /// While the window is locked and no session runs, a full check of every page when the last one
+    /// is more than a day old (asked once per lock).
+    fn check_in_idle_time(&mut self, ctx: &egui::Context, shared: &mut Shared) {
+        if self.lock.is_none()
+            || !std::mem::take(&mut self.idle_check_wanted)
+            || self.start_up_check.is_some()
+            || self.live_session().is_some()
+            || !self.journal.read().damage().is_empty()
+        {
+            return;
+        }
+        let due = match self.journal.read().last_full_check() {
+            Ok(Some(mark)) => {
+                shared.clock.wall() - mark.at
+                    > chrono::Duration::hours(crate::store::FULL_CHECK_IN_IDLE_AFTER_HOURS)
+            }
+            Ok(None) => true,
+            Err(_) => false,
+        };
+        if !due {
+            return;
+        }
+        match self.journal.full_check() {
+            Ok(check) => {
+                let mut checking = StartUpChecking::new(check);
+                checking.start_when(ctx, true);
+                self.start_up_check = Some(checking);
+            }
+            Err(error) => shared.notice = Some(error.to_string()),
         }
     }
 

@@ -1,12 +1,14 @@
-//! The start-up check of a journal too large to check before the window shows (seconds at 100,000
-//! sessions): it waits until the first view has read what it shows, then reads every page on a
-//! thread of its own at a lower priority, so it never competes with the clinician's first frames.
+//! The check of a journal too large to check before the window shows. At start-up it waits until the
+//! first view has read what it shows, then runs on a thread of its own at a lower priority, so it
+//! never competes with the clinician's first frames; it reads only what changed since the last full
+//! check when one is recent (seconds at 100,000 sessions otherwise). While the window is locked, a
+//! full check runs when the last is more than a day old. A full check that found nothing is recorded.
 
-use crate::store::{StartUpCheck, StoreError};
+use crate::store::{CheckFound, StartUpCheck, StoreError};
 use crate::ui::background::Job;
 
-/// What the check found: the problems (none: the journal is sound).
-type Found = Result<Vec<String>, StoreError>;
+/// What the check found.
+type Found = Result<CheckFound, StoreError>;
 
 pub(super) struct StartUpChecking {
     /// Its reader is open; it starts once the first view is drawn with what it shows.
@@ -15,6 +17,7 @@ pub(super) struct StartUpChecking {
 }
 
 impl StartUpChecking {
+    /// A check to start once the view is ready.
     pub(super) fn new(check: StartUpCheck) -> Self {
         Self {
             waiting: Some(check),

@@ -9,7 +9,7 @@ use super::super::view::Nav;
 use super::super::{format, theme, widgets};
 use super::search_runner::SearchRunner;
 use crate::domain::{Seq, SessionId, TreatmentModel};
-use crate::store::{SearchHit, SearchQuery, Store};
+use crate::store::{MatchCount, SearchHit, SearchQuery, Store};
 use crate::worker::Journal;
 
 /// How many hits the list shows at first, and how many more each "Show more" adds: the newest
@@ -24,8 +24,9 @@ pub struct SearchPanel {
     pub client: Option<String>,
     clients: Vec<crate::domain::Client>,
     hits: Vec<SearchHit>,
-    /// How many entries match in all (more than `hits` holds when the list is cut).
-    total: usize,
+    /// How many entries match (more than `hits` holds when the list is cut), counted a thousand
+    /// past the hits asked for.
+    total: MatchCount,
     /// How many hits the current search asks for: grows with "Show more".
     limit: usize,
     /// "Show more" was clicked: the same search runs again, further.
@@ -195,7 +196,7 @@ impl SearchPanel {
             }
             Err(error) => {
                 self.hits.clear();
-                self.total = 0;
+                self.total = MatchCount::default();
                 self.error = Some(error.to_string());
             }
         }
@@ -204,11 +205,18 @@ impl SearchPanel {
     /// The hits, best first; returns the one clicked.
     pub fn results(&mut self, ui: &mut Ui) -> Option<(SessionId, Seq)> {
         widgets::error_line(ui, self.error.as_deref());
-        let count = if self.hits.len() < self.total {
+        let more = self.hits.len() < self.total.counted || self.total.more;
+        let count = if self.total.more {
+            format!(
+                "{} of more than {} entries, newest ranked first",
+                self.hits.len(),
+                self.total.counted
+            )
+        } else if more {
             format!(
                 "{} of {} entries, newest ranked first",
                 self.hits.len(),
-                self.total
+                self.total.counted
             )
         } else {
             format!("{} entries", self.hits.len())
@@ -227,7 +235,7 @@ impl SearchPanel {
                 RichText::new(format!("{count} · Up and Down choose · Enter opens"))
                     .color(theme::muted()),
             );
-            if self.hits.len() < self.total && ui.button("Show more").clicked() {
+            if more && ui.button("Show more").clicked() {
                 // The same search, further: the next frame asks for it.
                 self.limit = self.hits.len() + HIT_LIMIT;
                 self.more_asked = true;

@@ -4,10 +4,13 @@
 //! is handed from one job to the next rather than opened for each.
 
 use super::super::background::Job;
-use crate::store::{Interrupt, ReaderSource, SearchHit, SearchQuery, Store, StoreError};
+use crate::store::{
+    COUNTED_PAST_HITS, Interrupt, MatchCount, ReaderSource, SearchHit, SearchQuery, Store,
+    StoreError,
+};
 
-/// The hits shown, and how many entries match in all.
-type Answer = Result<(Vec<SearchHit>, usize), StoreError>;
+/// The hits shown, and how many entries match (counted a thousand past the hits asked for).
+type Answer = Result<(Vec<SearchHit>, MatchCount), StoreError>;
 
 /// The searches of one search field.
 #[derive(Default)]
@@ -81,9 +84,10 @@ impl SearchRunner {
             };
             match opened {
                 Ok(reader) => {
-                    let found = reader
-                        .search(&query)
-                        .and_then(|hits| Ok((hits, reader.search_count(&query)?)));
+                    let found = reader.search(&query).and_then(|hits| {
+                        let cap = query.limit.saturating_add(COUNTED_PAST_HITS);
+                        Ok((hits, reader.search_count_up_to(&query, cap)?))
+                    });
                     (Some(reader), found)
                 }
                 Err(error) => (None, Err(error)),
