@@ -69,10 +69,10 @@ pub use registers::disclosure_outbox::OUTBOX_FILE_NAME;
 pub use registers::disclosures::{DisclosureRecorder, Disclosures};
 pub use registers::follow_ups::FollowUpDue;
 pub use registers::rems_submissions::RemsDue;
+pub use search::count::{COUNTED_PAST_HITS, MatchCount};
 pub use search::snippet::Snippet;
 pub use search::{
-    CANDIDATE_QUERY, COUNTED_PAST_HITS, MatchCount, RANK_WINDOW, SearchHit, SearchQuery, fts_query,
-    match_expression, model_ranges,
+    CANDIDATE_QUERY, RANK_WINDOW, SearchHit, SearchQuery, fts_query, match_expression, model_ranges,
 };
 pub(crate) use secret::parse_hex;
 pub use secret::{DataKey, MIN_PASSPHRASE_CHARS, Passphrase};
