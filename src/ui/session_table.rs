@@ -67,7 +67,10 @@ fn heading(ui: &mut Ui, model: TreatmentModel, shown: usize, listed: Listed) {
         ui.heading(match listed {
             Listed::All => format!("{} sessions ({shown})", model.label()),
             Listed::NewestOf(total) => {
-                format!("{} sessions ({shown} newest of {total})", model.label())
+                format!(
+                    "{} sessions ({shown} newest of {total}; reading the rest)",
+                    model.label()
+                )
             }
         });
     });

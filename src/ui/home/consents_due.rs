@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use super::super::theme;
 use super::super::view::Nav;
 use crate::domain::ConsentStanding;
-use crate::store::{ConsentDue, StoreError};
+use crate::store::{ConsentDue, Store, StoreError};
 
 #[derive(Default)]
 pub struct ConsentsDueList {
@@ -16,8 +16,12 @@ pub struct ConsentsDueList {
 }
 
 impl ConsentsDueList {
-    /// Shows a list read elsewhere (the home screen reads it beside the window).
-    pub fn show_read(&mut self, read: Result<Vec<ConsentDue>, StoreError>) {
+    /// Reads the list again as of `now`.
+    pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
+        self.show_read(store.registers().consents_due(now));
+    }
+
+    fn show_read(&mut self, read: Result<Vec<ConsentDue>, StoreError>) {
         match read {
             Ok(due) => {
                 self.due = due;

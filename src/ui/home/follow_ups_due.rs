@@ -55,8 +55,7 @@ impl FollowUpsDueList {
         self.show_read(store.registers().follow_ups_due(now));
     }
 
-    /// Shows a list read elsewhere (the home screen reads it beside the window).
-    pub fn show_read(&mut self, read: Result<Vec<FollowUpDue>, StoreError>) {
+    fn show_read(&mut self, read: Result<Vec<FollowUpDue>, StoreError>) {
         match read {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),

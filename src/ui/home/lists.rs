@@ -1,29 +1,18 @@
-//! What the home screen reads, in the order the clinician needs it: each model's newest sessions and
-//! the counts at once (an index read of a millisecond or two, however large the journal), then every
-//! session and the lists of what is due in a job beside the window (a quarter of a second at 100,000
-//! sessions), which replaces the first page when it comes. Until then the lists cannot be sorted or
-//! filtered: a filter over the first page alone would hide sessions it has not read.
+//! The home screen's sessions, read in the order the clinician needs them: each model's newest and the
+//! counts at once (an index read of a millisecond or two, however large the journal), then every
+//! session in a job beside the window (a quarter of a second at 100,000 sessions), which replaces the
+//! first page when it comes. Until then the headings say the lists hold the newest only, and the
+//! sessions shown are not exported (an export of the first page would leave sessions out).
 
 use super::super::background::Job;
 use crate::domain::{SessionStatus, TreatmentModel};
-use crate::store::{
-    ConsentDue, FollowUpDue, ReaderSource, RemsDue, SessionCounts, SessionFilter, SessionSummary,
-    Store, StoreError,
-};
+use crate::store::{ReaderSource, SessionCounts, SessionFilter, SessionSummary, Store, StoreError};
 
 /// The name of the job that reads every session (tests hold it by this name).
 pub const READING_JOB: &str = "home lists";
 
 /// How many sessions of each model are read before the window shows the lists.
 pub const FIRST_PAGE: usize = 100;
-
-/// What the job beside the window reads.
-pub struct EverythingRead {
-    pub sessions: Vec<SessionSummary>,
-    pub rems: Result<Vec<RemsDue>, StoreError>,
-    pub consents: Result<Vec<ConsentDue>, StoreError>,
-    pub follow_ups: Result<Vec<FollowUpDue>, StoreError>,
-}
 
 /// The sessions the lists show, as far as they have been read.
 #[derive(Default)]
@@ -38,7 +27,7 @@ pub struct SessionLists {
     pub complete: bool,
     /// Set by a refresh: the job is started by the next frame (which has the context to wake).
     wanted: bool,
-    reading: Option<Job<Result<EverythingRead, StoreError>>>,
+    reading: Option<Job<Result<Vec<SessionSummary>, StoreError>>>,
 }
 
 impl SessionLists {
@@ -70,30 +59,24 @@ impl SessionLists {
     }
 
     /// Starts the job a refresh asked for.
-    pub fn start_reading(
-        &mut self,
-        ctx: &egui::Context,
-        source: ReaderSource,
-        now: chrono::DateTime<chrono::Utc>,
-    ) {
+    pub fn start_reading(&mut self, ctx: &egui::Context, source: ReaderSource) {
         if !std::mem::take(&mut self.wanted) {
             return;
         }
         self.reading = Some(Job::start(ctx, READING_JOB, move |_| {
-            read_everything(&source, now)
+            every_session(&source)
         }));
     }
 
-    /// What the job read, once it has finished (given once). The sessions replace the lists here;
-    /// the rest is the caller's. On an error what was shown stays.
-    pub fn take_read(&mut self) -> Option<Result<EverythingRead, StoreError>> {
-        let mut read = self
+    /// Every session, once the job has read them (given once): they replace the lists. On an
+    /// error what was shown stays.
+    pub fn take_read(&mut self) -> Option<Result<(), StoreError>> {
+        let read = self
             .reading
             .as_ref()?
             .take(|| Err(StoreError::BackgroundStopped))?;
         self.reading = None;
-        if let Ok(read) = &mut read {
-            let sessions = std::mem::take(&mut read.sessions);
+        Some(read.map(|sessions| {
             self.live = sessions
                 .iter()
                 .filter(|s| s.status == SessionStatus::Live)
@@ -109,8 +92,7 @@ impl SessionLists {
             };
             self.all = sessions;
             self.complete = true;
-        }
-        Some(read)
+        }))
     }
 
     /// Whether the complete read is still to come.
@@ -129,18 +111,10 @@ impl Drop for SessionLists {
     }
 }
 
-/// Every session and what is due, on a reader of the job's own.
-fn read_everything(
-    source: &ReaderSource,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<EverythingRead, StoreError> {
-    let reader = source.open()?;
-    Ok(EverythingRead {
-        sessions: reader
-            .record()
-            .session_summaries(&SessionFilter::default())?,
-        rems: reader.registers().rems_due(now),
-        consents: reader.registers().consents_due(now),
-        follow_ups: reader.registers().follow_ups_due(now),
-    })
+/// Every session, newest first, on a reader of the job's own.
+fn every_session(source: &ReaderSource) -> Result<Vec<SessionSummary>, StoreError> {
+    source
+        .open()?
+        .record()
+        .session_summaries(&SessionFilter::default())
 }

@@ -50,6 +50,9 @@ pub struct HomeView {
     rems: RemsDueList,
     consents: ConsentsDueList,
     follow_ups: FollowUpsDueList,
+    /// The due lists were read since the last refresh (in the first frame after it, which has the
+    /// time: they sit above the search and the lists, which must not move once drawn).
+    due_read: bool,
 }
 
 impl AppView for HomeView {
@@ -88,21 +91,16 @@ impl HomeView {
             .map(|error| error.to_string());
     }
 
-    /// Whether every session and what is due are still being read beside the window.
+    /// Whether every session is still being read beside the window.
     pub fn is_reading(&self) -> bool {
         self.lists.is_reading()
     }
 
-    /// Takes what the job beside the window read: every session, and what is due.
+    /// Takes every session once the job beside the window has read them.
     fn take_read(&mut self) {
         match self.lists.take_read() {
             None => {}
-            Some(Ok(read)) => {
-                self.rems.show_read(read.rems);
-                self.consents.show_read(read.consents);
-                self.follow_ups.show_read(read.follow_ups);
-                self.shown_for = None;
-            }
+            Some(Ok(())) => self.shown_for = None,
             Some(Err(error)) => self.error = Some(error.to_string()),
         }
     }
@@ -149,9 +147,15 @@ impl HomeView {
 
     fn draw(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
         let store = journal.read();
-        self.lists
-            .start_reading(ui.ctx(), store.reader_source(), clock.wall());
+        self.lists.start_reading(ui.ctx(), store.reader_source());
         self.take_read();
+        if !self.due_read {
+            let now = clock.wall();
+            self.rems.refresh(store, now);
+            self.consents.refresh(store, now);
+            self.follow_ups.refresh(store, now);
+            self.due_read = true;
+        }
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.lists.live.is_empty() {
@@ -201,15 +205,6 @@ impl HomeView {
             // Each keeps its heading and at least two rows in view, however small the window.
             let height = (ui.available_height() / shown.len() as f32 - 70.0).max(48.0);
             let complete = self.lists.complete;
-            if !complete {
-                ui.label(
-                    RichText::new(format!(
-                        "Reading all {} sessions; the lists show the newest of each until then.",
-                        self.lists.counts.total()
-                    ))
-                    .color(theme::muted()),
-                );
-            }
             for (model, rows) in shown {
                 let listed = if complete {
                     session_table::Listed::All

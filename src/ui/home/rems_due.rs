@@ -31,8 +31,7 @@ impl RemsDueList {
         self.show_read(store.registers().rems_due(now));
     }
 
-    /// Shows a list read elsewhere (the home screen reads it beside the window).
-    pub fn show_read(&mut self, read: Result<Vec<RemsDue>, StoreError>) {
+    fn show_read(&mut self, read: Result<Vec<RemsDue>, StoreError>) {
         match read {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),
