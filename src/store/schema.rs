@@ -284,12 +284,14 @@ const MIGRATIONS: &[Migration] = &[
         then: Some(crate::store::sharing::co_signatures::create),
     },
     // 30: indexes for what the window shows first at 100,000 sessions: each model's newest
-    // sessions and counts (the home lists), and the esketamine sessions whose REMS form may be due.
+    // sessions and counts (the home lists), and the esketamine sessions whose REMS form may be due
+    // with each one's newest mark, read from the indexes alone (the session rows are wide).
     Migration {
         sql: r"
     CREATE INDEX sessions_by_model_start ON sessions (model, started_ms DESC, id DESC);
-    CREATE INDEX sessions_esketamine ON sessions (started_ms)
-        WHERE route = 'intranasal_esketamine';",
+    CREATE INDEX sessions_esketamine ON sessions (started_ms, id, client_id, ended_ms, zone)
+        WHERE route = 'intranasal_esketamine';
+    CREATE INDEX rems_marks_newest ON rems_marks (session_id, id, submitted);",
         then: None,
     },
     // 31: the full checks that found nothing (store::integrity): a large journal's start-up check

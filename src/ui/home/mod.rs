@@ -147,8 +147,6 @@ impl HomeView {
 
     fn draw(&mut self, ui: &mut Ui, journal: &Journal, clock: &Arc<dyn Clock>) -> Nav {
         let store = journal.read();
-        self.lists.start_reading(ui.ctx(), store.reader_source());
-        self.take_read();
         if !self.due_read {
             let now = clock.wall();
             self.rems.refresh(store, now);
@@ -156,6 +154,9 @@ impl HomeView {
             self.follow_ups.refresh(store, now);
             self.due_read = true;
         }
+        // Started after the due lists are read, so the two reads do not share the disk and cores.
+        self.lists.start_reading(ui.ctx(), store.reader_source());
+        self.take_read();
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.lists.live.is_empty() {
