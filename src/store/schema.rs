@@ -289,8 +289,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: r"
     CREATE INDEX sessions_by_model_start ON sessions (model, started_ms DESC, id DESC);
-    CREATE INDEX sessions_esketamine ON sessions (started_ms, id, client_id, ended_ms, zone)
-        WHERE route = 'intranasal_esketamine';
+    CREATE INDEX sessions_by_route ON sessions (route, started_ms, id, client_id, ended_ms, zone);
     CREATE INDEX rems_marks_newest ON rems_marks (session_id, id, submitted);",
         then: None,
     },

@@ -19,7 +19,7 @@ const UNDO: &[(i64, &str)] = &[
     (31, "DROP TABLE full_checks;"),
     (
         30,
-        "DROP INDEX sessions_by_model_start; DROP INDEX sessions_esketamine;
+        "DROP INDEX sessions_by_model_start; DROP INDEX sessions_by_route;
          DROP INDEX rems_marks_newest;",
     ),
     (
