@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::super::{AccessMode, Store, StoreError, from_ms, to_ms};
-use super::changed_since::check_changed_since;
+use super::changed_since::{ChangedSince, check_changed_since};
 
 /// How long a full check is relied on at start-up; after that the next start checks everything.
 pub const FULL_CHECK_LASTS_DAYS: i64 = 7;
@@ -90,26 +90,18 @@ impl StartUpCheck {
         };
         match recent {
             Some(mark) => {
-                let (problems, scope) =
-                    match or_unreadable(check_changed_since(conn, &self.reader.key, &mark))? {
-                        Ok(changed) => (
-                            changed.problems,
-                            CheckScope::SinceFullCheck {
-                                entries: changed.entries,
-                                audit_entries: changed.audit_entries,
-                            },
-                        ),
-                        Err(problem) => (
-                            vec![problem],
-                            CheckScope::SinceFullCheck {
-                                entries: 0,
-                                audit_entries: 0,
-                            },
-                        ),
-                    };
+                let changed = or_unreadable(check_changed_since(conn, &self.reader.key, &mark))?
+                    .unwrap_or_else(|problem| ChangedSince {
+                        problems: vec![problem],
+                        entries: 0,
+                        audit_entries: 0,
+                    });
                 Ok(CheckFound {
-                    problems,
-                    scope,
+                    problems: changed.problems,
+                    scope: CheckScope::SinceFullCheck {
+                        entries: changed.entries,
+                        audit_entries: changed.audit_entries,
+                    },
                     covered: None,
                 })
             }

@@ -129,9 +129,9 @@ impl<S: Deref<Target = Store>> Record<S> {
                 model,
                 filter.own_only
             ],
-            read_summary_row,
+            |row| Ok(summary(row)),
         )?;
-        rows.map(|row| summary(row?)).collect()
+        rows.map(|row| row?).collect()
     }
 
     /// The newest `limit` sessions of one model, newest first: what a list shows first, read
@@ -148,9 +148,9 @@ impl<S: Deref<Target = Store>> Record<S> {
         ))?;
         let rows = statement.query_map(
             rusqlite::params![model.as_str(), i64::try_from(limit).unwrap_or(i64::MAX)],
-            read_summary_row,
+            |row| Ok(summary(row)),
         )?;
-        rows.map(|row| summary(row?)).collect()
+        rows.map(|row| row?).collect()
     }
 
     /// The sessions still live, newest first (through the index of live sessions).
@@ -160,8 +160,8 @@ impl<S: Deref<Target = Store>> Record<S> {
              WHERE s.status = 'live'
              ORDER BY s.started_ms DESC, s.id DESC"
         ))?;
-        let rows = statement.query_map([], read_summary_row)?;
-        rows.map(|row| summary(row?)).collect()
+        let rows = statement.query_map([], |row| Ok(summary(row)))?;
+        rows.map(|row| row?).collect()
     }
 
     /// How many sessions of each model there are (counted in the model's index).
@@ -187,96 +187,32 @@ impl<S: Deref<Target = Store>> Record<S> {
     }
 }
 
-/// One row of [`SUMMARY_SELECT`], as SQLite gives it.
-type SummaryRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    [u32; 7],
-    (Option<f64>, Option<f64>),
-    u32,
-    (Option<String>, bool),
-);
-
-fn read_summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
-    Ok((
-        row.get::<_, i64>(0)?,
-        row.get::<_, String>(1)?,
-        row.get::<_, String>(2)?,
-        row.get::<_, String>(3)?,
-        row.get::<_, String>(4)?,
-        row.get::<_, String>(5)?,
-        row.get::<_, i64>(6)?,
-        row.get::<_, Option<i64>>(7)?,
-        [
-            row.get::<_, u32>(8)?,
-            row.get(9)?,
-            row.get(10)?,
-            row.get(11)?,
-            row.get(12)?,
-            row.get(13)?,
-            row.get(14)?,
-        ],
-        (
-            row.get::<_, Option<f64>>(15)?,
-            row.get::<_, Option<f64>>(16)?,
-        ),
-        row.get::<_, u32>(17)?,
-        (row.get::<_, Option<String>>(18)?, row.get::<_, bool>(19)?),
-    ))
-}
-
-/// The row read as the domain describes it; a value no build writes is damage.
-fn summary(row: SummaryRow) -> Result<SessionSummary, StoreError> {
+/// One row of [`SUMMARY_SELECT`] as the domain describes it; a value no build writes is damage.
+/// Given inside SQLite's answer, as `query_map` asks (`|row| Ok(summary(row))`), and taken out by
+/// the caller.
+fn summary(row: &rusqlite::Row<'_>) -> Result<SessionSummary, StoreError> {
     let damaged = || StoreError::Damaged("a session");
-    let (
-        id,
-        client_code,
-        model,
-        route,
-        dose,
-        status,
-        started_ms,
-        ended_ms,
-        counts,
-        delivered,
-        suicide_risk,
-        (clinician, signature_unverified),
-    ) = row;
-    let [
-        events,
-        decision_points,
-        deferrals,
-        worked_through,
-        dose_lowered,
-        ended_early,
-        session_stopped,
-    ] = counts;
+    let text = |index| row.get::<_, String>(index);
     Ok(SessionSummary {
-        id: SessionId(id),
-        client_code,
-        model: TreatmentModel::parse(&model).ok_or_else(damaged)?,
-        route: Route::parse(&route).ok_or_else(damaged)?,
-        planned_dose: serde_json::from_str(&dose).map_err(|_| damaged())?,
-        status: SessionStatus::parse(&status).ok_or_else(damaged)?,
-        started_at: from_ms(started_ms)?,
-        ended_at: ended_ms.map(from_ms).transpose()?,
-        events,
-        decision_points,
-        deferrals,
-        worked_through,
-        dose_lowered,
-        ended_early,
-        session_stopped,
-        suicide_risk,
-        delivered_mg: delivered.0,
-        delivered_mg_per_kg: delivered.1,
-        clinician,
-        signature_unverified,
+        id: SessionId(row.get(0)?),
+        client_code: text(1)?,
+        model: TreatmentModel::parse(&text(2)?).ok_or_else(damaged)?,
+        route: Route::parse(&text(3)?).ok_or_else(damaged)?,
+        planned_dose: serde_json::from_str(&text(4)?).map_err(|_| damaged())?,
+        status: SessionStatus::parse(&text(5)?).ok_or_else(damaged)?,
+        started_at: from_ms(row.get(6)?)?,
+        ended_at: row.get::<_, Option<i64>>(7)?.map(from_ms).transpose()?,
+        events: row.get(8)?,
+        decision_points: row.get(9)?,
+        deferrals: row.get(10)?,
+        worked_through: row.get(11)?,
+        dose_lowered: row.get(12)?,
+        ended_early: row.get(13)?,
+        session_stopped: row.get(14)?,
+        delivered_mg: row.get(15)?,
+        delivered_mg_per_kg: row.get(16)?,
+        suicide_risk: row.get(17)?,
+        clinician: row.get(18)?,
+        signature_unverified: row.get(19)?,
     })
 }

@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use super::super::theme;
 use super::super::view::Nav;
 use crate::domain::ConsentStanding;
-use crate::store::{ConsentDue, Store, StoreError};
+use crate::store::{ConsentDue, Store};
 
 #[derive(Default)]
 pub struct ConsentsDueList {
@@ -18,11 +18,7 @@ pub struct ConsentsDueList {
 impl ConsentsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        self.show_read(store.registers().consents_due(now));
-    }
-
-    fn show_read(&mut self, read: Result<Vec<ConsentDue>, StoreError>) {
-        match read {
+        match store.registers().consents_due(now) {
             Ok(due) => {
                 self.due = due;
                 self.problem = Status::Quiet;

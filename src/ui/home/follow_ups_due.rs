@@ -52,11 +52,7 @@ impl CheckInForm {
 impl FollowUpsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        self.show_read(store.registers().follow_ups_due(now));
-    }
-
-    fn show_read(&mut self, read: Result<Vec<FollowUpDue>, StoreError>) {
-        match read {
+        match store.registers().follow_ups_due(now) {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),
         }

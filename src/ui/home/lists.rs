@@ -59,10 +59,11 @@ impl SessionLists {
     }
 
     /// Starts the job a refresh asked for.
-    pub fn start_reading(&mut self, ctx: &egui::Context, source: ReaderSource) {
+    pub fn start_reading(&mut self, ctx: &egui::Context, source: impl FnOnce() -> ReaderSource) {
         if !std::mem::take(&mut self.wanted) {
             return;
         }
+        let source = source();
         self.reading = Some(Job::start(ctx, READING_JOB, move |_| {
             every_session(&source)
         }));

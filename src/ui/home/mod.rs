@@ -155,7 +155,7 @@ impl HomeView {
             self.due_read = true;
         }
         // Started after the due lists are read, so the two reads do not share the disk and cores.
-        self.lists.start_reading(ui.ctx(), store.reader_source());
+        self.lists.start_reading(ui.ctx(), || store.reader_source());
         self.take_read();
         let mut nav = Nav::Stay;
         egui::CentralPanel::default().show(ui, |ui| {

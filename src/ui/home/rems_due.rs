@@ -11,7 +11,7 @@ use super::super::view::Nav;
 use super::super::{format, theme};
 use crate::changes::{MarkRemsSubmitted, WithdrawRemsSubmission};
 use crate::domain::SessionId;
-use crate::store::{RemsDue, Store, StoreError};
+use crate::store::{RemsDue, Store};
 use crate::worker::Journal;
 
 #[derive(Default)]
@@ -28,11 +28,7 @@ pub struct RemsDueList {
 impl RemsDueList {
     /// Reads the list again as of `now`.
     pub fn refresh(&mut self, store: &Store, now: chrono::DateTime<chrono::Utc>) {
-        self.show_read(store.registers().rems_due(now));
-    }
-
-    fn show_read(&mut self, read: Result<Vec<RemsDue>, StoreError>) {
-        match read {
+        match store.registers().rems_due(now) {
             Ok(due) => self.due = due,
             Err(error) => self.status = Status::problem(error),
         }
