@@ -111,14 +111,12 @@ fn threaded_app(dir: &std::path::Path) -> (Harness<'static, KapJournalApp>, JobH
     let store = Store::open(dir, &common::passphrase());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(Utc::now()));
     let (send, gate) = std::sync::mpsc::channel();
-    let harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            send.send(hold_jobs(&cc.egui_ctx, "home lists")).unwrap();
-            KapJournalApp::new(cc, store, clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-        });
+    let harness = common::ui::harness().build_eframe(move |cc| {
+        send.send(hold_jobs(&cc.egui_ctx, "home lists")).unwrap();
+        KapJournalApp::new(cc, store, clock)
+            .automatic_backups(false)
+            .alert_sound(false)
+    });
     (harness, gate.recv().unwrap())
 }
 

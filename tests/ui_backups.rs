@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use common::ui::{click, start_session, step_until};
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::{SessionFilter, Store, list_backups};
@@ -21,8 +20,7 @@ fn backups_are_made_at_start_and_session_end_and_one_is_restored_from_settings()
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let store = Store::open(dir.path(), &common::passphrase());
     let app_clock: Arc<dyn Clock> = clock.clone();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
+    let mut harness = common::ui::harness()
         .build_eframe(move |cc| KapJournalApp::new(cc, store, app_clock).writes_inline());
     let backups = || list_backups(dir.path()).unwrap();
     step_until(&mut harness, "the daily backup", |_| backups().len() == 1);
@@ -153,13 +151,11 @@ fn a_journal_too_damaged_to_open_offers_its_newest_good_backup_at_the_passphrase
 
     let locked = kap_journal::store::LockedJournal::claim(dir.path());
     let app_clock: Arc<dyn Clock> = journal.clock.clone();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            KapJournalApp::new(cc, locked, app_clock)
-                .automatic_backups(false)
-                .writes_inline()
-        });
+    let mut harness = common::ui::harness().build_eframe(move |cc| {
+        KapJournalApp::new(cc, locked, app_clock)
+            .automatic_backups(false)
+            .writes_inline()
+    });
     common::ui::type_into(&mut harness, "Passphrase", common::PASSPHRASE);
     click(&mut harness, "Unlock");
     harness.get_by_label_contains("journal.db is damaged where it must be read to open");

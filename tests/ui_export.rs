@@ -55,17 +55,15 @@ fn app_printing_with(
 ) -> Harness<'static, KapJournalApp> {
     let store = Store::open(dir, &common::passphrase());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            disable_file_dialogs(&cc.egui_ctx);
-            if let Some(printer) = printer {
-                kap_journal::ui::use_printer(&cc.egui_ctx, printer);
-            }
-            KapJournalApp::new(cc, store, clock)
-                .automatic_backups(false)
-                .writes_inline()
-        })
+    common::ui::harness().build_eframe(move |cc| {
+        disable_file_dialogs(&cc.egui_ctx);
+        if let Some(printer) = printer {
+            kap_journal::ui::use_printer(&cc.egui_ctx, printer);
+        }
+        KapJournalApp::new(cc, store, clock)
+            .automatic_backups(false)
+            .writes_inline()
+    })
 }
 
 /// Steps the app until `text` is on screen (work on another thread), or fails after a few seconds.

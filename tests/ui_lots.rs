@@ -34,14 +34,12 @@ fn stock_is_received_waste_needs_a_witness_and_the_log_is_saved_as_csv() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), &common::passphrase());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            disable_file_dialogs(&cc.egui_ctx);
-            KapJournalApp::new(cc, store, clock)
-                .automatic_backups(false)
-                .writes_inline()
-        });
+    let mut harness = common::ui::harness().build_eframe(move |cc| {
+        disable_file_dialogs(&cc.egui_ctx);
+        KapJournalApp::new(cc, store, clock)
+            .automatic_backups(false)
+            .writes_inline()
+    });
     harness.run();
     click(&mut harness, "Lots");
     assert!(shows(&harness, "No lots yet"));

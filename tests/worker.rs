@@ -46,14 +46,12 @@ fn slowed_window(
     let clock = std::sync::Arc::new(kap_journal::live::ManualClock::new(chrono::Utc::now()));
     let store = Store::open(dir, &common::passphrase());
     let app_clock: std::sync::Arc<dyn kap_journal::live::Clock> = clock;
-    egui_kittest::Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            kap_journal::ui::KapJournalApp::new(cc, store, app_clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-                .slowed_writes(delay)
-        })
+    common::ui::harness().build_eframe(move |cc| {
+        kap_journal::ui::KapJournalApp::new(cc, store, app_clock)
+            .automatic_backups(false)
+            .alert_sound(false)
+            .slowed_writes(delay)
+    })
 }
 
 fn no_wake() -> kap_journal::worker::Wake {

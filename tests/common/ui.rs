@@ -9,6 +9,19 @@ use kap_journal::live::{Clock, ManualClock};
 use kap_journal::store::Store;
 use kap_journal::ui::KapJournalApp;
 
+/// Frames a `run` may take before it settles. egui_kittest's default of 4 is exceeded when the
+/// window's jobs (the home lists' complete read, the start-up check, a search) answer during a
+/// run: each answer asks for a frame of its own from another thread, at a moment no test
+/// chooses. A window that never settles still fails, after this many frames.
+pub const FRAMES_TO_SETTLE: u64 = 16;
+
+/// A harness the size of a laptop window, with room for the window's jobs to answer mid-run.
+pub fn harness() -> egui_kittest::HarnessBuilder<KapJournalApp> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(FRAMES_TO_SETTLE)
+}
+
 pub fn app(dir: &std::path::Path, clock: &Arc<ManualClock>) -> Harness<'static, KapJournalApp> {
     app_sized(dir, clock, [1280.0, 800.0])
 }
@@ -21,7 +34,7 @@ pub fn app_sized(
 ) -> Harness<'static, KapJournalApp> {
     let store = Store::open(dir, &super::passphrase());
     let clock: Arc<dyn Clock> = clock.clone();
-    Harness::builder().with_size(size).build_eframe(move |cc| {
+    harness().with_size(size).build_eframe(move |cc| {
         // No tone from the speaker while the tests run (tests/ui_clinical/ counts them).
         KapJournalApp::new(cc, store, clock)
             .automatic_backups(false)
@@ -37,15 +50,13 @@ pub fn app_without_file_dialogs(
 ) -> Harness<'static, KapJournalApp> {
     let store = Store::open(dir, &super::passphrase());
     let clock: Arc<dyn Clock> = clock.clone();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            kap_journal::ui::disable_file_dialogs(&cc.egui_ctx);
-            KapJournalApp::new(cc, store, clock)
-                .automatic_backups(false)
-                .alert_sound(false)
-                .writes_inline()
-        })
+    harness().build_eframe(move |cc| {
+        kap_journal::ui::disable_file_dialogs(&cc.egui_ctx);
+        KapJournalApp::new(cc, store, clock)
+            .automatic_backups(false)
+            .alert_sound(false)
+            .writes_inline()
+    })
 }
 
 /// The app on a journal whose window locks only after an hour untouched, for tests that let the

@@ -11,15 +11,13 @@ fn app_with_tone(
     let store = Store::open(dir, &common::passphrase());
     let app_clock: Arc<dyn kap_journal::live::Clock> = clock.clone();
     let tone: Arc<dyn kap_journal::ui::Tone> = tone.clone();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            KapJournalApp::new(cc, store, app_clock)
-                .automatic_backups(false)
-                .alert_tone(tone)
-                .alert_sound(sound)
-                .writes_inline()
-        })
+    common::ui::harness().build_eframe(move |cc| {
+        KapJournalApp::new(cc, store, app_clock)
+            .automatic_backups(false)
+            .alert_tone(tone)
+            .alert_sound(sound)
+            .writes_inline()
+    })
 }
 
 /// The seed's moment under a safety flag: SpO2 89 % stands, the client asks to lower, Ctrl+S asks

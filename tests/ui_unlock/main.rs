@@ -19,13 +19,11 @@ use common::ui::{click, step_until, type_into};
 fn locked_app(dir: &std::path::Path) -> Harness<'static, KapJournalApp> {
     let journal = LockedJournal::claim(dir);
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            KapJournalApp::new(cc, journal, clock)
-                .automatic_backups(false)
-                .writes_inline()
-        })
+    common::ui::harness().build_eframe(move |cc| {
+        KapJournalApp::new(cc, journal, clock)
+            .automatic_backups(false)
+            .writes_inline()
+    })
 }
 
 /// Types into the passphrase field and presses Enter, as at the unlock and lock screens.
@@ -211,8 +209,7 @@ fn the_passphrase_is_tried_beside_the_window_which_keeps_drawing() {
     drop(journal.store);
     let locked = LockedJournal::claim(dir.path());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
+    let mut harness = common::ui::harness()
         .build_eframe(move |cc| KapJournalApp::new(cc, locked, clock).automatic_backups(false));
     harness.run();
     type_into(&mut harness, "Passphrase", common::PASSPHRASE);
