@@ -140,6 +140,7 @@ fn tail_latency(demo: &std::path::Path) {
         median_ms,
         tail: Some(("p99".to_owned(), p99)),
         floor: Some(floor.clone()),
+        peak_mb: None,
         goal: "≤ 1.5x the floor".to_owned(),
         measured: figures::today(),
     };

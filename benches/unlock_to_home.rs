@@ -137,6 +137,7 @@ fn bench(c: &mut Criterion) {
             median_ms: median,
             tail: Some(("p95".to_owned(), p95)),
             floor: Some(floor.clone()),
+            peak_mb: None,
             goal: "≤ 300 ms at 100k".to_owned(),
             measured: figures::today(),
         });
@@ -146,6 +147,7 @@ fn bench(c: &mut Criterion) {
             median_ms: all_median,
             tail: Some(("p95".to_owned(), all_p95)),
             floor: Some(floor),
+            peak_mb: None,
             goal: "–".to_owned(),
             measured: figures::today(),
         });

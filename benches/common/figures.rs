@@ -19,6 +19,9 @@ pub struct Figure {
     pub tail: Option<(String, f64)>,
     /// The bare operation measured in the same run, and its median.
     pub floor: Option<Floor>,
+    /// The command's peak resident memory, for the whole-journal commands run as a user runs them.
+    #[serde(default)]
+    pub peak_mb: Option<f64>,
     /// The goal the issue set, in words ("≤ 300 ms", "≤ 1.5x the floor").
     pub goal: String,
     /// The day the bench ran (UTC).
@@ -89,12 +92,13 @@ pub const TABLE_START: &str = "<!-- performance table: written by script/bench-t
 pub const TABLE_END: &str = "<!-- end of performance table -->";
 
 /// The table's header row, its separator, then one row per figure.
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 8] = [
     "what",
     "median",
     "tail",
     "floor, same run",
     "ratio",
+    "peak memory",
     "goal",
     "measured",
 ];
@@ -125,12 +129,16 @@ pub fn render(run: &Run) -> String {
                         format!("{:.2}x", figure.median_ms / f.median_ms),
                     )
                 });
+        let peak = figure
+            .peak_mb
+            .map_or("–".to_owned(), |mb| format!("{mb:.0} MB"));
         let cells = [
             figure.what.clone(),
             duration(figure.median_ms),
             tail,
             floor,
             ratio,
+            peak,
             figure.goal.clone(),
             figure.measured.clone(),
         ];

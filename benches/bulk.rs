@@ -1,0 +1,464 @@
+//! The whole-journal commands, run as a user runs them (the release binary, in its own process, its
+//! peak memory taken from the kernel), beside their floors in the same run, alternating:
+//!
+//! - `demo`: the floor writes the same entry rows into a new file under the journal's key, cipher
+//!   settings and pragmas, with the journal's own full-text index of their words, 500 sessions to a
+//!   transaction as the demo commits them;
+//! - `import` of the `export --all` archive into an empty journal: the same floor in one
+//!   transaction, as the import commits;
+//! - `export --all --format json`: every entry row read under the same key and written as a JSON line;
+//! - `export --all --format fhir`: every entry row read and written as one FHIR-shaped resource
+//!   (subject, instant, kind, text), unvalidated.
+//!
+//! The floors leave out what only the journal does (the audit log and its chain, the sessions' and
+//! clients' rows, the archive's checks and signatures), which is the gap the ratio shows. Rows are read
+//! and their words worked out before a floor's clock starts. `KAP_BENCH_SIZES=20000` measures the
+//! smaller demo alone; `KAP_BENCH_RUNS` sets the runs of each (default 3 at 20k, 1 at 100k).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use kap_journal::domain::EventKind;
+use kap_journal::store::DataKey;
+
+mod common;
+
+use common::figures::{self, Figure, Floor};
+
+/// Set in the environment of this bench's own binary when it runs as the waiter of one command.
+const WAITER: &str = "KAP_BENCH_PEAK_OF";
+
+/// The journal's search index, as `store::search` creates it.
+const SEARCH_INDEX: &str = "CREATE VIRTUAL TABLE event_search USING fts5(
+    text, client, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2', detail = 'column', prefix = '2 3');";
+
+/// The entry table of the floors, keyed as the journal keys its entries.
+const ENTRY_TABLE: &str = "CREATE TABLE events (session_id INTEGER, seq INTEGER, wall_ms INTEGER,
+    elapsed_ms INTEGER, kind TEXT, payload TEXT, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;";
+
+/// One entry row of the demo, with the words the journal indexes of it.
+struct Row {
+    session: i64,
+    seq: i64,
+    wall_ms: i64,
+    elapsed_ms: i64,
+    kind: String,
+    payload: String,
+    words: String,
+    client: String,
+}
+
+/// A command's time and its peak resident memory.
+struct Ran {
+    took: Duration,
+    peak_mb: f64,
+}
+
+fn main() {
+    if std::env::var_os(WAITER).is_some() {
+        wait_for_the_command();
+    }
+    let mut recorded = Vec::new();
+    for (sessions, clients) in common::sizes() {
+        recorded.extend(measure(sessions, clients));
+        // Each size is kept as soon as it is measured: the 100k one takes most of an hour.
+        figures::record("bulk", &figures::merged(previous(), recorded.clone()));
+    }
+}
+
+/// The figures of this bench's last run, so a run of one size keeps the other's rows.
+fn previous() -> Vec<Figure> {
+    std::fs::read(figures::results_dir().join("bulk.json"))
+        .ok()
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .unwrap_or_default()
+}
+
+/// As the waiter: runs the command in the arguments, then prints its peak memory (the most any
+/// child of this process held: it has only the one) and exits with its status.
+fn wait_for_the_command() -> ! {
+    let mut args = std::env::args_os().skip(1);
+    let program = args.next().expect("the command to run");
+    let output = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the command starts");
+    let usage =
+        nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).unwrap();
+    if !output.status.success() {
+        std::io::stderr().write_all(&output.stderr).unwrap();
+        std::process::exit(output.status.code().unwrap_or(1));
+    }
+    // Linux gives the peak in KiB.
+    println!("{}", usage.max_rss());
+    std::process::exit(0);
+}
+
+/// Runs `kap-journal --data-dir DIR ARGS…` as a user would, through the waiter.
+fn kap_journal(dir: &Path, args: &[&str]) -> Ran {
+    let started = Instant::now();
+    let output = Command::new(std::env::current_exe().unwrap())
+        .env(WAITER, "1")
+        .env("KAP_JOURNAL_PASSPHRASE", "synthetic bench passphrase")
+        .arg(env!("CARGO_BIN_EXE_kap-journal"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(
+        output.status.success(),
+        "kap-journal {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let kib: f64 = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    Ran {
+        took,
+        peak_mb: kib * 1024.0 / 1e6,
+    }
+}
+
+/// A new folder on the same disk as the demos (the system's temporary folder may be memory).
+fn scratch() -> tempfile::TempDir {
+    let parent = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&parent).unwrap();
+    tempfile::tempdir_in(parent).unwrap()
+}
+
+fn runs(sessions: usize) -> usize {
+    std::env::var("KAP_BENCH_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(if sessions >= 100_000 { 1 } else { 3 })
+}
+
+fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
+    let demo = common::cached_demo_journal(clients, sessions);
+    let key = kap_journal::store::unlock_key(&demo, &common::passphrase()).unwrap();
+    let rows = entry_rows(&demo, &key);
+    let label = format!("{}k", sessions / 1000);
+    eprintln!("{label}: {} entry rows", rows.len());
+    let runs = runs(sessions);
+    let (mut demo_runs, mut demo_floor) = (Vec::new(), Vec::new());
+    let (mut json_runs, mut json_floor) = (Vec::new(), Vec::new());
+    let (mut fhir_runs, mut fhir_floor) = (Vec::new(), Vec::new());
+    let (mut import_runs, mut import_floor) = (Vec::new(), Vec::new());
+    for run in 1..=runs {
+        let fresh = scratch();
+        demo_runs.push(kap_journal(
+            fresh.path(),
+            &[
+                "demo",
+                "--clients",
+                &clients.to_string(),
+                "--sessions",
+                &sessions.to_string(),
+                "--seed",
+                "1",
+            ],
+        ));
+        drop(fresh);
+        demo_floor.push(insert_floor(&rows, &key, 500));
+
+        let out = scratch();
+        let archive = out.path().join("all.json");
+        json_runs.push(kap_journal(
+            &demo,
+            &[
+                "export",
+                "--all",
+                "--format",
+                "json",
+                "--out",
+                archive.to_str().unwrap(),
+            ],
+        ));
+        json_floor.push(json_lines_floor(
+            &out.path().join("bare.jsonl"),
+            &key,
+            &demo,
+        ));
+
+        let bundle = out.path().join("all.fhir.json");
+        fhir_runs.push(kap_journal(
+            &demo,
+            &[
+                "export",
+                "--all",
+                "--format",
+                "fhir",
+                "--out",
+                bundle.to_str().unwrap(),
+            ],
+        ));
+        std::fs::remove_file(&bundle).unwrap();
+        fhir_floor.push(fhir_floor_run(
+            &out.path().join("bare.fhir.jsonl"),
+            &key,
+            &demo,
+        ));
+
+        let fresh = scratch();
+        import_runs.push(kap_journal(
+            fresh.path(),
+            &["import", archive.to_str().unwrap()],
+        ));
+        drop(fresh);
+        import_floor.push(insert_floor(&rows, &key, usize::MAX));
+        eprintln!(
+            "{label} run {run}: demo {:.1} s ({:.0} MB) / floor {:.1} s; export json {:.1} s ({:.0} MB) / {:.1} s; \
+             fhir {:.1} s ({:.0} MB) / {:.1} s; import {:.1} s ({:.0} MB) / {:.1} s",
+            secs(&demo_runs),
+            last_peak(&demo_runs),
+            demo_floor.last().unwrap().as_secs_f64(),
+            secs(&json_runs),
+            last_peak(&json_runs),
+            json_floor.last().unwrap().as_secs_f64(),
+            secs(&fhir_runs),
+            last_peak(&fhir_runs),
+            fhir_floor.last().unwrap().as_secs_f64(),
+            secs(&import_runs),
+            last_peak(&import_runs),
+            import_floor.last().unwrap().as_secs_f64(),
+        );
+    }
+    let scale = format!("{sessions} sessions, {clients} clients");
+    vec![
+        figure(
+            &format!("demo-{label}"),
+            &format!("`demo` writes {scale}"),
+            &demo_runs,
+            &demo_floor,
+            "same entries + search index, encrypted, 500 sessions a commit",
+            "≤ 2x the floor",
+        ),
+        figure(
+            &format!("import-{label}"),
+            &format!("`import` of the {label} archive into an empty journal"),
+            &import_runs,
+            &import_floor,
+            "same entries + search index, encrypted, one commit",
+            "≤ 2x the floor, < 100 MB",
+        ),
+        figure(
+            &format!("export-json-{label}"),
+            &format!("`export --all --format json`, {label}"),
+            &json_runs,
+            &json_floor,
+            "every entry read, one JSON line each",
+            "≤ 2x the floor",
+        ),
+        figure(
+            &format!("export-fhir-{label}"),
+            &format!("`export --all --format fhir`, {label}"),
+            &fhir_runs,
+            &fhir_floor,
+            "every entry read, one FHIR-shaped resource each",
+            "≤ 2x the floor",
+        ),
+    ]
+}
+
+fn secs(runs: &[Ran]) -> f64 {
+    runs.last().unwrap().took.as_secs_f64()
+}
+
+fn last_peak(runs: &[Ran]) -> f64 {
+    runs.last().unwrap().peak_mb
+}
+
+/// The median of the runs and their slowest as the tail; the highest peak memory of any run.
+fn figure(
+    id: &str,
+    what: &str,
+    runs: &[Ran],
+    floor: &[Duration],
+    floor_what: &str,
+    goal: &str,
+) -> Figure {
+    let took: Vec<Duration> = runs.iter().map(|run| run.took).collect();
+    let (median_ms, max_ms) = figures::median_and(&took, 1.0);
+    let (floor_ms, _) = figures::median_and(floor, 0.5);
+    Figure {
+        id: id.to_owned(),
+        what: what.to_owned(),
+        median_ms,
+        tail: (runs.len() > 1).then(|| ("max".to_owned(), max_ms)),
+        floor: Some(Floor {
+            what: floor_what.to_owned(),
+            median_ms: floor_ms,
+        }),
+        peak_mb: runs.iter().map(|run| run.peak_mb).reduce(f64::max),
+        goal: goal.to_owned(),
+        measured: figures::today(),
+    }
+}
+
+/// Every entry row of the journal at `dir`, with the words its search index holds of it.
+fn entry_rows(dir: &Path, key: &DataKey) -> Vec<Row> {
+    let conn = kap_journal::store::connect_raw_with(dir, key).unwrap();
+    let mut statement = conn
+        .prepare(
+            "SELECT e.session_id, e.seq, e.wall_ms, e.elapsed_ms, e.kind, e.payload, c.code
+             FROM events e JOIN sessions s ON s.id = e.session_id JOIN clients c ON c.id = s.client_id
+             ORDER BY e.session_id, e.seq",
+        )
+        .unwrap();
+    statement
+        .query_map([], |row| {
+            let payload: String = row.get(5)?;
+            let words = serde_json::from_str::<EventKind>(&payload)
+                .map(|kind| kind.search_text())
+                .unwrap_or_default();
+            Ok(Row {
+                session: row.get(0)?,
+                seq: row.get(1)?,
+                wall_ms: row.get(2)?,
+                elapsed_ms: row.get(3)?,
+                kind: row.get(4)?,
+                payload,
+                words,
+                client: row.get(6)?,
+            })
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The rows and their words into a new encrypted file with the journal's cipher settings and
+/// pragmas, committing after every `sessions_per_commit` sessions.
+fn insert_floor(rows: &[Row], key: &DataKey, sessions_per_commit: usize) -> Duration {
+    let dir = scratch();
+    let mut conn = kap_journal::store::connect_floor(&dir.path().join("floor.db"), key).unwrap();
+    conn.execute_batch(ENTRY_TABLE).unwrap();
+    conn.execute_batch(SEARCH_INDEX).unwrap();
+    let started = Instant::now();
+    let mut rest = rows;
+    let mut rowid = 0_i64;
+    while !rest.is_empty() {
+        let end = batch_end(rest, sessions_per_commit);
+        let tx = conn.transaction().unwrap();
+        {
+            let mut entry = tx
+                .prepare("INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .unwrap();
+            let mut words = tx
+                .prepare("INSERT INTO event_search (rowid, text, client) VALUES (?1, ?2, ?3)")
+                .unwrap();
+            for row in &rest[..end] {
+                entry
+                    .execute(rusqlite::params![
+                        row.session,
+                        row.seq,
+                        row.wall_ms,
+                        row.elapsed_ms,
+                        row.kind,
+                        row.payload
+                    ])
+                    .unwrap();
+                rowid += 1;
+                if !row.words.is_empty() {
+                    words
+                        .execute(rusqlite::params![rowid, row.words, row.client])
+                        .unwrap();
+                }
+            }
+        }
+        tx.commit().unwrap();
+        rest = &rest[end..];
+    }
+    started.elapsed()
+}
+
+/// How many of `rows` (ordered by session) belong to their first `sessions` sessions.
+fn batch_end(rows: &[Row], sessions: usize) -> usize {
+    let mut seen = 0;
+    let mut last = None;
+    for (at, row) in rows.iter().enumerate() {
+        if last != Some(row.session) {
+            if seen == sessions {
+                return at;
+            }
+            seen += 1;
+            last = Some(row.session);
+        }
+    }
+    rows.len()
+}
+
+/// Every entry row read under the journal's key and written as one JSON line, made durable.
+fn json_lines_floor(out: &Path, key: &DataKey, dir: &Path) -> Duration {
+    read_and_write(out, key, dir, |file, row| {
+        serde_json::to_writer(&mut *file, row).unwrap();
+    })
+}
+
+/// Every entry row read and written as one FHIR-shaped resource, made durable.
+fn fhir_floor_run(out: &Path, key: &DataKey, dir: &Path) -> Duration {
+    read_and_write(
+        out,
+        key,
+        dir,
+        |file, (session, seq, wall_ms, elapsed_ms, kind, payload)| {
+            let instant = chrono::DateTime::from_timestamp_millis(*wall_ms).unwrap_or_default();
+            let resource = serde_json::json!({
+                "fullUrl": format!("urn:uuid:entry-{session}-{seq}"),
+                "resource": {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": { "text": kind },
+                    "subject": { "reference": format!("Patient/{session}") },
+                    "effectiveDateTime": instant.to_rfc3339(),
+                    "valueString": payload,
+                    "component": [{ "code": { "text": "elapsed" }, "valueInteger": elapsed_ms }]
+                }
+            });
+            serde_json::to_writer(&mut *file, &resource).unwrap();
+        },
+    )
+}
+
+type EntryRow = (i64, i64, i64, i64, String, String);
+
+/// Reads every entry row of the journal at `dir` under `key`, hands each to `write`, one line each,
+/// and makes the file durable.
+fn read_and_write(
+    out: &Path,
+    key: &DataKey,
+    dir: &Path,
+    mut write: impl FnMut(&mut std::io::BufWriter<std::fs::File>, &EntryRow),
+) -> Duration {
+    let started = Instant::now();
+    let conn = kap_journal::store::connect_raw_with(dir, key).unwrap();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
+    let mut statement = conn
+        .prepare("SELECT session_id, seq, wall_ms, elapsed_ms, kind, payload FROM events")
+        .unwrap();
+    let mut query = statement.query([]).unwrap();
+    while let Some(row) = query.next().unwrap() {
+        let values: EntryRow = (
+            row.get(0).unwrap(),
+            row.get(1).unwrap(),
+            row.get(2).unwrap(),
+            row.get(3).unwrap(),
+            row.get(4).unwrap(),
+            row.get(5).unwrap(),
+        );
+        write(&mut file, &values);
+        file.write_all(b"\n").unwrap();
+    }
+    file.into_inner().unwrap().sync_all().unwrap();
+    let took = started.elapsed();
+    std::fs::remove_file(out).unwrap();
+    took
+}
