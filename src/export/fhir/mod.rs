@@ -149,8 +149,14 @@ impl<W: Write> BundleWriter<W> {
     fn write_entry(&mut self, entry: &Entry) -> Result<(), ExportError> {
         self.out
             .write_all(if self.entries == 0 { b"\n" } else { b",\n" })?;
-        let line = json!({"fullUrl": entry.full_url, "resource": entry.resource});
-        serde_json::to_writer(&mut self.out, &line).map_err(|_| ExportError::Write)?;
+        // Written field by field: a `json!` wrapper would copy the whole resource through the
+        // serializer first (a quarter of an export's time on the 20k demo). The keys stay in
+        // `json!`'s sorted order.
+        self.out.write_all(b"{\"fullUrl\":")?;
+        serde_json::to_writer(&mut self.out, &entry.full_url).map_err(|_| ExportError::Write)?;
+        self.out.write_all(b",\"resource\":")?;
+        serde_json::to_writer(&mut self.out, &entry.resource).map_err(|_| ExportError::Write)?;
+        self.out.write_all(b"}")?;
         self.entries += 1;
         Ok(())
     }

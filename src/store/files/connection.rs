@@ -89,6 +89,13 @@ pub(in crate::store) fn configure(conn: &Connection) -> Result<(), StoreError> {
 pub(in crate::store) fn wait_and_cache(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    // One plan per statement, whatever its bound values: without this, SQLite 3.54 parses and plans
+    // every cached statement of the form `column = ?1 … ORDER BY` again at each run (a session's
+    // timeline read 20,000 times in an export: a tenth of its time).
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(())
 }
 
@@ -124,5 +131,34 @@ mod tests {
         assert!(parse_version("3.54.1").unwrap() >= MIN_SQLITE_VERSION);
         assert!(parse_version("3.9.0").unwrap() < MIN_SQLITE_VERSION);
         assert_eq!(parse_version("junk"), None);
+    }
+
+    /// A statement the journal caches is planned once: SQLite 3.54 otherwise plans `column = ?1 …
+    /// ORDER BY` again at every run.
+    #[test]
+    fn a_cached_statement_is_planned_once_whatever_its_bound_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = DataKey::random().unwrap();
+        let conn = connect_floor(&dir.path().join("plans.db"), &key).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE rows (a INTEGER, b INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID;
+             INSERT INTO rows VALUES (1, 1), (1, 2), (2, 1), (3, 1);",
+        )
+        .unwrap();
+        for a in 1..=3 {
+            let mut statement = conn
+                .prepare_cached("SELECT b FROM rows WHERE a = ?1 ORDER BY b")
+                .unwrap();
+            let found = statement
+                .query_map([a], |row| row.get::<_, i64>(0))
+                .unwrap()
+                .count();
+            assert!(found > 0);
+            assert_eq!(
+                statement.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "planned again at run {a}"
+            );
+        }
     }
 }
