@@ -282,7 +282,8 @@ fn write_signature(
     session: SessionId,
     signature: &Signature,
 ) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session.0])?;
+    tx.prepare_cached("DELETE FROM drafts WHERE session_id = ?1")?
+        .execute([session.0])?;
     let (public_key, seal) = crate::store::record::signing_key::seal_bytes(signature.seal.as_ref());
     tx.prepare_cached(
         "INSERT INTO signatures (session_id, name, credentials, signed_ms, content_sha256, public_key, seal,
@@ -299,10 +300,8 @@ fn write_signature(
         seal,
         signature.client_code,
     ])?;
-    tx.execute(
-        "UPDATE sessions SET status = 'signed' WHERE id = ?1",
-        [session.0],
-    )?;
+    tx.prepare_cached("UPDATE sessions SET status = 'signed' WHERE id = ?1")?
+        .execute([session.0])?;
     Ok(())
 }
 

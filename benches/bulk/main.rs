@@ -21,36 +21,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kap_journal::domain::EventKind;
-use kap_journal::store::DataKey;
-
+#[path = "../common/mod.rs"]
 mod common;
+mod floors;
 
 use common::figures::{self, Figure, Floor};
+use floors::{entry_rows, fhir_floor_run, insert_floor, json_lines_floor};
 
 /// Set in the environment of this bench's own binary when it runs as the waiter of one command.
 const WAITER: &str = "KAP_BENCH_PEAK_OF";
-
-/// The journal's search index, as `store::search` creates it.
-const SEARCH_INDEX: &str = "CREATE VIRTUAL TABLE event_search USING fts5(
-    text, client, content = '', contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2', detail = 'column', prefix = '2 3');";
-
-/// The entry table of the floors, keyed as the journal keys its entries.
-const ENTRY_TABLE: &str = "CREATE TABLE events (session_id INTEGER, seq INTEGER, wall_ms INTEGER,
-    elapsed_ms INTEGER, kind TEXT, payload TEXT, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;";
-
-/// One entry row of the demo, with the words the journal indexes of it.
-struct Row {
-    session: i64,
-    seq: i64,
-    wall_ms: i64,
-    elapsed_ms: i64,
-    kind: String,
-    payload: String,
-    words: String,
-    client: String,
-}
 
 /// A command's time and its peak resident memory.
 struct Ran {
@@ -128,7 +107,7 @@ fn kap_journal(dir: &Path, args: &[&str]) -> Ran {
 }
 
 /// A new folder on the same disk as the demos (the system's temporary folder may be memory).
-fn scratch() -> tempfile::TempDir {
+pub fn scratch() -> tempfile::TempDir {
     let parent = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&parent).unwrap();
     tempfile::tempdir_in(parent).unwrap()
@@ -171,17 +150,7 @@ fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
 
         let out = scratch();
         let archive = out.path().join("all.json");
-        json_runs.push(kap_journal(
-            &demo,
-            &[
-                "export",
-                "--all",
-                "--format",
-                "json",
-                "--out",
-                archive.to_str().unwrap(),
-            ],
-        ));
+        json_runs.push(export_all(&demo, "json", &archive));
         json_floor.push(json_lines_floor(
             &out.path().join("bare.jsonl"),
             &key,
@@ -189,17 +158,7 @@ fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
         ));
 
         let bundle = out.path().join("all.fhir.json");
-        fhir_runs.push(kap_journal(
-            &demo,
-            &[
-                "export",
-                "--all",
-                "--format",
-                "fhir",
-                "--out",
-                bundle.to_str().unwrap(),
-            ],
-        ));
+        fhir_runs.push(export_all(&demo, "fhir", &bundle));
         std::fs::remove_file(&bundle).unwrap();
         fhir_floor.push(fhir_floor_run(
             &out.path().join("bare.fhir.jsonl"),
@@ -214,22 +173,20 @@ fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
         ));
         drop(fresh);
         import_floor.push(insert_floor(&rows, &key, usize::MAX));
-        eprintln!(
-            "{label} run {run}: demo {:.1} s ({:.0} MB) / floor {:.1} s; export json {:.1} s ({:.0} MB) / {:.1} s; \
-             fhir {:.1} s ({:.0} MB) / {:.1} s; import {:.1} s ({:.0} MB) / {:.1} s",
-            secs(&demo_runs),
-            last_peak(&demo_runs),
-            demo_floor.last().unwrap().as_secs_f64(),
-            secs(&json_runs),
-            last_peak(&json_runs),
-            json_floor.last().unwrap().as_secs_f64(),
-            secs(&fhir_runs),
-            last_peak(&fhir_runs),
-            fhir_floor.last().unwrap().as_secs_f64(),
-            secs(&import_runs),
-            last_peak(&import_runs),
-            import_floor.last().unwrap().as_secs_f64(),
-        );
+        for (what, runs, floor) in [
+            ("demo", &demo_runs, &demo_floor),
+            ("export json", &json_runs, &json_floor),
+            ("export fhir", &fhir_runs, &fhir_floor),
+            ("import", &import_runs, &import_floor),
+        ] {
+            let (ran, floor) = (runs.last().unwrap(), floor.last().unwrap());
+            eprintln!(
+                "{label} run {run}: {what} {:.1} s, peak {:.0} MB; floor {:.1} s",
+                ran.took.as_secs_f64(),
+                ran.peak_mb,
+                floor.as_secs_f64()
+            );
+        }
     }
     let scale = format!("{sessions} sessions, {clients} clients");
     vec![
@@ -268,12 +225,10 @@ fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
     ]
 }
 
-fn secs(runs: &[Ran]) -> f64 {
-    runs.last().unwrap().took.as_secs_f64()
-}
-
-fn last_peak(runs: &[Ran]) -> f64 {
-    runs.last().unwrap().peak_mb
+/// `kap-journal export --all --format FORMAT --out OUT` of the journal at `dir`.
+fn export_all(dir: &Path, format: &str, out: &Path) -> Ran {
+    let out = out.to_str().unwrap();
+    kap_journal(dir, &["export", "--all", "--format", format, "--out", out])
 }
 
 /// The median of the runs and their slowest as the tail; the highest peak memory of any run.
@@ -301,164 +256,4 @@ fn figure(
         goal: goal.to_owned(),
         measured: figures::today(),
     }
-}
-
-/// Every entry row of the journal at `dir`, with the words its search index holds of it.
-fn entry_rows(dir: &Path, key: &DataKey) -> Vec<Row> {
-    let conn = kap_journal::store::connect_raw_with(dir, key).unwrap();
-    let mut statement = conn
-        .prepare(
-            "SELECT e.session_id, e.seq, e.wall_ms, e.elapsed_ms, e.kind, e.payload, c.code
-             FROM events e JOIN sessions s ON s.id = e.session_id JOIN clients c ON c.id = s.client_id
-             ORDER BY e.session_id, e.seq",
-        )
-        .unwrap();
-    statement
-        .query_map([], |row| {
-            let payload: String = row.get(5)?;
-            let words = serde_json::from_str::<EventKind>(&payload)
-                .map(|kind| kind.search_text())
-                .unwrap_or_default();
-            Ok(Row {
-                session: row.get(0)?,
-                seq: row.get(1)?,
-                wall_ms: row.get(2)?,
-                elapsed_ms: row.get(3)?,
-                kind: row.get(4)?,
-                payload,
-                words,
-                client: row.get(6)?,
-            })
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
-
-/// The rows and their words into a new encrypted file with the journal's cipher settings and
-/// pragmas, committing after every `sessions_per_commit` sessions.
-fn insert_floor(rows: &[Row], key: &DataKey, sessions_per_commit: usize) -> Duration {
-    let dir = scratch();
-    let mut conn = kap_journal::store::connect_floor(&dir.path().join("floor.db"), key).unwrap();
-    conn.execute_batch(ENTRY_TABLE).unwrap();
-    conn.execute_batch(SEARCH_INDEX).unwrap();
-    let started = Instant::now();
-    let mut rest = rows;
-    let mut rowid = 0_i64;
-    while !rest.is_empty() {
-        let end = batch_end(rest, sessions_per_commit);
-        let tx = conn.transaction().unwrap();
-        {
-            let mut entry = tx
-                .prepare("INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .unwrap();
-            let mut words = tx
-                .prepare("INSERT INTO event_search (rowid, text, client) VALUES (?1, ?2, ?3)")
-                .unwrap();
-            for row in &rest[..end] {
-                entry
-                    .execute(rusqlite::params![
-                        row.session,
-                        row.seq,
-                        row.wall_ms,
-                        row.elapsed_ms,
-                        row.kind,
-                        row.payload
-                    ])
-                    .unwrap();
-                rowid += 1;
-                if !row.words.is_empty() {
-                    words
-                        .execute(rusqlite::params![rowid, row.words, row.client])
-                        .unwrap();
-                }
-            }
-        }
-        tx.commit().unwrap();
-        rest = &rest[end..];
-    }
-    started.elapsed()
-}
-
-/// How many of `rows` (ordered by session) belong to their first `sessions` sessions.
-fn batch_end(rows: &[Row], sessions: usize) -> usize {
-    let mut seen = 0;
-    let mut last = None;
-    for (at, row) in rows.iter().enumerate() {
-        if last != Some(row.session) {
-            if seen == sessions {
-                return at;
-            }
-            seen += 1;
-            last = Some(row.session);
-        }
-    }
-    rows.len()
-}
-
-/// Every entry row read under the journal's key and written as one JSON line, made durable.
-fn json_lines_floor(out: &Path, key: &DataKey, dir: &Path) -> Duration {
-    read_and_write(out, key, dir, |file, row| {
-        serde_json::to_writer(&mut *file, row).unwrap();
-    })
-}
-
-/// Every entry row read and written as one FHIR-shaped resource, made durable.
-fn fhir_floor_run(out: &Path, key: &DataKey, dir: &Path) -> Duration {
-    read_and_write(
-        out,
-        key,
-        dir,
-        |file, (session, seq, wall_ms, elapsed_ms, kind, payload)| {
-            let instant = chrono::DateTime::from_timestamp_millis(*wall_ms).unwrap_or_default();
-            let resource = serde_json::json!({
-                "fullUrl": format!("urn:uuid:entry-{session}-{seq}"),
-                "resource": {
-                    "resourceType": "Observation",
-                    "status": "final",
-                    "code": { "text": kind },
-                    "subject": { "reference": format!("Patient/{session}") },
-                    "effectiveDateTime": instant.to_rfc3339(),
-                    "valueString": payload,
-                    "component": [{ "code": { "text": "elapsed" }, "valueInteger": elapsed_ms }]
-                }
-            });
-            serde_json::to_writer(&mut *file, &resource).unwrap();
-        },
-    )
-}
-
-type EntryRow = (i64, i64, i64, i64, String, String);
-
-/// Reads every entry row of the journal at `dir` under `key`, hands each to `write`, one line each,
-/// and makes the file durable.
-fn read_and_write(
-    out: &Path,
-    key: &DataKey,
-    dir: &Path,
-    mut write: impl FnMut(&mut std::io::BufWriter<std::fs::File>, &EntryRow),
-) -> Duration {
-    let started = Instant::now();
-    let conn = kap_journal::store::connect_raw_with(dir, key).unwrap();
-    let mut file = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
-    let mut statement = conn
-        .prepare("SELECT session_id, seq, wall_ms, elapsed_ms, kind, payload FROM events")
-        .unwrap();
-    let mut query = statement.query([]).unwrap();
-    while let Some(row) = query.next().unwrap() {
-        let values: EntryRow = (
-            row.get(0).unwrap(),
-            row.get(1).unwrap(),
-            row.get(2).unwrap(),
-            row.get(3).unwrap(),
-            row.get(4).unwrap(),
-            row.get(5).unwrap(),
-        );
-        write(&mut file, &values);
-        file.write_all(b"\n").unwrap();
-    }
-    file.into_inner().unwrap().sync_all().unwrap();
-    let took = started.elapsed();
-    std::fs::remove_file(out).unwrap();
-    took
 }
