@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion, demo: &std::path::Path) {
     });
     drop((store, live));
     let (mut store, mut live) = common::live_session_in(demo);
-    group.bench_function("journal_note_commit_in_20k_demo", |b| {
+    group.bench_function("journal_note_commit_in_demo", |b| {
         b.iter(|| common::log_note(&mut store, &mut live, NOTE));
     });
     drop((store, live));
@@ -101,21 +101,27 @@ fn percentiles(label: &str, mut samples: Vec<Duration>) {
     );
 }
 
-/// Median and p99 over 2,000 single commits each, interleaved so all see the same disk.
-fn tail_latency(demo: &std::path::Path) {
+/// Median and p99 over 2,000 single commits each, interleaved so all see the same disk: a new
+/// journal, each practice demo, and the two floors.
+fn tail_latency(demos: &[(String, tempfile::TempDir)]) {
     let (dir, mut store, mut live) = journal();
-    let (mut demo_store, mut demo_live) = common::live_session_in(demo);
+    let mut in_demos: Vec<_> = demos
+        .iter()
+        .map(|(_, demo)| common::live_session_in(demo.path()))
+        .collect();
     let (_raw_dir, conn) = raw();
     let (_floor_dir, floor_conn) = floor(dir.path());
-    let (mut journal_times, mut demo_times, mut raw_times) = (Vec::new(), Vec::new(), Vec::new());
-    let mut floor_times = Vec::new();
+    let (mut journal_times, mut raw_times, mut floor_times) = (Vec::new(), Vec::new(), Vec::new());
+    let mut demo_times = vec![Vec::new(); demos.len()];
     for seq in 1..=2000 {
         let start = Instant::now();
         common::log_note(&mut store, &mut live, NOTE);
         journal_times.push(start.elapsed());
-        let start = Instant::now();
-        common::log_note(&mut demo_store, &mut demo_live, NOTE);
-        demo_times.push(start.elapsed());
+        for ((demo_store, demo_live), times) in in_demos.iter_mut().zip(&mut demo_times) {
+            let start = Instant::now();
+            common::log_note(demo_store, demo_live, NOTE);
+            times.push(start.elapsed());
+        }
         let start = Instant::now();
         raw_insert(&floor_conn, seq);
         floor_times.push(start.elapsed());
@@ -123,50 +129,56 @@ fn tail_latency(demo: &std::path::Path) {
         raw_insert(&conn, seq);
         raw_times.push(start.elapsed());
     }
-    let (journal_median, journal_p99) = figures::median_and(&journal_times, 0.99);
-    let (demo_median, demo_p99) = figures::median_and(&demo_times, 0.99);
     let (floor_median, _) = figures::median_and(&floor_times, 0.99);
-    percentiles("journal note commit", journal_times);
-    percentiles("same, in the 20k demo", demo_times);
-    percentiles("SQLCipher INSERT, same key+pragmas", floor_times);
-    percentiles("raw rusqlite INSERT", raw_times);
     let floor = figures::Floor {
         what: "a bare SQLCipher INSERT, the journal's key, cipher and pragmas".to_owned(),
         median_ms: floor_median,
     };
-    let figure = |id: &str, what: &str, median_ms: f64, p99: f64| figures::Figure {
-        id: id.to_owned(),
-        what: what.to_owned(),
-        median_ms,
-        tail: Some(("p99".to_owned(), p99)),
-        floor: Some(floor.clone()),
-        peak_mb: None,
-        goal: "≤ 1.5x the floor".to_owned(),
-        measured: figures::today(),
+    let figure = |id: String, what: String, times: &[Duration]| {
+        let (median_ms, p99) = figures::median_and(times, 0.99);
+        figures::Figure {
+            id,
+            what,
+            median_ms,
+            tail: Some(("p99".to_owned(), p99)),
+            floor: Some(floor.clone()),
+            peak_mb: None,
+            goal: "≤ 1.5x the floor".to_owned(),
+            measured: figures::today(),
+        }
     };
-    figures::record(
-        "log_event",
-        &[
-            figure(
-                "note_durable_new",
-                "one live note, durable (commit + fsync), a new journal",
-                journal_median,
-                journal_p99,
-            ),
-            figure(
-                "note_durable_20k",
-                "the same in the 20k practice demo",
-                demo_median,
-                demo_p99,
-            ),
-        ],
-    );
+    let mut recorded = vec![figure(
+        "note_durable_new".to_owned(),
+        "one live note, durable (commit + fsync), a new journal".to_owned(),
+        &journal_times,
+    )];
+    percentiles("journal note commit", journal_times);
+    for ((label, _), times) in demos.iter().zip(demo_times) {
+        recorded.push(figure(
+            format!("note_durable_{label}"),
+            format!("the same in the {label} practice demo"),
+            &times,
+        ));
+        percentiles(&format!("same, in the {label} demo"), times);
+    }
+    percentiles("SQLCipher INSERT, same key+pragmas", floor_times);
+    percentiles("raw rusqlite INSERT", raw_times);
+    figures::record("log_event", &recorded);
 }
 
 fn main() {
-    let demo = common::demo_journal_20k();
+    // Copies: the notes logged here must not change the demos the other benches read.
+    let demos: Vec<(String, tempfile::TempDir)> = common::sizes()
+        .into_iter()
+        .map(|(sessions, clients)| {
+            let cached = common::cached_demo_journal(clients, sessions);
+            (format!("{}k", sessions / 1000), common::copy_of(&cached))
+        })
+        .collect();
     let mut criterion = Criterion::default().configure_from_args();
-    bench(&mut criterion, demo.path());
-    tail_latency(demo.path());
+    if let Some((_, smallest)) = demos.first() {
+        bench(&mut criterion, smallest.path());
+    }
+    tail_latency(&demos);
     criterion.final_summary();
 }

@@ -64,7 +64,7 @@ pub fn entry_rows(dir: &Path, key: &DataKey) -> Vec<Row> {
 /// The rows and their words into a new encrypted file with the journal's cipher settings and
 /// pragmas, committing after every `sessions_per_commit` sessions.
 pub fn insert_floor(rows: &[Row], key: &DataKey, sessions_per_commit: usize) -> Duration {
-    let dir = super::scratch();
+    let dir = super::common::scratch();
     let mut conn = kap_journal::store::connect_floor(&dir.path().join("floor.db"), key).unwrap();
     conn.execute_batch(ENTRY_TABLE).unwrap();
     conn.execute_batch(SEARCH_INDEX).unwrap();

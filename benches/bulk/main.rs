@@ -106,13 +106,6 @@ fn kap_journal(dir: &Path, args: &[&str]) -> Ran {
     }
 }
 
-/// A new folder on the same disk as the demos (the system's temporary folder may be memory).
-pub fn scratch() -> tempfile::TempDir {
-    let parent = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&parent).unwrap();
-    tempfile::tempdir_in(parent).unwrap()
-}
-
 fn runs(sessions: usize) -> usize {
     std::env::var("KAP_BENCH_RUNS")
         .ok()
@@ -132,7 +125,7 @@ fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
     let (mut fhir_runs, mut fhir_floor) = (Vec::new(), Vec::new());
     let (mut import_runs, mut import_floor) = (Vec::new(), Vec::new());
     for run in 1..=runs {
-        let fresh = scratch();
+        let fresh = common::scratch();
         demo_runs.push(kap_journal(
             fresh.path(),
             &[
@@ -148,7 +141,7 @@ fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
         drop(fresh);
         demo_floor.push(insert_floor(&rows, &key, 500));
 
-        let out = scratch();
+        let out = common::scratch();
         let archive = out.path().join("all.json");
         json_runs.push(export_all(&demo, "json", &archive));
         json_floor.push(json_lines_floor(
@@ -166,7 +159,7 @@ fn measure(sessions: usize, clients: usize) -> Vec<Figure> {
             &demo,
         ));
 
-        let fresh = scratch();
+        let fresh = common::scratch();
         import_runs.push(kap_journal(
             fresh.path(),
             &["import", archive.to_str().unwrap()],

@@ -236,6 +236,33 @@ pub fn cached_demo_journal(clients: usize, sessions: usize) -> std::path::PathBu
 }
 pub mod figures;
 
+/// A copy of the journal folder `dir`, on the same disk (the system's temporary folder may be
+/// memory), for a bench that writes into it.
+pub fn copy_of(dir: &std::path::Path) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let copied = scratch();
+    copy(dir, copied.path());
+    copied
+}
+
+/// A new folder on the same disk as the demos (the system's temporary folder may be memory).
+pub fn scratch() -> tempfile::TempDir {
+    let parent = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&parent).unwrap();
+    tempfile::tempdir_in(parent).unwrap()
+}
+
 /// The journal sizes the scale benches measure: sessions, and the clients they are spread over (the
 /// issue's demos). `KAP_BENCH_SIZES=20000` measures the smaller alone.
 pub fn sizes() -> Vec<(usize, usize)> {
