@@ -236,23 +236,15 @@ pub fn cached_demo_journal(clients: usize, sessions: usize) -> std::path::PathBu
 }
 pub mod figures;
 
+#[path = "../../tests/common/copy_folder.rs"]
+mod copy_folder_file;
+use copy_folder_file::copy_folder;
+
 /// A copy of the journal folder `dir`, on the same disk (the system's temporary folder may be
 /// memory), for a bench that writes into it.
 pub fn copy_of(dir: &std::path::Path) -> tempfile::TempDir {
-    fn copy(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
     let copied = scratch();
-    copy(dir, copied.path());
+    copy_folder(dir, copied.path());
     copied
 }
 

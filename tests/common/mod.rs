@@ -16,6 +16,11 @@ pub mod practice_cli;
 mod schema_rewind;
 pub mod ui;
 
+mod copy_folder;
+// Not every test binary copies a folder.
+#[allow(unused_imports)]
+pub use copy_folder::copy_folder;
+
 // Each test binary compiles these helpers; not every one rewinds a journal.
 #[allow(unused_imports)]
 pub use schema_rewind::rewind_schema;
@@ -38,20 +43,6 @@ pub fn kap_journal(dir: &std::path::Path, args: &[&str]) -> std::process::Output
         .args(args)
         .output()
         .unwrap()
-}
-
-/// Copies the folder `from` (and the folders in it) to `to`, as a copy of a data folder is made.
-pub fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_folder(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// The pages (0-based, as offsets in the file count them) holding `tables` in the closed journal in

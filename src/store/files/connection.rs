@@ -88,8 +88,8 @@ pub(in crate::store) fn configure(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// How long a statement waits for a lock, and the page cache: what every connection, a reader's
-/// too, runs with.
+/// How long a statement waits for a lock, the page cache, one plan per statement and the prepared
+/// statements kept: what every connection, a reader's too, runs with.
 pub(in crate::store) fn wait_and_cache(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
